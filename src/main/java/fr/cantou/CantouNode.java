@@ -1,0 +1,175 @@
+package fr.cantou;
+
+import fr.cantou.demo.DemoTerritory;
+import fr.cantou.identity.AuthService;
+import fr.cantou.identity.Authenticator;
+import fr.cantou.identity.IdentityRoutes;
+import fr.cantou.identity.IdentityService;
+import fr.cantou.identity.IdentityStore;
+import fr.cantou.identity.PasswordHasher;
+import fr.cantou.identity.RefreshTokenStore;
+import fr.cantou.identity.TokenService;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.config.CantouConfig;
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.HealthRoutes;
+import fr.cantou.platform.http.JsonBodyGuard;
+import fr.cantou.platform.http.Problem;
+import fr.cantou.platform.http.ProblemHandler;
+import fr.cantou.platform.http.RequestLog;
+import fr.cantou.platform.http.Responses;
+import fr.cantou.platform.http.SecurityHeaders;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server node: its pool, its features and its HTTP server. Any number of nodes can
+ * run on one database; they share nothing else.
+ */
+public final class CantouNode {
+  private static final Logger LOG = LoggerFactory.getLogger(CantouNode.class);
+  public static final String OPENAPI = "openapi.yaml";
+
+  private final Platform platform;
+  private HttpServer server;
+
+  private CantouNode(Platform platform) {
+    this.platform = platform;
+  }
+
+  /** Migrations must have run before. */
+  public static Future<CantouNode> start(Vertx vertx, CantouConfig config, DatabaseEndpoint database, Clock clock) {
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.database().poolSize()).setName("cantou-pool").setShared(false)
+            .setConnectionTimeout(3).setConnectionTimeoutUnit(TimeUnit.SECONDS).setMaxWaitQueueSize(1_000))
+        .with(new NetClientOptions().setConnectTimeout(2_000))
+        .connectingTo(database.connectOptions())
+        .using(vertx)
+        .build();
+    CantouNode node = new CantouNode(new Platform(vertx, pool, config, clock));
+    return node.boot().recover(e -> pool.close().transform(v -> Future.failedFuture(e)));
+  }
+
+  private Future<CantouNode> boot() {
+    CantouConfig config = platform.config();
+    IdentityStore identityStore = new IdentityStore();
+    RefreshTokenStore refreshTokens = new RefreshTokenStore();
+    PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations());
+    return signingKey(identityStore).compose(key -> {
+      TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
+      IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher);
+      AuthService auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
+      Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool());
+      List<ApiModule> modules = List.of(new IdentityRoutes(auth, identity));
+      return bootstrap(identity, hasher)
+          .compose(v -> router(authenticator, modules))
+          .compose(this::listen);
+    }).map(this);
+  }
+
+  private Future<String> signingKey(IdentityStore store) {
+    String configured = platform.config().auth().jwtKey();
+    if (!configured.isEmpty()) {
+      return Future.succeededFuture(configured);
+    }
+    byte[] random = new byte[48];
+    new SecureRandom().nextBytes(random);
+    return store.settingOrInsert(platform.pool(), "auth.jwtKey", Base64.getEncoder().encodeToString(random));
+  }
+
+  private Future<Void> bootstrap(IdentityService identity, PasswordHasher hasher) {
+    CantouConfig config = platform.config();
+    Future<Void> admin = Future.succeededFuture();
+    if (config.admin().requested()) {
+      admin = identity.bootstrapAdmin(config.admin().email(), config.admin().password())
+          .onSuccess(created -> LOG.info("event=admin_bootstrap created={}", created))
+          .mapEmpty();
+    }
+    if (!config.demo().enabled()) {
+      return admin;
+    }
+    return admin.compose(v -> new DemoTerritory(platform, identity).loadOnce(config.demo().password()))
+        .onSuccess(loaded -> LOG.info("event=demo_territory loaded={}", loaded))
+        .mapEmpty();
+  }
+
+  private Future<Router> router(Authenticator authenticator, List<ApiModule> modules) {
+    CantouConfig config = platform.config();
+    return OpenAPIContract.from(platform.vertx(), OPENAPI).map(contract -> {
+      RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
+      api.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+      api.rootHandler(new JsonBodyGuard());
+      api.rootHandler(authenticator);
+      modules.forEach(module -> module.mount(api));
+      // The Authenticator above already turned the bearer token into a principal (read from the
+      // database, so deactivations bite at once); each feature checks its rights itself.
+      api.getRoutes().forEach(route -> route.setDoSecurity(false));
+
+      Router router = Router.router(platform.vertx());
+      router.route().handler(new RequestLog());
+      router.route().handler(new SecurityHeaders(config.jitsi().domain()));
+      HealthRoutes.mount(router, platform.vertx(), platform.pool());
+      Router apiRouter = api.createRouter();
+      apiRouter.route().failureHandler(new ProblemHandler());
+      router.route("/api/*").subRouter(apiRouter);
+      router.route("/api/*").handler(ctx -> Responses.problem(ctx, Problem.of(404, "No such API resource.")));
+      router.route().handler(StaticHandler.create(config.http().webRoot())
+          .setIndexPage("index.html")
+          .setCachingEnabled(true)
+          .setMaxAgeSeconds(300)
+          .setIncludeHidden(false));
+      router.route().failureHandler(new ProblemHandler());
+      router.route().last().handler(ctx -> Responses.problem(ctx, Problem.of(404, "No such page.")));
+      return router;
+    });
+  }
+
+  private Future<Void> listen(Router router) {
+    CantouConfig.Http http = platform.config().http();
+    return platform.vertx().createHttpServer(new HttpServerOptions()
+            .setHost(http.host())
+            .setPort(http.port())
+            .setCompressionSupported(true)
+            .setMaxWebSocketMessageSize(64 * 1024))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s)
+        .mapEmpty();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
+  public Future<Void> stop() {
+    long grace = platform.config().http().shutdownGrace().toMillis();
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
+    return closing.eventually(() -> platform.pool().close());
+  }
+}

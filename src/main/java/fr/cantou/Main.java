@@ -1,0 +1,116 @@
+package fr.cantou;
+
+import fr.cantou.platform.config.CantouConfig;
+import fr.cantou.platform.config.ConfigException;
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.db.EmbeddedDatabase;
+import fr.cantou.platform.db.Migrations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Boot: configuration → database → migrations → node. Stops gracefully on SIGTERM. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    CantouConfig config;
+    try {
+      config = CantouConfig.load(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      run(config);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      LOG.error("event=start_failed reason=\"{}\"", e.getMessage(), e);
+      System.err.println("Cantou could not start: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void run(CantouConfig config) throws Exception {
+    long started = System.nanoTime();
+    EmbeddedDatabase embedded = null;
+    DatabaseEndpoint endpoint;
+    if (config.database().embedded()) {
+      Path dataDir = Path.of(config.database().embeddedDataDir());
+      LOG.info("event=database_starting mode=embedded dataDir={}", dataDir.toAbsolutePath());
+      embedded = EmbeddedDatabase.start(dataDir, config.database().embeddedPort());
+      endpoint = embedded.endpoint();
+    } else {
+      endpoint = DatabaseEndpoint.fromUrl(config.database().url());
+      LOG.info("event=database_configured mode=external endpoint={}", endpoint);
+    }
+    MigrateResult migrated = Migrations.migrate(endpoint);
+    LOG.info("event=migrations_done applied={} schemaVersion={}", migrated.migrationsExecuted, migrated.targetSchemaVersion);
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC()), 120);
+    LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={}", config.http().host(), node.port(),
+        config.jitsi().domain(), config.jitsi().signsTokens(), config.smtp().configured() ? "smtp" : "log",
+        (System.nanoTime() - started) / 1_000_000);
+
+    EmbeddedDatabase database = embedded;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("event=stopping");
+      try {
+        awaitResult(node.stop(), config.http().shutdownGrace().toSeconds() + 10);
+      } catch (Exception e) {
+        LOG.warn("event=stop_incomplete reason=\"{}\"", e.getMessage());
+      }
+      try {
+        // Closed from this thread, not from a Vert.x callback: the future must outlive the event loops.
+        awaitResult(vertx.close(), 10);
+      } catch (Exception e) {
+        LOG.warn("event=stop_incomplete reason=\"{}\"", e.getMessage());
+      }
+      if (database != null) {
+        try {
+          database.close();
+        } catch (Exception e) {
+          LOG.warn("event=database_stop_failed reason=\"{}\"", e.getMessage());
+        }
+      }
+      LOG.info("event=stopped");
+    }, "cantou-shutdown"));
+  }
+
+  /** Waits on the main or shutdown thread (never on an event loop) for a future. */
+  private static <T> T awaitResult(Future<T> future, long seconds) throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<T> result = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    future.onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.set(ar.result());
+      } else {
+        failure.set(ar.cause());
+      }
+      done.countDown();
+    });
+    if (!done.await(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("timed out after " + seconds + " s");
+    }
+    if (failure.get() != null) {
+      throw failure.get() instanceof Exception e ? e : new IllegalStateException(failure.get());
+    }
+    return result.get();
+  }
+}

@@ -1,0 +1,125 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Login, refresh-token rotation and logout. Access tokens live minutes; refresh tokens
+ * rotate at each use, and a reused one revokes its whole family (it must have leaked).
+ */
+public final class AuthService {
+  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Platform platform;
+  private final IdentityStore identity;
+  private final RefreshTokenStore refreshTokens;
+  private final PasswordHasher hasher;
+  private final TokenService tokens;
+
+  public AuthService(Platform platform, IdentityStore identity, RefreshTokenStore refreshTokens, PasswordHasher hasher,
+                     TokenService tokens) {
+    this.platform = platform;
+    this.identity = identity;
+    this.refreshTokens = refreshTokens;
+    this.hasher = hasher;
+    this.tokens = tokens;
+  }
+
+  public Future<Session> login(String rawEmail, String password) {
+    String email = normalizeEmail(rawEmail);
+    Instant now = platform.clock().instant();
+    int allowed = platform.config().auth().maxFailedLogins();
+    return identity.recentFailures(platform.pool(), email, now.minus(FAILURE_WINDOW))
+        .compose(failures -> failures >= allowed
+            ? Future.failedFuture(ApiException.tooManyRequests("Too many failed attempts for this e-mail; wait 15 minutes."))
+            : identity.credentials(platform.pool(), email))
+        .compose(found -> hasher.verify(password, found.map(IdentityStore.Credentials::passwordHash).orElse(null))
+            .compose(matches -> {
+              if (!matches || !found.get().active()) {
+                return identity.recordFailure(platform.pool(), email, now)
+                    .compose(v -> Future.failedFuture(ApiException.unauthorized("The e-mail or the password is wrong.")));
+              }
+              return identity.clearFailures(platform.pool(), email, now.minus(Duration.ofDays(1)))
+                  .compose(v -> platform.pool().withTransaction(tx -> openSession(tx, found.get().userId(), UUID.randomUUID())));
+            }));
+  }
+
+  public Future<Session> refresh(String refreshToken) {
+    byte[] hash = sha256(refreshToken);
+    Instant now = platform.clock().instant();
+    // The transaction commits a revocation even when the answer is a refusal.
+    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, hash).compose(found -> {
+      if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      RefreshTokenStore.Stored stored = found.get();
+      if (stored.usedAt() != null) {
+        return refreshTokens.revokeFamily(tx, stored.familyId(), now).map(v -> Optional.empty());
+      }
+      return refreshTokens.markUsed(tx, stored.id(), now)
+          .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
+          .map(Optional::of);
+    })).compose(session -> session.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
+  }
+
+  public Future<Void> logout(String refreshToken) {
+    byte[] hash = sha256(refreshToken);
+    Instant now = platform.clock().instant();
+    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, hash)
+        .compose(found -> found.isPresent() ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
+            : Future.<Void>succeededFuture()));
+  }
+
+  private Future<Session> openSession(SqlClient tx, UUID userId, UUID familyId) {
+    Instant now = platform.clock().instant();
+    Duration refreshLifetime = platform.config().auth().refreshTokenLifetime();
+    String refreshToken = randomToken();
+    return identity.activePrincipal(tx, userId).compose(principal -> {
+      if (principal.isEmpty()) {
+        return Future.failedFuture(ApiException.unauthorized("This account is deactivated."));
+      }
+      Principal p = principal.get();
+      return refreshTokens.insert(tx, userId, familyId, sha256(refreshToken), now.plus(refreshLifetime))
+          .map(v -> new Session(tokens.issue(userId, p.role()), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
+              refreshLifetime.toSeconds(),
+              new Session.SessionUser(userId.toString(), p.role().code(), p.displayName(),
+                  p.organisationId() == null ? null : p.organisationId().toString(),
+                  p.specialties().stream().sorted().toList())));
+    });
+  }
+
+  static String normalizeEmail(String email) {
+    return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  static String randomToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static byte[] sha256(String value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

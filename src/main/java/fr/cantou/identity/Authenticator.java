@@ -1,0 +1,55 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.sqlclient.Pool;
+import io.vertx.ext.web.RoutingContext;
+
+
+/**
+ * Turns a bearer token into a {@link Principal}. A request without one goes on anonymous
+ * (public routes exist); a bad or expired token, or a deactivated user, is a 401 at once.
+ * The user is read from the database on every request, so a deactivation or a role change
+ * takes effect immediately on every node.
+ */
+public final class Authenticator implements Handler<RoutingContext> {
+  private final TokenService tokens;
+  private final IdentityStore store;
+  private final Pool pool;
+
+  public Authenticator(TokenService tokens, IdentityStore store, Pool pool) {
+    this.tokens = tokens;
+    this.store = store;
+    this.pool = pool;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null) {
+      ctx.next();
+      return;
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() < 8) {
+      ctx.fail(ApiException.unauthorized("The Authorization header must be 'Bearer <access token>'."));
+      return;
+    }
+    authenticate(header.substring(7).trim())
+        .onSuccess(principal -> {
+          ctx.put(CurrentUser.KEY, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Also used by the WebSocket gateway, whose token comes in the first message. */
+  public Future<Principal> authenticate(String token) {
+    return tokens.verify(token)
+        .recover(e -> Future.failedFuture(ApiException.unauthorized("The access token is invalid or expired.")))
+        .compose(userId -> store.activePrincipal(pool, userId))
+        .compose(found -> found.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This account is deactivated."))));
+  }
+
+}

@@ -1,0 +1,68 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.Json;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.Endpoint;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+
+/** HTTP adapter of identity: parse, check rights, call the services, answer JSON. */
+public final class IdentityRoutes implements ApiModule {
+  private final AuthService auth;
+  private final IdentityService identity;
+
+  public IdentityRoutes(AuthService auth, IdentityService identity) {
+    this.auth = auth;
+    this.identity = identity;
+  }
+
+  @Override
+  public void mount(RouterBuilder api) {
+    api.getRoute("login").addHandler(Endpoint.ok(ctx -> {
+      Requests.Login body = Json.body(ctx, Requests.Login.class);
+      return auth.login(body.email(), body.password());
+    }));
+    api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx ->
+        auth.refresh(Json.body(ctx, Requests.Refresh.class).refreshToken())));
+    api.getRoute("logout").addHandler(Endpoint.noContent(ctx ->
+        auth.logout(Json.body(ctx, Requests.Refresh.class).refreshToken())));
+    api.getRoute("me").addHandler(Endpoint.ok(ctx -> {
+      Principal me = CurrentUser.require(ctx);
+      return identity.user(me.userId());
+    }));
+
+    api.getRoute("listOrganisations").addHandler(Endpoint.ok(ctx -> {
+      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      return identity.organisations();
+    }));
+    api.getRoute("createOrganisation").addHandler(Endpoint.created(ctx -> {
+      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      Requests.NewOrganisation body = Json.body(ctx, Requests.NewOrganisation.class);
+      return identity.createOrganisation(body.kind(), body.name(), body.commune(), body.timeZone());
+    }));
+
+    api.getRoute("listUsers").addHandler(Endpoint.ok(ctx -> {
+      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      return identity.users(ctx.queryParams().get("organisationId"));
+    }));
+    api.getRoute("createUser").addHandler(Endpoint.created(ctx -> {
+      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      Requests.NewUser body = Json.body(ctx, Requests.NewUser.class);
+      return identity.createUser(body.email(), body.password(), Role.fromCode(body.role()), body.displayName(),
+          body.organisationId(), body.specialties());
+    }));
+    api.getRoute("deactivateUser").addHandler(Endpoint.ok(ctx -> {
+      Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      return identity.deactivate(Ids.parse(ctx.pathParam("id"), "user"), admin);
+    }));
+
+    api.getRoute("listSpecialties").addHandler(Endpoint.ok(ctx -> identity.specialties()));
+    api.getRoute("createSpecialty").addHandler(Endpoint.created(ctx -> {
+      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      Requests.NewSpecialty body = Json.body(ctx, Requests.NewSpecialty.class);
+      return identity.createSpecialty(body.code(), body.label());
+    }));
+  }
+
+}

@@ -1,0 +1,152 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Rules for organisations, users and specialties; each change is one transaction. */
+public final class IdentityService {
+  private final Platform platform;
+  private final IdentityStore store;
+  private final RefreshTokenStore refreshTokens;
+  private final PasswordHasher hasher;
+
+  public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher) {
+    this.platform = platform;
+    this.store = store;
+    this.refreshTokens = refreshTokens;
+    this.hasher = hasher;
+  }
+
+  public Future<Organisation> createOrganisation(String kind, String name, String commune, String timeZone) {
+    String zone = timeZone == null || timeZone.isBlank() ? platform.config().defaultTimeZone().getId() : timeZone.trim();
+    try {
+      ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'timeZone': not a time zone such as Europe/Paris."));
+    }
+    return store.insertOrganisation(platform.pool(), kind, name.trim(), commune.trim(), zone)
+        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+            ? ApiException.conflict("An organisation of this kind and name already exists in " + commune.trim() + ".")
+            : e));
+  }
+
+  public Future<List<Organisation>> organisations() {
+    return store.organisations(platform.pool());
+  }
+
+  public Future<User> createUser(String rawEmail, String password, Role role, String displayName, String organisationId,
+                                 List<String> specialties) {
+    String email = AuthService.normalizeEmail(rawEmail);
+    List<String> codes = specialties == null ? List.of() : specialties.stream().distinct().toList();
+    if (password.length() < PasswordHasher.MIN_LENGTH) {
+      return Future.failedFuture(ApiException.badRequest(
+          "Invalid field 'password': at least " + PasswordHasher.MIN_LENGTH + " characters."));
+    }
+    if (!codes.isEmpty() && role != Role.DOCTOR) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': only doctors have specialties."));
+    }
+    UUID organisation = organisationId == null ? null : parseOrganisation(organisationId);
+    return checkOrganisation(role, organisation)
+        .compose(v -> checkSpecialties(codes))
+        .compose(v -> hasher.hash(password))
+        .compose(hash -> platform.pool().withTransaction(tx -> store.insertUser(tx, email, hash, role, displayName.trim(),
+                organisation)
+            .compose(id -> store.addSpecialties(tx, id, codes).map(id))))
+        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+            ? ApiException.conflict("A user with this e-mail already exists.") : e))
+        .compose(id -> store.user(platform.pool(), id))
+        .map(found -> found.orElseThrow());
+  }
+
+  private static UUID parseOrganisation(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("Invalid field 'organisationId': not an organisation id.");
+    }
+  }
+
+  private Future<Void> checkOrganisation(Role role, UUID organisation) {
+    boolean needsOne = role == Role.NURSE || role == Role.AGENT || role == Role.MEDIATOR;
+    if (organisation == null) {
+      return needsOne
+          ? Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': a " + role.code() + " belongs to an organisation."))
+          : Future.succeededFuture();
+    }
+    if (role == Role.ADMIN || role == Role.CITIZEN) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': a " + role.code() + " belongs to no organisation."));
+    }
+    return store.organisation(platform.pool(), organisation).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': no such organisation."));
+      }
+      OrganisationKind kind = OrganisationKind.fromCode(found.get().kind());
+      if (!OrganisationKind.accepts(role, kind)) {
+        return Future.failedFuture(ApiException.badRequest(
+            "Invalid field 'organisationId': a " + role.code() + " cannot belong to a " + kind.code() + "."));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> checkSpecialties(List<String> codes) {
+    if (codes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.knownSpecialties(platform.pool(), codes).compose(known -> {
+      List<String> unknown = new ArrayList<>(codes);
+      unknown.removeAll(known);
+      return unknown.isEmpty() ? Future.succeededFuture()
+          : Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': unknown " + String.join(", ", unknown) + "."));
+    });
+  }
+
+  public Future<List<User>> users(String organisationId) {
+    return store.users(platform.pool(), organisationId == null ? null : parseOrganisation(organisationId));
+  }
+
+  /** The user can no longer sign in, its access tokens stop at once and its refresh tokens are revoked. */
+  public Future<User> deactivate(UUID userId, Principal by) {
+    if (userId.equals(by.userId())) {
+      return Future.failedFuture(ApiException.conflict("You cannot deactivate your own account."));
+    }
+    return platform.pool().withTransaction(tx -> store.deactivate(tx, userId)
+            .compose(changed -> refreshTokens.revokeUser(tx, userId, platform.clock().instant())))
+        .compose(v -> store.user(platform.pool(), userId))
+        .map(found -> found.orElseThrow(() -> ApiException.notFound("No user with this id.")));
+  }
+
+  public Future<User> user(UUID id) {
+    return store.user(platform.pool(), id).map(found -> found.orElseThrow(() -> ApiException.notFound("No user with this id.")));
+  }
+
+  public Future<List<Specialty>> specialties() {
+    return store.specialties(platform.pool());
+  }
+
+  public Future<Specialty> createSpecialty(String code, String label) {
+    return store.insertSpecialty(platform.pool(), code, label.trim())
+        .recover(e -> Future.failedFuture(isUniqueViolation(e) ? ApiException.conflict("This specialty already exists.") : e));
+  }
+
+  /** Creates the first admin from the configuration when no admin exists yet. */
+  public Future<Boolean> bootstrapAdmin(String email, String password) {
+    return store.adminExists(platform.pool()).compose(exists -> exists ? Future.succeededFuture(false)
+        : createUser(email, password, Role.ADMIN, "Administrateur", null, List.of()).map(true)
+            .recover(e -> e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture(false)
+                : Future.failedFuture(e)));
+  }
+
+  static boolean isUniqueViolation(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+}

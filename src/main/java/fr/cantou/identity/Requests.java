@@ -1,0 +1,19 @@
+package fr.cantou.identity;
+
+import java.util.List;
+
+/** Request bodies of the identity API (validated by the OpenAPI document first). */
+final class Requests {
+  private Requests() {}
+
+  record Login(String email, String password) {}
+
+  record Refresh(String refreshToken) {}
+
+  record NewOrganisation(String kind, String name, String commune, String timeZone) {}
+
+  record NewUser(String email, String password, String role, String displayName, String organisationId,
+                 List<String> specialties) {}
+
+  record NewSpecialty(String code, String label) {}
+}

@@ -1,0 +1,9 @@
+package fr.cantou.identity;
+
+/** What a successful login or refresh answers. */
+public record Session(String accessToken, String tokenType, long expiresIn, String refreshToken, long refreshExpiresIn,
+                      SessionUser user) {
+
+  public record SessionUser(String id, String role, String displayName, String organisationId,
+                            java.util.List<String> specialties) {}
+}

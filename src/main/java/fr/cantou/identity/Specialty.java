@@ -1,0 +1,3 @@
+package fr.cantou.identity;
+
+public record Specialty(String code, String label) {}

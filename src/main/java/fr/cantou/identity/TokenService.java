@@ -1,0 +1,50 @@
+package fr.cantou.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** Issues and verifies the short-lived access tokens (HS256 JWTs, Vert.x Auth JWT). */
+public final class TokenService {
+  static final String ISSUER = "cantou";
+  static final String AUDIENCE = "cantou-api";
+
+  private final JWTAuth jwt;
+  private final Duration lifetime;
+
+  public TokenService(Vertx vertx, String signingKey, Duration lifetime) {
+    JWTOptions verify = new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setLeeway(5);
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(signingKey))
+        .setJWTOptions(verify));
+    this.lifetime = lifetime;
+  }
+
+  public String issue(UUID userId, Role role) {
+    JsonObject claims = new JsonObject().put("sub", userId.toString()).put("role", role.code());
+    return jwt.generateToken(claims, new JWTOptions()
+        .setAlgorithm("HS256")
+        .setIssuer(ISSUER)
+        .setAudience(List.of(AUDIENCE))
+        .setExpiresInSeconds((int) lifetime.toSeconds()));
+  }
+
+  public Duration lifetime() {
+    return lifetime;
+  }
+
+  /** The user id the token was issued to; fails when the signature, issuer, audience or expiry is wrong. */
+  public Future<UUID> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .map(user -> UUID.fromString(user.principal().getString("sub")));
+  }
+}

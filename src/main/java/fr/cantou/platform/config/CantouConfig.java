@@ -1,0 +1,158 @@
+package fr.cantou.platform.config;
+
+import io.vertx.pgclient.PgConnectOptions;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Set;
+
+/** Every setting of a node, validated once at start-up. */
+public record CantouConfig(
+    Http http,
+    Database database,
+    Auth auth,
+    Jitsi jitsi,
+    Smtp smtp,
+    Admin admin,
+    Demo demo,
+    ZoneId defaultTimeZone,
+    Teleconsult teleconsult,
+    Visio visio,
+    Realtime realtime) {
+
+  public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot) {}
+
+  /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}. */
+  public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  /** {@code jwtKey} empty means: generate one and keep it in the database. */
+  public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
+                     int argon2MemoryKib, int argon2Iterations, int maxFailedLogins) {}
+
+  public record Jitsi(String domain, String appId, String appSecret, String audience) {
+    public boolean signsTokens() {
+      return !appSecret.isEmpty();
+    }
+  }
+
+  public record Smtp(String host, int port, String from, String username, String password, String starttls) {
+    public boolean configured() {
+      return !host.isEmpty();
+    }
+  }
+
+  public record Admin(String email, String password) {
+    public boolean requested() {
+      return !email.isEmpty() && !password.isEmpty();
+    }
+  }
+
+  public record Demo(boolean enabled, String password) {}
+
+  public record Teleconsult(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace) {}
+
+  public record Visio(Duration joinOpensBefore) {}
+
+  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames) {}
+
+  public static CantouConfig load(Map<String, String> env) {
+    return from(ConfigSource.load(env));
+  }
+
+  static CantouConfig from(ConfigSource source) {
+    Settings s = new Settings(source);
+    Http http = new Http(
+        s.requiredText("http.host"),
+        s.intIn("http.port", 0, 65535),
+        s.httpUrl("http.publicUrl"),
+        s.intIn("http.bodyLimitBytes", 1024, 64 * 1024 * 1024),
+        Duration.ofSeconds(s.intIn("http.shutdownGraceSeconds", 0, 600)),
+        s.requiredText("http.webRoot"));
+    Database database = new Database(
+        databaseUrl(s),
+        s.intIn("database.poolSize", 1, 500),
+        s.requiredText("database.embeddedDataDir"),
+        s.intIn("database.embeddedPort", 0, 65535));
+    String jwtKey = s.text("auth.jwtKey");
+    if (!jwtKey.isEmpty() && jwtKey.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw s.invalid("auth.jwtKey", "must be at least 32 characters long (HS256)", jwtKey);
+    }
+    Auth auth = new Auth(jwtKey,
+        Duration.ofMinutes(s.intIn("auth.accessTokenMinutes", 1, 24 * 60)),
+        Duration.ofDays(s.intIn("auth.refreshTokenDays", 1, 365)),
+        s.intIn("auth.argon2MemoryKib", 1024, 1024 * 1024),
+        s.intIn("auth.argon2Iterations", 1, 20),
+        s.intIn("auth.maxFailedLogins", 1, 1000));
+    String jitsiSecret = s.text("jitsi.appSecret");
+    if (!jitsiSecret.isEmpty() && jitsiSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw s.invalid("jitsi.appSecret", "must be at least 32 characters long (HS256)", jitsiSecret);
+    }
+    Jitsi jitsi = new Jitsi(
+        s.requiredText("jitsi.domain").toLowerCase(java.util.Locale.ROOT),
+        s.requiredText("jitsi.appId"),
+        jitsiSecret,
+        s.requiredText("jitsi.audience"));
+    Smtp smtp = new Smtp(
+        s.text("smtp.host"),
+        s.intIn("smtp.port", 1, 65535),
+        s.requiredText("smtp.from"),
+        s.text("smtp.username"),
+        s.text("smtp.password"),
+        s.oneOf("smtp.starttls", Set.of("disabled", "optional", "required")));
+    Admin admin = new Admin(s.text("admin.email"), s.text("admin.password"));
+    if (admin.email().isEmpty() != admin.password().isEmpty()) {
+      throw s.invalid(admin.email().isEmpty() ? "admin.email" : "admin.password",
+          "must be set together with " + (admin.email().isEmpty() ? "admin.password" : "admin.email"), "");
+    }
+    if (!admin.password().isEmpty() && admin.password().length() < 10) {
+      throw s.invalid("admin.password", "must be at least 10 characters long", admin.password());
+    }
+    Demo demo = new Demo(s.bool("demo"), s.text("demoPassword"));
+    if (demo.enabled() && demo.password().length() < 8) {
+      throw s.invalid("demoPassword", "must be at least 8 characters long when demo is true", demo.password());
+    }
+    return new CantouConfig(http, database, auth, jitsi, smtp, admin, demo,
+        s.zone("organisation.defaultTimeZone"),
+        new Teleconsult(
+            Duration.ofMinutes(s.intIn("teleconsult.joinTimeoutMinutes", 1, 24 * 60)),
+            Duration.ofMinutes(s.intIn("teleconsult.escalateAfterMinutes", 1, 24 * 60)),
+            Duration.ofSeconds(s.intIn("teleconsult.presenceGraceSeconds", 0, 3600))),
+        new Visio(Duration.ofMinutes(s.intIn("visio.joinOpensMinutesBefore", 0, 24 * 60))),
+        new Realtime(
+            Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
+            s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
+            s.intIn("realtime.maxQueuedFrames", 1, 1_000_000)));
+  }
+
+  private static String databaseUrl(Settings s) {
+    String url = s.text("database.url");
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      PgConnectOptions.fromUri(url);
+    } catch (RuntimeException e) {
+      throw s.invalid("database.url", "must look like postgresql://user:password@host:5432/database", "(hidden)");
+    }
+    if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+      throw s.invalid("database.url", "must look like postgresql://user:password@host:5432/database", "(hidden)");
+    }
+    return url;
+  }
+
+  /** A copy with other values, for tests and for the embedded database's chosen port. */
+  public CantouConfig withHttp(Http other) {
+    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime);
+  }
+
+  public CantouConfig withDatabase(Database other) {
+    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime);
+  }
+}

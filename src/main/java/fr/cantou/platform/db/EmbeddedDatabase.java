@@ -1,0 +1,66 @@
+package fr.cantou.platform.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL started from the binaries on Maven Central, its data kept in a folder
+ * between restarts. Started before Vert.x, off any event loop: it blocks for seconds.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  public static final String DATABASE = "cantou";
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static EmbeddedDatabase start(Path dataDir, int port) throws IOException, SQLException {
+    Files.createDirectories(dataDir);
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir.toAbsolutePath())
+        .setCleanDataDirectory(false)
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("timezone", "UTC");
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    EmbeddedDatabase database = new EmbeddedDatabase(builder.start());
+    database.createIfMissing(DATABASE);
+    return database;
+  }
+
+  /** Creates a database of that name unless it exists; returns its endpoint. */
+  public DatabaseEndpoint createIfMissing(String name) throws SQLException {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+         Statement statement = connection.createStatement()) {
+      try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "") + "'")) {
+        if (!rs.next()) {
+          statement.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
+        }
+      }
+    }
+    return endpoint(name);
+  }
+
+  public DatabaseEndpoint endpoint(String name) {
+    return new DatabaseEndpoint("localhost", postgres.getPort(), name, "postgres", "");
+  }
+
+  public DatabaseEndpoint endpoint() {
+    return endpoint(DATABASE);
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

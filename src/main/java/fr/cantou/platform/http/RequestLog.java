@@ -1,0 +1,52 @@
+package fr.cantou.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per request: method, path template (never the concrete path, which may hold
+ * ids or tokens), status and duration.
+ */
+public final class RequestLog implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger("cantou.access");
+  private static final String TEMPLATE = "cantou.pathTemplate";
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(done -> {
+      long micros = (System.nanoTime() - start) / 1_000;
+      if (LOG.isInfoEnabled()) {
+        LOG.info("method={} path={} status={} durationMs={}.{}", ctx.request().method(), template(ctx),
+            ctx.response().getStatusCode(), micros / 1000, String.format("%03d", micros % 1000));
+      }
+    });
+    ctx.next();
+  }
+
+  /** Called from inside the matched route (sub-routers restore the outer route afterwards). */
+  public static void remember(RoutingContext ctx) {
+    if (ctx.get(TEMPLATE) == null && ctx.currentRoute() != null && ctx.currentRoute().getPath() != null
+        && !ctx.currentRoute().getPath().endsWith("/")) {
+      ctx.put(TEMPLATE, template(ctx));
+    }
+  }
+
+  static String template(RoutingContext ctx) {
+    String remembered = ctx.get(TEMPLATE);
+    if (remembered != null) {
+      return remembered;
+    }
+    if (ctx.currentRoute() != null && ctx.currentRoute().getPath() != null && !ctx.currentRoute().getPath().endsWith("/")) {
+      String mount = ctx.mountPoint() == null ? "" : ctx.mountPoint();
+      if (mount.endsWith("/")) {
+        mount = mount.substring(0, mount.length() - 1);
+      }
+      return mount + ctx.currentRoute().getPath();
+    }
+    String path = ctx.normalizedPath();
+    return path.startsWith("/api/") ? "/api/(unmatched)" : path.length() > 64 ? path.substring(0, 64) : path;
+  }
+}

@@ -1,0 +1,41 @@
+package fr.cantou.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Headers on every answer. The page policy lets frames and scripts come only from this
+ * server and the configured Jitsi domain.
+ */
+public final class SecurityHeaders implements Handler<RoutingContext> {
+  private final String contentSecurityPolicy;
+  private final String permissionsPolicy;
+
+  public SecurityHeaders(String jitsiDomain) {
+    String jitsi = "https://" + jitsiDomain;
+    this.permissionsPolicy = "camera=(self \"" + jitsi + "\"), microphone=(self \"" + jitsi + "\"), display-capture=(self \""
+        + jitsi + "\")";
+    this.contentSecurityPolicy = String.join("; ",
+        "default-src 'self'",
+        "script-src 'self' " + jitsi,
+        "frame-src " + jitsi,
+        "connect-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "media-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'");
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("X-Content-Type-Options", "nosniff")
+        .set("Referrer-Policy", "no-referrer")
+        .set("Content-Security-Policy", contentSecurityPolicy)
+        .set("Permissions-Policy", permissionsPolicy);
+    ctx.next();
+  }
+}

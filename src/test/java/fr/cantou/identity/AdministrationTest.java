@@ -1,0 +1,153 @@
+package fr.cantou.identity;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AdministrationTest {
+  static TestNode node;
+  static String admin;
+  static String ehpadId;
+  static String nurseToken;
+  static String doctorToken;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    admin = node.adminToken();
+    ehpadId = createOrganisation("ehpad", "EHPAD Les Essais", "Murat").getString("id");
+    createUser("nurse@cantal.test", "nurse", ehpadId, null);
+    createUser("doctor@cantal.test", "doctor", null, new JsonArray().add("geriatrie"));
+    nurseToken = node.api.login("nurse@cantal.test", "password-123");
+    doctorToken = node.api.login("doctor@cantal.test", "password-123");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static JsonObject createOrganisation(String kind, String name, String commune) {
+    Api.Response response = node.api.post("/api/organisations", admin,
+        new JsonObject().put("kind", kind).put("name", name).put("commune", commune));
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json();
+  }
+
+  static JsonObject createUser(String email, String role, String organisationId, JsonArray specialties) {
+    JsonObject body = new JsonObject().put("email", email).put("password", "password-123").put("role", role)
+        .put("displayName", "Test " + role);
+    if (organisationId != null) {
+      body.put("organisationId", organisationId);
+    }
+    if (specialties != null) {
+      body.put("specialties", specialties);
+    }
+    Api.Response response = node.api.post("/api/users", admin, body);
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json();
+  }
+
+  @Test
+  void an_organisation_has_a_kind_a_commune_and_the_default_time_zone() {
+    JsonObject created = createOrganisation("maison_sante", "Maison de santé d'essai", "Allanche");
+    assertThat(created.getString("id")).isNotBlank();
+    assertThat(created.getString("timeZone")).isEqualTo("Europe/Paris");
+    JsonArray all = node.api.get("/api/organisations", admin).array();
+    assertThat(all.stream().map(o -> ((JsonObject) o).getString("id"))).contains(created.getString("id"));
+  }
+
+  @Test
+  void the_same_organisation_twice_is_a_conflict() {
+    createOrganisation("tiers_lieu", "Tiers-lieu d'essai", "Condat");
+    var again = node.api.post("/api/organisations", admin,
+        new JsonObject().put("kind", "tiers_lieu").put("name", "Tiers-lieu d'essai").put("commune", "Condat"));
+    assertThat(again.status()).isEqualTo(409);
+  }
+
+  @Test
+  void users_are_listed_with_role_organisation_and_specialties() {
+    JsonArray users = node.api.get("/api/users", admin).array();
+    JsonObject doctor = users.stream().map(JsonObject.class::cast)
+        .filter(u -> u.getString("email").equals("doctor@cantal.test")).findFirst().orElseThrow();
+    assertThat(doctor.getString("role")).isEqualTo("doctor");
+    assertThat(doctor.getJsonArray("specialties").getList()).containsExactly("geriatrie");
+    assertThat(doctor.containsKey("passwordHash")).isFalse();
+  }
+
+  @Test
+  void an_email_is_unique() {
+    var again = node.api.post("/api/users", admin, new JsonObject().put("email", "NURSE@cantal.test")
+        .put("password", "password-123").put("role", "nurse").put("displayName", "Twin").put("organisationId", ehpadId));
+    assertThat(again.status()).isEqualTo(409);
+  }
+
+  @Test
+  void a_user_must_fit_its_organisation() {
+    var nurseWithoutHome = node.api.post("/api/users", admin, new JsonObject().put("email", "x1@cantal.test")
+        .put("password", "password-123").put("role", "nurse").put("displayName", "X"));
+    assertThat(nurseWithoutHome.status()).isEqualTo(400);
+    assertThat(nurseWithoutHome.detail()).contains("organisationId");
+
+    var agentInACareHome = node.api.post("/api/users", admin, new JsonObject().put("email", "x2@cantal.test")
+        .put("password", "password-123").put("role", "agent").put("displayName", "X").put("organisationId", ehpadId));
+    assertThat(agentInACareHome.status()).isEqualTo(400);
+
+    var unknownSpecialty = node.api.post("/api/users", admin, new JsonObject().put("email", "x3@cantal.test")
+        .put("password", "password-123").put("role", "doctor").put("displayName", "X")
+        .put("specialties", new JsonArray().add("astrologie")));
+    assertThat(unknownSpecialty.status()).isEqualTo(400);
+    assertThat(unknownSpecialty.detail()).contains("astrologie");
+  }
+
+  @Test
+  void specialties_are_a_reference_list_an_admin_extends() {
+    JsonArray before = node.api.get("/api/specialties").array();
+    assertThat(before.stream().map(s -> ((JsonObject) s).getString("code"))).contains("geriatrie", "medecine_generale");
+    var added = node.api.post("/api/specialties", admin, new JsonObject().put("code", "ophtalmologie").put("label", "Ophtalmologie"));
+    assertThat(added.status()).isEqualTo(201);
+    assertThat(node.api.post("/api/specialties", nurseToken, new JsonObject().put("code", "x_y").put("label", "X")).status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void only_an_admin_manages_identities() {
+    for (String token : new String[] {nurseToken, doctorToken}) {
+      assertThat(node.api.get("/api/organisations", token).status()).isEqualTo(403);
+      assertThat(node.api.get("/api/users", token).status()).isEqualTo(403);
+      var create = node.api.post("/api/organisations", token,
+          new JsonObject().put("kind", "ehpad").put("name", "Pirate").put("commune", "Murat"));
+      assertThat(create.status()).isEqualTo(403);
+      assertThat(create.isProblem()).isTrue();
+    }
+    assertThat(node.api.get("/api/users").status()).isEqualTo(401);
+    assertThat(node.api.get("/api/organisations").status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_deactivated_user_loses_its_tokens_at_once_and_cannot_sign_in() {
+    JsonObject user = createUser("leaving@cantal.test", "nurse", ehpadId, null);
+    String token = node.api.login("leaving@cantal.test", "password-123");
+    assertThat(node.api.get("/api/me", token).status()).isEqualTo(200);
+
+    var deactivated = node.api.post("/api/users/" + user.getString("id") + "/deactivate", admin, null);
+    assertThat(deactivated.status()).isEqualTo(200);
+    assertThat(deactivated.json().getBoolean("active")).isFalse();
+
+    assertThat(node.api.get("/api/me", token).status()).isEqualTo(401);
+    var login = node.api.post("/api/auth/login", new JsonObject().put("email", "leaving@cantal.test").put("password", "password-123"));
+    assertThat(login.status()).isEqualTo(401);
+  }
+
+  @Test
+  void deactivating_an_unknown_user_is_a_404() {
+    assertThat(node.api.post("/api/users/00000000-0000-0000-0000-000000000000/deactivate", admin, null).status()).isEqualTo(404);
+    assertThat(node.api.post("/api/users/not-an-id/deactivate", admin, null).status()).isEqualTo(404);
+  }
+}

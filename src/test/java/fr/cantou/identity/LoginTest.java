@@ -1,0 +1,155 @@
+package fr.cantou.identity;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoginTest {
+  static final String KEY = "test-signing-key-that-is-long-enough-0123456789";
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of("CANTOU_AUTH_JWT_KEY", KEY, "CANTOU_AUTH_MAX_FAILED_LOGINS", "5"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static JsonObject credentials(String email, String password) {
+    return new JsonObject().put("email", email).put("password", password);
+  }
+
+  @Test
+  void login_answers_a_bearer_token_and_the_user() {
+    var response = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD));
+    assertThat(response.status()).isEqualTo(200);
+    JsonObject body = response.json();
+    assertThat(body.getString("tokenType")).isEqualTo("Bearer");
+    assertThat(body.getLong("expiresIn")).isEqualTo(15 * 60);
+    assertThat(body.getString("refreshToken")).isNotBlank();
+    assertThat(body.getJsonObject("user").getString("role")).isEqualTo("admin");
+    assertThat(body.getJsonObject("user").getString("id")).isNotBlank();
+    assertThat(node.api.get("/api/me", body.getString("accessToken")).json().getString("email")).isEqualTo(TestNode.ADMIN_EMAIL);
+  }
+
+  @Test
+  void email_is_case_insensitive() {
+    var response = node.api.post("/api/auth/login", credentials("  ADMIN@Cantal.Test ", TestNode.ADMIN_PASSWORD));
+    assertThat(response.status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_wrong_password_and_an_unknown_email_get_the_same_401() {
+    var wrong = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, "not-the-password"));
+    var unknown = node.api.post("/api/auth/login", credentials("nobody@cantal.test", "not-the-password"));
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.isProblem()).isTrue();
+    assertThat(unknown.status()).isEqualTo(401);
+    assertThat(unknown.detail()).isEqualTo(wrong.detail());
+  }
+
+  @Test
+  void repeated_failures_for_one_email_are_rate_limited() {
+    String email = "victim@cantal.test";
+    for (int i = 0; i < 5; i++) {
+      assertThat(node.api.post("/api/auth/login", credentials(email, "guess-" + i)).status()).isEqualTo(401);
+    }
+    var limited = node.api.post("/api/auth/login", credentials(email, "guess-6"));
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.isProblem()).isTrue();
+  }
+
+  @Test
+  void protected_routes_need_a_token() {
+    var response = node.api.get("/api/me");
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.isProblem()).isTrue();
+  }
+
+  @Test
+  void a_token_with_a_wrong_signature_is_refused() throws Exception {
+    String forged = sign("another-key-that-is-also-long-enough-0123456789", Instant.now().plusSeconds(600), userId());
+    assertThat(node.api.get("/api/me", forged).status()).isEqualTo(401);
+  }
+
+  @Test
+  void an_unsigned_alg_none_token_is_refused() {
+    String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+    String claims = b64(new JsonObject().put("sub", userId()).put("role", "admin").put("iss", "cantou")
+        .put("aud", "cantou-api").put("exp", Instant.now().plusSeconds(600).getEpochSecond()).encode());
+    assertThat(node.api.get("/api/me", header + "." + claims + ".").status()).isEqualTo(401);
+  }
+
+  @Test
+  void an_expired_token_is_refused_and_a_fresh_one_with_the_same_key_accepted() throws Exception {
+    assertThat(node.api.get("/api/me", sign(KEY, Instant.now().minusSeconds(120), userId())).status()).isEqualTo(401);
+    assertThat(node.api.get("/api/me", sign(KEY, Instant.now().plusSeconds(120), userId())).status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_malformed_authorization_header_is_a_401() {
+    var response = node.api.send("GET", "/api/me", null, null, Map.of("Authorization", "Basic abc"));
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(node.api.get("/api/me", "not.a.jwt").status()).isEqualTo(401);
+  }
+
+  @Test
+  void refresh_tokens_rotate_and_a_reused_one_revokes_the_family() {
+    JsonObject session = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    String first = session.getString("refreshToken");
+
+    var rotated = node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", first));
+    assertThat(rotated.status()).isEqualTo(200);
+    String second = rotated.json().getString("refreshToken");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(node.api.get("/api/me", rotated.json().getString("accessToken")).status()).isEqualTo(200);
+
+    // The first token is replayed (it leaked): refused, and its successor dies with it.
+    assertThat(node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", first)).status()).isEqualTo(401);
+    assertThat(node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", second)).status()).isEqualTo(401);
+  }
+
+  @Test
+  void logout_revokes_the_refresh_token() {
+    JsonObject session = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    String refresh = session.getString("refreshToken");
+    assertThat(node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", refresh)).status()).isEqualTo(204);
+    assertThat(node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", refresh)).status()).isEqualTo(401);
+  }
+
+  private static String userId() {
+    return node.api.get("/api/me", node.adminToken()).json().getString("id");
+  }
+
+  private static String sign(String key, Instant expiry, String subject) throws Exception {
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .subject(subject).issuer("cantou").audience(List.of("cantou-api")).claim("role", "admin")
+        .issueTime(Date.from(expiry.minusSeconds(900))).expirationTime(Date.from(expiry)).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    jwt.sign(new MACSigner(key.getBytes(StandardCharsets.UTF_8)));
+    return jwt.serialize();
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+}

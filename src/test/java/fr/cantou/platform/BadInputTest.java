@@ -1,0 +1,97 @@
+package fr.cantou.platform;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input gets a 4xx problem naming the field, never a stack trace, and writes nothing. */
+class BadInputTest {
+  static TestNode node;
+  static String admin;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    admin = node.adminToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  Api.Response createOrganisation(String body) {
+    return node.api.send("POST", "/api/organisations", admin, body, Map.of("Content-Type", "application/json"));
+  }
+
+  static void assertProblem(Api.Response response, int status, String detailContains) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(status);
+    assertThat(response.isProblem()).isTrue();
+    JsonObject problem = response.json();
+    assertThat(problem.getString("type")).isNotBlank();
+    assertThat(problem.getString("title")).isNotBlank();
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("detail")).contains(detailContains);
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void an_unknown_field_is_named() {
+    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"name\":\"A\",\"commune\":\"B\",\"colour\":\"red\"}"), 400, "colour");
+  }
+
+  @Test
+  void a_wrong_type_is_named() {
+    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"name\":42,\"commune\":\"B\"}"), 400, "name");
+  }
+
+  @Test
+  void a_missing_field_is_named() {
+    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"commune\":\"B\"}"), 400, "name");
+  }
+
+  @Test
+  void a_value_outside_the_enumeration_is_named() {
+    assertProblem(createOrganisation("{\"kind\":\"castle\",\"name\":\"A\",\"commune\":\"B\"}"), 400, "kind");
+  }
+
+  @Test
+  void malformed_json_is_refused() {
+    assertProblem(createOrganisation("{\"kind\":\"ehpad\","), 400, "not valid JSON");
+    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"kind\":\"hopital\",\"name\":\"A\",\"commune\":\"B\"}"), 400, "Duplicate");
+  }
+
+  @Test
+  void bad_utf8_is_refused() {
+    byte[] body = "{\"kind\":\"ehpad\",\"name\":\"A\u00ff\",\"commune\":\"B\"}".getBytes(StandardCharsets.ISO_8859_1);
+    assertProblem(node.api.sendBytes("POST", "/api/organisations", admin, body, Map.of("Content-Type", "application/json")),
+        400, "UTF-8");
+  }
+
+  @Test
+  void a_body_that_is_not_json_is_refused() {
+    var response = node.api.send("POST", "/api/organisations", admin, "kind=ehpad", Map.of("Content-Type", "text/plain"));
+    assertProblem(response, 415, "application/json");
+  }
+
+  @Test
+  void a_body_over_the_limit_is_413() {
+    String huge = "{\"kind\":\"ehpad\",\"name\":\"" + "x".repeat(70 * 1024) + "\",\"commune\":\"B\"}";
+    assertProblem(createOrganisation(huge), 413, "larger");
+  }
+
+  @Test
+  void nothing_is_written_by_a_refused_request() {
+    createOrganisation("{\"kind\":\"ehpad\",\"name\":\"Refused\",\"commune\":\"B\",\"extra\":1}");
+    var all = node.api.get("/api/organisations", admin).array();
+    assertThat(all.stream().map(o -> ((JsonObject) o).getString("name"))).doesNotContain("Refused");
+  }
+}

@@ -1,0 +1,37 @@
+package fr.cantou.support;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records Vert.x's blocked-thread warnings, so that a test can prove the event loop never blocked. */
+public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
+  private static final BlockedThreadWatch INSTANCE = new BlockedThreadWatch();
+  private final List<String> warnings = new CopyOnWriteArrayList<>();
+
+  static {
+    Logger logger = (Logger) LoggerFactory.getLogger("io.vertx.core.impl.BlockedThreadChecker");
+    INSTANCE.setContext(logger.getLoggerContext());
+    INSTANCE.start();
+    logger.addAppender(INSTANCE);
+  }
+
+  public static BlockedThreadWatch get() {
+    return INSTANCE;
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    if (event.getThreadName() != null && event.getFormattedMessage().contains("has been blocked")) {
+      warnings.add(event.getFormattedMessage());
+    }
+  }
+
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+}

@@ -1,0 +1,54 @@
+package fr.cantou.support;
+
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.db.EmbeddedDatabase;
+import fr.cantou.platform.db.Migrations;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real embedded PostgreSQL for the whole test run. Each test gets its own database,
+ * cloned from a migrated template, so tests never see each other's rows.
+ */
+public final class TestDatabase {
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static EmbeddedDatabase server;
+  private static DatabaseEndpoint template;
+
+  private TestDatabase() {}
+
+  public static synchronized DatabaseEndpoint fresh() {
+    try {
+      if (server == null) {
+        Path dir = Files.createTempDirectory("cantou-test-pg");
+        server = EmbeddedDatabase.start(dir, 0);
+        template = server.createIfMissing("cantou_template");
+        Migrations.migrate(template);
+        EmbeddedDatabase running = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            running.close();
+          } catch (Exception ignored) {
+            // the JVM is going away anyway
+          }
+        }));
+      }
+      String name = "cantou_test_" + COUNTER.incrementAndGet();
+      try (var connection = java.sql.DriverManager.getConnection(template.withDatabase("postgres").jdbcUrl(),
+          template.user(), template.password()); var statement = connection.createStatement()) {
+        statement.execute("CREATE DATABASE " + name + " TEMPLATE cantou_template");
+      }
+      return template.withDatabase(name);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot prepare a test database", e);
+    }
+  }
+
+  /** The embedded server itself, for tests that stop and start a node on the same data. */
+  public static synchronized EmbeddedDatabase server() {
+    fresh();
+    return server;
+  }
+}

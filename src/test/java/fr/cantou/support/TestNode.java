@@ -1,0 +1,97 @@
+package fr.cantou.support;
+
+import fr.cantou.CantouNode;
+import fr.cantou.platform.config.CantouConfig;
+import fr.cantou.platform.db.DatabaseEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node on a real database, on a free port, configured as a user would: with
+ * CANTOU_* variables over config/cantou.yaml.
+ */
+public final class TestNode implements AutoCloseable {
+  public static final String ADMIN_EMAIL = "admin@cantal.test";
+  public static final String ADMIN_PASSWORD = "admin-password-1";
+
+  private final Vertx vertx;
+  private final CantouNode node;
+  private final DatabaseEndpoint database;
+  public final Api api;
+
+  private TestNode(Vertx vertx, CantouNode node, DatabaseEndpoint database) {
+    this.vertx = vertx;
+    this.node = node;
+    this.database = database;
+    this.api = new Api(node.port());
+  }
+
+  public static TestNode start() {
+    return start(TestDatabase.fresh(), Map.of(), Clock.systemUTC());
+  }
+
+  public static TestNode start(Map<String, String> env) {
+    return start(TestDatabase.fresh(), env, Clock.systemUTC());
+  }
+
+  public static TestNode start(DatabaseEndpoint database, Map<String, String> env, Clock clock) {
+    BlockedThreadWatch.get();
+    Map<String, String> all = new HashMap<>();
+    all.put("CANTOU_HTTP_PORT", "0");
+    all.put("CANTOU_ADMIN_EMAIL", ADMIN_EMAIL);
+    all.put("CANTOU_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    // Cheaper hashing keeps the suite fast; production cost is in config/cantou.yaml.
+    all.put("CANTOU_AUTH_ARGON2_MEMORY_KIB", "8192");
+    all.put("CANTOU_AUTH_ARGON2_ITERATIONS", "1");
+    all.put("CANTOU_HTTP_SHUTDOWN_GRACE_SECONDS", "2");
+    all.putAll(env);
+    CantouConfig config = CantouConfig.load(all);
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setBlockedThreadCheckInterval(100)
+        .setMaxEventLoopExecuteTime(200)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    CantouNode node = await(CantouNode.start(vertx, config, database, clock));
+    return new TestNode(vertx, node, database);
+  }
+
+  public DatabaseEndpoint database() {
+    return database;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public CantouNode node() {
+    return node;
+  }
+
+  public String adminToken() {
+    return api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(node.stop());
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
