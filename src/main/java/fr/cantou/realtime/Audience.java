@@ -1,6 +1,5 @@
 package fr.cantou.realtime;
 
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -52,9 +51,5 @@ public record Audience(Set<UUID> organisations, Set<UUID> users, Set<String> spe
     java.util.HashSet<T> copy = new java.util.HashSet<>(set);
     copy.add(value);
     return Set.copyOf(copy);
-  }
-
-  List<UUID> organisationList() {
-    return List.copyOf(organisations);
   }
 }

@@ -1,0 +1,36 @@
+package fr.cantou.realtime;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+
+import java.util.UUID;
+
+/**
+ * Who is on the other end of a WebSocket: a signed-in user, or a citizen holding an
+ * appointment's manage token (no account). Exactly one of the two is set.
+ */
+public record Viewer(Principal principal, UUID appointmentId) {
+
+  public static Viewer of(Principal principal) {
+    return new Viewer(principal, null);
+  }
+
+  public static Viewer ofAppointment(UUID appointmentId) {
+    return new Viewer(null, appointmentId);
+  }
+
+  /** Whether an event with this audience may be pushed to this viewer. */
+  public boolean admits(Audience audience) {
+    if (appointmentId != null) {
+      return appointmentId.equals(audience.appointment());
+    }
+    if (principal.organisationId() != null && audience.organisations().contains(principal.organisationId())) {
+      return true;
+    }
+    if (audience.users().contains(principal.userId()) || audience.roles().contains(principal.role().code())) {
+      return true;
+    }
+    return principal.role() == Role.DOCTOR
+        && principal.specialties().stream().anyMatch(audience.specialties()::contains);
+  }
+}
