@@ -28,6 +28,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir.toAbsolutePath())
         .setCleanDataDirectory(false)
+        // Main closes it after the node has drained, not in a shutdown hook of its own.
+        .setRegisterShutdownHook(false)
+        // The library tunes for throw-away test databases; this one keeps real data.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
         .setServerConfig("max_connections", "300")
         .setServerConfig("timezone", "UTC");
     if (port > 0) {

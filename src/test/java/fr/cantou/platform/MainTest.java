@@ -1,0 +1,77 @@
+package fr.cantou.platform;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real entry point, in a process of its own, as a user starts it. */
+class MainTest {
+
+  @Test
+  void sigterm_stops_the_server_and_its_embedded_database(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_DATA_DIR", data.toString());
+    java.nio.file.Path log = data.resolveSibling(data.getFileName() + ".log");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process process = builder.start();
+    try {
+      fr.cantou.support.Api api = new fr.cantou.support.Api(port);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      boolean ready = false;
+      while (!ready && System.nanoTime() < deadline && process.isAlive()) {
+        Thread.sleep(250);
+        try {
+          ready = api.get("/ready").status() == 200;
+        } catch (IllegalStateException notYet) {
+          // not listening yet
+        }
+      }
+      assertThat(ready).as("ready within 60 s").isTrue();
+      // pg_ctl detaches the server from the JVM: find it by its data folder.
+      java.util.List<ProcessHandle> postgres = ProcessHandle.allProcesses()
+          .filter(p -> p.info().commandLine().orElse("").contains(data.toString())).toList();
+      assertThat(postgres).isNotEmpty();
+
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String output = java.nio.file.Files.readString(log);
+      assertThat(output).contains("event=stopping").contains("event=stopped");
+      // The postmaster removes its pid file (which pg_ctl waits for) just before it exits.
+      for (ProcessHandle server : postgres) {
+        server.onExit().get(10, TimeUnit.SECONDS);
+      }
+      assertThat(postgres).noneMatch(ProcessHandle::isAlive);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static ProcessBuilder java() {
+    return new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+        "-cp", System.getProperty("java.class.path"), "fr.cantou.Main");
+  }
+
+  @Test
+  void a_malformed_setting_stops_start_up_with_one_line_and_no_stack_trace() throws Exception {
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_HTTP_PORT", "not-a-port");
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output.lines()).hasSize(1);
+    assertThat(output).isEqualTo(
+        "Configuration error: http.port (CANTOU_HTTP_PORT) must be a whole number from 0 to 65535, got \"not-a-port\"");
+  }
+}
