@@ -50,7 +50,9 @@ class BadInputTest {
 
   @Test
   void a_wrong_type_is_named() {
-    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"name\":42,\"commune\":\"B\"}"), 400, "name");
+    var response = createOrganisation("{\"kind\":\"ehpad\",\"name\":42,\"commune\":\"B\"}");
+    assertProblem(response, 400, "Invalid field 'name'");
+    assertThat(response.detail()).contains("Expected string");
   }
 
   @Test

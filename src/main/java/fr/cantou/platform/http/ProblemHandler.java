@@ -99,14 +99,21 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (errors == null || errors.isEmpty()) {
       return unit;
     }
-    // The deepest location names the field; among equals, the first error is the plainest.
+    // The deepest location names the field; among equals, prefer the error that says what is
+    // wrong with the value over the summary "Property x does not match schema".
     OutputUnit best = errors.get(0);
     for (OutputUnit candidate : errors) {
-      if (length(candidate) > length(best)) {
+      boolean deeper = length(candidate) > length(best);
+      boolean plainer = length(candidate) == length(best) && isSummary(best) && !isSummary(candidate);
+      if (deeper || plainer) {
         best = candidate;
       }
     }
     return best;
+  }
+
+  private static boolean isSummary(OutputUnit unit) {
+    return unit.getError() != null && unit.getError().endsWith("does not match schema");
   }
 
   private static int length(OutputUnit unit) {
