@@ -20,6 +20,19 @@ import fr.cantou.platform.http.ProblemHandler;
 import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
+import fr.cantou.realtime.EventListener;
+import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.EventStore;
+import fr.cantou.realtime.WebSocketGateway;
+import fr.cantou.rooms.JitsiRooms;
+import fr.cantou.teleconsult.CallMessages;
+import fr.cantou.teleconsult.PresenceService;
+import fr.cantou.teleconsult.PresenceStore;
+import fr.cantou.teleconsult.TeleconsultEvents;
+import fr.cantou.teleconsult.TeleconsultRoutes;
+import fr.cantou.teleconsult.TeleconsultService;
+import fr.cantou.teleconsult.TeleconsultSnapshot;
+import fr.cantou.teleconsult.TeleconsultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -41,6 +54,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,11 +65,22 @@ public final class CantouNode {
   private static final Logger LOG = LoggerFactory.getLogger(CantouNode.class);
   public static final String OPENAPI = "openapi.yaml";
 
-  private final Platform platform;
-  private HttpServer server;
+  /** How often each node runs the periodic jobs (announcements, timeouts, escalation, presence). */
+  private static final long JOB_PERIOD_MS = 5_000;
 
-  private CantouNode(Platform platform) {
+  private final Platform platform;
+  private final DatabaseEndpoint database;
+  private final String nodeId = UUID.randomUUID().toString();
+  private HttpServer server;
+  private EventListener listener;
+  private WebSocketGateway gateway;
+  private TeleconsultService teleconsultations;
+  private PresenceService presence;
+  private long jobTimer = -1;
+
+  private CantouNode(Platform platform, DatabaseEndpoint database) {
     this.platform = platform;
+    this.database = database;
   }
 
   /** Migrations must have run before. */
@@ -67,7 +92,7 @@ public final class CantouNode {
         .connectingTo(database.connectOptions())
         .using(vertx)
         .build();
-    CantouNode node = new CantouNode(new Platform(vertx, pool, config, clock));
+    CantouNode node = new CantouNode(new Platform(vertx, pool, config, clock), database);
     return node.boot().recover(e -> pool.close().transform(v -> Future.failedFuture(e)));
   }
 
@@ -81,10 +106,27 @@ public final class CantouNode {
       IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher);
       AuthService auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
       Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool());
-      List<ApiModule> modules = List.of(new IdentityRoutes(auth, identity));
+      EventOutbox outbox = new EventOutbox();
+      EventStore eventStore = new EventStore();
+      JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
+
+      presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId);
+      teleconsultations = new TeleconsultService(platform, new TeleconsultStore(), new TeleconsultEvents(outbox), presence, rooms);
+
+      gateway = new WebSocketGateway(platform, authenticator, eventStore,
+          List.of(new TeleconsultSnapshot(teleconsultations, presence)),
+          List.of(),
+          List.of(new CallMessages(teleconsultations)),
+          List.of(presence));
+      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, gateway::dispatch);
+      List<ApiModule> modules = List.of(
+          new IdentityRoutes(auth, identity),
+          new TeleconsultRoutes(teleconsultations, presence));
       return bootstrap(identity, hasher)
+          .compose(v -> listener.start())
           .compose(v -> router(authenticator, modules))
-          .compose(this::listen);
+          .compose(this::listen)
+          .onSuccess(v -> startJobs());
     }).map(this);
   }
 
@@ -130,6 +172,7 @@ public final class CantouNode {
       router.route().handler(new RequestLog());
       router.route().handler(new SecurityHeaders(config.jitsi().domain()));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
+      router.get("/ws").handler(gateway);
       Router apiRouter = api.createRouter();
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);
@@ -158,6 +201,17 @@ public final class CantouNode {
         .mapEmpty();
   }
 
+  private void startJobs() {
+    gateway.start();
+    jobTimer = platform.vertx().setPeriodic(JOB_PERIOD_MS, id -> runJobs()
+        .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
+  }
+
+  /** Runs the periodic jobs now (tests move their clock, then call this). */
+  public Future<Void> runJobs() {
+    return teleconsultations.runJobs();
+  }
+
   public int port() {
     return server.actualPort();
   }
@@ -169,7 +223,16 @@ public final class CantouNode {
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   public Future<Void> stop() {
     long grace = platform.config().http().shutdownGrace().toMillis();
+    if (jobTimer >= 0) {
+      platform.vertx().cancelTimer(jobTimer);
+    }
+    if (gateway != null) {
+      gateway.stop();
+    }
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
-    return closing.eventually(() -> platform.pool().close());
+    return closing
+        .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
+        .eventually(() -> presence == null ? Future.succeededFuture() : presence.leave())
+        .eventually(() -> platform.pool().close());
   }
 }

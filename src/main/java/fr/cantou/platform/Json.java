@@ -19,6 +19,7 @@ import java.io.IOException;
 /** The one Jackson mapper: strict on input (unknown fields refused), ISO-8601 times on output. */
 public final class Json {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new io.vertx.core.json.jackson.VertxModule())
       .addModule(new JavaTimeModule())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

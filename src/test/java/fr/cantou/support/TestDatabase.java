@@ -30,6 +30,9 @@ public final class TestDatabase {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             running.close();
+            try (var files = Files.walk(dir)) {
+              files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
           } catch (Exception ignored) {
             // the JVM is going away anyway
           }

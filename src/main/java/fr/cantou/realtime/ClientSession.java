@@ -1,0 +1,83 @@
+package fr.cantou.realtime;
+
+import io.vertx.core.Context;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One WebSocket. All its fields are touched on its own context only. While it catches up
+ * (snapshot or replay), live events are held back and sent after, skipping what it has.
+ */
+final class ClientSession {
+  static final short CLOSE_UNAUTHORIZED = 4401;
+  static final short CLOSE_TOO_SLOW = 4408;
+  static final short CLOSE_SILENT = 4000;
+
+  final ServerWebSocket socket;
+  final Context context;
+  final int maxQueuedFrames;
+  Viewer viewer;
+  long lastSentId;
+  long lastHeard = System.nanoTime();
+  private boolean catchingUp = true;
+  private final List<EventRecord> heldBack = new ArrayList<>();
+  private int pendingWrites;
+
+  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames) {
+    this.socket = socket;
+    this.context = context;
+    this.maxQueuedFrames = maxQueuedFrames;
+  }
+
+  boolean ready() {
+    return viewer != null && !catchingUp;
+  }
+
+  void offer(EventRecord event) {
+    if (viewer == null || !viewer.admits(event.audience())) {
+      return;
+    }
+    if (catchingUp) {
+      heldBack.add(event);
+    } else {
+      deliver(event);
+    }
+  }
+
+  /** Ends the catch-up: sends the held-back events this client has not seen yet, in order. */
+  void caughtUp() {
+    catchingUp = false;
+    heldBack.sort((a, b) -> Long.compare(a.id(), b.id()));
+    for (EventRecord event : heldBack) {
+      deliver(event);
+    }
+    heldBack.clear();
+  }
+
+  void deliver(EventRecord event) {
+    if (event.id() > lastSentId && viewer.admits(event.audience())) {
+      lastSentId = event.id();
+      send(event.toMessage());
+    }
+  }
+
+  /** A client that cannot keep up is dropped; it resumes from its last event id. */
+  void send(JsonObject message) {
+    if (socket.isClosed()) {
+      return;
+    }
+    if (socket.writeQueueFull() || pendingWrites >= maxQueuedFrames) {
+      socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
+      return;
+    }
+    pendingWrites++;
+    socket.writeTextMessage(message.encode()).onComplete(ar -> pendingWrites--);
+  }
+
+  void error(String detail) {
+    send(new JsonObject().put("type", "error").put("detail", detail));
+  }
+}

@@ -1,0 +1,256 @@
+package fr.cantou.realtime;
+
+import fr.cantou.identity.Authenticator;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.config.CantouConfig;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The one WebSocket endpoint, /ws. First frame: hello with a token (never in the URL); then a
+ * snapshot, or the events missed since the id the client names; then live events its viewer
+ * may see. Heartbeats find dead peers; a client that cannot keep up is dropped and resumes.
+ */
+public final class WebSocketGateway implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
+  private static final long HELLO_TIMEOUT_MS = 10_000;
+  private static final int REPLAY_BATCH = 500;
+
+  private final Vertx vertx;
+  private final Platform platform;
+  private final CantouConfig.Realtime settings;
+  private final Authenticator authenticator;
+  private final EventStore events;
+  private final List<SnapshotSource> snapshots;
+  private final List<ViewerResolver> resolvers;
+  private final Map<String, ClientMessageHandler> handlers;
+  private final List<ConnectionObserver> observers;
+  private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+  private long heartbeatTimer = -1;
+
+  public WebSocketGateway(Platform platform, Authenticator authenticator, EventStore events,
+                          List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
+                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers) {
+    this.vertx = platform.vertx();
+    this.platform = platform;
+    this.settings = platform.config().realtime();
+    this.authenticator = authenticator;
+    this.events = events;
+    this.snapshots = List.copyOf(snapshots);
+    this.resolvers = List.copyOf(resolvers);
+    this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(ClientMessageHandler::type, Function.identity()));
+    this.observers = List.copyOf(observers);
+  }
+
+  public void start() {
+    heartbeatTimer = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> heartbeat());
+  }
+
+  public void stop() {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    sessions.forEach(s -> s.context.runOnContext(v -> s.socket.close((short) 1001, "server stopping")));
+  }
+
+  public int connected() {
+    return sessions.size();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      ctx.fail(ApiException.badRequest("This endpoint speaks WebSocket only."));
+      return;
+    }
+    ctx.request().toWebSocket().onSuccess(this::accept).onFailure(ctx::fail);
+  }
+
+  private void accept(ServerWebSocket socket) {
+    ClientSession session = new ClientSession(socket, Vertx.currentContext(), settings.maxQueuedFrames());
+    sessions.add(session);
+    long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
+      if (session.viewer == null) {
+        socket.close(ClientSession.CLOSE_UNAUTHORIZED, "hello expected");
+      }
+    });
+    socket.textMessageHandler(text -> onMessage(session, text));
+    socket.pongHandler(pong -> session.lastHeard = System.nanoTime());
+    socket.exceptionHandler(e -> LOG.debug("event=ws_error reason=\"{}\"", e.getMessage()));
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(helloTimer);
+      sessions.remove(session);
+      if (session.viewer != null) {
+        observers.forEach(o -> o.closed(session.viewer));
+      }
+    });
+  }
+
+  /** Hands an event from the outbox to every local session, each on its own context. */
+  public void dispatch(EventRecord event) {
+    for (ClientSession session : sessions) {
+      if (session.context == Vertx.currentContext()) {
+        session.offer(event);
+      } else {
+        session.context.runOnContext(v -> session.offer(event));
+      }
+    }
+  }
+
+  private void onMessage(ClientSession session, String text) {
+    session.lastHeard = System.nanoTime();
+    JsonObject message;
+    try {
+      message = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      session.error("A message must be a JSON object.");
+      return;
+    }
+    String type = message.getValue("type") instanceof String t ? t : "";
+    if (session.viewer == null) {
+      if ("hello".equals(type)) {
+        hello(session, message);
+      } else {
+        session.error("Say hello first: {\"type\":\"hello\",\"token\":\"…\"}.");
+      }
+      return;
+    }
+    switch (type) {
+      case "ping" -> session.send(new JsonObject().put("type", "pong"));
+      case "hello" -> session.error("Already greeted; reconnect to change identity.");
+      default -> {
+        ClientMessageHandler handler = handlers.get(type);
+        if (handler == null) {
+          session.error("Unknown message type '" + type + "'.");
+          return;
+        }
+        Future<Void> handled;
+        try {
+          handled = handler.handle(session.viewer, message);
+        } catch (RuntimeException e) {
+          handled = Future.failedFuture(e);
+        }
+        handled.onFailure(e -> session.error(e instanceof ApiException ? e.getMessage() : "The message could not be handled."));
+      }
+    }
+  }
+
+  private void hello(ClientSession session, JsonObject message) {
+    Object token = message.getValue("token");
+    Object since = message.getValue("since");
+    if (!(token instanceof String t) || t.isBlank()) {
+      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "token missing");
+      return;
+    }
+    if (since != null && !(since instanceof Number n && n.longValue() >= 0)) {
+      session.error("'since' must be the id of the last event received.");
+      return;
+    }
+    resolve(t).onComplete(ar -> {
+      if (ar.failed() || ar.result().isEmpty()) {
+        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
+        return;
+      }
+      if (session.socket.isClosed()) {
+        return;
+      }
+      session.viewer = ar.result().get();
+      observers.forEach(o -> o.opened(session.viewer));
+      Long resumeFrom = since == null ? null : ((Number) since).longValue();
+      greet(session, resumeFrom);
+    });
+  }
+
+  private Future<Optional<Viewer>> resolve(String token) {
+    Future<Optional<Viewer>> result = authenticator.authenticate(token).map(p -> Optional.of(Viewer.of(p)));
+    for (ViewerResolver resolver : resolvers) {
+      result = result.recover(e -> resolver.resolve(token));
+      result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)
+          : Future.failedFuture("not this resolver"));
+    }
+    return result.recover(e -> Future.succeededFuture(Optional.empty()));
+  }
+
+  private void greet(ClientSession session, Long since) {
+    Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
+        : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
+            : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
+                .map(count -> count <= settings.maxReplayEvents()));
+    resumable.compose(resume -> {
+      session.send(welcome(session.viewer, resume));
+      if (resume) {
+        session.lastSentId = since;
+        return replay(session, since);
+      }
+      return snapshot(session);
+    }).onSuccess(v -> session.caughtUp()).onFailure(e -> {
+      LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
+      session.socket.close((short) 1011, "try again");
+    });
+  }
+
+  private Future<Void> replay(ClientSession session, long after) {
+    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> {
+      batch.forEach(session::deliver);
+      return batch.size() == REPLAY_BATCH ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture();
+    });
+  }
+
+  /** lastEventId is read first: events after it are delivered after the snapshot even if it already shows them. */
+  private Future<Void> snapshot(ClientSession session) {
+    return events.latestId(platform.pool()).compose(latest -> Future.all(snapshots.stream()
+            .map(source -> source.snapshot(session.viewer)).toList())
+        .map(all -> {
+          JsonObject snapshot = new JsonObject().put("type", "snapshot").put("lastEventId", latest);
+          for (int i = 0; i < all.size(); i++) {
+            snapshot.mergeIn(all.resultAt(i));
+          }
+          session.lastSentId = latest;
+          session.send(snapshot);
+          return null;
+        }));
+  }
+
+  private JsonObject welcome(Viewer viewer, boolean resumed) {
+    JsonObject who = viewer.principal() != null
+        ? new JsonObject().put("kind", "user").put("userId", viewer.principal().userId().toString())
+            .put("role", viewer.principal().role().code()).put("displayName", viewer.principal().displayName())
+            .put("organisationId", viewer.principal().organisationId() == null ? null
+                : viewer.principal().organisationId().toString())
+        : new JsonObject().put("kind", "appointment").put("appointmentId", viewer.appointmentId().toString());
+    return new JsonObject().put("type", "welcome").put("viewer", who).put("resumed", resumed)
+        .put("heartbeatSeconds", settings.heartbeat().toSeconds());
+  }
+
+  private void heartbeat() {
+    long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.heartbeat().toMillis() * 3);
+    for (ClientSession session : sessions) {
+      session.context.runOnContext(v -> {
+        if (System.nanoTime() - session.lastHeard > silentLimit) {
+          session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
+        } else if (!session.socket.isClosed()) {
+          session.socket.writePing(Buffer.buffer("hb"));
+        }
+      });
+    }
+  }
+}

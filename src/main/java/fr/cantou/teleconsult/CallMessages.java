@@ -1,0 +1,42 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.realtime.ClientMessageHandler;
+import fr.cantou.realtime.Viewer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+
+/** {"type":"call","teleconsultationId":"…","event":"joined"|"left"}: what the page saw Jitsi do. */
+public final class CallMessages implements ClientMessageHandler {
+  private final TeleconsultService service;
+
+  public CallMessages(TeleconsultService service) {
+    this.service = service;
+  }
+
+  @Override
+  public String type() {
+    return "call";
+  }
+
+  @Override
+  public Future<Void> handle(Viewer viewer, JsonObject message) {
+    if (viewer.principal() == null) {
+      return Future.failedFuture(ApiException.forbidden("Only the participants of a teleconsultation report its call."));
+    }
+    Object id = message.getValue("teleconsultationId");
+    Object event = message.getValue("event");
+    if (!(event instanceof String e) || !(e.equals("joined") || e.equals("left"))) {
+      return Future.failedFuture(ApiException.badRequest("'event' must be \"joined\" or \"left\"."));
+    }
+    UUID teleconsultation;
+    try {
+      teleconsultation = UUID.fromString(String.valueOf(id));
+    } catch (IllegalArgumentException ex) {
+      return Future.failedFuture(ApiException.badRequest("'teleconsultationId' must be a teleconsultation id."));
+    }
+    return service.callEvent(viewer.principal(), teleconsultation, "joined".equals(event));
+  }
+}

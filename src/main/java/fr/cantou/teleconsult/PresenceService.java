@@ -1,0 +1,103 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.Platform;
+import fr.cantou.realtime.Audience;
+import fr.cantou.realtime.ConnectionObserver;
+import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.Viewer;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * available / busy / offline: said by the doctor, busy during a call, and offline when no
+ * console of hers has been connected, on any node, for the grace period.
+ */
+public final class PresenceService implements ConnectionObserver {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
+  /** A node that has not said it lives for this long is taken as gone. */
+  static final Duration NODE_SILENCE = Duration.ofSeconds(30);
+
+  private final Platform platform;
+  private final PresenceStore store;
+  private final EventOutbox outbox;
+  private final String nodeId;
+
+  public PresenceService(Platform platform, PresenceStore store, EventOutbox outbox, String nodeId) {
+    this.platform = platform;
+    this.store = store;
+    this.outbox = outbox;
+    this.nodeId = nodeId;
+  }
+
+  public Future<List<DoctorPresence>> all() {
+    return store.all(platform.pool());
+  }
+
+  public Future<DoctorPresence> set(Principal doctor, String status) {
+    Instant now = platform.clock().instant();
+    return platform.pool().withTransaction(tx -> store.set(tx, doctor.userId(), status, now)
+            .compose(changed -> changed ? announce(tx, doctor.userId()) : Future.succeededFuture()))
+        .compose(v -> store.of(platform.pool(), doctor.userId()))
+        .map(found -> found.orElseThrow());
+  }
+
+  Future<Void> callStarted(SqlClient tx, UUID doctorId) {
+    return store.setIf(tx, doctorId, "available", "busy", platform.clock().instant())
+        .compose(changed -> changed ? announce(tx, doctorId) : Future.succeededFuture());
+  }
+
+  Future<Void> callEnded(SqlClient tx, UUID doctorId) {
+    return store.setIf(tx, doctorId, "busy", "available", platform.clock().instant())
+        .compose(changed -> changed ? announce(tx, doctorId) : Future.succeededFuture());
+  }
+
+  private Future<Void> announce(SqlClient tx, UUID doctorId) {
+    // Presence is no health data: every professional of the care side may see it.
+    return store.of(tx, doctorId).compose(found -> found.isEmpty() ? Future.succeededFuture()
+        : outbox.append(tx, "presence.changed",
+            Audience.none().andRole(Role.NURSE.code()).andRole(Role.DOCTOR.code()).andRole(Role.ADMIN.code()),
+            TeleconsultEvents.data(found.get())).mapEmpty());
+  }
+
+  @Override
+  public void opened(Viewer viewer) {
+    count(viewer, +1);
+  }
+
+  @Override
+  public void closed(Viewer viewer) {
+    count(viewer, -1);
+  }
+
+  private void count(Viewer viewer, int delta) {
+    if (viewer.principal() == null || viewer.principal().role() != Role.DOCTOR) {
+      return;
+    }
+    store.connections(platform.pool(), nodeId, viewer.principal().userId(), delta, platform.clock().instant())
+        .onFailure(e -> LOG.warn("event=presence_count_failed reason=\"{}\"", e.getMessage()));
+  }
+
+  /** The periodic part: this node lives; doctors gone for longer than the grace are offline. */
+  Future<Void> sweep() {
+    Instant now = platform.clock().instant();
+    Duration grace = platform.config().teleconsult().presenceGrace();
+    return store.nodeAlive(platform.pool(), nodeId, now)
+        .compose(v -> platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace),
+                now.minus(NODE_SILENCE), now)
+            .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)))));
+  }
+
+  public Future<Void> leave() {
+    return store.nodeGone(platform.pool(), nodeId);
+  }
+}

@@ -1,0 +1,63 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.CurrentUser;
+import fr.cantou.identity.Principal;
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.Json;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.Endpoint;
+import fr.cantou.platform.http.Responses;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/** HTTP adapter of the teleconsultation queue and of doctors' presence. */
+public final class TeleconsultRoutes implements ApiModule {
+  private final TeleconsultService service;
+  private final PresenceService presence;
+
+  public TeleconsultRoutes(TeleconsultService service, PresenceService presence) {
+    this.service = service;
+    this.presence = presence;
+  }
+
+  record PresenceRequest(String status) {}
+
+  @Override
+  public void mount(RouterBuilder api) {
+    api.getRoute("createTeleconsultation").addHandler(Endpoint.created(ctx -> service.create(CurrentUser.require(ctx),
+        Json.body(ctx, NewTeleconsultation.class), ctx.request().getHeader("Idempotency-Key"))));
+    api.getRoute("listTeleconsultations").addHandler(Endpoint.ok(ctx ->
+        service.list(CurrentUser.require(ctx), ctx.queryParams().get("status"))));
+    api.getRoute("getTeleconsultation").addHandler(Endpoint.ok(ctx ->
+        service.get(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+    api.getRoute("teleconsultationTimeline").addHandler(Endpoint.ok(ctx ->
+        service.timeline(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+    api.getRoute("claimTeleconsultation").addHandler(Endpoint.ok(ctx ->
+        service.claim(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+    api.getRoute("nextTeleconsultation").addHandler(ctx -> {
+      Principal doctor = CurrentUser.require(ctx);
+      service.next(doctor)
+          .onSuccess(found -> found.ifPresentOrElse(item -> Responses.ok(ctx, item), () -> Responses.noContent(ctx)))
+          .onFailure(ctx::fail);
+    });
+    api.getRoute("releaseTeleconsultation").addHandler(Endpoint.ok(ctx ->
+        service.release(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+    api.getRoute("joinTeleconsultation").addHandler(Endpoint.ok(ctx ->
+        service.join(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+    api.getRoute("completeTeleconsultation").addHandler(Endpoint.ok(ctx -> {
+      NewTeleconsultation.Completion body = Json.body(ctx, NewTeleconsultation.Completion.class);
+      return service.complete(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),
+          body.report(), body.outcome());
+    }));
+    api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->
+        service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+
+    api.getRoute("listPresence").addHandler(Endpoint.ok(ctx -> {
+      TeleconsultRights.requireCareSide(CurrentUser.require(ctx));
+      return presence.all();
+    }));
+    api.getRoute("setPresence").addHandler(Endpoint.ok(ctx -> {
+      Principal doctor = TeleconsultRights.requireDoctor(CurrentUser.require(ctx));
+      return presence.set(doctor, Json.body(ctx, PresenceRequest.class).status());
+    }));
+  }
+}

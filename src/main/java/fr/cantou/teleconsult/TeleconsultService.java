@@ -1,0 +1,295 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.rooms.JitsiRooms;
+import fr.cantou.rooms.JoinInfo;
+import fr.cantou.rooms.Participant;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The rules of the queue; every change is one transaction with its timeline entry and its events. */
+public final class TeleconsultService {
+  /** How long a participant's room token lives; the server checks the state at every /join. */
+  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
+  static final Duration LONGEST_PLANNING = Duration.ofDays(14);
+  /** 13 digits or more in a row: a social security number has no place here. */
+  private static final Pattern LOOKS_LIKE_NIR = Pattern.compile("\\d{13,}");
+
+  private final Platform platform;
+  private final TeleconsultStore store;
+  private final TeleconsultEvents events;
+  private final PresenceService presence;
+  private final JitsiRooms rooms;
+
+  public TeleconsultService(Platform platform, TeleconsultStore store, TeleconsultEvents events, PresenceService presence,
+                            JitsiRooms rooms) {
+    this.platform = platform;
+    this.store = store;
+    this.events = events;
+    this.presence = presence;
+    this.rooms = rooms;
+  }
+
+  private Instant now() {
+    return platform.clock().instant();
+  }
+
+  public Future<Teleconsultation> create(Principal nurse, NewTeleconsultation request, String idempotencyKey) {
+    TeleconsultRights.requireNurse(nurse);
+    if (request.consent() == null || !Boolean.TRUE.equals(request.consent().given())) {
+      throw ApiException.badRequest("Invalid field 'consent.given': the patient's consent (or a legal representative's) "
+          + "is required before a teleconsultation.");
+    }
+    if (LOOKS_LIKE_NIR.matcher(request.patient().reference()).find()) {
+      throw ApiException.badRequest("Invalid field 'patient.reference': use the care home's pseudonymous reference, "
+          + "never a social security number.");
+    }
+    Instant now = now();
+    Instant queuedAt = request.plannedAt() == null || !request.plannedAt().toInstant().isAfter(now) ? now
+        : request.plannedAt().toInstant();
+    if (queuedAt.isAfter(now.plus(LONGEST_PLANNING))) {
+      throw ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead.");
+    }
+    String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
+    UUID preferred = request.preferredDoctorId() == null ? null : parse(request.preferredDoctorId(), "preferredDoctorId");
+    TeleconsultStore.NewRequest row = new TeleconsultStore.NewRequest(nurse.organisationId(), nurse.userId(),
+        request.patient().reference().trim(),
+        request.patient().initials() == null ? null : request.patient().initials().toUpperCase(Locale.ROOT),
+        request.patient().birthYear(), request.reason().trim(), specialty, request.urgency(),
+        request.consent().by() == null ? "patient" : request.consent().by(), preferred, queuedAt, !queuedAt.isAfter(now),
+        rooms.newRoomName("cantou-tc"), idempotencyKey);
+
+    Future<Optional<UUID>> earlier = idempotencyKey == null ? Future.succeededFuture(Optional.empty())
+        : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
+    return earlier.compose(found -> found.isPresent() ? load(found.get())
+        : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
+                .compose(id -> store.addTimeline(tx, id, nurse.userId(), "created",
+                    new JsonObject().put("urgency", row.urgency()).put("specialty", specialty)
+                        .put("consentBy", row.consentBy()), now).map(id))
+                .compose(id -> find(tx, id))
+                .compose(item -> (item.plannedAt() == null
+                    ? events.waiting(tx, "teleconsultation.queued", item)
+                    : events.held(tx, "teleconsultation.queued", item)).map(item)))
+            .recover(e -> Future.failedFuture(translate(e)))));
+  }
+
+  private Future<Void> checkPreferred(UUID doctor) {
+    if (doctor == null) {
+      return Future.succeededFuture();
+    }
+    return store.isActiveDoctor(platform.pool(), doctor).compose(found -> found ? Future.succeededFuture()
+        : Future.failedFuture(ApiException.badRequest("Invalid field 'preferredDoctorId': no such doctor.")));
+  }
+
+  public Future<List<Teleconsultation>> list(Principal p, String status) {
+    TeleconsultRights.requireCareSide(p);
+    Instant now = now();
+    Future<List<Teleconsultation>> items = p.is(Role.NURSE)
+        ? store.forOrganisation(platform.pool(), p.organisationId(), status, now)
+        : store.forDoctor(platform.pool(), p.userId(), List.copyOf(p.specialties()), status, now);
+    return items.compose(found -> store.audit(platform.pool(),
+        found.stream().map(t -> UUID.fromString(t.id())).toList(), p.userId(), "list", now).map(found));
+  }
+
+  public Future<Teleconsultation> get(Principal p, UUID id) {
+    TeleconsultRights.requireCareSide(p);
+    return load(id).compose(item -> {
+      TeleconsultRights.requireSee(p, item);
+      return store.audit(platform.pool(), List.of(id), p.userId(), "read", now()).map(item);
+    });
+  }
+
+  public Future<List<TeleconsultStore.TimelineEntry>> timeline(Principal p, UUID id) {
+    return get(p, id).compose(item -> store.audit(platform.pool(), List.of(id), p.userId(), "timeline", now()))
+        .compose(v -> store.timeline(platform.pool(), id));
+  }
+
+  public Future<Teleconsultation> claim(Principal doctor, UUID id) {
+    TeleconsultRights.requireDoctor(doctor);
+    Instant now = now();
+    return platform.pool().withTransaction(tx -> store.claim(tx, id, doctor.userId(), List.copyOf(doctor.specialties()), now)
+            .compose(claimed -> claimed ? assigned(tx, id, doctor, now) : Future.succeededFuture(Optional.<Teleconsultation>empty())))
+        .recover(e -> Future.failedFuture(translate(e)))
+        .compose(won -> won.map(Future::succeededFuture).orElseGet(() -> load(id).compose(item -> {
+          if (!TeleconsultRights.inPool(doctor, item)) {
+            return Future.failedFuture(ApiException.forbidden("This teleconsultation is not for your specialties."));
+          }
+          String who = item.doctorName() == null ? "" : " (taken by " + item.doctorName() + ")";
+          return Future.failedFuture(ApiException.conflict("This teleconsultation is no longer waiting" + who + "."));
+        })));
+  }
+
+  /** 200 with the claimed item, or empty when nothing waits for this doctor. */
+  public Future<Optional<Teleconsultation>> next(Principal doctor) {
+    TeleconsultRights.requireDoctor(doctor);
+    Instant now = now();
+    return platform.pool().withTransaction(tx -> store.claimNext(tx, doctor.userId(), List.copyOf(doctor.specialties()), now)
+            .compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<Teleconsultation>empty())
+                : assigned(tx, found.get(), doctor, now)))
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  private Future<Optional<Teleconsultation>> assigned(SqlClient tx, UUID id, Principal doctor, Instant now) {
+    return store.addTimeline(tx, id, doctor.userId(), "assigned", new JsonObject().put("doctor", doctor.displayName()), now)
+        .compose(v -> find(tx, id))
+        .compose(item -> events.leftQueue(tx, "teleconsultation.assigned", item).map(Optional.of(item)));
+  }
+
+  public Future<Teleconsultation> release(Principal doctor, UUID id) {
+    TeleconsultRights.requireDoctor(doctor);
+    Instant now = now();
+    return load(id).compose(item -> {
+      TeleconsultRights.requireAssignedDoctor(doctor, item);
+      return platform.pool().withTransaction(tx -> store.requeue(tx, id, doctor.userId()).compose(done -> {
+        if (!done) {
+          return Future.failedFuture(ApiException.conflict("Only a teleconsultation not yet in call can be given back."));
+        }
+        return store.addTimeline(tx, id, doctor.userId(), "released", new JsonObject(), now)
+            .compose(v -> find(tx, id))
+            .compose(back -> events.waiting(tx, "teleconsultation.requeued", back).map(back));
+      }));
+    });
+  }
+
+  public Future<JoinInfo> join(Principal p, UUID id) {
+    Instant now = now();
+    return load(id).compose(item -> {
+      TeleconsultRights.requireParticipant(p, item);
+      if (!Status.ASSIGNED.equals(item.status()) && !Status.IN_CALL.equals(item.status())) {
+        return Future.failedFuture(ApiException.conflict(Status.QUEUED.equals(item.status())
+            ? "The room opens when a doctor takes the request."
+            : "This teleconsultation is " + item.status() + "; its room is closed."));
+      }
+      return roomName(id).compose(room -> store.audit(platform.pool(), List.of(id), p.userId(), "join", now)
+          .map(v -> rooms.join(room, new Participant(p.userId().toString(), p.displayName(), null, p.is(Role.DOCTOR)),
+              now, now.plus(ROOM_TOKEN_LIFETIME))));
+    });
+  }
+
+  /** The page reports Jitsi's videoConferenceJoined / videoConferenceLeft. */
+  public Future<Void> callEvent(Principal p, UUID id, boolean joined) {
+    Instant now = now();
+    return load(id).compose(item -> {
+      TeleconsultRights.requireParticipant(p, item);
+      boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
+      String side = nurseSide ? "nurse" : "doctor";
+      return platform.pool().withTransaction(tx -> {
+        Future<Optional<String>> marked = joined ? store.markJoined(tx, id, nurseSide, now)
+            : Future.succeededFuture(Optional.of(item.status()));
+        return marked.compose(status -> {
+          if (status.isEmpty()) {
+            return Future.failedFuture(ApiException.conflict("This teleconsultation has no open room."));
+          }
+          boolean started = Status.IN_CALL.equals(status.get()) && !Status.IN_CALL.equals(item.status());
+          return store.addTimeline(tx, id, p.userId(), joined ? "joined" : "left", new JsonObject().put("side", side), now)
+              .compose(v -> started ? presence.callStarted(tx, UUID.fromString(item.doctorId())) : Future.succeededFuture())
+              .compose(v -> find(tx, id))
+              .compose(now2 -> events.held(tx, started ? "teleconsultation.in_call" : "teleconsultation.call", now2));
+        });
+      });
+    });
+  }
+
+  public Future<Teleconsultation> complete(Principal doctor, UUID id, String report, String outcome) {
+    TeleconsultRights.requireDoctor(doctor);
+    Instant now = now();
+    return load(id).compose(item -> {
+      TeleconsultRights.requireAssignedDoctor(doctor, item);
+      return platform.pool().withTransaction(tx -> store.complete(tx, id, doctor.userId(), report.trim(), outcome, now)
+          .compose(done -> {
+            if (!done) {
+              return Future.failedFuture(ApiException.conflict("This teleconsultation is " + item.status()
+                  + "; only an assigned one or one in call can be completed."));
+            }
+            return store.addTimeline(tx, id, doctor.userId(), "completed", new JsonObject().put("outcome", outcome), now)
+                .compose(v -> presence.callEnded(tx, doctor.userId()))
+                .compose(v -> find(tx, id))
+                .compose(done2 -> events.held(tx, "teleconsultation.completed", done2).map(done2));
+          }));
+    });
+  }
+
+  public Future<Teleconsultation> cancel(Principal nurse, UUID id) {
+    TeleconsultRights.requireNurse(nurse);
+    Instant now = now();
+    return load(id).compose(item -> {
+      if (!TeleconsultRights.isNurseSide(nurse, item)) {
+        return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may cancel it."));
+      }
+      return platform.pool().withTransaction(tx -> store.cancel(tx, id, now).compose(done -> {
+        if (!done) {
+          return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is "
+              + item.status() + "."));
+        }
+        return store.addTimeline(tx, id, nurse.userId(), "cancelled", new JsonObject(), now)
+            .compose(v -> find(tx, id))
+            .compose(gone -> events.leftQueue(tx, "teleconsultation.cancelled", gone).map(gone));
+      }));
+    });
+  }
+
+  /** The periodic work, safe on every node at once: each row changes once (conditional updates). */
+  public Future<Void> runJobs() {
+    Instant now = now();
+    Duration joinTimeout = platform.config().teleconsult().joinTimeout();
+    Duration escalateAfter = platform.config().teleconsult().escalateAfter();
+    return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
+            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "announced", new JsonObject(), now)
+                .compose(v -> find(tx, id)).compose(item -> events.waiting(tx, "teleconsultation.queued", item)))))
+        .compose(v -> platform.pool().withTransaction(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout))
+            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "requeued",
+                    new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now)
+                .compose(x -> find(tx, id)).compose(item -> events.waiting(tx, "teleconsultation.requeued", item))))))
+        .compose(v -> platform.pool().withTransaction(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now)
+            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "escalated",
+                    new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now)
+                .compose(x -> find(tx, id)).compose(item -> events.waiting(tx, "teleconsultation.escalated", item))))))
+        .compose(v -> presence.sweep());
+  }
+
+  private Future<Teleconsultation> load(UUID id) {
+    return find(platform.pool(), id);
+  }
+
+  private Future<Teleconsultation> find(SqlClient db, UUID id) {
+    return store.find(db, id, now()).map(found -> found.orElseThrow(() -> ApiException.notFound("No teleconsultation with this id.")));
+  }
+
+  private Future<String> roomName(UUID id) {
+    return store.roomName(platform.pool(), id);
+  }
+
+  private static UUID parse(String value, String field) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("Invalid field '" + field + "': not an id.");
+    }
+  }
+
+  private static Throwable translate(Throwable e) {
+    if (e instanceof PgException pg) {
+      if ("23505".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint()).contains("one_open_per_doctor")) {
+        return ApiException.conflict("You already have an open teleconsultation: complete it or give it back first.");
+      }
+      if ("23503".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint()).contains("specialty")) {
+        return ApiException.badRequest("Invalid field 'specialty': unknown specialty.");
+      }
+    }
+    return e;
+  }
+}

@@ -1,0 +1,277 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.platform.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL of teleconsultations, their timeline and the audit of reads. */
+public final class TeleconsultStore {
+  /** Without history, a teleconsultation is assumed to take this long (for the wait estimate). */
+  static final double DEFAULT_HANDLING_MINUTES = 15;
+
+  public record NewRequest(UUID organisationId, UUID nurseId, String patientReference, String patientInitials,
+                           Integer patientBirthYear, String reason, String specialty, String urgency, String consentBy,
+                           UUID preferredDoctorId, Instant queuedAt, boolean announced, String roomName,
+                           String idempotencyKey) {}
+
+  /** Queue position per specialty, doctors available now, and the recent median handling time. */
+  private static final String SELECT = """
+      WITH queue AS (
+        SELECT id, row_number() OVER (PARTITION BY specialty
+                                      ORDER BY CASE urgency WHEN 'urgent' THEN 0 ELSE 1 END, queued_at, id) AS position
+        FROM teleconsultation WHERE status = 'queued' AND announced_at IS NOT NULL),
+      available AS (
+        SELECT us.specialty_code AS specialty, count(*) AS doctors
+        FROM doctor_presence p
+        JOIN app_user u ON u.id = p.doctor_id AND u.active
+        JOIN user_specialty us ON us.user_id = p.doctor_id
+        WHERE p.status = 'available' GROUP BY us.specialty_code),
+      handling AS (
+        SELECT specialty, percentile_cont(0.5) WITHIN GROUP (
+                 ORDER BY extract(epoch FROM completed_at - assigned_at) / 60.0) AS minutes
+        FROM teleconsultation
+        WHERE status = 'completed' AND completed_at > $1::timestamptz - interval '30 days' GROUP BY specialty)
+      SELECT t.*, o.name AS organisation_name, n.display_name AS nurse_name, d.display_name AS doctor_name,
+             q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes
+      FROM teleconsultation t
+      JOIN organisation o ON o.id = t.organisation_id
+      JOIN app_user n ON n.id = t.nurse_id
+      LEFT JOIN app_user d ON d.id = t.doctor_id
+      LEFT JOIN queue q ON q.id = t.id
+      LEFT JOIN available a ON a.specialty = t.specialty
+      LEFT JOIN handling h ON h.specialty = t.specialty
+      """;
+
+  private static final String URGENT_FIRST = " ORDER BY CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id";
+
+  public Future<UUID> insert(SqlClient db, NewRequest r, Instant now) {
+    return db.preparedQuery("""
+            INSERT INTO teleconsultation (organisation_id, nurse_id, patient_reference, patient_initials, patient_birth_year,
+              reason, specialty, urgency, consent_by, consent_at, preferred_doctor_id, queued_at, announced_at, status,
+              room_name, idempotency_key, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15, $10)
+            RETURNING id""")
+        .execute(Tuple.from(new Object[] {r.organisationId(), r.nurseId(), r.patientReference(), r.patientInitials(),
+            r.patientBirthYear(), r.reason(), r.specialty(), r.urgency(), r.consentBy(), utc(now), r.preferredDoctorId(),
+            utc(r.queuedAt()), r.announced() ? utc(now) : null, r.roomName(), r.idempotencyKey()}))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  public Future<Optional<UUID>> byIdempotencyKey(SqlClient db, UUID nurseId, String key) {
+    return db.preparedQuery("SELECT id FROM teleconsultation WHERE nurse_id = $1 AND idempotency_key = $2")
+        .execute(Tuple.of(nurseId, key))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  }
+
+  public Future<Boolean> isActiveDoctor(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT 1 FROM app_user WHERE id = $1 AND role = 'doctor' AND active")
+        .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The room's name stays out of the item's JSON: only /join hands it out, to its participants. */
+  public Future<String> roomName(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT room_name FROM teleconsultation WHERE id = $1")
+        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getString("room_name"));
+  }
+
+  public Future<Optional<Teleconsultation>> find(SqlClient db, UUID id, Instant now) {
+    return db.preparedQuery(SELECT + " WHERE t.id = $2")
+        .execute(Tuple.of(utc(now), id))
+        .map(rows -> Rows.first(rows).map(TeleconsultStore::item));
+  }
+
+  /** The organisation's requests, newest first within the queue order. */
+  public Future<List<Teleconsultation>> forOrganisation(SqlClient db, UUID organisationId, String status, Instant now) {
+    return db.preparedQuery(SELECT + " WHERE t.organisation_id = $2 AND ($3::text IS NULL OR t.status = $3)"
+            + " AND ($3::text IS NOT NULL OR t.status IN ('queued', 'assigned', 'in_call') OR t.created_at > $1::timestamptz - interval '2 days')"
+            + URGENT_FIRST + " LIMIT 500")
+        .execute(Tuple.of(utc(now), organisationId, status))
+        .map(rows -> Rows.map(rows, TeleconsultStore::item));
+  }
+
+  /** What a doctor may see: the announced queue of her specialties (escalated ones too for the wider pool), and her own. */
+  public Future<List<Teleconsultation>> forDoctor(SqlClient db, UUID doctorId, List<String> specialties, String status,
+                                                   Instant now) {
+    return db.preparedQuery(SELECT + " WHERE (" + VISIBLE_IN_QUEUE + " OR t.doctor_id = $2)"
+            + " AND ($4::text IS NULL OR t.status = $4)"
+            + " AND ($4::text IS NOT NULL OR t.status IN ('queued', 'assigned', 'in_call') OR t.completed_at > $1::timestamptz - interval '1 day')"
+            + URGENT_FIRST + " LIMIT 500")
+        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), status))
+        .map(rows -> Rows.map(rows, TeleconsultStore::item));
+  }
+
+  /** $2 = doctor id, $3 = her specialties. */
+  private static final String VISIBLE_IN_QUEUE = """
+      (t.status = 'queued' AND t.announced_at IS NOT NULL
+       AND (t.specialty = ANY($3::text[]) OR t.preferred_doctor_id = $2
+            OR (t.escalated_at IS NOT NULL AND 'medecine_generale' = ANY($3::text[]))))""";
+
+  /** One doctor wins: the row changes only while it is still queued and visible to her. */
+  public Future<Boolean> claim(SqlClient db, UUID id, UUID doctorId, List<String> specialties, Instant now) {
+    return db.preparedQuery("UPDATE teleconsultation t SET status = 'assigned', doctor_id = $2, assigned_at = $1,"
+            + " nurse_joined_at = NULL, doctor_joined_at = NULL WHERE t.id = $4 AND " + VISIBLE_IN_QUEUE)
+        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), id))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The most urgent, oldest visible item, skipping rows another doctor is claiming right now. */
+  public Future<Optional<UUID>> claimNext(SqlClient db, UUID doctorId, List<String> specialties, Instant now) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET status = 'assigned', doctor_id = $2, assigned_at = $1,
+                   nurse_joined_at = NULL, doctor_joined_at = NULL
+            WHERE id = (SELECT t.id FROM teleconsultation t WHERE""" + VISIBLE_IN_QUEUE
+            + " ORDER BY (t.preferred_doctor_id IS NOT DISTINCT FROM $2) DESC,"
+            + " CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+            + " AND status = 'queued' RETURNING id")
+        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new)))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  }
+
+  /** assigned → queued (released by the doctor, or nobody joined in time). Keeps its place in the queue. */
+  public Future<Boolean> requeue(SqlClient db, UUID id, UUID doctorId) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL,
+                   nurse_joined_at = NULL, doctor_joined_at = NULL
+            WHERE id = $1 AND status = 'assigned' AND ($2::uuid IS NULL OR doctor_id = $2)""")
+        .execute(Tuple.of(id, doctorId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Records that the nurse's or the doctor's side entered the room; the call starts (in_call)
+   * once both have. The CASE reads the row as it was before this update.
+   */
+  public Future<Optional<String>> markJoined(SqlClient db, UUID id, boolean nurseSide, Instant now) {
+    String mine = nurseSide ? "nurse_joined_at" : "doctor_joined_at";
+    String other = nurseSide ? "doctor_joined_at" : "nurse_joined_at";
+    return db.preparedQuery("UPDATE teleconsultation SET " + mine + " = COALESCE(" + mine + ", $2),"
+            + " started_at = CASE WHEN status = 'assigned' AND " + other + " IS NOT NULL THEN $2 ELSE started_at END,"
+            + " status = CASE WHEN status = 'assigned' AND " + other + " IS NOT NULL THEN 'in_call' ELSE status END"
+            + " WHERE id = $1 AND status IN ('assigned', 'in_call') RETURNING status")
+        .execute(Tuple.of(id, utc(now)))
+        .map(rows -> Rows.first(rows).map(r -> r.getString("status")));
+  }
+
+  public Future<Boolean> complete(SqlClient db, UUID id, UUID doctorId, String report, String outcome, Instant now) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET status = 'completed', report = $3, outcome = $4, completed_at = $5
+            WHERE id = $1 AND doctor_id = $2 AND status IN ('assigned', 'in_call')""")
+        .execute(Tuple.of(id, doctorId, report, outcome, utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> cancel(SqlClient db, UUID id, Instant now) {
+    return db.preparedQuery("UPDATE teleconsultation SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'queued'")
+        .execute(Tuple.of(id, utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Planned requests whose time has come: announced to the doctors now. */
+  public Future<List<UUID>> announceDue(SqlClient db, Instant now) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET announced_at = $1
+            WHERE status = 'queued' AND announced_at IS NULL AND queued_at <= $1 RETURNING id""")
+        .execute(Tuple.of(utc(now)))
+        .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
+  }
+
+  /** Assigned too long ago with nobody in the room: back to the queue. */
+  public Future<List<UUID>> requeueUnjoined(SqlClient db, Instant assignedBefore) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL
+            WHERE status = 'assigned' AND assigned_at < $1 AND nurse_joined_at IS NULL AND doctor_joined_at IS NULL
+            RETURNING id""")
+        .execute(Tuple.of(utc(assignedBefore)))
+        .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
+  }
+
+  /** Waiting longer than allowed: flagged overdue and shown to the wider pool. */
+  public Future<List<UUID>> escalateOverdue(SqlClient db, Instant queuedBefore, Instant now) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET escalated_at = $2
+            WHERE status = 'queued' AND announced_at IS NOT NULL AND escalated_at IS NULL AND queued_at < $1
+            RETURNING id""")
+        .execute(Tuple.of(utc(queuedBefore), utc(now)))
+        .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
+  }
+
+  public Future<Void> addTimeline(SqlClient db, UUID id, UUID actorId, String action, JsonObject detail, Instant now) {
+    return db.preparedQuery("""
+            INSERT INTO teleconsultation_timeline (teleconsultation_id, at, actor_id, action, detail)
+            VALUES ($1, $2, $3, $4, $5)""")
+        .execute(Tuple.of(id, utc(now), actorId, action, detail))
+        .mapEmpty();
+  }
+
+  public record TimelineEntry(Instant at, String actorId, String actorName, String action, JsonObject detail) {}
+
+  public Future<List<TimelineEntry>> timeline(SqlClient db, UUID id) {
+    return db.preparedQuery("""
+            SELECT l.at, l.actor_id, u.display_name, l.action, l.detail FROM teleconsultation_timeline l
+            LEFT JOIN app_user u ON u.id = l.actor_id WHERE l.teleconsultation_id = $1 ORDER BY l.id""")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.map(rows, r -> new TimelineEntry(Rows.instant(r, "at"), Rows.id(r, "actor_id"),
+            r.getString("display_name"), r.getString("action"), (JsonObject) r.getValue("detail"))));
+  }
+
+  /** One audit row per teleconsultation read. */
+  public Future<Void> audit(SqlClient db, List<UUID> ids, UUID userId, String action, Instant now) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return db.preparedQuery("""
+            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at)
+            SELECT item, $2, $3, $4 FROM unnest($1::uuid[]) AS item""")
+        .execute(Tuple.of(ids.toArray(UUID[]::new), userId, action, utc(now)))
+        .mapEmpty();
+  }
+
+  public Future<Integer> auditCount(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT count(*) AS n FROM health_data_access WHERE teleconsultation_id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getInteger("n"));
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Teleconsultation item(Row r) {
+    String status = r.getString("status");
+    boolean announced = r.getValue("announced_at") != null;
+    Integer position = status.equals(Status.QUEUED) && announced ? r.getLong("position").intValue() : null;
+    Integer available = status.equals(Status.QUEUED) ? r.getLong("available_doctors").intValue() : null;
+    Integer estimate = null;
+    if (position != null && available != null && available > 0) {
+      Double handling = r.getDouble("handling_minutes");
+      double minutes = handling == null ? DEFAULT_HANDLING_MINUTES : handling;
+      estimate = (int) Math.ceil(position * minutes / available);
+    }
+    Instant queuedAt = Rows.instant(r, "queued_at");
+    return new Teleconsultation(
+        Rows.id(r, "id"), status, r.getString("urgency"), r.getString("specialty"), r.getString("reason"),
+        new Teleconsultation.Patient(r.getString("patient_reference"), r.getString("patient_initials"),
+            r.getInteger("patient_birth_year")),
+        Rows.id(r, "organisation_id"), r.getString("organisation_name"), Rows.id(r, "nurse_id"), r.getString("nurse_name"),
+        Rows.id(r, "doctor_id"), r.getString("doctor_name"), Rows.id(r, "preferred_doctor_id"),
+        position, available, estimate,
+        r.getValue("escalated_at") != null, r.getValue("escalated_at") != null,
+        announced ? null : queuedAt, queuedAt,
+        Rows.instant(r, "created_at"), Rows.instant(r, "assigned_at"), Rows.instant(r, "started_at"),
+        Rows.instant(r, "completed_at"), Rows.instant(r, "cancelled_at"),
+        new Teleconsultation.Participants(Rows.instant(r, "nurse_joined_at"), Rows.instant(r, "doctor_joined_at")),
+        r.getString("report"), r.getString("outcome"),
+        new Teleconsultation.Consent(true, r.getString("consent_by"), Rows.instant(r, "consent_at")));
+  }
+
+}

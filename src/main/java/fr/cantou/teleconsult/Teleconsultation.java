@@ -1,0 +1,25 @@
+package fr.cantou.teleconsult;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+
+/** A teleconsultation as its nurse and its doctor see it (and as events carry it). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Teleconsultation(
+    String id, String status, String urgency, String specialty, String reason, Patient patient,
+    String organisationId, String organisationName, String nurseId, String nurseName,
+    String doctorId, String doctorName, String preferredDoctorId,
+    Integer position, Integer availableDoctors, Integer waitEstimateMinutes,
+    boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,
+    Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt, Instant cancelledAt,
+    Participants participants, String report, String outcome, Consent consent) {
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Patient(String reference, String initials, Integer birthYear) {}
+
+  public record Consent(boolean given, String by, Instant at) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Participants(Instant nurseJoinedAt, Instant doctorJoinedAt) {}
+}

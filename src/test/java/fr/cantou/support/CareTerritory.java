@@ -1,0 +1,87 @@
+package fr.cantou.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A small care territory made through the admin API: two care homes with a nurse each, a
+ * hospital, a geriatrician, a cardiologist and a general practitioner.
+ */
+public final class CareTerritory {
+  public static final String PASSWORD = "password-123";
+
+  public final String ehpadId;
+  public final String otherEhpadId;
+  public final String nurse;
+  public final String otherNurse;
+  public final String geriatrician;
+  public final String geriatricianId;
+  public final String cardiologist;
+  public final String generalPractitioner;
+  private final TestNode node;
+  private final String admin;
+
+  public CareTerritory(TestNode node) {
+    this.node = node;
+    this.admin = node.adminToken();
+    ehpadId = organisation("ehpad", "EHPAD Les Estives", "Murat");
+    otherEhpadId = organisation("ehpad", "EHPAD Val d'Alagnon", "Massiac");
+    String hospital = organisation("hopital", "Centre hospitalier d'Aurillac", "Aurillac");
+    nurse = token(user("nurse@murat.test", "nurse", "Sophie Delmas", ehpadId, null));
+    otherNurse = token(user("nurse@massiac.test", "nurse", "Julie Rouchy", otherEhpadId, null));
+    geriatricianId = user("geriatre@ch.test", "doctor", "Dr Mercier", hospital, new JsonArray().add("geriatrie"));
+    geriatrician = token(geriatricianId);
+    cardiologist = token(user("cardio@ch.test", "doctor", "Dr Roux", hospital, new JsonArray().add("cardiologie")));
+    generalPractitioner = token(user("mg@ch.test", "doctor", "Dr Planchon", null, new JsonArray().add("medecine_generale")));
+  }
+
+  public String organisation(String kind, String name, String commune) {
+    var response = node.api.post("/api/organisations", admin,
+        new JsonObject().put("kind", kind).put("name", name).put("commune", commune));
+    if (response.status() != 201) {
+      throw new AssertionError(response.toString());
+    }
+    return response.json().getString("id");
+  }
+
+  private final java.util.Map<String, String> emails = new java.util.HashMap<>();
+
+  public String user(String email, String role, String name, String organisationId, JsonArray specialties) {
+    JsonObject body = new JsonObject().put("email", email).put("password", PASSWORD).put("role", role).put("displayName", name);
+    if (organisationId != null) {
+      body.put("organisationId", organisationId);
+    }
+    if (specialties != null) {
+      body.put("specialties", specialties);
+    }
+    var response = node.api.post("/api/users", admin, body);
+    if (response.status() != 201) {
+      throw new AssertionError(response.toString());
+    }
+    String id = response.json().getString("id");
+    emails.put(id, email);
+    return id;
+  }
+
+  public String token(String userId) {
+    return node.api.login(emails.get(userId), PASSWORD);
+  }
+
+  /** A valid request body; change what the test is about. */
+  public static JsonObject request(String specialty, String urgency) {
+    return new JsonObject()
+        .put("patient", new JsonObject().put("reference", "R-" + System.nanoTime() % 100000).put("initials", "JD").put("birthYear", 1938))
+        .put("reason", "Plaie au talon qui ne cicatrise pas")
+        .put("specialty", specialty)
+        .put("urgency", urgency)
+        .put("consent", new JsonObject().put("given", true).put("by", "patient"));
+  }
+
+  public JsonObject create(JsonObject request) {
+    var response = node.api.post("/api/teleconsultations", nurse, request);
+    if (response.status() != 201) {
+      throw new AssertionError(response.toString());
+    }
+    return response.json();
+  }
+}

@@ -1,0 +1,128 @@
+package fr.cantou.support;
+
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client, as a page would be: it says hello and collects what the server pushes. */
+public final class WsClient implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private final WebSocket socket;
+
+  private WsClient(int port) {
+    this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener()).join();
+  }
+
+  public static WsClient connect(int port) {
+    return new WsClient(port);
+  }
+
+  /** Connects, says hello and waits for the welcome. */
+  public static WsClient hello(int port, String token, Long since) {
+    WsClient client = connect(port);
+    JsonObject hello = new JsonObject().put("type", "hello").put("token", token);
+    if (since != null) {
+      hello.put("since", since);
+    }
+    client.send(hello);
+    client.next(m -> "welcome".equals(m.getString("type")));
+    return client;
+  }
+
+  public void send(JsonObject message) {
+    socket.sendText(message.encode(), true).join();
+  }
+
+  public void sendRaw(String text) {
+    socket.sendText(text, true).join();
+  }
+
+  /** The next message matching, skipping others; fails after 10 s. */
+  public JsonObject next(Predicate<JsonObject> wanted) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try {
+      while (System.nanoTime() < deadline) {
+        JsonObject message = inbox.poll(50, TimeUnit.MILLISECONDS);
+        if (message != null && wanted.test(message)) {
+          return message;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new AssertionError("no such message within 10 s");
+  }
+
+  public JsonObject nextEvent(String kind) {
+    return next(m -> "event".equals(m.getString("type")) && kind.equals(m.getString("kind")));
+  }
+
+  /** Everything received within the quiet period (to prove that nothing came). */
+  public List<JsonObject> drain(Duration quiet) {
+    List<JsonObject> all = new ArrayList<>();
+    try {
+      JsonObject message;
+      while ((message = inbox.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+        all.add(message);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return all;
+  }
+
+  public int awaitClose() {
+    try {
+      return closed.get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the server did not close the socket", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      socket.abort();
+    }
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        inbox.add(new JsonObject(partial.toString()));
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.complete(-1);
+    }
+  }
+}

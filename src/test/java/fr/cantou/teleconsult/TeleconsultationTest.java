@@ -1,0 +1,300 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.support.BlockedThreadWatch;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lifecycle of a teleconsultation, over HTTP, with a clock the test moves. */
+class TeleconsultationTest {
+  MutableClock clock = MutableClock.startingNow();
+  TestNode node;
+  CareTerritory care;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
+    care = new CareTerritory(node);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+    assertThat(BlockedThreadWatch.get().warnings()).isEmpty();
+  }
+
+  @Test
+  void a_nurse_starts_a_request_that_waits_in_the_queue() {
+    JsonObject created = care.create(request("geriatrie", "normal"));
+    assertThat(created.getString("status")).isEqualTo("queued");
+    assertThat(created.getInteger("position")).isEqualTo(1);
+    assertThat(created.getInteger("availableDoctors")).isZero();
+    assertThat(created.containsKey("waitEstimateMinutes")).as("no estimate without a doctor").isFalse();
+    assertThat(created.getJsonObject("consent").getString("by")).isEqualTo("patient");
+    assertThat(created.getString("organisationName")).isEqualTo("EHPAD Les Estives");
+  }
+
+  @Test
+  void without_consent_nothing_is_created() {
+    JsonObject noConsent = request("geriatrie", "normal").put("consent", new JsonObject().put("given", false));
+    var refused = node.api.post("/api/teleconsultations", care.nurse, noConsent);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.detail()).contains("consent.given");
+    var missing = node.api.post("/api/teleconsultations", care.nurse, new JsonObject(request("geriatrie", "normal").getMap()) {{
+      remove("consent");
+    }});
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(node.api.get("/api/teleconsultations", care.nurse).array()).isEmpty();
+  }
+
+  @Test
+  void a_social_security_number_is_never_a_patient_reference() {
+    JsonObject body = request("geriatrie", "normal");
+    body.getJsonObject("patient").put("reference", "1380515123456");
+    var refused = node.api.post("/api/teleconsultations", care.nurse, body);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.detail()).contains("patient.reference");
+  }
+
+  @Test
+  void only_nurses_start_requests() {
+    assertThat(node.api.post("/api/teleconsultations", care.geriatrician, request("geriatrie", "normal")).status()).isEqualTo(403);
+  }
+
+  @Test
+  void the_queue_puts_urgent_first_then_the_oldest() {
+    JsonObject first = care.create(request("geriatrie", "normal"));
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject second = care.create(request("geriatrie", "normal"));
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject urgent = care.create(request("geriatrie", "urgent"));
+    JsonArray queue = node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array();
+    assertThat(queue.stream().map(i -> ((JsonObject) i).getString("id")))
+        .containsExactly(urgent.getString("id"), first.getString("id"), second.getString("id"));
+    assertThat(queue.getJsonObject(0).getInteger("position")).isEqualTo(1);
+    assertThat(queue.getJsonObject(2).getInteger("position")).isEqualTo(3);
+  }
+
+  @Test
+  void a_doctor_sees_only_the_queue_of_her_specialties_and_a_nurse_only_her_organisation() {
+    care.create(request("geriatrie", "normal"));
+    assertThat(node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array()).hasSize(1);
+    assertThat(node.api.get("/api/teleconsultations?status=queued", care.cardiologist).array()).isEmpty();
+    assertThat(node.api.get("/api/teleconsultations", care.otherNurse).array()).isEmpty();
+  }
+
+  @Test
+  void a_nurse_of_another_care_home_gets_403() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.otherNurse).status()).isEqualTo(403);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/cancel", care.otherNurse, null).status()).isEqualTo(403);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.otherNurse).status()).isEqualTo(403);
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.cardiologist).status()).isEqualTo(403);
+  }
+
+  @Test
+  void one_doctor_takes_it_and_the_next_one_gets_409() {
+    String id = care.create(request("medecine_generale", "normal")).getString("id");
+    String otherGp = care.token(care.user("mg2@ch.test", "doctor", "Dr Vidal", null, new JsonArray().add("medecine_generale")));
+    var taken = node.api.post("/api/teleconsultations/" + id + "/claim", care.generalPractitioner, null);
+    assertThat(taken.status()).isEqualTo(200);
+    assertThat(taken.json().getString("status")).isEqualTo("assigned");
+    assertThat(taken.json().getString("doctorName")).isEqualTo("Dr Planchon");
+    var late = node.api.post("/api/teleconsultations/" + id + "/claim", otherGp, null);
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.isProblem()).isTrue();
+  }
+
+  @Test
+  void fifty_concurrent_claims_of_one_item_make_exactly_one_winner() throws Exception {
+    String id = care.create(request("medecine_generale", "urgent")).getString("id");
+    List<String> doctors = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      doctors.add(care.token(care.user("gp" + i + "@ch.test", "doctor", "Dr " + i, null, new JsonArray().add("medecine_generale"))));
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+    try {
+      List<java.util.concurrent.Future<Integer>> claims = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String token = doctors.get(i % doctors.size());
+        claims.add(pool.submit(() -> node.api.post("/api/teleconsultations/" + id + "/claim", token, null).status()));
+      }
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (var claim : claims) {
+        statuses.add(claim.get());
+      }
+      assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+      assertThat(statuses).filteredOn(s -> s != 200).allMatch(s -> s == 409);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void next_takes_the_most_urgent_and_answers_204_when_nothing_waits() {
+    care.create(request("geriatrie", "normal"));
+    clock.advance(Duration.ofMinutes(1));
+    String urgent = care.create(request("geriatrie", "urgent")).getString("id");
+    var next = node.api.post("/api/teleconsultations/next", care.geriatrician, null);
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(next.json().getString("id")).isEqualTo(urgent);
+    assertThat(node.api.post("/api/teleconsultations/next", care.cardiologist, null).status()).isEqualTo(204);
+  }
+
+  @Test
+  void a_doctor_holds_one_open_teleconsultation_at_a_time() {
+    String first = care.create(request("geriatrie", "normal")).getString("id");
+    String second = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + first + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    var busy = node.api.post("/api/teleconsultations/" + second + "/claim", care.geriatrician, null);
+    assertThat(busy.status()).isEqualTo(409);
+    assertThat(busy.detail()).contains("already have an open teleconsultation");
+  }
+
+  @Test
+  void both_sides_get_their_own_way_into_the_same_room() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.nurse).status())
+        .as("no room before a doctor takes it").isEqualTo(409);
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    JsonObject nurse = node.api.get("/api/teleconsultations/" + id + "/join", care.nurse).json().getJsonObject("jitsi");
+    JsonObject doctor = node.api.get("/api/teleconsultations/" + id + "/join", care.geriatrician).json().getJsonObject("jitsi");
+    assertThat(nurse.getString("roomName")).isEqualTo(doctor.getString("roomName")).startsWith("cantou-tc-").hasSizeGreaterThan(30);
+    assertThat(nurse.getString("domain")).isEqualTo("meet.jit.si");
+    assertThat(nurse.getValue("jwt")).as("public Jitsi: no token").isNull();
+    assertThat(nurse.getBoolean("moderator")).isFalse();
+    assertThat(doctor.getBoolean("moderator")).isTrue();
+    assertThat(doctor.getString("displayName")).isEqualTo("Dr Mercier");
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.cardiologist).status()).isEqualTo(403);
+  }
+
+  @Test
+  void the_doctor_completes_it_with_a_report_and_refused_transitions_are_409() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    JsonObject report = new JsonObject().put("report", "Soins locaux, pansement hydrocolloïde.").put("outcome", "advice_given");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report).status())
+        .as("not assigned to her").isEqualTo(403);
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null).status())
+        .as("cancel once assigned").isEqualTo(409);
+    var done = node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report);
+    assertThat(done.status()).isEqualTo(200);
+    assertThat(done.json().getString("status")).isEqualTo("completed");
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("report")).contains("hydrocolloïde");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report).status()).isEqualTo(409);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(409);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.nurse).status()).isEqualTo(409);
+  }
+
+  @Test
+  void a_nurse_cancels_while_it_waits() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    var cancelled = node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null);
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.json().getString("status")).isEqualTo("cancelled");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isIn(403, 409);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null).status()).isEqualTo(409);
+  }
+
+  @Test
+  void a_released_request_goes_back_to_its_place() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    var back = node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null);
+    assertThat(back.status()).isEqualTo(200);
+    assertThat(back.json().getString("status")).isEqualTo("queued");
+    assertThat(back.json().getInteger("position")).isEqualTo(1);
+  }
+
+  @Test
+  void nobody_joining_in_time_sends_it_back_to_the_queue() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    clock.advance(Duration.ofMinutes(9));
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("status")).isEqualTo("assigned");
+    clock.advance(Duration.ofMinutes(2));
+    TestNode.await(node.node().runJobs());
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(item.getString("status")).isEqualTo("queued");
+    assertThat(item.containsKey("doctorId")).isFalse();
+    JsonArray timeline = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array();
+    assertThat(timeline.getJsonObject(timeline.size() - 1).getString("action")).isEqualTo("requeued");
+  }
+
+  @Test
+  void a_request_waiting_too_long_is_escalated_to_the_general_practice_pool() {
+    String id = care.create(request("cardiologie", "normal")).getString("id");
+    assertThat(node.api.get("/api/teleconsultations?status=queued", care.generalPractitioner).array()).isEmpty();
+    clock.advance(Duration.ofMinutes(21));
+    TestNode.await(node.node().runJobs());
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(item.getBoolean("overdue")).isTrue();
+    assertThat(item.getBoolean("escalated")).isTrue();
+    assertThat(node.api.get("/api/teleconsultations?status=queued", care.generalPractitioner).array()).hasSize(1);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.generalPractitioner, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_planned_request_enters_the_queue_at_its_time() {
+    JsonObject planned = request("geriatrie", "normal").put("plannedAt", clock.instant().plus(Duration.ofHours(2)).toString());
+    String id = care.create(planned).getString("id");
+    assertThat(node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array()).isEmpty();
+    clock.advance(Duration.ofHours(2).plusMinutes(1));
+    TestNode.await(node.node().runJobs());
+    var queue = node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array();
+    assertThat(queue).hasSize(1);
+    assertThat(queue.getJsonObject(0).getString("id")).isEqualTo(id);
+  }
+
+  @Test
+  void the_wait_estimate_uses_available_doctors_and_recent_handling_times() {
+    node.api.post("/api/presence", care.geriatrician, new JsonObject().put("status", "available"));
+    String done = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + done + "/claim", care.geriatrician, null);
+    clock.advance(Duration.ofMinutes(24));
+    node.api.post("/api/teleconsultations/" + done + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.").put("outcome", "advice_given"));
+    care.create(request("geriatrie", "normal"));
+    clock.advance(Duration.ofSeconds(1));
+    JsonObject second = care.create(request("geriatrie", "normal"));
+    assertThat(second.getInteger("position")).isEqualTo(2);
+    assertThat(second.getInteger("availableDoctors")).isEqualTo(1);
+    assertThat(second.getInteger("waitEstimateMinutes")).isEqualTo(48);
+  }
+
+  @Test
+  void every_change_is_in_the_timeline_and_every_read_is_audited() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    node.api.get("/api/teleconsultations/" + id, care.nurse);
+    JsonArray timeline = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array();
+    assertThat(timeline.stream().map(e -> ((JsonObject) e).getString("action"))).containsExactly("created", "assigned");
+    assertThat(timeline.getJsonObject(1).getString("actorName")).isEqualTo("Dr Mercier");
+    int reads = TestNode.await(new TeleconsultStore().auditCount(node.node().platform().pool(), java.util.UUID.fromString(id)));
+    assertThat(reads).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void the_same_idempotency_key_answers_the_same_request() {
+    var first = node.api.send("POST", "/api/teleconsultations", care.nurse, request("geriatrie", "normal").encode(),
+        Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-key-0001"));
+    var again = node.api.send("POST", "/api/teleconsultations", care.nurse, request("geriatrie", "normal").encode(),
+        Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-key-0001"));
+    assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
+    assertThat(node.api.get("/api/teleconsultations", care.nurse).array()).hasSize(1);
+  }
+}
