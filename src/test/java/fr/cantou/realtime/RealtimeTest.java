@@ -1,0 +1,169 @@
+package fr.cantou.realtime;
+
+import fr.cantou.support.BlockedThreadWatch;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The WebSocket of the contract, as pages use it. */
+class RealtimeTest {
+  static TestNode node;
+  static CareTerritory care;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    care = new CareTerritory(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    assertThat(BlockedThreadWatch.get().warnings()).isEmpty();
+  }
+
+  int port() {
+    return Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+  }
+
+  /** A geriatrician of its own, so that tests never share an open teleconsultation. */
+  static String freshGeriatrician(String name) {
+    return care.token(care.user(name + "@ch.test", "doctor", "Dr " + name, null, new io.vertx.core.json.JsonArray().add("geriatrie")));
+  }
+
+  @Test
+  void hello_is_answered_with_welcome_then_a_snapshot() {
+    try (WsClient nurse = WsClient.connect(port())) {
+      nurse.send(new JsonObject().put("type", "hello").put("token", care.nurse));
+      JsonObject welcome = nurse.next(m -> "welcome".equals(m.getString("type")));
+      assertThat(welcome.getJsonObject("viewer").getString("role")).isEqualTo("nurse");
+      assertThat(welcome.getBoolean("resumed")).isFalse();
+      assertThat(welcome.getLong("heartbeatSeconds")).isEqualTo(20);
+      JsonObject snapshot = nurse.next(m -> "snapshot".equals(m.getString("type")));
+      assertThat(snapshot.getLong("lastEventId")).isNotNull();
+      assertThat(snapshot.getJsonArray("teleconsultations")).isNotNull();
+      assertThat(snapshot.getJsonArray("presence")).isNotNull();
+    }
+  }
+
+  @Test
+  void a_bad_token_closes_the_socket_with_4401() {
+    try (WsClient stranger = WsClient.connect(port())) {
+      stranger.send(new JsonObject().put("type", "hello").put("token", "not-a-token"));
+      assertThat(stranger.awaitClose()).isEqualTo(4401);
+    }
+  }
+
+  @Test
+  void bad_json_and_unknown_types_get_an_error_frame_and_the_socket_stays_open() {
+    try (WsClient nurse = WsClient.hello(port(), care.nurse, null)) {
+      nurse.sendRaw("{not json");
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).contains("JSON");
+      nurse.send(new JsonObject().put("type", "dance"));
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).contains("dance");
+      nurse.send(new JsonObject().put("type", "ping"));
+      assertThat(nurse.next(m -> "pong".equals(m.getString("type")))).isNotNull();
+    }
+  }
+
+  @Test
+  void a_new_request_appears_live_for_the_doctors_of_its_specialty_and_for_nobody_else() {
+    try (WsClient geriatrician = WsClient.hello(port(), care.geriatrician, null);
+         WsClient cardiologist = WsClient.hello(port(), care.cardiologist, null);
+         WsClient otherNurse = WsClient.hello(port(), care.otherNurse, null);
+         WsClient nurse = WsClient.hello(port(), care.nurse, null)) {
+      String id = care.create(request("geriatrie", "urgent")).getString("id");
+
+      JsonObject seen = geriatrician.nextEvent("teleconsultation.queued");
+      assertThat(seen.getJsonObject("data").getString("id")).isEqualTo(id);
+      assertThat(seen.getJsonObject("data").getString("reason")).isNotBlank();
+      assertThat(nurse.nextEvent("teleconsultation.queued").getJsonObject("data").getString("id")).isEqualTo(id);
+
+      List<JsonObject> strangers = cardiologist.drain(Duration.ofMillis(500));
+      strangers.addAll(otherNurse.drain(Duration.ofMillis(100)));
+      assertThat(strangers).noneMatch(m -> "event".equals(m.getString("type")) && m.encode().contains(id));
+    }
+  }
+
+  @Test
+  void once_taken_the_pool_learns_only_that_it_is_gone_and_the_nurse_sees_the_report_live() {
+    String other = freshGeriatrician("bystander");
+    String treating = freshGeriatrician("mercier");
+    try (WsClient nurse = WsClient.hello(port(), care.nurse, null);
+         WsClient bystander = WsClient.hello(port(), other, null)) {
+      String id = care.create(request("geriatrie", "normal")).getString("id");
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", treating, null).status()).isEqualTo(200);
+      JsonObject gone = bystander.nextEvent("teleconsultation.assigned").getJsonObject("data");
+      assertThat(gone.getString("status")).isEqualTo("assigned");
+      assertThat(gone.containsKey("patient")).as("no patient data for doctors not treating").isFalse();
+
+      assertThat(nurse.nextEvent("teleconsultation.assigned").getJsonObject("data").getString("doctorName")).isEqualTo("Dr mercier");
+      node.api.post("/api/teleconsultations/" + id + "/complete", treating,
+          new JsonObject().put("report", "Antibiothérapie locale.").put("outcome", "prescription_sent"));
+      JsonObject done = nurse.nextEvent("teleconsultation.completed").getJsonObject("data");
+      assertThat(done.getString("report")).isEqualTo("Antibiothérapie locale.");
+      assertThat(bystander.drain(Duration.ofMillis(500))).noneMatch(m -> m.encode().contains("Antibiothérapie"));
+    }
+  }
+
+  @Test
+  void a_client_that_reconnects_gets_what_it_missed_in_order_without_duplicates() {
+    long lastSeen;
+    try (WsClient doctor = WsClient.hello(port(), care.geriatrician, null)) {
+      care.create(request("geriatrie", "normal"));
+      lastSeen = doctor.nextEvent("teleconsultation.queued").getLong("id");
+    }
+    String missed1 = care.create(request("geriatrie", "normal")).getString("id");
+    String missed2 = care.create(request("geriatrie", "urgent")).getString("id");
+
+    try (WsClient doctor = WsClient.connect(port())) {
+      doctor.send(new JsonObject().put("type", "hello").put("token", care.geriatrician).put("since", lastSeen));
+      assertThat(doctor.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isTrue();
+      List<JsonObject> events = doctor.drain(Duration.ofMillis(700)).stream()
+          .filter(m -> "event".equals(m.getString("type"))).toList();
+      assertThat(events.stream().map(e -> e.getJsonObject("data").getString("id"))).containsExactly(missed1, missed2);
+      assertThat(events.get(0).getLong("id")).isGreaterThan(lastSeen);
+      assertThat(events.get(1).getLong("id")).isGreaterThan(events.get(0).getLong("id"));
+      assertThat(events).noneMatch(m -> "snapshot".equals(m.getString("type")));
+    }
+  }
+
+  @Test
+  void a_client_too_far_behind_gets_a_fresh_snapshot() {
+    try (WsClient doctor = WsClient.connect(port())) {
+      doctor.send(new JsonObject().put("type", "hello").put("token", care.geriatrician).put("since", Long.MAX_VALUE / 2));
+      assertThat(doctor.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isFalse();
+      assertThat(doctor.next(m -> "snapshot".equals(m.getString("type")))).isNotNull();
+    }
+  }
+
+  @Test
+  void the_call_reported_by_both_pages_starts_it() {
+    String treating = freshGeriatrician("caller");
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", treating, null).status()).isEqualTo(200);
+    try (WsClient nurse = WsClient.hello(port(), care.nurse, null);
+         WsClient doctor = WsClient.hello(port(), treating, null)) {
+      nurse.send(new JsonObject().put("type", "call").put("teleconsultationId", id).put("event", "joined"));
+      assertThat(doctor.nextEvent("teleconsultation.call").getJsonObject("data").getString("status")).isEqualTo("assigned");
+      doctor.send(new JsonObject().put("type", "call").put("teleconsultationId", id).put("event", "joined"));
+      JsonObject started = nurse.nextEvent("teleconsultation.in_call").getJsonObject("data");
+      assertThat(started.getString("status")).isEqualTo("in_call");
+      assertThat(started.getString("startedAt")).isNotNull();
+    }
+    try (WsClient stranger = WsClient.hello(port(), care.otherNurse, null)) {
+      stranger.send(new JsonObject().put("type", "call").put("teleconsultationId", id).put("event", "joined"));
+      assertThat(stranger.next(m -> "error".equals(m.getString("type"))).getString("detail")).contains("Only");
+    }
+  }
+}
