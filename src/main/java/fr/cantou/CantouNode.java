@@ -12,6 +12,7 @@ import fr.cantou.identity.TokenService;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.JsonBodyGuard;
@@ -33,6 +34,7 @@ import fr.cantou.teleconsult.TeleconsultRoutes;
 import fr.cantou.teleconsult.TeleconsultService;
 import fr.cantou.teleconsult.TeleconsultSnapshot;
 import fr.cantou.teleconsult.TeleconsultStore;
+import fr.cantou.visio.VisioModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -76,6 +78,7 @@ public final class CantouNode {
   private WebSocketGateway gateway;
   private TeleconsultService teleconsultations;
   private PresenceService presence;
+  private VisioModule visio;
   private long jobTimer = -1;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -101,7 +104,8 @@ public final class CantouNode {
     IdentityStore identityStore = new IdentityStore();
     RefreshTokenStore refreshTokens = new RefreshTokenStore();
     PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations());
-    return signingKey(identityStore).compose(key -> {
+    Future<String> manageKey = generatedKey("visio.manageKey", "");
+    return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
       TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
       IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher);
       AuthService auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
@@ -112,32 +116,38 @@ public final class CantouNode {
 
       presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId);
       teleconsultations = new TeleconsultService(platform, new TeleconsultStore(), new TeleconsultEvents(outbox), presence, rooms);
+      visio = new VisioModule(platform, outbox, rooms, visioKey);
+      if (!config.smtp().configured()) {
+        LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
+            + "set CANTOU_SMTP_HOST to send them\"");
+      }
 
       gateway = new WebSocketGateway(platform, authenticator, eventStore,
-          List.of(new TeleconsultSnapshot(teleconsultations, presence)),
-          List.of(),
+          List.of(new TeleconsultSnapshot(teleconsultations, presence), visio.snapshot),
+          List.of(visio.resolver),
           List.of(new CallMessages(teleconsultations)),
           List.of(presence));
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, gateway::dispatch);
       List<ApiModule> modules = List.of(
           new IdentityRoutes(auth, identity),
-          new TeleconsultRoutes(teleconsultations, presence));
+          new TeleconsultRoutes(teleconsultations, presence),
+          visio.routes);
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
           .compose(v -> router(authenticator, modules))
           .compose(this::listen)
           .onSuccess(v -> startJobs());
-    }).map(this);
+    })).map(this);
   }
 
-  private Future<String> signingKey(IdentityStore store) {
-    String configured = platform.config().auth().jwtKey();
+  /** A configured key, or one generated at the first start and kept in the database for every node. */
+  private Future<String> generatedKey(String name, String configured) {
     if (!configured.isEmpty()) {
       return Future.succeededFuture(configured);
     }
     byte[] random = new byte[48];
     new SecureRandom().nextBytes(random);
-    return store.settingOrInsert(platform.pool(), "auth.jwtKey", Base64.getEncoder().encodeToString(random));
+    return new SettingStore().valueOrInsert(platform.pool(), name, Base64.getEncoder().encodeToString(random));
   }
 
   private Future<Void> bootstrap(IdentityService identity, PasswordHasher hasher) {
@@ -151,7 +161,7 @@ public final class CantouNode {
     if (!config.demo().enabled()) {
       return admin;
     }
-    return admin.compose(v -> new DemoTerritory(platform, identity).loadOnce(config.demo().password()))
+    return admin.compose(v -> new DemoTerritory(platform, identity, visio.catalogue).loadOnce(config.demo().password()))
         .onSuccess(loaded -> LOG.info("event=demo_territory loaded={}", loaded))
         .mapEmpty();
   }
@@ -209,7 +219,8 @@ public final class CantouNode {
 
   /** Runs the periodic jobs now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
-    return teleconsultations.runJobs();
+    // Independent jobs: one failing does not hold the other back.
+    return Future.join(teleconsultations.runJobs(), visio.mailJob.run()).mapEmpty();
   }
 
   public int port() {

@@ -4,6 +4,7 @@ import fr.cantou.identity.IdentityService;
 import fr.cantou.identity.Organisation;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
+import fr.cantou.visio.VisioCatalogue;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,11 +78,13 @@ public final class DemoTerritory {
 
   private final Platform platform;
   private final IdentityService identity;
+  private final VisioCatalogue visio;
   private final DemoStore store = new DemoStore();
 
-  public DemoTerritory(Platform platform, IdentityService identity) {
+  public DemoTerritory(Platform platform, IdentityService identity, VisioCatalogue visio) {
     this.platform = platform;
     this.identity = identity;
+    this.visio = visio;
   }
 
   /** True when this call loaded it; false when it was there already. */
@@ -91,9 +94,12 @@ public final class DemoTerritory {
         return Future.succeededFuture(false);
       }
       return loadIdentities(password)
-          .compose(orgIds -> store.markLoaded(platform.pool()))
-          .onSuccess(v -> LOG.info("event=demo_loaded organisations={} users={} password_domain=@{}",
-              ORGANISATIONS.size(), PEOPLE.size(), EMAIL_DOMAIN))
+          .compose(orgIds -> identity.users(null).compose(users -> DemoVisio.load(visio,
+              DemoVisio.admin(users.stream().filter(u -> u.email().equals("admin@" + EMAIL_DOMAIN)).findFirst().orElseThrow()),
+              orgIds, users)))
+          .compose(v -> store.markLoaded(platform.pool()))
+          .onSuccess(v -> LOG.info("event=demo_loaded organisations={} users={} services={} points={} email_domain=@{}",
+              ORGANISATIONS.size(), PEOPLE.size(), DemoVisio.SERVICES.size(), DemoVisio.POINTS.size(), EMAIL_DOMAIN))
           .map(true);
     });
   }

@@ -133,16 +133,6 @@ public final class IdentityStore {
         });
   }
 
-  /** Returns the stored value, inserting {@code candidate} first if the key is new (safe across nodes). */
-  public Future<String> settingOrInsert(SqlClient db, String key, String candidate) {
-    return db.preparedQuery("""
-            WITH inserted AS (
-              INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value)
-            SELECT value FROM inserted UNION ALL SELECT value FROM setting WHERE key = $1""")
-        .execute(Tuple.of(key, candidate))
-        .map(rows -> rows.iterator().next().getString("value"));
-  }
-
   // Login throttling.
 
   public Future<Integer> recentFailures(SqlClient db, String email, Instant since) {

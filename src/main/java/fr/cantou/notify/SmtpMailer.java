@@ -1,0 +1,59 @@
+package fr.cantou.notify;
+
+import fr.cantou.platform.config.CantouConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailAttachment;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.StartTLSOptions;
+
+import java.util.List;
+
+/** Mail over SMTP with vertx-mail-client. */
+public final class SmtpMailer implements Mailer {
+  private final MailClient client;
+  private final CantouConfig.Smtp smtp;
+
+  public SmtpMailer(Vertx vertx, CantouConfig.Smtp smtp) {
+    this.smtp = smtp;
+    MailConfig config = new MailConfig()
+        .setHostname(smtp.host())
+        .setPort(smtp.port())
+        .setStarttls(switch (smtp.starttls()) {
+          case "disabled" -> StartTLSOptions.DISABLED;
+          case "required" -> StartTLSOptions.REQUIRED;
+          default -> StartTLSOptions.OPTIONAL;
+        })
+        .setConnectTimeout(10_000);
+    if (!smtp.username().isEmpty()) {
+      config.setUsername(smtp.username()).setPassword(smtp.password()).setLogin(LoginOption.REQUIRED);
+    } else {
+      config.setLogin(LoginOption.DISABLED);
+    }
+    this.client = MailClient.createShared(vertx, config, "cantou-smtp");
+  }
+
+  @Override
+  public Future<Void> send(MailMessage message) {
+    io.vertx.ext.mail.MailMessage mail = new io.vertx.ext.mail.MailMessage()
+        .setFrom(smtp.from())
+        .setTo(message.to())
+        .setSubject(message.subject())
+        .setText(message.text());
+    if (message.calendar() != null) {
+      mail.setAttachment(List.of(MailAttachment.create()
+          .setName("rendez-vous.ics")
+          .setContentType("text/calendar; charset=UTF-8; method=PUBLISH")
+          .setData(Buffer.buffer(message.calendar()))));
+    }
+    return client.sendMail(mail).mapEmpty();
+  }
+
+  @Override
+  public String describe() {
+    return "smtp://" + smtp.host() + ":" + smtp.port();
+  }
+}

@@ -1,0 +1,25 @@
+package fr.cantou.visio;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** An appointment as its citizen, its agent and its mediator see it (never with the manage token). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Appointment(
+    String id, String reference, String serviceId, String serviceName, String administration, String organisationId,
+    OffsetDateTime start, OffsetDateTime end, String status, String pointId, String pointName, String pointCommune,
+    Citizen citizen, String note, List<String> accessibility, String agentId, String agentName, BookedBy bookedBy,
+    boolean citizenWaiting, boolean agentJoined, OffsetDateTime joinOpensAt, Instant createdAt, String timeZone) {
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Citizen(String name, String email, String phone) {}
+
+  public record BookedBy(String id, String displayName) {}
+
+  public boolean open() {
+    return "booked".equals(status) || "in_call".equals(status);
+  }
+}

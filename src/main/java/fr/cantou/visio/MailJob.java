@@ -1,0 +1,66 @@
+package fr.cantou.visio;
+
+import fr.cantou.notify.MailMessage;
+import fr.cantou.notify.Mailer;
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.Platform;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Sends the mails that are due. A row is claimed for two minutes (SKIP LOCKED): every node
+ * runs this job and each mail goes once; if a node dies while sending, another takes the row
+ * back when the claim lapses.
+ */
+public final class MailJob {
+  private static final Logger LOG = LoggerFactory.getLogger(MailJob.class);
+  private static final Duration CLAIM = Duration.ofMinutes(2);
+  private static final Duration RETRY = Duration.ofMinutes(5);
+
+  private final Platform platform;
+  private final VisioStore store;
+  private final VisioService visio;
+  private final VisioMails mails;
+  private final ManageTokens tokens;
+  private final Mailer mailer;
+
+  MailJob(Platform platform, VisioStore store, VisioService visio, VisioMails mails, ManageTokens tokens, Mailer mailer) {
+    this.platform = platform;
+    this.store = store;
+    this.visio = visio;
+    this.mails = mails;
+    this.tokens = tokens;
+    this.mailer = mailer;
+  }
+
+  public Future<Void> run() {
+    Instant now = platform.clock().instant();
+    return store.claimDueMails(platform.pool(), now, now.plus(CLAIM), 20)
+        .compose(due -> Futures.sequence(due, this::send));
+  }
+
+  private Future<Void> send(VisioStore.DueMail mail) {
+    Instant now = platform.clock().instant();
+    return visio.load(platform.pool(), mail.appointmentId()).compose(a -> {
+      boolean stale = mail.kind().startsWith("reminder") && !a.open();
+      if (a.citizen().email() == null || stale) {
+        return store.mailSent(platform.pool(), mail.id(), now);
+      }
+      return visio.service(UUID.fromString(a.serviceId()))
+          // Building the calendar file reads time-zone definitions: off the event loop.
+          .compose(service -> platform.vertx().<MailMessage>executeBlocking(
+              () -> mails.compose(mail.kind(), a, service, tokens.issue(UUID.fromString(a.id()))), false))
+          .compose(mailer::send)
+          .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
+          .onSuccess(v -> LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference()));
+    }).recover(e -> {
+      LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
+      return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
+    });
+  }
+}

@@ -1,0 +1,140 @@
+package fr.cantou.visio;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Free slots of a service, computed in memory from one read of its agents' calendars.
+ * Slots follow each agent's weekly ranges in the organisation's zone, so a day on which
+ * the clocks change is right; a slot is free when at least one agent serving the service
+ * is free for it (and its buffer after), and the point too when one is asked.
+ */
+public final class SlotCalculator {
+
+  public record Interval(Instant start, Instant end) {
+    boolean overlaps(Instant otherStart, Instant otherEnd) {
+      return start.isBefore(otherEnd) && otherStart.isBefore(end);
+    }
+  }
+
+  public record WeeklyRange(DayOfWeek day, LocalTime start, LocalTime end) {}
+
+  public record AgentCalendar(UUID agentId, Duration buffer, Duration minNotice, Duration horizon,
+                              List<WeeklyRange> weekly, List<Interval> exceptions, List<Interval> busy) {}
+
+  /** A point visio-accueil: open hours in its zone, and its booked periods. */
+  public record PointCalendar(ZoneId zone, List<WeeklyRange> hours, List<Interval> busy) {}
+
+  public record Slot(Instant start, Instant end) {}
+
+  private final ZoneId zone;
+  private final Duration duration;
+
+  public SlotCalculator(ZoneId zone, Duration duration) {
+    this.zone = zone;
+    this.duration = duration;
+  }
+
+  /** Free slots whose start falls on a local day from {@code from} to {@code to}, inclusive, sorted. */
+  public List<Slot> freeSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to, Instant now) {
+    Map<Instant, Slot> slots = new TreeMap<>();
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      if (FrenchHolidays.isHoliday(day)) {
+        continue;
+      }
+      for (AgentCalendar agent : agents) {
+        for (Slot slot : candidates(agent, day)) {
+          if (!slots.containsKey(slot.start()) && agentFree(agent, slot, now) && pointFree(point, slot)) {
+            slots.put(slot.start(), slot);
+          }
+        }
+      }
+    }
+    return new ArrayList<>(slots.values());
+  }
+
+  /** The agents free for exactly this slot (it must be one of their slots), least busy first is the caller's call. */
+  public List<UUID> freeAgents(List<AgentCalendar> agents, PointCalendar point, Instant start, Instant now) {
+    LocalDate day = start.atZone(zone).toLocalDate();
+    List<UUID> free = new ArrayList<>();
+    if (FrenchHolidays.isHoliday(day)) {
+      return free;
+    }
+    for (AgentCalendar agent : agents) {
+      for (Slot slot : candidates(agent, day)) {
+        if (slot.start().equals(start) && agentFree(agent, slot, now) && pointFree(point, slot)) {
+          free.add(agent.agentId());
+        }
+      }
+    }
+    return free;
+  }
+
+  /** Slots laid end to end from the start of each range; a local time the clocks skip is no slot. */
+  private List<Slot> candidates(AgentCalendar agent, LocalDate day) {
+    List<Slot> out = new ArrayList<>();
+    for (WeeklyRange range : agent.weekly()) {
+      if (range.day() != day.getDayOfWeek()) {
+        continue;
+      }
+      for (LocalTime t = range.start(); !t.plus(duration).isAfter(range.end()) && !t.plus(duration).isBefore(t);
+           t = t.plus(duration)) {
+        LocalDateTime local = LocalDateTime.of(day, t);
+        if (zone.getRules().getValidOffsets(local).isEmpty()) {
+          continue;
+        }
+        Instant start = ZonedDateTime.of(local, zone).toInstant();
+        out.add(new Slot(start, start.plus(duration)));
+        if (t.plus(duration).equals(LocalTime.MIDNIGHT)) {
+          break;
+        }
+      }
+    }
+    out.sort(Comparator.comparing(Slot::start));
+    return out;
+  }
+
+  private static boolean agentFree(AgentCalendar agent, Slot slot, Instant now) {
+    if (slot.start().isBefore(now.plus(agent.minNotice())) || slot.start().isAfter(now.plus(agent.horizon()))) {
+      return false;
+    }
+    Instant blockedUntil = slot.end().plus(agent.buffer());
+    for (Interval exception : agent.exceptions()) {
+      if (exception.overlaps(slot.start(), slot.end())) {
+        return false;
+      }
+    }
+    for (Interval busy : agent.busy()) {
+      if (busy.overlaps(slot.start(), blockedUntil)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean pointFree(PointCalendar point, Slot slot) {
+    if (point == null) {
+      return true;
+    }
+    ZonedDateTime start = slot.start().atZone(point.zone());
+    ZonedDateTime end = slot.end().atZone(point.zone());
+    if (!start.toLocalDate().equals(end.toLocalDate()) && !end.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+      return false;
+    }
+    boolean open = point.hours().stream().anyMatch(h -> h.day() == start.getDayOfWeek()
+        && !start.toLocalTime().isBefore(h.start()) && !end.toLocalTime().isAfter(h.end()));
+    return open && point.busy().stream().noneMatch(b -> b.overlaps(slot.start(), slot.end()));
+  }
+}

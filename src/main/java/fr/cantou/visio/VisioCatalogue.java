@@ -1,0 +1,90 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+
+/** What the département and the administrations set up: services, points, agents' calendars. */
+public final class VisioCatalogue {
+  private final Platform platform;
+  private final VisioStore store;
+
+  VisioCatalogue(Platform platform, VisioStore store) {
+    this.platform = platform;
+    this.store = store;
+  }
+
+  public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body) {
+    VisioRights.requireAdmin(admin);
+    UUID organisation = VisioService.id(body.organisationId(), "organisationId");
+    return store.insertService(platform.pool(), organisation, body.name().trim(),
+            body.description() == null ? "" : body.description().trim(),
+            body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? ApiException.conflict("This administration already has a service of that name.")
+            : e instanceof PgException pg2 && "23503".equals(pg2.getSqlState())
+                ? ApiException.badRequest("Invalid field 'organisationId': no such administration.") : e))
+        .compose(id -> store.service(platform.pool(), id)).map(found -> VisioService.view(found.orElseThrow()));
+  }
+
+  public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body) {
+    VisioRights.requireAdmin(admin);
+    UUID organisation = body.organisationId() == null ? null : VisioService.id(body.organisationId(), "organisationId");
+    checkHours(body.hours());
+    return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? ApiException.conflict("A point of this name already exists in " + body.commune() + ".") : e))
+        .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
+  }
+
+  public Future<VisioRecords.AvailabilityView> availability(Principal caller, UUID agentId) {
+    VisioRights.requireCalendarOf(caller, agentId);
+    return zoneOfAgent(agentId).compose(zone -> store.availability(platform.pool(), agentId, zone))
+        .map(found -> found.orElseThrow(() -> ApiException.notFound("No such agent.")));
+  }
+
+  public Future<VisioRecords.AvailabilityView> setAvailability(Principal caller, UUID agentId, VisioRecords.Availability body) {
+    VisioRights.requireCalendarOf(caller, agentId);
+    checkHours(body.weekly());
+    body.serviceIds().forEach(id -> VisioService.id(id, "serviceIds"));
+    return zoneOfAgent(agentId)
+        .compose(zone -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
+            ? ApiException.badRequest("Invalid field 'serviceIds': no such service.") : e))
+        .compose(v -> availability(caller, agentId));
+  }
+
+  public Future<VisioRecords.AvailabilityView> addException(Principal caller, UUID agentId, VisioRecords.NewException body) {
+    VisioRights.requireCalendarOf(caller, agentId);
+    if (!body.start().isBefore(body.end())) {
+      throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
+    }
+    return zoneOfAgent(agentId)
+        .compose(zone -> store.insertException(platform.pool(), agentId, body.start().toInstant(), body.end().toInstant(),
+            body.reason()))
+        .compose(id -> availability(caller, agentId));
+  }
+
+  private Future<ZoneId> zoneOfAgent(UUID agentId) {
+    return store.agentOrganisation(platform.pool(), agentId).compose(org -> org.isEmpty()
+        ? Future.failedFuture(ApiException.notFound("No such agent."))
+        : store.zoneOf(platform.pool(), org.get()));
+  }
+
+  private static void checkHours(List<VisioRecords.Hours> hours) {
+    if (hours == null) {
+      return;
+    }
+    for (VisioRecords.Hours h : hours) {
+      if (!h.start().isBefore(h.end())) {
+        throw ApiException.badRequest("Invalid field 'hours': each range must end after it starts.");
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package fr.cantou.visio;
+
+import fr.cantou.notify.CalendarInvite;
+import fr.cantou.notify.MailMessage;
+
+import java.net.URI;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** The citizen's mails, in plain French: what, when, where, what to bring, and the link to manage it. */
+final class VisioMails {
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'à' HH'h'mm", Locale.FRENCH);
+
+  private final URI publicUrl;
+  private final URI organizer;
+
+  VisioMails(URI publicUrl, String from) {
+    this.publicUrl = publicUrl;
+    // "Cantou <ne-pas-repondre@…>" → mailto:ne-pas-repondre@…
+    String address = from.contains("<") ? from.substring(from.indexOf('<') + 1, from.indexOf('>')) : from.trim();
+    this.organizer = URI.create("mailto:" + address);
+  }
+
+  URI manageLink(String manageToken) {
+    return URI.create(publicUrl.toString().replaceAll("/$", "") + "/rendez-vous.html#" + manageToken);
+  }
+
+  MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken) {
+    String when = WHEN.format(a.start());
+    String where = a.pointName() == null ? "en visio, depuis chez vous"
+        : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
+    URI link = manageLink(manageToken);
+    StringBuilder text = new StringBuilder("Bonjour ").append(a.citizen().name()).append(",\n\n");
+    String subject;
+    boolean calendar = true;
+    switch (kind) {
+      case "confirmation" -> {
+        subject = "Votre rendez-vous " + a.administration() + " du " + when + " est confirmé";
+        text.append("Votre rendez-vous en visio avec ").append(a.administration()).append(" est confirmé.\n\n");
+      }
+      case "change" -> {
+        subject = "Votre rendez-vous " + a.administration() + " a changé : " + when;
+        text.append("Votre rendez-vous a été déplacé. Voici la nouvelle date.\n\n");
+      }
+      case "reminder_24h" -> {
+        subject = "Rappel : rendez-vous " + a.administration() + " demain, " + when;
+        text.append("Nous vous rappelons votre rendez-vous de demain.\n\n");
+        calendar = false;
+      }
+      case "reminder_1h" -> {
+        subject = "Rappel : rendez-vous " + a.administration() + " dans une heure";
+        text.append("Votre rendez-vous commence dans une heure. Vous pourrez entrer dans la salle 10 minutes avant.\n\n");
+        calendar = false;
+      }
+      case "cancellation" -> {
+        subject = "Votre rendez-vous " + a.administration() + " du " + when + " est annulé";
+        text.append("Votre rendez-vous a été annulé. Vous pouvez en prendre un autre quand vous le souhaitez.\n\n");
+      }
+      default -> throw new IllegalArgumentException(kind);
+    }
+    text.append("Service : ").append(a.serviceName()).append('\n')
+        .append("Date : ").append(when).append(" (heure de ").append(a.timeZone().equals("Europe/Paris") ? "Paris" : a.timeZone())
+        .append(")\n")
+        .append("Lieu : ").append(where).append('\n')
+        .append("Référence : ").append(a.reference()).append("\n\n");
+    if (!"cancellation".equals(kind) && !service.documents().isEmpty()) {
+      text.append("Pièces à apporter :\n");
+      service.documents().forEach(d -> text.append("  - ").append(d).append('\n'));
+      text.append('\n');
+    }
+    if (!"cancellation".equals(kind)) {
+      text.append("Pour rejoindre la visio, changer ou annuler votre rendez-vous, ouvrez ce lien :\n")
+          .append(link).append("\n\n")
+          .append("Gardez ce lien pour vous : il donne accès à votre rendez-vous.\n\n");
+    }
+    text.append("Besoin d'aide ? Un conseiller France Services peut vous accompagner.\n\nCantou — visio-accueil\n");
+    byte[] ics = calendar ? CalendarInvite.of(new CalendarInvite.Event(a.id() + "@cantou", sequence(kind),
+        a.start().atZoneSameInstant(java.time.ZoneId.of(a.timeZone())), a.end().atZoneSameInstant(java.time.ZoneId.of(a.timeZone())),
+        "Rendez-vous " + a.administration() + " — " + a.serviceName(),
+        "Référence " + a.reference() + ". Rejoindre ou gérer : " + link, a.pointName() == null ? "Visio" : where, link,
+        "cancellation".equals(kind), organizer)) : null;
+    return new MailMessage(a.citizen().email(), subject, text.toString(), ics);
+  }
+
+  /** A later version of the same event replaces the earlier one in the citizen's calendar. */
+  private static int sequence(String kind) {
+    return switch (kind) {
+      case "change" -> 1;
+      case "cancellation" -> 2;
+      default -> 0;
+    };
+  }
+}

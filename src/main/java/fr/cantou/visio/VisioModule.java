@@ -1,0 +1,32 @@
+package fr.cantou.visio;
+
+import fr.cantou.notify.LogMailer;
+import fr.cantou.notify.Mailer;
+import fr.cantou.notify.SmtpMailer;
+import fr.cantou.platform.Platform;
+import fr.cantou.realtime.EventOutbox;
+import fr.cantou.rooms.JitsiRooms;
+
+/** Everything visio-accueil needs on a node, built once. */
+public final class VisioModule {
+  public final VisioService service;
+  public final VisioCatalogue catalogue;
+  public final VisioRoutes routes;
+  public final VisioSnapshot snapshot;
+  public final ManageTokenResolver resolver;
+  public final MailJob mailJob;
+  public final Mailer mailer;
+
+  public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey) {
+    VisioStore store = new VisioStore();
+    ManageTokens tokens = new ManageTokens(manageKey);
+    this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
+        : new LogMailer();
+    this.service = new VisioService(platform, store, new VisioEvents(outbox), tokens, rooms);
+    this.catalogue = new VisioCatalogue(platform, store);
+    this.routes = new VisioRoutes(service, catalogue);
+    this.snapshot = new VisioSnapshot(service);
+    this.resolver = new ManageTokenResolver(tokens);
+    this.mailJob = new MailJob(platform, store, service, new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from()), tokens, mailer);
+  }
+}

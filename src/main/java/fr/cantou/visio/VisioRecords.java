@@ -1,0 +1,47 @@
+package fr.cantou.visio;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** The values of visio-accueil that travel as JSON, and the request bodies. */
+public final class VisioRecords {
+  private VisioRecords() {}
+
+  public record Service(String id, String name, String administration, String organisationId, int durationMinutes,
+                        String description, List<String> documents, String timeZone) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Point(String id, String name, String commune, String kind, String address, List<Hours> hours) {}
+
+  public record Hours(int weekday, LocalTime start, LocalTime end) {}
+
+  public record SlotView(OffsetDateTime start, OffsetDateTime end) {}
+
+  public record Booking(String serviceId, OffsetDateTime start, String pointId, CitizenBody citizen, String note,
+                        List<String> accessibility) {}
+
+  public record CitizenBody(String name, String email, String phone) {}
+
+  public record Reschedule(OffsetDateTime start) {}
+
+  public record PresenceBody(String state) {}
+
+  public record NewService(String organisationId, String name, String description, List<String> documents,
+                           int durationMinutes, String referencePrefix) {}
+
+  public record NewPoint(String name, String commune, String kind, String address, String organisationId,
+                         List<Hours> hours) {}
+
+  public record Availability(List<String> serviceIds, List<Hours> weekly, int bufferMinutes, int minNoticeMinutes,
+                             int horizonDays) {}
+
+  public record NewException(OffsetDateTime start, OffsetDateTime end, String reason) {}
+
+  public record ExceptionView(long id, OffsetDateTime start, OffsetDateTime end, String reason) {}
+
+  public record AvailabilityView(String agentId, String agentName, List<String> serviceIds, List<Hours> weekly,
+                                 int bufferMinutes, int minNoticeMinutes, int horizonDays, List<ExceptionView> exceptions) {}
+}

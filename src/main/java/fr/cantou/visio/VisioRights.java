@@ -1,0 +1,60 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.http.ApiException;
+
+import java.util.UUID;
+
+/** The one place that says who may see and change an appointment. */
+final class VisioRights {
+  private VisioRights() {}
+
+  /** Its manage token, an agent of its administration, or the mediator who booked it. */
+  static boolean mayOpen(Caller caller, Appointment a, ManageTokens tokens) {
+    if (caller.manageToken() != null && tokens.opens(caller.manageToken(), UUID.fromString(a.id()))) {
+      return true;
+    }
+    Principal p = caller.principal();
+    if (p == null) {
+      return false;
+    }
+    if (p.is(Role.AGENT)) {
+      return p.belongsTo(UUID.fromString(a.organisationId()));
+    }
+    return p.is(Role.MEDIATOR) && a.bookedBy() != null && a.bookedBy().id().equals(p.userId().toString());
+  }
+
+  static void requireOpen(Caller caller, Appointment a, ManageTokens tokens) {
+    if (caller.principal() == null && caller.manageToken() == null) {
+      throw ApiException.unauthorized("Give the appointment's manage token (X-Manage-Token) or sign in.");
+    }
+    if (!mayOpen(caller, a, tokens)) {
+      throw ApiException.forbidden("This appointment is not yours to see.");
+    }
+  }
+
+  static boolean isAgentOf(Principal p, Appointment a) {
+    return p != null && p.is(Role.AGENT) && p.belongsTo(UUID.fromString(a.organisationId()));
+  }
+
+  static void requireAgentOf(Caller caller, Appointment a) {
+    if (!isAgentOf(caller.principal(), a)) {
+      throw ApiException.forbidden("Only an agent of " + a.administration() + " may do this.");
+    }
+  }
+
+  static Principal requireAdmin(Principal p) {
+    if (p == null || !p.is(Role.ADMIN)) {
+      throw ApiException.forbidden("Only an administrator of the département may do this.");
+    }
+    return p;
+  }
+
+  /** An agent's calendar: the agent itself, or an admin. */
+  static void requireCalendarOf(Principal p, UUID agentId) {
+    if (p == null || !(p.is(Role.ADMIN) || (p.is(Role.AGENT) && p.userId().equals(agentId)))) {
+      throw ApiException.forbidden("Only the agent or an administrator may change this calendar.");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.CurrentUser;
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.Json;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.Endpoint;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/** HTTP adapter of visio-accueil. */
+public final class VisioRoutes implements ApiModule {
+  private final VisioService visio;
+  private final VisioCatalogue catalogue;
+
+  VisioRoutes(VisioService visio, VisioCatalogue catalogue) {
+    this.visio = visio;
+    this.catalogue = catalogue;
+  }
+
+  @Override
+  public void mount(RouterBuilder api) {
+    api.getRoute("listVisioServices").addHandler(Endpoint.ok(ctx -> visio.services()));
+    api.getRoute("getVisioService").addHandler(Endpoint.ok(ctx -> visio.service(Ids.parse(ctx.pathParam("id"), "service"))));
+    api.getRoute("listVisioPoints").addHandler(Endpoint.ok(ctx -> visio.points()));
+    api.getRoute("listSlots").addHandler(Endpoint.ok(ctx -> visio.slots(Ids.parse(ctx.pathParam("id"), "service"),
+        date(ctx, "from"), date(ctx, "to"), pointId(ctx))));
+
+    api.getRoute("bookAppointment").addHandler(Endpoint.created(ctx -> visio.book(CurrentUser.of(ctx).orElse(null),
+        Json.body(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"))));
+    api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> visio.list(CurrentUser.require(ctx),
+        ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
+    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> visio.get(caller(ctx), appointment(ctx))));
+    api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> visio.cancel(caller(ctx), appointment(ctx))));
+    api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> visio.reschedule(caller(ctx), appointment(ctx),
+        Json.body(ctx, VisioRecords.Reschedule.class).start().toInstant())));
+    api.getRoute("joinAppointment").addHandler(Endpoint.ok(ctx -> visio.join(caller(ctx), appointment(ctx))));
+    api.getRoute("appointmentPresence").addHandler(Endpoint.ok(ctx -> visio.presence(caller(ctx), appointment(ctx),
+        Json.body(ctx, VisioRecords.PresenceBody.class).state())));
+    api.getRoute("completeAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), true)));
+    api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), false)));
+
+    api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),
+        Json.body(ctx, VisioRecords.NewService.class))));
+    api.getRoute("createVisioPoint").addHandler(Endpoint.created(ctx -> catalogue.createPoint(CurrentUser.require(ctx),
+        Json.body(ctx, VisioRecords.NewPoint.class))));
+    api.getRoute("getAgentAvailability").addHandler(Endpoint.ok(ctx -> catalogue.availability(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("agentId"), "agent"))));
+    api.getRoute("setAgentAvailability").addHandler(Endpoint.ok(ctx -> catalogue.setAvailability(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.Availability.class))));
+    api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> catalogue.addException(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.NewException.class))));
+  }
+
+  private static Caller caller(RoutingContext ctx) {
+    return Caller.of(CurrentUser.of(ctx).orElse(null), ctx.request().getHeader("X-Manage-Token"));
+  }
+
+  private static UUID appointment(RoutingContext ctx) {
+    return Ids.parse(ctx.pathParam("id"), "appointment");
+  }
+
+  private static UUID pointId(RoutingContext ctx) {
+    String value = ctx.queryParams().get("pointId");
+    return value == null ? null : Ids.parse(value, "point visio-accueil");
+  }
+
+  private static LocalDate date(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw ApiException.badRequest("Invalid query parameter '" + name + "': a date such as 2026-12-01.");
+    }
+  }
+
+}

@@ -1,0 +1,34 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Json;
+import fr.cantou.realtime.SnapshotSource;
+import fr.cantou.realtime.Viewer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** Visio's part of the WebSocket snapshot: the agent's day, the mediator's bookings, the citizen's appointment. */
+public final class VisioSnapshot implements SnapshotSource {
+  private final VisioService visio;
+
+  VisioSnapshot(VisioService visio) {
+    this.visio = visio;
+  }
+
+  @Override
+  public Future<JsonObject> snapshot(Viewer viewer) {
+    Future<List<Appointment>> appointments;
+    if (viewer.appointmentId() != null) {
+      appointments = visio.appointment(viewer.appointmentId()).map(List::of);
+    } else if (viewer.principal().is(Role.AGENT) || viewer.principal().is(Role.MEDIATOR)) {
+      appointments = visio.list(viewer.principal(), null);
+    } else {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return appointments.map(list -> new JsonObject().put("appointments",
+        new JsonArray(list.stream().map(a -> new JsonObject(Json.encode(a))).toList())));
+  }
+}

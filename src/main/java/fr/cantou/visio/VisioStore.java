@@ -1,0 +1,400 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL of visio-accueil: services, points, calendars, appointments and their mails. */
+public final class VisioStore {
+
+  public record ServiceRow(UUID id, UUID organisationId, String name, String administration, int durationMinutes,
+                           String description, List<String> documents, String prefix, ZoneId zone) {}
+
+  public record NewAppointment(UUID serviceId, UUID agentId, UUID pointId, Instant start, Instant end, Instant blockedUntil,
+                               String reference, String citizenName, String citizenEmail, String citizenPhone, String note,
+                               List<String> accessibility, UUID bookedBy, String idempotencyKey, String roomName) {}
+
+  // Services and points.
+
+  private static final String SERVICE = """
+      SELECT s.id, s.organisation_id, s.name, o.name AS administration, s.duration_minutes, s.description, s.documents,
+             s.reference_prefix, o.time_zone
+      FROM visio_service s JOIN organisation o ON o.id = s.organisation_id""";
+
+  public Future<List<ServiceRow>> services(SqlClient db) {
+    return db.query(SERVICE + " WHERE s.active ORDER BY o.name, s.name").execute().map(rows -> Rows.map(rows, VisioStore::service));
+  }
+
+  public Future<Optional<ServiceRow>> service(SqlClient db, UUID id) {
+    return db.preparedQuery(SERVICE + " WHERE s.id = $1 AND s.active").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(VisioStore::service));
+  }
+
+  public Future<UUID> insertService(SqlClient db, UUID organisationId, String name, String description, List<String> documents,
+                                    int duration, String prefix) {
+    return db.preparedQuery("""
+            INSERT INTO visio_service (organisation_id, name, description, documents, duration_minutes, reference_prefix)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
+        .execute(Tuple.of(organisationId, name, description, documents.toArray(String[]::new), duration, prefix))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  private static ServiceRow service(Row r) {
+    return new ServiceRow(r.getUUID("id"), r.getUUID("organisation_id"), r.getString("name"), r.getString("administration"),
+        r.getInteger("duration_minutes"), r.getString("description"), Rows.strings(r, "documents"),
+        r.getString("reference_prefix"), ZoneId.of(r.getString("time_zone")));
+  }
+
+  private static final String POINT = """
+      SELECT p.id, p.name, p.commune, p.kind, p.address, p.time_zone,
+             COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text)
+                                       ORDER BY h.weekday, h.start_time)
+                       FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours
+      FROM visio_point p""";
+
+  public Future<List<VisioRecords.Point>> points(SqlClient db) {
+    return db.query(POINT + " WHERE p.active ORDER BY p.commune, p.name").execute().map(rows -> Rows.map(rows, VisioStore::point));
+  }
+
+  public Future<Optional<VisioRecords.Point>> point(SqlClient db, UUID id) {
+    return db.preparedQuery(POINT + " WHERE p.id = $1 AND p.active").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(VisioStore::point));
+  }
+
+  public Future<UUID> insertPoint(SqlClient db, VisioRecords.NewPoint p, UUID organisationId) {
+    return db.preparedQuery("""
+            INSERT INTO visio_point (name, commune, kind, address, organisation_id) VALUES ($1, $2, $3, $4, $5) RETURNING id""")
+        .execute(Tuple.of(p.name(), p.commune(), p.kind(), p.address() == null ? "" : p.address(), organisationId))
+        .map(rows -> rows.iterator().next().getUUID("id"))
+        .compose(id -> insertHours(db, "visio_point_hours", "point_id", id, p.hours()).map(id));
+  }
+
+  private static VisioRecords.Point point(Row r) {
+    return new VisioRecords.Point(Rows.id(r, "id"), r.getString("name"), r.getString("commune"), r.getString("kind"),
+        r.getString("address"), hours(json(r, "hours")));
+  }
+
+  /** The point's hours and its booked periods over a window. */
+  public Future<Optional<SlotCalculator.PointCalendar>> pointCalendar(SqlClient db, UUID pointId, Instant from, Instant to,
+                                                                       UUID except) {
+    return db.preparedQuery(POINT + """
+            , LATERAL (SELECT COALESCE(json_agg(json_build_array(a.starts_at, a.ends_at)), '[]') AS busy
+                       FROM appointment a WHERE a.point_id = p.id AND a.status IN ('booked', 'in_call')
+                       AND a.ends_at > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4) b
+            WHERE p.id = $1 AND p.active""")
+        .execute(Tuple.of(pointId, utc(from), utc(to), except))
+        .map(rows -> Rows.first(rows).map(r -> new SlotCalculator.PointCalendar(ZoneId.of(r.getString("time_zone")),
+            weekly(json(r, "hours")), intervals(json(r, "busy")))));
+  }
+
+  // Agents' calendars.
+
+  /** Every active agent serving the service, with its ranges, exceptions and busy times over the window: one query. */
+  public Future<List<SlotCalculator.AgentCalendar>> agentCalendars(SqlClient db, UUID serviceId, Instant from, Instant to,
+                                                                    UUID except) {
+    return db.preparedQuery("""
+            SELECT u.id,
+                   COALESCE(st.buffer_minutes, 5) AS buffer_minutes,
+                   COALESCE(st.min_notice_minutes, 120) AS min_notice_minutes,
+                   COALESCE(st.horizon_days, 30) AS horizon_days,
+                   COALESCE((SELECT json_agg(json_build_array(v.weekday, v.start_time::text, v.end_time::text))
+                             FROM visio_availability v WHERE v.agent_id = u.id), '[]') AS weekly,
+                   COALESCE((SELECT json_agg(json_build_array(e.starts_at, e.ends_at))
+                             FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > $2 AND e.starts_at < $3), '[]')
+                     AS exceptions,
+                   COALESCE((SELECT json_agg(json_build_array(a.starts_at, a.blocked_until))
+                             FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('booked', 'in_call')
+                             AND a.blocked_until > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
+            FROM visio_agent_service s
+            JOIN app_user u ON u.id = s.agent_id AND u.active AND u.role = 'agent'
+            LEFT JOIN visio_agent_settings st ON st.agent_id = u.id
+            WHERE s.service_id = $1
+            ORDER BY u.id""")
+        .execute(Tuple.of(serviceId, utc(from), utc(to), except))
+        .map(rows -> Rows.map(rows, r -> new SlotCalculator.AgentCalendar(r.getUUID("id"),
+            Duration.ofMinutes(r.getInteger("buffer_minutes")), Duration.ofMinutes(r.getInteger("min_notice_minutes")),
+            Duration.ofDays(r.getInteger("horizon_days")), weekly(json(r, "weekly")), intervals(json(r, "exceptions")),
+            intervals(json(r, "busy")))));
+  }
+
+  /** Appointments each agent has on the day (for the fair choice of an agent). */
+  public Future<Map<UUID, Integer>> load(SqlClient db, List<UUID> agents, Instant dayStart, Instant dayEnd) {
+    return db.preparedQuery("""
+            SELECT agent_id, count(*) AS n FROM appointment
+            WHERE agent_id = ANY($1::uuid[]) AND status IN ('booked', 'in_call', 'completed')
+              AND starts_at >= $2 AND starts_at < $3 GROUP BY agent_id""")
+        .execute(Tuple.of(agents.toArray(UUID[]::new), utc(dayStart), utc(dayEnd)))
+        .map(rows -> {
+          Map<UUID, Integer> load = new java.util.HashMap<>();
+          rows.forEach(r -> load.put(r.getUUID("agent_id"), r.getInteger("n")));
+          return load;
+        });
+  }
+
+  public Future<Void> replaceAvailability(SqlClient db, UUID agentId, VisioRecords.Availability a) {
+    return db.preparedQuery("DELETE FROM visio_availability WHERE agent_id = $1").execute(Tuple.of(agentId))
+        .compose(v -> insertHours(db, "visio_availability", "agent_id", agentId, a.weekly()))
+        .compose(v -> db.preparedQuery("""
+                INSERT INTO visio_agent_settings (agent_id, buffer_minutes, min_notice_minutes, horizon_days)
+                VALUES ($1, $2, $3, $4) ON CONFLICT (agent_id) DO UPDATE SET buffer_minutes = excluded.buffer_minutes,
+                  min_notice_minutes = excluded.min_notice_minutes, horizon_days = excluded.horizon_days""")
+            .execute(Tuple.of(agentId, a.bufferMinutes(), a.minNoticeMinutes(), a.horizonDays())))
+        .compose(v -> db.preparedQuery("DELETE FROM visio_agent_service WHERE agent_id = $1").execute(Tuple.of(agentId)))
+        .compose(v -> db.preparedQuery("""
+                INSERT INTO visio_agent_service (agent_id, service_id) SELECT $1, s FROM unnest($2::uuid[]) AS s""")
+            .execute(Tuple.of(agentId, (Object) a.serviceIds().stream().map(UUID::fromString).toArray(UUID[]::new))))
+        .mapEmpty();
+  }
+
+  public Future<Optional<VisioRecords.AvailabilityView>> availability(SqlClient db, UUID agentId, ZoneId zone) {
+    return db.preparedQuery("""
+            SELECT u.id, u.display_name,
+                   COALESCE(st.buffer_minutes, 5) AS buffer_minutes, COALESCE(st.min_notice_minutes, 120) AS min_notice_minutes,
+                   COALESCE(st.horizon_days, 30) AS horizon_days,
+                   ARRAY(SELECT s.service_id::text FROM visio_agent_service s WHERE s.agent_id = u.id) AS services,
+                   COALESCE((SELECT json_agg(json_build_array(v.weekday, v.start_time::text, v.end_time::text)
+                                             ORDER BY v.weekday, v.start_time)
+                             FROM visio_availability v WHERE v.agent_id = u.id), '[]') AS weekly,
+                   COALESCE((SELECT json_agg(json_build_array(e.id, e.starts_at, e.ends_at, e.reason) ORDER BY e.starts_at)
+                             FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > now()), '[]') AS exceptions
+            FROM app_user u LEFT JOIN visio_agent_settings st ON st.agent_id = u.id
+            WHERE u.id = $1 AND u.role = 'agent'""")
+        .execute(Tuple.of(agentId))
+        .map(rows -> Rows.first(rows).map(r -> {
+          List<VisioRecords.ExceptionView> exceptions = new ArrayList<>();
+          for (Object o : json(r, "exceptions")) {
+            JsonArray e = (JsonArray) o;
+            exceptions.add(new VisioRecords.ExceptionView(e.getLong(0), instant(e.getString(1)).atZone(zone).toOffsetDateTime(),
+                instant(e.getString(2)).atZone(zone).toOffsetDateTime(), e.getString(3)));
+          }
+          return new VisioRecords.AvailabilityView(Rows.id(r, "id"), r.getString("display_name"), Rows.strings(r, "services"),
+              hours(json(r, "weekly")), r.getInteger("buffer_minutes"), r.getInteger("min_notice_minutes"),
+              r.getInteger("horizon_days"), exceptions);
+        }));
+  }
+
+  public Future<Long> insertException(SqlClient db, UUID agentId, Instant start, Instant end, String reason) {
+    return db.preparedQuery("INSERT INTO visio_exception (agent_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4) RETURNING id")
+        .execute(Tuple.of(agentId, utc(start), utc(end), reason == null ? "" : reason))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  /** The agent's organisation, for rights (empty when the id is not an active agent). */
+  public Future<Optional<UUID>> agentOrganisation(SqlClient db, UUID agentId) {
+    return db.preparedQuery("SELECT organisation_id FROM app_user WHERE id = $1 AND role = 'agent' AND active")
+        .execute(Tuple.of(agentId))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("organisation_id")));
+  }
+
+  public Future<ZoneId> zoneOf(SqlClient db, UUID organisationId) {
+    return db.preparedQuery("SELECT time_zone FROM organisation WHERE id = $1").execute(Tuple.of(organisationId))
+        .map(rows -> ZoneId.of(rows.iterator().next().getString("time_zone")));
+  }
+
+  // Appointments.
+
+  public Future<UUID> insertAppointment(SqlClient db, NewAppointment a, Instant now) {
+    return db.preparedQuery("""
+            INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
+              citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id""")
+        .execute(Tuple.from(new Object[] {a.serviceId(), a.agentId(), a.pointId(), utc(a.start()), utc(a.end()),
+            utc(a.blockedUntil()), a.reference(), a.citizenName(), a.citizenEmail(), a.citizenPhone(), a.note(),
+            a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now)}))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  public Future<Optional<UUID>> byIdempotencyKey(SqlClient db, String key) {
+    return db.preparedQuery("SELECT id FROM appointment WHERE idempotency_key = $1").execute(Tuple.of(key))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  }
+
+  private static final String APPOINTMENT = """
+      SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
+             u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name
+      FROM appointment a
+      JOIN visio_service s ON s.id = a.service_id
+      JOIN organisation o ON o.id = s.organisation_id
+      JOIN app_user u ON u.id = a.agent_id
+      LEFT JOIN visio_point p ON p.id = a.point_id
+      LEFT JOIN app_user b ON b.id = a.booked_by""";
+
+  public Future<Optional<Appointment>> appointment(SqlClient db, UUID id, Duration joinOpensBefore) {
+    return db.preparedQuery(APPOINTMENT + " WHERE a.id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> appointment(r, joinOpensBefore)));
+  }
+
+  public Future<String> roomName(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT room_name FROM appointment WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getString("room_name"));
+  }
+
+  /** An administration's appointments starting within the window (an agent's day view). */
+  public Future<List<Appointment>> forOrganisation(SqlClient db, UUID organisationId, Instant from, Instant to, Duration opens) {
+    return db.preparedQuery(APPOINTMENT + " WHERE s.organisation_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3"
+            + " ORDER BY a.starts_at, a.reference")
+        .execute(Tuple.of(organisationId, utc(from), utc(to)))
+        .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
+  }
+
+  /** What a mediator booked, from a time on. */
+  public Future<List<Appointment>> bookedBy(SqlClient db, UUID userId, Instant from, Instant to, Duration opens) {
+    return db.preparedQuery(APPOINTMENT + " WHERE a.booked_by = $1 AND a.starts_at >= $2 AND a.starts_at < $3"
+            + " ORDER BY a.starts_at, a.reference")
+        .execute(Tuple.of(userId, utc(from), utc(to)))
+        .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
+  }
+
+  /** A conditional change of status: zero rows means the appointment was not in an expected state. */
+  public Future<Boolean> transition(SqlClient db, UUID id, List<String> from, String to, Instant now) {
+    String stamp = switch (to) {
+      case "cancelled" -> ", cancelled_at = $4";
+      case "completed", "no_show" -> ", finished_at = $4";
+      default -> ", agent_joined_at = COALESCE(agent_joined_at, $4)";
+    };
+    return db.preparedQuery("UPDATE appointment SET status = $3" + stamp + " WHERE id = $1 AND status = ANY($2::text[])")
+        .execute(Tuple.of(id, from.toArray(String[]::new), to, utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> citizenWaiting(SqlClient db, UUID id, Instant at) {
+    return db.preparedQuery("UPDATE appointment SET citizen_waiting_at = $2 WHERE id = $1 AND status IN ('booked', 'in_call')")
+        .execute(Tuple.of(id, utc(at)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> reschedule(SqlClient db, UUID id, UUID agentId, Instant start, Instant end, Instant blockedUntil) {
+    return db.preparedQuery("""
+            UPDATE appointment SET agent_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5, citizen_waiting_at = NULL
+            WHERE id = $1 AND status = 'booked'""")
+        .execute(Tuple.of(id, agentId, utc(start), utc(end), utc(blockedUntil)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  // Mails.
+
+  public Future<Void> scheduleMail(SqlClient db, UUID appointmentId, String kind, Instant due) {
+    return db.preparedQuery("INSERT INTO visio_mail (appointment_id, kind, due_at) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(appointmentId, kind, utc(due)))
+        .mapEmpty();
+  }
+
+  /** Unsent reminders of an appointment are dropped when it is cancelled or moved. */
+  public Future<Void> dropReminders(SqlClient db, UUID appointmentId) {
+    return db.preparedQuery("DELETE FROM visio_mail WHERE appointment_id = $1 AND sent_at IS NULL AND kind LIKE 'reminder%'")
+        .execute(Tuple.of(appointmentId))
+        .mapEmpty();
+  }
+
+  public record DueMail(long id, UUID appointmentId, String kind, int attempts) {}
+
+  /** Claims due mails for a while; another node skips them, and takes them back only if this one died. */
+  public Future<List<DueMail>> claimDueMails(SqlClient db, Instant now, Instant claimUntil, int limit) {
+    return db.preparedQuery("""
+            UPDATE visio_mail SET claimed_until = $2, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM visio_mail
+                         WHERE sent_at IS NULL AND due_at <= $1 AND attempts < 10
+                           AND (claimed_until IS NULL OR claimed_until < $1)
+                         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+            RETURNING id, appointment_id, kind, attempts""")
+        .execute(Tuple.of(utc(now), utc(claimUntil), limit))
+        .map(rows -> Rows.map(rows, r -> new DueMail(r.getLong("id"), r.getUUID("appointment_id"), r.getString("kind"),
+            r.getInteger("attempts"))));
+  }
+
+  public Future<Void> mailSent(SqlClient db, long id, Instant at) {
+    return db.preparedQuery("UPDATE visio_mail SET sent_at = $2, last_error = NULL WHERE id = $1")
+        .execute(Tuple.of(id, utc(at))).mapEmpty();
+  }
+
+  /** A failed attempt is retried a few minutes later. */
+  public Future<Void> mailFailed(SqlClient db, long id, String error, Instant retryAt) {
+    return db.preparedQuery("UPDATE visio_mail SET last_error = $2, claimed_until = NULL, due_at = $3 WHERE id = $1")
+        .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(retryAt))).mapEmpty();
+  }
+
+  // Row helpers.
+
+  private static Appointment appointment(Row r, Duration joinOpensBefore) {
+    ZoneId zone = ZoneId.of(r.getString("time_zone"));
+    Instant start = Rows.instant(r, "starts_at");
+    UUID bookedBy = r.getUUID("booked_by");
+    return new Appointment(Rows.id(r, "id"), r.getString("reference"), Rows.id(r, "service_id"), r.getString("service_name"),
+        r.getString("administration"), Rows.id(r, "organisation_id"), local(start, zone), local(Rows.instant(r, "ends_at"), zone),
+        r.getString("status"), Rows.id(r, "point_id"), r.getString("point_name"), r.getString("point_commune"),
+        new Appointment.Citizen(r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone")),
+        r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
+        bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name")),
+        r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
+        local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId());
+  }
+
+  static OffsetDateTime local(Instant instant, ZoneId zone) {
+    return instant == null ? null : instant.atZone(zone).toOffsetDateTime();
+  }
+
+  private static JsonArray json(Row r, String column) {
+    Object value = r.getValue(column);
+    return value instanceof JsonArray array ? array : new JsonArray(String.valueOf(value));
+  }
+
+  private static List<SlotCalculator.WeeklyRange> weekly(JsonArray rows) {
+    List<SlotCalculator.WeeklyRange> out = new ArrayList<>();
+    for (Object o : rows) {
+      JsonArray a = (JsonArray) o;
+      out.add(new SlotCalculator.WeeklyRange(DayOfWeek.of(a.getInteger(0)), LocalTime.parse(a.getString(1)),
+          LocalTime.parse(a.getString(2))));
+    }
+    return out;
+  }
+
+  private static List<VisioRecords.Hours> hours(JsonArray rows) {
+    return weekly(rows).stream().map(w -> new VisioRecords.Hours(w.day().getValue(), w.start(), w.end())).toList();
+  }
+
+  private static List<SlotCalculator.Interval> intervals(JsonArray rows) {
+    List<SlotCalculator.Interval> out = new ArrayList<>();
+    for (Object o : rows) {
+      JsonArray a = (JsonArray) o;
+      out.add(new SlotCalculator.Interval(instant(a.getString(0)), instant(a.getString(1))));
+    }
+    return out;
+  }
+
+  /** json_build_array renders timestamptz as ISO-8601 with an offset. */
+  private static Instant instant(String value) {
+    return OffsetDateTime.parse(value).toInstant();
+  }
+
+  private static Future<Void> insertHours(SqlClient db, String table, String owner, UUID id, List<VisioRecords.Hours> hours) {
+    if (hours == null || hours.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return db.preparedQuery("INSERT INTO " + table + " (" + owner + ", weekday, start_time, end_time)"
+            + " SELECT $1, d, s, e FROM unnest($2::smallint[], $3::time[], $4::time[]) AS h(d, s, e)")
+        .execute(Tuple.of(id, hours.stream().map(h -> (short) h.weekday()).toArray(Short[]::new),
+            hours.stream().map(VisioRecords.Hours::start).toArray(LocalTime[]::new),
+            hours.stream().map(VisioRecords.Hours::end).toArray(LocalTime[]::new)))
+        .mapEmpty();
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+}
