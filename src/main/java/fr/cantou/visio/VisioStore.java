@@ -93,11 +93,14 @@ public final class VisioStore {
   /** The point's hours and its booked periods over a window. */
   public Future<Optional<SlotCalculator.PointCalendar>> pointCalendar(SqlClient db, UUID pointId, Instant from, Instant to,
                                                                        UUID except) {
-    return db.preparedQuery(POINT + """
-            , LATERAL (SELECT COALESCE(json_agg(json_build_array(a.starts_at, a.ends_at)), '[]') AS busy
-                       FROM appointment a WHERE a.point_id = p.id AND a.status IN ('booked', 'in_call')
-                       AND a.ends_at > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4) b
-            WHERE p.id = $1 AND p.active""")
+    return db.preparedQuery("""
+            SELECT p.time_zone,
+                   COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text))
+                             FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours,
+                   COALESCE((SELECT json_agg(json_build_array(a.starts_at, a.ends_at))
+                             FROM appointment a WHERE a.point_id = p.id AND a.status IN ('booked', 'in_call')
+                             AND a.ends_at > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
+            FROM visio_point p WHERE p.id = $1 AND p.active""")
         .execute(Tuple.of(pointId, utc(from), utc(to), except))
         .map(rows -> Rows.first(rows).map(r -> new SlotCalculator.PointCalendar(ZoneId.of(r.getString("time_zone")),
             weekly(json(r, "hours")), intervals(json(r, "busy")))));

@@ -1,0 +1,79 @@
+package fr.cantou.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An administration with one agent serving one 30-minute service, Monday to Friday 8:00–18:00
+ * (Paris), a second administration, a France Services house with a mediator, and a point
+ * visio-accueil open on weekday mornings.
+ */
+public final class VisioTerritory {
+  public final String cafId;
+  public final String serviceId;
+  public final String agentId;
+  public final String agent;
+  public final String otherAgent;
+  public final String mediator;
+  public final String pointId;
+  private final TestNode node;
+
+  public VisioTerritory(TestNode node) {
+    this.node = node;
+    String admin = node.adminToken();
+    CareTerritory people = new CareTerritory(node);
+    cafId = people.organisation("administration", "CAF du Cantal", "Aurillac");
+    String cpam = people.organisation("administration", "CPAM du Cantal", "Aurillac");
+    String house = people.organisation("france_services", "France Services de Maurs", "Maurs");
+    agentId = people.user("agent@caf.test", "agent", "Karine Lescure", cafId, null);
+    agent = people.token(agentId);
+    otherAgent = people.token(people.user("agent@cpam.test", "agent", "Sandrine Malet", cpam, null));
+    mediator = people.token(people.user("mediateur@fs.test", "mediator", "Inès Falguière", house, null));
+
+    serviceId = created(node.api.post("/api/visio/services", admin, new JsonObject()
+        .put("organisationId", cafId).put("name", "Allocations familiales").put("durationMinutes", 30)
+        .put("referencePrefix", "CAF").put("description", "Vos droits CAF")
+        .put("documents", new JsonArray().add("Votre numéro d'allocataire").add("Un justificatif de domicile"))));
+    JsonArray week = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      week.add(new JsonObject().put("weekday", day).put("start", "08:00").put("end", "18:00"));
+    }
+    var calendar = node.api.send("PUT", "/api/visio/agents/" + agentId + "/availability", admin, new JsonObject()
+        .put("serviceIds", new JsonArray().add(serviceId)).put("weekly", week).put("bufferMinutes", 0)
+        .put("minNoticeMinutes", 0).put("horizonDays", 60).encode(), java.util.Map.of("Content-Type", "application/json"));
+    if (calendar.status() != 200) {
+      throw new AssertionError(calendar.toString());
+    }
+    JsonArray mornings = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      mornings.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));
+    }
+    pointId = created(node.api.post("/api/visio/points", admin, new JsonObject().put("name", "Mairie de Murat")
+        .put("commune", "Murat").put("kind", "mairie").put("hours", mornings)));
+  }
+
+  private static String created(Api.Response response) {
+    if (response.status() != 201) {
+      throw new AssertionError(response.toString());
+    }
+    return response.json().getString("id");
+  }
+
+  public static JsonObject booking(String serviceId, String start) {
+    return new JsonObject().put("serviceId", serviceId).put("start", start)
+        .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr"));
+  }
+
+  public Api.Response book(String start) {
+    return node.api.post("/api/visio/appointments", booking(serviceId, start));
+  }
+
+  public Api.Response withToken(String method, String path, String token, JsonObject body) {
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    headers.put("X-Manage-Token", token);
+    if (body != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    return node.api.send(method, path, null, body == null ? null : body.encode(), headers);
+  }
+}

@@ -1,0 +1,279 @@
+package fr.cantou.visio;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.BlockedThreadWatch;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static fr.cantou.support.VisioTerritory.booking;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Booking without an account, no double booking ever, changes, and the meeting. */
+class VisioBookingTest {
+  /** Monday 30 November 2026, 7:00 in Paris. */
+  MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+  TestNode node;
+  VisioTerritory visio;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
+    visio = new VisioTerritory(node);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+    assertThat(BlockedThreadWatch.get().warnings()).isEmpty();
+  }
+
+  JsonArray slots(String from, String to) {
+    return node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=" + from + "&to=" + to).array();
+  }
+
+  @Test
+  void services_and_points_are_public_with_what_to_bring() {
+    JsonObject service = node.api.get("/api/visio/services").array().getJsonObject(0);
+    assertThat(service.getString("administration")).isEqualTo("CAF du Cantal");
+    assertThat(service.getInteger("durationMinutes")).isEqualTo(30);
+    assertThat(service.getJsonArray("documents").getList()).contains("Votre numéro d'allocataire");
+    JsonObject point = node.api.get("/api/visio/points").array().getJsonObject(0);
+    assertThat(point.getString("commune")).isEqualTo("Murat");
+  }
+
+  @Test
+  void slots_are_given_in_paris_time_for_a_range_of_days() {
+    JsonArray monday = slots("2026-11-30", "2026-11-30");
+    assertThat(monday).hasSize(20);
+    assertThat(monday.getJsonObject(0).getString("start")).isEqualTo("2026-11-30T08:00:00+01:00");
+    assertThat(monday.getJsonObject(0).getString("end")).isEqualTo("2026-11-30T08:30:00+01:00");
+    assertThat(slots("2026-12-05", "2026-12-06")).as("weekend").isEmpty();
+    assertThat(slots("2026-12-25", "2026-12-25")).as("Christmas").isEmpty();
+    var atPoint = node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-11-30&to=2026-11-30&pointId="
+        + visio.pointId).array();
+    assertThat(atPoint).hasSize(6);
+  }
+
+  @Test
+  void bad_ranges_are_refused_with_the_parameter_named() {
+    var reversed = node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-12-10&to=2026-12-01");
+    assertThat(reversed.status()).isEqualTo(400);
+    assertThat(reversed.detail()).contains("'to'");
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-12-01&to=2027-06-01").status())
+        .isEqualTo(400);
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=demain&to=2027-06-01").status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void a_citizen_books_without_an_account_and_opens_it_with_the_manage_token() {
+    Api.Response booked = visio.book("2026-12-01T10:00:00+01:00");
+    assertThat(booked.status()).isEqualTo(201);
+    JsonObject a = booked.json();
+    assertThat(a.getString("reference")).matches("CAF-[2-9A-HJKMNP-Z]{5}");
+    assertThat(a.getString("status")).isEqualTo("booked");
+    assertThat(a.getString("start")).isEqualTo("2026-12-01T10:00:00+01:00");
+    assertThat(a.getString("end")).isEqualTo("2026-12-01T10:30:00+01:00");
+    String token = a.getString("manageToken");
+    assertThat(token).isNotBlank();
+
+    var mine = visio.withToken("GET", "/api/visio/appointments/" + a.getString("id"), token, null);
+    assertThat(mine.status()).isEqualTo(200);
+    assertThat(mine.json().containsKey("manageToken")).as("the token is given only once").isFalse();
+    assertThat(node.api.get("/api/visio/appointments/" + a.getString("id")).status()).isEqualTo(401);
+
+    String other = visio.book("2026-12-01T11:00:00+01:00").json().getString("manageToken");
+    assertThat(visio.withToken("GET", "/api/visio/appointments/" + a.getString("id"), other, null).status()).isEqualTo(403);
+    assertThat(visio.withToken("GET", "/api/visio/appointments/" + a.getString("id"), token + "x", null).status()).isEqualTo(403);
+  }
+
+  @Test
+  void a_contact_is_needed() {
+    JsonObject body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
+    body.getJsonObject("citizen").remove("email");
+    var refused = node.api.post("/api/visio/appointments", body);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.detail()).contains("citizen");
+  }
+
+  @Test
+  void a_taken_slot_is_a_409_and_a_cancelled_one_is_free_again_at_once() {
+    JsonObject first = visio.book("2026-12-01T10:00:00+01:00").json();
+    var again = visio.book("2026-12-01T10:00:00+01:00");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.detail()).contains("no longer free");
+    assertThat(visio.book("2026-12-01T10:15:00+01:00").status()).as("not a slot").isEqualTo(409);
+
+    var cancelled = visio.withToken("POST", "/api/visio/appointments/" + first.getString("id") + "/cancel",
+        first.getString("manageToken"), null);
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.json().getString("status")).isEqualTo("cancelled");
+    assertThat(visio.book("2026-12-01T10:00:00+01:00").status()).isEqualTo(201);
+  }
+
+  @Test
+  void a_hundred_concurrent_bookings_of_one_slot_make_exactly_one_appointment() throws Exception {
+    List<Integer> statuses = concurrently(100, i -> visio.book("2026-12-02T09:00:00+01:00").status());
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s != 201).allMatch(s -> s == 409);
+  }
+
+  @Test
+  void a_hundred_concurrent_bookings_of_a_hundred_slots_all_succeed() throws Exception {
+    JsonArray week = slots("2026-12-07", "2026-12-11");
+    assertThat(week).hasSize(100);
+    List<Integer> statuses = concurrently(100, i -> visio.book(week.getJsonObject(i).getString("start")).status());
+    assertThat(statuses).allMatch(s -> s == 201);
+    assertThat(slots("2026-12-07", "2026-12-11")).isEmpty();
+  }
+
+  @Test
+  void the_same_idempotency_key_answers_the_same_appointment_and_token() {
+    Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-0000-1111");
+    String body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").encode();
+    JsonObject first = node.api.send("POST", "/api/visio/appointments", null, body, headers).json();
+    var again = node.api.send("POST", "/api/visio/appointments", null, body, headers);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().getString("id")).isEqualTo(first.getString("id"));
+    assertThat(again.json().getString("manageToken")).isEqualTo(first.getString("manageToken"));
+  }
+
+  @Test
+  void at_a_point_the_kiosk_takes_one_appointment_at_a_time() {
+    JsonObject atPoint = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").put("pointId", visio.pointId);
+    assertThat(node.api.post("/api/visio/appointments", atPoint).status()).isEqualTo(201);
+    JsonObject afternoon = booking(visio.serviceId, "2026-12-01T15:00:00+01:00").put("pointId", visio.pointId);
+    assertThat(node.api.post("/api/visio/appointments", afternoon).status()).as("the point is closed").isEqualTo(409);
+  }
+
+  @Test
+  void a_mediator_books_for_a_citizen_and_finds_it_in_her_list() {
+    var booked = node.api.post("/api/visio/appointments", visio.mediator, booking(visio.serviceId, "2026-12-01T10:00:00+01:00"));
+    assertThat(booked.status()).isEqualTo(201);
+    assertThat(booked.json().getJsonObject("bookedBy").getString("displayName")).isEqualTo("Inès Falguière");
+    JsonArray mine = node.api.get("/api/visio/appointments", visio.mediator).array();
+    assertThat(mine.stream().map(a -> ((JsonObject) a).getString("id"))).containsExactly(booked.json().getString("id"));
+    assertThat(node.api.get("/api/visio/appointments/" + booked.json().getString("id"), visio.mediator).status()).isEqualTo(200);
+  }
+
+  @Test
+  void an_agent_sees_only_its_administration() {
+    String id = visio.book("2026-11-30T10:00:00+01:00").json().getString("id");
+    JsonArray day = node.api.get("/api/visio/appointments?date=2026-11-30", visio.agent).array();
+    assertThat(day).hasSize(1);
+    assertThat(day.getJsonObject(0).getString("agentName")).isEqualTo("Karine Lescure");
+    assertThat(node.api.get("/api/visio/appointments?date=2026-11-30", visio.otherAgent).array()).isEmpty();
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.otherAgent).status()).isEqualTo(403);
+  }
+
+  @Test
+  void a_citizen_moves_the_appointment_and_the_old_slot_is_free() {
+    JsonObject a = visio.book("2026-12-01T10:00:00+01:00").json();
+    var moved = visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/reschedule", a.getString("manageToken"),
+        new JsonObject().put("start", "2026-12-01T10:30:00+01:00"));
+    assertThat(moved.status()).isEqualTo(200);
+    assertThat(moved.json().getString("start")).isEqualTo("2026-12-01T10:30:00+01:00");
+    assertThat(visio.book("2026-12-01T10:00:00+01:00").status()).isEqualTo(201);
+  }
+
+  @Test
+  void the_room_opens_ten_minutes_before_and_the_agent_is_moderator() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    String path = "/api/visio/appointments/" + a.getString("id") + "/join";
+    var early = visio.withToken("GET", path, a.getString("manageToken"), null);
+    assertThat(early.status()).isEqualTo(409);
+    assertThat(early.detail()).contains("opens").contains("09h50");
+
+    clock.set(Instant.parse("2026-11-30T08:51:00Z"));
+    JsonObject citizen = visio.withToken("GET", path, a.getString("manageToken"), null).json().getJsonObject("jitsi");
+    JsonObject agent = node.api.get(path, visio.agent).json().getJsonObject("jitsi");
+    assertThat(citizen.getString("roomName")).isEqualTo(agent.getString("roomName"));
+    assertThat(citizen.getBoolean("moderator")).isFalse();
+    assertThat(citizen.getString("displayName")).isEqualTo("Jeanne Vidal");
+    assertThat(agent.getBoolean("moderator")).isTrue();
+    assertThat(node.api.get(path, visio.otherAgent).status()).isEqualTo(403);
+
+    clock.set(Instant.parse("2026-11-30T10:00:00Z"));
+    assertThat(visio.withToken("GET", path, a.getString("manageToken"), null).status()).as("over").isEqualTo(409);
+  }
+
+  @Test
+  void the_citizen_waits_live_until_the_agent_joins_then_the_agent_marks_the_outcome() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    String id = a.getString("id");
+    clock.set(Instant.parse("2026-11-30T08:55:00Z"));
+    int port = Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    try (WsClient citizen = WsClient.hello(port, a.getString("manageToken"), null);
+         WsClient agent = WsClient.hello(port, visio.agent, null)) {
+      var waiting = visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
+          new JsonObject().put("state", "waiting"));
+      assertThat(waiting.status()).isEqualTo(200);
+      assertThat(agent.nextEvent("appointment.waiting").getJsonObject("data").getBoolean("citizenWaiting")).isTrue();
+
+      node.api.post("/api/visio/appointments/" + id + "/presence", visio.agent, new JsonObject().put("state", "joined"));
+      assertThat(citizen.nextEvent("appointment.in_call").getJsonObject("data").getString("status")).isEqualTo("in_call");
+    }
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + id + "/complete", a.getString("manageToken"), null).status())
+        .as("only the agent").isEqualTo(403);
+    var done = node.api.post("/api/visio/appointments/" + id + "/complete", visio.agent, null);
+    assertThat(done.status()).isEqualTo(200);
+    assertThat(done.json().getString("status")).isEqualTo("completed");
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/no-show", visio.agent, null).status()).isEqualTo(409);
+  }
+
+  @Test
+  void a_citizen_who_never_came_is_marked_absent_only_after_the_start() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    String path = "/api/visio/appointments/" + a.getString("id") + "/no-show";
+    assertThat(node.api.post(path, visio.agent, null).status()).isEqualTo(409);
+    clock.set(Instant.parse("2026-11-30T09:20:00Z"));
+    var absent = node.api.post(path, visio.agent, null);
+    assertThat(absent.status()).isEqualTo(200);
+    assertThat(absent.json().getString("status")).isEqualTo("no_show");
+  }
+
+  @Test
+  void a_new_booking_appears_live_in_the_agents_day_and_not_in_another_administration() {
+    int port = Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    try (WsClient agent = WsClient.hello(port, visio.agent, null);
+         WsClient stranger = WsClient.hello(port, visio.otherAgent, null)) {
+      String reference = visio.book("2026-11-30T11:00:00+01:00").json().getString("reference");
+      assertThat(agent.nextEvent("appointment.booked").getJsonObject("data").getString("reference")).isEqualTo(reference);
+      assertThat(stranger.drain(Duration.ofMillis(500))).noneMatch(m -> m.encode().contains(reference));
+    }
+  }
+
+  private static List<Integer> concurrently(int count, java.util.function.IntFunction<Integer> call) throws Exception {
+    var pool = Executors.newFixedThreadPool(count);
+    try {
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        futures.add(pool.submit(() -> call.apply(n)));
+      }
+      List<Integer> out = new ArrayList<>();
+      for (Future<Integer> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
