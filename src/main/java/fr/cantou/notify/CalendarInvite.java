@@ -7,7 +7,6 @@ import net.fortuna.ical4j.model.TimeZoneRegistry;
 import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import net.fortuna.ical4j.model.component.VEvent;
 import net.fortuna.ical4j.model.property.Description;
-import net.fortuna.ical4j.model.property.DtStamp;
 import net.fortuna.ical4j.model.property.Location;
 import net.fortuna.ical4j.model.property.Organizer;
 import net.fortuna.ical4j.model.property.ProdId;
@@ -22,7 +21,6 @@ import net.fortuna.ical4j.model.property.immutable.ImmutableVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
@@ -43,7 +41,7 @@ public final class CalendarInvite {
     TimeZone timeZone = REGISTRY.getTimeZone(zone.getId());
     VEvent event = new VEvent(e.start(), e.end(), e.summary());
     event.add(new Uid(e.uid()));
-    event.add(new DtStamp(Instant.now()));
+    // The VEvent constructor already stamps DTSTAMP; a second one makes the file invalid.
     event.add(new Sequence(e.sequence()));
     event.add(new Description(e.description()));
     if (e.location() != null) {

@@ -1,0 +1,157 @@
+package fr.cantou.visio;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import net.fortuna.ical4j.data.CalendarBuilder;
+import net.fortuna.ical4j.model.Calendar;
+import net.fortuna.ical4j.model.component.VEvent;
+import net.fortuna.ical4j.model.component.VTimeZone;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Mails go to a real SMTP server; the calendar file is read back by a real iCalendar parser. */
+class VisioMailTest {
+  @RegisterExtension
+  static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+
+  MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+  DatabaseEndpoint database;
+  TestNode node;
+  VisioTerritory visio;
+
+  Map<String, String> smtpSettings() {
+    return Map.of("CANTOU_SMTP_HOST", "127.0.0.1", "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
+        "CANTOU_SMTP_STARTTLS", "disabled", "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>",
+        "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test");
+  }
+
+  @BeforeEach
+  void start() {
+    database = TestDatabase.fresh();
+    node = TestNode.start(database, smtpSettings(), clock);
+    visio = new VisioTerritory(node);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  void the_confirmation_carries_the_details_the_manage_link_and_a_valid_calendar_file() throws Exception {
+    JsonObject a = visio.book("2026-12-01T10:00:00+01:00").json();
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage mail = smtp.getReceivedMessages()[0];
+    assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("jeanne.vidal@example.fr");
+    assertThat(mail.getSubject()).contains("confirmé").contains("mardi 1 décembre 2026 à 10h00");
+
+    String text = part(mail, "text/plain");
+    assertThat(text).contains("Bonjour Jeanne Vidal").contains(a.getString("reference"))
+        .contains("Votre numéro d'allocataire")
+        .contains("https://cantou.cantal.test/rendez-vous.html#" + a.getString("manageToken"));
+
+    Calendar calendar = new CalendarBuilder().build(new StringReader(part(mail, "text/calendar")));
+    VEvent event = calendar.getComponent("VEVENT").map(VEvent.class::cast).orElseThrow();
+    VTimeZone zone = calendar.getComponent("VTIMEZONE").map(VTimeZone.class::cast).orElseThrow();
+    assertThat(zone.getProperty("TZID").orElseThrow().getValue()).isEqualTo("Europe/Paris");
+    assertThat(event.getProperty("DTSTART").orElseThrow().getParameter("TZID").orElseThrow().getValue()).isEqualTo("Europe/Paris");
+    assertThat(event.getProperty("DTSTART").orElseThrow().getValue()).isEqualTo("20261201T100000");
+    assertThat(event.getProperty("DTEND").orElseThrow().getValue()).isEqualTo("20261201T103000");
+    assertThat(event.getProperty("UID").orElseThrow().getValue()).isEqualTo(a.getString("id") + "@cantou");
+    assertThat(calendar.validate().getEntries()).filteredOn(e -> e.getSeverity().name().equals("ERROR")).isEmpty();
+  }
+
+  @Test
+  void a_cancellation_is_announced_and_reminders_of_it_are_not_sent() throws Exception {
+    JsonObject a = visio.book("2026-12-01T10:00:00+01:00").json();
+    visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/cancel", a.getString("manageToken"), null);
+    TestNode.await(node.node().runJobs());
+    clock.set(Instant.parse("2026-12-01T08:30:00Z"));
+    TestNode.await(node.node().runJobs());
+    List<String> subjects = subjects();
+    assertThat(subjects).hasSize(2);
+    assertThat(subjects).anyMatch(s -> s.contains("annulé"));
+    assertThat(subjects).noneMatch(s -> s.startsWith("Rappel"));
+  }
+
+  @Test
+  void reminders_go_24_hours_and_1_hour_before_exactly_once_with_two_nodes_running() throws Exception {
+    visio.book("2026-12-03T10:00:00+01:00");
+    try (TestNode second = TestNode.start(database, smtpSettings(), clock)) {
+      runBoth(second);
+      clock.set(Instant.parse("2026-12-02T09:05:00Z"));
+      runBoth(second);
+      runBoth(second);
+      clock.set(Instant.parse("2026-12-03T08:05:00Z"));
+      runBoth(second);
+      runBoth(second);
+    }
+    List<String> subjects = subjects();
+    assertThat(subjects).hasSize(3);
+    assertThat(subjects.stream().filter(s -> s.startsWith("Rappel : rendez-vous CAF du Cantal demain"))).hasSize(1);
+    assertThat(subjects.stream().filter(s -> s.contains("dans une heure"))).hasSize(1);
+  }
+
+  @Test
+  void a_reminder_waiting_in_the_database_survives_a_restart() throws Exception {
+    visio.book("2026-12-03T10:00:00+01:00");
+    TestNode.await(node.node().runJobs());
+    node.close();
+    clock.set(Instant.parse("2026-12-02T09:05:00Z"));
+    node = TestNode.start(database, smtpSettings(), clock);
+    TestNode.await(node.node().runJobs());
+    assertThat(subjects()).anyMatch(s -> s.startsWith("Rappel"));
+  }
+
+  private void runBoth(TestNode second) {
+    TestNode.await(Future.all(node.node().runJobs(), second.node().runJobs()));
+  }
+
+  private List<String> subjects() throws Exception {
+    List<String> subjects = new ArrayList<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      subjects.add(m.getSubject());
+    }
+    return subjects;
+  }
+
+  private static String part(MimeMessage mail, String type) throws Exception {
+    Multipart multipart = (Multipart) mail.getContent();
+    for (int i = 0; i < multipart.getCount(); i++) {
+      BodyPart part = multipart.getBodyPart(i);
+      if (part.getContentType().toLowerCase().startsWith(type)) {
+        try (InputStream in = part.getInputStream()) {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          in.transferTo(out);
+          return out.toString(StandardCharsets.UTF_8);
+        }
+      }
+    }
+    throw new AssertionError("no " + type + " part in " + mail.getContentType());
+  }
+
+}
