@@ -18,6 +18,7 @@ import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.JsonBodyGuard;
 import fr.cantou.platform.http.Problem;
 import fr.cantou.platform.http.ProblemHandler;
+import fr.cantou.platform.http.PublicConfigRoutes;
 import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
@@ -130,6 +131,7 @@ public final class CantouNode {
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, gateway::dispatch);
       List<ApiModule> modules = List.of(
           new IdentityRoutes(auth, identity),
+          new PublicConfigRoutes(config),
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes);
       return bootstrap(identity, hasher)
@@ -180,7 +182,7 @@ public final class CantouNode {
 
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestLog());
-      router.route().handler(new SecurityHeaders(config.jitsi().domain()));
+      router.route().handler(new SecurityHeaders(config.jitsi().origin()));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
       router.get("/ws").handler(gateway);
       Router apiRouter = api.createRouter();

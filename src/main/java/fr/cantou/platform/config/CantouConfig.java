@@ -36,9 +36,14 @@ public record CantouConfig(
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
                      int argon2MemoryKib, int argon2Iterations, int maxFailedLogins) {}
 
-  public record Jitsi(String domain, String appId, String appSecret, String audience) {
+  public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
       return !appSecret.isEmpty();
+    }
+
+    /** Where the pages load external_api.js from, and the only origin allowed to frame the call. */
+    public String origin() {
+      return scheme + "://" + domain;
     }
   }
 
@@ -98,7 +103,8 @@ public record CantouConfig(
         s.requiredText("jitsi.domain").toLowerCase(java.util.Locale.ROOT),
         s.requiredText("jitsi.appId"),
         jitsiSecret,
-        s.requiredText("jitsi.audience"));
+        s.requiredText("jitsi.audience"),
+        s.oneOf("jitsi.scheme", Set.of("https", "http")));
     Smtp smtp = new Smtp(
         s.text("smtp.host"),
         s.intIn("smtp.port", 1, 65535),

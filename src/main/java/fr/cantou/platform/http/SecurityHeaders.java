@@ -11,8 +11,8 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
   private final String contentSecurityPolicy;
   private final String permissionsPolicy;
 
-  public SecurityHeaders(String jitsiDomain) {
-    String jitsi = "https://" + jitsiDomain;
+  public SecurityHeaders(String jitsiOrigin) {
+    String jitsi = jitsiOrigin;
     this.permissionsPolicy = "camera=(self \"" + jitsi + "\"), microphone=(self \"" + jitsi + "\"), display-capture=(self \""
         + jitsi + "\")";
     this.contentSecurityPolicy = String.join("; ",

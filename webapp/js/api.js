@@ -1,0 +1,91 @@
+// HTTP to the server. The access token lives in memory only; the refresh token in
+// sessionStorage (it rotates at every use). Tokens never go in URLs.
+let accessToken = null;
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+export function currentUser() {
+  const stored = sessionStorage.getItem('cantou.user');
+  return stored ? JSON.parse(stored) : null;
+}
+
+function remember(session) {
+  accessToken = session.accessToken;
+  sessionStorage.setItem('cantou.refresh', session.refreshToken);
+  sessionStorage.setItem('cantou.user', JSON.stringify(session.user));
+}
+
+export async function login(email, password) {
+  remember(await request('/api/auth/login', { method: 'POST', body: { email, password }, anonymous: true }));
+  return currentUser();
+}
+
+export async function logout() {
+  const refreshToken = sessionStorage.getItem('cantou.refresh');
+  sessionStorage.removeItem('cantou.refresh');
+  sessionStorage.removeItem('cantou.user');
+  accessToken = null;
+  if (refreshToken) {
+    await request('/api/auth/logout', { method: 'POST', body: { refreshToken }, anonymous: true }).catch(() => {});
+  }
+}
+
+/** A valid access token, refreshed when needed; null when signed out. */
+export async function token() {
+  if (accessToken) {
+    return accessToken;
+  }
+  const refreshToken = sessionStorage.getItem('cantou.refresh');
+  if (!refreshToken) {
+    return null;
+  }
+  try {
+    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken }, anonymous: true }));
+    return accessToken;
+  } catch (e) {
+    sessionStorage.removeItem('cantou.refresh');
+    return null;
+  }
+}
+
+/** Sends JSON, answers JSON (null for 204); a problem document becomes an ApiError with its detail. */
+export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {} } = {}) {
+  const send = async (bearer) => {
+    const h = { Accept: 'application/json', ...headers };
+    if (body !== undefined) {
+      h['Content-Type'] = 'application/json';
+    }
+    if (bearer) {
+      h.Authorization = `Bearer ${bearer}`;
+    }
+    if (manageToken) {
+      h['X-Manage-Token'] = manageToken;
+    }
+    return fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  };
+  let response = await send(anonymous ? null : await token());
+  if (response.status === 401 && !anonymous && accessToken) {
+    accessToken = null;
+    response = await send(await token());
+  }
+  if (response.status === 204) {
+    return null;
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    throw new ApiError(response.status, (data && data.detail) || response.statusText);
+  }
+  return data;
+}
+
+export function newIdempotencyKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

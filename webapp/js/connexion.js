@@ -1,0 +1,27 @@
+import { login } from './api.js';
+import { t } from './i18n.js';
+import { setUpPage, showError } from './ui.js';
+
+const HOME = { nurse: '/infirmiere.html', doctor: '/medecin.html', agent: '/agent.html', mediator: '/mediateur.html',
+  admin: '/admin.html' };
+
+await setUpPage();
+const form = document.getElementById('form');
+const error = document.getElementById('error');
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  error.hidden = true;
+  const email = form.email.value.trim();
+  const password = form.password.value;
+  if (!email || !password) {
+    showError(error, new Error(t('signIn.missing')));
+    return;
+  }
+  try {
+    const user = await login(email, password);
+    const next = new URLSearchParams(location.search).get('next');
+    location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : (HOME[user.role] || '/');
+  } catch (e) {
+    showError(error, e.status === 401 ? new Error(t('signIn.wrong')) : e);
+  }
+});

@@ -1,0 +1,59 @@
+// Every visible string comes from /i18n/<lang>.json. French first; English on request.
+let dictionary = {};
+let language = 'fr';
+
+export function currentLanguage() {
+  return language;
+}
+
+export async function loadLanguage() {
+  const chosen = localStorage.getItem('cantou.lang');
+  language = chosen === 'en' ? 'en' : 'fr';
+  const response = await fetch(`/i18n/${language}.json`, { cache: 'force-cache' });
+  dictionary = await response.json();
+  document.documentElement.lang = language;
+  translate(document);
+}
+
+export function switchLanguage() {
+  localStorage.setItem('cantou.lang', language === 'fr' ? 'en' : 'fr');
+  location.reload();
+}
+
+/** t('queue.position', {n: 2}) → "2e dans la file". */
+export function t(key, values = {}) {
+  const text = key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), dictionary);
+  if (typeof text !== 'string') {
+    return key;
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (values[name] ?? whole));
+}
+
+/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-placeholder] placeholders. */
+export function translate(root) {
+  root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll('[data-i18n-label]').forEach((el) => { el.setAttribute('aria-label', t(el.dataset.i18nLabel)); });
+  root.querySelectorAll('[data-i18n-title]').forEach((el) => { el.setAttribute('title', t(el.dataset.i18nTitle)); });
+  const title = document.querySelector('title[data-i18n]');
+  if (title) {
+    document.title = t(title.dataset.i18n);
+  }
+}
+
+export function formatDateTime(iso) {
+  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris',
+  }).format(new Date(iso));
+}
+
+export function formatTime(iso) {
+  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris',
+  }).format(new Date(iso));
+}
+
+export function formatDay(isoDate) {
+  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC',
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}

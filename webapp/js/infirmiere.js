@@ -1,0 +1,125 @@
+import { request } from './api.js';
+import { openCall } from './call.js';
+import { t } from './i18n.js';
+import { connect } from './realtime.js';
+import { Items, card, setSpecialties } from './teleconsult-view.js';
+import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+
+await setUpPage();
+const me = await requireRole('nurse');
+const items = new Items();
+const list = document.getElementById('items');
+const form = document.getElementById('request');
+const formError = document.getElementById('request-error');
+const callBox = document.getElementById('call');
+let socket = null;
+
+const specialties = await request('/api/specialties', { anonymous: true });
+setSpecialties(specialties);
+const select = document.getElementById('specialty');
+select.append(el('option', { value: 'any' }, t('nurse.anySpecialty')));
+specialties.forEach((s) => select.append(el('option', { value: s.code }, s.label)));
+
+function render() {
+  const shown = items.all().filter((i) => i.status !== 'cancelled');
+  list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item)))
+    : [el('p', { class: 'muted' }, t('nurse.none'))]));
+}
+
+function actionsFor(item) {
+  const actions = [];
+  if (item.status === 'queued') {
+    actions.push(el('button', { type: 'button', class: 'secondary', onclick: () => cancel(item) }, t('nurse.cancel')));
+  }
+  if (item.status === 'assigned' || item.status === 'in_call') {
+    actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
+  }
+  return actions;
+}
+
+async function cancel(item) {
+  try {
+    items.merge(await request(`/api/teleconsultations/${item.id}/cancel`, { method: 'POST' }));
+    announce(t('nurse.cancelled'));
+    render();
+  } catch (e) {
+    announce(e.message);
+  }
+}
+
+async function join(item) {
+  try {
+    const info = await request(`/api/teleconsultations/${item.id}/join`);
+    await openCall(callBox, info, {
+      onJoined: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'joined' }),
+      onLeft: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'left' }),
+    });
+  } catch (e) {
+    announce(e.message);
+  }
+}
+
+async function refresh() {
+  items.reset(await request('/api/teleconsultations'));
+  render();
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  formError.hidden = true;
+  if (!document.getElementById('consent').checked) {
+    showError(formError, new Error(t('nurse.consentMissing')));
+    return;
+  }
+  const birthYear = document.getElementById('birthYear').value;
+  const initials = document.getElementById('initials').value.trim();
+  const body = {
+    patient: { reference: document.getElementById('reference').value.trim() },
+    reason: document.getElementById('reason').value.trim(),
+    specialty: select.value,
+    urgency: form.querySelector('input[name=urgency]:checked').value,
+    consent: { given: true, by: document.getElementById('consentBy').value },
+  };
+  if (initials) {
+    body.patient.initials = initials;
+  }
+  if (birthYear) {
+    body.patient.birthYear = Number(birthYear);
+  }
+  if (!body.patient.reference || !body.reason) {
+    showError(formError, new Error(t('nurse.missing')));
+    return;
+  }
+  try {
+    const created = await request('/api/teleconsultations', { method: 'POST', body });
+    items.merge(created);
+    render();
+    form.reset();
+    announce(t('nurse.sent', { n: created.position ?? '?' }));
+  } catch (e) {
+    showError(formError, e);
+  }
+});
+
+socket = connect({
+  token: () => import('./api.js').then((api) => api.token()),
+  onStatus: showConnection,
+  onSnapshot: (snapshot) => {
+    items.reset(snapshot.teleconsultations || []);
+    render();
+  },
+  onEvent: (event) => {
+    if (event.kind.startsWith('teleconsultation.')) {
+      const { before, after } = items.merge(event.data);
+      if (before && before.status !== after.status) {
+        announce(t(`nurse.changed.${after.status}`, { ref: after.patient?.reference || '', name: after.doctorName || '' }));
+      } else if (event.kind === 'teleconsultation.escalated') {
+        announce(t('nurse.escalated', { ref: after.patient?.reference || '' }));
+      }
+      render();
+    } else if (event.kind === 'presence.changed') {
+      refresh();
+    }
+  },
+});
+document.getElementById('who').textContent = me.displayName;

@@ -1,0 +1,168 @@
+import { request, token } from './api.js';
+import { openCall } from './call.js';
+import { t } from './i18n.js';
+import { connect } from './realtime.js';
+import { Items, card, setSpecialties } from './teleconsult-view.js';
+import { announce, beep, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+
+await setUpPage();
+const me = await requireRole('doctor');
+setSpecialties(await request('/api/specialties', { anonymous: true }));
+const items = new Items();
+const queueBox = document.getElementById('queue');
+const current = document.getElementById('current');
+const currentItem = document.getElementById('current-item');
+const callBox = document.getElementById('call');
+const alerts = document.getElementById('alerts');
+const queueError = document.getElementById('queue-error');
+const baseTitle = document.title;
+let unseen = 0;
+let socket = null;
+
+alerts.checked = localStorage.getItem('cantou.alerts') !== 'off';
+alerts.addEventListener('change', () => {
+  localStorage.setItem('cantou.alerts', alerts.checked ? 'on' : 'off');
+  resetBadge();
+});
+document.addEventListener('visibilitychange', () => { if (!document.hidden) { resetBadge(); } });
+
+function resetBadge() {
+  unseen = 0;
+  document.title = baseTitle;
+}
+
+function mine(item) {
+  return item.doctorId === me.id && (item.status === 'assigned' || item.status === 'in_call');
+}
+
+function render() {
+  const queue = items.all().filter((i) => i.status === 'queued' && !i.plannedAt);
+  queueBox.replaceChildren(...(queue.length ? queue.map((item) => card(item, [
+    el('button', { type: 'button', onclick: () => take(item) }, t('doctor.take')),
+  ])) : [el('p', { class: 'muted' }, t('doctor.empty'))]));
+  const open = items.all().find(mine);
+  current.hidden = !open;
+  if (open) {
+    currentItem.replaceChildren(card(open, [el('button', { type: 'button', onclick: () => join(open) }, t('call.join'))]));
+    current.dataset.id = open.id;
+  }
+}
+
+async function take(item) {
+  queueError.hidden = true;
+  try {
+    items.merge(await request(`/api/teleconsultations/${item.id}/claim`, { method: 'POST' }));
+    announce(t('doctor.taken'));
+    render();
+    document.getElementById('current-title').focus?.();
+  } catch (e) {
+    showError(queueError, e);
+  }
+}
+
+document.getElementById('next').addEventListener('click', async () => {
+  queueError.hidden = true;
+  try {
+    const taken = await request('/api/teleconsultations/next', { method: 'POST' });
+    if (!taken) {
+      announce(t('doctor.nothing'));
+      return;
+    }
+    items.merge(taken);
+    announce(t('doctor.taken'));
+    render();
+  } catch (e) {
+    showError(queueError, e);
+  }
+});
+
+async function join(item) {
+  try {
+    const info = await request(`/api/teleconsultations/${item.id}/join`);
+    await openCall(callBox, info, {
+      onJoined: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'joined' }),
+      onLeft: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'left' }),
+    });
+  } catch (e) {
+    announce(e.message);
+  }
+}
+
+document.getElementById('report').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const error = document.getElementById('report-error');
+  error.hidden = true;
+  const report = document.getElementById('report-text').value.trim();
+  if (!report) {
+    showError(error, new Error(t('doctor.reportMissing')));
+    return;
+  }
+  try {
+    items.merge(await request(`/api/teleconsultations/${current.dataset.id}/complete`, {
+      method: 'POST', body: { report, outcome: document.getElementById('outcome').value },
+    }));
+    event.target.reset();
+    callBox.hidden = true;
+    announce(t('doctor.completed'));
+    render();
+  } catch (e) {
+    showError(error, e);
+  }
+});
+
+document.getElementById('release').addEventListener('click', async () => {
+  try {
+    items.merge(await request(`/api/teleconsultations/${current.dataset.id}/release`, { method: 'POST' }));
+    announce(t('doctor.released'));
+    render();
+  } catch (e) {
+    announce(e.message);
+  }
+});
+
+async function setPresence(status) {
+  const presence = await request('/api/presence', { method: 'POST', body: { status } });
+  showPresence(presence.status);
+}
+
+function showPresence(status) {
+  document.getElementById('available').setAttribute('aria-pressed', String(status !== 'offline'));
+  document.getElementById('offlineButton').setAttribute('aria-pressed', String(status === 'offline'));
+  announce(t(`presence.${status}`));
+}
+
+document.getElementById('available').addEventListener('click', () => setPresence('available'));
+document.getElementById('offlineButton').addEventListener('click', () => setPresence('offline'));
+
+socket = connect({
+  token,
+  onStatus: showConnection,
+  onSnapshot: (snapshot) => {
+    items.reset(snapshot.teleconsultations || []);
+    const mineNow = (snapshot.presence || []).find((p) => p.doctorId === me.id);
+    if (mineNow) {
+      showPresence(mineNow.status);
+    }
+    render();
+  },
+  onEvent: (event) => {
+    if (!event.kind.startsWith('teleconsultation.')) {
+      return;
+    }
+    const { before, after } = items.merge(event.data);
+    if (after.status === 'queued' && (!before || before.status !== 'queued') && !after.plannedAt) {
+      announce(t('doctor.newRequest', { specialty: after.specialty }));
+      if (alerts.checked) {
+        beep();
+        if (document.hidden) {
+          unseen += 1;
+          document.title = `(${unseen}) ${baseTitle}`;
+        }
+      }
+    }
+    if (after.status !== 'queued' && !mine(after) && after.doctorId !== me.id) {
+      items.byId.delete(after.id);
+    }
+    render();
+  },
+});

@@ -1,0 +1,73 @@
+// The one WebSocket: hello with a token, snapshot or resume, live events; reconnects by
+// itself with a growing delay and resumes from the last event id it saw.
+export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
+  let socket = null;
+  let lastEventId = null;
+  let attempt = 0;
+  let closedByUs = false;
+  let pingTimer = null;
+
+  async function open() {
+    const value = typeof token === 'function' ? await token() : token;
+    if (!value) {
+      onStatus?.('unauthorized');
+      return;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    socket.addEventListener('open', () => {
+      const hello = { type: 'hello', token: value };
+      if (lastEventId != null) {
+        hello.since = lastEventId;
+      }
+      socket.send(JSON.stringify(hello));
+    });
+    socket.addEventListener('message', (message) => {
+      const data = JSON.parse(message.data);
+      if (data.type === 'welcome') {
+        attempt = 0;
+        onStatus?.('online');
+        onWelcome?.(data);
+        clearInterval(pingTimer);
+        pingTimer = setInterval(() => send({ type: 'ping' }), (data.heartbeatSeconds || 20) * 1000);
+      } else if (data.type === 'snapshot') {
+        lastEventId = data.lastEventId;
+        onSnapshot?.(data);
+      } else if (data.type === 'event') {
+        lastEventId = data.id;
+        onEvent?.(data);
+      }
+    });
+    socket.addEventListener('close', (event) => {
+      clearInterval(pingTimer);
+      if (closedByUs) {
+        return;
+      }
+      if (event.code === 4401) {
+        onStatus?.('unauthorized');
+        // An expired access token: the next try refreshes it.
+      }
+      onStatus?.('offline');
+      attempt += 1;
+      setTimeout(open, Math.min(30000, 500 * 2 ** Math.min(attempt, 6)));
+    });
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  window.addEventListener('online', () => { if (socket?.readyState !== WebSocket.OPEN) { attempt = 0; } });
+  open();
+  return {
+    send,
+    close() {
+      closedByUs = true;
+      socket?.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { formatTime, t } from './i18n.js';
+import { el } from './ui.js';
+
+let specialtyLabels = {};
+
+export function setSpecialties(list) {
+  specialtyLabels = Object.fromEntries(list.map((s) => [s.code, s.label]));
+}
+
+export function specialtyLabel(code) {
+  return specialtyLabels[code] || code;
+}
+
+/** Keeps the freshest view of each teleconsultation; an event's data is merged into what we had. */
+export class Items {
+  constructor() {
+    this.byId = new Map();
+  }
+
+  reset(list) {
+    this.byId = new Map(list.map((item) => [item.id, item]));
+  }
+
+  merge(data) {
+    const before = this.byId.get(data.id);
+    const after = { ...(before || {}), ...data };
+    this.byId.set(data.id, after);
+    return { before, after };
+  }
+
+  all() {
+    const rank = (i) => (i.urgency === 'urgent' ? 0 : 1);
+    return [...this.byId.values()].sort((a, b) => rank(a) - rank(b) || String(a.queuedAt).localeCompare(String(b.queuedAt)));
+  }
+}
+
+export function statusText(item) {
+  return t(`status.${item.status}`);
+}
+
+/** One request, as a card: who, why, where it stands. `actions` are buttons the page adds. */
+export function card(item, actions = []) {
+  const patient = [item.patient?.reference, item.patient?.initials, item.patient?.birthYear].filter(Boolean).join(' · ');
+  const tags = [
+    item.urgency === 'urgent' ? el('span', { class: 'tag urgent' }, t('nurse.urgent')) : null,
+    item.overdue ? el('span', { class: 'tag warn' }, t('queue.overdue')) : null,
+    el('span', { class: 'tag ok' }, statusText(item)),
+  ];
+  const lines = [];
+  if (item.status === 'queued') {
+    if (item.plannedAt) {
+      lines.push(t('queue.planned', { time: formatTime(item.plannedAt) }));
+    } else {
+      lines.push(t('queue.position', { n: item.position ?? '?' }));
+      lines.push(item.availableDoctors > 0 ? t('queue.doctors', { n: item.availableDoctors }) : t('queue.noDoctor'));
+      if (item.waitEstimateMinutes != null) {
+        lines.push(t('queue.estimate', { n: item.waitEstimateMinutes }));
+      }
+    }
+  }
+  if (item.doctorName && item.status !== 'queued') {
+    lines.push(t('queue.takenBy', { name: item.doctorName }));
+  }
+  const report = item.report ? el('div', { class: 'notice' },
+    el('h4', {}, t('doctor.report')), el('p', {}, item.report), el('p', {}, t(`outcome.${item.outcome}`))) : null;
+  return el('article', { class: `card${item.urgency === 'urgent' ? ' urgent' : ''}${item.overdue ? ' overdue' : ''}`,
+    'data-id': item.id, 'aria-label': `${patient} — ${statusText(item)}` },
+  el('h3', {}, patient || item.id, ' — ', specialtyLabel(item.specialty)),
+  el('p', {}, ...tags),
+  item.reason ? el('p', {}, item.reason) : null,
+  item.organisationName ? el('p', { class: 'muted' }, item.organisationName) : null,
+  lines.length ? el('p', {}, lines.join(' · ')) : null,
+  report,
+  actions.length ? el('div', { class: 'actions' }, ...actions) : null);
+}

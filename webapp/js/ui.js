@@ -1,0 +1,100 @@
+import { loadLanguage, switchLanguage, t } from './i18n.js';
+import { currentUser, logout, token } from './api.js';
+
+/** Common to every page: language, header buttons, the live status line and the offline banner. */
+export async function setUpPage() {
+  await loadLanguage();
+  document.getElementById('lang')?.addEventListener('click', switchLanguage);
+  const signOut = document.getElementById('logout');
+  if (signOut) {
+    signOut.hidden = !currentUser();
+    signOut.addEventListener('click', async () => {
+      await logout();
+      location.href = '/connexion.html';
+    });
+  }
+}
+
+/** For professionals' pages: the signed-in user, or a trip to the sign-in page. */
+export async function requireRole(...roles) {
+  const user = currentUser();
+  if (!user || !(await token()) || !roles.includes(user.role)) {
+    location.href = `/connexion.html?next=${encodeURIComponent(location.pathname)}`;
+    return new Promise(() => {});
+  }
+  const who = document.getElementById('who');
+  if (who) {
+    who.textContent = user.displayName;
+  }
+  return user;
+}
+
+/** Says something to screen readers (and shows it) without moving the focus. */
+export function announce(message) {
+  const status = document.getElementById('status');
+  if (status) {
+    status.textContent = '';
+    setTimeout(() => { status.textContent = message; }, 50);
+  }
+}
+
+export function showConnection(state) {
+  const banner = document.getElementById('offline');
+  if (!banner) {
+    return;
+  }
+  if (state === 'offline') {
+    banner.textContent = t('common.offline');
+    banner.hidden = false;
+  } else if (state === 'online') {
+    if (!banner.hidden) {
+      announce(t('common.backOnline'));
+    }
+    banner.hidden = true;
+  }
+}
+
+export function showError(element, error) {
+  element.textContent = error?.message || t('common.error');
+  element.hidden = false;
+  element.focus?.();
+}
+
+/** Builds an element: el('p', {class: 'x'}, 'text', child…). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (key.startsWith('on')) {
+      node.addEventListener(key.slice(2), value);
+    } else if (key === 'class') {
+      node.className = value;
+    } else {
+      node.setAttribute(key, value === true ? '' : value);
+    }
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return node;
+}
+
+/** A short beep for a new request, made on the spot (no sound file to download). */
+export function beep() {
+  try {
+    const context = new AudioContext();
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.frequency.value = 880;
+    gain.gain.value = 0.08;
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start();
+    oscillator.stop(context.currentTime + 0.25);
+  } catch (e) {
+    // No audio here: the title badge and the live region still tell.
+  }
+}
