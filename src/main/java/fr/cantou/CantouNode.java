@@ -36,6 +36,9 @@ import fr.cantou.teleconsult.TeleconsultService;
 import fr.cantou.teleconsult.TeleconsultSnapshot;
 import fr.cantou.teleconsult.TeleconsultStore;
 import fr.cantou.visio.VisioModule;
+import fr.cantou.stats.StatsRoutes;
+import fr.cantou.stats.StatsService;
+import fr.cantou.stats.StatsStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -133,7 +136,8 @@ public final class CantouNode {
           new IdentityRoutes(auth, identity),
           new PublicConfigRoutes(config),
           new TeleconsultRoutes(teleconsultations, presence),
-          visio.routes);
+          visio.routes,
+          new StatsRoutes(new StatsService(platform, new StatsStore())));
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
           .compose(v -> router(authenticator, modules))

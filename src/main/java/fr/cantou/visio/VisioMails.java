@@ -74,12 +74,20 @@ final class VisioMails {
           .append("Gardez ce lien pour vous : il donne accès à votre rendez-vous.\n\n");
     }
     text.append("Besoin d'aide ? Un conseiller France Services peut vous accompagner.\n\nCantou — visio-accueil\n");
-    byte[] ics = calendar ? CalendarInvite.of(new CalendarInvite.Event(a.id() + "@cantou", sequence(kind),
-        a.start().atZoneSameInstant(java.time.ZoneId.of(a.timeZone())), a.end().atZoneSameInstant(java.time.ZoneId.of(a.timeZone())),
-        "Rendez-vous " + a.administration() + " — " + a.serviceName(),
-        "Référence " + a.reference() + ". Rejoindre ou gérer : " + link, a.pointName() == null ? "Visio" : where, link,
-        "cancellation".equals(kind), organizer)) : null;
+    byte[] ics = calendar ? invite(a, kind, manageToken) : null;
     return new MailMessage(a.citizen().email(), subject, text.toString(), ics);
+  }
+
+  /** The calendar file of the appointment (a later kind replaces an earlier one in the citizen's calendar). */
+  byte[] invite(Appointment a, String kind, String manageToken) {
+    URI link = manageLink(manageToken);
+    java.time.ZoneId zone = java.time.ZoneId.of(a.timeZone());
+    String where = a.pointName() == null ? "Visio" : a.pointName() + ", " + a.pointCommune();
+    return CalendarInvite.of(new CalendarInvite.Event(a.id() + "@cantou", sequence(kind),
+        a.start().atZoneSameInstant(zone), a.end().atZoneSameInstant(zone),
+        "Rendez-vous " + a.administration() + " — " + a.serviceName(),
+        "Référence " + a.reference() + ". Rejoindre ou gérer : " + link, where, link,
+        "cancellation".equals(kind), organizer));
   }
 
   /** A later version of the same event replaces the earlier one in the citizen's calendar. */

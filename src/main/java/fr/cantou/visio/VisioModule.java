@@ -24,9 +24,10 @@ public final class VisioModule {
         : new LogMailer();
     this.service = new VisioService(platform, store, new VisioEvents(outbox), tokens, rooms);
     this.catalogue = new VisioCatalogue(platform, store);
-    this.routes = new VisioRoutes(service, catalogue);
+    VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
+    this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens));
     this.snapshot = new VisioSnapshot(service);
     this.resolver = new ManageTokenResolver(tokens);
-    this.mailJob = new MailJob(platform, store, service, new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from()), tokens, mailer);
+    this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
   }
 }

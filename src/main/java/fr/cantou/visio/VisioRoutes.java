@@ -6,6 +6,7 @@ import fr.cantou.platform.Json;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
+import fr.cantou.platform.http.RequestLog;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
@@ -17,10 +18,12 @@ import java.util.UUID;
 public final class VisioRoutes implements ApiModule {
   private final VisioService visio;
   private final VisioCatalogue catalogue;
+  private final CalendarFiles calendars;
 
-  VisioRoutes(VisioService visio, VisioCatalogue catalogue) {
+  VisioRoutes(VisioService visio, VisioCatalogue catalogue, CalendarFiles calendars) {
     this.visio = visio;
     this.catalogue = catalogue;
+    this.calendars = calendars;
   }
 
   @Override
@@ -45,6 +48,15 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("completeAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), true)));
     api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), false)));
 
+    api.getRoute("appointmentCalendar").addHandler(ctx -> {
+      RequestLog.remember(ctx);
+      calendars.of(caller(ctx), appointment(ctx))
+          .onSuccess(ics -> ctx.response().putHeader("Content-Type", "text/calendar; charset=utf-8")
+              .putHeader("Content-Disposition", "attachment; filename=\"rendez-vous.ics\"")
+              .putHeader("Cache-Control", "no-store")
+              .end(io.vertx.core.buffer.Buffer.buffer(ics)))
+          .onFailure(ctx::fail);
+    });
     api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),
         Json.body(ctx, VisioRecords.NewService.class))));
     api.getRoute("createVisioPoint").addHandler(Endpoint.created(ctx -> catalogue.createPoint(CurrentUser.require(ctx),

@@ -1,0 +1,26 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.Platform;
+import io.vertx.core.Future;
+
+import java.util.UUID;
+
+/** "Ajouter à mon agenda": the appointment's calendar file, for whoever may open it. */
+final class CalendarFiles {
+  private final Platform platform;
+  private final VisioService visio;
+  private final VisioMails mails;
+  private final ManageTokens tokens;
+
+  CalendarFiles(Platform platform, VisioService visio, VisioMails mails, ManageTokens tokens) {
+    this.platform = platform;
+    this.visio = visio;
+    this.mails = mails;
+    this.tokens = tokens;
+  }
+
+  Future<byte[]> of(Caller caller, UUID id) {
+    return visio.get(caller, id).compose(a -> platform.vertx().executeBlocking(
+        () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", tokens.issue(id)), false));
+  }
+}

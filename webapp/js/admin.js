@@ -1,0 +1,158 @@
+import { request, token } from './api.js';
+import { t } from './i18n.js';
+import { announce, el, requireRole, setUpPage, showError } from './ui.js';
+
+await setUpPage();
+await requireRole('admin');
+const error = document.getElementById('admin-error');
+const KINDS = ['ehpad', 'maison_sante', 'hopital', 'administration', 'france_services', 'tiers_lieu'];
+const ROLES = ['nurse', 'doctor', 'agent', 'mediator', 'admin'];
+let organisations = [];
+
+const fail = (e) => showError(error, e);
+
+function table(caption, headers, rows) {
+  return el('table', {}, el('caption', {}, caption),
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c) => el('td', {}, c))))));
+}
+
+/** A bar chart drawn with plain elements, and the same figures as a table for screen readers. */
+function chart(caption, rows, valueLabel) {
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  return el('figure', {},
+    el('figcaption', {}, el('strong', {}, caption)),
+    el('div', { 'aria-hidden': 'true' }, ...rows.map((r) => el('div', { class: 'grid' },
+      el('span', {}, r.label),
+      el('span', {}, el('progress', { max: String(max), value: String(r.value) }), ` ${r.value}`)))),
+    table(caption, ['', valueLabel], rows.map((r) => [r.label, String(r.value)])));
+}
+
+async function loadStats() {
+  const box = document.getElementById('stats-body');
+  const to = new Date();
+  const from = new Date(to.getTime() - 30 * 86400000);
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const range = `from=${iso(from)}&to=${iso(to)}`;
+  try {
+    const s = await request(`/api/stats/overview?${range}`);
+    const csv = el('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(range) }, t('admin.exportCsv'));
+    box.replaceChildren(
+      el('p', {}, t('admin.period', { from: iso(from), to: iso(to) })),
+      el('p', {}, t('admin.waits', { median: s.teleconsultations.medianWaitMinutes ?? '–', p90: s.teleconsultations.p90WaitMinutes ?? '–' })),
+      chart(t('admin.byOrganisation'), s.teleconsultations.byOrganisation.map((r) => ({ label: r.name, value: r.count })), t('admin.count')),
+      chart(t('admin.bySpecialty'), s.teleconsultations.bySpecialty.map((r) => ({ label: r.specialty, value: r.count })), t('admin.count')),
+      chart(t('admin.bookings'), s.visio.bookings.map((r) => ({ label: r.date, value: r.count })), t('admin.count')),
+      el('p', {}, t('admin.visioOutcome', { completed: s.visio.completed, noShows: s.visio.noShows })),
+      csv);
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error' }, e.message));
+  }
+}
+
+async function downloadCsv(range) {
+  const response = await fetch(`/api/stats/export.csv?${range}`, { headers: { Authorization: `Bearer ${await token()}` } });
+  const url = URL.createObjectURL(await response.blob());
+  const a = el('a', { href: url, download: 'cantou-statistiques.csv' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+async function loadOrganisations() {
+  organisations = await request('/api/organisations');
+  document.getElementById('org-list').replaceChildren(table(t('admin.organisations'),
+    [t('admin.name'), t('admin.kind'), t('admin.commune')],
+    organisations.map((o) => [o.name, t(`kind.${o.kind}`), o.commune])));
+  const select = document.getElementById('user-org');
+  select.replaceChildren(el('option', { value: '' }, t('admin.noOrganisation')),
+    ...organisations.map((o) => el('option', { value: o.id }, `${o.name} (${o.commune})`)));
+}
+
+async function loadUsers() {
+  const users = await request('/api/users');
+  const names = Object.fromEntries(organisations.map((o) => [o.id, o.name]));
+  document.getElementById('user-list').replaceChildren(table(t('admin.users'),
+    [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), ''],
+    users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
+      u.active ? el('button', { type: 'button', class: 'secondary', onclick: () => deactivate(u) },
+        t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
+}
+
+async function deactivate(user) {
+  try {
+    await request(`/api/users/${user.id}/deactivate`, { method: 'POST' });
+    announce(t('admin.deactivated', { name: user.displayName }));
+    loadUsers();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function loadSpecialties() {
+  const specialties = await request('/api/specialties');
+  document.getElementById('user-specialties').replaceChildren(...specialties.map((s) => el('option', { value: s.code }, s.label)));
+}
+
+async function loadVisio() {
+  const [services, points] = await Promise.all([request('/api/visio/services'), request('/api/visio/points')]);
+  document.getElementById('visio-body').replaceChildren(
+    table(t('admin.services'), [t('admin.name'), t('admin.administration'), t('admin.duration')],
+      services.map((s) => [s.name, s.administration, String(s.durationMinutes)])),
+    table(t('admin.points'), [t('admin.name'), t('admin.commune')], points.map((p) => [p.name, p.commune])));
+}
+
+document.getElementById('org-kind').replaceChildren(...KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));
+document.getElementById('user-role').replaceChildren(...ROLES.map((r) => el('option', { value: r }, t(`role.${r}`))));
+
+document.getElementById('org-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await request('/api/organisations', { method: 'POST', body: { kind: document.getElementById('org-kind').value,
+      name: document.getElementById('org-name').value.trim(), commune: document.getElementById('org-commune').value.trim() } });
+    event.target.reset();
+    announce(t('admin.created'));
+    loadOrganisations();
+  } catch (e) {
+    fail(e);
+  }
+});
+
+document.getElementById('user-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const body = { displayName: document.getElementById('user-name').value.trim(),
+    email: document.getElementById('user-email').value.trim(), password: document.getElementById('user-password').value,
+    role: document.getElementById('user-role').value };
+  const org = document.getElementById('user-org').value;
+  if (org) {
+    body.organisationId = org;
+  }
+  const specialties = [...document.getElementById('user-specialties').selectedOptions].map((o) => o.value);
+  if (body.role === 'doctor' && specialties.length) {
+    body.specialties = specialties;
+  }
+  try {
+    await request('/api/users', { method: 'POST', body });
+    event.target.reset();
+    announce(t('admin.created'));
+    loadUsers();
+  } catch (e) {
+    fail(e);
+  }
+});
+
+document.getElementById('specialty-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await request('/api/specialties', { method: 'POST', body: { code: document.getElementById('sp-code').value.trim(),
+      label: document.getElementById('sp-label').value.trim() } });
+    event.target.reset();
+    announce(t('admin.created'));
+    loadSpecialties();
+  } catch (e) {
+    fail(e);
+  }
+});
+
+await loadOrganisations().catch(fail);
+await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats()]).catch(fail);

@@ -1,0 +1,142 @@
+import { request, token } from './api.js';
+import { openCall } from './call.js';
+import { formatDateTime, formatTime, t } from './i18n.js';
+import { connect } from './realtime.js';
+import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+
+await setUpPage();
+const me = await requireRole('agent');
+const listBox = document.getElementById('appointments');
+const callBox = document.getElementById('call');
+const dayInput = document.getElementById('day');
+const error = document.getElementById('agent-error');
+let appointments = new Map();
+dayInput.value = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
+function situation(a) {
+  const now = Date.now();
+  if (a.status === 'booked' && a.citizenWaiting) {
+    return { key: 'agent.waiting', tag: 'warn' };
+  }
+  if (a.status === 'booked' && now > new Date(a.start).getTime()) {
+    return { key: 'agent.late', tag: 'urgent' };
+  }
+  return { key: `appointment.${a.status}`, tag: 'ok' };
+}
+
+function render() {
+  const day = dayInput.value;
+  const list = [...appointments.values()].filter((a) => a.start.slice(0, 10) === day)
+    .sort((a, b) => a.start.localeCompare(b.start));
+  listBox.replaceChildren(...(list.length ? list.map((a) => {
+    const s = situation(a);
+    const open = a.status === 'booked' || a.status === 'in_call';
+    return el('article', { class: 'card', 'data-id': a.id },
+      el('h3', {}, `${formatTime(a.start)} — ${a.citizen.name}`),
+      el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
+      el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
+        a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
+      a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needs.${n}`)).join(', ')) : null,
+      a.note ? el('p', {}, a.note) : null,
+      open ? el('div', { class: 'actions' },
+        el('button', { type: 'button', onclick: () => join(a) }, t('agent.join')),
+        el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'complete') }, t('agent.done')),
+        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'no-show') },
+          t('agent.noShow')) : null) : null);
+  }) : [el('p', { class: 'muted' }, t('agent.none'))]));
+}
+
+async function load() {
+  try {
+    const list = await request(`/api/visio/appointments?date=${dayInput.value}`);
+    list.forEach((a) => appointments.set(a.id, a));
+    render();
+  } catch (e) {
+    showError(error, e);
+  }
+}
+
+async function join(a) {
+  try {
+    const info = await request(`/api/visio/appointments/${a.id}/join`);
+    await openCall(callBox, info, {
+      onJoined: () => request(`/api/visio/appointments/${a.id}/presence`, { method: 'POST', body: { state: 'joined' } })
+        .then((after) => { appointments.set(after.id, after); render(); }),
+    });
+  } catch (e) {
+    showError(error, e);
+  }
+}
+
+async function finish(a, action) {
+  try {
+    const after = await request(`/api/visio/appointments/${a.id}/${action}`, { method: 'POST' });
+    appointments.set(after.id, after);
+    render();
+    announce(t(`appointment.${after.status}`));
+  } catch (e) {
+    showError(error, e);
+  }
+}
+
+dayInput.addEventListener('change', load);
+setInterval(render, 60000);
+
+async function loadAvailability() {
+  const box = document.getElementById('availability');
+  try {
+    const a = await request(`/api/visio/agents/${me.id}/availability`);
+    const days = ['', 'Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'];
+    box.replaceChildren(
+      el('table', {}, el('caption', {}, t('agent.week')),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.hours')))),
+        el('tbody', {}, ...a.weekly.map((w) => el('tr', {}, el('td', {}, t(`weekday.${w.weekday}`) || days[w.weekday]),
+          el('td', {}, `${w.start.slice(0, 5)} – ${w.end.slice(0, 5)}`))))),
+      el('p', {}, t('agent.settings', { buffer: a.bufferMinutes, notice: a.minNoticeMinutes, horizon: a.horizonDays })),
+      a.exceptions.length ? el('ul', {}, ...a.exceptions.map((x) => el('li', {},
+        `${formatDateTime(x.start)} → ${formatDateTime(x.end)} ${x.reason}`))) : null);
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error' }, e.message));
+  }
+}
+
+document.getElementById('exception').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const exError = document.getElementById('ex-error');
+  exError.hidden = true;
+  const toIso = (value) => new Date(value).toISOString();
+  try {
+    await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body: {
+      start: toIso(document.getElementById('ex-start').value), end: toIso(document.getElementById('ex-end').value),
+      reason: document.getElementById('ex-reason').value.trim() } });
+    event.target.reset();
+    announce(t('agent.saved'));
+    loadAvailability();
+  } catch (e) {
+    showError(exError, e.message ? e : new Error(t('common.error')));
+  }
+});
+
+connect({
+  token,
+  onStatus: showConnection,
+  onSnapshot: (snapshot) => {
+    appointments = new Map((snapshot.appointments || []).map((a) => [a.id, a]));
+    load();
+  },
+  onEvent: (event) => {
+    if (!event.kind.startsWith('appointment.')) {
+      return;
+    }
+    appointments.set(event.data.id, { ...(appointments.get(event.data.id) || {}), ...event.data });
+    render();
+    if (event.kind === 'appointment.booked') {
+      announce(t('agent.newBooking', { time: formatTime(event.data.start), name: event.data.citizen.name }));
+    } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
+      announce(t('agent.citizenWaiting', { name: event.data.citizen.name }));
+    } else if (event.kind === 'appointment.cancelled') {
+      announce(t('agent.cancelled', { name: event.data.citizen.name }));
+    }
+  },
+});
+loadAvailability();
