@@ -1,0 +1,103 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node with the demo territory, a stand-in Jitsi origin that records what the pages ask
+ * for (no Jitsi server runs here), and Debian's headless Chromium driven by Playwright.
+ */
+final class BrowserFixture implements AutoCloseable {
+  static final String PASSWORD = "demo-password-1";
+  /** A JitsiMeetExternalAPI that keeps the options it was given and says "joined". */
+  private static final String STAND_IN = """
+      window.__jitsi = window.__jitsi || [];
+      window.JitsiMeetExternalAPI = class {
+        constructor(domain, options) {
+          this.listeners = {};
+          window.__jitsi.push({ domain, roomName: options.roomName, jwt: options.jwt || null,
+            displayName: options.userInfo && options.userInfo.displayName, lang: options.lang,
+            startAudioOnly: options.configOverwrite && options.configOverwrite.startAudioOnly });
+          const room = document.createElement('p');
+          room.className = 'stand-in';
+          room.textContent = 'Salle ' + options.roomName;
+          options.parentNode.appendChild(room);
+          setTimeout(() => (this.listeners.videoConferenceJoined || []).forEach((f) => f({ roomName: options.roomName })), 50);
+        }
+        addListener(name, f) { (this.listeners[name] = this.listeners[name] || []).push(f); }
+        executeCommand() {}
+        dispose() {}
+      };
+      """;
+
+  final TestNode node;
+  private final Vertx jitsiVertx;
+  private final Playwright playwright;
+  final Browser browser;
+
+  BrowserFixture() {
+    jitsiVertx = Vertx.vertx();
+    HttpServer jitsi = TestNode.await(jitsiVertx.createHttpServer()
+        .requestHandler(request -> request.response().putHeader("Content-Type", "application/javascript").end(STAND_IN))
+        .listen(0, "127.0.0.1"));
+    node = TestNode.start(TestDatabase.fresh(), Map.of(
+        "CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", PASSWORD,
+        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"), Clock.systemUTC());
+    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(Path.of("/usr/bin/chromium"))
+        .setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync")));
+  }
+
+  String url(String path) {
+    return node.api.base() + path;
+  }
+
+  /** A fresh browser profile (its own sessionStorage), French first. */
+  Page newPage() {
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1200, 900));
+    return context.newPage();
+  }
+
+  Page signIn(String login) {
+    Page page = newPage();
+    page.navigate(url("/connexion.html"));
+    page.locator("#email").fill(login + "@cantal.demo");
+    page.locator("#password").fill(PASSWORD);
+    page.locator("button[type=submit]").click();
+    page.waitForURL(u -> !u.contains("connexion"));
+    return page;
+  }
+
+  static void screenshot(Page page, String name) {
+    try {
+      Files.createDirectories(Path.of("target", "screenshots"));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
+  }
+
+  @Override
+  public void close() {
+    browser.close();
+    playwright.close();
+    node.close();
+    TestNode.await(jitsiVertx.close());
+  }
+}
