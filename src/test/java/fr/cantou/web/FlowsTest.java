@@ -1,0 +1,134 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The two flows of the product, through the pages, with two browsers open at once. */
+class FlowsTest {
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    web = new BrowserFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> jitsiCalls(Page page) {
+    return (List<Map<String, Object>>) page.evaluate("() => window.__jitsi || []");
+  }
+
+  @Test
+  void a_nurse_request_appears_live_for_the_doctor_who_takes_it_and_both_meet_in_the_same_room() {
+    Page doctor = web.signIn("dr.teyssier");
+    assertThat(doctor.locator("#queue")).containsText("Aucune demande en attente");
+    doctor.locator("#available").click();
+    assertThat(doctor.locator("#available")).hasAttribute("aria-pressed", "true");
+
+    Page nurse = web.signIn("infirmiere.salers");
+    nurse.locator("#reference").fill("R-2731");
+    nurse.locator("#initials").fill("MB");
+    nurse.locator("#birthYear").fill("1934");
+    nurse.locator("#reason").fill("Confusion depuis hier soir, chute sans traumatisme apparent");
+    nurse.locator("#specialty").selectOption("neurologie");
+    nurse.locator("input[name=urgency][value=urgent]").check();
+    nurse.locator("#consent").check();
+    nurse.locator("#request button[type=submit]").click();
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
+    assertThat(mine).containsText("1e dans la file");
+    assertThat(mine).containsText("1 médecin(s) disponible(s)");
+    BrowserFixture.screenshot(nurse, "flux-infirmiere-demande");
+
+    // The doctor's page, open all along, shows it without a reload.
+    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText("R-2731"));
+    assertThat(card).containsText("Confusion depuis hier soir");
+    assertThat(card).containsText("Urgente");
+    BrowserFixture.screenshot(doctor, "flux-medecin-file");
+    card.getByText("Prendre en charge").click();
+    assertThat(doctor.locator("#current")).isVisible();
+    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731")))
+        .containsText("prise en charge par Dr Agnès Teyssier");
+
+    doctor.locator("#current").getByText("Rejoindre l'appel").click();
+    assertThat(doctor.locator("#call .stand-in")).isVisible();
+    nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731")).getByText("Rejoindre l'appel").click();
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    BrowserFixture.screenshot(doctor, "flux-medecin-appel");
+    BrowserFixture.screenshot(nurse, "flux-infirmiere-appel");
+
+    List<Map<String, Object>> doctorCalls = jitsiCalls(doctor);
+    List<Map<String, Object>> nurseCalls = jitsiCalls(nurse);
+    assertThat(doctorCalls).hasSize(1);
+    assertThat(nurseCalls).hasSize(1);
+    assertThat(doctorCalls.get(0).get("roomName")).isEqualTo(nurseCalls.get(0).get("roomName"));
+    assertThat((String) doctorCalls.get(0).get("roomName")).startsWith("cantou-tc-");
+    assertThat(doctorCalls.get(0).get("displayName")).isEqualTo("Dr Agnès Teyssier");
+    assertThat(doctorCalls.get(0).get("lang")).isEqualTo("fr");
+
+    // Both pages reported "joined": the teleconsultation is in call.
+    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"))).containsText("En appel");
+
+    doctor.locator("#report-text").fill("Examen neurologique sans déficit. Surveillance 24 h, bilan sanguin.");
+    doctor.locator("#outcome").selectOption("follow_up");
+    doctor.locator("#report button[type=submit]").click();
+    Locator done = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
+    assertThat(done).containsText("Examen neurologique sans déficit");
+    assertThat(done).containsText("Suivi programmé");
+    BrowserFixture.screenshot(nurse, "flux-infirmiere-compte-rendu");
+  }
+
+  @Test
+  void a_citizen_books_through_the_pages_and_the_agent_sees_it_live() {
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).toString();
+    JsonArray slots = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + today + "&to="
+        + java.time.LocalDate.parse(today).plusDays(13)).array();
+    String firstDay = slots.getJsonObject(0).getString("start").substring(0, 10);
+
+    Page agent = web.signIn("agent.cpam");
+    agent.locator("#day").fill(firstDay);
+    agent.locator("#day").dispatchEvent("change");
+
+    Page citizen = web.newPage();
+    citizen.navigate(web.url("/rendez-vous.html"));
+    citizen.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    citizen.getByText("Depuis chez moi").click();
+    citizen.locator(".slots button").first().click();
+    citizen.locator("#name").fill("Marcel Delort");
+    citizen.locator("#email").fill("marcel.delort@example.fr");
+    citizen.locator("input[name=needs][value=hearing]").check();
+    citizen.getByText("Confirmer le rendez-vous").click();
+    assertThat(citizen.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+    String reference = citizen.locator("#reference").textContent();
+    assertThat(reference).matches("CPAM-[A-Z0-9]{5}");
+    BrowserFixture.screenshot(citizen, "flux-usager-confirmation");
+
+    Locator booked = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marcel Delort"));
+    assertThat(booked).containsText(reference);
+    assertThat(booked).containsText("Difficultés d'audition");
+    BrowserFixture.screenshot(agent, "flux-agent-journee");
+
+    // The manage link opens the appointment, with no account.
+    citizen.locator("#manage-link").click();
+    assertThat(citizen.locator("#page-title")).hasText("Mon rendez-vous");
+    assertThat(citizen.locator("#manage")).containsText(reference);
+    assertThat(citizen.locator("#manage")).containsText("La salle ouvrira à");
+    BrowserFixture.screenshot(citizen, "flux-usager-gerer");
+  }
+}
