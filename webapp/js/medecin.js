@@ -1,8 +1,7 @@
 import { request, token } from './api.js';
-import { openCall } from './call.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, setSpecialties } from './teleconsult-view.js';
+import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { announce, beep, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
 
 await setUpPage();
@@ -76,16 +75,8 @@ document.getElementById('next').addEventListener('click', async () => {
   }
 });
 
-async function join(item) {
-  try {
-    const info = await request(`/api/teleconsultations/${item.id}/join`);
-    await openCall(callBox, info, {
-      onJoined: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'joined' }),
-      onLeft: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'left' }),
-    });
-  } catch (e) {
-    announce(e.message);
-  }
+function join(item) {
+  return joinTeleconsultation(item, callBox, socket);
 }
 
 document.getElementById('report').addEventListener('submit', async (event) => {

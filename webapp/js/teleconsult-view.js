@@ -1,5 +1,7 @@
+import { request } from './api.js';
+import { openCall } from './call.js';
 import { formatTime, t } from './i18n.js';
-import { el } from './ui.js';
+import { announce, el } from './ui.js';
 
 let specialtyLabels = {};
 
@@ -72,4 +74,17 @@ export function card(item, actions = []) {
   lines.length ? el('p', {}, lines.join(' · ')) : null,
   report,
   actions.length ? el('div', { class: 'actions' }, ...actions) : null);
+}
+
+/** Opens the room of a teleconsultation and tells the server when this side joins and leaves. */
+export async function joinTeleconsultation(item, callBox, socket) {
+  try {
+    const info = await request(`/api/teleconsultations/${item.id}/join`);
+    await openCall(callBox, info, {
+      onJoined: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'joined' }),
+      onLeft: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'left' }),
+    });
+  } catch (e) {
+    announce(e.message);
+  }
 }

@@ -13,6 +13,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.SettingStore;
+import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.JsonBodyGuard;
@@ -49,7 +50,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -69,7 +69,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CantouNode {
   private static final Logger LOG = LoggerFactory.getLogger(CantouNode.class);
-  public static final String OPENAPI = "openapi.yaml";
 
   /** How often each node runs the periodic jobs (announcements, timeouts, escalation, presence). */
   private static final long JOB_PERIOD_MS = 5_000;
@@ -174,7 +173,7 @@ public final class CantouNode {
 
   private Future<Router> router(Authenticator authenticator, List<ApiModule> modules) {
     CantouConfig config = platform.config();
-    return OpenAPIContract.from(platform.vertx(), OPENAPI).map(contract -> {
+    return ApiContract.load(platform.vertx()).map(contract -> {
       RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
       api.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
       api.rootHandler(new JsonBodyGuard());

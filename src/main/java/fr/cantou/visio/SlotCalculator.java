@@ -50,19 +50,51 @@ public final class SlotCalculator {
   /** Free slots whose start falls on a local day from {@code from} to {@code to}, inclusive, sorted. */
   public List<Slot> freeSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to, Instant now) {
     Map<Instant, Slot> slots = new TreeMap<>();
+    List<Busy> busy = agents.stream().map(Busy::new).toList();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
       if (FrenchHolidays.isHoliday(day)) {
         continue;
       }
-      for (AgentCalendar agent : agents) {
+      for (int i = 0; i < agents.size(); i++) {
+        AgentCalendar agent = agents.get(i);
         for (Slot slot : candidates(agent, day)) {
-          if (!slots.containsKey(slot.start()) && agentFree(agent, slot, now) && pointFree(point, slot)) {
+          if (!slots.containsKey(slot.start()) && agentFree(agent, busy.get(i), slot, now) && pointFree(point, slot)) {
             slots.put(slot.start(), slot);
           }
         }
       }
     }
     return new ArrayList<>(slots.values());
+  }
+
+  /**
+   * An agent's booked periods sorted by start. They never overlap (the exclusion constraint),
+   * so their ends are sorted too, and "is anything booked in [a, b)" is one binary search.
+   */
+  static final class Busy {
+    private final Instant[] starts;
+    private final Instant[] ends;
+
+    Busy(AgentCalendar agent) {
+      List<Interval> sorted = new ArrayList<>(agent.busy());
+      sorted.sort(Comparator.comparing(Interval::start));
+      starts = sorted.stream().map(Interval::start).toArray(Instant[]::new);
+      ends = sorted.stream().map(Interval::end).toArray(Instant[]::new);
+    }
+
+    boolean overlaps(Instant from, Instant to) {
+      int low = 0;
+      int high = ends.length;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (ends[mid].isAfter(from)) {
+          high = mid;
+        } else {
+          low = mid + 1;
+        }
+      }
+      return low < starts.length && starts[low].isBefore(to);
+    }
   }
 
   /** The agents free for exactly this slot (it must be one of their slots), least busy first is the caller's call. */
@@ -74,7 +106,7 @@ public final class SlotCalculator {
     }
     for (AgentCalendar agent : agents) {
       for (Slot slot : candidates(agent, day)) {
-        if (slot.start().equals(start) && agentFree(agent, slot, now) && pointFree(point, slot)) {
+        if (slot.start().equals(start) && agentFree(agent, new Busy(agent), slot, now) && pointFree(point, slot)) {
           free.add(agent.agentId());
         }
       }
@@ -106,7 +138,7 @@ public final class SlotCalculator {
     return out;
   }
 
-  private static boolean agentFree(AgentCalendar agent, Slot slot, Instant now) {
+  private static boolean agentFree(AgentCalendar agent, Busy busy, Slot slot, Instant now) {
     if (slot.start().isBefore(now.plus(agent.minNotice())) || slot.start().isAfter(now.plus(agent.horizon()))) {
       return false;
     }
@@ -116,12 +148,7 @@ public final class SlotCalculator {
         return false;
       }
     }
-    for (Interval busy : agent.busy()) {
-      if (busy.overlaps(slot.start(), blockedUntil)) {
-        return false;
-      }
-    }
-    return true;
+    return !busy.overlaps(slot.start(), blockedUntil);
   }
 
   private static boolean pointFree(PointCalendar point, Slot slot) {

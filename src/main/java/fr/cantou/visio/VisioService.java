@@ -184,7 +184,8 @@ public final class VisioService {
         draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
         draft.idempotencyKey(), draft.roomName());
     Instant now = now();
-    return platform.pool().withTransaction(tx -> store.insertAppointment(tx, row, now)
+    return platform.pool().withTransaction(tx -> store.lockCalendars(tx, row.agentId(), row.pointId())
+            .compose(v -> store.insertAppointment(tx, row, now))
             .compose(id -> scheduleMails(tx, id, row.start(), row.citizenEmail() != null, "confirmation").map(id))
             .compose(id -> load(tx, id))
             .compose(a -> events.publish(tx, "appointment.booked", a).map(a)))
@@ -256,24 +257,26 @@ public final class VisioService {
         UUID pointId = a.pointId() == null ? null : UUID.fromString(a.pointId());
         return calendars(service, pointId, dayStart, dayEnd.plus(Duration.ofHours(4)), id)
             .compose(c -> freeAgentsByLoad(service, c, start, dayStart, dayEnd))
-            .compose(agents -> moveToFirstFreeAgent(id, agents, start, end, a.citizen().email() != null, 0));
+            .compose(agents -> moveToFirstFreeAgent(id, pointId, agents, start, end, a.citizen().email() != null, 0));
       });
     });
   }
 
-  private Future<Appointment> moveToFirstFreeAgent(UUID id, List<AgentChoice> agents, Instant start, Instant end,
-                                                   boolean hasEmail, int index) {
+  private Future<Appointment> moveToFirstFreeAgent(UUID id, UUID pointId, List<AgentChoice> agents, Instant start,
+                                                   Instant end, boolean hasEmail, int index) {
     if (index >= agents.size()) {
       return Future.failedFuture(ApiException.conflict("This slot is no longer free. Please choose another one."));
     }
     AgentChoice agent = agents.get(index);
-    return platform.pool().withTransaction(tx -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer()))
+    return platform.pool().withTransaction(tx -> store.lockCalendars(tx, agent.agentId(), pointId)
+            .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
             .compose(done -> done ? store.dropReminders(tx, id)
                 .compose(v -> scheduleMails(tx, id, start, hasEmail, "change"))
                 .compose(v -> load(tx, id))
                 .compose(after -> events.publish(tx, "appointment.changed", after).map(after))
                 : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))))
-        .recover(e -> isExclusion(e, "appointment_agent_free") ? moveToFirstFreeAgent(id, agents, start, end, hasEmail, index + 1)
+        .recover(e -> isExclusion(e, "appointment_agent_free")
+            ? moveToFirstFreeAgent(id, pointId, agents, start, end, hasEmail, index + 1)
             : isExclusion(e, "appointment_point_free")
                 ? Future.failedFuture(ApiException.conflict("The point visio-accueil is taken at this time."))
                 : Future.failedFuture(e));

@@ -212,6 +212,19 @@ public final class VisioStore {
 
   // Appointments.
 
+  /**
+   * Serialises bookings of one agent (and one point): two concurrent inserts that violate an
+   * exclusion constraint would otherwise wait on each other until the deadlock detector kills
+   * one, a second later. With the lock, the second sees the first's row and fails at once.
+   */
+  public Future<Void> lockCalendars(SqlClient db, UUID agentId, UUID pointId) {
+    return db.preparedQuery("""
+            SELECT pg_advisory_xact_lock(hashtextextended('agent:' || $1::text, 0)),
+                   pg_advisory_xact_lock(hashtextextended('point:' || COALESCE($2::text, '-'), 0))""")
+        .execute(Tuple.of(agentId.toString(), pointId == null ? null : pointId.toString()))
+        .mapEmpty();
+  }
+
   public Future<UUID> insertAppointment(SqlClient db, NewAppointment a, Instant now) {
     return db.preparedQuery("""
             INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,

@@ -42,7 +42,7 @@ public final class Benchmarks {
   }
 
   private static int port(TestNode node) {
-    return Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    return node.port();
   }
 
   /** One kind of request at one rate. */
@@ -56,12 +56,15 @@ public final class Benchmarks {
     default void prepare() {}
 
     static List<Scenario> all(TestNode node, String admin) {
+      BusyService busy = new BusyService(node, admin);
       return List.of(
           simple("GET /health (no database)", 1000, new LoadRunner.Request(HttpMethod.GET, "/health", null, null)),
-          simple("GET /ready (one SELECT 1)", 1000, new LoadRunner.Request(HttpMethod.GET, "/ready", null, null)),
           simple("GET /api/me (JWT + user read)", 1000, new LoadRunner.Request(HttpMethod.GET, "/api/me", admin, null)),
           simple("GET /api/specialties (public list)", 1000,
-              new LoadRunner.Request(HttpMethod.GET, "/api/specialties", null, null)));
+              new LoadRunner.Request(HttpMethod.GET, "/api/specialties", null, null)),
+          busy.slotsOfAMonth(),
+          busy.bookings(),
+          busy.teleconsultations());
     }
 
     static Scenario simple(String name, double rate, LoadRunner.Request request) {

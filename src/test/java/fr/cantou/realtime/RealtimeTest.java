@@ -1,6 +1,5 @@
 package fr.cantou.realtime;
 
-import fr.cantou.support.BlockedThreadWatch;
 import fr.cantou.support.CareTerritory;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
@@ -29,11 +28,10 @@ class RealtimeTest {
   @AfterAll
   static void stop() {
     node.close();
-    assertThat(BlockedThreadWatch.get().warnings()).isEmpty();
   }
 
   int port() {
-    return Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    return node.port();
   }
 
   /** A geriatrician of its own, so that tests never share an open teleconsultation. */

@@ -27,7 +27,7 @@ class TwoNodesTest {
          TestNode b = TestNode.start(database, Map.of(), Clock.systemUTC())) {
       CareTerritory care = new CareTerritory(a);
       String otherGeriatrician = care.token(care.user("g2@ch.test", "doctor", "Dr Teyssier", null, new JsonArray().add("geriatrie")));
-      int portB = Integer.parseInt(b.api.base().substring(b.api.base().lastIndexOf(':') + 1));
+      int portB = b.port();
 
       try (WsClient doctorOnB = WsClient.hello(portB, care.geriatrician, null)) {
         String id = care.create(request("geriatrie", "urgent")).getString("id");

@@ -34,4 +34,14 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
   public List<String> warnings() {
     return List.copyOf(warnings);
   }
+
+  /** Where the record stands now; {@link #since(int)} lists what came after. */
+  public int mark() {
+    return warnings.size();
+  }
+
+  public List<String> since(int mark) {
+    List<String> all = warnings();
+    return all.subList(Math.min(mark, all.size()), all.size());
+  }
 }

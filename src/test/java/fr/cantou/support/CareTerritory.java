@@ -22,17 +22,24 @@ public final class CareTerritory {
   private final String admin;
 
   public CareTerritory(TestNode node) {
+    this(node, "");
+  }
+
+  /** With a suffix, several territories live in one database (names and e-mails stay unique). */
+  public CareTerritory(TestNode node, String suffix) {
     this.node = node;
     this.admin = node.adminToken();
-    ehpadId = organisation("ehpad", "EHPAD Les Estives", "Murat");
-    otherEhpadId = organisation("ehpad", "EHPAD Val d'Alagnon", "Massiac");
-    String hospital = organisation("hopital", "Centre hospitalier d'Aurillac", "Aurillac");
-    nurse = token(user("nurse@murat.test", "nurse", "Sophie Delmas", ehpadId, null));
-    otherNurse = token(user("nurse@massiac.test", "nurse", "Julie Rouchy", otherEhpadId, null));
-    geriatricianId = user("geriatre@ch.test", "doctor", "Dr Mercier", hospital, new JsonArray().add("geriatrie"));
+    String s = suffix.isEmpty() ? "" : " " + suffix;
+    String e = suffix.isEmpty() ? "" : "." + suffix;
+    ehpadId = organisation("ehpad", "EHPAD Les Estives" + s, "Murat");
+    otherEhpadId = organisation("ehpad", "EHPAD Val d'Alagnon" + s, "Massiac");
+    String hospital = organisation("hopital", "Centre hospitalier d'Aurillac" + s, "Aurillac");
+    nurse = token(user("nurse@murat.test" + e, "nurse", "Sophie Delmas", ehpadId, null));
+    otherNurse = token(user("nurse@massiac.test" + e, "nurse", "Julie Rouchy", otherEhpadId, null));
+    geriatricianId = user("geriatre@ch.test" + e, "doctor", "Dr Mercier", hospital, new JsonArray().add("geriatrie"));
     geriatrician = token(geriatricianId);
-    cardiologist = token(user("cardio@ch.test", "doctor", "Dr Roux", hospital, new JsonArray().add("cardiologie")));
-    generalPractitioner = token(user("mg@ch.test", "doctor", "Dr Planchon", null, new JsonArray().add("medecine_generale")));
+    cardiologist = token(user("cardio@ch.test" + e, "doctor", "Dr Roux", hospital, new JsonArray().add("cardiologie")));
+    generalPractitioner = token(user("mg@ch.test" + e, "doctor", "Dr Planchon", null, new JsonArray().add("medecine_generale")));
   }
 
   public String organisation(String kind, String name, String commune) {

