@@ -1,5 +1,6 @@
 import { request, token } from './api.js';
 import { t } from './i18n.js';
+import { availabilityEditor } from './availability.js';
 import { announce, el, requireRole, setUpPage, showError } from './ui.js';
 
 await setUpPage();
@@ -95,11 +96,82 @@ async function loadSpecialties() {
 }
 
 async function loadVisio() {
-  const [services, points] = await Promise.all([request('/api/visio/services'), request('/api/visio/points')]);
+  const [services, points, users] = await Promise.all([request('/api/visio/services'), request('/api/visio/points'),
+    request('/api/users')]);
+  const administrations = organisations.filter((o) => o.kind === 'administration');
+  const input = (id, key, attributes = {}) => [el('label', { for: id }, t(key)), el('input', { id, ...attributes })];
+  const serviceForm = el('form', { novalidate: true },
+    el('h3', {}, t('admin.newService')),
+    el('label', { for: 'sv-org' }, t('admin.administration')),
+    el('select', { id: 'sv-org' }, ...administrations.map((o) => el('option', { value: o.id }, o.name))),
+    ...input('sv-name', 'admin.name', { required: true, maxlength: '150' }),
+    el('label', { for: 'sv-description' }, t('admin.description')), el('textarea', { id: 'sv-description', rows: '2' }),
+    el('label', { for: 'sv-documents' }, t('admin.documents')),
+    el('p', { class: 'hint', id: 'sv-documents-hint' }, t('admin.documentsHint')),
+    el('textarea', { id: 'sv-documents', rows: '3', 'aria-describedby': 'sv-documents-hint' }),
+    ...input('sv-duration', 'admin.duration', { type: 'number', min: '5', max: '240', value: '30' }),
+    ...input('sv-prefix', 'admin.prefix', { required: true, pattern: '[A-Z]{2,6}', maxlength: '6' }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('admin.create'))));
+  serviceForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await request('/api/visio/services', { method: 'POST', body: {
+        organisationId: serviceForm.querySelector('#sv-org').value, name: serviceForm.querySelector('#sv-name').value.trim(),
+        description: serviceForm.querySelector('#sv-description').value.trim(),
+        documents: serviceForm.querySelector('#sv-documents').value.split('\n').map((d) => d.trim()).filter(Boolean),
+        durationMinutes: Number(serviceForm.querySelector('#sv-duration').value),
+        referencePrefix: serviceForm.querySelector('#sv-prefix').value.trim().toUpperCase() } });
+      announce(t('admin.created'));
+      loadVisio();
+    } catch (e) {
+      fail(e);
+    }
+  });
+  const pointForm = el('form', { novalidate: true },
+    el('h3', {}, t('admin.newPoint')),
+    ...input('pt-name', 'admin.name', { required: true }),
+    ...input('pt-commune', 'admin.commune', { required: true }),
+    el('label', { for: 'pt-kind' }, t('admin.kind')),
+    el('select', { id: 'pt-kind' }, ...['mairie', 'france_services', 'tiers_lieu'].map((k) => el('option', { value: k }, t(`pointKind.${k}`)))),
+    ...input('pt-address', 'admin.address', {}),
+    ...input('pt-open', 'admin.opens', { type: 'time', value: '09:00' }),
+    ...input('pt-close', 'admin.closes', { type: 'time', value: '12:00' }),
+    el('p', { class: 'hint' }, t('admin.weekdaysHint')),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('admin.create'))));
+  pointForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const start = pointForm.querySelector('#pt-open').value;
+    const end = pointForm.querySelector('#pt-close').value;
+    try {
+      await request('/api/visio/points', { method: 'POST', body: {
+        name: pointForm.querySelector('#pt-name').value.trim(), commune: pointForm.querySelector('#pt-commune').value.trim(),
+        kind: pointForm.querySelector('#pt-kind').value, address: pointForm.querySelector('#pt-address').value.trim(),
+        hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end })) } });
+      announce(t('admin.created'));
+      loadVisio();
+    } catch (e) {
+      fail(e);
+    }
+  });
+  const agents = users.filter((u) => u.role === 'agent' && u.active);
+  const agentSelect = el('select', { id: 'av-agent' }, ...agents.map((a) => el('option', { value: a.id }, a.displayName)));
+  const editor = el('div', {});
+  const showAgent = () => {
+    const agent = agents.find((a) => a.id === agentSelect.value);
+    if (agent) {
+      availabilityEditor(editor, agent.id, services.filter((s) => s.organisationId === agent.organisationId)).catch(fail);
+    }
+  };
+  agentSelect.addEventListener('change', showAgent);
   document.getElementById('visio-body').replaceChildren(
     table(t('admin.services'), [t('admin.name'), t('admin.administration'), t('admin.duration')],
       services.map((s) => [s.name, s.administration, String(s.durationMinutes)])),
-    table(t('admin.points'), [t('admin.name'), t('admin.commune')], points.map((p) => [p.name, p.commune])));
+    serviceForm,
+    table(t('admin.points'), [t('admin.name'), t('admin.commune')], points.map((p) => [p.name, p.commune])),
+    pointForm,
+    el('h3', {}, t('admin.agentCalendars')),
+    el('label', { for: 'av-agent' }, t('admin.agent')), agentSelect, editor);
+  showAgent();
 }
 
 document.getElementById('org-kind').replaceChildren(...KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));

@@ -1,6 +1,7 @@
 import { request, token } from './api.js';
 import { openCall } from './call.js';
-import { formatDateTime, formatTime, t } from './i18n.js';
+import { formatTime, t } from './i18n.js';
+import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
 import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
 
@@ -85,16 +86,8 @@ setInterval(render, 60000);
 async function loadAvailability() {
   const box = document.getElementById('availability');
   try {
-    const a = await request(`/api/visio/agents/${me.id}/availability`);
-    const days = ['', 'Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'];
-    box.replaceChildren(
-      el('table', {}, el('caption', {}, t('agent.week')),
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.hours')))),
-        el('tbody', {}, ...a.weekly.map((w) => el('tr', {}, el('td', {}, t(`weekday.${w.weekday}`) || days[w.weekday]),
-          el('td', {}, `${w.start.slice(0, 5)} – ${w.end.slice(0, 5)}`))))),
-      el('p', {}, t('agent.settings', { buffer: a.bufferMinutes, notice: a.minNoticeMinutes, horizon: a.horizonDays })),
-      a.exceptions.length ? el('ul', {}, ...a.exceptions.map((x) => el('li', {},
-        `${formatDateTime(x.start)} → ${formatDateTime(x.end)} ${x.reason}`))) : null);
+    const services = (await request('/api/visio/services')).filter((s) => s.organisationId === me.organisationId);
+    await availabilityEditor(box, me.id, services);
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error' }, e.message));
   }

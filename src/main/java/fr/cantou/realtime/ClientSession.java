@@ -1,6 +1,7 @@
 package fr.cantou.realtime;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
@@ -57,24 +58,26 @@ final class ClientSession {
     heldBack.clear();
   }
 
-  void deliver(EventRecord event) {
+  /** Sends the event if this client may see it and has not had it; the future completes when written. */
+  Future<Void> deliver(EventRecord event) {
     if (event.id() > lastSentId && viewer.admits(event.audience())) {
       lastSentId = event.id();
-      send(event.toMessage());
+      return send(event.toMessage());
     }
+    return Future.succeededFuture();
   }
 
   /** A client that cannot keep up is dropped; it resumes from its last event id. */
-  void send(JsonObject message) {
+  Future<Void> send(JsonObject message) {
     if (socket.isClosed()) {
-      return;
+      return Future.succeededFuture();
     }
     if (socket.writeQueueFull() || pendingWrites >= maxQueuedFrames) {
       socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
-      return;
+      return Future.succeededFuture();
     }
     pendingWrites++;
-    socket.writeTextMessage(message.encode()).onComplete(ar -> pendingWrites--);
+    return socket.writeTextMessage(message.encode()).onComplete(ar -> pendingWrites--);
   }
 
   void error(String detail) {

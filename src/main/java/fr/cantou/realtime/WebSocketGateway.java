@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
   private static final long HELLO_TIMEOUT_MS = 10_000;
-  private static final int REPLAY_BATCH = 500;
+  /** Replayed events go out in batches, each written before the next, so a long resume is no slow client. */
+  private static final int REPLAY_BATCH = 100;
 
   private final Vertx vertx;
   private final Platform platform;
@@ -209,10 +210,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   private Future<Void> replay(ClientSession session, long after) {
-    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> {
-      batch.forEach(session::deliver);
-      return batch.size() == REPLAY_BATCH ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture();
-    });
+    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> Future.all(batch.stream()
+            .map(session::deliver).toList())
+        .compose(written -> batch.size() == REPLAY_BATCH && !session.socket.isClosed()
+            ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture()));
   }
 
   /** lastEventId is read first: events after it are delivered after the snapshot even if it already shows them. */

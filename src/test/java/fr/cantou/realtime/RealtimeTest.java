@@ -137,6 +137,27 @@ class RealtimeTest {
   }
 
   @Test
+  void a_long_resume_is_replayed_in_full_and_not_taken_for_a_slow_client() {
+    String doctor = freshGeriatrician("longresume");
+    long lastSeen;
+    try (WsClient socket = WsClient.hello(node.port(), doctor, null)) {
+      lastSeen = socket.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+    }
+    int missed = 300;
+    for (int i = 0; i < missed; i++) {
+      care.create(request("geriatrie", "normal"));
+    }
+    try (WsClient socket = WsClient.connect(node.port())) {
+      socket.send(new JsonObject().put("type", "hello").put("token", doctor).put("since", lastSeen));
+      assertThat(socket.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isTrue();
+      List<JsonObject> events = socket.drain(Duration.ofSeconds(2)).stream()
+          .filter(m -> "event".equals(m.getString("type"))).toList();
+      assertThat(events).hasSize(missed);
+      assertThat(events.stream().map(e -> e.getLong("id")).distinct()).hasSize(missed);
+    }
+  }
+
+  @Test
   void a_client_too_far_behind_gets_a_fresh_snapshot() {
     try (WsClient doctor = WsClient.connect(port())) {
       doctor.send(new JsonObject().put("type", "hello").put("token", care.geriatrician).put("since", Long.MAX_VALUE / 2));

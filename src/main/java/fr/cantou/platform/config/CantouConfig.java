@@ -134,7 +134,7 @@ public record CantouConfig(
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
-            s.intIn("realtime.maxQueuedFrames", 1, 1_000_000)));
+            s.intIn("realtime.maxQueuedFrames", 128, 1_000_000)));
   }
 
   private static String databaseUrl(Settings s) {
