@@ -93,6 +93,36 @@ class FlowsTest {
   }
 
   @Test
+  void a_dropped_connection_shows_the_offline_banner_then_resumes_by_itself_without_losing_events() {
+    List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Page nurse = web.newPage();
+    nurse.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
+      ws.connectToServer();
+      sockets.add(ws);
+    });
+    nurse.navigate(web.url("/connexion.html"));
+    nurse.locator("#email").fill("infirmiere.pleaux@cantal.demo");
+    nurse.locator("#password").fill(BrowserFixture.PASSWORD);
+    nurse.locator("button[type=submit]").click();
+    nurse.waitForURL(u -> u.endsWith("/infirmiere.html"));
+    assertThat(nurse.locator("#items")).containsText("Aucune demande en cours");
+    assertThat(sockets).hasSize(1);
+
+    sockets.get(0).close();
+    assertThat(nurse.locator("#offline")).isVisible();
+    assertThat(nurse.locator("#offline")).hasText("Connexion perdue. Nous nous reconnectons…");
+    BrowserFixture.screenshot(nurse, "hors-ligne");
+
+    // Something happens while the page is away; it must arrive once the socket is back.
+    String token = web.node.api.login("infirmiere.pleaux@cantal.demo", BrowserFixture.PASSWORD);
+    web.node.api.post("/api/teleconsultations", token, fr.cantou.support.CareTerritory.request("geriatrie", "normal")
+        .put("patient", new JsonObject().put("reference", "R-HORS-LIGNE")));
+    assertThat(nurse.locator("#offline")).isHidden();
+    assertThat(nurse.locator("#items")).containsText("R-HORS-LIGNE");
+    assertThat(sockets.size()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void a_citizen_books_through_the_pages_and_the_agent_sees_it_live() {
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
