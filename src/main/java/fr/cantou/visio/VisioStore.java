@@ -97,8 +97,9 @@ public final class VisioStore {
             SELECT p.time_zone,
                    COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text))
                              FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours,
-                   COALESCE((SELECT json_agg(json_build_array(a.starts_at, a.ends_at))
-                             FROM appointment a WHERE a.point_id = p.id AND a.status IN ('booked', 'in_call')
+                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("a.starts_at") + ", "
+            + EPOCH_MS.formatted("a.ends_at") + """
+                             )) FROM appointment a WHERE a.point_id = p.id AND a.status IN ('booked', 'in_call')
                              AND a.ends_at > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
             FROM visio_point p WHERE p.id = $1 AND p.active""")
         .execute(Tuple.of(pointId, utc(from), utc(to), except))
@@ -118,11 +119,13 @@ public final class VisioStore {
                    COALESCE(st.horizon_days, 30) AS horizon_days,
                    COALESCE((SELECT json_agg(json_build_array(v.weekday, v.start_time::text, v.end_time::text))
                              FROM visio_availability v WHERE v.agent_id = u.id), '[]') AS weekly,
-                   COALESCE((SELECT json_agg(json_build_array(e.starts_at, e.ends_at))
-                             FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > $2 AND e.starts_at < $3), '[]')
+                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("e.starts_at") + ", "
+            + EPOCH_MS.formatted("e.ends_at") + """
+                             )) FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > $2 AND e.starts_at < $3), '[]')
                      AS exceptions,
-                   COALESCE((SELECT json_agg(json_build_array(a.starts_at, a.blocked_until))
-                             FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('booked', 'in_call')
+                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("a.starts_at") + ", "
+            + EPOCH_MS.formatted("a.blocked_until") + """
+                             )) FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('booked', 'in_call')
                              AND a.blocked_until > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
             FROM visio_agent_service s
             JOIN app_user u ON u.id = s.agent_id AND u.active AND u.role = 'agent'
@@ -384,11 +387,14 @@ public final class VisioStore {
     return weekly(rows).stream().map(w -> new VisioRecords.Hours(w.day().getValue(), w.start(), w.end())).toList();
   }
 
+  /** Periods travel as epoch milliseconds: a month of a busy service is thousands of them per request. */
+  private static final String EPOCH_MS = "(extract(epoch FROM %s) * 1000)::bigint";
+
   private static List<SlotCalculator.Interval> intervals(JsonArray rows) {
-    List<SlotCalculator.Interval> out = new ArrayList<>();
+    List<SlotCalculator.Interval> out = new ArrayList<>(rows.size());
     for (Object o : rows) {
       JsonArray a = (JsonArray) o;
-      out.add(new SlotCalculator.Interval(instant(a.getString(0)), instant(a.getString(1))));
+      out.add(new SlotCalculator.Interval(Instant.ofEpochMilli(a.getLong(0)), Instant.ofEpochMilli(a.getLong(1))));
     }
     return out;
   }

@@ -91,7 +91,7 @@ final class BusyService {
   }
 
   Benchmarks.Scenario slotsOfAMonth() {
-    return scenario("GET slots, 30 days of a busy service (20 agents, 60 % booked)", 1000, () -> {
+    return scenario("GET slots, 30 days of a busy service (20 agents, 60 % booked)", 50, () -> {
       setUp();
       LoadRunner.Request request = new LoadRunner.Request(HttpMethod.GET,
           "/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + to, null, null);
