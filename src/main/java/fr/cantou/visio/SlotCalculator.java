@@ -51,13 +51,15 @@ public final class SlotCalculator {
   public List<Slot> freeSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to, Instant now) {
     Map<Instant, Slot> slots = new TreeMap<>();
     List<Busy> busy = agents.stream().map(Busy::new).toList();
+    // Agents mostly share their ranges: each (day, range) is turned into instants once.
+    Map<List<Object>, List<Slot>> laidOut = new java.util.HashMap<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
       if (FrenchHolidays.isHoliday(day)) {
         continue;
       }
       for (int i = 0; i < agents.size(); i++) {
         AgentCalendar agent = agents.get(i);
-        for (Slot slot : candidates(agent, day)) {
+        for (Slot slot : candidates(agent, day, laidOut)) {
           if (!slots.containsKey(slot.start()) && agentFree(agent, busy.get(i), slot, now) && pointFree(point, slot)) {
             slots.put(slot.start(), slot);
           }
@@ -114,27 +116,36 @@ public final class SlotCalculator {
     return free;
   }
 
-  /** Slots laid end to end from the start of each range; a local time the clocks skip is no slot. */
   private List<Slot> candidates(AgentCalendar agent, LocalDate day) {
+    return candidates(agent, day, new java.util.HashMap<>());
+  }
+
+  private List<Slot> candidates(AgentCalendar agent, LocalDate day, Map<List<Object>, List<Slot>> laidOut) {
     List<Slot> out = new ArrayList<>();
     for (WeeklyRange range : agent.weekly()) {
-      if (range.day() != day.getDayOfWeek()) {
-        continue;
-      }
-      for (LocalTime t = range.start(); !t.plus(duration).isAfter(range.end()) && !t.plus(duration).isBefore(t);
-           t = t.plus(duration)) {
-        LocalDateTime local = LocalDateTime.of(day, t);
-        if (zone.getRules().getValidOffsets(local).isEmpty()) {
-          continue;
-        }
-        Instant start = ZonedDateTime.of(local, zone).toInstant();
-        out.add(new Slot(start, start.plus(duration)));
-        if (t.plus(duration).equals(LocalTime.MIDNIGHT)) {
-          break;
-        }
+      if (range.day() == day.getDayOfWeek()) {
+        out.addAll(laidOut.computeIfAbsent(List.of(day, range.start(), range.end()), key -> layOut(day, range)));
       }
     }
     out.sort(Comparator.comparing(Slot::start));
+    return out;
+  }
+
+  /** Slots laid end to end from the start of a range; a local time the clocks skip is no slot. */
+  private List<Slot> layOut(LocalDate day, WeeklyRange range) {
+    List<Slot> out = new ArrayList<>();
+    for (LocalTime t = range.start(); !t.plus(duration).isAfter(range.end()) && !t.plus(duration).isBefore(t);
+         t = t.plus(duration)) {
+      LocalDateTime local = LocalDateTime.of(day, t);
+      if (zone.getRules().getValidOffsets(local).isEmpty()) {
+        continue;
+      }
+      Instant start = ZonedDateTime.of(local, zone).toInstant();
+      out.add(new Slot(start, start.plus(duration)));
+      if (t.plus(duration).equals(LocalTime.MIDNIGHT)) {
+        break;
+      }
+    }
     return out;
   }
 

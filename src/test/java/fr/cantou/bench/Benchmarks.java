@@ -30,7 +30,11 @@ public final class Benchmarks {
       Vertx vertx = Vertx.vertx();
       LoadRunner runner = new LoadRunner(vertx, port(node), 64);
       String admin = node.adminToken();
+      String only = System.getProperty("bench.only", "");
       for (Scenario scenario : Scenario.all(node, admin)) {
+        if (!scenario.name().contains(only)) {
+          continue;
+        }
         scenario.prepare();
         // A short warm-up lets the JIT and the pool settle; its figures are discarded.
         TestNode.await(runner.openLoop("warm-up", scenario.rate(), Duration.ofSeconds(2), scenario.requests()));
