@@ -22,6 +22,13 @@ import java.util.UUID;
 
 /** SQL of visio-accueil: services, points, calendars, appointments and their mails. */
 public final class VisioStore {
+  /**
+   * Booked periods travel as arrays of epoch milliseconds (binary, no JSON): a month of a busy
+   * service is thousands of them per request. date_part is float arithmetic, cheaper than
+   * extract's numeric.
+   */
+  private static final String EPOCH_MS = "(date_part('epoch', %s) * 1000)::bigint";
+
 
   public record ServiceRow(UUID id, UUID organisationId, String name, String administration, int durationMinutes,
                            String description, List<String> documents, String prefix, ZoneId zone) {}
@@ -109,34 +116,38 @@ public final class VisioStore {
 
   // Agents' calendars.
 
-  /** Every active agent serving the service, with its ranges, exceptions and busy times over the window: one query. */
-  public Future<List<SlotCalculator.AgentCalendar>> agentCalendars(SqlClient db, UUID serviceId, Instant from, Instant to,
-                                                                    UUID except) {
-    return db.preparedQuery("""
+  /** Every agent serving a service: ranges, exceptions, and booked periods as two aligned arrays. */
+  private static final String AGENT_CALENDARS = """
             SELECT u.id,
                    COALESCE(st.buffer_minutes, 5) AS buffer_minutes,
                    COALESCE(st.min_notice_minutes, 120) AS min_notice_minutes,
                    COALESCE(st.horizon_days, 30) AS horizon_days,
                    COALESCE((SELECT json_agg(json_build_array(v.weekday, v.start_time::text, v.end_time::text))
                              FROM visio_availability v WHERE v.agent_id = u.id), '[]') AS weekly,
-                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("e.starts_at") + ", "
-            + EPOCH_MS.formatted("e.ends_at") + """
-                             )) FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > $2 AND e.starts_at < $3), '[]')
+                   COALESCE((SELECT json_agg(json_build_array(e.starts_at, e.ends_at))
+                             FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > $2 AND e.starts_at < $3), '[]')
                      AS exceptions,
-                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("a.starts_at") + ", "
-            + EPOCH_MS.formatted("a.blocked_until") + """
-                             )) FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('booked', 'in_call')
-                             AND a.blocked_until > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
+                   b.busy_starts, b.busy_ends
             FROM visio_agent_service s
             JOIN app_user u ON u.id = s.agent_id AND u.active AND u.role = 'agent'
             LEFT JOIN visio_agent_settings st ON st.agent_id = u.id
+            LEFT JOIN LATERAL (
+              SELECT array_agg(%1$s ORDER BY a.starts_at) AS busy_starts,
+                     array_agg(%2$s ORDER BY a.starts_at) AS busy_ends
+              FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('booked', 'in_call')
+                AND a.blocked_until > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4) b ON true
             WHERE s.service_id = $1
-            ORDER BY u.id""")
+            ORDER BY u.id""".formatted(EPOCH_MS.formatted("a.starts_at"), EPOCH_MS.formatted("a.blocked_until"));
+
+  /** Every active agent serving the service, with its ranges, exceptions and busy times over the window: one query. */
+  public Future<List<SlotCalculator.AgentCalendar>> agentCalendars(SqlClient db, UUID serviceId, Instant from, Instant to,
+                                                                    UUID except) {
+    return db.preparedQuery(AGENT_CALENDARS)
         .execute(Tuple.of(serviceId, utc(from), utc(to), except))
         .map(rows -> Rows.map(rows, r -> new SlotCalculator.AgentCalendar(r.getUUID("id"),
             Duration.ofMinutes(r.getInteger("buffer_minutes")), Duration.ofMinutes(r.getInteger("min_notice_minutes")),
-            Duration.ofDays(r.getInteger("horizon_days")), weekly(json(r, "weekly")), intervals(json(r, "exceptions")),
-            intervals(json(r, "busy")))));
+            Duration.ofDays(r.getInteger("horizon_days")), weekly(json(r, "weekly")), isoIntervals(json(r, "exceptions")),
+            intervals(r.getArrayOfLongs("busy_starts"), r.getArrayOfLongs("busy_ends")))));
   }
 
   /** Appointments each agent has on the day (for the fair choice of an agent). */
@@ -387,8 +398,26 @@ public final class VisioStore {
     return weekly(rows).stream().map(w -> new VisioRecords.Hours(w.day().getValue(), w.start(), w.end())).toList();
   }
 
-  /** Periods travel as epoch milliseconds: a month of a busy service is thousands of them per request. */
-  private static final String EPOCH_MS = "(extract(epoch FROM %s) * 1000)::bigint";
+
+  private static List<SlotCalculator.Interval> intervals(Long[] starts, Long[] ends) {
+    if (starts == null) {
+      return List.of();
+    }
+    List<SlotCalculator.Interval> out = new ArrayList<>(starts.length);
+    for (int i = 0; i < starts.length; i++) {
+      out.add(new SlotCalculator.Interval(Instant.ofEpochMilli(starts[i]), Instant.ofEpochMilli(ends[i])));
+    }
+    return out;
+  }
+
+  private static List<SlotCalculator.Interval> isoIntervals(JsonArray rows) {
+    List<SlotCalculator.Interval> out = new ArrayList<>(rows.size());
+    for (Object o : rows) {
+      JsonArray a = (JsonArray) o;
+      out.add(new SlotCalculator.Interval(instant(a.getString(0)), instant(a.getString(1))));
+    }
+    return out;
+  }
 
   private static List<SlotCalculator.Interval> intervals(JsonArray rows) {
     List<SlotCalculator.Interval> out = new ArrayList<>(rows.size());
