@@ -37,10 +37,8 @@ final class TeleconsultRights {
       return p.belongsTo(UUID.fromString(item.organisationId()));
     }
     if (p.is(Role.DOCTOR)) {
-      return p.userId().toString().equals(item.doctorId()) || (Status.QUEUED.equals(item.status())
-          && item.plannedAt() == null && (p.specialties().contains(item.specialty())
-              || p.userId().toString().equals(item.preferredDoctorId())
-              || (item.escalated() && p.specialties().contains(Status.GENERAL_PRACTICE))));
+      return p.userId().toString().equals(item.doctorId())
+          || (Status.QUEUED.equals(item.status()) && item.plannedAt() == null && inPool(p, item));
     }
     return false;
   }

@@ -110,6 +110,7 @@ public final class SlotCalculator {
       for (Slot slot : candidates(agent, day)) {
         if (slot.start().equals(start) && agentFree(agent, new Busy(agent), slot, now) && pointFree(point, slot)) {
           free.add(agent.agentId());
+          break;
         }
       }
     }

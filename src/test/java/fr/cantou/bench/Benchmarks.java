@@ -28,7 +28,7 @@ public final class Benchmarks {
     TestNode node = TestNode.start();
     try {
       Vertx vertx = Vertx.vertx();
-      LoadRunner runner = new LoadRunner(vertx, port(node), 64);
+      LoadRunner runner = new LoadRunner(vertx, node.port(), 64);
       String admin = node.adminToken();
       String only = System.getProperty("bench.only", "");
       for (Scenario scenario : Scenario.all(node, admin)) {
@@ -53,10 +53,6 @@ public final class Benchmarks {
       }
     }
     write(results, duration, blocked);
-  }
-
-  private static int port(TestNode node) {
-    return node.port();
   }
 
   /** One kind of request at one rate. */
