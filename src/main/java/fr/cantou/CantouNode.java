@@ -110,10 +110,10 @@ public final class CantouNode {
     Future<String> manageKey = generatedKey("visio.manageKey", "");
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
       TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
-      IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher);
       AuthService auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
       Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool());
       EventOutbox outbox = new EventOutbox();
+      IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
       EventStore eventStore = new EventStore();
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
@@ -130,7 +130,8 @@ public final class CantouNode {
           List.of(visio.resolver),
           List.of(new CallMessages(teleconsultations)),
           List.of(presence));
-      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, gateway::dispatch);
+      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore,
+          List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
           new IdentityRoutes(auth, identity),
           new PublicConfigRoutes(config),

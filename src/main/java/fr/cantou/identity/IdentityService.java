@@ -2,7 +2,10 @@ package fr.cantou.identity;
 
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.realtime.Audience;
+import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 
 import java.time.DateTimeException;
@@ -18,8 +21,15 @@ public final class IdentityService {
   private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
 
-  public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher) {
+  /** Every node hears of a deactivation: its sockets close, an agent's slots go. */
+  public static final String DEACTIVATED = "user.deactivated";
+
+  private final EventOutbox outbox;
+
+  public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher,
+                         EventOutbox outbox) {
     this.platform = platform;
+    this.outbox = outbox;
     this.store = store;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
@@ -119,7 +129,9 @@ public final class IdentityService {
       return Future.failedFuture(ApiException.conflict("You cannot deactivate your own account."));
     }
     return platform.pool().withTransaction(tx -> store.deactivate(tx, userId)
-            .compose(changed -> refreshTokens.revokeUser(tx, userId, platform.clock().instant())))
+            .compose(changed -> refreshTokens.revokeUser(tx, userId, platform.clock().instant())
+                .compose(v -> changed ? outbox.append(tx, DEACTIVATED, Audience.none(),
+                    new JsonObject().put("userId", userId.toString())).mapEmpty() : Future.succeededFuture())))
         .compose(v -> store.user(platform.pool(), userId))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No user with this id.")));
   }

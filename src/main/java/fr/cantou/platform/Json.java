@@ -35,6 +35,9 @@ public final class Json {
   }
 
   public static Buffer encode(Object value) {
+    if (value instanceof EncodedJson encoded) {
+      return encoded.bytes();
+    }
     if (value instanceof JsonObject object) {
       return object.toBuffer();
     }

@@ -25,7 +25,7 @@ public final class EventListener {
   private final Vertx vertx;
   private final Pool pool;
   private final EventStore store;
-  private final Consumer<EventRecord> sink;
+  private final List<Consumer<EventRecord>> sinks;
   private final PgSubscriber subscriber;
   private long lastDispatched;
   private boolean reading;
@@ -34,11 +34,12 @@ public final class EventListener {
   /** Every callback runs on this one context, so the fields above need no locking. */
   private io.vertx.core.Context context;
 
-  public EventListener(Vertx vertx, Pool pool, PgConnectOptions connectOptions, EventStore store, Consumer<EventRecord> sink) {
+  public EventListener(Vertx vertx, Pool pool, PgConnectOptions connectOptions, EventStore store,
+                       List<Consumer<EventRecord>> sinks) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = store;
-    this.sink = sink;
+    this.sinks = List.copyOf(sinks);
     this.subscriber = PgSubscriber.subscriber(vertx, connectOptions)
         .reconnectPolicy(attempt -> Math.min(5_000L, 200L * (attempt + 1)));
   }
@@ -84,10 +85,13 @@ public final class EventListener {
     for (EventRecord event : events) {
       if (event.id() > lastDispatched) {
         lastDispatched = event.id();
-        try {
-          sink.accept(event);
-        } catch (RuntimeException e) {
-          LOG.error("event=dispatch_failed id={} kind={}", event.id(), event.kind(), e);
+        // Each sink gets every event, whatever another one did with it.
+        for (Consumer<EventRecord> sink : sinks) {
+          try {
+            sink.accept(event);
+          } catch (RuntimeException e) {
+            LOG.error("event=dispatch_failed id={} kind={}", event.id(), event.kind(), e);
+          }
         }
       }
     }

@@ -1,6 +1,7 @@
 package fr.cantou.realtime;
 
 import fr.cantou.identity.Authenticator;
+import fr.cantou.identity.IdentityService;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
@@ -108,12 +109,27 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   /** Hands an event from the outbox to every local session, each on its own context. */
   public void dispatch(EventRecord event) {
+    if (IdentityService.DEACTIVATED.equals(event.kind())) {
+      closeSessionsOf(event.data().getString("userId"));
+    }
     for (ClientSession session : sessions) {
       if (session.context == Vertx.currentContext()) {
         session.offer(event);
       } else {
         session.context.runOnContext(v -> session.offer(event));
       }
+    }
+  }
+
+  /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
+  private void closeSessionsOf(String userId) {
+    for (ClientSession session : sessions) {
+      session.context.runOnContext(v -> {
+        Viewer viewer = session.viewer;
+        if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
+          session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
+        }
+      });
     }
   }
 

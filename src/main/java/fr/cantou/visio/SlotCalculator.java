@@ -39,6 +39,35 @@ public final class SlotCalculator {
 
   public record Slot(Instant start, Instant end) {}
 
+  /**
+   * When, as "now", a slot can be booked: from {@code start − horizon} to {@code start − notice},
+   * both included, for one of the agents free for it.
+   */
+  public record Window(Instant from, Instant until) {
+    boolean contains(Instant now) {
+      return !now.isBefore(from) && !now.isAfter(until);
+    }
+  }
+
+  /**
+   * A slot at least one agent is free for, with the windows in which it can be booked. It does
+   * not depend on the time of the request, so it can be kept and filtered later by {@link #bookableAt}.
+   */
+  public record OpenSlot(Instant start, Instant end, List<Window> bookable) {
+    public boolean bookableAt(Instant now) {
+      for (Window window : bookable) {
+        if (window.contains(now)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    public Slot slot() {
+      return new Slot(start, end);
+    }
+  }
+
   private final ZoneId zone;
   private final Duration duration;
 
@@ -49,7 +78,16 @@ public final class SlotCalculator {
 
   /** Free slots whose start falls on a local day from {@code from} to {@code to}, inclusive, sorted. */
   public List<Slot> freeSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to, Instant now) {
-    Map<Instant, Slot> slots = new TreeMap<>();
+    return openSlots(agents, point, from, to).stream().filter(s -> s.bookableAt(now)).map(OpenSlot::slot).toList();
+  }
+
+  /**
+   * Every slot starting on a local day from {@code from} to {@code to} that some agent is free
+   * for (and the point, when one is asked), whatever the time now, sorted by start.
+   */
+  public List<OpenSlot> openSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to) {
+    Map<Instant, List<Window>> windows = new TreeMap<>();
+    Map<Instant, Slot> slots = new java.util.HashMap<>();
     List<Busy> busy = agents.stream().map(Busy::new).toList();
     // Agents mostly share their ranges: each (day, range) is turned into instants once.
     Map<List<Object>, List<Slot>> laidOut = new java.util.HashMap<>();
@@ -60,13 +98,41 @@ public final class SlotCalculator {
       for (int i = 0; i < agents.size(); i++) {
         AgentCalendar agent = agents.get(i);
         for (Slot slot : candidates(agent, day, laidOut)) {
-          if (!slots.containsKey(slot.start()) && agentFree(agent, busy.get(i), slot, now) && pointFree(point, slot)) {
-            slots.put(slot.start(), slot);
+          if (agentOpen(agent, busy.get(i), slot) && pointFree(point, slot)) {
+            slots.putIfAbsent(slot.start(), slot);
+            windows.computeIfAbsent(slot.start(), k -> new ArrayList<>()).add(window(agent, slot));
           }
         }
       }
     }
-    return new ArrayList<>(slots.values());
+    List<OpenSlot> open = new ArrayList<>(windows.size());
+    windows.forEach((start, list) -> open.add(new OpenSlot(start, slots.get(start).end(), merged(list))));
+    return open;
+  }
+
+  private static Window window(AgentCalendar agent, Slot slot) {
+    return new Window(slot.start().minus(agent.horizon()), slot.start().minus(agent.minNotice()));
+  }
+
+  /** Agents mostly share their notice and horizon: their windows merge into one. */
+  private static List<Window> merged(List<Window> windows) {
+    if (windows.size() == 1) {
+      return List.copyOf(windows);
+    }
+    List<Window> sorted = new ArrayList<>(windows);
+    sorted.sort(Comparator.comparing(Window::from));
+    List<Window> out = new ArrayList<>();
+    Window current = sorted.get(0);
+    for (Window next : sorted.subList(1, sorted.size())) {
+      if (next.from().isAfter(current.until())) {
+        out.add(current);
+        current = next;
+      } else if (next.until().isAfter(current.until())) {
+        current = new Window(current.from(), next.until());
+      }
+    }
+    out.add(current);
+    return List.copyOf(out);
   }
 
   /**
@@ -151,9 +217,11 @@ public final class SlotCalculator {
   }
 
   private static boolean agentFree(AgentCalendar agent, Busy busy, Slot slot, Instant now) {
-    if (slot.start().isBefore(now.plus(agent.minNotice())) || slot.start().isAfter(now.plus(agent.horizon()))) {
-      return false;
-    }
+    return window(agent, slot).contains(now) && agentOpen(agent, busy, slot);
+  }
+
+  /** Free for the slot whatever the time now: within no exception, and nothing booked over it or its buffer. */
+  private static boolean agentOpen(AgentCalendar agent, Busy busy, Slot slot) {
     Instant blockedUntil = slot.end().plus(agent.buffer());
     for (Interval exception : agent.exceptions()) {
       if (exception.overlaps(slot.start(), slot.end())) {

@@ -14,10 +14,14 @@ import java.util.UUID;
 public final class VisioCatalogue {
   private final Platform platform;
   private final VisioStore store;
+  private final VisioEvents events;
+  private final SlotCache slotCache;
 
-  VisioCatalogue(Platform platform, VisioStore store) {
+  VisioCatalogue(Platform platform, VisioStore store, VisioEvents events, SlotCache slotCache) {
     this.platform = platform;
     this.store = store;
+    this.events = events;
+    this.slotCache = slotCache;
   }
 
   public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body) {
@@ -53,10 +57,12 @@ public final class VisioCatalogue {
     VisioRights.requireCalendarOf(caller, agentId);
     checkHours(body.weekly());
     body.serviceIds().forEach(id -> VisioService.id(id, "serviceIds"));
-    return zoneOfAgent(agentId)
-        .compose(zone -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)))
+    return organisationOf(agentId)
+        .compose(organisation -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)
+            .compose(v -> events.calendarChanged(tx, agentId, organisation))))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? ApiException.badRequest("Invalid field 'serviceIds': no such service.") : e))
+        .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));
   }
 
@@ -65,16 +71,21 @@ public final class VisioCatalogue {
     if (!body.start().isBefore(body.end())) {
       throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
     }
-    return zoneOfAgent(agentId)
-        .compose(zone -> store.insertException(platform.pool(), agentId, body.start().toInstant(), body.end().toInstant(),
-            body.reason()))
-        .compose(id -> availability(caller, agentId));
+    return organisationOf(agentId)
+        .compose(organisation -> platform.pool().withTransaction(tx -> store.insertException(tx, agentId,
+                body.start().toInstant(), body.end().toInstant(), body.reason())
+            .compose(id -> events.calendarChanged(tx, agentId, organisation))))
+        .onSuccess(v -> slotCache.calendarsChanged())
+        .compose(v -> availability(caller, agentId));
+  }
+
+  private Future<UUID> organisationOf(UUID agentId) {
+    return store.agentOrganisation(platform.pool(), agentId)
+        .map(org -> org.orElseThrow(() -> ApiException.notFound("No such agent.")));
   }
 
   private Future<ZoneId> zoneOfAgent(UUID agentId) {
-    return store.agentOrganisation(platform.pool(), agentId).compose(org -> org.isEmpty()
-        ? Future.failedFuture(ApiException.notFound("No such agent."))
-        : store.zoneOf(platform.pool(), org.get()));
+    return organisationOf(agentId).compose(org -> store.zoneOf(platform.pool(), org));
   }
 
   private static void checkHours(List<VisioRecords.Hours> hours) {

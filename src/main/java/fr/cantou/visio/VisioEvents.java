@@ -18,9 +18,25 @@ final class VisioEvents {
   }
 
   Future<Void> publish(SqlClient tx, String kind, Appointment a) {
+    return publish(tx, kind, a, new JsonObject(Json.encode(a)));
+  }
+
+  /** A change of time also says the time it leaves, which is free again (for the slots of every node). */
+  Future<Void> publishMove(SqlClient tx, Appointment before, Appointment after) {
+    JsonObject previous = new JsonObject(Json.encode(java.util.Map.of("start", before.start(), "end", before.end())));
+    return publish(tx, "appointment.changed", after, new JsonObject(Json.encode(after)).put("previous", previous));
+  }
+
+  private Future<Void> publish(SqlClient tx, String kind, Appointment a, JsonObject data) {
     Audience audience = Audience.organisation(UUID.fromString(a.organisationId()))
         .andUser(a.bookedBy() == null ? null : UUID.fromString(a.bookedBy().id()))
         .andAppointment(UUID.fromString(a.id()));
-    return outbox.append(tx, kind, audience, new JsonObject(Json.encode(a))).mapEmpty();
+    return outbox.append(tx, kind, audience, data).mapEmpty();
+  }
+
+  /** An agent's ranges, leave or services changed: every node recomputes its slots. */
+  Future<Void> calendarChanged(SqlClient tx, UUID agentId, UUID organisationId) {
+    return outbox.append(tx, SlotCache.CALENDAR_CHANGED, Audience.organisation(organisationId),
+        new JsonObject().put("agentId", agentId.toString())).mapEmpty();
   }
 }

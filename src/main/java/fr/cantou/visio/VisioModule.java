@@ -9,6 +9,9 @@ import fr.cantou.rooms.JitsiRooms;
 
 /** Everything visio-accueil needs on a node, built once. */
 public final class VisioModule {
+  /** Every change made through the API is an event; this only bounds how long a change made in SQL goes unseen. */
+  private static final java.time.Duration SLOT_DAYS_REFRESH = java.time.Duration.ofMinutes(10);
+
   public final VisioService service;
   public final VisioCatalogue catalogue;
   public final VisioRoutes routes;
@@ -16,18 +19,26 @@ public final class VisioModule {
   public final ManageTokenResolver resolver;
   public final MailJob mailJob;
   public final Mailer mailer;
+  private final SlotCache slots;
 
   public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey) {
     VisioStore store = new VisioStore();
     ManageTokens tokens = new ManageTokens(manageKey);
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
         : new LogMailer();
-    this.service = new VisioService(platform, store, new VisioEvents(outbox), tokens, rooms);
-    this.catalogue = new VisioCatalogue(platform, store);
+    VisioEvents events = new VisioEvents(outbox);
+    this.slots = new SlotCache(platform.config().visio().slotDaysKept(), SLOT_DAYS_REFRESH);
+    this.service = new VisioService(platform, store, events, tokens, rooms, slots);
+    this.catalogue = new VisioCatalogue(platform, store, events, slots);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
     this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens));
     this.snapshot = new VisioSnapshot(service);
     this.resolver = new ManageTokenResolver(tokens);
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
+  }
+
+  /** Every event of the outbox, whichever node wrote it. */
+  public void onEvent(fr.cantou.realtime.EventRecord event) {
+    slots.onEvent(event);
   }
 }

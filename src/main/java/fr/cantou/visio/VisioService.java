@@ -2,6 +2,8 @@ package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.platform.EncodedJson;
+import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.rooms.JitsiRooms;
@@ -37,13 +39,16 @@ public final class VisioService {
   private final VisioEvents events;
   private final ManageTokens tokens;
   private final JitsiRooms rooms;
+  private final SlotCache slotCache;
 
-  VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms) {
+  VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
+               SlotCache slotCache) {
     this.platform = platform;
     this.store = store;
     this.events = events;
     this.tokens = tokens;
     this.rooms = rooms;
+    this.slotCache = slotCache;
   }
 
   private Instant now() {
@@ -79,22 +84,40 @@ public final class VisioService {
 
   // Slots.
 
-  public Future<List<VisioRecords.SlotView>> slots(UUID serviceId, LocalDate from, LocalDate to, UUID pointId) {
+  /** The free slots, as JSON: computed days are kept by the {@link SlotCache}, filtered here by the time now. */
+  public Future<EncodedJson> slots(UUID serviceId, LocalDate from, LocalDate to, UUID pointId) {
     if (to.isBefore(from)) {
       throw ApiException.badRequest("Invalid query parameter 'to': before 'from'.");
     }
     if (ChronoUnit.DAYS.between(from, to) >= LONGEST_RANGE_DAYS) {
       throw ApiException.badRequest("Invalid query parameter 'to': at most " + LONGEST_RANGE_DAYS + " days from 'from'.");
     }
+    Instant now = now();
+    return slotCache.days(serviceId, pointId, from, to, (first, last) -> openDays(serviceId, pointId, first, last))
+        .map(days -> SlotCache.bookable(days, now));
+  }
+
+  /** Every day from {@code first} to {@code last} with its open slots, from one read of the calendars. */
+  private Future<Map<LocalDate, SlotCache.Day>> openDays(UUID serviceId, UUID pointId, LocalDate first, LocalDate last) {
     return serviceRow(serviceId).compose(service -> {
-      Instant start = from.atStartOfDay(service.zone()).toInstant();
-      Instant end = to.plusDays(1).atStartOfDay(service.zone()).toInstant();
+      ZoneId zone = service.zone();
+      Instant start = first.atStartOfDay(zone).toInstant();
+      Instant end = last.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG);
       return calendars(service, pointId, start, end, null).map(c -> {
-        SlotCalculator calculator = new SlotCalculator(service.zone(), Duration.ofMinutes(service.durationMinutes()));
-        return calculator.freeSlots(c.agents(), c.point(), from, to, now()).stream()
-            .map(slot -> new VisioRecords.SlotView(VisioStore.local(slot.start(), service.zone()),
-                VisioStore.local(slot.end(), service.zone())))
-            .toList();
+        SlotCalculator calculator = new SlotCalculator(zone, Duration.ofMinutes(service.durationMinutes()));
+        Map<LocalDate, List<SlotCalculator.OpenSlot>> byDay = new java.util.HashMap<>();
+        for (SlotCalculator.OpenSlot slot : calculator.openSlots(c.agents(), c.point(), first, last)) {
+          byDay.computeIfAbsent(slot.start().atZone(zone).toLocalDate(), d -> new ArrayList<>()).add(slot);
+        }
+        Map<LocalDate, SlotCache.Day> days = new java.util.HashMap<>();
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+          List<SlotCalculator.OpenSlot> slots = byDay.getOrDefault(day, List.of());
+          days.put(day, new SlotCache.Day(day.atStartOfDay(zone).toInstant(),
+              day.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG), slots,
+              slots.stream().map(slot -> Json.encode(new VisioRecords.SlotView(VisioStore.local(slot.start(), zone),
+                  VisioStore.local(slot.end(), zone)))).toList()));
+        }
+        return days;
       });
     });
   }
@@ -134,7 +157,7 @@ public final class VisioService {
       ZoneId zone = service.zone();
       Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
       Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
-      return calendars(service, pointId, dayStart, dayEnd.plus(Duration.ofHours(4)), null)
+      return calendars(service, pointId, dayStart, dayEnd.plus(SlotCache.DAY_OVERHANG), null)
           .compose(c -> freeAgentsByLoad(service, c, start, dayStart, dayEnd))
           .compose(agents -> {
             if (agents.isEmpty()) {
@@ -189,6 +212,7 @@ public final class VisioService {
             .compose(id -> scheduleMails(tx, id, row.start(), row.citizenEmail() != null, "confirmation").map(id))
             .compose(id -> load(tx, id))
             .compose(a -> events.publish(tx, "appointment.booked", a).map(a)))
+        .onSuccess(this::bookingsChanged)
         .map(a -> new Booked(a, tokens.issue(UUID.fromString(a.id()))))
         .recover(e -> {
           if (isExclusion(e, "appointment_agent_free")) {
@@ -241,7 +265,8 @@ public final class VisioService {
             .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : store.scheduleMail(tx, id, "cancellation", now()))
             .compose(v -> load(tx, id))
             .compose(after -> events.publish(tx, "appointment.cancelled", after).map(after))
-            : Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it can no longer be cancelled.")))));
+            : Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it can no longer be cancelled."))))
+        .onSuccess(this::bookingsChanged));
   }
 
   public Future<Appointment> reschedule(Caller caller, UUID id, Instant start) {
@@ -255,15 +280,21 @@ public final class VisioService {
         Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
         Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
         UUID pointId = a.pointId() == null ? null : UUID.fromString(a.pointId());
-        return calendars(service, pointId, dayStart, dayEnd.plus(Duration.ofHours(4)), id)
+        return calendars(service, pointId, dayStart, dayEnd.plus(SlotCache.DAY_OVERHANG), id)
             .compose(c -> freeAgentsByLoad(service, c, start, dayStart, dayEnd))
-            .compose(agents -> moveToFirstFreeAgent(id, pointId, agents, start, end, a.citizen().email() != null, 0));
+            .compose(agents -> moveToFirstFreeAgent(a, pointId, agents, start, end, 0))
+            .onSuccess(after -> {
+              bookingsChanged(a);
+              bookingsChanged(after);
+            });
       });
     });
   }
 
-  private Future<Appointment> moveToFirstFreeAgent(UUID id, UUID pointId, List<AgentChoice> agents, Instant start,
-                                                   Instant end, boolean hasEmail, int index) {
+  private Future<Appointment> moveToFirstFreeAgent(Appointment before, UUID pointId, List<AgentChoice> agents, Instant start,
+                                                   Instant end, int index) {
+    UUID id = UUID.fromString(before.id());
+    boolean hasEmail = before.citizen().email() != null;
     if (index >= agents.size()) {
       return Future.failedFuture(ApiException.conflict("This slot is no longer free. Please choose another one."));
     }
@@ -273,10 +304,10 @@ public final class VisioService {
             .compose(done -> done ? store.dropReminders(tx, id)
                 .compose(v -> scheduleMails(tx, id, start, hasEmail, "change"))
                 .compose(v -> load(tx, id))
-                .compose(after -> events.publish(tx, "appointment.changed", after).map(after))
+                .compose(after -> events.publishMove(tx, before, after).map(after))
                 : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))))
         .recover(e -> isExclusion(e, "appointment_agent_free")
-            ? moveToFirstFreeAgent(id, pointId, agents, start, end, hasEmail, index + 1)
+            ? moveToFirstFreeAgent(before, pointId, agents, start, end, index + 1)
             : isExclusion(e, "appointment_point_free")
                 ? Future.failedFuture(ApiException.conflict("The point visio-accueil is taken at this time."))
                 : Future.failedFuture(e));
@@ -341,7 +372,8 @@ public final class VisioService {
       return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
           ? store.dropReminders(tx, id).compose(v -> load(tx, id))
               .compose(after -> events.publish(tx, "appointment." + to, after).map(after))
-          : Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it cannot become " + to + "."))));
+          : Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it cannot become " + to + "."))))
+          .onSuccess(this::bookingsChanged);
     });
   }
 
@@ -364,6 +396,11 @@ public final class VisioService {
   }
 
   // Helpers.
+
+  /** The slots around this appointment's time differ now: this node's client must see it at once, the others follow the event. */
+  private void bookingsChanged(Appointment a) {
+    slotCache.bookingsChanged(a.start().toInstant(), a.end().toInstant());
+  }
 
   /** Without rights checks: for the snapshot of a viewer whose manage token was already verified. */
   Future<Appointment> appointment(UUID id) {

@@ -1,17 +1,22 @@
 package fr.cantou.bench;
 
 import fr.cantou.support.TestNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The benchmark suite: {@code mvn -B -Pbench verify} (or exec:java with the test class path).
@@ -24,73 +29,91 @@ public final class Benchmarks {
   public static void main(String[] args) throws Exception {
     Duration duration = Duration.ofSeconds(Long.parseLong(System.getProperty("bench.seconds", "10")));
     List<LoadRunner.Result> results = new ArrayList<>();
-    String blocked = "none";
+    int blocked;
     TestNode node = TestNode.start();
+    // A second node on the same database that keeps no slots in memory: the same request, side by side.
+    TestNode fromDatabase = TestNode.start(node.database(), Map.of("CANTOU_VISIO_SLOT_DAYS_KEPT", "0"), Clock.systemUTC());
     try {
       Vertx vertx = Vertx.vertx();
-      LoadRunner runner = new LoadRunner(vertx, node.port(), 64);
+      Map<TestNode, LoadRunner> runners = new HashMap<>();
       String admin = node.adminToken();
       String only = System.getProperty("bench.only", "");
-      for (Scenario scenario : Scenario.all(node, admin)) {
+      for (Scenario scenario : Scenario.all(node, fromDatabase, admin)) {
         if (!scenario.name().contains(only)) {
           continue;
         }
-        scenario.prepare();
+        Supplier<LoadRunner.Request> requests = scenario.prepare().get();
+        Scenario background = scenario.background();
+        Supplier<LoadRunner.Request> backgroundRequests = background == null ? null : background.prepare().get();
+        TestNode target = scenario.target() == null ? node : scenario.target();
+        LoadRunner runner = runners.computeIfAbsent(target, t -> new LoadRunner(vertx, t.port(), 64));
         // A short warm-up lets the JIT and the pool settle; its figures are discarded.
-        TestNode.await(runner.openLoop("warm-up", scenario.rate(), Duration.ofSeconds(2), scenario.requests()));
-        LoadRunner.Result result = TestNode.await(runner.openLoop(scenario.name(), scenario.rate(), duration, scenario.requests()));
-        results.add(result);
-        System.out.println(line(result));
+        TestNode.await(runner.openLoop("warm-up", scenario.rate(), Duration.ofSeconds(2), requests));
+        Future<LoadRunner.Result> beside = background == null ? null
+            : runner.openLoop(background.name(), background.rate(), duration, backgroundRequests);
+        results.add(TestNode.await(runner.openLoop(scenario.name(), scenario.rate(), duration, requests)));
+        if (beside != null) {
+          results.add(TestNode.await(beside));
+        }
       }
-      TestNode.await(runner.close().compose(v -> vertx.close()));
+      results.forEach(r -> System.out.println(line(r)));
+      TestNode.await(Future.all(runners.values().stream().map(LoadRunner::close).toList()).compose(v -> vertx.close()));
     } finally {
-      try {
-        node.close();
-      } catch (AssertionError e) {
-        // Under a load beyond the node's capacity the event loop is starved, not blocked by
-        // our code; the report says how often, and the tests keep the strict check.
-        blocked = e.getMessage().split("ms, time limit").length - 1 + " warnings";
-      }
+      blocked = closeCounting(fromDatabase, closeCounting(node, 0));
     }
-    write(results, duration, blocked);
+    write(results, duration, blocked == 0 ? "none" : blocked + " warnings");
   }
 
-  /** One kind of request at one rate. */
-  interface Scenario {
-    String name();
+  /**
+   * Under a load beyond the node's capacity the event loop is starved, not blocked by our
+   * code; the report says how often, and the tests keep the strict check.
+   */
+  private static int closeCounting(TestNode node, int warnings) {
+    try {
+      node.close();
+      return warnings;
+    } catch (AssertionError e) {
+      return warnings + e.getMessage().split("ms, time limit").length - 1;
+    }
+  }
 
-    double rate();
+  /**
+   * One kind of request at one rate, on one node (null: the main one), maybe with another load
+   * sent beside it and reported on its own line. {@code prepare} sets up the data and returns
+   * the requests.
+   */
+  record Scenario(String name, double rate, Supplier<Supplier<LoadRunner.Request>> prepare, TestNode target,
+                  Scenario background) {
 
-    java.util.function.Supplier<LoadRunner.Request> requests();
+    static Scenario of(String name, double rate, Supplier<Supplier<LoadRunner.Request>> prepare) {
+      return new Scenario(name, rate, prepare, null, null);
+    }
 
-    default void prepare() {}
+    static Scenario simple(String name, double rate, LoadRunner.Request request) {
+      return of(name, rate, () -> () -> request);
+    }
 
-    static List<Scenario> all(TestNode node, String admin) {
+    Scenario on(TestNode node) {
+      return new Scenario(name, rate, prepare, node, background);
+    }
+
+    Scenario beside(Scenario other) {
+      return new Scenario(name, rate, prepare, target, other);
+    }
+
+    static List<Scenario> all(TestNode node, TestNode fromDatabase, String admin) {
       BusyService busy = new BusyService(node, admin);
       return List.of(
           simple("GET /health (no database)", 1000, new LoadRunner.Request(HttpMethod.GET, "/health", null, null)),
           simple("GET /api/me (JWT + user read)", 1000, new LoadRunner.Request(HttpMethod.GET, "/api/me", admin, null)),
           simple("GET /api/specialties (public list)", 1000,
               new LoadRunner.Request(HttpMethod.GET, "/api/specialties", null, null)),
-          busy.slotsOfAMonth(),
+          busy.slotsOfAMonth("computed from the database at each request", 50).on(fromDatabase),
+          busy.slotsOfAMonth("kept in memory", 50),
+          busy.slotsOfAMonth("kept in memory", 1000),
+          busy.slotsWhileBooking(1000, 10),
           busy.bookings(),
           busy.teleconsultations());
-    }
-
-    static Scenario simple(String name, double rate, LoadRunner.Request request) {
-      return new Scenario() {
-        public String name() {
-          return name;
-        }
-
-        public double rate() {
-          return rate;
-        }
-
-        public java.util.function.Supplier<LoadRunner.Request> requests() {
-          return () -> request;
-        }
-      };
     }
   }
 

@@ -31,6 +31,7 @@ final class BusyService {
   private LocalDate from;
   private LocalDate to;
   private final List<String> freeStarts = new ArrayList<>();
+  private final AtomicInteger nextFree = new AtomicInteger();
 
   BusyService(TestNode node, String admin) {
     this.node = node;
@@ -90,57 +91,47 @@ final class BusyService {
     return new JsonObject(booking(start, serviceId));
   }
 
-  Benchmarks.Scenario slotsOfAMonth() {
-    return scenario("GET slots, 30 days of a busy service (20 agents, 60 % booked)", 50, () -> {
+  private LoadRunner.Request slotsRequest() {
+    return new LoadRunner.Request(HttpMethod.GET, "/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + to,
+        null, null);
+  }
+
+  Benchmarks.Scenario slotsOfAMonth(String how, double rate) {
+    return Benchmarks.Scenario.of("GET slots, 30 days of a busy service, " + how, rate, () -> {
       setUp();
-      LoadRunner.Request request = new LoadRunner.Request(HttpMethod.GET,
-          "/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + to, null, null);
+      LoadRunner.Request request = slotsRequest();
       return () -> request;
     });
   }
 
+  /** Slots read while bookings land in the same month: each booking makes every node recompute its day. */
+  Benchmarks.Scenario slotsWhileBooking(double rate, double bookingRate) {
+    return slotsOfAMonth("kept in memory, while " + Math.round(bookingRate) + " bookings/s land in it", rate)
+        .beside(Benchmarks.Scenario.of("POST appointment beside it, same month", bookingRate, this::nextBookings));
+  }
+
   /** Books the remaining free agent-slots one after another: every booking succeeds (no 409 counted). */
   Benchmarks.Scenario bookings() {
-    return scenario("POST appointment (booking + outbox event + mail rows)", 200, () -> {
-      setUp();
-      List<String> remaining = new ArrayList<>();
-      for (int i = BOOKED_PER_SLOT; i < AGENTS; i++) {
-        remaining.addAll(freeStarts);
-      }
-      AtomicInteger next = new AtomicInteger();
-      return () -> new LoadRunner.Request(HttpMethod.POST, "/api/visio/appointments", null,
-          booking(remaining.get(next.getAndIncrement() % remaining.size()), serviceId));
-    });
+    return Benchmarks.Scenario.of("POST appointment (booking + outbox event + mail rows)", 200, this::nextBookings);
+  }
+
+  /** One cursor over the free agent-slots for every scenario that books, so none asks for a full slot. */
+  private Supplier<LoadRunner.Request> nextBookings() {
+    setUp();
+    List<String> remaining = new ArrayList<>();
+    for (int i = BOOKED_PER_SLOT; i < AGENTS; i++) {
+      remaining.addAll(freeStarts);
+    }
+    return () -> new LoadRunner.Request(HttpMethod.POST, "/api/visio/appointments", null,
+        booking(remaining.get(nextFree.getAndIncrement() % remaining.size()), serviceId));
   }
 
   Benchmarks.Scenario teleconsultations() {
-    return scenario("POST teleconsultation (queue + timeline + outbox event)", 200, () -> {
+    return Benchmarks.Scenario.of("POST teleconsultation (queue + timeline + outbox event)", 200, () -> {
       CareTerritory care = new CareTerritory(node, "bench");
       Buffer body = CareTerritory.request("geriatrie", "normal").toBuffer();
       return () -> new LoadRunner.Request(HttpMethod.POST, "/api/teleconsultations", care.nurse, body);
     });
   }
 
-  private static Benchmarks.Scenario scenario(String name, double rate,
-                                              Supplier<Supplier<LoadRunner.Request>> prepare) {
-    return new Benchmarks.Scenario() {
-      private Supplier<LoadRunner.Request> requests;
-
-      public String name() {
-        return name;
-      }
-
-      public double rate() {
-        return rate;
-      }
-
-      public void prepare() {
-        requests = prepare.get();
-      }
-
-      public Supplier<LoadRunner.Request> requests() {
-        return requests;
-      }
-    };
-  }
 }

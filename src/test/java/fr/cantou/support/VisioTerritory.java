@@ -14,42 +14,60 @@ public final class VisioTerritory {
   public final String agentId;
   public final String agent;
   public final String otherAgent;
+  public final String otherAgentId;
+  public final String cpamId;
   public final String mediator;
   public final String pointId;
+  public final String admin;
   private final TestNode node;
 
   public VisioTerritory(TestNode node) {
     this.node = node;
-    String admin = node.adminToken();
+    admin = node.adminToken();
     CareTerritory people = new CareTerritory(node);
     cafId = people.organisation("administration", "CAF du Cantal", "Aurillac");
-    String cpam = people.organisation("administration", "CPAM du Cantal", "Aurillac");
+    cpamId = people.organisation("administration", "CPAM du Cantal", "Aurillac");
     String house = people.organisation("france_services", "France Services de Maurs", "Maurs");
     agentId = people.user("agent@caf.test", "agent", "Karine Lescure", cafId, null);
     agent = people.token(agentId);
-    otherAgent = people.token(people.user("agent@cpam.test", "agent", "Sandrine Malet", cpam, null));
+    otherAgentId = people.user("agent@cpam.test", "agent", "Sandrine Malet", cpamId, null);
+    otherAgent = people.token(otherAgentId);
     mediator = people.token(people.user("mediateur@fs.test", "mediator", "Inès Falguière", house, null));
 
     serviceId = created(node.api.post("/api/visio/services", admin, new JsonObject()
         .put("organisationId", cafId).put("name", "Allocations familiales").put("durationMinutes", 30)
         .put("referencePrefix", "CAF").put("description", "Vos droits CAF")
         .put("documents", new JsonArray().add("Votre numéro d'allocataire").add("Un justificatif de domicile"))));
-    JsonArray week = new JsonArray();
-    for (int day = 1; day <= 5; day++) {
-      week.add(new JsonObject().put("weekday", day).put("start", "08:00").put("end", "18:00"));
-    }
-    var calendar = node.api.send("PUT", "/api/visio/agents/" + agentId + "/availability", admin, new JsonObject()
-        .put("serviceIds", new JsonArray().add(serviceId)).put("weekly", week).put("bufferMinutes", 0)
-        .put("minNoticeMinutes", 0).put("horizonDays", 60).encode(), java.util.Map.of("Content-Type", "application/json"));
-    if (calendar.status() != 200) {
-      throw new AssertionError(calendar.toString());
-    }
+    weekdays(agentId, serviceId);
     JsonArray mornings = new JsonArray();
     for (int day = 1; day <= 5; day++) {
       mornings.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));
     }
     pointId = created(node.api.post("/api/visio/points", admin, new JsonObject().put("name", "Mairie de Murat")
         .put("commune", "Murat").put("kind", "mairie").put("hours", mornings)));
+  }
+
+  /** A second administration's service, served by its agent on the same hours: to share the point. */
+  public String cpamService() {
+    String id = created(node.api.post("/api/visio/services", admin, new JsonObject()
+        .put("organisationId", cpamId).put("name", "Assurance maladie").put("durationMinutes", 30)
+        .put("referencePrefix", "CPAM").put("description", "Vos remboursements")));
+    weekdays(otherAgentId, id);
+    return id;
+  }
+
+  /** The agent serves the service Monday to Friday, 8:00–18:00, no buffer, no notice, 60 days ahead. */
+  private void weekdays(String agent, String service) {
+    JsonArray week = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      week.add(new JsonObject().put("weekday", day).put("start", "08:00").put("end", "18:00"));
+    }
+    var calendar = node.api.send("PUT", "/api/visio/agents/" + agent + "/availability", admin, new JsonObject()
+        .put("serviceIds", new JsonArray().add(service)).put("weekly", week).put("bufferMinutes", 0)
+        .put("minNoticeMinutes", 0).put("horizonDays", 60).encode(), java.util.Map.of("Content-Type", "application/json"));
+    if (calendar.status() != 200) {
+      throw new AssertionError(calendar.toString());
+    }
   }
 
   private static String created(Api.Response response) {

@@ -138,4 +138,30 @@ class SlotCalculatorTest {
     var slot = calculator.freeSlots(List.of(a), null, day, day, LONG_BEFORE).get(0);
     assertThat(ZonedDateTime.ofInstant(slot.start(), PARIS).getOffset().getTotalSeconds()).isEqualTo(7200);
   }
+
+  @Test
+  void slots_computed_once_are_bookable_exactly_when_an_agent_could_take_them_at_that_time() {
+    var day = LocalDate.of(2026, 11, 24);
+    // Agents with different notices and horizons, one on leave part of the morning, one booked at 10:00.
+    var quick = new SlotCalculator.AgentCalendar(UUID.randomUUID(), Duration.ZERO, Duration.ofHours(1), Duration.ofDays(2),
+        everyDay(LocalTime.of(9, 0), LocalTime.of(12, 0)),
+        List.of(new SlotCalculator.Interval(paris("2026-11-24T09:00"), paris("2026-11-24T10:00"))), List.of());
+    var slow = new SlotCalculator.AgentCalendar(UUID.randomUUID(), Duration.ofMinutes(15), Duration.ofDays(3),
+        Duration.ofDays(30), everyDay(LocalTime.of(9, 0), LocalTime.of(12, 0)), List.of(),
+        List.of(new SlotCalculator.Interval(paris("2026-11-24T10:00"), paris("2026-11-24T10:45"))));
+    // A third whose notice is longer than another's horizon: its window stands apart.
+    var far = new SlotCalculator.AgentCalendar(UUID.randomUUID(), Duration.ZERO, Duration.ofDays(10), Duration.ofDays(20),
+        everyDay(LocalTime.of(11, 0), LocalTime.of(12, 0)), List.of(), List.of());
+    List<SlotCalculator.AgentCalendar> agents = List.of(quick, slow, far);
+    List<SlotCalculator.OpenSlot> open = calculator.openSlots(agents, null, day, day);
+
+    for (Instant now = paris("2026-10-20T00:00"); now.isBefore(paris("2026-11-24T12:00")); now = now.plus(Duration.ofMinutes(37))) {
+      for (SlotCalculator.OpenSlot slot : open) {
+        assertThat(slot.bookableAt(now)).as("%s at %s", slot.start(), now)
+            .isEqualTo(!calculator.freeAgents(agents, null, slot.start(), now).isEmpty());
+      }
+    }
+    var eleven = open.stream().filter(s -> s.start().equals(paris("2026-11-24T11:00"))).findFirst().orElseThrow();
+    assertThat(eleven.bookable()).as("quick and slow overlap into one window; far stands apart").hasSize(2);
+  }
 }

@@ -1,0 +1,6 @@
+package fr.cantou.platform;
+
+import io.vertx.core.buffer.Buffer;
+
+/** A JSON answer already written (from parts kept in memory): sent as it is, not encoded again. */
+public record EncodedJson(Buffer bytes) {}

@@ -1,0 +1,163 @@
+package fr.cantou.visio;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import fr.cantou.platform.EncodedJson;
+import fr.cantou.realtime.EventRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The open slots of each (service, point, day) this node was asked for, kept in memory so that
+ * a slots request usually reads nothing from the database. A day's slots do not depend on the
+ * time of the request (each carries when it can be booked), so they stay right while time
+ * passes; they go stale only when a calendar changes, and every such change is an outbox event
+ * that every node receives: {@link #onEvent} drops the days it touches. The node that made the
+ * change drops them at once, before answering, so its own client never sees the old state.
+ * PostgreSQL stays the judge: a booking re-reads the calendars and the exclusion constraints
+ * refuse a double booking, whatever a node showed.
+ */
+final class SlotCache {
+  /** The CHECK on {@code visio_agent_settings.buffer_minutes}: an agent stays blocked at most this long after an end. */
+  static final Duration LONGEST_BUFFER = Duration.ofHours(2);
+  /** A day's calendars are read this far into the next day, for the end and buffer of its last slots. */
+  static final Duration DAY_OVERHANG = Duration.ofHours(4);
+  /** Kinds after which an agent's or a point's booked periods differ. */
+  private static final Set<String> CALENDAR_KINDS = Set.of("appointment.booked", "appointment.cancelled",
+      "appointment.changed", "appointment.completed", "appointment.no_show");
+  /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
+  static final String CALENDAR_CHANGED = "visio.calendar.changed";
+  private static final Set<String> EVERYTHING_KINDS = Set.of(CALENDAR_CHANGED, "user.deactivated");
+
+  record DayKey(UUID serviceId, UUID pointId, LocalDate day) {}
+
+  /**
+   * A day's open slots with their JSON already written; {@code readFrom}–{@code readTo} is the
+   * period whose bookings and leave were read to compute them.
+   */
+  record Day(Instant readFrom, Instant readTo, List<SlotCalculator.OpenSlot> slots, List<Buffer> json) {
+    boolean dependsOn(Instant start, Instant end) {
+      return start.isBefore(readTo) && readFrom.isBefore(end);
+    }
+  }
+
+  /** Computes the days from {@code from} to {@code to} (one database read), every one of them in the map. */
+  interface Loader {
+    Future<Map<LocalDate, Day>> load(LocalDate from, LocalDate to);
+  }
+
+  private final Cache<DayKey, Future<Day>> days;
+  private final boolean keeping;
+
+  /**
+   * @param maxDays bounds the memory whatever dates clients ask for; 0 keeps nothing.
+   * @param refresh rereads a day at least this often, for changes made behind the API's back
+   *                (an operator's SQL); every change made through the API is an event.
+   */
+  SlotCache(long maxDays, Duration refresh) {
+    this.days = Caffeine.newBuilder().maximumSize(maxDays).expireAfterWrite(refresh).build();
+    this.keeping = maxDays > 0;
+  }
+
+  /**
+   * The days from {@code from} to {@code to}, in order. Missing days are computed together in
+   * one load; a request arriving meanwhile waits for that load instead of starting another.
+   */
+  Future<List<Day>> days(UUID serviceId, UUID pointId, LocalDate from, LocalDate to, Loader loader) {
+    if (!keeping) {
+      return loader.load(from, to).map(all -> from.datesUntil(to.plusDays(1)).map(all::get).toList());
+    }
+    Promise<Map<LocalDate, Day>> load = Promise.promise();
+    Map<DayKey, Future<Day>> mine = new LinkedHashMap<>();
+    List<Future<Day>> answer = new ArrayList<>();
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      DayKey key = new DayKey(serviceId, pointId, day);
+      Future<Day> known = days.getIfPresent(key);
+      if (known == null) {
+        Future<Day> loading = load.future().map(all -> all.get(key.day()));
+        known = days.asMap().putIfAbsent(key, loading);
+        if (known == null) {
+          mine.put(key, loading);
+          known = loading;
+        }
+      }
+      answer.add(known);
+    }
+    if (!mine.isEmpty()) {
+      List<DayKey> keys = new ArrayList<>(mine.keySet());
+      Future<Map<LocalDate, Day>> loaded;
+      try {
+        loaded = loader.load(keys.get(0).day(), keys.get(keys.size() - 1).day());
+      } catch (RuntimeException e) {
+        loaded = Future.failedFuture(e);
+      }
+      // A failure (unknown service or point, database away) is answered, never kept.
+      loaded.onFailure(e -> mine.forEach((key, loading) -> days.asMap().remove(key, loading))).onComplete(load);
+    }
+    return Future.all(answer).map(all -> all.list());
+  }
+
+  /** The slots of these days bookable at {@code now}, as the JSON array of {@code {start, end}} the API answers. */
+  static EncodedJson bookable(List<Day> days, Instant now) {
+    Buffer out = Buffer.buffer(4096).appendByte((byte) '[');
+    boolean first = true;
+    for (Day day : days) {
+      for (int i = 0; i < day.slots().size(); i++) {
+        if (day.slots().get(i).bookableAt(now)) {
+          if (!first) {
+            out.appendByte((byte) ',');
+          }
+          out.appendBuffer(day.json().get(i));
+          first = false;
+        }
+      }
+    }
+    return new EncodedJson(out.appendByte((byte) ']'));
+  }
+
+  /** Bookings from {@code start} to {@code end} changed: drop every day computed from that period, and any being computed. */
+  void bookingsChanged(Instant start, Instant end) {
+    Instant blockedUntil = end.plus(LONGEST_BUFFER);
+    days.asMap().values().removeIf(day -> !day.isComplete() || day.succeeded() && day.result().dependsOn(start, blockedUntil));
+  }
+
+  void calendarsChanged() {
+    days.invalidateAll();
+  }
+
+  /** Follows the outbox (every node receives every event, whoever wrote it). */
+  void onEvent(EventRecord event) {
+    if (EVERYTHING_KINDS.contains(event.kind())) {
+      calendarsChanged();
+    } else if (CALENDAR_KINDS.contains(event.kind())) {
+      bookingsChanged(event.data());
+      JsonObject previous = event.data().getJsonObject("previous");
+      if (previous != null) {
+        bookingsChanged(previous);
+      }
+    }
+  }
+
+  private void bookingsChanged(JsonObject period) {
+    bookingsChanged(OffsetDateTime.parse(period.getString("start")).toInstant(),
+        OffsetDateTime.parse(period.getString("end")).toInstant());
+  }
+
+  long size() {
+    days.cleanUp();
+    return days.estimatedSize();
+  }
+}

@@ -1,0 +1,26 @@
+package fr.cantou.support;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** For what another node learns through the outbox: true within a few seconds, or the test fails. */
+public final class Eventually {
+  private static final Duration LIMIT = Duration.ofSeconds(10);
+
+  private Eventually() {}
+
+  public static void until(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("still not true after " + LIMIT.toSeconds() + " s: " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for: " + what, e);
+      }
+    }
+  }
+}

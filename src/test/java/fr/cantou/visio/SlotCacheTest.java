@@ -1,0 +1,113 @@
+package fr.cantou.visio;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the node keeps: each day loaded once, loads shared, failures and changed days dropped. */
+class SlotCacheTest {
+  static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  final SlotCache cache = new SlotCache(1_000, Duration.ofMinutes(10));
+  final UUID service = UUID.randomUUID();
+  final List<LocalDate[]> loads = new ArrayList<>();
+
+  /** Records each load and answers empty days. */
+  Future<Map<LocalDate, SlotCache.Day>> load(LocalDate from, LocalDate to) {
+    loads.add(new LocalDate[] {from, to});
+    Map<LocalDate, SlotCache.Day> days = new HashMap<>();
+    from.datesUntil(to.plusDays(1)).forEach(d -> days.put(d, new SlotCache.Day(d.atStartOfDay(PARIS).toInstant(),
+        d.plusDays(1).atStartOfDay(PARIS).toInstant().plus(SlotCache.DAY_OVERHANG), List.of(), List.of())));
+    return Future.succeededFuture(days);
+  }
+
+  static LocalDate day(int december) {
+    return LocalDate.of(2026, 12, december);
+  }
+
+  @Test
+  void days_already_computed_are_not_read_again_and_missing_ones_are_read_in_one_load() {
+    cache.days(service, null, day(3), day(4), this::load);
+    var week = cache.days(service, null, day(1), day(7), this::load);
+
+    assertThat(week.result()).hasSize(7);
+    assertThat(loads).hasSize(2);
+    assertThat(loads.get(1)).as("one load from the first to the last missing day").containsExactly(day(1), day(7));
+    cache.days(service, null, day(1), day(7), this::load);
+    assertThat(loads).hasSize(2);
+  }
+
+  @Test
+  void requests_arriving_while_a_day_loads_wait_for_that_load() {
+    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    int[] calls = {0};
+    SlotCache.Loader loader = (from, to) -> {
+      calls[0]++;
+      return slow.future();
+    };
+    var first = cache.days(service, null, day(1), day(1), loader);
+    var second = cache.days(service, null, day(1), day(1), loader);
+    assertThat(calls[0]).isEqualTo(1);
+
+    load(day(1), day(1)).onSuccess(slow::complete);
+    assertThat(first.succeeded() && second.succeeded()).isTrue();
+  }
+
+  @Test
+  void a_failed_load_is_answered_but_not_kept() {
+    var failed = cache.days(service, null, day(1), day(1), (from, to) -> Future.failedFuture("database away"));
+    assertThat(failed.failed()).isTrue();
+
+    var again = cache.days(service, null, day(1), day(1), this::load);
+    assertThat(again.succeeded()).isTrue();
+    assertThat(loads).hasSize(1);
+  }
+
+  @Test
+  void a_change_of_bookings_drops_only_the_days_read_over_that_period_for_every_service_and_point() {
+    UUID other = UUID.randomUUID();
+    UUID point = UUID.randomUUID();
+    cache.days(service, null, day(1), day(3), this::load);
+    cache.days(other, point, day(1), day(3), this::load);
+    loads.clear();
+
+    // 2 December, 10:00–10:30 in Paris.
+    cache.bookingsChanged(Instant.parse("2026-12-02T09:00:00Z"), Instant.parse("2026-12-02T09:30:00Z"));
+
+    cache.days(service, null, day(1), day(3), this::load);
+    cache.days(other, point, day(1), day(3), this::load);
+    assertThat(loads).extracting(range -> range[0] + ".." + range[1]).containsExactly("2026-12-02..2026-12-02",
+        "2026-12-02..2026-12-02");
+  }
+
+  @Test
+  void an_early_booking_also_drops_the_day_before_whose_last_slots_and_buffer_reach_it() {
+    cache.days(service, null, day(1), day(2), this::load);
+    loads.clear();
+
+    // 2 December, 0:30 in Paris: the overhang of 1 December's read covers it.
+    cache.bookingsChanged(Instant.parse("2026-12-01T23:30:00Z"), Instant.parse("2026-12-02T00:00:00Z"));
+
+    cache.days(service, null, day(1), day(2), this::load);
+    assertThat(loads).extracting(range -> range[0] + ".." + range[1]).containsExactly("2026-12-01..2026-12-02");
+  }
+
+  @Test
+  void keeping_nothing_reads_every_request() {
+    SlotCache none = new SlotCache(0, Duration.ofMinutes(10));
+    none.days(service, null, day(1), day(2), this::load);
+    none.days(service, null, day(1), day(2), this::load);
+    assertThat(loads).hasSize(2);
+  }
+}
