@@ -60,8 +60,23 @@ export async function availabilityEditor(root, agentId, services) {
       showError(error, e);
     }
   });
-  const leave = current.exceptions.length ? el('div', {}, el('h3', {}, t('agent.leave')),
+  const leaveError = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
+  const remove = async (x) => {
+    try {
+      await request(`/api/visio/agents/${agentId}/exceptions/${x.id}`, { method: 'DELETE' });
+      await availabilityEditor(root, agentId, services);
+      // The button pressed is gone: keep the keyboard where the list was.
+      root.querySelector('#leave-heading')?.focus();
+      announce(t('agent.leaveRemoved'));
+    } catch (e) {
+      showError(leaveError, e);
+    }
+  };
+  const leave = current.exceptions.length ? el('div', {}, el('h3', { id: 'leave-heading', tabindex: '-1' }, t('agent.leave')), leaveError,
     el('ul', {}, ...current.exceptions.map((x) => el('li', {}, `${formatDateTime(x.start)} → ${formatDateTime(x.end)}`,
-      x.reason ? ` (${x.reason})` : '')))) : null;
+      x.reason ? ` (${x.reason})` : '', ' ',
+      el('button', { type: 'button', class: 'secondary', onclick: () => remove(x),
+        'aria-label': t('agent.removeLeaveLabel', { from: formatDateTime(x.start), to: formatDateTime(x.end) }) },
+      t('agent.removeLeave')))))) : null;
   root.replaceChildren(form, ...(leave ? [leave] : []));
 }

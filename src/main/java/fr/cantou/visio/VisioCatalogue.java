@@ -6,8 +6,12 @@ import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
 /** What the département and the administrations set up: services, points, agents' calendars. */
@@ -66,15 +70,45 @@ public final class VisioCatalogue {
         .compose(v -> availability(caller, agentId));
   }
 
+  /**
+   * Leave or a closure. Refused while the agent has appointments in that period: they would be
+   * left with nobody to answer. The agent's lock keeps a booking from slipping in meanwhile.
+   */
   public Future<VisioRecords.AvailabilityView> addException(Principal caller, UUID agentId, VisioRecords.NewException body) {
     VisioRights.requireCalendarOf(caller, agentId);
-    if (!body.start().isBefore(body.end())) {
+    Instant start = body.start().toInstant();
+    Instant end = body.end().toInstant();
+    if (!start.isBefore(end)) {
       throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
     }
+    return organisationOf(agentId).compose(organisation -> store.zoneOf(platform.pool(), organisation)
+            .compose(zone -> platform.pool().withTransaction(tx -> store.lockCalendars(tx, agentId, null)
+                .compose(v -> store.openAppointmentsDuring(tx, agentId, start, end, NAMED_APPOINTMENTS + 1))
+                .compose(taken -> taken.isEmpty() ? store.insertException(tx, agentId, start, end, body.reason())
+                    : Future.failedFuture(stillBooked(taken, zone)))
+                .compose(id -> events.calendarChanged(tx, agentId, organisation)))))
+        .onSuccess(v -> slotCache.calendarsChanged())
+        .compose(v -> availability(caller, agentId));
+  }
+
+  private static final int NAMED_APPOINTMENTS = 5;
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm", Locale.ENGLISH);
+
+  private static ApiException stillBooked(List<VisioStore.Taken> taken, ZoneId zone) {
+    String named = taken.stream().limit(NAMED_APPOINTMENTS)
+        .map(t -> t.reference() + " (" + WHEN.format(t.start().atZone(zone)) + ")")
+        .collect(Collectors.joining(", "));
+    return ApiException.conflict("Appointments are booked with this agent in that period: " + named
+        + (taken.size() > NAMED_APPOINTMENTS ? " and more" : "") + ". Move or cancel them first.");
+  }
+
+  /** Leave cancelled or entered by mistake: its slots are offered again at once. */
+  public Future<VisioRecords.AvailabilityView> removeException(Principal caller, UUID agentId, long exceptionId) {
+    VisioRights.requireCalendarOf(caller, agentId);
     return organisationOf(agentId)
-        .compose(organisation -> platform.pool().withTransaction(tx -> store.insertException(tx, agentId,
-                body.start().toInstant(), body.end().toInstant(), body.reason())
-            .compose(id -> events.calendarChanged(tx, agentId, organisation))))
+        .compose(organisation -> platform.pool().withTransaction(tx -> store.deleteException(tx, agentId, exceptionId)
+            .compose(deleted -> deleted ? events.calendarChanged(tx, agentId, organisation)
+                : Future.failedFuture(ApiException.notFound("This agent has no such absence.")))))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));
   }

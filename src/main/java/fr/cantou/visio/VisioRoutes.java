@@ -67,6 +67,16 @@ public final class VisioRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.Availability.class))));
     api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> catalogue.addException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.NewException.class))));
+    api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> catalogue.removeException(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
+  }
+
+  private static long exceptionId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("exceptionId"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("This agent has no such absence.");
+    }
   }
 
   private static Caller caller(RoutingContext ctx) {

@@ -208,6 +208,7 @@ public final class VisioService {
         draft.idempotencyKey(), draft.roomName());
     Instant now = now();
     return platform.pool().withTransaction(tx -> store.lockCalendars(tx, row.agentId(), row.pointId())
+            .compose(v -> requireNotAway(tx, row.agentId(), row.start(), row.end()))
             .compose(v -> store.insertAppointment(tx, row, now))
             .compose(id -> scheduleMails(tx, id, row.start(), row.citizenEmail() != null, "confirmation").map(id))
             .compose(id -> load(tx, id))
@@ -215,7 +216,7 @@ public final class VisioService {
         .onSuccess(this::bookingsChanged)
         .map(a -> new Booked(a, tokens.issue(UUID.fromString(a.id()))))
         .recover(e -> {
-          if (isExclusion(e, "appointment_agent_free")) {
+          if (e == AGENT_AWAY || isExclusion(e, "appointment_agent_free")) {
             return insertWithFirstFreeAgent(service, agents, draft, index + 1);
           }
           if (isExclusion(e, "appointment_point_free")) {
@@ -247,6 +248,13 @@ public final class VisioService {
 
   private Future<Booked> booked(UUID id) {
     return load(platform.pool(), id).map(a -> new Booked(a, tokens.issue(id)));
+  }
+
+  /** Said inside the transaction, under the agent's lock, when leave entered meanwhile covers the slot: try the next agent. */
+  private static final ApiException AGENT_AWAY = ApiException.conflict("The agent is away at this time.");
+
+  private Future<Void> requireNotAway(SqlClient tx, UUID agentId, Instant start, Instant end) {
+    return store.onLeave(tx, agentId, start, end).compose(away -> away ? Future.failedFuture(AGENT_AWAY) : Future.succeededFuture());
   }
 
   // Reading and changing an appointment.
@@ -300,13 +308,14 @@ public final class VisioService {
     }
     AgentChoice agent = agents.get(index);
     return platform.pool().withTransaction(tx -> store.lockCalendars(tx, agent.agentId(), pointId)
+            .compose(v -> requireNotAway(tx, agent.agentId(), start, end))
             .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
             .compose(done -> done ? store.dropReminders(tx, id)
                 .compose(v -> scheduleMails(tx, id, start, hasEmail, "change"))
                 .compose(v -> load(tx, id))
                 .compose(after -> events.publishMove(tx, before, after).map(after))
                 : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))))
-        .recover(e -> isExclusion(e, "appointment_agent_free")
+        .recover(e -> e == AGENT_AWAY || isExclusion(e, "appointment_agent_free")
             ? moveToFirstFreeAgent(before, pointId, agents, start, end, index + 1)
             : isExclusion(e, "appointment_point_free")
                 ? Future.failedFuture(ApiException.conflict("The point visio-accueil is taken at this time."))

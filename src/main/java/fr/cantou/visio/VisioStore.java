@@ -212,6 +212,33 @@ public final class VisioStore {
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
+  /** Removes one of the agent's exceptions; false when the agent has no such exception. */
+  public Future<Boolean> deleteException(SqlClient db, UUID agentId, long exceptionId) {
+    return db.preparedQuery("DELETE FROM visio_exception WHERE id = $1 AND agent_id = $2")
+        .execute(Tuple.of(exceptionId, agentId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Whether leave or a closure of the agent meets this period. */
+  public Future<Boolean> onLeave(SqlClient db, UUID agentId, Instant start, Instant end) {
+    return db.preparedQuery("""
+            SELECT EXISTS (SELECT 1 FROM visio_exception WHERE agent_id = $1 AND ends_at > $2 AND starts_at < $3) AS away""")
+        .execute(Tuple.of(agentId, utc(start), utc(end)))
+        .map(rows -> rows.iterator().next().getBoolean("away"));
+  }
+
+  public record Taken(String reference, Instant start) {}
+
+  /** The agent's open appointments that meet this period, earliest first (a few: to name them). */
+  public Future<List<Taken>> openAppointmentsDuring(SqlClient db, UUID agentId, Instant start, Instant end, int limit) {
+    return db.preparedQuery("""
+            SELECT reference, starts_at FROM appointment
+            WHERE agent_id = $1 AND status IN ('booked', 'in_call') AND ends_at > $2 AND starts_at < $3
+            ORDER BY starts_at LIMIT $4""")
+        .execute(Tuple.of(agentId, utc(start), utc(end), limit))
+        .map(rows -> Rows.map(rows, r -> new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant())));
+  }
+
   /** The agent's organisation, for rights (empty when the id is not an active agent). */
   public Future<Optional<UUID>> agentOrganisation(SqlClient db, UUID agentId) {
     return db.preparedQuery("SELECT organisation_id FROM app_user WHERE id = $1 AND role = 'agent' AND active")
@@ -232,11 +259,14 @@ public final class VisioStore {
    * one, a second later. With the lock, the second sees the first's row and fails at once.
    */
   public Future<Void> lockCalendars(SqlClient db, UUID agentId, UUID pointId) {
-    return db.preparedQuery("""
-            SELECT pg_advisory_xact_lock(hashtextextended('agent:' || $1::text, 0)),
-                   pg_advisory_xact_lock(hashtextextended('point:' || COALESCE($2::text, '-'), 0))""")
-        .execute(Tuple.of(agentId.toString(), pointId == null ? null : pointId.toString()))
-        .mapEmpty();
+    // Agent first, then point: one order for everybody, so the locks cannot deadlock. A booking
+    // from home takes no point lock (one shared lock would serialise every such booking).
+    Future<Void> agent = lock(db, "agent:" + agentId);
+    return pointId == null ? agent : agent.compose(v -> lock(db, "point:" + pointId));
+  }
+
+  private static Future<Void> lock(SqlClient db, String name) {
+    return db.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").execute(Tuple.of(name)).mapEmpty();
   }
 
   public Future<UUID> insertAppointment(SqlClient db, NewAppointment a, Instant now) {

@@ -162,4 +162,27 @@ class FlowsTest {
     assertThat(citizen.locator("#manage")).containsText("La salle ouvrira à");
     BrowserFixture.screenshot(citizen, "flux-usager-gerer");
   }
+
+  @Test
+  void an_agent_removes_leave_from_its_page_with_the_keyboard() {
+    String token = web.node.api.login("agent.caf@cantal.demo", BrowserFixture.PASSWORD);
+    String agentId = web.node.api.get("/api/me", token).json().getString("id");
+    java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(200);
+    var added = web.node.api.post("/api/visio/agents/" + agentId + "/exceptions", token, new JsonObject()
+        .put("start", day + "T00:00:00+01:00").put("end", day.plusDays(1) + "T00:00:00+01:00").put("reason", "Stage de formation"));
+    org.assertj.core.api.Assertions.assertThat(added.status()).isEqualTo(201);
+
+    Page agent = web.signIn("agent.caf");
+    Locator leave = agent.locator("#availability li").filter(new Locator.FilterOptions().setHasText("Stage de formation"));
+    Locator remove = leave.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON);
+    assertThat(remove).hasAttribute("aria-label", java.util.regex.Pattern.compile("^Supprimer l'absence du .+ au .+"));
+    remove.focus();
+    agent.keyboard().press("Enter");
+
+    assertThat(leave).hasCount(0);
+    assertThat(agent.locator("body")).containsText("Absence supprimée");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/visio/agents/" + agentId + "/availability", token).json()
+        .getJsonArray("exceptions").stream().map(JsonObject.class::cast).map(x -> x.getString("reason")))
+        .doesNotContain("Stage de formation");
+  }
 }
