@@ -1,3 +1,5 @@
+import { currentLanguage } from './i18n.js';
+
 // HTTP to the server. The access token lives in memory only; the refresh token in
 // sessionStorage (it rotates at every use). Tokens never go in URLs.
 let accessToken = null;
@@ -56,7 +58,8 @@ export async function token() {
 /** Sends JSON, answers JSON (null for 204); a problem document becomes an ApiError with its detail. */
 export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {} } = {}) {
   const send = async (bearer) => {
-    const h = { Accept: 'application/json', ...headers };
+    // Refusals come back in the language the page speaks.
+    const h = { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...headers };
     if (body !== undefined) {
       h['Content-Type'] = 'application/json';
     }

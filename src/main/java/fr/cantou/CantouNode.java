@@ -17,7 +17,7 @@ import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.JsonBodyGuard;
-import fr.cantou.platform.http.Problem;
+import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemHandler;
 import fr.cantou.platform.http.PublicConfigRoutes;
 import fr.cantou.platform.http.RequestLog;
@@ -192,14 +192,14 @@ public final class CantouNode {
       Router apiRouter = api.createRouter();
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);
-      router.route("/api/*").handler(ctx -> Responses.problem(ctx, Problem.of(404, "No such API resource.")));
+      router.route("/api/*").handler(ctx -> Responses.problem(ctx, ApiException.notFound("No such API resource.")));
       router.route().handler(StaticHandler.create(config.http().webRoot())
           .setIndexPage("index.html")
           .setCachingEnabled(true)
           .setMaxAgeSeconds(300)
           .setIncludeHidden(false));
       router.route().failureHandler(new ProblemHandler());
-      router.route().last().handler(ctx -> Responses.problem(ctx, Problem.of(404, "No such page.")));
+      router.route().last().handler(ctx -> Responses.problem(ctx, ApiException.notFound("No such page.")));
       return router;
     });
   }

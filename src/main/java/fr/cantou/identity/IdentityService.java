@@ -2,6 +2,7 @@ package fr.cantou.identity;
 
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ public final class IdentityService {
     }
     return store.insertOrganisation(platform.pool(), kind, name.trim(), commune.trim(), zone)
         .recover(e -> Future.failedFuture(isUniqueViolation(e)
-            ? ApiException.conflict("An organisation of this kind and name already exists in " + commune.trim() + ".")
+            ? ApiException.conflict("An organisation of this kind and name already exists in {0}.", commune.trim())
             : e));
   }
 
@@ -57,8 +58,8 @@ public final class IdentityService {
     String email = AuthService.normalizeEmail(rawEmail);
     List<String> codes = specialties == null ? List.of() : specialties.stream().distinct().toList();
     if (password.length() < PasswordHasher.MIN_LENGTH) {
-      return Future.failedFuture(ApiException.badRequest(
-          "Invalid field 'password': at least " + PasswordHasher.MIN_LENGTH + " characters."));
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'password': at least {0} characters.",
+          PasswordHasher.MIN_LENGTH));
     }
     if (!codes.isEmpty() && role != Role.DOCTOR) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': only doctors have specialties."));
@@ -88,11 +89,13 @@ public final class IdentityService {
     boolean needsOne = role == Role.NURSE || role == Role.AGENT || role == Role.MEDIATOR;
     if (organisation == null) {
       return needsOne
-          ? Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': a " + role.code() + " belongs to an organisation."))
+          ? Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': a {0} belongs to an organisation.",
+              new ProblemTexts.Term("role", role.code())))
           : Future.succeededFuture();
     }
     if (role == Role.ADMIN || role == Role.CITIZEN) {
-      return Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': a " + role.code() + " belongs to no organisation."));
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'organisationId': a {0} belongs to no organisation.",
+          new ProblemTexts.Term("role", role.code())));
     }
     return store.organisation(platform.pool(), organisation).compose(found -> {
       if (found.isEmpty()) {
@@ -101,7 +104,8 @@ public final class IdentityService {
       OrganisationKind kind = OrganisationKind.fromCode(found.get().kind());
       if (!OrganisationKind.accepts(role, kind)) {
         return Future.failedFuture(ApiException.badRequest(
-            "Invalid field 'organisationId': a " + role.code() + " cannot belong to a " + kind.code() + "."));
+            "Invalid field 'organisationId': a {0} cannot belong to a {1}.", new ProblemTexts.Term("role", role.code()),
+            new ProblemTexts.Term("kind", kind.code())));
       }
       return Future.succeededFuture();
     });
@@ -115,7 +119,7 @@ public final class IdentityService {
       List<String> unknown = new ArrayList<>(codes);
       unknown.removeAll(known);
       return unknown.isEmpty() ? Future.succeededFuture()
-          : Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': unknown " + String.join(", ", unknown) + "."));
+          : Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': unknown {0}.", String.join(", ", unknown)));
     });
   }
 

@@ -1,6 +1,7 @@
 package fr.cantou.platform;
 
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
 
 import java.util.UUID;
 
@@ -15,7 +16,7 @@ public final class Ids {
       }
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiException.notFound("No " + what + " with this id.");
+      throw ApiException.notFound("No {0} with this id.", new ProblemTexts.Term("thing", what));
     }
   }
 }

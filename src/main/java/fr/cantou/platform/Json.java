@@ -70,9 +70,9 @@ public final class Json {
     try {
       return MAPPER.readValue(buffer.getBytes(), type);
     } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-      throw ApiException.badRequest("Unknown field '" + e.getPropertyName() + "'.");
+      throw ApiException.badRequest("Unknown field '{0}'.", e.getPropertyName());
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-      throw ApiException.badRequest("Invalid field '" + path(e) + "': " + e.getOriginalMessage());
+      throw ApiException.badRequest("Invalid field '{0}': {1}", path(e), e.getOriginalMessage());
     } catch (IOException e) {
       throw ApiException.badRequest("The request body is not valid JSON.");
     }

@@ -5,6 +5,7 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
@@ -128,8 +129,9 @@ public final class TeleconsultService {
           if (!TeleconsultRights.inPool(doctor, item)) {
             return Future.failedFuture(ApiException.forbidden("This teleconsultation is not for your specialties."));
           }
-          String who = item.doctorName() == null ? "" : " (taken by " + item.doctorName() + ")";
-          return Future.failedFuture(ApiException.conflict("This teleconsultation is no longer waiting" + who + "."));
+          return Future.failedFuture(item.doctorName() == null
+              ? ApiException.conflict("This teleconsultation is no longer waiting.")
+              : ApiException.conflict("This teleconsultation is no longer waiting (taken by {0}).", item.doctorName()));
         })));
   }
 
@@ -170,9 +172,9 @@ public final class TeleconsultService {
     return load(id).compose(item -> {
       TeleconsultRights.requireParticipant(p, item);
       if (!Status.ASSIGNED.equals(item.status()) && !Status.IN_CALL.equals(item.status())) {
-        return Future.failedFuture(ApiException.conflict(Status.QUEUED.equals(item.status())
-            ? "The room opens when a doctor takes the request."
-            : "This teleconsultation is " + item.status() + "; its room is closed."));
+        return Future.failedFuture(Status.QUEUED.equals(item.status())
+            ? ApiException.conflict("The room opens when a doctor takes the request.")
+            : ApiException.conflict("This teleconsultation is {0}; its room is closed.", status(item)));
       }
       return roomName(id).compose(room -> store.audit(platform.pool(), List.of(id), p.userId(), "join", now)
           .map(v -> rooms.join(room, new Participant(p.userId().toString(), p.displayName(), null, p.is(Role.DOCTOR)),
@@ -212,8 +214,8 @@ public final class TeleconsultService {
       return platform.pool().withTransaction(tx -> store.complete(tx, id, doctor.userId(), report.trim(), outcome, now)
           .compose(done -> {
             if (!done) {
-              return Future.failedFuture(ApiException.conflict("This teleconsultation is " + item.status()
-                  + "; only an assigned one or one in call can be completed."));
+              return Future.failedFuture(ApiException.conflict(
+                  "This teleconsultation is {0}; only an assigned one or one in call can be completed.", status(item)));
             }
             return store.addTimeline(tx, id, doctor.userId(), "completed", new JsonObject().put("outcome", outcome), now)
                 .compose(v -> presence.callEnded(tx, doctor.userId()))
@@ -232,8 +234,8 @@ public final class TeleconsultService {
       }
       return platform.pool().withTransaction(tx -> store.cancel(tx, id, now).compose(done -> {
         if (!done) {
-          return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is "
-              + item.status() + "."));
+          return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
+              status(item)));
         }
         return store.addTimeline(tx, id, nurse.userId(), "cancelled", new JsonObject(), now)
             .compose(v -> find(tx, id))
@@ -273,11 +275,16 @@ public final class TeleconsultService {
     return store.roomName(platform.pool(), id);
   }
 
+  /** A teleconsultation's status, named in the client's language. */
+  private static ProblemTexts.Term status(Teleconsultation item) {
+    return new ProblemTexts.Term("teleconsultation", item.status());
+  }
+
   private static UUID parse(String value, String field) {
     try {
       return UUID.fromString(value);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field '" + field + "': not an id.");
+      throw ApiException.badRequest("Invalid field '{0}': not an id.", field);
     }
   }
 

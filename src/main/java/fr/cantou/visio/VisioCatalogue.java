@@ -3,15 +3,14 @@ package fr.cantou.visio;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
+
 import java.util.UUID;
 
 /** What the département and the administrations set up: services, points, agents' calendars. */
@@ -47,7 +46,7 @@ public final class VisioCatalogue {
     checkHours(body.hours());
     return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? ApiException.conflict("A point of this name already exists in " + body.commune() + ".") : e))
+            ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
   }
 
@@ -92,14 +91,14 @@ public final class VisioCatalogue {
   }
 
   private static final int NAMED_APPOINTMENTS = 5;
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm", Locale.ENGLISH);
 
   private static ApiException stillBooked(List<VisioStore.Taken> taken, ZoneId zone) {
-    String named = taken.stream().limit(NAMED_APPOINTMENTS)
-        .map(t -> t.reference() + " (" + WHEN.format(t.start().atZone(zone)) + ")")
-        .collect(Collectors.joining(", "));
-    return ApiException.conflict("Appointments are booked with this agent in that period: " + named
-        + (taken.size() > NAMED_APPOINTMENTS ? " and more" : "") + ". Move or cancel them first.");
+    List<ProblemTexts.Phrase> named = taken.stream().limit(NAMED_APPOINTMENTS)
+        .map(t -> new ProblemTexts.Phrase("{0} ({1})", t.reference(), t.start().atZone(zone))).toList();
+    return taken.size() > NAMED_APPOINTMENTS
+        ? ApiException.conflict("Appointments are booked with this agent in that period: {0} and more. Move or cancel them first.",
+            named)
+        : ApiException.conflict("Appointments are booked with this agent in that period: {0}. Move or cancel them first.", named);
   }
 
   /** Leave cancelled or entered by mistake: its slots are offered again at once. */

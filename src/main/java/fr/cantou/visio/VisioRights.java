@@ -40,7 +40,7 @@ final class VisioRights {
 
   static void requireAgentOf(Caller caller, Appointment a) {
     if (!isAgentOf(caller.principal(), a)) {
-      throw ApiException.forbidden("Only an agent of " + a.administration() + " may do this.");
+      throw ApiException.forbidden("Only an agent of {0} may do this.", a.administration());
     }
   }
 

@@ -97,7 +97,7 @@ public final class VisioRoutes implements ApiModule {
     try {
       return LocalDate.parse(value);
     } catch (DateTimeParseException | NullPointerException e) {
-      throw ApiException.badRequest("Invalid query parameter '" + name + "': a date such as 2026-12-01.");
+      throw ApiException.badRequest("Invalid query parameter '{0}': a date such as 2026-12-01.", name);
     }
   }
 

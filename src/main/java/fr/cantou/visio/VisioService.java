@@ -6,6 +6,7 @@ import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
@@ -17,12 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,7 +31,6 @@ public final class VisioService {
   static final int LONGEST_RANGE_DAYS = 62;
   /** Join answers stop at the end; a token already handed out lasts a little longer, so a call that overruns goes on. */
   static final Duration ROOM_OPEN_AFTER_END = Duration.ofMinutes(30);
-  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("d MMMM yyyy 'à' HH'h'mm", Locale.FRENCH);
 
   private final Platform platform;
   private final VisioStore store;
@@ -90,7 +88,7 @@ public final class VisioService {
       throw ApiException.badRequest("Invalid query parameter 'to': before 'from'.");
     }
     if (ChronoUnit.DAYS.between(from, to) >= LONGEST_RANGE_DAYS) {
-      throw ApiException.badRequest("Invalid query parameter 'to': at most " + LONGEST_RANGE_DAYS + " days from 'from'.");
+      throw ApiException.badRequest("Invalid query parameter 'to': at most {0} days from 'from'.", LONGEST_RANGE_DAYS);
     }
     Instant now = now();
     return slotCache.days(serviceId, pointId, from, to, (first, last) -> openDays(serviceId, pointId, first, last))
@@ -273,14 +271,14 @@ public final class VisioService {
             .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : store.scheduleMail(tx, id, "cancellation", now()))
             .compose(v -> load(tx, id))
             .compose(after -> events.publish(tx, "appointment.cancelled", after).map(after))
-            : Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it can no longer be cancelled."))))
+            : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
         .onSuccess(this::bookingsChanged));
   }
 
   public Future<Appointment> reschedule(Caller caller, UUID id, Instant start) {
     return get(caller, id).compose(a -> {
       if (!"booked".equals(a.status())) {
-        return Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it can no longer be moved."));
+        return Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be moved.", status(a.status())));
       }
       return serviceRow(UUID.fromString(a.serviceId())).compose(service -> {
         ZoneId zone = service.zone();
@@ -338,11 +336,11 @@ public final class VisioService {
 
   private Future<Void> roomWindow(Appointment a, Instant now) {
     if (!a.open()) {
-      return Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; its room is closed."));
+      return Future.failedFuture(ApiException.conflict("This appointment is {0}; its room is closed.", status(a.status())));
     }
     if (now.isBefore(a.joinOpensAt().toInstant())) {
-      return Future.failedFuture(ApiException.conflict("The room opens on " + HOUR.format(a.joinOpensAt()) + " ("
-          + a.timeZone() + "), " + opens().toMinutes() + " minutes before the appointment."));
+      return Future.failedFuture(ApiException.conflict("The room opens on {0} ({1}), {2} minutes before the appointment.",
+          a.joinOpensAt(), a.timeZone(), opens().toMinutes()));
     }
     if (now.isAfter(a.end().toInstant())) {
       return Future.failedFuture(ApiException.conflict("This appointment is over; its room is closed."));
@@ -381,7 +379,8 @@ public final class VisioService {
       return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
           ? store.dropReminders(tx, id).compose(v -> load(tx, id))
               .compose(after -> events.publish(tx, "appointment." + to, after).map(after))
-          : Future.failedFuture(ApiException.conflict("This appointment is " + a.status() + "; it cannot become " + to + "."))))
+          : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
+              status(to)))))
           .onSuccess(this::bookingsChanged);
     });
   }
@@ -420,11 +419,16 @@ public final class VisioService {
     return store.appointment(db, id, opens()).map(found -> found.orElseThrow(() -> ApiException.notFound("No such appointment.")));
   }
 
+  /** An appointment's status, named in the client's language. */
+  private static ProblemTexts.Term status(String code) {
+    return new ProblemTexts.Term("appointment", code);
+  }
+
   static UUID id(String value, String field) {
     try {
       return UUID.fromString(value);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field '" + field + "': not an id.");
+      throw ApiException.badRequest("Invalid field '{0}': not an id.", field);
     }
   }
 

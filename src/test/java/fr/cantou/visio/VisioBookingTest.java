@@ -196,7 +196,11 @@ class VisioBookingTest {
     String path = "/api/visio/appointments/" + a.getString("id") + "/join";
     var early = visio.withToken("GET", path, a.getString("manageToken"), null);
     assertThat(early.status()).isEqualTo(409);
-    assertThat(early.detail()).contains("opens").contains("09h50");
+    assertThat(early.detail()).isEqualTo("The room opens on 30 November 2026 at 09:50 (Europe/Paris), "
+        + "10 minutes before the appointment.");
+    var inFrench = node.api.send("GET", path, null, null, Map.of("X-Manage-Token", a.getString("manageToken"),
+        "Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"));
+    assertThat(inFrench.detail()).isEqualTo("La salle ouvrira le 30 novembre 2026 à 09h50, 10 minutes avant le rendez-vous.");
 
     clock.set(Instant.parse("2026-11-30T08:51:00Z"));
     JsonObject citizen = visio.withToken("GET", path, a.getString("manageToken"), null).json().getJsonObject("jitsi");

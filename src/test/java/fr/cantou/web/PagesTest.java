@@ -58,6 +58,20 @@ class PagesTest {
   }
 
   @Test
+  void refusals_of_the_server_are_shown_in_the_language_of_the_page() {
+    Page page = web.newPage();
+    page.navigate(web.url("/rendez-vous.html"));
+    String ask = "async () => { const api = await import('/js/api.js');"
+        + " try { await api.request('/api/visio/appointments/00000000-0000-4000-8000-000000000000',"
+        + " { anonymous: true, manageToken: 'x.y' }); return 'no refusal'; } catch (e) { return e.message; } }";
+    org.assertj.core.api.Assertions.assertThat(page.evaluate(ask)).isEqualTo("Ce rendez-vous n’existe pas.");
+
+    page.locator("#lang").click();
+    assertThat(page.locator("html")).hasAttribute("lang", "en");
+    org.assertj.core.api.Assertions.assertThat(page.evaluate(ask)).isEqualTo("No such appointment.");
+  }
+
+  @Test
   void sign_in_refuses_a_wrong_password_with_a_clear_message() {
     Page page = web.newPage();
     page.navigate(web.url("/connexion.html"));

@@ -1,39 +1,52 @@
 package fr.cantou.platform.http;
 
-/** A refusal the client caused or must know about; becomes a problem document. */
+import java.util.Locale;
+
+/**
+ * A refusal the client can act on: a status and a sentence in English with numbered holes
+ * ({@link ProblemTexts}), answered in the client's language. The message (for logs) is English.
+ */
 public final class ApiException extends RuntimeException {
   private final int status;
+  private final String pattern;
+  private final transient Object[] args;
 
-  public ApiException(int status, String detail) {
-    super(detail, null, false, false);
+  public ApiException(int status, String pattern, Object... args) {
+    super(ProblemTexts.english(pattern, args), null, false, false);
     this.status = status;
+    this.pattern = pattern;
+    this.args = args.clone();
   }
 
   public int status() {
     return status;
   }
 
-  public static ApiException badRequest(String detail) {
-    return new ApiException(400, detail);
+  public String detail(Locale locale) {
+    return ProblemTexts.render(locale, pattern, args);
   }
 
-  public static ApiException unauthorized(String detail) {
-    return new ApiException(401, detail);
+  public static ApiException badRequest(String pattern, Object... args) {
+    return new ApiException(400, pattern, args);
   }
 
-  public static ApiException forbidden(String detail) {
-    return new ApiException(403, detail);
+  public static ApiException unauthorized(String pattern, Object... args) {
+    return new ApiException(401, pattern, args);
   }
 
-  public static ApiException notFound(String detail) {
-    return new ApiException(404, detail);
+  public static ApiException forbidden(String pattern, Object... args) {
+    return new ApiException(403, pattern, args);
   }
 
-  public static ApiException conflict(String detail) {
-    return new ApiException(409, detail);
+  public static ApiException notFound(String pattern, Object... args) {
+    return new ApiException(404, pattern, args);
   }
 
-  public static ApiException tooManyRequests(String detail) {
-    return new ApiException(429, detail);
+  public static ApiException conflict(String pattern, Object... args) {
+    return new ApiException(409, pattern, args);
+  }
+
+  public static ApiException tooManyRequests(String pattern, Object... args) {
+    return new ApiException(429, pattern, args);
   }
 }

@@ -16,6 +16,6 @@ public final class HealthRoutes {
     router.get("/ready").handler(ctx -> pool.query("SELECT 1").execute()
         .timeout(READY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .onSuccess(rows -> Responses.ok(ctx, new JsonObject().put("status", "ready").put("database", "up")))
-        .onFailure(e -> Responses.problem(ctx, Problem.of(503, "The database does not answer."))));
+        .onFailure(e -> Responses.problem(ctx, new ApiException(503, "The database does not answer."))));
   }
 }

@@ -45,12 +45,22 @@ public final class JsonBodyGuard implements Handler<RoutingContext> {
     try {
       Json.strictTree(body.getBytes());
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")";
-      String why = e.getOriginalMessage().startsWith("Duplicate field") ? ": " + e.getOriginalMessage() : "";
-      ctx.fail(ApiException.badRequest("The request body is not valid JSON" + where + why + "."));
+      ctx.fail(invalidJson(e));
       return;
     }
     ctx.next();
+  }
+
+  /** Where the JSON breaks, and why when it is a duplicate key (the rest of the parser's words help nobody). */
+  private static ApiException invalidJson(JsonProcessingException e) {
+    String why = e.getOriginalMessage().startsWith("Duplicate field") ? e.getOriginalMessage() : null;
+    if (e.getLocation() == null) {
+      return why == null ? ApiException.badRequest("The request body is not valid JSON.")
+          : ApiException.badRequest("The request body is not valid JSON: {0}.", why);
+    }
+    int line = e.getLocation().getLineNr();
+    int column = e.getLocation().getColumnNr();
+    return why == null ? ApiException.badRequest("The request body is not valid JSON (line {0}, column {1}).", line, column)
+        : ApiException.badRequest("The request body is not valid JSON (line {0}, column {1}): {2}.", line, column, why);
   }
 }

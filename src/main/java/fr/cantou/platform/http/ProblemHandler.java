@@ -12,6 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The one failure handler: every error leaves as application/problem+json, never a stack trace. */
 public final class ProblemHandler implements Handler<RoutingContext> {
@@ -33,65 +36,90 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   static Problem toProblem(RoutingContext ctx) {
+    Locale language = ProblemTexts.languageOf(ctx);
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
-      return Problem.of(api.status(), api.getMessage());
+      return Problem.of(api.status(), api.detail(language));
     }
-    if (failure instanceof HttpException http) {
-      if (http.getCause() instanceof ValidatorException validation) {
-        return Problem.of(400, describe(validation));
-      }
-      return Problem.of(http.getStatusCode(), detailForStatus(http.getStatusCode(), http.getPayload()));
-    }
-    if (failure instanceof ValidatorException validation) {
-      return Problem.of(400, describe(validation));
-    }
-    if (failure instanceof DecodeException) {
-      return Problem.of(400, "The request body is not valid JSON.");
-    }
-    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
-      return Problem.of(503, "The database took too long to answer; please try again.");
-    }
-    if (failure == null) {
-      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      return Problem.of(status, detailForStatus(status, null));
-    }
-    return Problem.of(500, "Something went wrong on our side. The error was logged; please try again.");
+    return Problem.of(statusOf(ctx), describe(failure, ctx).detail(language));
   }
 
-  private static String detailForStatus(int status, String payload) {
+  private static int statusOf(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpException http) {
+      return http.getCause() instanceof ValidatorException ? 400 : http.getStatusCode();
+    }
+    if (failure instanceof ValidatorException || failure instanceof DecodeException) {
+      return 400;
+    }
+    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+      return 503;
+    }
+    return failure == null && ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+  }
+
+  /** What to say of a failure that is not one of ours. */
+  private static ApiException describe(Throwable failure, RoutingContext ctx) {
+    int status = statusOf(ctx);
+    if (failure instanceof HttpException http) {
+      return http.getCause() instanceof ValidatorException validation ? describe(validation)
+          : forStatus(status, http.getPayload());
+    }
+    if (failure instanceof ValidatorException validation) {
+      return describe(validation);
+    }
+    if (failure instanceof DecodeException) {
+      return ApiException.badRequest("The request body is not valid JSON.");
+    }
+    if (status == 503) {
+      return new ApiException(503, "The database took too long to answer; please try again.");
+    }
+    if (failure == null) {
+      return forStatus(status, null);
+    }
+    return new ApiException(500, "Something went wrong on our side. The error was logged; please try again.");
+  }
+
+  private static ApiException forStatus(int status, String payload) {
     return switch (status) {
-      case 413 -> "The request body is larger than this server accepts.";
-      case 404 -> "No such resource.";
-      case 405 -> "This method is not allowed here.";
-      case 401 -> "A valid access token is required.";
-      case 403 -> "You are not allowed to do this.";
-      default -> payload != null && !payload.isBlank() && status < 500 ? payload
-          : status >= 500 ? "Something went wrong on our side; please try again." : "The request was refused.";
+      case 413 -> new ApiException(status, "The request body is larger than this server accepts.");
+      case 404 -> new ApiException(status, "No such resource.");
+      case 405 -> new ApiException(status, "This method is not allowed here.");
+      case 401 -> new ApiException(status, "A valid access token is required.");
+      case 403 -> new ApiException(status, "You are not allowed to do this.");
+      default -> payload != null && !payload.isBlank() && status < 500 ? new ApiException(status, "{0}", payload)
+          : status >= 500 ? new ApiException(status, "Something went wrong on our side; please try again.")
+          : new ApiException(status, "The request was refused.");
     };
   }
 
   /** Turns the validator's output into a sentence that names the field. */
-  static String describe(ValidatorException e) {
+  static ApiException describe(ValidatorException e) {
     if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
       OutputUnit unit = mostSpecific(schema.getOutputUnit());
       String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation().replaceFirst("^#?/?", "");
       String field = location.isEmpty() ? null : location.replace('/', '.');
       String error = unit.getError() == null ? "is invalid" : unit.getError();
       if (field != null && error.contains("additional properties")) {
-        return "Unknown field '" + field + "'.";
+        return ApiException.badRequest("Unknown field '{0}'.", field);
       }
-      String where = e.getMessage().startsWith("The value of the request body") ? "request body" : parameterName(e.getMessage());
-      return field == null ? "Invalid " + where + ": " + error : "Invalid field '" + field + "': " + error;
+      if (field != null) {
+        return ApiException.badRequest("Invalid field '{0}': {1}", field, error);
+      }
+      return e.getMessage().startsWith("The value of the request body")
+          ? ApiException.badRequest("Invalid request body: {0}", error)
+          : parameter(e.getMessage(), error);
     }
-    return e.getMessage();
+    return ApiException.badRequest("{0}", e.getMessage());
   }
 
-  private static String parameterName(String message) {
-    // "The value of query parameter from is invalid. Reason: ..."
-    int start = message.indexOf("The value of ");
-    int end = message.indexOf(" is invalid");
-    return start >= 0 && end > start ? message.substring(start + 13, end) : "request";
+  private static final Pattern PARAMETER = Pattern.compile("The value of (query|header|path|cookie) parameter (\\S+) is invalid");
+
+  /** "The value of query parameter from is invalid. Reason: …" names where and which. */
+  private static ApiException parameter(String message, String error) {
+    Matcher m = PARAMETER.matcher(message);
+    return m.find() ? ApiException.badRequest("Invalid {0} '{1}': {2}", new ProblemTexts.Term("parameter", m.group(1) + "_parameter"),
+        m.group(2), error) : ApiException.badRequest("Invalid request: {0}", error);
   }
 
   private static OutputUnit mostSpecific(OutputUnit unit) {

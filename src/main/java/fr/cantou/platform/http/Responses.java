@@ -29,6 +29,11 @@ public final class Responses {
     ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
   }
 
+  /** A refusal in the client's language. */
+  public static void problem(RoutingContext ctx, ApiException refusal) {
+    problem(ctx, Problem.of(refusal.status(), refusal.detail(ProblemTexts.languageOf(ctx))));
+  }
+
   public static void problem(RoutingContext ctx, Problem problem) {
     ctx.response()
         .setStatusCode(problem.status())
