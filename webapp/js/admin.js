@@ -95,13 +95,42 @@ async function loadSpecialties() {
   document.getElementById('user-specialties').replaceChildren(...specialties.map((s) => el('option', { value: s.code }, s.label)));
 }
 
+/** "Modifier" and "Retirer" for a row, named after it for screen readers. */
+function rowActions(name, edit, remove) {
+  return el('span', { class: 'actions' },
+    el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.editLabel', { name }), onclick: edit },
+      t('admin.edit')),
+    el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.withdrawLabel', { name }), onclick: remove },
+      t('admin.withdraw')));
+}
+
+async function withdraw(path, name, question) {
+  if (!window.confirm(t(question, { name }))) {
+    return;
+  }
+  try {
+    await request(path, { method: 'POST' });
+    announce(t('admin.withdrawn', { name }));
+    loadVisio();
+  } catch (e) {
+    fail(e);
+  }
+}
+
 async function loadVisio() {
   const [services, points, users] = await Promise.all([request('/api/visio/services'), request('/api/visio/points'),
     request('/api/users')]);
   const administrations = organisations.filter((o) => o.kind === 'administration');
   const input = (id, key, attributes = {}) => [el('label', { for: id }, t(key)), el('input', { id, ...attributes })];
+  // One form creates, or edits the row whose "Modifier" was pressed.
+  let editedService = null;
+  let editedPoint = null;
+  const serviceTitle = el('h3', { tabindex: '-1' }, t('admin.newService'));
+  const serviceSubmit = el('button', { type: 'submit' }, t('admin.create'));
+  const serviceCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
+    t('admin.cancelEdit'));
   const serviceForm = el('form', { novalidate: true },
-    el('h3', {}, t('admin.newService')),
+    serviceTitle,
     el('label', { for: 'sv-org' }, t('admin.administration')),
     el('select', { id: 'sv-org' }, ...administrations.map((o) => el('option', { value: o.id }, o.name))),
     ...input('sv-name', 'admin.name', { required: true, maxlength: '150' }),
@@ -111,10 +140,35 @@ async function loadVisio() {
     el('textarea', { id: 'sv-documents', rows: '3', 'aria-describedby': 'sv-documents-hint' }),
     ...input('sv-duration', 'admin.duration', { type: 'number', min: '5', max: '240', value: '30' }),
     ...input('sv-prefix', 'admin.prefix', { required: true, pattern: '[A-Z]{2,6}', maxlength: '6' }),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('admin.create'))));
+    el('div', { class: 'actions' }, serviceSubmit, serviceCancel));
+  const serviceChange = () => ({
+    name: serviceForm.querySelector('#sv-name').value.trim(),
+    description: serviceForm.querySelector('#sv-description').value.trim(),
+    documents: serviceForm.querySelector('#sv-documents').value.split('\n').map((d) => d.trim()).filter(Boolean),
+    durationMinutes: Number(serviceForm.querySelector('#sv-duration').value) });
+  const editService = (s) => {
+    editedService = s;
+    serviceTitle.textContent = t('admin.editService', { name: s.name });
+    serviceForm.querySelector('#sv-org').value = s.organisationId;
+    serviceForm.querySelector('#sv-org').disabled = true;
+    serviceForm.querySelector('#sv-prefix').disabled = true;
+    serviceForm.querySelector('#sv-name').value = s.name;
+    serviceForm.querySelector('#sv-description').value = s.description || '';
+    serviceForm.querySelector('#sv-documents').value = (s.documents || []).join('\n');
+    serviceForm.querySelector('#sv-duration').value = String(s.durationMinutes);
+    serviceSubmit.textContent = t('admin.save');
+    serviceCancel.hidden = false;
+    serviceTitle.focus();
+  };
   serviceForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
+      if (editedService) {
+        await request(`/api/visio/services/${editedService.id}`, { method: 'PUT', body: serviceChange() });
+        announce(t('admin.saved'));
+        loadVisio();
+        return;
+      }
       await request('/api/visio/services', { method: 'POST', body: {
         organisationId: serviceForm.querySelector('#sv-org').value, name: serviceForm.querySelector('#sv-name').value.trim(),
         description: serviceForm.querySelector('#sv-description').value.trim(),
@@ -127,8 +181,12 @@ async function loadVisio() {
       fail(e);
     }
   });
+  const pointTitle = el('h3', { tabindex: '-1' }, t('admin.newPoint'));
+  const pointSubmit = el('button', { type: 'submit' }, t('admin.create'));
+  const pointCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
+    t('admin.cancelEdit'));
   const pointForm = el('form', { novalidate: true },
-    el('h3', {}, t('admin.newPoint')),
+    pointTitle,
     ...input('pt-name', 'admin.name', { required: true }),
     ...input('pt-commune', 'admin.commune', { required: true }),
     el('label', { for: 'pt-kind' }, t('admin.kind')),
@@ -137,16 +195,39 @@ async function loadVisio() {
     ...input('pt-open', 'admin.opens', { type: 'time', value: '09:00' }),
     ...input('pt-close', 'admin.closes', { type: 'time', value: '12:00' }),
     el('p', { class: 'hint' }, t('admin.weekdaysHint')),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('admin.create'))));
+    el('div', { class: 'actions' }, pointSubmit, pointCancel));
+  const editPoint = (p) => {
+    editedPoint = p;
+    pointTitle.textContent = t('admin.editPoint', { name: p.name });
+    pointForm.querySelector('#pt-name').value = p.name;
+    pointForm.querySelector('#pt-commune').value = p.commune;
+    pointForm.querySelector('#pt-kind').value = p.kind;
+    pointForm.querySelector('#pt-address').value = p.address || '';
+    const first = (p.hours || [])[0];
+    if (first) {
+      pointForm.querySelector('#pt-open').value = first.start.slice(0, 5);
+      pointForm.querySelector('#pt-close').value = first.end.slice(0, 5);
+    }
+    pointSubmit.textContent = t('admin.save');
+    pointCancel.hidden = false;
+    pointTitle.focus();
+  };
   pointForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const start = pointForm.querySelector('#pt-open').value;
     const end = pointForm.querySelector('#pt-close').value;
+    const body = {
+      name: pointForm.querySelector('#pt-name').value.trim(), commune: pointForm.querySelector('#pt-commune').value.trim(),
+      kind: pointForm.querySelector('#pt-kind').value, address: pointForm.querySelector('#pt-address').value.trim(),
+      hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end })) };
     try {
-      await request('/api/visio/points', { method: 'POST', body: {
-        name: pointForm.querySelector('#pt-name').value.trim(), commune: pointForm.querySelector('#pt-commune').value.trim(),
-        kind: pointForm.querySelector('#pt-kind').value, address: pointForm.querySelector('#pt-address').value.trim(),
-        hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end })) } });
+      if (editedPoint) {
+        await request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body });
+        announce(t('admin.saved'));
+        loadVisio();
+        return;
+      }
+      await request('/api/visio/points', { method: 'POST', body });
       announce(t('admin.created'));
       loadVisio();
     } catch (e) {
@@ -164,10 +245,14 @@ async function loadVisio() {
   };
   agentSelect.addEventListener('change', showAgent);
   document.getElementById('visio-body').replaceChildren(
-    table(t('admin.services'), [t('admin.name'), t('admin.administration'), t('admin.duration')],
-      services.map((s) => [s.name, s.administration, String(s.durationMinutes)])),
+    table(t('admin.services'), [t('admin.name'), t('admin.administration'), t('admin.duration'), t('admin.actions')],
+      services.map((s) => [s.name, s.administration, String(s.durationMinutes),
+        rowActions(s.name, () => editService(s), () => withdraw(`/api/visio/services/${s.id}/withdraw`, s.name,
+          'admin.withdrawServiceConfirm'))])),
     serviceForm,
-    table(t('admin.points'), [t('admin.name'), t('admin.commune')], points.map((p) => [p.name, p.commune])),
+    table(t('admin.points'), [t('admin.name'), t('admin.commune'), t('admin.actions')], points.map((p) => [p.name, p.commune,
+      rowActions(p.name, () => editPoint(p), () => withdraw(`/api/visio/points/${p.id}/withdraw`, p.name,
+        'admin.withdrawPointConfirm'))])),
     pointForm,
     el('h3', {}, t('admin.agentCalendars')),
     el('label', { for: 'av-agent' }, t('admin.agent')), agentSelect, editor);

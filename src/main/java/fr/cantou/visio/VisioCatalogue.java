@@ -50,6 +50,61 @@ public final class VisioCatalogue {
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
   }
 
+  /** A new name, description, documents or duration: slots follow at once; booked appointments keep their times. */
+  public Future<VisioRecords.Service> updateService(Principal admin, UUID id, VisioRecords.ServiceChange body) {
+    VisioRights.requireAdmin(admin);
+    return platform.pool().withTransaction(tx -> store.updateService(tx, id, body)
+            .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service."))))
+        .recover(e -> Future.failedFuture(isUnique(e) ? ApiException.conflict("This administration already has a service of that name.")
+            : e))
+        .onSuccess(v -> slotCache.calendarsChanged())
+        .compose(v -> store.service(platform.pool(), id)).map(found -> VisioService.view(found.orElseThrow()));
+  }
+
+  /** No longer listed nor bookable; appointments already booked stay and are honoured. */
+  public Future<Void> withdrawService(Principal admin, UUID id) {
+    VisioRights.requireAdmin(admin);
+    return platform.pool().withTransaction(tx -> store.withdrawService(tx, id)
+            .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service."))))
+        .onSuccess(v -> slotCache.calendarsChanged());
+  }
+
+  public Future<VisioRecords.Point> updatePoint(Principal admin, UUID id, VisioRecords.PointChange body) {
+    VisioRights.requireAdmin(admin);
+    checkHours(body.hours());
+    return platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body)
+            .compose(found -> found ? events.catalogueChanged(tx)
+                : Future.failedFuture(ApiException.notFound("No such point visio-accueil."))))
+        .recover(e -> Future.failedFuture(isUnique(e)
+            ? ApiException.conflict("A point of this name already exists in {0}.", body.commune().trim()) : e))
+        .onSuccess(v -> slotCache.calendarsChanged())
+        .compose(v -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
+  }
+
+  /**
+   * Closes a point for good. Refused while appointments are booked there: the citizens would come
+   * to a closed door. The point's lock keeps a booking from slipping in meanwhile.
+   */
+  public Future<Void> withdrawPoint(Principal admin, UUID id) {
+    VisioRights.requireAdmin(admin);
+    ZoneId zone = platform.config().defaultTimeZone();
+    return platform.pool().withTransaction(tx -> store.lockPoint(tx, id)
+            .compose(v -> store.openAppointmentsAtPoint(tx, id, platform.clock().instant(), NAMED_APPOINTMENTS + 1))
+            .compose(taken -> taken.isEmpty() ? store.withdrawPoint(tx, id)
+                : Future.failedFuture(taken.size() > NAMED_APPOINTMENTS
+                    ? ApiException.conflict("Appointments are booked at this point: {0} and more. Move or cancel them first.",
+                        named(taken, zone))
+                    : ApiException.conflict("Appointments are booked at this point: {0}. Move or cancel them first.",
+                        named(taken, zone))))
+            .compose(found -> found ? events.catalogueChanged(tx)
+                : Future.failedFuture(ApiException.notFound("No such point visio-accueil."))))
+        .onSuccess(v -> slotCache.calendarsChanged());
+  }
+
+  private static boolean isUnique(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
   public Future<VisioRecords.AvailabilityView> availability(Principal caller, UUID agentId) {
     VisioRights.requireCalendarOf(caller, agentId);
     return zoneOfAgent(agentId).compose(zone -> store.availability(platform.pool(), agentId, zone))
@@ -84,7 +139,11 @@ public final class VisioCatalogue {
             .compose(zone -> platform.pool().withTransaction(tx -> store.lockCalendars(tx, agentId, null)
                 .compose(v -> store.openAppointmentsDuring(tx, agentId, start, end, NAMED_APPOINTMENTS + 1))
                 .compose(taken -> taken.isEmpty() ? store.insertException(tx, agentId, start, end, body.reason())
-                    : Future.failedFuture(stillBooked(taken, zone)))
+                    : Future.failedFuture(taken.size() > NAMED_APPOINTMENTS
+                        ? ApiException.conflict("Appointments are booked with this agent in that period: {0} and more. "
+                            + "Move or cancel them first.", named(taken, zone))
+                        : ApiException.conflict("Appointments are booked with this agent in that period: {0}. "
+                            + "Move or cancel them first.", named(taken, zone))))
                 .compose(id -> events.calendarChanged(tx, agentId, organisation)))))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));
@@ -92,13 +151,10 @@ public final class VisioCatalogue {
 
   private static final int NAMED_APPOINTMENTS = 5;
 
-  private static ApiException stillBooked(List<VisioStore.Taken> taken, ZoneId zone) {
-    List<ProblemTexts.Phrase> named = taken.stream().limit(NAMED_APPOINTMENTS)
+  /** The first few appointments in the way, by reference and time, to name them in a refusal. */
+  private static List<ProblemTexts.Phrase> named(List<VisioStore.Taken> taken, ZoneId zone) {
+    return taken.stream().limit(NAMED_APPOINTMENTS)
         .map(t -> new ProblemTexts.Phrase("{0} ({1})", t.reference(), t.start().atZone(zone))).toList();
-    return taken.size() > NAMED_APPOINTMENTS
-        ? ApiException.conflict("Appointments are booked with this agent in that period: {0} and more. Move or cancel them first.",
-            named)
-        : ApiException.conflict("Appointments are booked with this agent in that period: {0}. Move or cancel them first.", named);
   }
 
   /** Leave cancelled or entered by mistake: its slots are offered again at once. */

@@ -34,6 +34,11 @@ final class VisioEvents {
     return outbox.append(tx, kind, audience, data).mapEmpty();
   }
 
+  /** A service or a point changed or was withdrawn: every node recomputes its slots. */
+  Future<Void> catalogueChanged(SqlClient tx) {
+    return outbox.append(tx, SlotCache.CALENDAR_CHANGED, Audience.none(), new JsonObject()).mapEmpty();
+  }
+
   /** An agent's ranges, leave or services changed: every node recomputes its slots. */
   Future<Void> calendarChanged(SqlClient tx, UUID agentId, UUID organisationId) {
     return outbox.append(tx, SlotCache.CALENDAR_CHANGED, Audience.organisation(organisationId),

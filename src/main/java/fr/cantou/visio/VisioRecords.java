@@ -32,6 +32,10 @@ public final class VisioRecords {
   public record NewService(String organisationId, String name, String description, List<String> documents,
                            int durationMinutes, String referencePrefix) {}
 
+  public record ServiceChange(String name, String description, List<String> documents, int durationMinutes) {}
+
+  public record PointChange(String name, String commune, String kind, String address, List<Hours> hours) {}
+
   public record NewPoint(String name, String commune, String kind, String address, String organisationId,
                          List<Hours> hours) {}
 

@@ -61,6 +61,14 @@ public final class VisioRoutes implements ApiModule {
         Json.body(ctx, VisioRecords.NewService.class))));
     api.getRoute("createVisioPoint").addHandler(Endpoint.created(ctx -> catalogue.createPoint(CurrentUser.require(ctx),
         Json.body(ctx, VisioRecords.NewPoint.class))));
+    api.getRoute("updateVisioService").addHandler(Endpoint.ok(ctx -> catalogue.updateService(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "service"), Json.body(ctx, VisioRecords.ServiceChange.class))));
+    api.getRoute("withdrawVisioService").addHandler(Endpoint.noContent(ctx -> catalogue.withdrawService(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "service"))));
+    api.getRoute("updateVisioPoint").addHandler(Endpoint.ok(ctx -> catalogue.updatePoint(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "point"), Json.body(ctx, VisioRecords.PointChange.class))));
+    api.getRoute("withdrawVisioPoint").addHandler(Endpoint.noContent(ctx -> catalogue.withdrawPoint(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "point"))));
     api.getRoute("getAgentAvailability").addHandler(Endpoint.ok(ctx -> catalogue.availability(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"))));
     api.getRoute("setAgentAvailability").addHandler(Endpoint.ok(ctx -> catalogue.setAvailability(CurrentUser.require(ctx),

@@ -62,6 +62,21 @@ public final class VisioStore {
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
+  /** False when no active service has this id. */
+  public Future<Boolean> updateService(SqlClient db, UUID id, VisioRecords.ServiceChange c) {
+    return db.preparedQuery("""
+            UPDATE visio_service SET name = $2, description = $3, documents = $4, duration_minutes = $5
+            WHERE id = $1 AND active""")
+        .execute(Tuple.of(id, c.name().trim(), c.description() == null ? "" : c.description().trim(),
+            (c.documents() == null ? List.<String>of() : c.documents()).toArray(String[]::new), c.durationMinutes()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> withdrawService(SqlClient db, UUID id) {
+    return db.preparedQuery("UPDATE visio_service SET active = false WHERE id = $1 AND active").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   private static ServiceRow service(Row r) {
     return new ServiceRow(r.getUUID("id"), r.getUUID("organisation_id"), r.getString("name"), r.getString("administration"),
         r.getInteger("duration_minutes"), r.getString("description"), Rows.strings(r, "documents"),
@@ -90,6 +105,30 @@ public final class VisioStore {
         .execute(Tuple.of(p.name(), p.commune(), p.kind(), p.address() == null ? "" : p.address(), organisationId))
         .map(rows -> rows.iterator().next().getUUID("id"))
         .compose(id -> insertHours(db, "visio_point_hours", "point_id", id, p.hours()).map(id));
+  }
+
+  /** False when no active point has this id. Its hours are replaced. */
+  public Future<Boolean> updatePoint(SqlClient db, UUID id, VisioRecords.PointChange c) {
+    return db.preparedQuery("""
+            UPDATE visio_point SET name = $2, commune = $3, kind = $4, address = $5 WHERE id = $1 AND active""")
+        .execute(Tuple.of(id, c.name().trim(), c.commune().trim(), c.kind(), c.address() == null ? "" : c.address().trim()))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : db.preparedQuery("DELETE FROM visio_point_hours WHERE point_id = $1").execute(Tuple.of(id))
+                .compose(v -> insertHours(db, "visio_point_hours", "point_id", id, c.hours())).map(true));
+  }
+
+  public Future<Boolean> withdrawPoint(SqlClient db, UUID id) {
+    return db.preparedQuery("UPDATE visio_point SET active = false WHERE id = $1 AND active").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Open appointments at the point that have not ended yet, earliest first (a few: to name them). */
+  public Future<List<Taken>> openAppointmentsAtPoint(SqlClient db, UUID pointId, Instant now, int limit) {
+    return db.preparedQuery("""
+            SELECT reference, starts_at FROM appointment
+            WHERE point_id = $1 AND status IN ('booked', 'in_call') AND ends_at > $2 ORDER BY starts_at LIMIT $3""")
+        .execute(Tuple.of(pointId, utc(now), limit))
+        .map(rows -> Rows.map(rows, r -> new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant())));
   }
 
   private static VisioRecords.Point point(Row r) {
@@ -263,6 +302,11 @@ public final class VisioStore {
     // from home takes no point lock (one shared lock would serialise every such booking).
     Future<Void> agent = lock(db, "agent:" + agentId);
     return pointId == null ? agent : agent.compose(v -> lock(db, "point:" + pointId));
+  }
+
+  /** The lock a booking at this point takes: held while the point is withdrawn. */
+  public Future<Void> lockPoint(SqlClient db, UUID pointId) {
+    return lock(db, "point:" + pointId);
   }
 
   private static Future<Void> lock(SqlClient db, String name) {

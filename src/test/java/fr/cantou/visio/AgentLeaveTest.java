@@ -1,12 +1,6 @@
 package fr.cantou.visio;
 
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
-import fr.cantou.support.TestNode;
-import fr.cantou.support.VisioTerritory;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -15,23 +9,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An agent's leave: never over booked appointments, and removable when plans change. */
-class AgentLeaveTest {
-  /** Monday 30 November 2026, 7:00 in Paris. */
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
-  TestNode node;
-  VisioTerritory visio;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
-    visio = new VisioTerritory(node);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
-
+class AgentLeaveTest extends VisioNodeTest {
   static JsonObject tuesdayOff() {
     return new JsonObject().put("start", "2026-12-01T00:00:00+01:00").put("end", "2026-12-02T00:00:00+01:00")
         .put("reason", "Formation");

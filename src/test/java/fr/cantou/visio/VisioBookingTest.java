@@ -1,15 +1,9 @@
 package fr.cantou.visio;
 
 import fr.cantou.support.Api;
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
-import fr.cantou.support.TestNode;
-import fr.cantou.support.VisioTerritory;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,23 +18,7 @@ import static fr.cantou.support.VisioTerritory.booking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Booking without an account, no double booking ever, changes, and the meeting. */
-class VisioBookingTest {
-  /** Monday 30 November 2026, 7:00 in Paris. */
-  MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
-  TestNode node;
-  VisioTerritory visio;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
-    visio = new VisioTerritory(node);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
-
+class VisioBookingTest extends VisioNodeTest {
   JsonArray slots(String from, String to) {
     return node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=" + from + "&to=" + to).array();
   }

@@ -185,4 +185,38 @@ class FlowsTest {
         .getJsonArray("exceptions").stream().map(JsonObject.class::cast).map(x -> x.getString("reason")))
         .doesNotContain("Stage de formation");
   }
+
+  @Test
+  void an_admin_edits_a_point_and_withdraws_another_from_the_page() {
+    String admin = web.node.api.login("admin@cantal.demo", BrowserFixture.PASSWORD);
+    JsonArray mornings = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      mornings.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));
+    }
+    for (String name : List.of("Tiers-lieu de Lanobre", "Mairie de Trizac")) {
+      org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/points", admin, new JsonObject().put("name", name)
+          .put("commune", name.substring(name.lastIndexOf(' ') + 1)).put("kind", "mairie").put("hours", mornings)).status())
+          .isEqualTo(201);
+    }
+
+    Page page = web.signIn("admin");
+    page.onDialog(com.microsoft.playwright.Dialog::accept);
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Modifier Tiers-lieu de Lanobre")).click();
+    assertThat(page.locator("h3:focus")).hasText("Modifier le point « Tiers-lieu de Lanobre »");
+    page.locator("#pt-address").fill("Le Bourg");
+    page.locator("#pt-close").fill("12:30");
+    page.locator("form:has(#pt-name) button[type=submit]").click();
+    assertThat(page.locator("#status")).hasText("Modifications enregistrées.");
+
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Retirer Mairie de Trizac")).click();
+    assertThat(page.locator("#status")).hasText("« Mairie de Trizac » retiré.");
+
+    List<JsonObject> points = web.node.api.get("/api/visio/points").array().stream().map(JsonObject.class::cast).toList();
+    JsonObject edited = points.stream().filter(p -> p.getString("name").equals("Tiers-lieu de Lanobre")).findFirst().orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(edited.getString("address")).isEqualTo("Le Bourg");
+    org.assertj.core.api.Assertions.assertThat(edited.getJsonArray("hours").getJsonObject(0).getString("end")).startsWith("12:30");
+    org.assertj.core.api.Assertions.assertThat(points).noneMatch(p -> p.getString("name").equals("Mairie de Trizac"));
+  }
 }
