@@ -97,13 +97,24 @@ document.getElementById('exception').addEventListener('submit', async (event) =>
   event.preventDefault();
   const exError = document.getElementById('ex-error');
   exError.hidden = true;
-  const toIso = (value) => new Date(value).toISOString();
+  const start = document.getElementById('ex-start').value;
+  const end = document.getElementById('ex-end').value;
+  if (!start || !end) {
+    showError(exError, new Error(t('agent.datesMissing')));
+    return;
+  }
+  const body = { start: new Date(start).toISOString(), end: new Date(end).toISOString(),
+    reason: document.getElementById('ex-reason').value.trim() };
+  const wholeAdministration = document.getElementById('ex-all').checked;
   try {
-    await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body: {
-      start: toIso(document.getElementById('ex-start').value), end: toIso(document.getElementById('ex-end').value),
-      reason: document.getElementById('ex-reason').value.trim() } });
+    if (wholeAdministration) {
+      const closure = await request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body });
+      announce(t('agent.closureSaved', { count: closure.agents }));
+    } else {
+      await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body });
+      announce(t('agent.saved'));
+    }
     event.target.reset();
-    announce(t('agent.saved'));
     loadAvailability();
   } catch (e) {
     showError(exError, e.message ? e : new Error(t('common.error')));

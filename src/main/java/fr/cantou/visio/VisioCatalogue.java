@@ -157,6 +157,32 @@ public final class VisioCatalogue {
         .map(t -> new ProblemTexts.Phrase("{0} ({1})", t.reference(), t.start().atZone(zone))).toList();
   }
 
+  /**
+   * The whole administration closed (a bank holiday bridge, a strike, a move): the same absence
+   * for each of its agents, refused while any of them has appointments in that period.
+   */
+  public Future<VisioRecords.Closure> closeOrganisation(Principal caller, UUID organisationId, VisioRecords.NewException body) {
+    VisioRights.requireClosureOf(caller, organisationId);
+    Instant start = body.start().toInstant();
+    Instant end = body.end().toInstant();
+    if (!start.isBefore(end)) {
+      throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
+    }
+    return store.administrationZone(platform.pool(), organisationId)
+        .map(found -> found.orElseThrow(() -> ApiException.notFound("No such administration.")))
+        .compose(zone -> platform.pool().withTransaction(tx ->
+            store.lockAgentsOf(tx, organisationId)
+                .compose(agents -> store.openAppointmentsOfOrganisation(tx, organisationId, start, end, NAMED_APPOINTMENTS + 1))
+                .compose(taken -> taken.isEmpty() ? store.insertClosure(tx, organisationId, start, end, body.reason())
+                    : Future.failedFuture(taken.size() > NAMED_APPOINTMENTS
+                        ? ApiException.conflict("Appointments are booked in that period: {0} and more. Move or cancel them first.",
+                            named(taken, zone))
+                        : ApiException.conflict("Appointments are booked in that period: {0}. Move or cancel them first.",
+                            named(taken, zone))))
+                .compose(closed -> events.catalogueChanged(tx).map(new VisioRecords.Closure(closed)))))
+        .onSuccess(v -> slotCache.calendarsChanged());
+  }
+
   /** Leave cancelled or entered by mistake: its slots are offered again at once. */
   public Future<VisioRecords.AvailabilityView> removeException(Principal caller, UUID agentId, long exceptionId) {
     VisioRights.requireCalendarOf(caller, agentId);

@@ -42,6 +42,9 @@ public final class VisioRecords {
   public record Availability(List<String> serviceIds, List<Hours> weekly, int bufferMinutes, int minNoticeMinutes,
                              int horizonDays) {}
 
+  /** How many agents a closure of their administration was entered for. */
+  public record Closure(int agents) {}
+
   public record NewException(OffsetDateTime start, OffsetDateTime end, String reason) {}
 
   public record ExceptionView(long id, OffsetDateTime start, OffsetDateTime end, String reason) {}

@@ -52,6 +52,13 @@ final class VisioRights {
   }
 
   /** An agent's calendar: the agent itself, or an admin. */
+  /** A closure of the whole administration: one of its agents, or an admin. */
+  static void requireClosureOf(Principal p, UUID organisationId) {
+    if (p == null || !(p.is(Role.ADMIN) || (p.is(Role.AGENT) && organisationId.equals(p.organisationId())))) {
+      throw ApiException.forbidden("Only an agent of this administration or an administrator may close it.");
+    }
+  }
+
   static void requireCalendarOf(Principal p, UUID agentId) {
     if (p == null || !(p.is(Role.ADMIN) || (p.is(Role.AGENT) && p.userId().equals(agentId)))) {
       throw ApiException.forbidden("Only the agent or an administrator may change this calendar.");

@@ -75,6 +75,8 @@ public final class VisioRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.Availability.class))));
     api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> catalogue.addException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.NewException.class))));
+    api.getRoute("closeOrganisation").addHandler(Endpoint.created(ctx -> catalogue.closeOrganisation(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "organisation"), Json.body(ctx, VisioRecords.NewException.class))));
     api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> catalogue.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
   }

@@ -258,6 +258,35 @@ public final class VisioStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Locks the calendars of every active agent of the administration, in one order (as bookings lock one). */
+  public Future<Integer> lockAgentsOf(SqlClient db, UUID organisationId) {
+    return db.preparedQuery("""
+            SELECT count(pg_advisory_xact_lock(hashtextextended('agent:' || a.id::text, 0))) AS agents
+            FROM (SELECT id FROM app_user WHERE organisation_id = $1 AND role = 'agent' AND active ORDER BY id) a""")
+        .execute(Tuple.of(organisationId))
+        .map(rows -> rows.iterator().next().getInteger("agents"));
+  }
+
+  /** The administration's open appointments that meet this period, earliest first (a few: to name them). */
+  public Future<List<Taken>> openAppointmentsOfOrganisation(SqlClient db, UUID organisationId, Instant start, Instant end,
+                                                            int limit) {
+    return db.preparedQuery("""
+            SELECT a.reference, a.starts_at FROM appointment a JOIN app_user u ON u.id = a.agent_id
+            WHERE u.organisation_id = $1 AND a.status IN ('booked', 'in_call') AND a.ends_at > $2 AND a.starts_at < $3
+            ORDER BY a.starts_at LIMIT $4""")
+        .execute(Tuple.of(organisationId, utc(start), utc(end), limit))
+        .map(rows -> Rows.map(rows, r -> new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant())));
+  }
+
+  /** The same exception for every active agent of the administration. */
+  public Future<Integer> insertClosure(SqlClient db, UUID organisationId, Instant start, Instant end, String reason) {
+    return db.preparedQuery("""
+            INSERT INTO visio_exception (agent_id, starts_at, ends_at, reason)
+            SELECT id, $2, $3, $4 FROM app_user WHERE organisation_id = $1 AND role = 'agent' AND active""")
+        .execute(Tuple.of(organisationId, utc(start), utc(end), reason == null ? "" : reason))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Whether leave or a closure of the agent meets this period. */
   public Future<Boolean> onLeave(SqlClient db, UUID agentId, Instant start, Instant end) {
     return db.preparedQuery("""
@@ -283,6 +312,13 @@ public final class VisioStore {
     return db.preparedQuery("SELECT organisation_id FROM app_user WHERE id = $1 AND role = 'agent' AND active")
         .execute(Tuple.of(agentId))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("organisation_id")));
+  }
+
+  /** The time zone of an administration; empty when no administration has this id. */
+  public Future<Optional<ZoneId>> administrationZone(SqlClient db, UUID organisationId) {
+    return db.preparedQuery("SELECT time_zone FROM organisation WHERE id = $1 AND kind = 'administration'")
+        .execute(Tuple.of(organisationId))
+        .map(rows -> Rows.first(rows).map(r -> ZoneId.of(r.getString("time_zone"))));
   }
 
   public Future<ZoneId> zoneOf(SqlClient db, UUID organisationId) {

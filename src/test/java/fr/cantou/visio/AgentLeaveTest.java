@@ -64,4 +64,34 @@ class AgentLeaveTest extends VisioNodeTest {
     var byAdmin = node.api.send("DELETE", "/api/visio/agents/" + visio.agentId + "/exceptions/" + id, visio.admin, null, Map.of());
     assertThat(byAdmin.status()).isEqualTo(200);
   }
+
+  @Test
+  void closing_the_administration_gives_every_agent_the_absence_unless_appointments_stand_in_the_way() {
+    String colleague = node.api.post("/api/users", visio.admin, new JsonObject().put("email", "agent2@caf.test")
+        .put("password", "mot-de-passe-long").put("role", "agent").put("displayName", "Yves Chabrier")
+        .put("organisationId", visio.cafId)).json().getString("id");
+    node.api.send("PUT", "/api/visio/agents/" + colleague + "/availability", visio.admin, new JsonObject()
+        .put("serviceIds", new io.vertx.core.json.JsonArray().add(visio.serviceId))
+        .put("weekly", new io.vertx.core.json.JsonArray().add(new JsonObject().put("weekday", 2).put("start", "08:00").put("end", "12:00")))
+        .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 60).encode(), Map.of("Content-Type", "application/json"));
+    JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
+    String close = "/api/visio/organisations/" + visio.cafId + "/closures";
+
+    var refused = node.api.post(close, visio.agent, tuesdayOff());
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.detail()).contains(booked.getString("reference"));
+    assertThat(tuesdaySlots()).isPositive();
+
+    assertThat(node.api.post(close, visio.otherAgent, tuesdayOff()).status()).as("an agent of another administration").isEqualTo(403);
+
+    visio.withToken("POST", "/api/visio/appointments/" + booked.getString("id") + "/cancel", booked.getString("manageToken"), null);
+    var closed = node.api.post(close, visio.agent, tuesdayOff());
+    assertThat(closed.status()).isEqualTo(201);
+    assertThat(closed.json().getInteger("agents")).isEqualTo(2);
+    assertThat(tuesdaySlots()).isZero();
+    for (String agent : java.util.List.of(visio.agentId, colleague)) {
+      assertThat(node.api.get("/api/visio/agents/" + agent + "/availability", visio.admin).json().getJsonArray("exceptions"))
+          .hasSize(1);
+    }
+  }
 }

@@ -219,4 +219,18 @@ class FlowsTest {
     org.assertj.core.api.Assertions.assertThat(edited.getJsonArray("hours").getJsonObject(0).getString("end")).startsWith("12:30");
     org.assertj.core.api.Assertions.assertThat(points).noneMatch(p -> p.getString("name").equals("Mairie de Trizac"));
   }
+
+  @Test
+  void an_agent_closes_the_whole_administration_for_a_day_from_its_page() {
+    java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(210);
+    Page agent = web.signIn("agent.cpam");
+    agent.locator("#ex-start").fill(day + "T00:00");
+    agent.locator("#ex-end").fill(day + "T23:59");
+    agent.locator("#ex-reason").fill("Déménagement des bureaux");
+    agent.locator("#ex-all").check();
+    agent.locator("#exception button[type=submit]").click();
+
+    assertThat(agent.locator("#status")).containsText("Fermeture enregistrée pour les");
+    assertThat(agent.locator("#availability")).containsText("Déménagement des bureaux");
+  }
 }
