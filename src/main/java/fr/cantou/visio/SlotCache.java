@@ -45,10 +45,11 @@ final class SlotCache {
   record DayKey(UUID serviceId, UUID pointId, LocalDate day) {}
 
   /**
-   * A day's open slots with their JSON already written; {@code readFrom}–{@code readTo} is the
-   * period whose bookings and leave were read to compute them.
+   * A day's open slots with their JSON already written (bytes: shared by every request, on any
+   * thread, and never changed); {@code readFrom}–{@code readTo} is the period whose bookings and
+   * leave were read to compute them.
    */
-  record Day(Instant readFrom, Instant readTo, List<SlotCalculator.OpenSlot> slots, List<Buffer> json) {
+  record Day(Instant readFrom, Instant readTo, List<SlotCalculator.OpenSlot> slots, List<byte[]> json) {
     boolean dependsOn(Instant start, Instant end) {
       return start.isBefore(readTo) && readFrom.isBefore(end);
     }
@@ -120,7 +121,7 @@ final class SlotCache {
           if (!first) {
             out.appendByte((byte) ',');
           }
-          out.appendBuffer(day.json().get(i));
+          out.appendBytes(day.json().get(i));
           first = false;
         }
       }

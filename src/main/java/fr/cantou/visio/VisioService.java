@@ -113,7 +113,7 @@ public final class VisioService {
           days.put(day, new SlotCache.Day(day.atStartOfDay(zone).toInstant(),
               day.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG), slots,
               slots.stream().map(slot -> Json.encode(new VisioRecords.SlotView(VisioStore.local(slot.start(), zone),
-                  VisioStore.local(slot.end(), zone)))).toList()));
+                  VisioStore.local(slot.end(), zone))).getBytes()).toList()));
         }
         return days;
       });
