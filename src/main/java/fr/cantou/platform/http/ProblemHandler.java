@@ -71,7 +71,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("The request body is not valid JSON.");
     }
-    if (status == 503) {
+    if (failure instanceof PgException && status == 503) {
       return new ApiException(503, "The database took too long to answer; please try again.");
     }
     if (failure == null) {
