@@ -156,9 +156,4 @@ final class SlotCache {
     bookingsChanged(OffsetDateTime.parse(period.getString("start")).toInstant(),
         OffsetDateTime.parse(period.getString("end")).toInstant());
   }
-
-  long size() {
-    days.cleanUp();
-    return days.estimatedSize();
-  }
 }

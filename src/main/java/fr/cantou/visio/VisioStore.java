@@ -128,7 +128,7 @@ public final class VisioStore {
             SELECT reference, starts_at FROM appointment
             WHERE point_id = $1 AND status IN ('booked', 'in_call') AND ends_at > $2 ORDER BY starts_at LIMIT $3""")
         .execute(Tuple.of(pointId, utc(now), limit))
-        .map(rows -> Rows.map(rows, r -> new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant())));
+        .map(rows -> Rows.map(rows, VisioStore::taken));
   }
 
   private static VisioRecords.Point point(Row r) {
@@ -275,7 +275,7 @@ public final class VisioStore {
             WHERE u.organisation_id = $1 AND a.status IN ('booked', 'in_call') AND a.ends_at > $2 AND a.starts_at < $3
             ORDER BY a.starts_at LIMIT $4""")
         .execute(Tuple.of(organisationId, utc(start), utc(end), limit))
-        .map(rows -> Rows.map(rows, r -> new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant())));
+        .map(rows -> Rows.map(rows, VisioStore::taken));
   }
 
   /** The same exception for every active agent of the administration. */
@@ -297,6 +297,10 @@ public final class VisioStore {
 
   public record Taken(String reference, Instant start) {}
 
+  private static Taken taken(Row r) {
+    return new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant());
+  }
+
   /** The agent's open appointments that meet this period, earliest first (a few: to name them). */
   public Future<List<Taken>> openAppointmentsDuring(SqlClient db, UUID agentId, Instant start, Instant end, int limit) {
     return db.preparedQuery("""
@@ -304,7 +308,7 @@ public final class VisioStore {
             WHERE agent_id = $1 AND status IN ('booked', 'in_call') AND ends_at > $2 AND starts_at < $3
             ORDER BY starts_at LIMIT $4""")
         .execute(Tuple.of(agentId, utc(start), utc(end), limit))
-        .map(rows -> Rows.map(rows, r -> new Taken(r.getString("reference"), r.getOffsetDateTime("starts_at").toInstant())));
+        .map(rows -> Rows.map(rows, VisioStore::taken));
   }
 
   /** The agent's organisation, for rights (empty when the id is not an active agent). */

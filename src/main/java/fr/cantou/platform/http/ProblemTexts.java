@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,10 +68,6 @@ public final class ProblemTexts {
     return render(Locale.ENGLISH, pattern, args);
   }
 
-  static Catalogue french() {
-    return FR;
-  }
-
   private static String value(Object arg, boolean french) {
     Locale locale = french ? FRENCH : Locale.ENGLISH;
     if (arg instanceof Term term) {
@@ -82,11 +79,8 @@ public final class ProblemTexts {
     if (arg instanceof List<?> list) {
       return list.stream().map(item -> value(item, french)).collect(Collectors.joining(", "));
     }
-    if (arg instanceof ZonedDateTime time) {
-      return (french ? FRENCH_TIME : ENGLISH_TIME).format(time);
-    }
-    if (arg instanceof OffsetDateTime time) {
-      return (french ? FRENCH_TIME : ENGLISH_TIME).format(time);
+    if (arg instanceof ZonedDateTime || arg instanceof OffsetDateTime) {
+      return (french ? FRENCH_TIME : ENGLISH_TIME).format((TemporalAccessor) arg);
     }
     return String.valueOf(arg);
   }
