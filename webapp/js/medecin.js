@@ -116,14 +116,24 @@ async function setPresence(status) {
   showPresence(presence.status);
 }
 
+let shownPresence = null;
+
+/** Shows the doctor's presence; says it aloud only when it changes (the answer and the event both bring it). */
 function showPresence(status) {
   document.getElementById('available').setAttribute('aria-pressed', String(status !== 'offline'));
   document.getElementById('offlineButton').setAttribute('aria-pressed', String(status === 'offline'));
-  announce(t(`presence.${status}`));
+  if (status !== shownPresence) {
+    announce(t(`presence.${status}`));
+  }
+  shownPresence = status;
 }
 
-document.getElementById('available').addEventListener('click', () => setPresence('available'));
-document.getElementById('offlineButton').addEventListener('click', () => setPresence('offline'));
+// Disabled in the page until here: a click before the script arrived would otherwise do nothing.
+for (const [id, status] of [['available', 'available'], ['offlineButton', 'offline']]) {
+  const button = document.getElementById(id);
+  button.addEventListener('click', () => setPresence(status));
+  button.disabled = false;
+}
 
 socket = connect({
   token,
@@ -137,6 +147,11 @@ socket = connect({
     render();
   },
   onEvent: (event) => {
+    // Our own presence, from any tab or node, after the snapshot: the latest word wins.
+    if (event.kind === 'presence.changed' && event.data.doctorId === me.id) {
+      showPresence(event.data.status);
+      return;
+    }
     if (!event.kind.startsWith('teleconsultation.')) {
       return;
     }
