@@ -107,7 +107,7 @@ public final class VisioCatalogue {
 
   public Future<VisioRecords.AvailabilityView> availability(Principal caller, UUID agentId) {
     VisioRights.requireCalendarOf(caller, agentId);
-    return zoneOfAgent(agentId).compose(zone -> store.availability(platform.pool(), agentId, zone))
+    return zoneOfAgent(agentId).compose(zone -> store.availability(platform.pool(), agentId, zone, platform.clock().instant()))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No such agent.")));
   }
 

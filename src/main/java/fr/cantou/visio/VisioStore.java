@@ -218,7 +218,8 @@ public final class VisioStore {
         .mapEmpty();
   }
 
-  public Future<Optional<VisioRecords.AvailabilityView>> availability(SqlClient db, UUID agentId, ZoneId zone) {
+  /** Exceptions already over at {@code now} (the node's clock, not the database's) are left out. */
+  public Future<Optional<VisioRecords.AvailabilityView>> availability(SqlClient db, UUID agentId, ZoneId zone, Instant now) {
     return db.preparedQuery("""
             SELECT u.id, u.display_name,
                    COALESCE(st.buffer_minutes, 5) AS buffer_minutes, COALESCE(st.min_notice_minutes, 120) AS min_notice_minutes,
@@ -228,10 +229,10 @@ public final class VisioStore {
                                              ORDER BY v.weekday, v.start_time)
                              FROM visio_availability v WHERE v.agent_id = u.id), '[]') AS weekly,
                    COALESCE((SELECT json_agg(json_build_array(e.id, e.starts_at, e.ends_at, e.reason) ORDER BY e.starts_at)
-                             FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > now()), '[]') AS exceptions
+                             FROM visio_exception e WHERE e.agent_id = u.id AND e.ends_at > $2), '[]') AS exceptions
             FROM app_user u LEFT JOIN visio_agent_settings st ON st.agent_id = u.id
             WHERE u.id = $1 AND u.role = 'agent'""")
-        .execute(Tuple.of(agentId))
+        .execute(Tuple.of(agentId, utc(now)))
         .map(rows -> Rows.first(rows).map(r -> {
           List<VisioRecords.ExceptionView> exceptions = new ArrayList<>();
           for (Object o : json(r, "exceptions")) {
