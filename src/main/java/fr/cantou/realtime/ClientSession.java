@@ -62,13 +62,17 @@ final class ClientSession {
   Future<Void> deliver(EventRecord event) {
     if (event.id() > lastSentId && viewer.admits(event.audience())) {
       lastSentId = event.id();
-      return send(event.toMessage());
+      return write(event.frame());
     }
     return Future.succeededFuture();
   }
 
-  /** A client that cannot keep up is dropped; it resumes from its last event id. */
   Future<Void> send(JsonObject message) {
+    return write(message.encode());
+  }
+
+  /** A client that cannot keep up is dropped; it resumes from its last event id. */
+  private Future<Void> write(String frame) {
     if (socket.isClosed()) {
       return Future.succeededFuture();
     }
@@ -77,7 +81,7 @@ final class ClientSession {
       return Future.succeededFuture();
     }
     pendingWrites++;
-    return socket.writeTextMessage(message.encode()).onComplete(ar -> pendingWrites--);
+    return socket.writeTextMessage(frame).onComplete(ar -> pendingWrites--);
   }
 
   void error(String detail) {
