@@ -42,9 +42,14 @@ public final class TokenService {
     return lifetime;
   }
 
-  /** The user id the token was issued to; fails when the signature, issuer, audience or expiry is wrong. */
+  /**
+   * The user id the token was issued to; fails when the signature, issuer, audience or expiry is
+   * wrong, and when there is no expiry at all (the library accepts such a token; a leaked one would
+   * open the account for ever).
+   */
   public Future<UUID> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
-        .map(user -> UUID.fromString(user.principal().getString("sub")));
+    return jwt.authenticate(new TokenCredentials(token)).compose(user -> user.attributes().getValue("exp") instanceof Number
+        ? Future.succeededFuture(UUID.fromString(user.principal().getString("sub")))
+        : Future.failedFuture("an access token must expire"));
   }
 }
