@@ -214,6 +214,8 @@ public final class CantouNode {
             .setHost(http.host())
             .setPort(http.port())
             .setCompressionSupported(true)
+            .setIdleTimeout((int) http.idleTimeout().toSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setMaxWebSocketMessageSize(64 * 1024), routers, http.shutdownGrace());
   }
 

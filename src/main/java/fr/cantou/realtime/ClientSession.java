@@ -16,6 +16,7 @@ final class ClientSession {
   static final short CLOSE_UNAUTHORIZED = 4401;
   static final short CLOSE_TOO_SLOW = 4408;
   static final short CLOSE_SILENT = 4000;
+  static final short CLOSE_FLOODING = 1008;
 
   final ServerWebSocket socket;
   final Context context;
@@ -23,6 +24,9 @@ final class ClientSession {
   Viewer viewer;
   long lastSentId;
   long lastHeard = System.nanoTime();
+  final MessageBudget budget = new MessageBudget(lastHeard);
+  /** Messages dropped in a row for being over budget; a client that keeps flooding is closed. */
+  int droppedInARow;
   private boolean catchingUp = true;
   private final List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;

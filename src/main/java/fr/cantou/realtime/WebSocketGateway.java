@@ -36,6 +36,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final long HELLO_TIMEOUT_MS = 10_000;
   /** Replayed events go out in batches, each written before the next, so a long resume is no slow client. */
   private static final int REPLAY_BATCH = 100;
+  /** A client that goes on sending this many messages over its budget is closed (1008). */
+  private static final int MAX_DROPPED_IN_A_ROW = 500;
 
   private final Vertx vertx;
   private final Platform platform;
@@ -153,6 +155,16 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private void onMessage(ClientSession session, String text) {
     session.lastHeard = System.nanoTime();
+    if (!session.budget.take(session.lastHeard)) {
+      session.droppedInARow++;
+      if (session.droppedInARow == 1) {
+        session.error("Too many messages: slow down; messages over the limit are ignored.");
+      } else if (session.droppedInARow >= MAX_DROPPED_IN_A_ROW) {
+        session.socket.close(ClientSession.CLOSE_FLOODING, "too many messages");
+      }
+      return;
+    }
+    session.droppedInARow = 0;
     JsonObject message;
     try {
       message = new JsonObject(text);

@@ -25,7 +25,7 @@ public record CantouConfig(
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
-                     int eventLoops) {}
+                     int eventLoops, Duration idleTimeout) {}
 
   /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}. */
   public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort) {
@@ -88,7 +88,8 @@ public record CantouConfig(
         s.intIn("http.bodyLimitBytes", 1024, 64 * 1024 * 1024),
         Duration.ofSeconds(s.intIn("http.shutdownGraceSeconds", 0, 600)),
         s.requiredText("http.webRoot"),
-        eventLoops(s.intIn("http.eventLoops", 0, 1024)));
+        eventLoops(s.intIn("http.eventLoops", 0, 1024)),
+        Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),
