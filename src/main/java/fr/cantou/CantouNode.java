@@ -108,7 +108,8 @@ public final class CantouNode {
     CantouConfig config = platform.config();
     IdentityStore identityStore = new IdentityStore();
     RefreshTokenStore refreshTokens = new RefreshTokenStore();
-    PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations());
+    PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations(),
+        config.auth().maxConcurrentHashes(), config.auth().hashQueue());
     Future<String> manageKey = generatedKey("visio.manageKey", "");
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
       TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());

@@ -36,7 +36,8 @@ public record CantouConfig(
 
   /** {@code jwtKey} empty means: generate one and keep it in the database. */
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
-                     int argon2MemoryKib, int argon2Iterations, int maxFailedLogins) {}
+                     int argon2MemoryKib, int argon2Iterations, int maxFailedLogins,
+                     int maxFailedLoginsPerAccount, int maxFailedLoginsPerAddress, int maxConcurrentHashes, int hashQueue) {}
 
   public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
@@ -75,7 +76,7 @@ public record CantouConfig(
   }
 
   /** 0 means one per core. */
-  private static int eventLoops(int configured) {
+  private static int perCore(int configured) {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
@@ -88,7 +89,7 @@ public record CantouConfig(
         s.intIn("http.bodyLimitBytes", 1024, 64 * 1024 * 1024),
         Duration.ofSeconds(s.intIn("http.shutdownGraceSeconds", 0, 600)),
         s.requiredText("http.webRoot"),
-        eventLoops(s.intIn("http.eventLoops", 0, 1024)),
+        perCore(s.intIn("http.eventLoops", 0, 1024)),
         Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)));
     Database database = new Database(
         databaseUrl(s),
@@ -104,7 +105,11 @@ public record CantouConfig(
         Duration.ofDays(s.intIn("auth.refreshTokenDays", 1, 365)),
         s.intIn("auth.argon2MemoryKib", 1024, 1024 * 1024),
         s.intIn("auth.argon2Iterations", 1, 20),
-        s.intIn("auth.maxFailedLogins", 1, 1000));
+        s.intIn("auth.maxFailedLogins", 1, 1000),
+        s.intIn("auth.maxFailedLoginsPerAccount", 1, 100_000),
+        s.intIn("auth.maxFailedLoginsPerAddress", 1, 100_000),
+        perCore(s.intIn("auth.maxConcurrentHashes", 0, 1024)),
+        s.intIn("auth.hashQueue", 0, 10_000));
     String jitsiSecret = s.text("jitsi.appSecret");
     if (!jitsiSecret.isEmpty() && jitsiSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("jitsi.appSecret", "must be at least 32 characters long (HS256)", jitsiSecret);

@@ -29,7 +29,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return;
     }
     Problem problem = toProblem(ctx);
-    if (problem.status() == 503) {
+    if (ctx.failure() instanceof ApiException api && api.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(api.retryAfterSeconds()));
+    } else if (problem.status() == 503) {
       ctx.response().putHeader("Retry-After", "2");
     }
     if (problem.status() >= 500) {
