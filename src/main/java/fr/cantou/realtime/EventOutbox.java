@@ -21,10 +21,10 @@ public final class EventOutbox {
   public Future<Long> append(SqlClient tx, String kind, Audience audience, JsonObject data) {
     return tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(ORDER_LOCK))
         .compose(locked -> tx.preparedQuery("""
-                INSERT INTO event (kind, data, organisation_ids, user_ids, specialties, appointment_id, roles)
+                INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
             .execute(Tuple.from(new Object[] {kind, data,
-                audience.organisations().toArray(UUID[]::new),
+                audience.organisationRoles().stream().map(OrganisationRole::encode).toArray(String[]::new),
                 audience.users().toArray(UUID[]::new),
                 audience.specialties().toArray(String[]::new),
                 audience.appointment(),
