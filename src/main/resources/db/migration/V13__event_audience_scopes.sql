@@ -11,6 +11,10 @@ UPDATE event SET organisation_roles = ARRAY(
 
 ALTER TABLE event DROP COLUMN organisation_ids;
 
+-- Users excluded whatever the other scopes say: the doctor who took an item is in the pool
+-- that gets its summary, but must get only the whole item.
+ALTER TABLE event ADD COLUMN except_user_ids uuid[] NOT NULL DEFAULT '{}';
+
 -- Teleconsultations pushed on a WebSocket are health data read, audited like an HTTP read.
 ALTER TABLE health_data_access DROP CONSTRAINT health_data_access_action_check;
 ALTER TABLE health_data_access ADD CONSTRAINT health_data_access_action_check

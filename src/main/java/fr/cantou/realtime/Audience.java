@@ -9,13 +9,14 @@ import java.util.UUID;
  * Who may receive an event: any match suffices. Generic scopes only (this package knows no
  * flow): users, the users of a role in an organisation, doctors of a specialty, the holder of
  * an appointment's manage token, every user of a role. Each feature's visibility rule builds
- * them, and its HTTP rights are derived from the same audiences.
+ * them, and its HTTP rights are derived from the same audiences. {@code exceptUsers} wins over
+ * every scope: a summary for the pool of doctors is not for the one among them who holds the item.
  */
 public record Audience(Set<UUID> users, Set<OrganisationRole> organisationRoles, Set<String> specialties,
-                       UUID appointment, Set<String> roles) {
+                       UUID appointment, Set<String> roles, Set<UUID> exceptUsers) {
 
   public static Audience none() {
-    return new Audience(Set.of(), Set.of(), Set.of(), null, Set.of());
+    return new Audience(Set.of(), Set.of(), Set.of(), null, Set.of(), Set.of());
   }
 
   public static Audience user(UUID user) {
@@ -27,31 +28,36 @@ public record Audience(Set<UUID> users, Set<OrganisationRole> organisationRoles,
   }
 
   public Audience andUser(UUID user) {
-    return new Audience(plus(users, user), organisationRoles, specialties, appointment, roles);
+    return new Audience(plus(users, user), organisationRoles, specialties, appointment, roles, exceptUsers);
   }
 
   public Audience andOrganisationRole(UUID organisation, String role) {
     return new Audience(users, plus(organisationRoles, new OrganisationRole(organisation, role)), specialties,
-        appointment, roles);
+        appointment, roles, exceptUsers);
   }
 
   public Audience andSpecialties(Collection<String> more) {
-    return new Audience(users, organisationRoles, union(specialties, more), appointment, roles);
+    return new Audience(users, organisationRoles, union(specialties, more), appointment, roles, exceptUsers);
   }
 
   public Audience andAppointment(UUID appointmentId) {
-    return new Audience(users, organisationRoles, specialties, appointmentId, roles);
+    return new Audience(users, organisationRoles, specialties, appointmentId, roles, exceptUsers);
   }
 
   public Audience andRole(String role) {
-    return new Audience(users, organisationRoles, specialties, appointment, plus(roles, role));
+    return new Audience(users, organisationRoles, specialties, appointment, plus(roles, role), exceptUsers);
+  }
+
+  /** Everyone admitted but this user. */
+  public Audience except(UUID user) {
+    return new Audience(users, organisationRoles, specialties, appointment, roles, plus(exceptUsers, user));
   }
 
   /** Whoever either audience admits (the appointment of {@code other} wins when both name one). */
   public Audience and(Audience other) {
     return new Audience(union(users, other.users), union(organisationRoles, other.organisationRoles),
         union(specialties, other.specialties), other.appointment != null ? other.appointment : appointment,
-        union(roles, other.roles));
+        union(roles, other.roles), union(exceptUsers, other.exceptUsers));
   }
 
   public boolean isEmpty() {

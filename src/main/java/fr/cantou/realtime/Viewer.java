@@ -24,6 +24,9 @@ public record Viewer(Principal principal, UUID appointmentId) {
     if (appointmentId != null) {
       return appointmentId.equals(audience.appointment());
     }
+    if (audience.exceptUsers().contains(principal.userId())) {
+      return false;
+    }
     String role = principal.role().code();
     if (audience.users().contains(principal.userId()) || audience.roles().contains(role)) {
       return true;

@@ -1,6 +1,7 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.platform.Json;
+import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,11 +25,13 @@ public final class TeleconsultEvents {
 
   /** For an item that leaves the queue (assigned, cancelled): the pool learns only that it is gone. */
   Future<Void> leftQueue(SqlClient tx, String kind, Teleconsultation item) {
+    Audience pool = TeleconsultVisibility.of(item).summary();
+    if (pool.isEmpty()) {
+      return changed(tx, kind, item);
+    }
     JsonObject summary = new JsonObject().put("id", item.id()).put("status", item.status())
         .put("specialty", item.specialty()).put("urgency", item.urgency());
-    // The summary goes first, so that the assigned doctor (also in the pool) ends with the whole item.
-    return outbox.append(tx, kind, TeleconsultVisibility.of(item).summary(), summary)
-        .compose(id -> changed(tx, kind, item));
+    return outbox.append(tx, kind, pool, summary).compose(id -> changed(tx, kind, item));
   }
 
   static JsonObject data(Object value) {

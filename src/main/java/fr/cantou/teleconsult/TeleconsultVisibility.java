@@ -17,7 +17,8 @@ import java.util.UUID;
  *   santé has both), the assigned doctor, and, while it waits in the queue (announced, not
  *   planned for later), the pool of doctors who could take it;</li>
  *   <li>summary ({@code id, status, specialty, urgency}, no patient data): the pool, once an
- *   item it was offered has left the queue, to take it off their list.</li>
+ *   item it was offered has left the queue, to take it off their list; not the doctor who
+ *   took it, who gets the whole item instead.</li>
  * </ul>
  */
 final class TeleconsultVisibility {
@@ -32,7 +33,7 @@ final class TeleconsultVisibility {
       return new Audiences(holders, Audience.none());
     }
     return Status.QUEUED.equals(item.status()) ? new Audiences(holders.and(pool(item)), Audience.none())
-        : new Audiences(holders, pool(item));
+        : new Audiences(holders, pool(item).except(id(item.doctorId())));
   }
 
   /** The doctors who could take it: its specialty, médecine générale once escalated, the preferred doctor. */
