@@ -10,6 +10,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,9 +43,10 @@ public final class TokenService {
     return lifetime;
   }
 
-  /** The user id the token was issued to; fails when the signature, issuer, audience or expiry is wrong. */
-  public Future<UUID> verify(String token) {
+  /** The user the token was issued to and its expiry; fails when the signature, issuer, audience or expiry is wrong. */
+  Future<AccessToken> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
-        .map(user -> UUID.fromString(user.principal().getString("sub")));
+        .map(user -> new AccessToken(UUID.fromString(user.principal().getString("sub")),
+            Instant.ofEpochSecond(user.attributes().getLong("exp"))));
   }
 }

@@ -46,12 +46,15 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<ViewerResolver> resolvers;
   private final Map<String, ClientMessageHandler> handlers;
   private final List<ConnectionObserver> observers;
+  private final PushObserver pushes;
+  private final TokenExpiry expiry;
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
   private long heartbeatTimer = -1;
 
   public WebSocketGateway(Platform platform, Authenticator authenticator, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
-                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers) {
+                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
+                          PushObserver pushes) {
     this.vertx = platform.vertx();
     this.platform = platform;
     this.settings = platform.config().realtime();
@@ -61,6 +64,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.resolvers = List.copyOf(resolvers);
     this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(ClientMessageHandler::type, Function.identity()));
     this.observers = List.copyOf(observers);
+    this.pushes = pushes;
+    this.expiry = new TokenExpiry(vertx, platform.clock());
   }
 
   public void start() {
@@ -88,7 +93,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   private void accept(ServerWebSocket socket) {
-    ClientSession session = new ClientSession(socket, Vertx.currentContext(), settings.maxQueuedFrames());
+    ClientSession session = new ClientSession(socket, Vertx.currentContext(), settings.maxQueuedFrames(), pushes);
     sessions.add(session);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
       if (session.viewer == null) {
@@ -100,6 +105,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> LOG.debug("event=ws_error reason=\"{}\"", e.getMessage()));
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
+      expiry.cancel(session);
       sessions.remove(session);
       if (session.viewer != null) {
         observers.forEach(o -> o.closed(session.viewer));
@@ -190,17 +196,19 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       if (session.socket.isClosed()) {
         return;
       }
-      session.viewer = ar.result().get();
+      session.viewer = ar.result().get().viewer();
+      expiry.watch(session, ar.result().get().expiresAt());
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
       greet(session, resumeFrom);
     });
   }
 
-  private Future<Optional<Viewer>> resolve(String token) {
-    Future<Optional<Viewer>> result = authenticator.authenticate(token).map(p -> Optional.of(Viewer.of(p)));
+  private Future<Optional<Identified>> resolve(String token) {
+    Future<Optional<Identified>> result = authenticator.signIn(token)
+        .map(s -> Optional.of(new Identified(Viewer.of(s.principal()), s.expiresAt())));
     for (ViewerResolver resolver : resolvers) {
-      result = result.recover(e -> resolver.resolve(token));
+      result = result.recover(e -> resolver.resolve(token).map(found -> found.map(v -> new Identified(v, null))));
       result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)
           : Future.failedFuture("not this resolver"));
     }
