@@ -22,9 +22,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAdjusters;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +43,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventRightsTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-  /** What differs from one moment to the next while an item waits: its place in the queue. */
-  private static final Set<String> MOVING = Set.of("position", "availableDoctors", "waitEstimateMinutes", "previous");
 
   TestNode node;
   VisioTerritory visio;
@@ -103,7 +98,8 @@ class EventRightsTest {
         VisioTerritory.booking(visio.serviceId, start)));
     String appointment = booked.getString("id");
     Credentials who = credentials(role, appointment, booked.getString("manageToken"));
-    Follower follower = new Follower(who);
+    WhatGetShows follower = new WhatGetShows(path -> who.manageToken() ? visio.withToken("GET", path, who.token(), null)
+        : node.api.get(path, who.token()));
     try (WsClient socket = WsClient.hello(node.port(), who.token(), null)) {
       JsonObject planned = CareTerritory.request("geriatrie", "normal")
           .put("plannedAt", java.time.OffsetDateTime.now().plusHours(2).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
@@ -125,16 +121,9 @@ class EventRightsTest {
           new JsonObject().put("start", slot())).status()).isEqualTo(200);
       follower.after("appointment.changed", "/api/visio/appointments/" + appointment);
 
-      Predicate<JsonObject> marker = who.marker().get();
-      List<JsonObject> received = new ArrayList<>();
-      socket.next(m -> {
-        boolean last = marker.test(m);
-        if (!last && "event".equals(m.getString("type"))) {
-          received.add(m);
-        }
-        return last;
-      });
-      follower.check(received, Set.of(later, now, appointment));
+      assertThat(follower.variants()).as("planned queued, cancelled; queued, taken, completed; appointment moved")
+          .isEqualTo(who.sees());
+      follower.check(WhatGetShows.eventsBefore(socket, who.marker().get()), Set.of(later, now, appointment));
     }
   }
 
@@ -165,61 +154,59 @@ class EventRightsTest {
         .stream().filter(a -> "push".equals(a.action())).map(a -> a.userId().toString()).toList();
   }
 
-  private static String teleconsultation(String id) {
+  static String teleconsultation(String id) {
     return "/api/teleconsultations/" + id;
   }
 
-  /** A role's way in (an access token, or an appointment's manage token) and an event it must see last. */
-  record Credentials(String token, boolean manageToken, java.util.function.Supplier<Predicate<JsonObject>> marker) {}
+  /**
+   * A role's way in (an access token, or an appointment's manage token), what it may see at each
+   * step, and an event it must see last.
+   */
+  record Credentials(String token, boolean manageToken, String sees,
+                     java.util.function.Supplier<Predicate<JsonObject>> marker) {}
+
+  private static final String NOTHING = "none none none none none none";
+  private static final String THE_APPOINTMENT = "none none none none none whole";
 
   private Credentials credentials(String role, String appointment, String manageToken) {
     if (role.startsWith("a nurse of the requesting")) {
-      return careSide(maisonColleague);
+      return careSide(maisonColleague, "whole whole whole whole whole none");
     } else if (role.startsWith("a nurse of another")) {
-      return careSide(care.nurse);
+      return careSide(care.nurse, NOTHING);
     } else if (role.startsWith("a doctor of the same")) {
-      return careSide(maisonDoctor);
+      return careSide(maisonDoctor, NOTHING);
     } else if (role.startsWith("the doctor who takes")) {
-      return careSide(care.geriatrician);
+      return careSide(care.geriatrician, "none none whole whole whole none");
     } else if (role.startsWith("a doctor of the specialty")) {
-      return careSide(poolDoctor);
+      return careSide(poolDoctor, "none none whole summary none none");
     } else if (role.startsWith("a doctor of another")) {
-      return careSide(care.cardiologist);
+      return careSide(care.cardiologist, NOTHING);
     } else if (role.startsWith("an agent of the administration")) {
-      return new Credentials(visio.agent, false, () -> calendarChanged(visio.agentId, visio.serviceId));
+      return new Credentials(visio.agent, false, THE_APPOINTMENT, () -> calendarChanged(visio.agentId, visio.serviceId));
     } else if (role.startsWith("an agent of another")) {
-      return new Credentials(visio.otherAgent, false, () -> calendarChanged(visio.otherAgentId, null));
+      return new Credentials(visio.otherAgent, false, NOTHING, () -> calendarChanged(visio.otherAgentId, null));
     } else if (role.startsWith("the mediator")) {
-      return new Credentials(visio.mediator, false, () -> {
+      return new Credentials(visio.mediator, false, THE_APPOINTMENT, () -> {
         String other = created(node.api.post("/api/visio/appointments", visio.mediator,
             VisioTerritory.booking(visio.serviceId, slot()))).getString("id");
         return m -> "appointment.booked".equals(m.getString("kind")) && other.equals(m.getJsonObject("data").getString("id"));
       });
     } else if (role.startsWith("the citizen")) {
-      return new Credentials(manageToken, true, () -> {
+      return new Credentials(manageToken, true, THE_APPOINTMENT, () -> {
         assertThat(visio.withToken("POST", "/api/visio/appointments/" + appointment + "/cancel", manageToken, null)
             .status()).isEqualTo(200);
         return m -> "appointment.cancelled".equals(m.getString("kind"))
             && appointment.equals(m.getJsonObject("data").getString("id"));
       });
     } else if (role.startsWith("an admin")) {
-      return careSide(node.adminToken());
+      return careSide(node.adminToken(), NOTHING);
     }
     throw new IllegalArgumentException(role);
   }
 
   /** Presence is for every nurse, doctor and admin: a doctor changing hers is the marker. */
-  private Credentials careSide(String token) {
-    return new Credentials(token, false, () -> {
-      String current = node.api.get("/api/presence", markerDoctor).array().stream().map(JsonObject.class::cast)
-          .filter(p -> markerDoctorId.equals(p.getString("doctorId"))).map(p -> p.getString("status"))
-          .findFirst().orElse("offline");
-      String next = "available".equals(current) ? "busy" : "available";
-      assertThat(node.api.post("/api/presence", markerDoctor, new JsonObject().put("status", next)).status()).isEqualTo(200);
-      return m -> "presence.changed".equals(m.getString("kind"))
-          && markerDoctorId.equals(m.getJsonObject("data").getString("doctorId"))
-          && next.equals(m.getJsonObject("data").getString("status"));
-    });
+  private Credentials careSide(String token, String sees) {
+    return new Credentials(token, false, sees, () -> WhatGetShows.presenceChanged(node.api, markerDoctor, markerDoctorId));
   }
 
   /** An agent's calendar changes: the agents of that administration are told. */
@@ -237,60 +224,6 @@ class EventRightsTest {
     }
     return m -> "visio.calendar.changed".equals(m.getString("kind"))
         && agentId.equals(m.getJsonObject("data").getString("agentId"));
-  }
-
-  /** What the role may see after each step, as its GET answers it then. */
-  private final class Follower {
-    private final Credentials who;
-    private final List<String> expected = new ArrayList<>();
-    private final Map<String, JsonObject> shown = new HashMap<>();
-    private final Set<String> seenWhole = new HashSet<>();
-
-    Follower(Credentials who) {
-      this.who = who;
-    }
-
-    void after(String kind, String path) {
-      String id = path.substring(path.lastIndexOf('/') + 1);
-      Api.Response answer = who.manageToken() ? visio.withToken("GET", path, who.token(), null)
-          : node.api.get(path, who.token());
-      if (answer.status() == 200) {
-        expected.add(kind + " " + id + " whole");
-        shown.put(kind + " " + id, answer.json());
-        seenWhole.add(id);
-      } else {
-        assertThat(answer.status()).as(kind + " GET").isIn(401, 403);
-        if (seenWhole.remove(id)) {
-          expected.add(kind + " " + id + " summary");
-        }
-      }
-    }
-
-    void check(List<JsonObject> received, Set<String> items) {
-      List<String> got = new ArrayList<>();
-      for (JsonObject event : received) {
-        JsonObject data = event.getJsonObject("data");
-        String id = data.getString("id");
-        if (!items.contains(id)) {
-          continue;
-        }
-        String key = event.getString("kind") + " " + id;
-        boolean whole = !key.startsWith("teleconsultation.") || data.containsKey("patient");
-        got.add(key + (whole ? " whole" : " summary"));
-        if (whole) {
-          assertThat(fields(data)).as(key + ": the fields of the GET").isEqualTo(fields(shown.get(key)));
-        } else {
-          assertThat(data.fieldNames()).as(key + ": a summary").containsExactlyInAnyOrder("id", "status", "specialty", "urgency");
-        }
-      }
-      assertThat(got).isEqualTo(expected);
-    }
-
-    private Set<String> fields(JsonObject item) {
-      Set<String> names = new HashSet<>(item == null ? Set.of() : item.fieldNames());
-      names.removeAll(MOVING);
-      return names;
-    }
   }
 
   /** A free half hour of the agent's, on weekdays at least a week ahead, never twice. */
