@@ -1,18 +1,14 @@
 package fr.cantou.realtime;
 
-import fr.cantou.support.CareTerritory;
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
+import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 import static fr.cantou.realtime.EventRightsTest.teleconsultation;
@@ -23,24 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Who joins a teleconsultation's pool besides its specialty, on the socket as over HTTP: the
  * doctors of médecine générale once it is escalated, and the doctor the nurse preferred.
  */
-class PoolRightsTest {
-  final MutableClock clock = MutableClock.startingNow();
-  TestNode node;
-  CareTerritory care;
+class PoolRightsTest extends CareNodeTest {
   String markerId;
   String marker;
 
   @BeforeEach
-  void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
-    care = new CareTerritory(node);
+  void markerDoctor() {
     markerId = care.user("marker@ch.test", "doctor", "Dr Marqueur", null, new JsonArray().add("cardiologie"));
     marker = care.token(markerId);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
   }
 
   @Test
