@@ -68,13 +68,17 @@ final class ClientSession {
       lastSentId = event.id();
       // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
       pushes.pushed(viewer, event);
-      return send(event.toMessage());
+      return write(event.frame());
     }
     return Future.succeededFuture();
   }
 
-  /** A client that cannot keep up is dropped; it resumes from its last event id. */
   Future<Void> send(JsonObject message) {
+    return write(message.encode());
+  }
+
+  /** A client that cannot keep up is dropped; it resumes from its last event id. */
+  private Future<Void> write(String frame) {
     if (socket.isClosed()) {
       return Future.succeededFuture();
     }
@@ -83,7 +87,7 @@ final class ClientSession {
       return Future.succeededFuture();
     }
     pendingWrites++;
-    return socket.writeTextMessage(message.encode()).onComplete(ar -> pendingWrites--);
+    return socket.writeTextMessage(frame).onComplete(ar -> pendingWrites--);
   }
 
   void error(String detail) {

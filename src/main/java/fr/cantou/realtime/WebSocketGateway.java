@@ -48,7 +48,14 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<ConnectionObserver> observers;
   private final PushObserver pushes;
   private final TokenExpiry expiry;
-  private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+  /**
+   * The sockets of each event loop (its thread): an event crosses to each loop once, not once
+   * per socket. Requests run on duplicated contexts, so the loop is known by its thread, and any
+   * context of that loop carries work to it.
+   */
+  private final Map<Thread, Loop> sessionsByLoop = new ConcurrentHashMap<>();
+
+  private record Loop(Context context, Set<ClientSession> sessions) {}
   private long heartbeatTimer = -1;
 
   public WebSocketGateway(Platform platform, Authenticator authenticator, EventStore events,
@@ -76,11 +83,27 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    sessions.forEach(s -> s.context.runOnContext(v -> s.socket.close((short) 1001, "server stopping")));
+    onEveryLoop(session -> session.socket.close((short) 1001, "server stopping"));
   }
 
   public int connected() {
-    return sessions.size();
+    return sessionsByLoop.values().stream().mapToInt(loop -> loop.sessions().size()).sum();
+  }
+
+  /** How many event loops hold at least one socket. */
+  public int loopsInUse() {
+    return (int) sessionsByLoop.values().stream().filter(loop -> !loop.sessions().isEmpty()).count();
+  }
+
+  /** Runs the action for every session, on each session's own event loop, one hop per loop. */
+  private void onEveryLoop(java.util.function.Consumer<ClientSession> action) {
+    sessionsByLoop.forEach((thread, loop) -> {
+      if (thread == Thread.currentThread()) {
+        loop.sessions().forEach(action);
+      } else {
+        loop.context().runOnContext(v -> loop.sessions().forEach(action));
+      }
+    });
   }
 
   @Override
@@ -93,7 +116,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   private void accept(ServerWebSocket socket) {
-    ClientSession session = new ClientSession(socket, Vertx.currentContext(), settings.maxQueuedFrames(), pushes);
+    Context loop = Vertx.currentContext();
+    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes);
+    Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
+        thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
     sessions.add(session);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
       if (session.viewer == null) {
@@ -113,30 +139,22 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     });
   }
 
-  /** Hands an event from the outbox to every local session, each on its own context. */
+  /** Hands an event from the outbox to every local session, on each session's event loop. */
   public void dispatch(EventRecord event) {
     if (IdentityService.DEACTIVATED.equals(event.kind())) {
       closeSessionsOf(event.data().getString("userId"));
     }
-    for (ClientSession session : sessions) {
-      if (session.context == Vertx.currentContext()) {
-        session.offer(event);
-      } else {
-        session.context.runOnContext(v -> session.offer(event));
-      }
-    }
+    onEveryLoop(session -> session.offer(event));
   }
 
   /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
   private void closeSessionsOf(String userId) {
-    for (ClientSession session : sessions) {
-      session.context.runOnContext(v -> {
-        Viewer viewer = session.viewer;
-        if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
-          session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
-        }
-      });
-    }
+    onEveryLoop(session -> {
+      Viewer viewer = session.viewer;
+      if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
+        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
+      }
+    });
   }
 
   private void onMessage(ClientSession session, String text) {
@@ -219,7 +237,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
         : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
             : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
-                .map(count -> count <= settings.maxReplayEvents()));
+                .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
     resumable.compose(resume -> {
       session.send(welcome(session.viewer, resume));
       if (resume) {
@@ -268,14 +286,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private void heartbeat() {
     long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.heartbeat().toMillis() * 3);
-    for (ClientSession session : sessions) {
-      session.context.runOnContext(v -> {
-        if (System.nanoTime() - session.lastHeard > silentLimit) {
-          session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
-        } else if (!session.socket.isClosed()) {
-          session.socket.writePing(Buffer.buffer("hb"));
-        }
-      });
-    }
+    onEveryLoop(session -> {
+      if (System.nanoTime() - session.lastHeard > silentLimit) {
+        session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
+      } else if (!session.socket.isClosed()) {
+        session.socket.writePing(Buffer.buffer("hb"));
+      }
+    });
   }
 }

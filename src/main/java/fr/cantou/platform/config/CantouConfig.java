@@ -23,7 +23,9 @@ public record CantouConfig(
     Visio visio,
     Realtime realtime) {
 
-  public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot) {}
+  /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
+  public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
+                     int eventLoops) {}
 
   /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}. */
   public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort) {
@@ -66,10 +68,15 @@ public record CantouConfig(
   /** {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database. */
   public record Visio(Duration joinOpensBefore, int slotDaysKept) {}
 
-  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames) {}
+  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
   public static CantouConfig load(Map<String, String> env) {
     return from(ConfigSource.load(env));
+  }
+
+  /** 0 means one per core. */
+  private static int eventLoops(int configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   static CantouConfig from(ConfigSource source) {
@@ -80,7 +87,8 @@ public record CantouConfig(
         s.httpUrl("http.publicUrl"),
         s.intIn("http.bodyLimitBytes", 1024, 64 * 1024 * 1024),
         Duration.ofSeconds(s.intIn("http.shutdownGraceSeconds", 0, 600)),
-        s.requiredText("http.webRoot"));
+        s.requiredText("http.webRoot"),
+        eventLoops(s.intIn("http.eventLoops", 0, 1024)));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),
@@ -138,7 +146,8 @@ public record CantouConfig(
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
-            s.intIn("realtime.maxQueuedFrames", 128, 1_000_000)));
+            s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
+            Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650))));
   }
 
   private static String databaseUrl(Settings s) {
