@@ -8,8 +8,9 @@ import java.time.Instant;
 
 /**
  * Ends a socket when its access token expires (code 4401): the page refreshes its token and
- * resumes with {@code since}. The delay is computed from the node's clock, and checked again
- * when the timer fires, so a timer that fires early (or a clock moved back) waits again.
+ * resumes with {@code since}. The delay is computed from the clock the token was verified by,
+ * and checked again when the timer fires, so a timer that fires early (or a clock moved back)
+ * waits again.
  */
 final class TokenExpiry {
   private final Vertx vertx;

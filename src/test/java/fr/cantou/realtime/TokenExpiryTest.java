@@ -1,6 +1,8 @@
 package fr.cantou.realtime;
 
 import fr.cantou.support.CareTerritory;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static fr.cantou.support.CareTerritory.request;
@@ -51,6 +54,19 @@ class TokenExpiryTest {
       again.send(new JsonObject().put("type", "hello").put("token", care.token(nurseId)).put("since", lastSeen));
       assertThat(again.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isTrue();
       assertThat(again.nextEvent("teleconsultation.queued").getJsonObject("data").getString("id")).isEqualTo(missed);
+    }
+  }
+
+  @Test
+  void a_node_clock_moved_ahead_ends_no_socket_whose_token_still_holds() {
+    MutableClock clock = MutableClock.startingNow();
+    try (TestNode moved = TestNode.start(TestDatabase.fresh(), Map.of(), clock)) {
+      CareTerritory people = new CareTerritory(moved);
+      clock.advance(Duration.ofDays(1));
+      try (WsClient nurse = WsClient.hello(moved.port(), people.nurse, null)) {
+        String id = people.create(request("geriatrie", "normal")).getString("id");
+        assertThat(nurse.nextEvent("teleconsultation.queued").getJsonObject("data").getString("id")).isEqualTo(id);
+      }
     }
   }
 }
