@@ -33,6 +33,7 @@ import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.teleconsult.CallMessages;
 import fr.cantou.teleconsult.PresenceService;
 import fr.cantou.teleconsult.PresenceStore;
+import fr.cantou.teleconsult.PushAudit;
 import fr.cantou.teleconsult.TeleconsultEvents;
 import fr.cantou.teleconsult.TeleconsultRoutes;
 import fr.cantou.teleconsult.TeleconsultService;
@@ -82,6 +83,7 @@ public final class CantouNode {
   private WebSocketGateway gateway;
   private TeleconsultService teleconsultations;
   private PresenceService presence;
+  private PushAudit pushAudit;
   private VisioModule visio;
   private EventRetention retention;
   private long jobTimer = -1;
@@ -122,7 +124,9 @@ public final class CantouNode {
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
       presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId);
-      teleconsultations = new TeleconsultService(platform, new TeleconsultStore(), new TeleconsultEvents(outbox), presence, rooms);
+      TeleconsultStore teleconsultStore = new TeleconsultStore();
+      teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
+      pushAudit = new PushAudit(platform, teleconsultStore);
       visio = new VisioModule(platform, outbox, rooms, visioKey);
       if (!config.smtp().configured()) {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
@@ -133,7 +137,8 @@ public final class CantouNode {
           List.of(new TeleconsultSnapshot(teleconsultations, presence), visio.snapshot),
           List.of(visio.resolver),
           List.of(new CallMessages(teleconsultations)),
-          List.of(presence));
+          List.of(presence),
+          pushAudit);
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
@@ -222,6 +227,7 @@ public final class CantouNode {
 
   private void startJobs() {
     gateway.start();
+    pushAudit.start();
     jobTimer = platform.vertx().setPeriodic(JOB_PERIOD_MS, id -> runJobs()
         .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
   }
@@ -261,6 +267,7 @@ public final class CantouNode {
     return closing
         .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
         .eventually(() -> presence == null ? Future.succeededFuture() : presence.leave())
+        .eventually(() -> pushAudit == null ? Future.succeededFuture() : pushAudit.stop())
         .eventually(() -> platform.pool().close());
   }
 }

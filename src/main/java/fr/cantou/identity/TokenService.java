@@ -10,6 +10,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,13 +44,14 @@ public final class TokenService {
   }
 
   /**
-   * The user id the token was issued to; fails when the signature, issuer, audience or expiry is
-   * wrong, and when there is no expiry at all (the library accepts such a token; a leaked one would
-   * open the account for ever).
+   * The user the token was issued to and its expiry; fails when the signature, issuer, audience or
+   * expiry is wrong, and when there is no expiry at all (the library accepts such a token; a
+   * leaked one would open the account for ever).
    */
-  public Future<UUID> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token)).compose(user -> user.attributes().getValue("exp") instanceof Number
-        ? Future.succeededFuture(UUID.fromString(user.principal().getString("sub")))
+  Future<AccessToken> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token)).compose(user -> user.attributes().getValue("exp") instanceof Number exp
+        ? Future.succeededFuture(new AccessToken(UUID.fromString(user.principal().getString("sub")),
+            Instant.ofEpochSecond(exp.longValue())))
         : Future.failedFuture("an access token must expire"));
   }
 }

@@ -21,7 +21,10 @@ final class ClientSession {
   final ServerWebSocket socket;
   final Context context;
   final int maxQueuedFrames;
+  private final PushObserver pushes;
   Viewer viewer;
+  /** The timer that closes this socket when its access token expires (see {@link TokenExpiry}). */
+  long expiryTimer = -1;
   long lastSentId;
   long lastHeard = System.nanoTime();
   final MessageBudget budget = new MessageBudget(lastHeard);
@@ -31,10 +34,11 @@ final class ClientSession {
   private final List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
 
-  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames) {
+  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes) {
     this.socket = socket;
     this.context = context;
     this.maxQueuedFrames = maxQueuedFrames;
+    this.pushes = pushes;
   }
 
   boolean ready() {
@@ -66,6 +70,8 @@ final class ClientSession {
   Future<Void> deliver(EventRecord event) {
     if (event.id() > lastSentId && viewer.admits(event.audience())) {
       lastSentId = event.id();
+      // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
+      pushes.pushed(viewer, event);
       return write(event.frame());
     }
     return Future.succeededFuture();

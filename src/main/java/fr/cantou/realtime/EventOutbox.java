@@ -29,14 +29,16 @@ public final class EventOutbox {
   /** Returns the event id. Any step of the transaction may call it, any number of times. */
   public Future<Long> append(SqlClient tx, String kind, Audience audience, JsonObject data) {
     return tx.preparedQuery("""
-            INSERT INTO event (kind, data, organisation_ids, user_ids, specialties, appointment_id, roles)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
+            INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles,
+                               except_user_ids)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id""")
         .execute(Tuple.from(new Object[] {kind, data,
-            audience.organisations().toArray(UUID[]::new),
+            audience.organisationRoles().stream().map(OrganisationRole::encode).toArray(String[]::new),
             audience.users().toArray(UUID[]::new),
             audience.specialties().toArray(String[]::new),
             audience.appointment(),
-            audience.roles().toArray(String[]::new)}))
+            audience.roles().toArray(String[]::new),
+            audience.exceptUsers().toArray(UUID[]::new)}))
         .map(rows -> rows.iterator().next().getLong("id"))
         .onSuccess(id -> afterCommit(tx, id));
   }

@@ -25,7 +25,7 @@ public final class EventStore {
 
   public Future<List<EventRecord>> after(SqlClient db, long afterId, int limit) {
     return db.preparedQuery("""
-            SELECT id, kind, data, organisation_ids, user_ids, specialties, appointment_id, roles
+            SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids
             FROM event WHERE id > $1 AND id < %s ORDER BY id LIMIT $2""".formatted(HORIZON))
         .execute(Tuple.of(afterId, limit))
         .map(rows -> fr.cantou.platform.db.Rows.map(rows, EventStore::event));
@@ -72,11 +72,13 @@ public final class EventStore {
 
   private static EventRecord event(Row r) {
     Audience audience = new Audience(
-        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("organisation_ids"))),
         Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("user_ids"))),
+        Arrays.stream(r.getArrayOfStrings("organisation_roles")).map(OrganisationRole::decode)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet()),
         Set.copyOf(Arrays.asList(r.getArrayOfStrings("specialties"))),
         r.getUUID("appointment_id"),
-        Set.copyOf(Arrays.asList(r.getArrayOfStrings("roles"))));
+        Set.copyOf(Arrays.asList(r.getArrayOfStrings("roles"))),
+        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("except_user_ids"))));
     Object data = r.getValue("data");
     return new EventRecord(r.getLong("id"), r.getString("kind"),
         data instanceof JsonObject json ? json : new JsonObject(String.valueOf(data)), audience);

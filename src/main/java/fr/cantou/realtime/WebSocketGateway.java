@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<ViewerResolver> resolvers;
   private final Map<String, ClientMessageHandler> handlers;
   private final List<ConnectionObserver> observers;
+  private final PushObserver pushes;
+  private final TokenExpiry expiry;
   /**
    * The sockets of each event loop (its thread): an event crosses to each loop once, not once
    * per socket. Requests run on duplicated contexts, so the loop is known by its thread, and any
@@ -60,7 +63,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   public WebSocketGateway(Platform platform, Authenticator authenticator, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
-                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers) {
+                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
+                          PushObserver pushes) {
     this.vertx = platform.vertx();
     this.platform = platform;
     this.settings = platform.config().realtime();
@@ -70,6 +74,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.resolvers = List.copyOf(resolvers);
     this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(ClientMessageHandler::type, Function.identity()));
     this.observers = List.copyOf(observers);
+    this.pushes = pushes;
+    // Access tokens are verified (Vert.x JWT) against the system clock, so their end is timed by
+    // it too: a node clock moved days ahead by a test must not end a socket whose token still holds.
+    this.expiry = new TokenExpiry(vertx, Clock.systemUTC());
   }
 
   public void start() {
@@ -114,7 +122,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private void accept(ServerWebSocket socket) {
     Context loop = Vertx.currentContext();
-    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames());
+    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes);
     Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
         thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
     sessions.add(session);
@@ -128,6 +136,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> LOG.debug("event=ws_error reason=\"{}\"", e.getMessage()));
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
+      expiry.cancel(session);
       sessions.remove(session);
       if (session.viewer != null) {
         observers.forEach(o -> o.closed(session.viewer));
@@ -220,17 +229,19 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       if (session.socket.isClosed()) {
         return;
       }
-      session.viewer = ar.result().get();
+      session.viewer = ar.result().get().viewer();
+      expiry.watch(session, ar.result().get().expiresAt());
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
       greet(session, resumeFrom);
     });
   }
 
-  private Future<Optional<Viewer>> resolve(String token) {
-    Future<Optional<Viewer>> result = authenticator.authenticate(token).map(p -> Optional.of(Viewer.of(p)));
+  private Future<Optional<Identified>> resolve(String token) {
+    Future<Optional<Identified>> result = authenticator.signIn(token)
+        .map(s -> Optional.of(new Identified(Viewer.of(s.principal()), s.expiresAt())));
     for (ViewerResolver resolver : resolvers) {
-      result = result.recover(e -> resolver.resolve(token));
+      result = result.recover(e -> resolver.resolve(token).map(found -> found.map(v -> new Identified(v, null))));
       result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)
           : Future.failedFuture("not this resolver"));
     }

@@ -100,8 +100,10 @@ public record CantouConfig(
     if (!jwtKey.isEmpty() && jwtKey.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("auth.jwtKey", "must be at least 32 characters long (HS256)", jwtKey);
     }
+    int accessTokenSeconds = s.intIn("auth.accessTokenSeconds", 0, 24 * 3600);
     Auth auth = new Auth(jwtKey,
-        Duration.ofMinutes(s.intIn("auth.accessTokenMinutes", 1, 24 * 60)),
+        accessTokenSeconds > 0 ? Duration.ofSeconds(accessTokenSeconds)
+            : Duration.ofMinutes(s.intIn("auth.accessTokenMinutes", 1, 24 * 60)),
         Duration.ofDays(s.intIn("auth.refreshTokenDays", 1, 365)),
         s.intIn("auth.argon2MemoryKib", 1024, 1024 * 1024),
         s.intIn("auth.argon2Iterations", 1, 20),
