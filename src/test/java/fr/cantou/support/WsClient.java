@@ -8,17 +8,15 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real WebSocket client, as a page would be: it says hello and collects what the server pushes. */
 public final class WsClient implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.LinkedBlockingDeque<JsonObject> inbox = new java.util.concurrent.LinkedBlockingDeque<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
@@ -31,7 +29,11 @@ public final class WsClient implements AutoCloseable {
     return new WsClient(port);
   }
 
-  /** Connects, says hello and waits for the welcome. */
+  /**
+   * Connects, says hello and waits for the welcome and, without {@code since}, for the snapshot
+   * (left in the inbox for the test to read): from then on every change is pushed as an event,
+   * while a change made before the snapshot may be shown in it instead.
+   */
   public static WsClient hello(int port, String token, Long since) {
     WsClient client = connect(port);
     JsonObject hello = new JsonObject().put("type", "hello").put("token", token);
@@ -40,6 +42,9 @@ public final class WsClient implements AutoCloseable {
     }
     client.send(hello);
     client.next(m -> "welcome".equals(m.getString("type")));
+    if (since == null) {
+      client.inbox.offerFirst(client.next(m -> "snapshot".equals(m.getString("type"))));
+    }
     return client;
   }
 
