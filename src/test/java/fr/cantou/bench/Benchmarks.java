@@ -55,6 +55,7 @@ public final class Benchmarks {
       cpu.watch("node B", () -> CpuTime.of(nodeB.pid()));
       cpu.watch("load generator", () -> CpuTime.of(load.pid()));
       cpu.watch("PostgreSQL", () -> CpuTime.ofTree(postmaster));
+      cpu.watch(CpuMeter.MACHINE, CpuTime::machine);
       Workloads workloads = new Workloads(load, nodeA, nodeB, database, new Fixtures(new Api(nodeA.port())), cpu, report,
           seconds, dir);
       Map<String, Workload> all = new java.util.LinkedHashMap<>();

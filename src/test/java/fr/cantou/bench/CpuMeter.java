@@ -27,14 +27,24 @@ final class CpuMeter {
     return now;
   }
 
-  /** Seconds of CPU each process used since {@code before} (processes present at both ends). */
+  static final String MACHINE = "machine";
+  static final String OTHERS = "other processes";
+
+  /**
+   * Seconds of CPU each process used since {@code before} (processes present at both ends), and
+   * what the rest of the machine used meanwhile: the cores are shared with other work.
+   */
   static Map<String, Double> since(Map<String, CpuTime> before, Map<String, CpuTime> after) {
     Map<String, Double> used = new LinkedHashMap<>();
     after.forEach((name, cpu) -> {
-      if (before.containsKey(name)) {
+      if (before.containsKey(name) && !name.equals(MACHINE)) {
         used.put(name, cpu.minus(before.get(name)).seconds());
       }
     });
+    if (before.containsKey(MACHINE)) {
+      double ours = used.values().stream().mapToDouble(Double::doubleValue).sum();
+      used.put(OTHERS, Math.max(0, after.get(MACHINE).minus(before.get(MACHINE)).seconds() - ours));
+    }
     return used;
   }
 }

@@ -59,7 +59,9 @@ final class Report {
         .append("Every process is its own: node A (`fr.cantou.Main`, embedded PostgreSQL), node B (`fr.cantou.Main` on ")
         .append("node A's database), the load generator (a Vert.x JVM driven by the orchestrator), the baseline servers ")
         .append("(bare Vert.x, socket.io on Node). All share the cores; the CPU columns say who spent them during each row ")
-        .append("(seconds of CPU from /proc/<pid>/stat, user + system; PostgreSQL: its postmaster and backends).\n\n")
+        .append("(seconds of CPU from /proc/<pid>/stat, user + system; PostgreSQL: its postmaster and backends; ")
+        .append("server: the baseline server of the row; other processes: the whole machine's busy time from /proc/stat minus ")
+        .append("ours, i.e. whatever else ran on the cores meanwhile). Two cores give at most 2 CPU s per wall second.\n\n")
         .append("## Goals\n\n| workload | goal | measured | baseline, same run | verdict |\n|---|---|---|---|---|\n");
     goals.forEach(g -> md.append("| ").append(g.workload()).append(" | ").append(g.goal()).append(" | ").append(g.measured())
         .append(" | ").append(g.baseline()).append(" | ").append(g.verdict()).append(" |\n"));
@@ -79,6 +81,10 @@ final class Report {
   private List<String> cpuColumns() {
     Set<String> names = new LinkedHashSet<>();
     rows.forEach(r -> names.addAll(r.cpu().keySet()));
+    // The rest of the machine last, whatever came and went before it.
+    if (names.remove(CpuMeter.OTHERS)) {
+      names.add(CpuMeter.OTHERS);
+    }
     return List.copyOf(names);
   }
 

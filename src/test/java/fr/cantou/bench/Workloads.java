@@ -226,6 +226,9 @@ final class Workloads {
     }
     m.result().remove("sample");
     FanOut.Step s = m.result().mapTo(FanOut.Step.class);
+    if (rowName == null) {
+      return s;
+    }
     report.add(new Report.Row(rowName + " @ " + Report.fmt(rate, 0) + "/s", s.received(), s.lost(), rate, s.latencies(),
         m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + (s.publishErrors() > 0
             ? "; " + s.publishErrors() + " publishes failed" : "") + (s.socketsClosed() > 0 ? "; " + s.socketsClosed()
@@ -236,6 +239,8 @@ final class Workloads {
   /** Rising rates until one is not sustained; gives the steps. */
   private List<FanOut.Step> rising(String fleet, int port, HttpOperation publish, String rowName) {
     double stepSeconds = Math.max(2, seconds / 3);
+    // Unreported warm-up: the first frames of a fresh fleet pay for the JIT on both sides.
+    step(fleet, port, publish, RISING_RATES.get(0), 2, 50, null);
     List<FanOut.Step> steps = new ArrayList<>();
     for (double rate : RISING_RATES) {
       FanOut.Step s = step(fleet, port, publish, rate, stepSeconds, 50, rowName);
