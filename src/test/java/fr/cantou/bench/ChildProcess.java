@@ -54,9 +54,22 @@ final class ChildProcess implements AutoCloseable {
       } else {
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       }
-      return new ChildProcess(name, builder.start());
+      Process process = builder.start();
+      // Maven stopped (Ctrl-C, timeout): no node, database or server of the bench outlives the run.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+      return new ChildProcess(name, process);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name, e);
+    }
+  }
+
+  /** The soft limit of open files a running process got, from /proc/&lt;pid&gt;/limits. */
+  static long fileLimit(long pid) {
+    try (var lines = Files.lines(Path.of("/proc", Long.toString(pid), "limits"))) {
+      return lines.filter(l -> l.startsWith("Max open files")).findFirst()
+          .map(l -> Long.parseLong(l.substring("Max open files".length()).trim().split("\\s+")[0])).orElse(1024L);
+    } catch (IOException | NumberFormatException e) {
+      return 1024;
     }
   }
 

@@ -27,7 +27,8 @@ final class Workloads {
   private static final int CLIENTS = 64;
   private static final int FAN_OUT_SOCKETS = 1000;
   private static final int IDLE_SOCKETS = 50_000;
-  private static final List<Double> RISING_RATES = List.of(10.0, 20.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0);
+  private static final List<Double> RISING_RATES = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 400.0, 800.0,
+      1600.0, 3200.0);
 
   private final LoadProcess load;
   private final NodeProcess nodeA;
@@ -236,11 +237,15 @@ final class Workloads {
     return s;
   }
 
+  private double stepSeconds() {
+    return Math.max(2, seconds / 3);
+  }
+
   /** Rising rates until one is not sustained; gives the steps. */
   private List<FanOut.Step> rising(String fleet, int port, HttpOperation publish, String rowName) {
-    double stepSeconds = Math.max(2, seconds / 3);
+    double stepSeconds = stepSeconds();
     // Unreported warm-up: the first frames of a fresh fleet pay for the JIT on both sides.
-    step(fleet, port, publish, RISING_RATES.get(0), 2, 50, null);
+    step(fleet, port, publish, 10, 2, 50, null);
     List<FanOut.Step> steps = new ArrayList<>();
     for (double rate : RISING_RATES) {
       FanOut.Step s = step(fleet, port, publish, rate, stepSeconds, 50, rowName);
@@ -249,7 +254,6 @@ final class Workloads {
         break;
       }
     }
-    load.run(new JsonObject().put("op", "close").put("fleet", fleet));
     return steps;
   }
 
@@ -264,7 +268,12 @@ final class Workloads {
         FAN_OUT_SOCKETS / care.doctors().size(), List.of("127.0.0.1"), 120);
     HttpOperation create = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
         Fixtures.teleconsultation(care.specialty()));
-    List<FanOut.Step> cantou = rising("cantou", nodeA.port(), create, "fan-out, Cantou, " + ready + " doctors' sockets");
+    String rowName = "fan-out, Cantou, " + ready + " doctors' sockets";
+    List<FanOut.Step> cantou = rising("cantou", nodeA.port(), create, rowName);
+    // The spot check at 10/s, measured on its own when the rising steps stopped below it.
+    FanOut.Step atTen = cantou.stream().filter(s -> s.rate() == 10).findFirst()
+        .orElseGet(() -> step("cantou", nodeA.port(), create, 10, stepSeconds(), 50, rowName));
+    load.run(new JsonObject().put("op", "close").put("fleet", "cantou"));
     // The baselines broadcast the bytes a doctor's socket received, marker and all.
     String payload = eventSample == null ? Fixtures.teleconsultation(care.specialty())
         : eventSample.replaceFirst(SocketFleet.MARKER + "\\d+~", SocketFleet.MARKER + HttpOperation.SEQ + "~");
@@ -279,15 +288,14 @@ final class Workloads {
         SocketFleet.Protocol.SOCKETIO, "/socket.io/?EIO=4&transport=websocket", publish, "baseline: socket.io 4 broadcast");
     double ours = sustainable(cantou);
     double bareRate = sustainable(bare);
-    FanOut.Step first = cantou.get(0);
     report.add(new Report.Goal("fan-out: 1,000 doctor WebSockets, creates at a rising rate",
         "sustainable rate ≥ 0.5 × bare baseline's (0 lost, p99 < 50 ms)",
         Report.fmt(ours, 0) + " creates/s (" + ready + " sockets); **× " + Report.fmt(ours / bareRate, 2) + "** of bare Vert.x",
         "bare Vert.x " + Report.fmt(bareRate, 0) + "/s, socket.io " + Report.fmt(sustainable(socketIo), 0) + "/s",
         ready == FAN_OUT_SOCKETS && bareRate > 0 && ours >= 0.5 * bareRate));
     report.add(new Report.Goal("fan-out at 10 creates/s", "p99 < 50 ms, 0 lost",
-        "p99 " + Report.fmt(first.latencies().p99(), 2) + " ms, " + first.lost() + " lost of " + first.expected(), "—",
-        first.rate() == 10 && first.lost() == 0 && first.latencies().p99() < 50));
+        "p99 " + Report.fmt(atTen.latencies().p99(), 2) + " ms, " + atTen.lost() + " lost of " + atTen.expected(), "—",
+        atTen.lost() == 0 && atTen.latencies().p99() < 50));
   }
 
   /** Starts one baseline server, runs the rising fan-out against it, stops it. */
@@ -299,7 +307,9 @@ final class Workloads {
       awaitListening(port);
       cpu.watch("server", () -> CpuTime.of(server.pid()));
       int ready = connect(name, protocol, port, uri, List.of("baseline"), FAN_OUT_SOCKETS, List.of("127.0.0.1"), 120);
-      return rising(name, port, publish, rowName + ", " + ready + " sockets");
+      List<FanOut.Step> steps = rising(name, port, publish, rowName + ", " + ready + " sockets");
+      load.run(new JsonObject().put("op", "close").put("fleet", name));
+      return steps;
     } finally {
       cpu.forget("server");
       server.close();
@@ -335,19 +345,28 @@ final class Workloads {
 
   /** 50,000 idle nurses' sockets on node A: heap each (after GC, over JMX), then one event to all. */
   void idleSockets() {
+    // Each socket is a file on both sides; the launcher asked for more than 50,000 but a process
+    // without CAP_SYS_RESOURCE keeps its hard limit.
+    long limit = Math.min(ChildProcess.fileLimit(nodeA.pid()), ChildProcess.fileLimit(load.pid()));
+    int target = (int) Math.min(IDLE_SOCKETS, limit - 1_000);
+    if (target < IDLE_SOCKETS) {
+      report.note("Idle sockets: " + target + " asked instead of " + IDLE_SOCKETS + ": the node's and the generator's file limit "
+          + "is " + limit + " (the launcher's `ulimit -n " + ChildProcess.FILE_LIMIT + "` was refused: raising a hard limit needs "
+          + "CAP_SYS_RESOURCE, which this machine does not give).");
+    }
     Fixtures.CareSide care = fixtures.careSide("idle", "neurologie", 0);
     long before = nodeA.heapAfterGc();
     Map<String, CpuTime> cpuBefore = cpu.now();
     long start = System.nanoTime();
     // Four loopback source addresses: one gives only ~28,000 ephemeral ports towards the node's port.
-    int ready = connect("idle", SocketFleet.Protocol.CANTOU, nodeA.port(), "/ws", List.of(care.nurse()), IDLE_SOCKETS,
-        List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"), 400);
+    int ready = connect("idle", SocketFleet.Protocol.CANTOU, nodeA.port(), "/ws", List.of(care.nurse()), target,
+        List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"), 240);
     double openSeconds = (System.nanoTime() - start) / 1e9;
     Map<String, Double> openCpu = CpuMeter.since(cpuBefore, cpu.now());
     long after = nodeA.heapAfterGc();
     double perSocket = ready == 0 ? Double.NaN : (after - before) / (double) ready;
     report.add(new Report.Row("opening " + ready + " idle authenticated sockets (hello, welcome, snapshot)", ready,
-        IDLE_SOCKETS - ready, ready / openSeconds, new Latencies(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
+        target - ready, ready / openSeconds, new Latencies(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
         openSeconds, openCpu, "heap after GC " + (before >> 20) + " → " + (after >> 20) + " MiB: "
             + Report.fmt(perSocket / 1024, 2) + " KiB a socket"));
     HttpOperation create = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
