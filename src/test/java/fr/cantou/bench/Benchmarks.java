@@ -32,10 +32,16 @@ public final class Benchmarks {
     List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream().map(String::trim)
         .filter(s -> !s.isEmpty()).toList();
     Path dir = Path.of("target", "bench").toAbsolutePath();
+    // A run starts from nothing: no data, log or recording of an earlier one (npm's install stays).
     for (String node : List.of("node-a", "node-b")) {
       delete(dir.resolve(node));
     }
     Files.createDirectories(dir);
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".jfr")).toList()) {
+        Files.delete(file);
+      }
+    }
     Report report = new Report();
     CpuMeter cpu = new CpuMeter();
     int databasePort = NodeProcess.freePort();
