@@ -1,6 +1,7 @@
 package fr.cantou.bench;
 
 import fr.cantou.platform.db.DatabaseEndpoint;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -78,6 +79,16 @@ final class Workloads {
 
   // ---- closed loops: bookings, teleconsultations, the race, slot search ----
 
+  private static HttpOperation bookings(List<String> bodies) {
+    return new HttpOperation(HttpMethod.POST, "/api/visio/appointments", null, bodies, null);
+  }
+
+  /** The care side's nurse creating requests, each with its marker, in the side's specialty. */
+  private static HttpOperation creates(Fixtures.CareSide care) {
+    return new HttpOperation(HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
+        Fixtures.teleconsultation(care.specialty()));
+  }
+
   private static JsonObject http(int port, HttpOperation operation, double seconds, long offset, String ok) {
     return new JsonObject().put("op", "http").put("port", port).put("clients", CLIENTS).put("seconds", seconds)
         .put("offset", offset).put("ok", ok).put("operation", operation.toJson());
@@ -126,7 +137,7 @@ final class Workloads {
     for (int round = 0; round < service.agentIds().size(); round++) {
       starts.forEach(start -> bodies.add(Fixtures.booking(service.id(), start)));
     }
-    HttpOperation book = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/visio/appointments", null, bodies, null);
+    HttpOperation book = bookings(bodies);
     Measured overHttp = closedRow("bookings over HTTP, " + CLIENTS + " clients (distinct free slots of " + starts.size()
         + " in a week)", warmThenMeasure(http(nodeA.port(), book, seconds, 0, "201")));
     // The SQL baseline books the weeks after, for the same agents: distinct periods, no overlap with the HTTP week.
@@ -140,8 +151,7 @@ final class Workloads {
   /** Teleconsultation creates by one nurse, in a specialty no socket listens to. */
   void teleconsultations() {
     Fixtures.CareSide care = fixtures.careSide("creates", "cardiologie", 0);
-    HttpOperation create = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
-        Fixtures.teleconsultation(care.specialty()));
+    HttpOperation create = creates(care);
     Measured overHttp = closedRow("teleconsultation creates over HTTP, " + CLIENTS + " clients",
         warmThenMeasure(http(nodeA.port(), create, seconds, 0, "201")));
     JsonObject spec = new JsonObject().put("organisationId", care.organisationId()).put("nurseId", care.nurseId())
@@ -156,13 +166,14 @@ final class Workloads {
     Fixtures.Service service = fixtures.service("Dix créneaux", 1, 7, "07:00", "08:40", 10);
     List<String> starts = fixtures.slotStarts(service.id(), tomorrow.toString(), tomorrow.toString());
     List<String> bodies = starts.stream().map(start -> Fixtures.booking(service.id(), start)).toList();
-    HttpOperation book = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/visio/appointments", null, bodies, null);
+    HttpOperation book = bookings(bodies);
     Measured m = measure(http(nodeA.port(), book, 300, 0, "201").put("limit", 1000));
     long won = m.result().getLong("ok");
     long inDatabase = count("SELECT count(*) FROM appointment WHERE service_id = '" + service.id()
         + "'::uuid AND status IN ('booked', 'in_call')");
+    // Attempts per second: the winners alone would say nothing of how fast the losers were told.
     report.add(new Report.Row("1,000 attempts on " + starts.size() + " slots, " + CLIENTS + " clients", won,
-        m.result().getLong("failed"), m.throughput(), m.latencies(), m.wallSeconds(), m.cpu(),
+        m.result().getLong("failed"), (won + m.result().getLong("failed")) / m.result().getDouble("seconds"), m.latencies(), m.wallSeconds(), m.cpu(),
         outcomes(m.result()) + "; appointments in the database: " + inDatabase));
     report.add(new Report.Goal("1,000 attempts on 10 slots", "exactly 10 appointments, p99 < 250 ms",
         won + " answered 201, " + inDatabase + " appointments in the database (" + starts.size() + " slots), p99 "
@@ -179,16 +190,15 @@ final class Workloads {
     for (int round = 0; round < 12; round++) {
       starts.forEach(start -> bodies.add(Fixtures.booking(service.id(), start)));
     }
-    JsonObject fill = load.run(http(nodeA.port(), new HttpOperation(io.vertx.core.http.HttpMethod.POST,
-        "/api/visio/appointments", null, bodies, null), 600, 0, "201").put("limit", bodies.size()));
+    JsonObject fill = load.run(http(nodeA.port(), bookings(bodies), 600, 0, "201").put("limit", bodies.size()));
     String uri = "/api/visio/services/" + service.id() + "/slots?from=" + tomorrow + "&to=" + to;
     byte[] bytes = fixtures.api().get(uri).body().getBytes(StandardCharsets.UTF_8);
     report.note("Slot search: " + starts.size() + " slots in 30 days, " + fill.getLong("ok") + " of " + bodies.size()
         + " bookings made before (" + Report.fmt(100.0 * fill.getLong("ok") / (starts.size() * 20.0), 0)
         + " % of agent-slots); the answer is " + bytes.length + " bytes, served again as webapp/bench-slots.json.");
     Files.write(nodeA.workDir().resolve("webapp").resolve("bench-slots.json"), bytes);
-    HttpOperation search = new HttpOperation(io.vertx.core.http.HttpMethod.GET, uri, null, null, null);
-    HttpOperation file = new HttpOperation(io.vertx.core.http.HttpMethod.GET, "/bench-slots.json", null, null, null);
+    HttpOperation search = new HttpOperation(HttpMethod.GET, uri, null, null, null);
+    HttpOperation file = new HttpOperation(HttpMethod.GET, "/bench-slots.json", null, null, null);
     Measured slots = closedRow("slot search, a month of a busy service, " + CLIENTS + " connections",
         warmThenMeasure(http(nodeA.port(), search, seconds, 0, "200")));
     Measured baseline = closedRow("baseline: the same " + bytes.length + " bytes as a static file, same node",
@@ -213,6 +223,16 @@ final class Workloads {
       }
     }
     return ready;
+  }
+
+  /** The fan-out's 1,000 sockets, shared evenly by the care side's doctors. */
+  private int connectDoctors(String fleet, NodeProcess node, Fixtures.CareSide care) {
+    return connect(fleet, SocketFleet.Protocol.CANTOU, node.port(), "/ws", care.doctors(),
+        FAN_OUT_SOCKETS / care.doctors().size(), List.of("127.0.0.1"), 120);
+  }
+
+  private void closeFleet(String fleet) {
+    load.run(new JsonObject().put("op", "close").put("fleet", fleet));
   }
 
   private FanOut.Step step(String fleet, int port, HttpOperation publish, double rate, double seconds, double p99Limit,
@@ -264,20 +284,18 @@ final class Workloads {
   /** 1,000 doctors' sockets on node A, a nurse's creates at rising rates; then the bare Vert.x and socket.io baselines. */
   void fanOut() {
     Fixtures.CareSide care = fixtures.careSide("fanout", "geriatrie", 10);
-    int ready = connect("cantou", SocketFleet.Protocol.CANTOU, nodeA.port(), "/ws", care.doctors(),
-        FAN_OUT_SOCKETS / care.doctors().size(), List.of("127.0.0.1"), 120);
-    HttpOperation create = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
-        Fixtures.teleconsultation(care.specialty()));
+    int ready = connectDoctors("cantou", nodeA, care);
+    HttpOperation create = creates(care);
     String rowName = "fan-out, Cantou, " + ready + " doctors' sockets";
     List<FanOut.Step> cantou = rising("cantou", nodeA.port(), create, rowName);
     // The spot check at 10/s, measured on its own when the rising steps stopped below it.
     FanOut.Step atTen = cantou.stream().filter(s -> s.rate() == 10).findFirst()
         .orElseGet(() -> step("cantou", nodeA.port(), create, 10, stepSeconds(), 50, rowName));
-    load.run(new JsonObject().put("op", "close").put("fleet", "cantou"));
+    closeFleet("cantou");
     // The baselines broadcast the bytes a doctor's socket received, marker and all.
     String payload = eventSample == null ? Fixtures.teleconsultation(care.specialty())
         : eventSample.replaceFirst(SocketFleet.MARKER + "\\d+~", SocketFleet.MARKER + HttpOperation.SEQ + "~");
-    HttpOperation publish = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/publish", null, null, payload);
+    HttpOperation publish = new HttpOperation(HttpMethod.POST, "/publish", null, null, payload);
     List<FanOut.Step> bare = baselineServer("bare-vertx", port -> ChildProcess.java("bare-vertx",
             BareBroadcastServer.class.getName(), List.of("-XX:+UseG1GC"), List.of(Integer.toString(port)), Map.of(),
             Path.of(".").toAbsolutePath(), dir.resolve("bare-vertx.log"), false),
@@ -308,7 +326,7 @@ final class Workloads {
       cpu.watch("server", () -> CpuTime.of(server.pid()));
       int ready = connect(name, protocol, port, uri, List.of("baseline"), FAN_OUT_SOCKETS, List.of("127.0.0.1"), 120);
       List<FanOut.Step> steps = rising(name, port, publish, rowName + ", " + ready + " sockets");
-      load.run(new JsonObject().put("op", "close").put("fleet", name));
+      closeFleet(name);
       return steps;
     } finally {
       cpu.forget("server");
@@ -330,13 +348,11 @@ final class Workloads {
   /** Sockets on node B, creates on node A, one database between them. */
   void twoNodes() {
     Fixtures.CareSide care = fixtures.careSide("twonodes", "psychiatrie", 10);
-    int ready = connect("two-nodes", SocketFleet.Protocol.CANTOU, nodeB.port(), "/ws", care.doctors(),
-        FAN_OUT_SOCKETS / care.doctors().size(), List.of("127.0.0.1"), 120);
-    HttpOperation create = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
-        Fixtures.teleconsultation(care.specialty()));
+    int ready = connectDoctors("two-nodes", nodeB, care);
+    HttpOperation create = creates(care);
     FanOut.Step s = step("two-nodes", nodeA.port(), create, 10, seconds, 50,
         "fan-out across two nodes: " + ready + " sockets on B, creates on A");
-    load.run(new JsonObject().put("op", "close").put("fleet", "two-nodes"));
+    closeFleet("two-nodes");
     report.add(new Report.Goal("the same fan-out across two nodes on one database (10 creates/s)", "0 lost, p99 < 50 ms",
         s.lost() + " lost of " + s.expected() + ", p50 " + Report.fmt(s.latencies().p50(), 2) + " ms, p99 "
             + Report.fmt(s.latencies().p99(), 2) + " ms", "—",
@@ -369,10 +385,9 @@ final class Workloads {
         target - ready, ready / openSeconds, new Latencies(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
         openSeconds, openCpu, "heap after GC " + (before >> 20) + " → " + (after >> 20) + " MiB: "
             + Report.fmt(perSocket / 1024, 2) + " KiB a socket"));
-    HttpOperation create = new HttpOperation(io.vertx.core.http.HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
-        Fixtures.teleconsultation(care.specialty()));
+    HttpOperation create = creates(care);
     FanOut.Step s = step("idle", nodeA.port(), create, 1, 1, 1000, "one event to " + ready + " idle sockets");
-    load.run(new JsonObject().put("op", "close").put("fleet", "idle"));
+    closeFleet("idle");
     report.add(new Report.Goal("50,000 idle authenticated sockets on one node", "≤ 8 KiB heap each, one event to all p99 < 1 s",
         ready + " sockets, " + Report.fmt(perSocket / 1024, 2) + " KiB each; event p50 " + Report.fmt(s.latencies().p50(), 0)
             + " ms, p99 " + Report.fmt(s.latencies().p99(), 0) + " ms, " + s.lost() + " lost", "—",
