@@ -1,0 +1,50 @@
+package fr.cantou.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The processes whose CPU each row reports (nodes, load generator, PostgreSQL, a baseline
+ * server), read before and after a measurement. Processes come and go (a baseline server, a
+ * restarted node), so each is looked up by name at the time.
+ */
+final class CpuMeter {
+  /** A process to watch: how to read its CPU time now. */
+  private final Map<String, Supplier<CpuTime>> watched = new LinkedHashMap<>();
+
+  void watch(String name, Supplier<CpuTime> cpu) {
+    watched.put(name, cpu);
+  }
+
+  void forget(String name) {
+    watched.remove(name);
+  }
+
+  Map<String, CpuTime> now() {
+    Map<String, CpuTime> now = new LinkedHashMap<>();
+    watched.forEach((name, cpu) -> now.put(name, cpu.get()));
+    return now;
+  }
+
+  static final String MACHINE = "machine";
+  static final String OTHERS = "other processes";
+
+  /**
+   * Seconds of CPU each process used since {@code before} (processes present at both ends), and
+   * what the rest of the machine used meanwhile: the cores are shared with other work.
+   */
+  static Map<String, Double> since(Map<String, CpuTime> before, Map<String, CpuTime> after) {
+    Map<String, Double> used = new LinkedHashMap<>();
+    after.forEach((name, cpu) -> {
+      if (before.containsKey(name) && !name.equals(MACHINE)) {
+        used.put(name, cpu.minus(before.get(name)).seconds());
+      }
+    });
+    if (before.containsKey(MACHINE)) {
+      double ours = used.values().stream().mapToDouble(Double::doubleValue).sum();
+      used.put(OTHERS, Math.max(0, after.get(MACHINE).minus(before.get(MACHINE)).seconds() - ours));
+    }
+    return used;
+  }
+}

@@ -1,0 +1,406 @@
+package fr.cantou.bench;
+
+import fr.cantou.platform.db.DatabaseEndpoint;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The workloads of issue 10, each beside its baseline measured in the same run. Everything the
+ * nodes are asked goes through the public HTTP and WebSocket API; the baselines and the one
+ * count check go through SQL. Figures are reported as measured, goals marked met or missed.
+ */
+final class Workloads {
+  private static final double WARM_UP_SECONDS = 2;
+  private static final int CLIENTS = 64;
+  private static final int FAN_OUT_SOCKETS = 1000;
+  private static final int IDLE_SOCKETS = 50_000;
+  private static final List<Double> RISING_RATES = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 400.0, 800.0,
+      1600.0, 3200.0);
+
+  private final LoadProcess load;
+  private final NodeProcess nodeA;
+  private final NodeProcess nodeB;
+  private final DatabaseEndpoint database;
+  private final Fixtures fixtures;
+  private final CpuMeter cpu;
+  private final Report report;
+  private final double seconds;
+  private final Path dir;
+  private final LocalDate tomorrow = LocalDate.now(ZoneId.of("Europe/Paris")).plusDays(1);
+  /** Fan-out items are numbered across the whole run, so a late frame is never taken for a later step's. */
+  private long nextSeq;
+  private String eventSample;
+
+  Workloads(LoadProcess load, NodeProcess nodeA, NodeProcess nodeB, DatabaseEndpoint database, Fixtures fixtures, CpuMeter cpu,
+            Report report, double seconds, Path dir) {
+    this.load = load;
+    this.nodeA = nodeA;
+    this.nodeB = nodeB;
+    this.database = database;
+    this.fixtures = fixtures;
+    this.cpu = cpu;
+    this.report = report;
+    this.seconds = seconds;
+    this.dir = dir;
+  }
+
+  /** What one load-generator command gave, with the wall time and the CPU each process used meanwhile. */
+  private record Measured(JsonObject result, double wallSeconds, Map<String, Double> cpu) {
+    Latencies latencies() {
+      return Latencies.from(result.getJsonObject("latencies"));
+    }
+
+    double throughput() {
+      return result.getDouble("throughput");
+    }
+  }
+
+  private Measured measure(JsonObject command) {
+    Map<String, CpuTime> before = cpu.now();
+    long start = System.nanoTime();
+    JsonObject result = load.run(command);
+    double wall = (System.nanoTime() - start) / 1e9;
+    return new Measured(result, wall, CpuMeter.since(before, cpu.now()));
+  }
+
+  // ---- closed loops: bookings, teleconsultations, the race, slot search ----
+
+  private static HttpOperation bookings(List<String> bodies) {
+    return new HttpOperation(HttpMethod.POST, "/api/visio/appointments", null, bodies, null);
+  }
+
+  /** The care side's nurse creating requests, each with its marker, in the side's specialty. */
+  private static HttpOperation creates(Fixtures.CareSide care) {
+    return new HttpOperation(HttpMethod.POST, "/api/teleconsultations", care.nurse(), null,
+        Fixtures.teleconsultation(care.specialty()));
+  }
+
+  private static JsonObject http(int port, HttpOperation operation, double seconds, long offset, String ok) {
+    return new JsonObject().put("op", "http").put("port", port).put("clients", CLIENTS).put("seconds", seconds)
+        .put("offset", offset).put("ok", ok).put("operation", operation.toJson());
+  }
+
+  private JsonObject sql(String kind, JsonObject spec, double seconds, long offset) {
+    return new JsonObject().put("op", "sql").put("kind", kind).put("spec", spec).put("clients", CLIENTS).put("seconds", seconds)
+        .put("offset", offset).put("database", new JsonObject().put("host", database.host()).put("port", database.port())
+            .put("database", database.database()).put("user", database.user()).put("password", database.password()));
+  }
+
+  /** A warm-up, then the measured phase continuing where it stopped (bookings stay distinct). */
+  private Measured warmThenMeasure(JsonObject command) {
+    long next = load.run(command.copy().put("seconds", WARM_UP_SECONDS)).getLong("next");
+    return measure(command.copy().put("offset", next));
+  }
+
+  private Measured closedRow(String name, Measured m) {
+    report.add(new Report.Row(name, m.result().getLong("ok"), m.result().getLong("failed"), m.throughput(), m.latencies(),
+        m.wallSeconds(), m.cpu(), outcomes(m.result())));
+    return m;
+  }
+
+  private static String outcomes(JsonObject result) {
+    JsonObject outcomes = result.getJsonObject("outcomes");
+    return outcomes.size() <= 1 ? null : "outcomes " + outcomes.encode();
+  }
+
+  private void ratioGoal(String workload, Measured measured, Measured baseline, double atLeast, String extra,
+                         boolean extraMet) {
+    double ratio = measured.throughput() / baseline.throughput();
+    report.add(new Report.Goal(workload, "≥ " + atLeast + " × baseline" + (extra == null ? "" : ", " + extra),
+        Report.fmt(measured.throughput(), 0) + "/s, p50 " + Report.fmt(measured.latencies().p50(), 2) + " ms, p99 "
+            + Report.fmt(measured.latencies().p99(), 2) + " ms; **× " + Report.fmt(ratio, 2) + "**",
+        Report.fmt(baseline.throughput(), 0) + "/s, p50 " + Report.fmt(baseline.latencies().p50(), 2) + " ms, p99 "
+            + Report.fmt(baseline.latencies().p99(), 2) + " ms",
+        ratio >= atLeast && extraMet && measured.result().getLong("failed") == 0));
+  }
+
+  /** Distinct bookings of a week of a big service (40 agents, every day 07:00–21:00, 10-minute slots). */
+  void bookings() {
+    Fixtures.Service service = fixtures.service("Visio-accueil 40 agents", 40, 7, "07:00", "21:00", 10);
+    List<String> starts = fixtures.slotStarts(service.id(), tomorrow.toString(), tomorrow.plusDays(6).toString());
+    // Round after round over every slot of the week: consecutive bookings ask for different slots.
+    List<String> bodies = new ArrayList<>();
+    for (int round = 0; round < service.agentIds().size(); round++) {
+      starts.forEach(start -> bodies.add(Fixtures.booking(service.id(), start)));
+    }
+    HttpOperation book = bookings(bodies);
+    Measured overHttp = closedRow("bookings over HTTP, " + CLIENTS + " clients (distinct free slots of " + starts.size()
+        + " in a week)", warmThenMeasure(http(nodeA.port(), book, seconds, 0, "201")));
+    // The SQL baseline books the weeks after, for the same agents: distinct periods, no overlap with the HTTP week.
+    JsonObject spec = new JsonObject().put("serviceId", service.id()).put("organisationId", service.organisationId())
+        .put("agentIds", new JsonArray(service.agentIds())).put("firstDay", tomorrow.plusDays(8).toString());
+    Measured baseline = closedRow("baseline: booking transaction through the PG client, " + CLIENTS + " concurrent",
+        warmThenMeasure(sql("booking", spec, seconds, 0)));
+    ratioGoal("distinct visio-accueil bookings over HTTP, 64 clients", overHttp, baseline, 0.7, null, true);
+  }
+
+  /** Teleconsultation creates by one nurse, in a specialty no socket listens to. */
+  void teleconsultations() {
+    Fixtures.CareSide care = fixtures.careSide("creates", "cardiologie", 0);
+    HttpOperation create = creates(care);
+    Measured overHttp = closedRow("teleconsultation creates over HTTP, " + CLIENTS + " clients",
+        warmThenMeasure(http(nodeA.port(), create, seconds, 0, "201")));
+    JsonObject spec = new JsonObject().put("organisationId", care.organisationId()).put("nurseId", care.nurseId())
+        .put("specialty", care.specialty());
+    Measured baseline = closedRow("baseline: teleconsultation transaction through the PG client, " + CLIENTS + " concurrent",
+        warmThenMeasure(sql("teleconsultation", spec, seconds, 0)));
+    ratioGoal("teleconsultation creates over HTTP, 64 clients", overHttp, baseline, 0.7, null, true);
+  }
+
+  /** 1,000 booking attempts, 64 at a time, on the 10 slots of a one-agent day: exactly 10 may win. */
+  void race() {
+    Fixtures.Service service = fixtures.service("Dix créneaux", 1, 7, "07:00", "08:40", 10);
+    List<String> starts = fixtures.slotStarts(service.id(), tomorrow.toString(), tomorrow.toString());
+    List<String> bodies = starts.stream().map(start -> Fixtures.booking(service.id(), start)).toList();
+    HttpOperation book = bookings(bodies);
+    Measured m = measure(http(nodeA.port(), book, 300, 0, "201").put("limit", 1000));
+    long won = m.result().getLong("ok");
+    long inDatabase = count("SELECT count(*) FROM appointment WHERE service_id = '" + service.id()
+        + "'::uuid AND status IN ('booked', 'in_call')");
+    // Attempts per second: the winners alone would say nothing of how fast the losers were told.
+    report.add(new Report.Row("1,000 attempts on " + starts.size() + " slots, " + CLIENTS + " clients", won,
+        m.result().getLong("failed"), (won + m.result().getLong("failed")) / m.result().getDouble("seconds"), m.latencies(), m.wallSeconds(), m.cpu(),
+        outcomes(m.result()) + "; appointments in the database: " + inDatabase));
+    report.add(new Report.Goal("1,000 attempts on 10 slots", "exactly 10 appointments, p99 < 250 ms",
+        won + " answered 201, " + inDatabase + " appointments in the database (" + starts.size() + " slots), p99 "
+            + Report.fmt(m.latencies().p99(), 1) + " ms", "—",
+        starts.size() == 10 && won == 10 && inDatabase == 10 && m.latencies().p99() < 250));
+  }
+
+  /** Slots of a month of a busy service (20 agents, weekdays 9–17, 30 min, 60 % booked) against the same bytes as a file. */
+  void slotSearch() throws IOException {
+    Fixtures.Service service = fixtures.service("CAF du Cantal (mois chargé)", 20, 5, "09:00", "17:00", 30);
+    LocalDate to = tomorrow.plusDays(29);
+    List<String> starts = fixtures.slotStarts(service.id(), tomorrow.toString(), to.toString());
+    List<String> bodies = new ArrayList<>();
+    for (int round = 0; round < 12; round++) {
+      starts.forEach(start -> bodies.add(Fixtures.booking(service.id(), start)));
+    }
+    JsonObject fill = load.run(http(nodeA.port(), bookings(bodies), 600, 0, "201").put("limit", bodies.size()));
+    String uri = "/api/visio/services/" + service.id() + "/slots?from=" + tomorrow + "&to=" + to;
+    byte[] bytes = fixtures.api().get(uri).body().getBytes(StandardCharsets.UTF_8);
+    report.note("Slot search: " + starts.size() + " slots in 30 days, " + fill.getLong("ok") + " of " + bodies.size()
+        + " bookings made before (" + Report.fmt(100.0 * fill.getLong("ok") / (starts.size() * 20.0), 0)
+        + " % of agent-slots); the answer is " + bytes.length + " bytes, served again as webapp/bench-slots.json.");
+    Files.write(nodeA.workDir().resolve("webapp").resolve("bench-slots.json"), bytes);
+    HttpOperation search = new HttpOperation(HttpMethod.GET, uri, null, null, null);
+    HttpOperation file = new HttpOperation(HttpMethod.GET, "/bench-slots.json", null, null, null);
+    Measured slots = closedRow("slot search, a month of a busy service, " + CLIENTS + " connections",
+        warmThenMeasure(http(nodeA.port(), search, seconds, 0, "200")));
+    Measured baseline = closedRow("baseline: the same " + bytes.length + " bytes as a static file, same node",
+        warmThenMeasure(http(nodeA.port(), file, seconds, 0, "200")));
+    ratioGoal("slot search, a month of a service, 64 connections", slots, baseline, 0.5, "p99 < 20 ms",
+        slots.latencies().p99() < 20);
+  }
+
+  // ---- fan-out ----
+
+  /** A fleet of sockets in the load generator, opened by {@code perToken} on each token. */
+  private int connect(String fleet, SocketFleet.Protocol protocol, int port, String uri, List<String> tokens, int perToken,
+                      List<String> localAddresses, double seconds) {
+    int ready = 0;
+    for (String token : tokens) {
+      JsonObject opened = load.run(new JsonObject().put("op", "connect").put("fleet", fleet).put("protocol", protocol.name())
+          .put("port", port).put("uri", uri).put("token", token).put("count", perToken).put("window", 256)
+          .put("seconds", seconds).put("localAddresses", new JsonArray(localAddresses)));
+      ready = opened.getInteger("ready");
+      if (opened.getLong("failed") > 0) {
+        report.note(fleet + ": " + opened.getLong("failed") + " sockets not opened, e.g. " + opened.getJsonArray("errors"));
+      }
+    }
+    return ready;
+  }
+
+  /** The fan-out's 1,000 sockets, shared evenly by the care side's doctors. */
+  private int connectDoctors(String fleet, NodeProcess node, Fixtures.CareSide care) {
+    return connect(fleet, SocketFleet.Protocol.CANTOU, node.port(), "/ws", care.doctors(),
+        FAN_OUT_SOCKETS / care.doctors().size(), List.of("127.0.0.1"), 120);
+  }
+
+  private void closeFleet(String fleet) {
+    load.run(new JsonObject().put("op", "close").put("fleet", fleet));
+  }
+
+  private FanOut.Step step(String fleet, int port, HttpOperation publish, double rate, double seconds, double p99Limit,
+                           String rowName) {
+    JsonObject command = new JsonObject().put("op", "fanout").put("fleet", fleet).put("port", port)
+        .put("operation", publish.toJson()).put("firstSeq", nextSeq).put("rate", rate).put("seconds", seconds)
+        .put("p99LimitMs", p99Limit);
+    nextSeq += Math.max(1, Math.round(rate * seconds));
+    Measured m = measure(command);
+    if (eventSample == null && m.result().getString("sample") != null) {
+      eventSample = m.result().getString("sample");
+    }
+    m.result().remove("sample");
+    FanOut.Step s = m.result().mapTo(FanOut.Step.class);
+    if (rowName == null) {
+      return s;
+    }
+    report.add(new Report.Row(rowName + " @ " + Report.fmt(rate, 0) + "/s", s.received(), s.lost(), rate, s.latencies(),
+        m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + (s.publishErrors() > 0
+            ? "; " + s.publishErrors() + " publishes failed" : "") + (s.socketsClosed() > 0 ? "; " + s.socketsClosed()
+            + " sockets closed by the server" : "")));
+    return s;
+  }
+
+  private double stepSeconds() {
+    return Math.max(2, seconds / 3);
+  }
+
+  /** Rising rates until one is not sustained; gives the steps. */
+  private List<FanOut.Step> rising(String fleet, int port, HttpOperation publish, String rowName) {
+    double stepSeconds = stepSeconds();
+    // Unreported warm-up: the first frames of a fresh fleet pay for the JIT on both sides.
+    step(fleet, port, publish, 10, 2, 50, null);
+    List<FanOut.Step> steps = new ArrayList<>();
+    for (double rate : RISING_RATES) {
+      FanOut.Step s = step(fleet, port, publish, rate, stepSeconds, 50, rowName);
+      steps.add(s);
+      if (!s.sustained()) {
+        break;
+      }
+    }
+    return steps;
+  }
+
+  private static double sustainable(List<FanOut.Step> steps) {
+    return steps.stream().filter(FanOut.Step::sustained).mapToDouble(FanOut.Step::rate).max().orElse(0);
+  }
+
+  /** 1,000 doctors' sockets on node A, a nurse's creates at rising rates; then the bare Vert.x and socket.io baselines. */
+  void fanOut() {
+    Fixtures.CareSide care = fixtures.careSide("fanout", "geriatrie", 10);
+    int ready = connectDoctors("cantou", nodeA, care);
+    HttpOperation create = creates(care);
+    String rowName = "fan-out, Cantou, " + ready + " doctors' sockets";
+    List<FanOut.Step> cantou = rising("cantou", nodeA.port(), create, rowName);
+    // The spot check at 10/s, measured on its own when the rising steps stopped below it.
+    FanOut.Step atTen = cantou.stream().filter(s -> s.rate() == 10).findFirst()
+        .orElseGet(() -> step("cantou", nodeA.port(), create, 10, stepSeconds(), 50, rowName));
+    closeFleet("cantou");
+    // The baselines broadcast the bytes a doctor's socket received, marker and all.
+    String payload = eventSample == null ? Fixtures.teleconsultation(care.specialty())
+        : eventSample.replaceFirst(SocketFleet.MARKER + "\\d+~", SocketFleet.MARKER + HttpOperation.SEQ + "~");
+    HttpOperation publish = new HttpOperation(HttpMethod.POST, "/publish", null, null, payload);
+    List<FanOut.Step> bare = baselineServer("bare-vertx", port -> ChildProcess.java("bare-vertx",
+            BareBroadcastServer.class.getName(), List.of("-XX:+UseG1GC"), List.of(Integer.toString(port)), Map.of(),
+            Path.of(".").toAbsolutePath(), dir.resolve("bare-vertx.log"), false),
+        SocketFleet.Protocol.BARE, "/ws", publish, "baseline: bare Vert.x broadcast");
+    List<FanOut.Step> socketIo = baselineServer("socketio", port -> ChildProcess.command("socketio",
+            List.of("node", "broadcast-server.js", Integer.toString(port)), Map.of(), dir.resolve("socketio"),
+            dir.resolve("socketio.log"), false),
+        SocketFleet.Protocol.SOCKETIO, "/socket.io/?EIO=4&transport=websocket", publish, "baseline: socket.io 4 broadcast");
+    double ours = sustainable(cantou);
+    double bareRate = sustainable(bare);
+    report.add(new Report.Goal("fan-out: 1,000 doctor WebSockets, creates at a rising rate",
+        "sustainable rate ≥ 0.5 × bare baseline's (0 lost, p99 < 50 ms)",
+        Report.fmt(ours, 0) + " creates/s (" + ready + " sockets); **× " + Report.fmt(ours / bareRate, 2) + "** of bare Vert.x",
+        "bare Vert.x " + Report.fmt(bareRate, 0) + "/s, socket.io " + Report.fmt(sustainable(socketIo), 0) + "/s",
+        ready == FAN_OUT_SOCKETS && bareRate > 0 && ours >= 0.5 * bareRate));
+    report.add(new Report.Goal("fan-out at 10 creates/s", "p99 < 50 ms, 0 lost",
+        "p99 " + Report.fmt(atTen.latencies().p99(), 2) + " ms, " + atTen.lost() + " lost of " + atTen.expected(), "—",
+        atTen.lost() == 0 && atTen.latencies().p99() < 50));
+  }
+
+  /** Starts one baseline server, runs the rising fan-out against it, stops it. */
+  private List<FanOut.Step> baselineServer(String name, IntFunction<ChildProcess> start, SocketFleet.Protocol protocol,
+                                           String uri, HttpOperation publish, String rowName) {
+    int port = NodeProcess.freePort();
+    ChildProcess server = start.apply(port);
+    try {
+      awaitListening(port);
+      cpu.watch("server", () -> CpuTime.of(server.pid()));
+      int ready = connect(name, protocol, port, uri, List.of("baseline"), FAN_OUT_SOCKETS, List.of("127.0.0.1"), 120);
+      List<FanOut.Step> steps = rising(name, port, publish, rowName + ", " + ready + " sockets");
+      closeFleet(name);
+      return steps;
+    } finally {
+      cpu.forget("server");
+      server.close();
+    }
+  }
+
+  private static void awaitListening(int port) {
+    for (int i = 0; i < 300; i++) {
+      try (Socket ignored = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        NodeProcess.sleep(100);
+      }
+    }
+    throw new IllegalStateException("nothing listens on " + port);
+  }
+
+  /** Sockets on node B, creates on node A, one database between them. */
+  void twoNodes() {
+    Fixtures.CareSide care = fixtures.careSide("twonodes", "psychiatrie", 10);
+    int ready = connectDoctors("two-nodes", nodeB, care);
+    HttpOperation create = creates(care);
+    FanOut.Step s = step("two-nodes", nodeA.port(), create, 10, seconds, 50,
+        "fan-out across two nodes: " + ready + " sockets on B, creates on A");
+    closeFleet("two-nodes");
+    report.add(new Report.Goal("the same fan-out across two nodes on one database (10 creates/s)", "0 lost, p99 < 50 ms",
+        s.lost() + " lost of " + s.expected() + ", p50 " + Report.fmt(s.latencies().p50(), 2) + " ms, p99 "
+            + Report.fmt(s.latencies().p99(), 2) + " ms", "—",
+        ready == FAN_OUT_SOCKETS && s.lost() == 0 && s.latencies().p99() < 50));
+  }
+
+  /** 50,000 idle nurses' sockets on node A: heap each (after GC, over JMX), then one event to all. */
+  void idleSockets() {
+    // Each socket is a file on both sides; the launcher asked for more than 50,000 but a process
+    // without CAP_SYS_RESOURCE keeps its hard limit.
+    long limit = Math.min(ChildProcess.fileLimit(nodeA.pid()), ChildProcess.fileLimit(load.pid()));
+    int target = (int) Math.min(IDLE_SOCKETS, limit - 1_000);
+    if (target < IDLE_SOCKETS) {
+      report.note("Idle sockets: " + target + " asked instead of " + IDLE_SOCKETS + ": the node's and the generator's file limit "
+          + "is " + limit + " (the launcher's `ulimit -n " + ChildProcess.FILE_LIMIT + "` was refused: raising a hard limit needs "
+          + "CAP_SYS_RESOURCE, which this machine does not give).");
+    }
+    Fixtures.CareSide care = fixtures.careSide("idle", "neurologie", 0);
+    long before = nodeA.heapAfterGc();
+    Map<String, CpuTime> cpuBefore = cpu.now();
+    long start = System.nanoTime();
+    // Four loopback source addresses: one gives only ~28,000 ephemeral ports towards the node's port.
+    int ready = connect("idle", SocketFleet.Protocol.CANTOU, nodeA.port(), "/ws", List.of(care.nurse()), target,
+        List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"), 240);
+    double openSeconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> openCpu = CpuMeter.since(cpuBefore, cpu.now());
+    long after = nodeA.heapAfterGc();
+    double perSocket = ready == 0 ? Double.NaN : (after - before) / (double) ready;
+    report.add(new Report.Row("opening " + ready + " idle authenticated sockets (hello, welcome, snapshot)", ready,
+        target - ready, ready / openSeconds, new Latencies(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
+        openSeconds, openCpu, "heap after GC " + (before >> 20) + " → " + (after >> 20) + " MiB: "
+            + Report.fmt(perSocket / 1024, 2) + " KiB a socket"));
+    HttpOperation create = creates(care);
+    FanOut.Step s = step("idle", nodeA.port(), create, 1, 1, 1000, "one event to " + ready + " idle sockets");
+    closeFleet("idle");
+    report.add(new Report.Goal("50,000 idle authenticated sockets on one node", "≤ 8 KiB heap each, one event to all p99 < 1 s",
+        ready + " sockets, " + Report.fmt(perSocket / 1024, 2) + " KiB each; event p50 " + Report.fmt(s.latencies().p50(), 0)
+            + " ms, p99 " + Report.fmt(s.latencies().p99(), 0) + " ms, " + s.lost() + " lost", "—",
+        ready == IDLE_SOCKETS && perSocket <= 8 * 1024 && s.lost() == 0 && s.latencies().p99() < 1000));
+  }
+
+  private long count(String sql) {
+    try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+         var rows = connection.createStatement().executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
