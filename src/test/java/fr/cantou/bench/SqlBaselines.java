@@ -22,7 +22,7 @@ import java.util.UUID;
 final class SqlBaselines {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   private static final String EVENT = """
-      INSERT INTO event (kind, data, organisation_ids, user_ids, specialties, appointment_id, roles)
+      INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
 
   private SqlBaselines() {}
@@ -57,7 +57,7 @@ final class SqlBaselines {
               .execute(Tuple.of(service, agent, start, end, reference, "bench-" + UUID.randomUUID()))
               .map(rows -> rows.iterator().next().getUUID("id"))
               .compose(id -> tx.preparedQuery(EVENT).execute(Tuple.from(new Object[] {"bench.appointment", data,
-                  new UUID[] {organisation}, new UUID[] {agent}, new String[0], id, new String[0]}))))
+                  new String[] {organisation + "/agent"}, new UUID[] {agent}, new String[0], id, new String[0]}))))
           .map(rows -> "committed");
     };
   }
@@ -86,7 +86,7 @@ final class SqlBaselines {
                       VALUES ($1, now(), $2, 'created', $3)""")
                   .execute(Tuple.of(id, nurse, new JsonObject().put("urgency", "normal").put("specialty", specialty)))
                   .compose(v -> tx.preparedQuery(EVENT).execute(Tuple.from(new Object[] {"bench.teleconsultation",
-                      data.copy().put("id", id.toString()), new UUID[] {organisation}, new UUID[0], new String[0], null,
+                      data.copy().put("id", id.toString()), new String[] {organisation + "/nurse"}, new UUID[0], new String[0], null,
                       new String[0]})))))
           .map(rows -> "committed");
     };
