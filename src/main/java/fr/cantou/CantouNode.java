@@ -194,7 +194,7 @@ public final class CantouNode {
 
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestLog());
-      router.route().handler(new SecurityHeaders(config.jitsi().origin()));
+      router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
       router.get("/ws").handler(gateway);
       Router apiRouter = api.createRouter();

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HealthTest {
@@ -45,5 +47,14 @@ class HealthTest {
     assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(response.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("frame-src https://meet.jit.si").contains("default-src 'self'");
+    assertThat(response.headers().firstValue("Strict-Transport-Security")).as("served over plain http here").isEmpty();
+  }
+
+  @Test
+  void a_site_published_over_https_tells_browsers_to_keep_to_it() {
+    try (TestNode published = TestNode.start(Map.of("CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.fr"))) {
+      assertThat(published.api.get("/health").headers().firstValue("Strict-Transport-Security"))
+          .hasValue("max-age=31536000; includeSubDomains");
+    }
   }
 }

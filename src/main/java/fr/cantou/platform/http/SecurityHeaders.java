@@ -10,8 +10,11 @@ import io.vertx.ext.web.RoutingContext;
 public final class SecurityHeaders implements Handler<RoutingContext> {
   private final String contentSecurityPolicy;
   private final String permissionsPolicy;
+  /** Only when the public address is https: browsers then refuse plain http to this host for a year. */
+  private final boolean strictTransport;
 
-  public SecurityHeaders(String jitsiOrigin) {
+  public SecurityHeaders(String jitsiOrigin, boolean servedOverTls) {
+    this.strictTransport = servedOverTls;
     String jitsi = jitsiOrigin;
     this.permissionsPolicy = "camera=(self \"" + jitsi + "\"), microphone=(self \"" + jitsi + "\"), display-capture=(self \""
         + jitsi + "\")";
@@ -36,6 +39,9 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
         .set("Referrer-Policy", "no-referrer")
         .set("Content-Security-Policy", contentSecurityPolicy)
         .set("Permissions-Policy", permissionsPolicy);
+    if (strictTransport) {
+      ctx.response().headers().set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
     ctx.next();
   }
 }
