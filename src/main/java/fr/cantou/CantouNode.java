@@ -220,6 +220,11 @@ public final class CantouNode {
             .setHost(http.host())
             .setPort(http.port())
             .setCompressionSupported(true)
+            // No per-message deflate on WebSockets: an event goes to hundreds of sockets, and each
+            // would compress the same bytes again (and keep a zlib state per socket); events and
+            // heartbeats are small. Pages and API answers stay gzip-compressed.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             .setIdleTimeout((int) http.idleTimeout().toSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setMaxWebSocketMessageSize(64 * 1024), routers, http.shutdownGrace());

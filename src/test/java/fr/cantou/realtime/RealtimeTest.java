@@ -79,6 +79,24 @@ class RealtimeTest {
   }
 
   @Test
+  void sockets_are_not_compressed_so_that_one_event_is_not_deflated_once_per_socket() throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port())) {
+      raw.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: cantou\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(raw.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII));
+      List<String> head = new java.util.ArrayList<>();
+      for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+        head.add(line.toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(head.get(0)).contains("101");
+      assertThat(head).noneMatch(h -> h.startsWith("sec-websocket-extensions"));
+    }
+  }
+
+  @Test
   void a_bad_token_closes_the_socket_with_4401() {
     try (WsClient stranger = WsClient.connect(port())) {
       stranger.send(new JsonObject().put("type", "hello").put("token", "not-a-token"));
