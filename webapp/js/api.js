@@ -37,11 +37,26 @@ export async function logout() {
   }
 }
 
-/** A valid access token, refreshed when needed; null when signed out. */
-export async function token() {
+/**
+ * A valid access token, refreshed when needed; null when signed out. With `refresh`, the one
+ * held is dropped first: the server said it expired (a WebSocket closed with 4401).
+ */
+export async function token({ refresh = false } = {}) {
+  if (refresh) {
+    accessToken = null;
+  }
   if (accessToken) {
     return accessToken;
   }
+  // One refresh at a time: the socket (4401) and a request (401) often find the token expired
+  // together, and a refresh token rotates at each use, so a second use would sign the page out.
+  refreshing ??= refreshed().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+let refreshing = null;
+
+async function refreshed() {
   const refreshToken = sessionStorage.getItem('cantou.refresh');
   if (!refreshToken) {
     return null;

@@ -5,6 +5,19 @@ import { setUpPage, showError } from './ui.js';
 const HOME = { nurse: '/infirmiere.html', doctor: '/medecin.html', agent: '/agent.html', mediator: '/mediateur.html',
   admin: '/admin.html' };
 
+/** Where to go after signing in: only a page of this site (`/\evil.example` is another site to a browser). */
+function sameOriginPath(next) {
+  if (!next) {
+    return null;
+  }
+  try {
+    const target = new URL(next, location.origin);
+    return target.origin === location.origin ? target.pathname + target.search + target.hash : null;
+  } catch {
+    return null;
+  }
+}
+
 await setUpPage();
 const form = document.getElementById('form');
 const error = document.getElementById('error');
@@ -19,8 +32,7 @@ form.addEventListener('submit', async (event) => {
   }
   try {
     const user = await login(email, password);
-    const next = new URLSearchParams(location.search).get('next');
-    location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : (HOME[user.role] || '/');
+    location.href = sameOriginPath(new URLSearchParams(location.search).get('next')) || HOME[user.role] || '/';
   } catch (e) {
     showError(error, e.status === 401 ? new Error(t('signIn.wrong')) : e);
   }

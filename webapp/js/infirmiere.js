@@ -93,7 +93,7 @@ form.addEventListener('submit', async (event) => {
 });
 
 socket = connect({
-  token: () => import('./api.js').then((api) => api.token()),
+  token: (options) => import('./api.js').then((api) => api.token(options)),
   onStatus: showConnection,
   onSnapshot: (snapshot) => {
     items.reset(snapshot.teleconsultations || []);

@@ -7,8 +7,13 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   let closedByUs = false;
   let pingTimer = null;
 
+  // Set when the server closed with 4401: the access token expired (or was refused), so the
+  // next hello asks for a refreshed one, and resumes with `since` as after any reconnect.
+  let expired = false;
+
   async function open() {
-    const value = typeof token === 'function' ? await token() : token;
+    const value = typeof token === 'function' ? await token({ refresh: expired }) : token;
+    expired = false;
     if (!value) {
       onStatus?.('unauthorized');
       return;
@@ -43,13 +48,14 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       if (closedByUs) {
         return;
       }
-      if (event.code === 4401) {
-        onStatus?.('unauthorized');
-        // An expired access token: the next try refreshes it.
-      }
+      // 4401: the access token expired (or was refused). The next hello takes a refreshed one,
+      // at once the first time; a refresh that fails (signed out) gives no token, and open()
+      // reports 'unauthorized'. Refused again and again, it waits like any other failure.
+      expired = event.code === 4401;
       onStatus?.('offline');
       attempt += 1;
-      setTimeout(open, Math.min(30000, 500 * 2 ** Math.min(attempt, 6)));
+      const delay = expired && attempt === 1 ? 0 : Math.min(30000, 500 * 2 ** Math.min(attempt, 6));
+      setTimeout(open, delay);
     });
   }
 

@@ -16,6 +16,7 @@ import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.HealthRoutes;
+import fr.cantou.platform.http.HttpServers;
 import fr.cantou.platform.http.JsonBodyGuard;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemHandler;
@@ -25,12 +26,14 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
 import fr.cantou.realtime.EventListener;
 import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.EventRetention;
 import fr.cantou.realtime.EventStore;
 import fr.cantou.realtime.WebSocketGateway;
 import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.teleconsult.CallMessages;
 import fr.cantou.teleconsult.PresenceService;
 import fr.cantou.teleconsult.PresenceStore;
+import fr.cantou.teleconsult.PushAudit;
 import fr.cantou.teleconsult.TeleconsultEvents;
 import fr.cantou.teleconsult.TeleconsultRoutes;
 import fr.cantou.teleconsult.TeleconsultService;
@@ -42,7 +45,6 @@ import fr.cantou.stats.StatsService;
 import fr.cantou.stats.StatsStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
@@ -76,12 +78,14 @@ public final class CantouNode {
   private final Platform platform;
   private final DatabaseEndpoint database;
   private final String nodeId = UUID.randomUUID().toString();
-  private HttpServer server;
+  private HttpServers servers;
   private EventListener listener;
   private WebSocketGateway gateway;
   private TeleconsultService teleconsultations;
   private PresenceService presence;
+  private PushAudit pushAudit;
   private VisioModule visio;
+  private EventRetention retention;
   private long jobTimer = -1;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -106,7 +110,8 @@ public final class CantouNode {
     CantouConfig config = platform.config();
     IdentityStore identityStore = new IdentityStore();
     RefreshTokenStore refreshTokens = new RefreshTokenStore();
-    PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations());
+    PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations(),
+        config.auth().maxConcurrentHashes(), config.auth().hashQueue());
     Future<String> manageKey = generatedKey("visio.manageKey", "");
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
       TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
@@ -115,10 +120,13 @@ public final class CantouNode {
       EventOutbox outbox = new EventOutbox();
       IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
       EventStore eventStore = new EventStore();
+      retention = new EventRetention(platform.pool(), eventStore, platform.clock(), config.realtime().eventRetention());
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
       presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId);
-      teleconsultations = new TeleconsultService(platform, new TeleconsultStore(), new TeleconsultEvents(outbox), presence, rooms);
+      TeleconsultStore teleconsultStore = new TeleconsultStore();
+      teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
+      pushAudit = new PushAudit(platform, teleconsultStore);
       visio = new VisioModule(platform, outbox, rooms, visioKey);
       if (!config.smtp().configured()) {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
@@ -129,8 +137,9 @@ public final class CantouNode {
           List.of(new TeleconsultSnapshot(teleconsultations, presence), visio.snapshot),
           List.of(visio.resolver),
           List.of(new CallMessages(teleconsultations)),
-          List.of(presence));
-      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore,
+          List.of(presence),
+          pushAudit);
+      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
           new IdentityRoutes(auth, identity),
@@ -140,8 +149,7 @@ public final class CantouNode {
           new StatsRoutes(new StatsService(platform, new StatsStore())));
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
-          .compose(v -> router(authenticator, modules))
-          .compose(this::listen)
+          .compose(v -> listen(() -> router(authenticator, modules)))
           .onSuccess(v -> startJobs());
     })).map(this);
   }
@@ -204,21 +212,22 @@ public final class CantouNode {
     });
   }
 
-  private Future<Void> listen(Router router) {
+  /** One server per event loop (http.eventLoops, one per core by default), each with its own router. */
+  private Future<Void> listen(java.util.function.Supplier<Future<Router>> routers) {
     CantouConfig.Http http = platform.config().http();
-    return platform.vertx().createHttpServer(new HttpServerOptions()
+    servers = new HttpServers(platform.vertx());
+    return servers.start(http.eventLoops(), new HttpServerOptions()
             .setHost(http.host())
             .setPort(http.port())
             .setCompressionSupported(true)
-            .setMaxWebSocketMessageSize(64 * 1024))
-        .requestHandler(router)
-        .listen()
-        .onSuccess(s -> server = s)
-        .mapEmpty();
+            .setIdleTimeout((int) http.idleTimeout().toSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setMaxWebSocketMessageSize(64 * 1024), routers, http.shutdownGrace());
   }
 
   private void startJobs() {
     gateway.start();
+    pushAudit.start();
     jobTimer = platform.vertx().setPeriodic(JOB_PERIOD_MS, id -> runJobs()
         .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
   }
@@ -226,11 +235,20 @@ public final class CantouNode {
   /** Runs the periodic jobs now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
     // Independent jobs: one failing does not hold the other back.
-    return Future.join(teleconsultations.runJobs(), visio.mailJob.run()).mapEmpty();
+    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), retention.run()).mapEmpty();
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.port();
+  }
+
+  public WebSocketGateway gateway() {
+    return gateway;
+  }
+
+  /** How many HTTP servers (event loops) serve this node. */
+  public int eventLoops() {
+    return servers.count();
   }
 
   public Platform platform() {
@@ -239,17 +257,17 @@ public final class CantouNode {
 
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   public Future<Void> stop() {
-    long grace = platform.config().http().shutdownGrace().toMillis();
     if (jobTimer >= 0) {
       platform.vertx().cancelTimer(jobTimer);
     }
     if (gateway != null) {
       gateway.stop();
     }
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
+    Future<Void> closing = servers == null ? Future.succeededFuture() : servers.stop();
     return closing
         .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
         .eventually(() -> presence == null ? Future.succeededFuture() : presence.leave())
+        .eventually(() -> pushAudit == null ? Future.succeededFuture() : pushAudit.stop())
         .eventually(() -> platform.pool().close());
   }
 }

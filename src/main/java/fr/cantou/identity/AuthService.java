@@ -22,7 +22,6 @@ import java.util.UUID;
  * rotate at each use, and a reused one revokes its whole family (it must have leaked).
  */
 public final class AuthService {
-  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Platform platform;
@@ -30,6 +29,7 @@ public final class AuthService {
   private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
   private final TokenService tokens;
+  private final LoginThrottle throttle;
 
   public AuthService(Platform platform, IdentityStore identity, RefreshTokenStore refreshTokens, PasswordHasher hasher,
                      TokenService tokens) {
@@ -38,23 +38,20 @@ public final class AuthService {
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
     this.tokens = tokens;
+    this.throttle = new LoginThrottle(platform, new LoginThrottleStore());
   }
 
-  public Future<Session> login(String rawEmail, String password) {
+  /** {@code address}: where the attempt comes from, for throttling. */
+  public Future<Session> login(String rawEmail, String password, String address) {
     String email = normalizeEmail(rawEmail);
-    Instant now = platform.clock().instant();
-    int allowed = platform.config().auth().maxFailedLogins();
-    return identity.recentFailures(platform.pool(), email, now.minus(FAILURE_WINDOW))
-        .compose(failures -> failures >= allowed
-            ? Future.failedFuture(ApiException.tooManyRequests("Too many failed attempts for this e-mail; wait 15 minutes."))
-            : identity.credentials(platform.pool(), email))
+    return throttle.admit(email, address)
+        .compose(v -> identity.credentials(platform.pool(), email))
         .compose(found -> hasher.verify(password, found.map(IdentityStore.Credentials::passwordHash).orElse(null))
             .compose(matches -> {
               if (!matches || !found.get().active()) {
-                return identity.recordFailure(platform.pool(), email, now)
-                    .compose(v -> Future.failedFuture(ApiException.unauthorized("The e-mail or the password is wrong.")));
+                return Future.failedFuture(ApiException.unauthorized("The e-mail or the password is wrong."));
               }
-              return identity.clearFailures(platform.pool(), email, now.minus(Duration.ofDays(1)))
+              return throttle.succeeded(email, address)
                   .compose(v -> platform.pool().withTransaction(tx -> openSession(tx, found.get().userId(), UUID.randomUUID())));
             }));
   }

@@ -43,13 +43,17 @@ public final class Authenticator implements Handler<RoutingContext> {
         .onFailure(ctx::fail);
   }
 
-  /** Also used by the WebSocket gateway, whose token comes in the first message. */
   public Future<Principal> authenticate(String token) {
+    return signIn(token).map(SignedIn::principal);
+  }
+
+  /** Also used by the WebSocket gateway, whose token comes in the first message and whose socket ends at its expiry. */
+  public Future<SignedIn> signIn(String token) {
     return tokens.verify(token)
         .recover(e -> Future.failedFuture(ApiException.unauthorized("The access token is invalid or expired.")))
-        .compose(userId -> store.activePrincipal(pool, userId))
-        .compose(found -> found.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This account is deactivated."))));
+        .compose(access -> store.activePrincipal(pool, access.userId())
+            .compose(found -> found.map(p -> Future.succeededFuture(new SignedIn(p, access.expiresAt())))
+                .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This account is deactivated.")))));
   }
 
 }

@@ -21,7 +21,7 @@ public final class IdentityRoutes implements ApiModule {
   public void mount(RouterBuilder api) {
     api.getRoute("login").addHandler(Endpoint.ok(ctx -> {
       Requests.Login body = Json.body(ctx, Requests.Login.class);
-      return auth.login(body.email(), body.password());
+      return auth.login(body.email(), body.password(), ctx.request().remoteAddress().hostAddress());
     }));
     api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx ->
         auth.refresh(Json.body(ctx, Requests.Refresh.class).refreshToken())));

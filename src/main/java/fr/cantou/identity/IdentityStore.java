@@ -133,26 +133,6 @@ public final class IdentityStore {
         });
   }
 
-  // Login throttling.
-
-  public Future<Integer> recentFailures(SqlClient db, String email, Instant since) {
-    return db.preparedQuery("SELECT count(*) AS n FROM login_failure WHERE email = $1 AND failed_at > $2")
-        .execute(Tuple.of(email, since.atOffset(ZoneOffset.UTC)))
-        .map(rows -> rows.iterator().next().getInteger("n"));
-  }
-
-  public Future<Void> recordFailure(SqlClient db, String email, Instant at) {
-    return db.preparedQuery("INSERT INTO login_failure (email, failed_at) VALUES ($1, $2)")
-        .execute(Tuple.of(email, at.atOffset(ZoneOffset.UTC)))
-        .mapEmpty();
-  }
-
-  public Future<Void> clearFailures(SqlClient db, String email, Instant olderThan) {
-    return db.preparedQuery("DELETE FROM login_failure WHERE email = $1 OR failed_at < $2")
-        .execute(Tuple.of(email, olderThan.atOffset(ZoneOffset.UTC)))
-        .mapEmpty();
-  }
-
   private static Organisation organisation(Row r) {
     return new Organisation(r.getUUID("id").toString(), r.getString("kind"), r.getString("name"),
         r.getString("commune"), r.getString("time_zone"), Rows.instant(r, "created_at"));

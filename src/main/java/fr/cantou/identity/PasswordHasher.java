@@ -3,37 +3,54 @@ package fr.cantou.identity;
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
+import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Argon2id in PHC string form. Hashing costs tens of milliseconds of CPU on purpose, so it
- * runs on the worker pool, never on an event loop.
+ * Argon2id in PHC string form. Hashing costs tens of milliseconds of CPU and megabytes of memory
+ * on purpose, so it runs on its own small pool (never an event loop), a few at a time, with a
+ * bounded queue: a flood of sign-ins is answered 503 at once instead of starving the node.
  */
 public final class PasswordHasher {
   public static final int MIN_LENGTH = 10;
 
-  private final Vertx vertx;
+  private final WorkerExecutor workers;
   private final Argon2Function function;
   /** Checked when the e-mail is unknown, so that a miss costs as long as a wrong password. */
   private final String decoy;
+  private final int maxWaiting;
+  private final AtomicInteger waiting = new AtomicInteger();
 
-  public PasswordHasher(Vertx vertx, int memoryKib, int iterations) {
-    this.vertx = vertx;
+  public PasswordHasher(Vertx vertx, int memoryKib, int iterations, int concurrent, int queue) {
+    this.workers = vertx.createSharedWorkerExecutor("cantou-password-hashing", concurrent);
+    this.maxWaiting = concurrent + queue;
     this.function = Argon2Function.getInstance(memoryKib, iterations, 1, 32, Argon2.ID, Argon2Function.ARGON2_VERSION_13);
     this.decoy = Password.hash("decoy-password-never-used").addRandomSalt(16).with(function).getResult();
   }
 
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(function).getResult(), false);
+    return bounded(() -> Password.hash(password).addRandomSalt(16).with(function).getResult());
   }
 
   /** True when the password matches; {@code hash} null means "no such user" and always answers false. */
   public Future<Boolean> verify(String password, String hash) {
     String stored = hash == null ? decoy : hash;
-    return vertx.executeBlocking(() -> {
+    return bounded(() -> {
       boolean matches = Password.check(password, stored).with(Argon2Function.getInstanceFromHash(stored));
       return matches && hash != null;
-    }, false);
+    });
+  }
+
+  private <T> Future<T> bounded(Callable<T> work) {
+    if (waiting.incrementAndGet() > maxWaiting) {
+      waiting.decrementAndGet();
+      return Future.failedFuture(new ApiException(503, "Too many sign-ins at once; please try again in a moment.").retryAfter(1));
+    }
+    return workers.executeBlocking(work, false).onComplete(ar -> waiting.decrementAndGet());
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,9 +43,15 @@ public final class TokenService {
     return lifetime;
   }
 
-  /** The user id the token was issued to; fails when the signature, issuer, audience or expiry is wrong. */
-  public Future<UUID> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
-        .map(user -> UUID.fromString(user.principal().getString("sub")));
+  /**
+   * The user the token was issued to and its expiry; fails when the signature, issuer, audience or
+   * expiry is wrong, and when there is no expiry at all (the library accepts such a token; a
+   * leaked one would open the account for ever).
+   */
+  Future<AccessToken> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token)).compose(user -> user.attributes().getValue("exp") instanceof Number exp
+        ? Future.succeededFuture(new AccessToken(UUID.fromString(user.principal().getString("sub")),
+            Instant.ofEpochSecond(exp.longValue())))
+        : Future.failedFuture("an access token must expire"));
   }
 }

@@ -1,55 +1,77 @@
 package fr.cantou.realtime;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Who may receive an event: any match suffices. Rights are enforced on what is pushed, not
- * only on HTTP reads, so every event names its audience when it is written.
+ * Who may receive an event: any match suffices. Generic scopes only (this package knows no
+ * flow): users, the users of a role in an organisation, doctors of a specialty, the holder of
+ * an appointment's manage token, every user of a role. Each feature's visibility rule builds
+ * them, and its HTTP rights are derived from the same audiences. {@code exceptUsers} wins over
+ * every scope: a summary for the pool of doctors is not for the one among them who holds the item.
  */
-public record Audience(Set<UUID> organisations, Set<UUID> users, Set<String> specialties, UUID appointment,
-                       Set<String> roles) {
+public record Audience(Set<UUID> users, Set<OrganisationRole> organisationRoles, Set<String> specialties,
+                       UUID appointment, Set<String> roles, Set<UUID> exceptUsers) {
 
   public static Audience none() {
-    return new Audience(Set.of(), Set.of(), Set.of(), null, Set.of());
-  }
-
-  public static Audience organisation(UUID organisation) {
-    return none().andOrganisation(organisation);
+    return new Audience(Set.of(), Set.of(), Set.of(), null, Set.of(), Set.of());
   }
 
   public static Audience user(UUID user) {
     return none().andUser(user);
   }
 
-  public Audience andOrganisation(UUID organisation) {
-    return new Audience(plus(organisations, organisation), users, specialties, appointment, roles);
+  public static Audience organisationRole(UUID organisation, String role) {
+    return none().andOrganisationRole(organisation, role);
   }
 
   public Audience andUser(UUID user) {
-    return user == null ? this : new Audience(organisations, plus(users, user), specialties, appointment, roles);
+    return new Audience(plus(users, user), organisationRoles, specialties, appointment, roles, exceptUsers);
   }
 
-  public Audience andSpecialties(java.util.Collection<String> more) {
-    Set<String> all = new java.util.HashSet<>(specialties);
-    all.addAll(more);
-    return new Audience(organisations, users, Set.copyOf(all), appointment, roles);
+  public Audience andOrganisationRole(UUID organisation, String role) {
+    return new Audience(users, plus(organisationRoles, new OrganisationRole(organisation, role)), specialties,
+        appointment, roles, exceptUsers);
+  }
+
+  public Audience andSpecialties(Collection<String> more) {
+    return new Audience(users, organisationRoles, union(specialties, more), appointment, roles, exceptUsers);
   }
 
   public Audience andAppointment(UUID appointmentId) {
-    return new Audience(organisations, users, specialties, appointmentId, roles);
+    return new Audience(users, organisationRoles, specialties, appointmentId, roles, exceptUsers);
   }
 
   public Audience andRole(String role) {
-    return new Audience(organisations, users, specialties, appointment, plus(roles, role));
+    return new Audience(users, organisationRoles, specialties, appointment, plus(roles, role), exceptUsers);
+  }
+
+  /** Everyone admitted but this user. */
+  public Audience except(UUID user) {
+    return new Audience(users, organisationRoles, specialties, appointment, roles, plus(exceptUsers, user));
+  }
+
+  /** Whoever either audience admits (the appointment of {@code other} wins when both name one). */
+  public Audience and(Audience other) {
+    return new Audience(union(users, other.users), union(organisationRoles, other.organisationRoles),
+        union(specialties, other.specialties), other.appointment != null ? other.appointment : appointment,
+        union(roles, other.roles), union(exceptUsers, other.exceptUsers));
+  }
+
+  public boolean isEmpty() {
+    return users.isEmpty() && organisationRoles.isEmpty() && specialties.isEmpty() && appointment == null
+        && roles.isEmpty();
   }
 
   private static <T> Set<T> plus(Set<T> set, T value) {
-    if (value == null) {
-      return set;
-    }
-    java.util.HashSet<T> copy = new java.util.HashSet<>(set);
-    copy.add(value);
-    return Set.copyOf(copy);
+    return value == null ? set : union(set, Set.of(value));
+  }
+
+  private static <T> Set<T> union(Set<T> set, Collection<T> more) {
+    Set<T> all = new HashSet<>(set);
+    all.addAll(more);
+    return Set.copyOf(all);
   }
 }

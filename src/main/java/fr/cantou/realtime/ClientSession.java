@@ -16,21 +16,29 @@ final class ClientSession {
   static final short CLOSE_UNAUTHORIZED = 4401;
   static final short CLOSE_TOO_SLOW = 4408;
   static final short CLOSE_SILENT = 4000;
+  static final short CLOSE_FLOODING = 1008;
 
   final ServerWebSocket socket;
   final Context context;
   final int maxQueuedFrames;
+  private final PushObserver pushes;
   Viewer viewer;
+  /** The timer that closes this socket when its access token expires (see {@link TokenExpiry}). */
+  long expiryTimer = -1;
   long lastSentId;
   long lastHeard = System.nanoTime();
+  final MessageBudget budget = new MessageBudget(lastHeard);
+  /** Messages dropped in a row for being over budget; a client that keeps flooding is closed. */
+  int droppedInARow;
   private boolean catchingUp = true;
   private final List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
 
-  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames) {
+  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes) {
     this.socket = socket;
     this.context = context;
     this.maxQueuedFrames = maxQueuedFrames;
+    this.pushes = pushes;
   }
 
   boolean ready() {
@@ -62,13 +70,19 @@ final class ClientSession {
   Future<Void> deliver(EventRecord event) {
     if (event.id() > lastSentId && viewer.admits(event.audience())) {
       lastSentId = event.id();
-      return send(event.toMessage());
+      // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
+      pushes.pushed(viewer, event);
+      return write(event.frame());
     }
     return Future.succeededFuture();
   }
 
-  /** A client that cannot keep up is dropped; it resumes from its last event id. */
   Future<Void> send(JsonObject message) {
+    return write(message.encode());
+  }
+
+  /** A client that cannot keep up is dropped; it resumes from its last event id. */
+  private Future<Void> write(String frame) {
     if (socket.isClosed()) {
       return Future.succeededFuture();
     }
@@ -77,7 +91,7 @@ final class ClientSession {
       return Future.succeededFuture();
     }
     pendingWrites++;
-    return socket.writeTextMessage(message.encode()).onComplete(ar -> pendingWrites--);
+    return socket.writeTextMessage(frame).onComplete(ar -> pendingWrites--);
   }
 
   void error(String detail) {

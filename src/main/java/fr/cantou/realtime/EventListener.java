@@ -1,10 +1,12 @@
 package fr.cantou.realtime;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,46 +14,65 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Follows the outbox on this node: LISTENs on the channel (one dedicated connection that
- * reconnects by itself) and, on each notification, reads every event after the last one it
- * dispatched, in id order. Notifications only say "look"; the table is the truth, so a lost
- * notification is caught up at the next one, at a reconnect, or by the periodic safety net.
+ * Follows the outbox on this node and hands every event, once and in id order, to its sinks.
+ *
+ * <p>Wake-ups: when this node commits an event it reads at once, and tells the other nodes with
+ * one NOTIFY sent outside any transaction, coalesced (at most one per {@link #NOTIFY_COALESCE_MS}).
+ * Another node's NOTIFY wakes this one (dedicated LISTEN connection that reconnects by itself).
+ * An event of this node held below the horizon by an older transaction still open is read
+ * again with a growing delay, and the other nodes are told again once it is visible. A lost
+ * wake-up only delays: the periodic safety net reads the table anyway.
  */
 public final class EventListener {
   private static final Logger LOG = LoggerFactory.getLogger(EventListener.class);
   private static final int BATCH = 500;
   private static final long SAFETY_NET_MS = 5_000;
+  static final long NOTIFY_COALESCE_MS = 2;
+  private static final long HELD_FIRST_RETRY_MS = 5;
+  private static final long HELD_LAST_RETRY_MS = 1_000;
 
   private final Vertx vertx;
   private final Pool pool;
   private final EventStore store;
+  private final String nodeId;
   private final List<Consumer<EventRecord>> sinks;
   private final PgSubscriber subscriber;
+  /** Every field below is touched on this one context only. */
+  private Context context;
   private long lastDispatched;
+  /** The newest event this node committed: until it is dispatched, something older holds it back. */
+  private long newestCommittedHere;
   private boolean reading;
   private boolean readAgain;
+  private boolean notifyPending;
+  private long heldRetryMs;
+  private boolean heldRetryScheduled;
   private long timer = -1;
-  /** Every callback runs on this one context, so the fields above need no locking. */
-  private io.vertx.core.Context context;
 
-  public EventListener(Vertx vertx, Pool pool, PgConnectOptions connectOptions, EventStore store,
-                       List<Consumer<EventRecord>> sinks) {
+  public EventListener(Vertx vertx, Pool pool, PgConnectOptions connectOptions, EventStore store, EventOutbox outbox,
+                       String nodeId, List<Consumer<EventRecord>> sinks) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = store;
+    this.nodeId = nodeId;
     this.sinks = List.copyOf(sinks);
     this.subscriber = PgSubscriber.subscriber(vertx, connectOptions)
         .reconnectPolicy(attempt -> Math.min(5_000L, 200L * (attempt + 1)));
+    outbox.onCommitted(this::committedHere);
   }
 
-  /** Starts after the newest event: what happened before this node started is not pushed. */
+  /** Starts after the newest final event: what happened before this node started is not pushed. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     return store.latestId(pool).compose(latest -> {
       lastDispatched = latest;
       subscriber.channel(EventOutbox.CHANNEL)
           .subscribeHandler(v -> context.runOnContext(x -> poll()))
-          .handler(payload -> context.runOnContext(x -> poll()));
+          .handler(payload -> {
+            if (!nodeId.equals(payload)) {
+              context.runOnContext(x -> poll());
+            }
+          });
       timer = vertx.setPeriodic(SAFETY_NET_MS, id -> context.runOnContext(x -> poll()));
       return subscriber.connect();
     }).onSuccess(v -> LOG.info("event=listening channel={} after={}", EventOutbox.CHANNEL, lastDispatched));
@@ -61,7 +82,33 @@ public final class EventListener {
     return lastDispatched;
   }
 
-  /** Coalesces bursts: one read at a time, and one more if notified meanwhile. */
+  /** This node's transaction that wrote event {@code id} has committed (any thread). */
+  void committedHere(long id) {
+    Context ctx = context;
+    if (ctx == null) {
+      return;
+    }
+    ctx.runOnContext(v -> {
+      newestCommittedHere = Math.max(newestCommittedHere, id);
+      poll();
+      notifyOthers();
+    });
+  }
+
+  /** One NOTIFY, outside any transaction, for all the commits of the next few milliseconds. */
+  private void notifyOthers() {
+    if (notifyPending) {
+      return;
+    }
+    notifyPending = true;
+    vertx.setTimer(NOTIFY_COALESCE_MS, t -> context.runOnContext(v -> {
+      notifyPending = false;
+      pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(EventOutbox.CHANNEL, nodeId))
+          .onFailure(e -> LOG.debug("event=notify_failed reason=\"{}\"", e.getMessage()));
+    }));
+  }
+
+  /** Coalesces bursts: one read at a time, and one more if woken meanwhile. */
   void poll() {
     if (reading) {
       readAgain = true;
@@ -77,8 +124,34 @@ public final class EventListener {
           boolean full = ar.succeeded() && ar.result().size() == BATCH;
           if (readAgain || full) {
             poll();
+          } else {
+            watchHeldBack();
           }
         });
+  }
+
+  /**
+   * Our own committed event not readable yet means an older transaction is still open somewhere:
+   * read again soon (5 ms, doubling), and once it shows, wake the other nodes again, since the
+   * NOTIFY they had came before they could see it.
+   */
+  private void watchHeldBack() {
+    if (lastDispatched >= newestCommittedHere) {
+      if (heldRetryMs > 0) {
+        heldRetryMs = 0;
+        notifyOthers();
+      }
+      return;
+    }
+    if (heldRetryScheduled) {
+      return;
+    }
+    heldRetryMs = heldRetryMs == 0 ? HELD_FIRST_RETRY_MS : Math.min(HELD_LAST_RETRY_MS, heldRetryMs * 2);
+    heldRetryScheduled = true;
+    vertx.setTimer(heldRetryMs, t -> context.runOnContext(v -> {
+      heldRetryScheduled = false;
+      poll();
+    }));
   }
 
   private void dispatch(List<EventRecord> events) {

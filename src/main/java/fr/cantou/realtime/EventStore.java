@@ -2,47 +2,85 @@ package fr.cantou.realtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
-/** Reads the outbox. (Writes go through {@link EventOutbox}, inside the changing transaction.) */
+/**
+ * Reads the outbox. (Writes go through {@link EventOutbox}, inside the changing transaction.)
+ * Every read stops at the horizon: ids below it belong to transactions that have all ended,
+ * so no event can still commit below it and readers never skip one (see V12's migration).
+ */
 public final class EventStore {
+  /** Ids below this are final: no transaction that could still write one is running. */
+  private static final String HORIZON = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)";
 
   public Future<List<EventRecord>> after(SqlClient db, long afterId, int limit) {
     return db.preparedQuery("""
-            SELECT id, kind, data, organisation_ids, user_ids, specialties, appointment_id, roles
-            FROM event WHERE id > $1 ORDER BY id LIMIT $2""")
+            SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids
+            FROM event WHERE id > $1 AND id < %s ORDER BY id LIMIT $2""".formatted(HORIZON))
         .execute(Tuple.of(afterId, limit))
         .map(rows -> fr.cantou.platform.db.Rows.map(rows, EventStore::event));
   }
 
+  /** The newest final event id: a client that has it has everything before it. */
   public Future<Long> latestId(SqlClient db) {
-    return db.query("SELECT COALESCE(max(id), 0) AS id FROM event").execute()
+    return db.query("SELECT COALESCE(max(id), 0) AS id FROM event WHERE id < " + HORIZON).execute()
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
-  /** How many events came after {@code id}, counting no further than {@code cap}. */
-  public Future<Integer> countAfter(SqlClient db, long id, int cap) {
-    return db.preparedQuery("SELECT count(*) AS n FROM (SELECT 1 FROM event WHERE id > $1 LIMIT $2) AS recent")
+  /**
+   * How many final events came after {@code id}, counting no further than {@code cap}; empty
+   * when the retention purge already removed some of them (the client needs a snapshot).
+   */
+  public Future<Optional<Integer>> countAfter(SqlClient db, long id, int cap) {
+    return db.preparedQuery("""
+            SELECT (SELECT purged_through FROM event_retention) AS purged,
+                   (SELECT count(*) FROM (SELECT 1 FROM event WHERE id > $1 AND id < %s LIMIT $2) AS recent) AS n"""
+            .formatted(HORIZON))
         .execute(Tuple.of(id, cap))
-        .map(rows -> rows.iterator().next().getInteger("n"));
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return id < r.getLong("purged") ? Optional.empty() : Optional.of(r.getInteger("n"));
+        });
+  }
+
+  /**
+   * Deletes up to {@code batch} events written before {@code before}, oldest first, in one short
+   * transaction that also moves the watermark; rows another node is purging are skipped, not
+   * waited for. Returns how many went.
+   */
+  public Future<Integer> purgeBatch(Pool pool, Instant before, int batch) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            WITH gone AS (
+              DELETE FROM event WHERE id IN (
+                SELECT id FROM event WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+              RETURNING id)
+            UPDATE event_retention SET purged_through = GREATEST(purged_through, (SELECT COALESCE(max(id), 0) FROM gone))
+            RETURNING (SELECT count(*) FROM gone) AS n""")
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
+        .map(rows -> rows.iterator().next().getInteger("n")));
   }
 
   private static EventRecord event(Row r) {
     Audience audience = new Audience(
-        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("organisation_ids"))),
         Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("user_ids"))),
+        Arrays.stream(r.getArrayOfStrings("organisation_roles")).map(OrganisationRole::decode)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet()),
         Set.copyOf(Arrays.asList(r.getArrayOfStrings("specialties"))),
         r.getUUID("appointment_id"),
-        Set.copyOf(Arrays.asList(r.getArrayOfStrings("roles"))));
+        Set.copyOf(Arrays.asList(r.getArrayOfStrings("roles"))),
+        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("except_user_ids"))));
     Object data = r.getValue("data");
     return new EventRecord(r.getLong("id"), r.getString("kind"),
         data instanceof JsonObject json ? json : new JsonObject(String.valueOf(data)), audience);
   }
-
 }

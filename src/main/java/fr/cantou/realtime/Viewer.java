@@ -19,15 +19,20 @@ public record Viewer(Principal principal, UUID appointmentId) {
     return new Viewer(null, appointmentId);
   }
 
-  /** Whether an event with this audience may be pushed to this viewer. */
+  /** Whether an event with this audience may be pushed to this viewer (HTTP rights are derived from it too). */
   public boolean admits(Audience audience) {
     if (appointmentId != null) {
       return appointmentId.equals(audience.appointment());
     }
-    if (principal.organisationId() != null && audience.organisations().contains(principal.organisationId())) {
+    if (audience.exceptUsers().contains(principal.userId())) {
+      return false;
+    }
+    String role = principal.role().code();
+    if (audience.users().contains(principal.userId()) || audience.roles().contains(role)) {
       return true;
     }
-    if (audience.users().contains(principal.userId()) || audience.roles().contains(principal.role().code())) {
+    if (principal.organisationId() != null
+        && audience.organisationRoles().contains(new OrganisationRole(principal.organisationId(), role))) {
       return true;
     }
     return principal.role() == Role.DOCTOR

@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final long HELLO_TIMEOUT_MS = 10_000;
   /** Replayed events go out in batches, each written before the next, so a long resume is no slow client. */
   private static final int REPLAY_BATCH = 100;
+  /** A client that goes on sending this many messages over its budget is closed (1008). */
+  private static final int MAX_DROPPED_IN_A_ROW = 500;
 
   private final Vertx vertx;
   private final Platform platform;
@@ -46,12 +49,22 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<ViewerResolver> resolvers;
   private final Map<String, ClientMessageHandler> handlers;
   private final List<ConnectionObserver> observers;
-  private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+  private final PushObserver pushes;
+  private final TokenExpiry expiry;
+  /**
+   * The sockets of each event loop (its thread): an event crosses to each loop once, not once
+   * per socket. Requests run on duplicated contexts, so the loop is known by its thread, and any
+   * context of that loop carries work to it.
+   */
+  private final Map<Thread, Loop> sessionsByLoop = new ConcurrentHashMap<>();
+
+  private record Loop(Context context, Set<ClientSession> sessions) {}
   private long heartbeatTimer = -1;
 
   public WebSocketGateway(Platform platform, Authenticator authenticator, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
-                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers) {
+                          List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
+                          PushObserver pushes) {
     this.vertx = platform.vertx();
     this.platform = platform;
     this.settings = platform.config().realtime();
@@ -61,6 +74,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.resolvers = List.copyOf(resolvers);
     this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(ClientMessageHandler::type, Function.identity()));
     this.observers = List.copyOf(observers);
+    this.pushes = pushes;
+    // Access tokens are verified (Vert.x JWT) against the system clock, so their end is timed by
+    // it too: a node clock moved days ahead by a test must not end a socket whose token still holds.
+    this.expiry = new TokenExpiry(vertx, Clock.systemUTC());
   }
 
   public void start() {
@@ -71,11 +88,27 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    sessions.forEach(s -> s.context.runOnContext(v -> s.socket.close((short) 1001, "server stopping")));
+    onEveryLoop(session -> session.socket.close((short) 1001, "server stopping"));
   }
 
   public int connected() {
-    return sessions.size();
+    return sessionsByLoop.values().stream().mapToInt(loop -> loop.sessions().size()).sum();
+  }
+
+  /** How many event loops hold at least one socket. */
+  public int loopsInUse() {
+    return (int) sessionsByLoop.values().stream().filter(loop -> !loop.sessions().isEmpty()).count();
+  }
+
+  /** Runs the action for every session, on each session's own event loop, one hop per loop. */
+  private void onEveryLoop(java.util.function.Consumer<ClientSession> action) {
+    sessionsByLoop.forEach((thread, loop) -> {
+      if (thread == Thread.currentThread()) {
+        loop.sessions().forEach(action);
+      } else {
+        loop.context().runOnContext(v -> loop.sessions().forEach(action));
+      }
+    });
   }
 
   @Override
@@ -88,7 +121,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   private void accept(ServerWebSocket socket) {
-    ClientSession session = new ClientSession(socket, Vertx.currentContext(), settings.maxQueuedFrames());
+    Context loop = Vertx.currentContext();
+    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes);
+    Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
+        thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
     sessions.add(session);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
       if (session.viewer == null) {
@@ -100,6 +136,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> LOG.debug("event=ws_error reason=\"{}\"", e.getMessage()));
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
+      expiry.cancel(session);
       sessions.remove(session);
       if (session.viewer != null) {
         observers.forEach(o -> o.closed(session.viewer));
@@ -107,34 +144,36 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     });
   }
 
-  /** Hands an event from the outbox to every local session, each on its own context. */
+  /** Hands an event from the outbox to every local session, on each session's event loop. */
   public void dispatch(EventRecord event) {
     if (IdentityService.DEACTIVATED.equals(event.kind())) {
       closeSessionsOf(event.data().getString("userId"));
     }
-    for (ClientSession session : sessions) {
-      if (session.context == Vertx.currentContext()) {
-        session.offer(event);
-      } else {
-        session.context.runOnContext(v -> session.offer(event));
-      }
-    }
+    onEveryLoop(session -> session.offer(event));
   }
 
   /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
   private void closeSessionsOf(String userId) {
-    for (ClientSession session : sessions) {
-      session.context.runOnContext(v -> {
-        Viewer viewer = session.viewer;
-        if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
-          session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
-        }
-      });
-    }
+    onEveryLoop(session -> {
+      Viewer viewer = session.viewer;
+      if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
+        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
+      }
+    });
   }
 
   private void onMessage(ClientSession session, String text) {
     session.lastHeard = System.nanoTime();
+    if (!session.budget.take(session.lastHeard)) {
+      session.droppedInARow++;
+      if (session.droppedInARow == 1) {
+        session.error("Too many messages: slow down; messages over the limit are ignored.");
+      } else if (session.droppedInARow >= MAX_DROPPED_IN_A_ROW) {
+        session.socket.close(ClientSession.CLOSE_FLOODING, "too many messages");
+      }
+      return;
+    }
+    session.droppedInARow = 0;
     JsonObject message;
     try {
       message = new JsonObject(text);
@@ -190,17 +229,19 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       if (session.socket.isClosed()) {
         return;
       }
-      session.viewer = ar.result().get();
+      session.viewer = ar.result().get().viewer();
+      expiry.watch(session, ar.result().get().expiresAt());
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
       greet(session, resumeFrom);
     });
   }
 
-  private Future<Optional<Viewer>> resolve(String token) {
-    Future<Optional<Viewer>> result = authenticator.authenticate(token).map(p -> Optional.of(Viewer.of(p)));
+  private Future<Optional<Identified>> resolve(String token) {
+    Future<Optional<Identified>> result = authenticator.signIn(token)
+        .map(s -> Optional.of(new Identified(Viewer.of(s.principal()), s.expiresAt())));
     for (ViewerResolver resolver : resolvers) {
-      result = result.recover(e -> resolver.resolve(token));
+      result = result.recover(e -> resolver.resolve(token).map(found -> found.map(v -> new Identified(v, null))));
       result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)
           : Future.failedFuture("not this resolver"));
     }
@@ -211,7 +252,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
         : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
             : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
-                .map(count -> count <= settings.maxReplayEvents()));
+                .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
     resumable.compose(resume -> {
       session.send(welcome(session.viewer, resume));
       if (resume) {
@@ -260,14 +301,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private void heartbeat() {
     long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.heartbeat().toMillis() * 3);
-    for (ClientSession session : sessions) {
-      session.context.runOnContext(v -> {
-        if (System.nanoTime() - session.lastHeard > silentLimit) {
-          session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
-        } else if (!session.socket.isClosed()) {
-          session.socket.writePing(Buffer.buffer("hb"));
-        }
-      });
-    }
+    onEveryLoop(session -> {
+      if (System.nanoTime() - session.lastHeard > silentLimit) {
+        session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
+      } else if (!session.socket.isClosed()) {
+        session.socket.writePing(Buffer.buffer("hb"));
+      }
+    });
   }
 }

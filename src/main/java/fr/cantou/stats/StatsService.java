@@ -62,10 +62,10 @@ public final class StatsService {
         csv.printRecord("période", "au", o.to());
         csv.printRecord("téléconsultations", "total", o.teleconsultations().total());
         for (Overview.Named n : o.teleconsultations().byOrganisation()) {
-          csv.printRecord("téléconsultations par établissement", n.name(), n.count());
+          csv.printRecord("téléconsultations par établissement", SpreadsheetText.of(n.name()), n.count());
         }
         for (Overview.BySpecialty s : o.teleconsultations().bySpecialty()) {
-          csv.printRecord("téléconsultations par spécialité", s.specialty(), s.count());
+          csv.printRecord("téléconsultations par spécialité", SpreadsheetText.of(s.specialty()), s.count());
         }
         csv.printRecord("attente (minutes)", "médiane", o.teleconsultations().medianWaitMinutes());
         csv.printRecord("attente (minutes)", "90e centile", o.teleconsultations().p90WaitMinutes());

@@ -3,6 +3,7 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.realtime.Viewer;
 
 import java.util.UUID;
 
@@ -31,23 +32,14 @@ final class TeleconsultRights {
     return p;
   }
 
-  /** The nurse's organisation, the assigned doctor, and doctors who could take it while it waits. */
+  /** Whoever the full item's audience admits (see {@link TeleconsultVisibility}): what a GET shows is what is pushed. */
   static boolean maySee(Principal p, Teleconsultation item) {
-    if (p.is(Role.NURSE)) {
-      return p.belongsTo(UUID.fromString(item.organisationId()));
-    }
-    if (p.is(Role.DOCTOR)) {
-      return p.userId().toString().equals(item.doctorId())
-          || (Status.QUEUED.equals(item.status()) && item.plannedAt() == null && inPool(p, item));
-    }
-    return false;
+    return Viewer.of(p).admits(TeleconsultVisibility.of(item).full());
   }
 
   /** A doctor who could have taken it while it waited: she is told it is gone (409), not refused. */
   static boolean inPool(Principal p, Teleconsultation item) {
-    return p.is(Role.DOCTOR) && (p.specialties().contains(item.specialty())
-        || p.userId().toString().equals(item.preferredDoctorId())
-        || (item.escalated() && p.specialties().contains(Status.GENERAL_PRACTICE)));
+    return p.is(Role.DOCTOR) && Viewer.of(p).admits(TeleconsultVisibility.pool(item));
   }
 
   static void requireSee(Principal p, Teleconsultation item) {

@@ -82,9 +82,7 @@ public final class TeleconsultService {
                     new JsonObject().put("urgency", row.urgency()).put("specialty", specialty)
                         .put("consentBy", row.consentBy()), now).map(id))
                 .compose(id -> find(tx, id))
-                .compose(item -> (item.plannedAt() == null
-                    ? events.waiting(tx, "teleconsultation.queued", item)
-                    : events.held(tx, "teleconsultation.queued", item)).map(item)))
+                .compose(item -> events.changed(tx, "teleconsultation.queued", item).map(item)))
             .recover(e -> Future.failedFuture(translate(e)))));
   }
 
@@ -162,7 +160,7 @@ public final class TeleconsultService {
         }
         return store.addTimeline(tx, id, doctor.userId(), "released", new JsonObject(), now)
             .compose(v -> find(tx, id))
-            .compose(back -> events.waiting(tx, "teleconsultation.requeued", back).map(back));
+            .compose(back -> events.changed(tx, "teleconsultation.requeued", back).map(back));
       }));
     });
   }
@@ -200,7 +198,7 @@ public final class TeleconsultService {
           return store.addTimeline(tx, id, p.userId(), joined ? "joined" : "left", new JsonObject().put("side", side), now)
               .compose(v -> started ? presence.callStarted(tx, UUID.fromString(item.doctorId())) : Future.succeededFuture())
               .compose(v -> find(tx, id))
-              .compose(now2 -> events.held(tx, started ? "teleconsultation.in_call" : "teleconsultation.call", now2));
+              .compose(now2 -> events.changed(tx, started ? "teleconsultation.in_call" : "teleconsultation.call", now2));
         });
       });
     });
@@ -220,7 +218,7 @@ public final class TeleconsultService {
             return store.addTimeline(tx, id, doctor.userId(), "completed", new JsonObject().put("outcome", outcome), now)
                 .compose(v -> presence.callEnded(tx, doctor.userId()))
                 .compose(v -> find(tx, id))
-                .compose(done2 -> events.held(tx, "teleconsultation.completed", done2).map(done2));
+                .compose(done2 -> events.changed(tx, "teleconsultation.completed", done2).map(done2));
           }));
     });
   }
@@ -251,15 +249,15 @@ public final class TeleconsultService {
     Duration escalateAfter = platform.config().teleconsult().escalateAfter();
     return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
             .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "announced", new JsonObject(), now)
-                .compose(v -> find(tx, id)).compose(item -> events.waiting(tx, "teleconsultation.queued", item)))))
+                .compose(v -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.queued", item)))))
         .compose(v -> platform.pool().withTransaction(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout))
             .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "requeued",
                     new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now)
-                .compose(x -> find(tx, id)).compose(item -> events.waiting(tx, "teleconsultation.requeued", item))))))
+                .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.requeued", item))))))
         .compose(v -> platform.pool().withTransaction(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now)
             .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "escalated",
                     new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now)
-                .compose(x -> find(tx, id)).compose(item -> events.waiting(tx, "teleconsultation.escalated", item))))))
+                .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.escalated", item))))))
         .compose(v -> presence.sweep());
   }
 

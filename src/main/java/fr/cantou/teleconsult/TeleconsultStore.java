@@ -236,6 +236,29 @@ public final class TeleconsultStore {
         .mapEmpty();
   }
 
+  /** The pushes of health data, many at once (see {@link PushAudit}). */
+  Future<Void> auditPushes(SqlClient db, List<PushAudit.Push> pushes) {
+    if (pushes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return db.preparedQuery("""
+            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at)
+            SELECT item, who, 'push', at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS p(item, who, at)""")
+        .execute(Tuple.of(pushes.stream().map(PushAudit.Push::teleconsultationId).toArray(UUID[]::new),
+            pushes.stream().map(PushAudit.Push::userId).toArray(UUID[]::new),
+            pushes.stream().map(p -> utc(p.at())).toArray(OffsetDateTime[]::new)))
+        .mapEmpty();
+  }
+
+  /** Who read this item's health data, and how (oldest first). */
+  public record Access(UUID userId, String action) {}
+
+  public Future<List<Access>> accesses(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT user_id, action FROM health_data_access WHERE teleconsultation_id = $1 ORDER BY id")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.map(rows, r -> new Access(r.getUUID("user_id"), r.getString("action"))));
+  }
+
   public Future<Integer> auditCount(SqlClient db, UUID id) {
     return db.preparedQuery("SELECT count(*) AS n FROM health_data_access WHERE teleconsultation_id = $1")
         .execute(Tuple.of(id))

@@ -44,10 +44,6 @@ public final class ManageTokens {
     }
   }
 
-  public boolean opens(String token, UUID appointmentId) {
-    return verify(token).filter(appointmentId::equals).isPresent();
-  }
-
   private String mac(UUID id) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

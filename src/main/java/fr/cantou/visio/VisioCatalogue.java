@@ -117,7 +117,9 @@ public final class VisioCatalogue {
     body.serviceIds().forEach(id -> VisioService.id(id, "serviceIds"));
     return organisationOf(agentId)
         .compose(organisation -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)
-            .compose(v -> events.calendarChanged(tx, agentId, organisation))))
+            .compose(attached -> attached == body.serviceIds().stream().distinct().count()
+                ? events.calendarChanged(tx, agentId, organisation)
+                : Future.failedFuture(ApiException.forbidden("An agent can only serve the services of her own administration.")))))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? ApiException.badRequest("Invalid field 'serviceIds': no such service.") : e))
         .onSuccess(v -> slotCache.calendarsChanged())

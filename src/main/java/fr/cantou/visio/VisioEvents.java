@@ -9,7 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 
 import java.util.UUID;
 
-/** An appointment's events reach its administration, the mediator who booked it and its citizen. */
+/** An appointment's events reach whoever may open it ({@link VisioVisibility}): its agents, its booker, its citizen. */
 final class VisioEvents {
   private final EventOutbox outbox;
 
@@ -28,10 +28,7 @@ final class VisioEvents {
   }
 
   private Future<Void> publish(SqlClient tx, String kind, Appointment a, JsonObject data) {
-    Audience audience = Audience.organisation(UUID.fromString(a.organisationId()))
-        .andUser(a.bookedBy() == null ? null : UUID.fromString(a.bookedBy().id()))
-        .andAppointment(UUID.fromString(a.id()));
-    return outbox.append(tx, kind, audience, data).mapEmpty();
+    return outbox.append(tx, kind, VisioVisibility.of(a), data).mapEmpty();
   }
 
   /** A service or a point changed or was withdrawn: every node recomputes its slots. */
@@ -39,9 +36,9 @@ final class VisioEvents {
     return outbox.append(tx, SlotCache.CALENDAR_CHANGED, Audience.none(), new JsonObject()).mapEmpty();
   }
 
-  /** An agent's ranges, leave or services changed: every node recomputes its slots. */
+  /** An agent's ranges, leave or services changed: every node recomputes its slots; the agents' pages reload. */
   Future<Void> calendarChanged(SqlClient tx, UUID agentId, UUID organisationId) {
-    return outbox.append(tx, SlotCache.CALENDAR_CHANGED, Audience.organisation(organisationId),
+    return outbox.append(tx, SlotCache.CALENDAR_CHANGED, VisioVisibility.administration(organisationId),
         new JsonObject().put("agentId", agentId.toString())).mapEmpty();
   }
 }

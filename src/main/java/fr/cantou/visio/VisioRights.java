@@ -3,6 +3,8 @@ package fr.cantou.visio;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.realtime.Audience;
+import fr.cantou.realtime.Viewer;
 
 import java.util.UUID;
 
@@ -10,19 +12,14 @@ import java.util.UUID;
 final class VisioRights {
   private VisioRights() {}
 
-  /** Its manage token, an agent of its administration, or the mediator who booked it. */
+  /** Whoever its audience admits ({@link VisioVisibility}): what a GET shows is what is pushed. */
   static boolean mayOpen(Caller caller, Appointment a, ManageTokens tokens) {
-    if (caller.manageToken() != null && tokens.opens(caller.manageToken(), UUID.fromString(a.id()))) {
+    Audience audience = VisioVisibility.of(a);
+    if (caller.manageToken() != null
+        && tokens.verify(caller.manageToken()).map(Viewer::ofAppointment).filter(v -> v.admits(audience)).isPresent()) {
       return true;
     }
-    Principal p = caller.principal();
-    if (p == null) {
-      return false;
-    }
-    if (p.is(Role.AGENT)) {
-      return p.belongsTo(UUID.fromString(a.organisationId()));
-    }
-    return p.is(Role.MEDIATOR) && a.bookedBy() != null && a.bookedBy().id().equals(p.userId().toString());
+    return caller.principal() != null && Viewer.of(caller.principal()).admits(audience);
   }
 
   static void requireOpen(Caller caller, Appointment a, ManageTokens tokens) {

@@ -16,7 +16,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -189,7 +188,8 @@ public final class VisioStore {
             intervals(r.getArrayOfLongs("busy_starts"), r.getArrayOfLongs("busy_ends")))));
   }
 
-  public Future<Void> replaceAvailability(SqlClient db, UUID agentId, VisioRecords.Availability a) {
+  /** Returns how many of the services were attached: only those of the agent's own administration are. */
+  public Future<Integer> replaceAvailability(SqlClient db, UUID agentId, VisioRecords.Availability a) {
     return db.preparedQuery("DELETE FROM visio_availability WHERE agent_id = $1").execute(Tuple.of(agentId))
         .compose(v -> insertHours(db, "visio_availability", "agent_id", agentId, a.weekly()))
         .compose(v -> db.preparedQuery("""
@@ -199,9 +199,11 @@ public final class VisioStore {
             .execute(Tuple.of(agentId, a.bufferMinutes(), a.minNoticeMinutes(), a.horizonDays())))
         .compose(v -> db.preparedQuery("DELETE FROM visio_agent_service WHERE agent_id = $1").execute(Tuple.of(agentId)))
         .compose(v -> db.preparedQuery("""
-                INSERT INTO visio_agent_service (agent_id, service_id) SELECT $1, s FROM unnest($2::uuid[]) AS s""")
-            .execute(Tuple.of(agentId, (Object) a.serviceIds().stream().map(UUID::fromString).toArray(UUID[]::new))))
-        .mapEmpty();
+                INSERT INTO visio_agent_service (agent_id, service_id)
+                SELECT u.id, s.id FROM app_user u JOIN visio_service s ON s.organisation_id = u.organisation_id
+                WHERE u.id = $1 AND s.id = ANY($2::uuid[])""")
+            .execute(Tuple.of(agentId, (Object) a.serviceIds().stream().map(UUID::fromString).distinct().toArray(UUID[]::new))))
+        .map(rows -> rows.rowCount());
   }
 
   /** Exceptions already over at {@code now} (the node's clock, not the database's) are left out. */

@@ -106,6 +106,16 @@ class LoginTest {
   }
 
   @Test
+  void a_token_that_never_expires_is_refused_even_when_well_signed() throws Exception {
+    JWTClaimsSet forever = new JWTClaimsSet.Builder()
+        .subject(userId()).issuer("cantou").audience(List.of("cantou-api")).claim("role", "admin")
+        .issueTime(Date.from(Instant.now().minusSeconds(10))).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), forever);
+    jwt.sign(new MACSigner(KEY.getBytes(StandardCharsets.UTF_8)));
+    assertThat(node.api.get("/api/me", jwt.serialize()).status()).isEqualTo(401);
+  }
+
+  @Test
   void a_malformed_authorization_header_is_a_401() {
     var response = node.api.send("GET", "/api/me", null, null, Map.of("Authorization", "Basic abc"));
     assertThat(response.status()).isEqualTo(401);

@@ -66,6 +66,10 @@ class LifecycleTest {
       var down = node.api.get("/ready");
       assertThat(down.isProblem()).isTrue();
       assertThat(node.api.get("/health").status()).isEqualTo(200);
+      var refused = node.api.get("/api/visio/services");
+      assertThat(refused.status()).as("try again later, not a server error").isEqualTo(503);
+      assertThat(refused.isProblem()).isTrue();
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("2");
 
       database = EmbeddedDatabase.start(data, endpoint.port());
       assertThat(waitForStatus(node, 200, Duration.ofSeconds(15))).as("back to 200 by itself").isTrue();

@@ -55,6 +55,30 @@ class RealtimeTest {
   }
 
   @Test
+  void a_flood_of_messages_is_ignored_past_a_budget_and_the_socket_goes_on() {
+    try (WsClient nurse = WsClient.hello(port(), care.nurse, null)) {
+      nurse.next(m -> "snapshot".equals(m.getString("type")));
+      int sent = 300;
+      for (int i = 0; i < sent; i++) {
+        nurse.send(new JsonObject().put("type", "ping"));
+      }
+      java.util.concurrent.atomic.AtomicLong pongs = new java.util.concurrent.atomic.AtomicLong();
+      JsonObject error = nurse.next(m -> {
+        if ("pong".equals(m.getString("type"))) {
+          pongs.incrementAndGet();
+        }
+        return "error".equals(m.getString("type"));
+      });
+      assertThat(error.getString("detail")).contains("Too many messages");
+      pongs.addAndGet(nurse.drain(Duration.ofMillis(500)).stream().filter(m -> "pong".equals(m.getString("type"))).count());
+      assertThat(pongs.get()).as("most of the flood was dropped").isLessThan(sent / 2);
+
+      nurse.send(new JsonObject().put("type", "ping"));
+      assertThat(nurse.next(m -> "pong".equals(m.getString("type")))).as("still open, within its budget again").isNotNull();
+    }
+  }
+
+  @Test
   void a_bad_token_closes_the_socket_with_4401() {
     try (WsClient stranger = WsClient.connect(port())) {
       stranger.send(new JsonObject().put("type", "hello").put("token", "not-a-token"));

@@ -1,38 +1,18 @@
 package fr.cantou.teleconsult;
 
-import fr.cantou.support.CareTerritory;
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
+import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** available / busy / offline, said by the doctor and inferred from her connection. */
-class PresenceTest {
-  MutableClock clock = MutableClock.startingNow();
-  TestNode node;
-  CareTerritory care;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
-    care = new CareTerritory(node);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
-
+class PresenceTest extends CareNodeTest {
   int port() {
     return node.port();
   }

@@ -1,13 +1,9 @@
 package fr.cantou.teleconsult;
 
-import fr.cantou.support.CareTerritory;
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
+import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,22 +14,7 @@ import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The lifecycle of a teleconsultation, over HTTP, with a clock the test moves. */
-class TeleconsultationTest {
-  MutableClock clock = MutableClock.startingNow();
-  TestNode node;
-  CareTerritory care;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
-    care = new CareTerritory(node);
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
-
+class TeleconsultationTest extends CareNodeTest {
   @Test
   void a_nurse_starts_a_request_that_waits_in_the_queue() {
     JsonObject created = care.create(request("geriatrie", "normal"));

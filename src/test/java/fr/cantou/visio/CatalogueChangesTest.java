@@ -102,4 +102,21 @@ class CatalogueChangesTest extends VisioNodeTest {
     assertThat(atClosedPoint.status()).isEqualTo(400);
     assertThat(node.api.post(withdraw, visio.admin, null).status()).as("already withdrawn").isEqualTo(404);
   }
+
+  @Test
+  void an_agent_cannot_take_on_another_administrations_service_and_so_never_receives_its_bookings() {
+    String cpam = visio.cpamService();
+    JsonArray week = new JsonArray().add(new JsonObject().put("weekday", 2).put("start", "08:00").put("end", "18:00"));
+    var taken = node.api.send("PUT", "/api/visio/agents/" + visio.agentId + "/availability", visio.agent, new JsonObject()
+        .put("serviceIds", new JsonArray().add(visio.serviceId).add(cpam)).put("weekly", week).put("bufferMinutes", 0)
+        .put("minNoticeMinutes", 0).put("horizonDays", 60).encode(), Map.of("Content-Type", "application/json"));
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(403);
+
+    var calendar = node.api.get("/api/visio/agents/" + visio.agentId + "/availability", visio.agent).json();
+    assertThat(calendar.getJsonArray("serviceIds")).as("nothing half-written").containsExactly(visio.serviceId);
+    var booked = node.api.post("/api/visio/appointments", booking(cpam, "2026-12-01T10:00:00+01:00"));
+    assertThat(booked.status()).isEqualTo(201);
+    var seenByCaf = node.api.get("/api/visio/appointments/" + booked.json().getString("id"), visio.agent);
+    assertThat(seenByCaf.status()).as("the CPAM's booking is not the CAF agent's").isEqualTo(403);
+  }
 }

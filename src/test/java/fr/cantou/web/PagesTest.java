@@ -83,6 +83,21 @@ class PagesTest {
   }
 
   @Test
+  void after_sign_in_the_next_page_is_only_ever_a_page_of_this_site() {
+    for (String[] attempt : new String[][] {{"/%5Cevil.example/piege", "/medecin.html"}, {"//evil.example/", "/medecin.html"},
+        {"https://evil.example/", "/medecin.html"}, {"/medecin.html?onglet=file", "/medecin.html?onglet=file"}}) {
+      Page page = web.newPage();
+      page.navigate(web.url("/connexion.html?next=" + attempt[0]));
+      page.locator("#email").fill("dr.mercier@cantal.demo");
+      page.locator("#password").fill(BrowserFixture.PASSWORD);
+      page.locator("button[type=submit]").click();
+      page.waitForURL(u -> !u.contains("connexion"));
+      assertThat(page).hasURL(web.url(attempt[1]));
+      page.context().close();
+    }
+  }
+
+  @Test
   void each_professional_lands_on_an_accessible_console() {
     for (String[] who : new String[][] {{"infirmiere.murat", "infirmiere", "Téléconsultations de l'établissement"},
         {"dr.mercier", "medecin", "File de téléconsultation"}, {"agent.caf", "agent", "Mes rendez-vous du jour"},

@@ -23,7 +23,9 @@ public record CantouConfig(
     Visio visio,
     Realtime realtime) {
 
-  public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot) {}
+  /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
+  public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
+                     int eventLoops, Duration idleTimeout) {}
 
   /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}. */
   public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort) {
@@ -34,7 +36,8 @@ public record CantouConfig(
 
   /** {@code jwtKey} empty means: generate one and keep it in the database. */
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
-                     int argon2MemoryKib, int argon2Iterations, int maxFailedLogins) {}
+                     int argon2MemoryKib, int argon2Iterations, int maxFailedLogins,
+                     int maxFailedLoginsPerAccount, int maxFailedLoginsPerAddress, int maxConcurrentHashes, int hashQueue) {}
 
   public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
@@ -66,10 +69,15 @@ public record CantouConfig(
   /** {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database. */
   public record Visio(Duration joinOpensBefore, int slotDaysKept) {}
 
-  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames) {}
+  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
   public static CantouConfig load(Map<String, String> env) {
     return from(ConfigSource.load(env));
+  }
+
+  /** 0 means one per core. */
+  private static int perCore(int configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   static CantouConfig from(ConfigSource source) {
@@ -80,7 +88,9 @@ public record CantouConfig(
         s.httpUrl("http.publicUrl"),
         s.intIn("http.bodyLimitBytes", 1024, 64 * 1024 * 1024),
         Duration.ofSeconds(s.intIn("http.shutdownGraceSeconds", 0, 600)),
-        s.requiredText("http.webRoot"));
+        s.requiredText("http.webRoot"),
+        perCore(s.intIn("http.eventLoops", 0, 1024)),
+        Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),
@@ -90,12 +100,18 @@ public record CantouConfig(
     if (!jwtKey.isEmpty() && jwtKey.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("auth.jwtKey", "must be at least 32 characters long (HS256)", jwtKey);
     }
+    int accessTokenSeconds = s.intIn("auth.accessTokenSeconds", 0, 24 * 3600);
     Auth auth = new Auth(jwtKey,
-        Duration.ofMinutes(s.intIn("auth.accessTokenMinutes", 1, 24 * 60)),
+        accessTokenSeconds > 0 ? Duration.ofSeconds(accessTokenSeconds)
+            : Duration.ofMinutes(s.intIn("auth.accessTokenMinutes", 1, 24 * 60)),
         Duration.ofDays(s.intIn("auth.refreshTokenDays", 1, 365)),
         s.intIn("auth.argon2MemoryKib", 1024, 1024 * 1024),
         s.intIn("auth.argon2Iterations", 1, 20),
-        s.intIn("auth.maxFailedLogins", 1, 1000));
+        s.intIn("auth.maxFailedLogins", 1, 1000),
+        s.intIn("auth.maxFailedLoginsPerAccount", 1, 100_000),
+        s.intIn("auth.maxFailedLoginsPerAddress", 1, 100_000),
+        perCore(s.intIn("auth.maxConcurrentHashes", 0, 1024)),
+        s.intIn("auth.hashQueue", 0, 10_000));
     String jitsiSecret = s.text("jitsi.appSecret");
     if (!jitsiSecret.isEmpty() && jitsiSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("jitsi.appSecret", "must be at least 32 characters long (HS256)", jitsiSecret);
@@ -136,7 +152,8 @@ public record CantouConfig(
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
-            s.intIn("realtime.maxQueuedFrames", 128, 1_000_000)));
+            s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
+            Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650))));
   }
 
   private static String databaseUrl(Settings s) {

@@ -10,16 +10,32 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String pattern;
   private final transient Object[] args;
+  /** Seconds after which trying again makes sense (Retry-After); 0 when not said. */
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String pattern, Object... args) {
+    this(status, 0, pattern, args);
+  }
+
+  private ApiException(int status, long retryAfterSeconds, String pattern, Object... args) {
     super(ProblemTexts.english(pattern, args), null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.pattern = pattern;
     this.args = args.clone();
   }
 
   public int status() {
     return status;
+  }
+
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** The same refusal, saying when to try again. */
+  public ApiException retryAfter(long seconds) {
+    return new ApiException(status, Math.max(1, seconds), pattern, args);
   }
 
   public String detail(Locale locale) {

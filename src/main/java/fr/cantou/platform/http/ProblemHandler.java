@@ -1,5 +1,6 @@
 package fr.cantou.platform.http;
 
+import fr.cantou.platform.db.DatabaseUnavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +29,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return;
     }
     Problem problem = toProblem(ctx);
+    if (ctx.failure() instanceof ApiException api && api.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(api.retryAfterSeconds()));
+    } else if (problem.status() == 503) {
+      ctx.response().putHeader("Retry-After", "2");
+    }
     if (problem.status() >= 500) {
       LOG.error("event=request_failed method={} path={} status={}", ctx.request().method(), RequestLog.template(ctx),
           problem.status(), ctx.failure());
@@ -52,7 +58,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ValidatorException || failure instanceof DecodeException) {
       return 400;
     }
-    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState()) || DatabaseUnavailable.is(failure)) {
       return 503;
     }
     return failure == null && ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -70,6 +76,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("The request body is not valid JSON.");
+    }
+    if (DatabaseUnavailable.is(failure)) {
+      return new ApiException(503, "The service cannot reach its database right now; please try again in a moment.");
     }
     if (failure instanceof PgException && status == 503) {
       return new ApiException(503, "The database took too long to answer; please try again.");

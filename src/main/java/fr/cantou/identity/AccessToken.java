@@ -1,0 +1,7 @@
+package fr.cantou.identity;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** What a verified access token says: to whom it was issued, until when. */
+record AccessToken(UUID userId, Instant expiresAt) {}

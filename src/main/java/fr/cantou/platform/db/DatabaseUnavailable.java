@@ -1,0 +1,32 @@
+package fr.cantou.platform.db;
+
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+import java.net.ConnectException;
+import java.util.Set;
+
+/**
+ * Says whether a failure means "the database cannot be reached or is saturated right now":
+ * the client should try again in a moment (503), nothing is wrong with its request.
+ */
+public final class DatabaseUnavailable {
+  /** admin_shutdown, crash_shutdown, cannot_connect_now, and the connection exception class. */
+  private static final Set<String> STATES = Set.of("57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006");
+
+  private DatabaseUnavailable() {}
+
+  public static boolean is(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof ConnectException || e instanceof ClosedConnectionException
+          || e instanceof ConnectionPoolTooBusyException
+          || e instanceof PgException pg && STATES.contains(pg.getSqlState())
+          || e instanceof VertxException && String.valueOf(e.getMessage()).startsWith("Timeout waiting for connection")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,103 @@
+package fr.cantou.platform.http;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node's HTTP and WebSocket servers: one per event loop, all on one port (Vert.x hands
+ * each new connection to the next one), each with its own router, so every core serves and a
+ * socket's frames are always handled on the loop that accepted it.
+ */
+public final class HttpServers {
+  private final Vertx vertx;
+  private final List<Instance> instances = new CopyOnWriteArrayList<>();
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private volatile int port = -1;
+
+  public HttpServers(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * One deployment of {@code count} instances on one port, which Vert.x shares between them.
+   * Port 0 (tests) would give each instance a random port of its own, so a free port is picked
+   * first (and picked again if another process takes it meanwhile).
+   */
+  public Future<Void> start(int count, HttpServerOptions options, Supplier<Future<Router>> routers, Duration grace) {
+    if (options.getPort() != 0) {
+      return deploy(count, options, routers, grace);
+    }
+    return pickFreePort(options.getHost()).compose(free -> deploy(count, new HttpServerOptions(options).setPort(free), routers, grace)
+        .recover(e -> e instanceof java.net.BindException && instances.isEmpty()
+            ? start(count, options, routers, grace) : Future.failedFuture(e)));
+  }
+
+  private Future<Void> deploy(int count, HttpServerOptions options, Supplier<Future<Router>> routers, Duration grace) {
+    return vertx.deployVerticle(() -> new Instance(options, routers, grace), new DeploymentOptions().setInstances(count))
+        .onSuccess(id -> {
+          deployments.add(id);
+          port = instances.get(0).server.actualPort();
+        })
+        .mapEmpty();
+  }
+
+  private Future<Integer> pickFreePort(String host) {
+    return vertx.executeBlocking(() -> {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+        return probe.getLocalPort();
+      }
+    });
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int count() {
+    return instances.size();
+  }
+
+  /** Stops accepting; in-flight requests get the grace period each server was given. */
+  public Future<Void> stop() {
+    return Future.join(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+  }
+
+  private final class Instance extends VerticleBase {
+    private final HttpServerOptions options;
+    private final Supplier<Future<Router>> routers;
+    private final Duration grace;
+    private HttpServer server;
+
+    Instance(HttpServerOptions options, Supplier<Future<Router>> routers, Duration grace) {
+      this.options = options;
+      this.routers = routers;
+      this.grace = grace;
+    }
+
+    @Override
+    public Future<?> start() {
+      return routers.get()
+          .compose(router -> vertx.createHttpServer(options).requestHandler(router).listen())
+          .onSuccess(s -> {
+            server = s;
+            instances.add(this);
+          });
+    }
+
+    @Override
+    public Future<?> stop() {
+      return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package fr.cantou.realtime;
+
+/**
+ * Told of every event handed to a socket (live or replayed), on that socket's event loop: it
+ * must not block nor touch the database there (the health-data audit batches its rows).
+ */
+public interface PushObserver {
+  PushObserver NONE = (viewer, event) -> {};
+
+  void pushed(Viewer viewer, EventRecord event);
+}

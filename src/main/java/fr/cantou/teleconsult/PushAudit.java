@@ -1,0 +1,90 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.platform.Platform;
+import fr.cantou.realtime.EventRecord;
+import fr.cantou.realtime.PushObserver;
+import fr.cantou.realtime.Viewer;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A teleconsultation pushed with its patient data to a user is health data read: audited in
+ * {@code health_data_access} (action {@code push}) like an HTTP read. Not with a database round
+ * trip per push, on the push path: the pairs (item, user) are collected and written by one
+ * multi-row insert every {@value #FLUSH_MS} ms, or as soon as {@value #BATCH} wait. The price:
+ * if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
+ */
+public final class PushAudit implements PushObserver {
+  private static final Logger LOG = LoggerFactory.getLogger(PushAudit.class);
+  static final long FLUSH_MS = 100;
+  static final int BATCH = 500;
+
+  record Push(UUID teleconsultationId, UUID userId, Instant at) {}
+
+  private final Platform platform;
+  private final TeleconsultStore store;
+  private final Queue<Push> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicBoolean writing = new AtomicBoolean();
+  private long timer = -1;
+
+  public PushAudit(Platform platform, TeleconsultStore store) {
+    this.platform = platform;
+    this.store = store;
+  }
+
+  public void start() {
+    timer = platform.vertx().setPeriodic(FLUSH_MS, id -> flush());
+  }
+
+  /** Writes what waits, before the pool closes. */
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      platform.vertx().cancelTimer(timer);
+    }
+    return flush();
+  }
+
+  /** On the socket's event loop: only a queue insertion. */
+  @Override
+  public void pushed(Viewer viewer, EventRecord event) {
+    if (viewer.principal() == null || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
+      return;
+    }
+    waiting.add(new Push(UUID.fromString(event.data().getString("id")), viewer.principal().userId(),
+        platform.clock().instant()));
+    if (size.incrementAndGet() >= BATCH) {
+      platform.vertx().runOnContext(v -> flush());
+    }
+  }
+
+  /** One insert at a time; what comes meanwhile waits for the next tick. */
+  Future<Void> flush() {
+    if (waiting.isEmpty() || !writing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    List<Push> batch = new ArrayList<>();
+    Push next;
+    while (batch.size() < BATCH && (next = waiting.poll()) != null) {
+      batch.add(next);
+    }
+    size.addAndGet(-batch.size());
+    return store.auditPushes(platform.pool(), batch)
+        .onFailure(e -> LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", batch.size(), e.getMessage()))
+        .eventually(() -> {
+          writing.set(false);
+          return Future.succeededFuture();
+        })
+        .recover(e -> Future.succeededFuture());
+  }
+}

@@ -1,0 +1,57 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Role;
+import fr.cantou.realtime.Audience;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The one rule of who sees a teleconsultation, and in which variant. The HTTP reads
+ * ({@link TeleconsultRights#maySee}) and the events ({@link TeleconsultEvents}) both use it, so
+ * the WebSocket never shows more than a GET would.
+ *
+ * <ul>
+ *   <li>full item: the nurses of the requesting organisation (not its doctors: a maison de
+ *   santé has both), the assigned doctor, and, while it waits in the queue (announced, not
+ *   planned for later), the pool of doctors who could take it;</li>
+ *   <li>summary ({@code id, status, specialty, urgency}, no patient data): the pool, once an
+ *   item it was offered has left the queue, to take it off their list; not the doctor who
+ *   took it, who gets the whole item instead.</li>
+ * </ul>
+ */
+final class TeleconsultVisibility {
+  private TeleconsultVisibility() {}
+
+  record Audiences(Audience full, Audience summary) {}
+
+  static Audiences of(Teleconsultation item) {
+    Audience holders = Audience.organisationRole(UUID.fromString(item.organisationId()), Role.NURSE.code())
+        .andUser(id(item.doctorId()));
+    if (!announced(item)) {
+      return new Audiences(holders, Audience.none());
+    }
+    return Status.QUEUED.equals(item.status()) ? new Audiences(holders.and(pool(item)), Audience.none())
+        : new Audiences(holders, pool(item).except(id(item.doctorId())));
+  }
+
+  /** The doctors who could take it: its specialty, médecine générale once escalated, the preferred doctor. */
+  static Audience pool(Teleconsultation item) {
+    Set<String> specialties = new HashSet<>();
+    specialties.add(item.specialty());
+    if (item.escalated()) {
+      specialties.add(Status.GENERAL_PRACTICE);
+    }
+    return Audience.none().andSpecialties(specialties).andUser(id(item.preferredDoctorId()));
+  }
+
+  /** A request planned for later is not offered (nor shown) to the pool before its time. */
+  private static boolean announced(Teleconsultation item) {
+    return item.plannedAt() == null;
+  }
+
+  private static UUID id(String value) {
+    return value == null ? null : UUID.fromString(value);
+  }
+}

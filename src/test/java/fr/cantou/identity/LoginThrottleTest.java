@@ -1,0 +1,147 @@
+package fr.cantou.identity;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Guessing passwords is slow and bounded, and never locks the owner out for long: attempts are
+ * counted before the password is checked (atomically), per account and address, per account,
+ * per address; past a limit comes a short block that doubles; hashing has a ceiling.
+ */
+class LoginThrottleTest {
+  static JsonObject credentials(String email, String password) {
+    return new JsonObject().put("email", email).put("password", password);
+  }
+
+  @Test
+  void forty_parallel_guesses_on_one_account_get_exactly_the_allowed_number_of_checks() throws Exception {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS", "5",
+        "CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "1000"), MutableClock.startingNow())) {
+      List<Api.Response> answers = inParallel(40, i -> node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, "guess-" + i)));
+      assertThat(answers.stream().filter(a -> a.status() == 401)).hasSize(5);
+      assertThat(answers.stream().filter(a -> a.status() == 429)).hasSize(35)
+          .allSatisfy(a -> assertThat(a.headers().firstValue("Retry-After")).isPresent());
+    }
+  }
+
+  @Test
+  void the_block_is_short_and_doubles_and_the_owner_gets_back_in_once_it_is_over() {
+    MutableClock clock = MutableClock.startingNow();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS", "3",
+        "CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "1000"), clock)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, "typo-" + i)).status()).isEqualTo(401);
+      }
+      var blocked = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, "typo-3"));
+      assertThat(blocked.status()).isEqualTo(429);
+      assertThat(blocked.headers().firstValue("Retry-After")).hasValue("2");
+      assertThat(node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).status())
+          .as("still blocked, even with the right password").isEqualTo(429);
+
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, "typo-4")).status())
+          .as("one more try once the block is over").isEqualTo(401);
+      var longer = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, "typo-5"));
+      assertThat(longer.status()).isEqualTo(429);
+      assertThat(longer.headers().firstValue("Retry-After")).as("twice as long").hasValue("4");
+
+      clock.advance(Duration.ofSeconds(4));
+      assertThat(node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).status())
+          .as("not 15 minutes: the owner is back in").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void random_emails_from_one_address_are_stopped_but_the_owner_elsewhere_is_not() throws Exception {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "20"),
+        MutableClock.startingNow())) {
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 25; i++) {
+        statuses.add(postFrom("127.0.0.2", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess")));
+      }
+      assertThat(statuses.subList(0, 20)).containsOnly(401);
+      assertThat(statuses.subList(20, 25)).as("no hash is spent on them").containsOnly(429);
+
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD))).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void a_guesser_on_the_owners_account_elsewhere_does_not_lock_the_owner_out() throws Exception {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS", "5"),
+        MutableClock.startingNow())) {
+      for (int i = 0; i < 8; i++) {
+        postFrom("127.0.0.3", node.port(), credentials(TestNode.ADMIN_EMAIL, "guess-" + i));
+      }
+      assertThat(postFrom("127.0.0.3", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD))).isEqualTo(429);
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD))).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void past_the_hashing_ceiling_a_sign_in_is_told_to_come_back_not_queued_for_ever() throws Exception {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_CONCURRENT_HASHES", "1",
+        "CANTOU_AUTH_HASH_QUEUE", "0", "CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "1000",
+        "CANTOU_AUTH_ARGON2_MEMORY_KIB", "65536", "CANTOU_AUTH_ARGON2_ITERATIONS", "3"), MutableClock.startingNow())) {
+      List<Api.Response> answers = inParallel(30,
+          i -> node.api.post("/api/auth/login", credentials(UUID.randomUUID() + "@nowhere.test", "guess")));
+      assertThat(answers).extracting(Api.Response::status).containsOnly(401, 503).contains(401, 503);
+      assertThat(answers.stream().filter(a -> a.status() == 503))
+          .allSatisfy(a -> assertThat(a.headers().firstValue("Retry-After")).hasValue("1"));
+    }
+  }
+
+  private interface Attempt {
+    Api.Response run(int i) throws Exception;
+  }
+
+  private static List<Api.Response> inParallel(int count, Attempt attempt) throws Exception {
+    var pool = Executors.newFixedThreadPool(count);
+    try {
+      List<Future<Api.Response>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        futures.add(pool.submit((Callable<Api.Response>) () -> attempt.run(n)));
+      }
+      List<Api.Response> answers = new ArrayList<>();
+      for (Future<Api.Response> f : futures) {
+        answers.add(f.get());
+      }
+      return answers;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A sign-in sent from another loopback address, as from another machine. */
+  private static int postFrom(String localAddress, int port, JsonObject body) throws Exception {
+    byte[] json = body.encode().getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0)) {
+      socket.getOutputStream().write(("POST /api/auth/login HTTP/1.1\r\nHost: cantou\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + json.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(json);
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package fr.cantou.realtime;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import fr.cantou.support.WsClient;
+import fr.cantou.teleconsult.TeleconsultStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAdjusters;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The WebSocket shows exactly what HTTP shows. For each role, a socket follows a teleconsultation
+ * asked by a nurse of a maison de santé (planned then cancelled; then queued, taken, completed)
+ * and an appointment booked by a mediator (moved). After each step the role GETs the item: where
+ * the GET answers 200, the step's event must come with the whole item (the same fields); where
+ * it answers 403 after a 200, a summary without patient data; otherwise nothing. Then a later
+ * event that role must see (its marker) arrives, and what came before it is compared with what
+ * was expected: nothing more, nothing less, in that order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EventRightsTest {
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+
+  TestNode node;
+  VisioTerritory visio;
+  CareTerritory care;
+  String maisonNurse;
+  String maisonColleague;
+  String maisonColleagueId;
+  String maisonDoctor;
+  String poolDoctor;
+  String poolDoctorId;
+  String markerDoctorId;
+  String markerDoctor;
+  final AtomicInteger slots = new AtomicInteger();
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start();
+    visio = new VisioTerritory(node);
+    care = new CareTerritory(node, "rights");
+    String maison = care.organisation("maison_sante", "Maison de santé de Riom", "Riom-ès-Montagnes");
+    maisonNurse = care.token(care.user("ide@riom.test", "nurse", "Lise Bouygues", maison, null));
+    maisonColleagueId = care.user("ide2@riom.test", "nurse", "Anne Chabrier", maison, null);
+    maisonColleague = care.token(maisonColleagueId);
+    maisonDoctor = care.token(care.user("dr@riom.test", "doctor", "Dr Vermenouze", maison,
+        new JsonArray().add("dermatologie")));
+    poolDoctorId = care.user("pool@ch.test", "doctor", "Dr Lafon", null, new JsonArray().add("geriatrie"));
+    poolDoctor = care.token(poolDoctorId);
+    markerDoctorId = care.user("marker@ch.test", "doctor", "Dr Marqueur", null, new JsonArray().add("cardiologie"));
+    markerDoctor = care.token(markerDoctorId);
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "a nurse of the requesting maison de santé sees the whole teleconsultation, never the appointment",
+      "a nurse of another care home sees neither",
+      "a doctor of the same maison de santé, not treating, sees neither",
+      "the doctor who takes it sees it whole while it waits and once taken",
+      "a doctor of the specialty's pool sees it while it waits, then only that it is gone",
+      "a doctor of another specialty sees neither",
+      "an agent of the administration sees the whole appointment, never the teleconsultation",
+      "an agent of another administration sees neither",
+      "the mediator who booked sees the whole appointment",
+      "the citizen's manage token sees its appointment",
+      "an admin sees neither"})
+  void receives_exactly_what_a_get_shows(String role) {
+    String start = slot();
+    JsonObject booked = created(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, start)));
+    String appointment = booked.getString("id");
+    Credentials who = credentials(role, appointment, booked.getString("manageToken"));
+    WhatGetShows follower = new WhatGetShows(path -> who.manageToken() ? visio.withToken("GET", path, who.token(), null)
+        : node.api.get(path, who.token()));
+    try (WsClient socket = WsClient.hello(node.port(), who.token(), null)) {
+      JsonObject planned = CareTerritory.request("geriatrie", "normal")
+          .put("plannedAt", java.time.OffsetDateTime.now().plusHours(2).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+      String later = created(node.api.post("/api/teleconsultations", maisonNurse, planned)).getString("id");
+      follower.after("teleconsultation.queued", teleconsultation(later));
+      node.api.post("/api/teleconsultations/" + later + "/cancel", maisonNurse, null);
+      follower.after("teleconsultation.cancelled", teleconsultation(later));
+
+      String now = created(node.api.post("/api/teleconsultations", maisonNurse,
+          CareTerritory.request("geriatrie", "normal"))).getString("id");
+      follower.after("teleconsultation.queued", teleconsultation(now));
+      assertThat(node.api.post("/api/teleconsultations/" + now + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+      follower.after("teleconsultation.assigned", teleconsultation(now));
+      node.api.post("/api/teleconsultations/" + now + "/complete", care.geriatrician,
+          new JsonObject().put("report", "Pansement hydrocolloïde.").put("outcome", "advice_given"));
+      follower.after("teleconsultation.completed", teleconsultation(now));
+
+      assertThat(node.api.post("/api/visio/appointments/" + appointment + "/reschedule", visio.mediator,
+          new JsonObject().put("start", slot())).status()).isEqualTo(200);
+      follower.after("appointment.changed", "/api/visio/appointments/" + appointment);
+
+      assertThat(follower.variants()).as("planned queued, cancelled; queued, taken, completed; appointment moved")
+          .isEqualTo(who.sees());
+      follower.check(WhatGetShows.eventsBefore(socket, who.marker().get()), Set.of(later, now, appointment));
+    }
+  }
+
+  @Test
+  void a_push_of_patient_data_is_audited_like_a_read_and_a_summary_is_not() {
+    try (WsClient nurse = WsClient.hello(node.port(), maisonColleague, null);
+         WsClient pool = WsClient.hello(node.port(), poolDoctor, null)) {
+      String id = created(node.api.post("/api/teleconsultations", maisonNurse,
+          CareTerritory.request("geriatrie", "normal"))).getString("id");
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+      assertThat(pool.nextEvent("teleconsultation.assigned").getJsonObject("data").containsKey("patient")).isFalse();
+      assertThat(nurse.nextEvent("teleconsultation.assigned").getJsonObject("data").containsKey("patient")).isTrue();
+      // A later push to the same doctor, once audited, shows that the summary before it was not.
+      String later = created(node.api.post("/api/teleconsultations", maisonNurse,
+          CareTerritory.request("geriatrie", "normal"))).getString("id");
+      Eventually.until("the pushes are audited", () -> pushedTo(later).contains(poolDoctorId)
+          && pushedTo(id).stream().filter(maisonColleagueId::equals).count() == 2);
+      assertThat(pushedTo(id)).as("the queued item pushed whole to the pool, then only a summary")
+          .containsOnlyOnce(poolDoctorId);
+      node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
+          new JsonObject().put("report", "Rien à signaler.").put("outcome", "advice_given"));
+      node.api.post("/api/teleconsultations/" + later + "/cancel", maisonNurse, null);
+    }
+  }
+
+  private List<String> pushedTo(String teleconsultation) {
+    return TestNode.await(new TeleconsultStore().accesses(node.node().platform().pool(), UUID.fromString(teleconsultation)))
+        .stream().filter(a -> "push".equals(a.action())).map(a -> a.userId().toString()).toList();
+  }
+
+  static String teleconsultation(String id) {
+    return "/api/teleconsultations/" + id;
+  }
+
+  /**
+   * A role's way in (an access token, or an appointment's manage token), what it may see at each
+   * step, and an event it must see last.
+   */
+  record Credentials(String token, boolean manageToken, String sees,
+                     java.util.function.Supplier<Predicate<JsonObject>> marker) {}
+
+  private static final String NOTHING = "none none none none none none";
+  private static final String THE_APPOINTMENT = "none none none none none whole";
+
+  private Credentials credentials(String role, String appointment, String manageToken) {
+    if (role.startsWith("a nurse of the requesting")) {
+      return careSide(maisonColleague, "whole whole whole whole whole none");
+    } else if (role.startsWith("a nurse of another")) {
+      return careSide(care.nurse, NOTHING);
+    } else if (role.startsWith("a doctor of the same")) {
+      return careSide(maisonDoctor, NOTHING);
+    } else if (role.startsWith("the doctor who takes")) {
+      return careSide(care.geriatrician, "none none whole whole whole none");
+    } else if (role.startsWith("a doctor of the specialty")) {
+      return careSide(poolDoctor, "none none whole summary none none");
+    } else if (role.startsWith("a doctor of another")) {
+      return careSide(care.cardiologist, NOTHING);
+    } else if (role.startsWith("an agent of the administration")) {
+      return new Credentials(visio.agent, false, THE_APPOINTMENT, () -> calendarChanged(visio.agentId, visio.serviceId));
+    } else if (role.startsWith("an agent of another")) {
+      return new Credentials(visio.otherAgent, false, NOTHING, () -> calendarChanged(visio.otherAgentId, null));
+    } else if (role.startsWith("the mediator")) {
+      return new Credentials(visio.mediator, false, THE_APPOINTMENT, () -> {
+        String other = created(node.api.post("/api/visio/appointments", visio.mediator,
+            VisioTerritory.booking(visio.serviceId, slot()))).getString("id");
+        return m -> "appointment.booked".equals(m.getString("kind")) && other.equals(m.getJsonObject("data").getString("id"));
+      });
+    } else if (role.startsWith("the citizen")) {
+      return new Credentials(manageToken, true, THE_APPOINTMENT, () -> {
+        assertThat(visio.withToken("POST", "/api/visio/appointments/" + appointment + "/cancel", manageToken, null)
+            .status()).isEqualTo(200);
+        return m -> "appointment.cancelled".equals(m.getString("kind"))
+            && appointment.equals(m.getJsonObject("data").getString("id"));
+      });
+    } else if (role.startsWith("an admin")) {
+      return careSide(node.adminToken(), NOTHING);
+    }
+    throw new IllegalArgumentException(role);
+  }
+
+  /** Presence is for every nurse, doctor and admin: a doctor changing hers is the marker. */
+  private Credentials careSide(String token, String sees) {
+    return new Credentials(token, false, sees, () -> WhatGetShows.presenceChanged(node.api, markerDoctor, markerDoctorId));
+  }
+
+  /** An agent's calendar changes: the agents of that administration are told. */
+  private Predicate<JsonObject> calendarChanged(String agentId, String serviceId) {
+    String service = serviceId != null ? serviceId : visio.cpamService();
+    if (serviceId != null) {
+      JsonArray week = new JsonArray();
+      for (int day = 1; day <= 5; day++) {
+        week.add(new JsonObject().put("weekday", day).put("start", "08:00").put("end", "18:00"));
+      }
+      var changed = node.api.send("PUT", "/api/visio/agents/" + agentId + "/availability", visio.admin, new JsonObject()
+          .put("serviceIds", new JsonArray().add(service)).put("weekly", week).put("bufferMinutes", 0)
+          .put("minNoticeMinutes", 0).put("horizonDays", 60).encode(), Map.of("Content-Type", "application/json"));
+      assertThat(changed.status()).isEqualTo(200);
+    }
+    return m -> "visio.calendar.changed".equals(m.getString("kind"))
+        && agentId.equals(m.getJsonObject("data").getString("agentId"));
+  }
+
+  /** A free half hour of the agent's, on weekdays at least a week ahead, never twice. */
+  private String slot() {
+    int n = slots.getAndIncrement();
+    LocalDate monday = LocalDate.now(PARIS).plusDays(7).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
+    LocalDate day = monday.plusDays(n / 20);
+    return day.atTime(LocalTime.of(8, 0).plusMinutes(30L * (n % 20))).atZone(PARIS)
+        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  private static JsonObject created(Api.Response response) {
+    if (response.status() != 201 && response.status() != 200) {
+      throw new AssertionError(response.toString());
+    }
+    return response.json();
+  }
+}
