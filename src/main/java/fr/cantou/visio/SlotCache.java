@@ -47,9 +47,11 @@ final class SlotCache {
   /**
    * A day's open slots with their JSON already written (bytes: shared by every request, on any
    * thread, and never changed); {@code readFrom}–{@code readTo} is the period whose bookings and
-   * leave were read to compute them.
+   * leave were read to compute them, at {@code readAt} ({@link System#nanoTime()} when the read
+   * began), into {@code calendars} (which a booking chooses its agent from).
    */
-  record Day(Instant readFrom, Instant readTo, List<SlotCalculator.OpenSlot> slots, List<byte[]> json) {
+  record Day(Instant readFrom, Instant readTo, long readAt, DayCalendars calendars, List<SlotCalculator.OpenSlot> slots,
+             List<byte[]> json) {
     boolean dependsOn(Instant start, Instant end) {
       return start.isBefore(readTo) && readFrom.isBefore(end);
     }
@@ -109,6 +111,23 @@ final class SlotCache {
       loaded.onFailure(e -> mine.forEach((key, loading) -> days.asMap().remove(key, loading))).onComplete(load);
     }
     return Future.all(answer).map(all -> all.list());
+  }
+
+  /**
+   * One day, read from the database after {@code since} ({@link System#nanoTime()}) when the
+   * one kept is older: a booking refused by what the node kept asks the database again before
+   * saying no. Bookings asking together share one read.
+   */
+  Future<Day> dayReadSince(UUID serviceId, UUID pointId, LocalDate day, long since, Loader loader) {
+    return days(serviceId, pointId, day, day, loader).compose(found -> {
+      Day kept = found.get(0);
+      if (kept.readAt() - since >= 0) {
+        return Future.succeededFuture(kept);
+      }
+      days.asMap().computeIfPresent(new DayKey(serviceId, pointId, day),
+          (key, known) -> known.succeeded() && known.result() == kept ? null : known);
+      return days(serviceId, pointId, day, day, loader).map(again -> again.get(0));
+    });
   }
 
   /** The slots of these days bookable at {@code now}, as the JSON array of {@code {start, end}} the API answers. */

@@ -111,7 +111,11 @@ public final class SlotCalculator {
   }
 
   private static Window window(AgentCalendar agent, Slot slot) {
-    return new Window(slot.start().minus(agent.horizon()), slot.start().minus(agent.minNotice()));
+    return window(agent, slot.start());
+  }
+
+  private static Window window(AgentCalendar agent, Instant start) {
+    return new Window(start.minus(agent.horizon()), start.minus(agent.minNotice()));
   }
 
   /** Agents mostly share their notice and horizon: their windows merge into one. */
@@ -167,17 +171,33 @@ public final class SlotCalculator {
 
   /** The agents free for exactly this slot (it must be one of their slots), least busy first is the caller's call. */
   public List<UUID> freeAgents(List<AgentCalendar> agents, PointCalendar point, Instant start, Instant now) {
+    return bookableAt(openAgents(agents, point, start), start, now);
+  }
+
+  /** The agents open for exactly this slot (it must be one of their slots) whatever the time now, with the slot's end. */
+  public List<AgentCalendar> openAgents(List<AgentCalendar> agents, PointCalendar point, Instant start) {
     LocalDate day = start.atZone(zone).toLocalDate();
-    List<UUID> free = new ArrayList<>();
+    List<AgentCalendar> open = new ArrayList<>();
     if (FrenchHolidays.isHoliday(day)) {
-      return free;
+      return open;
     }
     for (AgentCalendar agent : agents) {
       for (Slot slot : candidates(agent, day)) {
-        if (slot.start().equals(start) && agentFree(agent, new Busy(agent), slot, now) && pointFree(point, slot)) {
-          free.add(agent.agentId());
+        if (slot.start().equals(start) && agentOpen(agent, new Busy(agent), slot) && pointFree(point, slot)) {
+          open.add(agent);
           break;
         }
+      }
+    }
+    return open;
+  }
+
+  /** Of the agents open for the slot starting at {@code start}, those whose notice and horizon let it be booked {@code now}. */
+  public static List<UUID> bookableAt(List<AgentCalendar> open, Instant start, Instant now) {
+    List<UUID> free = new ArrayList<>();
+    for (AgentCalendar agent : open) {
+      if (window(agent, start).contains(now)) {
+        free.add(agent.agentId());
       }
     }
     return free;
@@ -214,10 +234,6 @@ public final class SlotCalculator {
       }
     }
     return out;
-  }
-
-  private static boolean agentFree(AgentCalendar agent, Busy busy, Slot slot, Instant now) {
-    return window(agent, slot).contains(now) && agentOpen(agent, busy, slot);
   }
 
   /** Free for the slot whatever the time now: within no exception, and nothing booked over it or its buffer. */

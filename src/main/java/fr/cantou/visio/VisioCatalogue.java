@@ -138,7 +138,7 @@ public final class VisioCatalogue {
       throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
     }
     return organisationOf(agentId).compose(organisation -> store.zoneOf(platform.pool(), organisation)
-            .compose(zone -> platform.pool().withTransaction(tx -> store.lockCalendars(tx, agentId, null)
+            .compose(zone -> platform.pool().withTransaction(tx -> store.lockAgent(tx, agentId)
                 .compose(v -> store.openAppointmentsDuring(tx, agentId, start, end, NAMED_APPOINTMENTS + 1))
                 .compose(taken -> taken.isEmpty() ? store.insertException(tx, agentId, start, end, body.reason())
                     : Future.failedFuture(taken.size() > NAMED_APPOINTMENTS

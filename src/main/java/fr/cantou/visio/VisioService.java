@@ -20,11 +20,11 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** The rules of visio-accueil: slots, bookings without double booking, changes, the meeting. */
 public final class VisioService {
@@ -38,6 +38,7 @@ public final class VisioService {
   private final ManageTokens tokens;
   private final JitsiRooms rooms;
   private final SlotCache slotCache;
+  private final FirstFreeAgent firstFree;
 
   VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
                SlotCache slotCache) {
@@ -47,6 +48,7 @@ public final class VisioService {
     this.tokens = tokens;
     this.rooms = rooms;
     this.slotCache = slotCache;
+    this.firstFree = new FirstFreeAgent(platform, store);
   }
 
   private Instant now() {
@@ -97,6 +99,7 @@ public final class VisioService {
 
   /** Every day from {@code first} to {@code last} with its open slots, from one read of the calendars. */
   private Future<Map<LocalDate, SlotCache.Day>> openDays(UUID serviceId, UUID pointId, LocalDate first, LocalDate last) {
+    long readAt = System.nanoTime();
     return serviceRow(serviceId).compose(service -> {
       ZoneId zone = service.zone();
       Instant start = first.atStartOfDay(zone).toInstant();
@@ -110,8 +113,10 @@ public final class VisioService {
         Map<LocalDate, SlotCache.Day> days = new java.util.HashMap<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
           List<SlotCalculator.OpenSlot> slots = byDay.getOrDefault(day, List.of());
-          days.put(day, new SlotCache.Day(day.atStartOfDay(zone).toInstant(),
-              day.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG), slots,
+          Instant readFrom = day.atStartOfDay(zone).toInstant();
+          Instant readTo = day.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG);
+          days.put(day, new SlotCache.Day(readFrom, readTo, readAt,
+              DayCalendars.within(service, c.agents(), c.point(), readFrom, readTo), slots,
               slots.stream().map(slot -> Json.encode(new VisioRecords.SlotView(VisioStore.local(slot.start(), zone),
                   VisioStore.local(slot.end(), zone))).getBytes()).toList()));
         }
@@ -120,9 +125,7 @@ public final class VisioService {
     });
   }
 
-  record Calendars(List<SlotCalculator.AgentCalendar> agents, SlotCalculator.PointCalendar point) {}
-
-  private Future<Calendars> calendars(VisioStore.ServiceRow service, UUID pointId, Instant from, Instant to, UUID except) {
+  private Future<DayCalendars> calendars(VisioStore.ServiceRow service, UUID pointId, Instant from, Instant to, UUID except) {
     Future<List<SlotCalculator.AgentCalendar>> agents = store.agentCalendars(platform.pool(), service.id(), from, to, except);
     Future<Optional<SlotCalculator.PointCalendar>> point = pointId == null ? Future.succeededFuture(Optional.empty())
         : store.pointCalendar(platform.pool(), pointId, from, to, except);
@@ -130,13 +133,24 @@ public final class VisioService {
       if (pointId != null && point.result().isEmpty()) {
         throw ApiException.badRequest("Invalid field 'pointId': no such point visio-accueil.");
       }
-      return new Calendars(agents.result(), point.result().orElse(null));
+      return new DayCalendars(service, agents.result(), point.result().orElse(null));
     });
   }
 
   // Booking.
 
+  /** The idempotency key was used already: the transaction is rolled back, and the earlier appointment answered. */
+  private static final ApiException KEY_USED = ApiException.conflict("This booking was made already.");
+
+  /**
+   * Chooses among the agents the node keeps in memory for the slot's day, then writes in one
+   * short transaction: the locks of the agent's time (never waited for), one statement for the
+   * leave check, the appointment, its mails and the row answered, then the event. A refusal is
+   * answered only from calendars read after the request arrived: what the node kept may miss a
+   * cancellation another node made a moment ago.
+   */
   public Future<Booked> book(Principal caller, VisioRecords.Booking body, String idempotencyKey) {
+    long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
     String email = blankToNull(citizen.email());
     String phone = blankToNull(citizen.phone());
@@ -147,112 +161,97 @@ public final class VisioService {
     UUID pointId = body.pointId() == null ? null : id(body.pointId(), "pointId");
     Instant start = body.start().toInstant();
     UUID bookedBy = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT)) ? caller.userId() : null;
-
-    Future<Optional<UUID>> earlier = idempotencyKey == null ? Future.succeededFuture(Optional.empty())
-        : store.byIdempotencyKey(platform.pool(), idempotencyKey);
-    return earlier.compose(found -> found.isPresent() ? booked(found.get()) : serviceRow(serviceId).compose(service -> {
-      Instant end = start.plus(Duration.ofMinutes(service.durationMinutes()));
-      ZoneId zone = service.zone();
-      Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
-      Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
-      return calendars(service, pointId, dayStart, dayEnd.plus(SlotCache.DAY_OVERHANG), null)
-          .compose(c -> freeAgentsByLoad(service, c, start, dayStart, dayEnd))
-          .compose(agents -> {
-            if (agents.isEmpty()) {
-              return Future.failedFuture(ApiException.conflict("This slot is no longer free. Please choose another one."));
-            }
-            VisioStore.NewAppointment draft = new VisioStore.NewAppointment(serviceId, null, pointId, start, end, null,
-                null, citizen.name().trim(), email, phone, blankToNull(body.note()),
-                body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, idempotencyKey, rooms.newRoomName("cantou-va"));
-            return insertWithFirstFreeAgent(service, agents, draft, 0);
-          })
-          .recover(e -> isUnique(e, "idempotency_key") ? store.byIdempotencyKey(platform.pool(), idempotencyKey)
-              .compose(again -> booked(again.orElseThrow())) : Future.failedFuture(e));
-    }));
-  }
-
-  /** Agents free for the slot, the least loaded that day first (fairness). */
-  private Future<List<AgentChoice>> freeAgentsByLoad(VisioStore.ServiceRow service, Calendars c, Instant start,
-                                                      Instant dayStart, Instant dayEnd) {
-    SlotCalculator calculator = new SlotCalculator(service.zone(), Duration.ofMinutes(service.durationMinutes()));
-    List<UUID> free = calculator.freeAgents(c.agents(), c.point(), start, now());
-    if (free.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return store.load(platform.pool(), free, dayStart, dayEnd).map(load -> {
-      List<AgentChoice> choices = new ArrayList<>();
-      for (SlotCalculator.AgentCalendar agent : c.agents()) {
-        if (free.contains(agent.agentId())) {
-          choices.add(new AgentChoice(agent.agentId(), agent.buffer(), load.getOrDefault(agent.agentId(), 0)));
-        }
-      }
-      choices.sort(Comparator.comparingInt(AgentChoice::load).thenComparing(a -> a.agentId().toString()));
-      return choices;
-    });
-  }
-
-  record AgentChoice(UUID agentId, Duration buffer, int load) {}
-
-  /** The exclusion constraints decide: if another booking took this agent meanwhile, try the next one. */
-  private Future<Booked> insertWithFirstFreeAgent(VisioStore.ServiceRow service, List<AgentChoice> agents,
-                                                  VisioStore.NewAppointment draft, int index) {
-    if (index >= agents.size()) {
-      return Future.failedFuture(ApiException.conflict("This slot was just taken. Please choose another one."));
-    }
-    AgentChoice agent = agents.get(index);
-    VisioStore.NewAppointment row = new VisioStore.NewAppointment(draft.serviceId(), agent.agentId(), draft.pointId(),
-        draft.start(), draft.end(), draft.end().plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
-        draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
-        draft.idempotencyKey(), draft.roomName());
-    Instant now = now();
-    return platform.pool().withTransaction(tx -> store.lockCalendars(tx, row.agentId(), row.pointId())
-            .compose(v -> requireNotAway(tx, row.agentId(), row.start(), row.end()))
-            .compose(v -> store.insertAppointment(tx, row, now))
-            .compose(id -> scheduleMails(tx, id, row.start(), row.citizenEmail() != null, "confirmation").map(id))
-            .compose(id -> load(tx, id))
-            .compose(a -> events.publish(tx, "appointment.booked", a).map(a)))
-        .onSuccess(this::bookingsChanged)
-        .map(a -> new Booked(a, tokens.issue(UUID.fromString(a.id()))))
+    VisioStore.NewAppointment draft = new VisioStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
+        citizen.name().trim(), email, phone, blankToNull(body.note()),
+        body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, idempotencyKey, rooms.newRoomName("cantou-va"));
+    LocalDate day = body.start().toLocalDate();
+    return dayCalendars(serviceId, pointId, start, day, null)
+        .compose(c -> insertWithFirstFreeAgent(c, draft, () -> dayCalendars(serviceId, pointId, start, day, null)))
+        .recover(e -> refused(e) ? dayCalendars(serviceId, pointId, start, day, asked)
+            .compose(c -> insertWithFirstFreeAgent(c, draft, () -> dayCalendars(serviceId, pointId, start, day, asked)))
+            : Future.failedFuture(e))
         .recover(e -> {
-          if (e == AGENT_AWAY || isExclusion(e, "appointment_agent_free")) {
-            return insertWithFirstFreeAgent(service, agents, draft, index + 1);
+          if (e == KEY_USED || idempotencyKey != null && refused(e)) {
+            return store.byIdempotencyKey(platform.pool(), idempotencyKey)
+                .compose(earlier -> earlier.isPresent() ? booked(earlier.get()) : Future.failedFuture(e));
           }
           if (isExclusion(e, "appointment_point_free")) {
             return Future.failedFuture(ApiException.conflict("The point visio-accueil was just booked at this time. "
                 + "Please choose another slot."));
           }
-          if (isUnique(e, "appointment_reference_key")) {
-            return insertWithFirstFreeAgent(service, agents, draft, index);
-          }
           return Future.failedFuture(e);
         });
   }
 
-  private Future<Void> scheduleMails(SqlClient tx, UUID id, Instant start, boolean hasEmail, String first) {
-    if (!hasEmail) {
-      return Future.succeededFuture();
-    }
+  private static boolean refused(Throwable e) {
+    return e == FirstFreeAgent.NOT_FREE || e == FirstFreeAgent.TAKEN;
+  }
+
+  /**
+   * The calendars of the slot's day as the node keeps them (read after {@code since}, a
+   * {@link System#nanoTime()}, unless null). The day is the service's local one, known once
+   * the service is: the day the client wrote is tried first.
+   */
+  private Future<DayCalendars> dayCalendars(UUID serviceId, UUID pointId, Instant start, LocalDate day, Long since) {
+    SlotCache.Loader loader = (first, last) -> openDays(serviceId, pointId, first, last);
+    Future<SlotCache.Day> kept = since == null
+        ? slotCache.days(serviceId, pointId, day, day, loader).map(days -> days.get(0))
+        : slotCache.dayReadSince(serviceId, pointId, day, since, loader);
+    return kept.compose(d -> {
+      LocalDate local = start.atZone(d.calendars().service().zone()).toLocalDate();
+      return local.equals(day) ? Future.succeededFuture(d.calendars()) : dayCalendars(serviceId, pointId, start, local, since);
+    });
+  }
+
+  /** {@code calendars} are those known when the booking starts; {@code again} reads them as the node knows them later. */
+  private Future<Booked> insertWithFirstFreeAgent(DayCalendars calendars, VisioStore.NewAppointment draft,
+                                                  Supplier<Future<DayCalendars>> again) {
+    VisioStore.ServiceRow service = calendars.service();
     Instant now = now();
-    Future<Void> chain = store.scheduleMail(tx, id, first, now);
-    for (Map.Entry<String, Duration> reminder : Map.of("reminder_24h", Duration.ofHours(24), "reminder_1h", Duration.ofHours(1))
-        .entrySet()) {
+    Instant end = draft.start().plus(Duration.ofMinutes(service.durationMinutes()));
+    List<VisioStore.Mail> mails = mails(draft.start(), draft.citizenEmail() != null, "confirmation", now);
+    boolean[] first = {true};
+    Supplier<Future<List<AgentChoice>>> candidates = () -> {
+      Future<DayCalendars> c = first[0] ? Future.succeededFuture(calendars) : again.get();
+      first[0] = false;
+      return c.map(known -> known.freeAgents(draft.start(), now()));
+    };
+    return firstFree.write(candidates, new FirstFreeAgent.Period(draft.start(), end, draft.pointId()), (tx, agent) -> {
+          VisioStore.NewAppointment row = new VisioStore.NewAppointment(draft.serviceId(), agent.agentId(), draft.pointId(),
+              draft.start(), end, end.plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
+              draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
+              draft.idempotencyKey(), draft.roomName());
+          return store.insertAppointment(tx, row, now, mails, opens()).compose(done -> done.away()
+              ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
+              : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))
+                  .orElseGet(() -> Future.failedFuture(KEY_USED)));
+        }, this::bookingsChanged)
+        .map(a -> new Booked(a, tokens.issue(UUID.fromString(a.id()))));
+  }
+
+  /** The first mail at once, and the reminders still to come. */
+  private static List<VisioStore.Mail> mails(Instant start, boolean hasEmail, String first, Instant now) {
+    if (!hasEmail) {
+      return List.of();
+    }
+    List<VisioStore.Mail> mails = new ArrayList<>(List.of(new VisioStore.Mail(first, now)));
+    for (Map.Entry<String, Duration> reminder : List.of(Map.entry("reminder_24h", Duration.ofHours(24)),
+        Map.entry("reminder_1h", Duration.ofHours(1)))) {
       Instant due = start.minus(reminder.getValue());
       if (due.isAfter(now)) {
-        chain = chain.compose(v -> store.scheduleMail(tx, id, reminder.getKey(), due));
+        mails.add(new VisioStore.Mail(reminder.getKey(), due));
       }
     }
-    return chain;
+    return mails;
   }
 
   private Future<Booked> booked(UUID id) {
     return load(platform.pool(), id).map(a -> new Booked(a, tokens.issue(id)));
   }
 
-  /** Said inside the transaction, under the agent's lock, when leave entered meanwhile covers the slot: try the next agent. */
-  private static final ApiException AGENT_AWAY = ApiException.conflict("The agent is away at this time.");
-
   private Future<Void> requireNotAway(SqlClient tx, UUID agentId, Instant start, Instant end) {
-    return store.onLeave(tx, agentId, start, end).compose(away -> away ? Future.failedFuture(AGENT_AWAY) : Future.succeededFuture());
+    return store.onLeave(tx, agentId, start, end)
+        .compose(away -> away ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY) : Future.succeededFuture());
   }
 
   // Reading and changing an appointment.
@@ -275,6 +274,7 @@ public final class VisioService {
         .onSuccess(this::bookingsChanged));
   }
 
+  /** The same choice of agent as a booking, from calendars read without the appointment's own period. */
   public Future<Appointment> reschedule(Caller caller, UUID id, Instant start) {
     return get(caller, id).compose(a -> {
       if (!"booked".equals(a.status())) {
@@ -286,38 +286,26 @@ public final class VisioService {
         Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
         Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
         UUID pointId = a.pointId() == null ? null : UUID.fromString(a.pointId());
-        return calendars(service, pointId, dayStart, dayEnd.plus(SlotCache.DAY_OVERHANG), id)
-            .compose(c -> freeAgentsByLoad(service, c, start, dayStart, dayEnd))
-            .compose(agents -> moveToFirstFreeAgent(a, pointId, agents, start, end, 0))
-            .onSuccess(after -> {
-              bookingsChanged(a);
-              bookingsChanged(after);
-            });
+        boolean hasEmail = a.citizen().email() != null;
+        Supplier<Future<List<AgentChoice>>> candidates = () -> calendars(service, pointId, dayStart,
+            dayEnd.plus(SlotCache.DAY_OVERHANG), id).map(c -> c.freeAgents(start, now()));
+        return firstFree.write(candidates, new FirstFreeAgent.Period(start, end, pointId),
+                (tx, agent) -> requireNotAway(tx, agent.agentId(), start, end)
+                    .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
+                    .compose(done -> done ? store.dropReminders(tx, id)
+                        .compose(v -> store.scheduleMails(tx, id, mails(start, hasEmail, "change", now())))
+                        .compose(v -> load(tx, id))
+                        .compose(after -> events.publishMove(tx, a, after).map(after))
+                        : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))),
+                after -> {
+                  bookingsChanged(a);
+                  bookingsChanged(after);
+                })
+            .recover(e -> Future.failedFuture(e == FirstFreeAgent.TAKEN ? FirstFreeAgent.NOT_FREE
+                : isExclusion(e, "appointment_point_free")
+                    ? ApiException.conflict("The point visio-accueil is taken at this time.") : e));
       });
     });
-  }
-
-  private Future<Appointment> moveToFirstFreeAgent(Appointment before, UUID pointId, List<AgentChoice> agents, Instant start,
-                                                   Instant end, int index) {
-    UUID id = UUID.fromString(before.id());
-    boolean hasEmail = before.citizen().email() != null;
-    if (index >= agents.size()) {
-      return Future.failedFuture(ApiException.conflict("This slot is no longer free. Please choose another one."));
-    }
-    AgentChoice agent = agents.get(index);
-    return platform.pool().withTransaction(tx -> store.lockCalendars(tx, agent.agentId(), pointId)
-            .compose(v -> requireNotAway(tx, agent.agentId(), start, end))
-            .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
-            .compose(done -> done ? store.dropReminders(tx, id)
-                .compose(v -> scheduleMails(tx, id, start, hasEmail, "change"))
-                .compose(v -> load(tx, id))
-                .compose(after -> events.publishMove(tx, before, after).map(after))
-                : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))))
-        .recover(e -> e == AGENT_AWAY || isExclusion(e, "appointment_agent_free")
-            ? moveToFirstFreeAgent(before, pointId, agents, start, end, index + 1)
-            : isExclusion(e, "appointment_point_free")
-                ? Future.failedFuture(ApiException.conflict("The point visio-accueil is taken at this time."))
-                : Future.failedFuture(e));
   }
 
   // The meeting.

@@ -16,7 +16,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -189,20 +188,6 @@ public final class VisioStore {
             intervals(r.getArrayOfLongs("busy_starts"), r.getArrayOfLongs("busy_ends")))));
   }
 
-  /** Appointments each agent has on the day (for the fair choice of an agent). */
-  public Future<Map<UUID, Integer>> load(SqlClient db, List<UUID> agents, Instant dayStart, Instant dayEnd) {
-    return db.preparedQuery("""
-            SELECT agent_id, count(*) AS n FROM appointment
-            WHERE agent_id = ANY($1::uuid[]) AND status IN ('booked', 'in_call', 'completed')
-              AND starts_at >= $2 AND starts_at < $3 GROUP BY agent_id""")
-        .execute(Tuple.of(agents.toArray(UUID[]::new), utc(dayStart), utc(dayEnd)))
-        .map(rows -> {
-          Map<UUID, Integer> load = new java.util.HashMap<>();
-          rows.forEach(r -> load.put(r.getUUID("agent_id"), r.getInteger("n")));
-          return load;
-        });
-  }
-
   /** Returns how many of the services were attached: only those of the agent's own administration are. */
   public Future<Integer> replaceAvailability(SqlClient db, UUID agentId, VisioRecords.Availability a) {
     return db.preparedQuery("DELETE FROM visio_availability WHERE agent_id = $1").execute(Tuple.of(agentId))
@@ -337,18 +322,15 @@ public final class VisioStore {
   // Appointments.
 
   /**
-   * Serialises bookings of one agent (and one point): two concurrent inserts that violate an
-   * exclusion constraint would otherwise wait on each other until the deadlock detector kills
-   * one, a second later. With the lock, the second sees the first's row and fails at once.
+   * Taken, waiting, by whoever changes what bookings of the agent check: leave and closures.
+   * Bookings hold it shared, so leave waits for the bookings in flight, and bookings arriving
+   * meanwhile find it busy and come back a moment later (they never wait).
    */
-  public Future<Void> lockCalendars(SqlClient db, UUID agentId, UUID pointId) {
-    // Agent first, then point: one order for everybody, so the locks cannot deadlock. A booking
-    // from home takes no point lock (one shared lock would serialise every such booking).
-    Future<Void> agent = lock(db, "agent:" + agentId);
-    return pointId == null ? agent : agent.compose(v -> lock(db, "point:" + pointId));
+  public Future<Void> lockAgent(SqlClient db, UUID agentId) {
+    return lock(db, "agent:" + agentId);
   }
 
-  /** The lock a booking at this point takes: held while the point is withdrawn. */
+  /** The lock a booking at this point holds shared: held by the withdrawal of the point. */
   public Future<Void> lockPoint(SqlClient db, UUID pointId) {
     return lock(db, "point:" + pointId);
   }
@@ -357,15 +339,91 @@ public final class VisioStore {
     return db.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").execute(Tuple.of(name)).mapEmpty();
   }
 
-  public Future<UUID> insertAppointment(SqlClient db, NewAppointment a, Instant now) {
+  /** Bookings lock the agent's (and point's) time in pieces this long: bookings of other times never meet. */
+  static final Duration LOCKED_PIECE = Duration.ofMinutes(5);
+
+  /**
+   * Tries, without ever waiting, the locks a write of the agent's period (and of the point's)
+   * needs: the agent's and the point's lock shared, and each {@link #LOCKED_PIECE} of time the
+   * periods cover. True when every one is held (until the end of the transaction).
+   * <p>
+   * Two inserts that conflict under an exclusion constraint, in flight together, wait on each
+   * other until the deadlock detector kills one a second later. Overlapping periods share a
+   * piece, so such inserts never run together; bookings of other times of the same agent, or of
+   * other agents, take other locks and commit in parallel. Nobody waits on these locks: a busy
+   * piece means another booking of that time is in flight, and the caller tries another agent
+   * or comes back later. Whatever is already held when one fails is released with the transaction.
+   */
+  public Future<Boolean> tryLockPeriods(SqlClient db, UUID agentId, Instant start, Instant blockedUntil, UUID pointId,
+                                        Instant end) {
     return db.preparedQuery("""
-            INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
-              citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id""")
+            SELECT pg_try_advisory_xact_lock_shared(hashtextextended('agent:' || $1::uuid::text, 0))
+               AND (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended('agent:' || $1::uuid::text || '@' || p, 0)))
+                    FROM generate_series($2::bigint, $3::bigint) p)
+               AND ($4::uuid IS NULL
+                    OR pg_try_advisory_xact_lock_shared(hashtextextended('point:' || $4::uuid::text, 0))
+                       AND (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended('point:' || $4::uuid::text || '@' || p, 0)))
+                            FROM generate_series($5::bigint, $6::bigint) p)) AS locked""")
+        .execute(Tuple.of(agentId, piece(start), piece(blockedUntil.minusMillis(1)), pointId, piece(start),
+            piece(end.minusMillis(1))))
+        .map(rows -> rows.iterator().next().getBoolean("locked"));
+  }
+
+  static long piece(Instant at) {
+    return Math.floorDiv(at.toEpochMilli(), LOCKED_PIECE.toMillis());
+  }
+
+  public record Mail(String kind, Instant due) {}
+
+  /** What a booking's one statement did: the agent was away (nothing written), or the appointment, or neither (the key was used). */
+  public record Insertion(boolean away, Optional<Appointment> appointment) {}
+
+  /**
+   * One statement: checks that no leave of the agent meets the slot, inserts the appointment
+   * unless its idempotency key was used already, writes its mails, and answers the new row as
+   * the API shows it. Run under the locks of {@link #tryLockPeriods}, in a statement of its
+   * own so that it sees any leave committed before they were taken. The exclusion constraints
+   * still judge the insert.
+   */
+  public Future<Insertion> insertAppointment(SqlClient db, NewAppointment a, Instant now, List<Mail> mails,
+                                             Duration joinOpensBefore) {
+    return db.preparedQuery("""
+            WITH leave AS (SELECT EXISTS (SELECT 1 FROM visio_exception
+                                          WHERE agent_id = $2::uuid AND ends_at > $4::timestamptz AND starts_at < $5::timestamptz)
+                                  AS away),
+            inserted AS (
+              INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
+                citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at)
+              SELECT $1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz, $6::timestamptz, 'booked', $7::text,
+                     $8::text, $9::text, $10::text, $11::text, $12::text[], $13::uuid, $14::text, $15::text, $16::timestamptz
+              FROM leave WHERE NOT leave.away
+              ON CONFLICT (idempotency_key) DO NOTHING
+              RETURNING *),
+            mails AS (""" + MAILS.formatted("inserted", 17, 18) + """
+            )
+            SELECT leave.away, shown.* FROM leave LEFT JOIN (""" + APPOINTMENT_OF.formatted("inserted") + ") shown ON true")
         .execute(Tuple.from(new Object[] {a.serviceId(), a.agentId(), a.pointId(), utc(a.start()), utc(a.end()),
             utc(a.blockedUntil()), a.reference(), a.citizenName(), a.citizenEmail(), a.citizenPhone(), a.note(),
-            a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now)}))
-        .map(rows -> rows.iterator().next().getUUID("id"));
+            a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now),
+            kinds(mails), dues(mails)}))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Insertion(r.getBoolean("away"),
+              r.getValue("id") == null ? Optional.empty() : Optional.of(appointment(r, joinOpensBefore)));
+        });
+  }
+
+  /** Mails of each appointment id of the relation named, from two aligned array parameters: kinds and due times. */
+  private static final String MAILS = """
+      INSERT INTO visio_mail (appointment_id, kind, due_at)
+      SELECT x.id, m.kind, m.due FROM %1$s x, unnest($%2$d::text[], $%3$d::timestamptz[]) AS m(kind, due)""";
+
+  private static String[] kinds(List<Mail> mails) {
+    return mails.stream().map(Mail::kind).toArray(String[]::new);
+  }
+
+  private static OffsetDateTime[] dues(List<Mail> mails) {
+    return mails.stream().map(m -> utc(m.due())).toArray(OffsetDateTime[]::new);
   }
 
   public Future<Optional<UUID>> byIdempotencyKey(SqlClient db, String key) {
@@ -373,15 +431,17 @@ public final class VisioStore {
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
   }
 
-  private static final String APPOINTMENT = """
+  /** An appointment as the API shows it, from the relation named (the table, or rows just inserted). */
+  private static final String APPOINTMENT_OF = """
       SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
              u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name
-      FROM appointment a
+      FROM %s a
       JOIN visio_service s ON s.id = a.service_id
       JOIN organisation o ON o.id = s.organisation_id
       JOIN app_user u ON u.id = a.agent_id
       LEFT JOIN visio_point p ON p.id = a.point_id
       LEFT JOIN app_user b ON b.id = a.booked_by""";
+  private static final String APPOINTMENT = APPOINTMENT_OF.formatted("appointment");
 
   public Future<Optional<Appointment>> appointment(SqlClient db, UUID id, Duration joinOpensBefore) {
     return db.preparedQuery(APPOINTMENT + " WHERE a.id = $1").execute(Tuple.of(id))
@@ -438,8 +498,16 @@ public final class VisioStore {
   // Mails.
 
   public Future<Void> scheduleMail(SqlClient db, UUID appointmentId, String kind, Instant due) {
-    return db.preparedQuery("INSERT INTO visio_mail (appointment_id, kind, due_at) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(appointmentId, kind, utc(due)))
+    return scheduleMails(db, appointmentId, List.of(new Mail(kind, due)));
+  }
+
+  /** Several mails of an appointment in one statement. */
+  public Future<Void> scheduleMails(SqlClient db, UUID appointmentId, List<Mail> mails) {
+    if (mails.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return db.preparedQuery("WITH one AS (SELECT $1::uuid AS id) " + MAILS.formatted("one", 2, 3))
+        .execute(Tuple.of(appointmentId, kinds(mails), dues(mails)))
         .mapEmpty();
   }
 

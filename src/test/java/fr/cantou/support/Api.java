@@ -16,9 +16,24 @@ import java.util.Map;
 public final class Api {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final HttpClient.Version version;
 
   public Api(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, HttpClient.Version.HTTP_2);
+  }
+
+  private Api(String base, HttpClient.Version version) {
+    this.base = base;
+    this.version = version;
+  }
+
+  /**
+   * The same API over HTTP/1.1: one connection per request in flight, as many independent
+   * citizens would open. Over HTTP/2 the client would multiplex them on one connection, and the
+   * server admits 100 streams at a time on it.
+   */
+  public Api overHttp1() {
+    return new Api(base, HttpClient.Version.HTTP_1_1);
   }
 
   public String base() {
@@ -69,7 +84,8 @@ public final class Api {
   }
 
   public Response sendBytes(String method, String path, String token, byte[] body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).version(version)
+        .timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

@@ -20,11 +20,12 @@ public final class VisioTerritory {
   public final String pointId;
   public final String admin;
   private final TestNode node;
+  private final CareTerritory people;
 
   public VisioTerritory(TestNode node) {
     this.node = node;
     admin = node.adminToken();
-    CareTerritory people = new CareTerritory(node);
+    people = new CareTerritory(node);
     cafId = people.organisation("administration", "CAF du Cantal", "Aurillac");
     cpamId = people.organisation("administration", "CPAM du Cantal", "Aurillac");
     String house = people.organisation("france_services", "France Services de Maurs", "Maurs");
@@ -54,6 +55,17 @@ public final class VisioTerritory {
         .put("referencePrefix", "CPAM").put("description", "Vos remboursements")));
     weekdays(otherAgentId, id);
     return id;
+  }
+
+  /** More agents of the CAF serving its service on the same hours; their ids. */
+  public java.util.List<String> colleagues(int count) {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = people.user("agent" + i + "@caf.test", "agent", "Agent " + i, cafId, null);
+      weekdays(id, serviceId);
+      ids.add(id);
+    }
+    return ids;
   }
 
   /** The agent serves the service Monday to Friday, 8:00–18:00, no buffer, no notice, 60 days ahead. */

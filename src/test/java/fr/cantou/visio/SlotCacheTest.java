@@ -28,7 +28,8 @@ class SlotCacheTest {
     loads.add(new LocalDate[] {from, to});
     Map<LocalDate, SlotCache.Day> days = new HashMap<>();
     from.datesUntil(to.plusDays(1)).forEach(d -> days.put(d, new SlotCache.Day(d.atStartOfDay(PARIS).toInstant(),
-        d.plusDays(1).atStartOfDay(PARIS).toInstant().plus(SlotCache.DAY_OVERHANG), List.of(), List.of())));
+        d.plusDays(1).atStartOfDay(PARIS).toInstant().plus(SlotCache.DAY_OVERHANG), System.nanoTime(), null, List.of(),
+        List.of())));
     return Future.succeededFuture(days);
   }
 

@@ -8,11 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static fr.cantou.support.VisioTerritory.booking;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,24 +233,6 @@ class VisioBookingTest extends VisioNodeTest {
       String reference = visio.book("2026-11-30T11:00:00+01:00").json().getString("reference");
       assertThat(agent.nextEvent("appointment.booked").getJsonObject("data").getString("reference")).isEqualTo(reference);
       assertThat(stranger.drain(Duration.ofMillis(500))).noneMatch(m -> m.encode().contains(reference));
-    }
-  }
-
-  private static List<Integer> concurrently(int count, java.util.function.IntFunction<Integer> call) throws Exception {
-    var pool = Executors.newFixedThreadPool(count);
-    try {
-      List<Future<Integer>> futures = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        int n = i;
-        futures.add(pool.submit(() -> call.apply(n)));
-      }
-      List<Integer> out = new ArrayList<>();
-      for (Future<Integer> f : futures) {
-        out.add(f.get());
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

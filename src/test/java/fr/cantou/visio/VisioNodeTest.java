@@ -8,7 +8,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /** One node on a fresh database with the visio territory, on Monday 30 November 2026 at 7:00 in Paris. */
 abstract class VisioNodeTest {
@@ -25,5 +31,29 @@ abstract class VisioNodeTest {
   @AfterEach
   void stop() {
     node.close();
+  }
+
+  /** Runs {@code count} calls at once (each on its own thread, released together) and answers their results in order. */
+  static <T> List<T> concurrently(int count, IntFunction<T> call) throws Exception {
+    var pool = Executors.newFixedThreadPool(count);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        futures.add(pool.submit(() -> {
+          go.await();
+          return call.apply(n);
+        }));
+      }
+      go.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
