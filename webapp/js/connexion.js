@@ -12,7 +12,9 @@ function sameOriginPath(next) {
   }
   try {
     const target = new URL(next, location.origin);
-    return target.origin === location.origin ? target.pathname + target.search + target.hash : null;
+    // The whole URL, not its path: a path such as //evil.example (from /.//evil.example) would
+    // be read again as another site.
+    return target.origin === location.origin ? target.href : null;
   } catch {
     return null;
   }

@@ -15,6 +15,7 @@ import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.HttpServers;
 import fr.cantou.platform.http.JsonBodyGuard;
@@ -86,6 +87,7 @@ public final class CantouNode {
   private PushAudit pushAudit;
   private VisioModule visio;
   private EventRetention retention;
+  private AuthService auth;
   private long jobTimer = -1;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -115,7 +117,7 @@ public final class CantouNode {
     Future<String> manageKey = generatedKey("visio.manageKey", "");
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
       TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
-      AuthService auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
+      auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
       Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool());
       EventOutbox outbox = new EventOutbox();
       IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
@@ -142,7 +144,7 @@ public final class CantouNode {
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
-          new IdentityRoutes(auth, identity),
+          new IdentityRoutes(auth, identity, new ClientAddress(config.http().trustedProxies())),
           new PublicConfigRoutes(config),
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes,
@@ -240,7 +242,7 @@ public final class CantouNode {
   /** Runs the periodic jobs now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
     // Independent jobs: one failing does not hold the other back.
-    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), retention.run()).mapEmpty();
+    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), retention.run(), auth.forgetOldAttempts()).mapEmpty();
   }
 
   public int port() {

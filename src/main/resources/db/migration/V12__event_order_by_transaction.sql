@@ -6,7 +6,7 @@
 -- every transaction older than the oldest one still running has ended, so nothing can commit
 -- later with a smaller id, and ids stay increasing in delivery order (the contract's promise)
 -- while writers commit in parallel. See docs/realtime.md, "Order without a lock".
--- 4,096 events per transaction at most; 2^51 transactions keep the ids exact in JavaScript.
+-- 4,096 events per transaction at most; ids stay exact in JavaScript up to 2^41 transactions.
 
 CREATE FUNCTION event_position() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
 DECLARE

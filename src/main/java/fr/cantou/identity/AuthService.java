@@ -56,6 +56,11 @@ public final class AuthService {
             }));
   }
 
+  /** The periodic clean-up of sign-in counters long over. */
+  public Future<Integer> forgetOldAttempts() {
+    return throttle.forgetOld();
+  }
+
   public Future<Session> refresh(String refreshToken) {
     byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();

@@ -3,6 +3,7 @@ package fr.cantou.identity;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.Endpoint;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
@@ -11,17 +12,19 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 public final class IdentityRoutes implements ApiModule {
   private final AuthService auth;
   private final IdentityService identity;
+  private final ClientAddress addresses;
 
-  public IdentityRoutes(AuthService auth, IdentityService identity) {
+  public IdentityRoutes(AuthService auth, IdentityService identity, ClientAddress addresses) {
     this.auth = auth;
     this.identity = identity;
+    this.addresses = addresses;
   }
 
   @Override
   public void mount(RouterBuilder api) {
     api.getRoute("login").addHandler(Endpoint.ok(ctx -> {
       Requests.Login body = Json.body(ctx, Requests.Login.class);
-      return auth.login(body.email(), body.password(), ctx.request().remoteAddress().hostAddress());
+      return auth.login(body.email(), body.password(), addresses.of(ctx));
     }));
     api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx ->
         auth.refresh(Json.body(ctx, Requests.Refresh.class).refreshToken())));

@@ -58,7 +58,7 @@ final class LoginThrottleStore {
 
   /** When the last of these keys stops being blocked. */
   Future<Instant> blockedUntil(SqlClient db, List<String> keys) {
-    return db.preparedQuery("SELECT max(blocked_until) AS until FROM login_throttle WHERE key = ANY($1::text[])")
+    return db.preparedQuery("SELECT max(blocked_until) FILTER (WHERE isfinite(blocked_until)) AS until FROM login_throttle WHERE key = ANY($1::text[])")
         .execute(Tuple.of((Object) keys.toArray(String[]::new)))
         .map(rows -> {
           OffsetDateTime until = rows.iterator().next().getOffsetDateTime("until");
@@ -66,13 +66,22 @@ final class LoginThrottleStore {
         });
   }
 
-  /** A successful sign-in: the account's counters start again, the address's attempt is given back. */
-  Future<Void> succeeded(SqlClient db, List<String> cleared, String address, Instant forgetBefore) {
+  /** A successful sign-in: the account's counter from this address starts again, the address's attempt is given back. */
+  Future<Void> succeeded(SqlClient db, String account, String address) {
     return db.preparedQuery("""
-            WITH cleared AS (DELETE FROM login_throttle WHERE key = ANY($1::text[]) OR window_start < $3)
+            WITH cleared AS (DELETE FROM login_throttle WHERE key = $1)
             UPDATE login_throttle SET attempts = greatest(attempts - 1, 0) WHERE key = $2""")
-        .execute(Tuple.of(cleared.toArray(String[]::new), address, utc(forgetBefore)))
+        .execute(Tuple.of(account, address))
         .mapEmpty();
+  }
+
+  /** Deletes up to {@code batch} counters whose window began before {@code before} and that block nothing. */
+  Future<Integer> forget(SqlClient db, Instant before, int batch) {
+    return db.preparedQuery("""
+            DELETE FROM login_throttle WHERE key IN (
+              SELECT key FROM login_throttle WHERE window_start < $1 AND blocked_until < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""")
+        .execute(Tuple.of(utc(before), batch))
+        .map(rows -> rows.rowCount());
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -31,6 +31,8 @@ final class ClientSession {
   /** Messages dropped in a row for being over budget; a client that keeps flooding is closed. */
   int droppedInARow;
   private boolean catchingUp = true;
+  /** A hello is being checked (or was): the next one is refused. */
+  boolean greeting;
   private final List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
 
@@ -50,6 +52,11 @@ final class ClientSession {
       return;
     }
     if (catchingUp) {
+      if (heldBack.size() >= maxQueuedFrames) {
+        // Not reading its catch-up: dropped like any slow client, it resumes from its last id.
+        socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
+        return;
+      }
       heldBack.add(event);
     } else {
       deliver(event);

@@ -27,7 +27,8 @@ public final class EventListener {
   private static final Logger LOG = LoggerFactory.getLogger(EventListener.class);
   private static final int BATCH = 500;
   private static final long SAFETY_NET_MS = 5_000;
-  static final long NOTIFY_COALESCE_MS = 2;
+  /** Each NOTIFY is a commit of its own (the notification queue's lock, a WAL flush): at most 100 a second per node. */
+  static final long NOTIFY_COALESCE_MS = 10;
   private static final long HELD_FIRST_RETRY_MS = 5;
   private static final long HELD_LAST_RETRY_MS = 1_000;
 

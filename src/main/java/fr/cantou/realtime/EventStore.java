@@ -62,10 +62,10 @@ public final class EventStore {
     return pool.withTransaction(tx -> tx.preparedQuery("""
             WITH gone AS (
               DELETE FROM event WHERE id IN (
-                SELECT id FROM event WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+                SELECT id FROM event WHERE created_at < $1 AND id < %s ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
               RETURNING id)
             UPDATE event_retention SET purged_through = GREATEST(purged_through, (SELECT COALESCE(max(id), 0) FROM gone))
-            RETURNING (SELECT count(*) FROM gone) AS n""")
+            RETURNING (SELECT count(*) FROM gone) AS n""".formatted(HORIZON))
         .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
         .map(rows -> rows.iterator().next().getInteger("n")));
   }

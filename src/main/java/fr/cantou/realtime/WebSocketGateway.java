@@ -183,7 +183,11 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     }
     String type = message.getValue("type") instanceof String t ? t : "";
     if (session.viewer == null) {
-      if ("hello".equals(type)) {
+      if ("hello".equals(type) && session.greeting) {
+        // A second hello while the first is checked would open the viewer twice.
+        session.error("Already greeted; reconnect to change identity.");
+      } else if ("hello".equals(type)) {
+        session.greeting = true;
         hello(session, message);
       } else {
         session.error("Say hello first: {\"type\":\"hello\",\"token\":\"…\"}.");
@@ -218,6 +222,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       return;
     }
     if (since != null && !(since instanceof Number n && n.longValue() >= 0)) {
+      session.greeting = false;
       session.error("'since' must be the id of the last event received.");
       return;
     }

@@ -47,12 +47,23 @@ public final class PushAudit implements PushObserver {
     timer = platform.vertx().setPeriodic(FLUSH_MS, id -> flush());
   }
 
-  /** Writes what waits, before the pool closes. */
+  /** Writes everything that waits (batch after batch), before the pool closes. */
   public Future<Void> stop() {
     if (timer >= 0) {
       platform.vertx().cancelTimer(timer);
     }
-    return flush();
+    return drain(0);
+  }
+
+  private Future<Void> drain(int round) {
+    if (waiting.isEmpty() || round > 1_000) {
+      return Future.succeededFuture();
+    }
+    return writing.get() ? timer(round) : flush().compose(v -> drain(round + 1));
+  }
+
+  private Future<Void> timer(int round) {
+    return platform.vertx().timer(10).compose(t -> drain(round + 1));
   }
 
   /** On the socket's event loop: only a queue insertion. */
@@ -68,7 +79,10 @@ public final class PushAudit implements PushObserver {
     }
   }
 
-  /** One insert at a time; what comes meanwhile waits for the next tick. */
+  /**
+   * One insert at a time. A failed batch goes back in the queue for the next tick (the audit is
+   * not dropped on a database hiccup); a full batch waiting after a write is written at once.
+   */
   Future<Void> flush() {
     if (waiting.isEmpty() || !writing.compareAndSet(false, true)) {
       return Future.succeededFuture();
@@ -80,10 +94,19 @@ public final class PushAudit implements PushObserver {
     }
     size.addAndGet(-batch.size());
     return store.auditPushes(platform.pool(), batch)
-        .onFailure(e -> LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", batch.size(), e.getMessage()))
+        .onFailure(e -> {
+          LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", batch.size(), e.getMessage());
+          waiting.addAll(batch);
+          size.addAndGet(batch.size());
+        })
         .eventually(() -> {
           writing.set(false);
           return Future.succeededFuture();
+        })
+        .onSuccess(v -> {
+          if (size.get() >= BATCH) {
+            platform.vertx().runOnContext(x -> flush());
+          }
         })
         .recover(e -> Future.succeededFuture());
   }

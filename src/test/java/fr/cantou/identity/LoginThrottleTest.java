@@ -99,6 +99,41 @@ class LoginThrottleTest {
   }
 
   @Test
+  void a_guesser_spread_over_many_addresses_slows_each_of_them_but_never_keeps_the_owner_out() throws Exception {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS", "3"),
+        MutableClock.startingNow())) {
+      for (int address = 10; address < 30; address++) {
+        for (int i = 0; i < 4; i++) {
+          postFrom("127.0.1." + address, node.port(), credentials(TestNode.ADMIN_EMAIL, "guess-" + i));
+        }
+      }
+      assertThat(postFrom("127.0.1.10", node.port(), credentials(TestNode.ADMIN_EMAIL, "guess"))).isEqualTo(429);
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD))).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void behind_a_trusted_proxy_each_client_counts_by_its_own_address() throws Exception {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "5",
+        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1"), MutableClock.startingNow())) {
+      for (int i = 0; i < 5; i++) {
+        postFrom("127.0.0.1", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"),
+            "X-Forwarded-For: 10.1.2.3, 203.0.113.7");
+      }
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"),
+          "X-Forwarded-For: 203.0.113.7")).as("that client is slowed down").isEqualTo(429);
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD),
+          "X-Forwarded-For: 203.0.113.8")).as("another client through the same proxy is not").isEqualTo(200);
+      for (int i = 0; i < 6; i++) {
+        postFrom("127.0.0.2", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"),
+            "X-Forwarded-For: 203.0.113." + i);
+      }
+      assertThat(postFrom("127.0.0.2", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD),
+          "X-Forwarded-For: 203.0.113.9")).as("not a proxy: what it says of itself is not believed").isEqualTo(429);
+    }
+  }
+
+  @Test
   void past_the_hashing_ceiling_a_sign_in_is_told_to_come_back_not_queued_for_ever() throws Exception {
     try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_CONCURRENT_HASHES", "1",
         "CANTOU_AUTH_HASH_QUEUE", "0", "CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "1000",
@@ -134,10 +169,11 @@ class LoginThrottleTest {
   }
 
   /** A sign-in sent from another loopback address, as from another machine. */
-  private static int postFrom(String localAddress, int port, JsonObject body) throws Exception {
+  private static int postFrom(String localAddress, int port, JsonObject body, String... headers) throws Exception {
     byte[] json = body.encode().getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0)) {
       socket.getOutputStream().write(("POST /api/auth/login HTTP/1.1\r\nHost: cantou\r\nContent-Type: application/json\r\n"
+          + String.join("", java.util.Arrays.stream(headers).map(h -> h + "\r\n").toList())
           + "Content-Length: " + json.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().write(json);
       String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();

@@ -97,6 +97,21 @@ class RealtimeTest {
   }
 
   @Test
+  void a_second_hello_sent_before_the_first_is_answered_is_refused() {
+    try (WsClient nurse = WsClient.connect(port())) {
+      nurse.send(new JsonObject().put("type", "hello").put("token", care.nurse));
+      nurse.send(new JsonObject().put("type", "hello").put("token", care.geriatrician));
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).contains("Already greeted");
+      assertThat(nurse.next(m -> "welcome".equals(m.getString("type"))).getJsonObject("viewer").getString("role"))
+          .as("the first hello decides who this is").isEqualTo("nurse");
+      nurse.next(m -> "snapshot".equals(m.getString("type")));
+      nurse.send(new JsonObject().put("type", "ping"));
+      assertThat(nurse.drain(java.time.Duration.ofMillis(300))).as("one welcome, one snapshot, then the pong only")
+          .noneMatch(m -> "welcome".equals(m.getString("type")) || "snapshot".equals(m.getString("type")));
+    }
+  }
+
+  @Test
   void a_bad_token_closes_the_socket_with_4401() {
     try (WsClient stranger = WsClient.connect(port())) {
       stranger.send(new JsonObject().put("type", "hello").put("token", "not-a-token"));

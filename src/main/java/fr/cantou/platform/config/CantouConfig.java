@@ -25,7 +25,7 @@ public record CantouConfig(
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
-                     int eventLoops, Duration idleTimeout) {}
+                     int eventLoops, Duration idleTimeout, java.util.List<String> trustedProxies) {}
 
   /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}. */
   public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort) {
@@ -37,7 +37,7 @@ public record CantouConfig(
   /** {@code jwtKey} empty means: generate one and keep it in the database. */
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
                      int argon2MemoryKib, int argon2Iterations, int maxFailedLogins,
-                     int maxFailedLoginsPerAccount, int maxFailedLoginsPerAddress, int maxConcurrentHashes, int hashQueue) {}
+                     int maxFailedLoginsPerAddress, int maxConcurrentHashes, int hashQueue) {}
 
   public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
@@ -90,7 +90,8 @@ public record CantouConfig(
         Duration.ofSeconds(s.intIn("http.shutdownGraceSeconds", 0, 600)),
         s.requiredText("http.webRoot"),
         perCore(s.intIn("http.eventLoops", 0, 1024)),
-        Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)));
+        Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)),
+        java.util.Arrays.stream(s.text("http.trustedProxies").split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList());
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),
@@ -108,7 +109,6 @@ public record CantouConfig(
         s.intIn("auth.argon2MemoryKib", 1024, 1024 * 1024),
         s.intIn("auth.argon2Iterations", 1, 20),
         s.intIn("auth.maxFailedLogins", 1, 1000),
-        s.intIn("auth.maxFailedLoginsPerAccount", 1, 100_000),
         s.intIn("auth.maxFailedLoginsPerAddress", 1, 100_000),
         perCore(s.intIn("auth.maxConcurrentHashes", 0, 1024)),
         s.intIn("auth.hashQueue", 0, 10_000));

@@ -1,0 +1,64 @@
+package fr.cantou.platform.http;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The address a request comes from, as throttling needs it. Behind a reverse proxy every
+ * request comes from the proxy: the client is then the right-most address of
+ * X-Forwarded-For that is not one of the trusted proxies (the left part is whatever the client
+ * wrote). IPv6 addresses count by their /64, which one subscriber usually holds whole.
+ */
+public final class ClientAddress {
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+  private final Set<String> trustedProxies;
+
+  public ClientAddress(List<String> trustedProxies) {
+    this.trustedProxies = trustedProxies.stream().map(ClientAddress::normalised).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public String of(RoutingContext ctx) {
+    String client = normalised(ctx.request().remoteAddress().hostAddress());
+    if (!trustedProxies.contains(client)) {
+      return client;
+    }
+    List<String> hops = ctx.request().headers().getAll("X-Forwarded-For").stream()
+        .flatMap(header -> Arrays.stream(header.split(",")))
+        .map(String::trim).toList();
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      String hop = normalised(hops.get(i));
+      if (!trustedProxies.contains(hop)) {
+        return hop;
+      }
+    }
+    return client;
+  }
+
+  /** An IP literal in one canonical form (IPv4-mapped IPv6 as IPv4, IPv6 as its /64); anything else as it is. */
+  static String normalised(String address) {
+    if (address == null || !IP_LITERAL.matcher(address).matches()) {
+      return String.valueOf(address);
+    }
+    try {
+      InetAddress parsed = InetAddress.getByName(address);   // a literal: no name lookup
+      if (parsed instanceof Inet6Address) {
+        byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
+        Arrays.fill(prefix, 8, 16, (byte) 0);
+        return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+      }
+      return parsed instanceof Inet4Address ? parsed.getHostAddress() : address;
+    } catch (UnknownHostException e) {
+      return address;
+    }
+  }
+}
