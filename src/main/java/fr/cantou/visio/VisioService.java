@@ -161,9 +161,11 @@ public final class VisioService {
     UUID pointId = body.pointId() == null ? null : id(body.pointId(), "pointId");
     Instant start = body.start().toInstant();
     UUID bookedBy = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT)) ? caller.userId() : null;
+    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
     VisioStore.NewAppointment draft = new VisioStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
         citizen.name().trim(), email, phone, blankToNull(body.note()),
-        body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, idempotencyKey, rooms.newRoomName("cantou-va"));
+        body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, key == null ? null : key.scoped(),
+        rooms.newRoomName("cantou-va"), key == null ? null : key.fingerprint());
     LocalDate day = body.start().toLocalDate();
     return dayCalendars(serviceId, pointId, start, day, null)
         .compose(c -> insertWithFirstFreeAgent(c, draft, () -> dayCalendars(serviceId, pointId, start, day, null)))
@@ -171,9 +173,11 @@ public final class VisioService {
             .compose(c -> insertWithFirstFreeAgent(c, draft, () -> dayCalendars(serviceId, pointId, start, day, asked)))
             : Future.failedFuture(e))
         .recover(e -> {
-          if (e == KEY_USED || idempotencyKey != null && refused(e)) {
-            return store.byIdempotencyKey(platform.pool(), idempotencyKey)
-                .compose(earlier -> earlier.isPresent() ? booked(earlier.get()) : Future.failedFuture(e));
+          if (e == KEY_USED || key != null && refused(e)) {
+            return store.byIdempotencyKey(platform.pool(), key.scoped()).compose(earlier -> earlier.isEmpty() ? Future.failedFuture(e)
+                : key.madeBy(earlier.get()) ? booked(earlier.get().appointmentId())
+                : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another booking; "
+                    + "send a new key with a new booking.")));
           }
           if (isExclusion(e, "appointment_point_free")) {
             return Future.failedFuture(ApiException.conflict("The point visio-accueil was just booked at this time. "
@@ -220,7 +224,7 @@ public final class VisioService {
           VisioStore.NewAppointment row = new VisioStore.NewAppointment(draft.serviceId(), agent.agentId(), draft.pointId(),
               draft.start(), end, end.plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
               draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
-              draft.idempotencyKey(), draft.roomName());
+              draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
           return store.insertAppointment(tx, row, now, mails, opens()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
               : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))

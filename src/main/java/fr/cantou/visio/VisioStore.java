@@ -2,6 +2,7 @@ package fr.cantou.visio;
 
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -34,7 +35,8 @@ public final class VisioStore {
 
   public record NewAppointment(UUID serviceId, UUID agentId, UUID pointId, Instant start, Instant end, Instant blockedUntil,
                                String reference, String citizenName, String citizenEmail, String citizenPhone, String note,
-                               List<String> accessibility, UUID bookedBy, String idempotencyKey, String roomName) {}
+                               List<String> accessibility, UUID bookedBy, String idempotencyKey, String roomName,
+                               byte[] idempotencyFingerprint) {}
 
   // Services and points.
 
@@ -393,9 +395,11 @@ public final class VisioStore {
                                   AS away),
             inserted AS (
               INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
-                citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at)
+                citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at,
+                idempotency_fingerprint)
               SELECT $1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz, $6::timestamptz, 'booked', $7::text,
-                     $8::text, $9::text, $10::text, $11::text, $12::text[], $13::uuid, $14::text, $15::text, $16::timestamptz
+                     $8::text, $9::text, $10::text, $11::text, $12::text[], $13::uuid, $14::text, $15::text, $16::timestamptz,
+                     $19::bytea
               FROM leave WHERE NOT leave.away
               ON CONFLICT (idempotency_key) DO NOTHING
               RETURNING *),
@@ -405,7 +409,7 @@ public final class VisioStore {
         .execute(Tuple.from(new Object[] {a.serviceId(), a.agentId(), a.pointId(), utc(a.start()), utc(a.end()),
             utc(a.blockedUntil()), a.reference(), a.citizenName(), a.citizenEmail(), a.citizenPhone(), a.note(),
             a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now),
-            kinds(mails), dues(mails)}))
+            kinds(mails), dues(mails), a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint())}))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Insertion(r.getBoolean("away"),
@@ -426,9 +430,14 @@ public final class VisioStore {
     return mails.stream().map(m -> utc(m.due())).toArray(OffsetDateTime[]::new);
   }
 
-  public Future<Optional<UUID>> byIdempotencyKey(SqlClient db, String key) {
-    return db.preparedQuery("SELECT id FROM appointment WHERE idempotency_key = $1").execute(Tuple.of(key))
-        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  /** The booking an idempotency key (with its scope) made, and the fingerprint of that request. */
+  public record KeyUse(UUID appointmentId, byte[] fingerprint) {}
+
+  public Future<Optional<KeyUse>> byIdempotencyKey(SqlClient db, String scopedKey) {
+    return db.preparedQuery("SELECT id, idempotency_fingerprint FROM appointment WHERE idempotency_key = $1")
+        .execute(Tuple.of(scopedKey))
+        .map(rows -> Rows.first(rows).map(r -> new KeyUse(r.getUUID("id"),
+            r.getBuffer("idempotency_fingerprint") == null ? null : r.getBuffer("idempotency_fingerprint").getBytes())));
   }
 
   /** An appointment as the API shows it, from the relation named (the table, or rows just inserted). */

@@ -128,6 +128,29 @@ class VisioBookingTest extends VisioNodeTest {
   }
 
   @Test
+  void an_idempotency_key_sent_again_with_another_booking_is_refused_and_reveals_nothing() {
+    Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-2222-3333");
+    JsonObject first = node.api.send("POST", "/api/visio/appointments", null,
+        booking(visio.serviceId, "2026-12-01T10:00:00+01:00").encode(), headers).json();
+    var other = node.api.send("POST", "/api/visio/appointments", null,
+        booking(visio.serviceId, "2026-12-01T11:00:00+01:00").encode(), headers);
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.body()).doesNotContain(first.getString("id")).doesNotContain(first.getString("manageToken"));
+  }
+
+  @Test
+  void a_mediators_idempotency_key_replayed_by_someone_else_gives_them_nothing_of_hers() {
+    Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "mediator-key-0001");
+    String body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").encode();
+    JsonObject hers = node.api.send("POST", "/api/visio/appointments", visio.mediator, body, headers).json();
+    var stranger = node.api.send("POST", "/api/visio/appointments", null, body, headers);
+    assertThat(stranger.status()).as("a booking of its own, refused: the slot is taken").isEqualTo(409);
+    assertThat(stranger.body()).doesNotContain(hers.getString("id")).doesNotContain(hers.getString("manageToken"));
+    var again = node.api.send("POST", "/api/visio/appointments", visio.mediator, body, headers);
+    assertThat(again.json().getString("id")).as("her own retry still gets hers").isEqualTo(hers.getString("id"));
+  }
+
+  @Test
   void at_a_point_the_kiosk_takes_one_appointment_at_a_time() {
     JsonObject atPoint = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").put("pointId", visio.pointId);
     assertThat(node.api.post("/api/visio/appointments", atPoint).status()).isEqualTo(201);

@@ -1,0 +1,35 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.platform.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * An Idempotency-Key as a booking uses it: scoped to who sent it (her account, or every
+ * anonymous caller together), with a fingerprint of the request. A replay gets the booking (and
+ * its manage token) back only from the same scope with the same request: someone who learnt
+ * another person's key gets nothing, and a key sent again with another body is refused (422).
+ */
+record IdempotencyKey(String scoped, byte[] fingerprint) {
+
+  static IdempotencyKey of(Principal caller, String key, VisioRecords.Booking body) {
+    String scope = caller == null ? "anonymous" : caller.userId().toString();
+    return new IdempotencyKey(scope + "|" + key, sha256(scope + "\n" + Json.encode(body)));
+  }
+
+  /** Whether the earlier use of this key was this very request. */
+  boolean madeBy(VisioStore.KeyUse earlier) {
+    return earlier.fingerprint() != null && MessageDigest.isEqual(earlier.fingerprint(), fingerprint);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
