@@ -10,6 +10,7 @@ import fr.cantou.identity.PasswordHasher;
 import fr.cantou.identity.RefreshTokenStore;
 import fr.cantou.identity.TokenService;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.SettingStore;
@@ -61,6 +62,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -88,6 +90,7 @@ public final class CantouNode {
   private VisioModule visio;
   private EventRetention retention;
   private AuthService auth;
+  private RateLimits rateLimits;
   private long jobTimer = -1;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -122,6 +125,7 @@ public final class CantouNode {
       EventOutbox outbox = new EventOutbox();
       IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
       EventStore eventStore = new EventStore();
+      rateLimits = new RateLimits(platform);
       retention = new EventRetention(platform.pool(), eventStore, platform.clock(), config.realtime().eventRetention());
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
@@ -129,7 +133,8 @@ public final class CantouNode {
       TeleconsultStore teleconsultStore = new TeleconsultStore();
       teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
       pushAudit = new PushAudit(platform, teleconsultStore);
-      visio = new VisioModule(platform, outbox, rooms, visioKey);
+      ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
+      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses);
       if (!config.smtp().configured()) {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
             + "set CANTOU_SMTP_HOST to send them\"");
@@ -144,7 +149,7 @@ public final class CantouNode {
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
-          new IdentityRoutes(auth, identity, new ClientAddress(config.http().trustedProxies())),
+          new IdentityRoutes(auth, identity, addresses),
           new PublicConfigRoutes(config),
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes,
@@ -242,7 +247,8 @@ public final class CantouNode {
   /** Runs the periodic jobs now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
     // Independent jobs: one failing does not hold the other back.
-    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), retention.run(), auth.forgetOldAttempts()).mapEmpty();
+    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), retention.run(), auth.forgetOldAttempts(),
+        rateLimits.forgetOld(Duration.ofDays(1))).mapEmpty();
   }
 
   public int port() {

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.notify.LogMailer;
 import fr.cantou.notify.Mailer;
 import fr.cantou.notify.SmtpMailer;
@@ -21,7 +22,7 @@ public final class VisioModule {
   public final Mailer mailer;
   private final SlotCache slots;
 
-  public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey) {
+  public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses) {
     VisioStore store = new VisioStore();
     ManageTokens tokens = new ManageTokens(manageKey);
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
@@ -31,7 +32,7 @@ public final class VisioModule {
     this.service = new VisioService(platform, store, events, tokens, rooms, slots);
     this.catalogue = new VisioCatalogue(platform, store, events, slots);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
-    this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens));
+    this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), addresses);
     this.snapshot = new VisioSnapshot(service);
     this.resolver = new ManageTokenResolver(tokens);
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.identity.CurrentUser;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.Json;
@@ -19,11 +20,13 @@ public final class VisioRoutes implements ApiModule {
   private final VisioService visio;
   private final VisioCatalogue catalogue;
   private final CalendarFiles calendars;
+  private final ClientAddress addresses;
 
-  VisioRoutes(VisioService visio, VisioCatalogue catalogue, CalendarFiles calendars) {
+  VisioRoutes(VisioService visio, VisioCatalogue catalogue, CalendarFiles calendars, ClientAddress addresses) {
     this.visio = visio;
     this.catalogue = catalogue;
     this.calendars = calendars;
+    this.addresses = addresses;
   }
 
   @Override
@@ -35,7 +38,7 @@ public final class VisioRoutes implements ApiModule {
         date(ctx, "from"), date(ctx, "to"), pointId(ctx))));
 
     api.getRoute("bookAppointment").addHandler(Endpoint.created(ctx -> visio.book(CurrentUser.of(ctx).orElse(null),
-        Json.body(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"))));
+        Json.body(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> visio.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
     api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> visio.get(caller(ctx), appointment(ctx))));

@@ -5,6 +5,8 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.rooms.JitsiRooms;
@@ -38,6 +40,7 @@ public final class VisioService {
   private final ManageTokens tokens;
   private final JitsiRooms rooms;
   private final SlotCache slotCache;
+  private final RateLimits rateLimits;
   private final FirstFreeAgent firstFree;
 
   VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
@@ -48,6 +51,7 @@ public final class VisioService {
     this.tokens = tokens;
     this.rooms = rooms;
     this.slotCache = slotCache;
+    this.rateLimits = new RateLimits(platform);
     this.firstFree = new FirstFreeAgent(platform, store);
   }
 
@@ -149,14 +153,35 @@ public final class VisioService {
    * answered only from calendars read after the request arrived: what the node kept may miss a
    * cancellation another node made a moment ago.
    */
-  public Future<Booked> book(Principal caller, VisioRecords.Booking body, String idempotencyKey) {
-    long asked = System.nanoTime();
+  public Future<Booked> book(Principal caller, VisioRecords.Booking body, String idempotencyKey, String address) {
     VisioRecords.CitizenBody citizen = body.citizen();
     String email = blankToNull(citizen.email());
     String phone = blankToNull(citizen.phone());
     if (email == null && phone == null) {
       throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
     }
+    if (!PERSON_NAME.matcher(citizen.name().trim()).matches()) {
+      throw ApiException.badRequest("Invalid field 'citizen.name': a name on one line, with letters, spaces, "
+          + "apostrophes, hyphens and dots.");
+    }
+    if (caller != null) {
+      return book(caller, body, idempotencyKey, email, phone);
+    }
+    CantouConfig.Visio limits = platform.config().visio();
+    String contact = email != null ? "email:" + email.toLowerCase(java.util.Locale.ROOT) : "phone:" + phone.replaceAll("[^0-9+]", "");
+    return rateLimits.take(List.of(new RateLimits.Limit("booking-address:" + address, limits.anonymousBookingsPerAddress()),
+            new RateLimits.Limit("booking-contact:" + contact, limits.anonymousBookingsPerContact())), Duration.ofHours(1),
+            ApiException.tooManyRequests(
+                "Too many bookings from here or for this person in the last hour; please try again later or call the service."))
+        .compose(v -> book(null, body, idempotencyKey, email, phone));
+  }
+
+  /** A person's name as it is written on one line: letters (any script), spaces, apostrophes, hyphens, dots. */
+  private static final java.util.regex.Pattern PERSON_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '’.\\-]{0,119}");
+
+  private Future<Booked> book(Principal caller, VisioRecords.Booking body, String idempotencyKey, String email, String phone) {
+    long asked = System.nanoTime();
+    VisioRecords.CitizenBody citizen = body.citizen();
     UUID serviceId = id(body.serviceId(), "serviceId");
     UUID pointId = body.pointId() == null ? null : id(body.pointId(), "pointId");
     Instant start = body.start().toInstant();

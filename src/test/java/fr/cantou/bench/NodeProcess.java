@@ -47,6 +47,10 @@ final class NodeProcess implements AutoCloseable {
     all.put("CANTOU_HTTP_PUBLIC_URL", "http://127.0.0.1:" + port);
     all.put("CANTOU_ADMIN_EMAIL", Fixtures.ADMIN_EMAIL);
     all.put("CANTOU_ADMIN_PASSWORD", Fixtures.ADMIN_PASSWORD);
+    // The load books anonymously from one address for a few made-up people: not what the
+    // anonymous limits are for.
+    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "10000000");
+    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "10000000");
     all.putAll(env);
     List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC"));
     if (Boolean.getBoolean("bench.jfr")) {

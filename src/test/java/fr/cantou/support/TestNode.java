@@ -52,6 +52,10 @@ public final class TestNode implements AutoCloseable {
     all.put("CANTOU_AUTH_ARGON2_MEMORY_KIB", "8192");
     all.put("CANTOU_AUTH_ARGON2_ITERATIONS", "1");
     all.put("CANTOU_HTTP_SHUTDOWN_GRACE_SECONDS", "2");
+    // Tests book from one address for the same few people, hundreds of times: the limits of
+    // anonymous bookings are raised here, and tested where they are the subject.
+    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
+    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     all.putAll(env);
     CantouConfig config = CantouConfig.load(all);
     Vertx vertx = Vertx.vertx(new VertxOptions()

@@ -151,6 +151,20 @@ class VisioBookingTest extends VisioNodeTest {
   }
 
   @Test
+  void a_name_is_one_line_of_letters_not_a_message() {
+    for (String name : List.of("Jeanne\nVotre dossier est clos : https://evil.example", "http://evil.example", "<b>Jeanne</b>")) {
+      JsonObject body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
+      body.getJsonObject("citizen").put("name", name);
+      var refused = node.api.post("/api/visio/appointments", body);
+      assertThat(refused.status()).as(name).isEqualTo(400);
+      assertThat(refused.detail()).contains("citizen.name");
+    }
+    JsonObject real = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
+    real.getJsonObject("citizen").put("name", "Marie-Thérèse O'Neil-Vidal Jr.");
+    assertThat(node.api.post("/api/visio/appointments", real).status()).isEqualTo(201);
+  }
+
+  @Test
   void at_a_point_the_kiosk_takes_one_appointment_at_a_time() {
     JsonObject atPoint = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").put("pointId", visio.pointId);
     assertThat(node.api.post("/api/visio/appointments", atPoint).status()).isEqualTo(201);

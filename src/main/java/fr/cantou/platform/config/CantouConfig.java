@@ -67,7 +67,8 @@ public record CantouConfig(
   public record Teleconsult(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace) {}
 
   /** {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database. */
-  public record Visio(Duration joinOpensBefore, int slotDaysKept) {}
+  /** {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in. */
+  public record Visio(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress, int anonymousBookingsPerContact) {}
 
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
@@ -148,7 +149,9 @@ public record CantouConfig(
             Duration.ofMinutes(s.intIn("teleconsult.escalateAfterMinutes", 1, 24 * 60)),
             Duration.ofSeconds(s.intIn("teleconsult.presenceGraceSeconds", 0, 3600))),
         new Visio(Duration.ofMinutes(s.intIn("visio.joinOpensMinutesBefore", 0, 24 * 60)),
-            s.intIn("visio.slotDaysKept", 0, 1_000_000)),
+            s.intIn("visio.slotDaysKept", 0, 1_000_000),
+            s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
+            s.intIn("visio.anonymousBookingsPerContact", 1, 100_000)),
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),

@@ -1,0 +1,48 @@
+package fr.cantou.platform;
+
+import fr.cantou.platform.db.RateLimitStore;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fixed-window limits shared by every node (counted in PostgreSQL): at most {@code limit}
+ * uses of a key per {@code window}; past it, 429 with Retry-After until the window ends.
+ */
+public final class RateLimits {
+  public record Limit(String key, int max) {}
+
+  private final Platform platform;
+  private final RateLimitStore store = new RateLimitStore();
+
+  public RateLimits(Platform platform) {
+    this.platform = platform;
+  }
+
+  /** Counts one use of every key; fails with {@code refusal} (a 429) and when to try again when any is over its limit. */
+  public Future<Void> take(List<Limit> limits, Duration window, ApiException refusal) {
+    Instant now = platform.clock().instant();
+    List<String> keys = limits.stream().map(Limit::key).distinct().sorted().toList();
+    return store.count(platform.pool(), keys, now, now.minus(window)).compose(counted -> {
+      long wait = 0;
+      for (Limit limit : limits) {
+        Row r = counted.get(limit.key());
+        if (r != null && r.getInteger("count") > limit.max()) {
+          Instant ends = r.getOffsetDateTime("window_start").toInstant().plus(window);
+          wait = Math.max(wait, (Duration.between(now, ends).toMillis() + 999) / 1000);
+        }
+      }
+      return wait == 0 ? Future.succeededFuture() : Future.failedFuture(refusal.retryAfter(wait));
+    });
+  }
+
+  /** Forgets counters whose window ended long ago, a batch at a time (a periodic job). */
+  public Future<Integer> forgetOld(Duration longestWindow) {
+    return store.forget(platform.pool(), platform.clock().instant().minus(longestWindow.multipliedBy(2)), 1_000);
+  }
+}

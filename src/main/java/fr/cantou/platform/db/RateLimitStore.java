@@ -1,0 +1,42 @@
+package fr.cantou.platform.db;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The counters of {@link fr.cantou.platform.RateLimits} (V17). */
+public final class RateLimitStore {
+
+  /** One more for each key (sorted, so concurrent calls lock in one order); the count and window start of each. */
+  public Future<Map<String, Row>> count(SqlClient db, List<String> keys, Instant now, Instant windowStartedBefore) {
+    return db.preparedQuery("""
+            INSERT INTO rate_limit AS r (key, window_start, count)
+            SELECT k, $2, 1 FROM unnest($1::text[]) AS k
+            ON CONFLICT (key) DO UPDATE SET
+              count = CASE WHEN r.window_start <= $3 THEN 1 ELSE r.count + 1 END,
+              window_start = CASE WHEN r.window_start <= $3 THEN $2 ELSE r.window_start END
+            RETURNING key, count, window_start""")
+        .execute(Tuple.of(keys.toArray(String[]::new), now.atOffset(ZoneOffset.UTC), windowStartedBefore.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          Map<String, Row> counted = new HashMap<>();
+          rows.forEach(r -> counted.put(r.getString("key"), r));
+          return counted;
+        });
+  }
+
+  /** Deletes up to {@code batch} counters whose window began before {@code before}. */
+  public Future<Integer> forget(SqlClient db, Instant before, int batch) {
+    return db.preparedQuery("""
+            DELETE FROM rate_limit WHERE key IN (
+              SELECT key FROM rate_limit WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""")
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
+        .map(rows -> rows.rowCount());
+  }
+}

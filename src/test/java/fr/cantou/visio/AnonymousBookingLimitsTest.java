@@ -1,0 +1,50 @@
+package fr.cantou.visio;
+
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static fr.cantou.support.VisioTerritory.booking;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Someone not signed in cannot book every slot of a day: a few bookings an hour per address and per person. */
+class AnonymousBookingLimitsTest {
+
+  static JsonObject bookingFor(VisioTerritory visio, String start, String email) {
+    JsonObject body = booking(visio.serviceId, start);
+    body.getJsonObject("citizen").put("email", email);
+    return body;
+  }
+
+  @Test
+  void bookings_are_limited_per_person_and_per_address_for_an_hour_but_not_for_a_mediator() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "3",
+        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "2"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T09:00:00+01:00", "jeanne@example.fr"))
+          .status()).isEqualTo(201);
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T09:30:00+01:00", "Jeanne@Example.fr"))
+          .status()).isEqualTo(201);
+      var third = node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T10:00:00+01:00", "jeanne@example.fr"));
+      assertThat(third.status()).as("a third for the same person within the hour").isEqualTo(429);
+      assertThat(third.headers().firstValue("Retry-After")).isPresent();
+
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T10:30:00+01:00", "paul@example.fr"))
+          .status()).as("the address's fourth attempt").isEqualTo(429);
+      assertThat(node.api.post("/api/visio/appointments", visio.mediator,
+          bookingFor(visio, "2026-12-01T11:00:00+01:00", "paul@example.fr")).status()).as("a mediator is not limited").isEqualTo(201);
+
+      clock.advance(Duration.ofHours(1));
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T11:30:00+01:00", "jeanne@example.fr"))
+          .status()).as("an hour later").isEqualTo(201);
+    }
+  }
+}
