@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
 /** The rules of the queue; every change is one transaction with its timeline entry and its events. */
 public final class TeleconsultService {
   /** How long a participant's room token lives; the server checks the state at every /join. */
-  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
+  /**
+   * Jitsi checks a token when one joins, not after: long enough to join (and to join again
+   * after a dropped link, which asks for a new one), short enough not to outlive the assignment.
+   */
+  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofMinutes(15);
   static final Duration LONGEST_PLANNING = Duration.ofDays(14);
   /** 13 digits or more in a row: a social security number has no place here. */
   private static final Pattern LOOKS_LIKE_NIR = Pattern.compile("\\d{13,}");
@@ -120,7 +124,8 @@ public final class TeleconsultService {
   public Future<Teleconsultation> claim(Principal doctor, UUID id) {
     TeleconsultRights.requireDoctor(doctor);
     Instant now = now();
-    return platform.pool().withTransaction(tx -> store.claim(tx, id, doctor.userId(), List.copyOf(doctor.specialties()), now)
+    return platform.pool().withTransaction(tx -> store.claim(tx, id, doctor.userId(), List.copyOf(doctor.specialties()), now,
+        rooms.newRoomName("cantou-tc"))
             .compose(claimed -> claimed ? assigned(tx, id, doctor, now) : Future.succeededFuture(Optional.<Teleconsultation>empty())))
         .recover(e -> Future.failedFuture(translate(e)))
         .compose(won -> won.map(Future::succeededFuture).orElseGet(() -> load(id).compose(item -> {
@@ -137,7 +142,8 @@ public final class TeleconsultService {
   public Future<Optional<Teleconsultation>> next(Principal doctor) {
     TeleconsultRights.requireDoctor(doctor);
     Instant now = now();
-    return platform.pool().withTransaction(tx -> store.claimNext(tx, doctor.userId(), List.copyOf(doctor.specialties()), now)
+    return platform.pool().withTransaction(tx -> store.claimNext(tx, doctor.userId(), List.copyOf(doctor.specialties()), now,
+        rooms.newRoomName("cantou-tc"))
             .compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<Teleconsultation>empty())
                 : assigned(tx, found.get(), doctor, now)))
         .recover(e -> Future.failedFuture(translate(e)));

@@ -116,24 +116,28 @@ public final class TeleconsultStore {
        AND (t.specialty = ANY($3::text[]) OR t.preferred_doctor_id = $2
             OR (t.escalated_at IS NOT NULL AND 'medecine_generale' = ANY($3::text[]))))""";
 
-  /** One doctor wins: the row changes only while it is still queued and visible to her. */
-  public Future<Boolean> claim(SqlClient db, UUID id, UUID doctorId, List<String> specialties, Instant now) {
+  /**
+   * One doctor wins: the row changes only while it is still queued and visible to her. Each
+   * assignment opens a new room: a doctor who gave the item back holds a token for a room
+   * nobody will use again.
+   */
+  public Future<Boolean> claim(SqlClient db, UUID id, UUID doctorId, List<String> specialties, Instant now, String room) {
     return db.preparedQuery("UPDATE teleconsultation t SET status = 'assigned', doctor_id = $2, assigned_at = $1,"
-            + " nurse_joined_at = NULL, doctor_joined_at = NULL WHERE t.id = $4 AND " + VISIBLE_IN_QUEUE)
-        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), id))
+            + " nurse_joined_at = NULL, doctor_joined_at = NULL, room_name = $5 WHERE t.id = $4 AND " + VISIBLE_IN_QUEUE)
+        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), id, room))
         .map(rows -> rows.rowCount() == 1);
   }
 
   /** The most urgent, oldest visible item, skipping rows another doctor is claiming right now. */
-  public Future<Optional<UUID>> claimNext(SqlClient db, UUID doctorId, List<String> specialties, Instant now) {
+  public Future<Optional<UUID>> claimNext(SqlClient db, UUID doctorId, List<String> specialties, Instant now, String room) {
     return db.preparedQuery("""
             UPDATE teleconsultation SET status = 'assigned', doctor_id = $2, assigned_at = $1,
-                   nurse_joined_at = NULL, doctor_joined_at = NULL
+                   nurse_joined_at = NULL, doctor_joined_at = NULL, room_name = $4
             WHERE id = (SELECT t.id FROM teleconsultation t WHERE""" + VISIBLE_IN_QUEUE
             + " ORDER BY (t.preferred_doctor_id IS NOT DISTINCT FROM $2) DESC,"
             + " CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
             + " AND status = 'queued' RETURNING id")
-        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new)))
+        .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), room))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
   }
 

@@ -199,6 +199,22 @@ class TeleconsultationTest extends CareNodeTest {
   }
 
   @Test
+  void each_assignment_opens_a_new_room_so_a_doctor_who_gave_it_back_holds_no_way_in() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    String first = node.api.get("/api/teleconsultations/" + id + "/join", care.geriatrician).json()
+        .getJsonObject("jitsi").getString("roomName");
+    node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null);
+
+    String colleague = care.token(care.user("dr.second@ch.test", "doctor", "Dr Second", null, new JsonArray().add("geriatrie")));
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", colleague, null).status()).isEqualTo(200);
+    String second = node.api.get("/api/teleconsultations/" + id + "/join", colleague).json().getJsonObject("jitsi").getString("roomName");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.nurse).json().getJsonObject("jitsi").getString("roomName"))
+        .as("the nurse is sent to the new room").isEqualTo(second);
+  }
+
+  @Test
   void nobody_joining_in_time_sends_it_back_to_the_queue() {
     String id = care.create(request("geriatrie", "normal")).getString("id");
     node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
