@@ -19,8 +19,13 @@ final class CalendarFiles {
     this.tokens = tokens;
   }
 
+  /**
+   * The citizen's file carries her manage link; a file that staff download (an agent, a
+   * mediator) carries none: the token is the citizen's key, not theirs to copy.
+   */
   Future<byte[]> of(Caller caller, UUID id) {
+    String token = caller.manageToken() != null ? tokens.issue(id) : null;
     return visio.get(caller, id).compose(a -> platform.vertx().executeBlocking(
-        () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", tokens.issue(id)), false));
+        () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", token), false));
   }
 }

@@ -21,8 +21,10 @@ final class VisioMails {
     this.organizer = URI.create("mailto:" + address);
   }
 
+  /** The citizen's page for this appointment; without a token (staff's copies), the sign-in page. */
   URI manageLink(String manageToken) {
-    return URI.create(publicUrl.toString().replaceAll("/$", "") + "/rendez-vous.html#" + manageToken);
+    String site = publicUrl.toString().replaceAll("/$", "");
+    return URI.create(manageToken == null ? site + "/connexion.html" : site + "/rendez-vous.html#" + manageToken);
   }
 
   MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken) {

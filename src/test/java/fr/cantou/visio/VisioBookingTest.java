@@ -165,6 +165,18 @@ class VisioBookingTest extends VisioNodeTest {
   }
 
   @Test
+  void the_calendar_file_staff_download_carries_no_manage_token_and_the_citizens_does() {
+    JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
+    String path = "/api/visio/appointments/" + booked.getString("id") + "/calendar.ics";
+    var agents = node.api.get(path, visio.agent);
+    assertThat(agents.status()).isEqualTo(200);
+    // Unfolded (RFC 5545 folds long lines), so that a token cut in two would still be found.
+    assertThat(agents.body().replace("\r\n ", "")).contains("BEGIN:VCALENDAR").doesNotContain(booked.getString("manageToken"));
+    var citizens = visio.withToken("GET", path, booked.getString("manageToken"), null);
+    assertThat(citizens.body().replace("\r\n ", "")).contains(booked.getString("manageToken"));
+  }
+
+  @Test
   void at_a_point_the_kiosk_takes_one_appointment_at_a_time() {
     JsonObject atPoint = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").put("pointId", visio.pointId);
     assertThat(node.api.post("/api/visio/appointments", atPoint).status()).isEqualTo(201);
