@@ -12,13 +12,23 @@ import java.util.UUID;
 /**
  * The secret that opens one appointment without an account: its id and an HMAC of it under
  * a key kept in the database. Nothing per token is stored, so a retried booking (same
- * Idempotency-Key) can answer the same token again, and every node can check any token.
+ * Idempotency-Key) can answer the same token again, and every node can check any token. A
+ * token opens its appointment until {@code validAfterEnd} after the appointment's end, no longer.
  */
 public final class ManageTokens {
   private final SecretKeySpec key;
+  private final java.time.Clock clock;
+  private final java.time.Duration validAfterEnd;
 
-  public ManageTokens(String secret) {
+  public ManageTokens(String secret, java.time.Clock clock, java.time.Duration validAfterEnd) {
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.clock = clock;
+    this.validAfterEnd = validAfterEnd;
+  }
+
+  /** Whether a genuine token of an appointment that ends then still opens it now. */
+  boolean stillValid(java.time.Instant appointmentEnd) {
+    return clock.instant().isBefore(appointmentEnd.plus(validAfterEnd));
   }
 
   public String issue(UUID appointmentId) {

@@ -24,7 +24,7 @@ public final class VisioModule {
 
   public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses) {
     VisioStore store = new VisioStore();
-    ManageTokens tokens = new ManageTokens(manageKey);
+    ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), platform.config().visio().manageLinkValidAfterEnd());
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
         : new LogMailer();
     VisioEvents events = new VisioEvents(outbox);
@@ -34,7 +34,7 @@ public final class VisioModule {
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
     this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), addresses);
     this.snapshot = new VisioSnapshot(service);
-    this.resolver = new ManageTokenResolver(tokens);
+    this.resolver = new ManageTokenResolver(tokens, id -> store.endOf(platform.pool(), id));
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
   }
 

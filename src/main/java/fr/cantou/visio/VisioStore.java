@@ -430,6 +430,12 @@ public final class VisioStore {
     return mails.stream().map(m -> utc(m.due())).toArray(OffsetDateTime[]::new);
   }
 
+  /** When an appointment ends (for how long its manage link stays valid). */
+  public Future<Optional<Instant>> endOf(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT ends_at FROM appointment WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> r.getOffsetDateTime("ends_at").toInstant()));
+  }
+
   /** The booking an idempotency key (with its scope) made, and the fingerprint of that request. */
   public record KeyUse(UUID appointmentId, byte[] fingerprint) {}
 

@@ -177,6 +177,23 @@ class VisioBookingTest extends VisioNodeTest {
   }
 
   @Test
+  void the_manage_link_works_until_thirty_days_after_the_appointment_then_no_longer() {
+    JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
+    String path = "/api/visio/appointments/" + booked.getString("id");
+    String token = booked.getString("manageToken");
+    clock.set(Instant.parse("2026-12-31T09:29:00Z"));
+    assertThat(visio.withToken("GET", path, token, null).status()).as("29 days 23 hours after its end").isEqualTo(200);
+
+    clock.set(Instant.parse("2026-12-31T09:31:00Z"));
+    assertThat(visio.withToken("GET", path, token, null).status()).as("30 days after its end").isEqualTo(403);
+    try (fr.cantou.support.WsClient socket = fr.cantou.support.WsClient.connect(node.port())) {
+      socket.send(new JsonObject().put("type", "hello").put("token", token));
+      assertThat(socket.awaitClose()).isEqualTo(4401);
+    }
+    assertThat(node.api.get(path, visio.agent).status()).as("the agent still sees it").isEqualTo(200);
+  }
+
+  @Test
   void at_a_point_the_kiosk_takes_one_appointment_at_a_time() {
     JsonObject atPoint = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").put("pointId", visio.pointId);
     assertThat(node.api.post("/api/visio/appointments", atPoint).status()).isEqualTo(201);

@@ -68,7 +68,8 @@ public record CantouConfig(
 
   /** {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database. */
   /** {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in. */
-  public record Visio(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress, int anonymousBookingsPerContact) {}
+  public record Visio(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress, int anonymousBookingsPerContact,
+                      Duration manageLinkValidAfterEnd) {}
 
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
@@ -151,7 +152,8 @@ public record CantouConfig(
         new Visio(Duration.ofMinutes(s.intIn("visio.joinOpensMinutesBefore", 0, 24 * 60)),
             s.intIn("visio.slotDaysKept", 0, 1_000_000),
             s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
-            s.intIn("visio.anonymousBookingsPerContact", 1, 100_000)),
+            s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
+            Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650))),
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
