@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Fixed-window limits shared by every node (counted in PostgreSQL): at most {@code limit}
@@ -24,21 +23,35 @@ public final class RateLimits {
     this.platform = platform;
   }
 
-  /** Counts one use of every key; fails with {@code refusal} (a 429) and when to try again when any is over its limit. */
-  public Future<Void> take(List<Limit> limits, Duration window, ApiException refusal) {
+  /**
+   * Refuses (with {@code refusal}, a 429, and when to try again) when any key has already been
+   * used its maximum number of times in the window. Counts nothing: {@link #record} does, once
+   * the thing limited has really been done, so that requests that do nothing (invalid, refused,
+   * replayed) cannot use up someone else's allowance.
+   */
+  public Future<Void> check(List<Limit> limits, Duration window, ApiException refusal) {
     Instant now = platform.clock().instant();
-    List<String> keys = limits.stream().map(Limit::key).distinct().sorted().toList();
-    return store.count(platform.pool(), keys, now, now.minus(window)).compose(counted -> {
+    return store.current(platform.pool(), keys(limits), now.minus(window)).compose(counted -> {
       long wait = 0;
       for (Limit limit : limits) {
         Row r = counted.get(limit.key());
-        if (r != null && r.getInteger("count") > limit.max()) {
+        if (r != null && r.getInteger("count") >= limit.max()) {
           Instant ends = r.getOffsetDateTime("window_start").toInstant().plus(window);
           wait = Math.max(wait, (Duration.between(now, ends).toMillis() + 999) / 1000);
         }
       }
       return wait == 0 ? Future.succeededFuture() : Future.failedFuture(refusal.retryAfter(wait));
     });
+  }
+
+  /** Counts one use of every key. */
+  public Future<Void> record(List<Limit> limits, Duration window) {
+    Instant now = platform.clock().instant();
+    return store.count(platform.pool(), keys(limits), now, now.minus(window)).mapEmpty();
+  }
+
+  private static List<String> keys(List<Limit> limits) {
+    return limits.stream().map(Limit::key).distinct().sorted().toList();
   }
 
   /** Forgets counters whose window ended long ago, a batch at a time (a periodic job). */

@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
 public final class TeleconsultService {
   /** How long a participant's room token lives; the server checks the state at every /join. */
   /**
-   * Jitsi checks a token when one joins, not after: long enough to join (and to join again
-   * after a dropped link, which asks for a new one), short enough not to outlive the assignment.
+   * The page opens the room again with the same token when the user switches to audio only or
+   * the link drops, and Jitsi checks the token at each connection: it must last a call. What
+   * ends a doctor's way in when she gives the item back is the new room of the next assignment.
    */
-  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofMinutes(15);
+  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
   static final Duration LONGEST_PLANNING = Duration.ofDays(14);
   /** 13 digits or more in a row: a social security number has no place here. */
   private static final Pattern LOOKS_LIKE_NIR = Pattern.compile("\\d{13,}");

@@ -6,7 +6,6 @@ import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
-import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.rooms.JitsiRooms;
@@ -40,7 +39,7 @@ public final class VisioService {
   private final ManageTokens tokens;
   private final JitsiRooms rooms;
   private final SlotCache slotCache;
-  private final RateLimits rateLimits;
+  private final AnonymousBookings anonymous;
   private final FirstFreeAgent firstFree;
 
   VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
@@ -51,7 +50,7 @@ public final class VisioService {
     this.tokens = tokens;
     this.rooms = rooms;
     this.slotCache = slotCache;
-    this.rateLimits = new RateLimits(platform);
+    this.anonymous = new AnonymousBookings(new RateLimits(platform), platform.config().visio());
     this.firstFree = new FirstFreeAgent(platform, store);
   }
 
@@ -153,40 +152,44 @@ public final class VisioService {
    * answered only from calendars read after the request arrived: what the node kept may miss a
    * cancellation another node made a moment ago.
    */
-  public Future<Booked> book(Principal caller, VisioRecords.Booking body, String idempotencyKey, String address) {
-    VisioRecords.CitizenBody citizen = body.citizen();
+  public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
+    VisioRecords.CitizenBody citizen = asked.citizen();
     String email = blankToNull(citizen.email());
     String phone = blankToNull(citizen.phone());
     if (email == null && phone == null) {
       throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
     }
-    if (!PERSON_NAME.matcher(citizen.name().trim()).matches()) {
-      throw ApiException.badRequest("Invalid field 'citizen.name': a name on one line, with letters, spaces, "
-          + "apostrophes, hyphens and dots.");
+    String name = PersonName.clean(citizen.name()).orElseThrow(() -> ApiException.badRequest("Invalid field 'citizen.name': "
+        + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
+    VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
+        new VisioRecords.CitizenBody(name, citizen.email(), citizen.phone()), asked.note(), asked.accessibility());
+    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
+    boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
+    if (staff) {
+      return book(caller, body, key, email, phone);
     }
-    if (caller != null) {
-      return book(caller, body, idempotencyKey, email, phone);
-    }
-    CantouConfig.Visio limits = platform.config().visio();
-    String contact = email != null ? "email:" + email.toLowerCase(java.util.Locale.ROOT) : "phone:" + phone.replaceAll("[^0-9+]", "");
-    return rateLimits.take(List.of(new RateLimits.Limit("booking-address:" + address, limits.anonymousBookingsPerAddress()),
-            new RateLimits.Limit("booking-contact:" + contact, limits.anonymousBookingsPerContact())), Duration.ofHours(1),
-            ApiException.tooManyRequests(
-                "Too many bookings from here or for this person in the last hour; please try again later or call the service."))
-        .compose(v -> book(null, body, idempotencyKey, email, phone));
+    List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
+    return anonymous.check(limits)
+        // A retry of a booking already made is answered whatever the limits say.
+        .recover(e -> key == null ? Future.failedFuture(e) : replay(key).compose(earlier -> earlier == null
+            ? Future.failedFuture(e) : Future.succeededFuture()))
+        .compose(v -> book(caller, body, key, email, phone))
+        .compose(booked -> anonymous.record(limits).map(booked));
   }
 
-  /** A person's name as it is written on one line: letters (any script), spaces, apostrophes, hyphens, dots. */
-  private static final java.util.regex.Pattern PERSON_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '’.\\-]{0,119}");
+  /** The booking this key made with this very request, if any (null otherwise). */
+  private Future<UUID> replay(IdempotencyKey key) {
+    return store.byIdempotencyKey(platform.pool(), key.scoped())
+        .map(earlier -> earlier.filter(key::madeBy).map(VisioStore.KeyUse::appointmentId).orElse(null));
+  }
 
-  private Future<Booked> book(Principal caller, VisioRecords.Booking body, String idempotencyKey, String email, String phone) {
+  private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone) {
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
     UUID serviceId = id(body.serviceId(), "serviceId");
     UUID pointId = body.pointId() == null ? null : id(body.pointId(), "pointId");
     Instant start = body.start().toInstant();
     UUID bookedBy = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT)) ? caller.userId() : null;
-    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
     VisioStore.NewAppointment draft = new VisioStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
         citizen.name().trim(), email, phone, blankToNull(body.note()),
         body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, key == null ? null : key.scoped(),

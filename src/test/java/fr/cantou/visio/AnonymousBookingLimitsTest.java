@@ -38,13 +38,40 @@ class AnonymousBookingLimitsTest {
       assertThat(third.headers().firstValue("Retry-After")).isPresent();
 
       assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T10:30:00+01:00", "paul@example.fr"))
-          .status()).as("the address's fourth attempt").isEqualTo(429);
+          .status()).as("the address's third booking").isEqualTo(201);
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T11:30:00+01:00", "lucie@example.fr"))
+          .status()).as("the address's fourth").isEqualTo(429);
       assertThat(node.api.post("/api/visio/appointments", visio.mediator,
           bookingFor(visio, "2026-12-01T11:00:00+01:00", "paul@example.fr")).status()).as("a mediator is not limited").isEqualTo(201);
 
       clock.advance(Duration.ofHours(1));
       assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T11:30:00+01:00", "jeanne@example.fr"))
           .status()).as("an hour later").isEqualTo(201);
+    }
+  }
+
+  @Test
+  void requests_that_book_nothing_use_up_nobodys_allowance_and_one_number_is_one_number_however_written() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "2"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      for (int i = 0; i < 3; i++) {
+        JsonObject nothing = bookingFor(visio, "2026-12-01T09:00:00+01:00", "victime@example.fr")
+            .put("serviceId", "00000000-0000-0000-0000-000000000000");
+        assertThat(node.api.post("/api/visio/appointments", nothing).status()).isEqualTo(404);
+      }
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T09:00:00+01:00", "Victime+x@Example.fr."))
+          .status()).as("the attempts that booked nothing did not count").isEqualTo(201);
+
+      JsonObject byPhone = booking(visio.serviceId, "2026-12-01T09:30:00+01:00");
+      byPhone.getJsonObject("citizen").remove("email");
+      assertThat(node.api.post("/api/visio/appointments", byPhone.copy().put("citizen", byPhone.getJsonObject("citizen").copy()
+          .put("phone", "06 12 34 56 78"))).status()).isEqualTo(201);
+      assertThat(node.api.post("/api/visio/appointments", byPhone.copy().put("start", "2026-12-01T10:00:00+01:00")
+          .put("citizen", byPhone.getJsonObject("citizen").copy().put("phone", "+33 (0)6.12.34.56.78"))).status()).isEqualTo(201);
+      assertThat(node.api.post("/api/visio/appointments", byPhone.copy().put("start", "2026-12-01T10:30:00+01:00")
+          .put("citizen", byPhone.getJsonObject("citizen").copy().put("phone", "0033612345678"))).status())
+          .as("the same number, a third time").isEqualTo(429);
     }
   }
 }

@@ -152,16 +152,20 @@ class VisioBookingTest extends VisioNodeTest {
 
   @Test
   void a_name_is_one_line_of_letters_not_a_message() {
-    for (String name : List.of("Jeanne\nVotre dossier est clos : https://evil.example", "http://evil.example", "<b>Jeanne</b>")) {
+    for (String name : List.of("Jeanne\nVotre dossier est clos : https://evil.example", "http://evil.example", "<b>Jeanne</b>",
+        "Marie. Votre dossier est suspendu. Regularisez sur impots-gouv.fr sous deux jours")) {
       JsonObject body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
       body.getJsonObject("citizen").put("name", name);
       var refused = node.api.post("/api/visio/appointments", body);
       assertThat(refused.status()).as(name).isEqualTo(400);
       assertThat(refused.detail()).contains("citizen.name");
     }
-    JsonObject real = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
-    real.getJsonObject("citizen").put("name", "Marie-Thérèse O'Neil-Vidal Jr.");
-    assertThat(node.api.post("/api/visio/appointments", real).status()).isEqualTo(201);
+    String[] real = {"Marie-Thérèse O'Neil-Vidal Jr.", "DUPONT, Marie", "Dupont (née Martin)", "Marie\u00A0Curie"};
+    for (int i = 0; i < real.length; i++) {
+      JsonObject body = booking(visio.serviceId, "2026-12-0" + (i + 1) + "T10:00:00+01:00");
+      body.getJsonObject("citizen").put("name", real[i]);
+      assertThat(node.api.post("/api/visio/appointments", body).status()).as(real[i]).isEqualTo(201);
+    }
   }
 
   @Test

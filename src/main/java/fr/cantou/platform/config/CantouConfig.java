@@ -77,6 +77,18 @@ public record CantouConfig(
     return from(ConfigSource.load(env));
   }
 
+  /** IP addresses, one by one (no ranges, no names: they would silently match nothing). */
+  private static java.util.List<String> trustedProxies(Settings s) {
+    String value = s.text("http.trustedProxies");
+    java.util.List<String> all = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
+    for (String address : all) {
+      if (!address.matches("[0-9A-Fa-f:.]{2,45}") || !(address.contains(".") || address.contains(":"))) {
+        throw s.invalid("http.trustedProxies", "must be IP addresses separated by commas (no ranges, no names)", value);
+      }
+    }
+    return all;
+  }
+
   /** 0 means one per core. */
   private static int perCore(int configured) {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
@@ -93,7 +105,7 @@ public record CantouConfig(
         s.requiredText("http.webRoot"),
         perCore(s.intIn("http.eventLoops", 0, 1024)),
         Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)),
-        java.util.Arrays.stream(s.text("http.trustedProxies").split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList());
+        trustedProxies(s));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),

@@ -31,6 +31,17 @@ public final class RateLimitStore {
         });
   }
 
+  /** The counts of these keys whose window began after {@code windowStartedAfter} (others count 0). */
+  public Future<Map<String, Row>> current(SqlClient db, List<String> keys, Instant windowStartedAfter) {
+    return db.preparedQuery("SELECT key, count, window_start FROM rate_limit WHERE key = ANY($1::text[]) AND window_start > $2")
+        .execute(Tuple.of(keys.toArray(String[]::new), windowStartedAfter.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          Map<String, Row> counted = new HashMap<>();
+          rows.forEach(r -> counted.put(r.getString("key"), r));
+          return counted;
+        });
+  }
+
   /** Deletes up to {@code batch} counters whose window began before {@code before}. */
   public Future<Integer> forget(SqlClient db, Instant before, int batch) {
     return db.preparedQuery("""

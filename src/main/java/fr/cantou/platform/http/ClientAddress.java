@@ -24,24 +24,37 @@ public final class ClientAddress {
   private final Set<String> trustedProxies;
 
   public ClientAddress(List<String> trustedProxies) {
-    this.trustedProxies = trustedProxies.stream().map(ClientAddress::normalised).collect(Collectors.toUnmodifiableSet());
+    this.trustedProxies = trustedProxies.stream().map(ClientAddress::canonical).collect(Collectors.toUnmodifiableSet());
   }
 
   public String of(RoutingContext ctx) {
-    String client = normalised(ctx.request().remoteAddress().hostAddress());
-    if (!trustedProxies.contains(client)) {
-      return client;
+    String peer = canonical(ctx.request().remoteAddress().hostAddress());
+    if (!trustedProxies.contains(peer)) {
+      return normalised(peer);
     }
     List<String> hops = ctx.request().headers().getAll("X-Forwarded-For").stream()
         .flatMap(header -> Arrays.stream(header.split(",")))
         .map(String::trim).toList();
     for (int i = hops.size() - 1; i >= 0; i--) {
-      String hop = normalised(hops.get(i));
+      String hop = canonical(hops.get(i));
       if (!trustedProxies.contains(hop)) {
-        return hop;
+        return normalised(hop);
       }
     }
-    return client;
+    return normalised(peer);
+  }
+
+  /** An address exactly (IPv4-mapped IPv6 as IPv4): proxies are trusted one by one, not by /64. */
+  static String canonical(String address) {
+    String n = normalised(address);
+    if (!n.endsWith("/64")) {
+      return n;
+    }
+    try {
+      return InetAddress.getByName(address).getHostAddress();
+    } catch (UnknownHostException e) {
+      return address;
+    }
   }
 
   /** An IP literal in one canonical form (IPv4-mapped IPv6 as IPv4, IPv6 as its /64); anything else as it is. */

@@ -15,4 +15,10 @@ class ClientAddressTest {
     assertThat(ClientAddress.normalised("192.0.2.7")).isEqualTo("192.0.2.7");
     assertThat(ClientAddress.normalised("not an address")).isEqualTo("not an address");
   }
+
+  @Test
+  void a_trusted_ipv6_proxy_is_that_address_only_not_its_neighbours() {
+    assertThat(ClientAddress.canonical("2001:db8::10")).isNotEqualTo(ClientAddress.canonical("2001:db8::11"));
+    assertThat(ClientAddress.canonical("::ffff:192.0.2.7")).isEqualTo("192.0.2.7");
+  }
 }

@@ -1,0 +1,73 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.config.CantouConfig;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How many bookings someone not signed in may make in an hour: from one address, and for one
+ * e-mail address and one phone number (each in one canonical form, so that +33 6…, 06… and
+ * 0033 6… are one number, and jeanne+1@… is jeanne@…). Checked before a booking, counted after
+ * one is made: a request that books nothing uses up nobody's allowance.
+ */
+final class AnonymousBookings {
+  static final Duration WINDOW = Duration.ofHours(1);
+
+  private final RateLimits limits;
+  private final CantouConfig.Visio settings;
+
+  AnonymousBookings(RateLimits limits, CantouConfig.Visio settings) {
+    this.limits = limits;
+    this.settings = settings;
+  }
+
+  List<RateLimits.Limit> of(String address, String email, String phone) {
+    List<RateLimits.Limit> all = new ArrayList<>();
+    all.add(new RateLimits.Limit("booking-address:" + address, settings.anonymousBookingsPerAddress()));
+    if (email != null) {
+      all.add(new RateLimits.Limit("booking-email:" + email(email), settings.anonymousBookingsPerContact()));
+    }
+    if (phone != null) {
+      all.add(new RateLimits.Limit("booking-phone:" + phone(phone), settings.anonymousBookingsPerContact()));
+    }
+    return all;
+  }
+
+  Future<Void> check(List<RateLimits.Limit> keys) {
+    return limits.check(keys, WINDOW, ApiException.tooManyRequests(
+        "Too many bookings from here or for this person in the last hour; please try again later or call the service."));
+  }
+
+  Future<Void> record(List<RateLimits.Limit> keys) {
+    return limits.record(keys, WINDOW);
+  }
+
+  /** Lower case, without a +tag and without a final dot. */
+  static String email(String email) {
+    String e = email.trim().toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+    int at = e.lastIndexOf('@');
+    if (at < 0) {
+      return e;
+    }
+    String local = e.substring(0, at);
+    int plus = local.indexOf('+');
+    return (plus > 0 ? local.substring(0, plus) : local) + e.substring(at);
+  }
+
+  /** International form, French numbers by default: 06 12 34 56 78, +33 (0)6…, 0033 6… → +33612345678. */
+  static String phone(String phone) {
+    String p = phone.replace("(0)", "").replaceAll("[^0-9+]", "");
+    if (p.startsWith("00")) {
+      p = "+" + p.substring(2);
+    } else if (p.startsWith("0")) {
+      p = "+33" + p.substring(1);
+    }
+    return p.startsWith("+330") ? "+33" + p.substring(4) : p;
+  }
+}

@@ -1,0 +1,26 @@
+package fr.cantou.visio;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A person's name as she would write it on a form, and nothing else: it is said back in
+ * official mails, so it must not carry a line break, a sentence or a web address. Letters of
+ * any script, spaces, apostrophes, hyphens, dots after initials, commas and parentheses
+ * ("DUPONT, Marie", "Dupont (née Martin)"); at most eight words; a dot followed by a letter
+ * (impots-gouv.fr) is refused. Non-breaking spaces from pasted text count as spaces.
+ */
+final class PersonName {
+  private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '’.,()\\-]{0,119}");
+  private static final Pattern DOT_THEN_LETTER = Pattern.compile("\\.\\p{L}");
+  private static final int MOST_WORDS = 8;
+
+  private PersonName() {}
+
+  static Optional<String> clean(String raw) {
+    String name = raw.replace('\u00A0', ' ').replace('\u202F', ' ').trim().replaceAll(" {2,}", " ");
+    boolean valid = ALLOWED.matcher(name).matches() && !DOT_THEN_LETTER.matcher(name).find()
+        && name.split(" ").length <= MOST_WORDS;
+    return valid ? Optional.of(name) : Optional.empty();
+  }
+}
