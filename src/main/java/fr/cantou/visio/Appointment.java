@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
@@ -12,7 +13,8 @@ public record Appointment(
     String id, String reference, String serviceId, String serviceName, String administration, String organisationId,
     OffsetDateTime start, OffsetDateTime end, String status, String pointId, String pointName, String pointCommune,
     Citizen citizen, String note, List<String> accessibility, String agentId, String agentName, BookedBy bookedBy,
-    boolean citizenWaiting, boolean agentJoined, OffsetDateTime joinOpensAt, Instant createdAt, String timeZone) {
+    boolean citizenWaiting, boolean agentJoined, OffsetDateTime joinOpensAt, Instant createdAt, String timeZone,
+    @JsonIgnore int manageTokenVersion) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Citizen(String name, String email, String phone) {}

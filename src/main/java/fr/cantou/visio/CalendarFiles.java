@@ -24,8 +24,10 @@ final class CalendarFiles {
    * mediator) carries none: the token is the citizen's key, not theirs to copy.
    */
   Future<byte[]> of(Caller caller, UUID id) {
-    String token = caller.manageToken() != null ? tokens.issue(id) : null;
-    return visio.get(caller, id).compose(a -> platform.vertx().executeBlocking(
-        () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", token), false));
+    return visio.get(caller, id).compose(a -> {
+      String token = caller.manageToken() != null ? tokens.issue(a) : null;
+      return platform.vertx().executeBlocking(
+          () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", token), false);
+    });
   }
 }

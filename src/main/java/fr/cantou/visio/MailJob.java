@@ -54,7 +54,7 @@ public final class MailJob {
       return visio.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
-              () -> mails.compose(mail.kind(), a, service, tokens.issue(UUID.fromString(a.id()))), false))
+              () -> mails.compose(mail.kind(), a, service, tokens.issue(a)), false))
           .compose(mailer::send)
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
           .onSuccess(v -> LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference()));

@@ -9,20 +9,23 @@ import java.util.Optional;
 /** A citizen's WebSocket says hello with its appointment's manage token. */
 public final class ManageTokenResolver implements ViewerResolver {
   private final ManageTokens tokens;
-  /** The end of an appointment, when it exists: a token opens it only until some time after. */
-  private final java.util.function.Function<java.util.UUID, Future<Optional<java.time.Instant>>> endOf;
+  private final java.util.function.Function<java.util.UUID, Future<Optional<VisioStore.LinkState>>> linkState;
 
-  ManageTokenResolver(ManageTokens tokens, java.util.function.Function<java.util.UUID, Future<Optional<java.time.Instant>>> endOf) {
+  ManageTokenResolver(ManageTokens tokens,
+                      java.util.function.Function<java.util.UUID, Future<Optional<VisioStore.LinkState>>> linkState) {
     this.tokens = tokens;
-    this.endOf = endOf;
+    this.linkState = linkState;
   }
 
+  /** Genuine for the appointment's current links, and not past their validity. */
   @Override
   public Future<Optional<Viewer>> resolve(String token) {
-    Optional<java.util.UUID> id = tokens.verify(token);
+    Optional<java.util.UUID> id = ManageTokens.appointmentOf(token);
     if (id.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return endOf.apply(id.get()).map(end -> end.filter(tokens::stillValid).map(e -> Viewer.ofAppointment(id.get())));
+    return linkState.apply(id.get()).map(state -> state
+        .filter(s -> tokens.opens(token, id.get(), s.version(), s.end()))
+        .map(s -> Viewer.ofAppointment(id.get())));
   }
 }

@@ -31,12 +31,34 @@ public final class ManageTokens {
     return clock.instant().isBefore(appointmentEnd.plus(validAfterEnd));
   }
 
-  public String issue(UUID appointmentId) {
-    return appointmentId + "." + mac(appointmentId);
+  /** The link of this version of the appointment's links (version 0: the first, as before renewals existed). */
+  public String issue(UUID appointmentId, int version) {
+    return appointmentId + "." + mac(appointmentId, version);
   }
 
-  /** The appointment this token opens, if it is genuine. */
-  public Optional<UUID> verify(String token) {
+  String issue(Appointment a) {
+    return issue(UUID.fromString(a.id()), a.manageTokenVersion());
+  }
+
+  /** Whether this token opens this appointment, at this version of its links, now. */
+  boolean opens(String token, UUID appointmentId, int version, java.time.Instant appointmentEnd) {
+    return verify(token, version).filter(appointmentId::equals).isPresent() && stillValid(appointmentEnd);
+  }
+
+  /** The appointment named by a token, genuine or not (check it with {@link #opens}). */
+  static Optional<UUID> appointmentOf(String token) {
+    if (token == null || token.indexOf('.') != 36) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UUID.fromString(token.substring(0, 36)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The appointment this token opens, if it is genuine for this version of its links. */
+  Optional<UUID> verify(String token, int version) {
     if (token == null) {
       return Optional.empty();
     }
@@ -46,7 +68,7 @@ public final class ManageTokens {
     }
     try {
       UUID id = UUID.fromString(token.substring(0, dot));
-      boolean genuine = MessageDigest.isEqual(mac(id).getBytes(StandardCharsets.US_ASCII),
+      boolean genuine = MessageDigest.isEqual(mac(id, version).getBytes(StandardCharsets.US_ASCII),
           token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
       return genuine ? Optional.of(id) : Optional.empty();
     } catch (IllegalArgumentException e) {
@@ -54,11 +76,12 @@ public final class ManageTokens {
     }
   }
 
-  private String mac(UUID id) {
+  private String mac(UUID id, int version) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(("manage:" + id).getBytes(StandardCharsets.UTF_8)));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(("manage:" + id + (version == 0 ? "" : ":" + version))
+          .getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

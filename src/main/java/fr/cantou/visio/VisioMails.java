@@ -58,6 +58,11 @@ final class VisioMails {
         subject = "Votre rendez-vous " + a.administration() + " du " + when + " est annulé";
         text.append("Votre rendez-vous a été annulé. Vous pouvez en prendre un autre quand vous le souhaitez.\n\n");
       }
+      case "new_link" -> {
+        subject = "Votre nouveau lien pour le rendez-vous " + a.administration() + " du " + when;
+        text.append("Voici un nouveau lien pour votre rendez-vous : l'ancien ne fonctionne plus.\n\n");
+        calendar = false;
+      }
       default -> throw new IllegalArgumentException(kind);
     }
     text.append("Service : ").append(a.serviceName()).append('\n')

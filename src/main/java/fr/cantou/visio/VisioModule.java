@@ -34,7 +34,7 @@ public final class VisioModule {
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
     this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), addresses);
     this.snapshot = new VisioSnapshot(service);
-    this.resolver = new ManageTokenResolver(tokens, id -> store.endOf(platform.pool(), id));
+    this.resolver = new ManageTokenResolver(tokens, id -> store.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
   }
 

@@ -45,6 +45,8 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> visio.cancel(caller(ctx), appointment(ctx))));
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> visio.reschedule(caller(ctx), appointment(ctx),
         Json.body(ctx, VisioRecords.Reschedule.class).start().toInstant())));
+    api.getRoute("renewManageLink").addHandler(Endpoint.json(202, ctx -> visio.renewManageLink(caller(ctx), appointment(ctx))
+        .map(mailed -> new io.vertx.core.json.JsonObject().put("mailed", mailed))));
     api.getRoute("joinAppointment").addHandler(Endpoint.ok(ctx -> visio.join(caller(ctx), appointment(ctx))));
     api.getRoute("appointmentPresence").addHandler(Endpoint.ok(ctx -> visio.presence(caller(ctx), appointment(ctx),
         Json.body(ctx, VisioRecords.PresenceBody.class).state())));

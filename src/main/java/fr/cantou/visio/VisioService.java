@@ -258,7 +258,7 @@ public final class VisioService {
               : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
         }, this::bookingsChanged)
-        .map(a -> new Booked(a, tokens.issue(UUID.fromString(a.id()))));
+        .map(a -> new Booked(a, tokens.issue(a)));
   }
 
   /** The first mail at once, and the reminders still to come. */
@@ -278,7 +278,7 @@ public final class VisioService {
   }
 
   private Future<Booked> booked(UUID id) {
-    return load(platform.pool(), id).map(a -> new Booked(a, tokens.issue(id)));
+    return load(platform.pool(), id).map(a -> new Booked(a, tokens.issue(a)));
   }
 
   private Future<Void> requireNotAway(SqlClient tx, UUID agentId, Instant start, Instant end) {
@@ -293,6 +293,17 @@ public final class VisioService {
       VisioRights.requireOpen(caller, a, tokens);
       return a;
     });
+  }
+
+  /**
+   * A new manage link: every earlier one stops working at once, and the new one is mailed to
+   * the citizen (never answered here: whoever holds a stolen link does not get the new one).
+   * False when there is no e-mail to send it to (the agent then gives the reference by phone).
+   */
+  public Future<Boolean> renewManageLink(Caller caller, UUID id) {
+    return get(caller, id).compose(a -> platform.pool().withTransaction(tx -> store.renewManageLink(tx, id)
+        .compose(v -> a.citizen().email() == null ? Future.succeededFuture(false)
+            : store.scheduleMail(tx, id, "new_link", now()).map(true))));
   }
 
   public Future<Appointment> cancel(Caller caller, UUID id) {

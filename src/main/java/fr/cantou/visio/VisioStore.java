@@ -430,10 +430,19 @@ public final class VisioStore {
     return mails.stream().map(m -> utc(m.due())).toArray(OffsetDateTime[]::new);
   }
 
-  /** When an appointment ends (for how long its manage link stays valid). */
-  public Future<Optional<Instant>> endOf(SqlClient db, UUID id) {
-    return db.preparedQuery("SELECT ends_at FROM appointment WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> Rows.first(rows).map(r -> r.getOffsetDateTime("ends_at").toInstant()));
+  /** What a manage link of an appointment is checked against: when it ends, and the links' version. */
+  public record LinkState(Instant end, int version) {}
+
+  public Future<Optional<LinkState>> linkState(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT ends_at, manage_token_version FROM appointment WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> new LinkState(r.getOffsetDateTime("ends_at").toInstant(),
+            r.getInteger("manage_token_version"))));
+  }
+
+  /** Every earlier link of the appointment stops working; true when it exists. */
+  public Future<Boolean> renewManageLink(SqlClient db, UUID id) {
+    return db.preparedQuery("UPDATE appointment SET manage_token_version = manage_token_version + 1 WHERE id = $1")
+        .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
   /** The booking an idempotency key (with its scope) made, and the fingerprint of that request. */
@@ -573,7 +582,8 @@ public final class VisioStore {
         r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
         bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
-        local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId());
+        local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),
+        r.getInteger("manage_token_version"));
   }
 
   static OffsetDateTime local(Instant instant, ZoneId zone) {

@@ -99,6 +99,42 @@ class VisioMailTest {
   }
 
   @Test
+  void a_renewed_manage_link_is_mailed_to_the_citizen_and_the_old_one_stops_working() throws Exception {
+    JsonObject a = visio.book("2026-12-01T10:00:00+01:00").json();
+    String path = "/api/visio/appointments/" + a.getString("id");
+    String old = a.getString("manageToken");
+
+    var renewed = visio.withToken("POST", path + "/manage-link", old, null);
+    assertThat(renewed.status()).isEqualTo(202);
+    assertThat(renewed.json().getBoolean("mailed")).isTrue();
+    assertThat(visio.withToken("GET", path, old, null).status()).as("the old link").isEqualTo(403);
+    try (fr.cantou.support.WsClient socket = fr.cantou.support.WsClient.connect(node.port())) {
+      socket.send(new JsonObject().put("type", "hello").put("token", old));
+      assertThat(socket.awaitClose()).isEqualTo(4401);
+    }
+
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+    MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages())
+        .filter(m -> subjectOf(m).contains("nouveau lien")).findFirst().orElseThrow();
+    String text = mail.getContent() instanceof String plain ? plain : part(mail, "text/plain");
+    java.util.regex.Matcher link = java.util.regex.Pattern.compile("rendez-vous\\.html#(\\S+)").matcher(text);
+    assertThat(link.find()).isTrue();
+    String fresh = link.group(1);
+    assertThat(fresh).isNotEqualTo(old);
+    assertThat(renewed.body()).as("never in the answer").doesNotContain(fresh);
+    assertThat(visio.withToken("GET", path, fresh, null).status()).as("the new link").isEqualTo(200);
+  }
+
+  private static String subjectOf(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void reminders_go_24_hours_and_1_hour_before_exactly_once_with_two_nodes_running() throws Exception {
     visio.book("2026-12-03T10:00:00+01:00");
     try (TestNode second = TestNode.start(database, smtpSettings(), clock)) {
