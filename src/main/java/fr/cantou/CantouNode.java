@@ -134,7 +134,7 @@ public final class CantouNode {
       teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
       pushAudit = new PushAudit(platform, teleconsultStore);
       ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
-      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses);
+      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
       if (!config.smtp().configured()) {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
             + "set CANTOU_SMTP_HOST to send them\"");

@@ -59,10 +59,10 @@ public final class PushAudit implements PushObserver {
     if (waiting.isEmpty() || round > 1_000) {
       return Future.succeededFuture();
     }
-    return writing.get() ? timer(round) : flush().compose(v -> drain(round + 1));
+    return writing.get() ? drainLater(round) : flush().compose(v -> drain(round + 1));
   }
 
-  private Future<Void> timer(int round) {
+  private Future<Void> drainLater(int round) {
     return platform.vertx().timer(10).compose(t -> drain(round + 1));
   }
 

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.notify.LogMailer;
 import fr.cantou.notify.Mailer;
@@ -22,14 +23,15 @@ public final class VisioModule {
   public final Mailer mailer;
   private final SlotCache slots;
 
-  public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses) {
+  public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses,
+                     RateLimits rateLimits) {
     VisioStore store = new VisioStore();
     ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), platform.config().visio().manageLinkValidAfterEnd());
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
         : new LogMailer();
     VisioEvents events = new VisioEvents(outbox);
     this.slots = new SlotCache(platform.config().visio().slotDaysKept(), SLOT_DAYS_REFRESH);
-    this.service = new VisioService(platform, store, events, tokens, rooms, slots);
+    this.service = new VisioService(platform, store, events, tokens, rooms, slots, rateLimits);
     this.catalogue = new VisioCatalogue(platform, store, events, slots);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
     this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), addresses);

@@ -43,14 +43,14 @@ public final class VisioService {
   private final FirstFreeAgent firstFree;
 
   VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
-               SlotCache slotCache) {
+               SlotCache slotCache, RateLimits rateLimits) {
     this.platform = platform;
     this.store = store;
     this.events = events;
     this.tokens = tokens;
     this.rooms = rooms;
     this.slotCache = slotCache;
-    this.anonymous = new AnonymousBookings(new RateLimits(platform), platform.config().visio());
+    this.anonymous = new AnonymousBookings(rateLimits, platform.config().visio());
     this.firstFree = new FirstFreeAgent(platform, store);
   }
 

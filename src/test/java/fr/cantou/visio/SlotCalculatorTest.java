@@ -18,6 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SlotCalculatorTest {
   static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   static final Duration HALF_HOUR = Duration.ofMinutes(30);
+  /**
+   * The "now" every computation here is given: the calculator reads no clock, so these fixed
+   * dates give the same slots on any day the suite runs.
+   */
   static final Instant LONG_BEFORE = Instant.parse("2026-01-01T00:00:00Z");
   final SlotCalculator calculator = new SlotCalculator(PARIS, HALF_HOUR);
 

@@ -2,7 +2,6 @@ package fr.cantou.platform.http;
 
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -46,32 +45,34 @@ public final class ClientAddress {
 
   /** An address exactly (IPv4-mapped IPv6 as IPv4): proxies are trusted one by one, not by /64. */
   static String canonical(String address) {
-    String n = normalised(address);
-    if (!n.endsWith("/64")) {
-      return n;
+    InetAddress parsed = parsed(address);
+    return parsed == null ? String.valueOf(address) : parsed.getHostAddress();
+  }
+
+  /** The key a client counts under: its address, or an IPv6 address's /64; anything else as it is. */
+  static String normalised(String address) {
+    InetAddress parsed = parsed(address);
+    if (!(parsed instanceof Inet6Address)) {
+      return parsed == null ? String.valueOf(address) : parsed.getHostAddress();
     }
+    byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
+    Arrays.fill(prefix, 8, 16, (byte) 0);
     try {
-      return InetAddress.getByName(address).getHostAddress();
+      return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
     } catch (UnknownHostException e) {
       return address;
     }
   }
 
-  /** An IP literal in one canonical form (IPv4-mapped IPv6 as IPv4, IPv6 as its /64); anything else as it is. */
-  static String normalised(String address) {
+  /** An IP literal parsed (IPv4-mapped IPv6 comes back as IPv4); null for anything else, never a name lookup. */
+  private static InetAddress parsed(String address) {
     if (address == null || !IP_LITERAL.matcher(address).matches()) {
-      return String.valueOf(address);
+      return null;
     }
     try {
-      InetAddress parsed = InetAddress.getByName(address);   // a literal: no name lookup
-      if (parsed instanceof Inet6Address) {
-        byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
-        Arrays.fill(prefix, 8, 16, (byte) 0);
-        return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
-      }
-      return parsed instanceof Inet4Address ? parsed.getHostAddress() : address;
+      return InetAddress.getByName(address);
     } catch (UnknownHostException e) {
-      return address;
+      return null;
     }
   }
 }
