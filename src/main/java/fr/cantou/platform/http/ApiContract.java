@@ -25,7 +25,8 @@ public final class ApiContract {
     JsonObject cached = parsed;
     Future<JsonObject> document = cached != null ? Future.succeededFuture(cached)
         : vertx.executeBlocking(ApiContract::parse, false);
-    return document.compose(json -> OpenAPIContract.from(vertx, json.copy()));
+    return document.compose(json -> OpenAPIContract.from(vertx, json.copy()))
+        .map(ContractWithReusedValidators::new);
   }
 
   @SuppressWarnings("unchecked")
