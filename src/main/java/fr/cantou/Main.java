@@ -5,6 +5,7 @@ import fr.cantou.platform.config.ConfigException;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.EmbeddedDatabase;
 import fr.cantou.platform.db.Migrations;
+import fr.cantou.platform.http.ApiContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,6 +48,7 @@ public final class Main {
 
   private static void run(CantouConfig config) throws Exception {
     long started = System.nanoTime();
+    ApiContract.preload();
     EmbeddedDatabase embedded = null;
     DatabaseEndpoint endpoint;
     if (config.database().embedded()) {

@@ -29,8 +29,13 @@ public final class EventListener {
   private static final long SAFETY_NET_MS = 5_000;
   /** Each NOTIFY is a commit of its own (the notification queue's lock, a WAL flush): at most 100 a second per node. */
   static final long NOTIFY_COALESCE_MS = 10;
-  private static final long HELD_FIRST_RETRY_MS = 5;
-  private static final long HELD_LAST_RETRY_MS = 1_000;
+  /**
+   * What holds an event back is mostly a short write of a few milliseconds (a request, a batch
+   * of push audits): read again after 1 ms, doubling, and never wait more than 50 ms between
+   * reads (at most 20 empty reads a second while a long transaction runs).
+   */
+  private static final long HELD_FIRST_RETRY_MS = 1;
+  private static final long HELD_LAST_RETRY_MS = 50;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -46,6 +51,7 @@ public final class EventListener {
   private boolean reading;
   private boolean readAgain;
   private boolean notifyPending;
+  private long lastNotifiedAt = System.nanoTime() - NOTIFY_COALESCE_MS * 1_000_000;
   private long heldRetryMs;
   private boolean heldRetryScheduled;
   private long timer = -1;
@@ -96,17 +102,31 @@ public final class EventListener {
     });
   }
 
-  /** One NOTIFY, outside any transaction, for all the commits of the next few milliseconds. */
+  /**
+   * One NOTIFY, outside any transaction: at once when none went in the last
+   * {@link #NOTIFY_COALESCE_MS}, else one at the end of that window for all the commits made
+   * meanwhile.
+   */
   private void notifyOthers() {
     if (notifyPending) {
       return;
     }
+    long sinceLastMs = (System.nanoTime() - lastNotifiedAt) / 1_000_000;
+    if (sinceLastMs >= NOTIFY_COALESCE_MS) {
+      sendNotify();
+      return;
+    }
     notifyPending = true;
-    vertx.setTimer(NOTIFY_COALESCE_MS, t -> context.runOnContext(v -> {
+    vertx.setTimer(NOTIFY_COALESCE_MS - sinceLastMs, t -> context.runOnContext(v -> {
       notifyPending = false;
-      pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(EventOutbox.CHANNEL, nodeId))
-          .onFailure(e -> LOG.debug("event=notify_failed reason=\"{}\"", e.getMessage()));
+      sendNotify();
     }));
+  }
+
+  private void sendNotify() {
+    lastNotifiedAt = System.nanoTime();
+    pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(EventOutbox.CHANNEL, nodeId))
+        .onFailure(e -> LOG.debug("event=notify_failed reason=\"{}\"", e.getMessage()));
   }
 
   /** Coalesces bursts: one read at a time, and one more if woken meanwhile. */
@@ -133,7 +153,7 @@ public final class EventListener {
 
   /**
    * Our own committed event not readable yet means an older transaction is still open somewhere:
-   * read again soon (5 ms, doubling), and once it shows, wake the other nodes again, since the
+   * read again soon (1 ms, doubling up to 50 ms), and once it shows, wake the other nodes again, since the
    * NOTIFY they had came before they could see it.
    */
   private void watchHeldBack() {

@@ -52,6 +52,30 @@ public final class TeleconsultStore {
       LEFT JOIN handling h ON h.specialty = t.specialty
       """;
 
+  /**
+   * The same columns for one item, each figure worked out for its specialty only: its place is
+   * the count of items ahead of it (by the queue's index), not a numbering of every queue.
+   */
+  private static final String SELECT_ONE = """
+      SELECT t.*, o.name AS organisation_name, n.display_name AS nurse_name, d.display_name AS doctor_name,
+             CASE WHEN t.status = 'queued' AND t.announced_at IS NOT NULL THEN
+               (SELECT count(*) FROM teleconsultation q
+                WHERE q.status = 'queued' AND q.announced_at IS NOT NULL AND q.specialty = t.specialty
+                  AND (q.urgency = 'urgent' AND t.urgency <> 'urgent'
+                       OR q.urgency = t.urgency AND (q.queued_at, q.id) <= (t.queued_at, t.id))) END AS position,
+             (SELECT count(*) FROM doctor_presence p
+              JOIN app_user u ON u.id = p.doctor_id AND u.active
+              JOIN user_specialty us ON us.user_id = p.doctor_id AND us.specialty_code = t.specialty
+              WHERE p.status = 'available') AS available_doctors,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.completed_at - c.assigned_at) / 60.0)
+              FROM teleconsultation c WHERE c.status = 'completed' AND c.specialty = t.specialty
+                AND c.completed_at > $1::timestamptz - interval '30 days') AS handling_minutes
+      FROM teleconsultation t
+      JOIN organisation o ON o.id = t.organisation_id
+      JOIN app_user n ON n.id = t.nurse_id
+      LEFT JOIN app_user d ON d.id = t.doctor_id
+      WHERE t.id = $2""";
+
   private static final String URGENT_FIRST = " ORDER BY CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id";
 
   public Future<UUID> insert(SqlClient db, NewRequest r, Instant now) {
@@ -85,7 +109,7 @@ public final class TeleconsultStore {
   }
 
   public Future<Optional<Teleconsultation>> find(SqlClient db, UUID id, Instant now) {
-    return db.preparedQuery(SELECT + " WHERE t.id = $2")
+    return db.preparedQuery(SELECT_ONE)
         .execute(Tuple.of(utc(now), id))
         .map(rows -> Rows.first(rows).map(TeleconsultStore::item));
   }

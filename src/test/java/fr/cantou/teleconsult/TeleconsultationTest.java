@@ -68,6 +68,32 @@ class TeleconsultationTest extends CareNodeTest {
   }
 
   @Test
+  void an_item_read_alone_tells_the_same_place_as_the_queue_it_is_in() {
+    JsonObject first = care.create(request("geriatrie", "normal"));
+    care.create(request("cardiologie", "urgent"));
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject second = care.create(request("geriatrie", "normal"));
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject urgent = care.create(request("geriatrie", "urgent"));
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject third = care.create(request("geriatrie", "normal"));
+    // Made in the same minute: the id decides, in the list and alone.
+    JsonObject fourth = care.create(request("geriatrie", "normal"));
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject secondUrgent = care.create(request("geriatrie", "urgent"));
+
+    JsonArray queue = node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array();
+    assertThat(queue.stream().map(i -> ((JsonObject) i).getString("id"))).hasSize(6).startsWith(urgent.getString("id"),
+        secondUrgent.getString("id"), first.getString("id"), second.getString("id"))
+        .containsAll(List.of(third.getString("id"), fourth.getString("id")));
+    for (int i = 0; i < queue.size(); i++) {
+      String id = queue.getJsonObject(i).getString("id");
+      assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getInteger("position"))
+          .as("place of %s", id).isEqualTo(i + 1).isEqualTo(queue.getJsonObject(i).getInteger("position"));
+    }
+  }
+
+  @Test
   void a_doctor_sees_only_the_queue_of_her_specialties_and_a_nurse_only_her_organisation() {
     care.create(request("geriatrie", "normal"));
     assertThat(node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array()).hasSize(1);

@@ -21,6 +21,19 @@ public final class ApiContract {
 
   private ApiContract() {}
 
+  /** Parses the description on a thread of its own, while the database starts: a restart is that much shorter. */
+  public static void preload() {
+    Thread parser = new Thread(() -> {
+      try {
+        parse();
+      } catch (IOException | RuntimeException e) {
+        // load() parses again and reports it.
+      }
+    }, "cantou-openapi-preload");
+    parser.setDaemon(true);
+    parser.start();
+  }
+
   public static Future<OpenAPIContract> load(Vertx vertx) {
     JsonObject cached = parsed;
     Future<JsonObject> document = cached != null ? Future.succeededFuture(cached)
