@@ -1,0 +1,53 @@
+package fr.cantou.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The suite's check that no event loop was blocked still catches what blocks one (a sleep on
+ * a real loop; waits, blocking reads and computations as the watch judges them) and puts down
+ * to the machine only a loop that was ready to run but given little CPU.
+ */
+class BlockedThreadWatchTest {
+  final Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(50)
+      .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void a_loop_that_sleeps_is_reported_blocked() {
+    int mark = BlockedThreadWatch.get().mark();
+    vertx.runOnContext(v -> sleep(700));
+    Eventually.until("the sleep reported", () -> !BlockedThreadWatch.get().since(mark).isEmpty());
+  }
+
+  @Test
+  void a_loop_that_computes_or_waits_is_blocked_and_one_ready_but_given_little_cpu_is_starved() {
+    StackTraceElement[] computing = {new StackTraceElement("fr.cantou.visio.SlotCalculator", "openSlots", null, 1)};
+    StackTraceElement[] reading = {new StackTraceElement("sun.nio.ch.NioSocketImpl", "read", null, 1),
+        new StackTraceElement("org.postgresql.core.PGStream", "receive", null, 1)};
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, computing, 0.95)).as("computing on a core").isFalse();
+    assertThat(BlockedThreadWatch.starved(Thread.State.TIMED_WAITING, computing, 0.01)).as("sleeping").isFalse();
+    assertThat(BlockedThreadWatch.starved(Thread.State.BLOCKED, computing, 0.01)).as("waiting for a monitor").isFalse();
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, reading, 0.01)).as("a blocking JDBC read").isFalse();
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, computing, 0.2)).as("ready, given a fifth of a core")
+        .isTrue();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
