@@ -156,6 +156,21 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** What the heap holds, class by class (live objects, after a full GC), as {@code jcmd GC.class_histogram} writes it. */
+  String classHistogram() {
+    try {
+      Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid()), "GC.class_histogram").redirectErrorStream(true).start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      jcmd.waitFor();
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the heap of " + jvm.name(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The blocked-thread warnings Vert.x logged while the node ran. */
   long blockedWarnings() {
     try (var lines = Files.lines(workDir.getParent().resolve(jvm.name() + ".log"))) {

@@ -372,6 +372,11 @@ final class Workloads {
     }
     Fixtures.CareSide care = fixtures.careSide("idle", "neurologie", 0);
     long before = nodeA.heapAfterGc();
+    // -Dbench.histogram=true: what each socket costs, class by class (target/bench/idle-heap-*.txt).
+    boolean histogram = Boolean.getBoolean("bench.histogram");
+    if (histogram) {
+      writeBeside("idle-heap-before.txt", nodeA.classHistogram());
+    }
     Map<String, CpuTime> cpuBefore = cpu.now();
     long start = System.nanoTime();
     // Four loopback source addresses: one gives only ~28,000 ephemeral ports towards the node's port.
@@ -380,6 +385,9 @@ final class Workloads {
     double openSeconds = (System.nanoTime() - start) / 1e9;
     Map<String, Double> openCpu = CpuMeter.since(cpuBefore, cpu.now());
     long after = nodeA.heapAfterGc();
+    if (histogram) {
+      writeBeside("idle-heap-after.txt", nodeA.classHistogram());
+    }
     double perSocket = ready == 0 ? Double.NaN : (after - before) / (double) ready;
     report.add(new Report.Row("opening " + ready + " idle authenticated sockets (hello, welcome, snapshot)", ready,
         target - ready, ready / openSeconds, new Latencies(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
@@ -392,6 +400,14 @@ final class Workloads {
         ready + " sockets, " + Report.fmt(perSocket / 1024, 2) + " KiB each; event p50 " + Report.fmt(s.latencies().p50(), 0)
             + " ms, p99 " + Report.fmt(s.latencies().p99(), 0) + " ms, " + s.lost() + " lost", "—",
         ready == IDLE_SOCKETS && perSocket <= 8 * 1024 && s.lost() == 0 && s.latencies().p99() < 1000));
+  }
+
+  private static void writeBeside(String name, String text) {
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bench", name), text);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private long count(String sql) {
