@@ -251,7 +251,8 @@ public final class CantouNode {
   /** Runs the periodic jobs now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
     // Independent jobs: one failing does not hold the other back.
-    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), retention.run(), auth.forgetOldAttempts(),
+    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), visio.citizenData.run(), retention.run(),
+        auth.forgetOldAttempts(),
         rateLimits.forgetOld(Duration.ofDays(1))).mapEmpty();
   }
 

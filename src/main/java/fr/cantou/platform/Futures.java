@@ -5,10 +5,26 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Function;
 
-/** Runs one step per item, one after the other (order matters for events in one transaction). */
+/** Steps run one after the other. */
 public final class Futures {
   private Futures() {}
 
+  /**
+   * Runs {@code batch} (which answers how many rows it handled, at most {@code size}) again
+   * while it handles a full batch, at most {@code maxBatches} times; answers the total. For
+   * purges: many short transactions, never one long one that would hold every node's event
+   * delivery back.
+   */
+  public static Future<Integer> inBatches(java.util.function.Supplier<Future<Integer>> batch, int size, int maxBatches) {
+    return inBatches(batch, size, maxBatches, 0);
+  }
+
+  private static Future<Integer> inBatches(java.util.function.Supplier<Future<Integer>> batch, int size, int left, int total) {
+    return batch.get().compose(n -> n == size && left > 1 ? inBatches(batch, size, left - 1, total + n)
+        : Future.succeededFuture(total + n));
+  }
+
+  /** One step per item, in order (order matters for events in one transaction). */
   public static <T> Future<Void> sequence(List<T> items, Function<T, Future<?>> step) {
     Future<Void> chain = Future.succeededFuture();
     for (T item : items) {

@@ -1,5 +1,6 @@
 package fr.cantou.realtime;
 
+import fr.cantou.platform.Futures;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 
@@ -29,11 +30,7 @@ public final class EventRetention {
 
   /** Returns how many events went. */
   public Future<Integer> run() {
-    return purge(clock.instant().minus(retention), 0, 0);
-  }
-
-  private Future<Integer> purge(java.time.Instant before, int batches, int total) {
-    return store.purgeBatch(pool, before, BATCH).compose(n -> n == BATCH && batches + 1 < MAX_BATCHES_PER_RUN
-        ? purge(before, batches + 1, total + n) : Future.succeededFuture(total + n));
+    java.time.Instant before = clock.instant().minus(retention);
+    return Futures.inBatches(() -> store.purgeBatch(pool, before, BATCH), BATCH, MAX_BATCHES_PER_RUN);
   }
 }

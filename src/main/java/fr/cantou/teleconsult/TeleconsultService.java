@@ -32,6 +32,8 @@ public final class TeleconsultService {
    */
   static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
   static final Duration LONGEST_PLANNING = Duration.ofDays(14);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TeleconsultService.class);
+  private static final int ERASE_BATCH = 500;
   /** 13 digits or more in a row: a social security number has no place here. */
   private static final Pattern LOOKS_LIKE_NIR = Pattern.compile("\\d{13,}");
 
@@ -250,6 +252,17 @@ public final class TeleconsultService {
   }
 
   /** The periodic work, safe on every node at once: each row changes once (conditional updates). */
+  /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
+  private Future<Void> erasePatientData(Instant now) {
+    Instant before = now.minus(platform.config().teleconsult().patientDataKept());
+    return Futures.inBatches(() -> store.erasePatientData(platform.pool(), before, now, ERASE_BATCH), ERASE_BATCH, 100)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("event=retention kind=teleconsultation erased={}", n);
+          }
+        }).mapEmpty();
+  }
+
   public Future<Void> runJobs() {
     Instant now = now();
     Duration joinTimeout = platform.config().teleconsult().joinTimeout();
@@ -265,7 +278,8 @@ public final class TeleconsultService {
             .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "escalated",
                     new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now)
                 .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.escalated", item))))))
-        .compose(v -> presence.sweep());
+        .compose(v -> presence.sweep())
+        .compose(v -> erasePatientData(now));
   }
 
   private Future<Teleconsultation> load(UUID id) {

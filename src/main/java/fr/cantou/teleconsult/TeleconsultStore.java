@@ -76,6 +76,21 @@ public final class TeleconsultStore {
       LEFT JOIN app_user d ON d.id = t.doctor_id
       WHERE t.id = $2""";
 
+  /**
+   * Erases the patient's fields, the reason and the report of at most {@code batch} requests
+   * closed before {@code closedBefore}, oldest first; answers how many.
+   */
+  public Future<Integer> erasePatientData(SqlClient db, Instant closedBefore, Instant now, int batch) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET patient_reference = NULL, patient_initials = NULL, patient_birth_year = NULL,
+                   reason = NULL, report = NULL, erased_at = $2
+            WHERE id IN (SELECT id FROM teleconsultation
+                         WHERE erased_at IS NULL AND status IN ('completed', 'cancelled')
+                           AND coalesce(completed_at, cancelled_at) < $1
+                         ORDER BY coalesce(completed_at, cancelled_at) LIMIT $3 FOR UPDATE SKIP LOCKED)""")
+        .execute(Tuple.of(utc(closedBefore), utc(now), batch)).map(rows -> rows.rowCount());
+  }
+
   private static final String URGENT_FIRST = " ORDER BY CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id";
 
   public Future<UUID> insert(SqlClient db, NewRequest r, Instant now) {
@@ -322,7 +337,8 @@ public final class TeleconsultStore {
         Rows.instant(r, "completed_at"), Rows.instant(r, "cancelled_at"),
         new Teleconsultation.Participants(Rows.instant(r, "nurse_joined_at"), Rows.instant(r, "doctor_joined_at")),
         r.getString("report"), r.getString("outcome"),
-        new Teleconsultation.Consent(true, r.getString("consent_by"), Rows.instant(r, "consent_at")));
+        new Teleconsultation.Consent(true, r.getString("consent_by"), Rows.instant(r, "consent_at")),
+        Rows.instant(r, "erased_at"));
   }
 
 }

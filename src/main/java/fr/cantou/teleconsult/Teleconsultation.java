@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
 
-/** A teleconsultation as its nurse and its doctor see it (and as events carry it). */
+/**
+ * A teleconsultation as its nurse and its doctor see it (and as events carry it). Once
+ * {@code erasedAt} is set, its patient, reason and report are gone (retention).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Teleconsultation(
     String id, String status, String urgency, String specialty, String reason, Patient patient,
@@ -13,7 +16,7 @@ public record Teleconsultation(
     Integer position, Integer availableDoctors, Integer waitEstimateMinutes,
     boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,
     Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt, Instant cancelledAt,
-    Participants participants, String report, String outcome, Consent consent) {
+    Participants participants, String report, String outcome, Consent consent, Instant erasedAt) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Patient(String reference, String initials, Integer birthYear) {}

@@ -20,6 +20,7 @@ public final class VisioModule {
   public final VisioSnapshot snapshot;
   public final ManageTokenResolver resolver;
   public final MailJob mailJob;
+  public final CitizenDataRetention citizenData;
   public final Mailer mailer;
   private final SlotCache slots;
 
@@ -38,6 +39,7 @@ public final class VisioModule {
     this.snapshot = new VisioSnapshot(service);
     this.resolver = new ManageTokenResolver(tokens, id -> store.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
+    this.citizenData = new CitizenDataRetention(platform, store);
   }
 
   /** Every event of the outbox, whichever node wrote it. */

@@ -64,12 +64,13 @@ public record CantouConfig(
 
   public record Demo(boolean enabled, String password) {}
 
-  public record Teleconsult(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace) {}
+  /** {@code patientDataKept}: after a request closed, how long its patient fields, reason and report stay. */
+  public record Teleconsult(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace, Duration patientDataKept) {}
 
   /** {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database. */
   /** {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in. */
   public record Visio(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress, int anonymousBookingsPerContact,
-                      Duration manageLinkValidAfterEnd) {}
+                      Duration manageLinkValidAfterEnd, Duration citizenDataKept) {}
 
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
@@ -160,12 +161,14 @@ public record CantouConfig(
         new Teleconsult(
             Duration.ofMinutes(s.intIn("teleconsult.joinTimeoutMinutes", 1, 24 * 60)),
             Duration.ofMinutes(s.intIn("teleconsult.escalateAfterMinutes", 1, 24 * 60)),
-            Duration.ofSeconds(s.intIn("teleconsult.presenceGraceSeconds", 0, 3600))),
+            Duration.ofSeconds(s.intIn("teleconsult.presenceGraceSeconds", 0, 3600)),
+            Duration.ofDays(s.intIn("teleconsult.patientDataDays", 1, 3650))),
         new Visio(Duration.ofMinutes(s.intIn("visio.joinOpensMinutesBefore", 0, 24 * 60)),
             s.intIn("visio.slotDaysKept", 0, 1_000_000),
             s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
             s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
-            Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650))),
+            Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650)),
+            Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650))),
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),

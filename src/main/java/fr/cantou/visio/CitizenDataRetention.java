@@ -1,0 +1,38 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.Platform;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+
+/**
+ * Retention: a citizen's name, contacts, note and needs are erased {@code visio.citizenDataDays}
+ * after her appointment's end; the appointment stays, anonymous, for the statistics. Counts
+ * only in the log.
+ */
+public final class CitizenDataRetention {
+  private static final Logger LOG = LoggerFactory.getLogger(CitizenDataRetention.class);
+  private static final int BATCH = 500;
+
+  private final Platform platform;
+  private final VisioStore store;
+
+  CitizenDataRetention(Platform platform, VisioStore store) {
+    this.platform = platform;
+    this.store = store;
+  }
+
+  public Future<Integer> run() {
+    Instant now = platform.clock().instant();
+    Instant endedBefore = now.minus(platform.config().visio().citizenDataKept());
+    return Futures.inBatches(() -> store.eraseCitizenData(platform.pool(), endedBefore, now, BATCH), BATCH, 100)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("event=retention kind=appointment erased={}", n);
+          }
+        });
+  }
+}
