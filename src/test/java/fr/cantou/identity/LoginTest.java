@@ -150,13 +150,8 @@ class LoginTest {
     return node.api.get("/api/me", node.adminToken()).json().getString("id");
   }
 
-  private static String sign(String key, Instant expiry, String subject) throws Exception {
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .subject(subject).issuer("cantou").audience(List.of("cantou-api")).claim("role", "admin")
-        .issueTime(Date.from(expiry.minusSeconds(900))).expirationTime(Date.from(expiry)).build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-    jwt.sign(new MACSigner(key.getBytes(StandardCharsets.UTF_8)));
-    return jwt.serialize();
+  private static String sign(String key, Instant expiry, String subject) {
+    return fr.cantou.support.SignedTokens.admin(key, expiry, subject);
   }
 
   private static String b64(String json) {

@@ -66,10 +66,15 @@ class JitsiTokenTest {
     assertThat(who.get("name")).isEqualTo("Dr Mercier");
     assertThat(who.get("id")).isEqualTo(care.geriatricianId);
     assertThat(who.get("moderator")).isEqualTo("true");
+    assertThat(who.get("affiliation")).isEqualTo("owner");
     assertThat(claims.getBooleanClaim("moderator")).isTrue();
 
     JWTClaimsSet nurseClaims = SignedJWT.parse(nurse.getString("jwt")).getJWTClaimsSet();
     assertThat(nurseClaims.getBooleanClaim("moderator")).isFalse();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> nurseUser = (Map<String, Object>) nurseClaims.getJSONObjectClaim("context").get("user");
+    assertThat(nurseUser).as("the nurse joins as a member, never as the room's owner")
+        .containsEntry("moderator", "false").containsEntry("affiliation", "member");
     assertThat(nurseClaims.getStringClaim("room")).isEqualTo(claims.getStringClaim("room"));
     assertThat(SignedJWT.parse(nurse.getString("jwt")).verify(new MACVerifier("another-secret-that-is-long-enough-xx".getBytes())))
         .isFalse();

@@ -216,12 +216,28 @@ class TeleconsultationTest extends CareNodeTest {
 
   @Test
   void a_released_request_goes_back_to_its_place() {
-    String id = care.create(request("geriatrie", "normal")).getString("id");
-    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
-    var back = node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null);
+    // Four requests a minute apart and an urgent one; the second is taken, then given back.
+    String first = care.create(request("geriatrie", "normal")).getString("id");
+    clock.advance(Duration.ofMinutes(1));
+    String second = care.create(request("geriatrie", "normal")).getString("id");
+    clock.advance(Duration.ofMinutes(1));
+    String third = care.create(request("geriatrie", "normal")).getString("id");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(node.api.post("/api/teleconsultations/" + second + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(1));
+    String fourth = care.create(request("geriatrie", "normal")).getString("id");
+    String urgent = care.create(request("geriatrie", "urgent")).getString("id");
+    clock.advance(Duration.ofMinutes(1));
+
+    var back = node.api.post("/api/teleconsultations/" + second + "/release", care.geriatrician, null);
     assertThat(back.status()).isEqualTo(200);
     assertThat(back.json().getString("status")).isEqualTo("queued");
-    assertThat(back.json().getInteger("position")).isEqualTo(1);
+    assertThat(back.json().getInteger("position")).as("after the urgent one and the first, before the later ones")
+        .isEqualTo(3);
+    JsonArray queue = node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array();
+    assertThat(queue.stream().map(i -> ((JsonObject) i).getString("id")).toList())
+        .containsExactly(urgent, first, second, third, fourth);
+    assertThat(queue.stream().map(i -> ((JsonObject) i).getInteger("position")).toList()).containsExactly(1, 2, 3, 4, 5);
   }
 
   @Test

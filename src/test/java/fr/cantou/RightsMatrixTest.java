@@ -1,0 +1,419 @@
+package fr.cantou;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.SignedTokens;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Who may call what: every operation of docs/openapi.yaml, called by every kind of caller, with
+ * the status each must get. The table below is the rule; each cell is a dynamic test. A case
+ * that changes something works on an item of its own (a fresh request, appointment, service…),
+ * so cells never depend on each other; one node and one territory serve them all.
+ *
+ * <p>Callers: a nurse of the care home that asked (nurse), a nurse of another care home
+ * (nurse2), a geriatrician — the request's specialty — (geri), a cardiologist (cardio), a
+ * general practitioner (gp), an agent of the CAF — the appointment's administration — (agent),
+ * an agent of the CPAM (agent2), the mediator who booked the appointment (medi), an admin, the
+ * citizen with her appointment's manage token (citizen), nobody (none), an expired access token
+ * (expired), a deactivated user's token (deact), and another appointment's manage token (other).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RightsMatrixTest {
+  /*
+   * The requests are a geriatrics teleconsultation of the nurse's care home, queued (assigned to
+   * the geriatrician where the route needs it: release, join, complete); the appointment is the
+   * CAF's, booked by the mediator (for join and presence: one whose room is open now).
+   */
+  private static final String TABLE = """
+      operation                                          nurse nurse2 geri cardio gp agent agent2 medi admin citizen none expired deact other
+      GET    /config                                       200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      POST   /auth/login                                   200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      POST   /auth/refresh                                 401  401   401  401  401  401   401  401  401    401   401    401   401   401
+      POST   /auth/logout                                  204  204   204  204  204  204   204  204  204    204   204    401   401   204
+      GET    /me                                           200  200   200  200  200  200   200  200  200    401   401    401   401   401
+      GET    /organisations                                403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      POST   /organisations                                403  403   403  403  403  403   403  403  201    401   401    401   401   401
+      GET    /users                                        403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      POST   /users                                        403  403   403  403  403  403   403  403  201    401   401    401   401   401
+      POST   /users/{id}/deactivate                        403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      GET    /specialties                                  200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      POST   /specialties                                  403  403   403  403  403  403   403  403  201    401   401    401   401   401
+      POST   /teleconsultations                            201  201   403  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations                            200  200   200  200  200  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/next                       403  403   200  204  204  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}                       200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}/timeline              200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/claim                 403  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/release               403  403   200  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}/join                  200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/complete              403  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/cancel                200  403   403  403  403  403   403  403  403    401   401    401   401   401
+      GET    /presence                                     200  200   200  200  200  403   403  403  403    401   401    401   401   401
+      POST   /presence                                     403  403   200  200  200  403   403  403  403    401   401    401   401   401
+      GET    /visio/services                               200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      POST   /visio/services                               403  403   403  403  403  403   403  403  201    401   401    401   401   401
+      GET    /visio/services/{id}                          200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      PUT    /visio/services/{id}                          403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      POST   /visio/services/{id}/withdraw                 403  403   403  403  403  403   403  403  204    401   401    401   401   401
+      GET    /visio/services/{id}/slots                    200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      GET    /visio/points                                 200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      POST   /visio/points                                 403  403   403  403  403  403   403  403  201    401   401    401   401   401
+      PUT    /visio/points/{id}                            403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      POST   /visio/points/{id}/withdraw                   403  403   403  403  403  403   403  403  204    401   401    401   401   401
+      POST   /visio/appointments                           201  201   201  201  201  201   201  201  201    201   201    401   401   201
+      GET    /visio/appointments                           403  403   403  403  403  200   200  200  403    401   401    401   401   401
+      GET    /visio/appointments/{id}                      403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/cancel               403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/manage-link          403  403   403  403  403  202   403  202  403    202   401    401   401   403
+      GET    /visio/appointments/{id}/calendar.ics         403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/reschedule           403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      GET    /visio/appointments/{id}/join                 403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/presence             403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/complete             403  403   403  403  403  200   403  403  403    403   401    401   401   403
+      POST   /visio/appointments/{id}/no-show              403  403   403  403  403  409   403  403  403    403   401    401   401   403
+      GET    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
+      PUT    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
+      POST   /visio/agents/{agentId}/exceptions            403  403   403  403  403  201   403  403  201    401   401    401   401   401
+      POST   /visio/organisations/{id}/closures            403  403   403  403  403  201   403  403  201    401   401    401   401   401
+      DELETE /visio/agents/{agentId}/exceptions/{exceptionId} 403 403 403 403 403 200   403  403  200    401   401    401   401   401
+      GET    /stats/overview                               403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      GET    /stats/export.csv                             403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      """;
+  // no-show: the agent passes the rights check and is told it is too early (the appointment has not started).
+
+  private static final String KEY = "rights-matrix-signing-key-long-enough-0123456789";
+  /** Monday 30 November 2026, 7:55 in Paris: the 8:00 appointment's room is open. */
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:55:00Z"));
+  private final AtomicInteger counter = new AtomicInteger();
+  private TestNode node;
+  private VisioTerritory visio;
+  private final Map<String, String> tokens = new HashMap<>();
+  private String careHomeId;
+  private String geriatricianId;
+  private Booking shared;
+  private Booking openRoom;
+  private Booking another;
+  private String extraPointId;
+
+  record Booking(String id, String manageToken) {}
+
+  /** What one case sends: the path (under /api), a body, the appointment whose manage token the citizen shows, and what to undo after. */
+  record Call(String path, JsonObject body, Booking appointment, Runnable cleanup) {
+    Call(String path, JsonObject body) {
+      this(path, body, null, () -> {});
+    }
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_JWT_KEY", KEY), clock);
+    visio = new VisioTerritory(node);
+    String[] care = {"nurse@murat.test", "nurse@massiac.test", "geriatre@ch.test", "cardio@ch.test", "mg@ch.test"};
+    String[] names = {"nurse", "nurse2", "geri", "cardio", "gp"};
+    for (int i = 0; i < care.length; i++) {
+      tokens.put(names[i], node.api.login(care[i], CareTerritory.PASSWORD));
+    }
+    tokens.put("agent", visio.agent);
+    tokens.put("agent2", visio.otherAgent);
+    tokens.put("medi", visio.mediator);
+    tokens.put("admin", visio.admin);
+    careHomeId = node.api.get("/api/me", tokens.get("nurse")).json().getString("organisationId");
+    geriatricianId = node.api.get("/api/me", tokens.get("geri")).json().getString("id");
+    String adminId = node.api.get("/api/me", visio.admin).json().getString("id");
+    tokens.put("expired", SignedTokens.admin(KEY, Instant.now().minusSeconds(120), adminId));
+    String leaverId = user("nurse", careHomeId);
+    tokens.put("deact", node.api.login(emailOf(leaverId), CareTerritory.PASSWORD));
+    assertThat(node.api.post("/api/users/" + leaverId + "/deactivate", visio.admin, null).status()).isEqualTo(200);
+
+    openRoom = book(at(LocalDate.parse("2026-11-30"), 0));
+    shared = book(nextSlot());
+    another = book(nextSlot());
+    extraPointId = point();
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> every_operation_by_every_caller_gets_the_status_of_the_table() throws Exception {
+    List<String> header = List.of(TABLE.lines().findFirst().orElseThrow().trim().split("\\s+"));
+    List<String> callers = header.subList(1, header.size());
+    Map<String, List<Integer>> expected = new LinkedHashMap<>();
+    TABLE.lines().skip(1).filter(l -> !l.isBlank()).forEach(line -> {
+      String[] cells = line.trim().split("\\s+");
+      List<Integer> statuses = Stream.of(cells).skip(2).map(Integer::valueOf).toList();
+      assertThat(statuses).as(line).hasSameSizeAs(callers);
+      expected.put(cells[0] + " " + cells[1], statuses);
+    });
+    Map<String, Supplier<Call>> calls = calls();
+
+    List<DynamicTest> tests = new ArrayList<>();
+    tests.add(DynamicTest.dynamicTest("the table has every operation of docs/openapi.yaml, and a request for each", () -> {
+      assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(operationsOfTheContract());
+      assertThat(calls.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    }));
+    expected.forEach((operation, statuses) -> {
+      for (int c = 0; c < callers.size(); c++) {
+        String caller = callers.get(c);
+        int status = statuses.get(c);
+        tests.add(DynamicTest.dynamicTest(operation + " by " + caller + " → " + status, () -> {
+          Call call = calls.get(operation).get();
+          try {
+            Api.Response answer = send(operation.substring(0, operation.indexOf(' ')), call, caller);
+            assertThat(answer.status()).as(operation + " by " + caller + ": " + answer).isEqualTo(status);
+          } finally {
+            call.cleanup().run();
+          }
+        }));
+      }
+    });
+    return tests.stream();
+  }
+
+  /** The request of each operation, on an item of its own where the call would change it. */
+  private Map<String, Supplier<Call>> calls() {
+    Map<String, Supplier<Call>> calls = new HashMap<>();
+    calls.put("GET /config", () -> new Call("/config", null));
+    calls.put("POST /auth/login", () -> new Call("/auth/login",
+        new JsonObject().put("email", "nurse@murat.test").put("password", CareTerritory.PASSWORD)));
+    calls.put("POST /auth/refresh", () -> new Call("/auth/refresh", new JsonObject().put("refreshToken", "not-a-refresh-token-0123456789")));
+    calls.put("POST /auth/logout", () -> new Call("/auth/logout", new JsonObject().put("refreshToken", "not-a-refresh-token-0123456789")));
+    calls.put("GET /me", () -> new Call("/me", null));
+    calls.put("GET /organisations", () -> new Call("/organisations", null));
+    calls.put("POST /organisations", () -> new Call("/organisations", new JsonObject().put("kind", "ehpad")
+        .put("name", "EHPAD n° " + counter.incrementAndGet()).put("commune", "Allanche")));
+    calls.put("GET /users", () -> new Call("/users", null));
+    calls.put("POST /users", () -> new Call("/users", new JsonObject().put("email", "new" + counter.incrementAndGet() + "@rights.test")
+        .put("password", CareTerritory.PASSWORD).put("role", "nurse").put("displayName", "Anne Nouvelle").put("organisationId", careHomeId)));
+    calls.put("POST /users/{id}/deactivate", () -> new Call("/users/" + user("nurse", careHomeId) + "/deactivate", null));
+    calls.put("GET /specialties", () -> new Call("/specialties", null));
+    calls.put("POST /specialties", () -> new Call("/specialties", new JsonObject()
+        .put("code", "specialite_" + counter.incrementAndGet()).put("label", "Spécialité")));
+
+    // Dermatology: no doctor of the table takes it by asking for her next request.
+    calls.put("POST /teleconsultations", () -> new Call("/teleconsultations", CareTerritory.request("dermatologie", "normal")));
+    calls.put("GET /teleconsultations", () -> new Call("/teleconsultations", null));
+    calls.put("POST /teleconsultations/next", () -> teleconsultation(false, "/next"));
+    calls.put("GET /teleconsultations/{id}", () -> teleconsultation(false, "/%s"));
+    calls.put("GET /teleconsultations/{id}/timeline", () -> teleconsultation(false, "/%s/timeline"));
+    calls.put("POST /teleconsultations/{id}/claim", () -> teleconsultation(false, "/%s/claim"));
+    calls.put("POST /teleconsultations/{id}/release", () -> teleconsultation(true, "/%s/release"));
+    calls.put("GET /teleconsultations/{id}/join", () -> teleconsultation(true, "/%s/join"));
+    calls.put("POST /teleconsultations/{id}/complete", () -> {
+      Call call = teleconsultation(true, "/%s/complete");
+      return new Call(call.path(), new JsonObject().put("report", "Vu.").put("outcome", "advice_given"), null, call.cleanup());
+    });
+    calls.put("POST /teleconsultations/{id}/cancel", () -> teleconsultation(false, "/%s/cancel"));
+    calls.put("GET /presence", () -> new Call("/presence", null));
+    calls.put("POST /presence", () -> new Call("/presence", new JsonObject().put("status", "available")));
+
+    calls.put("GET /visio/services", () -> new Call("/visio/services", null));
+    calls.put("POST /visio/services", () -> new Call("/visio/services", service()));
+    calls.put("GET /visio/services/{id}", () -> new Call("/visio/services/" + visio.serviceId, null));
+    calls.put("PUT /visio/services/{id}", () -> new Call("/visio/services/" + created("/visio/services", service()),
+        new JsonObject().put("name", "Aides au logement").put("durationMinutes", 45)));
+    calls.put("POST /visio/services/{id}/withdraw", () -> new Call("/visio/services/" + created("/visio/services", service())
+        + "/withdraw", null));
+    calls.put("GET /visio/services/{id}/slots", () -> new Call("/visio/services/" + visio.serviceId
+        + "/slots?from=2026-12-01&to=2026-12-01", null));
+    calls.put("GET /visio/points", () -> new Call("/visio/points", null));
+    calls.put("POST /visio/points", () -> new Call("/visio/points", pointBody()));
+    calls.put("PUT /visio/points/{id}", () -> new Call("/visio/points/" + extraPointId, pointBody()));
+    calls.put("POST /visio/points/{id}/withdraw", () -> new Call("/visio/points/" + point() + "/withdraw", null));
+
+    calls.put("POST /visio/appointments", () -> new Call("/visio/appointments", VisioTerritory.booking(visio.serviceId, nextSlot())));
+    calls.put("GET /visio/appointments", () -> new Call("/visio/appointments?date=2026-12-01", null));
+    calls.put("GET /visio/appointments/{id}", () -> appointment(shared, ""));
+    calls.put("POST /visio/appointments/{id}/cancel", () -> appointment(book(nextSlot()), "/cancel"));
+    calls.put("POST /visio/appointments/{id}/manage-link", () -> appointment(book(nextSlot()), "/manage-link"));
+    calls.put("GET /visio/appointments/{id}/calendar.ics", () -> appointment(shared, "/calendar.ics"));
+    calls.put("POST /visio/appointments/{id}/reschedule", () -> {
+      Call call = appointment(book(nextSlot()), "/reschedule");
+      return new Call(call.path(), new JsonObject().put("start", nextSlot()), call.appointment(), call.cleanup());
+    });
+    calls.put("GET /visio/appointments/{id}/join", () -> appointment(openRoom, "/join"));
+    calls.put("POST /visio/appointments/{id}/presence", () -> {
+      Call call = appointment(openRoom, "/presence");
+      return new Call(call.path(), new JsonObject().put("state", "waiting"), call.appointment(), call.cleanup());
+    });
+    calls.put("POST /visio/appointments/{id}/complete", () -> appointment(book(nextSlot()), "/complete"));
+    calls.put("POST /visio/appointments/{id}/no-show", () -> appointment(book(nextSlot()), "/no-show"));
+
+    String calendar = "/visio/agents/" + visio.agentId;
+    calls.put("GET /visio/agents/{agentId}/availability", () -> new Call(calendar + "/availability", null));
+    calls.put("PUT /visio/agents/{agentId}/availability", () -> new Call(calendar + "/availability", weekdays()));
+    calls.put("POST /visio/agents/{agentId}/exceptions", () -> new Call(calendar + "/exceptions", leave()));
+    calls.put("POST /visio/organisations/{id}/closures", () -> new Call("/visio/organisations/" + visio.cafId + "/closures", leave()));
+    calls.put("DELETE /visio/agents/{agentId}/exceptions/{exceptionId}", () -> {
+      JsonArray exceptions = node.api.post("/api/" + calendar.substring(1) + "/exceptions", visio.admin, leave()).json()
+          .getJsonArray("exceptions");
+      long newest = exceptions.stream().map(JsonObject.class::cast).mapToLong(e -> e.getLong("id")).max().orElseThrow();
+      return new Call(calendar + "/exceptions/" + newest, null);
+    });
+    calls.put("GET /stats/overview", () -> new Call("/stats/overview?from=2026-11-01&to=2026-11-30", null));
+    calls.put("GET /stats/export.csv", () -> new Call("/stats/export.csv?from=2026-11-01&to=2026-11-30", null));
+    return calls;
+  }
+
+  private Api.Response send(String method, Call call, String caller) {
+    Map<String, String> headers = new HashMap<>();
+    if (call.body() != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    String bearer = null;
+    switch (caller) {
+      case "citizen" -> headers.put("X-Manage-Token", (call.appointment() != null ? call.appointment() : shared).manageToken());
+      case "other" -> headers.put("X-Manage-Token", another.manageToken());
+      case "none" -> { }
+      default -> bearer = tokens.get(caller);
+    }
+    return node.api.send(method, "/api" + call.path(), bearer, call.body() == null ? null : call.body().encode(), headers);
+  }
+
+  /**
+   * A new geriatrics request of the nurse's care home, queued or taken by the geriatrician;
+   * afterwards given back by whoever holds it and cancelled, so the queue is empty again and no
+   * doctor keeps an open request.
+   */
+  private Call teleconsultation(boolean assigned, String suffix) {
+    String id = node.api.post("/api/teleconsultations", tokens.get("nurse"), CareTerritory.request("geriatrie", "normal"))
+        .json().getString("id");
+    if (assigned) {
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", tokens.get("geri"), null).status()).isEqualTo(200);
+    }
+    return new Call("/teleconsultations" + suffix.formatted(id), null, null, () -> {
+      for (String doctor : List.of("geri", "cardio", "gp")) {
+        node.api.post("/api/teleconsultations/" + id + "/release", tokens.get(doctor), null);
+      }
+      node.api.post("/api/teleconsultations/" + id + "/cancel", tokens.get("nurse"), null);
+    });
+  }
+
+  private Call appointment(Booking booking, String suffix) {
+    return new Call("/visio/appointments/" + booking.id() + suffix, null, booking, () -> {});
+  }
+
+  /** Booked by the mediator. */
+  private Booking book(String start) {
+    JsonObject booked = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(visio.serviceId, start)).json();
+    return new Booking(booked.getString("id"), booked.getString("manageToken"));
+  }
+
+  /** A half hour of the CAF's agent never used before: weekdays from Tuesday 1 December, 8:00 to 18:00 (Paris). */
+  private String nextSlot() {
+    int n = counter.incrementAndGet();
+    LocalDate day = LocalDate.parse("2026-12-01");
+    for (int skip = n / 20; skip > 0; skip--) {
+      day = day.plusDays(1);
+      while (day.getDayOfWeek().getValue() > 5) {
+        day = day.plusDays(1);
+      }
+    }
+    return at(day, n % 20);
+  }
+
+  private static String at(LocalDate day, int halfHour) {
+    return day.atTime(8, 0).plusMinutes(30L * halfHour).atZone(java.time.ZoneId.of("Europe/Paris"))
+        .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  /** A day of leave in 2027, never the same. */
+  private JsonObject leave() {
+    LocalDate day = LocalDate.parse("2027-01-04").plusDays(counter.incrementAndGet());
+    return new JsonObject().put("start", day + "T00:00:00+01:00").put("end", day.plusDays(1) + "T00:00:00+01:00")
+        .put("reason", "Formation");
+  }
+
+  private JsonObject weekdays() {
+    JsonArray week = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      week.add(new JsonObject().put("weekday", day).put("start", "08:00").put("end", "18:00"));
+    }
+    return new JsonObject().put("serviceIds", new JsonArray().add(visio.serviceId)).put("weekly", week).put("bufferMinutes", 0)
+        .put("minNoticeMinutes", 0).put("horizonDays", 60);
+  }
+
+  private JsonObject service() {
+    return new JsonObject().put("organisationId", visio.cafId).put("name", "Service " + counter.incrementAndGet())
+        .put("durationMinutes", 30).put("referencePrefix", "RSA").put("description", "Un service");
+  }
+
+  private JsonObject pointBody() {
+    return new JsonObject().put("name", "Tiers-lieu n° " + counter.incrementAndGet()).put("commune", "Allanche").put("kind", "tiers_lieu")
+        .put("hours", new JsonArray().add(new JsonObject().put("weekday", 3).put("start", "14:00").put("end", "17:00")));
+  }
+
+  private String point() {
+    return created("/visio/points", pointBody());
+  }
+
+  private String created(String path, JsonObject body) {
+    Api.Response response = node.api.post("/api" + path, visio.admin, body);
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json().getString("id");
+  }
+
+  private final Map<String, String> emails = new HashMap<>();
+
+  private String user(String role, String organisationId) {
+    String email = "user" + counter.incrementAndGet() + "@rights.test";
+    String id = created("/users", new JsonObject().put("email", email).put("password", CareTerritory.PASSWORD)
+        .put("role", role).put("displayName", "Marie Passante").put("organisationId", organisationId));
+    emails.put(id, email);
+    return id;
+  }
+
+  private String emailOf(String userId) {
+    return emails.get(userId);
+  }
+
+  /** "GET /me", … for every operation of the contract. */
+  private static List<String> operationsOfTheContract() throws Exception {
+    List<String> operations = new ArrayList<>();
+    String path = null;
+    Pattern pathLine = Pattern.compile("^  (/\\S*):\\s*$");
+    Pattern methodLine = Pattern.compile("^    (get|post|put|delete|patch):\\s*$");
+    for (String line : Files.readAllLines(Path.of("docs/openapi.yaml"))) {
+      Matcher p = pathLine.matcher(line);
+      Matcher m = methodLine.matcher(line);
+      if (line.startsWith("components:")) {
+        break;
+      } else if (p.matches()) {
+        path = p.group(1);
+      } else if (m.matches() && path != null) {
+        operations.add(m.group(1).toUpperCase() + " " + path);
+      }
+    }
+    return operations;
+  }
+}

@@ -1,0 +1,67 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.support.CareNodeTest;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.DriverManager;
+import java.time.Duration;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A doctor whose console drops (a train through a tunnel, a browser restarting) is given the
+ * grace period, 30 seconds by default, to come back: until it ends she is still shown available
+ * and keeps the request she took; once it has passed with no console of hers open, she is offline.
+ */
+class PresenceGraceTest extends CareNodeTest {
+  String statusOfTheGeriatrician() {
+    return node.api.get("/api/presence", care.nurse).array().stream().map(JsonObject.class::cast)
+        .filter(p -> p.getString("doctorId").equals(care.geriatricianId)).findFirst().orElseThrow().getString("status");
+  }
+
+  /** Her open sockets as the node counted them (the count the periodic job reads). */
+  int consolesOpen() {
+    var db = node.database();
+    try (var connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var query = connection.prepareStatement(
+             "SELECT COALESCE(sum(connections), 0) FROM doctor_connection WHERE doctor_id = ?::uuid")) {
+      query.setString(1, care.geriatricianId);
+      try (var row = query.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void a_doctor_who_drops_off_is_available_until_the_grace_ends_and_offline_just_after() {
+    WsClient console = WsClient.hello(node.port(), care.geriatrician, null);
+    Eventually.until("her console is counted", () -> consolesOpen() == 1);
+    assertThat(node.api.post("/api/presence", care.geriatrician, new JsonObject().put("status", "available")).status())
+        .isEqualTo(200);
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+
+    // The clock stands still until the node has counted the console closed: she left at this instant.
+    console.close();
+    Eventually.until("her console is counted closed", () -> consolesOpen() == 0);
+
+    clock.advance(Duration.ofSeconds(29));
+    TestNode.await(node.node().runJobs());
+    assertThat(statusOfTheGeriatrician()).as("29 s after she left").isEqualTo("available");
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(item.getString("status")).isEqualTo("assigned");
+    assertThat(item.getString("doctorId")).as("she keeps her request").isEqualTo(care.geriatricianId);
+
+    clock.advance(Duration.ofSeconds(2));
+    TestNode.await(node.node().runJobs());
+    assertThat(statusOfTheGeriatrician()).as("31 s after she left").isEqualTo("offline");
+  }
+}
