@@ -1,5 +1,5 @@
 import { request, token } from './api.js';
-import { openCall } from './call.js';
+import { openCall, phoneLink } from './call.js';
 import { formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
@@ -37,6 +37,7 @@ function render() {
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
+      contact(a),
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needs.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
       open ? el('div', { class: 'actions' },
@@ -45,6 +46,17 @@ function render() {
         a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'no-show') },
           t('agent.noShow')) : null) : null);
   }) : [el('p', { class: 'muted' }, t('agent.none'))]));
+}
+
+/** How to reach the citizen when the video fails: her phone dials from the card. */
+function contact(a) {
+  const phone = a.citizen?.phone;
+  const email = a.citizen?.email;
+  if (!phone && !email) {
+    return null;
+  }
+  return el('p', { class: 'contact' }, phone ? [t('agent.phone'), ' ', phoneLink(phone)] : null,
+    phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null);
 }
 
 async function load() {
@@ -61,6 +73,8 @@ async function join(a) {
   try {
     const info = await request(`/api/visio/appointments/${a.id}/join`);
     await openCall(callBox, info, {
+      fallback: () => el('p', {}, a.citizen?.phone ? [t('call.callCitizen'), ' ', phoneLink(a.citizen.phone)]
+        : t('call.noCitizenPhone')),
       onJoined: () => request(`/api/visio/appointments/${a.id}/presence`, { method: 'POST', body: { state: 'joined' } })
         .then((after) => { appointments.set(after.id, after); render(); }),
     });

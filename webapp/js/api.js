@@ -71,7 +71,7 @@ async function refreshed() {
 }
 
 /** Sends JSON, answers JSON (null for 204); a problem document becomes an ApiError with its detail. */
-export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {} } = {}) {
+export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false } = {}) {
   const send = async (bearer) => {
     // Refusals come back in the language the page speaks.
     const h = { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...headers };
@@ -84,7 +84,7 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
     if (manageToken) {
       h['X-Manage-Token'] = manageToken;
     }
-    return fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(path, { method, headers: h, keepalive, body: body === undefined ? undefined : JSON.stringify(body) });
   };
   let response = await send(anonymous ? null : await token());
   if (response.status === 401 && !anonymous && accessToken) {

@@ -49,19 +49,26 @@ final class BrowserFixture implements AutoCloseable {
   final Browser browser;
 
   BrowserFixture() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the server's clock given: a MutableClock lets a test open a room at its time. */
+  BrowserFixture(Clock clock) {
     jitsiVertx = Vertx.vertx();
     HttpServer jitsi = TestNode.await(jitsiVertx.createHttpServer()
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/javascript").end(STAND_IN))
         .listen(0, "127.0.0.1"));
     node = TestNode.start(TestDatabase.fresh(), Map.of(
         "CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", PASSWORD,
-        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"), Clock.systemUTC());
+        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"), clock);
     playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
         .setExecutablePath(Path.of("/usr/bin/chromium"))
         .setHeadless(true)
         .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync")));
+            "--disable-component-update", "--disable-sync",
+            // A camera and a microphone that exist, for the device check (used only where granted).
+            "--use-fake-device-for-media-stream")));
   }
 
   String url(String path) {
@@ -74,8 +81,23 @@ final class BrowserFixture implements AutoCloseable {
     return context.newPage();
   }
 
+  /** A 390×844 phone, by touch: the citizen at home. */
+  Page newPhonePage() {
+    return browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(390, 844)
+        .setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(2)).newPage();
+  }
+
+  /** A 1024×768 tablet: the nurse in the care home, the doctor between two patients. */
+  Page newTabletPage() {
+    return browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1024, 768)
+        .setHasTouch(true)).newPage();
+  }
+
   Page signIn(String login) {
-    Page page = newPage();
+    return signIn(newPage(), login);
+  }
+
+  Page signIn(Page page, String login) {
     page.navigate(url("/connexion.html"));
     page.locator("#email").fill(login + "@cantal.demo");
     page.locator("#password").fill(PASSWORD);

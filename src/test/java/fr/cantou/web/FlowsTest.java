@@ -159,7 +159,7 @@ class FlowsTest {
     citizen.locator("#manage-link").click();
     assertThat(citizen.locator("#page-title")).hasText("Mon rendez-vous");
     assertThat(citizen.locator("#manage")).containsText(reference);
-    assertThat(citizen.locator("#manage")).containsText("La salle ouvrira à");
+    assertThat(citizen.locator("#manage")).containsText("La salle ouvrira le ");
     BrowserFixture.screenshot(citizen, "flux-usager-gerer");
   }
 

@@ -1,0 +1,203 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Clock;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The last mile, as the person in front of the page lives it: a citizen on a 390-px phone
+ * waiting for her room to open, the video server out of reach, a doctor on a tablet. The
+ * server's clock and each page's clock are set by the test, never read from the day it runs;
+ * the server's only moves forward (sessions and sign-in counters are kept by its time).
+ */
+class LastMileTest {
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  static MutableClock clock;
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    web = new BrowserFixture(clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  /** A slot of the CPAM's service some days ahead (after a weekend, whatever the day), booked by phone. */
+  static JsonObject bookByPhone(int daysAhead, String name, String phone) {
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    LocalDate from = LocalDate.now(clock.withZone(PARIS)).atStartOfDay(PARIS).plusDays(daysAhead).toLocalDate();
+    JsonArray slots = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
+        + from.plusDays(6)).array();
+    JsonObject slot = slots.getJsonObject(0);
+    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", service.getString("id"))
+        .put("start", slot.getString("start")).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
+  /** "mercredi 2 décembre à 8 h 50", "… à 9 h" on the hour: how the page must say it. */
+  static String inWords(ZonedDateTime time) {
+    String day = DateTimeFormatter.ofPattern("EEEE d MMMM", Locale.FRENCH).format(time);
+    return day + " à " + time.getHour() + " h" + (time.getMinute() == 0 ? "" : String.format(" %02d", time.getMinute()));
+  }
+
+  static Page manage(Page page, JsonObject booked, Instant pageTime) {
+    page.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    return page;
+  }
+
+  @Test
+  void the_join_button_appears_at_the_opening_time_without_a_reload_and_says_the_time_in_words_before() {
+    JsonObject booked = bookByPhone(3, "Lucienne Chanut", "06 39 98 12 01");
+    ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
+    ZonedDateTime opens = start.minusMinutes(10);
+    Page page = manage(web.newPhonePage(), booked, opens.minusMinutes(2).toInstant());
+
+    Locator join = page.locator("#join");
+    assertThat(join).hasText("Rejoindre la visio");
+    assertThat(join).isDisabled();
+    assertThat(page.locator("#opens-at")).hasText("La salle ouvrira le " + inWords(opens) + ", 10 minutes avant le rendez-vous.");
+    assertThat(join).hasAttribute("aria-describedby", "opens-at");
+    assertThat(page.locator("#manage")).containsText(inWords(start));
+    assertThat(page.locator("#manage")).not().containsText("null");
+    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"))).isVisible();
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-avant-ouverture");
+
+    // Two minutes later on the page's clock, with no reload: the room is open.
+    page.clock().fastForward("02:01");
+    assertThat(join).isEnabled();
+    assertThat(page.locator("#opens-at")).hasCount(0);
+    BrowserFixture.screenshot(page, "telephone-rendez-vous-salle-ouverte");
+    page.context().close();
+  }
+
+  static void testDevices(Page page) {
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra")).click();
+  }
+
+  @Test
+  void the_device_check_shows_the_camera_or_says_plainly_what_is_missing() {
+    JsonObject booked = bookByPhone(3, "Roger Vaissière", "06 39 98 12 02");
+    Instant before = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofHours(2));
+
+    Page granted = web.newPhonePage();
+    granted.context().grantPermissions(List.of("camera", "microphone"));
+    testDevices(manage(granted, booked, before));
+    assertThat(granted.locator("#device-result")).hasText("Votre caméra et votre micro fonctionnent. Votre image s'affiche ci-dessous.");
+    assertThat(granted.locator("video.preview")).isVisible();
+    BrowserFixture.screenshot(granted, "telephone-test-camera");
+    granted.getByText("Arrêter le test").click();
+    assertThat(granted.locator("video.preview")).isHidden();
+    granted.context().close();
+
+    Page refused = web.newPhonePage();
+    refused.addInitScript("navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotAllowedError'));");
+    testDevices(manage(refused, booked, before));
+    assertThat(refused.locator("#device-result")).containsText("L'accès à la caméra et au micro a été refusé.");
+    assertThat(refused.locator("#device-result")).containsText("touchez le cadenas");
+    assertThat(refused.locator("video.preview")).isHidden();
+    PagesTest.assertAccessible(refused, "telephone-test-camera-refuse");
+    refused.context().close();
+
+    Page without = web.newPhonePage();
+    without.addInitScript("Object.defineProperty(navigator, 'mediaDevices', { value: undefined });");
+    testDevices(manage(without, booked, before));
+    assertThat(without.locator("#device-result")).containsText("Ce navigateur ne permet pas de tester la caméra et le micro.");
+    without.context().close();
+  }
+
+  @Test
+  void when_the_video_server_cannot_be_reached_nobody_is_said_waiting_and_the_agent_has_the_phone_number() {
+    // Typed with dots: kept as the French write it.
+    JsonObject booked = bookByPhone(4, "Marcelle Bouygues", "06.39.98.12.03");
+    assertThat(booked.getJsonObject("citizen").getString("phone")).isEqualTo("06 39 98 12 03");
+    Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
+    clock.set(start.minus(Duration.ofMinutes(5)));
+
+    Page citizen = web.newPhonePage();
+    citizen.route("**/external_api.js", route -> route.abort());
+    manage(citizen, booked, start.minus(Duration.ofMinutes(5)));
+    citizen.locator("#join").click();
+    Locator problem = citizen.locator("#call .alert");
+    assertThat(problem).containsText("La visio ne peut pas s'ouvrir : le serveur vidéo ne répond pas pour le moment.");
+    assertThat(problem).containsText("Ce n'est pas votre connexion");
+    assertThat(problem).containsText("l'agent peut vous appeler au 06 39 98 12 03");
+    assertThat(citizen.locator("#call .frame")).isHidden();
+    assertThat(citizen.locator("#waiting")).isHidden();
+    assertThat(citizen.locator("#manage")).not().containsText("salle d'attente");
+    PagesTest.assertAccessible(citizen, "telephone-visio-injoignable");
+
+    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(booked.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marcelle Bouygues"));
+    Locator phone = card.locator("a[href='tel:+33639981203']");
+    assertThat(phone).hasText("06 39 98 12 03");
+    assertThat(card).not().containsText("En salle d'attente");
+    assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null, null,
+        java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getBoolean("citizenWaiting")).isFalse();
+
+    // The video server answers again: "Réessayer" enters, and only then is she waiting.
+    citizen.unroute("**/external_api.js");
+    citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
+    assertThat(citizen.locator("#call .stand-in")).isVisible();
+    assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
+    assertThat(card).containsText("En salle d'attente");
+    BrowserFixture.screenshot(agent, "tablette-agent-usager-en-attente");
+    citizen.context().close();
+    agent.context().close();
+  }
+
+  @Test
+  void the_doctor_whose_video_fails_is_given_the_care_home_phone() {
+    String nurse = web.node.api.login("infirmiere.murat@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject created = web.node.api.post("/api/teleconsultations", nurse, CareTerritory.request("cardiologie", "normal")).json();
+    assertThat(created.getString("organisationPhone")).isEqualTo("04 65 71 11 33");
+    String doctorToken = web.node.api.login("dr.roux@cantal.demo", BrowserFixture.PASSWORD);
+    assertThat(web.node.api.post("/api/teleconsultations/" + created.getString("id") + "/claim", doctorToken, null).status())
+        .isEqualTo(200);
+
+    Page doctor = web.newTabletPage();
+    doctor.route("**/external_api.js", route -> route.abort());
+    web.signIn(doctor, "dr.roux");
+    Locator current = doctor.locator("#current");
+    assertThat(current.locator("a[href='tel:+33465711133']")).hasText("04 65 71 11 33");
+    current.getByText("Rejoindre l'appel").click();
+    Locator problem = doctor.locator("#call .alert");
+    assertThat(problem).containsText("le serveur vidéo ne répond pas");
+    assertThat(problem).containsText("Appelez l'établissement au téléphone : 04 65 71 11 33");
+    assertThat(problem.locator("a[href='tel:+33465711133']")).isVisible();
+    PagesTest.assertAccessible(doctor, "tablette-medecin-visio-injoignable");
+    doctor.context().close();
+  }
+}
