@@ -1,6 +1,15 @@
 import { newIdempotencyKey, request } from './api.js';
-import { formatDateTime, formatDay, formatTime, t } from './i18n.js';
-import { announce, el, showError } from './ui.js';
+import { formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { FieldErrors } from './form-errors.js';
+import { announce, el, whileSending } from './ui.js';
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** As the server reads it: digits with spaces, dots, dashes, parentheses, a leading +; 6 to 15 digits. */
+function isPhone(value) {
+  const digits = value.replace('(0)', '').replace(/\D/g, '');
+  return /^\+?[0-9 .()/\u00A0\u202F-]+$/.test(value) && digits.length >= 6 && digits.length <= 15;
+}
 
 /**
  * The booking path, one question per screen: service → home or point → day and time →
@@ -92,35 +101,53 @@ export class BookingWizard {
 
   showContact(slot) {
     this.choice.slot = slot;
-    const field = (id, key, attributes = {}) => [el('label', { for: id }, t(key)), el('input', { id, ...attributes })];
+    const field = (id, key, attributes = {}, hint = null) => [el('label', { for: id }, t(key)),
+      hint ? el('p', { class: 'hint', id: `${id}-hint` }, t(hint)) : null,
+      el('input', { id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}), ...attributes })];
     const needs = ['hearing', 'sight', 'interpreter', 'helper_present'].map((need) => el('label', { class: 'check' },
       el('input', { type: 'checkbox', name: 'needs', value: need }), el('span', {}, t(`needs.${need}`))));
     const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
     const form = el('form', { novalidate: true },
-      el('p', { class: 'notice' }, formatDateTime(slot.start)),
+      el('p', { class: 'notice' }, formatWhen(slot.start)),
       ...field('name', 'booking.name', { required: true, autocomplete: this.asMediator ? 'off' : 'name', maxlength: '120' }),
-      ...field('email', 'booking.email', { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }),
-      ...field('phone', 'booking.phone', { type: 'tel', autocomplete: this.asMediator ? 'off' : 'tel' }),
-      el('p', { class: 'hint' }, t('booking.contactHint')),
+      el('p', { class: 'hint', id: 'contact-hint' }, t('booking.contactHint')),
+      ...field('email', 'booking.email', { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }, 'booking.emailHint'),
+      ...field('phone', 'booking.phone', { type: 'tel', autocomplete: this.asMediator ? 'off' : 'tel' }, 'booking.phoneHint'),
       el('fieldset', {}, el('legend', {}, t('booking.needs')), ...needs),
       el('label', { for: 'note' }, t('booking.note')), el('textarea', { id: 'note', rows: '2', maxlength: '1000' }),
       error,
       el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('booking.confirm')),
         this.back(() => this.showSlots())));
+    const errors = new FieldErrors(form, error, { 'citizen.name': ['name', 'booking.nameRefused'],
+      'citizen.email': ['email', 'booking.emailRefused'], 'citizen.phone': ['phone', 'booking.phoneRefused'],
+      citizen: ['email', 'booking.contactMissing'], note: ['note', 'booking.noteRefused'] });
+    const submit = form.querySelector('button[type=submit]');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      this.book(form, error);
+      whileSending(submit, () => this.book(form, errors));
     });
     this.screen('booking.who', form);
   }
 
-  async book(form, error) {
-    error.hidden = true;
+  async book(form, errors) {
+    errors.clear();
     const name = form.querySelector('#name').value.trim();
     const email = form.querySelector('#email').value.trim();
     const phone = form.querySelector('#phone').value.trim();
-    if (!name || (!email && !phone)) {
-      showError(error, new Error(t('booking.contactMissing')));
+    const wrong = {};
+    if (!name) {
+      wrong.name = t('booking.nameMissing');
+    }
+    if (!email && !phone) {
+      wrong.email = t('booking.contactMissing');
+    }
+    if (email && !EMAIL.test(email)) {
+      wrong.email = t('booking.emailRefused');
+    }
+    if (phone && !isPhone(phone)) {
+      wrong.phone = t('booking.phoneRefused');
+    }
+    if (errors.show(wrong)) {
       return;
     }
     const citizen = { name };
@@ -146,7 +173,8 @@ export class BookingWizard {
       this.showConfirmation(booked);
       this.onBooked?.(booked);
     } catch (e) {
-      showError(error, e);
+      // The form stays as it was typed: a retry sends the same answers with the same key.
+      errors.fromRequest(e);
     }
   }
 
@@ -155,7 +183,7 @@ export class BookingWizard {
     const service = this.choice.service;
     this.screen('booking.confirmed',
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', { id: 'reference' }, booked.reference)),
-      el('p', {}, formatDateTime(booked.start)),
+      el('p', {}, formatWhen(booked.start)),
       el('p', {}, booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
       service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
         el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,

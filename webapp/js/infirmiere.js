@@ -2,7 +2,8 @@ import { request } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
-import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+import { FieldErrors } from './form-errors.js';
+import { announce, el, requireRole, setUpPage, showConnection, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -55,14 +56,20 @@ async function refresh() {
   render();
 }
 
-form.addEventListener('submit', async (event) => {
+const errors = new FieldErrors(form, formError, { 'patient.reference': ['reference', 'nurse.referenceRefused'],
+  'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearRefused'],
+  reason: ['reason', 'nurse.reasonMissing'], 'consent.given': ['consent', 'nurse.consentMissing'],
+  specialty: ['specialty', 'nurse.specialtyRefused'] });
+const submit = form.querySelector('button[type=submit]');
+
+form.addEventListener('submit', (event) => {
   event.preventDefault();
-  formError.hidden = true;
-  if (!document.getElementById('consent').checked) {
-    showError(formError, new Error(t('nurse.consentMissing')));
-    return;
-  }
-  const birthYear = document.getElementById('birthYear').value;
+  whileSending(submit, send);
+});
+
+async function send() {
+  errors.clear();
+  const birthYear = document.getElementById('birthYear').value.trim();
   const initials = document.getElementById('initials').value.trim();
   const body = {
     patient: { reference: document.getElementById('reference').value.trim() },
@@ -77,8 +84,23 @@ form.addEventListener('submit', async (event) => {
   if (birthYear) {
     body.patient.birthYear = Number(birthYear);
   }
-  if (!body.patient.reference || !body.reason) {
-    showError(formError, new Error(t('nurse.missing')));
+  const wrong = {};
+  if (!body.patient.reference) {
+    wrong.reference = t('nurse.referenceMissing');
+  }
+  if (initials && !/^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ .'-]{0,11}$/.test(initials)) {
+    wrong.initials = t('nurse.initialsRefused');
+  }
+  if (birthYear && !/^(19|20)[0-9]{2}$/.test(birthYear)) {
+    wrong.birthYear = t('nurse.birthYearRefused');
+  }
+  if (!body.reason) {
+    wrong.reason = t('nurse.reasonMissing');
+  }
+  if (!document.getElementById('consent').checked) {
+    wrong.consent = t('nurse.consentMissing');
+  }
+  if (errors.show(wrong)) {
     return;
   }
   try {
@@ -88,9 +110,9 @@ form.addEventListener('submit', async (event) => {
     form.reset();
     announce(t('nurse.sent', { n: created.position ?? '?' }));
   } catch (e) {
-    showError(formError, e);
+    errors.fromRequest(e);
   }
-});
+}
 
 socket = connect({
   token: (options) => import('./api.js').then((api) => api.token(options)),

@@ -106,6 +106,15 @@ final class BrowserFixture implements AutoCloseable {
     return page;
   }
 
+  /** The nurse's new request, typed as she would: reference, initials, year of birth, reason, consent. */
+  static void typeRequest(Page nurse, String reference, String initials, String birthYear, String reason) {
+    nurse.locator("#reference").fill(reference);
+    nurse.locator("#initials").fill(initials);
+    nurse.locator("#birthYear").fill(birthYear);
+    nurse.locator("#reason").fill(reason);
+    nurse.locator("#consent").check();
+  }
+
   static void screenshot(Page page, String name) {
     try {
       Files.createDirectories(Path.of("target", "screenshots"));

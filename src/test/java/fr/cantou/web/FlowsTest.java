@@ -41,13 +41,9 @@ class FlowsTest {
     assertThat(doctor.locator("#available")).hasAttribute("aria-pressed", "true");
 
     Page nurse = web.signIn("infirmiere.salers");
-    nurse.locator("#reference").fill("R-2731");
-    nurse.locator("#initials").fill("MB");
-    nurse.locator("#birthYear").fill("1934");
-    nurse.locator("#reason").fill("Confusion depuis hier soir, chute sans traumatisme apparent");
+    BrowserFixture.typeRequest(nurse, "R-2731", "MB", "1934", "Confusion depuis hier soir, chute sans traumatisme apparent");
     nurse.locator("#specialty").selectOption("neurologie");
     nurse.locator("input[name=urgency][value=urgent]").check();
-    nurse.locator("#consent").check();
     nurse.locator("#request button[type=submit]").click();
     Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
     assertThat(mine).containsText("1e dans la file");

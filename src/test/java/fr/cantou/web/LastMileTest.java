@@ -200,4 +200,87 @@ class LastMileTest {
     PagesTest.assertAccessible(doctor, "tablette-medecin-visio-injoignable");
     doctor.context().close();
   }
+
+  static Page toContactStep(Page page) {
+    page.navigate(web.url("/rendez-vous.html"));
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées");
+    return page;
+  }
+
+  @Test
+  void the_contact_step_says_under_each_field_what_to_correct_and_keeps_the_answers_when_the_link_drops() {
+    Page page = toContactStep(web.newPhonePage());
+    Locator confirm = page.locator("#wizard button[type=submit]");
+    confirm.click();
+    assertThat(page.locator("#name-error")).hasText("Indiquez votre nom et votre prénom.");
+    assertThat(page.locator("#name")).hasAttribute("aria-invalid", "true");
+    assertThat(page.locator("#name")).hasAttribute("aria-describedby", "name-error");
+    assertThat(page.locator("#name")).isFocused();
+    assertThat(page.locator("#email-error")).hasText(
+        "Indiquez une adresse e-mail ou un numéro de téléphone, pour recevoir la confirmation.");
+    assertThat(page.locator("#email")).hasAttribute("aria-describedby", "email-hint email-error");
+    PagesTest.assertAccessible(page, "telephone-coordonnees-erreurs");
+
+    page.locator("#name").fill("Marcel Delort");
+    page.locator("#email").fill("marcel.delort@");
+    confirm.click();
+    assertThat(page.locator("#email-error")).hasText("Cette adresse e-mail n'est pas complète. Format attendu : nom@exemple.fr");
+    assertThat(page.locator("#name-error")).hasCount(0);
+    assertThat(page.locator("#name")).not().hasAttribute("aria-invalid", "true");
+
+    // What only the server can judge comes back under its field, in the page's words.
+    page.locator("#email").fill("");
+    page.locator("#phone").fill("06.39.98.12.77");
+    page.locator("#name").fill("Voir impots-gouv.fr");
+    confirm.click();
+    assertThat(page.locator("#name-error")).hasText(
+        "Écrivez seulement un nom et un prénom, sans adresse web ni phrase. Exemple : Marie Dupont");
+    assertThat(page.locator("#wizard")).not().containsText("pattern");
+    assertThat(page.locator("#wizard")).not().containsText("citizen");
+
+    // The link drops: the answers stay, and the page says so.
+    page.locator("#name").fill("Marcel Delort");
+    page.route("**/api/visio/appointments", route -> route.abort("internetdisconnected"));
+    confirm.click();
+    assertThat(page.locator("#wizard p.error[role=alert]")).hasText("Connexion perdue. Vos réponses sont gardées. Réessayez.");
+    assertThat(page.locator("#name")).hasValue("Marcel Delort");
+    assertThat(page.locator("#phone")).hasValue("06.39.98.12.77");
+    page.unroute("**/api/visio/appointments");
+
+    // Back: the answer takes its time; the button says it waits and a second press sends nothing.
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/api/visio/appointments", held::add);
+    confirm.click();
+    assertThat(confirm).hasText("Envoi…");
+    assertThat(confirm).isDisabled();
+    assertThat(confirm).hasAttribute("aria-busy", "true");
+    page.locator("#wizard form").evaluate("form => form.requestSubmit()");
+    assertThat(held).hasSize(1);
+    held.get(0).resume();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+    assertThat(held).hasSize(1);
+    page.context().close();
+  }
+
+  @Test
+  void a_nurse_on_a_tablet_writes_initials_as_she_does_and_sees_a_wrong_year_under_its_field() {
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.salers");
+    BrowserFixture.typeRequest(nurse, "R-4410", "m.r.", "19 34", "Toux fébrile depuis deux jours");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#birthYear-error")).hasText(
+        "L'année n'est pas reconnue. Format attendu : quatre chiffres, par exemple 1934.");
+    assertThat(nurse.locator("#birthYear")).hasAttribute("aria-describedby", "birthYear-hint birthYear-error");
+    assertThat(nurse.locator("#initials-error")).hasCount(0);
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-erreur");
+
+    nurse.locator("#birthYear").fill("1934");
+    nurse.locator("#request button[type=submit]").click();
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-4410"));
+    assertThat(mine).containsText("MR");
+    assertThat(nurse.locator("#birthYear-error")).hasCount(0);
+    nurse.context().close();
+  }
 }
