@@ -16,7 +16,7 @@ const manageToken = decodeURIComponent(location.hash.slice(1));
 if (manageToken.includes('.')) {
   showManage(manageToken);
 } else {
-  new BookingWizard(wizardBox).start();
+  new BookingWizard(wizardBox, { history: true }).start();
 }
 window.addEventListener('hashchange', () => location.reload());
 

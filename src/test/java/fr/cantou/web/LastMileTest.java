@@ -283,4 +283,59 @@ class LastMileTest {
     assertThat(nurse.locator("#birthYear-error")).hasCount(0);
     nurse.context().close();
   }
+
+  @Test
+  void each_booking_step_is_a_history_entry_and_nothing_is_lost_by_back_forward_or_a_reload() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    Locator stepper = page.locator("#stepper");
+    Locator heading = page.locator("#wizard h2");
+    assertThat(stepper).hasText("Étape 1 sur 4");
+    assertThat(page.locator("#wizard button.back")).hasCount(0);
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    assertThat(stepper).hasText("Étape 2 sur 4");
+    assertThat(page).hasURL(java.util.regex.Pattern.compile(".*\\?etape=2$"));
+    Locator back = page.locator("#wizard button.back");
+    assertThat(back).hasText("Retour");
+    assertThat(back.boundingBox().y).isLessThan(heading.boundingBox().y);
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-etape-2");
+    page.getByText("Depuis chez moi").click();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.locator(".slots button").first().click();
+    assertThat(stepper).hasText("Étape 4 sur 4");
+    page.locator("#name").fill("Josette Mazars");
+    page.locator("#phone").fill("06 39 98 12 55");
+    page.locator("input[name=needs][value=hearing]").check();
+
+    page.goBack();
+    assertThat(heading).hasText("Quel jour et à quelle heure ?");
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.goForward();
+    assertThat(heading).hasText("Vos coordonnées");
+    assertThat(page.locator("#name")).hasValue("Josette Mazars");
+    assertThat(page.locator("input[name=needs][value=hearing]")).isChecked();
+
+    page.reload();
+    assertThat(heading).hasText("Vos coordonnées");
+    assertThat(stepper).hasText("Étape 4 sur 4");
+    assertThat(page.locator("#name")).hasValue("Josette Mazars");
+    assertThat(page.locator("#phone")).hasValue("06 39 98 12 55");
+    assertThat(page.locator("input[name=needs][value=hearing]")).isChecked();
+
+    // "Retour" at the top is the browser's Back: Forward comes back to where she was.
+    page.locator("#wizard button.back").click();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.goBack();
+    assertThat(heading).hasText("D'où ferez-vous la visio ?");
+    page.goForward();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#name")).hasValue("Josette Mazars");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(heading).hasText("Votre rendez-vous est confirmé");
+    assertThat(page.locator("#stepper")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(page.evaluate("() => sessionStorage.getItem('cantou.booking')")).isNull();
+    BrowserFixture.screenshot(page, "telephone-rendez-vous-confirme");
+    page.context().close();
+  }
 }
