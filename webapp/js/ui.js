@@ -1,11 +1,16 @@
-import { loadLanguage, switchLanguage, t } from './i18n.js';
+import { currentLanguage, loadLanguage, switchLanguage, t } from './i18n.js';
 import { currentUser, logout, token } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
 export async function setUpPage() {
   await loadLanguage();
-  document.getElementById('lang')?.addEventListener('click', switchLanguage);
+  // The scripts arrived: the line that waited for them (and helps when they never come) goes.
+  document.getElementById('js-wait')?.remove();
+  const other = document.getElementById('lang');
+  other?.addEventListener('click', switchLanguage);
+  // The switch is written in the language it offers, and says so to screen readers.
+  other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
   const signOut = document.getElementById('logout');
   if (signOut) {
     signOut.hidden = !currentUser();

@@ -338,4 +338,45 @@ class LastMileTest {
     BrowserFixture.screenshot(page, "telephone-rendez-vous-confirme");
     page.context().close();
   }
+
+  /**
+   * At 60 kbit/s with 800 ms of latency, the booking page reads (heading, what is loading, where to
+   * find help) while its scripts are still on the way — held here until the page has been read,
+   * as if they never came — and works once they arrive.
+   */
+  @Test
+  void on_a_slow_link_the_booking_page_reads_before_its_scripts_arrive_and_works_once_they_do() {
+    Page page = web.newPhonePage();
+    com.microsoft.playwright.CDPSession cdp = page.context().newCDPSession(page);
+    cdp.send("Network.enable");
+    com.google.gson.JsonObject slow = new com.google.gson.JsonObject();
+    slow.addProperty("offline", false);
+    slow.addProperty("latency", 800);
+    slow.addProperty("downloadThroughput", 60_000 / 8);
+    slow.addProperty("uploadThroughput", 60_000 / 8);
+    cdp.send("Network.emulateNetworkConditions", slow);
+    List<com.microsoft.playwright.Route> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/js/*.js", scripts::add);
+    long asked = System.nanoTime();
+    page.navigate(web.url("/rendez-vous.html"), new Page.NavigateOptions()
+        .setWaitUntil(com.microsoft.playwright.options.WaitUntilState.COMMIT));
+
+    assertThat(page.locator("h1")).hasText("Prendre rendez-vous en visio");
+    assertThat(page.locator("h1")).isVisible();
+    long read = System.nanoTime();
+    assertThat(page.locator("#js-wait")).containsText("Chargement de la page");
+    assertThat(page.locator("footer")).containsText("Une maison France Services ou un médiateur numérique");
+    assertThat(page).hasTitle("Prendre rendez-vous en visio — Cantou");
+    assertThat(page.locator("#wizard h2")).hasCount(0);
+
+    page.unroute("**/js/*.js");
+    scripts.forEach(com.microsoft.playwright.Route::resume);
+    assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?",
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(120_000));
+    assertThat(page.locator("#js-wait")).hasCount(0);
+    BrowserFixture.screenshot(page, "telephone-lien-lent-pret");
+    System.out.printf("slow link: heading read after %d ms, booking ready %d ms after the scripts were let through%n",
+        (read - asked) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
+    page.context().close();
+  }
 }
