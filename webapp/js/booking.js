@@ -285,20 +285,33 @@ export class BookingWizard {
     }
   }
 
+  /**
+   * The confirmation is also the convocation: printed (the print sheet shows it alone), it gives
+   * the service, the day and time, the place, the reference, what to bring and how to join.
+   */
   showConfirmation(booked) {
     const link = `${location.origin}/rendez-vous.html#${booked.manageToken}`;
     const service = this.choice.service;
+    const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
     this.screen('booking.confirmed', null,
-      el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', { id: 'reference' }, booked.reference)),
-      el('p', {}, formatWhen(booked.start)),
-      el('p', {}, booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
-      service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
-        el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
+      el('div', { class: 'convocation', id: 'convocation' },
+        el('p', { class: 'print-only' }, t('booking.convocation')),
+        el('dl', {},
+          ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
+          ...row(t('manage.when'), formatWhen(booked.start)),
+          ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
+          ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
+        service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
+          el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
+        el('h3', {}, t('booking.howToJoin')),
+        el('p', {}, booked.pointName ? t('booking.joinAtPoint') : t('booking.joinFromHome')),
+        el('p', { class: 'link' }, el('code', {}, link)),
+        el('p', { class: 'hint' }, t('booking.keepLink'))),
       el('div', { class: 'actions' },
-        el('button', { type: 'button', onclick: () => downloadCalendar(booked.id, booked.manageToken) }, t('booking.addToCalendar')),
-        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink'))),
-      el('p', { class: 'hint' }, t('booking.keepLink')),
-      el('p', {}, el('code', {}, link)));
+        el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
+        el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(booked.id, booked.manageToken) },
+          t('booking.addToCalendar')),
+        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink'))));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
   }
 }

@@ -379,4 +379,55 @@ class LastMileTest {
         (read - asked) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
     page.context().close();
   }
+
+  /** Visible targets smaller than 44 × 44 CSS pixels (a checkbox counts with its label). */
+  static List<?> smallTargets(Page page) {
+    return (List<?>) page.evaluate("() => [...document.querySelectorAll('button, a.button, summary, label.check, select, "
+        + "input:not([type=checkbox]):not([type=radio]), textarea')].filter((e) => e.offsetParent !== null)"
+        + ".map((e) => { const r = e.getBoundingClientRect(); return `${e.outerHTML.slice(0, 90)} ${r.width}×${r.height}`; })"
+        + ".filter((x, i, all) => { const m = x.match(/ ([0-9.]+)×([0-9.]+)$/); return Number(m[1]) < 44 || Number(m[2]) < 44; })");
+  }
+
+  @Test
+  void on_a_phone_every_target_takes_a_finger_long_links_wrap_and_the_convocation_prints() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    Locator vitale = page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale"));
+    assertThat(vitale.locator("summary")).hasText("Pièces à apporter");
+    assertThat(smallTargets(page)).isEmpty();
+    vitale.locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées");
+    assertThat(smallTargets(page)).isEmpty();
+    page.locator("#name").fill("Gisèle Lavergne-Castanier");
+    page.locator("#email").fill("gisele.lavergne-castanier.des-estives@exemple-de-messagerie.fr");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+
+    // The manage link (a long token) wraps: the page never scrolls sideways.
+    assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html#");
+    org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
+        "() => document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
+    assertThat(smallTargets(page)).isEmpty();
+    PagesTest.assertAccessible(page, "telephone-convocation");
+
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    Locator convocation = page.locator("#convocation");
+    assertThat(convocation).isVisible();
+    assertThat(convocation).containsText("Convocation — rendez-vous en visio");
+    assertThat(convocation).containsText("Carte Vitale");
+    assertThat(convocation).containsText(page.locator("#reference").textContent());
+    assertThat(convocation).containsText("Pièces à apporter");
+    assertThat(convocation).containsText("Comment rejoindre la visio");
+    assertThat(page.locator("header.top")).isHidden();
+    assertThat(page.locator("#print")).isHidden();
+    BrowserFixture.screenshot(page, "convocation-imprimee");
+    page.context().close();
+
+    Page doctor = web.signIn(web.newTabletPage(), "dr.lafon");
+    assertThat(doctor.locator("label.check:has(#alerts)")).isVisible();
+    assertThat(smallTargets(doctor)).isEmpty();
+    doctor.context().close();
+  }
 }
