@@ -124,6 +124,15 @@ socket = connect({
   onEvent: (event) => {
     if (event.kind.startsWith('teleconsultation.')) {
       const { before, after } = items.merge(event.data);
+      if (before && before.status !== after.status && after.status === 'completed') {
+        // Seen, not only heard: a banner above the requests until she dismisses it.
+        const banner = document.getElementById('report-banner');
+        const dismiss = el('button', { type: 'button', class: 'secondary' }, t('nurse.dismiss'));
+        dismiss.addEventListener('click', () => { banner.hidden = true; });
+        banner.replaceChildren(el('p', {}, el('strong', {}, t('nurse.reportReceived', { ref: after.patient?.reference || '' })),
+          ' ', t('nurse.reportBelow')), dismiss);
+        banner.hidden = false;
+      }
       if (before && before.status !== after.status) {
         announce(t(`nurse.changed.${after.status}`, { ref: after.patient?.reference || '', name: after.doctorName || '' }));
       } else if (event.kind === 'teleconsultation.escalated') {

@@ -85,6 +85,10 @@ class FlowsTest {
     Locator done = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
     assertThat(done).containsText("Examen neurologique sans déficit");
     assertThat(done).containsText("Suivi programmé");
+    // Both see the outcome where they look: the nurse a banner, the doctor the list of reports sent.
+    assertThat(nurse.locator("#report-banner")).containsText("Compte rendu reçu pour R-2731.");
+    assertThat(doctor.locator("#sent-notice")).hasText("Compte rendu envoyé à l'établissement.");
+    assertThat(doctor.locator("#sent article")).containsText("R-2731");
     BrowserFixture.screenshot(nurse, "flux-infirmiere-compte-rendu");
   }
 

@@ -430,4 +430,47 @@ class LastMileTest {
     assertThat(smallTargets(doctor)).isEmpty();
     doctor.context().close();
   }
+
+  @Test
+  void moving_asks_first_and_can_be_undone_cancelling_says_so_with_a_way_to_book_again_and_a_bad_link_says_what_to_do() {
+    JsonObject booked = bookByPhone(5, "Henriette Fau", "06 39 98 12 06");
+    ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
+    Page page = manage(web.newPhonePage(), booked, start.minusDays(1).toInstant());
+    page.getByText("Changer de date").click();
+    Locator other = page.locator(".slots button").nth(3);
+    String otherLabel = other.getAttribute("aria-label");
+    other.click();
+    assertThat(page.locator("#wizard h2")).hasText("Confirmer le changement");
+    assertThat(page.locator("#wizard")).containsText("Votre rendez-vous du " + inWords(start) + " sera déplacé au ");
+    PagesTest.assertAccessible(page, "telephone-deplacer-confirmer");
+    page.locator("#confirm-move").click();
+    Locator outcome = page.locator("#outcome");
+    assertThat(outcome).containsText("Rendez-vous déplacé au ");
+    assertThat(outcome).isFocused();
+    Locator when = page.locator("#manage dl dd").nth(1);
+    assertThat(when).not().hasText(inWords(start));
+    page.locator("#undo-move").click();
+    assertThat(outcome).hasText("Le rendez-vous est revenu au " + inWords(start) + ".");
+    assertThat(when).hasText(inWords(start));
+    org.assertj.core.api.Assertions.assertThat(otherLabel).isNotBlank();
+
+    page.onDialog(com.microsoft.playwright.Dialog::accept);
+    page.getByText("Annuler le rendez-vous").click();
+    assertThat(outcome).hasText("Le rendez-vous est annulé.");
+    assertThat(page.locator("#closed")).containsText("Ce rendez-vous est annulé.");
+    assertThat(page.locator("#closed a")).hasAttribute("href", "/rendez-vous.html");
+    assertThat(page.locator("#closed a")).hasText("Prendre un nouveau rendez-vous");
+    assertThat(page.locator("#join")).hasCount(0);
+    assertThat(page.locator("main")).not().containsText("null");
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-annule");
+    page.context().close();
+
+    Page bad = web.newPhonePage();
+    bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
+    assertThat(bad.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
+    assertThat(bad.locator("#not-found")).containsText("seul le plus récent fonctionne");
+    assertThat(bad.locator("#not-found a")).hasText("Prendre un nouveau rendez-vous");
+    PagesTest.assertAccessible(bad, "telephone-lien-invalide");
+    bad.context().close();
+  }
 }
