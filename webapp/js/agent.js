@@ -1,6 +1,6 @@
 import { request, token } from './api.js';
 import { openCall, phoneLink } from './call.js';
-import { formatTime, t } from './i18n.js';
+import { formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
 import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
@@ -12,7 +12,28 @@ const callBox = document.getElementById('call');
 const dayInput = document.getElementById('day');
 const error = document.getElementById('agent-error');
 let appointments = new Map();
-dayInput.value = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+dayInput.value = today();
+
+/** The title follows the day shown: "Mes rendez-vous du jour", or "… du jeudi 3 décembre". */
+function showDay() {
+  const title = dayInput.value === today() ? t('agent.title') : t('agent.titleOf', { day: formatDay(dayInput.value) });
+  document.getElementById('agent-title').textContent = title;
+  document.title = `${title} — Cantou`;
+}
+
+function moveDay(days) {
+  const day = new Date(`${dayInput.value || today()}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  dayInput.value = days === 0 ? today() : day.toISOString().slice(0, 10);
+  dayInput.dispatchEvent(new Event('change'));
+}
+// Disabled in the page until here: a press before the script arrived would otherwise do nothing.
+for (const [id, days] of [['previous-day', -1], ['next-day', 1], ['today', 0]]) {
+  const button = document.getElementById(id);
+  button.addEventListener('click', () => moveDay(days));
+  button.disabled = false;
+}
 
 function situation(a) {
   const now = Date.now();
@@ -94,7 +115,10 @@ async function finish(a, action) {
   }
 }
 
-dayInput.addEventListener('change', load);
+dayInput.addEventListener('change', () => {
+  showDay();
+  load();
+});
 setInterval(render, 60000);
 
 async function loadAvailability() {

@@ -175,6 +175,8 @@ export class BookingWizard {
         'aria-label': formatDateTime(s.start), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },
       formatTime(s.start)))))));
     this.screen('booking.when', reschedule ? null : 3,
+      reschedule?.keep ? el('button', { type: 'button', class: 'secondary back', onclick: reschedule.keep }, t('manage.keepDate'))
+        : null,
       el('p', { class: 'muted' }, `${service.name}${this.choice.point ? ` — ${this.choice.point.name}` : ''}`),
       ...(days.length ? days : [el('p', {}, t('booking.noSlot'))]),
       el('div', { class: 'actions' },

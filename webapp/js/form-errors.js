@@ -67,22 +67,24 @@ export class FieldErrors {
       this.show({ [mapped[0]]: t(mapped[1]) });
       return;
     }
-    this.summary.textContent = plainMessage(error, 'form.connectionLost');
+    this.summary.textContent = error?.status === 400 && error.field ? t('form.invalid') : plainMessage(error, 'form.connectionLost');
     this.summary.hidden = false;
     this.summary.focus?.();
   }
 }
 
+/** The words of a schema validator ("String does not match pattern", "5 < 10"): never shown to a person. */
+const VALIDATOR = /does not match|pattern|schema|Instance|String|Value|Expected|minimum|maximum|too (long|short)|[<>]/;
+
 /**
- * What a page may say of a failed request: a lost connection in plain words, a refusal of a
- * field the page does not know in general words (a validator's wording never reaches a page),
- * any other refusal as the server wrote it in the page's language.
+ * What a page may say of a failed request: a lost connection in plain words, a refusal worded by
+ * the validator in general words, any other refusal as the server wrote it in the page's language.
  */
 export function plainMessage(error, offlineKey = 'common.connectionLost') {
   if (error?.status === 0) {
     return t(offlineKey);
   }
-  if (error?.status === 400 && (error.field || /schema|pattern|[<>]|String|Instance|type/.test(error.message))) {
+  if (error?.status === 400 && VALIDATOR.test(error.message || '')) {
     return t('form.invalid');
   }
   return error?.message || t('common.error');

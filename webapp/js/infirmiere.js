@@ -62,6 +62,12 @@ const errors = new FieldErrors(form, formError, { 'patient.reference': ['referen
   specialty: ['specialty', 'nurse.specialtyRefused'] });
 const submit = form.querySelector('button[type=submit]');
 
+// Marked urgent: the reminder that a vital emergency is the 15's, before anything else.
+const reminder = document.getElementById('call-15');
+const showReminder = () => { reminder.hidden = form.querySelector('input[name=urgency]:checked')?.value !== 'urgent'; };
+form.querySelectorAll('input[name=urgency]').forEach((radio) => radio.addEventListener('change', showReminder));
+form.addEventListener('reset', () => setTimeout(showReminder));
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   whileSending(submit, send);

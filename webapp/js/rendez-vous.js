@@ -147,7 +147,10 @@ async function showManage(token) {
     wizard.choice.point = appointment.pointId ? { id: appointment.pointId, name: appointment.pointName } : null;
     wizardBox.hidden = false;
     manageBox.hidden = true;
-    await wizard.showSlots(0, (slot) => confirmMove(slot));
+    const pick = (slot) => confirmMove(slot);
+    // Choosing no new date leaves the appointment as it is.
+    pick.keep = backToManage;
+    await wizard.showSlots(0, pick);
   }
 
   const backToManage = () => {

@@ -25,7 +25,7 @@ public final class PhoneNumbers {
     return p.startsWith("+330") ? "+33" + p.substring(4) : p;
   }
 
-  /** The number written as it is shown and stored, or empty when it is not a phone number. */
+  /** The number written as it is shown and stored, or empty when it is not a phone number (a French one has ten digits). */
   public static Optional<String> written(String typed) {
     if (typed.replaceAll("[0-9+ .()/\\-\u00A0\u202F]", "").length() > 0 || typed.indexOf('+', 1) > 0) {
       return Optional.empty();
@@ -35,7 +35,10 @@ public final class PhoneNumbers {
     if (digits < FEWEST_DIGITS || digits > MOST_DIGITS) {
       return Optional.empty();
     }
-    if (international.startsWith("+33") && international.length() == 12) {
+    if (international.startsWith("+33") && international.length() != 12) {
+      return Optional.empty();
+    }
+    if (international.startsWith("+33")) {
       String national = "0" + international.substring(3);
       return Optional.of(String.join(" ", national.substring(0, 2), national.substring(2, 4), national.substring(4, 6),
           national.substring(6, 8), national.substring(8)));

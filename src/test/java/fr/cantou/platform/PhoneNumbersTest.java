@@ -20,6 +20,7 @@ class PhoneNumbersTest {
     assertThat(PhoneNumbers.written("+49 176 1234 5678")).contains("+4917612345678");
     assertThat(PhoneNumbers.written("appelez-moi")).isEmpty();
     assertThat(PhoneNumbers.written("06 39")).isEmpty();
+    assertThat(PhoneNumbers.written("06 39 98 12 3")).as("a French number missing a digit").isEmpty();
     assertThat(PhoneNumbers.written("06 39 98 12 34 +1")).isEmpty();
   }
 }

@@ -473,4 +473,35 @@ class LastMileTest {
     PagesTest.assertAccessible(bad, "telephone-lien-invalide");
     bad.context().close();
   }
+
+  @Test
+  void the_agent_moves_from_day_to_day_with_the_title_following_and_the_nurse_marking_urgent_is_reminded_of_the_15() {
+    Page agent = web.newTabletPage();
+    agent.clock().install(new Clock.InstallOptions().setTime(ZonedDateTime.of(2026, 12, 2, 9, 0, 0, 0, PARIS).toInstant().toEpochMilli()));
+    web.signIn(agent, "agent.caf");
+    Locator title = agent.locator("h1");
+    assertThat(title).hasText("Mes rendez-vous du jour");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour suivant")).click();
+    assertThat(title).hasText("Mes rendez-vous du jeudi 3 décembre");
+    assertThat(agent.locator("#day")).hasValue("2026-12-03");
+    assertThat(agent).hasTitle("Mes rendez-vous du jeudi 3 décembre — Cantou");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
+    assertThat(title).hasText("Mes rendez-vous du mardi 1 décembre");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Aujourd'hui")).click();
+    assertThat(title).hasText("Mes rendez-vous du jour");
+    PagesTest.assertAccessible(agent, "tablette-agent-jours");
+    agent.context().close();
+
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    Locator reminder = nurse.locator("#call-15");
+    assertThat(reminder).isHidden();
+    nurse.locator("input[name=urgency][value=urgent]").check();
+    assertThat(reminder).containsText("Urgence vitale ? Appelez d'abord le 15.");
+    assertThat(reminder.locator("a[href='tel:15']")).hasText("Appeler le 15");
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-urgence");
+    nurse.locator("input[name=urgency][value=normal]").check();
+    assertThat(reminder).isHidden();
+    nurse.context().close();
+  }
 }
