@@ -54,6 +54,7 @@ final class BrowserFixture implements AutoCloseable {
 
   /** With the server's clock given: a MutableClock lets a test open a room at its time. */
   BrowserFixture(Clock clock) {
+    loadCompressionClasses();
     jitsiVertx = Vertx.vertx();
     HttpServer jitsi = TestNode.await(jitsiVertx.createHttpServer()
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/javascript").end(STAND_IN))
@@ -69,6 +70,27 @@ final class BrowserFixture implements AutoCloseable {
             "--disable-component-update", "--disable-sync",
             // A camera and a microphone that exist, for the device check (used only where granted).
             "--use-fake-device-for-media-stream")));
+  }
+
+  /**
+   * The first compressed answer of the JVM (a page, a script) loads Netty's encoder classes on an
+   * event loop, which takes over the 500 ms the node's watch allows on a busy two-core machine
+   * (seen once, in Netty's HttpContentCompressor): loaded here first, on the test's thread, as
+   * Chromium asks for them.
+   */
+  private static void loadCompressionClasses() {
+    io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel(
+        new io.netty.handler.codec.http.HttpContentCompressor());
+    io.netty.handler.codec.http.DefaultFullHttpRequest request = new io.netty.handler.codec.http.DefaultFullHttpRequest(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/");
+    request.headers().set("Accept-Encoding", "gzip, deflate, br, zstd");
+    channel.writeInbound(request);
+    io.netty.handler.codec.http.DefaultFullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
+        io.netty.buffer.Unpooled.copiedBuffer("<p>Cantou</p>".repeat(200), java.nio.charset.StandardCharsets.UTF_8));
+    response.headers().set("Content-Type", "text/html").set("Content-Length", response.content().readableBytes());
+    channel.writeOutbound(response);
+    channel.finishAndReleaseAll();
   }
 
   String url(String path) {
