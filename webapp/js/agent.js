@@ -1,6 +1,6 @@
 import { request, token } from './api.js';
-import { openCall } from './call.js';
-import { formatTime, t } from './i18n.js';
+import { openCall, phoneLink } from './call.js';
+import { formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
 import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
@@ -12,7 +12,28 @@ const callBox = document.getElementById('call');
 const dayInput = document.getElementById('day');
 const error = document.getElementById('agent-error');
 let appointments = new Map();
-dayInput.value = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+dayInput.value = today();
+
+/** The title follows the day shown: "Mes rendez-vous du jour", or "… du jeudi 3 décembre". */
+function showDay() {
+  const title = dayInput.value === today() ? t('agent.title') : t('agent.titleOf', { day: formatDay(dayInput.value) });
+  document.getElementById('agent-title').textContent = title;
+  document.title = `${title} — Cantou`;
+}
+
+function moveDay(days) {
+  const day = new Date(`${dayInput.value || today()}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  dayInput.value = days === 0 ? today() : day.toISOString().slice(0, 10);
+  dayInput.dispatchEvent(new Event('change'));
+}
+// Disabled in the page until here: a press before the script arrived would otherwise do nothing.
+for (const [id, days] of [['previous-day', -1], ['next-day', 1], ['today', 0]]) {
+  const button = document.getElementById(id);
+  button.addEventListener('click', () => moveDay(days));
+  button.disabled = false;
+}
 
 function situation(a) {
   const now = Date.now();
@@ -37,6 +58,7 @@ function render() {
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
+      contact(a),
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needs.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
       open ? el('div', { class: 'actions' },
@@ -45,6 +67,17 @@ function render() {
         a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'no-show') },
           t('agent.noShow')) : null) : null);
   }) : [el('p', { class: 'muted' }, t('agent.none'))]));
+}
+
+/** How to reach the citizen when the video fails: her phone dials from the card. */
+function contact(a) {
+  const phone = a.citizen?.phone;
+  const email = a.citizen?.email;
+  if (!phone && !email) {
+    return null;
+  }
+  return el('p', { class: 'contact' }, phone ? [t('agent.phone'), ' ', phoneLink(phone)] : null,
+    phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null);
 }
 
 async function load() {
@@ -61,6 +94,8 @@ async function join(a) {
   try {
     const info = await request(`/api/visio/appointments/${a.id}/join`);
     await openCall(callBox, info, {
+      fallback: () => el('p', {}, a.citizen?.phone ? [t('call.callCitizen'), ' ', phoneLink(a.citizen.phone)]
+        : t('call.noCitizenPhone')),
       onJoined: () => request(`/api/visio/appointments/${a.id}/presence`, { method: 'POST', body: { state: 'joined' } })
         .then((after) => { appointments.set(after.id, after); render(); }),
     });
@@ -80,7 +115,10 @@ async function finish(a, action) {
   }
 }
 
-dayInput.addEventListener('change', load);
+dayInput.addEventListener('change', () => {
+  showDay();
+  load();
+});
 setInterval(render, 60000);
 
 async function loadAvailability() {

@@ -1,13 +1,15 @@
-import { currentLanguage } from './i18n.js';
+import { currentLanguage, t } from './i18n.js';
 
 // HTTP to the server. The access token lives in memory only; the refresh token in
 // sessionStorage (it rotates at every use). Tokens never go in URLs.
 let accessToken = null;
 
+/** A refusal (its status, detail and, when about one field, `field`), or status 0: no answer at all. */
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, field = null) {
     super(detail);
     this.status = status;
+    this.field = field;
   }
 }
 
@@ -71,7 +73,7 @@ async function refreshed() {
 }
 
 /** Sends JSON, answers JSON (null for 204); a problem document becomes an ApiError with its detail. */
-export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {} } = {}) {
+export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false } = {}) {
   const send = async (bearer) => {
     // Refusals come back in the language the page speaks.
     const h = { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...headers };
@@ -84,7 +86,12 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
     if (manageToken) {
       h['X-Manage-Token'] = manageToken;
     }
-    return fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    try {
+      return await fetch(path, { method, headers: h, keepalive, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      // No answer (the link dropped, the server out of reach): said plainly, never "Failed to fetch".
+      throw new ApiError(0, t('common.connectionLost'));
+    }
   };
   let response = await send(anonymous ? null : await token());
   if (response.status === 401 && !anonymous && accessToken) {
@@ -97,7 +104,7 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
-    throw new ApiError(response.status, (data && data.detail) || response.statusText);
+    throw new ApiError(response.status, (data && data.detail) || response.statusText, data?.field || null);
   }
   return data;
 }

@@ -1,39 +1,125 @@
 import { newIdempotencyKey, request } from './api.js';
-import { formatDateTime, formatDay, formatTime, t } from './i18n.js';
-import { announce, el, showError } from './ui.js';
+import { formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { FieldErrors } from './form-errors.js';
+import { announce, el, whileSending } from './ui.js';
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** As the server reads it: digits with spaces, dots, dashes, parentheses, a leading +; 6 to 15 digits. */
+function isPhone(value) {
+  const digits = value.replace('(0)', '').replace(/\D/g, '');
+  return /^\+?[0-9 .()/\u00A0\u202F-]+$/.test(value) && digits.length >= 6 && digits.length <= 15;
+}
+
+const STEPS = 4;
 
 /**
  * The booking path, one question per screen: service → home or point → day and time →
  * contact → confirmation. Used by citizens (no account) and by mediators (their token).
+ * "Étape 2 sur 4" and "Retour" head each step. With `history`, each step is an entry of the
+ * browser's history (?etape=2): Back shows the previous step with its answers, Forward returns.
+ * The answers are kept in sessionStorage as they are given (a reload loses nothing) and dropped
+ * once the booking is confirmed.
  */
 export class BookingWizard {
-  constructor(root, { asMediator = false, onBooked } = {}) {
+  constructor(root, { asMediator = false, onBooked, history = false } = {}) {
     this.root = root;
     this.asMediator = asMediator;
     this.onBooked = onBooked;
+    this.history = history;
+    this.draftKey = asMediator ? 'cantou.booking.mediator' : 'cantou.booking';
     this.choice = {};
+    this.contact = {};
+    this.step = 1;
     this.idempotencyKey = newIdempotencyKey();
   }
 
   async start() {
     this.services = await request('/api/visio/services', { anonymous: true });
     this.points = await request('/api/visio/points', { anonymous: true });
-    this.showServices();
+    const draft = this.restore();
+    if (!this.history) {
+      this.go(draft?.step || 1, { push: false });
+      return;
+    }
+    window.addEventListener('popstate', (event) => this.go(event.state?.bookingStep || 1, { push: false }));
+    const step = history.state?.bookingStep || draft?.step || 1;
+    history.replaceState({ bookingStep: step }, '', stepUrl(step));
+    this.go(step, { push: false });
   }
 
-  screen(titleKey, ...content) {
-    const heading = el('h2', { tabindex: '-1' }, t(titleKey));
-    this.root.replaceChildren(heading, ...content);
+  /** The draft of this tab, if any: the choices made and the contact typed so far. */
+  restore() {
+    let draft = null;
+    try {
+      draft = JSON.parse(sessionStorage.getItem(this.draftKey) || 'null');
+    } catch (e) {
+      draft = null;
+    }
+    if (!draft) {
+      return null;
+    }
+    this.choice.service = this.services.find((s) => s.id === draft.serviceId);
+    this.choice.where = draft.where;
+    this.choice.point = this.points.find((p) => p.id === draft.pointId) || null;
+    this.choice.slot = draft.slot || null;
+    this.choice.offsetDays = draft.offsetDays || 0;
+    this.contact = draft.contact || {};
+    if (draft.idempotencyKey) {
+      this.idempotencyKey = draft.idempotencyKey;
+    }
+    return draft;
+  }
+
+  save() {
+    sessionStorage.setItem(this.draftKey, JSON.stringify({ step: this.step, serviceId: this.choice.service?.id,
+      where: this.choice.where, pointId: this.choice.point?.id, slot: this.choice.slot, offsetDays: this.choice.offsetDays,
+      contact: this.contact, idempotencyKey: this.idempotencyKey }));
+  }
+
+  /** Shows a step (the earliest one whose answers are missing, if some are), as a new history entry unless `push` is false. */
+  go(wanted, { push = true } = {}) {
+    let step = wanted;
+    if (step >= 2 && !this.choice.service) {
+      step = 1;
+    } else if (step >= 3 && !this.choice.where) {
+      step = 2;
+    } else if (step >= 4 && !this.choice.slot) {
+      step = 3;
+    }
+    this.step = step;
+    this.save();
+    if (this.history && push) {
+      history.pushState({ bookingStep: step }, '', stepUrl(step));
+    } else if (this.history && step !== wanted) {
+      history.replaceState({ bookingStep: step }, '', stepUrl(step));
+    }
+    [null, () => this.showServices(), () => this.showWhere(), () => this.showSlots(this.choice.offsetDays || 0),
+      () => this.showContact(this.choice.slot)][step]();
+  }
+
+  /** "Retour": the browser's own Back when steps are history entries, so both agree. */
+  goBack() {
+    if (this.history) {
+      history.back();
+    } else {
+      this.go(this.step - 1, { push: false });
+    }
+  }
+
+  /** A screen: with `step`, "Étape n sur 4" and "Retour" above its heading. */
+  screen(titleKey, step, ...content) {
+    const heading = el('h2', { tabindex: '-1', 'aria-describedby': step ? 'stepper' : null }, t(titleKey));
+    this.root.replaceChildren(...[
+      step ? el('p', { class: 'stepper', id: 'stepper' }, t('booking.step', { n: step, of: STEPS })) : null,
+      step > 1 ? el('button', { type: 'button', class: 'secondary back', onclick: () => this.goBack() }, t('booking.back')) : null,
+      heading, ...content].filter(Boolean));
     heading.focus();
   }
 
-  back(to) {
-    return el('button', { type: 'button', class: 'secondary', onclick: to }, t('booking.back'));
-  }
-
   showServices() {
-    this.screen('booking.whichService', ...this.services.map((s) => el('div', { class: 'card' },
-      el('button', { type: 'button', class: 'big', onclick: () => { this.choice.service = s; this.showWhere(); } },
+    this.screen('booking.whichService', 1, ...this.services.map((s) => el('div', { class: 'card' },
+      el('button', { type: 'button', class: 'big', onclick: () => { this.choice.service = s; this.go(2); } },
         s.name, el('span', { class: 'sr-only' }, ` — ${s.administration}`)),
       el('p', { class: 'muted' }, `${s.administration} · ${t('booking.minutes', { n: s.durationMinutes })}`),
       s.description ? el('p', {}, s.description) : null,
@@ -47,19 +133,28 @@ export class BookingWizard {
       ...communes.map((c) => el('option', { value: c }, c)));
     const list = el('div', {});
     const showPoints = () => list.replaceChildren(...this.points.filter((p) => !filter.value || p.commune === filter.value)
-      .map((p) => el('button', { type: 'button', class: 'big secondary', onclick: () => { this.choice.point = p; this.showSlots(); } },
+      .map((p) => el('button', { type: 'button', class: 'big secondary', onclick: () => this.chooseWhere(p) },
         `${p.name} — ${p.commune}`)));
     filter.addEventListener('change', showPoints);
     showPoints();
-    this.screen('booking.where',
-      el('button', { type: 'button', class: 'big', onclick: () => { this.choice.point = null; this.showSlots(); } },
-        t('booking.fromHome')),
+    this.screen('booking.where', 2,
+      el('button', { type: 'button', class: 'big', onclick: () => this.chooseWhere(null) }, t('booking.fromHome')),
       el('h3', {}, t('booking.atPoint')),
-      el('label', { for: 'commune' }, t('booking.commune')), filter, list,
-      el('div', { class: 'actions' }, this.back(() => this.showServices())));
+      el('label', { for: 'commune' }, t('booking.commune')), filter, list);
+  }
+
+  chooseWhere(point) {
+    this.choice.where = true;
+    this.choice.point = point;
+    this.choice.offsetDays = 0;
+    this.go(3);
   }
 
   async showSlots(offsetDays = 0, reschedule = null) {
+    this.choice.offsetDays = offsetDays;
+    if (!reschedule) {
+      this.save();
+    }
     const from = new Date(Date.now() + offsetDays * 86400000);
     const to = new Date(from.getTime() + 13 * 86400000);
     const iso = (d) => d.toISOString().slice(0, 10);
@@ -77,50 +172,80 @@ export class BookingWizard {
     const days = [...byDay.entries()].map(([day, list]) => el('section', {},
       el('h3', {}, formatDay(day)),
       el('ul', { class: 'slots' }, ...list.map((s) => el('li', {}, el('button', { type: 'button', class: 'secondary',
-        'aria-label': formatDateTime(s.start), onclick: () => (reschedule ? reschedule(s) : this.showContact(s)) },
+        'aria-label': formatDateTime(s.start), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },
       formatTime(s.start)))))));
-    this.screen('booking.when',
+    this.screen('booking.when', reschedule ? null : 3,
+      reschedule?.keep ? el('button', { type: 'button', class: 'secondary back', onclick: reschedule.keep }, t('manage.keepDate'))
+        : null,
       el('p', { class: 'muted' }, `${service.name}${this.choice.point ? ` — ${this.choice.point.name}` : ''}`),
       ...(days.length ? days : [el('p', {}, t('booking.noSlot'))]),
       el('div', { class: 'actions' },
         offsetDays > 0 ? el('button', { type: 'button', class: 'secondary', onclick: () => this.showSlots(offsetDays - 14, reschedule) },
           t('booking.earlier')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: () => this.showSlots(offsetDays + 14, reschedule) },
-          t('booking.later')),
-        reschedule ? null : this.back(() => this.showWhere())));
+          t('booking.later'))));
+  }
+
+  chooseSlot(slot) {
+    this.choice.slot = slot;
+    this.go(4);
   }
 
   showContact(slot) {
-    this.choice.slot = slot;
-    const field = (id, key, attributes = {}) => [el('label', { for: id }, t(key)), el('input', { id, ...attributes })];
+    const field = (id, key, attributes = {}, hint = null) => [el('label', { for: id }, t(key)),
+      hint ? el('p', { class: 'hint', id: `${id}-hint` }, t(hint)) : null,
+      el('input', { id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}), ...attributes })];
     const needs = ['hearing', 'sight', 'interpreter', 'helper_present'].map((need) => el('label', { class: 'check' },
       el('input', { type: 'checkbox', name: 'needs', value: need }), el('span', {}, t(`needs.${need}`))));
     const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
     const form = el('form', { novalidate: true },
-      el('p', { class: 'notice' }, formatDateTime(slot.start)),
+      el('p', { class: 'notice' }, formatWhen(slot.start)),
       ...field('name', 'booking.name', { required: true, autocomplete: this.asMediator ? 'off' : 'name', maxlength: '120' }),
-      ...field('email', 'booking.email', { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }),
-      ...field('phone', 'booking.phone', { type: 'tel', autocomplete: this.asMediator ? 'off' : 'tel' }),
-      el('p', { class: 'hint' }, t('booking.contactHint')),
+      el('p', { class: 'hint', id: 'contact-hint' }, t('booking.contactHint')),
+      ...field('email', 'booking.email', { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }, 'booking.emailHint'),
+      ...field('phone', 'booking.phone', { type: 'tel', autocomplete: this.asMediator ? 'off' : 'tel' }, 'booking.phoneHint'),
       el('fieldset', {}, el('legend', {}, t('booking.needs')), ...needs),
       el('label', { for: 'note' }, t('booking.note')), el('textarea', { id: 'note', rows: '2', maxlength: '1000' }),
       error,
-      el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('booking.confirm')),
-        this.back(() => this.showSlots())));
+      el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('booking.confirm'))));
+    // What was typed before a reload, a Back or a Forward, and kept as it is typed.
+    ['name', 'email', 'phone', 'note'].forEach((id) => { form.querySelector(`#${id}`).value = this.contact[id] || ''; });
+    form.querySelectorAll('input[name=needs]').forEach((c) => { c.checked = (this.contact.needs || []).includes(c.value); });
+    form.addEventListener('input', () => {
+      this.contact = Object.fromEntries(['name', 'email', 'phone', 'note'].map((id) => [id, form.querySelector(`#${id}`).value]));
+      this.contact.needs = [...form.querySelectorAll('input[name=needs]:checked')].map((c) => c.value);
+      this.save();
+    });
+    const errors = new FieldErrors(form, error, { 'citizen.name': ['name', 'booking.nameRefused'],
+      'citizen.email': ['email', 'booking.emailRefused'], 'citizen.phone': ['phone', 'booking.phoneRefused'],
+      citizen: ['email', 'booking.contactMissing'], note: ['note', 'booking.noteRefused'] });
+    const submit = form.querySelector('button[type=submit]');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      this.book(form, error);
+      whileSending(submit, () => this.book(form, errors));
     });
-    this.screen('booking.who', form);
+    this.screen('booking.who', 4, form);
   }
 
-  async book(form, error) {
-    error.hidden = true;
+  async book(form, errors) {
+    errors.clear();
     const name = form.querySelector('#name').value.trim();
     const email = form.querySelector('#email').value.trim();
     const phone = form.querySelector('#phone').value.trim();
-    if (!name || (!email && !phone)) {
-      showError(error, new Error(t('booking.contactMissing')));
+    const wrong = {};
+    if (!name) {
+      wrong.name = t('booking.nameMissing');
+    }
+    if (!email && !phone) {
+      wrong.email = t('booking.contactMissing');
+    }
+    if (email && !EMAIL.test(email)) {
+      wrong.email = t('booking.emailRefused');
+    }
+    if (phone && !isPhone(phone)) {
+      wrong.phone = t('booking.phoneRefused');
+    }
+    if (errors.show(wrong)) {
       return;
     }
     const citizen = { name };
@@ -144,28 +269,57 @@ export class BookingWizard {
         headers: { 'Idempotency-Key': this.idempotencyKey } });
       this.idempotencyKey = newIdempotencyKey();
       this.showConfirmation(booked);
+      this.finished();
       this.onBooked?.(booked);
     } catch (e) {
-      showError(error, e);
+      // The form stays as it was typed: a retry sends the same answers with the same key.
+      errors.fromRequest(e);
     }
   }
 
+  /** Booked: the draft is dropped, and the next booking starts afresh. */
+  finished() {
+    sessionStorage.removeItem(this.draftKey);
+    this.choice = {};
+    this.contact = {};
+    if (this.history) {
+      history.replaceState({ bookingStep: 1 }, '', stepUrl(1));
+    }
+  }
+
+  /**
+   * The confirmation is also the convocation: printed (the print sheet shows it alone), it gives
+   * the service, the day and time, the place, the reference, what to bring and how to join.
+   */
   showConfirmation(booked) {
     const link = `${location.origin}/rendez-vous.html#${booked.manageToken}`;
     const service = this.choice.service;
-    this.screen('booking.confirmed',
-      el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', { id: 'reference' }, booked.reference)),
-      el('p', {}, formatDateTime(booked.start)),
-      el('p', {}, booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
-      service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
-        el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
+    const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
+    this.screen('booking.confirmed', null,
+      el('div', { class: 'convocation', id: 'convocation' },
+        el('p', { class: 'print-only' }, t('booking.convocation')),
+        el('dl', {},
+          ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
+          ...row(t('manage.when'), formatWhen(booked.start)),
+          ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
+          ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
+        service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
+          el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
+        el('h3', {}, t('booking.howToJoin')),
+        el('p', {}, booked.pointName ? t('booking.joinAtPoint') : t('booking.joinFromHome')),
+        el('p', { class: 'link' }, el('code', {}, link)),
+        el('p', { class: 'hint' }, t('booking.keepLink'))),
       el('div', { class: 'actions' },
-        el('button', { type: 'button', onclick: () => downloadCalendar(booked.id, booked.manageToken) }, t('booking.addToCalendar')),
-        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink'))),
-      el('p', { class: 'hint' }, t('booking.keepLink')),
-      el('p', {}, el('code', {}, link)));
+        el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
+        el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(booked.id, booked.manageToken) },
+          t('booking.addToCalendar')),
+        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink'))));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
   }
+}
+
+function stepUrl(step) {
+  return step > 1 ? `${location.pathname}?etape=${step}${location.hash}` : `${location.pathname}${location.hash}`;
 }
 
 /** The calendar file needs the manage token in a header, so it is fetched then saved. */

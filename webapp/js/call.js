@@ -18,38 +18,51 @@ function loadExternalApi(origin) {
     const script = document.createElement('script');
     script.src = `${origin}/external_api.js`;
     script.async = true;
-    const timer = setTimeout(() => reject(new Error('timeout')), 15000);
+    // A failed attempt leaves nothing behind, so that "Réessayer" loads the script afresh.
+    const fail = (why) => { clearTimeout(timer); script.remove(); reject(new Error(why)); };
+    const timer = setTimeout(() => fail('timeout'), 15000);
     script.onload = () => { clearTimeout(timer); resolve(); };
-    script.onerror = () => { clearTimeout(timer); reject(new Error('unreachable')); };
+    script.onerror = () => fail('unreachable');
     document.head.append(script);
   });
 }
 
 /**
  * Embeds the Jitsi room in `container` with settings for weak rural links: 360p at most,
- * the device check before entering, and a switch to audio only. Reports joined / left.
+ * the device check before entering, and a switch to audio only. `onJoined` is called only when
+ * Jitsi says this person is really in the room (`videoConferenceJoined`), `onLeft` when she
+ * leaves. When the video server cannot be reached, no black box: a plain message that does not
+ * blame the person's connection (this page did load), "Réessayer", and `fallback()`, the way to
+ * go on by phone.
  */
-export async function openCall(container, join, { onJoined, onLeft } = {}) {
+export async function openCall(container, join, { onJoined, onLeft, fallback } = {}) {
   const settings = await config();
   container.replaceChildren();
   const message = el('p', { class: 'notice', role: 'status' }, t('call.connecting'));
-  const frame = el('div', { class: 'frame' });
+  const problem = el('div', { class: 'alert', role: 'alert', hidden: true });
+  const frame = el('div', { class: 'frame', hidden: true });
   const audioOnly = el('button', { type: 'button', class: 'secondary' }, t('call.audioOnly'));
   const hangUp = el('button', { type: 'button', class: 'danger' }, t('call.leave'));
-  container.append(el('h2', { tabindex: '-1' }, t('call.title')), message, frame, el('div', { class: 'actions' }, audioOnly, hangUp));
+  container.append(el('h2', { tabindex: '-1' }, t('call.title')), message, problem, frame,
+    el('div', { class: 'actions' }, audioOnly, hangUp));
   container.hidden = false;
   container.querySelector('h2').focus();
 
   let api = null;
   let startAudioOnly = false;
+  let joined = false;
   const start = async () => {
+    problem.hidden = true;
+    message.hidden = false;
+    audioOnly.hidden = false;
+    message.textContent = t('call.connecting');
     try {
       await loadExternalApi(settings.jitsiOrigin);
     } catch (e) {
-      message.textContent = t('call.unreachable', { domain: join.jitsi.domain });
-      message.className = 'notice error';
+      unreachable();
       return;
     }
+    frame.hidden = false;
     frame.replaceChildren();
     api = new window.JitsiMeetExternalAPI(join.jitsi.domain, {
       roomName: join.jitsi.roomName,
@@ -69,13 +82,27 @@ export async function openCall(container, join, { onJoined, onLeft } = {}) {
       interfaceConfigOverwrite: { MOBILE_APP_PROMO: false },
     });
     api.addListener('videoConferenceJoined', () => {
+      joined = true;
       message.textContent = t('call.inCall');
       onJoined?.();
     });
     api.addListener('videoConferenceLeft', () => {
       message.textContent = t('call.left');
-      onLeft?.();
+      if (joined) {
+        joined = false;
+        onLeft?.();
+      }
     });
+  };
+  const unreachable = () => {
+    frame.hidden = true;
+    message.hidden = true;
+    audioOnly.hidden = true;
+    const retry = el('button', { type: 'button', id: 'call-retry' }, t('call.retry'));
+    retry.addEventListener('click', () => start());
+    problem.replaceChildren(el('p', {}, el('strong', {}, t('call.unreachable'))), el('p', {}, t('call.notYourConnection')),
+      ...(fallback ? [fallback()].flat().filter(Boolean) : []), el('div', { class: 'actions' }, retry));
+    problem.hidden = false;
   };
   audioOnly.addEventListener('click', () => {
     startAudioOnly = !startAudioOnly;
@@ -83,12 +110,31 @@ export async function openCall(container, join, { onJoined, onLeft } = {}) {
     api?.dispose();
     start();
   });
+  const leave = () => {
+    if (joined) {
+      joined = false;
+      onLeft?.();
+    }
+  };
   hangUp.addEventListener('click', () => {
     api?.executeCommand('hangup');
     api?.dispose();
-    onLeft?.();
+    leave();
     container.hidden = true;
   });
+  // Closing the tab leaves the room too: the other side must not see someone who is gone.
+  window.addEventListener('pagehide', leave);
   await start();
   return { close: () => api?.dispose() };
+}
+
+/** A phone number as a link that dials it: "06 12 34 56 78" → tel:+33612345678. */
+export function phoneLink(phone) {
+  let digits = phone.replace(/[^0-9+]/g, '');
+  if (digits.startsWith('00')) {
+    digits = `+${digits.slice(2)}`;
+  } else if (digits.startsWith('0')) {
+    digits = `+33${digits.slice(1)}`;
+  }
+  return el('a', { href: `tel:${digits}`, class: 'phone' }, phone);
 }

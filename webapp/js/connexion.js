@@ -1,6 +1,6 @@
 import { login } from './api.js';
 import { t } from './i18n.js';
-import { setUpPage, showError } from './ui.js';
+import { setUpPage, showError, whileSending } from './ui.js';
 
 const HOME = { nurse: '/infirmiere.html', doctor: '/medecin.html', agent: '/agent.html', mediator: '/mediateur.html',
   admin: '/admin.html' };
@@ -23,8 +23,13 @@ function sameOriginPath(next) {
 await setUpPage();
 const form = document.getElementById('form');
 const error = document.getElementById('error');
-form.addEventListener('submit', async (event) => {
+const submit = form.querySelector('button[type=submit]');
+form.addEventListener('submit', (event) => {
   event.preventDefault();
+  whileSending(submit, signIn);
+});
+
+async function signIn() {
   error.hidden = true;
   const email = form.email.value.trim();
   const password = form.password.value;
@@ -38,4 +43,4 @@ form.addEventListener('submit', async (event) => {
   } catch (e) {
     showError(error, e.status === 401 ? new Error(t('signIn.wrong')) : e);
   }
-});
+}

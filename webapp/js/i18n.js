@@ -57,3 +57,20 @@ export function formatDay(isoDate) {
     weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC',
   }).format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+/**
+ * A day and time in words, in Paris time: "mercredi 2 décembre à 8 h 50" ("à 9 h" on the hour),
+ * "Wednesday 2 December at 8:50" in English. Screen readers say it as a person would.
+ */
+export function formatWhen(iso) {
+  const french = language === 'fr';
+  const parts = Object.fromEntries(new Intl.DateTimeFormat(french ? 'fr-FR' : 'en-GB', {
+    weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
+    timeZone: 'Europe/Paris',
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  const hour = String(Number(parts.hour));
+  if (french) {
+    return `${parts.weekday} ${parts.day} ${parts.month} à ${hour} h${parts.minute === '00' ? '' : ` ${parts.minute}`}`;
+  }
+  return `${parts.weekday} ${parts.day} ${parts.month} at ${hour}:${parts.minute}`;
+}

@@ -2,7 +2,8 @@ import { request } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
-import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+import { FieldErrors } from './form-errors.js';
+import { announce, el, requireRole, setUpPage, showConnection, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -55,14 +56,26 @@ async function refresh() {
   render();
 }
 
-form.addEventListener('submit', async (event) => {
+const errors = new FieldErrors(form, formError, { 'patient.reference': ['reference', 'nurse.referenceRefused'],
+  'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearRefused'],
+  reason: ['reason', 'nurse.reasonMissing'], 'consent.given': ['consent', 'nurse.consentMissing'],
+  specialty: ['specialty', 'nurse.specialtyRefused'] });
+const submit = form.querySelector('button[type=submit]');
+
+// Marked urgent: the reminder that a vital emergency is the 15's, before anything else.
+const reminder = document.getElementById('call-15');
+const showReminder = () => { reminder.hidden = form.querySelector('input[name=urgency]:checked')?.value !== 'urgent'; };
+form.querySelectorAll('input[name=urgency]').forEach((radio) => radio.addEventListener('change', showReminder));
+form.addEventListener('reset', () => setTimeout(showReminder));
+
+form.addEventListener('submit', (event) => {
   event.preventDefault();
-  formError.hidden = true;
-  if (!document.getElementById('consent').checked) {
-    showError(formError, new Error(t('nurse.consentMissing')));
-    return;
-  }
-  const birthYear = document.getElementById('birthYear').value;
+  whileSending(submit, send);
+});
+
+async function send() {
+  errors.clear();
+  const birthYear = document.getElementById('birthYear').value.trim();
   const initials = document.getElementById('initials').value.trim();
   const body = {
     patient: { reference: document.getElementById('reference').value.trim() },
@@ -77,8 +90,23 @@ form.addEventListener('submit', async (event) => {
   if (birthYear) {
     body.patient.birthYear = Number(birthYear);
   }
-  if (!body.patient.reference || !body.reason) {
-    showError(formError, new Error(t('nurse.missing')));
+  const wrong = {};
+  if (!body.patient.reference) {
+    wrong.reference = t('nurse.referenceMissing');
+  }
+  if (initials && !/^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ .'-]{0,11}$/.test(initials)) {
+    wrong.initials = t('nurse.initialsRefused');
+  }
+  if (birthYear && !/^(19|20)[0-9]{2}$/.test(birthYear)) {
+    wrong.birthYear = t('nurse.birthYearRefused');
+  }
+  if (!body.reason) {
+    wrong.reason = t('nurse.reasonMissing');
+  }
+  if (!document.getElementById('consent').checked) {
+    wrong.consent = t('nurse.consentMissing');
+  }
+  if (errors.show(wrong)) {
     return;
   }
   try {
@@ -88,9 +116,9 @@ form.addEventListener('submit', async (event) => {
     form.reset();
     announce(t('nurse.sent', { n: created.position ?? '?' }));
   } catch (e) {
-    showError(formError, e);
+    errors.fromRequest(e);
   }
-});
+}
 
 socket = connect({
   token: (options) => import('./api.js').then((api) => api.token(options)),
@@ -102,6 +130,15 @@ socket = connect({
   onEvent: (event) => {
     if (event.kind.startsWith('teleconsultation.')) {
       const { before, after } = items.merge(event.data);
+      if (before && before.status !== after.status && after.status === 'completed') {
+        // Seen, not only heard: a banner above the requests until she dismisses it.
+        const banner = document.getElementById('report-banner');
+        const dismiss = el('button', { type: 'button', class: 'secondary' }, t('nurse.dismiss'));
+        dismiss.addEventListener('click', () => { banner.hidden = true; });
+        banner.replaceChildren(el('p', {}, el('strong', {}, t('nurse.reportReceived', { ref: after.patient?.reference || '' })),
+          ' ', t('nurse.reportBelow')), dismiss);
+        banner.hidden = false;
+      }
       if (before && before.status !== after.status) {
         announce(t(`nurse.changed.${after.status}`, { ref: after.patient?.reference || '', name: after.doctorName || '' }));
       } else if (event.kind === 'teleconsultation.escalated') {

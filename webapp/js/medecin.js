@@ -39,6 +39,10 @@ function render() {
   queueBox.replaceChildren(...(queue.length ? queue.map((item) => card(item, [
     el('button', { type: 'button', onclick: () => take(item) }, t('doctor.take')),
   ])) : [el('p', { class: 'muted' }, t('doctor.empty'))]));
+  // The consultations she completed in this session, with their report: a visible trace of what was sent.
+  const sent = items.all().filter((i) => i.status === 'completed' && i.doctorId === me.id);
+  document.getElementById('sent').replaceChildren(...(sent.length ? sent.map((item) => card(item, []))
+    : [el('p', { class: 'muted' }, t('doctor.noneSent'))]));
   const open = items.all().find(mine);
   current.hidden = !open;
   if (open) {
@@ -94,7 +98,10 @@ document.getElementById('report').addEventListener('submit', async (event) => {
     }));
     event.target.reset();
     callBox.hidden = true;
-    announce(t('doctor.completed'));
+    const notice = document.getElementById('sent-notice');
+    notice.textContent = t('doctor.completed');
+    notice.hidden = false;
+    notice.focus();
     render();
   } catch (e) {
     showError(error, e);

@@ -1,9 +1,11 @@
 import { request } from './api.js';
 import { BookingWizard, downloadCalendar } from './booking.js';
 import { openCall } from './call.js';
-import { formatDateTime, formatTime, t } from './i18n.js';
+import { deviceCheck } from './device-check.js';
+import { formatWhen, t } from './i18n.js';
 import { connect } from './realtime.js';
-import { announce, el, setUpPage, showConnection, showError } from './ui.js';
+import { plainMessage } from './form-errors.js';
+import { announce, el, setUpPage, showConnection, showError, whileSending } from './ui.js';
 
 await setUpPage();
 const wizardBox = document.getElementById('wizard');
@@ -15,7 +17,7 @@ const manageToken = decodeURIComponent(location.hash.slice(1));
 if (manageToken.includes('.')) {
   showManage(manageToken);
 } else {
-  new BookingWizard(wizardBox).start();
+  new BookingWizard(wizardBox, { history: true }).start();
 }
 window.addEventListener('hashchange', () => location.reload());
 
@@ -28,44 +30,97 @@ async function showManage(token) {
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
-    manageBox.replaceChildren(el('p', { class: 'error', role: 'alert' }, t('manage.notFound')));
+    // A bad, old or renewed link: what happened, and what to do now.
+    manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
+      el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
+      el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
     return;
   }
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
-  const waiting = el('p', { class: 'notice', role: 'status', hidden: true });
+  const waiting = el('p', { class: 'notice', id: 'waiting', role: 'status', hidden: true });
+  // What the last action did, next to the actions: seen, not only heard.
+  const outcome = el('div', { class: 'notice', id: 'outcome', role: 'status', tabindex: '-1', hidden: true });
+  const tell = (...content) => {
+    outcome.replaceChildren(...content);
+    outcome.hidden = false;
+    outcome.focus();
+  };
+  const details = el('div', {});
+  // Kept across renders: re-rendering must not cut a running camera preview.
+  const devices = deviceCheck();
+  manageBox.replaceChildren(details, devices.node);
+  let inCall = false;
+  let openingTimer = null;
+
   const render = () => {
     const a = appointment;
     const open = a.status === 'booked' || a.status === 'in_call';
-    const opensAt = new Date(a.joinOpensAt);
-    const canJoin = open && Date.now() >= opensAt.getTime() && Date.now() <= new Date(a.end).getTime();
-    manageBox.replaceChildren(
+    const now = Date.now();
+    const opensAt = new Date(a.joinOpensAt).getTime();
+    const over = now > new Date(a.end).getTime();
+    const canJoin = open && now >= opensAt && !over;
+    const notYet = open && now < opensAt;
+    // A live event re-renders: the message that had the focus (it is kept across renders) keeps it.
+    const focused = document.activeElement;
+    details.replaceChildren(...[
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', {}, a.reference)),
       el('dl', {},
         el('dt', {}, t('manage.service')), el('dd', {}, `${a.serviceName} — ${a.administration}`),
-        el('dt', {}, t('manage.when')), el('dd', {}, formatDateTime(a.start)),
+        el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start)),
         el('dt', {}, t('manage.where')), el('dd', {}, a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome')),
         el('dt', {}, t('manage.status')), el('dd', {}, t(`appointment.${a.status}`))),
-      waiting, error,
+      outcome, waiting, error,
+      !open ? el('p', { class: 'notice', id: 'closed' }, t(`manage.closed.${a.status}`), ' ',
+        el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))) : null,
       open ? el('div', { class: 'actions' },
         canJoin ? el('button', { type: 'button', id: 'join', onclick: join }, t('manage.join'))
-          : el('p', {}, t('manage.opensAt', { time: formatTime(a.joinOpensAt) })),
+          : el('button', { type: 'button', id: 'join', disabled: true, 'aria-describedby': 'opens-at' }, t('manage.join')),
         a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: change }, t('manage.change')) : null,
         a.status === 'booked' ? el('button', { type: 'button', class: 'danger', onclick: cancel }, t('manage.cancel')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(a.id, token) }, t('booking.addToCalendar')))
-        : null);
+        : null,
+      notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt) })) : null,
+      open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
+    if (focused && focused !== document.activeElement && details.contains(focused)) {
+      focused.focus();
+    }
+    devices.node.hidden = !open || over || inCall;
+    scheduleOpening(notYet ? opensAt - now : null);
   };
+
+  // The button appears at the opening time without a reload: a timer (checked again at least
+  // every minute, since a phone asleep delays timers), and again when the tab comes back.
+  function scheduleOpening(delay) {
+    clearTimeout(openingTimer);
+    if (delay != null) {
+      openingTimer = setTimeout(render, Math.min(Math.max(delay, 0) + 50, 60000));
+    }
+  }
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) { render(); } });
+  window.addEventListener('focus', render);
 
   async function join() {
     error.hidden = true;
     try {
       const info = await request(`/api/visio/appointments/${id}/join`, { manageToken: token, anonymous: true });
-      appointment = await request(`/api/visio/appointments/${id}/presence`, { method: 'POST', manageToken: token,
-        anonymous: true, body: { state: 'waiting' } });
-      waiting.textContent = appointment.agentJoined ? t('manage.agentHere') : t('manage.waiting');
-      waiting.hidden = false;
+      const presence = (state, options = {}) => request(`/api/visio/appointments/${id}/presence`, { method: 'POST',
+        manageToken: token, anonymous: true, body: { state }, ...options });
+      devices.stop();
+      inCall = true;
+      devices.node.hidden = true;
       await openCall(callBox, info, {
-        onLeft: () => request(`/api/visio/appointments/${id}/presence`, { method: 'POST', manageToken: token,
-          anonymous: true, body: { state: 'left' } }).catch(() => {}),
+        // "En salle d'attente" only once Jitsi says she is really in the room.
+        onJoined: async () => {
+          appointment = await presence('waiting');
+          waiting.textContent = appointment.agentJoined ? t('manage.agentHere') : t('manage.waiting');
+          waiting.hidden = false;
+        },
+        onLeft: () => {
+          waiting.hidden = true;
+          presence('left', { keepalive: true }).catch(() => {});
+        },
+        fallback: () => el('p', {}, appointment.citizen?.phone
+          ? t('call.citizenByPhone', { phone: appointment.citizen.phone.replace(/ /g, '\u00A0') }) : t('call.citizenCallService')),
       });
     } catch (e) {
       showError(error, e);
@@ -79,7 +134,7 @@ async function showManage(token) {
     try {
       appointment = await request(`/api/visio/appointments/${id}/cancel`, { method: 'POST', manageToken: token, anonymous: true });
       render();
-      announce(t('manage.cancelled'));
+      tell(el('p', {}, t('manage.cancelled')));
     } catch (e) {
       showError(error, e);
     }
@@ -92,18 +147,52 @@ async function showManage(token) {
     wizard.choice.point = appointment.pointId ? { id: appointment.pointId, name: appointment.pointName } : null;
     wizardBox.hidden = false;
     manageBox.hidden = true;
-    await wizard.showSlots(0, async (slot) => {
+    const pick = (slot) => confirmMove(slot);
+    // Choosing no new date leaves the appointment as it is.
+    pick.keep = backToManage;
+    await wizard.showSlots(0, pick);
+  }
+
+  const backToManage = () => {
+    wizardBox.hidden = true;
+    manageBox.hidden = false;
+    render();
+  };
+
+  const move = (start) => request(`/api/visio/appointments/${id}/reschedule`, { method: 'POST', manageToken: token,
+    anonymous: true, body: { start } });
+
+  /** Moving asks first, then says where it went and offers to undo it. */
+  function confirmMove(slot) {
+    const problem = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
+    const yes = el('button', { type: 'button', id: 'confirm-move' }, t('manage.confirmMove'));
+    const heading = el('h2', { tabindex: '-1' }, t('manage.moveTitle'));
+    yes.addEventListener('click', () => whileSending(yes, async () => {
+      const previous = appointment.start;
       try {
-        appointment = await request(`/api/visio/appointments/${id}/reschedule`, { method: 'POST', manageToken: token,
-          anonymous: true, body: { start: slot.start } });
-        wizardBox.hidden = true;
-        manageBox.hidden = false;
-        render();
-        announce(t('manage.changed', { when: formatDateTime(appointment.start) }));
+        appointment = await move(slot.start);
       } catch (e) {
-        announce(e.message);
+        showError(problem, e);
+        return;
       }
-    });
+      backToManage();
+      const undo = el('button', { type: 'button', class: 'secondary', id: 'undo-move' }, t('manage.undoMove'));
+      undo.addEventListener('click', () => whileSending(undo, async () => {
+        try {
+          appointment = await move(previous);
+          render();
+          tell(el('p', {}, t('manage.moveUndone', { when: formatWhen(appointment.start) })));
+        } catch (e) {
+          tell(el('p', { class: 'error' }, plainMessage(e)));
+        }
+      }));
+      tell(el('p', {}, t('manage.changed', { when: formatWhen(appointment.start) })), undo);
+    }));
+    wizardBox.replaceChildren(heading,
+      el('p', {}, t('manage.moveFromTo', { from: formatWhen(appointment.start), to: formatWhen(slot.start) })), problem,
+      el('div', { class: 'actions' }, yes,
+        el('button', { type: 'button', class: 'secondary', onclick: backToManage }, t('manage.keepDate'))));
+    heading.focus();
   }
 
   render();
@@ -117,9 +206,7 @@ async function showManage(token) {
           waiting.textContent = t('manage.agentHere');
           announce(t('manage.agentHere'));
         }
-        if (callBox.hidden) {
-          render();
-        }
+        render();
       }
     },
   });

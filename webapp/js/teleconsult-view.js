@@ -1,5 +1,5 @@
-import { request } from './api.js';
-import { openCall } from './call.js';
+import { currentUser, request } from './api.js';
+import { openCall, phoneLink } from './call.js';
 import { formatTime, t } from './i18n.js';
 import { announce, el } from './ui.js';
 
@@ -71,6 +71,7 @@ export function card(item, actions = []) {
   el('p', {}, ...tags),
   item.reason ? el('p', {}, item.reason) : null,
   item.organisationName ? el('p', { class: 'muted' }, item.organisationName) : null,
+  item.organisationPhone ? el('p', { class: 'contact' }, t('queue.phone'), ' ', phoneLink(item.organisationPhone)) : null,
   lines.length ? el('p', {}, lines.join(' · ')) : null,
   report,
   actions.length ? el('div', { class: 'actions' }, ...actions) : null);
@@ -80,7 +81,12 @@ export function card(item, actions = []) {
 export async function joinTeleconsultation(item, callBox, socket) {
   try {
     const info = await request(`/api/teleconsultations/${item.id}/join`);
+    const doctor = currentUser()?.role === 'doctor';
     await openCall(callBox, info, {
+      // The video server cannot be reached: the doctor calls the care home.
+      fallback: () => el('p', {}, doctor ? (item.organisationPhone
+        ? [t('call.callCareHome'), ' ', phoneLink(item.organisationPhone)] : t('call.careHomeNoPhone'))
+        : t('call.doctorMayCall')),
       onJoined: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'joined' }),
       onLeft: () => socket.send({ type: 'call', teleconsultationId: item.id, event: 'left' }),
     });

@@ -1,10 +1,16 @@
-import { loadLanguage, switchLanguage, t } from './i18n.js';
+import { currentLanguage, loadLanguage, switchLanguage, t } from './i18n.js';
 import { currentUser, logout, token } from './api.js';
+import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
 export async function setUpPage() {
   await loadLanguage();
-  document.getElementById('lang')?.addEventListener('click', switchLanguage);
+  // The scripts arrived: the line that waited for them (and helps when they never come) goes.
+  document.getElementById('js-wait')?.remove();
+  const other = document.getElementById('lang');
+  other?.addEventListener('click', switchLanguage);
+  // The switch is written in the language it offers, and says so to screen readers.
+  other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
   const signOut = document.getElementById('logout');
   if (signOut) {
     signOut.hidden = !currentUser();
@@ -54,8 +60,32 @@ export function showConnection(state) {
   }
 }
 
+/**
+ * Runs `action` while `button` says it waits: disabled, `aria-busy`, "Envoi…" (and its form
+ * `aria-busy`). A second press meanwhile sends nothing.
+ */
+export async function whileSending(button, action) {
+  if (button.getAttribute('aria-busy') === 'true') {
+    return undefined;
+  }
+  const label = button.textContent;
+  const form = button.closest('form');
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = t('common.sending');
+  form?.setAttribute('aria-busy', 'true');
+  try {
+    return await action();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = label;
+    form?.removeAttribute('aria-busy');
+  }
+}
+
 export function showError(element, error) {
-  element.textContent = error?.message || t('common.error');
+  element.textContent = plainMessage(error);
   element.hidden = false;
   element.focus?.();
 }

@@ -22,19 +22,24 @@ public final class DemoTerritory {
   private static final Logger LOG = LoggerFactory.getLogger(DemoTerritory.class);
   public static final String EMAIL_DOMAIN = "cantal.demo";
 
-  record Org(String key, String kind, String name, String commune) {}
+  /** {@code phone} in the range ARCEP keeps for fiction (04 65 71 …): never a real care home's line. */
+  record Org(String key, String kind, String name, String commune, String phone) {
+    Org(String key, String kind, String name, String commune) {
+      this(key, kind, name, commune, null);
+    }
+  }
 
   record Person(String email, Role role, String displayName, String orgKey, List<String> specialties) {}
 
   static final List<Org> ORGANISATIONS = List.of(
-      new Org("ehpad-murat", "ehpad", "EHPAD Les Estives", "Murat"),
-      new Org("ehpad-salers", "ehpad", "EHPAD Le Cantou du Puy Violent", "Salers"),
-      new Org("ehpad-pleaux", "ehpad", "EHPAD Les Tilleuls de la Xaintrie", "Pleaux"),
-      new Org("ehpad-massiac", "ehpad", "EHPAD Val d'Alagnon", "Massiac"),
-      new Org("ehpad-montsalvy", "ehpad", "EHPAD La Châtaigneraie", "Montsalvy"),
-      new Org("msp-chaudes-aigues", "maison_sante", "Maison de santé des Gorges de la Truyère", "Chaudes-Aigues"),
-      new Org("msp-allanche", "maison_sante", "Maison de santé du Cézallier", "Allanche"),
-      new Org("msp-condat", "maison_sante", "Maison de santé de l'Artense", "Condat"),
+      new Org("ehpad-murat", "ehpad", "EHPAD Les Estives", "Murat", "04 65 71 11 33"),
+      new Org("ehpad-salers", "ehpad", "EHPAD Le Cantou du Puy Violent", "Salers", "04 65 71 12 36"),
+      new Org("ehpad-pleaux", "ehpad", "EHPAD Les Tilleuls de la Xaintrie", "Pleaux", "04 65 71 13 39"),
+      new Org("ehpad-massiac", "ehpad", "EHPAD Val d'Alagnon", "Massiac", "04 65 71 14 42"),
+      new Org("ehpad-montsalvy", "ehpad", "EHPAD La Châtaigneraie", "Montsalvy", "04 65 71 15 45"),
+      new Org("msp-chaudes-aigues", "maison_sante", "Maison de santé des Gorges de la Truyère", "Chaudes-Aigues", "04 65 71 16 48"),
+      new Org("msp-allanche", "maison_sante", "Maison de santé du Cézallier", "Allanche", "04 65 71 17 51"),
+      new Org("msp-condat", "maison_sante", "Maison de santé de l'Artense", "Condat", "04 65 71 18 54"),
       new Org("ch-aurillac", "hopital", "Centre hospitalier d'Aurillac", "Aurillac"),
       new Org("ch-saint-flour", "hopital", "Centre hospitalier de Saint-Flour", "Saint-Flour"),
       new Org("ch-mauriac", "hopital", "Centre hospitalier de Mauriac", "Mauriac"),
@@ -108,7 +113,7 @@ public final class DemoTerritory {
     Map<String, String> ids = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (Org org : ORGANISATIONS) {
-      chain = chain.compose(v -> identity.createOrganisation(org.kind(), org.name(), org.commune(), null))
+      chain = chain.compose(v -> identity.createOrganisation(org.kind(), org.name(), org.commune(), null, org.phone()))
           .map(Organisation::id)
           .onSuccess(id -> ids.put(org.key(), id))
           .mapEmpty();

@@ -42,7 +42,7 @@ public final class IdentityRoutes implements ApiModule {
     api.getRoute("createOrganisation").addHandler(Endpoint.created(ctx -> {
       IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewOrganisation body = Json.body(ctx, Requests.NewOrganisation.class);
-      return identity.createOrganisation(body.kind(), body.name(), body.commune(), body.timeZone());
+      return identity.createOrganisation(body.kind(), body.name(), body.commune(), body.timeZone(), body.phone());
     }));
 
     api.getRoute("listUsers").addHandler(Endpoint.ok(ctx -> {

@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
@@ -36,14 +37,18 @@ public final class IdentityService {
     this.hasher = hasher;
   }
 
-  public Future<Organisation> createOrganisation(String kind, String name, String commune, String timeZone) {
+  public Future<Organisation> createOrganisation(String kind, String name, String commune, String timeZone, String phone) {
     String zone = timeZone == null || timeZone.isBlank() ? platform.config().defaultTimeZone().getId() : timeZone.trim();
     try {
       ZoneId.of(zone);
     } catch (DateTimeException e) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'timeZone': not a time zone such as Europe/Paris."));
     }
-    return store.insertOrganisation(platform.pool(), kind, name.trim(), commune.trim(), zone)
+    String written = phone == null || phone.isBlank() ? null : PhoneNumbers.written(phone).orElse(null);
+    if (phone != null && !phone.isBlank() && written == null) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'phone': a phone number such as 04 65 71 12 34."));
+    }
+    return store.insertOrganisation(platform.pool(), kind, name.trim(), commune.trim(), zone, written)
         .recover(e -> Future.failedFuture(isUniqueViolation(e)
             ? ApiException.conflict("An organisation of this kind and name already exists in {0}.", commune.trim())
             : e));

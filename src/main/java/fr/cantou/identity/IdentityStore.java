@@ -20,22 +20,23 @@ public final class IdentityStore {
   /** The password hash of an e-mail, for login. */
   public record Credentials(UUID userId, String passwordHash, boolean active, Role role) {}
 
-  public Future<Organisation> insertOrganisation(SqlClient db, String kind, String name, String commune, String timeZone) {
+  public Future<Organisation> insertOrganisation(SqlClient db, String kind, String name, String commune, String timeZone,
+                                                 String phone) {
     return db.preparedQuery("""
-            INSERT INTO organisation (kind, name, commune, time_zone) VALUES ($1, $2, $3, $4)
-            RETURNING id, kind, name, commune, time_zone, created_at""")
-        .execute(Tuple.of(kind, name, commune, timeZone))
+            INSERT INTO organisation (kind, name, commune, time_zone, phone) VALUES ($1, $2, $3, $4, $5)
+            RETURNING id, kind, name, commune, time_zone, phone, created_at""")
+        .execute(Tuple.of(kind, name, commune, timeZone, phone))
         .map(rows -> organisation(rows.iterator().next()));
   }
 
   public Future<List<Organisation>> organisations(SqlClient db) {
-    return db.query("SELECT id, kind, name, commune, time_zone, created_at FROM organisation ORDER BY name, commune")
+    return db.query("SELECT id, kind, name, commune, time_zone, phone, created_at FROM organisation ORDER BY name, commune")
         .execute()
         .map(rows -> Rows.map(rows, IdentityStore::organisation));
   }
 
   public Future<Optional<Organisation>> organisation(SqlClient db, UUID id) {
-    return db.preparedQuery("SELECT id, kind, name, commune, time_zone, created_at FROM organisation WHERE id = $1")
+    return db.preparedQuery("SELECT id, kind, name, commune, time_zone, phone, created_at FROM organisation WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> Rows.first(rows).map(IdentityStore::organisation));
   }
@@ -135,7 +136,7 @@ public final class IdentityStore {
 
   private static Organisation organisation(Row r) {
     return new Organisation(r.getUUID("id").toString(), r.getString("kind"), r.getString("name"),
-        r.getString("commune"), r.getString("time_zone"), Rows.instant(r, "created_at"));
+        r.getString("commune"), r.getString("time_zone"), r.getString("phone"), Rows.instant(r, "created_at"));
   }
 
   private static User user(Row r) {

@@ -10,7 +10,7 @@ final class Requests {
 
   record Refresh(String refreshToken) {}
 
-  record NewOrganisation(String kind, String name, String commune, String timeZone) {}
+  record NewOrganisation(String kind, String name, String commune, String timeZone, String phone) {}
 
   record NewUser(String email, String password, String role, String displayName, String organisationId,
                  List<String> specialties) {}

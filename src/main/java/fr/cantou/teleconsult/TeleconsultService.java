@@ -76,7 +76,7 @@ public final class TeleconsultService {
     UUID preferred = request.preferredDoctorId() == null ? null : parse(request.preferredDoctorId(), "preferredDoctorId");
     TeleconsultStore.NewRequest row = new TeleconsultStore.NewRequest(nurse.organisationId(), nurse.userId(),
         request.patient().reference().trim(),
-        request.patient().initials() == null ? null : request.patient().initials().toUpperCase(Locale.ROOT),
+        initials(request.patient().initials()),
         request.patient().birthYear(), request.reason().trim(), specialty, request.urgency(),
         request.consent().by() == null ? "patient" : request.consent().by(), preferred, queuedAt, !queuedAt.isAfter(now),
         rooms.newRoomName("cantou-tc"), idempotencyKey);
@@ -91,6 +91,19 @@ public final class TeleconsultService {
                 .compose(id -> find(tx, id))
                 .compose(item -> events.changed(tx, "teleconsultation.queued", item).map(item)))
             .recover(e -> Future.failedFuture(translate(e)))));
+  }
+
+  /** Initials as nurses write them ("M.R.", "m r", "É.L."): the letters, capitals without accents, one to four. */
+  static String initials(String typed) {
+    if (typed == null || typed.isBlank()) {
+      return null;
+    }
+    String letters = java.text.Normalizer.normalize(typed, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+        .replaceAll("[\\s.'’-]", "").toUpperCase(Locale.ROOT);
+    if (!letters.matches("[A-Z]{1,4}")) {
+      throw ApiException.badRequest("Invalid field 'patient.initials': one to four letters, such as M.R.");
+    }
+    return letters;
   }
 
   private Future<Void> checkPreferred(UUID doctor) {

@@ -41,7 +41,8 @@ public final class TeleconsultStore {
                  ORDER BY extract(epoch FROM completed_at - assigned_at) / 60.0) AS minutes
         FROM teleconsultation
         WHERE status = 'completed' AND completed_at > $1::timestamptz - interval '30 days' GROUP BY specialty)
-      SELECT t.*, o.name AS organisation_name, n.display_name AS nurse_name, d.display_name AS doctor_name,
+      SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
+             d.display_name AS doctor_name,
              q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
@@ -328,7 +329,8 @@ public final class TeleconsultStore {
         Rows.id(r, "id"), status, r.getString("urgency"), r.getString("specialty"), r.getString("reason"),
         new Teleconsultation.Patient(r.getString("patient_reference"), r.getString("patient_initials"),
             r.getInteger("patient_birth_year")),
-        Rows.id(r, "organisation_id"), r.getString("organisation_name"), Rows.id(r, "nurse_id"), r.getString("nurse_name"),
+        Rows.id(r, "organisation_id"), r.getString("organisation_name"), r.getString("organisation_phone"),
+        Rows.id(r, "nurse_id"), r.getString("nurse_name"),
         Rows.id(r, "doctor_id"), r.getString("doctor_name"), Rows.id(r, "preferred_doctor_id"),
         position, available, estimate,
         r.getValue("escalated_at") != null, r.getValue("escalated_at") != null,

@@ -11,7 +11,7 @@ import java.time.Instant;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Teleconsultation(
     String id, String status, String urgency, String specialty, String reason, Patient patient,
-    String organisationId, String organisationName, String nurseId, String nurseName,
+    String organisationId, String organisationName, String organisationPhone, String nurseId, String nurseName,
     String doctorId, String doctorName, String preferredDoctorId,
     Integer position, Integer availableDoctors, Integer waitEstimateMinutes,
     boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,

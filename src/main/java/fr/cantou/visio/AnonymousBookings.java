@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
@@ -34,7 +35,7 @@ final class AnonymousBookings {
       all.add(new RateLimits.Limit("booking-email:" + email(email), settings.anonymousBookingsPerContact()));
     }
     if (phone != null) {
-      all.add(new RateLimits.Limit("booking-phone:" + phone(phone), settings.anonymousBookingsPerContact()));
+      all.add(new RateLimits.Limit("booking-phone:" + PhoneNumbers.canonical(phone), settings.anonymousBookingsPerContact()));
     }
     return all;
   }
@@ -58,16 +59,5 @@ final class AnonymousBookings {
     String local = e.substring(0, at);
     int plus = local.indexOf('+');
     return (plus > 0 ? local.substring(0, plus) : local) + e.substring(at);
-  }
-
-  /** International form, French numbers by default: 06 12 34 56 78, +33 (0)6…, 0033 6… → +33612345678. */
-  static String phone(String phone) {
-    String p = phone.replace("(0)", "").replaceAll("[^0-9+]", "");
-    if (p.startsWith("00")) {
-      p = "+" + p.substring(2);
-    } else if (p.startsWith("0")) {
-      p = "+33" + p.substring(1);
-    }
-    return p.startsWith("+330") ? "+33" + p.substring(4) : p;
   }
 }

@@ -5,6 +5,7 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
@@ -153,14 +154,17 @@ public final class VisioService {
   public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
     VisioRecords.CitizenBody citizen = asked.citizen();
     String email = blankToNull(citizen.email());
-    String phone = blankToNull(citizen.phone());
+    String typedPhone = blankToNull(citizen.phone());
+    // Written one way whatever was typed (spaces, dots, +33…): "06 12 34 56 78".
+    String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElseThrow(() -> ApiException.badRequest(
+        "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
     if (email == null && phone == null) {
       throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
     }
     String name = PersonName.clean(citizen.name()).orElseThrow(() -> ApiException.badRequest("Invalid field 'citizen.name': "
         + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
     VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
-        new VisioRecords.CitizenBody(name, citizen.email(), citizen.phone()), asked.note(), asked.accessibility());
+        new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
     IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
     boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
     if (staff) {

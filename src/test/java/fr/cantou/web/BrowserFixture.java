@@ -49,19 +49,48 @@ final class BrowserFixture implements AutoCloseable {
   final Browser browser;
 
   BrowserFixture() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the server's clock given: a MutableClock lets a test open a room at its time. */
+  BrowserFixture(Clock clock) {
+    loadCompressionClasses();
     jitsiVertx = Vertx.vertx();
     HttpServer jitsi = TestNode.await(jitsiVertx.createHttpServer()
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/javascript").end(STAND_IN))
         .listen(0, "127.0.0.1"));
     node = TestNode.start(TestDatabase.fresh(), Map.of(
         "CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", PASSWORD,
-        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"), Clock.systemUTC());
+        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"), clock);
     playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
         .setExecutablePath(Path.of("/usr/bin/chromium"))
         .setHeadless(true)
         .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync")));
+            "--disable-component-update", "--disable-sync",
+            // A camera and a microphone that exist, for the device check (used only where granted).
+            "--use-fake-device-for-media-stream")));
+  }
+
+  /**
+   * The first compressed answer of the JVM (a page, a script) loads Netty's encoder classes on an
+   * event loop, which takes over the 500 ms the node's watch allows on a busy two-core machine
+   * (seen once, in Netty's HttpContentCompressor): loaded here first, on the test's thread, as
+   * Chromium asks for them.
+   */
+  private static void loadCompressionClasses() {
+    io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel(
+        new io.netty.handler.codec.http.HttpContentCompressor());
+    io.netty.handler.codec.http.DefaultFullHttpRequest request = new io.netty.handler.codec.http.DefaultFullHttpRequest(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/");
+    request.headers().set("Accept-Encoding", "gzip, deflate, br, zstd");
+    channel.writeInbound(request);
+    io.netty.handler.codec.http.DefaultFullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
+        io.netty.buffer.Unpooled.copiedBuffer("<p>Cantou</p>".repeat(200), java.nio.charset.StandardCharsets.UTF_8));
+    response.headers().set("Content-Type", "text/html").set("Content-Length", response.content().readableBytes());
+    channel.writeOutbound(response);
+    channel.finishAndReleaseAll();
   }
 
   String url(String path) {
@@ -74,14 +103,38 @@ final class BrowserFixture implements AutoCloseable {
     return context.newPage();
   }
 
+  /** A 390×844 phone, by touch: the citizen at home. */
+  Page newPhonePage() {
+    return browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(390, 844)
+        .setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(2)).newPage();
+  }
+
+  /** A 1024×768 tablet: the nurse in the care home, the doctor between two patients. */
+  Page newTabletPage() {
+    return browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1024, 768)
+        .setHasTouch(true)).newPage();
+  }
+
   Page signIn(String login) {
-    Page page = newPage();
+    return signIn(newPage(), login);
+  }
+
+  Page signIn(Page page, String login) {
     page.navigate(url("/connexion.html"));
     page.locator("#email").fill(login + "@cantal.demo");
     page.locator("#password").fill(PASSWORD);
     page.locator("button[type=submit]").click();
     page.waitForURL(u -> !u.contains("connexion"));
     return page;
+  }
+
+  /** The nurse's new request, typed as she would: reference, initials, year of birth, reason, consent. */
+  static void typeRequest(Page nurse, String reference, String initials, String birthYear, String reason) {
+    nurse.locator("#reference").fill(reference);
+    nurse.locator("#initials").fill(initials);
+    nurse.locator("#birthYear").fill(birthYear);
+    nurse.locator("#reason").fill(reason);
+    nurse.locator("#consent").check();
   }
 
   static void screenshot(Page page, String name) {

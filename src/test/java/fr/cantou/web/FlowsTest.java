@@ -41,13 +41,9 @@ class FlowsTest {
     assertThat(doctor.locator("#available")).hasAttribute("aria-pressed", "true");
 
     Page nurse = web.signIn("infirmiere.salers");
-    nurse.locator("#reference").fill("R-2731");
-    nurse.locator("#initials").fill("MB");
-    nurse.locator("#birthYear").fill("1934");
-    nurse.locator("#reason").fill("Confusion depuis hier soir, chute sans traumatisme apparent");
+    BrowserFixture.typeRequest(nurse, "R-2731", "MB", "1934", "Confusion depuis hier soir, chute sans traumatisme apparent");
     nurse.locator("#specialty").selectOption("neurologie");
     nurse.locator("input[name=urgency][value=urgent]").check();
-    nurse.locator("#consent").check();
     nurse.locator("#request button[type=submit]").click();
     Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
     assertThat(mine).containsText("1e dans la file");
@@ -89,6 +85,10 @@ class FlowsTest {
     Locator done = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
     assertThat(done).containsText("Examen neurologique sans déficit");
     assertThat(done).containsText("Suivi programmé");
+    // Both see the outcome where they look: the nurse a banner, the doctor the list of reports sent.
+    assertThat(nurse.locator("#report-banner")).containsText("Compte rendu reçu pour R-2731.");
+    assertThat(doctor.locator("#sent-notice")).hasText("Compte rendu envoyé à l'établissement.");
+    assertThat(doctor.locator("#sent article")).containsText("R-2731");
     BrowserFixture.screenshot(nurse, "flux-infirmiere-compte-rendu");
   }
 
@@ -159,7 +159,7 @@ class FlowsTest {
     citizen.locator("#manage-link").click();
     assertThat(citizen.locator("#page-title")).hasText("Mon rendez-vous");
     assertThat(citizen.locator("#manage")).containsText(reference);
-    assertThat(citizen.locator("#manage")).containsText("La salle ouvrira à");
+    assertThat(citizen.locator("#manage")).containsText("La salle ouvrira le ");
     BrowserFixture.screenshot(citizen, "flux-usager-gerer");
   }
 

@@ -129,4 +129,28 @@ class PagesTest {
     assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées");
     assertAccessible(page, "rendez-vous-4-coordonnees");
   }
+
+  /** As served, before any script: the French text of every translated element, the help line, the noscript line. */
+  @Test
+  void every_page_reads_in_french_from_its_html_alone() throws java.io.IOException {
+    io.vertx.core.json.JsonObject french = new io.vertx.core.json.JsonObject(
+        java.nio.file.Files.readString(java.nio.file.Path.of("webapp", "i18n", "fr.json")));
+    java.util.regex.Pattern translated = java.util.regex.Pattern.compile("data-i18n=\"([^\"]+)\"[^>]*>([^<]*)<");
+    for (String page : List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html", "/agent.html",
+        "/mediateur.html", "/admin.html")) {
+      String html = web.node.api.get(page).body();
+      java.util.regex.Matcher m = translated.matcher(html);
+      int count = 0;
+      while (m.find()) {
+        Object text = french;
+        for (String part : m.group(1).split("\\.")) {
+          text = ((io.vertx.core.json.JsonObject) text).getValue(part);
+        }
+        assertThat(m.group(2).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")).as(page + " " + m.group(1)).isEqualTo(text);
+        count++;
+      }
+      assertThat(count).as(page).isGreaterThan(3);
+      assertThat(html).as(page).contains("<noscript>").contains("<footer class=\"help\">").containsPattern("<h1[^>]*>[^<]+</h1>");
+    }
+  }
 }

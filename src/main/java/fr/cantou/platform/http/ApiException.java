@@ -38,6 +38,14 @@ public final class ApiException extends RuntimeException {
     return new ApiException(status, Math.max(1, seconds), pattern, args);
   }
 
+  private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("^(?:Invalid|Unknown) field '([^']+)'");
+
+  /** The field of the body this refusal is about ("citizen.email"), or null: read from its English sentence. */
+  public String field() {
+    java.util.regex.Matcher m = FIELD.matcher(getMessage());
+    return m.find() ? m.group(1) : null;
+  }
+
   public String detail(Locale locale) {
     return ProblemTexts.render(locale, pattern, args);
   }

@@ -2,20 +2,28 @@ package fr.cantou.platform.http;
 
 import io.vertx.core.json.JsonObject;
 
-/** RFC 9457 problem document: what every error answer carries. */
-public record Problem(int status, String title, String detail) {
+import java.util.Locale;
+
+/**
+ * RFC 9457 problem document: what every error answer carries. {@code field}, when the refusal is
+ * about one field of the body ("citizen.email"), lets a page show its own words under that field
+ * instead of the detail.
+ */
+public record Problem(int status, String title, String detail, String field) {
   public static final String MEDIA_TYPE = "application/problem+json";
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("type", "https://cantou.fr/problems/" + status)
         .put("title", title)
         .put("status", status)
         .put("detail", detail);
+    return field == null ? json : json.put("field", field);
   }
 
-  public static Problem of(int status, String detail) {
-    return new Problem(status, titleFor(status), detail);
+  /** The refusal in the client's language, naming its field when it is about one. */
+  public static Problem of(ApiException refusal, Locale language) {
+    return new Problem(refusal.status(), titleFor(refusal.status()), refusal.detail(language), refusal.field());
   }
 
   static String titleFor(int status) {

@@ -45,9 +45,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     Locale language = ProblemTexts.languageOf(ctx);
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
-      return Problem.of(api.status(), api.detail(language));
+      return Problem.of(api, language);
     }
-    return Problem.of(statusOf(ctx), describe(failure, ctx).detail(language));
+    ApiException described = describe(failure, ctx);
+    int status = statusOf(ctx);
+    return new Problem(status, Problem.titleFor(status), described.detail(language), described.field());
   }
 
   private static int statusOf(RoutingContext ctx) {

@@ -31,7 +31,7 @@ public final class Responses {
 
   /** A refusal in the client's language. */
   public static void problem(RoutingContext ctx, ApiException refusal) {
-    problem(ctx, Problem.of(refusal.status(), refusal.detail(ProblemTexts.languageOf(ctx))));
+    problem(ctx, Problem.of(refusal, ProblemTexts.languageOf(ctx)));
   }
 
   public static void problem(RoutingContext ctx, Problem problem) {

@@ -1,0 +1,507 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Clock;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The last mile, as the person in front of the page lives it: a citizen on a 390-px phone
+ * waiting for her room to open, the video server out of reach, a doctor on a tablet. The
+ * server's clock and each page's clock are set by the test, never read from the day it runs;
+ * the server's only moves forward (sessions and sign-in counters are kept by its time).
+ */
+class LastMileTest {
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  static MutableClock clock;
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    web = new BrowserFixture(clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  /** A slot of the CPAM's service some days ahead (after a weekend, whatever the day), booked by phone. */
+  static JsonObject bookByPhone(int daysAhead, String name, String phone) {
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    LocalDate from = LocalDate.now(clock.withZone(PARIS)).atStartOfDay(PARIS).plusDays(daysAhead).toLocalDate();
+    JsonArray slots = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
+        + from.plusDays(6)).array();
+    JsonObject slot = slots.getJsonObject(0);
+    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", service.getString("id"))
+        .put("start", slot.getString("start")).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
+  /** "mercredi 2 décembre à 8 h 50", "… à 9 h" on the hour: how the page must say it. */
+  static String inWords(ZonedDateTime time) {
+    String day = DateTimeFormatter.ofPattern("EEEE d MMMM", Locale.FRENCH).format(time);
+    return day + " à " + time.getHour() + " h" + (time.getMinute() == 0 ? "" : String.format(" %02d", time.getMinute()));
+  }
+
+  static Page manage(Page page, JsonObject booked, Instant pageTime) {
+    page.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    return page;
+  }
+
+  @Test
+  void the_join_button_appears_at_the_opening_time_without_a_reload_and_says_the_time_in_words_before() {
+    JsonObject booked = bookByPhone(3, "Lucienne Chanut", "06 39 98 12 01");
+    ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
+    ZonedDateTime opens = start.minusMinutes(10);
+    Page page = manage(web.newPhonePage(), booked, opens.minusMinutes(2).toInstant());
+
+    Locator join = page.locator("#join");
+    assertThat(join).hasText("Rejoindre la visio");
+    assertThat(join).isDisabled();
+    assertThat(page.locator("#opens-at")).hasText("La salle ouvrira le " + inWords(opens) + ", 10 minutes avant le rendez-vous.");
+    assertThat(join).hasAttribute("aria-describedby", "opens-at");
+    assertThat(page.locator("#manage")).containsText(inWords(start));
+    assertThat(page.locator("#manage")).not().containsText("null");
+    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"))).isVisible();
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-avant-ouverture");
+
+    // Two minutes later on the page's clock, with no reload: the room is open.
+    page.clock().fastForward("02:01");
+    assertThat(join).isEnabled();
+    assertThat(page.locator("#opens-at")).hasCount(0);
+    BrowserFixture.screenshot(page, "telephone-rendez-vous-salle-ouverte");
+    page.context().close();
+  }
+
+  static void testDevices(Page page) {
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra")).click();
+  }
+
+  @Test
+  void the_device_check_shows_the_camera_or_says_plainly_what_is_missing() {
+    JsonObject booked = bookByPhone(3, "Roger Vaissière", "06 39 98 12 02");
+    Instant before = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofHours(2));
+
+    Page granted = web.newPhonePage();
+    granted.context().grantPermissions(List.of("camera", "microphone"));
+    testDevices(manage(granted, booked, before));
+    assertThat(granted.locator("#device-result")).hasText("Votre caméra et votre micro fonctionnent. Votre image s'affiche ci-dessous.");
+    assertThat(granted.locator("video.preview")).isVisible();
+    BrowserFixture.screenshot(granted, "telephone-test-camera");
+    granted.getByText("Arrêter le test").click();
+    assertThat(granted.locator("video.preview")).isHidden();
+    granted.context().close();
+
+    Page refused = web.newPhonePage();
+    refused.addInitScript("navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotAllowedError'));");
+    testDevices(manage(refused, booked, before));
+    assertThat(refused.locator("#device-result")).containsText("L'accès à la caméra et au micro a été refusé.");
+    assertThat(refused.locator("#device-result")).containsText("touchez le cadenas");
+    assertThat(refused.locator("video.preview")).isHidden();
+    PagesTest.assertAccessible(refused, "telephone-test-camera-refuse");
+    refused.context().close();
+
+    Page without = web.newPhonePage();
+    without.addInitScript("Object.defineProperty(navigator, 'mediaDevices', { value: undefined });");
+    testDevices(manage(without, booked, before));
+    assertThat(without.locator("#device-result")).containsText("Ce navigateur ne permet pas de tester la caméra et le micro.");
+    without.context().close();
+  }
+
+  @Test
+  void when_the_video_server_cannot_be_reached_nobody_is_said_waiting_and_the_agent_has_the_phone_number() {
+    // Typed with dots: kept as the French write it.
+    JsonObject booked = bookByPhone(4, "Marcelle Bouygues", "06.39.98.12.03");
+    assertThat(booked.getJsonObject("citizen").getString("phone")).isEqualTo("06 39 98 12 03");
+    Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
+    clock.set(start.minus(Duration.ofMinutes(5)));
+
+    Page citizen = web.newPhonePage();
+    citizen.route("**/external_api.js", route -> route.abort());
+    manage(citizen, booked, start.minus(Duration.ofMinutes(5)));
+    citizen.locator("#join").click();
+    Locator problem = citizen.locator("#call .alert");
+    assertThat(problem).containsText("La visio ne peut pas s'ouvrir : le serveur vidéo ne répond pas pour le moment.");
+    assertThat(problem).containsText("Ce n'est pas votre connexion");
+    assertThat(problem).containsText("l'agent peut vous appeler au 06 39 98 12 03");
+    assertThat(citizen.locator("#call .frame")).isHidden();
+    assertThat(citizen.locator("#waiting")).isHidden();
+    assertThat(citizen.locator("#manage")).not().containsText("salle d'attente");
+    PagesTest.assertAccessible(citizen, "telephone-visio-injoignable");
+
+    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(booked.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marcelle Bouygues"));
+    Locator phone = card.locator("a[href='tel:+33639981203']");
+    assertThat(phone).hasText("06 39 98 12 03");
+    assertThat(card).not().containsText("En salle d'attente");
+    assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null, null,
+        java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getBoolean("citizenWaiting")).isFalse();
+
+    // The video server answers again: "Réessayer" enters, and only then is she waiting.
+    citizen.unroute("**/external_api.js");
+    citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
+    assertThat(citizen.locator("#call .stand-in")).isVisible();
+    assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
+    assertThat(card).containsText("En salle d'attente");
+    BrowserFixture.screenshot(agent, "tablette-agent-usager-en-attente");
+    citizen.context().close();
+    agent.context().close();
+  }
+
+  @Test
+  void the_doctor_whose_video_fails_is_given_the_care_home_phone() {
+    String nurse = web.node.api.login("infirmiere.murat@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject created = web.node.api.post("/api/teleconsultations", nurse, CareTerritory.request("cardiologie", "normal")).json();
+    assertThat(created.getString("organisationPhone")).isEqualTo("04 65 71 11 33");
+    String doctorToken = web.node.api.login("dr.roux@cantal.demo", BrowserFixture.PASSWORD);
+    assertThat(web.node.api.post("/api/teleconsultations/" + created.getString("id") + "/claim", doctorToken, null).status())
+        .isEqualTo(200);
+
+    Page doctor = web.newTabletPage();
+    doctor.route("**/external_api.js", route -> route.abort());
+    web.signIn(doctor, "dr.roux");
+    Locator current = doctor.locator("#current");
+    assertThat(current.locator("a[href='tel:+33465711133']")).hasText("04 65 71 11 33");
+    current.getByText("Rejoindre l'appel").click();
+    Locator problem = doctor.locator("#call .alert");
+    assertThat(problem).containsText("le serveur vidéo ne répond pas");
+    assertThat(problem).containsText("Appelez l'établissement au téléphone : 04 65 71 11 33");
+    assertThat(problem.locator("a[href='tel:+33465711133']")).isVisible();
+    PagesTest.assertAccessible(doctor, "tablette-medecin-visio-injoignable");
+    doctor.context().close();
+  }
+
+  static Page toContactStep(Page page) {
+    page.navigate(web.url("/rendez-vous.html"));
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées");
+    return page;
+  }
+
+  @Test
+  void the_contact_step_says_under_each_field_what_to_correct_and_keeps_the_answers_when_the_link_drops() {
+    Page page = toContactStep(web.newPhonePage());
+    Locator confirm = page.locator("#wizard button[type=submit]");
+    confirm.click();
+    assertThat(page.locator("#name-error")).hasText("Indiquez votre nom et votre prénom.");
+    assertThat(page.locator("#name")).hasAttribute("aria-invalid", "true");
+    assertThat(page.locator("#name")).hasAttribute("aria-describedby", "name-error");
+    assertThat(page.locator("#name")).isFocused();
+    assertThat(page.locator("#email-error")).hasText(
+        "Indiquez une adresse e-mail ou un numéro de téléphone, pour recevoir la confirmation.");
+    assertThat(page.locator("#email")).hasAttribute("aria-describedby", "email-hint email-error");
+    PagesTest.assertAccessible(page, "telephone-coordonnees-erreurs");
+
+    page.locator("#name").fill("Marcel Delort");
+    page.locator("#email").fill("marcel.delort@");
+    confirm.click();
+    assertThat(page.locator("#email-error")).hasText("Cette adresse e-mail n'est pas complète. Format attendu : nom@exemple.fr");
+    assertThat(page.locator("#name-error")).hasCount(0);
+    assertThat(page.locator("#name")).not().hasAttribute("aria-invalid", "true");
+
+    // What only the server can judge comes back under its field, in the page's words.
+    page.locator("#email").fill("");
+    page.locator("#phone").fill("06.39.98.12.77");
+    page.locator("#name").fill("Voir impots-gouv.fr");
+    confirm.click();
+    assertThat(page.locator("#name-error")).hasText(
+        "Écrivez seulement un nom et un prénom, sans adresse web ni phrase. Exemple : Marie Dupont");
+    assertThat(page.locator("#wizard")).not().containsText("pattern");
+    assertThat(page.locator("#wizard")).not().containsText("citizen");
+
+    // The link drops: the answers stay, and the page says so.
+    page.locator("#name").fill("Marcel Delort");
+    page.route("**/api/visio/appointments", route -> route.abort("internetdisconnected"));
+    confirm.click();
+    assertThat(page.locator("#wizard p.error[role=alert]")).hasText("Connexion perdue. Vos réponses sont gardées. Réessayez.");
+    assertThat(page.locator("#name")).hasValue("Marcel Delort");
+    assertThat(page.locator("#phone")).hasValue("06.39.98.12.77");
+    page.unroute("**/api/visio/appointments");
+
+    // Back: the answer takes its time; the button says it waits and a second press sends nothing.
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/api/visio/appointments", held::add);
+    confirm.click();
+    assertThat(confirm).hasText("Envoi…");
+    assertThat(confirm).isDisabled();
+    assertThat(confirm).hasAttribute("aria-busy", "true");
+    page.locator("#wizard form").evaluate("form => form.requestSubmit()");
+    assertThat(held).hasSize(1);
+    held.get(0).resume();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+    assertThat(held).hasSize(1);
+    page.context().close();
+  }
+
+  @Test
+  void a_nurse_on_a_tablet_writes_initials_as_she_does_and_sees_a_wrong_year_under_its_field() {
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.salers");
+    BrowserFixture.typeRequest(nurse, "R-4410", "m.r.", "19 34", "Toux fébrile depuis deux jours");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#birthYear-error")).hasText(
+        "L'année n'est pas reconnue. Format attendu : quatre chiffres, par exemple 1934.");
+    assertThat(nurse.locator("#birthYear")).hasAttribute("aria-describedby", "birthYear-hint birthYear-error");
+    assertThat(nurse.locator("#initials-error")).hasCount(0);
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-erreur");
+
+    nurse.locator("#birthYear").fill("1934");
+    nurse.locator("#request button[type=submit]").click();
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-4410"));
+    assertThat(mine).containsText("MR");
+    assertThat(nurse.locator("#birthYear-error")).hasCount(0);
+    nurse.context().close();
+  }
+
+  @Test
+  void each_booking_step_is_a_history_entry_and_nothing_is_lost_by_back_forward_or_a_reload() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    Locator stepper = page.locator("#stepper");
+    Locator heading = page.locator("#wizard h2");
+    assertThat(stepper).hasText("Étape 1 sur 4");
+    assertThat(page.locator("#wizard button.back")).hasCount(0);
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    assertThat(stepper).hasText("Étape 2 sur 4");
+    assertThat(page).hasURL(java.util.regex.Pattern.compile(".*\\?etape=2$"));
+    Locator back = page.locator("#wizard button.back");
+    assertThat(back).hasText("Retour");
+    assertThat(back.boundingBox().y).isLessThan(heading.boundingBox().y);
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-etape-2");
+    page.getByText("Depuis chez moi").click();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.locator(".slots button").first().click();
+    assertThat(stepper).hasText("Étape 4 sur 4");
+    page.locator("#name").fill("Josette Mazars");
+    page.locator("#phone").fill("06 39 98 12 55");
+    page.locator("input[name=needs][value=hearing]").check();
+
+    page.goBack();
+    assertThat(heading).hasText("Quel jour et à quelle heure ?");
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.goForward();
+    assertThat(heading).hasText("Vos coordonnées");
+    assertThat(page.locator("#name")).hasValue("Josette Mazars");
+    assertThat(page.locator("input[name=needs][value=hearing]")).isChecked();
+
+    page.reload();
+    assertThat(heading).hasText("Vos coordonnées");
+    assertThat(stepper).hasText("Étape 4 sur 4");
+    assertThat(page.locator("#name")).hasValue("Josette Mazars");
+    assertThat(page.locator("#phone")).hasValue("06 39 98 12 55");
+    assertThat(page.locator("input[name=needs][value=hearing]")).isChecked();
+
+    // "Retour" at the top is the browser's Back: Forward comes back to where she was.
+    page.locator("#wizard button.back").click();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.goBack();
+    assertThat(heading).hasText("D'où ferez-vous la visio ?");
+    page.goForward();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#name")).hasValue("Josette Mazars");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(heading).hasText("Votre rendez-vous est confirmé");
+    assertThat(page.locator("#stepper")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(page.evaluate("() => sessionStorage.getItem('cantou.booking')")).isNull();
+    BrowserFixture.screenshot(page, "telephone-rendez-vous-confirme");
+    page.context().close();
+  }
+
+  /**
+   * At 60 kbit/s with 800 ms of latency, the booking page reads (heading, what is loading, where to
+   * find help) while its scripts are still on the way — held here until the page has been read,
+   * as if they never came — and works once they arrive.
+   */
+  @Test
+  void on_a_slow_link_the_booking_page_reads_before_its_scripts_arrive_and_works_once_they_do() {
+    Page page = web.newPhonePage();
+    com.microsoft.playwright.CDPSession cdp = page.context().newCDPSession(page);
+    cdp.send("Network.enable");
+    com.google.gson.JsonObject slow = new com.google.gson.JsonObject();
+    slow.addProperty("offline", false);
+    slow.addProperty("latency", 800);
+    slow.addProperty("downloadThroughput", 60_000 / 8);
+    slow.addProperty("uploadThroughput", 60_000 / 8);
+    cdp.send("Network.emulateNetworkConditions", slow);
+    List<com.microsoft.playwright.Route> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/js/*.js", scripts::add);
+    long asked = System.nanoTime();
+    page.navigate(web.url("/rendez-vous.html"), new Page.NavigateOptions()
+        .setWaitUntil(com.microsoft.playwright.options.WaitUntilState.COMMIT));
+
+    assertThat(page.locator("h1")).hasText("Prendre rendez-vous en visio");
+    assertThat(page.locator("h1")).isVisible();
+    long read = System.nanoTime();
+    assertThat(page.locator("#js-wait")).containsText("Chargement de la page");
+    assertThat(page.locator("footer")).containsText("Une maison France Services ou un médiateur numérique");
+    assertThat(page).hasTitle("Prendre rendez-vous en visio — Cantou");
+    assertThat(page.locator("#wizard h2")).hasCount(0);
+
+    page.unroute("**/js/*.js");
+    scripts.forEach(com.microsoft.playwright.Route::resume);
+    assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?",
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(120_000));
+    assertThat(page.locator("#js-wait")).hasCount(0);
+    BrowserFixture.screenshot(page, "telephone-lien-lent-pret");
+    System.out.printf("slow link: heading read after %d ms, booking ready %d ms after the scripts were let through%n",
+        (read - asked) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
+    page.context().close();
+  }
+
+  /** Visible targets smaller than 44 × 44 CSS pixels (a checkbox counts with its label). */
+  static List<?> smallTargets(Page page) {
+    return (List<?>) page.evaluate("() => [...document.querySelectorAll('button, a.button, summary, label.check, select, "
+        + "input:not([type=checkbox]):not([type=radio]), textarea')].filter((e) => e.offsetParent !== null)"
+        + ".map((e) => { const r = e.getBoundingClientRect(); return `${e.outerHTML.slice(0, 90)} ${r.width}×${r.height}`; })"
+        + ".filter((x, i, all) => { const m = x.match(/ ([0-9.]+)×([0-9.]+)$/); return Number(m[1]) < 44 || Number(m[2]) < 44; })");
+  }
+
+  @Test
+  void on_a_phone_every_target_takes_a_finger_long_links_wrap_and_the_convocation_prints() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    Locator vitale = page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale"));
+    assertThat(vitale.locator("summary")).hasText("Pièces à apporter");
+    assertThat(smallTargets(page)).isEmpty();
+    vitale.locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées");
+    assertThat(smallTargets(page)).isEmpty();
+    page.locator("#name").fill("Gisèle Lavergne-Castanier");
+    page.locator("#email").fill("gisele.lavergne-castanier.des-estives@exemple-de-messagerie.fr");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+
+    // The manage link (a long token) wraps: the page never scrolls sideways.
+    assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html#");
+    org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
+        "() => document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
+    assertThat(smallTargets(page)).isEmpty();
+    PagesTest.assertAccessible(page, "telephone-convocation");
+
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    Locator convocation = page.locator("#convocation");
+    assertThat(convocation).isVisible();
+    assertThat(convocation).containsText("Convocation — rendez-vous en visio");
+    assertThat(convocation).containsText("Carte Vitale");
+    assertThat(convocation).containsText(page.locator("#reference").textContent());
+    assertThat(convocation).containsText("Pièces à apporter");
+    assertThat(convocation).containsText("Comment rejoindre la visio");
+    assertThat(page.locator("header.top")).isHidden();
+    assertThat(page.locator("#print")).isHidden();
+    BrowserFixture.screenshot(page, "convocation-imprimee");
+    page.context().close();
+
+    Page doctor = web.signIn(web.newTabletPage(), "dr.lafon");
+    assertThat(doctor.locator("label.check:has(#alerts)")).isVisible();
+    assertThat(smallTargets(doctor)).isEmpty();
+    doctor.context().close();
+  }
+
+  @Test
+  void moving_asks_first_and_can_be_undone_cancelling_says_so_with_a_way_to_book_again_and_a_bad_link_says_what_to_do() {
+    JsonObject booked = bookByPhone(5, "Henriette Fau", "06 39 98 12 06");
+    ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
+    Page page = manage(web.newPhonePage(), booked, start.minusDays(1).toInstant());
+    page.getByText("Changer de date").click();
+    Locator other = page.locator(".slots button").nth(3);
+    String otherLabel = other.getAttribute("aria-label");
+    other.click();
+    assertThat(page.locator("#wizard h2")).hasText("Confirmer le changement");
+    assertThat(page.locator("#wizard")).containsText("Votre rendez-vous du " + inWords(start) + " sera déplacé au ");
+    PagesTest.assertAccessible(page, "telephone-deplacer-confirmer");
+    page.locator("#confirm-move").click();
+    Locator outcome = page.locator("#outcome");
+    assertThat(outcome).containsText("Rendez-vous déplacé au ");
+    assertThat(outcome).isFocused();
+    Locator when = page.locator("#manage dl dd").nth(1);
+    assertThat(when).not().hasText(inWords(start));
+    page.locator("#undo-move").click();
+    assertThat(outcome).hasText("Le rendez-vous est revenu au " + inWords(start) + ".");
+    assertThat(when).hasText(inWords(start));
+    org.assertj.core.api.Assertions.assertThat(otherLabel).isNotBlank();
+
+    page.onDialog(com.microsoft.playwright.Dialog::accept);
+    page.getByText("Annuler le rendez-vous").click();
+    assertThat(outcome).hasText("Le rendez-vous est annulé.");
+    assertThat(page.locator("#closed")).containsText("Ce rendez-vous est annulé.");
+    assertThat(page.locator("#closed a")).hasAttribute("href", "/rendez-vous.html");
+    assertThat(page.locator("#closed a")).hasText("Prendre un nouveau rendez-vous");
+    assertThat(page.locator("#join")).hasCount(0);
+    assertThat(page.locator("main")).not().containsText("null");
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-annule");
+    page.context().close();
+
+    Page bad = web.newPhonePage();
+    bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
+    assertThat(bad.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
+    assertThat(bad.locator("#not-found")).containsText("seul le plus récent fonctionne");
+    assertThat(bad.locator("#not-found a")).hasText("Prendre un nouveau rendez-vous");
+    PagesTest.assertAccessible(bad, "telephone-lien-invalide");
+    bad.context().close();
+  }
+
+  @Test
+  void the_agent_moves_from_day_to_day_with_the_title_following_and_the_nurse_marking_urgent_is_reminded_of_the_15() {
+    Page agent = web.newTabletPage();
+    agent.clock().install(new Clock.InstallOptions().setTime(ZonedDateTime.of(2026, 12, 2, 9, 0, 0, 0, PARIS).toInstant().toEpochMilli()));
+    web.signIn(agent, "agent.caf");
+    Locator title = agent.locator("h1");
+    assertThat(title).hasText("Mes rendez-vous du jour");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour suivant")).click();
+    assertThat(title).hasText("Mes rendez-vous du jeudi 3 décembre");
+    assertThat(agent.locator("#day")).hasValue("2026-12-03");
+    assertThat(agent).hasTitle("Mes rendez-vous du jeudi 3 décembre — Cantou");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
+    assertThat(title).hasText("Mes rendez-vous du mardi 1 décembre");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Aujourd'hui")).click();
+    assertThat(title).hasText("Mes rendez-vous du jour");
+    PagesTest.assertAccessible(agent, "tablette-agent-jours");
+    agent.context().close();
+
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    Locator reminder = nurse.locator("#call-15");
+    assertThat(reminder).isHidden();
+    nurse.locator("input[name=urgency][value=urgent]").check();
+    assertThat(reminder).containsText("Urgence vitale ? Appelez d'abord le 15.");
+    assertThat(reminder.locator("a[href='tel:15']")).hasText("Appeler le 15");
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-urgence");
+    nurse.locator("input[name=urgency][value=normal]").check();
+    assertThat(reminder).isHidden();
+    nurse.context().close();
+  }
+}
