@@ -26,16 +26,7 @@ class MainTest {
     Process process = builder.start();
     try {
       fr.cantou.support.Api api = new fr.cantou.support.Api(port);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      boolean ready = false;
-      while (!ready && System.nanoTime() < deadline && process.isAlive()) {
-        Thread.sleep(250);
-        try {
-          ready = api.get("/ready").status() == 200;
-        } catch (IllegalStateException notYet) {
-          // not listening yet
-        }
-      }
+      boolean ready = api.readyWithin(process, java.time.Duration.ofSeconds(60));
       assertThat(ready).as("ready within 60 s").isTrue();
       // pg_ctl detaches the server from the JVM: find it by its data folder.
       java.util.List<ProcessHandle> postgres = ProcessHandle.allProcesses()
