@@ -5,6 +5,7 @@ import fr.cantou.platform.config.ConfigException;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.EmbeddedDatabase;
 import fr.cantou.platform.db.Migrations;
+import fr.cantou.platform.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -61,8 +62,9 @@ public final class Main {
     MigrateResult migrated = Migrations.migrate(endpoint);
     LOG.info("event=migrations_done applied={} schemaVersion={}", migrated.migrationsExecuted, migrated.targetSchemaVersion);
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC()), 120);
+    NodeMetrics metrics = NodeMetrics.create(config.metrics());
+    Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(true));
+    CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC(), metrics), 120);
     LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={}", config.http().host(), node.port(),
         config.jitsi().domain(), config.jitsi().signsTokens(), config.smtp().configured() ? "smtp" : "log",
         (System.nanoTime() - started) / 1_000_000);
