@@ -211,6 +211,7 @@ public final class CantouNode {
       router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),
           List.of(teleconsultations::refreshFigures, visio.service::refreshFigures)));
       router.get("/ws").handler(gateway);
+      router.get("/openapi.yaml").handler(ApiContract::serve);
       Router apiRouter = api.createRouter();
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);
@@ -262,6 +263,11 @@ public final class CantouNode {
 
   public int port() {
     return servers.port();
+  }
+
+  /** The router of one of the node's HTTP servers (they are all built alike). */
+  public Router router() {
+    return servers.router();
   }
 
   public WebSocketGateway gateway() {
