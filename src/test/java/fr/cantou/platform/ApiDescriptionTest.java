@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -24,21 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The API description is served, and every route the node answers is in it. */
 class ApiDescriptionTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
   @Test
   void openapi_yaml_is_served_as_the_file_the_requests_are_validated_against() throws Exception {
-    Api.Response response = node.api.get("/openapi.yaml");
+    Api.Response response;
+    try (TestNode node = TestNode.start()) {
+      response = node.api.get("/openapi.yaml");
+    }
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.contentType()).startsWith("application/yaml");
     assertThat(response.body()).isEqualTo(Files.readString(Path.of("docs/openapi.yaml")));
@@ -55,7 +44,9 @@ class ApiDescriptionTest {
     JsonObject paths = new JsonObject(new ObjectMapper(new YAMLFactory())
         .readValue(Files.readString(Path.of("docs/openapi.yaml")), Map.class)).getJsonObject("paths");
     List<String> routes = new ArrayList<>();
-    walk(node.node().router(), "", routes);
+    try (TestNode node = TestNode.start()) {
+      walk(node.node().router(), "", routes);
+    }
     assertThat(routes).as("the walk found the API").contains("POST /api/visio/appointments", "GET /health", "GET /metrics");
     List<String> undescribed = routes.stream().filter(route -> !described(paths, route)).toList();
     assertThat(undescribed).as("routes missing from docs/openapi.yaml").isEmpty();
