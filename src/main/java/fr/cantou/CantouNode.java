@@ -19,6 +19,7 @@ import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.HealthRoutes;
+import fr.cantou.platform.log.RequestId;
 import fr.cantou.platform.http.MetricsRoute;
 import fr.cantou.platform.http.HttpServers;
 import fr.cantou.platform.http.JsonBodyGuard;
@@ -205,6 +206,7 @@ public final class CantouNode {
       api.getRoutes().forEach(route -> route.setDoSecurity(false));
 
       Router router = Router.router(platform.vertx());
+      router.route().handler(new RequestId());
       router.route().handler(new RequestLog());
       router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());

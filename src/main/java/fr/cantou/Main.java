@@ -5,6 +5,7 @@ import fr.cantou.platform.config.ConfigException;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.EmbeddedDatabase;
 import fr.cantou.platform.db.Migrations;
+import fr.cantou.platform.log.LogFormat;
 import fr.cantou.platform.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogFormat.apply(config.log());
     try {
       run(config);
     } catch (ConfigException e) {
