@@ -5,6 +5,7 @@ import fr.cantou.platform.config.ConfigException;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.EmbeddedDatabase;
 import fr.cantou.platform.db.Migrations;
+import fr.cantou.platform.db.StartFailed;
 import fr.cantou.platform.log.LogFormat;
 import fr.cantou.platform.metrics.NodeMetrics;
 import io.vertx.core.Future;
@@ -41,6 +42,10 @@ public final class Main {
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
+    } catch (StartFailed e) {
+      LOG.error("event=start_failed reason=\"{}\"", e.getMessage());
+      System.err.println("Cantou could not start: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       LOG.error("event=start_failed reason=\"{}\"", e.getMessage(), e);
       System.err.println("Cantou could not start: " + e.getMessage());
@@ -55,7 +60,7 @@ public final class Main {
     if (config.database().embedded()) {
       Path dataDir = Path.of(config.database().embeddedDataDir());
       LOG.info("event=database_starting mode=embedded dataDir={}", dataDir.toAbsolutePath());
-      embedded = EmbeddedDatabase.start(dataDir, config.database().embeddedPort());
+      embedded = EmbeddedDatabase.start(dataDir, config.database().embeddedPort(), config.database().embeddedStartTimeout());
       endpoint = embedded.endpoint();
     } else {
       endpoint = DatabaseEndpoint.fromUrl(config.database().url());

@@ -65,4 +65,21 @@ class MainTest {
     assertThat(output).isEqualTo(
         "Configuration error: http.port (CANTOU_HTTP_PORT) must be a whole number from 0 to 65535, got \"not-a-port\"");
   }
+
+  @Test
+  void an_embedded_database_that_does_not_start_is_named_in_one_line(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    // Files of a PostgreSQL older than the embedded one: the server refuses to start on them.
+    java.nio.file.Files.writeString(data.resolve("PG_VERSION"), "9.6\n");
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_DATA_DIR", data.toString());
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_START_SECONDS", "20");
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(errors.lines()).as(errors).hasSize(1);
+    assertThat(errors).startsWith("Cantou could not start: the embedded PostgreSQL in " + data.toAbsolutePath()
+        + " did not start (allowed 20 s by database.embeddedStartSeconds, CANTOU_DATABASE_EMBEDDED_START_SECONDS): ");
+  }
 }
