@@ -82,4 +82,27 @@ class MainTest {
     assertThat(errors).startsWith("Cantou could not start: the embedded PostgreSQL in " + data.toAbsolutePath()
         + " did not start (allowed 20 s by database.embeddedStartSeconds, CANTOU_DATABASE_EMBEDDED_START_SECONDS): ");
   }
+
+  @Test
+  void a_database_migrated_by_a_newer_version_is_refused_in_one_line() throws Exception {
+    fr.cantou.platform.db.DatabaseEndpoint database = fr.cantou.support.TestDatabase.fresh();
+    try (var connection = java.sql.DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+         var statement = connection.createStatement()) {
+      statement.execute("""
+          INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by,
+                                             execution_time, success)
+          SELECT max(installed_rank) + 1, '99', 'from a newer node', 'SQL', 'V99__from_a_newer_node.sql', 0, 'postgres', 1, true
+          FROM flyway_schema_history""");
+    }
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":"
+        + database.port() + "/" + database.database());
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(errors.lines()).as(errors).hasSize(1);
+    assertThat(errors).matches("Cantou could not start: the database was migrated by a newer version of Cantou "
+        + "\\(schema version 99, this node knows up to \\d+\\): start the newer version on it, never an older one");
+  }
 }
