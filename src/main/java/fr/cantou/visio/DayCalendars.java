@@ -56,6 +56,56 @@ final class DayCalendars {
     return new DayCalendars(service, List.copyOf(kept), p);
   }
 
+  /**
+   * These calendars with one more booking of {@code agentId} (blocked until its end and the
+   * agent's buffer) and, when {@code atThisPoint}, of the point: {@code this} when they already
+   * hold it or it concerns none of them; null when it overlaps what they hold (they are then
+   * older than the booking's own transaction saw: the day must be read again).
+   */
+  DayCalendars withBooking(UUID agentId, boolean atThisPoint, Instant start, Instant end) {
+    List<SlotCalculator.AgentCalendar> after = agents;
+    for (int i = 0; i < agents.size(); i++) {
+      SlotCalculator.AgentCalendar a = agents.get(i);
+      if (a.agentId().equals(agentId)) {
+        List<SlotCalculator.Interval> busy = added(a.busy(), new SlotCalculator.Interval(start, end.plus(a.buffer())));
+        if (busy == null) {
+          return null;
+        }
+        if (busy != a.busy()) {
+          after = new ArrayList<>(agents);
+          after.set(i, new SlotCalculator.AgentCalendar(a.agentId(), a.buffer(), a.minNotice(), a.horizon(), a.weekly(),
+              a.exceptions(), busy));
+          after = List.copyOf(after);
+        }
+      }
+    }
+    SlotCalculator.PointCalendar p = point;
+    if (atThisPoint && point != null) {
+      List<SlotCalculator.Interval> busy = added(point.busy(), new SlotCalculator.Interval(start, end));
+      if (busy == null) {
+        return null;
+      }
+      p = busy == point.busy() ? point : new SlotCalculator.PointCalendar(point.zone(), point.hours(), busy);
+    }
+    return after == agents && p == point ? this : new DayCalendars(service, after, p);
+  }
+
+  /** {@code busy} with {@code one} added: the same list when it is there already, null when it overlaps another. */
+  private static List<SlotCalculator.Interval> added(List<SlotCalculator.Interval> busy, SlotCalculator.Interval one) {
+    for (SlotCalculator.Interval known : busy) {
+      if (known.equals(one)) {
+        return busy;
+      }
+      if (known.overlaps(one.start(), one.end())) {
+        return null;
+      }
+    }
+    List<SlotCalculator.Interval> out = new ArrayList<>(busy.size() + 1);
+    out.addAll(busy);
+    out.add(one);
+    return List.copyOf(out);
+  }
+
   private static List<SlotCalculator.Interval> meeting(List<SlotCalculator.Interval> all, Instant from, Instant to) {
     List<SlotCalculator.Interval> out = new ArrayList<>();
     for (SlotCalculator.Interval i : all) {

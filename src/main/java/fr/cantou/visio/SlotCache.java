@@ -3,6 +3,7 @@ package fr.cantou.visio;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import fr.cantou.platform.EncodedJson;
+import fr.cantou.platform.Json;
 import fr.cantou.realtime.EventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +38,9 @@ final class SlotCache {
   static final Duration LONGEST_BUFFER = Duration.ofHours(2);
   /** A day's calendars are read this far into the next day, for the end and buffer of its last slots. */
   static final Duration DAY_OVERHANG = Duration.ofHours(4);
+  static final String BOOKED = "appointment.booked";
   /** Kinds after which an agent's or a point's booked periods differ. */
-  private static final Set<String> CALENDAR_KINDS = Set.of("appointment.booked", "appointment.cancelled",
+  private static final Set<String> CALENDAR_KINDS = Set.of(BOOKED, "appointment.cancelled",
       "appointment.changed", "appointment.completed", "appointment.no_show");
   /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
   static final String CALENDAR_CHANGED = "visio.calendar.changed";
@@ -55,6 +59,55 @@ final class SlotCache {
     boolean dependsOn(Instant start, Instant end) {
       return start.isBefore(readTo) && readFrom.isBefore(end);
     }
+
+    /** A day computed from {@code calendars}, each slot's JSON written once. */
+    static Day of(Instant readFrom, Instant readTo, long readAt, DayCalendars calendars, List<SlotCalculator.OpenSlot> slots) {
+      ZoneId zone = calendars.service().zone();
+      List<byte[]> json = new ArrayList<>(slots.size());
+      for (SlotCalculator.OpenSlot slot : slots) {
+        json.add(Json.encode(new VisioRecords.SlotView(VisioStore.local(slot.start(), zone),
+            VisioStore.local(slot.end(), zone))).getBytes());
+      }
+      return new Day(readFrom, readTo, readAt, calendars, List.copyOf(slots), List.copyOf(json));
+    }
+
+    /**
+     * This day with one more booking, only the slots near it worked out again (a slot further
+     * than the longest buffer cannot change): {@code this} when the booking concerns none of its
+     * calendars or they hold it already, null when the day must be read again.
+     */
+    Day withBooking(LocalDate date, UUID agentId, boolean atThisPoint, Instant start, Instant end) {
+      DayCalendars after = calendars.withBooking(agentId, atThisPoint, start, end);
+      if (after == null || after == calendars) {
+        return after == null ? null : this;
+      }
+      Instant blockedUntil = end.plus(LONGEST_BUFFER);
+      Predicate<SlotCalculator.Slot> near = slot -> slot.start().isBefore(blockedUntil)
+          && slot.end().plus(LONGEST_BUFFER).isAfter(start);
+      VisioStore.ServiceRow service = after.service();
+      List<SlotCalculator.OpenSlot> again = new SlotCalculator(service.zone(), Duration.ofMinutes(service.durationMinutes()))
+          .openSlots(after.agents(), after.point(), date, date, near);
+      List<SlotCalculator.OpenSlot> merged = new ArrayList<>(slots.size());
+      List<byte[]> json = new ArrayList<>(slots.size());
+      Day recomputed = of(readFrom, readTo, readAt, after, again);
+      int next = 0;
+      for (int i = 0; i < slots.size(); i++) {
+        SlotCalculator.OpenSlot slot = slots.get(i);
+        while (next < again.size() && again.get(next).start().isBefore(slot.start())) {
+          merged.add(again.get(next));
+          json.add(recomputed.json().get(next++));
+        }
+        if (!near.test(slot.slot())) {
+          merged.add(slot);
+          json.add(this.json.get(i));
+        }
+      }
+      for (; next < again.size(); next++) {
+        merged.add(again.get(next));
+        json.add(recomputed.json().get(next));
+      }
+      return new Day(readFrom, readTo, readAt, after, List.copyOf(merged), List.copyOf(json));
+    }
   }
 
   /** Computes the days from {@code from} to {@code to} (one database read), every one of them in the map. */
@@ -64,6 +117,7 @@ final class SlotCache {
 
   private final Cache<DayKey, Future<Day>> days;
   private final boolean keeping;
+  private final long refreshNanos;
 
   /**
    * @param maxDays bounds the memory whatever dates clients ask for; 0 keeps nothing.
@@ -73,6 +127,7 @@ final class SlotCache {
   SlotCache(long maxDays, Duration refresh) {
     this.days = Caffeine.newBuilder().maximumSize(maxDays).expireAfterWrite(refresh).build();
     this.keeping = maxDays > 0;
+    this.refreshNanos = refresh.toNanos();
   }
 
   /**
@@ -148,6 +203,30 @@ final class SlotCache {
     return new EncodedJson(out.appendByte((byte) ']'));
   }
 
+  /**
+   * A booking was made: every kept day read over its period takes it in place (its agent's and
+   * its point's calendars, and the slots near it), instead of being read and computed again by
+   * the next request; any day being computed is dropped (it may have been read before).
+   */
+  void booked(UUID agentId, UUID pointId, Instant start, Instant end) {
+    Instant blockedUntil = end.plus(LONGEST_BUFFER);
+    long now = System.nanoTime();
+    days.asMap().forEach((key, kept) -> {
+      if (!kept.isComplete() || kept.succeeded() && kept.result().dependsOn(start, blockedUntil)) {
+        days.asMap().computeIfPresent(key, (k, current) -> {
+          if (current != kept || !kept.isComplete()) {
+            return null;
+          }
+          // Taken in place, a day would never be read again while it is booked: past the refresh time it is.
+          Day after = now - kept.result().readAt() > refreshNanos ? null : kept.result().withBooking(key.day(), agentId,
+              pointId != null && pointId.equals(key.pointId()), start, end);
+          return after == kept.result() ? kept : after == null ? null : Future.succeededFuture(after);
+        });
+      }
+    });
+  }
+
+
   /** Bookings from {@code start} to {@code end} changed: drop every day computed from that period, and any being computed. */
   void bookingsChanged(Instant start, Instant end) {
     Instant blockedUntil = end.plus(LONGEST_BUFFER);
@@ -162,6 +241,11 @@ final class SlotCache {
   void onEvent(EventRecord event) {
     if (EVERYTHING_KINDS.contains(event.kind())) {
       calendarsChanged();
+    } else if (BOOKED.equals(event.kind()) && event.data().getString("agentId") != null) {
+      JsonObject a = event.data();
+      String point = a.getString("pointId");
+      booked(UUID.fromString(a.getString("agentId")), point == null ? null : UUID.fromString(point),
+          OffsetDateTime.parse(a.getString("start")).toInstant(), OffsetDateTime.parse(a.getString("end")).toInstant());
     } else if (CALENDAR_KINDS.contains(event.kind())) {
       bookingsChanged(event.data());
       JsonObject previous = event.data().getJsonObject("previous");

@@ -86,6 +86,12 @@ public final class SlotCalculator {
    * for (and the point, when one is asked), whatever the time now, sorted by start.
    */
   public List<OpenSlot> openSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to) {
+    return openSlots(agents, point, from, to, slot -> true);
+  }
+
+  /** The same, for the slots {@code only} accepts: after a booking, the few slots near it. */
+  public List<OpenSlot> openSlots(List<AgentCalendar> agents, PointCalendar point, LocalDate from, LocalDate to,
+                                  java.util.function.Predicate<Slot> only) {
     Map<Instant, List<Window>> windows = new TreeMap<>();
     Map<Instant, Slot> slots = new java.util.HashMap<>();
     List<Busy> busy = agents.stream().map(Busy::new).toList();
@@ -98,7 +104,7 @@ public final class SlotCalculator {
       for (int i = 0; i < agents.size(); i++) {
         AgentCalendar agent = agents.get(i);
         for (Slot slot : candidates(agent, day, laidOut)) {
-          if (agentOpen(agent, busy.get(i), slot) && pointFree(point, slot)) {
+          if (only.test(slot) && agentOpen(agent, busy.get(i), slot) && pointFree(point, slot)) {
             slots.putIfAbsent(slot.start(), slot);
             windows.computeIfAbsent(slot.start(), k -> new ArrayList<>()).add(window(agent, slot));
           }
@@ -181,15 +187,33 @@ public final class SlotCalculator {
     if (FrenchHolidays.isHoliday(day)) {
       return open;
     }
+    Slot slot = new Slot(start, start.plus(duration));
     for (AgentCalendar agent : agents) {
-      for (Slot slot : candidates(agent, day)) {
-        if (slot.start().equals(start) && agentOpen(agent, new Busy(agent), slot) && pointFree(point, slot)) {
-          open.add(agent);
-          break;
-        }
+      if (startsOneOfItsSlots(agent, day, start) && agentOpen(agent, slot) && pointFree(point, slot)) {
+        open.add(agent);
       }
     }
     return open;
+  }
+
+  /**
+   * Whether {@link #layOut} would put a slot of one of the agent's ranges of that day at
+   * {@code start}, worked out without laying the day out: a booking asks this of every agent.
+   */
+  private boolean startsOneOfItsSlots(AgentCalendar agent, LocalDate day, Instant start) {
+    LocalDateTime local = LocalDateTime.ofInstant(start, zone);
+    if (!local.toLocalDate().equals(day) || !ZonedDateTime.of(local, zone).toInstant().equals(start)) {
+      return false; // the second 2:30 of the night the clocks go back is no slot start
+    }
+    LocalTime t = local.toLocalTime();
+    for (WeeklyRange range : agent.weekly()) {
+      if (range.day() == day.getDayOfWeek() && !t.isBefore(range.start())
+          && Duration.between(range.start(), t).getSeconds() % duration.getSeconds() == 0
+          && !t.plus(duration).isBefore(t) && !t.plus(duration).isAfter(range.end())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Of the agents open for the slot starting at {@code start}, those whose notice and horizon let it be booked {@code now}. */
@@ -201,10 +225,6 @@ public final class SlotCalculator {
       }
     }
     return free;
-  }
-
-  private List<Slot> candidates(AgentCalendar agent, LocalDate day) {
-    return candidates(agent, day, new java.util.HashMap<>());
   }
 
   private List<Slot> candidates(AgentCalendar agent, LocalDate day, Map<List<Object>, List<Slot>> laidOut) {
@@ -234,6 +254,22 @@ public final class SlotCalculator {
       }
     }
     return out;
+  }
+
+  /** {@link #agentOpen(AgentCalendar, Busy, Slot)} for one slot: the busy periods looked through, not sorted first. */
+  private static boolean agentOpen(AgentCalendar agent, Slot slot) {
+    Instant blockedUntil = slot.end().plus(agent.buffer());
+    for (Interval exception : agent.exceptions()) {
+      if (exception.overlaps(slot.start(), slot.end())) {
+        return false;
+      }
+    }
+    for (Interval busy : agent.busy()) {
+      if (busy.overlaps(slot.start(), blockedUntil)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Free for the slot whatever the time now: within no exception, and nothing booked over it or its buffer. */

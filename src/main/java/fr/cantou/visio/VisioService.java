@@ -118,10 +118,8 @@ public final class VisioService {
           List<SlotCalculator.OpenSlot> slots = byDay.getOrDefault(day, List.of());
           Instant readFrom = day.atStartOfDay(zone).toInstant();
           Instant readTo = day.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG);
-          days.put(day, new SlotCache.Day(readFrom, readTo, readAt,
-              DayCalendars.within(service, c.agents(), c.point(), readFrom, readTo), slots,
-              slots.stream().map(slot -> Json.encode(new VisioRecords.SlotView(VisioStore.local(slot.start(), zone),
-                  VisioStore.local(slot.end(), zone))).getBytes()).toList()));
+          days.put(day, SlotCache.Day.of(readFrom, readTo, readAt,
+              DayCalendars.within(service, c.agents(), c.point(), readFrom, readTo), slots));
         }
         return days;
       });
@@ -257,7 +255,7 @@ public final class VisioService {
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
               : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
-        }, this::bookingsChanged)
+        }, this::booked)
         .onSuccess(a -> platform.metrics().booked())
         .map(a -> new Booked(a, tokens.issue(a)));
   }
@@ -447,6 +445,12 @@ public final class VisioService {
   }
 
   // Helpers.
+
+  /** A new booking: this node's client must see its slots at once; the others follow the event. */
+  private void booked(Appointment a) {
+    slotCache.booked(UUID.fromString(a.agentId()), a.pointId() == null ? null : UUID.fromString(a.pointId()),
+        a.start().toInstant(), a.end().toInstant());
+  }
 
   /** The slots around this appointment's time differ now: this node's client must see it at once, the others follow the event. */
   private void bookingsChanged(Appointment a) {

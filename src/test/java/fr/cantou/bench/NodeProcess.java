@@ -49,12 +49,13 @@ final class NodeProcess implements AutoCloseable {
     all.put("CANTOU_ADMIN_PASSWORD", Fixtures.ADMIN_PASSWORD);
     // The load books anonymously from one address for a few made-up people: not what the
     // anonymous limits are for.
-    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "10000000");
-    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "10000000");
+    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
+    all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     all.putAll(env);
     List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC"));
     if (Boolean.getBoolean("bench.jfr")) {
       // Profile on demand: jfr print --events jdk.ExecutionSample target/bench/<node>.jfr
+      jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");
       jvmOptions.add("-XX:StartFlightRecording=filename=" + workDir.getParent().resolve(name + ".jfr").toAbsolutePath()
           + ",settings=profile,dumponexit=true");
     }

@@ -105,6 +105,41 @@ class SlotCacheTest {
   }
 
   @Test
+  void a_booking_is_taken_in_place_by_the_days_kept_and_the_next_request_reads_nothing() {
+    SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
+    VisioStore.ServiceRow row = new VisioStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
+        "CAF", PARIS);
+    LocalDate wednesday = DayWithBookingTest.DAY;
+    SlotCache.Loader loader = (from, to) -> {
+      loads.add(new LocalDate[] {from, to});
+      DayCalendars calendars = new DayCalendars(row, List.of(agent), null);
+      return Future.succeededFuture(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO,
+          System.nanoTime(), calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30))
+              .openSlots(calendars.agents(), null, wednesday, wednesday))));
+    };
+    assertThat(cache.days(service, null, wednesday, wednesday, loader).result().get(0).slots()).hasSize(6);
+
+    Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
+    cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
+
+    var after = cache.days(service, null, wednesday, wednesday, loader).result().get(0);
+    assertThat(after.slots()).hasSize(5).extracting(SlotCalculator.OpenSlot::start).doesNotContain(ten);
+    assertThat(loads).as("read once, before the booking").hasSize(1);
+  }
+
+  @Test
+  void a_booking_drops_a_day_still_being_read_which_may_have_been_read_before_it() {
+    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    cache.days(service, null, day(2), day(2), (from, to) -> slow.future());
+
+    cache.booked(UUID.randomUUID(), null, Instant.parse("2026-12-02T09:00:00Z"), Instant.parse("2026-12-02T09:30:00Z"));
+    load(day(2), day(2)).onSuccess(slow::complete);
+
+    cache.days(service, null, day(2), day(2), this::load);
+    assertThat(loads).as("read again").hasSize(2);
+  }
+
+  @Test
   void keeping_nothing_reads_every_request() {
     SlotCache none = new SlotCache(0, Duration.ofMinutes(10));
     none.days(service, null, day(1), day(2), this::load);

@@ -168,4 +168,29 @@ class SlotCalculatorTest {
     var eleven = open.stream().filter(s -> s.start().equals(paris("2026-11-24T11:00"))).findFirst().orElseThrow();
     assertThat(eleven.bookable()).as("quick and slow overlap into one window; far stands apart").hasSize(2);
   }
+  /**
+   * A booking asks which agents are open for its slot without laying the day out: on ordinary
+   * and daylight-saving days, with ranges that do not start on the hour and nights through the
+   * clocks' change, the agents it finds at every quarter of an hour are exactly those whose own
+   * slots the day's computation lists there.
+   */
+  @Test
+  void the_agents_open_for_a_slot_are_those_whose_computed_slots_hold_it() {
+    var busyAt = paris("2026-10-25T10:15");
+    var night = agent(everyDay(LocalTime.of(0, 0), LocalTime.of(5, 0)), List.of(), List.of(), Duration.ZERO);
+    var odd = agent(everyDay(LocalTime.of(9, 15), LocalTime.of(11, 50)), List.of(),
+        List.of(new SlotCalculator.Interval(busyAt, busyAt.plus(HALF_HOUR))), Duration.ofMinutes(20));
+    var late = agent(everyDay(LocalTime.of(22, 0), LocalTime.of(23, 59)), List.of(), List.of(), Duration.ZERO);
+    for (LocalDate day : List.of(LocalDate.of(2026, 3, 29), LocalDate.of(2026, 10, 25), LocalDate.of(2026, 11, 24))) {
+      for (SlotCalculator.AgentCalendar agent : List.of(night, odd, late)) {
+        List<Instant> computed = calculator.openSlots(List.of(agent), null, day, day).stream()
+            .map(SlotCalculator.OpenSlot::start).toList();
+        for (Instant t = day.atStartOfDay(PARIS).toInstant(); t.isBefore(day.plusDays(1).atStartOfDay(PARIS).toInstant());
+             t = t.plus(Duration.ofMinutes(15))) {
+          assertThat(calculator.openAgents(List.of(agent), null, t)).as("%s at %s", agent.weekly().get(0), t)
+              .hasSize(computed.contains(t) ? 1 : 0);
+        }
+      }
+    }
+  }
 }

@@ -28,7 +28,8 @@ public final class ApiContract {
   private ApiContract() {}
 
   public static Future<OpenAPIContract> load(Vertx vertx) {
-    return document(vertx).compose(document -> OpenAPIContract.from(vertx, apiOnly(document.json())));
+    return document(vertx).compose(document -> OpenAPIContract.from(vertx, apiOnly(document.json())))
+        .map(ContractWithReusedValidators::new);
   }
 
   /** GET /openapi.yaml: the document as written, the same bytes the router was built from. */
