@@ -5,7 +5,7 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 /**
@@ -20,7 +20,8 @@ public final class DatabaseUnavailable {
 
   public static boolean is(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof ConnectException || e instanceof ClosedConnectionException
+      // SocketException: also "Connection reset", when the server goes away in the middle of a query.
+      if (e instanceof SocketException || e instanceof ClosedConnectionException
           || e instanceof ConnectionPoolTooBusyException
           || e instanceof PgException pg && STATES.contains(pg.getSqlState())
           || e instanceof VertxException && String.valueOf(e.getMessage()).startsWith("Timeout waiting for connection")) {
