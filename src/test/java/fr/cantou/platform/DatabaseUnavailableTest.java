@@ -16,6 +16,7 @@ class DatabaseUnavailableTest {
     assertThat(DatabaseUnavailable.is(new ConnectException("Connection refused"))).isTrue();
     // Seen by DatabaseStopTest: the server stops while a query is in flight.
     assertThat(DatabaseUnavailable.is(new IllegalStateException(new SocketException("Connection reset")))).isTrue();
+    assertThat(DatabaseUnavailable.is(new java.io.IOException("Connection reset by peer"))).isTrue();
     assertThat(DatabaseUnavailable.is(new IllegalStateException("a bug"))).isFalse();
   }
 }
