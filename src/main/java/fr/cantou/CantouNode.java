@@ -18,6 +18,7 @@ import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.HealthRoutes;
+import fr.cantou.platform.http.MetricsRoute;
 import fr.cantou.platform.http.HttpServers;
 import fr.cantou.platform.http.JsonBodyGuard;
 import fr.cantou.platform.http.ApiException;
@@ -26,6 +27,9 @@ import fr.cantou.platform.http.PublicConfigRoutes;
 import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
+import fr.cantou.platform.log.RequestId;
+import fr.cantou.platform.metrics.NodeMetrics;
+import fr.cantou.realtime.CountedPushes;
 import fr.cantou.realtime.EventListener;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.EventRetention;
@@ -98,8 +102,9 @@ public final class CantouNode {
     this.database = database;
   }
 
-  /** Migrations must have run before. */
-  public static Future<CantouNode> start(Vertx vertx, CantouConfig config, DatabaseEndpoint database, Clock clock) {
+  /** Migrations must have run before; {@code vertx} was made by {@code metrics} (so that it reports there). */
+  public static Future<CantouNode> start(Vertx vertx, CantouConfig config, DatabaseEndpoint database, Clock clock,
+                                         NodeMetrics metrics) {
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.database().poolSize()).setName("cantou-pool").setShared(false)
             .setConnectionTimeout(3).setConnectionTimeoutUnit(TimeUnit.SECONDS).setMaxWaitQueueSize(1_000))
@@ -107,7 +112,7 @@ public final class CantouNode {
         .connectingTo(database.connectOptions())
         .using(vertx)
         .build();
-    CantouNode node = new CantouNode(new Platform(vertx, pool, config, clock), database);
+    CantouNode node = new CantouNode(new Platform(vertx, pool, config, clock, metrics), database);
     return node.boot().recover(e -> pool.close().transform(v -> Future.failedFuture(e)));
   }
 
@@ -145,7 +150,8 @@ public final class CantouNode {
           List.of(visio.resolver),
           List.of(new CallMessages(teleconsultations)),
           List.of(presence),
-          pushAudit);
+          new CountedPushes(pushAudit, platform.metrics()));
+      platform.metrics().webSocketConnections(gateway::connected);
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
@@ -200,10 +206,14 @@ public final class CantouNode {
       api.getRoutes().forEach(route -> route.setDoSecurity(false));
 
       Router router = Router.router(platform.vertx());
+      router.route().handler(new RequestId());
       router.route().handler(new RequestLog());
       router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
+      router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),
+          List.of(teleconsultations::refreshFigures, visio.service::refreshFigures)));
       router.get("/ws").handler(gateway);
+      router.get("/openapi.yaml").handler(ApiContract::serve);
       Router apiRouter = api.createRouter();
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);
@@ -251,13 +261,20 @@ public final class CantouNode {
   /** Runs the periodic jobs now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
     // Independent jobs: one failing does not hold the other back.
-    return Future.join(teleconsultations.runJobs(), visio.mailJob.run(), visio.citizenData.run(), retention.run(),
-        auth.forgetOldAttempts(),
-        rateLimits.forgetOld(Duration.ofDays(1))).mapEmpty();
+    NodeMetrics metrics = platform.metrics();
+    return Future.join(metrics.job("teleconsult", teleconsultations::runJobs), metrics.job("mail", visio.mailJob::run),
+        metrics.job("citizen_data_retention", visio.citizenData::run),
+        metrics.job("event_retention", retention::run), metrics.job("login_attempts", auth::forgetOldAttempts),
+        metrics.job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1)))).mapEmpty();
   }
 
   public int port() {
     return servers.port();
+  }
+
+  /** The router of one of the node's HTTP servers (they are all built alike). */
+  public Router router() {
+    return servers.router();
   }
 
   public WebSocketGateway gateway() {

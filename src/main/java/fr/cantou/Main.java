@@ -5,7 +5,10 @@ import fr.cantou.platform.config.ConfigException;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.EmbeddedDatabase;
 import fr.cantou.platform.db.Migrations;
+import fr.cantou.platform.db.StartFailed;
 import fr.cantou.platform.http.ApiContract;
+import fr.cantou.platform.log.LogFormat;
+import fr.cantou.platform.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,11 +37,16 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogFormat.apply(config.log());
     try {
       run(config);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
+    } catch (StartFailed e) {
+      LOG.error("event=start_failed reason=\"{}\"", e.getMessage());
+      System.err.println("Cantou could not start: " + e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       LOG.error("event=start_failed reason=\"{}\"", e.getMessage(), e);
       System.err.println("Cantou could not start: " + e.getMessage());
@@ -54,7 +62,7 @@ public final class Main {
     if (config.database().embedded()) {
       Path dataDir = Path.of(config.database().embeddedDataDir());
       LOG.info("event=database_starting mode=embedded dataDir={}", dataDir.toAbsolutePath());
-      embedded = EmbeddedDatabase.start(dataDir, config.database().embeddedPort());
+      embedded = EmbeddedDatabase.start(dataDir, config.database().embeddedPort(), config.database().embeddedStartTimeout());
       endpoint = embedded.endpoint();
     } else {
       endpoint = DatabaseEndpoint.fromUrl(config.database().url());
@@ -63,8 +71,9 @@ public final class Main {
     MigrateResult migrated = Migrations.migrate(endpoint);
     LOG.info("event=migrations_done applied={} schemaVersion={}", migrated.migrationsExecuted, migrated.targetSchemaVersion);
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC()), 120);
+    NodeMetrics metrics = NodeMetrics.create(config.metrics());
+    Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(true));
+    CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC(), metrics), 120);
     LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={}", config.http().host(), node.port(),
         config.jitsi().domain(), config.jitsi().signsTokens(), config.smtp().configured() ? "smtp" : "log",
         (System.nanoTime() - started) / 1_000_000);

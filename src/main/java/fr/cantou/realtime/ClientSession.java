@@ -54,6 +54,7 @@ final class ClientSession {
     if (catchingUp) {
       if (heldBack.size() >= maxQueuedFrames) {
         // Not reading its catch-up: dropped like any slow client, it resumes from its last id.
+        pushes.dropped(heldBack.size() + 1);
         socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
         return;
       }
@@ -94,6 +95,7 @@ final class ClientSession {
       return Future.succeededFuture();
     }
     if (socket.writeQueueFull() || pendingWrites >= maxQueuedFrames) {
+      pushes.dropped(1);
       socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
       return Future.succeededFuture();
     }

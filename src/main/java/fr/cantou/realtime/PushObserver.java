@@ -8,4 +8,7 @@ public interface PushObserver {
   PushObserver NONE = (viewer, event) -> {};
 
   void pushed(Viewer viewer, EventRecord event);
+
+  /** Frames not written because the client could not keep up (it is dropped, and resumes). */
+  default void dropped(int frames) {}
 }

@@ -143,6 +143,7 @@ public final class TeleconsultService {
     return platform.pool().withTransaction(tx -> store.claim(tx, id, doctor.userId(), List.copyOf(doctor.specialties()), now,
         rooms.newRoomName("cantou-tc"))
             .compose(claimed -> claimed ? assigned(tx, id, doctor, now) : Future.succeededFuture(Optional.<Teleconsultation>empty())))
+        .onSuccess(won -> won.ifPresent(this::measureWait))
         .recover(e -> Future.failedFuture(translate(e)))
         .compose(won -> won.map(Future::succeededFuture).orElseGet(() -> load(id).compose(item -> {
           if (!TeleconsultRights.inPool(doctor, item)) {
@@ -162,6 +163,7 @@ public final class TeleconsultService {
         rooms.newRoomName("cantou-tc"))
             .compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<Teleconsultation>empty())
                 : assigned(tx, found.get(), doctor, now)))
+        .onSuccess(taken -> taken.ifPresent(this::measureWait))
         .recover(e -> Future.failedFuture(translate(e)));
   }
 
@@ -169,6 +171,21 @@ public final class TeleconsultService {
     return store.addTimeline(tx, id, doctor.userId(), "assigned", new JsonObject().put("doctor", doctor.displayName()), now)
         .compose(v -> find(tx, id))
         .compose(item -> events.leftQueue(tx, "teleconsultation.assigned", item).map(Optional.of(item)));
+  }
+
+  /** Counted once the claim has committed: a rolled-back claim took nothing. */
+  private void measureWait(Teleconsultation taken) {
+    if (taken.queuedAt() != null && taken.assignedAt() != null) {
+      platform.metrics().waitedBeforeClaim(Duration.between(taken.queuedAt(), taken.assignedAt()));
+    }
+  }
+
+  /** The queue and calls figures of the whole cluster, read from the database when /metrics is asked. */
+  public Future<Void> refreshFigures() {
+    return store.queueLengths(platform.pool()).onSuccess(platform.metrics()::queueLengths)
+        .compose(v -> store.callsInProgress(platform.pool()))
+        .onSuccess(calls -> platform.metrics().callsInProgress("teleconsultation", calls))
+        .mapEmpty();
   }
 
   public Future<Teleconsultation> release(Principal doctor, UUID id) {
@@ -260,7 +277,7 @@ public final class TeleconsultService {
         return store.addTimeline(tx, id, nurse.userId(), "cancelled", new JsonObject(), now)
             .compose(v -> find(tx, id))
             .compose(gone -> events.leftQueue(tx, "teleconsultation.cancelled", gone).map(gone));
-      }));
+      })).onSuccess(gone -> platform.metrics().cancelled("teleconsultation"));
     });
   }
 

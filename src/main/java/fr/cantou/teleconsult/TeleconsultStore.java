@@ -94,6 +94,22 @@ public final class TeleconsultStore {
 
   private static final String URGENT_FIRST = " ORDER BY CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id";
 
+  /** Teleconsultations waiting in the announced queue, by specialty (for the node's figures). */
+  public Future<java.util.Map<String, Long>> queueLengths(SqlClient db) {
+    return db.query("SELECT specialty, count(*) AS n FROM teleconsultation"
+            + " WHERE status = 'queued' AND announced_at IS NOT NULL GROUP BY specialty").execute()
+        .map(rows -> {
+          java.util.Map<String, Long> lengths = new java.util.HashMap<>();
+          rows.forEach(row -> lengths.put(row.getString("specialty"), row.getLong("n")));
+          return lengths;
+        });
+  }
+
+  public Future<Long> callsInProgress(SqlClient db) {
+    return db.query("SELECT count(*) FROM teleconsultation WHERE status = 'in_call'").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   public Future<UUID> insert(SqlClient db, NewRequest r, Instant now) {
     return db.preparedQuery("""
             INSERT INTO teleconsultation (organisation_id, nurse_id, patient_reference, patient_initials, patient_birth_year,

@@ -57,8 +57,12 @@ public final class MailJob {
               () -> mails.compose(mail.kind(), a, service, tokens.issue(a)), false))
           .compose(mailer::send)
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
-          .onSuccess(v -> LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference()));
+          .onSuccess(v -> {
+            platform.metrics().mailSent();
+            LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference());
+          });
     }).recover(e -> {
+      platform.metrics().mailFailed();
       LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
       return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
     });

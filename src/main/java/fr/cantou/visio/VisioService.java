@@ -260,6 +260,7 @@ public final class VisioService {
               : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
         }, this::booked)
+        .onSuccess(a -> platform.metrics().booked())
         .map(a -> new Booked(a, tokens.issue(a)));
   }
 
@@ -316,7 +317,8 @@ public final class VisioService {
             .compose(v -> load(tx, id))
             .compose(after -> events.publish(tx, "appointment.cancelled", after).map(after))
             : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
-        .onSuccess(this::bookingsChanged));
+        .onSuccess(this::bookingsChanged)
+        .onSuccess(cancelled -> platform.metrics().cancelled("visio")));
   }
 
   /** The same choice of agent as a booking, from calendars read without the appointment's own period. */
@@ -414,8 +416,18 @@ public final class VisioService {
               .compose(after -> events.publish(tx, "appointment." + to, after).map(after))
           : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
               status(to)))))
-          .onSuccess(this::bookingsChanged);
+          .onSuccess(this::bookingsChanged)
+          .onSuccess(after -> {
+            if (!attended) {
+              platform.metrics().noShow();
+            }
+          });
     });
+  }
+
+  /** Calls going on in the whole cluster, read from the database when /metrics is asked. */
+  public Future<Void> refreshFigures() {
+    return store.callsInProgress(platform.pool()).onSuccess(calls -> platform.metrics().callsInProgress("visio", calls)).mapEmpty();
   }
 
   /** An agent's day (its whole administration), or a mediator's bookings. */

@@ -201,6 +201,12 @@ public final class VisioStore {
   }
 
   /** Returns how many of the services were attached: only those of the agent's own administration are. */
+  /** Appointments whose call is going on now (for the node's figures). */
+  public Future<Long> callsInProgress(SqlClient db) {
+    return db.query("SELECT count(*) FROM appointment WHERE status = 'in_call'").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   public Future<Integer> replaceAvailability(SqlClient db, UUID agentId, VisioRecords.Availability a) {
     return db.preparedQuery("DELETE FROM visio_availability WHERE agent_id = $1").execute(Tuple.of(agentId))
         .compose(v -> insertHours(db, "visio_availability", "agent_id", agentId, a.weekly()))

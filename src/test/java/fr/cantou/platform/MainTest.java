@@ -26,16 +26,7 @@ class MainTest {
     Process process = builder.start();
     try {
       fr.cantou.support.Api api = new fr.cantou.support.Api(port);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      boolean ready = false;
-      while (!ready && System.nanoTime() < deadline && process.isAlive()) {
-        Thread.sleep(250);
-        try {
-          ready = api.get("/ready").status() == 200;
-        } catch (IllegalStateException notYet) {
-          // not listening yet
-        }
-      }
+      boolean ready = api.readyWithin(process, java.time.Duration.ofSeconds(60));
       assertThat(ready).as("ready within 60 s").isTrue();
       // pg_ctl detaches the server from the JVM: find it by its data folder.
       java.util.List<ProcessHandle> postgres = ProcessHandle.allProcesses()
@@ -73,5 +64,45 @@ class MainTest {
     assertThat(output.lines()).hasSize(1);
     assertThat(output).isEqualTo(
         "Configuration error: http.port (CANTOU_HTTP_PORT) must be a whole number from 0 to 65535, got \"not-a-port\"");
+  }
+
+  @Test
+  void an_embedded_database_that_does_not_start_is_named_in_one_line(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    // Files of a PostgreSQL older than the embedded one: the server refuses to start on them.
+    java.nio.file.Files.writeString(data.resolve("PG_VERSION"), "9.6\n");
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_DATA_DIR", data.toString());
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_START_SECONDS", "20");
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(errors.lines()).as(errors).hasSize(1);
+    assertThat(errors).startsWith("Cantou could not start: the embedded PostgreSQL in " + data.toAbsolutePath()
+        + " did not start (allowed 20 s by database.embeddedStartSeconds, CANTOU_DATABASE_EMBEDDED_START_SECONDS): ");
+  }
+
+  @Test
+  void a_database_migrated_by_a_newer_version_is_refused_in_one_line() throws Exception {
+    fr.cantou.platform.db.DatabaseEndpoint database = fr.cantou.support.TestDatabase.fresh();
+    try (var connection = java.sql.DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+         var statement = connection.createStatement()) {
+      statement.execute("""
+          INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by,
+                                             execution_time, success)
+          SELECT max(installed_rank) + 1, '99', 'from a newer node', 'SQL', 'V99__from_a_newer_node.sql', 0, 'postgres', 1, true
+          FROM flyway_schema_history""");
+    }
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":"
+        + database.port() + "/" + database.database());
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(errors.lines()).as(errors).hasSize(1);
+    assertThat(errors).matches("Cantou could not start: the database was migrated by a newer version of Cantou "
+        + "\\(schema version 99, this node knows up to \\d+\\): start the newer version on it, never an older one");
   }
 }

@@ -103,6 +103,22 @@ public final class Api {
     }
   }
 
+  /** Polls /ready until it answers 200, the process ends or the time runs out; says whether it got 200. */
+  public boolean readyWithin(Process process, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try {
+        if (get("/ready").status() == 200) {
+          return true;
+        }
+      } catch (IllegalStateException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
   /** Signs in and returns the access token; fails the test when the login is refused. */
   public String login(String email, String password) {
     Response response = post("/api/auth/login", new JsonObject().put("email", email).put("password", password));

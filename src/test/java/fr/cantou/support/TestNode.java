@@ -3,6 +3,7 @@ package fr.cantou.support;
 import fr.cantou.CantouNode;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -58,13 +59,14 @@ public final class TestNode implements AutoCloseable {
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     all.putAll(env);
     CantouConfig config = CantouConfig.load(all);
-    Vertx vertx = Vertx.vertx(new VertxOptions()
+    NodeMetrics metrics = NodeMetrics.create(config.metrics());
+    Vertx vertx = metrics.vertx(new VertxOptions()
         .setBlockedThreadCheckInterval(100)
         // Half a second: a cold JVM loading classes can take a few hundred ms on first use.
         .setMaxEventLoopExecuteTime(500)
         .setWarningExceptionTime(500).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    CantouNode node = await(CantouNode.start(vertx, config, database, clock));
+    CantouNode node = await(CantouNode.start(vertx, config, database, clock, metrics));
     // Watched from the moment the port is open: the boot's first class loading (once per JVM,
     // before any request can wait behind it) can exceed the limit on a loaded machine.
     int mark = BlockedThreadWatch.get().mark();

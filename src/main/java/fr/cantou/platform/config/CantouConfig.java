@@ -21,14 +21,16 @@ public record CantouConfig(
     ZoneId defaultTimeZone,
     Teleconsult teleconsult,
     Visio visio,
-    Realtime realtime) {
+    Realtime realtime,
+    Metrics metrics,
+    Log log) {
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
                      int eventLoops, Duration idleTimeout, java.util.List<String> trustedProxies) {}
 
-  /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}. */
-  public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort) {
+  /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}, waiting up to {@code embeddedStartTimeout}. */
+  public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort, Duration embeddedStartTimeout) {
     public boolean embedded() {
       return url.isEmpty();
     }
@@ -74,6 +76,20 @@ public record CantouConfig(
 
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
+  /** {@code token} empty: the figures are collected (when enabled) but /metrics is not served. */
+  public record Metrics(boolean enabled, String token) {
+    public boolean served() {
+      return enabled && !token.isEmpty();
+    }
+  }
+
+  /** {@code format}: text (one key=value line per event) or json (one JSON object per line). */
+  public record Log(String format) {
+    public boolean json() {
+      return "json".equals(format);
+    }
+  }
+
   public static CantouConfig load(Map<String, String> env) {
     return from(ConfigSource.load(env));
   }
@@ -111,7 +127,8 @@ public record CantouConfig(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),
         s.requiredText("database.embeddedDataDir"),
-        s.intIn("database.embeddedPort", 0, 65535));
+        s.intIn("database.embeddedPort", 0, 65535),
+        Duration.ofSeconds(s.intIn("database.embeddedStartSeconds", 1, 3600)));
     String jwtKey = s.text("auth.jwtKey");
     if (!jwtKey.isEmpty() && jwtKey.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("auth.jwtKey", "must be at least 32 characters long (HS256)", jwtKey);
@@ -156,6 +173,10 @@ public record CantouConfig(
     if (demo.enabled() && demo.password().length() < 8) {
       throw s.invalid("demoPassword", "must be at least 8 characters long when demo is true", demo.password());
     }
+    String metricsToken = s.text("metrics.token");
+    if (!metricsToken.isEmpty() && metricsToken.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw s.invalid("metrics.token", "must be at least 32 characters long", metricsToken);
+    }
     return new CantouConfig(http, database, auth, jitsi, smtp, admin, demo,
         s.zone("organisation.defaultTimeZone"),
         new Teleconsult(
@@ -173,7 +194,9 @@ public record CantouConfig(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
             s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
-            Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650))));
+            Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650))),
+        new Metrics(s.bool("metrics.enabled"), metricsToken),
+        new Log(s.oneOf("log.format", Set.of("text", "json"))));
   }
 
   private static String databaseUrl(Settings s) {
@@ -194,10 +217,10 @@ public record CantouConfig(
 
   /** A copy with other values, for tests and for the embedded database's chosen port. */
   public CantouConfig withHttp(Http other) {
-    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime);
+    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log);
   }
 
   public CantouConfig withDatabase(Database other) {
-    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime);
+    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log);
   }
 }

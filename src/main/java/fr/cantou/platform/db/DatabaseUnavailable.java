@@ -5,7 +5,7 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -20,7 +20,9 @@ public final class DatabaseUnavailable {
 
   public static boolean is(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof ConnectException || e instanceof ClosedConnectionException
+      // Any I/O failure: a request's only network peer is the database, and a server going away
+      // in the middle of a query shows as "Connection reset" (SocketException or plain IOException).
+      if (e instanceof IOException || e instanceof ClosedConnectionException
           || e instanceof ConnectionPoolTooBusyException
           || e instanceof PgException pg && STATES.contains(pg.getSqlState())
           || e instanceof VertxException && String.valueOf(e.getMessage()).startsWith("Timeout waiting for connection")) {

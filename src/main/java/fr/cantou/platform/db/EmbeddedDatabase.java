@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * A real PostgreSQL started from the binaries on Maven Central, its data kept in a folder
@@ -23,9 +24,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** With the default start timeout of config/cantou.yaml (tests, tools). */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException, SQLException {
+    return start(dataDir, port, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Starts it, waiting up to {@code startTimeout} for the server to accept connections; a server
+   * that does not start ends in a {@link StartFailed} whose message is the one line to show.
+   */
+  public static EmbeddedDatabase start(Path dataDir, int port, Duration startTimeout) throws SQLException {
+    try {
+      return starting(dataDir, port, startTimeout);
+    } catch (IOException | RuntimeException e) {
+      throw new StartFailed("the embedded PostgreSQL in " + dataDir.toAbsolutePath() + " did not start (allowed "
+          + startTimeout.toSeconds() + " s by database.embeddedStartSeconds, CANTOU_DATABASE_EMBEDDED_START_SECONDS): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static EmbeddedDatabase starting(Path dataDir, int port, Duration startTimeout) throws IOException, SQLException {
     Files.createDirectories(dataDir);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setPGStartupWait(startTimeout)
         .setDataDirectory(dataDir.toAbsolutePath())
         .setCleanDataDirectory(false)
         // Main closes it after the node has drained, not in a shutdown hook of its own.

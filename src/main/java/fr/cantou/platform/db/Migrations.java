@@ -1,18 +1,45 @@
 package fr.cantou.platform.db;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateResult;
 
-/** Flyway over JDBC, run once before the HTTP server opens (it blocks: never on an event loop). */
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Flyway over JDBC, run once before the HTTP server opens (it blocks: never on an event loop).
+ * Migrations only go forward, and each must leave the schema usable by the version before it
+ * (operations.md, "Upgrades"). The reverse does not hold: a node older than the schema may not
+ * know a constraint or a column a newer one relies on, so it refuses to start.
+ */
 public final class Migrations {
   private Migrations() {}
 
   public static MigrateResult migrate(DatabaseEndpoint endpoint) {
-    return Flyway.configure()
+    Flyway flyway = Flyway.configure()
         .dataSource(endpoint.jdbcUrl(), endpoint.user(), endpoint.password())
         .locations("classpath:db/migration")
         .failOnMissingLocations(true)
-        .load()
-        .migrate();
+        .load();
+    refuseNewerSchema(flyway);
+    return flyway.migrate();
+  }
+
+  /** Flyway would ignore migrations it does not know (applied by a newer version): here they stop the start. */
+  private static void refuseNewerSchema(Flyway flyway) {
+    MigrationInfo[] applied = flyway.info().applied();
+    Optional<MigrationInfo> newest = Arrays.stream(applied)
+        .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
+        .max(Comparator.comparing(MigrationInfo::getVersion));
+    if (newest.isPresent()) {
+      String known = Arrays.stream(flyway.info().all()).filter(m -> m.getState().isResolved() && m.getVersion() != null)
+          .map(MigrationInfo::getVersion).max(Comparator.naturalOrder()).map(Object::toString).orElse("none");
+      throw new StartFailed("the database was migrated by a newer version of Cantou (schema version "
+          + newest.get().getVersion() + ", this node knows up to " + known + "): start the newer version on it, "
+          + "never an older one");
+    }
   }
 }

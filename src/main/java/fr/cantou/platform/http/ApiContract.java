@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
 
 import java.io.IOException;
@@ -13,11 +15,15 @@ import java.util.Map;
 
 /**
  * docs/openapi.yaml, read once per process on a worker thread (parsing it takes long enough
- * to stall an event loop), then handed to the OpenAPI router.
+ * to stall an event loop), then handed to the OpenAPI router, and served as it is at
+ * /openapi.yaml. Paths that name servers of their own are the node's endpoints outside /api
+ * (/health, /ws, …): described for readers, not routed through the API's validation.
  */
 public final class ApiContract {
   private static final String RESOURCE = "openapi.yaml";
-  private static volatile JsonObject parsed;
+  private static volatile Document parsed;
+
+  private record Document(Buffer text, JsonObject json) {}
 
   private ApiContract() {}
 
@@ -35,22 +41,41 @@ public final class ApiContract {
   }
 
   public static Future<OpenAPIContract> load(Vertx vertx) {
-    JsonObject cached = parsed;
-    Future<JsonObject> document = cached != null ? Future.succeededFuture(cached)
-        : vertx.executeBlocking(ApiContract::parse, false);
-    return document.compose(json -> OpenAPIContract.from(vertx, json.copy()))
+    return document(vertx).compose(document -> OpenAPIContract.from(vertx, apiOnly(document.json())))
         .map(ContractWithReusedValidators::new);
   }
 
+  /** GET /openapi.yaml: the document as written, the same bytes the router was built from. */
+  public static void serve(RoutingContext ctx) {
+    document(ctx.vertx())
+        .onSuccess(document -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
+            .putHeader("Cache-Control", "no-cache").end(document.text()))
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<Document> document(Vertx vertx) {
+    Document cached = parsed;
+    return cached != null ? Future.succeededFuture(cached) : vertx.executeBlocking(ApiContract::parse, false);
+  }
+
+  private static JsonObject apiOnly(JsonObject document) {
+    JsonObject copy = document.copy();
+    JsonObject paths = copy.getJsonObject("paths");
+    paths.fieldNames().removeIf(path -> paths.getJsonObject(path).containsKey("servers"));
+    return copy;
+  }
+
   @SuppressWarnings("unchecked")
-  private static JsonObject parse() throws IOException {
+  private static Document parse() throws IOException {
     try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IOException(RESOURCE + " is missing from the class path");
       }
-      JsonObject json = new JsonObject(new ObjectMapper(new YAMLFactory()).readValue(in, Map.class));
-      parsed = json;
-      return json;
+      byte[] text = in.readAllBytes();
+      Document document = new Document(Buffer.buffer(text),
+          new JsonObject(new ObjectMapper(new YAMLFactory()).readValue(text, Map.class)));
+      parsed = document;
+      return document;
     }
   }
 }

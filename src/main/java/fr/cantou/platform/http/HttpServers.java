@@ -68,6 +68,10 @@ public final class HttpServers {
     return instances.size();
   }
 
+  public Router router() {
+    return instances.get(0).router;
+  }
+
   /** Stops accepting; in-flight requests get the grace period each server was given. */
   public Future<Void> stop() {
     return Future.join(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
@@ -78,6 +82,7 @@ public final class HttpServers {
     private final Supplier<Future<Router>> routers;
     private final Duration grace;
     private HttpServer server;
+    private Router router;
 
     Instance(HttpServerOptions options, Supplier<Future<Router>> routers, Duration grace) {
       this.options = options;
@@ -88,7 +93,10 @@ public final class HttpServers {
     @Override
     public Future<?> start() {
       return routers.get()
-          .compose(router -> vertx.createHttpServer(options).requestHandler(router).listen())
+          .compose(built -> {
+            router = built;
+            return vertx.createHttpServer(options).requestHandler(built).listen();
+          })
           .onSuccess(s -> {
             server = s;
             instances.add(this);

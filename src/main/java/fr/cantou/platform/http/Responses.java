@@ -1,6 +1,7 @@
 package fr.cantou.platform.http;
 
 import fr.cantou.platform.Json;
+import fr.cantou.platform.log.RequestId;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,6 +40,6 @@ public final class Responses {
         .setStatusCode(problem.status())
         .putHeader("Content-Type", Problem.MEDIA_TYPE)
         .putHeader("Cache-Control", "no-store")
-        .end(problem.toJson().toBuffer());
+        .end(problem.toJson().put("requestId", RequestId.of(ctx)).toBuffer());
   }
 }
