@@ -58,7 +58,8 @@ public final class TeleconsultStore {
    * the count of items ahead of it (by the queue's index), not a numbering of every queue.
    */
   private static final String SELECT_ONE = """
-      SELECT t.*, o.name AS organisation_name, n.display_name AS nurse_name, d.display_name AS doctor_name,
+      SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
+             d.display_name AS doctor_name,
              CASE WHEN t.status = 'queued' AND t.announced_at IS NOT NULL THEN
                (SELECT count(*) FROM teleconsultation q
                 WHERE q.status = 'queued' AND q.announced_at IS NOT NULL AND q.specialty = t.specialty
