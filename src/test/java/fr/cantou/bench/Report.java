@@ -48,7 +48,8 @@ final class Report {
     List<String> cpu = cpuColumns();
     StringBuilder md = new StringBuilder("# Cantou benchmark report\n\n")
         .append("Run ended ").append(Instant.now()).append("; ").append(fmt(seconds, 0))
-        .append(" s per measured phase (after a 2-second warm-up where the workload has one).\n\n")
+        .append(" s per measured phase (after a warm-up of ").append(System.getProperty("bench.warmup", "10"))
+        .append(" s where the workload has one).\n\n")
         .append("## Machine\n\n| | |\n|---|---|\n")
         .append("| cores | ").append(machine.cores()).append(" |\n")
         .append("| memory | ").append(machine.memory()).append(" |\n")
