@@ -22,6 +22,7 @@ import java.util.Map;
  * every request, on any event loop.
  */
 final class ReusedValidators implements SchemaRepository {
+  private static final int MAX_KEPT = 10_000;
   private final SchemaRepository repository;
   private final Map<JsonSchema, Validator> bySchema = Collections.synchronizedMap(new IdentityHashMap<>());
 
@@ -34,7 +35,11 @@ final class ReusedValidators implements SchemaRepository {
     Validator known = bySchema.get(schema);
     if (known == null) {
       known = repository.validator(schema);
-      bySchema.put(schema, known);
+      // The contract's schemas are a few hundred objects; a caller making schemas per request
+      // would fill the map: past this bound, validators are built as before, not kept.
+      if (bySchema.size() < MAX_KEPT) {
+        bySchema.put(schema, known);
+      }
     }
     return known;
   }
