@@ -54,7 +54,7 @@ function render() {
     const s = situation(a);
     const open = a.status === 'booked' || a.status === 'in_call';
     return el('article', { class: 'card', 'data-id': a.id },
-      el('h3', {}, `${formatTime(a.start)} — ${a.citizen.name}`),
+      el('h3', {}, `${formatTime(a.start)} — ${a.citizen.name ?? t('appointment.erased')}`),
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),

@@ -18,14 +18,17 @@ DO $$
 DECLARE
   found text;
 BEGIN
-  SELECT conname INTO STRICT found FROM pg_constraint
+  -- A database where an operator already renamed or dropped them goes on without them.
+  FOR found IN SELECT conname FROM pg_constraint
    WHERE conrelid = 'teleconsultation'::regclass AND contype = 'c'
-     AND pg_get_constraintdef(oid) LIKE '%report IS NOT NULL%outcome IS NOT NULL%';
-  EXECUTE format('ALTER TABLE teleconsultation DROP CONSTRAINT %I', found);
-  SELECT conname INTO STRICT found FROM pg_constraint
+     AND pg_get_constraintdef(oid) LIKE '%report IS NOT NULL%outcome IS NOT NULL%' LOOP
+    EXECUTE format('ALTER TABLE teleconsultation DROP CONSTRAINT %I', found);
+  END LOOP;
+  FOR found IN SELECT conname FROM pg_constraint
    WHERE conrelid = 'appointment'::regclass AND contype = 'c'
-     AND pg_get_constraintdef(oid) LIKE '%citizen_email IS NOT NULL) OR (citizen_phone IS NOT NULL%';
-  EXECUTE format('ALTER TABLE appointment DROP CONSTRAINT %I', found);
+     AND pg_get_constraintdef(oid) LIKE '%citizen_email IS NOT NULL) OR (citizen_phone IS NOT NULL%' LOOP
+    EXECUTE format('ALTER TABLE appointment DROP CONSTRAINT %I', found);
+  END LOOP;
 END $$;
 
 ALTER TABLE teleconsultation ADD CONSTRAINT teleconsultation_completed_has_report

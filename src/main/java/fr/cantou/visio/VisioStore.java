@@ -158,7 +158,7 @@ public final class VisioStore {
   public Future<Integer> eraseCitizenData(SqlClient db, Instant endedBefore, Instant now, int batch) {
     return db.preparedQuery("""
             UPDATE appointment SET citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, note = NULL,
-                   accessibility = '{}', erased_at = $2
+                   accessibility = '{}', idempotency_key = NULL, idempotency_fingerprint = NULL, erased_at = $2
             WHERE id IN (SELECT id FROM appointment WHERE erased_at IS NULL AND ends_at < $1
                          ORDER BY ends_at LIMIT $3 FOR UPDATE SKIP LOCKED)""")
         .execute(Tuple.of(utc(endedBefore), utc(now), batch)).map(rows -> rows.rowCount());

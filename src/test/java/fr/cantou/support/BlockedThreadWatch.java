@@ -120,12 +120,16 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
     return state == Thread.State.RUNNABLE && !inBlockingRead(stack) && cpuShare < STARVED_BELOW;
   }
 
-  /** A read or write of a socket or file that blocks the thread (a selector waiting for work is no such thing). */
+  /**
+   * A read or write of a socket or file, or a class read from a jar, that blocks the thread
+   * (a selector waiting for work is no such thing).
+   */
   private static boolean inBlockingRead(StackTraceElement[] stack) {
     for (StackTraceElement frame : stack) {
       String where = frame.getClassName();
       if (where.equals("sun.nio.ch.NioSocketImpl") || where.equals("sun.nio.ch.SocketDispatcher")
-          || where.equals("sun.nio.ch.FileDispatcherImpl") || where.startsWith("java.net.") || where.equals("java.io.FileInputStream")) {
+          || where.equals("sun.nio.ch.FileDispatcherImpl") || where.startsWith("java.net.") || where.startsWith("java.io.")
+          || where.startsWith("java.util.zip.") || where.startsWith("jdk.internal.loader.") || where.equals("java.lang.ClassLoader")) {
         return true;
       }
     }

@@ -39,6 +39,9 @@ class BlockedThreadWatchTest {
     assertThat(BlockedThreadWatch.starved(Thread.State.TIMED_WAITING, computing, 0.01)).as("sleeping").isFalse();
     assertThat(BlockedThreadWatch.starved(Thread.State.BLOCKED, computing, 0.01)).as("waiting for a monitor").isFalse();
     assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, reading, 0.01)).as("a blocking JDBC read").isFalse();
+    StackTraceElement[] loading = {new StackTraceElement("java.util.zip.ZipFile$Source", "readFullyAt", null, 1),
+        new StackTraceElement("jdk.internal.loader.BuiltinClassLoader", "defineClass", null, 1)};
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, loading, 0.05)).as("a class read from a jar").isFalse();
     assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, computing, 0.2)).as("ready, given a fifth of a core")
         .isTrue();
   }

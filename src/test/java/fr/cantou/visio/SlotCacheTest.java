@@ -140,6 +140,47 @@ class SlotCacheTest {
   }
 
   @Test
+  void a_request_sharing_a_read_started_on_another_event_loop_goes_on_on_its_own() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
+    try {
+      io.vertx.core.Context first = newContext(vertx);
+      Thread firstLoop = onLoop(first, Thread::currentThread);
+      io.vertx.core.Context second = newContext(vertx);
+      for (int i = 0; i < 4 && onLoop(second, Thread::currentThread) == firstLoop; i++) {
+        second = newContext(vertx); // contexts are given the loops in turn
+      }
+      Thread secondLoop = onLoop(second, Thread::currentThread);
+      assertThat(secondLoop).as("two loops").isNotSameAs(firstLoop);
+      Promise<Map<LocalDate, SlotCache.Day>> read = Promise.promise();
+      onLoop(first, () -> cache.days(service, null, day(1), day(1), (from, to) -> read.future()));
+      java.util.concurrent.CompletableFuture<Thread> wentOnOn = new java.util.concurrent.CompletableFuture<>();
+      onLoop(second, () -> cache.days(service, null, day(1), day(1), this::load)
+          .onComplete(ar -> wentOnOn.complete(Thread.currentThread())));
+
+      onLoop(first, () -> load(day(1), day(1)).onSuccess(read::complete));
+
+      assertThat(wentOnOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(secondLoop);
+      assertThat(loads).as("one read, shared").hasSize(1);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** A context of its own: made from a thread that has none. */
+  static io.vertx.core.Context newContext(io.vertx.core.Vertx vertx) throws Exception {
+    java.util.concurrent.CompletableFuture<io.vertx.core.Context> made = new java.util.concurrent.CompletableFuture<>();
+    new Thread(() -> made.complete(vertx.getOrCreateContext())).start();
+    return made.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Runs on the context's loop and waits for the result. */
+  static <T> T onLoop(io.vertx.core.Context context, java.util.function.Supplier<T> action) throws Exception {
+    java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(v -> done.complete(action.get()));
+    return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
   void keeping_nothing_reads_every_request() {
     SlotCache none = new SlotCache(0, Duration.ofMinutes(10));
     none.days(service, null, day(1), day(2), this::load);
