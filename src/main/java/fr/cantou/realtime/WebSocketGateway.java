@@ -51,6 +51,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<ConnectionObserver> observers;
   private final PushObserver pushes;
   private final TokenExpiry expiry;
+  /** Greetings reading the database at once: half the pool, the rest for requests. */
+  private final GreetingGate greetings;
   /**
    * The sockets of each event loop (its thread): an event crosses to each loop once, not once
    * per socket. Requests run on duplicated contexts, so the loop is known by its thread, and any
@@ -78,6 +80,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     // Access tokens are verified (Vert.x JWT) against the system clock, so their end is timed by
     // it too: a node clock moved days ahead by a test must not end a socket whose token still holds.
     this.expiry = new TokenExpiry(vertx, Clock.systemUTC());
+    this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
   }
 
   public void start() {
@@ -127,7 +130,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
     sessions.add(session);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
-      if (session.viewer == null) {
+      if (session.viewer == null && !session.greeting) {
         socket.close(ClientSession.CLOSE_UNAUTHORIZED, "hello expected");
       }
     });
@@ -226,20 +229,20 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.error("'since' must be the id of the last event received.");
       return;
     }
-    resolve(t).onComplete(ar -> {
-      if (ar.failed() || ar.result().isEmpty()) {
+    greetings.run(session.context, () -> session.socket.isClosed() ? Future.succeededFuture() : resolve(t).compose(found -> {
+      if (found.isEmpty()) {
         session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
-        return;
+        return Future.succeededFuture();
       }
       if (session.socket.isClosed()) {
-        return;
+        return Future.succeededFuture();
       }
-      session.viewer = ar.result().get().viewer();
-      expiry.watch(session, ar.result().get().expiresAt());
+      session.viewer = found.get().viewer();
+      expiry.watch(session, found.get().expiresAt());
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
-      greet(session, resumeFrom);
-    });
+      return greet(session, resumeFrom);
+    }));
   }
 
   private Future<Optional<Identified>> resolve(String token) {
@@ -253,12 +256,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     return result.recover(e -> Future.succeededFuture(Optional.empty()));
   }
 
-  private void greet(ClientSession session, Long since) {
+  private Future<Void> greet(ClientSession session, Long since) {
     Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
         : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
             : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
                 .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
-    resumable.compose(resume -> {
+    return resumable.compose(resume -> {
       session.send(welcome(session.viewer, resume));
       if (resume) {
         session.lastSentId = since;
@@ -268,7 +271,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     }).onSuccess(v -> session.caughtUp()).onFailure(e -> {
       LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
       session.socket.close((short) 1011, "try again");
-    });
+    }).otherwiseEmpty();
   }
 
   private Future<Void> replay(ClientSession session, long after) {

@@ -19,4 +19,16 @@ class DatabaseUnavailableTest {
     assertThat(DatabaseUnavailable.is(new java.io.IOException("Connection reset by peer"))).isTrue();
     assertThat(DatabaseUnavailable.is(new IllegalStateException("a bug"))).isFalse();
   }
+
+  @Test
+  void a_database_that_refuses_new_connections_is_away_too() {
+    assertThat(DatabaseUnavailable.is(refused("57P03", "the database system is starting up"))).isTrue();
+    assertThat(DatabaseUnavailable.is(refused("53300", "sorry, too many clients already"))).isTrue();
+    assertThat(DatabaseUnavailable.is(refused("55000", "database \"cantou\" is not currently accepting connections"))).isTrue();
+    assertThat(DatabaseUnavailable.is(refused("23505", "duplicate key value violates unique constraint"))).isFalse();
+  }
+
+  private static io.vertx.pgclient.PgException refused(String state, String message) {
+    return new io.vertx.pgclient.PgException(message, "FATAL", state, null);
+  }
 }

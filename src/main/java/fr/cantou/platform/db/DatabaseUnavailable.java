@@ -13,8 +13,14 @@ import java.util.Set;
  * the client should try again in a moment (503), nothing is wrong with its request.
  */
 public final class DatabaseUnavailable {
-  /** admin_shutdown, crash_shutdown, cannot_connect_now, and the connection exception class. */
-  private static final Set<String> STATES = Set.of("57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006");
+  /**
+   * admin_shutdown, crash_shutdown, cannot_connect_now (starting up, shutting down, in
+   * recovery), too_many_connections (max_connections or a role's or database's limit reached),
+   * object_not_in_prerequisite_state (what a database with ALLOW_CONNECTIONS false answers to a
+   * new connection; Cantou's own statements never raise it), and the connection exception class.
+   */
+  private static final Set<String> STATES = Set.of("57P01", "57P02", "57P03", "53300", "55000",
+      "08000", "08001", "08003", "08004", "08006");
 
   private DatabaseUnavailable() {}
 

@@ -1,0 +1,61 @@
+package fr.cantou.realtime;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * At most {@code limit} greetings (token check, then snapshot or replay) of a node read the
+ * database at once; the others wait their turn in memory, in arrival order. Thousands of
+ * sockets saying hello together (a reconnect storm after a network cut, a node restarting)
+ * would otherwise queue thousands of queries on the pool, past its wait queue and its
+ * connection timeout, and be refused (1011) instead of served a second later.
+ */
+final class GreetingGate {
+  private final int limit;
+  private final AtomicInteger running = new AtomicInteger();
+  private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+
+  GreetingGate(int limit) {
+    this.limit = Math.max(1, limit);
+  }
+
+  /** Runs {@code work} on {@code context} when a place is free; the place is freed when its future ends. */
+  void run(Context context, Supplier<Future<?>> work) {
+    waiting.add(() -> context.runOnContext(v -> {
+      Future<?> done;
+      try {
+        done = work.get();
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      done.onComplete(ar -> {
+        running.decrementAndGet();
+        admit();
+      });
+    }));
+    admit();
+  }
+
+  private void admit() {
+    while (!waiting.isEmpty()) {
+      int now = running.get();
+      if (now >= limit) {
+        return;
+      }
+      if (!running.compareAndSet(now, now + 1)) {
+        continue;
+      }
+      Runnable next = waiting.poll();
+      if (next == null) {
+        running.decrementAndGet();
+        continue;
+      }
+      next.run();
+    }
+  }
+}
