@@ -99,6 +99,8 @@ class RightsMatrixTest {
       POST   /visio/appointments/{id}/presence             403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/complete             403  403   403  403  403  200   403  403  403    403   401    401   401   403
       POST   /visio/appointments/{id}/no-show              403  403   403  403  403  409   403  403  403    403   401    401   401   403
+      GET    /visio/appointments/{id}/personal-data        403  403   403  403  403  403   403  403  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/erasure              403  403   403  403  403  403   403  403  403    200   401    401   401   403
       GET    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
       PUT    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
       POST   /visio/agents/{agentId}/exceptions            403  403   403  403  403  201   403  403  201    401   401    401   401   401
@@ -268,6 +270,9 @@ class RightsMatrixTest {
     });
     calls.put("POST /visio/appointments/{id}/complete", () -> appointment(book(nextSlot()), "/complete"));
     calls.put("POST /visio/appointments/{id}/no-show", () -> appointment(book(nextSlot()), "/no-show"));
+
+    calls.put("GET /visio/appointments/{id}/personal-data", () -> appointment(shared, "/personal-data"));
+    calls.put("POST /visio/appointments/{id}/erasure", () -> appointment(book(nextSlot()), "/erasure"));
 
     String calendar = "/visio/agents/" + visio.agentId;
     calls.put("GET /visio/agents/{agentId}/availability", () -> new Call(calendar + "/availability", null));

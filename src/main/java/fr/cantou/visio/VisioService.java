@@ -425,6 +425,58 @@ public final class VisioService {
     });
   }
 
+  // The citizen's rights over her data (RGPD articles 15 and 17).
+
+  /** Everything Cantou holds about her appointment; the export itself is audited first. */
+  public Future<VisioRecords.PersonalData> personalData(Caller caller, UUID id, String address) {
+    Instant now = now();
+    return load(platform.pool(), id).compose(a -> {
+      VisioRights.requireCitizen(caller, a, tokens);
+      return platform.pool().withTransaction(tx -> store.recordPersonalDataAccess(tx, "appointment", id, null, "citizen",
+              "export", null, address, now)
+          .compose(v -> load(tx, id))
+          .compose(after -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(java.time.ZoneOffset.UTC),
+              after, held.erasedAt(), held.mails(), held.audit()))));
+    });
+  }
+
+  /**
+   * Erases the citizen's name, contacts, note and needs at once (the fields retention erases).
+   * An appointment still to come (booked, not ended) is cancelled first (its agent is told, no mail is
+   * sent: there is no address left); one in a call is refused until its end.
+   */
+  public Future<VisioRecords.Erasure> erase(Caller caller, UUID id, String address) {
+    Instant now = now();
+    return load(platform.pool(), id).compose(a -> {
+      VisioRights.requireCitizen(caller, a, tokens);
+      return platform.pool().withTransaction(tx -> eraseOne(tx, a, now, null, "citizen", null, address))
+          .onSuccess(e -> {
+            if (e.cancelled()) {
+              bookingsChanged(a);
+              platform.metrics().cancelled("visio");
+            }
+          });
+    });
+  }
+
+  /** One erasure in its transaction: cancelled first when still booked, then erased, mails not sent dropped, audited. */
+  Future<VisioRecords.Erasure> eraseOne(SqlClient tx, Appointment a, Instant now, UUID userId, String actor, String reason,
+                                        String address) {
+    UUID id = UUID.fromString(a.id());
+    boolean toCome = now.isBefore(a.end().toInstant());
+    if ("in_call".equals(a.status()) && toCome) {
+      return Future.failedFuture(ApiException.conflict("The call is going on; ask for the erasure once it is over."));
+    }
+    Future<Boolean> cancelled = "booked".equals(a.status()) && toCome
+        ? store.transition(tx, id, List.of("booked"), "cancelled", now).compose(done -> done ? Future.succeededFuture(true)
+            : Future.failedFuture(ApiException.conflict("This appointment just changed; please try again.")))
+        : Future.succeededFuture(false);
+    return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
+        .compose(v -> store.recordPersonalDataAccess(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
+        .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, "appointment.cancelled", after)) : Future.succeededFuture())
+        .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(java.time.ZoneOffset.UTC))));
+  }
+
   /** Calls going on in the whole cluster, read from the database when /metrics is asked. */
   public Future<Void> refreshFigures() {
     return store.callsInProgress(platform.pool()).onSuccess(calls -> platform.metrics().callsInProgress("visio", calls)).mapEmpty();

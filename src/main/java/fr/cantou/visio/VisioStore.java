@@ -156,12 +156,63 @@ public final class VisioStore {
 
   /** Erases the citizen's fields of at most {@code batch} appointments ended before {@code endedBefore}; answers how many. */
   public Future<Integer> eraseCitizenData(SqlClient db, Instant endedBefore, Instant now, int batch) {
-    return db.preparedQuery("""
-            UPDATE appointment SET citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, note = NULL,
-                   accessibility = '{}', erased_at = $2
+    return db.preparedQuery(ERASE + """
             WHERE id IN (SELECT id FROM appointment WHERE erased_at IS NULL AND ends_at < $1
                          ORDER BY ends_at LIMIT $3 FOR UPDATE SKIP LOCKED)""")
         .execute(Tuple.of(utc(endedBefore), utc(now), batch)).map(rows -> rows.rowCount());
+  }
+
+  /** The fields retention erases: the same for the job and for an erasure asked for. */
+  private static final String ERASE = """
+      UPDATE appointment SET citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, note = NULL,
+             accessibility = '{}', erased_at = $2
+      """;
+
+  /** Erases one appointment's citizen fields at once (RGPD article 17), and drops its mails not yet sent. */
+  public Future<Void> eraseCitizenDataOf(SqlClient db, UUID id, Instant now) {
+    return db.preparedQuery(ERASE + " WHERE id = $1 AND erased_at IS NULL").execute(Tuple.of(id, utc(now)))
+        .compose(v -> db.preparedQuery("DELETE FROM visio_mail WHERE appointment_id = $1 AND sent_at IS NULL")
+            .execute(Tuple.of(id)))
+        .mapEmpty();
+  }
+
+  public record MailRecord(String kind, Instant due, Instant sent) {}
+
+  public record AuditRecord(Instant at, String action, String actor, String byName, String reason) {}
+
+  public record Held(Instant erasedAt, List<MailRecord> mails, List<AuditRecord> audit) {}
+
+  /** Beside the appointment itself: when it was erased, its mails and its audit. */
+  public Future<Held> held(SqlClient db, UUID id) {
+    Future<Instant> erased = db.preparedQuery("SELECT erased_at FROM appointment WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> Rows.instant(r, "erased_at")).orElse(null));
+    Future<List<MailRecord>> mails = db.preparedQuery(
+            "SELECT kind, due_at, sent_at FROM visio_mail WHERE appointment_id = $1 ORDER BY due_at, id")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.map(rows, r -> new MailRecord(r.getString("kind"), Rows.instant(r, "due_at"),
+            Rows.instant(r, "sent_at"))));
+    Future<List<AuditRecord>> audit = audit(db, "appointment", id);
+    return erased.compose(e -> mails.compose(m -> audit.map(a -> new Held(e, m, a))));
+  }
+
+  public Future<List<AuditRecord>> audit(SqlClient db, String kind, UUID id) {
+    return db.preparedQuery("""
+            SELECT d.at, d.action, d.actor, u.display_name, d.reason FROM personal_data_audit d
+            LEFT JOIN app_user u ON u.id = d.user_id
+            WHERE d.item_kind = $1 AND d.item_id = $2 ORDER BY d.at, d.id""")
+        .execute(Tuple.of(kind, id))
+        .map(rows -> Rows.map(rows, r -> new AuditRecord(Rows.instant(r, "at"), r.getString("action"), r.getString("actor"),
+            r.getString("display_name"), r.getString("reason"))));
+  }
+
+  /** One export or erasure of a person's data: who (null for the citizen herself), why, from where. */
+  public Future<Void> recordPersonalDataAccess(SqlClient db, String kind, UUID id, UUID userId, String actor, String action,
+                                               String reason, String address, Instant at) {
+    return db.preparedQuery("""
+            INSERT INTO personal_data_audit (item_kind, item_id, user_id, actor, action, reason, address, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
+        .execute(Tuple.from(new Object[] {kind, id, userId, actor, action, reason, address, utc(at)}))
+        .mapEmpty();
   }
 
   // Agents' calendars.
