@@ -5,6 +5,7 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
@@ -432,7 +433,7 @@ public final class VisioService {
     Instant now = now();
     return load(platform.pool(), id).compose(a -> {
       VisioRights.requireCitizen(caller, a, tokens);
-      return platform.pool().withTransaction(tx -> store.recordPersonalDataAccess(tx, "appointment", id, null, "citizen",
+      return platform.pool().withTransaction(tx -> PersonalDataAudit.record(tx, "appointment", id, null, "citizen",
               "export", null, address, now)
           .compose(v -> load(tx, id))
           .compose(after -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(java.time.ZoneOffset.UTC),
@@ -459,6 +460,41 @@ public final class VisioService {
     });
   }
 
+  // An admin's RGPD requests for a person (articles 15 and 17): each appointment found is audited with her id and reason.
+
+  /** Every appointment of the citizen who gave this e-mail or phone, as her own export shows it. */
+  public Future<List<VisioRecords.PersonalData>> personalDataOf(Principal admin, String email, String phone, String reason,
+                                                                String address) {
+    Instant now = now();
+    return byContact(email, phone).compose(ids -> platform.pool().withTransaction(tx -> fr.cantou.platform.Futures.inOrder(ids,
+        id -> PersonalDataAudit.record(tx, "appointment", id, admin.userId(), "admin", "export", reason, address, now)
+            .compose(v -> load(tx, id))
+            .compose(a -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(java.time.ZoneOffset.UTC), a,
+                held.erasedAt(), held.mails(), held.audit()))))));
+  }
+
+  /** Erases every appointment of this e-mail or phone (those to come cancelled first); answers what was done. */
+  public Future<List<VisioRecords.Erasure>> eraseOf(Principal admin, String email, String phone, String reason, String address) {
+    Instant now = now();
+    return byContact(email, phone).compose(ids -> platform.pool().withTransaction(tx -> fr.cantou.platform.Futures.inOrder(ids,
+            id -> load(tx, id).compose(a -> eraseOne(tx, a, now, admin.userId(), "admin", reason, address)
+                .map(e -> e.cancelled() ? a : null))))
+        .map(cancelled -> {
+          cancelled.stream().filter(java.util.Objects::nonNull).forEach(a -> {
+            bookingsChanged(a);
+            platform.metrics().cancelled("visio");
+          });
+          return cancelled.stream().map(a -> new VisioRecords.Erasure(true, a != null, now.atOffset(java.time.ZoneOffset.UTC)))
+              .toList();
+        }));
+  }
+
+  private Future<List<UUID>> byContact(String email, String phone) {
+    String written = phone == null ? null : PhoneNumbers.written(phone).orElseThrow(() -> ApiException.badRequest(
+        "Invalid field 'phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
+    return store.byContact(platform.pool(), email, written);
+  }
+
   /** One erasure in its transaction: cancelled first when still booked, then erased, mails not sent dropped, audited. */
   Future<VisioRecords.Erasure> eraseOne(SqlClient tx, Appointment a, Instant now, UUID userId, String actor, String reason,
                                         String address) {
@@ -472,7 +508,7 @@ public final class VisioService {
             : Future.failedFuture(ApiException.conflict("This appointment just changed; please try again.")))
         : Future.succeededFuture(false);
     return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
-        .compose(v -> store.recordPersonalDataAccess(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
+        .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
         .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, "appointment.cancelled", after)) : Future.succeededFuture())
         .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(java.time.ZoneOffset.UTC))));
   }

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -178,9 +179,7 @@ public final class VisioStore {
 
   public record MailRecord(String kind, Instant due, Instant sent) {}
 
-  public record AuditRecord(Instant at, String action, String actor, String byName, String reason) {}
-
-  public record Held(Instant erasedAt, List<MailRecord> mails, List<AuditRecord> audit) {}
+  public record Held(Instant erasedAt, List<MailRecord> mails, List<PersonalDataAudit.Entry> audit) {}
 
   /** Beside the appointment itself: when it was erased, its mails and its audit. */
   public Future<Held> held(SqlClient db, UUID id) {
@@ -191,28 +190,16 @@ public final class VisioStore {
         .execute(Tuple.of(id))
         .map(rows -> Rows.map(rows, r -> new MailRecord(r.getString("kind"), Rows.instant(r, "due_at"),
             Rows.instant(r, "sent_at"))));
-    Future<List<AuditRecord>> audit = audit(db, "appointment", id);
+    Future<List<PersonalDataAudit.Entry>> audit = PersonalDataAudit.of(db, "appointment", id);
     return erased.compose(e -> mails.compose(m -> audit.map(a -> new Held(e, m, a))));
   }
 
-  public Future<List<AuditRecord>> audit(SqlClient db, String kind, UUID id) {
+  /** The appointments whose citizen gave this e-mail (any case) or this phone (as written at booking), oldest first. */
+  public Future<List<UUID>> byContact(SqlClient db, String email, String phone) {
     return db.preparedQuery("""
-            SELECT d.at, d.action, d.actor, u.display_name, d.reason FROM personal_data_audit d
-            LEFT JOIN app_user u ON u.id = d.user_id
-            WHERE d.item_kind = $1 AND d.item_id = $2 ORDER BY d.at, d.id""")
-        .execute(Tuple.of(kind, id))
-        .map(rows -> Rows.map(rows, r -> new AuditRecord(Rows.instant(r, "at"), r.getString("action"), r.getString("actor"),
-            r.getString("display_name"), r.getString("reason"))));
-  }
-
-  /** One export or erasure of a person's data: who (null for the citizen herself), why, from where. */
-  public Future<Void> recordPersonalDataAccess(SqlClient db, String kind, UUID id, UUID userId, String actor, String action,
-                                               String reason, String address, Instant at) {
-    return db.preparedQuery("""
-            INSERT INTO personal_data_audit (item_kind, item_id, user_id, actor, action, reason, address, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
-        .execute(Tuple.from(new Object[] {kind, id, userId, actor, action, reason, address, utc(at)}))
-        .mapEmpty();
+            SELECT id FROM appointment WHERE ($1::text IS NOT NULL AND lower(citizen_email) = lower($1))
+               OR ($2::text IS NOT NULL AND citizen_phone = $2) ORDER BY starts_at, id LIMIT 1000""")
+        .execute(Tuple.of(email, phone)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
   // Agents' calendars.
