@@ -47,6 +47,8 @@ import fr.cantou.teleconsult.TeleconsultSnapshot;
 import fr.cantou.teleconsult.TeleconsultStore;
 import fr.cantou.visio.VisioModule;
 import fr.cantou.stats.StatsRoutes;
+import fr.cantou.privacy.PersonalDataRoutes;
+import fr.cantou.privacy.PersonalDataService;
 import fr.cantou.stats.StatsService;
 import fr.cantou.stats.StatsStore;
 import io.vertx.core.Future;
@@ -159,7 +161,8 @@ public final class CantouNode {
           new PublicConfigRoutes(config),
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes,
-          new StatsRoutes(new StatsService(platform, new StatsStore())));
+          new StatsRoutes(new StatsService(platform, new StatsStore())),
+          new PersonalDataRoutes(new PersonalDataService(visio.service, teleconsultations, platform.clock()), addresses));
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
           .compose(v -> listen(() -> router(authenticator, modules)))

@@ -99,11 +99,15 @@ class RightsMatrixTest {
       POST   /visio/appointments/{id}/presence             403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/complete             403  403   403  403  403  200   403  403  403    403   401    401   401   403
       POST   /visio/appointments/{id}/no-show              403  403   403  403  403  409   403  403  403    403   401    401   401   403
+      GET    /visio/appointments/{id}/personal-data        403  403   403  403  403  403   403  403  403    200   401    401   401   403
+      POST   /visio/appointments/{id}/erasure              403  403   403  403  403  403   403  403  403    200   401    401   401   403
       GET    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
       PUT    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
       POST   /visio/agents/{agentId}/exceptions            403  403   403  403  403  201   403  403  201    401   401    401   401   401
       POST   /visio/organisations/{id}/closures            403  403   403  403  403  201   403  403  201    401   401    401   401   401
       DELETE /visio/agents/{agentId}/exceptions/{exceptionId} 403 403 403 403 403 200   403  403  200    401   401    401   401   401
+      POST   /admin/personal-data/export               403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      POST   /admin/personal-data/erasure              403  403   403  403  403  403   403  403  200    401   401    401   401   401
       GET    /stats/overview                               403  403   403  403  403  403   403  403  200    401   401    401   401   401
       GET    /stats/export.csv                             403  403   403  403  403  403   403  403  200    401   401    401   401   401
       """;
@@ -269,6 +273,9 @@ class RightsMatrixTest {
     calls.put("POST /visio/appointments/{id}/complete", () -> appointment(book(nextSlot()), "/complete"));
     calls.put("POST /visio/appointments/{id}/no-show", () -> appointment(book(nextSlot()), "/no-show"));
 
+    calls.put("GET /visio/appointments/{id}/personal-data", () -> appointment(shared, "/personal-data"));
+    calls.put("POST /visio/appointments/{id}/erasure", () -> appointment(book(nextSlot()), "/erasure"));
+
     String calendar = "/visio/agents/" + visio.agentId;
     calls.put("GET /visio/agents/{agentId}/availability", () -> new Call(calendar + "/availability", null));
     calls.put("PUT /visio/agents/{agentId}/availability", () -> new Call(calendar + "/availability", weekdays()));
@@ -280,6 +287,10 @@ class RightsMatrixTest {
       long newest = exceptions.stream().map(JsonObject.class::cast).mapToLong(e -> e.getLong("id")).max().orElseThrow();
       return new Call(calendar + "/exceptions/" + newest, null);
     });
+    // Nobody has this e-mail: the cells check who may ask, and no appointment of the other cases is touched.
+    JsonObject person = new JsonObject().put("email", "personne@example.fr").put("reason", "Demande écrite du 1er décembre");
+    calls.put("POST /admin/personal-data/export", () -> new Call("/admin/personal-data/export", person));
+    calls.put("POST /admin/personal-data/erasure", () -> new Call("/admin/personal-data/erasure", person));
     calls.put("GET /stats/overview", () -> new Call("/stats/overview?from=2026-11-01&to=2026-11-30", null));
     calls.put("GET /stats/export.csv", () -> new Call("/stats/export.csv?from=2026-11-01&to=2026-11-30", null));
     return calls;

@@ -32,4 +32,10 @@ public final class Futures {
     }
     return chain;
   }
+
+  /** One step per item, in order, and their results in the same order. */
+  public static <T, R> Future<List<R>> inOrder(List<T> items, Function<T, Future<R>> step) {
+    List<R> results = new java.util.ArrayList<>();
+    return sequence(items, item -> step.apply(item).onSuccess(results::add)).map(v -> results);
+  }
 }

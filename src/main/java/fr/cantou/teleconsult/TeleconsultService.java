@@ -4,6 +4,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.rooms.JitsiRooms;
@@ -310,6 +311,37 @@ public final class TeleconsultService {
                 .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.escalated", item))))))
         .compose(v -> presence.sweep())
         .compose(v -> erasePatientData(now));
+  }
+
+  // An admin's RGPD requests for a patient (articles 15 and 17), each item audited with her id and reason.
+
+  /** A request as held: the item, its timeline and the audit of exports and erasures. */
+  public record PersonalData(Teleconsultation teleconsultation, List<TeleconsultStore.TimelineEntry> timeline,
+                             List<PersonalDataAudit.Entry> audit) {}
+
+  public Future<List<PersonalData>> personalDataOf(Principal admin, UUID careHomeId, String reference, String reason,
+                                                   String address) {
+    Instant now = now();
+    return store.ofPatient(platform.pool(), careHomeId, reference).compose(ids -> platform.pool().withTransaction(tx ->
+        Futures.inOrder(ids, id -> PersonalDataAudit.record(tx, "teleconsultation", id, admin.userId(), "admin", "export",
+                reason, address, now)
+            .compose(v -> find(tx, id))
+            .compose(item -> store.timeline(tx, id).compose(timeline -> PersonalDataAudit.of(tx, "teleconsultation", id)
+                .map(audit -> new PersonalData(item, timeline, audit)))))));
+  }
+
+  /** Erases every request of this patient at once; refused while one is still open (the nurse cancels it first). */
+  public Future<Integer> eraseOf(Principal admin, UUID careHomeId, String reference, String reason, String address) {
+    Instant now = now();
+    return store.ofPatient(platform.pool(), careHomeId, reference).compose(ids -> platform.pool().withTransaction(tx ->
+        Futures.inOrder(ids, id -> find(tx, id).compose(item -> {
+          if (!("completed".equals(item.status()) || "cancelled".equals(item.status()))) {
+            return Future.failedFuture(ApiException.conflict(
+                "A request for this patient is still open; it can be erased once completed or cancelled."));
+          }
+          return store.erasePatientDataOf(tx, id, now).compose(v -> PersonalDataAudit.record(tx, "teleconsultation", id,
+              admin.userId(), "admin", "erasure", reason, address, now)).map(id);
+        })).map(List::size)));
   }
 
   private Future<Teleconsultation> load(UUID id) {

@@ -83,9 +83,7 @@ public final class TeleconsultStore {
    * closed before {@code closedBefore}, oldest first; answers how many.
    */
   public Future<Integer> erasePatientData(SqlClient db, Instant closedBefore, Instant now, int batch) {
-    return db.preparedQuery("""
-            UPDATE teleconsultation SET patient_reference = NULL, patient_initials = NULL, patient_birth_year = NULL,
-                   reason = NULL, report = NULL, erased_at = $2
+    return db.preparedQuery(ERASE + """
             WHERE id IN (SELECT id FROM teleconsultation
                          WHERE erased_at IS NULL AND status IN ('completed', 'cancelled')
                            AND coalesce(completed_at, cancelled_at) < $1
@@ -96,6 +94,26 @@ public final class TeleconsultStore {
   private static final String URGENT_FIRST = " ORDER BY CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id";
 
   /** Teleconsultations waiting in the announced queue, by specialty (for the node's figures). */
+  /** The fields retention erases: the same for the job and for an admin's erasure on request. */
+  private static final String ERASE = """
+      UPDATE teleconsultation SET patient_reference = NULL, patient_initials = NULL, patient_birth_year = NULL,
+             reason = NULL, report = NULL, erased_at = $2
+      """;
+
+  /** Erases one closed request's patient fields, reason and report at once; false when it is open or erased already. */
+  public Future<Boolean> erasePatientDataOf(SqlClient db, UUID id, Instant now) {
+    return db.preparedQuery(ERASE + " WHERE id = $1 AND erased_at IS NULL AND status IN ('completed', 'cancelled')")
+        .execute(Tuple.of(id, utc(now))).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** A care home's requests for one patient reference (as the nurse wrote it, any case), oldest first. */
+  public Future<List<UUID>> ofPatient(SqlClient db, UUID organisationId, String reference) {
+    return db.preparedQuery("""
+            SELECT id FROM teleconsultation WHERE organisation_id = $1 AND lower(btrim(patient_reference)) = lower(btrim($2))
+            ORDER BY created_at, id LIMIT 1000""")
+        .execute(Tuple.of(organisationId, reference)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
+  }
+
   public Future<java.util.Map<String, Long>> queueLengths(SqlClient db) {
     return db.query("SELECT specialty, count(*) AS n FROM teleconsultation"
             + " WHERE status = 'queued' AND announced_at IS NOT NULL GROUP BY specialty").execute()

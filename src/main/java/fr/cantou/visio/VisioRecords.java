@@ -51,4 +51,11 @@ public final class VisioRecords {
 
   public record AvailabilityView(String agentId, String agentName, List<String> serviceIds, List<Hours> weekly,
                                  int bufferMinutes, int minNoticeMinutes, int horizonDays, List<ExceptionView> exceptions) {}
+
+  /** Everything Cantou holds about one appointment (RGPD article 15): the appointment, the mails and the audit. */
+  public record PersonalData(OffsetDateTime exportedAt, Appointment appointment, java.time.Instant erasedAt,
+                             List<VisioStore.MailRecord> mails, List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
+
+  /** An erasure done (RGPD article 17); cancelled says the appointment, still to come, was cancelled first. */
+  public record Erasure(boolean erased, boolean cancelled, OffsetDateTime erasedAt) {}
 }

@@ -31,6 +31,17 @@ final class VisioRights {
     }
   }
 
+  /** The citizen herself, with her appointment's current manage link: staff, even its own agent, are not her. */
+  static void requireCitizen(Caller caller, Appointment a, ManageTokens tokens) {
+    if (caller.principal() == null && caller.manageToken() == null) {
+      throw ApiException.unauthorized("Give the appointment's manage token (X-Manage-Token) or sign in.");
+    }
+    if (caller.manageToken() == null
+        || !tokens.opens(caller.manageToken(), UUID.fromString(a.id()), a.manageTokenVersion(), a.end().toInstant())) {
+      throw ApiException.forbidden("Only the citizen, with her manage link, may do this.");
+    }
+  }
+
   static boolean isAgentOf(Principal p, Appointment a) {
     return p != null && p.is(Role.AGENT) && p.belongsTo(UUID.fromString(a.organisationId()));
   }

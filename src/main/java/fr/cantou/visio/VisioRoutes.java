@@ -8,6 +8,7 @@ import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.RequestLog;
+import fr.cantou.platform.http.Responses;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
@@ -62,6 +63,25 @@ public final class VisioRoutes implements ApiModule {
               .end(io.vertx.core.buffer.Buffer.buffer(ics)))
           .onFailure(ctx::fail);
     });
+    api.getRoute("exportAppointmentData").addHandler(ctx -> {
+      RequestLog.remember(ctx);
+      UUID id;
+      try {
+        id = appointment(ctx);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      visio.personalData(caller(ctx), id, addresses.of(ctx))
+          .onSuccess(data -> {
+            ctx.response().putHeader("Content-Disposition", "attachment; filename=\"rendez-vous-" + data.appointment().reference()
+                + ".json\"").putHeader("Cache-Control", "no-store");
+            Responses.json(ctx, 200, data);
+          })
+          .onFailure(ctx::fail);
+    });
+    api.getRoute("eraseAppointmentData").addHandler(Endpoint.ok(ctx -> visio.erase(caller(ctx), appointment(ctx),
+        addresses.of(ctx))));
     api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),
         Json.body(ctx, VisioRecords.NewService.class))));
     api.getRoute("createVisioPoint").addHandler(Endpoint.created(ctx -> catalogue.createPoint(CurrentUser.require(ctx),

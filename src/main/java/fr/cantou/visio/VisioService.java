@@ -5,6 +5,7 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
@@ -423,6 +424,93 @@ public final class VisioService {
             }
           });
     });
+  }
+
+  // The citizen's rights over her data (RGPD articles 15 and 17).
+
+  /** Everything Cantou holds about her appointment; the export itself is audited first. */
+  public Future<VisioRecords.PersonalData> personalData(Caller caller, UUID id, String address) {
+    Instant now = now();
+    return load(platform.pool(), id).compose(a -> {
+      VisioRights.requireCitizen(caller, a, tokens);
+      return platform.pool().withTransaction(tx -> PersonalDataAudit.record(tx, "appointment", id, null, "citizen",
+              "export", null, address, now)
+          .compose(v -> load(tx, id))
+          .compose(after -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(java.time.ZoneOffset.UTC),
+              after, held.erasedAt(), held.mails(), held.audit()))));
+    });
+  }
+
+  /**
+   * Erases the citizen's name, contacts, note and needs at once (the fields retention erases).
+   * An appointment still to come (booked, not ended) is cancelled first (its agent is told, no mail is
+   * sent: there is no address left); one in a call is refused until its end.
+   */
+  public Future<VisioRecords.Erasure> erase(Caller caller, UUID id, String address) {
+    Instant now = now();
+    return load(platform.pool(), id).compose(a -> {
+      VisioRights.requireCitizen(caller, a, tokens);
+      return platform.pool().withTransaction(tx -> eraseOne(tx, a, now, null, "citizen", null, address))
+          .onSuccess(e -> {
+            if (e.cancelled()) {
+              bookingsChanged(a);
+              platform.metrics().cancelled("visio");
+            }
+          });
+    });
+  }
+
+  // An admin's RGPD requests for a person (articles 15 and 17): each appointment found is audited with her id and reason.
+
+  /** Every appointment of the citizen who gave this e-mail or phone, as her own export shows it. */
+  public Future<List<VisioRecords.PersonalData>> personalDataOf(Principal admin, String email, String phone, String reason,
+                                                                String address) {
+    Instant now = now();
+    return byContact(email, phone).compose(ids -> platform.pool().withTransaction(tx -> fr.cantou.platform.Futures.inOrder(ids,
+        id -> PersonalDataAudit.record(tx, "appointment", id, admin.userId(), "admin", "export", reason, address, now)
+            .compose(v -> load(tx, id))
+            .compose(a -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(java.time.ZoneOffset.UTC), a,
+                held.erasedAt(), held.mails(), held.audit()))))));
+  }
+
+  /** Erases every appointment of this e-mail or phone (those to come cancelled first); answers what was done. */
+  public Future<List<VisioRecords.Erasure>> eraseOf(Principal admin, String email, String phone, String reason, String address) {
+    Instant now = now();
+    return byContact(email, phone).compose(ids -> platform.pool().withTransaction(tx -> fr.cantou.platform.Futures.inOrder(ids,
+            id -> load(tx, id).compose(a -> eraseOne(tx, a, now, admin.userId(), "admin", reason, address)
+                .map(e -> e.cancelled() ? a : null))))
+        .map(cancelled -> {
+          cancelled.stream().filter(java.util.Objects::nonNull).forEach(a -> {
+            bookingsChanged(a);
+            platform.metrics().cancelled("visio");
+          });
+          return cancelled.stream().map(a -> new VisioRecords.Erasure(true, a != null, now.atOffset(java.time.ZoneOffset.UTC)))
+              .toList();
+        }));
+  }
+
+  private Future<List<UUID>> byContact(String email, String phone) {
+    String written = phone == null ? null : PhoneNumbers.written(phone).orElseThrow(() -> ApiException.badRequest(
+        "Invalid field 'phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
+    return store.byContact(platform.pool(), email, written);
+  }
+
+  /** One erasure in its transaction: cancelled first when still booked, then erased, mails not sent dropped, audited. */
+  Future<VisioRecords.Erasure> eraseOne(SqlClient tx, Appointment a, Instant now, UUID userId, String actor, String reason,
+                                        String address) {
+    UUID id = UUID.fromString(a.id());
+    boolean toCome = now.isBefore(a.end().toInstant());
+    if ("in_call".equals(a.status()) && toCome) {
+      return Future.failedFuture(ApiException.conflict("The call is going on; ask for the erasure once it is over."));
+    }
+    Future<Boolean> cancelled = "booked".equals(a.status()) && toCome
+        ? store.transition(tx, id, List.of("booked"), "cancelled", now).compose(done -> done ? Future.succeededFuture(true)
+            : Future.failedFuture(ApiException.conflict("This appointment just changed; please try again.")))
+        : Future.succeededFuture(false);
+    return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
+        .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
+        .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, "appointment.cancelled", after)) : Future.succeededFuture())
+        .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(java.time.ZoneOffset.UTC))));
   }
 
   /** Calls going on in the whole cluster, read from the database when /metrics is asked. */

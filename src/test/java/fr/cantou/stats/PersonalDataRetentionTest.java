@@ -1,18 +1,12 @@
 package fr.cantou.stats;
 
-import fr.cantou.support.CareTerritory;
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TerritoryNodeTest;
 import fr.cantou.support.TestNode;
-import fr.cantou.support.VisioTerritory;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,23 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closed, 30 days after an appointment ended, by default), then erased by the jobs; what the
  * statistics count stays.
  */
-class PersonalDataRetentionTest {
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
-  TestNode node;
-  CareTerritory care;
-  VisioTerritory visio;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
-    visio = new VisioTerritory(node);
-    care = new CareTerritory(node, "soins");
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class PersonalDataRetentionTest extends TerritoryNodeTest {
 
   JsonObject stats() {
     var figures = node.api.get("/api/stats/overview?from=2026-11-01&to=2027-10-31", node.adminToken());

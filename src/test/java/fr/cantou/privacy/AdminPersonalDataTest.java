@@ -1,0 +1,127 @@
+package fr.cantou.privacy;
+
+import fr.cantou.support.TerritoryNodeTest;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * RGPD articles 15 and 17 by an admin on request: she finds a citizen by e-mail or phone, a
+ * patient by reference and care home, exports and erases their data; each item audited with her
+ * name and the reason she typed.
+ */
+class AdminPersonalDataTest extends TerritoryNodeTest {
+
+  static JsonObject asked(String field, String value) {
+    return new JsonObject().put(field, value).put("reason", "Courrier de la personne reçu le 28 novembre");
+  }
+
+  JsonObject book(String start, String email, String phone) {
+    JsonObject citizen = new JsonObject().put("name", "Jeanne Vidal");
+    if (email != null) {
+      citizen.put("email", email);
+    }
+    if (phone != null) {
+      citizen.put("phone", phone);
+    }
+    var booked = node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", visio.serviceId).put("start", start)
+        .put("citizen", citizen));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
+  @Test
+  void an_admin_finds_exports_and_erases_a_citizens_appointments_by_email_or_phone_audited_with_her_reason() {
+    JsonObject first = book("2026-12-01T10:00:00+01:00", "Jeanne.Vidal@example.fr", null);
+    JsonObject second = book("2026-12-01T11:00:00+01:00", null, "06 39 98 12 34");
+    JsonObject neighbour = book("2026-12-01T14:00:00+01:00", "paul@example.fr", null);
+
+    var byMail = node.api.post("/api/admin/personal-data/export", visio.admin, asked("email", "jeanne.vidal@example.fr"));
+    assertThat(byMail.status()).as(byMail.toString()).isEqualTo(200);
+    assertThat(byMail.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
+    JsonArray found = byMail.json().getJsonArray("appointments");
+    assertThat(found).hasSize(1);
+    assertThat(found.getJsonObject(0).getJsonObject("appointment").getString("id")).isEqualTo(first.getString("id"));
+    JsonObject audited = found.getJsonObject(0).getJsonArray("audit").getJsonObject(0);
+    assertThat(audited.getString("actor")).isEqualTo("admin");
+    assertThat(audited.getString("action")).isEqualTo("export");
+    assertThat(audited.getString("reason")).isEqualTo("Courrier de la personne reçu le 28 novembre");
+    assertThat(audited.getString("byName")).isNotBlank();
+
+    // The phone as typed another way is the same number.
+    var byPhone = node.api.post("/api/admin/personal-data/export", visio.admin, asked("phone", "+33 6 39 98 12 34")).json();
+    assertThat(byPhone.getJsonArray("appointments").getJsonObject(0).getJsonObject("appointment").getString("id"))
+        .isEqualTo(second.getString("id"));
+
+    var erased = node.api.post("/api/admin/personal-data/erasure", visio.admin, asked("phone", "0639981234"));
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    assertThat(erased.json().getInteger("appointments")).isEqualTo(1);
+    assertThat(erased.json().getInteger("cancelled")).isEqualTo(1);
+    JsonObject after = node.api.get("/api/visio/appointments/" + second.getString("id"), visio.agent).json();
+    assertThat(after.getString("status")).isEqualTo("cancelled");
+    assertThat(after.getValue("citizen") == null || after.getJsonObject("citizen").isEmpty()).as(after.encode()).isTrue();
+    // Nothing of the others is touched; the erased one is no longer found by its phone.
+    assertThat(node.api.get("/api/visio/appointments/" + neighbour.getString("id"), visio.agent).json()
+        .getJsonObject("citizen").getString("email")).isEqualTo("paul@example.fr");
+    assertThat(node.api.get("/api/visio/appointments/" + first.getString("id"), visio.agent).json()
+        .getString("status")).isEqualTo("booked");
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, asked("phone", "0639981234")).json()
+        .getJsonArray("appointments")).isEmpty();
+    // The citizen's own export shows the admin's erasure and why.
+    JsonArray audit = visio.withToken("GET", "/api/visio/appointments/" + second.getString("id") + "/personal-data",
+        second.getString("manageToken"), null).json().getJsonArray("audit");
+    assertThat(audit.stream().map(e -> ((JsonObject) e).getString("action"))).containsExactly("export", "erasure", "export");
+    assertThat(audit.getJsonObject(1).getString("reason")).isEqualTo("Courrier de la personne reçu le 28 novembre");
+  }
+
+  @Test
+  void an_admin_exports_and_erases_a_patients_requests_once_closed_and_only_those_of_her_care_home() {
+    JsonObject asked = request("geriatrie", "normal");
+    asked.getJsonObject("patient").put("reference", "CH-0042");
+    String id = care.create(asked).getString("id");
+    JsonObject elsewhere = request("geriatrie", "normal");
+    elsewhere.getJsonObject("patient").put("reference", "CH-0042");
+    String otherId = node.api.post("/api/teleconsultations", care.otherNurse, elsewhere).json().getString("id");
+
+    JsonObject patient = new JsonObject().put("patientReference", "ch-0042").put("careHomeId", care.ehpadId)
+        .put("reason", "Demande de la famille, tutelle du 2 décembre");
+    var export = node.api.post("/api/admin/personal-data/export", node.adminToken(), patient);
+    assertThat(export.status()).as(export.toString()).isEqualTo(200);
+    JsonArray items = export.json().getJsonArray("teleconsultations");
+    assertThat(items).hasSize(1);
+    assertThat(items.getJsonObject(0).getJsonObject("teleconsultation").getString("id")).isEqualTo(id);
+    assertThat(items.getJsonObject(0).getJsonObject("teleconsultation").getString("reason"))
+        .isEqualTo("Plaie au talon qui ne cicatrise pas");
+
+    var open = node.api.post("/api/admin/personal-data/erasure", node.adminToken(), patient);
+    assertThat(open.status()).isEqualTo(409);
+    assertThat(open.isProblem()).isTrue();
+
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null).status()).isEqualTo(200);
+    var erased = node.api.post("/api/admin/personal-data/erasure", node.adminToken(), patient);
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    assertThat(erased.json().getInteger("teleconsultations")).isEqualTo(1);
+    JsonObject seen = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(seen.getString("reason")).isNull();
+    assertThat(seen.getString("erasedAt")).isEqualTo("2026-11-30T06:00:00Z");
+    assertThat(node.api.get("/api/teleconsultations/" + otherId, care.otherNurse).json().getString("reason"))
+        .isEqualTo("Plaie au talon qui ne cicatrise pas");
+  }
+
+  @Test
+  void only_an_admin_with_a_reason_and_one_way_to_find_the_person() {
+    JsonObject mail = asked("email", "jeanne.vidal@example.fr");
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.agent, mail).status()).isEqualTo(403);
+    assertThat(node.api.post("/api/admin/personal-data/erasure", care.nurse, mail).status()).isEqualTo(403);
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, mail.copy().put("reason", " ")).status())
+        .isEqualTo(400);
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, mail.copy().put("phone", "0639981234")).status())
+        .isEqualTo(400);
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin,
+        asked("patientReference", "CH-0042")).status()).isEqualTo(400);
+  }
+}
