@@ -112,6 +112,9 @@ export class BookingWizard {
     const heading = el('h2', { tabindex: '-1', 'aria-describedby': step ? 'stepper' : null }, t(titleKey));
     this.root.replaceChildren(...[
       step ? el('p', { class: 'stepper', id: 'stepper' }, t('booking.step', { n: step, of: STEPS })) : null,
+      // The public services' stepper: one segment a step, those done and the current one filled (the words say it).
+      step ? el('div', { class: 'steps', 'aria-hidden': 'true' },
+        ...Array.from({ length: STEPS }, (_, i) => el('span', { class: i < step ? 'done' : null }))) : null,
       step > 1 ? el('button', { type: 'button', class: 'secondary back', onclick: () => this.goBack() }, t('booking.back')) : null,
       heading, ...content].filter(Boolean));
     heading.focus();

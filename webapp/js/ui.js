@@ -11,6 +11,7 @@ export async function setUpPage() {
   other?.addEventListener('click', switchLanguage);
   // The switch is written in the language it offers, and says so to screen readers.
   other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
+  showOperator();
   const signOut = document.getElementById('logout');
   if (signOut) {
     signOut.hidden = !currentUser();
@@ -19,6 +20,48 @@ export async function setUpPage() {
       location.href = '/connexion.html';
     });
   }
+}
+
+let site;
+
+/** The public settings of this deployment (who runs it, its help contact, how long data is kept); null offline. */
+export function siteConfig() {
+  site ??= fetch('/api/config').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  return site;
+}
+
+/**
+ * The header's operator (name, logo) and the footer's help contact, as configured. The HTML as served
+ * carries the defaults, so an offline page still says who runs it.
+ */
+async function showOperator() {
+  const settings = await siteConfig();
+  if (!settings) {
+    return;
+  }
+  if (settings.operatorName) {
+    document.querySelectorAll('.operator-name').forEach((el) => { el.textContent = settings.operatorName; });
+  }
+  const logo = document.getElementById('operator-logo');
+  if (logo && settings.logoUrl) {
+    logo.src = settings.logoUrl;
+    logo.hidden = false;
+  }
+  document.querySelectorAll('.help-contact').forEach((line) => {
+    const email = line.querySelector('.help-email');
+    if (settings.helpEmail) {
+      email.href = `mailto:${settings.helpEmail}`;
+      email.textContent = settings.helpEmail;
+    }
+    email.hidden = !settings.helpEmail;
+    const phone = line.querySelector('.help-phone');
+    if (settings.helpPhone) {
+      phone.href = `tel:${settings.helpPhone.replace(/[^+\d]/g, '')}`;
+      phone.textContent = settings.helpPhone;
+    }
+    line.querySelector('.help-phone-line').hidden = !settings.helpPhone;
+    line.hidden = !settings.helpEmail && !settings.helpPhone;
+  });
 }
 
 /** For professionals' pages: the signed-in user, or a trip to the sign-in page. */
