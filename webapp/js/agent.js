@@ -3,7 +3,8 @@ import { openCall, phoneLink } from './call.js';
 import { formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
-import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+import { announce, el, requireRole, setUpPage, showConnection, showError, whileSending } from './ui.js';
+import { plainMessage } from './form-errors.js';
 
 await setUpPage();
 const me = await requireRole('agent');
@@ -12,6 +13,10 @@ const callBox = document.getElementById('call');
 const dayInput = document.getElementById('day');
 const error = document.getElementById('agent-error');
 let appointments = new Map();
+// Kept across live re-renders: the outcome asked for and not yet confirmed, and the last outcome of each card.
+const confirming = new Map();
+const outcomes = new Map();
+let focusOutcome = null;
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 dayInput.value = today();
 
@@ -61,12 +66,45 @@ function render() {
       contact(a),
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needs.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
-      open ? el('div', { class: 'actions' },
+      open && !confirming.has(a.id) ? el('div', { class: 'actions' },
         el('button', { type: 'button', onclick: () => join(a) }, t('agent.join')),
-        el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'complete') }, t('agent.done')),
-        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'no-show') },
-          t('agent.noShow')) : null) : null);
+        el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'complete') }, t('agent.done')),
+        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') },
+          t('agent.noShow')) : null) : null,
+      open && confirming.has(a.id) ? confirmation(a, confirming.get(a.id)) : null,
+      outcomes.has(a.id) ? outcomeLine(a.id) : null);
   }) : [el('p', { class: 'muted' }, t('agent.none'))]));
+  if (focusOutcome) {
+    listBox.querySelector(`[data-id="${focusOutcome}"] .confirm-box, [data-id="${focusOutcome}"] .outcome`)?.focus();
+    focusOutcome = null;
+  }
+}
+
+/** The outcome is asked first, next to the card: "Marquer … comme terminé ?" (no undo on the server). */
+function ask(a, action) {
+  confirming.set(a.id, action);
+  outcomes.delete(a.id);
+  focusOutcome = a.id;
+  render();
+}
+
+function confirmation(a, action) {
+  const question = t(action === 'complete' ? 'agent.confirmDone' : 'agent.confirmNoShow',
+    { time: formatTime(a.start), name: a.citizen.name });
+  return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
+    el('p', {}, question),
+    el('p', { class: 'hint' }, t('agent.finalHint')),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
+        onclick: (event) => whileSending(event.currentTarget, () => finish(a, action)) },
+      t(action === 'complete' ? 'agent.confirmDoneButton' : 'agent.confirmNoShowButton')),
+      el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusOutcome = a.id; render(); } },
+        t('agent.keep'))));
+}
+
+function outcomeLine(id) {
+  const { text, failed } = outcomes.get(id);
+  return el('p', { class: failed ? 'outcome error' : 'outcome ok-line', tabindex: '-1' }, text);
 }
 
 /** How to reach the citizen when the video fails: her phone dials from the card. */
@@ -108,11 +146,16 @@ async function finish(a, action) {
   try {
     const after = await request(`/api/visio/appointments/${a.id}/${action}`, { method: 'POST' });
     appointments.set(after.id, after);
-    render();
-    announce(t(`appointment.${after.status}`));
+    confirming.delete(a.id);
+    outcomes.set(a.id, { text: t(after.status === 'no_show' ? 'agent.markedNoShow' : 'agent.markedDone',
+      { time: formatTime(a.start), name: a.citizen.name }) });
   } catch (e) {
-    showError(error, e);
+    confirming.delete(a.id);
+    outcomes.set(a.id, { text: plainMessage(e), failed: true });
   }
+  focusOutcome = a.id;
+  render();
+  announce(outcomes.get(a.id).text);
 }
 
 dayInput.addEventListener('change', () => {

@@ -504,4 +504,58 @@ class LastMileTest {
     assertThat(reminder).isHidden();
     nurse.context().close();
   }
+
+  /** "Terminé" and "Absent" cannot be undone on the server: they are asked first, next to the card, and say what they did. */
+  @Test
+  void the_agent_confirms_finished_or_absent_next_to_the_card_and_sees_what_it_did() {
+    JsonObject first = bookByPhone(5, "Paulette Vidal", "06 39 98 12 41");
+    JsonObject second = bookByPhone(5, "Gaston Lafon", "06 39 98 12 42");
+    String time = DateTimeFormatter.ofPattern("HH:mm").format(OffsetDateTime.parse(first.getString("start")).atZoneSameInstant(PARIS));
+    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(first.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Paulette Vidal"));
+    Locator done = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true));
+
+    // Asked first; "Ne rien changer" leaves it as it was.
+    done.click();
+    Locator question = card.locator(".confirm-box");
+    assertThat(question).containsText("Marquer le rendez-vous de " + time + " avec Paulette Vidal comme terminé ?");
+    assertThat(question).containsText("Ce choix ne pourra pas être annulé ensuite.");
+    assertThat(question).isFocused();
+    PagesTest.assertAccessible(agent, "tablette-agent-confirmer-termine");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
+    assertThat(question).isHidden();
+    assertThat(card.locator(".tag")).hasText("Confirmé");
+
+    // Confirmed: the button waits ("Envoi…", aria-busy), then the card says what was done.
+    done.click();
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent.route("**/complete", held::add);
+    Locator yes = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, terminé"));
+    yes.click();
+    assertThat(card.locator("[aria-busy=true]")).hasText("Envoi…");
+    assertThat(card.locator("[aria-busy=true]")).isDisabled();
+    agent.waitForCondition(() -> held.size() == 1);
+    held.get(0).resume();
+    Locator outcome = card.locator(".outcome");
+    assertThat(outcome).hasText("Rendez-vous de " + time + " avec Paulette Vidal : marqué terminé.");
+    assertThat(outcome).isFocused();
+    assertThat(card.locator(".tag")).hasText("Terminé");
+    assertThat(card.getByRole(AriaRole.BUTTON)).hasCount(0);
+    agent.unroute("**/complete");
+
+    // Absent before the start: the refusal is said next to that card, in French.
+    Locator other = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Gaston Lafon"));
+    other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
+    assertThat(other.locator(".confirm-box")).containsText("Marquer Gaston Lafon absent(e) au rendez-vous de");
+    other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, absent(e)")).click();
+    assertThat(other.locator(".outcome.error")).hasText("Un usager ne peut être noté absent qu’après l’heure du rendez-vous.");
+    assertThat(other.locator(".tag")).hasText("Confirmé");
+    assertThat(outcome).isVisible();
+    PagesTest.assertNeverNullOrUndefined(agent, "agent");
+    PagesTest.assertAccessible(agent, "tablette-agent-termine");
+    agent.context().close();
+  }
 }
