@@ -558,4 +558,62 @@ class LastMileTest {
     PagesTest.assertAccessible(agent, "tablette-agent-termine");
     agent.context().close();
   }
+
+  /**
+   * The nurse on a tablet: her open requests first, beside the new request form, each state with its colour and its sign;
+   * cancelling says so above the list. The doctor giving one back is told where it went.
+   */
+  @Test
+  void the_nurse_sees_open_requests_first_with_signs_and_both_see_what_cancel_and_give_back_did() {
+    String nurseToken = web.node.api.login("infirmiere.massiac@cantal.demo", BrowserFixture.PASSWORD);
+    String doctorToken = web.node.api.login("dr.mercier@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject waiting = CareTerritory.request("geriatrie", "normal");
+    waiting.getJsonObject("patient").put("reference", "M-WAIT");
+    JsonObject taken = CareTerritory.request("medecine_generale", "normal");
+    taken.getJsonObject("patient").put("reference", "M-TAKEN");
+    JsonObject first = web.node.api.post("/api/teleconsultations", nurseToken, waiting).json();
+    JsonObject second = web.node.api.post("/api/teleconsultations", nurseToken, taken).json();
+    assertThat(web.node.api.post("/api/teleconsultations/" + second.getString("id") + "/claim", doctorToken, null).status())
+        .isEqualTo(200);
+
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    Locator open = nurse.locator("#items");
+    Locator waitingCard = open.locator("article").filter(new Locator.FilterOptions().setHasText("M-WAIT"));
+    Locator takenCard = open.locator("article").filter(new Locator.FilterOptions().setHasText("M-TAKEN"));
+    assertThat(waitingCard.locator(".tag.status-queued")).hasText("◔En attente");
+    assertThat(waitingCard.locator(".tag.status-queued .icon")).hasAttribute("aria-hidden", "true");
+    assertThat(takenCard.locator(".tag.status-assigned")).hasText("➜Prise en charge");
+    // Distinct colours too.
+    Object queuedColour = waitingCard.locator(".tag.status-queued").evaluate("e => getComputedStyle(e).color + getComputedStyle(e).backgroundColor");
+    Object takenColour = takenCard.locator(".tag.status-assigned").evaluate("e => getComputedStyle(e).color + getComputedStyle(e).backgroundColor");
+    assertThat(queuedColour).isNotEqualTo(takenColour);
+    // Two columns on the 1024-px tablet: the open requests on the left, the form beside them, both at the top.
+    var requests = nurse.locator("#open-title").boundingBox();
+    var form = nurse.locator("#new-title").boundingBox();
+    assertThat(requests.x).isLessThan(form.x);
+    assertThat(Math.abs(requests.y - form.y)).isLessThan(5.0);
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-deux-colonnes");
+
+    waitingCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
+    Locator nurseOutcome = nurse.locator("#nurse-outcome");
+    assertThat(nurseOutcome).hasText("Demande M-WAIT annulée : elle ne sera pas prise en charge.");
+    assertThat(nurseOutcome).isFocused();
+    assertThat(waitingCard).hasCount(0);
+    PagesTest.assertNeverNullOrUndefined(nurse, "infirmiere");
+
+    Page doctor = web.signIn(web.newTabletPage(), "dr.mercier");
+    assertThat(doctor.locator("#current")).containsText("M-TAKEN");
+    doctor.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remettre dans la file")).click();
+    Locator doctorOutcome = doctor.locator("#doctor-outcome");
+    assertThat(doctorOutcome).hasText("Demande M-TAKEN remise dans la file : un autre médecin peut la prendre.");
+    assertThat(doctorOutcome).isFocused();
+    assertThat(doctor.locator("#current")).isHidden();
+    PagesTest.assertNeverNullOrUndefined(doctor, "medecin");
+    PagesTest.assertAccessible(doctor, "tablette-medecin-rendue");
+    // The nurse's page follows: back in the queue, with its sign.
+    assertThat(takenCard.locator(".tag.status-queued")).hasText("◔En attente");
+    nurse.context().close();
+    doctor.context().close();
+    assertThat(first.getString("id")).isNotBlank();
+  }
 }
