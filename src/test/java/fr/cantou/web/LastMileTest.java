@@ -616,4 +616,45 @@ class LastMileTest {
     doctor.context().close();
     assertThat(first.getString("id")).isNotBlank();
   }
+
+  /** A mediator at his France Services books for someone else: the words say so, his point comes first, then a new one. */
+  @Test
+  void the_mediator_books_for_another_person_from_his_point_prints_the_convocation_and_starts_a_new_one() {
+    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    Locator heading = page.locator("#wizard h2");
+    assertThat(heading).hasText("Quel service la personne souhaite-t-elle rencontrer ?");
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    assertThat(heading).hasText("D'où la personne fera-t-elle la visio ?");
+    assertThat(page.locator("#home-point")).hasText("Ici, à France Services de Riom-ès-Montagnes");
+    assertThat(page.locator("#commune")).hasValue("Riom-ès-Montagnes");
+    assertThat(page.locator("#wizard")).containsText("Depuis chez elle");
+    PagesTest.assertAccessible(page, "tablette-mediateur-lieu");
+    page.locator("#home-point").click();
+    assertThat(heading).hasText("Quel jour et à quelle heure ?");
+    page.locator(".slots button").first().click();
+    assertThat(heading).hasText("Pour qui prenez-vous rendez-vous ?");
+    assertThat(page.getByLabel("Nom et prénom de la personne")).isVisible();
+    assertThat(page.locator("#contact-hint")).containsText("la confirmation lui sera envoyée");
+    PagesTest.assertAccessible(page, "tablette-mediateur-pour-qui");
+    page.getByLabel("Nom et prénom de la personne").fill("Raymonde Chastel");
+    page.getByLabel("Son téléphone").fill("06 39 98 12 55");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(heading).hasText("Le rendez-vous de la personne est confirmé");
+    Locator convocation = page.locator("#convocation");
+    assertThat(convocation).containsText("France Services de Riom-ès-Montagnes");
+    assertThat(convocation).containsText("Carte Vitale");
+    assertThat(page.locator("#print")).hasText("Imprimer la convocation");
+    PagesTest.assertNeverNullOrUndefined(page, "mediateur confirmation");
+    PagesTest.assertAccessible(page, "tablette-mediateur-confirme");
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    assertThat(convocation).isVisible();
+    assertThat(page.locator("header.top")).isHidden();
+    assertThat(page.locator("#new-booking")).isHidden();
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.SCREEN));
+    page.locator("#new-booking").click();
+    assertThat(heading).hasText("Quel service la personne souhaite-t-elle rencontrer ?");
+    // The one just booked is in his list.
+    assertThat(page.locator("#appointments")).containsText("Raymonde Chastel");
+    page.context().close();
+  }
 }
