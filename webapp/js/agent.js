@@ -3,8 +3,8 @@ import { openCall, phoneLink } from './call.js';
 import { formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
-import { announce, el, requireRole, setUpPage, showConnection, showError, whileSending } from './ui.js';
-import { plainMessage } from './form-errors.js';
+import { announce, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
+import { FieldErrors, plainMessage } from './form-errors.js';
 
 await setUpPage();
 const me = await requireRole('agent');
@@ -174,14 +174,37 @@ async function loadAvailability() {
   }
 }
 
-document.getElementById('exception').addEventListener('submit', async (event) => {
+const leaveForm = document.getElementById('exception');
+// Refusals under the field they concern (the server names start, end or reason).
+const leaveErrors = new FieldErrors(leaveForm, document.getElementById('ex-error'), { start: ['ex-start', 'agent.startRefused'],
+  end: ['ex-end', 'agent.endRefused'], reason: ['ex-reason', 'agent.reasonRefused'] });
+leaveForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  const exError = document.getElementById('ex-error');
-  exError.hidden = true;
+  whileSending(leaveForm.querySelector('button[type=submit]'), () => saveLeave(event));
+});
+// Disabled in the page until here, like the day buttons: a press before the script arrived would do nothing.
+leaveForm.querySelector('button[type=submit]').disabled = false;
+
+/** The leave saved: said under the form, not only heard. */
+function saidBelow(text) {
+  showOutcome(document.getElementById('ex-outcome'), text);
+}
+
+async function saveLeave(event) {
+  leaveErrors.clear();
+  document.getElementById('ex-outcome').hidden = true;
   const start = document.getElementById('ex-start').value;
   const end = document.getElementById('ex-end').value;
-  if (!start || !end) {
-    showError(exError, new Error(t('agent.datesMissing')));
+  const wrong = {};
+  if (!start) {
+    wrong['ex-start'] = t('agent.startMissing');
+  }
+  if (!end) {
+    wrong['ex-end'] = t('agent.endMissing');
+  } else if (start && end <= start) {
+    wrong['ex-end'] = t('agent.endRefused');
+  }
+  if (leaveErrors.show(wrong)) {
     return;
   }
   const body = { start: new Date(start).toISOString(), end: new Date(end).toISOString(),
@@ -190,17 +213,17 @@ document.getElementById('exception').addEventListener('submit', async (event) =>
   try {
     if (wholeAdministration) {
       const closure = await request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body });
-      announce(t('agent.closureSaved', { count: closure.agents }));
+      saidBelow(t('agent.closureSaved', { count: closure.agents }));
     } else {
       await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body });
-      announce(t('agent.saved'));
+      saidBelow(t('agent.saved'));
     }
     event.target.reset();
     loadAvailability();
   } catch (e) {
-    showError(exError, e.message ? e : new Error(t('common.error')));
+    leaveErrors.fromRequest(e);
   }
-});
+}
 
 connect({
   token,

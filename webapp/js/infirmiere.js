@@ -3,7 +3,7 @@ import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
-import { announce, el, requireRole, setUpPage, showConnection, whileSending } from './ui.js';
+import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -39,22 +39,17 @@ function actionsFor(item) {
 }
 
 /** Said above the requests (the cancelled card leaves the list), and focused. */
-function showOutcome(text, failed = false) {
-  const line = document.getElementById('nurse-outcome');
-  line.textContent = text;
-  line.classList.toggle('error', failed);
-  line.hidden = false;
-  line.focus();
-  announce(text);
+function said(text, failed = false) {
+  showOutcome(document.getElementById('nurse-outcome'), text, failed);
 }
 
 async function cancel(item) {
   try {
     items.merge(await request(`/api/teleconsultations/${item.id}/cancel`, { method: 'POST' }));
     render();
-    showOutcome(t('nurse.cancelledRef', { ref: item.patient?.reference || '' }));
+    said(t('nurse.cancelledRef', { ref: item.patient?.reference || '' }));
   } catch (e) {
-    showOutcome(plainMessage(e), true);
+    said(plainMessage(e), true);
   }
 }
 

@@ -2,7 +2,7 @@ import { request, token } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
-import { announce, beep, el, requireRole, setUpPage, showConnection, showError, whileSending } from './ui.js';
+import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 
 await setUpPage();
@@ -122,15 +122,10 @@ document.getElementById('release').addEventListener('click', (event) => whileSen
     const after = await request(`/api/teleconsultations/${current.dataset.id}/release`, { method: 'POST' });
     items.merge(after);
     render();
-    line.textContent = t('doctor.releasedRef', { ref: after.patient?.reference || '' });
-    line.classList.remove('error');
+    showOutcome(line, t('doctor.releasedRef', { ref: after.patient?.reference || '' }));
   } catch (e) {
-    line.textContent = plainMessage(e);
-    line.classList.add('error');
+    showOutcome(line, plainMessage(e), true);
   }
-  line.hidden = false;
-  line.focus();
-  announce(line.textContent);
 }));
 
 async function setPresence(status) {

@@ -78,6 +78,15 @@ export async function requireRole(...roles) {
   return user;
 }
 
+/** What an action did, in a line next to it (seen, not only heard), focused; `failed` shows it as a refusal. */
+export function showOutcome(line, message, failed = false) {
+  line.textContent = message;
+  line.classList.toggle('error', failed);
+  line.hidden = false;
+  line.focus();
+  announce(message);
+}
+
 /** Says something to screen readers (and shows it) without moving the focus. */
 export function announce(message) {
   const status = document.getElementById('status');

@@ -657,4 +657,86 @@ class LastMileTest {
     assertThat(page.locator("#appointments")).containsText("Raymonde Chastel");
     page.context().close();
   }
+
+  /** The admin: one concern per view from a menu, dates the French way, refusals under their field, a question before deactivating. */
+  @Test
+  void the_admin_goes_from_view_to_view_sees_french_dates_refusals_under_fields_and_confirms_deactivating() {
+    Page admin = web.newTabletPage();
+    admin.clock().install(new Clock.InstallOptions().setTime(ZonedDateTime.of(2026, 12, 2, 9, 0, 0, 0, PARIS).toInstant().toEpochMilli()));
+    web.signIn(admin, "admin");
+    Locator stats = admin.locator("#stats");
+    assertThat(stats).containsText("Du 2 novembre 2026 au 2 décembre 2026");
+    assertThat(admin.locator("#users")).isHidden();
+    assertThat(admin.locator(".admin-menu a[href='#stats']")).hasAttribute("aria-current", "page");
+    PagesTest.assertNeverNullOrUndefined(admin, "admin statistiques");
+    PagesTest.assertAccessible(admin, "tablette-admin-statistiques");
+
+    for (String[] view : new String[][] {{"Établissements et organismes", "organisations"}, {"Spécialités", "specialties"},
+        {"Visio-accueil", "visio"}, {"Disponibilités des agents", "calendars"}, {"Utilisateurs", "users"}}) {
+      admin.locator(".admin-menu").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(view[0]).setExact(true)).click();
+      assertThat(admin).hasURL(java.util.regex.Pattern.compile("#" + view[1] + "$"));
+      assertThat(admin.locator("#" + view[1] + " h2").first()).isFocused();
+      assertThat(stats).isHidden();
+      assertThat(admin.locator("section.view:visible")).hasCount(1);
+      assertThat(admin.locator(".admin-menu a[href='#" + view[1] + "']")).hasAttribute("aria-current", "page");
+    }
+    assertThat(admin.locator("#calendars-body")).isHidden();
+
+    // Refusals under their field.
+    admin.locator("#user-form button[type=submit]").click();
+    assertThat(admin.locator("#user-name-error")).hasText("Ce champ est à remplir.");
+    assertThat(admin.locator("#user-name")).hasAttribute("aria-invalid", "true");
+    assertThat(admin.locator("#user-name")).isFocused();
+    admin.locator("#user-email").fill("pas-une-adresse");
+    admin.locator("#user-password").fill("court");
+    admin.locator("#user-form button[type=submit]").click();
+    assertThat(admin.locator("#user-email-error")).hasText("Adresse e-mail non valable. Format attendu : nom@exemple.fr");
+    assertThat(admin.locator("#user-password-error")).hasText("Le mot de passe provisoire doit compter 10 caractères au moins.");
+    assertThat(admin.locator("#user-email")).hasAttribute("aria-describedby", "user-email-error");
+    PagesTest.assertAccessible(admin, "tablette-admin-refus");
+
+    // Deactivating asks first: declined, nothing changes; accepted, the page says it.
+    Locator deactivate = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Désactiver Chloé Rigal"));
+    List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.onceDialog(dialog -> { questions.add(dialog.message()); dialog.dismiss(); });
+    deactivate.click();
+    admin.waitForCondition(() -> questions.size() == 1);
+    assertThat(questions.get(0)).isEqualTo("Désactiver le compte de Chloé Rigal, conseillère France Services ? Cette personne ne pourra plus se connecter.");
+    assertThat(deactivate).isVisible();
+    admin.onceDialog(dialog -> dialog.accept());
+    deactivate.click();
+    Locator outcome = admin.locator("#admin-outcome");
+    assertThat(outcome).hasText("Compte de Chloé Rigal, conseillère France Services désactivé.");
+    assertThat(outcome).isFocused();
+    assertThat(deactivate).hasCount(0);
+    PagesTest.assertNeverNullOrUndefined(admin, "admin utilisateurs");
+    admin.context().close();
+  }
+
+  /** The agent's leave: refusals under the field, then what was saved, under the form. */
+  @Test
+  void the_agent_leave_form_says_under_each_field_what_to_correct_and_then_what_was_saved() {
+    Page agent = web.signIn(web.newTabletPage(), "agent.caf");
+    Locator form = agent.locator("#exception");
+    Locator save = form.locator("button[type=submit]");
+    save.click();
+    assertThat(agent.locator("#ex-start-error")).hasText("Indiquez le début de l'absence (jour et heure).");
+    assertThat(agent.locator("#ex-end-error")).hasText("Indiquez la fin de l'absence (jour et heure).");
+    assertThat(agent.locator("#ex-start")).hasAttribute("aria-invalid", "true");
+    assertThat(agent.locator("#ex-start")).isFocused();
+    LocalDate day = LocalDate.now(clock.withZone(PARIS)).plusDays(40);
+    agent.locator("#ex-start").fill(day + "T14:00");
+    agent.locator("#ex-end").fill(day + "T08:00");
+    save.click();
+    assertThat(agent.locator("#ex-end-error")).hasText("La fin doit venir après le début.");
+    assertThat(agent.locator("#ex-start-error")).hasCount(0);
+    PagesTest.assertAccessible(agent, "tablette-agent-absence-refus");
+    agent.locator("#ex-end").fill(day + "T18:00");
+    save.click();
+    Locator saved = agent.locator("#ex-outcome");
+    assertThat(saved).hasText("Absence enregistrée.");
+    assertThat(saved).isFocused();
+    assertThat(agent.locator("#ex-end")).not().hasAttribute("aria-invalid", "true");
+    agent.context().close();
+  }
 }
