@@ -52,6 +52,11 @@ function situation(a) {
 }
 
 function render() {
+  // A live re-render keeps the focus where it was: on a card's question or outcome line.
+  const active = document.activeElement;
+  if (!focusOutcome && active?.matches?.('.confirm-box, .outcome')) {
+    focusOutcome = active.closest('[data-id]')?.dataset.id || null;
+  }
   const day = dayInput.value;
   const list = [...appointments.values()].filter((a) => a.start.slice(0, 10) === day)
     .sort((a, b) => a.start.localeCompare(b.start));

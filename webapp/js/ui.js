@@ -9,6 +9,10 @@ export async function setUpPage() {
   document.getElementById('js-wait')?.remove();
   const other = document.getElementById('lang');
   other?.addEventListener('click', switchLanguage);
+  // Disabled in the page until here: a press before the scripts arrived would do nothing.
+  if (other) {
+    other.disabled = false;
+  }
   // The switch is written in the language it offers, and says so to screen readers.
   other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
   showOperator();
