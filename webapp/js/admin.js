@@ -1,7 +1,8 @@
 import { request, token } from './api.js';
-import { t } from './i18n.js';
+import { currentLanguage, formatDay, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
-import { announce, el, requireRole, setUpPage, showError } from './ui.js';
+import { FieldErrors } from './form-errors.js';
+import { el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 await requireRole('admin');
@@ -11,6 +12,37 @@ const ROLES = ['nurse', 'doctor', 'agent', 'mediator', 'admin'];
 let organisations = [];
 
 const fail = (e) => showError(error, e);
+
+/** What the last action did, seen under the menu (not only heard), and focused. */
+function done(message) {
+  showOutcome(document.getElementById('admin-outcome'), message);
+}
+
+/** One concern at a time, chosen from the menu: #stats, #organisations, #users, #specialties, #visio, #calendars. */
+function showView({ focus = true } = {}) {
+  const views = [...document.querySelectorAll('section.view')];
+  const wanted = views.find((v) => `#${v.id}` === location.hash) || views[0];
+  views.forEach((v) => { v.hidden = v !== wanted; });
+  document.querySelectorAll('.admin-menu a').forEach((a) => {
+    if (a.getAttribute('href') === `#${wanted.id}`) {
+      a.setAttribute('aria-current', 'page');
+    } else {
+      a.removeAttribute('aria-current');
+    }
+  });
+  document.getElementById('admin-outcome').hidden = true;
+  if (focus) {
+    wanted.querySelector('h2')?.focus();
+  }
+}
+window.addEventListener('hashchange', () => showView());
+showView({ focus: false });
+
+/** A day in the département's time zone, as the API wants it (YYYY-MM-DD). */
+const parisDay = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d);
+/** "2 novembre 2026": a date written the French way. */
+const longDate = (isoDay) => new Intl.DateTimeFormat(currentLanguage() === 'fr' ? 'fr-FR' : 'en-GB',
+  { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDay}T00:00:00Z`));
 
 function table(caption, headers, rows) {
   return el('table', {}, el('caption', {}, caption),
@@ -33,17 +65,16 @@ async function loadStats() {
   const box = document.getElementById('stats-body');
   const to = new Date();
   const from = new Date(to.getTime() - 30 * 86400000);
-  const iso = (d) => d.toISOString().slice(0, 10);
-  const range = `from=${iso(from)}&to=${iso(to)}`;
+  const range = `from=${parisDay(from)}&to=${parisDay(to)}`;
   try {
     const s = await request(`/api/stats/overview?${range}`);
     const csv = el('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(range) }, t('admin.exportCsv'));
     box.replaceChildren(
-      el('p', {}, t('admin.period', { from: iso(from), to: iso(to) })),
+      el('p', {}, t('admin.period', { from: longDate(parisDay(from)), to: longDate(parisDay(to)) })),
       el('p', {}, t('admin.waits', { median: s.teleconsultations.medianWaitMinutes ?? '–', p90: s.teleconsultations.p90WaitMinutes ?? '–' })),
       chart(t('admin.byOrganisation'), s.teleconsultations.byOrganisation.map((r) => ({ label: r.name, value: r.count })), t('admin.count')),
       chart(t('admin.bySpecialty'), s.teleconsultations.bySpecialty.map((r) => ({ label: r.specialty, value: r.count })), t('admin.count')),
-      chart(t('admin.bookings'), s.visio.bookings.map((r) => ({ label: r.date, value: r.count })), t('admin.count')),
+      chart(t('admin.bookings'), s.visio.bookings.map((r) => ({ label: formatDay(r.date), value: r.count })), t('admin.count')),
       el('p', {}, t('admin.visioOutcome', { completed: s.visio.completed, noShows: s.visio.noShows })),
       csv);
   } catch (e) {
@@ -76,15 +107,19 @@ async function loadUsers() {
   document.getElementById('user-list').replaceChildren(table(t('admin.users'),
     [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), ''],
     users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
-      u.active ? el('button', { type: 'button', class: 'secondary', onclick: () => deactivate(u) },
+      u.active ? el('button', { type: 'button', class: 'secondary',
+        onclick: (event) => whileSending(event.currentTarget, () => deactivate(u)) },
         t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
 }
 
 async function deactivate(user) {
+  if (!window.confirm(t('admin.deactivateConfirm', { name: user.displayName }))) {
+    return;
+  }
   try {
     await request(`/api/users/${user.id}/deactivate`, { method: 'POST' });
-    announce(t('admin.deactivated', { name: user.displayName }));
-    loadUsers();
+    await loadUsers();
+    done(t('admin.deactivated', { name: user.displayName }));
   } catch (e) {
     fail(e);
   }
@@ -110,8 +145,8 @@ async function withdraw(path, name, question) {
   }
   try {
     await request(path, { method: 'POST' });
-    announce(t('admin.withdrawn', { name }));
-    loadVisio();
+    await loadVisio();
+    done(t('admin.withdrawn', { name }));
   } catch (e) {
     fail(e);
   }
@@ -165,7 +200,7 @@ async function loadVisio() {
     try {
       if (editedService) {
         await request(`/api/visio/services/${editedService.id}`, { method: 'PUT', body: serviceChange() });
-        announce(t('admin.saved'));
+        done(t('admin.saved'));
         loadVisio();
         return;
       }
@@ -175,7 +210,7 @@ async function loadVisio() {
         documents: serviceForm.querySelector('#sv-documents').value.split('\n').map((d) => d.trim()).filter(Boolean),
         durationMinutes: Number(serviceForm.querySelector('#sv-duration').value),
         referencePrefix: serviceForm.querySelector('#sv-prefix').value.trim().toUpperCase() } });
-      announce(t('admin.created'));
+      done(t('admin.created'));
       loadVisio();
     } catch (e) {
       fail(e);
@@ -223,12 +258,12 @@ async function loadVisio() {
     try {
       if (editedPoint) {
         await request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body });
-        announce(t('admin.saved'));
+        done(t('admin.saved'));
         loadVisio();
         return;
       }
       await request('/api/visio/points', { method: 'POST', body });
-      announce(t('admin.created'));
+      done(t('admin.created'));
       loadVisio();
     } catch (e) {
       fail(e);
@@ -253,8 +288,8 @@ async function loadVisio() {
     table(t('admin.points'), [t('admin.name'), t('admin.commune'), t('admin.actions')], points.map((p) => [p.name, p.commune,
       rowActions(p.name, () => editPoint(p), () => withdraw(`/api/visio/points/${p.id}/withdraw`, p.name,
         'admin.withdrawPointConfirm'))])),
-    pointForm,
-    el('h3', {}, t('admin.agentCalendars')),
+    pointForm);
+  document.getElementById('calendars-body').replaceChildren(
     el('label', { for: 'av-agent' }, t('admin.agent')), agentSelect, editor);
   showAgent();
 }
@@ -262,21 +297,53 @@ async function loadVisio() {
 document.getElementById('org-kind').replaceChildren(...KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));
 document.getElementById('user-role').replaceChildren(...ROLES.map((r) => el('option', { value: r }, t(`role.${r}`))));
 
-document.getElementById('org-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
+/** A form that says its refusals under the fields, and waits visibly ("Envoi…") while it sends. */
+function adminForm(id, summaryId, fields, check, send) {
+  const form = document.getElementById(id);
+  const errors = new FieldErrors(form, document.getElementById(summaryId), fields);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileSending(form.querySelector('button[type=submit]'), async () => {
+      errors.clear();
+      if (errors.show(check())) {
+        return;
+      }
+      try {
+        await send(event);
+      } catch (e) {
+        errors.fromRequest(e);
+      }
+    });
+  });
+}
+const value = (id) => document.getElementById(id).value.trim();
+const required = (wrong, id) => {
+  if (!value(id)) {
+    wrong[id] = t('admin.required');
+  }
+  return wrong;
+};
+
+adminForm('org-form', 'org-error', { name: ['org-name', 'admin.nameRefused'], commune: ['org-commune', 'admin.communeRefused'] },
+  () => required(required({}, 'org-name'), 'org-commune'), async (event) => {
     await request('/api/organisations', { method: 'POST', body: { kind: document.getElementById('org-kind').value,
       name: document.getElementById('org-name').value.trim(), commune: document.getElementById('org-commune').value.trim() } });
     event.target.reset();
-    announce(t('admin.created'));
-    loadOrganisations();
-  } catch (e) {
-    fail(e);
-  }
-});
+    await loadOrganisations();
+    done(t('admin.created'));
+  });
 
-document.getElementById('user-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
+adminForm('user-form', 'user-error', { email: ['user-email', 'admin.emailRefused'],
+  password: ['user-password', 'admin.passwordRefused'], displayName: ['user-name', 'admin.required'] }, () => {
+  const wrong = required(required({}, 'user-name'), 'user-email');
+  if (value('user-email') && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value('user-email'))) {
+    wrong['user-email'] = t('admin.emailRefused');
+  }
+  if (document.getElementById('user-password').value.length < 10) {
+    wrong['user-password'] = t('admin.passwordRefused');
+  }
+  return wrong;
+}, async (event) => {
   const body = { displayName: document.getElementById('user-name').value.trim(),
     email: document.getElementById('user-email').value.trim(), password: document.getElementById('user-password').value,
     role: document.getElementById('user-role').value };
@@ -288,27 +355,23 @@ document.getElementById('user-form').addEventListener('submit', async (event) =>
   if (body.role === 'doctor' && specialties.length) {
     body.specialties = specialties;
   }
-  try {
-    await request('/api/users', { method: 'POST', body });
-    event.target.reset();
-    announce(t('admin.created'));
-    loadUsers();
-  } catch (e) {
-    fail(e);
-  }
+  await request('/api/users', { method: 'POST', body });
+  event.target.reset();
+  await loadUsers();
+  done(t('admin.created'));
 });
 
-document.getElementById('specialty-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await request('/api/specialties', { method: 'POST', body: { code: document.getElementById('sp-code').value.trim(),
-      label: document.getElementById('sp-label').value.trim() } });
-    event.target.reset();
-    announce(t('admin.created'));
-    loadSpecialties();
-  } catch (e) {
-    fail(e);
+adminForm('specialty-form', 'sp-error', { code: ['sp-code', 'admin.codeRefused'], label: ['sp-label', 'admin.required'] }, () => {
+  const wrong = required(required({}, 'sp-code'), 'sp-label');
+  if (value('sp-code') && !/^[a-z][a-z0-9_]{1,49}$/.test(value('sp-code'))) {
+    wrong['sp-code'] = t('admin.codeRefused');
   }
+  return wrong;
+}, async (event) => {
+  await request('/api/specialties', { method: 'POST', body: { code: value('sp-code'), label: value('sp-label') } });
+  event.target.reset();
+  await loadSpecialties();
+  done(t('admin.created'));
 });
 
 await loadOrganisations().catch(fail);

@@ -3,7 +3,8 @@ import { openCall, phoneLink } from './call.js';
 import { formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
-import { announce, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+import { announce, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
+import { FieldErrors, plainMessage } from './form-errors.js';
 
 await setUpPage();
 const me = await requireRole('agent');
@@ -12,6 +13,10 @@ const callBox = document.getElementById('call');
 const dayInput = document.getElementById('day');
 const error = document.getElementById('agent-error');
 let appointments = new Map();
+// Kept across live re-renders: the outcome asked for and not yet confirmed, and the last outcome of each card.
+const confirming = new Map();
+const outcomes = new Map();
+let focusOutcome = null;
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 dayInput.value = today();
 
@@ -47,6 +52,11 @@ function situation(a) {
 }
 
 function render() {
+  // A live re-render keeps the focus where it was: on a card's question or outcome line.
+  const active = document.activeElement;
+  if (!focusOutcome && active?.matches?.('.confirm-box, .outcome')) {
+    focusOutcome = active.closest('[data-id]')?.dataset.id || null;
+  }
   const day = dayInput.value;
   const list = [...appointments.values()].filter((a) => a.start.slice(0, 10) === day)
     .sort((a, b) => a.start.localeCompare(b.start));
@@ -61,12 +71,45 @@ function render() {
       contact(a),
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needs.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
-      open ? el('div', { class: 'actions' },
+      open && !confirming.has(a.id) ? el('div', { class: 'actions' },
         el('button', { type: 'button', onclick: () => join(a) }, t('agent.join')),
-        el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'complete') }, t('agent.done')),
-        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => finish(a, 'no-show') },
-          t('agent.noShow')) : null) : null);
+        el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'complete') }, t('agent.done')),
+        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') },
+          t('agent.noShow')) : null) : null,
+      open && confirming.has(a.id) ? confirmation(a, confirming.get(a.id)) : null,
+      outcomes.has(a.id) ? outcomeLine(a.id) : null);
   }) : [el('p', { class: 'muted' }, t('agent.none'))]));
+  if (focusOutcome) {
+    listBox.querySelector(`[data-id="${focusOutcome}"] .confirm-box, [data-id="${focusOutcome}"] .outcome`)?.focus();
+    focusOutcome = null;
+  }
+}
+
+/** The outcome is asked first, next to the card: "Marquer … comme terminé ?" (no undo on the server). */
+function ask(a, action) {
+  confirming.set(a.id, action);
+  outcomes.delete(a.id);
+  focusOutcome = a.id;
+  render();
+}
+
+function confirmation(a, action) {
+  const question = t(action === 'complete' ? 'agent.confirmDone' : 'agent.confirmNoShow',
+    { time: formatTime(a.start), name: a.citizen.name });
+  return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
+    el('p', {}, question),
+    el('p', { class: 'hint' }, t('agent.finalHint')),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
+        onclick: (event) => whileSending(event.currentTarget, () => finish(a, action)) },
+      t(action === 'complete' ? 'agent.confirmDoneButton' : 'agent.confirmNoShowButton')),
+      el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusOutcome = a.id; render(); } },
+        t('agent.keep'))));
+}
+
+function outcomeLine(id) {
+  const { text, failed } = outcomes.get(id);
+  return el('p', { class: failed ? 'outcome error' : 'outcome ok-line', tabindex: '-1' }, text);
 }
 
 /** How to reach the citizen when the video fails: her phone dials from the card. */
@@ -108,11 +151,16 @@ async function finish(a, action) {
   try {
     const after = await request(`/api/visio/appointments/${a.id}/${action}`, { method: 'POST' });
     appointments.set(after.id, after);
-    render();
-    announce(t(`appointment.${after.status}`));
+    confirming.delete(a.id);
+    outcomes.set(a.id, { text: t(after.status === 'no_show' ? 'agent.markedNoShow' : 'agent.markedDone',
+      { time: formatTime(a.start), name: a.citizen.name }) });
   } catch (e) {
-    showError(error, e);
+    confirming.delete(a.id);
+    outcomes.set(a.id, { text: plainMessage(e), failed: true });
   }
+  focusOutcome = a.id;
+  render();
+  announce(outcomes.get(a.id).text);
 }
 
 dayInput.addEventListener('change', () => {
@@ -131,14 +179,37 @@ async function loadAvailability() {
   }
 }
 
-document.getElementById('exception').addEventListener('submit', async (event) => {
+const leaveForm = document.getElementById('exception');
+// Refusals under the field they concern (the server names start, end or reason).
+const leaveErrors = new FieldErrors(leaveForm, document.getElementById('ex-error'), { start: ['ex-start', 'agent.startRefused'],
+  end: ['ex-end', 'agent.endRefused'], reason: ['ex-reason', 'agent.reasonRefused'] });
+leaveForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  const exError = document.getElementById('ex-error');
-  exError.hidden = true;
+  whileSending(leaveForm.querySelector('button[type=submit]'), () => saveLeave(event));
+});
+// Disabled in the page until here, like the day buttons: a press before the script arrived would do nothing.
+leaveForm.querySelector('button[type=submit]').disabled = false;
+
+/** The leave saved: said under the form, not only heard. */
+function saidBelow(text) {
+  showOutcome(document.getElementById('ex-outcome'), text);
+}
+
+async function saveLeave(event) {
+  leaveErrors.clear();
+  document.getElementById('ex-outcome').hidden = true;
   const start = document.getElementById('ex-start').value;
   const end = document.getElementById('ex-end').value;
-  if (!start || !end) {
-    showError(exError, new Error(t('agent.datesMissing')));
+  const wrong = {};
+  if (!start) {
+    wrong['ex-start'] = t('agent.startMissing');
+  }
+  if (!end) {
+    wrong['ex-end'] = t('agent.endMissing');
+  } else if (start && end <= start) {
+    wrong['ex-end'] = t('agent.endRefused');
+  }
+  if (leaveErrors.show(wrong)) {
     return;
   }
   const body = { start: new Date(start).toISOString(), end: new Date(end).toISOString(),
@@ -147,17 +218,17 @@ document.getElementById('exception').addEventListener('submit', async (event) =>
   try {
     if (wholeAdministration) {
       const closure = await request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body });
-      announce(t('agent.closureSaved', { count: closure.agents }));
+      saidBelow(t('agent.closureSaved', { count: closure.agents }));
     } else {
       await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body });
-      announce(t('agent.saved'));
+      saidBelow(t('agent.saved'));
     }
     event.target.reset();
     loadAvailability();
   } catch (e) {
-    showError(exError, e.message ? e : new Error(t('common.error')));
+    leaveErrors.fromRequest(e);
   }
-});
+}
 
 connect({
   token,

@@ -22,9 +22,11 @@ const STEPS = 4;
  * once the booking is confirmed.
  */
 export class BookingWizard {
-  constructor(root, { asMediator = false, onBooked, history = false } = {}) {
+  constructor(root, { asMediator = false, onBooked, history = false, homeOrganisationId = null } = {}) {
     this.root = root;
     this.asMediator = asMediator;
+    // The mediator's own point (the one his organisation runs), offered first and its commune chosen.
+    this.homeOrganisationId = homeOrganisationId;
     this.onBooked = onBooked;
     this.history = history;
     this.draftKey = asMediator ? 'cantou.booking.mediator' : 'cantou.booking';
@@ -107,18 +109,26 @@ export class BookingWizard {
     }
   }
 
+  /** The wording for a mediator booking for someone else ("Pour qui prenez-vous rendez-vous ?"), else the citizen's. */
+  k(key) {
+    return this.asMediator ? `${key}Other` : key;
+  }
+
   /** A screen: with `step`, "Étape n sur 4" and "Retour" above its heading. */
   screen(titleKey, step, ...content) {
     const heading = el('h2', { tabindex: '-1', 'aria-describedby': step ? 'stepper' : null }, t(titleKey));
     this.root.replaceChildren(...[
       step ? el('p', { class: 'stepper', id: 'stepper' }, t('booking.step', { n: step, of: STEPS })) : null,
+      // The public services' stepper: one segment a step, those done and the current one filled (the words say it).
+      step ? el('div', { class: 'steps', 'aria-hidden': 'true' },
+        ...Array.from({ length: STEPS }, (_, i) => el('span', { class: i < step ? 'done' : null }))) : null,
       step > 1 ? el('button', { type: 'button', class: 'secondary back', onclick: () => this.goBack() }, t('booking.back')) : null,
       heading, ...content].filter(Boolean));
     heading.focus();
   }
 
   showServices() {
-    this.screen('booking.whichService', 1, ...this.services.map((s) => el('div', { class: 'card' },
+    this.screen(this.k('booking.whichService'), 1, ...this.services.map((s) => el('div', { class: 'card' },
       el('button', { type: 'button', class: 'big', onclick: () => { this.choice.service = s; this.go(2); } },
         s.name, el('span', { class: 'sr-only' }, ` — ${s.administration}`)),
       el('p', { class: 'muted' }, `${s.administration} · ${t('booking.minutes', { n: s.durationMinutes })}`),
@@ -131,14 +141,21 @@ export class BookingWizard {
     const communes = [...new Set(this.points.map((p) => p.commune))].sort((a, b) => a.localeCompare(b, 'fr'));
     const filter = el('select', { id: 'commune' }, el('option', { value: '' }, t('booking.allCommunes')),
       ...communes.map((c) => el('option', { value: c }, c)));
+    const home = this.homeOrganisationId ? this.points.find((p) => p.organisationId === this.homeOrganisationId) : null;
+    if (home) {
+      filter.value = home.commune;
+    }
     const list = el('div', {});
     const showPoints = () => list.replaceChildren(...this.points.filter((p) => !filter.value || p.commune === filter.value)
       .map((p) => el('button', { type: 'button', class: 'big secondary', onclick: () => this.chooseWhere(p) },
         `${p.name} — ${p.commune}`)));
     filter.addEventListener('change', showPoints);
     showPoints();
-    this.screen('booking.where', 2,
-      el('button', { type: 'button', class: 'big', onclick: () => this.chooseWhere(null) }, t('booking.fromHome')),
+    this.screen(this.k('booking.where'), 2,
+      home ? el('button', { type: 'button', class: 'big', id: 'home-point', onclick: () => this.chooseWhere(home) },
+        t('booking.here', { point: home.name })) : null,
+      el('button', { type: 'button', class: home ? 'big secondary' : 'big', onclick: () => this.chooseWhere(null) },
+        t(this.k('booking.fromHome'))),
       el('h3', {}, t('booking.atPoint')),
       el('label', { for: 'commune' }, t('booking.commune')), filter, list);
   }
@@ -200,10 +217,10 @@ export class BookingWizard {
     const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
     const form = el('form', { novalidate: true },
       el('p', { class: 'notice' }, formatWhen(slot.start)),
-      ...field('name', 'booking.name', { required: true, autocomplete: this.asMediator ? 'off' : 'name', maxlength: '120' }),
-      el('p', { class: 'hint', id: 'contact-hint' }, t('booking.contactHint')),
-      ...field('email', 'booking.email', { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }, 'booking.emailHint'),
-      ...field('phone', 'booking.phone', { type: 'tel', autocomplete: this.asMediator ? 'off' : 'tel' }, 'booking.phoneHint'),
+      ...field('name', this.k('booking.name'), { required: true, autocomplete: this.asMediator ? 'off' : 'name', maxlength: '120' }),
+      el('p', { class: 'hint', id: 'contact-hint' }, t(this.k('booking.contactHint'))),
+      ...field('email', this.k('booking.email'), { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }, 'booking.emailHint'),
+      ...field('phone', this.k('booking.phone'), { type: 'tel', autocomplete: this.asMediator ? 'off' : 'tel' }, 'booking.phoneHint'),
       el('fieldset', {}, el('legend', {}, t('booking.needs')), ...needs),
       el('label', { for: 'note' }, t('booking.note')), el('textarea', { id: 'note', rows: '2', maxlength: '1000' }),
       error,
@@ -224,7 +241,7 @@ export class BookingWizard {
       event.preventDefault();
       whileSending(submit, () => this.book(form, errors));
     });
-    this.screen('booking.who', 4, form);
+    this.screen(this.k('booking.who'), 4, form);
   }
 
   async book(form, errors) {
@@ -295,7 +312,7 @@ export class BookingWizard {
     const link = `${location.origin}/rendez-vous.html#${booked.manageToken}`;
     const service = this.choice.service;
     const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
-    this.screen('booking.confirmed', null,
+    this.screen(this.k('booking.confirmed'), null,
       el('div', { class: 'convocation', id: 'convocation' },
         el('p', { class: 'print-only' }, t('booking.convocation')),
         el('dl', {},
@@ -313,7 +330,9 @@ export class BookingWizard {
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(booked.id, booked.manageToken) },
           t('booking.addToCalendar')),
-        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink'))));
+        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink')),
+        this.asMediator ? el('button', { type: 'button', class: 'secondary', id: 'new-booking', onclick: () => this.go(1) },
+          t('booking.newBooking')) : null));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
   }
 }

@@ -2,8 +2,8 @@ import { request } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
-import { FieldErrors } from './form-errors.js';
-import { announce, el, requireRole, setUpPage, showConnection, whileSending } from './ui.js';
+import { FieldErrors, plainMessage } from './form-errors.js';
+import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -29,7 +29,8 @@ function render() {
 function actionsFor(item) {
   const actions = [];
   if (item.status === 'queued') {
-    actions.push(el('button', { type: 'button', class: 'secondary', onclick: () => cancel(item) }, t('nurse.cancel')));
+    actions.push(el('button', { type: 'button', class: 'secondary',
+      onclick: (event) => whileSending(event.currentTarget, () => cancel(item)) }, t('nurse.cancel')));
   }
   if (item.status === 'assigned' || item.status === 'in_call') {
     actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
@@ -37,13 +38,18 @@ function actionsFor(item) {
   return actions;
 }
 
+/** Said above the requests (the cancelled card leaves the list), and focused. */
+function said(text, failed = false) {
+  showOutcome(document.getElementById('nurse-outcome'), text, failed);
+}
+
 async function cancel(item) {
   try {
     items.merge(await request(`/api/teleconsultations/${item.id}/cancel`, { method: 'POST' }));
-    announce(t('nurse.cancelled'));
     render();
+    said(t('nurse.cancelledRef', { ref: item.patient?.reference || '' }));
   } catch (e) {
-    announce(e.message);
+    said(plainMessage(e), true);
   }
 }
 

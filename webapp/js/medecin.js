@@ -2,7 +2,8 @@ import { request, token } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
-import { announce, beep, el, requireRole, setUpPage, showConnection, showError } from './ui.js';
+import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
+import { plainMessage } from './form-errors.js';
 
 await setUpPage();
 const me = await requireRole('doctor');
@@ -37,7 +38,7 @@ function mine(item) {
 function render() {
   const queue = items.all().filter((i) => i.status === 'queued' && !i.plannedAt);
   queueBox.replaceChildren(...(queue.length ? queue.map((item) => card(item, [
-    el('button', { type: 'button', onclick: () => take(item) }, t('doctor.take')),
+    el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => take(item)) }, t('doctor.take')),
   ])) : [el('p', { class: 'muted' }, t('doctor.empty'))]));
   // The consultations she completed in this session, with their report: a visible trace of what was sent.
   const sent = items.all().filter((i) => i.status === 'completed' && i.doctorId === me.id);
@@ -63,7 +64,7 @@ async function take(item) {
   }
 }
 
-document.getElementById('next').addEventListener('click', async () => {
+document.getElementById('next').addEventListener('click', (event) => whileSending(event.currentTarget, async () => {
   queueError.hidden = true;
   try {
     const taken = await request('/api/teleconsultations/next', { method: 'POST' });
@@ -77,14 +78,19 @@ document.getElementById('next').addEventListener('click', async () => {
   } catch (e) {
     showError(queueError, e);
   }
-});
+}));
 
 function join(item) {
   return joinTeleconsultation(item, callBox, socket);
 }
 
-document.getElementById('report').addEventListener('submit', async (event) => {
+const reportForm = document.getElementById('report');
+reportForm.addEventListener('submit', (event) => {
   event.preventDefault();
+  whileSending(reportForm.querySelector('button[type=submit]'), () => sendReport(event));
+});
+
+async function sendReport(event) {
   const error = document.getElementById('report-error');
   error.hidden = true;
   const report = document.getElementById('report-text').value.trim();
@@ -102,21 +108,25 @@ document.getElementById('report').addEventListener('submit', async (event) => {
     notice.textContent = t('doctor.completed');
     notice.hidden = false;
     notice.focus();
+    document.getElementById('doctor-outcome').hidden = true;
     render();
   } catch (e) {
     showError(error, e);
   }
-});
+}
 
-document.getElementById('release').addEventListener('click', async () => {
+/** Given back: said where her consultation was (its section goes), and focused. */
+document.getElementById('release').addEventListener('click', (event) => whileSending(event.currentTarget, async () => {
+  const line = document.getElementById('doctor-outcome');
   try {
-    items.merge(await request(`/api/teleconsultations/${current.dataset.id}/release`, { method: 'POST' }));
-    announce(t('doctor.released'));
+    const after = await request(`/api/teleconsultations/${current.dataset.id}/release`, { method: 'POST' });
+    items.merge(after);
     render();
+    showOutcome(line, t('doctor.releasedRef', { ref: after.patient?.reference || '' }));
   } catch (e) {
-    announce(e.message);
+    showOutcome(line, plainMessage(e), true);
   }
-});
+}));
 
 async function setPresence(status) {
   const presence = await request('/api/presence', { method: 'POST', body: { status } });

@@ -6,7 +6,7 @@ import { connect } from './realtime.js';
 import { announce, el, requireRole, setUpPage, showConnection } from './ui.js';
 
 await setUpPage();
-await requireRole('mediator');
+const me = await requireRole('mediator');
 const listBox = document.getElementById('appointments');
 const callBox = document.getElementById('call');
 let appointments = new Map();
@@ -32,6 +32,7 @@ async function join(a) {
 
 new BookingWizard(document.getElementById('wizard'), {
   asMediator: true,
+  homeOrganisationId: me.organisationId,
   onBooked: (booked) => {
     appointments.set(booked.id, booked);
     render();

@@ -30,9 +30,12 @@ export class Items {
     return { before, after };
   }
 
+  /** Open requests first (urgent ones at the top), then those closed; each group in the order they came. */
   all() {
+    const closed = (i) => (i.status === 'completed' || i.status === 'cancelled' ? 1 : 0);
     const rank = (i) => (i.urgency === 'urgent' ? 0 : 1);
-    return [...this.byId.values()].sort((a, b) => rank(a) - rank(b) || String(a.queuedAt).localeCompare(String(b.queuedAt)));
+    return [...this.byId.values()].sort((a, b) => closed(a) - closed(b) || rank(a) - rank(b)
+      || String(a.queuedAt).localeCompare(String(b.queuedAt)));
   }
 }
 
@@ -40,13 +43,21 @@ export function statusText(item) {
   return t(`status.${item.status}`);
 }
 
+// Each state its colour AND its sign, so that it never rests on colour alone.
+const STATUS_ICONS = { queued: '◔', assigned: '➜', in_call: '●', completed: '✓', cancelled: '✕' };
+
+/** A tag: its sign (hidden from screen readers, which read the words) and its words. */
+export function tag(kind, icon, text) {
+  return el('span', { class: `tag ${kind}` }, el('span', { class: 'icon', 'aria-hidden': 'true' }, icon), text);
+}
+
 /** One request, as a card: who, why, where it stands. `actions` are buttons the page adds. */
 export function card(item, actions = []) {
   const patient = [item.patient?.reference, item.patient?.initials, item.patient?.birthYear].filter(Boolean).join(' · ');
   const tags = [
-    item.urgency === 'urgent' ? el('span', { class: 'tag urgent' }, t('nurse.urgent')) : null,
-    item.overdue ? el('span', { class: 'tag warn' }, t('queue.overdue')) : null,
-    el('span', { class: 'tag ok' }, statusText(item)),
+    item.urgency === 'urgent' ? tag('urgent', '!', t('nurse.urgent')) : null,
+    item.overdue ? tag('warn', '⏱', t('queue.overdue')) : null,
+    tag(`status-${item.status}`, STATUS_ICONS[item.status] || '', statusText(item)),
   ];
   const lines = [];
   if (item.status === 'queued') {

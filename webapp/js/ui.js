@@ -9,8 +9,13 @@ export async function setUpPage() {
   document.getElementById('js-wait')?.remove();
   const other = document.getElementById('lang');
   other?.addEventListener('click', switchLanguage);
+  // Disabled in the page until here: a press before the scripts arrived would do nothing.
+  if (other) {
+    other.disabled = false;
+  }
   // The switch is written in the language it offers, and says so to screen readers.
   other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
+  showOperator();
   const signOut = document.getElementById('logout');
   if (signOut) {
     signOut.hidden = !currentUser();
@@ -19,6 +24,48 @@ export async function setUpPage() {
       location.href = '/connexion.html';
     });
   }
+}
+
+let site;
+
+/** The public settings of this deployment (who runs it, its help contact, how long data is kept); null offline. */
+export function siteConfig() {
+  site ??= fetch('/api/config').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  return site;
+}
+
+/**
+ * The header's operator (name, logo) and the footer's help contact, as configured. The HTML as served
+ * carries the defaults, so an offline page still says who runs it.
+ */
+async function showOperator() {
+  const settings = await siteConfig();
+  if (!settings) {
+    return;
+  }
+  if (settings.operatorName) {
+    document.querySelectorAll('.operator-name').forEach((el) => { el.textContent = settings.operatorName; });
+  }
+  const logo = document.getElementById('operator-logo');
+  if (logo && settings.logoUrl) {
+    logo.src = settings.logoUrl;
+    logo.hidden = false;
+  }
+  document.querySelectorAll('.help-contact').forEach((line) => {
+    const email = line.querySelector('.help-email');
+    if (settings.helpEmail) {
+      email.href = `mailto:${settings.helpEmail}`;
+      email.textContent = settings.helpEmail;
+    }
+    email.hidden = !settings.helpEmail;
+    const phone = line.querySelector('.help-phone');
+    if (settings.helpPhone) {
+      phone.href = `tel:${settings.helpPhone.replace(/[^+\d]/g, '')}`;
+      phone.textContent = settings.helpPhone;
+    }
+    line.querySelector('.help-phone-line').hidden = !settings.helpPhone;
+    line.hidden = !settings.helpEmail && !settings.helpPhone;
+  });
 }
 
 /** For professionals' pages: the signed-in user, or a trip to the sign-in page. */
@@ -33,6 +80,15 @@ export async function requireRole(...roles) {
     who.textContent = user.displayName;
   }
   return user;
+}
+
+/** What an action did, in a line next to it (seen, not only heard), focused; `failed` shows it as a refusal. */
+export function showOutcome(line, message, failed = false) {
+  line.textContent = message;
+  line.classList.toggle('error', failed);
+  line.hidden = false;
+  line.focus();
+  announce(message);
 }
 
 /** Says something to screen readers (and shows it) without moving the focus. */

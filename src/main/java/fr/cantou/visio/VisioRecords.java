@@ -14,7 +14,9 @@ public final class VisioRecords {
                         String description, List<String> documents, String timeZone) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Point(String id, String name, String commune, String kind, String address, List<Hours> hours) {}
+  /** {@code organisationId}: the France Services house or tiers-lieu that runs it (its mediators book from it), or null. */
+  public record Point(String id, String name, String commune, String kind, String address, List<Hours> hours,
+                      String organisationId) {}
 
   public record Hours(int weekday, LocalTime start, LocalTime end) {}
 

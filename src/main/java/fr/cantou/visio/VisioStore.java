@@ -86,7 +86,7 @@ public final class VisioStore {
   }
 
   private static final String POINT = """
-      SELECT p.id, p.name, p.commune, p.kind, p.address, p.time_zone,
+      SELECT p.id, p.name, p.commune, p.kind, p.address, p.time_zone, p.organisation_id,
              COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text)
                                        ORDER BY h.weekday, h.start_time)
                        FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours
@@ -135,7 +135,7 @@ public final class VisioStore {
 
   private static VisioRecords.Point point(Row r) {
     return new VisioRecords.Point(Rows.id(r, "id"), r.getString("name"), r.getString("commune"), r.getString("kind"),
-        r.getString("address"), hours(json(r, "hours")));
+        r.getString("address"), hours(json(r, "hours")), Rows.id(r, "organisation_id"));
   }
 
   /** The point's hours and its booked periods over a window. */

@@ -23,6 +23,19 @@ class ConfigTest {
     assertThat(config.defaultTimeZone().getId()).isEqualTo("Europe/Paris");
     assertThat(config.jitsi().signsTokens()).isFalse();
     assertThat(config.demo().enabled()).isFalse();
+    assertThat(config.site().operatorName()).isEqualTo("Département du Cantal");
+    assertThat(config.site().logoUrl()).isEmpty();
+  }
+
+  @Test
+  void the_operator_logo_is_an_image_of_this_server_or_nothing() {
+    assertThat(CantouConfig.load(Map.of("CANTOU_SITE_LOGO_URL", "/img/logo.svg")).site().logoUrl()).isEqualTo("/img/logo.svg");
+    assertThat(CantouConfig.load(Map.of("CANTOU_SITE_OPERATOR_NAME", "Département de la Sarthe")).site().operatorName())
+        .isEqualTo("Département de la Sarthe");
+    assertThatThrownBy(() -> CantouConfig.load(Map.of("CANTOU_SITE_LOGO_URL", "https://evil.example/logo.png")))
+        .hasMessageContaining("site.logoUrl");
+    assertThatThrownBy(() -> CantouConfig.load(Map.of("CANTOU_SITE_LOGO_URL", "//evil.example/logo.png")))
+        .hasMessageContaining("site.logoUrl");
   }
 
   @Test

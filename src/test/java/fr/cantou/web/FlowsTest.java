@@ -201,6 +201,9 @@ class FlowsTest {
 
     Page page = web.signIn("admin");
     page.onDialog(com.microsoft.playwright.Dialog::accept);
+    // Services and points are a view of their own, chosen from the menu.
+    page.locator(".admin-menu").getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+        new Locator.GetByRoleOptions().setName("Visio-accueil")).click();
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Modifier Tiers-lieu de Lanobre")).click();
     assertThat(page.locator("h3:focus")).hasText("Modifier le point « Tiers-lieu de Lanobre »");
@@ -212,6 +215,7 @@ class FlowsTest {
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Retirer Mairie de Trizac")).click();
     assertThat(page.locator("#status")).hasText("« Mairie de Trizac » retiré.");
+    assertThat(page.locator("#admin-outcome")).hasText("« Mairie de Trizac » retiré.");
 
     List<JsonObject> points = web.node.api.get("/api/visio/points").array().stream().map(JsonObject.class::cast).toList();
     JsonObject edited = points.stream().filter(p -> p.getString("name").equals("Tiers-lieu de Lanobre")).findFirst().orElseThrow();

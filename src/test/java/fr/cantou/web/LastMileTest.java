@@ -504,4 +504,239 @@ class LastMileTest {
     assertThat(reminder).isHidden();
     nurse.context().close();
   }
+
+  /** "Terminé" and "Absent" cannot be undone on the server: they are asked first, next to the card, and say what they did. */
+  @Test
+  void the_agent_confirms_finished_or_absent_next_to_the_card_and_sees_what_it_did() {
+    JsonObject first = bookByPhone(5, "Paulette Vidal", "06 39 98 12 41");
+    JsonObject second = bookByPhone(5, "Gaston Lafon", "06 39 98 12 42");
+    String time = DateTimeFormatter.ofPattern("HH:mm").format(OffsetDateTime.parse(first.getString("start")).atZoneSameInstant(PARIS));
+    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(first.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Paulette Vidal"));
+    Locator done = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true));
+
+    // Asked first; "Ne rien changer" leaves it as it was.
+    done.click();
+    Locator question = card.locator(".confirm-box");
+    assertThat(question).containsText("Marquer le rendez-vous de " + time + " avec Paulette Vidal comme terminé ?");
+    assertThat(question).containsText("Ce choix ne pourra pas être annulé ensuite.");
+    assertThat(question).isFocused();
+    PagesTest.assertAccessible(agent, "tablette-agent-confirmer-termine");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
+    assertThat(question).isHidden();
+    assertThat(card.locator(".tag")).hasText("Confirmé");
+
+    // Confirmed: the button waits ("Envoi…", aria-busy), then the card says what was done.
+    done.click();
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent.route("**/complete", held::add);
+    Locator yes = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, terminé"));
+    yes.click();
+    assertThat(card.locator("[aria-busy=true]")).hasText("Envoi…");
+    assertThat(card.locator("[aria-busy=true]")).isDisabled();
+    agent.waitForCondition(() -> held.size() == 1);
+    held.get(0).resume();
+    Locator outcome = card.locator(".outcome");
+    assertThat(outcome).hasText("Rendez-vous de " + time + " avec Paulette Vidal : marqué terminé.");
+    assertThat(outcome).isFocused();
+    assertThat(card.locator(".tag")).hasText("Terminé");
+    assertThat(card.getByRole(AriaRole.BUTTON)).hasCount(0);
+    agent.unroute("**/complete");
+
+    // Absent before the start: the refusal is said next to that card, in French.
+    Locator other = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Gaston Lafon"));
+    other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
+    assertThat(other.locator(".confirm-box")).containsText("Marquer Gaston Lafon absent(e) au rendez-vous de");
+    other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, absent(e)")).click();
+    assertThat(other.locator(".outcome.error")).hasText("Un usager ne peut être noté absent qu’après l’heure du rendez-vous.");
+    assertThat(other.locator(".tag")).hasText("Confirmé");
+    assertThat(outcome).isVisible();
+    PagesTest.assertNeverNullOrUndefined(agent, "agent");
+    PagesTest.assertAccessible(agent, "tablette-agent-termine");
+    agent.context().close();
+  }
+
+  /**
+   * The nurse on a tablet: her open requests first, beside the new request form, each state with its colour and its sign;
+   * cancelling says so above the list. The doctor giving one back is told where it went.
+   */
+  @Test
+  void the_nurse_sees_open_requests_first_with_signs_and_both_see_what_cancel_and_give_back_did() {
+    String nurseToken = web.node.api.login("infirmiere.massiac@cantal.demo", BrowserFixture.PASSWORD);
+    String doctorToken = web.node.api.login("dr.mercier@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject waiting = CareTerritory.request("geriatrie", "normal");
+    waiting.getJsonObject("patient").put("reference", "M-WAIT");
+    JsonObject taken = CareTerritory.request("medecine_generale", "normal");
+    taken.getJsonObject("patient").put("reference", "M-TAKEN");
+    JsonObject first = web.node.api.post("/api/teleconsultations", nurseToken, waiting).json();
+    JsonObject second = web.node.api.post("/api/teleconsultations", nurseToken, taken).json();
+    assertThat(web.node.api.post("/api/teleconsultations/" + second.getString("id") + "/claim", doctorToken, null).status())
+        .isEqualTo(200);
+
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    Locator open = nurse.locator("#items");
+    Locator waitingCard = open.locator("article").filter(new Locator.FilterOptions().setHasText("M-WAIT"));
+    Locator takenCard = open.locator("article").filter(new Locator.FilterOptions().setHasText("M-TAKEN"));
+    assertThat(waitingCard.locator(".tag.status-queued")).hasText("◔En attente");
+    assertThat(waitingCard.locator(".tag.status-queued .icon")).hasAttribute("aria-hidden", "true");
+    assertThat(takenCard.locator(".tag.status-assigned")).hasText("➜Prise en charge");
+    // Distinct colours too.
+    Object queuedColour = waitingCard.locator(".tag.status-queued").evaluate("e => getComputedStyle(e).color + getComputedStyle(e).backgroundColor");
+    Object takenColour = takenCard.locator(".tag.status-assigned").evaluate("e => getComputedStyle(e).color + getComputedStyle(e).backgroundColor");
+    assertThat(queuedColour).isNotEqualTo(takenColour);
+    // Two columns on the 1024-px tablet: the open requests on the left, the form beside them, both at the top.
+    var requests = nurse.locator("#open-title").boundingBox();
+    var form = nurse.locator("#new-title").boundingBox();
+    assertThat(requests.x).isLessThan(form.x);
+    assertThat(Math.abs(requests.y - form.y)).isLessThan(5.0);
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-deux-colonnes");
+
+    waitingCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
+    Locator nurseOutcome = nurse.locator("#nurse-outcome");
+    assertThat(nurseOutcome).hasText("Demande M-WAIT annulée : elle ne sera pas prise en charge.");
+    assertThat(nurseOutcome).isFocused();
+    assertThat(waitingCard).hasCount(0);
+    PagesTest.assertNeverNullOrUndefined(nurse, "infirmiere");
+
+    Page doctor = web.signIn(web.newTabletPage(), "dr.mercier");
+    assertThat(doctor.locator("#current")).containsText("M-TAKEN");
+    doctor.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remettre dans la file")).click();
+    Locator doctorOutcome = doctor.locator("#doctor-outcome");
+    assertThat(doctorOutcome).hasText("Demande M-TAKEN remise dans la file : un autre médecin peut la prendre.");
+    assertThat(doctorOutcome).isFocused();
+    assertThat(doctor.locator("#current")).isHidden();
+    PagesTest.assertNeverNullOrUndefined(doctor, "medecin");
+    PagesTest.assertAccessible(doctor, "tablette-medecin-rendue");
+    // The nurse's page follows: back in the queue, with its sign.
+    assertThat(takenCard.locator(".tag.status-queued")).hasText("◔En attente");
+    nurse.context().close();
+    doctor.context().close();
+    assertThat(first.getString("id")).isNotBlank();
+  }
+
+  /** A mediator at his France Services books for someone else: the words say so, his point comes first, then a new one. */
+  @Test
+  void the_mediator_books_for_another_person_from_his_point_prints_the_convocation_and_starts_a_new_one() {
+    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    Locator heading = page.locator("#wizard h2");
+    assertThat(heading).hasText("Quel service la personne souhaite-t-elle rencontrer ?");
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    assertThat(heading).hasText("D'où la personne fera-t-elle la visio ?");
+    assertThat(page.locator("#home-point")).hasText("Ici, à France Services de Riom-ès-Montagnes");
+    assertThat(page.locator("#commune")).hasValue("Riom-ès-Montagnes");
+    assertThat(page.locator("#wizard")).containsText("Depuis chez elle");
+    PagesTest.assertAccessible(page, "tablette-mediateur-lieu");
+    page.locator("#home-point").click();
+    assertThat(heading).hasText("Quel jour et à quelle heure ?");
+    page.locator(".slots button").first().click();
+    assertThat(heading).hasText("Pour qui prenez-vous rendez-vous ?");
+    assertThat(page.getByLabel("Nom et prénom de la personne")).isVisible();
+    assertThat(page.locator("#contact-hint")).containsText("la confirmation lui sera envoyée");
+    PagesTest.assertAccessible(page, "tablette-mediateur-pour-qui");
+    page.getByLabel("Nom et prénom de la personne").fill("Raymonde Chastel");
+    page.getByLabel("Son téléphone").fill("06 39 98 12 55");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(heading).hasText("Le rendez-vous de la personne est confirmé");
+    Locator convocation = page.locator("#convocation");
+    assertThat(convocation).containsText("France Services de Riom-ès-Montagnes");
+    assertThat(convocation).containsText("Carte Vitale");
+    assertThat(page.locator("#print")).hasText("Imprimer la convocation");
+    PagesTest.assertNeverNullOrUndefined(page, "mediateur confirmation");
+    PagesTest.assertAccessible(page, "tablette-mediateur-confirme");
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    assertThat(convocation).isVisible();
+    assertThat(page.locator("header.top")).isHidden();
+    assertThat(page.locator("#new-booking")).isHidden();
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.SCREEN));
+    page.locator("#new-booking").click();
+    assertThat(heading).hasText("Quel service la personne souhaite-t-elle rencontrer ?");
+    // The one just booked is in his list.
+    assertThat(page.locator("#appointments")).containsText("Raymonde Chastel");
+    page.context().close();
+  }
+
+  /** The admin: one concern per view from a menu, dates the French way, refusals under their field, a question before deactivating. */
+  @Test
+  void the_admin_goes_from_view_to_view_sees_french_dates_refusals_under_fields_and_confirms_deactivating() {
+    Page admin = web.newTabletPage();
+    admin.clock().install(new Clock.InstallOptions().setTime(ZonedDateTime.of(2026, 12, 2, 9, 0, 0, 0, PARIS).toInstant().toEpochMilli()));
+    web.signIn(admin, "admin");
+    Locator stats = admin.locator("#stats");
+    assertThat(stats).containsText("Du 2 novembre 2026 au 2 décembre 2026");
+    assertThat(admin.locator("#users")).isHidden();
+    assertThat(admin.locator(".admin-menu a[href='#stats']")).hasAttribute("aria-current", "page");
+    PagesTest.assertNeverNullOrUndefined(admin, "admin statistiques");
+    PagesTest.assertAccessible(admin, "tablette-admin-statistiques");
+
+    for (String[] view : new String[][] {{"Établissements et organismes", "organisations"}, {"Spécialités", "specialties"},
+        {"Visio-accueil", "visio"}, {"Disponibilités des agents", "calendars"}, {"Utilisateurs", "users"}}) {
+      admin.locator(".admin-menu").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(view[0]).setExact(true)).click();
+      assertThat(admin).hasURL(java.util.regex.Pattern.compile("#" + view[1] + "$"));
+      assertThat(admin.locator("#" + view[1] + " h2").first()).isFocused();
+      assertThat(stats).isHidden();
+      assertThat(admin.locator("section.view:visible")).hasCount(1);
+      assertThat(admin.locator(".admin-menu a[href='#" + view[1] + "']")).hasAttribute("aria-current", "page");
+    }
+    assertThat(admin.locator("#calendars-body")).isHidden();
+
+    // Refusals under their field.
+    admin.locator("#user-form button[type=submit]").click();
+    assertThat(admin.locator("#user-name-error")).hasText("Ce champ est à remplir.");
+    assertThat(admin.locator("#user-name")).hasAttribute("aria-invalid", "true");
+    assertThat(admin.locator("#user-name")).isFocused();
+    admin.locator("#user-email").fill("pas-une-adresse");
+    admin.locator("#user-password").fill("court");
+    admin.locator("#user-form button[type=submit]").click();
+    assertThat(admin.locator("#user-email-error")).hasText("Adresse e-mail non valable. Format attendu : nom@exemple.fr");
+    assertThat(admin.locator("#user-password-error")).hasText("Le mot de passe provisoire doit compter 10 caractères au moins.");
+    assertThat(admin.locator("#user-email")).hasAttribute("aria-describedby", "user-email-error");
+    PagesTest.assertAccessible(admin, "tablette-admin-refus");
+
+    // Deactivating asks first: declined, nothing changes; accepted, the page says it.
+    Locator deactivate = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Désactiver Chloé Rigal"));
+    List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.onceDialog(dialog -> { questions.add(dialog.message()); dialog.dismiss(); });
+    deactivate.click();
+    admin.waitForCondition(() -> questions.size() == 1);
+    assertThat(questions.get(0)).isEqualTo("Désactiver le compte de Chloé Rigal, conseillère France Services ? Cette personne ne pourra plus se connecter.");
+    assertThat(deactivate).isVisible();
+    admin.onceDialog(dialog -> dialog.accept());
+    deactivate.click();
+    Locator outcome = admin.locator("#admin-outcome");
+    assertThat(outcome).hasText("Compte de Chloé Rigal, conseillère France Services désactivé.");
+    assertThat(outcome).isFocused();
+    assertThat(deactivate).hasCount(0);
+    PagesTest.assertNeverNullOrUndefined(admin, "admin utilisateurs");
+    admin.context().close();
+  }
+
+  /** The agent's leave: refusals under the field, then what was saved, under the form. */
+  @Test
+  void the_agent_leave_form_says_under_each_field_what_to_correct_and_then_what_was_saved() {
+    Page agent = web.signIn(web.newTabletPage(), "agent.caf");
+    Locator form = agent.locator("#exception");
+    Locator save = form.locator("button[type=submit]");
+    save.click();
+    assertThat(agent.locator("#ex-start-error")).hasText("Indiquez le début de l'absence (jour et heure).");
+    assertThat(agent.locator("#ex-end-error")).hasText("Indiquez la fin de l'absence (jour et heure).");
+    assertThat(agent.locator("#ex-start")).hasAttribute("aria-invalid", "true");
+    assertThat(agent.locator("#ex-start")).isFocused();
+    LocalDate day = LocalDate.now(clock.withZone(PARIS)).plusDays(40);
+    agent.locator("#ex-start").fill(day + "T14:00");
+    agent.locator("#ex-end").fill(day + "T08:00");
+    save.click();
+    assertThat(agent.locator("#ex-end-error")).hasText("La fin doit venir après le début.");
+    assertThat(agent.locator("#ex-start-error")).hasCount(0);
+    PagesTest.assertAccessible(agent, "tablette-agent-absence-refus");
+    agent.locator("#ex-end").fill(day + "T18:00");
+    save.click();
+    Locator saved = agent.locator("#ex-outcome");
+    assertThat(saved).hasText("Absence enregistrée.");
+    assertThat(saved).isFocused();
+    assertThat(agent.locator("#ex-end")).not().hasAttribute("aria-invalid", "true");
+    agent.context().close();
+  }
 }

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every page in a real browser: it renders, it speaks French first, and axe finds nothing serious. */
 class PagesTest {
+  static final List<String> ALL_PAGES = List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html",
+      "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html");
   static BrowserFixture web;
 
   @BeforeAll
@@ -136,8 +138,7 @@ class PagesTest {
     io.vertx.core.json.JsonObject french = new io.vertx.core.json.JsonObject(
         java.nio.file.Files.readString(java.nio.file.Path.of("webapp", "i18n", "fr.json")));
     java.util.regex.Pattern translated = java.util.regex.Pattern.compile("data-i18n=\"([^\"]+)\"[^>]*>([^<]*)<");
-    for (String page : List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html", "/agent.html",
-        "/mediateur.html", "/admin.html")) {
+    for (String page : ALL_PAGES) {
       String html = web.node.api.get(page).body();
       java.util.regex.Matcher m = translated.matcher(html);
       int count = 0;
@@ -150,7 +151,112 @@ class PagesTest {
         count++;
       }
       assertThat(count).as(page).isGreaterThan(3);
-      assertThat(html).as(page).contains("<noscript>").contains("<footer class=\"help\">").containsPattern("<h1[^>]*>[^<]+</h1>");
+      assertThat(html).as(page).contains("<noscript>").contains("<footer class=\"help\">").containsPattern("<h1[^>]*>[^<]+</h1>")
+          // Who runs it and the legal pages, before any script.
+          .contains("Département du Cantal").contains("href=\"/accessibilite.html\"").contains("href=\"/mentions-legales.html\"")
+          .contains("href=\"/donnees-personnelles.html\"").contains("mailto:");
     }
+  }
+
+  /** What a person sees of who runs the service, on a phone and on a tablet, on every page. */
+  @Test
+  void every_page_names_the_service_and_its_departement_and_links_the_legal_pages() {
+    for (Page page : List.of(web.newPhonePage(), web.newTabletPage())) {
+      String size = page.viewportSize().width + "";
+      for (String path : ALL_PAGES) {
+        page.navigate(web.url(path));
+        assertThat(page.locator("header.top .service")).hasText("Cantou");
+        assertThat(page.locator("header.top .operator-name")).hasText("Département du Cantal");
+        assertThat(page.locator("header.top .operator-name")).isVisible();
+        assertThat(page.locator("#lang")).isVisible();
+        var footer = page.locator("footer");
+        assertThat(footer.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Accessibilité : partiellement conforme"))).isVisible();
+        assertThat(footer.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Mentions légales"))).isVisible();
+        assertThat(footer.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Données personnelles"))).isVisible();
+        assertThat(footer.locator(".help-email")).hasText("cantou@cantal.fr");
+        assertThat(footer.locator(".help-email")).hasAttribute("href", "mailto:cantou@cantal.fr");
+        // The header never pushes the page sideways.
+        org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
+            "() => document.documentElement.scrollWidth <= window.innerWidth")).as(path + " " + size).isTrue();
+        assertNeverNullOrUndefined(page, path + " " + size);
+      }
+      page.context().close();
+    }
+  }
+
+  @Test
+  void the_legal_pages_say_what_a_person_needs_and_are_accessible() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/"));
+    page.locator("footer").getByText("Accessibilité : partiellement conforme").click();
+    assertThat(page.locator("h1")).hasText("Déclaration d'accessibilité");
+    assertThat(page.locator("#conformity")).containsText("partiellement conforme");
+    assertThat(page.locator("#conformity")).containsText("RGAA");
+    assertThat(page.locator("main")).containsText("Niveau visé : AA");
+    assertThat(page.locator("#signaler")).hasText("Signaler un problème");
+    assertThat(page.locator("main .help-email")).hasAttribute("href", "mailto:cantou@cantal.fr");
+    assertThat(page.locator("main")).containsText("Défenseur des droits");
+    assertAccessible(page, "accessibilite");
+
+    page.locator("footer").getByText("Mentions légales").click();
+    assertThat(page.locator("h1")).hasText("Mentions légales");
+    assertThat(page.locator("main")).containsText("Département du Cantal édite Cantou");
+    assertThat(page.locator("main")).containsText("n'est pas un site de l'État");
+    assertAccessible(page, "mentions-legales");
+
+    page.locator("footer").getByText("Données personnelles").click();
+    assertThat(page.locator("h1")).hasText("Données personnelles");
+    // How long, from this deployment's settings (the defaults: 30 and 90 days).
+    assertThat(page.locator("main")).containsText("Combien de temps : effacées 30 jours après le rendez-vous.");
+    assertThat(page.locator("main")).containsText("Combien de temps : effacées 90 jours après la clôture de la demande.");
+    assertThat(page.locator("main")).containsText("Ce qui est gardé : votre nom");
+    assertThat(page.locator("main")).containsText("Pourquoi : organiser le rendez-vous");
+    assertThat(page.locator("#droits")).hasText("Vos droits : qui contacter");
+    assertThat(page.locator("main")).containsText("CNIL");
+    assertAccessible(page, "donnees-personnelles");
+    assertNeverNullOrUndefined(page, "donnees-personnelles");
+
+    page.locator("#lang").click();
+    assertThat(page.locator("h1")).hasText("Personal data");
+    assertThat(page.locator("main")).containsText("How long: erased 30 days after the appointment.");
+    assertThat(page.locator("footer")).containsText("Accessibility: partially compliant");
+    assertThat(page.locator("header.top .tagline")).hasText("Video appointments and teleconsultation");
+    page.locator("#lang").click();
+    page.context().close();
+  }
+
+  /** The header and footer follow the public settings: another département, its logo, a help line. */
+  @Test
+  void the_operator_name_logo_and_help_line_come_from_the_settings() {
+    var config = new io.vertx.core.json.JsonObject(web.node.api.get("/api/config").body());
+    org.assertj.core.api.Assertions.assertThat(config.getString("operatorName")).isEqualTo("Département du Cantal");
+    org.assertj.core.api.Assertions.assertThat(config.getString("logoUrl")).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(config.getInteger("patientDataDays")).isEqualTo(90);
+    org.assertj.core.api.Assertions.assertThat(config.getInteger("citizenDataDays")).isEqualTo(30);
+
+    Page page = web.newTabletPage();
+    String logo = "data:image/svg+xml;base64," + java.util.Base64.getEncoder().encodeToString(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'><rect width='40' height='40' fill='#2a6'/></svg>".getBytes());
+    page.route("**/api/config", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+        .setContentType("application/json").setBody(config.copy().put("operatorName", "Département de la Sarthe")
+            .put("logoUrl", logo).put("helpPhone", "02 43 54 72 72").put("citizenDataDays", 45).encode())));
+    page.navigate(web.url("/donnees-personnelles.html"));
+    assertThat(page.locator("header.top .operator-name")).hasText("Département de la Sarthe");
+    assertThat(page.locator("#operator-logo")).isVisible();
+    assertThat(page.locator("footer .help-phone")).hasAttribute("href", "tel:0243547272");
+    assertThat(page.locator("footer .help-phone")).hasText("02 43 54 72 72");
+    assertThat(page.locator("main")).containsText("Département de la Sarthe est responsable des données");
+    assertThat(page.locator("main")).containsText("effacées 45 jours après le rendez-vous");
+    assertAccessible(page, "donnees-personnelles-sarthe");
+    page.context().close();
+  }
+
+  /** No page state ever shows "null", "undefined" or "NaN" to a person. */
+  static void assertNeverNullOrUndefined(Page page, String where) {
+    String text = (String) page.evaluate("() => document.body.innerText");
+    assertThat(text).as(where).doesNotContainPattern("\\b(null|undefined|NaN)\\b");
   }
 }

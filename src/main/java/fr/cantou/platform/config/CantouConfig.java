@@ -23,7 +23,8 @@ public record CantouConfig(
     Visio visio,
     Realtime realtime,
     Metrics metrics,
-    Log log) {
+    Log log,
+    Site site) {
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
@@ -82,6 +83,12 @@ public record CantouConfig(
       return enabled && !token.isEmpty();
     }
   }
+
+  /**
+   * Who runs this deployment, shown in every page's header and footer: the operator's name, its logo (a path on this
+   * server or a data: URL, the only images the pages' Content-Security-Policy allows; empty: none), the help contact.
+   */
+  public record Site(String operatorName, String logoUrl, String helpEmail, String helpPhone) {}
 
   /** {@code format}: text (one key=value line per event) or json (one JSON object per line). */
   public record Log(String format) {
@@ -196,7 +203,16 @@ public record CantouConfig(
             s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
             Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650))),
         new Metrics(s.bool("metrics.enabled"), metricsToken),
-        new Log(s.oneOf("log.format", Set.of("text", "json"))));
+        new Log(s.oneOf("log.format", Set.of("text", "json"))),
+        site(s));
+  }
+
+  private static Site site(Settings s) {
+    String logo = s.text("site.logoUrl");
+    if (!logo.isEmpty() && !(logo.startsWith("data:image/") || (logo.startsWith("/") && !logo.startsWith("//")))) {
+      throw s.invalid("site.logoUrl", "must be a path on this server (/img/logo.svg) or a data:image/ URL", logo);
+    }
+    return new Site(s.requiredText("site.operatorName"), logo, s.text("site.helpEmail"), s.text("site.helpPhone"));
   }
 
   private static String databaseUrl(Settings s) {
@@ -217,10 +233,10 @@ public record CantouConfig(
 
   /** A copy with other values, for tests and for the embedded database's chosen port. */
   public CantouConfig withHttp(Http other) {
-    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log);
+    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site);
   }
 
   public CantouConfig withDatabase(Database other) {
-    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log);
+    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site);
   }
 }

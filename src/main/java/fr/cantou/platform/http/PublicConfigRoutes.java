@@ -14,7 +14,13 @@ public final class PublicConfigRoutes implements ApiModule {
         .put("jitsiDomain", config.jitsi().domain())
         .put("jitsiOrigin", config.jitsi().origin())
         .put("defaultLanguage", "fr")
-        .put("joinOpensMinutesBefore", config.visio().joinOpensBefore().toMinutes());
+        .put("joinOpensMinutesBefore", config.visio().joinOpensBefore().toMinutes())
+        .put("operatorName", config.site().operatorName())
+        .put("logoUrl", config.site().logoUrl())
+        .put("helpEmail", config.site().helpEmail())
+        .put("helpPhone", config.site().helpPhone())
+        .put("patientDataDays", config.teleconsult().patientDataKept().toDays())
+        .put("citizenDataDays", config.visio().citizenDataKept().toDays());
   }
 
   @Override
