@@ -176,8 +176,8 @@ class PagesTest {
             new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Mentions légales"))).isVisible();
         assertThat(footer.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
             new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Données personnelles"))).isVisible();
-        assertThat(footer.locator(".help-email")).hasText("cantou@cantal.fr");
-        assertThat(footer.locator(".help-email")).hasAttribute("href", "mailto:cantou@cantal.fr");
+        assertThat(footer.locator(".help-email")).hasText("aide@cantou.example");
+        assertThat(footer.locator(".help-email")).hasAttribute("href", "mailto:aide@cantou.example");
         // The header never pushes the page sideways.
         org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
             "() => document.documentElement.scrollWidth <= window.innerWidth")).as(path + " " + size).isTrue();
@@ -197,7 +197,7 @@ class PagesTest {
     assertThat(page.locator("#conformity")).containsText("RGAA");
     assertThat(page.locator("main")).containsText("Niveau visé : AA");
     assertThat(page.locator("#signaler")).hasText("Signaler un problème");
-    assertThat(page.locator("main .help-email")).hasAttribute("href", "mailto:cantou@cantal.fr");
+    assertThat(page.locator("main .help-email")).hasAttribute("href", "mailto:aide@cantou.example");
     assertThat(page.locator("main")).containsText("Défenseur des droits");
     assertAccessible(page, "accessibilite");
 
