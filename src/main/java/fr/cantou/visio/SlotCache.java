@@ -238,7 +238,7 @@ final class SlotCache {
     days.asMap().forEach((key, kept) -> {
       if (!kept.isComplete() || kept.succeeded() && kept.result().dependsOn(start, blockedUntil)) {
         days.asMap().computeIfPresent(key, (k, current) -> {
-          if (current != kept || !kept.isComplete()) {
+          if (current != kept || !kept.succeeded()) { // still being read, or failed meanwhile: read again
             return null;
           }
           // Taken in place, a day would never be read again while it is booked: past the refresh time it is.
