@@ -245,10 +245,10 @@ public final class CantouNode {
             // heartbeats are small. Pages and API answers stay gzip-compressed.
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
-            // Every answer is written on the loop of its connection (one server per loop): Vert.x
-            // then writes directly instead of through a queue of 1,024 slots per connection,
-            // 4 KiB of heap each connection, WebSockets included, kept for the socket's life.
-            .setStrictThreadMode(true)
+            // Not Vert.x's strict thread mode, though it would save a 4 KiB write queue per
+            // connection (docs/benchmarks.md): with it, an answer written at once to a request
+            // that asked for an h2c upgrade reached the client as HTTP/1.1 bytes inside the
+            // HTTP/2 connection (ApiDescriptionTest, once in three clean-clone runs).
             .setIdleTimeout((int) http.idleTimeout().toSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setMaxWebSocketMessageSize(64 * 1024), routers, http.shutdownGrace());
