@@ -22,6 +22,7 @@ public final class LogFormat {
 
   private LogFormat() {}
 
+  /** Called once by Main on its own thread before Vert.x starts (never on an event loop); synchronized for tests that start nodes in turn. */
   public static synchronized void apply(CantouConfig.Log settings) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
