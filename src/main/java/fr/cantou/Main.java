@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +58,27 @@ public final class Main {
   private static void run(CantouConfig config) throws Exception {
     long started = System.nanoTime();
     ApiContract.preload();
+    // Vert.x, Netty and the metrics registry load their classes while the database starts and
+    // migrates: the two were a third and two thirds of a restart one after the other.
+    CompletableFuture<NodeRuntime> runtime = CompletableFuture.supplyAsync(() -> NodeRuntime.start(config.metrics()),
+        task -> new Thread(task, "cantou-vertx-start").start());
+    try {
+      start(config, started, runtime);
+    } catch (Exception e) {
+      runtime.thenAccept(r -> r.vertx().close());
+      throw e;
+    }
+  }
+
+  /** The node's Vert.x and the registry it reports into. */
+  private record NodeRuntime(NodeMetrics metrics, Vertx vertx) {
+    static NodeRuntime start(CantouConfig.Metrics settings) {
+      NodeMetrics metrics = NodeMetrics.create(settings);
+      return new NodeRuntime(metrics, metrics.vertx(new VertxOptions().setPreferNativeTransport(true)));
+    }
+  }
+
+  private static void start(CantouConfig config, long started, CompletableFuture<NodeRuntime> runtime) throws Exception {
     EmbeddedDatabase embedded = null;
     DatabaseEndpoint endpoint;
     if (config.database().embedded()) {
@@ -71,15 +93,15 @@ public final class Main {
     MigrateResult migrated = Migrations.migrate(endpoint);
     LOG.info("event=migrations_done applied={} schemaVersion={}", migrated.migrationsExecuted, migrated.targetSchemaVersion);
 
-    NodeMetrics metrics = NodeMetrics.create(config.metrics());
-    Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = runtime.join().vertx();
+    NodeMetrics metrics = runtime.join().metrics();
     CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC(), metrics), 120);
     LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={}", config.http().host(), node.port(),
         config.jitsi().domain(), config.jitsi().signsTokens(), config.smtp().configured() ? "smtp" : "log",
         (System.nanoTime() - started) / 1_000_000);
 
     EmbeddedDatabase database = embedded;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("event=stopping");
       try {
         awaitResult(node.stop(), config.http().shutdownGrace().toSeconds() + 10);
