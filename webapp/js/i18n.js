@@ -29,7 +29,7 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (values[name] ?? whole));
 }
 
-/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-placeholder] placeholders. */
+/** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-title] titles. */
 export function translate(root) {
   root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll('[data-i18n-label]').forEach((el) => { el.setAttribute('aria-label', t(el.dataset.i18nLabel)); });
