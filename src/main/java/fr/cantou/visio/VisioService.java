@@ -406,9 +406,9 @@ public final class VisioService {
         change = store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
         kind = "appointment.waiting";
       }
-      Future<Void> audit = agent && "joined".equals(state) ? audited(tx, caller, "appointment.agent_joined", id)
-          : Future.succeededFuture();
-      return change.compose(done -> audit).compose(x -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
+      boolean agentJoined = agent && "joined".equals(state);
+      return change.compose(done -> agentJoined ? audited(tx, caller, "appointment.agent_joined", id) : Future.succeededFuture())
+          .compose(x -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
     })));
   }
 
