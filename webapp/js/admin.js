@@ -18,7 +18,7 @@ function done(message) {
   showOutcome(document.getElementById('admin-outcome'), message);
 }
 
-/** One concern at a time, chosen from the menu: #stats, #organisations, #users, #specialties, #visio, #calendars. */
+/** One concern at a time, chosen from the menu: #stats, #organisations, #users, #specialties, #visio, #calendars, #audit. */
 function showView({ focus = true } = {}) {
   const views = [...document.querySelectorAll('section.view')];
   const wanted = views.find((v) => `#${v.id}` === location.hash) || views[0];
@@ -103,6 +103,7 @@ async function loadOrganisations() {
 
 async function loadUsers() {
   const users = await request('/api/users');
+  auditPeople(users);
   const names = Object.fromEntries(organisations.map((o) => [o.id, o.name]));
   document.getElementById('user-list').replaceChildren(table(t('admin.users'),
     [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), ''],
@@ -110,6 +111,133 @@ async function loadUsers() {
       u.active ? el('button', { type: 'button', class: 'secondary',
         onclick: (event) => whileSending(event.currentTarget, () => deactivate(u)) },
         t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
+}
+
+// The audit trail: who read or changed what, when, from where; filtered, a page at a time, exported.
+
+/** "2 décembre 2026 à 07:55:03": a moment written the French way, in the département's time zone. */
+const auditTime = (iso) => new Intl.DateTimeFormat(currentLanguage() === 'fr' ? 'fr-FR' : 'en-GB',
+  { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+
+/** A label from the dictionary, or the code itself when the dictionary has none. */
+const labelOr = (key, code) => (t(key) === key ? code : t(key));
+
+function auditPeople(users) {
+  const select = document.getElementById('audit-user');
+  const chosen = select.value;
+  select.replaceChildren(el('option', { value: '' }, t('admin.auditEveryone')),
+    ...users.map((u) => el('option', { value: u.id }, `${u.displayName} (${t(`role.${u.role}`)})`)));
+  select.value = chosen;
+}
+
+let auditNext = null;
+
+function auditQuery() {
+  const params = new URLSearchParams();
+  const add = (name, id) => {
+    const v = document.getElementById(id).value.trim();
+    if (v) {
+      params.set(name, v);
+    }
+  };
+  add('userId', 'audit-user');
+  add('kind', 'audit-kind');
+  add('itemId', 'audit-item');
+  add('from', 'audit-from');
+  add('to', 'audit-to');
+  return params;
+}
+
+function auditRow(e) {
+  const who = e.actor === 'citizen' ? t('admin.auditCitizen')
+    : `${e.userName ?? e.userId} (${labelOr(`role.${e.userRole}`, e.userRole ?? '')})`;
+  const what = labelOr(`auditAction.${e.action.replace('.', '_')}`, e.action)
+    + (e.reason ? ` — ${t('admin.auditReason', { reason: e.reason })}` : '');
+  const on = `${labelOr(`auditItem.${e.itemKind}`, e.itemKind)} ${e.itemId}`;
+  return el('tr', {}, el('td', {}, el('time', { datetime: e.at }, auditTime(e.at))), el('td', {}, who),
+    el('td', {}, what), el('td', { class: 'id' }, on), el('td', {}, e.address ?? '–'));
+}
+
+function auditDatesWrong() {
+  const from = document.getElementById('audit-from').value;
+  const to = document.getElementById('audit-to').value;
+  return from && to && to < from;
+}
+
+/** The first page for the filters (more: the next page, added under the lines shown). */
+async function loadAudit({ more = false } = {}) {
+  const error = document.getElementById('audit-error');
+  error.hidden = true;
+  if (auditDatesWrong()) {
+    showError(error, new Error(t('admin.auditDates')));
+    return;
+  }
+  const params = auditQuery();
+  if (more && auditNext) {
+    params.set('cursor', auditNext);
+  }
+  try {
+    const page = await request(`/api/admin/audit?${params}`);
+    const box = document.getElementById('audit-list');
+    let body = box.querySelector('tbody');
+    if (!more || !body) {
+      body = el('tbody');
+      box.replaceChildren(page.items.length ? el('table', {}, el('caption', {}, t('admin.audit')),
+        el('thead', {}, el('tr', {}, ...['auditWhen', 'auditWho', 'auditWhat', 'auditOn', 'auditAddress']
+          .map((k) => el('th', { scope: 'col' }, t(`admin.${k}`))))), body) : '');
+    }
+    const rows = page.items.map(auditRow);
+    body.append(...rows);
+    auditNext = page.next;
+    const shown = body.children.length;
+    document.getElementById('audit-count').textContent = shown === 0 ? t('admin.auditNone')
+      : t(auditNext ? 'admin.auditCountMore' : 'admin.auditCount', { n: shown });
+    document.getElementById('audit-more').hidden = !auditNext;
+    if (more && rows.length) {
+      // The keyboard goes on from the first line added, not from the top of the table.
+      const first = rows[0].firstChild;
+      first.tabIndex = -1;
+      first.focus();
+    }
+  } catch (e) {
+    showError(error, e);
+  }
+}
+
+async function exportAudit() {
+  const error = document.getElementById('audit-error');
+  error.hidden = true;
+  if (auditDatesWrong()) {
+    showError(error, new Error(t('admin.auditDates')));
+    return;
+  }
+  const response = await fetch(`/api/admin/audit/export.csv?${auditQuery()}`,
+    { headers: { Authorization: `Bearer ${await token()}` } });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    showError(error, new Error(problem.detail || response.statusText));
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const a = el('a', { href: url, download: 'cantou-journal-des-acces.csv' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  done(t('admin.auditExported'));
+}
+
+{
+  const to = new Date();
+  document.getElementById('audit-from').value = parisDay(new Date(to.getTime() - 30 * 86400000));
+  document.getElementById('audit-to').value = parisDay(to);
+  document.getElementById('audit-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileSending(event.submitter || event.target.querySelector('button[type=submit]'), () => loadAudit());
+  });
+  document.getElementById('audit-more').addEventListener('click', (event) => whileSending(event.currentTarget,
+    () => loadAudit({ more: true })));
+  document.getElementById('audit-export').addEventListener('click', (event) => whileSending(event.currentTarget,
+    () => exportAudit().catch((e) => showError(document.getElementById('audit-error'), e))));
 }
 
 async function deactivate(user) {
@@ -375,4 +503,4 @@ adminForm('specialty-form', 'sp-error', { code: ['sp-code', 'admin.codeRefused']
 });
 
 await loadOrganisations().catch(fail);
-await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats()]).catch(fail);
+await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), loadAudit()]).catch(fail);

@@ -1,5 +1,8 @@
 package fr.cantou;
 
+import fr.cantou.audit.AuditRoutes;
+import fr.cantou.audit.AuditService;
+import fr.cantou.audit.AuditStore;
 import fr.cantou.demo.DemoTerritory;
 import fr.cantou.identity.AuthService;
 import fr.cantou.identity.Authenticator;
@@ -97,6 +100,7 @@ public final class CantouNode {
   private EventRetention retention;
   private AuthService auth;
   private RateLimits rateLimits;
+  private AuditService audit;
   private long jobTimer = -1;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -128,11 +132,13 @@ public final class CantouNode {
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
       TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
       auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
-      Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool());
+      ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
+      Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool(), addresses);
       EventOutbox outbox = new EventOutbox();
       IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
       EventStore eventStore = new EventStore();
       rateLimits = new RateLimits(platform);
+      audit = new AuditService(platform, new AuditStore());
       retention = new EventRetention(platform.pool(), eventStore, platform.clock(), config.realtime().eventRetention());
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
@@ -140,14 +146,13 @@ public final class CantouNode {
       TeleconsultStore teleconsultStore = new TeleconsultStore();
       teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
       pushAudit = new PushAudit(platform, teleconsultStore);
-      ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
       visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
       if (!config.smtp().configured()) {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
             + "set CANTOU_SMTP_HOST to send them\"");
       }
 
-      gateway = new WebSocketGateway(platform, authenticator, eventStore,
+      gateway = new WebSocketGateway(platform, authenticator, addresses, eventStore,
           List.of(new TeleconsultSnapshot(teleconsultations, presence), visio.snapshot),
           List.of(visio.resolver),
           List.of(new CallMessages(teleconsultations)),
@@ -162,7 +167,8 @@ public final class CantouNode {
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes,
           new StatsRoutes(new StatsService(platform, new StatsStore())),
-          new PersonalDataRoutes(new PersonalDataService(visio.service, teleconsultations, platform.clock()), addresses));
+          new PersonalDataRoutes(new PersonalDataService(visio.service, teleconsultations, platform.clock()), addresses),
+          new AuditRoutes(audit));
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
           .compose(v -> listen(() -> router(authenticator, modules)))
@@ -265,10 +271,11 @@ public final class CantouNode {
   public Future<Void> runJobs() {
     // Independent jobs: one failing does not hold the other back.
     NodeMetrics metrics = platform.metrics();
-    return Future.join(metrics.job("teleconsult", teleconsultations::runJobs), metrics.job("mail", visio.mailJob::run),
+    return Future.join(List.of(metrics.job("teleconsult", teleconsultations::runJobs), metrics.job("mail", visio.mailJob::run),
         metrics.job("citizen_data_retention", visio.citizenData::run),
         metrics.job("event_retention", retention::run), metrics.job("login_attempts", auth::forgetOldAttempts),
-        metrics.job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1)))).mapEmpty();
+        metrics.job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))),
+        metrics.job("audit_retention", audit::purge))).mapEmpty();
   }
 
   public int port() {

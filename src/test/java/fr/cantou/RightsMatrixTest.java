@@ -108,6 +108,8 @@ class RightsMatrixTest {
       DELETE /visio/agents/{agentId}/exceptions/{exceptionId} 403 403 403 403 403 200   403  403  200    401   401    401   401   401
       POST   /admin/personal-data/export               403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /admin/personal-data/erasure              403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      GET    /admin/audit                                  403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      GET    /admin/audit/export.csv                       403  403   403  403  403  403   403  403  200    401   401    401   401   401
       GET    /stats/overview                               403  403   403  403  403  403   403  403  200    401   401    401   401   401
       GET    /stats/export.csv                             403  403   403  403  403  403   403  403  200    401   401    401   401   401
       """;
@@ -292,6 +294,8 @@ class RightsMatrixTest {
     calls.put("POST /admin/personal-data/export", () -> new Call("/admin/personal-data/export", person));
     calls.put("POST /admin/personal-data/erasure", () -> new Call("/admin/personal-data/erasure", person));
     calls.put("GET /stats/overview", () -> new Call("/stats/overview?from=2026-11-01&to=2026-11-30", null));
+    calls.put("GET /admin/audit", () -> new Call("/admin/audit?kind=change&limit=5", null));
+    calls.put("GET /admin/audit/export.csv", () -> new Call("/admin/audit/export.csv?kind=change&from=2026-11-01&to=2026-11-30", null));
     calls.put("GET /stats/export.csv", () -> new Call("/stats/export.csv?from=2026-11-01&to=2026-11-30", null));
     return calls;
   }

@@ -1,6 +1,7 @@
 package fr.cantou.identity;
 
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.sqlclient.Pool;
@@ -17,11 +18,13 @@ public final class Authenticator implements Handler<RoutingContext> {
   private final TokenService tokens;
   private final IdentityStore store;
   private final Pool pool;
+  private final ClientAddress addresses;
 
-  public Authenticator(TokenService tokens, IdentityStore store, Pool pool) {
+  public Authenticator(TokenService tokens, IdentityStore store, Pool pool, ClientAddress addresses) {
     this.tokens = tokens;
     this.store = store;
     this.pool = pool;
+    this.addresses = addresses;
   }
 
   @Override
@@ -37,7 +40,7 @@ public final class Authenticator implements Handler<RoutingContext> {
     }
     authenticate(header.substring(7).trim())
         .onSuccess(principal -> {
-          ctx.put(CurrentUser.KEY, principal);
+          ctx.put(CurrentUser.KEY, principal.from(addresses.of(ctx)));
           ctx.next();
         })
         .onFailure(ctx::fail);

@@ -40,9 +40,9 @@ public final class IdentityRoutes implements ApiModule {
       return identity.organisations();
     }));
     api.getRoute("createOrganisation").addHandler(Endpoint.created(ctx -> {
-      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewOrganisation body = Json.body(ctx, Requests.NewOrganisation.class);
-      return identity.createOrganisation(body.kind(), body.name(), body.commune(), body.timeZone(), body.phone());
+      return identity.createOrganisation(admin, body.kind(), body.name(), body.commune(), body.timeZone(), body.phone());
     }));
 
     api.getRoute("listUsers").addHandler(Endpoint.ok(ctx -> {
@@ -50,9 +50,9 @@ public final class IdentityRoutes implements ApiModule {
       return identity.users(ctx.queryParams().get("organisationId"));
     }));
     api.getRoute("createUser").addHandler(Endpoint.created(ctx -> {
-      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewUser body = Json.body(ctx, Requests.NewUser.class);
-      return identity.createUser(body.email(), body.password(), Role.fromCode(body.role()), body.displayName(),
+      return identity.createUser(admin, body.email(), body.password(), Role.fromCode(body.role()), body.displayName(),
           body.organisationId(), body.specialties());
     }));
     api.getRoute("deactivateUser").addHandler(Endpoint.ok(ctx -> {
@@ -62,9 +62,9 @@ public final class IdentityRoutes implements ApiModule {
 
     api.getRoute("listSpecialties").addHandler(Endpoint.ok(ctx -> identity.specialties()));
     api.getRoute("createSpecialty").addHandler(Endpoint.created(ctx -> {
-      IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewSpecialty body = Json.body(ctx, Requests.NewSpecialty.class);
-      return identity.createSpecialty(body.code(), body.label());
+      return identity.createSpecialty(admin, body.code(), body.label());
     }));
   }
 

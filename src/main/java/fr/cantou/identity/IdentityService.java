@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.audit.ChangeAudit;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
@@ -9,6 +10,7 @@ import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -37,7 +39,8 @@ public final class IdentityService {
     this.hasher = hasher;
   }
 
-  public Future<Organisation> createOrganisation(String kind, String name, String commune, String timeZone, String phone) {
+  public Future<Organisation> createOrganisation(Principal by, String kind, String name, String commune, String timeZone,
+                                                 String phone) {
     String zone = timeZone == null || timeZone.isBlank() ? platform.config().defaultTimeZone().getId() : timeZone.trim();
     try {
       ZoneId.of(zone);
@@ -48,7 +51,8 @@ public final class IdentityService {
     if (phone != null && !phone.isBlank() && written == null) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'phone': a phone number such as 04 65 71 12 34."));
     }
-    return store.insertOrganisation(platform.pool(), kind, name.trim(), commune.trim(), zone, written)
+    return platform.pool().withTransaction(tx -> store.insertOrganisation(tx, kind, name.trim(), commune.trim(), zone, written)
+            .compose(created -> audited(tx, by, "organisation.created", "organisation", created.id()).map(created)))
         .recover(e -> Future.failedFuture(isUniqueViolation(e)
             ? ApiException.conflict("An organisation of this kind and name already exists in {0}.", commune.trim())
             : e));
@@ -58,8 +62,8 @@ public final class IdentityService {
     return store.organisations(platform.pool());
   }
 
-  public Future<User> createUser(String rawEmail, String password, Role role, String displayName, String organisationId,
-                                 List<String> specialties) {
+  public Future<User> createUser(Principal by, String rawEmail, String password, Role role, String displayName,
+                                 String organisationId, List<String> specialties) {
     String email = AuthService.normalizeEmail(rawEmail);
     List<String> codes = specialties == null ? List.of() : specialties.stream().distinct().toList();
     if (password.length() < PasswordHasher.MIN_LENGTH) {
@@ -75,7 +79,8 @@ public final class IdentityService {
         .compose(v -> hasher.hash(password))
         .compose(hash -> platform.pool().withTransaction(tx -> store.insertUser(tx, email, hash, role, displayName.trim(),
                 organisation)
-            .compose(id -> store.addSpecialties(tx, id, codes).map(id))))
+            .compose(id -> store.addSpecialties(tx, id, codes).map(id))
+            .compose(id -> audited(tx, by, "user.created", "user", id).map(id))))
         .recover(e -> Future.failedFuture(isUniqueViolation(e)
             ? ApiException.conflict("A user with this e-mail already exists.") : e))
         .compose(id -> store.user(platform.pool(), id))
@@ -139,10 +144,16 @@ public final class IdentityService {
     }
     return platform.pool().withTransaction(tx -> store.deactivate(tx, userId)
             .compose(changed -> refreshTokens.revokeUser(tx, userId, platform.clock().instant())
+                .compose(v -> changed ? audited(tx, by, "user.deactivated", "user", userId) : Future.succeededFuture())
                 .compose(v -> changed ? outbox.append(tx, DEACTIVATED, Audience.none(),
                     new JsonObject().put("userId", userId.toString())).mapEmpty() : Future.succeededFuture())))
         .compose(v -> store.user(platform.pool(), userId))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No user with this id.")));
+  }
+
+  /** A change by an admin, in the admins' audit trail. */
+  private Future<Void> audited(SqlClient tx, Principal by, String action, String kind, Object id) {
+    return ChangeAudit.record(tx, by, action, kind, id, platform.clock().instant());
   }
 
   public Future<User> user(UUID id) {
@@ -153,15 +164,16 @@ public final class IdentityService {
     return store.specialties(platform.pool());
   }
 
-  public Future<Specialty> createSpecialty(String code, String label) {
-    return store.insertSpecialty(platform.pool(), code, label.trim())
+  public Future<Specialty> createSpecialty(Principal by, String code, String label) {
+    return platform.pool().withTransaction(tx -> store.insertSpecialty(tx, code, label.trim())
+            .compose(created -> audited(tx, by, "specialty.created", "specialty", created.code()).map(created)))
         .recover(e -> Future.failedFuture(isUniqueViolation(e) ? ApiException.conflict("This specialty already exists.") : e));
   }
 
   /** Creates the first admin from the configuration when no admin exists yet. */
   public Future<Boolean> bootstrapAdmin(String email, String password) {
     return store.adminExists(platform.pool()).compose(exists -> exists ? Future.succeededFuture(false)
-        : createUser(email, password, Role.ADMIN, "Administrateur", null, List.of()).map(true)
+        : createUser(null, email, password, Role.ADMIN, "Administrateur", null, List.of()).map(true)
             .recover(e -> e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture(false)
                 : Future.failedFuture(e)));
   }

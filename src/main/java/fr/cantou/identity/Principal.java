@@ -3,8 +3,22 @@ package fr.cantou.identity;
 import java.util.Set;
 import java.util.UUID;
 
-/** Who is calling, as the database says now (a deactivated user is never a principal). */
-public record Principal(UUID userId, Role role, String displayName, UUID organisationId, Set<String> specialties) {
+/**
+ * Who is calling, as the database says now (a deactivated user is never a principal), and from
+ * which address ({@link fr.cantou.platform.http.ClientAddress}; null when not called over the
+ * network): what the audit trail records with each read and change.
+ */
+public record Principal(UUID userId, Role role, String displayName, UUID organisationId, Set<String> specialties,
+                        String address) {
+
+  public Principal(UUID userId, Role role, String displayName, UUID organisationId, Set<String> specialties) {
+    this(userId, role, displayName, organisationId, specialties, null);
+  }
+
+  /** The same user, calling from this address. */
+  public Principal from(String clientAddress) {
+    return new Principal(userId, role, displayName, organisationId, specialties, clientAddress);
+  }
 
   public boolean is(Role expected) {
     return role == expected;

@@ -21,6 +21,8 @@ final class ClientSession {
   final ServerWebSocket socket;
   final Context context;
   final int maxQueuedFrames;
+  /** The client's address, as the upgrade request gave it (see {@link fr.cantou.platform.http.ClientAddress}). */
+  final String address;
   private final PushObserver pushes;
   Viewer viewer;
   /** The timer that closes this socket when its access token expires (see {@link TokenExpiry}). */
@@ -36,8 +38,9 @@ final class ClientSession {
   private final List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
 
-  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes) {
+  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
     this.socket = socket;
+    this.address = address;
     this.context = context;
     this.maxQueuedFrames = maxQueuedFrames;
     this.pushes = pushes;

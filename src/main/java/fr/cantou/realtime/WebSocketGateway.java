@@ -1,6 +1,7 @@
 package fr.cantou.realtime;
 
 import fr.cantou.identity.Authenticator;
+import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.identity.IdentityService;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
@@ -44,6 +45,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final Platform platform;
   private final CantouConfig.Realtime settings;
   private final Authenticator authenticator;
+  private final ClientAddress addresses;
   private final EventStore events;
   private final List<SnapshotSource> snapshots;
   private final List<ViewerResolver> resolvers;
@@ -63,7 +65,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private record Loop(Context context, Set<ClientSession> sessions) {}
   private long heartbeatTimer = -1;
 
-  public WebSocketGateway(Platform platform, Authenticator authenticator, EventStore events,
+  public WebSocketGateway(Platform platform, Authenticator authenticator, ClientAddress addresses, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
                           List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
                           PushObserver pushes) {
@@ -71,6 +73,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.platform = platform;
     this.settings = platform.config().realtime();
     this.authenticator = authenticator;
+    this.addresses = addresses;
     this.events = events;
     this.snapshots = List.copyOf(snapshots);
     this.resolvers = List.copyOf(resolvers);
@@ -120,12 +123,15 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       ctx.fail(ApiException.badRequest("This endpoint speaks WebSocket only."));
       return;
     }
-    ctx.request().toWebSocket().onSuccess(this::accept).onFailure(ctx::fail);
+    // Read from the upgrade request (behind a trusted proxy, its X-Forwarded-For): what the audit
+    // of this socket's reads and pushes records.
+    String address = addresses.of(ctx);
+    ctx.request().toWebSocket().onSuccess(socket -> accept(socket, address)).onFailure(ctx::fail);
   }
 
-  private void accept(ServerWebSocket socket) {
+  private void accept(ServerWebSocket socket, String address) {
     Context loop = Vertx.currentContext();
-    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes);
+    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
     Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
         thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
     sessions.add(session);
@@ -229,7 +235,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.error("'since' must be the id of the last event received.");
       return;
     }
-    greetings.run(session.context, () -> session.socket.isClosed() ? Future.succeededFuture() : resolve(t).compose(found -> {
+    greetings.run(session.context, () -> session.socket.isClosed() ? Future.succeededFuture() : resolve(t, session.address).compose(found -> {
       if (found.isEmpty()) {
         session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
         return Future.succeededFuture();
@@ -245,9 +251,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     }));
   }
 
-  private Future<Optional<Identified>> resolve(String token) {
+  private Future<Optional<Identified>> resolve(String token, String address) {
     Future<Optional<Identified>> result = authenticator.signIn(token)
-        .map(s -> Optional.of(new Identified(Viewer.of(s.principal()), s.expiresAt())));
+        .map(s -> Optional.of(new Identified(Viewer.of(s.principal().from(address)), s.expiresAt())));
     for (ViewerResolver resolver : resolvers) {
       result = result.recover(e -> resolver.resolve(token).map(found -> found.map(v -> new Identified(v, null))));
       result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)

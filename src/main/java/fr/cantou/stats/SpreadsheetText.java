@@ -5,10 +5,10 @@ package fr.cantou.stats;
  * or a tab or carriage return before one) is prefixed with an apostrophe, as OWASP advises for
  * CSV files. Names in the export come from what people typed.
  */
-final class SpreadsheetText {
+public final class SpreadsheetText {
   private SpreadsheetText() {}
 
-  static String of(String text) {
+  public static String of(String text) {
     if (text == null || text.isEmpty()) {
       return text;
     }

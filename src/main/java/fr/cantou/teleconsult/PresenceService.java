@@ -4,7 +4,6 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
-import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.ConnectionObserver;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.Viewer;
@@ -62,10 +61,9 @@ public final class PresenceService implements ConnectionObserver {
   }
 
   private Future<Void> announce(SqlClient tx, UUID doctorId) {
-    // Presence is no health data: every professional of the care side may see it.
+    // Presence is no health data: the care side sees it, by the rule the GET uses too.
     return store.of(tx, doctorId).compose(found -> found.isEmpty() ? Future.succeededFuture()
-        : outbox.append(tx, "presence.changed",
-            Audience.none().andRole(Role.NURSE.code()).andRole(Role.DOCTOR.code()).andRole(Role.ADMIN.code()),
+        : outbox.append(tx, "presence.changed", TeleconsultVisibility.presence(),
             TeleconsultEvents.data(found.get())).mapEmpty());
   }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A teleconsultation pushed with its patient data to a user is health data read: audited in
- * {@code health_data_access} (action {@code push}) like an HTTP read. Not with a database round
+ * {@code health_data_access} (action {@code push}, with the socket's address) like an HTTP read. Not with a database round
  * trip per push, on the push path: the pairs (item, user) are collected and written by one
  * multi-row insert every {@value #FLUSH_MS} ms, or as soon as {@value #BATCH} wait. The price:
  * if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
@@ -29,7 +29,7 @@ public final class PushAudit implements PushObserver {
   static final long FLUSH_MS = 100;
   static final int BATCH = 500;
 
-  record Push(UUID teleconsultationId, UUID userId, Instant at) {}
+  record Push(UUID teleconsultationId, UUID userId, Instant at, String address) {}
 
   private final Platform platform;
   private final TeleconsultStore store;
@@ -73,7 +73,7 @@ public final class PushAudit implements PushObserver {
       return;
     }
     waiting.add(new Push(UUID.fromString(event.data().getString("id")), viewer.principal().userId(),
-        platform.clock().instant()));
+        platform.clock().instant(), viewer.principal().address()));
     if (size.incrementAndGet() >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }

@@ -32,6 +32,14 @@ final class TeleconsultRights {
     return p;
   }
 
+  /** Doctors' presence: whoever its events reach (see {@link TeleconsultVisibility#presence}). */
+  static Principal requireSeePresence(Principal p) {
+    if (!Viewer.of(p).admits(TeleconsultVisibility.presence())) {
+      throw ApiException.forbidden("Teleconsultations are for the nurses and doctors who take part in them.");
+    }
+    return p;
+  }
+
   /** Whoever the full item's audience admits (see {@link TeleconsultVisibility}): what a GET shows is what is pushed. */
   static boolean maySee(Principal p, Teleconsultation item) {
     return Viewer.of(p).admits(TeleconsultVisibility.of(item).full());

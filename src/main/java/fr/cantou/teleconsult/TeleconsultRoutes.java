@@ -52,7 +52,7 @@ public final class TeleconsultRoutes implements ApiModule {
         service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
 
     api.getRoute("listPresence").addHandler(Endpoint.ok(ctx -> {
-      TeleconsultRights.requireCareSide(CurrentUser.require(ctx));
+      TeleconsultRights.requireSeePresence(CurrentUser.require(ctx));
       return presence.all();
     }));
     api.getRoute("setPresence").addHandler(Endpoint.ok(ctx -> {

@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.audit.ChangeAudit;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
@@ -86,7 +87,7 @@ public final class TeleconsultService {
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
     return earlier.compose(found -> found.isPresent() ? load(found.get())
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
-                .compose(id -> store.addTimeline(tx, id, nurse.userId(), "created",
+                .compose(id -> changedBy(tx, id, nurse, "created",
                     new JsonObject().put("urgency", row.urgency()).put("specialty", specialty)
                         .put("consentBy", row.consentBy()), now).map(id))
                 .compose(id -> find(tx, id))
@@ -122,19 +123,19 @@ public final class TeleconsultService {
         ? store.forOrganisation(platform.pool(), p.organisationId(), status, now)
         : store.forDoctor(platform.pool(), p.userId(), List.copyOf(p.specialties()), status, now);
     return items.compose(found -> store.audit(platform.pool(),
-        found.stream().map(t -> UUID.fromString(t.id())).toList(), p.userId(), "list", now).map(found));
+        found.stream().map(t -> UUID.fromString(t.id())).toList(), p, "list", now).map(found));
   }
 
   public Future<Teleconsultation> get(Principal p, UUID id) {
     TeleconsultRights.requireCareSide(p);
     return load(id).compose(item -> {
       TeleconsultRights.requireSee(p, item);
-      return store.audit(platform.pool(), List.of(id), p.userId(), "read", now()).map(item);
+      return store.audit(platform.pool(), List.of(id), p, "read", now()).map(item);
     });
   }
 
   public Future<List<TeleconsultStore.TimelineEntry>> timeline(Principal p, UUID id) {
-    return get(p, id).compose(item -> store.audit(platform.pool(), List.of(id), p.userId(), "timeline", now()))
+    return get(p, id).compose(item -> store.audit(platform.pool(), List.of(id), p, "timeline", now()))
         .compose(v -> store.timeline(platform.pool(), id));
   }
 
@@ -169,9 +170,15 @@ public final class TeleconsultService {
   }
 
   private Future<Optional<Teleconsultation>> assigned(SqlClient tx, UUID id, Principal doctor, Instant now) {
-    return store.addTimeline(tx, id, doctor.userId(), "assigned", new JsonObject().put("doctor", doctor.displayName()), now)
+    return changedBy(tx, id, doctor, "assigned", new JsonObject().put("doctor", doctor.displayName()), now)
         .compose(v -> find(tx, id))
         .compose(item -> events.leftQueue(tx, "teleconsultation.assigned", item).map(Optional.of(item)));
+  }
+
+  /** A change by a person: a line of the item's timeline, and of the admins' audit trail (with her address). */
+  private Future<Void> changedBy(SqlClient tx, UUID id, Principal by, String action, JsonObject detail, Instant now) {
+    return store.addTimeline(tx, id, by.userId(), action, detail, now)
+        .compose(v -> ChangeAudit.record(tx, by, "teleconsultation." + action, "teleconsultation", id, now));
   }
 
   /** Counted once the claim has committed: a rolled-back claim took nothing. */
@@ -198,7 +205,7 @@ public final class TeleconsultService {
         if (!done) {
           return Future.failedFuture(ApiException.conflict("Only a teleconsultation not yet in call can be given back."));
         }
-        return store.addTimeline(tx, id, doctor.userId(), "released", new JsonObject(), now)
+        return changedBy(tx, id, doctor, "released", new JsonObject(), now)
             .compose(v -> find(tx, id))
             .compose(back -> events.changed(tx, "teleconsultation.requeued", back).map(back));
       }));
@@ -214,7 +221,7 @@ public final class TeleconsultService {
             ? ApiException.conflict("The room opens when a doctor takes the request.")
             : ApiException.conflict("This teleconsultation is {0}; its room is closed.", status(item)));
       }
-      return roomName(id).compose(room -> store.audit(platform.pool(), List.of(id), p.userId(), "join", now)
+      return roomName(id).compose(room -> store.audit(platform.pool(), List.of(id), p, "join", now)
           .map(v -> rooms.join(room, new Participant(p.userId().toString(), p.displayName(), null, p.is(Role.DOCTOR)),
               now, now.plus(ROOM_TOKEN_LIFETIME))));
     });
@@ -235,7 +242,7 @@ public final class TeleconsultService {
             return Future.failedFuture(ApiException.conflict("This teleconsultation has no open room."));
           }
           boolean started = Status.IN_CALL.equals(status.get()) && !Status.IN_CALL.equals(item.status());
-          return store.addTimeline(tx, id, p.userId(), joined ? "joined" : "left", new JsonObject().put("side", side), now)
+          return changedBy(tx, id, p, joined ? "joined" : "left", new JsonObject().put("side", side), now)
               .compose(v -> started ? presence.callStarted(tx, UUID.fromString(item.doctorId())) : Future.succeededFuture())
               .compose(v -> find(tx, id))
               .compose(now2 -> events.changed(tx, started ? "teleconsultation.in_call" : "teleconsultation.call", now2));
@@ -255,7 +262,7 @@ public final class TeleconsultService {
               return Future.failedFuture(ApiException.conflict(
                   "This teleconsultation is {0}; only an assigned one or one in call can be completed.", status(item)));
             }
-            return store.addTimeline(tx, id, doctor.userId(), "completed", new JsonObject().put("outcome", outcome), now)
+            return changedBy(tx, id, doctor, "completed", new JsonObject().put("outcome", outcome), now)
                 .compose(v -> presence.callEnded(tx, doctor.userId()))
                 .compose(v -> find(tx, id))
                 .compose(done2 -> events.changed(tx, "teleconsultation.completed", done2).map(done2));
@@ -275,7 +282,7 @@ public final class TeleconsultService {
           return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
               status(item)));
         }
-        return store.addTimeline(tx, id, nurse.userId(), "cancelled", new JsonObject(), now)
+        return changedBy(tx, id, nurse, "cancelled", new JsonObject(), now)
             .compose(v -> find(tx, id))
             .compose(gone -> events.leftQueue(tx, "teleconsultation.cancelled", gone).map(gone));
       })).onSuccess(gone -> platform.metrics().cancelled("teleconsultation"));

@@ -22,8 +22,10 @@ public final class TeleconsultSnapshot implements SnapshotSource {
     if (viewer.principal() == null || !(viewer.principal().is(Role.NURSE) || viewer.principal().is(Role.DOCTOR))) {
       return Future.succeededFuture(new JsonObject());
     }
-    return service.list(viewer.principal(), null).compose(items -> presence.all().map(doctors -> new JsonObject()
-        .put("teleconsultations", new JsonArray(items.stream().map(TeleconsultEvents::data).toList()))
-        .put("presence", new JsonArray(doctors.stream().map(TeleconsultEvents::data).toList()))));
+    Future<JsonObject> doctors = viewer.admits(TeleconsultVisibility.presence())
+        ? presence.all().map(all -> new JsonObject().put("presence", new JsonArray(all.stream().map(TeleconsultEvents::data).toList())))
+        : Future.succeededFuture(new JsonObject());
+    return service.list(viewer.principal(), null).compose(items -> doctors.map(part -> part.copy()
+        .put("teleconsultations", new JsonArray(items.stream().map(TeleconsultEvents::data).toList()))));
   }
 }

@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.identity.Principal;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -303,15 +304,15 @@ public final class TeleconsultStore {
             r.getString("display_name"), r.getString("action"), (JsonObject) r.getValue("detail"))));
   }
 
-  /** One audit row per teleconsultation read. */
-  public Future<Void> audit(SqlClient db, List<UUID> ids, UUID userId, String action, Instant now) {
+  /** One audit row per teleconsultation read, with the reader's address. */
+  public Future<Void> audit(SqlClient db, List<UUID> ids, Principal reader, String action, Instant now) {
     if (ids.isEmpty()) {
       return Future.succeededFuture();
     }
     return db.preparedQuery("""
-            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at)
-            SELECT item, $2, $3, $4 FROM unnest($1::uuid[]) AS item""")
-        .execute(Tuple.of(ids.toArray(UUID[]::new), userId, action, utc(now)))
+            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at, address)
+            SELECT item, $2, $3, $4, $5 FROM unnest($1::uuid[]) AS item""")
+        .execute(Tuple.of(ids.toArray(UUID[]::new), reader.userId(), action, utc(now), reader.address()))
         .mapEmpty();
   }
 
@@ -321,11 +322,13 @@ public final class TeleconsultStore {
       return Future.succeededFuture();
     }
     return db.preparedQuery("""
-            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at)
-            SELECT item, who, 'push', at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS p(item, who, at)""")
+            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at, address)
+            SELECT item, who, 'push', at, address
+              FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[]) AS p(item, who, at, address)""")
         .execute(Tuple.of(pushes.stream().map(PushAudit.Push::teleconsultationId).toArray(UUID[]::new),
             pushes.stream().map(PushAudit.Push::userId).toArray(UUID[]::new),
-            pushes.stream().map(p -> utc(p.at())).toArray(OffsetDateTime[]::new)))
+            pushes.stream().map(p -> utc(p.at())).toArray(OffsetDateTime[]::new),
+            pushes.stream().map(PushAudit.Push::address).toArray(String[]::new)))
         .mapEmpty();
   }
 

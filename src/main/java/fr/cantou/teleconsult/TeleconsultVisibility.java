@@ -46,6 +46,15 @@ final class TeleconsultVisibility {
     return Audience.none().andSpecialties(specialties).andUser(id(item.preferredDoctorId()));
   }
 
+  /**
+   * Who sees doctors' presence (the {@code GET /api/presence} list, the snapshot's part and the
+   * {@code presence.changed} events): the care side, every nurse and doctor, who need it to know
+   * who can answer. Not admins: no page of theirs uses it, and it says when a named doctor works.
+   */
+  static Audience presence() {
+    return Audience.none().andRole(Role.NURSE.code()).andRole(Role.DOCTOR.code());
+  }
+
   /** A request planned for later is not offered (nor shown) to the pool before its time. */
   private static boolean announced(Teleconsultation item) {
     return item.plannedAt() == null;

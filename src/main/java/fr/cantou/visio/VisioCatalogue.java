@@ -1,11 +1,13 @@
 package fr.cantou.visio;
 
+import fr.cantou.audit.ChangeAudit;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -30,9 +32,10 @@ public final class VisioCatalogue {
   public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body) {
     VisioRights.requireAdmin(admin);
     UUID organisation = VisioService.id(body.organisationId(), "organisationId");
-    return store.insertService(platform.pool(), organisation, body.name().trim(),
-            body.description() == null ? "" : body.description().trim(),
-            body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
+    return platform.pool().withTransaction(tx -> store.insertService(tx, organisation, body.name().trim(),
+                body.description() == null ? "" : body.description().trim(),
+                body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
+            .compose(id -> audited(tx, admin, "service.created", "service", id).map(id)))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiException.conflict("This administration already has a service of that name.")
             : e instanceof PgException pg2 && "23503".equals(pg2.getSqlState())
@@ -44,7 +47,8 @@ public final class VisioCatalogue {
     VisioRights.requireAdmin(admin);
     UUID organisation = body.organisationId() == null ? null : VisioService.id(body.organisationId(), "organisationId");
     checkHours(body.hours());
-    return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation))
+    return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation)
+            .compose(id -> audited(tx, admin, "point.created", "point", id).map(id)))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
@@ -54,7 +58,8 @@ public final class VisioCatalogue {
   public Future<VisioRecords.Service> updateService(Principal admin, UUID id, VisioRecords.ServiceChange body) {
     VisioRights.requireAdmin(admin);
     return platform.pool().withTransaction(tx -> store.updateService(tx, id, body)
-            .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service."))))
+            .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service.")))
+            .compose(v -> audited(tx, admin, "service.updated", "service", id)))
         .recover(e -> Future.failedFuture(isUnique(e) ? ApiException.conflict("This administration already has a service of that name.")
             : e))
         .onSuccess(v -> slotCache.calendarsChanged())
@@ -65,7 +70,8 @@ public final class VisioCatalogue {
   public Future<Void> withdrawService(Principal admin, UUID id) {
     VisioRights.requireAdmin(admin);
     return platform.pool().withTransaction(tx -> store.withdrawService(tx, id)
-            .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service."))))
+            .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service.")))
+            .compose(v -> audited(tx, admin, "service.withdrawn", "service", id)))
         .onSuccess(v -> slotCache.calendarsChanged());
   }
 
@@ -74,7 +80,8 @@ public final class VisioCatalogue {
     checkHours(body.hours());
     return platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body)
             .compose(found -> found ? events.catalogueChanged(tx)
-                : Future.failedFuture(ApiException.notFound("No such point visio-accueil."))))
+                : Future.failedFuture(ApiException.notFound("No such point visio-accueil.")))
+            .compose(v -> audited(tx, admin, "point.updated", "point", id)))
         .recover(e -> Future.failedFuture(isUnique(e)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune().trim()) : e))
         .onSuccess(v -> slotCache.calendarsChanged())
@@ -97,8 +104,14 @@ public final class VisioCatalogue {
                     : ApiException.conflict("Appointments are booked at this point: {0}. Move or cancel them first.",
                         named(taken, zone))))
             .compose(found -> found ? events.catalogueChanged(tx)
-                : Future.failedFuture(ApiException.notFound("No such point visio-accueil."))))
+                : Future.failedFuture(ApiException.notFound("No such point visio-accueil.")))
+            .compose(v -> audited(tx, admin, "point.withdrawn", "point", id)))
         .onSuccess(v -> slotCache.calendarsChanged());
+  }
+
+  /** A change of the catalogue or of a calendar, in the admins' audit trail. */
+  private Future<Void> audited(SqlClient tx, Principal by, String action, String kind, Object id) {
+    return ChangeAudit.record(tx, by, action, kind, id, platform.clock().instant());
   }
 
   private static boolean isUnique(Throwable e) {
@@ -119,7 +132,8 @@ public final class VisioCatalogue {
         .compose(organisation -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)
             .compose(attached -> attached == body.serviceIds().stream().distinct().count()
                 ? events.calendarChanged(tx, agentId, organisation)
-                : Future.failedFuture(ApiException.forbidden("An agent can only serve the services of her own administration.")))))
+                : Future.failedFuture(ApiException.forbidden("An agent can only serve the services of her own administration.")))
+            .compose(v -> audited(tx, caller, "agent.availability_set", "agent", agentId))))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? ApiException.badRequest("Invalid field 'serviceIds': no such service.") : e))
         .onSuccess(v -> slotCache.calendarsChanged())
@@ -146,7 +160,8 @@ public final class VisioCatalogue {
                             + "Move or cancel them first.", named(taken, zone))
                         : ApiException.conflict("Appointments are booked with this agent in that period: {0}. "
                             + "Move or cancel them first.", named(taken, zone))))
-                .compose(id -> events.calendarChanged(tx, agentId, organisation)))))
+                .compose(id -> events.calendarChanged(tx, agentId, organisation))
+                .compose(v -> audited(tx, caller, "agent.absence_added", "agent", agentId)))))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));
   }
@@ -181,7 +196,9 @@ public final class VisioCatalogue {
                             named(taken, zone))
                         : ApiException.conflict("Appointments are booked in that period: {0}. Move or cancel them first.",
                             named(taken, zone))))
-                .compose(closed -> events.catalogueChanged(tx).map(new VisioRecords.Closure(closed)))))
+                .compose(closed -> events.catalogueChanged(tx)
+                    .compose(v -> audited(tx, caller, "organisation.closed", "organisation", organisationId))
+                    .map(new VisioRecords.Closure(closed)))))
         .onSuccess(v -> slotCache.calendarsChanged());
   }
 
@@ -191,7 +208,8 @@ public final class VisioCatalogue {
     return organisationOf(agentId)
         .compose(organisation -> platform.pool().withTransaction(tx -> store.deleteException(tx, agentId, exceptionId)
             .compose(deleted -> deleted ? events.calendarChanged(tx, agentId, organisation)
-                : Future.failedFuture(ApiException.notFound("This agent has no such absence.")))))
+                : Future.failedFuture(ApiException.notFound("This agent has no such absence.")))
+            .compose(v -> audited(tx, caller, "agent.absence_removed", "agent", agentId))))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));
   }

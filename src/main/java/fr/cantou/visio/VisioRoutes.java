@@ -114,8 +114,8 @@ public final class VisioRoutes implements ApiModule {
     }
   }
 
-  private static Caller caller(RoutingContext ctx) {
-    return Caller.of(CurrentUser.of(ctx).orElse(null), ctx.request().getHeader("X-Manage-Token"));
+  private Caller caller(RoutingContext ctx) {
+    return Caller.of(CurrentUser.of(ctx).orElse(null), ctx.request().getHeader("X-Manage-Token"), addresses.of(ctx));
   }
 
   private static UUID appointment(RoutingContext ctx) {

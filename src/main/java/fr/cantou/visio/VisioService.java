@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.audit.ChangeAudit;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
@@ -169,14 +170,14 @@ public final class VisioService {
     IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
     boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
     if (staff) {
-      return book(caller, body, key, email, phone);
+      return book(caller, body, key, email, phone, address);
     }
     List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
     return anonymous.check(limits)
         // A retry of a booking already made is answered whatever the limits say.
         .recover(e -> key == null ? Future.failedFuture(e) : replay(key).compose(earlier -> earlier == null
             ? Future.failedFuture(e) : Future.succeededFuture()))
-        .compose(v -> book(caller, body, key, email, phone))
+        .compose(v -> book(caller, body, key, email, phone, address))
         .compose(booked -> anonymous.record(limits).map(booked));
   }
 
@@ -186,7 +187,9 @@ public final class VisioService {
         .map(earlier -> earlier.filter(key::madeBy).map(VisioStore.KeyUse::appointmentId).orElse(null));
   }
 
-  private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone) {
+  private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone,
+                              String address) {
+    Caller who = Caller.of(caller, null, address);
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
     UUID serviceId = id(body.serviceId(), "serviceId");
@@ -199,9 +202,9 @@ public final class VisioService {
         rooms.newRoomName("cantou-va"), key == null ? null : key.fingerprint());
     LocalDate day = body.start().toLocalDate();
     return dayCalendars(serviceId, pointId, start, day, null)
-        .compose(c -> insertWithFirstFreeAgent(c, draft, () -> dayCalendars(serviceId, pointId, start, day, null)))
+        .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> dayCalendars(serviceId, pointId, start, day, null)))
         .recover(e -> refused(e) ? dayCalendars(serviceId, pointId, start, day, asked)
-            .compose(c -> insertWithFirstFreeAgent(c, draft, () -> dayCalendars(serviceId, pointId, start, day, asked)))
+            .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> dayCalendars(serviceId, pointId, start, day, asked)))
             : Future.failedFuture(e))
         .recover(e -> {
           if (e == KEY_USED || key != null && refused(e)) {
@@ -239,7 +242,7 @@ public final class VisioService {
   }
 
   /** {@code calendars} are those known when the booking starts; {@code again} reads them as the node knows them later. */
-  private Future<Booked> insertWithFirstFreeAgent(DayCalendars calendars, VisioStore.NewAppointment draft,
+  private Future<Booked> insertWithFirstFreeAgent(DayCalendars calendars, VisioStore.NewAppointment draft, Caller who,
                                                   Supplier<Future<DayCalendars>> again) {
     VisioStore.ServiceRow service = calendars.service();
     Instant now = now();
@@ -258,7 +261,8 @@ public final class VisioService {
               draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
           return store.insertAppointment(tx, row, now, mails, opens()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
-              : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))
+              : done.appointment().map(a -> events.publish(tx, "appointment.booked", a)
+                      .compose(v -> audited(tx, who, "appointment.booked", a.id())).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
         }, this::booked)
         .onSuccess(a -> platform.metrics().booked())
@@ -306,6 +310,7 @@ public final class VisioService {
    */
   public Future<Boolean> renewManageLink(Caller caller, UUID id) {
     return get(caller, id).compose(a -> platform.pool().withTransaction(tx -> store.renewManageLink(tx, id)
+        .compose(v -> audited(tx, caller, "appointment.link_renewed", id))
         .compose(v -> a.citizen().email() == null ? Future.succeededFuture(false)
             : store.scheduleMail(tx, id, "new_link", now()).map(true))));
   }
@@ -317,6 +322,7 @@ public final class VisioService {
             .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : store.scheduleMail(tx, id, "cancellation", now()))
             .compose(v -> load(tx, id))
             .compose(after -> events.publish(tx, "appointment.cancelled", after).map(after))
+            .compose(after -> audited(tx, caller, "appointment.cancelled", id).map(after))
             : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
         .onSuccess(this::bookingsChanged)
         .onSuccess(cancelled -> platform.metrics().cancelled("visio")));
@@ -344,6 +350,7 @@ public final class VisioService {
                         .compose(v -> store.scheduleMails(tx, id, mails(start, hasEmail, "change", now())))
                         .compose(v -> load(tx, id))
                         .compose(after -> events.publishMove(tx, a, after).map(after))
+                        .compose(after -> audited(tx, caller, "appointment.rescheduled", id).map(after))
                         : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))),
                 after -> {
                   bookingsChanged(a);
@@ -399,7 +406,9 @@ public final class VisioService {
         change = store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
         kind = "appointment.waiting";
       }
-      return change.compose(done -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
+      boolean agentJoined = agent && "joined".equals(state);
+      return change.compose(done -> agentJoined ? audited(tx, caller, "appointment.agent_joined", id) : Future.succeededFuture())
+          .compose(x -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
     })));
   }
 
@@ -413,7 +422,7 @@ public final class VisioService {
       List<String> from = attended ? List.of("booked", "in_call") : List.of("booked");
       String to = attended ? "completed" : "no_show";
       return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
-          ? store.dropReminders(tx, id).compose(v -> load(tx, id))
+          ? store.dropReminders(tx, id).compose(v -> audited(tx, caller, "appointment." + to, id)).compose(v -> load(tx, id))
               .compose(after -> events.publish(tx, "appointment." + to, after).map(after))
           : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
               status(to)))))
@@ -424,6 +433,11 @@ public final class VisioService {
             }
           });
     });
+  }
+
+  /** A change of an appointment, in the admins' audit trail: by a professional, or by the citizen (her address). */
+  private Future<Void> audited(SqlClient tx, Caller by, String action, Object id) {
+    return ChangeAudit.recordCaller(tx, by.principal(), by.address(), action, "appointment", id, now());
   }
 
   // The citizen's rights over her data (RGPD articles 15 and 17).

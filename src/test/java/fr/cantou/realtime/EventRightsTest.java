@@ -36,9 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * asked by a nurse of a maison de santé (planned then cancelled; then queued, taken, completed)
  * and an appointment booked by a mediator (moved). After each step the role GETs the item: where
  * the GET answers 200, the step's event must come with the whole item (the same fields); where
- * it answers 403 after a 200, a summary without patient data; otherwise nothing. Then a later
- * event that role must see (its marker) arrives, and what came before it is compared with what
- * was expected: nothing more, nothing less, in that order.
+ * it answers 403 after a 200, a summary without patient data; otherwise nothing. A doctor's
+ * presence changes last: its event must come exactly where {@code GET /api/presence} answers 200.
+ * Then a later event that role must see (its marker) arrives — for an admin, who sees no event,
+ * the socket's closing when her account is deactivated — and what came before it is compared with
+ * what was expected: nothing more, nothing less, in that order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventRightsTest {
@@ -55,6 +57,9 @@ class EventRightsTest {
   String poolDoctorId;
   String markerDoctorId;
   String markerDoctor;
+  String presenceDoctorId;
+  String presenceDoctor;
+  WsClient presenceConsole;
   final AtomicInteger slots = new AtomicInteger();
 
   @BeforeAll
@@ -72,10 +77,15 @@ class EventRightsTest {
     poolDoctor = care.token(poolDoctorId);
     markerDoctorId = care.user("marker@ch.test", "doctor", "Dr Marqueur", null, new JsonArray().add("cardiologie"));
     markerDoctor = care.token(markerDoctorId);
+    presenceDoctorId = care.user("presence@ch.test", "doctor", "Dr Présente", null, new JsonArray().add("pneumologie"));
+    presenceDoctor = care.token(presenceDoctorId);
+    // Her console stays open: the presence sweep never takes her offline behind the test's back.
+    presenceConsole = WsClient.hello(node.port(), presenceDoctor, null);
   }
 
   @AfterAll
   void stop() {
+    presenceConsole.close();
     node.close();
   }
 
@@ -121,9 +131,13 @@ class EventRightsTest {
           new JsonObject().put("start", slot())).status()).isEqualTo(200);
       follower.after("appointment.changed", "/api/visio/appointments/" + appointment);
 
-      assertThat(follower.variants()).as("planned queued, cancelled; queued, taken, completed; appointment moved")
+      WhatGetShows.switchPresence(node.api, presenceDoctor, presenceDoctorId);
+      follower.afterPresence(presenceDoctorId);
+
+      assertThat(follower.variants())
+          .as("planned queued, cancelled; queued, taken, completed; appointment moved; a doctor's presence")
           .isEqualTo(who.sees());
-      follower.check(WhatGetShows.eventsBefore(socket, who.marker().get()), Set.of(later, now, appointment));
+      follower.check(who.received().apply(socket), Set.of(later, now, appointment, presenceDoctorId));
     }
   }
 
@@ -160,27 +174,32 @@ class EventRightsTest {
 
   /**
    * A role's way in (an access token, or an appointment's manage token), what it may see at each
-   * step, and an event it must see last.
+   * step, and the events its socket received before something it must see last (an event, or
+   * the server closing the socket).
    */
   record Credentials(String token, boolean manageToken, String sees,
-                     java.util.function.Supplier<Predicate<JsonObject>> marker) {}
+                     java.util.function.Function<WsClient, List<JsonObject>> received) {
+    Credentials(String token, boolean manageToken, String sees, java.util.function.Supplier<Predicate<JsonObject>> marker) {
+      this(token, manageToken, sees, socket -> WhatGetShows.eventsBefore(socket, marker.get()));
+    }
+  }
 
-  private static final String NOTHING = "none none none none none none";
-  private static final String THE_APPOINTMENT = "none none none none none whole";
+  private static final String NOTHING = "none none none none none none none";
+  private static final String THE_APPOINTMENT = "none none none none none whole none";
 
   private Credentials credentials(String role, String appointment, String manageToken) {
     if (role.startsWith("a nurse of the requesting")) {
-      return careSide(maisonColleague, "whole whole whole whole whole none");
+      return careSide(maisonColleague, "whole whole whole whole whole none whole");
     } else if (role.startsWith("a nurse of another")) {
-      return careSide(care.nurse, NOTHING);
+      return careSide(care.nurse, CARE_SIDE_ONLY);
     } else if (role.startsWith("a doctor of the same")) {
-      return careSide(maisonDoctor, NOTHING);
+      return careSide(maisonDoctor, CARE_SIDE_ONLY);
     } else if (role.startsWith("the doctor who takes")) {
-      return careSide(care.geriatrician, "none none whole whole whole none");
+      return careSide(care.geriatrician, "none none whole whole whole none whole");
     } else if (role.startsWith("a doctor of the specialty")) {
-      return careSide(poolDoctor, "none none whole summary none none");
+      return careSide(poolDoctor, "none none whole summary none none whole");
     } else if (role.startsWith("a doctor of another")) {
-      return careSide(care.cardiologist, NOTHING);
+      return careSide(care.cardiologist, CARE_SIDE_ONLY);
     } else if (role.startsWith("an agent of the administration")) {
       return new Credentials(visio.agent, false, THE_APPOINTMENT, () -> calendarChanged(visio.agentId, visio.serviceId));
     } else if (role.startsWith("an agent of another")) {
@@ -199,12 +218,20 @@ class EventRightsTest {
             && appointment.equals(m.getJsonObject("data").getString("id"));
       });
     } else if (role.startsWith("an admin")) {
-      return careSide(node.adminToken(), NOTHING);
+      // Admins receive no event at all: the last thing to reach the socket is its closing, when
+      // another admin deactivates this one (an event of the outbox too, so it comes after the rest).
+      String adminId = care.user("admin-" + UUID.randomUUID() + "@cd.test", "admin", "Admin du jour", null, null);
+      return new Credentials(care.token(adminId), false, NOTHING, socket -> WhatGetShows.eventsUntilClosed(socket,
+          () -> assertThat(node.api.post("/api/users/" + adminId + "/deactivate", node.adminToken(), null).status())
+              .isEqualTo(200)));
     }
     throw new IllegalArgumentException(role);
   }
 
-  /** Presence is for every nurse, doctor and admin: a doctor changing hers is the marker. */
+  /** The care side (nurses, doctors) sees every doctor's presence, and nothing of the flow here. */
+  private static final String CARE_SIDE_ONLY = "none none none none none none whole";
+
+  /** Presence is for every nurse and doctor: a doctor changing hers is the marker. */
   private Credentials careSide(String token, String sees) {
     return new Credentials(token, false, sees, () -> WhatGetShows.presenceChanged(node.api, markerDoctor, markerDoctorId));
   }

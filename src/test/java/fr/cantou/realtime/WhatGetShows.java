@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class WhatGetShows {
   /** What differs from one moment to the next while an item waits: its place in the queue. */
   private static final Set<String> MOVING = Set.of("position", "availableDoctors", "waitEstimateMinutes", "previous");
+  private static final String PRESENCE = "presence.changed";
 
   private final Function<String, Api.Response> get;
   private final List<String> expected = new ArrayList<>();
@@ -56,6 +57,25 @@ final class WhatGetShows {
     }
   }
 
+  /**
+   * After a doctor changed her presence: where {@code GET /api/presence} answers 200 (and lists
+   * her), her {@code presence.changed} must come with the same fields; otherwise nothing.
+   */
+  void afterPresence(String doctorId) {
+    Api.Response answer = get.apply("/api/presence");
+    String variant = "none";
+    if (answer.status() == 200) {
+      variant = "whole";
+      JsonObject listed = answer.array().stream().map(JsonObject.class::cast)
+          .filter(p -> doctorId.equals(p.getString("doctorId"))).findFirst().orElseThrow();
+      shown.put(PRESENCE + " " + doctorId, listed);
+      expected.add(PRESENCE + " " + doctorId + " whole");
+    } else {
+      assertThat(answer.status()).as("GET /api/presence").isIn(401, 403);
+    }
+    variants.add(variant);
+  }
+
   /** What the GETs said, step by step ("whole", "summary" or "none"): the rule, spelled out by the test. */
   String variants() {
     return String.join(" ", variants);
@@ -66,14 +86,14 @@ final class WhatGetShows {
     List<String> got = new ArrayList<>();
     for (JsonObject event : received) {
       JsonObject data = event.getJsonObject("data");
-      String id = data.getString("id");
+      String id = PRESENCE.equals(event.getString("kind")) ? data.getString("doctorId") : data.getString("id");
       if (!items.contains(id)) {
         continue;
       }
       String key = event.getString("kind") + " " + id;
       boolean whole = !key.startsWith("teleconsultation.") || data.containsKey("patient");
       got.add(key + (whole ? " whole" : " summary"));
-      if (whole) {
+      if (whole && shown.containsKey(key)) {
         assertThat(fields(data)).as(key + ": the fields of the GET").isEqualTo(fields(shown.get(key)));
       } else {
         assertThat(data.fieldNames()).as(key + ": a summary").containsExactlyInAnyOrder("id", "status", "specialty", "urgency");
@@ -95,16 +115,29 @@ final class WhatGetShows {
     return received;
   }
 
-  /** Presence is for every nurse, doctor and admin: a doctor switching hers makes a marker for them. */
+  /** The events received until the server closed the socket: what came before a close that had to come last. */
+  static List<JsonObject> eventsUntilClosed(WsClient socket, Runnable closing) {
+    closing.run();
+    socket.awaitClose();
+    return socket.drain(java.time.Duration.ZERO).stream().filter(m -> "event".equals(m.getString("type"))).toList();
+  }
+
+  /** Presence is for the care side (every nurse and doctor): a doctor switching hers makes a marker for them. */
   static Predicate<JsonObject> presenceChanged(Api api, String doctorToken, String doctorId) {
+    String next = switchPresence(api, doctorToken, doctorId);
+    return m -> PRESENCE.equals(m.getString("kind"))
+        && doctorId.equals(m.getJsonObject("data").getString("doctorId"))
+        && next.equals(m.getJsonObject("data").getString("status"));
+  }
+
+  /** Switches the doctor between available and busy; the status she now has. */
+  static String switchPresence(Api api, String doctorToken, String doctorId) {
     String current = api.get("/api/presence", doctorToken).array().stream().map(JsonObject.class::cast)
         .filter(p -> doctorId.equals(p.getString("doctorId"))).map(p -> p.getString("status"))
         .findFirst().orElse("offline");
     String next = "available".equals(current) ? "busy" : "available";
     assertThat(api.post("/api/presence", doctorToken, new JsonObject().put("status", next)).status()).isEqualTo(200);
-    return m -> "presence.changed".equals(m.getString("kind"))
-        && doctorId.equals(m.getJsonObject("data").getString("doctorId"))
-        && next.equals(m.getJsonObject("data").getString("status"));
+    return next;
   }
 
   private static Set<String> fields(JsonObject item) {

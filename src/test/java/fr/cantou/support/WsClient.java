@@ -20,13 +20,14 @@ public final class WsClient implements AutoCloseable {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
-  private WsClient(int port) {
-    this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener()).join();
+  private WsClient(int port, java.util.Map<String, String> headers) {
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    headers.forEach(builder::header);
+    this.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener()).join();
   }
 
   public static WsClient connect(int port) {
-    return new WsClient(port);
+    return new WsClient(port, java.util.Map.of());
   }
 
   /**
@@ -35,7 +36,12 @@ public final class WsClient implements AutoCloseable {
    * while a change made before the snapshot may be shown in it instead.
    */
   public static WsClient hello(int port, String token, Long since) {
-    WsClient client = connect(port);
+    return hello(port, token, since, java.util.Map.of());
+  }
+
+  /** The same, with these headers on the upgrade request (as a reverse proxy would add them). */
+  public static WsClient hello(int port, String token, Long since, java.util.Map<String, String> headers) {
+    WsClient client = new WsClient(port, headers);
     JsonObject hello = new JsonObject().put("type", "hello").put("token", token);
     if (since != null) {
       hello.put("since", since);

@@ -672,7 +672,8 @@ class LastMileTest {
     PagesTest.assertAccessible(admin, "tablette-admin-statistiques");
 
     for (String[] view : new String[][] {{"Établissements et organismes", "organisations"}, {"Spécialités", "specialties"},
-        {"Visio-accueil", "visio"}, {"Disponibilités des agents", "calendars"}, {"Utilisateurs", "users"}}) {
+        {"Visio-accueil", "visio"}, {"Disponibilités des agents", "calendars"}, {"Journal des accès", "audit"},
+        {"Utilisateurs", "users"}}) {
       admin.locator(".admin-menu").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(view[0]).setExact(true)).click();
       assertThat(admin).hasURL(java.util.regex.Pattern.compile("#" + view[1] + "$"));
       assertThat(admin.locator("#" + view[1] + " h2").first()).isFocused();
@@ -710,6 +711,58 @@ class LastMileTest {
     assertThat(outcome).isFocused();
     assertThat(deactivate).hasCount(0);
     PagesTest.assertNeverNullOrUndefined(admin, "admin utilisateurs");
+    admin.context().close();
+  }
+
+  /**
+   * The admin's audit trail: filtered by kind of action and by day, each line with its moment the
+   * French way in Paris time, who, what, which item and from which address; a wrong period said
+   * under the form; the same lines exported as a CSV file.
+   */
+  @Test
+  void the_admin_reads_the_audit_trail_filtered_by_kind_and_day_and_exports_it() throws Exception {
+    String adminToken = web.node.api.login("admin@cantal.demo", BrowserFixture.PASSWORD);
+    Page admin = web.signIn(web.newTabletPage(), "admin");
+    Instant now = clock.instant();
+    clock.set(Instant.parse("2026-11-18T09:15:30Z"));
+    try {
+      org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/specialties", adminToken,
+          new JsonObject().put("code", "journal_essai").put("label", "Essai du journal")).status()).isEqualTo(201);
+    } finally {
+      clock.set(now);
+    }
+
+    admin.locator(".admin-menu").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Journal des accès")
+        .setExact(true)).click();
+    assertThat(admin.locator("#audit h2")).isFocused();
+    assertThat(admin.locator(".admin-menu a[href='#audit']")).hasAttribute("aria-current", "page");
+    admin.getByLabel("Type d'action").selectOption("change");
+    admin.getByLabel("Du (jour inclus)").fill("2026-11-19");
+    admin.getByLabel("Au (jour inclus)").fill("2026-11-18");
+    admin.locator("#audit-form button[type=submit]").click();
+    assertThat(admin.locator("#audit-error")).hasText("La date de fin doit venir après la date de début.");
+
+    admin.getByLabel("Du (jour inclus)").fill("2026-11-18");
+    admin.locator("#audit-form button[type=submit]").click();
+    Locator row = admin.locator("#audit-list tbody tr");
+    assertThat(row).hasCount(1);
+    assertThat(row).containsText("18 novembre 2026 à 10:15:30");
+    assertThat(row).containsText("Claire Vermenouze (Conseil départemental) (Administrateur)");
+    assertThat(row).containsText("Spécialité créée");
+    assertThat(row).containsText("Spécialité journal_essai");
+    assertThat(row).containsText("127.0.0.1");
+    assertThat(admin.locator("#audit-count")).hasText("1 ligne(s) affichée(s).");
+    assertThat(admin.locator("#audit-more")).isHidden();
+    assertThat(admin.locator("#audit-error")).isHidden();
+    PagesTest.assertNeverNullOrUndefined(admin, "admin journal");
+    PagesTest.assertAccessible(admin, "tablette-admin-journal");
+
+    com.microsoft.playwright.Download download = admin.waitForDownload(() -> admin.locator("#audit-export").click());
+    org.assertj.core.api.Assertions.assertThat(download.suggestedFilename()).isEqualTo("cantou-journal-des-acces.csv");
+    String csv = java.nio.file.Files.readString(download.path());
+    org.assertj.core.api.Assertions.assertThat(csv.lines().skip(1).toList()).singleElement().asString()
+        .contains("specialty.created", "journal_essai", "Claire Vermenouze", "2026-11-18T10:15:30+01:00");
+    assertThat(admin.locator("#admin-outcome")).hasText("Journal exporté (fichier CSV).");
     admin.context().close();
   }
 

@@ -24,7 +24,8 @@ public record CantouConfig(
     Realtime realtime,
     Metrics metrics,
     Log log,
-    Site site) {
+    Site site,
+    Audit audit) {
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
@@ -76,6 +77,9 @@ public record CantouConfig(
                       Duration manageLinkValidAfterEnd, Duration citizenDataKept) {}
 
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
+
+  /** {@code kept}: how long the audit trail (reads of health data, changes, RGPD requests) is kept. */
+  public record Audit(Duration kept) {}
 
   /** {@code token} empty: the figures are collected (when enabled) but /metrics is not served. */
   public record Metrics(boolean enabled, String token) {
@@ -204,7 +208,8 @@ public record CantouConfig(
             Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650))),
         new Metrics(s.bool("metrics.enabled"), metricsToken),
         new Log(s.oneOf("log.format", Set.of("text", "json"))),
-        site(s));
+        site(s),
+        new Audit(Duration.ofDays(s.intIn("audit.retentionDays", 30, 3650))));
   }
 
   private static Site site(Settings s) {
@@ -233,10 +238,10 @@ public record CantouConfig(
 
   /** A copy with other values, for tests and for the embedded database's chosen port. */
   public CantouConfig withHttp(Http other) {
-    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site);
+    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site, audit);
   }
 
   public CantouConfig withDatabase(Database other) {
-    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site);
+    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site, audit);
   }
 }

@@ -1,0 +1,13 @@
+package fr.cantou.audit;
+
+import java.time.OffsetDateTime;
+
+/**
+ * One line of the audit trail. {@code category}: {@code read} (a teleconsultation's patient
+ * data read or pushed), {@code change}, {@code export} or {@code erasure} (RGPD); {@code action}
+ * says exactly what ({@code read}, {@code push}, {@code teleconsultation.completed}…).
+ * {@code actor}: {@code user}, or {@code citizen} for a citizen with her manage link (no user).
+ * {@code at} in the département's time zone.
+ */
+public record AuditEntry(String id, OffsetDateTime at, String actor, String userId, String userName, String userRole,
+                         String category, String action, String itemKind, String itemId, String address, String reason) {}

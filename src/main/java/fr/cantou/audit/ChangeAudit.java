@@ -1,0 +1,44 @@
+package fr.cantou.audit;
+
+import fr.cantou.identity.Principal;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * The changes of the audit trail: who changed which item, when and from where. Written in the
+ * transaction of the change itself (one insert), so a change is never without its row nor a row
+ * without its change. Reads of health data are in {@code health_data_access}, RGPD requests in
+ * {@code personal_data_audit}; {@link AuditStore} reads the three alike.
+ */
+public final class ChangeAudit {
+  private ChangeAudit() {}
+
+  /**
+   * A change by a signed-in user, from the address her request came from. {@code action}:
+   * {@code <item kind>.<what happened>} ({@code teleconsultation.completed}, {@code user.deactivated}…).
+   * {@code by} null (start-up, the demo territory): no row.
+   */
+  public static Future<Void> record(SqlClient tx, Principal by, String action, String itemKind, Object itemId, Instant at) {
+    // Nobody asked (start-up, the demo territory): nothing to record.
+    return by == null ? Future.succeededFuture() : insert(tx, by, null, action, itemKind, itemId, at);
+  }
+
+  /** A change by whoever asks about an appointment: a signed-in user, else the citizen with her manage link. */
+  public static Future<Void> recordCaller(SqlClient tx, Principal by, String citizenAddress, String action,
+                                          String itemKind, Object itemId, Instant at) {
+    return insert(tx, by, citizenAddress, action, itemKind, itemId, at);
+  }
+
+  private static Future<Void> insert(SqlClient tx, Principal by, String citizenAddress, String action, String itemKind,
+                                     Object itemId, Instant at) {
+    return tx.preparedQuery("""
+            INSERT INTO change_audit (at, user_id, action, item_kind, item_id, address) VALUES ($1, $2, $3, $4, $5, $6)""")
+        .execute(Tuple.of(at.atOffset(ZoneOffset.UTC), by == null ? null : by.userId(), action, itemKind,
+            String.valueOf(itemId), by == null ? citizenAddress : by.address()))
+        .mapEmpty();
+  }
+}

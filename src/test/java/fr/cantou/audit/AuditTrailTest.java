@@ -1,0 +1,342 @@
+package fr.cantou.audit;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.StringReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The audit trail admins read: each change recorded with its author and the client's address
+ * (from X-Forwarded-For, the node trusting 127.0.0.1 as its proxy), health data reads and pushes
+ * too, filters, pages, the CSV export safe from formulas, and the retention.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditTrailTest {
+  /** Monday 30 November 2026, 7:55 in Paris. */
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:55:00Z"));
+  private TestNode node;
+  private VisioTerritory visio;
+  private CareTerritory care;
+  private String adminId;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1"), clock);
+    visio = new VisioTerritory(node);
+    care = new CareTerritory(node, "journal");
+    adminId = node.api.get("/api/me", visio.admin).json().getString("id");
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  /** A request as the reverse proxy hands it on: the client's address in X-Forwarded-For. */
+  private Api.Response from(String address, String method, String path, String token, JsonObject body) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("X-Forwarded-For", address);
+    if (body != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    return node.api.send(method, path, token, body == null ? null : body.encode(), headers);
+  }
+
+  private JsonObject ok(Api.Response response) {
+    assertThat(response.status()).as(response.toString()).isBetween(200, 204);
+    return response.body() == null || response.body().isEmpty() || !response.body().startsWith("{") ? new JsonObject()
+        : response.json();
+  }
+
+  /** Every line of the trail matching the query, following the pages. */
+  private List<JsonObject> trail(String query) {
+    List<JsonObject> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      String path = "/api/admin/audit?limit=200" + (query.isEmpty() ? "" : "&" + query)
+          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      JsonObject page = ok(node.api.get(path, visio.admin));
+      page.getJsonArray("items").forEach(item -> all.add((JsonObject) item));
+      cursor = page.getString("next");
+    } while (cursor != null);
+    return all;
+  }
+
+  private static String line(JsonObject e) {
+    return e.getString("action") + " " + e.getString("itemKind") + " " + e.getString("itemId") + " "
+        + (e.getString("userId") == null ? e.getString("actor") : e.getString("userId")) + " " + e.getString("address");
+  }
+
+  @Test
+  void each_change_appears_with_its_author_and_address() {
+    // Admin's changes (from 203.0.113.1).
+    String admin = "203.0.113.1";
+    String org = ok(from(admin, "POST", "/api/organisations", visio.admin, new JsonObject().put("kind", "ehpad")
+        .put("name", "EHPAD du Journal").put("commune", "Salers"))).getString("id");
+    String nurseId = ok(from(admin, "POST", "/api/users", visio.admin, new JsonObject().put("email", "ide@journal.test")
+        .put("password", CareTerritory.PASSWORD).put("role", "nurse").put("displayName", "Léa Journal")
+        .put("organisationId", org))).getString("id");
+    ok(from(admin, "POST", "/api/specialties", visio.admin, new JsonObject().put("code", "journalologie").put("label", "Journal")));
+    String serviceId = ok(from(admin, "PUT", "/api/visio/services/" + visio.serviceId, visio.admin, new JsonObject()
+        .put("name", "Allocations familiales").put("durationMinutes", 30).put("description", "Vos droits CAF")
+        .put("documents", new JsonArray()))).getString("id");
+    ok(from(admin, "POST", "/api/users/" + nurseId + "/deactivate", visio.admin, null));
+
+    // The care side: a nurse asks (203.0.113.2), the doctor takes and reports (203.0.113.3).
+    String nurse = "203.0.113.2";
+    String doctor = "203.0.113.3";
+    String request = ok(from(nurse, "POST", "/api/teleconsultations", care.nurse,
+        CareTerritory.request("geriatrie", "normal"))).getString("id");
+    ok(from(doctor, "POST", "/api/teleconsultations/" + request + "/claim", care.geriatrician, null));
+    ok(from(doctor, "POST", "/api/teleconsultations/" + request + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Rien à signaler.").put("outcome", "advice_given")));
+    String nurseId2 = node.api.get("/api/me", care.nurse).json().getString("id");
+
+    // Visio-accueil: the mediator books (203.0.113.4), the agent moves it (203.0.113.5), the
+    // citizen cancels it with her link (203.0.113.6).
+    JsonObject booked = ok(from("203.0.113.4", "POST", "/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-02T10:00:00+01:00")));
+    String appointment = booked.getString("id");
+    ok(from("203.0.113.5", "POST", "/api/visio/appointments/" + appointment + "/reschedule", visio.agent,
+        new JsonObject().put("start", "2026-12-02T10:30:00+01:00")));
+    Map<String, String> citizen = Map.of("X-Manage-Token", booked.getString("manageToken"),
+        "X-Forwarded-For", "203.0.113.6");
+    assertThat(node.api.send("POST", "/api/visio/appointments/" + appointment + "/cancel", null, null, citizen).status())
+        .isEqualTo(200);
+    ok(from(admin, "PUT", "/api/visio/agents/" + visio.agentId + "/availability", visio.admin, new JsonObject()
+        .put("serviceIds", new JsonArray().add(visio.serviceId)).put("weekly", new JsonArray()
+            .add(new JsonObject().put("weekday", 1).put("start", "08:00").put("end", "18:00")))
+        .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 60)));
+
+    String mediatorId = node.api.get("/api/me", visio.mediator).json().getString("id");
+    Set<String> changes = trail("kind=change").stream().map(AuditTrailTest::line).collect(Collectors.toSet());
+    assertThat(changes).contains(
+        "organisation.created organisation " + org + " " + adminId + " " + admin,
+        "user.created user " + nurseId + " " + adminId + " " + admin,
+        "specialty.created specialty journalologie " + adminId + " " + admin,
+        "service.updated service " + serviceId + " " + adminId + " " + admin,
+        "user.deactivated user " + nurseId + " " + adminId + " " + admin,
+        "teleconsultation.created teleconsultation " + request + " " + nurseId2 + " " + nurse,
+        "teleconsultation.assigned teleconsultation " + request + " " + care.geriatricianId + " " + doctor,
+        "teleconsultation.completed teleconsultation " + request + " " + care.geriatricianId + " " + doctor,
+        "appointment.booked appointment " + appointment + " " + mediatorId + " 203.0.113.4",
+        "appointment.rescheduled appointment " + appointment + " " + visio.agentId + " 203.0.113.5",
+        "appointment.cancelled appointment " + appointment + " citizen 203.0.113.6",
+        "agent.availability_set agent " + visio.agentId + " " + adminId + " " + admin);
+
+    // Without X-Forwarded-For, the address is the peer's.
+    ok(node.api.post("/api/specialties", visio.admin, new JsonObject().put("code", "sans_proxy").put("label", "Sans")));
+    assertThat(trail("itemId=sans_proxy")).singleElement().extracting(e -> e.getString("address")).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void the_catalogue_calendars_calls_and_the_appointment_in_its_room_are_in_the_trail_too() {
+    String admin = "203.0.113.20";
+    JsonObject pointBody = new JsonObject().put("name", "Tiers-lieu du Journal").put("commune", "Allanche").put("kind", "tiers_lieu")
+        .put("hours", new JsonArray().add(new JsonObject().put("weekday", 3).put("start", "14:00").put("end", "17:00")));
+    String point = ok(from(admin, "POST", "/api/visio/points", visio.admin, pointBody)).getString("id");
+    ok(from(admin, "PUT", "/api/visio/points/" + point, visio.admin, pointBody.copy().put("name", "Tiers-lieu du Journal 2")));
+    ok(from(admin, "POST", "/api/visio/points/" + point + "/withdraw", visio.admin, null));
+    String service = ok(from(admin, "POST", "/api/visio/services", visio.admin, new JsonObject().put("organisationId", visio.cafId)
+        .put("name", "Service du journal").put("durationMinutes", 30).put("referencePrefix", "JNL").put("description", "Essai")))
+        .getString("id");
+    ok(from(admin, "POST", "/api/visio/services/" + service + "/withdraw", visio.admin, null));
+    JsonObject leave = new JsonObject().put("start", "2027-01-05T00:00:00+01:00").put("end", "2027-01-06T00:00:00+01:00")
+        .put("reason", "Formation");
+    String agentAddress = "203.0.113.21";
+    long absence = ok(from(agentAddress, "POST", "/api/visio/agents/" + visio.agentId + "/exceptions", visio.agent, leave))
+        .getJsonArray("exceptions").stream().map(JsonObject.class::cast).mapToLong(e -> e.getLong("id")).max().orElseThrow();
+    ok(from(agentAddress, "DELETE", "/api/visio/agents/" + visio.agentId + "/exceptions/" + absence, visio.agent, null));
+    ok(from(admin, "POST", "/api/visio/organisations/" + visio.cafId + "/closures", visio.admin,
+        leave.copy().put("start", "2027-01-07T00:00:00+01:00").put("end", "2027-01-08T00:00:00+01:00")));
+
+    // A request given back, then its call: the nurse's page says she joined (on her socket, from 203.0.113.22).
+    String request = ok(node.api.post("/api/teleconsultations", care.nurse, CareTerritory.request("geriatrie", "normal")))
+        .getString("id");
+    ok(from("203.0.113.23", "POST", "/api/teleconsultations/" + request + "/claim", care.geriatrician, null));
+    ok(from("203.0.113.23", "POST", "/api/teleconsultations/" + request + "/release", care.geriatrician, null));
+    ok(from("203.0.113.23", "POST", "/api/teleconsultations/" + request + "/claim", care.geriatrician, null));
+    try (WsClient nurse = WsClient.hello(node.port(), care.nurse, null, Map.of("X-Forwarded-For", "203.0.113.22"))) {
+      nurse.send(new JsonObject().put("type", "call").put("teleconsultationId", request).put("event", "joined"));
+      nurse.nextEvent("teleconsultation.call");
+    }
+
+    // Monday 8:00: the agent enters the room (the call starts) and ends it; the 8:30 citizen never comes.
+    String agentId = visio.agentId;
+    String now = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-11-30T08:00:00+01:00"))).getString("id");
+    String later = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-11-30T08:30:00+01:00"))).getString("id");
+    ok(from(agentAddress, "POST", "/api/visio/appointments/" + now + "/manage-link", visio.agent, null));
+    ok(from(agentAddress, "POST", "/api/visio/appointments/" + now + "/presence", visio.agent, new JsonObject().put("state", "joined")));
+    ok(from(agentAddress, "POST", "/api/visio/appointments/" + now + "/complete", visio.agent, null));
+    clock.set(Instant.parse("2026-11-30T07:45:00Z"));
+    try {
+      ok(from(agentAddress, "POST", "/api/visio/appointments/" + later + "/no-show", visio.agent, null));
+    } finally {
+      clock.set(Instant.parse("2026-11-30T06:55:00Z"));
+    }
+
+    String nurseId = node.api.get("/api/me", care.nurse).json().getString("id");
+    Set<String> changes = trail("kind=change").stream().map(AuditTrailTest::line).collect(Collectors.toSet());
+    assertThat(changes).contains(
+        "point.created point " + point + " " + adminId + " " + admin,
+        "point.updated point " + point + " " + adminId + " " + admin,
+        "point.withdrawn point " + point + " " + adminId + " " + admin,
+        "service.created service " + service + " " + adminId + " " + admin,
+        "service.withdrawn service " + service + " " + adminId + " " + admin,
+        "agent.absence_added agent " + agentId + " " + agentId + " " + agentAddress,
+        "agent.absence_removed agent " + agentId + " " + agentId + " " + agentAddress,
+        "organisation.closed organisation " + visio.cafId + " " + adminId + " " + admin,
+        "teleconsultation.released teleconsultation " + request + " " + care.geriatricianId + " 203.0.113.23",
+        "teleconsultation.joined teleconsultation " + request + " " + nurseId + " 203.0.113.22",
+        "appointment.link_renewed appointment " + now + " " + agentId + " " + agentAddress,
+        "appointment.agent_joined appointment " + now + " " + agentId + " " + agentAddress,
+        "appointment.completed appointment " + now + " " + agentId + " " + agentAddress,
+        "appointment.no_show appointment " + later + " " + agentId + " " + agentAddress);
+  }
+
+  @Test
+  void reads_and_pushes_of_health_data_carry_the_readers_address() {
+    try (WsClient colleague = WsClient.hello(node.port(), care.nurse, null, Map.of("X-Forwarded-For", "198.51.100.7"))) {
+      String request = ok(from("198.51.100.8", "POST", "/api/teleconsultations", care.nurse,
+          CareTerritory.request("geriatrie", "urgent"))).getString("id");
+      colleague.nextEvent("teleconsultation.queued");
+      ok(from("198.51.100.9", "GET", "/api/teleconsultations/" + request, care.nurse, null));
+      Eventually.until("the push is audited", () -> trail("kind=read&itemId=" + request).stream()
+          .anyMatch(e -> "push".equals(e.getString("action"))));
+      List<JsonObject> reads = trail("kind=read&itemId=" + request);
+      assertThat(reads).extracting(e -> e.getString("action") + " " + e.getString("address"))
+          .contains("push 198.51.100.7", "read 198.51.100.9");
+      assertThat(reads).allSatisfy(e -> {
+        assertThat(e.getString("category")).isEqualTo("read");
+        assertThat(e.getString("itemKind")).isEqualTo("teleconsultation");
+        assertThat(e.getString("userName")).isEqualTo("Sophie Delmas");
+        assertThat(e.getString("userRole")).isEqualTo("nurse");
+        assertThat(e.getString("at")).endsWith("+01:00");
+      });
+      ok(from("198.51.100.8", "POST", "/api/teleconsultations/" + request + "/cancel", care.nurse, null));
+    }
+  }
+
+  @Test
+  void filters_by_person_item_kind_and_period_and_pages_without_loss_nor_repeat() {
+    String nurseId = node.api.get("/api/me", care.otherNurse).json().getString("id");
+    // Three requests on three days (Paris): 1, 2 and 3 December.
+    List<String> ids = new ArrayList<>();
+    for (int day = 0; day < 3; day++) {
+      clock.set(Instant.parse("2026-12-01T08:00:00Z").plus(Duration.ofDays(day)));
+      String id = ok(node.api.post("/api/teleconsultations", care.otherNurse, CareTerritory.request("geriatrie", "normal")))
+          .getString("id");
+      ok(node.api.post("/api/teleconsultations/" + id + "/cancel", care.otherNurse, null));
+      ok(node.api.get("/api/teleconsultations/" + id, care.otherNurse));
+      ids.add(id);
+    }
+    clock.set(Instant.parse("2026-11-30T06:55:00Z"));
+
+    List<JsonObject> hers = trail("userId=" + nurseId);
+    assertThat(hers).isNotEmpty().allSatisfy(e -> assertThat(e.getString("userId")).isEqualTo(nurseId));
+    assertThat(hers.stream().filter(e -> "change".equals(e.getString("category"))).map(e -> e.getString("action")))
+        .containsExactly("teleconsultation.cancelled", "teleconsultation.created", "teleconsultation.cancelled",
+            "teleconsultation.created", "teleconsultation.cancelled", "teleconsultation.created");
+
+    assertThat(trail("userId=" + nurseId + "&kind=change&from=2026-12-02&to=2026-12-02"))
+        .extracting(e -> e.getString("action") + " " + e.getString("itemId"))
+        .containsExactly("teleconsultation.cancelled " + ids.get(1), "teleconsultation.created " + ids.get(1));
+    assertThat(trail("itemId=" + ids.get(0) + "&kind=read")).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getString("itemId")).isEqualTo(ids.get(0)));
+    assertThat(trail("itemKind=teleconsultation&userId=" + nurseId + "&kind=change")).hasSize(6);
+    assertThat(trail("userId=" + nurseId + "&kind=export")).isEmpty();
+
+    // Pages of two: the same lines as one page, newest first, none twice.
+    List<JsonObject> byTwo = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = ok(node.api.get("/api/admin/audit?limit=2&userId=" + nurseId
+          + (cursor == null ? "" : "&cursor=" + cursor), visio.admin));
+      assertThat(page.getJsonArray("items").size()).isLessThanOrEqualTo(2);
+      page.getJsonArray("items").forEach(item -> byTwo.add((JsonObject) item));
+      cursor = page.getString("next");
+    } while (cursor != null);
+    assertThat(byTwo).extracting(e -> e.getString("id")).doesNotHaveDuplicates()
+        .containsExactlyElementsOf(hers.stream().map(e -> e.getString("id")).toList());
+    assertThat(byTwo.stream().map(e -> java.time.OffsetDateTime.parse(e.getString("at")).toInstant()).toList())
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+    assertThat(node.api.get("/api/admin/audit?cursor=nonsense", visio.admin).status()).isEqualTo(400);
+    assertThat(node.api.get("/api/admin/audit?from=2026-12-03&to=2026-12-01", visio.admin).status()).isEqualTo(400);
+    assertThat(node.api.get("/api/admin/audit?userId=nobody", visio.admin).status()).isEqualTo(400);
+  }
+
+  @Test
+  void the_export_is_every_line_as_csv_with_formulas_written_as_text() throws Exception {
+    String trickster = care.user("formule@ch.test", "nurse", "=HYPERLINK(\"http://evil.example\",\"ok\")", care.ehpadId, null);
+    String token = care.token(trickster);
+    String id = ok(from("@203.0.113.66", "POST", "/api/teleconsultations", token, CareTerritory.request("geriatrie", "normal")))
+        .getString("id");
+    ok(node.api.post("/api/teleconsultations/" + id + "/cancel", token, null));
+
+    Api.Response csv = node.api.get("/api/admin/audit/export.csv?userId=" + trickster, visio.admin);
+    assertThat(csv.status()).isEqualTo(200);
+    assertThat(csv.contentType()).startsWith("text/csv");
+    assertThat(csv.headers().firstValue("Content-Disposition").orElseThrow()).contains("attachment");
+    assertThat(csv.body()).startsWith("\uFEFF");
+    List<CSVRecord> records;
+    try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+        .parse(new StringReader(csv.body().substring(1)))) {
+      assertThat(parser.getHeaderNames()).contains("horodatage", "utilisateur", "action", "adresse");
+      records = parser.getRecords();
+    }
+    assertThat(records).extracting(r -> r.get("action"))
+        .containsExactlyElementsOf(trail("userId=" + trickster).stream().map(e -> e.getString("action")).toList());
+    assertThat(records).allSatisfy(r -> assertThat(r.get("utilisateur")).isEqualTo("'=HYPERLINK(\"http://evil.example\",\"ok\")"));
+    assertThat(records).filteredOn(r -> r.get("action").equals("teleconsultation.created"))
+        .singleElement().satisfies(r -> assertThat(r.get("horodatage")).isEqualTo("2026-11-30T07:55:00+01:00"));
+    assertThat(records).allSatisfy(r -> assertThat(r.get("adresse")).doesNotStartWith("@"));
+  }
+
+  @Test
+  void lines_older_than_the_retention_are_deleted_and_later_ones_kept() {
+    clock.set(Instant.parse("2025-06-01T08:00:00Z"));
+    ok(node.api.post("/api/specialties", visio.admin, new JsonObject().put("code", "ancienne").put("label", "Ancienne")));
+    String old = ok(node.api.post("/api/teleconsultations", care.nurse, CareTerritory.request("geriatrie", "normal"))).getString("id");
+    ok(node.api.get("/api/teleconsultations/" + old, care.nurse));
+    ok(node.api.post("/api/teleconsultations/" + old + "/cancel", care.nurse, null));
+    clock.set(Instant.parse("2026-11-30T06:55:00Z"));
+    ok(node.api.post("/api/specialties", visio.admin, new JsonObject().put("code", "recente").put("label", "Récente")));
+    assertThat(trail("itemId=" + old)).isNotEmpty();
+
+    TestNode.await(node.node().runJobs());
+
+    assertThat(trail("itemId=ancienne")).as("a change of June 2025, more than 365 days ago").isEmpty();
+    assertThat(trail("itemId=" + old)).as("reads and changes of June 2025").isEmpty();
+    assertThat(trail("itemId=recente")).hasSize(1);
+  }
+}

@@ -1,0 +1,46 @@
+package fr.cantou.platform;
+
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.db.Migrations;
+import fr.cantou.support.TestDatabase;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.DriverManager;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Migration numbers are handed out in ranges, so a release may bring one numbered below a
+ * migration already applied (V30, the audit trail, after V50): a database migrated before it
+ * existed takes it at the next start instead of refusing to start.
+ */
+class MigrationOrderTest {
+
+  @Test
+  void a_database_already_past_v50_takes_v30_when_it_comes() throws Exception {
+    DatabaseEndpoint database = TestDatabase.server().createIfMissing("cantou_before_v30");
+    Path earlier = Files.createTempDirectory("cantou-migrations-before-v30");
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+      for (Path file : files.filter(f -> !f.getFileName().toString().startsWith("V30__")).toList()) {
+        Files.copy(file, earlier.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Flyway.configure().dataSource(database.jdbcUrl(), database.user(), database.password())
+        .locations("filesystem:" + earlier).load().migrate();
+
+    Migrations.migrate(database);
+
+    try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+         var statement = connection.createStatement();
+         var applied = statement.executeQuery("SELECT success FROM flyway_schema_history WHERE version = '30'")) {
+      assertThat(applied.next()).as("V30 applied").isTrue();
+      assertThat(applied.getBoolean(1)).isTrue();
+      statement.execute("SELECT h.address, c.address FROM health_data_access h, change_audit c LIMIT 0");
+    }
+  }
+}
