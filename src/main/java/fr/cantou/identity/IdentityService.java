@@ -2,13 +2,13 @@ package fr.cantou.identity;
 
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -49,7 +49,7 @@ public final class IdentityService {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'phone': a phone number such as 04 65 71 12 34."));
     }
     return store.insertOrganisation(platform.pool(), kind, name.trim(), commune.trim(), zone, written)
-        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+        .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.ORGANISATION_EXISTS)
             ? ApiException.conflict("An organisation of this kind and name already exists in {0}.", commune.trim())
             : e));
   }
@@ -76,7 +76,7 @@ public final class IdentityService {
         .compose(hash -> platform.pool().withTransaction(tx -> store.insertUser(tx, email, hash, role, displayName.trim(),
                 organisation)
             .compose(id -> store.addSpecialties(tx, id, codes).map(id))))
-        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+        .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)
             ? ApiException.conflict("A user with this e-mail already exists.") : e))
         .compose(id -> store.user(platform.pool(), id))
         .map(found -> found.orElseThrow());
@@ -155,7 +155,8 @@ public final class IdentityService {
 
   public Future<Specialty> createSpecialty(String code, String label) {
     return store.insertSpecialty(platform.pool(), code, label.trim())
-        .recover(e -> Future.failedFuture(isUniqueViolation(e) ? ApiException.conflict("This specialty already exists.") : e));
+        .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.SPECIALTY_EXISTS)
+            ? ApiException.conflict("This specialty already exists.") : e));
   }
 
   /** Creates the first admin from the configuration when no admin exists yet. */
@@ -164,10 +165,6 @@ public final class IdentityService {
         : createUser(email, password, Role.ADMIN, "Administrateur", null, List.of()).map(true)
             .recover(e -> e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture(false)
                 : Future.failedFuture(e)));
-  }
-
-  static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
 }

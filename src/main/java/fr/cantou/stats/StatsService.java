@@ -5,7 +5,6 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -44,12 +43,12 @@ public final class StatsService {
     var bookings = store.bookingsByDay(pool, start, end, zone.getId());
     var outcomes = store.appointmentOutcomes(pool, start, end);
     return Future.all(java.util.List.of(byOrganisation, bySpecialty, waits, total, bookings, outcomes)).map(all -> {
-      Row w = waits.result();
-      Row o = outcomes.result();
+      StatsStore.Waits w = waits.result();
+      StatsStore.Outcomes o = outcomes.result();
       return new Overview(from, to,
           new Overview.Teleconsultations(total.result(), byOrganisation.result(), bySpecialty.result(),
-              round(w.getDouble("median")), round(w.getDouble("p90"))),
-          new Overview.Visio(bookings.result(), o.getLong("completed"), o.getLong("no_shows"), o.getLong("cancelled")));
+              round(w.medianMinutes()), round(w.p90Minutes())),
+          new Overview.Visio(bookings.result(), o.completed(), o.noShows(), o.cancelled()));
     });
   }
 

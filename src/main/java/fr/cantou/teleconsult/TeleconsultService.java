@@ -4,6 +4,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
@@ -12,7 +13,6 @@ import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
@@ -370,13 +370,11 @@ public final class TeleconsultService {
   }
 
   private static Throwable translate(Throwable e) {
-    if (e instanceof PgException pg) {
-      if ("23505".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint()).contains("one_open_per_doctor")) {
-        return ApiException.conflict("You already have an open teleconsultation: complete it or give it back first.");
-      }
-      if ("23503".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint()).contains("specialty")) {
-        return ApiException.badRequest("Invalid field 'specialty': unknown specialty.");
-      }
+    if (Refused.is(e, TeleconsultStore.Refusal.DOCTOR_ALREADY_BUSY)) {
+      return ApiException.conflict("You already have an open teleconsultation: complete it or give it back first.");
+    }
+    if (Refused.is(e, TeleconsultStore.Refusal.UNKNOWN_SPECIALTY)) {
+      return ApiException.badRequest("Invalid field 'specialty': unknown specialty.");
     }
     return e;
   }

@@ -2,10 +2,11 @@ package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
+import fr.cantou.visio.VisioStore.Refusal;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -33,9 +34,9 @@ public final class VisioCatalogue {
     return store.insertService(platform.pool(), organisation, body.name().trim(),
             body.description() == null ? "" : body.description().trim(),
             body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.SERVICE_NAME_TAKEN)
             ? ApiException.conflict("This administration already has a service of that name.")
-            : e instanceof PgException pg2 && "23503".equals(pg2.getSqlState())
+            : Refused.is(e, Refusal.NO_SUCH_ADMINISTRATION)
                 ? ApiException.badRequest("Invalid field 'organisationId': no such administration.") : e))
         .compose(id -> store.service(platform.pool(), id)).map(found -> VisioService.view(found.orElseThrow()));
   }
@@ -45,7 +46,7 @@ public final class VisioCatalogue {
     UUID organisation = body.organisationId() == null ? null : VisioService.id(body.organisationId(), "organisationId");
     checkHours(body.hours());
     return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
   }
@@ -55,7 +56,8 @@ public final class VisioCatalogue {
     VisioRights.requireAdmin(admin);
     return platform.pool().withTransaction(tx -> store.updateService(tx, id, body)
             .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service."))))
-        .recover(e -> Future.failedFuture(isUnique(e) ? ApiException.conflict("This administration already has a service of that name.")
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.SERVICE_NAME_TAKEN)
+            ? ApiException.conflict("This administration already has a service of that name.")
             : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> store.service(platform.pool(), id)).map(found -> VisioService.view(found.orElseThrow()));
@@ -75,7 +77,7 @@ public final class VisioCatalogue {
     return platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body)
             .compose(found -> found ? events.catalogueChanged(tx)
                 : Future.failedFuture(ApiException.notFound("No such point visio-accueil."))))
-        .recover(e -> Future.failedFuture(isUnique(e)
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune().trim()) : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
@@ -101,10 +103,6 @@ public final class VisioCatalogue {
         .onSuccess(v -> slotCache.calendarsChanged());
   }
 
-  private static boolean isUnique(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
-  }
-
   public Future<VisioRecords.AvailabilityView> availability(Principal caller, UUID agentId) {
     VisioRights.requireCalendarOf(caller, agentId);
     return zoneOfAgent(agentId).compose(zone -> store.availability(platform.pool(), agentId, zone, platform.clock().instant()))
@@ -120,7 +118,7 @@ public final class VisioCatalogue {
             .compose(attached -> attached == body.serviceIds().stream().distinct().count()
                 ? events.calendarChanged(tx, agentId, organisation)
                 : Future.failedFuture(ApiException.forbidden("An agent can only serve the services of her own administration.")))))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.NO_SUCH_SERVICE)
             ? ApiException.badRequest("Invalid field 'serviceIds': no such service.") : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));

@@ -5,6 +5,7 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
@@ -14,7 +15,6 @@ import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
@@ -210,7 +210,7 @@ public final class VisioService {
                 : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another booking; "
                     + "send a new key with a new booking.")));
           }
-          if (isExclusion(e, "appointment_point_free")) {
+          if (Refused.is(e, VisioStore.Refusal.POINT_TAKEN)) {
             return Future.failedFuture(ApiException.conflict("The point visio-accueil was just booked at this time. "
                 + "Please choose another slot."));
           }
@@ -350,7 +350,7 @@ public final class VisioService {
                   bookingsChanged(after);
                 })
             .recover(e -> Future.failedFuture(e == FirstFreeAgent.TAKEN ? FirstFreeAgent.NOT_FREE
-                : isExclusion(e, "appointment_point_free")
+                : Refused.is(e, VisioStore.Refusal.POINT_TAKEN)
                     ? ApiException.conflict("The point visio-accueil is taken at this time.") : e));
       });
     });
@@ -573,14 +573,5 @@ public final class VisioService {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value.trim();
-  }
-
-  static boolean isExclusion(Throwable e, String constraint) {
-    return e instanceof PgException pg && "23P01".equals(pg.getSqlState()) && constraint.equals(pg.getConstraint());
-  }
-
-  static boolean isUnique(Throwable e, String constraint) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getConstraint() != null && pg.getConstraint().contains(constraint);
   }
 }
