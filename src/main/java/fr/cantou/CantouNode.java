@@ -29,6 +29,7 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
 import fr.cantou.platform.log.RequestId;
 import fr.cantou.platform.metrics.NodeMetrics;
+import fr.cantou.realtime.AccountEventsOutbox;
 import fr.cantou.realtime.CountedPushes;
 import fr.cantou.realtime.EventListener;
 import fr.cantou.realtime.EventOutbox;
@@ -47,7 +48,11 @@ import fr.cantou.teleconsult.TeleconsultSnapshot;
 import fr.cantou.teleconsult.TeleconsultStore;
 import fr.cantou.visio.VisioModule;
 import fr.cantou.stats.StatsRoutes;
+import fr.cantou.identity.Principal;
+import fr.cantou.privacy.PersonalDataHolders;
 import fr.cantou.privacy.PersonalDataRoutes;
+import fr.cantou.visio.VisioRecords;
+import fr.cantou.visio.VisioService;
 import fr.cantou.privacy.PersonalDataService;
 import fr.cantou.stats.StatsService;
 import fr.cantou.stats.StatsStore;
@@ -130,7 +135,8 @@ public final class CantouNode {
       auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
       Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool());
       EventOutbox outbox = new EventOutbox();
-      IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
+      IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher,
+          new AccountEventsOutbox(outbox));
       EventStore eventStore = new EventStore();
       rateLimits = new RateLimits(platform);
       retention = new EventRetention(platform.pool(), eventStore, platform.clock(), config.realtime().eventRetention());
@@ -162,12 +168,45 @@ public final class CantouNode {
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes,
           new StatsRoutes(new StatsService(platform, new StatsStore())),
-          new PersonalDataRoutes(new PersonalDataService(visio.service, teleconsultations, platform.clock()), addresses));
+          new PersonalDataRoutes(new PersonalDataService(citizens(visio.service), patients(teleconsultations), platform.clock()),
+              addresses));
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
           .compose(v -> listen(() -> router(authenticator, modules)))
           .onSuccess(v -> startJobs());
     })).map(this);
+  }
+
+  /** Visio-accueil's appointments as privacy sees them (privacy imports no flow). */
+  private static PersonalDataHolders.Citizens citizens(VisioService visio) {
+    return new PersonalDataHolders.Citizens() {
+      @Override
+      public Future<? extends List<?>> export(Principal admin, String email, String phone, String reason, String address) {
+        return visio.personalDataOf(admin, email, phone, reason, address);
+      }
+
+      @Override
+      public Future<PersonalDataHolders.Erasure> erase(Principal admin, String email, String phone, String reason,
+                                                       String address) {
+        return visio.eraseOf(admin, email, phone, reason, address).map(done -> new PersonalDataHolders.Erasure(done.size(),
+            (int) done.stream().filter(VisioRecords.Erasure::cancelled).count()));
+      }
+    };
+  }
+
+  /** The teleconsultations as privacy sees them. */
+  private static PersonalDataHolders.Patients patients(TeleconsultService teleconsultations) {
+    return new PersonalDataHolders.Patients() {
+      @Override
+      public Future<? extends List<?>> export(Principal admin, UUID careHome, String reference, String reason, String address) {
+        return teleconsultations.personalDataOf(admin, careHome, reference, reason, address);
+      }
+
+      @Override
+      public Future<Integer> erase(Principal admin, UUID careHome, String reference, String reason, String address) {
+        return teleconsultations.eraseOf(admin, careHome, reference, reason, address);
+      }
+    };
   }
 
   /** A configured key, or one generated at the first start and kept in the database for every node. */

@@ -5,10 +5,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
-import fr.cantou.realtime.Audience;
-import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -22,16 +19,12 @@ public final class IdentityService {
   private final IdentityStore store;
   private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
-
-  /** Every node hears of a deactivation: its sockets close, an agent's slots go. */
-  public static final String DEACTIVATED = "user.deactivated";
-
-  private final EventOutbox outbox;
+  private final AccountEvents events;
 
   public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-                         EventOutbox outbox) {
+                         AccountEvents events) {
     this.platform = platform;
-    this.outbox = outbox;
+    this.events = events;
     this.store = store;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
@@ -139,8 +132,7 @@ public final class IdentityService {
     }
     return platform.pool().withTransaction(tx -> store.deactivate(tx, userId)
             .compose(changed -> refreshTokens.revokeUser(tx, userId, platform.clock().instant())
-                .compose(v -> changed ? outbox.append(tx, DEACTIVATED, Audience.none(),
-                    new JsonObject().put("userId", userId.toString())).mapEmpty() : Future.succeededFuture())))
+                .compose(v -> changed ? events.deactivated(tx, userId) : Future.succeededFuture())))
         .compose(v -> store.user(platform.pool(), userId))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No user with this id.")));
   }

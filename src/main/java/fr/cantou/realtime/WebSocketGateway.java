@@ -1,7 +1,7 @@
 package fr.cantou.realtime;
 
 import fr.cantou.identity.Authenticator;
-import fr.cantou.identity.IdentityService;
+import fr.cantou.identity.AccountEvents;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
@@ -149,7 +149,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   /** Hands an event from the outbox to every local session, on each session's event loop. */
   public void dispatch(EventRecord event) {
-    if (IdentityService.DEACTIVATED.equals(event.kind())) {
+    if (AccountEvents.DEACTIVATED.equals(event.kind())) {
       closeSessionsOf(event.data().getString("userId"));
     }
     onEveryLoop(session -> session.offer(event));

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.identity.AccountEvents;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import fr.cantou.platform.EncodedJson;
@@ -46,7 +47,7 @@ final class SlotCache {
       "appointment.changed", "appointment.completed", "appointment.no_show");
   /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
   static final String CALENDAR_CHANGED = "visio.calendar.changed";
-  private static final Set<String> EVERYTHING_KINDS = Set.of(CALENDAR_CHANGED, "user.deactivated");
+  private static final Set<String> EVERYTHING_KINDS = Set.of(CALENDAR_CHANGED, AccountEvents.DEACTIVATED);
 
   record DayKey(UUID serviceId, UUID pointId, LocalDate day) {}
 
