@@ -46,6 +46,7 @@ import fr.cantou.teleconsult.TeleconsultRoutes;
 import fr.cantou.teleconsult.TeleconsultService;
 import fr.cantou.teleconsult.TeleconsultSnapshot;
 import fr.cantou.teleconsult.TeleconsultStore;
+import fr.cantou.visio.DemoVisio;
 import fr.cantou.visio.VisioModule;
 import fr.cantou.stats.StatsRoutes;
 import fr.cantou.identity.Principal;
@@ -230,7 +231,8 @@ public final class CantouNode {
     if (!config.demo().enabled()) {
       return admin;
     }
-    return admin.compose(v -> new DemoTerritory(platform, identity, visio.catalogue).loadOnce(config.demo().password()))
+    return admin.compose(v -> new DemoTerritory(platform, identity,
+            List.of((demoAdmin, organisations, users) -> DemoVisio.load(visio.catalogue, demoAdmin, organisations, users))).loadOnce(config.demo().password()))
         .onSuccess(loaded -> LOG.info("event=demo_territory loaded={}", loaded))
         .mapEmpty();
   }
