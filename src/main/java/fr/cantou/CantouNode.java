@@ -41,12 +41,14 @@ import fr.cantou.teleconsult.CallMessages;
 import fr.cantou.teleconsult.PresenceService;
 import fr.cantou.teleconsult.PresenceStore;
 import fr.cantou.teleconsult.PushAudit;
+import fr.cantou.teleconsult.TeleconsultConfig;
 import fr.cantou.teleconsult.TeleconsultEvents;
 import fr.cantou.teleconsult.TeleconsultRoutes;
 import fr.cantou.teleconsult.TeleconsultService;
 import fr.cantou.teleconsult.TeleconsultSnapshot;
 import fr.cantou.teleconsult.TeleconsultStore;
 import fr.cantou.visio.DemoVisio;
+import fr.cantou.visio.VisioConfig;
 import fr.cantou.visio.VisioModule;
 import fr.cantou.stats.StatsRoutes;
 import fr.cantou.identity.Principal;
@@ -110,6 +112,12 @@ public final class CantouNode {
     this.database = database;
   }
 
+  /** Reads every feature's settings, so that a bad value stops start-up at once with one line naming its key. */
+  public static void checkSettings(CantouConfig config) {
+    TeleconsultConfig.from(config.settings());
+    VisioConfig.from(config.settings());
+  }
+
   /** Migrations must have run before; {@code vertx} was made by {@code metrics} (so that it reports there). */
   public static Future<CantouNode> start(Vertx vertx, CantouConfig config, DatabaseEndpoint database, Clock clock,
                                          NodeMetrics metrics) {
@@ -143,9 +151,11 @@ public final class CantouNode {
       retention = new EventRetention(platform.pool(), eventStore, platform.clock(), config.realtime().eventRetention());
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
-      presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId);
+      TeleconsultConfig teleconsultSettings = TeleconsultConfig.from(config.settings());
+      presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId, teleconsultSettings.presenceGrace());
       TeleconsultStore teleconsultStore = new TeleconsultStore();
-      teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
+      teleconsultations = new TeleconsultService(platform, teleconsultSettings, teleconsultStore,
+          new TeleconsultEvents(outbox), presence, rooms);
       pushAudit = new PushAudit(platform, teleconsultStore);
       ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
       visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
@@ -165,7 +175,7 @@ public final class CantouNode {
           List.of(gateway::dispatch, visio::onEvent));
       List<ApiModule> modules = List.of(
           new IdentityRoutes(auth, identity, addresses),
-          new PublicConfigRoutes(config),
+          new PublicConfigRoutes(config, teleconsultSettings.publicValues().mergeIn(visio.settings.publicValues())),
           new TeleconsultRoutes(teleconsultations, presence),
           visio.routes,
           new StatsRoutes(new StatsService(platform, new StatsStore())),

@@ -31,9 +31,12 @@ public final class PresenceService implements ConnectionObserver {
   private final PresenceStore store;
   private final EventOutbox outbox;
   private final String nodeId;
+  /** A doctor whose every connection closed is offline after this (teleconsult.presenceGraceSeconds). */
+  private final Duration grace;
 
-  public PresenceService(Platform platform, PresenceStore store, EventOutbox outbox, String nodeId) {
+  public PresenceService(Platform platform, PresenceStore store, EventOutbox outbox, String nodeId, Duration grace) {
     this.platform = platform;
+    this.grace = grace;
     this.store = store;
     this.outbox = outbox;
     this.nodeId = nodeId;
@@ -90,7 +93,6 @@ public final class PresenceService implements ConnectionObserver {
   /** The periodic part: this node lives; doctors gone for longer than the grace are offline. */
   Future<Void> sweep() {
     Instant now = platform.clock().instant();
-    Duration grace = platform.config().teleconsult().presenceGrace();
     return store.nodeAlive(platform.pool(), nodeId, now)
         .compose(v -> platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace),
                 now.minus(NODE_SILENCE), now)

@@ -43,10 +43,12 @@ public final class TeleconsultService {
   private final TeleconsultEvents events;
   private final PresenceService presence;
   private final JitsiRooms rooms;
+  private final TeleconsultConfig settings;
 
-  public TeleconsultService(Platform platform, TeleconsultStore store, TeleconsultEvents events, PresenceService presence,
-                            JitsiRooms rooms) {
+  public TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TeleconsultEvents events,
+                            PresenceService presence, JitsiRooms rooms) {
     this.platform = platform;
+    this.settings = settings;
     this.store = store;
     this.events = events;
     this.presence = presence;
@@ -285,7 +287,7 @@ public final class TeleconsultService {
   /** The periodic work, safe on every node at once: each row changes once (conditional updates). */
   /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
   private Future<Void> erasePatientData(Instant now) {
-    Instant before = now.minus(platform.config().teleconsult().patientDataKept());
+    Instant before = now.minus(settings.patientDataKept());
     return Futures.inBatches(() -> store.erasePatientData(platform.pool(), before, now, ERASE_BATCH), ERASE_BATCH, 100)
         .onSuccess(n -> {
           if (n > 0) {
@@ -296,8 +298,8 @@ public final class TeleconsultService {
 
   public Future<Void> runJobs() {
     Instant now = now();
-    Duration joinTimeout = platform.config().teleconsult().joinTimeout();
-    Duration escalateAfter = platform.config().teleconsult().escalateAfter();
+    Duration joinTimeout = settings.joinTimeout();
+    Duration escalateAfter = settings.escalateAfter();
     return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
             .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "announced", new JsonObject(), now)
                 .compose(v -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.queued", item)))))

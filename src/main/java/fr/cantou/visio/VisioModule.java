@@ -22,24 +22,26 @@ public final class VisioModule {
   public final MailJob mailJob;
   public final CitizenDataRetention citizenData;
   public final Mailer mailer;
+  public final VisioConfig settings;
   private final SlotCache slots;
 
   public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses,
                      RateLimits rateLimits) {
     VisioStore store = new VisioStore();
-    ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), platform.config().visio().manageLinkValidAfterEnd());
+    this.settings = VisioConfig.from(platform.config().settings());
+    ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), settings.manageLinkValidAfterEnd());
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
         : new LogMailer();
     VisioEvents events = new VisioEvents(outbox);
-    this.slots = new SlotCache(platform.config().visio().slotDaysKept(), SLOT_DAYS_REFRESH);
-    this.service = new VisioService(platform, store, events, tokens, rooms, slots, rateLimits);
+    this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
+    this.service = new VisioService(platform, settings, store, events, tokens, rooms, slots, rateLimits);
     this.catalogue = new VisioCatalogue(platform, store, events, slots);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
     this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), addresses);
     this.snapshot = new VisioSnapshot(service);
     this.resolver = new ManageTokenResolver(tokens, id -> store.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
-    this.citizenData = new CitizenDataRetention(platform, store);
+    this.citizenData = new CitizenDataRetention(platform, store, settings.citizenDataKept());
   }
 
   /** Every event of the outbox, whichever node wrote it. */

@@ -43,16 +43,18 @@ public final class VisioService {
   private final SlotCache slotCache;
   private final AnonymousBookings anonymous;
   private final FirstFreeAgent firstFree;
+  private final VisioConfig settings;
 
-  VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
-               SlotCache slotCache, RateLimits rateLimits) {
+  VisioService(Platform platform, VisioConfig settings, VisioStore store, VisioEvents events, ManageTokens tokens,
+               JitsiRooms rooms, SlotCache slotCache, RateLimits rateLimits) {
     this.platform = platform;
+    this.settings = settings;
     this.store = store;
     this.events = events;
     this.tokens = tokens;
     this.rooms = rooms;
     this.slotCache = slotCache;
-    this.anonymous = new AnonymousBookings(rateLimits, platform.config().visio());
+    this.anonymous = new AnonymousBookings(rateLimits, settings);
     this.firstFree = new FirstFreeAgent(platform, store);
   }
 
@@ -61,7 +63,7 @@ public final class VisioService {
   }
 
   private Duration opens() {
-    return platform.config().visio().joinOpensBefore();
+    return settings.joinOpensBefore();
   }
 
   // Catalogue.
