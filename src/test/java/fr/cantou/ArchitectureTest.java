@@ -132,6 +132,61 @@ class ArchitectureTest {
     assertThat(reading).as("platform files naming a flow's settings (each flow reads its own: TeleconsultConfig…)").isEmpty();
   }
 
+  /** The head of a method that returns a Future. */
+  private static final Pattern FUTURE_METHOD = Pattern.compile(
+      "(?:<[^>]*>\\s*)?Future<[^{;=]*?>\\s+(\\w+)\\s*\\([^;{]*\\)\\s*\\{");
+
+  /**
+   * A method that returns a Future fails through it: no {@code throw} in its own body (in a lambda
+   * given to map or compose, a throw is that future's failure, and stays allowed).
+   */
+  @Test
+  void future_returning_methods_never_throw() throws IOException {
+    List<String> throwing = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/fr/cantou"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String code = Files.readString(file);
+        var heads = FUTURE_METHOD.matcher(code);
+        while (heads.find()) {
+          int at = throwInOwnBody(code, heads.end());
+          if (at >= 0) {
+            throwing.add(file + ":" + (code.substring(0, at).split("\n", -1).length) + " " + heads.group(1));
+          }
+        }
+      }
+    }
+    assertThat(throwing).as("throw statements in methods that return a Future (return Future.failedFuture instead)")
+        .isEmpty();
+  }
+
+  /** The position of the first throw of the body starting at {@code start} outside any lambda block, or -1. */
+  private static int throwInOwnBody(String code, int start) {
+    java.util.ArrayDeque<Boolean> inLambda = new java.util.ArrayDeque<>(List.of(false));
+    for (int i = start; i < code.length() && !inLambda.isEmpty(); i++) {
+      char c = code.charAt(i);
+      if (code.startsWith("//", i)) {
+        i = code.indexOf('\n', i);
+      } else if (code.startsWith("/*", i)) {
+        i = code.indexOf("*/", i) + 1;
+      } else if (code.startsWith("\"\"\"", i)) {
+        i = code.indexOf("\"\"\"", i + 3) + 2;
+      } else if (c == '"' || c == '\'') {
+        int end = i + 1;
+        while (code.charAt(end) != c) {
+          end += code.charAt(end) == '\\' ? 2 : 1;
+        }
+        i = end;
+      } else if (c == '{') {
+        inLambda.push(code.substring(Math.max(start, i - 40), i).stripTrailing().endsWith("->") || inLambda.peek());
+      } else if (c == '}') {
+        inLambda.pop();
+      } else if (code.startsWith("throw ", i) && !Character.isLetterOrDigit(code.charAt(i - 1)) && !inLambda.peek()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   @Test
   void database_errors_are_read_only_in_the_stores() {
     noClasses().that(DescribedPredicate.not(STORE_LAYER))

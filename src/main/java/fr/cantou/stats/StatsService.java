@@ -27,10 +27,10 @@ public final class StatsService {
 
   public Future<Overview> overview(Principal p, LocalDate from, LocalDate to) {
     if (!p.is(Role.ADMIN)) {
-      throw ApiException.forbidden("Statistics are for the département's administrators.");
+      return Future.failedFuture(ApiException.forbidden("Statistics are for the département's administrators."));
     }
     if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) > 366) {
-      throw ApiException.badRequest("Invalid query parameter 'to': after 'from', at most a year later.");
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': after 'from', at most a year later."));
     }
     ZoneId zone = platform.config().defaultTimeZone();
     Instant start = from.atStartOfDay(zone).toInstant();

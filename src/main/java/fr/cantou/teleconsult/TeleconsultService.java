@@ -62,18 +62,18 @@ public final class TeleconsultService {
   public Future<Teleconsultation> create(Principal nurse, NewTeleconsultation request, String idempotencyKey) {
     TeleconsultRights.requireNurse(nurse);
     if (request.consent() == null || !Boolean.TRUE.equals(request.consent().given())) {
-      throw ApiException.badRequest("Invalid field 'consent.given': the patient's consent (or a legal representative's) "
-          + "is required before a teleconsultation.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'consent.given': the patient's consent (or a legal representative's) "
+          + "is required before a teleconsultation."));
     }
     if (LOOKS_LIKE_NIR.matcher(request.patient().reference()).find()) {
-      throw ApiException.badRequest("Invalid field 'patient.reference': use the care home's pseudonymous reference, "
-          + "never a social security number.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'patient.reference': use the care home's pseudonymous reference, "
+          + "never a social security number."));
     }
     Instant now = now();
     Instant queuedAt = request.plannedAt() == null || !request.plannedAt().toInstant().isAfter(now) ? now
         : request.plannedAt().toInstant();
     if (queuedAt.isAfter(now.plus(LONGEST_PLANNING))) {
-      throw ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead."));
     }
     String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
     UUID preferred = request.preferredDoctorId() == null ? null : parse(request.preferredDoctorId(), "preferredDoctorId");

@@ -133,7 +133,7 @@ public final class VisioCatalogue {
     Instant start = body.start().toInstant();
     Instant end = body.end().toInstant();
     if (!start.isBefore(end)) {
-      throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'end': must come after 'start'."));
     }
     return organisationOf(agentId).compose(organisation -> store.zoneOf(platform.pool(), organisation)
             .compose(zone -> platform.pool().withTransaction(tx -> store.lockAgent(tx, agentId)
@@ -166,7 +166,7 @@ public final class VisioCatalogue {
     Instant start = body.start().toInstant();
     Instant end = body.end().toInstant();
     if (!start.isBefore(end)) {
-      throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'end': must come after 'start'."));
     }
     return store.administrationZone(platform.pool(), organisationId)
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No such administration.")))

@@ -94,10 +94,10 @@ public final class VisioService {
   /** The free slots, as JSON: computed days are kept by the {@link SlotCache}, filtered here by the time now. */
   public Future<EncodedJson> slots(UUID serviceId, LocalDate from, LocalDate to, UUID pointId) {
     if (to.isBefore(from)) {
-      throw ApiException.badRequest("Invalid query parameter 'to': before 'from'.");
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': before 'from'."));
     }
     if (ChronoUnit.DAYS.between(from, to) >= LONGEST_RANGE_DAYS) {
-      throw ApiException.badRequest("Invalid query parameter 'to': at most {0} days from 'from'.", LONGEST_RANGE_DAYS);
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': at most {0} days from 'from'.", LONGEST_RANGE_DAYS));
     }
     Instant now = now();
     return slotCache.days(serviceId, pointId, from, to, (first, last) -> openDays(serviceId, pointId, first, last))
@@ -162,7 +162,7 @@ public final class VisioService {
     String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElseThrow(() -> ApiException.badRequest(
         "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
     if (email == null && phone == null) {
-      throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached."));
     }
     String name = PersonName.clean(citizen.name()).orElseThrow(() -> ApiException.badRequest("Invalid field 'citizen.name': "
         + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
@@ -535,7 +535,7 @@ public final class VisioService {
       Instant to = date == null ? now().plus(Duration.ofDays(365)) : date.plusDays(1).atStartOfDay(zone).toInstant();
       return store.bookedBy(platform.pool(), p.userId(), from, to, opens());
     }
-    throw ApiException.forbidden("Appointments are listed for agents and mediators.");
+    return Future.failedFuture(ApiException.forbidden("Appointments are listed for agents and mediators."));
   }
 
   // Helpers.
