@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
@@ -62,7 +63,7 @@ public final class IdentityService {
     if (!codes.isEmpty() && role != Role.DOCTOR) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': only doctors have specialties."));
     }
-    UUID organisation = organisationId == null ? null : parseOrganisation(organisationId);
+    UUID organisation = organisationId == null ? null : Ids.field(organisationId, "organisationId");
     return checkOrganisation(role, organisation)
         .compose(v -> checkSpecialties(codes))
         .compose(v -> hasher.hash(password))
@@ -73,14 +74,6 @@ public final class IdentityService {
             ? ApiException.conflict("A user with this e-mail already exists.") : e))
         .compose(id -> store.user(platform.pool(), id))
         .map(found -> found.orElseThrow());
-  }
-
-  private static UUID parseOrganisation(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field 'organisationId': not an organisation id.");
-    }
   }
 
   private Future<Void> checkOrganisation(Role role, UUID organisation) {
@@ -122,7 +115,7 @@ public final class IdentityService {
   }
 
   public Future<List<User>> users(String organisationId) {
-    return store.users(platform.pool(), organisationId == null ? null : parseOrganisation(organisationId));
+    return store.users(platform.pool(), organisationId == null ? null : Ids.field(organisationId, "organisationId"));
   }
 
   /** The user can no longer sign in, its access tokens stop at once and its refresh tokens are revoked. */

@@ -2,6 +2,7 @@ package fr.cantou.privacy;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 
@@ -67,15 +68,7 @@ public final class PersonalDataService {
     if (kinds != 1 || (reference == null) != (careHome == null)) {
       throw ApiException.badRequest("Invalid request: give an e-mail, a phone, or a patient reference with its care home.");
     }
-    UUID careHomeId = null;
-    if (careHome != null) {
-      try {
-        careHomeId = UUID.fromString(careHome);
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("Invalid field '{0}': not an id.", "careHomeId");
-      }
-    }
-    return new Person(email, phone, careHomeId, reason);
+    return new Person(email, phone, careHome == null ? null : Ids.field(careHome, "careHomeId"), reason);
   }
 
   private static String blankToNull(String value) {

@@ -3,6 +3,7 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.db.PersonalDataAudit;
@@ -76,7 +77,7 @@ public final class TeleconsultService {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead."));
     }
     String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
-    UUID preferred = request.preferredDoctorId() == null ? null : parse(request.preferredDoctorId(), "preferredDoctorId");
+    UUID preferred = request.preferredDoctorId() == null ? null : Ids.field(request.preferredDoctorId(), "preferredDoctorId");
     TeleconsultStore.NewRequest row = new TeleconsultStore.NewRequest(nurse.organisationId(), nurse.userId(),
         request.patient().reference().trim(),
         initials(request.patient().initials()),
@@ -361,14 +362,6 @@ public final class TeleconsultService {
   /** A teleconsultation's status, named in the client's language. */
   private static ProblemTexts.Term status(Teleconsultation item) {
     return new ProblemTexts.Term("teleconsultation", item.status());
-  }
-
-  private static UUID parse(String value, String field) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field '{0}': not an id.", field);
-    }
   }
 
   private static Throwable translate(Throwable e) {

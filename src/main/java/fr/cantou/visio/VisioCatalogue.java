@@ -1,6 +1,7 @@
 package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.visio.VisioStore.Refusal;
@@ -30,7 +31,7 @@ public final class VisioCatalogue {
 
   public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body) {
     VisioRights.requireAdmin(admin);
-    UUID organisation = VisioService.id(body.organisationId(), "organisationId");
+    UUID organisation = Ids.field(body.organisationId(), "organisationId");
     return store.insertService(platform.pool(), organisation, body.name().trim(),
             body.description() == null ? "" : body.description().trim(),
             body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
@@ -43,7 +44,7 @@ public final class VisioCatalogue {
 
   public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body) {
     VisioRights.requireAdmin(admin);
-    UUID organisation = body.organisationId() == null ? null : VisioService.id(body.organisationId(), "organisationId");
+    UUID organisation = body.organisationId() == null ? null : Ids.field(body.organisationId(), "organisationId");
     checkHours(body.hours());
     return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation))
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
@@ -112,7 +113,7 @@ public final class VisioCatalogue {
   public Future<VisioRecords.AvailabilityView> setAvailability(Principal caller, UUID agentId, VisioRecords.Availability body) {
     VisioRights.requireCalendarOf(caller, agentId);
     checkHours(body.weekly());
-    body.serviceIds().forEach(id -> VisioService.id(id, "serviceIds"));
+    body.serviceIds().forEach(id -> Ids.field(id, "serviceIds"));
     return organisationOf(agentId)
         .compose(organisation -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)
             .compose(attached -> attached == body.serviceIds().stream().distinct().count()

@@ -3,6 +3,7 @@ package fr.cantou.visio;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
@@ -191,8 +192,8 @@ public final class VisioService {
   private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone) {
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
-    UUID serviceId = id(body.serviceId(), "serviceId");
-    UUID pointId = body.pointId() == null ? null : id(body.pointId(), "pointId");
+    UUID serviceId = Ids.field(body.serviceId(), "serviceId");
+    UUID pointId = body.pointId() == null ? null : Ids.field(body.pointId(), "pointId");
     Instant start = body.start().toInstant();
     UUID bookedBy = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT)) ? caller.userId() : null;
     VisioStore.NewAppointment draft = new VisioStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
@@ -563,14 +564,6 @@ public final class VisioService {
   /** An appointment's status, named in the client's language. */
   private static ProblemTexts.Term status(String code) {
     return new ProblemTexts.Term("appointment", code);
-  }
-
-  static UUID id(String value, String field) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field '{0}': not an id.", field);
-    }
   }
 
   private static String blankToNull(String value) {
