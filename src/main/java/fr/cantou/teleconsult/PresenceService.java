@@ -67,7 +67,7 @@ public final class PresenceService implements ConnectionObserver {
   private Future<Void> announce(SqlClient tx, UUID doctorId) {
     // Presence is no health data: every professional of the care side may see it.
     return store.of(tx, doctorId).compose(found -> found.isEmpty() ? Future.succeededFuture()
-        : outbox.append(tx, "presence.changed",
+        : outbox.append(tx, TeleconsultEvents.PRESENCE_CHANGED,
             Audience.none().andRole(Role.NURSE.code()).andRole(Role.DOCTOR.code()).andRole(Role.ADMIN.code()),
             TeleconsultEvents.data(found.get())).mapEmpty());
   }

@@ -89,11 +89,8 @@ public final class TeleconsultService {
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
     return earlier.compose(found -> found.isPresent() ? load(found.get())
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
-                .compose(id -> store.addTimeline(tx, id, nurse.userId(), "created",
-                    new JsonObject().put("urgency", row.urgency()).put("specialty", specialty)
-                        .put("consentBy", row.consentBy()), now).map(id))
-                .compose(id -> find(tx, id))
-                .compose(item -> events.changed(tx, "teleconsultation.queued", item).map(item)))
+                .compose(id -> recorded(tx, id, nurse.userId(), "created", new JsonObject().put("urgency", row.urgency())
+                    .put("specialty", specialty).put("consentBy", row.consentBy()), now, TeleconsultEvents.QUEUED)))
             .recover(e -> Future.failedFuture(translate(e)))));
   }
 
@@ -172,9 +169,8 @@ public final class TeleconsultService {
   }
 
   private Future<Optional<Teleconsultation>> assigned(SqlClient tx, UUID id, Principal doctor, Instant now) {
-    return store.addTimeline(tx, id, doctor.userId(), "assigned", new JsonObject().put("doctor", doctor.displayName()), now)
-        .compose(v -> find(tx, id))
-        .compose(item -> events.leftQueue(tx, "teleconsultation.assigned", item).map(Optional.of(item)));
+    return recorded(tx, id, doctor.userId(), "assigned", new JsonObject().put("doctor", doctor.displayName()), now,
+        TeleconsultEvents.ASSIGNED).map(Optional::of);
   }
 
   /** Counted once the claim has committed: a rolled-back claim took nothing. */
@@ -201,9 +197,7 @@ public final class TeleconsultService {
         if (!done) {
           return Future.failedFuture(ApiException.conflict("Only a teleconsultation not yet in call can be given back."));
         }
-        return store.addTimeline(tx, id, doctor.userId(), "released", new JsonObject(), now)
-            .compose(v -> find(tx, id))
-            .compose(back -> events.changed(tx, "teleconsultation.requeued", back).map(back));
+        return recorded(tx, id, doctor.userId(), "released", new JsonObject(), now, TeleconsultEvents.REQUEUED);
       }));
     });
   }
@@ -238,10 +232,10 @@ public final class TeleconsultService {
             return Future.failedFuture(ApiException.conflict("This teleconsultation has no open room."));
           }
           boolean started = Status.IN_CALL.equals(status.get()) && !Status.IN_CALL.equals(item.status());
-          return store.addTimeline(tx, id, p.userId(), joined ? "joined" : "left", new JsonObject().put("side", side), now)
-              .compose(v -> started ? presence.callStarted(tx, UUID.fromString(item.doctorId())) : Future.succeededFuture())
-              .compose(v -> find(tx, id))
-              .compose(now2 -> events.changed(tx, started ? "teleconsultation.in_call" : "teleconsultation.call", now2));
+          Future<Void> presenceFirst = started ? presence.callStarted(tx, UUID.fromString(item.doctorId()))
+              : Future.succeededFuture();
+          return presenceFirst.compose(v -> recorded(tx, id, p.userId(), joined ? "joined" : "left",
+              new JsonObject().put("side", side), now, started ? TeleconsultEvents.IN_CALL : TeleconsultEvents.CALL)).mapEmpty();
         });
       });
     });
@@ -258,10 +252,8 @@ public final class TeleconsultService {
               return Future.failedFuture(ApiException.conflict(
                   "This teleconsultation is {0}; only an assigned one or one in call can be completed.", status(item)));
             }
-            return store.addTimeline(tx, id, doctor.userId(), "completed", new JsonObject().put("outcome", outcome), now)
-                .compose(v -> presence.callEnded(tx, doctor.userId()))
-                .compose(v -> find(tx, id))
-                .compose(done2 -> events.changed(tx, "teleconsultation.completed", done2).map(done2));
+            return presence.callEnded(tx, doctor.userId()).compose(v -> recorded(tx, id, doctor.userId(), "completed",
+                new JsonObject().put("outcome", outcome), now, TeleconsultEvents.COMPLETED));
           }));
     });
   }
@@ -278,9 +270,7 @@ public final class TeleconsultService {
           return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
               status(item)));
         }
-        return store.addTimeline(tx, id, nurse.userId(), "cancelled", new JsonObject(), now)
-            .compose(v -> find(tx, id))
-            .compose(gone -> events.leftQueue(tx, "teleconsultation.cancelled", gone).map(gone));
+        return recorded(tx, id, nurse.userId(), "cancelled", new JsonObject(), now, TeleconsultEvents.CANCELLED);
       })).onSuccess(gone -> platform.metrics().cancelled("teleconsultation"));
     });
   }
@@ -302,16 +292,16 @@ public final class TeleconsultService {
     Duration joinTimeout = settings.joinTimeout();
     Duration escalateAfter = settings.escalateAfter();
     return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
-            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "announced", new JsonObject(), now)
-                .compose(v -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.queued", item)))))
+            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "announced", new JsonObject(), now,
+                TeleconsultEvents.QUEUED))))
         .compose(v -> platform.pool().withTransaction(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout))
-            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "requeued",
-                    new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now)
-                .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.requeued", item))))))
+            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "requeued",
+                new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now,
+                TeleconsultEvents.REQUEUED)))))
         .compose(v -> platform.pool().withTransaction(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now)
-            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "escalated",
-                    new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now)
-                .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.escalated", item))))))
+            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "escalated",
+                new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
+                TeleconsultEvents.ESCALATED)))))
         .compose(v -> presence.sweep())
         .compose(v -> erasePatientData(now));
   }
@@ -345,6 +335,17 @@ public final class TeleconsultService {
           return store.erasePatientDataOf(tx, id, now).compose(v -> PersonalDataAudit.record(tx, "teleconsultation", id,
               admin.userId(), "admin", "erasure", reason, address, now)).map(id);
         })).map(List::size)));
+  }
+
+  /**
+   * How every change ends, inside its transaction: its timeline entry ({@code by} null: the
+   * node's jobs), the item as it is now, and its event of that kind.
+   */
+  private Future<Teleconsultation> recorded(SqlClient tx, UUID id, UUID by, String action, JsonObject details, Instant now,
+                                            String kind) {
+    return store.addTimeline(tx, id, by, action, details, now)
+        .compose(v -> find(tx, id))
+        .compose(item -> events.publish(tx, kind, item).map(item));
   }
 
   private Future<Teleconsultation> load(UUID id) {

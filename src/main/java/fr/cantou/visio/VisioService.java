@@ -261,7 +261,7 @@ public final class VisioService {
               draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
           return store.insertAppointment(tx, row, now, mails, opens()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
-              : done.appointment().map(a -> events.publish(tx, "appointment.booked", a).map(a))
+              : done.appointment().map(a -> events.publish(tx, VisioEvents.BOOKED, a).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
         }, this::booked)
         .onSuccess(a -> platform.metrics().booked())
@@ -319,7 +319,7 @@ public final class VisioService {
         .compose(done -> done ? store.dropReminders(tx, id)
             .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : store.scheduleMail(tx, id, "cancellation", now()))
             .compose(v -> load(tx, id))
-            .compose(after -> events.publish(tx, "appointment.cancelled", after).map(after))
+            .compose(after -> events.publish(tx, VisioEvents.CANCELLED, after).map(after))
             : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
         .onSuccess(this::bookingsChanged)
         .onSuccess(cancelled -> platform.metrics().cancelled("visio")));
@@ -397,10 +397,10 @@ public final class VisioService {
       if (agent) {
         change = "joined".equals(state) ? store.transition(tx, id, List.of("booked", "in_call"), "in_call", now)
             : Future.succeededFuture(true);
-        kind = "joined".equals(state) ? "appointment.in_call" : "appointment.changed";
+        kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
       } else {
         change = store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
-        kind = "appointment.waiting";
+        kind = VisioEvents.WAITING;
       }
       return change.compose(done -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
     })));
@@ -417,7 +417,7 @@ public final class VisioService {
       String to = attended ? "completed" : "no_show";
       return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
           ? store.dropReminders(tx, id).compose(v -> load(tx, id))
-              .compose(after -> events.publish(tx, "appointment." + to, after).map(after))
+              .compose(after -> events.publish(tx, attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW, after).map(after))
           : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
               status(to)))))
           .onSuccess(this::bookingsChanged)
@@ -512,7 +512,7 @@ public final class VisioService {
         : Future.succeededFuture(false);
     return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
         .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
-        .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, "appointment.cancelled", after)) : Future.succeededFuture())
+        .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, VisioEvents.CANCELLED, after)) : Future.succeededFuture())
         .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(java.time.ZoneOffset.UTC))));
   }
 
