@@ -1,5 +1,8 @@
 package fr.cantou.visio;
 
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.User;
+import fr.cantou.platform.Jobs;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.notify.LogMailer;
@@ -7,7 +10,12 @@ import fr.cantou.notify.Mailer;
 import fr.cantou.notify.SmtpMailer;
 import fr.cantou.platform.Platform;
 import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.EventRecord;
 import fr.cantou.rooms.JitsiRooms;
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.Map;
 
 /** Everything visio-accueil needs on a node, built once. */
 public final class VisioModule {
@@ -44,8 +52,18 @@ public final class VisioModule {
     this.citizenData = new CitizenDataRetention(platform, store, settings.citizenDataKept());
   }
 
+  public List<Jobs.Job> jobs() {
+    return List.of(new Jobs.Job("mail", mailJob::run),
+        new Jobs.Job("citizen_data_retention", citizenData::run));
+  }
+
+  /** Visio-accueil's part of the demo territory (services, points, agents' weeks). */
+  public Future<Void> loadDemo(Principal admin, Map<String, String> organisations, List<User> users) {
+    return DemoVisio.load(catalogue, admin, organisations, users);
+  }
+
   /** Every event of the outbox, whichever node wrote it. */
-  public void onEvent(fr.cantou.realtime.EventRecord event) {
+  public void onEvent(EventRecord event) {
     slots.onEvent(event);
   }
 }
