@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL of teleconsultations, their timeline and the audit of reads. */
+/**
+ * SQL of teleconsultations, their timeline and the audit of reads. Over 300 lines because the
+ * queue's visibility (one SQL fragment, VISIBLE_IN_QUEUE) is shared by the reads and the claims.
+ */
 public final class TeleconsultStore {
   /** Without history, a teleconsultation is assumed to take this long (for the wait estimate). */
   static final double DEFAULT_HANDLING_MINUTES = 15;
