@@ -4,27 +4,21 @@ import fr.cantou.audit.AuditRoutes;
 import fr.cantou.audit.AuditService;
 import fr.cantou.audit.AuditStore;
 import fr.cantou.demo.DemoTerritory;
-import fr.cantou.identity.AuthService;
-import fr.cantou.identity.Authenticator;
-import fr.cantou.identity.IdentityRoutes;
-import fr.cantou.identity.IdentityService;
-import fr.cantou.identity.IdentityStore;
-import fr.cantou.identity.PasswordHasher;
-import fr.cantou.identity.RefreshTokenStore;
-import fr.cantou.identity.TokenService;
+import fr.cantou.identity.IdentityModule;
+import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ApiContract;
+import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.HealthRoutes;
-import fr.cantou.platform.http.MetricsRoute;
 import fr.cantou.platform.http.HttpServers;
 import fr.cantou.platform.http.JsonBodyGuard;
-import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.MetricsRoute;
 import fr.cantou.platform.http.ProblemHandler;
 import fr.cantou.platform.http.PublicConfigRoutes;
 import fr.cantou.platform.http.RequestLog;
@@ -32,6 +26,9 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
 import fr.cantou.platform.log.RequestId;
 import fr.cantou.platform.metrics.NodeMetrics;
+import fr.cantou.privacy.PersonalDataRoutes;
+import fr.cantou.privacy.PersonalDataService;
+import fr.cantou.realtime.AccountEventsOutbox;
 import fr.cantou.realtime.CountedPushes;
 import fr.cantou.realtime.EventListener;
 import fr.cantou.realtime.EventOutbox;
@@ -39,21 +36,13 @@ import fr.cantou.realtime.EventRetention;
 import fr.cantou.realtime.EventStore;
 import fr.cantou.realtime.WebSocketGateway;
 import fr.cantou.rooms.JitsiRooms;
-import fr.cantou.teleconsult.CallMessages;
-import fr.cantou.teleconsult.PresenceService;
-import fr.cantou.teleconsult.PresenceStore;
-import fr.cantou.teleconsult.PushAudit;
-import fr.cantou.teleconsult.TeleconsultEvents;
-import fr.cantou.teleconsult.TeleconsultRoutes;
-import fr.cantou.teleconsult.TeleconsultService;
-import fr.cantou.teleconsult.TeleconsultSnapshot;
-import fr.cantou.teleconsult.TeleconsultStore;
-import fr.cantou.visio.VisioModule;
 import fr.cantou.stats.StatsRoutes;
-import fr.cantou.privacy.PersonalDataRoutes;
-import fr.cantou.privacy.PersonalDataService;
 import fr.cantou.stats.StatsService;
 import fr.cantou.stats.StatsStore;
+import fr.cantou.teleconsult.TeleconsultConfig;
+import fr.cantou.teleconsult.TeleconsultModule;
+import fr.cantou.visio.VisioConfig;
+import fr.cantou.visio.VisioModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -76,15 +65,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * One server node: its pool, its features and its HTTP server. Any number of nodes can
- * run on one database; they share nothing else.
+ * One server node: its pool, the list of its features' modules, one API router and one job
+ * scheduler. Any number of nodes can run on one database; they share nothing else.
  */
 public final class CantouNode {
   private static final Logger LOG = LoggerFactory.getLogger(CantouNode.class);
 
-  /** How often each node runs the periodic jobs (announcements, timeouts, escalation, presence). */
+  /** How often each node runs the jobs (announcements, timeouts, escalation, presence, mails, retention). */
   private static final long JOB_PERIOD_MS = 5_000;
 
   private final Platform platform;
@@ -93,19 +83,18 @@ public final class CantouNode {
   private HttpServers servers;
   private EventListener listener;
   private WebSocketGateway gateway;
-  private TeleconsultService teleconsultations;
-  private PresenceService presence;
-  private PushAudit pushAudit;
-  private VisioModule visio;
-  private EventRetention retention;
-  private AuthService auth;
-  private RateLimits rateLimits;
-  private AuditService audit;
-  private long jobTimer = -1;
+  private TeleconsultModule teleconsult;
+  private Jobs jobs;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
     this.platform = platform;
     this.database = database;
+  }
+
+  /** Reads every feature's settings, so that a bad value stops start-up at once with one line naming its key. */
+  public static void checkSettings(CantouConfig config) {
+    TeleconsultConfig.from(config.settings());
+    VisioConfig.from(config.settings());
   }
 
   /** Migrations must have run before; {@code vertx} was made by {@code metrics} (so that it reports there). */
@@ -124,56 +113,64 @@ public final class CantouNode {
 
   private Future<CantouNode> boot() {
     CantouConfig config = platform.config();
-    IdentityStore identityStore = new IdentityStore();
-    RefreshTokenStore refreshTokens = new RefreshTokenStore();
-    PasswordHasher hasher = new PasswordHasher(platform.vertx(), config.auth().argon2MemoryKib(), config.auth().argon2Iterations(),
-        config.auth().maxConcurrentHashes(), config.auth().hashQueue());
     Future<String> manageKey = generatedKey("visio.manageKey", "");
-    return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(key -> manageKey.compose(visioKey -> {
-      TokenService tokens = new TokenService(platform.vertx(), key, config.auth().accessTokenLifetime());
-      auth = new AuthService(platform, identityStore, refreshTokens, hasher, tokens);
+    return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(jwtKey -> manageKey.compose(visioKey -> {
       ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
-      Authenticator authenticator = new Authenticator(tokens, identityStore, platform.pool(), addresses);
+      RateLimits rateLimits = new RateLimits(platform);
+      EventStore events = new EventStore();
       EventOutbox outbox = new EventOutbox();
-      IdentityService identity = new IdentityService(platform, identityStore, refreshTokens, hasher, outbox);
-      EventStore eventStore = new EventStore();
-      rateLimits = new RateLimits(platform);
-      audit = new AuditService(platform, new AuditStore());
-      retention = new EventRetention(platform.pool(), eventStore, platform.clock(), config.realtime().eventRetention());
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
 
-      presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId);
-      TeleconsultStore teleconsultStore = new TeleconsultStore();
-      teleconsultations = new TeleconsultService(platform, teleconsultStore, new TeleconsultEvents(outbox), presence, rooms);
-      pushAudit = new PushAudit(platform, teleconsultStore);
-      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
+      // The features, each wired by its module.
+      IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), addresses);
+      teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId);
+      VisioModule visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
+      EventRetention retention = new EventRetention(platform.pool(), events, platform.clock(),
+          config.realtime().eventRetention());
+      AuditService audit = new AuditService(platform, new AuditStore());
+      List<ApiModule> routes = List.of(
+          identity.routes,
+          new PublicConfigRoutes(config, teleconsult.settings.publicValues().mergeIn(visio.settings.publicValues())),
+          teleconsult.routes,
+          visio.routes,
+          new StatsRoutes(new StatsService(platform, new StatsStore())),
+          new PersonalDataRoutes(new PersonalDataService(PersonalDataOfFlows.citizens(visio.service),
+              PersonalDataOfFlows.patients(teleconsult.service), platform.clock()), addresses),
+          new AuditRoutes(audit));
+      jobs = new Jobs(platform, concat(teleconsult.jobs(), visio.jobs(), identity.jobs(), List.of(
+          new Jobs.Job("event_retention", retention::run),
+          new Jobs.Job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))),
+          new Jobs.Job("audit_retention", audit::purge))));
+
+      // Real time: the features' parts of the socket, and who hears each event of the outbox.
+      gateway = new WebSocketGateway(platform, identity.authenticator, addresses, events,
+          List.of(teleconsult.snapshot, visio.snapshot),
+          List.of(visio.resolver),
+          List.of(teleconsult.callMessages),
+          List.of(teleconsult.connections),
+          new CountedPushes(teleconsult.pushAudit, platform.metrics()));
+      platform.metrics().webSocketConnections(gateway::connected);
+      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), events, outbox, nodeId,
+          List.of(gateway::dispatch, visio::onEvent));
       if (!config.smtp().configured()) {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
             + "set CANTOU_SMTP_HOST to send them\"");
       }
-
-      gateway = new WebSocketGateway(platform, authenticator, addresses, eventStore,
-          List.of(new TeleconsultSnapshot(teleconsultations, presence), visio.snapshot),
-          List.of(visio.resolver),
-          List.of(new CallMessages(teleconsultations)),
-          List.of(presence),
-          new CountedPushes(pushAudit, platform.metrics()));
-      platform.metrics().webSocketConnections(gateway::connected);
-      listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
-          List.of(gateway::dispatch, visio::onEvent));
-      List<ApiModule> modules = List.of(
-          new IdentityRoutes(auth, identity, addresses),
-          new PublicConfigRoutes(config),
-          new TeleconsultRoutes(teleconsultations, presence),
-          visio.routes,
-          new StatsRoutes(new StatsService(platform, new StatsStore())),
-          new PersonalDataRoutes(new PersonalDataService(visio.service, teleconsultations, platform.clock()), addresses),
-          new AuditRoutes(audit));
-      return bootstrap(identity, hasher)
+      return bootstrap(identity, visio)
           .compose(v -> listener.start())
-          .compose(v -> listen(() -> router(authenticator, modules)))
-          .onSuccess(v -> startJobs());
+          .compose(v -> listen(() -> router(identity, routes,
+              List.of(teleconsult.service::refreshFigures, visio.service::refreshFigures))))
+          .onSuccess(v -> {
+            gateway.start();
+            teleconsult.start();
+            jobs.start(JOB_PERIOD_MS);
+          });
     })).map(this);
+  }
+
+  @SafeVarargs
+  private static List<Jobs.Job> concat(List<Jobs.Job>... lists) {
+    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
   }
 
   /** A configured key, or one generated at the first start and kept in the database for every node. */
@@ -186,7 +183,7 @@ public final class CantouNode {
     return new SettingStore().valueOrInsert(platform.pool(), name, Base64.getEncoder().encodeToString(random));
   }
 
-  private Future<Void> bootstrap(IdentityService identity, PasswordHasher hasher) {
+  private Future<Void> bootstrap(IdentityModule identity, VisioModule visio) {
     CantouConfig config = platform.config();
     Future<Void> admin = Future.succeededFuture();
     if (config.admin().requested()) {
@@ -197,18 +194,20 @@ public final class CantouNode {
     if (!config.demo().enabled()) {
       return admin;
     }
-    return admin.compose(v -> new DemoTerritory(platform, identity, visio.catalogue).loadOnce(config.demo().password()))
+    return admin.compose(v -> new DemoTerritory(platform, identity.service, List.of(visio::loadDemo))
+            .loadOnce(config.demo().password()))
         .onSuccess(loaded -> LOG.info("event=demo_territory loaded={}", loaded))
         .mapEmpty();
   }
 
-  private Future<Router> router(Authenticator authenticator, List<ApiModule> modules) {
+  /** The router of one HTTP server: the node's own endpoints, /ws, the API built from its contract, the pages. */
+  private Future<Router> router(IdentityModule identity, List<ApiModule> modules, List<Supplier<Future<Void>>> figures) {
     CantouConfig config = platform.config();
     return ApiContract.load(platform.vertx()).map(contract -> {
       RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
       api.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
       api.rootHandler(new JsonBodyGuard());
-      api.rootHandler(authenticator);
+      api.rootHandler(identity.authenticator);
       modules.forEach(module -> module.mount(api));
       // The Authenticator above already turned the bearer token into a principal (read from the
       // database, so deactivations bite at once); each feature checks its rights itself.
@@ -219,8 +218,7 @@ public final class CantouNode {
       router.route().handler(new RequestLog());
       router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
-      router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),
-          List.of(teleconsultations::refreshFigures, visio.service::refreshFigures)));
+      router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(), figures));
       router.get("/ws").handler(gateway);
       router.get("/openapi.yaml").handler(ApiContract::serve);
       Router apiRouter = api.createRouter();
@@ -260,22 +258,9 @@ public final class CantouNode {
             .setMaxWebSocketMessageSize(64 * 1024), routers, http.shutdownGrace());
   }
 
-  private void startJobs() {
-    gateway.start();
-    pushAudit.start();
-    jobTimer = platform.vertx().setPeriodic(JOB_PERIOD_MS, id -> runJobs()
-        .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
-  }
-
-  /** Runs the periodic jobs now (tests move their clock, then call this). */
+  /** Runs every job now (tests move their clock, then call this). */
   public Future<Void> runJobs() {
-    // Independent jobs: one failing does not hold the other back.
-    NodeMetrics metrics = platform.metrics();
-    return Future.join(List.of(metrics.job("teleconsult", teleconsultations::runJobs), metrics.job("mail", visio.mailJob::run),
-        metrics.job("citizen_data_retention", visio.citizenData::run),
-        metrics.job("event_retention", retention::run), metrics.job("login_attempts", auth::forgetOldAttempts),
-        metrics.job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))),
-        metrics.job("audit_retention", audit::purge))).mapEmpty();
+    return jobs.runAll();
   }
 
   public int port() {
@@ -302,8 +287,8 @@ public final class CantouNode {
 
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   public Future<Void> stop() {
-    if (jobTimer >= 0) {
-      platform.vertx().cancelTimer(jobTimer);
+    if (jobs != null) {
+      jobs.stop();
     }
     if (gateway != null) {
       gateway.stop();
@@ -311,8 +296,7 @@ public final class CantouNode {
     Future<Void> closing = servers == null ? Future.succeededFuture() : servers.stop();
     return closing
         .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
-        .eventually(() -> presence == null ? Future.succeededFuture() : presence.leave())
-        .eventually(() -> pushAudit == null ? Future.succeededFuture() : pushAudit.stop())
+        .eventually(() -> teleconsult == null ? Future.succeededFuture() : teleconsult.stop())
         .eventually(() -> platform.pool().close());
   }
 }

@@ -33,6 +33,7 @@ public final class Main {
     CantouConfig config;
     try {
       config = CantouConfig.load(System.getenv());
+      CantouNode.checkSettings(config);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);

@@ -6,7 +6,7 @@ import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.RequestLog;
-import fr.cantou.stats.SpreadsheetText;
+import fr.cantou.platform.SpreadsheetText;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;

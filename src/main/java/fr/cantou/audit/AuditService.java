@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -35,10 +36,12 @@ public final class AuditService {
 
   private final Platform platform;
   private final AuditStore store;
+  private final Duration kept;
 
   public AuditService(Platform platform, AuditStore store) {
     this.platform = platform;
     this.store = store;
+    this.kept = AuditConfig.from(platform.config().settings()).kept();
   }
 
   /** {@code next}: the cursor of the page after this one, null on the last page. */
@@ -48,7 +51,7 @@ public final class AuditService {
     requireAdmin(p);
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {
-      throw ApiException.badRequest("Invalid query parameter 'limit': from 1 to {0}.", MAX_LIMIT);
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'limit': from 1 to {0}.", MAX_LIMIT));
     }
     AuditStore.Position from = cursor == null ? null : position(cursor);
     return store.page(platform.pool(), filter, from, size + 1, zone()).map(lines -> {
@@ -85,7 +88,7 @@ public final class AuditService {
 
   /** Retention: lines older than {@code audit.retentionDays}, table by table, in short batches; counts only in the log. */
   public Future<Integer> purge() {
-    Instant before = platform.clock().instant().minus(platform.config().audit().kept());
+    Instant before = platform.clock().instant().minus(kept);
     return Futures.inOrder(AuditStore.TABLES, table -> Futures.inBatches(
             () -> store.purgeBatch(platform.pool(), table, before, PURGE_BATCH), PURGE_BATCH, PURGE_BATCHES_PER_RUN))
         .map(counts -> counts.stream().mapToInt(Integer::intValue).sum())

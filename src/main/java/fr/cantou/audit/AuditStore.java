@@ -87,7 +87,7 @@ public final class AuditStore {
   /** Deletes up to {@code batch} rows of one table older than {@code before}; how many went. */
   public Future<Integer> purgeBatch(Pool pool, String table, Instant before, int batch) {
     if (!TABLES.contains(table)) {
-      throw new IllegalArgumentException(table);
+      return Future.failedFuture(new IllegalArgumentException(table));
     }
     return pool.preparedQuery("""
             WITH gone AS (

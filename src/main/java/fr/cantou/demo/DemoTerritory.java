@@ -2,9 +2,11 @@ package fr.cantou.demo;
 
 import fr.cantou.identity.IdentityService;
 import fr.cantou.identity.Organisation;
+import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.identity.User;
+import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
-import fr.cantou.visio.VisioCatalogue;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,11 +14,15 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The demo territory of the Cantal: care homes and maisons de santé (invented names),
  * hospitals, administrations, France Services houses and tiers-lieux, with their people.
- * Loaded once, only when asked (CANTOU_DEMO=true); starting again adds nothing.
+ * Loaded once, only when asked (CANTOU_DEMO=true); starting again adds nothing. Each flow then
+ * adds its part (a {@link Part}: visio-accueil's services, points and agents' weeks), handed over
+ * by CantouNode, so that this package imports no flow.
  */
 public final class DemoTerritory {
   private static final Logger LOG = LoggerFactory.getLogger(DemoTerritory.class);
@@ -30,6 +36,13 @@ public final class DemoTerritory {
   }
 
   record Person(String email, Role role, String displayName, String orgKey, List<String> specialties) {}
+
+  /** A flow's part of the demo, loaded by the demo's admin once the people exist. */
+  @FunctionalInterface
+  public interface Part {
+    /** {@code organisations}: the keys below ("caf", "fs-riom"…) to ids; {@code users}: every user, e-mails @cantal.demo. */
+    Future<Void> load(Principal admin, Map<String, String> organisations, List<User> users);
+  }
 
   static final List<Org> ORGANISATIONS = List.of(
       new Org("ehpad-murat", "ehpad", "EHPAD Les Estives", "Murat", "04 65 71 11 33"),
@@ -83,13 +96,13 @@ public final class DemoTerritory {
 
   private final Platform platform;
   private final IdentityService identity;
-  private final VisioCatalogue visio;
+  private final List<Part> parts;
   private final DemoStore store = new DemoStore();
 
-  public DemoTerritory(Platform platform, IdentityService identity, VisioCatalogue visio) {
+  public DemoTerritory(Platform platform, IdentityService identity, List<Part> parts) {
     this.platform = platform;
     this.identity = identity;
-    this.visio = visio;
+    this.parts = List.copyOf(parts);
   }
 
   /** True when this call loaded it; false when it was there already. */
@@ -99,14 +112,19 @@ public final class DemoTerritory {
         return Future.succeededFuture(false);
       }
       return loadIdentities(password)
-          .compose(orgIds -> identity.users(null).compose(users -> DemoVisio.load(visio,
-              DemoVisio.admin(users.stream().filter(u -> u.email().equals("admin@" + EMAIL_DOMAIN)).findFirst().orElseThrow()),
-              orgIds, users)))
+          .compose(orgIds -> identity.users(null).compose(users -> {
+            Principal admin = admin(users.stream().filter(u -> u.email().equals("admin@" + EMAIL_DOMAIN)).findFirst().orElseThrow());
+            return Futures.sequence(parts, part -> part.load(admin, orgIds, users));
+          }))
           .compose(v -> store.markLoaded(platform.pool()))
-          .onSuccess(v -> LOG.info("event=demo_loaded organisations={} users={} services={} points={} email_domain=@{}",
-              ORGANISATIONS.size(), PEOPLE.size(), DemoVisio.SERVICES.size(), DemoVisio.POINTS.size(), EMAIL_DOMAIN))
+          .onSuccess(v -> LOG.info("event=demo_loaded organisations={} users={} email_domain=@{}",
+              ORGANISATIONS.size(), PEOPLE.size(), EMAIL_DOMAIN))
           .map(true);
     });
+  }
+
+  private static Principal admin(User admin) {
+    return new Principal(UUID.fromString(admin.id()), Role.ADMIN, admin.displayName(), null, Set.of());
   }
 
   private Future<Map<String, String>> loadIdentities(String password) {

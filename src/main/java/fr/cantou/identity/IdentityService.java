@@ -1,15 +1,13 @@
 package fr.cantou.identity;
 
-import fr.cantou.audit.ChangeAudit;
+
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
-import fr.cantou.realtime.Audience;
-import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.DateTimeException;
@@ -24,16 +22,12 @@ public final class IdentityService {
   private final IdentityStore store;
   private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
-
-  /** Every node hears of a deactivation: its sockets close, an agent's slots go. */
-  public static final String DEACTIVATED = "user.deactivated";
-
-  private final EventOutbox outbox;
+  private final AccountEvents events;
 
   public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-                         EventOutbox outbox) {
+                         AccountEvents events) {
     this.platform = platform;
-    this.outbox = outbox;
+    this.events = events;
     this.store = store;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
@@ -53,7 +47,7 @@ public final class IdentityService {
     }
     return platform.pool().withTransaction(tx -> store.insertOrganisation(tx, kind, name.trim(), commune.trim(), zone, written)
             .compose(created -> audited(tx, by, "organisation.created", "organisation", created.id()).map(created)))
-        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+        .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.ORGANISATION_EXISTS)
             ? ApiException.conflict("An organisation of this kind and name already exists in {0}.", commune.trim())
             : e));
   }
@@ -73,7 +67,7 @@ public final class IdentityService {
     if (!codes.isEmpty() && role != Role.DOCTOR) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'specialties': only doctors have specialties."));
     }
-    UUID organisation = organisationId == null ? null : parseOrganisation(organisationId);
+    UUID organisation = organisationId == null ? null : Ids.field(organisationId, "organisationId");
     return checkOrganisation(role, organisation)
         .compose(v -> checkSpecialties(codes))
         .compose(v -> hasher.hash(password))
@@ -81,18 +75,10 @@ public final class IdentityService {
                 organisation)
             .compose(id -> store.addSpecialties(tx, id, codes).map(id))
             .compose(id -> audited(tx, by, "user.created", "user", id).map(id))))
-        .recover(e -> Future.failedFuture(isUniqueViolation(e)
+        .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)
             ? ApiException.conflict("A user with this e-mail already exists.") : e))
         .compose(id -> store.user(platform.pool(), id))
         .map(found -> found.orElseThrow());
-  }
-
-  private static UUID parseOrganisation(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field 'organisationId': not an organisation id.");
-    }
   }
 
   private Future<Void> checkOrganisation(Role role, UUID organisation) {
@@ -134,7 +120,7 @@ public final class IdentityService {
   }
 
   public Future<List<User>> users(String organisationId) {
-    return store.users(platform.pool(), organisationId == null ? null : parseOrganisation(organisationId));
+    return store.users(platform.pool(), organisationId == null ? null : Ids.field(organisationId, "organisationId"));
   }
 
   /** The user can no longer sign in, its access tokens stop at once and its refresh tokens are revoked. */
@@ -145,15 +131,14 @@ public final class IdentityService {
     return platform.pool().withTransaction(tx -> store.deactivate(tx, userId)
             .compose(changed -> refreshTokens.revokeUser(tx, userId, platform.clock().instant())
                 .compose(v -> changed ? audited(tx, by, "user.deactivated", "user", userId) : Future.succeededFuture())
-                .compose(v -> changed ? outbox.append(tx, DEACTIVATED, Audience.none(),
-                    new JsonObject().put("userId", userId.toString())).mapEmpty() : Future.succeededFuture())))
+                .compose(v -> changed ? events.deactivated(tx, userId) : Future.succeededFuture())))
         .compose(v -> store.user(platform.pool(), userId))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No user with this id.")));
   }
 
   /** A change by an admin, in the admins' audit trail. */
   private Future<Void> audited(SqlClient tx, Principal by, String action, String kind, Object id) {
-    return ChangeAudit.record(tx, by, action, kind, id, platform.clock().instant());
+    return ChangeAuditStore.record(tx, by, action, kind, id, platform.clock().instant());
   }
 
   public Future<User> user(UUID id) {
@@ -167,7 +152,8 @@ public final class IdentityService {
   public Future<Specialty> createSpecialty(Principal by, String code, String label) {
     return platform.pool().withTransaction(tx -> store.insertSpecialty(tx, code, label.trim())
             .compose(created -> audited(tx, by, "specialty.created", "specialty", created.code()).map(created)))
-        .recover(e -> Future.failedFuture(isUniqueViolation(e) ? ApiException.conflict("This specialty already exists.") : e));
+        .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.SPECIALTY_EXISTS)
+            ? ApiException.conflict("This specialty already exists.") : e));
   }
 
   /** Creates the first admin from the configuration when no admin exists yet. */
@@ -176,10 +162,6 @@ public final class IdentityService {
         : createUser(null, email, password, Role.ADMIN, "Administrateur", null, List.of()).map(true)
             .recover(e -> e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture(false)
                 : Future.failedFuture(e)));
-  }
-
-  static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
 }

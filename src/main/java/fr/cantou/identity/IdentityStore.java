@@ -1,5 +1,8 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.platform.db.DatabaseErrors.Rule;
+import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -17,6 +20,9 @@ import java.util.UUID;
 /** SQL of organisations, users, specialties and the settings table. Nothing but SQL. */
 public final class IdentityStore {
 
+  /** What the schema refuses, in identity's words (failures {@link DatabaseErrors.Refused} carry one). */
+  public enum Refusal { ORGANISATION_EXISTS, EMAIL_TAKEN, SPECIALTY_EXISTS }
+
   /** The password hash of an e-mail, for login. */
   public record Credentials(UUID userId, String passwordHash, boolean active, Role role) {}
 
@@ -26,7 +32,8 @@ public final class IdentityStore {
             INSERT INTO organisation (kind, name, commune, time_zone, phone) VALUES ($1, $2, $3, $4, $5)
             RETURNING id, kind, name, commune, time_zone, phone, created_at""")
         .execute(Tuple.of(kind, name, commune, timeZone, phone))
-        .map(rows -> organisation(rows.iterator().next()));
+        .map(rows -> organisation(rows.iterator().next()))
+        .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "", Refusal.ORGANISATION_EXISTS)));
   }
 
   public Future<List<Organisation>> organisations(SqlClient db) {
@@ -47,7 +54,8 @@ public final class IdentityStore {
             INSERT INTO app_user (email, password_hash, role, display_name, organisation_id)
             VALUES ($1, $2, $3, $4, $5) RETURNING id""")
         .execute(Tuple.of(email, passwordHash, role.code(), displayName, organisationId))
-        .map(rows -> rows.iterator().next().getUUID("id"));
+        .map(rows -> rows.iterator().next().getUUID("id"))
+        .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "", Refusal.EMAIL_TAKEN)));
   }
 
   public Future<Void> addSpecialties(SqlClient db, UUID userId, List<String> codes) {
@@ -131,7 +139,8 @@ public final class IdentityStore {
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Specialty(r.getString("code"), r.getString("label"));
-        });
+        })
+        .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "", Refusal.SPECIALTY_EXISTS)));
   }
 
   private static Organisation organisation(Row r) {

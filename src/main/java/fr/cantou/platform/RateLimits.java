@@ -3,7 +3,6 @@ package fr.cantou.platform;
 import fr.cantou.platform.db.RateLimitStore;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +33,9 @@ public final class RateLimits {
     return store.current(platform.pool(), keys(limits), now.minus(window)).compose(counted -> {
       long wait = 0;
       for (Limit limit : limits) {
-        Row r = counted.get(limit.key());
-        if (r != null && r.getInteger("count") >= limit.max()) {
-          Instant ends = r.getOffsetDateTime("window_start").toInstant().plus(window);
+        RateLimitStore.Counter c = counted.get(limit.key());
+        if (c != null && c.count() >= limit.max()) {
+          Instant ends = c.windowStart().plus(window);
           wait = Math.max(wait, (Duration.between(now, ends).toMillis() + 999) / 1000);
         }
       }

@@ -2,10 +2,8 @@ package fr.cantou.privacy;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.http.ApiException;
-import fr.cantou.teleconsult.TeleconsultService;
-import fr.cantou.visio.VisioRecords;
-import fr.cantou.visio.VisioService;
 import io.vertx.core.Future;
 
 import java.time.Clock;
@@ -16,18 +14,18 @@ import java.util.UUID;
 
 /** RGPD articles 15 and 17 for a person, by an admin on request: each item found is audited with her id and reason. */
 public final class PersonalDataService {
-  private final VisioService visio;
-  private final TeleconsultService teleconsultations;
+  private final PersonalDataHolders.Citizens visio;
+  private final PersonalDataHolders.Patients teleconsultations;
   private final Clock clock;
 
-  public PersonalDataService(VisioService visio, TeleconsultService teleconsultations, Clock clock) {
+  public PersonalDataService(PersonalDataHolders.Citizens visio, PersonalDataHolders.Patients teleconsultations, Clock clock) {
     this.visio = visio;
     this.teleconsultations = teleconsultations;
     this.clock = clock;
   }
 
-  public record Export(OffsetDateTime exportedAt, String reason, List<VisioRecords.PersonalData> appointments,
-                       List<TeleconsultService.PersonalData> teleconsultations) {}
+  /** {@code appointments}: visio-accueil's items; {@code teleconsultations}: the care's (their own records). */
+  public record Export(OffsetDateTime exportedAt, String reason, List<?> appointments, List<?> teleconsultations) {}
 
   public record Erased(int appointments, int cancelled, int teleconsultations) {}
 
@@ -35,21 +33,21 @@ public final class PersonalDataService {
     Person person = person(admin, asked);
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
     if (person.careHomeId() != null) {
-      return teleconsultations.personalDataOf(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
+      return teleconsultations.export(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
           .map(items -> new Export(now, person.reason(), List.of(), items));
     }
-    return visio.personalDataOf(admin, person.email(), person.phone(), person.reason(), address)
+    return visio.export(admin, person.email(), person.phone(), person.reason(), address)
         .map(items -> new Export(now, person.reason(), items, List.of()));
   }
 
   public Future<Erased> erase(Principal admin, PersonalDataRequest asked, String address) {
     Person person = person(admin, asked);
     if (person.careHomeId() != null) {
-      return teleconsultations.eraseOf(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
+      return teleconsultations.erase(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
           .map(n -> new Erased(0, 0, n));
     }
-    return visio.eraseOf(admin, person.email(), person.phone(), person.reason(), address)
-        .map(done -> new Erased(done.size(), (int) done.stream().filter(VisioRecords.Erasure::cancelled).count(), 0));
+    return visio.erase(admin, person.email(), person.phone(), person.reason(), address)
+        .map(done -> new Erased(done.erased(), done.cancelled(), 0));
   }
 
   private record Person(String email, String phone, UUID careHomeId, String reason) {}
@@ -70,15 +68,7 @@ public final class PersonalDataService {
     if (kinds != 1 || (reference == null) != (careHome == null)) {
       throw ApiException.badRequest("Invalid request: give an e-mail, a phone, or a patient reference with its care home.");
     }
-    UUID careHomeId = null;
-    if (careHome != null) {
-      try {
-        careHomeId = UUID.fromString(careHome);
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("Invalid field '{0}': not an id.", "careHomeId");
-      }
-    }
-    return new Person(email, phone, careHomeId, reason);
+    return new Person(email, phone, careHome == null ? null : Ids.field(careHome, "careHomeId"), reason);
   }
 
   private static String blankToNull(String value) {

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +124,7 @@ public final class EventListener {
 
   private void sendNotify() {
     lastNotifiedAt = System.nanoTime();
-    pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(EventOutbox.CHANNEL, nodeId))
+    store.notifyNodes(pool, EventOutbox.CHANNEL, nodeId)
         .onFailure(e -> LOG.debug("event=notify_failed reason=\"{}\"", e.getMessage()));
   }
 

@@ -5,9 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.Tuple;
 
-import java.util.UUID;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,6 +17,7 @@ import java.util.function.LongConsumer;
 public final class EventOutbox {
   public static final String CHANNEL = "cantou_event";
 
+  private final EventStore store = new EventStore();
   private volatile LongConsumer committed = id -> { };
 
   /** Who hears, after the commit, the id of an event this node wrote (the node's listener). */
@@ -28,19 +27,7 @@ public final class EventOutbox {
 
   /** Returns the event id. Any step of the transaction may call it, any number of times. */
   public Future<Long> append(SqlClient tx, String kind, Audience audience, JsonObject data) {
-    return tx.preparedQuery("""
-            INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles,
-                               except_user_ids)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id""")
-        .execute(Tuple.from(new Object[] {kind, data,
-            audience.organisationRoles().stream().map(OrganisationRole::encode).toArray(String[]::new),
-            audience.users().toArray(UUID[]::new),
-            audience.specialties().toArray(String[]::new),
-            audience.appointment(),
-            audience.roles().toArray(String[]::new),
-            audience.exceptUsers().toArray(UUID[]::new)}))
-        .map(rows -> rows.iterator().next().getLong("id"))
-        .onSuccess(id -> afterCommit(tx, id));
+    return store.insert(tx, kind, audience, data).onSuccess(id -> afterCommit(tx, id));
   }
 
   private void afterCommit(SqlClient tx, long id) {

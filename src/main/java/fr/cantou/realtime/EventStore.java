@@ -13,15 +13,38 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * Reads the outbox. (Writes go through {@link EventOutbox}, inside the changing transaction.)
+ * SQL of the outbox: its rows (written through {@link EventOutbox}, inside the changing
+ * transaction) and the wake-up of the other nodes.
  * Every read stops at the horizon: ids below it belong to transactions that have all ended,
  * so no event can still commit below it and readers never skip one (see V12's migration).
  */
 public final class EventStore {
   /** Ids below this are final: no transaction that could still write one is running. */
   private static final String HORIZON = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)";
+
+  /** Returns the event's id (its position, see V12). */
+  Future<Long> insert(SqlClient tx, String kind, Audience audience, JsonObject data) {
+    return tx.preparedQuery("""
+            INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles,
+                               except_user_ids)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id""")
+        .execute(Tuple.from(new Object[] {kind, data,
+            audience.organisationRoles().stream().map(OrganisationRole::encode).toArray(String[]::new),
+            audience.users().toArray(UUID[]::new),
+            audience.specialties().toArray(String[]::new),
+            audience.appointment(),
+            audience.roles().toArray(String[]::new),
+            audience.exceptUsers().toArray(UUID[]::new)}))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  /** Wakes the other nodes (their LISTEN on {@code channel}); outside any transaction. */
+  Future<Void> notifyNodes(SqlClient db, String channel, String nodeId) {
+    return db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, nodeId)).mapEmpty();
+  }
 
   public Future<List<EventRecord>> after(SqlClient db, long afterId, int limit) {
     return db.preparedQuery("""

@@ -2,7 +2,7 @@ package fr.cantou.realtime;
 
 import fr.cantou.identity.Authenticator;
 import fr.cantou.platform.http.ClientAddress;
-import fr.cantou.identity.IdentityService;
+import fr.cantou.identity.AccountEvents;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
  * The one WebSocket endpoint, /ws. First frame: hello with a token (never in the URL); then a
  * snapshot, or the events missed since the id the client names; then live events its viewer
  * may see. Heartbeats find dead peers; a client that cannot keep up is dropped and resumes.
+ * Just over 300 lines: a socket's whole life (hello, catch-up, live events, heartbeats, close)
+ * reads best in one place; its parts that stand alone already left (ClientSession, TokenExpiry,
+ * GreetingGate, MessageBudget).
  */
 public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
@@ -155,7 +158,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   /** Hands an event from the outbox to every local session, on each session's event loop. */
   public void dispatch(EventRecord event) {
-    if (IdentityService.DEACTIVATED.equals(event.kind())) {
+    if (AccountEvents.DEACTIVATED.equals(event.kind())) {
       closeSessionsOf(event.data().getString("userId"));
     }
     onEveryLoop(session -> session.offer(event));

@@ -1,11 +1,11 @@
 package fr.cantou.stats;
 
+import fr.cantou.platform.SpreadsheetText;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -28,10 +28,10 @@ public final class StatsService {
 
   public Future<Overview> overview(Principal p, LocalDate from, LocalDate to) {
     if (!p.is(Role.ADMIN)) {
-      throw ApiException.forbidden("Statistics are for the département's administrators.");
+      return Future.failedFuture(ApiException.forbidden("Statistics are for the département's administrators."));
     }
     if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) > 366) {
-      throw ApiException.badRequest("Invalid query parameter 'to': after 'from', at most a year later.");
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': after 'from', at most a year later."));
     }
     ZoneId zone = platform.config().defaultTimeZone();
     Instant start = from.atStartOfDay(zone).toInstant();
@@ -44,12 +44,12 @@ public final class StatsService {
     var bookings = store.bookingsByDay(pool, start, end, zone.getId());
     var outcomes = store.appointmentOutcomes(pool, start, end);
     return Future.all(java.util.List.of(byOrganisation, bySpecialty, waits, total, bookings, outcomes)).map(all -> {
-      Row w = waits.result();
-      Row o = outcomes.result();
+      StatsStore.Waits w = waits.result();
+      StatsStore.Outcomes o = outcomes.result();
       return new Overview(from, to,
           new Overview.Teleconsultations(total.result(), byOrganisation.result(), bySpecialty.result(),
-              round(w.getDouble("median")), round(w.getDouble("p90"))),
-          new Overview.Visio(bookings.result(), o.getLong("completed"), o.getLong("no_shows"), o.getLong("cancelled")));
+              round(w.medianMinutes()), round(w.p90Minutes())),
+          new Overview.Visio(bookings.result(), o.completed(), o.noShows(), o.cancelled()));
     });
   }
 

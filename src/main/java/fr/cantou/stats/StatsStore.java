@@ -30,7 +30,11 @@ public final class StatsStore {
   }
 
   /** Waiting time = from entering the queue to being taken, for those taken in the period. */
-  public Future<Row> waits(SqlClient db, Instant from, Instant to) {
+  public record Waits(Double medianMinutes, Double p90Minutes) {}
+
+  public record Outcomes(long completed, long noShows, long cancelled) {}
+
+  public Future<Waits> waits(SqlClient db, Instant from, Instant to) {
     return db.preparedQuery("""
             SELECT count(*) AS total,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM assigned_at - queued_at) / 60) AS median,
@@ -40,7 +44,10 @@ public final class StatsStore {
                   FROM teleconsultation t WHERE t.created_at >= $1 AND t.created_at < $2) AS w
             WHERE assigned_at IS NOT NULL""")
         .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)))
-        .map(rows -> rows.iterator().next());
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Waits(r.getDouble("median"), r.getDouble("p90"));
+        });
   }
 
   public Future<Long> teleconsultationCount(SqlClient db, Instant from, Instant to) {
@@ -57,13 +64,16 @@ public final class StatsStore {
         .map(rows -> Rows.map(rows, r -> new Overview.ByDate(r.getLocalDate("day"), r.getLong("n"))));
   }
 
-  public Future<Row> appointmentOutcomes(SqlClient db, Instant from, Instant to) {
+  public Future<Outcomes> appointmentOutcomes(SqlClient db, Instant from, Instant to) {
     return db.preparedQuery("""
             SELECT count(*) FILTER (WHERE status = 'completed') AS completed,
                    count(*) FILTER (WHERE status = 'no_show') AS no_shows,
                    count(*) FILTER (WHERE status = 'cancelled') AS cancelled
             FROM appointment WHERE starts_at >= $1 AND starts_at < $2""")
         .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)))
-        .map(rows -> rows.iterator().next());
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Outcomes(r.getLong("completed"), r.getLong("no_shows"), r.getLong("cancelled"));
+        });
   }
 }

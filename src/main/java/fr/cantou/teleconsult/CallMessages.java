@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.realtime.ClientMessageHandler;
 import fr.cantou.realtime.Viewer;
@@ -33,9 +34,9 @@ public final class CallMessages implements ClientMessageHandler {
     }
     UUID teleconsultation;
     try {
-      teleconsultation = UUID.fromString(String.valueOf(id));
-    } catch (IllegalArgumentException ex) {
-      return Future.failedFuture(ApiException.badRequest("'teleconsultationId' must be a teleconsultation id."));
+      teleconsultation = Ids.field(String.valueOf(id), "teleconsultationId");
+    } catch (ApiException refused) {
+      return Future.failedFuture(refused);
     }
     return service.callEvent(viewer.principal(), teleconsultation, "joined".equals(event));
   }

@@ -30,9 +30,12 @@ public final class PresenceService implements ConnectionObserver {
   private final PresenceStore store;
   private final EventOutbox outbox;
   private final String nodeId;
+  /** A doctor whose every connection closed is offline after this (teleconsult.presenceGraceSeconds). */
+  private final Duration grace;
 
-  public PresenceService(Platform platform, PresenceStore store, EventOutbox outbox, String nodeId) {
+  public PresenceService(Platform platform, PresenceStore store, EventOutbox outbox, String nodeId, Duration grace) {
     this.platform = platform;
+    this.grace = grace;
     this.store = store;
     this.outbox = outbox;
     this.nodeId = nodeId;
@@ -63,7 +66,7 @@ public final class PresenceService implements ConnectionObserver {
   private Future<Void> announce(SqlClient tx, UUID doctorId) {
     // Presence is no health data: the care side sees it, by the rule the GET uses too.
     return store.of(tx, doctorId).compose(found -> found.isEmpty() ? Future.succeededFuture()
-        : outbox.append(tx, "presence.changed", TeleconsultVisibility.presence(),
+        : outbox.append(tx, TeleconsultEvents.PRESENCE_CHANGED, TeleconsultVisibility.presence(),
             TeleconsultEvents.data(found.get())).mapEmpty());
   }
 
@@ -88,7 +91,6 @@ public final class PresenceService implements ConnectionObserver {
   /** The periodic part: this node lives; doctors gone for longer than the grace are offline. */
   Future<Void> sweep() {
     Instant now = platform.clock().instant();
-    Duration grace = platform.config().teleconsult().presenceGrace();
     return store.nodeAlive(platform.pool(), nodeId, now)
         .compose(v -> platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace),
                 now.minus(NODE_SILENCE), now)

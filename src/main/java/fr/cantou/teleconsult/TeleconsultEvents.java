@@ -12,19 +12,36 @@ import io.vertx.sqlclient.SqlClient;
  * now; when it leaves the queue, only a summary to the pool of doctors who could have taken it.
  */
 public final class TeleconsultEvents {
+  /** The kinds of the teleconsultations' events (docs/realtime.md); each carries the item, or its summary for the pool. */
+  static final String QUEUED = "teleconsultation.queued";
+  static final String ASSIGNED = "teleconsultation.assigned";
+  static final String REQUEUED = "teleconsultation.requeued";
+  static final String ESCALATED = "teleconsultation.escalated";
+  static final String CALL = "teleconsultation.call";
+  static final String IN_CALL = "teleconsultation.in_call";
+  static final String COMPLETED = "teleconsultation.completed";
+  static final String CANCELLED = "teleconsultation.cancelled";
+  /** A doctor's presence ({@link PresenceService}), to the whole care side. */
+  static final String PRESENCE_CHANGED = "presence.changed";
+
   private final EventOutbox outbox;
 
   public TeleconsultEvents(EventOutbox outbox) {
     this.outbox = outbox;
   }
 
+  /** The event of a change: an item that leaves the queue (assigned, cancelled) tells the pool only that it is gone. */
+  Future<Void> publish(SqlClient tx, String kind, Teleconsultation item) {
+    return ASSIGNED.equals(kind) || CANCELLED.equals(kind) ? leftQueue(tx, kind, item) : changed(tx, kind, item);
+  }
+
   /** Any change: the whole item to those who may see it now. */
-  Future<Void> changed(SqlClient tx, String kind, Teleconsultation item) {
+  private Future<Void> changed(SqlClient tx, String kind, Teleconsultation item) {
     return outbox.append(tx, kind, TeleconsultVisibility.of(item).full(), data(item)).mapEmpty();
   }
 
   /** For an item that leaves the queue (assigned, cancelled): the pool learns only that it is gone. */
-  Future<Void> leftQueue(SqlClient tx, String kind, Teleconsultation item) {
+  private Future<Void> leftQueue(SqlClient tx, String kind, Teleconsultation item) {
     Audience pool = TeleconsultVisibility.of(item).summary();
     if (pool.isEmpty()) {
       return changed(tx, kind, item);

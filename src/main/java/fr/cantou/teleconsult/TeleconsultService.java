@@ -1,10 +1,12 @@
 package fr.cantou.teleconsult;
 
-import fr.cantou.audit.ChangeAudit;
+import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
@@ -13,7 +15,6 @@ import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
@@ -24,10 +25,15 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The rules of the queue; every change is one transaction with its timeline entry and its events. */
+/**
+ * The rules of the queue; every change is one transaction ending with its timeline entry and its
+ * event ({@link #recorded}). Over 300 lines because the queue's life is one story (create, claim,
+ * release, join, complete, cancel, the jobs that move it); the admin's RGPD part at its end is the
+ * first to leave if it grows.
+ */
 public final class TeleconsultService {
-  /** How long a participant's room token lives; the server checks the state at every /join. */
   /**
+   * How long a participant's room token lives; the server checks the state at every /join.
    * The page opens the room again with the same token when the user switches to audio only or
    * the link drops, and Jitsi checks the token at each connection: it must last a call. What
    * ends a doctor's way in when she gives the item back is the new room of the next assignment.
@@ -44,10 +50,12 @@ public final class TeleconsultService {
   private final TeleconsultEvents events;
   private final PresenceService presence;
   private final JitsiRooms rooms;
+  private final TeleconsultConfig settings;
 
-  public TeleconsultService(Platform platform, TeleconsultStore store, TeleconsultEvents events, PresenceService presence,
-                            JitsiRooms rooms) {
+  public TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TeleconsultEvents events,
+                            PresenceService presence, JitsiRooms rooms) {
     this.platform = platform;
+    this.settings = settings;
     this.store = store;
     this.events = events;
     this.presence = presence;
@@ -61,21 +69,21 @@ public final class TeleconsultService {
   public Future<Teleconsultation> create(Principal nurse, NewTeleconsultation request, String idempotencyKey) {
     TeleconsultRights.requireNurse(nurse);
     if (request.consent() == null || !Boolean.TRUE.equals(request.consent().given())) {
-      throw ApiException.badRequest("Invalid field 'consent.given': the patient's consent (or a legal representative's) "
-          + "is required before a teleconsultation.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'consent.given': the patient's consent (or a legal representative's) "
+          + "is required before a teleconsultation."));
     }
     if (LOOKS_LIKE_NIR.matcher(request.patient().reference()).find()) {
-      throw ApiException.badRequest("Invalid field 'patient.reference': use the care home's pseudonymous reference, "
-          + "never a social security number.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'patient.reference': use the care home's pseudonymous reference, "
+          + "never a social security number."));
     }
     Instant now = now();
     Instant queuedAt = request.plannedAt() == null || !request.plannedAt().toInstant().isAfter(now) ? now
         : request.plannedAt().toInstant();
     if (queuedAt.isAfter(now.plus(LONGEST_PLANNING))) {
-      throw ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead."));
     }
     String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
-    UUID preferred = request.preferredDoctorId() == null ? null : parse(request.preferredDoctorId(), "preferredDoctorId");
+    UUID preferred = request.preferredDoctorId() == null ? null : Ids.field(request.preferredDoctorId(), "preferredDoctorId");
     TeleconsultStore.NewRequest row = new TeleconsultStore.NewRequest(nurse.organisationId(), nurse.userId(),
         request.patient().reference().trim(),
         initials(request.patient().initials()),
@@ -87,11 +95,8 @@ public final class TeleconsultService {
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
     return earlier.compose(found -> found.isPresent() ? load(found.get())
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
-                .compose(id -> changedBy(tx, id, nurse, "created",
-                    new JsonObject().put("urgency", row.urgency()).put("specialty", specialty)
-                        .put("consentBy", row.consentBy()), now).map(id))
-                .compose(id -> find(tx, id))
-                .compose(item -> events.changed(tx, "teleconsultation.queued", item).map(item)))
+                .compose(id -> recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
+                    .put("specialty", specialty).put("consentBy", row.consentBy()), now, TeleconsultEvents.QUEUED)))
             .recover(e -> Future.failedFuture(translate(e)))));
   }
 
@@ -170,17 +175,11 @@ public final class TeleconsultService {
   }
 
   private Future<Optional<Teleconsultation>> assigned(SqlClient tx, UUID id, Principal doctor, Instant now) {
-    return changedBy(tx, id, doctor, "assigned", new JsonObject().put("doctor", doctor.displayName()), now)
-        .compose(v -> find(tx, id))
-        .compose(item -> events.leftQueue(tx, "teleconsultation.assigned", item).map(Optional.of(item)));
+    return recorded(tx, id, doctor, "assigned", new JsonObject().put("doctor", doctor.displayName()), now,
+        TeleconsultEvents.ASSIGNED).map(Optional::of);
   }
 
   /** A change by a person: a line of the item's timeline, and of the admins' audit trail (with her address). */
-  private Future<Void> changedBy(SqlClient tx, UUID id, Principal by, String action, JsonObject detail, Instant now) {
-    return store.addTimeline(tx, id, by.userId(), action, detail, now)
-        .compose(v -> ChangeAudit.record(tx, by, "teleconsultation." + action, "teleconsultation", id, now));
-  }
-
   /** Counted once the claim has committed: a rolled-back claim took nothing. */
   private void measureWait(Teleconsultation taken) {
     if (taken.queuedAt() != null && taken.assignedAt() != null) {
@@ -205,9 +204,7 @@ public final class TeleconsultService {
         if (!done) {
           return Future.failedFuture(ApiException.conflict("Only a teleconsultation not yet in call can be given back."));
         }
-        return changedBy(tx, id, doctor, "released", new JsonObject(), now)
-            .compose(v -> find(tx, id))
-            .compose(back -> events.changed(tx, "teleconsultation.requeued", back).map(back));
+        return recorded(tx, id, doctor, "released", new JsonObject(), now, TeleconsultEvents.REQUEUED);
       }));
     });
   }
@@ -242,10 +239,10 @@ public final class TeleconsultService {
             return Future.failedFuture(ApiException.conflict("This teleconsultation has no open room."));
           }
           boolean started = Status.IN_CALL.equals(status.get()) && !Status.IN_CALL.equals(item.status());
-          return changedBy(tx, id, p, joined ? "joined" : "left", new JsonObject().put("side", side), now)
-              .compose(v -> started ? presence.callStarted(tx, UUID.fromString(item.doctorId())) : Future.succeededFuture())
-              .compose(v -> find(tx, id))
-              .compose(now2 -> events.changed(tx, started ? "teleconsultation.in_call" : "teleconsultation.call", now2));
+          Future<Void> presenceFirst = started ? presence.callStarted(tx, UUID.fromString(item.doctorId()))
+              : Future.succeededFuture();
+          return presenceFirst.compose(v -> recorded(tx, id, p, joined ? "joined" : "left",
+              new JsonObject().put("side", side), now, started ? TeleconsultEvents.IN_CALL : TeleconsultEvents.CALL)).mapEmpty();
         });
       });
     });
@@ -262,10 +259,8 @@ public final class TeleconsultService {
               return Future.failedFuture(ApiException.conflict(
                   "This teleconsultation is {0}; only an assigned one or one in call can be completed.", status(item)));
             }
-            return changedBy(tx, id, doctor, "completed", new JsonObject().put("outcome", outcome), now)
-                .compose(v -> presence.callEnded(tx, doctor.userId()))
-                .compose(v -> find(tx, id))
-                .compose(done2 -> events.changed(tx, "teleconsultation.completed", done2).map(done2));
+            return presence.callEnded(tx, doctor.userId()).compose(v -> recorded(tx, id, doctor, "completed",
+                new JsonObject().put("outcome", outcome), now, TeleconsultEvents.COMPLETED));
           }));
     });
   }
@@ -282,17 +277,14 @@ public final class TeleconsultService {
           return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
               status(item)));
         }
-        return changedBy(tx, id, nurse, "cancelled", new JsonObject(), now)
-            .compose(v -> find(tx, id))
-            .compose(gone -> events.leftQueue(tx, "teleconsultation.cancelled", gone).map(gone));
+        return recorded(tx, id, nurse, "cancelled", new JsonObject(), now, TeleconsultEvents.CANCELLED);
       })).onSuccess(gone -> platform.metrics().cancelled("teleconsultation"));
     });
   }
 
-  /** The periodic work, safe on every node at once: each row changes once (conditional updates). */
   /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
   private Future<Void> erasePatientData(Instant now) {
-    Instant before = now.minus(platform.config().teleconsult().patientDataKept());
+    Instant before = now.minus(settings.patientDataKept());
     return Futures.inBatches(() -> store.erasePatientData(platform.pool(), before, now, ERASE_BATCH), ERASE_BATCH, 100)
         .onSuccess(n -> {
           if (n > 0) {
@@ -301,21 +293,22 @@ public final class TeleconsultService {
         }).mapEmpty();
   }
 
+  /** The periodic work, safe on every node at once: each row changes once (conditional updates). */
   public Future<Void> runJobs() {
     Instant now = now();
-    Duration joinTimeout = platform.config().teleconsult().joinTimeout();
-    Duration escalateAfter = platform.config().teleconsult().escalateAfter();
+    Duration joinTimeout = settings.joinTimeout();
+    Duration escalateAfter = settings.escalateAfter();
     return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
-            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "announced", new JsonObject(), now)
-                .compose(v -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.queued", item)))))
+            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "announced", new JsonObject(), now,
+                TeleconsultEvents.QUEUED))))
         .compose(v -> platform.pool().withTransaction(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout))
-            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "requeued",
-                    new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now)
-                .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.requeued", item))))))
+            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "requeued",
+                new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now,
+                TeleconsultEvents.REQUEUED)))))
         .compose(v -> platform.pool().withTransaction(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now)
-            .compose(ids -> Futures.sequence(ids, id -> store.addTimeline(tx, id, null, "escalated",
-                    new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now)
-                .compose(x -> find(tx, id)).compose(item -> events.changed(tx, "teleconsultation.escalated", item))))))
+            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "escalated",
+                new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
+                TeleconsultEvents.ESCALATED)))))
         .compose(v -> presence.sweep())
         .compose(v -> erasePatientData(now));
   }
@@ -351,6 +344,19 @@ public final class TeleconsultService {
         })).map(List::size)));
   }
 
+  /**
+   * How every change ends, inside its transaction: its timeline entry ({@code by} null: the
+   * node's jobs), the item as it is now, and its event of that kind.
+   */
+  /** A step of the item: its timeline line, who made it and from where (none for the jobs), then its event. */
+  private Future<Teleconsultation> recorded(SqlClient tx, UUID id, Principal by, String action, JsonObject details,
+                                            Instant now, String kind) {
+    return store.addTimeline(tx, id, by == null ? null : by.userId(), action, details, now)
+        .compose(v -> ChangeAuditStore.record(tx, by, "teleconsultation." + action, "teleconsultation", id, now))
+        .compose(v -> find(tx, id))
+        .compose(item -> events.publish(tx, kind, item).map(item));
+  }
+
   private Future<Teleconsultation> load(UUID id) {
     return find(platform.pool(), id);
   }
@@ -368,22 +374,12 @@ public final class TeleconsultService {
     return new ProblemTexts.Term("teleconsultation", item.status());
   }
 
-  private static UUID parse(String value, String field) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field '{0}': not an id.", field);
-    }
-  }
-
   private static Throwable translate(Throwable e) {
-    if (e instanceof PgException pg) {
-      if ("23505".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint()).contains("one_open_per_doctor")) {
-        return ApiException.conflict("You already have an open teleconsultation: complete it or give it back first.");
-      }
-      if ("23503".equals(pg.getSqlState()) && String.valueOf(pg.getConstraint()).contains("specialty")) {
-        return ApiException.badRequest("Invalid field 'specialty': unknown specialty.");
-      }
+    if (Refused.is(e, TeleconsultStore.Refusal.DOCTOR_ALREADY_BUSY)) {
+      return ApiException.conflict("You already have an open teleconsultation: complete it or give it back first.");
+    }
+    if (Refused.is(e, TeleconsultStore.Refusal.UNKNOWN_SPECIALTY)) {
+      return ApiException.badRequest("Invalid field 'specialty': unknown specialty.");
     }
     return e;
   }

@@ -1,6 +1,9 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.identity.Principal;
+import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.platform.db.DatabaseErrors.Rule;
+import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +18,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL of teleconsultations, their timeline and the audit of reads. */
+/**
+ * SQL of teleconsultations, their timeline and the audit of reads. Over 300 lines because the
+ * queue's visibility (one SQL fragment, VISIBLE_IN_QUEUE) is shared by the reads and the claims.
+ */
 public final class TeleconsultStore {
   /** Without history, a teleconsultation is assumed to take this long (for the wait estimate). */
   static final double DEFAULT_HANDLING_MINUTES = 15;
+
+  /** What the schema refuses, in the queue's words (failures {@link DatabaseErrors.Refused} carry one). */
+  public enum Refusal { DOCTOR_ALREADY_BUSY, UNKNOWN_SPECIALTY }
+
+  private static <T> java.util.function.Function<Throwable, Future<T>> refusals() {
+    return DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "one_open_per_doctor", Refusal.DOCTOR_ALREADY_BUSY),
+        new Rule(Violation.FOREIGN_KEY, "specialty", Refusal.UNKNOWN_SPECIALTY));
+  }
 
   public record NewRequest(UUID organisationId, UUID nurseId, String patientReference, String patientInitials,
                            Integer patientBirthYear, String reason, String specialty, String urgency, String consentBy,
@@ -140,7 +154,8 @@ public final class TeleconsultStore {
         .execute(Tuple.from(new Object[] {r.organisationId(), r.nurseId(), r.patientReference(), r.patientInitials(),
             r.patientBirthYear(), r.reason(), r.specialty(), r.urgency(), r.consentBy(), utc(now), r.preferredDoctorId(),
             utc(r.queuedAt()), r.announced() ? utc(now) : null, r.roomName(), r.idempotencyKey()}))
-        .map(rows -> rows.iterator().next().getUUID("id"));
+        .map(rows -> rows.iterator().next().getUUID("id"))
+        .recover(refusals());
   }
 
   public Future<Optional<UUID>> byIdempotencyKey(SqlClient db, UUID nurseId, String key) {
@@ -201,7 +216,8 @@ public final class TeleconsultStore {
     return db.preparedQuery("UPDATE teleconsultation t SET status = 'assigned', doctor_id = $2, assigned_at = $1,"
             + " nurse_joined_at = NULL, doctor_joined_at = NULL, room_name = $5 WHERE t.id = $4 AND " + VISIBLE_IN_QUEUE)
         .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), id, room))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.rowCount() == 1)
+        .recover(refusals());
   }
 
   /** The most urgent, oldest visible item, skipping rows another doctor is claiming right now. */
@@ -214,7 +230,8 @@ public final class TeleconsultStore {
             + " CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
             + " AND status = 'queued' RETURNING id")
         .execute(Tuple.of(utc(now), doctorId, specialties.toArray(String[]::new), room))
-        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")))
+        .recover(refusals());
   }
 
   /** assigned → queued (released by the doctor, or nobody joined in time). Keeps its place in the queue. */

@@ -2,7 +2,6 @@ package fr.cantou.visio;
 
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
-import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 
@@ -21,9 +20,9 @@ final class AnonymousBookings {
   static final Duration WINDOW = Duration.ofHours(1);
 
   private final RateLimits limits;
-  private final CantouConfig.Visio settings;
+  private final VisioConfig settings;
 
-  AnonymousBookings(RateLimits limits, CantouConfig.Visio settings) {
+  AnonymousBookings(RateLimits limits, VisioConfig settings) {
     this.limits = limits;
     this.settings = settings;
   }

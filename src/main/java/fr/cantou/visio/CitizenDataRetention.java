@@ -19,15 +19,17 @@ public final class CitizenDataRetention {
 
   private final Platform platform;
   private final VisioStore store;
+  private final java.time.Duration kept;
 
-  CitizenDataRetention(Platform platform, VisioStore store) {
+  CitizenDataRetention(Platform platform, VisioStore store, java.time.Duration kept) {
     this.platform = platform;
     this.store = store;
+    this.kept = kept;
   }
 
   public Future<Integer> run() {
     Instant now = platform.clock().instant();
-    Instant endedBefore = now.minus(platform.config().visio().citizenDataKept());
+    Instant endedBefore = now.minus(kept);
     return Futures.inBatches(() -> store.eraseCitizenData(platform.pool(), endedBefore, now, BATCH), BATCH, 100)
         .onSuccess(n -> {
           if (n > 0) {

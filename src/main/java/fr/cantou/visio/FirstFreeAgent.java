@@ -2,6 +2,7 @@ package fr.cantou.visio;
 
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
@@ -126,10 +127,10 @@ final class FirstFreeAgent {
         })
         .onComplete(ignored -> claimed.forEach(writing::remove))
         .recover(e -> {
-          if (VisioService.isExclusion(e, "appointment_agent_free")) {
+          if (Refused.is(e, VisioStore.Refusal.AGENT_TAKEN)) {
             return walk(agents.subList(tried[0], agents.size()), attempt, busy);
           }
-          if (VisioService.isUnique(e, "appointment_reference_key")) {
+          if (Refused.is(e, VisioStore.Refusal.REFERENCE_DRAWN_TWICE)) {
             // Two references drawn alike (rare): the same agent again, with a new one.
             return walk(agents.subList(tried[0] - 1, agents.size()), attempt, busy);
           }

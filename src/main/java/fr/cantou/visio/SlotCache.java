@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.identity.AccountEvents;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import fr.cantou.platform.EncodedJson;
@@ -40,13 +41,11 @@ final class SlotCache {
   static final Duration LONGEST_BUFFER = Duration.ofHours(2);
   /** A day's calendars are read this far into the next day, for the end and buffer of its last slots. */
   static final Duration DAY_OVERHANG = Duration.ofHours(4);
-  static final String BOOKED = "appointment.booked";
   /** Kinds after which an agent's or a point's booked periods differ. */
-  private static final Set<String> CALENDAR_KINDS = Set.of(BOOKED, "appointment.cancelled",
-      "appointment.changed", "appointment.completed", "appointment.no_show");
+  private static final Set<String> CALENDAR_KINDS = Set.of(VisioEvents.BOOKED, VisioEvents.CANCELLED,
+      VisioEvents.CHANGED, VisioEvents.COMPLETED, VisioEvents.NO_SHOW);
   /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
-  static final String CALENDAR_CHANGED = "visio.calendar.changed";
-  private static final Set<String> EVERYTHING_KINDS = Set.of(CALENDAR_CHANGED, "user.deactivated");
+  private static final Set<String> EVERYTHING_KINDS = Set.of(VisioEvents.CALENDAR_CHANGED, AccountEvents.DEACTIVATED);
 
   record DayKey(UUID serviceId, UUID pointId, LocalDate day) {}
 
@@ -265,7 +264,7 @@ final class SlotCache {
   void onEvent(EventRecord event) {
     if (EVERYTHING_KINDS.contains(event.kind())) {
       calendarsChanged();
-    } else if (BOOKED.equals(event.kind()) && event.data().getString("agentId") != null) {
+    } else if (VisioEvents.BOOKED.equals(event.kind()) && event.data().getString("agentId") != null) {
       JsonObject a = event.data();
       String point = a.getString("pointId");
       booked(UUID.fromString(a.getString("agentId")), point == null ? null : UUID.fromString(point),

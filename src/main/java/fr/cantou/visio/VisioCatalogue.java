@@ -1,12 +1,14 @@
 package fr.cantou.visio;
 
-import fr.cantou.audit.ChangeAudit;
+import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.identity.Principal;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
+import fr.cantou.visio.VisioStore.Refusal;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
@@ -31,25 +33,25 @@ public final class VisioCatalogue {
 
   public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body) {
     VisioRights.requireAdmin(admin);
-    UUID organisation = VisioService.id(body.organisationId(), "organisationId");
+    UUID organisation = Ids.field(body.organisationId(), "organisationId");
     return platform.pool().withTransaction(tx -> store.insertService(tx, organisation, body.name().trim(),
                 body.description() == null ? "" : body.description().trim(),
                 body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
             .compose(id -> audited(tx, admin, "service.created", "service", id).map(id)))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.SERVICE_NAME_TAKEN)
             ? ApiException.conflict("This administration already has a service of that name.")
-            : e instanceof PgException pg2 && "23503".equals(pg2.getSqlState())
+            : Refused.is(e, Refusal.NO_SUCH_ADMINISTRATION)
                 ? ApiException.badRequest("Invalid field 'organisationId': no such administration.") : e))
         .compose(id -> store.service(platform.pool(), id)).map(found -> VisioService.view(found.orElseThrow()));
   }
 
   public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body) {
     VisioRights.requireAdmin(admin);
-    UUID organisation = body.organisationId() == null ? null : VisioService.id(body.organisationId(), "organisationId");
+    UUID organisation = body.organisationId() == null ? null : Ids.field(body.organisationId(), "organisationId");
     checkHours(body.hours());
     return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation)
             .compose(id -> audited(tx, admin, "point.created", "point", id).map(id)))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
   }
@@ -60,7 +62,8 @@ public final class VisioCatalogue {
     return platform.pool().withTransaction(tx -> store.updateService(tx, id, body)
             .compose(found -> found ? events.catalogueChanged(tx) : Future.failedFuture(ApiException.notFound("No such service.")))
             .compose(v -> audited(tx, admin, "service.updated", "service", id)))
-        .recover(e -> Future.failedFuture(isUnique(e) ? ApiException.conflict("This administration already has a service of that name.")
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.SERVICE_NAME_TAKEN)
+            ? ApiException.conflict("This administration already has a service of that name.")
             : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> store.service(platform.pool(), id)).map(found -> VisioService.view(found.orElseThrow()));
@@ -82,7 +85,7 @@ public final class VisioCatalogue {
             .compose(found -> found ? events.catalogueChanged(tx)
                 : Future.failedFuture(ApiException.notFound("No such point visio-accueil.")))
             .compose(v -> audited(tx, admin, "point.updated", "point", id)))
-        .recover(e -> Future.failedFuture(isUnique(e)
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune().trim()) : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
@@ -111,11 +114,7 @@ public final class VisioCatalogue {
 
   /** A change of the catalogue or of a calendar, in the admins' audit trail. */
   private Future<Void> audited(SqlClient tx, Principal by, String action, String kind, Object id) {
-    return ChangeAudit.record(tx, by, action, kind, id, platform.clock().instant());
-  }
-
-  private static boolean isUnique(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+    return ChangeAuditStore.record(tx, by, action, kind, id, platform.clock().instant());
   }
 
   public Future<VisioRecords.AvailabilityView> availability(Principal caller, UUID agentId) {
@@ -127,14 +126,14 @@ public final class VisioCatalogue {
   public Future<VisioRecords.AvailabilityView> setAvailability(Principal caller, UUID agentId, VisioRecords.Availability body) {
     VisioRights.requireCalendarOf(caller, agentId);
     checkHours(body.weekly());
-    body.serviceIds().forEach(id -> VisioService.id(id, "serviceIds"));
+    body.serviceIds().forEach(id -> Ids.field(id, "serviceIds"));
     return organisationOf(agentId)
         .compose(organisation -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)
             .compose(attached -> attached == body.serviceIds().stream().distinct().count()
                 ? events.calendarChanged(tx, agentId, organisation)
                 : Future.failedFuture(ApiException.forbidden("An agent can only serve the services of her own administration.")))
             .compose(v -> audited(tx, caller, "agent.availability_set", "agent", agentId))))
-        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
+        .recover(e -> Future.failedFuture(Refused.is(e, Refusal.NO_SUCH_SERVICE)
             ? ApiException.badRequest("Invalid field 'serviceIds': no such service.") : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> availability(caller, agentId));
@@ -149,7 +148,7 @@ public final class VisioCatalogue {
     Instant start = body.start().toInstant();
     Instant end = body.end().toInstant();
     if (!start.isBefore(end)) {
-      throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'end': must come after 'start'."));
     }
     return organisationOf(agentId).compose(organisation -> store.zoneOf(platform.pool(), organisation)
             .compose(zone -> platform.pool().withTransaction(tx -> store.lockAgent(tx, agentId)
@@ -183,7 +182,7 @@ public final class VisioCatalogue {
     Instant start = body.start().toInstant();
     Instant end = body.end().toInstant();
     if (!start.isBefore(end)) {
-      throw ApiException.badRequest("Invalid field 'end': must come after 'start'.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'end': must come after 'start'."));
     }
     return store.administrationZone(platform.pool(), organisationId)
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No such administration.")))

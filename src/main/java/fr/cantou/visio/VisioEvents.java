@@ -11,6 +11,17 @@ import java.util.UUID;
 
 /** An appointment's events reach whoever may open it ({@link VisioVisibility}): its agents, its booker, its citizen. */
 final class VisioEvents {
+  /** The kinds of an appointment's events (docs/realtime.md); each carries the appointment. */
+  static final String BOOKED = "appointment.booked";
+  static final String CHANGED = "appointment.changed";
+  static final String CANCELLED = "appointment.cancelled";
+  static final String WAITING = "appointment.waiting";
+  static final String IN_CALL = "appointment.in_call";
+  static final String COMPLETED = "appointment.completed";
+  static final String NO_SHOW = "appointment.no_show";
+  /** A service, a point or an agent's calendar changed: every node recomputes its slots. */
+  static final String CALENDAR_CHANGED = "visio.calendar.changed";
+
   private final EventOutbox outbox;
 
   VisioEvents(EventOutbox outbox) {
@@ -24,7 +35,7 @@ final class VisioEvents {
   /** A change of time also says the time it leaves, which is free again (for the slots of every node). */
   Future<Void> publishMove(SqlClient tx, Appointment before, Appointment after) {
     JsonObject previous = new JsonObject(Json.encode(java.util.Map.of("start", before.start(), "end", before.end())));
-    return publish(tx, "appointment.changed", after, new JsonObject(Json.encode(after)).put("previous", previous));
+    return publish(tx, CHANGED, after, new JsonObject(Json.encode(after)).put("previous", previous));
   }
 
   private Future<Void> publish(SqlClient tx, String kind, Appointment a, JsonObject data) {
@@ -33,12 +44,12 @@ final class VisioEvents {
 
   /** A service or a point changed or was withdrawn: every node recomputes its slots. */
   Future<Void> catalogueChanged(SqlClient tx) {
-    return outbox.append(tx, SlotCache.CALENDAR_CHANGED, Audience.none(), new JsonObject()).mapEmpty();
+    return outbox.append(tx, CALENDAR_CHANGED, Audience.none(), new JsonObject()).mapEmpty();
   }
 
   /** An agent's ranges, leave or services changed: every node recomputes its slots; the agents' pages reload. */
   Future<Void> calendarChanged(SqlClient tx, UUID agentId, UUID organisationId) {
-    return outbox.append(tx, SlotCache.CALENDAR_CHANGED, VisioVisibility.administration(organisationId),
+    return outbox.append(tx, CALENDAR_CHANGED, VisioVisibility.administration(organisationId),
         new JsonObject().put("agentId", agentId.toString())).mapEmpty();
   }
 }

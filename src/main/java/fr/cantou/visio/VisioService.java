@@ -1,11 +1,13 @@
 package fr.cantou.visio;
 
-import fr.cantou.audit.ChangeAudit;
+import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.EncodedJson;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.Json;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
@@ -15,7 +17,6 @@ import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
@@ -30,7 +31,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** The rules of visio-accueil: slots, bookings without double booking, changes, the meeting. */
+/**
+ * The rules of visio-accueil: slots, bookings without double booking, changes, the meeting.
+ * Over 300 lines, knowingly: it is to be split along its section comments (catalogue, slots,
+ * booking, the meeting, personal data) once the agents' undo work on visio/ has landed (issue 14).
+ */
 public final class VisioService {
   static final int LONGEST_RANGE_DAYS = 62;
   /** Join answers stop at the end; a token already handed out lasts a little longer, so a call that overruns goes on. */
@@ -44,16 +49,18 @@ public final class VisioService {
   private final SlotCache slotCache;
   private final AnonymousBookings anonymous;
   private final FirstFreeAgent firstFree;
+  private final VisioConfig settings;
 
-  VisioService(Platform platform, VisioStore store, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
-               SlotCache slotCache, RateLimits rateLimits) {
+  VisioService(Platform platform, VisioConfig settings, VisioStore store, VisioEvents events, ManageTokens tokens,
+               JitsiRooms rooms, SlotCache slotCache, RateLimits rateLimits) {
     this.platform = platform;
+    this.settings = settings;
     this.store = store;
     this.events = events;
     this.tokens = tokens;
     this.rooms = rooms;
     this.slotCache = slotCache;
-    this.anonymous = new AnonymousBookings(rateLimits, platform.config().visio());
+    this.anonymous = new AnonymousBookings(rateLimits, settings);
     this.firstFree = new FirstFreeAgent(platform, store);
   }
 
@@ -62,7 +69,7 @@ public final class VisioService {
   }
 
   private Duration opens() {
-    return platform.config().visio().joinOpensBefore();
+    return settings.joinOpensBefore();
   }
 
   // Catalogue.
@@ -93,10 +100,10 @@ public final class VisioService {
   /** The free slots, as JSON: computed days are kept by the {@link SlotCache}, filtered here by the time now. */
   public Future<EncodedJson> slots(UUID serviceId, LocalDate from, LocalDate to, UUID pointId) {
     if (to.isBefore(from)) {
-      throw ApiException.badRequest("Invalid query parameter 'to': before 'from'.");
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': before 'from'."));
     }
     if (ChronoUnit.DAYS.between(from, to) >= LONGEST_RANGE_DAYS) {
-      throw ApiException.badRequest("Invalid query parameter 'to': at most {0} days from 'from'.", LONGEST_RANGE_DAYS);
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': at most {0} days from 'from'.", LONGEST_RANGE_DAYS));
     }
     Instant now = now();
     return slotCache.days(serviceId, pointId, from, to, (first, last) -> openDays(serviceId, pointId, first, last))
@@ -161,7 +168,7 @@ public final class VisioService {
     String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElseThrow(() -> ApiException.badRequest(
         "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
     if (email == null && phone == null) {
-      throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached."));
     }
     String name = PersonName.clean(citizen.name()).orElseThrow(() -> ApiException.badRequest("Invalid field 'citizen.name': "
         + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
@@ -192,8 +199,8 @@ public final class VisioService {
     Caller who = Caller.of(caller, null, address);
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
-    UUID serviceId = id(body.serviceId(), "serviceId");
-    UUID pointId = body.pointId() == null ? null : id(body.pointId(), "pointId");
+    UUID serviceId = Ids.field(body.serviceId(), "serviceId");
+    UUID pointId = body.pointId() == null ? null : Ids.field(body.pointId(), "pointId");
     Instant start = body.start().toInstant();
     UUID bookedBy = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT)) ? caller.userId() : null;
     VisioStore.NewAppointment draft = new VisioStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
@@ -213,7 +220,7 @@ public final class VisioService {
                 : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another booking; "
                     + "send a new key with a new booking.")));
           }
-          if (isExclusion(e, "appointment_point_free")) {
+          if (Refused.is(e, VisioStore.Refusal.POINT_TAKEN)) {
             return Future.failedFuture(ApiException.conflict("The point visio-accueil was just booked at this time. "
                 + "Please choose another slot."));
           }
@@ -261,8 +268,8 @@ public final class VisioService {
               draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
           return store.insertAppointment(tx, row, now, mails, opens()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
-              : done.appointment().map(a -> events.publish(tx, "appointment.booked", a)
-                      .compose(v -> audited(tx, who, "appointment.booked", a.id())).map(a))
+              : done.appointment().map(a -> events.publish(tx, VisioEvents.BOOKED, a)
+                      .compose(v -> audited(tx, who, VisioEvents.BOOKED, a.id())).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
         }, this::booked)
         .onSuccess(a -> platform.metrics().booked())
@@ -321,8 +328,8 @@ public final class VisioService {
         .compose(done -> done ? store.dropReminders(tx, id)
             .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : store.scheduleMail(tx, id, "cancellation", now()))
             .compose(v -> load(tx, id))
-            .compose(after -> events.publish(tx, "appointment.cancelled", after).map(after))
-            .compose(after -> audited(tx, caller, "appointment.cancelled", id).map(after))
+            .compose(after -> events.publish(tx, VisioEvents.CANCELLED, after).map(after))
+            .compose(after -> audited(tx, caller, VisioEvents.CANCELLED, id).map(after))
             : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
         .onSuccess(this::bookingsChanged)
         .onSuccess(cancelled -> platform.metrics().cancelled("visio")));
@@ -357,7 +364,7 @@ public final class VisioService {
                   bookingsChanged(after);
                 })
             .recover(e -> Future.failedFuture(e == FirstFreeAgent.TAKEN ? FirstFreeAgent.NOT_FREE
-                : isExclusion(e, "appointment_point_free")
+                : Refused.is(e, VisioStore.Refusal.POINT_TAKEN)
                     ? ApiException.conflict("The point visio-accueil is taken at this time.") : e));
       });
     });
@@ -401,10 +408,10 @@ public final class VisioService {
       if (agent) {
         change = "joined".equals(state) ? store.transition(tx, id, List.of("booked", "in_call"), "in_call", now)
             : Future.succeededFuture(true);
-        kind = "joined".equals(state) ? "appointment.in_call" : "appointment.changed";
+        kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
       } else {
         change = store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
-        kind = "appointment.waiting";
+        kind = VisioEvents.WAITING;
       }
       boolean agentJoined = agent && "joined".equals(state);
       return change.compose(done -> agentJoined ? audited(tx, caller, "appointment.agent_joined", id) : Future.succeededFuture())
@@ -423,7 +430,7 @@ public final class VisioService {
       String to = attended ? "completed" : "no_show";
       return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
           ? store.dropReminders(tx, id).compose(v -> audited(tx, caller, "appointment." + to, id)).compose(v -> load(tx, id))
-              .compose(after -> events.publish(tx, "appointment." + to, after).map(after))
+              .compose(after -> events.publish(tx, attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW, after).map(after))
           : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
               status(to)))))
           .onSuccess(this::bookingsChanged)
@@ -437,7 +444,7 @@ public final class VisioService {
 
   /** A change of an appointment, in the admins' audit trail: by a professional, or by the citizen (her address). */
   private Future<Void> audited(SqlClient tx, Caller by, String action, Object id) {
-    return ChangeAudit.recordCaller(tx, by.principal(), by.address(), action, "appointment", id, now());
+    return ChangeAuditStore.recordCaller(tx, by.principal(), by.address(), action, "appointment", id, now());
   }
 
   // The citizen's rights over her data (RGPD articles 15 and 17).
@@ -523,7 +530,7 @@ public final class VisioService {
         : Future.succeededFuture(false);
     return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
         .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
-        .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, "appointment.cancelled", after)) : Future.succeededFuture())
+        .compose(v -> c ? load(tx, id).compose(after -> events.publish(tx, VisioEvents.CANCELLED, after)) : Future.succeededFuture())
         .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(java.time.ZoneOffset.UTC))));
   }
 
@@ -547,7 +554,7 @@ public final class VisioService {
       Instant to = date == null ? now().plus(Duration.ofDays(365)) : date.plusDays(1).atStartOfDay(zone).toInstant();
       return store.bookedBy(platform.pool(), p.userId(), from, to, opens());
     }
-    throw ApiException.forbidden("Appointments are listed for agents and mediators.");
+    return Future.failedFuture(ApiException.forbidden("Appointments are listed for agents and mediators."));
   }
 
   // Helpers.
@@ -577,24 +584,7 @@ public final class VisioService {
     return new ProblemTexts.Term("appointment", code);
   }
 
-  static UUID id(String value, String field) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Invalid field '{0}': not an id.", field);
-    }
-  }
-
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value.trim();
-  }
-
-  static boolean isExclusion(Throwable e, String constraint) {
-    return e instanceof PgException pg && "23P01".equals(pg.getSqlState()) && constraint.equals(pg.getConstraint());
-  }
-
-  static boolean isUnique(Throwable e, String constraint) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getConstraint() != null && pg.getConstraint().contains(constraint);
   }
 }

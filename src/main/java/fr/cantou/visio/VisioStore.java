@@ -1,5 +1,8 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.platform.db.DatabaseErrors.Rule;
+import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
@@ -21,7 +24,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL of visio-accueil: services, points, calendars, appointments and their mails. */
+/**
+ * SQL of visio-accueil: services, points, calendars, appointments and their mails. Over 300
+ * lines, knowingly: it is to be split along its section comments (services and points,
+ * calendars, appointments, mails) once the agents' undo work on visio/ has landed (issue 14).
+ */
 public final class VisioStore {
   /**
    * Booked periods travel as arrays of epoch milliseconds (binary, no JSON): a month of a busy
@@ -29,6 +36,26 @@ public final class VisioStore {
    * extract's numeric.
    */
   private static final String EPOCH_MS = "(date_part('epoch', %s) * 1000)::bigint";
+
+  /** What the schema refuses, in visio-accueil's words (failures {@link DatabaseErrors.Refused} carry one). */
+  public enum Refusal {
+    SERVICE_NAME_TAKEN, NO_SUCH_ADMINISTRATION, POINT_NAME_TAKEN, NO_SUCH_SERVICE,
+    /** The agent's time is taken (exclusion constraint appointment_agent_free). */
+    AGENT_TAKEN,
+    /** The point's time is taken (exclusion constraint appointment_point_free). */
+    POINT_TAKEN,
+    /** Two bookings drew the same reference (rare): draw again. */
+    REFERENCE_DRAWN_TWICE
+  }
+
+  private static <T> java.util.function.Function<Throwable, Future<T>> refusals(Rule... rules) {
+    return DatabaseErrors.refusals(rules);
+  }
+
+  private static final Rule[] APPOINTMENT_RULES = {
+      new Rule(Violation.EXCLUSION, "appointment_agent_free", Refusal.AGENT_TAKEN),
+      new Rule(Violation.EXCLUSION, "appointment_point_free", Refusal.POINT_TAKEN),
+      new Rule(Violation.UNIQUE, "appointment_reference_key", Refusal.REFERENCE_DRAWN_TWICE)};
 
 
   public record ServiceRow(UUID id, UUID organisationId, String name, String administration, int durationMinutes,
@@ -61,7 +88,9 @@ public final class VisioStore {
             INSERT INTO visio_service (organisation_id, name, description, documents, duration_minutes, reference_prefix)
             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
         .execute(Tuple.of(organisationId, name, description, documents.toArray(String[]::new), duration, prefix))
-        .map(rows -> rows.iterator().next().getUUID("id"));
+        .map(rows -> rows.iterator().next().getUUID("id"))
+        .recover(refusals(new Rule(Violation.UNIQUE, "", Refusal.SERVICE_NAME_TAKEN),
+            new Rule(Violation.FOREIGN_KEY, "", Refusal.NO_SUCH_ADMINISTRATION)));
   }
 
   /** False when no active service has this id. */
@@ -71,7 +100,8 @@ public final class VisioStore {
             WHERE id = $1 AND active""")
         .execute(Tuple.of(id, c.name().trim(), c.description() == null ? "" : c.description().trim(),
             (c.documents() == null ? List.<String>of() : c.documents()).toArray(String[]::new), c.durationMinutes()))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.rowCount() == 1)
+        .recover(refusals(new Rule(Violation.UNIQUE, "", Refusal.SERVICE_NAME_TAKEN)));
   }
 
   public Future<Boolean> withdrawService(SqlClient db, UUID id) {
@@ -106,7 +136,8 @@ public final class VisioStore {
             INSERT INTO visio_point (name, commune, kind, address, organisation_id) VALUES ($1, $2, $3, $4, $5) RETURNING id""")
         .execute(Tuple.of(p.name(), p.commune(), p.kind(), p.address() == null ? "" : p.address(), organisationId))
         .map(rows -> rows.iterator().next().getUUID("id"))
-        .compose(id -> insertHours(db, "visio_point_hours", "point_id", id, p.hours()).map(id));
+        .compose(id -> insertHours(db, "visio_point_hours", "point_id", id, p.hours()).map(id))
+        .recover(refusals(new Rule(Violation.UNIQUE, "", Refusal.POINT_NAME_TAKEN)));
   }
 
   /** False when no active point has this id. Its hours are replaced. */
@@ -116,7 +147,8 @@ public final class VisioStore {
         .execute(Tuple.of(id, c.name().trim(), c.commune().trim(), c.kind(), c.address() == null ? "" : c.address().trim()))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
             : db.preparedQuery("DELETE FROM visio_point_hours WHERE point_id = $1").execute(Tuple.of(id))
-                .compose(v -> insertHours(db, "visio_point_hours", "point_id", id, c.hours())).map(true));
+                .compose(v -> insertHours(db, "visio_point_hours", "point_id", id, c.hours())).map(true))
+        .recover(refusals(new Rule(Violation.UNIQUE, "", Refusal.POINT_NAME_TAKEN)));
   }
 
   public Future<Boolean> withdrawPoint(SqlClient db, UUID id) {
@@ -259,7 +291,8 @@ public final class VisioStore {
                 SELECT u.id, s.id FROM app_user u JOIN visio_service s ON s.organisation_id = u.organisation_id
                 WHERE u.id = $1 AND s.id = ANY($2::uuid[])""")
             .execute(Tuple.of(agentId, (Object) a.serviceIds().stream().map(UUID::fromString).distinct().toArray(UUID[]::new))))
-        .map(rows -> rows.rowCount());
+        .map(rows -> rows.rowCount())
+        .recover(refusals(new Rule(Violation.FOREIGN_KEY, "", Refusal.NO_SUCH_SERVICE)));
   }
 
   /** Exceptions already over at {@code now} (the node's clock, not the database's) are left out. */
@@ -468,7 +501,8 @@ public final class VisioStore {
           Row r = rows.iterator().next();
           return new Insertion(r.getBoolean("away"),
               r.getValue("id") == null ? Optional.empty() : Optional.of(appointment(r, joinOpensBefore)));
-        });
+        })
+        .recover(refusals(APPOINTMENT_RULES));
   }
 
   /** Mails of each appointment id of the relation named, from two aligned array parameters: kinds and due times. */
@@ -570,7 +604,8 @@ public final class VisioStore {
             UPDATE appointment SET agent_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5, citizen_waiting_at = NULL
             WHERE id = $1 AND status = 'booked'""")
         .execute(Tuple.of(id, agentId, utc(start), utc(end), utc(blockedUntil)))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.rowCount() == 1)
+        .recover(refusals(APPOINTMENT_RULES));
   }
 
   // Mails.

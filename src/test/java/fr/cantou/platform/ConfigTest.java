@@ -1,9 +1,14 @@
 package fr.cantou.platform;
 
+import fr.cantou.CantouNode;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.config.ConfigException;
 import fr.cantou.platform.config.ConfigSource;
+import fr.cantou.teleconsult.TeleconsultConfig;
+import fr.cantou.visio.VisioConfig;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import java.util.Map;
 
@@ -58,6 +63,21 @@ class ConfigTest {
     assertThat(config.jitsi().signsTokens()).isTrue();
     assertThat(config.smtp().configured()).isTrue();
     assertThat(config.demo().enabled()).isTrue();
+  }
+
+  @Test
+  void each_flow_reads_its_own_section_with_the_same_keys_and_variables() {
+    CantouConfig config = CantouConfig.load(Map.of(
+        "CANTOU_TELECONSULT_JOIN_TIMEOUT_MINUTES", "7",
+        "CANTOU_VISIO_SLOT_DAYS_KEPT", "0"));
+    assertThat(TeleconsultConfig.from(config.settings()).joinTimeout()).isEqualTo(Duration.ofMinutes(7));
+    assertThat(TeleconsultConfig.from(config.settings()).patientDataKept()).isEqualTo(Duration.ofDays(90));
+    assertThat(VisioConfig.from(config.settings()).slotDaysKept()).isZero();
+    assertThat(VisioConfig.from(config.settings()).joinOpensBefore()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> CantouNode.checkSettings(CantouConfig.load(Map.of("CANTOU_VISIO_CITIZEN_DATA_DAYS", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Configuration error: visio.citizenDataDays (CANTOU_VISIO_CITIZEN_DATA_DAYS) must be a whole number "
+            + "from 1 to 3650, got \"0\"");
   }
 
   @Test

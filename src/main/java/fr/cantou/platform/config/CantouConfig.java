@@ -9,7 +9,11 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Set;
 
-/** Every setting of a node, validated once at start-up. */
+/**
+ * The platform's settings of a node, validated once at start-up. Each feature's own settings
+ * (teleconsult.*, visio.*) are read by the feature from {@link #settings()} into its own record,
+ * checked at start-up too (CantouNode.checkSettings).
+ */
 public record CantouConfig(
     Http http,
     Database database,
@@ -19,13 +23,11 @@ public record CantouConfig(
     Admin admin,
     Demo demo,
     ZoneId defaultTimeZone,
-    Teleconsult teleconsult,
-    Visio visio,
     Realtime realtime,
     Metrics metrics,
     Log log,
     Site site,
-    Audit audit) {
+    Settings settings) {
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
@@ -68,18 +70,8 @@ public record CantouConfig(
 
   public record Demo(boolean enabled, String password) {}
 
-  /** {@code patientDataKept}: after a request closed, how long its patient fields, reason and report stay. */
-  public record Teleconsult(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace, Duration patientDataKept) {}
-
-  /** {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database. */
-  /** {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in. */
-  public record Visio(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress, int anonymousBookingsPerContact,
-                      Duration manageLinkValidAfterEnd, Duration citizenDataKept) {}
-
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
-  /** {@code kept}: how long the audit trail (reads of health data, changes, RGPD requests) is kept. */
-  public record Audit(Duration kept) {}
 
   /** {@code token} empty: the figures are collected (when enabled) but /metrics is not served. */
   public record Metrics(boolean enabled, String token) {
@@ -190,17 +182,6 @@ public record CantouConfig(
     }
     return new CantouConfig(http, database, auth, jitsi, smtp, admin, demo,
         s.zone("organisation.defaultTimeZone"),
-        new Teleconsult(
-            Duration.ofMinutes(s.intIn("teleconsult.joinTimeoutMinutes", 1, 24 * 60)),
-            Duration.ofMinutes(s.intIn("teleconsult.escalateAfterMinutes", 1, 24 * 60)),
-            Duration.ofSeconds(s.intIn("teleconsult.presenceGraceSeconds", 0, 3600)),
-            Duration.ofDays(s.intIn("teleconsult.patientDataDays", 1, 3650))),
-        new Visio(Duration.ofMinutes(s.intIn("visio.joinOpensMinutesBefore", 0, 24 * 60)),
-            s.intIn("visio.slotDaysKept", 0, 1_000_000),
-            s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
-            s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
-            Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650)),
-            Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650))),
         new Realtime(
             Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
@@ -209,7 +190,7 @@ public record CantouConfig(
         new Metrics(s.bool("metrics.enabled"), metricsToken),
         new Log(s.oneOf("log.format", Set.of("text", "json"))),
         site(s),
-        new Audit(Duration.ofDays(s.intIn("audit.retentionDays", 30, 3650))));
+        s);
   }
 
   private static Site site(Settings s) {
@@ -238,10 +219,10 @@ public record CantouConfig(
 
   /** A copy with other values, for tests and for the embedded database's chosen port. */
   public CantouConfig withHttp(Http other) {
-    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site, audit);
+    return new CantouConfig(other, database, auth, jitsi, smtp, admin, demo, defaultTimeZone, realtime, metrics, log, site, settings);
   }
 
   public CantouConfig withDatabase(Database other) {
-    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, teleconsult, visio, realtime, metrics, log, site, audit);
+    return new CantouConfig(http, other, auth, jitsi, smtp, admin, demo, defaultTimeZone, realtime, metrics, log, site, settings);
   }
 }

@@ -6,19 +6,23 @@ import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Set;
 
-/** Typed reads of a {@link ConfigSource}; each failure names the key and its variable. */
-final class Settings {
+/**
+ * Typed reads of a {@link ConfigSource}; each failure names the key and its variable. Platform's
+ * sections are read into {@link CantouConfig}; each feature reads its own section from
+ * {@link CantouConfig#settings()} into its own record (TeleconsultConfig, VisioConfig).
+ */
+public final class Settings {
   private final ConfigSource source;
 
   Settings(ConfigSource source) {
     this.source = source;
   }
 
-  String text(String key) {
+  public String text(String key) {
     return source.raw(key);
   }
 
-  String requiredText(String key) {
+  public String requiredText(String key) {
     String value = text(key);
     if (value.isEmpty()) {
       throw invalid(key, "must not be empty", value);
@@ -26,7 +30,7 @@ final class Settings {
     return value;
   }
 
-  int intIn(String key, int min, int max) {
+  public int intIn(String key, int min, int max) {
     String value = text(key);
     try {
       int parsed = Integer.parseInt(value);
@@ -39,7 +43,7 @@ final class Settings {
     }
   }
 
-  boolean bool(String key) {
+  public boolean bool(String key) {
     String value = text(key).toLowerCase(Locale.ROOT);
     return switch (value) {
       case "true", "yes", "1" -> true;
@@ -48,7 +52,7 @@ final class Settings {
     };
   }
 
-  String oneOf(String key, Set<String> allowed) {
+  public String oneOf(String key, Set<String> allowed) {
     String value = text(key).toLowerCase(Locale.ROOT);
     if (!allowed.contains(value)) {
       throw invalid(key, "must be one of " + String.join(", ", allowed), value);
@@ -56,7 +60,7 @@ final class Settings {
     return value;
   }
 
-  ZoneId zone(String key) {
+  public ZoneId zone(String key) {
     String value = text(key);
     try {
       return ZoneId.of(value);
@@ -65,7 +69,7 @@ final class Settings {
     }
   }
 
-  URI httpUrl(String key) {
+  public URI httpUrl(String key) {
     String value = text(key);
     try {
       URI uri = URI.create(value);
@@ -78,7 +82,7 @@ final class Settings {
     }
   }
 
-  ConfigException invalid(String key, String rule, String value) {
+  public ConfigException invalid(String key, String rule, String value) {
     boolean secret = key.toLowerCase(Locale.ROOT).contains("password") || key.toLowerCase(Locale.ROOT).contains("secret")
         || key.toLowerCase(Locale.ROOT).contains("key");
     String shown = secret ? "(hidden)" : "\"" + value + "\"";

@@ -13,9 +13,11 @@ import java.util.Map;
 
 /** The counters of {@link fr.cantou.platform.RateLimits} (V17). */
 public final class RateLimitStore {
+  /** A key's use in its current window. */
+  public record Counter(int count, Instant windowStart) {}
 
   /** One more for each key (sorted, so concurrent calls lock in one order); the count and window start of each. */
-  public Future<Map<String, Row>> count(SqlClient db, List<String> keys, Instant now, Instant windowStartedBefore) {
+  public Future<Map<String, Counter>> count(SqlClient db, List<String> keys, Instant now, Instant windowStartedBefore) {
     return db.preparedQuery("""
             INSERT INTO rate_limit AS r (key, window_start, count)
             SELECT k, $2, 1 FROM unnest($1::text[]) AS k
@@ -24,22 +26,21 @@ public final class RateLimitStore {
               window_start = CASE WHEN r.window_start <= $3 THEN $2 ELSE r.window_start END
             RETURNING key, count, window_start""")
         .execute(Tuple.of(keys.toArray(String[]::new), now.atOffset(ZoneOffset.UTC), windowStartedBefore.atOffset(ZoneOffset.UTC)))
-        .map(rows -> {
-          Map<String, Row> counted = new HashMap<>();
-          rows.forEach(r -> counted.put(r.getString("key"), r));
-          return counted;
-        });
+        .map(RateLimitStore::counters);
   }
 
   /** The counts of these keys whose window began after {@code windowStartedAfter} (others count 0). */
-  public Future<Map<String, Row>> current(SqlClient db, List<String> keys, Instant windowStartedAfter) {
+  public Future<Map<String, Counter>> current(SqlClient db, List<String> keys, Instant windowStartedAfter) {
     return db.preparedQuery("SELECT key, count, window_start FROM rate_limit WHERE key = ANY($1::text[]) AND window_start > $2")
         .execute(Tuple.of(keys.toArray(String[]::new), windowStartedAfter.atOffset(ZoneOffset.UTC)))
-        .map(rows -> {
-          Map<String, Row> counted = new HashMap<>();
-          rows.forEach(r -> counted.put(r.getString("key"), r));
-          return counted;
-        });
+        .map(RateLimitStore::counters);
+  }
+
+  private static Map<String, Counter> counters(Iterable<Row> rows) {
+    Map<String, Counter> counted = new HashMap<>();
+    rows.forEach(r -> counted.put(r.getString("key"),
+        new Counter(r.getInteger("count"), r.getOffsetDateTime("window_start").toInstant())));
+    return counted;
   }
 
   /** Deletes up to {@code batch} counters whose window began before {@code before}. */

@@ -1,5 +1,6 @@
 package fr.cantou.platform.http;
 
+import fr.cantou.platform.db.DatabaseErrors;
 import fr.cantou.platform.db.DatabaseUnavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
@@ -8,7 +9,6 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ValidatorException || failure instanceof DecodeException) {
       return 400;
     }
-    if (failure instanceof PgException pg && "57014".equals(pg.getSqlState()) || DatabaseUnavailable.is(failure)) {
+    if (DatabaseErrors.cancelled(failure) || DatabaseUnavailable.is(failure)) {
       return 503;
     }
     return failure == null && ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -82,7 +82,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (DatabaseUnavailable.is(failure)) {
       return new ApiException(503, "The service cannot reach its database right now; please try again in a moment.");
     }
-    if (failure instanceof PgException && status == 503) {
+    if (DatabaseErrors.cancelled(failure)) {
       return new ApiException(503, "The database took too long to answer; please try again.");
     }
     if (failure == null) {

@@ -9,18 +9,17 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 public final class PublicConfigRoutes implements ApiModule {
   private final JsonObject config;
 
-  public PublicConfigRoutes(CantouConfig config) {
+  /** {@code features}: what each feature adds (its own settings the pages show). */
+  public PublicConfigRoutes(CantouConfig config, JsonObject features) {
     this.config = new JsonObject()
         .put("jitsiDomain", config.jitsi().domain())
         .put("jitsiOrigin", config.jitsi().origin())
         .put("defaultLanguage", "fr")
-        .put("joinOpensMinutesBefore", config.visio().joinOpensBefore().toMinutes())
         .put("operatorName", config.site().operatorName())
         .put("logoUrl", config.site().logoUrl())
         .put("helpEmail", config.site().helpEmail())
         .put("helpPhone", config.site().helpPhone())
-        .put("patientDataDays", config.teleconsult().patientDataKept().toDays())
-        .put("citizenDataDays", config.visio().citizenDataKept().toDays());
+        .mergeIn(features);
   }
 
   @Override

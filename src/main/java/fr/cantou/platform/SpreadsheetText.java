@@ -1,4 +1,4 @@
-package fr.cantou.stats;
+package fr.cantou.platform;
 
 /**
  * Text that a spreadsheet must show, never run: a cell that starts like a formula (=, +, -, @,

@@ -1,11 +1,8 @@
-package fr.cantou.demo;
+package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
-import fr.cantou.identity.Role;
 import fr.cantou.identity.User;
 import fr.cantou.platform.Futures;
-import fr.cantou.visio.VisioCatalogue;
-import fr.cantou.visio.VisioRecords;
 import io.vertx.core.Future;
 
 import java.time.LocalTime;
@@ -13,11 +10,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
-/** Visio-accueil of the demo: services with what to bring, agents' weeks, a point in every canton. */
-final class DemoVisio {
+/**
+ * Visio-accueil of the demo territory (demo/DemoTerritory loads the people first): services with
+ * what to bring, agents' weeks, a point in every canton.
+ */
+public final class DemoVisio {
 
   record Service(String key, String orgKey, String name, String description, List<String> documents, int minutes,
                  String prefix) {}
@@ -75,9 +74,13 @@ final class DemoVisio {
       new Point("Mairie de Vic-sur-Cère", "Vic-sur-Cère", "mairie", "", null),
       new Point("France Services d'Ydes", "Ydes", "france_services", "", "fs-ydes"));
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemoVisio.class);
+
   private DemoVisio() {}
 
-  static Future<Void> load(VisioCatalogue catalogue, Principal admin, Map<String, String> organisations, List<User> users) {
+  /** {@code organisations}: the demo's keys ("caf", "fs-riom"…) to ids; {@code users}: the demo's people, by e-mail. */
+  public static Future<Void> load(VisioCatalogue catalogue, Principal admin, Map<String, String> organisations, List<User> users) {
+    LOG.info("event=demo_visio services={} points={}", SERVICES.size(), POINTS.size());
     Map<String, String> services = new HashMap<>();
     Future<Void> chain = Futures.sequence(SERVICES, s -> catalogue.createService(admin, new VisioRecords.NewService(
         organisations.get(s.orgKey()), s.name(), s.description(), s.documents(), s.minutes(), s.prefix()))
@@ -86,16 +89,12 @@ final class DemoVisio {
         p.name(), p.commune(), p.kind(), p.address(), p.orgKey() == null ? null : organisations.get(p.orgKey()),
         pointHours(p.kind())))));
     return chain.compose(v -> Futures.sequence(new ArrayList<>(AGENTS.entrySet()), agent -> {
-      String id = users.stream().filter(u -> u.email().equals(agent.getKey() + "@" + DemoTerritory.EMAIL_DOMAIN))
+      String id = users.stream().filter(u -> u.email().startsWith(agent.getKey() + "@"))
           .findFirst().orElseThrow().id();
       List<String> served = agent.getValue().stream().map(services::get).toList();
       return catalogue.setAvailability(admin, UUID.fromString(id),
           new VisioRecords.Availability(served, workingWeek(), 5, 120, 30));
     }));
-  }
-
-  static Principal admin(User admin) {
-    return new Principal(UUID.fromString(admin.id()), Role.ADMIN, admin.displayName(), null, Set.of());
   }
 
   /** Monday to Friday, 9:00–12:00 and 13:30–16:30. */

@@ -1,6 +1,5 @@
-package fr.cantou.audit;
+package fr.cantou.identity;
 
-import fr.cantou.identity.Principal;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -12,10 +11,10 @@ import java.time.ZoneOffset;
  * The changes of the audit trail: who changed which item, when and from where. Written in the
  * transaction of the change itself (one insert), so a change is never without its row nor a row
  * without its change. Reads of health data are in {@code health_data_access}, RGPD requests in
- * {@code personal_data_audit}; {@link AuditStore} reads the three alike.
+ * {@code personal_data_audit}; {@code audit.AuditStore} reads the three alike.
  */
-public final class ChangeAudit {
-  private ChangeAudit() {}
+public final class ChangeAuditStore {
+  private ChangeAuditStore() {}
 
   /**
    * A change by a signed-in user, from the address her request came from. {@code action}:

@@ -1,0 +1,48 @@
+package fr.cantou;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.privacy.PersonalDataHolders;
+import fr.cantou.teleconsult.TeleconsultService;
+import fr.cantou.visio.VisioRecords;
+import fr.cantou.visio.VisioService;
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The flows' personal data behind privacy's ports (privacy imports no flow; the node hands these over). */
+final class PersonalDataOfFlows {
+  private PersonalDataOfFlows() {}
+
+  /** Visio-accueil's appointments as privacy sees them (privacy imports no flow). */
+  static PersonalDataHolders.Citizens citizens(VisioService visio) {
+    return new PersonalDataHolders.Citizens() {
+      @Override
+      public Future<? extends List<?>> export(Principal admin, String email, String phone, String reason, String address) {
+        return visio.personalDataOf(admin, email, phone, reason, address);
+      }
+
+      @Override
+      public Future<PersonalDataHolders.Erasure> erase(Principal admin, String email, String phone, String reason,
+                                                       String address) {
+        return visio.eraseOf(admin, email, phone, reason, address).map(done -> new PersonalDataHolders.Erasure(done.size(),
+            (int) done.stream().filter(VisioRecords.Erasure::cancelled).count()));
+      }
+    };
+  }
+
+  /** The teleconsultations as privacy sees them. */
+  static PersonalDataHolders.Patients patients(TeleconsultService teleconsultations) {
+    return new PersonalDataHolders.Patients() {
+      @Override
+      public Future<? extends List<?>> export(Principal admin, UUID careHome, String reference, String reason, String address) {
+        return teleconsultations.personalDataOf(admin, careHome, reference, reason, address);
+      }
+
+      @Override
+      public Future<Integer> erase(Principal admin, UUID careHome, String reference, String reason, String address) {
+        return teleconsultations.eraseOf(admin, careHome, reference, reason, address);
+      }
+    };
+  }
+}

@@ -1,0 +1,18 @@
+package fr.cantou.identity;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+import java.util.UUID;
+
+/**
+ * How an account's change reaches every node: written inside the transaction that makes it.
+ * Identity knows no outbox (it sits below realtime); realtime's {@code AccountEventsOutbox}
+ * implements this, and CantouNode hands it over.
+ */
+public interface AccountEvents {
+  /** {"userId"}, pushed to nobody: every node closes that user's sockets, visio drops her calendars from its slots. */
+  String DEACTIVATED = "user.deactivated";
+
+  Future<Void> deactivated(SqlClient tx, UUID userId);
+}

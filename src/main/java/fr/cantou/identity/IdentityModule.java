@@ -1,0 +1,39 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.Jobs;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ClientAddress;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/** Everything identity needs on a node, built once: sign-in, tokens, the authenticator, the admin's routes. */
+public final class IdentityModule {
+  public final IdentityService service;
+  public final AuthService auth;
+  public final Authenticator authenticator;
+  public final IdentityRoutes routes;
+
+  /** {@code jwtKey}: configured, or generated at the first start and kept in the database. */
+  public IdentityModule(Platform platform, String jwtKey, AccountEvents events, ClientAddress addresses) {
+    var settings = platform.config().auth();
+    IdentityStore store = new IdentityStore();
+    RefreshTokenStore refreshTokens = new RefreshTokenStore();
+    PasswordHasher hasher = new PasswordHasher(platform.vertx(), settings.argon2MemoryKib(), settings.argon2Iterations(),
+        settings.maxConcurrentHashes(), settings.hashQueue());
+    TokenService tokens = new TokenService(platform.vertx(), jwtKey, settings.accessTokenLifetime());
+    this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens);
+    this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
+    this.service = new IdentityService(platform, store, refreshTokens, hasher, events);
+    this.routes = new IdentityRoutes(auth, service, addresses);
+  }
+
+  public List<Jobs.Job> jobs() {
+    return List.of(new Jobs.Job("login_attempts", auth::forgetOldAttempts));
+  }
+
+  /** The first admin, from the configuration, when none exists yet. */
+  public Future<Boolean> bootstrapAdmin(String email, String password) {
+    return service.bootstrapAdmin(email, password);
+  }
+}

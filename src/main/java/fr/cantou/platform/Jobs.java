@@ -1,0 +1,47 @@
+package fr.cantou.platform;
+
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The node's one job scheduler. Every feature's periodic work is a {@link Job}; all run together
+ * every period on every node. Jobs are rows and conditional updates, so each change happens once
+ * whichever node runs it, and a restart loses nothing. Each job is counted (cantou_jobs_runs,
+ * cantou_jobs_failures); one failing holds none of the others back.
+ */
+public final class Jobs {
+  private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+
+  /** A feature's periodic work, named for the figures and the log. */
+  public record Job(String name, Supplier<Future<?>> run) {}
+
+  private final Platform platform;
+  private final List<Job> jobs;
+  private long timer = -1;
+
+  public Jobs(Platform platform, List<Job> jobs) {
+    this.platform = platform;
+    this.jobs = List.copyOf(jobs);
+  }
+
+  public void start(long periodMs) {
+    timer = platform.vertx().setPeriodic(periodMs, id -> runAll()
+        .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      platform.vertx().cancelTimer(timer);
+    }
+  }
+
+  /** Runs every job now; fails if any failed, once all have ended. */
+  public Future<Void> runAll() {
+    return Future.join(jobs.stream().map(job -> platform.metrics().job(job.name(), () -> job.run().get().mapEmpty())).toList())
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,34 @@
+package fr.cantou.privacy;
+
+import fr.cantou.identity.Principal;
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The flows that hold a person's data, as privacy sees them: each finds, exports (auditing
+ * every item) and erases in its own store. Privacy imports no flow: CantouNode hands over
+ * visio-accueil's and the teleconsultations' services behind these.
+ */
+public final class PersonalDataHolders {
+  private PersonalDataHolders() {}
+
+  /** A citizen's appointments, found by the e-mail or the phone she gave. */
+  public interface Citizens {
+    Future<? extends List<?>> export(Principal admin, String email, String phone, String reason, String address);
+
+    Future<Erasure> erase(Principal admin, String email, String phone, String reason, String address);
+  }
+
+  /** How many appointments were erased, and how many of them were still to come (cancelled first). */
+  public record Erasure(int erased, int cancelled) {}
+
+  /** A patient's teleconsultations, found by her care home's reference. */
+  public interface Patients {
+    Future<? extends List<?>> export(Principal admin, UUID careHomeId, String reference, String reason, String address);
+
+    /** How many requests were erased. */
+    Future<Integer> erase(Principal admin, UUID careHomeId, String reference, String reason, String address);
+  }
+}

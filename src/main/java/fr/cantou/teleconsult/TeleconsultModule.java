@@ -1,0 +1,51 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.platform.Jobs;
+import fr.cantou.platform.Platform;
+import fr.cantou.realtime.ClientMessageHandler;
+import fr.cantou.realtime.ConnectionObserver;
+import fr.cantou.realtime.CountedPushes;
+import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.SnapshotSource;
+import fr.cantou.rooms.JitsiRooms;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/** Everything the teleconsultations need on a node, built once: the queue, presence, the audit of pushes. */
+public final class TeleconsultModule {
+  public final TeleconsultConfig settings;
+  public final TeleconsultService service;
+  public final PresenceService presence;
+  public final PushAudit pushAudit;
+  public final TeleconsultRoutes routes;
+  public final SnapshotSource snapshot;
+  public final ClientMessageHandler callMessages;
+  /** Counts each doctor's open consoles (presence). */
+  public final ConnectionObserver connections;
+
+  public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId) {
+    this.settings = TeleconsultConfig.from(platform.config().settings());
+    this.presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId, settings.presenceGrace());
+    TeleconsultStore store = new TeleconsultStore();
+    this.service = new TeleconsultService(platform, settings, store, new TeleconsultEvents(outbox), presence, rooms);
+    this.pushAudit = new PushAudit(platform, store);
+    this.routes = new TeleconsultRoutes(service, presence);
+    this.snapshot = new TeleconsultSnapshot(service, presence);
+    this.callMessages = new CallMessages(service);
+    this.connections = presence;
+  }
+
+  public List<Jobs.Job> jobs() {
+    return List.of(new Jobs.Job("teleconsult", service::runJobs));
+  }
+
+  public void start() {
+    pushAudit.start();
+  }
+
+  /** This node's doctors' consoles are gone; the audit rows still waiting are written. */
+  public Future<Void> stop() {
+    return presence.leave().eventually(pushAudit::stop);
+  }
+}

@@ -1,0 +1,29 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.config.Settings;
+
+import java.time.Duration;
+
+/**
+ * Visio-accueil's settings (visio.* in config/cantou.yaml, CANTOU_VISIO_*).
+ * {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database.
+ * {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in.
+ */
+public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
+                          int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept) {
+
+  /** What the pages show of these settings (GET /api/config). */
+  public io.vertx.core.json.JsonObject publicValues() {
+    return new io.vertx.core.json.JsonObject().put("joinOpensMinutesBefore", joinOpensBefore.toMinutes())
+        .put("citizenDataDays", citizenDataKept.toDays());
+  }
+
+  public static VisioConfig from(Settings s) {
+    return new VisioConfig(Duration.ofMinutes(s.intIn("visio.joinOpensMinutesBefore", 0, 24 * 60)),
+        s.intIn("visio.slotDaysKept", 0, 1_000_000),
+        s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
+        s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
+        Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650)),
+        Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650)));
+  }
+}
