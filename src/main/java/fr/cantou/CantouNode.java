@@ -13,6 +13,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.db.DatabaseWatch;
 import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiModule;
@@ -97,6 +98,7 @@ public final class CantouNode {
   private EventRetention retention;
   private AuthService auth;
   private RateLimits rateLimits;
+  private DatabaseWatch databaseWatch;
   private long jobTimer = -1;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -156,6 +158,12 @@ public final class CantouNode {
       platform.metrics().webSocketConnections(gateway::connected);
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), eventStore, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
+      EventListener events = listener;
+      databaseWatch = new DatabaseWatch(platform.vertx(), platform.pool(), List.of(gateway::databaseAnswers, up -> {
+        if (up) {
+          events.readNow();
+        }
+      }));
       List<ApiModule> modules = List.of(
           new IdentityRoutes(auth, identity, addresses),
           new PublicConfigRoutes(config),
@@ -256,6 +264,7 @@ public final class CantouNode {
 
   private void startJobs() {
     gateway.start();
+    databaseWatch.start();
     pushAudit.start();
     jobTimer = platform.vertx().setPeriodic(JOB_PERIOD_MS, id -> runJobs()
         .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
@@ -297,6 +306,9 @@ public final class CantouNode {
   public Future<Void> stop() {
     if (jobTimer >= 0) {
       platform.vertx().cancelTimer(jobTimer);
+    }
+    if (databaseWatch != null) {
+      databaseWatch.stop();
     }
     if (gateway != null) {
       gateway.stop();
