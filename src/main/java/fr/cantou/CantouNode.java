@@ -173,6 +173,7 @@ public final class CantouNode {
           new PersonalDataRoutes(new PersonalDataService(visio.service, teleconsultations, platform.clock()), addresses));
       return bootstrap(identity, hasher)
           .compose(v -> listener.start())
+          .compose(v -> presence.alive())
           .compose(v -> listen(() -> router(authenticator, modules)))
           .onSuccess(v -> startJobs());
     })).map(this);
@@ -287,6 +288,11 @@ public final class CantouNode {
   /** The router of one of the node's HTTP servers (they are all built alike). */
   public Router router() {
     return servers.router();
+  }
+
+  /** This node's id, as it says it lives in node_heartbeat. */
+  public String nodeId() {
+    return nodeId;
   }
 
   public WebSocketGateway gateway() {
