@@ -41,6 +41,10 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       } else if (data.type === 'event') {
         lastEventId = data.id;
         onEvent?.(data);
+      } else if (data.type === 'service') {
+        // The server lost its database for a while ('degraded'), then has it back ('ok'): the
+        // socket stays open, and the events missed meanwhile follow once it is back.
+        onStatus?.(data.state === 'degraded' ? 'degraded' : 'online');
       }
     });
     socket.addEventListener('close', (event) => {

@@ -105,8 +105,8 @@ export function showConnection(state) {
   if (!banner) {
     return;
   }
-  if (state === 'offline') {
-    banner.textContent = t('common.offline');
+  if (state === 'offline' || state === 'degraded') {
+    banner.textContent = t(state === 'offline' ? 'common.offline' : 'common.degraded');
     banner.hidden = false;
   } else if (state === 'online') {
     if (!banner.hidden) {

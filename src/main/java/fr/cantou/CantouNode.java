@@ -10,6 +10,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.db.DatabaseWatch;
 import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiException;
@@ -85,6 +86,7 @@ public final class CantouNode {
   private WebSocketGateway gateway;
   private TeleconsultModule teleconsult;
   private Jobs jobs;
+  private DatabaseWatch databaseWatch;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
     this.platform = platform;
@@ -156,12 +158,20 @@ public final class CantouNode {
         LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
             + "set CANTOU_SMTP_HOST to send them\"");
       }
+      EventListener following = listener;
+      databaseWatch = new DatabaseWatch(platform.vertx(), platform.pool(), List.of(gateway::databaseAnswers, up -> {
+        if (up) {
+          following.readNow();
+        }
+      }));
       return bootstrap(identity, visio)
           .compose(v -> listener.start())
+          .compose(v -> teleconsult.presence.alive())
           .compose(v -> listen(() -> router(identity, routes,
               List.of(teleconsult.service::refreshFigures, visio.service::refreshFigures))))
           .onSuccess(v -> {
             gateway.start();
+            databaseWatch.start();
             teleconsult.start();
             jobs.start(JOB_PERIOD_MS);
           });
@@ -272,6 +282,11 @@ public final class CantouNode {
     return servers.router();
   }
 
+  /** This node's id, as it says it lives in node_heartbeat. */
+  public String nodeId() {
+    return nodeId;
+  }
+
   public WebSocketGateway gateway() {
     return gateway;
   }
@@ -289,6 +304,9 @@ public final class CantouNode {
   public Future<Void> stop() {
     if (jobs != null) {
       jobs.stop();
+    }
+    if (databaseWatch != null) {
+      databaseWatch.stop();
     }
     if (gateway != null) {
       gateway.stop();

@@ -88,6 +88,14 @@ public final class EventListener {
     return lastDispatched;
   }
 
+  /** Reads at once (the database is back: what other nodes committed since shows without waiting for the safety net). */
+  public void readNow() {
+    Context ctx = context;
+    if (ctx != null) {
+      ctx.runOnContext(v -> poll());
+    }
+  }
+
   /** This node's transaction that wrote event {@code id} has committed (any thread). */
   void committedHere(long id) {
     Context ctx = context;

@@ -67,6 +67,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private record Loop(Context context, Set<ClientSession> sessions) {}
   private long heartbeatTimer = -1;
+  /** What the node's database watch said last: false while the database does not answer. */
+  private volatile boolean databaseUp = true;
 
   public WebSocketGateway(Platform platform, Authenticator authenticator, ClientAddress addresses, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
@@ -162,6 +164,25 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       closeSessionsOf(event.data().getString("userId"));
     }
     onEveryLoop(session -> session.offer(event));
+  }
+
+  /**
+   * The database stopped answering ({@code false}) or is back ({@code true}): every greeted
+   * socket of this node is told, {@code {"type":"service","state":"degraded"|"ok"}}, so that
+   * the pages say why nothing moves, and that it moves again (events resume from where they stopped).
+   */
+  public void databaseAnswers(boolean up) {
+    databaseUp = up;
+    JsonObject message = service(up);
+    onEveryLoop(session -> {
+      if (session.viewer != null) {
+        session.send(message);
+      }
+    });
+  }
+
+  private static JsonObject service(boolean up) {
+    return new JsonObject().put("type", "service").put("state", up ? "ok" : "degraded");
   }
 
   /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
@@ -277,7 +298,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         return replay(session, since);
       }
       return snapshot(session);
-    }).onSuccess(v -> session.caughtUp()).onFailure(e -> {
+    }).onSuccess(v -> {
+      session.caughtUp();
+      if (!databaseUp) {
+        session.send(service(false));
+      }
+    }).onFailure(e -> {
       LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
       session.socket.close((short) 1011, "try again");
     }).otherwiseEmpty();

@@ -25,6 +25,8 @@ public final class PresenceService implements ConnectionObserver {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
   /** A node that has not said it lives for this long is taken as gone. */
   static final Duration NODE_SILENCE = Duration.ofSeconds(30);
+  /** A count closed (or of a dead node) this long ago is deleted: every request its doctor held was judged long before. */
+  static final Duration FORGET_CONNECTIONS_AFTER = Duration.ofDays(1);
 
   private final Platform platform;
   private final PresenceStore store;
@@ -91,13 +93,19 @@ public final class PresenceService implements ConnectionObserver {
   /** The periodic part: this node lives; doctors gone for longer than the grace are offline. */
   Future<Void> sweep() {
     Instant now = platform.clock().instant();
-    return store.nodeAlive(platform.pool(), nodeId, now)
+    return alive()
         .compose(v -> platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace),
                 now.minus(NODE_SILENCE), now)
-            .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)))));
+            .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)))))
+        .compose(v -> store.forgetOldConnections(platform.pool(), now.minus(FORGET_CONNECTIONS_AFTER), now.minus(NODE_SILENCE)));
+  }
+
+  /** Says that this node lives (at start, then at every sweep): its consoles count. */
+  public Future<Void> alive() {
+    return store.nodeAlive(platform.pool(), nodeId, platform.clock().instant());
   }
 
   public Future<Void> leave() {
-    return store.nodeGone(platform.pool(), nodeId);
+    return store.nodeGone(platform.pool(), nodeId, platform.clock().instant());
   }
 }

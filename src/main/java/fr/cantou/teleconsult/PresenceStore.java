@@ -50,9 +50,9 @@ public final class PresenceStore {
   public Future<Void> connections(SqlClient db, String nodeId, UUID doctorId, int delta, Instant now) {
     return db.preparedQuery("""
             WITH counted AS (
-              INSERT INTO doctor_connection (node_id, doctor_id, connections) VALUES ($1, $2, GREATEST($3, 0))
+              INSERT INTO doctor_connection (node_id, doctor_id, connections, changed_at) VALUES ($1, $2, GREATEST($3, 0), $4)
               ON CONFLICT (node_id, doctor_id)
-              DO UPDATE SET connections = GREATEST(doctor_connection.connections + $3, 0)
+              DO UPDATE SET connections = GREATEST(doctor_connection.connections + $3, 0), changed_at = $4
               RETURNING connections)
             UPDATE doctor_presence SET disconnected_at = CASE WHEN $3 < 0 THEN $4 ELSE NULL END
             WHERE doctor_id = $2 AND ($3 > 0 OR (SELECT connections FROM counted) = 0)""")
@@ -68,9 +68,25 @@ public final class PresenceStore {
         .mapEmpty();
   }
 
-  public Future<Void> nodeGone(SqlClient db, String nodeId) {
-    return db.preparedQuery("DELETE FROM doctor_connection WHERE node_id = $1").execute(Tuple.of(nodeId))
+  /**
+   * A node that stops: its consoles are closed now. The rows stay, at 0, so that a doctor who
+   * does not come back on another node is known to have left at this time.
+   */
+  public Future<Void> nodeGone(SqlClient db, String nodeId, Instant now) {
+    return db.preparedQuery("UPDATE doctor_connection SET connections = 0, changed_at = $2 WHERE node_id = $1 AND connections > 0")
+        .execute(Tuple.of(nodeId, utc(now)))
         .compose(v -> db.preparedQuery("DELETE FROM node_heartbeat WHERE node_id = $1").execute(Tuple.of(nodeId)))
+        .mapEmpty();
+  }
+
+  /** Counts that no longer say anything (closed, or of a node long dead) and last changed before {@code before}. */
+  public Future<Void> forgetOldConnections(SqlClient db, Instant before, Instant nodeAliveAfter) {
+    return db.preparedQuery("""
+            DELETE FROM doctor_connection c
+            WHERE COALESCE(c.changed_at, '-infinity') < $1
+              AND (c.connections = 0 OR NOT EXISTS (SELECT 1 FROM node_heartbeat n
+                                                    WHERE n.node_id = c.node_id AND n.seen_at > $2))""")
+        .execute(Tuple.of(utc(before), utc(nodeAliveAfter)))
         .mapEmpty();
   }
 

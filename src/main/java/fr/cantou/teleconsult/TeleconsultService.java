@@ -310,7 +310,22 @@ public final class TeleconsultService {
                 new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
                 TeleconsultEvents.ESCALATED)))))
         .compose(v -> presence.sweep())
+        .compose(v -> requeueAbandoned(now))
         .compose(v -> erasePatientData(now));
+  }
+
+  /**
+   * A request whose doctor has had no console open anywhere for the presence grace goes back to
+   * the queue at its place, assigned or in call (her node died, her browser closed): the nurse
+   * is told by the event, and another doctor can take it (docs/teleconsultation.md).
+   */
+  private Future<Void> requeueAbandoned(Instant now) {
+    Duration grace = settings.presenceGrace();
+    JsonObject why = new JsonObject().put("why", "the doctor had no console open for " + grace.toSeconds() + " seconds");
+    return platform.pool().withTransaction(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(PresenceService.NODE_SILENCE))
+        .compose(back -> Futures.sequence(back, item -> recorded(tx, item.id(), null, "requeued",
+            why.copy().put("was", item.was()), now, TeleconsultEvents.REQUEUED))))
+        .mapEmpty();
   }
 
   // An admin's RGPD requests for a patient (articles 15 and 17), each item audited with her id and reason.

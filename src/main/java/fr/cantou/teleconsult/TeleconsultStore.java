@@ -292,6 +292,36 @@ public final class TeleconsultStore {
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
+  /** A request given back because its doctor left, and what it was then. */
+  public record Abandoned(UUID id, String was) {}
+
+  /**
+   * Assigned or in call, held by a doctor who has had no console open on any living node since
+   * before {@code goneBefore}: back to the queue at its place (its queued_at is kept), her join
+   * marks and start cleared (the next assignment opens a new room). A doctor is judged only
+   * from her counts: no live one (a count above 0 on a node heard from after
+   * {@code nodeAliveAfter}), and the last sign of her is older than {@code goneBefore} — when
+   * her count went to 0, or the last heartbeat (or count) of the dead node that held her
+   * console. A doctor never counted (no console ever seen) is not judged: the join timeout
+   * still applies to what she holds. One conditional UPDATE: a completion or a second node's
+   * job racing it finds the row changed, and each row changes once.
+   */
+  public Future<List<Abandoned>> requeueAbandoned(SqlClient db, Instant goneBefore, Instant nodeAliveAfter) {
+    return db.preparedQuery("""
+            WITH gone AS (
+              SELECT c.doctor_id FROM doctor_connection c LEFT JOIN node_heartbeat n ON n.node_id = c.node_id
+              GROUP BY c.doctor_id
+              HAVING NOT bool_or(c.connections > 0 AND COALESCE(n.seen_at > $2, false))
+                 AND max(CASE WHEN c.connections > 0 THEN GREATEST(n.seen_at, c.changed_at) ELSE c.changed_at END) < $1)
+            UPDATE teleconsultation t SET status = 'queued', doctor_id = NULL, assigned_at = NULL, started_at = NULL,
+                   nurse_joined_at = NULL, doctor_joined_at = NULL
+            FROM gone, teleconsultation was
+            WHERE t.doctor_id = gone.doctor_id AND t.status IN ('assigned', 'in_call') AND was.id = t.id
+            RETURNING t.id, was.status AS was""")
+        .execute(Tuple.of(utc(goneBefore), utc(nodeAliveAfter)))
+        .map(rows -> Rows.map(rows, r -> new Abandoned(r.getUUID("id"), r.getString("was"))));
+  }
+
   /** Waiting longer than allowed: flagged overdue and shown to the wider pool. */
   public Future<List<UUID>> escalateOverdue(SqlClient db, Instant queuedBefore, Instant now) {
     return db.preparedQuery("""

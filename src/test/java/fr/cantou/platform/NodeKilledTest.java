@@ -17,8 +17,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +33,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A node killed with SIGKILL in the middle of teleconsultations: node A runs in the test's JVM
  * (with the test's clock), node B is {@code fr.cantou.Main} in a JVM of its own on the same
- * database. The nurse works on A, the doctor on B; B is killed with one request assigned to the
- * doctor, one waiting and one claim in flight. Nothing stays assigned past the join timeout, and
- * the sockets that were on B resume on A with every event once.
+ * database. The nurse works on both; the three doctors' consoles are on B only. B is killed
+ * with one request in call (nurse and geriatrician in the room), one assigned with the nurse
+ * already in the room (the join timeout does not apply to it), one waiting and one claim in
+ * flight. While B's last sign of life is within the presence grace the doctors keep what they
+ * hold; once past it, on A's clock, every request is in one valid state, back in the queue at
+ * its place for those the dead node's doctors held, the nurse told once. The sockets that were
+ * on B resume on A with {@code since}: each has, once and in order, every event a socket that
+ * never dropped would have had.
  */
 class NodeKilledTest {
   private static final JsonObject REPORT = new JsonObject().put("report", "Soins locaux.").put("outcome", "advice_given");
+  /** teleconsult.presenceGraceSeconds, left at its default on both nodes. */
+  private static final Duration GRACE = Duration.ofSeconds(30);
+
+  /** A socket and everything it received, in order. */
+  private static final class Client {
+    final String token;
+    final WsClient socket;
+    final List<JsonObject> received = new ArrayList<>();
+
+    Client(String token, WsClient socket) {
+      this.token = token;
+      this.socket = socket;
+    }
+
+    List<JsonObject> collect() {
+      received.addAll(socket.drain(Duration.ofMillis(50)));
+      return received;
+    }
+
+    long snapshotId() {
+      return received.stream().filter(m -> "snapshot".equals(m.getString("type"))).findFirst().orElseThrow()
+          .getLong("lastEventId");
+    }
+  }
 
   @Test
   void a_node_killed_mid_flow_leaves_every_request_in_a_valid_state_and_its_sockets_resume_on_the_other(
@@ -44,93 +76,123 @@ class NodeKilledTest {
     MutableClock clock = MutableClock.startingNow();
     try (TestNode a = TestNode.start(database, Map.of("CANTOU_TELECONSULT_JOIN_TIMEOUT_MINUTES", "2"), clock)) {
       CareTerritory care = new CareTerritory(a);
+      String nodeA = a.node().nodeId();
       int portB = freePort();
       Process b = startChild(database, workDir, portB);
       try {
         Api onB = new Api(portB);
         assertThat(onB.readyWithin(b, Duration.ofSeconds(90))).as("node B ready; log:\n%s", log(workDir)).isTrue();
 
-        WsClient nurseOnA = WsClient.hello(a.port(), care.nurse, null);
-        WsClient nurseOnB = WsClient.hello(portB, care.nurse, null);
-        WsClient doctorOnA = WsClient.hello(a.port(), care.geriatrician, null);
-        WsClient doctorOnB = WsClient.hello(portB, care.geriatrician, null);
-        List<WsClient> all = List.of(nurseOnA, nurseOnB, doctorOnA, doctorOnB);
-        List<List<JsonObject>> received = new ArrayList<>();
-        for (WsClient client : all) {
-          received.add(new ArrayList<>(client.drain(Duration.ofMillis(300))));
+        Client nurseOnA = new Client(care.nurse, WsClient.hello(a.port(), care.nurse, null));
+        Map<String, Client> onBClients = new LinkedHashMap<>();
+        for (Map.Entry<String, String> who : Map.of("nurse", care.nurse, "geriatrician", care.geriatrician,
+            "cardiologist", care.cardiologist, "generalPractitioner", care.generalPractitioner).entrySet()) {
+          onBClients.put(who.getKey(), new Client(who.getValue(), WsClient.hello(portB, who.getValue(), null)));
         }
-        long baseline = received.stream().flatMap(List::stream).mapToLong(NodeKilledTest::idOf).max().orElse(0);
+        Eventually.until("B counted the three doctors' consoles", () -> scalar(database,
+            "SELECT count(*) FROM doctor_connection WHERE node_id <> ? AND connections > 0", nodeA) == 3);
+        List<Client> everyone = new ArrayList<>(onBClients.values());
+        everyone.add(nurseOnA);
+        everyone.forEach(Client::collect);
 
-        List<String> ids = new ArrayList<>();
+        List<String> completed = new ArrayList<>();
         for (int cycle = 0; cycle < 3; cycle++) {
           String id = care.create(request("geriatrie", "normal")).getString("id");
-          ids.add(id);
+          completed.add(id);
           assertThat(onB.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
           assertThat(a.api.get("/api/teleconsultations/" + id + "/join", care.nurse).status()).isEqualTo(200);
           assertThat(onB.get("/api/teleconsultations/" + id + "/join", care.geriatrician).status()).isEqualTo(200);
           assertThat(onB.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, REPORT).status()).isEqualTo(200);
         }
-        String assigned = care.create(request("geriatrie", "normal")).getString("id");
-        assertThat(onB.post("/api/teleconsultations/" + assigned + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+        // In call: both sides in the room (the pages report Jitsi's join over their sockets).
+        JsonObject inCallCreated = care.create(request("geriatrie", "normal"));
+        String inCall = inCallCreated.getString("id");
+        assertThat(onB.post("/api/teleconsultations/" + inCall + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+        nurseOnA.socket.send(joined(inCall));
+        onBClients.get("geriatrician").socket.send(joined(inCall));
+        Eventually.until("the call started", () -> "in_call".equals(item(a, care, inCall).getString("status")));
+        // Assigned, the nurse already in the room: no join timeout will give this one back.
+        JsonObject assignedCreated = care.create(request("cardiologie", "normal"));
+        String assigned = assignedCreated.getString("id");
+        assertThat(onB.post("/api/teleconsultations/" + assigned + "/claim", care.cardiologist, null).status()).isEqualTo(200);
+        nurseOnA.socket.send(joined(assigned));
+        Eventually.until("the nurse is in the room", () -> item(a, care, assigned).getJsonObject("participants")
+            .getString("nurseJoinedAt") != null);
         String waiting = care.create(request("geriatrie", "urgent")).getString("id");
-        String racing = care.create(request("geriatrie", "normal")).getString("id");
-        ids.addAll(List.of(assigned, waiting, racing));
+        String racing = care.create(request("any", "normal")).getString("id");
         CompletableFuture<Api.Response> inFlight = CompletableFuture.supplyAsync(
-            () -> onB.post("/api/teleconsultations/" + racing + "/claim", care.geriatrician, null));
+            () -> onB.post("/api/teleconsultations/" + racing + "/claim", care.generalPractitioner, null));
 
         b.destroyForcibly();
         assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(b.exitValue()).as("killed by SIGKILL").isEqualTo(137);
         inFlight.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+        everyone.forEach(Client::collect);
 
-        // What the sockets on B had received when it died; then each resumes on A from its last id.
-        List<WsClient> resumed = new ArrayList<>();
-        for (int i : List.of(1, 3)) {
-          received.get(i).addAll(all.get(i).drain(Duration.ofMillis(300)));
-          long last = Math.max(baseline, received.get(i).stream().mapToLong(NodeKilledTest::idOf).max().orElse(baseline));
-          resumed.add(WsClient.hello(a.port(), i == 1 ? care.nurse : care.geriatrician, last));
-        }
+        // B's last sign of life: its last heartbeat, and the last console it counted.
+        Instant heard = instant(database, "SELECT max(seen_at) FROM node_heartbeat WHERE node_id <> ?", nodeA);
+        assertThat(heard).as("B said it lives").isNotNull();
+        Instant lastSign = instant(database, "SELECT GREATEST(max(c.changed_at), ?::timestamptz) FROM doctor_connection c"
+            + " WHERE c.node_id <> ?", heard.toString(), nodeA);
 
-        // Past the join timeout on the surviving node's clock, its jobs put the orphan back in the queue.
-        clock.advance(Duration.ofMinutes(3));
+        // Within the grace of B's last heartbeat, its doctors may still come back: they keep what they hold.
+        clock.set(heard.plus(GRACE).minusSeconds(1));
         TestNode.await(a.node().runJobs());
-        for (String id : ids) {
-          JsonObject item = a.api.get("/api/teleconsultations/" + id, care.nurse).json();
-          String status = item.getString("status");
-          if (ids.indexOf(id) < 3) {
-            assertThat(status).as(id).isEqualTo("completed");
-          } else {
-            assertThat(status).as("%s: nothing stays assigned to the dead node's doctor", id).isEqualTo("queued");
-          }
-        }
-        // The doctor, now on A, takes them and finishes them.
-        for (String id : List.of(assigned, waiting, racing)) {
-          assertThat(a.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
-          assertThat(a.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, REPORT).status()).isEqualTo(200);
-        }
+        assertThat(item(a, care, inCall).getString("status")).as("within the grace").isEqualTo("in_call");
+        assertThat(item(a, care, assigned).getString("status")).as("within the grace").isEqualTo("assigned");
 
-        // Every event the reference sockets on A saw since the start, the resumed ones saw once.
-        for (int k = 0; k < 2; k++) {
-          int reference = k == 0 ? 0 : 2;
-          int dead = k == 0 ? 1 : 3;
-          WsClient again = resumed.get(k);
-          Eventually.until("the resumed socket catches up with the one that stayed", () -> {
-            received.get(reference).addAll(all.get(reference).drain(Duration.ofMillis(100)));
-            received.get(dead).addAll(again.drain(Duration.ofMillis(100)));
-            return !received.get(reference).isEmpty() && maxId(received.get(dead)) >= maxId(received.get(reference))
-                && maxId(received.get(reference)) > baseline;
-          });
-          received.get(reference).addAll(all.get(reference).drain(Duration.ofMillis(300)));
-          received.get(dead).addAll(again.drain(Duration.ofMillis(300)));
-          List<Long> expected = eventIds(received.get(reference), baseline);
-          List<Long> got = eventIds(received.get(dead), baseline);
-          assertThat(got).as(k == 0 ? "nurse's events" : "doctor's events").isEqualTo(expected);
-          assertThat(expected).hasSizeGreaterThan(10);
+        // Past it, on the surviving node's clock: nothing stays with the dead node's doctors.
+        clock.set(lastSign.plus(GRACE).plusSeconds(1));
+        TestNode.await(a.node().runJobs());
+        for (String id : completed) {
+          assertThat(item(a, care, id).getString("status")).as(id).isEqualTo("completed");
         }
-        for (WsClient client : all) {
-          client.close();
+        for (String id : List.of(inCall, assigned, waiting, racing)) {
+          JsonObject item = item(a, care, id);
+          assertThat(item.getString("status")).as("%s: back in the queue, or never left it", id).isEqualTo("queued");
+          assertThat(item.containsKey("doctorId")).as(id).isFalse();
         }
-        resumed.forEach(WsClient::close);
+        JsonObject back = item(a, care, inCall);
+        assertThat(back.getString("queuedAt")).as("at its place").isEqualTo(inCallCreated.getString("queuedAt"));
+        assertThat(back.getInteger("position")).as("behind the urgent one only").isEqualTo(2);
+        assertThat(requeues(a, care, inCall)).extracting(e -> e.getJsonObject("detail").getString("was"))
+            .as("given back once, from the call").containsExactly("in_call");
+        assertThat(requeues(a, care, assigned)).extracting(e -> e.getJsonObject("detail").getString("was"))
+            .containsExactly("assigned");
+        Eventually.until("the nurse is told both went back to the queue",
+            () -> requeuedEvents(nurseOnA.collect(), inCall) == 1 && requeuedEvents(nurseOnA.received, assigned) == 1);
+
+        // Every socket that was on B comes back on A from the last event it had.
+        Map<String, Client> resumed = new LinkedHashMap<>();
+        onBClients.forEach((who, gone) -> resumed.put(who, new Client(gone.token,
+            resume(a.port(), gone.token, maxId(gone.received)))));
+        // The doctors, now on A, take the requests again and finish them.
+        for (String[] step : new String[][] {{inCall, care.geriatrician}, {waiting, care.geriatrician},
+            {assigned, care.cardiologist}, {racing, care.generalPractitioner}}) {
+          assertThat(a.api.post("/api/teleconsultations/" + step[0] + "/claim", step[1], null).status()).isEqualTo(200);
+          assertThat(a.api.post("/api/teleconsultations/" + step[0] + "/complete", step[1], REPORT).status()).isEqualTo(200);
+        }
+        // A last event every one of them may see marks the end.
+        assertThat(a.api.post("/api/presence", care.generalPractitioner, new JsonObject().put("status", "available")).status())
+            .isEqualTo(200);
+        long end = awaitPresenceEvent(nurseOnA);
+
+        // What each socket had before B died, then after its resume, is what the database says it
+        // may see since its snapshot (a replay from there on A): each event once, in order.
+        for (Map.Entry<String, Client> entry : onBClients.entrySet()) {
+          Client before = entry.getValue();
+          Client after = resumed.get(entry.getKey());
+          Eventually.until(entry.getKey() + " resumed up to the end", () -> maxId(after.collect()) >= end);
+          List<JsonObject> all = new ArrayList<>(before.received);
+          all.addAll(after.received);
+          List<Long> got = eventIds(all, before.snapshotId(), end);
+          assertThat(got).as("%s: every event once, in order", entry.getKey()).isEqualTo(expected(a.port(), before, end));
+          assertThat(got).as(entry.getKey()).hasSizeGreaterThan(2);
+        }
+        assertThat(eventIds(nurseOnA.received, nurseOnA.snapshotId(), end)).as("the nurse's socket that stayed on A")
+            .isEqualTo(expected(a.port(), nurseOnA, end));
+        everyone.forEach(c -> c.socket.close());
+        resumed.values().forEach(c -> c.socket.close());
       } finally {
         b.destroyForcibly();
         b.waitFor(30, TimeUnit.SECONDS);
@@ -138,20 +200,92 @@ class NodeKilledTest {
     }
   }
 
-  private static long idOf(JsonObject message) {
-    if ("snapshot".equals(message.getString("type"))) {
-      return message.getLong("lastEventId", 0L);
+  private static JsonObject joined(String id) {
+    return new JsonObject().put("type", "call").put("teleconsultationId", id).put("event", "joined");
+  }
+
+  private static JsonObject item(TestNode a, CareTerritory care, String id) {
+    return a.api.get("/api/teleconsultations/" + id, care.nurse).json();
+  }
+
+  private static List<JsonObject> requeues(TestNode a, CareTerritory care, String id) {
+    return a.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream().map(JsonObject.class::cast)
+        .filter(e -> "requeued".equals(e.getString("action"))).toList();
+  }
+
+  private static long requeuedEvents(List<JsonObject> messages, String id) {
+    return messages.stream().filter(m -> "event".equals(m.getString("type"))
+        && "teleconsultation.requeued".equals(m.getString("kind")) && id.equals(m.getJsonObject("data").getString("id"))).count();
+  }
+
+  /** The id of the presence event that marks the end, as the socket that stayed on A received it. */
+  private static long awaitPresenceEvent(Client client) {
+    long[] found = {0};
+    Eventually.until("the marking event arrived", () -> {
+      client.collect().stream().filter(m -> "event".equals(m.getString("type")) && "presence.changed".equals(m.getString("kind"))
+              && "available".equals(m.getJsonObject("data").getString("status")))
+          .reduce((first, second) -> second).ifPresent(m -> found[0] = m.getLong("id"));
+      return found[0] > 0;
+    });
+    return found[0];
+  }
+
+  /** Says hello with since; the welcome must say it resumed (not a fresh snapshot). */
+  private static WsClient resume(int port, String token, long since) {
+    WsClient socket = WsClient.connect(port);
+    socket.send(new JsonObject().put("type", "hello").put("token", token).put("since", since));
+    assertThat(socket.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).as("resumed").isTrue();
+    return socket;
+  }
+
+  /** The events this viewer may see after its snapshot, up to {@code end}: a replay on A, from the database. */
+  private static List<Long> expected(int port, Client client, long end) {
+    Client reference = new Client(client.token, resume(port, client.token, client.snapshotId()));
+    try {
+      Eventually.until("the reference replay reached the end", () -> maxId(reference.collect()) >= end);
+      return eventIds(reference.received, client.snapshotId(), end);
+    } finally {
+      reference.socket.close();
     }
-    return "event".equals(message.getString("type")) ? message.getLong("id") : 0;
   }
 
   private static long maxId(List<JsonObject> messages) {
-    return messages.stream().mapToLong(NodeKilledTest::idOf).max().orElse(0);
+    return messages.stream().mapToLong(m -> "snapshot".equals(m.getString("type")) ? m.getLong("lastEventId", 0L)
+        : "event".equals(m.getString("type")) ? m.getLong("id") : 0L).max().orElse(0);
   }
 
-  private static List<Long> eventIds(List<JsonObject> messages, long after) {
+  private static List<Long> eventIds(List<JsonObject> messages, long after, long upTo) {
     return messages.stream().filter(m -> "event".equals(m.getString("type"))).map(m -> m.getLong("id"))
-        .filter(id -> id > after).toList();
+        .filter(id -> id > after && id <= upTo).toList();
+  }
+
+  private static long scalar(DatabaseEndpoint db, String sql, String parameter) {
+    try (var connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var query = connection.prepareStatement(sql)) {
+      query.setString(1, parameter);
+      try (var row = query.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Instant instant(DatabaseEndpoint db, String sql, String... parameters) {
+    try (var connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var query = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        query.setString(i + 1, parameters[i]);
+      }
+      try (var row = query.executeQuery()) {
+        row.next();
+        var value = row.getObject(1, java.time.OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int freePort() throws java.io.IOException {

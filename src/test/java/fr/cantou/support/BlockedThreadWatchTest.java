@@ -44,6 +44,14 @@ class BlockedThreadWatchTest {
     assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, loading, 0.05)).as("a class read from a jar").isFalse();
     assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, computing, 0.2)).as("ready, given a fifth of a core")
         .isTrue();
+    StackTraceElement[] nettyWrite = {new StackTraceElement("sun.nio.ch.FileDispatcherImpl", "write0", null, 1),
+        new StackTraceElement("sun.nio.ch.SocketDispatcher", "write", null, 1),
+        new StackTraceElement("sun.nio.ch.SocketChannelImpl", "write", null, 1),
+        new StackTraceElement("io.netty.channel.socket.nio.NioSocketChannel", "doWrite", null, 1)};
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, nettyWrite, 0.2))
+        .as("in Netty's non-blocking socket write, given a fifth of a core").isTrue();
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, nettyWrite, 0.9))
+        .as("in Netty's socket write, on a core the whole time").isFalse();
   }
 
   private static void sleep(long ms) {

@@ -63,5 +63,13 @@ class PresenceGraceTest extends CareNodeTest {
     clock.advance(Duration.ofSeconds(2));
     TestNode.await(node.node().runJobs());
     assertThat(statusOfTheGeriatrician()).as("31 s after she left").isEqualTo("offline");
+    JsonObject back = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(back.getString("status")).as("31 s after she left, her request is back in the queue").isEqualTo("queued");
+    assertThat(back.containsKey("doctorId")).isFalse();
+    assertThat(back.getString("queuedAt")).as("at its place").isEqualTo(item.getString("queuedAt"));
+    var timeline = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array();
+    JsonObject last = timeline.getJsonObject(timeline.size() - 1);
+    assertThat(last.getString("action")).isEqualTo("requeued");
+    assertThat(last.getJsonObject("detail").getString("was")).isEqualTo("assigned");
   }
 }
