@@ -43,7 +43,7 @@ final class SlotCache {
   static final String BOOKED = "appointment.booked";
   /** Kinds after which an agent's or a point's booked periods differ. */
   private static final Set<String> CALENDAR_KINDS = Set.of(BOOKED, "appointment.cancelled",
-      "appointment.changed", "appointment.completed", "appointment.no_show");
+      "appointment.changed", "appointment.completed", "appointment.no_show", OutcomeUndo.REOPENED);
   /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
   static final String CALENDAR_CHANGED = "visio.calendar.changed";
   private static final Set<String> EVERYTHING_KINDS = Set.of(CALENDAR_CHANGED, "user.deactivated");
