@@ -1,8 +1,9 @@
 import { request, token } from './api.js';
 import { currentLanguage, formatDay, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
-import { FieldErrors } from './form-errors.js';
-import { el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
+import { plainMessage } from './form-errors.js';
+import { formStep } from './form-step.js';
+import { askThenSend, el, requireRole, setUpPage, showError, showOutcome } from './ui.js';
 
 await setUpPage();
 await requireRole('admin');
@@ -78,7 +79,7 @@ async function loadStats() {
       el('p', {}, t('admin.visioOutcome', { completed: s.visio.completed, noShows: s.visio.noShows })),
       csv);
   } catch (e) {
-    box.replaceChildren(el('p', { class: 'error' }, e.message));
+    box.replaceChildren(el('p', { class: 'error' }, plainMessage(e)));
   }
 }
 
@@ -109,7 +110,8 @@ async function loadUsers() {
     [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), ''],
     users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
       u.active ? el('button', { type: 'button', class: 'secondary',
-        onclick: (event) => whileSending(event.currentTarget, () => deactivate(u)) },
+        onclick: (event) => askThenSend(event.currentTarget, t('admin.deactivateConfirm', { name: u.displayName }),
+          () => deactivate(u)) },
         t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
 }
 
@@ -241,9 +243,6 @@ async function exportAudit() {
 }
 
 async function deactivate(user) {
-  if (!window.confirm(t('admin.deactivateConfirm', { name: user.displayName }))) {
-    return;
-  }
   try {
     await request(`/api/users/${user.id}/deactivate`, { method: 'POST' });
     await loadUsers();
@@ -258,19 +257,17 @@ async function loadSpecialties() {
   document.getElementById('user-specialties').replaceChildren(...specialties.map((s) => el('option', { value: s.code }, s.label)));
 }
 
-/** "Modifier" and "Retirer" for a row, named after it for screen readers. */
-function rowActions(name, edit, remove) {
+/** "Modifier" and "Retirer" for a row, named after it for screen readers; "Retirer" asks first, then waits visibly. */
+function rowActions(name, edit, path, question) {
   return el('span', { class: 'actions' },
     el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.editLabel', { name }), onclick: edit },
       t('admin.edit')),
-    el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.withdrawLabel', { name }), onclick: remove },
-      t('admin.withdraw')));
+    el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.withdrawLabel', { name }),
+      onclick: (event) => askThenSend(event.currentTarget, t(question, { name }), () => withdraw(path, name)) },
+    t('admin.withdraw')));
 }
 
-async function withdraw(path, name, question) {
-  if (!window.confirm(t(question, { name }))) {
-    return;
-  }
+async function withdraw(path, name) {
   try {
     await request(path, { method: 'POST' });
     await loadVisio();
@@ -280,11 +277,19 @@ async function withdraw(path, name, question) {
   }
 }
 
+/** A field with its label and, when given, its hint ("Format attendu : …") tied by aria-describedby. */
+function field(id, key, attributes = {}, hintKey = null, tag = 'input') {
+  const hint = hintKey ? el('p', { class: 'hint', id: `${id}-hint` }, t(hintKey)) : null;
+  return [el('label', { for: id }, t(key)), hint,
+    el(tag, { id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}), ...attributes })];
+}
+
+const lines = (text) => text.split('\n').map((d) => d.trim()).filter(Boolean);
+
 async function loadVisio() {
   const [services, points, users] = await Promise.all([request('/api/visio/services'), request('/api/visio/points'),
     request('/api/users')]);
   const administrations = organisations.filter((o) => o.kind === 'administration');
-  const input = (id, key, attributes = {}) => [el('label', { for: id }, t(key)), el('input', { id, ...attributes })];
   // One form creates, or edits the row whose "Modifier" was pressed.
   let editedService = null;
   let editedPoint = null;
@@ -292,23 +297,19 @@ async function loadVisio() {
   const serviceSubmit = el('button', { type: 'submit' }, t('admin.create'));
   const serviceCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
     t('admin.cancelEdit'));
-  const serviceForm = el('form', { novalidate: true },
+  const serviceForm = el('form', { novalidate: true, id: 'service-form' },
     serviceTitle,
-    el('label', { for: 'sv-org' }, t('admin.administration')),
-    el('select', { id: 'sv-org' }, ...administrations.map((o) => el('option', { value: o.id }, o.name))),
-    ...input('sv-name', 'admin.name', { required: true, maxlength: '150' }),
-    el('label', { for: 'sv-description' }, t('admin.description')), el('textarea', { id: 'sv-description', rows: '2' }),
-    el('label', { for: 'sv-documents' }, t('admin.documents')),
-    el('p', { class: 'hint', id: 'sv-documents-hint' }, t('admin.documentsHint')),
-    el('textarea', { id: 'sv-documents', rows: '3', 'aria-describedby': 'sv-documents-hint' }),
-    ...input('sv-duration', 'admin.duration', { type: 'number', min: '5', max: '240', value: '30' }),
-    ...input('sv-prefix', 'admin.prefix', { required: true, pattern: '[A-Z]{2,6}', maxlength: '6' }),
+    ...field('sv-org', 'admin.administration', {}, null, 'select'),
+    ...field('sv-name', 'admin.name', { required: true, maxlength: '150' }),
+    ...field('sv-description', 'admin.description', { rows: '2' }, null, 'textarea'),
+    ...field('sv-documents', 'admin.documents', { rows: '3' }, 'admin.documentsHint', 'textarea'),
+    ...field('sv-duration', 'admin.duration', { type: 'number', min: '5', max: '240', value: '30', inputmode: 'numeric' },
+      'admin.durationHint'),
+    ...field('sv-prefix', 'admin.prefix', { required: true, maxlength: '6', autocapitalize: 'characters' }, 'admin.prefixHint'),
+    el('p', { id: 'sv-error', class: 'error', role: 'alert', tabindex: '-1', hidden: true }),
     el('div', { class: 'actions' }, serviceSubmit, serviceCancel));
-  const serviceChange = () => ({
-    name: serviceForm.querySelector('#sv-name').value.trim(),
-    description: serviceForm.querySelector('#sv-description').value.trim(),
-    documents: serviceForm.querySelector('#sv-documents').value.split('\n').map((d) => d.trim()).filter(Boolean),
-    durationMinutes: Number(serviceForm.querySelector('#sv-duration').value) });
+  serviceForm.querySelector('#sv-org').replaceChildren(...administrations.map((o) => el('option', { value: o.id }, o.name)));
+  const sv = (id) => serviceForm.querySelector(`#${id}`).value.trim();
   const editService = (s) => {
     editedService = s;
     serviceTitle.textContent = t('admin.editService', { name: s.name });
@@ -323,42 +324,56 @@ async function loadVisio() {
     serviceCancel.hidden = false;
     serviceTitle.focus();
   };
-  serviceForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    try {
-      if (editedService) {
-        await request(`/api/visio/services/${editedService.id}`, { method: 'PUT', body: serviceChange() });
-        done(t('admin.saved'));
-        loadVisio();
-        return;
+  formStep(serviceForm, {
+    summary: serviceForm.querySelector('#sv-error'),
+    fields: { organisationId: ['sv-org', 'admin.organisationRefused'], name: ['sv-name', 'admin.serviceNameRefused'],
+      description: ['sv-description', 'admin.descriptionRefused'], documents: ['sv-documents', 'admin.documentsRefused'],
+      'documents.*': ['sv-documents', 'admin.documentsRefused'], durationMinutes: ['sv-duration', 'admin.durationRefused'],
+      referencePrefix: ['sv-prefix', 'admin.prefixRefused'] },
+    conflict: 'sv-name',
+    check: () => {
+      const wrong = {};
+      if (!sv('sv-name')) {
+        wrong['sv-name'] = t('admin.required');
       }
-      await request('/api/visio/services', { method: 'POST', body: {
-        organisationId: serviceForm.querySelector('#sv-org').value, name: serviceForm.querySelector('#sv-name').value.trim(),
-        description: serviceForm.querySelector('#sv-description').value.trim(),
-        documents: serviceForm.querySelector('#sv-documents').value.split('\n').map((d) => d.trim()).filter(Boolean),
-        durationMinutes: Number(serviceForm.querySelector('#sv-duration').value),
-        referencePrefix: serviceForm.querySelector('#sv-prefix').value.trim().toUpperCase() } });
-      done(t('admin.created'));
-      loadVisio();
-    } catch (e) {
-      fail(e);
-    }
+      const duration = Number(sv('sv-duration'));
+      if (!Number.isInteger(duration) || duration < 5 || duration > 240) {
+        wrong['sv-duration'] = t('admin.durationRefused');
+      }
+      if (!editedService && !/^[A-Z]{2,6}$/.test(sv('sv-prefix').toUpperCase())) {
+        wrong['sv-prefix'] = t('admin.prefixRefused');
+      }
+      return wrong;
+    },
+    send: () => {
+      const change = { name: sv('sv-name'), description: sv('sv-description'), documents: lines(sv('sv-documents')),
+        durationMinutes: Number(sv('sv-duration')) };
+      return editedService ? request(`/api/visio/services/${editedService.id}`, { method: 'PUT', body: change })
+        : request('/api/visio/services', { method: 'POST', body: { ...change, organisationId: sv('sv-org'),
+          referencePrefix: sv('sv-prefix').toUpperCase() } });
+    },
+    reload: loadVisio,
+    said: () => t(editedService ? 'admin.saved' : 'admin.created'),
+    tell: done,
   });
   const pointTitle = el('h3', { tabindex: '-1' }, t('admin.newPoint'));
   const pointSubmit = el('button', { type: 'submit' }, t('admin.create'));
   const pointCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
     t('admin.cancelEdit'));
-  const pointForm = el('form', { novalidate: true },
+  const pointForm = el('form', { novalidate: true, id: 'point-form' },
     pointTitle,
-    ...input('pt-name', 'admin.name', { required: true }),
-    ...input('pt-commune', 'admin.commune', { required: true }),
-    el('label', { for: 'pt-kind' }, t('admin.kind')),
-    el('select', { id: 'pt-kind' }, ...['mairie', 'france_services', 'tiers_lieu'].map((k) => el('option', { value: k }, t(`pointKind.${k}`)))),
-    ...input('pt-address', 'admin.address', {}),
-    ...input('pt-open', 'admin.opens', { type: 'time', value: '09:00' }),
-    ...input('pt-close', 'admin.closes', { type: 'time', value: '12:00' }),
-    el('p', { class: 'hint' }, t('admin.weekdaysHint')),
+    ...field('pt-name', 'admin.name', { required: true, maxlength: '150' }),
+    ...field('pt-commune', 'admin.commune', { required: true, maxlength: '100' }),
+    ...field('pt-kind', 'admin.kind', {}, null, 'select'),
+    ...field('pt-address', 'admin.address', { maxlength: '300' }),
+    el('p', { class: 'hint', id: 'pt-hours-hint' }, t('admin.weekdaysHint'), ' ', t('admin.hoursHint')),
+    ...field('pt-open', 'admin.opens', { type: 'time', value: '09:00', 'aria-describedby': 'pt-hours-hint' }),
+    ...field('pt-close', 'admin.closes', { type: 'time', value: '12:00', 'aria-describedby': 'pt-hours-hint' }),
+    el('p', { id: 'pt-error', class: 'error', role: 'alert', tabindex: '-1', hidden: true }),
     el('div', { class: 'actions' }, pointSubmit, pointCancel));
+  pointForm.querySelector('#pt-kind').replaceChildren(...['mairie', 'france_services', 'tiers_lieu']
+    .map((k) => el('option', { value: k }, t(`pointKind.${k}`))));
+  const pt = (id) => pointForm.querySelector(`#${id}`).value.trim();
   const editPoint = (p) => {
     editedPoint = p;
     pointTitle.textContent = t('admin.editPoint', { name: p.name });
@@ -375,27 +390,38 @@ async function loadVisio() {
     pointCancel.hidden = false;
     pointTitle.focus();
   };
-  pointForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const start = pointForm.querySelector('#pt-open').value;
-    const end = pointForm.querySelector('#pt-close').value;
-    const body = {
-      name: pointForm.querySelector('#pt-name').value.trim(), commune: pointForm.querySelector('#pt-commune').value.trim(),
-      kind: pointForm.querySelector('#pt-kind').value, address: pointForm.querySelector('#pt-address').value.trim(),
-      hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end })) };
-    try {
-      if (editedPoint) {
-        await request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body });
-        done(t('admin.saved'));
-        loadVisio();
-        return;
+  formStep(pointForm, {
+    summary: pointForm.querySelector('#pt-error'),
+    fields: { name: ['pt-name', 'admin.serviceNameRefused'], commune: ['pt-commune', 'admin.communeRefused'],
+      kind: ['pt-kind', 'admin.kindRefused'], address: ['pt-address', 'admin.addressRefused'],
+      hours: ['pt-close', 'admin.hoursRefused'], 'hours.*': ['pt-close', 'admin.hoursRefused'] },
+    conflict: 'pt-name',
+    check: () => {
+      const wrong = {};
+      for (const id of ['pt-name', 'pt-commune']) {
+        if (!pt(id)) {
+          wrong[id] = t('admin.required');
+        }
       }
-      await request('/api/visio/points', { method: 'POST', body });
-      done(t('admin.created'));
-      loadVisio();
-    } catch (e) {
-      fail(e);
-    }
+      if (!pt('pt-open')) {
+        wrong['pt-open'] = t('admin.hoursMissing');
+      }
+      if (!pt('pt-close')) {
+        wrong['pt-close'] = t('admin.hoursMissing');
+      } else if (pt('pt-open') && pt('pt-close') <= pt('pt-open')) {
+        wrong['pt-close'] = t('admin.hoursRefused');
+      }
+      return wrong;
+    },
+    send: () => {
+      const body = { name: pt('pt-name'), commune: pt('pt-commune'), kind: pt('pt-kind'), address: pt('pt-address'),
+        hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: pt('pt-open'), end: pt('pt-close') })) };
+      return editedPoint ? request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body })
+        : request('/api/visio/points', { method: 'POST', body });
+    },
+    reload: loadVisio,
+    said: () => t(editedPoint ? 'admin.saved' : 'admin.created'),
+    tell: done,
   });
   const agents = users.filter((u) => u.role === 'agent' && u.active);
   const agentSelect = el('select', { id: 'av-agent' }, ...agents.map((a) => el('option', { value: a.id }, a.displayName)));
@@ -410,12 +436,10 @@ async function loadVisio() {
   document.getElementById('visio-body').replaceChildren(
     table(t('admin.services'), [t('admin.name'), t('admin.administration'), t('admin.duration'), t('admin.actions')],
       services.map((s) => [s.name, s.administration, String(s.durationMinutes),
-        rowActions(s.name, () => editService(s), () => withdraw(`/api/visio/services/${s.id}/withdraw`, s.name,
-          'admin.withdrawServiceConfirm'))])),
+        rowActions(s.name, () => editService(s), `/api/visio/services/${s.id}/withdraw`, 'admin.withdrawServiceConfirm')])),
     serviceForm,
     table(t('admin.points'), [t('admin.name'), t('admin.commune'), t('admin.actions')], points.map((p) => [p.name, p.commune,
-      rowActions(p.name, () => editPoint(p), () => withdraw(`/api/visio/points/${p.id}/withdraw`, p.name,
-        'admin.withdrawPointConfirm'))])),
+      rowActions(p.name, () => editPoint(p), `/api/visio/points/${p.id}/withdraw`, 'admin.withdrawPointConfirm')])),
     pointForm);
   document.getElementById('calendars-body').replaceChildren(
     el('label', { for: 'av-agent' }, t('admin.agent')), agentSelect, editor);
@@ -425,24 +449,10 @@ async function loadVisio() {
 document.getElementById('org-kind').replaceChildren(...KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));
 document.getElementById('user-role').replaceChildren(...ROLES.map((r) => el('option', { value: r }, t(`role.${r}`))));
 
-/** A form that says its refusals under the fields, and waits visibly ("Envoi…") while it sends. */
-function adminForm(id, summaryId, fields, check, send) {
-  const form = document.getElementById(id);
-  const errors = new FieldErrors(form, document.getElementById(summaryId), fields);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    whileSending(form.querySelector('button[type=submit]'), async () => {
-      errors.clear();
-      if (errors.show(check())) {
-        return;
-      }
-      try {
-        await send(event);
-      } catch (e) {
-        errors.fromRequest(e);
-      }
-    });
-  });
+/** A form of the page (in its HTML), sent the one way (form-step.js); what it did is said under the menu. */
+function adminForm(id, summaryId, options) {
+  formStep(document.getElementById(id), { summary: document.getElementById(summaryId), said: t('admin.created'), tell: done,
+    ...options });
 }
 const value = (id) => document.getElementById(id).value.trim();
 const required = (wrong, id) => {
@@ -452,54 +462,56 @@ const required = (wrong, id) => {
   return wrong;
 };
 
-adminForm('org-form', 'org-error', { name: ['org-name', 'admin.nameRefused'], commune: ['org-commune', 'admin.communeRefused'] },
-  () => required(required({}, 'org-name'), 'org-commune'), async (event) => {
-    await request('/api/organisations', { method: 'POST', body: { kind: document.getElementById('org-kind').value,
-      name: document.getElementById('org-name').value.trim(), commune: document.getElementById('org-commune').value.trim() } });
-    event.target.reset();
-    await loadOrganisations();
-    done(t('admin.created'));
-  });
-
-adminForm('user-form', 'user-error', { email: ['user-email', 'admin.emailRefused'],
-  password: ['user-password', 'admin.passwordRefused'], displayName: ['user-name', 'admin.required'] }, () => {
-  const wrong = required(required({}, 'user-name'), 'user-email');
-  if (value('user-email') && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value('user-email'))) {
-    wrong['user-email'] = t('admin.emailRefused');
-  }
-  if (document.getElementById('user-password').value.length < 10) {
-    wrong['user-password'] = t('admin.passwordRefused');
-  }
-  return wrong;
-}, async (event) => {
-  const body = { displayName: document.getElementById('user-name').value.trim(),
-    email: document.getElementById('user-email').value.trim(), password: document.getElementById('user-password').value,
-    role: document.getElementById('user-role').value };
-  const org = document.getElementById('user-org').value;
-  if (org) {
-    body.organisationId = org;
-  }
-  const specialties = [...document.getElementById('user-specialties').selectedOptions].map((o) => o.value);
-  if (body.role === 'doctor' && specialties.length) {
-    body.specialties = specialties;
-  }
-  await request('/api/users', { method: 'POST', body });
-  event.target.reset();
-  await loadUsers();
-  done(t('admin.created'));
+adminForm('org-form', 'org-error', {
+  fields: { name: ['org-name', 'admin.nameRefused'], commune: ['org-commune', 'admin.communeRefused'] },
+  conflict: 'org-name',
+  check: () => required(required({}, 'org-name'), 'org-commune'),
+  send: () => request('/api/organisations', { method: 'POST', body: { kind: value('org-kind'), name: value('org-name'),
+    commune: value('org-commune') } }),
+  reload: loadOrganisations,
 });
 
-adminForm('specialty-form', 'sp-error', { code: ['sp-code', 'admin.codeRefused'], label: ['sp-label', 'admin.required'] }, () => {
-  const wrong = required(required({}, 'sp-code'), 'sp-label');
-  if (value('sp-code') && !/^[a-z][a-z0-9_]{1,49}$/.test(value('sp-code'))) {
-    wrong['sp-code'] = t('admin.codeRefused');
-  }
-  return wrong;
-}, async (event) => {
-  await request('/api/specialties', { method: 'POST', body: { code: value('sp-code'), label: value('sp-label') } });
-  event.target.reset();
-  await loadSpecialties();
-  done(t('admin.created'));
+adminForm('user-form', 'user-error', {
+  fields: { email: ['user-email', 'admin.emailRefused'], password: ['user-password', 'admin.passwordRefused'],
+    displayName: ['user-name', 'admin.required'] },
+  conflict: 'user-email',
+  check: () => {
+    const wrong = required(required({}, 'user-name'), 'user-email');
+    if (value('user-email') && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value('user-email'))) {
+      wrong['user-email'] = t('admin.emailRefused');
+    }
+    if (document.getElementById('user-password').value.length < 10) {
+      wrong['user-password'] = t('admin.passwordRefused');
+    }
+    return wrong;
+  },
+  send: () => {
+    const body = { displayName: value('user-name'), email: value('user-email'),
+      password: document.getElementById('user-password').value, role: value('user-role') };
+    if (value('user-org')) {
+      body.organisationId = value('user-org');
+    }
+    const specialties = [...document.getElementById('user-specialties').selectedOptions].map((o) => o.value);
+    if (body.role === 'doctor' && specialties.length) {
+      body.specialties = specialties;
+    }
+    return request('/api/users', { method: 'POST', body });
+  },
+  reload: loadUsers,
+});
+
+adminForm('specialty-form', 'sp-error', {
+  fields: { code: ['sp-code', 'admin.codeRefused'], label: ['sp-label', 'admin.required'] },
+  conflict: 'sp-code',
+  check: () => {
+    const wrong = required(required({}, 'sp-code'), 'sp-label');
+    if (value('sp-code') && !/^[a-z][a-z0-9_]{1,49}$/.test(value('sp-code'))) {
+      wrong['sp-code'] = t('admin.codeRefused');
+    }
+    return wrong;
+  },
+  send: () => request('/api/specialties', { method: 'POST', body: { code: value('sp-code'), label: value('sp-label') } }),
+  reload: loadSpecialties,
 });
 
 await loadOrganisations().catch(fail);

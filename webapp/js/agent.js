@@ -4,7 +4,8 @@ import { formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { connect } from './realtime.js';
 import { announce, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
-import { FieldErrors, plainMessage } from './form-errors.js';
+import { plainMessage } from './form-errors.js';
+import { formStep } from './form-step.js';
 
 await setUpPage();
 const me = await requireRole('agent');
@@ -40,6 +41,11 @@ for (const [id, days] of [['previous-day', -1], ['next-day', 1], ['today', 0]]) 
   button.disabled = false;
 }
 
+/** The citizen's name, or "Données effacées" once erased: never "undefined" on a card. */
+function nameOf(a) {
+  return a.citizen?.name ?? t('appointment.erased');
+}
+
 function situation(a) {
   const now = Date.now();
   if (a.status === 'booked' && a.citizenWaiting) {
@@ -54,7 +60,7 @@ function situation(a) {
 function render() {
   // A live re-render keeps the focus where it was: on a card's question or outcome line.
   const active = document.activeElement;
-  if (!focusOutcome && active?.matches?.('.confirm-box, .outcome')) {
+  if (!focusOutcome && active?.closest?.('.confirm-box, .outcome')) {
     focusOutcome = active.closest('[data-id]')?.dataset.id || null;
   }
   const day = dayInput.value;
@@ -64,7 +70,7 @@ function render() {
     const s = situation(a);
     const open = a.status === 'booked' || a.status === 'in_call';
     return el('article', { class: 'card', 'data-id': a.id },
-      el('h3', {}, `${formatTime(a.start)} — ${a.citizen.name ?? t('appointment.erased')}`),
+      el('h3', {}, `${formatTime(a.start)} — ${nameOf(a)}`),
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
@@ -85,7 +91,7 @@ function render() {
   }
 }
 
-/** The outcome is asked first, next to the card: "Marquer … comme terminé ?" (no undo on the server). */
+/** The outcome is asked first, next to the card: "Marquer … comme terminé ?"; once given, "Annuler" takes it back for 30 minutes. */
 function ask(a, action) {
   confirming.set(a.id, action);
   outcomes.delete(a.id);
@@ -95,7 +101,7 @@ function ask(a, action) {
 
 function confirmation(a, action) {
   const question = t(action === 'complete' ? 'agent.confirmDone' : 'agent.confirmNoShow',
-    { time: formatTime(a.start), name: a.citizen.name });
+    { time: formatTime(a.start), name: nameOf(a) });
   return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
     el('p', {}, question),
     el('p', { class: 'hint' }, t('agent.finalHint')),
@@ -107,9 +113,15 @@ function confirmation(a, action) {
         t('agent.keep'))));
 }
 
+/** What was done, on the card; after "Terminé" or "Absent", its "Annuler" beside it (as moving an appointment offers). */
 function outcomeLine(id) {
-  const { text, failed } = outcomes.get(id);
-  return el('p', { class: failed ? 'outcome error' : 'outcome ok-line', tabindex: '-1' }, text);
+  const { text, failed, undo } = outcomes.get(id);
+  const a = appointments.get(id);
+  const undoable = undo && (a?.status === 'completed' || a?.status === 'no_show');
+  return el('div', { class: failed ? 'outcome error' : 'outcome ok-line', tabindex: '-1', role: 'group', 'aria-label': text },
+    el('p', {}, text),
+    undoable ? el('button', { type: 'button', class: 'secondary undo-outcome',
+      onclick: (event) => whileSending(event.currentTarget, () => undoOutcome(a)) }, t('agent.undo')) : null);
 }
 
 /** How to reach the citizen when the video fails: her phone dials from the card. */
@@ -153,9 +165,23 @@ async function finish(a, action) {
     appointments.set(after.id, after);
     confirming.delete(a.id);
     outcomes.set(a.id, { text: t(after.status === 'no_show' ? 'agent.markedNoShow' : 'agent.markedDone',
-      { time: formatTime(a.start), name: a.citizen.name }) });
+      { time: formatTime(a.start), name: nameOf(a) }), undo: true });
   } catch (e) {
     confirming.delete(a.id);
+    outcomes.set(a.id, { text: plainMessage(e), failed: true });
+  }
+  focusOutcome = a.id;
+  render();
+  announce(outcomes.get(a.id).text);
+}
+
+/** "Annuler" after "Terminé" or "Absent": the card is as it was before, with its buttons. */
+async function undoOutcome(a) {
+  try {
+    const after = await request(`/api/visio/appointments/${a.id}/undo-outcome`, { method: 'POST' });
+    appointments.set(after.id, after);
+    outcomes.set(a.id, { text: t('agent.undone', { time: formatTime(a.start), name: nameOf(a) }) });
+  } catch (e) {
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
   }
   focusOutcome = a.id;
@@ -175,60 +201,42 @@ async function loadAvailability() {
     const services = (await request('/api/visio/services')).filter((s) => s.organisationId === me.organisationId);
     await availabilityEditor(box, me.id, services);
   } catch (e) {
-    box.replaceChildren(el('p', { class: 'error' }, e.message));
+    box.replaceChildren(el('p', { class: 'error' }, plainMessage(e)));
   }
 }
 
 const leaveForm = document.getElementById('exception');
-// Refusals under the field they concern (the server names start, end or reason).
-const leaveErrors = new FieldErrors(leaveForm, document.getElementById('ex-error'), { start: ['ex-start', 'agent.startRefused'],
-  end: ['ex-end', 'agent.endRefused'], reason: ['ex-reason', 'agent.reasonRefused'] });
-leaveForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  whileSending(leaveForm.querySelector('button[type=submit]'), () => saveLeave(event));
-});
-// Disabled in the page until here, like the day buttons: a press before the script arrived would do nothing.
-leaveForm.querySelector('button[type=submit]').disabled = false;
-
-/** The leave saved: said under the form, not only heard. */
-function saidBelow(text) {
-  showOutcome(document.getElementById('ex-outcome'), text);
-}
-
-async function saveLeave(event) {
-  leaveErrors.clear();
-  document.getElementById('ex-outcome').hidden = true;
-  const start = document.getElementById('ex-start').value;
-  const end = document.getElementById('ex-end').value;
-  const wrong = {};
-  if (!start) {
-    wrong['ex-start'] = t('agent.startMissing');
-  }
-  if (!end) {
-    wrong['ex-end'] = t('agent.endMissing');
-  } else if (start && end <= start) {
-    wrong['ex-end'] = t('agent.endRefused');
-  }
-  if (leaveErrors.show(wrong)) {
-    return;
-  }
-  const body = { start: new Date(start).toISOString(), end: new Date(end).toISOString(),
-    reason: document.getElementById('ex-reason').value.trim() };
-  const wholeAdministration = document.getElementById('ex-all').checked;
-  try {
-    if (wholeAdministration) {
-      const closure = await request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body });
-      saidBelow(t('agent.closureSaved', { count: closure.agents }));
-    } else {
-      await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body });
-      saidBelow(t('agent.saved'));
+const leaveValue = (id) => document.getElementById(id).value;
+// Sent the one way of the professionals' forms (form-step.js): refusals under the field (the server names start, end or
+// reason), "Envoi…", then what was saved under the form.
+formStep(leaveForm, {
+  summary: document.getElementById('ex-error'),
+  fields: { start: ['ex-start', 'agent.startRefused'], end: ['ex-end', 'agent.endRefused'], reason: ['ex-reason', 'agent.reasonRefused'] },
+  check: () => {
+    const [start, end] = [leaveValue('ex-start'), leaveValue('ex-end')];
+    const wrong = {};
+    if (!start) {
+      wrong['ex-start'] = t('agent.startMissing');
     }
-    event.target.reset();
-    loadAvailability();
-  } catch (e) {
-    leaveErrors.fromRequest(e);
-  }
-}
+    if (!end) {
+      wrong['ex-end'] = t('agent.endMissing');
+    } else if (start && end <= start) {
+      wrong['ex-end'] = t('agent.endRefused');
+    }
+    return wrong;
+  },
+  send: () => {
+    document.getElementById('ex-outcome').hidden = true;
+    const body = { start: new Date(leaveValue('ex-start')).toISOString(), end: new Date(leaveValue('ex-end')).toISOString(),
+      reason: leaveValue('ex-reason').trim() };
+    return document.getElementById('ex-all').checked
+      ? request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body })
+      : request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body }).then(() => null);
+  },
+  reload: loadAvailability,
+  said: (closure) => (closure ? t('agent.closureSaved', { count: closure.agents }) : t('agent.saved')),
+  tell: (message) => showOutcome(document.getElementById('ex-outcome'), message),
+});
 
 connect({
   token,
@@ -244,11 +252,13 @@ connect({
     appointments.set(event.data.id, { ...(appointments.get(event.data.id) || {}), ...event.data });
     render();
     if (event.kind === 'appointment.booked') {
-      announce(t('agent.newBooking', { time: formatTime(event.data.start), name: event.data.citizen.name }));
+      announce(t('agent.newBooking', { time: formatTime(event.data.start), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
-      announce(t('agent.citizenWaiting', { name: event.data.citizen.name }));
+      announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.cancelled') {
-      announce(t('agent.cancelled', { name: event.data.citizen.name }));
+      announce(t('agent.cancelled', { name: nameOf(event.data) }));
+    } else if (event.kind === 'appointment.reopened') {
+      announce(t('agent.reopened', { time: formatTime(event.data.start), name: nameOf(event.data) }));
     }
   },
 });

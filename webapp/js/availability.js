@@ -1,6 +1,7 @@
 import { request } from './api.js';
 import { formatDateTime, t } from './i18n.js';
-import { announce, el, showError } from './ui.js';
+import { formStep } from './form-step.js';
+import { el, showError, showOutcome, whileSending } from './ui.js';
 
 /**
  * The weekly calendar of one agent: the services it serves, up to two ranges a day, the
@@ -22,11 +23,12 @@ export async function availabilityEditor(root, agentId, services) {
   });
   const number = (id, key, value, max) => [el('label', { for: id }, t(key)),
     el('input', { id, type: 'number', min: '0', max: String(max), value: String(value), inputmode: 'numeric' })];
-  const serviceBoxes = services.map((s) => el('label', { class: 'check' },
-    el('input', { type: 'checkbox', name: 'service', value: s.id, checked: current.serviceIds.includes(s.id) }),
+  const serviceBoxes = services.map((s, i) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', name: 'service', id: `av-service-${i}`, value: s.id, checked: current.serviceIds.includes(s.id) }),
     el('span', {}, s.name)));
-  const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
-  const form = el('form', { novalidate: true },
+  const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true, id: 'av-error' });
+  const saved = el('p', { class: 'outcome', tabindex: '-1', hidden: true, id: 'av-outcome' });
+  const form = el('form', { novalidate: true, id: 'availability-form' },
     el('fieldset', {}, el('legend', {}, t('agent.services')), ...serviceBoxes),
     el('table', {}, el('caption', {}, t('agent.week')),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.morning')),
@@ -37,46 +39,76 @@ export async function availabilityEditor(root, agentId, services) {
     ...number('horizon', 'agent.horizon', current.horizonDays, 365),
     error,
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('agent.save'))));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error.hidden = true;
-    const weekly = [];
+  const value = (id) => form.querySelector(`#${id}`).value;
+  const weekly = () => {
+    const ranges = [];
     for (let day = 1; day <= 7; day += 1) {
       for (const part of [1, 2]) {
-        const start = form.querySelector(`#d${day}s${part}`).value;
-        const end = form.querySelector(`#d${day}e${part}`).value;
-        if (start && end) {
-          weekly.push({ weekday: day, start, end });
+        if (value(`d${day}s${part}`) && value(`d${day}e${part}`)) {
+          ranges.push({ weekday: day, start: value(`d${day}s${part}`), end: value(`d${day}e${part}`) });
         }
       }
     }
-    try {
-      await request(`/api/visio/agents/${agentId}/availability`, { method: 'PUT', body: {
-        serviceIds: [...form.querySelectorAll('input[name=service]:checked')].map((c) => c.value), weekly,
-        bufferMinutes: Number(form.querySelector('#buffer').value), minNoticeMinutes: Number(form.querySelector('#notice').value),
-        horizonDays: Number(form.querySelector('#horizon').value) } });
-      announce(t('agent.saved'));
-    } catch (e) {
-      showError(error, e);
-    }
+    return ranges;
+  };
+  const within = (id, min, max) => {
+    const n = Number(value(id));
+    return value(id) !== '' && Number.isInteger(n) && n >= min && n <= max;
+  };
+  formStep(form, {
+    summary: error,
+    fields: { bufferMinutes: ['buffer', 'agent.bufferRefused'], minNoticeMinutes: ['notice', 'agent.noticeRefused'],
+      horizonDays: ['horizon', 'agent.horizonRefused'], 'weekly.*': ['d1s1', 'agent.rangeRefused'],
+      ...(services.length ? { serviceIds: ['av-service-0', 'agent.servicesRefused'] } : {}) },
+    check: () => {
+      const wrong = {};
+      for (let day = 1; day <= 7; day += 1) {
+        let previousEnd = '';
+        for (const part of [1, 2]) {
+          const start = value(`d${day}s${part}`);
+          const end = value(`d${day}e${part}`);
+          // Both or neither, the end after the start, the afternoon after the morning.
+          if ((start || end) && (!start || !end || end <= start || (previousEnd && start < previousEnd))) {
+            wrong[`d${day}s${part}`] = t('agent.rangeRefused');
+          }
+          previousEnd = end || previousEnd;
+        }
+      }
+      if (!within('buffer', 0, 120)) {
+        wrong.buffer = t('agent.bufferRefused');
+      }
+      if (!within('notice', 0, 20160)) {
+        wrong.notice = t('agent.noticeRefused');
+      }
+      if (!within('horizon', 1, 365)) {
+        wrong.horizon = t('agent.horizonRefused');
+      }
+      return wrong;
+    },
+    send: () => request(`/api/visio/agents/${agentId}/availability`, { method: 'PUT', body: {
+      serviceIds: [...form.querySelectorAll('input[name=service]:checked')].map((c) => c.value), weekly: weekly(),
+      bufferMinutes: Number(value('buffer')), minNoticeMinutes: Number(value('notice')), horizonDays: Number(value('horizon')) } }),
+    reset: false,
+    said: t('agent.availabilitySaved'),
+    tell: (message) => showOutcome(saved, message),
   });
   const leaveError = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
   const remove = async (x) => {
     try {
       await request(`/api/visio/agents/${agentId}/exceptions/${x.id}`, { method: 'DELETE' });
       await availabilityEditor(root, agentId, services);
-      // The button pressed is gone: keep the keyboard where the list was.
-      root.querySelector('#leave-heading')?.focus();
-      announce(t('agent.leaveRemoved'));
+      // The button pressed is gone: the keyboard goes to what was done, under the list's heading.
+      showOutcome(root.querySelector('#leave-outcome') || root.querySelector('#av-outcome'), t('agent.leaveRemoved'));
     } catch (e) {
       showError(leaveError, e);
     }
   };
   const leave = current.exceptions.length ? el('div', {}, el('h3', { id: 'leave-heading', tabindex: '-1' }, t('agent.leave')), leaveError,
+    el('p', { class: 'outcome', id: 'leave-outcome', tabindex: '-1', hidden: true }),
     el('ul', {}, ...current.exceptions.map((x) => el('li', {}, `${formatDateTime(x.start)} → ${formatDateTime(x.end)}`,
       x.reason ? ` (${x.reason})` : '', ' ',
-      el('button', { type: 'button', class: 'secondary', onclick: () => remove(x),
+      el('button', { type: 'button', class: 'secondary', onclick: (event) => whileSending(event.currentTarget, () => remove(x)),
         'aria-label': t('agent.removeLeaveLabel', { from: formatDateTime(x.start), to: formatDateTime(x.end) }) },
       t('agent.removeLeave')))))) : null;
-  root.replaceChildren(form, ...(leave ? [leave] : []));
+  root.replaceChildren(form, saved, ...(leave ? [leave] : []));
 }

@@ -5,7 +5,8 @@ import { el } from './ui.js';
  * Refusals shown where the person looks: under the field they concern, in plain French with
  * the expected format, the field marked `aria-invalid` and described by the message. The
  * server's own wording is never shown for a field: its problem document names the `field`, and
- * the page says it in its words (`fields`: the server's field → [input id, message key]).
+ * the page says it in its words (`fields`: the server's field → [input id, message key]; a key ending
+ * in `.*`, such as `hours.*`, takes every field under it: `hours.0.end`).
  */
 export class FieldErrors {
   constructor(form, summary, fields = {}) {
@@ -62,7 +63,8 @@ export class FieldErrors {
 
   /** A refusal of the server, or a lost connection: under its field when it has one, else above the button. */
   fromRequest(error) {
-    const mapped = error?.field && this.fields[error.field];
+    const mapped = error?.field && (this.fields[error.field] || Object.entries(this.fields)
+      .find(([key]) => key.endsWith('.*') && error.field.startsWith(key.slice(0, -1)))?.[1]);
     if (mapped) {
       this.show({ [mapped[0]]: t(mapped[1]) });
       return;

@@ -14,7 +14,7 @@ let appointments = new Map();
 function render() {
   const list = [...appointments.values()].sort((a, b) => a.start.localeCompare(b.start));
   listBox.replaceChildren(...(list.length ? list.map((a) => el('article', { class: 'card' },
-    el('h3', {}, `${formatDateTime(a.start)} — ${a.citizen.name ?? t('appointment.erased')}`),
+    el('h3', {}, `${formatDateTime(a.start)} — ${a.citizen?.name ?? t('appointment.erased')}`),
     el('p', {}, `${a.serviceName} · ${a.administration} · ${a.reference}`),
     el('p', {}, el('span', { class: 'tag ok' }, t(`appointment.${a.status}`)), a.pointName || ''),
     (a.status === 'booked' || a.status === 'in_call') ? el('div', { class: 'actions' },

@@ -124,7 +124,8 @@ export async function whileSending(button, action) {
   if (button.getAttribute('aria-busy') === 'true') {
     return undefined;
   }
-  const label = button.textContent;
+  // Its children, not its text: a label may hold a part for screen readers only ("Désactiver <span>Chloé Rigal</span>").
+  const label = [...button.childNodes];
   const form = button.closest('form');
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
@@ -135,9 +136,20 @@ export async function whileSending(button, action) {
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
-    button.textContent = label;
+    button.replaceChildren(...label);
     form?.removeAttribute('aria-busy');
   }
+}
+
+/**
+ * For what cannot be taken back (deactivating, withdrawing): asked first in the browser's own dialog (read by
+ * screen readers, answered from the keyboard); once accepted, sent while the button waits, as {@link whileSending}.
+ */
+export async function askThenSend(button, question, action) {
+  if (button.getAttribute('aria-busy') === 'true' || !window.confirm(question)) {
+    return undefined;
+  }
+  return whileSending(button, action);
 }
 
 export function showError(element, error) {

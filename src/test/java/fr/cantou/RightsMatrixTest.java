@@ -99,6 +99,7 @@ class RightsMatrixTest {
       POST   /visio/appointments/{id}/presence             403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/complete             403  403   403  403  403  200   403  403  403    403   401    401   401   403
       POST   /visio/appointments/{id}/no-show              403  403   403  403  403  409   403  403  403    403   401    401   401   403
+      POST   /visio/appointments/{id}/undo-outcome         403  403   403  403  403  200   403  403  403    403   401    401   401   403
       GET    /visio/appointments/{id}/personal-data        403  403   403  403  403  403   403  403  403    200   401    401   401   403
       POST   /visio/appointments/{id}/erasure              403  403   403  403  403  403   403  403  403    200   401    401   401   403
       GET    /visio/agents/{agentId}/availability          403  403   403  403  403  200   403  403  200    401   401    401   401   401
@@ -114,6 +115,7 @@ class RightsMatrixTest {
       GET    /stats/export.csv                             403  403   403  403  403  403   403  403  200    401   401    401   401   401
       """;
   // no-show: the agent passes the rights check and is told it is too early (the appointment has not started).
+  // undo-outcome: on an appointment its agent has just marked completed.
 
   private static final String KEY = "rights-matrix-signing-key-long-enough-0123456789";
   /** Monday 30 November 2026, 7:55 in Paris: the 8:00 appointment's room is open. */
@@ -274,6 +276,11 @@ class RightsMatrixTest {
     });
     calls.put("POST /visio/appointments/{id}/complete", () -> appointment(book(nextSlot()), "/complete"));
     calls.put("POST /visio/appointments/{id}/no-show", () -> appointment(book(nextSlot()), "/no-show"));
+    calls.put("POST /visio/appointments/{id}/undo-outcome", () -> {
+      Booking done = book(nextSlot());
+      node.api.post("/api/visio/appointments/" + done.id() + "/complete", tokens.get("agent"), null);
+      return appointment(done, "/undo-outcome");
+    });
 
     calls.put("GET /visio/appointments/{id}/personal-data", () -> appointment(shared, "/personal-data"));
     calls.put("POST /visio/appointments/{id}/erasure", () -> appointment(book(nextSlot()), "/erasure"));

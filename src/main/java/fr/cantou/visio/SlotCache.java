@@ -43,7 +43,7 @@ final class SlotCache {
   static final Duration DAY_OVERHANG = Duration.ofHours(4);
   /** Kinds after which an agent's or a point's booked periods differ. */
   private static final Set<String> CALENDAR_KINDS = Set.of(VisioEvents.BOOKED, VisioEvents.CANCELLED,
-      VisioEvents.CHANGED, VisioEvents.COMPLETED, VisioEvents.NO_SHOW);
+      VisioEvents.CHANGED, VisioEvents.COMPLETED, VisioEvents.NO_SHOW, VisioEvents.REOPENED);
   /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
   private static final Set<String> EVERYTHING_KINDS = Set.of(VisioEvents.CALENDAR_CHANGED, AccountEvents.DEACTIVATED);
 

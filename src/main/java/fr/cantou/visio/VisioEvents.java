@@ -19,6 +19,8 @@ final class VisioEvents {
   static final String IN_CALL = "appointment.in_call";
   static final String COMPLETED = "appointment.completed";
   static final String NO_SHOW = "appointment.no_show";
+  /** "Terminé" or "Absent" taken back ({@link OutcomeUndo}). */
+  static final String REOPENED = "appointment.reopened";
   /** A service, a point or an agent's calendar changed: every node recomputes its slots. */
   static final String CALENDAR_CHANGED = "visio.calendar.changed";
 

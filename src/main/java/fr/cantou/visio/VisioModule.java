@@ -45,7 +45,8 @@ public final class VisioModule {
     this.service = new VisioService(platform, settings, store, events, tokens, rooms, slots, rateLimits);
     this.catalogue = new VisioCatalogue(platform, store, events, slots);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
-    this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), addresses);
+    OutcomeUndo undo = new OutcomeUndo(platform, service, store, new OutcomeStore(), events, slots);
+    this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), undo, addresses);
     this.snapshot = new VisioSnapshot(service);
     this.resolver = new ManageTokenResolver(tokens, id -> store.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);

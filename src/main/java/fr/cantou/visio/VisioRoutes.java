@@ -21,12 +21,14 @@ public final class VisioRoutes implements ApiModule {
   private final VisioService visio;
   private final VisioCatalogue catalogue;
   private final CalendarFiles calendars;
+  private final OutcomeUndo undo;
   private final ClientAddress addresses;
 
-  VisioRoutes(VisioService visio, VisioCatalogue catalogue, CalendarFiles calendars, ClientAddress addresses) {
+  VisioRoutes(VisioService visio, VisioCatalogue catalogue, CalendarFiles calendars, OutcomeUndo undo, ClientAddress addresses) {
     this.visio = visio;
     this.catalogue = catalogue;
     this.calendars = calendars;
+    this.undo = undo;
     this.addresses = addresses;
   }
 
@@ -53,6 +55,7 @@ public final class VisioRoutes implements ApiModule {
         Json.body(ctx, VisioRecords.PresenceBody.class).state())));
     api.getRoute("completeAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), true)));
     api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), false)));
+    api.getRoute("undoAppointmentOutcome").addHandler(Endpoint.ok(ctx -> undo.undo(caller(ctx), appointment(ctx))));
 
     api.getRoute("appointmentCalendar").addHandler(ctx -> {
       RequestLog.remember(ctx);

@@ -282,6 +282,13 @@ public final class VisioService {
       return List.of();
     }
     List<VisioStore.Mail> mails = new ArrayList<>(List.of(new VisioStore.Mail(first, now)));
+    mails.addAll(reminders(start, now));
+    return mails;
+  }
+
+  /** The reminders of an appointment at {@code start} still to come at {@code now}. */
+  static List<VisioStore.Mail> reminders(Instant start, Instant now) {
+    List<VisioStore.Mail> mails = new ArrayList<>();
     for (Map.Entry<String, Duration> reminder : List.of(Map.entry("reminder_24h", Duration.ofHours(24)),
         Map.entry("reminder_1h", Duration.ofHours(1)))) {
       Instant due = start.minus(reminder.getValue());

@@ -43,6 +43,69 @@ final class BrowserFixture implements AutoCloseable {
       };
       """;
 
+  /**
+   * Watches every page of every context of this fixture, from its first paint to its last change: whenever a
+   * visible element's text (or its aria-label, title or alt, read out by screen readers) shows "null",
+   * "undefined", "NaN", "[object Object]" or "Invalid Date", it is reported here, whichever state of whichever
+   * journey showed it. A MutationObserver sees each change as it happens (no timer: pages on Playwright's fake
+   * clock are watched too); an element hidden when it changed is checked again when it is shown.
+   */
+  private static final String NEVER_SHOWN = """
+      (() => {
+        const BAD = /\\b(null|undefined|NaN)\\b|\\[object Object\\]|Invalid Date/;
+        const said = new Set();
+        const report = (element, text) => {
+          const at = text.search(BAD);
+          const line = `${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}: …${text.slice(Math.max(0, at - 60), at + 40)}…`;
+          if (!said.has(line)) {
+            said.add(line);
+            window.__cantouNeverShown?.(line);
+          }
+        };
+        const check = (node) => {
+          const element = node.nodeType === 1 ? node : node.parentElement;
+          if (!element || !element.isConnected || element.closest('script, style, template')) {
+            return;
+          }
+          if (element.checkVisibility && !element.checkVisibility()) {
+            return;
+          }
+          const text = element.innerText ?? '';
+          if (BAD.test(text)) {
+            report(element, text);
+          }
+          for (const named of [element, ...element.querySelectorAll('[aria-label], [title], [alt]')]) {
+            for (const attribute of ['aria-label', 'title', 'alt']) {
+              const value = named.getAttribute(attribute);
+              if (value && BAD.test(value)) {
+                report(named, `${attribute}=${value}`);
+              }
+            }
+          }
+        };
+        const start = () => {
+          check(document.body);
+          new MutationObserver((records) => {
+            for (const record of records) {
+              if (record.type === 'childList') {
+                record.addedNodes.forEach(check);
+              } else {
+                check(record.target);
+              }
+            }
+          }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true,
+            attributeFilter: ['hidden', 'class', 'style', 'aria-label', 'title', 'alt', 'open'] });
+        };
+        if (document.readyState === 'loading') {
+          document.addEventListener('DOMContentLoaded', start);
+        } else {
+          start();
+        }
+      })();
+      """;
+  /** What {@link #NEVER_SHOWN} reported, "page element: …the text around it…", by any fixture (test classes run one by one). */
+  static final List<String> neverShown = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   final TestNode node;
   private final Vertx jitsiVertx;
   private final Playwright playwright;
@@ -99,20 +162,55 @@ final class BrowserFixture implements AutoCloseable {
 
   /** A fresh browser profile (its own sessionStorage), French first. */
   Page newPage() {
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1200, 900));
-    return context.newPage();
+    return watched(browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1200, 900)));
   }
 
   /** A 390×844 phone, by touch: the citizen at home. */
   Page newPhonePage() {
-    return browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(390, 844)
-        .setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(2)).newPage();
+    return watched(browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(390, 844)
+        .setIsMobile(true).setHasTouch(true).setDeviceScaleFactor(2)));
   }
 
   /** A 1024×768 tablet: the nurse in the care home, the doctor between two patients. */
   Page newTabletPage() {
-    return browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1024, 768)
-        .setHasTouch(true)).newPage();
+    return watched(browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1024, 768)
+        .setHasTouch(true)));
+  }
+
+  /** The two screens every journey is walked on: a 390×844 phone and a 1024×768 tablet. */
+  enum Screen {
+    PHONE("telephone-"), TABLET("tablette-");
+
+    /** How its screenshots' names begin. */
+    final String prefix;
+
+    Screen(String prefix) {
+      this.prefix = prefix;
+    }
+  }
+
+  Page newPage(Screen screen) {
+    return screen == Screen.PHONE ? newPhonePage() : newTabletPage();
+  }
+
+  /** A page of this context, watched by {@link #NEVER_SHOWN} from its first paint. */
+  private Page watched(BrowserContext context) {
+    context.exposeBinding("__cantouNeverShown", (source, args) -> {
+      neverShown.add(source.page().url().replaceAll("#.*", "#…") + " " + args[0]);
+      return null;
+    });
+    context.addInitScript(NEVER_SHOWN);
+    return context.newPage();
+  }
+
+  /**
+   * Fails when any page of this fixture has shown "null", "undefined", "NaN", "[object Object]" or "Invalid
+   * Date" since the last call (after each test, and at each step a test checks); then starts afresh.
+   */
+  static void assertNothingNeverShownWasShown(String where) {
+    List<String> seen = List.copyOf(neverShown);
+    neverShown.clear();
+    org.assertj.core.api.Assertions.assertThat(seen).as("a page showed a value a person must never see (" + where + ")").isEmpty();
   }
 
   Page signIn(String login) {

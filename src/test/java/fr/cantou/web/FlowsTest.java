@@ -23,6 +23,12 @@ class FlowsTest {
     web = new BrowserFixture();
   }
 
+  /** Whatever the journey, no page of it ever showed "null", "undefined", "NaN", "[object Object]" or "Invalid Date". */
+  @org.junit.jupiter.api.AfterEach
+  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
   @AfterAll
   static void stop() {
     web.close();
@@ -33,39 +39,44 @@ class FlowsTest {
     return (List<Map<String, Object>>) page.evaluate("() => window.__jitsi || []");
   }
 
-  @Test
-  void a_nurse_request_appears_live_for_the_doctor_who_takes_it_and_both_meet_in_the_same_room() {
-    Page doctor = web.signIn("dr.teyssier");
-    assertThat(doctor.locator("#queue")).not().containsText("R-2731");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void a_nurse_request_appears_live_for_the_doctor_who_takes_it_and_both_meet_in_the_same_room(BrowserFixture.Screen screen) {
+    // Each screen its own doctor, specialty and patient: the presence and the queue of one run are not the other's.
+    boolean phone = screen == BrowserFixture.Screen.PHONE;
+    String reference = "R-273" + screen.ordinal();
+    String doctorName = phone ? "Dr Agnès Teyssier" : "Dr Luis Garcia";
+    Page doctor = web.signIn(web.newPage(screen), phone ? "dr.teyssier" : "dr.garcia");
+    assertThat(doctor.locator("#queue")).not().containsText(reference);
     doctor.locator("#available").click();
     assertThat(doctor.locator("#available")).hasAttribute("aria-pressed", "true");
 
-    Page nurse = web.signIn("infirmiere.salers");
-    BrowserFixture.typeRequest(nurse, "R-2731", "MB", "1934", "Confusion depuis hier soir, chute sans traumatisme apparent");
-    nurse.locator("#specialty").selectOption("neurologie");
+    Page nurse = web.signIn(web.newPage(screen), "infirmiere.salers");
+    BrowserFixture.typeRequest(nurse, reference, "MB", "1934", "Confusion depuis hier soir, chute sans traumatisme apparent");
+    nurse.locator("#specialty").selectOption(phone ? "neurologie" : "soins_palliatifs");
     nurse.locator("input[name=urgency][value=urgent]").check();
     nurse.locator("#request button[type=submit]").click();
-    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
     assertThat(mine).containsText("1e dans la file");
     assertThat(mine).containsText("1 médecin(s) disponible(s)");
-    BrowserFixture.screenshot(nurse, "flux-infirmiere-demande");
+    BrowserFixture.screenshot(nurse, screen.prefix + "flux-infirmiere-demande");
 
     // The doctor's page, open all along, shows it without a reload.
-    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText("R-2731"));
+    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
     assertThat(card).containsText("Confusion depuis hier soir");
     assertThat(card).containsText("Urgente");
-    BrowserFixture.screenshot(doctor, "flux-medecin-file");
+    BrowserFixture.screenshot(doctor, screen.prefix + "flux-medecin-file");
     card.getByText("Prendre en charge").click();
     assertThat(doctor.locator("#current")).isVisible();
-    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731")))
-        .containsText("prise en charge par Dr Agnès Teyssier");
+    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference)))
+        .containsText("prise en charge par " + doctorName);
 
     doctor.locator("#current").getByText("Rejoindre l'appel").click();
     assertThat(doctor.locator("#call .stand-in")).isVisible();
-    nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731")).getByText("Rejoindre l'appel").click();
+    nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference)).getByText("Rejoindre l'appel").click();
     assertThat(nurse.locator("#call .stand-in")).isVisible();
-    BrowserFixture.screenshot(doctor, "flux-medecin-appel");
-    BrowserFixture.screenshot(nurse, "flux-infirmiere-appel");
+    BrowserFixture.screenshot(doctor, screen.prefix + "flux-medecin-appel");
+    BrowserFixture.screenshot(nurse, screen.prefix + "flux-infirmiere-appel");
 
     List<Map<String, Object>> doctorCalls = jitsiCalls(doctor);
     List<Map<String, Object>> nurseCalls = jitsiCalls(nurse);
@@ -73,23 +84,23 @@ class FlowsTest {
     assertThat(nurseCalls).hasSize(1);
     assertThat(doctorCalls.get(0).get("roomName")).isEqualTo(nurseCalls.get(0).get("roomName"));
     assertThat((String) doctorCalls.get(0).get("roomName")).startsWith("cantou-tc-");
-    assertThat(doctorCalls.get(0).get("displayName")).isEqualTo("Dr Agnès Teyssier");
+    assertThat(doctorCalls.get(0).get("displayName")).isEqualTo(doctorName);
     assertThat(doctorCalls.get(0).get("lang")).isEqualTo("fr");
 
     // Both pages reported "joined": the teleconsultation is in call.
-    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"))).containsText("En appel");
+    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference))).containsText("En appel");
 
     doctor.locator("#report-text").fill("Examen neurologique sans déficit. Surveillance 24 h, bilan sanguin.");
     doctor.locator("#outcome").selectOption("follow_up");
     doctor.locator("#report button[type=submit]").click();
-    Locator done = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-2731"));
+    Locator done = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
     assertThat(done).containsText("Examen neurologique sans déficit");
     assertThat(done).containsText("Suivi programmé");
     // Both see the outcome where they look: the nurse a banner, the doctor the list of reports sent.
-    assertThat(nurse.locator("#report-banner")).containsText("Compte rendu reçu pour R-2731.");
+    assertThat(nurse.locator("#report-banner")).containsText("Compte rendu reçu pour " + reference + ".");
     assertThat(doctor.locator("#sent-notice")).hasText("Compte rendu envoyé à l'établissement.");
-    assertThat(doctor.locator("#sent article")).containsText("R-2731");
-    BrowserFixture.screenshot(nurse, "flux-infirmiere-compte-rendu");
+    assertThat(doctor.locator("#sent article")).containsText(reference);
+    BrowserFixture.screenshot(nurse, screen.prefix + "flux-infirmiere-compte-rendu");
   }
 
   @Test
@@ -123,8 +134,10 @@ class FlowsTest {
     assertThat(sockets.size()).isGreaterThanOrEqualTo(2);
   }
 
-  @Test
-  void a_citizen_books_through_the_pages_and_the_agent_sees_it_live() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void a_citizen_books_through_the_pages_and_the_agent_sees_it_live(BrowserFixture.Screen screen) {
+    String person = screen == BrowserFixture.Screen.PHONE ? "Marcel Delort" : "Marcelin Delort";
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
     String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).toString();
@@ -132,35 +145,35 @@ class FlowsTest {
         + java.time.LocalDate.parse(today).plusDays(13)).array();
     String firstDay = slots.getJsonObject(0).getString("start").substring(0, 10);
 
-    Page agent = web.signIn("agent.cpam");
+    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
     agent.locator("#day").fill(firstDay);
     agent.locator("#day").dispatchEvent("change");
 
-    Page citizen = web.newPage();
+    Page citizen = web.newPage(screen);
     citizen.navigate(web.url("/rendez-vous.html"));
     citizen.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
     citizen.getByText("Depuis chez moi").click();
     citizen.locator(".slots button").first().click();
-    citizen.locator("#name").fill("Marcel Delort");
+    citizen.locator("#name").fill(person);
     citizen.locator("#email").fill("marcel.delort@example.fr");
     citizen.locator("input[name=needs][value=hearing]").check();
     citizen.getByText("Confirmer le rendez-vous").click();
     assertThat(citizen.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
     String reference = citizen.locator("#reference").textContent();
     assertThat(reference).matches("CPAM-[A-Z0-9]{5}");
-    BrowserFixture.screenshot(citizen, "flux-usager-confirmation");
+    BrowserFixture.screenshot(citizen, screen.prefix + "flux-usager-confirmation");
 
-    Locator booked = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marcel Delort"));
+    Locator booked = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(person));
     assertThat(booked).containsText(reference);
     assertThat(booked).containsText("Difficultés d'audition");
-    BrowserFixture.screenshot(agent, "flux-agent-journee");
+    BrowserFixture.screenshot(agent, screen.prefix + "flux-agent-journee");
 
     // The manage link opens the appointment, with no account.
     citizen.locator("#manage-link").click();
     assertThat(citizen.locator("#page-title")).hasText("Mon rendez-vous");
     assertThat(citizen.locator("#manage")).containsText(reference);
     assertThat(citizen.locator("#manage")).containsText("La salle ouvrira le ");
-    BrowserFixture.screenshot(citizen, "flux-usager-gerer");
+    BrowserFixture.screenshot(citizen, screen.prefix + "flux-usager-gerer");
   }
 
   @Test

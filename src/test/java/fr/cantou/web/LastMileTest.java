@@ -32,7 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server's clock and each page's clock are set by the test, never read from the day it runs;
  * the server's only moves forward (sessions and sign-in counters are kept by its time).
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LastMileTest {
+  /**
+   * The tests that move the server's clock days ahead run after the others: the booking pages ask for the slots of
+   * the next two weeks by the page's own clock, which the server's must not have left behind.
+   */
+  private static final int MOVES_THE_CLOCK = Integer.MAX_VALUE;
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   static MutableClock clock;
   static BrowserFixture web;
@@ -43,6 +49,12 @@ class LastMileTest {
     web = new BrowserFixture(clock);
   }
 
+  /** Whatever the journey, no page of it ever showed "null", "undefined", "NaN", "[object Object]" or "Invalid Date". */
+  @org.junit.jupiter.api.AfterEach
+  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
   @AfterAll
   static void stop() {
     web.close();
@@ -50,13 +62,18 @@ class LastMileTest {
 
   /** A slot of the CPAM's service some days ahead (after a weekend, whatever the day), booked by phone. */
   static JsonObject bookByPhone(int daysAhead, String name, String phone) {
+    return bookByPhone(null, daysAhead, name, phone);
+  }
+
+  /** The same, booked by a professional ({@code token}; null: the citizen herself). */
+  static JsonObject bookByPhone(String token, int daysAhead, String name, String phone) {
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
     LocalDate from = LocalDate.now(clock.withZone(PARIS)).atStartOfDay(PARIS).plusDays(daysAhead).toLocalDate();
     JsonArray slots = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
         + from.plusDays(6)).array();
     JsonObject slot = slots.getJsonObject(0);
-    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", service.getString("id"))
+    var booked = web.node.api.post("/api/visio/appointments", token, new JsonObject().put("serviceId", service.getString("id"))
         .put("start", slot.getString("start")).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
     assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
     return booked.json();
@@ -75,12 +92,13 @@ class LastMileTest {
     return page;
   }
 
-  @Test
-  void the_join_button_appears_at_the_opening_time_without_a_reload_and_says_the_time_in_words_before() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_join_button_appears_at_the_opening_time_without_a_reload_and_says_the_time_in_words_before(BrowserFixture.Screen screen) {
     JsonObject booked = bookByPhone(3, "Lucienne Chanut", "06 39 98 12 01");
     ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
     ZonedDateTime opens = start.minusMinutes(10);
-    Page page = manage(web.newPhonePage(), booked, opens.minusMinutes(2).toInstant());
+    Page page = manage(web.newPage(screen), booked, opens.minusMinutes(2).toInstant());
 
     Locator join = page.locator("#join");
     assertThat(join).hasText("Rejoindre la visio");
@@ -90,13 +108,13 @@ class LastMileTest {
     assertThat(page.locator("#manage")).containsText(inWords(start));
     assertThat(page.locator("#manage")).not().containsText("null");
     assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"))).isVisible();
-    PagesTest.assertAccessible(page, "telephone-rendez-vous-avant-ouverture");
+    PagesTest.assertAccessible(page, screen.prefix + "rendez-vous-avant-ouverture");
 
     // Two minutes later on the page's clock, with no reload: the room is open.
     page.clock().fastForward("02:01");
     assertThat(join).isEnabled();
     assertThat(page.locator("#opens-at")).hasCount(0);
-    BrowserFixture.screenshot(page, "telephone-rendez-vous-salle-ouverte");
+    BrowserFixture.screenshot(page, screen.prefix + "rendez-vous-salle-ouverte");
     page.context().close();
   }
 
@@ -104,46 +122,49 @@ class LastMileTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra")).click();
   }
 
-  @Test
-  void the_device_check_shows_the_camera_or_says_plainly_what_is_missing() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_device_check_shows_the_camera_or_says_plainly_what_is_missing(BrowserFixture.Screen screen) {
     JsonObject booked = bookByPhone(3, "Roger Vaissière", "06 39 98 12 02");
     Instant before = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofHours(2));
 
-    Page granted = web.newPhonePage();
+    Page granted = web.newPage(screen);
     granted.context().grantPermissions(List.of("camera", "microphone"));
     testDevices(manage(granted, booked, before));
     assertThat(granted.locator("#device-result")).hasText("Votre caméra et votre micro fonctionnent. Votre image s'affiche ci-dessous.");
     assertThat(granted.locator("video.preview")).isVisible();
-    BrowserFixture.screenshot(granted, "telephone-test-camera");
+    BrowserFixture.screenshot(granted, screen.prefix + "test-camera");
     granted.getByText("Arrêter le test").click();
     assertThat(granted.locator("video.preview")).isHidden();
     granted.context().close();
 
-    Page refused = web.newPhonePage();
+    Page refused = web.newPage(screen);
     refused.addInitScript("navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotAllowedError'));");
     testDevices(manage(refused, booked, before));
     assertThat(refused.locator("#device-result")).containsText("L'accès à la caméra et au micro a été refusé.");
     assertThat(refused.locator("#device-result")).containsText("touchez le cadenas");
     assertThat(refused.locator("video.preview")).isHidden();
-    PagesTest.assertAccessible(refused, "telephone-test-camera-refuse");
+    PagesTest.assertAccessible(refused, screen.prefix + "test-camera-refuse");
     refused.context().close();
 
-    Page without = web.newPhonePage();
+    Page without = web.newPage(screen);
     without.addInitScript("Object.defineProperty(navigator, 'mediaDevices', { value: undefined });");
     testDevices(manage(without, booked, before));
     assertThat(without.locator("#device-result")).containsText("Ce navigateur ne permet pas de tester la caméra et le micro.");
     without.context().close();
   }
 
-  @Test
-  void when_the_video_server_cannot_be_reached_nobody_is_said_waiting_and_the_agent_has_the_phone_number() {
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void when_the_video_server_cannot_be_reached_nobody_is_said_waiting_and_the_agent_has_the_phone_number(BrowserFixture.Screen screen) {
     // Typed with dots: kept as the French write it.
     JsonObject booked = bookByPhone(4, "Marcelle Bouygues", "06.39.98.12.03");
     assertThat(booked.getJsonObject("citizen").getString("phone")).isEqualTo("06 39 98 12 03");
     Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
     clock.set(start.minus(Duration.ofMinutes(5)));
 
-    Page citizen = web.newPhonePage();
+    Page citizen = web.newPage(screen);
     citizen.route("**/external_api.js", route -> route.abort());
     manage(citizen, booked, start.minus(Duration.ofMinutes(5)));
     citizen.locator("#join").click();
@@ -154,9 +175,9 @@ class LastMileTest {
     assertThat(citizen.locator("#call .frame")).isHidden();
     assertThat(citizen.locator("#waiting")).isHidden();
     assertThat(citizen.locator("#manage")).not().containsText("salle d'attente");
-    PagesTest.assertAccessible(citizen, "telephone-visio-injoignable");
+    PagesTest.assertAccessible(citizen, screen.prefix + "visio-injoignable");
 
-    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
     assertThat(agent.locator("#appointments > *").first()).isVisible();
     agent.locator("#day").fill(booked.getString("start").substring(0, 10));
     agent.locator("#day").dispatchEvent("change");
@@ -173,23 +194,27 @@ class LastMileTest {
     assertThat(citizen.locator("#call .stand-in")).isVisible();
     assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
     assertThat(card).containsText("En salle d'attente");
-    BrowserFixture.screenshot(agent, "tablette-agent-usager-en-attente");
+    BrowserFixture.screenshot(agent, screen.prefix + "agent-usager-en-attente");
     citizen.context().close();
     agent.context().close();
   }
 
-  @Test
-  void the_doctor_whose_video_fails_is_given_the_care_home_phone() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_doctor_whose_video_fails_is_given_the_care_home_phone(BrowserFixture.Screen screen) {
     String nurse = web.node.api.login("infirmiere.murat@cantal.demo", BrowserFixture.PASSWORD);
-    JsonObject created = web.node.api.post("/api/teleconsultations", nurse, CareTerritory.request("cardiologie", "normal")).json();
+    // Each screen its own doctor: her consultation is the only one she holds.
+    String specialty = screen == BrowserFixture.Screen.PHONE ? "cardiologie" : "dermatologie";
+    String login = screen == BrowserFixture.Screen.PHONE ? "dr.roux" : "dr.lafon";
+    JsonObject created = web.node.api.post("/api/teleconsultations", nurse, CareTerritory.request(specialty, "normal")).json();
     assertThat(created.getString("organisationPhone")).isEqualTo("04 65 71 11 33");
-    String doctorToken = web.node.api.login("dr.roux@cantal.demo", BrowserFixture.PASSWORD);
+    String doctorToken = web.node.api.login(login + "@cantal.demo", BrowserFixture.PASSWORD);
     assertThat(web.node.api.post("/api/teleconsultations/" + created.getString("id") + "/claim", doctorToken, null).status())
         .isEqualTo(200);
 
-    Page doctor = web.newTabletPage();
+    Page doctor = web.newPage(screen);
     doctor.route("**/external_api.js", route -> route.abort());
-    web.signIn(doctor, "dr.roux");
+    web.signIn(doctor, login);
     Locator current = doctor.locator("#current");
     assertThat(current.locator("a[href='tel:+33465711133']")).hasText("04 65 71 11 33");
     current.getByText("Rejoindre l'appel").click();
@@ -197,7 +222,7 @@ class LastMileTest {
     assertThat(problem).containsText("le serveur vidéo ne répond pas");
     assertThat(problem).containsText("Appelez l'établissement au téléphone : 04 65 71 11 33");
     assertThat(problem.locator("a[href='tel:+33465711133']")).isVisible();
-    PagesTest.assertAccessible(doctor, "tablette-medecin-visio-injoignable");
+    PagesTest.assertAccessible(doctor, screen.prefix + "medecin-visio-injoignable");
     doctor.context().close();
   }
 
@@ -210,9 +235,10 @@ class LastMileTest {
     return page;
   }
 
-  @Test
-  void the_contact_step_says_under_each_field_what_to_correct_and_keeps_the_answers_when_the_link_drops() {
-    Page page = toContactStep(web.newPhonePage());
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_contact_step_says_under_each_field_what_to_correct_and_keeps_the_answers_when_the_link_drops(BrowserFixture.Screen screen) {
+    Page page = toContactStep(web.newPage(screen));
     Locator confirm = page.locator("#wizard button[type=submit]");
     confirm.click();
     assertThat(page.locator("#name-error")).hasText("Indiquez votre nom et votre prénom.");
@@ -222,7 +248,7 @@ class LastMileTest {
     assertThat(page.locator("#email-error")).hasText(
         "Indiquez une adresse e-mail ou un numéro de téléphone, pour recevoir la confirmation.");
     assertThat(page.locator("#email")).hasAttribute("aria-describedby", "email-hint email-error");
-    PagesTest.assertAccessible(page, "telephone-coordonnees-erreurs");
+    PagesTest.assertAccessible(page, screen.prefix + "coordonnees-erreurs");
 
     page.locator("#name").fill("Marcel Delort");
     page.locator("#email").fill("marcel.delort@");
@@ -265,28 +291,31 @@ class LastMileTest {
     page.context().close();
   }
 
-  @Test
-  void a_nurse_on_a_tablet_writes_initials_as_she_does_and_sees_a_wrong_year_under_its_field() {
-    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.salers");
-    BrowserFixture.typeRequest(nurse, "R-4410", "m.r.", "19 34", "Toux fébrile depuis deux jours");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void a_nurse_on_a_tablet_writes_initials_as_she_does_and_sees_a_wrong_year_under_its_field(BrowserFixture.Screen screen) {
+    Page nurse = web.signIn(web.newPage(screen), "infirmiere.salers");
+    String reference = "R-441" + screen.ordinal();
+    BrowserFixture.typeRequest(nurse, reference, "m.r.", "19 34", "Toux fébrile depuis deux jours");
     nurse.locator("#request button[type=submit]").click();
     assertThat(nurse.locator("#birthYear-error")).hasText(
         "L'année n'est pas reconnue. Format attendu : quatre chiffres, par exemple 1934.");
     assertThat(nurse.locator("#birthYear")).hasAttribute("aria-describedby", "birthYear-hint birthYear-error");
     assertThat(nurse.locator("#initials-error")).hasCount(0);
-    PagesTest.assertAccessible(nurse, "tablette-infirmiere-erreur");
+    PagesTest.assertAccessible(nurse, screen.prefix + "infirmiere-erreur");
 
     nurse.locator("#birthYear").fill("1934");
     nurse.locator("#request button[type=submit]").click();
-    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-4410"));
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
     assertThat(mine).containsText("MR");
     assertThat(nurse.locator("#birthYear-error")).hasCount(0);
     nurse.context().close();
   }
 
-  @Test
-  void each_booking_step_is_a_history_entry_and_nothing_is_lost_by_back_forward_or_a_reload() {
-    Page page = web.newPhonePage();
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void each_booking_step_is_a_history_entry_and_nothing_is_lost_by_back_forward_or_a_reload(BrowserFixture.Screen screen) {
+    Page page = web.newPage(screen);
     page.navigate(web.url("/rendez-vous.html"));
     Locator stepper = page.locator("#stepper");
     Locator heading = page.locator("#wizard h2");
@@ -298,7 +327,7 @@ class LastMileTest {
     Locator back = page.locator("#wizard button.back");
     assertThat(back).hasText("Retour");
     assertThat(back.boundingBox().y).isLessThan(heading.boundingBox().y);
-    PagesTest.assertAccessible(page, "telephone-rendez-vous-etape-2");
+    PagesTest.assertAccessible(page, screen.prefix + "rendez-vous-etape-2");
     page.getByText("Depuis chez moi").click();
     assertThat(stepper).hasText("Étape 3 sur 4");
     page.locator(".slots button").first().click();
@@ -335,18 +364,19 @@ class LastMileTest {
     assertThat(heading).hasText("Votre rendez-vous est confirmé");
     assertThat(page.locator("#stepper")).hasCount(0);
     org.assertj.core.api.Assertions.assertThat(page.evaluate("() => sessionStorage.getItem('cantou.booking')")).isNull();
-    BrowserFixture.screenshot(page, "telephone-rendez-vous-confirme");
+    BrowserFixture.screenshot(page, screen.prefix + "rendez-vous-confirme");
     page.context().close();
   }
 
   /**
    * At 60 kbit/s with 800 ms of latency, the booking page reads (heading, what is loading, where to
    * find help) while its scripts are still on the way — held here until the page has been read,
-   * as if they never came — and works once they arrive.
+   * as if they never came — and works once they arrive: the whole booking is then made on that link.
    */
-  @Test
-  void on_a_slow_link_the_booking_page_reads_before_its_scripts_arrive_and_works_once_they_do() {
-    Page page = web.newPhonePage();
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void on_a_slow_link_the_booking_page_reads_before_its_scripts_arrive_and_works_once_they_do(BrowserFixture.Screen screen) {
+    Page page = web.newPage(screen);
     com.microsoft.playwright.CDPSession cdp = page.context().newCDPSession(page);
     cdp.send("Network.enable");
     com.google.gson.JsonObject slow = new com.google.gson.JsonObject();
@@ -374,9 +404,37 @@ class LastMileTest {
     assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?",
         new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(120_000));
     assertThat(page.locator("#js-wait")).hasCount(0);
-    BrowserFixture.screenshot(page, "telephone-lien-lent-pret");
-    System.out.printf("slow link: heading read after %d ms, booking ready %d ms after the scripts were let through%n",
-        (read - asked) / 1_000_000, (System.nanoTime() - read) / 1_000_000);
+    BrowserFixture.screenshot(page, screen.prefix + "lien-lent-pret");
+    long ready = System.nanoTime();
+
+    // The whole booking on the same slow link: each step arrives, the confirmation waits visibly and is sent once.
+    var slowly = new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(120_000);
+    List<String> bookings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.onRequest(request -> {
+      if ("POST".equals(request.method()) && request.url().endsWith("/api/visio/appointments")) {
+        bookings.add(request.url());
+      }
+    });
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    assertThat(page.locator("#wizard h2")).hasText("D'où ferez-vous la visio ?", slowly);
+    page.getByText("Depuis chez moi").click();
+    assertThat(page.locator("#wizard h2")).hasText("Quel jour et à quelle heure ?", slowly);
+    page.locator(".slots button").first().click(new Locator.ClickOptions().setTimeout(120_000));
+    assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées", slowly);
+    page.locator("#name").fill("Léontine Bras");
+    page.locator("#phone").fill("06 39 98 12 61");
+    Locator confirm = page.locator("#wizard button[type=submit]");
+    confirm.click();
+    assertThat(confirm).hasText("Envoi…");
+    assertThat(confirm).hasAttribute("aria-busy", "true");
+    page.locator("#wizard form").evaluate("form => form.requestSubmit()");
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé", slowly);
+    assertThat(page.locator("#reference")).not().isEmpty();
+    org.assertj.core.api.Assertions.assertThat(bookings).hasSize(1);
+    PagesTest.assertAccessible(page, screen.prefix + "lien-lent-confirme");
+    System.out.printf("slow link (%s): heading read after %d ms, booking ready %d ms after the scripts were let through, "
+            + "booked %d ms later%n", screen, (read - asked) / 1_000_000, (ready - read) / 1_000_000,
+        (System.nanoTime() - ready) / 1_000_000);
     page.context().close();
   }
 
@@ -431,18 +489,19 @@ class LastMileTest {
     doctor.context().close();
   }
 
-  @Test
-  void moving_asks_first_and_can_be_undone_cancelling_says_so_with_a_way_to_book_again_and_a_bad_link_says_what_to_do() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void moving_asks_first_and_can_be_undone_cancelling_says_so_with_a_way_to_book_again_and_a_bad_link_says_what_to_do(BrowserFixture.Screen screen) {
     JsonObject booked = bookByPhone(5, "Henriette Fau", "06 39 98 12 06");
     ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
-    Page page = manage(web.newPhonePage(), booked, start.minusDays(1).toInstant());
+    Page page = manage(web.newPage(screen), booked, start.minusDays(1).toInstant());
     page.getByText("Changer de date").click();
     Locator other = page.locator(".slots button").nth(3);
     String otherLabel = other.getAttribute("aria-label");
     other.click();
     assertThat(page.locator("#wizard h2")).hasText("Confirmer le changement");
     assertThat(page.locator("#wizard")).containsText("Votre rendez-vous du " + inWords(start) + " sera déplacé au ");
-    PagesTest.assertAccessible(page, "telephone-deplacer-confirmer");
+    PagesTest.assertAccessible(page, screen.prefix + "deplacer-confirmer");
     page.locator("#confirm-move").click();
     Locator outcome = page.locator("#outcome");
     assertThat(outcome).containsText("Rendez-vous déplacé au ");
@@ -462,21 +521,22 @@ class LastMileTest {
     assertThat(page.locator("#closed a")).hasText("Prendre un nouveau rendez-vous");
     assertThat(page.locator("#join")).hasCount(0);
     assertThat(page.locator("main")).not().containsText("null");
-    PagesTest.assertAccessible(page, "telephone-rendez-vous-annule");
+    PagesTest.assertAccessible(page, screen.prefix + "rendez-vous-annule");
     page.context().close();
 
-    Page bad = web.newPhonePage();
+    Page bad = web.newPage(screen);
     bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
     assertThat(bad.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
     assertThat(bad.locator("#not-found")).containsText("seul le plus récent fonctionne");
     assertThat(bad.locator("#not-found a")).hasText("Prendre un nouveau rendez-vous");
-    PagesTest.assertAccessible(bad, "telephone-lien-invalide");
+    PagesTest.assertAccessible(bad, screen.prefix + "lien-invalide");
     bad.context().close();
   }
 
-  @Test
-  void the_agent_moves_from_day_to_day_with_the_title_following_and_the_nurse_marking_urgent_is_reminded_of_the_15() {
-    Page agent = web.newTabletPage();
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_agent_moves_from_day_to_day_with_the_title_following_and_the_nurse_marking_urgent_is_reminded_of_the_15(BrowserFixture.Screen screen) {
+    Page agent = web.newPage(screen);
     agent.clock().install(new Clock.InstallOptions().setTime(ZonedDateTime.of(2026, 12, 2, 9, 0, 0, 0, PARIS).toInstant().toEpochMilli()));
     web.signIn(agent, "agent.caf");
     Locator title = agent.locator("h1");
@@ -490,41 +550,44 @@ class LastMileTest {
     assertThat(title).hasText("Mes rendez-vous du mardi 1 décembre");
     agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Aujourd'hui")).click();
     assertThat(title).hasText("Mes rendez-vous du jour");
-    PagesTest.assertAccessible(agent, "tablette-agent-jours");
+    PagesTest.assertAccessible(agent, screen.prefix + "agent-jours");
     agent.context().close();
 
-    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    Page nurse = web.signIn(web.newPage(screen), "infirmiere.massiac");
     Locator reminder = nurse.locator("#call-15");
     assertThat(reminder).isHidden();
     nurse.locator("input[name=urgency][value=urgent]").check();
     assertThat(reminder).containsText("Urgence vitale ? Appelez d'abord le 15.");
     assertThat(reminder.locator("a[href='tel:15']")).hasText("Appeler le 15");
-    PagesTest.assertAccessible(nurse, "tablette-infirmiere-urgence");
+    PagesTest.assertAccessible(nurse, screen.prefix + "infirmiere-urgence");
     nurse.locator("input[name=urgency][value=normal]").check();
     assertThat(reminder).isHidden();
     nurse.context().close();
   }
 
-  /** "Terminé" and "Absent" cannot be undone on the server: they are asked first, next to the card, and say what they did. */
-  @Test
-  void the_agent_confirms_finished_or_absent_next_to_the_card_and_sees_what_it_did() {
-    JsonObject first = bookByPhone(5, "Paulette Vidal", "06 39 98 12 41");
-    JsonObject second = bookByPhone(5, "Gaston Lafon", "06 39 98 12 42");
+  /** "Terminé" and "Absent" are asked first, next to the card, and say what they did. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_agent_confirms_finished_or_absent_next_to_the_card_and_sees_what_it_did(BrowserFixture.Screen screen) {
+    String finished = screen == BrowserFixture.Screen.PHONE ? "Paulette Vidal" : "Odette Vidal";
+    String absent = screen == BrowserFixture.Screen.PHONE ? "Gaston Lafon" : "Marius Lafon";
+    JsonObject first = bookByPhone(5, finished, "06 39 98 12 41");
+    JsonObject second = bookByPhone(5, absent, "06 39 98 12 42");
     String time = DateTimeFormatter.ofPattern("HH:mm").format(OffsetDateTime.parse(first.getString("start")).atZoneSameInstant(PARIS));
-    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
     assertThat(agent.locator("#appointments > *").first()).isVisible();
     agent.locator("#day").fill(first.getString("start").substring(0, 10));
     agent.locator("#day").dispatchEvent("change");
-    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Paulette Vidal"));
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(finished));
     Locator done = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true));
 
     // Asked first; "Ne rien changer" leaves it as it was.
     done.click();
     Locator question = card.locator(".confirm-box");
-    assertThat(question).containsText("Marquer le rendez-vous de " + time + " avec Paulette Vidal comme terminé ?");
-    assertThat(question).containsText("Ce choix ne pourra pas être annulé ensuite.");
+    assertThat(question).containsText("Marquer le rendez-vous de " + time + " avec " + finished + " comme terminé ?");
+    assertThat(question).containsText("Vous pourrez annuler ce choix pendant 30 minutes.");
     assertThat(question).isFocused();
-    PagesTest.assertAccessible(agent, "tablette-agent-confirmer-termine");
+    PagesTest.assertAccessible(agent, screen.prefix + "agent-confirmer-termine");
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
     assertThat(question).isHidden();
     assertThat(card.locator(".tag")).hasText("Confirmé");
@@ -540,46 +603,113 @@ class LastMileTest {
     agent.waitForCondition(() -> held.size() == 1);
     held.get(0).resume();
     Locator outcome = card.locator(".outcome");
-    assertThat(outcome).hasText("Rendez-vous de " + time + " avec Paulette Vidal : marqué terminé.");
+    assertThat(outcome.locator("p")).hasText("Rendez-vous de " + time + " avec " + finished + " : marqué terminé.");
+    assertThat(outcome.locator("button")).hasText("Annuler");
     assertThat(outcome).isFocused();
     assertThat(card.locator(".tag")).hasText("Terminé");
-    assertThat(card.getByRole(AriaRole.BUTTON)).hasCount(0);
+    assertThat(card.getByRole(AriaRole.BUTTON)).hasCount(1);
     agent.unroute("**/complete");
 
     // Absent before the start: the refusal is said next to that card, in French.
-    Locator other = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Gaston Lafon"));
+    Locator other = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(absent));
     other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
-    assertThat(other.locator(".confirm-box")).containsText("Marquer Gaston Lafon absent(e) au rendez-vous de");
+    assertThat(other.locator(".confirm-box")).containsText("Marquer " + absent + " absent(e) au rendez-vous de");
     other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, absent(e)")).click();
     assertThat(other.locator(".outcome.error")).hasText("Un usager ne peut être noté absent qu’après l’heure du rendez-vous.");
     assertThat(other.locator(".tag")).hasText("Confirmé");
     assertThat(outcome).isVisible();
     PagesTest.assertNeverNullOrUndefined(agent, "agent");
-    PagesTest.assertAccessible(agent, "tablette-agent-termine");
+    PagesTest.assertAccessible(agent, screen.prefix + "agent-termine");
     agent.context().close();
+  }
+
+  /**
+   * "Absent" given by mistake: the line that says it was done offers "Annuler"; pressed, the card is back as it was, with its
+   * buttons, and a colleague's page open on the same day follows.
+   */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_agent_marks_absent_sees_annuler_beside_what_was_done_undoes_it_and_the_card_is_back(BrowserFixture.Screen screen) {
+    JsonObject booked = bookByPhone(2, "Albertine Rouquet", "06 39 98 12 43");
+    OffsetDateTime start = OffsetDateTime.parse(booked.getString("start"));
+    String time = DateTimeFormatter.ofPattern("HH:mm").format(start.atZoneSameInstant(PARIS));
+    // Ten minutes after its start on the server: she can be marked absent.
+    clock.set(start.toInstant().plus(Duration.ofMinutes(10)));
+    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
+    Page colleague = web.signIn(web.newPage(screen), "agent2.cpam");
+    List<Locator> cards = new java.util.ArrayList<>();
+    for (Page page : List.of(agent, colleague)) {
+      assertThat(page.locator("#appointments > *").first()).isVisible();
+      page.locator("#day").fill(booked.getString("start").substring(0, 10));
+      page.locator("#day").dispatchEvent("change");
+      cards.add(page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Albertine Rouquet")));
+    }
+    Locator card = cards.get(0);
+    Locator theirs = cards.get(1);
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
+    assertThat(card.locator(".confirm-box")).containsText("Vous pourrez annuler ce choix pendant 30 minutes.");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, absent(e)")).click();
+    Locator outcome = card.locator(".outcome");
+    assertThat(outcome).containsText("Rendez-vous de " + time + " : Albertine Rouquet marqué(e) absent(e).");
+    assertThat(outcome).isFocused();
+    assertThat(card.locator(".tag")).hasText("Absent");
+    assertThat(theirs.locator(".tag")).hasText("Absent");
+    Locator undo = outcome.locator("button.undo-outcome");
+    assertThat(undo).hasText("Annuler");
+    assertThat(outcome.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler").setExact(true))).isVisible();
+    PagesTest.assertNeverNullOrUndefined(agent, "agent absent");
+    PagesTest.assertAccessible(agent, screen.prefix + "agent-absent-annulable");
+
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent.route("**/undo-outcome", held::add);
+    undo.click();
+    assertThat(undo).hasText("Envoi…");
+    assertThat(undo).hasAttribute("aria-busy", "true");
+    agent.waitForCondition(() -> held.size() == 1);
+    held.get(0).resume();
+    assertThat(outcome).hasText("Rendez-vous de " + time + " avec Albertine Rouquet : choix annulé, le rendez-vous est de nouveau à traiter.");
+    assertThat(outcome).isFocused();
+    assertThat(outcome.getByRole(AriaRole.BUTTON)).hasCount(0);
+    assertThat(card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true))).isVisible();
+    assertThat(card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true))).isVisible();
+    assertThat(card.locator(".tag")).not().hasText("Absent");
+    // The colleague's page follows the event.
+    assertThat(theirs.locator(".tag")).not().hasText("Absent");
+    assertThat(theirs.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true))).isVisible();
+    agent.unroute("**/undo-outcome");
+    assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null, null,
+        java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getString("status")).isEqualTo("booked");
+    PagesTest.assertNeverNullOrUndefined(agent, "agent absent annule");
+    PagesTest.assertAccessible(agent, screen.prefix + "agent-absent-annule");
+    agent.context().close();
+    colleague.context().close();
   }
 
   /**
    * The nurse on a tablet: her open requests first, beside the new request form, each state with its colour and its sign;
    * cancelling says so above the list. The doctor giving one back is told where it went.
    */
-  @Test
-  void the_nurse_sees_open_requests_first_with_signs_and_both_see_what_cancel_and_give_back_did() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_nurse_sees_open_requests_first_with_signs_and_both_see_what_cancel_and_give_back_did(BrowserFixture.Screen screen) {
     String nurseToken = web.node.api.login("infirmiere.massiac@cantal.demo", BrowserFixture.PASSWORD);
     String doctorToken = web.node.api.login("dr.mercier@cantal.demo", BrowserFixture.PASSWORD);
     JsonObject waiting = CareTerritory.request("geriatrie", "normal");
-    waiting.getJsonObject("patient").put("reference", "M-WAIT");
+    String wait = "M-WAIT" + screen.ordinal();
+    String take = "M-TAKEN" + screen.ordinal();
+    waiting.getJsonObject("patient").put("reference", wait);
     JsonObject taken = CareTerritory.request("medecine_generale", "normal");
-    taken.getJsonObject("patient").put("reference", "M-TAKEN");
+    taken.getJsonObject("patient").put("reference", take);
     JsonObject first = web.node.api.post("/api/teleconsultations", nurseToken, waiting).json();
     JsonObject second = web.node.api.post("/api/teleconsultations", nurseToken, taken).json();
     assertThat(web.node.api.post("/api/teleconsultations/" + second.getString("id") + "/claim", doctorToken, null).status())
         .isEqualTo(200);
 
-    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    Page nurse = web.signIn(web.newPage(screen), "infirmiere.massiac");
     Locator open = nurse.locator("#items");
-    Locator waitingCard = open.locator("article").filter(new Locator.FilterOptions().setHasText("M-WAIT"));
-    Locator takenCard = open.locator("article").filter(new Locator.FilterOptions().setHasText("M-TAKEN"));
+    Locator waitingCard = open.locator("article").filter(new Locator.FilterOptions().setHasText(wait));
+    Locator takenCard = open.locator("article").filter(new Locator.FilterOptions().setHasText(take));
     assertThat(waitingCard.locator(".tag.status-queued")).hasText("◔En attente");
     assertThat(waitingCard.locator(".tag.status-queued .icon")).hasAttribute("aria-hidden", "true");
     assertThat(takenCard.locator(".tag.status-assigned")).hasText("➜Prise en charge");
@@ -590,26 +720,31 @@ class LastMileTest {
     // Two columns on the 1024-px tablet: the open requests on the left, the form beside them, both at the top.
     var requests = nurse.locator("#open-title").boundingBox();
     var form = nurse.locator("#new-title").boundingBox();
-    assertThat(requests.x).isLessThan(form.x);
-    assertThat(Math.abs(requests.y - form.y)).isLessThan(5.0);
-    PagesTest.assertAccessible(nurse, "tablette-infirmiere-deux-colonnes");
+    if (screen == BrowserFixture.Screen.TABLET) {
+      assertThat(requests.x).isLessThan(form.x);
+      assertThat(Math.abs(requests.y - form.y)).isLessThan(5.0);
+    } else {
+      // One column on the phone: her requests first, above the form.
+      assertThat(requests.y).isLessThan(form.y);
+    }
+    PagesTest.assertAccessible(nurse, screen.prefix + "infirmiere-deux-colonnes");
 
     waitingCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
     Locator nurseOutcome = nurse.locator("#nurse-outcome");
-    assertThat(nurseOutcome).hasText("Demande M-WAIT annulée : elle ne sera pas prise en charge.");
+    assertThat(nurseOutcome).hasText("Demande " + wait + " annulée : elle ne sera pas prise en charge.");
     assertThat(nurseOutcome).isFocused();
     assertThat(waitingCard).hasCount(0);
     PagesTest.assertNeverNullOrUndefined(nurse, "infirmiere");
 
-    Page doctor = web.signIn(web.newTabletPage(), "dr.mercier");
-    assertThat(doctor.locator("#current")).containsText("M-TAKEN");
+    Page doctor = web.signIn(web.newPage(screen), "dr.mercier");
+    assertThat(doctor.locator("#current")).containsText(take);
     doctor.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remettre dans la file")).click();
     Locator doctorOutcome = doctor.locator("#doctor-outcome");
-    assertThat(doctorOutcome).hasText("Demande M-TAKEN remise dans la file : un autre médecin peut la prendre.");
+    assertThat(doctorOutcome).hasText("Demande " + take + " remise dans la file : un autre médecin peut la prendre.");
     assertThat(doctorOutcome).isFocused();
     assertThat(doctor.locator("#current")).isHidden();
     PagesTest.assertNeverNullOrUndefined(doctor, "medecin");
-    PagesTest.assertAccessible(doctor, "tablette-medecin-rendue");
+    PagesTest.assertAccessible(doctor, screen.prefix + "medecin-rendue");
     // The nurse's page follows: back in the queue, with its sign.
     assertThat(takenCard.locator(".tag.status-queued")).hasText("◔En attente");
     nurse.context().close();
@@ -618,9 +753,10 @@ class LastMileTest {
   }
 
   /** A mediator at his France Services books for someone else: the words say so, his point comes first, then a new one. */
-  @Test
-  void the_mediator_books_for_another_person_from_his_point_prints_the_convocation_and_starts_a_new_one() {
-    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_mediator_books_for_another_person_from_his_point_prints_the_convocation_and_starts_a_new_one(BrowserFixture.Screen screen) {
+    Page page = web.signIn(web.newPage(screen), "mediateur.riom");
     Locator heading = page.locator("#wizard h2");
     assertThat(heading).hasText("Quel service la personne souhaite-t-elle rencontrer ?");
     page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
@@ -628,14 +764,14 @@ class LastMileTest {
     assertThat(page.locator("#home-point")).hasText("Ici, à France Services de Riom-ès-Montagnes");
     assertThat(page.locator("#commune")).hasValue("Riom-ès-Montagnes");
     assertThat(page.locator("#wizard")).containsText("Depuis chez elle");
-    PagesTest.assertAccessible(page, "tablette-mediateur-lieu");
+    PagesTest.assertAccessible(page, screen.prefix + "mediateur-lieu");
     page.locator("#home-point").click();
     assertThat(heading).hasText("Quel jour et à quelle heure ?");
     page.locator(".slots button").first().click();
     assertThat(heading).hasText("Pour qui prenez-vous rendez-vous ?");
     assertThat(page.getByLabel("Nom et prénom de la personne")).isVisible();
     assertThat(page.locator("#contact-hint")).containsText("la confirmation lui sera envoyée");
-    PagesTest.assertAccessible(page, "tablette-mediateur-pour-qui");
+    PagesTest.assertAccessible(page, screen.prefix + "mediateur-pour-qui");
     page.getByLabel("Nom et prénom de la personne").fill("Raymonde Chastel");
     page.getByLabel("Son téléphone").fill("06 39 98 12 55");
     page.locator("#wizard button[type=submit]").click();
@@ -645,7 +781,7 @@ class LastMileTest {
     assertThat(convocation).containsText("Carte Vitale");
     assertThat(page.locator("#print")).hasText("Imprimer la convocation");
     PagesTest.assertNeverNullOrUndefined(page, "mediateur confirmation");
-    PagesTest.assertAccessible(page, "tablette-mediateur-confirme");
+    PagesTest.assertAccessible(page, screen.prefix + "mediateur-confirme");
     page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
     assertThat(convocation).isVisible();
     assertThat(page.locator("header.top")).isHidden();
@@ -659,9 +795,10 @@ class LastMileTest {
   }
 
   /** The admin: one concern per view from a menu, dates the French way, refusals under their field, a question before deactivating. */
-  @Test
-  void the_admin_goes_from_view_to_view_sees_french_dates_refusals_under_fields_and_confirms_deactivating() {
-    Page admin = web.newTabletPage();
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_admin_goes_from_view_to_view_sees_french_dates_refusals_under_fields_and_confirms_deactivating(BrowserFixture.Screen screen) {
+    Page admin = web.newPage(screen);
     admin.clock().install(new Clock.InstallOptions().setTime(ZonedDateTime.of(2026, 12, 2, 9, 0, 0, 0, PARIS).toInstant().toEpochMilli()));
     web.signIn(admin, "admin");
     Locator stats = admin.locator("#stats");
@@ -669,7 +806,7 @@ class LastMileTest {
     assertThat(admin.locator("#users")).isHidden();
     assertThat(admin.locator(".admin-menu a[href='#stats']")).hasAttribute("aria-current", "page");
     PagesTest.assertNeverNullOrUndefined(admin, "admin statistiques");
-    PagesTest.assertAccessible(admin, "tablette-admin-statistiques");
+    PagesTest.assertAccessible(admin, screen.prefix + "admin-statistiques");
 
     for (String[] view : new String[][] {{"Établissements et organismes", "organisations"}, {"Spécialités", "specialties"},
         {"Visio-accueil", "visio"}, {"Disponibilités des agents", "calendars"}, {"Journal des accès", "audit"},
@@ -680,6 +817,10 @@ class LastMileTest {
       assertThat(stats).isHidden();
       assertThat(admin.locator("section.view:visible")).hasCount(1);
       assertThat(admin.locator(".admin-menu a[href='#" + view[1] + "']")).hasAttribute("aria-current", "page");
+      // Its tables and forms fit the screen: nothing pushes the page sideways.
+      assertThat(admin.locator("#" + view[1] + " table, #" + view[1] + " form").first()).isVisible();
+      org.assertj.core.api.Assertions.assertThat((Boolean) admin.evaluate(
+          "() => document.documentElement.scrollWidth <= window.innerWidth")).as(view[1] + " " + screen).isTrue();
     }
     assertThat(admin.locator("#calendars-body")).isHidden();
 
@@ -694,20 +835,21 @@ class LastMileTest {
     assertThat(admin.locator("#user-email-error")).hasText("Adresse e-mail non valable. Format attendu : nom@exemple.fr");
     assertThat(admin.locator("#user-password-error")).hasText("Le mot de passe provisoire doit compter 10 caractères au moins.");
     assertThat(admin.locator("#user-email")).hasAttribute("aria-describedby", "user-email-error");
-    PagesTest.assertAccessible(admin, "tablette-admin-refus");
+    PagesTest.assertAccessible(admin, screen.prefix + "admin-refus");
 
     // Deactivating asks first: declined, nothing changes; accepted, the page says it.
-    Locator deactivate = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Désactiver Chloé Rigal"));
+    String who = screen == BrowserFixture.Screen.PHONE ? "Chloé Rigal, conseillère France Services" : "Damien Aubert (Préfecture)";
+    Locator deactivate = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Désactiver " + who));
     List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
     admin.onceDialog(dialog -> { questions.add(dialog.message()); dialog.dismiss(); });
     deactivate.click();
     admin.waitForCondition(() -> questions.size() == 1);
-    assertThat(questions.get(0)).isEqualTo("Désactiver le compte de Chloé Rigal, conseillère France Services ? Cette personne ne pourra plus se connecter.");
+    assertThat(questions.get(0)).isEqualTo("Désactiver le compte de " + who + " ? Cette personne ne pourra plus se connecter.");
     assertThat(deactivate).isVisible();
     admin.onceDialog(dialog -> dialog.accept());
     deactivate.click();
     Locator outcome = admin.locator("#admin-outcome");
-    assertThat(outcome).hasText("Compte de Chloé Rigal, conseillère France Services désactivé.");
+    assertThat(outcome).hasText("Compte de " + who + " désactivé.");
     assertThat(outcome).isFocused();
     assertThat(deactivate).hasCount(0);
     PagesTest.assertNeverNullOrUndefined(admin, "admin utilisateurs");
@@ -766,10 +908,200 @@ class LastMileTest {
     admin.context().close();
   }
 
+  /**
+   * The admin's service and point forms: every refusal under its field with the expected format, never the schema's
+   * words; "Envoi…" while a request waits, nothing sent twice; withdrawing asks first, then waits visibly.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_admin_service_and_point_forms_say_refusals_under_their_fields_wait_visibly_and_withdrawing_asks_first(
+      BrowserFixture.Screen screen) {
+    Page admin = web.signIn(web.newPage(screen), "admin");
+    admin.navigate(web.url("/admin.html#visio"));
+    Locator view = admin.locator("#visio");
+    Locator service = admin.locator("#service-form");
+    assertThat(service.locator("#sv-prefix-hint")).hasText("Format attendu : 2 à 6 lettres majuscules sans accent, par exemple CAF.");
+    service.locator("button[type=submit]").click();
+    assertThat(admin.locator("#sv-name-error")).hasText("Ce champ est à remplir.");
+    assertThat(admin.locator("#sv-name")).hasAttribute("aria-invalid", "true");
+    assertThat(admin.locator("#sv-name")).isFocused();
+    assertThat(admin.locator("#sv-prefix-error")).hasText("Préfixe non valable. Format attendu : 2 à 6 lettres majuscules sans accent, "
+        + "par exemple CAF.");
+    assertThat(admin.locator("#sv-prefix")).hasAttribute("aria-describedby", "sv-prefix-hint sv-prefix-error");
+    assertThat(admin.locator("#sv-error")).hasText("2 informations sont à corriger : voyez les messages au-dessus des champs.");
+    // Above the form's button, not at the top of the page.
+    assertThat(admin.locator("#admin-error")).isHidden();
+    PagesTest.assertAccessible(admin, screen.prefix + "admin-service-refus");
+
+    // Only the server knows the name is taken: said under the name, in French.
+    admin.locator("#sv-org").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("CAF du Cantal"));
+    admin.locator("#sv-name").fill("Aide au logement");
+    admin.locator("#sv-duration").fill("3");
+    admin.locator("#sv-prefix").fill("lgt");
+    service.locator("button[type=submit]").click();
+    assertThat(admin.locator("#sv-duration-error")).hasText("Durée non valable. Format attendu : un nombre de minutes entre 5 et 240, "
+        + "par exemple 30.");
+    assertThat(admin.locator("#sv-prefix-error")).hasCount(0);
+    admin.locator("#sv-duration").fill("30");
+    service.locator("button[type=submit]").click();
+    assertThat(admin.locator("#sv-name-error")).hasText("Cette administration a déjà un service de ce nom.");
+    assertThat(view).not().containsText("pattern");
+    assertThat(view).not().containsText("String");
+    assertThat(view).not().containsText("Instance");
+
+    // A new one: "Envoi…" while it waits, one request whatever the presses, then the outcome under the menu.
+    String name = "Prime de Noël " + screen;
+    admin.locator("#sv-name").fill(name);
+    admin.locator("#sv-prefix").fill(screen == BrowserFixture.Screen.PHONE ? "noelp" : "noelt");
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route("**/api/visio/services", route -> {
+      if ("POST".equals(route.request().method())) {
+        held.add(route);
+      } else {
+        route.resume();
+      }
+    });
+    Locator submit = service.locator("button[type=submit]");
+    submit.click();
+    assertThat(submit).hasText("Envoi…");
+    assertThat(submit).isDisabled();
+    assertThat(submit).hasAttribute("aria-busy", "true");
+    service.evaluate("form => form.requestSubmit()");
+    admin.waitForCondition(() -> held.size() == 1);
+    held.get(0).resume();
+    Locator outcome = admin.locator("#admin-outcome");
+    assertThat(outcome).hasText("Créé.");
+    assertThat(outcome).isFocused();
+    assertThat(view.locator("table").first()).containsText(name);
+    assertThat(held).hasSize(1);
+    admin.unroute("**/api/visio/services");
+
+    // The point form: closing before opening is said under the closing time.
+    admin.locator("#pt-name").fill("Tiers-lieu de Pleaux " + screen);
+    admin.locator("#pt-commune").fill("Pleaux");
+    admin.locator("#pt-open").fill("14:00");
+    admin.locator("#pt-close").fill("09:00");
+    admin.locator("#point-form button[type=submit]").click();
+    assertThat(admin.locator("#pt-close-error")).hasText("La fermeture doit venir après l'ouverture. Format attendu : 09:00 puis 12:00.");
+    assertThat(admin.locator("#pt-close")).hasAttribute("aria-describedby", "pt-hours-hint pt-close-error");
+    assertThat(admin.locator("#pt-close")).isFocused();
+    PagesTest.assertAccessible(admin, screen.prefix + "admin-point-refus");
+    admin.locator("#pt-close").fill("17:00");
+    admin.locator("#point-form button[type=submit]").click();
+    assertThat(outcome).hasText("Créé.");
+    Locator points = view.locator("table").nth(1);
+    assertThat(points).containsText("Tiers-lieu de Pleaux " + screen);
+
+    // Withdrawing asks first: declined, nothing is sent; accepted, the button waits, then the outcome.
+    Locator withdraw = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retirer Tiers-lieu de Pleaux " + screen));
+    List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.onceDialog(dialog -> { questions.add(dialog.message()); dialog.dismiss(); });
+    withdraw.click();
+    admin.waitForCondition(() -> questions.size() == 1);
+    assertThat(questions.get(0)).isEqualTo("Fermer définitivement le point « Tiers-lieu de Pleaux " + screen
+        + " » ? Il ne sera plus proposé.");
+    assertThat(withdraw).isEnabled();
+    List<com.microsoft.playwright.Route> withdrawals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route("**/withdraw", withdrawals::add);
+    admin.onceDialog(dialog -> dialog.accept());
+    withdraw.click();
+    assertThat(withdraw).hasText("Envoi…");
+    assertThat(withdraw).hasAttribute("aria-busy", "true");
+    assertThat(withdraw).isDisabled();
+    admin.waitForCondition(() -> withdrawals.size() == 1);
+    withdrawals.get(0).resume();
+    assertThat(outcome).hasText("« Tiers-lieu de Pleaux " + screen + " » retiré.");
+    assertThat(points).not().containsText("Tiers-lieu de Pleaux " + screen);
+    admin.unroute("**/withdraw");
+    PagesTest.assertAccessible(admin, screen.prefix + "admin-point-retire");
+    admin.context().close();
+  }
+
+  /**
+   * Every state the journeys reach, on a phone and on a tablet, as its person reads it: the citizen's appointment
+   * finished, cancelled or erased, and a bad link; the agent's day with them, and an empty day; the mediator's list
+   * with the person whose data is erased, and an empty one; the nurse's and the doctor's empty lists. Every change of
+   * every page is watched for "null", "undefined", "NaN", "[object Object]" and "Invalid Date" (BrowserFixture), and
+   * axe finds nothing serious at each step.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void every_state_the_journeys_reach_reads_plainly_on_a_phone_and_a_tablet(BrowserFixture.Screen screen) {
+    String mediator = web.node.api.login("mediateur.pierrefort@cantal.demo", BrowserFixture.PASSWORD);
+    String agentToken = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    int days = 20 + 7 * screen.ordinal();
+    JsonObject finished = bookByPhone(mediator, days, "Marthe Lavigne", "06 39 98 12 51");
+    JsonObject cancelled = bookByPhone(mediator, days, "Émile Couderc", "06 39 98 12 52");
+    JsonObject erased = bookByPhone(mediator, days, "Yvette Salvage", "06 39 98 12 53");
+    assertThat(web.node.api.post("/api/visio/appointments/" + finished.getString("id") + "/complete", agentToken, null).status())
+        .isEqualTo(200);
+    for (var pair : List.of(List.of(cancelled, "/cancel"), List.of(erased, "/erasure"))) {
+      JsonObject a = (JsonObject) pair.get(0);
+      assertThat(web.node.api.send("POST", "/api/visio/appointments/" + a.getString("id") + pair.get(1), null, null,
+          java.util.Map.of("X-Manage-Token", a.getString("manageToken"))).status()).isEqualTo(200);
+    }
+    String name = screen.name().toLowerCase(Locale.ROOT);
+
+    // The citizen: finished, cancelled, erased, each says so with a way to book again; a bad link says what to do.
+    Page citizen = web.newPage(screen);
+    for (var state : List.of(List.of(finished, "Ce rendez-vous a eu lieu.", "termine"), List.of(cancelled, "Ce rendez-vous est annulé.",
+        "annule"), List.of(erased, "Ce rendez-vous est annulé.", "efface"))) {
+      // From elsewhere, as from the mail: a change of '#' alone reloads the page, which a navigation would race.
+      citizen.navigate("about:blank");
+      manage(citizen, (JsonObject) state.get(0), clock.instant());
+      assertThat(citizen.locator("#closed")).containsText((String) state.get(1));
+      assertThat(citizen.locator("#closed a")).hasText("Prendre un nouveau rendez-vous");
+      PagesTest.assertAccessible(citizen, name + "-rendez-vous-" + state.get(2));
+    }
+    citizen.navigate("about:blank");
+    citizen.navigate(web.url("/rendez-vous.html#" + finished.getString("id") + ".jeton-faux"));
+    assertThat(citizen.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
+    PagesTest.assertAccessible(citizen, name + "-lien-invalide");
+    citizen.context().close();
+
+    // The agent: the three on their day, then a day with none.
+    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(finished.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator cards = agent.locator("#appointments article");
+    assertThat(cards.filter(new Locator.FilterOptions().setHasText("Marthe Lavigne")).locator(".tag")).hasText("Terminé");
+    assertThat(cards.filter(new Locator.FilterOptions().setHasText("Émile Couderc")).locator(".tag")).hasText("Annulé");
+    assertThat(cards.filter(new Locator.FilterOptions().setHasText(erased.getString("reference")))).containsText("Données effacées");
+    PagesTest.assertAccessible(agent, name + "-agent-termine-annule-efface");
+    agent.locator("#day").fill(LocalDate.parse(finished.getString("start").substring(0, 10)).plusDays(200).toString());
+    agent.locator("#day").dispatchEvent("change");
+    assertThat(agent.locator("#appointments")).hasText("Aucun rendez-vous ce jour-là.");
+    PagesTest.assertAccessible(agent, name + "-agent-jour-vide");
+    agent.context().close();
+
+    // The mediator who booked them: the erased one is said so; another mediator has none yet.
+    Page booker = web.signIn(web.newPage(screen), "mediateur.pierrefort");
+    assertThat(booker.locator("#appointments")).containsText("Données effacées");
+    assertThat(booker.locator("#appointments")).containsText("Marthe Lavigne");
+    PagesTest.assertAccessible(booker, name + "-mediateur-liste");
+    booker.context().close();
+    Page newcomer = web.signIn(web.newPage(screen), "mediatrice.maurs");
+    assertThat(newcomer.locator("#appointments")).hasText("Aucun rendez-vous pris pour l'instant.");
+    PagesTest.assertAccessible(newcomer, name + "-mediateur-liste-vide");
+    newcomer.context().close();
+
+    // The nurse with no request, the doctor with an empty queue.
+    Page nurse = web.signIn(web.newPage(screen), "infirmiere.condat");
+    assertThat(nurse.locator("#items")).containsText("Aucune demande en cours.");
+    PagesTest.assertAccessible(nurse, name + "-infirmiere-vide");
+    nurse.context().close();
+    Page doctor = web.signIn(web.newPage(screen), "dr.bonnet");
+    assertThat(doctor.locator("#queue")).hasText("Aucune demande en attente.");
+    PagesTest.assertAccessible(doctor, name + "-medecin-file-vide");
+    doctor.context().close();
+  }
+
   /** The agent's leave: refusals under the field, then what was saved, under the form. */
-  @Test
-  void the_agent_leave_form_says_under_each_field_what_to_correct_and_then_what_was_saved() {
-    Page agent = web.signIn(web.newTabletPage(), "agent.caf");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_agent_leave_form_says_under_each_field_what_to_correct_and_then_what_was_saved(BrowserFixture.Screen screen) {
+    Page agent = web.signIn(web.newPage(screen), "agent.caf");
     Locator form = agent.locator("#exception");
     Locator save = form.locator("button[type=submit]");
     save.click();
@@ -777,13 +1109,13 @@ class LastMileTest {
     assertThat(agent.locator("#ex-end-error")).hasText("Indiquez la fin de l'absence (jour et heure).");
     assertThat(agent.locator("#ex-start")).hasAttribute("aria-invalid", "true");
     assertThat(agent.locator("#ex-start")).isFocused();
-    LocalDate day = LocalDate.now(clock.withZone(PARIS)).plusDays(40);
+    LocalDate day = LocalDate.now(clock.withZone(PARIS)).plusDays(40 + screen.ordinal());
     agent.locator("#ex-start").fill(day + "T14:00");
     agent.locator("#ex-end").fill(day + "T08:00");
     save.click();
     assertThat(agent.locator("#ex-end-error")).hasText("La fin doit venir après le début.");
     assertThat(agent.locator("#ex-start-error")).hasCount(0);
-    PagesTest.assertAccessible(agent, "tablette-agent-absence-refus");
+    PagesTest.assertAccessible(agent, screen.prefix + "agent-absence-refus");
     agent.locator("#ex-end").fill(day + "T18:00");
     save.click();
     Locator saved = agent.locator("#ex-outcome");

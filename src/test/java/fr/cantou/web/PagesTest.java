@@ -5,6 +5,7 @@ import com.deque.html.axecore.results.AxeResults;
 import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,12 @@ class PagesTest {
     web.close();
   }
 
+  /**
+   * One step of a journey, as its person sees it: nothing never to be shown has been shown on any page so far (and
+   * none on this one now), axe finds no serious or critical issue, and the screenshot is saved.
+   */
   static void assertAccessible(Page page, String name) {
+    assertNeverNullOrUndefined(page, name);
     AxeResults results = new AxeBuilder(page).withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze();
     List<String> serious = results.getViolations().stream()
         .filter(v -> "serious".equals(v.getImpact()) || "critical".equals(v.getImpact()))
@@ -254,9 +260,18 @@ class PagesTest {
     page.context().close();
   }
 
-  /** No page state ever shows "null", "undefined" or "NaN" to a person. */
+  /**
+   * No page state ever shows "null", "undefined", "NaN", "[object Object]" or "Invalid Date" to a person: not this
+   * page now, nor any page of the journey before (every change of every page is watched: BrowserFixture.NEVER_SHOWN).
+   */
   static void assertNeverNullOrUndefined(Page page, String where) {
     String text = (String) page.evaluate("() => document.body.innerText");
-    assertThat(text).as(where).doesNotContainPattern("\\b(null|undefined|NaN)\\b");
+    assertThat(text).as(where).doesNotContainPattern("\\b(null|undefined|NaN)\\b|\\[object Object\\]|Invalid Date");
+    BrowserFixture.assertNothingNeverShownWasShown(where);
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 }

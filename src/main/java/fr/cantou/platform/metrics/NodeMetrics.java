@@ -102,6 +102,11 @@ public final class NodeMetrics {
     noShows.increment();
   }
 
+  /** "Terminé" or "Absent" taken back by the agent ({@code outcome}: completed or no_show); the counters above only grow. */
+  public void outcomeUndone(String outcome) {
+    registry.counter("cantou.visio.outcomes.undone", "outcome", outcome).increment();
+  }
+
   public void mailSent() {
     registry.counter("cantou.mails", "outcome", "sent").increment();
   }

@@ -1,0 +1,74 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.ChangeAuditStore;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * "Terminé" and "Absent" taken back: an agent of the appointment's administration (the one who marked it
+ * or a colleague) may undo either for {@link #WINDOW} after it was marked. The appointment goes back to
+ * booked (or in its call, if the agent had joined), its reminders still to come are written again, and
+ * {@code appointment.reopened} tells the pages and every node's slots. The statistics count it as it is
+ * now: no longer completed nor absent.
+ */
+final class OutcomeUndo {
+  /** How long after "Terminé" or "Absent" the agent may take it back (the page says so). */
+  static final Duration WINDOW = Duration.ofMinutes(30);
+
+  private final Platform platform;
+  private final VisioService visio;
+  private final VisioStore store;
+  private final OutcomeStore outcomes;
+  private final VisioEvents events;
+  private final SlotCache slots;
+
+  OutcomeUndo(Platform platform, VisioService visio, VisioStore store, OutcomeStore outcomes, VisioEvents events, SlotCache slots) {
+    this.platform = platform;
+    this.visio = visio;
+    this.store = store;
+    this.outcomes = outcomes;
+    this.events = events;
+    this.slots = slots;
+  }
+
+  Future<Appointment> undo(Caller caller, UUID id) {
+    Instant now = platform.clock().instant();
+    return visio.get(caller, id).compose(a -> {
+      VisioRights.requireAgentOf(caller, a);
+      boolean hasEmail = a.citizen() != null && a.citizen().email() != null;
+      return platform.pool().withTransaction(tx -> outcomes.reopen(tx, id, now.minus(WINDOW)).compose(done -> done
+              ? store.scheduleMails(tx, id, hasEmail ? VisioService.reminders(a.start().toInstant(), now) : java.util.List.of())
+                  .compose(v -> ChangeAuditStore.recordCaller(tx, caller.principal(), caller.address(), VisioEvents.REOPENED,
+                      "appointment", id, now))
+                  .compose(v -> visio.load(tx, id))
+                  .compose(after -> events.publish(tx, VisioEvents.REOPENED, after).map(after))
+              : Future.failedFuture(refusal(a))))
+          .recover(e -> Future.failedFuture(Refused.is(e, VisioStore.Refusal.AGENT_TAKEN)
+              || Refused.is(e, VisioStore.Refusal.POINT_TAKEN)
+              ? ApiException.conflict("This appointment's time has been given to another since; it cannot be reopened.") : e))
+          .onSuccess(after -> {
+            slots.bookingsChanged(after.start().toInstant(), after.end().toInstant());
+            platform.metrics().outcomeUndone(a.status());
+          });
+    });
+  }
+
+  private static ApiException refusal(Appointment a) {
+    if ("completed".equals(a.status()) || "no_show".equals(a.status())) {
+      return ApiException.conflict("This appointment has been {0} for over {1} minutes; it can no longer be undone.",
+          status(a.status()), WINDOW.toMinutes());
+    }
+    return ApiException.conflict("This appointment is {0}; there is no outcome to undo.", status(a.status()));
+  }
+
+  private static ProblemTexts.Term status(String code) {
+    return new ProblemTexts.Term("appointment", code);
+  }
+}
