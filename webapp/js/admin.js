@@ -3,7 +3,7 @@ import { currentLanguage, formatDay, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
-import { askThenSend, el, requireRole, setUpPage, showError, showOutcome } from './ui.js';
+import { askThenSend, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 await requireRole('admin');
@@ -69,7 +69,14 @@ async function loadStats() {
   const range = `from=${parisDay(from)}&to=${parisDay(to)}`;
   try {
     const s = await request(`/api/stats/overview?${range}`);
-    const csv = el('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(range) }, t('admin.exportCsv'));
+    const csv = el('button', {
+      id: 'stats-export',
+      type: 'button',
+      class: 'secondary',
+      onclick: (event) => whileSending(event.currentTarget, () => download(`/api/stats/export.csv?${range}`, 'cantou-statistiques.csv'))
+        .then(() => done(t('admin.statsExported')))
+        .catch((e) => showOutcome(document.getElementById('admin-outcome'), plainMessage(e), true)),
+    }, t('admin.exportCsv'));
     box.replaceChildren(
       el('p', {}, t('admin.period', { from: longDate(parisDay(from)), to: longDate(parisDay(to)) })),
       el('p', {}, t('admin.waits', { median: s.teleconsultations.medianWaitMinutes ?? '–', p90: s.teleconsultations.p90WaitMinutes ?? '–' })),
@@ -83,13 +90,19 @@ async function loadStats() {
   }
 }
 
-async function downloadCsv(range) {
-  const response = await fetch(`/api/stats/export.csv?${range}`, { headers: { Authorization: `Bearer ${await token()}` } });
+/** Saves what `path` answers as a file; a refusal fails with the server's sentence, never as a file of JSON. */
+async function download(path, filename) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${await token()}` } });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new Error(problem.detail || response.statusText);
+  }
   const url = URL.createObjectURL(await response.blob());
-  const a = el('a', { href: url, download: 'cantou-statistiques.csv' });
+  const a = el('a', { href: url, download: filename });
   document.body.append(a);
   a.click();
   a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 async function loadOrganisations() {
@@ -213,18 +226,7 @@ async function exportAudit() {
     showError(error, new Error(t('admin.auditDates')));
     return;
   }
-  const response = await fetch(`/api/admin/audit/export.csv?${auditQuery()}`,
-    { headers: { Authorization: `Bearer ${await token()}` } });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({}));
-    showError(error, new Error(problem.detail || response.statusText));
-    return;
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const a = el('a', { href: url, download: 'cantou-journal-des-acces.csv' });
-  document.body.append(a);
-  a.click();
-  a.remove();
+  await download(`/api/admin/audit/export.csv?${auditQuery()}`, 'cantou-journal-des-acces.csv');
   done(t('admin.auditExported'));
 }
 

@@ -1,7 +1,7 @@
 import { request } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
+import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
@@ -136,6 +136,7 @@ socket = connect({
   onEvent: (event) => {
     if (event.kind.startsWith('teleconsultation.')) {
       const { before, after } = items.merge(event.data);
+      endCallIfRequeued(after);
       if (before && before.status !== after.status && after.status === 'completed') {
         // Seen, not only heard: a banner above the requests until she dismisses it.
         const banner = document.getElementById('report-banner');

@@ -1,7 +1,7 @@
 import { request, token } from './api.js';
 import { t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
+import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 
@@ -173,6 +173,7 @@ socket = connect({
       return;
     }
     const { before, after } = items.merge(event.data);
+    endCallIfRequeued(after);
     if (after.status === 'queued' && (!before || before.status !== 'queued') && !after.plannedAt) {
       announce(t('doctor.newRequest', { specialty: after.specialty }));
       if (alerts.checked) {

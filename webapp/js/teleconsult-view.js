@@ -89,11 +89,17 @@ export function card(item, actions = []) {
 }
 
 /** Opens the room of a teleconsultation and tells the server when this side joins and leaves. */
+/** The call this page has open: its item and how to end it. */
+let openOne = null;
+
 export async function joinTeleconsultation(item, callBox, socket) {
   try {
     const info = await request(`/api/teleconsultations/${item.id}/join`);
     const doctor = currentUser()?.role === 'doctor';
-    await openCall(callBox, info, {
+    openOne?.call?.close();
+    const opening = { id: item.id, callBox, call: null };
+    openOne = opening;
+    opening.call = await openCall(callBox, info, {
       // The video server cannot be reached: the doctor calls the care home.
       fallback: () => el('p', {}, doctor ? (item.organisationPhone
         ? [t('call.callCareHome'), ' ', phoneLink(item.organisationPhone)] : t('call.careHomeNoPhone'))
@@ -104,4 +110,20 @@ export async function joinTeleconsultation(item, callBox, socket) {
   } catch (e) {
     announce(e.message);
   }
+}
+
+/**
+ * An item whose call this page has open went back to the queue (its doctor gone, or released):
+ * the call ends here too, said where the call was, so that no one talks on in a room given up.
+ * What the doctor typed in her report stays where it is.
+ */
+export function endCallIfRequeued(item) {
+  if (!openOne || openOne.id !== item.id || item.status !== 'queued') {
+    return;
+  }
+  openOne.call?.close();
+  const message = el('p', { class: 'notice', role: 'alert', id: 'call-ended' }, t('call.requeued'));
+  openOne.callBox.replaceChildren(message);
+  openOne.callBox.hidden = false;
+  openOne = null;
 }

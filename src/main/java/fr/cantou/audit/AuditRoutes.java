@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
@@ -103,7 +102,7 @@ public final class AuditRoutes implements ApiModule {
 
   private static String csv(Rows rows) {
     StringBuilder out = new StringBuilder();
-    try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT)) {
+    try (CSVPrinter printer = new CSVPrinter(out, SpreadsheetText.CSV)) {
       rows.print(printer);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,7 +6,6 @@ import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
@@ -57,7 +56,7 @@ public final class StatsService {
   public Future<String> csv(Principal p, LocalDate from, LocalDate to) {
     return overview(p, from, to).map(o -> {
       StringWriter out = new StringWriter();
-      try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader("indicateur", "clé", "valeur").get())) {
+      try (CSVPrinter csv = new CSVPrinter(out, SpreadsheetText.CSV.builder().setHeader("indicateur", "clé", "valeur").get())) {
         csv.printRecord("période", "du", o.from());
         csv.printRecord("période", "au", o.to());
         csv.printRecord("téléconsultations", "total", o.teleconsultations().total());

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * available / busy / offline: said by the doctor, busy during a call, and offline when no
@@ -34,6 +36,20 @@ public final class PresenceService implements ConnectionObserver {
   private final String nodeId;
   /** A doctor whose every connection closed is offline after this (teleconsult.presenceGraceSeconds). */
   private final Duration grace;
+  /**
+   * This node's doctors' open consoles, as its sockets say. Each opening and closing is also sent
+   * at once as a change of the stored count, but such a write can be lost (a pool too busy in a
+   * reconnect storm) or land before the one it follows: every heartbeat writes these counts whole,
+   * so a lost one is put right within a job period instead of yanking a connected doctor's request.
+   */
+  private final Map<UUID, Integer> consoles = new ConcurrentHashMap<>();
+  /**
+   * Since when every heartbeat of this node has been written (null after a failed one). Until it
+   * has for {@link #NODE_SILENCE}, the silence of the other nodes may be the database's (an outage
+   * that stopped every node's heartbeat) or this node's own start, not their death: no doctor is
+   * judged gone meanwhile.
+   */
+  private volatile Instant steadySince;
 
   public PresenceService(Platform platform, PresenceStore store, EventOutbox outbox, String nodeId, Duration grace) {
     this.platform = platform;
@@ -86,6 +102,7 @@ public final class PresenceService implements ConnectionObserver {
     if (viewer.principal() == null || viewer.principal().role() != Role.DOCTOR) {
       return;
     }
+    consoles.merge(viewer.principal().userId(), delta, (was, change) -> was + change > 0 ? was + change : null);
     store.connections(platform.pool(), nodeId, viewer.principal().userId(), delta, platform.clock().instant())
         .onFailure(e -> LOG.warn("event=presence_count_failed reason=\"{}\"", e.getMessage()));
   }
@@ -94,15 +111,33 @@ public final class PresenceService implements ConnectionObserver {
   Future<Void> sweep() {
     Instant now = platform.clock().instant();
     return alive()
-        .compose(v -> platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace),
-                now.minus(NODE_SILENCE), now)
-            .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)))))
+        .compose(v -> !judgesSilence(now) ? Future.<Void>succeededFuture()
+            : platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace), now.minus(NODE_SILENCE), now)
+                .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)))).mapEmpty())
         .compose(v -> store.forgetOldConnections(platform.pool(), now.minus(FORGET_CONNECTIONS_AFTER), now.minus(NODE_SILENCE)));
   }
 
-  /** Says that this node lives (at start, then at every sweep): its consoles count. */
+  /**
+   * Says that this node lives, with the count of each of its doctors' consoles (at start, then at
+   * every sweep).
+   */
   public Future<Void> alive() {
-    return store.nodeAlive(platform.pool(), nodeId, platform.clock().instant());
+    Instant now = platform.clock().instant();
+    Map<UUID, Integer> counts = Map.copyOf(consoles);
+    return platform.pool().withTransaction(tx -> store.nodeAlive(tx, nodeId, now)
+            .compose(v -> store.consolesOfNode(tx, nodeId, counts, now)))
+        .onSuccess(v -> {
+          if (steadySince == null) {
+            steadySince = now;
+          }
+        })
+        .onFailure(e -> steadySince = null);
+  }
+
+  /** Whether this node's own heartbeat has been steady long enough to take another node's silence for its death. */
+  boolean judgesSilence(Instant now) {
+    Instant since = steadySince;
+    return since != null && !now.isBefore(since.plus(NODE_SILENCE));
   }
 
   public Future<Void> leave() {

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -57,6 +58,26 @@ public final class PresenceStore {
             UPDATE doctor_presence SET disconnected_at = CASE WHEN $3 < 0 THEN $4 ELSE NULL END
             WHERE doctor_id = $2 AND ($3 > 0 OR (SELECT connections FROM counted) = 0)""")
         .execute(Tuple.of(nodeId, doctorId, delta, utc(now)))
+        .mapEmpty();
+  }
+
+  /**
+   * The node's consoles, counted whole: a count it has changes (and its changed_at with it), a
+   * doctor it no longer has goes to 0; counts already right are left as they are.
+   */
+  public Future<Void> consolesOfNode(SqlClient db, String nodeId, Map<UUID, Integer> counts, Instant now) {
+    UUID[] doctors = counts.keySet().toArray(UUID[]::new);
+    Integer[] numbers = java.util.Arrays.stream(doctors).map(counts::get).toArray(Integer[]::new);
+    return db.preparedQuery("""
+            UPDATE doctor_connection SET connections = 0, changed_at = $3
+            WHERE node_id = $1 AND connections > 0 AND NOT (doctor_id = ANY($2::uuid[]))""")
+        .execute(Tuple.of(nodeId, doctors, utc(now)))
+        .compose(v -> db.preparedQuery("""
+                INSERT INTO doctor_connection (node_id, doctor_id, connections, changed_at)
+                SELECT $1, d, n, $4 FROM unnest($2::uuid[], $3::int[]) AS c(d, n)
+                ON CONFLICT (node_id, doctor_id) DO UPDATE SET connections = excluded.connections, changed_at = excluded.changed_at
+                WHERE doctor_connection.connections <> excluded.connections""")
+            .execute(Tuple.of(nodeId, doctors, numbers, utc(now))))
         .mapEmpty();
   }
 

@@ -37,7 +37,8 @@ public final class TeleconsultModule {
   }
 
   public List<Jobs.Job> jobs() {
-    return List.of(new Jobs.Job("teleconsult", service::runJobs));
+    // The heartbeat is a job of its own: another job failing never silences this node.
+    return List.of(new Jobs.Job("presence", presence::sweep), new Jobs.Job("teleconsult", service::runJobs));
   }
 
   public void start() {

@@ -309,8 +309,7 @@ public final class TeleconsultService {
             .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "escalated",
                 new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
                 TeleconsultEvents.ESCALATED)))))
-        .compose(v -> presence.sweep())
-        .compose(v -> requeueAbandoned(now))
+        .compose(v -> presence.judgesSilence(now) ? requeueAbandoned(now) : Future.succeededFuture())
         .compose(v -> erasePatientData(now));
   }
 

@@ -29,6 +29,9 @@ class StatsExportTest {
       var csv = node.api.get("/api/stats/export.csv?from=" + today.minusDays(1) + "&to=" + today.plusDays(1), node.adminToken());
       assertThat(csv.status()).isEqualTo(200);
       assertThat(csv.body()).contains("'=HYPERLINK").doesNotContain(",=HYPERLINK").doesNotContain(",\"=HYPERLINK");
+      // Every cell quoted: a French spreadsheet that splits on ';' too finds no cell starting with '='.
+      assertThat(csv.body().replace("\uFEFF", "").lines()).allSatisfy(line -> assertThat(line).startsWith("\""));
+      assertThat(csv.body()).contains(",\"'=HYPERLINK(");
     }
   }
 }

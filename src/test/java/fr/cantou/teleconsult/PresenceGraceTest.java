@@ -40,6 +40,76 @@ class PresenceGraceTest extends CareNodeTest {
     }
   }
 
+  void sql(String statement, String doctorId) {
+    var db = node.database();
+    try (var connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var update = connection.prepareStatement(statement)) {
+      update.setString(1, doctorId);
+      update.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String claimedByTheGeriatricianWithHerConsoleOpen() {
+    assertThat(node.api.post("/api/presence", care.geriatrician, new JsonObject().put("status", "available")).status())
+        .isEqualTo(200);
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    return id;
+  }
+
+  void stillHers(String id, String when) {
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(item.getString("status")).as(when + " " + item + " " + node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).body()).isEqualTo("assigned");
+    assertThat(item.getString("doctorId")).as(when).isEqualTo(care.geriatricianId);
+    assertThat(statusOfTheGeriatrician()).as(when).isEqualTo("available");
+  }
+
+  /**
+   * The write of a console's opening can be lost (a pool too busy in a reconnect storm): the node's
+   * heartbeat writes its counts whole, so her open console counts again and her request stays hers.
+   */
+  @Test
+  void a_console_whose_opening_was_lost_counts_again_at_the_next_heartbeat() {
+    try (WsClient console = WsClient.hello(node.port(), care.geriatrician, null)) {
+      Eventually.until("her console is counted", () -> consolesOpen() == 1);
+      String id = claimedByTheGeriatricianWithHerConsoleOpen();
+      sql("UPDATE doctor_connection SET connections = 0 WHERE doctor_id = ?::uuid", care.geriatricianId);
+
+      TestNode.await(node.node().runJobs());
+      assertThat(consolesOpen()).as("counted again by the heartbeat").isEqualTo(1);
+      clock.advance(Duration.ofSeconds(31));
+      TestNode.await(node.node().runJobs());
+      stillHers(id, "31 s later, her console open all along");
+    }
+  }
+
+  /**
+   * A node that has just started (or whose database just came back) cannot tell another node's late
+   * heartbeat from its death: until its own has been steady for the node silence, it judges no one.
+   */
+  @Test
+  void a_node_just_started_does_not_take_a_late_heartbeat_for_a_dead_node() {
+    try (WsClient console = WsClient.hello(node.port(), care.geriatrician, null)) {
+      Eventually.until("her console is counted", () -> consolesOpen() == 1);
+      String id = claimedByTheGeriatricianWithHerConsoleOpen();
+      // 35 s without the first node's jobs (the database away, say), then a second node starts first.
+      clock.advance(Duration.ofSeconds(35));
+      try (TestNode second = TestNode.start(node.database(), java.util.Map.of(), clock)) {
+        TestNode.await(second.node().runJobs());
+        stillHers(id, "judged by a node just started");
+        // Both alive again, each with its heartbeat every few seconds (here two steps of 16 s).
+        for (int step = 0; step < 2; step++) {
+          TestNode.await(node.node().runJobs());
+          clock.advance(Duration.ofSeconds(16));
+          TestNode.await(second.node().runJobs());
+        }
+        stillHers(id, "32 s later, both nodes alive, her console open all along");
+      }
+    }
+  }
+
   @Test
   void a_doctor_who_drops_off_is_available_until_the_grace_ends_and_offline_just_after() {
     WsClient console = WsClient.hello(node.port(), care.geriatrician, null);

@@ -103,6 +103,35 @@ class FlowsTest {
     BrowserFixture.screenshot(nurse, screen.prefix + "flux-infirmiere-compte-rendu");
   }
 
+  /**
+   * A request given back to the queue while its call is open on the doctor's page (her console gone
+   * long enough, or released): the page ends the call and says why, and keeps her report's draft.
+   */
+  @Test
+  void a_call_whose_request_went_back_to_the_queue_ends_on_the_page_with_the_reason_and_the_draft_kept() {
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    String doctorToken = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    String id = web.node.api.post("/api/teleconsultations", nurse,
+        fr.cantou.support.CareTerritory.request("soins_palliatifs", "normal")).json().getString("id");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", doctorToken, null)
+        .status()).isEqualTo(200);
+    Page doctor = web.signIn(web.newPage(), "dr.garcia");
+    doctor.locator("#current").getByText("Rejoindre l'appel").click();
+    assertThat(doctor.locator("#call .stand-in")).isVisible();
+    doctor.locator("#report-text").fill("Douleur mieux contrôlée depuis hier.");
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", doctorToken, null)
+        .status()).isEqualTo(200);
+    assertThat(doctor.locator("#call-ended")).hasText("La demande est revenue dans la file d'attente : cet appel est terminé.");
+    assertThat(doctor.locator("#call .stand-in")).hasCount(0);
+    assertThat(doctor.locator("#report-text")).hasValue("Douleur mieux contrôlée depuis hier.");
+    PagesTest.assertAccessible(doctor, "medecin-appel-rendu-a-la-file");
+    doctor.context().close();
+    // The queue of soins palliatifs empty again for the other journeys.
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/cancel", nurse, null)
+        .status()).isEqualTo(200);
+  }
+
   @Test
   void a_dropped_connection_shows_the_offline_banner_then_resumes_by_itself_without_losing_events() {
     List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();

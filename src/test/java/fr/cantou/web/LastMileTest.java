@@ -794,6 +794,43 @@ class LastMileTest {
     page.context().close();
   }
 
+  /** The statistics' CSV: the button waits visibly while the file comes, then says so; a refusal is said, never saved as a file. */
+  @Test
+  void the_admin_exports_the_statistics_with_a_visible_wait_and_a_refusal_said() throws Exception {
+    Page admin = web.signIn(web.newTabletPage(), "admin");
+    Locator export = admin.locator("#stats-export");
+    assertThat(export).hasText("Exporter en CSV");
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route("**/api/stats/export.csv*", held::add);
+    com.microsoft.playwright.Download download = admin.waitForDownload(() -> {
+      export.click();
+      assertThat(export).hasText("Envoi…");
+      assertThat(export).isDisabled();
+      assertThat(export).hasAttribute("aria-busy", "true");
+      admin.waitForCondition(() -> held.size() == 1);
+      held.get(0).resume();
+    });
+    org.assertj.core.api.Assertions.assertThat(download.suggestedFilename()).isEqualTo("cantou-statistiques.csv");
+    org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readString(download.path())).contains("téléconsultations");
+    Locator outcome = admin.locator("#admin-outcome");
+    assertThat(outcome).hasText("Statistiques exportées (fichier CSV).");
+    assertThat(export).hasText("Exporter en CSV");
+    admin.unroute("**/api/stats/export.csv*");
+
+    admin.route("**/api/stats/export.csv*", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+        .setStatus(503).setContentType("application/problem+json")
+        .setBody("{\"title\":\"Service indisponible\",\"status\":503,\"detail\":\"La base de données ne répond pas ; réessayez dans quelques secondes.\"}")));
+    List<com.microsoft.playwright.Download> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.onDownload(saved::add);
+    export.click();
+    assertThat(outcome).hasText("La base de données ne répond pas ; réessayez dans quelques secondes.");
+    assertThat(outcome).hasClass(java.util.regex.Pattern.compile("\\berror\\b"));
+    assertThat(export).isEnabled();
+    org.assertj.core.api.Assertions.assertThat(saved).isEmpty();
+    PagesTest.assertAccessible(admin, "tablette-admin-export-refuse");
+    admin.context().close();
+  }
+
   /** The admin: one concern per view from a menu, dates the French way, refusals under their field, a question before deactivating. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)

@@ -19,9 +19,14 @@ import java.util.function.Consumer;
  */
 public final class DatabaseWatch {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatch.class);
-  /** With the timeout below, a stop is known within 2 s (what /ready promises too). */
+  /** A stopped database refuses at once: two probes in a row tell it within about 1 s. */
   static final long PROBE_EVERY_MS = 500;
   static final long PROBE_TIMEOUT_MS = 1_500;
+  /**
+   * Failed probes in a row before the sockets are told: one probe stuck behind a pool saturated
+   * by a burst says nothing, and the pages would flash "perturbée" on and off with it.
+   */
+  static final int FAILURES_TO_TELL = 2;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -29,6 +34,7 @@ public final class DatabaseWatch {
   private Context context;
   private boolean up = true;
   private boolean probing;
+  private int failuresInARow;
   private long timer = -1;
 
   /** Each listener is told {@code false} when the database stops answering, {@code true} when it is back. */
@@ -59,9 +65,12 @@ public final class DatabaseWatch {
         .onComplete(ar -> context.runOnContext(v -> {
           probing = false;
           if (ar.succeeded()) {
+            failuresInARow = 0;
             changed(true);
           } else if (DatabaseUnavailable.is(ar.cause()) || ar.cause() instanceof java.util.concurrent.TimeoutException) {
-            changed(false);
+            if (++failuresInARow >= FAILURES_TO_TELL) {
+              changed(false);
+            }
           }
         }));
   }
