@@ -84,10 +84,15 @@ say "base image $BASE: $(podman image inspect -f '{{.Size}}' "$BASE" | awk '{pri
 # 3. The jar and the image.
 if [ ! -f target/cantou.jar ]; then
   say "building target/cantou.jar…"
-  mvn -B -q package -DskipTests || fail "mvn package"
+  mvn -B -q package -DskipTests >"$WORK/mvn.log" 2>&1 || fail "mvn -B -q package -DskipTests (see mvn.log above)"
 fi
 say "building $IMAGE from ./Containerfile…"
+previous=$(podman image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 podman build -q -t "$IMAGE" -f Containerfile . >"$WORK/build.log" 2>&1 || fail "podman build (see build.log above)"
+# The image the tag named before (another jar) is left untagged: remove it, not to pile them up.
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect -f '{{.Id}}' "$IMAGE")" ]; then
+  podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 
 PORT=$((20000 + RANDOM % 20000))
 ADMIN_EMAIL=admin@container.test
