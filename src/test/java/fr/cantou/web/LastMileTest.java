@@ -794,6 +794,32 @@ class LastMileTest {
     page.context().close();
   }
 
+  /** "Afficher les lignes plus anciennes" follows the filters of the lines shown, even when the form was changed since. */
+  @Test
+  void older_lines_of_the_audit_trail_follow_the_filters_of_the_lines_shown() {
+    Page admin = web.signIn(web.newTabletPage(), "admin");
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
+      asked.add(route.request().url());
+      String line = "{\"at\":\"2026-11-18T09:15:30Z\",\"kind\":\"change\",\"action\":\"specialty.created\",\"actor\":\"user\","
+          + "\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\",\"itemKind\":\"specialty\",\"itemId\":\"x\"}";
+      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
+          .setBody("{\"items\":[" + line + "],\"next\":\"" + (route.request().url().contains("cursor") ? "" : "7.c.1") + "\"}"
+              .replace(",\"next\":\"\"", ",\"next\":null")));
+    });
+    admin.navigate(web.url("/admin.html#audit"));
+    admin.getByLabel("Type d'action").selectOption("change");
+    admin.locator("#audit-form button[type=submit]").click();
+    assertThat(admin.locator("#audit-more")).isVisible();
+    int before = asked.size();
+    admin.getByLabel("Type d'action").selectOption("read");
+    admin.locator("#audit-more").click();
+    assertThat(admin.locator("#audit-list tbody tr")).hasCount(2);
+    String older = asked.get(before);
+    org.assertj.core.api.Assertions.assertThat(older).contains("kind=change").contains("cursor=7.c.1").doesNotContain("kind=read");
+    admin.context().close();
+  }
+
   /** A range of the week the server refuses (weekly.N in what was sent) is said under that range, not under Monday's. */
   @Test
   void a_refused_range_of_the_agents_week_is_said_under_its_own_row() {
