@@ -146,6 +146,10 @@ function auditPeople(users) {
 }
 
 let auditNext = null;
+/** The filters of the lines shown: older lines follow them, even if the form was changed since. */
+let auditShown = '';
+/** Only the answer to the latest request is shown: an older one arriving late is dropped. */
+let auditAsked = 0;
 
 function auditQuery() {
   const params = new URLSearchParams();
@@ -183,16 +187,21 @@ function auditDatesWrong() {
 async function loadAudit({ more = false } = {}) {
   const error = document.getElementById('audit-error');
   error.hidden = true;
-  if (auditDatesWrong()) {
+  if (!more && auditDatesWrong()) {
     showError(error, new Error(t('admin.auditDates')));
     return;
   }
-  const params = auditQuery();
+  const asked = ++auditAsked;
+  const params = more ? new URLSearchParams(auditShown) : auditQuery();
+  const filters = params.toString();
   if (more && auditNext) {
     params.set('cursor', auditNext);
   }
   try {
     const page = await request(`/api/admin/audit?${params}`);
+    if (asked !== auditAsked) {
+      return;
+    }
     const box = document.getElementById('audit-list');
     let body = box.querySelector('tbody');
     if (!more || !body) {
@@ -204,6 +213,7 @@ async function loadAudit({ more = false } = {}) {
     const rows = page.items.map(auditRow);
     body.append(...rows);
     auditNext = page.next;
+    auditShown = filters;
     const shown = body.children.length;
     document.getElementById('audit-count').textContent = shown === 0 ? t('admin.auditNone')
       : t(auditNext ? 'admin.auditCountMore' : 'admin.auditCount', { n: shown });

@@ -40,15 +40,27 @@ export async function availabilityEditor(root, agentId, services) {
     error,
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('agent.save'))));
   const value = (id) => form.querySelector(`#${id}`).value;
+  // The server names a refused range by its place in what was sent (weekly.3.end): said under that day's row.
+  const fields = { bufferMinutes: ['buffer', 'agent.bufferRefused'], minNoticeMinutes: ['notice', 'agent.noticeRefused'],
+    horizonDays: ['horizon', 'agent.horizonRefused'],
+    ...(services.length ? { serviceIds: ['av-service-0', 'agent.servicesRefused'] } : {}) };
   const weekly = () => {
     const ranges = [];
+    Object.keys(fields).filter((key) => key.startsWith('weekly.')).forEach((key) => delete fields[key]);
     for (let day = 1; day <= 7; day += 1) {
       for (const part of [1, 2]) {
         if (value(`d${day}s${part}`) && value(`d${day}e${part}`)) {
-          ranges.push({ weekday: day, start: value(`d${day}s${part}`), end: value(`d${day}e${part}`) });
+          const n = ranges.length;
+          const startId = `d${day}s${part}`;
+          const endId = `d${day}e${part}`;
+          fields[`weekly.${n}`] = [startId, 'agent.rangeRefused'];
+          fields[`weekly.${n}.start`] = [startId, 'agent.rangeRefused'];
+          fields[`weekly.${n}.*`] = [endId, 'agent.rangeRefused'];
+          ranges.push({ weekday: day, start: value(startId), end: value(endId) });
         }
       }
     }
+    fields['weekly.*'] = ['d1s1', 'agent.rangeRefused'];
     return ranges;
   };
   const within = (id, min, max) => {
@@ -57,9 +69,7 @@ export async function availabilityEditor(root, agentId, services) {
   };
   formStep(form, {
     summary: error,
-    fields: { bufferMinutes: ['buffer', 'agent.bufferRefused'], minNoticeMinutes: ['notice', 'agent.noticeRefused'],
-      horizonDays: ['horizon', 'agent.horizonRefused'], 'weekly.*': ['d1s1', 'agent.rangeRefused'],
-      ...(services.length ? { serviceIds: ['av-service-0', 'agent.servicesRefused'] } : {}) },
+    fields,
     check: () => {
       const wrong = {};
       for (let day = 1; day <= 7; day += 1) {

@@ -794,6 +794,70 @@ class LastMileTest {
     page.context().close();
   }
 
+  /** "Afficher les lignes plus anciennes" follows the filters of the lines shown, even when the form was changed since. */
+  @Test
+  void older_lines_of_the_audit_trail_follow_the_filters_of_the_lines_shown() {
+    Page admin = web.signIn(web.newTabletPage(), "admin");
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
+      asked.add(route.request().url());
+      String line = "{\"at\":\"2026-11-18T09:15:30Z\",\"kind\":\"change\",\"action\":\"specialty.created\",\"actor\":\"user\","
+          + "\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\",\"itemKind\":\"specialty\",\"itemId\":\"x\"}";
+      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
+          .setBody("{\"items\":[" + line + "],\"next\":\"" + (route.request().url().contains("cursor") ? "" : "7.c.1") + "\"}"
+              .replace(",\"next\":\"\"", ",\"next\":null")));
+    });
+    admin.navigate(web.url("/admin.html#audit"));
+    admin.getByLabel("Type d'action").selectOption("change");
+    admin.locator("#audit-form button[type=submit]").click();
+    assertThat(admin.locator("#audit-more")).isVisible();
+    int before = asked.size();
+    admin.getByLabel("Type d'action").selectOption("read");
+    admin.locator("#audit-more").click();
+    assertThat(admin.locator("#audit-list tbody tr")).hasCount(2);
+    String older = asked.get(before);
+    org.assertj.core.api.Assertions.assertThat(older).contains("kind=change").contains("cursor=7.c.1").doesNotContain("kind=read");
+    admin.context().close();
+  }
+
+  /** A range of the week the server refuses (weekly.N in what was sent) is said under that range, not under Monday's. */
+  @Test
+  void a_refused_range_of_the_agents_week_is_said_under_its_own_row() {
+    Page agent = web.signIn(web.newTabletPage(), "agent.caf");
+    Locator form = agent.locator("#availability-form");
+    assertThat(form).isVisible();
+    // Whatever the calendar holds, the third range sent is Wednesday morning's once Monday to Wednesday mornings are set.
+    for (int day = 1; day <= 7; day++) {
+      for (int part = 1; part <= 2; part++) {
+        agent.locator("#d" + day + "s" + part).fill("");
+        agent.locator("#d" + day + "e" + part).fill("");
+      }
+    }
+    for (int day = 1; day <= 3; day++) {
+      agent.locator("#d" + day + "s1").fill("09:00");
+      agent.locator("#d" + day + "e1").fill("12:00");
+    }
+    List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent.route("**/api/visio/agents/*/availability", route -> {
+      if (!"PUT".equals(route.request().method())) {
+        route.resume();
+        return;
+      }
+      sent.add(route.request().postData());
+      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(400).setContentType("application/problem+json")
+          .setBody("{\"title\":\"Bad Request\",\"status\":400,\"field\":\"weekly.2.end\",\"detail\":\"Invalid field 'weekly.2.end'.\"}"));
+    });
+    form.locator("button[type=submit]").click();
+    assertThat(agent.locator("#d3e1-error")).hasText("Indiquez le début et la fin, la fin après le début. Format attendu : 08:30 puis 12:00.");
+    assertThat(agent.locator("#d3e1")).hasAttribute("aria-invalid", "true");
+    assertThat(agent.locator("#d1s1-error")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(new JsonObject(sent.get(0)).getJsonArray("weekly").getJsonObject(2).getInteger("weekday"))
+        .isEqualTo(3);
+    agent.unroute("**/api/visio/agents/*/availability");
+    PagesTest.assertAccessible(agent, "tablette-agent-plage-refusee");
+    agent.context().close();
+  }
+
   /** The statistics' CSV: the button waits visibly while the file comes, then says so; a refusal is said, never saved as a file. */
   @Test
   void the_admin_exports_the_statistics_with_a_visible_wait_and_a_refusal_said() throws Exception {
