@@ -309,7 +309,8 @@ public final class TeleconsultService {
             .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "escalated",
                 new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
                 TeleconsultEvents.ESCALATED)))))
-        .compose(v -> presence.judgesSilence(now) ? requeueAbandoned(now) : Future.succeededFuture())
+        // This node's own heartbeat first (the presence job runs beside this one): it lives, so its consoles count.
+        .compose(v -> presence.judgesSilence(now) ? presence.alive().compose(x -> requeueAbandoned(now)) : Future.succeededFuture())
         .compose(v -> erasePatientData(now));
   }
 
