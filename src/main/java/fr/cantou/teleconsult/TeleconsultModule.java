@@ -37,8 +37,10 @@ public final class TeleconsultModule {
   }
 
   public List<Jobs.Job> jobs() {
-    // The heartbeat is a job of its own: another job failing never silences this node.
-    return List.of(new Jobs.Job("presence", presence::sweep), new Jobs.Job("teleconsult", service::runJobs));
+    // The heartbeat is a job of its own (another job failing never silences this node), and the
+    // requests of gone doctors are judged right after it, once this node has said it lives.
+    return List.of(new Jobs.Job("presence", () -> presence.sweep().compose(v -> service.requeueAbandoned())),
+        new Jobs.Job("teleconsult", service::runJobs));
   }
 
   public void start() {

@@ -309,8 +309,6 @@ public final class TeleconsultService {
             .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "escalated",
                 new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
                 TeleconsultEvents.ESCALATED)))))
-        // This node's own heartbeat first (the presence job runs beside this one): it lives, so its consoles count.
-        .compose(v -> presence.judgesSilence(now) ? presence.alive().compose(x -> requeueAbandoned(now)) : Future.succeededFuture())
         .compose(v -> erasePatientData(now));
   }
 
@@ -319,7 +317,11 @@ public final class TeleconsultService {
    * the queue at its place, assigned or in call (her node died, her browser closed): the nurse
    * is told by the event, and another doctor can take it (docs/teleconsultation.md).
    */
-  private Future<Void> requeueAbandoned(Instant now) {
+  Future<Void> requeueAbandoned() {
+    Instant now = now();
+    if (!presence.judgesSilence(now)) {
+      return Future.succeededFuture();
+    }
     Duration grace = settings.presenceGrace();
     JsonObject why = new JsonObject().put("why", "the doctor had no console open for " + grace.toSeconds() + " seconds");
     return platform.pool().withTransaction(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(PresenceService.NODE_SILENCE))
