@@ -136,7 +136,7 @@ public final class CantouNode {
           teleconsult.routes,
           visio.routes,
           new StatsRoutes(new StatsService(platform, new StatsStore())),
-          new PersonalDataRoutes(new PersonalDataService(PersonalDataOfFlows.citizens(visio.service),
+          new PersonalDataRoutes(new PersonalDataService(PersonalDataOfFlows.citizens(visio.citizenData),
               PersonalDataOfFlows.patients(teleconsult.service), platform.clock()), addresses),
           new AuditRoutes(audit));
       jobs = new Jobs(platform, concat(teleconsult.jobs(), visio.jobs(), identity.jobs(), List.of(
@@ -168,7 +168,7 @@ public final class CantouNode {
           .compose(v -> listener.start())
           .compose(v -> teleconsult.presence.alive())
           .compose(v -> listen(() -> router(identity, routes,
-              List.of(teleconsult.service::refreshFigures, visio.service::refreshFigures))))
+              List.of(teleconsult.service::refreshFigures, visio.appointments::refreshFigures))))
           .onSuccess(v -> {
             gateway.start();
             databaseWatch.start();

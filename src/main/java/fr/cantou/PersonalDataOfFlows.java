@@ -4,7 +4,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.privacy.PersonalDataHolders;
 import fr.cantou.teleconsult.TeleconsultService;
 import fr.cantou.visio.VisioRecords;
-import fr.cantou.visio.VisioService;
+import fr.cantou.visio.CitizenDataService;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -15,7 +15,7 @@ final class PersonalDataOfFlows {
   private PersonalDataOfFlows() {}
 
   /** Visio-accueil's appointments as privacy sees them (privacy imports no flow). */
-  static PersonalDataHolders.Citizens citizens(VisioService visio) {
+  static PersonalDataHolders.Citizens citizens(CitizenDataService visio) {
     return new PersonalDataHolders.Citizens() {
       @Override
       public Future<? extends List<?>> export(Principal admin, String email, String phone, String reason, String address) {

@@ -8,13 +8,13 @@ import java.util.UUID;
 /** "Ajouter à mon agenda": the appointment's calendar file, for whoever may open it. */
 final class CalendarFiles {
   private final Platform platform;
-  private final VisioService visio;
+  private final AppointmentService appointments;
   private final VisioMails mails;
   private final ManageTokens tokens;
 
-  CalendarFiles(Platform platform, VisioService visio, VisioMails mails, ManageTokens tokens) {
+  CalendarFiles(Platform platform, AppointmentService appointments, VisioMails mails, ManageTokens tokens) {
     this.platform = platform;
-    this.visio = visio;
+    this.appointments = appointments;
     this.mails = mails;
     this.tokens = tokens;
   }
@@ -24,7 +24,7 @@ final class CalendarFiles {
    * mediator) carries none: the token is the citizen's key, not theirs to copy.
    */
   Future<byte[]> of(Caller caller, UUID id) {
-    return visio.get(caller, id).compose(a -> {
+    return appointments.get(caller, id).compose(a -> {
       String token = caller.manageToken() != null ? tokens.issue(a) : null;
       return platform.vertx().executeBlocking(
           () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", token), false);

@@ -18,10 +18,10 @@ public final class CitizenDataRetention {
   private static final int BATCH = 500;
 
   private final Platform platform;
-  private final VisioStore store;
+  private final CitizenDataStore store;
   private final java.time.Duration kept;
 
-  CitizenDataRetention(Platform platform, VisioStore store, java.time.Duration kept) {
+  CitizenDataRetention(Platform platform, CitizenDataStore store, java.time.Duration kept) {
     this.platform = platform;
     this.store = store;
     this.kept = kept;

@@ -19,19 +19,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * is worked out once and remembered, as many bookings of a day arrive together.
  */
 final class DayCalendars {
-  private final VisioStore.ServiceRow service;
+  private final CatalogueStore.ServiceRow service;
   private final List<SlotCalculator.AgentCalendar> agents;
   private final SlotCalculator.PointCalendar point;
   private final Map<Instant, List<SlotCalculator.AgentCalendar>> openAgents = new ConcurrentHashMap<>();
   private final Map<LocalDate, Map<UUID, Integer>> loads = new ConcurrentHashMap<>();
 
-  DayCalendars(VisioStore.ServiceRow service, List<SlotCalculator.AgentCalendar> agents, SlotCalculator.PointCalendar point) {
+  DayCalendars(CatalogueStore.ServiceRow service, List<SlotCalculator.AgentCalendar> agents, SlotCalculator.PointCalendar point) {
     this.service = service;
     this.agents = agents;
     this.point = point;
   }
 
-  VisioStore.ServiceRow service() {
+  CatalogueStore.ServiceRow service() {
     return service;
   }
 
@@ -44,7 +44,7 @@ final class DayCalendars {
   }
 
   /** The part of calendars read over a longer window that meets {@code from}–{@code to}. */
-  static DayCalendars within(VisioStore.ServiceRow service, List<SlotCalculator.AgentCalendar> agents,
+  static DayCalendars within(CatalogueStore.ServiceRow service, List<SlotCalculator.AgentCalendar> agents,
                              SlotCalculator.PointCalendar point, Instant from, Instant to) {
     List<SlotCalculator.AgentCalendar> kept = new ArrayList<>(agents.size());
     for (SlotCalculator.AgentCalendar a : agents) {

@@ -79,7 +79,8 @@ public final class DemoVisio {
   private DemoVisio() {}
 
   /** {@code organisations}: the demo's keys ("caf", "fs-riom"…) to ids; {@code users}: the demo's people, by e-mail. */
-  public static Future<Void> load(VisioCatalogue catalogue, Principal admin, Map<String, String> organisations, List<User> users) {
+  public static Future<Void> load(CatalogueService catalogue, CalendarService calendars, Principal admin,
+                                  Map<String, String> organisations, List<User> users) {
     LOG.info("event=demo_visio services={} points={}", SERVICES.size(), POINTS.size());
     Map<String, String> services = new HashMap<>();
     Future<Void> chain = Futures.sequence(SERVICES, s -> catalogue.createService(admin, new VisioRecords.NewService(
@@ -92,7 +93,7 @@ public final class DemoVisio {
       String id = users.stream().filter(u -> u.email().startsWith(agent.getKey() + "@"))
           .findFirst().orElseThrow().id();
       List<String> served = agent.getValue().stream().map(services::get).toList();
-      return catalogue.setAvailability(admin, UUID.fromString(id),
+      return calendars.setAvailability(admin, UUID.fromString(id),
           new VisioRecords.Availability(served, workingWeek(), 5, 120, 30));
     }));
   }

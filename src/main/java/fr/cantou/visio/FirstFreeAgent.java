@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * free then. The exclusion constraints judge every write; an agent they refuse (or found away
  * under its lock) is not tried again.
  * <p>
- * The locks are the database's ({@link VisioStore#tryLockPeriods}), so nodes never meet on
+ * The locks are the database's ({@link BookingStore#tryLockPeriods}), so nodes never meet on
  * them either; this node also remembers the pieces of time its own requests are writing, so
  * that its requests for a time already being written skip the database round trip.
  */
@@ -48,11 +48,11 @@ final class FirstFreeAgent {
   private static final long LONGEST_PAUSE_MS = 40;
 
   private final Platform platform;
-  private final VisioStore store;
-  /** Pieces of time this node's requests are writing now (see {@link VisioStore#tryLockPeriods}). */
+  private final BookingStore store;
+  /** Pieces of time this node's requests are writing now (see {@link BookingStore#tryLockPeriods}). */
   private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
-  FirstFreeAgent(Platform platform, VisioStore store) {
+  FirstFreeAgent(Platform platform, BookingStore store) {
     this.platform = platform;
     this.store = store;
   }
@@ -161,15 +161,15 @@ final class FirstFreeAgent {
         });
   }
 
-  /** The same pieces as {@link VisioStore#tryLockPeriods} locks, named for this node's memory. */
+  /** The same pieces as {@link BookingStore#tryLockPeriods} locks, named for this node's memory. */
   private static List<String> pieces(AgentChoice agent, Period period) {
     List<String> out = new ArrayList<>();
     Instant blockedUntil = period.end().plus(agent.buffer());
-    for (long p = VisioStore.piece(period.start()); p <= VisioStore.piece(blockedUntil.minusMillis(1)); p++) {
+    for (long p = BookingStore.piece(period.start()); p <= BookingStore.piece(blockedUntil.minusMillis(1)); p++) {
       out.add("agent:" + agent.agentId() + "@" + p);
     }
     if (period.pointId() != null) {
-      for (long p = VisioStore.piece(period.start()); p <= VisioStore.piece(period.end().minusMillis(1)); p++) {
+      for (long p = BookingStore.piece(period.start()); p <= BookingStore.piece(period.end().minusMillis(1)); p++) {
         out.add("point:" + period.pointId() + "@" + p);
       }
     }

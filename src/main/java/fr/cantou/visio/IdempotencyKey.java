@@ -21,7 +21,7 @@ record IdempotencyKey(String scoped, byte[] fingerprint) {
   }
 
   /** Whether the earlier use of this key was this very request. */
-  boolean madeBy(VisioStore.KeyUse earlier) {
+  boolean madeBy(BookingStore.KeyUse earlier) {
     return earlier.fingerprint() != null && MessageDigest.isEqual(earlier.fingerprint(), fingerprint);
   }
 

@@ -23,16 +23,19 @@ public final class MailJob {
   private static final Duration RETRY = Duration.ofMinutes(5);
 
   private final Platform platform;
-  private final VisioStore store;
-  private final VisioService visio;
+  private final MailStore store;
+  private final AppointmentService appointments;
+  private final CatalogueService catalogue;
   private final VisioMails mails;
   private final ManageTokens tokens;
   private final Mailer mailer;
 
-  MailJob(Platform platform, VisioStore store, VisioService visio, VisioMails mails, ManageTokens tokens, Mailer mailer) {
+  MailJob(Platform platform, MailStore store, AppointmentService appointments, CatalogueService catalogue, VisioMails mails,
+          ManageTokens tokens, Mailer mailer) {
     this.platform = platform;
     this.store = store;
-    this.visio = visio;
+    this.appointments = appointments;
+    this.catalogue = catalogue;
     this.mails = mails;
     this.tokens = tokens;
     this.mailer = mailer;
@@ -44,14 +47,14 @@ public final class MailJob {
         .compose(due -> Futures.sequence(due, this::send));
   }
 
-  private Future<Void> send(VisioStore.DueMail mail) {
+  private Future<Void> send(MailStore.DueMail mail) {
     Instant now = platform.clock().instant();
-    return visio.load(platform.pool(), mail.appointmentId()).compose(a -> {
+    return appointments.appointment(mail.appointmentId()).compose(a -> {
       boolean stale = mail.kind().startsWith("reminder") && !a.open();
       if (a.citizen().email() == null || stale) {
         return store.mailSent(platform.pool(), mail.id(), now);
       }
-      return visio.service(UUID.fromString(a.serviceId()))
+      return catalogue.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
               () -> mails.compose(mail.kind(), a, service, tokens.issue(a)), false))

@@ -9,10 +9,10 @@ import java.util.Optional;
 /** A citizen's WebSocket says hello with its appointment's manage token. */
 public final class ManageTokenResolver implements ViewerResolver {
   private final ManageTokens tokens;
-  private final java.util.function.Function<java.util.UUID, Future<Optional<VisioStore.LinkState>>> linkState;
+  private final java.util.function.Function<java.util.UUID, Future<Optional<AppointmentStore.LinkState>>> linkState;
 
   ManageTokenResolver(ManageTokens tokens,
-                      java.util.function.Function<java.util.UUID, Future<Optional<VisioStore.LinkState>>> linkState) {
+                      java.util.function.Function<java.util.UUID, Future<Optional<AppointmentStore.LinkState>>> linkState) {
     this.tokens = tokens;
     this.linkState = linkState;
   }

@@ -4,12 +4,13 @@ import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
-import fr.cantou.platform.http.ProblemTexts;
 import io.vertx.core.Future;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+
+import static fr.cantou.visio.AppointmentService.status;
 
 /**
  * "Terminé" and "Absent" taken back: an agent of the appointment's administration (the one who marked it
@@ -23,16 +24,17 @@ final class OutcomeUndo {
   static final Duration WINDOW = Duration.ofMinutes(30);
 
   private final Platform platform;
-  private final VisioService visio;
-  private final VisioStore store;
+  private final AppointmentService appointments;
+  private final MailStore mails;
   private final OutcomeStore outcomes;
   private final VisioEvents events;
   private final SlotCache slots;
 
-  OutcomeUndo(Platform platform, VisioService visio, VisioStore store, OutcomeStore outcomes, VisioEvents events, SlotCache slots) {
+  OutcomeUndo(Platform platform, AppointmentService appointments, MailStore mails, OutcomeStore outcomes, VisioEvents events,
+              SlotCache slots) {
     this.platform = platform;
-    this.visio = visio;
-    this.store = store;
+    this.appointments = appointments;
+    this.mails = mails;
     this.outcomes = outcomes;
     this.events = events;
     this.slots = slots;
@@ -40,14 +42,14 @@ final class OutcomeUndo {
 
   Future<Appointment> undo(Caller caller, UUID id) {
     Instant now = platform.clock().instant();
-    return visio.get(caller, id).compose(a -> {
+    return appointments.get(caller, id).compose(a -> {
       VisioRights.requireAgentOf(caller, a);
       boolean hasEmail = a.citizen() != null && a.citizen().email() != null;
       return platform.pool().withTransaction(tx -> outcomes.reopen(tx, id, now.minus(WINDOW)).compose(done -> done
-              ? store.scheduleMails(tx, id, hasEmail ? VisioService.reminders(a.start().toInstant(), now) : java.util.List.of())
+              ? mails.scheduleMails(tx, id, hasEmail ? MailSchedule.reminders(a.start().toInstant(), now) : java.util.List.of())
                   .compose(v -> ChangeAuditStore.recordCaller(tx, caller.principal(), caller.address(), VisioEvents.REOPENED,
                       "appointment", id, now))
-                  .compose(v -> visio.load(tx, id))
+                  .compose(v -> appointments.load(tx, id))
                   .compose(after -> events.publish(tx, VisioEvents.REOPENED, after).map(after))
               : Future.failedFuture(refusal(a))))
           .recover(e -> Future.failedFuture(Refused.is(e, VisioStore.Refusal.AGENT_TAKEN)
@@ -66,9 +68,5 @@ final class OutcomeUndo {
           status(a.status()), WINDOW.toMinutes());
     }
     return ApiException.conflict("This appointment is {0}; there is no outcome to undo.", status(a.status()));
-  }
-
-  private static ProblemTexts.Term status(String code) {
-    return new ProblemTexts.Term("appointment", code);
   }
 }

@@ -85,7 +85,7 @@ final class SlotCache {
       Instant blockedUntil = end.plus(LONGEST_BUFFER);
       Predicate<SlotCalculator.Slot> near = slot -> slot.start().isBefore(blockedUntil)
           && slot.end().plus(LONGEST_BUFFER).isAfter(start);
-      VisioStore.ServiceRow service = after.service();
+      CatalogueStore.ServiceRow service = after.service();
       List<SlotCalculator.OpenSlot> again = new SlotCalculator(service.zone(), Duration.ofMinutes(service.durationMinutes()))
           .openSlots(after.agents(), after.point(), date, date, near);
       List<SlotCalculator.OpenSlot> merged = new ArrayList<>(slots.size());

@@ -22,45 +22,68 @@ public final class VisioModule {
   /** Every change made through the API is an event; this only bounds how long a change made in SQL goes unseen. */
   private static final java.time.Duration SLOT_DAYS_REFRESH = java.time.Duration.ofMinutes(10);
 
-  public final VisioService service;
-  public final VisioCatalogue catalogue;
+  /** The calls going on, for the figures. */
+  public final AppointmentService appointments;
+  /** A person's appointments, for privacy's requests. */
+  public final CitizenDataService citizenData;
   public final VisioRoutes routes;
   public final VisioSnapshot snapshot;
   public final ManageTokenResolver resolver;
-  public final MailJob mailJob;
-  public final CitizenDataRetention citizenData;
-  public final Mailer mailer;
+  private final MailJob mailJob;
+  private final CitizenDataRetention citizenDataRetention;
+  private final Mailer mailer;
   public final VisioConfig settings;
+  private final CatalogueService catalogue;
+  private final CalendarService calendars;
   private final SlotCache slots;
 
   public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses,
                      RateLimits rateLimits) {
-    VisioStore store = new VisioStore();
     this.settings = VisioConfig.from(platform.config().settings());
     ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), settings.manageLinkValidAfterEnd());
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
         : new LogMailer();
     VisioEvents events = new VisioEvents(outbox);
     this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
-    this.service = new VisioService(platform, settings, store, events, tokens, rooms, slots, rateLimits);
-    this.catalogue = new VisioCatalogue(platform, store, events, slots);
+
+    // The stores: SQL only.
+    CatalogueStore catalogueStore = new CatalogueStore();
+    CalendarStore calendarStore = new CalendarStore();
+    BookingStore bookingStore = new BookingStore();
+    AppointmentStore appointmentStore = new AppointmentStore();
+    MailStore mailStore = new MailStore();
+    CitizenDataStore citizenDataStore = new CitizenDataStore();
+
+    // The services, each calling only those built before it.
+    this.catalogue = new CatalogueService(platform, catalogueStore, events, slots);
+    this.calendars = new CalendarService(platform, calendarStore, events, slots);
+    SlotService slotService = new SlotService(platform, catalogue, calendarStore, slots);
+    this.appointments = new AppointmentService(platform, settings, appointmentStore, calendarStore, mailStore, tokens);
+    BookingService bookings = new BookingService(platform, settings, bookingStore, appointmentStore, calendarStore, mailStore,
+        catalogue, slotService, appointments, events, tokens, rooms, rateLimits);
+    MeetingService meeting = new MeetingService(platform, settings, appointments, appointmentStore, mailStore, slotService,
+        events, rooms);
+    OutcomeUndo undo = new OutcomeUndo(platform, appointments, mailStore, new OutcomeStore(), events, slots);
+    this.citizenData = new CitizenDataService(platform, citizenDataStore, appointmentStore, appointments, slotService, events,
+        tokens);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
-    OutcomeUndo undo = new OutcomeUndo(platform, service, store, new OutcomeStore(), events, slots);
-    this.routes = new VisioRoutes(service, catalogue, new CalendarFiles(platform, service, mails, tokens), undo, addresses);
-    this.snapshot = new VisioSnapshot(service);
-    this.resolver = new ManageTokenResolver(tokens, id -> store.linkState(platform.pool(), id));
-    this.mailJob = new MailJob(platform, store, service, mails, tokens, mailer);
-    this.citizenData = new CitizenDataRetention(platform, store, settings.citizenDataKept());
+
+    this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
+        new CalendarFiles(platform, appointments, mails, tokens), addresses);
+    this.snapshot = new VisioSnapshot(appointments);
+    this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
+    this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer);
+    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
   }
 
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("mail", mailJob::run),
-        new Jobs.Job("citizen_data_retention", citizenData::run));
+        new Jobs.Job("citizen_data_retention", citizenDataRetention::run));
   }
 
   /** Visio-accueil's part of the demo territory (services, points, agents' weeks). */
   public Future<Void> loadDemo(Principal admin, Map<String, String> organisations, List<User> users) {
-    return DemoVisio.load(catalogue, admin, organisations, users);
+    return DemoVisio.load(catalogue, calendars, admin, organisations, users);
   }
 
   /** Every event of the outbox, whichever node wrote it. */

@@ -56,7 +56,7 @@ public final class VisioRecords {
 
   /** Everything Cantou holds about one appointment (RGPD article 15): the appointment, the mails and the audit. */
   public record PersonalData(OffsetDateTime exportedAt, Appointment appointment, java.time.Instant erasedAt,
-                             List<VisioStore.MailRecord> mails, List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
+                             List<CitizenDataStore.MailRecord> mails, List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
 
   /** An erasure done (RGPD article 17); cancelled says the appointment, still to come, was cancelled first. */
   public record Erasure(boolean erased, boolean cancelled, OffsetDateTime erasedAt) {}

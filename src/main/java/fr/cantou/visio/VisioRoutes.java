@@ -18,48 +18,60 @@ import java.util.UUID;
 
 /** HTTP adapter of visio-accueil. */
 public final class VisioRoutes implements ApiModule {
-  private final VisioService visio;
-  private final VisioCatalogue catalogue;
-  private final CalendarFiles calendars;
+  private final CatalogueService catalogue;
+  private final CalendarService calendars;
+  private final SlotService slots;
+  private final BookingService bookings;
+  private final AppointmentService appointments;
+  private final MeetingService meeting;
   private final OutcomeUndo undo;
+  private final CitizenDataService citizenData;
+  private final CalendarFiles calendarFiles;
   private final ClientAddress addresses;
 
-  VisioRoutes(VisioService visio, VisioCatalogue catalogue, CalendarFiles calendars, OutcomeUndo undo, ClientAddress addresses) {
-    this.visio = visio;
+  VisioRoutes(CatalogueService catalogue, CalendarService calendars, SlotService slots, BookingService bookings,
+              AppointmentService appointments, MeetingService meeting, OutcomeUndo undo, CitizenDataService citizenData,
+              CalendarFiles calendarFiles, ClientAddress addresses) {
     this.catalogue = catalogue;
     this.calendars = calendars;
+    this.slots = slots;
+    this.bookings = bookings;
+    this.appointments = appointments;
+    this.meeting = meeting;
     this.undo = undo;
+    this.citizenData = citizenData;
+    this.calendarFiles = calendarFiles;
     this.addresses = addresses;
   }
 
   @Override
   public void mount(RouterBuilder api) {
-    api.getRoute("listVisioServices").addHandler(Endpoint.ok(ctx -> visio.services()));
-    api.getRoute("getVisioService").addHandler(Endpoint.ok(ctx -> visio.service(Ids.parse(ctx.pathParam("id"), "service"))));
-    api.getRoute("listVisioPoints").addHandler(Endpoint.ok(ctx -> visio.points()));
-    api.getRoute("listSlots").addHandler(Endpoint.ok(ctx -> visio.slots(Ids.parse(ctx.pathParam("id"), "service"),
+    api.getRoute("listVisioServices").addHandler(Endpoint.ok(ctx -> catalogue.services()));
+    api.getRoute("getVisioService").addHandler(Endpoint.ok(ctx -> catalogue.service(Ids.parse(ctx.pathParam("id"), "service"))));
+    api.getRoute("listVisioPoints").addHandler(Endpoint.ok(ctx -> catalogue.points()));
+    api.getRoute("listSlots").addHandler(Endpoint.ok(ctx -> slots.slots(Ids.parse(ctx.pathParam("id"), "service"),
         date(ctx, "from"), date(ctx, "to"), pointId(ctx))));
 
-    api.getRoute("bookAppointment").addHandler(Endpoint.created(ctx -> visio.book(CurrentUser.of(ctx).orElse(null),
+    api.getRoute("bookAppointment").addHandler(Endpoint.created(ctx -> bookings.book(CurrentUser.of(ctx).orElse(null),
         Json.body(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
-    api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> visio.list(CurrentUser.require(ctx),
+    api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> appointments.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
-    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> visio.get(caller(ctx), appointment(ctx))));
-    api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> visio.cancel(caller(ctx), appointment(ctx))));
-    api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> visio.reschedule(caller(ctx), appointment(ctx),
+    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.get(caller(ctx), appointment(ctx))));
+    api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> bookings.cancel(caller(ctx), appointment(ctx))));
+    api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> bookings.reschedule(caller(ctx), appointment(ctx),
         Json.body(ctx, VisioRecords.Reschedule.class).start().toInstant())));
-    api.getRoute("renewManageLink").addHandler(Endpoint.json(202, ctx -> visio.renewManageLink(caller(ctx), appointment(ctx))
+    api.getRoute("renewManageLink").addHandler(Endpoint.json(202, ctx -> appointments.renewManageLink(caller(ctx), appointment(ctx))
         .map(mailed -> new io.vertx.core.json.JsonObject().put("mailed", mailed))));
-    api.getRoute("joinAppointment").addHandler(Endpoint.ok(ctx -> visio.join(caller(ctx), appointment(ctx))));
-    api.getRoute("appointmentPresence").addHandler(Endpoint.ok(ctx -> visio.presence(caller(ctx), appointment(ctx),
+    api.getRoute("joinAppointment").addHandler(Endpoint.ok(ctx -> meeting.join(caller(ctx), appointment(ctx))));
+    api.getRoute("appointmentPresence").addHandler(Endpoint.ok(ctx -> meeting.presence(caller(ctx), appointment(ctx),
         Json.body(ctx, VisioRecords.PresenceBody.class).state())));
-    api.getRoute("completeAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), true)));
-    api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> visio.finish(caller(ctx), appointment(ctx), false)));
+    api.getRoute("completeAppointment").addHandler(Endpoint.ok(ctx -> meeting.finish(caller(ctx), appointment(ctx), true)));
+    api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> meeting.finish(caller(ctx), appointment(ctx), false)));
     api.getRoute("undoAppointmentOutcome").addHandler(Endpoint.ok(ctx -> undo.undo(caller(ctx), appointment(ctx))));
 
     api.getRoute("appointmentCalendar").addHandler(ctx -> {
       RequestLog.remember(ctx);
-      calendars.of(caller(ctx), appointment(ctx))
+      calendarFiles.of(caller(ctx), appointment(ctx))
           .onSuccess(ics -> ctx.response().putHeader("Content-Type", "text/calendar; charset=utf-8")
               .putHeader("Content-Disposition", "attachment; filename=\"rendez-vous.ics\"")
               .putHeader("Cache-Control", "no-store")
@@ -75,7 +87,7 @@ public final class VisioRoutes implements ApiModule {
         ctx.fail(e);
         return;
       }
-      visio.personalData(caller(ctx), id, addresses.of(ctx))
+      citizenData.personalData(caller(ctx), id, addresses.of(ctx))
           .onSuccess(data -> {
             ctx.response().putHeader("Content-Disposition", "attachment; filename=\"rendez-vous-" + data.appointment().reference()
                 + ".json\"").putHeader("Cache-Control", "no-store");
@@ -83,7 +95,7 @@ public final class VisioRoutes implements ApiModule {
           })
           .onFailure(ctx::fail);
     });
-    api.getRoute("eraseAppointmentData").addHandler(Endpoint.ok(ctx -> visio.erase(caller(ctx), appointment(ctx),
+    api.getRoute("eraseAppointmentData").addHandler(Endpoint.ok(ctx -> citizenData.erase(caller(ctx), appointment(ctx),
         addresses.of(ctx))));
     api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),
         Json.body(ctx, VisioRecords.NewService.class))));
@@ -97,15 +109,15 @@ public final class VisioRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("id"), "point"), Json.body(ctx, VisioRecords.PointChange.class))));
     api.getRoute("withdrawVisioPoint").addHandler(Endpoint.noContent(ctx -> catalogue.withdrawPoint(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "point"))));
-    api.getRoute("getAgentAvailability").addHandler(Endpoint.ok(ctx -> catalogue.availability(CurrentUser.require(ctx),
+    api.getRoute("getAgentAvailability").addHandler(Endpoint.ok(ctx -> calendars.availability(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"))));
-    api.getRoute("setAgentAvailability").addHandler(Endpoint.ok(ctx -> catalogue.setAvailability(CurrentUser.require(ctx),
+    api.getRoute("setAgentAvailability").addHandler(Endpoint.ok(ctx -> calendars.setAvailability(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.Availability.class))));
-    api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> catalogue.addException(CurrentUser.require(ctx),
+    api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> calendars.addException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.NewException.class))));
-    api.getRoute("closeOrganisation").addHandler(Endpoint.created(ctx -> catalogue.closeOrganisation(CurrentUser.require(ctx),
+    api.getRoute("closeOrganisation").addHandler(Endpoint.created(ctx -> calendars.closeOrganisation(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "organisation"), Json.body(ctx, VisioRecords.NewException.class))));
-    api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> catalogue.removeException(CurrentUser.require(ctx),
+    api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> calendars.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
   }
 

@@ -12,23 +12,23 @@ import java.util.List;
 
 /** Visio's part of the WebSocket snapshot: the agent's day, the mediator's bookings, the citizen's appointment. */
 public final class VisioSnapshot implements SnapshotSource {
-  private final VisioService visio;
+  private final AppointmentService appointments;
 
-  VisioSnapshot(VisioService visio) {
-    this.visio = visio;
+  VisioSnapshot(AppointmentService appointments) {
+    this.appointments = appointments;
   }
 
   @Override
   public Future<JsonObject> snapshot(Viewer viewer) {
-    Future<List<Appointment>> appointments;
+    Future<List<Appointment>> seen;
     if (viewer.appointmentId() != null) {
-      appointments = visio.appointment(viewer.appointmentId()).map(List::of);
+      seen = appointments.appointment(viewer.appointmentId()).map(List::of);
     } else if (viewer.principal().is(Role.AGENT) || viewer.principal().is(Role.MEDIATOR)) {
-      appointments = visio.list(viewer.principal(), null);
+      seen = appointments.list(viewer.principal(), null);
     } else {
       return Future.succeededFuture(new JsonObject());
     }
-    return appointments.map(list -> new JsonObject().put("appointments",
+    return seen.map(list -> new JsonObject().put("appointments",
         new JsonArray(list.stream().map(a -> new JsonObject(Json.encode(a))).toList())));
   }
 }

@@ -26,7 +26,7 @@ class DayWithBookingTest {
   static final LocalDate DAY = LocalDate.of(2027, 3, 3); // a Wednesday
   static final Instant FROM = DAY.atStartOfDay(PARIS).toInstant();
   static final Instant TO = DAY.plusDays(1).atStartOfDay(PARIS).toInstant().plus(SlotCache.DAY_OVERHANG);
-  final VisioStore.ServiceRow service = new VisioStore.ServiceRow(UUID.randomUUID(), UUID.randomUUID(), "Accueil CAF",
+  final CatalogueStore.ServiceRow service = new CatalogueStore.ServiceRow(UUID.randomUUID(), UUID.randomUUID(), "Accueil CAF",
       "CAF", 30, null, List.of(), "CAF", PARIS);
 
   static SlotCalculator.AgentCalendar agent(int bufferMinutes, int noticeMinutes, String... ranges) {

@@ -107,7 +107,7 @@ class SlotCacheTest {
   @Test
   void a_booking_is_taken_in_place_by_the_days_kept_and_the_next_request_reads_nothing() {
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
-    VisioStore.ServiceRow row = new VisioStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
+    CatalogueStore.ServiceRow row = new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
         "CAF", PARIS);
     LocalDate wednesday = DayWithBookingTest.DAY;
     SlotCache.Loader loader = (from, to) -> {

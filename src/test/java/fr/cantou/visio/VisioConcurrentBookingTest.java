@@ -31,9 +31,6 @@ class VisioConcurrentBookingTest extends VisioNodeTest {
     return day.stream().map(JsonObject.class::cast).filter(a -> "booked".equals(a.getString("status"))).toList();
   }
 
-  VisioStore store() {
-    return new VisioStore();
-  }
 
   @Test
   void a_thousand_concurrent_attempts_on_ten_slots_make_exactly_ten_appointments_and_no_error() throws Exception {
@@ -82,7 +79,7 @@ class VisioConcurrentBookingTest extends VisioNodeTest {
     assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-12-03&to=2026-12-03").array()
         .stream().map(s -> ((JsonObject) s).getString("start"))).as("the node keeps the day, agent free").contains(start);
     // Written straight into the database: no event, so the node still believes the agent free.
-    TestNode.await(store().insertException(node.node().platform().pool(), UUID.fromString(visio.agentId),
+    TestNode.await(new CalendarStore().insertException(node.node().platform().pool(), UUID.fromString(visio.agentId),
         Instant.parse("2026-12-03T00:00:00Z"), Instant.parse("2026-12-04T00:00:00Z"), "Formation"));
 
     var refused = visio.book(start);
@@ -96,7 +93,7 @@ class VisioConcurrentBookingTest extends VisioNodeTest {
     String id = visio.book(start).json().getString("id");
     assertThat(visio.book(start).status()).as("the node keeps the day, slot taken").isEqualTo(409);
     // Cancelled straight in the database: no event, so the node still believes the slot taken.
-    TestNode.await(store().transition(node.node().platform().pool(), UUID.fromString(id), List.of("booked"), "cancelled",
+    TestNode.await(new AppointmentStore().transition(node.node().platform().pool(), UUID.fromString(id), List.of("booked"), "cancelled",
         clock.instant()));
 
     assertThat(visio.book(start).status()).isEqualTo(201);

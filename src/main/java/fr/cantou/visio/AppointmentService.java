@@ -1,0 +1,110 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.ChangeAuditStore;
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An appointment once booked, as whoever may open it reads it: one, an agent's day, a
+ * mediator's bookings; its manage link renewed; the calls going on, for the figures. The other
+ * parts of visio-accueil read appointments through here.
+ */
+public final class AppointmentService {
+  private final Platform platform;
+  private final VisioConfig settings;
+  private final AppointmentStore store;
+  private final CalendarStore calendars;
+  private final MailStore mails;
+  private final ManageTokens tokens;
+
+  AppointmentService(Platform platform, VisioConfig settings, AppointmentStore store, CalendarStore calendars, MailStore mails,
+                     ManageTokens tokens) {
+    this.platform = platform;
+    this.settings = settings;
+    this.store = store;
+    this.calendars = calendars;
+    this.mails = mails;
+    this.tokens = tokens;
+  }
+
+  private Instant now() {
+    return platform.clock().instant();
+  }
+
+  /** The appointment, for whoever may open it (its manage token, its agents, its mediator). */
+  public Future<Appointment> get(Caller caller, UUID id) {
+    return load(platform.pool(), id).map(a -> {
+      VisioRights.requireOpen(caller, a, tokens);
+      return a;
+    });
+  }
+
+  /** Without rights checks: for the snapshot of a viewer whose manage token was already verified. */
+  Future<Appointment> appointment(UUID id) {
+    return load(platform.pool(), id);
+  }
+
+  /** Without rights checks, in a transaction or not: for the parts that checked them already. */
+  Future<Appointment> load(SqlClient db, UUID id) {
+    return store.appointment(db, id, settings.joinOpensBefore())
+        .map(found -> found.orElseThrow(() -> ApiException.notFound("No such appointment.")));
+  }
+
+  /** An agent's day (its whole administration), or a mediator's bookings. */
+  public Future<List<Appointment>> list(Principal p, LocalDate date) {
+    Duration opens = settings.joinOpensBefore();
+    if (p.is(Role.AGENT)) {
+      return calendars.zoneOf(platform.pool(), p.organisationId()).compose(zone -> {
+        LocalDate day = date == null ? LocalDate.ofInstant(now(), zone) : date;
+        return store.forOrganisation(platform.pool(), p.organisationId(), day.atStartOfDay(zone).toInstant(),
+            day.plusDays(1).atStartOfDay(zone).toInstant(), opens);
+      });
+    }
+    if (p.is(Role.MEDIATOR)) {
+      ZoneId zone = platform.config().defaultTimeZone();
+      Instant from = date == null ? now().minus(Duration.ofDays(1)) : date.atStartOfDay(zone).toInstant();
+      Instant to = date == null ? now().plus(Duration.ofDays(365)) : date.plusDays(1).atStartOfDay(zone).toInstant();
+      return store.bookedBy(platform.pool(), p.userId(), from, to, opens);
+    }
+    return Future.failedFuture(ApiException.forbidden("Appointments are listed for agents and mediators."));
+  }
+
+  /**
+   * A new manage link: every earlier one stops working at once, and the new one is mailed to
+   * the citizen (never answered here: whoever holds a stolen link does not get the new one).
+   * False when there is no e-mail to send it to (the agent then gives the reference by phone).
+   */
+  public Future<Boolean> renewManageLink(Caller caller, UUID id) {
+    return get(caller, id).compose(a -> platform.pool().withTransaction(tx -> store.renewManageLink(tx, id)
+        .compose(v -> audited(tx, caller, "appointment.link_renewed", id))
+        .compose(v -> a.citizen().email() == null ? Future.succeededFuture(false)
+            : mails.scheduleMail(tx, id, "new_link", now()).map(true))));
+  }
+
+  /** Calls going on in the whole cluster, read from the database when /metrics is asked. */
+  public Future<Void> refreshFigures() {
+    return store.callsInProgress(platform.pool()).onSuccess(calls -> platform.metrics().callsInProgress("visio", calls)).mapEmpty();
+  }
+
+  /** A change of an appointment, in the admins' audit trail: by a professional, or by the citizen (her address). */
+  Future<Void> audited(SqlClient tx, Caller by, String action, Object id) {
+    return ChangeAuditStore.recordCaller(tx, by.principal(), by.address(), action, "appointment", id, now());
+  }
+
+  /** An appointment's status, named in the client's language. */
+  static ProblemTexts.Term status(String code) {
+    return new ProblemTexts.Term("appointment", code);
+  }
+}

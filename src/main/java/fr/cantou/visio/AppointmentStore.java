@@ -1,0 +1,113 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static fr.cantou.visio.VisioStore.local;
+import static fr.cantou.visio.VisioStore.utc;
+
+/** SQL of an appointment once booked: read as the API shows it, listed, its status and manage links changed. */
+final class AppointmentStore {
+  /** An appointment as the API shows it, from the relation named (the table, or rows just inserted). */
+  static final String APPOINTMENT_OF = """
+      SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
+             u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name
+      FROM %s a
+      JOIN visio_service s ON s.id = a.service_id
+      JOIN organisation o ON o.id = s.organisation_id
+      JOIN app_user u ON u.id = a.agent_id
+      LEFT JOIN visio_point p ON p.id = a.point_id
+      LEFT JOIN app_user b ON b.id = a.booked_by""";
+  private static final String APPOINTMENT = APPOINTMENT_OF.formatted("appointment");
+
+  Future<Optional<Appointment>> appointment(SqlClient db, UUID id, Duration joinOpensBefore) {
+    return db.preparedQuery(APPOINTMENT + " WHERE a.id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> appointment(r, joinOpensBefore)));
+  }
+
+  Future<String> roomName(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT room_name FROM appointment WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getString("room_name"));
+  }
+
+  /** An administration's appointments starting within the window (an agent's day view). */
+  Future<List<Appointment>> forOrganisation(SqlClient db, UUID organisationId, Instant from, Instant to, Duration opens) {
+    return db.preparedQuery(APPOINTMENT + " WHERE s.organisation_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3"
+            + " ORDER BY a.starts_at, a.reference")
+        .execute(Tuple.of(organisationId, utc(from), utc(to)))
+        .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
+  }
+
+  /** What a mediator booked, from a time on. */
+  Future<List<Appointment>> bookedBy(SqlClient db, UUID userId, Instant from, Instant to, Duration opens) {
+    return db.preparedQuery(APPOINTMENT + " WHERE a.booked_by = $1 AND a.starts_at >= $2 AND a.starts_at < $3"
+            + " ORDER BY a.starts_at, a.reference")
+        .execute(Tuple.of(userId, utc(from), utc(to)))
+        .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
+  }
+
+  /** A conditional change of status: zero rows means the appointment was not in an expected state. */
+  Future<Boolean> transition(SqlClient db, UUID id, List<String> from, String to, Instant now) {
+    String stamp = switch (to) {
+      case "cancelled" -> ", cancelled_at = $4";
+      case "completed", "no_show" -> ", finished_at = $4";
+      default -> ", agent_joined_at = COALESCE(agent_joined_at, $4)";
+    };
+    return db.preparedQuery("UPDATE appointment SET status = $3" + stamp + " WHERE id = $1 AND status = ANY($2::text[])")
+        .execute(Tuple.of(id, from.toArray(String[]::new), to, utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  Future<Boolean> citizenWaiting(SqlClient db, UUID id, Instant at) {
+    return db.preparedQuery("UPDATE appointment SET citizen_waiting_at = $2 WHERE id = $1 AND status IN ('booked', 'in_call')")
+        .execute(Tuple.of(id, utc(at)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** What a manage link of an appointment is checked against: when it ends, and the links' version. */
+  public record LinkState(Instant end, int version) {}
+
+  Future<Optional<LinkState>> linkState(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT ends_at, manage_token_version FROM appointment WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> new LinkState(r.getOffsetDateTime("ends_at").toInstant(),
+            r.getInteger("manage_token_version"))));
+  }
+
+  /** Every earlier link of the appointment stops working; true when it exists. */
+  Future<Boolean> renewManageLink(SqlClient db, UUID id) {
+    return db.preparedQuery("UPDATE appointment SET manage_token_version = manage_token_version + 1 WHERE id = $1")
+        .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Appointments whose call is going on now (for the node's figures). */
+  Future<Long> callsInProgress(SqlClient db) {
+    return db.query("SELECT count(*) FROM appointment WHERE status = 'in_call'").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** A row of {@link #APPOINTMENT_OF}. */
+  static Appointment appointment(Row r, Duration joinOpensBefore) {
+    ZoneId zone = ZoneId.of(r.getString("time_zone"));
+    Instant start = Rows.instant(r, "starts_at");
+    UUID bookedBy = r.getUUID("booked_by");
+    return new Appointment(Rows.id(r, "id"), r.getString("reference"), Rows.id(r, "service_id"), r.getString("service_name"),
+        r.getString("administration"), Rows.id(r, "organisation_id"), local(start, zone), local(Rows.instant(r, "ends_at"), zone),
+        r.getString("status"), Rows.id(r, "point_id"), r.getString("point_name"), r.getString("point_commune"),
+        new Appointment.Citizen(r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone")),
+        r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
+        bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name")),
+        r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
+        local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),
+        r.getInteger("manage_token_version"));
+  }
+}

@@ -1,0 +1,245 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.PhoneNumbers;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.rooms.JitsiRooms;
+import fr.cantou.visio.MailStore.Mail;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static fr.cantou.visio.AppointmentService.status;
+
+/**
+ * Bookings without double booking: an appointment booked, moved or cancelled. A booking and a
+ * move choose their agent alike ({@link FirstFreeAgent}), from the calendars of the slot's day,
+ * and the database's exclusion constraints judge every write.
+ */
+public final class BookingService {
+  /** The idempotency key was used already: the transaction is rolled back, and the earlier appointment answered. */
+  private static final ApiException KEY_USED = ApiException.conflict("This booking was made already.");
+
+  private final Platform platform;
+  private final VisioConfig settings;
+  private final BookingStore store;
+  private final AppointmentStore appointmentStore;
+  private final CalendarStore calendars;
+  private final MailStore mails;
+  private final CatalogueService catalogue;
+  private final SlotService slots;
+  private final AppointmentService appointments;
+  private final VisioEvents events;
+  private final ManageTokens tokens;
+  private final JitsiRooms rooms;
+  private final AnonymousBookings anonymous;
+  private final FirstFreeAgent firstFree;
+
+  BookingService(Platform platform, VisioConfig settings, BookingStore store, AppointmentStore appointmentStore,
+                 CalendarStore calendars, MailStore mails, CatalogueService catalogue, SlotService slots,
+                 AppointmentService appointments, VisioEvents events, ManageTokens tokens, JitsiRooms rooms,
+                 RateLimits rateLimits) {
+    this.platform = platform;
+    this.settings = settings;
+    this.store = store;
+    this.appointmentStore = appointmentStore;
+    this.calendars = calendars;
+    this.mails = mails;
+    this.catalogue = catalogue;
+    this.slots = slots;
+    this.appointments = appointments;
+    this.events = events;
+    this.tokens = tokens;
+    this.rooms = rooms;
+    this.anonymous = new AnonymousBookings(rateLimits, settings);
+    this.firstFree = new FirstFreeAgent(platform, store);
+  }
+
+  private Instant now() {
+    return platform.clock().instant();
+  }
+
+  // Booking.
+
+  /**
+   * Chooses among the agents the node keeps in memory for the slot's day, then writes in one
+   * short transaction: the locks of the agent's time (never waited for), one statement for the
+   * leave check, the appointment, its mails and the row answered, then the event. A refusal is
+   * answered only from calendars read after the request arrived: what the node kept may miss a
+   * cancellation another node made a moment ago.
+   */
+  public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
+    VisioRecords.CitizenBody citizen = asked.citizen();
+    String email = blankToNull(citizen.email());
+    String typedPhone = blankToNull(citizen.phone());
+    // Written one way whatever was typed (spaces, dots, +33…): "06 12 34 56 78".
+    String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElseThrow(() -> ApiException.badRequest(
+        "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
+    if (email == null && phone == null) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached."));
+    }
+    String name = PersonName.clean(citizen.name()).orElseThrow(() -> ApiException.badRequest("Invalid field 'citizen.name': "
+        + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
+    VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
+        new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
+    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
+    boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
+    if (staff) {
+      return book(caller, body, key, email, phone, address);
+    }
+    List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
+    return anonymous.check(limits)
+        // A retry of a booking already made is answered whatever the limits say.
+        .recover(e -> key == null ? Future.failedFuture(e) : replay(key).compose(earlier -> earlier == null
+            ? Future.failedFuture(e) : Future.succeededFuture()))
+        .compose(v -> book(caller, body, key, email, phone, address))
+        .compose(booked -> anonymous.record(limits).map(booked));
+  }
+
+  /** The booking this key made with this very request, if any (null otherwise). */
+  private Future<UUID> replay(IdempotencyKey key) {
+    return store.byIdempotencyKey(platform.pool(), key.scoped())
+        .map(earlier -> earlier.filter(key::madeBy).map(BookingStore.KeyUse::appointmentId).orElse(null));
+  }
+
+  private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone,
+                              String address) {
+    Caller who = Caller.of(caller, null, address);
+    long asked = System.nanoTime();
+    VisioRecords.CitizenBody citizen = body.citizen();
+    UUID serviceId = Ids.field(body.serviceId(), "serviceId");
+    UUID pointId = body.pointId() == null ? null : Ids.field(body.pointId(), "pointId");
+    Instant start = body.start().toInstant();
+    UUID bookedBy = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT)) ? caller.userId() : null;
+    BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
+        citizen.name().trim(), email, phone, blankToNull(body.note()),
+        body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, key == null ? null : key.scoped(),
+        rooms.newRoomName("cantou-va"), key == null ? null : key.fingerprint());
+    LocalDate day = body.start().toLocalDate();
+    return slots.dayCalendars(serviceId, pointId, start, day, null)
+        .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, null)))
+        .recover(e -> refused(e) ? slots.dayCalendars(serviceId, pointId, start, day, asked)
+            .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, asked)))
+            : Future.failedFuture(e))
+        .recover(e -> {
+          if (e == KEY_USED || key != null && refused(e)) {
+            return store.byIdempotencyKey(platform.pool(), key.scoped()).compose(earlier -> earlier.isEmpty() ? Future.failedFuture(e)
+                : key.madeBy(earlier.get()) ? booked(earlier.get().appointmentId())
+                : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another booking; "
+                    + "send a new key with a new booking.")));
+          }
+          if (Refused.is(e, VisioStore.Refusal.POINT_TAKEN)) {
+            return Future.failedFuture(ApiException.conflict("The point visio-accueil was just booked at this time. "
+                + "Please choose another slot."));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private static boolean refused(Throwable e) {
+    return e == FirstFreeAgent.NOT_FREE || e == FirstFreeAgent.TAKEN;
+  }
+
+  /** {@code calendars} are those known when the booking starts; {@code again} reads them as the node knows them later. */
+  private Future<Booked> insertWithFirstFreeAgent(DayCalendars calendars, BookingStore.NewAppointment draft, Caller who,
+                                                  Supplier<Future<DayCalendars>> again) {
+    CatalogueStore.ServiceRow service = calendars.service();
+    Instant now = now();
+    Instant end = draft.start().plus(Duration.ofMinutes(service.durationMinutes()));
+    List<Mail> mails = MailSchedule.mails(draft.start(), draft.citizenEmail() != null, "confirmation", now);
+    boolean[] first = {true};
+    Supplier<Future<List<AgentChoice>>> candidates = () -> {
+      Future<DayCalendars> c = first[0] ? Future.succeededFuture(calendars) : again.get();
+      first[0] = false;
+      return c.map(known -> known.freeAgents(draft.start(), now()));
+    };
+    return firstFree.write(candidates, new FirstFreeAgent.Period(draft.start(), end, draft.pointId()), (tx, agent) -> {
+          BookingStore.NewAppointment row = new BookingStore.NewAppointment(draft.serviceId(), agent.agentId(), draft.pointId(),
+              draft.start(), end, end.plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
+              draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
+              draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
+          return store.insertAppointment(tx, row, now, mails, settings.joinOpensBefore()).compose(done -> done.away()
+              ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
+              : done.appointment().map(a -> events.publish(tx, VisioEvents.BOOKED, a)
+                      .compose(v -> appointments.audited(tx, who, VisioEvents.BOOKED, a.id())).map(a))
+                  .orElseGet(() -> Future.failedFuture(KEY_USED)));
+        }, slots::booked)
+        .onSuccess(a -> platform.metrics().booked())
+        .map(a -> new Booked(a, tokens.issue(a)));
+  }
+
+  private Future<Booked> booked(UUID id) {
+    return appointments.appointment(id).map(a -> new Booked(a, tokens.issue(a)));
+  }
+
+  // Moving and cancelling.
+
+  /** The same choice of agent as a booking, from calendars read without the appointment's own period. */
+  public Future<Appointment> reschedule(Caller caller, UUID id, Instant start) {
+    return appointments.get(caller, id).compose(a -> {
+      if (!"booked".equals(a.status())) {
+        return Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be moved.", status(a.status())));
+      }
+      return catalogue.serviceRow(UUID.fromString(a.serviceId())).compose(service -> {
+        ZoneId zone = service.zone();
+        Instant end = start.plus(Duration.ofMinutes(service.durationMinutes()));
+        Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
+        Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+        UUID pointId = a.pointId() == null ? null : UUID.fromString(a.pointId());
+        boolean hasEmail = a.citizen().email() != null;
+        Supplier<Future<List<AgentChoice>>> candidates = () -> slots.calendars(service, pointId, dayStart,
+            dayEnd.plus(SlotCache.DAY_OVERHANG), id).map(c -> c.freeAgents(start, now()));
+        return firstFree.write(candidates, new FirstFreeAgent.Period(start, end, pointId),
+                (tx, agent) -> requireNotAway(tx, agent.agentId(), start, end)
+                    .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
+                    .compose(done -> done ? mails.dropReminders(tx, id)
+                        .compose(v -> mails.scheduleMails(tx, id, MailSchedule.mails(start, hasEmail, "change", now())))
+                        .compose(v -> appointments.load(tx, id))
+                        .compose(after -> events.publishMove(tx, a, after).map(after))
+                        .compose(after -> appointments.audited(tx, caller, "appointment.rescheduled", id).map(after))
+                        : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))),
+                after -> {
+                  slots.bookingsChanged(a);
+                  slots.bookingsChanged(after);
+                })
+            .recover(e -> Future.failedFuture(e == FirstFreeAgent.TAKEN ? FirstFreeAgent.NOT_FREE
+                : Refused.is(e, VisioStore.Refusal.POINT_TAKEN)
+                    ? ApiException.conflict("The point visio-accueil is taken at this time.") : e));
+      });
+    });
+  }
+
+  private Future<Void> requireNotAway(SqlClient tx, UUID agentId, Instant start, Instant end) {
+    return calendars.onLeave(tx, agentId, start, end)
+        .compose(away -> away ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY) : Future.succeededFuture());
+  }
+
+  public Future<Appointment> cancel(Caller caller, UUID id) {
+    return appointments.get(caller, id).compose(a -> platform.pool().withTransaction(tx -> appointmentStore.transition(tx, id,
+            List.of("booked"), "cancelled", now())
+        .compose(done -> done ? mails.dropReminders(tx, id)
+            .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : mails.scheduleMail(tx, id, "cancellation", now()))
+            .compose(v -> appointments.load(tx, id))
+            .compose(after -> events.publish(tx, VisioEvents.CANCELLED, after).map(after))
+            .compose(after -> appointments.audited(tx, caller, VisioEvents.CANCELLED, id).map(after))
+            : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
+        .onSuccess(slots::bookingsChanged)
+        .onSuccess(cancelled -> platform.metrics().cancelled("visio")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,120 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.rooms.JitsiRooms;
+import fr.cantou.rooms.JoinInfo;
+import fr.cantou.rooms.Participant;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static fr.cantou.visio.AppointmentService.status;
+
+/**
+ * The meeting itself: joining the room in its window, saying who is in it (the citizen waiting,
+ * the agent joining starts the call), and its outcome, "Terminé" or "Absent" ({@link OutcomeUndo}
+ * takes either back).
+ */
+public final class MeetingService {
+  /** Join answers stop at the end; a token already handed out lasts a little longer, so a call that overruns goes on. */
+  static final Duration ROOM_OPEN_AFTER_END = Duration.ofMinutes(30);
+
+  private final Platform platform;
+  private final VisioConfig settings;
+  private final AppointmentService appointments;
+  private final AppointmentStore store;
+  private final MailStore mails;
+  private final SlotService slots;
+  private final VisioEvents events;
+  private final JitsiRooms rooms;
+
+  MeetingService(Platform platform, VisioConfig settings, AppointmentService appointments, AppointmentStore store,
+                 MailStore mails, SlotService slots, VisioEvents events, JitsiRooms rooms) {
+    this.platform = platform;
+    this.settings = settings;
+    this.appointments = appointments;
+    this.store = store;
+    this.mails = mails;
+    this.slots = slots;
+    this.events = events;
+    this.rooms = rooms;
+  }
+
+  public Future<JoinInfo> join(Caller caller, UUID id) {
+    Instant now = platform.clock().instant();
+    return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> store.roomName(platform.pool(), id)).map(room -> {
+      boolean agent = VisioRights.isAgentOf(caller.principal(), a);
+      Participant who = agent ? new Participant(caller.principal().userId().toString(), caller.principal().displayName(), null, true)
+          : caller.principal() != null && caller.principal().is(Role.MEDIATOR)
+              ? new Participant(caller.principal().userId().toString(), caller.principal().displayName() + " (médiateur)", null, false)
+              : new Participant("citizen-" + a.reference(), a.citizen().name(), null, false);
+      return rooms.join(room, who, now, a.end().toInstant().plus(ROOM_OPEN_AFTER_END));
+    }));
+  }
+
+  private Future<Void> roomWindow(Appointment a, Instant now) {
+    if (!a.open()) {
+      return Future.failedFuture(ApiException.conflict("This appointment is {0}; its room is closed.", status(a.status())));
+    }
+    if (now.isBefore(a.joinOpensAt().toInstant())) {
+      return Future.failedFuture(ApiException.conflict("The room opens on {0} ({1}), {2} minutes before the appointment.",
+          a.joinOpensAt(), a.timeZone(), settings.joinOpensBefore().toMinutes()));
+    }
+    if (now.isAfter(a.end().toInstant())) {
+      return Future.failedFuture(ApiException.conflict("This appointment is over; its room is closed."));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The page says who is in the room: the citizen waiting, the agent joining (the call starts). */
+  public Future<Appointment> presence(Caller caller, UUID id, String state) {
+    Instant now = platform.clock().instant();
+    return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> platform.pool().withTransaction(tx -> {
+      boolean agent = VisioRights.isAgentOf(caller.principal(), a);
+      Future<Boolean> change;
+      String kind;
+      if (agent) {
+        change = "joined".equals(state) ? store.transition(tx, id, List.of("booked", "in_call"), "in_call", now)
+            : Future.succeededFuture(true);
+        kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
+      } else {
+        change = store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
+        kind = VisioEvents.WAITING;
+      }
+      boolean agentJoined = agent && "joined".equals(state);
+      return change.compose(done -> agentJoined ? appointments.audited(tx, caller, "appointment.agent_joined", id)
+              : Future.succeededFuture())
+          .compose(x -> appointments.load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
+    })));
+  }
+
+  /** "Terminé" ({@code attended}) or "Absent", said by an agent of the appointment's administration. */
+  public Future<Appointment> finish(Caller caller, UUID id, boolean attended) {
+    Instant now = platform.clock().instant();
+    return appointments.get(caller, id).compose(a -> {
+      VisioRights.requireAgentOf(caller, a);
+      if (!attended && now.isBefore(a.start().toInstant())) {
+        return Future.failedFuture(ApiException.conflict("A citizen can be marked absent only after the start time."));
+      }
+      List<String> from = attended ? List.of("booked", "in_call") : List.of("booked");
+      String to = attended ? "completed" : "no_show";
+      return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
+          ? mails.dropReminders(tx, id).compose(v -> appointments.audited(tx, caller, "appointment." + to, id))
+              .compose(v -> appointments.load(tx, id))
+              .compose(after -> events.publish(tx, attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW, after).map(after))
+          : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
+              status(to)))))
+          .onSuccess(slots::bookingsChanged)
+          .onSuccess(after -> {
+            if (!attended) {
+              platform.metrics().noShow();
+            }
+          });
+    });
+  }
+}
