@@ -1,8 +1,6 @@
 package fr.cantou;
 
-import fr.cantou.audit.AuditRoutes;
-import fr.cantou.audit.AuditService;
-import fr.cantou.audit.AuditStore;
+import fr.cantou.audit.AuditModule;
 import fr.cantou.demo.DemoTerritory;
 import fr.cantou.identity.IdentityModule;
 import fr.cantou.platform.Jobs;
@@ -27,8 +25,7 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.SecurityHeaders;
 import fr.cantou.platform.log.RequestId;
 import fr.cantou.platform.metrics.NodeMetrics;
-import fr.cantou.privacy.PersonalDataRoutes;
-import fr.cantou.privacy.PersonalDataService;
+import fr.cantou.privacy.PrivacyModule;
 import fr.cantou.realtime.AccountEventsOutbox;
 import fr.cantou.realtime.CountedPushes;
 import fr.cantou.realtime.EventListener;
@@ -37,16 +34,13 @@ import fr.cantou.realtime.EventRetention;
 import fr.cantou.realtime.EventStore;
 import fr.cantou.realtime.WebSocketGateway;
 import fr.cantou.rooms.JitsiRooms;
-import fr.cantou.stats.StatsRoutes;
-import fr.cantou.stats.StatsService;
-import fr.cantou.stats.StatsStore;
+import fr.cantou.stats.StatsModule;
 import fr.cantou.teleconsult.TeleconsultConfig;
 import fr.cantou.teleconsult.TeleconsultModule;
 import fr.cantou.visio.VisioConfig;
 import fr.cantou.visio.VisioModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -127,22 +121,23 @@ public final class CantouNode {
       IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), addresses);
       teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId);
       VisioModule visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
-      EventRetention retention = new EventRetention(platform.pool(), events, platform.clock(),
-          config.realtime().eventRetention());
-      AuditService audit = new AuditService(platform, new AuditStore());
+      StatsModule stats = new StatsModule(platform);
+      PrivacyModule privacy = new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
+          PersonalDataOfFlows.patients(teleconsult.service), addresses);
+      AuditModule audit = new AuditModule(platform);
       List<ApiModule> routes = List.of(
           identity.routes,
           new PublicConfigRoutes(config, teleconsult.settings.publicValues().mergeIn(visio.settings.publicValues())),
           teleconsult.routes,
           visio.routes,
-          new StatsRoutes(new StatsService(platform, new StatsStore())),
-          new PersonalDataRoutes(new PersonalDataService(PersonalDataOfFlows.citizens(visio.citizenData),
-              PersonalDataOfFlows.patients(teleconsult.service), platform.clock()), addresses),
-          new AuditRoutes(audit));
-      jobs = new Jobs(platform, concat(teleconsult.jobs(), visio.jobs(), identity.jobs(), List.of(
+          stats.routes,
+          privacy.routes,
+          audit.routes);
+      EventRetention retention = new EventRetention(platform.pool(), events, platform.clock(),
+          config.realtime().eventRetention());
+      jobs = new Jobs(platform, concat(teleconsult.jobs(), visio.jobs(), identity.jobs(), audit.jobs(), List.of(
           new Jobs.Job("event_retention", retention::run),
-          new Jobs.Job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))),
-          new Jobs.Job("audit_retention", audit::purge))));
+          new Jobs.Job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))))));
 
       // Real time: the features' parts of the socket, and who hears each event of the outbox.
       gateway = new WebSocketGateway(platform, identity.authenticator, addresses, events,
@@ -154,10 +149,6 @@ public final class CantouNode {
       platform.metrics().webSocketConnections(gateway::connected);
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), events, outbox, nodeId,
           List.of(gateway::dispatch, visio::onEvent));
-      if (!config.smtp().configured()) {
-        LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
-            + "set CANTOU_SMTP_HOST to send them\"");
-      }
       EventListener following = listener;
       databaseWatch = new DatabaseWatch(platform.vertx(), platform.pool(), List.of(gateway::databaseAnswers, up -> {
         if (up) {
@@ -247,25 +238,10 @@ public final class CantouNode {
   }
 
   /** One server per event loop (http.eventLoops, one per core by default), each with its own router. */
-  private Future<Void> listen(java.util.function.Supplier<Future<Router>> routers) {
+  private Future<Void> listen(Supplier<Future<Router>> routers) {
     CantouConfig.Http http = platform.config().http();
     servers = new HttpServers(platform.vertx());
-    return servers.start(http.eventLoops(), new HttpServerOptions()
-            .setHost(http.host())
-            .setPort(http.port())
-            .setCompressionSupported(true)
-            // No per-message deflate on WebSockets: an event goes to hundreds of sockets, and each
-            // would compress the same bytes again (and keep a zlib state per socket); events and
-            // heartbeats are small. Pages and API answers stay gzip-compressed.
-            .setPerMessageWebSocketCompressionSupported(false)
-            .setPerFrameWebSocketCompressionSupported(false)
-            // Not Vert.x's strict thread mode, though it would save a 4 KiB write queue per
-            // connection (docs/benchmarks.md): with it, an answer written at once to a request
-            // that asked for an h2c upgrade reached the client as HTTP/1.1 bytes inside the
-            // HTTP/2 connection (ApiDescriptionTest, once in three clean-clone runs).
-            .setIdleTimeout((int) http.idleTimeout().toSeconds())
-            .setIdleTimeoutUnit(TimeUnit.SECONDS)
-            .setMaxWebSocketMessageSize(64 * 1024), routers, http.shutdownGrace());
+    return servers.start(http.eventLoops(), HttpServers.options(http), routers, http.shutdownGrace());
   }
 
   /** Runs every job now (tests move their clock, then call this). */

@@ -29,7 +29,7 @@ public final class AuditRoutes implements ApiModule {
 
   private final AuditService audit;
 
-  public AuditRoutes(AuditService audit) {
+  AuditRoutes(AuditService audit) {
     this.audit = audit;
   }
 

@@ -38,7 +38,7 @@ public final class AuditService {
   private final AuditStore store;
   private final Duration kept;
 
-  public AuditService(Platform platform, AuditStore store) {
+  AuditService(Platform platform, AuditStore store) {
     this.platform = platform;
     this.store = store;
     this.kept = AuditConfig.from(platform.config().settings()).kept();

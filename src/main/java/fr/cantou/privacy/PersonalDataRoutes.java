@@ -14,7 +14,7 @@ public final class PersonalDataRoutes implements ApiModule {
   private final PersonalDataService personalData;
   private final ClientAddress addresses;
 
-  public PersonalDataRoutes(PersonalDataService personalData, ClientAddress addresses) {
+  PersonalDataRoutes(PersonalDataService personalData, ClientAddress addresses) {
     this.personalData = personalData;
     this.addresses = addresses;
   }

@@ -18,7 +18,7 @@ public final class PersonalDataService {
   private final PersonalDataHolders.Patients teleconsultations;
   private final Clock clock;
 
-  public PersonalDataService(PersonalDataHolders.Citizens visio, PersonalDataHolders.Patients teleconsultations, Clock clock) {
+  PersonalDataService(PersonalDataHolders.Citizens visio, PersonalDataHolders.Patients teleconsultations, Clock clock) {
     this.visio = visio;
     this.teleconsultations = teleconsultations;
     this.clock = clock;

@@ -15,7 +15,7 @@ import java.time.format.DateTimeParseException;
 public final class StatsRoutes implements ApiModule {
   private final StatsService stats;
 
-  public StatsRoutes(StatsService stats) {
+  StatsRoutes(StatsService stats) {
     this.stats = stats;
   }
 

@@ -20,7 +20,7 @@ public final class StatsService {
   private final Platform platform;
   private final StatsStore store;
 
-  public StatsService(Platform platform, StatsStore store) {
+  StatsService(Platform platform, StatsStore store) {
     this.platform = platform;
     this.store = store;
   }

@@ -19,6 +19,7 @@ import java.util.Map;
 
 /** Everything visio-accueil needs on a node, built once. */
 public final class VisioModule {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VisioModule.class);
   /** Every change made through the API is an event; this only bounds how long a change made in SQL goes unseen. */
   private static final java.time.Duration SLOT_DAYS_REFRESH = java.time.Duration.ofMinutes(10);
 
@@ -43,6 +44,10 @@ public final class VisioModule {
     ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), settings.manageLinkValidAfterEnd());
     this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
         : new LogMailer();
+    if (!platform.config().smtp().configured()) {
+      LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
+          + "set CANTOU_SMTP_HOST to send them\"");
+    }
     VisioEvents events = new VisioEvents(outbox);
     this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
 

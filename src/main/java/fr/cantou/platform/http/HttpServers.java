@@ -1,5 +1,6 @@
 package fr.cantou.platform.http;
 
+import fr.cantou.platform.config.CantouConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,6 +28,26 @@ public final class HttpServers {
 
   public HttpServers(Vertx vertx) {
     this.vertx = vertx;
+  }
+
+  /** The servers' options from the node's settings (the same for every server of the node). */
+  public static HttpServerOptions options(CantouConfig.Http http) {
+    return new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setCompressionSupported(true)
+        // No per-message deflate on WebSockets: an event goes to hundreds of sockets, and each
+        // would compress the same bytes again (and keep a zlib state per socket); events and
+        // heartbeats are small. Pages and API answers stay gzip-compressed.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // Not Vert.x's strict thread mode, though it would save a 4 KiB write queue per
+        // connection (docs/benchmarks.md): with it, an answer written at once to a request
+        // that asked for an h2c upgrade reached the client as HTTP/1.1 bytes inside the
+        // HTTP/2 connection (ApiDescriptionTest, once in three clean-clone runs).
+        .setIdleTimeout((int) http.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxWebSocketMessageSize(64 * 1024);
   }
 
   /**
