@@ -1,12 +1,11 @@
 package fr.cantou.identity;
 
 import fr.cantou.platform.Ids;
-import fr.cantou.platform.Json;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.Endpoint;
+import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-
 
 /** HTTP adapter of identity: parse, check rights, call the services, answer JSON. */
 public final class IdentityRoutes implements ApiModule {
@@ -23,13 +22,13 @@ public final class IdentityRoutes implements ApiModule {
   @Override
   public void mount(RouterBuilder api) {
     api.getRoute("login").addHandler(Endpoint.ok(ctx -> {
-      Requests.Login body = Json.body(ctx, Requests.Login.class);
+      Requests.Login body = JsonBody.read(ctx, Requests.Login.class);
       return auth.login(body.email(), body.password(), addresses.of(ctx));
     }));
     api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx ->
-        auth.refresh(Json.body(ctx, Requests.Refresh.class).refreshToken())));
+        auth.refresh(JsonBody.read(ctx, Requests.Refresh.class).refreshToken())));
     api.getRoute("logout").addHandler(Endpoint.noContent(ctx ->
-        auth.logout(Json.body(ctx, Requests.Refresh.class).refreshToken())));
+        auth.logout(JsonBody.read(ctx, Requests.Refresh.class).refreshToken())));
     api.getRoute("me").addHandler(Endpoint.ok(ctx -> {
       Principal me = CurrentUser.require(ctx);
       return identity.user(me.userId());
@@ -41,7 +40,7 @@ public final class IdentityRoutes implements ApiModule {
     }));
     api.getRoute("createOrganisation").addHandler(Endpoint.created(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
-      Requests.NewOrganisation body = Json.body(ctx, Requests.NewOrganisation.class);
+      Requests.NewOrganisation body = JsonBody.read(ctx, Requests.NewOrganisation.class);
       return identity.createOrganisation(admin, body.kind(), body.name(), body.commune(), body.timeZone(), body.phone());
     }));
 
@@ -51,7 +50,7 @@ public final class IdentityRoutes implements ApiModule {
     }));
     api.getRoute("createUser").addHandler(Endpoint.created(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
-      Requests.NewUser body = Json.body(ctx, Requests.NewUser.class);
+      Requests.NewUser body = JsonBody.read(ctx, Requests.NewUser.class);
       return identity.createUser(admin, body.email(), body.password(), Role.fromCode(body.role()), body.displayName(),
           body.organisationId(), body.specialties());
     }));
@@ -63,7 +62,7 @@ public final class IdentityRoutes implements ApiModule {
     api.getRoute("listSpecialties").addHandler(Endpoint.ok(ctx -> identity.specialties()));
     api.getRoute("createSpecialty").addHandler(Endpoint.created(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
-      Requests.NewSpecialty body = Json.body(ctx, Requests.NewSpecialty.class);
+      Requests.NewSpecialty body = JsonBody.read(ctx, Requests.NewSpecialty.class);
       return identity.createSpecialty(admin, body.code(), body.label());
     }));
   }

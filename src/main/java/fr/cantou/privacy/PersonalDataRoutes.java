@@ -1,12 +1,12 @@
 package fr.cantou.privacy;
 
 import fr.cantou.identity.CurrentUser;
-import fr.cantou.platform.Json;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
+import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
 /** HTTP adapter of an admin's RGPD requests for a person. */
@@ -24,7 +24,7 @@ public final class PersonalDataRoutes implements ApiModule {
     api.getRoute("exportPersonData").addHandler(ctx -> {
       RequestLog.remember(ctx);
       try {
-        personalData.export(CurrentUser.require(ctx), Json.body(ctx, PersonalDataRequest.class), addresses.of(ctx))
+        personalData.export(CurrentUser.require(ctx), JsonBody.read(ctx, PersonalDataRequest.class), addresses.of(ctx))
             .onSuccess(export -> {
               ctx.response().putHeader("Content-Disposition", "attachment; filename=\"donnees-personnelles.json\"")
                   .putHeader("Cache-Control", "no-store");
@@ -36,6 +36,6 @@ public final class PersonalDataRoutes implements ApiModule {
       }
     });
     api.getRoute("erasePersonData").addHandler(Endpoint.ok(ctx -> personalData.erase(CurrentUser.require(ctx),
-        Json.body(ctx, PersonalDataRequest.class), addresses.of(ctx))));
+        JsonBody.read(ctx, PersonalDataRequest.class), addresses.of(ctx))));
   }
 }

@@ -3,10 +3,10 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.CurrentUser;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Ids;
-import fr.cantou.platform.Json;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.Responses;
+import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
 /** HTTP adapter of the teleconsultation queue and of doctors' presence. */
@@ -24,7 +24,7 @@ public final class TeleconsultRoutes implements ApiModule {
   @Override
   public void mount(RouterBuilder api) {
     api.getRoute("createTeleconsultation").addHandler(Endpoint.created(ctx -> service.create(CurrentUser.require(ctx),
-        Json.body(ctx, NewTeleconsultation.class), ctx.request().getHeader("Idempotency-Key"))));
+        JsonBody.read(ctx, NewTeleconsultation.class), ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("listTeleconsultations").addHandler(Endpoint.ok(ctx ->
         service.list(CurrentUser.require(ctx), ctx.queryParams().get("status"))));
     api.getRoute("getTeleconsultation").addHandler(Endpoint.ok(ctx ->
@@ -44,7 +44,7 @@ public final class TeleconsultRoutes implements ApiModule {
     api.getRoute("joinTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.join(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("completeTeleconsultation").addHandler(Endpoint.ok(ctx -> {
-      NewTeleconsultation.Completion body = Json.body(ctx, NewTeleconsultation.Completion.class);
+      NewTeleconsultation.Completion body = JsonBody.read(ctx, NewTeleconsultation.Completion.class);
       return service.complete(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),
           body.report(), body.outcome());
     }));
@@ -57,7 +57,7 @@ public final class TeleconsultRoutes implements ApiModule {
     }));
     api.getRoute("setPresence").addHandler(Endpoint.ok(ctx -> {
       Principal doctor = TeleconsultRights.requireDoctor(CurrentUser.require(ctx));
-      return presence.set(doctor, Json.body(ctx, PresenceRequest.class).status());
+      return presence.set(doctor, JsonBody.read(ctx, PresenceRequest.class).status());
     }));
   }
 }

@@ -1,7 +1,7 @@
 package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
-import fr.cantou.platform.Json;
+import fr.cantou.platform.json.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

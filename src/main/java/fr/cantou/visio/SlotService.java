@@ -1,6 +1,6 @@
 package fr.cantou.visio;
 
-import fr.cantou.platform.EncodedJson;
+import fr.cantou.platform.json.EncodedJson;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;

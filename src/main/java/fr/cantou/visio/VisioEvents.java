@@ -1,6 +1,6 @@
 package fr.cantou.visio;
 
-import fr.cantou.platform.Json;
+import fr.cantou.platform.json.Json;
 import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;

@@ -3,12 +3,12 @@ package fr.cantou.visio;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.identity.CurrentUser;
 import fr.cantou.platform.Ids;
-import fr.cantou.platform.Json;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
+import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
@@ -53,18 +53,18 @@ public final class VisioRoutes implements ApiModule {
         date(ctx, "from"), date(ctx, "to"), pointId(ctx))));
 
     api.getRoute("bookAppointment").addHandler(Endpoint.created(ctx -> bookings.book(CurrentUser.of(ctx).orElse(null),
-        Json.body(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
+        JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> appointments.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
     api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.get(caller(ctx), appointment(ctx))));
     api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> bookings.cancel(caller(ctx), appointment(ctx))));
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> bookings.reschedule(caller(ctx), appointment(ctx),
-        Json.body(ctx, VisioRecords.Reschedule.class).start().toInstant())));
+        JsonBody.read(ctx, VisioRecords.Reschedule.class).start().toInstant())));
     api.getRoute("renewManageLink").addHandler(Endpoint.json(202, ctx -> appointments.renewManageLink(caller(ctx), appointment(ctx))
         .map(mailed -> new io.vertx.core.json.JsonObject().put("mailed", mailed))));
     api.getRoute("joinAppointment").addHandler(Endpoint.ok(ctx -> meeting.join(caller(ctx), appointment(ctx))));
     api.getRoute("appointmentPresence").addHandler(Endpoint.ok(ctx -> meeting.presence(caller(ctx), appointment(ctx),
-        Json.body(ctx, VisioRecords.PresenceBody.class).state())));
+        JsonBody.read(ctx, VisioRecords.PresenceBody.class).state())));
     api.getRoute("completeAppointment").addHandler(Endpoint.ok(ctx -> meeting.finish(caller(ctx), appointment(ctx), true)));
     api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> meeting.finish(caller(ctx), appointment(ctx), false)));
     api.getRoute("undoAppointmentOutcome").addHandler(Endpoint.ok(ctx -> undo.undo(caller(ctx), appointment(ctx))));
@@ -98,25 +98,25 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("eraseAppointmentData").addHandler(Endpoint.ok(ctx -> citizenData.erase(caller(ctx), appointment(ctx),
         addresses.of(ctx))));
     api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),
-        Json.body(ctx, VisioRecords.NewService.class))));
+        JsonBody.read(ctx, VisioRecords.NewService.class))));
     api.getRoute("createVisioPoint").addHandler(Endpoint.created(ctx -> catalogue.createPoint(CurrentUser.require(ctx),
-        Json.body(ctx, VisioRecords.NewPoint.class))));
+        JsonBody.read(ctx, VisioRecords.NewPoint.class))));
     api.getRoute("updateVisioService").addHandler(Endpoint.ok(ctx -> catalogue.updateService(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "service"), Json.body(ctx, VisioRecords.ServiceChange.class))));
+        Ids.parse(ctx.pathParam("id"), "service"), JsonBody.read(ctx, VisioRecords.ServiceChange.class))));
     api.getRoute("withdrawVisioService").addHandler(Endpoint.noContent(ctx -> catalogue.withdrawService(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "service"))));
     api.getRoute("updateVisioPoint").addHandler(Endpoint.ok(ctx -> catalogue.updatePoint(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "point"), Json.body(ctx, VisioRecords.PointChange.class))));
+        Ids.parse(ctx.pathParam("id"), "point"), JsonBody.read(ctx, VisioRecords.PointChange.class))));
     api.getRoute("withdrawVisioPoint").addHandler(Endpoint.noContent(ctx -> catalogue.withdrawPoint(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "point"))));
     api.getRoute("getAgentAvailability").addHandler(Endpoint.ok(ctx -> calendars.availability(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"))));
     api.getRoute("setAgentAvailability").addHandler(Endpoint.ok(ctx -> calendars.setAvailability(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.Availability.class))));
+        Ids.parse(ctx.pathParam("agentId"), "agent"), JsonBody.read(ctx, VisioRecords.Availability.class))));
     api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> calendars.addException(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("agentId"), "agent"), Json.body(ctx, VisioRecords.NewException.class))));
+        Ids.parse(ctx.pathParam("agentId"), "agent"), JsonBody.read(ctx, VisioRecords.NewException.class))));
     api.getRoute("closeOrganisation").addHandler(Endpoint.created(ctx -> calendars.closeOrganisation(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "organisation"), Json.body(ctx, VisioRecords.NewException.class))));
+        Ids.parse(ctx.pathParam("id"), "organisation"), JsonBody.read(ctx, VisioRecords.NewException.class))));
     api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> calendars.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
   }

@@ -1,7 +1,7 @@
 package fr.cantou.visio;
 
 import fr.cantou.identity.Role;
-import fr.cantou.platform.Json;
+import fr.cantou.platform.json.Json;
 import fr.cantou.realtime.SnapshotSource;
 import fr.cantou.realtime.Viewer;
 import io.vertx.core.Future;

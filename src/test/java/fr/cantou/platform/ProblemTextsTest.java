@@ -2,6 +2,7 @@ package fr.cantou.platform;
 
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
+import fr.cantou.platform.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

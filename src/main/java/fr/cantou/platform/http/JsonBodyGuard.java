@@ -1,7 +1,7 @@
 package fr.cantou.platform.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import fr.cantou.platform.Json;
+import fr.cantou.platform.json.Json;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -1,7 +1,7 @@
 package fr.cantou.platform.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import fr.cantou.platform.Json;
+import fr.cantou.platform.json.Json;
 import io.vertx.ext.web.LanguageHeader;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,6 +1,6 @@
 package fr.cantou.platform.http;
 
-import fr.cantou.platform.Json;
+import fr.cantou.platform.json.Json;
 import fr.cantou.platform.log.RequestId;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;

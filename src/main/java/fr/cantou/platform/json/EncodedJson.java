@@ -1,4 +1,4 @@
-package fr.cantou.platform;
+package fr.cantou.platform.json;
 
 import io.vertx.core.buffer.Buffer;
 

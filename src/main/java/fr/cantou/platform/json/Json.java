@@ -1,4 +1,4 @@
-package fr.cantou.platform;
+package fr.cantou.platform.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,15 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import fr.cantou.platform.http.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
 
-/** The one Jackson mapper: strict on input (unknown fields refused), ISO-8601 times on output. */
+/**
+ * The one Jackson mapper: strict on input (unknown fields refused), ISO-8601 times on output.
+ * A request body is read into a record by {@link fr.cantou.platform.http.JsonBody}.
+ */
 public final class Json {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new io.vertx.core.json.jackson.VertxModule())
@@ -59,37 +60,5 @@ public final class Json {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Reads the (already schema-validated) body into a record; a mismatch is a 400 naming the field. */
-  public static <T> T body(RoutingContext ctx, Class<T> type) {
-    Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
-    if (buffer == null || buffer.length() == 0) {
-      throw ApiException.badRequest("A JSON request body is required.");
-    }
-    try {
-      return MAPPER.readValue(buffer.getBytes(), type);
-    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-      throw ApiException.badRequest("Unknown field '{0}'.", e.getPropertyName());
-    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-      throw ApiException.badRequest("Invalid field '{0}': {1}", path(e), e.getOriginalMessage());
-    } catch (IOException e) {
-      throw ApiException.badRequest("The request body is not valid JSON.");
-    }
-  }
-
-  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        if (!sb.isEmpty()) {
-          sb.append('.');
-        }
-        sb.append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        sb.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return sb.isEmpty() ? "(body)" : sb.toString();
   }
 }
