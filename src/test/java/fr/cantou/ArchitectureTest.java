@@ -159,59 +159,164 @@ class ArchitectureTest {
     assertThat(reading).as("platform files naming a flow's settings (each flow reads its own: TeleconsultConfig…)").isEmpty();
   }
 
-  /** The head of a method that returns a Future. */
-  private static final Pattern FUTURE_METHOD = Pattern.compile(
-      "(?:<[^>]*>\\s*)?Future<[^{;=]*?>\\s+(\\w+)\\s*\\([^;{]*\\)\\s*\\{");
+  /** The head of a method (or constructor): its name, its parameters, maybe a throws clause, and its body's brace. */
+  private static final Pattern METHOD = Pattern.compile(
+      "(?m)^\\s*(?:(?:public|protected|private|static|final|synchronized|abstract|default)\\s+)*(?:<[^>{;=]*>\\s*)?"
+          + "([\\w.$]+(?:<[^{;=()]*?>)?(?:\\[])*)\\s+(\\w+)\\s*\\(([^;{]*?)\\)\\s*(throws\\s+[\\w.,\\s]+?)?\\s*\\{");
+  /** A call of a method by its bare name (not {@code x.name(}, not {@code new Name(}). */
+  private static final Pattern BARE_CALL = Pattern.compile("(?<![\\w.$])(?<!new )(\\w+)\\s*\\(");
+  private static final Set<String> NOT_NAMES = Set.of("if", "for", "while", "switch", "catch", "synchronized", "return",
+      "throw", "new", "try", "else", "super", "this");
+
+  /** One method of a source file: its own code, what lambdas hold left out (see {@link #ownCode}). */
+  private record Method(String name, boolean returnsFuture, boolean declaresThrows, int line, String own) {}
+
+  private static List<Method> methods(String code) {
+    List<Method> out = new ArrayList<>();
+    var heads = METHOD.matcher(code);
+    while (heads.find()) {
+      if (NOT_NAMES.contains(heads.group(2)) || NOT_NAMES.contains(heads.group(1))) {
+        continue;
+      }
+      out.add(new Method(heads.group(2), heads.group(1).matches("(?:[\\w.]+\\.)?Future<.*"), heads.group(4) != null,
+          code.substring(0, heads.start(2)).split("\n", -1).length, ownCode(code, heads.end())));
+    }
+    return out;
+  }
 
   /**
-   * A method that returns a Future fails through it: no {@code throw} in its own body (in a lambda
-   * given to map or compose, a throw is that future's failure, and stays allowed).
+   * A method that returns a Future fails through it: no {@code throw} in its own body, no
+   * {@code throws} clause, and no call of a method of its own file that throws (in its own body,
+   * or through another such call). In a lambda given to map or compose, a throw is that future's
+   * failure, and stays allowed.
    */
   @Test
   void future_returning_methods_never_throw() throws IOException {
     List<String> throwing = new ArrayList<>();
     try (Stream<Path> files = Files.walk(Path.of("src/main/java/fr/cantou"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        String code = Files.readString(file);
-        var heads = FUTURE_METHOD.matcher(code);
-        while (heads.find()) {
-          int at = throwInOwnBody(code, heads.end());
-          if (at >= 0) {
-            throwing.add(file + ":" + (code.substring(0, at).split("\n", -1).length) + " " + heads.group(1));
-          }
+        throwing.addAll(throwingFutureMethods(file.toString(), Files.readString(file)));
+      }
+    }
+    assertThat(throwing).as("methods returning a Future that throw (return Future.failedFuture instead)").isEmpty();
+  }
+
+  static List<String> throwingFutureMethods(String file, String code) {
+    List<Method> methods = methods(code);
+    // The methods of the file that throw: by a throw or orElseThrow of their own, or by calling one that does.
+    Set<String> throwers = new java.util.HashSet<>();
+    methods.stream().filter(m -> THROWS.matcher(m.own()).find()).forEach(m -> throwers.add(m.name()));
+    for (boolean grew = true; grew; ) {
+      grew = false;
+      for (Method m : methods) {
+        if (!throwers.contains(m.name()) && calls(m, throwers) != null) {
+          grew = throwers.add(m.name());
         }
       }
     }
-    assertThat(throwing).as("throw statements in methods that return a Future (return Future.failedFuture instead)")
-        .isEmpty();
+    List<String> found = new ArrayList<>();
+    for (Method m : methods.stream().filter(Method::returnsFuture).toList()) {
+      String helper = calls(m, throwers);
+      if (m.declaresThrows() || THROWS.matcher(m.own()).find() || helper != null) {
+        found.add(file + ":" + m.line() + " " + m.name() + (m.declaresThrows() ? " (throws clause)"
+            : helper != null && !THROWS.matcher(m.own()).find() ? " (calls " + helper + ", which throws)" : ""));
+      }
+    }
+    return found;
   }
 
-  /** The position of the first throw of the body starting at {@code start} outside any lambda block, or -1. */
-  private static int throwInOwnBody(String code, int start) {
-    java.util.ArrayDeque<Boolean> inLambda = new java.util.ArrayDeque<>(List.of(false));
-    for (int i = start; i < code.length() && !inLambda.isEmpty(); i++) {
+  /** A throw statement, or an Optional's orElseThrow. */
+  private static final Pattern THROWS = Pattern.compile("(?<![\\w.])throw\\s|\\.orElseThrow\\(");
+
+  /** The first method of {@code names} that {@code m} calls in its own code, or null. */
+  private static String calls(Method m, Set<String> names) {
+    var calls = BARE_CALL.matcher(m.own());
+    while (calls.find()) {
+      if (names.contains(calls.group(1)) && !calls.group(1).equals(m.name())) {
+        return calls.group(1);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The code of the body starting at {@code start} (just after its brace) up to its closing
+   * brace, with comments, strings and the bodies of lambdas (a block, or an expression up to the
+   * end of its argument) blanked: what runs when the method is called, before it returns.
+   */
+  static String ownCode(String code, int start) {
+    StringBuilder own = new StringBuilder();
+    int depth = 1;
+    for (int i = start; i < code.length(); i++) {
       char c = code.charAt(i);
-      if (code.startsWith("//", i)) {
-        i = code.indexOf('\n', i);
-      } else if (code.startsWith("/*", i)) {
-        i = code.indexOf("*/", i) + 1;
-      } else if (code.startsWith("\"\"\"", i)) {
-        i = code.indexOf("\"\"\"", i + 3) + 2;
-      } else if (c == '"' || c == '\'') {
-        int end = i + 1;
-        while (code.charAt(end) != c) {
-          end += code.charAt(end) == '\\' ? 2 : 1;
+      int skipTo = endOfText(code, i);
+      if (skipTo < 0 && code.startsWith("->", i) && !caseArrow(code, i)) {
+        skipTo = endOfLambda(code, i + 2);
+      }
+      if (skipTo >= 0) {
+        own.append(' ');
+        i = skipTo - 1;
+        continue;
+      }
+      if (c == '{') {
+        depth++;
+      } else if (c == '}' && --depth == 0) {
+        return own.toString();
+      }
+      own.append(c);
+    }
+    return own.toString();
+  }
+
+  /** Just after the comment, string, character or text block starting at {@code i}; -1 when none starts there. */
+  private static int endOfText(String code, int i) {
+    char c = code.charAt(i);
+    if (code.startsWith("//", i)) {
+      return code.indexOf('\n', i);
+    } else if (code.startsWith("/*", i)) {
+      return code.indexOf("*/", i) + 2;
+    } else if (code.startsWith("\"\"\"", i)) {
+      return code.indexOf("\"\"\"", i + 3) + 3;
+    } else if (c == '"' || c == '\'') {
+      int end = i + 1;
+      while (code.charAt(end) != c) {
+        end += code.charAt(end) == '\\' ? 2 : 1;
+      }
+      return end + 1;
+    }
+    return -1;
+  }
+
+  /** Whether the arrow at {@code i} is a switch's ({@code case …  ->}, {@code default ->}), not a lambda's. */
+  private static boolean caseArrow(String code, int i) {
+    int statement = Math.max(code.lastIndexOf(';', i), Math.max(code.lastIndexOf('{', i), code.lastIndexOf('}', i)));
+    String head = code.substring(statement + 1, i).strip();
+    return head.startsWith("case ") || head.equals("default");
+  }
+
+  /** Where the lambda whose body starts at {@code i} ends: after its block, or at the end of its expression. */
+  private static int endOfLambda(String code, int i) {
+    int depth = 0;
+    boolean block = code.substring(i).stripLeading().startsWith("{");
+    for (; i < code.length(); i++) {
+      char c = code.charAt(i);
+      int text = endOfText(code, i);
+      if (text >= 0) {
+        i = text - 1;
+      } else if (c == '(' || c == '{' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == '}' || c == ']') {
+        if (depth == 0) {
+          return i;
         }
-        i = end;
-      } else if (c == '{') {
-        inLambda.push(code.substring(Math.max(start, i - 40), i).stripTrailing().endsWith("->") || inLambda.peek());
-      } else if (c == '}') {
-        inLambda.pop();
-      } else if (code.startsWith("throw ", i) && !Character.isLetterOrDigit(code.charAt(i - 1)) && !inLambda.peek()) {
+        if (--depth == 0 && block) {
+          return i + 1;
+        }
+      } else if ((c == ',' || c == ';') && depth == 0) {
         return i;
       }
     }
-    return -1;
+    return i;
   }
 
   @Test
@@ -225,5 +330,37 @@ class ArchitectureTest {
   void routes_call_services_and_services_call_stores_never_the_other_way() {
     noClasses().that(STORE_LAYER).should().dependOnClassesThat(named("Service").or(named("Routes"))).check(main);
     noClasses().that(named("Service")).should().dependOnClassesThat(named("Routes")).check(main);
+  }
+
+  @Test
+  void the_scan_sees_a_throw_through_a_helper_and_a_throws_clause_not_in_a_lambda() {
+    String code = """
+        class X {
+          Future<Void> save(String a) {
+            check(a);
+            return Future.succeededFuture();
+          }
+          Future<Void> later(String a) {
+            return Future.succeededFuture().map(v -> { check(a); return null; }).map(v -> check(a));
+          }
+          Future<Void> read() throws java.io.IOException {
+            return Future.succeededFuture();
+          }
+          String kind(int n) {
+            return switch (n) { case 1 -> "one"; default -> throw new IllegalStateException(); };
+          }
+          Future<String> named(int n) {
+            return Future.succeededFuture(kind(n));
+          }
+          private static Void check(String a) {
+            if (a == null) {
+              throw new IllegalArgumentException("a");
+            }
+            return null;
+          }
+        }
+        """;
+    assertThat(throwingFutureMethods("X.java", code)).containsExactly("X.java:2 save (calls check, which throws)",
+        "X.java:9 read (throws clause)", "X.java:15 named (calls kind, which throws)");
   }
 }

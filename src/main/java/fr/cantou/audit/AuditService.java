@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,13 +49,18 @@ public final class AuditService {
   public record Page(List<AuditEntry> items, String next) {}
 
   public Future<Page> page(Principal p, AuditFilter filter, String cursor, Integer limit) {
-    requireAdmin(p);
+    if (!p.is(Role.ADMIN)) {
+      return Future.failedFuture(NOT_ADMIN);
+    }
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {
       return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'limit': from 1 to {0}.", MAX_LIMIT));
     }
-    AuditStore.Position from = cursor == null ? null : position(cursor);
-    return store.page(platform.pool(), filter, from, size + 1, zone()).map(lines -> {
+    Optional<AuditStore.Position> from = cursor == null ? Optional.empty() : position(cursor);
+    if (cursor != null && from.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'cursor': give back the 'next' of the page before."));
+    }
+    return store.page(platform.pool(), filter, from.orElse(null), size + 1, zone()).map(lines -> {
       List<AuditStore.Line> shown = lines.subList(0, Math.min(size, lines.size()));
       String next = lines.size() > size ? cursor(shown.get(shown.size() - 1).position()) : null;
       return new Page(shown.stream().map(AuditStore.Line::entry).toList(), next);
@@ -66,8 +72,7 @@ public final class AuditService {
    * read once the last is written); at most {@value #EXPORT_MAX}. True when lines were left out.
    */
   public Future<Boolean> export(Principal p, AuditFilter filter, Function<List<AuditEntry>, Future<Void>> write) {
-    requireAdmin(p);
-    return exportFrom(filter, null, 0, write);
+    return p.is(Role.ADMIN) ? exportFrom(filter, null, 0, write) : Future.failedFuture(NOT_ADMIN);
   }
 
   private Future<Boolean> exportFrom(AuditFilter filter, AuditStore.Position from, int written,
@@ -104,28 +109,25 @@ public final class AuditService {
     return platform.config().defaultTimeZone();
   }
 
-  private static void requireAdmin(Principal p) {
-    if (!p.is(Role.ADMIN)) {
-      throw ApiException.forbidden("The audit trail is for the département's administrators.");
-    }
-  }
+  private static final ApiException NOT_ADMIN = ApiException.forbidden("The audit trail is for the département's administrators.");
 
   static String cursor(AuditStore.Position position) {
     long micros = Math.addExact(Math.multiplyExact(position.at().getEpochSecond(), 1_000_000L), position.at().getNano() / 1_000);
     return micros + "." + position.source() + "." + position.id();
   }
 
-  static AuditStore.Position position(String cursor) {
+  /** The position a cursor gives back; empty when it is not one this server wrote. */
+  static Optional<AuditStore.Position> position(String cursor) {
     Matcher m = CURSOR.matcher(cursor);
     try {
       if (m.matches()) {
         long micros = Long.parseLong(m.group(1));
         Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-        return new AuditStore.Position(at, m.group(2), Long.parseLong(m.group(3)));
+        return Optional.of(new AuditStore.Position(at, m.group(2), Long.parseLong(m.group(3))));
       }
     } catch (NumberFormatException | java.time.DateTimeException e) {
-      // Refused below.
+      // Not a cursor of this server.
     }
-    throw ApiException.badRequest("Invalid query parameter 'cursor': give back the 'next' of the page before.");
+    return Optional.empty();
   }
 }

@@ -62,28 +62,27 @@ public final class AuthService {
   }
 
   public Future<Session> refresh(String refreshToken) {
-    byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();
     // The transaction commits a revocation even when the answer is a refusal.
-    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, hash).compose(found -> {
-      if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      RefreshTokenStore.Stored stored = found.get();
-      if (stored.usedAt() != null) {
-        return refreshTokens.revokeFamily(tx, stored.familyId(), now).map(v -> Optional.empty());
-      }
-      return refreshTokens.markUsed(tx, stored.id(), now)
-          .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
-          .map(Optional::of);
-    })).compose(session -> session.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
+    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
+        .compose(found -> {
+          if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          RefreshTokenStore.Stored stored = found.get();
+          if (stored.usedAt() != null) {
+            return refreshTokens.revokeFamily(tx, stored.familyId(), now).map(v -> Optional.empty());
+          }
+          return refreshTokens.markUsed(tx, stored.id(), now)
+              .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
+              .map(Optional::of);
+        })).compose(session -> session.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
   }
 
   public Future<Void> logout(String refreshToken) {
-    byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();
-    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, hash)
+    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
         .compose(found -> found.isPresent() ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
             : Future.<Void>succeededFuture()));
   }

@@ -30,35 +30,33 @@ public final class PersonalDataService {
   public record Erased(int appointments, int cancelled, int teleconsultations) {}
 
   public Future<Export> export(Principal admin, PersonalDataRequest asked, String address) {
-    Person person = person(admin, asked);
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-    if (person.careHomeId() != null) {
-      return teleconsultations.export(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
-          .map(items -> new Export(now, person.reason(), List.of(), items));
-    }
-    return visio.export(admin, person.email(), person.phone(), person.reason(), address)
-        .map(items -> new Export(now, person.reason(), items, List.of()));
+    return person(admin, asked).compose(person -> person.careHomeId() != null
+        ? teleconsultations.export(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
+            .map(items -> new Export(now, person.reason(), List.of(), items))
+        : visio.export(admin, person.email(), person.phone(), person.reason(), address)
+            .map(items -> new Export(now, person.reason(), items, List.of())));
   }
 
   public Future<Erased> erase(Principal admin, PersonalDataRequest asked, String address) {
-    Person person = person(admin, asked);
-    if (person.careHomeId() != null) {
-      return teleconsultations.erase(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
-          .map(n -> new Erased(0, 0, n));
-    }
-    return visio.erase(admin, person.email(), person.phone(), person.reason(), address)
-        .map(done -> new Erased(done.erased(), done.cancelled(), 0));
+    return person(admin, asked).compose(person -> person.careHomeId() != null
+        ? teleconsultations.erase(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
+            .map(n -> new Erased(0, 0, n))
+        : visio.erase(admin, person.email(), person.phone(), person.reason(), address)
+            .map(done -> new Erased(done.erased(), done.cancelled(), 0)));
   }
 
   private record Person(String email, String phone, UUID careHomeId, String reason) {}
 
-  private static Person person(Principal admin, PersonalDataRequest asked) {
+  /** Who the request is about, by one of her identifiers, and why. */
+  private static Future<Person> person(Principal admin, PersonalDataRequest asked) {
     if (admin == null || !admin.is(Role.ADMIN)) {
-      throw ApiException.forbidden("Only an administrator of the département may do this.");
+      return Future.failedFuture(ApiException.forbidden("Only an administrator of the département may do this."));
     }
     String reason = blankToNull(asked.reason());
     if (reason == null) {
-      throw ApiException.badRequest("Invalid field 'reason': say why (the person's request, its date and how it came).");
+      return Future.failedFuture(ApiException.badRequest(
+          "Invalid field 'reason': say why (the person's request, its date and how it came)."));
     }
     String email = blankToNull(asked.email());
     String phone = blankToNull(asked.phone());
@@ -66,9 +64,11 @@ public final class PersonalDataService {
     String careHome = blankToNull(asked.careHomeId());
     int kinds = (email != null ? 1 : 0) + (phone != null ? 1 : 0) + (reference != null || careHome != null ? 1 : 0);
     if (kinds != 1 || (reference == null) != (careHome == null)) {
-      throw ApiException.badRequest("Invalid request: give an e-mail, a phone, or a patient reference with its care home.");
+      return Future.failedFuture(ApiException.badRequest(
+          "Invalid request: give an e-mail, a phone, or a patient reference with its care home."));
     }
-    return new Person(email, phone, careHome == null ? null : Ids.field(careHome, "careHomeId"), reason);
+    return Future.succeededFuture(careHome)
+        .map(id -> new Person(email, phone, id == null ? null : Ids.field(id, "careHomeId"), reason));
   }
 
   private static String blankToNull(String value) {

@@ -84,9 +84,13 @@ public final class TeleconsultService {
     }
     String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
     UUID preferred = request.preferredDoctorId() == null ? null : Ids.field(request.preferredDoctorId(), "preferredDoctorId");
+    String initials = initials(request.patient().initials());
+    if (initials != null && !initials.matches("[A-Z]{1,4}")) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'patient.initials': one to four letters, such as M.R."));
+    }
     TeleconsultStore.NewRequest row = new TeleconsultStore.NewRequest(nurse.organisationId(), nurse.userId(),
         request.patient().reference().trim(),
-        initials(request.patient().initials()),
+        initials,
         request.patient().birthYear(), request.reason().trim(), specialty, request.urgency(),
         request.consent().by() == null ? "patient" : request.consent().by(), preferred, queuedAt, !queuedAt.isAfter(now),
         rooms.newRoomName("cantou-tc"), idempotencyKey);
@@ -100,17 +104,16 @@ public final class TeleconsultService {
             .recover(e -> Future.failedFuture(translate(e)))));
   }
 
-  /** Initials as nurses write them ("M.R.", "m r", "É.L."): the letters, capitals without accents, one to four. */
+  /**
+   * Initials as nurses write them ("M.R.", "m r", "É.L."): what is left once dots, spaces and
+   * accents are gone, in capitals (null when none were typed); {@link #create} takes one to four letters.
+   */
   static String initials(String typed) {
     if (typed == null || typed.isBlank()) {
       return null;
     }
-    String letters = java.text.Normalizer.normalize(typed, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+    return java.text.Normalizer.normalize(typed, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
         .replaceAll("[\\s.'’-]", "").toUpperCase(Locale.ROOT);
-    if (!letters.matches("[A-Z]{1,4}")) {
-      throw ApiException.badRequest("Invalid field 'patient.initials': one to four letters, such as M.R.");
-    }
-    return letters;
   }
 
   private Future<Void> checkPreferred(UUID doctor) {

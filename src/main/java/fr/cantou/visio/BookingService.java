@@ -85,13 +85,19 @@ public final class BookingService {
     String email = blankToNull(citizen.email());
     String typedPhone = blankToNull(citizen.phone());
     // Written one way whatever was typed (spaces, dots, +33…): "06 12 34 56 78".
-    String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElseThrow(() -> ApiException.badRequest(
-        "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
+    String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElse(null);
+    if (typedPhone != null && phone == null) {
+      return Future.failedFuture(ApiException.badRequest(
+          "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
+    }
     if (email == null && phone == null) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached."));
     }
-    String name = PersonName.clean(citizen.name()).orElseThrow(() -> ApiException.badRequest("Invalid field 'citizen.name': "
-        + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
+    String name = PersonName.clean(citizen.name()).orElse(null);
+    if (name == null) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen.name': "
+          + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
+    }
     VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
         new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
     IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);

@@ -43,9 +43,9 @@ public final class CalendarService {
 
   public Future<VisioRecords.AvailabilityView> setAvailability(Principal caller, UUID agentId, VisioRecords.Availability body) {
     VisioRights.requireCalendarOf(caller, agentId);
-    CatalogueService.checkHours(body.weekly());
-    body.serviceIds().forEach(id -> Ids.field(id, "serviceIds"));
-    return organisationOf(agentId)
+    return CatalogueService.checkHours(body.weekly())
+        .map(ok -> body.serviceIds().stream().map(id -> Ids.field(id, "serviceIds")).toList())
+        .compose(ok -> organisationOf(agentId))
         .compose(organisation -> platform.pool().withTransaction(tx -> store.replaceAvailability(tx, agentId, body)
             .compose(attached -> attached == body.serviceIds().stream().distinct().count()
                 ? events.calendarChanged(tx, agentId, organisation)

@@ -102,9 +102,9 @@ public final class CatalogueService {
   public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body) {
     VisioRights.requireAdmin(admin);
     UUID organisation = body.organisationId() == null ? null : Ids.field(body.organisationId(), "organisationId");
-    checkHours(body.hours());
-    return platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation)
-            .compose(id -> audited(tx, admin, "point.created", "point", id).map(id)))
+    return checkHours(body.hours())
+        .compose(ok -> platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation)
+            .compose(id -> audited(tx, admin, "point.created", "point", id).map(id))))
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
@@ -112,11 +112,11 @@ public final class CatalogueService {
 
   public Future<VisioRecords.Point> updatePoint(Principal admin, UUID id, VisioRecords.PointChange body) {
     VisioRights.requireAdmin(admin);
-    checkHours(body.hours());
-    return platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body)
+    return checkHours(body.hours())
+        .compose(ok -> platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body)
             .compose(found -> found ? events.catalogueChanged(tx)
                 : Future.failedFuture(ApiException.notFound("No such point visio-accueil.")))
-            .compose(v -> audited(tx, admin, "point.updated", "point", id)))
+            .compose(v -> audited(tx, admin, "point.updated", "point", id))))
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune().trim()) : e))
         .onSuccess(v -> slotCache.calendarsChanged())
@@ -150,14 +150,9 @@ public final class CatalogueService {
   }
 
   /** Weekly hours, a point's or an agent's: each range ends after it starts. */
-  static void checkHours(List<VisioRecords.Hours> hours) {
-    if (hours == null) {
-      return;
-    }
-    for (VisioRecords.Hours h : hours) {
-      if (!h.start().isBefore(h.end())) {
-        throw ApiException.badRequest("Invalid field 'hours': each range must end after it starts.");
-      }
-    }
+  static Future<Void> checkHours(List<VisioRecords.Hours> hours) {
+    return hours != null && hours.stream().anyMatch(h -> !h.start().isBefore(h.end()))
+        ? Future.failedFuture(ApiException.badRequest("Invalid field 'hours': each range must end after it starts."))
+        : Future.succeededFuture();
   }
 }

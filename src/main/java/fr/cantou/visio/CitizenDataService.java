@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -105,9 +106,12 @@ public final class CitizenDataService {
   }
 
   private Future<List<UUID>> byContact(String email, String phone) {
-    String written = phone == null ? null : PhoneNumbers.written(phone).orElseThrow(() -> ApiException.badRequest(
-        "Invalid field 'phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
-    return store.byContact(platform.pool(), email, written);
+    Optional<String> written = phone == null ? Optional.empty() : PhoneNumbers.written(phone);
+    if (phone != null && written.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest(
+          "Invalid field 'phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
+    }
+    return store.byContact(platform.pool(), email, written.orElse(null));
   }
 
   /** One erasure in its transaction: cancelled first when still booked, then erased, mails not sent dropped, audited. */
