@@ -123,7 +123,7 @@ public final class CantouNode {
       VisioModule visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
       StatsModule stats = new StatsModule(platform);
       PrivacyModule privacy = new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
-          PersonalDataOfFlows.patients(teleconsult.service), addresses);
+          PersonalDataOfFlows.patients(teleconsult.patientData), addresses);
       AuditModule audit = new AuditModule(platform);
       List<ApiModule> routes = List.of(
           identity.routes,

@@ -2,7 +2,7 @@ package fr.cantou;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.privacy.PersonalDataHolders;
-import fr.cantou.teleconsult.TeleconsultService;
+import fr.cantou.teleconsult.PatientDataService;
 import fr.cantou.visio.VisioRecords;
 import fr.cantou.visio.CitizenDataService;
 import io.vertx.core.Future;
@@ -32,7 +32,7 @@ final class PersonalDataOfFlows {
   }
 
   /** The teleconsultations as privacy sees them. */
-  static PersonalDataHolders.Patients patients(TeleconsultService teleconsultations) {
+  static PersonalDataHolders.Patients patients(PatientDataService teleconsultations) {
     return new PersonalDataHolders.Patients() {
       @Override
       public Future<? extends List<?>> export(Principal admin, UUID careHome, String reference, String reason, String address) {

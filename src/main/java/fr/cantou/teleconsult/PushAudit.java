@@ -32,13 +32,13 @@ public final class PushAudit implements PushObserver {
   record Push(UUID teleconsultationId, UUID userId, Instant at, String address) {}
 
   private final Platform platform;
-  private final TeleconsultStore store;
+  private final HealthDataAccessStore store;
   private final Queue<Push> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
   private long timer = -1;
 
-  public PushAudit(Platform platform, TeleconsultStore store) {
+  public PushAudit(Platform platform, HealthDataAccessStore store) {
     this.platform = platform;
     this.store = store;
   }

@@ -16,6 +16,9 @@ import java.util.List;
 public final class TeleconsultModule {
   public final TeleconsultConfig settings;
   public final TeleconsultService service;
+  private final QueueJobs queueJobs;
+  /** A patient's data, for privacy's requests. */
+  public final PatientDataService patientData;
   public final PresenceService presence;
   public final PushAudit pushAudit;
   public final TeleconsultRoutes routes;
@@ -28,8 +31,13 @@ public final class TeleconsultModule {
     this.settings = TeleconsultConfig.from(platform.config().settings());
     this.presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId, settings.presenceGrace());
     TeleconsultStore store = new TeleconsultStore();
-    this.service = new TeleconsultService(platform, settings, store, new TeleconsultEvents(outbox), presence, rooms);
-    this.pushAudit = new PushAudit(platform, store);
+    TimelineStore timeline = new TimelineStore();
+    HealthDataAccessStore accesses = new HealthDataAccessStore();
+    this.patientData = new PatientDataService(platform, settings, store, new PatientDataStore(), timeline);
+    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, new TeleconsultEvents(outbox),
+        presence, rooms);
+    this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
+    this.pushAudit = new PushAudit(platform, accesses);
     this.routes = new TeleconsultRoutes(service, presence);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
@@ -39,8 +47,8 @@ public final class TeleconsultModule {
   public List<Jobs.Job> jobs() {
     // The heartbeat is a job of its own (another job failing never silences this node), and the
     // requests of gone doctors are judged right after it, once this node has said it lives.
-    return List.of(new Jobs.Job("presence", () -> presence.sweep().compose(v -> service.requeueAbandoned())),
-        new Jobs.Job("teleconsult", service::runJobs));
+    return List.of(new Jobs.Job("presence", () -> presence.sweep().compose(v -> queueJobs.requeueAbandoned())),
+        new Jobs.Job("teleconsult", queueJobs::run));
   }
 
   public void start() {

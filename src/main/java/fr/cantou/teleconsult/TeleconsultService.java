@@ -7,7 +7,6 @@ import fr.cantou.platform.Futures;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
-import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
 import fr.cantou.rooms.JitsiRooms;
@@ -27,9 +26,10 @@ import java.util.regex.Pattern;
 
 /**
  * The rules of the queue; every change is one transaction ending with its timeline entry and its
- * event ({@link #recorded}). Over 300 lines because the queue's life is one story (create, claim,
- * release, join, complete, cancel, the jobs that move it); the admin's RGPD part at its end is the
- * first to leave if it grows.
+ * event ({@link #recorded}): create, read, claim, release, join, complete, cancel. The jobs that
+ * move the queue are {@link QueueJobs}; a patient's data (retention, RGPD requests) is
+ * {@link PatientDataService}'s. Over 300 lines because the rest is one story whose steps share
+ * their rights checks, their reads and {@link #recorded}.
  */
 public final class TeleconsultService {
   /**
@@ -40,23 +40,26 @@ public final class TeleconsultService {
    */
   static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
   static final Duration LONGEST_PLANNING = Duration.ofDays(14);
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TeleconsultService.class);
-  private static final int ERASE_BATCH = 500;
   /** 13 digits or more in a row: a social security number has no place here. */
   private static final Pattern LOOKS_LIKE_NIR = Pattern.compile("\\d{13,}");
 
   private final Platform platform;
   private final TeleconsultStore store;
+  private final TimelineStore timeline;
+  private final HealthDataAccessStore accesses;
   private final TeleconsultEvents events;
   private final PresenceService presence;
   private final JitsiRooms rooms;
   private final TeleconsultConfig settings;
 
-  public TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TeleconsultEvents events,
-                            PresenceService presence, JitsiRooms rooms) {
+  TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TimelineStore timeline,
+                     HealthDataAccessStore accesses, TeleconsultEvents events,
+                     PresenceService presence, JitsiRooms rooms) {
     this.platform = platform;
     this.settings = settings;
     this.store = store;
+    this.timeline = timeline;
+    this.accesses = accesses;
     this.events = events;
     this.presence = presence;
     this.rooms = rooms;
@@ -130,7 +133,7 @@ public final class TeleconsultService {
     Future<List<Teleconsultation>> items = p.is(Role.NURSE)
         ? store.forOrganisation(platform.pool(), p.organisationId(), status, now)
         : store.forDoctor(platform.pool(), p.userId(), List.copyOf(p.specialties()), status, now);
-    return items.compose(found -> store.audit(platform.pool(),
+    return items.compose(found -> accesses.audit(platform.pool(),
         found.stream().map(t -> UUID.fromString(t.id())).toList(), p, "list", now).map(found));
   }
 
@@ -138,13 +141,13 @@ public final class TeleconsultService {
     TeleconsultRights.requireCareSide(p);
     return load(id).compose(item -> {
       TeleconsultRights.requireSee(p, item);
-      return store.audit(platform.pool(), List.of(id), p, "read", now()).map(item);
+      return accesses.audit(platform.pool(), List.of(id), p, "read", now()).map(item);
     });
   }
 
-  public Future<List<TeleconsultStore.TimelineEntry>> timeline(Principal p, UUID id) {
-    return get(p, id).compose(item -> store.audit(platform.pool(), List.of(id), p, "timeline", now()))
-        .compose(v -> store.timeline(platform.pool(), id));
+  public Future<List<TimelineStore.TimelineEntry>> timeline(Principal p, UUID id) {
+    return get(p, id).compose(item -> accesses.audit(platform.pool(), List.of(id), p, "timeline", now()))
+        .compose(v -> timeline.of(platform.pool(), id));
   }
 
   public Future<Teleconsultation> claim(Principal doctor, UUID id) {
@@ -221,7 +224,7 @@ public final class TeleconsultService {
             ? ApiException.conflict("The room opens when a doctor takes the request.")
             : ApiException.conflict("This teleconsultation is {0}; its room is closed.", status(item)));
       }
-      return roomName(id).compose(room -> store.audit(platform.pool(), List.of(id), p, "join", now)
+      return roomName(id).compose(room -> accesses.audit(platform.pool(), List.of(id), p, "join", now)
           .map(v -> rooms.join(room, new Participant(p.userId().toString(), p.displayName(), null, p.is(Role.DOCTOR)),
               now, now.plus(ROOM_TOKEN_LIFETIME))));
     });
@@ -285,93 +288,13 @@ public final class TeleconsultService {
     });
   }
 
-  /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
-  private Future<Void> erasePatientData(Instant now) {
-    Instant before = now.minus(settings.patientDataKept());
-    return Futures.inBatches(() -> store.erasePatientData(platform.pool(), before, now, ERASE_BATCH), ERASE_BATCH, 100)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("event=retention kind=teleconsultation erased={}", n);
-          }
-        }).mapEmpty();
-  }
-
-  /** The periodic work, safe on every node at once: each row changes once (conditional updates). */
-  public Future<Void> runJobs() {
-    Instant now = now();
-    Duration joinTimeout = settings.joinTimeout();
-    Duration escalateAfter = settings.escalateAfter();
-    return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
-            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "announced", new JsonObject(), now,
-                TeleconsultEvents.QUEUED))))
-        .compose(v -> platform.pool().withTransaction(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout))
-            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "requeued",
-                new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now,
-                TeleconsultEvents.REQUEUED)))))
-        .compose(v -> platform.pool().withTransaction(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now)
-            .compose(ids -> Futures.sequence(ids, id -> recorded(tx, id, null, "escalated",
-                new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
-                TeleconsultEvents.ESCALATED)))))
-        .compose(v -> erasePatientData(now));
-  }
-
   /**
-   * A request whose doctor has had no console open anywhere for the presence grace goes back to
-   * the queue at its place, assigned or in call (her node died, her browser closed): the nurse
-   * is told by the event, and another doctor can take it (docs/teleconsultation.md).
+   * How every change ends, inside its transaction: its timeline entry and who made it, from where
+   * ({@code by} null: the node's jobs), the item as it is now, and its event of that kind.
    */
-  Future<Void> requeueAbandoned() {
-    Instant now = now();
-    if (!presence.judgesSilence(now)) {
-      return Future.succeededFuture();
-    }
-    Duration grace = settings.presenceGrace();
-    JsonObject why = new JsonObject().put("why", "the doctor had no console open for " + grace.toSeconds() + " seconds");
-    return platform.pool().withTransaction(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(PresenceService.NODE_SILENCE))
-        .compose(back -> Futures.sequence(back, item -> recorded(tx, item.id(), null, "requeued",
-            why.copy().put("was", item.was()), now, TeleconsultEvents.REQUEUED))))
-        .mapEmpty();
-  }
-
-  // An admin's RGPD requests for a patient (articles 15 and 17), each item audited with her id and reason.
-
-  /** A request as held: the item, its timeline and the audit of exports and erasures. */
-  public record PersonalData(Teleconsultation teleconsultation, List<TeleconsultStore.TimelineEntry> timeline,
-                             List<PersonalDataAudit.Entry> audit) {}
-
-  public Future<List<PersonalData>> personalDataOf(Principal admin, UUID careHomeId, String reference, String reason,
-                                                   String address) {
-    Instant now = now();
-    return store.ofPatient(platform.pool(), careHomeId, reference).compose(ids -> platform.pool().withTransaction(tx ->
-        Futures.inOrder(ids, id -> PersonalDataAudit.record(tx, "teleconsultation", id, admin.userId(), "admin", "export",
-                reason, address, now)
-            .compose(v -> find(tx, id))
-            .compose(item -> store.timeline(tx, id).compose(timeline -> PersonalDataAudit.of(tx, "teleconsultation", id)
-                .map(audit -> new PersonalData(item, timeline, audit)))))));
-  }
-
-  /** Erases every request of this patient at once; refused while one is still open (the nurse cancels it first). */
-  public Future<Integer> eraseOf(Principal admin, UUID careHomeId, String reference, String reason, String address) {
-    Instant now = now();
-    return store.ofPatient(platform.pool(), careHomeId, reference).compose(ids -> platform.pool().withTransaction(tx ->
-        Futures.inOrder(ids, id -> find(tx, id).compose(item -> {
-          if (!("completed".equals(item.status()) || "cancelled".equals(item.status()))) {
-            return Future.failedFuture(ApiException.conflict(
-                "A request for this patient is still open; it can be erased once completed or cancelled."));
-          }
-          return store.erasePatientDataOf(tx, id, now).compose(v -> PersonalDataAudit.record(tx, "teleconsultation", id,
-              admin.userId(), "admin", "erasure", reason, address, now)).map(id);
-        })).map(List::size)));
-  }
-
-  /**
-   * How every change ends, inside its transaction: its timeline entry ({@code by} null: the
-   * node's jobs), the item as it is now, and its event of that kind.
-   */
-  /** A step of the item: its timeline line, who made it and from where (none for the jobs), then its event. */
-  private Future<Teleconsultation> recorded(SqlClient tx, UUID id, Principal by, String action, JsonObject details,
+  Future<Teleconsultation> recorded(SqlClient tx, UUID id, Principal by, String action, JsonObject details,
                                             Instant now, String kind) {
-    return store.addTimeline(tx, id, by == null ? null : by.userId(), action, details, now)
+    return timeline.add(tx, id, by == null ? null : by.userId(), action, details, now)
         .compose(v -> ChangeAuditStore.record(tx, by, "teleconsultation." + action, "teleconsultation", id, now))
         .compose(v -> find(tx, id))
         .compose(item -> events.publish(tx, kind, item).map(item));

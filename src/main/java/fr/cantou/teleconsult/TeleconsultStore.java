@@ -1,12 +1,10 @@
 package fr.cantou.teleconsult;
 
-import fr.cantou.identity.Principal;
 import fr.cantou.platform.db.DatabaseErrors;
 import fr.cantou.platform.db.DatabaseErrors.Rule;
 import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,8 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * SQL of teleconsultations, their timeline and the audit of reads. Over 300 lines because the
- * queue's visibility (one SQL fragment, VISIBLE_IN_QUEUE) is shared by the reads and the claims.
+ * SQL of teleconsultations: the queue, its reads, claims and changes, and its jobs. Their
+ * timeline is {@link TimelineStore}'s, the audit of reads {@link HealthDataAccessStore}'s, the
+ * patient's data {@link PatientDataStore}'s. Over 300 lines because the queue's visibility (one
+ * SQL fragment, VISIBLE_IN_QUEUE) is shared by the reads and the claims.
  */
 public final class TeleconsultStore {
   /** Without history, a teleconsultation is assumed to take this long (for the wait estimate). */
@@ -93,42 +93,9 @@ public final class TeleconsultStore {
       LEFT JOIN app_user d ON d.id = t.doctor_id
       WHERE t.id = $2""";
 
-  /**
-   * Erases the patient's fields, the reason and the report of at most {@code batch} requests
-   * closed before {@code closedBefore}, oldest first; answers how many.
-   */
-  public Future<Integer> erasePatientData(SqlClient db, Instant closedBefore, Instant now, int batch) {
-    return db.preparedQuery(ERASE + """
-            WHERE id IN (SELECT id FROM teleconsultation
-                         WHERE erased_at IS NULL AND status IN ('completed', 'cancelled')
-                           AND coalesce(completed_at, cancelled_at) < $1
-                         ORDER BY coalesce(completed_at, cancelled_at) LIMIT $3 FOR UPDATE SKIP LOCKED)""")
-        .execute(Tuple.of(utc(closedBefore), utc(now), batch)).map(rows -> rows.rowCount());
-  }
-
   private static final String URGENT_FIRST = " ORDER BY CASE t.urgency WHEN 'urgent' THEN 0 ELSE 1 END, t.queued_at, t.id";
 
   /** Teleconsultations waiting in the announced queue, by specialty (for the node's figures). */
-  /** The fields retention erases: the same for the job and for an admin's erasure on request. */
-  private static final String ERASE = """
-      UPDATE teleconsultation SET patient_reference = NULL, patient_initials = NULL, patient_birth_year = NULL,
-             reason = NULL, report = NULL, erased_at = $2
-      """;
-
-  /** Erases one closed request's patient fields, reason and report at once; false when it is open or erased already. */
-  public Future<Boolean> erasePatientDataOf(SqlClient db, UUID id, Instant now) {
-    return db.preparedQuery(ERASE + " WHERE id = $1 AND erased_at IS NULL AND status IN ('completed', 'cancelled')")
-        .execute(Tuple.of(id, utc(now))).map(rows -> rows.rowCount() == 1);
-  }
-
-  /** A care home's requests for one patient reference (as the nurse wrote it, any case), oldest first. */
-  public Future<List<UUID>> ofPatient(SqlClient db, UUID organisationId, String reference) {
-    return db.preparedQuery("""
-            SELECT id FROM teleconsultation WHERE organisation_id = $1 AND lower(btrim(patient_reference)) = lower(btrim($2))
-            ORDER BY created_at, id LIMIT 1000""")
-        .execute(Tuple.of(organisationId, reference)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
-  }
-
   public Future<java.util.Map<String, Long>> queueLengths(SqlClient db) {
     return db.query("SELECT specialty, count(*) AS n FROM teleconsultation"
             + " WHERE status = 'queued' AND announced_at IS NOT NULL GROUP BY specialty").execute()
@@ -330,68 +297,6 @@ public final class TeleconsultStore {
             RETURNING id""")
         .execute(Tuple.of(utc(queuedBefore), utc(now)))
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
-  }
-
-  public Future<Void> addTimeline(SqlClient db, UUID id, UUID actorId, String action, JsonObject detail, Instant now) {
-    return db.preparedQuery("""
-            INSERT INTO teleconsultation_timeline (teleconsultation_id, at, actor_id, action, detail)
-            VALUES ($1, $2, $3, $4, $5)""")
-        .execute(Tuple.of(id, utc(now), actorId, action, detail))
-        .mapEmpty();
-  }
-
-  public record TimelineEntry(Instant at, String actorId, String actorName, String action, JsonObject detail) {}
-
-  public Future<List<TimelineEntry>> timeline(SqlClient db, UUID id) {
-    return db.preparedQuery("""
-            SELECT l.at, l.actor_id, u.display_name, l.action, l.detail FROM teleconsultation_timeline l
-            LEFT JOIN app_user u ON u.id = l.actor_id WHERE l.teleconsultation_id = $1 ORDER BY l.id""")
-        .execute(Tuple.of(id))
-        .map(rows -> Rows.map(rows, r -> new TimelineEntry(Rows.instant(r, "at"), Rows.id(r, "actor_id"),
-            r.getString("display_name"), r.getString("action"), (JsonObject) r.getValue("detail"))));
-  }
-
-  /** One audit row per teleconsultation read, with the reader's address. */
-  public Future<Void> audit(SqlClient db, List<UUID> ids, Principal reader, String action, Instant now) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return db.preparedQuery("""
-            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at, address)
-            SELECT item, $2, $3, $4, $5 FROM unnest($1::uuid[]) AS item""")
-        .execute(Tuple.of(ids.toArray(UUID[]::new), reader.userId(), action, utc(now), reader.address()))
-        .mapEmpty();
-  }
-
-  /** The pushes of health data, many at once (see {@link PushAudit}). */
-  Future<Void> auditPushes(SqlClient db, List<PushAudit.Push> pushes) {
-    if (pushes.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return db.preparedQuery("""
-            INSERT INTO health_data_access (teleconsultation_id, user_id, action, at, address)
-            SELECT item, who, 'push', at, address
-              FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[]) AS p(item, who, at, address)""")
-        .execute(Tuple.of(pushes.stream().map(PushAudit.Push::teleconsultationId).toArray(UUID[]::new),
-            pushes.stream().map(PushAudit.Push::userId).toArray(UUID[]::new),
-            pushes.stream().map(p -> utc(p.at())).toArray(OffsetDateTime[]::new),
-            pushes.stream().map(PushAudit.Push::address).toArray(String[]::new)))
-        .mapEmpty();
-  }
-
-  /** Who read this item's health data, and how (oldest first). */
-  public record Access(UUID userId, String action) {}
-
-  public Future<List<Access>> accesses(SqlClient db, UUID id) {
-    return db.preparedQuery("SELECT user_id, action FROM health_data_access WHERE teleconsultation_id = $1 ORDER BY id")
-        .execute(Tuple.of(id))
-        .map(rows -> Rows.map(rows, r -> new Access(r.getUUID("user_id"), r.getString("action"))));
-  }
-
-  public Future<Integer> auditCount(SqlClient db, UUID id) {
-    return db.preparedQuery("SELECT count(*) AS n FROM health_data_access WHERE teleconsultation_id = $1")
-        .execute(Tuple.of(id))
-        .map(rows -> rows.iterator().next().getInteger("n"));
   }
 
   static OffsetDateTime utc(Instant instant) {

@@ -6,7 +6,7 @@ import fr.cantou.support.Eventually;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
 import fr.cantou.support.WsClient;
-import fr.cantou.teleconsult.TeleconsultStore;
+import fr.cantou.teleconsult.HealthDataAccessStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -164,7 +164,7 @@ class EventRightsTest {
   }
 
   private List<String> pushedTo(String teleconsultation) {
-    return TestNode.await(new TeleconsultStore().accesses(node.node().platform().pool(), UUID.fromString(teleconsultation)))
+    return TestNode.await(new HealthDataAccessStore().accesses(node.node().platform().pool(), UUID.fromString(teleconsultation)))
         .stream().filter(a -> "push".equals(a.action())).map(a -> a.userId().toString()).toList();
   }
 

@@ -321,7 +321,7 @@ class TeleconsultationTest extends CareNodeTest {
     JsonArray timeline = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array();
     assertThat(timeline.stream().map(e -> ((JsonObject) e).getString("action"))).containsExactly("created", "assigned");
     assertThat(timeline.getJsonObject(1).getString("actorName")).isEqualTo("Dr Mercier");
-    int reads = TestNode.await(new TeleconsultStore().auditCount(node.node().platform().pool(), java.util.UUID.fromString(id)));
+    int reads = TestNode.await(new HealthDataAccessStore().auditCount(node.node().platform().pool(), java.util.UUID.fromString(id)));
     assertThat(reads).isGreaterThanOrEqualTo(3);
   }
 

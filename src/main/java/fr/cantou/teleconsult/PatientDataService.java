@@ -1,0 +1,84 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.PersonalDataAudit;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A patient's data in the requests: kept for {@code teleconsult.patientDataDays} after a request
+ * closes, then erased (the retention, run with the teleconsultations' jobs); exported or erased
+ * at once on an admin's RGPD request (articles 15 and 17), each item audited with her id and reason.
+ */
+public final class PatientDataService {
+  private static final Logger LOG = LoggerFactory.getLogger(PatientDataService.class);
+  private static final int ERASE_BATCH = 500;
+
+  private final Platform platform;
+  private final TeleconsultConfig settings;
+  private final TeleconsultStore store;
+  private final PatientDataStore patients;
+  private final TimelineStore timeline;
+
+  PatientDataService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, PatientDataStore patients,
+                     TimelineStore timeline) {
+    this.platform = platform;
+    this.settings = settings;
+    this.store = store;
+    this.patients = patients;
+    this.timeline = timeline;
+  }
+
+  /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
+  Future<Void> eraseOld(Instant now) {
+    Instant before = now.minus(settings.patientDataKept());
+    return Futures.inBatches(() -> patients.erasePatientData(platform.pool(), before, now, ERASE_BATCH), ERASE_BATCH, 100)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("event=retention kind=teleconsultation erased={}", n);
+          }
+        }).mapEmpty();
+  }
+
+  /** A request as held: the item, its timeline and the audit of exports and erasures. */
+  public record PersonalData(Teleconsultation teleconsultation, List<TimelineStore.TimelineEntry> timeline,
+                             List<PersonalDataAudit.Entry> audit) {}
+
+  public Future<List<PersonalData>> personalDataOf(Principal admin, UUID careHomeId, String reference, String reason,
+                                                   String address) {
+    Instant now = platform.clock().instant();
+    return patients.ofPatient(platform.pool(), careHomeId, reference).compose(ids -> platform.pool().withTransaction(tx ->
+        Futures.inOrder(ids, id -> PersonalDataAudit.record(tx, "teleconsultation", id, admin.userId(), "admin", "export",
+                reason, address, now)
+            .compose(v -> find(tx, id, now))
+            .compose(item -> timeline.of(tx, id).compose(lines -> PersonalDataAudit.of(tx, "teleconsultation", id)
+                .map(audit -> new PersonalData(item, lines, audit)))))));
+  }
+
+  /** Erases every request of this patient at once; refused while one is still open (the nurse cancels it first). */
+  public Future<Integer> eraseOf(Principal admin, UUID careHomeId, String reference, String reason, String address) {
+    Instant now = platform.clock().instant();
+    return patients.ofPatient(platform.pool(), careHomeId, reference).compose(ids -> platform.pool().withTransaction(tx ->
+        Futures.inOrder(ids, id -> find(tx, id, now).compose(item -> {
+          if (!("completed".equals(item.status()) || "cancelled".equals(item.status()))) {
+            return Future.failedFuture(ApiException.conflict(
+                "A request for this patient is still open; it can be erased once completed or cancelled."));
+          }
+          return patients.erasePatientDataOf(tx, id, now).compose(v -> PersonalDataAudit.record(tx, "teleconsultation", id,
+              admin.userId(), "admin", "erasure", reason, address, now)).map(id);
+        })).map(List::size)));
+  }
+
+  private Future<Teleconsultation> find(SqlClient db, UUID id, Instant now) {
+    return store.find(db, id, now).map(found -> found.orElseThrow(() -> ApiException.notFound("No teleconsultation with this id.")));
+  }
+}
