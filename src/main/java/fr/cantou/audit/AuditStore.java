@@ -14,27 +14,33 @@ import java.util.List;
 
 /** SQL of the audit trail: the admin's filtered pages of its three tables, and its retention. */
 public final class AuditStore {
-  /** The three tables of the trail (V30). */
-  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit");
+  /** The four tables of the trail (V30, V40). */
+  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit", "access_audit");
 
   /** Where a page starts: the last line of the page before (lines go newest first). */
   public record Position(Instant at, String source, long id) {}
 
   /**
-   * Every line of the three tables, alike ({@code source}: h, p or c; with {@code id}, a line's
+   * Every line of the four tables, alike ({@code source}: h, p, c or a; with {@code id}, a line's
    * key). The filters written on it reach each table's indexes: PostgreSQL pushes them into
    * every branch, and drops a branch whose constant category cannot match.
    */
   private static final String TRAIL = """
-      SELECT 'h' AS source, h.id, h.at, h.user_id, 'read' AS category, h.action,
+      SELECT 'h' AS source, h.id, h.at, h.user_id, 'user' AS actor, 'read' AS category, h.action,
              'teleconsultation' AS item_kind, h.teleconsultation_id::text AS item_id, h.address, NULL::text AS reason
         FROM health_data_access h
       UNION ALL
-      SELECT 'p', p.id, p.at, p.user_id, p.action, p.action, p.item_kind, p.item_id::text, p.address, p.reason
+      SELECT 'p', p.id, p.at, p.user_id, CASE WHEN p.user_id IS NULL THEN 'citizen' ELSE 'user' END, p.action, p.action,
+             p.item_kind, p.item_id::text, p.address, p.reason
         FROM personal_data_audit p
       UNION ALL
-      SELECT 'c', c.id, c.at, c.user_id, 'change', c.action, c.item_kind, c.item_id, c.address, NULL
-        FROM change_audit c""";
+      SELECT 'c', c.id, c.at, c.user_id, CASE WHEN c.user_id IS NULL THEN 'citizen' ELSE 'user' END, 'change', c.action,
+             c.item_kind, c.item_id, c.address, NULL
+        FROM change_audit c
+      UNION ALL
+      SELECT 'a', a.id, a.at, a.user_id, CASE WHEN a.user_id IS NULL THEN 'anonymous' ELSE 'user' END, a.category,
+             a.action, a.item_kind, a.item_id, a.address, a.detail
+        FROM access_audit a""";
 
   public record Line(Position position, AuditEntry entry) {}
 
@@ -60,7 +66,7 @@ public final class AuditStore {
       where.add("(t.at, t.source, t.id) < ($" + (n - 2) + ", $" + (n - 1) + ", $" + n + ")");
     }
     params.add(limit);
-    String sql = "SELECT t.source, t.id, t.at, t.user_id, u.display_name, u.role, t.category, t.action, t.item_kind,"
+    String sql = "SELECT t.source, t.id, t.at, t.user_id, t.actor, u.display_name, u.role, t.category, t.action, t.item_kind,"
         + " t.item_id, t.address, t.reason FROM (" + TRAIL + ") t LEFT JOIN app_user u ON u.id = t.user_id"
         + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
         + " ORDER BY t.at DESC, t.source DESC, t.id DESC LIMIT $" + params.size();
@@ -70,7 +76,7 @@ public final class AuditStore {
       long id = r.getLong("id");
       String userId = Rows.id(r, "user_id");
       return new Line(new Position(at, source, id), new AuditEntry(source + "-" + id, at.atZone(zone).toOffsetDateTime(),
-          userId == null ? "citizen" : "user", userId, r.getString("display_name"), r.getString("role"),
+          r.getString("actor"), userId, r.getString("display_name"), r.getString("role"),
           r.getString("category"), r.getString("action"), r.getString("item_kind"), r.getString("item_id"),
           r.getString("address"), r.getString("reason")));
     }));

@@ -44,7 +44,7 @@ public final class VisioRoutes implements ApiModule {
         Json.body(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> visio.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
-    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> visio.get(caller(ctx), appointment(ctx))));
+    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> visio.read(caller(ctx), appointment(ctx), "appointment.read")));
     api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> visio.cancel(caller(ctx), appointment(ctx))));
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> visio.reschedule(caller(ctx), appointment(ctx),
         Json.body(ctx, VisioRecords.Reschedule.class).start().toInstant())));

@@ -247,6 +247,42 @@ class AuditTrailTest {
   }
 
   @Test
+  void staff_reads_of_an_appointment_are_in_the_trail_and_the_citizens_own_are_not() {
+    // Monday 7 December 2026: two appointments the mediator books.
+    JsonObject first = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-07T10:00:00+01:00")));
+    String a = first.getString("id");
+    String b = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-07T11:00:00+01:00"))).getString("id");
+
+    ok(from("203.0.113.31", "GET", "/api/visio/appointments/" + a, visio.agent, null));
+    ok(from("203.0.113.32", "GET", "/api/visio/appointments?date=2026-12-07", visio.agent, null));
+    ok(from("203.0.113.33", "GET", "/api/visio/appointments", visio.mediator, null));
+    ok(from("203.0.113.34", "GET", "/api/visio/appointments/" + a + "/calendar.ics", visio.agent, null));
+    // The citizen reads her own, with her link: not a staff read.
+    Map<String, String> citizen = Map.of("X-Manage-Token", first.getString("manageToken"), "X-Forwarded-For", "203.0.113.35");
+    assertThat(node.api.send("GET", "/api/visio/appointments/" + a, null, null, citizen).status()).isEqualTo(200);
+    assertThat(node.api.send("GET", "/api/visio/appointments/" + a + "/calendar.ics", null, null, citizen).status())
+        .isEqualTo(200);
+
+    String mediatorId = node.api.get("/api/me", visio.mediator).json().getString("id");
+    List<JsonObject> reads = trail("kind=read&itemKind=appointment");
+    assertThat(reads.stream().map(AuditTrailTest::line).collect(Collectors.toSet())).contains(
+        "appointment.read appointment " + a + " " + visio.agentId + " 203.0.113.31",
+        "appointment.list appointment " + a + " " + visio.agentId + " 203.0.113.32",
+        "appointment.list appointment " + b + " " + visio.agentId + " 203.0.113.32",
+        "appointment.list appointment " + a + " " + mediatorId + " 203.0.113.33",
+        "appointment.list appointment " + b + " " + mediatorId + " 203.0.113.33",
+        "appointment.calendar appointment " + a + " " + visio.agentId + " 203.0.113.34");
+    assertThat(reads).noneMatch(e -> "203.0.113.35".equals(e.getString("address")));
+    assertThat(reads).allSatisfy(e -> {
+      assertThat(e.getString("actor")).isEqualTo("user");
+      assertThat(e.getString("category")).isEqualTo("read");
+    });
+    assertThat(trail("itemId=" + b + "&kind=read")).extracting(e -> e.getString("userRole")).containsOnly("agent", "mediator");
+  }
+
+  @Test
   void filters_by_person_item_kind_and_period_and_pages_without_loss_nor_repeat() {
     String nurseId = node.api.get("/api/me", care.otherNurse).json().getString("id");
     // Three requests on three days (Paris): 1, 2 and 3 December.
