@@ -38,26 +38,26 @@ public final class AccessAuditStore {
         .mapEmpty();
   }
 
-  /** A sign-in's outcome for a known account. */
+  /** A session of this user opened, refreshed or closed ({@code sign_in.succeeded}, {@code session.refreshed}…). */
   static Future<Void> signIn(SqlClient db, UUID userId, String action, String address, Instant at) {
     return db.preparedQuery("""
             INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address)
-            VALUES ($1, $2, 'sign_in', $3, 'user', $2::text, $4)""")
-        .execute(Tuple.of(utc(at), userId, action, address))
+            VALUES ($1, $2, 'sign_in', $3, 'user', $5, $4)""")
+        .execute(Tuple.of(utc(at), userId, action, address, userId.toString()))
         .mapEmpty();
   }
 
   /**
-   * A sign-in's outcome for what was typed: the account whose e-mail it is, if any, found by the
-   * statement itself — the same one statement whether or not an account matches (no timing to
-   * tell them apart), and the typed e-mail is never written (it may be a mistyped password, or
-   * the address of someone who has no account).
+   * A sign-in that proved nobody (a failure, a block), on the account whose e-mail was typed if
+   * there is one (the item; the actor stays unknown). The account is found by this statement
+   * itself, the same one whether or not an account matches (no timing tells them apart), and the
+   * typed e-mail is never written: it may be a mistyped password, or the address of someone
+   * who has no account, and the trail must not become a list of who tried to sign in as whom.
    */
-  static Future<Void> signInAs(SqlClient db, String email, String action, String address, String detail, Instant at) {
+  static Future<Void> signInAttempt(SqlClient db, String email, String action, String address, String detail, Instant at) {
     return db.preparedQuery("""
             INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address, detail)
-            SELECT $1, u.id, 'sign_in', $3, 'user', u.id::text, $4, $5
-              FROM (SELECT (SELECT id FROM app_user WHERE email = $2) AS id) u""")
+            VALUES ($1, NULL, 'sign_in', $3, 'user', (SELECT id::text FROM app_user WHERE email = $2), $4, $5)""")
         .execute(Tuple.of(utc(at), email, action, address, detail))
         .mapEmpty();
   }

@@ -283,6 +283,51 @@ class AuditTrailTest {
   }
 
   @Test
+  void sign_ins_are_in_the_trail_with_the_address_and_never_what_was_typed() throws Exception {
+    String email = "connexion@journal.test";
+    String id = care.user(email, "nurse", "Nina Connexion", care.ehpadId, null);
+    JsonObject session = ok(from("203.0.113.40", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", "Connexion@Journal.test").put("password", CareTerritory.PASSWORD)));
+    assertThat(from("203.0.113.41", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", email).put("password", "typed-Secret-1")).status()).isEqualTo(401);
+    assertThat(from("203.0.113.42", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", "nobody-here@journal.test").put("password", "typed-Secret-2")).status()).isEqualTo(401);
+    JsonObject refreshed = ok(from("203.0.113.43", "POST", "/api/auth/refresh", null,
+        new JsonObject().put("refreshToken", session.getString("refreshToken"))));
+    ok(from("203.0.113.44", "POST", "/api/auth/logout", null,
+        new JsonObject().put("refreshToken", refreshed.getString("refreshToken"))));
+    // Wrong passwords from one address until the account is slowed down there: one line when the block starts.
+    int status;
+    int tries = 0;
+    do {
+      status = from("203.0.113.45", "POST", "/api/auth/login", null,
+          new JsonObject().put("email", email).put("password", "typed-Secret-3")).status();
+      tries++;
+    } while (status == 401 && tries < 20);
+    assertThat(status).isEqualTo(429);
+    assertThat(from("203.0.113.45", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", email).put("password", "typed-Secret-3")).status()).as("still blocked").isEqualTo(429);
+
+    List<JsonObject> signIns = trail("kind=sign_in");
+    assertThat(signIns.stream().map(AuditTrailTest::line).toList()).contains(
+        "sign_in.succeeded user " + id + " " + id + " 203.0.113.40",
+        "sign_in.failed user " + id + " anonymous 203.0.113.41",
+        "sign_in.failed user null anonymous 203.0.113.42",
+        "session.refreshed user " + id + " " + id + " 203.0.113.43",
+        "session.ended user " + id + " " + id + " 203.0.113.44",
+        "sign_in.blocked user " + id + " anonymous 203.0.113.45");
+    assertThat(signIns).filteredOn(e -> "203.0.113.45".equals(e.getString("address")))
+        .extracting(e -> e.getString("action")).containsOnly("sign_in.failed", "sign_in.blocked")
+        .filteredOn("sign_in.blocked"::equals).hasSize(1);
+    assertThat(trail("kind=sign_in&itemId=" + id)).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getString("itemId")).isEqualTo(id));
+    String everything = ok(node.api.get("/api/admin/audit?limit=200&kind=sign_in", visio.admin)).encode()
+        + node.api.get("/api/admin/audit/export.csv?kind=sign_in", visio.admin).body();
+    assertThat(everything).doesNotContain("typed-Secret").doesNotContainIgnoringCase("nobody-here")
+        .doesNotContainIgnoringCase(email);
+  }
+
+  @Test
   void filters_by_person_item_kind_and_period_and_pages_without_loss_nor_repeat() {
     String nurseId = node.api.get("/api/me", care.otherNurse).json().getString("id");
     // Three requests on three days (Paris): 1, 2 and 3 December.
