@@ -1,5 +1,6 @@
 package fr.cantou.audit;
 
+import fr.cantou.identity.AccessAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
@@ -47,27 +48,34 @@ public final class AuditService {
   /** {@code next}: the cursor of the page after this one, null on the last page. */
   public record Page(List<AuditEntry> items, String next) {}
 
-  public Future<Page> page(Principal p, AuditFilter filter, String cursor, Integer limit) {
+  /** {@code asked}: the filters as the admin gave them, written with her reading (one line per page). */
+  public Future<Page> page(Principal p, AuditFilter filter, String asked, String cursor, Integer limit) {
     requireAdmin(p);
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {
       return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'limit': from 1 to {0}.", MAX_LIMIT));
     }
     AuditStore.Position from = cursor == null ? null : position(cursor);
-    return store.page(platform.pool(), filter, from, size + 1, zone()).map(lines -> {
-      List<AuditStore.Line> shown = lines.subList(0, Math.min(size, lines.size()));
-      String next = lines.size() > size ? cursor(shown.get(shown.size() - 1).position()) : null;
-      return new Page(shown.stream().map(AuditStore.Line::entry).toList(), next);
-    });
+    return store.page(platform.pool(), filter, from, size + 1, zone())
+        .compose(lines -> AccessAuditStore.trailRead(platform.pool(), p, "audit.read", asked, platform.clock().instant())
+            .map(lines))
+        .map(lines -> {
+          List<AuditStore.Line> shown = lines.subList(0, Math.min(size, lines.size()));
+          String next = lines.size() > size ? cursor(shown.get(shown.size() - 1).position()) : null;
+          return new Page(shown.stream().map(AuditStore.Line::entry).toList(), next);
+        });
   }
 
   /**
    * Every line matching, newest first, handed to {@code write} a page at a time (the next page is
    * read once the last is written); at most {@value #EXPORT_MAX}. True when lines were left out.
    */
-  public Future<Boolean> export(Principal p, AuditFilter filter, Function<List<AuditEntry>, Future<Void>> write) {
+  public Future<Boolean> export(Principal p, AuditFilter filter, String asked,
+                                 Function<List<AuditEntry>, Future<Void>> write) {
     requireAdmin(p);
-    return exportFrom(filter, null, 0, write);
+    // Written before the first line: an export cut short is still in the trail.
+    return AccessAuditStore.trailRead(platform.pool(), p, "audit.exported", asked, platform.clock().instant())
+        .compose(v -> exportFrom(filter, null, 0, write));
   }
 
   private Future<Boolean> exportFrom(AuditFilter filter, AuditStore.Position from, int written,

@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SQL of the audit trail: the admin's filtered pages of its three tables, and its retention. */
+/** SQL of the audit trail: the admin's filtered pages of its four tables, and its retention. */
 public final class AuditStore {
   /** The four tables of the trail (V30, V40). */
   static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit", "access_audit");

@@ -328,6 +328,22 @@ class AuditTrailTest {
   }
 
   @Test
+  void admins_reading_or_exporting_the_trail_are_in_it() {
+    assertThat(from("203.0.113.50", "GET", "/api/admin/audit?kind=change&from=2026-11-01&limit=5", visio.admin, null)
+        .status()).isEqualTo(200);
+    assertThat(from("203.0.113.51", "GET", "/api/admin/audit/export.csv?itemKind=appointment", visio.admin, null)
+        .status()).isEqualTo(200);
+
+    List<JsonObject> readings = trail("kind=audit&userId=" + adminId);
+    assertThat(readings).extracting(e -> e.getString("action") + " " + e.getString("address") + " " + e.getString("reason"))
+        .contains("audit.read 203.0.113.50 kind=change&from=2026-11-01", "audit.exported 203.0.113.51 itemKind=appointment");
+    assertThat(readings).allSatisfy(e -> {
+      assertThat(e.getString("category")).isEqualTo("audit");
+      assertThat(e.getString("userRole")).isEqualTo("admin");
+    });
+  }
+
+  @Test
   void filters_by_person_item_kind_and_period_and_pages_without_loss_nor_repeat() {
     String nurseId = node.api.get("/api/me", care.otherNurse).json().getString("id");
     // Three requests on three days (Paris): 1, 2 and 3 December.
