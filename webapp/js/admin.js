@@ -162,6 +162,7 @@ function auditQuery() {
   add('userId', 'audit-user');
   add('kind', 'audit-kind');
   add('itemId', 'audit-item');
+  add('reference', 'audit-reference');
   add('from', 'audit-from');
   add('to', 'audit-to');
   return params;

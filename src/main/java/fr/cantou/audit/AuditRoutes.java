@@ -27,7 +27,7 @@ public final class AuditRoutes implements ApiModule {
   private static final String[] HEADER = {"horodatage", "acteur", "utilisateur", "identifiant utilisateur", "rôle",
       "catégorie", "action", "objet", "identifiant objet", "adresse", "motif"};
 
-  private static final List<String> FILTERS = List.of("userId", "itemId", "itemKind", "kind", "from", "to");
+  private static final List<String> FILTERS = List.of("userId", "itemId", "reference", "itemKind", "kind", "from", "to");
 
   private final AuditService audit;
 
@@ -137,7 +137,7 @@ public final class AuditRoutes implements ApiModule {
       throw ApiException.badRequest("Invalid query parameter 'to': before 'from'.");
     }
     return new AuditFilter(userId, itemId == null ? null : itemId.toLowerCase(java.util.Locale.ROOT),
-        blankToNull(ctx.queryParams().get("itemKind")), blankToNull(ctx.queryParams().get("kind")),
+        blankToNull(ctx.queryParams().get("reference")), blankToNull(ctx.queryParams().get("itemKind")), blankToNull(ctx.queryParams().get("kind")),
         from == null ? null : from.atStartOfDay(zone).toInstant(),
         to == null ? null : to.plusDays(1).atStartOfDay(zone).toInstant());
   }

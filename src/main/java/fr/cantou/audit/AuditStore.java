@@ -42,6 +42,16 @@ public final class AuditStore {
              a.action, a.item_kind, a.item_id, a.address, a.detail
         FROM access_audit a""";
 
+  /**
+   * The items a reference names ($%1$d): the appointment of that reference, and the
+   * teleconsultations of that patient reference in every care home (a patient's reference is
+   * erased with her data after teleconsult.patientDataDays: older lines are then found by id).
+   */
+  private static final String REFERENCE = """
+      SELECT ap.id::text FROM appointment ap WHERE ap.reference = upper($%1$d)
+      UNION ALL
+      SELECT tc.id::text FROM teleconsultation tc WHERE lower(btrim(tc.patient_reference)) = lower(btrim($%1$d))""";
+
   public record Line(Position position, AuditEntry entry) {}
 
   /**
@@ -54,6 +64,10 @@ public final class AuditStore {
     List<Object> params = new ArrayList<>();
     condition(where, params, "t.user_id =", filter.userId());
     condition(where, params, "t.item_id =", filter.itemId());
+    if (filter.reference() != null) {
+      params.add(filter.reference());
+      where.add("t.item_id IN (" + REFERENCE.formatted(params.size()) + ")");
+    }
     condition(where, params, "t.item_kind =", filter.itemKind());
     condition(where, params, "t.category =", filter.category());
     condition(where, params, "t.at >=", filter.after() == null ? null : filter.after().atOffset(ZoneOffset.UTC));

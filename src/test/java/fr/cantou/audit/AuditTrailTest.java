@@ -344,6 +344,30 @@ class AuditTrailTest {
   }
 
   @Test
+  void an_appointments_or_a_patients_reference_finds_the_lines_of_its_items() {
+    JsonObject booked = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-07T14:00:00+01:00")));
+    String appointment = booked.getString("id");
+    ok(node.api.get("/api/visio/appointments/" + appointment, visio.agent));
+    JsonObject body = CareTerritory.request("geriatrie", "normal");
+    body.getJsonObject("patient").put("reference", "Journal-Ref-7");
+    String request = ok(node.api.post("/api/teleconsultations", care.nurse, body)).getString("id");
+    ok(node.api.get("/api/teleconsultations/" + request, care.nurse));
+    ok(node.api.post("/api/teleconsultations/" + request + "/cancel", care.nurse, null));
+
+    assertThat(trail("reference=" + booked.getString("reference").toLowerCase(java.util.Locale.ROOT)))
+        .extracting(e -> e.getString("itemId") + " " + e.getString("action"))
+        .contains(appointment + " appointment.booked", appointment + " appointment.read")
+        .allSatisfy(line -> assertThat(line).startsWith(appointment));
+    assertThat(trail("reference=JOURNAL-REF-7"))
+        .extracting(e -> e.getString("itemId") + " " + e.getString("action"))
+        .contains(request + " teleconsultation.created", request + " read", request + " teleconsultation.cancelled")
+        .allSatisfy(line -> assertThat(line).startsWith(request));
+    assertThat(trail("reference=JOURNAL-REF-7&kind=read")).extracting(e -> e.getString("action")).containsOnly("read");
+    assertThat(trail("reference=NOBODY-0")).isEmpty();
+  }
+
+  @Test
   void filters_by_person_item_kind_and_period_and_pages_without_loss_nor_repeat() {
     String nurseId = node.api.get("/api/me", care.otherNurse).json().getString("id");
     // Three requests on three days (Paris): 1, 2 and 3 December.
