@@ -162,17 +162,29 @@ function auditQuery() {
   add('userId', 'audit-user');
   add('kind', 'audit-kind');
   add('itemId', 'audit-item');
+  add('reference', 'audit-reference');
   add('from', 'audit-from');
   add('to', 'audit-to');
   return params;
 }
 
+/** What the line's free text is: an RGPD request's reason, a block's counter, the filters of a reading of the trail. */
+function auditDetail(e) {
+  if (!e.reason) {
+    return '';
+  }
+  if (e.category === 'sign_in') {
+    return ` — ${labelOr(`auditDetail.${e.reason}`, e.reason)}`;
+  }
+  return ` — ${t(e.category === 'audit' ? 'admin.auditFilters' : 'admin.auditReason', { reason: e.reason })}`;
+}
+
 function auditRow(e) {
   const who = e.actor === 'citizen' ? t('admin.auditCitizen')
-    : `${e.userName ?? e.userId} (${labelOr(`role.${e.userRole}`, e.userRole ?? '')})`;
-  const what = labelOr(`auditAction.${e.action.replace('.', '_')}`, e.action)
-    + (e.reason ? ` — ${t('admin.auditReason', { reason: e.reason })}` : '');
-  const on = `${labelOr(`auditItem.${e.itemKind}`, e.itemKind)} ${e.itemId}`;
+    : e.actor === 'anonymous' ? t('admin.auditAnonymous')
+      : `${e.userName ?? e.userId} (${labelOr(`role.${e.userRole}`, e.userRole ?? '')})`;
+  const what = labelOr(`auditAction.${e.action.replace('.', '_')}`, e.action) + auditDetail(e);
+  const on = e.itemKind ? `${labelOr(`auditItem.${e.itemKind}`, e.itemKind)} ${e.itemId ?? t('admin.auditNoAccount')}` : '–';
   return el('tr', {}, el('td', {}, el('time', { datetime: e.at }, auditTime(e.at))), el('td', {}, who),
     el('td', {}, what), el('td', { class: 'id' }, on), el('td', {}, e.address ?? '–'));
 }

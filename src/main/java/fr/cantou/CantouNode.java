@@ -267,6 +267,11 @@ public final class CantouNode {
     return gateway;
   }
 
+  /** The teleconsultations' module (tests reach its service's seams through it). */
+  public TeleconsultModule teleconsult() {
+    return teleconsult;
+  }
+
   /** How many HTTP servers (event loops) serve this node. */
   public int eventLoops() {
     return servers.count();

@@ -27,6 +27,8 @@ public final class AuditRoutes implements ApiModule {
   private static final String[] HEADER = {"horodatage", "acteur", "utilisateur", "identifiant utilisateur", "rôle",
       "catégorie", "action", "objet", "identifiant objet", "adresse", "motif"};
 
+  private static final List<String> FILTERS = List.of("userId", "itemId", "reference", "itemKind", "kind", "from", "to");
+
   private final AuditService audit;
 
   AuditRoutes(AuditService audit) {
@@ -38,7 +40,7 @@ public final class AuditRoutes implements ApiModule {
     api.getRoute("auditTrail").addHandler(Endpoint.ok(ctx -> {
       Principal p = CurrentUser.require(ctx);
       String limit = ctx.queryParams().get("limit");
-      return audit.page(p, filter(ctx), blankToNull(ctx.queryParams().get("cursor")),
+      return audit.page(p, filter(ctx), asked(ctx), blankToNull(ctx.queryParams().get("cursor")),
           limit == null ? null : integer(limit));
     }));
     api.getRoute("auditTrailCsv").addHandler(this::export);
@@ -64,7 +66,7 @@ public final class AuditRoutes implements ApiModule {
     };
     Future<Boolean> written;
     try {
-      written = audit.export(CurrentUser.require(ctx), filter(ctx), entries -> {
+      written = audit.export(CurrentUser.require(ctx), filter(ctx), asked(ctx), entries -> {
         begin.run();
         return response.write(csv(printer -> {
           for (AuditEntry e : entries) {
@@ -110,6 +112,13 @@ public final class AuditRoutes implements ApiModule {
     return out.toString();
   }
 
+  /** The filters as asked ("kind=read&from=2026-12-01"), for the line that records this reading of the trail. */
+  private static String asked(RoutingContext ctx) {
+    return FILTERS.stream().filter(name -> blankToNull(ctx.queryParams().get(name)) != null)
+        .map(name -> name + "=" + blankToNull(ctx.queryParams().get(name)))
+        .collect(java.util.stream.Collectors.joining("&"));
+  }
+
   private AuditFilter filter(RoutingContext ctx) {
     String user = blankToNull(ctx.queryParams().get("userId"));
     UUID userId = null;
@@ -128,7 +137,7 @@ public final class AuditRoutes implements ApiModule {
       throw ApiException.badRequest("Invalid query parameter 'to': before 'from'.");
     }
     return new AuditFilter(userId, itemId == null ? null : itemId.toLowerCase(java.util.Locale.ROOT),
-        blankToNull(ctx.queryParams().get("itemKind")), blankToNull(ctx.queryParams().get("kind")),
+        blankToNull(ctx.queryParams().get("reference")), blankToNull(ctx.queryParams().get("itemKind")), blankToNull(ctx.queryParams().get("kind")),
         from == null ? null : from.atStartOfDay(zone).toInstant(),
         to == null ? null : to.plusDays(1).atStartOfDay(zone).toInstant());
   }

@@ -1,5 +1,6 @@
 package fr.cantou.audit;
 
+import fr.cantou.identity.AccessAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Futures;
@@ -33,7 +34,7 @@ public final class AuditService {
   static final int EXPORT_MAX = 100_000;
   private static final int PURGE_BATCH = 1_000;
   private static final int PURGE_BATCHES_PER_RUN = 50;
-  private static final Pattern CURSOR = Pattern.compile("(\\d{1,19})\\.([hpc])\\.(\\d{1,19})");
+  private static final Pattern CURSOR = Pattern.compile("(\\d{1,19})\\.([hpca])\\.(\\d{1,19})");
 
   private final Platform platform;
   private final AuditStore store;
@@ -48,7 +49,8 @@ public final class AuditService {
   /** {@code next}: the cursor of the page after this one, null on the last page. */
   public record Page(List<AuditEntry> items, String next) {}
 
-  public Future<Page> page(Principal p, AuditFilter filter, String cursor, Integer limit) {
+  /** {@code asked}: the filters as the admin gave them, written with her reading (one line per page). */
+  public Future<Page> page(Principal p, AuditFilter filter, String asked, String cursor, Integer limit) {
     if (!p.is(Role.ADMIN)) {
       return Future.failedFuture(NOT_ADMIN);
     }
@@ -60,19 +62,28 @@ public final class AuditService {
     if (cursor != null && from.isEmpty()) {
       return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'cursor': give back the 'next' of the page before."));
     }
-    return store.page(platform.pool(), filter, from.orElse(null), size + 1, zone()).map(lines -> {
-      List<AuditStore.Line> shown = lines.subList(0, Math.min(size, lines.size()));
-      String next = lines.size() > size ? cursor(shown.get(shown.size() - 1).position()) : null;
-      return new Page(shown.stream().map(AuditStore.Line::entry).toList(), next);
-    });
+    return store.page(platform.pool(), filter, from.orElse(null), size + 1, zone())
+        .compose(lines -> AccessAuditStore.trailRead(platform.pool(), p, "audit.read", asked, platform.clock().instant())
+            .map(lines))
+        .map(lines -> {
+          List<AuditStore.Line> shown = lines.subList(0, Math.min(size, lines.size()));
+          String next = lines.size() > size ? cursor(shown.get(shown.size() - 1).position()) : null;
+          return new Page(shown.stream().map(AuditStore.Line::entry).toList(), next);
+        });
   }
 
   /**
    * Every line matching, newest first, handed to {@code write} a page at a time (the next page is
    * read once the last is written); at most {@value #EXPORT_MAX}. True when lines were left out.
    */
-  public Future<Boolean> export(Principal p, AuditFilter filter, Function<List<AuditEntry>, Future<Void>> write) {
-    return p.is(Role.ADMIN) ? exportFrom(filter, null, 0, write) : Future.failedFuture(NOT_ADMIN);
+  public Future<Boolean> export(Principal p, AuditFilter filter, String asked,
+                                 Function<List<AuditEntry>, Future<Void>> write) {
+    if (!p.is(Role.ADMIN)) {
+      return Future.failedFuture(NOT_ADMIN);
+    }
+    // Written before the first line: an export cut short is still in the trail.
+    return AccessAuditStore.trailRead(platform.pool(), p, "audit.exported", asked, platform.clock().instant())
+        .compose(v -> exportFrom(filter, null, 0, write));
   }
 
   private Future<Boolean> exportFrom(AuditFilter filter, AuditStore.Position from, int written,

@@ -11,69 +11,127 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** SQL of the audit trail: the admin's filtered pages of its three tables, and its retention. */
+/** SQL of the audit trail: the admin's filtered pages of its four tables, and its retention. */
 public final class AuditStore {
-  /** The three tables of the trail (V30). */
-  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit");
+  /** The four tables of the trail (V30, V40). */
+  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit", "access_audit");
 
   /** Where a page starts: the last line of the page before (lines go newest first). */
   public record Position(Instant at, String source, long id) {}
 
   /**
-   * Every line of the three tables, alike ({@code source}: h, p or c; with {@code id}, a line's
-   * key). The filters written on it reach each table's indexes: PostgreSQL pushes them into
-   * every branch, and drops a branch whose constant category cannot match.
+   * One table of the trail, read alike ({@code source}: h, p, c or a; with {@code id}, a line's
+   * key): its alias, the expressions of the columns every line has, and which categories and
+   * kinds of item it can hold at all (a filter outside them leaves the table out of the query).
+   * {@code category} and {@code itemKind}: a column when the table holds several, else a constant.
    */
-  private static final String TRAIL = """
-      SELECT 'h' AS source, h.id, h.at, h.user_id, 'read' AS category, h.action,
-             'teleconsultation' AS item_kind, h.teleconsultation_id::text AS item_id, h.address, NULL::text AS reason
-        FROM health_data_access h
+  private record Source(String letter, String table, String actor, String category, Set<String> categories,
+                        String action, String itemKind, Set<String> itemKinds, String itemId, String reason) {
+    String select() {
+      String x = letter;
+      return "SELECT '" + x + "' AS source, " + x + ".id, " + x + ".at, " + x + ".user_id, " + actor + " AS actor, "
+          + category + " AS category, " + action + " AS action, " + itemKind + " AS item_kind, " + itemId
+          + " AS item_id, " + x + ".address, " + reason + " AS reason FROM " + table + " " + x;
+    }
+  }
+
+  private static final List<Source> SOURCES = List.of(
+      new Source("h", "health_data_access", "'user'", "'read'", Set.of("read"), "h.action", "'teleconsultation'",
+          Set.of("teleconsultation"), "h.teleconsultation_id::text", "NULL::text"),
+      new Source("p", "personal_data_audit", "CASE WHEN p.user_id IS NULL THEN 'citizen' ELSE 'user' END", "p.action",
+          Set.of("export", "erasure"), "p.action", "p.item_kind", Set.of("appointment", "teleconsultation"),
+          "p.item_id::text", "p.reason"),
+      new Source("c", "change_audit", "CASE WHEN c.user_id IS NULL THEN 'citizen' ELSE 'user' END", "'change'",
+          Set.of("change"), "c.action", "c.item_kind", Set.of("teleconsultation", "appointment", "user", "organisation",
+          "specialty", "service", "point", "agent"), "c.item_id", "NULL::text"),
+      new Source("a", "access_audit", "CASE WHEN a.user_id IS NULL THEN 'anonymous' ELSE 'user' END", "a.category",
+          Set.of("read", "sign_in", "audit"), "a.action", "a.item_kind", Set.of("appointment", "user"), "a.item_id",
+          "a.detail"));
+
+  /**
+   * The items a reference names ($%1$d): the appointment of that reference, and the
+   * teleconsultations of that patient reference in every care home (a patient's reference is
+   * erased with her data after teleconsult.patientDataDays: older lines are then found by id).
+   */
+  private static final String REFERENCE = """
+      SELECT ap.id::text FROM appointment ap WHERE ap.reference = upper($%1$d)
       UNION ALL
-      SELECT 'p', p.id, p.at, p.user_id, p.action, p.action, p.item_kind, p.item_id::text, p.address, p.reason
-        FROM personal_data_audit p
-      UNION ALL
-      SELECT 'c', c.id, c.at, c.user_id, 'change', c.action, c.item_kind, c.item_id, c.address, NULL
-        FROM change_audit c""";
+      SELECT tc.id::text FROM teleconsultation tc WHERE lower(btrim(tc.patient_reference)) = lower(btrim($%1$d))""";
 
   public record Line(Position position, AuditEntry entry) {}
 
   /**
    * At most {@code limit} lines matching, newest first, strictly after {@code from} when given.
-   * Only the conditions asked for are written, so that each reaches its table's index in every
-   * branch of the union.
+   * Each table that can hold such lines is read on its own — its conditions, the cursor, ORDER
+   * BY and LIMIT inside its branch, so that each is one walk down one of its indexes that stops
+   * after {@code limit} rows — and the union of those few rows is sorted once (docs/operations.md,
+   * "The audit trail at volume"). A table that cannot hold what is asked is not read at all.
    */
   public Future<List<Line>> page(SqlClient db, AuditFilter filter, Position from, int limit, ZoneId zone) {
-    List<String> where = new ArrayList<>();
     List<Object> params = new ArrayList<>();
-    condition(where, params, "t.user_id =", filter.userId());
-    condition(where, params, "t.item_id =", filter.itemId());
-    condition(where, params, "t.item_kind =", filter.itemKind());
-    condition(where, params, "t.category =", filter.category());
-    condition(where, params, "t.at >=", filter.after() == null ? null : filter.after().atOffset(ZoneOffset.UTC));
-    condition(where, params, "t.at <", filter.before() == null ? null : filter.before().atOffset(ZoneOffset.UTC));
-    if (from != null) {
-      params.add(from.at().atOffset(ZoneOffset.UTC));
-      params.add(from.source());
-      params.add(from.id());
-      int n = params.size();
-      where.add("(t.at, t.source, t.id) < ($" + (n - 2) + ", $" + (n - 1) + ", $" + n + ")");
-    }
     params.add(limit);
-    String sql = "SELECT t.source, t.id, t.at, t.user_id, u.display_name, u.role, t.category, t.action, t.item_kind,"
-        + " t.item_id, t.address, t.reason FROM (" + TRAIL + ") t LEFT JOIN app_user u ON u.id = t.user_id"
-        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY t.at DESC, t.source DESC, t.id DESC LIMIT $" + params.size();
+    List<String> branches = new ArrayList<>();
+    for (Source source : SOURCES) {
+      if (!admits(source.categories(), filter.category()) || !admits(source.itemKinds(), filter.itemKind())) {
+        continue;
+      }
+      String x = source.letter();
+      List<String> where = new ArrayList<>();
+      condition(where, params, x + ".user_id =", filter.userId());
+      condition(where, params, source.itemId() + " =", filter.itemId());
+      if (filter.reference() != null) {
+        params.add(filter.reference());
+        where.add(source.itemId() + " IN (" + REFERENCE.formatted(params.size()) + ")");
+      }
+      condition(where, params, source.itemKind() + " =", source.itemKinds().size() > 1 ? filter.itemKind() : null);
+      condition(where, params, source.category() + " =", source.categories().size() > 1 ? filter.category() : null);
+      condition(where, params, x + ".at >=", filter.after() == null ? null : filter.after().atOffset(ZoneOffset.UTC));
+      condition(where, params, x + ".at <", filter.before() == null ? null : filter.before().atOffset(ZoneOffset.UTC));
+      if (from != null) {
+        where.add(after(x, from, params));
+      }
+      branches.add("(" + source.select() + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+          + " ORDER BY " + x + ".at DESC, " + x + ".id DESC LIMIT $1)");
+    }
+    if (branches.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String sql = "SELECT t.source, t.id, t.at, t.user_id, t.actor, u.display_name, u.role, t.category, t.action, t.item_kind,"
+        + " t.item_id, t.address, t.reason FROM (" + String.join(" UNION ALL ", branches)
+        + ") t LEFT JOIN app_user u ON u.id = t.user_id ORDER BY t.at DESC, t.source DESC, t.id DESC LIMIT $1";
     return db.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> Rows.map(rows, r -> {
       Instant at = Rows.instant(r, "at");
       String source = r.getString("source");
       long id = r.getLong("id");
       String userId = Rows.id(r, "user_id");
       return new Line(new Position(at, source, id), new AuditEntry(source + "-" + id, at.atZone(zone).toOffsetDateTime(),
-          userId == null ? "citizen" : "user", userId, r.getString("display_name"), r.getString("role"),
+          r.getString("actor"), userId, r.getString("display_name"), r.getString("role"),
           r.getString("category"), r.getString("action"), r.getString("item_kind"), r.getString("item_id"),
           r.getString("address"), r.getString("reason")));
     }));
+  }
+
+  private static boolean admits(Set<String> held, String asked) {
+    return asked == null || held.contains(asked);
+  }
+
+  /**
+   * The lines of one table after the cursor in the trail's order (at, source, id) descending,
+   * written on the table's own (at, id) so that its index applies: the same instant is after
+   * the cursor's for every line of a table ordered after the cursor's table, for none of a table
+   * before it, and below the cursor's id in its own table.
+   */
+  private static String after(String x, Position from, List<Object> params) {
+    params.add(from.at().atOffset(ZoneOffset.UTC));
+    int at = params.size();
+    int order = x.compareTo(from.source());
+    if (order == 0) {
+      params.add(from.id());
+      return "(" + x + ".at, " + x + ".id) < ($" + at + ", $" + params.size() + ")";
+    }
+    return x + ".at " + (order < 0 ? "<=" : "<") + " $" + at;
   }
 
   /** "column op $n" with its value, when a value is asked for. */

@@ -41,7 +41,11 @@ public final class AuthService {
     this.throttle = new LoginThrottle(platform, new LoginThrottleStore());
   }
 
-  /** {@code address}: where the attempt comes from, for throttling. */
+  /**
+   * {@code address}: where the attempt comes from, for throttling and the audit trail (a failure
+   * is written the same way whether the e-mail is an account's or not; neither the e-mail typed
+   * nor the password is).
+   */
   public Future<Session> login(String rawEmail, String password, String address) {
     String email = normalizeEmail(rawEmail);
     return throttle.admit(email, address)
@@ -49,10 +53,13 @@ public final class AuthService {
         .compose(found -> hasher.verify(password, found.map(IdentityStore.Credentials::passwordHash).orElse(null))
             .compose(matches -> {
               if (!matches || !found.get().active()) {
-                return Future.failedFuture(ApiException.unauthorized("The e-mail or the password is wrong."));
+                return AccessAuditStore.signInAttempt(platform.pool(), email, "sign_in.failed", address, null, now())
+                    .compose(v -> Future.failedFuture(ApiException.unauthorized("The e-mail or the password is wrong.")));
               }
-              return throttle.succeeded(email, address)
-                  .compose(v -> platform.pool().withTransaction(tx -> openSession(tx, found.get().userId(), UUID.randomUUID())));
+              UUID userId = found.get().userId();
+              return throttle.succeeded(email, address).compose(v -> platform.pool().withTransaction(tx ->
+                  AccessAuditStore.signIn(tx, userId, "sign_in.succeeded", address, now())
+                      .compose(w -> openSession(tx, userId, UUID.randomUUID()))));
             }));
   }
 
@@ -61,30 +68,41 @@ public final class AuthService {
     return throttle.forgetOld();
   }
 
-  public Future<Session> refresh(String refreshToken) {
+  /** A refresh, and a spent token presented again (its family revoked), are lines of the audit trail with the address. */
+  public Future<Session> refresh(String refreshToken, String address) {
+    byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();
     // The transaction commits a revocation even when the answer is a refusal.
-    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
-        .compose(found -> {
-          if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          RefreshTokenStore.Stored stored = found.get();
-          if (stored.usedAt() != null) {
-            return refreshTokens.revokeFamily(tx, stored.familyId(), now).map(v -> Optional.empty());
-          }
-          return refreshTokens.markUsed(tx, stored.id(), now)
-              .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
-              .map(Optional::of);
-        })).compose(session -> session.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
+    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, hash).compose(found -> {
+      if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      RefreshTokenStore.Stored stored = found.get();
+      if (stored.usedAt() != null) {
+        return refreshTokens.revokeFamily(tx, stored.familyId(), now)
+            .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
+            .map(v -> Optional.empty());
+      }
+      return refreshTokens.markUsed(tx, stored.id(), now)
+          .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.refreshed", address, now))
+          .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
+          .map(Optional::of);
+    })).compose(session -> session.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
   }
 
-  public Future<Void> logout(String refreshToken) {
+  /** Signing out: the family revoked, and a line of the audit trail. */
+  public Future<Void> logout(String refreshToken, String address) {
+    byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();
-    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
+    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, hash)
         .compose(found -> found.isPresent() ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
+            .compose(v -> AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now))
             : Future.<Void>succeededFuture()));
+  }
+
+  private Instant now() {
+    return platform.clock().instant();
   }
 
   private Future<Session> openSession(SqlClient tx, UUID userId, UUID familyId) {

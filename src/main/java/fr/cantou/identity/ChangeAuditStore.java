@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
  * The changes of the audit trail: who changed which item, when and from where. Written in the
  * transaction of the change itself (one insert), so a change is never without its row nor a row
  * without its change. Reads of health data are in {@code health_data_access}, RGPD requests in
- * {@code personal_data_audit}; {@code audit.AuditStore} reads the three alike.
+ * {@code personal_data_audit}, accesses in {@code access_audit}; {@code audit.AuditStore} reads the four alike.
  */
 public final class ChangeAuditStore {
   private ChangeAuditStore() {}

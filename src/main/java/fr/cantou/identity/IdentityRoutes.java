@@ -26,9 +26,9 @@ public final class IdentityRoutes implements ApiModule {
       return auth.login(body.email(), body.password(), addresses.of(ctx));
     }));
     api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx ->
-        auth.refresh(JsonBody.read(ctx, Requests.Refresh.class).refreshToken())));
+        auth.refresh(JsonBody.read(ctx, Requests.Refresh.class).refreshToken(), addresses.of(ctx))));
     api.getRoute("logout").addHandler(Endpoint.noContent(ctx ->
-        auth.logout(JsonBody.read(ctx, Requests.Refresh.class).refreshToken())));
+        auth.logout(JsonBody.read(ctx, Requests.Refresh.class).refreshToken(), addresses.of(ctx))));
     api.getRoute("me").addHandler(Endpoint.ok(ctx -> {
       Principal me = CurrentUser.require(ctx);
       return identity.user(me.userId());

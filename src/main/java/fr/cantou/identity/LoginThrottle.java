@@ -51,8 +51,14 @@ final class LoginThrottle {
         : store.count(platform.pool(), keys.all(), keys.limits(), now, now.minus(WINDOW)).compose(counted -> {
           boolean admitted = counted.size() == keys.all().size()
               && counted.values().stream().allMatch(LoginThrottleStore.Counted::admitted);
-          return admitted ? Future.succeededFuture()
-              : store.blockedUntil(platform.pool(), keys.all()).compose(until -> refuse(now, until));
+          List<String> blocking = keys.all().stream()
+              .filter(key -> counted.containsKey(key) && counted.get(key).startsBlock()).toList();
+          // This attempt started a block: a line of the trail. One refused while blocked writes nothing.
+          Future<Void> line = blocking.isEmpty() ? Future.succeededFuture()
+              : AccessAuditStore.signInAttempt(platform.pool(), email, "sign_in.blocked", address,
+                  blocking.contains(keys.address()) ? "address" : "account_from_address", now);
+          return line.compose(v -> admitted ? Future.succeededFuture()
+              : store.blockedUntil(platform.pool(), keys.all()).compose(until -> refuse(now, until)));
         }));
   }
 

@@ -22,6 +22,11 @@ final class LoginThrottleStore {
     boolean admitted() {
       return attempts <= maxAttempts || blocks >= 2;
     }
+
+    /** Over the limit: this attempt blocked the key (for 2^blocks seconds). */
+    boolean startsBlock() {
+      return attempts > maxAttempts;
+    }
   }
 
   /**

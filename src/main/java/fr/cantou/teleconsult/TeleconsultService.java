@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +52,12 @@ public final class TeleconsultService {
   private final PresenceService presence;
   private final JitsiRooms rooms;
   private final TeleconsultConfig settings;
+  /**
+   * A test's seam: what happens between a join's rights check and the handing out of its room
+   * (nothing in production). A test runs a give-back and a new claim there, to show that the
+   * room handed out is the one of the item checked.
+   */
+  private volatile Supplier<Future<Void>> afterJoinChecked = Future::succeededFuture;
 
   TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TimelineStore timeline,
                      HealthDataAccessStore accesses, TeleconsultEvents events,
@@ -215,19 +222,27 @@ public final class TeleconsultService {
     });
   }
 
+  /** The room of the item whose rights were checked: both come from one read (see {@link TeleconsultStore#findWithRoom}). */
   public Future<JoinInfo> join(Principal p, UUID id) {
     Instant now = now();
-    return load(id).compose(item -> {
+    return store.findWithRoom(platform.pool(), id, now).compose(found -> {
+      TeleconsultStore.WithRoom seen = found.orElseThrow(() -> ApiException.notFound("No teleconsultation with this id."));
+      Teleconsultation item = seen.item();
       TeleconsultRights.requireParticipant(p, item);
       if (!Status.ASSIGNED.equals(item.status()) && !Status.IN_CALL.equals(item.status())) {
         return Future.failedFuture(Status.QUEUED.equals(item.status())
             ? ApiException.conflict("The room opens when a doctor takes the request.")
             : ApiException.conflict("This teleconsultation is {0}; its room is closed.", status(item)));
       }
-      return roomName(id).compose(room -> accesses.audit(platform.pool(), List.of(id), p, "join", now)
-          .map(v -> rooms.join(room, new Participant(p.userId().toString(), p.displayName(), null, p.is(Role.DOCTOR)),
-              now, now.plus(ROOM_TOKEN_LIFETIME))));
+      return afterJoinChecked.get().compose(v -> accesses.audit(platform.pool(), List.of(id), p, "join", now))
+          .map(v -> rooms.join(seen.roomName(), new Participant(p.userId().toString(), p.displayName(), null,
+              p.is(Role.DOCTOR)), now, now.plus(ROOM_TOKEN_LIFETIME)));
     });
+  }
+
+  /** Tests only: {@code step} runs between each join's rights check and its room's handing out. */
+  void afterJoinChecked(Supplier<Future<Void>> step) {
+    afterJoinChecked = step;
   }
 
   /** The page reports Jitsi's videoConferenceJoined / videoConferenceLeft. */
@@ -306,10 +321,6 @@ public final class TeleconsultService {
 
   private Future<Teleconsultation> find(SqlClient db, UUID id) {
     return store.find(db, id, now()).map(found -> found.orElseThrow(() -> ApiException.notFound("No teleconsultation with this id.")));
-  }
-
-  private Future<String> roomName(UUID id) {
-    return store.roomName(platform.pool(), id);
   }
 
   /** A teleconsultation's status, named in the client's language. */

@@ -136,10 +136,19 @@ public final class TeleconsultStore {
         .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
-  /** The room's name stays out of the item's JSON: only /join hands it out, to its participants. */
-  public Future<String> roomName(SqlClient db, UUID id) {
-    return db.preparedQuery("SELECT room_name FROM teleconsultation WHERE id = $1")
-        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getString("room_name"));
+  /** An item with its room's name, both from one row of one statement (see {@link #findWithRoom}). */
+  public record WithRoom(Teleconsultation item, String roomName) {}
+
+  /**
+   * The item and its room's name read together, so that the rights checked on the item are
+   * checked on the room's holder: a room read by a statement of its own after the check could
+   * be the next doctor's, the item given back and taken again in between. The room's name stays
+   * out of the item's JSON: only /join hands it out, to its participants.
+   */
+  public Future<Optional<WithRoom>> findWithRoom(SqlClient db, UUID id, Instant now) {
+    return db.preparedQuery(SELECT_ONE)
+        .execute(Tuple.of(utc(now), id))
+        .map(rows -> Rows.first(rows).map(r -> new WithRoom(item(r), r.getString("room_name"))));
   }
 
   public Future<Optional<Teleconsultation>> find(SqlClient db, UUID id, Instant now) {

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.identity.AccessAuditStore;
 import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
@@ -51,6 +52,20 @@ public final class AppointmentService {
     });
   }
 
+  /**
+   * An appointment shown to whoever asks ({@code action}: appointment.read, appointment.calendar): a signed-in reader's
+   * read is a line of the audit trail; the citizen reading her own with her link is not.
+   */
+  public Future<Appointment> read(Caller caller, UUID id, String action) {
+    return get(caller, id).compose(a -> staffRead(caller.principal(), action, List.of(a)).map(a));
+  }
+
+  /** One insert for every appointment a signed-in reader was shown by one request. */
+  private Future<Void> staffRead(Principal reader, String action, List<Appointment> shown) {
+    return reader == null ? Future.succeededFuture() : AccessAuditStore.reads(platform.pool(), reader, action,
+        "appointment", shown.stream().map(a -> UUID.fromString(a.id())).toList(), now());
+  }
+
   /** Without rights checks: for the snapshot of a viewer whose manage token was already verified. */
   Future<Appointment> appointment(UUID id) {
     return load(platform.pool(), id);
@@ -70,13 +85,14 @@ public final class AppointmentService {
         LocalDate day = date == null ? LocalDate.ofInstant(now(), zone) : date;
         return store.forOrganisation(platform.pool(), p.organisationId(), day.atStartOfDay(zone).toInstant(),
             day.plusDays(1).atStartOfDay(zone).toInstant(), opens);
-      });
+      }).compose(day -> staffRead(p, "appointment.list", day).map(day));
     }
     if (p.is(Role.MEDIATOR)) {
       ZoneId zone = platform.config().defaultTimeZone();
       Instant from = date == null ? now().minus(Duration.ofDays(1)) : date.atStartOfDay(zone).toInstant();
       Instant to = date == null ? now().plus(Duration.ofDays(365)) : date.plusDays(1).atStartOfDay(zone).toInstant();
-      return store.bookedBy(platform.pool(), p.userId(), from, to, opens);
+      return store.bookedBy(platform.pool(), p.userId(), from, to, opens)
+          .compose(booked -> staffRead(p, "appointment.list", booked).map(booked));
     }
     return Future.failedFuture(ApiException.forbidden("Appointments are listed for agents and mediators."));
   }

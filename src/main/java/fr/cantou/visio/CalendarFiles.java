@@ -21,10 +21,11 @@ final class CalendarFiles {
 
   /**
    * The citizen's file carries her manage link; a file that staff download (an agent, a
-   * mediator) carries none: the token is the citizen's key, not theirs to copy.
+   * mediator) carries none: the token is the citizen's key, not theirs to copy. Staff's downloads
+   * are reads in the audit trail.
    */
   Future<byte[]> of(Caller caller, UUID id) {
-    return appointments.get(caller, id).compose(a -> {
+    return appointments.read(caller, id, "appointment.calendar").compose(a -> {
       String token = caller.manageToken() != null ? tokens.issue(a) : null;
       return platform.vertx().executeBlocking(
           () -> mails.invite(a, "cancelled".equals(a.status()) ? "cancellation" : "confirmation", token), false);

@@ -56,7 +56,7 @@ public final class VisioRoutes implements ApiModule {
         JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> appointments.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
-    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.get(caller(ctx), appointment(ctx))));
+    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.read(caller(ctx), appointment(ctx), "appointment.read")));
     api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> bookings.cancel(caller(ctx), appointment(ctx))));
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> bookings.reschedule(caller(ctx), appointment(ctx),
         JsonBody.read(ctx, VisioRecords.Reschedule.class).start().toInstant())));

@@ -247,6 +247,127 @@ class AuditTrailTest {
   }
 
   @Test
+  void staff_reads_of_an_appointment_are_in_the_trail_and_the_citizens_own_are_not() {
+    // Monday 7 December 2026: two appointments the mediator books.
+    JsonObject first = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-07T10:00:00+01:00")));
+    String a = first.getString("id");
+    String b = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-07T11:00:00+01:00"))).getString("id");
+
+    ok(from("203.0.113.31", "GET", "/api/visio/appointments/" + a, visio.agent, null));
+    ok(from("203.0.113.32", "GET", "/api/visio/appointments?date=2026-12-07", visio.agent, null));
+    ok(from("203.0.113.33", "GET", "/api/visio/appointments", visio.mediator, null));
+    ok(from("203.0.113.34", "GET", "/api/visio/appointments/" + a + "/calendar.ics", visio.agent, null));
+    // The citizen reads her own, with her link: not a staff read.
+    Map<String, String> citizen = Map.of("X-Manage-Token", first.getString("manageToken"), "X-Forwarded-For", "203.0.113.35");
+    assertThat(node.api.send("GET", "/api/visio/appointments/" + a, null, null, citizen).status()).isEqualTo(200);
+    assertThat(node.api.send("GET", "/api/visio/appointments/" + a + "/calendar.ics", null, null, citizen).status())
+        .isEqualTo(200);
+
+    String mediatorId = node.api.get("/api/me", visio.mediator).json().getString("id");
+    List<JsonObject> reads = trail("kind=read&itemKind=appointment");
+    assertThat(reads.stream().map(AuditTrailTest::line).collect(Collectors.toSet())).contains(
+        "appointment.read appointment " + a + " " + visio.agentId + " 203.0.113.31",
+        "appointment.list appointment " + a + " " + visio.agentId + " 203.0.113.32",
+        "appointment.list appointment " + b + " " + visio.agentId + " 203.0.113.32",
+        "appointment.list appointment " + a + " " + mediatorId + " 203.0.113.33",
+        "appointment.list appointment " + b + " " + mediatorId + " 203.0.113.33",
+        "appointment.calendar appointment " + a + " " + visio.agentId + " 203.0.113.34");
+    assertThat(reads).noneMatch(e -> "203.0.113.35".equals(e.getString("address")));
+    assertThat(reads).allSatisfy(e -> {
+      assertThat(e.getString("actor")).isEqualTo("user");
+      assertThat(e.getString("category")).isEqualTo("read");
+    });
+    assertThat(trail("itemId=" + b + "&kind=read")).extracting(e -> e.getString("userRole")).containsOnly("agent", "mediator");
+  }
+
+  @Test
+  void sign_ins_are_in_the_trail_with_the_address_and_never_what_was_typed() throws Exception {
+    String email = "connexion@journal.test";
+    String id = care.user(email, "nurse", "Nina Connexion", care.ehpadId, null);
+    JsonObject session = ok(from("203.0.113.40", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", "Connexion@Journal.test").put("password", CareTerritory.PASSWORD)));
+    assertThat(from("203.0.113.41", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", email).put("password", "typed-Secret-1")).status()).isEqualTo(401);
+    assertThat(from("203.0.113.42", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", "nobody-here@journal.test").put("password", "typed-Secret-2")).status()).isEqualTo(401);
+    JsonObject refreshed = ok(from("203.0.113.43", "POST", "/api/auth/refresh", null,
+        new JsonObject().put("refreshToken", session.getString("refreshToken"))));
+    ok(from("203.0.113.44", "POST", "/api/auth/logout", null,
+        new JsonObject().put("refreshToken", refreshed.getString("refreshToken"))));
+    // Wrong passwords from one address until the account is slowed down there: one line when the block starts.
+    int status;
+    int tries = 0;
+    do {
+      status = from("203.0.113.45", "POST", "/api/auth/login", null,
+          new JsonObject().put("email", email).put("password", "typed-Secret-3")).status();
+      tries++;
+    } while (status == 401 && tries < 20);
+    assertThat(status).isEqualTo(429);
+    assertThat(from("203.0.113.45", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", email).put("password", "typed-Secret-3")).status()).as("still blocked").isEqualTo(429);
+
+    List<JsonObject> signIns = trail("kind=sign_in");
+    assertThat(signIns.stream().map(AuditTrailTest::line).toList()).contains(
+        "sign_in.succeeded user " + id + " " + id + " 203.0.113.40",
+        "sign_in.failed user " + id + " anonymous 203.0.113.41",
+        "sign_in.failed user null anonymous 203.0.113.42",
+        "session.refreshed user " + id + " " + id + " 203.0.113.43",
+        "session.ended user " + id + " " + id + " 203.0.113.44",
+        "sign_in.blocked user " + id + " anonymous 203.0.113.45");
+    assertThat(signIns).filteredOn(e -> "203.0.113.45".equals(e.getString("address")))
+        .extracting(e -> e.getString("action")).containsOnly("sign_in.failed", "sign_in.blocked")
+        .filteredOn("sign_in.blocked"::equals).hasSize(1);
+    assertThat(trail("kind=sign_in&itemId=" + id)).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getString("itemId")).isEqualTo(id));
+    String everything = ok(node.api.get("/api/admin/audit?limit=200&kind=sign_in", visio.admin)).encode()
+        + node.api.get("/api/admin/audit/export.csv?kind=sign_in", visio.admin).body();
+    assertThat(everything).doesNotContain("typed-Secret").doesNotContainIgnoringCase("nobody-here")
+        .doesNotContainIgnoringCase(email);
+  }
+
+  @Test
+  void admins_reading_or_exporting_the_trail_are_in_it() {
+    assertThat(from("203.0.113.50", "GET", "/api/admin/audit?kind=change&from=2026-11-01&limit=5", visio.admin, null)
+        .status()).isEqualTo(200);
+    assertThat(from("203.0.113.51", "GET", "/api/admin/audit/export.csv?itemKind=appointment", visio.admin, null)
+        .status()).isEqualTo(200);
+
+    List<JsonObject> readings = trail("kind=audit&userId=" + adminId);
+    assertThat(readings).extracting(e -> e.getString("action") + " " + e.getString("address") + " " + e.getString("reason"))
+        .contains("audit.read 203.0.113.50 kind=change&from=2026-11-01", "audit.exported 203.0.113.51 itemKind=appointment");
+    assertThat(readings).allSatisfy(e -> {
+      assertThat(e.getString("category")).isEqualTo("audit");
+      assertThat(e.getString("userRole")).isEqualTo("admin");
+    });
+  }
+
+  @Test
+  void an_appointments_or_a_patients_reference_finds_the_lines_of_its_items() {
+    JsonObject booked = ok(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-07T14:00:00+01:00")));
+    String appointment = booked.getString("id");
+    ok(node.api.get("/api/visio/appointments/" + appointment, visio.agent));
+    JsonObject body = CareTerritory.request("geriatrie", "normal");
+    body.getJsonObject("patient").put("reference", "Journal-Ref-7");
+    String request = ok(node.api.post("/api/teleconsultations", care.nurse, body)).getString("id");
+    ok(node.api.get("/api/teleconsultations/" + request, care.nurse));
+    ok(node.api.post("/api/teleconsultations/" + request + "/cancel", care.nurse, null));
+
+    assertThat(trail("reference=" + booked.getString("reference").toLowerCase(java.util.Locale.ROOT)))
+        .extracting(e -> e.getString("itemId") + " " + e.getString("action"))
+        .contains(appointment + " appointment.booked", appointment + " appointment.read")
+        .allSatisfy(line -> assertThat(line).startsWith(appointment));
+    assertThat(trail("reference=JOURNAL-REF-7"))
+        .extracting(e -> e.getString("itemId") + " " + e.getString("action"))
+        .contains(request + " teleconsultation.created", request + " read", request + " teleconsultation.cancelled")
+        .allSatisfy(line -> assertThat(line).startsWith(request));
+    assertThat(trail("reference=JOURNAL-REF-7&kind=read")).extracting(e -> e.getString("action")).containsOnly("read");
+    assertThat(trail("reference=NOBODY-0")).isEmpty();
+  }
+
+  @Test
   void filters_by_person_item_kind_and_period_and_pages_without_loss_nor_repeat() {
     String nurseId = node.api.get("/api/me", care.otherNurse).json().getString("id");
     // Three requests on three days (Paris): 1, 2 and 3 December.
@@ -293,6 +414,64 @@ class AuditTrailTest {
     assertThat(node.api.get("/api/admin/audit?cursor=nonsense", visio.admin).status()).isEqualTo(400);
     assertThat(node.api.get("/api/admin/audit?from=2026-12-03&to=2026-12-01", visio.admin).status()).isEqualTo(400);
     assertThat(node.api.get("/api/admin/audit?userId=nobody", visio.admin).status()).isEqualTo(400);
+  }
+
+  @Test
+  void lines_of_the_four_tables_at_one_instant_are_paged_without_loss_nor_repeat() throws Exception {
+    String id = care.user("egalite@journal.test", "nurse", "Ève Égalité", care.ehpadId, null);
+    String request = ok(node.api.post("/api/teleconsultations", care.nurse, CareTerritory.request("geriatrie", "normal")))
+        .getString("id");
+    var db = node.database();
+    try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var statement = connection.createStatement()) {
+      String at = "timestamptz '2026-11-30T06:00:00Z'";
+      String user = "'" + id + "'::uuid";
+      for (int i = 0; i < 2; i++) {
+        statement.execute("INSERT INTO health_data_access (teleconsultation_id, user_id, action, at) VALUES ('" + request
+            + "', " + user + ", 'read', " + at + ")");
+        statement.execute("INSERT INTO personal_data_audit (item_kind, item_id, user_id, actor, action, reason, at)"
+            + " VALUES ('teleconsultation', '" + request + "', " + user + ", 'admin', 'export', 'essai', " + at + ")");
+        statement.execute("INSERT INTO change_audit (at, user_id, action, item_kind, item_id) VALUES (" + at + ", " + user
+            + ", 'teleconsultation.created', 'teleconsultation', '" + request + "')");
+        statement.execute("INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id) VALUES (" + at
+            + ", " + user + ", 'sign_in', 'sign_in.succeeded', 'user', '" + id + "')");
+      }
+    }
+    List<String> all = trail("userId=" + id).stream().map(e -> e.getString("id")).toList();
+    assertThat(all).hasSize(8).extracting(line -> line.substring(0, 1)).containsExactly("p", "p", "h", "h", "c", "c", "a", "a");
+    for (int size : new int[] {1, 3}) {
+      List<String> paged = new ArrayList<>();
+      String cursor = null;
+      do {
+        JsonObject page = ok(node.api.get("/api/admin/audit?limit=" + size + "&userId=" + id
+            + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), visio.admin));
+        page.getJsonArray("items").forEach(item -> paged.add(((JsonObject) item).getString("id")));
+        cursor = page.getString("next");
+      } while (cursor != null);
+      assertThat(paged).as("pages of " + size).containsExactlyElementsOf(all);
+    }
+  }
+
+  /**
+   * A page reads only the tables that can hold what it asks for: with the other three locked by
+   * a migration's ACCESS EXCLUSIVE lock, the sign-ins still answer (the union of every table,
+   * even with branches ruled out when it runs, would wait for the locks).
+   */
+  @Test
+  void a_page_reads_only_the_tables_that_can_hold_what_is_asked() throws Exception {
+    var db = node.database();
+    try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.execute("LOCK TABLE health_data_access, change_audit, personal_data_audit IN ACCESS EXCLUSIVE MODE");
+      try {
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> node.api.get("/api/admin/audit?kind=sign_in&limit=5", visio.admin).status());
+        assertThat(answer.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+      } finally {
+        connection.rollback();
+      }
+    }
   }
 
   @Test

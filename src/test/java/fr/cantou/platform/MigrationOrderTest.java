@@ -26,7 +26,8 @@ class MigrationOrderTest {
     DatabaseEndpoint database = TestDatabase.server().createIfMissing("cantou_before_v30");
     Path earlier = Files.createTempDirectory("cantou-migrations-before-v30");
     try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-      for (Path file : files.filter(f -> !f.getFileName().toString().startsWith("V30__")).toList()) {
+      // That database never saw V30, nor V40–V42, which came after it and build on its tables.
+      for (Path file : files.filter(f -> !existedAfterV30(f.getFileName().toString())).toList()) {
         Files.copy(file, earlier.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
@@ -42,5 +43,10 @@ class MigrationOrderTest {
       assertThat(applied.getBoolean(1)).isTrue();
       statement.execute("SELECT h.address, c.address FROM health_data_access h, change_audit c LIMIT 0");
     }
+  }
+
+  private static boolean existedAfterV30(String file) {
+    int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+    return version == 30 || (version >= 40 && version < 50);
   }
 }

@@ -256,6 +256,49 @@ class TeleconsultationTest extends CareNodeTest {
         .as("the nurse is sent to the new room").isEqualTo(second);
   }
 
+  /**
+   * The race the one read closes: the doctor's join passes its rights check, then (held there by
+   * the service's seam) she gives the item back and a colleague takes it, which opens a new
+   * room; her join then goes on. It must hand her the room of the item she was checked on — one
+   * nobody uses any more — never the colleague's new room.
+   */
+  @Test
+  void a_join_hands_out_the_room_of_the_item_it_checked_not_the_next_doctors() throws Exception {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    String first = node.api.get("/api/teleconsultations/" + id + "/join", care.geriatrician).json()
+        .getJsonObject("jitsi").getString("roomName");
+    String colleague = care.token(care.user("dr.race@ch.test", "doctor", "Dr Course", null, new JsonArray().add("geriatrie")));
+
+    TeleconsultService service = node.node().teleconsult().service;
+    // Completed by the test, on the join's own context: the join goes on where it stopped.
+    java.util.concurrent.CompletableFuture<Runnable> checked = new java.util.concurrent.CompletableFuture<>();
+    service.afterJoinChecked(() -> {
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      io.vertx.core.Promise<Void> goOn = io.vertx.core.Promise.promise();
+      checked.complete(() -> context.runOnContext(v -> goOn.complete()));
+      return goOn.future();
+    });
+    try {
+      var join = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> node.api.get("/api/teleconsultations/" + id + "/join", care.geriatrician));
+      Runnable goOn = checked.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      service.afterJoinChecked(io.vertx.core.Future::succeededFuture);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", colleague, null).status()).isEqualTo(200);
+      String second = node.api.get("/api/teleconsultations/" + id + "/join", colleague).json()
+          .getJsonObject("jitsi").getString("roomName");
+      goOn.run();
+
+      var answer = join.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(second).isNotEqualTo(first);
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.json().getJsonObject("jitsi").getString("roomName")).as("the room of the item checked").isEqualTo(first);
+    } finally {
+      service.afterJoinChecked(io.vertx.core.Future::succeededFuture);
+    }
+  }
+
   @Test
   void nobody_joining_in_time_sends_it_back_to_the_queue() {
     String id = care.create(request("geriatrie", "normal")).getString("id");
