@@ -298,4 +298,23 @@ class LastMileReviewTest {
     assertThat(day.locator("#appointments h3")).hasText("09:00 — Josiane Hoarau");
     day.context().close();
   }
+
+  /**
+   * What carries no zone of its own — the agent's "today" — is the département's (GET /api/config's timeZone), not the
+   * browser's: at 1:30 on 3 December in Paris, a tablet set to Cayenne's time (21:30 on the 2nd) shows the 3rd as today.
+   */
+  @Test
+  void the_agents_today_is_the_departements_day_whatever_the_browsers_zone() {
+    Page agent = web.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setLocale("fr-FR")
+        .setViewportSize(1024, 768).setTimezoneId("America/Cayenne")).newPage();
+    agent.clock().install(new com.microsoft.playwright.Clock.InstallOptions()
+        .setTime(ZonedDateTime.of(2026, 12, 3, 1, 30, 0, 0, ZoneId.of("Europe/Paris")).toInstant().toEpochMilli()));
+    web.signIn(agent, "agent.caf");
+    assertThat(agent.locator("#next-day")).isEnabled();
+    assertThat(agent.locator("#day")).hasValue("2026-12-03");
+    assertThat(agent.locator("h1")).hasText("Mes rendez-vous du jour");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour suivant")).click();
+    assertThat(agent.locator("h1")).hasText("Mes rendez-vous du vendredi 4 décembre");
+    agent.context().close();
+  }
 }
