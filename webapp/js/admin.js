@@ -1,5 +1,5 @@
 import { request, token } from './api.js';
-import { currentLanguage, formatDay, t } from './i18n.js';
+import { currentLanguage, currentZone, dayOf, formatDay, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
@@ -39,8 +39,8 @@ function showView({ focus = true } = {}) {
 window.addEventListener('hashchange', () => showView());
 showView({ focus: false });
 
-/** A day in the département's time zone, as the API wants it (YYYY-MM-DD). */
-const parisDay = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d);
+/** A day in the département's time zone (the deployment's, from /api/config), as the API wants it (YYYY-MM-DD). */
+const departementDay = (d) => dayOf(d);
 /** "2 novembre 2026": a date written the French way. */
 const longDate = (isoDay) => new Intl.DateTimeFormat(currentLanguage() === 'fr' ? 'fr-FR' : 'en-GB',
   { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDay}T00:00:00Z`));
@@ -66,7 +66,7 @@ async function loadStats() {
   const box = document.getElementById('stats-body');
   const to = new Date();
   const from = new Date(to.getTime() - 30 * 86400000);
-  const range = `from=${parisDay(from)}&to=${parisDay(to)}`;
+  const range = `from=${departementDay(from)}&to=${departementDay(to)}`;
   try {
     const s = await request(`/api/stats/overview?${range}`);
     const csv = el('button', {
@@ -78,7 +78,7 @@ async function loadStats() {
         .catch((e) => showOutcome(document.getElementById('admin-outcome'), plainMessage(e), true)),
     }, t('admin.exportCsv'));
     box.replaceChildren(
-      el('p', {}, t('admin.period', { from: longDate(parisDay(from)), to: longDate(parisDay(to)) })),
+      el('p', {}, t('admin.period', { from: longDate(departementDay(from)), to: longDate(departementDay(to)) })),
       el('p', {}, t('admin.waits', { median: s.teleconsultations.medianWaitMinutes ?? '–', p90: s.teleconsultations.p90WaitMinutes ?? '–' })),
       chart(t('admin.byOrganisation'), s.teleconsultations.byOrganisation.map((r) => ({ label: r.name, value: r.count })), t('admin.count')),
       chart(t('admin.bySpecialty'), s.teleconsultations.bySpecialty.map((r) => ({ label: r.specialty, value: r.count })), t('admin.count')),
@@ -132,7 +132,7 @@ async function loadUsers() {
 
 /** "2 décembre 2026 à 07:55:03": a moment written the French way, in the département's time zone. */
 const auditTime = (iso) => new Intl.DateTimeFormat(currentLanguage() === 'fr' ? 'fr-FR' : 'en-GB',
-  { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  { dateStyle: 'long', timeStyle: 'medium', timeZone: currentZone() }).format(new Date(iso));
 
 /** A label from the dictionary, or the code itself when the dictionary has none. */
 const labelOr = (key, code) => (t(key) === key ? code : t(key));
@@ -254,8 +254,8 @@ async function exportAudit() {
 
 {
   const to = new Date();
-  document.getElementById('audit-from').value = parisDay(new Date(to.getTime() - 30 * 86400000));
-  document.getElementById('audit-to').value = parisDay(to);
+  document.getElementById('audit-from').value = departementDay(new Date(to.getTime() - 30 * 86400000));
+  document.getElementById('audit-to').value = departementDay(to);
   document.getElementById('audit-form').addEventListener('submit', (event) => {
     event.preventDefault();
     whileSending(event.submitter || event.target.querySelector('button[type=submit]'), () => loadAudit());

@@ -1,9 +1,9 @@
 import { request, token } from './api.js';
 import { openCall, phoneLink } from './call.js';
-import { formatDay, formatTime, t } from './i18n.js';
+import { dayOf, formatDay, formatTime, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
-import { connect } from './realtime.js';
-import { announce, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
+import { LiveAppointments } from './live-list.js';
+import { announce, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
 
@@ -13,12 +13,13 @@ const listBox = document.getElementById('appointments');
 const callBox = document.getElementById('call');
 const dayInput = document.getElementById('day');
 const error = document.getElementById('agent-error');
-let appointments = new Map();
+const appointments = new LiveAppointments();
 // Kept across live re-renders: the outcome asked for and not yet confirmed, and the last outcome of each card.
 const confirming = new Map();
 const outcomes = new Map();
 let focusOutcome = null;
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+// Today in the page's zone (the deployment's): no appointment gives one for the day chosen.
+const today = () => dayOf(Date.now());
 dayInput.value = today();
 
 /** The title follows the day shown: "Mes rendez-vous du jour", or "… du jeudi 3 décembre". */
@@ -64,13 +65,13 @@ function render() {
     focusOutcome = active.closest('[data-id]')?.dataset.id || null;
   }
   const day = dayInput.value;
-  const list = [...appointments.values()].filter((a) => a.start.slice(0, 10) === day)
+  const list = [...appointments.values()].filter((a) => dayOf(a.start, a.timeZone) === day)
     .sort((a, b) => a.start.localeCompare(b.start));
   listBox.replaceChildren(...(list.length ? list.map((a) => {
     const s = situation(a);
     const open = a.status === 'booked' || a.status === 'in_call';
     return el('article', { class: 'card', 'data-id': a.id },
-      el('h3', {}, `${formatTime(a.start)} — ${nameOf(a)}`),
+      el('h3', {}, `${formatTime(a.start, a.timeZone)} — ${nameOf(a)}`),
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
@@ -101,7 +102,7 @@ function ask(a, action) {
 
 function confirmation(a, action) {
   const question = t(action === 'complete' ? 'agent.confirmDone' : 'agent.confirmNoShow',
-    { time: formatTime(a.start), name: nameOf(a) });
+    { time: formatTime(a.start, a.timeZone), name: nameOf(a) });
   return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
     el('p', {}, question),
     el('p', { class: 'hint' }, t('agent.finalHint')),
@@ -165,7 +166,7 @@ async function finish(a, action) {
     appointments.set(after.id, after);
     confirming.delete(a.id);
     outcomes.set(a.id, { text: t(after.status === 'no_show' ? 'agent.markedNoShow' : 'agent.markedDone',
-      { time: formatTime(a.start), name: nameOf(a) }), undo: true });
+      { time: formatTime(a.start, a.timeZone), name: nameOf(a) }), undo: true });
   } catch (e) {
     confirming.delete(a.id);
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
@@ -180,7 +181,7 @@ async function undoOutcome(a) {
   try {
     const after = await request(`/api/visio/appointments/${a.id}/undo-outcome`, { method: 'POST' });
     appointments.set(after.id, after);
-    outcomes.set(a.id, { text: t('agent.undone', { time: formatTime(a.start), name: nameOf(a) }) });
+    outcomes.set(a.id, { text: t('agent.undone', { time: formatTime(a.start, a.timeZone), name: nameOf(a) }) });
   } catch (e) {
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
   }
@@ -238,27 +239,20 @@ formStep(leaveForm, {
   tell: (message) => showOutcome(document.getElementById('ex-outcome'), message),
 });
 
-connect({
+appointments.follow({
   token,
-  onStatus: showConnection,
-  onSnapshot: (snapshot) => {
-    appointments = new Map((snapshot.appointments || []).map((a) => [a.id, a]));
-    load();
-  },
+  // The snapshot, then the day shown (it may be another day than the snapshot's).
+  onSnapshot: load,
+  onChange: render,
   onEvent: (event) => {
-    if (!event.kind.startsWith('appointment.')) {
-      return;
-    }
-    appointments.set(event.data.id, { ...(appointments.get(event.data.id) || {}), ...event.data });
-    render();
     if (event.kind === 'appointment.booked') {
-      announce(t('agent.newBooking', { time: formatTime(event.data.start), name: nameOf(event.data) }));
+      announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
       announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.cancelled') {
       announce(t('agent.cancelled', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.reopened') {
-      announce(t('agent.reopened', { time: formatTime(event.data.start), name: nameOf(event.data) }));
+      announce(t('agent.reopened', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     }
   },
 });

@@ -1,6 +1,6 @@
 import { newIdempotencyKey, request } from './api.js';
 import { formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
-import { FieldErrors } from './form-errors.js';
+import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -37,8 +37,14 @@ export class BookingWizard {
   }
 
   async start() {
-    this.services = await request('/api/visio/services', { anonymous: true });
-    this.points = await request('/api/visio/points', { anonymous: true });
+    try {
+      this.services = await request('/api/visio/services', { anonymous: true });
+      this.points = await request('/api/visio/points', { anonymous: true });
+    } catch (e) {
+      // The loading line is gone by now: say why nothing comes, and offer to try again.
+      this.root.replaceChildren(failure(e, () => this.start()));
+      return;
+    }
     const draft = this.restore();
     if (!this.history) {
       this.go(draft?.step || 1, { push: false });
@@ -124,6 +130,7 @@ export class BookingWizard {
         ...Array.from({ length: STEPS }, (_, i) => el('span', { class: i < step ? 'done' : null }))) : null,
       step > 1 ? el('button', { type: 'button', class: 'secondary back', onclick: () => this.goBack() }, t('booking.back')) : null,
       heading, ...content].filter(Boolean));
+    this.root.removeAttribute('aria-busy');
     heading.focus();
   }
 
@@ -167,6 +174,11 @@ export class BookingWizard {
     this.go(3);
   }
 
+  /**
+   * Step 3 shows at once, saying that it searches (the previous step's buttons are gone: a second press cannot ask
+   * again nor add a history entry); the slots replace that line when they come. An answer that comes after the person
+   * left this screen (Back, "Jours suivants", a slot chosen) is dropped; a failure says so, with "Réessayer".
+   */
   async showSlots(offsetDays = 0, reschedule = null) {
     this.choice.offsetDays = offsetDays;
     if (!reschedule) {
@@ -180,7 +192,28 @@ export class BookingWizard {
     if (this.choice.point) {
       path += `&pointId=${this.choice.point.id}`;
     }
-    const slots = await request(path, { anonymous: true });
+    const searching = el('p', { class: 'notice', id: 'searching', role: 'status' }, t('booking.searching'));
+    this.screen('booking.when', reschedule ? null : 3,
+      reschedule?.keep ? el('button', { type: 'button', class: 'secondary back', onclick: reschedule.keep }, t('manage.keepDate'))
+        : null,
+      el('p', { class: 'muted' }, `${service.name}${this.choice.point ? ` — ${this.choice.point.name}` : ''}`), searching);
+    this.root.setAttribute('aria-busy', 'true');
+    let slots;
+    try {
+      slots = await request(path, { anonymous: true });
+    } catch (e) {
+      if (searching.isConnected) {
+        this.root.removeAttribute('aria-busy');
+        searching.replaceWith(failure(e, () => this.showSlots(offsetDays, reschedule)));
+      }
+      return;
+    }
+    if (!searching.isConnected) {
+      return;
+    }
+    this.root.removeAttribute('aria-busy');
+    // Each slot in its service's own zone; its day is the one written in its time ("2026-12-03T09:00+04:00").
+    const zone = service.timeZone;
     const byDay = new Map();
     slots.forEach((s) => {
       const day = s.start.slice(0, 10);
@@ -189,13 +222,9 @@ export class BookingWizard {
     const days = [...byDay.entries()].map(([day, list]) => el('section', {},
       el('h3', {}, formatDay(day)),
       el('ul', { class: 'slots' }, ...list.map((s) => el('li', {}, el('button', { type: 'button', class: 'secondary',
-        'aria-label': formatDateTime(s.start), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },
-      formatTime(s.start)))))));
-    this.screen('booking.when', reschedule ? null : 3,
-      reschedule?.keep ? el('button', { type: 'button', class: 'secondary back', onclick: reschedule.keep }, t('manage.keepDate'))
-        : null,
-      el('p', { class: 'muted' }, `${service.name}${this.choice.point ? ` — ${this.choice.point.name}` : ''}`),
-      ...(days.length ? days : [el('p', {}, t('booking.noSlot'))]),
+        'aria-label': formatDateTime(s.start, zone), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },
+      formatTime(s.start, zone)))))));
+    searching.replaceWith(...(days.length ? days : [el('p', {}, t('booking.noSlot'))]),
       el('div', { class: 'actions' },
         offsetDays > 0 ? el('button', { type: 'button', class: 'secondary', onclick: () => this.showSlots(offsetDays - 14, reschedule) },
           t('booking.earlier')) : null,
@@ -216,7 +245,7 @@ export class BookingWizard {
       el('input', { type: 'checkbox', name: 'needs', value: need }), el('span', {}, t(`needs.${need}`))));
     const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
     const form = el('form', { novalidate: true },
-      el('p', { class: 'notice' }, formatWhen(slot.start)),
+      el('p', { class: 'notice' }, formatWhen(slot.start, this.choice.service.timeZone)),
       ...field('name', this.k('booking.name'), { required: true, autocomplete: this.asMediator ? 'off' : 'name', maxlength: '120' }),
       el('p', { class: 'hint', id: 'contact-hint' }, t(this.k('booking.contactHint'))),
       ...field('email', this.k('booking.email'), { type: 'email', autocomplete: this.asMediator ? 'off' : 'email' }, 'booking.emailHint'),
@@ -317,7 +346,7 @@ export class BookingWizard {
         el('p', { class: 'print-only' }, t('booking.convocation')),
         el('dl', {},
           ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
-          ...row(t('manage.when'), formatWhen(booked.start)),
+          ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
           ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
           ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
         service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
@@ -325,7 +354,7 @@ export class BookingWizard {
         el('h3', {}, t('booking.howToJoin')),
         el('p', {}, booked.pointName ? t('booking.joinAtPoint') : t('booking.joinFromHome')),
         el('p', { class: 'link' }, el('code', {}, link)),
-        el('p', { class: 'hint' }, t('booking.keepLink'))),
+        el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink' : 'booking.keepLinkNoEmail'))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(booked.id, booked.manageToken) },
@@ -335,6 +364,13 @@ export class BookingWizard {
           t('booking.newBooking')) : null));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
   }
+}
+
+/** A request that failed: in plain words (a lost connection: "Connexion perdue…"), with "Réessayer". */
+export function failure(error, retry) {
+  return el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
+    el('p', {}, plainMessage(error, 'form.connectionLost')),
+    el('button', { type: 'button', id: 'retry', onclick: retry }, t('common.retry')));
 }
 
 function stepUrl(step) {

@@ -28,6 +28,9 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   whileSending(submit, signIn);
 });
+// Disabled in the page until here: pressed before the script arrived, the browser would send the form itself, the
+// password in the address.
+submit.disabled = false;
 
 async function signIn() {
   error.hidden = true;

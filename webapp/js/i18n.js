@@ -40,33 +40,59 @@ export function translate(root) {
   }
 }
 
-export function formatDateTime(iso) {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris',
+/**
+ * The zone of times that carry none of their own: the deployment's (`timeZone` of GET /api/config, set by
+ * setUpPage), else the browser's. An appointment or a service gives its own `timeZone`: pass it.
+ */
+let pageZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function setPageZone(zone) {
+  if (zone) {
+    pageZone = zone;
+  }
+}
+
+export function currentZone() {
+  return pageZone;
+}
+
+const locale = () => (language === 'fr' ? 'fr-FR' : 'en-GB');
+
+/** "mercredi 2 décembre à 13:30", in `zone` (the item's own), else the page's. */
+export function formatDateTime(iso, zone = null) {
+  return new Intl.DateTimeFormat(locale(), {
+    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: zone || pageZone,
   }).format(new Date(iso));
 }
 
-export function formatTime(iso) {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-    hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris',
+/** "13:30", in `zone` (the item's own), else the page's. */
+export function formatTime(iso, zone = null) {
+  return new Intl.DateTimeFormat(locale(), {
+    hour: '2-digit', minute: '2-digit', timeZone: zone || pageZone,
   }).format(new Date(iso));
 }
 
+/** A calendar day ("2026-12-02"): "mercredi 2 décembre", whatever the zone. */
 export function formatDay(isoDate) {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+  return new Intl.DateTimeFormat(locale(), {
     weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC',
   }).format(new Date(`${isoDate}T00:00:00Z`));
 }
 
+/** The calendar day ("2026-12-02") of an instant in `zone`, else the page's: "today" is `dayOf(new Date())`. */
+export function dayOf(instant, zone = null) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone || pageZone }).format(new Date(instant));
+}
+
 /**
- * A day and time in words, in Paris time: "mercredi 2 décembre à 8 h 50" ("à 9 h" on the hour),
- * "Wednesday 2 December at 8:50" in English. Screen readers say it as a person would.
+ * A day and time in words, in `zone` (the item's own), else the page's: "mercredi 2 décembre à 8 h 50" ("à 9 h" on the
+ * hour), "Wednesday 2 December at 8:50" in English. Screen readers say it as a person would.
  */
-export function formatWhen(iso) {
+export function formatWhen(iso, zone = null) {
   const french = language === 'fr';
-  const parts = Object.fromEntries(new Intl.DateTimeFormat(french ? 'fr-FR' : 'en-GB', {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat(locale(), {
     weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
-    timeZone: 'Europe/Paris',
+    timeZone: zone || pageZone,
   }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   const hour = String(Number(parts.hour));
   if (french) {

@@ -2,31 +2,47 @@ import { request, token } from './api.js';
 import { BookingWizard } from './booking.js';
 import { openCall } from './call.js';
 import { formatDateTime, t } from './i18n.js';
-import { connect } from './realtime.js';
-import { announce, el, requireRole, setUpPage, showConnection } from './ui.js';
+import { LiveAppointments } from './live-list.js';
+import { plainMessage } from './form-errors.js';
+import { el, requireRole, setUpPage, showError, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('mediator');
 const listBox = document.getElementById('appointments');
 const callBox = document.getElementById('call');
-let appointments = new Map();
+const appointments = new LiveAppointments();
+// Kept across live re-renders: why joining was refused, on the card it concerns ("La salle ouvrira…").
+const refusals = new Map();
 
 function render() {
+  const focused = document.activeElement?.closest?.('.join-refused')?.id;
   const list = [...appointments.values()].sort((a, b) => a.start.localeCompare(b.start));
-  listBox.replaceChildren(...(list.length ? list.map((a) => el('article', { class: 'card' },
-    el('h3', {}, `${formatDateTime(a.start)} — ${a.citizen?.name ?? t('appointment.erased')}`),
+  listBox.replaceChildren(...(list.length ? list.map((a) => el('article', { class: 'card', 'data-id': a.id },
+    el('h3', {}, `${formatDateTime(a.start, a.timeZone)} — ${a.citizen?.name ?? t('appointment.erased')}`),
     el('p', {}, `${a.serviceName} · ${a.administration} · ${a.reference}`),
     el('p', {}, el('span', { class: 'tag ok' }, t(`appointment.${a.status}`)), a.pointName || ''),
     (a.status === 'booked' || a.status === 'in_call') ? el('div', { class: 'actions' },
-      el('button', { type: 'button', onclick: () => join(a) }, t('mediator.joinBeside'))) : null))
+      el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(a)) },
+        t('mediator.joinBeside'))) : null,
+    refusals.has(a.id) ? el('p', { class: 'error join-refused', id: `join-refused-${a.id}`, role: 'alert', tabindex: '-1' },
+      refusals.get(a.id)) : null))
     : [el('p', { class: 'muted' }, t('mediator.none'))]));
+  if (focused) {
+    document.getElementById(focused)?.focus();
+  }
 }
 
+/** Joining beside the person; refused (the room not open yet, a lost connection), it is said on her card, seen. */
 async function join(a) {
   try {
-    await openCall(callBox, await request(`/api/visio/appointments/${a.id}/join`));
+    const info = await request(`/api/visio/appointments/${a.id}/join`);
+    refusals.delete(a.id);
+    render();
+    await openCall(callBox, info);
   } catch (e) {
-    announce(e.message);
+    refusals.set(a.id, plainMessage(e));
+    render();
+    showError(document.getElementById(`join-refused-${a.id}`), e);
   }
 }
 
@@ -39,17 +55,4 @@ new BookingWizard(document.getElementById('wizard'), {
   },
 }).start();
 
-connect({
-  token,
-  onStatus: showConnection,
-  onSnapshot: (snapshot) => {
-    appointments = new Map((snapshot.appointments || []).map((a) => [a.id, a]));
-    render();
-  },
-  onEvent: (event) => {
-    if (event.kind.startsWith('appointment.')) {
-      appointments.set(event.data.id, { ...(appointments.get(event.data.id) || {}), ...event.data });
-      render();
-    }
-  },
-});
+appointments.follow({ token, onChange: render });

@@ -1,5 +1,5 @@
 import { request } from './api.js';
-import { BookingWizard, downloadCalendar } from './booking.js';
+import { BookingWizard, downloadCalendar, failure } from './booking.js';
 import { openCall } from './call.js';
 import { deviceCheck } from './device-check.js';
 import { formatWhen, t } from './i18n.js';
@@ -30,6 +30,11 @@ async function showManage(token) {
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
+    if (e.status === 0) {
+      // No answer at all: the link may be good, the connection is not. Said so, with "Réessayer".
+      manageBox.replaceChildren(failure(e, () => showManage(token)));
+      return;
+    }
     // A bad, old or renewed link: what happened, and what to do now.
     manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
       el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
@@ -66,7 +71,7 @@ async function showManage(token) {
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', {}, a.reference)),
       el('dl', {},
         el('dt', {}, t('manage.service')), el('dd', {}, `${a.serviceName} — ${a.administration}`),
-        el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start)),
+        el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start, a.timeZone)),
         el('dt', {}, t('manage.where')), el('dd', {}, a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome')),
         el('dt', {}, t('manage.status')), el('dd', {}, t(`appointment.${a.status}`))),
       outcome, waiting, error,
@@ -79,7 +84,7 @@ async function showManage(token) {
         a.status === 'booked' ? el('button', { type: 'button', class: 'danger', onclick: cancel }, t('manage.cancel')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(a.id, token) }, t('booking.addToCalendar')))
         : null,
-      notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt) })) : null,
+      notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) })) : null,
       open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
     if (focused && focused !== document.activeElement && details.contains(focused)) {
       focused.focus();
@@ -181,15 +186,16 @@ async function showManage(token) {
         try {
           appointment = await move(previous);
           render();
-          tell(el('p', {}, t('manage.moveUndone', { when: formatWhen(appointment.start) })));
+          tell(el('p', {}, t('manage.moveUndone', { when: formatWhen(appointment.start, appointment.timeZone) })));
         } catch (e) {
           tell(el('p', { class: 'error' }, plainMessage(e)));
         }
       }));
-      tell(el('p', {}, t('manage.changed', { when: formatWhen(appointment.start) })), undo);
+      tell(el('p', {}, t('manage.changed', { when: formatWhen(appointment.start, appointment.timeZone) })), undo);
     }));
     wizardBox.replaceChildren(heading,
-      el('p', {}, t('manage.moveFromTo', { from: formatWhen(appointment.start), to: formatWhen(slot.start) })), problem,
+      el('p', {}, t('manage.moveFromTo', { from: formatWhen(appointment.start, appointment.timeZone),
+        to: formatWhen(slot.start, appointment.timeZone) })), problem,
       el('div', { class: 'actions' }, yes,
         el('button', { type: 'button', class: 'secondary', onclick: backToManage }, t('manage.keepDate'))));
     heading.focus();

@@ -1,10 +1,11 @@
-import { currentLanguage, loadLanguage, switchLanguage, t } from './i18n.js';
+import { currentLanguage, loadLanguage, setPageZone, switchLanguage, t } from './i18n.js';
 import { currentUser, logout, token } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
 export async function setUpPage() {
-  await loadLanguage();
+  // The deployment's time zone (for times no item gives its own) comes with the words, in parallel: no extra wait.
+  await Promise.all([loadLanguage(), siteConfig().then((settings) => setPageZone(settings?.timeZone))]);
   // The scripts arrived: the line that waited for them (and helps when they never come) goes.
   document.getElementById('js-wait')?.remove();
   const other = document.getElementById('lang');

@@ -465,6 +465,8 @@ class LastMileTest {
 
     // The manage link (a long token) wraps: the page never scrolls sideways.
     assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html#");
+    // Given an e-mail address, the convocation says the link goes there too.
+    assertThat(page.locator("#convocation")).containsText("Il vous est aussi envoyé par e-mail.");
     org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
         "() => document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
     assertThat(smallTargets(page)).isEmpty();

@@ -19,6 +19,8 @@ public final class PublicConfigRoutes implements ApiModule {
         .put("logoUrl", config.site().logoUrl())
         .put("helpEmail", config.site().helpEmail())
         .put("helpPhone", config.site().helpPhone())
+        // The zone of the times the pages show that carry none of their own (a day chosen, statistics' periods).
+        .put("timeZone", config.defaultTimeZone().getId())
         .mergeIn(features);
   }
 
