@@ -75,6 +75,7 @@ class RightsMatrixTest {
       POST   /teleconsultations/{id}/release               403  403   200  403  403  403   403  403  403    401   401    401   401   401
       GET    /teleconsultations/{id}/join                  200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/complete              403  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/vital-signs           200  403   403  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/cancel                200  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /presence                                     200  200   200  200  200  403   403  403  403    401   401    401   401   401
       POST   /presence                                     403  403   200  200  200  403   403  403  403    401   401    401   401   401
@@ -240,6 +241,10 @@ class RightsMatrixTest {
     calls.put("POST /teleconsultations/{id}/complete", () -> {
       Call call = teleconsultation(true, "/%s/complete");
       return new Call(call.path(), new JsonObject().put("report", "Vu.").put("outcome", "advice_given"), null, call.cleanup());
+    });
+    calls.put("POST /teleconsultations/{id}/vital-signs", () -> {
+      Call call = teleconsultation(false, "/%s/vital-signs");
+      return new Call(call.path(), new JsonObject().put("temperature", 37.8), null, call.cleanup());
     });
     calls.put("POST /teleconsultations/{id}/cancel", () -> teleconsultation(false, "/%s/cancel"));
     calls.put("GET /presence", () -> new Call("/presence", null));

@@ -48,6 +48,8 @@ public final class TeleconsultRoutes implements ApiModule {
       return service.complete(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),
           body.report(), body.outcome());
     }));
+    api.getRoute("addTeleconsultationVitalSigns").addHandler(Endpoint.ok(ctx -> service.addVitalSigns(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), Json.body(ctx, VitalSigns.Measured.class))));
     api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
 

@@ -14,6 +14,7 @@ import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 
@@ -47,16 +48,18 @@ public final class TeleconsultService {
 
   private final Platform platform;
   private final TeleconsultStore store;
+  private final VitalSignsStore vitals;
   private final TeleconsultEvents events;
   private final PresenceService presence;
   private final JitsiRooms rooms;
   private final TeleconsultConfig settings;
 
-  public TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TeleconsultEvents events,
-                            PresenceService presence, JitsiRooms rooms) {
+  public TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, VitalSignsStore vitals,
+                            TeleconsultEvents events, PresenceService presence, JitsiRooms rooms) {
     this.platform = platform;
     this.settings = settings;
     this.store = store;
+    this.vitals = vitals;
     this.events = events;
     this.presence = presence;
     this.rooms = rooms;
@@ -82,6 +85,11 @@ public final class TeleconsultService {
     if (queuedAt.isAfter(now.plus(LONGEST_PLANNING))) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead."));
     }
+    Optional<ApiException> implausible = request.vitalSigns() == null ? Optional.empty()
+        : VitalSignRanges.refusal(request.vitalSigns(), now);
+    if (implausible.isPresent()) {
+      return Future.failedFuture(implausible.get());
+    }
     String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
     UUID preferred = request.preferredDoctorId() == null ? null : Ids.field(request.preferredDoctorId(), "preferredDoctorId");
     TeleconsultStore.NewRequest row = new TeleconsultStore.NewRequest(nurse.organisationId(), nurse.userId(),
@@ -95,9 +103,50 @@ public final class TeleconsultService {
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
     return earlier.compose(found -> found.isPresent() ? load(found.get())
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
+                .compose(id -> withVitalSigns(tx, id, request.vitalSigns(), nurse, now).map(id))
                 .compose(id -> recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
                     .put("specialty", specialty).put("consentBy", row.consentBy()), now, TeleconsultEvents.QUEUED)))
             .recover(e -> Future.failedFuture(translate(e)))));
+  }
+
+  /** The set sent with a new request, if any (the item was just inserted: open and empty). */
+  private Future<Void> withVitalSigns(SqlClient tx, UUID id, VitalSigns.Measured signs, Principal nurse, Instant now) {
+    if (signs == null) {
+      return Future.succeededFuture();
+    }
+    return vitals.add(tx, id, signs, measuredAt(signs, now), nurse.userId(), now).mapEmpty();
+  }
+
+  private static Instant measuredAt(VitalSigns.Measured signs, Instant now) {
+    return signs.measuredAt() == null ? now : signs.measuredAt().toInstant();
+  }
+
+  /**
+   * A nurse of the requesting organisation adds a set of vital signs while the request is open:
+   * a line of its timeline (which measures, when taken; the values stay in the item, erased with
+   * it), and the item to whoever may see it.
+   */
+  public Future<Teleconsultation> addVitalSigns(Principal nurse, UUID id, VitalSigns.Measured signs) {
+    TeleconsultRights.requireNurse(nurse);
+    Instant now = now();
+    Optional<ApiException> implausible = VitalSignRanges.refusal(signs, now);
+    if (implausible.isPresent()) {
+      return Future.failedFuture(implausible.get());
+    }
+    Instant measuredAt = measuredAt(signs, now);
+    return load(id).compose(item -> {
+      if (!TeleconsultRights.isNurseSide(nurse, item)) {
+        return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add vital signs."));
+      }
+      return platform.pool().withTransaction(tx -> vitals.add(tx, id, signs, measuredAt, nurse.userId(), now)
+          .compose(added -> added ? recorded(tx, id, nurse, "vital_signs", new JsonObject()
+                  .put("measuredAt", measuredAt.toString()).put("measures", new JsonArray(signs.names())), now, TeleconsultEvents.UPDATED)
+              : vitals.count(tx, id).compose(n -> Future.failedFuture(n >= VitalSignsStore.MOST_SETS
+                  ? ApiException.conflict("This request holds {0} sets of vital signs, the most it can; start a new request.",
+                      VitalSignsStore.MOST_SETS)
+                  : ApiException.conflict("This teleconsultation is {0}; vital signs are added while it is open.",
+                      status(item))))));
+    });
   }
 
   /** Initials as nurses write them ("M.R.", "m r", "É.L."): the letters, capitals without accents, one to four. */

@@ -58,7 +58,8 @@ public final class TeleconsultStore {
         WHERE status = 'completed' AND completed_at > $1::timestamptz - interval '30 days' GROUP BY specialty)
       SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
              d.display_name AS doctor_name,
-             q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes
+             q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes,
+             """ + VitalSignsStore.OF_ITEM + """
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
       JOIN app_user n ON n.id = t.nurse_id
@@ -86,7 +87,8 @@ public final class TeleconsultStore {
               WHERE p.status = 'available') AS available_doctors,
              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.completed_at - c.assigned_at) / 60.0)
               FROM teleconsultation c WHERE c.status = 'completed' AND c.specialty = t.specialty
-                AND c.completed_at > $1::timestamptz - interval '30 days') AS handling_minutes
+                AND c.completed_at > $1::timestamptz - interval '30 days') AS handling_minutes,
+             """ + VitalSignsStore.OF_ITEM + """
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
       JOIN app_user n ON n.id = t.nurse_id
@@ -425,7 +427,7 @@ public final class TeleconsultStore {
         new Teleconsultation.Participants(Rows.instant(r, "nurse_joined_at"), Rows.instant(r, "doctor_joined_at")),
         r.getString("report"), r.getString("outcome"),
         new Teleconsultation.Consent(true, r.getString("consent_by"), Rows.instant(r, "consent_at")),
-        Rows.instant(r, "erased_at"));
+        VitalSignsStore.read(r.getValue("vital_signs")), Rows.instant(r, "erased_at"));
   }
 
 }

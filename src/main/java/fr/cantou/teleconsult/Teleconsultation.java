@@ -3,10 +3,12 @@ package fr.cantou.teleconsult;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A teleconsultation as its nurse and its doctor see it (and as events carry it). Once
- * {@code erasedAt} is set, its patient, reason and report are gone (retention).
+ * {@code erasedAt} is set, its patient, reason, vital signs and report are gone (retention).
+ * {@code vitalSigns}: the sets the nurse measured, oldest first (empty when none).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Teleconsultation(
@@ -16,7 +18,8 @@ public record Teleconsultation(
     Integer position, Integer availableDoctors, Integer waitEstimateMinutes,
     boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,
     Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt, Instant cancelledAt,
-    Participants participants, String report, String outcome, Consent consent, Instant erasedAt) {
+    Participants participants, String report, String outcome, Consent consent, List<VitalSigns> vitalSigns,
+    Instant erasedAt) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Patient(String reference, String initials, Integer birthYear) {}
