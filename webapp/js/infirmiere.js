@@ -3,6 +3,7 @@ import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
+import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -35,6 +36,10 @@ function actionsFor(item) {
   if (item.status === 'assigned' || item.status === 'in_call') {
     actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
   }
+  if (['queued', 'assigned', 'in_call'].includes(item.status)) {
+    actions.push(el('button', { type: 'button', class: 'secondary', onclick: (event) => addVitalSigns(item, event.currentTarget) },
+      t('vitals.add')));
+  }
   return actions;
 }
 
@@ -65,7 +70,57 @@ async function refresh() {
 const errors = new FieldErrors(form, formError, { 'patient.reference': ['reference', 'nurse.referenceRefused'],
   'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearRefused'],
   reason: ['reason', 'nurse.reasonMissing'], 'consent.given': ['consent', 'nurse.consentMissing'],
-  specialty: ['specialty', 'nurse.specialtyRefused'] });
+  specialty: ['specialty', 'nurse.specialtyRefused'], ...vitalSignsFieldErrors('vs-') });
+
+// Vital signs added later, in a dialog outside the list (the list is drawn again at each event:
+// what she types must not go with it).
+const dialog = document.getElementById('vitals-dialog');
+const vitalsForm = document.getElementById('vitals-form');
+const vitalsSave = document.getElementById('vitals-save');
+document.getElementById('vitals-inputs').replaceChildren(...vitalSignsInputs('add-'));
+const vitalsErrors = new FieldErrors(vitalsForm, document.getElementById('vitals-error'), vitalSignsFieldErrors('add-'));
+let vitalsOf = null;
+let vitalsOpener = null;
+
+function addVitalSigns(item, opener) {
+  vitalsOf = item;
+  vitalsOpener = opener;
+  vitalsForm.reset();
+  vitalsErrors.clear();
+  document.getElementById('vitals-for').textContent = t('vitals.addFor', { ref: item.patient?.reference || '' });
+  dialog.showModal();
+  dialog.querySelector('input')?.focus();
+}
+
+function closeVitals() {
+  dialog.close();
+  // Back where she was: the card's button, if the list still holds it.
+  const again = list.querySelector(`article[data-id="${vitalsOf?.id}"] button.secondary:last-child`);
+  (again || vitalsOpener)?.focus?.();
+}
+
+document.getElementById('vitals-cancel').addEventListener('click', closeVitals);
+vitalsForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  whileSending(vitalsSave, saveVitalSigns);
+});
+
+async function saveVitalSigns() {
+  vitalsErrors.clear();
+  const { body, wrong } = readVitalSigns(vitalsForm, 'add-', { required: true });
+  if (wrong) {
+    vitalsErrors.show(wrong);
+    return;
+  }
+  try {
+    items.merge(await request(`/api/teleconsultations/${vitalsOf.id}/vital-signs`, { method: 'POST', body }));
+    render();
+    closeVitals();
+    announce(t('vitals.added', { ref: vitalsOf.patient?.reference || '' }));
+  } catch (e) {
+    vitalsErrors.fromRequest(e);
+  }
+}
 const submit = form.querySelector('button[type=submit]');
 
 // Marked urgent: the reminder that a vital emergency is the 15's, before anything else.
@@ -112,6 +167,14 @@ async function send() {
   if (!document.getElementById('consent').checked) {
     wrong.consent = t('nurse.consentMissing');
   }
+  const vitals = readVitalSigns(form, 'vs-');
+  Object.assign(wrong, vitals.wrong || {});
+  if (vitals.body) {
+    body.vitalSigns = vitals.body;
+  }
+  if (vitals.wrong) {
+    document.getElementById('vitals').open = true;
+  }
   if (errors.show(wrong)) {
     return;
   }
@@ -122,6 +185,9 @@ async function send() {
     form.reset();
     announce(t('nurse.sent', { n: created.position ?? '?' }));
   } catch (e) {
+    if (e?.field?.startsWith('vitalSigns')) {
+      document.getElementById('vitals').open = true;
+    }
     errors.fromRequest(e);
   }
 }

@@ -2,6 +2,7 @@ import { currentUser, request } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { formatTime, t } from './i18n.js';
 import { announce, el } from './ui.js';
+import { vitalSignsTable } from './vital-signs.js';
 
 let specialtyLabels = {};
 
@@ -81,6 +82,7 @@ export function card(item, actions = []) {
   el('h3', {}, patient || item.id, ' — ', specialtyLabel(item.specialty)),
   el('p', {}, ...tags),
   item.reason ? el('p', {}, item.reason) : null,
+  vitalSignsTable(item.vitalSigns),
   item.organisationName ? el('p', { class: 'muted' }, item.organisationName) : null,
   item.organisationPhone ? el('p', { class: 'contact' }, t('queue.phone'), ' ', phoneLink(item.organisationPhone)) : null,
   lines.length ? el('p', {}, lines.join(' · ')) : null,
