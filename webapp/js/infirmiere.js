@@ -4,6 +4,7 @@ import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
+import { keepingFocus } from './exchange.js';
 import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -23,8 +24,9 @@ specialties.forEach((s) => select.append(el('option', { value: s.code }, s.label
 
 function render() {
   const shown = items.all().filter((i) => i.status !== 'cancelled');
-  list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item)))
-    : [el('p', { class: 'muted' }, t('nurse.none'))]));
+  keepingFocus(() => list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item),
+    { write: true, onSent: (after) => { items.merge(after); render(); } }))
+    : [el('p', { class: 'muted' }, t('nurse.none'))])));
 }
 
 function actionsFor(item) {
@@ -33,7 +35,7 @@ function actionsFor(item) {
     actions.push(el('button', { type: 'button', class: 'secondary',
       onclick: (event) => whileSending(event.currentTarget, () => cancel(item)) }, t('nurse.cancel')));
   }
-  if (item.status === 'assigned' || item.status === 'in_call') {
+  if ((item.status === 'assigned' || item.status === 'in_call') && item.kind !== 'opinion') {
     actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
   }
   if (['queued', 'assigned', 'in_call'].includes(item.status)) {
@@ -143,6 +145,7 @@ async function send() {
     reason: document.getElementById('reason').value.trim(),
     specialty: select.value,
     urgency: form.querySelector('input[name=urgency]:checked').value,
+    kind: form.querySelector('input[name=kind]:checked')?.value || 'video',
     consent: { given: true, by: document.getElementById('consentBy').value },
   };
   if (initials) {
@@ -211,6 +214,12 @@ socket = connect({
         banner.replaceChildren(el('p', {}, el('strong', {}, t('nurse.reportReceived', { ref: after.patient?.reference || '' })),
           ' ', t('nurse.reportBelow')), dismiss);
         banner.hidden = false;
+      }
+      if (event.kind === 'teleconsultation.message' && after.messages?.at(-1)?.side === 'doctor') {
+        announce(t('exchange.fromDoctor', { ref: after.patient?.reference || '', name: after.doctorName || '' }));
+      }
+      if (before && before.kind === 'opinion' && after.kind === 'video') {
+        announce(t('exchange.nowVideo', { ref: after.patient?.reference || '' }));
       }
       if (before && before.status !== after.status) {
         announce(t(`nurse.changed.${after.status}`, { ref: after.patient?.reference || '', name: after.doctorName || '' }));

@@ -25,14 +25,15 @@ CREATE TABLE vital_signs (
 CREATE INDEX vital_signs_item ON vital_signs (teleconsultation_id, measured_at);
 
 -- Vital signs are health data: they go when the item's patient fields go (retention, or an
--- admin's erasure on request), whichever statement erases them.
-CREATE FUNCTION vital_signs_erase() RETURNS trigger LANGUAGE plpgsql AS $$
+-- admin's erasure on request), whichever statement erases them. What else the item holds about
+-- the patient (V52: the written exchange) is added to this one function.
+CREATE FUNCTION erase_care_data() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM vital_signs WHERE teleconsultation_id = NEW.id;
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER teleconsultation_erases_vital_signs
+CREATE TRIGGER teleconsultation_erases_care_data
   AFTER UPDATE OF erased_at ON teleconsultation
   FOR EACH ROW WHEN (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL)
-  EXECUTE FUNCTION vital_signs_erase();
+  EXECUTE FUNCTION erase_care_data();

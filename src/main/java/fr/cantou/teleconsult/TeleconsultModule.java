@@ -28,7 +28,7 @@ public final class TeleconsultModule {
     this.settings = TeleconsultConfig.from(platform.config().settings());
     this.presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId, settings.presenceGrace());
     TeleconsultStore store = new TeleconsultStore();
-    this.service = new TeleconsultService(platform, settings, store, new VitalSignsStore(),
+    this.service = new TeleconsultService(platform, settings, store, new VitalSignsStore(), new ExchangeStore(),
         new TeleconsultEvents(outbox), presence, rooms);
     this.pushAudit = new PushAudit(platform, store);
     this.routes = new TeleconsultRoutes(service, presence);

@@ -21,6 +21,8 @@ public final class TeleconsultRoutes implements ApiModule {
 
   record PresenceRequest(String status) {}
 
+  record MessageRequest(String text) {}
+
   @Override
   public void mount(RouterBuilder api) {
     api.getRoute("createTeleconsultation").addHandler(Endpoint.created(ctx -> service.create(CurrentUser.require(ctx),
@@ -50,6 +52,10 @@ public final class TeleconsultRoutes implements ApiModule {
     }));
     api.getRoute("addTeleconsultationVitalSigns").addHandler(Endpoint.ok(ctx -> service.addVitalSigns(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "teleconsultation"), Json.body(ctx, VitalSigns.Measured.class))));
+    api.getRoute("writeTeleconsultationMessage").addHandler(Endpoint.ok(ctx -> service.write(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), Json.body(ctx, MessageRequest.class).text())));
+    api.getRoute("teleconsultationToVideo").addHandler(Endpoint.ok(ctx ->
+        service.toVideo(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
 

@@ -41,6 +41,9 @@ public final class TeleconsultService {
    */
   static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
   static final Duration LONGEST_PLANNING = Duration.ofDays(14);
+  /** The two kinds of request: a teleconsultation (a video call) and a téléexpertise (a written opinion). */
+  static final String KIND_VIDEO = "video";
+  static final String KIND_OPINION = "opinion";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TeleconsultService.class);
   private static final int ERASE_BATCH = 500;
   /** 13 digits or more in a row: a social security number has no place here. */
@@ -49,17 +52,19 @@ public final class TeleconsultService {
   private final Platform platform;
   private final TeleconsultStore store;
   private final VitalSignsStore vitals;
+  private final ExchangeStore exchange;
   private final TeleconsultEvents events;
   private final PresenceService presence;
   private final JitsiRooms rooms;
   private final TeleconsultConfig settings;
 
   public TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, VitalSignsStore vitals,
-                            TeleconsultEvents events, PresenceService presence, JitsiRooms rooms) {
+                            ExchangeStore exchange, TeleconsultEvents events, PresenceService presence, JitsiRooms rooms) {
     this.platform = platform;
     this.settings = settings;
     this.store = store;
     this.vitals = vitals;
+    this.exchange = exchange;
     this.events = events;
     this.presence = presence;
     this.rooms = rooms;
@@ -97,7 +102,7 @@ public final class TeleconsultService {
         initials(request.patient().initials()),
         request.patient().birthYear(), request.reason().trim(), specialty, request.urgency(),
         request.consent().by() == null ? "patient" : request.consent().by(), preferred, queuedAt, !queuedAt.isAfter(now),
-        rooms.newRoomName("cantou-tc"), idempotencyKey);
+        rooms.newRoomName("cantou-tc"), idempotencyKey, request.kind() == null ? KIND_VIDEO : request.kind());
 
     Future<Optional<UUID>> earlier = idempotencyKey == null ? Future.succeededFuture(Optional.empty())
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
@@ -105,7 +110,8 @@ public final class TeleconsultService {
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
                 .compose(id -> withVitalSigns(tx, id, request.vitalSigns(), nurse, now).map(id))
                 .compose(id -> recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
-                    .put("specialty", specialty).put("consentBy", row.consentBy()), now, TeleconsultEvents.QUEUED)))
+                    .put("specialty", specialty).put("consentBy", row.consentBy()).put("kind", row.kind()), now,
+                    TeleconsultEvents.QUEUED)))
             .recover(e -> Future.failedFuture(translate(e)))));
   }
 
@@ -262,6 +268,10 @@ public final class TeleconsultService {
     Instant now = now();
     return load(id).compose(item -> {
       TeleconsultRights.requireParticipant(p, item);
+      if (KIND_OPINION.equals(item.kind())) {
+        return Future.failedFuture(ApiException.conflict(
+            "This request asks for a written opinion: it has no call unless its doctor turns it into one."));
+      }
       if (!Status.ASSIGNED.equals(item.status()) && !Status.IN_CALL.equals(item.status())) {
         return Future.failedFuture(Status.QUEUED.equals(item.status())
             ? ApiException.conflict("The room opens when a doctor takes the request.")
@@ -270,6 +280,41 @@ public final class TeleconsultService {
       return roomName(id).compose(room -> store.audit(platform.pool(), List.of(id), p, "join", now)
           .map(v -> rooms.join(room, new Participant(p.userId().toString(), p.displayName(), null, p.is(Role.DOCTOR)),
               now, now.plus(ROOM_TOKEN_LIFETIME))));
+    });
+  }
+
+  /**
+   * Nurse or doctor writes on the item (the written exchange of a téléexpertise, or beside a
+   * call): once a doctor has taken it and until it closes. The timeline says who wrote, not what.
+   */
+  public Future<Teleconsultation> write(Principal p, UUID id, String text) {
+    Instant now = now();
+    return load(id).compose(item -> {
+      boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
+      if (!nurseSide && !(p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId()))) {
+        return Future.failedFuture(ApiException.forbidden(
+            "Only the care home's nurses and the doctor who took the request write on it."));
+      }
+      String side = nurseSide ? "nurse" : "doctor";
+      return platform.pool().withTransaction(tx -> exchange.add(tx, id, p.userId(), side, text.trim(), now)
+          .compose(added -> added ? recorded(tx, id, p, "message", new JsonObject().put("side", side), now,
+                  TeleconsultEvents.MESSAGE)
+              : exchange.count(tx, id).compose(n -> Future.failedFuture(n >= ExchangeStore.MOST_MESSAGES
+                  ? ApiException.conflict("This request holds {0} messages, the most it can.", ExchangeStore.MOST_MESSAGES)
+                  : ApiException.conflict("This teleconsultation is {0}; messages are written once a doctor has taken it "
+                      + "and until it closes.", status(item))))));
+    });
+  }
+
+  /** The doctor of a written opinion decides she must see the resident: the request becomes a video call. */
+  public Future<Teleconsultation> toVideo(Principal doctor, UUID id) {
+    TeleconsultRights.requireDoctor(doctor);
+    Instant now = now();
+    return load(id).compose(item -> {
+      TeleconsultRights.requireAssignedDoctor(doctor, item);
+      return platform.pool().withTransaction(tx -> store.toVideo(tx, id, doctor.userId(), now).compose(changed -> changed
+          ? recorded(tx, id, doctor, "video_requested", new JsonObject(), now, TeleconsultEvents.UPDATED)
+          : Future.failedFuture(ApiException.conflict("Only a written opinion you hold, not yet closed, can become a video call."))));
     });
   }
 
