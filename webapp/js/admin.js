@@ -82,6 +82,9 @@ async function loadStats() {
       el('p', {}, t('admin.waits', { median: s.teleconsultations.medianWaitMinutes ?? '–', p90: s.teleconsultations.p90WaitMinutes ?? '–' })),
       chart(t('admin.byOrganisation'), s.teleconsultations.byOrganisation.map((r) => ({ label: r.name, value: r.count })), t('admin.count')),
       chart(t('admin.bySpecialty'), s.teleconsultations.bySpecialty.map((r) => ({ label: r.specialty, value: r.count })), t('admin.count')),
+      chart(t('admin.byKind'), (s.teleconsultations.byKind || []).map((r) => ({ label: t(`kind.${r.kind}`), value: r.count })), t('admin.count')),
+      ...(s.teleconsultations.byKind || []).map((r) => el('p', {}, t('admin.kindWait', { kind: t(`kind.${r.kind}`),
+        median: r.medianWaitMinutes ?? '–' }))),
       chart(t('admin.bookings'), s.visio.bookings.map((r) => ({ label: formatDay(r.date), value: r.count })), t('admin.count')),
       el('p', {}, t('admin.visioOutcome', { completed: s.visio.completed, noShows: s.visio.noShows })),
       csv);

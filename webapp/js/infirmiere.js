@@ -3,6 +3,8 @@ import { t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
+import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
+import { keepingFocus } from './exchange.js';
 import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -22,8 +24,9 @@ specialties.forEach((s) => select.append(el('option', { value: s.code }, s.label
 
 function render() {
   const shown = items.all().filter((i) => i.status !== 'cancelled');
-  list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item)))
-    : [el('p', { class: 'muted' }, t('nurse.none'))]));
+  keepingFocus(() => list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item),
+    { write: true, onSent: (after) => { items.merge(after); render(); } }))
+    : [el('p', { class: 'muted' }, t('nurse.none'))])));
 }
 
 function actionsFor(item) {
@@ -32,8 +35,12 @@ function actionsFor(item) {
     actions.push(el('button', { type: 'button', class: 'secondary',
       onclick: (event) => whileSending(event.currentTarget, () => cancel(item)) }, t('nurse.cancel')));
   }
-  if (item.status === 'assigned' || item.status === 'in_call') {
+  if ((item.status === 'assigned' || item.status === 'in_call') && item.kind !== 'opinion') {
     actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
+  }
+  if (['queued', 'assigned', 'in_call'].includes(item.status)) {
+    actions.push(el('button', { type: 'button', class: 'secondary', onclick: (event) => addVitalSigns(item, event.currentTarget) },
+      t('vitals.add')));
   }
   return actions;
 }
@@ -65,7 +72,57 @@ async function refresh() {
 const errors = new FieldErrors(form, formError, { 'patient.reference': ['reference', 'nurse.referenceRefused'],
   'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearRefused'],
   reason: ['reason', 'nurse.reasonMissing'], 'consent.given': ['consent', 'nurse.consentMissing'],
-  specialty: ['specialty', 'nurse.specialtyRefused'] });
+  specialty: ['specialty', 'nurse.specialtyRefused'], ...vitalSignsFieldErrors('vs-') });
+
+// Vital signs added later, in a dialog outside the list (the list is drawn again at each event:
+// what she types must not go with it).
+const dialog = document.getElementById('vitals-dialog');
+const vitalsForm = document.getElementById('vitals-form');
+const vitalsSave = document.getElementById('vitals-save');
+document.getElementById('vitals-inputs').replaceChildren(...vitalSignsInputs('add-'));
+const vitalsErrors = new FieldErrors(vitalsForm, document.getElementById('vitals-error'), vitalSignsFieldErrors('add-'));
+let vitalsOf = null;
+let vitalsOpener = null;
+
+function addVitalSigns(item, opener) {
+  vitalsOf = item;
+  vitalsOpener = opener;
+  vitalsForm.reset();
+  vitalsErrors.clear();
+  document.getElementById('vitals-for').textContent = t('vitals.addFor', { ref: item.patient?.reference || '' });
+  dialog.showModal();
+  dialog.querySelector('input')?.focus();
+}
+
+function closeVitals() {
+  dialog.close();
+  // Back where she was: the card's button, if the list still holds it.
+  const again = list.querySelector(`article[data-id="${vitalsOf?.id}"] button.secondary:last-child`);
+  (again || vitalsOpener)?.focus?.();
+}
+
+document.getElementById('vitals-cancel').addEventListener('click', closeVitals);
+vitalsForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  whileSending(vitalsSave, saveVitalSigns);
+});
+
+async function saveVitalSigns() {
+  vitalsErrors.clear();
+  const { body, wrong } = readVitalSigns(vitalsForm, 'add-', { required: true });
+  if (wrong) {
+    vitalsErrors.show(wrong);
+    return;
+  }
+  try {
+    items.merge(await request(`/api/teleconsultations/${vitalsOf.id}/vital-signs`, { method: 'POST', body }));
+    render();
+    closeVitals();
+    announce(t('vitals.added', { ref: vitalsOf.patient?.reference || '' }));
+  } catch (e) {
+    vitalsErrors.fromRequest(e);
+  }
+}
 const submit = form.querySelector('button[type=submit]');
 
 // Marked urgent: the reminder that a vital emergency is the 15's, before anything else.
@@ -88,6 +145,7 @@ async function send() {
     reason: document.getElementById('reason').value.trim(),
     specialty: select.value,
     urgency: form.querySelector('input[name=urgency]:checked').value,
+    kind: form.querySelector('input[name=kind]:checked')?.value || 'video',
     consent: { given: true, by: document.getElementById('consentBy').value },
   };
   if (initials) {
@@ -112,6 +170,14 @@ async function send() {
   if (!document.getElementById('consent').checked) {
     wrong.consent = t('nurse.consentMissing');
   }
+  const vitals = readVitalSigns(form, 'vs-');
+  Object.assign(wrong, vitals.wrong || {});
+  if (vitals.body) {
+    body.vitalSigns = vitals.body;
+  }
+  if (vitals.wrong) {
+    document.getElementById('vitals').open = true;
+  }
   if (errors.show(wrong)) {
     return;
   }
@@ -122,6 +188,9 @@ async function send() {
     form.reset();
     announce(t('nurse.sent', { n: created.position ?? '?' }));
   } catch (e) {
+    if (e?.field?.startsWith('vitalSigns')) {
+      document.getElementById('vitals').open = true;
+    }
     errors.fromRequest(e);
   }
 }
@@ -145,6 +214,12 @@ socket = connect({
         banner.replaceChildren(el('p', {}, el('strong', {}, t('nurse.reportReceived', { ref: after.patient?.reference || '' })),
           ' ', t('nurse.reportBelow')), dismiss);
         banner.hidden = false;
+      }
+      if (event.kind === 'teleconsultation.message' && after.messages?.at(-1)?.side === 'doctor') {
+        announce(t('exchange.fromDoctor', { ref: after.patient?.reference || '', name: after.doctorName || '' }));
+      }
+      if (before && before.kind === 'opinion' && after.kind === 'video') {
+        announce(t('exchange.nowVideo', { ref: after.patient?.reference || '' }));
       }
       if (before && before.status !== after.status) {
         announce(t(`nurse.changed.${after.status}`, { ref: after.patient?.reference || '', name: after.doctorName || '' }));

@@ -4,6 +4,7 @@ import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
+import { keepingFocus } from './exchange.js';
 
 await setUpPage();
 const me = await requireRole('doctor');
@@ -47,7 +48,13 @@ function render() {
   const open = items.all().find(mine);
   current.hidden = !open;
   if (open) {
-    currentItem.replaceChildren(card(open, [el('button', { type: 'button', onclick: () => join(open) }, t('call.join'))]));
+    // A written opinion has no call until she decides to see the resident.
+    const action = open.kind === 'opinion'
+      ? el('button', { type: 'button', class: 'secondary', onclick: (event) => whileSending(event.currentTarget, () => toVideo(open)) },
+        t('exchange.toVideo'))
+      : el('button', { type: 'button', onclick: () => join(open) }, t('call.join'));
+    keepingFocus(() => currentItem.replaceChildren(card(open, [action],
+      { write: true, onSent: (after) => { items.merge(after); render(); } })));
     current.dataset.id = open.id;
   }
 }
@@ -82,6 +89,16 @@ document.getElementById('next').addEventListener('click', (event) => whileSendin
 
 function join(item) {
   return joinTeleconsultation(item, callBox, socket);
+}
+
+async function toVideo(item) {
+  try {
+    items.merge(await request(`/api/teleconsultations/${item.id}/video`, { method: 'POST' }));
+    render();
+    announce(t('exchange.videoOpened'));
+  } catch (e) {
+    showOutcome(document.getElementById('doctor-outcome'), plainMessage(e), true);
+  }
 }
 
 const reportForm = document.getElementById('report');
@@ -174,6 +191,9 @@ socket = connect({
     }
     const { before, after } = items.merge(event.data);
     endCallIfRequeued(after);
+    if (event.kind === 'teleconsultation.message' && mine(after) && after.messages?.at(-1)?.side === 'nurse') {
+      announce(t('exchange.fromNurse', { ref: after.patient?.reference || '' }));
+    }
     if (after.status === 'queued' && (!before || before.status !== 'queued') && !after.plannedAt) {
       announce(t('doctor.newRequest', { specialty: after.specialty }));
       if (alerts.checked) {

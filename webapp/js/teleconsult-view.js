@@ -2,6 +2,8 @@ import { currentUser, request } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { formatTime, t } from './i18n.js';
 import { announce, el } from './ui.js';
+import { vitalSignsTable } from './vital-signs.js';
+import { exchangeView } from './exchange.js';
 
 let specialtyLabels = {};
 
@@ -51,11 +53,15 @@ export function tag(kind, icon, text) {
   return el('span', { class: `tag ${kind}` }, el('span', { class: 'icon', 'aria-hidden': 'true' }, icon), text);
 }
 
-/** One request, as a card: who, why, where it stands. `actions` are buttons the page adds. */
-export function card(item, actions = []) {
+/**
+ * One request, as a card: who, why, where it stands. `actions` are buttons the page adds;
+ * `exchange` the options of its written exchange (`write`, `onSent`) for those who take part.
+ */
+export function card(item, actions = [], exchange = {}) {
   const patient = [item.patient?.reference, item.patient?.initials, item.patient?.birthYear].filter(Boolean).join(' · ');
   const tags = [
     item.urgency === 'urgent' ? tag('urgent', '!', t('nurse.urgent')) : null,
+    item.kind === 'opinion' ? tag('kind', '✎', t('kind.opinion')) : null,
     item.overdue ? tag('warn', '⏱', t('queue.overdue')) : null,
     tag(`status-${item.status}`, STATUS_ICONS[item.status] || '', statusText(item)),
   ];
@@ -81,9 +87,11 @@ export function card(item, actions = []) {
   el('h3', {}, patient || item.id, ' — ', specialtyLabel(item.specialty)),
   el('p', {}, ...tags),
   item.reason ? el('p', {}, item.reason) : null,
+  vitalSignsTable(item.vitalSigns),
   item.organisationName ? el('p', { class: 'muted' }, item.organisationName) : null,
   item.organisationPhone ? el('p', { class: 'contact' }, t('queue.phone'), ' ', phoneLink(item.organisationPhone)) : null,
   lines.length ? el('p', {}, lines.join(' · ')) : null,
+  exchangeView(item, exchange),
   report,
   actions.length ? el('div', { class: 'actions' }, ...actions) : null);
 }

@@ -75,6 +75,9 @@ class RightsMatrixTest {
       POST   /teleconsultations/{id}/release               403  403   200  403  403  403   403  403  403    401   401    401   401   401
       GET    /teleconsultations/{id}/join                  200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/complete              403  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/vital-signs           200  403   403  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/messages              200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/video                 403  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/cancel                200  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /presence                                     200  200   200  200  200  403   403  403  403    401   401    401   401   401
       POST   /presence                                     403  403   200  200  200  403   403  403  403    401   401    401   401   401
@@ -241,6 +244,15 @@ class RightsMatrixTest {
       Call call = teleconsultation(true, "/%s/complete");
       return new Call(call.path(), new JsonObject().put("report", "Vu.").put("outcome", "advice_given"), null, call.cleanup());
     });
+    calls.put("POST /teleconsultations/{id}/vital-signs", () -> {
+      Call call = teleconsultation(false, "/%s/vital-signs");
+      return new Call(call.path(), new JsonObject().put("temperature", 37.8), null, call.cleanup());
+    });
+    calls.put("POST /teleconsultations/{id}/messages", () -> {
+      Call call = teleconsultation(true, "/%s/messages");
+      return new Call(call.path(), new JsonObject().put("text", "Plaie propre."), null, call.cleanup());
+    });
+    calls.put("POST /teleconsultations/{id}/video", () -> opinion("/%s/video"));
     calls.put("POST /teleconsultations/{id}/cancel", () -> teleconsultation(false, "/%s/cancel"));
     calls.put("GET /presence", () -> new Call("/presence", null));
     calls.put("POST /presence", () -> new Call("/presence", new JsonObject().put("status", "available")));
@@ -339,6 +351,16 @@ class RightsMatrixTest {
       }
       node.api.post("/api/teleconsultations/" + id + "/cancel", tokens.get("nurse"), null);
     });
+  }
+
+  /** A written opinion taken by the geriatrician (only she may turn it into a call). */
+  private Call opinion(String suffix) {
+    String id = node.api.post("/api/teleconsultations", tokens.get("nurse"),
+        CareTerritory.request("geriatrie", "normal").put("kind", "opinion")).json().getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", tokens.get("geri"), null).status()).isEqualTo(200);
+    return new Call("/teleconsultations" + suffix.formatted(id), null, null, () ->
+        node.api.post("/api/teleconsultations/" + id + "/complete", tokens.get("geri"),
+            new JsonObject().put("report", "Vu.").put("outcome", "advice_given")));
   }
 
   private Call appointment(Booking booking, String suffix) {

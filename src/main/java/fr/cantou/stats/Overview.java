@@ -7,7 +7,10 @@ import java.util.List;
 public record Overview(LocalDate from, LocalDate to, Teleconsultations teleconsultations, Visio visio) {
 
   public record Teleconsultations(long total, List<Named> byOrganisation, List<BySpecialty> bySpecialty,
-                                  Double medianWaitMinutes, Double p90WaitMinutes) {}
+                                  Double medianWaitMinutes, Double p90WaitMinutes, List<ByKind> byKind) {}
+
+  /** Per kind of request: video (teleconsultation) or opinion (téléexpertise), with its median wait before a doctor took it. */
+  public record ByKind(String kind, long count, Double medianWaitMinutes) {}
 
   public record Named(String name, long count) {}
 

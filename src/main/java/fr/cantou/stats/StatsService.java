@@ -38,16 +38,18 @@ public final class StatsService {
     var pool = platform.pool();
     var byOrganisation = store.teleconsultationsByOrganisation(pool, start, end);
     var bySpecialty = store.teleconsultationsBySpecialty(pool, start, end);
+    var byKind = store.teleconsultationsByKind(pool, start, end);
     var waits = store.waits(pool, start, end);
     var total = store.teleconsultationCount(pool, start, end);
     var bookings = store.bookingsByDay(pool, start, end, zone.getId());
     var outcomes = store.appointmentOutcomes(pool, start, end);
-    return Future.all(java.util.List.of(byOrganisation, bySpecialty, waits, total, bookings, outcomes)).map(all -> {
+    return Future.all(java.util.List.of(byOrganisation, bySpecialty, byKind, waits, total, bookings, outcomes)).map(all -> {
       StatsStore.Waits w = waits.result();
       StatsStore.Outcomes o = outcomes.result();
       return new Overview(from, to,
           new Overview.Teleconsultations(total.result(), byOrganisation.result(), bySpecialty.result(),
-              round(w.medianMinutes()), round(w.p90Minutes())),
+              round(w.medianMinutes()), round(w.p90Minutes()),
+              byKind.result().stream().map(k -> new Overview.ByKind(k.kind(), k.count(), round(k.medianWaitMinutes()))).toList()),
           new Overview.Visio(bookings.result(), o.completed(), o.noShows(), o.cancelled()));
     });
   }
@@ -65,6 +67,11 @@ public final class StatsService {
         }
         for (Overview.BySpecialty s : o.teleconsultations().bySpecialty()) {
           csv.printRecord("téléconsultations par spécialité", SpreadsheetText.of(s.specialty()), s.count());
+        }
+        for (Overview.ByKind k : o.teleconsultations().byKind()) {
+          String kind = "opinion".equals(k.kind()) ? "avis écrit (téléexpertise)" : "téléconsultation vidéo";
+          csv.printRecord("demandes par type", kind, k.count());
+          csv.printRecord("attente médiane par type (minutes)", kind, k.medianWaitMinutes());
         }
         csv.printRecord("attente (minutes)", "médiane", o.teleconsultations().medianWaitMinutes());
         csv.printRecord("attente (minutes)", "90e centile", o.teleconsultations().p90WaitMinutes());

@@ -4,7 +4,8 @@ import java.time.OffsetDateTime;
 
 /** What a nurse sends to start a teleconsultation (validated by the OpenAPI document first). */
 public record NewTeleconsultation(Patient patient, String reason, String specialty, String urgency, Consent consent,
-                                  String preferredDoctorId, OffsetDateTime plannedAt) {
+                                  String preferredDoctorId, OffsetDateTime plannedAt,
+                                  VitalSigns.Measured vitalSigns, String kind) {
 
   public record Patient(String reference, String initials, Integer birthYear) {}
 

@@ -21,6 +21,10 @@ public final class TeleconsultEvents {
   static final String IN_CALL = "teleconsultation.in_call";
   static final String COMPLETED = "teleconsultation.completed";
   static final String CANCELLED = "teleconsultation.cancelled";
+  /** The nurse added what the doctor reads (vital signs): the item, its status unchanged. */
+  static final String UPDATED = "teleconsultation.updated";
+  /** Nurse or doctor wrote on the item (the written exchange): the item with its messages. */
+  static final String MESSAGE = "teleconsultation.message";
   /** A doctor's presence ({@link PresenceService}), to the whole care side. */
   static final String PRESENCE_CHANGED = "presence.changed";
 

@@ -33,12 +33,14 @@ public final class TeleconsultModule {
     TeleconsultStore store = new TeleconsultStore();
     TimelineStore timeline = new TimelineStore();
     HealthDataAccessStore accesses = new HealthDataAccessStore();
+    VitalSignsStore vitals = new VitalSignsStore();
     this.patientData = new PatientDataService(platform, settings, store, new PatientDataStore(), timeline);
-    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, new TeleconsultEvents(outbox),
+    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, vitals, new TeleconsultEvents(outbox),
         presence, rooms);
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
-    this.routes = new TeleconsultRoutes(service, presence);
+    this.routes = new TeleconsultRoutes(service,
+        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), presence);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;

@@ -12,14 +12,18 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 /** HTTP adapter of the teleconsultation queue and of doctors' presence. */
 public final class TeleconsultRoutes implements ApiModule {
   private final TeleconsultService service;
+  private final CareExchangeService exchange;
   private final PresenceService presence;
 
-  public TeleconsultRoutes(TeleconsultService service, PresenceService presence) {
+  public TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, PresenceService presence) {
     this.service = service;
+    this.exchange = exchange;
     this.presence = presence;
   }
 
   record PresenceRequest(String status) {}
+
+  record MessageRequest(String text) {}
 
   @Override
   public void mount(RouterBuilder api) {
@@ -48,6 +52,12 @@ public final class TeleconsultRoutes implements ApiModule {
       return service.complete(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),
           body.report(), body.outcome());
     }));
+    api.getRoute("addTeleconsultationVitalSigns").addHandler(Endpoint.ok(ctx -> exchange.addVitalSigns(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, VitalSigns.Measured.class))));
+    api.getRoute("writeTeleconsultationMessage").addHandler(Endpoint.ok(ctx -> exchange.write(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, MessageRequest.class).text())));
+    api.getRoute("teleconsultationToVideo").addHandler(Endpoint.ok(ctx ->
+        exchange.toVideo(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
 

@@ -13,6 +13,7 @@ import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 
@@ -41,6 +42,9 @@ public final class TeleconsultService {
    */
   static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
   static final Duration LONGEST_PLANNING = Duration.ofDays(14);
+  /** The two kinds of request: a teleconsultation (a video call) and a téléexpertise (a written opinion). */
+  static final String KIND_VIDEO = "video";
+  static final String KIND_OPINION = "opinion";
   /** 13 digits or more in a row: a social security number has no place here. */
   private static final Pattern LOOKS_LIKE_NIR = Pattern.compile("\\d{13,}");
 
@@ -48,6 +52,7 @@ public final class TeleconsultService {
   private final TeleconsultStore store;
   private final TimelineStore timeline;
   private final HealthDataAccessStore accesses;
+  private final VitalSignsStore vitals;
   private final TeleconsultEvents events;
   private final PresenceService presence;
   private final JitsiRooms rooms;
@@ -60,13 +65,14 @@ public final class TeleconsultService {
   private volatile Supplier<Future<Void>> afterJoinChecked = Future::succeededFuture;
 
   TeleconsultService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, TimelineStore timeline,
-                     HealthDataAccessStore accesses, TeleconsultEvents events,
+                     HealthDataAccessStore accesses, VitalSignsStore vitals, TeleconsultEvents events,
                      PresenceService presence, JitsiRooms rooms) {
     this.platform = platform;
     this.settings = settings;
     this.store = store;
     this.timeline = timeline;
     this.accesses = accesses;
+    this.vitals = vitals;
     this.events = events;
     this.presence = presence;
     this.rooms = rooms;
@@ -92,6 +98,11 @@ public final class TeleconsultService {
     if (queuedAt.isAfter(now.plus(LONGEST_PLANNING))) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'plannedAt': at most 14 days ahead."));
     }
+    Optional<ApiException> implausible = request.vitalSigns() == null ? Optional.empty()
+        : VitalSignRanges.refusal(request.vitalSigns(), now);
+    if (implausible.isPresent()) {
+      return Future.failedFuture(implausible.get());
+    }
     String specialty = "any".equals(request.specialty()) ? Status.GENERAL_PRACTICE : request.specialty();
     UUID preferred = request.preferredDoctorId() == null ? null : Ids.field(request.preferredDoctorId(), "preferredDoctorId");
     String initials = initials(request.patient().initials());
@@ -103,15 +114,25 @@ public final class TeleconsultService {
         initials,
         request.patient().birthYear(), request.reason().trim(), specialty, request.urgency(),
         request.consent().by() == null ? "patient" : request.consent().by(), preferred, queuedAt, !queuedAt.isAfter(now),
-        rooms.newRoomName("cantou-tc"), idempotencyKey);
+        rooms.newRoomName("cantou-tc"), idempotencyKey, request.kind() == null ? KIND_VIDEO : request.kind());
 
     Future<Optional<UUID>> earlier = idempotencyKey == null ? Future.succeededFuture(Optional.empty())
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
     return earlier.compose(found -> found.isPresent() ? load(found.get())
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
+                .compose(id -> withVitalSigns(tx, id, request.vitalSigns(), nurse, now).map(id))
                 .compose(id -> recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
-                    .put("specialty", specialty).put("consentBy", row.consentBy()), now, TeleconsultEvents.QUEUED)))
+                    .put("specialty", specialty).put("consentBy", row.consentBy()).put("kind", row.kind()), now,
+                    TeleconsultEvents.QUEUED)))
             .recover(e -> Future.failedFuture(translate(e)))));
+  }
+
+  /** The set sent with a new request, if any (the item was just inserted: open and empty). */
+  private Future<Void> withVitalSigns(SqlClient tx, UUID id, VitalSigns.Measured signs, Principal nurse, Instant now) {
+    if (signs == null) {
+      return Future.succeededFuture();
+    }
+    return vitals.add(tx, id, signs, VitalSignRanges.measuredAt(signs, now), nurse.userId(), now).mapEmpty();
   }
 
   /**
@@ -229,6 +250,10 @@ public final class TeleconsultService {
       TeleconsultStore.WithRoom seen = found.orElseThrow(() -> ApiException.notFound("No teleconsultation with this id."));
       Teleconsultation item = seen.item();
       TeleconsultRights.requireParticipant(p, item);
+      if (KIND_OPINION.equals(item.kind())) {
+        return Future.failedFuture(ApiException.conflict(
+            "This request asks for a written opinion: it has no call unless its doctor turns it into one."));
+      }
       if (!Status.ASSIGNED.equals(item.status()) && !Status.IN_CALL.equals(item.status())) {
         return Future.failedFuture(Status.QUEUED.equals(item.status())
             ? ApiException.conflict("The room opens when a doctor takes the request.")
@@ -315,7 +340,7 @@ public final class TeleconsultService {
         .compose(item -> events.publish(tx, kind, item).map(item));
   }
 
-  private Future<Teleconsultation> load(UUID id) {
+  Future<Teleconsultation> load(UUID id) {
     return find(platform.pool(), id);
   }
 
@@ -324,7 +349,7 @@ public final class TeleconsultService {
   }
 
   /** A teleconsultation's status, named in the client's language. */
-  private static ProblemTexts.Term status(Teleconsultation item) {
+  static ProblemTexts.Term status(Teleconsultation item) {
     return new ProblemTexts.Term("teleconsultation", item.status());
   }
 

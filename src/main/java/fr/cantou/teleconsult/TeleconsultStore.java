@@ -37,7 +37,7 @@ public final class TeleconsultStore {
   public record NewRequest(UUID organisationId, UUID nurseId, String patientReference, String patientInitials,
                            Integer patientBirthYear, String reason, String specialty, String urgency, String consentBy,
                            UUID preferredDoctorId, Instant queuedAt, boolean announced, String roomName,
-                           String idempotencyKey) {}
+                           String idempotencyKey, String kind) {}
 
   /** Queue position per specialty, doctors available now, and the recent median handling time. */
   private static final String SELECT = """
@@ -52,20 +52,21 @@ public final class TeleconsultStore {
         JOIN user_specialty us ON us.user_id = p.doctor_id
         WHERE p.status = 'available' GROUP BY us.specialty_code),
       handling AS (
-        SELECT specialty, percentile_cont(0.5) WITHIN GROUP (
+        SELECT specialty, kind, percentile_cont(0.5) WITHIN GROUP (
                  ORDER BY extract(epoch FROM completed_at - assigned_at) / 60.0) AS minutes
         FROM teleconsultation
-        WHERE status = 'completed' AND completed_at > $1::timestamptz - interval '30 days' GROUP BY specialty)
+        WHERE status = 'completed' AND completed_at > $1::timestamptz - interval '30 days' GROUP BY specialty, kind)
       SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
              d.display_name AS doctor_name,
-             q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes
+             q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes,
+             """ + VitalSignsStore.OF_ITEM + ",\n" + ExchangeStore.OF_ITEM + """
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
       JOIN app_user n ON n.id = t.nurse_id
       LEFT JOIN app_user d ON d.id = t.doctor_id
       LEFT JOIN queue q ON q.id = t.id
       LEFT JOIN available a ON a.specialty = t.specialty
-      LEFT JOIN handling h ON h.specialty = t.specialty
+      LEFT JOIN handling h ON h.specialty = t.specialty AND h.kind = t.kind
       """;
 
   /**
@@ -85,8 +86,9 @@ public final class TeleconsultStore {
               JOIN user_specialty us ON us.user_id = p.doctor_id AND us.specialty_code = t.specialty
               WHERE p.status = 'available') AS available_doctors,
              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.completed_at - c.assigned_at) / 60.0)
-              FROM teleconsultation c WHERE c.status = 'completed' AND c.specialty = t.specialty
-                AND c.completed_at > $1::timestamptz - interval '30 days') AS handling_minutes
+              FROM teleconsultation c WHERE c.status = 'completed' AND c.specialty = t.specialty AND c.kind = t.kind
+                AND c.completed_at > $1::timestamptz - interval '30 days') AS handling_minutes,
+             """ + VitalSignsStore.OF_ITEM + ",\n" + ExchangeStore.OF_ITEM + """
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
       JOIN app_user n ON n.id = t.nurse_id
@@ -115,12 +117,12 @@ public final class TeleconsultStore {
     return db.preparedQuery("""
             INSERT INTO teleconsultation (organisation_id, nurse_id, patient_reference, patient_initials, patient_birth_year,
               reason, specialty, urgency, consent_by, consent_at, preferred_doctor_id, queued_at, announced_at, status,
-              room_name, idempotency_key, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15, $10)
+              room_name, idempotency_key, created_at, kind)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15, $10, $16)
             RETURNING id""")
         .execute(Tuple.from(new Object[] {r.organisationId(), r.nurseId(), r.patientReference(), r.patientInitials(),
             r.patientBirthYear(), r.reason(), r.specialty(), r.urgency(), r.consentBy(), utc(now), r.preferredDoctorId(),
-            utc(r.queuedAt()), r.announced() ? utc(now) : null, r.roomName(), r.idempotencyKey()}))
+            utc(r.queuedAt()), r.announced() ? utc(now) : null, r.roomName(), r.idempotencyKey(), r.kind()}))
         .map(rows -> rows.iterator().next().getUUID("id"))
         .recover(refusals());
   }
@@ -213,7 +215,7 @@ public final class TeleconsultStore {
   /** assigned → queued (released by the doctor, or nobody joined in time). Keeps its place in the queue. */
   public Future<Boolean> requeue(SqlClient db, UUID id, UUID doctorId) {
     return db.preparedQuery("""
-            UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL,
+            UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL, video_at = NULL,
                    nurse_joined_at = NULL, doctor_joined_at = NULL
             WHERE id = $1 AND status = 'assigned' AND ($2::uuid IS NULL OR doctor_id = $2)""")
         .execute(Tuple.of(id, doctorId))
@@ -243,6 +245,15 @@ public final class TeleconsultStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** The assigned doctor turns an opinion into a video call; false when it is not an opinion she holds now. */
+  public Future<Boolean> toVideo(SqlClient db, UUID item, UUID doctor, Instant now) {
+    return db.preparedQuery("""
+            UPDATE teleconsultation SET kind = 'video', video_at = $3
+            WHERE id = $1 AND doctor_id = $2 AND kind = 'opinion' AND status = 'assigned'""")
+        .execute(Tuple.of(item, doctor, utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Boolean> cancel(SqlClient db, UUID id, Instant now) {
     return db.preparedQuery("UPDATE teleconsultation SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'queued'")
         .execute(Tuple.of(id, utc(now)))
@@ -258,11 +269,15 @@ public final class TeleconsultStore {
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
-  /** Assigned too long ago with nobody in the room: back to the queue. */
+  /**
+   * A video request assigned too long ago (or an opinion turned into a call too long ago) with
+   * nobody in the room: back to the queue. A written opinion has no room to join.
+   */
   public Future<List<UUID>> requeueUnjoined(SqlClient db, Instant assignedBefore) {
     return db.preparedQuery("""
-            UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL
-            WHERE status = 'assigned' AND assigned_at < $1 AND nurse_joined_at IS NULL AND doctor_joined_at IS NULL
+            UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL, video_at = NULL
+            WHERE status = 'assigned' AND kind = 'video' AND coalesce(video_at, assigned_at) < $1
+              AND nurse_joined_at IS NULL AND doctor_joined_at IS NULL
             RETURNING id""")
         .execute(Tuple.of(utc(assignedBefore)))
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
@@ -290,7 +305,7 @@ public final class TeleconsultStore {
               HAVING NOT bool_or(c.connections > 0 AND COALESCE(n.seen_at > $2, false))
                  AND max(CASE WHEN c.connections > 0 THEN GREATEST(n.seen_at, c.changed_at) ELSE c.changed_at END) < $1)
             UPDATE teleconsultation t SET status = 'queued', doctor_id = NULL, assigned_at = NULL, started_at = NULL,
-                   nurse_joined_at = NULL, doctor_joined_at = NULL
+                   video_at = NULL, nurse_joined_at = NULL, doctor_joined_at = NULL
             FROM gone, teleconsultation was
             WHERE t.doctor_id = gone.doctor_id AND t.status IN ('assigned', 'in_call') AND was.id = t.id
             RETURNING t.id, was.status AS was""")
@@ -339,6 +354,7 @@ public final class TeleconsultStore {
         new Teleconsultation.Participants(Rows.instant(r, "nurse_joined_at"), Rows.instant(r, "doctor_joined_at")),
         r.getString("report"), r.getString("outcome"),
         new Teleconsultation.Consent(true, r.getString("consent_by"), Rows.instant(r, "consent_at")),
+        VitalSignsStore.read(r.getValue("vital_signs")), r.getString("kind"), ExchangeStore.read(r.getValue("messages")),
         Rows.instant(r, "erased_at"));
   }
 

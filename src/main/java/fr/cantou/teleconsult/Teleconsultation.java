@@ -3,10 +3,14 @@ package fr.cantou.teleconsult;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A teleconsultation as its nurse and its doctor see it (and as events carry it). Once
- * {@code erasedAt} is set, its patient, reason and report are gone (retention).
+ * {@code erasedAt} is set, its patient, reason, vital signs and report are gone (retention).
+ * {@code vitalSigns}: the sets the nurse measured, oldest first (empty when none). {@code kind}:
+ * {@code video} (a teleconsultation) or {@code opinion} (a téléexpertise: a written opinion, no
+ * call needed); {@code messages}: what nurse and doctor wrote to each other on it, oldest first.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Teleconsultation(
@@ -16,12 +20,16 @@ public record Teleconsultation(
     Integer position, Integer availableDoctors, Integer waitEstimateMinutes,
     boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,
     Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt, Instant cancelledAt,
-    Participants participants, String report, String outcome, Consent consent, Instant erasedAt) {
+    Participants participants, String report, String outcome, Consent consent, List<VitalSigns> vitalSigns,
+    String kind, List<Message> messages, Instant erasedAt) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Patient(String reference, String initials, Integer birthYear) {}
 
   public record Consent(boolean given, String by, Instant at) {}
+
+  /** A message of the written exchange: who wrote it (her side and name), what, when. */
+  public record Message(String side, String authorName, String text, Instant at) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Participants(Instant nurseJoinedAt, Instant doctorJoinedAt) {}

@@ -1,0 +1,103 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What nurse and doctor add to a request once it exists, for a doctor judging from afar (issue
+ * 16): vital signs measured later, the written exchange of a téléexpertise, and the doctor's
+ * switch from a written opinion to a video call. Each is a step of the item like the queue's
+ * ({@link TeleconsultService#recorded}): its timeline line, its audit line, its event.
+ */
+public final class CareExchangeService {
+  private final Platform platform;
+  private final TeleconsultService requests;
+  private final TeleconsultStore store;
+  private final VitalSignsStore vitals;
+  private final ExchangeStore exchange;
+
+  CareExchangeService(Platform platform, TeleconsultService requests, TeleconsultStore store, VitalSignsStore vitals,
+                      ExchangeStore exchange) {
+    this.platform = platform;
+    this.requests = requests;
+    this.store = store;
+    this.vitals = vitals;
+    this.exchange = exchange;
+  }
+
+  /**
+   * A nurse of the requesting organisation adds a set of vital signs while the request is open:
+   * a line of its timeline (which measures, when taken; the values stay in the item, erased with
+   * it), and the item to whoever may see it.
+   */
+  public Future<Teleconsultation> addVitalSigns(Principal nurse, UUID id, VitalSigns.Measured signs) {
+    if (!nurse.is(Role.NURSE)) {
+      return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add vital signs."));
+    }
+    Instant now = platform.clock().instant();
+    Optional<ApiException> implausible = VitalSignRanges.refusal(signs, now);
+    if (implausible.isPresent()) {
+      return Future.failedFuture(implausible.get());
+    }
+    Instant measuredAt = VitalSignRanges.measuredAt(signs, now);
+    return requests.load(id).compose(item -> {
+      if (!TeleconsultRights.isNurseSide(nurse, item)) {
+        return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add vital signs."));
+      }
+      return platform.pool().withTransaction(tx -> vitals.add(tx, id, signs, measuredAt, nurse.userId(), now)
+          .compose(added -> added ? requests.recorded(tx, id, nurse, "vital_signs", new JsonObject()
+                  .put("measuredAt", measuredAt.toString()).put("measures", new JsonArray(signs.names())), now,
+                  TeleconsultEvents.UPDATED)
+              : vitals.count(tx, id).compose(n -> Future.failedFuture(n >= VitalSignsStore.MOST_SETS
+                  ? ApiException.conflict("This request holds {0} sets of vital signs, the most it can; start a new request.",
+                      VitalSignsStore.MOST_SETS)
+                  : ApiException.conflict("This teleconsultation is {0}; vital signs are added while it is open.",
+                      TeleconsultService.status(item))))));
+    });
+  }
+
+  /**
+   * Nurse or doctor writes on the item (the written exchange of a téléexpertise, or beside a
+   * call): once a doctor has taken it and until it closes. The timeline says who wrote, not what.
+   */
+  public Future<Teleconsultation> write(Principal p, UUID id, String text) {
+    Instant now = platform.clock().instant();
+    return requests.load(id).compose(item -> {
+      boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
+      if (!nurseSide && !(p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId()))) {
+        return Future.failedFuture(ApiException.forbidden(
+            "Only the care home's nurses and the doctor who took the request write on it."));
+      }
+      String side = nurseSide ? "nurse" : "doctor";
+      return platform.pool().withTransaction(tx -> exchange.add(tx, id, p.userId(), side, text.trim(), now)
+          .compose(added -> added ? requests.recorded(tx, id, p, "message", new JsonObject().put("side", side), now,
+                  TeleconsultEvents.MESSAGE)
+              : exchange.count(tx, id).compose(n -> Future.failedFuture(n >= ExchangeStore.MOST_MESSAGES
+                  ? ApiException.conflict("This request holds {0} messages, the most it can.", ExchangeStore.MOST_MESSAGES)
+                  : ApiException.conflict("This teleconsultation is {0}; messages are written once a doctor has taken it "
+                      + "and until it closes.", TeleconsultService.status(item))))));
+    });
+  }
+
+  /** The doctor of a written opinion decides she must see the resident: the request becomes a video call. */
+  public Future<Teleconsultation> toVideo(Principal doctor, UUID id) {
+    Instant now = platform.clock().instant();
+    return requests.load(id).compose(item -> {
+      if (!doctor.is(Role.DOCTOR) || !doctor.userId().toString().equals(item.doctorId())) {
+        return Future.failedFuture(ApiException.forbidden("Only the doctor who took this teleconsultation may do this."));
+      }
+      return platform.pool().withTransaction(tx -> store.toVideo(tx, id, doctor.userId(), now).compose(changed -> changed
+          ? requests.recorded(tx, id, doctor, "video_requested", new JsonObject(), now, TeleconsultEvents.UPDATED)
+          : Future.failedFuture(ApiException.conflict("Only a written opinion you hold, not yet closed, can become a video call."))));
+    });
+  }
+}

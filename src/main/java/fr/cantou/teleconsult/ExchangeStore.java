@@ -1,0 +1,58 @@
+package fr.cantou.teleconsult;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The written exchange of a request (V52): nurse and doctor write to each other on the item,
+ * above all for a téléexpertise (an opinion without a call). Read with the item, as its
+ * vital signs are.
+ */
+public final class ExchangeStore {
+  /** At most this many messages an item: an exchange about one request, not a chat room. */
+  static final int MOST_MESSAGES = 200;
+
+  /** The item's messages, oldest first, as one JSON column of the item's query ({@code t} the teleconsultation). */
+  static final String OF_ITEM = """
+      (SELECT json_agg(json_build_object('side', m.side, 'authorName', a.display_name, 'text', m.body, 'at', m.at)
+                       ORDER BY m.id)
+       FROM teleconsultation_message m JOIN app_user a ON a.id = m.author_id
+       WHERE m.teleconsultation_id = t.id) AS messages
+      """;
+
+  /**
+   * Adds a message to an item open to an exchange (assigned or in call, patient data not
+   * erased, fewer than {@link #MOST_MESSAGES}); false otherwise, which the caller tells apart.
+   */
+  public Future<Boolean> add(SqlClient db, UUID item, UUID author, String side, String text, Instant now) {
+    return db.preparedQuery("""
+            INSERT INTO teleconsultation_message (teleconsultation_id, author_id, side, body, at)
+            SELECT t.id, $2, $3, $4, $5 FROM teleconsultation t
+            WHERE t.id = $1 AND t.status IN ('assigned', 'in_call') AND t.erased_at IS NULL
+              AND (SELECT count(*) FROM teleconsultation_message m WHERE m.teleconsultation_id = t.id) < $6""")
+        .execute(Tuple.of(item, author, side, text, TeleconsultStore.utc(now), MOST_MESSAGES))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Integer> count(SqlClient db, UUID item) {
+    return db.preparedQuery("SELECT count(*) AS n FROM teleconsultation_message WHERE teleconsultation_id = $1")
+        .execute(Tuple.of(item)).map(rows -> rows.iterator().next().getLong("n").intValue());
+  }
+
+  /** The {@link #OF_ITEM} column as records; an empty list when nothing was written. */
+  static List<Teleconsultation.Message> read(Object column) {
+    if (!(column instanceof JsonArray messages)) {
+      return List.of();
+    }
+    return messages.stream().map(JsonObject.class::cast).map(m -> new Teleconsultation.Message(m.getString("side"),
+        m.getString("authorName"), m.getString("text"), OffsetDateTime.parse(m.getString("at")).toInstant())).toList();
+  }
+}

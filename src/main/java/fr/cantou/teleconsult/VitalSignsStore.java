@@ -1,0 +1,88 @@
+package fr.cantou.teleconsult;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** The vital signs of teleconsultations (V51): written one set at a time, read with their item. */
+public final class VitalSignsStore {
+  /** At most this many sets an item: a request is one episode of care, not a chart. */
+  static final int MOST_SETS = 20;
+
+  /**
+   * The item's sets, oldest measure first, as one JSON column of the item's query ({@code t}
+   * the teleconsultation): no second round trip for a list of items.
+   */
+  static final String OF_ITEM = """
+      (SELECT json_agg(json_build_object('measuredAt', v.measured_at, 'systolic', v.systolic_mmhg,
+                 'diastolic', v.diastolic_mmhg, 'pulse', v.pulse_bpm, 'temperature', v.temperature_c,
+                 'spo2', v.spo2_percent, 'glycaemia', v.glycaemia_g_l, 'weight', v.weight_kg, 'pain', v.pain_score,
+                 'recordedAt', v.recorded_at, 'recordedBy', r.display_name) ORDER BY v.measured_at, v.id)
+       FROM vital_signs v JOIN app_user r ON r.id = v.recorded_by
+       WHERE v.teleconsultation_id = t.id) AS vital_signs
+      """;
+
+  /**
+   * Adds a set to an open item (queued, assigned or in call) holding fewer than {@link #MOST_SETS};
+   * false when it is closed or full, which the caller tells apart by reading the item.
+   */
+  public Future<Boolean> add(SqlClient db, UUID item, VitalSigns.Measured signs, Instant measuredAt, UUID nurse,
+                             Instant now) {
+    VitalSigns.BloodPressure pressure = signs.bloodPressure();
+    return db.preparedQuery("""
+            INSERT INTO vital_signs (teleconsultation_id, measured_at, recorded_at, recorded_by, systolic_mmhg,
+                                     diastolic_mmhg, pulse_bpm, temperature_c, spo2_percent, glycaemia_g_l,
+                                     weight_kg, pain_score)
+            SELECT t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM teleconsultation t
+            WHERE t.id = $1 AND t.status IN ('queued', 'assigned', 'in_call') AND t.erased_at IS NULL
+              AND (SELECT count(*) FROM vital_signs v WHERE v.teleconsultation_id = t.id) < $13""")
+        .execute(Tuple.from(new Object[] {item, TeleconsultStore.utc(measuredAt), TeleconsultStore.utc(now), nurse,
+            pressure == null ? null : pressure.systolic().shortValue(),
+            pressure == null ? null : pressure.diastolic().shortValue(),
+            small(signs.pulse()), signs.temperature(), small(signs.spo2()), signs.glycaemia(), signs.weight(),
+            small(signs.pain()), MOST_SETS}))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** How many sets an item holds (to say why one more was refused). */
+  public Future<Integer> count(SqlClient db, UUID item) {
+    return db.preparedQuery("SELECT count(*) AS n FROM vital_signs WHERE teleconsultation_id = $1")
+        .execute(Tuple.of(item)).map(rows -> rows.iterator().next().getLong("n").intValue());
+  }
+
+  private static Short small(Integer value) {
+    return value == null ? null : value.shortValue();
+  }
+
+  /** The {@link #OF_ITEM} column as records; an empty list when none was taken. */
+  static List<VitalSigns> read(Object column) {
+    if (!(column instanceof JsonArray sets)) {
+      return List.of();
+    }
+    return sets.stream().map(JsonObject.class::cast).map(VitalSignsStore::set).toList();
+  }
+
+  private static VitalSigns set(JsonObject v) {
+    Integer systolic = v.getInteger("systolic");
+    return new VitalSigns(instant(v.getString("measuredAt")),
+        systolic == null ? null : new VitalSigns.BloodPressure(systolic, v.getInteger("diastolic")),
+        v.getInteger("pulse"), decimal(v.getValue("temperature")), v.getInteger("spo2"), decimal(v.getValue("glycaemia")),
+        decimal(v.getValue("weight")), v.getInteger("pain"), instant(v.getString("recordedAt")), v.getString("recordedBy"));
+  }
+
+  private static Instant instant(String value) {
+    return value == null ? null : OffsetDateTime.parse(value).toInstant();
+  }
+
+  private static BigDecimal decimal(Object value) {
+    return value == null ? null : new BigDecimal(value.toString());
+  }
+}

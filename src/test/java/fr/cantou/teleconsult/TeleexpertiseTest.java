@@ -1,0 +1,172 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.support.CareNodeTest;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Téléexpertise: a request for a written opinion goes through the same queue and claim as a
+ * teleconsultation, then nurse and doctor write to each other, live, and the doctor closes it
+ * with her opinion, or turns it into a video call.
+ */
+class TeleexpertiseTest extends CareNodeTest {
+  private JsonObject opinion() {
+    return care.create(request("geriatrie", "normal").put("kind", "opinion"));
+  }
+
+  private String path(JsonObject item, String suffix) {
+    return "/api/teleconsultations/" + item.getString("id") + suffix;
+  }
+
+  private JsonObject claimed(JsonObject item) {
+    var claim = node.api.post(path(item, "/claim"), care.geriatrician, null);
+    assertThat(claim.status()).isEqualTo(200);
+    return claim.json();
+  }
+
+  private static JsonObject text(String text) {
+    return new JsonObject().put("text", text);
+  }
+
+  @Test
+  void an_opinion_is_written_live_on_both_sides_and_closed_with_the_doctors_opinion_without_a_call() {
+    JsonObject item = opinion();
+    assertThat(item.getString("kind")).isEqualTo("opinion");
+    assertThat(node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array().getJsonObject(0)
+        .getString("kind")).as("the queue says which kind it is").isEqualTo("opinion");
+    claimed(item);
+    var join = node.api.get(path(item, "/join"), care.geriatrician);
+    assertThat(join.status()).as("no room for a written opinion").isEqualTo(409);
+
+    try (WsClient nurse = WsClient.hello(node.port(), care.nurse, null);
+         WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null)) {
+      nurse.next(m -> "snapshot".equals(m.getString("type")));
+      doctor.next(m -> "snapshot".equals(m.getString("type")));
+      clock.advance(Duration.ofMinutes(2));
+      assertThat(node.api.post(path(item, "/messages"), care.geriatrician,
+          text("Pouvez-vous photographier la plaie avec une règle à côté ?")).status()).isEqualTo(200);
+      JsonObject heard = nurse.nextEvent("teleconsultation.message").getJsonObject("data");
+      JsonObject message = heard.getJsonArray("messages").getJsonObject(0);
+      assertThat(message.getString("side")).isEqualTo("doctor");
+      assertThat(message.getString("text")).isEqualTo("Pouvez-vous photographier la plaie avec une règle à côté ?");
+      assertThat(message.getString("authorName")).isNotBlank();
+
+      assertThat(node.api.post(path(item, "/messages"), care.nurse, text("  Plaie de 3 cm, fond propre, pas d'odeur.  "))
+          .status()).isEqualTo(200);
+      // Her own message came back to her too (first); then the nurse's answer.
+      JsonArray both = doctor.next(m -> "teleconsultation.message".equals(m.getString("kind"))
+          && m.getJsonObject("data").getJsonArray("messages").size() == 2).getJsonObject("data").getJsonArray("messages");
+      assertThat(both.getJsonObject(1).getString("side")).isEqualTo("nurse");
+      assertThat(both.getJsonObject(1).getString("text")).as("trimmed").isEqualTo("Plaie de 3 cm, fond propre, pas d'odeur.");
+    }
+
+    var done = node.api.post(path(item, "/complete"), care.geriatrician,
+        new JsonObject().put("report", "Soins locaux, pansement hydrocolloïde, revoir à 7 jours.").put("outcome", "advice_given"));
+    assertThat(done.status()).isEqualTo(200);
+    assertThat(done.json().getString("status")).isEqualTo("completed");
+    JsonArray timeline = node.api.get(path(item, "/timeline"), care.nurse).array();
+    assertThat(timeline.encode()).as("who wrote, not what").contains("\"message\"").doesNotContain("règle");
+    assertThat(node.api.post(path(item, "/messages"), care.nurse, text("Merci")).status())
+        .as("closed: no more messages").isEqualTo(409);
+  }
+
+  @Test
+  void only_the_care_homes_nurses_and_the_doctor_who_took_it_write_and_only_once_taken() {
+    JsonObject item = opinion();
+    assertThat(node.api.post(path(item, "/messages"), care.nurse, text("Précision")).status())
+        .as("nobody took it yet").isEqualTo(409);
+    claimed(item);
+    assertThat(node.api.post(path(item, "/messages"), care.otherNurse, text("Bonjour")).status()).isEqualTo(403);
+    assertThat(node.api.post(path(item, "/messages"), care.cardiologist, text("Bonjour")).status()).isEqualTo(403);
+    assertThat(node.api.post(path(item, "/messages"), care.nurse, text("   ")).status()).isEqualTo(400);
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).isEmpty();
+  }
+
+  @Test
+  void nobody_joining_does_not_send_an_opinion_back_to_the_queue_but_does_once_it_became_a_call() {
+    JsonObject item = opinion();
+    claimed(item);
+    clock.advance(Duration.ofMinutes(30));
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getString("status")).isEqualTo("assigned");
+
+    var video = node.api.post(path(item, "/video"), care.geriatrician, null);
+    assertThat(video.status()).isEqualTo(200);
+    assertThat(video.json().getString("kind")).isEqualTo("video");
+    assertThat(node.api.get(path(item, "/join"), care.nurse).status()).as("the room opens to both").isEqualTo(200);
+    // The join timeout (10 min) counts from the switch, not from the claim half an hour ago.
+    clock.advance(Duration.ofMinutes(9));
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getString("status")).isEqualTo("assigned");
+    clock.advance(Duration.ofMinutes(2));
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getString("status")).isEqualTo("queued");
+  }
+
+  @Test
+  void only_the_doctor_who_holds_an_opinion_turns_it_into_a_call() {
+    JsonObject item = opinion();
+    assertThat(node.api.post(path(item, "/video"), care.geriatrician, null).status()).as("not taken yet").isEqualTo(403);
+    claimed(item);
+    assertThat(node.api.post(path(item, "/video"), care.nurse, null).status()).isEqualTo(403);
+    assertThat(node.api.post(path(item, "/video"), care.cardiologist, null).status()).isEqualTo(403);
+    assertThat(node.api.post(path(item, "/video"), care.geriatrician, null).status()).isEqualTo(200);
+    assertThat(node.api.post(path(item, "/video"), care.geriatrician, null).status()).as("already a call").isEqualTo(409);
+  }
+
+  @Test
+  void the_wait_estimate_of_each_kind_comes_from_the_handling_time_of_its_kind() {
+    JsonObject first = opinion();
+    claimed(first);
+    clock.advance(Duration.ofMinutes(4));
+    node.api.post(path(first, "/complete"), care.geriatrician,
+        new JsonObject().put("report", "Avis donné.").put("outcome", "advice_given"));
+    assertThat(node.api.post("/api/presence", care.geriatrician, new JsonObject().put("status", "available")).status())
+        .isEqualTo(200);
+
+    JsonObject waitingOpinion = opinion();
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject waitingCall = care.create(request("geriatrie", "normal"));
+    // One doctor available: an opinion waits 1 × 4 min (the median of opinions); the call, second
+    // in line, 2 × 15 min (no call completed yet: the default).
+    assertThat(node.api.get(path(waitingOpinion, ""), care.nurse).json().getInteger("waitEstimateMinutes")).isEqualTo(4);
+    assertThat(node.api.get(path(waitingCall, ""), care.nurse).json().getInteger("waitEstimateMinutes")).isEqualTo(30);
+    JsonArray queue = node.api.get("/api/teleconsultations?status=queued", care.nurse).array();
+    assertThat(queue.stream().map(i -> ((JsonObject) i).getInteger("waitEstimateMinutes"))).containsExactly(4, 30);
+  }
+
+  @Test
+  void the_statistics_count_each_kind_apart() {
+    JsonObject first = opinion();
+    claimed(first);
+    care.create(request("geriatrie", "normal"));
+    care.create(request("geriatrie", "normal"));
+    String day = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneId.of("Europe/Paris")).toString();
+    JsonObject stats = node.api.get("/api/stats/overview?from=" + day + "&to=" + day, node.adminToken()).json();
+    JsonArray byKind = stats.getJsonObject("teleconsultations").getJsonArray("byKind");
+    assertThat(byKind.stream().map(k -> ((JsonObject) k).getString("kind") + "=" + ((JsonObject) k).getLong("count")))
+        .containsExactly("video=2", "opinion=1");
+  }
+
+  @Test
+  void retention_erases_the_messages_with_the_patient_fields() {
+    JsonObject item = opinion();
+    claimed(item);
+    node.api.post(path(item, "/messages"), care.nurse, text("Résident diabétique."));
+    node.api.post(path(item, "/complete"), care.geriatrician,
+        new JsonObject().put("report", "Avis donné.").put("outcome", "advice_given"));
+    clock.advance(Duration.ofDays(91));
+    TestNode.await(node.node().runJobs());
+    JsonObject erased = node.api.get(path(item, ""), care.nurse).json();
+    assertThat(erased.getString("erasedAt")).isNotBlank();
+    assertThat(erased.getJsonArray("messages")).isEmpty();
+  }
+}

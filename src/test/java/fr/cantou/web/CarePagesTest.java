@@ -1,0 +1,150 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * What the doctor judges from afar, through the pages: the vital signs the nurse types (a comma
+ * for decimals, a slip said under its box before anything is sent), read by the doctor as a
+ * table, the later ones live; and a written opinion, where nurse and doctor write to each other
+ * live, what one is typing survives the other's message arriving, and the doctor can turn it
+ * into a call.
+ */
+class CarePagesTest {
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    web = new BrowserFixture();
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  private record Pages(Page doctor, Page nurse) {}
+
+  /** The palliative care doctor's page and a Salers nurse's, on tablets, the nurse's new request filled in. */
+  private static Pages doctorAndNurseWriting(String reference, String initials, String birthYear, String reason) {
+    Page doctor = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "dr.garcia");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    BrowserFixture.typeRequest(nurse, reference, initials, birthYear, reason);
+    nurse.locator("#specialty").selectOption("soins_palliatifs");
+    return new Pages(doctor, nurse);
+  }
+
+  /** Vital signs: typed, checked, read live as a table. */
+  @Test
+  void the_nurse_sends_vital_signs_and_adds_more_later_and_the_doctor_reads_them_live() {
+    String reference = "R-VS-1";
+    Pages pages = doctorAndNurseWriting(reference, "MB", "1934", "Fièvre depuis ce matin, toux grasse");
+    Page nurse = pages.nurse();
+    nurse.locator("#vitals summary").click();
+    nurse.locator("#vs-systolic").fill("145");
+    nurse.locator("#vs-diastolic").fill("85");
+    nurse.locator("#vs-temperature").fill("73");
+    nurse.locator("#vs-spo2").fill("94");
+    nurse.locator("#request button[type=submit]").click();
+
+    // A slip (37 typed 73): said under its box, in words, before anything is sent.
+    Locator temperature = nurse.locator("#vs-temperature");
+    assertThat(temperature).hasAttribute("aria-invalid", "true");
+    assertThat(nurse.locator("#vs-temperature-error")).hasText("Température : un nombre entre 30 et 44 °C, par exemple 38,4.");
+    assertThat(temperature).isFocused();
+    assertThat(nurse.locator("#items")).not().containsText(reference);
+
+    temperature.fill("38,4");
+    nurse.locator("#request button[type=submit]").click();
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(mine.locator("table.vitals")).containsText("145/85");
+
+    Page doctor = pages.doctor();
+    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
+    Locator table = card.locator("table.vitals");
+    assertThat(table).containsText("38,4");
+    assertThat(table).containsText("145/85");
+    assertThat(table.locator("caption")).hasText("Constantes");
+    assertThat(table.locator("th[scope=col]").first()).hasText("Mesurées à");
+    PagesTest.assertAccessible(doctor, "medecin-constantes");
+
+    // Later, the nurse adds a set from the card; the doctor's table gains its row without a reload.
+    mine.getByText("Ajouter des constantes").click();
+    Locator dialog = nurse.locator("#vitals-dialog");
+    assertThat(dialog).isVisible();
+    assertThat(nurse.locator("#vitals-for")).hasText("Pour " + reference + ".");
+    nurse.locator("#add-spo2").fill("91");
+    nurse.locator("#add-pulse").fill("104");
+    PagesTest.assertAccessible(nurse, "infirmiere-constantes");
+    nurse.locator("#vitals-save").click();
+    assertThat(dialog).isHidden();
+    assertThat(table.locator("tbody tr")).hasCount(2);
+    assertThat(table).containsText("104");
+    BrowserFixture.screenshot(doctor, "medecin-constantes");
+
+    // The queue of soins palliatifs empty again for the other journeys of this node.
+    mine.getByText("Annuler la demande").click();
+    assertThat(card).hasCount(0);
+  }
+
+  /** A written opinion (téléexpertise): the exchange, live, then a call. */
+  @Test
+  void nurse_and_doctor_write_to_each_other_live_and_the_doctor_can_turn_it_into_a_call() {
+    String reference = "R-AV-1";
+    Pages pages = doctorAndNurseWriting(reference, "JB", "1931", "Rougeur du talon droit depuis trois jours");
+    Page doctor = pages.doctor();
+    Page nurse = pages.nurse();
+    nurse.locator("input[name=kind][value=opinion]").check();
+    nurse.locator("#request button[type=submit]").click();
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(mine).containsText("Avis écrit");
+    assertThat(mine.getByText("Rejoindre l'appel")).hasCount(0);
+
+    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(card).containsText("Avis écrit");
+    card.getByText("Prendre en charge").click();
+    Locator current = doctor.locator("#current-item");
+    assertThat(current.getByText("Passer en appel vidéo")).isVisible();
+    assertThat(current.getByText("Rejoindre l'appel")).hasCount(0);
+
+    // The nurse starts typing; the doctor's question arrives meanwhile: her words and her place stay.
+    Locator nurseBox = mine.locator("textarea");
+    nurseBox.click();
+    nurseBox.pressSequentially("La rougeur ");
+    current.locator("textarea").fill("La peau est-elle ouverte ? Y a-t-il de la fièvre ?");
+    current.getByText("Envoyer le message").click();
+    assertThat(mine.locator(".message.doctor")).containsText("La peau est-elle ouverte ?");
+    assertThat(nurseBox).isFocused();
+    nurseBox.pressSequentially("mesure 4 cm, peau intacte, 37,2 °C.");
+    assertThat(nurseBox).hasValue("La rougeur mesure 4 cm, peau intacte, 37,2 °C.");
+    mine.getByText("Envoyer le message").click();
+    assertThat(current.locator(".message.nurse")).containsText("La rougeur mesure 4 cm, peau intacte, 37,2 °C.");
+    assertThat(nurseBox).hasValue("");
+    PagesTest.assertAccessible(nurse, "infirmiere-avis-ecrit");
+    PagesTest.assertAccessible(doctor, "medecin-avis-ecrit");
+    BrowserFixture.screenshot(doctor, "medecin-avis-ecrit");
+
+    // She decides to see the resident: the request becomes a call, and the nurse is offered to join.
+    current.getByText("Passer en appel vidéo").click();
+    assertThat(current.getByText("Rejoindre l'appel")).isVisible();
+    assertThat(mine.getByText("Rejoindre l'appel")).isVisible();
+    assertThat(mine).not().containsText("Avis écrit");
+
+    doctor.locator("#report-text").fill("Rougeur de stade 1 : décharge du talon, effleurage, revoir dans 48 h.");
+    doctor.locator("#outcome").selectOption("advice_given");
+    doctor.locator("#report button[type=submit]").click();
+    assertThat(mine).containsText("Rougeur de stade 1");
+  }
+}
