@@ -70,10 +70,9 @@ public final class AuthService {
 
   /** A refresh, and a spent token presented again (its family revoked), are lines of the audit trail with the address. */
   public Future<Session> refresh(String refreshToken, String address) {
-    byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();
     // The transaction commits a revocation even when the answer is a refusal.
-    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, hash).compose(found -> {
+    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken)).compose(found -> {
       if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
         return Future.succeededFuture(Optional.empty());
       }
@@ -93,9 +92,8 @@ public final class AuthService {
 
   /** Signing out: the family revoked, and a line of the audit trail. */
   public Future<Void> logout(String refreshToken, String address) {
-    byte[] hash = sha256(refreshToken);
     Instant now = platform.clock().instant();
-    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, hash)
+    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
         .compose(found -> found.isPresent() ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
             .compose(v -> AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now))
             : Future.<Void>succeededFuture()));
