@@ -1,5 +1,5 @@
 import { request } from './api.js';
-import { formatTime, t } from './i18n.js';
+import { formatMoment, t } from './i18n.js';
 import { el, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 
@@ -62,7 +62,7 @@ export function exchangeView(item, { write = false, onSent = () => {} } = {}) {
   return el('section', { class: 'exchange', 'aria-label': t('exchange.title') },
     el('h4', {}, t('exchange.title')),
     messages.length ? el('ol', { class: 'messages' }, ...messages.map((m) => el('li', { class: `message ${m.side}` },
-      el('p', { class: 'muted' }, t(`exchange.${m.side}`, { name: m.authorName }), ' · ', formatTime(m.at)),
+      el('p', { class: 'muted' }, t(`exchange.${m.side}`, { name: m.authorName }), ' · ', formatMoment(m.at)),
       el('p', {}, m.text))))
       : el('p', { class: 'muted' }, t(item.status === 'queued' ? 'exchange.afterClaim' : 'exchange.none')),
     write && open ? composer(item, onSent) : null);

@@ -73,6 +73,16 @@ export function formatTime(iso, zone = null) {
 }
 
 /** A calendar day ("2026-12-02"): "mercredi 2 décembre", whatever the zone. */
+/** A moment of today as its time ("22:05"); of another day with its date ("28 nov., 22:05"): a night reading is never taken for today's. */
+export function formatMoment(iso, zone = null) {
+  if (dayOf(iso, zone) === dayOf(new Date().toISOString(), zone)) {
+    return formatTime(iso, zone);
+  }
+  return new Intl.DateTimeFormat(locale(), {
+    day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: zone || pageZone,
+  }).format(new Date(iso));
+}
+
 export function formatDay(isoDate) {
   return new Intl.DateTimeFormat(locale(), {
     weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC',

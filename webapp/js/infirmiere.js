@@ -39,8 +39,8 @@ function actionsFor(item) {
     actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
   }
   if (['queued', 'assigned', 'in_call'].includes(item.status)) {
-    actions.push(el('button', { type: 'button', class: 'secondary', onclick: (event) => addVitalSigns(item, event.currentTarget) },
-      t('vitals.add')));
+    actions.push(el('button', { type: 'button', class: 'secondary', 'aria-label': t('vitals.addButton', { ref: item.patient?.reference || '' }),
+      onclick: (event) => addVitalSigns(item, event.currentTarget) }, t('vitals.add')));
   }
   return actions;
 }
@@ -96,11 +96,13 @@ function addVitalSigns(item, opener) {
 
 function closeVitals() {
   dialog.close();
-  // Back where she was: the card's button, if the list still holds it.
-  const again = list.querySelector(`article[data-id="${vitalsOf?.id}"] button.secondary:last-child`);
-  (again || vitalsOpener)?.focus?.();
 }
 
+// However the dialog closes (saved, "Annuler", Escape): back where she was, the card's button if the list still holds it.
+dialog.addEventListener('close', () => {
+  const again = list.querySelector(`article[data-id="${vitalsOf?.id}"] button.secondary:last-child`);
+  (again || vitalsOpener)?.focus?.();
+});
 document.getElementById('vitals-cancel').addEventListener('click', closeVitals);
 vitalsForm.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,4 +1,4 @@
-import { currentLanguage, formatTime, t } from './i18n.js';
+import { currentLanguage, formatMoment, t } from './i18n.js';
 import { el } from './ui.js';
 
 /**
@@ -125,6 +125,6 @@ export function vitalSignsTable(sets) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('vitals.colTime')),
       ...columns.map(([key]) => el('th', { scope: 'col' }, t(key))))),
     el('tbody', {}, ...sets.map((s) => el('tr', {},
-      el('th', { scope: 'row' }, formatTime(s.measuredAt)),
+      el('th', { scope: 'row' }, formatMoment(s.measuredAt)),
       ...columns.map(([, cell]) => el('td', {}, String(cell(s)))))))));
 }

@@ -7,10 +7,12 @@ import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * What nurse and doctor add to a request once it exists, for a doctor judging from afar (issue
@@ -19,6 +21,11 @@ import java.util.UUID;
  * ({@link TeleconsultService#recorded}): its timeline line, its audit line, its event.
  */
 public final class CareExchangeService {
+  /** NUL and the control characters other than line breaks and tabs: nothing a person types. */
+  private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]");
+  /** At least one letter, digit or sign: a message of spaces (even unusual ones) says nothing. */
+  private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}\\p{P}\\p{S}]");
+
   private final Platform platform;
   private final TeleconsultService requests;
   private final TeleconsultStore store;
@@ -69,8 +76,12 @@ public final class CareExchangeService {
    * Nurse or doctor writes on the item (the written exchange of a téléexpertise, or beside a
    * call): once a doctor has taken it and until it closes. The timeline says who wrote, not what.
    */
-  public Future<Teleconsultation> write(Principal p, UUID id, String text) {
+  public Future<Teleconsultation> write(Principal p, UUID id, String typed) {
     Instant now = platform.clock().instant();
+    String text = typed.strip();
+    if (CONTROL.matcher(text).find() || !VISIBLE.matcher(text).find()) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'text': a message of words, without control characters."));
+    }
     return requests.load(id).compose(item -> {
       boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
       if (!nurseSide && !(p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId()))) {
@@ -78,14 +89,26 @@ public final class CareExchangeService {
             "Only the care home's nurses and the doctor who took the request write on it."));
       }
       String side = nurseSide ? "nurse" : "doctor";
-      return platform.pool().withTransaction(tx -> exchange.add(tx, id, p.userId(), side, text.trim(), now)
+      return platform.pool().withTransaction(tx -> exchange.add(tx, id, p.userId(), side, text, now)
           .compose(added -> added ? requests.recorded(tx, id, p, "message", new JsonObject().put("side", side), now,
                   TeleconsultEvents.MESSAGE)
-              : exchange.count(tx, id).compose(n -> Future.failedFuture(n >= ExchangeStore.MOST_MESSAGES
-                  ? ApiException.conflict("This request holds {0} messages, the most it can.", ExchangeStore.MOST_MESSAGES)
-                  : ApiException.conflict("This teleconsultation is {0}; messages are written once a doctor has taken it "
-                      + "and until it closes.", TeleconsultService.status(item))))));
+              : refusedMessage(tx, id, p, nurseSide)));
     });
+  }
+
+  /** Why a message was not written, from the item as it is now (it may have changed since it was read). */
+  private Future<Teleconsultation> refusedMessage(SqlClient tx, UUID id, Principal p, boolean nurseSide) {
+    return exchange.count(tx, id).compose(n -> n >= ExchangeStore.MOST_MESSAGES
+        ? Future.failedFuture(ApiException.conflict("This request holds {0} messages, the most it can.", ExchangeStore.MOST_MESSAGES))
+        : store.find(tx, id, platform.clock().instant()).compose(fresh -> {
+          Teleconsultation item = fresh.orElseThrow();
+          if (!nurseSide && !p.userId().toString().equals(item.doctorId())) {
+            return Future.failedFuture(ApiException.forbidden(
+                "Only the care home's nurses and the doctor who took the request write on it."));
+          }
+          return Future.failedFuture(ApiException.conflict("This teleconsultation is {0}; messages are written once a doctor "
+              + "has taken it and until it closes.", TeleconsultService.status(item)));
+        }));
   }
 
   /** The doctor of a written opinion decides she must see the resident: the request becomes a video call. */

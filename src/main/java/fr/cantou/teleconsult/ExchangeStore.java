@@ -29,17 +29,21 @@ public final class ExchangeStore {
       """;
 
   /**
-   * Adds a message to an item open to an exchange (assigned or in call, patient data not
-   * erased, fewer than {@link #MOST_MESSAGES}); false otherwise, which the caller tells apart.
+   * Adds a message to an item open to an exchange (assigned or in call, patient data not erased,
+   * fewer than {@link #MOST_MESSAGES}) and, from the doctor's side, still held by its author;
+   * false otherwise, which the caller tells apart. In a transaction: the item is locked first
+   * ({@link TeleconsultStore#LOCK_OPEN}), so that a message never lands after the completion, in
+   * the next doctor's exchange, or past the limit.
    */
-  public Future<Boolean> add(SqlClient db, UUID item, UUID author, String side, String text, Instant now) {
-    return db.preparedQuery("""
-            INSERT INTO teleconsultation_message (teleconsultation_id, author_id, side, body, at)
-            SELECT t.id, $2, $3, $4, $5 FROM teleconsultation t
-            WHERE t.id = $1 AND t.status IN ('assigned', 'in_call') AND t.erased_at IS NULL
-              AND (SELECT count(*) FROM teleconsultation_message m WHERE m.teleconsultation_id = t.id) < $6""")
-        .execute(Tuple.of(item, author, side, text, TeleconsultStore.utc(now), MOST_MESSAGES))
-        .map(rows -> rows.rowCount() == 1);
+  public Future<Boolean> add(SqlClient tx, UUID item, UUID author, String side, String text, Instant now) {
+    return tx.preparedQuery(TeleconsultStore.LOCK_OPEN)
+        .execute(Tuple.of(item, new String[] {"assigned", "in_call"}, "doctor".equals(side) ? author : null))
+        .compose(open -> open.rowCount() == 0 ? Future.succeededFuture(false) : tx.preparedQuery("""
+                INSERT INTO teleconsultation_message (teleconsultation_id, author_id, side, body, at)
+                SELECT $1, $2, $3, $4, $5
+                WHERE (SELECT count(*) FROM teleconsultation_message m WHERE m.teleconsultation_id = $1) < $6""")
+            .execute(Tuple.of(item, author, side, text, TeleconsultStore.utc(now), MOST_MESSAGES))
+            .map(rows -> rows.rowCount() == 1));
   }
 
   public Future<Integer> count(SqlClient db, UUID item) {

@@ -62,10 +62,13 @@ final class QueueJobs {
       return Future.succeededFuture();
     }
     Duration grace = settings.presenceGrace();
-    JsonObject why = new JsonObject().put("why", "the doctor had no console open for " + grace.toSeconds() + " seconds");
-    return platform.pool().withTransaction(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(PresenceService.NODE_SILENCE))
+    Duration opinionGrace = settings.opinionGrace();
+    return platform.pool().withTransaction(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(opinionGrace),
+            now.minus(PresenceService.NODE_SILENCE))
         .compose(back -> Futures.sequence(back, item -> service.recorded(tx, item.id(), null, "requeued",
-            why.copy().put("was", item.was()), now, TeleconsultEvents.REQUEUED))))
+            new JsonObject().put("why", "the doctor had no console open for " + ("opinion".equals(item.kind())
+                ? opinionGrace.toHours() + " hours" : grace.toSeconds() + " seconds")).put("was", item.was()),
+            now, TeleconsultEvents.REQUEUED))))
         .mapEmpty();
   }
 }

@@ -138,6 +138,18 @@ public final class TeleconsultStore {
         .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * Locks an item that is in one of {@code statuses}, not erased, and (when {@code doctor} is
+   * given) held by that doctor; no row when it is not. What is added to an item (vital signs,
+   * messages) takes this lock first, in its own statement: the count of what the item holds is
+   * then read after every concurrent addition committed, and a completion or a cancellation
+   * (which update the row) waits for the addition or refuses it.
+   */
+  static final String LOCK_OPEN = """
+      SELECT 1 FROM teleconsultation
+      WHERE id = $1 AND status = ANY($2) AND erased_at IS NULL AND ($3::uuid IS NULL OR doctor_id = $3)
+      FOR UPDATE""";
+
   /** An item with its room's name, both from one row of one statement (see {@link #findWithRoom}). */
   public record WithRoom(Teleconsultation item, String roomName) {}
 
@@ -284,7 +296,7 @@ public final class TeleconsultStore {
   }
 
   /** A request given back because its doctor left, and what it was then. */
-  public record Abandoned(UUID id, String was) {}
+  public record Abandoned(UUID id, String was, String kind) {}
 
   /**
    * Assigned or in call, held by a doctor who has had no console open on any living node since
@@ -297,20 +309,23 @@ public final class TeleconsultStore {
    * still applies to what she holds. One conditional UPDATE: a completion or a second node's
    * job racing it finds the row changed, and each row changes once.
    */
-  public Future<List<Abandoned>> requeueAbandoned(SqlClient db, Instant goneBefore, Instant nodeAliveAfter) {
+  public Future<List<Abandoned>> requeueAbandoned(SqlClient db, Instant goneBefore, Instant opinionGoneBefore,
+                                                  Instant nodeAliveAfter) {
     return db.preparedQuery("""
             WITH gone AS (
-              SELECT c.doctor_id FROM doctor_connection c LEFT JOIN node_heartbeat n ON n.node_id = c.node_id
+              SELECT c.doctor_id,
+                     max(CASE WHEN c.connections > 0 THEN GREATEST(n.seen_at, c.changed_at) ELSE c.changed_at END) AS last_seen
+              FROM doctor_connection c LEFT JOIN node_heartbeat n ON n.node_id = c.node_id
               GROUP BY c.doctor_id
-              HAVING NOT bool_or(c.connections > 0 AND COALESCE(n.seen_at > $2, false))
-                 AND max(CASE WHEN c.connections > 0 THEN GREATEST(n.seen_at, c.changed_at) ELSE c.changed_at END) < $1)
+              HAVING NOT bool_or(c.connections > 0 AND COALESCE(n.seen_at > $2, false)))
             UPDATE teleconsultation t SET status = 'queued', doctor_id = NULL, assigned_at = NULL, started_at = NULL,
                    video_at = NULL, nurse_joined_at = NULL, doctor_joined_at = NULL
             FROM gone, teleconsultation was
             WHERE t.doctor_id = gone.doctor_id AND t.status IN ('assigned', 'in_call') AND was.id = t.id
-            RETURNING t.id, was.status AS was""")
-        .execute(Tuple.of(utc(goneBefore), utc(nodeAliveAfter)))
-        .map(rows -> Rows.map(rows, r -> new Abandoned(r.getUUID("id"), r.getString("was"))));
+              AND gone.last_seen < CASE t.kind WHEN 'opinion' THEN $3::timestamptz ELSE $1::timestamptz END
+            RETURNING t.id, was.status AS was, t.kind""")
+        .execute(Tuple.of(utc(goneBefore), utc(nodeAliveAfter), utc(opinionGoneBefore)))
+        .map(rows -> Rows.map(rows, r -> new Abandoned(r.getUUID("id"), r.getString("was"), r.getString("kind"))));
   }
 
   /** Waiting longer than allowed: flagged overdue and shown to the wider pool. */

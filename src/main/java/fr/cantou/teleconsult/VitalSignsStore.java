@@ -32,18 +32,26 @@ public final class VitalSignsStore {
 
   /**
    * Adds a set to an open item (queued, assigned or in call) holding fewer than {@link #MOST_SETS};
-   * false when it is closed or full, which the caller tells apart by reading the item.
+   * false when it is closed or full, which the caller tells apart by reading the item. In a
+   * transaction: the item is locked first ({@link TeleconsultStore#LOCK_OPEN}), so that two nurses
+   * adding at once never pass the limit together.
    */
-  public Future<Boolean> add(SqlClient db, UUID item, VitalSigns.Measured signs, Instant measuredAt, UUID nurse,
+  public Future<Boolean> add(SqlClient tx, UUID item, VitalSigns.Measured signs, Instant measuredAt, UUID nurse,
                              Instant now) {
+    return tx.preparedQuery(TeleconsultStore.LOCK_OPEN)
+        .execute(Tuple.of(item, new String[] {"queued", "assigned", "in_call"}, null))
+        .compose(open -> open.rowCount() == 0 ? Future.succeededFuture(false) : insert(tx, item, signs, measuredAt, nurse, now));
+  }
+
+  private Future<Boolean> insert(SqlClient tx, UUID item, VitalSigns.Measured signs, Instant measuredAt, UUID nurse,
+                                 Instant now) {
     VitalSigns.BloodPressure pressure = signs.bloodPressure();
-    return db.preparedQuery("""
+    return tx.preparedQuery("""
             INSERT INTO vital_signs (teleconsultation_id, measured_at, recorded_at, recorded_by, systolic_mmhg,
                                      diastolic_mmhg, pulse_bpm, temperature_c, spo2_percent, glycaemia_g_l,
                                      weight_kg, pain_score)
-            SELECT t.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM teleconsultation t
-            WHERE t.id = $1 AND t.status IN ('queued', 'assigned', 'in_call') AND t.erased_at IS NULL
-              AND (SELECT count(*) FROM vital_signs v WHERE v.teleconsultation_id = t.id) < $13""")
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+            WHERE (SELECT count(*) FROM vital_signs v WHERE v.teleconsultation_id = $1) < $13""")
         .execute(Tuple.from(new Object[] {item, TeleconsultStore.utc(measuredAt), TeleconsultStore.utc(now), nurse,
             pressure == null ? null : pressure.systolic().shortValue(),
             pressure == null ? null : pressure.diastolic().shortValue(),

@@ -142,4 +142,34 @@ class PresenceGraceTest extends CareNodeTest {
     assertThat(last.getString("action")).isEqualTo("requeued");
     assertThat(last.getJsonObject("detail").getString("was")).isEqualTo("assigned");
   }
+
+  /**
+   * A written opinion is answered when the doctor can: closing her tablet does not take it from
+   * her after 30 s; it goes back to the queue only after teleconsult.opinionGraceHours (12).
+   */
+  @Test
+  void a_written_opinion_stays_with_a_doctor_who_closed_her_console_for_hours_not_seconds() {
+    WsClient console = WsClient.hello(node.port(), care.geriatrician, null);
+    Eventually.until("her console is counted", () -> consolesOpen() == 1);
+    String id = care.create(request("geriatrie", "normal").put("kind", "opinion")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    console.close();
+    Eventually.until("her console is counted closed", () -> consolesOpen() == 0);
+
+    clock.advance(Duration.ofMinutes(5));
+    TestNode.await(node.node().runJobs());
+    JsonObject later = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(later.getString("status")).as("5 minutes after she left").isEqualTo("assigned");
+    assertThat(later.getString("doctorId")).isEqualTo(care.geriatricianId);
+
+    clock.advance(Duration.ofHours(12));
+    // The node's heartbeat steady again after the jump, as it would be after 12 hours of jobs.
+    for (int step = 0; step < 3; step++) {
+      TestNode.await(node.node().runJobs());
+      clock.advance(Duration.ofSeconds(16));
+    }
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("status"))
+        .as("12 hours after she left").isEqualTo("queued");
+  }
 }

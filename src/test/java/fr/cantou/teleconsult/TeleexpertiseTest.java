@@ -1,13 +1,18 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.support.CareNodeTest;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +93,52 @@ class TeleexpertiseTest extends CareNodeTest {
     assertThat(node.api.post(path(item, "/messages"), care.cardiologist, text("Bonjour")).status()).isEqualTo(403);
     assertThat(node.api.post(path(item, "/messages"), care.nurse, text("   ")).status()).isEqualTo(400);
     assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).isEmpty();
+  }
+
+  /**
+   * The doctor's completion is being written (its transaction open); a message sent meanwhile
+   * waits for it and is refused: nothing is written on a closed request.
+   */
+  @Test
+  void a_message_sent_while_the_doctor_closes_the_request_is_refused() {
+    JsonObject item = opinion();
+    claimed(item);
+    UUID id = UUID.fromString(item.getString("id"));
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    try {
+      Transaction open = TestNode.await(other.begin());
+      assertThat(TestNode.await(new TeleconsultStore().complete(other, id, UUID.fromString(care.geriatricianId),
+          "Avis donné.", "advice_given", clock.instant()))).isTrue();
+      CompletableFuture<Integer> late = CompletableFuture.supplyAsync(() ->
+          node.api.post(path(item, "/messages"), care.nurse, text("Encore une précision.")).status());
+      Eventually.until("the message waits for the completion or is answered",
+          () -> late.isDone() || VitalSignsTest.waitsOnALock(node));
+      TestNode.await(open.commit());
+      assertThat(late.join()).isEqualTo(409);
+    } finally {
+      other.close();
+    }
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).isEmpty();
+  }
+
+  @Test
+  void a_doctor_who_gave_the_request_back_no_longer_writes_on_it() {
+    JsonObject item = opinion();
+    claimed(item);
+    node.api.post(path(item, "/release"), care.geriatrician, null);
+    assertThat(node.api.post(path(item, "/messages"), care.geriatrician, text("Je reprends.")).status()).isEqualTo(403);
+  }
+
+  @Test
+  void a_message_of_control_characters_or_invisible_spaces_is_refused_in_words() {
+    JsonObject item = opinion();
+    claimed(item);
+    for (String typed : java.util.List.of("a\u0000b", "\u0001\u0002", "\u00a0", "\u200b")) {
+      var refused = node.api.post(path(item, "/messages"), care.nurse, text(typed));
+      assertThat(refused.status()).as(typed).isEqualTo(400);
+      assertThat(refused.json().getString("field")).isEqualTo("text");
+    }
+    assertThat(node.api.post(path(item, "/messages"), care.nurse, text("Ligne 1\nLigne 2\tfin")).status()).isEqualTo(200);
   }
 
   @Test

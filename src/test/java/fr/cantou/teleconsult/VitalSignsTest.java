@@ -1,16 +1,21 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.support.CareNodeTest;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +140,46 @@ class VitalSignsTest extends CareNodeTest {
     var full = node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 99));
     assertThat(full.status()).isEqualTo(409);
     assertThat(full.detail()).contains("20 sets");
+  }
+
+  /**
+   * Another nurse's set is being written (its transaction open, the item locked as the service
+   * locks it); a set added meanwhile waits for it, then finds the item full.
+   */
+  @Test
+  void a_set_added_while_another_is_being_written_waits_for_it_and_never_passes_the_limit() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    UUID id = UUID.fromString(item.getString("id"));
+    for (int i = 0; i < VitalSignsStore.MOST_SETS - 1; i++) {
+      assertThat(node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 60 + i)).status()).isEqualTo(200);
+    }
+    UUID nurseId = UUID.fromString(node.api.get("/api/me", care.nurse).json().getString("id"));
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    try {
+      Transaction open = TestNode.await(other.begin());
+      assertThat(TestNode.await(new VitalSignsStore().add(other, id, new VitalSigns.Measured(null, null, 80, null, null, null,
+          null, null), clock.instant(), nurseId, clock.instant()))).isTrue();
+      CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() ->
+          node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 99)).status());
+      Eventually.until("the second set waits for the first or is answered", () -> mine.isDone() || waitsOnALock());
+      TestNode.await(open.commit());
+      assertThat(mine.join()).as("the item was full once the first set committed").isEqualTo(409);
+    } finally {
+      other.close();
+    }
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getJsonArray("vitalSigns"))
+        .hasSize(VitalSignsStore.MOST_SETS);
+  }
+
+  /** A statement of the node waits for a row lock held by another transaction. */
+  static boolean waitsOnALock(TestNode node) {
+    return TestNode.await(node.node().platform().pool().query(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'").execute())
+        .iterator().next().getLong("n") > 0;
+  }
+
+  private boolean waitsOnALock() {
+    return waitsOnALock(node);
   }
 
   @Test

@@ -94,6 +94,13 @@ class CarePagesTest {
     assertThat(table).containsText("104");
     BrowserFixture.screenshot(doctor, "medecin-constantes");
 
+    // Escape closes the dialog like "Annuler": the focus goes back to the card's button, named for its resident.
+    mine.getByText("Ajouter des constantes").click();
+    assertThat(dialog).isVisible();
+    nurse.keyboard().press("Escape");
+    assertThat(dialog).isHidden();
+    assertThat(nurse.getByLabel("Ajouter des constantes pour " + reference)).isFocused();
+
     // The queue of soins palliatifs empty again for the other journeys of this node.
     mine.getByText("Annuler la demande").click();
     assertThat(card).hasCount(0);
