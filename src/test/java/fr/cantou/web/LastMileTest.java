@@ -801,8 +801,10 @@ class LastMileTest {
     List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
       asked.add(route.request().url());
+      // The item names the filter it answers, so that the test sees which answer the page shows.
+      String item = route.request().url().contains("kind=change") ? "filtre-change" : "x";
       String line = "{\"at\":\"2026-11-18T09:15:30Z\",\"kind\":\"change\",\"action\":\"specialty.created\",\"actor\":\"user\","
-          + "\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\",\"itemKind\":\"specialty\",\"itemId\":\"x\"}";
+          + "\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\",\"itemKind\":\"specialty\",\"itemId\":\"" + item + "\"}";
       route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
           .setBody("{\"items\":[" + line + "],\"next\":\"" + (route.request().url().contains("cursor") ? "" : "7.c.1") + "\"}"
               .replace(",\"next\":\"\"", ",\"next\":null")));
@@ -810,6 +812,8 @@ class LastMileTest {
     admin.navigate(web.url("/admin.html#audit"));
     admin.getByLabel("Type d'action").selectOption("change");
     admin.locator("#audit-form button[type=submit]").click();
+    // The answer to "change" shown (not the first load's, which shows the button too): its filters are the page's now.
+    assertThat(admin.locator("#audit-list")).containsText("filtre-change");
     assertThat(admin.locator("#audit-more")).isVisible();
     int before = asked.size();
     admin.getByLabel("Type d'action").selectOption("read");
