@@ -72,7 +72,8 @@ function render() {
     const open = a.status === 'booked' || a.status === 'in_call';
     return el('article', { class: 'card', 'data-id': a.id },
       el('h3', {}, `${formatTime(a.start, a.timeZone)} — ${nameOf(a)}`),
-      el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), `${a.serviceName} · ${a.reference}`),
+      // The status, then the service: said apart ("Confirmé · Aide au logement"), not run together.
+      el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), ` · ${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
       contact(a),

@@ -35,6 +35,14 @@ export class BookingWizard {
     this.step = 1;
     this.idempotencyKey = newIdempotencyKey();
   }
+  /**
+   * A heading of the wizard, {@code depth} levels below its step's: the citizen's page gives
+   * each step an h2; the mediator's, where the wizard sits under his section's h2, an h3.
+   */
+  level(depth) {
+    return `h${(this.asMediator ? 3 : 2) + depth}`;
+  }
+
 
   async start() {
     try {
@@ -122,7 +130,8 @@ export class BookingWizard {
 
   /** A screen: with `step`, "Étape n sur 4" and "Retour" above its heading. */
   screen(titleKey, step, ...content) {
-    const heading = el('h2', { tabindex: '-1', 'aria-describedby': step ? 'stepper' : null }, t(titleKey));
+    // Under the mediator's own section heading (an h2), each step is a sub-part: an h3.
+    const heading = el(this.level(0), { tabindex: '-1', 'aria-describedby': step ? 'stepper' : null }, t(titleKey));
     this.root.replaceChildren(...[
       step ? el('p', { class: 'stepper', id: 'stepper' }, t('booking.step', { n: step, of: STEPS })) : null,
       // The public services' stepper: one segment a step, those done and the current one filled (the words say it).
@@ -163,7 +172,7 @@ export class BookingWizard {
         t('booking.here', { point: home.name })) : null,
       el('button', { type: 'button', class: home ? 'big secondary' : 'big', onclick: () => this.chooseWhere(null) },
         t(this.k('booking.fromHome'))),
-      el('h3', {}, t('booking.atPoint')),
+      el(this.level(1), {}, t('booking.atPoint')),
       el('label', { for: 'commune' }, t('booking.commune')), filter, list);
   }
 
@@ -220,7 +229,7 @@ export class BookingWizard {
       byDay.set(day, [...(byDay.get(day) || []), s]);
     });
     const days = [...byDay.entries()].map(([day, list]) => el('section', {},
-      el('h3', {}, formatDay(day)),
+      el(this.level(1), {}, formatDay(day)),
       el('ul', { class: 'slots' }, ...list.map((s) => el('li', {}, el('button', { type: 'button', class: 'secondary',
         'aria-label': formatDateTime(s.start, zone), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },
       formatTime(s.start, zone)))))));
@@ -349,9 +358,9 @@ export class BookingWizard {
           ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
           ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
           ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
-        service.documents.length ? el('div', {}, el('h3', {}, t('booking.toBring')),
+        service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
-        el('h3', {}, t('booking.howToJoin')),
+        el(this.level(1), {}, t('booking.howToJoin')),
         el('p', {}, booked.pointName ? t('booking.joinAtPoint') : t('booking.joinFromHome')),
         el('p', { class: 'link' }, el('code', {}, link)),
         el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink' : 'booking.keepLinkNoEmail'))),

@@ -80,7 +80,8 @@ async function showManage(token) {
       open ? el('div', { class: 'actions' },
         canJoin ? el('button', { type: 'button', id: 'join', onclick: join }, t('manage.join'))
           : el('button', { type: 'button', id: 'join', disabled: true, 'aria-describedby': 'opens-at' }, t('manage.join')),
-        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: change }, t('manage.change')) : null,
+        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary',
+          onclick: (event) => whileSending(event.currentTarget, change) }, t('manage.change')) : null,
         a.status === 'booked' ? el('button', { type: 'button', class: 'danger', onclick: cancel }, t('manage.cancel')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(a.id, token) }, t('booking.addToCalendar')))
         : null,
@@ -147,7 +148,12 @@ async function showManage(token) {
 
   async function change() {
     const wizard = new BookingWizard(wizardBox);
-    wizard.services = await request('/api/visio/services', { anonymous: true });
+    try {
+      wizard.services = await request('/api/visio/services', { anonymous: true });
+    } catch (e) {
+      showError(error, e);
+      return;
+    }
     wizard.choice.service = wizard.services.find((s) => s.id === appointment.serviceId);
     wizard.choice.point = appointment.pointId ? { id: appointment.pointId, name: appointment.pointName } : null;
     wizardBox.hidden = false;

@@ -591,6 +591,8 @@ class LastMileTest {
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
     assertThat(question).isHidden();
     assertThat(card.locator(".tag")).hasText("Confirmé");
+    // Read apart from the service that follows it, not run together ("Confirmé Aide au logement").
+    assertThat(card).containsText("Confirmé · ");
 
     // Confirmed: the button waits ("Envoi…", aria-busy), then the card says what was done.
     done.click();
@@ -757,8 +759,10 @@ class LastMileTest {
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void the_mediator_books_for_another_person_from_his_point_prints_the_convocation_and_starts_a_new_one(BrowserFixture.Screen screen) {
     Page page = web.signIn(web.newPage(screen), "mediateur.riom");
-    Locator heading = page.locator("#wizard h2");
+    // Each step a sub-part of his section "Prendre un rendez-vous pour une personne" (an h2): an h3.
+    Locator heading = page.locator("#wizard h3[tabindex]");
     assertThat(heading).hasText("Quel service la personne souhaite-t-elle rencontrer ?");
+    assertThat(page.locator("#wizard h2")).hasCount(0);
     page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
     assertThat(heading).hasText("D'où la personne fera-t-elle la visio ?");
     assertThat(page.locator("#home-point")).hasText("Ici, à France Services de Riom-ès-Montagnes");
