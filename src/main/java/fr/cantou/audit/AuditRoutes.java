@@ -112,10 +112,14 @@ public final class AuditRoutes implements ApiModule {
     return out.toString();
   }
 
-  /** The filters as asked ("kind=read&from=2026-12-01"), for the line that records this reading of the trail. */
+  /**
+   * The filters as asked ("kind=read&from=2026-12-01"), for the line that records this reading of
+   * the trail. A reference is said to have been asked, not written: a patient's reference is
+   * erased from her requests after their retention, and the trail is kept longer.
+   */
   private static String asked(RoutingContext ctx) {
     return FILTERS.stream().filter(name -> blankToNull(ctx.queryParams().get(name)) != null)
-        .map(name -> name + "=" + blankToNull(ctx.queryParams().get(name)))
+        .map(name -> name + "=" + ("reference".equals(name) ? "…" : blankToNull(ctx.queryParams().get(name))))
         .collect(java.util.stream.Collectors.joining("&"));
   }
 

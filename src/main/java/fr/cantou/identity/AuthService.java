@@ -94,8 +94,11 @@ public final class AuthService {
   public Future<Void> logout(String refreshToken, String address) {
     Instant now = platform.clock().instant();
     return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
-        .compose(found -> found.isPresent() ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
-            .compose(v -> AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now))
+        // Only a session still open ends (and is a line of the trail): a spent, revoked or expired
+        // token sent again is answered alike and writes nothing, so no one fills the trail with it.
+        .compose(found -> found.isPresent() && found.get().revokedAt() == null && found.get().expiresAt().isAfter(now)
+            ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
+                .compose(v -> AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now))
             : Future.<Void>succeededFuture()));
   }
 
