@@ -72,7 +72,6 @@ export function formatTime(iso, zone = null) {
   }).format(new Date(iso));
 }
 
-/** A calendar day ("2026-12-02"): "mercredi 2 décembre", whatever the zone. */
 /** A moment of today as its time ("22:05"); of another day with its date ("28 nov., 22:05"): a night reading is never taken for today's. */
 export function formatMoment(iso, zone = null) {
   if (dayOf(iso, zone) === dayOf(new Date().toISOString(), zone)) {
@@ -83,6 +82,7 @@ export function formatMoment(iso, zone = null) {
   }).format(new Date(iso));
 }
 
+/** A calendar day ("2026-12-02"): "mercredi 2 décembre", whatever the zone. */
 export function formatDay(isoDate) {
   return new Intl.DateTimeFormat(locale(), {
     weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC',

@@ -42,6 +42,24 @@ class ArchitectureTest {
     return names.stream().map(name -> "fr.cantou." + name + "..").toArray(String[]::new);
   }
 
+  /**
+   * A new package under fr.cantou is either a flow or a foundation: a package named in neither
+   * would be checked by no rule above (it could import two flows, say) and pass.
+   */
+  @Test
+  void every_package_is_a_flow_or_a_foundation() {
+    java.util.Set<String> named = new java.util.HashSet<>(FLOWS);
+    named.addAll(FOUNDATIONS);
+    java.util.Set<String> found = new java.util.TreeSet<>();
+    for (var javaClass : main) {
+      String name = javaClass.getPackageName();
+      if (name.startsWith("fr.cantou.")) {
+        found.add(name.substring("fr.cantou.".length()).split("\\.")[0]);
+      }
+    }
+    assertThat(found).as("packages under fr.cantou, each in FLOWS or FOUNDATIONS").isSubsetOf(named);
+  }
+
   @Test
   void the_foundations_know_no_flow() {
     noClasses().that().resideInAnyPackage(packages(FOUNDATIONS))

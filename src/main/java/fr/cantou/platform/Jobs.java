@@ -41,7 +41,16 @@ public final class Jobs {
 
   /** Runs every job now; fails if any failed, once all have ended. */
   public Future<Void> runAll() {
-    return Future.join(jobs.stream().map(job -> platform.metrics().job(job.name(), () -> job.run().get().mapEmpty())).toList())
+    return Future.join(jobs.stream().map(job -> platform.metrics().job(job.name(), () -> started(job))).toList())
         .mapEmpty();
+  }
+
+  /** A job that throws as it starts (instead of failing its future) fails alone and is counted, like any other failure. */
+  private static Future<Void> started(Job job) {
+    try {
+      return job.run().get().mapEmpty();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -213,7 +213,6 @@ public final class TeleconsultService {
         TeleconsultEvents.ASSIGNED).map(Optional::of);
   }
 
-  /** A change by a person: a line of the item's timeline, and of the admins' audit trail (with her address). */
   /** Counted once the claim has committed: a rolled-back claim took nothing. */
   private void measureWait(Teleconsultation taken) {
     if (taken.queuedAt() != null && taken.assignedAt() != null) {

@@ -1,0 +1,48 @@
+package fr.cantou.platform;
+
+import fr.cantou.support.TestNode;
+import io.vertx.core.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The node's jobs: one failing, even by throwing as it starts, holds none of the others back. */
+class JobsTest {
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void a_job_that_throws_as_it_starts_fails_alone_and_the_others_run() throws Exception {
+    AtomicInteger ran = new AtomicInteger();
+    Jobs jobs = new Jobs(node.node().platform(), List.of(
+        new Jobs.Job("throws_at_once", () -> {
+          throw new IllegalStateException("a bug in a job");
+        }),
+        new Jobs.Job("fails_its_future", () -> Future.failedFuture("refused")),
+        new Jobs.Job("works", () -> {
+          ran.incrementAndGet();
+          return Future.succeededFuture();
+        })));
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    node.vertx().runOnContext(v -> jobs.runAll().onComplete(done -> outcome.complete(done.cause())));
+    Throwable failure = outcome.get(10, TimeUnit.SECONDS);
+    assertThat(failure).as("the run says a job failed").isNotNull();
+    assertThat(ran).as("the job after the one that threw ran").hasValue(1);
+  }
+}
