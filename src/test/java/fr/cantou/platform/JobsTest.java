@@ -2,8 +2,6 @@ package fr.cantou.platform;
 
 import fr.cantou.support.TestNode;
 import io.vertx.core.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,20 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The node's jobs: one failing, even by throwing as it starts, holds none of the others back. */
 class JobsTest {
-  static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
   @Test
   void a_job_that_throws_as_it_starts_fails_alone_and_the_others_run() throws Exception {
+    try (TestNode node = TestNode.start()) {
+      runAll(node);
+    }
+  }
+
+  private static void runAll(TestNode node) throws Exception {
     AtomicInteger ran = new AtomicInteger();
     Jobs jobs = new Jobs(node.node().platform(), List.of(
         new Jobs.Job("throws_at_once", () -> {
