@@ -264,6 +264,10 @@ class AuditTrailTest {
     assertThat(node.api.send("GET", "/api/visio/appointments/" + a, null, null, citizen).status()).isEqualTo(200);
     assertThat(node.api.send("GET", "/api/visio/appointments/" + a + "/calendar.ics", null, null, citizen).status())
         .isEqualTo(200);
+    // Refused reads showed nothing: an agent of another administration, an appointment that does not exist.
+    assertThat(from("203.0.113.36", "GET", "/api/visio/appointments/" + a, visio.otherAgent, null).status()).isEqualTo(403);
+    assertThat(from("203.0.113.37", "GET", "/api/visio/appointments/" + java.util.UUID.randomUUID(), visio.agent, null)
+        .status()).isEqualTo(404);
 
     String mediatorId = node.api.get("/api/me", visio.mediator).json().getString("id");
     List<JsonObject> reads = trail("kind=read&itemKind=appointment");
@@ -275,6 +279,8 @@ class AuditTrailTest {
         "appointment.list appointment " + b + " " + mediatorId + " 203.0.113.33",
         "appointment.calendar appointment " + a + " " + visio.agentId + " 203.0.113.34");
     assertThat(reads).noneMatch(e -> "203.0.113.35".equals(e.getString("address")));
+    assertThat(reads).as("a refused read showed nothing and is no read")
+        .noneMatch(e -> List.of("203.0.113.36", "203.0.113.37").contains(e.getString("address")));
     assertThat(reads).allSatisfy(e -> {
       assertThat(e.getString("actor")).isEqualTo("user");
       assertThat(e.getString("category")).isEqualTo("read");
@@ -340,6 +346,10 @@ class AuditTrailTest {
     assertThat(from("203.0.113.51", "GET", "/api/admin/audit/export.csv?itemKind=appointment", visio.admin, null)
         .status()).isEqualTo(200);
 
+    // A page never holds the line of its own reading (written after the page was read).
+    JsonObject page = ok(from("203.0.113.52", "GET", "/api/admin/audit?kind=audit", visio.admin, null));
+    assertThat(page.getJsonArray("items").stream().map(JsonObject.class::cast))
+        .noneMatch(e -> "203.0.113.52".equals(e.getString("address")));
     List<JsonObject> readings = trail("kind=audit&userId=" + adminId);
     assertThat(readings).extracting(e -> e.getString("action") + " " + e.getString("address") + " " + e.getString("reason"))
         .contains("audit.read 203.0.113.50 kind=change&from=2026-11-01", "audit.exported 203.0.113.51 itemKind=appointment");
