@@ -351,6 +351,10 @@ class ArchitectureTest {
   void routes_call_services_and_services_call_stores_never_the_other_way() {
     noClasses().that(STORE_LAYER).should().dependOnClassesThat(named("Service").or(named("Routes"))).check(main);
     noClasses().that(named("Service")).should().dependOnClassesThat(named("Routes")).check(main);
+    // A feature's HTTP adapter reaches the database through its services only (the node's own
+    // /health and /ready, in platform, ping it directly).
+    noClasses().that(named("Routes")).and().resideOutsideOfPackage("fr.cantou.platform..")
+        .should().dependOnClassesThat(STORE_LAYER).check(main);
   }
 
   @Test
