@@ -52,7 +52,7 @@ public final class AuditService {
   /** {@code asked}: the filters as the admin gave them, written with her reading (one line per page). */
   public Future<Page> page(Principal p, AuditFilter filter, String asked, String cursor, Integer limit) {
     if (!p.is(Role.ADMIN)) {
-      return Future.failedFuture(NOT_ADMIN);
+      return refused(p, asked);
     }
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {
@@ -79,7 +79,7 @@ public final class AuditService {
   public Future<Boolean> export(Principal p, AuditFilter filter, String asked,
                                  Function<List<AuditEntry>, Future<Void>> write) {
     if (!p.is(Role.ADMIN)) {
-      return Future.failedFuture(NOT_ADMIN);
+      return refused(p, asked);
     }
     // Written before the first line: an export cut short is still in the trail.
     return AccessAuditStore.trailRead(platform.pool(), p, "audit.exported", asked, platform.clock().instant())
@@ -118,6 +118,12 @@ public final class AuditService {
   /** The département's zone: the one of its organisations by default, the one of the admin pages. */
   ZoneId zone() {
     return platform.config().defaultTimeZone();
+  }
+
+  /** A non-admin probing the trail is refused, and that is a line of it (not one per request of a loop). */
+  private <T> Future<T> refused(Principal p, String asked) {
+    return AccessAuditStore.trailDenied(platform.pool(), p, asked, platform.clock().instant())
+        .compose(v -> Future.failedFuture(NOT_ADMIN));
   }
 
   private static final ApiException NOT_ADMIN = ApiException.forbidden("The audit trail is for the département's administrators.");

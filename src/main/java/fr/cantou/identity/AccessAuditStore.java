@@ -38,6 +38,40 @@ public final class AccessAuditStore {
         .mapEmpty();
   }
 
+  /**
+   * Someone signed in who is not an admin asked for the trail (refused): a line, at most one per
+   * person and address every {@link #REPEATS_WRITTEN_EVERY}, so that probing shows without
+   * letting a loop fill the trail.
+   */
+  public static Future<Void> trailDenied(SqlClient db, Principal reader, String filters, Instant at) {
+    return onceInAWhile(db, at, reader.userId(), "audit", "audit.denied", null, null, reader.address(),
+        filters.isEmpty() ? null : filters);
+  }
+
+  /** A line repeated by the same person from the same address is written again only after this long. */
+  static final java.time.Duration REPEATS_WRITTEN_EVERY = java.time.Duration.ofMinutes(10);
+
+  /**
+   * A session refreshed: a line, but at most one per person and address every
+   * {@link #REPEATS_WRITTEN_EVERY} (pages refresh every 15 minutes, so each of theirs is written;
+   * a loop refreshing without pause writes one line in ten minutes, not thousands).
+   */
+  static Future<Void> sessionRefreshed(SqlClient db, UUID userId, String address, Instant at) {
+    return onceInAWhile(db, at, userId, "sign_in", "session.refreshed", "user", userId.toString(), address, null);
+  }
+
+  private static Future<Void> onceInAWhile(SqlClient db, Instant at, UUID userId, String category, String action,
+                                           String itemKind, String itemId, String address, String detail) {
+    return db.preparedQuery("""
+            INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address, detail)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8
+            WHERE NOT EXISTS (SELECT 1 FROM access_audit WHERE user_id = $2 AND at > $9 AND action = $4
+                                AND address IS NOT DISTINCT FROM $7)""")
+        .execute(Tuple.from(new Object[] {utc(at), userId, category, action, itemKind, itemId, address, detail,
+            utc(at.minus(REPEATS_WRITTEN_EVERY))}))
+        .mapEmpty();
+  }
+
   /** A session of this user opened, refreshed or closed ({@code sign_in.succeeded}, {@code session.refreshed}…). */
   static Future<Void> signIn(SqlClient db, UUID userId, String action, String address, Instant at) {
     return db.preparedQuery("""
@@ -54,11 +88,27 @@ public final class AccessAuditStore {
    * typed e-mail is never written: it may be a mistyped password, or the address of someone
    * who has no account, and the trail must not become a list of who tried to sign in as whom.
    */
-  static Future<Void> signInAttempt(SqlClient db, String email, String action, String address, String detail, Instant at) {
+  static Future<Void> signInAttempt(SqlClient db, String email, String action, String address, String detail, Instant at,
+                                    int linesPerMinute) {
+    // Bounded across every address (a botnet, an IPv6 /48 each of whose addresses the throttle
+    // counts apart): the cluster writes at most linesPerMinute of these a minute, counted in one
+    // row of rate_limit (its upsert is atomic), then one line saying that the rest of that minute
+    // is not written. The throttle and the hashing ceiling still refuse and slow every attempt.
     return db.preparedQuery("""
+            WITH counted AS (
+              INSERT INTO rate_limit AS r (key, window_start, count) VALUES ('audit:sign_in_attempts', $1, 1)
+              ON CONFLICT (key) DO UPDATE SET
+                count = CASE WHEN r.window_start <= $6 THEN 1 ELSE r.count + 1 END,
+                window_start = CASE WHEN r.window_start <= $6 THEN $1 ELSE r.window_start END
+              RETURNING count)
             INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address, detail)
-            VALUES ($1, NULL, 'sign_in', $3, 'user', (SELECT id::text FROM app_user WHERE email = $2), $4, $5)""")
-        .execute(Tuple.of(utc(at), email, action, address, detail))
+            SELECT $1, NULL, 'sign_in', CASE WHEN count <= $7 THEN $3 ELSE 'sign_in.unwritten' END,
+                   'user', CASE WHEN count <= $7 THEN (SELECT id::text FROM app_user WHERE email = $2) END, $4,
+                   CASE WHEN count <= $7 THEN $5
+                        ELSE 'over ' || $7 || ' failed or blocked sign-ins within a minute: the others of that minute are not written' END
+            FROM counted WHERE count <= $7 + 1""")
+        .execute(Tuple.from(new Object[] {utc(at), email, action, address, detail, utc(at.minus(java.time.Duration.ofMinutes(1))),
+            linesPerMinute}))
         .mapEmpty();
   }
 

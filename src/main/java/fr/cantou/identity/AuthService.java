@@ -53,7 +53,8 @@ public final class AuthService {
         .compose(found -> hasher.verify(password, found.map(IdentityStore.Credentials::passwordHash).orElse(null))
             .compose(matches -> {
               if (!matches || !found.get().active()) {
-                return AccessAuditStore.signInAttempt(platform.pool(), email, "sign_in.failed", address, null, now())
+                return AccessAuditStore.signInAttempt(platform.pool(), email, "sign_in.failed", address, null, now(),
+                    platform.config().auth().signInLinesPerMinute())
                     .compose(v -> Future.failedFuture(ApiException.unauthorized("The e-mail or the password is wrong.")));
               }
               UUID userId = found.get().userId();
@@ -83,7 +84,7 @@ public final class AuthService {
             .map(v -> Optional.empty());
       }
       return refreshTokens.markUsed(tx, stored.id(), now)
-          .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.refreshed", address, now))
+          .compose(v -> AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now))
           .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
           .map(Optional::of);
     })).compose(session -> session.map(Future::succeededFuture)

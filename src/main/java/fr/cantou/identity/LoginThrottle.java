@@ -56,7 +56,8 @@ final class LoginThrottle {
           // This attempt started a block: a line of the trail. One refused while blocked writes nothing.
           Future<Void> line = blocking.isEmpty() ? Future.succeededFuture()
               : AccessAuditStore.signInAttempt(platform.pool(), email, "sign_in.blocked", address,
-                  blocking.contains(keys.address()) ? "address" : "account_from_address", now);
+                  blocking.contains(keys.address()) ? "address" : "account_from_address", now,
+                  platform.config().auth().signInLinesPerMinute());
           return line.compose(v -> admitted ? Future.succeededFuture()
               : store.blockedUntil(platform.pool(), keys.all()).compose(until -> refuse(now, until)));
         }));

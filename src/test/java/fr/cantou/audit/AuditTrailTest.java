@@ -340,6 +340,49 @@ class AuditTrailTest {
   }
 
   @Test
+  void a_refresh_loop_writes_one_line_in_ten_minutes_and_the_pages_refreshes_each_one() {
+    String email = "boucle@journal.test";
+    String id = care.user(email, "nurse", "Nina Boucle", care.ehpadId, null);
+    String refreshToken = ok(from("203.0.113.60", "POST", "/api/auth/login", null,
+        new JsonObject().put("email", email).put("password", CareTerritory.PASSWORD))).getString("refreshToken");
+    for (int i = 0; i < 5; i++) {
+      refreshToken = ok(from("203.0.113.60", "POST", "/api/auth/refresh", null,
+          new JsonObject().put("refreshToken", refreshToken))).getString("refreshToken");
+    }
+    assertThat(refreshes(id)).as("a loop of five").containsExactly("203.0.113.60");
+
+    // A page refreshes every 15 minutes: each of those is a line.
+    Instant before = clock.instant();
+    clock.advance(Duration.ofMinutes(15));
+    try {
+      refreshToken = ok(from("203.0.113.60", "POST", "/api/auth/refresh", null,
+          new JsonObject().put("refreshToken", refreshToken))).getString("refreshToken");
+      // From somewhere else at once: a line too.
+      ok(from("203.0.113.61", "POST", "/api/auth/refresh", null, new JsonObject().put("refreshToken", refreshToken)));
+      assertThat(refreshes(id)).containsExactly("203.0.113.61", "203.0.113.60", "203.0.113.60");
+    } finally {
+      clock.set(before);
+    }
+  }
+
+  private List<String> refreshes(String userId) {
+    return trail("kind=sign_in&userId=" + userId).stream().filter(e -> "session.refreshed".equals(e.getString("action")))
+        .map(e -> e.getString("address")).toList();
+  }
+
+  @Test
+  void someone_not_an_admin_asking_for_the_trail_is_refused_and_that_is_a_line_of_it() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(from("203.0.113.70", "GET", "/api/admin/audit?kind=change", visio.agent, null).status()).isEqualTo(403);
+    }
+    assertThat(from("203.0.113.70", "GET", "/api/admin/audit/export.csv", visio.agent, null).status()).isEqualTo(403);
+    String agentId = node.api.get("/api/me", visio.agent).json().getString("id");
+    assertThat(trail("kind=audit&userId=" + agentId))
+        .extracting(e -> e.getString("action") + " " + e.getString("address") + " " + e.getString("reason"))
+        .as("probing shows, once in ten minutes, not once per request").containsExactly("audit.denied 203.0.113.70 kind=change");
+  }
+
+  @Test
   void admins_reading_or_exporting_the_trail_are_in_it() {
     assertThat(from("203.0.113.50", "GET", "/api/admin/audit?kind=change&from=2026-11-01&limit=5", visio.admin, null)
         .status()).isEqualTo(200);

@@ -134,6 +134,32 @@ class LoginThrottleTest {
   }
 
   @Test
+  void failed_sign_ins_from_many_addresses_write_a_bounded_number_of_lines_a_minute() throws Exception {
+    MutableClock clock = MutableClock.startingNow();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_SIGN_IN_LINES_PER_MINUTE", "5"), clock)) {
+      String admin = node.adminToken();
+      for (int address = 10; address < 22; address++) {
+        assertThat(postFrom("127.0.2." + address, node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess")))
+            .isEqualTo(401);
+      }
+      assertThat(failedLines(node, admin)).as("five lines, then one saying the others of the minute are not written")
+          .containsExactly("sign_in.unwritten", "sign_in.failed", "sign_in.failed", "sign_in.failed", "sign_in.failed",
+              "sign_in.failed");
+
+      clock.advance(Duration.ofSeconds(61));
+      assertThat(postFrom("127.0.2.30", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"))).isEqualTo(401);
+      assertThat(failedLines(node, admin)).as("a new minute writes again").hasSize(7).first().isEqualTo("sign_in.failed");
+    }
+  }
+
+  /** The trail's lines of sign-ins that proved nobody, newest first. */
+  private static List<String> failedLines(TestNode node, String admin) {
+    return node.api.get("/api/admin/audit?kind=sign_in&limit=200", admin).json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).map(e -> e.getString("action"))
+        .filter(action -> !action.equals("sign_in.succeeded")).toList();
+  }
+
+  @Test
   void past_the_hashing_ceiling_a_sign_in_is_told_to_come_back_not_queued_for_ever() throws Exception {
     try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_CONCURRENT_HASHES", "1",
         "CANTOU_AUTH_HASH_QUEUE", "0", "CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "1000",
