@@ -85,6 +85,8 @@ async function loadStats() {
       chart(t('admin.byKind'), (s.teleconsultations.byKind || []).map((r) => ({ label: t(`kind.${r.kind}`), value: r.count })), t('admin.count')),
       ...(s.teleconsultations.byKind || []).map((r) => el('p', {}, t('admin.kindWait', { kind: t(`kind.${r.kind}`),
         median: r.medianWaitMinutes ?? '–' }))),
+      ...(s.teleconsultations.byKind || []).filter((r) => r.kind === 'opinion')
+        .map((r) => el('p', {}, t('admin.turnedIntoCall', { count: r.turnedIntoCall }))),
       chart(t('admin.bookings'), s.visio.bookings.map((r) => ({ label: formatDay(r.date), value: r.count })), t('admin.count')),
       el('p', {}, t('admin.visioOutcome', { completed: s.visio.completed, noShows: s.visio.noShows })),
       csv);

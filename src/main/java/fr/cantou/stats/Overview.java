@@ -9,8 +9,12 @@ public record Overview(LocalDate from, LocalDate to, Teleconsultations teleconsu
   public record Teleconsultations(long total, List<Named> byOrganisation, List<BySpecialty> bySpecialty,
                                   Double medianWaitMinutes, Double p90WaitMinutes, List<ByKind> byKind) {}
 
-  /** Per kind of request: video (teleconsultation) or opinion (téléexpertise), with its median wait before a doctor took it. */
-  public record ByKind(String kind, long count, Double medianWaitMinutes) {}
+  /**
+   * Per kind of request as the nurse asked it: video (teleconsultation) or opinion (téléexpertise),
+   * with its median wait before a doctor took it; {@code turnedIntoCall}: the opinions a doctor
+   * turned into a video call (0 for calls).
+   */
+  public record ByKind(String kind, long count, Double medianWaitMinutes, long turnedIntoCall) {}
 
   public record Named(String name, long count) {}
 

@@ -49,7 +49,8 @@ public final class StatsService {
       return new Overview(from, to,
           new Overview.Teleconsultations(total.result(), byOrganisation.result(), bySpecialty.result(),
               round(w.medianMinutes()), round(w.p90Minutes()),
-              byKind.result().stream().map(k -> new Overview.ByKind(k.kind(), k.count(), round(k.medianWaitMinutes()))).toList()),
+              byKind.result().stream().map(k -> new Overview.ByKind(k.kind(), k.count(), round(k.medianWaitMinutes()),
+                  k.turnedIntoCall())).toList()),
           new Overview.Visio(bookings.result(), o.completed(), o.noShows(), o.cancelled()));
     });
   }
@@ -72,6 +73,9 @@ public final class StatsService {
           String kind = "opinion".equals(k.kind()) ? "avis écrit (téléexpertise)" : "téléconsultation vidéo";
           csv.printRecord("demandes par type", kind, k.count());
           csv.printRecord("attente médiane par type (minutes)", kind, k.medianWaitMinutes());
+          if ("opinion".equals(k.kind())) {
+            csv.printRecord("avis écrits devenus appels vidéo", kind, k.turnedIntoCall());
+          }
         }
         csv.printRecord("attente (minutes)", "médiane", o.teleconsultations().medianWaitMinutes());
         csv.printRecord("attente (minutes)", "90e centile", o.teleconsultations().p90WaitMinutes());

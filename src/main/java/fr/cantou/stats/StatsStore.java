@@ -29,17 +29,22 @@ public final class StatsStore {
         .map(rows -> Rows.map(rows, r -> new Overview.BySpecialty(r.getString("label"), r.getLong("n"))));
   }
 
-  /** How many requests of each kind were made in the period, and how long each kind waited for a doctor (median). */
+  /**
+   * How many requests of each kind the nurses asked for in the period (an opinion the doctor
+   * turned into a call stays an opinion here, and is counted as turned), and how long each kind
+   * waited for a doctor (median).
+   */
   public Future<List<Overview.ByKind>> teleconsultationsByKind(SqlClient db, Instant from, Instant to) {
     return db.preparedQuery("""
-            SELECT t.kind, count(*) AS n,
+            SELECT t.asked_kind, count(*) AS n, count(*) FILTER (WHERE t.kind <> t.asked_kind) AS turned,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM
                      (SELECT min(l.at) FROM teleconsultation_timeline l
                       WHERE l.teleconsultation_id = t.id AND l.action = 'assigned') - t.queued_at) / 60) AS median
             FROM teleconsultation t WHERE t.created_at >= $1 AND t.created_at < $2
-            GROUP BY t.kind ORDER BY t.kind DESC""")
+            GROUP BY t.asked_kind ORDER BY t.asked_kind DESC""")
         .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)))
-        .map(rows -> Rows.map(rows, r -> new Overview.ByKind(r.getString("kind"), r.getLong("n"), r.getDouble("median"))));
+        .map(rows -> Rows.map(rows, r -> new Overview.ByKind(r.getString("asked_kind"), r.getLong("n"),
+            r.getDouble("median"), r.getLong("turned"))));
   }
 
   /** Waiting time = from entering the queue to being taken, for those taken in the period. */

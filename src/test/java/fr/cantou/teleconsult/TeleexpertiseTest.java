@@ -195,16 +195,21 @@ class TeleexpertiseTest extends CareNodeTest {
   }
 
   @Test
-  void the_statistics_count_each_kind_apart() {
+  void the_statistics_count_each_kind_apart_as_the_nurse_asked_it() {
     JsonObject first = opinion();
     claimed(first);
+    // Turned into a call: the queue and the page follow the call, the statistics what was asked.
+    assertThat(node.api.post(path(first, "/video"), care.geriatrician, new JsonObject()).status()).isEqualTo(200);
     care.create(request("geriatrie", "normal"));
     care.create(request("geriatrie", "normal"));
     String day = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneId.of("Europe/Paris")).toString();
     JsonObject stats = node.api.get("/api/stats/overview?from=" + day + "&to=" + day, node.adminToken()).json();
     JsonArray byKind = stats.getJsonObject("teleconsultations").getJsonArray("byKind");
-    assertThat(byKind.stream().map(k -> ((JsonObject) k).getString("kind") + "=" + ((JsonObject) k).getLong("count")))
-        .containsExactly("video=2", "opinion=1");
+    assertThat(byKind.stream().map(k -> ((JsonObject) k).getString("kind") + "=" + ((JsonObject) k).getLong("count")
+        + " turned " + ((JsonObject) k).getLong("turnedIntoCall")))
+        .containsExactly("video=2 turned 0", "opinion=1 turned 1");
+    String csv = node.api.get("/api/stats/export.csv?from=" + day + "&to=" + day, node.adminToken()).body();
+    assertThat(csv).contains("\"avis écrits devenus appels vidéo\",\"avis écrit (téléexpertise)\",\"1\"");
   }
 
   @Test
