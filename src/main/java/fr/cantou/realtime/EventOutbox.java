@@ -29,6 +29,16 @@ public final class EventOutbox {
   public Future<Long> append(SqlClient tx, String kind, Audience audience, JsonObject data) {
     return store.insert(tx, kind, audience, data).onSuccess(id -> afterCommit(tx, id));
   }
+  /**
+   * Takes {@code keys} out of the data of every event about these items (kinds starting with
+   * {@code kindPrefix}, the item's id in the data's {@code id}): what an erasure removes from an
+   * item must not stay readable in the outbox until the events' retention. Answers how many events.
+   */
+  public Future<Integer> redact(SqlClient tx, String kindPrefix, java.util.List<java.util.UUID> items,
+                                java.util.List<String> keys) {
+    return store.redact(tx, kindPrefix, items, keys);
+  }
+
 
   private void afterCommit(SqlClient tx, long id) {
     Transaction transaction = tx instanceof SqlConnection connection ? connection.transaction() : null;

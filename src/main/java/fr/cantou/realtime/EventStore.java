@@ -41,6 +41,18 @@ public final class EventStore {
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
+  /** See {@link EventOutbox#redact}: one statement, the events read once (a rare request of an admin). */
+  Future<Integer> redact(SqlClient tx, String kindPrefix, List<UUID> items, List<String> keys) {
+    if (items.isEmpty() || keys.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return tx.preparedQuery("""
+            UPDATE event SET data = data - $3::text[]
+            WHERE starts_with(kind, $1) AND data->>'id' = ANY($2::text[]) AND data ?| $3::text[]""")
+        .execute(Tuple.of(kindPrefix, items.stream().map(UUID::toString).toArray(String[]::new), keys.toArray(String[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Wakes the other nodes (their LISTEN on {@code channel}); outside any transaction. */
   Future<Void> notifyNodes(SqlClient db, String channel, String nodeId) {
     return db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, nodeId)).mapEmpty();

@@ -5,6 +5,7 @@ import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.realtime.EventOutbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import org.slf4j.Logger;
@@ -22,20 +23,24 @@ import java.util.UUID;
 public final class PatientDataService {
   private static final Logger LOG = LoggerFactory.getLogger(PatientDataService.class);
   private static final int ERASE_BATCH = 500;
+  /** The keys of an item's JSON that hold the patient's data: what an erasure takes out of the outbox too. */
+  static final List<String> PATIENT_DATA_KEYS = List.of("patient", "reason", "report", "vitalSigns", "messages", "files");
 
   private final Platform platform;
   private final TeleconsultConfig settings;
   private final TeleconsultStore store;
   private final PatientDataStore patients;
   private final TimelineStore timeline;
+  private final EventOutbox outbox;
 
   PatientDataService(Platform platform, TeleconsultConfig settings, TeleconsultStore store, PatientDataStore patients,
-                     TimelineStore timeline) {
+                     TimelineStore timeline, EventOutbox outbox) {
     this.platform = platform;
     this.settings = settings;
     this.store = store;
     this.patients = patients;
     this.timeline = timeline;
+    this.outbox = outbox;
   }
 
   /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
@@ -75,7 +80,7 @@ public final class PatientDataService {
           }
           return patients.erasePatientDataOf(tx, id, now).compose(v -> PersonalDataAudit.record(tx, "teleconsultation", id,
               admin.userId(), "admin", "erasure", reason, address, now)).map(id);
-        })).map(List::size)));
+        })).compose(erased -> outbox.redact(tx, "teleconsultation.", erased, PATIENT_DATA_KEYS).map(erased.size()))));
   }
 
   private Future<Teleconsultation> find(SqlClient db, UUID id, Instant now) {

@@ -34,7 +34,7 @@ public final class TeleconsultModule {
     TimelineStore timeline = new TimelineStore();
     HealthDataAccessStore accesses = new HealthDataAccessStore();
     VitalSignsStore vitals = new VitalSignsStore();
-    this.patientData = new PatientDataService(platform, settings, store, new PatientDataStore(), timeline);
+    this.patientData = new PatientDataService(platform, settings, store, new PatientDataStore(), timeline, outbox);
     this.service = new TeleconsultService(platform, settings, store, timeline, accesses, vitals, new TeleconsultEvents(outbox),
         presence, rooms);
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);

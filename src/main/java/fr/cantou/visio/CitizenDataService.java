@@ -131,6 +131,7 @@ public final class CitizenDataService {
         .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
         .compose(v -> c ? appointments.load(tx, id).compose(after -> events.publish(tx, VisioEvents.CANCELLED, after))
             : Future.succeededFuture())
+        .compose(v -> events.forgetCitizen(tx, id))
         .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(ZoneOffset.UTC))));
   }
 }

@@ -30,6 +30,14 @@ final class VisioEvents {
     this.outbox = outbox;
   }
 
+  /** The keys of an appointment's JSON that hold the citizen's data (name, contacts, note, needs). */
+  private static final java.util.List<String> CITIZEN_DATA_KEYS = java.util.List.of("citizen", "note", "accessibility");
+
+  /** An erasure: the citizen's data taken out of every event about the appointment still in the outbox too. */
+  Future<Void> forgetCitizen(SqlClient tx, java.util.UUID appointment) {
+    return outbox.redact(tx, "appointment.", java.util.List.of(appointment), CITIZEN_DATA_KEYS).mapEmpty();
+  }
+
   Future<Void> publish(SqlClient tx, String kind, Appointment a) {
     return publish(tx, kind, a, new JsonObject(Json.encode(a)));
   }

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,6 +112,18 @@ class AdminPersonalDataTest extends TerritoryNodeTest {
     assertThat(seen.getString("erasedAt")).isEqualTo("2026-11-30T06:00:00Z");
     assertThat(node.api.get("/api/teleconsultations/" + otherId, care.otherNurse).json().getString("reason"))
         .isEqualTo("Plaie au talon qui ne cicatrise pas");
+    // Nor is it left in the outbox, where a socket resuming from an old position would read it.
+    assertThat(eventsAbout(id)).isNotEmpty().allSatisfy(data -> assertThat(data)
+        .doesNotContainKeys("patient", "reason", "report", "vitalSigns", "messages").containsEntry("id", id));
+    assertThat(eventsAbout(otherId)).isNotEmpty().allSatisfy(data -> assertThat(data).containsKeys("patient", "reason"));
+  }
+
+  /** The data of every event of the outbox about this request. */
+  private List<java.util.Map<String, Object>> eventsAbout(String id) {
+    return TestNode.await(node.node().platform().pool()
+            .preparedQuery("SELECT data FROM event WHERE kind LIKE 'teleconsultation.%' AND data->>'id' = $1 ORDER BY id")
+            .execute(io.vertx.sqlclient.Tuple.of(id)))
+        .stream().map(row -> ((JsonObject) row.getValue("data")).getMap()).toList();
   }
 
   @Test

@@ -103,6 +103,17 @@ class CitizenPersonalDataTest extends VisioNodeTest {
     assertThat(data.getJsonArray("mails").stream().map(m -> ((JsonObject) m).getString("kind"))).containsExactly("confirmation");
     assertThat(data.getJsonArray("audit").stream().map(e -> ((JsonObject) e).getString("action")))
         .containsExactly("erasure", "export");
+    // Nor are they left in the outbox, where an agent's socket resuming from an old position reads them.
+    assertThat(eventsAbout(a.getString("id"))).isNotEmpty()
+        .allSatisfy(event -> assertThat(event).doesNotContainKeys("citizen", "note", "accessibility"));
+  }
+
+  /** The data of every event of the outbox about this appointment. */
+  private java.util.List<java.util.Map<String, Object>> eventsAbout(String id) {
+    return TestNode.await(node.node().platform().pool()
+            .preparedQuery("SELECT data FROM event WHERE kind LIKE 'appointment.%' AND data->>'id' = $1 ORDER BY id")
+            .execute(io.vertx.sqlclient.Tuple.of(id)))
+        .stream().map(row -> ((JsonObject) row.getValue("data")).getMap()).toList();
   }
 
   @Test
