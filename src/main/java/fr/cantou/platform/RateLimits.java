@@ -7,12 +7,14 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fixed-window limits shared by every node (counted in PostgreSQL): at most {@code limit}
  * uses of a key per {@code window}; past it, 429 with Retry-After until the window ends.
  */
 public final class RateLimits {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RateLimits.class);
   public record Limit(String key, int max) {}
 
   private final Platform platform;
@@ -47,6 +49,40 @@ public final class RateLimits {
   public Future<Void> record(List<Limit> limits, Duration window) {
     Instant now = platform.clock().instant();
     return store.count(platform.pool(), keys(limits), now, now.minus(window)).mapEmpty();
+  }
+
+  /** Uses taken by {@link #take}: given back with {@link #giveBack} when the thing limited was not done after all. */
+  public record Taken(Map<String, Instant> windows) {}
+
+  /**
+   * Takes one use of every key at once, or none: counted in one transaction whose upserts lock
+   * the keys' rows (in one order), so parallel requests cannot all pass a check made before any
+   * of them counted. Refused with {@code refusal} (a 429, and when to try again) when any key is
+   * over its maximum; the transaction then rolls back and nothing is taken.
+   */
+  public Future<Taken> take(List<Limit> limits, Duration window, ApiException refusal) {
+    Instant now = platform.clock().instant();
+    return platform.pool().withTransaction(tx -> store.count(tx, keys(limits), now, now.minus(window)).compose(counted -> {
+      long wait = 0;
+      for (Limit limit : limits) {
+        RateLimitStore.Counter c = counted.get(limit.key());
+        if (c.count() > limit.max()) {
+          wait = Math.max(wait, (Duration.between(now, c.windowStart().plus(window)).toMillis() + 999) / 1000);
+        }
+      }
+      if (wait > 0) {
+        return Future.failedFuture(refusal.retryAfter(wait));
+      }
+      Map<String, Instant> windows = new java.util.HashMap<>();
+      counted.forEach((key, c) -> windows.put(key, c.windowStart()));
+      return Future.succeededFuture(new Taken(Map.copyOf(windows)));
+    }));
+  }
+
+  /** Gives back the uses taken (of the same windows only: a window begun since is not touched). */
+  public Future<Void> giveBack(Taken taken) {
+    return store.giveBack(platform.pool(), taken.windows())
+        .onFailure(e -> LOG.warn("event=rate_limit_give_back_failed reason=\"{}\"", e.getMessage()));
   }
 
   private static List<String> keys(List<Limit> limits) {

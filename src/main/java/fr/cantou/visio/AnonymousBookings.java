@@ -13,8 +13,9 @@ import java.util.Locale;
 /**
  * How many bookings someone not signed in may make in an hour: from one address, and for one
  * e-mail address and one phone number (each in one canonical form, so that +33 6…, 06… and
- * 0033 6… are one number, and jeanne+1@… is jeanne@…). Checked before a booking, counted after
- * one is made: a request that books nothing uses up nobody's allowance.
+ * 0033 6… are one number, and jeanne+1@… is jeanne@…). Taken before a booking, in one
+ * transaction, and given back when it books nothing: parallel requests cannot all slip under the
+ * limit, and a request that books nothing uses up nobody's allowance.
  */
 final class AnonymousBookings {
   static final Duration WINDOW = Duration.ofHours(1);
@@ -39,18 +40,20 @@ final class AnonymousBookings {
     return all;
   }
 
-  Future<Void> check(List<RateLimits.Limit> keys) {
-    return limits.check(keys, WINDOW, ApiException.tooManyRequests(
+  /** One booking's use of every key, taken before it is made (atomically: parallel requests cannot all pass). */
+  Future<RateLimits.Taken> take(List<RateLimits.Limit> keys) {
+    return limits.take(keys, WINDOW, ApiException.tooManyRequests(
         "Too many bookings from here or for this person in the last hour; please try again later or call the service."));
   }
 
-  Future<Void> record(List<RateLimits.Limit> keys) {
-    return limits.record(keys, WINDOW);
+  /** A booking refused after all (slot taken, invalid) uses up nobody's allowance. */
+  Future<Void> giveBack(RateLimits.Taken taken) {
+    return limits.giveBack(taken);
   }
 
-  /** Lower case, without a +tag and without a final dot. */
+  /** Lower case, without quotes, a +tag or a final dot: {@code "Jeanne+1"@Example.fr.} counts as {@code jeanne@example.fr}. */
   static String email(String email) {
-    String e = email.trim().toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+    String e = email.trim().toLowerCase(Locale.ROOT).replaceAll("\\.+$", "").replace("\"", "");
     int at = e.lastIndexOf('@');
     if (at < 0) {
       return e;

@@ -106,12 +106,12 @@ public final class BookingService {
       return book(caller, body, key, email, phone, address);
     }
     List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
-    return anonymous.check(limits)
-        // A retry of a booking already made is answered whatever the limits say.
-        .recover(e -> key == null ? Future.failedFuture(e) : replay(key).compose(earlier -> earlier == null
-            ? Future.failedFuture(e) : Future.succeededFuture()))
-        .compose(v -> book(caller, body, key, email, phone, address))
-        .compose(booked -> anonymous.record(limits).map(booked));
+    // A retry of a booking already made is answered whatever the limits say, and counts nothing.
+    Future<UUID> earlier = key == null ? Future.succeededFuture() : replay(key);
+    return earlier.compose(id -> id != null ? booked(id) : anonymous.take(limits)
+        // Composed, not called: a refusal thrown while the booking is read (an unknown service) gives back too.
+        .compose(taken -> Future.succeededFuture().compose(v -> book(caller, body, key, email, phone, address))
+            .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<Booked>failedFuture(e)))));
   }
 
   /** The booking this key made with this very request, if any (null otherwise). */
@@ -186,8 +186,13 @@ public final class BookingService {
         .map(a -> new Booked(a, tokens.issue(a)));
   }
 
+  /**
+   * A replay of the booking that made this appointment: its link only while it is still the first
+   * one. Once the citizen asked for a new link (the old one was lost or seen by someone), whoever
+   * holds the original request — a mediator, anyone who saw it — must not get the new one.
+   */
   private Future<Booked> booked(UUID id) {
-    return appointments.appointment(id).map(a -> new Booked(a, tokens.issue(a)));
+    return appointments.appointment(id).map(a -> new Booked(a, a.manageTokenVersion() == 0 ? tokens.issue(a) : null));
   }
 
   // Moving and cancelling.

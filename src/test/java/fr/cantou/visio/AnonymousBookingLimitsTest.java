@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static fr.cantou.support.VisioTerritory.booking;
@@ -72,6 +73,34 @@ class AnonymousBookingLimitsTest {
       assertThat(node.api.post("/api/visio/appointments", byPhone.copy().put("start", "2026-12-01T10:30:00+01:00")
           .put("citizen", byPhone.getJsonObject("citizen").copy().put("phone", "0033612345678"))).status())
           .as("the same number, a third time").isEqualTo(429);
+    }
+  }
+
+  @Test
+  void parallel_bookings_from_one_address_make_exactly_the_allowed_number_and_quotes_do_not_make_a_new_person() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "5",
+        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "2"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      List<String> starts = new java.util.ArrayList<>();
+      for (int day = 1; day <= 2; day++) {
+        for (int hour = 9; hour < 15; hour++) {
+          starts.add("2026-12-0" + day + "T" + (hour < 10 ? "0" : "") + hour + ":00:00+01:00");
+        }
+      }
+      List<Integer> statuses = VisioNodeTest.concurrently(starts.size(), i -> node.api.post("/api/visio/appointments",
+          bookingFor(visio, starts.get(i), "personne" + i + "@example.fr")).status());
+      assertThat(statuses.stream().filter(s -> s == 201)).as(statuses.toString()).hasSize(5);
+      assertThat(statuses.stream().filter(s -> s == 429)).hasSize(starts.size() - 5);
+    }
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "2"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T09:00:00+01:00", "jeanne@example.fr"))
+          .status()).isEqualTo(201);
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T10:00:00+01:00", "jeanne@example.fr"))
+          .status()).isEqualTo(201);
+      assertThat(node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T11:00:00+01:00", "\"jeanne\"@example.fr"))
+          .status()).as("the same mailbox, quoted").isEqualTo(429);
     }
   }
 }

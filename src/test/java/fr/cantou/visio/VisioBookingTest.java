@@ -128,6 +128,21 @@ class VisioBookingTest extends VisioNodeTest {
   }
 
   @Test
+  void once_the_citizen_asked_for_a_new_link_a_replay_of_the_booking_no_longer_hands_out_a_link() {
+    Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-4444-5555");
+    String body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00").encode();
+    JsonObject first = node.api.send("POST", "/api/visio/appointments", null, body, headers).json();
+    String path = "/api/visio/appointments/" + first.getString("id");
+    assertThat(visio.withToken("POST", path + "/manage-link", first.getString("manageToken"), null).status()).isEqualTo(202);
+
+    var again = node.api.send("POST", "/api/visio/appointments", null, body, headers);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().getString("id")).isEqualTo(first.getString("id"));
+    assertThat(again.json().getString("manageToken")).as("the renewed link is the citizen's alone").isNull();
+    assertThat(visio.withToken("GET", path, first.getString("manageToken"), null).status()).isEqualTo(403);
+  }
+
+  @Test
   void an_idempotency_key_sent_again_with_another_booking_is_refused_and_reveals_nothing() {
     Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-2222-3333");
     JsonObject first = node.api.send("POST", "/api/visio/appointments", null,

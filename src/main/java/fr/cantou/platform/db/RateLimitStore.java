@@ -29,6 +29,19 @@ public final class RateLimitStore {
         .map(RateLimitStore::counters);
   }
 
+  /** One use fewer of each key, in the window given (a counter whose window began since is not touched). */
+  public Future<Void> giveBack(SqlClient db, Map<String, Instant> windows) {
+    List<String> keys = windows.keySet().stream().sorted().toList();
+    return db.preparedQuery("""
+            UPDATE rate_limit AS r SET count = r.count - 1
+            FROM unnest($1::text[], $2::timestamptz[]) AS u(k, w)
+            WHERE r.key = u.k AND r.window_start = u.w AND r.count > 0""")
+        .execute(Tuple.tuple().addArrayOfString(keys.toArray(String[]::new))
+            .addArrayOfOffsetDateTime(keys.stream().map(k -> windows.get(k).atOffset(ZoneOffset.UTC))
+                .toArray(java.time.OffsetDateTime[]::new)))
+        .mapEmpty();
+  }
+
   /** The counts of these keys whose window began after {@code windowStartedAfter} (others count 0). */
   public Future<Map<String, Counter>> current(SqlClient db, List<String> keys, Instant windowStartedAfter) {
     return db.preparedQuery("SELECT key, count, window_start FROM rate_limit WHERE key = ANY($1::text[]) AND window_start > $2")
