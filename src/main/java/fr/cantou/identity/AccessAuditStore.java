@@ -17,7 +17,12 @@ import java.util.UUID;
 public final class AccessAuditStore {
   private AccessAuditStore() {}
 
-  /** A signed-in user read these items ({@code action}: read, list, calendar…); nothing when none. */
+  /**
+   * A signed-in user read these items ({@code action}: read, list, calendar…); nothing when none.
+   * An item she read the same way from the same address within {@link #REPEATS_WRITTEN_EVERY}
+   * is not written again: an agent reopening her day of 12 all morning, or a loop, must not
+   * write 12 lines a call (the trail says who saw what, and when first).
+   */
   public static Future<Void> reads(SqlClient db, Principal reader, String action, String itemKind, List<UUID> ids,
                                    Instant at) {
     if (ids.isEmpty()) {
@@ -25,8 +30,11 @@ public final class AccessAuditStore {
     }
     return db.preparedQuery("""
             INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address)
-            SELECT $1, $2, 'read', $3, $4, item::text, $5 FROM unnest($6::uuid[]) AS item""")
-        .execute(Tuple.of(utc(at), reader.userId(), action, itemKind, reader.address(), ids.toArray(UUID[]::new)))
+            SELECT $1, $2, 'read', $3, $4, item::text, $5 FROM unnest($6::uuid[]) AS item
+            WHERE NOT EXISTS (SELECT 1 FROM access_audit a WHERE a.item_id = item::text AND a.at > $7
+                                AND a.user_id = $2 AND a.action = $3 AND a.address IS NOT DISTINCT FROM $5)""")
+        .execute(Tuple.from(new Object[] {utc(at), reader.userId(), action, itemKind, reader.address(),
+            ids.toArray(UUID[]::new), utc(at.minus(REPEATS_WRITTEN_EVERY))}))
         .mapEmpty();
   }
 
@@ -91,26 +99,32 @@ public final class AccessAuditStore {
   static Future<Void> signInAttempt(SqlClient db, String email, String action, String address, String detail, Instant at,
                                     int linesPerMinute) {
     // Bounded across every address (a botnet, an IPv6 /48 each of whose addresses the throttle
-    // counts apart): the cluster writes at most linesPerMinute of these a minute, counted in one
-    // row of rate_limit (its upsert is atomic), then one line saying that the rest of that minute
-    // is not written. The throttle and the hashing ceiling still refuse and slow every attempt.
+    // counts apart): past linesPerMinute in a minute in the cluster (one row of rate_limit, whose
+    // upsert is atomic), an attempt on an e-mail that is no account's is not written, and one
+    // line says so. An attempt on an account is always written, so that junk cannot hide a
+    // targeted guess; those are bounded by the throttle per account and address and by the
+    // hashing ceiling. Every attempt takes the same statement, account or not.
     return db.preparedQuery("""
             WITH counted AS (
               INSERT INTO rate_limit AS r (key, window_start, count) VALUES ('audit:sign_in_attempts', $1, 1)
               ON CONFLICT (key) DO UPDATE SET
                 count = CASE WHEN r.window_start <= $6 THEN 1 ELSE r.count + 1 END,
                 window_start = CASE WHEN r.window_start <= $6 THEN $1 ELSE r.window_start END
-              RETURNING count)
+              RETURNING count),
+            account AS (SELECT (SELECT id::text FROM app_user WHERE email = $2) AS id)
             INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address, detail)
-            SELECT $1, NULL, 'sign_in', CASE WHEN count <= $7 THEN $3 ELSE 'sign_in.unwritten' END,
-                   'user', CASE WHEN count <= $7 THEN (SELECT id::text FROM app_user WHERE email = $2) END, $4,
-                   CASE WHEN count <= $7 THEN $5
-                        ELSE 'over ' || $7 || ' failed or blocked sign-ins within a minute: the others of that minute are not written' END
-            FROM counted WHERE count <= $7 + 1""")
+            SELECT $1, NULL::uuid, 'sign_in', $3, 'user', a.id, $4, $5 FROM counted c, account a
+            WHERE a.id IS NOT NULL OR c.count <= $7
+            UNION ALL
+            SELECT $1, NULL::uuid, 'sign_in', 'sign_in.unwritten', 'user', NULL, $4,
+                   'over ' || $7 || ' failed or blocked sign-ins within a minute: the others of that minute on e-mails '
+                   || 'that are no account''s are not written'
+            FROM counted c WHERE c.count = $7 + 1""")
         .execute(Tuple.from(new Object[] {utc(at), email, action, address, detail, utc(at.minus(java.time.Duration.ofMinutes(1))),
             linesPerMinute}))
         .mapEmpty();
   }
+
 
   private static java.time.OffsetDateTime utc(Instant at) {
     return at.atOffset(ZoneOffset.UTC);

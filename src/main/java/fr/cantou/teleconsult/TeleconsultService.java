@@ -118,13 +118,31 @@ public final class TeleconsultService {
 
     Future<Optional<UUID>> earlier = idempotencyKey == null ? Future.succeededFuture(Optional.empty())
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
-    return earlier.compose(found -> found.isPresent() ? load(found.get())
+    return earlier.compose(found -> found.isPresent() ? load(found.get()).compose(item -> sameRequest(item, row)
+            ? Future.succeededFuture(item)
+            : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another request; "
+                + "send a new key with a new request.")))
         : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
                 .compose(id -> withVitalSigns(tx, id, request.vitalSigns(), nurse, now).map(id))
                 .compose(id -> recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
                     .put("specialty", specialty).put("consentBy", row.consentBy()).put("kind", row.kind()), now,
                     TeleconsultEvents.QUEUED)))
             .recover(e -> Future.failedFuture(translate(e)))));
+  }
+
+  /**
+   * Whether a request sent again with its Idempotency-Key is the one that made this item: a retry
+   * gets the item; another request under the same key (another patient, urgent) is refused, not
+   * silently answered with the first one and never queued.
+   */
+  private static boolean sameRequest(Teleconsultation item, TeleconsultStore.NewRequest asked) {
+    Teleconsultation.Patient patient = item.patient();
+    return item.erasedAt() == null && patient != null
+        && asked.patientReference().equals(patient.reference())
+        && java.util.Objects.equals(asked.patientInitials(), patient.initials())
+        && java.util.Objects.equals(asked.patientBirthYear(), patient.birthYear())
+        && asked.reason().equals(item.reason()) && asked.specialty().equals(item.specialty())
+        && asked.urgency().equals(item.urgency());
   }
 
   /** The set sent with a new request, if any (the item was just inserted: open and empty). */
@@ -186,7 +204,7 @@ public final class TeleconsultService {
             .compose(claimed -> claimed ? assigned(tx, id, doctor, now) : Future.succeededFuture(Optional.<Teleconsultation>empty())))
         .onSuccess(won -> won.ifPresent(this::measureWait))
         .recover(e -> Future.failedFuture(translate(e)))
-        .compose(won -> won.map(Future::succeededFuture).orElseGet(() -> load(id).compose(item -> {
+        .compose(won -> won.map(item -> answered(doctor, item)).orElseGet(() -> load(id).compose(item -> {
           if (!TeleconsultRights.inPool(doctor, item)) {
             return Future.failedFuture(ApiException.forbidden("This teleconsultation is not for your specialties."));
           }
@@ -205,7 +223,14 @@ public final class TeleconsultService {
             .compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<Teleconsultation>empty())
                 : assigned(tx, found.get(), doctor, now)))
         .onSuccess(taken -> taken.ifPresent(this::measureWait))
-        .recover(e -> Future.failedFuture(translate(e)));
+        .recover(e -> Future.failedFuture(translate(e)))
+        .compose(taken -> taken.isEmpty() ? Future.succeededFuture(taken)
+            : answered(doctor, taken.get()).map(Optional::of));
+  }
+
+  /** A claim or a give-back answered with the item shows its health data to the doctor: a read, in health_data_access. */
+  private Future<Teleconsultation> answered(Principal p, Teleconsultation item) {
+    return accesses.audit(platform.pool(), List.of(UUID.fromString(item.id())), p, "read", now()).map(item);
   }
 
   private Future<Optional<Teleconsultation>> assigned(SqlClient tx, UUID id, Principal doctor, Instant now) {
@@ -238,7 +263,7 @@ public final class TeleconsultService {
           return Future.failedFuture(ApiException.conflict("Only a teleconsultation not yet in call can be given back."));
         }
         return recorded(tx, id, doctor, "released", new JsonObject(), now, TeleconsultEvents.REQUEUED);
-      }));
+      })).compose(released -> answered(doctor, released));
     });
   }
 
@@ -269,6 +294,9 @@ public final class TeleconsultService {
     afterJoinChecked = step;
   }
 
+  /** Joins and leaves of one side of an item written in a minute, at most (a call that drops and comes back a few times). */
+  private static final int MOST_CALL_LINES_PER_MINUTE = 6;
+
   /** The page reports Jitsi's videoConferenceJoined / videoConferenceLeft. */
   public Future<Void> callEvent(Principal p, UUID id, boolean joined) {
     Instant now = now();
@@ -276,7 +304,16 @@ public final class TeleconsultService {
       TeleconsultRights.requireParticipant(p, item);
       boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
       String side = nurseSide ? "nurse" : "doctor";
-      return platform.pool().withTransaction(tx -> {
+      return platform.pool().withTransaction(tx -> timeline.callLines(tx, id, side, item.assignedAt(), now.minus(Duration.ofMinutes(1)))
+          .compose(lines -> {
+        // Only changes are lines of the timeline: a join after a join (a page reloaded), a leave
+        // with nobody in, a leave of a closed request, and more than a few a minute (a loop over
+        // many sockets) write nothing, so call messages cannot fill a patient's record.
+        boolean open = Status.ASSIGNED.equals(item.status()) || Status.IN_CALL.equals(item.status());
+        boolean change = joined ? !"joined".equals(lines.last()) : open && "joined".equals(lines.last());
+        if (lines.since() >= MOST_CALL_LINES_PER_MINUTE || !joined && !change) {
+          return Future.<Void>succeededFuture();
+        }
         Future<Optional<String>> marked = joined ? store.markJoined(tx, id, nurseSide, now)
             : Future.succeededFuture(Optional.of(item.status()));
         return marked.compose(status -> {
@@ -286,10 +323,10 @@ public final class TeleconsultService {
           boolean started = Status.IN_CALL.equals(status.get()) && !Status.IN_CALL.equals(item.status());
           Future<Void> presenceFirst = started ? presence.callStarted(tx, UUID.fromString(item.doctorId()))
               : Future.succeededFuture();
-          return presenceFirst.compose(v -> recorded(tx, id, p, joined ? "joined" : "left",
+          return !change && !started ? presenceFirst : presenceFirst.compose(v -> recorded(tx, id, p, joined ? "joined" : "left",
               new JsonObject().put("side", side), now, started ? TeleconsultEvents.IN_CALL : TeleconsultEvents.CALL)).mapEmpty();
         });
-      });
+      }));
     });
   }
 

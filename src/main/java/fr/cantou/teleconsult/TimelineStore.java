@@ -24,6 +24,30 @@ final class TimelineStore {
         .mapEmpty();
   }
 
+  /**
+   * A side's call lines on an item: the last one since the item was assigned to its doctor
+   * ("joined" or "left", null when none: a new assignment is a new room) and how many since {@code since}.
+   */
+  record CallLines(String last, long since) {}
+
+  Future<CallLines> callLines(SqlClient db, UUID id, String side, Instant assignedAt, Instant since) {
+    // The item's row locked first: two call events of one item are judged one after the other.
+    return db.preparedQuery("""
+            WITH locked AS (SELECT id FROM teleconsultation WHERE id = $1 FOR UPDATE)
+            SELECT (SELECT action FROM teleconsultation_timeline WHERE teleconsultation_id = $1
+                      AND action IN ('joined', 'left') AND detail->>'side' = $2 AND at >= $4
+                    ORDER BY id DESC LIMIT 1) AS last,
+                   (SELECT count(*) FROM teleconsultation_timeline WHERE teleconsultation_id = $1
+                      AND action IN ('joined', 'left') AND detail->>'side' = $2 AND at > $3) AS recent
+            FROM locked""")
+        .execute(Tuple.of(id, side, since.atOffset(java.time.ZoneOffset.UTC),
+            (assignedAt == null ? Instant.EPOCH : assignedAt).atOffset(java.time.ZoneOffset.UTC)))
+        .map(rows -> {
+          var row = rows.iterator().next();
+          return new CallLines(row.getString("last"), row.getLong("recent"));
+        });
+  }
+
   Future<List<TimelineEntry>> of(SqlClient db, UUID id) {
     return db.preparedQuery("""
             SELECT l.at, l.actor_id, u.display_name, l.action, l.detail FROM teleconsultation_timeline l

@@ -46,6 +46,13 @@ final class AnonymousBookings {
         "Too many bookings from here or for this person in the last hour; please try again later or call the service."));
   }
 
+  /** One move of this appointment by the citizen (her manage link), taken before it is made. */
+  Future<RateLimits.Taken> takeMove(java.util.UUID appointment) {
+    return limits.take(List.of(new RateLimits.Limit("citizen-moves:" + appointment, settings.citizenMovesPerDay())),
+        java.time.Duration.ofDays(1), ApiException.tooManyRequests(
+            "This appointment was moved several times today; to move it again, please call the service or try tomorrow."));
+  }
+
   /** A booking refused after all (slot taken, invalid) uses up nobody's allowance. */
   Future<Void> giveBack(RateLimits.Taken taken) {
     return limits.giveBack(taken);

@@ -199,6 +199,16 @@ public final class BookingService {
 
   /** The same choice of agent as a booking, from calendars read without the appointment's own period. */
   public Future<Appointment> reschedule(Caller caller, UUID id, Instant start) {
+    if (caller.principal() != null) {
+      return move(caller, id, start);
+    }
+    // Checked by the rights first (get): a stranger's attempts never use up the citizen's moves.
+    return appointments.get(caller, id).compose(a -> anonymous.takeMove(id))
+        .compose(taken -> move(caller, id, start)
+            .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<Appointment>failedFuture(e))));
+  }
+
+  private Future<Appointment> move(Caller caller, UUID id, Instant start) {
     return appointments.get(caller, id).compose(a -> {
       if (!"booked".equals(a.status())) {
         return Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be moved.", status(a.status())));

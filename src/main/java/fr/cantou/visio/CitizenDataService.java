@@ -49,8 +49,7 @@ public final class CitizenDataService {
     Instant now = platform.clock().instant();
     return appointments.appointment(id).compose(a -> {
       VisioRights.requireCitizen(caller, a, tokens);
-      return platform.pool().withTransaction(tx -> PersonalDataAudit.record(tx, "appointment", id, null, "citizen",
-              "export", null, address, now)
+      return platform.pool().withTransaction(tx -> PersonalDataAudit.citizenExport(tx, "appointment", id, address, now)
           .compose(v -> appointments.load(tx, id))
           .compose(after -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(ZoneOffset.UTC),
               after, held.erasedAt(), held.mails(), held.audit()))));

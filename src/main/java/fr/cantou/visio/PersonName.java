@@ -8,11 +8,13 @@ import java.util.regex.Pattern;
  * official mails, so it must not carry a line break, a sentence or a web address. Letters of
  * any script, spaces, apostrophes, hyphens, dots after initials, commas and parentheses
  * ("DUPONT, Marie", "Dupont (née Martin)"); at most eight words; a dot followed by a letter
- * (impots-gouv.fr) is refused. Non-breaking spaces from pasted text count as spaces.
+ * or an accent (impots-gouv.fr) is refused, and so are letters of two scripts in one name (a
+ * Lisu letter ꓸ that looks like a dot in caf-gouvꓸfr: the trick of lookalike web addresses).
+ * Non-breaking spaces from pasted text count as spaces.
  */
 final class PersonName {
   private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '’.,()\\-]{0,119}");
-  private static final Pattern DOT_THEN_LETTER = Pattern.compile("\\.\\p{L}");
+  private static final Pattern DOT_THEN_LETTER = Pattern.compile("\\.[\\p{L}\\p{M}]");
   private static final int MOST_WORDS = 8;
 
   private PersonName() {}
@@ -20,7 +22,13 @@ final class PersonName {
   static Optional<String> clean(String raw) {
     String name = raw.replace('\u00A0', ' ').replace('\u202F', ' ').trim().replaceAll(" {2,}", " ");
     boolean valid = ALLOWED.matcher(name).matches() && !DOT_THEN_LETTER.matcher(name).find()
-        && name.split(" ").length <= MOST_WORDS;
+        && name.split(" ").length <= MOST_WORDS && oneScript(name);
     return valid ? Optional.of(name) : Optional.empty();
+  }
+
+  private static boolean oneScript(String name) {
+    return name.codePoints().filter(Character::isLetter).mapToObj(Character.UnicodeScript::of)
+        .filter(script -> script != Character.UnicodeScript.COMMON && script != Character.UnicodeScript.INHERITED)
+        .distinct().count() <= 1;
   }
 }

@@ -116,6 +116,20 @@ class LoginTest {
   }
 
   @Test
+  void a_well_signed_token_whose_expiry_is_not_a_number_is_refused_not_a_server_error() throws Exception {
+    for (Object exp : new Object[] {null, "2099-01-01", true}) {
+      JWTClaimsSet odd = new JWTClaimsSet.Builder()
+          .subject(userId()).issuer("cantou").audience(List.of("cantou-api")).claim("role", "admin").claim("exp", exp)
+          .issueTime(Date.from(Instant.now().minusSeconds(10))).build();
+      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), odd);
+      jwt.sign(new MACSigner(KEY.getBytes(StandardCharsets.UTF_8)));
+      var answer = node.api.get("/api/me", jwt.serialize());
+      assertThat(answer.status()).as("exp " + exp + ": " + answer).isEqualTo(401);
+      assertThat(answer.isProblem()).isTrue();
+    }
+  }
+
+  @Test
   void a_malformed_authorization_header_is_a_401() {
     var response = node.api.send("GET", "/api/me", null, null, Map.of("Authorization", "Basic abc"));
     assertThat(response.status()).isEqualTo(401);

@@ -369,12 +369,72 @@ class TeleconsultationTest extends CareNodeTest {
   }
 
   @Test
+  void a_claim_and_a_give_back_answered_with_the_item_are_reads_of_health_data() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    assertThat(doctorsReads(id)).as("the claim's answer").isEqualTo(1);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+    assertThat(doctorsReads(id)).as("the give-back's answer").isEqualTo(2);
+    assertThat(node.api.post("/api/teleconsultations/next", care.geriatrician, null).status()).isEqualTo(200);
+    assertThat(doctorsReads(id)).as("the next one's answer").isEqualTo(3);
+  }
+
+  /** Rows of health_data_access for the geriatrician's reads of this request (pushes apart). */
+  private long doctorsReads(String id) {
+    return TestNode.await(node.node().platform().pool()
+            .preparedQuery("SELECT count(*) AS n FROM health_data_access WHERE teleconsultation_id = $1 AND user_id = $2 "
+                + "AND action = 'read'")
+            .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(id), java.util.UUID.fromString(care.geriatricianId))))
+        .iterator().next().getLong("n");
+  }
+
+  @Test
+  void only_changes_of_who_is_in_the_room_are_lines_of_the_timeline_and_a_few_a_minute_at_most() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    JsonObject me = node.api.get("/api/me", care.nurse).json();
+    fr.cantou.identity.Principal nurse = new fr.cantou.identity.Principal(java.util.UUID.fromString(me.getString("id")),
+        fr.cantou.identity.Role.NURSE, "Nina", java.util.UUID.fromString(care.ehpadId), java.util.Set.of());
+    TeleconsultService service = node.node().teleconsult().service;
+    java.util.UUID item = java.util.UUID.fromString(id);
+    for (int i = 0; i < 5; i++) {
+      TestNode.await(service.callEvent(nurse, item, false));
+    }
+    assertThat(callLines(id)).as("a leave with nobody in is no line").isEmpty();
+    for (int i = 0; i < 3; i++) {
+      TestNode.await(service.callEvent(nurse, item, true));
+    }
+    assertThat(callLines(id)).as("a page reloaded in the room").containsExactly("joined");
+    for (int i = 0; i < 20; i++) {
+      TestNode.await(service.callEvent(nurse, item, i % 2 == 0));
+    }
+    assertThat(callLines(id)).as("a loop: six a minute").containsExactly("joined", "left", "joined", "left", "joined", "left");
+  }
+
+  /** The nurse's side's joins and leaves in the request's timeline. */
+  private List<String> callLines(String id) {
+    return node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).map(e -> e.getString("action"))
+        .filter(action -> action.equals("joined") || action.equals("left")).toList();
+  }
+
+  @Test
   void the_same_idempotency_key_answers_the_same_request() {
-    var first = node.api.send("POST", "/api/teleconsultations", care.nurse, request("geriatrie", "normal").encode(),
+    String sent = request("geriatrie", "normal").encode();
+    var first = node.api.send("POST", "/api/teleconsultations", care.nurse, sent,
         Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-key-0001"));
-    var again = node.api.send("POST", "/api/teleconsultations", care.nurse, request("geriatrie", "normal").encode(),
+    var again = node.api.send("POST", "/api/teleconsultations", care.nurse, sent,
         Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-key-0001"));
     assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
+    assertThat(node.api.get("/api/teleconsultations", care.nurse).array()).hasSize(1);
+
+    // Another request under the same key (urgent, another resident) is refused, not silently dropped.
+    JsonObject other = request("geriatrie", "urgent");
+    other.getJsonObject("patient").put("reference", "CH-0099");
+    var refused = node.api.send("POST", "/api/teleconsultations", care.nurse, other.encode(),
+        Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-key-0001", "Accept-Language", "fr"));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.detail()).contains("Idempotency-Key").doesNotContain(first.json().getString("id"));
     assertThat(node.api.get("/api/teleconsultations", care.nurse).array()).hasSize(1);
   }
 }

@@ -103,4 +103,30 @@ class AnonymousBookingLimitsTest {
           .status()).as("the same mailbox, quoted").isEqualTo(429);
     }
   }
+
+  @Test
+  void a_manage_link_moves_its_appointment_a_few_times_a_day_so_it_cannot_mail_someone_without_end() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_CITIZEN_MOVES_PER_DAY", "3"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      var booked = node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-03T09:00:00+01:00", "jeanne@example.fr"));
+      String path = "/api/visio/appointments/" + booked.json().getString("id") + "/reschedule";
+      String token = booked.json().getString("manageToken");
+      String[] starts = {"2026-12-03T10:00:00+01:00", "2026-12-03T11:00:00+01:00", "2026-12-03T09:00:00+01:00"};
+      assertThat(visio.withToken("POST", path, "not-" + token, new JsonObject().put("start", starts[0])).status())
+          .as("a stranger's tries use up nothing").isEqualTo(403);
+      for (String start : starts) {
+        assertThat(visio.withToken("POST", path, token, new JsonObject().put("start", start)).status()).isEqualTo(200);
+      }
+      var fourth = visio.withToken("POST", path, token, new JsonObject().put("start", "2026-12-03T14:00:00+01:00"));
+      assertThat(fourth.status()).as(fourth.toString()).isEqualTo(429);
+      assertThat(fourth.headers().firstValue("Retry-After")).isPresent();
+      assertThat(node.api.post(path, visio.agent, new JsonObject().put("start", "2026-12-03T14:00:00+01:00")).status())
+          .as("the agent is not limited").isEqualTo(200);
+
+      clock.advance(Duration.ofDays(1));
+      assertThat(visio.withToken("POST", path, token, new JsonObject().put("start", "2026-12-03T15:00:00+01:00")).status())
+          .as("the next day").isEqualTo(200);
+    }
+  }
 }

@@ -168,7 +168,8 @@ class VisioBookingTest extends VisioNodeTest {
   @Test
   void a_name_is_one_line_of_letters_not_a_message() {
     for (String name : List.of("Jeanne\nVotre dossier est clos : https://evil.example", "http://evil.example", "<b>Jeanne</b>",
-        "Marie. Votre dossier est suspendu. Regularisez sur impots-gouv.fr sous deux jours")) {
+        "Marie. Votre dossier est suspendu. Regularisez sur impots-gouv.fr sous deux jours",
+        "Dossier suspendu, voir caf-gouv\uA4F8fr", "Dossier suspendu, voir caf-gouv.\u0301fr")) {
       JsonObject body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
       body.getJsonObject("citizen").put("name", name);
       var refused = node.api.post("/api/visio/appointments", body);

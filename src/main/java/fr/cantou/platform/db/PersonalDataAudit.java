@@ -25,6 +25,22 @@ public final class PersonalDataAudit {
         .mapEmpty();
   }
 
+  /**
+   * A citizen's own download of her data: a line, but not again for the same appointment from the
+   * same address within ten minutes (a page reloaded, or a loop: each call wrote a line kept a
+   * year, and each download listed them all).
+   */
+  public static Future<Void> citizenExport(SqlClient db, String kind, UUID id, String address, Instant at) {
+    return db.preparedQuery("""
+            INSERT INTO personal_data_audit (item_kind, item_id, user_id, actor, action, reason, address, at)
+            SELECT $1, $2, NULL, 'citizen', 'export', NULL, $3, $4
+            WHERE NOT EXISTS (SELECT 1 FROM personal_data_audit WHERE item_kind = $1 AND item_id = $2 AND at > $5
+                                AND actor = 'citizen' AND action = 'export' AND address IS NOT DISTINCT FROM $3)""")
+        .execute(Tuple.of(kind, id, address, at.atOffset(ZoneOffset.UTC), at.minus(java.time.Duration.ofMinutes(10))
+            .atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
   public static Future<List<Entry>> of(SqlClient db, String kind, UUID id) {
     return db.preparedQuery("""
             SELECT d.at, d.action, d.actor, u.display_name, d.reason FROM personal_data_audit d
