@@ -9,6 +9,8 @@ import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import org.apache.commons.imaging.Imaging;
 import org.apache.commons.imaging.common.ImageMetadata;
 import org.apache.commons.imaging.formats.jpeg.JpegImageMetadata;
@@ -36,6 +38,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -223,6 +226,40 @@ class CareFilesTest extends CareNodeTest {
     assertThat(closed.status()).isEqualTo(409);
     assertThat(closed.detail()).isEqualTo("Cette téléconsultation est annulée ; les photos et les documents s’ajoutent tant qu’elle est ouverte.");
     assertThat(held(other)).containsExactly(0, 0);
+  }
+
+  /**
+   * Another file is being stored (its transaction open, the item locked as the service locks
+   * it) when the request holds one file less than its limit: an upload meanwhile passes the first
+   * check, waits for the lock, then finds the request full, and stores nothing.
+   */
+  @Test
+  void a_file_added_while_another_is_being_stored_waits_for_it_and_never_passes_the_limit() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    UUID id = UUID.fromString(item.getString("id"));
+    byte[] png = CareFiles.encode(CareFiles.picture(8, 8), "png");
+    for (int i = 1; i <= 2; i++) {
+      assertThat(upload(item, "photo " + i + ".png", png).status()).isEqualTo(201);
+    }
+    UUID nurseId = UUID.fromString(node.api.get("/api/me", care.nurse).json().getString("id"));
+    CareFileStore store = new CareFileStore();
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    try {
+      Transaction open = TestNode.await(other.begin());
+      assertThat(TestNode.await(store.lockOpen(other, id))).hasValue(2);
+      UUID third = UUID.randomUUID();
+      TestNode.await(store.insert(other, new CareFileStore.NewFile(third, id, "photo 3.png", "image/png", png.length, 1,
+          "0".repeat(64), nurseId, "nurse", clock.instant())));
+      TestNode.await(store.insertChunk(other, third, 0, io.vertx.core.buffer.Buffer.buffer(png)));
+      CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() -> upload(item, "photo 4.png", png).status());
+      Eventually.until("the upload waits for the other file's lock or is answered", () -> mine.isDone()
+          || VitalSignsTest.waitsOnALock(node));
+      TestNode.await(open.commit());
+      assertThat(mine.join()).as("the request was full once the other file committed").isEqualTo(409);
+    } finally {
+      other.close();
+    }
+    assertThat(held(item)).containsExactly(3, 3);
   }
 
   @Test
