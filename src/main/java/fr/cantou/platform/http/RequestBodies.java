@@ -14,7 +14,8 @@ import io.vertx.openapi.contract.Operation;
  * file): those are paused here, untouched, and their handler streams them (see
  * {@link StreamedBody}) once it has checked who asks. Which operation a request is comes from the
  * contract, never from the Content-Type the client sent. A streamed request refused before its
- * body was read closes its HTTP/1.x connection after the answer.
+ * body was read closes its HTTP/1.x connection after the answer (over HTTP/2, the rest of its
+ * stream is read and dropped).
  */
 public final class RequestBodies implements Handler<RoutingContext> {
   private final OpenAPIContract contract;
@@ -40,8 +41,17 @@ public final class RequestBodies implements Handler<RoutingContext> {
         }
       });
       ctx.addEndHandler(v -> {
-        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+        if (request.isEnded()) {
+          return;
+        }
+        if (request.version() != HttpVersion.HTTP_2) {
           request.connection().close();
+        } else {
+          // One stream of a shared connection: the rest of its body is read and dropped (a client
+          // that sends its whole body before reading the answer gets it), the connection stays.
+          request.handler(dropped -> { });
+          request.exceptionHandler(e -> { });
+          request.resume();
         }
       });
       ctx.next();
