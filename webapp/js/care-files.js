@@ -9,6 +9,8 @@ import { el, siteConfig } from './ui.js';
  * in a new tab); a PDF is a link that opens it in a new tab, and another that saves it.
  */
 const urls = new Map();
+/** The reads under way, by file id: a card drawn again meanwhile waits for the same one (one read, one audit line). */
+const reading = new Map();
 
 /** "230 Ko", "1,4 Mo". */
 export function sizeText(bytes) {
@@ -23,10 +25,17 @@ export async function fileLimits() {
   return { maxBytes: settings?.fileMaxBytes || 10 * 1024 * 1024, perRequest: settings?.filesPerRequest || 10 };
 }
 
-async function blobUrl(itemId, file) {
+function blobUrl(itemId, file) {
   if (urls.has(file.id)) {
-    return urls.get(file.id);
+    return Promise.resolve(urls.get(file.id));
   }
+  if (!reading.has(file.id)) {
+    reading.set(file.id, read(itemId, file).finally(() => reading.delete(file.id)));
+  }
+  return reading.get(file.id);
+}
+
+async function read(itemId, file) {
   const send = async (bearer) => fetch(`/api/teleconsultations/${itemId}/files/${file.id}`,
     { headers: { Authorization: `Bearer ${bearer}`, 'Accept-Language': currentLanguage() } });
   let response = await send(await token());

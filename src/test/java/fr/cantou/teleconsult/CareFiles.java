@@ -66,6 +66,34 @@ public final class CareFiles {
     }
   }
 
+  /** A PNG with a text chunk (tEXt) holding where it was taken, as some apps write it. */
+  public static byte[] pngWithText(int width, int height, String keyword, String value) {
+    try {
+      javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+      BufferedImage image = picture(width, height);
+      javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+      javax.imageio.metadata.IIOMetadata metadata = writer.getDefaultImageMetadata(
+          javax.imageio.ImageTypeSpecifier.createFromRenderedImage(image), param);
+      javax.imageio.metadata.IIOMetadataNode entry = new javax.imageio.metadata.IIOMetadataNode("tEXtEntry");
+      entry.setAttribute("keyword", keyword);
+      entry.setAttribute("value", value);
+      javax.imageio.metadata.IIOMetadataNode text = new javax.imageio.metadata.IIOMetadataNode("tEXt");
+      text.appendChild(entry);
+      javax.imageio.metadata.IIOMetadataNode root = new javax.imageio.metadata.IIOMetadataNode("javax_imageio_png_1.0");
+      root.appendChild(text);
+      metadata.mergeTree("javax_imageio_png_1.0", root);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+        writer.setOutput(stream);
+        writer.write(null, new javax.imageio.IIOImage(image, null, metadata), param);
+      }
+      writer.dispose();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A small, valid PDF of one blank page, padded with comment lines up to about {@code size} bytes. */
   public static byte[] pdf(int size) {
     StringBuilder body = new StringBuilder("%PDF-1.4\n");

@@ -123,6 +123,17 @@ class CareFilesTest extends CareNodeTest {
   }
 
   @Test
+  void a_png_loses_its_text_chunks() {
+    byte[] png = CareFiles.pngWithText(20, 10, "Location", "EHPAD Les Estives, 45.11 N 2.87 E");
+    assertThat(new String(png, StandardCharsets.ISO_8859_1)).as("the fixture carries it").contains("45.11 N");
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    Api.Response added = upload(item, "rougeur.png", png);
+    assertThat(added.status()).isEqualTo(201);
+    byte[] stored = download(item, added.json().getJsonArray("files").getJsonObject(0).getString("id"), care.nurse).body();
+    assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("45.11 N", "Location", "tEXt");
+  }
+
+  @Test
   void a_png_and_a_pdf_of_several_chunks_come_back_as_they_were_with_safe_headers() throws Exception {
     JsonObject item = care.create(request("geriatrie", "normal"));
     byte[] png = CareFiles.encode(CareFiles.picture(30, 30), "png");
