@@ -299,14 +299,20 @@ class CareFilesTest extends CareNodeTest {
   @Test
   void a_file_added_reaches_the_doctor_live_as_metadata_and_the_timeline_says_so_without_its_name() {
     JsonObject item = care.create(request("geriatrie", "normal"));
-    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null)) {
+    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null);
+         WsClient elsewhere = WsClient.hello(node.port(), care.otherNurse, null)) {
       doctor.next(m -> "snapshot".equals(m.getString("type")));
+      elsewhere.next(m -> "snapshot".equals(m.getString("type")));
       assertThat(upload(item, "Mme D. talon.jpg", CareFiles.photoWithGps(40, 20, 1)).status()).isEqualTo(201);
       JsonObject event = doctor.nextEvent("teleconsultation.updated");
       JsonObject file = event.getJsonObject("data").getJsonArray("files").getJsonObject(0);
       assertThat(file.getString("mediaType")).isEqualTo("image/jpeg");
       assertThat(file.fieldNames()).as("metadata only, never the bytes")
           .containsExactlyInAnyOrder("id", "position", "name", "mediaType", "size", "addedAt", "addedBy", "addedByName");
+      // The other care home's nurse hears of her own request first: the file's event (earlier in the outbox) never reached her.
+      JsonObject hers = node.api.post("/api/teleconsultations", care.otherNurse, request("geriatrie", "normal")).json();
+      JsonObject first = elsewhere.next(m -> m.containsKey("kind") && m.getString("kind").startsWith("teleconsultation."));
+      assertThat(first.getJsonObject("data").getString("id")).isEqualTo(hers.getString("id"));
     }
     JsonArray timeline = node.api.get("/api/teleconsultations/" + item.getString("id") + "/timeline", care.nurse).array();
     JsonObject line = timeline.getJsonObject(timeline.size() - 1);
