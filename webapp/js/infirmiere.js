@@ -5,6 +5,7 @@ import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } 
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { keepingFocus } from './exchange.js';
+import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
 import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -16,6 +17,10 @@ const formError = document.getElementById('request-error');
 const callBox = document.getElementById('call');
 let socket = null;
 
+const limits = await fileLimits();
+document.getElementById('request-files-hint').textContent = t('files.hintLimits',
+  { size: Math.round(limits.maxBytes / (1024 * 1024)), n: limits.perRequest });
+
 const specialties = await request('/api/specialties', { anonymous: true });
 setSpecialties(specialties);
 const select = document.getElementById('specialty');
@@ -24,9 +29,15 @@ specialties.forEach((s) => select.append(el('option', { value: s.code }, s.label
 
 function render() {
   const shown = items.all().filter((i) => i.status !== 'cancelled');
+  // A card's file button focused (she just added a file): focused again in the card drawn anew.
+  const active = document.activeElement;
+  const onFiles = active?.dataset?.files ? `article[data-id="${active.closest('article')?.dataset.id}"] button[data-files="${active.dataset.files}"]` : null;
   keepingFocus(() => list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item),
     { write: true, onSent: (after) => { items.merge(after); render(); } }))
     : [el('p', { class: 'muted' }, t('nurse.none'))])));
+  if (onFiles && !active.isConnected) {
+    list.querySelector(onFiles)?.focus();
+  }
 }
 
 function actionsFor(item) {
@@ -39,11 +50,64 @@ function actionsFor(item) {
     actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
   }
   if (['queued', 'assigned', 'in_call'].includes(item.status)) {
+    actions.push(...fileActions(item));
     actions.push(el('button', { type: 'button', class: 'secondary', 'aria-label': t('vitals.addButton', { ref: item.patient?.reference || '' }),
       onclick: (event) => addVitalSigns(item, event.currentTarget) }, t('vitals.add')));
   }
   return actions;
 }
+
+// Photos and documents added to an open request: one picker for the page (the cards are drawn
+// again at each event), the upload's state kept by request, shown in its card under its buttons.
+const filePicker = document.getElementById('file-picker');
+const cameraPicker = document.getElementById('camera-picker');
+const uploads = new Map();
+let pickingFor = null;
+
+function fileActions(item) {
+  const ref = item.patient?.reference || '';
+  const state = uploads.get(item.id) || {};
+  const busy = state.busy ? 'true' : null;
+  const pick = (picker) => () => {
+    pickingFor = item;
+    picker.value = '';
+    picker.click();
+  };
+  return [
+    el('button', { type: 'button', class: 'secondary', 'data-files': 'add', 'aria-busy': busy, disabled: state.busy,
+      'aria-label': t('files.addFor', { ref }), onclick: pick(filePicker) }, t('files.add')),
+    el('button', { type: 'button', class: 'secondary', 'data-files': 'camera', 'aria-busy': busy, disabled: state.busy,
+      'aria-label': t('files.cameraFor', { ref }), onclick: pick(cameraPicker) }, t('files.camera')),
+    state.text ? el('p', { class: 'muted upload-status', role: 'status' }, state.text) : null,
+    state.error ? el('p', { class: 'error upload-error', role: 'alert' }, state.error) : null,
+  ].filter(Boolean);
+}
+
+async function addFiles(item, chosen) {
+  if (!item || !chosen.length) {
+    return;
+  }
+  const ref = item.patient?.reference || '';
+  uploads.set(item.id, { busy: true, text: t('files.preparing') });
+  render();
+  try {
+    const after = await uploadFiles(items.byId.get(item.id) || item, chosen, (text, fraction) => {
+      uploads.set(item.id, { busy: true, text: `${text} ${Math.round(fraction * 100)} %` });
+      render();
+    });
+    items.merge(after);
+    uploads.delete(item.id);
+    render();
+    announce(t('files.sent', { n: chosen.length, ref }));
+  } catch (e) {
+    uploads.set(item.id, { error: e.message });
+    render();
+  }
+  list.querySelector(`article[data-id="${item.id}"] button[data-files="add"]`)?.focus();
+}
+
+filePicker.addEventListener('change', () => addFiles(pickingFor, [...filePicker.files]));
+cameraPicker.addEventListener('change', () => addFiles(pickingFor, [...cameraPicker.files]));
 
 /** Said above the requests (the cancelled card leaves the list), and focused. */
 function said(text, failed = false) {
@@ -180,20 +244,60 @@ async function send() {
   if (vitals.wrong) {
     document.getElementById('vitals').open = true;
   }
+  const attached = [...document.getElementById('request-camera').files, ...document.getElementById('request-files').files];
+  const refused = await limitsRefusal(attached);
+  filesError.hidden = true;
   if (errors.show(wrong)) {
+    return;
+  }
+  if (refused) {
+    filesError.textContent = refused;
+    filesError.hidden = false;
+    filesError.focus();
     return;
   }
   try {
     const created = await request('/api/teleconsultations', { method: 'POST', body });
     items.merge(created);
     render();
-    form.reset();
     announce(t('nurse.sent', { n: created.position ?? '?' }));
+    if (attached.length) {
+      await attach(created, attached);
+    }
+    form.reset();
   } catch (e) {
     if (e?.field?.startsWith('vitalSigns')) {
       document.getElementById('vitals').open = true;
     }
     errors.fromRequest(e);
+  }
+}
+
+const filesBox = document.getElementById('request-files-box');
+const filesStatus = document.getElementById('request-files-status');
+const filesProgress = document.getElementById('request-files-progress');
+const filesError = document.getElementById('request-files-error');
+
+/** The files chosen with a new request, sent once it exists; a refusal is said under the control (the request stays). */
+async function attach(created, attached) {
+  filesBox.setAttribute('aria-busy', 'true');
+  filesStatus.hidden = false;
+  filesProgress.hidden = false;
+  try {
+    items.merge(await uploadFiles(created, attached, (text, fraction) => {
+      filesStatus.textContent = text;
+      filesProgress.value = fraction;
+    }));
+    render();
+    announce(t('files.sent', { n: attached.length, ref: created.patient?.reference || '' }));
+  } catch (e) {
+    filesError.textContent = t('files.afterRequest', { reason: e.message });
+    filesError.hidden = false;
+    filesError.focus();
+  } finally {
+    filesBox.removeAttribute('aria-busy');
+    filesStatus.hidden = true;
+    filesProgress.hidden = true;
   }
 }
 

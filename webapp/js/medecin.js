@@ -194,6 +194,9 @@ socket = connect({
     if (event.kind === 'teleconsultation.message' && mine(after) && after.messages?.at(-1)?.side === 'nurse') {
       announce(t('exchange.fromNurse', { ref: after.patient?.reference || '' }));
     }
+    if (before && (after.files?.length || 0) > (before.files?.length || 0)) {
+      announce(t('files.newFile', { ref: after.patient?.reference || '' }));
+    }
     if (after.status === 'queued' && (!before || before.status !== 'queued') && !after.plannedAt) {
       announce(t('doctor.newRequest', { specialty: after.specialty }));
       if (alerts.checked) {

@@ -4,6 +4,7 @@ import { formatTime, t } from './i18n.js';
 import { announce, el } from './ui.js';
 import { vitalSignsTable } from './vital-signs.js';
 import { exchangeView } from './exchange.js';
+import { filesView } from './care-files.js';
 
 let specialtyLabels = {};
 
@@ -88,6 +89,7 @@ export function card(item, actions = [], exchange = {}) {
   el('p', {}, ...tags),
   item.reason ? el('p', {}, item.reason) : null,
   vitalSignsTable(item.vitalSigns),
+  filesView(item),
   item.organisationName ? el('p', { class: 'muted' }, item.organisationName) : null,
   item.organisationPhone ? el('p', { class: 'contact' }, t('queue.phone'), ' ', phoneLink(item.organisationPhone)) : null,
   lines.length ? el('p', {}, lines.join(' · ')) : null,

@@ -17,6 +17,7 @@ import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.HttpServers;
 import fr.cantou.platform.http.JsonBodyGuard;
+import fr.cantou.platform.http.RequestBodies;
 import fr.cantou.platform.http.MetricsRoute;
 import fr.cantou.platform.http.ProblemHandler;
 import fr.cantou.platform.http.PublicConfigRoutes;
@@ -43,7 +44,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -206,7 +206,8 @@ public final class CantouNode {
     CantouConfig config = platform.config();
     return ApiContract.load(platform.vertx()).map(contract -> {
       RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
-      api.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+      // Bodies read whole, except a file's, which its handler streams (RequestBodies).
+      api.rootHandler(new RequestBodies(contract, config.http().bodyLimitBytes()));
       api.rootHandler(new JsonBodyGuard());
       api.rootHandler(identity.authenticator);
       modules.forEach(module -> module.mount(api));

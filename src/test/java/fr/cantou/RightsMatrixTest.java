@@ -77,6 +77,8 @@ class RightsMatrixTest {
       POST   /teleconsultations/{id}/complete              403  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/vital-signs           200  403   403  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/messages              200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/files                 201  403   403  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}/files/{fileId}        200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/video                 403  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/cancel                200  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /presence                                     200  200   200  200  200  403   403  403  403    401   401    401   401   401
@@ -137,11 +139,18 @@ class RightsMatrixTest {
   record Booking(String id, String manageToken) {}
 
   /** What one case sends: the path (under /api), a body, the appointment whose manage token the citizen shows, and what to undo after. */
-  record Call(String path, JsonObject body, Booking appointment, Runnable cleanup) {
+  record Call(String path, JsonObject body, Booking appointment, Runnable cleanup, byte[] file) {
+    Call(String path, JsonObject body, Booking appointment, Runnable cleanup) {
+      this(path, body, appointment, cleanup, null);
+    }
+
     Call(String path, JsonObject body) {
       this(path, body, null, () -> {});
     }
   }
+
+  /** A photo as the nurse's tablet sends it (the body of POST …/files). */
+  private static final byte[] PHOTO = fr.cantou.teleconsult.CareFiles.encode(fr.cantou.teleconsult.CareFiles.picture(8, 8), "png");
 
   @BeforeAll
   void start() throws Exception {
@@ -252,6 +261,18 @@ class RightsMatrixTest {
       Call call = teleconsultation(true, "/%s/messages");
       return new Call(call.path(), new JsonObject().put("text", "Plaie propre."), null, call.cleanup());
     });
+    calls.put("POST /teleconsultations/{id}/files", () -> {
+      Call call = teleconsultation(false, "/%s/files");
+      return new Call(call.path(), null, null, call.cleanup(), PHOTO);
+    });
+    calls.put("GET /teleconsultations/{id}/files/{fileId}", () -> {
+      Call call = teleconsultation(false, "/%s/files");
+      Api.Response added = node.api.sendBytes("POST", "/api" + call.path(), tokens.get("nurse"), PHOTO,
+          Map.of("Content-Type", "application/octet-stream", "X-File-Name", "photo.png"));
+      assertThat(added.status()).as(added.toString()).isEqualTo(201);
+      String fileId = added.json().getJsonArray("files").getJsonObject(0).getString("id");
+      return new Call(call.path() + "/" + fileId, null, null, call.cleanup());
+    });
     calls.put("POST /teleconsultations/{id}/video", () -> opinion("/%s/video"));
     calls.put("POST /teleconsultations/{id}/cancel", () -> teleconsultation(false, "/%s/cancel"));
     calls.put("GET /presence", () -> new Call("/presence", null));
@@ -330,6 +351,11 @@ class RightsMatrixTest {
       case "other" -> headers.put("X-Manage-Token", another.manageToken());
       case "none" -> { }
       default -> bearer = tokens.get(caller);
+    }
+    if (call.file() != null) {
+      headers.put("Content-Type", "application/octet-stream");
+      headers.put("X-File-Name", "photo.png");
+      return node.api.overHttp1().sendBytes(method, "/api" + call.path(), bearer, call.file(), headers);
     }
     return node.api.send(method, "/api" + call.path(), bearer, call.body() == null ? null : call.body().encode(), headers);
   }

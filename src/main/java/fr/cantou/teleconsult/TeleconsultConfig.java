@@ -9,13 +9,18 @@ import java.time.Duration;
  * {@code patientDataKept}: after a request closed, how long its patient fields, reason and report stay.
  * {@code opinionGrace}: how long a written opinion stays with a doctor who has no console open (she
  * answers when she can: the 30-second grace of calls would take it from her as she closes her tablet).
+ * {@code files}: the limits of the photos and documents added to a request.
  */
 public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace, Duration patientDataKept,
-                                Duration opinionGrace) {
+                                Duration opinionGrace, FileLimits files) {
+
+  /** At most {@code maxBytes} a file, {@code perItem} files a request, {@code maxPixels} in a picture. */
+  public record FileLimits(long maxBytes, int perItem, long maxPixels) {}
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
-    return new io.vertx.core.json.JsonObject().put("patientDataDays", patientDataKept.toDays());
+    return new io.vertx.core.json.JsonObject().put("patientDataDays", patientDataKept.toDays())
+        .put("fileMaxBytes", files.maxBytes()).put("filesPerRequest", files.perItem());
   }
 
   public static TeleconsultConfig from(Settings s) {
@@ -24,6 +29,9 @@ public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Du
         Duration.ofMinutes(s.intIn("teleconsult.escalateAfterMinutes", 1, 24 * 60)),
         Duration.ofSeconds(s.intIn("teleconsult.presenceGraceSeconds", 0, 3600)),
         Duration.ofDays(s.intIn("teleconsult.patientDataDays", 1, 3650)),
-        Duration.ofHours(s.intIn("teleconsult.opinionGraceHours", 1, 24 * 7)));
+        Duration.ofHours(s.intIn("teleconsult.opinionGraceHours", 1, 24 * 7)),
+        new FileLimits(s.intIn("teleconsult.fileMaxBytes", 1024, 100 * 1024 * 1024),
+            s.intIn("teleconsult.filesPerRequest", 1, 50),
+            s.intIn("teleconsult.imageMaxMegapixels", 1, 200) * 1_000_000L));
   }
 }

@@ -40,7 +40,8 @@ public final class TeleconsultModule {
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
     this.routes = new TeleconsultRoutes(service,
-        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), presence);
+        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()),
+        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;

@@ -9,16 +9,18 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
-/** HTTP adapter of the teleconsultation queue and of doctors' presence. */
+/** HTTP adapter of the teleconsultation queue and of doctors' presence (a request's files: {@link CareFileRoutes}). */
 public final class TeleconsultRoutes implements ApiModule {
   private final TeleconsultService service;
   private final CareExchangeService exchange;
   private final PresenceService presence;
+  private final CareFileRoutes files;
 
-  public TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, PresenceService presence) {
+  TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, CareFileService files, PresenceService presence) {
     this.service = service;
     this.exchange = exchange;
     this.presence = presence;
+    this.files = new CareFileRoutes(files);
   }
 
   record PresenceRequest(String status) {}
@@ -60,6 +62,7 @@ public final class TeleconsultRoutes implements ApiModule {
         exchange.toVideo(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+    files.mount(api);
 
     api.getRoute("listPresence").addHandler(Endpoint.ok(ctx -> {
       TeleconsultRights.requireSeePresence(CurrentUser.require(ctx));

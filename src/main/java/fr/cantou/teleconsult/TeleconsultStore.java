@@ -59,7 +59,7 @@ public final class TeleconsultStore {
       SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
              d.display_name AS doctor_name,
              q.position, COALESCE(a.doctors, 0) AS available_doctors, h.minutes AS handling_minutes,
-             """ + VitalSignsStore.OF_ITEM + ",\n" + ExchangeStore.OF_ITEM + """
+             """ + VitalSignsStore.OF_ITEM + ",\n" + ExchangeStore.OF_ITEM + ",\n" + CareFileStore.OF_ITEM + """
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
       JOIN app_user n ON n.id = t.nurse_id
@@ -88,7 +88,7 @@ public final class TeleconsultStore {
              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.completed_at - c.assigned_at) / 60.0)
               FROM teleconsultation c WHERE c.status = 'completed' AND c.specialty = t.specialty AND c.kind = t.kind
                 AND c.completed_at > $1::timestamptz - interval '30 days') AS handling_minutes,
-             """ + VitalSignsStore.OF_ITEM + ",\n" + ExchangeStore.OF_ITEM + """
+             """ + VitalSignsStore.OF_ITEM + ",\n" + ExchangeStore.OF_ITEM + ",\n" + CareFileStore.OF_ITEM + """
       FROM teleconsultation t
       JOIN organisation o ON o.id = t.organisation_id
       JOIN app_user n ON n.id = t.nurse_id
@@ -370,6 +370,7 @@ public final class TeleconsultStore {
         r.getString("report"), r.getString("outcome"),
         new Teleconsultation.Consent(true, r.getString("consent_by"), Rows.instant(r, "consent_at")),
         VitalSignsStore.read(r.getValue("vital_signs")), r.getString("kind"), ExchangeStore.read(r.getValue("messages")),
+        CareFileStore.read(r.getValue("files")),
         Rows.instant(r, "erased_at"));
   }
 

@@ -10,7 +10,9 @@ import java.util.List;
  * {@code erasedAt} is set, its patient, reason, vital signs and report are gone (retention).
  * {@code vitalSigns}: the sets the nurse measured, oldest first (empty when none). {@code kind}:
  * {@code video} (a teleconsultation) or {@code opinion} (a téléexpertise: a written opinion, no
- * call needed); {@code messages}: what nurse and doctor wrote to each other on it, oldest first.
+ * call needed); {@code messages}: what nurse and doctor wrote to each other on it, oldest first;
+ * {@code files}: the photos and documents the nurse added, in the order she added them (metadata
+ * only: the bytes are read one file at a time, GET …/files/{fileId}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Teleconsultation(
@@ -21,7 +23,7 @@ public record Teleconsultation(
     boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,
     Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt, Instant cancelledAt,
     Participants participants, String report, String outcome, Consent consent, List<VitalSigns> vitalSigns,
-    String kind, List<Message> messages, Instant erasedAt) {
+    String kind, List<Message> messages, List<CareFile> files, Instant erasedAt) {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Patient(String reference, String initials, Integer birthYear) {}
@@ -30,6 +32,13 @@ public record Teleconsultation(
 
   /** A message of the written exchange: who wrote it (her side and name), what, when. */
   public record Message(String side, String authorName, String text, Instant at) {}
+
+  /**
+   * A photo or document of the item: its number in the item ({@code position}), the name she gave
+   * it, the type read from its content, its size, when and by whom (her side and name) it was added.
+   */
+  public record CareFile(String id, int position, String name, String mediaType, long size, Instant addedAt,
+                         String addedBy, String addedByName) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Participants(Instant nurseJoinedAt, Instant doctorJoinedAt) {}

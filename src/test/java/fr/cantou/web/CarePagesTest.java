@@ -1,12 +1,16 @@
 package fr.cantou.web;
 
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.FileChooser;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+
+import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
@@ -153,5 +157,49 @@ class CarePagesTest {
     doctor.locator("#outcome").selectOption("advice_given");
     doctor.locator("#report button[type=submit]").click();
     assertThat(mine).containsText("Rougeur de stade 1");
+  }
+  /**
+   * Photos and documents: a photo chosen with the new request, a PDF added later from its card;
+   * the doctor sees the thumbnail (loaded with her token, named for screen readers) and the PDF's
+   * link live; a file the server refuses is said under the nurse's buttons.
+   */
+  @Test
+  void the_nurse_attaches_a_photo_and_a_pdf_and_the_doctor_sees_them_live() {
+    String reference = "R-PH-1";
+    Pages pages = doctorAndNurseWriting(reference, "LB", "1936", "Plaie du talon gauche, écoulement depuis hier");
+    Page doctor = pages.doctor();
+    Page nurse = pages.nurse();
+    nurse.locator("#request-files").setInputFiles(new FilePayload("talon gauche.jpg", "image/jpeg",
+        fr.cantou.teleconsult.CareFiles.photoWithGps(64, 48, 1)));
+    nurse.locator("#request button[type=submit]").click();
+
+    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
+    Locator thumb = card.locator("img.thumb");
+    assertThat(thumb).hasAttribute("alt", Pattern.compile("^Photo 1 ajoutée à \\d{2}:\\d{2} par l'infirmière$"));
+    assertThat(thumb).hasAttribute("src", Pattern.compile("^blob:"));
+    assertThat(thumb).hasJSProperty("naturalWidth", 64);
+
+    // Later, from the card of the open request: a PDF, seen by the doctor without a reload.
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+    FileChooser chooser = nurse.waitForFileChooser(() -> mine.locator("button[data-files=add]").click());
+    chooser.setFiles(new FilePayload("ECG du matin.pdf", "application/pdf", fr.cantou.teleconsult.CareFiles.pdf(3000)));
+    assertThat(card.locator("a.file-link")).containsText("Document 2 : ECG du matin.pdf (PDF, 3 Ko)");
+    assertThat(mine.locator("a.file-link")).containsText("ECG du matin.pdf");
+    assertThat(mine.locator("button[data-files=add]")).isFocused();
+
+    // A program renamed .jpg: refused by the server, said under her buttons in words.
+    byte[] program = new byte[2048];
+    System.arraycopy(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}, 0, program, 0, 8);
+    chooser = nurse.waitForFileChooser(() -> mine.locator("button[data-files=add]").click());
+    chooser.setFiles(new FilePayload("photo.jpg", "image/jpeg", program));
+    assertThat(mine.locator(".upload-error")).containsText("photo.jpg n'a pas été ajouté : Ce fichier n’est ni une photo");
+    assertThat(card.locator(".file")).hasCount(2);
+
+    PagesTest.assertAccessible(nurse, "infirmiere-fichiers");
+    PagesTest.assertAccessible(doctor, "medecin-fichiers");
+    BrowserFixture.screenshot(doctor, "medecin-fichiers");
+
+    mine.getByText("Annuler la demande").click();
+    assertThat(card).hasCount(0);
   }
 }

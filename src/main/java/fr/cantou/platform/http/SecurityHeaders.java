@@ -23,7 +23,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
         "script-src 'self' " + jitsi,
         "frame-src " + jitsi,
         "connect-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",
         "style-src 'self'",
         "media-src 'self' data:",
         "object-src 'none'",

@@ -1,0 +1,67 @@
+package fr.cantou.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+/**
+ * The API's bodies: read whole (up to http.bodyLimitBytes) by the BodyHandler for every
+ * operation, except those whose contract takes a raw {@code application/octet-stream} body (a
+ * file): those are paused here, untouched, and their handler streams them (see
+ * {@link StreamedBody}) once it has checked who asks. Which operation a request is comes from the
+ * contract, never from the Content-Type the client sent. A streamed request refused before its
+ * body was read closes its HTTP/1.x connection after the answer (over HTTP/2, the rest of its
+ * stream is read and dropped).
+ */
+public final class RequestBodies implements Handler<RoutingContext> {
+  private final OpenAPIContract contract;
+  private final BodyHandler whole;
+
+  public RequestBodies(OpenAPIContract contract, long bodyLimitBytes) {
+    this.contract = contract;
+    this.whole = BodyHandler.create(false).setBodyLimit(bodyLimitBytes);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
+    if (streamed(operation)) {
+      // Nothing is read before the handler asks: the data waits in the connection (back-pressure).
+      HttpServerRequest request = ctx.request();
+      request.pause();
+      // Refused before its body was read (401, 403, 409, 413…): over HTTP/1.x, what is left of the
+      // body would be read as the next request; the connection closes after the answer instead.
+      ctx.addHeadersEndHandler(v -> {
+        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+          ctx.response().putHeader("Connection", "close");
+        }
+      });
+      ctx.addEndHandler(v -> {
+        if (request.isEnded()) {
+          return;
+        }
+        if (request.version() != HttpVersion.HTTP_2) {
+          request.connection().close();
+        } else {
+          // One stream of a shared connection: the rest of its body is read and dropped (a client
+          // that sends its whole body before reading the answer gets it), the connection stays.
+          request.handler(dropped -> { });
+          request.exceptionHandler(e -> { });
+          request.resume();
+        }
+      });
+      ctx.next();
+    } else {
+      whole.handle(ctx);
+    }
+  }
+
+  static boolean streamed(Operation operation) {
+    return operation != null && operation.getRequestBody() != null
+        && operation.getRequestBody().getContent().keySet().stream().allMatch("application/octet-stream"::equals);
+  }
+}

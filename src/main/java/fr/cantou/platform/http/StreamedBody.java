@@ -1,0 +1,70 @@
+package fr.cantou.platform.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.file.Path;
+
+/**
+ * A request's raw body streamed into a temporary file, never whole in memory: each piece is
+ * written as it comes, the connection paused while the disk catches up, and the size counted as
+ * it goes — past {@code maxBytes} the upload stops there (413). A body that does not arrive whole
+ * (the connection closed or reset mid-way) fails the future. On any failure the temporary file is
+ * already deleted; on success it is the caller's to delete.
+ */
+public final class StreamedBody {
+  private StreamedBody() {}
+
+  /** Thrown into the future when the body stopped before its end. */
+  public static final class Truncated extends RuntimeException {
+    Truncated(Throwable cause) {
+      super("the request body did not arrive whole: " + cause.getMessage(), cause, false, false);
+    }
+  }
+
+  public static Future<Path> toTemporaryFile(RoutingContext ctx, long maxBytes, ApiException tooLarge) {
+    HttpServerRequest request = ctx.request();
+    FileSystem fs = ctx.vertx().fileSystem();
+    return fs.createTempFile("cantou-upload-", ".part").compose(name -> {
+      Path path = Path.of(name);
+      return fs.open(name, new OpenOptions().setWrite(true).setTruncateExisting(true))
+          .compose(file -> receive(ctx, request, file, maxBytes, tooLarge).eventually(file::close))
+          .map(path)
+          .recover(e -> fs.delete(name).transform(deleted -> Future.failedFuture(e)));
+    });
+  }
+
+  private static Future<Void> receive(RoutingContext ctx, HttpServerRequest request, AsyncFile file, long maxBytes,
+                                      ApiException tooLarge) {
+    Promise<Void> received = Promise.promise();
+    long[] size = {0};
+    request.handler(piece -> {
+      if (received.future().isComplete()) {
+        return;
+      }
+      size[0] += piece.length();
+      if (size[0] > maxBytes) {
+        request.pause();
+        received.tryFail(tooLarge);
+        return;
+      }
+      file.write(piece);
+      if (file.writeQueueFull()) {
+        request.pause();
+        file.drainHandler(v -> request.resume());
+      }
+    });
+    request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
+    ctx.response().closeHandler(v -> received.tryFail(new Truncated(new HttpClosedException("connection closed"))));
+    file.exceptionHandler(received::tryFail);
+    request.endHandler(v -> received.tryComplete());
+    request.resume();
+    return received.future();
+  }
+}

@@ -1,0 +1,150 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.CurrentUser;
+import fr.cantou.identity.Principal;
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.RequestLog;
+import fr.cantou.platform.http.Responses;
+import fr.cantou.platform.http.StreamedBody;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * HTTP adapter of a request's photos and documents. The upload's body is not read by the API's
+ * BodyHandler ({@code RequestBodies}): rights and the item's state are checked first, then the
+ * body streams to a temporary file under the size limit, then the service checks and stores it;
+ * the temporary file is deleted whatever happens. The download streams the stored chunks one at a
+ * time, each written once the one before has left.
+ */
+final class CareFileRoutes implements ApiModule {
+  private final CareFileService files;
+
+  CareFileRoutes(CareFileService files) {
+    this.files = files;
+  }
+
+  @Override
+  public void mount(RouterBuilder api) {
+    // The body is a file, streamed by the handler: the contract's validation would read it whole.
+    api.getRoute("addTeleconsultationFile").setDoValidation(false).addHandler(this::upload);
+    api.getRoute("getTeleconsultationFile").addHandler(this::download);
+  }
+
+  private void upload(RoutingContext ctx) {
+    RequestLog.remember(ctx);
+    HttpServerRequest request = ctx.request();
+    Principal nurse;
+    UUID id;
+    String name;
+    try {
+      nurse = CurrentUser.require(ctx);
+      id = Ids.parse(ctx.pathParam("id"), "teleconsultation");
+      name = fileName(request.getHeader("X-File-Name"));
+    } catch (RuntimeException e) {
+      refuse(ctx, e);
+      return;
+    }
+    String length = request.getHeader("Content-Length");
+    Future<Void> allowed = files.mayAdd(nurse, id).compose(v -> length != null && parseLength(length) > files.maxBytes()
+        ? Future.failedFuture(files.tooLarge()) : Future.succeededFuture());
+    allowed.compose(v -> StreamedBody.toTemporaryFile(ctx, files.maxBytes(), files.tooLarge()))
+        .compose(received -> files.add(nurse, id, name, received)
+            .eventually(() -> ctx.vertx().fileSystem().delete(received.toString())))
+        .onSuccess(item -> Responses.created(ctx, item))
+        .onFailure(e -> refuse(ctx, e));
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** A refusal, answered at once (RequestBodies closes an HTTP/1.x connection whose body was not read to its end). */
+  private static void refuse(RoutingContext ctx, Throwable e) {
+    if (e instanceof StreamedBody.Truncated) {
+      // Nobody is left to answer.
+      ctx.response().reset();
+      return;
+    }
+    if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.fail(e);
+    }
+  }
+
+  /** The name she gave, sent percent-encoded in UTF-8 (X-File-Name); only its last part, without control characters. */
+  static String fileName(String header) {
+    if (header == null || header.isBlank()) {
+      throw ApiException.badRequest("Invalid header 'X-File-Name': the file's name, percent-encoded in UTF-8, is required.");
+    }
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(header.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("Invalid header 'X-File-Name': the file's name, percent-encoded in UTF-8, is required.");
+    }
+    String last = decoded.substring(Math.max(decoded.lastIndexOf('/'), decoded.lastIndexOf('\\')) + 1);
+    String clean = last.replaceAll("[\\p{Cc}\\p{Cf}]", "").strip();
+    if (clean.isEmpty() || clean.length() > 200) {
+      throw ApiException.badRequest("Invalid header 'X-File-Name': a name of 1 to 200 characters.");
+    }
+    return clean;
+  }
+
+  private void download(RoutingContext ctx) {
+    RequestLog.remember(ctx);
+    Future<CareFileService.Download> opened;
+    try {
+      opened = files.open(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),
+          Ids.parse(ctx.pathParam("fileId"), "file"));
+    } catch (RuntimeException e) {
+      opened = Future.failedFuture(e);
+    }
+    opened.onFailure(ctx::fail).onSuccess(download -> {
+      CareFileService.Download file = download;
+      boolean attachment = "1".equals(ctx.queryParams().get("download"));
+      HttpServerResponse response = ctx.response()
+          .putHeader("Content-Type", file.mediaType())
+          .putHeader("Content-Length", Long.toString(file.size()))
+          .putHeader("Content-Disposition", disposition(attachment, file.name()))
+          .putHeader("Cache-Control", "no-store")
+          .putHeader("X-Content-Type-Options", "nosniff")
+          // Opened alone, a file runs nothing and reaches nothing (a PDF's scripts, an SVG's, none).
+          .putHeader("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+      send(response, download, 0);
+    });
+  }
+
+  /** Chunk {@code seq}, then the next once it has left (the write's future): one chunk of the file in memory at a time. */
+  private static void send(HttpServerResponse response, CareFileService.Download download, int seq) {
+    if (seq == download.chunks()) {
+      response.end();
+      return;
+    }
+    download.chunk().apply(seq)
+        .compose(data -> data.isPresent() ? response.write(data.get())
+            : Future.failedFuture(new IllegalStateException("the file was erased while it was sent")))
+        .onSuccess(v -> send(response, download, seq + 1))
+        .onFailure(e -> response.reset());
+  }
+
+  /** inline or attachment, with the name in ASCII (RFC 6266) and in UTF-8 (RFC 5987). */
+  static String disposition(boolean attachment, String name) {
+    String ascii = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+        .replaceAll("[^\\x20-\\x7E]|[\"\\\\]", "_");
+    return (attachment ? "attachment" : "inline") + "; filename=\"" + ascii + "\"; filename*=UTF-8''"
+        + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

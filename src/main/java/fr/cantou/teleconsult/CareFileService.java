@@ -1,0 +1,222 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.files.FileSniffer;
+import fr.cantou.platform.files.ImageRewriter;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The photos and documents of a request (issue 16): a nurse of the requesting care home adds
+ * them while it is open; whoever may see the item reads them, each read audited. A file's type is
+ * read from its content; a photo is written again without its metadata (on a pool of two
+ * workers: decoding a photo takes the memory of its pixels); the file and its chunks are written
+ * in one transaction with the item's timeline line and its event (metadata only, never bytes).
+ */
+public final class CareFileService {
+  private static final Set<String> ACCEPTED = Set.of("image/jpeg", "image/png", "application/pdf");
+  /** Photos a phone or tablet may send that this server cannot decode (and so cannot strip): refused in words. */
+  private static final Set<String> UNSUPPORTED_PHOTOS = Set.of("image/webp", "image/heic", "image/heif", "image/avif");
+  private static final Set<String> OPEN = Set.of(Status.QUEUED, Status.ASSIGNED, Status.IN_CALL);
+
+  private final Platform platform;
+  private final TeleconsultService requests;
+  private final CareFileStore files;
+  private final HealthDataAccessStore accesses;
+  private final TeleconsultConfig.FileLimits limits;
+  private final WorkerExecutor workers;
+
+  CareFileService(Platform platform, TeleconsultService requests, CareFileStore files, HealthDataAccessStore accesses,
+                  TeleconsultConfig.FileLimits limits) {
+    this.platform = platform;
+    this.requests = requests;
+    this.files = files;
+    this.accesses = accesses;
+    this.limits = limits;
+    this.workers = platform.vertx().createSharedWorkerExecutor("cantou-care-files", 2);
+  }
+
+  public long maxBytes() {
+    return limits.maxBytes();
+  }
+
+  public ApiException tooLarge() {
+    return new ApiException(413, "This file is larger than {0} MB, the most a file can be.", megabytes(limits.maxBytes()));
+  }
+
+  private static String megabytes(long bytes) {
+    double mb = bytes / (1024.0 * 1024.0);
+    return mb == Math.rint(mb) ? Long.toString((long) mb) : String.format(java.util.Locale.ROOT, "%.1f", mb);
+  }
+
+  /**
+   * Before the body is read: who asks, and whether the item can take one more file now (the
+   * transaction that stores it checks both again under the item's lock).
+   */
+  public Future<Void> mayAdd(Principal nurse, UUID id) {
+    if (!nurse.is(Role.NURSE)) {
+      return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add photos and documents."));
+    }
+    return requests.load(id).compose(item -> {
+      if (!TeleconsultRights.isNurseSide(nurse, item)) {
+        return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add photos and documents."));
+      }
+      if (!OPEN.contains(item.status()) || item.erasedAt() != null) {
+        return Future.failedFuture(closed(item));
+      }
+      return item.files().size() >= limits.perItem() ? Future.failedFuture(full()) : Future.succeededFuture();
+    });
+  }
+
+  private static ApiException closed(Teleconsultation item) {
+    return ApiException.conflict("This teleconsultation is {0}; photos and documents are added while it is open.",
+        TeleconsultService.status(item));
+  }
+
+  private ApiException full() {
+    return ApiException.conflict("This request holds {0} files, the most it can.", limits.perItem());
+  }
+
+  /** What a received file became once checked: the file to store (a photo without its metadata), its type, size and digest. */
+  private record Checked(Path path, boolean temporary, String mediaType, long size, String sha256) {}
+
+  /**
+   * Adds the file received in {@code received} (the caller deletes it) under the name she gave:
+   * its type read from its bytes, a photo stripped of its metadata, then stored whole or not at all.
+   */
+  public Future<Teleconsultation> add(Principal nurse, UUID id, String name, Path received) {
+    Instant now = platform.clock().instant();
+    return mayAdd(nurse, id)
+        .compose(v -> workers.executeBlocking(() -> check(received), false))
+        .compose(checked -> store(nurse, id, name, checked, now)
+            .eventually(() -> checked.temporary() ? platform.vertx().fileSystem().delete(checked.path().toString())
+                : Future.succeededFuture()));
+  }
+
+  /** On a worker: the type from the content; a photo written again without metadata into a file of its own. */
+  private Checked check(Path received) throws IOException {
+    if (Files.size(received) == 0) {
+      throw ApiException.badRequest("The file is empty.");
+    }
+    String type = FileSniffer.mediaType(received);
+    if (UNSUPPORTED_PHOTOS.contains(type)) {
+      throw new ApiException(415, "Photos in {0} format are not accepted yet: send them as JPEG or PNG (the tablet's camera "
+          + "takes JPEG when its format is set to \"most compatible\").", type.substring("image/".length()).toUpperCase(java.util.Locale.ROOT));
+    }
+    if (!ACCEPTED.contains(type)) {
+      throw new ApiException(415, "This file is not a JPEG or PNG photo nor a PDF document (its content says {0}).", type);
+    }
+    if ("application/pdf".equals(type)) {
+      return new Checked(received, false, type, Files.size(received), sha256(received));
+    }
+    Path clean = Files.createTempFile("cantou-clean-", ".part");
+    try {
+      ImageRewriter.rewrite(received, type, clean, limits.maxPixels());
+      if (Files.size(clean) > limits.maxBytes()) {
+        throw tooLarge();
+      }
+      return new Checked(clean, true, type, Files.size(clean), sha256(clean));
+    } catch (ImageRewriter.Unreadable e) {
+      Files.deleteIfExists(clean);
+      throw new ApiException(415, "This photo cannot be read (damaged or cut short); take it again or send it as JPEG.");
+    } catch (ImageRewriter.TooLarge e) {
+      Files.deleteIfExists(clean);
+      throw new ApiException(413, "This photo has more than {0} million pixels, the most a photo can have.",
+          limits.maxPixels() / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(clean);
+      throw e;
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One transaction: the item locked open and not full, the file's row, its chunks one by one, the timeline, the event. */
+  private Future<Teleconsultation> store(Principal nurse, UUID id, String name, Checked checked, Instant now) {
+    UUID fileId = UUID.randomUUID();
+    int chunks = (int) Math.max(1, (checked.size() + CareFileStore.CHUNK_BYTES - 1) / CareFileStore.CHUNK_BYTES);
+    CareFileStore.NewFile row = new CareFileStore.NewFile(fileId, id, name, checked.mediaType(), checked.size(), chunks,
+        checked.sha256(), nurse.userId(), "nurse", now);
+    return platform.vertx().fileSystem().open(checked.path().toString(), new OpenOptions().setRead(true).setWrite(false))
+        .compose(file -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id).compose(held -> {
+          if (held.isEmpty()) {
+            return requests.load(id).compose(item -> Future.failedFuture(closed(item)));
+          }
+          if (held.get() >= limits.perItem()) {
+            return Future.failedFuture(full());
+          }
+          return files.insert(tx, row)
+              .compose(v -> chunks(tx, file, fileId, 0, chunks, checked.size()))
+              .compose(v -> requests.recorded(tx, id, nurse, "file_added", new JsonObject()
+                  .put("mediaType", checked.mediaType()).put("size", checked.size()), now, TeleconsultEvents.UPDATED));
+        })).eventually(file::close));
+  }
+
+  /** Chunk {@code seq} and those after it, read from the file and inserted one at a time: one chunk in memory. */
+  private Future<Void> chunks(SqlClient tx, AsyncFile file, UUID fileId, int seq, int count, long size) {
+    if (seq == count) {
+      return Future.succeededFuture();
+    }
+    long offset = (long) seq * CareFileStore.CHUNK_BYTES;
+    int length = (int) Math.min(CareFileStore.CHUNK_BYTES, size - offset);
+    return file.read(Buffer.buffer(length), 0, offset, length)
+        .compose(data -> data.length() != length
+            ? Future.failedFuture(new IOException("the file changed while it was stored"))
+            : files.insertChunk(tx, fileId, seq, data))
+        .compose(v -> chunks(tx, file, fileId, seq + 1, count, size));
+  }
+
+  /** A file to send: what it is, and its chunks one at a time ({@code chunk.apply(seq)}; empty when erased meanwhile). */
+  public record Download(String name, String mediaType, long size, int chunks, Function<Integer, Future<Optional<Buffer>>> chunk) {}
+
+  /** Whoever may see the item reads its file (the item's own rule), each read audited like a read of the item. */
+  public Future<Download> open(Principal p, UUID id, UUID fileId) {
+    if (!p.is(Role.NURSE) && !p.is(Role.DOCTOR)) {
+      return Future.failedFuture(ApiException.forbidden("Teleconsultations are for the nurses and doctors who take part in them."));
+    }
+    Instant now = platform.clock().instant();
+    return requests.load(id).compose(item -> {
+      if (!TeleconsultRights.maySee(p, item)) {
+        return Future.failedFuture(ApiException.forbidden("This teleconsultation is not yours to see."));
+      }
+      return files.find(platform.pool(), id, fileId);
+    }).compose(found -> found.isEmpty()
+        ? Future.failedFuture(ApiException.notFound("No such file in this teleconsultation."))
+        : accesses.audit(platform.pool(), List.of(id), p, "file", now)
+            .map(v -> new Download(found.get().name(), found.get().mediaType(), found.get().size(), found.get().chunks(),
+                seq -> files.chunk(platform.pool(), fileId, seq))));
+  }
+}

@@ -1,0 +1,119 @@
+package fr.cantou.teleconsult;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SQL of the photos and documents of a request (V53): one row a file (its metadata), its bytes in
+ * chunks of {@link #CHUNK_BYTES}, written in the transaction that adds the file and read back one
+ * chunk per statement. Erased with the item's patient data ({@code erase_care_data()}).
+ */
+public final class CareFileStore {
+  /** The size of a stored chunk: what one statement writes or reads of a file. */
+  static final int CHUNK_BYTES = 256 * 1024;
+
+  /** The item's files, in the order she added them, as one JSON column of the item's query ({@code t} the teleconsultation). */
+  static final String OF_ITEM = """
+      (SELECT json_agg(json_build_object('id', f.id, 'position', f.position, 'name', f.name, 'mediaType', f.media_type,
+                 'size', f.size_bytes, 'addedAt', f.added_at, 'addedBy', f.added_side, 'addedByName', a.display_name)
+                 ORDER BY f.position)
+       FROM care_file f JOIN app_user a ON a.id = f.added_by
+       WHERE f.teleconsultation_id = t.id) AS files
+      """;
+
+  /** A file as stored, before its bytes are read: for the rights check and the answer's headers. */
+  public record Stored(UUID id, UUID teleconsultationId, int position, String name, String mediaType, long size, int chunks) {}
+
+  /** What the transaction adding a file writes first. */
+  record NewFile(UUID id, UUID teleconsultationId, String name, String mediaType, long size, int chunks, String sha256,
+                 UUID addedBy, String side, Instant at) {}
+
+  /**
+   * Locks the item while it is open (queued, assigned or in call, its patient data not erased)
+   * and answers how many files it holds; empty when it is not open. In the transaction adding a
+   * file, so that two files added at once never pass the limit, and none lands after the close.
+   */
+  Future<Optional<Integer>> lockOpen(SqlClient tx, UUID item) {
+    return tx.preparedQuery(TeleconsultStore.LOCK_OPEN)
+        .execute(Tuple.of(item, new String[] {"queued", "assigned", "in_call"}, null))
+        .compose(open -> open.rowCount() == 0 ? Future.succeededFuture(Optional.<Integer>empty()) : count(tx, item).map(Optional::of));
+  }
+
+  Future<Integer> count(SqlClient db, UUID item) {
+    return db.preparedQuery("SELECT count(*) AS n FROM care_file WHERE teleconsultation_id = $1")
+        .execute(Tuple.of(item)).map(rows -> rows.iterator().next().getLong("n").intValue());
+  }
+
+  /** The file's row, numbered after the item's others (the item is locked: {@link #lockOpen}). */
+  Future<Void> insert(SqlClient tx, NewFile file) {
+    return tx.preparedQuery("""
+            INSERT INTO care_file (id, teleconsultation_id, position, name, media_type, size_bytes, chunks, sha256,
+                                   added_at, added_by, added_side)
+            SELECT $1, $2, coalesce(max(position), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10
+            FROM care_file WHERE teleconsultation_id = $2""")
+        .execute(Tuple.from(List.of(file.id(), file.teleconsultationId(), file.name(), file.mediaType(), file.size(),
+            file.chunks(), file.sha256(), TeleconsultStore.utc(file.at()), file.addedBy(), file.side())))
+        .mapEmpty();
+  }
+
+  Future<Void> insertChunk(SqlClient tx, UUID file, int seq, Buffer data) {
+    return tx.preparedQuery("INSERT INTO care_file_chunk (file_id, seq, data) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(file, seq, data)).mapEmpty();
+  }
+
+  /** The file {@code id} of the item {@code item}; empty when the item has no such file (or no longer). */
+  Future<Optional<Stored>> find(SqlClient db, UUID item, UUID id) {
+    return db.preparedQuery("""
+            SELECT id, teleconsultation_id, position, name, media_type, size_bytes, chunks
+            FROM care_file WHERE id = $1 AND teleconsultation_id = $2""")
+        .execute(Tuple.of(id, item))
+        .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
+  }
+
+  /** One chunk's bytes; empty when the file went meanwhile (erased). */
+  Future<Optional<Buffer>> chunk(SqlClient db, UUID file, int seq) {
+    return db.preparedQuery("SELECT data FROM care_file_chunk WHERE file_id = $1 AND seq = $2")
+        .execute(Tuple.of(file, seq))
+        .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBuffer("data")));
+  }
+
+  /** How many files and chunks the database holds for an item (tests: nothing half-stored). */
+  public Future<long[]> held(SqlClient db, UUID item) {
+    return db.preparedQuery("""
+            SELECT (SELECT count(*) FROM care_file WHERE teleconsultation_id = $1) AS files,
+                   (SELECT count(*) FROM care_file_chunk c JOIN care_file f ON f.id = c.file_id
+                    WHERE f.teleconsultation_id = $1) AS chunks""")
+        .execute(Tuple.of(item))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new long[] {r.getLong("files"), r.getLong("chunks")};
+        });
+  }
+
+  private static Stored stored(Row r) {
+    return new Stored(r.getUUID("id"), r.getUUID("teleconsultation_id"), r.getInteger("position"), r.getString("name"),
+        r.getString("media_type"), r.getLong("size_bytes"), r.getInteger("chunks"));
+  }
+
+  /** The {@link #OF_ITEM} column as records; an empty list when she added none. */
+  static List<Teleconsultation.CareFile> read(Object column) {
+    if (!(column instanceof JsonArray files)) {
+      return List.of();
+    }
+    return files.stream().map(JsonObject.class::cast).map(f -> new Teleconsultation.CareFile(f.getString("id"),
+        f.getInteger("position"), f.getString("name"), f.getString("mediaType"), f.getLong("size"),
+        OffsetDateTime.parse(f.getString("addedAt")).toInstant(), f.getString("addedBy"), f.getString("addedByName")))
+        .toList();
+  }
+}

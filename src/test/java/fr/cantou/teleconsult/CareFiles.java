@@ -1,0 +1,120 @@
+package fr.cantou.teleconsult;
+
+import org.apache.commons.imaging.formats.jpeg.exif.ExifRewriter;
+import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputDirectory;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Files made by the tests themselves, with the libraries (never a binary from elsewhere): a photo
+ * as a tablet takes it (a JPEG with EXIF: GPS position, device, orientation), a PNG, a PDF.
+ */
+public final class CareFiles {
+  private CareFiles() {}
+
+  /** A picture {@code width × height}: red on its left half, blue on its right (to see which way it was turned). */
+  public static BufferedImage picture(int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(Color.RED);
+    g.fillRect(0, 0, width / 2, height);
+    g.setColor(Color.BLUE);
+    g.fillRect(width / 2, 0, width - width / 2, height);
+    g.dispose();
+    return image;
+  }
+
+  public static byte[] encode(BufferedImage image, String format) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(image, format, out)) {
+        throw new IllegalStateException("no writer for " + format);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A JPEG as a tablet's camera writes it: EXIF with the GPS position of the care home (Murat,
+   * 45.11 N 2.87 E), the device's make and model, and an orientation ({@code 6}: turned a quarter
+   * clockwise to be upright).
+   */
+  public static byte[] photoWithGps(int width, int height, int orientation) {
+    try {
+      TiffOutputSet exif = new TiffOutputSet();
+      exif.setGpsInDegrees(2.8667, 45.1100);
+      TiffOutputDirectory root = exif.getOrCreateRootDirectory();
+      root.add(TiffTagConstants.TIFF_TAG_MAKE, "Tablette");
+      root.add(TiffTagConstants.TIFF_TAG_MODEL, "Modèle T-42 de l'EHPAD");
+      root.add(TiffTagConstants.TIFF_TAG_ORIENTATION, (short) orientation);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new ExifRewriter().updateExifMetadataLossless(encode(picture(width, height), "jpeg"), out, exif);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A PNG with a text chunk (tEXt) holding where it was taken, as some apps write it. */
+  public static byte[] pngWithText(int width, int height, String keyword, String value) {
+    try {
+      javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+      BufferedImage image = picture(width, height);
+      javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+      javax.imageio.metadata.IIOMetadata metadata = writer.getDefaultImageMetadata(
+          javax.imageio.ImageTypeSpecifier.createFromRenderedImage(image), param);
+      javax.imageio.metadata.IIOMetadataNode entry = new javax.imageio.metadata.IIOMetadataNode("tEXtEntry");
+      entry.setAttribute("keyword", keyword);
+      entry.setAttribute("value", value);
+      javax.imageio.metadata.IIOMetadataNode text = new javax.imageio.metadata.IIOMetadataNode("tEXt");
+      text.appendChild(entry);
+      javax.imageio.metadata.IIOMetadataNode root = new javax.imageio.metadata.IIOMetadataNode("javax_imageio_png_1.0");
+      root.appendChild(text);
+      metadata.mergeTree("javax_imageio_png_1.0", root);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+        writer.setOutput(stream);
+        writer.write(null, new javax.imageio.IIOImage(image, null, metadata), param);
+      }
+      writer.dispose();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A small, valid PDF of one blank page, padded with comment lines up to about {@code size} bytes. */
+  public static byte[] pdf(int size) {
+    StringBuilder body = new StringBuilder("%PDF-1.4\n");
+    String[] parts = {
+        "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
+        "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n",
+        "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"};
+    int[] offsets = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      offsets[i] = body.length();
+      body.append(parts[i]);
+    }
+    while (body.length() < size - 200) {
+      body.append("% ECG du résident, compte rendu de biologie : ligne de remplissage\n");
+    }
+    int xref = body.length();
+    body.append("xref\n0 4\n0000000000 65535 f \n");
+    for (int offset : offsets) {
+      body.append(String.format("%010d 00000 n \n", offset));
+    }
+    body.append("trailer << /Size 4 /Root 1 0 R >>\nstartxref\n").append(xref).append("\n%%EOF\n");
+    return body.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,392 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.CareNodeTest;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import org.apache.commons.imaging.Imaging;
+import org.apache.commons.imaging.common.ImageMetadata;
+import org.apache.commons.imaging.formats.jpeg.JpegImageMetadata;
+import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Photos and documents with a request (issue 16): added by the care home's nurse while it is
+ * open, read by whoever may read the item, live; typed by their content, photos without their
+ * metadata, limits as settings, nothing half-stored, every read audited, erased with the patient.
+ * This node takes files of 1 MiB at most, 3 a request (the defaults are 10 MiB and 10).
+ */
+class CareFilesTest extends CareNodeTest {
+  private static final int MAX_BYTES = 1024 * 1024;
+  private static final HttpClient HTTP1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  @Override
+  protected void startNode() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_TELECONSULT_FILE_MAX_BYTES", Integer.toString(MAX_BYTES),
+        "CANTOU_TELECONSULT_FILES_PER_REQUEST", "3"), clock);
+    care = new CareTerritory(node);
+  }
+
+  private Api.Response upload(JsonObject item, String token, String name, byte[] bytes, String contentType) {
+    return node.api.overHttp1().sendBytes("POST", "/api/teleconsultations/" + item.getString("id") + "/files", token, bytes,
+        Map.of("Content-Type", contentType, "X-File-Name", URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"),
+            "Accept-Language", "fr"));
+  }
+
+  private Api.Response upload(JsonObject item, String name, byte[] bytes) {
+    return upload(item, care.nurse, name, bytes, "application/octet-stream");
+  }
+
+  /** The file's bytes as a reader gets them, with the answer's headers. */
+  private HttpResponse<byte[]> download(JsonObject item, String fileId, String token) {
+    try {
+      return HTTP1.send(HttpRequest.newBuilder(URI.create(node.api.base() + "/api/teleconsultations/" + item.getString("id")
+              + "/files/" + fileId)).header("Authorization", "Bearer " + token).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private long[] held(JsonObject item) {
+    return TestNode.await(new CareFileStore().held(node.node().platform().pool(), UUID.fromString(item.getString("id"))));
+  }
+
+  @Test
+  void a_photo_from_the_tablet_loses_its_gps_position_and_device_and_comes_out_upright() throws Exception {
+    byte[] taken = CareFiles.photoWithGps(40, 20, 6);
+    ImageMetadata before = Imaging.getMetadata(taken);
+    assertThat(((JpegImageMetadata) before).getExif().getGpsInfo()).as("the fixture carries a GPS position").isNotNull();
+
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    Api.Response added = upload(item, "talon gauche.jpg", taken);
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    JsonObject file = added.json().getJsonArray("files").getJsonObject(0);
+    assertThat(file.getString("name")).isEqualTo("talon gauche.jpg");
+    assertThat(file.getString("mediaType")).isEqualTo("image/jpeg");
+    assertThat(file.getInteger("position")).isEqualTo(1);
+    assertThat(file.getString("addedBy")).isEqualTo("nurse");
+    assertThat(file.getString("addedByName")).isEqualTo("Sophie Delmas");
+
+    HttpResponse<byte[]> read = download(item, file.getString("id"), care.geriatrician);
+    assertThat(read.statusCode()).isEqualTo(200);
+    byte[] stored = read.body();
+    assertThat(stored).hasSize(file.getInteger("size"));
+    ImageMetadata after = Imaging.getMetadata(stored);
+    boolean noExif = after == null || !(after instanceof JpegImageMetadata jpeg) || jpeg.getExif() == null;
+    assertThat(noExif).as("no EXIF left: no GPS, no device, no orientation").isTrue();
+    String text = new String(stored, StandardCharsets.ISO_8859_1);
+    assertThat(text).doesNotContain("Tablette", "Exif", "http://ns.adobe.com/xap");
+    BufferedImage upright = ImageIO.read(new ByteArrayInputStream(stored));
+    assertThat(upright.getWidth()).as("turned a quarter as its orientation said").isEqualTo(20);
+    assertThat(upright.getHeight()).isEqualTo(40);
+    // Orientation 6: the stored picture's left (red) half is the upright picture's top.
+    assertThat(new java.awt.Color(upright.getRGB(10, 5)).getRed()).isGreaterThan(200);
+    assertThat(new java.awt.Color(upright.getRGB(10, 35)).getBlue()).isGreaterThan(200);
+  }
+
+  @Test
+  void a_png_loses_its_text_chunks() {
+    byte[] png = CareFiles.pngWithText(20, 10, "Location", "EHPAD Les Estives, 45.11 N 2.87 E");
+    assertThat(new String(png, StandardCharsets.ISO_8859_1)).as("the fixture carries it").contains("45.11 N");
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    Api.Response added = upload(item, "rougeur.png", png);
+    assertThat(added.status()).isEqualTo(201);
+    byte[] stored = download(item, added.json().getJsonArray("files").getJsonObject(0).getString("id"), care.nurse).body();
+    assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("45.11 N", "Location", "tEXt");
+  }
+
+  @Test
+  void a_png_and_a_pdf_of_several_chunks_come_back_as_they_were_with_safe_headers() throws Exception {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] png = CareFiles.encode(CareFiles.picture(30, 30), "png");
+    byte[] pdf = CareFiles.pdf(700_000);
+    assertThat(upload(item, "rougeur.png", png).status()).isEqualTo(201);
+    JsonObject withPdf = upload(item, "ECG du 2 décembre.pdf", pdf).json();
+    JsonArray files = withPdf.getJsonArray("files");
+    assertThat(files).hasSize(2);
+    JsonObject pdfFile = files.getJsonObject(1);
+    assertThat(pdfFile.getString("mediaType")).isEqualTo("application/pdf");
+    assertThat(pdfFile.getInteger("position")).isEqualTo(2);
+    assertThat(held(item)).as("the PDF in three chunks of 256 KiB, the PNG in one").containsExactly(2, 4);
+
+    HttpResponse<byte[]> read = download(item, pdfFile.getString("id"), care.nurse);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body()).isEqualTo(pdf);
+    assertThat(read.headers().firstValue("Content-Type")).hasValue("application/pdf");
+    assertThat(read.headers().firstValue("Content-Length")).hasValue(Integer.toString(pdf.length));
+    assertThat(read.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(read.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(read.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("sandbox");
+    assertThat(read.headers().firstValue("Content-Disposition").orElseThrow())
+        .isEqualTo("inline; filename=\"ECG du 2 decembre.pdf\"; filename*=UTF-8''ECG%20du%202%20d%C3%A9cembre.pdf");
+
+    BufferedImage back = ImageIO.read(new ByteArrayInputStream(download(item, files.getJsonObject(0).getString("id"),
+        care.nurse).body()));
+    assertThat(back.getWidth()).isEqualTo(30);
+  }
+
+  @Test
+  void the_type_comes_from_the_content_a_renamed_program_or_a_lying_content_type_is_refused_and_nothing_is_stored() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] program = new byte[4096];
+    byte[] head = {0x7F, 'E', 'L', 'F', 2, 1, 1, 0};
+    System.arraycopy(head, 0, program, 0, head.length);
+    Api.Response renamed = upload(item, care.nurse, "photo.jpg", program, "image/jpeg");
+    assertThat(renamed.status()).as(renamed.toString()).isEqualTo(415);
+    assertThat(renamed.isProblem()).isTrue();
+    assertThat(renamed.detail()).startsWith("Ce fichier n’est ni une photo JPEG ou PNG, ni un document PDF");
+
+    byte[] page = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
+    assertThat(upload(item, care.nurse, "scan.pdf", page, "application/pdf").status()).isEqualTo(415);
+
+    byte[] webp = "RIFF\u0024\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
+    Api.Response modern = upload(item, "photo.webp", Arrays.copyOf(webp, 64));
+    assertThat(modern.status()).isEqualTo(415);
+    assertThat(modern.detail()).contains("WEBP", "JPEG");
+
+    byte[] cut = Arrays.copyOf(CareFiles.photoWithGps(40, 20, 1), 40);
+    assertThat(upload(item, "coupée.jpg", cut).status()).as("a JPEG cut short cannot be read").isEqualTo(415);
+    assertThat(upload(item, "vide.jpg", new byte[0]).status()).isEqualTo(400);
+
+    assertThat(held(item)).containsExactly(0, 0);
+    assertThat(node.api.get("/api/teleconsultations/" + item.getString("id"), care.nurse).json().getJsonArray("files")).isEmpty();
+  }
+
+  @Test
+  void a_file_over_the_limit_is_refused_with_413_before_or_while_it_is_read_and_nothing_is_stored() throws Exception {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    Set<Path> before = temporaryUploads();
+    Api.Response declared = upload(item, "trop gros.pdf", CareFiles.pdf(MAX_BYTES + 10_000));
+    assertThat(declared.status()).isEqualTo(413);
+    assertThat(declared.detail()).isEqualTo("Ce fichier dépasse 1 Mo, la taille la plus grande acceptée.");
+    Api.Response overHttp2 = node.api.sendBytes("POST", "/api/teleconsultations/" + item.getString("id") + "/files",
+        care.nurse, CareFiles.pdf(MAX_BYTES + 10_000), Map.of("Content-Type", "application/octet-stream", "X-File-Name", "x.pdf"));
+    assertThat(overHttp2.status()).as("over HTTP/2 (h2c) too").isEqualTo(413);
+
+    // Sent in chunks without a length: the count stops it as it passes the limit.
+    String answer = rawUpload(item, "Transfer-Encoding: chunked\r\n", chunked(CareFiles.pdf(MAX_BYTES + 300_000)), false);
+    assertThat(answer).startsWith("HTTP/1.1 413");
+    assertThat(held(item)).containsExactly(0, 0);
+    Eventually.until("the temporary files are deleted", () -> temporaryUploads().equals(before));
+  }
+
+  @Test
+  void an_upload_cut_off_mid_body_stores_nothing_and_leaves_no_temporary_file() throws Exception {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    Set<Path> before = temporaryUploads();
+    byte[] pdf = CareFiles.pdf(600_000);
+    rawUpload(item, "Content-Length: " + pdf.length + "\r\n", Arrays.copyOf(pdf, 200_000), true);
+    Eventually.until("the cut upload's temporary file is deleted", () -> temporaryUploads().equals(before));
+    assertThat(held(item)).containsExactly(0, 0);
+    // The node still takes the next one whole.
+    assertThat(upload(item, "ECG.pdf", pdf).status()).isEqualTo(201);
+    assertThat(temporaryUploads()).isEqualTo(before);
+  }
+
+  @Test
+  void a_request_holds_at_most_its_limit_of_files_and_takes_them_only_while_open() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] png = CareFiles.encode(CareFiles.picture(8, 8), "png");
+    for (int i = 1; i <= 3; i++) {
+      assertThat(upload(item, "photo " + i + ".png", png).status()).isEqualTo(201);
+    }
+    Api.Response fourth = upload(item, "photo 4.png", png);
+    assertThat(fourth.status()).isEqualTo(409);
+    assertThat(fourth.detail()).isEqualTo("Cette demande a déjà 3 fichiers, le plus qu’elle peut contenir.");
+    assertThat(held(item)[0]).isEqualTo(3);
+
+    JsonObject other = care.create(request("geriatrie", "normal"));
+    assertThat(node.api.post("/api/teleconsultations/" + other.getString("id") + "/cancel", care.nurse, null).status())
+        .isEqualTo(200);
+    Api.Response closed = upload(other, "photo.png", png);
+    assertThat(closed.status()).isEqualTo(409);
+    assertThat(closed.detail()).isEqualTo("Cette téléconsultation est annulée ; les photos et les documents s’ajoutent tant qu’elle est ouverte.");
+    assertThat(held(other)).containsExactly(0, 0);
+  }
+
+  /**
+   * Another file is being stored (its transaction open, the item locked as the service locks
+   * it) when the request holds one file less than its limit: an upload meanwhile passes the first
+   * check, waits for the lock, then finds the request full, and stores nothing.
+   */
+  @Test
+  void a_file_added_while_another_is_being_stored_waits_for_it_and_never_passes_the_limit() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    UUID id = UUID.fromString(item.getString("id"));
+    byte[] png = CareFiles.encode(CareFiles.picture(8, 8), "png");
+    for (int i = 1; i <= 2; i++) {
+      assertThat(upload(item, "photo " + i + ".png", png).status()).isEqualTo(201);
+    }
+    UUID nurseId = UUID.fromString(node.api.get("/api/me", care.nurse).json().getString("id"));
+    CareFileStore store = new CareFileStore();
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    try {
+      Transaction open = TestNode.await(other.begin());
+      assertThat(TestNode.await(store.lockOpen(other, id))).hasValue(2);
+      UUID third = UUID.randomUUID();
+      TestNode.await(store.insert(other, new CareFileStore.NewFile(third, id, "photo 3.png", "image/png", png.length, 1,
+          "0".repeat(64), nurseId, "nurse", clock.instant())));
+      TestNode.await(store.insertChunk(other, third, 0, io.vertx.core.buffer.Buffer.buffer(png)));
+      CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() -> upload(item, "photo 4.png", png).status());
+      Eventually.until("the upload waits for the other file's lock or is answered", () -> mine.isDone()
+          || VitalSignsTest.waitsOnALock(node));
+      TestNode.await(open.commit());
+      assertThat(mine.join()).as("the request was full once the other file committed").isEqualTo(409);
+    } finally {
+      other.close();
+    }
+    assertThat(held(item)).containsExactly(3, 3);
+  }
+
+  @Test
+  void only_the_care_homes_nurse_adds_and_only_those_who_may_read_the_item_read_its_files_each_read_audited() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] png = CareFiles.encode(CareFiles.picture(8, 8), "png");
+    assertThat(upload(item, care.otherNurse, "x.png", png, "application/octet-stream").status()).isEqualTo(403);
+    assertThat(upload(item, care.geriatrician, "x.png", png, "application/octet-stream").status()).isEqualTo(403);
+    assertThat(upload(item, null, "x.png", png, "application/octet-stream").status()).isEqualTo(401);
+    String fileId = upload(item, "x.png", png).json().getJsonArray("files").getJsonObject(0).getString("id");
+
+    assertThat(download(item, fileId, care.otherNurse).statusCode()).isEqualTo(403);
+    assertThat(download(item, fileId, care.cardiologist).statusCode()).isEqualTo(403);
+    assertThat(download(item, fileId, care.geriatrician).statusCode()).as("in the pool while it waits").isEqualTo(200);
+    assertThat(download(item, fileId, care.nurse).statusCode()).isEqualTo(200);
+    assertThat(download(item, UUID.randomUUID().toString(), care.nurse).statusCode()).isEqualTo(404);
+
+    var accesses = TestNode.await(new HealthDataAccessStore().accesses(node.node().platform().pool(),
+        UUID.fromString(item.getString("id"))));
+    assertThat(accesses.stream().filter(a -> "file".equals(a.action())).count()).as("the two reads, not the refusals").isEqualTo(2);
+  }
+
+  @Test
+  void a_file_added_reaches_the_doctor_live_as_metadata_and_the_timeline_says_so_without_its_name() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null);
+         WsClient elsewhere = WsClient.hello(node.port(), care.otherNurse, null)) {
+      doctor.next(m -> "snapshot".equals(m.getString("type")));
+      elsewhere.next(m -> "snapshot".equals(m.getString("type")));
+      assertThat(upload(item, "Mme D. talon.jpg", CareFiles.photoWithGps(40, 20, 1)).status()).isEqualTo(201);
+      JsonObject event = doctor.nextEvent("teleconsultation.updated");
+      JsonObject file = event.getJsonObject("data").getJsonArray("files").getJsonObject(0);
+      assertThat(file.getString("mediaType")).isEqualTo("image/jpeg");
+      assertThat(file.fieldNames()).as("metadata only, never the bytes")
+          .containsExactlyInAnyOrder("id", "position", "name", "mediaType", "size", "addedAt", "addedBy", "addedByName");
+      // The other care home's nurse hears of her own request first: the file's event (earlier in the outbox) never reached her.
+      JsonObject hers = node.api.post("/api/teleconsultations", care.otherNurse, request("geriatrie", "normal")).json();
+      JsonObject first = elsewhere.next(m -> m.containsKey("kind") && m.getString("kind").startsWith("teleconsultation."));
+      assertThat(first.getJsonObject("data").getString("id")).isEqualTo(hers.getString("id"));
+    }
+    JsonArray timeline = node.api.get("/api/teleconsultations/" + item.getString("id") + "/timeline", care.nurse).array();
+    JsonObject line = timeline.getJsonObject(timeline.size() - 1);
+    assertThat(line.getString("action")).isEqualTo("file_added");
+    assertThat(line.encode()).contains("image/jpeg").doesNotContain("talon");
+  }
+
+  @Test
+  void retention_and_an_admins_erasure_delete_the_files_with_the_patient_fields() {
+    JsonObject kept = care.create(request("geriatrie", "normal"));
+    JsonObject old = care.create(request("geriatrie", "normal"));
+    byte[] pdf = CareFiles.pdf(300_000);
+    assertThat(upload(old, "ECG.pdf", pdf).status()).isEqualTo(201);
+    assertThat(upload(kept, "ECG.pdf", pdf).status()).isEqualTo(201);
+    node.api.post("/api/teleconsultations/" + old.getString("id") + "/cancel", care.nurse, null);
+    clock.advance(Duration.ofDays(91));
+    TestNode.await(node.node().runJobs());
+    assertThat(held(old)).containsExactly(0, 0);
+    assertThat(node.api.get("/api/teleconsultations/" + old.getString("id"), care.nurse).json().getJsonArray("files")).isEmpty();
+    assertThat(held(kept)).as("an open request keeps them").containsExactly(1, 2);
+
+    node.api.post("/api/teleconsultations/" + kept.getString("id") + "/cancel", care.nurse, null);
+    JsonObject patient = new JsonObject().put("patientReference", kept.getJsonObject("patient").getString("reference"))
+        .put("careHomeId", care.ehpadId).put("reason", "Demande de la famille du 2 décembre");
+    var erased = node.api.post("/api/admin/personal-data/erasure", node.adminToken(), patient);
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    assertThat(held(kept)).containsExactly(0, 0);
+  }
+
+  /** The node's temporary upload files (received bodies and photos being cleaned). */
+  static Set<Path> temporaryUploads() {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(p -> p.getFileName().toString().startsWith("cantou-upload-")
+          || p.getFileName().toString().startsWith("cantou-clean-")).collect(Collectors.toSet());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] chunked(byte[] body) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int at = 0; at < body.length; at += 64 * 1024) {
+      int n = Math.min(64 * 1024, body.length - at);
+      out.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body, at, n);
+      out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  /**
+   * An upload over a plain socket, as a tablet on a weak link sends it: the headers, then
+   * {@code body}; {@code cut}: the connection is closed right after (the body incomplete), else
+   * the answer's first lines are read back (what was sent before the server stopped reading).
+   */
+  private String rawUpload(JsonObject item, String lengthHeader, byte[] body, boolean cut) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/teleconsultations/" + item.getString("id") + "/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + care.nurse + "\r\nContent-Type: application/octet-stream\r\nX-File-Name: ECG.pdf\r\n"
+          + "Accept-Language: fr\r\n" + lengthHeader + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      try {
+        out.write(body);
+        out.flush();
+      } catch (IOException closedByTheServer) {
+        // The server answered and closed while the rest was still being sent.
+      }
+      if (cut) {
+        return "";
+      }
+      InputStream in = socket.getInputStream();
+      return new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+    }
+  }
+}

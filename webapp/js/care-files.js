@@ -1,0 +1,190 @@
+import { currentLanguage, formatTime, t } from './i18n.js';
+import { token } from './api.js';
+import { el, siteConfig } from './ui.js';
+
+/**
+ * The photos and documents of a request (issue 16). The files come from the API with the bearer
+ * token (never in a URL), each read once into a blob: URL kept for the page's life, so the cards,
+ * drawn again at each event, show them at once. Photos are thumbnails (pressed: opened full size
+ * in a new tab); a PDF is a link that opens it in a new tab, and another that saves it.
+ */
+const urls = new Map();
+/** The reads under way, by file id: a card drawn again meanwhile waits for the same one (one read, one audit line). */
+const reading = new Map();
+
+/** "230 Ko", "1,4 Mo". */
+export function sizeText(bytes) {
+  const format = (n, digits) => new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: digits }).format(n);
+  return bytes < 1024 * 1024 ? t('files.kilobytes', { n: format(Math.max(1, Math.round(bytes / 1024)), 0) })
+    : t('files.megabytes', { n: format(bytes / (1024 * 1024), 1) });
+}
+
+/** The limits the server takes (GET /api/config): the largest file, how many a request holds. */
+export async function fileLimits() {
+  const settings = await siteConfig();
+  return { maxBytes: settings?.fileMaxBytes || 10 * 1024 * 1024, perRequest: settings?.filesPerRequest || 10 };
+}
+
+function blobUrl(itemId, file) {
+  if (urls.has(file.id)) {
+    return Promise.resolve(urls.get(file.id));
+  }
+  if (!reading.has(file.id)) {
+    reading.set(file.id, read(itemId, file).finally(() => reading.delete(file.id)));
+  }
+  return reading.get(file.id);
+}
+
+async function read(itemId, file) {
+  const send = async (bearer) => fetch(`/api/teleconsultations/${itemId}/files/${file.id}`,
+    { headers: { Authorization: `Bearer ${bearer}`, 'Accept-Language': currentLanguage() } });
+  let response = await send(await token());
+  if (response.status === 401) {
+    response = await send(await token({ refresh: true }));
+  }
+  if (!response.ok) {
+    const problem = await response.json().catch(() => null);
+    throw new Error(problem?.detail || response.statusText);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  urls.set(file.id, url);
+  return url;
+}
+
+function who(file) {
+  return t(`files.by.${file.addedBy}`);
+}
+
+function photo(item, file) {
+  const alt = t('files.photoAlt', { n: file.position, time: formatTime(file.addedAt), who: who(file) });
+  const image = el('img', { class: 'thumb', alt, width: '160', height: '120' });
+  const link = el('a', { class: 'thumb-link', target: '_blank', rel: 'noopener', title: t('files.openPhoto') }, image);
+  const problem = el('p', { class: 'error', role: 'alert', hidden: true });
+  const show = (url) => {
+    image.src = url;
+    link.href = url;
+  };
+  if (urls.has(file.id)) {
+    show(urls.get(file.id));
+  } else {
+    blobUrl(item.id, file).then(show).catch((e) => {
+      problem.textContent = t('files.loadFailed', { reason: e.message });
+      problem.hidden = false;
+    });
+  }
+  return el('li', { class: 'file photo' }, link, problem);
+}
+
+function documentLink(item, file) {
+  const label = t('files.pdf', { n: file.position, name: file.name, size: sizeText(file.size) });
+  const added = t('files.added', { time: formatTime(file.addedAt), who: who(file) });
+  const problem = el('p', { class: 'error', role: 'alert', hidden: true });
+  const fetched = (event, then) => {
+    event.preventDefault();
+    problem.hidden = true;
+    blobUrl(item.id, file).then(then).catch((e) => {
+      problem.textContent = t('files.loadFailed', { reason: e.message });
+      problem.hidden = false;
+    });
+  };
+  const open = el('a', { href: '#', class: 'file-link', 'data-file': file.id,
+    onclick: (event) => fetched(event, (url) => window.open(url, '_blank', 'noopener')) },
+  label);
+  const save = el('a', { href: '#', class: 'file-save', 'aria-label': t('files.downloadNamed', { name: file.name }),
+    onclick: (event) => fetched(event, (url) => {
+      const a = el('a', { href: url, download: file.name, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    }) }, t('files.download'));
+  return el('li', { class: 'file document' }, open, ' · ', save, el('span', { class: 'muted' }, ' · ', added), problem);
+}
+
+/** The files' section of a card; null when there are none. */
+export function filesView(item) {
+  const files = item.files || [];
+  if (!files.length) {
+    return null;
+  }
+  return el('section', { class: 'files', 'aria-label': t('files.title') },
+    el('h4', {}, t('files.title')),
+    el('ul', { class: 'file-list' }, ...files.map((file) => (file.mediaType.startsWith('image/')
+      ? photo(item, file) : documentLink(item, file)))));
+}
+
+/** Why these files cannot go to a request already holding `already` (a sentence), or null. */
+export async function limitsRefusal(list, already = 0) {
+  const { maxBytes, perRequest } = await fileLimits();
+  if (already + list.length > perRequest) {
+    return t('files.tooMany', { n: perRequest });
+  }
+  const large = list.find((file) => file.size > maxBytes);
+  return large ? t('files.tooLarge', { name: large.name, size: Math.round(maxBytes / (1024 * 1024)) }) : null;
+}
+
+/**
+ * Sends one file (its bytes as they are: the server reads its type and strips a photo's metadata);
+ * `onProgress(fraction)` as it goes. Resolves with the item, or rejects with the server's sentence.
+ */
+function sendOne(itemId, file, bearer, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/teleconsultations/${itemId}/files`);
+    xhr.setRequestHeader('Authorization', `Bearer ${bearer}`);
+    xhr.setRequestHeader('Accept-Language', currentLanguage());
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name || 'photo.jpg'));
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) {
+        onProgress(event.loaded / event.total);
+      }
+    };
+    xhr.onload = () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch (e) {
+        // Not JSON: said below by its status.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(body);
+      } else {
+        reject(Object.assign(new Error(body?.detail || xhr.statusText || t('common.connectionLost')), { status: xhr.status }));
+      }
+    };
+    xhr.onerror = () => reject(Object.assign(new Error(t('common.connectionLost')), { status: 0 }));
+    xhr.send(file);
+  });
+}
+
+/**
+ * Sends `files` to the request one after the other. `progress(text, fraction)` says where it
+ * stands. Checks the limits first (nothing is sent when one file is too large, or too many are
+ * chosen). Resolves with the item after the last; rejects at the first refusal, with a sentence
+ * naming the file (those before it stay added).
+ */
+export async function uploadFiles(item, files, progress = () => {}) {
+  const list = [...files];
+  const refused = await limitsRefusal(list, item.files?.length || 0);
+  if (refused) {
+    throw new Error(refused);
+  }
+  let after = item;
+  for (const [index, file] of list.entries()) {
+    const say = (fraction) => progress(t('files.sending', { name: file.name, done: index + 1, total: list.length }), fraction);
+    say(0);
+    try {
+      try {
+        after = await sendOne(item.id, file, await token(), say);
+      } catch (e) {
+        if (e.status !== 401) {
+          throw e;
+        }
+        after = await sendOne(item.id, file, await token({ refresh: true }), say);
+      }
+    } catch (e) {
+      throw new Error(t('files.failed', { name: file.name, reason: e.message }));
+    }
+  }
+  return after;
+}
