@@ -67,11 +67,14 @@ public final class SmsJob {
       String to = PhoneNumbers.canonical(a.citizen().phone());
       return sender.send(new SmsMessage(to, texts.compose(sms.kind(), a, link)))
           .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant()))
+          .onSuccess(v -> platform.metrics().sms("sent"))
           .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
               LogSmsSender.mask(to)));
     }).recover(e -> {
       String reason = String.valueOf(e.getMessage());
+      platform.metrics().sms("failed");
       if (sms.attempts() >= MAX_ATTEMPTS) {
+        platform.metrics().sms("given_up");
         LOG.error("event=sms_failed final=true kind={} attempts={} reason=\"{}\"", sms.kind(), sms.attempts(), reason);
         return store.finallyFailed(platform.pool(), sms.id(), reason, now);
       }

@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SmsTest {
   private static final Pattern SHORT_LINK = Pattern.compile("https://cantou\\.cantal\\.test(/r/\\S+)");
 
+  private static final String METRICS_TOKEN = "sms-test-metrics-token-0123456789abcdef";
   MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
   SmsProviderStandIn provider = new SmsProviderStandIn();
   DatabaseEndpoint database;
@@ -153,7 +154,7 @@ class SmsTest {
 
   @Test
   void an_sms_the_provider_refuses_at_every_attempt_is_finally_marked_failed_and_never_sent_again() {
-    start(Map.of());
+    start(Map.of("CANTOU_METRICS_TOKEN", METRICS_TOKEN));
     provider.answering(500, 502, 500, 503, 500, 500, 500);
     bookByPhone("2026-12-02T10:00:00+01:00", "06 12 34 56 78");
     for (int i = 0; i < 8; i++) {
@@ -165,6 +166,9 @@ class SmsTest {
     assertThat(sms.getValue("sent_at")).isNull();
     assertThat(sms.getValue("failed_at")).isNotNull();
     assertThat(sms.getString("last_error")).contains("500");
+    String figures = node.api.get("/metrics", METRICS_TOKEN).body();
+    assertThat(figures).as("counted for the operator's alert").contains("cantou_sms_total{outcome=\"given_up\"} 1.0")
+        .contains("cantou_sms_total{outcome=\"failed\"} 5.0");
   }
 
   @Test
