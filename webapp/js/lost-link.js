@@ -23,6 +23,7 @@ export function setUpLostLink({ open = false, expired = false } = {}) {
   document.getElementById('lost-link-expired').hidden = !expired;
   if (open || expired) {
     box.open = true;
+    box.querySelector('summary').focus();
   }
   const errors = new FieldErrors(form, document.getElementById('lost-link-summary'), {
     reference: ['lost-reference', 'lostLink.referenceInvalid'],

@@ -20,8 +20,9 @@ if (manageToken.includes('.')) {
   showManage(manageToken);
 } else {
   new BookingWizard(wizardBox, { history: true }).start();
-  // #lien-perdu: a short link of an SMS that no longer works (renewed, or too old) sent the citizen here.
-  setUpLostLink({ expired: manageToken === 'lien-perdu' });
+  // #lien-perdu: a short link of an SMS that no longer works (renewed, or too old) sent the citizen here;
+  // #retrouver: the home page's "lost the link?".
+  setUpLostLink({ expired: manageToken === 'lien-perdu', open: manageToken === 'retrouver' });
 }
 window.addEventListener('hashchange', () => location.reload());
 

@@ -115,6 +115,16 @@ class LostLinkPageTest {
   }
 
   @Test
+  void the_home_page_leads_to_the_form_open() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/"));
+    page.getByText("Vous avez perdu le lien de votre rendez-vous ?").click();
+    assertThat(page.locator("#lost-link-form")).isVisible();
+    assertThat(page.locator("#lost-link-expired")).isHidden();
+    assertThat(page.getByLabel("Référence du rendez-vous")).isVisible();
+  }
+
+  @Test
   void a_manage_link_that_no_longer_works_offers_the_form_open() {
     Page page = web.newPhonePage();
     page.navigate(web.url("/rendez-vous.html#00000000-0000-0000-0000-000000000000.nope"));
