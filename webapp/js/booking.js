@@ -361,9 +361,10 @@ export class BookingWizard {
         service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
         el(this.level(1), {}, t('booking.howToJoin')),
-        el('p', {}, booked.pointName ? t('booking.joinAtPoint') : t('booking.joinFromHome')),
+        el('p', {}, t(booked.pointName ? 'booking.joinAtPoint' : 'booking.joinFromHome', { minutes: minutesBefore(booked) })),
         el('p', { class: 'link' }, el('code', {}, link)),
-        el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink' : 'booking.keepLinkNoEmail'))),
+        el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink'
+          : booked.citizen?.phone ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(booked.id, booked.manageToken) },
@@ -396,4 +397,9 @@ export async function downloadCalendar(id, manageToken) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** How many minutes before its start an appointment's room opens (the deployment's visio.joinOpensMinutesBefore). */
+export function minutesBefore(appointment) {
+  return Math.round((new Date(appointment.start).getTime() - new Date(appointment.joinOpensAt).getTime()) / 60000);
 }

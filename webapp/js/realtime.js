@@ -1,3 +1,5 @@
+import { currentLanguage } from './i18n.js';
+
 // The one WebSocket: hello with a token, snapshot or resume, live events; reconnects by
 // itself with a growing delay and resumes from the last event id it saw.
 export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
@@ -21,7 +23,8 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     socket = new WebSocket(`${scheme}://${location.host}/ws`);
     socket.addEventListener('open', () => {
-      const hello = { type: 'hello', token: value };
+      // lang: the server's error messages in the page's language.
+      const hello = { type: 'hello', token: value, lang: currentLanguage() };
       if (lastEventId != null) {
         hello.since = lastEventId;
       }

@@ -5,6 +5,8 @@ import { deviceCheck } from './device-check.js';
 import { formatWhen, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { plainMessage } from './form-errors.js';
+import { setUpLostLink } from './lost-link.js';
+import { minutesBefore } from './booking.js';
 import { announce, el, setUpPage, showConnection, showError, whileSending } from './ui.js';
 
 await setUpPage();
@@ -18,6 +20,9 @@ if (manageToken.includes('.')) {
   showManage(manageToken);
 } else {
   new BookingWizard(wizardBox, { history: true }).start();
+  // #lien-perdu: a short link of an SMS that no longer works (renewed, or too old) sent the citizen here;
+  // #retrouver: the home page's "lost the link?".
+  setUpLostLink({ expired: manageToken === 'lien-perdu', open: manageToken === 'retrouver' });
 }
 window.addEventListener('hashchange', () => location.reload());
 
@@ -39,6 +44,7 @@ async function showManage(token) {
     manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
       el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
       el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
+    setUpLostLink({ open: true });
     return;
   }
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
@@ -85,7 +91,7 @@ async function showManage(token) {
         a.status === 'booked' ? el('button', { type: 'button', class: 'danger', onclick: cancel }, t('manage.cancel')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(a.id, token) }, t('booking.addToCalendar')))
         : null,
-      notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) })) : null,
+      notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt, a.timeZone), minutes: minutesBefore(a) })) : null,
       open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
     if (focused && focused !== document.activeElement && details.contains(focused)) {
       focused.focus();

@@ -91,6 +91,7 @@ public final class CantouNode {
   public static void checkSettings(CantouConfig config) {
     TeleconsultConfig.from(config.settings());
     VisioConfig.from(config.settings());
+    fr.cantou.notify.SmsConfig.from(config.settings());
   }
 
   /** Migrations must have run before; {@code vertx} was made by {@code metrics} (so that it reports there). */
@@ -159,7 +160,7 @@ public final class CantouNode {
           .compose(v -> listener.start())
           .compose(v -> teleconsult.presence.alive())
           .compose(v -> listen(() -> router(identity, routes,
-              List.of(teleconsult.service::refreshFigures, visio.appointments::refreshFigures))))
+              List.of(teleconsult.service::refreshFigures, visio.appointments::refreshFigures), visio.routes.shortLinks())))
           .onSuccess(v -> {
             gateway.start();
             databaseWatch.start();
@@ -202,7 +203,8 @@ public final class CantouNode {
   }
 
   /** The router of one HTTP server: the node's own endpoints, /ws, the API built from its contract, the pages. */
-  private Future<Router> router(IdentityModule identity, List<ApiModule> modules, List<Supplier<Future<Void>>> figures) {
+  private Future<Router> router(IdentityModule identity, List<ApiModule> modules, List<Supplier<Future<Void>>> figures,
+                                io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> shortLinks) {
     CantouConfig config = platform.config();
     return ApiContract.load(platform.vertx()).map(contract -> {
       RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
@@ -223,6 +225,7 @@ public final class CantouNode {
       router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(), figures));
       router.get("/ws").handler(gateway);
       router.get("/openapi.yaml").handler(ApiContract::serve);
+      router.get("/r/:link").handler(shortLinks);
       Router apiRouter = api.createRouter();
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);

@@ -98,6 +98,7 @@ class RightsMatrixTest {
       GET    /visio/appointments/{id}                      403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/cancel               403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/manage-link          403  403   403  403  403  202   403  202  403    202   401    401   401   403
+      POST   /visio/lost-link                              202  202   202  202  202  202   202  202  202    202   202    401   401   202
       GET    /visio/appointments/{id}/calendar.ics         403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/reschedule           403  403   403  403  403  200   403  200  403    200   401    401   401   403
       GET    /visio/appointments/{id}/join                 403  403   403  403  403  200   403  200  403    200   401    401   401   403
@@ -296,6 +297,9 @@ class RightsMatrixTest {
     calls.put("GET /visio/appointments", () -> new Call("/visio/appointments?date=2026-12-01", null));
     calls.put("GET /visio/appointments/{id}", () -> appointment(shared, ""));
     calls.put("POST /visio/appointments/{id}/cancel", () -> appointment(book(nextSlot()), "/cancel"));
+    // A reference and a contact of their own each time: the answer is the same whether they match or not.
+    calls.put("POST /visio/lost-link", () -> new Call("/visio/lost-link", new JsonObject()
+        .put("reference", "RM-" + counter.incrementAndGet()).put("contact", "perdu" + counter.incrementAndGet() + "@rights.test")));
     calls.put("POST /visio/appointments/{id}/manage-link", () -> appointment(book(nextSlot()), "/manage-link"));
     calls.put("GET /visio/appointments/{id}/calendar.ics", () -> appointment(shared, "/calendar.ics"));
     calls.put("POST /visio/appointments/{id}/reschedule", () -> {

@@ -33,6 +33,8 @@ final class ClientSession {
   /** Messages dropped in a row for being over budget; a client that keeps flooding is closed. */
   int droppedInARow;
   private boolean catchingUp = true;
+  /** The language of its error messages: the upgrade's Accept-Language, or the hello's "lang". */
+  java.util.Locale language = java.util.Locale.ENGLISH;
   /** A hello is being checked (or was): the next one is refused. */
   boolean greeting;
   private final List<EventRecord> heldBack = new ArrayList<>();
@@ -106,7 +108,9 @@ final class ClientSession {
     return socket.writeTextMessage(frame).onComplete(ar -> pendingWrites--);
   }
 
-  void error(String detail) {
-    send(new JsonObject().put("type", "error").put("detail", detail));
+  /** An error message, in the client's language (French or English). */
+  void error(fr.cantou.platform.http.ProblemTexts.Phrase detail) {
+    send(new JsonObject().put("type", "error").put("detail",
+        fr.cantou.platform.http.ProblemTexts.render(language, detail.pattern(), detail.args())));
   }
 }

@@ -6,6 +6,7 @@ import fr.cantou.identity.AccountEvents;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ProblemTexts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -131,12 +132,15 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     // Read from the upgrade request (behind a trusted proxy, its X-Forwarded-For): what the audit
     // of this socket's reads and pushes records.
     String address = addresses.of(ctx);
-    ctx.request().toWebSocket().onSuccess(socket -> accept(socket, address)).onFailure(ctx::fail);
+    // Its error messages speak the language of the upgrade's Accept-Language until the hello says another ("lang").
+    java.util.Locale language = ProblemTexts.languageOf(ctx);
+    ctx.request().toWebSocket().onSuccess(socket -> accept(socket, address, language)).onFailure(ctx::fail);
   }
 
-  private void accept(ServerWebSocket socket, String address) {
+  private void accept(ServerWebSocket socket, String address, java.util.Locale language) {
     Context loop = Vertx.currentContext();
     ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
+    session.language = language;
     Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
         thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
     sessions.add(session);
@@ -200,7 +204,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     if (!session.budget.take(session.lastHeard)) {
       session.droppedInARow++;
       if (session.droppedInARow == 1) {
-        session.error("Too many messages: slow down; messages over the limit are ignored.");
+        session.error(new ProblemTexts.Phrase("Too many messages: slow down; messages over the limit are ignored."));
       } else if (session.droppedInARow >= MAX_DROPPED_IN_A_ROW) {
         session.socket.close(ClientSession.CLOSE_FLOODING, "too many messages");
       }
@@ -211,29 +215,29 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     try {
       message = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      session.error("A message must be a JSON object.");
+      session.error(new ProblemTexts.Phrase("A message must be a JSON object."));
       return;
     }
     String type = message.getValue("type") instanceof String t ? t : "";
     if (session.viewer == null) {
       if ("hello".equals(type) && session.greeting) {
         // A second hello while the first is checked would open the viewer twice.
-        session.error("Already greeted; reconnect to change identity.");
+        session.error(new ProblemTexts.Phrase("Already greeted; reconnect to change identity."));
       } else if ("hello".equals(type)) {
         session.greeting = true;
         hello(session, message);
       } else {
-        session.error("Say hello first: {\"type\":\"hello\",\"token\":\"…\"}.");
+        session.error(new ProblemTexts.Phrase("Say hello first: {\"type\":\"hello\",\"token\":\"…\"}."));
       }
       return;
     }
     switch (type) {
       case "ping" -> session.send(new JsonObject().put("type", "pong"));
-      case "hello" -> session.error("Already greeted; reconnect to change identity.");
+      case "hello" -> session.error(new ProblemTexts.Phrase("Already greeted; reconnect to change identity."));
       default -> {
         ClientMessageHandler handler = handlers.get(type);
         if (handler == null) {
-          session.error("Unknown message type '" + type + "'.");
+          session.error(new ProblemTexts.Phrase("Unknown message type '{0}'.", type));
           return;
         }
         Future<Void> handled;
@@ -242,7 +246,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         } catch (RuntimeException e) {
           handled = Future.failedFuture(e);
         }
-        handled.onFailure(e -> session.error(e instanceof ApiException ? e.getMessage() : "The message could not be handled."));
+        handled.onFailure(e -> session.error(e instanceof ApiException refusal ? refusal.phrase()
+            : new ProblemTexts.Phrase("The message could not be handled.")));
       }
     }
   }
@@ -250,13 +255,17 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private void hello(ClientSession session, JsonObject message) {
     Object token = message.getValue("token");
     Object since = message.getValue("since");
+    // The page's language (its English switch), over the browser's Accept-Language.
+    if ("fr".equals(message.getValue("lang")) || "en".equals(message.getValue("lang"))) {
+      session.language = "fr".equals(message.getValue("lang")) ? ProblemTexts.FRENCH : java.util.Locale.ENGLISH;
+    }
     if (!(token instanceof String t) || t.isBlank()) {
       session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "token missing");
       return;
     }
     if (since != null && !(since instanceof Number n && n.longValue() >= 0)) {
       session.greeting = false;
-      session.error("'since' must be the id of the last event received.");
+      session.error(new ProblemTexts.Phrase("'since' must be the id of the last event received."));
       return;
     }
     greetings.run(session.context, () -> session.socket.isClosed() ? Future.succeededFuture() : resolve(t, session.address).compose(found -> {

@@ -98,15 +98,44 @@ public final class AppointmentService {
   }
 
   /**
-   * A new manage link: every earlier one stops working at once, and the new one is mailed to
-   * the citizen (never answered here: whoever holds a stolen link does not get the new one).
-   * False when there is no e-mail to send it to (the agent then gives the reference by phone).
+   * A new manage link: every earlier one stops working at once, and the new one is sent to the
+   * citizen, by mail when she gave an address, else by SMS (never answered here: whoever holds a
+   * stolen link does not get the new one). False when there is nowhere to send it (the agent
+   * then gives the reference by phone).
    */
   public Future<Boolean> renewManageLink(Caller caller, UUID id) {
-    return get(caller, id).compose(a -> platform.pool().withTransaction(tx -> store.renewManageLink(tx, id)
+    return get(caller, id).compose(a -> {
+      List<String> channels = MailSchedule.channels(a);
+      return renewed(caller, a, channels.isEmpty() ? null : channels.get(0)).map(!channels.isEmpty());
+    });
+  }
+
+  /** Renews the links of an appointment (its rights checked already) and sends the new one by {@code channel} (null: nowhere). */
+  Future<Void> renewed(Caller caller, Appointment a, String channel) {
+    UUID id = UUID.fromString(a.id());
+    return platform.pool().withTransaction(tx -> store.renewManageLink(tx, id)
         .compose(v -> audited(tx, caller, "appointment.link_renewed", id))
-        .compose(v -> a.citizen().email() == null ? Future.succeededFuture(false)
-            : mails.scheduleMail(tx, id, "new_link", now()).map(true))));
+        .compose(v -> channel == null ? Future.succeededFuture() : mails.scheduleMail(tx, id, "new_link", now(), channel)));
+  }
+
+  /** An appointment by its reference, without rights checks (the short link and the lost link check what they need). */
+  Future<java.util.Optional<Appointment>> byReference(String reference) {
+    return store.byReference(platform.pool(), reference, settings.joinOpensBefore());
+  }
+
+  /**
+   * The full manage token a short link ({@code REFERENCE.code}, sent by SMS) stands for, while
+   * the appointment's links are at the version it was made for and still valid; empty otherwise.
+   */
+  public Future<java.util.Optional<String>> openShortLink(String link) {
+    int dot = link == null ? -1 : link.lastIndexOf('.');
+    if (dot <= 0 || link.length() > 80) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    String code = link.substring(dot + 1);
+    return byReference(link.substring(0, dot).toUpperCase(java.util.Locale.ROOT)).map(found -> found
+        .filter(a -> tokens.opensShort(code, UUID.fromString(a.id()), a.manageTokenVersion(), a.end().toInstant()))
+        .map(tokens::issue));
   }
 
   /** Calls going on in the whole cluster, read from the database when /metrics is asked. */

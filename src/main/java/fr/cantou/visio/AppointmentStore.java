@@ -83,6 +83,12 @@ final class AppointmentStore {
             r.getInteger("manage_token_version"))));
   }
 
+  /** An appointment by its reference (the citizen's short link, a lost link asked again). */
+  Future<Optional<Appointment>> byReference(SqlClient db, String reference, Duration joinOpensBefore) {
+    return db.preparedQuery(APPOINTMENT + " WHERE a.reference = $1").execute(Tuple.of(reference))
+        .map(rows -> Rows.first(rows).map(r -> appointment(r, joinOpensBefore)));
+  }
+
   /** Every earlier link of the appointment stops working; true when it exists. */
   Future<Boolean> renewManageLink(SqlClient db, UUID id) {
     return db.preparedQuery("UPDATE appointment SET manage_token_version = manage_token_version + 1 WHERE id = $1")

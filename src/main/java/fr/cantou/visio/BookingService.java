@@ -164,7 +164,8 @@ public final class BookingService {
     CatalogueStore.ServiceRow service = calendars.service();
     Instant now = now();
     Instant end = draft.start().plus(Duration.ofMinutes(service.durationMinutes()));
-    List<Mail> mails = MailSchedule.mails(draft.start(), draft.citizenEmail() != null, "confirmation", now);
+    List<Mail> mails = MailSchedule.mails(draft.start(), MailSchedule.channels(draft.citizenEmail(), draft.citizenPhone()),
+        "confirmation", now);
     boolean[] first = {true};
     Supplier<Future<List<AgentChoice>>> candidates = () -> {
       Future<DayCalendars> c = first[0] ? Future.succeededFuture(calendars) : again.get();
@@ -219,14 +220,14 @@ public final class BookingService {
         Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
         Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
         UUID pointId = a.pointId() == null ? null : UUID.fromString(a.pointId());
-        boolean hasEmail = a.citizen().email() != null;
+        List<String> channels = MailSchedule.channels(a);
         Supplier<Future<List<AgentChoice>>> candidates = () -> slots.calendars(service, pointId, dayStart,
             dayEnd.plus(SlotCache.DAY_OVERHANG), id).map(c -> c.freeAgents(start, now()));
         return firstFree.write(candidates, new FirstFreeAgent.Period(start, end, pointId),
                 (tx, agent) -> requireNotAway(tx, agent.agentId(), start, end)
                     .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
                     .compose(done -> done ? mails.dropReminders(tx, id)
-                        .compose(v -> mails.scheduleMails(tx, id, MailSchedule.mails(start, hasEmail, "change", now())))
+                        .compose(v -> mails.scheduleMails(tx, id, MailSchedule.mails(start, channels, "change", now())))
                         .compose(v -> appointments.load(tx, id))
                         .compose(after -> events.publishMove(tx, a, after).map(after))
                         .compose(after -> appointments.audited(tx, caller, "appointment.rescheduled", id).map(after))
@@ -251,7 +252,7 @@ public final class BookingService {
     return appointments.get(caller, id).compose(a -> platform.pool().withTransaction(tx -> appointmentStore.transition(tx, id,
             List.of("booked"), "cancelled", now())
         .compose(done -> done ? mails.dropReminders(tx, id)
-            .compose(v -> a.citizen().email() == null ? Future.succeededFuture() : mails.scheduleMail(tx, id, "cancellation", now()))
+            .compose(v -> mails.scheduleMails(tx, id, MailSchedule.now("cancellation", MailSchedule.channels(a), now())))
             .compose(v -> appointments.load(tx, id))
             .compose(after -> events.publish(tx, VisioEvents.CANCELLED, after).map(after))
             .compose(after -> appointments.audited(tx, caller, VisioEvents.CANCELLED, id).map(after))

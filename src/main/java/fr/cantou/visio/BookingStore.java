@@ -89,7 +89,7 @@ final class BookingStore {
               FROM leave WHERE NOT leave.away
               ON CONFLICT (idempotency_key) DO NOTHING
               RETURNING *),
-            mails AS (""" + MailStore.MAILS.formatted("inserted", 17, 18) + """
+            mails AS (""" + MailStore.MAILS.formatted("inserted", 17, 18, 20) + """
             )
             SELECT leave.away, shown.* FROM leave LEFT JOIN (""" + AppointmentStore.APPOINTMENT_OF.formatted("inserted")
             + ") shown ON true")
@@ -97,7 +97,7 @@ final class BookingStore {
             utc(a.blockedUntil()), a.reference(), a.citizenName(), a.citizenEmail(), a.citizenPhone(), a.note(),
             a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now),
             MailStore.kinds(mails), MailStore.dues(mails),
-            a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint())}))
+            a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint()), MailStore.channels(mails)}))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Insertion(r.getBoolean("away"),

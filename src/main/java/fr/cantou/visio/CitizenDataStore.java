@@ -36,7 +36,8 @@ final class CitizenDataStore {
         .mapEmpty();
   }
 
-  public record MailRecord(String kind, Instant due, Instant sent) {}
+  /** A message of the appointment: its kind, its channel (mail or sms), when it was due and sent. */
+  public record MailRecord(String kind, String channel, Instant due, Instant sent) {}
 
   public record Held(Instant erasedAt, List<MailRecord> mails, List<PersonalDataAudit.Entry> audit) {}
 
@@ -45,9 +46,9 @@ final class CitizenDataStore {
     Future<Instant> erased = db.preparedQuery("SELECT erased_at FROM appointment WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> Rows.first(rows).map(r -> Rows.instant(r, "erased_at")).orElse(null));
     Future<List<MailRecord>> mails = db.preparedQuery(
-            "SELECT kind, due_at, sent_at FROM visio_mail WHERE appointment_id = $1 ORDER BY due_at, id")
+            "SELECT kind, channel, due_at, sent_at FROM visio_mail WHERE appointment_id = $1 ORDER BY due_at, id")
         .execute(Tuple.of(id))
-        .map(rows -> Rows.map(rows, r -> new MailRecord(r.getString("kind"), Rows.instant(r, "due_at"),
+        .map(rows -> Rows.map(rows, r -> new MailRecord(r.getString("kind"), r.getString("channel"), Rows.instant(r, "due_at"),
             Rows.instant(r, "sent_at"))));
     Future<List<PersonalDataAudit.Entry>> audit = PersonalDataAudit.of(db, "appointment", id);
     return erased.compose(e -> mails.compose(m -> audit.map(a -> new Held(e, m, a))));

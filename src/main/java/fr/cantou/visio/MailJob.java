@@ -21,6 +21,7 @@ public final class MailJob {
   private static final Logger LOG = LoggerFactory.getLogger(MailJob.class);
   private static final Duration CLAIM = Duration.ofMinutes(2);
   private static final Duration RETRY = Duration.ofMinutes(5);
+  private static final int MAX_ATTEMPTS = 10;
 
   private final Platform platform;
   private final MailStore store;
@@ -43,7 +44,7 @@ public final class MailJob {
 
   public Future<Void> run() {
     Instant now = platform.clock().instant();
-    return store.claimDueMails(platform.pool(), now, now.plus(CLAIM), 20)
+    return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, 20)
         .compose(due -> Futures.sequence(due, this::send));
   }
 

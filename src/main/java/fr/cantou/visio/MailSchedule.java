@@ -9,31 +9,56 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which mails an appointment gets, and when: the first one at once (a confirmation, a change),
- * then reminders 24 hours and 1 hour before, those still to come. Only to a citizen who gave an
- * e-mail address; {@link MailJob} sends them when due.
+ * Which messages an appointment gets, and when: the first one at once (a confirmation, a change),
+ * then reminders 24 hours and 1 hour before, those still to come. By mail to a citizen who gave
+ * an e-mail address, and by SMS to one who gave a phone number: one who gave both gets both (she
+ * gave the number to be told on it, and the SMS is what she reads on her way; docs/visio-accueil.md).
+ * {@link MailJob} and {@link SmsJob} send them when due.
  */
 final class MailSchedule {
   private MailSchedule() {}
 
-  /** The first mail at once, and the reminders still to come. */
-  static List<Mail> mails(Instant start, boolean hasEmail, String first, Instant now) {
-    if (!hasEmail) {
-      return List.of();
+  /** The channels a citizen with these contacts is told by. */
+  static List<String> channels(String email, String phone) {
+    List<String> channels = new ArrayList<>();
+    if (email != null) {
+      channels.add(MailStore.MAIL);
     }
-    List<Mail> mails = new ArrayList<>(List.of(new Mail(first, now)));
-    mails.addAll(reminders(start, now));
+    if (phone != null) {
+      channels.add(MailStore.SMS);
+    }
+    return channels;
+  }
+
+  static List<String> channels(Appointment a) {
+    return a.citizen() == null ? List.of() : channels(a.citizen().email(), a.citizen().phone());
+  }
+
+  /** The first message at once, and the reminders still to come, on each channel. */
+  static List<Mail> mails(Instant start, List<String> channels, String first, Instant now) {
+    List<Mail> mails = new ArrayList<>();
+    for (String channel : channels) {
+      mails.add(new Mail(first, now, channel));
+      mails.addAll(reminders(start, now, List.of(channel)));
+    }
     return mails;
   }
 
-  /** The reminders of an appointment at {@code start} still to come at {@code now}. */
-  static List<Mail> reminders(Instant start, Instant now) {
+  /** One message of this kind now, on each channel. */
+  static List<Mail> now(String kind, List<String> channels, Instant now) {
+    return channels.stream().map(channel -> new Mail(kind, now, channel)).toList();
+  }
+
+  /** The reminders of an appointment at {@code start} still to come at {@code now}, on each channel. */
+  static List<Mail> reminders(Instant start, Instant now, List<String> channels) {
     List<Mail> mails = new ArrayList<>();
-    for (Map.Entry<String, Duration> reminder : List.of(Map.entry("reminder_24h", Duration.ofHours(24)),
-        Map.entry("reminder_1h", Duration.ofHours(1)))) {
-      Instant due = start.minus(reminder.getValue());
-      if (due.isAfter(now)) {
-        mails.add(new Mail(reminder.getKey(), due));
+    for (String channel : channels) {
+      for (Map.Entry<String, Duration> reminder : List.of(Map.entry("reminder_24h", Duration.ofHours(24)),
+          Map.entry("reminder_1h", Duration.ofHours(1)))) {
+        Instant due = start.minus(reminder.getValue());
+        if (due.isAfter(now)) {
+          mails.add(new Mail(reminder.getKey(), due, channel));
+        }
       }
     }
     return mails;

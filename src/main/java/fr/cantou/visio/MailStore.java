@@ -12,26 +12,42 @@ import java.util.UUID;
 
 import static fr.cantou.visio.VisioStore.utc;
 
-/** SQL of the mail queue: an appointment's mails written with it, claimed when due, marked sent or retried. */
+/**
+ * SQL of the queue of the citizen's messages (mails and SMS, one channel a row): an appointment's
+ * messages written with it, claimed when due, marked sent, retried or finally failed.
+ */
 final class MailStore {
-  /** A mail to send at a time. */
-  public record Mail(String kind, Instant due) {}
+  /** The channels of a message. */
+  static final String MAIL = "mail";
+  static final String SMS = "sms";
 
-  /** Mails of each appointment id of the relation named, from two aligned array parameters: kinds and due times. */
+  /** A message to send at a time, by mail or SMS. */
+  public record Mail(String kind, Instant due, String channel) {
+    Mail(String kind, Instant due) {
+      this(kind, due, MAIL);
+    }
+  }
+
+  /** Messages of each appointment id of the relation named, from three aligned array parameters: kinds, due times, channels. */
   static final String MAILS = """
-      INSERT INTO visio_mail (appointment_id, kind, due_at)
-      SELECT x.id, m.kind, m.due FROM %1$s x, unnest($%2$d::text[], $%3$d::timestamptz[]) AS m(kind, due)""";
+      INSERT INTO visio_mail (appointment_id, kind, due_at, channel)
+      SELECT x.id, m.kind, m.due, m.channel FROM %1$s x,
+             unnest($%2$d::text[], $%3$d::timestamptz[], $%4$d::text[]) AS m(kind, due, channel)""";
 
   static String[] kinds(List<Mail> mails) {
     return mails.stream().map(Mail::kind).toArray(String[]::new);
+  }
+
+  static String[] channels(List<Mail> mails) {
+    return mails.stream().map(Mail::channel).toArray(String[]::new);
   }
 
   static OffsetDateTime[] dues(List<Mail> mails) {
     return mails.stream().map(m -> utc(m.due())).toArray(OffsetDateTime[]::new);
   }
 
-  Future<Void> scheduleMail(SqlClient db, UUID appointmentId, String kind, Instant due) {
-    return scheduleMails(db, appointmentId, List.of(new Mail(kind, due)));
+  Future<Void> scheduleMail(SqlClient db, UUID appointmentId, String kind, Instant due, String channel) {
+    return scheduleMails(db, appointmentId, List.of(new Mail(kind, due, channel)));
   }
 
   /** Several mails of an appointment in one statement. */
@@ -39,8 +55,8 @@ final class MailStore {
     if (mails.isEmpty()) {
       return Future.succeededFuture();
     }
-    return db.preparedQuery("WITH one AS (SELECT $1::uuid AS id) " + MAILS.formatted("one", 2, 3))
-        .execute(Tuple.of(appointmentId, kinds(mails), dues(mails)))
+    return db.preparedQuery("WITH one AS (SELECT $1::uuid AS id) " + MAILS.formatted("one", 2, 3, 4))
+        .execute(Tuple.of(appointmentId, kinds(mails), dues(mails), channels(mails)))
         .mapEmpty();
   }
 
@@ -53,16 +69,19 @@ final class MailStore {
 
   public record DueMail(long id, UUID appointmentId, String kind, int attempts) {}
 
-  /** Claims due mails for a while; another node skips them, and takes them back only if this one died. */
-  Future<List<DueMail>> claimDueMails(SqlClient db, Instant now, Instant claimUntil, int limit) {
+  /**
+   * Claims due messages of a channel for a while; another node skips them, and takes them back
+   * only if this one died.
+   */
+  Future<List<DueMail>> claimDueMails(SqlClient db, String channel, Instant now, Instant claimUntil, int maxAttempts, int limit) {
     return db.preparedQuery("""
             UPDATE visio_mail SET claimed_until = $2, attempts = attempts + 1
             WHERE id IN (SELECT id FROM visio_mail
-                         WHERE sent_at IS NULL AND due_at <= $1 AND attempts < 10
+                         WHERE channel = $5 AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
                            AND (claimed_until IS NULL OR claimed_until < $1)
                          ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
             RETURNING id, appointment_id, kind, attempts""")
-        .execute(Tuple.of(utc(now), utc(claimUntil), limit))
+        .execute(Tuple.of(utc(now), utc(claimUntil), limit, maxAttempts, channel))
         .map(rows -> Rows.map(rows, r -> new DueMail(r.getLong("id"), r.getUUID("appointment_id"), r.getString("kind"),
             r.getInteger("attempts"))));
   }
@@ -76,5 +95,11 @@ final class MailStore {
   Future<Void> mailFailed(SqlClient db, long id, String error, Instant retryAt) {
     return db.preparedQuery("UPDATE visio_mail SET last_error = $2, claimed_until = NULL, due_at = $3 WHERE id = $1")
         .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(retryAt))).mapEmpty();
+  }
+
+  /** The last attempt failed too: never tried again. */
+  Future<Void> finallyFailed(SqlClient db, long id, String error, Instant at) {
+    return db.preparedQuery("UPDATE visio_mail SET last_error = $2, claimed_until = NULL, failed_at = $3 WHERE id = $1")
+        .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(at))).mapEmpty();
   }
 }

@@ -46,6 +46,30 @@ public final class ManageTokens {
         && stillValid(appointmentEnd);
   }
 
+  /**
+   * The code of the short link sent by SMS ({@code /r/REFERENCE.code}): 20 characters of base32
+   * (100 bits) of an HMAC of the appointment and its links' version, so it is unguessable, stops
+   * working when the links are renewed, and is checked with the appointment's end like a token.
+   */
+  public String shortCode(UUID appointmentId, int version) {
+    byte[] mac = macBytes("short:" + appointmentId + ":" + version);
+    StringBuilder code = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      int bit = i * 5;
+      int value = ((mac[bit / 8] & 0xFF) << 8 | (mac[bit / 8 + 1] & 0xFF)) >> (11 - bit % 8) & 0x1F;
+      code.append(BASE32.charAt(value));
+    }
+    return code.toString();
+  }
+
+  private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+  /** Whether a short code opens this appointment, at this version of its links, now. */
+  boolean opensShort(String code, UUID appointmentId, int version, java.time.Instant appointmentEnd) {
+    return code != null && MessageDigest.isEqual(shortCode(appointmentId, version).getBytes(StandardCharsets.US_ASCII),
+        code.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII)) && stillValid(appointmentEnd);
+  }
+
   /** The appointment named by a token, genuine or not (check it with {@link #opens}). */
   static Optional<UUID> appointmentOf(String token) {
     if (token == null || token.indexOf('.') != 36) {
@@ -64,11 +88,14 @@ public final class ManageTokens {
   }
 
   private String mac(UUID id, int version) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(macBytes("manage:" + id + (version == 0 ? "" : ":" + version)));
+  }
+
+  private byte[] macBytes(String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(("manage:" + id + (version == 0 ? "" : ":" + version))
-          .getBytes(StandardCharsets.UTF_8)));
+      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

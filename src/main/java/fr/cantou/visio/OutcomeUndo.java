@@ -44,9 +44,8 @@ final class OutcomeUndo {
     Instant now = platform.clock().instant();
     return appointments.get(caller, id).compose(a -> {
       VisioRights.requireAgentOf(caller, a);
-      boolean hasEmail = a.citizen() != null && a.citizen().email() != null;
       return platform.pool().withTransaction(tx -> outcomes.reopen(tx, id, now.minus(WINDOW)).compose(done -> done
-              ? mails.scheduleMails(tx, id, hasEmail ? MailSchedule.reminders(a.start().toInstant(), now) : java.util.List.of())
+              ? mails.scheduleMails(tx, id, MailSchedule.reminders(a.start().toInstant(), now, MailSchedule.channels(a)))
                   .compose(v -> ChangeAuditStore.recordCaller(tx, caller.principal(), caller.address(), VisioEvents.REOPENED,
                       "appointment", id, now))
                   .compose(v -> appointments.load(tx, id))

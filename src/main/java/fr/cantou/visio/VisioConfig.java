@@ -9,10 +9,12 @@ import java.time.Duration;
  * {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database.
  * {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in.
  * {@code citizenMovesPerDay}: moves of one appointment with its manage link in 24 hours (each one mails the citizen).
+ * {@code lostLinksPerAddress}, {@code lostLinksPerReference}: requests for a new manage link per hour, from one address,
+ * and for one reference or one contact.
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
                           int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
-                          int citizenMovesPerDay) {
+                          int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference) {
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
@@ -27,6 +29,8 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
         Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650)),
         Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650)),
-        s.intIn("visio.citizenMovesPerDay", 1, 1_000));
+        s.intIn("visio.citizenMovesPerDay", 1, 1_000),
+        s.intIn("visio.lostLinksPerAddress", 1, 100_000),
+        s.intIn("visio.lostLinksPerReference", 1, 1_000));
   }
 }

@@ -13,9 +13,11 @@ final class VisioMails {
 
   private final URI publicUrl;
   private final URI organizer;
+  private final java.time.Duration joinOpensBefore;
 
-  VisioMails(URI publicUrl, String from) {
+  VisioMails(URI publicUrl, String from, java.time.Duration joinOpensBefore) {
     this.publicUrl = publicUrl;
+    this.joinOpensBefore = joinOpensBefore;
     // "Cantou <ne-pas-repondre@…>" → mailto:ne-pas-repondre@…
     String address = from.contains("<") ? from.substring(from.indexOf('<') + 1, from.indexOf('>')) : from.trim();
     this.organizer = URI.create("mailto:" + address);
@@ -51,7 +53,7 @@ final class VisioMails {
       }
       case "reminder_1h" -> {
         subject = "Rappel : rendez-vous " + a.administration() + " dans une heure";
-        text.append("Votre rendez-vous commence dans une heure. Vous pourrez entrer dans la salle 10 minutes avant.\n\n");
+        text.append("Votre rendez-vous commence dans une heure. ").append(roomOpens(joinOpensBefore)).append(".\n\n");
         calendar = false;
       }
       case "cancellation" -> {
@@ -83,6 +85,13 @@ final class VisioMails {
     text.append("Besoin d'aide ? Un conseiller France Services peut vous accompagner.\n\nCantou — visio-accueil\n");
     byte[] ics = calendar ? invite(a, kind, manageToken) : null;
     return new MailMessage(a.citizen().email(), subject, text.toString(), ics);
+  }
+
+  /** When the room opens, as every message says it (visio.joinOpensMinutesBefore). */
+  static String roomOpens(java.time.Duration before) {
+    long minutes = before.toMinutes();
+    return minutes == 0 ? "La salle ouvre à l'heure du rendez-vous"
+        : "La salle ouvre " + minutes + (minutes == 1 ? " minute" : " minutes") + " avant";
   }
 
   /** The calendar file of the appointment (a later kind replaces an earlier one in the citizen's calendar). */

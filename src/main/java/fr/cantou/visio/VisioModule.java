@@ -8,6 +8,10 @@ import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.notify.LogMailer;
 import fr.cantou.notify.Mailer;
 import fr.cantou.notify.SmtpMailer;
+import fr.cantou.notify.HttpSmsSender;
+import fr.cantou.notify.LogSmsSender;
+import fr.cantou.notify.SmsConfig;
+import fr.cantou.notify.SmsSender;
 import fr.cantou.platform.Platform;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.EventRecord;
@@ -33,6 +37,9 @@ public final class VisioModule {
   private final MailJob mailJob;
   private final CitizenDataRetention citizenDataRetention;
   private final Mailer mailer;
+  private final SmsJob smsJob;
+  /** Where SMS go: a provider, or the log (a later message, such as a waiting list's offer, sends through it too). */
+  public final SmsSender smsSender;
   public final VisioConfig settings;
   private final CatalogueService catalogue;
   private final CalendarService calendars;
@@ -47,6 +54,12 @@ public final class VisioModule {
     if (!platform.config().smtp().configured()) {
       LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
           + "set CANTOU_SMTP_HOST to send them\"");
+    }
+    SmsConfig sms = SmsConfig.from(platform.config().settings());
+    this.smsSender = sms.configured() ? new HttpSmsSender(platform.vertx(), sms) : new LogSmsSender();
+    if (!sms.configured()) {
+      LOG.warn("event=sms_to_log reason=\"no SMS provider configured: SMS are written to the log, not sent; "
+          + "set CANTOU_SMS_URL to send them\"");
     }
     VisioEvents events = new VisioEvents(outbox);
     this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
@@ -71,18 +84,22 @@ public final class VisioModule {
     OutcomeUndo undo = new OutcomeUndo(platform, appointments, mailStore, new OutcomeStore(), events, slots);
     this.citizenData = new CitizenDataService(platform, citizenDataStore, appointmentStore, appointments, slotService, events,
         tokens);
-    VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
+    VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from(),
+        settings.joinOpensBefore());
+    LostLinkService lostLinks = new LostLinkService(platform, settings, appointments, tokens, rateLimits);
 
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        new CalendarFiles(platform, appointments, mails, tokens), addresses);
+        new CalendarFiles(platform, appointments, mails, tokens), lostLinks, addresses);
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer);
+    this.smsJob = new SmsJob(platform, mailStore, appointments, new VisioSms(platform.config().http().publicUrl(),
+        settings.joinOpensBefore()), tokens, smsSender);
     this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
   }
 
   public List<Jobs.Job> jobs() {
-    return List.of(new Jobs.Job("mail", mailJob::run),
+    return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("sms", smsJob::run),
         new Jobs.Job("citizen_data_retention", citizenDataRetention::run));
   }
 

@@ -29,6 +29,9 @@ public final class VisioRecords {
 
   public record Reschedule(OffsetDateTime start) {}
 
+  /** A lost manage link asked again: the reference and the e-mail address or phone number booked with. */
+  public record LostLink(String reference, String contact) {}
+
   public record PresenceBody(String state) {}
 
   public record NewService(String organisationId, String name, String description, List<String> documents,

@@ -27,11 +27,12 @@ public final class VisioRoutes implements ApiModule {
   private final OutcomeUndo undo;
   private final CitizenDataService citizenData;
   private final CalendarFiles calendarFiles;
+  private final LostLinkService lostLinks;
   private final ClientAddress addresses;
 
   VisioRoutes(CatalogueService catalogue, CalendarService calendars, SlotService slots, BookingService bookings,
               AppointmentService appointments, MeetingService meeting, OutcomeUndo undo, CitizenDataService citizenData,
-              CalendarFiles calendarFiles, ClientAddress addresses) {
+              CalendarFiles calendarFiles, LostLinkService lostLinks, ClientAddress addresses) {
     this.catalogue = catalogue;
     this.calendars = calendars;
     this.slots = slots;
@@ -41,6 +42,7 @@ public final class VisioRoutes implements ApiModule {
     this.undo = undo;
     this.citizenData = citizenData;
     this.calendarFiles = calendarFiles;
+    this.lostLinks = lostLinks;
     this.addresses = addresses;
   }
 
@@ -62,6 +64,9 @@ public final class VisioRoutes implements ApiModule {
         JsonBody.read(ctx, VisioRecords.Reschedule.class).start().toInstant())));
     api.getRoute("renewManageLink").addHandler(Endpoint.json(202, ctx -> appointments.renewManageLink(caller(ctx), appointment(ctx))
         .map(mailed -> new io.vertx.core.json.JsonObject().put("mailed", mailed))));
+    api.getRoute("requestLostLink").addHandler(Endpoint.json(202, ctx -> lostLinks.request(
+        JsonBody.read(ctx, VisioRecords.LostLink.class), addresses.of(ctx))
+        .map(sentence -> new io.vertx.core.json.JsonObject().put("message", sentence))));
     api.getRoute("joinAppointment").addHandler(Endpoint.ok(ctx -> meeting.join(caller(ctx), appointment(ctx))));
     api.getRoute("appointmentPresence").addHandler(Endpoint.ok(ctx -> meeting.presence(caller(ctx), appointment(ctx),
         JsonBody.read(ctx, VisioRecords.PresenceBody.class).state())));
@@ -119,6 +124,21 @@ public final class VisioRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("id"), "organisation"), JsonBody.read(ctx, VisioRecords.NewException.class))));
     api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> calendars.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
+  }
+
+  /**
+   * {@code GET /r/{link}}, the short link of an SMS: a redirect to the manage page with the full
+   * token in the fragment (never sent on to the server), or to the page's "lost link" form when
+   * the link is wrong, renewed or expired. The target is always a path of this site: no open redirect.
+   */
+  public io.vertx.core.Handler<RoutingContext> shortLinks() {
+    return ctx -> appointments.openShortLink(ctx.pathParam("link"))
+        .onFailure(ctx::fail)
+        .onSuccess(token -> ctx.response().setStatusCode(302)
+            .putHeader("Location", token.map(t -> "/rendez-vous.html#" + t).orElse("/rendez-vous.html#lien-perdu"))
+            .putHeader("Cache-Control", "no-store")
+            .putHeader("Referrer-Policy", "no-referrer")
+            .end());
   }
 
   private static long exceptionId(RoutingContext ctx) {

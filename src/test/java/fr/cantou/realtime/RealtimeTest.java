@@ -141,6 +141,42 @@ class RealtimeTest {
   }
 
   @Test
+  void error_messages_speak_the_language_of_the_upgrade_or_of_the_hello() {
+    try (WsClient nurse = WsClient.hello(port(), care.nurse, null, java.util.Map.of("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"))) {
+      nurse.sendRaw("{not json");
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).isEqualTo("Un message doit être un objet JSON.");
+      nurse.send(new JsonObject().put("type", "dance"));
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).isEqualTo("Type de message inconnu : « dance ».");
+    }
+    try (WsClient before = WsClient.connect(port())) {
+      before.send(new JsonObject().put("type", "ping"));
+      assertThat(before.next(m -> "error".equals(m.getString("type"))).getString("detail"))
+          .as("no Accept-Language: English, the API's language").startsWith("Say hello first");
+    }
+    // The page's English switch says so in its hello, over the browser's French Accept-Language.
+    try (WsClient nurse = new WsClientHello(port(), care.nurse, "en", java.util.Map.of("Accept-Language", "fr")).client) {
+      nurse.send(new JsonObject().put("type", "dance"));
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).isEqualTo("Unknown message type 'dance'.");
+      nurse.send(new JsonObject().put("type", "call").put("teleconsultationId", "not-an-id").put("event", "joined"));
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail")).doesNotContain("Champ");
+    }
+    try (WsClient nurse = new WsClientHello(port(), care.nurse, "fr", java.util.Map.of()).client) {
+      nurse.send(new JsonObject().put("type", "hello").put("token", care.nurse));
+      assertThat(nurse.next(m -> "error".equals(m.getString("type"))).getString("detail"))
+          .isEqualTo("Déjà identifié ; reconnectez-vous pour changer d’identité.");
+    }
+  }
+
+  /** A hello carrying "lang". */
+  private record WsClientHello(WsClient client) {
+    WsClientHello(int port, String token, String lang, java.util.Map<String, String> headers) {
+      this(WsClient.connectWith(port, headers));
+      client.send(new JsonObject().put("type", "hello").put("token", token).put("lang", lang));
+      client.next(m -> "welcome".equals(m.getString("type")));
+    }
+  }
+
+  @Test
   void a_new_request_appears_live_for_the_doctors_of_its_specialty_and_for_nobody_else() {
     try (WsClient geriatrician = WsClient.hello(port(), care.geriatrician, null);
          WsClient cardiologist = WsClient.hello(port(), care.cardiologist, null);

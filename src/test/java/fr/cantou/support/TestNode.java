@@ -57,6 +57,7 @@ public final class TestNode implements AutoCloseable {
     // anonymous bookings are raised here, and tested where they are the subject.
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
+    all.put("CANTOU_VISIO_LOST_LINKS_PER_ADDRESS", "100000");
     all.putAll(env);
     CantouConfig config = CantouConfig.load(all);
     NodeMetrics metrics = NodeMetrics.create(config.metrics());

@@ -30,6 +30,11 @@ public final class WsClient implements AutoCloseable {
     return new WsClient(port, java.util.Map.of());
   }
 
+  /** Connected, with these headers on the upgrade request, nothing said yet. */
+  public static WsClient connectWith(int port, java.util.Map<String, String> headers) {
+    return new WsClient(port, headers);
+  }
+
   /**
    * Connects, says hello and waits for the welcome and, without {@code since}, for the snapshot
    * (left in the inbox for the test to read): from then on every change is pushed as an event,

@@ -153,6 +153,22 @@ class VisioMailTest {
   }
 
   @Test
+  void the_reminder_says_the_room_opens_as_many_minutes_before_as_set() throws Exception {
+    node.close();
+    Map<String, String> settings = new java.util.HashMap<>(smtpSettings());
+    settings.put("CANTOU_VISIO_JOIN_OPENS_MINUTES_BEFORE", "20");
+    node = TestNode.start(database, settings, clock);
+    assertThat(node.api.post("/api/visio/appointments", VisioTerritory.booking(visio.serviceId, "2026-12-03T10:00:00+01:00"))
+        .status()).isEqualTo(201);
+    clock.set(Instant.parse("2026-12-03T08:05:00Z"));
+    TestNode.await(node.node().runJobs());
+    MimeMessage reminder = java.util.Arrays.stream(smtp.getReceivedMessages())
+        .filter(m -> subjectOf(m).contains("dans une heure")).findFirst().orElseThrow();
+    String text = reminder.getContent() instanceof String plain ? plain : part(reminder, "text/plain");
+    assertThat(text).contains("La salle ouvre 20 minutes avant.").doesNotContain("10 minutes");
+  }
+
+  @Test
   void a_reminder_waiting_in_the_database_survives_a_restart() throws Exception {
     visio.book("2026-12-03T10:00:00+01:00");
     TestNode.await(node.node().runJobs());

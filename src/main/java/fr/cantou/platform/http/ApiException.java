@@ -46,6 +46,11 @@ public final class ApiException extends RuntimeException {
     return m.find() ? m.group(1) : null;
   }
 
+  /** The sentence and its holes, to say in the client's language elsewhere than an HTTP answer (a WebSocket's error). */
+  public ProblemTexts.Phrase phrase() {
+    return new ProblemTexts.Phrase(pattern, args);
+  }
+
   public String detail(Locale locale) {
     return ProblemTexts.render(locale, pattern, args);
   }

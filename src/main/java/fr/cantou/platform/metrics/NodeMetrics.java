@@ -115,6 +115,11 @@ public final class NodeMetrics {
     registry.counter("cantou.mails", "outcome", "failed").increment();
   }
 
+  /** An SMS handed to the provider (or the log): {@code sent}; an attempt refused: {@code failed}; the last one refused: {@code given_up}. */
+  public void sms(String outcome) {
+    registry.counter("cantou.sms", "outcome", outcome).increment();
+  }
+
   public void eventDelivered() {
     eventsDelivered.increment();
   }

@@ -1,0 +1,87 @@
+package fr.cantou.visio;
+
+import fr.cantou.notify.LogSmsSender;
+import fr.cantou.notify.SmsMessage;
+import fr.cantou.notify.SmsSender;
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.PhoneNumbers;
+import fr.cantou.platform.Platform;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Sends the SMS that are due, from the same queue as the mails (their channel is sms). A row
+ * is claimed for five minutes (SKIP LOCKED; longer than the provider's longest timeout), so every
+ * node runs this job and each SMS goes once. A failure (no answer, an answer other than 2xx) is
+ * tried again after 1, 2, 4 then 8 minutes; after the fifth attempt the SMS is marked failed and
+ * logged as such (event=sms_failed final=true), never sent again.
+ */
+public final class SmsJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SmsJob.class);
+  static final Duration CLAIM = Duration.ofMinutes(5);
+  static final Duration FIRST_RETRY = Duration.ofMinutes(1);
+  static final int MAX_ATTEMPTS = 5;
+
+  private final Platform platform;
+  private final MailStore store;
+  private final AppointmentService appointments;
+  private final VisioSms texts;
+  private final ManageTokens tokens;
+  private final SmsSender sender;
+
+  SmsJob(Platform platform, MailStore store, AppointmentService appointments, VisioSms texts, ManageTokens tokens,
+         SmsSender sender) {
+    this.platform = platform;
+    this.store = store;
+    this.appointments = appointments;
+    this.texts = texts;
+    this.tokens = tokens;
+    this.sender = sender;
+  }
+
+  public Future<Void> run() {
+    Instant now = platform.clock().instant();
+    return store.claimDueMails(platform.pool(), MailStore.SMS, now, now.plus(CLAIM), MAX_ATTEMPTS, 20)
+        .compose(due -> Futures.sequence(due, this::send));
+  }
+
+  /** Back-off: 1, 2, 4, 8 minutes after the first, second… failed attempt. */
+  static Duration retryAfter(int attempts) {
+    return FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 10));
+  }
+
+  private Future<Void> send(MailStore.DueMail sms) {
+    Instant now = platform.clock().instant();
+    return appointments.appointment(sms.appointmentId()).compose(a -> {
+      boolean stale = sms.kind().startsWith("reminder") && !a.open();
+      if (a.citizen().phone() == null || stale) {
+        return store.mailSent(platform.pool(), sms.id(), now);
+      }
+      UUID id = UUID.fromString(a.id());
+      String link = texts.shortLink(a.reference(), tokens.shortCode(id, a.manageTokenVersion()));
+      String to = PhoneNumbers.canonical(a.citizen().phone());
+      return sender.send(new SmsMessage(to, texts.compose(sms.kind(), a, link)))
+          .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant()))
+          .onSuccess(v -> platform.metrics().sms("sent"))
+          .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
+              LogSmsSender.mask(to)));
+    }).recover(e -> {
+      String reason = String.valueOf(e.getMessage());
+      platform.metrics().sms("failed");
+      if (sms.attempts() >= MAX_ATTEMPTS) {
+        platform.metrics().sms("given_up");
+        LOG.error("event=sms_failed final=true kind={} attempts={} reason=\"{}\"", sms.kind(), sms.attempts(), reason);
+        return store.finallyFailed(platform.pool(), sms.id(), reason, now);
+      }
+      Instant retry = now.plus(retryAfter(sms.attempts()));
+      LOG.warn("event=sms_failed final=false kind={} attempt={} retry_at={} reason=\"{}\"", sms.kind(), sms.attempts(), retry,
+          reason);
+      return store.mailFailed(platform.pool(), sms.id(), reason, retry);
+    });
+  }
+}

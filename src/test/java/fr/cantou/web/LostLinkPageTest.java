@@ -1,0 +1,135 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "A lost link is not a lost appointment", on the booking page of a phone: the form in French
+ * with its labels, errors under their fields, the one answer read out by the live region, and
+ * the old link no longer working; a short link that no longer works lands on the form.
+ */
+class LostLinkPageTest {
+  private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-30T07:00:00Z"));
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    web = new BrowserFixture(CLOCK);
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  static JsonObject bookByPhone(String phone) {
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    LocalDate from = LocalDate.ofInstant(CLOCK.instant(), ZoneId.of("Europe/Paris")).plusDays(2);
+    JsonObject slot = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
+        + from.plusDays(6)).array().getJsonObject(0);
+    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", service.getString("id"))
+        .put("start", slot.getString("start")).put("citizen", new JsonObject().put("name", "Odette Lafon").put("phone", phone)));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
+  int status(JsonObject a) {
+    return web.node.api.send("GET", "/api/visio/appointments/" + a.getString("id"), null, null,
+        Map.of("X-Manage-Token", a.getString("manageToken"))).status();
+  }
+
+  @Test
+  void a_citizen_gets_a_new_link_with_her_reference_and_her_number_and_the_form_says_only_what_it_may() {
+    JsonObject a = bookByPhone("06 45 12 78 90");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    Locator form = page.locator("#lost-link-form");
+    assertThat(form).isHidden();
+    page.getByText("Vous avez perdu le lien de votre rendez-vous ?").click();
+    assertThat(form).isVisible();
+
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    Locator reference = page.getByLabel("Référence du rendez-vous");
+    assertThat(page.locator("#lost-reference-error")).hasText("Indiquez la référence du rendez-vous, par exemple CAF-7K3Q9.");
+    assertThat(page.locator("#lost-contact-error"))
+        .hasText("Indiquez l'adresse e-mail ou le numéro de téléphone donné à la réservation.");
+    assertThat(reference).hasAttribute("aria-invalid", "true");
+    assertThat(reference).isFocused();
+    assertThat(reference).hasAttribute("aria-describedby", java.util.regex.Pattern.compile("lost-reference-error"));
+    PagesTest.assertAccessible(page, "telephone-lien-perdu-erreurs");
+
+    reference.fill(a.getString("reference").toLowerCase());
+    page.getByLabel("Adresse e-mail ou numéro de téléphone").fill("+33 6 45 12 78 90");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    Locator result = page.locator("#lost-link-result");
+    assertThat(result).hasText("Si ces informations correspondent à un rendez-vous, un nouveau lien vient d'être envoyé.");
+    assertThat(result).hasAttribute("aria-live", "polite");
+    assertThat(page.locator("#lost-reference-error")).hasCount(0);
+    Eventually.until("the old link stops working", () -> status(a) == 403);
+    PagesTest.assertAccessible(page, "telephone-lien-perdu-envoye");
+
+    // A contact that matches nothing: the same sentence, nothing changes.
+    JsonObject other = bookByPhone("06 45 12 78 91");
+    reference.fill(other.getString("reference"));
+    page.getByLabel("Adresse e-mail ou numéro de téléphone").fill("odette@example.fr");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    assertThat(result).hasText("Si ces informations correspondent à un rendez-vous, un nouveau lien vient d'être envoyé.");
+    assertThat(status(other)).isEqualTo(200);
+  }
+
+  @Test
+  void a_short_link_that_no_longer_works_opens_the_form_and_says_why() {
+    JsonObject a = bookByPhone("06 45 12 78 92");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/r/" + a.getString("reference") + ".aaaaaaaaaaaaaaaaaaaa"));
+    assertThat(page).hasURL(java.util.regex.Pattern.compile("/rendez-vous\\.html#lien-perdu$"));
+    assertThat(page.locator("#lost-link-expired")).isVisible();
+    assertThat(page.locator("#lost-link-form")).isVisible();
+    assertThat(page.locator("#wizard")).isVisible();
+    PagesTest.assertAccessible(page, "telephone-lien-court-perime");
+  }
+
+  @Test
+  void the_home_page_leads_to_the_form_open() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/"));
+    page.getByText("Vous avez perdu le lien de votre rendez-vous ?").click();
+    assertThat(page.locator("#lost-link-form")).isVisible();
+    assertThat(page.locator("#lost-link-expired")).isHidden();
+    assertThat(page.getByLabel("Référence du rendez-vous")).isVisible();
+  }
+
+  @Test
+  void a_manage_link_that_no_longer_works_offers_the_form_open() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html#00000000-0000-0000-0000-000000000000.nope"));
+    assertThat(page.locator("#not-found")).isVisible();
+    assertThat(page.locator("#lost-link-form")).isVisible();
+    PagesTest.assertAccessible(page, "telephone-lien-inconnu-formulaire");
+  }
+}
