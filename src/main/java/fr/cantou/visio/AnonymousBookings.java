@@ -20,28 +20,40 @@ final class AnonymousBookings {
   static final Duration WINDOW = Duration.ofHours(1);
 
   private final RateLimits limits;
-  private final VisioConfig settings;
+  private final String what;
+  private final int perAddress;
+  private final int perContact;
+  private final ApiException tooMany;
 
   AnonymousBookings(RateLimits limits, VisioConfig settings) {
+    this(limits, "booking", settings.anonymousBookingsPerAddress(), settings.anonymousBookingsPerContact(),
+        ApiException.tooManyRequests("Too many bookings from here or for this person in the last hour; "
+            + "please try again later or call the service."));
+  }
+
+  /** The same limits on another kind of request ({@code what} names its counters). */
+  AnonymousBookings(RateLimits limits, String what, int perAddress, int perContact, ApiException tooMany) {
     this.limits = limits;
-    this.settings = settings;
+    this.what = what;
+    this.perAddress = perAddress;
+    this.perContact = perContact;
+    this.tooMany = tooMany;
   }
 
   List<RateLimits.Limit> of(String address, String email, String phone) {
     List<RateLimits.Limit> all = new ArrayList<>();
-    all.add(new RateLimits.Limit("booking-address:" + address, settings.anonymousBookingsPerAddress()));
+    all.add(new RateLimits.Limit(what + "-address:" + address, perAddress));
     if (email != null) {
-      all.add(new RateLimits.Limit("booking-email:" + email(email), settings.anonymousBookingsPerContact()));
+      all.add(new RateLimits.Limit(what + "-email:" + email(email), perContact));
     }
     if (phone != null) {
-      all.add(new RateLimits.Limit("booking-phone:" + PhoneNumbers.canonical(phone), settings.anonymousBookingsPerContact()));
+      all.add(new RateLimits.Limit(what + "-phone:" + PhoneNumbers.canonical(phone), perContact));
     }
     return all;
   }
 
   Future<Void> check(List<RateLimits.Limit> keys) {
-    return limits.check(keys, WINDOW, ApiException.tooManyRequests(
-        "Too many bookings from here or for this person in the last hour; please try again later or call the service."));
+    return limits.check(keys, WINDOW, tooMany);
   }
 
   Future<Void> record(List<RateLimits.Limit> keys) {

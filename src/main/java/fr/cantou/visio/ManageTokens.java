@@ -46,6 +46,21 @@ public final class ManageTokens {
         && stillValid(appointmentEnd);
   }
 
+  /**
+   * The secret of a place on the waiting list: it shows the offer, takes or declines it, and
+   * leaves the list. Signed apart from appointments' links: one never opens the other.
+   */
+  public String issueWaiting(UUID entryId) {
+    return entryId + "." + sign("waiting:" + entryId);
+  }
+
+  /** Whether this token is the one of this place on the waiting list. */
+  boolean opensWaiting(String token, UUID entryId) {
+    return appointmentOf(token).filter(entryId::equals).isPresent()
+        && MessageDigest.isEqual(sign("waiting:" + entryId).getBytes(StandardCharsets.US_ASCII),
+            token.substring(37).getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** The appointment named by a token, genuine or not (check it with {@link #opens}). */
   static Optional<UUID> appointmentOf(String token) {
     if (token == null || token.indexOf('.') != 36) {
@@ -64,11 +79,14 @@ public final class ManageTokens {
   }
 
   private String mac(UUID id, int version) {
+    return sign("manage:" + id + (version == 0 ? "" : ":" + version));
+  }
+
+  private String sign(String what) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(("manage:" + id + (version == 0 ? "" : ":" + version))
-          .getBytes(StandardCharsets.UTF_8)));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(what.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -8,14 +8,17 @@ import java.time.Duration;
  * Visio-accueil's settings (visio.* in config/cantou.yaml, CANTOU_VISIO_*).
  * {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database.
  * {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in.
+ * {@code offerHeldFor}: how long a slot offered from the waiting list is held; {@code offersPerDay}: at most this many
+ * offers to one person in 24 hours; {@code waitingKept}: how long someone stays on a waiting list without an offer taken.
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
-                          int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept) {
+                          int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
+                          Duration offerHeldFor, int offersPerDay, Duration waitingKept) {
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
     return new io.vertx.core.json.JsonObject().put("joinOpensMinutesBefore", joinOpensBefore.toMinutes())
-        .put("citizenDataDays", citizenDataKept.toDays());
+        .put("citizenDataDays", citizenDataKept.toDays()).put("waitingOfferHoldMinutes", offerHeldFor.toMinutes());
   }
 
   public static VisioConfig from(Settings s) {
@@ -24,6 +27,9 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
         s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
         Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650)),
-        Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650)));
+        Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650)),
+        Duration.ofMinutes(s.intIn("visio.waitingOfferHoldMinutes", 10, 7 * 24 * 60)),
+        s.intIn("visio.waitingOffersPerDay", 1, 50),
+        Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)));
   }
 }

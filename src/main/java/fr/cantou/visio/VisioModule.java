@@ -31,6 +31,7 @@ public final class VisioModule {
   public final VisioSnapshot snapshot;
   public final ManageTokenResolver resolver;
   private final MailJob mailJob;
+  private final OfferJob offerJob;
   private final CitizenDataRetention citizenDataRetention;
   private final Mailer mailer;
   public final VisioConfig settings;
@@ -72,17 +73,26 @@ public final class VisioModule {
     this.citizenData = new CitizenDataService(platform, citizenDataStore, appointmentStore, appointments, slotService, events,
         tokens);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from());
+    WaitingListStore waitingStore = new WaitingListStore();
+    WaitingListService waitingList = new WaitingListService(platform, settings, waitingStore, catalogue, appointments, mailStore,
+        events, tokens, slotService, rateLimits);
+    // How an offer reaches her: by mail when she gave an address (an SMS channel is one more element).
+    List<OfferJob.Channel> offerChannels = List.of((tx, offer, now) -> offer.citizen().email() == null
+        ? Future.succeededFuture() : mailStore.scheduleMail(tx, java.util.UUID.fromString(offer.id()), "offer", now));
+    this.offerJob = new OfferJob(platform, settings, waitingStore, waitingList, bookings, slotService, catalogue, events,
+        offerChannels);
 
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        new CalendarFiles(platform, appointments, mails, tokens), addresses);
+        new CalendarFiles(platform, appointments, mails, tokens), addresses, new WaitingListRoutes(waitingList, addresses));
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
-    this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer);
+    this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
+        new OfferMails(platform, waitingStore, tokens, platform.config().http().publicUrl()));
     this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
   }
 
   public List<Jobs.Job> jobs() {
-    return List.of(new Jobs.Job("mail", mailJob::run),
+    return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("waiting_list_offers", offerJob::run),
         new Jobs.Job("citizen_data_retention", citizenDataRetention::run));
   }
 

@@ -28,10 +28,12 @@ public final class VisioRoutes implements ApiModule {
   private final CitizenDataService citizenData;
   private final CalendarFiles calendarFiles;
   private final ClientAddress addresses;
+  private final ApiModule waitingList;
 
   VisioRoutes(CatalogueService catalogue, CalendarService calendars, SlotService slots, BookingService bookings,
               AppointmentService appointments, MeetingService meeting, OutcomeUndo undo, CitizenDataService citizenData,
-              CalendarFiles calendarFiles, ClientAddress addresses) {
+              CalendarFiles calendarFiles, ClientAddress addresses, ApiModule waitingList) {
+    this.waitingList = waitingList;
     this.catalogue = catalogue;
     this.calendars = calendars;
     this.slots = slots;
@@ -119,6 +121,7 @@ public final class VisioRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("id"), "organisation"), JsonBody.read(ctx, VisioRecords.NewException.class))));
     api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> calendars.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
+    waitingList.mount(api);
   }
 
   private static long exceptionId(RoutingContext ctx) {
