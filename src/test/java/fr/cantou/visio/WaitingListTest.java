@@ -59,7 +59,7 @@ class WaitingListTest {
     node = TestNode.start(database, Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
         "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
         "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
-        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "1000"), clock);
+        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "1000", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "3"), clock);
     visio = new VisioTerritory(node);
     onlyTuesdayMorning();
     manageTokens.put(TEN, booked(TEN, "marc.delmas@example.fr"));
@@ -291,6 +291,21 @@ class WaitingListTest {
     assertThat(holder("GET", bruno, manageTokens.get(TEN), "").status()).isEqualTo(403);
     assertThat(node.api.get("/api/visio/waiting-list/" + bruno).status()).isEqualTo(401);
     assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/waiting-list", visio.otherAgent).status()).isEqualTo(403);
+  }
+
+  @Test
+  void joining_is_limited_per_person_like_an_anonymous_booking() {
+    for (int i = 0; i < 3; i++) {
+      JsonObject joined = join("Alice Martin", "alice@example.fr", null);
+      assertThat(holder("POST", joined.getString("id"), joined.getString("token"), "/leave").json().getString("state"))
+          .isEqualTo("left");
+    }
+    Api.Response fourth = node.api.post("/api/visio/waiting-list", body("Alice Martin", "ALICE+liste@example.fr", null, null)
+        .put("serviceId", visio.serviceId));
+    assertThat(fourth.status()).as(fourth.toString()).isEqualTo(429);
+    // A mediator joining for her is not limited.
+    assertThat(node.api.post("/api/visio/waiting-list", visio.mediator, body("Alice Martin", "alice@example.fr", null, null)
+        .put("serviceId", visio.serviceId)).status()).isEqualTo(201);
   }
 
   @Test
