@@ -67,7 +67,11 @@ public final class OfferJob {
     return expire(now)
         .compose(v -> store.closeOld(platform.pool(), now.minus(settings.waitingKept()), now))
         .compose(v -> store.servicesWithLine(platform.pool()))
-        .compose(services -> Futures.sequence(services, this::offerIn));
+        .compose(services -> Futures.sequence(services, service -> offerIn(service).recover(e -> {
+          // One service's trouble (withdrawn meanwhile) holds no other line back.
+          LOG.warn("event=waiting_offers_failed service={} reason=\"{}\"", service, e.getMessage());
+          return Future.succeededFuture();
+        })));
   }
 
   private Future<Void> expire(Instant now) {
@@ -91,7 +95,9 @@ public final class OfferJob {
             ? Future.succeededFuture()
             : slots.freeStarts(serviceId, entry.pointId(), LocalDate.ofInstant(now, service.zone()))
                 .map(free -> free.stream().filter(start -> !entry.offeredStarts().contains(start)).limit(STARTS_TRIED).toList())
-                .compose(starts -> offer(entry, starts, 0)))));
+                .compose(starts -> offer(entry, starts, 0))
+                // Her point withdrawn since she joined: she waits on (the staff can tell her), the next ones are served.
+                .recover(e -> Future.succeededFuture()))));
   }
 
   /** The first of {@code starts} the database lets us hold for her, if any. */

@@ -200,6 +200,19 @@ class WaitingListTest {
   }
 
   @Test
+  void a_point_withdrawn_after_someone_asked_for_it_holds_nobody_behind_her_back() {
+    String point = node.api.post("/api/visio/points", visio.admin, new JsonObject().put("name", "Mairie de Riom")
+        .put("commune", "Riom-ès-Montagnes").put("kind", "mairie").put("hours", new JsonArray()
+            .add(new JsonObject().put("weekday", 2).put("start", "09:00").put("end", "12:00")))).json().getString("id");
+    join("Alice Martin", "alice@example.fr", point);
+    String bruno = join("Bruno Roux", "bruno@example.fr", null).getString("id");
+    assertThat(node.api.post("/api/visio/points/" + point + "/withdraw", visio.admin, null).status()).isEqualTo(204);
+    cancel(TEN);
+    runJobs();
+    assertThat(offeredTo()).containsExactly(bruno);
+  }
+
+  @Test
   void two_slots_freed_at_once_go_to_two_people_and_no_slot_is_ever_offered_twice() throws Exception {
     List<String> line = new ArrayList<>();
     for (String name : List.of("Alice", "Bruno", "Chloé", "Denis")) {
