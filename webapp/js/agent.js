@@ -205,7 +205,7 @@ async function loadWaitingLength() {
     const lengths = await Promise.all(services.map((s) => request(`/api/visio/services/${s.id}/waiting-list`)
       .then((l) => ({ name: s.name, n: l.waiting + l.offered }))));
     const waiting = lengths.filter((l) => l.n > 0);
-    line.textContent = waiting.map((l) => `${l.name} — ${t('waiting.agentLength', { n: l.n })}`).join(' · ');
+    line.textContent = waiting.map((l) => `${l.name} : ${t('waiting.agentLength', { n: l.n })}`).join(' · ');
     line.hidden = waiting.length === 0;
   } catch (e) {
     line.hidden = true;

@@ -57,7 +57,7 @@ class WaitingListPageTest {
     // The MSA: one agent, one half-hour service, open only on Tuesday 1 December from 10:00 to 11:00; both taken.
     String msa = created(api.post("/api/organisations", admin, new JsonObject().put("kind", "administration")
         .put("name", "MSA Auvergne").put("commune", "Aurillac")));
-    String agent = created(api.post("/api/users", admin, new JsonObject().put("email", "agent@msa.test")
+    String agent = created(api.post("/api/users", admin, new JsonObject().put("email", "agent.msa@cantal.demo")
         .put("password", BrowserFixture.PASSWORD).put("role", "agent").put("displayName", "Paul Cabrol").put("organisationId", msa)));
     String service = created(api.post("/api/visio/services", admin, new JsonObject().put("organisationId", msa)
         .put("name", "Retraite agricole").put("durationMinutes", 30).put("referencePrefix", "MSA")
@@ -88,6 +88,10 @@ class WaitingListPageTest {
     assertThat(page.locator("#waiting-joined")).containsText("Vous êtes sur la liste d'attente.");
     assertThat(page.locator("#waiting-joined")).containsText("Vous êtes la première personne de la liste.");
     PagesTest.assertAccessible(page, "liste-attente-2-inscrite");
+    // The MSA's agent sees her line under the title of his day.
+    Page agentPage = web.signIn("agent.msa");
+    assertThat(agentPage.locator("#waiting-length")).hasText("Retraite agricole : 1 en liste d'attente");
+    agentPage.context().close();
 
     Api.Response cancelled = api.send("POST", "/api/visio/appointments/" + first.getString("id") + "/cancel", null, null,
         Map.of("X-Manage-Token", first.getString("manageToken")));
