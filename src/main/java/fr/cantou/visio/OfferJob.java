@@ -34,8 +34,13 @@ public final class OfferJob {
   /** Said inside the transaction when the entry was offered something else meanwhile (or reached her limit). */
   private static final RuntimeException ENTRY_MOVED = new IllegalStateException("entry moved");
 
-  /** How an offer reaches her: each channel writes its message in the offer's own transaction (a queue row). */
+  /**
+   * How an offer reaches her: each channel writes its message in the offer's own transaction (a
+   * queue row). Nobody is held a slot that no channel can tell her about.
+   */
   interface Channel {
+    boolean reaches(WaitingListStore.Entry entry);
+
     Future<Void> queue(SqlClient tx, Appointment offer, Instant now);
   }
 
@@ -92,6 +97,7 @@ public final class OfferJob {
     return catalogue.serviceRow(serviceId).compose(service -> store.line(platform.pool(), serviceId, now.minus(LATELY),
             LINE_LOOKED_AT)
         .compose(line -> Futures.sequence(line, entry -> entry.offersLately() >= settings.offersPerDay()
+                || channels.stream().noneMatch(c -> c.reaches(entry))
             ? Future.succeededFuture()
             : slots.freeStarts(serviceId, entry.pointId(), LocalDate.ofInstant(now, service.zone()))
                 .map(free -> free.stream().filter(start -> !entry.offeredStarts().contains(start)).limit(STARTS_TRIED).toList())

@@ -77,8 +77,18 @@ public final class VisioModule {
     WaitingListService waitingList = new WaitingListService(platform, settings, waitingStore, catalogue, appointments, mailStore,
         events, tokens, slotService, rateLimits);
     // How an offer reaches her: by mail when she gave an address (an SMS channel is one more element).
-    List<OfferJob.Channel> offerChannels = List.of((tx, offer, now) -> offer.citizen().email() == null
-        ? Future.succeededFuture() : mailStore.scheduleMail(tx, java.util.UUID.fromString(offer.id()), "offer", now));
+    List<OfferJob.Channel> offerChannels = List.of(new OfferJob.Channel() {
+      @Override
+      public boolean reaches(WaitingListStore.Entry entry) {
+        return entry.email() != null;
+      }
+
+      @Override
+      public Future<Void> queue(io.vertx.sqlclient.SqlClient tx, Appointment offer, java.time.Instant now) {
+        return offer.citizen().email() == null ? Future.succeededFuture()
+            : mailStore.scheduleMail(tx, java.util.UUID.fromString(offer.id()), "offer", now);
+      }
+    });
     this.offerJob = new OfferJob(platform, settings, waitingStore, waitingList, bookings, slotService, catalogue, events,
         offerChannels);
 

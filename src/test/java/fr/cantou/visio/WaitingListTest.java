@@ -170,17 +170,21 @@ class WaitingListTest {
     assertThat(holder("POST", alice, aliceToken, "/decline").status()).isEqualTo(409);
 
     runJobs();
-    // Bruno gave only a phone: held for him all the same (no mail; the SMS channel will carry it).
-    assertThat(offeredTo()).containsExactly(bruno);
-    String brunoToken = tokenOf(bruno);
-    Api.Response left = holder("POST", bruno, brunoToken, "/leave");
+    // Bruno gave only a phone, and no channel tells a phone yet: no slot is held for him, Chloé gets it.
+    assertThat(offeredTo()).containsExactly(chloe);
+    Api.Response left = holder("POST", bruno, tokenOf(bruno), "/leave");
     assertThat(left.json().getString("state")).isEqualTo("left");
     assertThat(sql("SELECT citizen_name, citizen_phone FROM visio_waiting WHERE id = '" + bruno + "'"))
         .extracting(r -> r.getString("citizen_name") + " " + r.getString("citizen_phone")).containsExactly("null null");
-    assertThat(sql("SELECT 1 FROM appointment WHERE status = 'offered' AND citizen_phone IS NOT NULL")).isEmpty();
 
-    runJobs();
-    assertThat(offeredTo()).containsExactly(chloe);
+    // Chloé leaves while the slot is held for her: it goes back to the line (Alice declined that start: nobody else).
+    String chloeToken = link(text(mailTo("chloe@example.fr")));
+    assertThat(holder("POST", chloe, chloeToken, "/leave").json().getString("state")).isEqualTo("left");
+    assertThat(sql("SELECT 1 FROM appointment WHERE status = 'offered'")).isEmpty();
+    assertThat(sql("SELECT citizen_email FROM visio_waiting WHERE id = '" + chloe + "'"))
+        .extracting(r -> r.getString("citizen_email")).containsOnlyNulls();
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-11-30&to=2026-12-31").body())
+        .contains(TEN);
   }
 
   @Test
