@@ -197,6 +197,21 @@ dayInput.addEventListener('change', () => {
 });
 setInterval(render, 60000);
 
+/** The summary under the title: how many wait in each of the administration's services' waiting lists. */
+async function loadWaitingLength() {
+  const line = document.getElementById('waiting-length');
+  try {
+    const services = (await request('/api/visio/services')).filter((s) => s.organisationId === me.organisationId);
+    const lengths = await Promise.all(services.map((s) => request(`/api/visio/services/${s.id}/waiting-list`)
+      .then((l) => ({ name: s.name, n: l.waiting + l.offered }))));
+    const waiting = lengths.filter((l) => l.n > 0);
+    line.textContent = waiting.map((l) => `${l.name} : ${t('waiting.agentLength', { n: l.n })}`).join(' · ');
+    line.hidden = waiting.length === 0;
+  } catch (e) {
+    line.hidden = true;
+  }
+}
+
 async function loadAvailability() {
   const box = document.getElementById('availability');
   try {
@@ -258,3 +273,5 @@ appointments.follow({
   },
 });
 loadAvailability();
+loadWaitingLength();
+setInterval(loadWaitingLength, 60000);

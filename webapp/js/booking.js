@@ -2,14 +2,9 @@ import { newIdempotencyKey, request } from './api.js';
 import { formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
+import { EMAIL, isPhone } from './contact.js';
+import { waitingListForm } from './waiting-list.js';
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** As the server reads it: digits with spaces, dots, dashes, parentheses, a leading +; 6 to 15 digits. */
-function isPhone(value) {
-  const digits = value.replace('(0)', '').replace(/\D/g, '');
-  return /^\+?[0-9 .()/\u00A0\u202F-]+$/.test(value) && digits.length >= 6 && digits.length <= 15;
-}
 
 const STEPS = 4;
 
@@ -233,7 +228,10 @@ export class BookingWizard {
       el('ul', { class: 'slots' }, ...list.map((s) => el('li', {}, el('button', { type: 'button', class: 'secondary',
         'aria-label': formatDateTime(s.start, zone), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },
       formatTime(s.start, zone)))))));
-    searching.replaceWith(...(days.length ? days : [el('p', {}, t('booking.noSlot'))]),
+    // None in these days: she may leave her name to be offered the first slot that frees up.
+    const none = [el('p', {}, t('booking.noSlot')),
+      reschedule ? null : waitingListForm(service, this.choice.point, { asMediator: this.asMediator, level: this.level(1) })];
+    searching.replaceWith(...(days.length ? days : none.filter(Boolean)),
       el('div', { class: 'actions' },
         offsetDays > 0 ? el('button', { type: 'button', class: 'secondary', onclick: () => this.showSlots(offsetDays - 14, reschedule) },
           t('booking.earlier')) : null,

@@ -89,6 +89,12 @@ class RightsMatrixTest {
       PUT    /visio/services/{id}                          403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /visio/services/{id}/withdraw                 403  403   403  403  403  403   403  403  204    401   401    401   401   401
       GET    /visio/services/{id}/slots                    200  200   200  200  200  200   200  200  200    200   200    401   401   200
+      GET    /visio/services/{id}/waiting-list             403  403   403  403  403  200   403  403  200    401   401    401   401   401
+      POST   /visio/waiting-list                           201  201   201  201  201  201   201  201  201    201   201    401   401   201
+      GET    /visio/waiting-list/{id}                      403  403   403  403  403  403   403  403  403    200   401    401   401   403
+      POST   /visio/waiting-list/{id}/take                 403  403   403  403  403  403   403  403  403    409   401    401   401   403
+      POST   /visio/waiting-list/{id}/decline              403  403   403  403  403  403   403  403  403    409   401    401   401   403
+      POST   /visio/waiting-list/{id}/leave                403  403   403  403  403  403   403  403  403    200   401    401   401   403
       GET    /visio/points                                 200  200   200  200  200  200   200  200  200    200   200    401   401   200
       POST   /visio/points                                 403  403   403  403  403  403   403  403  201    401   401    401   401   401
       PUT    /visio/points/{id}                            403  403   403  403  403  403   403  403  200    401   401    401   401   401
@@ -121,6 +127,8 @@ class RightsMatrixTest {
       GET    /stats/export.csv                             403  403   403  403  403  403   403  403  200    401   401    401   401   401
       """;
   // no-show: the agent passes the rights check and is told it is too early (the appointment has not started).
+  // waiting-list take and decline: the citizen, with her place's secret, passes the rights check and is told no slot is
+  // held for her (the places are on a service no agent serves: no offer is ever made there).
   // undo-outcome: on an appointment its agent has just marked completed.
 
   private static final String KEY = "rights-matrix-signing-key-long-enough-0123456789";
@@ -288,6 +296,12 @@ class RightsMatrixTest {
         + "/withdraw", null));
     calls.put("GET /visio/services/{id}/slots", () -> new Call("/visio/services/" + visio.serviceId
         + "/slots?from=2026-12-01&to=2026-12-01", null));
+    calls.put("GET /visio/services/{id}/waiting-list", () -> new Call("/visio/services/" + visio.serviceId + "/waiting-list", null));
+    calls.put("POST /visio/waiting-list", () -> new Call("/visio/waiting-list", waitingBody()));
+    calls.put("GET /visio/waiting-list/{id}", () -> waitingPlace(""));
+    calls.put("POST /visio/waiting-list/{id}/take", () -> waitingPlace("/take"));
+    calls.put("POST /visio/waiting-list/{id}/decline", () -> waitingPlace("/decline"));
+    calls.put("POST /visio/waiting-list/{id}/leave", () -> waitingPlace("/leave"));
     calls.put("GET /visio/points", () -> new Call("/visio/points", null));
     calls.put("POST /visio/points", () -> new Call("/visio/points", pointBody()));
     calls.put("PUT /visio/points/{id}", () -> new Call("/visio/points/" + extraPointId, pointBody()));
@@ -391,6 +405,24 @@ class RightsMatrixTest {
     return new Call("/teleconsultations" + suffix.formatted(id), null, null, () ->
         node.api.post("/api/teleconsultations/" + id + "/complete", tokens.get("geri"),
             new JsonObject().put("report", "Vu.").put("outcome", "advice_given")));
+  }
+
+  private String serviceWithoutAgents;
+
+  /** Someone new on the waiting list of a service nobody serves (so never offered a slot). */
+  private JsonObject waitingBody() {
+    if (serviceWithoutAgents == null) {
+      serviceWithoutAgents = created("/visio/services", service());
+    }
+    return new JsonObject().put("serviceId", serviceWithoutAgents).put("citizen", new JsonObject().put("name", "Rose Vermenouze")
+        .put("email", "rose" + counter.incrementAndGet() + "@example.fr"));
+  }
+
+  /** A new place on that list (joined by the mediator: no limit), its secret shown by the citizen. */
+  private Call waitingPlace(String suffix) {
+    JsonObject joined = node.api.post("/api/visio/waiting-list", visio.mediator, waitingBody()).json();
+    return new Call("/visio/waiting-list/" + joined.getString("id") + suffix, null,
+        new Booking(joined.getString("id"), joined.getString("token")), () -> {});
   }
 
   private Call appointment(Booking booking, String suffix) {

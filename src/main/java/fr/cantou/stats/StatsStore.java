@@ -77,7 +77,7 @@ public final class StatsStore {
   public Future<List<Overview.ByDate>> bookingsByDay(SqlClient db, Instant from, Instant to, String zone) {
     return db.preparedQuery("""
             SELECT (starts_at AT TIME ZONE $3)::date AS day, count(*) AS n FROM appointment
-            WHERE starts_at >= $1 AND starts_at < $2 GROUP BY day ORDER BY day""")
+            WHERE starts_at >= $1 AND starts_at < $2 AND status <> 'offered' GROUP BY day ORDER BY day""")
         .execute(Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC), zone))
         .map(rows -> Rows.map(rows, r -> new Overview.ByDate(r.getLocalDate("day"), r.getLong("n"))));
   }

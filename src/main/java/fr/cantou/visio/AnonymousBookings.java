@@ -21,39 +21,51 @@ final class AnonymousBookings {
   static final Duration WINDOW = Duration.ofHours(1);
 
   private final RateLimits limits;
-  private final VisioConfig settings;
+  private final String what;
+  private final int perAddress;
+  private final int perContact;
+  private final ApiException tooMany;
 
   AnonymousBookings(RateLimits limits, VisioConfig settings) {
+    this(limits, "booking", settings.anonymousBookingsPerAddress(), settings.anonymousBookingsPerContact(),
+        ApiException.tooManyRequests("Too many bookings from here or for this person in the last hour; "
+            + "please try again later or call the service."));
+  }
+
+  /** The same limits on another kind of request ({@code what} names its counters). */
+  AnonymousBookings(RateLimits limits, String what, int perAddress, int perContact, ApiException tooMany) {
     this.limits = limits;
-    this.settings = settings;
+    this.what = what;
+    this.perAddress = perAddress;
+    this.perContact = perContact;
+    this.tooMany = tooMany;
   }
 
   List<RateLimits.Limit> of(String address, String email, String phone) {
     List<RateLimits.Limit> all = new ArrayList<>();
-    all.add(new RateLimits.Limit("booking-address:" + address, settings.anonymousBookingsPerAddress()));
+    all.add(new RateLimits.Limit(what + "-address:" + address, perAddress));
     if (email != null) {
-      all.add(new RateLimits.Limit("booking-email:" + email(email), settings.anonymousBookingsPerContact()));
+      all.add(new RateLimits.Limit(what + "-email:" + email(email), perContact));
     }
     if (phone != null) {
-      all.add(new RateLimits.Limit("booking-phone:" + PhoneNumbers.canonical(phone), settings.anonymousBookingsPerContact()));
+      all.add(new RateLimits.Limit(what + "-phone:" + PhoneNumbers.canonical(phone), perContact));
     }
     return all;
   }
 
-  /** One booking's use of every key, taken before it is made (atomically: parallel requests cannot all pass). */
+  /** One use of every key, taken before the thing limited is done (atomically: parallel requests cannot all pass). */
   Future<RateLimits.Taken> take(List<RateLimits.Limit> keys) {
-    return limits.take(keys, WINDOW, ApiException.tooManyRequests(
-        "Too many bookings from here or for this person in the last hour; please try again later or call the service."));
+    return limits.take(keys, WINDOW, tooMany);
   }
 
   /** One move of this appointment by the citizen (her manage link), taken before it is made. */
-  Future<RateLimits.Taken> takeMove(java.util.UUID appointment) {
-    return limits.take(List.of(new RateLimits.Limit("citizen-moves:" + appointment, settings.citizenMovesPerDay())),
+  Future<RateLimits.Taken> takeMove(java.util.UUID appointment, int perDay) {
+    return limits.take(List.of(new RateLimits.Limit("citizen-moves:" + appointment, perDay)),
         java.time.Duration.ofDays(1), ApiException.tooManyRequests(
             "This appointment was moved several times today; to move it again, please call the service or try tomorrow."));
   }
 
-  /** A booking refused after all (slot taken, invalid) uses up nobody's allowance. */
+  /** A request refused after all (slot taken, invalid) uses up nobody's allowance. */
   Future<Void> giveBack(RateLimits.Taken taken) {
     return limits.giveBack(taken);
   }

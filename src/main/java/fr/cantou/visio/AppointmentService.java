@@ -47,6 +47,10 @@ public final class AppointmentService {
   /** The appointment, for whoever may open it (its manage token, its agents, its mediator). */
   public Future<Appointment> get(Caller caller, UUID id) {
     return load(platform.pool(), id).map(a -> {
+      if ("offered".equals(a.status())) {
+        // A slot held for someone on the waiting list is nobody's appointment yet.
+        throw ApiException.notFound("No such appointment.");
+      }
       VisioRights.requireOpen(caller, a, tokens);
       return a;
     });

@@ -42,7 +42,7 @@ final class AppointmentStore {
 
   /** An administration's appointments starting within the window (an agent's day view). */
   Future<List<Appointment>> forOrganisation(SqlClient db, UUID organisationId, Instant from, Instant to, Duration opens) {
-    return db.preparedQuery(APPOINTMENT + " WHERE s.organisation_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3"
+    return db.preparedQuery(APPOINTMENT + " WHERE s.organisation_id = $1 AND a.status <> 'offered' AND a.starts_at >= $2 AND a.starts_at < $3"
             + " ORDER BY a.starts_at, a.reference")
         .execute(Tuple.of(organisationId, utc(from), utc(to)))
         .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
@@ -50,7 +50,7 @@ final class AppointmentStore {
 
   /** What a mediator booked, from a time on. */
   Future<List<Appointment>> bookedBy(SqlClient db, UUID userId, Instant from, Instant to, Duration opens) {
-    return db.preparedQuery(APPOINTMENT + " WHERE a.booked_by = $1 AND a.starts_at >= $2 AND a.starts_at < $3"
+    return db.preparedQuery(APPOINTMENT + " WHERE a.booked_by = $1 AND a.status <> 'offered' AND a.starts_at >= $2 AND a.starts_at < $3"
             + " ORDER BY a.starts_at, a.reference")
         .execute(Tuple.of(userId, utc(from), utc(to)))
         .map(rows -> Rows.map(rows, r -> appointment(r, opens)));

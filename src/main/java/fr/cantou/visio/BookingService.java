@@ -3,7 +3,6 @@ package fr.cantou.visio;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Ids;
-import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
@@ -81,23 +80,16 @@ public final class BookingService {
    * cancellation another node made a moment ago.
    */
   public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
+    CitizenContact contact;
+    try {
+      contact = CitizenContact.of(asked.citizen());
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    String email = contact.email();
+    String phone = contact.phone();
+    String name = contact.name();
     VisioRecords.CitizenBody citizen = asked.citizen();
-    String email = blankToNull(citizen.email());
-    String typedPhone = blankToNull(citizen.phone());
-    // Written one way whatever was typed (spaces, dots, +33…): "06 12 34 56 78".
-    String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElse(null);
-    if (typedPhone != null && phone == null) {
-      return Future.failedFuture(ApiException.badRequest(
-          "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."));
-    }
-    if (email == null && phone == null) {
-      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached."));
-    }
-    String name = PersonName.clean(citizen.name()).orElse(null);
-    if (name == null) {
-      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen.name': "
-          + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
-    }
     VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
         new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
     IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
@@ -161,11 +153,39 @@ public final class BookingService {
   /** {@code calendars} are those known when the booking starts; {@code again} reads them as the node knows them later. */
   private Future<Booked> insertWithFirstFreeAgent(DayCalendars calendars, BookingStore.NewAppointment draft, Caller who,
                                                   Supplier<Future<DayCalendars>> again) {
+    List<Mail> mails = MailSchedule.mails(draft.start(), MailSchedule.channels(draft.citizenEmail(), draft.citizenPhone()),
+        "confirmation", now());
+    return insert(calendars, draft, "booked", mails, again, (tx, a) -> events.publish(tx, VisioEvents.BOOKED, a)
+            .compose(v -> appointments.audited(tx, who, VisioEvents.BOOKED, a.id())))
+        .onSuccess(a -> platform.metrics().booked())
+        .map(a -> new Booked(a, tokens.issue(a)));
+  }
+
+  /** What a write does in its transaction once the appointment is in. */
+  interface Then {
+    Future<Void> apply(SqlClient tx, Appointment written);
+  }
+
+  /**
+   * Holds a slot for someone on the waiting list: an appointment in state 'offered', written
+   * like a booking (the same choice of agent, the same locks, the same exclusion constraints),
+   * without mails; {@code then} claims the waiting entry in the same transaction.
+   */
+  Future<Appointment> hold(UUID serviceId, UUID pointId, Instant start, WaitingListStore.Entry entry, Then then) {
+    BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
+        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName("cantou-va"), null);
+    return catalogue.serviceRow(serviceId).compose(service -> {
+      LocalDate day = start.atZone(service.zone()).toLocalDate();
+      return slots.dayCalendars(serviceId, pointId, start, day, null)
+          .compose(c -> insert(c, draft, "offered", List.of(), () -> slots.dayCalendars(serviceId, pointId, start, day, null), then));
+    });
+  }
+
+  private Future<Appointment> insert(DayCalendars calendars, BookingStore.NewAppointment draft, String status, List<Mail> mails,
+                                     Supplier<Future<DayCalendars>> again, Then then) {
     CatalogueStore.ServiceRow service = calendars.service();
     Instant now = now();
     Instant end = draft.start().plus(Duration.ofMinutes(service.durationMinutes()));
-    List<Mail> mails = MailSchedule.mails(draft.start(), MailSchedule.channels(draft.citizenEmail(), draft.citizenPhone()),
-        "confirmation", now);
     boolean[] first = {true};
     Supplier<Future<List<AgentChoice>>> candidates = () -> {
       Future<DayCalendars> c = first[0] ? Future.succeededFuture(calendars) : again.get();
@@ -177,14 +197,11 @@ public final class BookingService {
               draft.start(), end, end.plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
               draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
               draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
-          return store.insertAppointment(tx, row, now, mails, settings.joinOpensBefore()).compose(done -> done.away()
+          return store.insertAppointment(tx, row, status, now, mails, settings.joinOpensBefore()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
-              : done.appointment().map(a -> events.publish(tx, VisioEvents.BOOKED, a)
-                      .compose(v -> appointments.audited(tx, who, VisioEvents.BOOKED, a.id())).map(a))
+              : done.appointment().map(a -> then.apply(tx, a).map(a))
                   .orElseGet(() -> Future.failedFuture(KEY_USED)));
-        }, slots::booked)
-        .onSuccess(a -> platform.metrics().booked())
-        .map(a -> new Booked(a, tokens.issue(a)));
+        }, slots::booked);
   }
 
   /**
@@ -204,7 +221,7 @@ public final class BookingService {
       return move(caller, id, start);
     }
     // Checked by the rights first (get): a stranger's attempts never use up the citizen's moves.
-    return appointments.get(caller, id).compose(a -> anonymous.takeMove(id))
+    return appointments.get(caller, id).compose(a -> anonymous.takeMove(id, settings.citizenMovesPerDay()))
         .compose(taken -> move(caller, id, start)
             .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<Appointment>failedFuture(e))));
   }
@@ -262,6 +279,6 @@ public final class BookingService {
   }
 
   private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
+    return CitizenContact.blankToNull(value);
   }
 }

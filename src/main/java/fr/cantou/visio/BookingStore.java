@@ -68,12 +68,13 @@ final class BookingStore {
 
   /**
    * One statement: checks that no leave of the agent meets the slot, inserts the appointment
+   * ({@code status} 'booked', or 'offered': a slot held for the waiting list)
    * unless its idempotency key was used already, writes its mails, and answers the new row as
    * the API shows it. Run under the locks of {@link #tryLockPeriods}, in a statement of its
    * own so that it sees any leave committed before they were taken. The exclusion constraints
    * still judge the insert.
    */
-  Future<Insertion> insertAppointment(SqlClient db, NewAppointment a, Instant now, List<Mail> mails,
+  Future<Insertion> insertAppointment(SqlClient db, NewAppointment a, String status, Instant now, List<Mail> mails,
                                       Duration joinOpensBefore) {
     return db.preparedQuery("""
             WITH leave AS (SELECT EXISTS (SELECT 1 FROM visio_exception
@@ -83,13 +84,13 @@ final class BookingStore {
               INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
                 citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at,
                 idempotency_fingerprint)
-              SELECT $1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz, $6::timestamptz, 'booked', $7::text,
+              SELECT $1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz, $6::timestamptz, $20::text, $7::text,
                      $8::text, $9::text, $10::text, $11::text, $12::text[], $13::uuid, $14::text, $15::text, $16::timestamptz,
                      $19::bytea
               FROM leave WHERE NOT leave.away
               ON CONFLICT (idempotency_key) DO NOTHING
               RETURNING *),
-            mails AS (""" + MailStore.MAILS.formatted("inserted", 17, 18, 20) + """
+            mails AS (""" + MailStore.MAILS.formatted("inserted", 17, 18, 21) + """
             )
             SELECT leave.away, shown.* FROM leave LEFT JOIN (""" + AppointmentStore.APPOINTMENT_OF.formatted("inserted")
             + ") shown ON true")
@@ -97,7 +98,7 @@ final class BookingStore {
             utc(a.blockedUntil()), a.reference(), a.citizenName(), a.citizenEmail(), a.citizenPhone(), a.note(),
             a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now),
             MailStore.kinds(mails), MailStore.dues(mails),
-            a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint()), MailStore.channels(mails)}))
+            a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint()), status, MailStore.channels(mails)}))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Insertion(r.getBoolean("away"),

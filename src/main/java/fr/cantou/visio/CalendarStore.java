@@ -48,7 +48,7 @@ final class CalendarStore {
             LEFT JOIN LATERAL (
               SELECT array_agg(%1$s ORDER BY a.starts_at) AS busy_starts,
                      array_agg(%2$s ORDER BY a.starts_at) AS busy_ends
-              FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('booked', 'in_call')
+              FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('offered', 'booked', 'in_call')
                 AND a.blocked_until > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4) b ON true
             WHERE s.service_id = $1
             ORDER BY u.id""".formatted(EPOCH_MS.formatted("a.starts_at"), EPOCH_MS.formatted("a.blocked_until"));
@@ -74,7 +74,7 @@ final class CalendarStore {
                              FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours,
                    COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("a.starts_at") + ", "
             + EPOCH_MS.formatted("a.ends_at") + """
-                             )) FROM appointment a WHERE a.point_id = p.id AND a.status IN ('booked', 'in_call')
+                             )) FROM appointment a WHERE a.point_id = p.id AND a.status IN ('offered', 'booked', 'in_call')
                              AND a.ends_at > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
             FROM visio_point p WHERE p.id = $1 AND p.active""")
         .execute(Tuple.of(pointId, utc(from), utc(to), except))
@@ -186,7 +186,7 @@ final class CalendarStore {
   Future<List<AppointmentInTheWay>> openAppointmentsDuring(SqlClient db, UUID agentId, Instant start, Instant end, int limit) {
     return db.preparedQuery("""
             SELECT reference, starts_at FROM appointment
-            WHERE agent_id = $1 AND status IN ('booked', 'in_call') AND ends_at > $2 AND starts_at < $3
+            WHERE agent_id = $1 AND status IN ('offered', 'booked', 'in_call') AND ends_at > $2 AND starts_at < $3
             ORDER BY starts_at LIMIT $4""")
         .execute(Tuple.of(agentId, utc(start), utc(end), limit))
         .map(rows -> Rows.map(rows, VisioStore::inTheWay));
@@ -197,7 +197,7 @@ final class CalendarStore {
                                                      int limit) {
     return db.preparedQuery("""
             SELECT a.reference, a.starts_at FROM appointment a JOIN app_user u ON u.id = a.agent_id
-            WHERE u.organisation_id = $1 AND a.status IN ('booked', 'in_call') AND a.ends_at > $2 AND a.starts_at < $3
+            WHERE u.organisation_id = $1 AND a.status IN ('offered', 'booked', 'in_call') AND a.ends_at > $2 AND a.starts_at < $3
             ORDER BY a.starts_at LIMIT $4""")
         .execute(Tuple.of(organisationId, utc(start), utc(end), limit))
         .map(rows -> Rows.map(rows, VisioStore::inTheWay));

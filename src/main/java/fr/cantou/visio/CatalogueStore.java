@@ -127,7 +127,7 @@ final class CatalogueStore {
   Future<List<AppointmentInTheWay>> openAppointmentsAtPoint(SqlClient db, UUID pointId, Instant now, int limit) {
     return db.preparedQuery("""
             SELECT reference, starts_at FROM appointment
-            WHERE point_id = $1 AND status IN ('booked', 'in_call') AND ends_at > $2 ORDER BY starts_at LIMIT $3""")
+            WHERE point_id = $1 AND status IN ('offered', 'booked', 'in_call') AND ends_at > $2 ORDER BY starts_at LIMIT $3""")
         .execute(Tuple.of(pointId, utc(now), limit))
         .map(rows -> Rows.map(rows, VisioStore::inTheWay));
   }

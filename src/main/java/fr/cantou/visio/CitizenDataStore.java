@@ -54,11 +54,15 @@ final class CitizenDataStore {
     return erased.compose(e -> mails.compose(m -> audit.map(a -> new Held(e, m, a))));
   }
 
-  /** The appointments whose citizen gave this e-mail (any case) or this phone (as written at booking), oldest first. */
+  /**
+   * The appointments whose citizen gave this e-mail (any case) or this phone (as written at booking), oldest first; a
+   * slot held for her from a waiting list is not one yet.
+   */
   Future<List<UUID>> byContact(SqlClient db, String email, String phone) {
     return db.preparedQuery("""
-            SELECT id FROM appointment WHERE ($1::text IS NOT NULL AND lower(citizen_email) = lower($1))
-               OR ($2::text IS NOT NULL AND citizen_phone = $2) ORDER BY starts_at, id LIMIT 1000""")
+            SELECT id FROM appointment WHERE status <> 'offered'
+              AND (($1::text IS NOT NULL AND lower(citizen_email) = lower($1)) OR ($2::text IS NOT NULL AND citizen_phone = $2))
+            ORDER BY starts_at, id LIMIT 1000""")
         .execute(Tuple.of(email, phone)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 }

@@ -30,9 +30,11 @@ public final class MailJob {
   private final VisioMails mails;
   private final ManageTokens tokens;
   private final Mailer mailer;
+  private final OfferMails offers;
 
   MailJob(Platform platform, MailStore store, AppointmentService appointments, CatalogueService catalogue, VisioMails mails,
-          ManageTokens tokens, Mailer mailer) {
+          ManageTokens tokens, Mailer mailer, OfferMails offers) {
+    this.offers = offers;
     this.platform = platform;
     this.store = store;
     this.appointments = appointments;
@@ -51,14 +53,17 @@ public final class MailJob {
   private Future<Void> send(MailStore.DueMail mail) {
     Instant now = platform.clock().instant();
     return appointments.appointment(mail.appointmentId()).compose(a -> {
-      boolean stale = mail.kind().startsWith("reminder") && !a.open();
+      boolean offer = "offer".equals(mail.kind());
+      // An offer already taken is told by the confirmation.
+      boolean stale = mail.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
       if (a.citizen().email() == null || stale) {
         return store.mailSent(platform.pool(), mail.id(), now);
       }
-      return catalogue.service(UUID.fromString(a.serviceId()))
+      Future<MailMessage> message = offer ? offers.compose(a) : catalogue.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
-              () -> mails.compose(mail.kind(), a, service, tokens.issue(a)), false))
+              () -> mails.compose(mail.kind(), a, service, tokens.issue(a)), false));
+      return message
           .compose(mailer::send)
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
           .onSuccess(v -> {

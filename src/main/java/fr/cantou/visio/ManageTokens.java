@@ -70,6 +70,21 @@ public final class ManageTokens {
         code.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII)) && stillValid(appointmentEnd);
   }
 
+  /**
+   * The secret of a place on the waiting list: it shows the offer, takes or declines it, and
+   * leaves the list. Signed apart from appointments' links: one never opens the other.
+   */
+  public String issueWaiting(UUID entryId) {
+    return entryId + "." + sign("waiting:" + entryId);
+  }
+
+  /** Whether this token is the one of this place on the waiting list. */
+  boolean opensWaiting(String token, UUID entryId) {
+    return appointmentOf(token).filter(entryId::equals).isPresent()
+        && MessageDigest.isEqual(sign("waiting:" + entryId).getBytes(StandardCharsets.US_ASCII),
+            token.substring(37).getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** The appointment named by a token, genuine or not (check it with {@link #opens}). */
   static Optional<UUID> appointmentOf(String token) {
     if (token == null || token.indexOf('.') != 36) {
@@ -89,6 +104,10 @@ public final class ManageTokens {
 
   private String mac(UUID id, int version) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(macBytes("manage:" + id + (version == 0 ? "" : ":" + version)));
+  }
+
+  private String sign(String what) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(macBytes(what));
   }
 
   private byte[] macBytes(String message) {

@@ -43,7 +43,7 @@ final class SlotCache {
   static final Duration DAY_OVERHANG = Duration.ofHours(4);
   /** Kinds after which an agent's or a point's booked periods differ. */
   private static final Set<String> CALENDAR_KINDS = Set.of(VisioEvents.BOOKED, VisioEvents.CANCELLED,
-      VisioEvents.CHANGED, VisioEvents.COMPLETED, VisioEvents.NO_SHOW, VisioEvents.REOPENED);
+      VisioEvents.CHANGED, VisioEvents.COMPLETED, VisioEvents.NO_SHOW, VisioEvents.REOPENED, VisioEvents.SLOT_RELEASED);
   /** Kinds after which any day may differ: ranges, leave, an agent leaving. */
   private static final Set<String> EVERYTHING_KINDS = Set.of(VisioEvents.CALENDAR_CHANGED, AccountEvents.DEACTIVATED);
 
@@ -264,7 +264,8 @@ final class SlotCache {
   void onEvent(EventRecord event) {
     if (EVERYTHING_KINDS.contains(event.kind())) {
       calendarsChanged();
-    } else if (VisioEvents.BOOKED.equals(event.kind()) && event.data().getString("agentId") != null) {
+    } else if ((VisioEvents.BOOKED.equals(event.kind()) || VisioEvents.SLOT_HELD.equals(event.kind()))
+        && event.data().getString("agentId") != null) {
       JsonObject a = event.data();
       String point = a.getString("pointId");
       booked(UUID.fromString(a.getString("agentId")), point == null ? null : UUID.fromString(point),

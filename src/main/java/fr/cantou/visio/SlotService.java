@@ -51,6 +51,18 @@ public final class SlotService {
         .map(days -> SlotCache.bookable(days, now));
   }
 
+  /**
+   * The starts of the slots bookable now, earliest first, from {@code from} over the longest range
+   * the API answers (the waiting list's horizon): the same days the clients are shown.
+   */
+  Future<List<Instant>> freeStarts(UUID serviceId, UUID pointId, LocalDate from) {
+    Instant now = platform.clock().instant();
+    return slotCache.days(serviceId, pointId, from, from.plusDays(LONGEST_RANGE_DAYS - 1),
+            (first, last) -> openDays(serviceId, pointId, first, last))
+        .map(days -> days.stream().flatMap(day -> day.slots().stream())
+            .filter(slot -> slot.bookableAt(now)).map(SlotCalculator.OpenSlot::start).toList());
+  }
+
   /** Every day from {@code first} to {@code last} with its open slots, from one read of the calendars. */
   private Future<Map<LocalDate, SlotCache.Day>> openDays(UUID serviceId, UUID pointId, LocalDate first, LocalDate last) {
     long readAt = System.nanoTime();
@@ -114,6 +126,10 @@ public final class SlotService {
 
   /** The slots around this appointment's time differ now: this node's client must see it at once, the others follow the event. */
   void bookingsChanged(Appointment a) {
-    slotCache.bookingsChanged(a.start().toInstant(), a.end().toInstant());
+    bookingsChanged(a.start().toInstant(), a.end().toInstant());
+  }
+
+  void bookingsChanged(Instant start, Instant end) {
+    slotCache.bookingsChanged(start, end);
   }
 }

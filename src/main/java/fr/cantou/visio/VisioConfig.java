@@ -11,15 +11,18 @@ import java.time.Duration;
  * {@code citizenMovesPerDay}: moves of one appointment with its manage link in 24 hours (each one mails the citizen).
  * {@code lostLinksPerAddress}, {@code lostLinksPerReference}: requests for a new manage link per hour, from one address,
  * and for one reference or one contact.
+ * {@code offerHeldFor}: how long a slot offered from the waiting list is held; {@code offersPerDay}: at most this many
+ * offers to one person in 24 hours; {@code waitingKept}: how long someone stays on a waiting list without an offer taken.
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
                           int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
-                          int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference) {
+                          int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference,
+                          Duration offerHeldFor, int offersPerDay, Duration waitingKept) {
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
     return new io.vertx.core.json.JsonObject().put("joinOpensMinutesBefore", joinOpensBefore.toMinutes())
-        .put("citizenDataDays", citizenDataKept.toDays());
+        .put("citizenDataDays", citizenDataKept.toDays()).put("waitingOfferHoldMinutes", offerHeldFor.toMinutes());
   }
 
   public static VisioConfig from(Settings s) {
@@ -31,6 +34,9 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650)),
         s.intIn("visio.citizenMovesPerDay", 1, 1_000),
         s.intIn("visio.lostLinksPerAddress", 1, 100_000),
-        s.intIn("visio.lostLinksPerReference", 1, 1_000));
+        s.intIn("visio.lostLinksPerReference", 1, 1_000),
+        Duration.ofMinutes(s.intIn("visio.waitingOfferHoldMinutes", 10, 7 * 24 * 60)),
+        s.intIn("visio.waitingOffersPerDay", 1, 50),
+        Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)));
   }
 }

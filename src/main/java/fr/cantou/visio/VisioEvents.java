@@ -23,6 +23,9 @@ final class VisioEvents {
   static final String REOPENED = "appointment.reopened";
   /** A service, a point or an agent's calendar changed: every node recomputes its slots. */
   static final String CALENDAR_CHANGED = "visio.calendar.changed";
+  /** A slot held for someone on the waiting list, or let go: the slots of every node (nobody's page). */
+  static final String SLOT_HELD = "visio.slot.held";
+  static final String SLOT_RELEASED = "visio.slot.released";
 
   private final EventOutbox outbox;
 
@@ -50,6 +53,18 @@ final class VisioEvents {
 
   private Future<Void> publish(SqlClient tx, String kind, Appointment a, JsonObject data) {
     return outbox.append(tx, kind, VisioVisibility.of(a), data).mapEmpty();
+  }
+
+  /** A slot held as an offer: every node takes it out of its free slots. */
+  Future<Void> slotHeld(SqlClient tx, Appointment a) {
+    return outbox.append(tx, SLOT_HELD, Audience.none(), new JsonObject().put("agentId", a.agentId())
+        .put("pointId", a.pointId()).put("start", a.start().toString()).put("end", a.end().toString())).mapEmpty();
+  }
+
+  /** A held slot let go: every node computes the slots of its time again. */
+  Future<Void> slotReleased(SqlClient tx, WaitingListStore.Released r) {
+    return outbox.append(tx, SLOT_RELEASED, Audience.none(), new JsonObject()
+        .put("start", VisioStore.utc(r.start()).toString()).put("end", VisioStore.utc(r.end()).toString())).mapEmpty();
   }
 
   /** A service or a point changed or was withdrawn: every node recomputes its slots. */

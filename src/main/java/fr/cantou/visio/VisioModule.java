@@ -35,6 +35,7 @@ public final class VisioModule {
   public final VisioSnapshot snapshot;
   public final ManageTokenResolver resolver;
   private final MailJob mailJob;
+  private final OfferJob offerJob;
   private final CitizenDataRetention citizenDataRetention;
   private final Mailer mailer;
   private final SmsJob smsJob;
@@ -87,12 +88,31 @@ public final class VisioModule {
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from(),
         settings.joinOpensBefore());
     LostLinkService lostLinks = new LostLinkService(platform, settings, appointments, tokens, rateLimits);
+    WaitingListStore waitingStore = new WaitingListStore();
+    WaitingListService waitingList = new WaitingListService(platform, settings, waitingStore, catalogue, appointments, mailStore,
+        events, tokens, slotService, rateLimits);
+    // How an offer reaches her: by mail when she gave an address (an SMS channel is one more element).
+    List<OfferJob.Channel> offerChannels = List.of(new OfferJob.Channel() {
+      @Override
+      public boolean reaches(WaitingListStore.Entry entry) {
+        return entry.email() != null;
+      }
+
+      @Override
+      public Future<Void> queue(io.vertx.sqlclient.SqlClient tx, Appointment offer, java.time.Instant now) {
+        return offer.citizen().email() == null ? Future.succeededFuture()
+            : mailStore.scheduleMail(tx, java.util.UUID.fromString(offer.id()), "offer", now, MailStore.MAIL);
+      }
+    });
+    this.offerJob = new OfferJob(platform, settings, waitingStore, waitingList, bookings, slotService, catalogue, events,
+        offerChannels);
 
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        new CalendarFiles(platform, appointments, mails, tokens), lostLinks, addresses);
+        new CalendarFiles(platform, appointments, mails, tokens), lostLinks, addresses, new WaitingListRoutes(waitingList, addresses));
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
-    this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer);
+    this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
+        new OfferMails(platform, waitingStore, tokens, platform.config().http().publicUrl()));
     this.smsJob = new SmsJob(platform, mailStore, appointments, new VisioSms(platform.config().http().publicUrl(),
         settings.joinOpensBefore()), tokens, smsSender);
     this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
@@ -100,6 +120,7 @@ public final class VisioModule {
 
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("sms", smsJob::run),
+        new Jobs.Job("waiting_list_offers", offerJob::run),
         new Jobs.Job("citizen_data_retention", citizenDataRetention::run));
   }
 

@@ -63,4 +63,18 @@ public final class VisioRecords {
 
   /** An erasure done (RGPD article 17); cancelled says the appointment, still to come, was cancelled first. */
   public record Erasure(boolean erased, boolean cancelled, OffsetDateTime erasedAt) {}
+
+  /** A place asked on a service's waiting list (and at a point, if she wants one). */
+  public record WaitingBody(String serviceId, String pointId, CitizenBody citizen) {}
+
+  /** A place on a waiting list as its holder sees it; {@code token} only in the answer to joining. */
+  public record WaitingEntry(String id, String token, String serviceId, String serviceName, String administration,
+                             String pointId, String state, OffsetDateTime joinedAt, int ahead, WaitingOffer offer) {}
+
+  /** The slot held for her, and until when ({@code minutesLeft}: by the server's clock, rounded up). */
+  public record WaitingOffer(OffsetDateTime start, OffsetDateTime end, String pointName, String pointCommune,
+                             OffsetDateTime expiresAt, long minutesLeft, String timeZone) {}
+
+  /** How many wait in a service's line: for a slot, and with one held for them now. */
+  public record WaitingLength(String serviceId, int waiting, int offered) {}
 }

@@ -29,10 +29,12 @@ public final class VisioRoutes implements ApiModule {
   private final CalendarFiles calendarFiles;
   private final LostLinkService lostLinks;
   private final ClientAddress addresses;
+  private final ApiModule waitingList;
 
   VisioRoutes(CatalogueService catalogue, CalendarService calendars, SlotService slots, BookingService bookings,
               AppointmentService appointments, MeetingService meeting, OutcomeUndo undo, CitizenDataService citizenData,
-              CalendarFiles calendarFiles, LostLinkService lostLinks, ClientAddress addresses) {
+              CalendarFiles calendarFiles, LostLinkService lostLinks, ClientAddress addresses, ApiModule waitingList) {
+    this.waitingList = waitingList;
     this.catalogue = catalogue;
     this.calendars = calendars;
     this.slots = slots;
@@ -124,6 +126,7 @@ public final class VisioRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("id"), "organisation"), JsonBody.read(ctx, VisioRecords.NewException.class))));
     api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> calendars.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
+    waitingList.mount(api);
   }
 
   /**

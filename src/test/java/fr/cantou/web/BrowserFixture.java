@@ -117,14 +117,21 @@ final class BrowserFixture implements AutoCloseable {
 
   /** With the server's clock given: a MutableClock lets a test open a room at its time. */
   BrowserFixture(Clock clock) {
+    this(clock, Map.of());
+  }
+
+  /** With more settings for the node (an SMTP server to read the mails from, say). */
+  BrowserFixture(Clock clock, Map<String, String> settings) {
     loadCompressionClasses();
     jitsiVertx = Vertx.vertx();
     HttpServer jitsi = TestNode.await(jitsiVertx.createHttpServer()
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/javascript").end(STAND_IN))
         .listen(0, "127.0.0.1"));
-    node = TestNode.start(TestDatabase.fresh(), Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", PASSWORD,
-        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"), clock);
+        "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"));
+    env.putAll(settings);
+    node = TestNode.start(TestDatabase.fresh(), env, clock);
     playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
         .setExecutablePath(Path.of("/usr/bin/chromium"))

@@ -1,0 +1,53 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.PhoneNumbers;
+import fr.cantou.platform.http.ApiException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A citizen's name and the ways to reach her, as typed on a booking or a waiting-list form:
+ * checked, and written one way (the phone as "06 12 34 56 78" whatever was typed).
+ */
+record CitizenContact(String name, String email, String phone) {
+
+  /** The contact of a form; fails (400, naming the field) when it is not one. */
+  static CitizenContact of(VisioRecords.CitizenBody citizen) {
+    String email = blankToNull(citizen.email());
+    String typedPhone = blankToNull(citizen.phone());
+    String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElse(null);
+    if (typedPhone != null && phone == null) {
+      throw ApiException.badRequest(
+          "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34.");
+    }
+    if (email == null && phone == null) {
+      throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
+    }
+    String name = citizen.name() == null ? null : PersonName.clean(citizen.name()).orElse(null);
+    if (name == null) {
+      throw ApiException.badRequest("Invalid field 'citizen.name': "
+          + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words.");
+    }
+    return new CitizenContact(name, email, phone);
+  }
+
+  /**
+   * One key per person, whatever way she typed it: a hash of her e-mail address in one canonical
+   * form, or without one of her phone number (the raw contact is not needed to compare).
+   */
+  String key() {
+    String canonical = email != null ? "email:" + AnonymousBookings.email(email) : "phone:" + PhoneNumbers.canonical(phone);
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,43 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.CurrentUser;
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.ClientAddress;
+import fr.cantou.platform.http.Endpoint;
+import fr.cantou.platform.http.JsonBody;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+import java.util.UUID;
+
+/** HTTP adapter of the waiting list; the entry's secret travels as a manage token does (X-Manage-Token). */
+final class WaitingListRoutes implements ApiModule {
+  private final WaitingListService waitingList;
+  private final ClientAddress addresses;
+
+  WaitingListRoutes(WaitingListService waitingList, ClientAddress addresses) {
+    this.waitingList = waitingList;
+    this.addresses = addresses;
+  }
+
+  @Override
+  public void mount(RouterBuilder api) {
+    api.getRoute("joinWaitingList").addHandler(Endpoint.created(ctx -> waitingList.join(CurrentUser.of(ctx).orElse(null),
+        JsonBody.read(ctx, VisioRecords.WaitingBody.class), addresses.of(ctx))));
+    api.getRoute("getWaitingEntry").addHandler(Endpoint.ok(ctx -> waitingList.entry(caller(ctx), entry(ctx))));
+    api.getRoute("takeWaitingOffer").addHandler(Endpoint.created(ctx -> waitingList.take(caller(ctx), entry(ctx))));
+    api.getRoute("declineWaitingOffer").addHandler(Endpoint.ok(ctx -> waitingList.decline(caller(ctx), entry(ctx))));
+    api.getRoute("leaveWaitingList").addHandler(Endpoint.ok(ctx -> waitingList.leave(caller(ctx), entry(ctx))));
+    api.getRoute("waitingListLength").addHandler(Endpoint.ok(ctx -> waitingList.length(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "service"))));
+  }
+
+  private Caller caller(RoutingContext ctx) {
+    return Caller.of(CurrentUser.of(ctx).orElse(null), ctx.request().getHeader("X-Manage-Token"), addresses.of(ctx));
+  }
+
+  private static UUID entry(RoutingContext ctx) {
+    return Ids.parse(ctx.pathParam("id"), "waiting_list_place");
+  }
+}

@@ -1,0 +1,474 @@
+package fr.cantou.visio;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.Api;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The waiting list of a full service: the CAF's agent serves it only on Tuesday 1 December,
+ * 10:00 to 11:00 (two half hours), and both are booked. Whoever joins the line is offered, first
+ * come first, the slot a cancellation frees; the database holds it for her, and the offer ends
+ * by itself.
+ */
+class WaitingListTest {
+  @RegisterExtension
+  static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+
+  static final String TEN = "2026-12-01T10:00:00+01:00";
+  static final String HALF_PAST = "2026-12-01T10:30:00+01:00";
+  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/liste-attente\\.html#(\\S+)");
+
+  /** Monday 30 November 2026, 7:00 in Paris. */
+  MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+  DatabaseEndpoint database;
+  TestNode node;
+  VisioTerritory visio;
+  final Map<String, String> manageTokens = new HashMap<>();
+
+  @BeforeEach
+  void start() {
+    database = TestDatabase.fresh();
+    node = TestNode.start(database, Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
+        "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
+        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
+        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "1000", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "3"), clock);
+    visio = new VisioTerritory(node);
+    onlyTuesdayMorning();
+    manageTokens.put(TEN, booked(TEN, "marc.delmas@example.fr"));
+    manageTokens.put(HALF_PAST, booked(HALF_PAST, "lucie.bros@example.fr"));
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-11-30&to=2026-12-31").array()).isEmpty();
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  void a_cancellation_is_offered_by_mail_to_the_first_in_line_held_for_her_and_taking_it_books_her() throws Exception {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    JsonObject bruno = join("Bruno Roux", "bruno@example.fr", null);
+    assertThat(bruno.getInteger("ahead")).isEqualTo(1);
+    assertThat(length()).isEqualTo(new JsonObject().put("serviceId", visio.serviceId).put("waiting", 2).put("offered", 0));
+
+    cancel(TEN);
+    runJobs();
+    MimeMessage offer = mailTo("alice@example.fr");
+    assertThat(offer.getSubject()).contains("Une place s'est libérée").contains("mardi 1 décembre à 10h00");
+    String text = (String) offer.getContent();
+    assertThat(text).contains("Bonjour Alice Martin").contains("dans 2 heures").contains("Ne plus être sur la liste d'attente")
+        .contains("https://cantou.cantal.test/liste-attente.html?quitter=1#");
+    String token = link(text);
+    assertThat(token).startsWith(alice + ".");
+
+    // Held for her: nobody else sees or books it, and the line does not give it to Bruno.
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-11-30&to=2026-12-31").array()).isEmpty();
+    assertThat(node.api.post("/api/visio/appointments", VisioTerritory.booking(visio.serviceId, TEN)).status()).isEqualTo(409);
+    assertThat(sql("SELECT status, citizen_email FROM appointment WHERE starts_at = '" + TEN + "' AND status <> 'cancelled'"))
+        .extracting(r -> r.getString("status") + " " + r.getString("citizen_email")).containsExactly("offered alice@example.fr");
+    assertThat(length()).isEqualTo(new JsonObject().put("serviceId", visio.serviceId).put("waiting", 1).put("offered", 1));
+
+    JsonObject place = holder("GET", alice, token, "").json();
+    assertThat(place.getString("state")).isEqualTo("offered");
+    assertThat(place.getJsonObject("offer").getString("start")).isEqualTo(TEN);
+    assertThat(place.getJsonObject("offer").getString("expiresAt")).isEqualTo("2026-11-30T09:00:00+01:00");
+
+    Api.Response taken = holder("POST", alice, token, "/take");
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+    assertThat(taken.json().getString("status")).isEqualTo("booked");
+    assertThat(taken.json().getJsonObject("citizen").getString("name")).isEqualTo("Alice Martin");
+    String manage = taken.json().getString("manageToken");
+    assertThat(visio.withToken("GET", "/api/visio/appointments/" + taken.json().getString("id"), manage, null).status()).isEqualTo(200);
+
+    runJobs();
+    MimeMessage confirmation = mailTo("alice@example.fr", 2);
+    assertThat(confirmation.getSubject()).contains("est confirmé");
+    // Her place is closed and keeps nothing about her.
+    assertThat(sql("SELECT state, citizen_name, citizen_email, contact_key FROM visio_waiting WHERE id = '" + alice + "'"))
+        .extracting(r -> r.getString("state") + " " + r.getString("citizen_name") + " " + r.getString("citizen_email")
+            + " " + r.getString("contact_key")).containsExactly("booked null null null");
+    assertThat(holder("POST", alice, token, "/take").status()).isEqualTo(409);
+    assertThat(length()).isEqualTo(new JsonObject().put("serviceId", visio.serviceId).put("waiting", 1).put("offered", 0));
+  }
+
+  @Test
+  void the_database_itself_refuses_any_other_appointment_over_a_held_slot() {
+    join("Alice Martin", "alice@example.fr", null);
+    cancel(TEN);
+    runJobs();
+    String copy = "INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,"
+        + " citizen_name, citizen_email, room_name, created_at) SELECT service_id, agent_id, point_id, starts_at, ends_at,"
+        + " blocked_until, '%s', reference || '-2', 'Zoé Autre', 'zoe@example.fr', room_name || '-2', created_at"
+        + " FROM appointment WHERE status = 'offered'";
+    for (String status : List.of("booked", "offered")) {
+      Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> sql(copy.formatted(status)));
+      assertThat(refused).as(status).hasMessageContaining("appointment_agent_free");
+    }
+  }
+
+  @Test
+  void an_offer_not_taken_in_time_expires_by_itself_and_goes_to_the_next_one() {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    String bruno = join("Bruno Roux", "bruno@example.fr", null).getString("id");
+    cancel(TEN);
+    runJobs();
+    String aliceToken = link(text(mailTo("alice@example.fr")));
+
+    clock.advance(Duration.ofMinutes(119));
+    runJobs();
+    assertThat(offeredTo()).containsExactly(alice);
+    clock.advance(Duration.ofMinutes(1));
+    runJobs();
+    assertThat(offeredTo()).containsExactly(bruno);
+    assertThat(holder("POST", alice, aliceToken, "/take").status()).isEqualTo(409);
+    // Alice keeps her place (first), and that start is never offered to her again.
+    JsonObject back = holder("GET", alice, aliceToken, "").json();
+    assertThat(back.getString("state")).isEqualTo("waiting");
+    assertThat(back.getInteger("ahead")).isZero();
+    assertThat(text(mailTo("bruno@example.fr"))).contains("mardi 1 décembre à 10h00");
+  }
+
+  @Test
+  void declining_gives_the_slot_to_the_next_and_leaving_erases_her_and_frees_what_was_held() {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    String bruno = joinByPhone("Bruno Roux", "06 12 34 56 78").getString("id");
+    String chloe = join("Chloé Vidal", "chloe@example.fr", null).getString("id");
+    cancel(TEN);
+    runJobs();
+    String aliceToken = link(text(mailTo("alice@example.fr")));
+    Api.Response declined = holder("POST", alice, aliceToken, "/decline");
+    assertThat(declined.status()).as(declined.toString()).isEqualTo(200);
+    assertThat(declined.json().getString("state")).isEqualTo("waiting");
+    assertThat(holder("POST", alice, aliceToken, "/decline").status()).isEqualTo(409);
+
+    runJobs();
+    // Bruno gave only a phone, and no channel tells a phone yet: no slot is held for him, Chloé gets it.
+    assertThat(offeredTo()).containsExactly(chloe);
+    Api.Response left = holder("POST", bruno, tokenOf(bruno), "/leave");
+    assertThat(left.json().getString("state")).isEqualTo("left");
+    assertThat(sql("SELECT citizen_name, citizen_phone FROM visio_waiting WHERE id = '" + bruno + "'"))
+        .extracting(r -> r.getString("citizen_name") + " " + r.getString("citizen_phone")).containsExactly("null null");
+
+    // Chloé leaves while the slot is held for her: it goes back to the line (Alice declined that start: nobody else).
+    String chloeToken = link(text(mailTo("chloe@example.fr")));
+    assertThat(holder("POST", chloe, chloeToken, "/leave").json().getString("state")).isEqualTo("left");
+    assertThat(sql("SELECT 1 FROM appointment WHERE status = 'offered'")).isEmpty();
+    assertThat(sql("SELECT citizen_email FROM visio_waiting WHERE id = '" + chloe + "'"))
+        .extracting(r -> r.getString("citizen_email")).containsOnlyNulls();
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-11-30&to=2026-12-31").body())
+        .contains(TEN);
+  }
+
+  @Test
+  void a_person_who_asked_for_a_point_is_offered_only_a_slot_there() {
+    String wednesdays = node.api.post("/api/visio/points", visio.admin, new JsonObject().put("name", "Tiers-lieu d'Allanche")
+        .put("commune", "Allanche").put("kind", "tiers_lieu").put("hours", new JsonArray()
+            .add(new JsonObject().put("weekday", 3).put("start", "14:00").put("end", "17:00")))).json().getString("id");
+    join("Alice Martin", "alice@example.fr", wednesdays);
+    String atMurat = join("Bruno Roux", "bruno@example.fr", visio.pointId).getString("id");
+    join("Chloé Vidal", "chloe@example.fr", null);
+    cancel(TEN); // the agent is free at 10:00 on Tuesday: the tiers-lieu is closed then, the mairie of Murat open
+    runJobs();
+    assertThat(offeredTo()).containsExactly(atMurat);
+    JsonObject offer = holder("GET", atMurat, tokenOf(atMurat), "").json().getJsonObject("offer");
+    assertThat(offer.getString("pointName")).isEqualTo("Mairie de Murat");
+    assertThat(text(mailTo("bruno@example.fr"))).contains("au point visio-accueil « Mairie de Murat », Murat");
+  }
+
+  @Test
+  void a_point_withdrawn_after_someone_asked_for_it_holds_nobody_behind_her_back() {
+    String point = node.api.post("/api/visio/points", visio.admin, new JsonObject().put("name", "Mairie de Riom")
+        .put("commune", "Riom-ès-Montagnes").put("kind", "mairie").put("hours", new JsonArray()
+            .add(new JsonObject().put("weekday", 2).put("start", "09:00").put("end", "12:00")))).json().getString("id");
+    join("Alice Martin", "alice@example.fr", point);
+    String bruno = join("Bruno Roux", "bruno@example.fr", null).getString("id");
+    assertThat(node.api.post("/api/visio/points/" + point + "/withdraw", visio.admin, null).status()).isEqualTo(204);
+    cancel(TEN);
+    runJobs();
+    assertThat(offeredTo()).containsExactly(bruno);
+  }
+
+  @Test
+  void two_slots_freed_at_once_go_to_two_people_and_no_slot_is_ever_offered_twice() throws Exception {
+    List<String> line = new ArrayList<>();
+    for (String name : List.of("Alice", "Bruno", "Chloé", "Denis")) {
+      line.add(join(name + " Martin", name.toLowerCase().replace("é", "e") + "@example.fr", null).getString("id"));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Callable<Object>> frees = List.of(() -> cancel(TEN), () -> cancel(HALF_PAST));
+      for (Future<Object> f : pool.invokeAll(frees)) {
+        f.get();
+      }
+      List<Callable<Object>> jobs = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        jobs.add(() -> TestNode.await(node.node().runJobs().recover(e -> io.vertx.core.Future.succeededFuture())));
+      }
+      for (Future<Object> f : pool.invokeAll(jobs)) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    runJobs();
+    assertThat(offeredTo()).containsExactlyInAnyOrder(line.get(0), line.get(1));
+    // The database's view: each held slot is one person's, each person holds at most one.
+    assertThat(sql("SELECT starts_at, count(*) AS n FROM appointment WHERE status IN ('offered', 'booked') GROUP BY starts_at"))
+        .extracting(r -> r.getLong("n")).containsOnly(1L).hasSize(2);
+    assertThat(sql("SELECT offer_id FROM visio_waiting WHERE state = 'offered'")).hasSize(2);
+    assertThat(sql("SELECT entry_id FROM visio_waiting_offer GROUP BY entry_id HAVING count(*) > 1")).isEmpty();
+  }
+
+  @Test
+  void two_takes_at_once_book_once() throws Exception {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    cancel(TEN);
+    runJobs();
+    String token = tokenOf(alice);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Integer> statuses = new ArrayList<>();
+    try {
+      List<Callable<Integer>> takes = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        takes.add(() -> holder("POST", alice, token, "/take").status());
+      }
+      for (Future<Integer> f : pool.invokeAll(takes)) {
+        statuses.add(f.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(statuses).containsExactlyInAnyOrder(201, 409, 409, 409);
+    assertThat(sql("SELECT 1 FROM appointment WHERE starts_at = '" + TEN + "' AND status = 'booked'")).hasSize(1);
+    assertThat(sql("SELECT 1 FROM visio_mail m JOIN appointment a ON a.id = m.appointment_id "
+        + "WHERE a.starts_at = '" + TEN + "' AND a.status = 'booked' AND m.kind = 'confirmation'")).hasSize(1);
+  }
+
+  @Test
+  void nobody_gets_more_than_three_offers_in_a_day() {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    String token = null;
+    // Each day she declines; a new slot frees up each time.
+    for (int offer = 0; offer < 3; offer++) {
+      reopen(offer);
+      runJobs();
+      assertThat(offeredTo()).as("offer " + (offer + 1)).containsExactly(alice);
+      token = tokenOf(alice);
+      assertThat(holder("POST", alice, token, "/decline").status()).isEqualTo(200);
+    }
+    reopen(3);
+    runJobs();
+    assertThat(offeredTo()).as("a fourth offer the same day").isEmpty();
+    clock.advance(Duration.ofHours(24));
+    runJobs();
+    assertThat(offeredTo()).containsExactly(alice);
+    assertThat(token).isNotNull();
+  }
+
+  @Test
+  void the_list_refuses_twice_the_same_person_a_missing_contact_and_a_wrong_secret() {
+    JsonObject alice = join("Alice Martin", "alice@example.fr", null);
+    Api.Response again = node.api.post("/api/visio/waiting-list", body("ALICE Martin", "Alice@Example.fr", null, null)
+        .put("serviceId", visio.serviceId));
+    assertThat(again.status()).isEqualTo(409);
+    Api.Response noContact = node.api.post("/api/visio/waiting-list", body("Bruno Roux", null, null, null)
+        .put("serviceId", visio.serviceId));
+    assertThat(noContact.status()).isEqualTo(400);
+    assertThat(noContact.detail()).contains("citizen");
+    String bruno = join("Bruno Roux", "bruno@example.fr", null).getString("id");
+    assertThat(holder("GET", bruno, alice.getString("token"), "").status()).isEqualTo(403);
+    assertThat(holder("GET", bruno, manageTokens.get(TEN), "").status()).isEqualTo(403);
+    assertThat(node.api.get("/api/visio/waiting-list/" + bruno).status()).isEqualTo(401);
+    assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/waiting-list", visio.otherAgent).status()).isEqualTo(403);
+  }
+
+  @Test
+  void joining_is_limited_per_person_like_an_anonymous_booking() {
+    for (int i = 0; i < 3; i++) {
+      JsonObject joined = join("Alice Martin", "alice@example.fr", null);
+      assertThat(holder("POST", joined.getString("id"), joined.getString("token"), "/leave").json().getString("state"))
+          .isEqualTo("left");
+    }
+    Api.Response fourth = node.api.post("/api/visio/waiting-list", body("Alice Martin", "ALICE+liste@example.fr", null, null)
+        .put("serviceId", visio.serviceId));
+    assertThat(fourth.status()).as(fourth.toString()).isEqualTo(429);
+    // A mediator joining for her is not limited.
+    assertThat(node.api.post("/api/visio/waiting-list", visio.mediator, body("Alice Martin", "alice@example.fr", null, null)
+        .put("serviceId", visio.serviceId)).status()).isEqualTo(201);
+  }
+
+  @Test
+  void a_place_is_erased_once_the_list_looks_no_further() {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    clock.advance(Duration.ofDays(62).plusMinutes(1));
+    runJobs();
+    assertThat(sql("SELECT state, citizen_name, citizen_email FROM visio_waiting WHERE id = '" + alice + "'"))
+        .extracting(r -> r.getString("state") + " " + r.getString("citizen_name") + " " + r.getString("citizen_email"))
+        .containsExactly("closed null null");
+  }
+
+  // The territory.
+
+  /** The CAF's only agent works Tuesdays 10:00–11:00, a week ahead. */
+  private void onlyTuesdayMorning() {
+    Api.Response calendar = node.api.send("PUT", "/api/visio/agents/" + visio.agentId + "/availability", visio.admin,
+        new JsonObject().put("serviceIds", new JsonArray().add(visio.serviceId))
+            .put("weekly", new JsonArray().add(new JsonObject().put("weekday", 2).put("start", "10:00").put("end", "11:00")))
+            .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 7).encode(),
+        Map.of("Content-Type", "application/json"));
+    assertThat(calendar.status()).as(calendar.toString()).isEqualTo(200);
+  }
+
+  /** For the limits: a new half hour on Tuesday 1 December, after the first two (10:00–11:00 + n). */
+  private void reopen(int n) {
+    JsonArray week = new JsonArray().add(new JsonObject().put("weekday", 2).put("start", "10:00")
+        .put("end", String.format("%02d:%02d", 11 + (n + 1) / 2, (n + 1) % 2 * 30)));
+    Api.Response calendar = node.api.send("PUT", "/api/visio/agents/" + visio.agentId + "/availability", visio.admin,
+        new JsonObject().put("serviceIds", new JsonArray().add(visio.serviceId)).put("weekly", week)
+            .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 7).encode(),
+        Map.of("Content-Type", "application/json"));
+    assertThat(calendar.status()).as(calendar.toString()).isEqualTo(200);
+  }
+
+  private String booked(String start, String email) {
+    JsonObject body = VisioTerritory.booking(visio.serviceId, start);
+    body.getJsonObject("citizen").put("email", email);
+    Api.Response booked = node.api.post("/api/visio/appointments", body);
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    manageTokens.put(start + ":id", booked.json().getString("id"));
+    return booked.json().getString("manageToken");
+  }
+
+  private Object cancel(String start) {
+    Api.Response cancelled = visio.withToken("POST", "/api/visio/appointments/" + manageTokens.get(start + ":id") + "/cancel",
+        manageTokens.get(start), null);
+    assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+    return null;
+  }
+
+  static JsonObject body(String name, String email, String phone, String pointId) {
+    JsonObject citizen = new JsonObject().put("name", name);
+    if (email != null) {
+      citizen.put("email", email);
+    }
+    if (phone != null) {
+      citizen.put("phone", phone);
+    }
+    JsonObject body = new JsonObject().put("citizen", citizen);
+    return pointId == null ? body : body.put("pointId", pointId);
+  }
+
+  private JsonObject join(String name, String email, String pointId) {
+    return join(body(name, email, null, pointId));
+  }
+
+  private JsonObject joinByPhone(String name, String phone) {
+    return join(body(name, null, phone, null));
+  }
+
+  private JsonObject join(JsonObject body) {
+    body.put("serviceId", visio.serviceId);
+    Api.Response joined = node.api.post("/api/visio/waiting-list", body);
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
+    tokens.put(joined.json().getString("id"), joined.json().getString("token"));
+    return joined.json();
+  }
+
+  private final Map<String, String> tokens = new HashMap<>();
+
+  private String tokenOf(String entry) {
+    return tokens.get(entry);
+  }
+
+  private Api.Response holder(String method, String entry, String token, String suffix) {
+    return visio.withToken(method, "/api/visio/waiting-list/" + entry + suffix, token, null);
+  }
+
+  private JsonObject length() {
+    return node.api.get("/api/visio/services/" + visio.serviceId + "/waiting-list", visio.agent).json();
+  }
+
+  private List<String> offeredTo() {
+    return sql("SELECT id FROM visio_waiting WHERE state = 'offered' ORDER BY joined_at").stream()
+        .map(r -> r.getUUID("id").toString()).toList();
+  }
+
+  private void runJobs() {
+    TestNode.await(node.node().runJobs());
+    TestNode.await(node.node().runJobs());
+  }
+
+  private MimeMessage mailTo(String address) {
+    return mailTo(address, 1);
+  }
+
+  /** The {@code nth} mail to this address, waited for. */
+  private MimeMessage mailTo(String address, int nth) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<MimeMessage> to = new ArrayList<>();
+      for (MimeMessage m : smtp.getReceivedMessages()) {
+        try {
+          if (m.getAllRecipients()[0].toString().equals(address)) {
+            to.add(m);
+          }
+        } catch (jakarta.mail.MessagingException e) {
+          throw new AssertionError(e);
+        }
+      }
+      if (to.size() >= nth) {
+        return to.get(nth - 1);
+      }
+      smtp.waitForIncomingEmail(200, smtp.getReceivedMessages().length + 1);
+    }
+    throw new AssertionError("no mail number " + nth + " to " + address);
+  }
+
+  static String text(MimeMessage mail) {
+    try {
+      return (String) mail.getContent();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String link(String text) {
+    Matcher m = LINK.matcher(text);
+    assertThat(m.find()).as(text).isTrue();
+    return m.group(1);
+  }
+
+  private List<Row> sql(String query) {
+    List<Row> rows = new ArrayList<>();
+    TestNode.await(node.node().platform().pool().query(query).execute()).forEach(rows::add);
+    return rows;
+  }
+}

@@ -1,0 +1,107 @@
+import { request } from './api.js';
+import { failure } from './booking.js';
+import { formatWhen, t } from './i18n.js';
+import { announce, el, setUpPage, whileSending } from './ui.js';
+
+await setUpPage();
+const box = document.getElementById('place');
+
+// The link carries the place's secret after '#': it never reaches the server's logs.
+const token = decodeURIComponent(location.hash.slice(1));
+const id = token.split('.')[0];
+// The mail's "Ne plus être sur la liste d'attente" link opens the page on that button.
+const leaving = new URLSearchParams(location.search).has('quitter');
+window.addEventListener('hashchange', () => location.reload());
+show();
+
+/** Minutes said as a person would: "1 heure 45 minutes". */
+function inWords(minutes) {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const h = hours ? t(hours === 1 ? 'waiting.hour' : 'waiting.hours', { n: hours }) : '';
+  const m = rest ? t(rest === 1 ? 'waiting.minute' : 'waiting.minutes', { n: rest }) : '';
+  return [h, m].filter(Boolean).join(' ');
+}
+
+async function show(message = null) {
+  let place;
+  try {
+    place = await request(`/api/visio/waiting-list/${id}`, { manageToken: token, anonymous: true });
+  } catch (e) {
+    if (e.status === 0) {
+      box.replaceChildren(failure(e, () => show(message)));
+      return;
+    }
+    box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
+      el('p', {}, el('strong', {}, t('waiting.notFound'))),
+      el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
+    return;
+  }
+  const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
+  const act = (button, path, after) => whileSending(button, async () => {
+    error.hidden = true;
+    try {
+      after(await request(`/api/visio/waiting-list/${id}${path}`, { method: 'POST', manageToken: token, anonymous: true }));
+    } catch (e) {
+      error.textContent = e.message || t('common.error');
+      error.hidden = false;
+      error.focus();
+    }
+  });
+  const open = place.state === 'waiting' || place.state === 'offered';
+  const leave = open ? el('button', { type: 'button', class: 'secondary', id: 'leave' }, t('waiting.leave')) : null;
+  leave?.addEventListener('click', () => act(leave, '/leave', () => show(t('waiting.left'))));
+  const parts = [message ? el('p', { class: 'notice', id: 'outcome', role: 'status' }, message) : null,
+    el('p', {}, t('waiting.service', { service: place.serviceName, administration: place.administration }))];
+  if (place.state === 'offered') {
+    const offer = place.offer;
+    const take = el('button', { type: 'button', id: 'take' }, t('waiting.take'));
+    const decline = el('button', { type: 'button', class: 'secondary', id: 'decline' }, t('waiting.decline'));
+    take.addEventListener('click', () => act(take, '/take', (booked) => showBooked(booked)));
+    decline.addEventListener('click', () => act(decline, '/decline', () => show(t('waiting.declined'))));
+    parts.push(el('div', { class: 'card', id: 'offer' },
+      el('h2', {}, t('waiting.offerTitle')),
+      el('p', { class: 'notice' }, formatWhen(offer.start, offer.timeZone)),
+      el('p', {}, offer.pointName ? t('waiting.atPoint', { point: offer.pointName, commune: offer.pointCommune })
+        : t('booking.fromHome')),
+      el('p', { id: 'time-left' }, t('waiting.timeLeft', { left: inWords(offer.minutesLeft),
+        until: new Intl.DateTimeFormat(document.documentElement.lang, { hour: '2-digit', minute: '2-digit',
+          timeZone: offer.timeZone }).format(new Date(offer.expiresAt)) })),
+      error,
+      el('div', { class: 'actions' }, take, decline)));
+  } else if (place.state === 'waiting') {
+    parts.push(el('p', { id: 'in-line' }, place.ahead === 0 ? t('waiting.first') : t('waiting.ahead', { n: place.ahead })),
+      el('p', {}, t('waiting.willWrite')), error);
+  } else {
+    parts.push(el('p', { id: 'closed' }, t(`waiting.state.${place.state}`)),
+      el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))));
+  }
+  if (leave) {
+    parts.push(el('h2', {}, t('waiting.leaveTitle')), el('p', {}, t('waiting.leaveWhat')), leave);
+  }
+  box.replaceChildren(...parts.filter(Boolean));
+  if (message) {
+    announce(message);
+  }
+  if (leaving && leave && !message) {
+    leave.focus();
+  }
+}
+
+/** Taken: a booking like any other, with its reference and its manage link. */
+function showBooked(booked) {
+  const link = `${location.origin}/rendez-vous.html#${booked.manageToken}`;
+  const heading = el('h2', { tabindex: '-1', id: 'booked-title' }, t('booking.confirmed'));
+  box.replaceChildren(heading,
+    el('dl', { id: 'convocation' },
+      el('dt', {}, t('manage.service')), el('dd', {}, `${booked.serviceName} — ${booked.administration}`),
+      el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(booked.start, booked.timeZone)),
+      el('dt', {}, t('manage.where')), el('dd', {}, booked.pointName ? `${booked.pointName}, ${booked.pointCommune}`
+        : t('booking.fromHome')),
+      el('dt', {}, t('booking.referenceLabel')), el('dd', {}, el('strong', { id: 'reference' }, booked.reference))),
+    el('p', { class: 'link' }, el('code', {}, link)),
+    el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink' : 'booking.keepLinkNoEmail')),
+    el('p', {}, el('a', { class: 'button', href: link, id: 'manage-link' }, t('booking.manageLink'))));
+  heading.focus();
+  announce(t('booking.confirmedFor', { ref: booked.reference }));
+}
