@@ -25,12 +25,27 @@ public final class PhoneNumbers {
     return p.startsWith("+330") ? "+33" + p.substring(4) : p;
   }
 
+  /**
+   * Whether Cantou may send an SMS there: a French mobile (06, 07, overseas mobiles included),
+   * never a premium-rate, short or foreign number (an anonymous booking must not make the
+   * service pay texts to numbers that pay their owner).
+   */
+  public static boolean textable(String phone) {
+    String c = canonical(phone);
+    return c.length() == 12 && (c.startsWith("+336") || c.startsWith("+337"));
+  }
+
   /** The number written as it is shown and stored, or empty when it is not a phone number (a French one has ten digits). */
   public static Optional<String> written(String typed) {
     if (typed.replaceAll("[0-9+ .()/\\-\u00A0\u202F]", "").length() > 0 || typed.indexOf('+', 1) > 0) {
       return Optional.empty();
     }
     String international = canonical(typed.trim());
+    // A number is French (0…, +33…, 0033…) or international (+…, 00…): "6 11 22 33 44" or
+    // "123456" would be sent nowhere, and the citizen would never get her link.
+    if (!international.startsWith("+")) {
+      return Optional.empty();
+    }
     int digits = international.replace("+", "").length();
     if (digits < FEWEST_DIGITS || digits > MOST_DIGITS) {
       return Optional.empty();

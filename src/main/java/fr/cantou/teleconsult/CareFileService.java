@@ -168,7 +168,8 @@ public final class CareFileService {
   private Future<Teleconsultation> store(Principal nurse, UUID id, String name, Checked checked, Instant now) {
     UUID fileId = UUID.randomUUID();
     int chunks = (int) Math.max(1, (checked.size() + CareFileStore.CHUNK_BYTES - 1) / CareFileStore.CHUNK_BYTES);
-    CareFileStore.NewFile row = new CareFileStore.NewFile(fileId, id, name, checked.mediaType(), checked.size(), chunks,
+    CareFileStore.NewFile row = new CareFileStore.NewFile(fileId, id, withExtensionOf(name, checked.mediaType()),
+        checked.mediaType(), checked.size(), chunks,
         checked.sha256(), nurse.userId(), "nurse", now);
     return platform.vertx().fileSystem().open(checked.path().toString(), new OpenOptions().setRead(true).setWrite(false))
         .compose(file -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id).compose(held -> {
@@ -200,6 +201,26 @@ public final class CareFileService {
   }
 
   /** A file to send: what it is, and its chunks one at a time ({@code chunk.apply(seq)}; empty when erased meanwhile). */
+  /**
+   * The name she gave, ending as its content is: "compte-rendu.html" holding a PDF becomes
+   * "compte-rendu.pdf", "photo.jpg.exe" holding a JPEG "photo.jpg.jpg" — a file saved from the
+   * doctor's page must open as what it is, never as a page or a program.
+   */
+  static String withExtensionOf(String name, String mediaType) {
+    String extension = switch (mediaType) {
+      case "image/jpeg" -> ".jpg";
+      case "image/png" -> ".png";
+      default -> ".pdf";
+    };
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(extension) || extension.equals(".jpg") && lower.endsWith(".jpeg")) {
+      return name;
+    }
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 && name.length() - dot <= 6 ? name.substring(0, dot) : name;
+    return stem + extension;
+  }
+
   public record Download(String name, String mediaType, long size, int chunks, Function<Integer, Future<Optional<Buffer>>> chunk) {}
 
   /** Whoever may see the item reads its file (the item's own rule), each read audited like a read of the item. */

@@ -20,8 +20,9 @@ import java.util.UUID;
  * or phone number she booked with; when they match an appointment whose link still works, its
  * links are renewed (every earlier one stops working) and the new one is sent there, by mail or
  * by SMS. The answer is the same whether anything matched or not, and comes before the search
- * is made (so its timing says nothing either); requests are limited per address, per reference
- * and per contact, matched or not; each is a line of the audit trail.
+ * is made (so its timing says nothing either); requests are limited per address (429), and the
+ * links actually renewed per reference and per contact (silently: a stranger's requests, which
+ * match nothing, never lock the citizen out); each is a line of the audit trail.
  */
 public final class LostLinkService {
   private static final Logger LOG = LoggerFactory.getLogger(LostLinkService.class);
@@ -75,13 +76,9 @@ public final class LostLinkService {
       return Future.failedFuture(ApiException.badRequest(
           "Invalid field 'contact': the e-mail address or the phone number given when booking."));
     }
-    List<RateLimits.Limit> keys = List.of(
-        new RateLimits.Limit("lost-link-address:" + address, settings.lostLinksPerAddress()),
-        new RateLimits.Limit("lost-link-reference:" + reference, settings.lostLinksPerReference()),
-        new RateLimits.Limit("lost-link-contact:" + contact.get().value(), settings.lostLinksPerReference()));
-    return limits.check(keys, WINDOW, ApiException.tooManyRequests(
+    List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("lost-link-address:" + address, settings.lostLinksPerAddress()));
+    return limits.take(fromHere, WINDOW, ApiException.tooManyRequests(
             "Too many requests for a new link; please try again later or call the service."))
-        .compose(v -> limits.record(keys, WINDOW))
         .onSuccess(v -> renew(reference, contact.get(), address)
             .onFailure(e -> LOG.warn("event=lost_link_failed reason=\"{}\"", e.getMessage())))
         .map(ANSWER);
@@ -96,9 +93,16 @@ public final class LostLinkService {
         return platform.pool().withTransaction(tx -> ChangeAuditStore.recordCaller(tx, null, address,
             "appointment.link_request_unmatched", "appointment", reference, platform.clock().instant())).map(false);
       }
-      return appointments.renewed(citizen, match.get(), contact.channel())
-          .onSuccess(v -> LOG.info("event=lost_link_renewed appointment={} channel={}", reference, contact.channel()))
-          .map(true);
+      // Renewals of one appointment, and to one contact, are few an hour; past that the request is
+      // answered alike and only written in the trail (no 429 here: it would tell a match).
+      List<RateLimits.Limit> renewals = List.of(
+          new RateLimits.Limit("lost-link-reference:" + reference, settings.lostLinksPerReference()),
+          new RateLimits.Limit("lost-link-contact:" + contact.value(), settings.lostLinksPerReference()));
+      return limits.take(renewals, WINDOW, ApiException.tooManyRequests("renewals"))
+          .compose(taken -> appointments.renewed(citizen, match.get(), contact.channel())
+              .onSuccess(v -> LOG.info("event=lost_link_renewed appointment={} channel={}", reference, contact.channel()))
+              .map(true), tooMany -> platform.pool().withTransaction(tx -> ChangeAuditStore.recordCaller(tx, null, address,
+                  "appointment.link_request_over_limit", "appointment", reference, platform.clock().instant())).map(false));
     });
   }
 }

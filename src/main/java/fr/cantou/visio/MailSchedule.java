@@ -24,7 +24,7 @@ final class MailSchedule {
     if (email != null) {
       channels.add(MailStore.MAIL);
     }
-    if (phone != null) {
+    if (phone != null && fr.cantou.platform.PhoneNumbers.textable(phone)) {
       channels.add(MailStore.SMS);
     }
     return channels;

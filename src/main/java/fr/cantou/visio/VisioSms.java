@@ -81,7 +81,18 @@ final class VisioSms {
     };
   }
 
-  private static String cut(String name, int most) {
-    return name == null || name.length() <= most ? name : name.substring(0, most - 1).trim() + ".";
+  /**
+   * A name typed by an admin (service, administration, point, commune), on one line and in the
+   * GSM alphabet, cut to {@code most} characters: a line break or a sign outside the alphabet
+   * must neither shape the text like another message nor double its segments.
+   */
+  private static String cut(String typed, int most) {
+    if (typed == null) {
+      return null;
+    }
+    String name = SmsText.gsm(typed.replaceAll("\\s+", " ").strip()).chars()
+        .mapToObj(c -> SmsText.isGsm(String.valueOf((char) c)) ? String.valueOf((char) c) : " ")
+        .collect(java.util.stream.Collectors.joining()).replaceAll(" {2,}", " ").strip();
+    return name.length() <= most ? name : name.substring(0, most - 1).trim() + ".";
   }
 }

@@ -22,5 +22,18 @@ class PhoneNumbersTest {
     assertThat(PhoneNumbers.written("06 39")).isEmpty();
     assertThat(PhoneNumbers.written("06 39 98 12 3")).as("a French number missing a digit").isEmpty();
     assertThat(PhoneNumbers.written("06 39 98 12 34 +1")).isEmpty();
+    assertThat(PhoneNumbers.written("6 11 22 33 44")).as("neither French (no 0) nor international (no +): sent nowhere").isEmpty();
+    assertThat(PhoneNumbers.written("123456")).isEmpty();
+  }
+
+  @Test
+  void only_french_mobiles_get_texts() {
+    assertThat(PhoneNumbers.textable("06 39 98 12 34")).isTrue();
+    assertThat(PhoneNumbers.textable("07 81 22 33 44")).isTrue();
+    assertThat(PhoneNumbers.textable("06 92 12 34 56")).as("a mobile of La Réunion").isTrue();
+    assertThat(PhoneNumbers.textable("08 99 12 34 56")).as("premium rate").isFalse();
+    assertThat(PhoneNumbers.textable("04 71 45 12 34")).as("a landline").isFalse();
+    assertThat(PhoneNumbers.textable("+882 1600 0000 00")).as("international networks").isFalse();
+    assertThat(PhoneNumbers.textable("+49 176 1234 5678")).as("abroad").isFalse();
   }
 }

@@ -161,6 +161,19 @@ class CareFilesTest extends CareNodeTest {
     BufferedImage back = ImageIO.read(new ByteArrayInputStream(download(item, files.getJsonObject(0).getString("id"),
         care.nurse).body()));
     assertThat(back.getWidth()).isEqualTo(30);
+
+    // A name that would make a saved file open as a page or a program ends as its content is.
+    JsonObject other = care.create(request("geriatrie", "normal"));
+    var renamedAnswer = upload(other, "compte-rendu.html", CareFiles.pdf(1_000));
+    assertThat(renamedAnswer.status()).as(renamedAnswer.toString()).isEqualTo(201);
+    JsonObject renamed = renamedAnswer.json();
+    var pictureAnswer = upload(other, "photo.jpg.exe", png);
+    assertThat(pictureAnswer.status()).as(pictureAnswer.toString()).isEqualTo(201);
+    JsonObject picture = pictureAnswer.json();
+    assertThat(renamed.getJsonArray("files").getJsonObject(0).getString("name")).isEqualTo("compte-rendu.pdf");
+    assertThat(picture.getJsonArray("files").getJsonObject(1).getString("name")).isEqualTo("photo.jpg.png");
+    assertThat(download(other, picture.getJsonArray("files").getJsonObject(1).getString("id"), care.nurse).headers()
+        .firstValue("Content-Disposition").orElseThrow()).contains("filename=\"photo.jpg.png\"");
   }
 
   @Test

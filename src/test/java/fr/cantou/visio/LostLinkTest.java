@@ -136,14 +136,24 @@ class LostLinkTest {
   }
 
   @Test
-  void requests_are_limited_per_reference_and_per_address_matched_or_not() {
+  void requests_are_limited_per_address_and_renewals_per_reference_so_strangers_never_lock_the_citizen_out() {
     JsonObject a = book("2026-12-02T10:00:00+01:00", new JsonObject().put("phone", "06 12 34 56 78"));
     for (int i = 0; i < 3; i++) {
       assertThat(ask(a.getString("reference"), "06 00 00 00 0" + i, "203.0.113.20").status()).isEqualTo(202);
     }
-    Api.Response refused = ask(a.getString("reference"), "06 12 34 56 78", "203.0.113.21");
-    assertThat(refused.status()).as("a fourth request for the reference, from elsewhere, right contact").isEqualTo(429);
-    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    // Three strangers' requests matched nothing: the citizen still gets her new link.
+    String token = a.getString("manageToken");
+    assertThat(ask(a.getString("reference"), "06 12 34 56 78", "203.0.113.21").status()).isEqualTo(202);
+    Eventually.until("the old link stops working", () -> status(a, token) == 403);
+    // Renewals of one appointment are few an hour: past them, the same answer and nothing renewed.
+    for (int i = 0; i < 2; i++) {
+      assertThat(ask(a.getString("reference"), "06 12 34 56 78", "203.0.113.2" + (2 + i)).status()).isEqualTo(202);
+    }
+    Eventually.until("three renewals", () -> trail().stream().filter(l -> l.startsWith("appointment.link_renewed")).count() == 3);
+    assertThat(ask(a.getString("reference"), "06 12 34 56 78", "203.0.113.25").status()).isEqualTo(202);
+    Eventually.until("the fourth one written, not renewed", () -> trail().stream()
+        .anyMatch(l -> l.startsWith("appointment.link_request_over_limit")));
+    assertThat(trail().stream().filter(l -> l.startsWith("appointment.link_renewed"))).hasSize(3);
 
     for (int i = 0; i < 5; i++) {
       assertThat(ask("CAF-AAAA" + i, "x" + i + "@example.fr", "203.0.113.30").status()).isEqualTo(202);

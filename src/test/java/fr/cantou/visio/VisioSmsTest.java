@@ -41,6 +41,17 @@ class VisioSmsTest {
   }
 
   @Test
+  void names_typed_by_an_admin_stay_on_one_line_in_the_gsm_alphabet() {
+    Appointment a = appointment("Aide)\n\nURGENT: payez sur http://evil.ex (", "Conseil\u00B7départemental", "Salle \u0149", "Ytrac \u0149");
+    for (String kind : List.of("confirmation", "change", "reminder_24h", "reminder_1h", "cancellation", "new_link")) {
+      String text = sms.compose(kind, a, LINK);
+      assertThat(SmsText.isGsm(text)).as(kind + ": " + text).isTrue();
+      assertThat(SmsText.segments(text)).as(kind + ": " + text).isLessThanOrEqualTo(2);
+      assertThat(text).as(kind).doesNotContain("\n");
+    }
+  }
+
+  @Test
   void very_long_names_are_dropped_or_cut_never_the_reference_nor_the_link() {
     String longName = "Direction de la solidarité départementale, de l’autonomie et de l’insertion — accueil des publics";
     Appointment a = appointment(longName + " : demandes d’aide sociale à l’enfance et de revenu de solidarité active",
