@@ -57,8 +57,8 @@ class FlowsTest {
     nurse.locator("input[name=urgency][value=urgent]").check();
     nurse.locator("#request button[type=submit]").click();
     Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
-    assertThat(mine).containsText("1e dans la file");
-    assertThat(mine).containsText("1 médecin(s) disponible(s)");
+    assertThat(mine).containsText("1re dans la file");
+    assertThat(mine).containsText("1 médecin disponible");
     BrowserFixture.screenshot(nurse, screen.prefix + "flux-infirmiere-demande");
 
     // The doctor's page, open all along, shows it without a reload.
