@@ -175,6 +175,8 @@ class FlowsTest {
     String firstDay = slots.getJsonObject(0).getString("start").substring(0, 10);
 
     Page agent = web.signIn(web.newPage(screen), "agent.cpam");
+    // Its script has set the day shown to today first (the day buttons are enabled then): the day is chosen after.
+    assertThat(agent.locator("#next-day")).isEnabled();
     agent.locator("#day").fill(firstDay);
     agent.locator("#day").dispatchEvent("change");
 

@@ -243,7 +243,10 @@ class LastMileReview2Test {
     page.context().close();
   }
 
-  /** "Ajouter à mon agenda" on a lost connection says so next to it, with "Réessayer", which brings the file. */
+  /**
+   * "Ajouter à mon agenda" on a lost connection says so next to it, with "Réessayer", which brings the file; "Garder la
+   * date actuelle" gives the keyboard back to "Changer de date".
+   */
   @Test
   void adding_to_the_calendar_on_a_lost_connection_says_so_and_tries_again() {
     JsonObject booked = booked(3, "Augustine Rouquier", "06 39 98 13 03");
@@ -261,6 +264,13 @@ class LastMileReview2Test {
     var download = page.waitForDownload(retry::click);
     assertThat(download.suggestedFilename()).isEqualTo("rendez-vous.ics");
     assertThat(failed).hasCount(0);
+
+    // "Garder la date actuelle": the page as it was, the keyboard back on "Changer de date".
+    page.getByText("Changer de date").click();
+    page.locator(".slots button").nth(1).click();
+    assertThat(page.locator("#wizard h2")).hasText("Confirmer le changement");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Garder la date actuelle")).click();
+    assertThat(page.locator("#change-date")).isFocused();
     page.context().close();
   }
 
