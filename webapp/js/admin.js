@@ -1,5 +1,5 @@
 import { request, token } from './api.js';
-import { currentLanguage, currentZone, dayOf, formatDay, t } from './i18n.js';
+import { currentLanguage, currentZone, dayOf, formatDay, formatNumber, plural, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
@@ -46,21 +46,26 @@ const longDate = (isoDay) => new Intl.DateTimeFormat(currentLanguage() === 'fr' 
   { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${isoDay}T00:00:00Z`));
 
 function table(caption, headers, rows) {
+  // A header given as { hidden: text } is read by screen readers only (a column of buttons): never an empty header.
   return el('table', {}, el('caption', {}, caption),
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' },
+      h?.hidden ? el('span', { class: 'sr-only' }, h.hidden) : h)))),
     el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c) => el('td', {}, c))))));
 }
 
 /** A bar chart drawn with plain elements, and the same figures as a table for screen readers. */
-function chart(caption, rows, valueLabel) {
+function chart(caption, rows, valueLabel, itemLabel = t('admin.statItem')) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   return el('figure', {},
     el('figcaption', {}, el('strong', {}, caption)),
     el('div', { 'aria-hidden': 'true' }, ...rows.map((r) => el('div', { class: 'grid' },
       el('span', {}, r.label),
-      el('span', {}, el('progress', { max: String(max), value: String(r.value) }), ` ${r.value}`)))),
-    table(caption, ['', valueLabel], rows.map((r) => [r.label, String(r.value)])));
+      el('span', {}, el('progress', { max: String(max), value: String(r.value) }), ` ${formatNumber(r.value)}`)))),
+    table(caption, [itemLabel, valueLabel], rows.map((r) => [r.label, formatNumber(r.value)])));
 }
+
+/** Minutes written the page's way, a comma for decimals in French ("2,5"); "–" when there are none. */
+const minutes = (value) => (value === null || value === undefined ? '–' : formatNumber(value, { maximumFractionDigits: 1 }));
 
 async function loadStats() {
   const box = document.getElementById('stats-body');
@@ -79,12 +84,13 @@ async function loadStats() {
     }, t('admin.exportCsv'));
     box.replaceChildren(
       el('p', {}, t('admin.period', { from: longDate(departementDay(from)), to: longDate(departementDay(to)) })),
-      el('p', {}, t('admin.waits', { median: s.teleconsultations.medianWaitMinutes ?? '–', p90: s.teleconsultations.p90WaitMinutes ?? '–' })),
+      el('p', {}, t('admin.waits', { median: minutes(s.teleconsultations.medianWaitMinutes),
+        p90: minutes(s.teleconsultations.p90WaitMinutes) })),
       chart(t('admin.byOrganisation'), s.teleconsultations.byOrganisation.map((r) => ({ label: r.name, value: r.count })), t('admin.count')),
       chart(t('admin.bySpecialty'), s.teleconsultations.bySpecialty.map((r) => ({ label: r.specialty, value: r.count })), t('admin.count')),
       chart(t('admin.byKind'), (s.teleconsultations.byKind || []).map((r) => ({ label: t(`kind.${r.kind}`), value: r.count })), t('admin.count')),
       ...(s.teleconsultations.byKind || []).map((r) => el('p', {}, t('admin.kindWait', { kind: t(`kind.${r.kind}`),
-        median: r.medianWaitMinutes ?? '–' }))),
+        median: minutes(r.medianWaitMinutes) }))),
       ...(s.teleconsultations.byKind || []).filter((r) => r.kind === 'opinion')
         .map((r) => el('p', {}, t('admin.turnedIntoCall', { count: r.turnedIntoCall }))),
       chart(t('admin.bookings'), s.visio.bookings.map((r) => ({ label: formatDay(r.date), value: r.count })), t('admin.count')),
@@ -125,7 +131,7 @@ async function loadUsers() {
   auditPeople(users);
   const names = Object.fromEntries(organisations.map((o) => [o.id, o.name]));
   document.getElementById('user-list').replaceChildren(table(t('admin.users'),
-    [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), ''],
+    [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), { hidden: t('admin.actions') }],
     users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
       u.active ? el('button', { type: 'button', class: 'secondary',
         onclick: (event) => askThenSend(event.currentTarget, t('admin.deactivateConfirm', { name: u.displayName }),
@@ -194,10 +200,19 @@ function auditRow(e) {
     el('td', {}, what), el('td', { class: 'id' }, on), el('td', {}, e.address ?? '–'));
 }
 
+/** An end before the start: said under the form and tied to "Au" (aria-invalid, aria-describedby), or untied. */
 function auditDatesWrong() {
   const from = document.getElementById('audit-from').value;
-  const to = document.getElementById('audit-to').value;
-  return from && to && to < from;
+  const to = document.getElementById('audit-to');
+  const wrong = Boolean(from && to.value && to.value < from);
+  if (wrong) {
+    to.setAttribute('aria-invalid', 'true');
+    to.setAttribute('aria-describedby', 'audit-error');
+  } else {
+    to.removeAttribute('aria-invalid');
+    to.removeAttribute('aria-describedby');
+  }
+  return wrong;
 }
 
 /** The first page for the filters (more: the next page, added under the lines shown). */
@@ -233,7 +248,7 @@ async function loadAudit({ more = false } = {}) {
     auditShown = filters;
     const shown = body.children.length;
     document.getElementById('audit-count').textContent = shown === 0 ? t('admin.auditNone')
-      : t(auditNext ? 'admin.auditCountMore' : 'admin.auditCount', { n: shown });
+      : plural(auditNext ? 'admin.auditCountMore' : 'admin.auditCount', shown);
     document.getElementById('audit-more').hidden = !auditNext;
     if (more && rows.length) {
       // The keyboard goes on from the first line added, not from the top of the table.
@@ -263,8 +278,18 @@ async function exportAudit() {
   document.getElementById('audit-to').value = departementDay(to);
   document.getElementById('audit-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    whileSending(event.submitter || event.target.querySelector('button[type=submit]'), () => loadAudit());
+    whileSending(event.submitter || event.target.querySelector('button[type=submit]'), async () => {
+      await loadAudit();
+      // Shown: the focus goes to how many lines came (the table follows it), not lost on the body.
+      const count = document.getElementById('audit-count');
+      if (document.getElementById('audit-error').hidden) {
+        count.tabIndex = -1;
+        count.focus();
+      }
+    });
   });
+  // Disabled in the page until here: pressed before the script came, the browser would send the form itself (GET).
+  document.querySelector('#audit-form button[type=submit]').disabled = false;
   document.getElementById('audit-more').addEventListener('click', (event) => whileSending(event.currentTarget,
     () => loadAudit({ more: true })));
   document.getElementById('audit-export').addEventListener('click', (event) => whileSending(event.currentTarget,
@@ -458,7 +483,8 @@ async function loadVisio() {
   const showAgent = () => {
     const agent = agents.find((a) => a.id === agentSelect.value);
     if (agent) {
-      availabilityEditor(editor, agent.id, services.filter((s) => s.organisationId === agent.organisationId)).catch(fail);
+      availabilityEditor(editor, agent.id, services.filter((s) => s.organisationId === agent.organisationId),
+        { forOther: true }).catch(fail);
     }
   };
   agentSelect.addEventListener('change', showAgent);
@@ -502,7 +528,7 @@ adminForm('org-form', 'org-error', {
 
 adminForm('user-form', 'user-error', {
   fields: { email: ['user-email', 'admin.emailRefused'], password: ['user-password', 'admin.passwordRefused'],
-    displayName: ['user-name', 'admin.required'] },
+    displayName: ['user-name', 'admin.required'], organisationId: ['user-org', 'admin.userOrganisationRefused'] },
   conflict: 'user-email',
   check: () => {
     const wrong = required(required({}, 'user-name'), 'user-email');

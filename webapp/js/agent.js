@@ -1,6 +1,6 @@
 import { request, token } from './api.js';
 import { openCall, phoneLink } from './call.js';
-import { dayOf, formatDay, formatTime, t } from './i18n.js';
+import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { LiveAppointments } from './live-list.js';
 import { announce, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
@@ -71,16 +71,18 @@ function render() {
     const s = situation(a);
     const open = a.status === 'booked' || a.status === 'in_call';
     return el('article', { class: 'card', 'data-id': a.id },
-      el('h3', {}, `${formatTime(a.start, a.timeZone)} — ${nameOf(a)}`),
+      el('h3', {}, `${formatClock(a.start, a.timeZone)} — ${nameOf(a)}`),
       // The status, then the service: said apart ("Confirmé · Aide au logement"), not run together.
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), ` · ${a.serviceName} · ${a.reference}`),
-      el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome'),
+      el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHomeOther'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
       contact(a),
-      a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needs.${n}`)).join(', ')) : null,
+      a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needsOther.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
       open && !confirming.has(a.id) ? el('div', { class: 'actions' },
-        el('button', { type: 'button', onclick: () => join(a) }, t('agent.join')),
+        // "Connexion…" (busy, disabled) while the room comes, kept across live re-renders: a second tap joins nothing twice.
+        joining.has(a.id) ? el('button', { type: 'button', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
+          : el('button', { type: 'button', onclick: () => joinOnce(a) }, t('agent.join')),
         el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'complete') }, t('agent.done')),
         a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') },
           t('agent.noShow')) : null) : null,
@@ -147,9 +149,31 @@ async function load() {
   }
 }
 
+/** The appointments whose room is being joined: their button waits ("Connexion…") whatever re-renders the list. */
+const joining = new Set();
+
+async function joinOnce(a) {
+  if (joining.has(a.id)) {
+    return;
+  }
+  joining.add(a.id);
+  render();
+  try {
+    await join(a);
+  } finally {
+    joining.delete(a.id);
+    render();
+  }
+}
+
+/** Joining; refused (the room not open yet, a lost connection), it is said on the card it concerns, focused. */
 async function join(a) {
   try {
     const info = await request(`/api/visio/appointments/${a.id}/join`);
+    if (outcomes.get(a.id)?.refusal) {
+      outcomes.delete(a.id);
+      render();
+    }
     await openCall(callBox, info, {
       fallback: () => el('p', {}, a.citizen?.phone ? [t('call.callCitizen'), ' ', phoneLink(a.citizen.phone)]
         : t('call.noCitizenPhone')),
@@ -157,7 +181,13 @@ async function join(a) {
         .then((after) => { appointments.set(after.id, after); render(); }),
     });
   } catch (e) {
-    showError(error, e);
+    // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").
+    const early = e?.status === 409 && a.joinOpensAt && Date.now() < new Date(a.joinOpensAt).getTime();
+    outcomes.set(a.id, { text: early ? t('agent.roomOpensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) }) : plainMessage(e),
+      failed: true, refusal: true });
+    focusOutcome = a.id;
+    render();
+    announce(outcomes.get(a.id).text);
   }
 }
 
@@ -192,6 +222,13 @@ async function undoOutcome(a) {
 }
 
 dayInput.addEventListener('change', () => {
+  // A refusal to join belongs to its card and its moment: another day starts without it.
+  error.hidden = true;
+  for (const [id, outcome] of outcomes) {
+    if (outcome.refusal) {
+      outcomes.delete(id);
+    }
+  }
   showDay();
   load();
 });
@@ -228,7 +265,7 @@ const leaveValue = (id) => document.getElementById(id).value;
 // reason), "Envoi…", then what was saved under the form.
 formStep(leaveForm, {
   summary: document.getElementById('ex-error'),
-  fields: { start: ['ex-start', 'agent.startRefused'], end: ['ex-end', 'agent.endRefused'], reason: ['ex-reason', 'agent.reasonRefused'] },
+  fields: { start: ['ex-start', 'agent.periodOver'], end: ['ex-end', 'agent.endRefused'], reason: ['ex-reason', 'agent.reasonRefused'] },
   check: () => {
     const [start, end] = [leaveValue('ex-start'), leaveValue('ex-end')];
     const wrong = {};
@@ -239,6 +276,9 @@ formStep(leaveForm, {
       wrong['ex-end'] = t('agent.endMissing');
     } else if (start && end <= start) {
       wrong['ex-end'] = t('agent.endRefused');
+    } else if (new Date(end).getTime() <= Date.now()) {
+      // A period wholly over (2020): a slip, said under "Du" as the service says it.
+      wrong['ex-start'] = t('agent.periodOver');
     }
     return wrong;
   },

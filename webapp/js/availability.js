@@ -7,7 +7,7 @@ import { el, showError, showOutcome, whileSending } from './ui.js';
  * The weekly calendar of one agent: the services it serves, up to two ranges a day, the
  * buffer, the minimum notice and the horizon. Used by the agent itself and by the admin.
  */
-export async function availabilityEditor(root, agentId, services) {
+export async function availabilityEditor(root, agentId, services, { forOther = false } = {}) {
   const current = await request(`/api/visio/agents/${agentId}/availability`);
   const rangesOf = (day) => current.weekly.filter((w) => w.weekday === day);
   const time = (id, value, label) => el('input', { id, type: 'time', value: value ? value.slice(0, 5) : '',
@@ -29,7 +29,7 @@ export async function availabilityEditor(root, agentId, services) {
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true, id: 'av-error' });
   const saved = el('p', { class: 'outcome', tabindex: '-1', hidden: true, id: 'av-outcome' });
   const form = el('form', { novalidate: true, id: 'availability-form' },
-    el('fieldset', {}, el('legend', {}, t('agent.services')), ...serviceBoxes),
+    el('fieldset', {}, el('legend', {}, t(forOther ? 'agent.servicesOther' : 'agent.services')), ...serviceBoxes),
     el('table', {}, el('caption', {}, t('agent.week')),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.morning')),
         el('th', { scope: 'col' }, t('agent.afternoon')))),
@@ -106,7 +106,7 @@ export async function availabilityEditor(root, agentId, services) {
   const remove = async (x) => {
     try {
       await request(`/api/visio/agents/${agentId}/exceptions/${x.id}`, { method: 'DELETE' });
-      await availabilityEditor(root, agentId, services);
+      await availabilityEditor(root, agentId, services, { forOther });
       // The button pressed is gone: the keyboard goes to what was done, under the list's heading.
       showOutcome(root.querySelector('#leave-outcome') || root.querySelector('#av-outcome'), t('agent.leaveRemoved'));
     } catch (e) {

@@ -167,7 +167,7 @@ export class BookingWizard {
         t('booking.here', { point: home.name })) : null,
       el('button', { type: 'button', class: home ? 'big secondary' : 'big', onclick: () => this.chooseWhere(null) },
         t(this.k('booking.fromHome'))),
-      el(this.level(1), {}, t('booking.atPoint')),
+      el(this.level(1), {}, t(this.k('booking.atPoint'))),
       el('label', { for: 'commune' }, t('booking.commune')), filter, list);
   }
 
@@ -249,7 +249,7 @@ export class BookingWizard {
       hint ? el('p', { class: 'hint', id: `${id}-hint` }, t(hint)) : null,
       el('input', { id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}), ...attributes })];
     const needs = ['hearing', 'sight', 'interpreter', 'helper_present'].map((need) => el('label', { class: 'check' },
-      el('input', { type: 'checkbox', name: 'needs', value: need }), el('span', {}, t(`needs.${need}`))));
+      el('input', { type: 'checkbox', name: 'needs', value: need }), el('span', {}, t(this.asMediator ? `needsOther.${need}` : `needs.${need}`))));
     const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
     const form = el('form', { novalidate: true },
       el('p', { class: 'notice' }, formatWhen(slot.start, this.choice.service.timeZone)),
@@ -354,7 +354,7 @@ export class BookingWizard {
         el('dl', {},
           ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
           ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
-          ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t('booking.fromHome')),
+          ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t(this.k('booking.fromHome'))),
           ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
         service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
@@ -365,9 +365,12 @@ export class BookingWizard {
           : booked.citizen?.phone ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
-        el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(booked.id, booked.manageToken) },
-          t('booking.addToCalendar')),
-        el('a', { class: 'button secondary', href: link, id: 'manage-link' }, t('booking.manageLink')),
+        el('button', { type: 'button', class: 'secondary',
+          onclick: (event) => downloadCalendar(booked.id, booked.manageToken, event.currentTarget) },
+          t(this.k('booking.addToCalendar'))),
+        // The mediator hands the link over: it opens in a new tab, never in place of his own page.
+        el('a', { class: 'button secondary', href: link, id: 'manage-link', target: this.asMediator ? '_blank' : null,
+          rel: this.asMediator ? 'noopener' : null }, t(this.k('booking.manageLink'))),
         this.asMediator ? el('button', { type: 'button', class: 'secondary', id: 'new-booking', onclick: () => this.go(1) },
           t('booking.newBooking')) : null));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
@@ -385,9 +388,32 @@ function stepUrl(step) {
   return step > 1 ? `${location.pathname}?etape=${step}${location.hash}` : `${location.pathname}${location.hash}`;
 }
 
-/** The calendar file needs the manage token in a header, so it is fetched then saved. */
-export async function downloadCalendar(id, manageToken) {
-  const response = await fetch(`/api/visio/appointments/${id}/calendar.ics`, { headers: { 'X-Manage-Token': manageToken } });
+/**
+ * The calendar file needs the manage token in a header, so it is fetched then saved. Lost on the way, it is said next
+ * to `button` ("Connexion perdue… Réessayez.", with "Réessayer"), never silently.
+ */
+export async function downloadCalendar(id, manageToken, button = null) {
+  let response;
+  try {
+    response = await fetch(`/api/visio/appointments/${id}/calendar.ics`, { headers: { 'X-Manage-Token': manageToken } });
+    if (!response.ok) {
+      throw Object.assign(new Error(t('common.error')), { status: response.status });
+    }
+  } catch (e) {
+    const place = button?.closest('.actions') || button;
+    place?.parentElement?.querySelector(':scope > #calendar-failed')?.remove();
+    const box = failure(e?.status ? e : { status: 0 }, () => {
+      box.remove();
+      downloadCalendar(id, manageToken, button);
+    });
+    box.id = 'calendar-failed';
+    box.querySelector('button')?.setAttribute('id', 'calendar-retry');
+    place?.after(box);
+    box.querySelector('button')?.focus();
+    return;
+  }
+  // Back: the sentence of a failed try goes.
+  button?.closest('.actions')?.parentElement?.querySelector(':scope > #calendar-failed')?.remove();
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const a = el('a', { href: url, download: 'rendez-vous.ics' });

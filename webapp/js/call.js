@@ -35,7 +35,9 @@ function loadExternalApi(origin) {
  * blame the person's connection (this page did load), "Réessayer", and `fallback()`, the way to
  * go on by phone.
  */
-export async function openCall(container, join, { onJoined, onLeft, fallback } = {}) {
+export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback } = {}) {
+  // Where the keyboard was (the join button): it goes back there when she leaves the call.
+  const opener = document.activeElement;
   const settings = await config();
   container.replaceChildren();
   const message = el('p', { class: 'notice', role: 'status' }, t('call.connecting'));
@@ -99,7 +101,11 @@ export async function openCall(container, join, { onJoined, onLeft, fallback } =
     message.hidden = true;
     audioOnly.hidden = true;
     const retry = el('button', { type: 'button', id: 'call-retry' }, t('call.retry'));
-    retry.addEventListener('click', () => start());
+    // The button goes with the message: the keyboard waits on the call's heading, not lost on the page.
+    retry.addEventListener('click', () => {
+      container.querySelector('h2').focus();
+      start();
+    });
     problem.replaceChildren(el('p', {}, el('strong', {}, t('call.unreachable'))), el('p', {}, t('call.notYourConnection')),
       ...(fallback ? [fallback()].flat().filter(Boolean) : []), el('div', { class: 'actions' }, retry));
     problem.hidden = false;
@@ -121,6 +127,11 @@ export async function openCall(container, join, { onJoined, onLeft, fallback } =
     api?.dispose();
     leave();
     container.hidden = true;
+    // Back where she was: what the page names (`onClosed` may return its join button), else the button pressed if
+    // it is still there, else the top of the page's content.
+    const named = onClosed?.();
+    const back = named || (opener?.isConnected && opener !== document.body ? opener : null) || document.getElementById('main');
+    back?.focus();
   });
   // Closing the tab leaves the room too: the other side must not see someone who is gone.
   window.addEventListener('pagehide', leave);

@@ -32,11 +32,27 @@ form.addEventListener('submit', (event) => {
 // password in the address.
 submit.disabled = false;
 
+/** The fields a refusal concerns: aria-invalid, described by the refusal; the others as they were. */
+function markInvalid(...inputs) {
+  for (const input of [form.email, form.password]) {
+    const wrong = inputs.includes(input);
+    if (wrong) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', 'error');
+    } else {
+      input.removeAttribute('aria-invalid');
+      input.removeAttribute('aria-describedby');
+    }
+  }
+}
+
 async function signIn() {
   error.hidden = true;
+  markInvalid();
   const email = form.email.value.trim();
   const password = form.password.value;
   if (!email || !password) {
+    markInvalid(...(email ? [] : [form.email]), ...(password ? [] : [form.password]));
     showError(error, new Error(t('signIn.missing')));
     return;
   }
@@ -44,6 +60,10 @@ async function signIn() {
     const user = await login(email, password);
     location.href = sameOriginPath(new URLSearchParams(location.search).get('next')) || HOME[user.role] || '/';
   } catch (e) {
+    if (e.status === 401) {
+      // Which of the two is wrong is not said (it would tell who has an account): both are marked.
+      markInvalid(form.email, form.password);
+    }
     showError(error, e.status === 401 ? new Error(t('signIn.wrong')) : e);
   }
 }

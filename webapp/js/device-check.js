@@ -59,6 +59,10 @@ export function deviceCheck() {
     } finally {
       test.disabled = false;
       test.removeAttribute('aria-busy');
+      // Disabled while it asked, the button had lost the keyboard: it has it back (the result is read out).
+      if (!document.activeElement || document.activeElement === document.body) {
+        test.focus();
+      }
     }
   });
   stopButton.addEventListener('click', () => {

@@ -20,13 +20,35 @@ export function switchLanguage() {
   location.reload();
 }
 
-/** t('queue.position', {n: 2}) → "2e dans la file". */
+/** t('queue.position', {nth: ordinal(2)}) → "2e dans la file". */
 export function t(key, values = {}) {
   const text = key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), dictionary);
   if (typeof text !== 'string') {
     return key;
   }
   return text.replace(/\{(\w+)\}/g, (whole, name) => (values[name] ?? whole));
+}
+
+/** A rank as written: "1re", "2e" in French, "number 1", "number 2" in English; "?" when unknown. */
+export function ordinal(n) {
+  if (n === null || n === undefined) {
+    return '?';
+  }
+  return language === 'fr' ? `${n}${n === 1 ? 're' : 'e'}` : `number ${n}`;
+}
+
+/**
+ * A count with its words in the right form: `key_one` or `key_other` as Intl.PluralRules says for the page's
+ * language ("1 médecin disponible", "0 médecin disponible", "2 médecins disponibles"); `{n}` written the page's way.
+ */
+export function plural(key, n, values = {}) {
+  const form = new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other';
+  return t(`${key}_${form}`, { ...values, n: formatNumber(n) });
+}
+
+/** A number written the page's way: "1,5" in French, "1.5" in English. */
+export function formatNumber(n, options = {}) {
+  return new Intl.NumberFormat(locale(), options).format(n);
 }
 
 /** Fills [data-i18n] text, [data-i18n-label] aria-labels and [data-i18n-title] titles. */
@@ -92,6 +114,17 @@ export function formatDay(isoDate) {
 /** The calendar day ("2026-12-02") of an instant in `zone`, else the page's: "today" is `dayOf(new Date())`. */
 export function dayOf(instant, zone = null) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: zone || pageZone }).format(new Date(instant));
+}
+
+/** A time as said: "16 h 30", "9 h" on the hour in French; "16:30" in English. In `zone` (the item's own), else the page's. */
+export function formatClock(iso, zone = null) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat(locale(), {
+    hour: 'numeric', minute: '2-digit', hourCycle: 'h23', timeZone: zone || pageZone,
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  if (language === 'fr') {
+    return `${Number(parts.hour)} h${parts.minute === '00' ? '' : ` ${parts.minute}`}`;
+  }
+  return `${String(Number(parts.hour)).padStart(2, '0')}:${parts.minute}`;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { request } from './api.js';
-import { t } from './i18n.js';
+import { ordinal, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { keepingFocus } from './exchange.js';
 import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
-import { announce, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
+import { announce, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -44,10 +44,13 @@ function actionsFor(item) {
   const actions = [];
   if (item.status === 'queued') {
     actions.push(el('button', { type: 'button', class: 'secondary',
-      onclick: (event) => whileSending(event.currentTarget, () => cancel(item)) }, t('nurse.cancel')));
+      // Asked first (a slip of the finger on a tablet would withdraw a resident's request), then said above the list.
+      onclick: (event) => askThenSend(event.currentTarget, t('nurse.cancelQuestion', { ref: item.patient?.reference || '' }),
+        () => cancel(item)) }, t('nurse.cancel')));
   }
   if ((item.status === 'assigned' || item.status === 'in_call') && item.kind !== 'opinion') {
-    actions.push(el('button', { type: 'button', onclick: () => join(item) }, t('call.join')));
+    actions.push(el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(item), 'common.connecting') },
+      t('call.join')));
   }
   if (['queued', 'assigned', 'in_call'].includes(item.status)) {
     actions.push(...fileActions(item));
@@ -134,7 +137,7 @@ async function refresh() {
 }
 
 const errors = new FieldErrors(form, formError, { 'patient.reference': ['reference', 'nurse.referenceRefused'],
-  'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearRefused'],
+  'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearFuture'],
   reason: ['reason', 'nurse.reasonMissing'], 'consent.given': ['consent', 'nurse.consentMissing'],
   specialty: ['specialty', 'nurse.specialtyRefused'], ...vitalSignsFieldErrors('vs-') });
 
@@ -201,6 +204,8 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   whileSending(submit, send);
 });
+// Disabled in the page until here: pressed before the script came, the browser sent the form itself (GET) and lost it.
+submit.disabled = false;
 
 async function send() {
   errors.clear();
@@ -229,6 +234,8 @@ async function send() {
   }
   if (birthYear && !/^(19|20)[0-9]{2}$/.test(birthYear)) {
     wrong.birthYear = t('nurse.birthYearRefused');
+  } else if (birthYear && Number(birthYear) > new Date().getFullYear()) {
+    wrong.birthYear = t('nurse.birthYearFuture');
   }
   if (!body.reason) {
     wrong.reason = t('nurse.reasonMissing');
@@ -260,7 +267,8 @@ async function send() {
     const created = await request('/api/teleconsultations', { method: 'POST', body });
     items.merge(created);
     render();
-    announce(t('nurse.sent', { n: created.position ?? '?' }));
+    // Seen above the requests and focused (not only heard): she knows it left, and does not send it twice.
+    said(t('nurse.sent', { nth: ordinal(created.position) }));
     if (attached.length) {
       await attach(created, attached);
     }
@@ -316,7 +324,13 @@ socket = connect({
         // Seen, not only heard: a banner above the requests until she dismisses it.
         const banner = document.getElementById('report-banner');
         const dismiss = el('button', { type: 'button', class: 'secondary' }, t('nurse.dismiss'));
-        dismiss.addEventListener('click', () => { banner.hidden = true; });
+        // Dismissed, the banner goes: the keyboard goes to the heading of her requests, not lost on the page.
+        dismiss.addEventListener('click', () => {
+          banner.hidden = true;
+          const title = document.getElementById('open-title');
+          title.tabIndex = -1;
+          title.focus();
+        });
         banner.replaceChildren(el('p', {}, el('strong', {}, t('nurse.reportReceived', { ref: after.patient?.reference || '' })),
           ' ', t('nurse.reportBelow')), dismiss);
         banner.hidden = false;

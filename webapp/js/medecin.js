@@ -1,5 +1,5 @@
 import { request, token } from './api.js';
-import { t } from './i18n.js';
+import { dayOf, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
@@ -36,23 +36,52 @@ function mine(item) {
   return item.doctorId === me.id && (item.status === 'assigned' || item.status === 'in_call');
 }
 
+/** Her reports of today sent before this page opened (GET /api/teleconsultations?status=completed), newest first. */
+let sentEarlier = [];
+
+async function loadSentEarlier() {
+  try {
+    const today = dayOf(Date.now());
+    sentEarlier = (await request('/api/teleconsultations?status=completed'))
+      .filter((i) => i.doctorId === me.id && i.completedAt && dayOf(i.completedAt) === today)
+      .sort((a, b) => b.completedAt.localeCompare(a.completedAt));
+    render();
+  } catch (e) {
+    // The list of today's reports is a help, not her work: the live list goes on without it.
+  }
+}
+
 function render() {
   const queue = items.all().filter((i) => i.status === 'queued' && !i.plannedAt);
   queueBox.replaceChildren(...(queue.length ? queue.map((item) => card(item, [
     el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => take(item)) }, t('doctor.take')),
   ])) : [el('p', { class: 'muted' }, t('doctor.empty'))]));
-  // The consultations she completed in this session, with their report: a visible trace of what was sent.
-  const sent = items.all().filter((i) => i.status === 'completed' && i.doctorId === me.id);
+  // The consultations she completed today, with their report: a visible trace of what was sent (kept across a reload).
+  const sentNow = items.all().filter((i) => i.status === 'completed' && i.doctorId === me.id);
+  const sent = [...sentNow, ...sentEarlier.filter((e) => !sentNow.some((i) => i.id === e.id))];
   document.getElementById('sent').replaceChildren(...(sent.length ? sent.map((item) => card(item, []))
     : [el('p', { class: 'muted' }, t('doctor.noneSent'))]));
   const open = items.all().find(mine);
   current.hidden = !open;
+  // One consultation at a time: "Prendre la demande suivante" waits, disabled, and says why, while one is in progress.
+  const next = document.getElementById('next');
+  if (next.getAttribute('aria-busy') !== 'true') {
+    next.disabled = Boolean(open);
+  }
+  document.getElementById('next-why').hidden = !open;
+  if (open) {
+    next.setAttribute('aria-describedby', 'next-why');
+  } else {
+    next.removeAttribute('aria-describedby');
+  }
   if (open) {
     // A written opinion has no call until she decides to see the resident.
     const action = open.kind === 'opinion'
       ? el('button', { type: 'button', class: 'secondary', onclick: (event) => whileSending(event.currentTarget, () => toVideo(open)) },
         t('exchange.toVideo'))
-      : el('button', { type: 'button', onclick: () => join(open) }, t('call.join'));
+      // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
+      : el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(open), 'common.connecting') },
+        t('call.join'));
     keepingFocus(() => currentItem.replaceChildren(card(open, [action],
       { write: true, onSent: (after) => { items.merge(after); render(); } })));
     current.dataset.id = open.id;
@@ -82,10 +111,12 @@ document.getElementById('next').addEventListener('click', (event) => whileSendin
     items.merge(taken);
     announce(t('doctor.taken'));
     render();
+    // The button pressed is disabled now: the keyboard goes to the consultation taken.
+    document.getElementById('current-title').focus();
   } catch (e) {
     showError(queueError, e);
   }
-}));
+}).then(render));
 
 function join(item) {
   return joinTeleconsultation(item, callBox, socket);
@@ -106,15 +137,24 @@ reportForm.addEventListener('submit', (event) => {
   event.preventDefault();
   whileSending(reportForm.querySelector('button[type=submit]'), () => sendReport(event));
 });
+// Disabled in the page until here: pressed before the script came, the browser would send the form itself (GET).
+reportForm.querySelector('button[type=submit]').disabled = false;
 
 async function sendReport(event) {
   const error = document.getElementById('report-error');
   error.hidden = true;
-  const report = document.getElementById('report-text').value.trim();
+  const text = document.getElementById('report-text');
+  const report = text.value.trim();
+  // An empty report is refused on its field: aria-invalid, described by the refusal.
+  text.toggleAttribute('aria-invalid', !report);
   if (!report) {
+    text.setAttribute('aria-invalid', 'true');
+    text.setAttribute('aria-describedby', 'report-error');
     showError(error, new Error(t('doctor.reportMissing')));
+    text.focus();
     return;
   }
+  text.removeAttribute('aria-describedby');
   try {
     items.merge(await request(`/api/teleconsultations/${current.dataset.id}/complete`, {
       method: 'POST', body: { report, outcome: document.getElementById('outcome').value },
@@ -169,6 +209,7 @@ for (const [id, status] of [['available', 'available'], ['offlineButton', 'offli
   button.disabled = false;
 }
 
+loadSentEarlier();
 socket = connect({
   token,
   onStatus: showConnection,

@@ -1,10 +1,10 @@
 import { request, token } from './api.js';
 import { BookingWizard } from './booking.js';
 import { openCall } from './call.js';
-import { formatDateTime, t } from './i18n.js';
+import { formatWhen, t } from './i18n.js';
 import { LiveAppointments } from './live-list.js';
 import { plainMessage } from './form-errors.js';
-import { el, requireRole, setUpPage, showError, whileSending } from './ui.js';
+import { el, requireRole, setUpPage, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('mediator');
@@ -18,9 +18,10 @@ function render() {
   const focused = document.activeElement?.closest?.('.join-refused')?.id;
   const list = [...appointments.values()].sort((a, b) => a.start.localeCompare(b.start));
   listBox.replaceChildren(...(list.length ? list.map((a) => el('article', { class: 'card', 'data-id': a.id },
-    el('h3', {}, `${formatDateTime(a.start, a.timeZone)} — ${a.citizen?.name ?? t('appointment.erased')}`),
+    el('h3', {}, `${formatWhen(a.start, a.timeZone)} — ${a.citizen?.name ?? t('appointment.erased')}`),
     el('p', {}, `${a.serviceName} · ${a.administration} · ${a.reference}`),
-    el('p', {}, el('span', { class: 'tag ok' }, t(`appointment.${a.status}`)), a.pointName || ''),
+    // The status, then the place: said apart ("Confirmé · France Services…"), not run together.
+    el('p', {}, el('span', { class: 'tag ok' }, t(`appointment.${a.status}`)), a.pointName ? ` · ${a.pointName}` : null),
     (a.status === 'booked' || a.status === 'in_call') ? el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(a)) },
         t('mediator.joinBeside'))) : null,
@@ -40,9 +41,11 @@ async function join(a) {
     render();
     await openCall(callBox, info);
   } catch (e) {
-    refusals.set(a.id, plainMessage(e));
+    // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").
+    const early = e?.status === 409 && a.joinOpensAt && Date.now() < new Date(a.joinOpensAt).getTime();
+    refusals.set(a.id, early ? t('agent.roomOpensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) }) : plainMessage(e));
     render();
-    showError(document.getElementById(`join-refused-${a.id}`), e);
+    document.getElementById(`join-refused-${a.id}`)?.focus();
   }
 }
 

@@ -7,18 +7,28 @@ import { connect } from './realtime.js';
 import { plainMessage } from './form-errors.js';
 import { setUpLostLink } from './lost-link.js';
 import { minutesBefore } from './booking.js';
-import { announce, el, setUpPage, showConnection, showError, whileSending } from './ui.js';
+import { announce, askThenSend, el, setUpPage, showConnection, showError, whileSending } from './ui.js';
 
 await setUpPage();
 const wizardBox = document.getElementById('wizard');
 const manageBox = document.getElementById('manage');
 const callBox = document.getElementById('call');
 
-// The manage link carries its token after '#': it never reaches the server or its logs.
+// The manage link carries its token after '#': it never reaches the server or its logs. The page as served says
+// "Rendez-vous en visio" (neither booking nor managing: no inline script may decide before the scripts come).
 const manageToken = decodeURIComponent(location.hash.slice(1));
 if (manageToken.includes('.')) {
   showManage(manageToken);
+} else if (/^[0-9a-f]{8}-/i.test(manageToken)) {
+  // A link cut before its dot (the appointment's id alone): the bad link's explanation, not the booking.
+  document.getElementById('page-title').textContent = t('manage.title');
+  document.title = t('title.manage');
+  wizardBox.hidden = true;
+  manageBox.hidden = false;
+  showBadLink();
 } else {
+  document.getElementById('page-title').textContent = t('booking.title');
+  document.title = t('title.booking');
   new BookingWizard(wizardBox, { history: true }).start();
   // #lien-perdu: a short link of an SMS that no longer works (renewed, or too old) sent the citizen here;
   // #retrouver: the home page's "lost the link?".
@@ -26,9 +36,19 @@ if (manageToken.includes('.')) {
 }
 window.addEventListener('hashchange', () => location.reload());
 
+/** A bad, old, renewed or cut link: what happened, and what to do now. */
+/** A bad, cut, old or renewed link: what happened, and what to do now (a new link, or a new booking). */
+function showBadLink() {
+  manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
+    el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
+    el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
+  setUpLostLink({ open: true });
+}
+
 async function showManage(token) {
   const id = token.split('.')[0];
   document.getElementById('page-title').textContent = t('manage.title');
+  document.title = t('title.manage');
   wizardBox.hidden = true;
   manageBox.hidden = false;
   let appointment;
@@ -40,11 +60,7 @@ async function showManage(token) {
       manageBox.replaceChildren(failure(e, () => showManage(token)));
       return;
     }
-    // A bad, old or renewed link: what happened, and what to do now.
-    manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
-      el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
-      el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
-    setUpLostLink({ open: true });
+    showBadLink();
     return;
   }
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
@@ -84,12 +100,17 @@ async function showManage(token) {
       !open ? el('p', { class: 'notice', id: 'closed' }, t(`manage.closed.${a.status}`), ' ',
         el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))) : null,
       open ? el('div', { class: 'actions' },
-        canJoin ? el('button', { type: 'button', id: 'join', onclick: join }, t('manage.join'))
+        // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
+        canJoin ? el('button', { type: 'button', id: 'join', onclick: (event) => whileSending(event.currentTarget, join, 'common.connecting') },
+          t('manage.join'))
           : el('button', { type: 'button', id: 'join', disabled: true, 'aria-describedby': 'opens-at' }, t('manage.join')),
-        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary',
+        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', id: 'change-date',
           onclick: (event) => whileSending(event.currentTarget, change) }, t('manage.change')) : null,
-        a.status === 'booked' ? el('button', { type: 'button', class: 'danger', onclick: cancel }, t('manage.cancel')) : null,
-        el('button', { type: 'button', class: 'secondary', onclick: () => downloadCalendar(a.id, token) }, t('booking.addToCalendar')))
+        // Asked first, then busy while it goes: a second press sends nothing (it showed three contradictory messages).
+        a.status === 'booked' ? el('button', { type: 'button', class: 'danger',
+          onclick: (event) => askThenSend(event.currentTarget, t('manage.confirmCancel'), cancel) }, t('manage.cancel')) : null,
+        el('button', { type: 'button', class: 'secondary', onclick: (event) => downloadCalendar(a.id, token, event.currentTarget) },
+          t('booking.addToCalendar')))
         : null,
       notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt, a.timeZone), minutes: minutesBefore(a) })) : null,
       open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
@@ -131,6 +152,12 @@ async function showManage(token) {
           waiting.hidden = true;
           presence('left', { keepalive: true }).catch(() => {});
         },
+        // Left: "Tester micro et caméra" comes back (it was gone until a reload).
+        onClosed: () => {
+          inCall = false;
+          render();
+          return document.getElementById('join');
+        },
         fallback: () => el('p', {}, appointment.citizen?.phone
           ? t('call.citizenByPhone', { phone: appointment.citizen.phone.replace(/ /g, '\u00A0') }) : t('call.citizenCallService')),
       });
@@ -140,9 +167,7 @@ async function showManage(token) {
   }
 
   async function cancel() {
-    if (!window.confirm(t('manage.confirmCancel'))) {
-      return;
-    }
+    error.hidden = true;
     try {
       appointment = await request(`/api/visio/appointments/${id}/cancel`, { method: 'POST', manageToken: token, anonymous: true });
       render();
@@ -165,10 +190,16 @@ async function showManage(token) {
     wizardBox.hidden = false;
     manageBox.hidden = true;
     const pick = (slot) => confirmMove(slot);
-    // Choosing no new date leaves the appointment as it is.
-    pick.keep = backToManage;
+    // Choosing no new date leaves the appointment as it is; the keyboard goes back to "Changer la date".
+    pick.keep = pickKeep;
     await wizard.showSlots(0, pick);
   }
+
+  /** "Garder la date actuelle": the page as it was, the keyboard back on "Changer la date". */
+  const pickKeep = () => {
+    backToManage();
+    document.getElementById('change-date')?.focus();
+  };
 
   const backToManage = () => {
     wizardBox.hidden = true;
@@ -209,7 +240,7 @@ async function showManage(token) {
       el('p', {}, t('manage.moveFromTo', { from: formatWhen(appointment.start, appointment.timeZone),
         to: formatWhen(slot.start, appointment.timeZone) })), problem,
       el('div', { class: 'actions' }, yes,
-        el('button', { type: 'button', class: 'secondary', onclick: backToManage }, t('manage.keepDate'))));
+        el('button', { type: 'button', class: 'secondary', onclick: pickKeep }, t('manage.keepDate'))));
     heading.focus();
   }
 

@@ -1,6 +1,6 @@
 import { currentUser, request } from './api.js';
 import { openCall, phoneLink } from './call.js';
-import { formatTime, t } from './i18n.js';
+import { formatTime, ordinal, plural, t } from './i18n.js';
 import { announce, el } from './ui.js';
 import { vitalSignsTable } from './vital-signs.js';
 import { exchangeView } from './exchange.js';
@@ -71,8 +71,8 @@ export function card(item, actions = [], exchange = {}) {
     if (item.plannedAt) {
       lines.push(t('queue.planned', { time: formatTime(item.plannedAt) }));
     } else {
-      lines.push(t('queue.position', { n: item.position ?? '?' }));
-      lines.push(item.availableDoctors > 0 ? t('queue.doctors', { n: item.availableDoctors }) : t('queue.noDoctor'));
+      lines.push(t('queue.position', { nth: ordinal(item.position) }));
+      lines.push(item.availableDoctors > 0 ? plural('queue.doctors', item.availableDoctors) : t('queue.noDoctor'));
       if (item.waitEstimateMinutes != null) {
         lines.push(t('queue.estimate', { n: item.waitEstimateMinutes }));
       }

@@ -118,10 +118,10 @@ export function showConnection(state) {
 }
 
 /**
- * Runs `action` while `button` says it waits: disabled, `aria-busy`, "Envoi…" (and its form
- * `aria-busy`). A second press meanwhile sends nothing.
+ * Runs `action` while `button` says it waits: disabled, `aria-busy`, "Envoi…" (or the words of `busyWords`, such as
+ * 'common.connecting': "Connexion…" for joining a room) and its form `aria-busy`. A second press meanwhile sends nothing.
  */
-export async function whileSending(button, action) {
+export async function whileSending(button, action, busyWords = 'common.sending') {
   if (button.getAttribute('aria-busy') === 'true') {
     return undefined;
   }
@@ -130,7 +130,7 @@ export async function whileSending(button, action) {
   const form = button.closest('form');
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
-  button.textContent = t('common.sending');
+  button.textContent = t(busyWords);
   form?.setAttribute('aria-busy', 'true');
   try {
     return await action();

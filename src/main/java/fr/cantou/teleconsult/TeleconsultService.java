@@ -93,6 +93,13 @@ public final class TeleconsultService {
           + "never a social security number."));
     }
     Instant now = now();
+    // A resident is born in a year that has come: 2031 is a typing slip (the schema only bounds it by 1900 and 2100).
+    int thisYear = now.atZone(java.time.ZoneOffset.UTC).getYear();
+    Integer birthYear = request.patient().birthYear();
+    if (birthYear != null && (birthYear < 1900 || birthYear > thisYear)) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'patient.birthYear': a year between 1900 and {0}.",
+          String.valueOf(thisYear)));
+    }
     Instant queuedAt = request.plannedAt() == null || !request.plannedAt().toInstant().isAfter(now) ? now
         : request.plannedAt().toInstant();
     if (queuedAt.isAfter(now.plus(LONGEST_PLANNING))) {

@@ -68,6 +68,10 @@ public final class CalendarService {
     if (!start.isBefore(end)) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'end': must come after 'start'."));
     }
+    if (!end.isAfter(platform.clock().instant())) {
+      // A period wholly over (2020 for 2026) is a slip: it would change nothing and hide the mistake.
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'start': this period is over; enter one that is not over yet."));
+    }
     return organisationOf(agentId).compose(organisation -> store.zoneOf(platform.pool(), organisation)
             .compose(zone -> platform.pool().withTransaction(tx -> store.lockAgent(tx, agentId)
                 .compose(v -> store.openAppointmentsDuring(tx, agentId, start, end, NAMED + 1))
@@ -93,6 +97,10 @@ public final class CalendarService {
     Instant end = body.end().toInstant();
     if (!start.isBefore(end)) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'end': must come after 'start'."));
+    }
+    if (!end.isAfter(platform.clock().instant())) {
+      // A period wholly over (2020 for 2026) is a slip: it would change nothing and hide the mistake.
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'start': this period is over; enter one that is not over yet."));
     }
     return store.administrationZone(platform.pool(), organisationId)
         .map(found -> found.orElseThrow(() -> ApiException.notFound("No such administration.")))

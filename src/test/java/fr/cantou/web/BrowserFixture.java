@@ -233,6 +233,21 @@ final class BrowserFixture implements AutoCloseable {
     return page;
   }
 
+  /** A slot of the CPAM's service some days ahead, booked by phone (by a professional: {@code token}; null: the citizen). */
+  io.vertx.core.json.JsonObject bookCarteVitale(String token, int daysAhead, String name, String phone) {
+    io.vertx.core.json.JsonObject service = node.api.get("/api/visio/services").array().stream()
+        .map(io.vertx.core.json.JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    java.time.LocalDate from = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(daysAhead);
+    io.vertx.core.json.JsonObject slot = node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from
+        + "&to=" + from.plusDays(6)).array().getJsonObject(0);
+    var booked = node.api.post("/api/visio/appointments", token, new io.vertx.core.json.JsonObject()
+        .put("serviceId", service.getString("id")).put("start", slot.getString("start"))
+        .put("citizen", new io.vertx.core.json.JsonObject().put("name", name).put("phone", phone)));
+    org.assertj.core.api.Assertions.assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
   /** The nurse's new request, typed as she would: reference, initials, year of birth, reason, consent. */
   static void typeRequest(Page nurse, String reference, String initials, String birthYear, String reason) {
     nurse.locator("#reference").fill(reference);

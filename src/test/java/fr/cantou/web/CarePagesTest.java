@@ -106,6 +106,7 @@ class CarePagesTest {
     assertThat(nurse.getByLabel("Ajouter des constantes pour " + reference)).isFocused();
 
     // The queue of soins palliatifs empty again for the other journeys of this node.
+    nurse.onceDialog(com.microsoft.playwright.Dialog::accept);
     mine.getByText("Annuler la demande").click();
     assertThat(card).hasCount(0);
   }

@@ -57,8 +57,8 @@ class FlowsTest {
     nurse.locator("input[name=urgency][value=urgent]").check();
     nurse.locator("#request button[type=submit]").click();
     Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
-    assertThat(mine).containsText("1e dans la file");
-    assertThat(mine).containsText("1 médecin(s) disponible(s)");
+    assertThat(mine).containsText("1re dans la file");
+    assertThat(mine).containsText("1 médecin disponible");
     BrowserFixture.screenshot(nurse, screen.prefix + "flux-infirmiere-demande");
 
     // The doctor's page, open all along, shows it without a reload.
@@ -175,6 +175,8 @@ class FlowsTest {
     String firstDay = slots.getJsonObject(0).getString("start").substring(0, 10);
 
     Page agent = web.signIn(web.newPage(screen), "agent.cpam");
+    // Its script has set the day shown to today first (the day buttons are enabled then): the day is chosen after.
+    assertThat(agent.locator("#next-day")).isEnabled();
     agent.locator("#day").fill(firstDay);
     agent.locator("#day").dispatchEvent("change");
 

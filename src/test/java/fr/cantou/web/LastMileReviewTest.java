@@ -50,15 +50,7 @@ class LastMileReviewTest {
 
   /** A slot of the CPAM's service some days ahead, booked by phone (by a professional: {@code token}; null: the citizen). */
   static JsonObject book(String token, int daysAhead, String name, String phone) {
-    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
-        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
-    LocalDate from = LocalDate.now(ZoneId.of("Europe/Paris")).plusDays(daysAhead);
-    JsonObject slot = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
-        + from.plusDays(6)).array().getJsonObject(0);
-    var booked = web.node.api.post("/api/visio/appointments", token, new JsonObject().put("serviceId", service.getString("id"))
-        .put("start", slot.getString("start")).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
-    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
-    return booked.json();
+    return web.bookCarteVitale(token, daysAhead, name, phone);
   }
 
   private static Locator heading(Page page) {
@@ -295,7 +287,7 @@ class LastMileReviewTest {
     // Its script has set the day shown to today (the day buttons are enabled then): another day is chosen after.
     assertThat(day.locator("#next-day")).isEnabled();
     day.locator("#day").fill(start.toLocalDate().toString());
-    assertThat(day.locator("#appointments h3")).hasText("09:00 — Josiane Hoarau");
+    assertThat(day.locator("#appointments h3")).hasText("9 h — Josiane Hoarau");
     day.context().close();
   }
 

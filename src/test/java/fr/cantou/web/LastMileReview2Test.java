@@ -1,0 +1,628 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Dialog;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.WaitUntilState;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.Year;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a second outside review of the last mile (issue 11) found, walked as the person lives it: a button pressed
+ * before the scripts came, a request sent with no visible answer, a birth year still to come, a request withdrawn by a
+ * slip of the finger.
+ */
+class LastMileReview2Test {
+  static BrowserFixture web;
+  /** The server's clock: real time, set to a room's opening by the one test that joins, then back. */
+  static MutableClock clock;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    web = new BrowserFixture(clock);
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  /** A signed-in page opened again with its scripts held back (a slow link): what the served HTML alone does. */
+  private static List<Route> withScriptsHeld(Page page, String path) {
+    List<Route> scripts = new CopyOnWriteArrayList<>();
+    page.route("**/js/*.js", scripts::add);
+    page.navigate(web.url(path), new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
+    return scripts;
+  }
+
+  private static void release(Page page, List<Route> scripts) {
+    page.unroute("**/js/*.js");
+    scripts.forEach(Route::resume);
+  }
+
+  /**
+   * The nurse types her request while the scripts are still on their way and presses "Envoyer la demande": it waits,
+   * disabled, and Enter sends nothing (the browser used to send the form itself as GET: all she typed was lost).
+   */
+  @Test
+  void the_nurses_send_waits_for_the_script_and_nothing_typed_is_lost() {
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.salers");
+    // Opened once in full first (its session settled), then again with the scripts on their way.
+    assertThat(nurse.locator("#request button[type=submit]")).isEnabled();
+    List<Route> scripts = withScriptsHeld(nurse, "/infirmiere.html");
+    assertThat(nurse.locator("h1")).hasText("Téléconsultations de l'établissement");
+    Locator send = nurse.locator("#request button[type=submit]");
+    assertThat(send).isDisabled();
+    nurse.locator("#reference").fill("R-LENT-1");
+    nurse.locator("#reference").press("Enter");
+    release(nurse, scripts);
+    assertThat(send).isEnabled();
+    assertThat(nurse).not().hasURL(Pattern.compile("\\?"));
+    assertThat(nurse.locator("#reference")).hasValue("R-LENT-1");
+    nurse.context().close();
+  }
+
+  /** The same on the admin's page: each "Créer" (and the audit's "Afficher") waits for the script. */
+  @Test
+  void the_admins_create_buttons_wait_for_the_script() {
+    Page admin = web.signIn(web.newPage(), "admin");
+    Locator creates = admin.locator("#org-form, #user-form, #specialty-form, #audit-form").locator("button[type=submit]");
+    // Opened once in full first (its session settled), then again with the scripts on their way.
+    assertThat(creates.first()).isEnabled();
+    assertThat(admin.locator("#audit-list table, #audit-count:not(:empty)").first()).isAttached();
+    List<Route> scripts = withScriptsHeld(admin, "/admin.html");
+    assertThat(creates.first()).isAttached();
+    assertThat(creates).hasCount(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(creates.nth(i)).isDisabled();
+    }
+    admin.locator("#org-name").fill("Mairie de Murat");
+    admin.locator("#org-name").press("Enter");
+    release(admin, scripts);
+    for (int i = 0; i < 4; i++) {
+      assertThat(creates.nth(i)).isEnabled();
+    }
+    assertThat(admin).not().hasURL(Pattern.compile("\\?"));
+    assertThat(admin.locator("#org-name")).hasValue("Mairie de Murat");
+    admin.context().close();
+  }
+
+  /**
+   * Sent, her request shows "Demande envoyée. Elle est 1re dans la file d'attente." above the requests, focused (seen,
+   * not only heard), so she does not send it twice.
+   */
+  @Test
+  void the_nurse_sees_her_request_sent_and_its_place_in_words() {
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    BrowserFixture.typeRequest(nurse, "R-VU-1", "MR", "1936", "Toux depuis deux jours");
+    nurse.locator("#specialty").selectOption("soins_palliatifs");
+    nurse.locator("#request button[type=submit]").click();
+    Locator outcome = nurse.locator("#nurse-outcome");
+    assertThat(outcome).isVisible();
+    assertThat(outcome).hasText("Demande envoyée. Elle est 1re dans la file d'attente.");
+    assertThat(outcome).isFocused();
+    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VU-1")))
+        .containsText("1re dans la file");
+    PagesTest.assertAccessible(nurse, "tablette-infirmiere-demande-envoyee");
+
+    // "Annuler la demande" asks first: dismissed, nothing is withdrawn; accepted, it is, and said above the list.
+    Locator card = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VU-1"));
+    List<String> asked = new CopyOnWriteArrayList<>();
+    nurse.onceDialog((Dialog dialog) -> {
+      asked.add(dialog.message());
+      dialog.dismiss();
+    });
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
+    assertThat(asked).containsExactly(
+        "Annuler la demande R-VU-1 ? Elle quittera la file d'attente et ne sera pas prise en charge.");
+    assertThat(card).hasCount(1);
+    nurse.onceDialog(Dialog::accept);
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
+    assertThat(card).hasCount(0);
+    assertThat(outcome).hasText("Demande R-VU-1 annulée : elle ne sera pas prise en charge.");
+    assertThat(outcome).isFocused();
+    nurse.context().close();
+  }
+
+  /** A birth year still to come is a slip: refused under the field by the page, and by the service if sent anyway. */
+  @Test
+  void a_birth_year_still_to_come_is_refused_by_the_page_and_the_service() {
+    int next = Year.now().getValue() + 5;
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    BrowserFixture.typeRequest(nurse, "R-AN-1", "MR", String.valueOf(next), "Chute ce matin");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#birthYear-error"))
+        .hasText("L'année de naissance est à venir. Indiquez une année entre 1900 et l'année en cours.");
+    assertThat(nurse.locator("#birthYear")).hasAttribute("aria-invalid", "true");
+    nurse.context().close();
+
+    String token = web.node.api.post("/api/auth/login", new JsonObject().put("email", "infirmiere.massiac@cantal.demo")
+        .put("password", BrowserFixture.PASSWORD)).json().getString("accessToken");
+    var refused = web.node.api.post("/api/teleconsultations", token, new JsonObject()
+        .put("patient", new JsonObject().put("reference", "R-AN-2").put("birthYear", next))
+        .put("reason", "Chute ce matin").put("specialty", "any").put("urgency", "normal")
+        .put("consent", new JsonObject().put("given", true)));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.toString()).contains("patient.birthYear");
+  }
+
+  /** A slot of the CPAM's service some days ahead, booked by phone for the citizen. */
+  private static JsonObject booked(int daysAhead, String name, String phone) {
+    return web.bookCarteVitale(null, daysAhead, name, phone);
+  }
+
+  /** The manage page of an appointment, the page's clock a minute after its room opened. */
+  private static Page manageOpen(JsonObject booked) {
+    Page page = web.newPhonePage();
+    Instant opened = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(9));
+    page.clock().install(new com.microsoft.playwright.Clock.InstallOptions().setTime(opened.toEpochMilli()));
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    return page;
+  }
+
+  /**
+   * "Annuler le rendez-vous", asked and accepted, waits busy and disabled: a second press sends nothing, and one
+   * message says what happened (the page showed three contradictory ones).
+   */
+  @Test
+  void cancelling_an_appointment_is_sent_once_and_said_once() {
+    JsonObject booked = booked(4, "Germaine Fabre", "06 39 98 13 01");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    List<Route> held = new CopyOnWriteArrayList<>();
+    page.route("**/cancel", held::add);
+    List<String> asked = new CopyOnWriteArrayList<>();
+    page.onDialog((Dialog dialog) -> {
+      asked.add(dialog.message());
+      dialog.accept();
+    });
+    Locator cancel = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Annuler le rendez-vous"));
+    cancel.click();
+    page.waitForCondition(() -> !held.isEmpty());
+    Locator busy = page.locator("#manage button[aria-busy=true]");
+    assertThat(busy).isDisabled();
+    assertThat(busy).hasText("Envoi…");
+    busy.evaluate("b => b.click()");
+    assertThat(asked).hasSize(1);
+    assertThat(held).hasSize(1);
+    page.unroute("**/cancel");
+    held.forEach(Route::resume);
+    Locator outcome = page.locator("#outcome");
+    assertThat(outcome).hasText("Le rendez-vous est annulé.");
+    assertThat(outcome).isFocused();
+    assertThat(page.locator("#manage .error:visible")).hasCount(0);
+    assertThat(page.locator("#manage [role=alert]:visible")).hasCount(0);
+    page.context().close();
+  }
+
+  /** "Rejoindre la visio" says "Connexion…" (busy, disabled) while the room comes: a double tap joins once. */
+  @Test
+  void the_citizens_join_waits_visibly_and_a_double_tap_joins_once() {
+    JsonObject booked = booked(3, "Léonce Bouissou", "06 39 98 13 02");
+    Page page = manageOpen(booked);
+    List<Route> held = new CopyOnWriteArrayList<>();
+    page.route("**/join", held::add);
+    Locator join = page.locator("#join");
+    assertThat(join).isEnabled();
+    join.click();
+    assertThat(join).hasAttribute("aria-busy", "true");
+    assertThat(join).isDisabled();
+    assertThat(join).hasText("Connexion…");
+    join.evaluate("b => b.click()");
+    page.waitForCondition(() -> !held.isEmpty());
+    assertThat(held).hasSize(1);
+    PagesTest.assertAccessible(page, "telephone-rendez-vous-connexion");
+    held.forEach(Route::abort);
+    page.context().close();
+  }
+
+  /**
+   * "Ajouter à mon agenda" on a lost connection says so next to it, with "Réessayer", which brings the file; "Garder la
+   * date actuelle" gives the keyboard back to "Changer de date".
+   */
+  @Test
+  void adding_to_the_calendar_on_a_lost_connection_says_so_and_tries_again() {
+    JsonObject booked = booked(3, "Augustine Rouquier", "06 39 98 13 03");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    page.route("**/calendar.ics", Route::abort);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Ajouter à mon agenda")).click();
+    Locator failed = page.locator("#calendar-failed");
+    assertThat(failed).containsText("Connexion perdue.");
+    assertThat(failed).containsText("Réessayez.");
+    Locator retry = failed.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Réessayer"));
+    assertThat(retry).isFocused();
+    PagesTest.assertAccessible(page, "telephone-agenda-connexion-perdue");
+    page.unroute("**/calendar.ics");
+    var download = page.waitForDownload(retry::click);
+    assertThat(download.suggestedFilename()).isEqualTo("rendez-vous.ics");
+    assertThat(failed).hasCount(0);
+
+    // "Garder la date actuelle": the page as it was, the keyboard back on "Changer de date".
+    page.getByText("Changer de date").click();
+    page.locator(".slots button").nth(1).click();
+    assertThat(page.locator("#wizard h2")).hasText("Confirmer le changement");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Garder la date actuelle")).click();
+    assertThat(page.locator("#change-date")).isFocused();
+    page.context().close();
+  }
+
+  /**
+   * The agent's "Rejoindre" before the room opens: "Connexion…" while asked, then why it is refused on that card
+   * (not at the top of the list), the day and time in words as elsewhere; another day shown, it is gone.
+   */
+  @Test
+  void the_agent_refused_the_room_sees_why_on_the_card_in_words_until_another_day() {
+    JsonObject booked = booked(3, "Firmin Lacoste", "06 39 98 13 04");
+    ZonedDateTime opens = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(ZoneId.of("Europe/Paris"))
+        .minusMinutes(10);
+    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    assertThat(agent.locator("#next-day")).isEnabled();
+    agent.locator("#day").fill(opens.toLocalDate().toString());
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Firmin Lacoste"));
+    List<Route> held = new CopyOnWriteArrayList<>();
+    agent.route("**/join", held::add);
+    Locator join = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre"));
+    join.click();
+    Locator busy = card.locator("button[aria-busy=true]");
+    assertThat(busy).hasText("Connexion…");
+    assertThat(busy).isDisabled();
+    busy.evaluate("b => b.click()");
+    agent.waitForCondition(() -> !held.isEmpty());
+    assertThat(held).hasSize(1);
+    agent.unroute("**/join");
+    held.forEach(Route::resume);
+
+    Locator refused = card.locator(".outcome");
+    assertThat(refused).hasText("La salle ouvrira " + LastMileTest.inWords(opens)
+        + ", quelques minutes avant le rendez-vous. Réessayez à ce moment-là.");
+    assertThat(refused).isFocused();
+    assertThat(agent.locator("#agent-error:visible, main > .error:visible")).hasCount(0);
+    PagesTest.assertAccessible(agent, "tablette-agent-salle-pas-ouverte");
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour suivant")).click();
+    agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
+    assertThat(card).isVisible();
+    assertThat(card.locator(".outcome")).hasCount(0);
+    agent.context().close();
+  }
+
+  /**
+   * The service refuses a nurse with no "Rattachement": said under that field (aria-invalid), not a general sentence.
+   * The audit's end before its start is tied to "Au"; once shown, the focus goes to how many lines came.
+   */
+  @Test
+  void the_admins_refusals_are_under_their_field_and_showing_the_trail_keeps_the_focus() {
+    Page admin = web.signIn(web.newPage(), "admin");
+    admin.navigate(web.url("/admin.html#users"));
+    Locator create = admin.locator("#user-form button[type=submit]");
+    assertThat(create).isEnabled();
+    admin.locator("#user-name").fill("Berthe Malavialle");
+    admin.locator("#user-email").fill("berthe.malavialle@cantal.demo");
+    admin.locator("#user-password").fill("provisoire-2026");
+    admin.locator("#user-role").selectOption("nurse");
+    admin.locator("#user-org").selectOption("");
+    create.click();
+    Locator org = admin.locator("#user-org");
+    assertThat(admin.locator("#user-org-error")).hasText("Ce rattachement ne convient pas à ce rôle : un·e infirmier·e, un agent "
+        + "ou un médiateur est rattaché à une structure de son type ; un administrateur, à aucune.");
+    assertThat(org).hasAttribute("aria-invalid", "true");
+    assertThat(org).hasAttribute("aria-describedby", Pattern.compile("user-org-error"));
+    assertThat(org).isFocused();
+    PagesTest.assertAccessible(admin, "admin-rattachement-refuse");
+
+    admin.navigate(web.url("/admin.html#audit"));
+    Locator show = admin.locator("#audit-form button[type=submit]");
+    assertThat(show).isEnabled();
+    admin.locator("#audit-from").fill("2026-11-20");
+    admin.locator("#audit-to").fill("2026-11-10");
+    show.click();
+    assertThat(admin.locator("#audit-error")).hasText("La date de fin doit venir après la date de début.");
+    assertThat(admin.locator("#audit-to")).hasAttribute("aria-invalid", "true");
+    assertThat(admin.locator("#audit-to")).hasAttribute("aria-describedby", "audit-error");
+    admin.locator("#audit-to").fill("2026-11-30");
+    show.click();
+    assertThat(admin.locator("#audit-to")).not().hasAttribute("aria-invalid", "true");
+    assertThat(admin.locator("#audit-count")).isFocused();
+    admin.context().close();
+  }
+
+  /** Leave wholly in the past (2020) is a slip: refused under "Du" by the page, and by the service if sent anyway. */
+  @Test
+  void leave_wholly_in_the_past_is_refused_by_the_page_and_the_service() {
+    Page agent = web.signIn(web.newTabletPage(), "agent.caf");
+    agent.locator("#ex-start").fill("2020-03-02T09:00");
+    agent.locator("#ex-end").fill("2020-03-02T17:00");
+    agent.locator("#ex-reason").fill("Formation");
+    agent.locator("#exception button[type=submit]").click();
+    assertThat(agent.locator("#ex-start-error"))
+        .hasText("Cette période est déjà passée. Indiquez une absence qui n'est pas encore finie (aujourd'hui ou plus tard).");
+    assertThat(agent.locator("#ex-start")).hasAttribute("aria-invalid", "true");
+    PagesTest.assertAccessible(agent, "tablette-agent-absence-passee");
+    agent.context().close();
+
+    String token = web.node.api.login("agent.caf@cantal.demo", BrowserFixture.PASSWORD);
+    String agentId = web.node.api.get("/api/me", token).json().getString("id");
+    var refused = web.node.api.post("/api/visio/agents/" + agentId + "/exceptions", token, new JsonObject()
+        .put("start", "2020-03-02T09:00:00+01:00").put("end", "2020-03-02T17:00:00+01:00").put("reason", "Formation"));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.json().getString("field")).isEqualTo("start");
+  }
+
+  /** A manage link cut before its dot (the appointment's id alone) says it is a bad link, not the booking. */
+  @Test
+  void a_manage_link_cut_before_its_dot_is_explained_as_a_bad_link() {
+    JsonObject booked = booked(3, "Rosalie Chambon", "06 39 98 13 05");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("id")));
+    assertThat(page.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
+    assertThat(page.locator("#not-found a")).hasText("Prendre un nouveau rendez-vous");
+    assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    assertThat(page.locator("#wizard")).isHidden();
+    PagesTest.assertAccessible(page, "telephone-lien-coupe");
+    page.context().close();
+  }
+
+  /** On a slow link, a manage link never shows the booking's title while the scripts come: the page as served is neutral. */
+  @Test
+  void a_manage_link_never_claims_the_booking_before_its_script_decides() {
+    JsonObject booked = booked(3, "Honorine Vernet", "06 39 98 13 06");
+    Page page = web.newPhonePage();
+    List<Route> scripts = withScriptsHeld(page, "/rendez-vous.html#" + booked.getString("manageToken"));
+    assertThat(page.locator("h1")).hasText("Rendez-vous en visio");
+    assertThat(page).hasTitle("Rendez-vous en visio — Cantou");
+    release(page, scripts);
+    assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    assertThat(page).hasTitle("Mon rendez-vous — Cantou");
+    assertThat(page.locator("#manage")).containsText(booked.getString("reference"));
+    page.context().close();
+  }
+
+  /** A link on its own, aimed at by a finger, is at least 44 px high (WCAG 2.5.8's inline exception does not apply). */
+  private static void atLeast44High(Locator link, String what) {
+    assertThat(link).isVisible();
+    // A live list may draw its card again meanwhile (a detached link measures 0): measured once it is settled.
+    java.util.function.DoubleSupplier height = () -> ((Number) link.evaluate("e => e.getBoundingClientRect().height")).doubleValue();
+    try {
+      link.page().waitForCondition(() -> height.getAsDouble() >= 44.0, new Page.WaitForConditionOptions().setTimeout(5000));
+    } catch (com.microsoft.playwright.TimeoutError e) {
+      // Said below, with the height measured.
+    }
+    assertThat(height.getAsDouble()).as(what + " is at least 44 px high: " + link.evaluate(
+        "e => e.outerHTML + ' ' + JSON.stringify(e.getBoundingClientRect()) + ' ' + getComputedStyle(e).display + ' '"
+        + " + e.closest('[hidden]')?.outerHTML?.slice(0, 200)")).isGreaterThanOrEqualTo(44.0);
+  }
+
+  /**
+   * The citizen's phone on the agent's card, "Appeler le 15", the help e-mail in the footer, "Prendre un nouveau
+   * rendez-vous" on the bad link's page: each is a target of 44 px at least.
+   */
+  @Test
+  void isolated_links_are_targets_of_44_pixels() {
+    JsonObject booked = booked(5, "Eugénie Bastide", "06 39 98 13 07");
+    Page agent = web.signIn(web.newTabletPage(), "agent.cpam");
+    assertThat(agent.locator("#next-day")).isEnabled();
+    agent.locator("#day").fill(booked.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Eugénie Bastide"));
+    atLeast44High(card.locator("a[href^='tel:']"), "the citizen's phone on the agent's card");
+    atLeast44High(agent.locator("footer .help-email"), "the help e-mail");
+    agent.context().close();
+
+    Page nurse = web.signIn(web.newPhonePage(), "infirmiere.massiac");
+    assertThat(nurse.locator("#request button[type=submit]")).isEnabled();
+    nurse.locator("input[name=urgency][value=urgent]").check();
+    atLeast44High(nurse.locator("#call-15 a[href='tel:15']"), "Appeler le 15");
+    nurse.context().close();
+
+    Page bad = web.newPhonePage();
+    bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
+    atLeast44High(bad.locator("#not-found a"), "Prendre un nouveau rendez-vous");
+    atLeast44High(bad.locator("footer .help-email"), "the help e-mail");
+    bad.context().close();
+  }
+
+  private static String tokenOf(String login) {
+    return web.node.api.login(login + "@cantal.demo", BrowserFixture.PASSWORD);
+  }
+
+  /**
+   * The doctor: "Prendre la demande suivante" takes the keyboard to the consultation taken, then waits, disabled, saying
+   * why, while it is in progress; "Rejoindre l'appel" says "Connexion…" and joins once; "Quitter l'appel" gives the
+   * keyboard back; an empty report is refused on its field; her report sent stays in "Comptes rendus envoyés" after a
+   * reload. The nurse's "J'ai vu" on the report's banner takes her keyboard to her requests.
+   */
+  @Test
+  void the_doctor_takes_one_at_a_time_joins_once_and_keeps_her_reports_sent_across_a_reload() {
+    String nurseToken = tokenOf("infirmiere.salers");
+    var created = web.node.api.post("/api/teleconsultations", nurseToken, new JsonObject()
+        .put("patient", new JsonObject().put("reference", "R-UNE-1")).put("reason", "Escarre talon gauche")
+        .put("specialty", "soins_palliatifs").put("urgency", "normal").put("consent", new JsonObject().put("given", true)));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.salers");
+    Page doctor = web.signIn(web.newTabletPage(), "dr.garcia");
+    doctor.locator("#available").click();
+    Locator next = doctor.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Prendre la demande suivante"));
+    next.click();
+    assertThat(doctor.locator("#current")).containsText("R-UNE-1");
+    assertThat(doctor.locator("#current-title")).isFocused();
+    assertThat(next).isDisabled();
+    assertThat(doctor.locator("#next-why"))
+        .hasText("Terminez votre téléconsultation en cours, ou remettez-la dans la file, avant d'en prendre une autre.");
+    assertThat(next).hasAttribute("aria-describedby", "next-why");
+    PagesTest.assertAccessible(doctor, "tablette-medecin-une-a-la-fois");
+
+    List<Route> held = new CopyOnWriteArrayList<>();
+    doctor.route("**/join", held::add);
+    Locator join = doctor.locator("#current").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre l'appel"));
+    join.click();
+    Locator busy = doctor.locator("#current button[aria-busy=true]");
+    assertThat(busy).hasText("Connexion…");
+    assertThat(busy).isDisabled();
+    busy.evaluate("b => b.click()");
+    doctor.waitForCondition(() -> !held.isEmpty());
+    assertThat(held).hasSize(1);
+    doctor.unroute("**/join");
+    held.forEach(Route::resume);
+    assertThat(doctor.locator("#call .stand-in")).isVisible();
+    doctor.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel")).click();
+    assertThat(doctor.locator("#call")).isHidden();
+    assertThat(doctor.locator(":focus")).hasCount(1);
+    assertThat(doctor.locator("body")).not().isFocused();
+
+    Locator send = doctor.locator("#report button[type=submit]");
+    send.click();
+    Locator text = doctor.locator("#report-text");
+    assertThat(text).hasAttribute("aria-invalid", "true");
+    assertThat(text).hasAttribute("aria-describedby", "report-error");
+    assertThat(doctor.locator("#report-error")).isVisible();
+    text.fill("Pansement hydrocolloïde, changer tous les trois jours.");
+    send.click();
+    assertThat(doctor.locator("#sent article")).containsText("R-UNE-1");
+    assertThat(text).not().hasAttribute("aria-invalid", "true");
+    assertThat(next).isEnabled();
+    assertThat(doctor.locator("#next-why")).isHidden();
+    doctor.reload();
+    assertThat(doctor.locator("#sent article")).containsText("R-UNE-1");
+    doctor.context().close();
+
+    Locator banner = nurse.locator("#report-banner");
+    assertThat(banner).containsText("R-UNE-1");
+    banner.getByRole(AriaRole.BUTTON).click();
+    assertThat(banner).isHidden();
+    assertThat(nurse.locator("#open-title")).isFocused();
+    nurse.context().close();
+  }
+
+  /** A wrong password or an empty field: the fields concerned are marked aria-invalid and described by the refusal. */
+  @Test
+  void sign_in_refusals_mark_the_fields_they_concern() {
+    Page page = web.newTabletPage();
+    page.navigate(web.url("/connexion.html"));
+    Locator submit = page.locator("button[type=submit]");
+    page.locator("#email").fill("agent.caf@cantal.demo");
+    submit.click();
+    assertThat(page.locator("#error")).isVisible();
+    assertThat(page.locator("#password")).hasAttribute("aria-invalid", "true");
+    assertThat(page.locator("#password")).hasAttribute("aria-describedby", "error");
+    assertThat(page.locator("#email")).not().hasAttribute("aria-invalid", "true");
+    page.locator("#password").fill("pas-le-bon-mot-de-passe");
+    submit.click();
+    assertThat(page.locator("#error")).hasText("L'adresse e-mail ou le mot de passe est incorrect.");
+    assertThat(page.locator("#email")).hasAttribute("aria-invalid", "true");
+    assertThat(page.locator("#password")).hasAttribute("aria-invalid", "true");
+    PagesTest.assertAccessible(page, "tablette-connexion-refusee");
+    page.context().close();
+  }
+
+  /**
+   * The citizen's call: "Réessayer" keeps the keyboard on the call; leaving gives it back to "Rejoindre la visio" and
+   * "Tester micro et caméra" is there again (it was gone until a reload), its button keeping the keyboard too.
+   */
+  @Test
+  void leaving_the_call_gives_the_keyboard_back_and_the_device_check_returns() {
+    JsonObject booked = booked(3, "Céleste Vigier", "06 39 98 13 08");
+    Instant now = clock.instant();
+    clock.set(OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(9)));
+    try {
+      joinLeaveAndTestDevices(booked);
+    } finally {
+      clock.set(now);
+    }
+  }
+
+  private static void joinLeaveAndTestDevices(JsonObject booked) {
+    Page page = manageOpen(booked);
+    // The video server cannot be reached first: "Réessayer" keeps the keyboard on the call's heading.
+    page.route("**/external_api.js", Route::abort);
+    page.locator("#join").click();
+    Locator retry = page.locator("#call-retry");
+    assertThat(retry).isVisible();
+    page.unroute("**/external_api.js");
+    retry.click();
+    assertThat(page.locator("#call .stand-in")).isVisible();
+    assertThat(page.locator("#call h2")).isFocused();
+    assertThat(page.locator("#device-test")).isHidden();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel")).click();
+    assertThat(page.locator("#join")).isFocused();
+    Locator test = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"));
+    assertThat(test).isVisible();
+    // Disabled while it asks, the button gets the keyboard back once the result is said.
+    test.click();
+    assertThat(page.locator("#device-result")).not().isEmpty();
+    assertThat(test).isEnabled();
+    assertThat(test).isFocused();
+    page.context().close();
+  }
+
+  /** The mediator books for someone else: the words speak of that person, and her manage page opens in a new tab. */
+  @Test
+  void the_mediator_books_in_words_for_another_person() {
+    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    Locator wizard = page.locator("#wizard");
+    assertThat(wizard).containsText("D'où la personne fera-t-elle la visio ?");
+    assertThat(wizard).containsText("Ou dans un point visio-accueil près de chez elle");
+    assertThat(wizard).not().containsText("près de chez vous");
+    page.getByText("Depuis chez elle").click();
+    page.locator(".slots button").first().click();
+    assertThat(wizard).containsText("Quelqu'un l'accompagne");
+    assertThat(wizard).not().containsText("Une personne m'accompagne");
+    page.locator("#name").fill("Marius Fabre");
+    page.locator("#phone").fill("06 39 98 13 09");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(page.locator("#convocation")).isVisible();
+    assertThat(wizard).not().containsText("Ajouter à mon agenda");
+    assertThat(wizard).not().containsText("Gérer mon rendez-vous");
+    assertThat(page.locator("#manage-link")).hasAttribute("target", "_blank");
+    Locator card = page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marius Fabre"));
+    assertThat(card.locator("h3")).hasText(Pattern.compile(" à \\d{1,2} h( \\d{2})? — Marius Fabre$"));
+    page.context().close();
+  }
+
+  /**
+   * The admin's statistics: every table header has words (read by screen readers), figures written the French way; the
+   * users' last column is named; the page's icon is served (no 404 on every page).
+   */
+  @Test
+  void the_admins_tables_have_named_headers_and_the_site_has_its_icon() {
+    Page admin = web.signIn(web.newPage(), "admin");
+    assertThat(admin.locator("#stats-body table").first()).isAttached();
+    assertThat(admin.locator("#stats-body th:empty, #user-list th:empty")).hasCount(0);
+    admin.navigate(web.url("/admin.html#users"));
+    assertThat(admin.locator("#user-list th").nth(4)).hasText("Actions");
+    assertThat(admin.locator("#stats-body")).not().containsText("(s)");
+    admin.navigate(web.url("/admin.html#audit"));
+    assertThat(admin.locator("#audit-count")).not().containsText("(s)");
+    admin.context().close();
+    assertThat(web.node.api.get("/favicon.ico").status()).isEqualTo(200);
+    assertThat(web.node.api.get("/favicon.svg").status()).isEqualTo(200);
+  }
+}
