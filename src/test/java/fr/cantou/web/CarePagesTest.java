@@ -200,6 +200,7 @@ class CarePagesTest {
     PagesTest.assertAccessible(doctor, "medecin-fichiers");
     BrowserFixture.screenshot(doctor, "medecin-fichiers");
 
+    nurse.onceDialog(com.microsoft.playwright.Dialog::accept);
     mine.getByText("Annuler la demande").click();
     assertThat(card).hasCount(0);
   }
