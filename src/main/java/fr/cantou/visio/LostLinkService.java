@@ -98,7 +98,8 @@ public final class LostLinkService {
       List<RateLimits.Limit> renewals = List.of(
           new RateLimits.Limit("lost-link-reference:" + reference, settings.lostLinksPerReference()),
           new RateLimits.Limit("lost-link-contact:" + contact.value(), settings.lostLinksPerReference()));
-      return limits.take(renewals, WINDOW, ApiException.tooManyRequests("renewals"))
+      return limits.take(renewals, WINDOW, ApiException.tooManyRequests(
+          "Too many new links for this appointment or this contact in the last hour."))
           .compose(taken -> appointments.renewed(citizen, match.get(), contact.channel())
               .onSuccess(v -> LOG.info("event=lost_link_renewed appointment={} channel={}", reference, contact.channel()))
               .map(true), tooMany -> platform.pool().withTransaction(tx -> ChangeAuditStore.recordCaller(tx, null, address,
