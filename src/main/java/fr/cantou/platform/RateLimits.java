@@ -62,7 +62,10 @@ public final class RateLimits {
    */
   public Future<Taken> take(List<Limit> limits, Duration window, ApiException refusal) {
     Instant now = platform.clock().instant();
-    return platform.pool().withTransaction(tx -> store.count(tx, keys(limits), now, now.minus(window)).compose(counted -> {
+    // Parallel requests for one key queue on its row: none waits long holding a pool connection
+    // (a flood from one address must not take the pool from everyone); past the wait, 429.
+    return platform.pool().withTransaction(tx -> store.lockWaitAtMost(tx, LOCK_WAIT)
+        .compose(v -> store.count(tx, keys(limits), now, now.minus(window))).compose(counted -> {
       long wait = 0;
       for (Limit limit : limits) {
         RateLimitStore.Counter c = counted.get(limit.key());
@@ -76,7 +79,62 @@ public final class RateLimits {
       Map<String, Instant> windows = new java.util.HashMap<>();
       counted.forEach((key, c) -> windows.put(key, c.windowStart()));
       return Future.succeededFuture(new Taken(Map.copyOf(windows)));
-    }));
+    })).recover(e -> Future.failedFuture(RateLimitStore.lockWaitedTooLong(e) ? refusal.retryAfter(1) : e));
+  }
+
+  private static final Duration LOCK_WAIT = Duration.ofMillis(200);
+
+  /**
+   * How far below every limit a key must be for its use to be counted after the thing is done
+   * rather than taken before: more than the requests one node can have in flight (its pool and
+   * their wait queue), so that even all of them at once cannot pass the limit (with several
+   * nodes a limit above this could be passed by the others' share: the limits that stop abuse,
+   * a few an hour, are always taken). Far from it (a
+   * load test's limits, or a new address) a booking costs one read and no queue on the key's
+   * row; near it, uses are taken one at a time (see {@link #take}).
+   */
+  private static final int FAR_FROM_THE_LIMIT = 1_100;
+
+  /** What {@link #admit} let through: taken already (near a limit), or to be counted once done (far from every limit). */
+  public final class Admission {
+    private final List<Limit> limits;
+    private final Duration window;
+    private final Taken taken;
+
+    private Admission(List<Limit> limits, Duration window, Taken taken) {
+      this.limits = limits;
+      this.window = window;
+      this.taken = taken;
+    }
+
+    /** The thing limited was done: counted now if it was not taken before (a failed count does not undo it). */
+    public Future<Void> done() {
+      return taken == null ? record(limits, window)
+          .recover(e -> {
+            LOG.warn("event=rate_limit_count_failed reason=\"{}\"", e.getMessage());
+            return Future.succeededFuture();
+          }) : Future.succeededFuture();
+    }
+
+    /** It was not done after all: the use taken is given back. */
+    public Future<Void> undone() {
+      return taken == null ? Future.succeededFuture() : giveBack(taken);
+    }
+  }
+
+  /**
+   * Lets a request through the limits, exactly: far from every limit (by {@link #FAR_FROM_THE_LIMIT})
+   * one read and the use counted once done; nearer, the use taken before, atomically. So
+   * parallel requests never pass a limit, and the common case never queues on a key's row.
+   */
+  public Future<Admission> admit(List<Limit> limits, Duration window, ApiException refusal) {
+    Instant now = platform.clock().instant();
+    return store.current(platform.pool(), keys(limits), now.minus(window)).compose(counted -> {
+      boolean far = limits.stream().allMatch(limit -> (counted.containsKey(limit.key()) ? counted.get(limit.key()).count() : 0)
+          + FAR_FROM_THE_LIMIT <= limit.max());
+      return far ? Future.succeededFuture(new Admission(limits, window, null))
+          : take(limits, window, refusal).map(taken -> new Admission(limits, window, taken));
+    });
   }
 
   /** Gives back the uses taken (of the same windows only: a window begun since is not touched). */

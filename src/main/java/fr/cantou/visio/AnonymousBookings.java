@@ -58,6 +58,11 @@ final class AnonymousBookings {
     return limits.take(keys, WINDOW, tooMany);
   }
 
+  /** The same, exact, without queueing on the keys' rows while they are far from their limits (bookings). */
+  Future<RateLimits.Admission> admit(List<RateLimits.Limit> keys) {
+    return limits.admit(keys, WINDOW, tooMany);
+  }
+
   /** One move of this appointment by the citizen (her manage link), taken before it is made. */
   Future<RateLimits.Taken> takeMove(java.util.UUID appointment, int perDay) {
     return limits.take(List.of(new RateLimits.Limit("citizen-moves:" + appointment, perDay)),

@@ -100,10 +100,11 @@ public final class BookingService {
     List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
     // A retry of a booking already made is answered whatever the limits say, and counts nothing.
     Future<UUID> earlier = key == null ? Future.succeededFuture() : replay(key);
-    return earlier.compose(id -> id != null ? booked(id) : anonymous.take(limits)
+    return earlier.compose(id -> id != null ? booked(id) : anonymous.admit(limits)
         // Composed, not called: a refusal thrown while the booking is read (an unknown service) gives back too.
-        .compose(taken -> Future.succeededFuture().compose(v -> book(caller, body, key, email, phone, address))
-            .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<Booked>failedFuture(e)))));
+        .compose(admitted -> Future.succeededFuture().compose(v -> book(caller, body, key, email, phone, address))
+            .compose(booked -> admitted.done().map(booked),
+                e -> admitted.undone().transform(v -> Future.<Booked>failedFuture(e)))));
   }
 
   /** The booking this key made with this very request, if any (null otherwise). */

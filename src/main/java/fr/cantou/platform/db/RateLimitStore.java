@@ -29,6 +29,16 @@ public final class RateLimitStore {
         .map(RateLimitStore::counters);
   }
 
+  /** In this transaction, a row lock is waited for at most {@code wait} (then SQLSTATE 55P03). */
+  public Future<Void> lockWaitAtMost(SqlClient tx, java.time.Duration wait) {
+    return tx.query("SET LOCAL lock_timeout = '" + wait.toMillis() + "ms'").execute().mapEmpty();
+  }
+
+  /** Whether a statement failed because it waited for a lock longer than {@link #lockWaitAtMost} allowed. */
+  public static boolean lockWaitedTooLong(Throwable e) {
+    return e instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState());
+  }
+
   /** One use fewer of each key, in the window given (a counter whose window began since is not touched). */
   public Future<Void> giveBack(SqlClient db, Map<String, Instant> windows) {
     List<String> keys = windows.keySet().stream().sorted().toList();
