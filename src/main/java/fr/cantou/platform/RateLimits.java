@@ -89,9 +89,9 @@ public final class RateLimits {
    * rather than taken before: more than the requests one node can have in flight (its pool and
    * their wait queue), so that even all of them at once cannot pass the limit (with several
    * nodes a limit above this could be passed by the others' share: the limits that stop abuse,
-   * a few an hour, are always taken). Far from it (a
-   * load test's limits, or a new address) a booking costs one read and no queue on the key's
-   * row; near it, uses are taken one at a time (see {@link #take}).
+   * a few an hour, are always taken). Far from it (a load test's limits, or a new address) a
+   * booking costs one read and no queue on the key's row; near it, uses are taken one at a time
+   * (see {@link #take}).
    */
   private static final int FAR_FROM_THE_LIMIT = 1_100;
 

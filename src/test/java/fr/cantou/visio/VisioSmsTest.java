@@ -14,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every SMS of an appointment fits in two GSM segments, even with very long names, and keeps its reference and link whole. */
 class VisioSmsTest {
   private final VisioSms sms = new VisioSms(URI.create("https://rendez-vous.cantou.cantal.fr/"), Duration.ofMinutes(10));
+  private static final List<String> KINDS = List.of("confirmation", "change", "reminder_24h", "reminder_1h", "cancellation",
+      "new_link");
   private static final String LINK = "https://rendez-vous.cantou.cantal.fr/r/PREF-7K3Q9.abcdefghijklmnopqrst";
 
   static Appointment appointment(String service, String administration, String point, String commune) {
@@ -27,10 +29,9 @@ class VisioSmsTest {
   @Test
   void every_kind_fits_two_gsm_segments_and_says_the_essentials() {
     Appointment a = appointment("Titre de séjour", "Préfecture du Cantal", "Mairie de Riom-ès-Montagnes", "Riom-ès-Montagnes");
-    for (String kind : List.of("confirmation", "change", "reminder_24h", "reminder_1h", "cancellation", "new_link")) {
+    for (String kind : KINDS) {
       String text = sms.compose(kind, a, LINK);
-      assertThat(SmsText.isGsm(text)).as(kind + ": " + text).isTrue();
-      assertThat(SmsText.segments(text)).as(kind + ": " + text).isLessThanOrEqualTo(2);
+      assertFitsTwoGsmSegments(kind, text);
       assertThat(text).as(kind).contains("PREF-7K3Q9").contains("Préfecture du Cantal");
       if (!"cancellation".equals(kind)) {
         assertThat(text).as(kind).contains(LINK);
@@ -43,10 +44,9 @@ class VisioSmsTest {
   @Test
   void names_typed_by_an_admin_stay_on_one_line_in_the_gsm_alphabet() {
     Appointment a = appointment("Aide)\n\nURGENT: payez sur http://evil.ex (", "Conseil\u00B7départemental", "Salle \u0149", "Ytrac \u0149");
-    for (String kind : List.of("confirmation", "change", "reminder_24h", "reminder_1h", "cancellation", "new_link")) {
+    for (String kind : KINDS) {
       String text = sms.compose(kind, a, LINK);
-      assertThat(SmsText.isGsm(text)).as(kind + ": " + text).isTrue();
-      assertThat(SmsText.segments(text)).as(kind + ": " + text).isLessThanOrEqualTo(2);
+      assertFitsTwoGsmSegments(kind, text);
       assertThat(text).as(kind).doesNotContain("\n");
     }
   }
@@ -56,7 +56,7 @@ class VisioSmsTest {
     String longName = "Direction de la solidarité départementale, de l’autonomie et de l’insertion — accueil des publics";
     Appointment a = appointment(longName + " : demandes d’aide sociale à l’enfance et de revenu de solidarité active",
         longName, "Tiers-lieu intercommunal du pays de Saint-Flour Margeride, salle de la médiathèque", "Saint-Flour");
-    for (String kind : List.of("confirmation", "change", "reminder_24h", "reminder_1h", "cancellation", "new_link")) {
+    for (String kind : KINDS) {
       String text = sms.compose(kind, a, LINK);
       assertThat(SmsText.segments(text)).as(kind + ": " + text).isLessThanOrEqualTo(2);
       assertThat(text).as(kind).contains("PREF-7K3Q9");
@@ -73,5 +73,10 @@ class VisioSmsTest {
         .contains("La salle ouvre 25 minutes avant").contains("en visio depuis chez vous");
     assertThat(new VisioSms(URI.create("https://x.fr"), Duration.ZERO).compose("reminder_1h", a, LINK))
         .contains("La salle ouvre à l'heure du rendez-vous");
+  }
+
+  private static void assertFitsTwoGsmSegments(String kind, String text) {
+    assertThat(SmsText.isGsm(text)).as(kind + ": " + text).isTrue();
+    assertThat(SmsText.segments(text)).as(kind + ": " + text).isLessThanOrEqualTo(2);
   }
 }
