@@ -87,8 +87,10 @@ async function showManage(token) {
     const over = now > new Date(a.end).getTime();
     const canJoin = open && now >= opensAt && !over;
     const notYet = open && now < opensAt;
-    // A live event re-renders: the message that had the focus (it is kept across renders) keeps it.
+    // A live event re-renders (the agent came, the citizen's own "left"): what had the focus keeps it, the message
+    // kept across renders itself, a button (made anew) by its id. Lost, the keyboard would fall back to the page's top.
     const focused = document.activeElement;
+    const focusedId = focused && details.contains(focused) ? focused.id : '';
     details.replaceChildren(...[
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', {}, a.reference)),
       el('dl', {},
@@ -116,6 +118,8 @@ async function showManage(token) {
       open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
     if (focused && focused !== document.activeElement && details.contains(focused)) {
       focused.focus();
+    } else if (focusedId && !details.contains(focused)) {
+      document.getElementById(focusedId)?.focus();
     }
     devices.node.hidden = !open || over || inCall;
     scheduleOpening(notYet ? opensAt - now : null);

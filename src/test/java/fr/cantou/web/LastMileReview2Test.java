@@ -572,6 +572,9 @@ class LastMileReview2Test {
     assertThat(page.locator("#device-test")).isHidden();
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel")).click();
     assertThat(page.locator("#join")).isFocused();
+    // A re-render (a live event, the tab coming back) makes the buttons anew: the keyboard stays on "Rejoindre".
+    page.evaluate("window.dispatchEvent(new Event('focus'))");
+    assertThat(page.locator("#join")).isFocused();
     Locator test = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"));
     assertThat(test).isVisible();
     // Disabled while it asks, the button gets the keyboard back once the result is said.
