@@ -49,8 +49,10 @@ async function join(a) {
   }
 }
 
+// Each step a history entry, as for the citizen: Back goes one step back and stays on this page.
 new BookingWizard(document.getElementById('wizard'), {
   asMediator: true,
+  history: true,
   homeOrganisationId: me.organisationId,
   onBooked: (booked) => {
     appointments.set(booked.id, booked);

@@ -611,6 +611,35 @@ class LastMileReview2Test {
   }
 
   /**
+   * The mediator's booking steps are history entries, like the citizen's: the browser's Back shows the previous step with
+   * its answers and stays on his page (it left the page, losing the booking under way).
+   */
+  @Test
+  void the_mediators_back_button_goes_one_step_back_and_stays_on_his_page() {
+    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    Locator stepper = page.locator("#stepper");
+    assertThat(stepper).hasText("Étape 1 sur 4");
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    assertThat(stepper).hasText("Étape 2 sur 4");
+    page.getByText("Depuis chez elle").click();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    page.goBack();
+    assertThat(stepper).hasText("Étape 2 sur 4");
+    page.goBack();
+    assertThat(stepper).hasText("Étape 1 sur 4");
+    assertThat(page).hasURL(Pattern.compile(".*/mediateur\\.html$"));
+    page.goForward();
+    assertThat(stepper).hasText("Étape 2 sur 4");
+    page.getByText("Depuis chez elle").click();
+    assertThat(stepper).hasText("Étape 3 sur 4");
+    // "Retour" at the top is the same Back.
+    page.locator("#wizard button.back").click();
+    assertThat(stepper).hasText("Étape 2 sur 4");
+    assertThat(page).hasURL(Pattern.compile(".*/mediateur\\.html\\?etape=2$"));
+    page.context().close();
+  }
+
+  /**
    * The admin's statistics: every table header has words (read by screen readers), figures written the French way; the
    * users' last column is named; the page's icon is served (no 404 on every page).
    */
