@@ -55,6 +55,10 @@ function table(caption, headers, rows) {
 
 /** A bar chart drawn with plain elements, and the same figures as a table for screen readers. */
 function chart(caption, rows, valueLabel, itemLabel = t('admin.statItem')) {
+  // Nothing in the period: a sentence, not an empty table.
+  if (rows.length === 0) {
+    return el('figure', {}, el('figcaption', {}, el('strong', {}, caption)), el('p', { class: 'notice' }, t('admin.noFigures')));
+  }
   const max = Math.max(1, ...rows.map((r) => r.value));
   return el('figure', {},
     el('figcaption', {}, el('strong', {}, caption)),

@@ -156,7 +156,7 @@ public final class CantouNode {
           following.readNow();
         }
       }));
-      return bootstrap(identity, visio)
+      return bootstrap(identity, visio, teleconsult)
           .compose(v -> listener.start())
           .compose(v -> teleconsult.presence.alive())
           .compose(v -> listen(() -> router(identity, routes,
@@ -185,7 +185,7 @@ public final class CantouNode {
     return new SettingStore().valueOrInsert(platform.pool(), name, Base64.getEncoder().encodeToString(random));
   }
 
-  private Future<Void> bootstrap(IdentityModule identity, VisioModule visio) {
+  private Future<Void> bootstrap(IdentityModule identity, VisioModule visio, TeleconsultModule teleconsult) {
     CantouConfig config = platform.config();
     Future<Void> admin = Future.succeededFuture();
     if (config.admin().requested()) {
@@ -196,7 +196,7 @@ public final class CantouNode {
     if (!config.demo().enabled()) {
       return admin;
     }
-    return admin.compose(v -> new DemoTerritory(platform, identity.service, List.of(visio::loadDemo))
+    return admin.compose(v -> new DemoTerritory(platform, identity.service, List.of(visio::loadDemo, teleconsult::loadDemo))
             .loadOnce(config.demo().password()))
         .onSuccess(loaded -> LOG.info("event=demo_territory loaded={}", loaded))
         .mapEmpty();

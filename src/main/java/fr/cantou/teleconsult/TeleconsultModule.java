@@ -1,5 +1,7 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.User;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
 import fr.cantou.realtime.ClientMessageHandler;
@@ -11,6 +13,7 @@ import fr.cantou.rooms.JitsiRooms;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.Map;
 
 /** Everything the teleconsultations need on a node, built once: the queue, presence, the audit of pushes. */
 public final class TeleconsultModule {
@@ -26,6 +29,7 @@ public final class TeleconsultModule {
   public final ClientMessageHandler callMessages;
   /** Counts each doctor's open consoles (presence). */
   public final ConnectionObserver connections;
+  private final DemoTeleconsult demo;
 
   public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId) {
     this.settings = TeleconsultConfig.from(platform.config().settings());
@@ -45,6 +49,12 @@ public final class TeleconsultModule {
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;
+    this.demo = new DemoTeleconsult(platform, service);
+  }
+
+  /** Teleconsultation's part of the demo territory: three months behind it, two requests waiting. */
+  public Future<Void> loadDemo(Principal admin, Map<String, String> organisations, List<User> users) {
+    return demo.load(users, settings.escalateAfter());
   }
 
   public List<Jobs.Job> jobs() {

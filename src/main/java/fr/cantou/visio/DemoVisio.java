@@ -78,25 +78,33 @@ public final class DemoVisio {
 
   private DemoVisio() {}
 
+  /** What was made: the services' ids by key, the points' ids, each agent's id and her services' keys. */
+  record Made(Map<String, String> services, List<UUID> points, Map<UUID, List<String>> agents) {}
+
   /** {@code organisations}: the demo's keys ("caf", "fs-riom"…) to ids; {@code users}: the demo's people, by e-mail. */
-  public static Future<Void> load(CatalogueService catalogue, CalendarService calendars, Principal admin,
-                                  Map<String, String> organisations, List<User> users) {
+  static Future<Made> load(CatalogueService catalogue, CalendarService calendars, Principal admin,
+                           Map<String, String> organisations, List<User> users) {
     LOG.info("event=demo_visio services={} points={}", SERVICES.size(), POINTS.size());
     Map<String, String> services = new HashMap<>();
     Future<Void> chain = Futures.sequence(SERVICES, s -> catalogue.createService(admin, new VisioRecords.NewService(
         organisations.get(s.orgKey()), s.name(), s.description(), s.documents(), s.minutes(), s.prefix()))
         .onSuccess(created -> services.put(s.key(), created.id())));
+    List<UUID> points = new ArrayList<>();
+    Map<UUID, List<String>> agents = new HashMap<>();
     chain = chain.compose(v -> Futures.sequence(POINTS, p -> catalogue.createPoint(admin, new VisioRecords.NewPoint(
         p.name(), p.commune(), p.kind(), p.address(), p.orgKey() == null ? null : organisations.get(p.orgKey()),
-        pointHours(p.kind())))));
+        pointHours(p.kind()))).onSuccess(point -> points.add(UUID.fromString(point.id())))));
     return chain.compose(v -> Futures.sequence(new ArrayList<>(AGENTS.entrySet()), agent -> {
-      String id = users.stream().filter(u -> u.email().startsWith(agent.getKey() + "@"))
-          .findFirst().orElseThrow().id();
+      UUID id = UUID.fromString(users.stream().filter(u -> u.email().startsWith(agent.getKey() + "@"))
+          .findFirst().orElseThrow().id());
+      agents.put(id, agent.getValue());
       List<String> served = agent.getValue().stream().map(services::get).toList();
-      return calendars.setAvailability(admin, UUID.fromString(id),
-          new VisioRecords.Availability(served, workingWeek(), 5, 120, 30));
-    }));
+      return calendars.setAvailability(admin, id, new VisioRecords.Availability(served, workingWeek(), BUFFER_MINUTES, 120, 30));
+    })).map(v -> new Made(services, points, agents));
   }
+
+  /** The agents' pause after each appointment. */
+  static final int BUFFER_MINUTES = 5;
 
   /** Monday to Friday, 9:00–12:00 and 13:30–16:30. */
   private static List<VisioRecords.Hours> workingWeek() {

@@ -45,6 +45,7 @@ public final class VisioModule {
   private final CatalogueService catalogue;
   private final CalendarService calendars;
   private final SlotCache slots;
+  private final DemoVisioActivity demoActivity;
 
   public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses,
                      RateLimits rateLimits) {
@@ -116,6 +117,7 @@ public final class VisioModule {
     this.smsJob = new SmsJob(platform, mailStore, appointments, new VisioSms(platform.config().http().publicUrl(),
         settings.joinOpensBefore()), tokens, smsSender);
     this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
+    this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }
 
   public List<Jobs.Job> jobs() {
@@ -124,9 +126,9 @@ public final class VisioModule {
         new Jobs.Job("citizen_data_retention", citizenDataRetention::run));
   }
 
-  /** Visio-accueil's part of the demo territory (services, points, agents' weeks). */
+  /** Visio-accueil's part of the demo territory (services, points, agents' weeks, three months of appointments). */
   public Future<Void> loadDemo(Principal admin, Map<String, String> organisations, List<User> users) {
-    return DemoVisio.load(catalogue, calendars, admin, organisations, users);
+    return DemoVisio.load(catalogue, calendars, admin, organisations, users).compose(made -> demoActivity.load(admin, made));
   }
 
   /** Every event of the outbox, whichever node wrote it. */

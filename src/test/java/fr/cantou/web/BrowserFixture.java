@@ -128,7 +128,8 @@ final class BrowserFixture implements AutoCloseable {
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/javascript").end(STAND_IN))
         .listen(0, "127.0.0.1"));
     Map<String, String> env = new java.util.HashMap<>(Map.of(
-        "CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", PASSWORD,
+        // The territory without its past months and today's bookings: each test makes what it reads (DemoActivityTest has them).
+        "CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", PASSWORD, "CANTOU_DEMO_ACTIVITY", "false",
         "CANTOU_JITSI_DOMAIN", "127.0.0.1:" + jitsi.actualPort(), "CANTOU_JITSI_SCHEME", "http"));
     env.putAll(settings);
     node = TestNode.start(TestDatabase.fresh(), env, clock);

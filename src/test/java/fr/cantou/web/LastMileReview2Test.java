@@ -7,6 +7,7 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.WaitUntilState;
 import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -645,6 +646,10 @@ class LastMileReview2Test {
    */
   @Test
   void the_admins_tables_have_named_headers_and_the_site_has_its_icon() {
+    // A request of the period (pneumologie: in no demo doctor's queue), so that the statistics have a table.
+    String nurse = web.node.api.login("infirmiere.condat@cantal.demo", BrowserFixture.PASSWORD);
+    assertThat(web.node.api.post("/api/teleconsultations", nurse,
+        fr.cantou.support.CareTerritory.request("pneumologie", "normal")).status()).isEqualTo(201);
     Page admin = web.signIn(web.newPage(), "admin");
     assertThat(admin.locator("#stats-body table").first()).isAttached();
     assertThat(admin.locator("#stats-body th:empty, #user-list th:empty")).hasCount(0);
@@ -656,5 +661,24 @@ class LastMileReview2Test {
     admin.context().close();
     assertThat(web.node.api.get("/favicon.ico").status()).isEqualTo(200);
     assertThat(web.node.api.get("/favicon.svg").status()).isEqualTo(200);
+  }
+
+  /** A period with nothing in it: each figure says "Pas encore de chiffres", never an empty table. */
+  @Test
+  void statistics_of_an_empty_period_say_so_instead_of_empty_tables() {
+    Page admin = web.newPage();
+    admin.route("**/api/stats/overview*", route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
+        .setContentType("application/json").setBody(new JsonObject()
+            .put("teleconsultations", new JsonObject().put("byOrganisation", new JsonArray()).put("bySpecialty", new JsonArray())
+                .put("byKind", new JsonArray()).putNull("medianWaitMinutes").putNull("p90WaitMinutes"))
+            .put("visio", new JsonObject().put("bookings", new JsonArray()).put("completed", 0).put("noShows", 0)
+                .put("cancelled", 0)).encode())));
+    web.signIn(admin, "admin");
+    Locator stats = admin.locator("#stats-body");
+    assertThat(stats.getByText("Pas encore de chiffres pour cette période.")).hasCount(4);
+    assertThat(stats.locator("table")).hasCount(0);
+    assertThat(stats).not().containsText("null");
+    PagesTest.assertAccessible(admin, "admin-statistiques-vides");
+    admin.context().close();
   }
 }

@@ -68,7 +68,8 @@ public record CantouConfig(
     }
   }
 
-  public record Demo(boolean enabled, String password) {}
+  /** {@code activity}: with the territory, its past three months and today's bookings and requests. */
+  public record Demo(boolean enabled, String password, boolean activity) {}
 
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention) {}
 
@@ -173,7 +174,7 @@ public record CantouConfig(
     if (!admin.password().isEmpty() && admin.password().length() < 10) {
       throw s.invalid("admin.password", "must be at least 10 characters long", admin.password());
     }
-    Demo demo = new Demo(s.bool("demo"), s.text("demoPassword"));
+    Demo demo = new Demo(s.bool("demo"), s.text("demoPassword"), s.bool("demoActivity"));
     if (demo.enabled() && demo.password().length() < 8) {
       throw s.invalid("demoPassword", "must be at least 8 characters long when demo is true", demo.password());
     }
