@@ -6,8 +6,8 @@ import { EMAIL, isPhone } from './contact.js';
 
 /**
  * "Liste d'attente": shown where no slot is left. Her name and a way to reach her (e-mail and/or
- * phone); the first slot that frees up is offered to the first in line, by mail, held for her a
- * while. Once in line, the link to her place (to take an offer, or to leave the list) is shown.
+ * phone); the first slot that frees up is offered to the first in line, by mail and by SMS to a
+ * mobile, held for her a while. Once in line, the link to her place (to take an offer, or to leave the list) is shown.
  */
 export function waitingListForm(service, point, { asMediator = false, level = 'h3' } = {}) {
   const k = (key) => (asMediator ? `${key}Other` : key);
@@ -82,7 +82,7 @@ async function join(service, point, form, errors, box, asMediator) {
   const done = el('div', { class: 'notice', id: 'waiting-joined', tabindex: '-1' },
     el('p', {}, el('strong', {}, t('waiting.joined'))),
     el('p', {}, joined.ahead === 0 ? t('waiting.first') : t('waiting.ahead', { n: joined.ahead })),
-    el('p', {}, t(email ? 'waiting.byMail' : 'waiting.byPhone')),
+    el('p', {}, t(email ? 'waiting.byMail' : isMobile(phone) ? 'waiting.bySms' : 'waiting.byPhone')),
     el('p', {}, t('waiting.keepLink')),
     el('p', { class: 'link' }, el('code', {}, link)),
     el('p', {}, el('a', { href: link, id: 'waiting-place' }, t('waiting.placeLink'))));
@@ -90,4 +90,9 @@ async function join(service, point, form, errors, box, asMediator) {
   done.focus();
   announce(t('waiting.joined'));
   return box;
+}
+
+/** A French mobile number (06, 07), the only ones the offers' SMS go to (as the server's PhoneNumbers.textable). */
+function isMobile(phone) {
+  return /^(?:0|\+33|0033)[67]\d{8}$/.test(phone.replace(/[\s.()\-\u00A0\u202F]/g, ''));
 }

@@ -127,21 +127,6 @@ public final class AppointmentService {
     return store.byReference(platform.pool(), reference, settings.joinOpensBefore());
   }
 
-  /**
-   * The full manage token a short link ({@code REFERENCE.code}, sent by SMS) stands for, while
-   * the appointment's links are at the version it was made for and still valid; empty otherwise.
-   */
-  public Future<java.util.Optional<String>> openShortLink(String link) {
-    int dot = link == null ? -1 : link.lastIndexOf('.');
-    if (dot <= 0 || link.length() > 80) {
-      return Future.succeededFuture(java.util.Optional.empty());
-    }
-    String code = link.substring(dot + 1);
-    return byReference(link.substring(0, dot).toUpperCase(java.util.Locale.ROOT)).map(found -> found
-        .filter(a -> tokens.opensShort(code, UUID.fromString(a.id()), a.manageTokenVersion(), a.end().toInstant()))
-        .map(tokens::issue));
-  }
-
   /** Calls going on in the whole cluster, read from the database when /metrics is asked. */
   public Future<Void> refreshFigures() {
     return store.callsInProgress(platform.pool()).onSuccess(calls -> platform.metrics().callsInProgress("visio", calls)).mapEmpty();

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Sends the SMS that are due, from the same queue as the mails (their channel is sms). A row
@@ -33,9 +35,12 @@ public final class SmsJob {
   private final VisioSms texts;
   private final ManageTokens tokens;
   private final SmsSender sender;
+  private final Function<UUID, Future<Optional<Instant>>> offerHeldUntil;
 
+  /** {@code offerHeldUntil}: until when a slot of the waiting list is held for her (empty once let go). */
   SmsJob(Platform platform, MailStore store, AppointmentService appointments, VisioSms texts, ManageTokens tokens,
-         SmsSender sender) {
+         SmsSender sender, Function<UUID, Future<Optional<Instant>>> offerHeldUntil) {
+    this.offerHeldUntil = offerHeldUntil;
     this.platform = platform;
     this.store = store;
     this.appointments = appointments;
@@ -58,30 +63,40 @@ public final class SmsJob {
   private Future<Void> send(MailStore.DueMail sms) {
     Instant now = platform.clock().instant();
     return appointments.appointment(sms.appointmentId()).compose(a -> {
-      boolean stale = sms.kind().startsWith("reminder") && !a.open();
+      boolean offer = "offer".equals(sms.kind());
+      // An offer already taken is told by the confirmation; one let go or expired, by nothing.
+      boolean stale = sms.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
       if (a.citizen().phone() == null || stale) {
         return store.mailSent(platform.pool(), sms.id(), now);
       }
       UUID id = UUID.fromString(a.id());
       String link = texts.shortLink(a.reference(), tokens.shortCode(id, a.manageTokenVersion()));
       String to = PhoneNumbers.canonical(a.citizen().phone());
-      return sender.send(new SmsMessage(to, texts.compose(sms.kind(), a, link)))
-          .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant()))
-          .onSuccess(v -> platform.metrics().sms("sent"))
-          .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
-              LogSmsSender.mask(to)));
-    }).recover(e -> {
-      String reason = String.valueOf(e.getMessage());
-      platform.metrics().sms("failed");
-      if (sms.attempts() >= MAX_ATTEMPTS) {
-        platform.metrics().sms("given_up");
-        LOG.error("event=sms_failed final=true kind={} attempts={} reason=\"{}\"", sms.kind(), sms.attempts(), reason);
-        return store.finallyFailed(platform.pool(), sms.id(), reason, now);
-      }
-      Instant retry = now.plus(retryAfter(sms.attempts()));
-      LOG.warn("event=sms_failed final=false kind={} attempt={} retry_at={} reason=\"{}\"", sms.kind(), sms.attempts(), retry,
-          reason);
-      return store.mailFailed(platform.pool(), sms.id(), reason, retry);
-    });
+      Future<Optional<Instant>> until = offer ? offerHeldUntil.apply(id) : Future.succeededFuture(Optional.empty());
+      return until.compose(held -> offer && held.isEmpty() ? store.mailSent(platform.pool(), sms.id(), now)
+          : send(sms, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
+    }).recover(e -> failed(sms, now, e));
+  }
+
+  private Future<Void> send(MailStore.DueMail sms, Appointment a, String to, String text) {
+    return sender.send(new SmsMessage(to, text))
+        .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant()))
+        .onSuccess(v -> platform.metrics().sms("sent"))
+        .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
+            LogSmsSender.mask(to)));
+  }
+
+  private Future<Void> failed(MailStore.DueMail sms, Instant now, Throwable e) {
+    String reason = String.valueOf(e.getMessage());
+    platform.metrics().sms("failed");
+    if (sms.attempts() >= MAX_ATTEMPTS) {
+      platform.metrics().sms("given_up");
+      LOG.error("event=sms_failed final=true kind={} attempts={} reason=\"{}\"", sms.kind(), sms.attempts(), reason);
+      return store.finallyFailed(platform.pool(), sms.id(), reason, now);
+    }
+    Instant retry = now.plus(retryAfter(sms.attempts()));
+    LOG.warn("event=sms_failed final=false kind={} attempt={} retry_at={} reason=\"{}\"", sms.kind(), sms.attempts(), retry,
+        reason);
+    return store.mailFailed(platform.pool(), sms.id(), reason, retry);
   }
 }

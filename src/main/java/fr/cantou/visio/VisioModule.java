@@ -12,6 +12,7 @@ import fr.cantou.notify.HttpSmsSender;
 import fr.cantou.notify.LogSmsSender;
 import fr.cantou.notify.SmsConfig;
 import fr.cantou.notify.SmsSender;
+import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.EventRecord;
@@ -92,7 +93,7 @@ public final class VisioModule {
     WaitingListStore waitingStore = new WaitingListStore();
     WaitingListService waitingList = new WaitingListService(platform, settings, waitingStore, catalogue, appointments, mailStore,
         events, tokens, slotService, rateLimits);
-    // How an offer reaches her: by mail when she gave an address (an SMS channel is one more element).
+    // How an offer reaches her: by mail when she gave an address, by SMS when she gave a mobile number (both when both).
     List<OfferJob.Channel> offerChannels = List.of(new OfferJob.Channel() {
       @Override
       public boolean reaches(WaitingListStore.Entry entry) {
@@ -104,18 +105,33 @@ public final class VisioModule {
         return offer.citizen().email() == null ? Future.succeededFuture()
             : mailStore.scheduleMail(tx, java.util.UUID.fromString(offer.id()), "offer", now, MailStore.MAIL);
       }
+    }, new OfferJob.Channel() {
+      @Override
+      public boolean reaches(WaitingListStore.Entry entry) {
+        return entry.phone() != null && PhoneNumbers.textable(entry.phone());
+      }
+
+      @Override
+      public Future<Void> queue(io.vertx.sqlclient.SqlClient tx, Appointment offer, java.time.Instant now) {
+        return offer.citizen().phone() == null || !PhoneNumbers.textable(offer.citizen().phone()) ? Future.succeededFuture()
+            : mailStore.scheduleMail(tx, java.util.UUID.fromString(offer.id()), "offer", now, MailStore.SMS);
+      }
     });
     this.offerJob = new OfferJob(platform, settings, waitingStore, waitingList, bookings, slotService, catalogue, events,
         offerChannels);
 
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        new CalendarFiles(platform, appointments, mails, tokens), lostLinks, addresses, new WaitingListRoutes(waitingList, addresses));
+        new CalendarFiles(platform, appointments, mails, tokens), lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
+        new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
         new OfferMails(platform, waitingStore, tokens, platform.config().http().publicUrl()));
     this.smsJob = new SmsJob(platform, mailStore, appointments, new VisioSms(platform.config().http().publicUrl(),
-        settings.joinOpensBefore()), tokens, smsSender);
+        settings.joinOpensBefore()), tokens, smsSender, id -> waitingStore.entryOfOffer(platform.pool(), id)
+        .compose(entry -> entry.isEmpty() ? Future.succeededFuture(java.util.Optional.<java.time.Instant>empty())
+            : waitingStore.view(platform.pool(), entry.get()).map(view -> view.map(v -> v.offer())
+                .map(WaitingListStore.Offer::expiresAt))));
     this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
     this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }

@@ -18,6 +18,7 @@ import java.util.UUID;
 
 /** HTTP adapter of visio-accueil. */
 public final class VisioRoutes implements ApiModule {
+  private final ShortLinks shortLinks;
   private final CatalogueService catalogue;
   private final CalendarService calendars;
   private final SlotService slots;
@@ -33,8 +34,10 @@ public final class VisioRoutes implements ApiModule {
 
   VisioRoutes(CatalogueService catalogue, CalendarService calendars, SlotService slots, BookingService bookings,
               AppointmentService appointments, MeetingService meeting, OutcomeUndo undo, CitizenDataService citizenData,
-              CalendarFiles calendarFiles, LostLinkService lostLinks, ClientAddress addresses, ApiModule waitingList) {
+              CalendarFiles calendarFiles, LostLinkService lostLinks, ClientAddress addresses, ApiModule waitingList,
+              ShortLinks shortLinks) {
     this.waitingList = waitingList;
+    this.shortLinks = shortLinks;
     this.catalogue = catalogue;
     this.calendars = calendars;
     this.slots = slots;
@@ -130,15 +133,16 @@ public final class VisioRoutes implements ApiModule {
   }
 
   /**
-   * {@code GET /r/{link}}, the short link of an SMS: a redirect to the manage page with the full
-   * token in the fragment (never sent on to the server), or to the page's "lost link" form when
-   * the link is wrong, renewed or expired. The target is always a path of this site: no open redirect.
+   * {@code GET /r/{link}}, the short link of an SMS: a redirect to the manage page (or, for an
+   * offer of the waiting list, her place on the list) with the full token in the fragment (never
+   * sent on to the server), or to the page's "lost link" form when the link is wrong, renewed or
+   * expired. The target is always a path of this site: no open redirect.
    */
   public io.vertx.core.Handler<RoutingContext> shortLinks() {
-    return ctx -> appointments.openShortLink(ctx.pathParam("link"))
+    return ctx -> shortLinks.target(ctx.pathParam("link"))
         .onFailure(ctx::fail)
-        .onSuccess(token -> ctx.response().setStatusCode(302)
-            .putHeader("Location", token.map(t -> "/rendez-vous.html#" + t).orElse("/rendez-vous.html#lien-perdu"))
+        .onSuccess(target -> ctx.response().setStatusCode(302)
+            .putHeader("Location", target)
             .putHeader("Cache-Control", "no-store")
             .putHeader("Referrer-Policy", "no-referrer")
             .end());

@@ -35,9 +35,14 @@ final class VisioSms {
 
   /** The text of an SMS of this kind, in the GSM alphabet where possible, within {@link #MAX_SEGMENTS}. */
   String compose(String kind, Appointment a, String link) {
+    return compose(kind, a, link, null);
+  }
+
+  /** {@code heldUntil}: for an offer of the waiting list, until when the slot is held for her. */
+  String compose(String kind, Appointment a, String link, java.time.Instant heldUntil) {
     String longest = null;
     for (Detail detail : List.of(Detail.ALL, Detail.NO_SERVICE, Detail.COMMUNE_ONLY)) {
-      String text = SmsText.gsm(text(kind, a, link, detail, Integer.MAX_VALUE));
+      String text = SmsText.gsm(text(kind, a, link, heldUntil, detail, Integer.MAX_VALUE));
       if (SmsText.segments(text) <= MAX_SEGMENTS) {
         return text;
       }
@@ -45,7 +50,7 @@ final class VisioSms {
     }
     // Names so long that even the shortest wording is too long: cut them.
     for (int names = 40; names >= 10; names -= 10) {
-      String text = SmsText.gsm(text(kind, a, link, Detail.COMMUNE_ONLY, names));
+      String text = SmsText.gsm(text(kind, a, link, heldUntil, Detail.COMMUNE_ONLY, names));
       if (SmsText.segments(text) <= MAX_SEGMENTS) {
         return text;
       }
@@ -56,7 +61,7 @@ final class VisioSms {
 
   private enum Detail { ALL, NO_SERVICE, COMMUNE_ONLY }
 
-  private String text(String kind, Appointment a, String link, Detail detail, int names) {
+  private String text(String kind, Appointment a, String link, java.time.Instant heldUntil, Detail detail, int names) {
     String who = cut(a.administration(), names) + (detail == Detail.ALL ? " (" + cut(a.serviceName(), names) + ")" : "");
     String where = a.pointName() == null ? "en visio depuis chez vous"
         : detail == Detail.COMMUNE_ONLY ? "au point visio-accueil de " + cut(a.pointCommune(), names)
@@ -77,6 +82,10 @@ final class VisioSms {
           + " Pour en prendre un autre : " + site + "/rendez-vous.html";
       case "new_link" -> "Cantou : voici le nouveau lien de votre RDV " + who + " du " + when
           + " (l'ancien ne marche plus). " + ref + " " + link;
+      // The same link takes it, lets it go to the next person or leaves the list (every message of the list says how).
+      case "offer" -> "Cantou, liste d'attente : une place s'est libérée pour vous, RDV " + who + " le " + when + ", " + where
+          + ". Réservée jusqu'à " + TIME.format(heldUntil.atZone(java.time.ZoneId.of(a.timeZone()))) + ". La prendre, la laisser ou quitter"
+          + " la liste : " + link;
       default -> throw new IllegalArgumentException(kind);
     };
   }

@@ -1,11 +1,13 @@
 package fr.cantou.visio;
 
+import fr.cantou.notify.SmsText;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.support.Api;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
+import fr.cantou.support.SmsProviderStandIn;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
 import io.vertx.core.json.JsonArray;
@@ -48,6 +50,7 @@ class WaitingListTest {
 
   /** Monday 30 November 2026, 7:00 in Paris. */
   MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+  SmsProviderStandIn sms = new SmsProviderStandIn();
   DatabaseEndpoint database;
   TestNode node;
   VisioTerritory visio;
@@ -59,7 +62,8 @@ class WaitingListTest {
     node = TestNode.start(database, Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
         "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
         "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
-        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "1000", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "3"), clock);
+        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "1000", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "3",
+        "CANTOU_SMS_URL", sms.url(), "CANTOU_SMS_AUTH", "bearer", "CANTOU_SMS_API_KEY", "test-api-key"), clock);
     visio = new VisioTerritory(node);
     onlyTuesdayMorning();
     manageTokens.put(TEN, booked(TEN, "marc.delmas@example.fr"));
@@ -70,6 +74,58 @@ class WaitingListTest {
   @AfterEach
   void stop() {
     node.close();
+    sms.close();
+  }
+
+  @Test
+  void someone_who_gave_only_a_mobile_number_gets_the_offer_by_sms_and_its_short_link_opens_her_place() {
+    String dora = joinByPhone("Dora Fabre", "06 12 34 56 78").getString("id");
+    cancel(TEN);
+    runJobs();
+    assertThat(offeredTo()).containsExactly(dora);
+    assertThat(sms.received()).hasSize(1);
+    assertThat(sms.received().get(0).json().getString("to")).isEqualTo("+33612345678");
+    String text = sms.received().get(0).json().getString("text");
+    assertThat(text).contains("liste d'attente").contains("une place s'est libérée").contains("mardi 1 décembre à 10h00")
+        .contains("Réservée jusqu'à 09h00").contains("quitter la liste");
+    assertThat(SmsText.isGsm(text)).as(text).isTrue();
+    assertThat(SmsText.segments(text)).isLessThanOrEqualTo(2);
+
+    // The short link opens her place on the list, where she takes it.
+    String link = SmsTest.shortLink(text);
+    Api.Response opened = node.api.get(link);
+    assertThat(opened.status()).isEqualTo(302);
+    String target = opened.headers().firstValue("Location").orElseThrow();
+    assertThat(target).startsWith("/liste-attente.html#" + dora + ".");
+    String token = target.substring(target.indexOf('#') + 1);
+    Api.Response taken = holder("POST", dora, token, "/take");
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+
+    // Taken, the same link is the appointment's: her manage page. Her confirmation comes by SMS too.
+    assertThat(node.api.get(link).headers().firstValue("Location").orElseThrow()).startsWith("/rendez-vous.html#"
+        + taken.json().getString("id") + ".");
+    runJobs();
+    assertThat(sms.received()).hasSize(2);
+    assertThat(sms.received().get(1).json().getString("text")).contains("confirmé");
+  }
+
+  @Test
+  void an_offer_let_go_before_its_sms_leaves_sends_nothing() {
+    String dora = joinByPhone("Dora Fabre", "06 12 34 56 78").getString("id");
+    cancel(TEN);
+    // One pass of the jobs: the SMS job runs before the offers', so the offer is made and its SMS waits for the next.
+    TestNode.await(node.node().runJobs());
+    assertThat(offeredTo()).containsExactly(dora);
+    assertThat(sql("SELECT 1 FROM visio_mail WHERE kind = 'offer' AND sent_at IS NULL")).hasSize(1);
+    assertThat(holder("POST", dora, tokenOf(dora), "/leave").json().getString("state")).isEqualTo("left");
+    runJobs();
+    assertThat(sms.received()).isEmpty();
+    // Something that must arrive later does: a booking's confirmation by SMS.
+    Api.Response booked = node.api.post("/api/visio/appointments", VisioTerritory.booking(visio.serviceId, TEN)
+        .put("citizen", new JsonObject().put("name", "Eva Roux").put("phone", "06 12 34 56 79")));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    runJobs();
+    assertThat(sms.received()).extracting(r -> r.json().getString("text")).singleElement().asString().contains("confirmé");
   }
 
   @Test
@@ -159,7 +215,7 @@ class WaitingListTest {
   @Test
   void declining_gives_the_slot_to_the_next_and_leaving_erases_her_and_frees_what_was_held() {
     String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
-    String bruno = joinByPhone("Bruno Roux", "06 12 34 56 78").getString("id");
+    String bruno = joinByPhone("Bruno Roux", "04 71 45 10 10").getString("id");
     String chloe = join("Chloé Vidal", "chloe@example.fr", null).getString("id");
     cancel(TEN);
     runJobs();
@@ -170,7 +226,7 @@ class WaitingListTest {
     assertThat(holder("POST", alice, aliceToken, "/decline").status()).isEqualTo(409);
 
     runJobs();
-    // Bruno gave only a phone, and no channel tells a phone yet: no slot is held for him, Chloé gets it.
+    // Bruno gave only a landline, which no channel reaches (SMS go to mobiles): no slot is held for him, Chloé gets it.
     assertThat(offeredTo()).containsExactly(chloe);
     Api.Response left = holder("POST", bruno, tokenOf(bruno), "/leave");
     assertThat(left.json().getString("state")).isEqualTo("left");
