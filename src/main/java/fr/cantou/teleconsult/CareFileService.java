@@ -36,6 +36,7 @@ import java.util.function.Function;
  * in one transaction with the item's timeline line and its event (metadata only, never bytes).
  */
 public final class CareFileService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CareFileService.class);
   private static final Set<String> ACCEPTED = Set.of("image/jpeg", "image/png", "application/pdf");
   /** Photos a phone or tablet may send that this server cannot decode (and so cannot strip): refused in words. */
   private static final Set<String> UNSUPPORTED_PHOTOS = Set.of("image/webp", "image/heic", "image/heif", "image/avif");
@@ -164,30 +165,51 @@ public final class CareFileService {
     }
   }
 
-  /** One transaction: the item locked open and not full, the file's row, its chunks one by one, the timeline, the event. */
+  /**
+   * The file's row and chunks first, each its own short statement, unseen (no position); then one short transaction:
+   * the item locked open and not full, the file given its place, the timeline, the event. A writing transaction that
+   * stayed open while 10 MB went in would hold every node's event delivery back (the outbox's horizon). Refused or
+   * failed, the staged file is deleted: nothing half-stored.
+   */
   private Future<Teleconsultation> store(Principal nurse, UUID id, String name, Checked checked, Instant now) {
     UUID fileId = UUID.randomUUID();
     int chunks = (int) Math.max(1, (checked.size() + CareFileStore.CHUNK_BYTES - 1) / CareFileStore.CHUNK_BYTES);
     CareFileStore.NewFile row = new CareFileStore.NewFile(fileId, id, withExtensionOf(name, checked.mediaType()),
         checked.mediaType(), checked.size(), chunks,
         checked.sha256(), nurse.userId(), "nurse", now);
-    return platform.vertx().fileSystem().open(checked.path().toString(), new OpenOptions().setRead(true).setWrite(false))
-        .compose(file -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id).compose(held -> {
+    Future<Teleconsultation> stored = platform.vertx().fileSystem()
+        .open(checked.path().toString(), new OpenOptions().setRead(true).setWrite(false))
+        .compose(file -> files.stage(platform.pool(), row)
+            .compose(v -> chunks(platform.pool(), file, fileId, 0, chunks, checked.size()))
+            .eventually(file::close))
+        .compose(v -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id).compose(held -> {
           if (held.isEmpty()) {
             return requests.load(id).compose(item -> Future.failedFuture(closed(item)));
           }
           if (held.get() >= limits.perItem()) {
             return Future.failedFuture(full());
           }
-          return files.insert(tx, row)
-              .compose(v -> chunks(tx, file, fileId, 0, chunks, checked.size()))
-              .compose(v -> requests.recorded(tx, id, nurse, "file_added", new JsonObject()
+          return files.add(tx, id, fileId)
+              .compose(added -> requests.recorded(tx, id, nurse, "file_added", new JsonObject()
                   .put("mediaType", checked.mediaType()).put("size", checked.size()), now, TeleconsultEvents.UPDATED));
-        })).eventually(file::close));
+        })));
+    return stored.recover(e -> files.dropStaged(platform.pool(), fileId)
+        .transform(dropped -> Future.<Teleconsultation>failedFuture(e)));
+  }
+
+  /** Staged files a stopped node left behind (older than an hour): deleted with their chunks. */
+  public Future<Void> purgeStaged() {
+    return files.purgeStaged(platform.pool(), platform.clock().instant().minus(java.time.Duration.ofHours(1)))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("event=care_files_staged_purged files={}", n);
+          }
+        })
+        .mapEmpty();
   }
 
   /** Chunk {@code seq} and those after it, read from the file and inserted one at a time: one chunk in memory. */
-  private Future<Void> chunks(SqlClient tx, AsyncFile file, UUID fileId, int seq, int count, long size) {
+  private Future<Void> chunks(SqlClient db, AsyncFile file, UUID fileId, int seq, int count, long size) {
     if (seq == count) {
       return Future.succeededFuture();
     }
@@ -196,8 +218,8 @@ public final class CareFileService {
     return file.read(Buffer.buffer(length), 0, offset, length)
         .compose(data -> data.length() != length
             ? Future.failedFuture(new IOException("the file changed while it was stored"))
-            : files.insertChunk(tx, fileId, seq, data))
-        .compose(v -> chunks(tx, file, fileId, seq + 1, count, size));
+            : files.insertChunk(db, fileId, seq, data))
+        .compose(v -> chunks(db, file, fileId, seq + 1, count, size));
   }
 
   /** A file to send: what it is, and its chunks one at a time ({@code chunk.apply(seq)}; empty when erased meanwhile). */

@@ -29,13 +29,13 @@ public final class CareFileStore {
                  'size', f.size_bytes, 'addedAt', f.added_at, 'addedBy', f.added_side, 'addedByName', a.display_name)
                  ORDER BY f.position)
        FROM care_file f JOIN app_user a ON a.id = f.added_by
-       WHERE f.teleconsultation_id = t.id) AS files
+       WHERE f.teleconsultation_id = t.id AND f.position IS NOT NULL) AS files
       """;
 
   /** A file as stored, before its bytes are read: for the rights check and the answer's headers. */
   public record Stored(UUID id, UUID teleconsultationId, int position, String name, String mediaType, long size, int chunks) {}
 
-  /** What the transaction adding a file writes first. */
+  /** A file's row, written (with no position: unseen) before its chunks. */
   record NewFile(UUID id, UUID teleconsultationId, String name, String mediaType, long size, int chunks, String sha256,
                  UUID addedBy, String side, Instant at) {}
 
@@ -51,20 +51,41 @@ public final class CareFileStore {
   }
 
   Future<Integer> count(SqlClient db, UUID item) {
-    return db.preparedQuery("SELECT count(*) AS n FROM care_file WHERE teleconsultation_id = $1")
+    return db.preparedQuery("SELECT count(*) AS n FROM care_file WHERE teleconsultation_id = $1 AND position IS NOT NULL")
         .execute(Tuple.of(item)).map(rows -> rows.iterator().next().getLong("n").intValue());
   }
 
-  /** The file's row, numbered after the item's others (the item is locked: {@link #lockOpen}). */
-  Future<Void> insert(SqlClient tx, NewFile file) {
-    return tx.preparedQuery("""
+  /** The file's row without a position: staged, seen by nobody until {@link #add} gives it one. */
+  Future<Void> stage(SqlClient db, NewFile file) {
+    return db.preparedQuery("""
             INSERT INTO care_file (id, teleconsultation_id, position, name, media_type, size_bytes, chunks, sha256,
                                    added_at, added_by, added_side)
-            SELECT $1, $2, coalesce(max(position), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10
-            FROM care_file WHERE teleconsultation_id = $2""")
+            VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10)""")
         .execute(Tuple.from(List.of(file.id(), file.teleconsultationId(), file.name(), file.mediaType(), file.size(),
             file.chunks(), file.sha256(), TeleconsultStore.utc(file.at()), file.addedBy(), file.side())))
         .mapEmpty();
+  }
+
+  /** The staged file added to its item, numbered after the item's others (the item is locked: {@link #lockOpen}). */
+  Future<Void> add(SqlClient tx, UUID item, UUID file) {
+    return tx.preparedQuery("""
+            UPDATE care_file SET position = (SELECT coalesce(max(position), 0) + 1 FROM care_file
+                                             WHERE teleconsultation_id = $1 AND position IS NOT NULL)
+            WHERE id = $2 AND teleconsultation_id = $1 AND position IS NULL""")
+        .execute(Tuple.of(item, file))
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
+            : Future.failedFuture(new IllegalStateException("the staged file " + file + " is gone")));
+  }
+
+  /** A staged file that will not be added, with its chunks. */
+  Future<Void> dropStaged(SqlClient db, UUID file) {
+    return db.preparedQuery("DELETE FROM care_file WHERE id = $1 AND position IS NULL").execute(Tuple.of(file)).mapEmpty();
+  }
+
+  /** Staged files older than {@code before}: left by a node that stopped while storing them. */
+  Future<Integer> purgeStaged(SqlClient db, Instant before) {
+    return db.preparedQuery("DELETE FROM care_file WHERE position IS NULL AND added_at < $1")
+        .execute(Tuple.of(TeleconsultStore.utc(before))).map(rows -> rows.rowCount());
   }
 
   Future<Void> insertChunk(SqlClient tx, UUID file, int seq, Buffer data) {
@@ -76,7 +97,7 @@ public final class CareFileStore {
   Future<Optional<Stored>> find(SqlClient db, UUID item, UUID id) {
     return db.preparedQuery("""
             SELECT id, teleconsultation_id, position, name, media_type, size_bytes, chunks
-            FROM care_file WHERE id = $1 AND teleconsultation_id = $2""")
+            FROM care_file WHERE id = $1 AND teleconsultation_id = $2 AND position IS NOT NULL""")
         .execute(Tuple.of(id, item))
         .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
   }

@@ -30,6 +30,7 @@ public final class TeleconsultModule {
   /** Counts each doctor's open consoles (presence). */
   public final ConnectionObserver connections;
   private final DemoTeleconsult demo;
+  private final CareFileService careFiles;
 
   public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId) {
     this.settings = TeleconsultConfig.from(platform.config().settings());
@@ -43,9 +44,9 @@ public final class TeleconsultModule {
         presence, rooms);
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
+    this.careFiles = new CareFileService(platform, service, new CareFileStore(), accesses, settings.files());
     this.routes = new TeleconsultRoutes(service,
-        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()),
-        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence);
+        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), careFiles, presence);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;
@@ -61,7 +62,7 @@ public final class TeleconsultModule {
     // The heartbeat is a job of its own (another job failing never silences this node), and the
     // requests of gone doctors are judged right after it, once this node has said it lives.
     return List.of(new Jobs.Job("presence", () -> presence.sweep().compose(v -> queueJobs.requeueAbandoned())),
-        new Jobs.Job("teleconsult", queueJobs::run));
+        new Jobs.Job("teleconsult", queueJobs::run), new Jobs.Job("care_files_staged", careFiles::purgeStaged));
   }
 
   public void start() {

@@ -145,10 +145,12 @@ public final class TeleconsultStore {
    * then read after every concurrent addition committed, and a completion or a cancellation
    * (which update the row) waits for the addition or refuses it.
    */
+  // NO KEY UPDATE: lockers still take turns, but a row that only refers to the item (a file staged
+  // before its short transaction, a line of another item's) need not wait for the lock to end.
   static final String LOCK_OPEN = """
       SELECT 1 FROM teleconsultation
       WHERE id = $1 AND status = ANY($2) AND erased_at IS NULL AND ($3::uuid IS NULL OR doctor_id = $3)
-      FOR UPDATE""";
+      FOR NO KEY UPDATE""";
 
   /** An item with its room's name, both from one row of one statement (see {@link #findWithRoom}). */
   public record WithRoom(Teleconsultation item, String roomName) {}

@@ -260,6 +260,39 @@ class CareFilesTest extends CareNodeTest {
    * it) when the request holds one file less than its limit: an upload meanwhile passes the first
    * check, waits for the lock, then finds the request full, and stores nothing.
    */
+  /**
+   * A file's bytes go in before the short transaction that adds it to the item: while the item's lock is held elsewhere,
+   * every chunk of the upload is already committed and unseen. No writing transaction stays open while megabytes go
+   * in, holding back the events of every node (they wait for the oldest writing transaction still open).
+   */
+  @Test
+  void a_files_chunks_are_committed_before_the_short_transaction_that_adds_it_and_unseen_until_then() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    UUID id = UUID.fromString(item.getString("id"));
+    byte[] pdf = CareFiles.pdf(3 * CareFileStore.CHUNK_BYTES - 1_000);
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    try {
+      Transaction open = TestNode.await(other.begin());
+      assertThat(TestNode.await(new CareFileStore().lockOpen(other, id))).hasValue(0);
+      CompletableFuture<Integer> upload = CompletableFuture.supplyAsync(() -> upload(item, "ECG.pdf", pdf).status());
+      Eventually.until("the three chunks are committed while the item is locked elsewhere", () -> stagedChunks(id) == 3);
+      assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getJsonArray("files")).isNullOrEmpty();
+      TestNode.await(open.commit());
+      assertThat(upload.join()).isEqualTo(201);
+    } finally {
+      other.close();
+    }
+    assertThat(held(item)).containsExactly(1, 3);
+    assertThat(stagedChunks(id)).isZero();
+  }
+
+  private long stagedChunks(UUID item) {
+    return TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT count(*) AS n FROM care_file_chunk c JOIN care_file f ON f.id = c.file_id"
+                + " WHERE f.teleconsultation_id = $1 AND f.position IS NULL")
+        .execute(io.vertx.sqlclient.Tuple.of(item))).iterator().next().getLong("n");
+  }
+
   @Test
   void a_file_added_while_another_is_being_stored_waits_for_it_and_never_passes_the_limit() {
     JsonObject item = care.create(request("geriatrie", "normal"));
@@ -275,9 +308,10 @@ class CareFilesTest extends CareNodeTest {
       Transaction open = TestNode.await(other.begin());
       assertThat(TestNode.await(store.lockOpen(other, id))).hasValue(2);
       UUID third = UUID.randomUUID();
-      TestNode.await(store.insert(other, new CareFileStore.NewFile(third, id, "photo 3.png", "image/png", png.length, 1,
+      TestNode.await(store.stage(other, new CareFileStore.NewFile(third, id, "photo 3.png", "image/png", png.length, 1,
           "0".repeat(64), nurseId, "nurse", clock.instant())));
       TestNode.await(store.insertChunk(other, third, 0, io.vertx.core.buffer.Buffer.buffer(png)));
+      TestNode.await(store.add(other, id, third));
       CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() -> upload(item, "photo 4.png", png).status());
       Eventually.until("the upload waits for the other file's lock or is answered", () -> mine.isDone()
           || VitalSignsTest.waitsOnALock(node));
