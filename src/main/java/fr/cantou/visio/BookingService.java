@@ -247,10 +247,11 @@ public final class BookingService {
                     .compose(done -> done ? mails.dropReminders(tx, id)
                         .compose(v -> mails.scheduleMails(tx, id, MailSchedule.mails(start, channels, "change", now())))
                         .compose(v -> appointments.load(tx, id))
-                        .compose(after -> events.publishMove(tx, a, after).map(after))
-                        // Its links are valid until another time: the sockets opened with them end then.
+                        // Its links are valid until another time: the sockets opened with them end then
+                        // (written first: every node applies it before the move's event reaches the page).
                         .compose(after -> events.linksChanged(tx, id, after.manageTokenVersion(),
                             tokens.validUntil(after.end().toInstant())).map(after))
+                        .compose(after -> events.publishMove(tx, a, after).map(after))
                         .compose(after -> appointments.audited(tx, caller, "appointment.rescheduled", id).map(after))
                         : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))),
                 after -> {

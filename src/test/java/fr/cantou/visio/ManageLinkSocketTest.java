@@ -98,6 +98,33 @@ class ManageLinkSocketTest {
     }
   }
 
+  /**
+   * A move carries the link's validity with the appointment: a day later, it holds a day longer.
+   * Another appointment's socket, whose link ends when the moved one's used to, shows that the
+   * node's check has passed that time (it is closed by it).
+   */
+  @Test
+  void a_moved_appointments_link_socket_ends_with_its_new_validity() {
+    JsonObject moved = visio.book("2026-12-01T10:00:00+01:00").json();
+    JsonObject stays = visio.book("2026-12-01T11:00:00+01:00").json();
+    try (WsClient citizen = WsClient.hello(other.port(), moved.getString("manageToken"), null);
+         WsClient control = WsClient.hello(other.port(), stays.getString("manageToken"), null)) {
+      // Moved while her socket is open (on the other node): the move's event comes after its links' change.
+      assertThat(visio.withToken("POST", "/api/visio/appointments/" + moved.getString("id") + "/reschedule",
+          moved.getString("manageToken"), new JsonObject().put("start", "2026-12-02T10:00:00+01:00")).status())
+          .isEqualTo(200);
+      citizen.nextEvent("appointment.changed");
+      // Past the end of the other's link (11:00 to 11:30 on 1 December, and 30 days), and of the moved one's former.
+      clock.set(Instant.parse("2026-12-01T10:30:00Z").plus(Duration.ofDays(30)).plusSeconds(1));
+      assertThat(control.awaitClose()).as("the other appointment's link").isEqualTo(4401);
+      citizen.send(new JsonObject().put("type", "ping"));
+      citizen.next(m -> "pong".equals(m.getString("type")));
+
+      clock.set(Instant.parse("2026-12-02T09:30:00Z").plus(Duration.ofDays(30)).plusSeconds(1));
+      assertThat(citizen.awaitClose()).as("the moved appointment's link, at its new end").isEqualTo(4401);
+    }
+  }
+
   @Test
   void after_a_renewal_the_room_is_a_new_one_for_the_citizen_and_the_agent() {
     JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
