@@ -103,6 +103,7 @@ http {
   scgi_temp_path $WORK/nginx/tmp/scgi;
 
   map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  limit_conn_zone \$binary_remote_addr zone=cantou_per_address:10m;
   map \$http_x_cluster_node \$cantou_upstream { default cantou; 1 node1; 2 node2; }
 
   upstream cantou {
@@ -115,6 +116,10 @@ http {
 
   server {
     listen 127.0.0.1:$PROXY;
+    client_header_timeout 10s;
+    client_body_timeout 30s;
+    limit_conn cantou_per_address 200;
+    limit_conn_status 429;
     location = /metrics { return 404; }
     location / {
       proxy_pass http://\$cantou_upstream;

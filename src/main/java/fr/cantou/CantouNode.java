@@ -79,6 +79,7 @@ public final class CantouNode {
   private EventListener listener;
   private WebSocketGateway gateway;
   private TeleconsultModule teleconsult;
+  private VisioModule visio;
   private Jobs jobs;
   private DatabaseWatch databaseWatch;
 
@@ -121,7 +122,7 @@ public final class CantouNode {
       // The features, each wired by its module.
       IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), addresses);
       teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId);
-      VisioModule visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
+      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
       StatsModule stats = new StatsModule(platform);
       PrivacyModule privacy = new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
           PersonalDataOfFlows.patients(teleconsult.patientData), addresses);
@@ -274,6 +275,11 @@ public final class CantouNode {
   /** The teleconsultations' module (tests reach its service's seams through it). */
   public TeleconsultModule teleconsult() {
     return teleconsult;
+  }
+
+  /** The visio-accueil module (tests reach its seams through it). */
+  public VisioModule visio() {
+    return visio;
   }
 
   /** How many HTTP servers (event loops) serve this node. */

@@ -68,15 +68,24 @@ public final class AccessAuditStore {
     return onceInAWhile(db, at, userId, "sign_in", "session.refreshed", "user", userId.toString(), address, null);
   }
 
+  /**
+   * The line, unless the same person wrote it from the same address within
+   * {@link #REPEATS_WRITTEN_EVERY}. Decided on one row of {@code rate_limit} per person, action and
+   * address, taken by an upsert: two requests at the same instant (two pages refreshing at once)
+   * queue on that row's lock, and the second, seeing the first's window, writes nothing. A check of
+   * the trail itself could not do it: both would read it before either wrote.
+   */
   private static Future<Void> onceInAWhile(SqlClient db, Instant at, UUID userId, String category, String action,
                                            String itemKind, String itemId, String address, String detail) {
     return db.preparedQuery("""
+            WITH due AS (
+              INSERT INTO rate_limit AS r (key, window_start, count) VALUES ($10, $1, 1)
+              ON CONFLICT (key) DO UPDATE SET window_start = $1, count = 1 WHERE r.window_start <= $9
+              RETURNING key)
             INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id, address, detail)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8
-            WHERE NOT EXISTS (SELECT 1 FROM access_audit WHERE user_id = $2 AND at > $9 AND action = $4
-                                AND address IS NOT DISTINCT FROM $7)""")
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM due""")
         .execute(Tuple.from(new Object[] {utc(at), userId, category, action, itemKind, itemId, address, detail,
-            utc(at.minus(REPEATS_WRITTEN_EVERY))}))
+            utc(at.minus(REPEATS_WRITTEN_EVERY)), "audit:" + action + ":" + userId + ":" + address}))
         .mapEmpty();
   }
 

@@ -27,6 +27,13 @@ final class ClientSession {
   Viewer viewer;
   /** The timer that closes this socket when its access token expires (see {@link TokenExpiry}). */
   long expiryTimer = -1;
+  /** For a manage token: the version of its appointment's links and their end; its timer (see {@link TokenExpiry}). */
+  Identified.Link link;
+  long linkTimer = -1;
+  /** Changes of manage links heard while the hello was being checked, applied once its viewer is known. */
+  final List<io.vertx.core.json.JsonObject> linkChangesWhileGreeting = new ArrayList<>();
+  /** Messages refused in a row by the person's budget (see {@link PersonBudgets}): the first says why. */
+  int refusedByPersonInARow;
   long lastSentId;
   long lastHeard = System.nanoTime();
   final MessageBudget budget = new MessageBudget(lastHeard);

@@ -2,5 +2,20 @@ package fr.cantou.realtime;
 
 import java.time.Instant;
 
-/** Who said hello, and until when its token holds ({@code expiresAt} null: a token that does not expire). */
-record Identified(Viewer viewer, Instant expiresAt) {}
+/**
+ * Who said hello, and until when its token holds: {@code expiresAt}, an access token's end by
+ * the system clock (null: a token that does not expire); {@code link}, for a manage token, the
+ * version of the appointment's links it belongs to and the end of their validity (by the node's
+ * clock). A socket is closed when either ends (see {@link TokenExpiry}) or when the links are
+ * renewed past its version ({@link ManageLinkEvents}).
+ */
+public record Identified(Viewer viewer, Instant expiresAt, Link link) {
+
+  /** The version of an appointment's links a manage token belongs to, and when they stop opening it. */
+  public record Link(int version, Instant validUntil) {}
+
+  /** A citizen who said hello with a manage token of this version of the links, valid until then. */
+  public static Identified byLink(Viewer viewer, int version, Instant validUntil) {
+    return new Identified(viewer, null, new Link(version, validUntil));
+  }
+}

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * Turns a token that is not an access token (e.g. an appointment's manage token) into a
- * viewer; empty when the token means nothing to this resolver.
+ * viewer, with what ends its right ({@link Identified#link()}); empty when the token means
+ * nothing to this resolver.
  */
 public interface ViewerResolver {
-  Future<Optional<Viewer>> resolve(String token);
+  Future<Optional<Identified>> resolve(String token);
 }

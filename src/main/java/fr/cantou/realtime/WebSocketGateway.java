@@ -57,6 +57,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<ConnectionObserver> observers;
   private final PushObserver pushes;
   private final TokenExpiry expiry;
+  /** The features' messages (calls), budgeted per person on this node, whatever her number of sockets. */
+  private final PersonBudgets personBudgets = new PersonBudgets();
   /** Greetings reading the database at once: half the pool, the rest for requests. */
   private final GreetingGate greetings;
   /**
@@ -88,7 +90,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.pushes = pushes;
     // Access tokens are verified (Vert.x JWT) against the system clock, so their end is timed by
     // it too: a node clock moved days ahead by a test must not end a socket whose token still holds.
-    this.expiry = new TokenExpiry(vertx, Clock.systemUTC());
+    // Manage links are checked by the node's clock (ManageTokens), so their end is timed by it.
+    this.expiry = new TokenExpiry(vertx, Clock.systemUTC(), platform.clock());
     this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
   }
 
@@ -167,6 +170,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     if (AccountEvents.DEACTIVATED.equals(event.kind())) {
       closeSessionsOf(event.data().getString("userId"));
     }
+    if (ManageLinkEvents.CHANGED.equals(event.kind())) {
+      linksChanged(event.data());
+    }
     onEveryLoop(session -> session.offer(event));
   }
 
@@ -197,6 +203,37 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
       }
     });
+  }
+
+  /**
+   * An appointment's manage links were renewed or their validity moved, on whatever node: its
+   * sockets opened with an older version close (4401), the others end at the new validity. A
+   * socket whose hello is being checked keeps the change and applies it once its viewer is known
+   * (its token may have been read just before the renewal's commit).
+   */
+  private void linksChanged(JsonObject change) {
+    onEveryLoop(session -> {
+      if (session.viewer == null) {
+        if (session.greeting) {
+          session.linkChangesWhileGreeting.add(change);
+        }
+      } else {
+        applyLinkChange(session, change);
+      }
+    });
+  }
+
+  private void applyLinkChange(ClientSession session, JsonObject change) {
+    Identified.Link link = session.link;
+    if (link == null || !change.getString("appointmentId").equals(String.valueOf(session.viewer.appointmentId()))) {
+      return;
+    }
+    int version = change.getInteger("version");
+    if (link.version() < version) {
+      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "manage link renewed");
+    } else if (link.version() == version) {
+      expiry.linkChanged(session, new Identified.Link(version, java.time.Instant.parse(change.getString("validUntil"))));
+    }
   }
 
   private void onMessage(ClientSession session, String text) {
@@ -240,6 +277,14 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
           session.error(new ProblemTexts.Phrase("Unknown message type '{0}'.", type));
           return;
         }
+        // What a feature handles writes lines: one budget per person, shared by all her sockets.
+        if (!personBudgets.take(session.viewer, session.lastHeard)) {
+          if (session.refusedByPersonInARow++ == 0) {
+            session.error(new ProblemTexts.Phrase("Too many messages: slow down; messages over the limit are ignored."));
+          }
+          return;
+        }
+        session.refusedByPersonInARow = 0;
         Future<Void> handled;
         try {
           handled = handler.handle(session.viewer, message);
@@ -277,7 +322,13 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         return Future.succeededFuture();
       }
       session.viewer = found.get().viewer();
-      expiry.watch(session, found.get().expiresAt());
+      expiry.watch(session, found.get());
+      // A renewal heard while the token was being checked: a token read just before it is closed now.
+      session.linkChangesWhileGreeting.forEach(change -> applyLinkChange(session, change));
+      session.linkChangesWhileGreeting.clear();
+      if (session.socket.isClosed()) {
+        return Future.succeededFuture();
+      }
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
       return greet(session, resumeFrom);
@@ -286,9 +337,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private Future<Optional<Identified>> resolve(String token, String address) {
     Future<Optional<Identified>> result = authenticator.signIn(token)
-        .map(s -> Optional.of(new Identified(Viewer.of(s.principal().from(address)), s.expiresAt())));
+        .map(s -> Optional.of(new Identified(Viewer.of(s.principal().from(address)), s.expiresAt(), null)));
     for (ViewerResolver resolver : resolvers) {
-      result = result.recover(e -> resolver.resolve(token).map(found -> found.map(v -> new Identified(v, null))));
+      result = result.recover(e -> resolver.resolve(token));
       result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)
           : Future.failedFuture("not this resolver"));
     }
@@ -353,7 +404,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private void heartbeat() {
     long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.heartbeat().toMillis() * 3);
+    personBudgets.forgetIdle(System.nanoTime());
     onEveryLoop(session -> {
+      expiry.check(session);
       if (System.nanoTime() - session.lastHeard > silentLimit) {
         session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
       } else if (!session.socket.isClosed()) {

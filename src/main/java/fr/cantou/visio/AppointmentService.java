@@ -23,15 +23,21 @@ import java.util.UUID;
  * parts of visio-accueil read appointments through here.
  */
 public final class AppointmentService {
+  /** How an appointment's rooms are named (then about 120 random bits). */
+  static final String ROOM_PREFIX = "cantou-va";
   private final Platform platform;
   private final VisioConfig settings;
   private final AppointmentStore store;
   private final CalendarStore calendars;
   private final MailStore mails;
   private final ManageTokens tokens;
+  private final VisioEvents events;
+  private final fr.cantou.rooms.JitsiRooms rooms;
 
   AppointmentService(Platform platform, VisioConfig settings, AppointmentStore store, CalendarStore calendars, MailStore mails,
-                     ManageTokens tokens) {
+                     ManageTokens tokens, VisioEvents events, fr.cantou.rooms.JitsiRooms rooms) {
+    this.events = events;
+    this.rooms = rooms;
     this.platform = platform;
     this.settings = settings;
     this.store = store;
@@ -61,7 +67,12 @@ public final class AppointmentService {
    * read is a line of the audit trail; the citizen reading her own with her link is not.
    */
   public Future<Appointment> read(Caller caller, UUID id, String action) {
-    return get(caller, id).compose(a -> staffRead(caller.principal(), action, List.of(a)).map(a));
+    return get(caller, id).compose(a -> shown(caller, action, a).map(a));
+  }
+
+  /** An appointment already opened ({@link #get}) was shown: a line of the trail for a signed-in reader. */
+  Future<Void> shown(Caller caller, String action, Appointment a) {
+    return staffRead(caller.principal(), action, List.of(a));
   }
 
   /** One insert for every appointment a signed-in reader was shown by one request. */
@@ -114,10 +125,16 @@ public final class AppointmentService {
     });
   }
 
-  /** Renews the links of an appointment (its rights checked already) and sends the new one by {@code channel} (null: nowhere). */
+  /**
+   * Renews the links of an appointment (its rights checked already) and sends the new one by
+   * {@code channel} (null: nowhere). Its room is a new one, and every socket opened with an old
+   * link is closed, on every node (the event of the renewal).
+   */
   Future<Void> renewed(Caller caller, Appointment a, String channel) {
     UUID id = UUID.fromString(a.id());
-    return platform.pool().withTransaction(tx -> store.renewManageLink(tx, id)
+    return platform.pool().withTransaction(tx -> store.renewManageLink(tx, id, rooms.newRoomName(AppointmentService.ROOM_PREFIX))
+        .compose(state -> state.isEmpty() ? Future.succeededFuture()
+            : events.linksChanged(tx, id, state.get().version(), tokens.validUntil(state.get().end())))
         .compose(v -> audited(tx, caller, "appointment.link_renewed", id))
         .compose(v -> channel == null ? Future.succeededFuture() : mails.scheduleMail(tx, id, "new_link", now(), channel)));
   }

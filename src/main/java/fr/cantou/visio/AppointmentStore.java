@@ -89,10 +89,16 @@ final class AppointmentStore {
         .map(rows -> Rows.first(rows).map(r -> appointment(r, joinOpensBefore)));
   }
 
-  /** Every earlier link of the appointment stops working; true when it exists. */
-  Future<Boolean> renewManageLink(SqlClient db, UUID id) {
-    return db.preparedQuery("UPDATE appointment SET manage_token_version = manage_token_version + 1 WHERE id = $1")
-        .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  /**
+   * Every earlier link of the appointment stops working, and its room is a new one (whoever had
+   * an old link knows the old room's name); answers the links' new state, empty when it does not exist.
+   */
+  Future<Optional<LinkState>> renewManageLink(SqlClient db, UUID id, String newRoomName) {
+    return db.preparedQuery("UPDATE appointment SET manage_token_version = manage_token_version + 1, room_name = $2"
+            + " WHERE id = $1 RETURNING ends_at, manage_token_version")
+        .execute(Tuple.of(id, newRoomName))
+        .map(rows -> Rows.first(rows).map(r -> new LinkState(r.getOffsetDateTime("ends_at").toInstant(),
+            r.getInteger("manage_token_version"))));
   }
 
   /** Appointments whose call is going on now (for the node's figures). */

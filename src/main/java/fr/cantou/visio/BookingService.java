@@ -125,7 +125,7 @@ public final class BookingService {
     BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
         citizen.name().trim(), email, phone, blankToNull(body.note()),
         body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, key == null ? null : key.scoped(),
-        rooms.newRoomName("cantou-va"), key == null ? null : key.fingerprint());
+        rooms.newRoomName(AppointmentService.ROOM_PREFIX), key == null ? null : key.fingerprint());
     LocalDate day = body.start().toLocalDate();
     return slots.dayCalendars(serviceId, pointId, start, day, null)
         .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, null)))
@@ -174,7 +174,7 @@ public final class BookingService {
    */
   Future<Appointment> hold(UUID serviceId, UUID pointId, Instant start, WaitingListStore.Entry entry, Then then) {
     BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
-        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName("cantou-va"), null);
+        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName(AppointmentService.ROOM_PREFIX), null);
     return catalogue.serviceRow(serviceId).compose(service -> {
       LocalDate day = start.atZone(service.zone()).toLocalDate();
       return slots.dayCalendars(serviceId, pointId, start, day, null)
@@ -247,6 +247,10 @@ public final class BookingService {
                     .compose(done -> done ? mails.dropReminders(tx, id)
                         .compose(v -> mails.scheduleMails(tx, id, MailSchedule.mails(start, channels, "change", now())))
                         .compose(v -> appointments.load(tx, id))
+                        // Its links are valid until another time: the sockets opened with them end then
+                        // (written first: every node applies it before the move's event reaches the page).
+                        .compose(after -> events.linksChanged(tx, id, after.manageTokenVersion(),
+                            tokens.validUntil(after.end().toInstant())).map(after))
                         .compose(after -> events.publishMove(tx, a, after).map(after))
                         .compose(after -> appointments.audited(tx, caller, "appointment.rescheduled", id).map(after))
                         : Future.failedFuture(ApiException.conflict("This appointment can no longer be moved."))),

@@ -28,7 +28,12 @@ public final class ManageTokens {
 
   /** Whether a genuine token of an appointment that ends then still opens it now. */
   boolean stillValid(java.time.Instant appointmentEnd) {
-    return clock.instant().isBefore(appointmentEnd.plus(validAfterEnd));
+    return clock.instant().isBefore(validUntil(appointmentEnd));
+  }
+
+  /** When the links of an appointment that ends then stop opening it. */
+  java.time.Instant validUntil(java.time.Instant appointmentEnd) {
+    return appointmentEnd.plus(validAfterEnd);
   }
 
   /** The link of this version of the appointment's links (version 0: the first, as before renewals existed). */

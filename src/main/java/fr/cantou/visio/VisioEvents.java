@@ -55,6 +55,15 @@ final class VisioEvents {
     return outbox.append(tx, kind, VisioVisibility.of(a), data).mapEmpty();
   }
 
+  /**
+   * The appointment's manage links were renewed ({@code version}) or are valid until another time
+   * (it moved): every node closes the sockets opened with an older link and ends the others then.
+   */
+  Future<Void> linksChanged(SqlClient tx, UUID appointmentId, int version, java.time.Instant validUntil) {
+    return outbox.append(tx, fr.cantou.realtime.ManageLinkEvents.CHANGED, Audience.none(),
+        fr.cantou.realtime.ManageLinkEvents.data(appointmentId, version, validUntil)).mapEmpty();
+  }
+
   /** A slot held as an offer: every node takes it out of its free slots. */
   Future<Void> slotHeld(SqlClient tx, Appointment a) {
     return outbox.append(tx, SLOT_HELD, Audience.none(), new JsonObject().put("agentId", a.agentId())

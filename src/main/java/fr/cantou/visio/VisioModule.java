@@ -33,6 +33,8 @@ public final class VisioModule {
   /** A person's appointments, for privacy's requests. */
   public final CitizenDataService citizenData;
   public final VisioRoutes routes;
+  /** The calendar files (tests reach its seam). */
+  final CalendarFiles calendarFiles;
   public final VisioSnapshot snapshot;
   public final ManageTokenResolver resolver;
   private final MailJob mailJob;
@@ -79,7 +81,8 @@ public final class VisioModule {
     this.catalogue = new CatalogueService(platform, catalogueStore, events, slots);
     this.calendars = new CalendarService(platform, calendarStore, events, slots);
     SlotService slotService = new SlotService(platform, catalogue, calendarStore, slots);
-    this.appointments = new AppointmentService(platform, settings, appointmentStore, calendarStore, mailStore, tokens);
+    this.appointments = new AppointmentService(platform, settings, appointmentStore, calendarStore, mailStore, tokens, events,
+        rooms);
     BookingService bookings = new BookingService(platform, settings, bookingStore, appointmentStore, calendarStore, mailStore,
         catalogue, slotService, appointments, events, tokens, rooms, rateLimits);
     MeetingService meeting = new MeetingService(platform, settings, appointments, appointmentStore, mailStore, slotService,
@@ -120,8 +123,9 @@ public final class VisioModule {
     this.offerJob = new OfferJob(platform, settings, waitingStore, waitingList, bookings, slotService, catalogue, events,
         offerChannels);
 
+    this.calendarFiles = new CalendarFiles(platform, appointments, mails, tokens);
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        new CalendarFiles(platform, appointments, mails, tokens), lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
+        calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));

@@ -369,6 +369,51 @@ class AuditTrailTest {
     }
   }
 
+  /**
+   * Two pages of one person refreshing at the same instant from one address: one line. Each
+   * refresh writes its line, then waits, before committing, on the test's lock of the account's
+   * row (the line and the new session name the user): both are in flight at once, every time.
+   */
+  @Test
+  void two_refreshes_at_the_same_instant_write_one_line() throws Exception {
+    String email = "deux-pages@journal.test";
+    String id = care.user(email, "nurse", "Nina Deux-Pages", care.ehpadId, null);
+    List<String> sessions = new ArrayList<>();
+    for (int page = 0; page < 2; page++) {
+      sessions.add(ok(from("203.0.113.62", "POST", "/api/auth/login", null,
+          new JsonObject().put("email", email).put("password", CareTerritory.PASSWORD))).getString("refreshToken"));
+    }
+    var db = node.database();
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         var waiting = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      connection.setAutoCommit(false);
+      try (var lock = connection.prepareStatement("SELECT 1 FROM app_user WHERE id = ?::uuid FOR UPDATE")) {
+        lock.setString(1, id);
+        lock.executeQuery().close();
+      }
+      List<java.util.concurrent.Future<Api.Response>> refreshes = sessions.stream().map(token -> threads.submit(() ->
+          from("203.0.113.62", "POST", "/api/auth/refresh", null, new JsonObject().put("refreshToken", token)))).toList();
+      Eventually.until("both refreshes wait on a lock", () -> {
+        try (var count = waiting.prepareStatement(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+             var rows = count.executeQuery()) {
+          rows.next();
+          return rows.getInt(1) >= 2;
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      connection.rollback();
+      for (var refresh : refreshes) {
+        ok(refresh.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(refreshes(id)).as("two pages at once").containsExactly("203.0.113.62");
+  }
+
   private List<String> refreshes(String userId) {
     return trail("kind=sign_in&userId=" + userId).stream().filter(e -> "session.refreshed".equals(e.getString("action")))
         .map(e -> e.getString("address")).toList();

@@ -140,6 +140,54 @@ class RealtimeTest {
     }
   }
 
+  /**
+   * Call messages write lines: their budget is the person's, shared by all her sockets on the
+   * node (each socket keeps its own budget of frames besides). Two sockets of one doctor, each
+   * far under a socket's budget, together exceed hers; another doctor is not touched by it.
+   */
+  @Test
+  void call_messages_are_budgeted_per_person_whatever_her_number_of_sockets() {
+    String doctor = freshGeriatrician("budget-one");
+    String colleague = freshGeriatrician("budget-two");
+    try (WsClient first = WsClient.hello(port(), doctor, null); WsClient second = WsClient.hello(port(), doctor, null);
+         WsClient other = WsClient.hello(port(), colleague, null)) {
+      // Each socket: 8 calls, well under the 30 frames a socket may send at once; together 16, over her 10.
+      int perSocket = 8;
+      assertThat(perSocket).isLessThan(30).isGreaterThan(10 / 2);
+      boolean refused = false;
+      for (WsClient socket : List.of(first, second)) {
+        for (int i = 0; i < perSocket; i++) {
+          socket.send(call(java.util.UUID.randomUUID().toString()));
+        }
+        refused |= refusedBeforePong(socket);
+      }
+      assertThat(refused).as("her calls over her budget, across her two sockets").isTrue();
+
+      other.send(call(java.util.UUID.randomUUID().toString()));
+      assertThat(refusedBeforePong(other)).as("her colleague's call").isFalse();
+    }
+  }
+
+  private static JsonObject call(String teleconsultationId) {
+    return new JsonObject().put("type", "call").put("teleconsultationId", teleconsultationId).put("event", "left");
+  }
+
+  /**
+   * Whether the socket was told "too many messages" before the pong of a ping sent now: a socket's
+   * messages are judged in order, and a refusal is said at once, so it comes before the pong.
+   */
+  private static boolean refusedBeforePong(WsClient socket) {
+    socket.send(new JsonObject().put("type", "ping"));
+    boolean[] refused = new boolean[1];
+    socket.next(m -> {
+      if ("error".equals(m.getString("type")) && m.getString("detail").startsWith("Too many messages")) {
+        refused[0] = true;
+      }
+      return "pong".equals(m.getString("type"));
+    });
+    return refused[0];
+  }
+
   @Test
   void error_messages_speak_the_language_of_the_upgrade_or_of_the_hello() {
     try (WsClient nurse = WsClient.hello(port(), care.nurse, null, java.util.Map.of("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"))) {
