@@ -41,7 +41,8 @@ public final class TeleconsultModule {
     this.pushAudit = new PushAudit(platform, accesses);
     this.routes = new TeleconsultRoutes(service,
         new CareExchangeService(platform, service, store, vitals, new ExchangeStore()),
-        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence);
+        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()),
+        new CareReportService(platform, service, new CareFileStore(), new CareReportStore(), accesses, settings.files()), presence);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;
