@@ -5,11 +5,7 @@ import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
-import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -83,23 +79,6 @@ class CareReportTest extends CareNodeTest {
     assertThat(done.status()).as(done.toString()).isEqualTo(200);
   }
 
-  static String text(PDDocument pdf) throws IOException {
-    return new PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
-  }
-
-  /** The pictures drawn on the document's pages. */
-  static int images(PDDocument pdf) throws IOException {
-    int n = 0;
-    for (PDPage page : pdf.getPages()) {
-      for (COSName name : page.getResources().getXObjectNames()) {
-        if (page.getResources().getXObject(name) instanceof PDImageXObject) {
-          n++;
-        }
-      }
-    }
-    return n;
-  }
-
   @Test
   void the_closed_opinion_is_one_pdf_with_its_reason_vital_signs_exchange_opinion_and_a_thumbnail_per_photo() throws Exception {
     JsonObject item = opinionWithVitalSigns();
@@ -122,7 +101,7 @@ class CareReportTest extends CareNodeTest {
         .startsWith("attachment; filename=\"cantou-compte-rendu-" + item.getString("id").substring(0, 8))
         .doesNotContain(item.getJsonObject("patient").getString("reference"));
     try (PDDocument pdf = Loader.loadPDF(got.body())) {
-      String text = text(pdf);
+      String text = CareFiles.textOf(pdf);
       assertThat(text).contains("Compte rendu de téléexpertise (avis écrit)")
           .contains("Établissement demandeur : EHPAD Les Estives")
           .contains("Infirmière : Sophie Delmas")
@@ -134,7 +113,7 @@ class CareReportTest extends CareNodeTest {
           .contains("La plaie suinte-t-elle ?").contains("Non, fond propre, pas d’odeur.")
           .contains("Document 3 : ECG.pdf")
           .contains("Avis du médecin").contains(OPINION).contains("Conclusion : Conseils donnés");
-      assertThat(images(pdf)).as("a thumbnail per photo, none for the PDF").isEqualTo(2);
+      assertThat(CareFiles.imagesIn(pdf)).as("a thumbnail per photo, none for the PDF").isEqualTo(2);
       // For the eye of a reviewer, as the pages' screenshots are.
       Files.createDirectories(Path.of("target", "screenshots"));
       javax.imageio.ImageIO.write(new org.apache.pdfbox.rendering.PDFRenderer(pdf).renderImageWithDPI(0, 72),
@@ -184,12 +163,12 @@ class CareReportTest extends CareNodeTest {
     HttpResponse<byte[]> got = report(item, care.nurse);
     assertThat(got.statusCode()).isEqualTo(200);
     try (PDDocument pdf = Loader.loadPDF(got.body())) {
-      String text = text(pdf);
+      String text = CareFiles.textOf(pdf);
       assertThat(text).contains("Données de santé effacées").contains("ont été effacées le")
           .contains("Infirmière : Sophie Delmas").contains("Médecin : Dr Mercier")
           .doesNotContain("Rougeur").doesNotContain("145/85").doesNotContain(OPINION)
           .doesNotContain(item.getJsonObject("patient").getString("reference"));
-      assertThat(images(pdf)).isZero();
+      assertThat(CareFiles.imagesIn(pdf)).isZero();
     }
   }
 
@@ -208,8 +187,8 @@ class CareReportTest extends CareNodeTest {
     HttpResponse<byte[]> got = report(item, care.nurse);
     assertThat(got.statusCode()).isEqualTo(200);
     try (PDDocument pdf = Loader.loadPDF(got.body())) {
-      assertThat(images(pdf)).isEqualTo(10);
-      assertThat(text(pdf)).contains("Photos (10)").contains("Photo 10, ajoutée le");
+      assertThat(CareFiles.imagesIn(pdf)).isEqualTo(10);
+      assertThat(CareFiles.textOf(pdf)).contains("Photos (10)").contains("Photo 10, ajoutée le");
     }
     fr.cantou.support.Eventually.until("no temporary file left once sent", () -> temporaryReports().isEmpty());
   }
