@@ -221,8 +221,14 @@ export function reportDownload(item) {
       problem.hidden = false;
     }
   };
-  const button = el('button', { type: 'button', class: 'secondary', 'data-report': item.id,
+  return el('div', { class: 'report-download' }, el('button', { type: 'button', class: 'secondary', 'data-report': item.id,
     'aria-label': ref ? t('careReport.downloadFor', { ref }) : t('careReport.download'),
-    onclick: (event) => whileSending(event.currentTarget, download, 'careReport.preparing') }, t('careReport.download'));
-  return el('div', { class: 'report-download' }, button, problem);
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      await whileSending(button, download, 'careReport.preparing');
+      // Disabled while busy, it lost the keyboard: given back, unless she went elsewhere meanwhile.
+      if (button.isConnected && (!document.activeElement || document.activeElement === document.body)) {
+        button.focus();
+      }
+    } }, t('careReport.download')), problem);
 }

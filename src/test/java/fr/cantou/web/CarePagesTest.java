@@ -295,6 +295,7 @@ class CarePagesTest {
       assertThat(CareFiles.imagesIn(pdf)).as("a thumbnail per photo").isEqualTo(3);
     }
     assertThat(nurse.locator("#status")).hasText("Compte rendu de la demande " + reference + " téléchargé.");
+    assertThat(save).isFocused();
 
     // The doctor who handled it may save it too, from her list of reports sent.
     Locator sent = doctor.locator("#sent article").filter(new Locator.FilterOptions().setHasText(reference));
