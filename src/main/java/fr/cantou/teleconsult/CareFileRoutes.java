@@ -62,6 +62,14 @@ final class CareFileRoutes implements ApiModule {
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Content-Security-Policy", ALONE)
         .sendFile(report.file().toString())
+        .onFailure(e -> {
+          // Not sent whole (the client gone, the disk): a 500 if nothing left yet, else the stream cut.
+          if (!ctx.response().headWritten()) {
+            ctx.fail(e);
+          } else {
+            ctx.response().reset();
+          }
+        })
         .eventually(() -> ctx.vertx().fileSystem().delete(report.file().toString())));
   }
 
