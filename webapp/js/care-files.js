@@ -1,12 +1,13 @@
 import { currentLanguage, formatTime, t } from './i18n.js';
 import { token } from './api.js';
-import { el, siteConfig } from './ui.js';
+import { announce, el, siteConfig, whileSending } from './ui.js';
 
 /**
  * The photos and documents of a request (issue 16). The files come from the API with the bearer
  * token (never in a URL), each read once into a blob: URL kept for the page's life, so the cards,
  * drawn again at each event, show them at once. Photos are thumbnails (pressed: opened full size
- * in a new tab); a PDF is a link that opens it in a new tab, and another that saves it.
+ * in a new tab); a PDF is a link that opens it in a new tab, and another that saves it. A closed
+ * request's report (one PDF the server makes, GET …/report.pdf) is saved by a button of its card.
  */
 const urls = new Map();
 /** The reads under way, by file id: a card drawn again meanwhile waits for the same one (one read, one audit line). */
@@ -35,9 +36,9 @@ function blobUrl(itemId, file) {
   return reading.get(file.id);
 }
 
-async function read(itemId, file) {
-  const send = async (bearer) => fetch(`/api/teleconsultations/${itemId}/files/${file.id}`,
-    { headers: { Authorization: `Bearer ${bearer}`, 'Accept-Language': currentLanguage() } });
+/** A GET of the API with the bearer token (renewed once if it expired); a refusal thrown with its sentence. */
+async function authorized(path) {
+  const send = async (bearer) => fetch(path, { headers: { Authorization: `Bearer ${bearer}`, 'Accept-Language': currentLanguage() } });
   let response = await send(await token());
   if (response.status === 401) {
     response = await send(await token({ refresh: true }));
@@ -46,9 +47,22 @@ async function read(itemId, file) {
     const problem = await response.json().catch(() => null);
     throw new Error(problem?.detail || response.statusText);
   }
+  return response;
+}
+
+async function read(itemId, file) {
+  const response = await authorized(`/api/teleconsultations/${itemId}/files/${file.id}`);
   const url = URL.createObjectURL(await response.blob());
   urls.set(file.id, url);
   return url;
+}
+
+/** Gives `url` to the browser as a file saved under `name`. */
+function save(url, name) {
+  const a = el('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 function who(file) {
@@ -91,12 +105,7 @@ function documentLink(item, file) {
     onclick: (event) => fetched(event, (url) => window.open(url, '_blank', 'noopener')) },
   label);
   const save = el('a', { href: '#', class: 'file-save', 'aria-label': t('files.downloadNamed', { name: file.name }),
-    onclick: (event) => fetched(event, (url) => {
-      const a = el('a', { href: url, download: file.name, hidden: true });
-      document.body.append(a);
-      a.click();
-      a.remove();
-    }) }, t('files.download'));
+    onclick: (event) => fetched(event, (url) => save(url, file.name)) }, t('files.download'));
   return el('li', { class: 'file document' }, open, ' · ', save, el('span', { class: 'muted' }, ' · ', added), problem);
 }
 
@@ -187,4 +196,39 @@ export async function uploadFiles(item, files, progress = () => {}) {
     }
   }
   return after;
+}
+
+/**
+ * The button that saves a closed request's report (one PDF made by the server: report, opinion,
+ * vital signs, photos, exchange, who and when), named for its resident for screen readers; a
+ * refusal is said under it.
+ */
+export function reportDownload(item) {
+  const ref = item.patient?.reference || '';
+  const problem = el('p', { class: 'error', role: 'alert', hidden: true });
+  const download = async () => {
+    problem.hidden = true;
+    try {
+      const response = await authorized(`/api/teleconsultations/${item.id}/report.pdf`);
+      const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '')?.[1] || 'cantou-compte-rendu.pdf';
+      const url = URL.createObjectURL(await response.blob());
+      save(url, name);
+      // Revoked once the browser has taken it (the save starts at the click).
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      announce(t('careReport.saved', { ref }));
+    } catch (e) {
+      problem.textContent = t('careReport.failed', { reason: e.message });
+      problem.hidden = false;
+    }
+  };
+  return el('div', { class: 'report-download' }, el('button', { type: 'button', class: 'secondary', 'data-report': item.id,
+    'aria-label': ref ? t('careReport.downloadFor', { ref }) : t('careReport.download'),
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      await whileSending(button, download, 'careReport.preparing');
+      // Disabled while busy, it lost the keyboard: given back, unless she went elsewhere meanwhile.
+      if (button.isConnected && (!document.activeElement || document.activeElement === document.body)) {
+        button.focus();
+      }
+    } }, t('careReport.download')), problem);
 }

@@ -4,7 +4,7 @@ import { formatTime, ordinal, plural, t } from './i18n.js';
 import { announce, el } from './ui.js';
 import { vitalSignsTable } from './vital-signs.js';
 import { exchangeView } from './exchange.js';
-import { filesView } from './care-files.js';
+import { filesView, reportDownload } from './care-files.js';
 
 let specialtyLabels = {};
 
@@ -95,6 +95,8 @@ export function card(item, actions = [], exchange = {}) {
   lines.length ? el('p', {}, lines.join(' · ')) : null,
   exchangeView(item, exchange),
   report,
+  // Closed: its report leaves with the nurse, as one PDF to file in the resident's record.
+  item.status === 'completed' ? reportDownload(item) : null,
   actions.length ? el('div', { class: 'actions' }, ...actions) : null);
 }
 

@@ -79,6 +79,7 @@ class RightsMatrixTest {
       POST   /teleconsultations/{id}/messages              200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/files                 201  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /teleconsultations/{id}/files/{fileId}        200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}/report.pdf            200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/video                 403  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/cancel                200  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /presence                                     200  200   200  200  200  403   403  403  403    401   401    401   401   401
@@ -281,6 +282,12 @@ class RightsMatrixTest {
       assertThat(added.status()).as(added.toString()).isEqualTo(201);
       String fileId = added.json().getJsonArray("files").getJsonObject(0).getString("id");
       return new Call(call.path() + "/" + fileId, null, null, call.cleanup());
+    });
+    // A closed written opinion of the nurse's care home, which the geriatrician handled.
+    calls.put("GET /teleconsultations/{id}/report.pdf", () -> {
+      Call call = opinion("/%s/report.pdf");
+      call.cleanup().run();
+      return new Call(call.path(), null);
     });
     calls.put("POST /teleconsultations/{id}/video", () -> opinion("/%s/video"));
     calls.put("POST /teleconsultations/{id}/cancel", () -> teleconsultation(false, "/%s/cancel"));

@@ -24,13 +24,18 @@ import java.util.UUID;
  * BodyHandler ({@code RequestBodies}): rights and the item's state are checked first, then the
  * body streams to a temporary file under the size limit, then the service checks and stores it;
  * the temporary file is deleted whatever happens. The download streams the stored chunks one at a
- * time, each written once the one before has left.
+ * time, each written once the one before has left. The report of a closed request
+ * ({@link CareReportService}) is sent from the temporary file it was made in, then that file goes.
  */
 final class CareFileRoutes implements ApiModule {
+  /** Opened alone, a file runs nothing and reaches nothing (a PDF's scripts, an SVG's, none). */
+  private static final String ALONE = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
   private final CareFileService files;
+  private final CareReportService reports;
 
-  CareFileRoutes(CareFileService files) {
+  CareFileRoutes(CareFileService files, CareReportService reports) {
     this.files = files;
+    this.reports = reports;
   }
 
   @Override
@@ -38,6 +43,34 @@ final class CareFileRoutes implements ApiModule {
     // The body is a file, streamed by the handler: the contract's validation would read it whole.
     api.getRoute("addTeleconsultationFile").setDoValidation(false).addHandler(this::upload);
     api.getRoute("getTeleconsultationFile").addHandler(this::download);
+    api.getRoute("getTeleconsultationReport").addHandler(this::report);
+  }
+
+  /** The closed request's report, made for this download into a temporary file, streamed from it, then deleted. */
+  private void report(RoutingContext ctx) {
+    RequestLog.remember(ctx);
+    Future<CareReportService.Report> made;
+    try {
+      made = reports.report(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"));
+    } catch (RuntimeException e) {
+      made = Future.failedFuture(e);
+    }
+    made.onFailure(ctx::fail).onSuccess(report -> ctx.response()
+        .putHeader("Content-Type", "application/pdf")
+        .putHeader("Content-Disposition", disposition(true, report.fileName()))
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", ALONE)
+        .sendFile(report.file().toString())
+        .onFailure(e -> {
+          // Not sent whole (the client gone, the disk): a 500 if nothing left yet, else the stream cut.
+          if (!ctx.response().headWritten()) {
+            ctx.fail(e);
+          } else {
+            ctx.response().reset();
+          }
+        })
+        .eventually(() -> ctx.vertx().fileSystem().delete(report.file().toString())));
   }
 
   private void upload(RoutingContext ctx) {
@@ -121,8 +154,7 @@ final class CareFileRoutes implements ApiModule {
           .putHeader("Content-Disposition", disposition(attachment, file.name()))
           .putHeader("Cache-Control", "no-store")
           .putHeader("X-Content-Type-Options", "nosniff")
-          // Opened alone, a file runs nothing and reaches nothing (a PDF's scripts, an SVG's, none).
-          .putHeader("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+          .putHeader("Content-Security-Policy", ALONE);
       send(response, download, 0);
     });
   }

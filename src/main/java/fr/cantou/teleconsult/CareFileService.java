@@ -41,6 +41,8 @@ public final class CareFileService {
   /** Photos a phone or tablet may send that this server cannot decode (and so cannot strip): refused in words. */
   private static final Set<String> UNSUPPORTED_PHOTOS = Set.of("image/webp", "image/heic", "image/heif", "image/avif");
   private static final Set<String> OPEN = Set.of(Status.QUEUED, Status.ASSIGNED, Status.IN_CALL);
+  /** The workers that decode pictures (shared by name with the reports' thumbnails, {@link CareReportService}). */
+  static final String WORKERS = "cantou-care-files";
 
   private final Platform platform;
   private final TeleconsultService requests;
@@ -56,7 +58,7 @@ public final class CareFileService {
     this.files = files;
     this.accesses = accesses;
     this.limits = limits;
-    this.workers = platform.vertx().createSharedWorkerExecutor("cantou-care-files", 2);
+    this.workers = platform.vertx().createSharedWorkerExecutor(WORKERS, 2);
   }
 
   public long maxBytes() {
@@ -247,16 +249,8 @@ public final class CareFileService {
 
   /** Whoever may see the item reads its file (the item's own rule), each read audited like a read of the item. */
   public Future<Download> open(Principal p, UUID id, UUID fileId) {
-    if (!p.is(Role.NURSE) && !p.is(Role.DOCTOR)) {
-      return Future.failedFuture(ApiException.forbidden("Teleconsultations are for the nurses and doctors who take part in them."));
-    }
     Instant now = platform.clock().instant();
-    return requests.load(id).compose(item -> {
-      if (!TeleconsultRights.maySee(p, item)) {
-        return Future.failedFuture(ApiException.forbidden("This teleconsultation is not yours to see."));
-      }
-      return files.find(platform.pool(), id, fileId);
-    }).compose(found -> found.isEmpty()
+    return requests.loadVisible(p, id).compose(item -> files.find(platform.pool(), id, fileId)).compose(found -> found.isEmpty()
         ? Future.failedFuture(ApiException.notFound("No such file in this teleconsultation."))
         : accesses.audit(platform.pool(), List.of(id), p, "file", now)
             .map(v -> new Download(found.get().name(), found.get().mediaType(), found.get().size(), found.get().chunks(),

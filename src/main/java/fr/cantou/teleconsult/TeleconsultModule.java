@@ -46,7 +46,8 @@ public final class TeleconsultModule {
     this.pushAudit = new PushAudit(platform, accesses);
     this.careFiles = new CareFileService(platform, service, new CareFileStore(), accesses, settings.files());
     this.routes = new TeleconsultRoutes(service,
-        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), careFiles, presence);
+        new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), careFiles,
+        new CareReportService(platform, service, new CareFileStore(), new CareReportStore(), accesses, settings.files()), presence);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;

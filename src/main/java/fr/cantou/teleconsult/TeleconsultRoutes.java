@@ -9,18 +9,19 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
-/** HTTP adapter of the teleconsultation queue and of doctors' presence (a request's files: {@link CareFileRoutes}). */
+/** HTTP adapter of the teleconsultation queue and of doctors' presence (a request's files and its report: {@link CareFileRoutes}). */
 public final class TeleconsultRoutes implements ApiModule {
   private final TeleconsultService service;
   private final CareExchangeService exchange;
   private final PresenceService presence;
   private final CareFileRoutes files;
 
-  TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, CareFileService files, PresenceService presence) {
+  TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, CareFileService files, CareReportService reports,
+                    PresenceService presence) {
     this.service = service;
     this.exchange = exchange;
     this.presence = presence;
-    this.files = new CareFileRoutes(files);
+    this.files = new CareFileRoutes(files, reports);
   }
 
   record PresenceRequest(String status) {}

@@ -383,6 +383,18 @@ public final class TeleconsultService {
         .compose(item -> events.publish(tx, kind, item).map(item));
   }
 
+  /**
+   * The item, for whoever may see it (the rule of {@link #get}: a nurse or a doctor the item's
+   * audience admits), not audited: the caller audits what it reads of it (a file, the report).
+   */
+  Future<Teleconsultation> loadVisible(Principal p, UUID id) {
+    if (!p.is(Role.NURSE) && !p.is(Role.DOCTOR)) {
+      return Future.failedFuture(ApiException.forbidden("Teleconsultations are for the nurses and doctors who take part in them."));
+    }
+    return load(id).compose(item -> TeleconsultRights.maySee(p, item) ? Future.succeededFuture(item)
+        : Future.failedFuture(ApiException.forbidden("This teleconsultation is not yours to see.")));
+  }
+
   Future<Teleconsultation> load(UUID id) {
     return find(platform.pool(), id);
   }

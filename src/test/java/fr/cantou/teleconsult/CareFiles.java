@@ -117,4 +117,22 @@ public final class CareFiles {
     body.append("trailer << /Size 4 /Root 1 0 R >>\nstartxref\n").append(xref).append("\n%%EOF\n");
     return body.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
+
+  /** The text of a PDF (a report), its white space made single spaces: what a reader sees, line breaks aside. */
+  public static String textOf(org.apache.pdfbox.pdmodel.PDDocument pdf) throws IOException {
+    return new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+  }
+
+  /** The pictures drawn on a PDF's pages. */
+  public static int imagesIn(org.apache.pdfbox.pdmodel.PDDocument pdf) throws IOException {
+    int n = 0;
+    for (org.apache.pdfbox.pdmodel.PDPage page : pdf.getPages()) {
+      for (org.apache.pdfbox.cos.COSName name : page.getResources().getXObjectNames()) {
+        if (page.getResources().getXObject(name) instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
 }

@@ -1,25 +1,31 @@
 package fr.cantou.web;
 
-import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.FileChooser;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
+import fr.cantou.teleconsult.CareFiles;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import java.nio.file.Files;
 import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the doctor judges from afar, through the pages: the vital signs the nurse types (a comma
  * for decimals, a slip said under its box before anything is sent), read by the doctor as a
  * table, the later ones live; and a written opinion, where nurse and doctor write to each other
  * live, what one is typing survives the other's message arriving, and the doctor can turn it
- * into a call.
+ * into a call; and issue 16's whole journey, to the report the nurse downloads as one PDF.
  */
 class CarePagesTest {
   static BrowserFixture web;
@@ -203,5 +209,97 @@ class CarePagesTest {
     nurse.onceDialog(com.microsoft.playwright.Dialog::accept);
     mine.getByText("Annuler la demande").click();
     assertThat(card).hasCount(0);
+  }
+
+  /**
+   * Issue 16's "Done when", end to end in Chromium on the demo territory: a nurse creates a written
+   * opinion with two photos (one with the page's "Prendre une photo", one chosen) and a blood
+   * pressure; the dermatologist sees them live, asks a question; the nurse answers with one more
+   * photo; the doctor closes with her opinion; the nurse downloads the report and it holds the
+   * opinion, the blood pressure and the three photos. Axe finds no serious or critical issue on
+   * either page on the way.
+   *
+   * <p>"Prendre une photo" is an {@code <input type=file capture=environment>}: on a tablet it
+   * opens the camera app; Chromium without a screen has no camera app to open and answers it with
+   * its file chooser, so the test gives that input a JPEG as a tablet's camera writes it (EXIF with
+   * a GPS position and the device). Chromium's fake camera (--use-fake-device-for-media-stream)
+   * feeds getUserMedia, which this button does not use. The upload rules behind it (type from the
+   * content, metadata stripped, limits, rights, audit) are tested at the API (CareFilesTest,
+   * CareReportTest); the exchange's details by the test above.
+   */
+  @Test
+  void a_written_opinion_with_photos_and_a_blood_pressure_ends_as_a_report_the_nurse_downloads() throws Exception {
+    String reference = "R-DW-16";
+    String opinion = "Eczéma de contact probable : dermocorticoïde 7 jours, éviter le pansement adhésif.";
+    Page doctor = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "dr.lafon");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+
+    // The request: a written opinion for dermatology, a blood pressure, a photo taken and one chosen.
+    BrowserFixture.typeRequest(nurse, reference, "AM", "1937", "Plaques rouges sur l'avant-bras depuis une semaine");
+    nurse.locator("#specialty").selectOption("dermatologie");
+    nurse.locator("input[name=kind][value=opinion]").check();
+    nurse.locator("#vitals summary").click();
+    nurse.locator("#vs-systolic").fill("150");
+    nurse.locator("#vs-diastolic").fill("90");
+    nurse.locator("#request-camera").setInputFiles(new FilePayload("image.jpg", "image/jpeg",
+        CareFiles.photoWithGps(96, 64, 1)));
+    nurse.locator("#request-files").setInputFiles(new FilePayload("avant-bras.png", "image/png",
+        CareFiles.encode(CareFiles.picture(80, 60), "png")));
+    nurse.locator("#request button[type=submit]").click();
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(mine.locator("img.thumb")).hasCount(2);
+
+    // The dermatologist sees them live, takes it and asks a question.
+    Locator queued = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(queued.locator("img.thumb")).hasCount(2);
+    assertThat(queued.locator("img.thumb").first()).hasAttribute("src", Pattern.compile("^blob:"));
+    assertThat(queued.locator("table.vitals")).containsText("150/90");
+    assertThat(queued).containsText("Avis écrit");
+    PagesTest.assertAccessible(doctor, "compte-rendu-medecin-file");
+    queued.getByText("Prendre en charge").click();
+    Locator current = doctor.locator("#current-item");
+    assertThat(current).containsText(reference);
+    current.locator("textarea").fill("Pouvez-vous photographier l'avant-bras de plus près ?");
+    current.getByText("Envoyer le message").click();
+
+    // The nurse answers with one more photo, taken from the request's card, and a message.
+    assertThat(mine.locator(".message.doctor")).containsText("de plus près");
+    FileChooser chooser = nurse.waitForFileChooser(() -> mine.locator("button[data-files=camera]").click());
+    chooser.setFiles(new FilePayload("image.jpg", "image/jpeg", CareFiles.photoWithGps(120, 90, 1)));
+    assertThat(mine.locator("img.thumb")).hasCount(3);
+    mine.locator("textarea").fill("Voici la photo de près : pas de suintement.");
+    mine.getByText("Envoyer le message").click();
+    assertThat(current.locator("img.thumb")).hasCount(3);
+    assertThat(current.locator(".message.nurse")).containsText("pas de suintement");
+    PagesTest.assertAccessible(nurse, "compte-rendu-infirmiere-echange");
+
+    // The doctor closes with her opinion.
+    doctor.locator("#report-text").fill(opinion);
+    doctor.locator("#outcome").selectOption("prescription_sent");
+    doctor.locator("#report button[type=submit]").click();
+    assertThat(mine).containsText("Eczéma de contact probable");
+
+    // The nurse downloads the report, from the keyboard: one PDF with the opinion, the blood pressure, the three photos.
+    Locator save = mine.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Locator.GetByRoleOptions().setName("Télécharger le compte rendu (PDF) de la demande " + reference));
+    assertThat(save).hasText("Télécharger le compte rendu (PDF)");
+    PagesTest.assertAccessible(nurse, "compte-rendu-infirmiere-close");
+    save.focus();
+    Download download = nurse.waitForDownload(() -> nurse.keyboard().press("Enter"));
+    assertThat(download.suggestedFilename()).matches("cantou-compte-rendu-[0-9a-f]{8}-\\d{4}-\\d{2}-\\d{2}\\.pdf");
+    try (PDDocument pdf = Loader.loadPDF(Files.readAllBytes(download.path()))) {
+      assertThat(CareFiles.textOf(pdf)).contains("Compte rendu de téléexpertise (avis écrit)").contains("Spécialité : Dermatologie")
+          .contains("Médecin : Dr Isabelle Lafon").contains("tension 150/90 mmHg")
+          .contains("Avis du médecin").contains(opinion).contains("Conclusion : Ordonnance envoyée")
+          .contains("Voici la photo de près : pas de suintement.");
+      assertThat(CareFiles.imagesIn(pdf)).as("a thumbnail per photo").isEqualTo(3);
+    }
+    assertThat(nurse.locator("#status")).hasText("Compte rendu de la demande " + reference + " téléchargé.");
+    assertThat(save).isFocused();
+
+    // The doctor who handled it may save it too, from her list of reports sent.
+    Locator sent = doctor.locator("#sent article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(sent.locator("button[data-report]")).hasText("Télécharger le compte rendu (PDF)");
+    PagesTest.assertAccessible(doctor, "compte-rendu-medecin-envoye");
   }
 }
