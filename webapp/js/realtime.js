@@ -59,6 +59,12 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       // at once the first time; a refresh that fails (signed out) gives no token, and open()
       // reports 'unauthorized'. Refused again and again, it waits like any other failure.
       expired = event.code === 4401;
+      // A manage link's socket (a fixed token, nothing to refresh) closed with 4401: the link was renewed or has
+      // expired. Knocking again with it would be refused for ever: the page says so instead.
+      if (expired && typeof token !== 'function') {
+        onStatus?.('unauthorized');
+        return;
+      }
       onStatus?.('offline');
       attempt += 1;
       const delay = expired && attempt === 1 ? 0 : Math.min(30000, 500 * 2 ** Math.min(attempt, 6));

@@ -39,7 +39,7 @@ window.addEventListener('hashchange', () => location.reload());
 /** A bad, old, renewed or cut link: what happened, and what to do now. */
 /** A bad, cut, old or renewed link: what happened, and what to do now (a new link, or a new booking). */
 function showBadLink() {
-  manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },
+  manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found', tabindex: '-1' },
     el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
     el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
   setUpLostLink({ open: true });
@@ -248,10 +248,17 @@ async function showManage(token) {
     heading.focus();
   }
 
+  const linkGone = () => {
+    document.getElementById('offline')?.setAttribute('hidden', '');
+    showBadLink();
+    document.getElementById('not-found')?.focus();
+  };
+
   render();
   connect({
     token,
-    onStatus: showConnection,
+    // The link renewed (a new one went to her mail or phone) or expired while the page was open: what to do now.
+    onStatus: (status) => (status === 'unauthorized' ? linkGone() : showConnection(status)),
     onEvent: (event) => {
       if (event.kind.startsWith('appointment.') && event.data.id === id) {
         appointment = { ...appointment, ...event.data };

@@ -6,6 +6,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.WaitUntilState;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -608,6 +609,28 @@ class LastMileReview2Test {
     assertThat(page.locator("#manage-link")).hasAttribute("target", "_blank");
     Locator card = page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marius Fabre"));
     assertThat(card.locator("h3")).hasText(Pattern.compile(" à \\d{1,2} h( \\d{2})? — Marius Fabre$"));
+    page.context().close();
+  }
+
+  /**
+   * The citizen asks for a new link (from another device, say) while her manage page is open: the page's socket is
+   * closed by the server and the page says at once that this link no longer works and how to get the new one — it
+   * kept knocking with the old link, saying nothing.
+   */
+  @Test
+  void a_link_renewed_while_its_page_is_open_says_so_on_the_page() {
+    JsonObject booked = booked(6, "Rose Cayrol", "06 39 98 13 11");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    assertThat(page.locator("#offline")).isHidden();
+    Eventually.until("the page's socket is open", () -> web.node.node().gateway().connected() > 0);
+    var renewed = web.node.api.send("POST", "/api/visio/appointments/" + booked.getString("id") + "/manage-link", null, "{}",
+        java.util.Map.of("X-Manage-Token", booked.getString("manageToken"), "Content-Type", "application/json"));
+    assertThat(renewed.status()).as(renewed.toString()).isIn(202, 204);
+    assertThat(page.locator("#not-found")).isVisible();
+    assertThat(page.locator("#not-found")).isFocused();
+    assertThat(page.locator("#offline")).isHidden();
     page.context().close();
   }
 
