@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.notify.Senders;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
 import fr.cantou.realtime.ClientMessageHandler;
@@ -27,7 +28,7 @@ public final class TeleconsultModule {
   /** Counts each doctor's open consoles (presence). */
   public final ConnectionObserver connections;
 
-  public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId) {
+  public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId, Senders senders) {
     this.settings = TeleconsultConfig.from(platform.config().settings());
     this.presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId, settings.presenceGrace());
     TeleconsultStore store = new TeleconsultStore();
@@ -41,7 +42,8 @@ public final class TeleconsultModule {
     this.pushAudit = new PushAudit(platform, accesses);
     this.routes = new TeleconsultRoutes(service,
         new CareExchangeService(platform, service, store, vitals, new ExchangeStore()),
-        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence);
+        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence,
+        new GuestService(platform, settings, service, store, new GuestStore(), rooms, senders));
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;
