@@ -143,7 +143,7 @@ public final class GuestService {
 
   /** The guest's link: her page, with the request's id and her secret after the '#' (never sent to a server, never in a log). */
   String link(UUID item, String token) {
-    return site + "/invite.html#" + item + "." + token;
+    return site + "/invitation.html#" + item + "." + token;
   }
 
   /**
@@ -153,7 +153,7 @@ public final class GuestService {
    */
   private Future<Boolean> send(Teleconsultation item, Principal by, String name, String role, boolean bySms, String to,
                                String link) {
-    String who = by.displayName() + (by.is(Role.DOCTOR) ? ", médecin," : ", infirmière de " + item.organisationName() + ",");
+    String who = by.displayName() + (by.is(Role.DOCTOR) ? " (médecin, pour " : " (équipe soignante, ") + item.organisationName() + ")";
     Future<Void> sending = bySms
         ? senders.sms().send(new SmsMessage(to, SmsText.gsm("Cantou : " + by.displayName() + " vous invite à une "
             + "téléconsultation (" + item.organisationName() + "). Lien valable pendant l'appel : " + link)))

@@ -42,7 +42,7 @@ class GuestTest {
   @RegisterExtension
   static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
   private static final String SECRET = "guest-test-jitsi-secret-0123456789abcdef";
-  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/invite\\.html#([0-9a-f-]{36})\\.([A-Za-z0-9_-]{43})");
+  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/invitation\\.html#([0-9a-f-]{36})\\.([A-Za-z0-9_-]{43})");
 
   final MutableClock clock = MutableClock.startingNow();
   final SmsProviderStandIn sms = new SmsProviderStandIn();
