@@ -21,3 +21,19 @@ CREATE TABLE teleconsultation_guest (
   removed_by           uuid REFERENCES app_user (id)
 );
 CREATE INDEX teleconsultation_guest_item ON teleconsultation_guest (teleconsultation_id, invited_at);
+
+-- A guest's name is personal data of someone who is not the patient: it goes with the patient's
+-- data (retention, or an admin's erasure on request), whichever statement erases them. A trigger
+-- of its own, so that erase_care_data() (V51–V53) stays as it is.
+CREATE FUNCTION erase_guests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM teleconsultation_guest WHERE teleconsultation_id = NEW.id;
+  UPDATE teleconsultation_timeline SET detail = detail - 'guest'
+  WHERE teleconsultation_id = NEW.id AND action IN ('guest_invited', 'guest_joined', 'guest_removed');
+  RETURN NEW;
+END $$;
+
+CREATE TRIGGER teleconsultation_erases_guests
+  AFTER UPDATE OF erased_at ON teleconsultation
+  FOR EACH ROW WHEN (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL)
+  EXECUTE FUNCTION erase_guests();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A third seat in the call: the nurse or the doctor invites an interpreter, a family member or the
@@ -110,28 +111,46 @@ public final class GuestService {
     UUID guestId = UUID.randomUUID();
     return service.load(id).compose(item -> {
       requireInviter(p, item);
-      return platform.pool().withTransaction(tx -> store.lockOpenRoom(tx, id).compose(room -> {
+      return afterInviterChecked.get().compose(checked -> platform.pool().withTransaction(tx -> store.lockOpenRoom(tx, id).compose(room -> {
         if (room.isEmpty()) {
           return Future.failedFuture(TeleconsultService.KIND_OPINION.equals(item.kind())
               ? ApiException.conflict("This request asks for a written opinion: it has no call to invite anyone into.")
               : ApiException.conflict("Someone can be invited only while the call runs or is about to; this "
                   + "teleconsultation is {0}.", TeleconsultService.status(item)));
         }
-        return store.countForRoom(tx, id, room.get()).compose(count -> {
+        if (p.is(Role.DOCTOR) && !p.userId().toString().equals(room.get().doctorId())) {
+          // Given back and taken by another doctor since the check above: not hers to invite into.
+          return Future.failedFuture(ApiException.forbidden(
+              "Only the care home's nurses and the assigned doctor may invite someone into this call."));
+        }
+        String roomName = room.get().roomName();
+        return store.countForRoom(tx, id, roomName).compose(count -> {
           if (count >= settings.guestsPerCall()) {
             return Future.failedFuture(ApiException.conflict("This call already has {0} guests invited, the most allowed.",
                 String.valueOf(settings.guestsPerCall())));
           }
-          GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, room.get(), GuestSecrets.hash(token), name, asked.role(),
+          GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, GuestSecrets.hash(token), name, asked.role(),
               bySms ? "sms" : "mail", bySms ? LogSmsSender.mask(to) : masked(to), consentBy, p.userId());
           return store.insert(tx, row, now)
               .compose(v -> service.recorded(tx, id, p, "guest_invited", new JsonObject().put("guest", name)
                   .put("role", asked.role()).put("channel", row.channel()).put("consentBy", consentBy), now,
                   TeleconsultEvents.CALL));
         });
-      })).compose(recorded -> send(recorded, p, name, asked.role(), bySms, to, link(id, token))
+      }))).compose(recorded -> send(recorded, p, name, asked.role(), bySms, to, link(id, token))
           .compose(sent -> store.find(platform.pool(), id, guestId).map(found -> guest(found.orElseThrow(), true, sent))));
     });
+  }
+
+  /**
+   * A test's seam: what happens between an invitation's rights check and its transaction (nothing
+   * in production). A test gives the request back and has another doctor take it there, to show
+   * that the first one cannot invite into the second one's call.
+   */
+  private volatile Supplier<Future<Void>> afterInviterChecked = Future::succeededFuture;
+
+  /** Tests only: {@code step} runs between each invitation's rights check and its transaction. */
+  void afterInviterChecked(Supplier<Future<Void>> step) {
+    afterInviterChecked = step;
   }
 
   private static void requireInviter(Principal p, Teleconsultation item) {

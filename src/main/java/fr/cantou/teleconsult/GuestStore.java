@@ -31,16 +31,19 @@ final class GuestStore {
              g.invited_by, u.display_name AS invited_by_name, u.role AS invited_by_role, g.invited_at, g.joined_at, g.removed_at
       FROM teleconsultation_guest g JOIN app_user u ON u.id = g.invited_by""";
 
+  /** The room of an item whose call runs or can run, and the doctor who holds it now. */
+  record OpenRoom(String roomName, String doctorId) {}
+
   /**
    * The item's room while a call runs or can run (assigned or in call), its row locked until the
    * transaction ends: two invitations of one call are counted one after the other, and a give-back
-   * waits for them (or they see it).
+   * waits for them (or they see it); the doctor read here is the one who holds it now.
    */
-  Future<Optional<String>> lockOpenRoom(SqlClient tx, UUID item) {
-    return tx.preparedQuery("SELECT room_name FROM teleconsultation WHERE id = $1 AND status IN ('assigned', 'in_call') "
-            + "AND kind = 'video' FOR UPDATE")
+  Future<Optional<OpenRoom>> lockOpenRoom(SqlClient tx, UUID item) {
+    return tx.preparedQuery("SELECT room_name, doctor_id FROM teleconsultation WHERE id = $1 "
+            + "AND status IN ('assigned', 'in_call') AND kind = 'video' FOR UPDATE")
         .execute(Tuple.of(item))
-        .map(rows -> Rows.first(rows).map(r -> r.getString("room_name")));
+        .map(rows -> Rows.first(rows).map(r -> new OpenRoom(r.getString("room_name"), Rows.id(r, "doctor_id"))));
   }
 
   /** Invitations made for this room (removed ones too: their link went out). */

@@ -21,6 +21,8 @@ public final class TeleconsultModule {
   /** A patient's data, for privacy's requests. */
   public final PatientDataService patientData;
   public final PresenceService presence;
+  /** A call's guests (tests reach its seam through it). */
+  public final GuestService guests;
   public final PushAudit pushAudit;
   public final TeleconsultRoutes routes;
   public final SnapshotSource snapshot;
@@ -40,10 +42,10 @@ public final class TeleconsultModule {
         presence, rooms);
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
+    this.guests = new GuestService(platform, settings, service, store, new GuestStore(), rooms, senders);
     this.routes = new TeleconsultRoutes(service,
         new CareExchangeService(platform, service, store, vitals, new ExchangeStore()),
-        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence,
-        new GuestService(platform, settings, service, store, new GuestStore(), rooms, senders));
+        new CareFileService(platform, service, new CareFileStore(), accesses, settings.files()), presence, guests);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;

@@ -305,4 +305,74 @@ class GuestTest {
     assertThat(node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
         .map(JsonObject.class::cast).map(e -> e.getString("action"))).contains("guest_removed");
   }
+
+  @Test
+  void ten_invitations_at_once_never_pass_the_limit_of_a_call() throws Exception {
+    String id = assigned();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    try {
+      List<java.util.concurrent.Future<Integer>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String address = "proche" + i + "@example.fr";
+        sent.add(pool.submit(() -> invite(id, care.nurse, guest("Proche", "family", "email", address)).status()));
+      }
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (var f : sent) {
+        statuses.add(f.get());
+      }
+      assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
+      assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).hasSize(3);
+  }
+
+  @Test
+  void the_guests_names_go_with_the_patients_data_when_retention_erases_them() {
+    String id = assigned();
+    invitedBySms(id, care.nurse);
+    callRuns(id);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.").put("outcome", "advice_given")).status()).isEqualTo(200);
+    clock.advance(java.time.Duration.ofDays(91));
+    TestNode.await(node.node().runJobs());
+
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).isEmpty();
+    JsonObject line = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("action").equals("guest_invited")).findFirst().orElseThrow();
+    assertThat(line.getJsonObject("detail").containsKey("guest")).as("her name is gone").isFalse();
+    assertThat(line.getJsonObject("detail").getString("consentBy")).as("that consent was given stays").isEqualTo("patient");
+  }
+
+  @Test
+  void a_doctor_who_gave_the_request_back_meanwhile_cannot_invite_into_the_next_doctors_call() throws Exception {
+    String id = assigned();
+    String otherGeriatrician = care.token(care.user("geriatre2@ch.test", "doctor", "Dr Brun", null,
+        new io.vertx.core.json.JsonArray().add("geriatrie")));
+    GuestService guests = node.node().teleconsult().guests;
+    var checked = new java.util.concurrent.CompletableFuture<Runnable>();
+    guests.afterInviterChecked(() -> {
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      io.vertx.core.Promise<Void> goOn = io.vertx.core.Promise.promise();
+      checked.complete(() -> context.runOnContext(v -> goOn.complete()));
+      return goOn.future();
+    });
+    try {
+      var late = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> invite(id, care.geriatrician, guest("Dr Lafon", "gp", "email", "lafon@example.fr")));
+      // Between the check (she holds it) and the invitation's transaction: given back, taken by Dr Brun.
+      Runnable goOn = checked.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      guests.afterInviterChecked(io.vertx.core.Future::succeededFuture);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", otherGeriatrician, null).status()).isEqualTo(200);
+      goOn.run();
+      Api.Response answer = late.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+    } finally {
+      guests.afterInviterChecked(io.vertx.core.Future::succeededFuture);
+    }
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", otherGeriatrician).array()).isEmpty();
+    assertThat(smtp.getReceivedMessages()).isEmpty();
+  }
 }
