@@ -135,7 +135,8 @@ function line(guest) {
   const state = guest.removedAt ? t('guests.removed') : !guest.current ? t('guests.void')
     : guest.joinedAt ? `${t('guests.joined')} (${formatTime(guest.joinedAt)})` : null;
   const text = t('guests.line', { name: guest.name, role: t(`guests.roles.${guest.role}`),
-    channel: t(guest.channel === 'sms' ? 'guests.viaSms' : 'guests.viaMail'), contact: guest.contact, by: guest.invitedByName });
+    channel: t(guest.channel === 'sms' ? 'guests.viaSms' : 'guests.viaMail'), contact: guest.contact, by: guest.invitedByName,
+    consent: t(guest.consentBy === 'legal_representative' ? 'nurse.byRepresentative' : 'nurse.byPatient') });
   const remove = guest.current ? el('button', { type: 'button', class: 'secondary', 'data-guest': guest.id,
     'aria-label': t('guests.removeFor', { name: guest.name }) }, t('guests.remove')) : null;
   remove?.addEventListener('click', () => whileSending(remove, () => withdraw(guest)));

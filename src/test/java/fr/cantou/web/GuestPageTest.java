@@ -121,6 +121,16 @@ class GuestPageTest {
     assertThat(guest.locator("#call .stand-in")).isVisible();
     Object entered = guest.evaluate("() => window.__jitsi[0].displayName");
     org.assertj.core.api.Assertions.assertThat(entered).isEqualTo("Ana Lopes (interprète)");
+
+    // The doctor sees, from her consultation, who was invited, by whom, with whose agreement, and that she entered.
+    Page doctor = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "dr.garcia");
+    doctor.locator("#current-item button[data-guests]").click();
+    assertThat(doctor.locator("#guests-list")).containsText(
+        "Ana Lopes (interprète), par SMS à +*********78, invitée par Élodie Fabre, IDE (accord : le résident) — a rejoint l'appel");
+    PagesTest.assertAccessible(doctor, "medecin-invites");
+    doctor.locator("#guests-list button[data-guest]").click();
+    assertThat(doctor.locator("#guests-outcome")).hasText("Invitation retirée : le lien de Ana Lopes n'ouvre plus l'appel.");
+    assertThat(doctor.locator("#guests-list")).containsText("invitation retirée");
   }
 
   /** Both sides are in the room (their pages report Jitsi's videoConferenceJoined): the call runs. */
