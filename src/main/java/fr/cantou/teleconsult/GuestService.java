@@ -38,8 +38,11 @@ public final class GuestService {
   private static final Logger LOG = LoggerFactory.getLogger(GuestService.class);
   /** A guest's room token: a call's length; her way back in after a removal is closed by the server, Jitsi's ends here. */
   static final Duration GUEST_TOKEN_LIFETIME = Duration.ofHours(1);
+  /** Her role as the room shows it after her name ("Ana Lopes (interprète)"), and as the mail says it ("comme …"). */
   private static final Map<String, String> ROLE_FR = Map.of("interpreter", "interprète", "family", "famille",
       "gp", "médecin traitant");
+  private static final Map<String, String> ROLE_FR_AS = Map.of("interpreter", "interprète", "family", "membre de la famille",
+      "gp", "médecin traitant du résident");
 
   /** Where the call stands for a guest: not yet started, running, over, or her link void (removed, request given back). */
   enum CallState { waiting, open, ended, revoked }
@@ -178,7 +181,7 @@ public final class GuestService {
             + "téléconsultation (" + item.organisationName() + "). Lien valable pendant l'appel : " + link)))
         : senders.mailer().send(new MailMessage(to, "Invitation à une téléconsultation – " + item.organisationName(),
             "Bonjour " + name + ",\n\n" + who + " vous invite à rejoindre une téléconsultation en vidéo, comme "
-                + ROLE_FR.getOrDefault(role, role) + ".\n\n"
+                + ROLE_FR_AS.getOrDefault(role, role) + ".\n\n"
                 + "Ce lien ne vaut que pour cet appel, pendant qu'il a lieu ; il est personnel, ne le transmettez pas :\n"
                 + link + "\n\n"
                 + "La page vous permet d'essayer votre micro et votre caméra avant d'entrer. Si l'appel n'a pas encore "
