@@ -5,8 +5,9 @@ import { el } from './ui.js';
  * "Tester micro et caméra", before the room opens: asks for the camera and the microphone,
  * shows the camera's picture, and says in plain words what works. A refusal, a missing camera
  * or a browser without the feature each get a sentence saying what to do; nothing breaks.
+ * `title`: its heading where the default ("Avant le rendez-vous…") does not fit (a guest's call).
  */
-export function deviceCheck() {
+export function deviceCheck({ title = null } = {}) {
   const result = el('p', { id: 'device-result', role: 'status' });
   const video = el('video', { class: 'preview', autoplay: true, playsinline: true, hidden: true,
     'aria-label': t('device.preview') });
@@ -71,7 +72,7 @@ export function deviceCheck() {
   });
 
   const node = el('section', { class: 'device-check', 'aria-labelledby': 'device-title' },
-    el('h2', { id: 'device-title' }, t('device.title')),
+    el('h2', { id: 'device-title' }, title || t('device.title')),
     el('p', { class: 'hint' }, t('device.hint')),
     el('div', { class: 'actions' }, test, stopButton),
     result, video);

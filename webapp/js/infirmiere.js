@@ -5,6 +5,7 @@ import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } 
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { keepingFocus } from './exchange.js';
+import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
 import { announce, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
@@ -51,6 +52,9 @@ function actionsFor(item) {
   if ((item.status === 'assigned' || item.status === 'in_call') && item.kind !== 'opinion') {
     actions.push(el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(item), 'common.connecting') },
       t('call.join')));
+  }
+  if (mayInvite(item)) {
+    actions.push(inviteButton(item));
   }
   if (['queued', 'assigned', 'in_call'].includes(item.status)) {
     actions.push(...fileActions(item));

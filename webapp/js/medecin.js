@@ -2,6 +2,7 @@ import { request, token } from './api.js';
 import { dayOf, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
+import { inviteButton, mayInvite } from './guests.js';
 import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { keepingFocus } from './exchange.js';
@@ -82,7 +83,7 @@ function render() {
       // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
       : el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(open), 'common.connecting') },
         t('call.join'));
-    keepingFocus(() => currentItem.replaceChildren(card(open, [action],
+    keepingFocus(() => currentItem.replaceChildren(card(open, [action, mayInvite(open) ? inviteButton(open) : null].filter(Boolean),
       { write: true, onSent: (after) => { items.merge(after); render(); } })));
     current.dataset.id = open.id;
   }

@@ -36,6 +36,7 @@ import fr.cantou.realtime.EventStore;
 import fr.cantou.realtime.WebSocketGateway;
 import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.stats.StatsModule;
+import fr.cantou.notify.Senders;
 import fr.cantou.teleconsult.TeleconsultConfig;
 import fr.cantou.teleconsult.TeleconsultModule;
 import fr.cantou.visio.VisioConfig;
@@ -118,11 +119,12 @@ public final class CantouNode {
       EventStore events = new EventStore();
       EventOutbox outbox = new EventOutbox();
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
+      Senders senders = Senders.of(platform.vertx(), config);
 
       // The features, each wired by its module.
       IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), addresses);
-      teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId);
-      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits);
+      teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId, senders);
+      visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits, senders);
       StatsModule stats = new StatsModule(platform);
       PrivacyModule privacy = new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
           PersonalDataOfFlows.patients(teleconsult.patientData), addresses);

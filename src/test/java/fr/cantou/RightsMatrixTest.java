@@ -75,6 +75,11 @@ class RightsMatrixTest {
       POST   /teleconsultations/{id}/release               403  403   200  403  403  403   403  403  403    401   401    401   401   401
       GET    /teleconsultations/{id}/join                  200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/complete              403  403   200  403  403  403   403  403  403    401   401    401   401   401
+      POST   /teleconsultations/{id}/guests                201  403   201  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}/guests                200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      DELETE /teleconsultations/{id}/guests/{guestId}      200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      GET    /teleconsultations/{id}/invitation            401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      POST   /teleconsultations/{id}/invitation/join       401  401   401  401  401  401   401  401  401    409   401    401   401   403
       POST   /teleconsultations/{id}/vital-signs           200  403   403  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/messages              200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/files                 201  403   403  403  403  403   403  403  403    401   401    401   401   401
@@ -131,6 +136,9 @@ class RightsMatrixTest {
   // waiting-list take and decline: the citizen, with her place's secret, passes the rights check and is told no slot is
   // held for her (the places are on a service no agent serves: no offer is ever made there).
   // undo-outcome: on an appointment its agent has just marked completed.
+  // invitation and invitation/join: the citizen column is the guest with her invitation's secret (X-Guest-Token), the
+  // other column a guest of another request; signed-in callers without a secret get 401 (a bearer opens no guest's
+  // page). join: the guest passes the check and is told the call has not started (nobody is in the room yet).
 
   private static final String KEY = "rights-matrix-signing-key-long-enough-0123456789";
   /** Monday 30 November 2026, 7:55 in Paris: the 8:00 appointment's room is open. */
@@ -149,7 +157,12 @@ class RightsMatrixTest {
   record Booking(String id, String manageToken) {}
 
   /** What one case sends: the path (under /api), a body, the appointment whose manage token the citizen shows, and what to undo after. */
-  record Call(String path, JsonObject body, Booking appointment, Runnable cleanup, byte[] file) {
+  record Call(String path, JsonObject body, Booking appointment, Runnable cleanup, byte[] file, String guestSecret,
+              String otherGuestSecret) {
+    Call(String path, JsonObject body, Booking appointment, Runnable cleanup, byte[] file) {
+      this(path, body, appointment, cleanup, file, null, null);
+    }
+
     Call(String path, JsonObject body, Booking appointment, Runnable cleanup) {
       this(path, body, appointment, cleanup, null);
     }
@@ -263,6 +276,20 @@ class RightsMatrixTest {
       Call call = teleconsultation(true, "/%s/complete");
       return new Call(call.path(), new JsonObject().put("report", "Vu.").put("outcome", "advice_given"), null, call.cleanup());
     });
+    calls.put("POST /teleconsultations/{id}/guests", () -> {
+      Call call = teleconsultation(true, "/%s/guests");
+      return new Call(call.path(), new JsonObject().put("name", "Ana Lopes").put("role", "interpreter")
+          .put("email", "ana" + counter.incrementAndGet() + "@example.fr").put("consent", new JsonObject().put("given", true)),
+          null, call.cleanup());
+    });
+    calls.put("GET /teleconsultations/{id}/guests", () -> teleconsultation(true, "/%s/guests"));
+    calls.put("DELETE /teleconsultations/{id}/guests/{guestId}", () -> {
+      Call call = teleconsultation(true, "/%s/guests");
+      String id = call.path().split("/")[2];
+      return new Call(call.path() + "/" + guest(id, "secret-" + counter.incrementAndGet()), null, null, call.cleanup());
+    });
+    calls.put("GET /teleconsultations/{id}/invitation", () -> invitation("/%s/invitation"));
+    calls.put("POST /teleconsultations/{id}/invitation/join", () -> invitation("/%s/invitation/join"));
     calls.put("POST /teleconsultations/{id}/vital-signs", () -> {
       Call call = teleconsultation(false, "/%s/vital-signs");
       return new Call(call.path(), new JsonObject().put("temperature", 37.8), null, call.cleanup());
@@ -372,8 +399,20 @@ class RightsMatrixTest {
     }
     String bearer = null;
     switch (caller) {
-      case "citizen" -> headers.put("X-Manage-Token", (call.appointment() != null ? call.appointment() : shared).manageToken());
-      case "other" -> headers.put("X-Manage-Token", another.manageToken());
+      case "citizen" -> {
+        if (call.guestSecret() != null) {
+          headers.put("X-Guest-Token", call.guestSecret());
+        } else {
+          headers.put("X-Manage-Token", (call.appointment() != null ? call.appointment() : shared).manageToken());
+        }
+      }
+      case "other" -> {
+        if (call.otherGuestSecret() != null) {
+          headers.put("X-Guest-Token", call.otherGuestSecret());
+        } else {
+          headers.put("X-Manage-Token", another.manageToken());
+        }
+      }
       case "none" -> { }
       default -> bearer = tokens.get(caller);
     }
@@ -402,6 +441,37 @@ class RightsMatrixTest {
       }
       node.api.post("/api/teleconsultations/" + id + "/cancel", tokens.get("nurse"), null);
     });
+  }
+
+  /**
+   * A request taken by the geriatrician with a guest invited (her secret for the citizen column),
+   * and a guest of another, cancelled request (her secret for the other column).
+   */
+  private Call invitation(String suffix) {
+    String elsewhere = node.api.post("/api/teleconsultations", tokens.get("nurse"), CareTerritory.request("geriatrie", "normal"))
+        .json().getString("id");
+    node.api.post("/api/teleconsultations/" + elsewhere + "/cancel", tokens.get("nurse"), null);
+    String otherSecret = "other-secret-" + counter.incrementAndGet();
+    guest(elsewhere, otherSecret);
+    Call call = teleconsultation(true, suffix);
+    String secret = "secret-" + counter.incrementAndGet();
+    guest(call.path().split("/")[2], secret);
+    return new Call(call.path(), null, null, call.cleanup(), null, secret, otherSecret);
+  }
+
+  /**
+   * A guest of the request, for the room it has now, whose secret is {@code secret}: written in SQL,
+   * since the secret travels only in the mail or SMS (GuestTest reads them).
+   */
+  private String guest(String item, String secret) {
+    String id = java.util.UUID.randomUUID().toString();
+    TestNode.await(node.node().platform().pool().preparedQuery("""
+            INSERT INTO teleconsultation_guest (id, teleconsultation_id, room_name, token_hash, name, role, channel,
+              masked_contact, consent_by, invited_by, invited_at)
+            SELECT $1::uuid, t.id, t.room_name, sha256(convert_to($3, 'UTF8')), 'Ana Lopes', 'interpreter', 'mail',
+              'a***@example.fr', 'patient', t.nurse_id, now() FROM teleconsultation t WHERE t.id = $2::uuid""")
+        .execute(io.vertx.sqlclient.Tuple.of(id, item, secret)));
+    return id;
   }
 
   /** A written opinion taken by the geriatrician (only she may turn it into a call). */

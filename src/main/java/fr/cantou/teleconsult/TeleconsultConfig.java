@@ -10,9 +10,10 @@ import java.time.Duration;
  * {@code opinionGrace}: how long a written opinion stays with a doctor who has no console open (she
  * answers when she can: the 30-second grace of calls would take it from her as she closes her tablet).
  * {@code files}: the limits of the photos and documents added to a request.
+ * {@code guestsPerCall}: how many guests (interpreter, family, regular GP) one call may have invited.
  */
 public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace, Duration patientDataKept,
-                                Duration opinionGrace, FileLimits files) {
+                                Duration opinionGrace, FileLimits files, int guestsPerCall) {
 
   /** At most {@code maxBytes} a file, {@code perItem} files a request, {@code maxPixels} in a picture. */
   public record FileLimits(long maxBytes, int perItem, long maxPixels) {}
@@ -32,6 +33,7 @@ public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Du
         Duration.ofHours(s.intIn("teleconsult.opinionGraceHours", 1, 24 * 7)),
         new FileLimits(s.intIn("teleconsult.fileMaxBytes", 1024, 100 * 1024 * 1024),
             s.intIn("teleconsult.filesPerRequest", 1, 50),
-            s.intIn("teleconsult.imageMaxMegapixels", 1, 200) * 1_000_000L));
+            s.intIn("teleconsult.imageMaxMegapixels", 1, 200) * 1_000_000L),
+        s.intIn("teleconsult.guestsPerCall", 0, 10));
   }
 }

@@ -2,6 +2,7 @@ package fr.cantou.teleconsult;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.User;
+import fr.cantou.notify.Senders;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
 import fr.cantou.realtime.ClientMessageHandler;
@@ -23,6 +24,8 @@ public final class TeleconsultModule {
   /** A patient's data, for privacy's requests. */
   public final PatientDataService patientData;
   public final PresenceService presence;
+  /** A call's guests (tests reach its seam through it). */
+  public final GuestService guests;
   public final PushAudit pushAudit;
   public final TeleconsultRoutes routes;
   public final SnapshotSource snapshot;
@@ -32,7 +35,7 @@ public final class TeleconsultModule {
   private final DemoTeleconsult demo;
   private final CareFileService careFiles;
 
-  public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId) {
+  public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId, Senders senders) {
     this.settings = TeleconsultConfig.from(platform.config().settings());
     this.presence = new PresenceService(platform, new PresenceStore(), outbox, nodeId, settings.presenceGrace());
     TeleconsultStore store = new TeleconsultStore();
@@ -45,9 +48,11 @@ public final class TeleconsultModule {
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
     this.careFiles = new CareFileService(platform, service, new CareFileStore(), accesses, settings.files());
+    this.guests = new GuestService(platform, settings, service, store, new GuestStore(), rooms, senders);
     this.routes = new TeleconsultRoutes(service,
         new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), careFiles,
-        new CareReportService(platform, service, new CareFileStore(), new CareReportStore(), accesses, settings.files()), presence);
+        new CareReportService(platform, service, new CareFileStore(), new CareReportStore(), accesses, settings.files()), presence,
+        guests);
     this.snapshot = new TeleconsultSnapshot(service, presence);
     this.callMessages = new CallMessages(service);
     this.connections = presence;

@@ -9,19 +9,21 @@ import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
-/** HTTP adapter of the teleconsultation queue and of doctors' presence (a request's files and its report: {@link CareFileRoutes}). */
+/** HTTP adapter of the teleconsultation queue and of doctors' presence (a request's files and its report: {@link CareFileRoutes}; a call's guests: {@link GuestRoutes}). */
 public final class TeleconsultRoutes implements ApiModule {
   private final TeleconsultService service;
   private final CareExchangeService exchange;
   private final PresenceService presence;
   private final CareFileRoutes files;
+  private final GuestRoutes guests;
 
   TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, CareFileService files, CareReportService reports,
-                    PresenceService presence) {
+                    PresenceService presence, GuestService guests) {
     this.service = service;
     this.exchange = exchange;
     this.presence = presence;
     this.files = new CareFileRoutes(files, reports);
+    this.guests = new GuestRoutes(guests);
   }
 
   record PresenceRequest(String status) {}
@@ -64,6 +66,7 @@ public final class TeleconsultRoutes implements ApiModule {
     api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.cancel(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     files.mount(api);
+    guests.mount(api);
 
     api.getRoute("listPresence").addHandler(Endpoint.ok(ctx -> {
       TeleconsultRights.requireSeePresence(CurrentUser.require(ctx));

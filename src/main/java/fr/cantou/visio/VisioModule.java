@@ -5,12 +5,8 @@ import fr.cantou.identity.User;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ClientAddress;
-import fr.cantou.notify.LogMailer;
 import fr.cantou.notify.Mailer;
-import fr.cantou.notify.SmtpMailer;
-import fr.cantou.notify.HttpSmsSender;
-import fr.cantou.notify.LogSmsSender;
-import fr.cantou.notify.SmsConfig;
+import fr.cantou.notify.Senders;
 import fr.cantou.notify.SmsSender;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
@@ -24,7 +20,6 @@ import java.util.Map;
 
 /** Everything visio-accueil needs on a node, built once. */
 public final class VisioModule {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VisioModule.class);
   /** Every change made through the API is an event; this only bounds how long a change made in SQL goes unseen. */
   private static final java.time.Duration SLOT_DAYS_REFRESH = java.time.Duration.ofMinutes(10);
 
@@ -51,21 +46,11 @@ public final class VisioModule {
   private final DemoVisioActivity demoActivity;
 
   public VisioModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String manageKey, ClientAddress addresses,
-                     RateLimits rateLimits) {
+                     RateLimits rateLimits, Senders senders) {
     this.settings = VisioConfig.from(platform.config().settings());
     ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), settings.manageLinkValidAfterEnd());
-    this.mailer = platform.config().smtp().configured() ? new SmtpMailer(platform.vertx(), platform.config().smtp())
-        : new LogMailer();
-    if (!platform.config().smtp().configured()) {
-      LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
-          + "set CANTOU_SMTP_HOST to send them\"");
-    }
-    SmsConfig sms = SmsConfig.from(platform.config().settings());
-    this.smsSender = sms.configured() ? new HttpSmsSender(platform.vertx(), sms) : new LogSmsSender();
-    if (!sms.configured()) {
-      LOG.warn("event=sms_to_log reason=\"no SMS provider configured: SMS are written to the log, not sent; "
-          + "set CANTOU_SMS_URL to send them\"");
-    }
+    this.mailer = senders.mailer();
+    this.smsSender = senders.sms();
     VisioEvents events = new VisioEvents(outbox);
     this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
 

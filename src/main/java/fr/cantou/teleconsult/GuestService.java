@@ -1,0 +1,298 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.notify.LogSmsSender;
+import fr.cantou.notify.MailMessage;
+import fr.cantou.notify.Senders;
+import fr.cantou.notify.SmsMessage;
+import fr.cantou.notify.SmsText;
+import fr.cantou.platform.PhoneNumbers;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.rooms.JitsiRooms;
+import fr.cantou.rooms.JoinInfo;
+import fr.cantou.rooms.Participant;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * A third seat in the call: the nurse or the doctor invites an interpreter, a family member or the
+ * resident's regular GP, with the resident's consent, while the call runs or can run. The guest gets
+ * a link holding a secret (256 random bits, only its SHA-256 kept) that opens the room of this one
+ * assignment, only while the call runs, never as a moderator; it is void once the request is
+ * completed, cancelled or given back, or the guest removed (docs/security.md). What a guest's
+ * endpoints answer names who invites and for what, never the resident, the reason or the report.
+ */
+public final class GuestService {
+  private static final Logger LOG = LoggerFactory.getLogger(GuestService.class);
+  /** A guest's room token: a call's length; her way back in after a removal is closed by the server, Jitsi's ends here. */
+  static final Duration GUEST_TOKEN_LIFETIME = Duration.ofHours(1);
+  /** Her role as the room shows it after her name ("Ana Lopes (interprète)"), and as the mail says it ("comme …"). */
+  private static final Map<String, String> ROLE_FR = Map.of("interpreter", "interprète", "family", "famille",
+      "gp", "médecin traitant");
+  private static final Map<String, String> ROLE_FR_AS = Map.of("interpreter", "interprète", "family", "membre de la famille",
+      "gp", "médecin traitant du résident");
+
+  /** Where the call stands for a guest: not yet started, running, over, or her link void (removed, request given back). */
+  enum CallState { waiting, open, ended, revoked }
+
+  /** What the guest's page shows: who invites her and for what, never the resident's data. */
+  public record Invitation(String guestName, String role, String invitedByName, String invitedBySide, String organisationName,
+                           String doctorName, CallState call) {}
+
+  /** A guest as the nurse and the doctor see it ({@code sent}: whether the mail or SMS went, on the invitation's answer). */
+  public record Guest(String id, String name, String role, String channel, String contact, String consentBy,
+                      String invitedByName, Instant invitedAt, Instant joinedAt, Instant removedAt, boolean current,
+                      Boolean sent) {}
+
+  private final Platform platform;
+  private final TeleconsultConfig settings;
+  private final TeleconsultService service;
+  private final TeleconsultStore items;
+  private final GuestStore store;
+  private final JitsiRooms rooms;
+  private final Senders senders;
+  private final String site;
+
+  GuestService(Platform platform, TeleconsultConfig settings, TeleconsultService service, TeleconsultStore items,
+               GuestStore store, JitsiRooms rooms, Senders senders) {
+    this.platform = platform;
+    this.settings = settings;
+    this.service = service;
+    this.items = items;
+    this.store = store;
+    this.rooms = rooms;
+    this.senders = senders;
+    this.site = platform.config().http().publicUrl().toString().replaceAll("/$", "");
+  }
+
+  private Instant now() {
+    return platform.clock().instant();
+  }
+
+  public Future<Guest> invite(Principal p, UUID id, NewGuest asked) {
+    TeleconsultRights.requireCareSide(p);
+    if (asked.consent() == null || !Boolean.TRUE.equals(asked.consent().given())) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'consent.given': the resident's consent (or a legal "
+          + "representative's) is required before anyone else joins the call."));
+    }
+    String name = asked.name().trim().replaceAll("\\s+", " ");
+    boolean byMail = asked.email() != null && !asked.email().isBlank();
+    boolean bySms = asked.phone() != null && !asked.phone().isBlank();
+    if (byMail == bySms) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'email': give the guest's e-mail address or her "
+          + "mobile number, one of them."));
+    }
+    String to;
+    if (bySms) {
+      Optional<String> written = PhoneNumbers.written(asked.phone());
+      if (written.isEmpty() || !PhoneNumbers.textable(asked.phone())) {
+        return Future.failedFuture(ApiException.badRequest("Invalid field 'phone': an invitation goes by SMS only to a French "
+            + "mobile number (06 or 07); give an e-mail address otherwise."));
+      }
+      to = PhoneNumbers.canonical(asked.phone());
+    } else {
+      to = asked.email().trim();
+      if (!to.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        return Future.failedFuture(ApiException.badRequest("Invalid field 'email': not an e-mail address."));
+      }
+    }
+    String consentBy = asked.consent().by() == null ? "patient" : asked.consent().by();
+    Instant now = now();
+    String token = GuestSecrets.newSecret();
+    UUID guestId = UUID.randomUUID();
+    return service.load(id).compose(item -> {
+      requireInviter(p, item);
+      return afterInviterChecked.get().compose(checked -> platform.pool().withTransaction(tx -> store.lockOpenRoom(tx, id).compose(room -> {
+        if (room.isEmpty()) {
+          return Future.failedFuture(TeleconsultService.KIND_OPINION.equals(item.kind())
+              ? ApiException.conflict("This request asks for a written opinion: it has no call to invite anyone into.")
+              : ApiException.conflict("Someone can be invited only while the call runs or is about to; this "
+                  + "teleconsultation is {0}.", TeleconsultService.status(item)));
+        }
+        if (p.is(Role.DOCTOR) && !p.userId().toString().equals(room.get().doctorId())) {
+          // Given back and taken by another doctor since the check above: not hers to invite into.
+          return Future.failedFuture(ApiException.forbidden(
+              "Only the care home's nurses and the assigned doctor may invite someone into this call."));
+        }
+        String roomName = room.get().roomName();
+        return store.countForRoom(tx, id, roomName).compose(count -> {
+          if (count >= settings.guestsPerCall()) {
+            return Future.failedFuture(ApiException.conflict("This call already has {0} guests invited, the most allowed.",
+                String.valueOf(settings.guestsPerCall())));
+          }
+          GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, GuestSecrets.hash(token), name, asked.role(),
+              bySms ? "sms" : "mail", bySms ? LogSmsSender.mask(to) : masked(to), consentBy, p.userId());
+          return store.insert(tx, row, now)
+              .compose(v -> service.recorded(tx, id, p, "guest_invited", new JsonObject().put("guest", name)
+                  .put("role", asked.role()).put("channel", row.channel()).put("consentBy", consentBy), now,
+                  TeleconsultEvents.CALL));
+        });
+      }))).compose(recorded -> send(recorded, p, name, asked.role(), bySms, to, link(id, token))
+          .compose(sent -> store.find(platform.pool(), id, guestId).map(found -> guest(found.orElseThrow(), true, sent))));
+    });
+  }
+
+  /**
+   * A test's seam: what happens between an invitation's rights check and its transaction (nothing
+   * in production). A test gives the request back and has another doctor take it there, to show
+   * that the first one cannot invite into the second one's call.
+   */
+  private volatile Supplier<Future<Void>> afterInviterChecked = Future::succeededFuture;
+
+  /** Tests only: {@code step} runs between each invitation's rights check and its transaction. */
+  void afterInviterChecked(Supplier<Future<Void>> step) {
+    afterInviterChecked = step;
+  }
+
+  private static void requireInviter(Principal p, Teleconsultation item) {
+    boolean doctor = p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId());
+    if (!doctor && !TeleconsultRights.isNurseSide(p, item)) {
+      throw ApiException.forbidden("Only the care home's nurses and the assigned doctor may invite someone into this call.");
+    }
+  }
+
+  /** The guest's link: her page, with the request's id and her secret after the '#' (never sent to a server, never in a log). */
+  String link(UUID item, String token) {
+    return site + "/invitation.html#" + item + "." + token;
+  }
+
+  /**
+   * Sent once the invitation has committed; a failure (no SMTP answer, the SMS provider down) is
+   * told in the answer ({@code sent: false}) and the log, the invitation stays: the one who invited
+   * removes it and invites again, or reads the link out on the phone.
+   */
+  private Future<Boolean> send(Teleconsultation item, Principal by, String name, String role, boolean bySms, String to,
+                               String link) {
+    String who = by.displayName() + (by.is(Role.DOCTOR) ? " (médecin, pour " : " (équipe soignante, ") + item.organisationName() + ")";
+    Future<Void> sending = bySms
+        ? senders.sms().send(new SmsMessage(to, SmsText.gsm("Cantou : " + by.displayName() + " vous invite à une "
+            + "téléconsultation (" + item.organisationName() + "). Lien valable pendant l'appel : " + link)))
+        : senders.mailer().send(new MailMessage(to, "Invitation à une téléconsultation – " + item.organisationName(),
+            "Bonjour " + name + ",\n\n" + who + " vous invite à rejoindre une téléconsultation en vidéo, comme "
+                + ROLE_FR_AS.getOrDefault(role, role) + ".\n\n"
+                + "Ce lien ne vaut que pour cet appel, pendant qu'il a lieu ; il est personnel, ne le transmettez pas :\n"
+                + link + "\n\n"
+                + "La page vous permet d'essayer votre micro et votre caméra avant d'entrer. Si l'appel n'a pas encore "
+                + "commencé, elle vous le dit et vous laisse entrer dès qu'il commence.\n\n"
+                + "Vous n'attendiez pas ce message ? Ignorez-le.\n\nCantou", null));
+    return sending.map(true).recover(e -> {
+      LOG.warn("event=guest_invitation_not_sent channel={} item={} reason=\"{}\"", bySms ? "sms" : "mail", item.id(),
+          String.valueOf(e.getMessage()));
+      return Future.succeededFuture(false);
+    });
+  }
+
+  public Future<List<Guest>> list(Principal p, UUID id) {
+    TeleconsultRights.requireCareSide(p);
+    return items.findWithRoom(platform.pool(), id, now()).compose(found -> {
+      TeleconsultStore.WithRoom seen = found.orElseThrow(() -> ApiException.notFound("No teleconsultation with this id."));
+      TeleconsultRights.requireParticipant(p, seen.item());
+      return store.ofItem(platform.pool(), id).map(rows -> rows.stream()
+          .map(g -> guest(g, g.roomName().equals(seen.roomName()) && open(seen.item()), null)).toList());
+    });
+  }
+
+  public Future<Guest> remove(Principal p, UUID id, UUID guestId) {
+    TeleconsultRights.requireCareSide(p);
+    Instant now = now();
+    return service.load(id).compose(item -> {
+      TeleconsultRights.requireParticipant(p, item);
+      return platform.pool().withTransaction(tx -> store.find(tx, id, guestId).compose(found -> {
+        GuestStore.GuestRow g = found.orElseThrow(() -> ApiException.notFound("No guest with this id in this teleconsultation."));
+        return store.remove(tx, id, guestId, p.userId(), now).compose(done -> !done ? Future.succeededFuture(g)
+            : service.recorded(tx, id, p, "guest_removed", new JsonObject().put("guest", g.name()).put("role", g.role()), now,
+                TeleconsultEvents.CALL).map(g));
+      })).compose(v -> store.find(platform.pool(), id, guestId)).map(g -> guest(g.orElseThrow(), false, null));
+    });
+  }
+
+  /** The guest's page: who invites her and whether the call runs. */
+  public Future<Invitation> invitation(UUID id, String token) {
+    return seen(id, token).map(s -> new Invitation(s.guest().name(), s.guest().role(), s.guest().invitedByName(),
+        "doctor".equals(s.guest().invitedBySide()) ? "doctor" : "nurse", s.item().item().organisationName(),
+        s.item().item().doctorName(), s.state()));
+  }
+
+  /** Her way into the room, only while the call runs; never a moderator. */
+  public Future<JoinInfo> join(UUID id, String token) {
+    Instant now = now();
+    return seen(id, token).compose(s -> {
+      Optional<ApiException> closed = switch (s.state()) {
+        case waiting -> Optional.of(ApiException.conflict("The call has not started yet: this page lets you in as soon as it does."));
+        case ended -> Optional.of(ApiException.conflict("The call is over; this link is no longer valid."));
+        case revoked -> Optional.of(ApiException.conflict("This invitation was withdrawn; this link is no longer valid."));
+        case open -> Optional.empty();
+      };
+      if (closed.isPresent()) {
+        return Future.failedFuture(closed.get());
+      }
+      GuestStore.GuestRow g = s.guest();
+      return platform.pool().withTransaction(tx -> store.markJoined(tx, g.id(), now).compose(first -> !first
+              ? Future.<Void>succeededFuture()
+              : service.recorded(tx, id, null, "guest_joined", new JsonObject().put("guest", g.name()).put("role", g.role()),
+                  now, TeleconsultEvents.CALL).mapEmpty()))
+          .map(v -> rooms.join(s.item().roomName(), new Participant("guest-" + g.id(),
+              g.name() + " (" + ROLE_FR.getOrDefault(g.role(), g.role()) + ")", null, false), now,
+              now.plus(GUEST_TOKEN_LIFETIME)));
+    });
+  }
+
+  private record Seen(GuestStore.GuestRow guest, TeleconsultStore.WithRoom item, CallState state) {}
+
+  /** The invitation of this secret on this item, and where its call stands: 401 without a secret, 403 with another's. */
+  private Future<Seen> seen(UUID id, String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture(ApiException.unauthorized("Give the invitation's secret (X-Guest-Token)."));
+    }
+    return store.byToken(platform.pool(), id, GuestSecrets.hash(token.trim())).compose(found -> {
+      GuestStore.GuestRow g = found.orElseThrow(() -> ApiException.forbidden("This invitation link is not valid for this call."));
+      return items.findWithRoom(platform.pool(), id, now()).map(item -> {
+        TeleconsultStore.WithRoom w = item.orElseThrow(() -> ApiException.forbidden("This invitation link is not valid for this call."));
+        return new Seen(g, w, state(g, w));
+      });
+    });
+  }
+
+  private static CallState state(GuestStore.GuestRow g, TeleconsultStore.WithRoom w) {
+    String status = w.item().status();
+    if (g.removedAt() != null) {
+      return CallState.revoked;
+    }
+    if (Status.COMPLETED.equals(status) || Status.CANCELLED.equals(status)) {
+      return CallState.ended;
+    }
+    if (!g.roomName().equals(w.roomName()) || Status.QUEUED.equals(status)) {
+      // Given back: the next assignment is a new room, not hers.
+      return CallState.revoked;
+    }
+    return Status.IN_CALL.equals(status) ? CallState.open : CallState.waiting;
+  }
+
+  private static boolean open(Teleconsultation item) {
+    return Status.ASSIGNED.equals(item.status()) || Status.IN_CALL.equals(item.status());
+  }
+
+  private static Guest guest(GuestStore.GuestRow g, boolean current, Boolean sent) {
+    return new Guest(g.id().toString(), g.name(), g.role(), g.channel(), g.maskedContact(), g.consentBy(), g.invitedByName(),
+        g.invitedAt(), g.joinedAt(), g.removedAt(), current && g.removedAt() == null, sent);
+  }
+
+  /** anne.martin@example.fr → a***@example.fr: enough for the nurse to see where it went. */
+  static String masked(String email) {
+    int at = email.indexOf('@');
+    return email.charAt(0) + "***" + email.substring(at);
+  }
+
+}

@@ -1,0 +1,378 @@
+package fr.cantou.teleconsult;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.support.Api;
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.SmsProviderStandIn;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A third seat in the call: the nurse or the doctor invites an interpreter, a family member or the
+ * resident's regular GP by mail or SMS; the guest's link opens this call's room only while it runs,
+ * never as a moderator, and says nothing of the resident.
+ */
+class GuestTest {
+  @RegisterExtension
+  static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+  private static final String SECRET = "guest-test-jitsi-secret-0123456789abcdef";
+  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/invitation\\.html#([0-9a-f-]{36})\\.([A-Za-z0-9_-]{43})");
+
+  final MutableClock clock = MutableClock.startingNow();
+  final SmsProviderStandIn sms = new SmsProviderStandIn();
+  TestNode node;
+  CareTerritory care;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
+        "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
+        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
+        "CANTOU_SMS_URL", sms.url(), "CANTOU_JITSI_DOMAIN", "visio.cantal.fr", "CANTOU_JITSI_APP_ID", "cantou-cantal",
+        "CANTOU_JITSI_APP_SECRET", SECRET), clock);
+    care = new CareTerritory(node);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+    sms.close();
+  }
+
+  /** A geriatrics request of the nurse's care home, taken by the geriatrician. */
+  private String assigned() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    return id;
+  }
+
+  /** Both sides are in the room (the pages report Jitsi's videoConferenceJoined): the call runs. */
+  private void callRuns(String id) {
+    JsonObject nurse = node.api.get("/api/me", care.nurse).json();
+    TeleconsultService service = node.node().teleconsult().service;
+    UUID item = UUID.fromString(id);
+    TestNode.await(service.callEvent(new Principal(UUID.fromString(nurse.getString("id")), Role.NURSE, "Sophie Delmas",
+        UUID.fromString(care.ehpadId), Set.of()), item, true));
+    TestNode.await(service.callEvent(new Principal(UUID.fromString(care.geriatricianId), Role.DOCTOR, "Dr Mercier", null,
+        Set.of("geriatrie")), item, true));
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("status")).isEqualTo("in_call");
+  }
+
+  private static JsonObject guest(String name, String role, String contactField, String contact) {
+    return new JsonObject().put("name", name).put("role", role).put(contactField, contact)
+        .put("consent", new JsonObject().put("given", true).put("by", "patient"));
+  }
+
+  private Api.Response invite(String id, String token, JsonObject body) {
+    return node.api.post("/api/teleconsultations/" + id + "/guests", token, body);
+  }
+
+  /** Invites by SMS and returns the secret the guest received. */
+  private String invitedBySms(String id, String token) {
+    int before = sms.received().size();
+    Api.Response invited = invite(id, token, guest("Ana Lopes", "interpreter", "phone", "06 12 34 56 78"));
+    assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+    assertThat(sms.received()).hasSize(before + 1);
+    Matcher link = LINK.matcher(sms.received().get(before).json().getString("text"));
+    assertThat(link.find()).isTrue();
+    assertThat(link.group(1)).isEqualTo(id);
+    return link.group(2);
+  }
+
+  private Api.Response asGuest(String method, String id, String path, String secret) {
+    return node.api.send(method, "/api/teleconsultations/" + id + "/invitation" + path, null, null,
+        secret == null ? Map.of() : Map.of("X-Guest-Token", secret));
+  }
+
+  @Test
+  void the_nurse_invites_an_interpreter_by_mail_and_the_timeline_says_who_and_who_recorded_the_consent() throws Exception {
+    String id = assigned();
+    Api.Response invited = invite(id, care.nurse, guest("Ana Lopes", "interpreter", "email", "ana.lopes@example.fr"));
+    assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+    assertThat(invited.json().getBoolean("sent")).isTrue();
+    assertThat(invited.json().getString("contact")).isEqualTo("a***@example.fr");
+    assertThat(invited.json().getBoolean("current")).isTrue();
+
+    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage mail = smtp.getReceivedMessages()[0];
+    assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("ana.lopes@example.fr");
+    assertThat(mail.getSubject()).contains("EHPAD Les Estives");
+    String text = GreenMailUtil.getBody(mail);
+    assertThat(text).contains("Sophie Delmas").contains("interpr");
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(new String(mail.getInputStream().readAllBytes(), StandardCharsets.UTF_8) + text)
+        .as("the mail says nothing of the resident").doesNotContain(item.getJsonObject("patient").getString("reference"))
+        .doesNotContain("talon");
+
+    JsonObject line = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("action").equals("guest_invited")).findFirst().orElseThrow();
+    assertThat(line.getString("actorName")).as("who recorded the consent").isEqualTo("Sophie Delmas");
+    assertThat(line.getJsonObject("detail").getString("guest")).isEqualTo("Ana Lopes");
+    assertThat(line.getJsonObject("detail").getString("role")).isEqualTo("interpreter");
+    assertThat(line.getJsonObject("detail").getString("consentBy")).isEqualTo("patient");
+    assertThat(line.getJsonObject("detail").containsKey("email")).as("the address is not kept").isFalse();
+
+    long audited = TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT count(*) AS n FROM change_audit WHERE action = 'teleconsultation.guest_invited' AND item_id = $1::text")
+        .execute(Tuple.of(id))).iterator().next().getLong("n");
+    assertThat(audited).as("a change_audit line").isEqualTo(1);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.geriatrician).array()).hasSize(1);
+  }
+
+  @Test
+  void the_doctor_invites_the_regular_gp_by_sms_to_a_french_mobile_only() {
+    String id = assigned();
+    String secret = invitedBySms(id, care.geriatrician);
+    JsonObject sent = sms.received().get(0).json();
+    assertThat(sent.getString("to")).isEqualTo("+33612345678");
+    assertThat(fr.cantou.notify.SmsText.segments(sent.getString("text"))).isLessThanOrEqualTo(2);
+    assertThat(secret).hasSize(43);
+
+    for (String phone : List.of("04 71 12 34 56", "08 99 12 34 56", "+44 7700 900123", "06 12")) {
+      Api.Response refused = invite(id, care.geriatrician, guest("Dr Lafon", "gp", "phone", phone));
+      assertThat(refused.status()).as(phone).isEqualTo(400);
+      assertThat(refused.detail()).contains("phone");
+    }
+    assertThat(sms.received()).as("nothing sent to a landline, a premium or a foreign number").hasSize(1);
+  }
+
+  @Test
+  void without_consent_or_a_contact_nothing_is_invited_and_the_refusal_names_the_field() {
+    String id = assigned();
+    JsonObject noConsent = guest("Marc Roux", "family", "email", "marc@example.fr").put("consent", new JsonObject().put("given", false));
+    Api.Response refused = invite(id, care.nurse, noConsent);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.detail()).contains("consent.given");
+    Api.Response french = node.api.send("POST", "/api/teleconsultations/" + id + "/guests", care.nurse, noConsent.encode(),
+        Map.of("Content-Type", "application/json", "Accept-Language", "fr"));
+    assertThat(french.detail()).contains("consentement du résident");
+
+    Api.Response none = invite(id, care.nurse, new JsonObject().put("name", "Marc Roux").put("role", "family")
+        .put("consent", new JsonObject().put("given", true)));
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.detail()).contains("email");
+    Api.Response both = invite(id, care.nurse, guest("Marc Roux", "family", "email", "marc@example.fr").put("phone", "0612345678"));
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(invite(id, care.nurse, guest("Marc Roux", "family", "email", "marc-at-example.fr")).status()).isEqualTo(400);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).isEmpty();
+    assertThat(sms.received()).isEmpty();
+  }
+
+  @Test
+  void only_the_care_homes_nurses_and_the_assigned_doctor_invite_and_only_while_a_call_runs_or_can_run() {
+    String queued = care.create(request("geriatrie", "normal")).getString("id");
+    Api.Response tooEarly = invite(queued, care.nurse, guest("Marc Roux", "family", "email", "marc@example.fr"));
+    assertThat(tooEarly.status()).isEqualTo(409);
+    String id = assigned();
+    assertThat(invite(id, care.otherNurse, guest("Marc Roux", "family", "email", "marc@example.fr")).status()).isEqualTo(403);
+    assertThat(invite(id, care.cardiologist, guest("Marc Roux", "family", "email", "marc@example.fr")).status()).isEqualTo(403);
+    assertThat(invite(id, node.adminToken(), guest("Marc Roux", "family", "email", "marc@example.fr")).status()).isEqualTo(403);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.otherNurse).status()).isEqualTo(403);
+  }
+
+  @Test
+  void a_call_has_at_most_the_guests_the_setting_allows() {
+    String id = assigned();
+    for (int i = 0; i < 3; i++) {
+      assertThat(invite(id, care.nurse, guest("Invité " + i, "family", "email", "i" + i + "@example.fr")).status()).isEqualTo(201);
+    }
+    Api.Response fourth = invite(id, care.nurse, guest("Invité 4", "family", "email", "i4@example.fr"));
+    assertThat(fourth.status()).isEqualTo(409);
+    assertThat(fourth.detail()).contains("3");
+  }
+
+  @Test
+  void the_guest_waits_until_the_call_runs_then_enters_without_moderator_rights() throws Exception {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+
+    Api.Response before = asGuest("GET", id, "", secret);
+    assertThat(before.status()).isEqualTo(200);
+    assertThat(before.json().getString("call")).isEqualTo("waiting");
+    assertThat(before.json().getString("guestName")).isEqualTo("Ana Lopes");
+    assertThat(before.json().getString("invitedByName")).isEqualTo("Sophie Delmas");
+    assertThat(before.json().getString("organisationName")).isEqualTo("EHPAD Les Estives");
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(before.body()).as("never the resident's data").doesNotContain(item.getJsonObject("patient").getString("reference"))
+        .doesNotContain(item.getString("reason")).doesNotContain("JD").doesNotContain("1938");
+    assertThat(asGuest("POST", id, "/join", secret).status()).as("not before the call runs").isEqualTo(409);
+
+    callRuns(id);
+    assertThat(asGuest("GET", id, "", secret).json().getString("call")).isEqualTo("open");
+    Api.Response joined = asGuest("POST", id, "/join", secret);
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+    JsonObject jitsi = joined.json().getJsonObject("jitsi");
+    assertThat(jitsi.getBoolean("moderator")).isFalse();
+    assertThat(jitsi.getString("displayName")).isEqualTo("Ana Lopes (interprète)");
+    JsonObject nurseJitsi = node.api.get("/api/teleconsultations/" + id + "/join", care.nurse).json().getJsonObject("jitsi");
+    assertThat(jitsi.getString("roomName")).as("this call's room").isEqualTo(nurseJitsi.getString("roomName"));
+
+    SignedJWT jwt = SignedJWT.parse(jitsi.getString("jwt"));
+    assertThat(jwt.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8)))).isTrue();
+    JWTClaimsSet claims = jwt.getJWTClaimsSet();
+    assertThat(claims.getStringClaim("room")).isEqualTo(jitsi.getString("roomName"));
+    assertThat(claims.getBooleanClaim("moderator")).isFalse();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> user = (Map<String, Object>) claims.getJSONObjectClaim("context").get("user");
+    assertThat(user.get("moderator")).isEqualTo("false");
+    assertThat(user.get("affiliation")).as("never owner").isEqualTo("member");
+
+    asGuest("POST", id, "/join", secret);
+    List<String> lines = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).map(e -> e.getString("action")).filter(a -> a.startsWith("guest_")).toList();
+    assertThat(lines).as("her first entry is a line, a reload is not").containsExactly("guest_invited", "guest_joined");
+  }
+
+  @Test
+  void a_secret_opens_only_its_own_call_and_nothing_without_one() {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+    String other = care.create(request("cardiologie", "normal")).getString("id");
+    assertThat(asGuest("GET", other, "", secret).status()).isEqualTo(403);
+    assertThat(asGuest("POST", other, "/join", secret).status()).isEqualTo(403);
+    assertThat(asGuest("GET", id, "", null).status()).isEqualTo(401);
+    assertThat(asGuest("POST", id, "/join", "not-the-secret-" + "x".repeat(28)).status()).isEqualTo(403);
+  }
+
+  @Test
+  void the_link_is_void_once_the_call_is_completed() {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+    callRuns(id);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.").put("outcome", "advice_given")).status()).isEqualTo(200);
+    assertThat(asGuest("GET", id, "", secret).json().getString("call")).isEqualTo("ended");
+    Api.Response late = asGuest("POST", id, "/join", secret);
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.detail()).contains("over");
+    assertThat(invite(id, care.nurse, guest("Marc Roux", "family", "email", "marc@example.fr")).status()).isEqualTo(409);
+  }
+
+  @Test
+  void the_link_is_void_once_the_request_is_given_back_even_when_the_same_doctor_takes_it_again() {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+    assertThat(asGuest("GET", id, "", secret).json().getString("call")).isEqualTo("revoked");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    callRuns(id);
+    assertThat(asGuest("GET", id, "", secret).json().getString("call")).as("a new assignment is a new room").isEqualTo("revoked");
+    assertThat(asGuest("POST", id, "/join", secret).status()).isEqualTo(409);
+    JsonObject listed = node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array().getJsonObject(0);
+    assertThat(listed.getBoolean("current")).isFalse();
+  }
+
+  @Test
+  void a_removed_guest_can_no_longer_enter() {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+    callRuns(id);
+    String guestId = node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array().getJsonObject(0).getString("id");
+    assertThat(node.api.send("DELETE", "/api/teleconsultations/" + id + "/guests/" + guestId, care.otherNurse, null, Map.of())
+        .status()).isEqualTo(403);
+    Api.Response removed = node.api.send("DELETE", "/api/teleconsultations/" + id + "/guests/" + guestId, care.geriatrician, null,
+        Map.of());
+    assertThat(removed.status()).isEqualTo(200);
+    assertThat(removed.json().getString("removedAt")).isNotNull();
+    assertThat(asGuest("GET", id, "", secret).json().getString("call")).isEqualTo("revoked");
+    assertThat(asGuest("POST", id, "/join", secret).status()).isEqualTo(409);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).map(e -> e.getString("action"))).contains("guest_removed");
+  }
+
+  @Test
+  void ten_invitations_at_once_never_pass_the_limit_of_a_call() throws Exception {
+    String id = assigned();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    try {
+      List<java.util.concurrent.Future<Integer>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String address = "proche" + i + "@example.fr";
+        sent.add(pool.submit(() -> invite(id, care.nurse, guest("Proche", "family", "email", address)).status()));
+      }
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (var f : sent) {
+        statuses.add(f.get());
+      }
+      assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
+      assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).hasSize(3);
+  }
+
+  @Test
+  void the_guests_names_go_with_the_patients_data_when_retention_erases_them() {
+    String id = assigned();
+    invitedBySms(id, care.nurse);
+    callRuns(id);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.").put("outcome", "advice_given")).status()).isEqualTo(200);
+    clock.advance(java.time.Duration.ofDays(91));
+    TestNode.await(node.node().runJobs());
+
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).isEmpty();
+    JsonObject line = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("action").equals("guest_invited")).findFirst().orElseThrow();
+    assertThat(line.getJsonObject("detail").containsKey("guest")).as("her name is gone").isFalse();
+    assertThat(line.getJsonObject("detail").getString("consentBy")).as("that consent was given stays").isEqualTo("patient");
+  }
+
+  @Test
+  void a_doctor_who_gave_the_request_back_meanwhile_cannot_invite_into_the_next_doctors_call() throws Exception {
+    String id = assigned();
+    String otherGeriatrician = care.token(care.user("geriatre2@ch.test", "doctor", "Dr Brun", null,
+        new io.vertx.core.json.JsonArray().add("geriatrie")));
+    GuestService guests = node.node().teleconsult().guests;
+    var checked = new java.util.concurrent.CompletableFuture<Runnable>();
+    guests.afterInviterChecked(() -> {
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      io.vertx.core.Promise<Void> goOn = io.vertx.core.Promise.promise();
+      checked.complete(() -> context.runOnContext(v -> goOn.complete()));
+      return goOn.future();
+    });
+    try {
+      var late = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> invite(id, care.geriatrician, guest("Dr Lafon", "gp", "email", "lafon@example.fr")));
+      // Between the check (she holds it) and the invitation's transaction: given back, taken by Dr Brun.
+      Runnable goOn = checked.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      guests.afterInviterChecked(io.vertx.core.Future::succeededFuture);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", otherGeriatrician, null).status()).isEqualTo(200);
+      goOn.run();
+      Api.Response answer = late.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+    } finally {
+      guests.afterInviterChecked(io.vertx.core.Future::succeededFuture);
+    }
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", otherGeriatrician).array()).isEmpty();
+    assertThat(smtp.getReceivedMessages()).isEmpty();
+  }
+}

@@ -1,0 +1,125 @@
+import { request } from './api.js';
+import { openCall } from './call.js';
+import { deviceCheck } from './device-check.js';
+import { t } from './i18n.js';
+import { plainMessage } from './form-errors.js';
+import { announce, el, setUpPage, whileSending } from './ui.js';
+
+/**
+ * The page of a guest of a teleconsultation (an interpreter, a relative, the resident's regular GP):
+ * who invites her and as what, her microphone and camera tried, and the room entered while the call
+ * runs. It never shows the resident's data: the server gives it none.
+ */
+await setUpPage();
+const box = document.getElementById('invitation');
+const callBox = document.getElementById('call');
+const devicesBox = document.getElementById('devices');
+/** While the call has not started, the page asks again this often (a guest waits with the page open). */
+const CHECK_EVERY_MS = 20000;
+
+// The link carries the request's id and the guest's secret after '#': neither reaches the server's logs.
+const [id, secret] = decodeURIComponent(location.hash.slice(1)).split('.');
+window.addEventListener('hashchange', () => location.reload());
+const headers = { 'X-Guest-Token': secret || '' };
+let devices = null;
+let timer = null;
+let lastState = null;
+
+if (!/^[0-9a-f-]{36}$/i.test(id || '') || !secret) {
+  showBadLink();
+} else {
+  show();
+}
+
+function showBadLink() {
+  box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'bad-link' },
+    el('p', {}, el('strong', {}, t('guests.badLink'))), el('p', {}, t('guests.badLinkWhat'))));
+}
+
+async function show({ checkedByHand = false } = {}) {
+  clearTimeout(timer);
+  let invitation;
+  try {
+    invitation = await request(`/api/teleconsultations/${id}/invitation`, { anonymous: true, headers });
+  } catch (e) {
+    if (e.status === 0) {
+      const retry = el('button', { type: 'button', id: 'retry', onclick: () => show() }, t('common.retry'));
+      box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
+        el('p', {}, plainMessage(e, 'form.connectionLost')), retry));
+      return;
+    }
+    showBadLink();
+    return;
+  }
+  const changed = lastState !== null && lastState !== invitation.call;
+  lastState = invitation.call;
+  const who = invitation.invitedBySide === 'doctor'
+    ? t('guests.doctorFor', { organisation: invitation.organisationName })
+    : t('guests.nurseOf', { organisation: invitation.organisationName });
+  const parts = [
+    el('p', { id: 'invited-by' }, t('guests.invitesYou', { by: invitation.invitedByName, who,
+      role: t(`guests.roles.${invitation.role}`) })),
+    el('p', { class: 'muted' }, t('guests.noData')),
+  ];
+  // Waiting, running or over are news, not faults: only a withdrawn invitation is said as a problem.
+  const state = el('div', { id: 'call-state', class: invitation.call === 'revoked' ? 'alert' : 'notice', role: 'status' });
+  if (invitation.call === 'waiting') {
+    const check = el('button', { type: 'button', class: 'secondary', id: 'check-again' }, t('guests.check'));
+    check.addEventListener('click', () => whileSending(check, () => show({ checkedByHand: true })));
+    state.append(el('p', {}, el('strong', {}, t('guests.waiting'))), el('p', {}, t('guests.waitingWhat')),
+      el('div', { class: 'actions' }, check));
+    timer = setTimeout(() => show(), CHECK_EVERY_MS);
+  } else if (invitation.call === 'open') {
+    const join = el('button', { type: 'button', id: 'join' }, t('guests.join'));
+    const error = el('p', { class: 'error', role: 'alert', hidden: true });
+    join.addEventListener('click', () => whileSending(join, () => enter(error), 'common.connecting'));
+    state.append(el('p', {}, el('strong', {}, t('guests.open'))), el('div', { class: 'actions' }, join), error);
+  } else {
+    const ended = invitation.call === 'ended';
+    state.append(el('p', {}, el('strong', {}, t(ended ? 'guests.ended' : 'guests.revoked'))),
+      el('p', {}, t(ended ? 'guests.endedWhat' : 'guests.revokedWhat')));
+  }
+  box.replaceChildren(...parts, state);
+  const closed = invitation.call === 'ended' || invitation.call === 'revoked';
+  if (closed) {
+    devices?.stop();
+    devicesBox.replaceChildren();
+    devices = null;
+  } else if (!devices) {
+    // Kept across checks: asking again must not cut a running camera preview.
+    devices = deviceCheck({ title: t('guests.deviceTitle') });
+    devicesBox.replaceChildren(devices.node);
+  }
+  if (changed || checkedByHand) {
+    announce(box.querySelector('#call-state strong').textContent);
+  }
+  if (checkedByHand && invitation.call === 'open') {
+    box.querySelector('#join').focus();
+  }
+}
+
+async function enter(error) {
+  let info;
+  try {
+    info = await request(`/api/teleconsultations/${id}/invitation/join`, { method: 'POST', anonymous: true, headers });
+  } catch (e) {
+    if (e.status === 409) {
+      // The call ended (or was withdrawn) meanwhile: the page says where it stands now.
+      await show({ checkedByHand: true });
+      return;
+    }
+    error.textContent = plainMessage(e);
+    error.hidden = false;
+    return;
+  }
+  devices?.stop();
+  await openCall(callBox, info, {
+    // She left the room: the page says where the call stands (she may go back in while it runs).
+    onClosed: () => {
+      show();
+      return null;
+    },
+  });
+}
+
+window.addEventListener('pagehide', () => clearTimeout(timer));
