@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every page in a real browser: it renders, it speaks French first, and axe finds nothing serious. */
 class PagesTest {
   static final List<String> ALL_PAGES = List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html",
-      "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html");
+      "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html",
+      "/liste-attente.html", "/invitation.html");
   static BrowserFixture web;
 
   @BeforeAll
