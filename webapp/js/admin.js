@@ -88,12 +88,14 @@ async function loadStats() {
     }, t('admin.exportCsv'));
     box.replaceChildren(
       el('p', {}, t('admin.period', { from: longDate(departementDay(from)), to: longDate(departementDay(to)) })),
-      el('p', {}, t('admin.waits', { median: minutes(s.teleconsultations.medianWaitMinutes),
-        p90: minutes(s.teleconsultations.p90WaitMinutes) })),
+      // No request taken in the period: a sentence, not "médiane – min".
+      el('p', {}, s.teleconsultations.medianWaitMinutes == null ? t('admin.noWaits')
+        : t('admin.waits', { median: minutes(s.teleconsultations.medianWaitMinutes),
+          p90: minutes(s.teleconsultations.p90WaitMinutes) })),
       chart(t('admin.byOrganisation'), s.teleconsultations.byOrganisation.map((r) => ({ label: r.name, value: r.count })), t('admin.count')),
       chart(t('admin.bySpecialty'), s.teleconsultations.bySpecialty.map((r) => ({ label: r.specialty, value: r.count })), t('admin.count')),
       chart(t('admin.byKind'), (s.teleconsultations.byKind || []).map((r) => ({ label: t(`kind.${r.kind}`), value: r.count })), t('admin.count')),
-      ...(s.teleconsultations.byKind || []).map((r) => el('p', {}, t('admin.kindWait', { kind: t(`kind.${r.kind}`),
+      ...(s.teleconsultations.byKind || []).filter((r) => r.medianWaitMinutes != null).map((r) => el('p', {}, t('admin.kindWait', { kind: t(`kind.${r.kind}`),
         median: minutes(r.medianWaitMinutes) }))),
       ...(s.teleconsultations.byKind || []).filter((r) => r.kind === 'opinion')
         .map((r) => el('p', {}, t('admin.turnedIntoCall', { count: r.turnedIntoCall }))),

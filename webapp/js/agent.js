@@ -84,8 +84,10 @@ function render() {
         joining.has(a.id) ? el('button', { type: 'button', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
           : el('button', { type: 'button', onclick: () => joinOnce(a) }, t('agent.join')),
         el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'complete') }, t('agent.done')),
-        a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') },
-          t('agent.noShow')) : null) : null,
+        // "Absent" once the time has come (before, it could only be refused): the list is drawn again at each start.
+        a.status === 'booked' && Date.now() >= new Date(a.start).getTime()
+          ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') }, t('agent.noShow')) : null)
+        : null,
       open && confirming.has(a.id) ? confirmation(a, confirming.get(a.id)) : null,
       outcomes.has(a.id) ? outcomeLine(a.id) : null);
   }) : [el('p', { class: 'muted' }, t('agent.none'))]));
@@ -93,7 +95,13 @@ function render() {
     listBox.querySelector(`[data-id="${focusOutcome}"] .confirm-box, [data-id="${focusOutcome}"] .outcome`)?.focus();
     focusOutcome = null;
   }
+  // The next start among the shown appointments: "Absent" appears then (checked again at least every minute).
+  const now = Date.now();
+  const next = list.map((a) => new Date(a.start).getTime()).filter((at) => at > now).sort((x, y) => x - y)[0];
+  clearTimeout(startTimer);
+  startTimer = next ? setTimeout(render, Math.min(next - now + 200, 60000)) : null;
 }
+let startTimer = null;
 
 /** The outcome is asked first, next to the card: "Marquer … comme terminé ?"; once given, "Annuler" takes it back for 30 minutes. */
 function ask(a, action) {

@@ -80,35 +80,37 @@ export function currentZone() {
 
 const locale = () => (language === 'fr' ? 'fr-FR' : 'en-GB');
 
-/** "mercredi 2 décembre à 13:30", in `zone` (the item's own), else the page's. */
+/** A day and time in words ("mercredi 2 décembre à 13 h 30"): {@link formatWhen}, one way of writing it everywhere. */
 export function formatDateTime(iso, zone = null) {
-  return new Intl.DateTimeFormat(locale(), {
-    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: zone || pageZone,
-  }).format(new Date(iso));
+  return formatWhen(iso, zone);
 }
 
-/** "13:30", in `zone` (the item's own), else the page's. */
+/** A time ("13 h 30", "9 h"; "13:30" in English): {@link formatClock}, one way of writing it everywhere. */
 export function formatTime(iso, zone = null) {
-  return new Intl.DateTimeFormat(locale(), {
-    hour: '2-digit', minute: '2-digit', timeZone: zone || pageZone,
-  }).format(new Date(iso));
+  return formatClock(iso, zone);
 }
 
-/** A moment of today as its time ("22:05"); of another day with its date ("28 nov., 22:05"): a night reading is never taken for today's. */
+/** A moment of today as its time ("22 h 05"); of another day with its date ("28 nov., 22 h 05"): a night reading is never taken for today's. */
 export function formatMoment(iso, zone = null) {
   if (dayOf(iso, zone) === dayOf(new Date().toISOString(), zone)) {
     return formatTime(iso, zone);
   }
-  return new Intl.DateTimeFormat(locale(), {
-    day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: zone || pageZone,
-  }).format(new Date(iso));
+  const date = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', timeZone: zone || pageZone })
+    .format(new Date(iso));
+  return `${date}, ${formatClock(iso, zone)}`;
+}
+
+/** The day of the month as written: "1er" in French for the first, the number otherwise. */
+function dayNumber(day) {
+  return language === 'fr' && Number(day) === 1 ? '1er' : String(Number(day));
 }
 
 /** A calendar day ("2026-12-02"): "mercredi 2 décembre", whatever the zone. */
 export function formatDay(isoDate) {
-  return new Intl.DateTimeFormat(locale(), {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat(locale(), {
     weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC',
-  }).format(new Date(`${isoDate}T00:00:00Z`));
+  }).formatToParts(new Date(`${isoDate}T00:00:00Z`)).map((p) => [p.type, p.value]));
+  return language === 'fr' ? `${parts.weekday} ${dayNumber(parts.day)} ${parts.month}` : `${parts.weekday} ${parts.day} ${parts.month}`;
 }
 
 /** The calendar day ("2026-12-02") of an instant in `zone`, else the page's: "today" is `dayOf(new Date())`. */
@@ -139,7 +141,7 @@ export function formatWhen(iso, zone = null) {
   }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   const hour = String(Number(parts.hour));
   if (french) {
-    return `${parts.weekday} ${parts.day} ${parts.month} à ${hour} h${parts.minute === '00' ? '' : ` ${parts.minute}`}`;
+    return `${parts.weekday} ${dayNumber(parts.day)} ${parts.month} à ${hour} h${parts.minute === '00' ? '' : ` ${parts.minute}`}`;
   }
   return `${parts.weekday} ${parts.day} ${parts.month} at ${hour}:${parts.minute}`;
 }

@@ -1,6 +1,6 @@
 import { request } from './api.js';
 import { failure } from './booking.js';
-import { formatWhen, t } from './i18n.js';
+import { formatClock, formatWhen, t } from './i18n.js';
 import { announce, el, setUpPage, whileSending } from './ui.js';
 
 await setUpPage();
@@ -65,8 +65,7 @@ async function show(message = null) {
       el('p', {}, offer.pointName ? t('waiting.atPoint', { point: offer.pointName, commune: offer.pointCommune })
         : t('booking.fromHome')),
       el('p', { id: 'time-left' }, t('waiting.timeLeft', { left: inWords(offer.minutesLeft),
-        until: new Intl.DateTimeFormat(document.documentElement.lang, { hour: '2-digit', minute: '2-digit',
-          timeZone: offer.timeZone }).format(new Date(offer.expiresAt)) })),
+        until: formatClock(offer.expiresAt, offer.timeZone) })),
       error,
       el('div', { class: 'actions' }, take, decline)));
   } else if (place.state === 'waiting') {

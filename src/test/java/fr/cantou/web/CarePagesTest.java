@@ -182,7 +182,7 @@ class CarePagesTest {
 
     Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
     Locator thumb = card.locator("img.thumb");
-    assertThat(thumb).hasAttribute("alt", Pattern.compile("^Photo 1 ajoutée à \\d{2}:\\d{2} par l'infirmière$"));
+    assertThat(thumb).hasAttribute("alt", Pattern.compile("^Photo 1 ajoutée à \\d{1,2} h( \\d{2})? par l'infirmière$"));
     assertThat(thumb).hasAttribute("src", Pattern.compile("^blob:"));
     assertThat(thumb).hasJSProperty("naturalWidth", 64);
 

@@ -670,9 +670,12 @@ class LastMileReview2Test {
   @Test
   void the_admins_tables_have_named_headers_and_the_site_has_its_icon() {
     // A request of the period (pneumologie: in no demo doctor's queue), so that the statistics have a table.
+    // Cancelled at once: counted in the period, in nobody's queue (a test moving the clock would escalate it to the GPs).
     String nurse = web.node.api.login("infirmiere.condat@cantal.demo", BrowserFixture.PASSWORD);
-    assertThat(web.node.api.post("/api/teleconsultations", nurse,
-        fr.cantou.support.CareTerritory.request("pneumologie", "normal")).status()).isEqualTo(201);
+    var created = web.node.api.post("/api/teleconsultations", nurse, fr.cantou.support.CareTerritory.request("pneumologie", "normal"));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(web.node.api.post("/api/teleconsultations/" + created.json().getString("id") + "/cancel", nurse, new JsonObject())
+        .status()).isEqualTo(200);
     Page admin = web.signIn(web.newPage(), "admin");
     assertThat(admin.locator("#stats-body table").first()).isAttached();
     assertThat(admin.locator("#stats-body th:empty, #user-list th:empty")).hasCount(0);
@@ -684,6 +687,19 @@ class LastMileReview2Test {
     admin.context().close();
     assertThat(web.node.api.get("/favicon.ico").status()).isEqualTo(200);
     assertThat(web.node.api.get("/favicon.svg").status()).isEqualTo(200);
+  }
+
+  /** "Aller au contenu", the first Tab of every page, is a 44-pixel target like the others (it was 43). */
+  @Test
+  void the_skip_link_is_a_full_size_target() {
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    page.keyboard().press("Tab");
+    Locator skip = page.locator(".skip");
+    assertThat(skip).isFocused();
+    assertThat(skip.boundingBox().height).isGreaterThanOrEqualTo(44);
+    assertThat(skip.boundingBox().width).isGreaterThanOrEqualTo(44);
+    page.context().close();
   }
 
   /** A period with nothing in it: each figure says "Pas encore de chiffres", never an empty table. */
@@ -699,6 +715,8 @@ class LastMileReview2Test {
     web.signIn(admin, "admin");
     Locator stats = admin.locator("#stats-body");
     assertThat(stats.getByText("Pas encore de chiffres pour cette période.")).hasCount(4);
+    assertThat(stats).containsText("Attente avant prise en charge : pas encore de données pour cette période.");
+    assertThat(stats).not().containsText("–");
     assertThat(stats.locator("table")).hasCount(0);
     assertThat(stats).not().containsText("null");
     PagesTest.assertAccessible(admin, "admin-statistiques-vides");

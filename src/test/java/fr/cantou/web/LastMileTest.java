@@ -82,7 +82,12 @@ class LastMileTest {
   /** "mercredi 2 décembre à 8 h 50", "… à 9 h" on the hour: how the page must say it. */
   static String inWords(ZonedDateTime time) {
     String day = DateTimeFormatter.ofPattern("EEEE d MMMM", Locale.FRENCH).format(time);
-    return day + " à " + time.getHour() + " h" + (time.getMinute() == 0 ? "" : String.format(" %02d", time.getMinute()));
+    return (time.getDayOfMonth() == 1 ? day.replaceFirst(" 1 ", " 1er ") : day) + " à " + clock(time);
+  }
+
+  /** A time as the pages write it in French: "9 h", "16 h 30". */
+  static String clock(ZonedDateTime time) {
+    return time.getHour() + " h" + (time.getMinute() == 0 ? "" : String.format(" %02d", time.getMinute()));
   }
 
   static Page manage(Page page, JsonObject booked, Instant pageTime) {
@@ -548,7 +553,7 @@ class LastMileTest {
     assertThat(agent).hasTitle("Mes rendez-vous du jeudi 3 décembre — Cantou");
     agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
     agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour précédent")).click();
-    assertThat(title).hasText("Mes rendez-vous du mardi 1 décembre");
+    assertThat(title).hasText("Mes rendez-vous du mardi 1er décembre");
     agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Aujourd'hui")).click();
     assertThat(title).hasText("Mes rendez-vous du jour");
     PagesTest.assertAccessible(agent, screen.prefix + "agent-jours");
@@ -574,7 +579,7 @@ class LastMileTest {
     String absent = screen == BrowserFixture.Screen.PHONE ? "Gaston Lafon" : "Marius Lafon";
     JsonObject first = bookByPhone(5, finished, "06 39 98 12 41");
     JsonObject second = bookByPhone(5, absent, "06 39 98 12 42");
-    String time = DateTimeFormatter.ofPattern("HH:mm").format(OffsetDateTime.parse(first.getString("start")).atZoneSameInstant(PARIS));
+    String time = clock(OffsetDateTime.parse(first.getString("start")).atZoneSameInstant(PARIS));
     Page agent = web.signIn(web.newPage(screen), "agent.cpam");
     assertThat(agent.locator("#appointments > *").first()).isVisible();
     agent.locator("#day").fill(first.getString("start").substring(0, 10));
@@ -613,12 +618,10 @@ class LastMileTest {
     assertThat(card.getByRole(AriaRole.BUTTON)).hasCount(1);
     agent.unroute("**/complete");
 
-    // Absent before the start: the refusal is said next to that card, in French.
+    // Before its start, "Absent" is not offered (it could only be refused); "Terminé" is.
     Locator other = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(absent));
-    other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
-    assertThat(other.locator(".confirm-box")).containsText("Marquer " + absent + " absent(e) au rendez-vous de");
-    other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, absent(e)")).click();
-    assertThat(other.locator(".outcome.error")).hasText("Un usager ne peut être noté absent qu’après l’heure du rendez-vous.");
+    assertThat(other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true))).isVisible();
+    assertThat(other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true))).hasCount(0);
     assertThat(other.locator(".tag")).hasText("Confirmé");
     assertThat(outcome).isVisible();
     PagesTest.assertNeverNullOrUndefined(agent, "agent");
@@ -636,11 +639,17 @@ class LastMileTest {
   void the_agent_marks_absent_sees_annuler_beside_what_was_done_undoes_it_and_the_card_is_back(BrowserFixture.Screen screen) {
     JsonObject booked = bookByPhone(2, "Albertine Rouquet", "06 39 98 12 43");
     OffsetDateTime start = OffsetDateTime.parse(booked.getString("start"));
-    String time = DateTimeFormatter.ofPattern("HH:mm").format(start.atZoneSameInstant(PARIS));
-    // Ten minutes after its start on the server: she can be marked absent.
-    clock.set(start.toInstant().plus(Duration.ofMinutes(10)));
-    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
-    Page colleague = web.signIn(web.newPage(screen), "agent2.cpam");
+    String time = clock(start.atZoneSameInstant(PARIS));
+    // Ten minutes after its start, on the server and in the agents' browsers: she can be marked absent.
+    Instant later = start.toInstant().plus(Duration.ofMinutes(10));
+    clock.set(later);
+    Page agent = web.newPage(screen);
+    Page colleague = web.newPage(screen);
+    for (Page page : List.of(agent, colleague)) {
+      page.clock().install(new Clock.InstallOptions().setTime(later.toEpochMilli()));
+    }
+    web.signIn(agent, "agent.cpam");
+    web.signIn(colleague, "agent2.cpam");
     List<Locator> cards = new java.util.ArrayList<>();
     for (Page page : List.of(agent, colleague)) {
       assertThat(page.locator("#appointments > *").first()).isVisible();
@@ -652,9 +661,9 @@ class LastMileTest {
     Locator theirs = cards.get(1);
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
     assertThat(card.locator(".confirm-box")).containsText("Vous pourrez annuler ce choix pendant 30 minutes.");
-    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, absent(e)")).click();
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, noter l'absence")).click();
     Locator outcome = card.locator(".outcome");
-    assertThat(outcome).containsText("Rendez-vous de " + time + " : Albertine Rouquet marqué(e) absent(e).");
+    assertThat(outcome).containsText("Rendez-vous de " + time + " (Albertine Rouquet) : absence notée.");
     assertThat(outcome).isFocused();
     assertThat(card.locator(".tag")).hasText("Absent");
     assertThat(theirs.locator(".tag")).hasText("Absent");
