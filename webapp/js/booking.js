@@ -39,7 +39,12 @@ export class BookingWizard {
   }
 
 
-  async start() {
+  /**
+   * Loads the services and shows the step of the draft (or the first). With `focus: false` that first step leaves
+   * the keyboard and the scroll where they are (the page put them on something above it: a dead link's explanation).
+   */
+  async start({ focus = true } = {}) {
+    this.quiet = !focus;
     try {
       this.services = await request('/api/visio/services', { anonymous: true });
       this.points = await request('/api/visio/points', { anonymous: true });
@@ -135,7 +140,11 @@ export class BookingWizard {
       step > 1 ? el('button', { type: 'button', class: 'secondary back', onclick: () => this.goBack() }, t('booking.back')) : null,
       heading, ...content].filter(Boolean));
     this.root.removeAttribute('aria-busy');
-    heading.focus();
+    if (this.quiet) {
+      this.quiet = false;
+    } else {
+      heading.focus();
+    }
   }
 
   showServices() {

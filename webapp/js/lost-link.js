@@ -8,7 +8,16 @@ import { whileSending } from './ui.js';
  * address or phone number given when booking. The answer is the same whether they matched or
  * not (the server never says), read out by the polite live region under the button.
  */
-const REFERENCE = /^[A-Za-z0-9]{1,12}-[A-Za-z0-9]{1,12}$/;
+const REFERENCE = /^[A-Z0-9]{1,12}-[A-Z0-9]{1,12}$/;
+// What people type between the two parts ("CAF 7K3Q9", "caf  7k3q9", "CAF.7K3Q9", a phone's "–"): read as the hyphen,
+// as the server does (LostLinkService.reference).
+const SEPARATORS = '[\\s\\u00A0\\u202F._/\\u2010-\\u2015\\u2212-]+';
+
+/** A reference as typed, written as on the convocation (CAF-7K3Q9). */
+export function normalReference(typed) {
+  return typed.toUpperCase().replace(new RegExp(`^${SEPARATORS}|${SEPARATORS}$`, 'g'), '')
+    .replace(new RegExp(SEPARATORS, 'g'), '-');
+}
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PHONE = /^[0-9+ .()/\u00A0\u202F-]{6,30}$/;
 
@@ -23,7 +32,9 @@ export function setUpLostLink({ open = false, expired = false } = {}) {
   document.getElementById('lost-link-expired').hidden = !expired;
   if (open || expired) {
     box.open = true;
-    box.querySelector('summary').focus();
+    // A dead short link: the keyboard (and the screen reader) starts on why, then the form follows.
+    const first = expired ? document.getElementById('lost-link-expired') : box.querySelector('summary');
+    first.focus();
   }
   const errors = new FieldErrors(form, document.getElementById('lost-link-summary'), {
     reference: ['lost-reference', 'lostLink.referenceInvalid'],
@@ -35,7 +46,7 @@ export function setUpLostLink({ open = false, expired = false } = {}) {
     errors.clear();
     result.textContent = '';
     result.classList.remove('notice', 'error');
-    const reference = form.reference.value.trim();
+    const reference = normalReference(form.reference.value);
     const contact = form.contact.value.trim();
     const wrong = {};
     if (!reference) {
@@ -57,10 +68,13 @@ export function setUpLostLink({ open = false, expired = false } = {}) {
         result.textContent = t('lostLink.sent');
         result.classList.add('notice');
         form.reset();
+        // The answer is where the keyboard goes, not back to the page's top (the button was busy, then disabled).
+        result.focus();
       } catch (e) {
         if (e.status === 429) {
           result.textContent = t('lostLink.tooMany');
           result.classList.add('error');
+          result.focus();
         } else {
           errors.fromRequest(e);
         }

@@ -7,9 +7,11 @@ import { connect } from './realtime.js';
 import { plainMessage } from './form-errors.js';
 import { setUpLostLink } from './lost-link.js';
 import { minutesBefore } from './booking.js';
-import { announce, askThenSend, el, setUpPage, showConnection, showError, whileSending } from './ui.js';
+import { announce, askThenSend, el, setUpPage, showConnection, showError, siteConfig, whileSending } from './ui.js';
 
 await setUpPage();
+// The help contact of this deployment (as in the footer): a bad link offers to call only when there is a number.
+const site = await siteConfig();
 const wizardBox = document.getElementById('wizard');
 const manageBox = document.getElementById('manage');
 const callBox = document.getElementById('call');
@@ -29,20 +31,44 @@ if (manageToken.includes('.')) {
 } else {
   document.getElementById('page-title').textContent = t('booking.title');
   document.title = t('title.booking');
-  new BookingWizard(wizardBox, { history: true }).start();
   // #lien-perdu: a short link of an SMS that no longer works (renewed, or too old) sent the citizen here;
-  // #retrouver: the home page's "lost the link?".
+  // #retrouver: the home page's "lost the link?". Then why and the form to get a new link come first, above the
+  // booking, with the keyboard and the scroll: the booking's first step, loading after, takes neither.
+  const lost = manageToken === 'lien-perdu' || manageToken === 'retrouver';
+  if (lost) {
+    wizardBox.before(document.getElementById('lien-perdu'));
+  }
+  new BookingWizard(wizardBox, { history: true }).start({ focus: !lost });
   setUpLostLink({ expired: manageToken === 'lien-perdu', open: manageToken === 'retrouver' });
 }
 window.addEventListener('hashchange', () => location.reload());
 
-/** A bad, old, renewed or cut link: what happened, and what to do now. */
 /** A bad, cut, old or renewed link: what happened, and what to do now (a new link, or a new booking). */
 function showBadLink() {
   manageBox.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found', tabindex: '-1' },
     el('p', {}, el('strong', {}, t('manage.notFound'))), el('p', {}, t('manage.notFoundWhat')),
-    el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
+    el('p', {}, t('manage.notFoundNewLink')), helpLine(),
+    el('p', {}, el('a', { href: '/rendez-vous.html', id: 'book-again' }, t('manage.bookAgain')))));
   setUpLostLink({ open: true });
+}
+
+/**
+ * "Besoin d'aide ? Appelez le … ou écrivez à …" with the deployment's help contact as links: calling is offered only
+ * when a number is configured (none: only the address; neither: no line, the form above is the way).
+ */
+function helpLine() {
+  const phone = site?.helpPhone;
+  const email = site?.helpEmail;
+  const key = phone ? (email ? 'manage.notFoundCallOrWrite' : 'manage.notFoundCall') : email ? 'manage.notFoundWrite' : null;
+  if (!key) {
+    return null;
+  }
+  const links = {
+    phone: () => el('a', { href: `tel:${phone.replace(/[^+\d]/g, '')}` }, phone.replace(/ /g, '\u00A0')),
+    email: () => el('a', { href: `mailto:${email}` }, email),
+  };
+  // The sentence's {phone} and {email} become links; the words around them stay as translated.
+  return el('p', { id: 'not-found-help' }, ...t(key).split(/\{(phone|email)\}/).map((part, i) => (i % 2 ? links[part]() : part)));
 }
 
 async function showManage(token) {

@@ -65,9 +65,25 @@ public final class LostLinkService {
     }
   }
 
+  /**
+   * Separators people type between the two parts of a reference ("CAF 7K3Q9", "caf  7k3q9", "CAF.7K3Q9",
+   * "CAF_7K3Q9", "CAF/7K3Q9", "CAF–7K3Q9" from a phone's keyboard): any run of spaces (no-break ones too), dots,
+   * underscores, slashes, hyphens or dashes.
+   */
+  private static final String SEPARATORS = "[\\s\\u00A0\\u202F._/\\u2010-\\u2015\\u2212-]+";
+
+  /** A reference as typed, read as written on the convocation (CAF-7K3Q9): upper case, one hyphen; "" when absent. */
+  static String reference(String typed) {
+    if (typed == null) {
+      return "";
+    }
+    return typed.toUpperCase(Locale.ROOT).replaceAll("^" + SEPARATORS + "|" + SEPARATORS + "$", "")
+        .replaceAll(SEPARATORS, "-");
+  }
+
   /** Checks the request, counts it, answers; the search and the sending go on after the answer. */
   public Future<String> request(VisioRecords.LostLink body, String address) {
-    String reference = body == null || body.reference() == null ? "" : body.reference().trim().toUpperCase(Locale.ROOT);
+    String reference = body == null ? "" : reference(body.reference());
     if (!reference.matches("[A-Z0-9]{1,12}-[A-Z0-9]{1,12}")) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'reference': the reference of the appointment, such as CAF-7K3Q9."));
     }

@@ -163,6 +163,27 @@ class LostLinkTest {
   }
 
   @Test
+  void a_reference_typed_with_spaces_or_a_dot_for_its_hyphen_is_the_same_reference_and_the_answer_still_says_nothing() {
+    JsonObject a = book("2026-12-02T10:00:00+01:00", new JsonObject().put("phone", "06 12 34 56 78"));
+    String[] parts = a.getString("reference").split("-");
+    String token = a.getString("manageToken");
+    Api.Response spaces = ask(parts[0].toLowerCase() + "  " + parts[1].toLowerCase() + " ", "06 12 34 56 78", "203.0.113.50");
+    assertThat(spaces.status()).as(spaces.toString()).isEqualTo(202);
+    assertThat(spaces.json().getString("message")).isEqualTo(SENTENCE);
+    Eventually.until("the old link stops working", () -> status(a, token) == 403);
+    assertThat(ask(parts[0] + "." + parts[1], "06 12 34 56 78", "203.0.113.50").status()).isEqualTo(202);
+    Eventually.until("renewed again, by the reference written with a dot", () -> trail().stream()
+        .filter(l -> l.startsWith("appointment.link_renewed")).count() == 2);
+
+    // Not matched, written alike: the same answer, and the trail holds the reference as on a convocation.
+    Api.Response unmatched = ask("caf zzzzz", "06 12 34 56 78", "203.0.113.50");
+    assertThat(unmatched.status()).isEqualTo(202);
+    assertThat(unmatched.body()).isEqualTo(spaces.body());
+    Eventually.until("the request in the trail", () -> trail().contains("appointment.link_request_unmatched CAF-ZZZZZ 203.0.113.50"));
+    assertThat(ask("CAF - 7K3Q9 - 1", "06 12 34 56 78", "203.0.113.50").status()).as("three parts are no reference").isEqualTo(400);
+  }
+
+  @Test
   void a_malformed_request_is_refused_with_the_field_named() {
     Api.Response noReference = ask("pas une référence", "06 12 34 56 78", "203.0.113.40");
     assertThat(noReference.status()).isEqualTo(400);

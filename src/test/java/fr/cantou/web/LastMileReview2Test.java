@@ -385,7 +385,7 @@ class LastMileReview2Test {
     Page page = web.newPhonePage();
     page.navigate(web.url("/rendez-vous.html#" + booked.getString("id")));
     assertThat(page.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
-    assertThat(page.locator("#not-found a")).hasText("Prendre un nouveau rendez-vous");
+    assertThat(page.locator("#not-found #book-again")).hasText("Prendre un nouveau rendez-vous");
     assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
     assertThat(page.locator("#wizard")).isHidden();
     PagesTest.assertAccessible(page, "telephone-lien-coupe");
@@ -446,7 +446,7 @@ class LastMileReview2Test {
 
     Page bad = web.newPhonePage();
     bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
-    atLeast44High(bad.locator("#not-found a"), "Prendre un nouveau rendez-vous");
+    atLeast44High(bad.locator("#not-found #book-again"), "Prendre un nouveau rendez-vous");
     atLeast44High(bad.locator("footer .help-email"), "the help e-mail");
     bad.context().close();
   }

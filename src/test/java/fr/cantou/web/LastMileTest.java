@@ -534,7 +534,7 @@ class LastMileTest {
     bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
     assertThat(bad.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
     assertThat(bad.locator("#not-found")).containsText("seul le plus récent fonctionne");
-    assertThat(bad.locator("#not-found a")).hasText("Prendre un nouveau rendez-vous");
+    assertThat(bad.locator("#not-found #book-again")).hasText("Prendre un nouveau rendez-vous");
     PagesTest.assertAccessible(bad, screen.prefix + "lien-invalide");
     bad.context().close();
   }

@@ -108,10 +108,46 @@ class LostLinkPageTest {
     Page page = web.newPhonePage();
     page.navigate(web.url("/r/" + a.getString("reference") + ".aaaaaaaaaaaaaaaaaaaa"));
     assertThat(page).hasURL(java.util.regex.Pattern.compile("/rendez-vous\\.html#lien-perdu$"));
-    assertThat(page.locator("#lost-link-expired")).isVisible();
-    assertThat(page.locator("#lost-link-form")).isVisible();
-    assertThat(page.locator("#wizard")).isVisible();
+    // The booking's first step has loaded (it used to take the focus and the scroll, 2,700 px above the explanation).
+    assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
+    Locator why = page.locator("#lost-link-expired");
+    assertThat(why).hasText(java.util.regex.Pattern.compile("^Ce lien ne fonctionne plus"));
+    assertThat(why).isFocused();
+    assertThat(why).isInViewport();
+    assertThat(page.getByLabel("Référence du rendez-vous")).isInViewport();
+    double formTop = page.locator("#lost-link-form").boundingBox().y;
+    assertThat(formTop).as("the form comes before the booking").isLessThan(page.locator("#wizard").boundingBox().y);
+    assertThat(page.evaluate("window.scrollY")).isEqualTo(0);
     PagesTest.assertAccessible(page, "telephone-lien-court-perime");
+  }
+
+  @Test
+  void a_reference_typed_with_spaces_is_her_reference_and_the_answer_takes_the_focus() {
+    JsonObject a = bookByPhone("06 45 12 78 93");
+    String[] parts = a.getString("reference").split("-");
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html#retrouver"));
+    assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
+    assertThat(page.locator("#lien-perdu summary")).isFocused();
+    // As read aloud from a letter: "caf, space, space, 7k3q9".
+    page.getByLabel("Référence du rendez-vous").fill(parts[0].toLowerCase() + "  " + parts[1].toLowerCase());
+    page.getByLabel("Adresse e-mail ou numéro de téléphone").fill("06 45 12 78 93");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    Locator result = page.locator("#lost-link-result");
+    assertThat(result).hasText("Si ces informations correspondent à un rendez-vous, un nouveau lien vient d'être envoyé.");
+    assertThat(page.locator("#lost-reference-error")).hasCount(0);
+    assertThat(result).isFocused();
+    Eventually.until("the old link stops working", () -> status(a) == 403);
+
+    // With a dot, the page's own check lets it through as well.
+    page.getByLabel("Référence du rendez-vous").fill(parts[0] + "." + parts[1]);
+    page.getByLabel("Adresse e-mail ou numéro de téléphone").fill("06 45 12 78 93");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    assertThat(result).hasText("Si ces informations correspondent à un rendez-vous, un nouveau lien vient d'être envoyé.");
+    assertThat(page.locator("#lost-reference-error")).hasCount(0);
+    assertThat(result).isFocused();
   }
 
   @Test
@@ -128,8 +164,31 @@ class LostLinkPageTest {
   void a_manage_link_that_no_longer_works_offers_the_form_open() {
     Page page = web.newPhonePage();
     page.navigate(web.url("/rendez-vous.html#00000000-0000-0000-0000-000000000000.nope"));
-    assertThat(page.locator("#not-found")).isVisible();
+    Locator notFound = page.locator("#not-found");
+    assertThat(notFound).isVisible();
     assertThat(page.locator("#lost-link-form")).isVisible();
+    // The demo has no help number: no "appelez" with no number anywhere, but the form and the help address.
+    assertThat(notFound).containsText("Vous pouvez recevoir un nouveau lien avec le formulaire ci-dessous");
+    assertThat(notFound).not().containsText("appel");
+    assertThat(notFound).not().containsText("Appel");
+    assertThat(page.locator("#not-found-help")).hasText("Besoin d'aide ? Écrivez à aide@cantou.example.");
+    assertThat(page.locator("#not-found-help a")).hasAttribute("href", "mailto:aide@cantou.example");
     PagesTest.assertAccessible(page, "telephone-lien-inconnu-formulaire");
+  }
+
+  @Test
+  void a_bad_manage_link_offers_to_call_only_the_number_configured() {
+    Page page = web.newPhonePage();
+    JsonObject config = new JsonObject(web.node.api.get("/api/config").body()).put("helpPhone", "04 71 46 20 20");
+    page.route("**/api/config", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+        .setContentType("application/json").setBody(config.encode())));
+    page.navigate(web.url("/rendez-vous.html#00000000-0000-0000-0000-000000000000.nope"));
+    Locator help = page.locator("#not-found-help");
+    assertThat(help).hasText("Besoin d'aide ? Appelez le 04 71 46 20 20 ou écrivez à aide@cantou.example.");
+    assertThat(help.locator("a[href='tel:0471462020']")).isVisible();
+
+    page.locator("#lang").click();
+    assertThat(page.locator("#not-found-help")).hasText("Need help? Call 04 71 46 20 20 or write to aide@cantou.example.");
+    assertThat(page.locator("#not-found")).not().containsText("call the service");
   }
 }
