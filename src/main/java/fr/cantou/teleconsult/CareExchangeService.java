@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * ({@link TeleconsultService#recorded}): its timeline line, its audit line, its event.
  */
 public final class CareExchangeService {
-  /** NUL and the control characters other than line breaks and tabs: nothing a person types. */
-  private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]");
   /** At least one letter, digit or sign: a message of spaces (even unusual ones) says nothing. */
   private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}\\p{P}\\p{S}]");
 
@@ -79,7 +77,7 @@ public final class CareExchangeService {
   public Future<Teleconsultation> write(Principal p, UUID id, String typed) {
     Instant now = platform.clock().instant();
     String text = typed.strip();
-    if (CONTROL.matcher(text).find() || !VISIBLE.matcher(text).find()) {
+    if (TeleconsultService.CONTROL.matcher(text).find() || !VISIBLE.matcher(text).find()) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'text': a message of words, without control characters."));
     }
     return requests.load(id).compose(item -> {

@@ -55,22 +55,34 @@ final class CareFileRoutes implements ApiModule {
     } catch (RuntimeException e) {
       made = Future.failedFuture(e);
     }
-    made.onFailure(ctx::fail).onSuccess(report -> ctx.response()
-        .putHeader("Content-Type", "application/pdf")
-        .putHeader("Content-Disposition", disposition(true, report.fileName()))
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Content-Security-Policy", ALONE)
-        .sendFile(report.file().toString())
-        .onFailure(e -> {
-          // Not sent whole (the client gone, the disk): a 500 if nothing left yet, else the stream cut.
-          if (!ctx.response().headWritten()) {
-            ctx.fail(e);
-          } else {
-            ctx.response().reset();
-          }
-        })
+    made.onFailure(ctx::fail).onSuccess(report -> send(ctx, report)
         .eventually(() -> ctx.vertx().fileSystem().delete(report.file().toString())));
+  }
+
+  /** The report's file sent; the client gone while it was made (its file was left behind, outside review): nothing. */
+  private static Future<Void> send(RoutingContext ctx, CareReportService.Report report) {
+    if (ctx.response().closed()) {
+      return Future.failedFuture("the client left before its report was made");
+    }
+    try {
+      return ctx.response()
+          .putHeader("Content-Type", "application/pdf")
+          .putHeader("Content-Disposition", disposition(true, report.fileName()))
+          .putHeader("Cache-Control", "no-store")
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Content-Security-Policy", ALONE)
+          .sendFile(report.file().toString())
+          .onFailure(e -> {
+            // Not sent whole (the client gone, the disk): a 500 if nothing left yet, else the stream cut.
+            if (!ctx.response().headWritten()) {
+              ctx.fail(e);
+            } else {
+              ctx.response().reset();
+            }
+          });
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void upload(RoutingContext ctx) {

@@ -55,10 +55,28 @@ public final class CareReportService {
     this.workers = platform.vertx().createSharedWorkerExecutor(CareFileService.WORKERS, 2);
   }
 
+  /** Reports made at once on this node, at most. */
+  static final int MOST_AT_ONCE = 3;
+  private final java.util.concurrent.atomic.AtomicInteger making = new java.util.concurrent.atomic.AtomicInteger();
+
   /** The PDF made for one download: the name it is saved under (no patient data in it), and the temporary file. */
   public record Report(String fileName, Path file) {}
 
   public Future<Report> report(Principal p, UUID id) {
+    // A few at once per node, the rest told to come back: each takes a worker shared with the photos' uploads, and a
+    // loop of downloads must not starve them (outside review: a 15-s report held an upload 18 s).
+    if (making.incrementAndGet() > MOST_AT_ONCE) {
+      making.decrementAndGet();
+      return Future.failedFuture(new ApiException(503, "Many reports are being made just now; please try again in a few seconds.")
+          .retryAfter(5));
+    }
+    return make(p, id).eventually(() -> {
+      making.decrementAndGet();
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Report> make(Principal p, UUID id) {
     Instant now = platform.clock().instant();
     return requests.loadVisible(p, id).compose(item -> {
       if (!Status.COMPLETED.equals(item.status())) {

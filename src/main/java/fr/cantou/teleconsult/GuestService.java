@@ -7,6 +7,7 @@ import fr.cantou.notify.MailMessage;
 import fr.cantou.notify.Senders;
 import fr.cantou.notify.SmsMessage;
 import fr.cantou.notify.SmsText;
+import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
@@ -36,8 +37,13 @@ import java.util.function.Supplier;
  */
 public final class GuestService {
   private static final Logger LOG = LoggerFactory.getLogger(GuestService.class);
-  /** A guest's room token: a call's length; her way back in after a removal is closed by the server, Jitsi's ends here. */
-  static final Duration GUEST_TOKEN_LIFETIME = Duration.ofHours(1);
+  /**
+   * A guest's room token: long enough to enter, short so that a guest withdrawn while inside cannot come back in with it
+   * for long (an hour, before the outside review); a reconnect later asks her page for a new one, checked again.
+   */
+  static final Duration GUEST_TOKEN_LIFETIME = Duration.ofMinutes(15);
+  /** Invitations over all the calls of one request: this many times the cap of one call. */
+  static final int MOST_INVITATIONS_PER_REQUEST_FACTOR = 2;
   /** Her role as the room shows it after her name ("Ana Lopes (interprète)"), and as the mail says it ("comme …"). */
   private static final Map<String, String> ROLE_FR = Map.of("interpreter", "interprète", "family", "famille",
       "gp", "médecin traitant");
@@ -87,7 +93,14 @@ public final class GuestService {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'consent.given': the resident's consent (or a legal "
           + "representative's) is required before anyone else joins the call."));
     }
-    String name = asked.name().trim().replaceAll("\\s+", " ");
+    // Said in the mail sent from Cantou and shown in the room: a name as on a form, never a link, a line break or
+    // lookalike letters (the outside review sent "Ana\u2028https://…" to an address of its choice).
+    Optional<String> cleaned = asked.name() == null ? Optional.empty() : PersonName.clean(asked.name());
+    if (cleaned.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'name': "
+          + "a name on one line, as on a form: letters, spaces, apostrophes, hyphens, commas, parentheses, at most eight words."));
+    }
+    String name = cleaned.get();
     boolean byMail = asked.email() != null && !asked.email().isBlank();
     boolean bySms = asked.phone() != null && !asked.phone().isBlank();
     if (byMail == bySms) {
@@ -127,10 +140,15 @@ public final class GuestService {
               "Only the care home's nurses and the assigned doctor may invite someone into this call."));
         }
         String roomName = room.get().roomName();
-        return store.countForRoom(tx, id, roomName).compose(count -> {
-          if (count >= settings.guestsPerCall()) {
-            return Future.failedFuture(ApiException.conflict("This call already has {0} guests invited, the most allowed.",
-                String.valueOf(settings.guestsPerCall())));
+        // Per call, and per request over all its calls: a give-back and a new claim make a new room, not new invitations
+        // (the outside review sent nine SMS to one number in three such turns).
+        return store.countForRoom(tx, id, roomName).compose(count -> count >= settings.guestsPerCall()
+            ? Future.failedFuture(ApiException.conflict("This call already has {0} guests invited, the most allowed.",
+                String.valueOf(settings.guestsPerCall())))
+            : store.countForItem(tx, id)).compose(count -> {
+          if (count >= MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall()) {
+            return Future.failedFuture(ApiException.conflict("This request already had {0} invitations, the most allowed.",
+                String.valueOf(MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall())));
           }
           GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, GuestSecrets.hash(token), name, asked.role(),
               bySms ? "sms" : "mail", bySms ? LogSmsSender.mask(to) : masked(to), consentBy, p.userId());
@@ -220,9 +238,10 @@ public final class GuestService {
 
   /** The guest's page: who invites her and whether the call runs. */
   public Future<Invitation> invitation(UUID id, String token) {
+    // The doctor's name only while the call is hers to join: a void link must not tell who took the request next.
     return seen(id, token).map(s -> new Invitation(s.guest().name(), s.guest().role(), s.guest().invitedByName(),
         "doctor".equals(s.guest().invitedBySide()) ? "doctor" : "nurse", s.item().item().organisationName(),
-        s.item().item().doctorName(), s.state()));
+        s.state() == CallState.waiting || s.state() == CallState.open ? s.item().item().doctorName() : null, s.state()));
   }
 
   /** Her way into the room, only while the call runs; never a moderator. */

@@ -53,6 +53,13 @@ final class GuestStore {
         .map(rows -> rows.iterator().next().getLong("n"));
   }
 
+  /** Invitations made for this request, over all its calls (removed ones too). */
+  Future<Long> countForItem(SqlClient tx, UUID item) {
+    return tx.preparedQuery("SELECT count(*) AS n FROM teleconsultation_guest WHERE teleconsultation_id = $1")
+        .execute(Tuple.of(item))
+        .map(rows -> rows.iterator().next().getLong("n"));
+  }
+
   Future<Void> insert(SqlClient tx, NewGuest g, Instant now) {
     return tx.preparedQuery("""
             INSERT INTO teleconsultation_guest (id, teleconsultation_id, room_name, token_hash, name, role, channel,

@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * their rights checks, their reads and {@link #recorded}.
  */
 public final class TeleconsultService {
+  /** NUL and the control characters other than line breaks and tabs: nothing a person types (free texts refuse them). */
+  static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]");
   /**
    * How long a participant's room token lives; the server checks the state at every /join.
    * The page opens the room again with the same token when the user switches to audio only or
@@ -87,6 +89,9 @@ public final class TeleconsultService {
     if (request.consent() == null || !Boolean.TRUE.equals(request.consent().given())) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'consent.given': the patient's consent (or a legal representative's) "
           + "is required before a teleconsultation."));
+    }
+    if (CONTROL.matcher(request.reason()).find()) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'reason': words, without control characters."));
     }
     if (LOOKS_LIKE_NIR.matcher(request.patient().reference()).find()) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'patient.reference': use the care home's pseudonymous reference, "
@@ -339,6 +344,10 @@ public final class TeleconsultService {
 
   public Future<Teleconsultation> complete(Principal doctor, UUID id, String report, String outcome) {
     TeleconsultRights.requireDoctor(doctor);
+    if (CONTROL.matcher(report).find()) {
+      // A NUL reached the database as a 500 (outside review).
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'report': words, without control characters."));
+    }
     Instant now = now();
     return load(id).compose(item -> {
       TeleconsultRights.requireAssignedDoctor(doctor, item);

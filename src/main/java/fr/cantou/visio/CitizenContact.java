@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.http.ApiException;
 

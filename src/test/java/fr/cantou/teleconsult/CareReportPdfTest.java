@@ -60,4 +60,23 @@ class CareReportPdfTest {
     assertThat(CareReportService.fileName(item(List.of(), "Vu."), ZoneId.of("Europe/Paris")))
         .isEqualTo("cantou-compte-rendu-0f1e2d3c-2026-12-02.pdf");
   }
+
+  /**
+   * A word of 20,000 characters (typed or pasted into a message) is cut into lines in time proportional to its length:
+   * cut one character at a time, each measured from the start, a 4,000-character word took a worker 15 s (outside
+   * review) and this one would take hours. The limit is far above what the cutting needs, not a benchmark.
+   */
+  @Test
+  void a_huge_word_is_cut_into_lines_without_burning_the_worker(@TempDir Path dir) throws Exception {
+    String word = "y".repeat(20_000);
+    List<Teleconsultation.Message> messages = List.of(new Teleconsultation.Message("nurse", "Élodie Fabre", word,
+        CLOSED.minusSeconds(600)));
+    Path pdf = dir.resolve("report.pdf");
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+        CareReportPdf.write(new CareReportPdf.Contents(item(messages, "Vu."), "Dermatologie", List.of(), CLOSED,
+            ZoneId.of("Europe/Paris")), pdf));
+    try (PDDocument document = Loader.loadPDF(pdf.toFile())) {
+      assertThat(CareFiles.textOf(document).chars().filter(c -> c == 'y').count()).as("the whole word, cut").isEqualTo(20_000);
+    }
+  }
 }

@@ -200,11 +200,45 @@ class GuestTest {
   void a_call_has_at_most_the_guests_the_setting_allows() {
     String id = assigned();
     for (int i = 0; i < 3; i++) {
-      assertThat(invite(id, care.nurse, guest("Invité " + i, "family", "email", "i" + i + "@example.fr")).status()).isEqualTo(201);
+      assertThat(invite(id, care.nurse, guest("Invité " + (char) ('A' + i), "family", "email", "i" + i + "@example.fr")).status()).isEqualTo(201);
     }
-    Api.Response fourth = invite(id, care.nurse, guest("Invité 4", "family", "email", "i4@example.fr"));
+    Api.Response fourth = invite(id, care.nurse, guest("Invité D", "family", "email", "i4@example.fr"));
     assertThat(fourth.status()).isEqualTo(409);
     assertThat(fourth.detail()).contains("3");
+  }
+
+  /**
+   * A give-back and a new claim make a new room, not a new quota of invitations: the outside review sent nine SMS to one
+   * number in three such turns. Over all its calls a request has at most twice the cap of one.
+   */
+  @Test
+  void give_backs_do_not_reset_the_invitations_of_a_request() {
+    String id = assigned();
+    for (int turn = 0; turn < 2; turn++) {
+      for (int i = 0; i < 3; i++) {
+        Api.Response invited = invite(id, care.geriatrician, guest("Invité " + (char) ('A' + 3 * turn + i), "family", "email", "t" + turn + i + "@example.fr"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+      }
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+      assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    }
+    Api.Response seventh = invite(id, care.geriatrician, guest("Invité sept", "family", "email", "t7@example.fr"));
+    assertThat(seventh.status()).isEqualTo(409);
+    assertThat(seventh.detail()).contains("6");
+  }
+
+  /** The guest's name is said in a mail sent from Cantou and shown in the room: a name as on a form, nothing else. */
+  @Test
+  void a_guests_name_is_a_name_never_a_hidden_line_break_a_link_or_lookalike_letters() {
+    String id = assigned();
+    for (String name : List.of("Ana\u2028https://cantou-sante.fr.evil.example/connexion\u2028Lopes", "\u202eRES-4242 seloP anA",
+        "Dr H\u0435l\u0435ne Mercier", "Ana Lopes www.evil.example", "Ana\u200bLopes")) {
+      Api.Response refused = invite(id, care.nurse, guest(name, "family", "email", "victime@example.org"));
+      assertThat(refused.status()).as(name).isEqualTo(400);
+      assertThat(refused.detail()).as(name).contains("name");
+    }
+    assertThat(invite(id, care.nurse, guest("Ana Lopes-Da Silva", "family", "email", "ana@example.org")).status()).isEqualTo(201);
+    assertThat(smtp.getReceivedMessages()).hasSize(1);
   }
 
   @Test
@@ -242,6 +276,8 @@ class GuestTest {
     Map<String, Object> user = (Map<String, Object>) claims.getJSONObjectClaim("context").get("user");
     assertThat(user.get("moderator")).isEqualTo("false");
     assertThat(user.get("affiliation")).as("never owner").isEqualTo("member");
+    assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime())
+        .as("short: a guest withdrawn while inside cannot come back with it for long").isBetween(14 * 60 * 1000L, 15 * 60 * 1000L);
 
     asGuest("POST", id, "/join", secret);
     List<String> lines = node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
@@ -282,7 +318,9 @@ class GuestTest {
     assertThat(asGuest("GET", id, "", secret).json().getString("call")).isEqualTo("revoked");
     assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
     callRuns(id);
-    assertThat(asGuest("GET", id, "", secret).json().getString("call")).as("a new assignment is a new room").isEqualTo("revoked");
+    JsonObject revoked = asGuest("GET", id, "", secret).json();
+    assertThat(revoked.getString("call")).as("a new assignment is a new room").isEqualTo("revoked");
+    assertThat(revoked.getString("doctorName")).as("a void link does not tell who took the request next").isNull();
     assertThat(asGuest("POST", id, "/join", secret).status()).isEqualTo(409);
     JsonObject listed = node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array().getJsonObject(0);
     assertThat(listed.getBoolean("current")).isFalse();

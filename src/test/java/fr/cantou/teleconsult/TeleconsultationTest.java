@@ -186,6 +186,22 @@ class TeleconsultationTest extends CareNodeTest {
     assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.cardiologist).status()).isEqualTo(403);
   }
 
+  /** A NUL in a report reached the database as a 500 (outside review): free texts refuse control characters with a 400. */
+  @Test
+  void a_report_or_a_reason_with_a_control_character_is_refused_on_its_field() {
+    var badReason = node.api.post("/api/teleconsultations", care.nurse, request("geriatrie", "normal").put("reason", "Chute\u0000"));
+    assertThat(badReason.status()).isEqualTo(400);
+    assertThat(badReason.detail()).contains("reason");
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    var badReport = node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.\u0000").put("outcome", "advice_given"));
+    assertThat(badReport.status()).isEqualTo(400);
+    assertThat(badReport.detail()).contains("report");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.\nRevoir dans 48 h.").put("outcome", "advice_given")).status()).isEqualTo(200);
+  }
+
   @Test
   void the_doctor_completes_it_with_a_report_and_refused_transitions_are_409() {
     String id = care.create(request("geriatrie", "normal")).getString("id");

@@ -105,14 +105,14 @@ class WaitingListPageTest {
 
     page.navigate(web.url(link.group(1)));
     assertThat(page.locator("#offer h2")).hasText("Une place s'est libérée pour vous");
-    assertThat(page.locator("#time-left")).containsText("encore 2 heures (jusqu'à 09:00)");
+    assertThat(page.locator("#time-left")).containsText("encore 2 heures (jusqu'à 9 h)");
     assertThat(page.locator("#leave")).hasText("Ne plus être sur la liste d'attente");
     PagesTest.assertAccessible(page, "liste-attente-3-proposition");
 
     page.locator("#take").click();
     assertThat(page.locator("#booked-title")).hasText("Votre rendez-vous est confirmé");
     assertThat(page.locator("#reference")).containsText("MSA-");
-    assertThat(page.locator("#convocation")).containsText("1 décembre");
+    assertThat(page.locator("#convocation")).containsText("1er décembre");
     PagesTest.assertAccessible(page, "liste-attente-4-reserve");
     page.context().close();
   }

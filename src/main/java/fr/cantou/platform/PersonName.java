@@ -1,4 +1,4 @@
-package fr.cantou.visio;
+package fr.cantou.platform;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -10,16 +10,17 @@ import java.util.regex.Pattern;
  * ("DUPONT, Marie", "Dupont (née Martin)"); at most eight words; a dot followed by a letter
  * or an accent (impots-gouv.fr) is refused, and so are letters of two scripts in one name (a
  * Lisu letter ꓸ that looks like a dot in caf-gouvꓸfr: the trick of lookalike web addresses).
- * Non-breaking spaces from pasted text count as spaces.
+ * Non-breaking spaces from pasted text count as spaces. Used for a citizen's name and a care call's guest's (both said
+ * back in mails and shown in the room).
  */
-final class PersonName {
+public final class PersonName {
   private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '’.,()\\-]{0,119}");
   private static final Pattern DOT_THEN_LETTER = Pattern.compile("\\.[\\p{L}\\p{M}]");
   private static final int MOST_WORDS = 8;
 
   private PersonName() {}
 
-  static Optional<String> clean(String raw) {
+  public static Optional<String> clean(String raw) {
     String name = raw.replace('\u00A0', ' ').replace('\u202F', ' ').trim().replaceAll(" {2,}", " ");
     boolean valid = ALLOWED.matcher(name).matches() && !DOT_THEN_LETTER.matcher(name).find()
         && name.split(" ").length <= MOST_WORDS && oneScript(name);
