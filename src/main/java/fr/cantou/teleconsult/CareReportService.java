@@ -70,7 +70,8 @@ public final class CareReportService {
       return Future.failedFuture(new ApiException(503, "Many reports are being made just now; please try again in a few seconds.")
           .retryAfter(5));
     }
-    return make(p, id).eventually(() -> {
+    // Composed, so that a refusal thrown at once (rights) also gives its place back.
+    return Future.succeededFuture().compose(v -> make(p, id)).eventually(() -> {
       making.decrementAndGet();
       return Future.succeededFuture();
     });
