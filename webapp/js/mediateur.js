@@ -49,7 +49,8 @@ async function join(a) {
   }
 }
 
-// Each step a history entry, as for the citizen: Back goes one step back and stays on this page.
+// Each step a history entry, as for the citizen: Back goes one step back and stays on this page. Its first step,
+// loaded after the list, leaves the focus where the mediator already is (a refusal on a card, a button).
 new BookingWizard(document.getElementById('wizard'), {
   asMediator: true,
   history: true,
@@ -58,6 +59,6 @@ new BookingWizard(document.getElementById('wizard'), {
     appointments.set(booked.id, booked);
     render();
   },
-}).start();
+}).start({ focus: false });
 
 appointments.follow({ token, onChange: render });

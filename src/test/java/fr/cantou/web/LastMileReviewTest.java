@@ -211,12 +211,20 @@ class LastMileReviewTest {
     String mediator = web.node.api.post("/api/auth/login", new JsonObject().put("email", "mediateur.riom@cantal.demo")
         .put("password", BrowserFixture.PASSWORD)).json().getString("accessToken");
     JsonObject booked = book(mediator, 3, "Raymond Bouygues", "06 39 98 12 73");
-    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    Page page = web.newTabletPage();
+    // The booking form below loads its services late (a slow link): when they come, it must not take the focus.
+    List<Route> services = new CopyOnWriteArrayList<>();
+    page.route("**/api/visio/services", services::add);
+    web.signIn(page, "mediateur.riom");
     Locator card = page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Raymond Bouygues"));
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre la visio à ses côtés")).click();
     Locator refused = card.locator(".join-refused");
     assertThat(refused).isVisible();
     assertThat(refused).containsText("La salle ouvrira");
+    assertThat(refused).isFocused();
+    page.unroute("**/api/visio/services");
+    services.forEach(Route::resume);
+    assertThat(page.locator("#wizard h3")).isVisible();
     assertThat(refused).isFocused();
     PagesTest.assertAccessible(page, "tablette-mediateur-salle-pas-ouverte");
     assertThat(booked.getString("reference")).isNotBlank();
