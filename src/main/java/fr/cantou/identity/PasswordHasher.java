@@ -21,8 +21,12 @@ public final class PasswordHasher {
 
   private final WorkerExecutor workers;
   private final Argon2Function function;
-  /** Checked when the e-mail is unknown, so that a miss costs as long as a wrong password. */
-  private final String decoy;
+  /**
+   * Checked when the e-mail is unknown, so that a miss costs as long as a wrong password. Made on
+   * the hashing pool when the node starts: a hash on the event loop blocked the node's start
+   * (a second or more on a cold JVM with the production cost).
+   */
+  private final Future<String> decoy;
   private final int maxWaiting;
   private final AtomicInteger waiting = new AtomicInteger();
 
@@ -30,7 +34,13 @@ public final class PasswordHasher {
     this.workers = vertx.createSharedWorkerExecutor("cantou-password-hashing", concurrent);
     this.maxWaiting = concurrent + queue;
     this.function = Argon2Function.getInstance(memoryKib, iterations, 1, 32, Argon2.ID, Argon2Function.ARGON2_VERSION_13);
-    this.decoy = Password.hash("decoy-password-never-used").addRandomSalt(16).with(function).getResult();
+    this.decoy = workers.executeBlocking(() -> Password.hash("decoy-password-never-used").addRandomSalt(16).with(function)
+        .getResult(), false);
+  }
+
+  /** The decoy's hash, once made (tests check where). */
+  Future<String> decoy() {
+    return decoy;
   }
 
   public Future<String> hash(String password) {
@@ -39,11 +49,11 @@ public final class PasswordHasher {
 
   /** True when the password matches; {@code hash} null means "no such user" and always answers false. */
   public Future<Boolean> verify(String password, String hash) {
-    String stored = hash == null ? decoy : hash;
-    return bounded(() -> {
-      boolean matches = Password.check(password, stored).with(Argon2Function.getInstanceFromHash(stored));
+    Future<String> stored = hash == null ? decoy : Future.succeededFuture(hash);
+    return stored.compose(checked -> bounded(() -> {
+      boolean matches = Password.check(password, checked).with(Argon2Function.getInstanceFromHash(checked));
       return matches && hash != null;
-    });
+    }));
   }
 
   private <T> Future<T> bounded(Callable<T> work) {
