@@ -115,13 +115,13 @@ public final class AppointmentService {
   /**
    * A new manage link: every earlier one stops working at once, and the new one is sent to the
    * citizen, by mail when she gave an address, else by SMS (never answered here: whoever holds a
-   * stolen link does not get the new one). False when there is nowhere to send it (the agent
-   * then gives the reference by phone).
+   * stolen link does not get the new one). The channel it went by ({@code mail}, {@code sms}),
+   * empty when there is nowhere to send it (the agent then gives the reference by phone).
    */
-  public Future<Boolean> renewManageLink(Caller caller, UUID id) {
+  public Future<java.util.Optional<String>> renewManageLink(Caller caller, UUID id) {
     return get(caller, id).compose(a -> {
-      List<String> channels = MailSchedule.channels(a);
-      return renewed(caller, a, channels.isEmpty() ? null : channels.get(0)).map(!channels.isEmpty());
+      java.util.Optional<String> channel = MailSchedule.channels(a).stream().findFirst();
+      return renewed(caller, a, channel.orElse(null)).map(channel);
     });
   }
 

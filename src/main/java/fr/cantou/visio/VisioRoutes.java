@@ -68,7 +68,8 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> bookings.reschedule(caller(ctx), appointment(ctx),
         JsonBody.read(ctx, VisioRecords.Reschedule.class).start().toInstant())));
     api.getRoute("renewManageLink").addHandler(Endpoint.json(202, ctx -> appointments.renewManageLink(caller(ctx), appointment(ctx))
-        .map(mailed -> new io.vertx.core.json.JsonObject().put("mailed", mailed))));
+        // "mailed" kept for the clients that read it: sent at all; "sentBy" says where.
+        .map(sentBy -> new io.vertx.core.json.JsonObject().put("mailed", sentBy.isPresent()).put("sentBy", sentBy.orElse(null)))));
     api.getRoute("requestLostLink").addHandler(Endpoint.json(202, ctx -> lostLinks.request(
         JsonBody.read(ctx, VisioRecords.LostLink.class), addresses.of(ctx))
         .map(sentence -> new io.vertx.core.json.JsonObject().put("message", sentence))));

@@ -240,7 +240,8 @@ class SmsTest {
     Api.Response renewed = visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/manage-link",
         a.getString("manageToken"), null);
     assertThat(renewed.status()).isEqualTo(202);
-    assertThat(renewed.json().getBoolean("mailed")).as("sent, by SMS").isTrue();
+    assertThat(renewed.json().getBoolean("mailed")).as("sent").isTrue();
+    assertThat(renewed.json().getString("sentBy")).as("by SMS, she gave no e-mail").isEqualTo("sms");
     runJobs();
     assertThat(texts()).hasSize(2);
     assertThat(texts().get(1)).contains("nouveau lien");

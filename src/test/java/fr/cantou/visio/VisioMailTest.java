@@ -107,6 +107,7 @@ class VisioMailTest {
     var renewed = visio.withToken("POST", path + "/manage-link", old, null);
     assertThat(renewed.status()).isEqualTo(202);
     assertThat(renewed.json().getBoolean("mailed")).isTrue();
+    assertThat(renewed.json().getString("sentBy")).isEqualTo("mail");
     assertThat(visio.withToken("GET", path, old, null).status()).as("the old link").isEqualTo(403);
     try (fr.cantou.support.WsClient socket = fr.cantou.support.WsClient.connect(node.port())) {
       socket.send(new JsonObject().put("type", "hello").put("token", old));
