@@ -33,9 +33,9 @@ import java.util.stream.Collectors;
  * The one WebSocket endpoint, /ws. First frame: hello with a token (never in the URL); then a
  * snapshot, or the events missed since the id the client names; then live events its viewer
  * may see. Heartbeats find dead peers; a client that cannot keep up is dropped and resumes.
- * Just over 300 lines: a socket's whole life (hello, catch-up, live events, heartbeats, close)
- * reads best in one place; its parts that stand alone already left (ClientSession, TokenExpiry,
- * GreetingGate, MessageBudget).
+ * Long because a socket's whole life (hello, catch-up, live events, heartbeats, close) reads
+ * best in one place, and the fan-out to every loop's sockets is a few lines beside it; its parts
+ * that stand alone already left (ClientSession, TokenExpiry, GreetingGate, MessageBudget).
  */
 public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);

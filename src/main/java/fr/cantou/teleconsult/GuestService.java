@@ -34,6 +34,8 @@ import java.util.function.Supplier;
  * assignment, only while the call runs, never as a moderator; it is void once the request is
  * completed, cancelled or given back, or the guest removed (docs/security.md). What a guest's
  * endpoints answer names who invites and for what, never the resident, the reason or the report.
+ * Long because a guest's whole life (invited, listed, removed, her link read, her join) turns on
+ * one rule, the link's state read from the call's ({@link #state}), best read beside it.
  */
 public final class GuestService {
   private static final Logger LOG = LoggerFactory.getLogger(GuestService.class);
