@@ -366,6 +366,24 @@ class ArchitectureTest {
     assertThat(bypassing).as("route handlers not made by Endpoint (ok, created, noContent, json, answer)").isEmpty();
   }
 
+  /**
+   * CantouNode is the list of modules: of a feature it knows only its module and its settings'
+   * record (and the demo territory it loads), never a service, store or route of it.
+   */
+  @Test
+  void the_node_builds_no_feature_itself() {
+    DescribedPredicate<JavaClass> insideAFeature = new DescribedPredicate<>("a feature's class other than its module or settings") {
+      @Override
+      public boolean test(JavaClass c) {
+        String name = c.getName().replaceAll("\\$.*", "");
+        return FLOWS.stream().filter(flow -> !flow.equals("demo")).anyMatch(flow -> c.getPackageName().startsWith("fr.cantou." + flow))
+            && !name.endsWith("Module") && !name.endsWith("Config");
+      }
+    };
+    noClasses().that().haveFullyQualifiedName("fr.cantou.CantouNode").or().haveFullyQualifiedName("fr.cantou.NodeRouter")
+        .should().dependOnClassesThat(insideAFeature).check(main);
+  }
+
   /** Past this many lines a main class says at its top why it stays whole. */
   static final int LONGEST_CLASS = 300;
   /** The words that open that reason, in the class's javadoc. */
