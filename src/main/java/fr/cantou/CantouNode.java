@@ -3,6 +3,9 @@ package fr.cantou;
 import fr.cantou.audit.AuditModule;
 import fr.cantou.demo.DemoTerritory;
 import fr.cantou.identity.IdentityModule;
+import fr.cantou.notify.Senders;
+import fr.cantou.platform.CantouModule;
+import fr.cantou.platform.Futures;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
@@ -10,33 +13,22 @@ import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.DatabaseWatch;
 import fr.cantou.platform.db.SettingStore;
-import fr.cantou.platform.http.ApiContract;
-import fr.cantou.platform.http.ApiException;
-import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
-import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.HttpServers;
-import fr.cantou.platform.http.JsonBodyGuard;
-import fr.cantou.platform.http.RequestBodies;
-import fr.cantou.platform.http.MetricsRoute;
-import fr.cantou.platform.http.ProblemHandler;
-import fr.cantou.platform.http.PublicConfigRoutes;
-import fr.cantou.platform.http.RequestLog;
-import fr.cantou.platform.http.Responses;
-import fr.cantou.platform.http.SecurityHeaders;
-import fr.cantou.platform.log.RequestId;
 import fr.cantou.platform.metrics.NodeMetrics;
 import fr.cantou.privacy.PrivacyModule;
 import fr.cantou.realtime.AccountEventsOutbox;
 import fr.cantou.realtime.CountedPushes;
 import fr.cantou.realtime.EventListener;
 import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.EventRetention;
 import fr.cantou.realtime.EventStore;
+import fr.cantou.realtime.LiveModule;
+import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.WebSocketGateway;
 import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.stats.StatsModule;
-import fr.cantou.notify.Senders;
 import fr.cantou.teleconsult.TeleconsultConfig;
 import fr.cantou.teleconsult.TeleconsultModule;
 import fr.cantou.visio.VisioConfig;
@@ -45,9 +37,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
-import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -57,15 +46,20 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * One server node: its pool, the list of its features' modules, one API router and one job
- * scheduler. Any number of nodes can run on one database; they share nothing else.
+ * scheduler (its router is drawn by {@link NodeRouter}). Any number of nodes can run on one
+ * database; they share nothing else.
  */
 public final class CantouNode {
   private static final Logger LOG = LoggerFactory.getLogger(CantouNode.class);
@@ -79,6 +73,8 @@ public final class CantouNode {
   private HttpServers servers;
   private EventListener listener;
   private WebSocketGateway gateway;
+  /** The features, each wired by its module, in the order their routes and jobs are taken. */
+  private List<CantouModule> modules = List.of();
   private TeleconsultModule teleconsult;
   private VisioModule visio;
   private Jobs jobs;
@@ -125,57 +121,51 @@ public final class CantouNode {
       IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), addresses);
       teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId, senders);
       visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits, senders);
-      StatsModule stats = new StatsModule(platform);
-      PrivacyModule privacy = new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
-          PersonalDataOfFlows.patients(teleconsult.patientData), addresses);
-      AuditModule audit = new AuditModule(platform);
-      List<ApiModule> routes = List.of(
-          identity.routes,
-          new PublicConfigRoutes(config, teleconsult.settings.publicValues().mergeIn(visio.settings.publicValues())),
-          teleconsult.routes,
-          visio.routes,
-          stats.routes,
-          privacy.routes,
-          audit.routes);
+      modules = List.of(identity, teleconsult, visio, new StatsModule(platform),
+          new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
+              PersonalDataOfFlows.patients(teleconsult.patientData), addresses),
+          new AuditModule(platform));
+      List<LiveModule> live = modules.stream().filter(LiveModule.class::isInstance).map(LiveModule.class::cast).toList();
+
+      // The one job scheduler: every module's jobs, and the foundations' own.
       EventRetention retention = new EventRetention(platform.pool(), events, platform.clock(),
           config.realtime().eventRetention());
-      jobs = new Jobs(platform, concat(teleconsult.jobs(), visio.jobs(), identity.jobs(), audit.jobs(), List.of(
+      jobs = new Jobs(platform, Stream.concat(all(modules, CantouModule::jobs).stream(), Stream.of(
           new Jobs.Job("event_retention", retention::run),
-          new Jobs.Job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))))));
+          new Jobs.Job("rate_limits", () -> rateLimits.forgetOld(Duration.ofDays(1))))).toList());
 
       // Real time: the features' parts of the socket, and who hears each event of the outbox.
       gateway = new WebSocketGateway(platform, identity.authenticator, addresses, events,
-          List.of(teleconsult.snapshot, visio.snapshot),
-          List.of(visio.resolver),
-          List.of(teleconsult.callMessages),
-          List.of(teleconsult.connections),
-          new CountedPushes(teleconsult.pushAudit, platform.metrics()));
+          all(live, LiveModule::snapshots), all(live, LiveModule::resolvers), all(live, LiveModule::messageHandlers),
+          all(live, LiveModule::connectionObservers),
+          new CountedPushes(PushObserver.all(all(live, LiveModule::pushObservers)), platform.metrics()));
       platform.metrics().webSocketConnections(gateway::connected);
+      List<Consumer<EventRecord>> followers = new ArrayList<>();
+      followers.add(gateway::dispatch);
+      followers.addAll(all(live, LiveModule::eventFollowers));
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), events, outbox, nodeId,
-          List.of(gateway::dispatch, visio::onEvent));
+          List.copyOf(followers));
       EventListener following = listener;
       databaseWatch = new DatabaseWatch(platform.vertx(), platform.pool(), List.of(gateway::databaseAnswers, up -> {
         if (up) {
           following.readNow();
         }
       }));
-      return bootstrap(identity, visio, teleconsult)
+      return bootstrap(identity)
           .compose(v -> listener.start())
-          .compose(v -> teleconsult.presence.alive())
-          .compose(v -> listen(() -> router(identity, routes,
-              List.of(teleconsult.service::refreshFigures, visio.appointments::refreshFigures), visio.routes.shortLinks())))
+          .compose(v -> Futures.sequence(modules, CantouModule::start))
+          .compose(v -> listen(() -> NodeRouter.build(platform, identity.authenticator, gateway, modules)))
           .onSuccess(v -> {
             gateway.start();
             databaseWatch.start();
-            teleconsult.start();
             jobs.start(JOB_PERIOD_MS);
           });
     })).map(this);
   }
 
-  @SafeVarargs
-  private static List<Jobs.Job> concat(List<Jobs.Job>... lists) {
-    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+  /** What each of {@code modules} hands over, in the modules' order. */
+  static <M, T> List<T> all(List<M> modules, Function<M, List<T>> part) {
+    return modules.stream().flatMap(m -> part.apply(m).stream()).toList();
   }
 
   /** A configured key, or one generated at the first start and kept in the database for every node. */
@@ -188,7 +178,7 @@ public final class CantouNode {
     return new SettingStore().valueOrInsert(platform.pool(), name, Base64.getEncoder().encodeToString(random));
   }
 
-  private Future<Void> bootstrap(IdentityModule identity, VisioModule visio, TeleconsultModule teleconsult) {
+  private Future<Void> bootstrap(IdentityModule identity) {
     CantouConfig config = platform.config();
     Future<Void> admin = Future.succeededFuture();
     if (config.admin().requested()) {
@@ -203,45 +193,6 @@ public final class CantouNode {
             .loadOnce(config.demo().password()))
         .onSuccess(loaded -> LOG.info("event=demo_territory loaded={}", loaded))
         .mapEmpty();
-  }
-
-  /** The router of one HTTP server: the node's own endpoints, /ws, the API built from its contract, the pages. */
-  private Future<Router> router(IdentityModule identity, List<ApiModule> modules, List<Supplier<Future<Void>>> figures,
-                                io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> shortLinks) {
-    CantouConfig config = platform.config();
-    return ApiContract.load(platform.vertx()).map(contract -> {
-      RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
-      // Bodies read whole, except a file's, which its handler streams (RequestBodies).
-      api.rootHandler(new RequestBodies(contract, config.http().bodyLimitBytes()));
-      api.rootHandler(new JsonBodyGuard());
-      api.rootHandler(identity.authenticator);
-      modules.forEach(module -> module.mount(api));
-      // The Authenticator above already turned the bearer token into a principal (read from the
-      // database, so deactivations bite at once); each feature checks its rights itself.
-      api.getRoutes().forEach(route -> route.setDoSecurity(false));
-
-      Router router = Router.router(platform.vertx());
-      router.route().handler(new RequestId());
-      router.route().handler(new RequestLog());
-      router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
-      HealthRoutes.mount(router, platform.vertx(), platform.pool());
-      router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(), figures));
-      router.get("/ws").handler(gateway);
-      router.get("/openapi.yaml").handler(ApiContract::serve);
-      router.get("/r/:link").handler(shortLinks);
-      Router apiRouter = api.createRouter();
-      apiRouter.route().failureHandler(new ProblemHandler());
-      router.route("/api/*").subRouter(apiRouter);
-      router.route("/api/*").handler(ctx -> Responses.problem(ctx, ApiException.notFound("No such API resource.")));
-      router.route().handler(StaticHandler.create(config.http().webRoot())
-          .setIndexPage("index.html")
-          .setCachingEnabled(true)
-          .setMaxAgeSeconds(300)
-          .setIncludeHidden(false));
-      router.route().failureHandler(new ProblemHandler());
-      router.route().last().handler(ctx -> Responses.problem(ctx, ApiException.notFound("No such page.")));
-      return router;
-    });
   }
 
   /** One server per event loop (http.eventLoops, one per core by default), each with its own router. */
@@ -307,7 +258,7 @@ public final class CantouNode {
     Future<Void> closing = servers == null ? Future.succeededFuture() : servers.stop();
     return closing
         .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
-        .eventually(() -> teleconsult == null ? Future.succeededFuture() : teleconsult.stop())
+        .eventually(() -> Futures.sequence(modules, CantouModule::stop))
         .eventually(() -> platform.pool().close());
   }
 }

@@ -340,11 +340,137 @@ class ArchitectureTest {
     return i;
   }
 
+  /**
+   * The handlers that answer without {@code Endpoint}, because they write as they read: a request's
+   * file streamed to disk (refused before its body is read), the audit trail's CSV written page by page.
+   */
+  static final Set<String> STREAMING_HANDLERS = Set.of("CareFileRoutes this::upload", "AuditRoutes this::export");
+  private static final Pattern ADD_HANDLER = Pattern.compile("\\.addHandler\\(\\s*([\\w.:]+)");
+
+  /** One way to fail over HTTP too: a feature's handler is made by {@code Endpoint}, so a throw and a failed future answer alike. */
+  @Test
+  void feature_handlers_go_through_endpoint() throws IOException {
+    List<String> bypassing = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/fr/cantou"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith("Routes.java") && !f.toString().contains("/platform/")).toList()) {
+        String name = file.getFileName().toString().replace(".java", "");
+        var handlers = ADD_HANDLER.matcher(Files.readString(file));
+        while (handlers.find()) {
+          String handler = handlers.group(1);
+          if (!handler.startsWith("Endpoint.") && !STREAMING_HANDLERS.contains(name + " " + handler)) {
+            bypassing.add(name + " " + handler);
+          }
+        }
+      }
+    }
+    assertThat(bypassing).as("route handlers not made by Endpoint (ok, created, noContent, json, answer)").isEmpty();
+  }
+
+  /**
+   * CantouNode is the list of modules: of a feature it knows only its module and its settings'
+   * record (and the demo territory it loads), never a service, store or route of it.
+   */
+  @Test
+  void the_node_builds_no_feature_itself() {
+    DescribedPredicate<JavaClass> insideAFeature = new DescribedPredicate<>("a feature's class other than its module or settings") {
+      @Override
+      public boolean test(JavaClass c) {
+        String name = c.getName().replaceAll("\\$.*", "");
+        return FLOWS.stream().filter(flow -> !flow.equals("demo")).anyMatch(flow -> c.getPackageName().startsWith("fr.cantou." + flow))
+            && !name.endsWith("Module") && !name.endsWith("Config");
+      }
+    };
+    noClasses().that().haveFullyQualifiedName("fr.cantou.CantouNode").or().haveFullyQualifiedName("fr.cantou.NodeRouter")
+        .should().dependOnClassesThat(insideAFeature).check(main);
+  }
+
+  /** Past this many lines a main class says at its top why it stays whole. */
+  static final int LONGEST_CLASS = 300;
+  /** The words that open that reason, in the class's javadoc. */
+  static final String LONG_BECAUSE = "Long because";
+  /** A top-level type's head, at the start of a line: what the class's javadoc stands just above. */
+  private static final Pattern TYPE_HEAD = Pattern.compile(
+      "(?m)^(?:public\\s+|final\\s+|abstract\\s+|sealed\\s+)*(?:class|interface|record|enum)\\s");
+
+  /**
+   * Classes a newcomer reads in one sitting: a main source file over {@link #LONGEST_CLASS} lines
+   * carries, in the javadoc of its class, a sentence starting with {@link #LONG_BECAUSE}.
+   */
+  @Test
+  void a_long_class_says_why_at_its_top() throws IOException {
+    List<String> unexplained = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java/fr/cantou"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        String code = Files.readString(file);
+        long lines = code.lines().count();
+        if (lines > LONGEST_CLASS && !classComment(code).contains(LONG_BECAUSE)) {
+          unexplained.add(file + " (" + lines + " lines)");
+        }
+      }
+    }
+    assertThat(unexplained).as("main classes over " + LONGEST_CLASS + " lines whose javadoc says no '" + LONG_BECAUSE
+        + " …' (split it along its seams, or say why it stays whole)").isEmpty();
+  }
+
+  /** The javadoc just above the file's first top-level type, or "" when it has none. */
+  static String classComment(String code) {
+    var head = TYPE_HEAD.matcher(code);
+    if (!head.find()) {
+      return "";
+    }
+    String before = code.substring(0, head.start()).stripTrailing();
+    // Annotations between the comment and the head (@SuppressWarnings…) do not part them.
+    while (before.lines().reduce((a, b) -> b).orElse("").strip().startsWith("@")) {
+      before = before.substring(0, before.lastIndexOf('\n')).stripTrailing();
+    }
+    return before.endsWith("*/") && before.lastIndexOf("/**") >= 0 ? before.substring(before.lastIndexOf("/**")) : "";
+  }
+
+  @Test
+  void the_length_check_reads_the_class_comment_only() {
+    assertThat(classComment("package x;\n\n/** Long because a reason. */\n@Deprecated\npublic final class X {\n}\n"))
+        .contains(LONG_BECAUSE);
+    assertThat(classComment("package x;\n/** Long because in the import's comment. */\nimport y.Z;\n\nclass X {\n}\n"))
+        .isEmpty();
+    assertThat(classComment("package x;\n\nfinal class X {\n  /** Long because a method's. */\n  void m() {}\n}\n"))
+        .isEmpty();
+  }
+
   @Test
   void database_errors_are_read_only_in_the_stores() {
     noClasses().that(DescribedPredicate.not(STORE_LAYER))
         .should().dependOnClassesThat().belongToAnyOf(io.vertx.pgclient.PgException.class)
         .check(main);
+  }
+
+  /** Constraint names and SQLSTATEs stay with the stores: a service reads a {@code Refused}'s outcome, never a rule. */
+  @Test
+  void only_the_stores_name_the_schemas_refusals() {
+    noClasses().that(DescribedPredicate.not(STORE_LAYER))
+        .should().dependOnClassesThat().belongToAnyOf(fr.cantou.platform.db.DatabaseErrors.Rule.class,
+            fr.cantou.platform.db.DatabaseErrors.Violation.class)
+        .check(main);
+  }
+
+  /**
+   * Visio's parts, in the order of docs/architecture.md: a service calls the services of the parts
+   * above it (booking reads the catalogue, the slots and the appointments), never one below.
+   */
+  static final List<String> VISIO_PARTS = List.of("CatalogueService", "CalendarService", "SlotService",
+      "AppointmentService", "BookingService", "MeetingService", "WaitingListService", "LostLinkService",
+      "CitizenDataService");
+
+  @Test
+  void visio_services_call_only_the_parts_above_them() {
+    for (int i = 0; i < VISIO_PARTS.size() - 1; i++) {
+      List<String> below = VISIO_PARTS.subList(i + 1, VISIO_PARTS.size()).stream().map(n -> "fr.cantou.visio." + n).toList();
+      noClasses().that().haveNameMatching("fr\\.cantou\\.visio\\." + VISIO_PARTS.get(i) + "(\\$.*)?")
+          .should().dependOnClassesThat().haveNameMatching("(" + String.join("|", below).replace(".", "\\.") + ")(\\$.*)?")
+          .check(main);
+    }
+    // Every visio service has its place in the list.
+    assertThat(main.stream().filter(c -> c.getPackageName().equals("fr.cantou.visio") && c.getSimpleName().endsWith("Service")
+        && !c.isNestedClass()).map(JavaClass::getSimpleName)).containsExactlyInAnyOrderElementsOf(VISIO_PARTS);
   }
 
   @Test

@@ -1,13 +1,15 @@
 package fr.cantou.audit;
 
+import fr.cantou.platform.CantouModule;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiModule;
 
 import java.util.List;
 
 /** The admins' audit trail on a node, built once: its pages and CSV, and its retention job. */
-public final class AuditModule {
-  public final AuditRoutes routes;
+public final class AuditModule implements CantouModule {
+  private final AuditRoutes routes;
   private final AuditService service;
 
   public AuditModule(Platform platform) {
@@ -15,6 +17,12 @@ public final class AuditModule {
     this.routes = new AuditRoutes(service);
   }
 
+  @Override
+  public List<ApiModule> routes() {
+    return List.of(routes);
+  }
+
+  @Override
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("audit_retention", service::purge));
   }

@@ -2,6 +2,7 @@ package fr.cantou.audit;
 
 import fr.cantou.identity.CurrentUser;
 import fr.cantou.identity.Principal;
+import fr.cantou.platform.Ids;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
@@ -125,14 +126,8 @@ public final class AuditRoutes implements ApiModule {
 
   private AuditFilter filter(RoutingContext ctx) {
     String user = blankToNull(ctx.queryParams().get("userId"));
-    UUID userId = null;
-    if (user != null) {
-      try {
-        userId = UUID.fromString(user);
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("Invalid query parameter 'userId': the id of a user.");
-      }
-    }
+    UUID userId = user == null ? null : Ids.uuid(user)
+        .orElseThrow(() -> ApiException.badRequest("Invalid query parameter 'userId': the id of a user."));
     String itemId = blankToNull(ctx.queryParams().get("itemId"));
     ZoneId zone = audit.zone();
     LocalDate from = date(ctx, "from");

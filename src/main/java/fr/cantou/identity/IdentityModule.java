@@ -1,18 +1,20 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.CantouModule;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import io.vertx.core.Future;
 
 import java.util.List;
 
 /** Everything identity needs on a node, built once: sign-in, tokens, the authenticator, the admin's routes. */
-public final class IdentityModule {
+public final class IdentityModule implements CantouModule {
   public final IdentityService service;
-  public final AuthService auth;
+  private final AuthService auth;
   public final Authenticator authenticator;
-  public final IdentityRoutes routes;
+  private final IdentityRoutes routes;
 
   /** {@code jwtKey}: configured, or generated at the first start and kept in the database. */
   public IdentityModule(Platform platform, String jwtKey, AccountEvents events, ClientAddress addresses) {
@@ -28,6 +30,12 @@ public final class IdentityModule {
     this.routes = new IdentityRoutes(auth, service, addresses);
   }
 
+  @Override
+  public List<ApiModule> routes() {
+    return List.of(routes);
+  }
+
+  @Override
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("login_attempts", auth::forgetOldAttempts));
   }

@@ -20,7 +20,8 @@ public final class Ids {
     return uuid(value).orElseThrow(() -> ApiException.badRequest("Invalid field '{0}': not an id.", field));
   }
 
-  private static Optional<UUID> uuid(String value) {
+  /** An id in the canonical form (36 characters), or empty: for a caller that says itself what a wrong one means. */
+  public static Optional<UUID> uuid(String value) {
     if (value == null || value.length() != 36) {
       return Optional.empty();
     }

@@ -4,7 +4,6 @@ import fr.cantou.identity.CurrentUser;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.Endpoint;
-import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -21,20 +20,13 @@ public final class PersonalDataRoutes implements ApiModule {
 
   @Override
   public void mount(RouterBuilder api) {
-    api.getRoute("exportPersonData").addHandler(ctx -> {
-      RequestLog.remember(ctx);
-      try {
-        personalData.export(CurrentUser.require(ctx), JsonBody.read(ctx, PersonalDataRequest.class), addresses.of(ctx))
-            .onSuccess(export -> {
-              ctx.response().putHeader("Content-Disposition", "attachment; filename=\"donnees-personnelles.json\"")
-                  .putHeader("Cache-Control", "no-store");
-              Responses.json(ctx, 200, export);
-            })
-            .onFailure(ctx::fail);
-      } catch (RuntimeException e) {
-        ctx.fail(e);
-      }
-    });
+    api.getRoute("exportPersonData").addHandler(Endpoint.answer(ctx ->
+        personalData.export(CurrentUser.require(ctx), JsonBody.read(ctx, PersonalDataRequest.class), addresses.of(ctx)),
+        (ctx, export) -> {
+          ctx.response().putHeader("Content-Disposition", "attachment; filename=\"donnees-personnelles.json\"")
+              .putHeader("Cache-Control", "no-store");
+          Responses.json(ctx, 200, export);
+        }));
     api.getRoute("erasePersonData").addHandler(Endpoint.ok(ctx -> personalData.erase(CurrentUser.require(ctx),
         JsonBody.read(ctx, PersonalDataRequest.class), addresses.of(ctx))));
   }

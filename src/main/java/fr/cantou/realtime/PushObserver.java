@@ -7,6 +7,21 @@ package fr.cantou.realtime;
 public interface PushObserver {
   PushObserver NONE = (viewer, event) -> {};
 
+  /** Tells each of {@code observers}, in order. */
+  static PushObserver all(java.util.List<PushObserver> observers) {
+    return new PushObserver() {
+      @Override
+      public void pushed(Viewer viewer, EventRecord event) {
+        observers.forEach(o -> o.pushed(viewer, event));
+      }
+
+      @Override
+      public void dropped(int frames) {
+        observers.forEach(o -> o.dropped(frames));
+      }
+    };
+  }
+
   void pushed(Viewer viewer, EventRecord event);
 
   /** Frames not written because the client could not keep up (it is dropped, and resumes). */

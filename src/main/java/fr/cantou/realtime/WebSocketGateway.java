@@ -2,7 +2,6 @@ package fr.cantou.realtime;
 
 import fr.cantou.identity.Authenticator;
 import fr.cantou.platform.http.ClientAddress;
-import fr.cantou.identity.AccountEvents;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
@@ -11,7 +10,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -24,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -33,25 +29,20 @@ import java.util.stream.Collectors;
  * The one WebSocket endpoint, /ws. First frame: hello with a token (never in the URL); then a
  * snapshot, or the events missed since the id the client names; then live events its viewer
  * may see. Heartbeats find dead peers; a client that cannot keep up is dropped and resumes.
- * Just over 300 lines: a socket's whole life (hello, catch-up, live events, heartbeats, close)
- * reads best in one place; its parts that stand alone already left (ClientSession, TokenExpiry,
- * GreetingGate, MessageBudget).
+ * A socket's life is here (hello, catch-up, messages, close); what reaches every socket of the
+ * node (events, heartbeats, the database's state) is {@link LocalSessions}'; the parts that stand
+ * alone are ClientSession, TokenExpiry, GreetingGate and MessageBudget.
  */
 public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketGateway.class);
   private static final long HELLO_TIMEOUT_MS = 10_000;
-  /** Replayed events go out in batches, each written before the next, so a long resume is no slow client. */
-  private static final int REPLAY_BATCH = 100;
   /** A client that goes on sending this many messages over its budget is closed (1008). */
   private static final int MAX_DROPPED_IN_A_ROW = 500;
 
   private final Vertx vertx;
-  private final Platform platform;
   private final CantouConfig.Realtime settings;
   private final Authenticator authenticator;
   private final ClientAddress addresses;
-  private final EventStore events;
-  private final List<SnapshotSource> snapshots;
   private final List<ViewerResolver> resolvers;
   private final Map<String, ClientMessageHandler> handlers;
   private final List<ConnectionObserver> observers;
@@ -61,29 +52,18 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final PersonBudgets personBudgets = new PersonBudgets();
   /** Greetings reading the database at once: half the pool, the rest for requests. */
   private final GreetingGate greetings;
-  /**
-   * The sockets of each event loop (its thread): an event crosses to each loop once, not once
-   * per socket. Requests run on duplicated contexts, so the loop is known by its thread, and any
-   * context of that loop carries work to it.
-   */
-  private final Map<Thread, Loop> sessionsByLoop = new ConcurrentHashMap<>();
-
-  private record Loop(Context context, Set<ClientSession> sessions) {}
+  /** This node's sockets, by event loop, and what reaches all of them. */
+  private final LocalSessions sessions;
+  private final CatchUp catchUp;
   private long heartbeatTimer = -1;
-  /** What the node's database watch said last: false while the database does not answer. */
-  private volatile boolean databaseUp = true;
-
   public WebSocketGateway(Platform platform, Authenticator authenticator, ClientAddress addresses, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
                           List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
                           PushObserver pushes) {
     this.vertx = platform.vertx();
-    this.platform = platform;
     this.settings = platform.config().realtime();
     this.authenticator = authenticator;
     this.addresses = addresses;
-    this.events = events;
-    this.snapshots = List.copyOf(snapshots);
     this.resolvers = List.copyOf(resolvers);
     this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(ClientMessageHandler::type, Function.identity()));
     this.observers = List.copyOf(observers);
@@ -93,37 +73,41 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     // Manage links are checked by the node's clock (ManageTokens), so their end is timed by it.
     this.expiry = new TokenExpiry(vertx, Clock.systemUTC(), platform.clock());
     this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
+    this.sessions = new LocalSessions(expiry);
+    this.catchUp = new CatchUp(platform, events, snapshots, sessions);
   }
 
   public void start() {
-    heartbeatTimer = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> heartbeat());
+    heartbeatTimer = vertx.setPeriodic(settings.heartbeat().toMillis(), id -> {
+      personBudgets.forgetIdle(System.nanoTime());
+      sessions.heartbeat(settings.heartbeat());
+    });
   }
 
   public void stop() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    onEveryLoop(session -> session.socket.close((short) 1001, "server stopping"));
+    sessions.onEveryLoop(session -> session.socket.close((short) 1001, "server stopping"));
   }
 
   public int connected() {
-    return sessionsByLoop.values().stream().mapToInt(loop -> loop.sessions().size()).sum();
+    return sessions.connected();
   }
 
   /** How many event loops hold at least one socket. */
   public int loopsInUse() {
-    return (int) sessionsByLoop.values().stream().filter(loop -> !loop.sessions().isEmpty()).count();
+    return sessions.loopsInUse();
   }
 
-  /** Runs the action for every session, on each session's own event loop, one hop per loop. */
-  private void onEveryLoop(java.util.function.Consumer<ClientSession> action) {
-    sessionsByLoop.forEach((thread, loop) -> {
-      if (thread == Thread.currentThread()) {
-        loop.sessions().forEach(action);
-      } else {
-        loop.context().runOnContext(v -> loop.sessions().forEach(action));
-      }
-    });
+  /** Hands an event from the outbox to every socket of this node. */
+  public void dispatch(EventRecord event) {
+    sessions.dispatch(event);
+  }
+
+  /** The node's database watch: every greeted socket is told when the database stops answering, and when it is back. */
+  public void databaseAnswers(boolean up) {
+    sessions.databaseAnswers(up);
   }
 
   @Override
@@ -144,9 +128,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     Context loop = Vertx.currentContext();
     ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
     session.language = language;
-    Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
-        thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
-    sessions.add(session);
+    Set<ClientSession> ofLoop = sessions.add(session, loop);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
       if (session.viewer == null && !session.greeting) {
         socket.close(ClientSession.CLOSE_UNAUTHORIZED, "hello expected");
@@ -158,82 +140,11 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
       expiry.cancel(session);
-      sessions.remove(session);
+      ofLoop.remove(session);
       if (session.viewer != null) {
         observers.forEach(o -> o.closed(session.viewer));
       }
     });
-  }
-
-  /** Hands an event from the outbox to every local session, on each session's event loop. */
-  public void dispatch(EventRecord event) {
-    if (AccountEvents.DEACTIVATED.equals(event.kind())) {
-      closeSessionsOf(event.data().getString("userId"));
-    }
-    if (ManageLinkEvents.CHANGED.equals(event.kind())) {
-      linksChanged(event.data());
-    }
-    onEveryLoop(session -> session.offer(event));
-  }
-
-  /**
-   * The database stopped answering ({@code false}) or is back ({@code true}): every greeted
-   * socket of this node is told, {@code {"type":"service","state":"degraded"|"ok"}}, so that
-   * the pages say why nothing moves, and that it moves again (events resume from where they stopped).
-   */
-  public void databaseAnswers(boolean up) {
-    databaseUp = up;
-    JsonObject message = service(up);
-    onEveryLoop(session -> {
-      if (session.viewer != null) {
-        session.send(message);
-      }
-    });
-  }
-
-  private static JsonObject service(boolean up) {
-    return new JsonObject().put("type", "service").put("state", up ? "ok" : "degraded");
-  }
-
-  /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
-  private void closeSessionsOf(String userId) {
-    onEveryLoop(session -> {
-      Viewer viewer = session.viewer;
-      if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
-        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
-      }
-    });
-  }
-
-  /**
-   * An appointment's manage links were renewed or their validity moved, on whatever node: its
-   * sockets opened with an older version close (4401), the others end at the new validity. A
-   * socket whose hello is being checked keeps the change and applies it once its viewer is known
-   * (its token may have been read just before the renewal's commit).
-   */
-  private void linksChanged(JsonObject change) {
-    onEveryLoop(session -> {
-      if (session.viewer == null) {
-        if (session.greeting) {
-          session.linkChangesWhileGreeting.add(change);
-        }
-      } else {
-        applyLinkChange(session, change);
-      }
-    });
-  }
-
-  private void applyLinkChange(ClientSession session, JsonObject change) {
-    Identified.Link link = session.link;
-    if (link == null || !change.getString("appointmentId").equals(String.valueOf(session.viewer.appointmentId()))) {
-      return;
-    }
-    int version = change.getInteger("version");
-    if (link.version() < version) {
-      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "manage link renewed");
-    } else if (link.version() == version) {
-      expiry.linkChanged(session, new Identified.Link(version, java.time.Instant.parse(change.getString("validUntil"))));
-    }
   }
 
   private void onMessage(ClientSession session, String text) {
@@ -324,14 +235,14 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.viewer = found.get().viewer();
       expiry.watch(session, found.get());
       // A renewal heard while the token was being checked: a token read just before it is closed now.
-      session.linkChangesWhileGreeting.forEach(change -> applyLinkChange(session, change));
+      session.linkChangesWhileGreeting.forEach(change -> sessions.applyLinkChange(session, change));
       session.linkChangesWhileGreeting.clear();
       if (session.socket.isClosed()) {
         return Future.succeededFuture();
       }
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
-      return greet(session, resumeFrom);
+      return catchUp.greet(session, resumeFrom);
     }));
   }
 
@@ -344,74 +255,5 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
           : Future.failedFuture("not this resolver"));
     }
     return result.recover(e -> Future.succeededFuture(Optional.empty()));
-  }
-
-  private Future<Void> greet(ClientSession session, Long since) {
-    Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
-        : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
-            : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
-                .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
-    return resumable.compose(resume -> {
-      session.send(welcome(session.viewer, resume));
-      if (resume) {
-        session.lastSentId = since;
-        return replay(session, since);
-      }
-      return snapshot(session);
-    }).onSuccess(v -> {
-      session.caughtUp();
-      if (!databaseUp) {
-        session.send(service(false));
-      }
-    }).onFailure(e -> {
-      LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
-      session.socket.close((short) 1011, "try again");
-    }).otherwiseEmpty();
-  }
-
-  private Future<Void> replay(ClientSession session, long after) {
-    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> Future.all(batch.stream()
-            .map(session::deliver).toList())
-        .compose(written -> batch.size() == REPLAY_BATCH && !session.socket.isClosed()
-            ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture()));
-  }
-
-  /** lastEventId is read first: events after it are delivered after the snapshot even if it already shows them. */
-  private Future<Void> snapshot(ClientSession session) {
-    return events.latestId(platform.pool()).compose(latest -> Future.all(snapshots.stream()
-            .map(source -> source.snapshot(session.viewer)).toList())
-        .map(all -> {
-          JsonObject snapshot = new JsonObject().put("type", "snapshot").put("lastEventId", latest);
-          for (int i = 0; i < all.size(); i++) {
-            snapshot.mergeIn(all.resultAt(i));
-          }
-          session.lastSentId = latest;
-          session.send(snapshot);
-          return null;
-        }));
-  }
-
-  private JsonObject welcome(Viewer viewer, boolean resumed) {
-    JsonObject who = viewer.principal() != null
-        ? new JsonObject().put("kind", "user").put("userId", viewer.principal().userId().toString())
-            .put("role", viewer.principal().role().code()).put("displayName", viewer.principal().displayName())
-            .put("organisationId", viewer.principal().organisationId() == null ? null
-                : viewer.principal().organisationId().toString())
-        : new JsonObject().put("kind", "appointment").put("appointmentId", viewer.appointmentId().toString());
-    return new JsonObject().put("type", "welcome").put("viewer", who).put("resumed", resumed)
-        .put("heartbeatSeconds", settings.heartbeat().toSeconds());
-  }
-
-  private void heartbeat() {
-    long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.heartbeat().toMillis() * 3);
-    personBudgets.forgetIdle(System.nanoTime());
-    onEveryLoop(session -> {
-      expiry.check(session);
-      if (System.nanoTime() - session.lastHeard > silentLimit) {
-        session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
-      } else if (!session.socket.isClosed()) {
-        session.socket.writePing(Buffer.buffer("hb"));
-      }
-    });
   }
 }

@@ -4,7 +4,6 @@ import fr.cantou.identity.CurrentUser;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
-import fr.cantou.platform.http.RequestLog;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
@@ -23,19 +22,12 @@ public final class StatsRoutes implements ApiModule {
   public void mount(RouterBuilder api) {
     api.getRoute("statsOverview").addHandler(Endpoint.ok(ctx ->
         stats.overview(CurrentUser.require(ctx), date(ctx, "from"), date(ctx, "to"))));
-    api.getRoute("statsCsv").addHandler(ctx -> {
-      RequestLog.remember(ctx);
-      try {
-        stats.csv(CurrentUser.require(ctx), date(ctx, "from"), date(ctx, "to"))
-            .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-                .putHeader("Content-Disposition", "attachment; filename=\"cantou-statistiques.csv\"")
-                .putHeader("Cache-Control", "no-store")
-                .end("\uFEFF" + csv))
-            .onFailure(ctx::fail);
-      } catch (RuntimeException e) {
-        ctx.fail(e);
-      }
-    });
+    api.getRoute("statsCsv").addHandler(Endpoint.answer(ctx ->
+        stats.csv(CurrentUser.require(ctx), date(ctx, "from"), date(ctx, "to")),
+        (ctx, csv) -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"cantou-statistiques.csv\"")
+            .putHeader("Cache-Control", "no-store")
+            .end("\uFEFF" + csv)));
   }
 
   private static LocalDate date(RoutingContext ctx, String name) {

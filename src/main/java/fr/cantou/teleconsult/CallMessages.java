@@ -11,10 +11,10 @@ import java.util.UUID;
 
 /** {"type":"call","teleconsultationId":"…","event":"joined"|"left"}: what the page saw Jitsi do. */
 public final class CallMessages implements ClientMessageHandler {
-  private final TeleconsultService service;
+  private final CallService calls;
 
-  public CallMessages(TeleconsultService service) {
-    this.service = service;
+  public CallMessages(CallService calls) {
+    this.calls = calls;
   }
 
   @Override
@@ -38,6 +38,6 @@ public final class CallMessages implements ClientMessageHandler {
     } catch (ApiException refused) {
       return Future.failedFuture(refused);
     }
-    return service.callEvent(viewer.principal(), teleconsultation, "joined".equals(event));
+    return calls.callEvent(viewer.principal(), teleconsultation, "joined".equals(event));
   }
 }

@@ -5,6 +5,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.StreamedBody;
@@ -42,21 +43,22 @@ final class CareFileRoutes implements ApiModule {
   public void mount(RouterBuilder api) {
     // The body is a file, streamed by the handler: the contract's validation would read it whole.
     api.getRoute("addTeleconsultationFile").setDoValidation(false).addHandler(this::upload);
-    api.getRoute("getTeleconsultationFile").addHandler(this::download);
-    api.getRoute("getTeleconsultationReport").addHandler(this::report);
-  }
-
-  /** The closed request's report, made for this download into a temporary file, streamed from it, then deleted. */
-  private void report(RoutingContext ctx) {
-    RequestLog.remember(ctx);
-    Future<CareReportService.Report> made;
-    try {
-      made = reports.report(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"));
-    } catch (RuntimeException e) {
-      made = Future.failedFuture(e);
-    }
-    made.onFailure(ctx::fail).onSuccess(report -> send(ctx, report)
-        .eventually(() -> ctx.vertx().fileSystem().delete(report.file().toString())));
+    api.getRoute("getTeleconsultationFile").addHandler(Endpoint.answer(ctx -> files.open(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), Ids.parse(ctx.pathParam("fileId"), "file")), (ctx, download) -> {
+          boolean attachment = "1".equals(ctx.queryParams().get("download"));
+          HttpServerResponse response = ctx.response()
+              .putHeader("Content-Type", download.mediaType())
+              .putHeader("Content-Length", Long.toString(download.size()))
+              .putHeader("Content-Disposition", disposition(attachment, download.name()))
+              .putHeader("Cache-Control", "no-store")
+              .putHeader("X-Content-Type-Options", "nosniff")
+              .putHeader("Content-Security-Policy", ALONE);
+          send(response, download, 0);
+        }));
+    // The closed request's report, made for this download into a temporary file, streamed from it, then deleted.
+    api.getRoute("getTeleconsultationReport").addHandler(Endpoint.answer(ctx -> reports.report(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation")),
+        (ctx, report) -> send(ctx, report).eventually(() -> ctx.vertx().fileSystem().delete(report.file().toString()))));
   }
 
   /** The report's file sent; the client gone while it was made (its file was left behind, outside review): nothing. */
@@ -146,29 +148,6 @@ final class CareFileRoutes implements ApiModule {
       throw ApiException.badRequest("Invalid header 'X-File-Name': a name of 1 to 200 characters.");
     }
     return clean;
-  }
-
-  private void download(RoutingContext ctx) {
-    RequestLog.remember(ctx);
-    Future<CareFileService.Download> opened;
-    try {
-      opened = files.open(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),
-          Ids.parse(ctx.pathParam("fileId"), "file"));
-    } catch (RuntimeException e) {
-      opened = Future.failedFuture(e);
-    }
-    opened.onFailure(ctx::fail).onSuccess(download -> {
-      CareFileService.Download file = download;
-      boolean attachment = "1".equals(ctx.queryParams().get("download"));
-      HttpServerResponse response = ctx.response()
-          .putHeader("Content-Type", file.mediaType())
-          .putHeader("Content-Length", Long.toString(file.size()))
-          .putHeader("Content-Disposition", disposition(attachment, file.name()))
-          .putHeader("Cache-Control", "no-store")
-          .putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Content-Security-Policy", ALONE);
-      send(response, download, 0);
-    });
   }
 
   /** Chunk {@code seq}, then the next once it has left (the write's future): one chunk of the file in memory at a time. */

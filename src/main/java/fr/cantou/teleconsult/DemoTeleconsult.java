@@ -27,12 +27,12 @@ public final class DemoTeleconsult {
   private static final Logger LOG = LoggerFactory.getLogger(DemoTeleconsult.class);
 
   private final Platform platform;
-  private final TeleconsultService service;
+  private final IntakeService intake;
   private final DemoTeleconsultStore store = new DemoTeleconsultStore();
 
-  DemoTeleconsult(Platform platform, TeleconsultService service) {
+  DemoTeleconsult(Platform platform, IntakeService intake) {
     this.platform = platform;
-    this.service = service;
+    this.intake = intake;
   }
 
   Future<Void> load(List<User> users, java.time.Duration escalateAfter) {
@@ -60,12 +60,12 @@ public final class DemoTeleconsult {
     User murat = byEmail(nurses, "infirmiere.murat@");
     User salers = byEmail(nurses, "infirmiere.salers@");
     NewTeleconsultation.Consent consent = new NewTeleconsultation.Consent(true, "patient");
-    return service.create(nurse(murat), new NewTeleconsultation(new NewTeleconsultation.Patient("R2207", "JB", 1936),
+    return intake.create(nurse(murat), new NewTeleconsultation(new NewTeleconsultation.Patient("R2207", "JB", 1936),
             "Chute cette nuit dans la chambre, douleur de la hanche droite, pas de perte de connaissance.",
             "geriatrie", "urgent", consent, null, null,
             new VitalSigns.Measured(platform.clock().instant().atOffset(ZoneOffset.UTC),
                 new VitalSigns.BloodPressure(148, 86), 92, new BigDecimal("37.2"), 96, null, null, 6), "video"), null)
-        .compose(v -> service.create(nurse(salers), new NewTeleconsultation(new NewTeleconsultation.Patient("R3114", "MC", 1941),
+        .compose(v -> intake.create(nurse(salers), new NewTeleconsultation(new NewTeleconsultation.Patient("R3114", "MC", 1941),
             "Rougeur et petite plaie du talon gauche depuis une semaine, malgré l'effleurage.",
             "dermatologie", "normal", consent, null, null, null, "opinion"), null))
         .mapEmpty();

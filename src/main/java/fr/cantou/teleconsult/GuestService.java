@@ -3,10 +3,7 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.notify.LogSmsSender;
-import fr.cantou.notify.MailMessage;
 import fr.cantou.notify.Senders;
-import fr.cantou.notify.SmsMessage;
-import fr.cantou.notify.SmsText;
 import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
@@ -16,8 +13,6 @@ import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +29,9 @@ import java.util.function.Supplier;
  * assignment, only while the call runs, never as a moderator; it is void once the request is
  * completed, cancelled or given back, or the guest removed (docs/security.md). What a guest's
  * endpoints answer names who invites and for what, never the resident, the reason or the report.
+ * Her mail or SMS is {@link GuestInvitations}'.
  */
 public final class GuestService {
-  private static final Logger LOG = LoggerFactory.getLogger(GuestService.class);
   /**
    * A guest's room token: long enough to enter, short so that a guest withdrawn while inside cannot come back in with it
    * for long (an hour, before the outside review); a reconnect later asks her page for a new one, checked again.
@@ -44,11 +39,9 @@ public final class GuestService {
   static final Duration GUEST_TOKEN_LIFETIME = Duration.ofMinutes(15);
   /** Invitations over all the calls of one request: this many times the cap of one call. */
   static final int MOST_INVITATIONS_PER_REQUEST_FACTOR = 2;
-  /** Her role as the room shows it after her name ("Ana Lopes (interprète)"), and as the mail says it ("comme …"). */
+  /** Her role as the room shows it after her name ("Ana Lopes (interprète)"); the mail says it its own way ({@link GuestInvitations}). */
   private static final Map<String, String> ROLE_FR = Map.of("interpreter", "interprète", "family", "famille",
       "gp", "médecin traitant");
-  private static final Map<String, String> ROLE_FR_AS = Map.of("interpreter", "interprète", "family", "membre de la famille",
-      "gp", "médecin traitant du résident");
 
   /** Where the call stands for a guest: not yet started, running, over, or her link void (removed, request given back). */
   enum CallState { waiting, open, ended, revoked }
@@ -68,7 +61,7 @@ public final class GuestService {
   private final TeleconsultStore items;
   private final GuestStore store;
   private final JitsiRooms rooms;
-  private final Senders senders;
+  private final GuestInvitations invitations;
   private final String site;
 
   GuestService(Platform platform, TeleconsultConfig settings, TeleconsultService service, TeleconsultStore items,
@@ -79,7 +72,7 @@ public final class GuestService {
     this.items = items;
     this.store = store;
     this.rooms = rooms;
-    this.senders = senders;
+    this.invitations = new GuestInvitations(senders);
     this.site = platform.config().http().publicUrl().toString().replaceAll("/$", "");
   }
 
@@ -157,7 +150,7 @@ public final class GuestService {
                   .put("role", asked.role()).put("channel", row.channel()).put("consentBy", consentBy), now,
                   TeleconsultEvents.CALL));
         });
-      }))).compose(recorded -> send(recorded, p, name, asked.role(), bySms, to, link(id, token))
+      }))).compose(recorded -> invitations.send(recorded, p, name, asked.role(), bySms, to, link(id, token))
           .compose(sent -> store.find(platform.pool(), id, guestId).map(found -> guest(found.orElseThrow(), true, sent))));
     });
   }
@@ -184,32 +177,6 @@ public final class GuestService {
   /** The guest's link: her page, with the request's id and her secret after the '#' (never sent to a server, never in a log). */
   String link(UUID item, String token) {
     return site + "/invitation.html#" + item + "." + token;
-  }
-
-  /**
-   * Sent once the invitation has committed; a failure (no SMTP answer, the SMS provider down) is
-   * told in the answer ({@code sent: false}) and the log, the invitation stays: the one who invited
-   * removes it and invites again, or reads the link out on the phone.
-   */
-  private Future<Boolean> send(Teleconsultation item, Principal by, String name, String role, boolean bySms, String to,
-                               String link) {
-    String who = by.displayName() + (by.is(Role.DOCTOR) ? " (médecin, pour " : " (équipe soignante, ") + item.organisationName() + ")";
-    Future<Void> sending = bySms
-        ? senders.sms().send(new SmsMessage(to, SmsText.gsm("Cantou : " + by.displayName() + " vous invite à une "
-            + "téléconsultation (" + item.organisationName() + "). Lien valable pendant l'appel : " + link)))
-        : senders.mailer().send(new MailMessage(to, "Invitation à une téléconsultation – " + item.organisationName(),
-            "Bonjour " + name + ",\n\n" + who + " vous invite à rejoindre une téléconsultation en vidéo, comme "
-                + ROLE_FR_AS.getOrDefault(role, role) + ".\n\n"
-                + "Ce lien ne vaut que pour cet appel, pendant qu'il a lieu ; il est personnel, ne le transmettez pas :\n"
-                + link + "\n\n"
-                + "La page vous permet d'essayer votre micro et votre caméra avant d'entrer. Si l'appel n'a pas encore "
-                + "commencé, elle vous le dit et vous laisse entrer dès qu'il commence.\n\n"
-                + "Vous n'attendiez pas ce message ? Ignorez-le.\n\nCantou", null));
-    return sending.map(true).recover(e -> {
-      LOG.warn("event=guest_invitation_not_sent channel={} item={} reason=\"{}\"", bySms ? "sms" : "mail", item.id(),
-          String.valueOf(e.getMessage()));
-      return Future.succeededFuture(false);
-    });
   }
 
   public Future<List<Guest>> list(Principal p, UUID id) {

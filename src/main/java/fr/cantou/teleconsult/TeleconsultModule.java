@@ -5,33 +5,41 @@ import fr.cantou.identity.User;
 import fr.cantou.notify.Senders;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiModule;
 import fr.cantou.realtime.ClientMessageHandler;
 import fr.cantou.realtime.ConnectionObserver;
-import fr.cantou.realtime.CountedPushes;
 import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.LiveModule;
+import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.SnapshotSource;
 import fr.cantou.rooms.JitsiRooms;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Everything the teleconsultations need on a node, built once: the queue, presence, the audit of pushes. */
-public final class TeleconsultModule {
-  public final TeleconsultConfig settings;
-  public final TeleconsultService service;
+public final class TeleconsultModule implements LiveModule {
+  private final TeleconsultConfig settings;
+  private final TeleconsultService service;
+  /** A new request, from the API or the demo. */
+  private final IntakeService intake;
+  /** Joining the call and its joined/left lines (tests reach its seam through it). */
+  public final CallService calls;
   private final QueueJobs queueJobs;
   /** A patient's data, for privacy's requests. */
   public final PatientDataService patientData;
-  public final PresenceService presence;
+  private final PresenceService presence;
   /** A call's guests (tests reach its seam through it). */
   public final GuestService guests;
-  public final PushAudit pushAudit;
-  public final TeleconsultRoutes routes;
-  public final SnapshotSource snapshot;
-  public final ClientMessageHandler callMessages;
+  private final PushAudit pushAudit;
+  private final TeleconsultRoutes routes;
+  private final SnapshotSource snapshot;
+  private final ClientMessageHandler callMessages;
   /** Counts each doctor's open consoles (presence). */
-  public final ConnectionObserver connections;
+  private final ConnectionObserver connections;
   private final DemoTeleconsult demo;
   private final CareFileService careFiles;
 
@@ -43,20 +51,22 @@ public final class TeleconsultModule {
     HealthDataAccessStore accesses = new HealthDataAccessStore();
     VitalSignsStore vitals = new VitalSignsStore();
     this.patientData = new PatientDataService(platform, settings, store, new PatientDataStore(), timeline, outbox);
-    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, vitals, new TeleconsultEvents(outbox),
+    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, new TeleconsultEvents(outbox),
         presence, rooms);
+    this.intake = new IntakeService(platform, service, store, vitals, rooms);
+    this.calls = new CallService(platform, service, store, timeline, accesses, presence, rooms);
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
     this.careFiles = new CareFileService(platform, service, new CareFileStore(), accesses, settings.files());
     this.guests = new GuestService(platform, settings, service, store, new GuestStore(), rooms, senders);
-    this.routes = new TeleconsultRoutes(service,
+    this.routes = new TeleconsultRoutes(service, intake, calls,
         new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), careFiles,
         new CareReportService(platform, service, new CareFileStore(), new CareReportStore(), accesses, settings.files()), presence,
         guests);
     this.snapshot = new TeleconsultSnapshot(service, presence);
-    this.callMessages = new CallMessages(service);
+    this.callMessages = new CallMessages(calls);
     this.connections = presence;
-    this.demo = new DemoTeleconsult(platform, service);
+    this.demo = new DemoTeleconsult(platform, intake);
   }
 
   /** Teleconsultation's part of the demo territory: three months behind it, two requests waiting. */
@@ -64,6 +74,42 @@ public final class TeleconsultModule {
     return demo.load(users, settings.escalateAfter());
   }
 
+  @Override
+  public List<ApiModule> routes() {
+    return List.of(routes);
+  }
+
+  @Override
+  public JsonObject publicSettings() {
+    return settings.publicValues();
+  }
+
+  @Override
+  public List<Supplier<Future<Void>>> figures() {
+    return List.of(service::refreshFigures);
+  }
+
+  @Override
+  public List<SnapshotSource> snapshots() {
+    return List.of(snapshot);
+  }
+
+  @Override
+  public List<ClientMessageHandler> messageHandlers() {
+    return List.of(callMessages);
+  }
+
+  @Override
+  public List<ConnectionObserver> connectionObservers() {
+    return List.of(connections);
+  }
+
+  @Override
+  public List<PushObserver> pushObservers() {
+    return List.of(pushAudit);
+  }
+
+  @Override
   public List<Jobs.Job> jobs() {
     // The heartbeat is a job of its own (another job failing never silences this node), and the
     // requests of gone doctors are judged right after it, once this node has said it lives.
@@ -71,11 +117,14 @@ public final class TeleconsultModule {
         new Jobs.Job("teleconsult", queueJobs::run), new Jobs.Job("care_files_staged", careFiles::purgeStaged));
   }
 
-  public void start() {
-    pushAudit.start();
+  /** This node says it lives (doctors' presence), and its audit of pushes starts writing. */
+  @Override
+  public Future<Void> start() {
+    return presence.alive().onSuccess(v -> pushAudit.start());
   }
 
   /** This node's doctors' consoles are gone; the audit rows still waiting are written. */
+  @Override
   public Future<Void> stop() {
     return presence.leave().eventually(pushAudit::stop);
   }

@@ -12,14 +12,19 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 /** HTTP adapter of the teleconsultation queue and of doctors' presence (a request's files and its report: {@link CareFileRoutes}; a call's guests: {@link GuestRoutes}). */
 public final class TeleconsultRoutes implements ApiModule {
   private final TeleconsultService service;
+  private final IntakeService intake;
+  private final CallService calls;
   private final CareExchangeService exchange;
   private final PresenceService presence;
   private final CareFileRoutes files;
   private final GuestRoutes guests;
 
-  TeleconsultRoutes(TeleconsultService service, CareExchangeService exchange, CareFileService files, CareReportService reports,
+  TeleconsultRoutes(TeleconsultService service, IntakeService intake, CallService calls, CareExchangeService exchange,
+                    CareFileService files, CareReportService reports,
                     PresenceService presence, GuestService guests) {
     this.service = service;
+    this.intake = intake;
+    this.calls = calls;
     this.exchange = exchange;
     this.presence = presence;
     this.files = new CareFileRoutes(files, reports);
@@ -32,7 +37,7 @@ public final class TeleconsultRoutes implements ApiModule {
 
   @Override
   public void mount(RouterBuilder api) {
-    api.getRoute("createTeleconsultation").addHandler(Endpoint.created(ctx -> service.create(CurrentUser.require(ctx),
+    api.getRoute("createTeleconsultation").addHandler(Endpoint.created(ctx -> intake.create(CurrentUser.require(ctx),
         JsonBody.read(ctx, NewTeleconsultation.class), ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("listTeleconsultations").addHandler(Endpoint.ok(ctx ->
         service.list(CurrentUser.require(ctx), ctx.queryParams().get("status"))));
@@ -42,16 +47,12 @@ public final class TeleconsultRoutes implements ApiModule {
         service.timeline(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("claimTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.claim(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
-    api.getRoute("nextTeleconsultation").addHandler(ctx -> {
-      Principal doctor = CurrentUser.require(ctx);
-      service.next(doctor)
-          .onSuccess(found -> found.ifPresentOrElse(item -> Responses.ok(ctx, item), () -> Responses.noContent(ctx)))
-          .onFailure(ctx::fail);
-    });
+    api.getRoute("nextTeleconsultation").addHandler(Endpoint.answer(ctx -> service.next(CurrentUser.require(ctx)),
+        (ctx, found) -> found.ifPresentOrElse(item -> Responses.ok(ctx, item), () -> Responses.noContent(ctx))));
     api.getRoute("releaseTeleconsultation").addHandler(Endpoint.ok(ctx ->
         service.release(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("joinTeleconsultation").addHandler(Endpoint.ok(ctx ->
-        service.join(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
+        calls.join(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("completeTeleconsultation").addHandler(Endpoint.ok(ctx -> {
       NewTeleconsultation.Completion body = JsonBody.read(ctx, NewTeleconsultation.Completion.class);
       return service.complete(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"),

@@ -19,8 +19,8 @@ import java.util.UUID;
 /**
  * SQL of teleconsultations: the queue, its reads, claims and changes, and its jobs. Their
  * timeline is {@link TimelineStore}'s, the audit of reads {@link HealthDataAccessStore}'s, the
- * patient's data {@link PatientDataStore}'s. Over 300 lines because the queue's visibility (one
- * SQL fragment, VISIBLE_IN_QUEUE) is shared by the reads and the claims.
+ * patient's data {@link PatientDataStore}'s. Long because the queue's visibility (one SQL
+ * fragment, VISIBLE_IN_QUEUE) is shared by the reads and the claims, which read best beside it.
  */
 public final class TeleconsultStore {
   /** Without history, a teleconsultation is assumed to take this long (for the wait estimate). */

@@ -149,6 +149,16 @@ public final class AppointmentService {
     return store.callsInProgress(platform.pool()).onSuccess(calls -> platform.metrics().callsInProgress("visio", calls)).mapEmpty();
   }
 
+  /**
+   * How a change of an appointment ends, inside its transaction: its line in the admins' audit
+   * trail ({@code action} by {@code by}; null: a change the trail does not keep, such as the
+   * citizen's waiting), the appointment as it is now, and its event of {@code kind}.
+   */
+  Future<Appointment> recorded(SqlClient tx, UUID id, Caller by, String action, String kind) {
+    Future<Void> audit = action == null ? Future.succeededFuture() : audited(tx, by, action, id);
+    return audit.compose(v -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
+  }
+
   /** A change of an appointment, in the admins' audit trail: by a professional, or by the citizen (her address). */
   Future<Void> audited(SqlClient tx, Caller by, String action, Object id) {
     return ChangeAuditStore.recordCaller(tx, by.principal(), by.address(), action, "appointment", id, now());

@@ -275,9 +275,7 @@ public final class BookingService {
             List.of("booked"), "cancelled", now())
         .compose(done -> done ? mails.dropReminders(tx, id)
             .compose(v -> mails.scheduleMails(tx, id, MailSchedule.now("cancellation", MailSchedule.channels(a), now())))
-            .compose(v -> appointments.load(tx, id))
-            .compose(after -> events.publish(tx, VisioEvents.CANCELLED, after).map(after))
-            .compose(after -> appointments.audited(tx, caller, VisioEvents.CANCELLED, id).map(after))
+            .compose(v -> appointments.recorded(tx, id, caller, VisioEvents.CANCELLED, VisioEvents.CANCELLED))
             : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
         .onSuccess(slots::bookingsChanged)
         .onSuccess(cancelled -> platform.metrics().cancelled("visio")));

@@ -128,8 +128,7 @@ public final class CitizenDataService {
         : Future.succeededFuture(false);
     return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
         .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
-        .compose(v -> c ? appointments.load(tx, id).compose(after -> events.publish(tx, VisioEvents.CANCELLED, after))
-            : Future.succeededFuture())
+        .compose(v -> c ? appointments.recorded(tx, id, null, null, VisioEvents.CANCELLED) : Future.succeededFuture())
         .compose(v -> events.forgetCitizen(tx, id))
         .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(ZoneOffset.UTC))));
   }

@@ -1,5 +1,7 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.Ids;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -95,11 +97,7 @@ public final class ManageTokens {
     if (token == null || token.indexOf('.') != 36) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(UUID.fromString(token.substring(0, 36)));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return Ids.uuid(token.substring(0, 36));
   }
 
   private boolean genuine(String token, UUID id, int version) {

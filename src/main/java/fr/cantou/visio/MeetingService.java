@@ -30,18 +30,16 @@ public final class MeetingService {
   private final AppointmentStore store;
   private final MailStore mails;
   private final SlotService slots;
-  private final VisioEvents events;
   private final JitsiRooms rooms;
 
   MeetingService(Platform platform, VisioConfig settings, AppointmentService appointments, AppointmentStore store,
-                 MailStore mails, SlotService slots, VisioEvents events, JitsiRooms rooms) {
+                 MailStore mails, SlotService slots, JitsiRooms rooms) {
     this.platform = platform;
     this.settings = settings;
     this.appointments = appointments;
     this.store = store;
     this.mails = mails;
     this.slots = slots;
-    this.events = events;
     this.rooms = rooms;
   }
 
@@ -87,9 +85,7 @@ public final class MeetingService {
         kind = VisioEvents.WAITING;
       }
       boolean agentJoined = agent && "joined".equals(state);
-      return change.compose(done -> agentJoined ? appointments.audited(tx, caller, "appointment.agent_joined", id)
-              : Future.succeededFuture())
-          .compose(x -> appointments.load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
+      return change.compose(done -> appointments.recorded(tx, id, caller, agentJoined ? "appointment.agent_joined" : null, kind));
     })));
   }
 
@@ -104,9 +100,8 @@ public final class MeetingService {
       List<String> from = attended ? List.of("booked", "in_call") : List.of("booked");
       String to = attended ? "completed" : "no_show";
       return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
-          ? mails.dropReminders(tx, id).compose(v -> appointments.audited(tx, caller, "appointment." + to, id))
-              .compose(v -> appointments.load(tx, id))
-              .compose(after -> events.publish(tx, attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW, after).map(after))
+          ? mails.dropReminders(tx, id).compose(v -> appointments.recorded(tx, id, caller, "appointment." + to,
+              attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW))
           : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
               status(to)))))
           .onSuccess(slots::bookingsChanged)

@@ -1,6 +1,5 @@
 package fr.cantou.visio;
 
-import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
@@ -27,16 +26,14 @@ final class OutcomeUndo {
   private final AppointmentService appointments;
   private final MailStore mails;
   private final OutcomeStore outcomes;
-  private final VisioEvents events;
   private final SlotCache slots;
 
-  OutcomeUndo(Platform platform, AppointmentService appointments, MailStore mails, OutcomeStore outcomes, VisioEvents events,
+  OutcomeUndo(Platform platform, AppointmentService appointments, MailStore mails, OutcomeStore outcomes,
               SlotCache slots) {
     this.platform = platform;
     this.appointments = appointments;
     this.mails = mails;
     this.outcomes = outcomes;
-    this.events = events;
     this.slots = slots;
   }
 
@@ -46,10 +43,7 @@ final class OutcomeUndo {
       VisioRights.requireAgentOf(caller, a);
       return platform.pool().withTransaction(tx -> outcomes.reopen(tx, id, now.minus(WINDOW)).compose(done -> done
               ? mails.scheduleMails(tx, id, MailSchedule.reminders(a.start().toInstant(), now, MailSchedule.channels(a)))
-                  .compose(v -> ChangeAuditStore.recordCaller(tx, caller.principal(), caller.address(), VisioEvents.REOPENED,
-                      "appointment", id, now))
-                  .compose(v -> appointments.load(tx, id))
-                  .compose(after -> events.publish(tx, VisioEvents.REOPENED, after).map(after))
+                  .compose(v -> appointments.recorded(tx, id, caller, VisioEvents.REOPENED, VisioEvents.REOPENED))
               : Future.failedFuture(refusal(a))))
           .recover(e -> Future.failedFuture(Refused.is(e, VisioStore.Refusal.AGENT_TAKEN)
               || Refused.is(e, VisioStore.Refusal.POINT_TAKEN)

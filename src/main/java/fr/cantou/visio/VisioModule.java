@@ -2,44 +2,52 @@ package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.User;
-import fr.cantou.platform.Jobs;
-import fr.cantou.platform.RateLimits;
-import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.notify.Mailer;
 import fr.cantou.notify.Senders;
 import fr.cantou.notify.SmsSender;
+import fr.cantou.platform.Jobs;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.EventRecord;
+import fr.cantou.realtime.LiveModule;
+import fr.cantou.realtime.SnapshotSource;
+import fr.cantou.realtime.ViewerResolver;
 import fr.cantou.rooms.JitsiRooms;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Everything visio-accueil needs on a node, built once. */
-public final class VisioModule {
+public final class VisioModule implements LiveModule {
   /** Every change made through the API is an event; this only bounds how long a change made in SQL goes unseen. */
   private static final java.time.Duration SLOT_DAYS_REFRESH = java.time.Duration.ofMinutes(10);
 
   /** The calls going on, for the figures. */
-  public final AppointmentService appointments;
+  private final AppointmentService appointments;
   /** A person's appointments, for privacy's requests. */
   public final CitizenDataService citizenData;
-  public final VisioRoutes routes;
+  private final VisioRoutes routes;
   /** The calendar files (tests reach its seam). */
   final CalendarFiles calendarFiles;
-  public final VisioSnapshot snapshot;
-  public final ManageTokenResolver resolver;
+  private final VisioSnapshot snapshot;
+  private final ManageTokenResolver resolver;
   private final MailJob mailJob;
   private final OfferJob offerJob;
   private final CitizenDataRetention citizenDataRetention;
   private final Mailer mailer;
   private final SmsJob smsJob;
   /** Where SMS go: a provider, or the log (a later message, such as a waiting list's offer, sends through it too). */
-  public final SmsSender smsSender;
-  public final VisioConfig settings;
+  private final SmsSender smsSender;
+  private final VisioConfig settings;
   private final CatalogueService catalogue;
   private final CalendarService calendars;
   private final SlotCache slots;
@@ -71,8 +79,8 @@ public final class VisioModule {
     BookingService bookings = new BookingService(platform, settings, bookingStore, appointmentStore, calendarStore, mailStore,
         catalogue, slotService, appointments, events, tokens, rooms, rateLimits);
     MeetingService meeting = new MeetingService(platform, settings, appointments, appointmentStore, mailStore, slotService,
-        events, rooms);
-    OutcomeUndo undo = new OutcomeUndo(platform, appointments, mailStore, new OutcomeStore(), events, slots);
+        rooms);
+    OutcomeUndo undo = new OutcomeUndo(platform, appointments, mailStore, new OutcomeStore(), slots);
     this.citizenData = new CitizenDataService(platform, citizenDataStore, appointmentStore, appointments, slotService, events,
         tokens);
     VisioMails mails = new VisioMails(platform.config().http().publicUrl(), platform.config().smtp().from(),
@@ -125,6 +133,44 @@ public final class VisioModule {
     this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }
 
+  @Override
+  public List<ApiModule> routes() {
+    return List.of(routes);
+  }
+
+  @Override
+  public JsonObject publicSettings() {
+    return settings.publicValues();
+  }
+
+  /** The short links of the mails and SMS, /r/:link. */
+  @Override
+  public void mountOutsideApi(Router router) {
+    router.get("/r/:link").handler(routes.shortLinks());
+  }
+
+  @Override
+  public List<Supplier<Future<Void>>> figures() {
+    return List.of(appointments::refreshFigures);
+  }
+
+  @Override
+  public List<SnapshotSource> snapshots() {
+    return List.of(snapshot);
+  }
+
+  @Override
+  public List<ViewerResolver> resolvers() {
+    return List.of(resolver);
+  }
+
+  /** The free slots each node keeps follow every event. */
+  @Override
+  public List<Consumer<EventRecord>> eventFollowers() {
+    return List.of(slots::onEvent);
+  }
+
+  @Override
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("sms", smsJob::run),
         new Jobs.Job("waiting_list_offers", offerJob::run),
@@ -134,10 +180,5 @@ public final class VisioModule {
   /** Visio-accueil's part of the demo territory (services, points, agents' weeks, three months of appointments). */
   public Future<Void> loadDemo(Principal admin, Map<String, String> organisations, List<User> users) {
     return DemoVisio.load(catalogue, calendars, admin, organisations, users).compose(made -> demoActivity.load(admin, made));
-  }
-
-  /** Every event of the outbox, whichever node wrote it. */
-  public void onEvent(EventRecord event) {
-    slots.onEvent(event);
   }
 }

@@ -6,7 +6,6 @@ import fr.cantou.platform.Ids;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.Endpoint;
-import fr.cantou.platform.http.RequestLog;
 import fr.cantou.platform.http.Responses;
 import fr.cantou.platform.http.JsonBody;
 import io.vertx.ext.web.RoutingContext;
@@ -80,32 +79,18 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("noShowAppointment").addHandler(Endpoint.ok(ctx -> meeting.finish(caller(ctx), appointment(ctx), false)));
     api.getRoute("undoAppointmentOutcome").addHandler(Endpoint.ok(ctx -> undo.undo(caller(ctx), appointment(ctx))));
 
-    api.getRoute("appointmentCalendar").addHandler(ctx -> {
-      RequestLog.remember(ctx);
-      calendarFiles.of(caller(ctx), appointment(ctx))
-          .onSuccess(ics -> ctx.response().putHeader("Content-Type", "text/calendar; charset=utf-8")
-              .putHeader("Content-Disposition", "attachment; filename=\"rendez-vous.ics\"")
-              .putHeader("Cache-Control", "no-store")
-              .end(io.vertx.core.buffer.Buffer.buffer(ics)))
-          .onFailure(ctx::fail);
-    });
-    api.getRoute("exportAppointmentData").addHandler(ctx -> {
-      RequestLog.remember(ctx);
-      UUID id;
-      try {
-        id = appointment(ctx);
-      } catch (RuntimeException e) {
-        ctx.fail(e);
-        return;
-      }
-      citizenData.personalData(caller(ctx), id, addresses.of(ctx))
-          .onSuccess(data -> {
-            ctx.response().putHeader("Content-Disposition", "attachment; filename=\"rendez-vous-" + data.appointment().reference()
-                + ".json\"").putHeader("Cache-Control", "no-store");
-            Responses.json(ctx, 200, data);
-          })
-          .onFailure(ctx::fail);
-    });
+    api.getRoute("appointmentCalendar").addHandler(Endpoint.answer(ctx -> calendarFiles.of(caller(ctx), appointment(ctx)),
+        (ctx, ics) -> ctx.response().putHeader("Content-Type", "text/calendar; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"rendez-vous.ics\"")
+            .putHeader("Cache-Control", "no-store")
+            .end(io.vertx.core.buffer.Buffer.buffer(ics))));
+    api.getRoute("exportAppointmentData").addHandler(Endpoint.answer(ctx ->
+        citizenData.personalData(caller(ctx), appointment(ctx), addresses.of(ctx)),
+        (ctx, data) -> {
+          ctx.response().putHeader("Content-Disposition", "attachment; filename=\"rendez-vous-" + data.appointment().reference()
+              + ".json\"").putHeader("Cache-Control", "no-store");
+          Responses.json(ctx, 200, data);
+        }));
     api.getRoute("eraseAppointmentData").addHandler(Endpoint.ok(ctx -> citizenData.erase(caller(ctx), appointment(ctx),
         addresses.of(ctx))));
     api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),

@@ -75,7 +75,7 @@ class GuestTest {
   /** Both sides are in the room (the pages report Jitsi's videoConferenceJoined): the call runs. */
   private void callRuns(String id) {
     JsonObject nurse = node.api.get("/api/me", care.nurse).json();
-    TeleconsultService service = node.node().teleconsult().service;
+    CallService service = node.node().teleconsult().calls;
     UUID item = UUID.fromString(id);
     TestNode.await(service.callEvent(new Principal(UUID.fromString(nurse.getString("id")), Role.NURSE, "Sophie Delmas",
         UUID.fromString(care.ehpadId), Set.of()), item, true));

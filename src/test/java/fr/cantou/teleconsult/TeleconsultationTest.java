@@ -286,7 +286,7 @@ class TeleconsultationTest extends CareNodeTest {
         .getJsonObject("jitsi").getString("roomName");
     String colleague = care.token(care.user("dr.race@ch.test", "doctor", "Dr Course", null, new JsonArray().add("geriatrie")));
 
-    TeleconsultService service = node.node().teleconsult().service;
+    CallService service = node.node().teleconsult().calls;
     // Completed by the test, on the join's own context: the join goes on where it stopped.
     java.util.concurrent.CompletableFuture<Runnable> checked = new java.util.concurrent.CompletableFuture<>();
     service.afterJoinChecked(() -> {
@@ -411,7 +411,7 @@ class TeleconsultationTest extends CareNodeTest {
     JsonObject me = node.api.get("/api/me", care.nurse).json();
     fr.cantou.identity.Principal nurse = new fr.cantou.identity.Principal(java.util.UUID.fromString(me.getString("id")),
         fr.cantou.identity.Role.NURSE, "Nina", java.util.UUID.fromString(care.ehpadId), java.util.Set.of());
-    TeleconsultService service = node.node().teleconsult().service;
+    CallService service = node.node().teleconsult().calls;
     java.util.UUID item = java.util.UUID.fromString(id);
     for (int i = 0; i < 5; i++) {
       TestNode.await(service.callEvent(nurse, item, false));

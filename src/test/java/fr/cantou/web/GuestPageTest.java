@@ -137,7 +137,7 @@ class GuestPageTest {
   private static void callRuns(TestNode node, String id, String nurseToken) {
     JsonObject nurse = node.api.get("/api/me", nurseToken).json();
     JsonObject doctor = node.api.get("/api/me", node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD)).json();
-    var service = node.node().teleconsult().service;
+    var service = node.node().teleconsult().calls;
     TestNode.await(service.callEvent(new Principal(UUID.fromString(nurse.getString("id")), Role.NURSE, nurse.getString("displayName"),
         UUID.fromString(nurse.getString("organisationId")), Set.of()), UUID.fromString(id), true));
     TestNode.await(service.callEvent(new Principal(UUID.fromString(doctor.getString("id")), Role.DOCTOR,

@@ -1,0 +1,93 @@
+package fr.cantou.realtime;
+
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.config.CantouConfig;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * A greeted socket catches up: its welcome, then either the events it missed since the id its
+ * hello names (replayed in batches, each written before the next, when there are at most
+ * realtime.maxReplayEvents of them) or a snapshot of what its viewer sees, the features' parts
+ * merged; live events follow.
+ */
+final class CatchUp {
+  private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
+  /** Replayed events go out in batches, each written before the next, so a long resume is no slow client. */
+  private static final int REPLAY_BATCH = 100;
+
+  private final Platform platform;
+  private final CantouConfig.Realtime settings;
+  private final EventStore events;
+  private final List<SnapshotSource> snapshots;
+  private final LocalSessions sessions;
+
+  CatchUp(Platform platform, EventStore events, List<SnapshotSource> snapshots, LocalSessions sessions) {
+    this.platform = platform;
+    this.settings = platform.config().realtime();
+    this.events = events;
+    this.snapshots = List.copyOf(snapshots);
+    this.sessions = sessions;
+  }
+
+  /** The welcome, then the events missed since {@code since} when they are few enough, else a snapshot. */
+  Future<Void> greet(ClientSession session, Long since) {
+    Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
+        : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
+            : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
+                .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
+    return resumable.compose(resume -> {
+      session.send(welcome(session.viewer, resume));
+      if (resume) {
+        session.lastSentId = since;
+        return replay(session, since);
+      }
+      return snapshot(session);
+    }).onSuccess(v -> {
+      session.caughtUp();
+      if (!sessions.databaseUp()) {
+        session.send(LocalSessions.service(false));
+      }
+    }).onFailure(e -> {
+      LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
+      session.socket.close((short) 1011, "try again");
+    }).otherwiseEmpty();
+  }
+
+  private Future<Void> replay(ClientSession session, long after) {
+    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> Future.all(batch.stream()
+            .map(session::deliver).toList())
+        .compose(written -> batch.size() == REPLAY_BATCH && !session.socket.isClosed()
+            ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture()));
+  }
+
+  /** lastEventId is read first: events after it are delivered after the snapshot even if it already shows them. */
+  private Future<Void> snapshot(ClientSession session) {
+    return events.latestId(platform.pool()).compose(latest -> Future.all(snapshots.stream()
+            .map(source -> source.snapshot(session.viewer)).toList())
+        .map(all -> {
+          JsonObject snapshot = new JsonObject().put("type", "snapshot").put("lastEventId", latest);
+          for (int i = 0; i < all.size(); i++) {
+            snapshot.mergeIn(all.resultAt(i));
+          }
+          session.lastSentId = latest;
+          session.send(snapshot);
+          return null;
+        }));
+  }
+
+  private JsonObject welcome(Viewer viewer, boolean resumed) {
+    JsonObject who = viewer.principal() != null
+        ? new JsonObject().put("kind", "user").put("userId", viewer.principal().userId().toString())
+            .put("role", viewer.principal().role().code()).put("displayName", viewer.principal().displayName())
+            .put("organisationId", viewer.principal().organisationId() == null ? null
+                : viewer.principal().organisationId().toString())
+        : new JsonObject().put("kind", "appointment").put("appointmentId", viewer.appointmentId().toString());
+    return new JsonObject().put("type", "welcome").put("viewer", who).put("resumed", resumed)
+        .put("heartbeatSeconds", settings.heartbeat().toSeconds());
+  }
+}

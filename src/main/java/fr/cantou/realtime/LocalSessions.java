@@ -1,0 +1,153 @@
+package fr.cantou.realtime;
+
+import fr.cantou.identity.AccountEvents;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sockets of this node, by event loop, and what reaches all of them: the outbox's events
+ * (a deactivation or a manage link's change closing the sockets it ends), the database's state,
+ * the heartbeats. Each crosses to each loop once, and runs there for the loop's sockets.
+ */
+final class LocalSessions {
+  /**
+   * The sockets of each event loop (its thread): an event crosses to each loop once, not once
+   * per socket. Requests run on duplicated contexts, so the loop is known by its thread, and any
+   * context of that loop carries work to it.
+   */
+  private final Map<Thread, Loop> sessionsByLoop = new ConcurrentHashMap<>();
+
+  private record Loop(Context context, Set<ClientSession> sessions) {}
+  /** What the node's database watch said last: false while the database does not answer. */
+  private volatile boolean databaseUp = true;
+  private final TokenExpiry expiry;
+
+  LocalSessions(TokenExpiry expiry) {
+    this.expiry = expiry;
+  }
+
+  /** A new socket, on the event loop of {@code loop}; the set it joined (it leaves it when closed). */
+  Set<ClientSession> add(ClientSession session, Context loop) {
+    Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
+        thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
+    sessions.add(session);
+    return sessions;
+  }
+
+  /** What the database watch said last. */
+  boolean databaseUp() {
+    return databaseUp;
+  }
+
+  int connected() {
+    return sessionsByLoop.values().stream().mapToInt(loop -> loop.sessions().size()).sum();
+  }
+
+  /** How many event loops hold at least one socket. */
+  int loopsInUse() {
+    return (int) sessionsByLoop.values().stream().filter(loop -> !loop.sessions().isEmpty()).count();
+  }
+
+  /** Runs the action for every session, on each session's own event loop, one hop per loop. */
+  void onEveryLoop(java.util.function.Consumer<ClientSession> action) {
+    sessionsByLoop.forEach((thread, loop) -> {
+      if (thread == Thread.currentThread()) {
+        loop.sessions().forEach(action);
+      } else {
+        loop.context().runOnContext(v -> loop.sessions().forEach(action));
+      }
+    });
+  }
+
+  /** Hands an event from the outbox to every local session, on each session's event loop. */
+  void dispatch(EventRecord event) {
+    if (AccountEvents.DEACTIVATED.equals(event.kind())) {
+      closeSessionsOf(event.data().getString("userId"));
+    }
+    if (ManageLinkEvents.CHANGED.equals(event.kind())) {
+      linksChanged(event.data());
+    }
+    onEveryLoop(session -> session.offer(event));
+  }
+
+  /**
+   * The database stopped answering ({@code false}) or is back ({@code true}): every greeted
+   * socket of this node is told, {@code {"type":"service","state":"degraded"|"ok"}}, so that
+   * the pages say why nothing moves, and that it moves again (events resume from where they stopped).
+   */
+  void databaseAnswers(boolean up) {
+    databaseUp = up;
+    JsonObject message = service(up);
+    onEveryLoop(session -> {
+      if (session.viewer != null) {
+        session.send(message);
+      }
+    });
+  }
+
+  static JsonObject service(boolean up) {
+    return new JsonObject().put("type", "service").put("state", up ? "ok" : "degraded");
+  }
+
+  /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
+  private void closeSessionsOf(String userId) {
+    onEveryLoop(session -> {
+      Viewer viewer = session.viewer;
+      if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
+        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
+      }
+    });
+  }
+
+  /**
+   * An appointment's manage links were renewed or their validity moved, on whatever node: its
+   * sockets opened with an older version close (4401), the others end at the new validity. A
+   * socket whose hello is being checked keeps the change and applies it once its viewer is known
+   * (its token may have been read just before the renewal's commit).
+   */
+  private void linksChanged(JsonObject change) {
+    onEveryLoop(session -> {
+      if (session.viewer == null) {
+        if (session.greeting) {
+          session.linkChangesWhileGreeting.add(change);
+        }
+      } else {
+        applyLinkChange(session, change);
+      }
+    });
+  }
+
+  /** A manage link's change, for one greeted socket: closed when its link is older, else its end moved. */
+  void applyLinkChange(ClientSession session, JsonObject change) {
+    Identified.Link link = session.link;
+    if (link == null || !change.getString("appointmentId").equals(String.valueOf(session.viewer.appointmentId()))) {
+      return;
+    }
+    int version = change.getInteger("version");
+    if (link.version() < version) {
+      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "manage link renewed");
+    } else if (link.version() == version) {
+      expiry.linkChanged(session, new Identified.Link(version, java.time.Instant.parse(change.getString("validUntil"))));
+    }
+  }
+
+  /** Each socket's token or link checked, a silent one closed (three beats without an answer), the others pinged. */
+  void heartbeat(Duration beat) {
+    long silentLimit = TimeUnit.MILLISECONDS.toNanos(beat.toMillis() * 3);
+    onEveryLoop(session -> {
+      expiry.check(session);
+      if (System.nanoTime() - session.lastHeard > silentLimit) {
+        session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
+      } else if (!session.socket.isClosed()) {
+        session.socket.writePing(Buffer.buffer("hb"));
+      }
+    });
+  }
+}
