@@ -134,6 +134,7 @@ public final class CantouNode {
           new PublicConfigRoutes(config, teleconsult.settings.publicValues().mergeIn(visio.settings.publicValues())),
           teleconsult.routes,
           visio.routes,
+          visio.kioskRoutes,
           stats.routes,
           privacy.routes,
           audit.routes);

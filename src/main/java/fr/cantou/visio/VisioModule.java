@@ -28,6 +28,8 @@ public final class VisioModule {
   /** A person's appointments, for privacy's requests. */
   public final CitizenDataService citizenData;
   public final VisioRoutes routes;
+  /** The points' screens: pairing by staff, and what a paired screen may do. */
+  public final fr.cantou.platform.http.ApiModule kioskRoutes;
   /** The calendar files (tests reach its seam). */
   final CalendarFiles calendarFiles;
   public final VisioSnapshot snapshot;
@@ -112,6 +114,8 @@ public final class VisioModule {
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
         calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
+    this.kioskRoutes = new KioskRoutes(new KioskService(platform, settings, new KioskStore(), appointmentStore, appointments,
+        meeting, events, rooms, rateLimits), addresses);
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
