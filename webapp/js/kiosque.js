@@ -16,6 +16,8 @@ const TOKEN_KEY = 'cantou.kiosk';
 const POLL_MS = 3000;
 /** While the list shows: how often it is read again (bookings made meanwhile). */
 const REFRESH_MS = 60000;
+/** Out of the room this long (not back through the audio-only switch): her call is over. */
+const LEFT_GRACE_MS = 15000;
 
 const screen = document.getElementById('screen');
 const callBox = document.getElementById('call');
@@ -26,6 +28,7 @@ let call = null;
 let pollTimer = null;
 let refreshTimer = null;
 let idleTimer = null;
+let leftTimer = null;
 let idleAllowed = true;
 
 await setUpPage();
@@ -264,6 +267,12 @@ async function joinCall() {
   screen.replaceChildren();
   announce(t('kiosk.callOpens'));
   call = await openCall(callBox, info, {
+    // Left inside Jitsi (its own red button): over unless the room comes back at once (the audio-only switch reopens it).
+    onJoined: () => clearTimeout(leftTimer),
+    onLeft: () => {
+      clearTimeout(leftTimer);
+      leftTimer = setTimeout(() => leaveThenReset(), LEFT_GRACE_MS);
+    },
     // Hung up here: her visit is over; the screen goes back to the list, keeping nothing.
     onClosed: () => {
       setTimeout(() => leaveThenReset(), 0);
@@ -331,6 +340,7 @@ function reset() {
 }
 
 function stopTimers() {
+  clearTimeout(leftTimer);
   clearTimeout(pollTimer);
   clearTimeout(refreshTimer);
   clearTimeout(idleTimer);

@@ -124,6 +124,28 @@ class KioskTest extends VisioNodeTest {
   }
 
   @Test
+  void only_an_appointment_of_today_still_to_be_held_is_checked_in() {
+    String token = screen(visio.pointId);
+    JsonObject tomorrow = created(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-01T09:00:00+01:00").put("pointId", visio.pointId)));
+    JsonObject cancelled = book("10:00", visio.pointId, "Rose Vermenouze");
+    assertThat(node.api.post("/api/visio/appointments/" + cancelled.getString("id") + "/cancel", visio.mediator, null).status())
+        .isEqualTo(200);
+    JsonObject over = book("09:00", visio.pointId, "Paul Chazal");
+
+    Api.Response early = kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", tomorrow.getString("id")));
+    assertThat(early.status()).as(early.toString()).isEqualTo(409);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", cancelled.getString("id")))
+        .status()).isEqualTo(409);
+    assertThat(kiosk("GET", "/api/visio/kiosk", token, null).json().getJsonArray("appointments")).hasSize(1);
+    clock.advance(Duration.ofHours(3));
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", over.getString("id")))
+        .status()).as("over at 9:30").isEqualTo(409);
+    assertThat(node.api.get("/api/visio/appointments/" + over.getString("id"), visio.agent).json().getBoolean("citizenWaiting"))
+        .isFalse();
+  }
+
+  @Test
   void her_reference_typed_checks_her_in_at_her_point_only() {
     JsonObject jeanne = book("09:00", visio.pointId, "Jeanne Vidal");
     String here = screen(visio.pointId);

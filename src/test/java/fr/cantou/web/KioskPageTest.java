@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * screen is back to the list and keeps nothing of her. The server's clock and each page's are
  * set by the test (the room open: ten minutes before her time), never read from the day it runs.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class KioskPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** The screen's requests come every 3 s: a condition it waits for may take that long and a little more. */
@@ -74,6 +75,7 @@ class KioskPageTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void paired_by_the_admin_the_screen_checks_her_in_the_agent_joins_and_the_call_ends_leaving_nothing_behind() {
     JsonObject jeanne = book(slot, "Jeanne Vidal", "06 39 98 12 51");
     book(slot.plus(Duration.ofMinutes(20)), "Robert Fabre", "06 39 98 12 52");
@@ -164,6 +166,7 @@ class KioskPageTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(2)
   void left_untouched_the_screen_goes_back_to_french_and_its_list_and_a_revoked_screen_asks_for_a_new_code() {
     clock.set(max(clock.instant(), slot.minus(Duration.ofMinutes(30))));
     String kioskId = pair();
@@ -196,6 +199,57 @@ class KioskPageTest {
     assertThat(screen.locator("main")).containsText("n'est plus associé");
     assertThat((int) screen.evaluate("localStorage.length")).isZero();
     PagesTest.assertAccessible(screen, "kiosque-retire");
+    screen.context().close();
+  }
+
+  /** Last: it moves the server's clock past the others' times (the server's clock only moves forward). */
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void her_reference_typed_checks_her_in_and_the_agent_marking_it_done_closes_the_call_on_the_screen() {
+    // The next free slot of the point after the server's time (the other tests may have moved it).
+    Instant now = clock.instant();
+    LocalDate from = LocalDate.ofInstant(now, PARIS);
+    Instant start = web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
+            + "&pointId=" + pointId).array().stream().map(JsonObject.class::cast)
+        .map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).filter(t -> t.isAfter(now.plus(Duration.ofMinutes(10))))
+        .findFirst().orElseThrow();
+    JsonObject marie = book(start, "Marie Delmas", "06 39 98 12 54");
+    clock.set(start.minus(Duration.ofMinutes(9)));
+    pair();
+
+    Page screen = kioskPage();
+    screen.navigate(web.url("/kiosque.html"));
+    screen.evaluate("([token]) => localStorage.setItem('cantou.kiosk', token)", List.of(token));
+    screen.reload();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    int history = (int) screen.evaluate("history.length");
+
+    // A reference no appointment here has: said under the field, focused.
+    screen.locator("#reference").fill("CPAM-ZZZZZ");
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("#reference-error")).containsText("Aucun rendez-vous de ce point ne porte cette référence");
+    assertThat(screen.locator("#reference-error")).isFocused();
+    PagesTest.assertAccessible(screen, "kiosque-reference-inconnue");
+    // Hers, typed as on a phone's keyboard.
+    screen.locator("#reference").fill(marie.getString("reference").toLowerCase().replace("-", " "));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, M. Vous êtes en salle d'attente.");
+
+    Page agent = web.newPage();
+    agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(agent, "agent.cpam");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marie Delmas"));
+    assertThat(card.locator(".tag")).hasText("En salle d'attente");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre")).click();
+    assertThat(screen.locator("#call .stand-in")).isVisible(SOON);
+
+    // The agent says it is done: the screen closes the call by itself and keeps nothing.
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true)).click();
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, terminé")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+    assertThat(screen.locator("#call")).isHidden();
+    assertNothingKeptBut(screen, history);
+    agent.context().close();
     screen.context().close();
   }
 
