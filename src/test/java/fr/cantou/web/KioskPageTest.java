@@ -171,11 +171,7 @@ class KioskPageTest {
     clock.set(max(clock.instant(), slot.minus(Duration.ofMinutes(30))));
     String kioskId = pair();
 
-    Page screen = kioskPage();
-    screen.navigate(web.url("/kiosque.html"));
-    screen.evaluate("([token]) => localStorage.setItem('cantou.kiosk', token)", List.of(token));
-    screen.reload();
-    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    Page screen = pairedScreen();
     int history = (int) screen.evaluate("history.length");
 
     // Someone switches to English, types half a reference, and walks away.
@@ -217,11 +213,7 @@ class KioskPageTest {
     clock.set(start.minus(Duration.ofMinutes(9)));
     pair();
 
-    Page screen = kioskPage();
-    screen.navigate(web.url("/kiosque.html"));
-    screen.evaluate("([token]) => localStorage.setItem('cantou.kiosk', token)", List.of(token));
-    screen.reload();
-    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    Page screen = pairedScreen();
     int history = (int) screen.evaluate("history.length");
 
     // A reference no appointment here has: said under the field, focused.
@@ -262,6 +254,16 @@ class KioskPageTest {
     token = web.node.api.post("/api/visio/kiosk/pair", new JsonObject().put("code", made.getString("code"))).json()
         .getString("token");
     return made.getString("id");
+  }
+
+  /** The screen paired by {@link #pair()}, its token in its storage as the pairing form leaves it, showing the day. */
+  private Page pairedScreen() {
+    Page screen = kioskPage();
+    screen.navigate(web.url("/kiosque.html"));
+    screen.evaluate("([token]) => localStorage.setItem('cantou.kiosk', token)", List.of(token));
+    screen.reload();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    return screen;
   }
 
   /** A 1024×768 touch tablet whose clock starts at the server's time. */
