@@ -198,6 +198,31 @@ class KioskPageTest {
     screen.context().close();
   }
 
+  /** The mediator pairs and removes the screens of the point his France Services house runs, and of no other. */
+  @Test
+  @org.junit.jupiter.api.Order(0)
+  void the_mediator_pairs_and_removes_his_points_screens_from_his_page() {
+    Page mediator = web.signIn(web.newTabletPage(), "mediateur.riom");
+    mediator.onDialog(dialog -> dialog.accept());
+    assertThat(mediator.locator("#screens h2")).hasText("Les écrans de votre point visio-accueil");
+    assertThat(mediator.locator("#screen-point option")).hasCount(1);
+    assertThat(mediator.locator("#screen-point option")).hasText("France Services de Riom-ès-Montagnes — Riom-ès-Montagnes");
+
+    mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer un écran")).click();
+    assertThat(mediator.locator("#screen-error")).hasText("Donnez un nom à l'écran.");
+    mediator.locator("#screen-label").fill("Salle d'attente");
+    mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer un écran")).click();
+    assertThat(mediator.locator("#pairing-code")).isVisible();
+    assertThat(mediator.locator("#screen-code")).isFocused();
+    assertThat(mediator.locator("#screen-list")).containsText("Code en attente de saisie");
+    PagesTest.assertAccessible(mediator, "mediateur-ecrans");
+
+    mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retirer l'écran Salle d'attente")).click();
+    assertThat(mediator.locator("#screen-outcome")).hasText("L'écran « Salle d'attente » est retiré.");
+    assertThat(mediator.locator("#screen-list")).hasText("Aucun écran n'est associé à ce point.");
+    mediator.context().close();
+  }
+
   /** Last: it moves the server's clock past the others' times (the server's clock only moves forward). */
   @Test
   @org.junit.jupiter.api.Order(3)
