@@ -183,10 +183,11 @@ function dayList() {
   }
   return el('ul', { id: 'kiosk-list', class: 'kiosk-list' }, ...list.map((a) => el('li', {},
     el('button', { type: 'button', class: 'big kiosk-appointment', 'data-id': a.id, onclick: () => confirmIdentity(a) },
-      el('span', { class: 'kiosk-time' }, formatTime(a.start, a.timeZone)),
-      el('span', { class: 'kiosk-initial' }, a.initial),
+      // Spaces between the parts: read out as "9 h J. Carte Vitale…", not run together.
+      el('span', { class: 'kiosk-time' }, formatTime(a.start, a.timeZone)), ' ',
+      el('span', { class: 'kiosk-initial' }, a.initial), ' ',
       el('span', { class: 'kiosk-service' }, `${a.serviceName} (${a.administration})`),
-      a.checkedIn ? el('span', { class: 'tag ok' }, t('kiosk.alreadyHere')) : null))));
+      a.checkedIn ? [' ', el('span', { class: 'tag ok' }, t('kiosk.alreadyHere'))] : null))));
 }
 
 /** A tap on the wrong line must not check in someone else: she says it is hers first. */

@@ -116,6 +116,7 @@ class KioskPageTest {
     assertThat(screen.locator("main")).not().containsText("Vidal");
     assertThat(screen.locator("main")).not().containsText(jeanne.getString("reference"));
     assertThat(screen.locator("main")).not().containsText("06 39");
+    assertThat(lines.first()).hasAccessibleName(java.util.regex.Pattern.compile("^\\d{1,2} h( \\d{2})? J\\. Carte Vitale"));
     double height = lines.first().boundingBox().height;
     assertThat(height).as("a line is a target for a finger").isGreaterThanOrEqualTo(44);
     PagesTest.assertAccessible(screen, "kiosque-liste");
