@@ -109,6 +109,7 @@ class KioskTest extends VisioNodeTest {
       assertThat(waiting.getJsonObject("data").getBoolean("citizenWaiting")).isTrue();
     }
     assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getBoolean("citizenWaiting")).isTrue();
+    assertThat(actionsOn("appointment", id)).contains("appointment.checked_in");
 
     // 8:00: the room opens at 8:50.
     assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", token, null).status()).isEqualTo(409);
@@ -196,6 +197,14 @@ class KioskTest extends VisioNodeTest {
     assertThat(after.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin).array()).isEmpty();
     assertThat(socketClosedFor(token)).isEqualTo(4401);
+    assertThat(actionsOn("point", visio.pointId)).as("the audit trail").containsSubsequence("point.kiosk_created", "point.kiosk_revoked");
+  }
+
+  /** The actions of the audit trail's changes on an item, in their order. */
+  private java.util.List<String> actionsOn(String kind, String id) {
+    return fr.cantou.support.TestNode.await(node.node().platform().pool()
+        .preparedQuery("SELECT action FROM change_audit WHERE item_kind = $1 AND item_id = $2 ORDER BY at, id")
+        .execute(io.vertx.sqlclient.Tuple.of(kind, id))).stream().map(r -> r.getString("action")).toList();
   }
 
   /** How the gateway closes a socket that says hello with this token. */
