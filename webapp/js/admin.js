@@ -3,6 +3,7 @@ import { currentLanguage, currentZone, dayOf, formatDay, formatNumber, plural, t
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
+import { mountScreens } from './screens.js';
 import { askThenSend, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -576,4 +577,5 @@ adminForm('specialty-form', 'sp-error', {
 });
 
 await loadOrganisations().catch(fail);
-await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), loadAudit()]).catch(fail);
+await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), loadAudit(),
+  mountScreens(document.getElementById('screens-body'))]).catch(fail);

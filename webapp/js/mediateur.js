@@ -4,6 +4,7 @@ import { openCall } from './call.js';
 import { formatWhen, t } from './i18n.js';
 import { LiveAppointments } from './live-list.js';
 import { plainMessage } from './form-errors.js';
+import { mountScreens } from './screens.js';
 import { el, requireRole, setUpPage, whileSending } from './ui.js';
 
 await setUpPage();
@@ -62,3 +63,6 @@ new BookingWizard(document.getElementById('wizard'), {
 }).start({ focus: false });
 
 appointments.follow({ token, onChange: render });
+// The screens of the point his organisation runs, if it runs one.
+mountScreens(document.getElementById('screens-body'))
+  .then((shown) => { document.getElementById('screens').hidden = !shown; }).catch(() => {});

@@ -458,7 +458,7 @@ class ArchitectureTest {
    */
   static final List<String> VISIO_PARTS = List.of("CatalogueService", "CalendarService", "SlotService",
       "AppointmentService", "BookingService", "MeetingService", "WaitingListService", "LostLinkService",
-      "CitizenDataService");
+      "CitizenDataService", "KioskService");
 
   @Test
   void visio_services_call_only_the_parts_above_them() {

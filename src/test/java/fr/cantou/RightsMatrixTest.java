@@ -105,6 +105,15 @@ class RightsMatrixTest {
       POST   /visio/points                                 403  403   403  403  403  403   403  403  201    401   401    401   401   401
       PUT    /visio/points/{id}                            403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /visio/points/{id}/withdraw                   403  403   403  403  403  403   403  403  204    401   401    401   401   401
+      POST   /visio/points/{id}/kiosks                     403  403   403  403  403  403   403  201  201    401   401    401   401   401
+      GET    /visio/points/{id}/kiosks                     403  403   403  403  403  403   403  200  200    401   401    401   401   401
+      DELETE /visio/points/{id}/kiosks/{kioskId}           403  403   403  403  403  403   403  204  204    401   401    401   401   401
+      POST   /visio/kiosk/pair                             201  201   201  201  201  201   201  201  201    201   201    401   401   201
+      GET    /visio/kiosk                                  401  401   401  401  401  401   401  401  401    200   401    401   401   200
+      POST   /visio/kiosk/check-in                         401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      GET    /visio/kiosk/appointments/{id}                401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      GET    /visio/kiosk/appointments/{id}/join           401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      POST   /visio/kiosk/appointments/{id}/leave          401  401   401  401  401  401   401  401  401    200   401    401   401   403
       POST   /visio/appointments                           201  201   201  201  201  201   201  201  201    201   201    401   401   201
       GET    /visio/appointments                           403  403   403  403  403  200   200  200  403    401   401    401   401   401
       GET    /visio/appointments/{id}                      403  403   403  403  403  200   403  200  403    200   401    401   401   403
@@ -136,6 +145,9 @@ class RightsMatrixTest {
   // waiting-list take and decline: the citizen, with her place's secret, passes the rights check and is told no slot is
   // held for her (the places are on a service no agent serves: no offer is ever made there).
   // undo-outcome: on an appointment its agent has just marked completed.
+  // points' screens: the point is run by the mediator's France Services house (so he pairs its screens; an agent does
+  // not). On the screen's routes the citizen column is a screen of that point (X-Kiosk-Token), the other column a
+  // screen of another point; a bearer alone is no screen (401). join: an appointment checked in there, its room open.
   // invitation and invitation/join: the citizen column is the guest with her invitation's secret (X-Guest-Token), the
   // other column a guest of another request; signed-in callers without a secret get 401 (a bearer opens no guest's
   // page). join: the guest passes the check and is told the call has not started (nobody is in the room yet).
@@ -153,6 +165,11 @@ class RightsMatrixTest {
   private Booking openRoom;
   private Booking another;
   private String extraPointId;
+  private String kioskPointId;
+  private String kioskNow;
+  private String kioskLater;
+  private String kioskToken;
+  private String otherKioskToken;
 
   record Booking(String id, String manageToken) {}
 
@@ -200,6 +217,41 @@ class RightsMatrixTest {
     shared = book(nextSlot());
     another = book(nextSlot());
     extraPointId = point();
+
+    String house = node.api.get("/api/me", visio.mediator).json().getString("organisationId");
+    JsonArray days = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      days.add(new JsonObject().put("weekday", day).put("start", "08:00").put("end", "18:00"));
+    }
+    kioskPointId = created("/visio/points", pointBody().put("organisationId", house).put("hours", days));
+    String cpam = visio.cpamService();
+    kioskNow = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
+        at(LocalDate.parse("2026-11-30"), 0)).put("pointId", kioskPointId)).json().getString("id");
+    kioskLater = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
+        at(LocalDate.parse("2026-11-30"), 1)).put("pointId", kioskPointId)).json().getString("id");
+    kioskToken = pairedScreen(kioskPointId);
+    otherKioskToken = pairedScreen(extraPointId);
+    Api.Response in = node.api.send("POST", "/api/visio/kiosk/check-in", null, new JsonObject().put("appointmentId", kioskNow)
+        .encode(), Map.of("Content-Type", "application/json", "X-Kiosk-Token", kioskToken));
+    assertThat(in.status()).as(in.toString()).isEqualTo(200);
+  }
+
+  /** A new screen of the point, its pairing code not typed yet. */
+  private JsonObject newScreen(String pointId) {
+    Api.Response made = node.api.post("/api/visio/points/" + pointId + "/kiosks", visio.admin, new JsonObject().put("label", "Borne"));
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    return made.json();
+  }
+
+  private String pairedScreen(String pointId) {
+    Api.Response paired = node.api.post("/api/visio/kiosk/pair", new JsonObject().put("code", newScreen(pointId).getString("code")));
+    assertThat(paired.status()).as(paired.toString()).isEqualTo(201);
+    return paired.json().getString("token");
+  }
+
+  /** A call of a point's screen: the citizen column is this point's screen, the other column another point's. */
+  private Call screen(String path, JsonObject body) {
+    return new Call(path, body, null, () -> {}, null, kioskToken, otherKioskToken);
   }
 
   @AfterAll
@@ -341,6 +393,19 @@ class RightsMatrixTest {
     calls.put("PUT /visio/points/{id}", () -> new Call("/visio/points/" + extraPointId, pointBody()));
     calls.put("POST /visio/points/{id}/withdraw", () -> new Call("/visio/points/" + point() + "/withdraw", null));
 
+    calls.put("POST /visio/points/{id}/kiosks", () -> new Call("/visio/points/" + kioskPointId + "/kiosks",
+        new JsonObject().put("label", "Borne n° " + counter.incrementAndGet())));
+    calls.put("GET /visio/points/{id}/kiosks", () -> new Call("/visio/points/" + kioskPointId + "/kiosks", null));
+    calls.put("DELETE /visio/points/{id}/kiosks/{kioskId}", () -> new Call("/visio/points/" + kioskPointId + "/kiosks/"
+        + newScreen(kioskPointId).getString("id"), null));
+    calls.put("POST /visio/kiosk/pair", () -> new Call("/visio/kiosk/pair",
+        new JsonObject().put("code", newScreen(kioskPointId).getString("code"))));
+    calls.put("GET /visio/kiosk", () -> screen("/visio/kiosk", null));
+    calls.put("POST /visio/kiosk/check-in", () -> screen("/visio/kiosk/check-in", new JsonObject().put("appointmentId", kioskLater)));
+    calls.put("GET /visio/kiosk/appointments/{id}", () -> screen("/visio/kiosk/appointments/" + kioskLater, null));
+    calls.put("GET /visio/kiosk/appointments/{id}/join", () -> screen("/visio/kiosk/appointments/" + kioskNow + "/join", null));
+    calls.put("POST /visio/kiosk/appointments/{id}/leave", () -> screen("/visio/kiosk/appointments/" + kioskLater + "/leave", null));
+
     calls.put("POST /visio/appointments", () -> new Call("/visio/appointments", VisioTerritory.booking(visio.serviceId, nextSlot())));
     calls.put("GET /visio/appointments", () -> new Call("/visio/appointments?date=2026-12-01", null));
     calls.put("GET /visio/appointments/{id}", () -> appointment(shared, ""));
@@ -401,14 +466,14 @@ class RightsMatrixTest {
     switch (caller) {
       case "citizen" -> {
         if (call.guestSecret() != null) {
-          headers.put("X-Guest-Token", call.guestSecret());
+          headers.put(secretHeader(call.guestSecret()), call.guestSecret());
         } else {
           headers.put("X-Manage-Token", (call.appointment() != null ? call.appointment() : shared).manageToken());
         }
       }
       case "other" -> {
         if (call.otherGuestSecret() != null) {
-          headers.put("X-Guest-Token", call.otherGuestSecret());
+          headers.put(secretHeader(call.otherGuestSecret()), call.otherGuestSecret());
         } else {
           headers.put("X-Manage-Token", another.manageToken());
         }
@@ -422,6 +487,11 @@ class RightsMatrixTest {
       return node.api.overHttp1().sendBytes(method, "/api" + call.path(), bearer, call.file(), headers);
     }
     return node.api.send(method, "/api" + call.path(), bearer, call.body() == null ? null : call.body().encode(), headers);
+  }
+
+  /** A point's screen shows its device token, a call's guest her secret. */
+  private static String secretHeader(String secret) {
+    return secret.startsWith("kiosk_") ? "X-Kiosk-Token" : "X-Guest-Token";
   }
 
   /**

@@ -55,7 +55,8 @@ public final class MeetingService {
     }));
   }
 
-  private Future<Void> roomWindow(Appointment a, Instant now) {
+  /** The room opens {@code visio.joinOpensMinutesBefore} before the start and closes at the end (the kiosk checks it too). */
+  Future<Void> roomWindow(Appointment a, Instant now) {
     if (!a.open()) {
       return Future.failedFuture(ApiException.conflict("This appointment is {0}; its room is closed.", status(a.status())));
     }

@@ -13,11 +13,13 @@ import java.time.Duration;
  * and for one reference or one contact.
  * {@code offerHeldFor}: how long a slot offered from the waiting list is held; {@code offersPerDay}: at most this many
  * offers to one person in 24 hours; {@code waitingKept}: how long someone stays on a waiting list without an offer taken.
+ * {@code kioskReset}: a point's screen (the kiosk) goes back to its day's list, keeping nothing of the person, after this
+ * long without a touch.
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
                           int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
                           int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference,
-                          Duration offerHeldFor, int offersPerDay, Duration waitingKept) {
+                          Duration offerHeldFor, int offersPerDay, Duration waitingKept, Duration kioskReset) {
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
@@ -37,6 +39,7 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         s.intIn("visio.lostLinksPerReference", 1, 1_000),
         Duration.ofMinutes(s.intIn("visio.waitingOfferHoldMinutes", 10, 7 * 24 * 60)),
         s.intIn("visio.waitingOffersPerDay", 1, 50),
-        Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)));
+        Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)),
+        Duration.ofSeconds(s.intIn("visio.kioskResetSeconds", 30, 3600)));
   }
 }

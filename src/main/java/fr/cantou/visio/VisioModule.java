@@ -36,6 +36,8 @@ public final class VisioModule implements LiveModule {
   /** A person's appointments, for privacy's requests. */
   public final CitizenDataService citizenData;
   private final VisioRoutes routes;
+  /** The points' screens: pairing by staff, and what a paired screen may do. */
+  private final ApiModule kioskRoutes;
   /** The calendar files (tests reach its seam). */
   final CalendarFiles calendarFiles;
   private final VisioSnapshot snapshot;
@@ -120,6 +122,8 @@ public final class VisioModule implements LiveModule {
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
         calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
+    this.kioskRoutes = new KioskRoutes(new KioskService(platform, settings, new KioskStore(), appointmentStore, appointments,
+        meeting, events, rooms, rateLimits), addresses);
     this.snapshot = new VisioSnapshot(appointments);
     this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
@@ -135,7 +139,7 @@ public final class VisioModule implements LiveModule {
 
   @Override
   public List<ApiModule> routes() {
-    return List.of(routes);
+    return List.of(routes, kioskRoutes);
   }
 
   @Override

@@ -74,7 +74,10 @@ class TranslationsTest {
     assertThat(missing).isEmpty();
   }
 
-  /** Two shells: the public pages (citizen's help line) and the staff's (who is signed in, sign out). */
+  /**
+   * Three shells: the public pages (citizen's help line), the staff's (who is signed in, sign out), and a point's
+   * shared screen (no account, no link away from it: its help is the place's reception).
+   */
   @Test
   void the_pages_share_their_header_and_footer() throws IOException {
     Map<String, Set<String>> shells = new TreeMap<>();
@@ -86,7 +89,8 @@ class TranslationsTest {
     assertThat(shells.values()).as("pages grouped by identical header and footer").containsExactlyInAnyOrder(
         Set.of("index.html", "rendez-vous.html", "connexion.html", "accessibilite.html", "mentions-legales.html",
             "donnees-personnelles.html", "liste-attente.html", "invitation.html"),
-        Set.of("infirmiere.html", "medecin.html", "agent.html", "mediateur.html", "admin.html"));
+        Set.of("infirmiere.html", "medecin.html", "agent.html", "mediateur.html", "admin.html"),
+        Set.of("kiosque.html"));
   }
 
   private static String block(String html, String start, String end) {

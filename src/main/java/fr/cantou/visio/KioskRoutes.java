@@ -1,0 +1,77 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.CurrentUser;
+import fr.cantou.platform.Ids;
+import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.ClientAddress;
+import fr.cantou.platform.http.Endpoint;
+import fr.cantou.platform.http.JsonBody;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * HTTP adapter of the points' screens: staff pair, list and revoke them; the screen, with its
+ * device token in {@code X-Kiosk-Token}, reads its day, checks a citizen in and joins her call.
+ * Every answer to the screen is {@code Cache-Control: no-store}: a shared screen keeps no copy.
+ */
+final class KioskRoutes implements ApiModule {
+  private final KioskService kiosks;
+  private final ClientAddress addresses;
+
+  KioskRoutes(KioskService kiosks, ClientAddress addresses) {
+    this.kiosks = kiosks;
+    this.addresses = addresses;
+  }
+
+  /** A screen's check-in: the appointment tapped, or the reference typed. */
+  record CheckIn(String appointmentId, String reference) {}
+
+  record NewKiosk(String label) {}
+
+  record Pair(String code) {}
+
+  @Override
+  public void mount(RouterBuilder api) {
+    api.getRoute("createKiosk").addHandler(Endpoint.created(noStore(ctx -> kiosks.create(CurrentUser.require(ctx), point(ctx),
+        JsonBody.read(ctx, NewKiosk.class).label(), addresses.of(ctx)))));
+    api.getRoute("listKiosks").addHandler(Endpoint.ok(noStore(ctx -> kiosks.list(CurrentUser.require(ctx), point(ctx)))));
+    api.getRoute("revokeKiosk").addHandler(Endpoint.noContent(ctx -> kiosks.revoke(CurrentUser.require(ctx), point(ctx),
+        Ids.parse(ctx.pathParam("kioskId"), "screen"), addresses.of(ctx))));
+
+    api.getRoute("pairKiosk").addHandler(Endpoint.created(noStore(ctx -> kiosks.pair(JsonBody.read(ctx, Pair.class).code(),
+        addresses.of(ctx)))));
+    api.getRoute("kioskDay").addHandler(Endpoint.ok(noStore(ctx -> kiosks.day(token(ctx)))));
+    api.getRoute("kioskCheckIn").addHandler(Endpoint.ok(noStore(ctx -> {
+      CheckIn body = JsonBody.read(ctx, CheckIn.class);
+      UUID id = body.appointmentId() == null ? null : Ids.field(body.appointmentId(), "appointmentId");
+      return kiosks.checkIn(token(ctx), id, body.reference(), addresses.of(ctx));
+    })));
+    api.getRoute("kioskAppointment").addHandler(Endpoint.ok(noStore(ctx -> kiosks.appointment(token(ctx), appointment(ctx)))));
+    api.getRoute("kioskJoin").addHandler(Endpoint.ok(noStore(ctx -> kiosks.join(token(ctx), appointment(ctx)))));
+    api.getRoute("kioskLeave").addHandler(Endpoint.ok(noStore(ctx -> kiosks.leave(token(ctx), appointment(ctx)))));
+  }
+
+  /** Before anything is answered, refusals included: nothing a screen asked is kept by it or on the way. */
+  private static Function<RoutingContext, Future<?>> noStore(Function<RoutingContext, Future<?>> action) {
+    return ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      return action.apply(ctx);
+    };
+  }
+
+  private static String token(RoutingContext ctx) {
+    return ctx.request().getHeader("X-Kiosk-Token");
+  }
+
+  private static UUID point(RoutingContext ctx) {
+    return Ids.parse(ctx.pathParam("id"), "point");
+  }
+
+  private static UUID appointment(RoutingContext ctx) {
+    return Ids.parse(ctx.pathParam("id"), "appointment");
+  }
+}

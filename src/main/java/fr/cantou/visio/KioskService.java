@@ -1,0 +1,277 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.ChangeAuditStore;
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.rooms.JitsiRooms;
+import fr.cantou.rooms.JoinInfo;
+import fr.cantou.rooms.Participant;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The screen of a point visio-accueil (the kiosk). Staff pair a screen with a point (an admin, or
+ * a mediator of the organisation that runs the point): a pairing code, shown once, valid
+ * {@link #CODE_LIFE} and for one screen, which the screen exchanges for its device token. Only the
+ * SHA-256 of either is stored; a revoked screen's token opens nothing from its next request on.
+ *
+ * <p>A device token has the rights of its point and nothing else: the point's appointments of
+ * the day (time, first-name initial, service), the check-in of one of them (the citizen's waiting
+ * state, which the agent sees live), and, once she checked in and while the room is open, the
+ * join information of that appointment.
+ */
+public final class KioskService {
+  /** How long a pairing code can be typed on the screen. */
+  static final Duration CODE_LIFE = Duration.ofMinutes(15);
+  /** Wrong pairing codes from one address in {@link #GUESS_WINDOW}; past it, 429. */
+  static final int WRONG_CODES_PER_ADDRESS = 10;
+  static final Duration GUESS_WINDOW = Duration.ofHours(1);
+
+  /** A screen as its point's list shows it. */
+  public record Listed(String id, String label, Instant createdAt, String createdByName, Instant pairedAt,
+                       Instant lastSeenAt, Instant codeExpiresAt) {}
+
+  /** A new screen: its code, shown this once. */
+  public record Pairing(String id, String label, String code, Instant expiresAt) {}
+
+  public record PointView(String id, String name, String commune) {}
+
+  /** What the screen keeps: its device token (and the point, to say where it is). */
+  public record Paired(String token, PointView point) {}
+
+  /**
+   * An appointment as the screen shows it: the time, the initial of the first name, the service;
+   * nothing else of the citizen.
+   */
+  public record KioskAppointment(String id, OffsetDateTime start, OffsetDateTime end, String timeZone, String initial,
+                                 String serviceName, String administration, String status, boolean checkedIn,
+                                 OffsetDateTime joinOpensAt) {}
+
+  /** The screen's day: its point, the appointments, and after how long without a touch it resets. */
+  public record Day(PointView point, LocalDate date, int resetSeconds, List<KioskAppointment> appointments) {}
+
+  private final Platform platform;
+  private final VisioConfig settings;
+  private final KioskStore store;
+  private final AppointmentStore appointmentStore;
+  private final AppointmentService appointments;
+  private final MeetingService meeting;
+  private final VisioEvents events;
+  private final JitsiRooms rooms;
+  private final RateLimits limits;
+
+  KioskService(Platform platform, VisioConfig settings, KioskStore store, AppointmentStore appointmentStore,
+               AppointmentService appointments, MeetingService meeting, VisioEvents events, JitsiRooms rooms,
+               RateLimits limits) {
+    this.platform = platform;
+    this.settings = settings;
+    this.store = store;
+    this.appointmentStore = appointmentStore;
+    this.appointments = appointments;
+    this.meeting = meeting;
+    this.events = events;
+    this.rooms = rooms;
+    this.limits = limits;
+  }
+
+  // Staff: pairing, listing, revoking.
+
+  public Future<Pairing> create(Principal by, UUID pointId, String label, String address) {
+    Instant now = platform.clock().instant();
+    String name = label == null ? "" : label.strip();
+    if (name.isEmpty() || name.length() > 80) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'label': name the screen (1 to 80 characters)."));
+    }
+    String code = KioskSecrets.newCode();
+    Instant expires = now.plus(CODE_LIFE);
+    return pairable(by, pointId).compose(v -> platform.pool().withTransaction(tx ->
+        store.create(tx, pointId, name, KioskSecrets.hash(code), expires, by.userId(), now)
+            .compose(id -> ChangeAuditStore.recordCaller(tx, by, address, "point.kiosk_created", "point", pointId, now)
+                .map(new Pairing(id.toString(), name, KioskSecrets.shown(code), expires)))));
+  }
+
+  public Future<List<Listed>> list(Principal by, UUID pointId) {
+    return pairable(by, pointId).compose(v -> store.list(platform.pool(), pointId))
+        .map(rows -> rows.stream().map(r -> new Listed(r.id(), r.label(), r.createdAt(), r.createdByName(), r.pairedAt(),
+            r.lastSeenAt(), r.codeExpiresAt())).toList());
+  }
+
+  public Future<Void> revoke(Principal by, UUID pointId, UUID kioskId, String address) {
+    Instant now = platform.clock().instant();
+    return pairable(by, pointId).compose(v -> platform.pool().withTransaction(tx ->
+        store.revoke(tx, pointId, kioskId, by.userId(), now).compose(done -> done
+            ? ChangeAuditStore.recordCaller(tx, by, address, "point.kiosk_revoked", "point", pointId, now)
+            : Future.failedFuture(ApiException.notFound("This point has no such screen.")))));
+  }
+
+  /** An admin, or a mediator of the organisation that runs the point (a point no organisation runs: admins only). */
+  private Future<Void> pairable(Principal by, UUID pointId) {
+    if (by == null) {
+      return Future.failedFuture(ApiException.unauthorized("Sign in first: this needs an access token (Authorization: Bearer …)."));
+    }
+    if (!by.is(Role.ADMIN) && !by.is(Role.MEDIATOR)) {
+      return Future.failedFuture(ApiException.forbidden(
+          "Only an administrator or a mediator of the organisation running the point may pair its screens."));
+    }
+    return store.point(platform.pool(), pointId).compose(point -> {
+      if (point.isEmpty()) {
+        return Future.failedFuture(ApiException.notFound("No such point visio-accueil."));
+      }
+      if (by.is(Role.MEDIATOR) && !by.belongsTo(point.get().organisationId())) {
+        return Future.failedFuture(ApiException.forbidden(
+            "Only an administrator or a mediator of the organisation running the point may pair its screens."));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  // The screen.
+
+  /** The screen spends its pairing code for its device token. Wrong codes are counted per address. */
+  public Future<Paired> pair(String code, String address) {
+    Instant now = platform.clock().instant();
+    String typed = KioskSecrets.normalised(code);
+    List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("kiosk-pair:" + address, WRONG_CODES_PER_ADDRESS));
+    ApiException tooMany = ApiException.tooManyRequests("Too many wrong pairing codes from here; please try again later.");
+    String token = KioskSecrets.newToken();
+    return limits.check(fromHere, GUESS_WINDOW, tooMany)
+        .compose(v -> typed.length() != KioskSecrets.CODE_LENGTH ? Future.succeededFuture(Optional.<KioskStore.Screen>empty())
+            : store.pair(platform.pool(), KioskSecrets.hash(typed), KioskSecrets.hash(token), now))
+        .compose(screen -> screen.isPresent()
+            ? Future.succeededFuture(new Paired(token, view(screen.get())))
+            : limits.record(fromHere, GUESS_WINDOW).compose(v -> Future.failedFuture(ApiException.notFound(
+                "This code pairs no screen: it may be mistyped, used already or older than 15 minutes."))));
+  }
+
+  /** The screen a device token opens, or 401 (none, revoked); 403 once its point is withdrawn. */
+  Future<KioskStore.Screen> screen(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture(ApiException.unauthorized("This screen is not paired with a point (X-Kiosk-Token)."));
+    }
+    return store.screen(platform.pool(), KioskSecrets.hash(token), platform.clock().instant()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiException.unauthorized("This screen is no longer paired with a point."));
+      }
+      if (!found.get().pointActive()) {
+        return Future.failedFuture(ApiException.forbidden("This point visio-accueil is withdrawn."));
+      }
+      return Future.succeededFuture(found.get());
+    });
+  }
+
+  /** The point's appointments of today (in the point's time zone), still to be held. */
+  public Future<Day> day(String token) {
+    Instant now = platform.clock().instant();
+    return screen(token).compose(s -> {
+      LocalDate today = LocalDate.ofInstant(now, s.zone());
+      return store.ofPoint(platform.pool(), s.pointId(), today.atStartOfDay(s.zone()).toInstant(),
+              today.plusDays(1).atStartOfDay(s.zone()).toInstant(), settings.joinOpensBefore())
+          .map(list -> new Day(view(s), today, (int) settings.kioskReset().toSeconds(),
+              list.stream().map(KioskService::shown).toList()));
+    });
+  }
+
+  public Future<KioskAppointment> appointment(String token, UUID id) {
+    return screen(token).compose(s -> atPoint(s, id)).map(KioskService::shown);
+  }
+
+  /**
+   * The citizen says she is here: by the appointment she tapped, or by her reference typed (read
+   * as on the convocation). Only an appointment of today at this point, not over.
+   */
+  public Future<KioskAppointment> checkIn(String token, UUID id, String reference, String address) {
+    Instant now = platform.clock().instant();
+    return screen(token).compose(s -> {
+      Future<Appointment> found;
+      if (id != null) {
+        found = atPoint(s, id);
+      } else {
+        String ref = LostLinkService.reference(reference);
+        found = (ref.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty()) : appointments.byReference(ref))
+            .compose(a -> a.filter(x -> s.pointId().toString().equals(x.pointId()) && !"offered".equals(x.status()))
+                .map(Future::succeededFuture)
+                .orElseGet(() -> Future.failedFuture(ApiException.notFound(
+                    "No appointment at this point has this reference; check it on your convocation."))));
+      }
+      return found.compose(a -> {
+        LocalDate today = LocalDate.ofInstant(now, s.zone());
+        if (!a.open() || !now.isBefore(a.end().toInstant())) {
+          return Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot be checked in.",
+              AppointmentService.status(now.isBefore(a.end().toInstant()) ? a.status() : "completed")));
+        }
+        if (!LocalDate.ofInstant(a.start().toInstant(), s.zone()).equals(today)) {
+          return Future.failedFuture(ApiException.conflict("This appointment is on {0}, not today.", a.start()));
+        }
+        UUID appointmentId = UUID.fromString(a.id());
+        return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now)
+            .compose(v -> appointments.audited(tx, Caller.of(null, null, address), "appointment.checked_in", appointmentId))
+            .compose(v -> appointments.load(tx, appointmentId))
+            .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)));
+      }).map(KioskService::shown);
+    });
+  }
+
+  /** The citizen leaves the screen (the call ended, or the screen reset): the agent no longer sees her waiting. */
+  public Future<KioskAppointment> leave(String token, UUID id) {
+    return screen(token).compose(s -> atPoint(s, id)).compose(a -> !a.citizenWaiting() ? Future.succeededFuture(a)
+        : platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, UUID.fromString(a.id()), null)
+            .compose(v -> appointments.load(tx, UUID.fromString(a.id())))
+            .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after))))
+        .map(KioskService::shown);
+  }
+
+  /** The way into the room for the screen: only for an appointment checked in at this point, while its room is open. */
+  public Future<JoinInfo> join(String token, UUID id) {
+    Instant now = platform.clock().instant();
+    return screen(token).compose(s -> atPoint(s, id).compose(a -> {
+      if (!a.citizenWaiting()) {
+        return Future.failedFuture(ApiException.conflict("Check in on the screen first."));
+      }
+      return meeting.roomWindow(a, now).compose(v -> appointmentStore.roomName(platform.pool(), id))
+          .map(room -> rooms.join(room, new Participant("kiosk-" + s.id(), initial(a) + " — " + s.pointName(), null, false),
+              now, a.end().toInstant().plus(MeetingService.ROOM_OPEN_AFTER_END)));
+    }));
+  }
+
+  /** An appointment of this screen's point (403 for another point's, 404 for none or a held slot). */
+  private Future<Appointment> atPoint(KioskStore.Screen s, UUID id) {
+    return appointments.load(platform.pool(), id).compose(a -> {
+      if ("offered".equals(a.status())) {
+        return Future.failedFuture(ApiException.notFound("No such appointment."));
+      }
+      if (!s.pointId().toString().equals(a.pointId())) {
+        return Future.failedFuture(ApiException.forbidden("This appointment is not at this screen's point."));
+      }
+      return Future.succeededFuture(a);
+    });
+  }
+
+  private static KioskAppointment shown(Appointment a) {
+    return new KioskAppointment(a.id(), a.start(), a.end(), a.timeZone(), initial(a), a.serviceName(), a.administration(),
+        a.status(), a.citizenWaiting(), a.joinOpensAt());
+  }
+
+  /** The first letter of the first name, "J." ("?" once the name is erased). */
+  static String initial(Appointment a) {
+    String name = a.citizen() == null || a.citizen().name() == null ? "" : a.citizen().name().strip();
+    if (name.isEmpty()) {
+      return "?";
+    }
+    int first = name.codePointAt(0);
+    return new String(Character.toChars(Character.toUpperCase(first))) + ".";
+  }
+
+  private static PointView view(KioskStore.Screen s) {
+    return new PointView(s.pointId().toString(), s.pointName(), s.pointCommune());
+  }
+}

@@ -1,0 +1,113 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static fr.cantou.visio.VisioStore.utc;
+
+/** SQL of the screens paired with points visio-accueil (V20): codes and device tokens as SHA-256 only. */
+final class KioskStore {
+
+  /** A point as the pairing rights need it: who runs it, whether it still serves. */
+  record PointOwner(UUID organisationId, boolean active) {}
+
+  /** The screen a device token opens, with its point. */
+  record Screen(UUID id, UUID pointId, String pointName, String pointCommune, ZoneId zone, boolean pointActive) {}
+
+  /** A screen as its point's list shows it (never a code nor a token). */
+  record Listed(String id, String label, Instant createdAt, String createdByName, Instant pairedAt, Instant lastSeenAt,
+                Instant codeExpiresAt) {}
+
+  Future<Optional<PointOwner>> point(SqlClient db, UUID pointId) {
+    return db.preparedQuery("SELECT organisation_id, active FROM visio_point WHERE id = $1").execute(Tuple.of(pointId))
+        .map(rows -> Rows.first(rows).map(r -> new PointOwner(r.getUUID("organisation_id"), r.getBoolean("active"))));
+  }
+
+  Future<UUID> create(SqlClient db, UUID pointId, String label, byte[] codeHash, Instant expires, UUID by, Instant now) {
+    return db.preparedQuery("""
+            INSERT INTO visio_kiosk (point_id, label, code_hash, code_expires_at, created_by, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
+        .execute(Tuple.of(pointId, label, Buffer.buffer(codeHash), utc(expires), by, utc(now)))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** The screens of a point not revoked, oldest first. */
+  Future<List<Listed>> list(SqlClient db, UUID pointId) {
+    return db.preparedQuery("""
+            SELECT k.id, k.label, k.created_at, u.display_name, k.paired_at, k.last_seen_at, k.code_expires_at
+            FROM visio_kiosk k JOIN app_user u ON u.id = k.created_by
+            WHERE k.point_id = $1 AND k.revoked_at IS NULL ORDER BY k.created_at, k.id""")
+        .execute(Tuple.of(pointId))
+        .map(rows -> Rows.map(rows, r -> new Listed(Rows.id(r, "id"), r.getString("label"), Rows.instant(r, "created_at"),
+            r.getString("display_name"), Rows.instant(r, "paired_at"), Rows.instant(r, "last_seen_at"),
+            Rows.instant(r, "code_expires_at"))));
+  }
+
+  /** Revokes a screen of this point: its code and token hashes go; false when there was none to revoke. */
+  Future<Boolean> revoke(SqlClient db, UUID pointId, UUID kioskId, UUID by, Instant now) {
+    return db.preparedQuery("""
+            UPDATE visio_kiosk SET revoked_at = $3, revoked_by = $4, code_hash = NULL, code_expires_at = NULL, token_hash = NULL
+            WHERE id = $1 AND point_id = $2 AND revoked_at IS NULL""")
+        .execute(Tuple.of(kioskId, pointId, utc(now), by))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Spends a pairing code: one conditional update, so a code pairs one screen once, before it
+   * expires, never after its screen was revoked. Empty when it opens nothing.
+   */
+  Future<Optional<Screen>> pair(SqlClient db, byte[] codeHash, byte[] tokenHash, Instant now) {
+    return db.preparedQuery("""
+            WITH paired AS (
+              UPDATE visio_kiosk SET code_hash = NULL, code_expires_at = NULL, token_hash = $2, paired_at = $3, last_seen_at = $3
+              WHERE code_hash = $1 AND code_expires_at > $3 AND revoked_at IS NULL
+              RETURNING id, point_id)
+            SELECT k.id, p.id AS point_id, p.name, p.commune, p.time_zone, p.active
+            FROM paired k JOIN visio_point p ON p.id = k.point_id""")
+        .execute(Tuple.of(Buffer.buffer(codeHash), Buffer.buffer(tokenHash), utc(now)))
+        .map(rows -> Rows.first(rows).map(KioskStore::screen));
+  }
+
+  /**
+   * The screen a device token opens now (none once revoked: its hash is gone). Its last sighting
+   * is written at most once a minute, in the same statement.
+   */
+  Future<Optional<Screen>> screen(SqlClient db, byte[] tokenHash, Instant now) {
+    return db.preparedQuery("""
+            WITH k AS (
+              SELECT k.id, p.id AS point_id, p.name, p.commune, p.time_zone, p.active, k.last_seen_at
+              FROM visio_kiosk k JOIN visio_point p ON p.id = k.point_id
+              WHERE k.token_hash = $1 AND k.revoked_at IS NULL),
+            seen AS (
+              UPDATE visio_kiosk SET last_seen_at = $2
+              WHERE id = (SELECT id FROM k) AND (last_seen_at IS NULL OR last_seen_at < $2::timestamptz - interval '1 minute'))
+            SELECT id, point_id, name, commune, time_zone, active FROM k""")
+        .execute(Tuple.of(Buffer.buffer(tokenHash), utc(now)))
+        .map(rows -> Rows.first(rows).map(KioskStore::screen));
+  }
+
+  /** The appointments of a point starting within the window that are still to be held (booked, or in their call). */
+  Future<List<Appointment>> ofPoint(SqlClient db, UUID pointId, Instant from, Instant to, Duration opens) {
+    return db.preparedQuery(AppointmentStore.APPOINTMENT_OF.formatted("appointment")
+            + " WHERE a.point_id = $1 AND a.status IN ('booked', 'in_call') AND a.starts_at >= $2 AND a.starts_at < $3"
+            + " ORDER BY a.starts_at, a.reference")
+        .execute(Tuple.of(pointId, utc(from), utc(to)))
+        .map(rows -> Rows.map(rows, r -> AppointmentStore.appointment(r, opens)));
+  }
+
+  private static Screen screen(Row r) {
+    return new Screen(r.getUUID("id"), r.getUUID("point_id"), r.getString("name"), r.getString("commune"),
+        ZoneId.of(r.getString("time_zone")), r.getBoolean("active"));
+  }
+}

@@ -1,0 +1,269 @@
+package fr.cantou.visio;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.VisioTerritory;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The screen of a point visio-accueil: paired by staff with a code shown once, it gets a device
+ * token with the rights of its point and nothing more — the day's appointments there (time,
+ * initial, service), a citizen's check-in (the agent sees her waiting), and the way into the room
+ * of an appointment checked in there while the room is open. Revoked, the token opens nothing at once.
+ */
+class KioskTest extends VisioNodeTest {
+  private String otherPointId;
+  private String mediatorOrganisation;
+
+  /** Monday 30 November 2026 (Paris), the day of the clock. */
+  static String today(String time) {
+    return "2026-11-30T" + time + ":00+01:00";
+  }
+
+  @BeforeEach
+  void secondPoint() {
+    mediatorOrganisation = node.api.get("/api/me", visio.mediator).json().getString("organisationId");
+    JsonArray mornings = new JsonArray();
+    for (int day = 1; day <= 5; day++) {
+      mornings.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));
+    }
+    Api.Response created = node.api.post("/api/visio/points", visio.admin, new JsonObject().put("name", "France Services de Maurs")
+        .put("commune", "Maurs").put("kind", "france_services").put("organisationId", mediatorOrganisation).put("hours", mornings));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    otherPointId = created.json().getString("id");
+  }
+
+  @Test
+  void a_code_shown_once_pairs_one_screen_which_then_sees_its_points_day_with_initials_only() {
+    JsonObject jeanne = book("09:00", visio.pointId, "Jeanne Vidal");
+    book("09:30", visio.pointId, "Émile Lacoste");
+    book("10:00", otherPointId, "Rose Vermenouze");
+    book("10:30", null, "Paul Chazal");
+
+    JsonObject pairing = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Accueil de la mairie")));
+    assertThat(pairing.getString("code")).matches("[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}");
+    Api.Response listed = node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin);
+    assertThat(listed.body()).as("the list never shows a code").doesNotContain(pairing.getString("code").substring(0, 5));
+
+    // Typed as people type it: lower case, without its dash.
+    Api.Response paired = pair(pairing.getString("code").toLowerCase().replace("-", " "));
+    assertThat(paired.status()).as(paired.toString()).isEqualTo(201);
+    assertThat(paired.headers().firstValue("Cache-Control")).hasValue("no-store");
+    String token = paired.json().getString("token");
+    assertThat(pair(pairing.getString("code")).status()).as("a code pairs once").isEqualTo(404);
+
+    Api.Response day = kiosk("GET", "/api/visio/kiosk", token, null);
+    assertThat(day.status()).as(day.toString()).isEqualTo(200);
+    assertThat(day.headers().firstValue("Cache-Control")).hasValue("no-store");
+    JsonArray appointments = day.json().getJsonArray("appointments");
+    assertThat(appointments).hasSize(2);
+    assertThat(appointments.getJsonObject(0).getString("initial")).isEqualTo("J.");
+    assertThat(appointments.getJsonObject(1).getString("initial")).isEqualTo("É.");
+    assertThat(appointments.getJsonObject(0).getString("id")).isEqualTo(jeanne.getString("id"));
+    assertThat(day.json().getInteger("resetSeconds")).isEqualTo(180);
+    assertThat(day.body()).as("nothing of the citizens but their initial").doesNotContain("Jeanne", "Vidal", "Émile", "Lacoste",
+        "example.fr", jeanne.getString("reference"), "Rose", "Paul");
+
+    JsonArray screens = node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin).array();
+    assertThat(screens).hasSize(1);
+    assertThat(screens.getJsonObject(0).getString("pairedAt")).isNotNull();
+  }
+
+  @Test
+  void the_mediator_of_the_organisation_running_a_point_pairs_its_screens_and_no_other_points() {
+    assertThat(node.api.post("/api/visio/points/" + otherPointId + "/kiosks", visio.mediator,
+        new JsonObject().put("label", "Borne")).status()).isEqualTo(201);
+    assertThat(node.api.get("/api/visio/points/" + otherPointId + "/kiosks", visio.mediator).status()).isEqualTo(200);
+    assertThat(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.mediator,
+        new JsonObject().put("label", "Borne")).status()).isEqualTo(403);
+    assertThat(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.agent,
+        new JsonObject().put("label", "Borne")).status()).isEqualTo(403);
+  }
+
+  @Test
+  void checking_in_shows_her_waiting_to_the_agent_live_and_opens_the_room_to_the_screen_only_then() {
+    JsonObject jeanne = book("09:00", visio.pointId, "Jeanne Vidal");
+    String id = jeanne.getString("id");
+    String token = screen(visio.pointId);
+
+    try (WsClient agent = WsClient.hello(node.port(), visio.agent, null)) {
+      agent.next(m -> "snapshot".equals(m.getString("type")));
+      assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", token, null).status())
+          .as("not checked in yet").isEqualTo(409);
+
+      Api.Response in = kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", id));
+      assertThat(in.status()).as(in.toString()).isEqualTo(200);
+      assertThat(in.json().getBoolean("checkedIn")).isTrue();
+      JsonObject waiting = agent.nextEvent("appointment.waiting");
+      assertThat(waiting.getJsonObject("data").getString("id")).isEqualTo(id);
+      assertThat(waiting.getJsonObject("data").getBoolean("citizenWaiting")).isTrue();
+    }
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getBoolean("citizenWaiting")).isTrue();
+    assertThat(actionsOn("appointment", id)).contains("appointment.checked_in");
+
+    // 8:00: the room opens at 8:50.
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", token, null).status()).isEqualTo(409);
+    clock.advance(Duration.ofMinutes(115));
+    Api.Response join = kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", token, null);
+    assertThat(join.status()).as(join.toString()).isEqualTo(200);
+    assertThat(join.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(join.json().getJsonObject("jitsi").getBoolean("moderator")).isFalse();
+    assertThat(join.json().getJsonObject("jitsi").getString("displayName")).isEqualTo("J. — Mairie de Murat").doesNotContain("Vidal");
+
+    assertThat(kiosk("POST", "/api/visio/kiosk/appointments/" + id + "/leave", token, null).status()).isEqualTo(200);
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getBoolean("citizenWaiting")).isFalse();
+  }
+
+  @Test
+  void only_an_appointment_of_today_still_to_be_held_is_checked_in() {
+    String token = screen(visio.pointId);
+    JsonObject tomorrow = created(node.api.post("/api/visio/appointments", visio.mediator,
+        VisioTerritory.booking(visio.serviceId, "2026-12-01T09:00:00+01:00").put("pointId", visio.pointId)));
+    JsonObject cancelled = book("10:00", visio.pointId, "Rose Vermenouze");
+    assertThat(node.api.post("/api/visio/appointments/" + cancelled.getString("id") + "/cancel", visio.mediator, null).status())
+        .isEqualTo(200);
+    JsonObject over = book("09:00", visio.pointId, "Paul Chazal");
+
+    Api.Response early = kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", tomorrow.getString("id")));
+    assertThat(early.status()).as(early.toString()).isEqualTo(409);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", cancelled.getString("id")))
+        .status()).isEqualTo(409);
+    assertThat(kiosk("GET", "/api/visio/kiosk", token, null).json().getJsonArray("appointments")).hasSize(1);
+    clock.advance(Duration.ofHours(3));
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", over.getString("id")))
+        .status()).as("over at 9:30").isEqualTo(409);
+    assertThat(node.api.get("/api/visio/appointments/" + over.getString("id"), visio.agent).json().getBoolean("citizenWaiting"))
+        .isFalse();
+  }
+
+  @Test
+  void her_reference_typed_checks_her_in_at_her_point_only() {
+    JsonObject jeanne = book("09:00", visio.pointId, "Jeanne Vidal");
+    String here = screen(visio.pointId);
+    String elsewhere = screen(otherPointId);
+    String typed = jeanne.getString("reference").toLowerCase().replace("-", " ");
+
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", elsewhere, new JsonObject().put("reference", typed)).status())
+        .as("another point's screen").isEqualTo(404);
+    Api.Response in = kiosk("POST", "/api/visio/kiosk/check-in", here, new JsonObject().put("reference", typed));
+    assertThat(in.status()).as(in.toString()).isEqualTo(200);
+    assertThat(in.json().getString("id")).isEqualTo(jeanne.getString("id"));
+  }
+
+  @Test
+  void a_screen_of_point_b_neither_sees_nor_acts_on_point_a() {
+    String id = book("09:00", visio.pointId, "Jeanne Vidal").getString("id");
+    String elsewhere = screen(otherPointId);
+    String here = screen(visio.pointId);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", here, new JsonObject().put("appointmentId", id)).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(115));
+
+    assertThat(kiosk("GET", "/api/visio/kiosk", elsewhere, null).json().getJsonArray("appointments")).isEmpty();
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id, elsewhere, null).status()).isEqualTo(403);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", elsewhere, new JsonObject().put("appointmentId", id)).status())
+        .isEqualTo(403);
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", elsewhere, null).status()).isEqualTo(403);
+    assertThat(kiosk("POST", "/api/visio/kiosk/appointments/" + id + "/leave", elsewhere, null).status()).isEqualTo(403);
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", here, null).status()).isEqualTo(200);
+    // Nor does a device token open anything of staff or citizens.
+    assertThat(kiosk("GET", "/api/visio/appointments/" + id, here, null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_revoked_screen_stops_at_once_over_http_and_its_token_never_opens_a_socket() {
+    String token = screen(visio.pointId);
+    assertThat(kiosk("GET", "/api/visio/kiosk", token, null).status()).isEqualTo(200);
+    assertThat(socketClosedFor(token)).as("the screen asks over HTTP only: its token is no socket's").isEqualTo(4401);
+    String kioskId = node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin).array().getJsonObject(0)
+        .getString("id");
+
+    assertThat(node.api.send("DELETE", "/api/visio/points/" + otherPointId + "/kiosks/" + kioskId, visio.admin, null, Map.of())
+        .status()).as("revoked through another point").isEqualTo(404);
+    assertThat(node.api.send("DELETE", "/api/visio/points/" + visio.pointId + "/kiosks/" + kioskId, visio.admin, null, Map.of())
+        .status()).isEqualTo(204);
+
+    Api.Response after = kiosk("GET", "/api/visio/kiosk", token, null);
+    assertThat(after.status()).as(after.toString()).isEqualTo(401);
+    assertThat(after.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin).array()).isEmpty();
+    assertThat(socketClosedFor(token)).isEqualTo(4401);
+    assertThat(actionsOn("point", visio.pointId)).as("the audit trail").containsSubsequence("point.kiosk_created", "point.kiosk_revoked");
+  }
+
+  /** The actions of the audit trail's changes on an item, in their order. */
+  private java.util.List<String> actionsOn(String kind, String id) {
+    return fr.cantou.support.TestNode.await(node.node().platform().pool()
+        .preparedQuery("SELECT action FROM change_audit WHERE item_kind = $1 AND item_id = $2 ORDER BY at, id")
+        .execute(io.vertx.sqlclient.Tuple.of(kind, id))).stream().map(r -> r.getString("action")).toList();
+  }
+
+  /** How the gateway closes a socket that says hello with this token. */
+  private int socketClosedFor(String token) {
+    try (WsClient socket = WsClient.connect(node.port())) {
+      socket.send(new JsonObject().put("type", "hello").put("token", token));
+      return socket.awaitClose();
+    }
+  }
+
+  @Test
+  void a_code_revoked_before_use_or_older_than_15_minutes_pairs_nothing_and_guesses_are_limited() {
+    String stale = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne 1"))).getString("code");
+    JsonObject revoked = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne 2")));
+    node.api.send("DELETE", "/api/visio/points/" + visio.pointId + "/kiosks/" + revoked.getString("id"), visio.admin, null, Map.of());
+    assertThat(pair(revoked.getString("code")).status()).isEqualTo(404);
+    clock.advance(Duration.ofMinutes(16));
+    assertThat(pair(stale).status()).isEqualTo(404);
+
+    for (int i = 0; i < 8; i++) {
+      assertThat(pair("AAAAA-AAAAA").status()).isEqualTo(404);
+    }
+    Api.Response limited = pair("AAAAA-AAAAA");
+    assertThat(limited.status()).as(limited.toString()).isEqualTo(429);
+  }
+
+  private String screen(String pointId) {
+    String code = created(node.api.post("/api/visio/points/" + pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne"))).getString("code");
+    return created(pair(code)).getString("token");
+  }
+
+  private Api.Response pair(String code) {
+    return node.api.send("POST", "/api/visio/kiosk/pair", null, new JsonObject().put("code", code).encode(),
+        Map.of("Content-Type", "application/json"));
+  }
+
+  private Api.Response kiosk(String method, String path, String token, JsonObject body) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("X-Kiosk-Token", token);
+    if (body != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    return node.api.send(method, path, null, body == null ? null : body.encode(), headers);
+  }
+
+  private JsonObject book(String time, String pointId, String name) {
+    JsonObject body = VisioTerritory.booking(visio.serviceId, today(time));
+    body.getJsonObject("citizen").put("name", name);
+    if (pointId != null) {
+      body.put("pointId", pointId);
+    }
+    return created(node.api.post("/api/visio/appointments", visio.mediator, body));
+  }
+
+  private static JsonObject created(Api.Response response) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json();
+  }
+}

@@ -1,0 +1,321 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Clock;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The screen of a point visio-accueil, on a 1024×768 touch tablet, as the citizen and the people
+ * around her live it: the admin pairs it, the citizen taps her line (time and initial only),
+ * the agent sees her waiting at once, joins, and the call opens on the screen; when it ends the
+ * screen is back to the list and keeps nothing of her. The server's clock and each page's are
+ * set by the test (the room open: ten minutes before her time), never read from the day it runs.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class KioskPageTest {
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  /** The screen's requests come every 3 s: a condition it waits for may take that long and a little more. */
+  private static final LocatorAssertions.IsVisibleOptions SOON = new LocatorAssertions.IsVisibleOptions().setTimeout(15_000);
+  static MutableClock clock;
+  static BrowserFixture web;
+  /** A point where the CPAM's agent has a free slot, that slot's start, and the CPAM's service. */
+  static String pointId;
+  static String pointName;
+  static String serviceId;
+  static Instant slot;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    web = new BrowserFixture(clock);
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    serviceId = service.getString("id");
+    LocalDate from = LocalDate.now(clock.withZone(PARIS)).plusDays(1);
+    for (Object p : web.node.api.get("/api/visio/points").array()) {
+      JsonObject point = (JsonObject) p;
+      JsonArray slots = web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
+          + "&pointId=" + point.getString("id")).array();
+      if (!slots.isEmpty()) {
+        pointId = point.getString("id");
+        pointName = point.getString("name");
+        slot = OffsetDateTime.parse(slots.getJsonObject(0).getString("start")).toInstant();
+        break;
+      }
+    }
+    assertThat(pointId).as("a point with a free slot of the CPAM").isNotNull();
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(1)
+  void paired_by_the_admin_the_screen_checks_her_in_the_agent_joins_and_the_call_ends_leaving_nothing_behind() {
+    JsonObject jeanne = book(slot, "Jeanne Vidal", "06 39 98 12 51");
+    book(slot.plus(Duration.ofMinutes(20)), "Robert Fabre", "06 39 98 12 52");
+    // Ten minutes before her time, on her day: the room is open.
+    clock.set(slot.minus(Duration.ofMinutes(9)));
+
+    // The admin pairs a screen of that point; its code is shown once.
+    Page admin = web.newPage();
+    web.signIn(admin, "admin");
+    admin.navigate(web.url("/admin.html#screens"));
+    admin.locator("#screen-point").selectOption(pointId);
+    admin.locator("#screen-label").fill("Accueil, rez-de-chaussée");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer un écran")).click();
+    Locator shown = admin.locator("#pairing-code");
+    assertThat(shown).isVisible();
+    String code = shown.textContent().trim();
+    assertThat(code).matches("[A-Z2-9]{5}-[A-Z2-9]{5}");
+    assertThat(admin.locator("#screen-list")).containsText("Accueil, rez-de-chaussée");
+    PagesTest.assertAccessible(admin, "admin-ecrans");
+
+    // The screen: a touch tablet, on the server's time.
+    Page screen = kioskPage();
+    screen.navigate(web.url("/kiosque.html"));
+    assertThat(screen.locator("h1")).hasText("Associer cet écran à un point visio-accueil");
+    int history = (int) screen.evaluate("history.length");
+    PagesTest.assertAccessible(screen, "kiosque-associer");
+    screen.locator("#pair-code").fill(code.toLowerCase());
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer l'écran")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    assertThat(screen.locator("#kiosk-point")).containsText(pointName);
+
+    // The day's list: time and initial, never a name.
+    Locator lines = screen.locator("#kiosk-list .kiosk-appointment");
+    assertThat(lines).hasCount(2);
+    assertThat(lines.first().locator(".kiosk-initial")).hasText("J.");
+    assertThat(lines.nth(1).locator(".kiosk-initial")).hasText("R.");
+    assertThat(screen.locator("main")).not().containsText("Jeanne");
+    assertThat(screen.locator("main")).not().containsText("Vidal");
+    assertThat(screen.locator("main")).not().containsText(jeanne.getString("reference"));
+    assertThat(screen.locator("main")).not().containsText("06 39");
+    assertThat(lines.first()).hasAccessibleName(java.util.regex.Pattern.compile("^\\d{1,2} h( \\d{2})? J\\. Carte Vitale"));
+    double height = lines.first().boundingBox().height;
+    assertThat(height).as("a line is a target for a finger").isGreaterThanOrEqualTo(44);
+    PagesTest.assertAccessible(screen, "kiosque-liste");
+
+    // The agent's day is open meanwhile.
+    Page agent = web.newPage();
+    agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(agent, "agent.cpam");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Jeanne Vidal"));
+    assertThat(card).isVisible();
+    assertThat(card.locator(".tag")).not().hasText("En salle d'attente");
+
+    // She taps her line, says it is hers: checked in.
+    lines.first().click();
+    assertThat(screen.locator("h1")).hasText("Est-ce bien votre rendez-vous ?");
+    PagesTest.assertAccessible(screen, "kiosque-confirmer");
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Oui, c'est moi")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, J. Vous êtes en salle d'attente.");
+    PagesTest.assertAccessible(screen, "kiosque-salle-d-attente");
+
+    // Live on the agent's page, no reload.
+    assertThat(card.locator(".tag")).hasText("En salle d'attente");
+
+    // The agent joins: the call opens on the screen (the stand-in Jitsi of the fixture).
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre")).click();
+    assertThat(agent.locator("#call .stand-in")).isVisible();
+    assertThat(screen.locator("#call .stand-in")).isVisible(SOON);
+    assertThat(screen.locator("#call h2")).hasText("Appel vidéo");
+    assertThat(screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Passer en audio seulement (connexion faible)"))).isVisible();
+    List<?> calls = (List<?>) screen.evaluate("window.__jitsi.map((c) => c.displayName)");
+    assertThat(calls).hasSize(1);
+    assertThat((String) calls.get(0)).startsWith("J. — ").doesNotContain("Vidal");
+    // The real room is Jitsi's cross-origin iframe, which axe does not enter; the fixture's stand-in paragraph, dark
+    // on the frame's black, stands for it and is not the page's text.
+    screen.evaluate("document.querySelectorAll('.stand-in').forEach((p) => { p.style.color = '#fff'; })");
+    PagesTest.assertAccessible(screen, "kiosque-appel");
+
+    // Her call ends on the screen: back to the list, and nothing of her is left.
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    assertThat(screen.locator("#call")).isHidden();
+    assertThat(screen.locator("main")).not().containsText("Merci");
+    assertNothingKeptBut(screen, history);
+    PagesTest.assertAccessible(screen, "kiosque-apres-appel");
+    admin.context().close();
+    agent.context().close();
+    screen.context().close();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void left_untouched_the_screen_goes_back_to_french_and_its_list_and_a_revoked_screen_asks_for_a_new_code() {
+    clock.set(max(clock.instant(), slot.minus(Duration.ofMinutes(30))));
+    String kioskId = pair();
+
+    Page screen = pairedScreen();
+    int history = (int) screen.evaluate("history.length");
+
+    // Someone switches to English, types half a reference, and walks away.
+    screen.locator("#lang").click();
+    assertThat(screen.locator("h1")).hasText("Welcome! Do you have an appointment?");
+    screen.locator("#reference").fill("CPAM-7K");
+    screen.locator("#free-slots").click();
+    assertThat(screen.locator("h1")).hasText("The next free slots here");
+    PagesTest.assertAccessible(screen, "kiosque-creneaux");
+    screen.clock().fastForward("03:01");
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    assertThat(screen.locator("#reference")).hasValue("");
+    assertNothingKeptBut(screen, history);
+
+    // The admin revokes it: its next request shows the pairing form, and the token is gone.
+    var revoked = web.node.api.send("DELETE", "/api/visio/points/" + pointId + "/kiosks/" + kioskId, web.node.adminToken(), null,
+        java.util.Map.of());
+    assertThat(revoked.status()).isEqualTo(204);
+    screen.clock().fastForward("01:01");
+    assertThat(screen.locator("h1")).hasText("Associer cet écran à un point visio-accueil");
+    assertThat(screen.locator("main")).containsText("n'est plus associé");
+    assertThat((int) screen.evaluate("localStorage.length")).isZero();
+    PagesTest.assertAccessible(screen, "kiosque-retire");
+    screen.context().close();
+  }
+
+  /** The mediator pairs and removes the screens of the point his France Services house runs, and of no other. */
+  @Test
+  @org.junit.jupiter.api.Order(0)
+  void the_mediator_pairs_and_removes_his_points_screens_from_his_page() {
+    Page mediator = web.signIn(web.newTabletPage(), "mediateur.riom");
+    mediator.onDialog(dialog -> dialog.accept());
+    assertThat(mediator.locator("#screens h2")).hasText("Les écrans de votre point visio-accueil");
+    assertThat(mediator.locator("#screen-point option")).hasCount(1);
+    assertThat(mediator.locator("#screen-point option")).hasText("France Services de Riom-ès-Montagnes — Riom-ès-Montagnes");
+
+    mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer un écran")).click();
+    assertThat(mediator.locator("#screen-error")).hasText("Donnez un nom à l'écran.");
+    mediator.locator("#screen-label").fill("Salle d'attente");
+    mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer un écran")).click();
+    assertThat(mediator.locator("#pairing-code")).isVisible();
+    assertThat(mediator.locator("#screen-code")).isFocused();
+    assertThat(mediator.locator("#screen-list")).containsText("Code en attente de saisie");
+    PagesTest.assertAccessible(mediator, "mediateur-ecrans");
+
+    mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retirer l'écran Salle d'attente")).click();
+    assertThat(mediator.locator("#screen-outcome")).hasText("L'écran « Salle d'attente » est retiré.");
+    assertThat(mediator.locator("#screen-list")).hasText("Aucun écran n'est associé à ce point.");
+    mediator.context().close();
+  }
+
+  /** Last: it moves the server's clock past the others' times (the server's clock only moves forward). */
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void her_reference_typed_checks_her_in_and_the_agent_marking_it_done_closes_the_call_on_the_screen() {
+    // The next free slot of the point after the server's time (the other tests may have moved it).
+    Instant now = clock.instant();
+    LocalDate from = LocalDate.ofInstant(now, PARIS);
+    Instant start = web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
+            + "&pointId=" + pointId).array().stream().map(JsonObject.class::cast)
+        .map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).filter(t -> t.isAfter(now.plus(Duration.ofMinutes(10))))
+        .findFirst().orElseThrow();
+    JsonObject marie = book(start, "Marie Delmas", "06 39 98 12 54");
+    clock.set(start.minus(Duration.ofMinutes(9)));
+    pair();
+
+    Page screen = pairedScreen();
+    int history = (int) screen.evaluate("history.length");
+
+    // A reference no appointment here has: said under the field, focused.
+    screen.locator("#reference").fill("CPAM-ZZZZZ");
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("#reference-error")).containsText("Aucun rendez-vous de ce point ne porte cette référence");
+    assertThat(screen.locator("#reference-error")).isFocused();
+    PagesTest.assertAccessible(screen, "kiosque-reference-inconnue");
+    // Hers, typed as on a phone's keyboard.
+    screen.locator("#reference").fill(marie.getString("reference").toLowerCase().replace("-", " "));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, M. Vous êtes en salle d'attente.");
+
+    Page agent = web.newPage();
+    agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(agent, "agent.cpam");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marie Delmas"));
+    assertThat(card.locator(".tag")).hasText("En salle d'attente");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre")).click();
+    assertThat(screen.locator("#call .stand-in")).isVisible(SOON);
+
+    // The agent says it is done: the screen closes the call by itself and keeps nothing.
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Terminé").setExact(true)).click();
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, terminé")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+    assertThat(screen.locator("#call")).isHidden();
+    assertNothingKeptBut(screen, history);
+    agent.context().close();
+    screen.context().close();
+  }
+
+  private String token;
+
+  /** A screen of the point paired through the API: its id; its token in {@link #token}. */
+  private String pair() {
+    JsonObject made = web.node.api.post("/api/visio/points/" + pointId + "/kiosks", web.node.adminToken(),
+        new JsonObject().put("label", "Borne du hall")).json();
+    token = web.node.api.post("/api/visio/kiosk/pair", new JsonObject().put("code", made.getString("code"))).json()
+        .getString("token");
+    return made.getString("id");
+  }
+
+  /** The screen paired by {@link #pair()}, its token in its storage as the pairing form leaves it, showing the day. */
+  private Page pairedScreen() {
+    Page screen = kioskPage();
+    screen.navigate(web.url("/kiosque.html"));
+    screen.evaluate("([token]) => localStorage.setItem('cantou.kiosk', token)", List.of(token));
+    screen.reload();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    return screen;
+  }
+
+  /** A 1024×768 touch tablet whose clock starts at the server's time. */
+  private static Page kioskPage() {
+    Page page = web.newTabletPage();
+    page.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    return page;
+  }
+
+  /** Only the device token in the screen's storage; no history entry added since {@code history}. */
+  @SuppressWarnings("unchecked")
+  private static void assertNothingKeptBut(Page screen, int history) {
+    assertThat((List<Object>) screen.evaluate("Object.keys(localStorage)")).containsExactly("cantou.kiosk");
+    assertThat((int) screen.evaluate("sessionStorage.length")).isZero();
+    assertThat((int) screen.evaluate("history.length")).isEqualTo(history);
+  }
+
+  private static JsonObject book(Instant start, String name, String phone) {
+    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", serviceId)
+        .put("start", start.atZone(PARIS).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)).put("pointId", pointId)
+        .put("citizen", new JsonObject().put("name", name).put("phone", phone)));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+}

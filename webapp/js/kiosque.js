@@ -1,0 +1,399 @@
+import { ApiError, request } from './api.js';
+import { openCall } from './call.js';
+import { currentLanguage, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { plainMessage } from './form-errors.js';
+import { announce, el, setUpPage, whileSending } from './ui.js';
+
+/*
+ * The screen of a point visio-accueil (the kiosk). Shared by everyone who comes in: it keeps its
+ * device token (localStorage 'cantou.kiosk') and nothing of anybody. Everything about a person
+ * lives in this module's variables only, never in the history (no pushState, no fragment), nor
+ * in sessionStorage or localStorage; `reset()` drops it after her call, on "Ce n'est pas moi",
+ * or after `resetSeconds` without a touch.
+ */
+const TOKEN_KEY = 'cantou.kiosk';
+/** While she waits: how often the screen asks whether the agent has joined. */
+const POLL_MS = 3000;
+/** While the list shows: how often it is read again (bookings made meanwhile). */
+const REFRESH_MS = 60000;
+/** Out of the room this long (not back through the audio-only switch): her call is over. */
+const LEFT_GRACE_MS = 15000;
+
+const screen = document.getElementById('screen');
+const callBox = document.getElementById('call');
+let day = null;
+// What concerns the person in front of the screen: dropped by reset().
+let current = null;
+let call = null;
+let pollTimer = null;
+let refreshTimer = null;
+let idleTimer = null;
+let leftTimer = null;
+let idleAllowed = true;
+
+await setUpPage();
+setUpFullscreen();
+['pointerdown', 'keydown', 'touchstart'].forEach((kind) => document.addEventListener(kind, rearmIdle, { passive: true }));
+start();
+
+function deviceToken() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+/** A request of the screen, with its device token; a token that opens nothing any more brings back the pairing form. */
+async function kiosk(path, options = {}) {
+  try {
+    return await request(path, { ...options, anonymous: true, headers: { 'X-Kiosk-Token': deviceToken() || '' } });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      localStorage.removeItem(TOKEN_KEY);
+      showPairing(t('kiosk.unpaired'));
+    }
+    throw e;
+  }
+}
+
+async function start() {
+  if (!deviceToken()) {
+    showPairing();
+    return;
+  }
+  try {
+    await showDay();
+  } catch (e) {
+    if (e?.status !== 401) {
+      showProblem(e);
+    }
+  }
+}
+
+/** Heading first, focused: a screen reader (and the eye) starts at the top of each new screen. */
+function show(title, ...children) {
+  const heading = el('h1', { tabindex: '-1', id: 'kiosk-title' }, title);
+  screen.replaceChildren(heading, ...children.filter(Boolean));
+  heading.focus();
+}
+
+function showProblem(e) {
+  show(t('kiosk.problemTitle'), el('p', { class: 'error', role: 'alert' }, plainMessage(e)),
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big', onclick: () => reset() }, t('kiosk.retry'))));
+}
+
+// Pairing.
+
+function showPairing(why = null) {
+  stopTimers();
+  idleAllowed = false;
+  document.getElementById('kiosk-point').textContent = t('kiosk.tagline');
+  const input = el('input', { id: 'pair-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters',
+    spellcheck: 'false', 'aria-describedby': 'pair-help', maxlength: '20' });
+  const error = el('p', { class: 'error', id: 'pair-error', role: 'alert', tabindex: '-1', hidden: true });
+  const form = el('form', { class: 'kiosk-form' },
+    el('label', { for: 'pair-code' }, t('kiosk.pairCode')), el('p', { class: 'hint', id: 'pair-help' }, t('kiosk.pairHelp')),
+    input, error, el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'big' }, t('kiosk.pair'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileSending(form.querySelector('button'), async () => {
+      try {
+        const paired = await request('/api/visio/kiosk/pair', { method: 'POST', anonymous: true, body: { code: input.value } });
+        localStorage.setItem(TOKEN_KEY, paired.token);
+        input.value = '';
+        await showDay();
+        announce(t('kiosk.paired', { point: paired.point.name }));
+      } catch (e) {
+        error.textContent = plainMessage(e);
+        error.hidden = false;
+        error.focus();
+      }
+    });
+  });
+  show(t('kiosk.pairTitle'), why ? el('p', { class: 'notice', role: 'alert' }, why) : null, form);
+}
+
+// The day's list.
+
+async function showDay() {
+  stopTimers();
+  day = await kiosk('/api/visio/kiosk');
+  idleAllowed = true;
+  // "Mairie de Murat", not "Mairie de Murat — Murat": the commune only when the name does not say it.
+  document.getElementById('kiosk-point').textContent = day.point.name.includes(day.point.commune) ? day.point.name
+    : `${day.point.name} — ${day.point.commune}`;
+  renderDay();
+  refreshTimer = setTimeout(refreshDay, REFRESH_MS);
+  rearmIdle();
+}
+
+async function refreshDay() {
+  if (current || call) {
+    return;
+  }
+  try {
+    day = await kiosk('/api/visio/kiosk');
+    // Only the list changes under her eyes; the heading and the focus stay where they are.
+    document.getElementById('kiosk-list')?.replaceWith(dayList());
+  } catch (e) {
+    if (e?.status === 401) {
+      // No longer paired: the pairing form is shown, and nothing more is asked.
+      return;
+    }
+    // Offline a moment: the list stays as it was.
+  }
+  refreshTimer = setTimeout(refreshDay, REFRESH_MS);
+}
+
+function renderDay() {
+  const reference = el('input', { id: 'reference', name: 'reference', autocomplete: 'off', autocapitalize: 'characters',
+    spellcheck: 'false', 'aria-describedby': 'reference-help', maxlength: '40' });
+  const refError = el('p', { class: 'error', id: 'reference-error', role: 'alert', tabindex: '-1', hidden: true });
+  const byReference = el('form', { class: 'kiosk-form' },
+    el('h2', {}, t('kiosk.byReference')),
+    el('label', { for: 'reference' }, t('kiosk.reference')),
+    el('p', { class: 'hint', id: 'reference-help' }, t('kiosk.referenceHelp')), reference, refError,
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'big' }, t('kiosk.checkInReference'))));
+  byReference.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileSending(byReference.querySelector('button'), async () => {
+      try {
+        const checked = await kiosk('/api/visio/kiosk/check-in', { method: 'POST', body: { reference: reference.value } });
+        reference.value = '';
+        waiting(checked);
+      } catch (e) {
+        if (e?.status !== 401) {
+          refError.textContent = plainMessage(e);
+          refError.hidden = false;
+          refError.focus();
+        }
+      }
+    });
+  });
+  show(t('kiosk.welcome'),
+    el('p', { class: 'kiosk-lead' }, t('kiosk.today', { day: formatDay(day.date) })),
+    el('section', { 'aria-labelledby': 'list-title' }, el('h2', { id: 'list-title' }, t('kiosk.listTitle')),
+      el('p', { class: 'hint' }, t('kiosk.listHelp')), dayList()),
+    byReference,
+    el('section', { 'aria-labelledby': 'none-title' }, el('h2', { id: 'none-title' }, t('kiosk.noAppointment')),
+      el('button', { type: 'button', class: 'big secondary', id: 'free-slots', onclick: showFreeSlots }, t('kiosk.seeSlots'))));
+}
+
+function dayList() {
+  const list = day.appointments;
+  if (!list.length) {
+    return el('p', { id: 'kiosk-list', class: 'muted' }, t('kiosk.noneToday'));
+  }
+  return el('ul', { id: 'kiosk-list', class: 'kiosk-list' }, ...list.map((a) => el('li', {},
+    el('button', { type: 'button', class: 'big kiosk-appointment', 'data-id': a.id, onclick: () => confirmIdentity(a) },
+      // Spaces between the parts: read out as "9 h J. Carte Vitale…", not run together.
+      el('span', { class: 'kiosk-time' }, formatTime(a.start, a.timeZone)), ' ',
+      el('span', { class: 'kiosk-initial' }, a.initial), ' ',
+      el('span', { class: 'kiosk-service' }, `${a.serviceName} (${a.administration})`),
+      a.checkedIn ? [' ', el('span', { class: 'tag ok' }, t('kiosk.alreadyHere'))] : null))));
+}
+
+/** A tap on the wrong line must not check in someone else: she says it is hers first. */
+function confirmIdentity(a) {
+  show(t('kiosk.isItYou'),
+    el('p', { class: 'kiosk-lead' }, `${formatTime(a.start, a.timeZone)} — ${a.initial} — ${a.serviceName} (${a.administration})`),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'big', id: 'confirm-check-in', onclick: (event) => whileSending(event.currentTarget,
+        async () => {
+          try {
+            waiting(await kiosk('/api/visio/kiosk/check-in', { method: 'POST', body: { appointmentId: a.id } }));
+          } catch (e) {
+            if (e?.status !== 401) {
+              showProblem(e);
+            }
+          }
+        }) }, t('kiosk.yesItsMe')),
+      el('button', { type: 'button', class: 'big secondary', onclick: () => reset() }, t('kiosk.back'))));
+}
+
+// Waiting, then the call.
+
+function waiting(a) {
+  current = a;
+  // She waits for her time: the screen does not go back to the list under her.
+  idleAllowed = false;
+  clearTimeout(idleTimer);
+  clearTimeout(refreshTimer);
+  show(t('kiosk.waitingTitle', { initial: a.initial }),
+    el('p', { class: 'kiosk-lead', role: 'status' }, t('kiosk.waitingText', { time: formatTime(a.start, a.timeZone),
+      administration: a.administration })),
+    el('p', { id: 'room-opens' }, t('kiosk.stayHere')),
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big secondary', id: 'not-me',
+      onclick: (event) => whileSending(event.currentTarget, () => leaveThenReset()) }, t('kiosk.notMe'))));
+  announce(t('kiosk.checkedIn'));
+  poll();
+}
+
+async function poll() {
+  clearTimeout(pollTimer);
+  if (!current || call) {
+    return;
+  }
+  try {
+    const now = await kiosk(`/api/visio/kiosk/appointments/${current.id}`);
+    if (!current) {
+      return;
+    }
+    current = now;
+    if (now.status === 'in_call') {
+      await joinCall();
+      return;
+    }
+    if (now.status !== 'booked' || Date.now() > new Date(now.end).getTime()) {
+      reset();
+      return;
+    }
+  } catch (e) {
+    if (e?.status === 401) {
+      return;
+    }
+    if (e?.status === 403 || e?.status === 404) {
+      reset();
+      return;
+    }
+  }
+  pollTimer = setTimeout(poll, POLL_MS);
+}
+
+async function joinCall() {
+  let info;
+  try {
+    info = await kiosk(`/api/visio/kiosk/appointments/${current.id}/join`);
+  } catch (e) {
+    pollTimer = setTimeout(poll, POLL_MS);
+    return;
+  }
+  screen.replaceChildren();
+  announce(t('kiosk.callOpens'));
+  call = await openCall(callBox, info, {
+    // Left inside Jitsi (its own red button): over unless the room comes back at once (the audio-only switch reopens it).
+    onJoined: () => clearTimeout(leftTimer),
+    onLeft: () => {
+      clearTimeout(leftTimer);
+      leftTimer = setTimeout(() => leaveThenReset(), LEFT_GRACE_MS);
+    },
+    // Hung up here: her visit is over; the screen goes back to the list, keeping nothing.
+    onClosed: () => {
+      setTimeout(() => leaveThenReset(), 0);
+      return document.getElementById('main');
+    },
+    fallback: () => el('p', {}, t('kiosk.callFallback')),
+  });
+  watchCall();
+}
+
+/** During the call: the agent marking it done (or the appointment ending) closes it here too. */
+async function watchCall() {
+  clearTimeout(pollTimer);
+  if (!current || !call) {
+    return;
+  }
+  try {
+    const now = await kiosk(`/api/visio/kiosk/appointments/${current.id}`);
+    if (now.status !== 'in_call' && now.status !== 'booked') {
+      await leaveThenReset();
+      return;
+    }
+  } catch (e) {
+    // Gone a moment: the call goes on.
+  }
+  pollTimer = setTimeout(watchCall, POLL_MS);
+}
+
+async function leaveThenReset() {
+  const leaving = current;
+  if (leaving) {
+    try {
+      await kiosk(`/api/visio/kiosk/appointments/${leaving.id}/leave`, { method: 'POST', keepalive: true });
+    } catch (e) {
+      // Her appointment is over or gone: nothing to say to the agent.
+    }
+  }
+  reset();
+}
+
+/**
+ * Back to the list, keeping nothing of the person: the call closed, every variable about her
+ * dropped, both storages emptied of everything but the device token. A language she chose goes
+ * back to French (reloading the page, which adds no history entry).
+ */
+function reset() {
+  stopTimers();
+  call?.close();
+  call = null;
+  current = null;
+  callBox.replaceChildren();
+  callBox.hidden = true;
+  sessionStorage.clear();
+  const token = deviceToken();
+  const switched = currentLanguage() !== 'fr';
+  localStorage.clear();
+  if (token) {
+    localStorage.setItem(TOKEN_KEY, token);
+  }
+  if (switched) {
+    location.reload();
+    return;
+  }
+  start();
+}
+
+function stopTimers() {
+  clearTimeout(leftTimer);
+  clearTimeout(pollTimer);
+  clearTimeout(refreshTimer);
+  clearTimeout(idleTimer);
+}
+
+function rearmIdle() {
+  clearTimeout(idleTimer);
+  if (!idleAllowed || !day || current?.checkedIn || call) {
+    return;
+  }
+  idleTimer = setTimeout(() => {
+    if (idleAllowed && !call && !current?.checkedIn) {
+      reset();
+    }
+  }, day.resetSeconds * 1000);
+}
+
+// No appointment: the next free slots of this point.
+
+async function showFreeSlots() {
+  const box = el('div', { id: 'slots', 'aria-busy': 'true' }, el('p', { role: 'status' }, t('kiosk.loadingSlots')));
+  show(t('kiosk.slotsTitle'), el('p', { class: 'kiosk-lead' }, t('kiosk.slotsHelp')), box,
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big secondary', onclick: () => reset() }, t('kiosk.back'))));
+  try {
+    const services = await request('/api/visio/services', { anonymous: true });
+    const from = day.date;
+    const to = new Date(Date.parse(`${day.date}T00:00:00Z`) + 13 * 86400000).toISOString().slice(0, 10);
+    const found = await Promise.all(services.map((s) => request(
+      `/api/visio/services/${s.id}/slots?from=${from}&to=${to}&pointId=${day.point.id}`, { anonymous: true })
+      .then((slots) => ({ service: s, slots: slots.slice(0, 3) })).catch(() => ({ service: s, slots: [] }))));
+    const offered = found.filter((f) => f.slots.length);
+    box.replaceChildren(...(offered.length ? offered.map((f) => el('section', { class: 'card' },
+      el('h2', {}, `${f.service.name} (${f.service.administration})`),
+      el('ul', {}, ...f.slots.map((slot) => el('li', {}, formatWhen(slot.start, f.service.timeZone || null))))))
+      : [el('p', {}, t('kiosk.noSlots'))]));
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'error', role: 'alert' }, plainMessage(e)));
+  }
+  box.removeAttribute('aria-busy');
+}
+
+function setUpFullscreen() {
+  const button = document.getElementById('fullscreen');
+  if (!document.fullscreenEnabled) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else {
+      document.documentElement.requestFullscreen().catch(() => {});
+    }
+  });
+}
