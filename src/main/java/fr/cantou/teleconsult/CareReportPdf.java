@@ -16,7 +16,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import fr.cantou.platform.text.DateWords;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
@@ -238,7 +238,7 @@ final class CareReportPdf {
   private static final class Layout {
     private final PDDocument doc;
     private final PDFont font;
-    private final DateTimeFormatter dates;
+    private final ZoneId zone;
     private final Map<Integer, Boolean> drawable = new HashMap<>();
     private PDPageContentStream stream;
     private float y;
@@ -246,11 +246,12 @@ final class CareReportPdf {
     Layout(PDDocument doc, PDFont font, ZoneId zone) {
       this.doc = doc;
       this.font = font;
-      this.dates = DateTimeFormatter.ofPattern("d MMMM yyyy 'à' HH:mm", Locale.FRENCH).withZone(zone);
+      this.zone = zone;
     }
 
     String when(Instant at) {
-      return at == null ? "—" : dates.format(at);
+      // Written as the pages write it: "2 décembre 2026 à 16 h 30".
+      return at == null ? "—" : DateWords.dateAndTime(at.atZone(zone), Locale.FRENCH);
     }
 
     private float width() {
