@@ -163,7 +163,8 @@ public final class CantouNode {
           .compose(v -> listener.start())
           .compose(v -> teleconsult.presence.alive())
           .compose(v -> listen(() -> router(identity, routes,
-              List.of(teleconsult.service::refreshFigures, visio.appointments::refreshFigures), visio.routes.shortLinks())))
+              List.of(teleconsult.service::refreshFigures, visio.appointments::refreshFigures), visio.routes.shortLinks(),
+              visio.routes.bookingPage(platform.vertx(), platform.config().http().webRoot()))))
           .onSuccess(v -> {
             gateway.start();
             databaseWatch.start();
@@ -207,7 +208,8 @@ public final class CantouNode {
 
   /** The router of one HTTP server: the node's own endpoints, /ws, the API built from its contract, the pages. */
   private Future<Router> router(IdentityModule identity, List<ApiModule> modules, List<Supplier<Future<Void>>> figures,
-                                io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> shortLinks) {
+                                io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> shortLinks,
+                                io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> bookingPage) {
     CantouConfig config = platform.config();
     return ApiContract.load(platform.vertx()).map(contract -> {
       RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
@@ -229,6 +231,8 @@ public final class CantouNode {
       router.get("/ws").handler(gateway);
       router.get("/openapi.yaml").handler(ApiContract::serve);
       router.get("/r/:link").handler(shortLinks);
+      // The booking page with its first step written in (the rest falls through to the files below).
+      router.get("/rendez-vous.html").handler(bookingPage);
       Router apiRouter = api.createRouter();
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);

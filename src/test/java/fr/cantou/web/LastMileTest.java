@@ -382,14 +382,7 @@ class LastMileTest {
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void on_a_slow_link_the_booking_page_reads_before_its_scripts_arrive_and_works_once_they_do(BrowserFixture.Screen screen) {
     Page page = web.newPage(screen);
-    com.microsoft.playwright.CDPSession cdp = page.context().newCDPSession(page);
-    cdp.send("Network.enable");
-    com.google.gson.JsonObject slow = new com.google.gson.JsonObject();
-    slow.addProperty("offline", false);
-    slow.addProperty("latency", 800);
-    slow.addProperty("downloadThroughput", 60_000 / 8);
-    slow.addProperty("uploadThroughput", 60_000 / 8);
-    cdp.send("Network.emulateNetworkConditions", slow);
+    LastMileSlowLinkTest.throttle(page);
     List<com.microsoft.playwright.Route> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
     page.route("**/js/*.js", scripts::add);
     long asked = System.nanoTime();
