@@ -1,5 +1,5 @@
 import { newIdempotencyKey, request } from './api.js';
-import { formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { currentLanguage, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
 import { EMAIL, isPhone } from './contact.js';
@@ -45,9 +45,11 @@ export class BookingWizard {
    */
   async start({ focus = true } = {}) {
     this.quiet = !focus;
+    // The citizen's page as served carries the catalogue (and shows the first step): no request to wait for.
+    const served = this.history ? servedCatalogue() : null;
     try {
-      this.services = await request('/api/visio/services', { anonymous: true });
-      this.points = await request('/api/visio/points', { anonymous: true });
+      [this.services, this.points] = served ? [served.services, served.points] : await Promise.all([
+        request('/api/visio/services', { anonymous: true }), request('/api/visio/points', { anonymous: true })]);
     } catch (e) {
       // The loading line is gone by now: say why nothing comes, and offer to try again.
       this.root.replaceChildren(failure(e, () => this.start()));
@@ -59,8 +61,29 @@ export class BookingWizard {
       return;
     }
     window.addEventListener('popstate', (event) => this.go(event.state?.bookingStep || 1, { push: false }));
-    const step = history.state?.bookingStep || draft?.step || 1;
+    // A service pressed in the step as served, before the scripts came (the form went as ?etape=2&service=…).
+    const pressed = this.services.find((s) => s.id === new URLSearchParams(location.search).get('service'));
+    if (pressed && pressed.id !== this.choice.service?.id) {
+      this.choice = { service: pressed };
+    }
+    const step = pressed ? 2 : history.state?.bookingStep || draft?.step || 1;
     history.replaceState({ bookingStep: step }, '', stepUrl(step));
+    const form = this.root.querySelector('form.served-step');
+    if (step === 1 && form && currentLanguage() === 'fr') {
+      // The step as served stays as it is (she may be reading it, scrolled down): its presses are now the script's.
+      this.step = 1;
+      this.save();
+      this.quiet = false;
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        const service = this.services.find((s) => s.id === event.submitter?.value);
+        if (service) {
+          this.choice.service = service;
+          this.go(2);
+        }
+      });
+      return;
+    }
     this.go(step, { push: false });
   }
 
@@ -391,6 +414,16 @@ export function failure(error, retry) {
   return el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
     el('p', {}, plainMessage(error, 'form.connectionLost')),
     el('button', { type: 'button', id: 'retry', onclick: retry }, t('common.retry')));
+}
+
+/** The services and points the page as served carries (`#booking-data`, written by the server), or null. */
+function servedCatalogue() {
+  try {
+    const data = JSON.parse(document.getElementById('booking-data')?.textContent || 'null');
+    return Array.isArray(data?.services) && Array.isArray(data?.points) ? data : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 function stepUrl(step) {

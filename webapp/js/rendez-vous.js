@@ -1,9 +1,6 @@
 import { request } from './api.js';
 import { BookingWizard, downloadCalendar, failure } from './booking.js';
-import { openCall } from './call.js';
-import { deviceCheck } from './device-check.js';
 import { formatWhen, t } from './i18n.js';
-import { connect } from './realtime.js';
 import { plainMessage } from './form-errors.js';
 import { setUpLostLink } from './lost-link.js';
 import { minutesBefore } from './booking.js';
@@ -78,6 +75,10 @@ async function showManage(token) {
   wizardBox.hidden = true;
   manageBox.hidden = false;
   let appointment;
+  // What only this page needs (the call, the device check, the socket) comes now, with the appointment: a booking
+  // never waits for it on a slow link.
+  const loading = Promise.all([import('./call.js'), import('./device-check.js'), import('./realtime.js')]);
+  loading.catch(() => {});
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
@@ -89,6 +90,15 @@ async function showManage(token) {
     showBadLink();
     return;
   }
+  let modules;
+  try {
+    modules = await loading;
+  } catch (e) {
+    // A script lost on the way stays lost for this page (the browser keeps the failure): "Réessayer" loads it again.
+    manageBox.replaceChildren(failure({ status: 0 }, () => location.reload()));
+    return;
+  }
+  const [{ openCall }, { deviceCheck }, { connect }] = modules;
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
   const waiting = el('p', { class: 'notice', id: 'waiting', role: 'status', hidden: true });
   // What the last action did, next to the actions: seen, not only heard.

@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.text.DateWords;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -11,7 +12,6 @@ import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +30,7 @@ final class PdfLayout {
 
   private final PDDocument doc;
   private final PDFont font;
-  private final DateTimeFormatter dates;
+  private final ZoneId zone;
   private final Map<Integer, Boolean> drawable = new HashMap<>();
   private PDPageContentStream stream;
   private float y;
@@ -38,11 +38,12 @@ final class PdfLayout {
   PdfLayout(PDDocument doc, PDFont font, ZoneId zone) {
     this.doc = doc;
     this.font = font;
-    this.dates = DateTimeFormatter.ofPattern("d MMMM yyyy 'à' HH:mm", Locale.FRENCH).withZone(zone);
+    this.zone = zone;
   }
 
   String when(Instant at) {
-    return at == null ? "—" : dates.format(at);
+    // Written as the pages write it: "2 décembre 2026 à 16 h 30".
+    return at == null ? "—" : DateWords.dateAndTime(at.atZone(zone), Locale.FRENCH);
   }
 
   private float width() {

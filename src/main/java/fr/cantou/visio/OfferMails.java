@@ -7,7 +7,7 @@ import io.vertx.core.Future;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import fr.cantou.platform.text.DateWords;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -18,8 +18,6 @@ import java.util.UUID;
  * signature: what a short channel (SMS) would send.
  */
 final class OfferMails {
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM 'à' HH'h'mm", Locale.FRENCH);
-  private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("HH'h'mm", Locale.FRENCH);
 
   private final Platform platform;
   private final WaitingListStore store;
@@ -49,7 +47,7 @@ final class OfferMails {
             : store.view(platform.pool(), entry.get()).map(view -> {
               String token = tokens.issueWaiting(entry.get());
               WaitingListStore.Offer offer = view.orElseThrow().offer();
-              String subject = "Une place s'est libérée : " + a.administration() + ", " + WHEN.format(a.start());
+              String subject = "Une place s'est libérée : " + a.administration() + ", " + DateWords.dayAndTime(a.start(), Locale.FRENCH);
               String text = "Bonjour " + a.citizen().name() + ",\n\n" + text(a, offer, token)
                   + "\nBesoin d'aide ? Un conseiller France Services peut vous accompagner.\n\nCantou — visio-accueil\n";
               return new MailMessage(a.citizen().email(), subject, text, null);
@@ -64,9 +62,9 @@ final class OfferMails {
     long minutes = minutesLeft(platform.clock().instant(), offer.expiresAt());
     return "Vous êtes sur la liste d'attente du service « " + a.serviceName() + " » (" + a.administration()
         + "). Une place s'est libérée et elle vous est réservée :\n\n"
-        + "Date : " + WHEN.format(a.start()) + " (heure de " + (zone.getId().equals("Europe/Paris") ? "Paris" : zone.getId()) + ")\n"
+        + "Date : " + DateWords.dayAndTime(a.start(), Locale.FRENCH) + " (heure de " + (zone.getId().equals("Europe/Paris") ? "Paris" : zone.getId()) + ")\n"
         + "Lieu : " + where + "\n\n"
-        + "Pour la prendre, ouvrez ce lien avant " + UNTIL.format(offer.expiresAt().atZone(zone)) + " (dans "
+        + "Pour la prendre, ouvrez ce lien avant " + DateWords.time(offer.expiresAt().atZone(zone), Locale.FRENCH) + " (dans "
         + Durations.inWords(minutes) + ") :\n" + link(token) + "\n\n"
         + "Si elle ne vous convient pas, vous pouvez la laisser à la personne suivante depuis ce même lien : "
         + "vous gardez votre place sur la liste. Sans réponse à temps, elle sera proposée à la personne suivante.\n\n"

@@ -4,12 +4,11 @@ import fr.cantou.notify.CalendarInvite;
 import fr.cantou.notify.MailMessage;
 
 import java.net.URI;
-import java.time.format.DateTimeFormatter;
+import fr.cantou.platform.text.DateWords;
 import java.util.Locale;
 
 /** The citizen's mails, in plain French: what, when, where, what to bring, and the link to manage it. */
 final class VisioMails {
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'à' HH'h'mm", Locale.FRENCH);
 
   private final URI publicUrl;
   private final URI organizer;
@@ -30,7 +29,7 @@ final class VisioMails {
   }
 
   MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken) {
-    String when = WHEN.format(a.start());
+    String when = DateWords.dayAndTimeWithYear(a.start(), Locale.FRENCH);
     String where = a.pointName() == null ? "en visio, depuis chez vous"
         : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
     URI link = manageLink(manageToken);

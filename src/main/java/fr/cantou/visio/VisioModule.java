@@ -38,6 +38,8 @@ public final class VisioModule implements LiveModule {
   private final VisioRoutes routes;
   /** The points' screens: pairing by staff, and what a paired screen may do. */
   private final ApiModule kioskRoutes;
+  /** The booking page with its first step written in. */
+  private final io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> bookingPage;
   /** The calendar files (tests reach its seam). */
   final CalendarFiles calendarFiles;
   private final VisioSnapshot snapshot;
@@ -122,6 +124,7 @@ public final class VisioModule implements LiveModule {
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
         calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
+    this.bookingPage = routes.bookingPage(platform.vertx(), platform.config().http().webRoot());
     this.kioskRoutes = new KioskRoutes(new KioskService(platform, settings, new KioskStore(), appointmentStore, appointments,
         meeting, events, rooms, rateLimits), addresses);
     this.snapshot = new VisioSnapshot(appointments);
@@ -147,10 +150,12 @@ public final class VisioModule implements LiveModule {
     return settings.publicValues();
   }
 
-  /** The short links of the mails and SMS, /r/:link. */
+  /** The short links of the mails and SMS, /r/:link; the booking page with its first step written in. */
   @Override
   public void mountOutsideApi(Router router) {
     router.get("/r/:link").handler(routes.shortLinks());
+    // The rest of the pages fall through to the files.
+    router.get("/rendez-vous.html").handler(bookingPage);
   }
 
   @Override

@@ -134,6 +134,11 @@ public final class VisioRoutes implements ApiModule {
             .end());
   }
 
+  /** {@code GET /rendez-vous.html}: the booking page with its first step and the catalogue written in ({@link BookingPage}). */
+  public io.vertx.core.Handler<RoutingContext> bookingPage(io.vertx.core.Vertx vertx, String webRoot) {
+    return new BookingPage(vertx, webRoot, catalogue);
+  }
+
   private static long exceptionId(RoutingContext ctx) {
     try {
       return Long.parseLong(ctx.pathParam("exceptionId"));

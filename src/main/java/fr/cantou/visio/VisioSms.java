@@ -4,7 +4,7 @@ import fr.cantou.notify.SmsText;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
+import fr.cantou.platform.text.DateWords;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,8 +17,6 @@ import java.util.Locale;
  */
 final class VisioSms {
   static final int MAX_SEGMENTS = 2;
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM 'à' HH'h'mm", Locale.FRENCH);
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH'h'mm", Locale.FRENCH);
 
   private final String site;
   private final Duration joinOpensBefore;
@@ -66,7 +64,7 @@ final class VisioSms {
     String where = a.pointName() == null ? "en visio depuis chez vous"
         : detail == Detail.COMMUNE_ONLY ? "au point visio-accueil de " + cut(a.pointCommune(), names)
         : "au point visio-accueil " + cut(a.pointName(), names) + ", " + cut(a.pointCommune(), names);
-    String when = WHEN.format(a.start());
+    String when = DateWords.dayAndTime(a.start(), Locale.FRENCH);
     String ref = "Réf. " + a.reference() + ".";
     String opens = VisioMails.roomOpens(joinOpensBefore);
     return switch (kind) {
@@ -76,7 +74,7 @@ final class VisioSms {
           + " Pour le rejoindre, le changer ou l'annuler : " + link;
       case "reminder_24h" -> "Cantou : rappel, RDV " + who + " demain, " + when + ", " + where + ". " + ref + " "
           + opens + " : " + link;
-      case "reminder_1h" -> "Cantou : votre RDV " + who + " commence dans une heure, à " + TIME.format(a.start()) + ", " + where
+      case "reminder_1h" -> "Cantou : votre RDV " + who + " commence dans une heure, à " + DateWords.time(a.start(), Locale.FRENCH) + ", " + where
           + ". " + ref + " " + opens + " : " + link;
       case "cancellation" -> "Cantou : votre RDV " + who + " du " + when + " est annulé. " + ref
           + " Pour en prendre un autre : " + site + "/rendez-vous.html";
@@ -84,7 +82,7 @@ final class VisioSms {
           + " (l'ancien ne marche plus). " + ref + " " + link;
       // The same link takes it, lets it go to the next person or leaves the list (every message of the list says how).
       case "offer" -> "Cantou, liste d'attente : une place s'est libérée pour vous, RDV " + who + " le " + when + ", " + where
-          + ". Réservée jusqu'à " + TIME.format(heldUntil.atZone(java.time.ZoneId.of(a.timeZone()))) + ". La prendre, la laisser ou quitter"
+          + ". Réservée jusqu'à " + DateWords.time(heldUntil.atZone(java.time.ZoneId.of(a.timeZone())), Locale.FRENCH) + ". La prendre, la laisser ou quitter"
           + " la liste : " + link;
       default -> throw new IllegalArgumentException(kind);
     };

@@ -77,6 +77,6 @@ class ProblemTextsTest {
         List.of(new ProblemTexts.Phrase("{0} ({1})", "CAF-7K3Q9",
             ZonedDateTime.of(2026, 12, 1, 9, 0, 0, 0, ZoneId.of("Europe/Paris")))));
     assertThat(busy.getMessage()).contains("CAF-7K3Q9 (1 December 2026 at 09:00)");
-    assertThat(busy.detail(Locale.FRENCH)).contains("CAF-7K3Q9 (1 décembre 2026 à 09h00)");
+    assertThat(busy.detail(Locale.FRENCH)).contains("CAF-7K3Q9 (1er décembre 2026 à 9 h)");
   }
 }

@@ -50,8 +50,8 @@ class CareReportPdfTest {
       assertThat(text).contains("Message numéro 1 : la rougeur").contains("Message numéro 80 : la rougeur s’étend un peu, « à surveiller ».")
           .contains("Plaie du talon ? depuis? hier")
           .contains("Consentement : donné par son représentant légal")
-          .as("Paris time, not UTC").contains("Close le : 2 décembre 2026 à 16:30")
-          .contains("Demande faite le : 2 décembre 2026 à 14:30, urgente")
+          .as("Paris time, not UTC").contains("Close le : 2 décembre 2026 à 16 h 30")
+          .contains("Demande faite le : 2 décembre 2026 à 14 h 30, urgente")
           .contains("Conclusion : Suivi programmé")
           .contains("page 1/" + pages).contains("page " + pages + "/" + pages)
           .contains("x".repeat(60));

@@ -90,7 +90,7 @@ class CatalogueChangesTest extends VisioNodeTest {
     var refused = node.api.send("POST", withdraw, visio.admin, null, Map.of("Accept-Language", "fr"));
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.detail()).isEqualTo("Des rendez-vous sont pris à ce point : " + booked.getString("reference")
-        + " (1 décembre 2026 à 09h00). Déplacez-les ou annulez-les d’abord.");
+        + " (1er décembre 2026 à 9 h). Déplacez-les ou annulez-les d’abord.");
     assertThat(node.api.get("/api/visio/points").array()).hasSize(1);
 
     visio.withToken("POST", "/api/visio/appointments/" + booked.getString("id") + "/cancel", booked.getString("manageToken"), null);

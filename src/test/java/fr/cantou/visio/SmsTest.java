@@ -97,7 +97,7 @@ class SmsTest {
     assertThat(sms.json().getString("to")).isEqualTo("+33612345678");
     String text = sms.json().getString("text");
     assertThat(text).contains("CAF du Cantal").contains("Allocations familiales").contains("confirmé")
-        .contains("mercredi 2 décembre à 10h00").contains("en visio depuis chez vous").contains(a.getString("reference"));
+        .contains("mercredi 2 décembre à 10 h").contains("en visio depuis chez vous").contains(a.getString("reference"));
     assertThat(SmsText.isGsm(text)).as("in the GSM alphabet: " + text).isTrue();
     assertThat(SmsText.segments(text)).isLessThanOrEqualTo(2);
     assertThat(text).doesNotContain(a.getString("manageToken"));
@@ -127,7 +127,7 @@ class SmsTest {
     List<String> texts = texts();
     assertThat(texts).hasSize(3);
     assertThat(texts.get(1)).contains("rappel").contains("demain").contains("La salle ouvre 15 minutes avant");
-    assertThat(texts.get(2)).contains("commence dans une heure, à 10h00").contains("La salle ouvre 15 minutes avant");
+    assertThat(texts.get(2)).contains("commence dans une heure, à 10 h").contains("La salle ouvre 15 minutes avant");
     assertThat(texts).allSatisfy(t -> assertThat(SmsText.segments(t)).isLessThanOrEqualTo(2));
   }
 
@@ -202,7 +202,7 @@ class SmsTest {
         .getBytes(StandardCharsets.UTF_8)));
     assertThat(sms.field("to")).isEqualTo("33612345678");
     assertThat(sms.field("sender")).isEqualTo("Cantal");
-    assertThat(sms.field("message")).contains(a.getString("reference")).contains("mercredi 2 décembre à 10h00");
+    assertThat(sms.field("message")).contains(a.getString("reference")).contains("mercredi 2 décembre à 10 h");
   }
 
   @Test

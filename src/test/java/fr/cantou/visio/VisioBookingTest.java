@@ -261,7 +261,7 @@ class VisioBookingTest extends VisioNodeTest {
         + "10 minutes before the appointment.");
     var inFrench = node.api.send("GET", path, null, null, Map.of("X-Manage-Token", a.getString("manageToken"),
         "Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"));
-    assertThat(inFrench.detail()).isEqualTo("La salle ouvrira le 30 novembre 2026 à 09h50, 10 minutes avant le rendez-vous.");
+    assertThat(inFrench.detail()).isEqualTo("La salle ouvrira le 30 novembre 2026 à 9 h 50, 10 minutes avant le rendez-vous.");
 
     clock.set(Instant.parse("2026-11-30T08:51:00Z"));
     JsonObject citizen = visio.withToken("GET", path, a.getString("manageToken"), null).json().getJsonObject("jitsi");

@@ -67,7 +67,7 @@ class VisioMailTest {
     assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
     MimeMessage mail = smtp.getReceivedMessages()[0];
     assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("jeanne.vidal@example.fr");
-    assertThat(mail.getSubject()).contains("confirmé").contains("mardi 1 décembre 2026 à 10h00");
+    assertThat(mail.getSubject()).contains("confirmé").contains("mardi 1er décembre 2026 à 10 h");
 
     String text = part(mail, "text/plain");
     assertThat(text).contains("Bonjour Jeanne Vidal").contains(a.getString("reference"))

@@ -37,7 +37,7 @@ class VisioSmsTest {
         assertThat(text).as(kind).contains(LINK);
       }
     }
-    assertThat(sms.compose("confirmation", a, LINK)).contains("Titre de séjour").contains("mercredi 12 août à 10h00".replace("û", "u"))
+    assertThat(sms.compose("confirmation", a, LINK)).contains("Titre de séjour").contains("mercredi 12 août à 10 h".replace("û", "u"))
         .contains("au point visio-accueil Mairie de Riom-ès-Montagnes, Riom-ès-Montagnes");
   }
 

@@ -86,8 +86,8 @@ class WaitingListTest {
     assertThat(sms.received()).hasSize(1);
     assertThat(sms.received().get(0).json().getString("to")).isEqualTo("+33612345678");
     String text = sms.received().get(0).json().getString("text");
-    assertThat(text).contains("liste d'attente").contains("une place s'est libérée").contains("mardi 1 décembre à 10h00")
-        .contains("Réservée jusqu'à 09h00").contains("quitter la liste");
+    assertThat(text).contains("liste d'attente").contains("une place s'est libérée").contains("mardi 1er décembre à 10 h")
+        .contains("Réservée jusqu'à 9 h").contains("quitter la liste");
     assertThat(SmsText.isGsm(text)).as(text).isTrue();
     assertThat(SmsText.segments(text)).isLessThanOrEqualTo(2);
 
@@ -138,7 +138,7 @@ class WaitingListTest {
     cancel(TEN);
     runJobs();
     MimeMessage offer = mailTo("alice@example.fr");
-    assertThat(offer.getSubject()).contains("Une place s'est libérée").contains("mardi 1 décembre à 10h00");
+    assertThat(offer.getSubject()).contains("Une place s'est libérée").contains("mardi 1er décembre à 10 h");
     String text = (String) offer.getContent();
     assertThat(text).contains("Bonjour Alice Martin").contains("dans 2 heures").contains("Ne plus être sur la liste d'attente")
         .contains("https://cantou.cantal.test/liste-attente.html?quitter=1#");
@@ -209,7 +209,7 @@ class WaitingListTest {
     JsonObject back = holder("GET", alice, aliceToken, "").json();
     assertThat(back.getString("state")).isEqualTo("waiting");
     assertThat(back.getInteger("ahead")).isZero();
-    assertThat(text(mailTo("bruno@example.fr"))).contains("mardi 1 décembre à 10h00");
+    assertThat(text(mailTo("bruno@example.fr"))).contains("mardi 1er décembre à 10 h");
   }
 
   @Test

@@ -36,6 +36,12 @@ class PagesTest {
    * none on this one now), axe finds no serious or critical issue, and the screenshot is saved.
    */
   static void assertAccessible(Page page, String name) {
+    assertNoSeriousViolation(page, name);
+    BrowserFixture.screenshot(page, name);
+  }
+
+  /** No "null" shown and no serious or critical violation of axe (without the screenshot, which waits for the page's load). */
+  static void assertNoSeriousViolation(Page page, String name) {
     assertNeverNullOrUndefined(page, name);
     AxeResults results = new AxeBuilder(page).withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze();
     List<String> serious = results.getViolations().stream()
@@ -43,7 +49,6 @@ class PagesTest {
         .map(v -> v.getId() + ": " + v.getHelp() + " " + v.getNodes().stream().map(n -> n.getTarget().toString()).toList())
         .toList();
     assertThat(serious).as("serious or critical violations on " + name).isEmpty();
-    BrowserFixture.screenshot(page, name);
   }
 
   @Test

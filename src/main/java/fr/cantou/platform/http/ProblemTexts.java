@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import fr.cantou.platform.text.DateWords;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +33,6 @@ public final class ProblemTexts {
 
   public static final Locale FRENCH = Locale.FRENCH;
 
-  private static final DateTimeFormatter FRENCH_TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'à' HH'h'mm", Locale.FRENCH);
-  private static final DateTimeFormatter ENGLISH_TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm", Locale.ENGLISH);
   private static final Catalogue FR = load("/problems/fr.json");
 
   record Catalogue(Map<String, String> texts, Map<String, String> terms) {}
@@ -80,7 +78,7 @@ public final class ProblemTexts {
       return list.stream().map(item -> value(item, french)).collect(Collectors.joining(", "));
     }
     if (arg instanceof ZonedDateTime || arg instanceof OffsetDateTime) {
-      return (french ? FRENCH_TIME : ENGLISH_TIME).format((TemporalAccessor) arg);
+      return DateWords.dateAndTime((TemporalAccessor) arg, locale);
     }
     return String.valueOf(arg);
   }
