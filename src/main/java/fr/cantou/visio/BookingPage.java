@@ -103,7 +103,7 @@ final class BookingPage implements Handler<RoutingContext> {
   }
 
   /** The catalogue as the API gives it, safe inside a script element ("<" written as its escape). */
-  private static String data(List<VisioRecords.Service> services, List<VisioRecords.Point> points) {
+  static String data(List<VisioRecords.Service> services, List<VisioRecords.Point> points) {
     return Json.encode(Map.of("services", services, "points", points)).toString().replace("<", "\\u003c");
   }
 
