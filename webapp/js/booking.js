@@ -377,7 +377,7 @@ export class BookingWizard {
    * the service, the day and time, the place, the reference, what to bring and how to join.
    */
   showConfirmation(booked) {
-    const link = `${location.origin}/rendez-vous.html#${booked.manageToken}`;
+    const link = `${location.origin}/rendez-vous.html?gerer#${booked.manageToken}`;
     const service = this.choice.service;
     const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
     this.screen(this.k('booking.confirmed'), null,
@@ -427,7 +427,12 @@ function servedCatalogue() {
 }
 
 function stepUrl(step) {
-  return step > 1 ? `${location.pathname}?etape=${step}${location.hash}` : `${location.pathname}${location.hash}`;
+  // ?gerer (an appointment's page, a lost link) is kept: a reload must not get the booking's served first step.
+  const query = new URLSearchParams(location.search).has('gerer') ? ['gerer'] : [];
+  if (step > 1) {
+    query.push(`etape=${step}`);
+  }
+  return `${location.pathname}${query.length ? `?${query.join('&')}` : ''}${location.hash}`;
 }
 
 /**

@@ -89,7 +89,7 @@ async function show(message = null) {
 
 /** Taken: a booking like any other, with its reference and its manage link. */
 function showBooked(booked) {
-  const link = `${location.origin}/rendez-vous.html#${booked.manageToken}`;
+  const link = `${location.origin}/rendez-vous.html?gerer#${booked.manageToken}`;
   const heading = el('h2', { tabindex: '-1', id: 'booked-title' }, t('booking.confirmed'));
   box.replaceChildren(heading,
     el('dl', { id: 'convocation' },

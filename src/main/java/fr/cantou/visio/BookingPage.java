@@ -38,10 +38,22 @@ final class BookingPage implements Handler<RoutingContext> {
     this.catalogue = catalogue;
   }
 
+  /**
+   * The page of an appointment (its manage link, a dead link's explanation, the lost-link form): what follows its
+   * {@code #} never reaches the server, so its links say it here — without it, the booking's first step showed in the
+   * citizen's own page until the scripts came, a new booking one press away.
+   */
+  static final String MANAGE = "/rendez-vous.html?gerer";
+
+  /** The page of the appointment whose manage token this is. */
+  static String manageLink(String manageToken) {
+    return MANAGE + "#" + manageToken;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     String step = ctx.queryParams().get("etape");
-    if (step != null && !"1".equals(step)) {
+    if (ctx.queryParams().contains("gerer") || step != null && !"1".equals(step)) {
       ctx.next();
       return;
     }

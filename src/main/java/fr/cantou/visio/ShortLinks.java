@@ -13,7 +13,7 @@ import java.util.UUID;
  * (a wrong code, a renewed or expired link, an offer gone) to the manage page's "lost link" form.
  */
 final class ShortLinks {
-  static final String LOST = "/rendez-vous.html#lien-perdu";
+  static final String LOST = BookingPage.MANAGE + "#lien-perdu";
 
   private final Pool pool;
   private final AppointmentService appointments;
@@ -43,7 +43,7 @@ final class ShortLinks {
         return Future.succeededFuture(LOST);
       }
       if (!"offered".equals(a.status())) {
-        return Future.succeededFuture("/rendez-vous.html#" + tokens.issue(a));
+        return Future.succeededFuture(BookingPage.manageLink(tokens.issue(a)));
       }
       return waiting.entryOfOffer(pool, id)
           .map(entry -> entry.map(e -> "/liste-attente.html#" + tokens.issueWaiting(e)).orElse(LOST));

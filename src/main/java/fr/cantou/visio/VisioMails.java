@@ -25,7 +25,7 @@ final class VisioMails {
   /** The citizen's page for this appointment; without a token (staff's copies), the sign-in page. */
   URI manageLink(String manageToken) {
     String site = publicUrl.toString().replaceAll("/$", "");
-    return URI.create(manageToken == null ? site + "/connexion.html" : site + "/rendez-vous.html#" + manageToken);
+    return URI.create(manageToken == null ? site + "/connexion.html" : site + BookingPage.manageLink(manageToken));
   }
 
   MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken) {

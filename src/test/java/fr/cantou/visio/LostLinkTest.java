@@ -94,8 +94,8 @@ class LostLinkTest {
     Matcher link = Pattern.compile("https://cantou\\.cantal\\.test(/r/\\S+)").matcher(text);
     assertThat(link.find()).isTrue();
     String location = node.api.get(link.group(1)).headers().firstValue("Location").orElseThrow();
-    assertThat(status(a, location.substring("/rendez-vous.html#".length()))).as("the new link").isEqualTo(200);
-    assertThat(answer.body()).doesNotContain(location.substring("/rendez-vous.html#".length()));
+    assertThat(status(a, location.substring("/rendez-vous.html?gerer#".length()))).as("the new link").isEqualTo(200);
+    assertThat(answer.body()).doesNotContain(location.substring("/rendez-vous.html?gerer#".length()));
     assertThat(trail()).contains("appointment.link_renewed " + a.getString("id") + " 203.0.113.7");
   }
 

@@ -106,7 +106,7 @@ class SmsTest {
     assertThat(link).startsWith("/r/" + a.getString("reference") + ".").hasSizeLessThan(40);
     Api.Response opened = node.api.get(link);
     assertThat(opened.status()).isEqualTo(302);
-    assertThat(opened.headers().firstValue("Location")).hasValue("/rendez-vous.html#" + a.getString("manageToken"));
+    assertThat(opened.headers().firstValue("Location")).hasValue("/rendez-vous.html?gerer#" + a.getString("manageToken"));
     assertThat(opened.headers().firstValue("Cache-Control")).hasValue("no-store");
 
     runJobs();
@@ -248,19 +248,19 @@ class SmsTest {
     String fresh = shortLink(texts().get(1));
     assertThat(fresh).isNotEqualTo(old);
 
-    assertThat(location(old)).isEqualTo("/rendez-vous.html#lien-perdu");
-    String token = location(fresh).substring("/rendez-vous.html#".length());
+    assertThat(location(old)).isEqualTo("/rendez-vous.html?gerer#lien-perdu");
+    String token = location(fresh).substring("/rendez-vous.html?gerer#".length());
     assertThat(visio.withToken("GET", "/api/visio/appointments/" + a.getString("id"), token, null).status()).isEqualTo(200);
 
     String reference = a.getString("reference");
-    assertThat(location("/r/" + reference + ".aaaaaaaaaaaaaaaaaaaa")).as("a guessed code").isEqualTo("/rendez-vous.html#lien-perdu");
-    assertThat(location("/r/" + reference)).isEqualTo("/rendez-vous.html#lien-perdu");
-    assertThat(location("/r/%2F%2Fevil.example")).isEqualTo("/rendez-vous.html#lien-perdu");
+    assertThat(location("/r/" + reference + ".aaaaaaaaaaaaaaaaaaaa")).as("a guessed code").isEqualTo("/rendez-vous.html?gerer#lien-perdu");
+    assertThat(location("/r/" + reference)).isEqualTo("/rendez-vous.html?gerer#lien-perdu");
+    assertThat(location("/r/%2F%2Fevil.example")).isEqualTo("/rendez-vous.html?gerer#lien-perdu");
     assertThat(location(fresh.toLowerCase())).as("case does not matter to a reader typing it")
-        .isEqualTo("/rendez-vous.html#" + token);
+        .isEqualTo("/rendez-vous.html?gerer#" + token);
 
     clock.set(Instant.parse("2027-01-02T10:00:00Z"));
-    assertThat(location(fresh)).as("past the manage link's validity").isEqualTo("/rendez-vous.html#lien-perdu");
+    assertThat(location(fresh)).as("past the manage link's validity").isEqualTo("/rendez-vous.html?gerer#lien-perdu");
   }
 
   private String location(String path) {

@@ -72,7 +72,7 @@ class VisioMailTest {
     String text = part(mail, "text/plain");
     assertThat(text).contains("Bonjour Jeanne Vidal").contains(a.getString("reference"))
         .contains("Votre numéro d'allocataire")
-        .contains("https://cantou.cantal.test/rendez-vous.html#" + a.getString("manageToken"));
+        .contains("https://cantou.cantal.test/rendez-vous.html?gerer#" + a.getString("manageToken"));
 
     Calendar calendar = new CalendarBuilder().build(new StringReader(part(mail, "text/calendar")));
     VEvent event = calendar.getComponent("VEVENT").map(VEvent.class::cast).orElseThrow();
@@ -119,7 +119,7 @@ class VisioMailTest {
     MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages())
         .filter(m -> subjectOf(m).contains("nouveau lien")).findFirst().orElseThrow();
     String text = mail.getContent() instanceof String plain ? plain : part(mail, "text/plain");
-    java.util.regex.Matcher link = java.util.regex.Pattern.compile("rendez-vous\\.html#(\\S+)").matcher(text);
+    java.util.regex.Matcher link = java.util.regex.Pattern.compile("rendez-vous\\.html\\?gerer#(\\S+)").matcher(text);
     assertThat(link.find()).isTrue();
     String fresh = link.group(1);
     assertThat(fresh).isNotEqualTo(old);

@@ -102,7 +102,7 @@ class WaitingListTest {
     assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
 
     // Taken, the same link is the appointment's: her manage page. Her confirmation comes by SMS too.
-    assertThat(node.api.get(link).headers().firstValue("Location").orElseThrow()).startsWith("/rendez-vous.html#"
+    assertThat(node.api.get(link).headers().firstValue("Location").orElseThrow()).startsWith("/rendez-vous.html?gerer#"
         + taken.json().getString("id") + ".");
     runJobs();
     assertThat(sms.received()).hasSize(2);

@@ -162,4 +162,30 @@ class LastMileSlowLinkTest {
       page.context().close();
     }
   }
+
+  /**
+   * Her appointment's page, opened from its link while the scripts are on their way: never the booking's first step
+   * (one press on a service there started a new booking instead of showing hers); once they come, her appointment. The
+   * link she was given says so to the server (?gerer: the fragment, her token, never reaches it).
+   */
+  @Test
+  void her_appointments_link_never_shows_the_booking_step_before_the_scripts() {
+    io.vertx.core.json.JsonObject booked = web.bookCarteVitale(null, 3, "Germaine Vidal", "06 39 98 12 74");
+    String link = web.node.api.get("/r/" + booked.getString("reference") + ".x").headers().firstValue("Location").orElseThrow();
+    assertThat(link).startsWith("/rendez-vous.html?gerer#");
+    Page page = web.newPhonePage();
+    List<Route> scripts = new CopyOnWriteArrayList<>();
+    page.route("**/js/*.js", scripts::add);
+    page.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")),
+        new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
+    assertThat(page.locator("h1")).isVisible();
+    assertThat(page.locator("#wizard button")).hasCount(0);
+    assertThat(page.locator("#booking-data")).hasCount(0);
+    page.unroute("**/js/*.js");
+    scripts.forEach(Route::resume);
+    assertThat(page.locator("#manage")).containsText(booked.getString("reference"),
+        new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+    assertThat(page.locator("#wizard button")).hasCount(0);
+    page.context().close();
+  }
 }

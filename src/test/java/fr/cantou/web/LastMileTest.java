@@ -92,7 +92,7 @@ class LastMileTest {
 
   static Page manage(Page page, JsonObject booked, Instant pageTime) {
     page.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
-    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+    page.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")));
     assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
     return page;
   }
@@ -465,7 +465,7 @@ class LastMileTest {
     assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
 
     // The manage link (a long token) wraps: the page never scrolls sideways.
-    assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html#");
+    assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html?gerer#");
     org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
         "() => document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
     assertThat(smallTargets(page)).isEmpty();
@@ -526,7 +526,7 @@ class LastMileTest {
     page.context().close();
 
     Page bad = web.newPage(screen);
-    bad.navigate(web.url("/rendez-vous.html#" + booked.getString("id") + ".pas-le-bon-jeton"));
+    bad.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("id") + ".pas-le-bon-jeton"));
     assertThat(bad.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
     assertThat(bad.locator("#not-found")).containsText("seul le plus récent fonctionne");
     assertThat(bad.locator("#not-found #book-again")).hasText("Prendre un nouveau rendez-vous");
@@ -1169,7 +1169,7 @@ class LastMileTest {
       PagesTest.assertAccessible(citizen, name + "-rendez-vous-" + state.get(2));
     }
     citizen.navigate("about:blank");
-    citizen.navigate(web.url("/rendez-vous.html#" + finished.getString("id") + ".jeton-faux"));
+    citizen.navigate(web.url("/rendez-vous.html?gerer#" + finished.getString("id") + ".jeton-faux"));
     assertThat(citizen.locator("#not-found")).containsText("Ce lien ne permet pas d'ouvrir un rendez-vous.");
     PagesTest.assertAccessible(citizen, name + "-lien-invalide");
     citizen.context().close();

@@ -107,7 +107,7 @@ class LostLinkPageTest {
     JsonObject a = bookByPhone("06 45 12 78 92");
     Page page = web.newPhonePage();
     page.navigate(web.url("/r/" + a.getString("reference") + ".aaaaaaaaaaaaaaaaaaaa"));
-    assertThat(page).hasURL(java.util.regex.Pattern.compile("/rendez-vous\\.html#lien-perdu$"));
+    assertThat(page).hasURL(java.util.regex.Pattern.compile("/rendez-vous\\.html\\?gerer#lien-perdu$"));
     // The booking's first step has loaded (it used to take the focus and the scroll, 2,700 px above the explanation).
     assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
     Locator why = page.locator("#lost-link-expired");
