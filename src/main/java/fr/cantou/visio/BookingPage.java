@@ -60,21 +60,33 @@ final class BookingPage implements Handler<RoutingContext> {
     Future.all(files(), catalogue.services(), catalogue.points())
         .onFailure(e -> ctx.next())
         .onSuccess(all -> {
-          Map.Entry<String, JsonObject> page = all.resultAt(0);
-          List<VisioRecords.Service> services = all.resultAt(1);
-          List<VisioRecords.Point> points = all.resultAt(2);
-          if (!page.getKey().contains(WIZARD) || services.isEmpty()) {
+          String html;
+          try {
+            html = page(all.resultAt(0), all.resultAt(1), all.resultAt(2));
+          } catch (RuntimeException e) {
+            // Words not as expected (a key renamed in fr.json): the page on disk, never a request left unanswered.
+            html = null;
+          }
+          if (html == null) {
             ctx.next();
             return;
           }
-          String html = page.getKey().replace(WIZARD, "<div id=\"wizard\">" + firstStep(page.getValue(), services) + "</div>\n"
-              + "    <script type=\"application/json\" id=\"booking-data\">" + data(services, points) + "</script>");
           ctx.response()
               .putHeader("Content-Type", "text/html;charset=UTF-8")
               // The catalogue may change: asked again each time (small, and compressed).
               .putHeader("Cache-Control", "no-cache")
               .end(html);
         });
+  }
+
+  /** The page with the step and the catalogue written in; null when there is nothing to write (no services). */
+  private static String page(Map.Entry<String, JsonObject> file, List<VisioRecords.Service> services,
+                             List<VisioRecords.Point> points) {
+    if (!file.getKey().contains(WIZARD) || services.isEmpty()) {
+      return null;
+    }
+    return file.getKey().replace(WIZARD, "<div id=\"wizard\">" + firstStep(file.getValue(), services) + "</div>\n"
+        + "    <script type=\"application/json\" id=\"booking-data\">" + data(services, points) + "</script>");
   }
 
   private synchronized Future<Map.Entry<String, JsonObject>> files() {

@@ -36,6 +36,8 @@ public final class KioskService {
   /** Wrong pairing codes from one address in {@link #GUESS_WINDOW}; past it, 429. */
   static final int WRONG_CODES_PER_ADDRESS = 10;
   static final Duration GUESS_WINDOW = Duration.ofHours(1);
+  /** References typed on one screen that matched nothing, an hour: a few people mistyping, not a walk through them. */
+  static final int REFERENCES_PER_SCREEN = 20;
 
   /** A screen as its point's list shows it. */
   public record Listed(String id, String label, Instant createdAt, String createdByName, Instant pairedAt,
@@ -144,13 +146,14 @@ public final class KioskService {
     List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("kiosk-pair:" + address, WRONG_CODES_PER_ADDRESS));
     ApiException tooMany = ApiException.tooManyRequests("Too many wrong pairing codes from here; please try again later.");
     String token = KioskSecrets.newToken();
-    return limits.check(fromHere, GUESS_WINDOW, tooMany)
-        .compose(v -> typed.length() != KioskSecrets.CODE_LENGTH ? Future.succeededFuture(Optional.<KioskStore.Screen>empty())
+    // Taken before the code is looked up (parallel guesses cannot all pass a check), given back when it pairs.
+    return limits.take(fromHere, GUESS_WINDOW, tooMany)
+        .compose(taken -> (typed.length() != KioskSecrets.CODE_LENGTH ? Future.succeededFuture(Optional.<KioskStore.Screen>empty())
             : store.pair(platform.pool(), KioskSecrets.hash(typed), KioskSecrets.hash(token), now))
-        .compose(screen -> screen.isPresent()
-            ? Future.succeededFuture(new Paired(token, view(screen.get())))
-            : limits.record(fromHere, GUESS_WINDOW).compose(v -> Future.failedFuture(ApiException.notFound(
-                "This code pairs no screen: it may be mistyped, used already or older than 15 minutes."))));
+            .compose(screen -> screen.isPresent()
+                ? limits.giveBack(taken).map(new Paired(token, view(screen.get())))
+                : Future.failedFuture(ApiException.notFound(
+                    "This code pairs no screen: it may be mistyped, used already or older than 15 minutes."))));
   }
 
   /** The screen a device token opens, or 401 (none, revoked); 403 once its point is withdrawn. */
@@ -197,23 +200,28 @@ public final class KioskService {
         found = atPoint(s, id);
       } else {
         String ref = LostLinkService.reference(reference);
-        found = (ref.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty()) : appointments.byReference(ref))
-            .compose(a -> a.filter(x -> s.pointId().toString().equals(x.pointId()) && !"offered".equals(x.status()))
-                .map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(ApiException.notFound(
-                    "No appointment at this point has this reference; check it on your convocation."))));
+        LocalDate day = LocalDate.ofInstant(now, s.zone());
+        // Typed references are counted per screen (taken first, so parallel guesses cannot pass), and whatever is not
+        // an open appointment of today here gets the same answer: no day, no status of anyone else's is told.
+        List<RateLimits.Limit> typed = List.of(new RateLimits.Limit("kiosk-reference:" + s.id(), REFERENCES_PER_SCREEN));
+        found = limits.take(typed, GUESS_WINDOW, ApiException.tooManyRequests(
+                "Too many references typed on this screen; please ask the mediator or the reception."))
+            .compose(taken -> (ref.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty()) : appointments.byReference(ref))
+                .compose(a -> a.filter(x -> s.pointId().toString().equals(x.pointId()) && x.open()
+                        && now.isBefore(x.end().toInstant()) && day.equals(LocalDate.ofInstant(x.start().toInstant(), s.zone())))
+                    .map(x -> limits.giveBack(taken).map(x))
+                    .orElseGet(() -> Future.failedFuture(ApiException.notFound(
+                        "No appointment at this point has this reference today; check it on your convocation.")))));
       }
+      // Of today here (atPoint, or the reference's filter): what is left to refuse is one already over or cancelled.
       return found.compose(a -> {
-        LocalDate today = LocalDate.ofInstant(now, s.zone());
         if (!a.open() || !now.isBefore(a.end().toInstant())) {
           return Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot be checked in.",
               AppointmentService.status(now.isBefore(a.end().toInstant()) ? a.status() : "completed")));
         }
-        if (!LocalDate.ofInstant(a.start().toInstant(), s.zone()).equals(today)) {
-          return Future.failedFuture(ApiException.conflict("This appointment is on {0}, not today.", a.start()));
-        }
         UUID appointmentId = UUID.fromString(a.id());
         return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now)
+            .compose(v -> store.checkedIn(tx, appointmentId, s.id(), now))
             .compose(v -> appointments.audited(tx, Caller.of(null, null, address), "appointment.checked_in", appointmentId))
             .compose(v -> appointments.load(tx, appointmentId))
             .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)));
@@ -223,10 +231,12 @@ public final class KioskService {
 
   /** The citizen leaves the screen (the call ended, or the screen reset): the agent no longer sees her waiting. */
   public Future<KioskAppointment> leave(String token, UUID id) {
-    return screen(token).compose(s -> atPoint(s, id)).compose(a -> !a.citizenWaiting() ? Future.succeededFuture(a)
-        : platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, UUID.fromString(a.id()), null)
-            .compose(v -> appointments.load(tx, UUID.fromString(a.id())))
-            .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after))))
+    // Only the screen that checked her in: another one (or a copied token) never clears her own page's waiting.
+    return screen(token).compose(s -> atPoint(s, id).compose(a -> platform.pool().withTransaction(tx ->
+            store.checkedOut(tx, id, s.id()).compose(mine -> !mine || !a.citizenWaiting() ? Future.succeededFuture(a)
+                : appointmentStore.citizenWaiting(tx, id, null)
+                    .compose(v -> appointments.load(tx, id))
+                    .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after))))))
         .map(KioskService::shown);
   }
 
@@ -234,19 +244,26 @@ public final class KioskService {
   public Future<JoinInfo> join(String token, UUID id) {
     Instant now = platform.clock().instant();
     return screen(token).compose(s -> atPoint(s, id).compose(a -> {
-      if (!a.citizenWaiting()) {
-        return Future.failedFuture(ApiException.conflict("Check in on the screen first."));
-      }
-      return meeting.roomWindow(a, now).compose(v -> appointmentStore.roomName(platform.pool(), id))
+      Future<Boolean> mine = a.citizenWaiting() ? store.isCheckedInBy(platform.pool(), id, s.id()) : Future.succeededFuture(false);
+      return mine.compose(checked -> checked ? meeting.roomWindow(a, now)
+              : Future.failedFuture(ApiException.conflict("Check in on the screen first.")))
+          .compose(v -> appointmentStore.roomName(platform.pool(), id))
           .map(room -> rooms.join(room, new Participant("kiosk-" + s.id(), initial(a) + " — " + s.pointName(), null, false),
               now, a.end().toInstant().plus(MeetingService.ROOM_OPEN_AFTER_END)));
     }));
   }
 
-  /** An appointment of this screen's point (403 for another point's, 404 for none or a held slot). */
+  /**
+   * An appointment of today at this screen's point (403 for another point's; 404 for none, a held slot, another day's:
+   * a screen sees its point's day, nothing more).
+   */
   private Future<Appointment> atPoint(KioskStore.Screen s, UUID id) {
+    LocalDate today = LocalDate.ofInstant(platform.clock().instant(), s.zone());
     return appointments.load(platform.pool(), id).compose(a -> {
       if ("offered".equals(a.status())) {
+        return Future.failedFuture(ApiException.notFound("No such appointment."));
+      }
+      if (s.pointId().toString().equals(a.pointId()) && !today.equals(LocalDate.ofInstant(a.start().toInstant(), s.zone()))) {
         return Future.failedFuture(ApiException.notFound("No such appointment."));
       }
       if (!s.pointId().toString().equals(a.pointId())) {

@@ -56,7 +56,10 @@ final class KioskStore {
 
   /** Revokes a screen of this point: its code and token hashes go; false when there was none to revoke. */
   Future<Boolean> revoke(SqlClient db, UUID pointId, UUID kioskId, UUID by, Instant now) {
+    // Its check-ins go with it: a revoked screen's token copied elsewhere joins nothing.
     return db.preparedQuery("""
+            WITH gone AS (DELETE FROM visio_kiosk_checkin WHERE kiosk_id = $1
+                            AND EXISTS (SELECT 1 FROM visio_kiosk WHERE id = $1 AND point_id = $2))
             UPDATE visio_kiosk SET revoked_at = $3, revoked_by = $4, code_hash = NULL, code_expires_at = NULL, token_hash = NULL
             WHERE id = $1 AND point_id = $2 AND revoked_at IS NULL""")
         .execute(Tuple.of(kioskId, pointId, utc(now), by))
@@ -104,6 +107,26 @@ final class KioskStore {
             + " ORDER BY a.starts_at, a.reference")
         .execute(Tuple.of(pointId, utc(from), utc(to)))
         .map(rows -> Rows.map(rows, r -> AppointmentStore.appointment(r, opens)));
+  }
+
+  /** This screen checked her in (replacing another screen's check-in of the same appointment). */
+  Future<Void> checkedIn(SqlClient db, UUID appointmentId, UUID kioskId, Instant at) {
+    return db.preparedQuery("""
+            INSERT INTO visio_kiosk_checkin (appointment_id, kiosk_id, at) VALUES ($1, $2, $3)
+            ON CONFLICT (appointment_id) DO UPDATE SET kiosk_id = excluded.kiosk_id, at = excluded.at""")
+        .execute(Tuple.of(appointmentId, kioskId, utc(at))).mapEmpty();
+  }
+
+  /** Whether this screen is the one that checked her in. */
+  Future<Boolean> isCheckedInBy(SqlClient db, UUID appointmentId, UUID kioskId) {
+    return db.preparedQuery("SELECT 1 FROM visio_kiosk_checkin WHERE appointment_id = $1 AND kiosk_id = $2")
+        .execute(Tuple.of(appointmentId, kioskId)).map(rows -> rows.size() == 1);
+  }
+
+  /** This screen's check-in of her ends; false when it was not this screen's. */
+  Future<Boolean> checkedOut(SqlClient db, UUID appointmentId, UUID kioskId) {
+    return db.preparedQuery("DELETE FROM visio_kiosk_checkin WHERE appointment_id = $1 AND kiosk_id = $2")
+        .execute(Tuple.of(appointmentId, kioskId)).map(rows -> rows.rowCount() == 1);
   }
 
   private static Screen screen(Row r) {

@@ -135,7 +135,10 @@ class KioskTest extends VisioNodeTest {
     JsonObject over = book("09:00", visio.pointId, "Paul Chazal");
 
     Api.Response early = kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", tomorrow.getString("id")));
-    assertThat(early.status()).as(early.toString()).isEqualTo(409);
+    assertThat(early.status()).as("another day's: not the screen's to see").isEqualTo(404);
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + tomorrow.getString("id"), token, null).status()).isEqualTo(404);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("reference", tomorrow.getString("reference")))
+        .status()).as("typed: the same answer as a reference of nobody's").isEqualTo(404);
     assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", cancelled.getString("id")))
         .status()).isEqualTo(409);
     assertThat(kiosk("GET", "/api/visio/kiosk", token, null).json().getJsonArray("appointments")).hasSize(1);
@@ -144,6 +147,32 @@ class KioskTest extends VisioNodeTest {
         .status()).as("over at 9:30").isEqualTo(409);
     assertThat(node.api.get("/api/visio/appointments/" + over.getString("id"), visio.agent).json().getBoolean("citizenWaiting"))
         .isFalse();
+  }
+
+  /**
+   * The room is the screen's that checked her in, and no other's: another screen of the point (or its token copied
+   * elsewhere) neither joins nor un-checks her, and a revoked screen's check-ins go with it (outside review).
+   */
+  @Test
+  void only_the_screen_that_checked_her_in_joins_her_room_or_ends_her_wait() {
+    String id = book("09:00", visio.pointId, "Jeanne Vidal").getString("id");
+    JsonObject hallScreen = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Hall de la mairie")));
+    String hall = created(pair(hallScreen.getString("code"))).getString("token");
+    String other = screen(visio.pointId);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", hall, new JsonObject().put("appointmentId", id)).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(115));
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", other, null).status())
+        .as("a screen that did not check her in").isEqualTo(409);
+    assertThat(kiosk("POST", "/api/visio/kiosk/appointments/" + id + "/leave", other, null).status()).isEqualTo(200);
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getBoolean("citizenWaiting"))
+        .as("still waiting: another screen's leave is nothing").isTrue();
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", hall, null).status()).isEqualTo(200);
+
+    assertThat(node.api.send("DELETE", "/api/visio/points/" + visio.pointId + "/kiosks/" + hallScreen.getString("id"), visio.admin,
+        null, Map.of()).status()).isEqualTo(204);
+    String next = screen(visio.pointId);
+    assertThat(kiosk("GET", "/api/visio/kiosk/appointments/" + id + "/join", next, null).status()).isEqualTo(409);
   }
 
   @Test
