@@ -96,14 +96,16 @@ public final class KioskService {
     }
     String code = KioskSecrets.newCode();
     Instant expires = now.plus(CODE_LIFE);
-    return pairable(by, pointId).compose(v -> platform.pool().withTransaction(tx ->
+    return pairable(by, pointId).compose(point -> point.active() ? Future.succeededFuture()
+            : Future.failedFuture(ApiException.conflict("This point visio-accueil is withdrawn.")))
+        .compose(v -> platform.pool().withTransaction(tx ->
         store.create(tx, pointId, name, KioskSecrets.hash(code), expires, by.userId(), now)
             .compose(id -> ChangeAuditStore.recordCaller(tx, by, address, "point.kiosk_created", "point", pointId, now)
                 .map(new Pairing(id.toString(), name, KioskSecrets.shown(code), expires)))));
   }
 
   public Future<List<Listed>> list(Principal by, UUID pointId) {
-    return pairable(by, pointId).compose(v -> store.list(platform.pool(), pointId))
+    return pairable(by, pointId).compose(v -> store.list(platform.pool(), pointId, platform.clock().instant()))
         .map(rows -> rows.stream().map(r -> new Listed(r.id(), r.label(), r.createdAt(), r.createdByName(), r.pairedAt(),
             r.lastSeenAt(), r.codeExpiresAt())).toList());
   }
@@ -117,7 +119,7 @@ public final class KioskService {
   }
 
   /** An admin, or a mediator of the organisation that runs the point (a point no organisation runs: admins only). */
-  private Future<Void> pairable(Principal by, UUID pointId) {
+  private Future<KioskStore.PointOwner> pairable(Principal by, UUID pointId) {
     if (by == null) {
       return Future.failedFuture(ApiException.unauthorized("Sign in first: this needs an access token (Authorization: Bearer …)."));
     }
@@ -133,7 +135,7 @@ public final class KioskService {
         return Future.failedFuture(ApiException.forbidden(
             "Only an administrator or a mediator of the organisation running the point may pair its screens."));
       }
-      return Future.succeededFuture();
+      return Future.succeededFuture(point.get());
     });
   }
 

@@ -42,13 +42,14 @@ final class KioskStore {
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
-  /** The screens of a point not revoked, oldest first. */
-  Future<List<Listed>> list(SqlClient db, UUID pointId) {
+  /** The screens of a point not revoked, oldest first; a code never used is gone from the list once it expired. */
+  Future<List<Listed>> list(SqlClient db, UUID pointId, Instant now) {
     return db.preparedQuery("""
             SELECT k.id, k.label, k.created_at, u.display_name, k.paired_at, k.last_seen_at, k.code_expires_at
             FROM visio_kiosk k JOIN app_user u ON u.id = k.created_by
-            WHERE k.point_id = $1 AND k.revoked_at IS NULL ORDER BY k.created_at, k.id""")
-        .execute(Tuple.of(pointId))
+            WHERE k.point_id = $1 AND k.revoked_at IS NULL AND (k.paired_at IS NOT NULL OR k.code_expires_at > $2)
+            ORDER BY k.created_at, k.id""")
+        .execute(Tuple.of(pointId, utc(now)))
         .map(rows -> Rows.map(rows, r -> new Listed(Rows.id(r, "id"), r.getString("label"), Rows.instant(r, "created_at"),
             r.getString("display_name"), Rows.instant(r, "paired_at"), Rows.instant(r, "last_seen_at"),
             Rows.instant(r, "code_expires_at"))));

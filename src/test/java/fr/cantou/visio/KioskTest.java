@@ -229,6 +229,21 @@ class KioskTest extends VisioNodeTest {
     assertThat(actionsOn("point", visio.pointId)).as("the audit trail").containsSubsequence("point.kiosk_created", "point.kiosk_revoked");
   }
 
+  /** A code never used leaves the point's list once it expired; a withdrawn point gets no new screen (outside review). */
+  @Test
+  void an_expired_code_leaves_the_list_and_a_withdrawn_point_pairs_no_new_screen() {
+    assertThat(node.api.post("/api/visio/points/" + otherPointId + "/kiosks", visio.admin, new JsonObject().put("label", "Borne"))
+        .status()).isEqualTo(201);
+    assertThat(node.api.get("/api/visio/points/" + otherPointId + "/kiosks", visio.admin).array()).hasSize(1);
+    clock.advance(Duration.ofMinutes(16));
+    assertThat(node.api.get("/api/visio/points/" + otherPointId + "/kiosks", visio.admin).array()).isEmpty();
+
+    assertThat(node.api.post("/api/visio/points/" + otherPointId + "/withdraw", visio.admin, null).status()).isEqualTo(204);
+    Api.Response refused = node.api.post("/api/visio/points/" + otherPointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne"));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+  }
+
   /** The actions of the audit trail's changes on an item, in their order. */
   private java.util.List<String> actionsOn(String kind, String id) {
     return fr.cantou.support.TestNode.await(node.node().platform().pool()
