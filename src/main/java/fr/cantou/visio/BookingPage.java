@@ -30,7 +30,8 @@ final class BookingPage implements Handler<RoutingContext> {
   private final String webRoot;
   private final CatalogueService catalogue;
   /** The page and its French words, read once (the files of a deployment do not change under it). */
-  private Future<Map.Entry<String, JsonObject>> files;
+  private final java.util.concurrent.atomic.AtomicReference<Future<Map.Entry<String, JsonObject>>> files =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   BookingPage(Vertx vertx, String webRoot, CatalogueService catalogue) {
     this.vertx = vertx;
@@ -89,13 +90,16 @@ final class BookingPage implements Handler<RoutingContext> {
         + "    <script type=\"application/json\" id=\"booking-data\">" + data(services, points) + "</script>");
   }
 
-  private synchronized Future<Map.Entry<String, JsonObject>> files() {
-    if (files == null || files.failed()) {
-      files = Future.all(vertx.fileSystem().readFile(webRoot + "/rendez-vous.html"),
-              vertx.fileSystem().readFile(webRoot + "/i18n/fr.json"))
-          .map(both -> Map.entry(both.<Buffer>resultAt(0).toString(), new JsonObject(both.<Buffer>resultAt(1))));
+  /** Read once and shared by every event loop, without a lock (a failed read is tried again by the next request). */
+  private Future<Map.Entry<String, JsonObject>> files() {
+    Future<Map.Entry<String, JsonObject>> known = files.get();
+    if (known != null && !known.failed()) {
+      return known;
     }
-    return files;
+    Future<Map.Entry<String, JsonObject>> reading = Future.all(vertx.fileSystem().readFile(webRoot + "/rendez-vous.html"),
+            vertx.fileSystem().readFile(webRoot + "/i18n/fr.json"))
+        .map(both -> Map.entry(both.<Buffer>resultAt(0).toString(), new JsonObject(both.<Buffer>resultAt(1))));
+    return files.compareAndSet(known, reading) ? reading : files.get();
   }
 
   /** The step as the script draws it ({@code screen} and {@code showServices} of js/booking.js), in a GET form. */
