@@ -4,10 +4,13 @@ import fr.cantou.platform.Platform;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.Viewer;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * trip per push, on the push path: the pairs (item, user) are collected and written by one
  * multi-row insert every {@value #FLUSH_MS} ms, or as soon as {@value #BATCH} wait. The price:
  * if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
+ *
+ * <p>One event reaching several sockets of one person at one address (her tabs, her devices
+ * behind one box) is one access, one row: the same data read once, at once. Counting sockets
+ * instead made the audit the node's and the database's main work of a fan-out (a row per socket,
+ * inserted while every node's events wait behind the insert's transaction).
  */
 public final class PushAudit implements PushObserver {
   private static final Logger LOG = LoggerFactory.getLogger(PushAudit.class);
@@ -31,9 +39,19 @@ public final class PushAudit implements PushObserver {
 
   record Push(UUID teleconsultationId, UUID userId, Instant at, String address) {}
 
+  /** One access: an event, to a person, at an address. */
+  private record Access(long eventId, UUID userId, String address) {}
+
   private final Platform platform;
   private final HealthDataAccessStore store;
   private final Queue<Push> waiting = new ConcurrentLinkedQueue<>();
+  /**
+   * The accesses already queued or written lately: the sockets of one event are written to
+   * within milliseconds, on every loop; remembering an access 10 s also covers a loop that a busy
+   * machine starved between two of them, and a flush that fell between them.
+   */
+  private final Cache<Access, Boolean> recent = Caffeine.newBuilder()
+      .expireAfterWrite(Duration.ofSeconds(10)).maximumSize(100_000).build();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
   private long timer = -1;
@@ -72,8 +90,12 @@ public final class PushAudit implements PushObserver {
     if (viewer.principal() == null || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
       return;
     }
-    waiting.add(new Push(UUID.fromString(event.data().getString("id")), viewer.principal().userId(),
-        platform.clock().instant(), viewer.principal().address()));
+    Access access = new Access(event.id(), viewer.principal().userId(), viewer.principal().address());
+    if (recent.asMap().putIfAbsent(access, Boolean.TRUE) != null) {
+      return;
+    }
+    waiting.add(new Push(UUID.fromString(event.data().getString("id")), access.userId(),
+        platform.clock().instant(), access.address()));
     if (size.incrementAndGet() >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }

@@ -57,7 +57,7 @@ final class NodeProcess implements AutoCloseable {
       // Profile on demand: jfr print --events jdk.ExecutionSample target/bench/<node>.jfr
       jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");
       jvmOptions.add("-XX:StartFlightRecording=filename=" + workDir.getParent().resolve(name + ".jfr").toAbsolutePath()
-          + ",settings=profile,dumponexit=true");
+          + ",settings=" + System.getProperty("bench.jfc", "profile") + ",dumponexit=true");
     }
     try {
       Files.createDirectories(workDir);

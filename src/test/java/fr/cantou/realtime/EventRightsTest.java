@@ -163,6 +163,35 @@ class EventRightsTest {
     }
   }
 
+  @Test
+  void one_event_reaching_several_tabs_of_one_doctor_at_one_address_is_one_access() {
+    try (WsClient tab1 = WsClient.hello(node.port(), poolDoctor, null);
+         WsClient tab2 = WsClient.hello(node.port(), poolDoctor, null);
+         WsClient tab3 = WsClient.hello(node.port(), poolDoctor, null)) {
+      List<WsClient> tabs = List.of(tab1, tab2, tab3);
+      String first = createdAndReceivedWhole(tabs);
+      String second = createdAndReceivedWhole(tabs);
+      // The second item's pushes come after the first's: once they are written, so are the first's.
+      Eventually.until("the second item's pushes are audited", () -> pushedTo(second).contains(poolDoctorId));
+      assertThat(pushedTo(first)).as("three tabs, one read of the item").containsOnlyOnce(poolDoctorId);
+      assertThat(pushedTo(second)).containsOnlyOnce(poolDoctorId);
+      node.api.post("/api/teleconsultations/" + first + "/cancel", maisonNurse, null);
+      node.api.post("/api/teleconsultations/" + second + "/cancel", maisonNurse, null);
+    }
+  }
+
+  /** A new request of the pool's specialty, once every tab has received it whole. */
+  private String createdAndReceivedWhole(List<WsClient> tabs) {
+    String id = created(node.api.post("/api/teleconsultations", maisonNurse,
+        CareTerritory.request("geriatrie", "normal"))).getString("id");
+    for (WsClient tab : tabs) {
+      JsonObject event = tab.next(m -> "event".equals(m.getString("type"))
+          && id.equals(m.getJsonObject("data").getString("id")));
+      assertThat(event.getJsonObject("data").containsKey("patient")).isTrue();
+    }
+    return id;
+  }
+
   private List<String> pushedTo(String teleconsultation) {
     return TestNode.await(new HealthDataAccessStore().accesses(node.node().platform().pool(), UUID.fromString(teleconsultation)))
         .stream().filter(a -> "push".equals(a.action())).map(a -> a.userId().toString()).toList();
