@@ -144,7 +144,7 @@ public final class CantouNode {
       followers.add(gateway::dispatch);
       followers.addAll(all(live, LiveModule::eventFollowers));
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), events, outbox, nodeId,
-          List.copyOf(followers));
+          List.copyOf(followers), config.realtime().safetyNet());
       EventListener following = listener;
       databaseWatch = new DatabaseWatch(platform.vertx(), platform.pool(), List.of(gateway::databaseAnswers, up -> {
         if (up) {
@@ -219,6 +219,11 @@ public final class CantouNode {
   /** This node's id, as it says it lives in node_heartbeat. */
   public String nodeId() {
     return nodeId;
+  }
+
+  /** The outbox's listener of this node (null before it started). */
+  public EventListener listener() {
+    return listener;
   }
 
   public WebSocketGateway gateway() {

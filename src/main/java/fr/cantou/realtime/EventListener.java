@@ -16,25 +16,26 @@ import java.util.function.Consumer;
  * Follows the outbox on this node and hands every event, once and in id order, to its sinks.
  *
  * <p>Wake-ups: when this node commits an event it reads at once, and tells the other nodes with
- * one NOTIFY sent outside any transaction, coalesced (at most one per {@link #NOTIFY_COALESCE_MS}).
- * Another node's NOTIFY wakes this one (dedicated LISTEN connection that reconnects by itself).
- * An event of this node held below the horizon by an older transaction still open is read
- * again with a growing delay, and the other nodes are told again once it is visible. A lost
- * wake-up only delays: the periodic safety net reads the table anyway.
+ * one NOTIFY sent outside any transaction, coalesced (at most one per {@link #NOTIFY_COALESCE_MS}),
+ * whose payload names the node and the newest event it committed. Another node's NOTIFY wakes
+ * this one (dedicated LISTEN connection that reconnects by itself). An event known to be
+ * committed — by this node, or named by another's NOTIFY — that is still held below the horizon
+ * by an older transaction open somewhere is read again with a growing delay, by every node
+ * itself: none waits for the writer to tell it again. A lost wake-up only delays: the periodic
+ * safety net reads the table anyway.
  */
 public final class EventListener {
   private static final Logger LOG = LoggerFactory.getLogger(EventListener.class);
   private static final int BATCH = 500;
-  private static final long SAFETY_NET_MS = 5_000;
   /** Each NOTIFY is a commit of its own (the notification queue's lock, a WAL flush): at most 100 a second per node. */
   static final long NOTIFY_COALESCE_MS = 10;
   /**
    * What holds an event back is mostly a short write of a few milliseconds (a request, a batch
-   * of push audits): read again after 1 ms, doubling, and never wait more than 50 ms between
-   * reads (at most 20 empty reads a second while a long transaction runs).
+   * of push audits): read again after 1 ms, doubling, and never wait more than 20 ms between
+   * reads (at most 50 empty reads a second per node while a long transaction runs).
    */
   private static final long HELD_FIRST_RETRY_MS = 1;
-  private static final long HELD_LAST_RETRY_MS = 50;
+  private static final long HELD_LAST_RETRY_MS = 20;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -42,22 +43,29 @@ public final class EventListener {
   private final String nodeId;
   private final List<Consumer<EventRecord>> sinks;
   private final PgSubscriber subscriber;
+  private final long safetyNetMs;
   /** Every field below is touched on this one context only. */
   private Context context;
   private long lastDispatched;
   /** The newest event this node committed: until it is dispatched, something older holds it back. */
   private long newestCommittedHere;
+  /** The newest event another node's NOTIFY said it committed (written here, read by {@link #heardOf()} anywhere). */
+  private volatile long newestCommittedElsewhere;
+  private long awaitingElsewhereSince;
   private boolean reading;
   private boolean readAgain;
   private boolean notifyPending;
   private long lastNotifiedAt = System.nanoTime() - NOTIFY_COALESCE_MS * 1_000_000;
   private long heldRetryMs;
   private boolean heldRetryScheduled;
+  /** One of our events was held back: the other nodes are woken again once it shows. */
+  private boolean ownWasHeld;
   private long timer = -1;
 
   public EventListener(Vertx vertx, Pool pool, PgConnectOptions connectOptions, EventStore store, EventOutbox outbox,
-                       String nodeId, List<Consumer<EventRecord>> sinks) {
+                       String nodeId, List<Consumer<EventRecord>> sinks, java.time.Duration safetyNet) {
     this.vertx = vertx;
+    this.safetyNetMs = safetyNet.toMillis();
     this.pool = pool;
     this.store = store;
     this.nodeId = nodeId;
@@ -75,17 +83,53 @@ public final class EventListener {
       subscriber.channel(EventOutbox.CHANNEL)
           .subscribeHandler(v -> context.runOnContext(x -> poll()))
           .handler(payload -> {
-            if (!nodeId.equals(payload)) {
-              context.runOnContext(x -> poll());
+            WakeUp wakeUp = WakeUp.parse(payload);
+            if (!nodeId.equals(wakeUp.nodeId())) {
+              context.runOnContext(x -> {
+                if (wakeUp.eventId() > newestCommittedElsewhere) {
+                  if (newestCommittedElsewhere <= lastDispatched) {
+                    awaitingElsewhereSince = System.nanoTime();
+                  }
+                  newestCommittedElsewhere = wakeUp.eventId();
+                }
+                poll();
+              });
             }
           });
-      timer = vertx.setPeriodic(SAFETY_NET_MS, id -> context.runOnContext(x -> poll()));
+      timer = vertx.setPeriodic(safetyNetMs, id -> context.runOnContext(x -> poll()));
       return subscriber.connect();
     }).onSuccess(v -> LOG.info("event=listening channel={} after={}", EventOutbox.CHANNEL, lastDispatched));
   }
 
   public long lastDispatched() {
     return lastDispatched;
+  }
+
+  /** The newest event another node said it committed: this node delivers it once the horizon passes it. */
+  public long heardOf() {
+    return newestCommittedElsewhere;
+  }
+
+  /**
+   * A NOTIFY's payload: the node that committed, and the newest event it committed ("node:id");
+   * a payload without an id (a node of an older version) only wakes.
+   */
+  record WakeUp(String nodeId, long eventId) {
+    static WakeUp parse(String payload) {
+      int colon = payload.lastIndexOf(':');
+      if (colon < 0) {
+        return new WakeUp(payload, 0);
+      }
+      try {
+        return new WakeUp(payload.substring(0, colon), Long.parseLong(payload.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        return new WakeUp(payload, 0);
+      }
+    }
+
+    String payload() {
+      return nodeId + ":" + eventId;
+    }
   }
 
   /** Reads at once (the database is back: what other nodes committed since shows without waiting for the safety net). */
@@ -132,7 +176,7 @@ public final class EventListener {
 
   private void sendNotify() {
     lastNotifiedAt = System.nanoTime();
-    store.notifyNodes(pool, EventOutbox.CHANNEL, nodeId)
+    store.notifyNodes(pool, EventOutbox.CHANNEL, new WakeUp(nodeId, newestCommittedHere).payload())
         .onFailure(e -> LOG.debug("event=notify_failed reason=\"{}\"", e.getMessage()));
   }
 
@@ -159,18 +203,25 @@ public final class EventListener {
   }
 
   /**
-   * Our own committed event not readable yet means an older transaction is still open somewhere:
-   * read again soon (1 ms, doubling up to 50 ms), and once it shows, wake the other nodes again, since the
-   * NOTIFY they had came before they could see it.
+   * A committed event not readable yet (ours, or one another node named) means an older
+   * transaction is still open somewhere: read again soon (1 ms, doubling up to 20 ms). Once it
+   * shows, wake the other nodes again too: a node of an older version waits for that.
    */
   private void watchHeldBack() {
-    if (lastDispatched >= newestCommittedHere) {
-      if (heldRetryMs > 0) {
-        heldRetryMs = 0;
+    boolean ownHeld = lastDispatched < newestCommittedHere;
+    if (lastDispatched < newestCommittedElsewhere && System.nanoTime() - awaitingElsewhereSince > safetyNetMs * 1_000_000) {
+      // Named by a NOTIFY and still not readable after a whole safety net: its periodic read will find it.
+      newestCommittedElsewhere = lastDispatched;
+    }
+    if (!ownHeld && lastDispatched >= newestCommittedElsewhere) {
+      heldRetryMs = 0;
+      if (ownWasHeld) {
+        ownWasHeld = false;
         notifyOthers();
       }
       return;
     }
+    ownWasHeld |= ownHeld;
     if (heldRetryScheduled) {
       return;
     }

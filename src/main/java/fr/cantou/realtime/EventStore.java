@@ -54,8 +54,8 @@ public final class EventStore {
   }
 
   /** Wakes the other nodes (their LISTEN on {@code channel}); outside any transaction. */
-  Future<Void> notifyNodes(SqlClient db, String channel, String nodeId) {
-    return db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, nodeId)).mapEmpty();
+  Future<Void> notifyNodes(SqlClient db, String channel, String payload) {
+    return db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)).mapEmpty();
   }
 
   public Future<List<EventRecord>> after(SqlClient db, long afterId, int limit) {

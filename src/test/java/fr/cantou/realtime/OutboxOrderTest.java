@@ -71,6 +71,38 @@ class OutboxOrderTest {
   }
 
   @Test
+  void a_node_told_of_an_event_it_cannot_see_yet_reads_again_by_itself_until_it_can() throws Exception {
+    DatabaseEndpoint database = TestDatabase.fresh();
+    // No safety net within the test: only the wake-up and the node's own re-reads can deliver.
+    try (TestNode node = TestNode.start(database, Map.of("CANTOU_REALTIME_SAFETY_NET_SECONDS", "3600"), Clock.systemUTC())) {
+      CareTerritory care = new CareTerritory(node);
+      try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null);
+           Connection older = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+           Connection otherNode = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password())) {
+        doctor.next(m -> "snapshot".equals(m.getString("type")));
+        // A transaction of anything, still open: the horizon stays below what commits after it.
+        older.setAutoCommit(false);
+        older.createStatement().execute("SELECT pg_current_xact_id()");
+        // Another node commits an event and wakes this one, once, naming it; it will not wake it again.
+        long eventId;
+        try (ResultSet row = otherNode.createStatement().executeQuery("""
+            INSERT INTO event (kind, data, specialties) VALUES ('test.other_node', '{"n":1}', '{geriatrie}') RETURNING id""")) {
+          row.next();
+          eventId = row.getLong(1);
+        }
+        otherNode.createStatement().execute("SELECT pg_notify('" + EventOutbox.CHANNEL + "', 'another-node:" + eventId + "')");
+        fr.cantou.support.Eventually.until("the node heard of the event",
+            () -> node.node().listener().heardOf() >= eventId);
+        assertThat(node.node().listener().lastDispatched()).as("held back by the older transaction").isLessThan(eventId);
+
+        older.commit();
+        JsonObject event = doctor.next(m -> "event".equals(m.getString("type")) && "test.other_node".equals(m.getString("kind")));
+        assertThat(event.getLong("id")).isEqualTo(eventId);
+      }
+    }
+  }
+
+  @Test
   void events_past_the_retention_are_purged_and_a_resume_from_before_them_gets_a_snapshot() throws Exception {
     // Rows are stamped by the database's clock; the node's clock starts there and moves on.
     var clock = new fr.cantou.support.MutableClock(java.time.Instant.now());
