@@ -270,8 +270,10 @@ final class Workloads {
   /** Rising rates until one is not sustained; gives the steps. */
   private List<FanOut.Step> rising(String fleet, int port, HttpOperation publish, String rowName) {
     double stepSeconds = stepSeconds();
-    // Unreported warm-up: the first frames of a fresh fleet pay for the JIT on both sides.
-    step(fleet, port, publish, 10, 2, 50, null);
+    // Unreported warm-up (-Dbench.warmup, as every other workload; was 2 s before 3 December 2026): the first
+    // frames of a fresh fleet pay for the JIT on both sides, and a create's own path (HTTP, SQL) is
+    // still interpreted after a few dozen.
+    step(fleet, port, publish, 10, Math.max(2, WARM_UP_SECONDS), 50, null);
     List<FanOut.Step> steps = new ArrayList<>();
     for (double rate : RISING_RATES) {
       FanOut.Step s = step(fleet, port, publish, rate, stepSeconds, 50, rowName);
