@@ -49,8 +49,9 @@ public final class PdfChecker {
     if (!endsAsAPdf(file)) {
       throw new Refused(Refusal.UNREADABLE, "no %%EOF in the last " + EOF_RANGE + " bytes");
     }
-    try (PDDocument document = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
-        IOUtils.createTempFileOnlyStreamCache())) {
+    // The source in a resource of its own: PDFBox closes it with the document, not when the parse fails before one exists.
+    try (RandomAccessReadBufferedFile source = new RandomAccessReadBufferedFile(file.toFile());
+         PDDocument document = Loader.loadPDF(source, "", null, null, IOUtils.createTempFileOnlyStreamCache())) {
       if (document.isEncrypted()) {
         throw new Refused(Refusal.ENCRYPTED, "encrypted");
       }
