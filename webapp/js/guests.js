@@ -133,7 +133,8 @@ async function refresh() {
 
 function line(guest) {
   const state = guest.removedAt ? t('guests.removed') : !guest.current ? t('guests.void')
-    : guest.joinedAt ? `${t('guests.joined')} (${formatTime(guest.joinedAt)})` : null;
+    : guest.joinedAt ? `${t('guests.joined')} (${formatTime(guest.joinedAt)})`
+      : guest.openedAt ? `${t('guests.opened')} (${formatTime(guest.openedAt)})` : null;
   const text = t('guests.line', { name: guest.name, role: t(`guests.roles.${guest.role}`),
     channel: t(guest.channel === 'sms' ? 'guests.viaSms' : 'guests.viaMail'), contact: guest.contact, by: guest.invitedByName,
     consent: t(guest.consentBy === 'legal_representative' ? 'nurse.byRepresentative' : 'nurse.byPatient') });

@@ -20,7 +20,7 @@ const CHECK_EVERY_MS = 20000;
 // The link carries the request's id and the guest's secret after '#': neither reaches the server's logs.
 const [id, secret] = decodeURIComponent(location.hash.slice(1)).split('.');
 window.addEventListener('hashchange', () => location.reload());
-const headers = { 'X-Guest-Token': secret || '' };
+const headers = { 'X-Guest-Token': secret || '', 'X-Guest-Device': browserKey() };
 let devices = null;
 let timer = null;
 let lastState = null;
@@ -31,9 +31,41 @@ if (!/^[0-9a-f-]{36}$/i.test(id || '') || !secret) {
   show();
 }
 
+/**
+ * This browser's key for invitation links: made once (256 random bits) and kept in localStorage. The
+ * first browser to open a link keeps it; the key exists before the first request, so a reload, another
+ * tab of the same browser, or a retry after an answer lost on a weak connection is still this browser
+ * (docs/security.md, "One browser per link"). Where storage is refused, the key lives as long as the page.
+ */
+function browserKey() {
+  const name = 'cantou.invitation.browser';
+  const fresh = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  try {
+    let key = localStorage.getItem(name);
+    if (!/^[A-Za-z0-9_-]{22,128}$/.test(key || '')) {
+      key = fresh();
+      localStorage.setItem(name, key);
+    }
+    return key;
+  } catch {
+    return fresh();
+  }
+}
+
 function showBadLink() {
   box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'bad-link' },
     el('p', {}, el('strong', {}, t('guests.badLink'))), el('p', {}, t('guests.badLinkWhat'))));
+}
+
+/** The link was opened first in another browser: it opens only there; what to do instead. */
+function showElsewhere() {
+  clearTimeout(timer);
+  devices?.stop();
+  devices = null;
+  devicesBox.replaceChildren();
+  box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'elsewhere' },
+    el('p', {}, el('strong', {}, t('guests.elsewhere'))), el('p', {}, t('guests.elsewhereWhat'))));
 }
 
 async function show({ checkedByHand = false } = {}) {
@@ -46,6 +78,10 @@ async function show({ checkedByHand = false } = {}) {
       const retry = el('button', { type: 'button', id: 'retry', onclick: () => show() }, t('common.retry'));
       box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
         el('p', {}, plainMessage(e, 'form.connectionLost')), retry));
+      return;
+    }
+    if (e.status === 409) {
+      showElsewhere();
       return;
     }
     showBadLink();
@@ -104,7 +140,7 @@ async function enter(error) {
     info = await request(`/api/teleconsultations/${id}/invitation/join`, { method: 'POST', anonymous: true, headers });
   } catch (e) {
     if (e.status === 409) {
-      // The call ended (or was withdrawn) meanwhile: the page says where it stands now.
+      // The call ended (or was withdrawn) meanwhile, or the link is another browser's: the page says where it stands now.
       await show({ checkedByHand: true });
       return;
     }

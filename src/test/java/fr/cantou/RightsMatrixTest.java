@@ -148,8 +148,8 @@ class RightsMatrixTest {
   // points' screens: the point is run by the mediator's France Services house (so he pairs its screens; an agent does
   // not). On the screen's routes the citizen column is a screen of that point (X-Kiosk-Token), the other column a
   // screen of another point; a bearer alone is no screen (401). join: an appointment checked in there, its room open.
-  // invitation and invitation/join: the citizen column is the guest with her invitation's secret (X-Guest-Token), the
-  // other column a guest of another request; signed-in callers without a secret get 401 (a bearer opens no guest's
+  // invitation and invitation/join: the citizen column is the guest with her invitation's secret (X-Guest-Token, from
+  // her browser: X-Guest-Device; GuestTest covers another browser's 409), the other column a guest of another request; signed-in callers without a secret get 401 (a bearer opens no guest's
   // page). join: the guest passes the check and is told the call has not started (nobody is in the room yet).
 
   private static final String KEY = "rights-matrix-signing-key-long-enough-0123456789";
@@ -466,14 +466,14 @@ class RightsMatrixTest {
     switch (caller) {
       case "citizen" -> {
         if (call.guestSecret() != null) {
-          headers.put(secretHeader(call.guestSecret()), call.guestSecret());
+          secret(headers, call.guestSecret());
         } else {
           headers.put("X-Manage-Token", (call.appointment() != null ? call.appointment() : shared).manageToken());
         }
       }
       case "other" -> {
         if (call.otherGuestSecret() != null) {
-          headers.put(secretHeader(call.otherGuestSecret()), call.otherGuestSecret());
+          secret(headers, call.otherGuestSecret());
         } else {
           headers.put("X-Manage-Token", another.manageToken());
         }
@@ -489,9 +489,14 @@ class RightsMatrixTest {
     return node.api.send(method, "/api" + call.path(), bearer, call.body() == null ? null : call.body().encode(), headers);
   }
 
-  /** A point's screen shows its device token, a call's guest her secret. */
-  private static String secretHeader(String secret) {
-    return secret.startsWith("kiosk_") ? "X-Kiosk-Token" : "X-Guest-Token";
+  /** A point's screen shows its device token; a call's guest her secret, from her browser (its key, X-Guest-Device). */
+  private static void secret(Map<String, String> headers, String secret) {
+    if (secret.startsWith("kiosk_")) {
+      headers.put("X-Kiosk-Token", secret);
+    } else {
+      headers.put("X-Guest-Token", secret);
+      headers.put("X-Guest-Device", "rights-matrix-guest-browser-0123456789");
+    }
   }
 
   /**

@@ -2,9 +2,11 @@ package fr.cantou.teleconsult;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.platform.AtOnce;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.files.FileSniffer;
 import fr.cantou.platform.files.ImageRewriter;
+import fr.cantou.platform.files.PdfChecker;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -32,7 +34,7 @@ import java.util.function.Function;
  * The photos and documents of a request (issue 16): a nurse of the requesting care home adds
  * them while it is open; whoever may see the item reads them, each read audited. A file's type is
  * read from its content; a photo is written again without its metadata (on a pool of two
- * workers: decoding a photo takes the memory of its pixels); the file and its chunks are written
+ * workers: decoding a photo takes the memory of its pixels); a PDF is parsed whole there too (a few at once); the file and its chunks are written
  * in one transaction with the item's timeline line and its event (metadata only, never bytes).
  */
 public final class CareFileService {
@@ -50,6 +52,10 @@ public final class CareFileService {
   private final HealthDataAccessStore accesses;
   private final TeleconsultConfig.FileLimits limits;
   private final WorkerExecutor workers;
+  /** Documents parsed at once on this node, at most (they share the two workers with the photos and the reports). */
+  static final int MOST_PARSES_AT_ONCE = 3;
+  private final AtOnce parses = new AtOnce(MOST_PARSES_AT_ONCE, () -> new ApiException(503,
+      "Many documents are being checked just now; please send it again in a few seconds.").retryAfter(5));
 
   CareFileService(Platform platform, TeleconsultService requests, CareFileStore files, HealthDataAccessStore accesses,
                   TeleconsultConfig.FileLimits limits) {
@@ -112,14 +118,17 @@ public final class CareFileService {
   public Future<Teleconsultation> add(Principal nurse, UUID id, String name, Path received) {
     Instant now = platform.clock().instant();
     return mayAdd(nurse, id)
-        .compose(v -> workers.executeBlocking(() -> check(received), false))
+        .compose(v -> workers.executeBlocking(() -> sniff(received), false))
+        .compose(type -> "application/pdf".equals(type)
+            ? parses.run(() -> workers.executeBlocking(() -> document(received), false))
+            : workers.executeBlocking(() -> photo(received, type), false))
         .compose(checked -> store(nurse, id, name, checked, now)
             .eventually(() -> checked.temporary() ? platform.vertx().fileSystem().delete(checked.path().toString())
                 : Future.succeededFuture()));
   }
 
-  /** On a worker: the type from the content; a photo written again without metadata into a file of its own. */
-  private Checked check(Path received) throws IOException {
+  /** On a worker: the type from the content, one of those accepted. */
+  private static String sniff(Path received) throws IOException {
     if (Files.size(received) == 0) {
       throw ApiException.badRequest("The file is empty.");
     }
@@ -131,9 +140,30 @@ public final class CareFileService {
     if (!ACCEPTED.contains(type)) {
       throw new ApiException(415, "This file is not a JPEG or PNG photo nor a PDF document (its content says {0}).", type);
     }
-    if ("application/pdf".equals(type)) {
-      return new Checked(received, false, type, Files.size(received), sha256(received));
+    return type;
+  }
+
+  /**
+   * On a worker: a file that starts like a PDF must be one, whole ({@link PdfChecker}: parsed by PDFBox from the file,
+   * never whole in memory); stored as sent (see docs/security.md for why it is not rewritten).
+   */
+  private static Checked document(Path received) throws IOException {
+    try {
+      PdfChecker.check(received);
+    } catch (PdfChecker.Refused e) {
+      throw switch (e.why()) {
+        case ENCRYPTED -> new ApiException(415, "This PDF document is protected (encrypted or with a password): save or "
+            + "print it again as a PDF without protection, then send it.");
+        case NO_PAGE -> new ApiException(415, "This PDF document has no page.");
+        case UNREADABLE -> new ApiException(415, "This file starts like a PDF document but is not a whole, readable one "
+            + "(damaged, cut short or something else); open it on the tablet, save it again as PDF, then send it.");
+      };
     }
+    return new Checked(received, false, "application/pdf", Files.size(received), sha256(received));
+  }
+
+  /** On a worker: a photo written again without its metadata into a file of its own. */
+  private Checked photo(Path received, String type) throws IOException {
     Path clean = Files.createTempFile("cantou-clean-", ".part");
     try {
       ImageRewriter.rewrite(received, type, clean, limits.maxPixels());

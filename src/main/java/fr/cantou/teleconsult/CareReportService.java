@@ -1,6 +1,7 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.identity.Principal;
+import fr.cantou.platform.AtOnce;
 import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.files.ImageRewriter;
@@ -57,24 +58,16 @@ public final class CareReportService {
 
   /** Reports made at once on this node, at most. */
   static final int MOST_AT_ONCE = 3;
-  private final java.util.concurrent.atomic.AtomicInteger making = new java.util.concurrent.atomic.AtomicInteger();
+  // A few at once per node, the rest told to come back: each takes a worker shared with the photos' uploads, and a
+  // loop of downloads must not starve them (outside review: a 15-s report held an upload 18 s).
+  private final AtOnce making = new AtOnce(MOST_AT_ONCE, () -> new ApiException(503,
+      "Many reports are being made just now; please try again in a few seconds.").retryAfter(5));
 
   /** The PDF made for one download: the name it is saved under (no patient data in it), and the temporary file. */
   public record Report(String fileName, Path file) {}
 
   public Future<Report> report(Principal p, UUID id) {
-    // A few at once per node, the rest told to come back: each takes a worker shared with the photos' uploads, and a
-    // loop of downloads must not starve them (outside review: a 15-s report held an upload 18 s).
-    if (making.incrementAndGet() > MOST_AT_ONCE) {
-      making.decrementAndGet();
-      return Future.failedFuture(new ApiException(503, "Many reports are being made just now; please try again in a few seconds.")
-          .retryAfter(5));
-    }
-    // Composed, so that a refusal thrown at once (rights) also gives its place back.
-    return Future.succeededFuture().compose(v -> make(p, id)).eventually(() -> {
-      making.decrementAndGet();
-      return Future.succeededFuture();
-    });
+    return making.run(() -> make(p, id));
   }
 
   private Future<Report> make(Principal p, UUID id) {

@@ -8,10 +8,13 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 
 /**
  * HTTP adapter of a call's guests: the nurse and the doctor invite, list and remove them (bearer);
- * the guest reads her invitation and joins with her secret in X-Guest-Token (never in the URL).
+ * the guest reads her invitation and joins with her secret in X-Guest-Token (never in the URL) and her browser's key in
+ * X-Guest-Device.
  */
 final class GuestRoutes {
   static final String TOKEN_HEADER = "X-Guest-Token";
+  /** The key the guest's page made for this browser, which the link is bound to once opened. */
+  static final String DEVICE_HEADER = "X-Guest-Device";
   private final GuestService guests;
 
   GuestRoutes(GuestService guests) {
@@ -26,8 +29,10 @@ final class GuestRoutes {
     api.getRoute("removeTeleconsultationGuest").addHandler(Endpoint.ok(ctx -> guests.remove(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "teleconsultation"), Ids.parse(ctx.pathParam("guestId"), "guest"))));
     api.getRoute("guestInvitation").addHandler(Endpoint.ok(ctx -> guests.invitation(
-        Ids.parse(ctx.pathParam("id"), "teleconsultation"), ctx.request().getHeader(TOKEN_HEADER))));
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), ctx.request().getHeader(TOKEN_HEADER),
+        ctx.request().getHeader(DEVICE_HEADER))));
     api.getRoute("guestJoin").addHandler(Endpoint.ok(ctx -> guests.join(
-        Ids.parse(ctx.pathParam("id"), "teleconsultation"), ctx.request().getHeader(TOKEN_HEADER))));
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), ctx.request().getHeader(TOKEN_HEADER),
+        ctx.request().getHeader(DEVICE_HEADER))));
   }
 }

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * resident's regular GP, with the resident's consent, while the call runs or can run. The guest gets
  * a link holding a secret (256 random bits, only its SHA-256 kept) that opens the room of this one
  * assignment, only while the call runs, never as a moderator; it is void once the request is
- * completed, cancelled or given back, or the guest removed (docs/security.md). What a guest's
+ * completed, cancelled or given back, or the guest removed (docs/security.md), and only in the first browser that
+ * opened it (the link is one browser's: another gets 409). What a guest's
  * endpoints answer names who invites and for what, never the resident, the reason or the report.
  * Her mail or SMS is {@link GuestInvitations}'.
  */
@@ -52,8 +53,8 @@ public final class GuestService {
 
   /** A guest as the nurse and the doctor see it ({@code sent}: whether the mail or SMS went, on the invitation's answer). */
   public record Guest(String id, String name, String role, String channel, String contact, String consentBy,
-                      String invitedByName, Instant invitedAt, Instant joinedAt, Instant removedAt, boolean current,
-                      Boolean sent) {}
+                      String invitedByName, Instant invitedAt, Instant openedAt, Instant joinedAt, Instant removedAt,
+                      boolean current, Boolean sent) {}
 
   private final Platform platform;
   private final TeleconsultConfig settings;
@@ -204,17 +205,17 @@ public final class GuestService {
   }
 
   /** The guest's page: who invites her and whether the call runs. */
-  public Future<Invitation> invitation(UUID id, String token) {
+  public Future<Invitation> invitation(UUID id, String token, String device) {
     // The doctor's name only while the call is hers to join: a void link must not tell who took the request next.
-    return seen(id, token).map(s -> new Invitation(s.guest().name(), s.guest().role(), s.guest().invitedByName(),
+    return seen(id, token, device).map(s -> new Invitation(s.guest().name(), s.guest().role(), s.guest().invitedByName(),
         "doctor".equals(s.guest().invitedBySide()) ? "doctor" : "nurse", s.item().item().organisationName(),
         s.state() == CallState.waiting || s.state() == CallState.open ? s.item().item().doctorName() : null, s.state()));
   }
 
   /** Her way into the room, only while the call runs; never a moderator. */
-  public Future<JoinInfo> join(UUID id, String token) {
+  public Future<JoinInfo> join(UUID id, String token, String device) {
     Instant now = now();
-    return seen(id, token).compose(s -> {
+    return seen(id, token, device).compose(s -> {
       Optional<ApiException> closed = switch (s.state()) {
         case waiting -> Optional.of(ApiException.conflict("The call has not started yet: this page lets you in as soon as it does."));
         case ended -> Optional.of(ApiException.conflict("The call is over; this link is no longer valid."));
@@ -237,19 +238,34 @@ public final class GuestService {
 
   private record Seen(GuestStore.GuestRow guest, TeleconsultStore.WithRoom item, CallState state) {}
 
-  /** The invitation of this secret on this item, and where its call stands: 401 without a secret, 403 with another's. */
-  private Future<Seen> seen(UUID id, String token) {
+  /**
+   * The invitation of this secret on this item, and where its call stands: 401 without a secret or a browser's key, 403
+   * with another's secret, 409 when another browser opened the link first. The first browser to come binds the link to
+   * its key ({@link GuestStore#bindDevice}); from then on the link opens only there (docs/security.md, "One browser per
+   * link").
+   */
+  private Future<Seen> seen(UUID id, String token, String device) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(ApiException.unauthorized("Give the invitation's secret (X-Guest-Token)."));
     }
+    if (device == null || !DEVICE_KEY.matcher(device).matches()) {
+      return Future.failedFuture(ApiException.unauthorized("Give this browser's key (X-Guest-Device): 22 to 128 letters, "
+          + "digits, '-' or '_', made once by the page and kept."));
+    }
     return store.byToken(platform.pool(), id, GuestSecrets.hash(token.trim())).compose(found -> {
       GuestStore.GuestRow g = found.orElseThrow(() -> ApiException.forbidden("This invitation link is not valid for this call."));
-      return items.findWithRoom(platform.pool(), id, now()).map(item -> {
-        TeleconsultStore.WithRoom w = item.orElseThrow(() -> ApiException.forbidden("This invitation link is not valid for this call."));
-        return new Seen(g, w, state(g, w));
-      });
+      return store.bindDevice(platform.pool(), id, g.id(), GuestSecrets.hash(device), now()).compose(mine -> !mine
+          ? Future.failedFuture(ApiException.conflict("This invitation link was already opened on another device; it opens only "
+              + "there. Ask the nurse or the doctor who invited you for a new invitation."))
+          : items.findWithRoom(platform.pool(), id, now()).map(item -> {
+            TeleconsultStore.WithRoom w = item.orElseThrow(() -> ApiException.forbidden("This invitation link is not valid for this call."));
+            return new Seen(g, w, state(g, w));
+          }));
     });
   }
+
+  /** A browser's key for a guest's link: made by the page (256 random bits, base64url: 43 characters). */
+  private static final java.util.regex.Pattern DEVICE_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,128}");
 
   private static CallState state(GuestStore.GuestRow g, TeleconsultStore.WithRoom w) {
     String status = w.item().status();
@@ -272,7 +288,7 @@ public final class GuestService {
 
   private static Guest guest(GuestStore.GuestRow g, boolean current, Boolean sent) {
     return new Guest(g.id().toString(), g.name(), g.role(), g.channel(), g.maskedContact(), g.consentBy(), g.invitedByName(),
-        g.invitedAt(), g.joinedAt(), g.removedAt(), current && g.removedAt() == null, sent);
+        g.invitedAt(), g.openedAt(), g.joinedAt(), g.removedAt(), current && g.removedAt() == null, sent);
   }
 
   /** anne.martin@example.fr → a***@example.fr: enough for the nurse to see where it went. */

@@ -21,15 +21,16 @@ final class GuestStore {
    */
   record GuestRow(UUID id, UUID itemId, String roomName, String name, String role, String channel, String maskedContact,
                   String consentBy, String invitedById, String invitedByName, String invitedBySide, Instant invitedAt,
-                  Instant joinedAt, Instant removedAt) {}
+                  Instant joinedAt, Instant removedAt, Instant openedAt) {}
 
   record NewGuest(UUID id, UUID itemId, String roomName, byte[] tokenHash, String name, String role, String channel,
                   String maskedContact, String consentBy, UUID invitedBy) {}
 
   private static final String SELECT = """
       SELECT g.id, g.teleconsultation_id, g.room_name, g.name, g.role, g.channel, g.masked_contact, g.consent_by,
-             g.invited_by, u.display_name AS invited_by_name, u.role AS invited_by_role, g.invited_at, g.joined_at, g.removed_at
-      FROM teleconsultation_guest g JOIN app_user u ON u.id = g.invited_by""";
+             g.invited_by, u.display_name AS invited_by_name, u.role AS invited_by_role, g.invited_at, g.joined_at, g.removed_at,
+             d.bound_at AS opened_at
+      FROM teleconsultation_guest g JOIN app_user u ON u.id = g.invited_by LEFT JOIN guest_device d ON d.guest_id = g.id""";
 
   /** The room of an item whose call runs or can run, and the doctor who holds it now. */
   record OpenRoom(String roomName, String doctorId) {}
@@ -104,10 +105,25 @@ final class GuestStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * Binds the guest's link to the browser whose key hashes to {@code deviceHash}, unless another browser's holds it: true
+   * when the link is (now, or already) this browser's. One statement: a second browser at the same instant waits on the
+   * first one's key in the primary key, then finds another hash and gets nothing back.
+   */
+  Future<Boolean> bindDevice(SqlClient db, UUID item, UUID guest, byte[] deviceHash, Instant now) {
+    return db.preparedQuery("""
+            INSERT INTO guest_device (guest_id, teleconsultation_id, device_hash, bound_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (guest_id) DO UPDATE SET bound_at = guest_device.bound_at
+            WHERE guest_device.device_hash = EXCLUDED.device_hash
+            RETURNING guest_id""")
+        .execute(Tuple.of(guest, item, io.vertx.core.buffer.Buffer.buffer(deviceHash), utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   private static GuestRow row(Row r) {
     return new GuestRow(r.getUUID("id"), r.getUUID("teleconsultation_id"), r.getString("room_name"), r.getString("name"),
         r.getString("role"), r.getString("channel"), r.getString("masked_contact"), r.getString("consent_by"),
         Rows.id(r, "invited_by"), r.getString("invited_by_name"), r.getString("invited_by_role"),
-        Rows.instant(r, "invited_at"), Rows.instant(r, "joined_at"), Rows.instant(r, "removed_at"));
+        Rows.instant(r, "invited_at"), Rows.instant(r, "joined_at"), Rows.instant(r, "removed_at"), Rows.instant(r, "opened_at"));
   }
 }

@@ -118,6 +118,37 @@ public final class CareFiles {
     return body.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * A PDF as an office program writes one: {@code pages} pages of text, written by PDFBox without
+   * compression (its objects in the clear, so that half of it still holds the first pages whole),
+   * optionally protected by a password to open it.
+   */
+  public static byte[] writtenPdf(int pages, String password) {
+    try (org.apache.pdfbox.pdmodel.PDDocument document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+      var font = new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA);
+      for (int i = 1; i <= pages; i++) {
+        org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+        document.addPage(page);
+        try (var text = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+          text.beginText();
+          text.setFont(font, 12);
+          text.newLineAtOffset(72, 700);
+          text.showText("Bilan biologique, page " + i + " : hemoglobine 12,8 g/dL, CRP 4 mg/L");
+          text.endText();
+        }
+      }
+      if (password != null) {
+        document.protect(new org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy(password + "-owner", password,
+            new org.apache.pdfbox.pdmodel.encryption.AccessPermission()));
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      document.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The text of a PDF (a report), its white space made single spaces: what a reader sees, line breaks aside. */
   public static String textOf(org.apache.pdfbox.pdmodel.PDDocument pdf) throws IOException {
     return new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");

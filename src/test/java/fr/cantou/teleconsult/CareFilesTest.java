@@ -203,6 +203,80 @@ class CareFilesTest extends CareNodeTest {
     assertThat(node.api.get("/api/teleconsultations/" + item.getString("id"), care.nurse).json().getJsonArray("files")).isEmpty();
   }
 
+  /**
+   * A PDF is judged as a PDF, not by its first bytes: a program, a document cut in the middle, a
+   * protected one or one without a page gets a 415 that says so, and nothing is stored; a whole
+   * PDF written by an office program still passes and comes back byte for byte.
+   */
+  @Test
+  void a_file_that_only_starts_like_a_pdf_is_refused_and_nothing_is_stored() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    Set<Path> before = temporaryUploads();
+    byte[] program = new byte[64 * 1024];
+    new java.util.Random(16).nextBytes(program);
+    byte[] head = "%PDF-1.7\n\u007fELF\u0002\u0001\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(head, 0, program, 0, head.length);
+    Api.Response elf = upload(item, care.nurse, "ECG.pdf", program, "application/pdf");
+    assertThat(elf.status()).as(elf.toString()).isEqualTo(415);
+    assertThat(elf.isProblem()).isTrue();
+    assertThat(elf.detail()).startsWith("Ce fichier commence comme un document PDF mais n’en est pas un, entier et lisible");
+
+    byte[] whole = CareFiles.writtenPdf(40, null);
+    byte[] half = Arrays.copyOf(whole, whole.length / 2);
+    assertThat(new String(half, StandardCharsets.ISO_8859_1)).as("the first half holds pages whole").contains("/Type /Page");
+    Api.Response cut = upload(item, "bilan.pdf", half);
+    assertThat(cut.status()).as(cut.toString()).isEqualTo(415);
+    assertThat(cut.detail()).contains("incomplet");
+
+    Api.Response locked = upload(item, "bilan protégé.pdf", CareFiles.writtenPdf(1, "1234"));
+    assertThat(locked.status()).as(locked.toString()).isEqualTo(415);
+    assertThat(locked.detail()).startsWith("Ce document PDF est protégé");
+    Api.Response restricted = upload(item, "bilan sans impression.pdf", CareFiles.writtenPdf(1, ""));
+    assertThat(restricted.status()).as("encrypted, even without a password to open it").isEqualTo(415);
+
+    Api.Response empty = upload(item, "vide.pdf", CareFiles.writtenPdf(0, null));
+    assertThat(empty.status()).as(empty.toString()).isEqualTo(415);
+    assertThat(empty.detail()).isEqualTo("Ce document PDF n’a aucune page.");
+
+    assertThat(storedRows()).as("no file, no chunk, staged or not").containsExactly(0, 0);
+    Eventually.until("the temporary files are deleted", () -> temporaryUploads().equals(before));
+
+    Api.Response real = upload(item, "bilan.pdf", whole);
+    assertThat(real.status()).as(real.toString()).isEqualTo(201);
+    String fileId = real.json().getJsonArray("files").getJsonObject(0).getString("id");
+    assertThat(download(item, fileId, care.geriatrician).body()).as("stored as sent").isEqualTo(whole);
+  }
+
+  /** Ten megabytes of noise behind a PDF's header, with or without its end marker: parsed from the file, refused. */
+  @Test
+  void ten_megabytes_of_noise_after_a_pdf_header_are_refused_and_nothing_is_stored() {
+    node.close();
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_TELECONSULT_FILE_MAX_BYTES", Integer.toString(12 * MAX_BYTES)),
+        clock);
+    care = new CareTerritory(node);
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] noise = new byte[10 * 1024 * 1024];
+    new java.util.Random(10).nextBytes(noise);
+    byte[] header = "%PDF-1.4\n".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(header, 0, noise, 0, header.length);
+    Api.Response plain = upload(item, "scanner.pdf", noise);
+    assertThat(plain.status()).as(plain.toString()).isEqualTo(415);
+    byte[] end = "\n%%EOF\n".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(end, 0, noise, noise.length - end.length, end.length);
+    Api.Response ended = upload(item, "scanner.pdf", noise);
+    assertThat(ended.status()).as("ending like a PDF, parsed: no trailer, no catalogue").isEqualTo(415);
+    assertThat(ended.detail()).startsWith("Ce fichier commence comme un document PDF");
+    assertThat(storedRows()).containsExactly(0, 0);
+  }
+
+  /** Rows of care_file and care_file_chunk, whatever their request and whether staged or placed. */
+  private long[] storedRows() {
+    var row = TestNode.await(node.node().platform().pool().query(
+        "SELECT (SELECT count(*) FROM care_file) AS files, (SELECT count(*) FROM care_file_chunk) AS chunks").execute())
+        .iterator().next();
+    return new long[] {row.getLong("files"), row.getLong("chunks")};
+  }
+
   @Test
   void a_file_over_the_limit_is_refused_with_413_before_or_while_it_is_read_and_nothing_is_stored() throws Exception {
     JsonObject item = care.create(request("geriatrie", "normal"));

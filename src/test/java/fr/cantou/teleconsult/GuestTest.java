@@ -10,6 +10,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.support.Api;
 import fr.cantou.support.CareTerritory;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.SmsProviderStandIn;
 import fr.cantou.support.TestDatabase;
@@ -105,9 +106,93 @@ class GuestTest {
     return link.group(2);
   }
 
+  /** The key the guest's page keeps in the browser she first opened the link in (her phone), and another browser's. */
+  private static final String PHONE = "telephone-de-ana-0123456789abcdefghijklmno";
+  private static final String COMPUTER = "ordinateur-de-ana-0123456789abcdefghijklmn";
+
   private Api.Response asGuest(String method, String id, String path, String secret) {
-    return node.api.send(method, "/api/teleconsultations/" + id + "/invitation" + path, null, null,
-        secret == null ? Map.of() : Map.of("X-Guest-Token", secret));
+    return asGuest(method, id, path, secret, PHONE);
+  }
+
+  private Api.Response asGuest(String method, String id, String path, String secret, String device) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    if (secret != null) {
+      headers.put("X-Guest-Token", secret);
+    }
+    if (device != null) {
+      headers.put("X-Guest-Device", device);
+    }
+    return node.api.send(method, "/api/teleconsultations/" + id + "/invitation" + path, null, null, headers);
+  }
+
+  /**
+   * The link is one browser's: the first that opens it keeps it (its reloads, and its retries after a lost answer, are
+   * still itself); the same link in another browser is refused with a sentence saying what to do, before and during the
+   * call, for the invitation and for the room; the nurse sees when it was opened.
+   */
+  @Test
+  void the_link_opens_in_the_first_browser_only_which_keeps_it_across_reloads() {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array().getJsonObject(0)
+        .getString("openedAt")).as("not opened yet").isNull();
+    assertThat(asGuest("GET", id, "", secret, null).status()).as("no browser's key").isEqualTo(401);
+    assertThat(asGuest("GET", id, "", secret, "short").status()).isEqualTo(401);
+
+    assertThat(asGuest("GET", id, "", secret, PHONE).json().getString("call")).isEqualTo("waiting");
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array().getJsonObject(0)
+        .getString("openedAt")).as("the nurse sees that it was opened").isNotNull();
+    Api.Response elsewhere = node.api.send("GET", "/api/teleconsultations/" + id + "/invitation", null, null,
+        Map.of("X-Guest-Token", secret, "X-Guest-Device", COMPUTER, "Accept-Language", "fr"));
+    assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(409);
+    assertThat(elsewhere.detail()).startsWith("Ce lien a déjà été ouvert sur un autre appareil")
+        .contains("nouvelle invitation à l’infirmière ou au médecin");
+    assertThat(elsewhere.body()).as("nothing of the invitation").doesNotContain("Ana Lopes").doesNotContain("Sophie Delmas");
+
+    callRuns(id);
+    assertThat(asGuest("POST", id, "/join", secret, COMPUTER).status()).isEqualTo(409);
+    assertThat(asGuest("GET", id, "", secret, PHONE).json().getString("call")).as("her reload").isEqualTo("open");
+    assertThat(asGuest("POST", id, "/join", secret, PHONE).status()).isEqualTo(200);
+    assertThat(asGuest("POST", id, "/join", secret, PHONE).status()).as("again, after a lost answer").isEqualTo(200);
+    assertThat(asGuest("GET", id, "", secret, COMPUTER).status()).isEqualTo(409);
+  }
+
+  /**
+   * Two browsers open the link at the same instant: exactly one keeps it. The test holds the guest's key in the primary
+   * key of guest_device (an uncommitted bind of a third browser) until both requests wait on it, then rolls it back:
+   * both binds then run against each other, deterministically.
+   */
+  @Test
+  void two_browsers_opening_the_link_at_the_same_instant_one_wins() throws Exception {
+    String id = assigned();
+    String secret = invitedBySms(id, care.nurse);
+    UUID guestId = UUID.fromString(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()
+        .getJsonObject(0).getString("id"));
+    io.vertx.sqlclient.SqlConnection holder = TestNode.await(node.node().platform().pool().getConnection());
+    List<java.util.concurrent.CompletableFuture<Integer>> opened;
+    try {
+      io.vertx.sqlclient.Transaction held = TestNode.await(holder.begin());
+      assertThat(TestNode.await(new GuestStore().bindDevice(holder, UUID.fromString(id), guestId,
+          GuestSecrets.hash("a-third-browser-held-by-the-test"), clock.instant()))).isTrue();
+      opened = List.of(PHONE, COMPUTER).stream().map(device -> java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> asGuest("GET", id, "", secret, device).status())).toList();
+      Eventually.until("both openings wait on the held key", () -> lockWaiters() >= 2);
+      TestNode.await(held.rollback());
+    } finally {
+      holder.close();
+    }
+    List<Integer> statuses = opened.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    assertThat(statuses).as("exactly one browser keeps the link").containsExactlyInAnyOrder(200, 409);
+    String winner = statuses.get(0) == 200 ? PHONE : COMPUTER;
+    String loser = winner.equals(PHONE) ? COMPUTER : PHONE;
+    assertThat(asGuest("GET", id, "", secret, winner).status()).isEqualTo(200);
+    assertThat(asGuest("GET", id, "", secret, loser).status()).isEqualTo(409);
+  }
+
+  /** Statements of this test's database waiting for a lock another transaction holds. */
+  private long lockWaiters() {
+    return TestNode.await(node.node().platform().pool().query("SELECT count(*) AS n FROM pg_stat_activity "
+        + "WHERE wait_event_type = 'Lock' AND datname = current_database()").execute()).iterator().next().getLong("n");
   }
 
   @Test
@@ -339,7 +424,10 @@ class GuestTest {
     assertThat(removed.status()).isEqualTo(200);
     assertThat(removed.json().getString("removedAt")).isNotNull();
     assertThat(asGuest("GET", id, "", secret).json().getString("call")).isEqualTo("revoked");
-    assertThat(asGuest("POST", id, "/join", secret).status()).isEqualTo(409);
+    Api.Response late = asGuest("POST", id, "/join", secret);
+    assertThat(late.status()).as("at once, in the browser that had the link").isEqualTo(409);
+    assertThat(late.detail()).contains("withdrawn");
+    assertThat(asGuest("POST", id, "/join", secret, COMPUTER).status()).as("nor elsewhere").isEqualTo(409);
     assertThat(node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
         .map(JsonObject.class::cast).map(e -> e.getString("action"))).contains("guest_removed");
   }
@@ -369,7 +457,8 @@ class GuestTest {
   @Test
   void the_guests_names_go_with_the_patients_data_when_retention_erases_them() {
     String id = assigned();
-    invitedBySms(id, care.nurse);
+    String secret = invitedBySms(id, care.nurse);
+    assertThat(asGuest("GET", id, "", secret).status()).as("opened: bound to her browser").isEqualTo(200);
     callRuns(id);
     assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician,
         new JsonObject().put("report", "Vu.").put("outcome", "advice_given")).status()).isEqualTo(200);
@@ -381,6 +470,10 @@ class GuestTest {
         .map(JsonObject.class::cast).filter(e -> e.getString("action").equals("guest_invited")).findFirst().orElseThrow();
     assertThat(line.getJsonObject("detail").containsKey("guest")).as("her name is gone").isFalse();
     assertThat(line.getJsonObject("detail").getString("consentBy")).as("that consent was given stays").isEqualTo("patient");
+    long bound = TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT count(*) AS n FROM guest_device WHERE teleconsultation_id = $1")
+        .execute(Tuple.of(UUID.fromString(id)))).iterator().next().getLong("n");
+    assertThat(bound).as("her browser's key goes too").isZero();
   }
 
   @Test

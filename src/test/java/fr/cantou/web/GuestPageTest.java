@@ -25,7 +25,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 /**
  * A third seat in the call, through the pages: the nurse invites an interpreter from her request's
  * card (the slips said under their fields), the interpreter's phone opens the SMS's link, is told
- * the call has not started, then enters once it runs, under her name and role.
+ * the call has not started (the same link on a computer is refused: it is the phone's now, and a
+ * reload of the phone keeps it), then enters once it runs, under her name and role.
  */
 class GuestPageTest {
   static final SmsProviderStandIn sms = new SmsProviderStandIn();
@@ -110,6 +111,20 @@ class GuestPageTest {
     assertThat(guest.locator("main")).not().containsText("R-INV-1");
     assertThat(guest.locator("main")).not().containsText("Douleurs");
     PagesTest.assertAccessible(guest, "invitation-avant-l-appel");
+
+    // The link is this phone's now: opened in another browser it is refused, saying what to do and nothing of the
+    // invitation; the phone's reload keeps it.
+    Page computer = web.newTabletPage();
+    computer.navigate(web.url(link.group(1)));
+    Locator elsewhere = computer.locator("#elsewhere");
+    assertThat(elsewhere).containsText("Ce lien a déjà été ouvert sur un autre appareil.");
+    assertThat(elsewhere).containsText("demandez une nouvelle invitation à l'infirmière ou au médecin qui vous a invitée");
+    assertThat(computer.locator("main")).not().containsText("Élodie Fabre");
+    assertThat(computer.locator("#device-test")).hasCount(0);
+    PagesTest.assertAccessible(computer, "invitation-autre-appareil");
+    computer.context().close();
+    guest.reload();
+    assertThat(guest.locator("#call-state")).containsText("L'appel n'a pas encore commencé.");
 
     callRuns(node, id, nurseToken);
     guest.locator("#check-again").click();
