@@ -152,7 +152,7 @@ public final class CareFileService {
       PdfChecker.check(received);
     } catch (PdfChecker.Refused e) {
       throw switch (e.why()) {
-        case ENCRYPTED -> new ApiException(415, "This PDF document is protected (encrypted or with a password): save or "
+        case ENCRYPTED -> new ApiException(415, "This PDF document is protected by a password: save or "
             + "print it again as a PDF without protection, then send it.");
         case NO_PAGE -> new ApiException(415, "This PDF document has no page.");
         case UNREADABLE -> new ApiException(415, "This file starts like a PDF document but is not a whole, readable one "

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 /**
  * A document that starts like a PDF, judged as a PDF: it must end as one ({@code %%EOF} in its
  * last 1,024 bytes, where viewers look for it: a document cut short has none), parse with Apache
- * PDFBox (its cross-reference table or stream, its trailer, its catalogue and page tree), not be
- * encrypted, and have at least one page. The file is read through PDFBox's buffered file reader
+ * PDFBox (its cross-reference table or stream, its trailer, its catalogue and page tree), open
+ * without a password, and have at least one page. One encrypted only to forbid changes or
+ * printing (an empty password opens it, as many laboratories send them) passes: every viewer
+ * opens it. The file is read through PDFBox's buffered file reader
  * (pages of it, never the whole file in the heap) and any stream PDFBox must hold goes to a
  * temporary file. Blocking (it reads the file, and parsing can take a second on 10 MB of noise):
  * call it on a worker.
@@ -44,7 +46,7 @@ public final class PdfChecker {
     }
   }
 
-  /** Returns when {@code file} is a whole, readable, unencrypted PDF of at least one page; throws {@link Refused} otherwise. */
+  /** Returns when {@code file} is a whole PDF of at least one page that opens without a password; throws {@link Refused} otherwise. */
   public static void check(Path file) throws IOException, Refused {
     if (!endsAsAPdf(file)) {
       throw new Refused(Refusal.UNREADABLE, "no %%EOF in the last " + EOF_RANGE + " bytes");
@@ -52,9 +54,6 @@ public final class PdfChecker {
     // The source in a resource of its own: PDFBox closes it with the document, not when the parse fails before one exists.
     try (RandomAccessReadBufferedFile source = new RandomAccessReadBufferedFile(file.toFile());
          PDDocument document = Loader.loadPDF(source, "", null, null, IOUtils.createTempFileOnlyStreamCache())) {
-      if (document.isEncrypted()) {
-        throw new Refused(Refusal.ENCRYPTED, "encrypted");
-      }
       int pages = 0;
       for (PDPage page : document.getPages()) {
         // Walking the page tree reads each page's dictionary: a tree that points nowhere fails here.
