@@ -80,6 +80,17 @@ public final class BookingService {
    * cancellation another node made a moment ago.
    */
   public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
+    boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
+    return book(Caller.of(caller, null, address), caller == null ? "anonymous" : caller.userId().toString(), asked,
+        idempotencyKey, staff ? null : (email, phone) -> anonymous.of(address, email, phone));
+  }
+
+  /**
+   * A booking by {@code who}, its Idempotency-Key in {@code scope}; {@code limitsOf}: the allowances it takes from (null:
+   * none, a professional's). A point's screen books through it too ({@link KioskBookings}).
+   */
+  Future<Booked> book(Caller who, String scope, VisioRecords.Booking asked, String idempotencyKey,
+                              java.util.function.BiFunction<String, String, List<RateLimits.Limit>> limitsOf) {
     CitizenContact contact;
     try {
       contact = CitizenContact.of(asked.citizen());
@@ -92,17 +103,16 @@ public final class BookingService {
     VisioRecords.CitizenBody citizen = asked.citizen();
     VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
         new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
-    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
-    boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
-    if (staff) {
-      return book(caller, body, key, email, phone, address);
+    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(scope, idempotencyKey, body);
+    if (limitsOf == null) {
+      return book(who, body, key, email, phone);
     }
-    List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
+    List<RateLimits.Limit> limits = limitsOf.apply(email, phone);
     // A retry of a booking already made is answered whatever the limits say, and counts nothing.
     Future<UUID> earlier = key == null ? Future.succeededFuture() : replay(key);
     return earlier.compose(id -> id != null ? booked(id) : anonymous.admit(limits)
         // Composed, not called: a refusal thrown while the booking is read (an unknown service) gives back too.
-        .compose(admitted -> Future.succeededFuture().compose(v -> book(caller, body, key, email, phone, address))
+        .compose(admitted -> Future.succeededFuture().compose(v -> book(who, body, key, email, phone))
             .compose(booked -> admitted.done().map(booked),
                 e -> admitted.undone().transform(v -> Future.<Booked>failedFuture(e)))));
   }
@@ -113,9 +123,8 @@ public final class BookingService {
         .map(earlier -> earlier.filter(key::madeBy).map(BookingStore.KeyUse::appointmentId).orElse(null));
   }
 
-  private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone,
-                              String address) {
-    Caller who = Caller.of(caller, null, address);
+  private Future<Booked> book(Caller who, VisioRecords.Booking body, IdempotencyKey key, String email, String phone) {
+    Principal caller = who.principal();
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
     UUID serviceId = Ids.field(body.serviceId(), "serviceId");
