@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class KioskPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-  /** The screen's requests come every 3 s: a condition it waits for may take that long and a little more. */
+  /** The screen's screen hears its appointment on its socket; a condition it waits for may take a few seconds on a busy machine. */
   private static final LocatorAssertions.IsVisibleOptions SOON = new LocatorAssertions.IsVisibleOptions().setTimeout(15_000);
   static MutableClock clock;
   static BrowserFixture web;
@@ -187,11 +187,10 @@ class KioskPageTest {
     assertThat(screen.locator("#reference")).hasValue("");
     assertNothingKeptBut(screen, history);
 
-    // The admin revokes it: its next request shows the pairing form, and the token is gone.
+    // The admin revokes it: its socket closes (4401) and the pairing form shows at once, the token gone (no clock moved).
     var revoked = web.node.api.send("DELETE", "/api/visio/points/" + pointId + "/kiosks/" + kioskId, web.node.adminToken(), null,
         java.util.Map.of());
     assertThat(revoked.status()).isEqualTo(204);
-    screen.clock().fastForward("01:01");
     assertThat(screen.locator("h1")).hasText("Associer cet écran à un point visio-accueil");
     assertThat(screen.locator("main")).containsText("n'est plus associé");
     assertThat((int) screen.evaluate("localStorage.length")).isZero();
@@ -229,12 +228,7 @@ class KioskPageTest {
   @org.junit.jupiter.api.Order(3)
   void her_reference_typed_checks_her_in_and_the_agent_marking_it_done_closes_the_call_on_the_screen() {
     // The next free slot of the point after the server's time (the other tests may have moved it).
-    Instant now = clock.instant();
-    LocalDate from = LocalDate.ofInstant(now, PARIS);
-    Instant start = web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
-            + "&pointId=" + pointId).array().stream().map(JsonObject.class::cast)
-        .map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).filter(t -> t.isAfter(now.plus(Duration.ofMinutes(10))))
-        .findFirst().orElseThrow();
+    Instant start = nextFreeSlot();
     JsonObject marie = book(start, "Marie Delmas", "06 39 98 12 54");
     clock.set(start.minus(Duration.ofMinutes(9)));
     pair();
@@ -271,7 +265,47 @@ class KioskPageTest {
     screen.context().close();
   }
 
+  /** After the others: revoked while she is in her call, the screen drops the call at once and keeps nothing. */
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void revoked_during_a_call_the_screen_drops_the_call_at_once_and_keeps_nothing() {
+    Instant start = nextFreeSlot();
+    JsonObject paul = book(start, "Paul Chazal", "06 39 98 12 55");
+    clock.set(start.minus(Duration.ofMinutes(9)));
+    String kioskId = pair();
+    Page screen = pairedScreen();
+
+    screen.locator("#reference").fill(paul.getString("reference"));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, P. Vous êtes en salle d'attente.");
+    // The agent joins (through the API here): the screen hears it on its socket, not by asking.
+    assertThat(web.node.api.post("/api/visio/appointments/" + paul.getString("id") + "/presence", web.node.api.login(
+        "agent.cpam@cantal.demo", BrowserFixture.PASSWORD), new JsonObject().put("state", "joined")).status()).isEqualTo(200);
+    assertThat(screen.locator("#call .stand-in")).isVisible();
+
+    var revoked = web.node.api.send("DELETE", "/api/visio/points/" + pointId + "/kiosks/" + kioskId, web.node.adminToken(), null,
+        java.util.Map.of());
+    assertThat(revoked.status()).isEqualTo(204);
+    assertThat(screen.locator("h1")).hasText("Associer cet écran à un point visio-accueil");
+    assertThat(screen.locator("#call")).isHidden();
+    assertThat(screen.locator("#call *")).hasCount(0);
+    assertThat(screen.locator("main")).not().containsText("P.");
+    assertThat((int) screen.evaluate("localStorage.length + sessionStorage.length")).isZero();
+    PagesTest.assertAccessible(screen, "kiosque-retire-pendant-l-appel");
+    screen.context().close();
+  }
+
   private String token;
+
+  /** The next free slot of the point more than ten minutes after the server's time (the other tests may have moved it). */
+  private static Instant nextFreeSlot() {
+    Instant now = clock.instant();
+    LocalDate from = LocalDate.ofInstant(now, PARIS);
+    return web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
+            + "&pointId=" + pointId).array().stream().map(JsonObject.class::cast)
+        .map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).filter(t -> t.isAfter(now.plus(Duration.ofMinutes(10))))
+        .findFirst().orElseThrow();
+  }
 
   /** A screen of the point paired through the API: its id; its token in {@link #token}. */
   private String pair() {
