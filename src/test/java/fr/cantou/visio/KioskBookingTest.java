@@ -87,6 +87,44 @@ class KioskBookingTest extends VisioNodeTest {
     assertThat(book(screen(), "12-01T11:00", "Rose Vermenouze", "06 39 98 13 00", null).status()).isEqualTo(201);
   }
 
+  @Test
+  void one_number_books_three_times_an_hour_whatever_the_screen() {
+    String first = screen();
+    String second = screen();
+    assertThat(book(first, "09:00", "Jeanne Vidal", "06 39 98 12 34", null).status()).isEqualTo(201);
+    assertThat(book(second, "09:30", "Jeanne Vidal", "+33 6 39 98 12 34", null).status()).isEqualTo(201);
+    assertThat(book(first, "10:00", "Jeanne Vidal", "0033 639981234", null).status()).isEqualTo(201);
+    Api.Response fourth = book(second, "10:30", "Jeanne Vidal", "06.39.98.12.34", null);
+    assertThat(fourth.status()).as("the number's own three, however written: " + fourth).isEqualTo(429);
+    assertThat(book(second, "10:30", "Paul Chazal", "07 11 22 33 44", null).status()).as("another number").isEqualTo(201);
+  }
+
+  @Test
+  void an_idempotency_key_is_the_screens_own_another_screen_or_a_citizen_sending_it_gets_nothing_of_hers() {
+    String token = screen();
+    Api.Response made = book(token, "09:00", "Jeanne Vidal", "06 39 98 12 34", "key-kiosk-shared");
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    String id = made.json().getJsonObject("appointment").getString("id");
+    String reference = made.json().getString("reference");
+
+    // The same key and the same request from another screen of the point: not her booking (the slot is hers: 409).
+    Api.Response elsewhere = book(screen(), "09:00", "Jeanne Vidal", "06 39 98 12 34", "key-kiosk-shared");
+    assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(409);
+    assertThat(elsewhere.body()).doesNotContain(id, reference);
+    // With another slot, that screen's key is its own: a new booking, not a 422 for a key "used for another booking".
+    Api.Response own = book(screen(), "09:30", "Paul Chazal", "07 11 22 33 44", "key-kiosk-shared");
+    assertThat(own.status()).as(own.toString()).isEqualTo(201);
+    assertThat(own.json().getJsonObject("appointment").getString("id")).isNotEqualTo(id);
+
+    // An anonymous booking sending the key gets neither her appointment nor her manage link.
+    JsonObject body = new JsonObject().put("serviceId", visio.serviceId).put("start", KioskTest.today("09:00"))
+        .put("pointId", visio.pointId).put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("phone", "06 39 98 12 34"));
+    Api.Response anonymous = node.api.send("POST", "/api/visio/appointments", null, body.encode(),
+        Map.of("Content-Type", "application/json", "Idempotency-Key", "key-kiosk-shared"));
+    assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(409);
+    assertThat(anonymous.body()).doesNotContain(id, reference, "manageToken");
+  }
+
   private Api.Response book(String token, String time, String name, String phone, String key) {
     return kiosk(token, time, name, phone, key);
   }

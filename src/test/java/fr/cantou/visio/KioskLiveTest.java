@@ -1,10 +1,14 @@
 package fr.cantou.visio;
 
 import fr.cantou.support.Api;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -93,6 +97,56 @@ class KioskLiveTest extends VisioNodeTest {
       again.send(new JsonObject().put("type", "hello").put("token", token));
       assertThat(again.awaitClose()).isEqualTo(4401);
     }
+  }
+
+  @Test
+  void revoked_on_one_node_its_sockets_on_another_close_also_one_whose_hello_read_the_token_before_the_revocation() {
+    String token = screen("Borne du hall").getString("token");
+    String kioskId = node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin).array().getJsonObject(0)
+        .getString("id");
+    try (TestNode other = TestNode.start(node.database(), settings(), clock);
+         WsClient greeted = WsClient.hello(other.port(), token, null);
+         WsClient late = WsClient.connect(other.port())) {
+      greeted.next(m -> "snapshot".equals(m.getString("type")));
+      // Its last visit an hour old: the next hello writes it, and so waits on the row the revocation holds.
+      clock.advance(Duration.ofHours(1));
+      SqlConnection auditLock = TestNode.await(node.node().platform().pool().getConnection());
+      SqlConnection rowLock = TestNode.await(node.node().platform().pool().getConnection());
+      try {
+        // 1. The revocation (on this node) changes the screen's row, then waits to write its audit line.
+        TestNode.await(auditLock.query("BEGIN").execute());
+        TestNode.await(auditLock.query("LOCK TABLE kiosk_audit IN EXCLUSIVE MODE").execute());
+        var revoked = java.util.concurrent.CompletableFuture.supplyAsync(() -> node.api.send("DELETE",
+            "/api/visio/points/" + visio.pointId + "/kiosks/" + kioskId, visio.admin, null, Map.of()).status());
+        waitingOn("%INSERT INTO kiosk_audit%");
+        // 2. Someone queues for the screen's row behind it, 3. then the late hello reads the token (still valid for
+        // it) and queues behind both to write its visit.
+        TestNode.await(rowLock.query("BEGIN").execute());
+        var held = rowLock.preparedQuery("SELECT id FROM visio_kiosk WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(java.util.UUID.fromString(kioskId)));
+        waitingOn("%FROM visio_kiosk WHERE id = $1 FOR UPDATE%");
+        late.send(new JsonObject().put("type", "hello").put("token", token));
+        waitingOn("%UPDATE visio_kiosk SET last_seen_at%");
+        // 4. The revocation commits: the other node hears it (its greeted socket closes) while the hello still waits.
+        TestNode.await(auditLock.query("COMMIT").execute());
+        assertThat(revoked.join()).isEqualTo(204);
+        assertThat(greeted.awaitClose()).isEqualTo(4401);
+        TestNode.await(held);
+        // 5. The hello ends with the token it read as valid: the revocation heard meanwhile closes it.
+        TestNode.await(rowLock.query("COMMIT").execute());
+        assertThat(late.awaitClose()).isEqualTo(4401);
+      } finally {
+        auditLock.close();
+        rowLock.close();
+      }
+    }
+  }
+
+  /** Until a statement like {@code pattern} waits for a lock in the database. */
+  private void waitingOn(String pattern) {
+    Eventually.until("a statement waiting: " + pattern, () -> TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1")
+        .execute(Tuple.of(pattern))).iterator().next().getLong("n") > 0);
   }
 
   @Test
