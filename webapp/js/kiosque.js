@@ -169,6 +169,11 @@ function dropEverything() {
   live?.close();
   live = null;
   socketUp = false;
+  dropPerson();
+}
+
+/** Her timers, her call (the Jitsi frame disposed) and her appointment, gone from the page. */
+function dropPerson() {
   stopTimers();
   call?.close();
   call = null;
@@ -415,12 +420,7 @@ async function leaveThenReset() {
  * back to French (reloading the page, which adds no history entry).
  */
 function reset() {
-  stopTimers();
-  call?.close();
-  call = null;
-  current = null;
-  callBox.replaceChildren();
-  callBox.hidden = true;
+  dropPerson();
   sessionStorage.clear();
   const token = deviceToken();
   const switched = currentLanguage() !== 'fr';
@@ -481,8 +481,8 @@ async function showFreeSlots() {
 }
 
 /**
- * Booking a free slot here, with the mediator's help: her name and her mobile number, on large fields (the only typing
- * asked). One Idempotency-Key per form: a second touch, or a retry after a lost answer, books once.
+ * Booking a free slot here, with the mediator's help: her name and, if she has one, her mobile number, on large fields
+ * (the only typing asked; without a mobile she leaves with her reference written down or printed). One Idempotency-Key per form: a second touch, or a retry after a lost answer, books once.
  */
 function showBooking(service, slot) {
   const key = newIdempotencyKey();
@@ -505,7 +505,8 @@ function showBooking(service, slot) {
     whileSending(form.querySelector('#book-confirm'), async () => {
       try {
         const booked = await kiosk('/api/visio/kiosk/appointments', { method: 'POST', headers: { 'Idempotency-Key': key },
-          body: { serviceId: service.id, start: slot.start, citizen: { name: name.value, phone: phone.value } } });
+          body: { serviceId: service.id, start: slot.start,
+            citizen: phone.value.trim() ? { name: name.value, phone: phone.value } : { name: name.value } } });
         name.value = '';
         phone.value = '';
         showBooked(booked);
@@ -517,7 +518,11 @@ function showBooking(service, slot) {
   show(t('kiosk.bookTitle'), form);
 }
 
-/** Booked: her time and her reference to note; the SMS is on its way; if her slot is now, she checks in at once. */
+/**
+ * Booked: her reference in large type, to write down or print ("Imprimer": the print stylesheet keeps only the ticket, a `convocation`:
+ * service, day, time, place, reference); the SMS is on its way when she gave a mobile; if her slot is now, she checks in
+ * at once.
+ */
 function showBooked(booked) {
   const a = booked.appointment;
   const checkIn = booked.checkInNow ? el('button', { type: 'button', class: 'big', id: 'check-in-now',
@@ -530,12 +535,21 @@ function showBooked(booked) {
         }
       }
     }) }, t('kiosk.checkInNow')) : null;
+  const place = [day?.point?.name, day?.point?.commune].filter(Boolean).join(', ');
+  const ticket = el('section', { class: 'card kiosk-ticket convocation', id: 'booked-ticket', 'aria-labelledby': 'ticket-title' },
+    el('h2', { id: 'ticket-title' }, t('kiosk.ticketTitle')),
+    el('dl', {},
+      el('dt', {}, t('kiosk.ticketService')), el('dd', {}, `${a.serviceName} (${a.administration})`),
+      el('dt', {}, t('kiosk.ticketWhen')), el('dd', {}, formatWhen(a.start, a.timeZone)),
+      el('dt', {}, t('kiosk.ticketPlace')), el('dd', {}, place),
+      el('dt', {}, t('kiosk.bookedReference')), el('dd', { class: 'kiosk-reference', id: 'booked-reference' }, booked.reference)));
   show(t('kiosk.bookedTitle'),
     el('p', { class: 'kiosk-lead', role: 'status' }, t('kiosk.bookedText', { when: formatWhen(a.start, a.timeZone),
       service: a.serviceName, administration: a.administration })),
-    el('p', {}, t('kiosk.bookedReference'), ' ', el('strong', { id: 'booked-reference' }, booked.reference)),
+    ticket,
     el('p', {}, t(booked.smsSent ? 'kiosk.bookedSms' : 'kiosk.bookedNoSms')),
     el('div', { class: 'actions' }, checkIn,
+      el('button', { type: 'button', class: 'big secondary', id: 'print-ticket', onclick: () => window.print() }, t('kiosk.print')),
       el('button', { type: 'button', class: booked.checkInNow ? 'big secondary' : 'big', onclick: () => reset() }, t('kiosk.done'))));
 }
 

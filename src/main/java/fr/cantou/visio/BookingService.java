@@ -93,7 +93,7 @@ public final class BookingService {
                               java.util.function.BiFunction<String, String, List<RateLimits.Limit>> limitsOf) {
     CitizenContact contact;
     try {
-      contact = CitizenContact.of(asked.citizen());
+      contact = CitizenContact.of(asked.citizen(), who.screen() == null);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -134,7 +134,7 @@ public final class BookingService {
     BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
         citizen.name().trim(), email, phone, blankToNull(body.note()),
         body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, key == null ? null : key.scoped(),
-        rooms.newRoomName(AppointmentService.ROOM_PREFIX), key == null ? null : key.fingerprint());
+        rooms.newRoomName(AppointmentService.ROOM_PREFIX), key == null ? null : key.fingerprint(), who.screen());
     LocalDate day = body.start().toLocalDate();
     return slots.dayCalendars(serviceId, pointId, start, day, null)
         .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, null)))
@@ -183,7 +183,8 @@ public final class BookingService {
    */
   Future<Appointment> hold(UUID serviceId, UUID pointId, Instant start, WaitingListStore.Entry entry, Then then) {
     BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
-        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName(AppointmentService.ROOM_PREFIX), null);
+        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName(AppointmentService.ROOM_PREFIX), null,
+        null);
     return catalogue.serviceRow(serviceId).compose(service -> {
       LocalDate day = start.atZone(service.zone()).toLocalDate();
       return slots.dayCalendars(serviceId, pointId, start, day, null)
@@ -206,7 +207,7 @@ public final class BookingService {
           BookingStore.NewAppointment row = new BookingStore.NewAppointment(draft.serviceId(), agent.agentId(), draft.pointId(),
               draft.start(), end, end.plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
               draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
-              draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
+              draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint(), draft.bookedAtKiosk());
           return store.insertAppointment(tx, row, status, now, mails, settings.joinOpensBefore()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
               : done.appointment().map(a -> then.apply(tx, a).map(a))

@@ -13,8 +13,10 @@ import java.util.UUID;
 
 /**
  * A booking made at a point's screen, with the mediator's help, for someone who came without an
- * appointment: one of the point's free slots, her name and her mobile number (the confirmation
- * goes by SMS, with the reference and the manage link: the screen never gets the link). The
+ * appointment: one of the point's free slots, her name and, if she has one, her mobile number (the
+ * confirmation goes by SMS, with the reference and the manage link: the screen never gets the link).
+ * Without a mobile she leaves with her reference shown large, written down or printed: only such a
+ * booking may have no contact at all (the appointment names the screen, {@code booked_at_kiosk}, V70). The
  * rules of an anonymous booking apply (the name one line of letters, the phone read as people type
  * it, idempotency within the screen's scope), its limits counted per screen instead of per address;
  * the point is the screen's, no e-mail, no note. The audit trail names the screen. The answer is what the

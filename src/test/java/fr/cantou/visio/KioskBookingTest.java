@@ -71,7 +71,6 @@ class KioskBookingTest extends VisioNodeTest {
     Api.Response landline = book(token, "09:00", "Jeanne Vidal", "04 71 45 60 00", null);
     assertThat(landline.status()).isEqualTo(400);
     assertThat(landline.body()).contains("citizen.phone");
-    assertThat(book(token, "09:00", "Jeanne Vidal", null, null).status()).as("a phone is needed").isEqualTo(400);
     assertThat(kiosk(token + "x", "09:00", "Jeanne Vidal", "06 39 98 12 34", null).status()).isEqualTo(401);
 
     // Ten bookings an hour from one screen, whatever the numbers (each number its own three).
@@ -85,6 +84,37 @@ class KioskBookingTest extends VisioNodeTest {
     assertThat(limited.status()).as(limited.toString()).isEqualTo(429);
     // Another screen of the same point (same address here) still books: the screen is the counter, not the address.
     assertThat(book(screen(), "12-01T11:00", "Rose Vermenouze", "06 39 98 13 00", null).status()).isEqualTo(201);
+  }
+
+  @Test
+  void without_any_contact_she_books_at_the_screen_and_leaves_with_her_reference_only_there() {
+    String token = screen();
+    Api.Response made = book(token, "11:00", "Marcelle Roux", null, "key-kiosk-none");
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    assertThat(made.json().getBoolean("smsSent")).isFalse();
+    assertThat(made.json().getString("reference")).startsWith("CAF-");
+    String id = made.json().getJsonObject("appointment").getString("id");
+    JsonObject stored = node.api.get("/api/visio/appointments/" + id, visio.agent).json();
+    assertThat(stored.getJsonObject("citizen").getString("phone")).isNull();
+    assertThat(stored.getJsonObject("citizen").getString("email")).isNull();
+    var pool = node.node().platform().pool();
+    assertThat(TestNode.await(pool.preparedQuery("SELECT count(*) AS n FROM visio_mail WHERE appointment_id = $1")
+        .execute(Tuple.of(java.util.UUID.fromString(id)))).iterator().next().getLong("n")).as("nobody to send anything to").isZero();
+    assertThat(TestNode.await(pool.preparedQuery("SELECT booked_at_kiosk IS NOT NULL AS k FROM appointment WHERE id = $1")
+        .execute(Tuple.of(java.util.UUID.fromString(id)))).iterator().next().getBoolean("k")).isTrue();
+
+    // Everywhere else a way to reach her stays required, down to the database: a row booked elsewhere cannot lose both.
+    String elsewhere = book(token, "11:30", "Paul Chazal", "07 11 22 33 44", null).json().getJsonObject("appointment")
+        .getString("id");
+    TestNode.await(pool.preparedQuery("UPDATE appointment SET booked_at_kiosk = NULL WHERE id = $1")
+        .execute(Tuple.of(java.util.UUID.fromString(elsewhere))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestNode.await(pool.preparedQuery(
+            "UPDATE appointment SET citizen_phone = NULL WHERE id = $1").execute(Tuple.of(java.util.UUID.fromString(elsewhere)))))
+        .hasMessageContaining("appointment_reachable_until_erased");
+    JsonObject anonymous = new JsonObject().put("serviceId", visio.serviceId).put("start", KioskTest.today("12:00"))
+        .put("pointId", visio.pointId).put("citizen", new JsonObject().put("name", "Marcelle Roux"));
+    assertThat(node.api.post("/api/visio/appointments", anonymous).status()).as("the public booking").isEqualTo(400);
+    assertThat(node.api.post("/api/visio/appointments", visio.mediator, anonymous).status()).as("a mediator's").isEqualTo(400);
   }
 
   @Test
