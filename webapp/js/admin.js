@@ -200,8 +200,11 @@ function auditDetail(e) {
 function auditRow(e) {
   const who = e.actor === 'citizen' ? t('admin.auditCitizen')
     : e.actor === 'anonymous' ? t('admin.auditAnonymous')
-      : `${e.userName ?? e.userId} (${labelOr(`role.${e.userRole}`, e.userRole ?? '')})`;
-  const what = labelOr(`auditAction.${e.action.replace('.', '_')}`, e.action) + auditDetail(e);
+      : e.actor === 'screen' ? t('admin.auditScreen', { label: e.screenLabel ?? e.screenId })
+        : `${e.userName ?? e.userId} (${labelOr(`role.${e.userRole}`, e.userRole ?? '')})`;
+  // Staff acting on a screen (naming, revoking it): which screen.
+  const screen = e.actor === 'user' && e.screenLabel ? t('admin.auditOnScreen', { label: e.screenLabel }) : '';
+  const what = labelOr(`auditAction.${e.action.replace('.', '_')}`, e.action) + screen + auditDetail(e);
   const on = e.itemKind ? `${labelOr(`auditItem.${e.itemKind}`, e.itemKind)} ${e.itemId ?? t('admin.auditNoAccount')}` : '–';
   return el('tr', {}, el('td', {}, el('time', { datetime: e.at }, auditTime(e.at))), el('td', {}, who),
     el('td', {}, what), el('td', { class: 'id' }, on), el('td', {}, e.address ?? '–'));

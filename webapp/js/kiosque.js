@@ -1,5 +1,6 @@
-import { ApiError, request } from './api.js';
+import { ApiError, newIdempotencyKey, request } from './api.js';
 import { openCall } from './call.js';
+import { connect } from './realtime.js';
 import { currentLanguage, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
 import { announce, el, setUpPage, whileSending } from './ui.js';
@@ -12,8 +13,11 @@ import { announce, el, setUpPage, whileSending } from './ui.js';
  * or after `resetSeconds` without a touch.
  */
 const TOKEN_KEY = 'cantou.kiosk';
-/** While she waits: how often the screen asks whether the agent has joined. */
-const POLL_MS = 3000;
+/**
+ * While she waits or is in her call, the screen hears her appointment on the WebSocket (its device token, events
+ * "kiosk.appointment"); only while the socket is down does it ask, this often.
+ */
+const POLL_MS = 10000;
 /** While the list shows: how often it is read again (bookings made meanwhile). */
 const REFRESH_MS = 60000;
 /** Out of the room this long (not back through the audio-only switch): her call is over. */
@@ -30,6 +34,9 @@ let refreshTimer = null;
 let idleTimer = null;
 let leftTimer = null;
 let idleAllowed = true;
+// The screen's socket (not the person's: it stays open across resets); up: whether events come through it now.
+let live = null;
+let socketUp = false;
 
 await setUpPage();
 setUpFullscreen();
@@ -43,9 +50,10 @@ function deviceToken() {
 /** A request of the screen, with its device token; a token that opens nothing any more brings back the pairing form. */
 async function kiosk(path, options = {}) {
   try {
-    return await request(path, { ...options, anonymous: true, headers: { 'X-Kiosk-Token': deviceToken() || '' } });
+    return await request(path, { ...options, anonymous: true, headers: { ...options.headers, 'X-Kiosk-Token': deviceToken() || '' } });
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
+      dropEverything();
       localStorage.removeItem(TOKEN_KEY);
       showPairing(t('kiosk.unpaired'));
     }
@@ -122,6 +130,85 @@ async function showDay() {
   renderDay();
   refreshTimer = setTimeout(refreshDay, REFRESH_MS);
   rearmIdle();
+  listen();
+}
+
+/** Opens the screen's socket once paired: her appointment's changes come through it; revoked, it closes (4401). */
+function listen() {
+  if (live) {
+    return;
+  }
+  live = connect({
+    token: deviceToken(),
+    onSnapshot: (snapshot) => {
+      const mine = current && (snapshot.kioskAppointments || []).find((a) => a.id === current.id);
+      if (mine) {
+        changed(mine);
+      }
+    },
+    onEvent: (event) => {
+      if (event.kind === 'kiosk.appointment' && current && event.data.id === current.id) {
+        changed(event.data);
+      }
+    },
+    onStatus: (state) => {
+      socketUp = state === 'online';
+      if (state === 'unauthorized') {
+        revoked();
+      } else if (!socketUp && current) {
+        // Down a while: the slow poll stands in until it is back.
+        clearTimeout(pollTimer);
+        pollTimer = setTimeout(call ? watchCall : poll, POLL_MS);
+      }
+    },
+  });
+}
+
+/** The screen no longer paired (as far as it knows): its socket, its timers, the call and the person go at once. */
+function dropEverything() {
+  live?.close();
+  live = null;
+  socketUp = false;
+  dropPerson();
+}
+
+/** Her timers, her call (the Jitsi frame disposed) and her appointment, gone from the page. */
+function dropPerson() {
+  stopTimers();
+  call?.close();
+  call = null;
+  current = null;
+  callBox.replaceChildren();
+  callBox.hidden = true;
+}
+
+/** Her appointment as the screen sees it now: the agent joined (the call opens), or it is over (back to the list). */
+function changed(a) {
+  if (!current) {
+    return;
+  }
+  current = a;
+  if (a.status === 'in_call' && !call) {
+    joinCall();
+  } else if (a.status !== 'in_call' && a.status !== 'booked') {
+    leaveThenReset();
+  }
+}
+
+/**
+ * The socket was refused: the screen was revoked (or its point withdrawn). Whatever is on screen goes at once, the call
+ * included; the day asked again says which (401: the pairing form, 403: the problem).
+ */
+async function revoked() {
+  dropEverything();
+  sessionStorage.clear();
+  try {
+    await showDay();
+  } catch (e) {
+    if (e?.status !== 401) {
+      showProblem(e);
+    }
+  }
 }
 
 async function refreshDay() {
@@ -159,11 +246,7 @@ function renderDay() {
         reference.value = '';
         waiting(checked);
       } catch (e) {
-        if (e?.status !== 401) {
-          refError.textContent = plainMessage(e);
-          refError.hidden = false;
-          refError.focus();
-        }
+        sayUnder(refError, e);
       }
     });
   });
@@ -174,6 +257,15 @@ function renderDay() {
     byReference,
     el('section', { 'aria-labelledby': 'none-title' }, el('h2', { id: 'none-title' }, t('kiosk.noAppointment')),
       el('button', { type: 'button', class: 'big secondary', id: 'free-slots', onclick: showFreeSlots }, t('kiosk.seeSlots'))));
+}
+
+/** A refusal said under its form, focused (a 401 already brought the pairing form). */
+function sayUnder(line, e) {
+  if (e?.status !== 401) {
+    line.textContent = plainMessage(e);
+    line.hidden = false;
+    line.focus();
+  }
 }
 
 function dayList() {
@@ -223,12 +315,16 @@ function waiting(a) {
     el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big secondary', id: 'not-me',
       onclick: (event) => whileSending(event.currentTarget, () => leaveThenReset()) }, t('kiosk.notMe'))));
   announce(t('kiosk.checkedIn'));
-  poll();
+  if (a.status === 'in_call') {
+    joinCall();
+  } else {
+    poll();
+  }
 }
 
 async function poll() {
   clearTimeout(pollTimer);
-  if (!current || call) {
+  if (!current || call || socketUp) {
     return;
   }
   try {
@@ -262,7 +358,11 @@ async function joinCall() {
   try {
     info = await kiosk(`/api/visio/kiosk/appointments/${current.id}/join`);
   } catch (e) {
-    pollTimer = setTimeout(poll, POLL_MS);
+    // The room not open yet (or a moment offline): tried again, a little later.
+    pollTimer = setTimeout(() => (socketUp ? current && !call && joinCall() : poll()), socketUp ? 3000 : POLL_MS);
+    return;
+  }
+  if (!current || call) {
     return;
   }
   screen.replaceChildren();
@@ -287,7 +387,7 @@ async function joinCall() {
 /** During the call: the agent marking it done (or the appointment ending) closes it here too. */
 async function watchCall() {
   clearTimeout(pollTimer);
-  if (!current || !call) {
+  if (!current || !call || socketUp) {
     return;
   }
   try {
@@ -320,12 +420,7 @@ async function leaveThenReset() {
  * back to French (reloading the page, which adds no history entry).
  */
 function reset() {
-  stopTimers();
-  call?.close();
-  call = null;
-  current = null;
-  callBox.replaceChildren();
-  callBox.hidden = true;
+  dropPerson();
   sessionStorage.clear();
   const token = deviceToken();
   const switched = currentLanguage() !== 'fr';
@@ -375,12 +470,87 @@ async function showFreeSlots() {
     const offered = found.filter((f) => f.slots.length);
     box.replaceChildren(...(offered.length ? offered.map((f) => el('section', { class: 'card' },
       el('h2', {}, `${f.service.name} (${f.service.administration})`),
-      el('ul', {}, ...f.slots.map((slot) => el('li', {}, formatWhen(slot.start, f.service.timeZone || null))))))
+      el('ul', { class: 'kiosk-slots' }, ...f.slots.map((slot) => el('li', {},
+        el('button', { type: 'button', class: 'big secondary kiosk-slot', onclick: () => showBooking(f.service, slot) },
+          t('kiosk.bookSlot', { when: formatWhen(slot.start, f.service.timeZone || null) })))))))
       : [el('p', {}, t('kiosk.noSlots'))]));
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error', role: 'alert' }, plainMessage(e)));
   }
   box.removeAttribute('aria-busy');
+}
+
+/**
+ * Booking a free slot here, with the mediator's help: her name and, if she has one, her mobile number, on large fields
+ * (the only typing asked; without a mobile she leaves with her reference written down or printed). One Idempotency-Key per form: a second touch, or a retry after a lost answer, books once.
+ */
+function showBooking(service, slot) {
+  const key = newIdempotencyKey();
+  const when = formatWhen(slot.start, service.timeZone || null);
+  const name = el('input', { id: 'book-name', name: 'name', autocomplete: 'off', spellcheck: 'false', maxlength: '120',
+    'aria-describedby': 'book-name-help' });
+  const phone = el('input', { id: 'book-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'off',
+    maxlength: '30', 'aria-describedby': 'book-phone-help' });
+  const error = el('p', { class: 'error', id: 'book-error', role: 'alert', tabindex: '-1', hidden: true });
+  const form = el('form', { class: 'kiosk-form', novalidate: true },
+    el('p', { class: 'kiosk-lead' }, `${service.name} (${service.administration}) — ${when}`),
+    el('label', { for: 'book-name' }, t('kiosk.bookName')), el('p', { class: 'hint', id: 'book-name-help' }, t('kiosk.bookNameHelp')),
+    name,
+    el('label', { for: 'book-phone' }, t('kiosk.bookPhone')), el('p', { class: 'hint', id: 'book-phone-help' }, t('kiosk.bookPhoneHelp')),
+    phone, error,
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'big', id: 'book-confirm' }, t('kiosk.bookConfirm')),
+      el('button', { type: 'button', class: 'big secondary', onclick: () => reset() }, t('kiosk.back'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileSending(form.querySelector('#book-confirm'), async () => {
+      try {
+        const booked = await kiosk('/api/visio/kiosk/appointments', { method: 'POST', headers: { 'Idempotency-Key': key },
+          body: { serviceId: service.id, start: slot.start,
+            citizen: phone.value.trim() ? { name: name.value, phone: phone.value } : { name: name.value } } });
+        name.value = '';
+        phone.value = '';
+        showBooked(booked);
+      } catch (e) {
+        sayUnder(error, e);
+      }
+    });
+  });
+  show(t('kiosk.bookTitle'), form);
+}
+
+/**
+ * Booked: her reference in large type, to write down or print ("Imprimer": the print stylesheet keeps only the ticket, a `convocation`:
+ * service, day, time, place, reference); the SMS is on its way when she gave a mobile; if her slot is now, she checks in
+ * at once.
+ */
+function showBooked(booked) {
+  const a = booked.appointment;
+  const checkIn = booked.checkInNow ? el('button', { type: 'button', class: 'big', id: 'check-in-now',
+    onclick: (event) => whileSending(event.currentTarget, async () => {
+      try {
+        waiting(await kiosk('/api/visio/kiosk/check-in', { method: 'POST', body: { appointmentId: a.id } }));
+      } catch (e) {
+        if (e?.status !== 401) {
+          showProblem(e);
+        }
+      }
+    }) }, t('kiosk.checkInNow')) : null;
+  const place = [day?.point?.name, day?.point?.commune].filter(Boolean).join(', ');
+  const ticket = el('section', { class: 'card kiosk-ticket convocation', id: 'booked-ticket', 'aria-labelledby': 'ticket-title' },
+    el('h2', { id: 'ticket-title' }, t('kiosk.ticketTitle')),
+    el('dl', {},
+      el('dt', {}, t('kiosk.ticketService')), el('dd', {}, `${a.serviceName} (${a.administration})`),
+      el('dt', {}, t('kiosk.ticketWhen')), el('dd', {}, formatWhen(a.start, a.timeZone)),
+      el('dt', {}, t('kiosk.ticketPlace')), el('dd', {}, place),
+      el('dt', {}, t('kiosk.bookedReference')), el('dd', { class: 'kiosk-reference', id: 'booked-reference' }, booked.reference)));
+  show(t('kiosk.bookedTitle'),
+    el('p', { class: 'kiosk-lead', role: 'status' }, t('kiosk.bookedText', { when: formatWhen(a.start, a.timeZone),
+      service: a.serviceName, administration: a.administration })),
+    ticket,
+    el('p', {}, t(booked.smsSent ? 'kiosk.bookedSms' : 'kiosk.bookedNoSms')),
+    el('div', { class: 'actions' }, checkIn,
+      el('button', { type: 'button', class: 'big secondary', id: 'print-ticket', onclick: () => window.print() }, t('kiosk.print')),
+      el('button', { type: 'button', class: booked.checkInNow ? 'big secondary' : 'big', onclick: () => reset() }, t('kiosk.done'))));
 }
 
 function setUpFullscreen() {

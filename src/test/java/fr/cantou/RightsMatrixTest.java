@@ -111,6 +111,7 @@ class RightsMatrixTest {
       POST   /visio/kiosk/pair                             201  201   201  201  201  201   201  201  201    201   201    401   401   201
       GET    /visio/kiosk                                  401  401   401  401  401  401   401  401  401    200   401    401   401   200
       POST   /visio/kiosk/check-in                         401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      POST   /visio/kiosk/appointments                     401  401   401  401  401  401   401  401  401    201   401    401   401   409
       GET    /visio/kiosk/appointments/{id}                401  401   401  401  401  401   401  401  401    200   401    401   401   403
       GET    /visio/kiosk/appointments/{id}/join           401  401   401  401  401  401   401  401  401    200   401    401   401   403
       POST   /visio/kiosk/appointments/{id}/leave          401  401   401  401  401  401   401  401  401    200   401    401   401   403
@@ -148,6 +149,7 @@ class RightsMatrixTest {
   // points' screens: the point is run by the mediator's France Services house (so he pairs its screens; an agent does
   // not). On the screen's routes the citizen column is a screen of that point (X-Kiosk-Token), the other column a
   // screen of another point; a bearer alone is no screen (401). join: an appointment checked in there, its room open.
+  // A screen books at its own point only: the other screen's booking of the same time is at its own point, closed then (409).
   // invitation and invitation/join: the citizen column is the guest with her invitation's secret (X-Guest-Token, from
   // her browser: X-Guest-Device; GuestTest covers another browser's 409), the other column a guest of another request; signed-in callers without a secret get 401 (a bearer opens no guest's
   // page). join: the guest passes the check and is told the call has not started (nobody is in the room yet).
@@ -166,6 +168,7 @@ class RightsMatrixTest {
   private Booking another;
   private String extraPointId;
   private String kioskPointId;
+  private String kioskService;
   private String kioskNow;
   private String kioskLater;
   private String kioskToken;
@@ -225,6 +228,7 @@ class RightsMatrixTest {
     }
     kioskPointId = created("/visio/points", pointBody().put("organisationId", house).put("hours", days));
     String cpam = visio.cpamService();
+    kioskService = cpam;
     kioskNow = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
         at(LocalDate.parse("2026-11-30"), 0)).put("pointId", kioskPointId)).json().getString("id");
     kioskLater = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
@@ -402,6 +406,10 @@ class RightsMatrixTest {
         new JsonObject().put("code", newScreen(kioskPointId).getString("code"))));
     calls.put("GET /visio/kiosk", () -> screen("/visio/kiosk", null));
     calls.put("POST /visio/kiosk/check-in", () -> screen("/visio/kiosk/check-in", new JsonObject().put("appointmentId", kioskLater)));
+    // A slot of the screen's own point each time (the other column's screen books at its own point).
+    calls.put("POST /visio/kiosk/appointments", () -> screen("/visio/kiosk/appointments", new JsonObject()
+        .put("serviceId", kioskService).put("start", at(LocalDate.parse("2026-11-30"), 2 + counter.incrementAndGet() % 6))
+        .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("phone", "06 39 98 12 3" + counter.get() % 10))));
     calls.put("GET /visio/kiosk/appointments/{id}", () -> screen("/visio/kiosk/appointments/" + kioskLater, null));
     calls.put("GET /visio/kiosk/appointments/{id}/join", () -> screen("/visio/kiosk/appointments/" + kioskNow + "/join", null));
     calls.put("POST /visio/kiosk/appointments/{id}/leave", () -> screen("/visio/kiosk/appointments/" + kioskLater + "/leave", null));

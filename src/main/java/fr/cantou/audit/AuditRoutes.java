@@ -94,7 +94,9 @@ public final class AuditRoutes implements ApiModule {
 
   /** Every cell a spreadsheet must show as text: names, reasons and addresses come from what people typed. */
   static List<String> row(AuditEntry e) {
-    return java.util.stream.Stream.of(e.at().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), e.actor(), e.userName(),
+    // A screen's own line names the screen where a person's name would be.
+    String who = e.userName() == null && e.screenLabel() != null ? "écran : " + e.screenLabel() : e.userName();
+    return java.util.stream.Stream.of(e.at().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), e.actor(), who,
             e.userId(), e.userRole(), e.category(), e.action(), e.itemKind(), e.itemId(), e.address(), e.reason())
         .map(SpreadsheetText::of).toList();
   }

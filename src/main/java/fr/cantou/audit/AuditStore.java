@@ -15,8 +15,9 @@ import java.util.Set;
 
 /** SQL of the audit trail: the admin's filtered pages of its four tables, and its retention. */
 public final class AuditStore {
-  /** The four tables of the trail (V30, V40). */
-  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit", "access_audit");
+  /** The five tables of the trail (V30, V40; the points' screens' lines, V22). */
+  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit", "access_audit",
+      "kiosk_audit");
 
   /** Where a page starts: the last line of the page before (lines go newest first). */
   public record Position(Instant at, String source, long id) {}
@@ -28,12 +29,17 @@ public final class AuditStore {
    * {@code category} and {@code itemKind}: a column when the table holds several, else a constant.
    */
   private record Source(String letter, String table, String actor, String category, Set<String> categories,
-                        String action, String itemKind, Set<String> itemKinds, String itemId, String reason) {
+                        String action, String itemKind, Set<String> itemKinds, String itemId, String reason, String screen) {
+    Source(String letter, String table, String actor, String category, Set<String> categories, String action,
+           String itemKind, Set<String> itemKinds, String itemId, String reason) {
+      this(letter, table, actor, category, categories, action, itemKind, itemKinds, itemId, reason, "NULL::uuid");
+    }
+
     String select() {
       String x = letter;
       return "SELECT '" + x + "' AS source, " + x + ".id, " + x + ".at, " + x + ".user_id, " + actor + " AS actor, "
           + category + " AS category, " + action + " AS action, " + itemKind + " AS item_kind, " + itemId
-          + " AS item_id, " + x + ".address, " + reason + " AS reason FROM " + table + " " + x;
+          + " AS item_id, " + x + ".address, " + reason + " AS reason, " + screen + " AS screen_id FROM " + table + " " + x;
     }
   }
 
@@ -46,6 +52,9 @@ public final class AuditStore {
       new Source("c", "change_audit", "CASE WHEN c.user_id IS NULL THEN 'citizen' ELSE 'user' END", "'change'",
           Set.of("change"), "c.action", "c.item_kind", Set.of("teleconsultation", "appointment", "user", "organisation",
           "specialty", "service", "point", "agent"), "c.item_id", "NULL::text"),
+      // What a point's screen did (user_id null: the screen itself), or staff did to it: the line names the screen.
+      new Source("k", "kiosk_audit", "CASE WHEN k.user_id IS NULL THEN 'screen' ELSE 'user' END", "'change'",
+          Set.of("change"), "k.action", "k.item_kind", Set.of("appointment", "point"), "k.item_id", "NULL::text", "k.kiosk_id"),
       new Source("a", "access_audit", "CASE WHEN a.user_id IS NULL THEN 'anonymous' ELSE 'user' END", "a.category",
           Set.of("read", "sign_in", "audit"), "a.action", "a.item_kind", Set.of("appointment", "user"), "a.item_id",
           "a.detail"));
@@ -99,8 +108,9 @@ public final class AuditStore {
       return Future.succeededFuture(List.of());
     }
     String sql = "SELECT t.source, t.id, t.at, t.user_id, t.actor, u.display_name, u.role, t.category, t.action, t.item_kind,"
-        + " t.item_id, t.address, t.reason FROM (" + String.join(" UNION ALL ", branches)
-        + ") t LEFT JOIN app_user u ON u.id = t.user_id ORDER BY t.at DESC, t.source DESC, t.id DESC LIMIT $1";
+        + " t.item_id, t.address, t.reason, t.screen_id, s.label AS screen_label FROM (" + String.join(" UNION ALL ", branches)
+        + ") t LEFT JOIN app_user u ON u.id = t.user_id LEFT JOIN visio_kiosk s ON s.id = t.screen_id"
+        + " ORDER BY t.at DESC, t.source DESC, t.id DESC LIMIT $1";
     return db.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> Rows.map(rows, r -> {
       Instant at = Rows.instant(r, "at");
       String source = r.getString("source");
@@ -109,7 +119,7 @@ public final class AuditStore {
       return new Line(new Position(at, source, id), new AuditEntry(source + "-" + id, at.atZone(zone).toOffsetDateTime(),
           r.getString("actor"), userId, r.getString("display_name"), r.getString("role"),
           r.getString("category"), r.getString("action"), r.getString("item_kind"), r.getString("item_id"),
-          r.getString("address"), r.getString("reason")));
+          r.getString("address"), r.getString("reason"), Rows.id(r, "screen_id"), r.getString("screen_label")));
     }));
   }
 

@@ -86,6 +86,7 @@ final class CatchUp {
             .put("role", viewer.principal().role().code()).put("displayName", viewer.principal().displayName())
             .put("organisationId", viewer.principal().organisationId() == null ? null
                 : viewer.principal().organisationId().toString())
+        : viewer.device() != null ? new JsonObject().put("kind", "device").put("deviceId", viewer.device().toString())
         : new JsonObject().put("kind", "appointment").put("appointmentId", viewer.appointmentId().toString());
     return new JsonObject().put("type", "welcome").put("viewer", who).put("resumed", resumed)
         .put("heartbeatSeconds", settings.heartbeat().toSeconds());

@@ -32,6 +32,8 @@ final class ClientSession {
   long linkTimer = -1;
   /** Changes of manage links heard while the hello was being checked, applied once its viewer is known. */
   final List<io.vertx.core.json.JsonObject> linkChangesWhileGreeting = new ArrayList<>();
+  /** Devices revoked while the hello was being checked (their ids), applied once its viewer is known. */
+  final List<String> devicesRevokedWhileGreeting = new ArrayList<>();
   /** Messages refused in a row by the person's budget (see {@link PersonBudgets}): the first says why. */
   int refusedByPersonInARow;
   long lastSentId;

@@ -29,15 +29,16 @@ public final class EventStore {
   Future<Long> insert(SqlClient tx, String kind, Audience audience, JsonObject data) {
     return tx.preparedQuery("""
             INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles,
-                               except_user_ids)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id""")
+                               except_user_ids, device_ids)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""")
         .execute(Tuple.from(new Object[] {kind, data,
             audience.organisationRoles().stream().map(OrganisationRole::encode).toArray(String[]::new),
             audience.users().toArray(UUID[]::new),
             audience.specialties().toArray(String[]::new),
             audience.appointment(),
             audience.roles().toArray(String[]::new),
-            audience.exceptUsers().toArray(UUID[]::new)}))
+            audience.exceptUsers().toArray(UUID[]::new),
+            audience.devices().toArray(UUID[]::new)}))
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
@@ -60,7 +61,8 @@ public final class EventStore {
 
   public Future<List<EventRecord>> after(SqlClient db, long afterId, int limit) {
     return db.preparedQuery("""
-            SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids
+            SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids,
+                   device_ids
             FROM event WHERE id > $1 AND id < %s ORDER BY id LIMIT $2""".formatted(HORIZON))
         .execute(Tuple.of(afterId, limit))
         .map(rows -> fr.cantou.platform.db.Rows.map(rows, EventStore::event));
@@ -113,7 +115,8 @@ public final class EventStore {
         Set.copyOf(Arrays.asList(r.getArrayOfStrings("specialties"))),
         r.getUUID("appointment_id"),
         Set.copyOf(Arrays.asList(r.getArrayOfStrings("roles"))),
-        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("except_user_ids"))));
+        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("except_user_ids"))),
+        Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("device_ids"))));
     Object data = r.getValue("data");
     return new EventRecord(r.getLong("id"), r.getString("kind"),
         data instanceof JsonObject json ? json : new JsonObject(String.valueOf(data)), audience);

@@ -74,6 +74,9 @@ final class LocalSessions {
     if (ManageLinkEvents.CHANGED.equals(event.kind())) {
       linksChanged(event.data());
     }
+    if (DeviceEvents.REVOKED.equals(event.kind())) {
+      deviceRevoked(event.data().getString("deviceId"));
+    }
     onEveryLoop(session -> session.offer(event));
   }
 
@@ -122,6 +125,29 @@ final class LocalSessions {
         applyLinkChange(session, change);
       }
     });
+  }
+
+  /**
+   * A revoked device stops receiving at once, on every node: its sockets close (4401); one whose
+   * hello is being checked keeps the revocation and is closed once its viewer is known.
+   */
+  private void deviceRevoked(String deviceId) {
+    onEveryLoop(session -> {
+      if (session.viewer == null) {
+        if (session.greeting) {
+          session.devicesRevokedWhileGreeting.add(deviceId);
+        }
+      } else {
+        applyRevocation(session, deviceId);
+      }
+    });
+  }
+
+  /** Closes the socket when it is the revoked device's. */
+  void applyRevocation(ClientSession session, String deviceId) {
+    if (session.viewer.device() != null && session.viewer.device().toString().equals(deviceId)) {
+      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "device revoked");
+    }
   }
 
   /** A manage link's change, for one greeted socket: closed when its link is older, else its end moved. */

@@ -39,6 +39,7 @@ final class PersonBudgets {
   }
 
   private static String key(Viewer viewer) {
-    return viewer.principal() != null ? "user:" + viewer.principal().userId() : "appointment:" + viewer.appointmentId();
+    return viewer.principal() != null ? "user:" + viewer.principal().userId()
+        : viewer.device() != null ? "device:" + viewer.device() : "appointment:" + viewer.appointmentId();
   }
 }

@@ -237,6 +237,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       // A renewal heard while the token was being checked: a token read just before it is closed now.
       session.linkChangesWhileGreeting.forEach(change -> sessions.applyLinkChange(session, change));
       session.linkChangesWhileGreeting.clear();
+      session.devicesRevokedWhileGreeting.forEach(device -> sessions.applyRevocation(session, device));
+      session.devicesRevokedWhileGreeting.clear();
       if (session.socket.isClosed()) {
         return Future.succeededFuture();
       }

@@ -53,6 +53,16 @@ final class AnonymousBookings {
     return all;
   }
 
+  /** At a point's screen: the screen stands for the address (everyone there shares it), and the phone as anywhere. */
+  List<RateLimits.Limit> ofScreen(java.util.UUID screen, String phone) {
+    List<RateLimits.Limit> all = new ArrayList<>();
+    all.add(new RateLimits.Limit(what + "-screen:" + screen, perAddress));
+    if (phone != null) {
+      all.add(new RateLimits.Limit(what + "-phone:" + PhoneNumbers.canonical(phone), perContact));
+    }
+    return all;
+  }
+
   /** One use of every key, taken before the thing limited is done (atomically: parallel requests cannot all pass). */
   Future<RateLimits.Taken> take(List<RateLimits.Limit> keys) {
     return limits.take(keys, WINDOW, tooMany);

@@ -159,8 +159,11 @@ public final class AppointmentService {
     return audit.compose(v -> load(tx, id)).compose(after -> events.publish(tx, kind, after).map(after));
   }
 
-  /** A change of an appointment, in the admins' audit trail: by a professional, or by the citizen (her address). */
+  /** A change of an appointment, in the admins' audit trail: by a professional, a point's screen, or the citizen (her address). */
   Future<Void> audited(SqlClient tx, Caller by, String action, Object id) {
+    if (by.screen() != null) {
+      return KioskStore.audit(tx, by.screen(), null, action, "appointment", id, by.address(), now());
+    }
     return ChangeAuditStore.recordCaller(tx, by.principal(), by.address(), action, "appointment", id, now());
   }
 

@@ -80,9 +80,20 @@ public final class BookingService {
    * cancellation another node made a moment ago.
    */
   public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
+    boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
+    return book(Caller.of(caller, null, address), caller == null ? "anonymous" : caller.userId().toString(), asked,
+        idempotencyKey, staff ? null : (email, phone) -> anonymous.of(address, email, phone));
+  }
+
+  /**
+   * A booking by {@code who}, its Idempotency-Key in {@code scope}; {@code limitsOf}: the allowances it takes from (null:
+   * none, a professional's). A point's screen books through it too ({@link KioskBookings}).
+   */
+  Future<Booked> book(Caller who, String scope, VisioRecords.Booking asked, String idempotencyKey,
+                              java.util.function.BiFunction<String, String, List<RateLimits.Limit>> limitsOf) {
     CitizenContact contact;
     try {
-      contact = CitizenContact.of(asked.citizen());
+      contact = CitizenContact.of(asked.citizen(), who.screen() == null);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -92,17 +103,16 @@ public final class BookingService {
     VisioRecords.CitizenBody citizen = asked.citizen();
     VisioRecords.Booking body = new VisioRecords.Booking(asked.serviceId(), asked.start(), asked.pointId(),
         new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
-    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(caller, idempotencyKey, body);
-    boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
-    if (staff) {
-      return book(caller, body, key, email, phone, address);
+    IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(scope, idempotencyKey, body);
+    if (limitsOf == null) {
+      return book(who, body, key, email, phone);
     }
-    List<RateLimits.Limit> limits = anonymous.of(address, email, phone);
+    List<RateLimits.Limit> limits = limitsOf.apply(email, phone);
     // A retry of a booking already made is answered whatever the limits say, and counts nothing.
     Future<UUID> earlier = key == null ? Future.succeededFuture() : replay(key);
     return earlier.compose(id -> id != null ? booked(id) : anonymous.admit(limits)
         // Composed, not called: a refusal thrown while the booking is read (an unknown service) gives back too.
-        .compose(admitted -> Future.succeededFuture().compose(v -> book(caller, body, key, email, phone, address))
+        .compose(admitted -> Future.succeededFuture().compose(v -> book(who, body, key, email, phone))
             .compose(booked -> admitted.done().map(booked),
                 e -> admitted.undone().transform(v -> Future.<Booked>failedFuture(e)))));
   }
@@ -113,9 +123,8 @@ public final class BookingService {
         .map(earlier -> earlier.filter(key::madeBy).map(BookingStore.KeyUse::appointmentId).orElse(null));
   }
 
-  private Future<Booked> book(Principal caller, VisioRecords.Booking body, IdempotencyKey key, String email, String phone,
-                              String address) {
-    Caller who = Caller.of(caller, null, address);
+  private Future<Booked> book(Caller who, VisioRecords.Booking body, IdempotencyKey key, String email, String phone) {
+    Principal caller = who.principal();
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
     UUID serviceId = Ids.field(body.serviceId(), "serviceId");
@@ -125,7 +134,7 @@ public final class BookingService {
     BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
         citizen.name().trim(), email, phone, blankToNull(body.note()),
         body.accessibility() == null ? List.of() : body.accessibility(), bookedBy, key == null ? null : key.scoped(),
-        rooms.newRoomName(AppointmentService.ROOM_PREFIX), key == null ? null : key.fingerprint());
+        rooms.newRoomName(AppointmentService.ROOM_PREFIX), key == null ? null : key.fingerprint(), who.screen());
     LocalDate day = body.start().toLocalDate();
     return slots.dayCalendars(serviceId, pointId, start, day, null)
         .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, null)))
@@ -174,7 +183,8 @@ public final class BookingService {
    */
   Future<Appointment> hold(UUID serviceId, UUID pointId, Instant start, WaitingListStore.Entry entry, Then then) {
     BookingStore.NewAppointment draft = new BookingStore.NewAppointment(serviceId, null, pointId, start, null, null, null,
-        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName(AppointmentService.ROOM_PREFIX), null);
+        entry.name(), entry.email(), entry.phone(), null, List.of(), null, null, rooms.newRoomName(AppointmentService.ROOM_PREFIX), null,
+        null);
     return catalogue.serviceRow(serviceId).compose(service -> {
       LocalDate day = start.atZone(service.zone()).toLocalDate();
       return slots.dayCalendars(serviceId, pointId, start, day, null)
@@ -197,7 +207,7 @@ public final class BookingService {
           BookingStore.NewAppointment row = new BookingStore.NewAppointment(draft.serviceId(), agent.agentId(), draft.pointId(),
               draft.start(), end, end.plus(agent.buffer()), References.next(service.prefix()), draft.citizenName(),
               draft.citizenEmail(), draft.citizenPhone(), draft.note(), draft.accessibility(), draft.bookedBy(),
-              draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint());
+              draft.idempotencyKey(), draft.roomName(), draft.idempotencyFingerprint(), draft.bookedAtKiosk());
           return store.insertAppointment(tx, row, status, now, mails, settings.joinOpensBefore()).compose(done -> done.away()
               ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY)
               : done.appointment().map(a -> then.apply(tx, a).map(a))

@@ -27,7 +27,7 @@ final class BookingStore {
   public record NewAppointment(UUID serviceId, UUID agentId, UUID pointId, Instant start, Instant end, Instant blockedUntil,
                                String reference, String citizenName, String citizenEmail, String citizenPhone, String note,
                                List<String> accessibility, UUID bookedBy, String idempotencyKey, String roomName,
-                               byte[] idempotencyFingerprint) {}
+                               byte[] idempotencyFingerprint, UUID bookedAtKiosk) {}
 
   /** Bookings lock the agent's (and point's) time in pieces this long: bookings of other times never meet. */
   static final Duration LOCKED_PIECE = Duration.ofMinutes(5);
@@ -83,10 +83,10 @@ final class BookingStore {
             inserted AS (
               INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
                 citizen_name, citizen_email, citizen_phone, note, accessibility, booked_by, idempotency_key, room_name, created_at,
-                idempotency_fingerprint)
+                idempotency_fingerprint, booked_at_kiosk)
               SELECT $1::uuid, $2::uuid, $3::uuid, $4::timestamptz, $5::timestamptz, $6::timestamptz, $20::text, $7::text,
                      $8::text, $9::text, $10::text, $11::text, $12::text[], $13::uuid, $14::text, $15::text, $16::timestamptz,
-                     $19::bytea
+                     $19::bytea, $22::uuid
               FROM leave WHERE NOT leave.away
               ON CONFLICT (idempotency_key) DO NOTHING
               RETURNING *),
@@ -98,7 +98,7 @@ final class BookingStore {
             utc(a.blockedUntil()), a.reference(), a.citizenName(), a.citizenEmail(), a.citizenPhone(), a.note(),
             a.accessibility().toArray(String[]::new), a.bookedBy(), a.idempotencyKey(), a.roomName(), utc(now),
             MailStore.kinds(mails), MailStore.dues(mails),
-            a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint()), status, MailStore.channels(mails)}))
+            a.idempotencyFingerprint() == null ? null : Buffer.buffer(a.idempotencyFingerprint()), status, MailStore.channels(mails), a.bookedAtKiosk()}))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Insertion(r.getBoolean("away"),

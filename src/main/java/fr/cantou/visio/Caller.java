@@ -2,13 +2,21 @@ package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
 
+import java.util.UUID;
+
 /**
- * Who asks about an appointment: a signed-in professional, or the holder of a manage token; and
- * from which address (the audit trail records it with each change).
+ * Who asks about an appointment: a signed-in professional, the holder of a manage token, or a
+ * point's screen ({@code screen}: its id, with its device token); and from which address (the
+ * audit trail records it with each change, and names the screen when a screen acted).
  */
-public record Caller(Principal principal, String manageToken, String address) {
+public record Caller(Principal principal, String manageToken, String address, UUID screen) {
 
   public static Caller of(Principal principal, String manageToken, String address) {
-    return new Caller(principal, manageToken, address);
+    return new Caller(principal, manageToken, address, null);
+  }
+
+  /** A point's screen, acting with its device token. */
+  static Caller ofScreen(UUID screen, String address) {
+    return new Caller(null, null, address, screen);
   }
 }

@@ -17,6 +17,14 @@ record CitizenContact(String name, String email, String phone) {
 
   /** The contact of a form; fails (400, naming the field) when it is not one. */
   static CitizenContact of(VisioRecords.CitizenBody citizen) {
+    return of(citizen, true);
+  }
+
+  /**
+   * The same; {@code reachable}: an e-mail or a phone is required. Only a booking at a point's screen may have
+   * neither (she leaves with her reference written down or printed; the database allows it only there, V70).
+   */
+  static CitizenContact of(VisioRecords.CitizenBody citizen, boolean reachable) {
     String email = blankToNull(citizen.email());
     String typedPhone = blankToNull(citizen.phone());
     String phone = typedPhone == null ? null : PhoneNumbers.written(typedPhone).orElse(null);
@@ -24,7 +32,7 @@ record CitizenContact(String name, String email, String phone) {
       throw ApiException.badRequest(
           "Invalid field 'citizen.phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34.");
     }
-    if (email == null && phone == null) {
+    if (reachable && email == null && phone == null) {
       throw ApiException.badRequest("Invalid field 'citizen': give an e-mail address or a phone number, to be reached.");
     }
     String name = citizen.name() == null ? null : PersonName.clean(citizen.name()).orElse(null);

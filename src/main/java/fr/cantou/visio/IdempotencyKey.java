@@ -1,6 +1,5 @@
 package fr.cantou.visio;
 
-import fr.cantou.identity.Principal;
 import fr.cantou.platform.json.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -8,15 +7,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * An Idempotency-Key as a booking uses it: scoped to who sent it (her account, or every
- * anonymous caller together), with a fingerprint of the request. A replay gets the booking (and
+ * An Idempotency-Key as a booking uses it: scoped to who sent it (her account, a point's screen,
+ * or every anonymous caller together), with a fingerprint of the request. A replay gets the booking (and
  * its manage token) back only from the same scope with the same request: someone who learnt
  * another person's key gets nothing, and a key sent again with another body is refused (422).
  */
 record IdempotencyKey(String scoped, byte[] fingerprint) {
 
-  static IdempotencyKey of(Principal caller, String key, VisioRecords.Booking body) {
-    String scope = caller == null ? "anonymous" : caller.userId().toString();
+  /** {@code scope}: the account's id, "anonymous", or "screen:<id>" for a point's screen. */
+  static IdempotencyKey of(String scope, String key, VisioRecords.Booking body) {
     return new IdempotencyKey(scope + "|" + key, sha256(scope + "\n" + Json.encode(body)));
   }
 

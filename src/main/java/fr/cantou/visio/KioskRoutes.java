@@ -15,15 +15,20 @@ import java.util.function.Function;
 
 /**
  * HTTP adapter of the points' screens: staff pair, list and revoke them; the screen, with its
- * device token in {@code X-Kiosk-Token}, reads its day, checks a citizen in and joins her call.
+ * device token in {@code X-Kiosk-Token}, reads its day, checks a citizen in, books one of its free slots for someone
+ * who came without an appointment, and joins her call.
  * Every answer to the screen is {@code Cache-Control: no-store}: a shared screen keeps no copy.
  */
 final class KioskRoutes implements ApiModule {
+  private final KioskPairing pairing;
   private final KioskService kiosks;
+  private final KioskBookings bookings;
   private final ClientAddress addresses;
 
-  KioskRoutes(KioskService kiosks, ClientAddress addresses) {
+  KioskRoutes(KioskPairing pairing, KioskService kiosks, KioskBookings bookings, ClientAddress addresses) {
+    this.pairing = pairing;
     this.kiosks = kiosks;
+    this.bookings = bookings;
     this.addresses = addresses;
   }
 
@@ -36,13 +41,13 @@ final class KioskRoutes implements ApiModule {
 
   @Override
   public void mount(RouterBuilder api) {
-    api.getRoute("createKiosk").addHandler(Endpoint.created(noStore(ctx -> kiosks.create(CurrentUser.require(ctx), point(ctx),
+    api.getRoute("createKiosk").addHandler(Endpoint.created(noStore(ctx -> pairing.create(CurrentUser.require(ctx), point(ctx),
         JsonBody.read(ctx, NewKiosk.class).label(), addresses.of(ctx)))));
-    api.getRoute("listKiosks").addHandler(Endpoint.ok(noStore(ctx -> kiosks.list(CurrentUser.require(ctx), point(ctx)))));
-    api.getRoute("revokeKiosk").addHandler(Endpoint.noContent(ctx -> kiosks.revoke(CurrentUser.require(ctx), point(ctx),
+    api.getRoute("listKiosks").addHandler(Endpoint.ok(noStore(ctx -> pairing.list(CurrentUser.require(ctx), point(ctx)))));
+    api.getRoute("revokeKiosk").addHandler(Endpoint.noContent(ctx -> pairing.revoke(CurrentUser.require(ctx), point(ctx),
         Ids.parse(ctx.pathParam("kioskId"), "screen"), addresses.of(ctx))));
 
-    api.getRoute("pairKiosk").addHandler(Endpoint.created(noStore(ctx -> kiosks.pair(JsonBody.read(ctx, Pair.class).code(),
+    api.getRoute("pairKiosk").addHandler(Endpoint.created(noStore(ctx -> pairing.pair(JsonBody.read(ctx, Pair.class).code(),
         addresses.of(ctx)))));
     api.getRoute("kioskDay").addHandler(Endpoint.ok(noStore(ctx -> kiosks.day(token(ctx)))));
     api.getRoute("kioskCheckIn").addHandler(Endpoint.ok(noStore(ctx -> {
@@ -50,9 +55,11 @@ final class KioskRoutes implements ApiModule {
       UUID id = body.appointmentId() == null ? null : Ids.field(body.appointmentId(), "appointmentId");
       return kiosks.checkIn(token(ctx), id, body.reference(), addresses.of(ctx));
     })));
+    api.getRoute("kioskBook").addHandler(Endpoint.created(noStore(ctx -> bookings.book(token(ctx),
+        JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx)))));
     api.getRoute("kioskAppointment").addHandler(Endpoint.ok(noStore(ctx -> kiosks.appointment(token(ctx), appointment(ctx)))));
-    api.getRoute("kioskJoin").addHandler(Endpoint.ok(noStore(ctx -> kiosks.join(token(ctx), appointment(ctx)))));
-    api.getRoute("kioskLeave").addHandler(Endpoint.ok(noStore(ctx -> kiosks.leave(token(ctx), appointment(ctx)))));
+    api.getRoute("kioskJoin").addHandler(Endpoint.ok(noStore(ctx -> kiosks.join(token(ctx), appointment(ctx), addresses.of(ctx)))));
+    api.getRoute("kioskLeave").addHandler(Endpoint.ok(noStore(ctx -> kiosks.leave(token(ctx), appointment(ctx), addresses.of(ctx)))));
   }
 
   /** Before anything is answered, refusals included: nothing a screen asked is kept by it or on the way. */

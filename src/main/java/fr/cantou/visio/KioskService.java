@@ -1,8 +1,5 @@
 package fr.cantou.visio;
 
-import fr.cantou.identity.ChangeAuditStore;
-import fr.cantou.identity.Principal;
-import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
@@ -20,10 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The screen of a point visio-accueil (the kiosk). Staff pair a screen with a point (an admin, or
- * a mediator of the organisation that runs the point): a pairing code, shown once, valid
- * {@link #CODE_LIFE} and for one screen, which the screen exchanges for its device token. Only the
- * SHA-256 of either is stored; a revoked screen's token opens nothing from its next request on.
+ * The screen of a point visio-accueil (the kiosk), once paired ({@link KioskPairing}): a revoked
+ * screen's token opens nothing from its next request on.
  *
  * <p>A device token has the rights of its point and nothing else: the point's appointments of
  * the day (time, first-name initial, service), the check-in of one of them (the citizen's waiting
@@ -31,25 +26,11 @@ import java.util.UUID;
  * join information of that appointment.
  */
 public final class KioskService {
-  /** How long a pairing code can be typed on the screen. */
-  static final Duration CODE_LIFE = Duration.ofMinutes(15);
-  /** Wrong pairing codes from one address in {@link #GUESS_WINDOW}; past it, 429. */
-  static final int WRONG_CODES_PER_ADDRESS = 10;
   static final Duration GUESS_WINDOW = Duration.ofHours(1);
   /** References typed on one screen that matched nothing, an hour: a few people mistyping, not a walk through them. */
   static final int REFERENCES_PER_SCREEN = 20;
 
-  /** A screen as its point's list shows it. */
-  public record Listed(String id, String label, Instant createdAt, String createdByName, Instant pairedAt,
-                       Instant lastSeenAt, Instant codeExpiresAt) {}
-
-  /** A new screen: its code, shown this once. */
-  public record Pairing(String id, String label, String code, Instant expiresAt) {}
-
   public record PointView(String id, String name, String commune) {}
-
-  /** What the screen keeps: its device token (and the point, to say where it is). */
-  public record Paired(String token, PointView point) {}
 
   /**
    * An appointment as the screen shows it: the time, the initial of the first name, the service;
@@ -86,78 +67,6 @@ public final class KioskService {
     this.limits = limits;
   }
 
-  // Staff: pairing, listing, revoking.
-
-  public Future<Pairing> create(Principal by, UUID pointId, String label, String address) {
-    Instant now = platform.clock().instant();
-    String name = label == null ? "" : label.strip();
-    if (name.isEmpty() || name.length() > 80) {
-      return Future.failedFuture(ApiException.badRequest("Invalid field 'label': name the screen (1 to 80 characters)."));
-    }
-    String code = KioskSecrets.newCode();
-    Instant expires = now.plus(CODE_LIFE);
-    return pairable(by, pointId).compose(point -> point.active() ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.conflict("This point visio-accueil is withdrawn.")))
-        .compose(v -> platform.pool().withTransaction(tx ->
-        store.create(tx, pointId, name, KioskSecrets.hash(code), expires, by.userId(), now)
-            .compose(id -> ChangeAuditStore.recordCaller(tx, by, address, "point.kiosk_created", "point", pointId, now)
-                .map(new Pairing(id.toString(), name, KioskSecrets.shown(code), expires)))));
-  }
-
-  public Future<List<Listed>> list(Principal by, UUID pointId) {
-    return pairable(by, pointId).compose(v -> store.list(platform.pool(), pointId, platform.clock().instant()))
-        .map(rows -> rows.stream().map(r -> new Listed(r.id(), r.label(), r.createdAt(), r.createdByName(), r.pairedAt(),
-            r.lastSeenAt(), r.codeExpiresAt())).toList());
-  }
-
-  public Future<Void> revoke(Principal by, UUID pointId, UUID kioskId, String address) {
-    Instant now = platform.clock().instant();
-    return pairable(by, pointId).compose(v -> platform.pool().withTransaction(tx ->
-        store.revoke(tx, pointId, kioskId, by.userId(), now).compose(done -> done
-            ? ChangeAuditStore.recordCaller(tx, by, address, "point.kiosk_revoked", "point", pointId, now)
-            : Future.failedFuture(ApiException.notFound("This point has no such screen.")))));
-  }
-
-  /** An admin, or a mediator of the organisation that runs the point (a point no organisation runs: admins only). */
-  private Future<KioskStore.PointOwner> pairable(Principal by, UUID pointId) {
-    if (by == null) {
-      return Future.failedFuture(ApiException.unauthorized("Sign in first: this needs an access token (Authorization: Bearer …)."));
-    }
-    if (!by.is(Role.ADMIN) && !by.is(Role.MEDIATOR)) {
-      return Future.failedFuture(ApiException.forbidden(
-          "Only an administrator or a mediator of the organisation running the point may pair its screens."));
-    }
-    return store.point(platform.pool(), pointId).compose(point -> {
-      if (point.isEmpty()) {
-        return Future.failedFuture(ApiException.notFound("No such point visio-accueil."));
-      }
-      if (by.is(Role.MEDIATOR) && !by.belongsTo(point.get().organisationId())) {
-        return Future.failedFuture(ApiException.forbidden(
-            "Only an administrator or a mediator of the organisation running the point may pair its screens."));
-      }
-      return Future.succeededFuture(point.get());
-    });
-  }
-
-  // The screen.
-
-  /** The screen spends its pairing code for its device token. Wrong codes are counted per address. */
-  public Future<Paired> pair(String code, String address) {
-    Instant now = platform.clock().instant();
-    String typed = KioskSecrets.normalised(code);
-    List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("kiosk-pair:" + address, WRONG_CODES_PER_ADDRESS));
-    ApiException tooMany = ApiException.tooManyRequests("Too many wrong pairing codes from here; please try again later.");
-    String token = KioskSecrets.newToken();
-    // Taken before the code is looked up (parallel guesses cannot all pass a check), given back when it pairs.
-    return limits.take(fromHere, GUESS_WINDOW, tooMany)
-        .compose(taken -> (typed.length() != KioskSecrets.CODE_LENGTH ? Future.succeededFuture(Optional.<KioskStore.Screen>empty())
-            : store.pair(platform.pool(), KioskSecrets.hash(typed), KioskSecrets.hash(token), now))
-            .compose(screen -> screen.isPresent()
-                ? limits.giveBack(taken).map(new Paired(token, view(screen.get())))
-                : Future.failedFuture(ApiException.notFound(
-                    "This code pairs no screen: it may be mistyped, used already or older than 15 minutes."))));
-  }
-
   /** The screen a device token opens, or 401 (none, revoked); 403 once its point is withdrawn. */
   Future<KioskStore.Screen> screen(String token) {
     if (token == null || token.isBlank()) {
@@ -184,6 +93,22 @@ public final class KioskService {
           .map(list -> new Day(view(s), today, (int) settings.kioskReset().toSeconds(),
               list.stream().map(KioskService::shown).toList()));
     });
+  }
+
+  /** What a screen's socket is shown first: the appointments it checked in, of today at its point. */
+  Future<List<KioskAppointment>> watched(UUID kioskId) {
+    return store.checkedInToday(platform.pool(), kioskId, platform.clock().instant())
+        .compose(ids -> Future.all(ids.stream().map(id -> appointments.load(platform.pool(), id)).toList()))
+        .map(all -> all.<Appointment>list().stream().map(KioskService::shown).toList());
+  }
+
+  /** The screen a socket's hello names by its device token: empty for none, a revoked one, or one of a withdrawn point. */
+  Future<Optional<UUID>> socketOf(String token) {
+    if (token == null || !token.startsWith(KioskSecrets.TOKEN_PREFIX)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return store.screen(platform.pool(), KioskSecrets.hash(token), platform.clock().instant())
+        .map(found -> found.filter(KioskStore.Screen::pointActive).map(KioskStore.Screen::id));
   }
 
   public Future<KioskAppointment> appointment(String token, UUID id) {
@@ -224,7 +149,7 @@ public final class KioskService {
         UUID appointmentId = UUID.fromString(a.id());
         return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now)
             .compose(v -> store.checkedIn(tx, appointmentId, s.id(), now))
-            .compose(v -> appointments.audited(tx, Caller.of(null, null, address), "appointment.checked_in", appointmentId))
+            .compose(v -> appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.checked_in", appointmentId))
             .compose(v -> appointments.load(tx, appointmentId))
             .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)));
       }).map(KioskService::shown);
@@ -232,24 +157,26 @@ public final class KioskService {
   }
 
   /** The citizen leaves the screen (the call ended, or the screen reset): the agent no longer sees her waiting. */
-  public Future<KioskAppointment> leave(String token, UUID id) {
+  public Future<KioskAppointment> leave(String token, UUID id, String address) {
     // Only the screen that checked her in: another one (or a copied token) never clears her own page's waiting.
     return screen(token).compose(s -> atPoint(s, id).compose(a -> platform.pool().withTransaction(tx ->
-            store.checkedOut(tx, id, s.id()).compose(mine -> !mine || !a.citizenWaiting() ? Future.succeededFuture(a)
-                : appointmentStore.citizenWaiting(tx, id, null)
-                    .compose(v -> appointments.load(tx, id))
-                    .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after))))))
+            store.checkedOut(tx, id, s.id()).compose(mine -> !mine ? Future.succeededFuture(a)
+                : appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.left", id)
+                    .compose(v -> !a.citizenWaiting() ? Future.succeededFuture(a) : appointmentStore.citizenWaiting(tx, id, null)
+                        .compose(w -> appointments.load(tx, id))
+                        .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)))))))
         .map(KioskService::shown);
   }
 
   /** The way into the room for the screen: only for an appointment checked in at this point, while its room is open. */
-  public Future<JoinInfo> join(String token, UUID id) {
+  public Future<JoinInfo> join(String token, UUID id, String address) {
     Instant now = platform.clock().instant();
     return screen(token).compose(s -> atPoint(s, id).compose(a -> {
       Future<Boolean> mine = a.citizenWaiting() ? store.isCheckedInBy(platform.pool(), id, s.id()) : Future.succeededFuture(false);
       return mine.compose(checked -> checked ? meeting.roomWindow(a, now)
               : Future.failedFuture(ApiException.conflict("Check in on the screen first.")))
-          .compose(v -> appointmentStore.roomName(platform.pool(), id))
+          .compose(v -> platform.pool().withTransaction(tx -> appointments.audited(tx, Caller.ofScreen(s.id(), address),
+              "appointment.joined", id).compose(w -> appointmentStore.roomName(tx, id))))
           .map(room -> rooms.join(room, new Participant("kiosk-" + s.id(), initial(a) + " — " + s.pointName(), null, false),
               now, a.end().toInstant().plus(MeetingService.ROOM_OPEN_AFTER_END)));
     }));
@@ -275,7 +202,7 @@ public final class KioskService {
     });
   }
 
-  private static KioskAppointment shown(Appointment a) {
+  static KioskAppointment shown(Appointment a) {
     return new KioskAppointment(a.id(), a.start(), a.end(), a.timeZone(), initial(a), a.serviceName(), a.administration(),
         a.status(), a.citizenWaiting(), a.joinOpensAt());
   }
@@ -290,7 +217,7 @@ public final class KioskService {
     return new String(Character.toChars(Character.toUpperCase(first))) + ".";
   }
 
-  private static PointView view(KioskStore.Screen s) {
+  static PointView view(KioskStore.Screen s) {
     return new PointView(s.pointId().toString(), s.pointName(), s.pointCommune());
   }
 }

@@ -130,6 +130,45 @@ final class KioskStore {
         .execute(Tuple.of(appointmentId, kioskId)).map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * A line of the audit trail naming the screen ({@code by}: the member of staff who acted on it; null: the screen
+   * itself, with its device token).
+   */
+  static Future<Void> audit(SqlClient db, UUID kioskId, UUID by, String action, String itemKind, Object itemId,
+                            String address, Instant at) {
+    return db.preparedQuery("""
+            INSERT INTO kiosk_audit (at, kiosk_id, user_id, action, item_kind, item_id, address)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+        .execute(Tuple.of(utc(at), kioskId, by, action, itemKind, String.valueOf(itemId), address)).mapEmpty();
+  }
+
+  /**
+   * The screen that checked her in, while it may still see her: not revoked, at her point, her appointment on the
+   * day of the check-in (a moved appointment leaves the screen's sight, as its GET does).
+   */
+  Future<Optional<UUID>> watching(SqlClient db, UUID appointmentId, UUID pointId, Instant start) {
+    return db.preparedQuery("""
+            SELECT c.kiosk_id FROM visio_kiosk_checkin c
+              JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
+            WHERE c.appointment_id = $1 AND k.point_id = $2 AND k.revoked_at IS NULL
+              AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date""")
+        .execute(Tuple.of(appointmentId, pointId, utc(start)))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("kiosk_id")));
+  }
+
+  /** The appointments this screen checked in, of today at its point (what its socket's snapshot shows). */
+  Future<List<UUID>> checkedInToday(SqlClient db, UUID kioskId, Instant now) {
+    return db.preparedQuery("""
+            SELECT c.appointment_id FROM visio_kiosk_checkin c
+              JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
+              JOIN appointment a ON a.id = c.appointment_id AND a.point_id = k.point_id
+            WHERE c.kiosk_id = $1 AND k.revoked_at IS NULL
+              AND (a.starts_at AT TIME ZONE p.time_zone)::date = ($2::timestamptz AT TIME ZONE p.time_zone)::date
+            ORDER BY a.starts_at""")
+        .execute(Tuple.of(kioskId, utc(now)))
+        .map(rows -> Rows.map(rows, r -> r.getUUID("appointment_id")));
+  }
+
   private static Screen screen(Row r) {
     return new Screen(r.getUUID("id"), r.getUUID("point_id"), r.getString("name"), r.getString("commune"),
         ZoneId.of(r.getString("time_zone")), r.getBoolean("active"));

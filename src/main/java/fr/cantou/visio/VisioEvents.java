@@ -9,7 +9,10 @@ import io.vertx.sqlclient.SqlClient;
 
 import java.util.UUID;
 
-/** An appointment's events reach whoever may open it ({@link VisioVisibility}): its agents, its booker, its citizen. */
+/**
+ * An appointment's events reach whoever may open it ({@link VisioVisibility}): its agents, its booker, its citizen;
+ * and, once a point's screen checked her in, that screen, in the variant its GET shows ({@link #KIOSK}).
+ */
 final class VisioEvents {
   /** The kinds of an appointment's events (docs/realtime.md); each carries the appointment. */
   static final String BOOKED = "appointment.booked";
@@ -26,11 +29,18 @@ final class VisioEvents {
   /** A slot held for someone on the waiting list, or let go: the slots of every node (nobody's page). */
   static final String SLOT_HELD = "visio.slot.held";
   static final String SLOT_RELEASED = "visio.slot.released";
+  /**
+   * An appointment as the screen that checked her in sees it ({@link KioskService.KioskAppointment}: the time, the
+   * first name's initial, the service, the status; never a name, a contact or a reference), to that screen only.
+   */
+  static final String KIOSK = "kiosk.appointment";
 
   private final EventOutbox outbox;
+  private final KioskStore kiosks;
 
-  VisioEvents(EventOutbox outbox) {
+  VisioEvents(EventOutbox outbox, KioskStore kiosks) {
     this.outbox = outbox;
+    this.kiosks = kiosks;
   }
 
   /** The keys of an appointment's JSON that hold the citizen's data (name, contacts, note, needs). */
@@ -52,7 +62,27 @@ final class VisioEvents {
   }
 
   private Future<Void> publish(SqlClient tx, String kind, Appointment a, JsonObject data) {
-    return outbox.append(tx, kind, VisioVisibility.of(a), data).mapEmpty();
+    return outbox.append(tx, kind, VisioVisibility.of(a), data).compose(id -> toScreen(tx, kind, a));
+  }
+
+  /**
+   * The screen that checked her in hears of her appointment too, in its own variant. A new booking has no check-in
+   * yet (the booking path reads nothing more); only an appointment at a point can have one.
+   */
+  private Future<Void> toScreen(SqlClient tx, String kind, Appointment a) {
+    if (BOOKED.equals(kind) || a.pointId() == null) {
+      return Future.succeededFuture();
+    }
+    UUID id = UUID.fromString(a.id());
+    return kiosks.watching(tx, id, UUID.fromString(a.pointId()), a.start().toInstant()).compose(screen -> screen.isEmpty()
+        ? Future.succeededFuture()
+        : outbox.append(tx, KIOSK, Audience.device(screen.get()), new JsonObject(Json.encode(KioskService.shown(a)))).mapEmpty());
+  }
+
+  /** A point's screen was revoked: every node closes its sockets (4401). */
+  Future<Void> screenRevoked(SqlClient tx, UUID kioskId) {
+    return outbox.append(tx, fr.cantou.realtime.DeviceEvents.REVOKED, Audience.none(),
+        fr.cantou.realtime.DeviceEvents.revoked(kioskId)).mapEmpty();
   }
 
   /**

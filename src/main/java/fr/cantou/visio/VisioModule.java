@@ -43,7 +43,8 @@ public final class VisioModule implements LiveModule {
   /** The calendar files (tests reach its seam). */
   final CalendarFiles calendarFiles;
   private final VisioSnapshot snapshot;
-  private final ManageTokenResolver resolver;
+  /** The citizen's manage token, and a point's screen's device token, on the WebSocket. */
+  private final List<ViewerResolver> resolvers;
   private final MailJob mailJob;
   private final OfferJob offerJob;
   private final CitizenDataRetention citizenDataRetention;
@@ -63,7 +64,8 @@ public final class VisioModule implements LiveModule {
     ManageTokens tokens = new ManageTokens(manageKey, platform.clock(), settings.manageLinkValidAfterEnd());
     this.mailer = senders.mailer();
     this.smsSender = senders.sms();
-    VisioEvents events = new VisioEvents(outbox);
+    KioskStore kioskStore = new KioskStore();
+    VisioEvents events = new VisioEvents(outbox, kioskStore);
     this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
 
     // The stores: SQL only.
@@ -125,10 +127,13 @@ public final class VisioModule implements LiveModule {
         calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
     this.bookingPage = routes.bookingPage(platform.vertx(), platform.config().http().webRoot());
-    this.kioskRoutes = new KioskRoutes(new KioskService(platform, settings, new KioskStore(), appointmentStore, appointments,
-        meeting, events, rooms, rateLimits), addresses);
-    this.snapshot = new VisioSnapshot(appointments);
-    this.resolver = new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id));
+    KioskService kiosks = new KioskService(platform, settings, kioskStore, appointmentStore, appointments, meeting, events, rooms,
+        rateLimits);
+    this.kioskRoutes = new KioskRoutes(new KioskPairing(platform, kioskStore, events, rateLimits), kiosks,
+        new KioskBookings(platform, kiosks, bookings, new AnonymousBookings(rateLimits, settings)), addresses);
+    this.snapshot = new VisioSnapshot(appointments, kiosks);
+    this.resolvers = List.of(new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id)),
+        new KioskTokenResolver(kiosks));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
         new OfferMails(platform, waitingStore, tokens, platform.config().http().publicUrl()));
     this.smsJob = new SmsJob(platform, mailStore, appointments, new VisioSms(platform.config().http().publicUrl(),
@@ -170,7 +175,7 @@ public final class VisioModule implements LiveModule {
 
   @Override
   public List<ViewerResolver> resolvers() {
-    return List.of(resolver);
+    return resolvers;
   }
 
   /** The free slots each node keeps follow every event. */

@@ -24,8 +24,13 @@ abstract class VisioNodeTest {
 
   @BeforeEach
   void start() {
-    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
+    node = TestNode.start(TestDatabase.fresh(), settings(), clock);
     visio = new VisioTerritory(node);
+  }
+
+  /** More settings for the node (CANTOU_* names); none by default. */
+  Map<String, String> settings() {
+    return Map.of();
   }
 
   @AfterEach

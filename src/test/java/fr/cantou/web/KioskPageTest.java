@@ -5,6 +5,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class KioskPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-  /** The screen's requests come every 3 s: a condition it waits for may take that long and a little more. */
+  /** The screen's screen hears its appointment on its socket; a condition it waits for may take a few seconds on a busy machine. */
   private static final LocatorAssertions.IsVisibleOptions SOON = new LocatorAssertions.IsVisibleOptions().setTimeout(15_000);
   static MutableClock clock;
   static BrowserFixture web;
@@ -76,11 +77,14 @@ class KioskPageTest {
 
   @Test
   @org.junit.jupiter.api.Order(1)
-  void paired_by_the_admin_the_screen_checks_her_in_the_agent_joins_and_the_call_ends_leaving_nothing_behind() {
-    JsonObject jeanne = book(slot, "Jeanne Vidal", "06 39 98 12 51");
+  void paired_by_the_admin_the_screen_books_her_with_a_phone_only_checks_her_in_the_agent_joins_and_the_call_ends_leaving_nothing_behind() {
+    // Three hours before the first free slot, on its day: the screen may still book it (two hours' notice).
+    clock.set(max(clock.instant(), slot.minus(Duration.ofHours(3))));
     book(slot.plus(Duration.ofMinutes(20)), "Robert Fabre", "06 39 98 12 52");
-    // Ten minutes before her time, on her day: the room is open.
-    clock.set(slot.minus(Duration.ofMinutes(9)));
+    ch.qos.logback.classic.Logger smsLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("cantou.sms");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> sent = new ch.qos.logback.core.read.ListAppender<>();
+    sent.start();
+    smsLog.addAppender(sent);
 
     // The admin pairs a screen of that point; its code is shown once.
     Page admin = web.newPage();
@@ -107,6 +111,38 @@ class KioskPageTest {
     assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
     assertThat(screen.locator("#kiosk-point")).containsText(pointName);
 
+    // Jeanne has no appointment: with the mediator, she books the point's first free slot of the CPAM, a mobile only.
+    screen.locator("#free-slots").click();
+    assertThat(screen.locator("h1")).hasText("Les prochains créneaux libres ici");
+    Locator cpam = screen.locator("#slots section").filter(new Locator.FilterOptions().setHasText("Carte Vitale"));
+    assertThat(cpam.locator("button").first()).isVisible(SOON);
+    PagesTest.assertAccessible(screen, "kiosque-creneaux-libres");
+    cpam.locator("button").first().click();
+    assertThat(screen.locator("h1")).hasText("Réserver ce créneau");
+    PagesTest.assertAccessible(screen, "kiosque-reserver");
+    screen.locator("#book-name").fill("Jeanne Vidal");
+    screen.locator("#book-phone").fill("06 39 98 12 51");
+    screen.locator("#book-confirm").click();
+    assertThat(screen.locator("h1")).hasText("C'est réservé !");
+    String reference = screen.locator("#booked-reference").textContent().trim();
+    assertThat(reference).startsWith("CPAM-");
+    assertThat(screen.locator("#booked-ticket")).containsText(pointName);
+    assertThat(screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Imprimer"))).isVisible();
+    assertThat(screen.locator("main")).not().containsText("06 39");
+    PagesTest.assertAccessible(screen, "kiosque-reserve");
+    // The confirmation goes by SMS: with no provider, the node's log says so (the number masked, never the text).
+    Eventually.until("the confirmation SMS in the log", () -> logged(sent).stream()
+        .anyMatch(line -> line.contains("event=sms_not_sent") && line.contains("51 ")));
+    smsLog.detachAppender(sent);
+    assertThat(logged(sent)).noneMatch(line -> line.contains(reference));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Terminer")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+
+    // Ten minutes before her time: the room is open; the screen's list is read again within the minute.
+    clock.set(slot.minus(Duration.ofMinutes(9)));
+    screen.clock().setSystemTime(clock.instant().toEpochMilli());
+    screen.clock().runFor(61_000);
+
     // The day's list: time and initial, never a name.
     Locator lines = screen.locator("#kiosk-list .kiosk-appointment");
     assertThat(lines).hasCount(2);
@@ -114,7 +150,7 @@ class KioskPageTest {
     assertThat(lines.nth(1).locator(".kiosk-initial")).hasText("R.");
     assertThat(screen.locator("main")).not().containsText("Jeanne");
     assertThat(screen.locator("main")).not().containsText("Vidal");
-    assertThat(screen.locator("main")).not().containsText(jeanne.getString("reference"));
+    assertThat(screen.locator("main")).not().containsText(reference);
     assertThat(screen.locator("main")).not().containsText("06 39");
     assertThat(lines.first()).hasAccessibleName(java.util.regex.Pattern.compile("^\\d{1,2} h( \\d{2})? J\\. Carte Vitale"));
     double height = lines.first().boundingBox().height;
@@ -187,11 +223,10 @@ class KioskPageTest {
     assertThat(screen.locator("#reference")).hasValue("");
     assertNothingKeptBut(screen, history);
 
-    // The admin revokes it: its next request shows the pairing form, and the token is gone.
+    // The admin revokes it: its socket closes (4401) and the pairing form shows at once, the token gone (no clock moved).
     var revoked = web.node.api.send("DELETE", "/api/visio/points/" + pointId + "/kiosks/" + kioskId, web.node.adminToken(), null,
         java.util.Map.of());
     assertThat(revoked.status()).isEqualTo(204);
-    screen.clock().fastForward("01:01");
     assertThat(screen.locator("h1")).hasText("Associer cet écran à un point visio-accueil");
     assertThat(screen.locator("main")).containsText("n'est plus associé");
     assertThat((int) screen.evaluate("localStorage.length")).isZero();
@@ -228,16 +263,7 @@ class KioskPageTest {
   @Test
   @org.junit.jupiter.api.Order(3)
   void her_reference_typed_checks_her_in_and_the_agent_marking_it_done_closes_the_call_on_the_screen() {
-    // The next free slot of the point after the server's time (the other tests may have moved it).
-    Instant now = clock.instant();
-    LocalDate from = LocalDate.ofInstant(now, PARIS);
-    Instant start = web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
-            + "&pointId=" + pointId).array().stream().map(JsonObject.class::cast)
-        .map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).filter(t -> t.isAfter(now.plus(Duration.ofMinutes(10))))
-        .findFirst().orElseThrow();
-    JsonObject marie = book(start, "Marie Delmas", "06 39 98 12 54");
-    clock.set(start.minus(Duration.ofMinutes(9)));
-    pair();
+    JsonObject marie = bookNextFreeSlotAndPair("Marie Delmas", "06 39 98 12 54");
 
     Page screen = pairedScreen();
     int history = (int) screen.evaluate("history.length");
@@ -271,7 +297,58 @@ class KioskPageTest {
     screen.context().close();
   }
 
+  /** After the others: revoked while she is in her call, the screen drops the call at once and keeps nothing. */
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void revoked_during_a_call_the_screen_drops_the_call_at_once_and_keeps_nothing() {
+    JsonObject paul = bookNextFreeSlotAndPair("Paul Chazal", "06 39 98 12 55");
+    String kioskId = kiosk;
+    Page screen = pairedScreen();
+
+    screen.locator("#reference").fill(paul.getString("reference"));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, P. Vous êtes en salle d'attente.");
+    // The agent joins (through the API here): the screen hears it on its socket, not by asking.
+    assertThat(web.node.api.post("/api/visio/appointments/" + paul.getString("id") + "/presence", web.node.api.login(
+        "agent.cpam@cantal.demo", BrowserFixture.PASSWORD), new JsonObject().put("state", "joined")).status()).isEqualTo(200);
+    assertThat(screen.locator("#call .stand-in")).isVisible();
+
+    var revoked = web.node.api.send("DELETE", "/api/visio/points/" + pointId + "/kiosks/" + kioskId, web.node.adminToken(), null,
+        java.util.Map.of());
+    assertThat(revoked.status()).isEqualTo(204);
+    assertThat(screen.locator("h1")).hasText("Associer cet écran à un point visio-accueil");
+    assertThat(screen.locator("#call")).isHidden();
+    assertThat(screen.locator("#call *")).hasCount(0);
+    assertThat(screen.locator("main")).not().containsText("P.");
+    assertThat((int) screen.evaluate("localStorage.length + sessionStorage.length")).isZero();
+    PagesTest.assertAccessible(screen, "kiosque-retire-pendant-l-appel");
+    screen.context().close();
+  }
+
   private String token;
+  private String kiosk;
+
+  /**
+   * Her appointment at the point's next free slot (after the server's time: the other tests may have moved it), the
+   * server's clock nine minutes before it (her room is open), and a screen of the point paired ({@link #pair()}).
+   */
+  private JsonObject bookNextFreeSlotAndPair(String name, String phone) {
+    Instant start = nextFreeSlot();
+    JsonObject booked = book(start, name, phone);
+    clock.set(start.minus(Duration.ofMinutes(9)));
+    kiosk = pair();
+    return booked;
+  }
+
+  /** The next free slot of the point more than ten minutes after the server's time (the other tests may have moved it). */
+  private static Instant nextFreeSlot() {
+    Instant now = clock.instant();
+    LocalDate from = LocalDate.ofInstant(now, PARIS);
+    return web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)
+            + "&pointId=" + pointId).array().stream().map(JsonObject.class::cast)
+        .map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).filter(t -> t.isAfter(now.plus(Duration.ofMinutes(10))))
+        .findFirst().orElseThrow();
+  }
 
   /** A screen of the point paired through the API: its id; its token in {@link #token}. */
   private String pair() {
@@ -313,6 +390,13 @@ class KioskPageTest {
         .put("citizen", new JsonObject().put("name", name).put("phone", phone)));
     assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
     return booked.json();
+  }
+
+  /** The lines an appender kept so far (appended on the node's threads, under the appender's lock). */
+  private static List<String> logged(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender) {
+    synchronized (appender) {
+      return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
   }
 
   private static Instant max(Instant a, Instant b) {

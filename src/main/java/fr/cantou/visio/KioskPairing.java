@@ -1,0 +1,128 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.Principal;
+import fr.cantou.identity.Role;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Staff pair a screen with a point visio-accueil (an admin, or a mediator of the organisation that
+ * runs the point): a pairing code, shown once, valid {@link #CODE_LIFE} and for one screen, which
+ * the screen exchanges for its device token. Only the SHA-256 of either is stored. Naming, pairing
+ * and revoking a screen are lines of the audit trail that name the screen; a revoked screen's
+ * sockets close at once on every node ({@link VisioEvents#screenRevoked}).
+ */
+public final class KioskPairing {
+  /** How long a pairing code can be typed on the screen. */
+  static final Duration CODE_LIFE = Duration.ofMinutes(15);
+  /** Wrong pairing codes from one address in {@link KioskService#GUESS_WINDOW}; past it, 429. */
+  static final int WRONG_CODES_PER_ADDRESS = 10;
+
+  /** A screen as its point's list shows it. */
+  public record Listed(String id, String label, Instant createdAt, String createdByName, Instant pairedAt,
+                       Instant lastSeenAt, Instant codeExpiresAt) {}
+
+  /** A new screen: its code, shown this once. */
+  public record Pairing(String id, String label, String code, Instant expiresAt) {}
+
+  /** What the screen keeps: its device token (and the point, to say where it is). */
+  public record Paired(String token, KioskService.PointView point) {}
+
+  private final Platform platform;
+  private final KioskStore store;
+  private final VisioEvents events;
+  private final RateLimits limits;
+
+  KioskPairing(Platform platform, KioskStore store, VisioEvents events, RateLimits limits) {
+    this.platform = platform;
+    this.store = store;
+    this.events = events;
+    this.limits = limits;
+  }
+
+  public Future<Pairing> create(Principal by, UUID pointId, String label, String address) {
+    Instant now = platform.clock().instant();
+    String name = label == null ? "" : label.strip();
+    if (name.isEmpty() || name.length() > 80) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'label': name the screen (1 to 80 characters)."));
+    }
+    String code = KioskSecrets.newCode();
+    Instant expires = now.plus(CODE_LIFE);
+    return pairable(by, pointId).compose(point -> point.active() ? Future.succeededFuture()
+            : Future.failedFuture(ApiException.conflict("This point visio-accueil is withdrawn.")))
+        .compose(v -> platform.pool().withTransaction(tx ->
+        store.create(tx, pointId, name, KioskSecrets.hash(code), expires, by.userId(), now)
+            .compose(id -> KioskStore.audit(tx, id, by.userId(), "point.kiosk_created", "point", pointId, address(by, address), now)
+                .map(new Pairing(id.toString(), name, KioskSecrets.shown(code), expires)))));
+  }
+
+  public Future<List<Listed>> list(Principal by, UUID pointId) {
+    return pairable(by, pointId).compose(v -> store.list(platform.pool(), pointId, platform.clock().instant()))
+        .map(rows -> rows.stream().map(r -> new Listed(r.id(), r.label(), r.createdAt(), r.createdByName(), r.pairedAt(),
+            r.lastSeenAt(), r.codeExpiresAt())).toList());
+  }
+
+  /** Its hashes go, its check-ins too, and every node closes its sockets (4401): the screen shows the pairing form at once. */
+  public Future<Void> revoke(Principal by, UUID pointId, UUID kioskId, String address) {
+    Instant now = platform.clock().instant();
+    return pairable(by, pointId).compose(v -> platform.pool().withTransaction(tx ->
+        store.revoke(tx, pointId, kioskId, by.userId(), now).compose(done -> done
+            ? KioskStore.audit(tx, kioskId, by.userId(), "point.kiosk_revoked", "point", pointId, address(by, address), now)
+                .compose(w -> events.screenRevoked(tx, kioskId))
+            : Future.failedFuture(ApiException.notFound("This point has no such screen.")))));
+  }
+
+  /** An admin, or a mediator of the organisation that runs the point (a point no organisation runs: admins only). */
+  private Future<KioskStore.PointOwner> pairable(Principal by, UUID pointId) {
+    if (by == null) {
+      return Future.failedFuture(ApiException.unauthorized("Sign in first: this needs an access token (Authorization: Bearer …)."));
+    }
+    if (!by.is(Role.ADMIN) && !by.is(Role.MEDIATOR)) {
+      return Future.failedFuture(ApiException.forbidden(
+          "Only an administrator or a mediator of the organisation running the point may pair its screens."));
+    }
+    return store.point(platform.pool(), pointId).compose(point -> {
+      if (point.isEmpty()) {
+        return Future.failedFuture(ApiException.notFound("No such point visio-accueil."));
+      }
+      if (by.is(Role.MEDIATOR) && !by.belongsTo(point.get().organisationId())) {
+        return Future.failedFuture(ApiException.forbidden(
+            "Only an administrator or a mediator of the organisation running the point may pair its screens."));
+      }
+      return Future.succeededFuture(point.get());
+    });
+  }
+
+  /** The screen spends its pairing code for its device token (a line of the audit trail by the screen). Wrong codes are counted per address. */
+  public Future<Paired> pair(String code, String address) {
+    Instant now = platform.clock().instant();
+    String typed = KioskSecrets.normalised(code);
+    List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("kiosk-pair:" + address, WRONG_CODES_PER_ADDRESS));
+    ApiException tooMany = ApiException.tooManyRequests("Too many wrong pairing codes from here; please try again later.");
+    String token = KioskSecrets.newToken();
+    // Taken before the code is looked up (parallel guesses cannot all pass a check), given back when it pairs.
+    return limits.take(fromHere, KioskService.GUESS_WINDOW, tooMany)
+        .compose(taken -> (typed.length() != KioskSecrets.CODE_LENGTH ? Future.succeededFuture(Optional.<KioskStore.Screen>empty())
+            : platform.pool().withTransaction(tx -> store.pair(tx, KioskSecrets.hash(typed), KioskSecrets.hash(token), now)
+                .compose(screen -> screen.isEmpty() ? Future.succeededFuture(screen)
+                    : KioskStore.audit(tx, screen.get().id(), null, "point.kiosk_paired", "point", screen.get().pointId(), address, now)
+                        .map(screen))))
+            .compose(screen -> screen.isPresent()
+                ? limits.giveBack(taken).map(new Paired(token, KioskService.view(screen.get())))
+                : Future.failedFuture(ApiException.notFound(
+                    "This code pairs no screen: it may be mistyped, used already or older than 15 minutes."))));
+  }
+
+  /** The address the staff member's request came from (as the rest of the trail records it). */
+  private static String address(Principal by, String fallback) {
+    return by.address() != null ? by.address() : fallback;
+  }
+}
