@@ -33,9 +33,11 @@ function loadExternalApi(origin) {
  * Jitsi says this person is really in the room (`videoConferenceJoined`), `onLeft` when she
  * leaves. When the video server cannot be reached, no black box: a plain message that does not
  * blame the person's connection (this page did load), "Réessayer", and `fallback()`, the way to
- * go on by phone.
+ * go on by phone. `renew()`, when given, brings fresh join information each time she enters again
+ * (audio only, "Réessayer"): a room token is short-lived, and the server gives one only while
+ * she still has the right to the room.
  */
-export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback } = {}) {
+export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew } = {}) {
   // Where the keyboard was (the join button): it goes back there when she leaves the call.
   const opener = document.activeElement;
   const settings = await config();
@@ -53,11 +55,26 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   let api = null;
   let startAudioOnly = false;
   let joined = false;
+  let entered = false;
   const start = async () => {
     problem.hidden = true;
     message.hidden = false;
     audioOnly.hidden = false;
     message.textContent = t('call.connecting');
+    if (entered && renew) {
+      try {
+        join = await renew();
+      } catch (e) {
+        // No right to the room any more (given back, closed): said, and no way back in from here.
+        frame.hidden = true;
+        message.hidden = true;
+        audioOnly.hidden = true;
+        problem.replaceChildren(el('p', {}, el('strong', {}, e.message)));
+        problem.hidden = false;
+        return;
+      }
+    }
+    entered = true;
     try {
       await loadExternalApi(settings.jitsiOrigin);
     } catch (e) {

@@ -136,7 +136,8 @@ public final class VisioModule implements LiveModule {
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(java.util.Optional.<java.time.Instant>empty())
             : waitingStore.view(platform.pool(), entry.get()).map(view -> view.map(v -> v.offer())
                 .map(WaitingListStore.Offer::expiresAt))));
-    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
+    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept(),
+        settings.retentionBatch());
     this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }
 

@@ -140,7 +140,8 @@ class WaitingListTest {
     MimeMessage offer = mailTo("alice@example.fr");
     assertThat(offer.getSubject()).contains("Une place s'est libérée").contains("mardi 1er décembre à 10 h");
     String text = (String) offer.getContent();
-    assertThat(text).contains("Bonjour Alice Martin").contains("dans 2 heures").contains("Ne plus être sur la liste d'attente")
+    VisioMailTest.assertOnlyQuoted(text, "Alice Martin");
+    assertThat(text).startsWith("Bonjour,").contains("Nom indiqué : « Alice Martin »").contains("dans 2 heures").contains("Ne plus être sur la liste d'attente")
         .contains("https://cantou.cantal.test/liste-attente.html?quitter=1#");
     String token = link(text);
     assertThat(token).startsWith(alice + ".");

@@ -132,6 +132,52 @@ class FlowsTest {
         .status()).isEqualTo(200);
   }
 
+  /**
+   * The nurse's page leaves the room once it is no longer her request's: given back to the queue,
+   * then (taken again, joined again) closed by the doctor. Entering again (audio only) asks the
+   * server for a fresh join, whose short-lived token comes only while the room is hers.
+   */
+  @Test
+  void the_nurses_call_ends_when_the_request_is_given_back_or_closed_and_entering_again_asks_a_fresh_token() {
+    String nurseToken = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    String doctorToken = web.node.api.login("dr.bonnet@cantal.demo", BrowserFixture.PASSWORD);
+    String id = web.node.api.post("/api/teleconsultations", nurseToken, fr.cantou.support.CareTerritory.request("psychiatrie", "normal")
+        .put("patient", new JsonObject().put("reference", "R-SALLE-RENDUE"))).json().getString("id");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", doctorToken, null)
+        .status()).isEqualTo(200);
+    Page nurse = web.signIn(web.newPage(), "infirmiere.salers");
+    List<String> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    nurse.onRequest(r -> {
+      if (r.url().endsWith("/api/teleconsultations/" + id + "/join")) {
+        joins.add(r.url());
+      }
+    });
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-SALLE-RENDUE"));
+    mine.getByText("Rejoindre l'appel").click();
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    assertThat(joins).hasSize(1);
+    nurse.locator("#call").getByText("Passer en audio seulement (connexion faible)").click();
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 2");
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(joins).as("entering again asked the server again").hasSize(2);
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", doctorToken, null)
+        .status()).isEqualTo(200);
+    assertThat(nurse.locator("#call-ended")).hasText("La demande est revenue dans la file d'attente : cet appel est terminé.");
+    assertThat(nurse.locator("#call .stand-in")).hasCount(0);
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", doctorToken, null)
+        .status()).isEqualTo(200);
+    mine.getByText("Rejoindre l'appel").click();
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/complete", doctorToken,
+        new JsonObject().put("report", "Entretien fait, traitement inchangé.").put("outcome", "advice_given")).status()).isEqualTo(200);
+    assertThat(nurse.locator("#call-ended")).hasText("La demande est close : cet appel est terminé.");
+    assertThat(nurse.locator("#call .stand-in")).hasCount(0);
+    PagesTest.assertAccessible(nurse, "infirmiere-appel-clos");
+    nurse.context().close();
+  }
+
   @Test
   void a_dropped_connection_shows_the_offline_banner_then_resumes_by_itself_without_losing_events() {
     List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
