@@ -35,6 +35,8 @@ public final class VisioModule implements LiveModule {
   private final AppointmentService appointments;
   /** A person's appointments, for privacy's requests. */
   public final CitizenDataService citizenData;
+  /** A person's waiting-list places under an admin's RGPD request. */
+  public final WaitingPersonalData waitingData;
   private final VisioRoutes routes;
   /** The points' screens: pairing by staff, and what a paired screen may do. */
   private final ApiModule kioskRoutes;
@@ -93,6 +95,7 @@ public final class VisioModule implements LiveModule {
     WaitingListStore waitingStore = new WaitingListStore();
     WaitingListService waitingList = new WaitingListService(platform, settings, waitingStore, catalogue, appointments, mailStore,
         events, tokens, slotService, rateLimits);
+    this.waitingData = new WaitingPersonalData(platform, waitingStore, waitingList);
     // How an offer reaches her: by mail when she gave an address, by SMS when she gave a mobile number (both when both).
     List<OfferJob.Channel> offerChannels = List.of(new OfferJob.Channel() {
       @Override

@@ -1,0 +1,63 @@
+package fr.cantou.visio;
+
+import fr.cantou.identity.AccessAuditStore;
+import fr.cantou.identity.ChangeAuditStore;
+import fr.cantou.identity.Principal;
+import fr.cantou.platform.Futures;
+import fr.cantou.platform.PhoneNumbers;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A person's places on waiting lists (her name and contacts) under an admin's RGPD request
+ * (articles 15 and 17), found by the e-mail or phone she gave as her appointments are: exported
+ * as held (each read in the trail, {@code waiting_place.exported}), or erased as when she leaves
+ * the list (a slot held for her let go to the next in line; {@code waiting_place.erased}, a change
+ * of the service's list). The trail's lines are in {@code access_audit} and {@code change_audit}
+ * because {@code personal_data_audit} (V50) knows appointments and requests only.
+ */
+public final class WaitingPersonalData {
+  private final Platform platform;
+  private final WaitingListStore store;
+  private final WaitingListService waitingList;
+
+  WaitingPersonalData(Platform platform, WaitingListStore store, WaitingListService waitingList) {
+    this.platform = platform;
+    this.store = store;
+    this.waitingList = waitingList;
+  }
+
+  /** Her open places as held; each one read is written to the trail with the admin and her address. */
+  public Future<List<VisioRecords.WaitingPlaceHeld>> exportOf(Principal admin, String email, String phone) {
+    Instant now = platform.clock().instant();
+    return written(phone).compose(p -> platform.pool().withTransaction(tx -> store.heldBy(tx, email, p)
+        .compose(held -> AccessAuditStore.reads(tx, admin, "waiting_place.exported", null,
+            held.stream().map(VisioRecords.WaitingPlaceHeld::id).toList(), now).map(held))));
+  }
+
+  /** Her open places closed, nothing of her kept; answers how many. */
+  public Future<Integer> eraseOf(Principal admin, String email, String phone) {
+    Instant now = platform.clock().instant();
+    return written(phone).compose(p -> platform.pool().withTransaction(tx -> store.heldBy(tx, email, p)
+        .compose(held -> Futures.<VisioRecords.WaitingPlaceHeld, List<WaitingListStore.Released>>inOrder(held,
+            place -> waitingList.leave(tx, place.id()).compose(released -> ChangeAuditStore.record(tx, admin,
+                "waiting_place.erased", "service", place.serviceId(), now).map(released))))
+        .map(all -> {
+          all.forEach(released -> released.forEach(waitingList::slotsChanged));
+          return all.size();
+        })));
+  }
+
+  private static Future<String> written(String phone) {
+    Optional<String> written = phone == null ? Optional.empty() : PhoneNumbers.written(phone);
+    return phone != null && written.isEmpty()
+        ? Future.failedFuture(ApiException.badRequest("Invalid field 'phone': a phone number such as 06 39 98 12 34 or +33 6 39 98 12 34."))
+        : Future.succeededFuture(written.orElse(null));
+  }
+}
