@@ -21,13 +21,13 @@ final class PersonalDataOfFlows {
       @Override
       public Future<PersonalDataHolders.Held> export(Principal admin, String email, String phone, String reason, String address) {
         return visio.personalDataOf(admin, email, phone, reason, address).compose(appointments ->
-            waiting.exportOf(admin, email, phone).map(places -> new PersonalDataHolders.Held(appointments, places)));
+            waiting.exportOf(admin, email, phone, reason, address).map(places -> new PersonalDataHolders.Held(appointments, places)));
       }
 
       @Override
       public Future<PersonalDataHolders.Erasure> erase(Principal admin, String email, String phone, String reason,
                                                        String address) {
-        return visio.eraseOf(admin, email, phone, reason, address).compose(done -> waiting.eraseOf(admin, email, phone)
+        return visio.eraseOf(admin, email, phone, reason, address).compose(done -> waiting.eraseOf(admin, email, phone, reason, address)
             .map(places -> new PersonalDataHolders.Erasure(done.size(),
                 (int) done.stream().filter(VisioRecords.Erasure::cancelled).count(), places)));
       }

@@ -1,11 +1,10 @@
 package fr.cantou.visio;
 
-import fr.cantou.identity.AccessAuditStore;
-import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Futures;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.PersonalDataAudit;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 
@@ -17,10 +16,9 @@ import java.util.UUID;
 /**
  * A person's places on waiting lists (her name and contacts) under an admin's RGPD request
  * (articles 15 and 17), found by the e-mail or phone she gave as her appointments are: exported
- * as held (each read in the trail, {@code waiting_place.exported}), or erased as when she leaves
- * the list (a slot held for her let go to the next in line; {@code waiting_place.erased}, a change
- * of the service's list). The trail's lines are in {@code access_audit} and {@code change_audit}
- * because {@code personal_data_audit} (V50) knows appointments and requests only.
+ * as held, or erased as when she leaves the list (a slot held for her let go to the next in line).
+ * Each place is a line of {@code personal_data_audit} (V72), as each appointment is: the place,
+ * the admin, her reason and address.
  */
 public final class WaitingPersonalData {
   private final Platform platform;
@@ -33,21 +31,22 @@ public final class WaitingPersonalData {
     this.waitingList = waitingList;
   }
 
-  /** Her open places as held; each one read is written to the trail with the admin and her address. */
-  public Future<List<VisioRecords.WaitingPlaceHeld>> exportOf(Principal admin, String email, String phone) {
+  /** Her open places as held; each one exported is audited with the admin, her reason and address. */
+  public Future<List<VisioRecords.WaitingPlaceHeld>> exportOf(Principal admin, String email, String phone, String reason,
+                                                              String address) {
     Instant now = platform.clock().instant();
     return written(phone).compose(p -> platform.pool().withTransaction(tx -> store.heldBy(tx, email, p)
-        .compose(held -> AccessAuditStore.reads(tx, admin, "waiting_place.exported", null,
-            held.stream().map(VisioRecords.WaitingPlaceHeld::id).toList(), now).map(held))));
+        .compose(held -> Futures.inOrder(held, place -> PersonalDataAudit.record(tx, "waiting_place", place.id(),
+            admin.userId(), "admin", "export", reason, address, now).map(place)))));
   }
 
-  /** Her open places closed, nothing of her kept; answers how many. */
-  public Future<Integer> eraseOf(Principal admin, String email, String phone) {
+  /** Her open places closed, nothing of her kept, each audited as her appointments are; answers how many. */
+  public Future<Integer> eraseOf(Principal admin, String email, String phone, String reason, String address) {
     Instant now = platform.clock().instant();
     return written(phone).compose(p -> platform.pool().withTransaction(tx -> store.heldBy(tx, email, p)
         .compose(held -> Futures.<VisioRecords.WaitingPlaceHeld, List<WaitingListStore.Released>>inOrder(held,
-            place -> waitingList.leave(tx, place.id()).compose(released -> ChangeAuditStore.record(tx, admin,
-                "waiting_place.erased", "service", place.serviceId(), now).map(released))))
+            place -> waitingList.leave(tx, place.id()).compose(released -> PersonalDataAudit.record(tx, "waiting_place",
+                place.id(), admin.userId(), "admin", "erasure", reason, address, now).map(released))))
         .map(all -> {
           all.forEach(released -> released.forEach(waitingList::slotsChanged));
           return all.size();

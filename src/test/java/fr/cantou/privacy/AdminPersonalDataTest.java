@@ -93,9 +93,19 @@ class AdminPersonalDataTest extends TerritoryNodeTest {
     return joined.json();
   }
 
-  List<String> trailOf(String itemId) {
+  List<JsonObject> linesOf(String itemId) {
     return node.api.get("/api/admin/audit?itemId=" + itemId, visio.admin).json().getJsonArray("items").stream()
-        .map(JsonObject.class::cast).map(line -> line.getString("action")).toList();
+        .map(JsonObject.class::cast).toList();
+  }
+
+  /** A line of personal_data_audit about a waiting-list place: by the admin, with her reason and address. */
+  static void assertRgpdLine(JsonObject line, String action) {
+    assertThat(line.getString("category")).as(line.encode()).isEqualTo(action);
+    assertThat(line.getString("action")).isEqualTo(action);
+    assertThat(line.getString("itemKind")).isEqualTo("waiting_place");
+    assertThat(line.getString("userId")).isNotBlank();
+    assertThat(line.getString("reason")).isEqualTo("Courrier de la personne reçu le 28 novembre");
+    assertThat(line.getString("address")).isNotBlank();
   }
 
   /** Her places on waiting lists (name and contacts) are found, exported and erased with her appointments. */
@@ -112,7 +122,9 @@ class AdminPersonalDataTest extends TerritoryNodeTest {
     assertThat(places.getJsonObject(0).getString("name")).isEqualTo("Jeanne Vidal");
     assertThat(places.getJsonObject(0).getString("email")).isEqualTo("Jeanne.Vidal@example.fr");
     assertThat(places.getJsonObject(0).getString("state")).isEqualTo("waiting");
-    assertThat(trailOf(byMail.getString("id"))).as("the export is in the trail").contains("waiting_place.exported");
+    List<JsonObject> exported = linesOf(byMail.getString("id"));
+    assertThat(exported).as("the export is a line of personal_data_audit, as an appointment's").hasSize(1);
+    assertRgpdLine(exported.get(0), "export");
     JsonArray byNumber = node.api.post("/api/admin/personal-data/export", visio.admin, asked("phone", "+33 6 39 98 12 34"))
         .json().getJsonArray("waitingPlaces");
     assertThat(byNumber).hasSize(1);
@@ -126,10 +138,13 @@ class AdminPersonalDataTest extends TerritoryNodeTest {
     JsonObject left = visio.withToken("GET", "/api/visio/waiting-list/" + byMail.getString("id"), byMail.getString("token"), null)
         .json();
     assertThat(left.getString("state")).isEqualTo("left");
-    var audit = node.api.get("/api/admin/audit?kind=change", visio.admin).json().getJsonArray("items").stream()
-        .map(JsonObject.class::cast).filter(line -> "waiting_place.erased".equals(line.getString("action"))).toList();
-    assertThat(audit).as("the erasure is in the trail, by the admin").hasSize(1);
-    assertThat(audit.get(0).getString("userId")).isNotBlank();
+    List<JsonObject> audit = node.api.get("/api/admin/audit?kind=erasure&itemKind=waiting_place", visio.admin).json()
+        .getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+    assertThat(audit).as("the erasure is in the trail, by the admin, the place as its item").hasSize(1);
+    assertRgpdLine(audit.get(0), "erasure");
+    assertThat(audit.get(0).getString("itemId")).isEqualTo(byMail.getString("id"));
+    assertThat(linesOf(byMail.getString("id"))).as("nothing else in the trail about the place")
+        .extracting(line -> line.getString("action")).containsExactly("erasure", "export");
 
     // Another person's place, and her own by phone, are untouched.
     assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, asked("email", "paul@example.fr"))
