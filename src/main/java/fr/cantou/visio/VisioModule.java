@@ -125,7 +125,7 @@ public final class VisioModule implements LiveModule {
 
     this.calendarFiles = new CalendarFiles(platform, appointments, mails, tokens);
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
+        calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, waitingData, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
     this.bookingPage = routes.bookingPage(platform.vertx(), platform.config().http().webRoot());
     this.kioskRoutes = new KioskRoutes(new KioskService(platform, settings, new KioskStore(), appointmentStore, appointments,

@@ -63,6 +63,13 @@ public final class VisioRecords {
                                  String name, String email, String phone, OffsetDateTime joinedAt,
                                  OffsetDateTime offeredStart, OffsetDateTime offerExpiresAt) {}
 
+  /** An offer made to a waiting-list place: the start offered, when, how it ended (null: still held) and when. */
+  public record WaitingOfferMade(OffsetDateTime start, OffsetDateTime offeredAt, String outcome, OffsetDateTime endedAt) {}
+
+  /** Everything held about a waiting-list place, for its holder (RGPD article 15). */
+  public record WaitingPlaceData(OffsetDateTime exportedAt, WaitingPlaceHeld place, List<WaitingOfferMade> offers,
+                                 List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
+
   public record PersonalData(OffsetDateTime exportedAt, Appointment appointment, java.time.Instant erasedAt,
                              List<CitizenDataStore.MailRecord> mails, List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
 

@@ -146,7 +146,7 @@ public final class WaitingListService {
     });
   }
 
-  private Future<Void> requireHolder(Caller caller, UUID id) {
+  Future<Void> requireHolder(Caller caller, UUID id) {
     if (caller.manageToken() == null) {
       return Future.failedFuture(caller.principal() == null
           ? ApiException.unauthorized("Give the secret of your place on the waiting list (the link you were given).")

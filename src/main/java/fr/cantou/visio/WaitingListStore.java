@@ -248,6 +248,16 @@ final class WaitingListStore {
         .map(rows -> Rows.first(rows).map(WaitingListStore::held));
   }
 
+  /** Every offer made to this place: the start offered, when, how it ended and when (her own download). */
+  Future<List<VisioRecords.WaitingOfferMade>> offersMade(SqlClient db, UUID entryId) {
+    return db.preparedQuery("""
+            SELECT starts_at, offered_at, outcome, ended_at FROM visio_waiting_offer WHERE entry_id = $1
+            ORDER BY offered_at, id""")
+        .execute(Tuple.of(entryId))
+        .map(rows -> Rows.map(rows, r -> new VisioRecords.WaitingOfferMade(r.getOffsetDateTime("starts_at"),
+            r.getOffsetDateTime("offered_at"), r.getString("outcome"), r.getOffsetDateTime("ended_at"))));
+  }
+
   private static VisioRecords.WaitingPlaceHeld held(Row r) {
     return new VisioRecords.WaitingPlaceHeld(r.getUUID("id"), r.getUUID("service_id"), r.getString("service_name"), r.getString("administration"),
         r.getString("state"), r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone"),

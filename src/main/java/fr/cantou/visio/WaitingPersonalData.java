@@ -9,6 +9,7 @@ import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +30,22 @@ public final class WaitingPersonalData {
     this.platform = platform;
     this.store = store;
     this.waitingList = waitingList;
+  }
+
+  /**
+   * Everything held about her place, for her with its link (RGPD article 15): her name and
+   * contacts while she waits, the service, the state, the offers made and their times, the
+   * exports and erasures. Her download is a line of the trail, once per place and address in ten
+   * minutes (as an appointment's: {@link PersonalDataAudit#citizenExport}).
+   */
+  public Future<VisioRecords.WaitingPlaceData> ownExport(Caller caller, UUID id, String address) {
+    Instant now = platform.clock().instant();
+    return waitingList.requireHolder(caller, id).compose(v -> platform.pool().withTransaction(tx -> store.held(tx, id)
+        .compose(held -> held.isEmpty() ? Future.failedFuture(ApiException.notFound("No such place on a waiting list."))
+            : PersonalDataAudit.citizenExport(tx, "waiting_place", id, address, now)
+                .compose(w -> store.offersMade(tx, id))
+                .compose(offers -> PersonalDataAudit.of(tx, "waiting_place", id).map(audit ->
+                    new VisioRecords.WaitingPlaceData(now.atOffset(ZoneOffset.UTC), held.get(), offers, audit))))));
   }
 
   /** Her open places as held; each one exported is audited with the admin, her reason and address. */
