@@ -110,9 +110,10 @@ http {
     server 127.0.0.1:$NODE1 max_fails=2 fail_timeout=5s;
     server 127.0.0.1:$NODE2 max_fails=2 fail_timeout=5s;
     keepalive 32;
+    keepalive_timeout 20s;
   }
-  upstream node1 { server 127.0.0.1:$NODE1; keepalive 8; }
-  upstream node2 { server 127.0.0.1:$NODE2; keepalive 8; }
+  upstream node1 { server 127.0.0.1:$NODE1; keepalive 8; keepalive_timeout 20s; }
+  upstream node2 { server 127.0.0.1:$NODE2; keepalive 8; keepalive_timeout 20s; }
 
   server {
     listen 127.0.0.1:$PROXY;

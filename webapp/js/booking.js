@@ -435,35 +435,41 @@ function stepUrl(step) {
   return `${location.pathname}${query.length ? `?${query.join('&')}` : ''}${location.hash}`;
 }
 
+/** The calendar file needs the manage token in a header, so it is fetched then saved (see {@link downloadWithLink}). */
+export function downloadCalendar(id, manageToken, button = null) {
+  return downloadWithLink(`/api/visio/appointments/${id}/calendar.ics`, manageToken, 'rendez-vous.ics', 'calendar', button);
+}
+
 /**
- * The calendar file needs the manage token in a header, so it is fetched then saved. Lost on the way, it is said next
- * to `button` ("Connexion perdue… Réessayez.", with "Réessayer"), never silently.
+ * A file answered only with a link's secret in a header (X-Manage-Token), fetched then saved as `filename`. Lost on
+ * the way, it is said next to `button` ("Connexion perdue… Réessayez.", with "Réessayer": ids `<name>-failed` and
+ * `<name>-retry`), never silently.
  */
-export async function downloadCalendar(id, manageToken, button = null) {
+export async function downloadWithLink(path, manageToken, filename, name, button = null) {
   let response;
   try {
-    response = await fetch(`/api/visio/appointments/${id}/calendar.ics`, { headers: { 'X-Manage-Token': manageToken } });
+    response = await fetch(path, { headers: { 'X-Manage-Token': manageToken } });
     if (!response.ok) {
       throw Object.assign(new Error(t('common.error')), { status: response.status });
     }
   } catch (e) {
     const place = button?.closest('.actions') || button;
-    place?.parentElement?.querySelector(':scope > #calendar-failed')?.remove();
+    place?.parentElement?.querySelector(`:scope > #${name}-failed`)?.remove();
     const box = failure(e?.status ? e : { status: 0 }, () => {
       box.remove();
-      downloadCalendar(id, manageToken, button);
+      downloadWithLink(path, manageToken, filename, name, button);
     });
-    box.id = 'calendar-failed';
-    box.querySelector('button')?.setAttribute('id', 'calendar-retry');
+    box.id = `${name}-failed`;
+    box.querySelector('button')?.setAttribute('id', `${name}-retry`);
     place?.after(box);
     box.querySelector('button')?.focus();
     return;
   }
   // Back: the sentence of a failed try goes.
-  button?.closest('.actions')?.parentElement?.querySelector(':scope > #calendar-failed')?.remove();
+  button?.closest('.actions')?.parentElement?.querySelector(`:scope > #${name}-failed`)?.remove();
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: 'rendez-vous.ics' });
+  const a = el('a', { href: url, download: filename });
   document.body.append(a);
   a.click();
   a.remove();

@@ -3,6 +3,9 @@ import { el } from './ui.js';
 
 let publicConfig = null;
 
+/** The pauses before entering again a room that dropped (ms): a few attempts, further apart, then "Réessayer". */
+const RECONNECT_DELAYS = [1000, 4000, 10000];
+
 export async function config() {
   if (!publicConfig) {
     publicConfig = await fetch('/api/config').then((r) => r.json());
@@ -33,9 +36,18 @@ function loadExternalApi(origin) {
  * Jitsi says this person is really in the room (`videoConferenceJoined`), `onLeft` when she
  * leaves. When the video server cannot be reached, no black box: a plain message that does not
  * blame the person's connection (this page did load), "Réessayer", and `fallback()`, the way to
- * go on by phone.
+ * go on by phone. `renew()`, when given, brings fresh join information each time she enters again
+ * (audio only, "Réessayer"): a room token is short-lived, and the server gives one only while
+ * she still has the right to the room.
+ *
+ * A call that ends without her (the link dropped and Jitsi's own reconnection was refused, its
+ * token expired; or Jitsi left or failed on its own) is entered again by itself: "Reconnexion…",
+ * fresh join information (`renew()`), the room reopened, a few times further apart, then the
+ * "Réessayer" of an unreachable server. Never after her own hang-up (this page's button, or
+ * Jitsi's, `readyToClose`), nor once the page closed the call (`close()`: the item given back,
+ * closed or moved); a refusal of the server (no right to the room any more) is said, and ends it.
  */
-export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback } = {}) {
+export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew } = {}) {
   // Where the keyboard was (the join button): it goes back there when she leaves the call.
   const opener = document.activeElement;
   const settings = await config();
@@ -53,20 +65,53 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   let api = null;
   let startAudioOnly = false;
   let joined = false;
-  const start = async () => {
+  let entered = false;
+  // Her own hang-up, or the page ended the call: nothing enters again by itself.
+  let ended = false;
+  // Attempts to enter again since she was last in the room, and the one waiting.
+  let attempts = 0;
+  let reconnecting = null;
+  const start = async ({ again = false } = {}) => {
     problem.hidden = true;
     message.hidden = false;
     audioOnly.hidden = false;
-    message.textContent = t('call.connecting');
+    message.textContent = again ? t('call.reconnecting', { n: attempts, of: RECONNECT_DELAYS.length }) : t('call.connecting');
+    if (entered && renew) {
+      try {
+        join = await renew();
+      } catch (e) {
+        if (again && !(e.status >= 400 && e.status < 500)) {
+          // No answer, or the server busy: another attempt, later.
+          dropped();
+          return;
+        }
+        // No right to the room any more (given back, closed): said, and no way back in from here.
+        ended = true;
+        frame.hidden = true;
+        message.hidden = true;
+        audioOnly.hidden = true;
+        problem.replaceChildren(el('p', {}, el('strong', {}, e.message)));
+        problem.hidden = false;
+        return;
+      }
+    }
+    if (ended) {
+      return;
+    }
+    entered = true;
     try {
       await loadExternalApi(settings.jitsiOrigin);
     } catch (e) {
-      unreachable();
+      if (again) {
+        dropped();
+      } else {
+        unreachable();
+      }
       return;
     }
     frame.hidden = false;
     frame.replaceChildren();
-    api = new window.JitsiMeetExternalAPI(join.jitsi.domain, {
+    const current = new window.JitsiMeetExternalAPI(join.jitsi.domain, {
       roomName: join.jitsi.roomName,
       jwt: join.jitsi.jwt || undefined,
       parentNode: frame,
@@ -83,18 +128,60 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
       },
       interfaceConfigOverwrite: { MOBILE_APP_PROMO: false },
     });
-    api.addListener('videoConferenceJoined', () => {
+    api = current;
+    // Only the room open now speaks: one replaced (audio only, entered again) is not heard.
+    const on = (name, f) => current.addListener(name, (event) => { if (api === current) f(event); });
+    on('videoConferenceJoined', () => {
       joined = true;
+      attempts = 0;
       message.textContent = t('call.inCall');
       onJoined?.();
     });
-    api.addListener('videoConferenceLeft', () => {
+    on('videoConferenceLeft', () => {
       message.textContent = t('call.left');
-      if (joined) {
-        joined = false;
-        onLeft?.();
+      left();
+    });
+    on('errorOccurred', (event) => {
+      if (event?.error?.isFatal) {
+        left();
       }
     });
+    // Jitsi's own hang-up button: she left.
+    on('readyToClose', () => {
+      ended = true;
+      clearTimeout(reconnecting);
+    });
+  };
+  const left = () => {
+    if (joined) {
+      joined = false;
+      onLeft?.();
+    }
+    if (!ended) {
+      dropped();
+    }
+  };
+  // The room ended without her: entered again after a pause, a few times, then the way to try by hand.
+  const dropped = () => {
+    clearTimeout(reconnecting);
+    api?.dispose();
+    api = null;
+    if (attempts >= RECONNECT_DELAYS.length) {
+      attempts = 0;
+      unreachable();
+      return;
+    }
+    const delay = RECONNECT_DELAYS[attempts];
+    attempts += 1;
+    frame.hidden = true;
+    problem.hidden = true;
+    message.hidden = false;
+    message.textContent = t('call.reconnecting', { n: attempts, of: RECONNECT_DELAYS.length });
+    reconnecting = setTimeout(() => {
+      if (!ended) {
+        start({ again: true });
+      }
+    }, delay);
   };
   const unreachable = () => {
     frame.hidden = true;
@@ -104,6 +191,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
     // The button goes with the message: the keyboard waits on the call's heading, not lost on the page.
     retry.addEventListener('click', () => {
       container.querySelector('h2').focus();
+      attempts = 0;
       start();
     });
     problem.replaceChildren(el('p', {}, el('strong', {}, t('call.unreachable'))), el('p', {}, t('call.notYourConnection')),
@@ -113,19 +201,25 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   audioOnly.addEventListener('click', () => {
     startAudioOnly = !startAudioOnly;
     audioOnly.textContent = startAudioOnly ? t('call.withVideo') : t('call.audioOnly');
-    api?.dispose();
+    clearTimeout(reconnecting);
+    const was = api;
+    api = null;
+    was?.dispose();
     start();
   });
   const leave = () => {
+    ended = true;
+    clearTimeout(reconnecting);
     if (joined) {
       joined = false;
       onLeft?.();
     }
   };
   hangUp.addEventListener('click', () => {
+    // Hers: the room's "left" that follows is not a drop.
+    leave();
     api?.executeCommand('hangup');
     api?.dispose();
-    leave();
     container.hidden = true;
     // Back where she was: what the page names (`onClosed` may return its join button), else the button pressed if
     // it is still there, else the top of the page's content.
@@ -136,7 +230,13 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   // Closing the tab leaves the room too: the other side must not see someone who is gone.
   window.addEventListener('pagehide', leave);
   await start();
-  return { close: () => api?.dispose() };
+  return {
+    close: () => {
+      ended = true;
+      clearTimeout(reconnecting);
+      api?.dispose();
+    },
+  };
 }
 
 /** A phone number as a link that dials it: "06 12 34 56 78" → tel:+33612345678. */

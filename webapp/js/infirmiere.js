@@ -1,7 +1,7 @@
 import { request } from './api.js';
 import { ordinal, t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
+import { Items, card, endCallIfRoomGone, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { keepingFocus } from './exchange.js';
@@ -323,7 +323,7 @@ socket = connect({
   onEvent: (event) => {
     if (event.kind.startsWith('teleconsultation.')) {
       const { before, after } = items.merge(event.data);
-      endCallIfRequeued(after);
+      endCallIfRoomGone(after);
       if (before && before.status !== after.status && after.status === 'completed') {
         // Seen, not only heard: a banner above the requests until she dismisses it.
         const banner = document.getElementById('report-banner');

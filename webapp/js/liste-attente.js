@@ -1,5 +1,5 @@
 import { request } from './api.js';
-import { failure } from './booking.js';
+import { downloadWithLink, failure } from './booking.js';
 import { formatClock, formatWhen, t } from './i18n.js';
 import { announce, el, setUpPage, whileSending } from './ui.js';
 
@@ -78,6 +78,11 @@ async function show(message = null) {
   if (leave) {
     parts.push(el('h2', {}, t('waiting.leaveTitle')), el('p', {}, t('waiting.leaveWhat')), leave);
   }
+  // RGPD article 15: what Cantou holds about her place (her name and contacts, the offers made), as a file.
+  const data = el('button', { type: 'button', class: 'secondary', id: 'download-data' }, t('waiting.downloadData'));
+  data.addEventListener('click', () => whileSending(data, () => downloadWithLink(`/api/visio/waiting-list/${id}/personal-data`,
+    token, 'liste-attente.json', 'data', data)));
+  parts.push(el('h2', {}, t('waiting.dataTitle')), el('p', {}, t('waiting.dataWhat')), el('div', { class: 'actions' }, data));
   box.replaceChildren(...parts.filter(Boolean));
   if (message) {
     announce(message);

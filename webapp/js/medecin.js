@@ -1,7 +1,7 @@
 import { request, token } from './api.js';
 import { dayOf, t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, endCallIfRequeued, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
+import { Items, card, endCallIfRoomGone, joinTeleconsultation, leaveCall, setSpecialties } from './teleconsult-view.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
@@ -161,6 +161,7 @@ async function sendReport(event) {
       method: 'POST', body: { report, outcome: document.getElementById('outcome').value },
     }));
     event.target.reset();
+    leaveCall();
     callBox.hidden = true;
     const notice = document.getElementById('sent-notice');
     notice.textContent = t('doctor.completed');
@@ -232,7 +233,7 @@ socket = connect({
       return;
     }
     const { before, after } = items.merge(event.data);
-    endCallIfRequeued(after);
+    endCallIfRoomGone(after);
     if (event.kind === 'teleconsultation.message' && mine(after) && after.messages?.at(-1)?.side === 'nurse') {
       announce(t('exchange.fromNurse', { ref: after.patient?.reference || '' }));
     }

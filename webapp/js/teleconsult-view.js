@@ -100,18 +100,24 @@ export function card(item, actions = [], exchange = {}) {
   actions.length ? el('div', { class: 'actions' }, ...actions) : null);
 }
 
-/** Opens the room of a teleconsultation and tells the server when this side joins and leaves. */
-/** The call this page has open: its item and how to end it. */
+/** The call this page has open: its item, the assignment whose room it is, and how to end it. */
 let openOne = null;
 
+/**
+ * Opens the room of a teleconsultation and tells the server when this side joins and leaves.
+ * Its token lives 15 minutes: entering again (audio only, "Réessayer") asks the server for a
+ * fresh one, which comes only while the request is still this side's.
+ */
 export async function joinTeleconsultation(item, callBox, socket) {
   try {
-    const info = await request(`/api/teleconsultations/${item.id}/join`);
+    const path = `/api/teleconsultations/${item.id}/join`;
+    const info = await request(path);
     const doctor = currentUser()?.role === 'doctor';
     openOne?.call?.close();
-    const opening = { id: item.id, callBox, call: null };
+    const opening = { id: item.id, assignedAt: item.assignedAt, callBox, call: null };
     openOne = opening;
     opening.call = await openCall(callBox, info, {
+      renew: () => request(path),
       // The video server cannot be reached: the doctor calls the care home.
       fallback: () => el('p', {}, doctor ? (item.organisationPhone
         ? [t('call.callCareHome'), ' ', phoneLink(item.organisationPhone)] : t('call.careHomeNoPhone'))
@@ -124,17 +130,29 @@ export async function joinTeleconsultation(item, callBox, socket) {
   }
 }
 
+/** Ends the call this page has open, without a word (the doctor sent her report: the page says so itself). */
+export function leaveCall() {
+  openOne?.call?.close();
+  openOne = null;
+}
+
 /**
- * An item whose call this page has open went back to the queue (its doctor gone, or released):
- * the call ends here too, said where the call was, so that no one talks on in a room given up.
- * What the doctor typed in her report stays where it is.
+ * The room this page has open is no longer this request's: it went back to the queue (its
+ * doctor gone, or released), it was closed (completed, cancelled), or it was taken again (a new
+ * assignment, a new room). The call ends here too, said where the call was, so that no one talks
+ * on in a room given up. What the doctor typed in her report stays where it is.
  */
-export function endCallIfRequeued(item) {
-  if (!openOne || openOne.id !== item.id || item.status !== 'queued') {
+export function endCallIfRoomGone(item) {
+  if (!openOne || openOne.id !== item.id) {
     return;
   }
+  const open = item.status === 'assigned' || item.status === 'in_call';
+  if (open && (!item.assignedAt || item.assignedAt === openOne.assignedAt)) {
+    return;
+  }
+  const why = item.status === 'queued' ? 'call.requeued' : open ? 'call.roomChanged' : 'call.closed';
   openOne.call?.close();
-  const message = el('p', { class: 'notice', role: 'alert', id: 'call-ended' }, t('call.requeued'));
+  const message = el('p', { class: 'notice', role: 'alert', id: 'call-ended' }, t(why));
   openOne.callBox.replaceChildren(message);
   openOne.callBox.hidden = false;
   openOne = null;

@@ -122,7 +122,7 @@ public final class CantouNode {
       teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId, senders);
       visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits, senders);
       modules = List.of(identity, teleconsult, visio, new StatsModule(platform),
-          new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData),
+          new PrivacyModule(platform, PersonalDataOfFlows.citizens(visio.citizenData, visio.waitingData),
               PersonalDataOfFlows.patients(teleconsult.patientData), addresses),
           new AuditModule(platform));
       List<LiveModule> live = modules.stream().filter(LiveModule.class::isInstance).map(LiveModule.class::cast).toList();

@@ -5,6 +5,7 @@ import fr.cantou.privacy.PersonalDataHolders;
 import fr.cantou.teleconsult.PatientDataService;
 import fr.cantou.visio.VisioRecords;
 import fr.cantou.visio.CitizenDataService;
+import fr.cantou.visio.WaitingPersonalData;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -15,18 +16,20 @@ final class PersonalDataOfFlows {
   private PersonalDataOfFlows() {}
 
   /** Visio-accueil's appointments as privacy sees them (privacy imports no flow). */
-  static PersonalDataHolders.Citizens citizens(CitizenDataService visio) {
+  static PersonalDataHolders.Citizens citizens(CitizenDataService visio, WaitingPersonalData waiting) {
     return new PersonalDataHolders.Citizens() {
       @Override
-      public Future<? extends List<?>> export(Principal admin, String email, String phone, String reason, String address) {
-        return visio.personalDataOf(admin, email, phone, reason, address);
+      public Future<PersonalDataHolders.Held> export(Principal admin, String email, String phone, String reason, String address) {
+        return visio.personalDataOf(admin, email, phone, reason, address).compose(appointments ->
+            waiting.exportOf(admin, email, phone, reason, address).map(places -> new PersonalDataHolders.Held(appointments, places)));
       }
 
       @Override
       public Future<PersonalDataHolders.Erasure> erase(Principal admin, String email, String phone, String reason,
                                                        String address) {
-        return visio.eraseOf(admin, email, phone, reason, address).map(done -> new PersonalDataHolders.Erasure(done.size(),
-            (int) done.stream().filter(VisioRecords.Erasure::cancelled).count()));
+        return visio.eraseOf(admin, email, phone, reason, address).compose(done -> waiting.eraseOf(admin, email, phone, reason, address)
+            .map(places -> new PersonalDataHolders.Erasure(done.size(),
+                (int) done.stream().filter(VisioRecords.Erasure::cancelled).count(), places)));
       }
     };
   }

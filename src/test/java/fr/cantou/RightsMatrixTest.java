@@ -101,6 +101,7 @@ class RightsMatrixTest {
       POST   /visio/waiting-list/{id}/take                 403  403   403  403  403  403   403  403  403    409   401    401   401   403
       POST   /visio/waiting-list/{id}/decline              403  403   403  403  403  403   403  403  403    409   401    401   401   403
       POST   /visio/waiting-list/{id}/leave                403  403   403  403  403  403   403  403  403    200   401    401   401   403
+      GET    /visio/waiting-list/{id}/personal-data        403  403   403  403  403  403   403  403  403    200   401    401   401   403
       GET    /visio/points                                 200  200   200  200  200  200   200  200  200    200   200    401   401   200
       POST   /visio/points                                 403  403   403  403  403  403   403  403  201    401   401    401   401   401
       PUT    /visio/points/{id}                            403  403   403  403  403  403   403  403  200    401   401    401   401   401
@@ -392,6 +393,7 @@ class RightsMatrixTest {
     calls.put("POST /visio/waiting-list/{id}/take", () -> waitingPlace("/take"));
     calls.put("POST /visio/waiting-list/{id}/decline", () -> waitingPlace("/decline"));
     calls.put("POST /visio/waiting-list/{id}/leave", () -> waitingPlace("/leave"));
+    calls.put("GET /visio/waiting-list/{id}/personal-data", () -> waitingPlace("/personal-data"));
     calls.put("GET /visio/points", () -> new Call("/visio/points", null));
     calls.put("POST /visio/points", () -> new Call("/visio/points", pointBody()));
     calls.put("PUT /visio/points/{id}", () -> new Call("/visio/points/" + extraPointId, pointBody()));

@@ -47,7 +47,7 @@ public final class AuditStore {
       new Source("h", "health_data_access", "'user'", "'read'", Set.of("read"), "h.action", "'teleconsultation'",
           Set.of("teleconsultation"), "h.teleconsultation_id::text", "NULL::text"),
       new Source("p", "personal_data_audit", "CASE WHEN p.user_id IS NULL THEN 'citizen' ELSE 'user' END", "p.action",
-          Set.of("export", "erasure"), "p.action", "p.item_kind", Set.of("appointment", "teleconsultation"),
+          Set.of("export", "erasure"), "p.action", "p.item_kind", Set.of("appointment", "teleconsultation", "waiting_place"),
           "p.item_id::text", "p.reason"),
       new Source("c", "change_audit", "CASE WHEN c.user_id IS NULL THEN 'citizen' ELSE 'user' END", "'change'",
           Set.of("change"), "c.action", "c.item_kind", Set.of("teleconsultation", "appointment", "user", "organisation",

@@ -9,6 +9,9 @@ import java.util.function.Function;
 public final class Futures {
   private Futures() {}
 
+  /** What a run of {@link #counted} did: rows handled in all, and in how many statements. */
+  public record Batches(int erased, int batches) {}
+
   /**
    * Runs {@code batch} (which answers how many rows it handled, at most {@code size}) again
    * while it handles a full batch, at most {@code maxBatches} times; answers the total. For
@@ -16,12 +19,19 @@ public final class Futures {
    * delivery back.
    */
   public static Future<Integer> inBatches(java.util.function.Supplier<Future<Integer>> batch, int size, int maxBatches) {
-    return inBatches(batch, size, maxBatches, 0);
+    return counted(batch, size, maxBatches).map(Batches::erased);
   }
 
-  private static Future<Integer> inBatches(java.util.function.Supplier<Future<Integer>> batch, int size, int left, int total) {
-    return batch.get().compose(n -> n == size && left > 1 ? inBatches(batch, size, left - 1, total + n)
-        : Future.succeededFuture(total + n));
+  /** {@link #inBatches}, answering how many statements it took too (the retention jobs log both). */
+  public static Future<Batches> counted(java.util.function.Supplier<Future<Integer>> batch, int size, int maxBatches) {
+    return counted(batch, size, maxBatches, new Batches(0, 0));
+  }
+
+  private static Future<Batches> counted(java.util.function.Supplier<Future<Integer>> batch, int size, int left, Batches done) {
+    return batch.get().compose(n -> {
+      Batches now = new Batches(done.erased() + n, done.batches() + 1);
+      return n == size && left > 1 ? counted(batch, size, left - 1, now) : Future.succeededFuture(now);
+    });
   }
 
   /** One step per item, in order (order matters for events in one transaction). */

@@ -14,15 +14,18 @@ import java.util.UUID;
 public final class PersonalDataHolders {
   private PersonalDataHolders() {}
 
-  /** A citizen's appointments, found by the e-mail or the phone she gave. */
+  /** A citizen's appointments and waiting-list places, found by the e-mail or the phone she gave. */
   public interface Citizens {
-    Future<? extends List<?>> export(Principal admin, String email, String phone, String reason, String address);
+    Future<Held> export(Principal admin, String email, String phone, String reason, String address);
 
     Future<Erasure> erase(Principal admin, String email, String phone, String reason, String address);
   }
 
-  /** How many appointments were erased, and how many of them were still to come (cancelled first). */
-  public record Erasure(int erased, int cancelled) {}
+  /** What is held of a citizen: her appointments, and her places on waiting lists. */
+  public record Held(List<?> appointments, List<?> waitingPlaces) {}
+
+  /** How many appointments were erased, how many of them were still to come (cancelled first), how many places on waiting lists. */
+  public record Erasure(int erased, int cancelled, int waitingPlaces) {}
 
   /** A patient's teleconsultations, found by her care home's reference. */
   public interface Patients {

@@ -24,26 +24,30 @@ public final class PersonalDataService {
     this.clock = clock;
   }
 
-  /** {@code appointments}: visio-accueil's items; {@code teleconsultations}: the care's (their own records). */
-  public record Export(OffsetDateTime exportedAt, String reason, List<?> appointments, List<?> teleconsultations) {}
+  /**
+   * {@code appointments}: visio-accueil's items; {@code waitingPlaces}: her open places on waiting lists (name and
+   * contacts); {@code teleconsultations}: the care's (their own records).
+   */
+  public record Export(OffsetDateTime exportedAt, String reason, List<?> appointments, List<?> waitingPlaces,
+                       List<?> teleconsultations) {}
 
-  public record Erased(int appointments, int cancelled, int teleconsultations) {}
+  public record Erased(int appointments, int cancelled, int waitingPlaces, int teleconsultations) {}
 
   public Future<Export> export(Principal admin, PersonalDataRequest asked, String address) {
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
     return person(admin, asked).compose(person -> person.careHomeId() != null
         ? teleconsultations.export(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
-            .map(items -> new Export(now, person.reason(), List.of(), items))
+            .map(items -> new Export(now, person.reason(), List.of(), List.of(), items))
         : visio.export(admin, person.email(), person.phone(), person.reason(), address)
-            .map(items -> new Export(now, person.reason(), items, List.of())));
+            .map(held -> new Export(now, person.reason(), held.appointments(), held.waitingPlaces(), List.of())));
   }
 
   public Future<Erased> erase(Principal admin, PersonalDataRequest asked, String address) {
     return person(admin, asked).compose(person -> person.careHomeId() != null
         ? teleconsultations.erase(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
-            .map(n -> new Erased(0, 0, n))
+            .map(n -> new Erased(0, 0, 0, n))
         : visio.erase(admin, person.email(), person.phone(), person.reason(), address)
-            .map(done -> new Erased(done.erased(), done.cancelled(), 0)));
+            .map(done -> new Erased(done.erased(), done.cancelled(), done.waitingPlaces(), 0)));
   }
 
   private record Person(String email, String phone, UUID careHomeId, String reason) {}

@@ -24,12 +24,14 @@ import java.util.function.Supplier;
  */
 public final class CallService {
   /**
-   * How long a participant's room token lives; the server checks the state at every /join.
-   * The page opens the room again with the same token when the user switches to audio only or
-   * the link drops, and Jitsi checks the token at each connection: it must last a call. What
-   * ends a doctor's way in when she gives the item back is the new room of the next assignment.
+   * How long a participant's room token lives: 15 minutes, and the server checks the state at
+   * every /join. Jitsi checks the token when someone enters the room, not during the call: a call
+   * already under way goes on past it. Whoever enters again (audio only, "Réessayer" after a
+   * dropped link) asks /join for a fresh one, which she gets only while the item is still hers;
+   * so a doctor who gave the item back, or whose item was closed, cannot come back into its room
+   * (nor the nurse into a closed one) after at most 15 minutes.
    */
-  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofHours(2);
+  static final Duration ROOM_TOKEN_LIFETIME = Duration.ofMinutes(15);
   /**
    * A test's seam: what happens between a join's rights check and the handing out of its room
    * (nothing in production). A test runs a give-back and a new claim there, to show that the

@@ -6,6 +6,7 @@ import fr.cantou.notify.MailMessage;
 import fr.cantou.notify.Senders;
 import fr.cantou.notify.SmsMessage;
 import fr.cantou.notify.SmsText;
+import fr.cantou.platform.text.QuotedText;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,8 @@ final class GuestInvitations {
         ? senders.sms().send(new SmsMessage(to, SmsText.gsm("Cantou : " + by.displayName() + " vous invite à une "
             + "téléconsultation (" + item.organisationName() + "). Lien valable pendant l'appel : " + link)))
         : senders.mailer().send(new MailMessage(to, "Invitation à une téléconsultation – " + item.organisationName(),
-            "Bonjour " + name + ",\n\n" + who + " vous invite à rejoindre une téléconsultation en vidéo, comme "
-                + ROLE_FR_AS.getOrDefault(role, role) + ".\n\n"
+            QuotedText.GREETING + who + " vous invite à rejoindre une téléconsultation en vidéo, comme "
+                + ROLE_FR_AS.getOrDefault(role, role) + ".\n\n" + QuotedText.line("Invitation au nom de", name) + "\n"
                 + "Ce lien ne vaut que pour cet appel, pendant qu'il a lieu ; il est personnel, ne le transmettez pas :\n"
                 + link + "\n\n"
                 + "La page vous permet d'essayer votre micro et votre caméra avant d'entrer. Si l'appel n'a pas encore "

@@ -22,7 +22,6 @@ import java.util.UUID;
  */
 public final class PatientDataService {
   private static final Logger LOG = LoggerFactory.getLogger(PatientDataService.class);
-  private static final int ERASE_BATCH = 500;
   /** The keys of an item's JSON that hold the patient's data: what an erasure takes out of the outbox too. */
   static final List<String> PATIENT_DATA_KEYS = List.of("patient", "reason", "report", "vitalSigns", "messages", "files");
 
@@ -46,10 +45,11 @@ public final class PatientDataService {
   /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
   Future<Void> eraseOld(Instant now) {
     Instant before = now.minus(settings.patientDataKept());
-    return Futures.inBatches(() -> patients.erasePatientData(platform.pool(), before, now, ERASE_BATCH), ERASE_BATCH, 100)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("event=retention kind=teleconsultation erased={}", n);
+    int batch = settings.retentionBatch();
+    return Futures.counted(() -> patients.erasePatientData(platform.pool(), before, now, batch), batch, 100)
+        .onSuccess(done -> {
+          if (done.erased() > 0) {
+            LOG.info("event=retention kind=teleconsultation erased={} batches={}", done.erased(), done.batches());
           }
         }).mapEmpty();
   }

@@ -11,9 +11,11 @@ import java.time.Duration;
  * answers when she can: the 30-second grace of calls would take it from her as she closes her tablet).
  * {@code files}: the limits of the photos and documents added to a request.
  * {@code guestsPerCall}: how many guests (interpreter, family, regular GP) one call may have invited.
+ * {@code retentionBatch}: how many requests the retention job erases per statement (each its own short transaction).
  */
 public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Duration presenceGrace, Duration patientDataKept,
-                                Duration opinionGrace, FileLimits files, int guestsPerCall) {
+                                Duration opinionGrace, FileLimits files, int guestsPerCall,
+                                int retentionBatch) {
 
   /** At most {@code maxBytes} a file, {@code perItem} files a request, {@code maxPixels} in a picture. */
   public record FileLimits(long maxBytes, int perItem, long maxPixels) {}
@@ -34,6 +36,7 @@ public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Du
         new FileLimits(s.intIn("teleconsult.fileMaxBytes", 1024, 100 * 1024 * 1024),
             s.intIn("teleconsult.filesPerRequest", 1, 50),
             s.intIn("teleconsult.imageMaxMegapixels", 1, 200) * 1_000_000L),
-        s.intIn("teleconsult.guestsPerCall", 0, 10));
+        s.intIn("teleconsult.guestsPerCall", 0, 10),
+        s.intIn("teleconsult.retentionBatchSize", 1, 100_000));
   }
 }

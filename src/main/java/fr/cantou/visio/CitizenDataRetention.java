@@ -15,26 +15,27 @@ import java.time.Instant;
  */
 public final class CitizenDataRetention {
   private static final Logger LOG = LoggerFactory.getLogger(CitizenDataRetention.class);
-  private static final int BATCH = 500;
 
   private final Platform platform;
   private final CitizenDataStore store;
   private final java.time.Duration kept;
+  private final int batch;
 
-  CitizenDataRetention(Platform platform, CitizenDataStore store, java.time.Duration kept) {
+  CitizenDataRetention(Platform platform, CitizenDataStore store, java.time.Duration kept, int batch) {
     this.platform = platform;
     this.store = store;
     this.kept = kept;
+    this.batch = batch;
   }
 
   public Future<Integer> run() {
     Instant now = platform.clock().instant();
     Instant endedBefore = now.minus(kept);
-    return Futures.inBatches(() -> store.eraseCitizenData(platform.pool(), endedBefore, now, BATCH), BATCH, 100)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("event=retention kind=appointment erased={}", n);
+    return Futures.counted(() -> store.eraseCitizenData(platform.pool(), endedBefore, now, batch), batch, 100)
+        .onSuccess(done -> {
+          if (done.erased() > 0) {
+            LOG.info("event=retention kind=appointment erased={} batches={}", done.erased(), done.batches());
           }
-        });
+        }).map(Futures.Batches::erased);
   }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import fr.cantou.platform.text.DateWords;
+import fr.cantou.platform.text.QuotedText;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -48,7 +49,7 @@ final class OfferMails {
               String token = tokens.issueWaiting(entry.get());
               WaitingListStore.Offer offer = view.orElseThrow().offer();
               String subject = "Une place s'est libérée : " + a.administration() + ", " + DateWords.dayAndTime(a.start(), Locale.FRENCH);
-              String text = "Bonjour " + a.citizen().name() + ",\n\n" + text(a, offer, token)
+              String text = QuotedText.GREETING + QuotedText.line("Nom indiqué", a.citizen().name()) + "\n" + text(a, offer, token)
                   + "\nBesoin d'aide ? Un conseiller France Services peut vous accompagner.\n\nCantou — visio-accueil\n";
               return new MailMessage(a.citizen().email(), subject, text, null);
             }));

@@ -15,11 +15,13 @@ import java.time.Duration;
  * offers to one person in 24 hours; {@code waitingKept}: how long someone stays on a waiting list without an offer taken.
  * {@code kioskReset}: a point's screen (the kiosk) goes back to its day's list, keeping nothing of the person, after this
  * long without a touch.
+ * {@code retentionBatch}: how many appointments the retention job erases per statement (each its own short transaction).
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
                           int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
                           int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference,
-                          Duration offerHeldFor, int offersPerDay, Duration waitingKept, Duration kioskReset) {
+                          Duration offerHeldFor, int offersPerDay, Duration waitingKept, Duration kioskReset,
+                          int retentionBatch) {
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
@@ -40,6 +42,7 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         Duration.ofMinutes(s.intIn("visio.waitingOfferHoldMinutes", 10, 7 * 24 * 60)),
         s.intIn("visio.waitingOffersPerDay", 1, 50),
         Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)),
-        Duration.ofSeconds(s.intIn("visio.kioskResetSeconds", 30, 3600)));
+        Duration.ofSeconds(s.intIn("visio.kioskResetSeconds", 30, 3600)),
+        s.intIn("visio.retentionBatchSize", 1, 100_000));
   }
 }

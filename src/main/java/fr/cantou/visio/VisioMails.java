@@ -5,6 +5,7 @@ import fr.cantou.notify.MailMessage;
 
 import java.net.URI;
 import fr.cantou.platform.text.DateWords;
+import fr.cantou.platform.text.QuotedText;
 import java.util.Locale;
 
 /** The citizen's mails, in plain French: what, when, where, what to bring, and the link to manage it. */
@@ -33,7 +34,7 @@ final class VisioMails {
     String where = a.pointName() == null ? "en visio, depuis chez vous"
         : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
     URI link = manageLink(manageToken);
-    StringBuilder text = new StringBuilder("Bonjour ").append(a.citizen().name()).append(",\n\n");
+    StringBuilder text = new StringBuilder(QuotedText.GREETING);
     String subject;
     boolean calendar = true;
     switch (kind) {
@@ -66,7 +67,9 @@ final class VisioMails {
       }
       default -> throw new IllegalArgumentException(kind);
     }
-    text.append("Service : ").append(a.serviceName()).append('\n')
+    // Her name as data, not in a sentence: what she typed never reads as the administration's words.
+    text.append(QuotedText.line("Nom indiqué", a.citizen().name()))
+        .append("Service : ").append(a.serviceName()).append('\n')
         .append("Date : ").append(when).append(" (heure de ").append(a.timeZone().equals("Europe/Paris") ? "Paris" : a.timeZone())
         .append(")\n")
         .append("Lieu : ").append(where).append('\n')

@@ -35,6 +35,8 @@ public final class VisioModule implements LiveModule {
   private final AppointmentService appointments;
   /** A person's appointments, for privacy's requests. */
   public final CitizenDataService citizenData;
+  /** A person's waiting-list places under an admin's RGPD request. */
+  public final WaitingPersonalData waitingData;
   private final VisioRoutes routes;
   /** The points' screens: pairing by staff, and what a paired screen may do. */
   private final ApiModule kioskRoutes;
@@ -95,6 +97,7 @@ public final class VisioModule implements LiveModule {
     WaitingListStore waitingStore = new WaitingListStore();
     WaitingListService waitingList = new WaitingListService(platform, settings, waitingStore, catalogue, appointments, mailStore,
         events, tokens, slotService, rateLimits);
+    this.waitingData = new WaitingPersonalData(platform, waitingStore, waitingList);
     // How an offer reaches her: by mail when she gave an address, by SMS when she gave a mobile number (both when both).
     List<OfferJob.Channel> offerChannels = List.of(new OfferJob.Channel() {
       @Override
@@ -124,7 +127,7 @@ public final class VisioModule implements LiveModule {
 
     this.calendarFiles = new CalendarFiles(platform, appointments, mails, tokens);
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, addresses),
+        calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, waitingData, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
     this.bookingPage = routes.bookingPage(platform.vertx(), platform.config().http().webRoot());
     KioskService kiosks = new KioskService(platform, settings, kioskStore, appointmentStore, appointments, meeting, events, rooms,
@@ -141,7 +144,8 @@ public final class VisioModule implements LiveModule {
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(java.util.Optional.<java.time.Instant>empty())
             : waitingStore.view(platform.pool(), entry.get()).map(view -> view.map(v -> v.offer())
                 .map(WaitingListStore.Offer::expiresAt))));
-    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept());
+    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept(),
+        settings.retentionBatch());
     this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }
 

@@ -58,6 +58,18 @@ public final class VisioRecords {
                                  int bufferMinutes, int minNoticeMinutes, int horizonDays, List<ExceptionView> exceptions) {}
 
   /** Everything Cantou holds about one appointment (RGPD article 15): the appointment, the mails and the audit. */
+  /** A place on a waiting list as held: the person's name and contacts, the service, and the slot held for her if any. */
+  public record WaitingPlaceHeld(java.util.UUID id, java.util.UUID serviceId, String serviceName, String administration, String state,
+                                 String name, String email, String phone, OffsetDateTime joinedAt,
+                                 OffsetDateTime offeredStart, OffsetDateTime offerExpiresAt) {}
+
+  /** An offer made to a waiting-list place: the start offered, when, how it ended (null: still held) and when. */
+  public record WaitingOfferMade(OffsetDateTime start, OffsetDateTime offeredAt, String outcome, OffsetDateTime endedAt) {}
+
+  /** Everything held about a waiting-list place, for its holder (RGPD article 15). */
+  public record WaitingPlaceData(OffsetDateTime exportedAt, WaitingPlaceHeld place, List<WaitingOfferMade> offers,
+                                 List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
+
   public record PersonalData(OffsetDateTime exportedAt, Appointment appointment, java.time.Instant erasedAt,
                              List<CitizenDataStore.MailRecord> mails, List<fr.cantou.platform.db.PersonalDataAudit.Entry> audit) {}
 

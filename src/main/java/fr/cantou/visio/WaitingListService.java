@@ -109,10 +109,14 @@ public final class WaitingListService {
   /** She leaves the list ("Ne plus être sur la liste d'attente"): a slot held for her is let go, nothing about her stays. */
   public Future<VisioRecords.WaitingEntry> leave(Caller caller, UUID id) {
     return requireHolder(caller, id)
-        .compose(v -> platform.pool().withTransaction(tx -> release(tx, id, "left", "left")
-            .compose(released -> store.leave(tx, id, now()).map(released))))
+        .compose(v -> platform.pool().withTransaction(tx -> leave(tx, id)))
         .onSuccess(released -> released.forEach(this::slotsChanged))
         .compose(released -> view(id, null));
+  }
+
+  /** The place closed in {@code tx}, a slot held for her let go first; the caller tells the slots ({@link #slotsChanged}). */
+  Future<List<WaitingListStore.Released>> leave(SqlClient tx, UUID id) {
+    return release(tx, id, "left", "left").compose(released -> store.leave(tx, id, now()).map(released));
   }
 
   private Future<List<WaitingListStore.Released>> release(UUID id, String outcome, String state) {
@@ -142,7 +146,7 @@ public final class WaitingListService {
     });
   }
 
-  private Future<Void> requireHolder(Caller caller, UUID id) {
+  Future<Void> requireHolder(Caller caller, UUID id) {
     if (caller.manageToken() == null) {
       return Future.failedFuture(caller.principal() == null
           ? ApiException.unauthorized("Give the secret of your place on the waiting list (the link you were given).")

@@ -219,6 +219,51 @@ final class WaitingListStore {
         });
   }
 
+  private static final String HELD = """
+            SELECT w.id, w.service_id, s.name AS service_name, o.name AS administration, w.state, w.citizen_name,
+                   w.citizen_email, w.citizen_phone, w.joined_at, a.starts_at, w.offer_expires_at
+            FROM visio_waiting w
+            JOIN visio_service s ON s.id = w.service_id
+            JOIN organisation o ON o.id = s.organisation_id
+            LEFT JOIN appointment a ON a.id = w.offer_id
+            """;
+
+  /**
+   * The open places (waiting, or a slot held) of whoever gave this e-mail (any case) or this phone
+   * (as written by {@code PhoneNumbers.written}): closed places keep nothing of her.
+   */
+  Future<List<VisioRecords.WaitingPlaceHeld>> heldBy(SqlClient db, String email, String phone) {
+    return db.preparedQuery(HELD + """
+            WHERE w.state IN ('waiting', 'offered')
+              AND (($1::text IS NOT NULL AND lower(w.citizen_email) = lower($1)) OR ($2::text IS NOT NULL AND w.citizen_phone = $2))
+            ORDER BY w.place LIMIT 1000""")
+        .execute(Tuple.of(email, phone))
+        .map(rows -> Rows.map(rows, WaitingListStore::held));
+  }
+
+  /** One place as held, by its id (her own download, with her link); empty once closed or never. */
+  Future<Optional<VisioRecords.WaitingPlaceHeld>> held(SqlClient db, UUID id) {
+    return db.preparedQuery(HELD + "WHERE w.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(WaitingListStore::held));
+  }
+
+  /** Every offer made to this place: the start offered, when, how it ended and when (her own download). */
+  Future<List<VisioRecords.WaitingOfferMade>> offersMade(SqlClient db, UUID entryId) {
+    return db.preparedQuery("""
+            SELECT starts_at, offered_at, outcome, ended_at FROM visio_waiting_offer WHERE entry_id = $1
+            ORDER BY offered_at, id""")
+        .execute(Tuple.of(entryId))
+        .map(rows -> Rows.map(rows, r -> new VisioRecords.WaitingOfferMade(r.getOffsetDateTime("starts_at"),
+            r.getOffsetDateTime("offered_at"), r.getString("outcome"), r.getOffsetDateTime("ended_at"))));
+  }
+
+  private static VisioRecords.WaitingPlaceHeld held(Row r) {
+    return new VisioRecords.WaitingPlaceHeld(r.getUUID("id"), r.getUUID("service_id"), r.getString("service_name"), r.getString("administration"),
+        r.getString("state"), r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone"),
+        r.getOffsetDateTime("joined_at"), r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("offer_expires_at"));
+  }
+
   /** The entry an offered appointment is held for (for its mail). */
   Future<Optional<UUID>> entryOfOffer(SqlClient db, UUID appointmentId) {
     return db.preparedQuery("SELECT id FROM visio_waiting WHERE offer_id = $1")

@@ -28,6 +28,18 @@ class DatabaseUnavailableTest {
     assertThat(DatabaseUnavailable.is(refused("23505", "duplicate key value violates unique constraint"))).isFalse();
   }
 
+  @Test
+  void a_pool_with_no_connection_free_in_time_is_the_database_being_busy() {
+    // What the pool answers when no connection frees up within its connection timeout (PoolTimeoutTest sees it live).
+    assertThat(DatabaseUnavailable.is(new io.vertx.core.VertxException("Timeout waiting for connection", true))).isTrue();
+    assertThat(DatabaseUnavailable.is(new IllegalStateException(
+        new io.vertx.core.VertxException("Timeout waiting for connection", true)))).as("wrapped").isTrue();
+    // And when its wait queue is full.
+    assertThat(DatabaseUnavailable.is(new io.vertx.core.http.ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 1000")))
+        .isTrue();
+    assertThat(DatabaseUnavailable.is(new io.vertx.core.VertxException("Timeout", true))).as("another timeout is not it").isFalse();
+  }
+
   private static io.vertx.pgclient.PgException refused(String state, String message) {
     return new io.vertx.pgclient.PgException(message, "FATAL", state, null);
   }

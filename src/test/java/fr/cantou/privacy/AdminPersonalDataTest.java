@@ -80,6 +80,79 @@ class AdminPersonalDataTest extends TerritoryNodeTest {
     assertThat(audit.getJsonObject(1).getString("reason")).isEqualTo("Courrier de la personne reçu le 28 novembre");
   }
 
+  JsonObject waitFor(String name, String email, String phone) {
+    JsonObject citizen = new JsonObject().put("name", name);
+    if (email != null) {
+      citizen.put("email", email);
+    }
+    if (phone != null) {
+      citizen.put("phone", phone);
+    }
+    var joined = node.api.post("/api/visio/waiting-list", new JsonObject().put("serviceId", visio.serviceId).put("citizen", citizen));
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
+    return joined.json();
+  }
+
+  List<JsonObject> linesOf(String itemId) {
+    return node.api.get("/api/admin/audit?itemId=" + itemId, visio.admin).json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).toList();
+  }
+
+  /** A line of personal_data_audit about a waiting-list place: by the admin, with her reason and address. */
+  static void assertRgpdLine(JsonObject line, String action) {
+    assertThat(line.getString("category")).as(line.encode()).isEqualTo(action);
+    assertThat(line.getString("action")).isEqualTo(action);
+    assertThat(line.getString("itemKind")).isEqualTo("waiting_place");
+    assertThat(line.getString("userId")).isNotBlank();
+    assertThat(line.getString("reason")).isEqualTo("Courrier de la personne reçu le 28 novembre");
+    assertThat(line.getString("address")).isNotBlank();
+  }
+
+  /** Her places on waiting lists (name and contacts) are found, exported and erased with her appointments. */
+  @Test
+  void an_admins_export_and_erasure_by_email_or_phone_reach_the_waiting_list_places_too() {
+    JsonObject byMail = waitFor("Jeanne Vidal", "Jeanne.Vidal@example.fr", null);
+    JsonObject byPhone = waitFor("Jeanne Vidal", null, "06 39 98 12 34");
+    JsonObject neighbour = waitFor("Paul Roux", "paul@example.fr", null);
+
+    JsonArray places = node.api.post("/api/admin/personal-data/export", visio.admin, asked("email", "jeanne.vidal@example.fr"))
+        .json().getJsonArray("waitingPlaces");
+    assertThat(places).hasSize(1);
+    assertThat(places.getJsonObject(0).getString("id")).isEqualTo(byMail.getString("id"));
+    assertThat(places.getJsonObject(0).getString("name")).isEqualTo("Jeanne Vidal");
+    assertThat(places.getJsonObject(0).getString("email")).isEqualTo("Jeanne.Vidal@example.fr");
+    assertThat(places.getJsonObject(0).getString("state")).isEqualTo("waiting");
+    List<JsonObject> exported = linesOf(byMail.getString("id"));
+    assertThat(exported).as("the export is a line of personal_data_audit, as an appointment's").hasSize(1);
+    assertRgpdLine(exported.get(0), "export");
+    JsonArray byNumber = node.api.post("/api/admin/personal-data/export", visio.admin, asked("phone", "+33 6 39 98 12 34"))
+        .json().getJsonArray("waitingPlaces");
+    assertThat(byNumber).hasSize(1);
+    assertThat(byNumber.getJsonObject(0).getString("id")).isEqualTo(byPhone.getString("id"));
+
+    var erased = node.api.post("/api/admin/personal-data/erasure", visio.admin, asked("email", "jeanne.vidal@example.fr"));
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    assertThat(erased.json().getInteger("waitingPlaces")).isEqualTo(1);
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, asked("email", "jeanne.vidal@example.fr"))
+        .json().getJsonArray("waitingPlaces")).as("nothing of her is held any more").isEmpty();
+    JsonObject left = visio.withToken("GET", "/api/visio/waiting-list/" + byMail.getString("id"), byMail.getString("token"), null)
+        .json();
+    assertThat(left.getString("state")).isEqualTo("left");
+    List<JsonObject> audit = node.api.get("/api/admin/audit?kind=erasure&itemKind=waiting_place", visio.admin).json()
+        .getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+    assertThat(audit).as("the erasure is in the trail, by the admin, the place as its item").hasSize(1);
+    assertRgpdLine(audit.get(0), "erasure");
+    assertThat(audit.get(0).getString("itemId")).isEqualTo(byMail.getString("id"));
+    assertThat(linesOf(byMail.getString("id"))).as("nothing else in the trail about the place")
+        .extracting(line -> line.getString("action")).containsExactly("erasure", "export");
+
+    // Another person's place, and her own by phone, are untouched.
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, asked("email", "paul@example.fr"))
+        .json().getJsonArray("waitingPlaces").getJsonObject(0).getString("id")).isEqualTo(neighbour.getString("id"));
+    assertThat(node.api.post("/api/admin/personal-data/export", visio.admin, asked("phone", "06 39 98 12 34"))
+        .json().getJsonArray("waitingPlaces")).hasSize(1);
+  }
+
   @Test
   void an_admin_exports_and_erases_a_patients_requests_once_closed_and_only_those_of_her_care_home() {
     JsonObject asked = request("geriatrie", "normal");

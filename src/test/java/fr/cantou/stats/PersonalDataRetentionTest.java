@@ -1,12 +1,24 @@
 package fr.cantou.stats;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import fr.cantou.support.CareTerritory;
 import fr.cantou.support.TerritoryNodeTest;
+import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import fr.cantou.teleconsult.PatientDataService;
+import fr.cantou.visio.CitizenDataRetention;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +29,67 @@ import static org.assertj.core.api.Assertions.assertThat;
  * statistics count stays.
  */
 class PersonalDataRetentionTest extends TerritoryNodeTest {
+
+  /** Batches of 2 here (500 by default): three items take two statements. */
+  @Override
+  @BeforeEach
+  protected void startNode() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_RETENTION_BATCH_SIZE", "2",
+        "CANTOU_TELECONSULT_RETENTION_BATCH_SIZE", "2"), clock);
+    visio = new VisioTerritory(node);
+    care = new CareTerritory(node, "soins");
+  }
+
+  /** What {@code logger} says while {@code run} runs, as formatted. */
+  static List<String> logOf(Class<?> logger, Runnable run) {
+    Logger log = (Logger) LoggerFactory.getLogger(logger);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      run.run();
+    } finally {
+      log.detachAppender(lines);
+    }
+    return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  @Test
+  void the_jobs_erase_in_batches_of_the_setting_and_log_counts_only() {
+    List<String> ids = new java.util.ArrayList<>();
+    List<String> references = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      JsonObject created = care.create(request("geriatrie", "normal"));
+      ids.add(created.getString("id"));
+      references.add(created.getJsonObject("patient").getString("reference"));
+      assertThat(node.api.post("/api/teleconsultations/" + created.getString("id") + "/cancel", care.nurse, null).status())
+          .isEqualTo(200);
+    }
+    List<JsonObject> booked = new java.util.ArrayList<>();
+    for (String start : List.of("2026-12-01T10:00:00+01:00", "2026-12-01T10:30:00+01:00", "2026-12-01T11:00:00+01:00")) {
+      booked.add(visio.book(start).json());
+    }
+    clock.set(Instant.parse("2027-03-31T00:00:00Z")); // past 30 days after the appointments, 90 after the requests
+
+    List<String> teleconsult = new java.util.ArrayList<>();
+    List<String> citizens = logOf(CitizenDataRetention.class,
+        () -> teleconsult.addAll(logOf(PatientDataService.class, this::runJobs)));
+
+    assertThat(citizens).as("one line, counts only: three appointments in two statements")
+        .containsExactly("event=retention kind=appointment erased=3 batches=2");
+    assertThat(teleconsult).as("one line, counts only: three requests in two statements")
+        .containsExactly("event=retention kind=teleconsultation erased=3 batches=2");
+    for (JsonObject a : booked) {
+      JsonObject erased = node.api.get("/api/visio/appointments/" + a.getString("id"), visio.agent).json();
+      assertThat(erased.getJsonObject("citizen").fieldNames()).isEmpty();
+    }
+    for (String id : ids) {
+      assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getJsonObject("patient").fieldNames()).isEmpty();
+    }
+    String all = String.join("\n", citizens) + String.join("\n", teleconsult);
+    assertThat(all).doesNotContain("Jeanne").doesNotContain("jeanne.vidal").doesNotContain(booked.get(0).getString("reference"));
+    references.forEach(r -> assertThat(all).doesNotContain(r));
+  }
 
   JsonObject stats() {
     var figures = node.api.get("/api/stats/overview?from=2026-11-01&to=2027-10-31", node.adminToken());

@@ -210,6 +210,10 @@ class GuestTest {
     assertThat(mail.getSubject()).contains("EHPAD Les Estives");
     String text = GreenMailUtil.getBody(mail);
     assertThat(text).contains("Sophie Delmas").contains("interpr");
+    String plain = String.valueOf(mail.getContent());
+    assertThat(plain).as("her name as data, never in Cantou's sentence").startsWith("Bonjour,")
+        .contains("Invitation au nom de : « Ana Lopes »");
+    assertThat(plain.split("Ana Lopes", -1).length).isEqualTo(plain.split("« Ana Lopes »", -1).length);
     JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
     assertThat(new String(mail.getInputStream().readAllBytes(), StandardCharsets.UTF_8) + text)
         .as("the mail says nothing of the resident").doesNotContain(item.getJsonObject("patient").getString("reference"))

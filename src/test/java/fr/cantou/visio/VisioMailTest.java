@@ -70,7 +70,10 @@ class VisioMailTest {
     assertThat(mail.getSubject()).contains("confirmé").contains("mardi 1er décembre 2026 à 10 h");
 
     String text = part(mail, "text/plain");
-    assertThat(text).contains("Bonjour Jeanne Vidal").contains(a.getString("reference"))
+    // What she typed is data in « », never inside a sentence of the administration (not "Bonjour Jeanne Vidal,").
+    assertThat(text).startsWith("Bonjour,").contains("Nom indiqué : « Jeanne Vidal »");
+    assertOnlyQuoted(text, "Jeanne Vidal");
+    assertThat(text).contains(a.getString("reference"))
         .contains("Votre numéro d'allocataire")
         .contains("https://cantou.cantal.test/rendez-vous.html?gerer#" + a.getString("manageToken"));
 
@@ -207,4 +210,12 @@ class VisioMailTest {
     throw new AssertionError("no " + type + " part in " + mail.getContentType());
   }
 
+
+  /** Every time {@code typed} is in {@code text}, it is inside « »: a citizen's text never reads as Cantou's words. */
+  static void assertOnlyQuoted(String text, String typed) {
+    int all = text.split(java.util.regex.Pattern.quote(typed), -1).length - 1;
+    int quoted = text.split(java.util.regex.Pattern.quote("« " + typed + " »"), -1).length - 1;
+    assertThat(all).as("her text is in the mail").isPositive();
+    assertThat(quoted).as("each time inside « »: " + text).isEqualTo(all);
+  }
 }

@@ -140,7 +140,8 @@ class WaitingListTest {
     MimeMessage offer = mailTo("alice@example.fr");
     assertThat(offer.getSubject()).contains("Une place s'est libérée").contains("mardi 1er décembre à 10 h");
     String text = (String) offer.getContent();
-    assertThat(text).contains("Bonjour Alice Martin").contains("dans 2 heures").contains("Ne plus être sur la liste d'attente")
+    VisioMailTest.assertOnlyQuoted(text, "Alice Martin");
+    assertThat(text).startsWith("Bonjour,").contains("Nom indiqué : « Alice Martin »").contains("dans 2 heures").contains("Ne plus être sur la liste d'attente")
         .contains("https://cantou.cantal.test/liste-attente.html?quitter=1#");
     String token = link(text);
     assertThat(token).startsWith(alice + ".");
@@ -241,6 +242,66 @@ class WaitingListTest {
         .extracting(r -> r.getString("citizen_email")).containsOnlyNulls();
     assertThat(node.api.get("/api/visio/services/" + visio.serviceId + "/slots?from=2026-11-30&to=2026-12-31").body())
         .contains(TEN);
+  }
+
+  /** RGPD article 15 with her place's link, like an appointment's personal-data with its manage link (CitizenPersonalDataTest). */
+  @Test
+  void she_downloads_what_is_held_about_her_place_with_its_link_audited_once_per_ten_minutes_and_staff_cannot() {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    String bruno = join("Bruno Roux", "bruno@example.fr", null).getString("id");
+    cancel(TEN);
+    runJobs();
+    Api.Response export = holder("GET", alice, tokenOf(alice), "/personal-data");
+    assertThat(export.status()).as(export.toString()).isEqualTo(200);
+    assertThat(export.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
+    assertThat(export.headers().firstValue("Cache-Control").orElseThrow()).isEqualTo("no-store");
+    JsonObject data = export.json();
+    assertThat(data.getString("exportedAt")).isEqualTo("2026-11-30T06:00:00Z");
+    JsonObject place = data.getJsonObject("place");
+    assertThat(place.getString("id")).isEqualTo(alice);
+    assertThat(place.getString("name")).isEqualTo("Alice Martin");
+    assertThat(place.getString("email")).isEqualTo("alice@example.fr");
+    assertThat(place.getString("serviceId")).isEqualTo(visio.serviceId);
+    assertThat(place.getString("state")).isEqualTo("offered");
+    JsonArray offers = data.getJsonArray("offers");
+    assertThat(offers).hasSize(1);
+    assertThat(offers.getJsonObject(0).getString("start")).isEqualTo("2026-12-01T09:00:00Z");
+    assertThat(offers.getJsonObject(0).getString("offeredAt")).isEqualTo("2026-11-30T06:00:00Z");
+    assertThat(offers.getJsonObject(0).getValue("outcome")).isNull();
+    JsonArray audit = data.getJsonArray("audit");
+    assertThat(audit).hasSize(1);
+    assertThat(audit.getJsonObject(0).getString("action")).isEqualTo("export");
+    assertThat(audit.getJsonObject(0).getString("actor")).isEqualTo("citizen");
+
+    // Downloaded again and again (a reload, a loop): one line per place and address in ten minutes, not one a call.
+    clock.advance(Duration.ofMinutes(5));
+    for (int i = 0; i < 5; i++) {
+      assertThat(holder("GET", alice, tokenOf(alice), "/personal-data").status()).isEqualTo(200);
+    }
+    assertThat(holder("POST", alice, tokenOf(alice), "/decline").status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(6));
+    JsonObject again = holder("GET", alice, tokenOf(alice), "/personal-data").json();
+    assertThat(again.getJsonArray("audit").stream().map(e -> ((JsonObject) e).getString("at")))
+        .containsExactly("2026-11-30T06:00:00Z", "2026-11-30T06:11:00Z");
+    assertThat(again.getJsonArray("offers").getJsonObject(0).getString("outcome")).isEqualTo("declined");
+    assertThat(again.getJsonArray("offers").getJsonObject(0).getString("endedAt")).isEqualTo("2026-11-30T06:05:00Z");
+    assertThat(again.getJsonObject("place").getString("state")).isEqualTo("waiting");
+    assertThat(sql("SELECT item_kind, actor FROM personal_data_audit WHERE item_id = '" + alice + "'")).hasSize(2);
+
+    // Only she, with her place's link: staff, nobody, and another place's link are refused; nothing is written for them.
+    for (String token : new String[] {visio.agent, visio.mediator, visio.admin}) {
+      assertThat(node.api.get("/api/visio/waiting-list/" + alice + "/personal-data", token).status()).isEqualTo(403);
+    }
+    assertThat(node.api.get("/api/visio/waiting-list/" + alice + "/personal-data").status()).isEqualTo(401);
+    assertThat(holder("GET", alice, tokenOf(bruno), "/personal-data").status()).isEqualTo(403);
+    assertThat(sql("SELECT 1 FROM personal_data_audit WHERE item_id = '" + alice + "'")).hasSize(2);
+
+    // Once she has left, her place keeps nothing of her, and that is what the file says.
+    assertThat(holder("POST", alice, tokenOf(alice), "/leave").status()).isEqualTo(200);
+    JsonObject gone = holder("GET", alice, tokenOf(alice), "/personal-data").json().getJsonObject("place");
+    assertThat(gone.getString("state")).isEqualTo("left");
+    assertThat(gone.getValue("name")).isNull();
+    assertThat(gone.getValue("email")).isNull();
   }
 
   @Test

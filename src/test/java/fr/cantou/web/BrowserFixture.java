@@ -22,12 +22,19 @@ import java.util.Map;
  */
 final class BrowserFixture implements AutoCloseable {
   static final String PASSWORD = "demo-password-1";
-  /** A JitsiMeetExternalAPI that keeps the options it was given and says "joined". */
+  /**
+   * A JitsiMeetExternalAPI that keeps the options it was given and says "joined"; each one is in
+   * window.__jitsiApis, whose emit(name, event) plays an event of Jitsi (a drop: videoConferenceLeft,
+   * errorOccurred). A hang-up command says "left" at once, as Jitsi does; once disposed it says nothing.
+   */
   private static final String STAND_IN = """
       window.__jitsi = window.__jitsi || [];
+      window.__jitsiApis = window.__jitsiApis || [];
       window.JitsiMeetExternalAPI = class {
         constructor(domain, options) {
           this.listeners = {};
+          this.roomName = options.roomName;
+          window.__jitsiApis.push(this);
           window.__jitsi.push({ domain, roomName: options.roomName, jwt: options.jwt || null,
             displayName: options.userInfo && options.userInfo.displayName, lang: options.lang,
             startAudioOnly: options.configOverwrite && options.configOverwrite.startAudioOnly });
@@ -35,11 +42,12 @@ final class BrowserFixture implements AutoCloseable {
           room.className = 'stand-in';
           room.textContent = 'Salle ' + options.roomName;
           options.parentNode.appendChild(room);
-          setTimeout(() => (this.listeners.videoConferenceJoined || []).forEach((f) => f({ roomName: options.roomName })), 50);
+          setTimeout(() => this.emit('videoConferenceJoined', { roomName: options.roomName }), 50);
         }
         addListener(name, f) { (this.listeners[name] = this.listeners[name] || []).push(f); }
-        executeCommand() {}
-        dispose() {}
+        emit(name, event) { if (!this.disposed) (this.listeners[name] || []).forEach((f) => f(event)); }
+        executeCommand(name) { if (name === 'hangup') this.emit('videoConferenceLeft', { roomName: this.roomName }); }
+        dispose() { this.disposed = true; }
       };
       """;
 

@@ -132,6 +132,131 @@ class FlowsTest {
         .status()).isEqualTo(200);
   }
 
+  /**
+   * The nurse's page leaves the room once it is no longer her request's: given back to the queue,
+   * then (taken again, joined again) closed by the doctor. Entering again (audio only) asks the
+   * server for a fresh join, whose short-lived token comes only while the room is hers.
+   */
+  @Test
+  void the_nurses_call_ends_when_the_request_is_given_back_or_closed_and_entering_again_asks_a_fresh_token() {
+    String doctorToken = web.node.api.login("dr.bonnet@cantal.demo", BrowserFixture.PASSWORD);
+    String id = claimedAtSalers("R-SALLE-RENDUE", doctorToken);
+    Page nurse = web.signIn(web.newPage(), "infirmiere.salers");
+    List<String> joins = joinsOf(nurse, id);
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-SALLE-RENDUE"));
+    mine.getByText("Rejoindre l'appel").click();
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    assertThat(joins).hasSize(1);
+    nurse.locator("#call").getByText("Passer en audio seulement (connexion faible)").click();
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 2");
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(joins).as("entering again asked the server again").hasSize(2);
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", doctorToken, null)
+        .status()).isEqualTo(200);
+    assertThat(nurse.locator("#call-ended")).hasText("La demande est revenue dans la file d'attente : cet appel est terminé.");
+    assertThat(nurse.locator("#call .stand-in")).hasCount(0);
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", doctorToken, null)
+        .status()).isEqualTo(200);
+    mine.getByText("Rejoindre l'appel").click();
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/complete", doctorToken,
+        new JsonObject().put("report", "Entretien fait, traitement inchangé.").put("outcome", "advice_given")).status()).isEqualTo(200);
+    assertThat(nurse.locator("#call-ended")).hasText("La demande est close : cet appel est terminé.");
+    assertThat(nurse.locator("#call .stand-in")).hasCount(0);
+    PagesTest.assertAccessible(nurse, "infirmiere-appel-clos");
+    nurse.context().close();
+  }
+
+  /**
+   * Room tokens live 15 minutes and Jitsi checks them again when its IFrame reconnects: a call that
+   * drops after that (the room left or failed without her) enters again by itself with a fresh
+   * /join, "Reconnexion…" said meanwhile; a refusal of /join is said and ends it; her own hang-up never rejoins.
+   */
+  @Test
+  void a_call_that_drops_rejoins_by_itself_with_a_fresh_token_and_a_hang_up_does_not() {
+    String doctorToken = web.node.api.login("dr.bonnet@cantal.demo", BrowserFixture.PASSWORD);
+    String id = claimedAtSalers("R-RECONNEXION", doctorToken);
+    Page nurse = web.newPage();
+    // The page's timers on a clock the test moves (the pauses before entering again, and none after a hang-up).
+    nurse.clock().install();
+    web.signIn(nurse, "infirmiere.salers");
+    List<String> joins = joinsOf(nurse, id);
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-RECONNEXION"));
+    mine.getByText("Rejoindre l'appel").click();
+    assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
+    org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
+
+    // The link drops and Jitsi's own reconnection is refused: the room is left without her.
+    nurse.evaluate("() => window.__jitsiApis.at(-1).emit('videoConferenceLeft', { roomName: 'gone' })");
+    assertThat(nurse.locator("#call [role=status]")).containsText("Reconnexion…");
+    nurse.clock().runFor(1_000);
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 2");
+    assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
+    assertThat(nurse.locator("#call .stand-in")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(joins).as("a fresh token was asked for the room").hasSize(2);
+
+    // A fatal error of Jitsi, likewise; this time /join refuses (the item is no longer hers): said, and no more tries.
+    nurse.route("**/api/teleconsultations/" + id + "/join", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+        .setStatus(409).setContentType("application/problem+json").setBody(new JsonObject().put("type", "about:blank")
+            .put("title", "Conflict").put("status", 409).put("detail", "Cette demande n'est plus la vôtre.").encode())));
+    nurse.evaluate("() => window.__jitsiApis.at(-1).emit('errorOccurred', { error: { isFatal: true, type: 'CONNECTION' } })");
+    assertThat(nurse.locator("#call [role=status]")).containsText("Reconnexion…");
+    nurse.clock().runFor(1_000);
+    assertThat(nurse.locator("#call [role=alert]")).hasText("Cette demande n'est plus la vôtre.");
+    nurse.clock().runFor(60_000);
+    settle(nurse);
+    org.assertj.core.api.Assertions.assertThat(joins).as("a refusal ends the tries").hasSize(3);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(2);
+    nurse.unroute("**/api/teleconsultations/" + id + "/join");
+
+    // Entered again by hand, then her own hang-up: the room's "left" that follows is not a drop.
+    mine.getByText("Rejoindre l'appel").click();
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 3");
+    assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
+    nurse.locator("#call").getByText("Quitter l'appel").click();
+    assertThat(nurse.locator("#call")).isHidden();
+    nurse.clock().runFor(60_000);
+    settle(nurse);
+    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after a hang-up").hasSize(4);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(3);
+    nurse.context().close();
+    // The doctor is free again for the other tests of this fixture (one request at a time).
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", doctorToken, null)
+        .status()).isEqualTo(200);
+  }
+
+  /** A request of the Salers care home (psychiatry), taken by the doctor: its id. */
+  static String claimedAtSalers(String reference, String doctorToken) {
+    String nurseToken = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    String id = web.node.api.post("/api/teleconsultations", nurseToken, fr.cantou.support.CareTerritory.request("psychiatrie", "normal")
+        .put("patient", new JsonObject().put("reference", reference))).json().getString("id");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", doctorToken, null)
+        .status()).isEqualTo(200);
+    return id;
+  }
+
+  /** The page's /join requests for this request, as they leave. */
+  static List<String> joinsOf(Page page, String id) {
+    List<String> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.onRequest(r -> {
+      if (r.url().endsWith("/api/teleconsultations/" + id + "/join")) {
+        joins.add(r.url());
+      }
+    });
+    return joins;
+  }
+
+  /**
+   * Whatever the page's timers just started has asked the server by now: what a timer starts
+   * reaches fetch within microtasks (the access token is held), and this page's own request,
+   * made after, is seen after it.
+   */
+  static void settle(Page page) {
+    page.evaluate("() => fetch('/api/config').then((r) => r.status)");
+  }
+
   @Test
   void a_dropped_connection_shows_the_offline_banner_then_resumes_by_itself_without_losing_events() {
     List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -43,6 +43,13 @@ class LostLinkPageTest {
     web.close();
   }
 
+  /** A phone's page on the server's time (the server's clock is fixed: the page must not live on the real date). */
+  static Page phonePage() {
+    Page page = web.newPhonePage();
+    page.clock().install(new com.microsoft.playwright.Clock.InstallOptions().setTime(CLOCK.instant().toEpochMilli()));
+    return page;
+  }
+
   static JsonObject bookByPhone(String phone) {
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
@@ -63,7 +70,7 @@ class LostLinkPageTest {
   @Test
   void a_citizen_gets_a_new_link_with_her_reference_and_her_number_and_the_form_says_only_what_it_may() {
     JsonObject a = bookByPhone("06 45 12 78 90");
-    Page page = web.newPhonePage();
+    Page page = phonePage();
     page.navigate(web.url("/rendez-vous.html"));
     Locator form = page.locator("#lost-link-form");
     assertThat(form).isHidden();
@@ -105,7 +112,7 @@ class LostLinkPageTest {
   @Test
   void a_short_link_that_no_longer_works_opens_the_form_and_says_why() {
     JsonObject a = bookByPhone("06 45 12 78 92");
-    Page page = web.newPhonePage();
+    Page page = phonePage();
     page.navigate(web.url("/r/" + a.getString("reference") + ".aaaaaaaaaaaaaaaaaaaa"));
     assertThat(page).hasURL(java.util.regex.Pattern.compile("/rendez-vous\\.html\\?gerer#lien-perdu$"));
     // The booking's first step has loaded (it used to take the focus and the scroll, 2,700 px above the explanation).
@@ -125,7 +132,7 @@ class LostLinkPageTest {
   void a_reference_typed_with_spaces_is_her_reference_and_the_answer_takes_the_focus() {
     JsonObject a = bookByPhone("06 45 12 78 93");
     String[] parts = a.getString("reference").split("-");
-    Page page = web.newPhonePage();
+    Page page = phonePage();
     page.navigate(web.url("/rendez-vous.html#retrouver"));
     assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
     assertThat(page.locator("#lien-perdu summary")).isFocused();
@@ -152,7 +159,7 @@ class LostLinkPageTest {
 
   @Test
   void the_home_page_leads_to_the_form_open() {
-    Page page = web.newPhonePage();
+    Page page = phonePage();
     page.navigate(web.url("/"));
     page.getByText("Vous avez perdu le lien de votre rendez-vous ?").click();
     assertThat(page.locator("#lost-link-form")).isVisible();
@@ -162,7 +169,7 @@ class LostLinkPageTest {
 
   @Test
   void a_manage_link_that_no_longer_works_offers_the_form_open() {
-    Page page = web.newPhonePage();
+    Page page = phonePage();
     page.navigate(web.url("/rendez-vous.html#00000000-0000-0000-0000-000000000000.nope"));
     Locator notFound = page.locator("#not-found");
     assertThat(notFound).isVisible();
@@ -178,7 +185,7 @@ class LostLinkPageTest {
 
   @Test
   void a_bad_manage_link_offers_to_call_only_the_number_configured() {
-    Page page = web.newPhonePage();
+    Page page = phonePage();
     JsonObject config = new JsonObject(web.node.api.get("/api/config").body()).put("helpPhone", "04 71 46 20 20");
     page.route("**/api/config", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
         .setContentType("application/json").setBody(config.encode())));

@@ -2,6 +2,7 @@ package fr.cantou.web;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import com.microsoft.playwright.Clock;
 import com.microsoft.playwright.Page;
 import fr.cantou.support.Api;
 import fr.cantou.support.MutableClock;
@@ -68,9 +69,22 @@ class WaitingListPageTest {
         .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 7).encode(), Map.of("Content-Type", "application/json"));
     assertThat(calendar.status()).isEqualTo(200);
     JsonObject first = book(api, service, "2026-12-01T10:00:00+01:00", "marc.delmas@example.fr");
-    book(api, service, "2026-12-01T10:30:00+01:00", "lucie.bros@example.fr");
 
+    Page look = web.newPhonePage();
+    // The page asks its slots from its own "now" (booking.js): the browser's clock is the server's, not the real date.
+    look.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    look.navigate(web.url("/rendez-vous.html"));
+    look.locator("#wizard button.big", new Page.LocatorOptions().setHasText("Retraite agricole")).click();
+    look.getByText("Depuis chez moi (ordinateur, tablette ou téléphone)").click();
+    // One slot left, shown where it is: Tuesday 1 December at 10:30.
+    assertThat(look.locator(".slots button")).hasCount(1);
+    assertThat(look.locator(".slots button")).hasText("10 h 30");
+    assertThat(look.locator("#wizard section").first()).containsText("1er décembre");
+    look.context().close();
+
+    book(api, service, "2026-12-01T10:30:00+01:00", "lucie.bros@example.fr");
     Page page = web.newPhonePage();
+    page.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
     page.navigate(web.url("/rendez-vous.html"));
     page.locator("#wizard button.big", new Page.LocatorOptions().setHasText("Retraite agricole")).click();
     page.getByText("Depuis chez moi (ordinateur, tablette ou téléphone)").click();
