@@ -40,12 +40,13 @@ function loadExternalApi(origin) {
  * (audio only, "Réessayer"): a room token is short-lived, and the server gives one only while
  * she still has the right to the room.
  *
- * A call that ends without her (the link dropped and Jitsi's own reconnection was refused, its
- * token expired; or Jitsi left or failed on its own) is entered again by itself: "Reconnexion…",
- * fresh join information (`renew()`), the room reopened, a few times further apart, then the
- * "Réessayer" of an unreachable server. Never after her own hang-up (this page's button, or
- * Jitsi's, `readyToClose`), nor once the page closed the call (`close()`: the item given back,
- * closed or moved); a refusal of the server (no right to the room any more) is said, and ends it.
+ * A call that fails under her (Jitsi's fatal error: the link dropped and its own reconnection
+ * was refused, its token expired) is entered again by itself: "Reconnexion…", fresh join
+ * information (`renew()`), the room reopened, a few times further apart, then the "Réessayer" of
+ * an unreachable server. A room left without an error is hers or a moderator's doing (Jitsi's
+ * own hang-up button, being removed): never entered again by itself, nor after this page's
+ * hang-up, nor once the page closed the call (`close()`: the item given back, closed or moved);
+ * a refusal of the server (no right to the room any more) is said, and ends it.
  */
 export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew } = {}) {
   // Where the keyboard was (the join button): it goes back there when she leaves the call.
@@ -137,22 +138,20 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
       message.textContent = t('call.inCall');
       onJoined?.();
     });
+    // Left without an error: Jitsi's own hang-up button (its "left" comes before any `readyToClose`, which waits
+    // for its feedback form), or a moderator removed her. Hers, not a drop: the room is not entered again.
     on('videoConferenceLeft', () => {
       message.textContent = t('call.left');
-      left();
+      leave();
     });
     on('errorOccurred', (event) => {
       if (event?.error?.isFatal) {
-        left();
+        failed();
       }
     });
-    // Jitsi's own hang-up button: she left.
-    on('readyToClose', () => {
-      ended = true;
-      clearTimeout(reconnecting);
-    });
+    on('readyToClose', () => leave());
   };
-  const left = () => {
+  const failed = () => {
     if (joined) {
       joined = false;
       onLeft?.();

@@ -24,8 +24,8 @@ final class BrowserFixture implements AutoCloseable {
   static final String PASSWORD = "demo-password-1";
   /**
    * A JitsiMeetExternalAPI that keeps the options it was given and says "joined"; each one is in
-   * window.__jitsiApis, whose emit(name, event) plays an event of Jitsi (a drop: videoConferenceLeft,
-   * errorOccurred). A hang-up command says "left" at once, as Jitsi does; once disposed it says nothing.
+   * window.__jitsiApis, whose emit(name, event) plays an event of Jitsi (a drop: a fatal errorOccurred; a
+   * hang-up with Jitsi's own button: videoConferenceLeft). A hang-up command says "left" at once, as Jitsi does; once disposed it says nothing.
    */
   private static final String STAND_IN = """
       window.__jitsi = window.__jitsi || [];

@@ -188,8 +188,9 @@ class FlowsTest {
     assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
     org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
 
-    // The link drops and Jitsi's own reconnection is refused: the room is left without her.
-    nurse.evaluate("() => window.__jitsiApis.at(-1).emit('videoConferenceLeft', { roomName: 'gone' })");
+    // The link drops and Jitsi's own reconnection is refused: a fatal error, the room lost under her.
+    nurse.evaluate("() => window.__jitsiApis.at(-1).emit('errorOccurred', { error: { isFatal: true, type: 'CONNECTION', "
+        + "name: 'connection.droppedError' } })");
     assertThat(nurse.locator("#call [role=status]")).containsText("Reconnexion…");
     nurse.clock().runFor(1_000);
     nurse.waitForFunction("() => (window.__jitsi || []).length === 2");
@@ -211,16 +212,27 @@ class FlowsTest {
     org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(2);
     nurse.unroute("**/api/teleconsultations/" + id + "/join");
 
-    // Entered again by hand, then her own hang-up: the room's "left" that follows is not a drop.
+    // Entered again by hand, then she hangs up with Jitsi's own button: its "left" comes, no error, no readyToClose
+    // yet (it waits for Jitsi's feedback form): hers, not a drop.
     mine.getByText("Rejoindre l'appel").click();
     nurse.waitForFunction("() => (window.__jitsi || []).length === 3");
+    assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
+    nurse.evaluate("() => window.__jitsiApis.at(-1).emit('videoConferenceLeft', { roomName: 'hers' })");
+    nurse.clock().runFor(60_000);
+    settle(nurse);
+    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after Jitsi's own hang-up").hasSize(4);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(3);
+
+    // Entered again by hand, then her own hang-up with the page's button: the room's "left" that follows is not a drop.
+    mine.getByText("Rejoindre l'appel").click();
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 4");
     assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
     nurse.locator("#call").getByText("Quitter l'appel").click();
     assertThat(nurse.locator("#call")).isHidden();
     nurse.clock().runFor(60_000);
     settle(nurse);
-    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after a hang-up").hasSize(4);
-    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(3);
+    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after a hang-up").hasSize(5);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(4);
     nurse.context().close();
     // The doctor is free again for the other tests of this fixture (one request at a time).
     org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", doctorToken, null)
