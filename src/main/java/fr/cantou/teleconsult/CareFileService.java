@@ -6,6 +6,7 @@ import fr.cantou.platform.AtOnce;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.files.FileSniffer;
 import fr.cantou.platform.files.ImageRewriter;
+import fr.cantou.platform.files.IsolatedPdfCheck;
 import fr.cantou.platform.files.PdfChecker;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
@@ -52,8 +53,9 @@ public final class CareFileService {
   private final HealthDataAccessStore accesses;
   private final TeleconsultConfig.FileLimits limits;
   private final WorkerExecutor workers;
-  /** Documents parsed at once on this node, at most (they share the two workers with the photos and the reports). */
-  static final int MOST_PARSES_AT_ONCE = 3;
+  private final IsolatedPdfCheck pdfs;
+  /** Documents parsed at once on this node, at most: each in a child JVM of up to 128 MB of heap. */
+  static final int MOST_PARSES_AT_ONCE = 2;
   private final AtOnce parses = new AtOnce(MOST_PARSES_AT_ONCE, () -> new ApiException(503,
       "Many documents are being checked just now; please send it again in a few seconds.").retryAfter(5));
 
@@ -65,6 +67,7 @@ public final class CareFileService {
     this.accesses = accesses;
     this.limits = limits;
     this.workers = platform.vertx().createSharedWorkerExecutor(WORKERS, 2);
+    this.pdfs = new IsolatedPdfCheck(platform.vertx(), workers);
   }
 
   public long maxBytes() {
@@ -120,7 +123,8 @@ public final class CareFileService {
     return mayAdd(nurse, id)
         .compose(v -> workers.executeBlocking(() -> sniff(received), false))
         .compose(type -> "application/pdf".equals(type)
-            ? parses.run(() -> workers.executeBlocking(() -> document(received), false))
+            ? parses.run(() -> pdfs.check(received).recover(CareFileService::refused)
+                .compose(v -> workers.executeBlocking(() -> document(received), false)))
             : workers.executeBlocking(() -> photo(received, type), false))
         .compose(checked -> store(nurse, id, name, checked, now)
             .eventually(() -> checked.temporary() ? platform.vertx().fileSystem().delete(checked.path().toString())
@@ -144,21 +148,24 @@ public final class CareFileService {
   }
 
   /**
-   * On a worker: a file that starts like a PDF must be one, whole ({@link PdfChecker}: parsed by PDFBox from the file,
-   * never whole in memory); stored as sent (see docs/security.md for why it is not rewritten).
+   * A file that starts like a PDF must be one, whole ({@link PdfChecker}, run in a child JVM by
+   * {@link IsolatedPdfCheck}: parsed by PDFBox from the file, in a small heap, within a deadline).
    */
-  private static Checked document(Path received) throws IOException {
-    try {
-      PdfChecker.check(received);
-    } catch (PdfChecker.Refused e) {
-      throw switch (e.why()) {
-        case ENCRYPTED -> new ApiException(415, "This PDF document is protected by a password: save or "
-            + "print it again as a PDF without protection, then send it.");
-        case NO_PAGE -> new ApiException(415, "This PDF document has no page.");
-        case UNREADABLE -> new ApiException(415, "This file starts like a PDF document but is not a whole, readable one "
-            + "(damaged, cut short or something else); open it on the tablet, save it again as PDF, then send it.");
-      };
+  private static Future<Void> refused(Throwable e) {
+    if (!(e instanceof PdfChecker.Refused refusal)) {
+      return Future.failedFuture(e);
     }
+    return Future.failedFuture(switch (refusal.why()) {
+      case ENCRYPTED -> new ApiException(415, "This PDF document is protected by a password: save or "
+          + "print it again as a PDF without protection, then send it.");
+      case NO_PAGE -> new ApiException(415, "This PDF document has no page.");
+      case UNREADABLE -> new ApiException(415, "This file starts like a PDF document but is not a whole, readable one "
+          + "(damaged, cut short or something else); open it on the tablet, save it again as PDF, then send it.");
+    });
+  }
+
+  /** On a worker: a checked document, stored as sent (see docs/security.md for why it is not rewritten). */
+  private static Checked document(Path received) throws IOException {
     return new Checked(received, false, "application/pdf", Files.size(received), sha256(received));
   }
 

@@ -123,6 +123,43 @@ public final class CareFiles {
    * compression (its objects in the clear, so that half of it still holds the first pages whole),
    * optionally protected by a password to open it.
    */
+  /**
+   * A one-page PDF whose compressed cross-reference stream names {@code objects} objects, all
+   * pointing at its page: a few kilobytes that a parser expands into as many entries.
+   */
+  public static byte[] crossReferenceBomb(int objects) {
+    java.io.ByteArrayOutputStream pdf = new java.io.ByteArrayOutputStream();
+    java.util.function.Consumer<String> write = text -> pdf.writeBytes(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    write.accept("%PDF-1.5\n");
+    int[] offsets = new int[5];
+    String[] bodies = {null, "<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>"};
+    for (int i = 1; i <= 3; i++) {
+      offsets[i] = pdf.size();
+      write.accept(i + " 0 obj\n" + bodies[i] + "\nendobj\n");
+    }
+    offsets[4] = pdf.size();
+    java.io.ByteArrayOutputStream entries = new java.io.ByteArrayOutputStream();
+    try (var deflated = new java.util.zip.DeflaterOutputStream(entries, new java.util.zip.Deflater(9))) {
+      java.nio.ByteBuffer entry = java.nio.ByteBuffer.allocate(7);
+      for (int n = 0; n < objects; n++) {
+        int type = n == 0 ? 0 : 1;
+        int offset = n == 0 ? 0 : n <= 4 ? offsets[n] : offsets[3];
+        entry.clear();
+        entry.put((byte) type).putInt(offset).putShort((short) (n == 0 ? 65535 : 0));
+        deflated.write(entry.array());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] stream = entries.toByteArray();
+    write.accept("4 0 obj\n<</Type/XRef/Size " + objects + "/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length " + stream.length
+        + ">>\nstream\n");
+    pdf.writeBytes(stream);
+    write.accept("\nendstream\nendobj\nstartxref\n" + offsets[4] + "\n%%EOF\n");
+    return pdf.toByteArray();
+  }
+
   public static byte[] writtenPdf(int pages, String password) {
     try (org.apache.pdfbox.pdmodel.PDDocument document = new org.apache.pdfbox.pdmodel.PDDocument()) {
       var font = new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA);

@@ -270,6 +270,25 @@ class CareFilesTest extends CareNodeTest {
     assertThat(storedRows()).containsExactly(0, 0);
   }
 
+  /**
+   * Ten kilobytes made to exhaust a parser — a compressed cross-reference stream naming a million
+   * objects (PDFBox held 465 MB and took 26 s over it in the node's JVM) — are refused, and a
+   * photo sent meanwhile is answered: the parse runs in a JVM of its own with a small heap.
+   */
+  @Test
+  void a_small_pdf_made_to_exhaust_the_parser_is_refused_without_taking_the_node() throws Exception {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] bomb = CareFiles.crossReferenceBomb(1_000_000);
+    assertThat(bomb.length).as("a few kilobytes").isLessThan(20 * 1024);
+    var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> upload(item, "ECG.pdf", bomb));
+    Api.Response photo = upload(item, "talon.jpg", CareFiles.photoWithGps(64, 48, 1));
+    assertThat(photo.status()).as("a photo meanwhile: " + photo).isEqualTo(201);
+    Api.Response refused = pending.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(415);
+    assertThat(refused.detail()).startsWith("Ce fichier commence comme un document PDF");
+    assertThat(held(item)).as("the photo only").containsExactly(1, 1);
+  }
+
   /** Rows of care_file and care_file_chunk, whatever their request and whether staged or placed. */
   private long[] storedRows() {
     var row = TestNode.await(node.node().platform().pool().query(
