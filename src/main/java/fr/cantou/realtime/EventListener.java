@@ -36,6 +36,7 @@ public final class EventListener {
    */
   private static final long HELD_FIRST_RETRY_MS = 1;
   private static final long HELD_LAST_RETRY_MS = 20;
+  private static final long ELSEWHERE_PATIENCE_NS = 1_000_000_000L;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -227,7 +228,10 @@ public final class EventListener {
     }
     heldRetryMs = heldRetryMs == 0 ? HELD_FIRST_RETRY_MS : Math.min(HELD_LAST_RETRY_MS, heldRetryMs * 2);
     heldRetryScheduled = true;
-    vertx.setTimer(heldRetryMs, t -> context.runOnContext(v -> {
+    // Only another node's word for it, and still not visible after a second: read once a second from then on (a
+    // NOTIFY naming an id that never comes — any database role may send one — costs no more than that).
+    long delay = !ownHeld && System.nanoTime() - awaitingElsewhereSince > ELSEWHERE_PATIENCE_NS ? 1_000 : heldRetryMs;
+    vertx.setTimer(delay, t -> context.runOnContext(v -> {
       heldRetryScheduled = false;
       poll();
     }));
