@@ -72,13 +72,17 @@ async function refreshed() {
   }
 }
 
-/** Sends JSON, answers JSON (null for 204); a problem document becomes an ApiError with its detail. */
+/**
+ * Sends JSON (or a Blob as it is: a camera frame), answers JSON (null for 204); a problem document becomes an ApiError
+ * with its detail.
+ */
 export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false } = {}) {
   const send = async (bearer) => {
     // Refusals come back in the language the page speaks.
     const h = { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...headers };
+    const raw = body instanceof Blob;
     if (body !== undefined) {
-      h['Content-Type'] = 'application/json';
+      h['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
     }
     if (bearer) {
       h.Authorization = `Bearer ${bearer}`;
@@ -87,7 +91,7 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
       h['X-Manage-Token'] = manageToken;
     }
     try {
-      return await fetch(path, { method, headers: h, keepalive, body: body === undefined ? undefined : JSON.stringify(body) });
+      return await fetch(path, { method, headers: h, keepalive, body: body === undefined || raw ? body : JSON.stringify(body) });
     } catch (e) {
       // No answer (the link dropped, the server out of reach): said plainly, never "Failed to fetch".
       throw new ApiError(0, t('common.connectionLost'));

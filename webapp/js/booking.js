@@ -1,7 +1,7 @@
 import { newIdempotencyKey, request } from './api.js';
 import { currentLanguage, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
-import { announce, el, whileSending } from './ui.js';
+import { announce, appointmentQr, el, whileSending } from './ui.js';
 import { EMAIL, isPhone } from './contact.js';
 import { waitingListForm } from './waiting-list.js';
 
@@ -388,6 +388,7 @@ export class BookingWizard {
           ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
           ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t(this.k('booking.fromHome'))),
           ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
+        appointmentQr(booked.qrCode, booked.reference),
         service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
         el(this.level(1), {}, t('booking.howToJoin')),

@@ -22,6 +22,13 @@ const POLL_MS = 10000;
 const REFRESH_MS = 60000;
 /** Out of the room this long (not back through the audio-only switch): her call is over. */
 const LEFT_GRACE_MS = 15000;
+/** "Scanner ma convocation": one frame looked at about this often (one at a time), for this long at most. */
+const SCAN_EVERY_MS = 700;
+const SCAN_FOR_MS = 60000;
+/** The frame sent when the browser cannot read a QR code itself: small, grey, JPEG. */
+const FRAME_WIDTH = 480;
+const FRAME_HEIGHT = 360;
+const FRAME_QUALITY = 0.7;
 
 const screen = document.getElementById('screen');
 const callBox = document.getElementById('call');
@@ -37,6 +44,8 @@ let idleAllowed = true;
 // The screen's socket (not the person's: it stays open across resets); up: whether events come through it now.
 let live = null;
 let socketUp = false;
+// The camera while it looks for her QR code: its stream and timers, stopped by stopScan().
+let scanning = null;
 
 await setUpPage();
 setUpFullscreen();
@@ -174,6 +183,7 @@ function dropEverything() {
 
 /** Her timers, her call (the Jitsi frame disposed) and her appointment, gone from the page. */
 function dropPerson() {
+  stopScan();
   stopTimers();
   call?.close();
   call = null;
@@ -250,10 +260,13 @@ function renderDay() {
       }
     });
   });
+  const canScan = Boolean(navigator.mediaDevices?.getUserMedia);
   show(t('kiosk.welcome'),
     el('p', { class: 'kiosk-lead' }, t('kiosk.today', { day: formatDay(day.date) })),
     el('section', { 'aria-labelledby': 'list-title' }, el('h2', { id: 'list-title' }, t('kiosk.listTitle')),
       el('p', { class: 'hint' }, t('kiosk.listHelp')), dayList()),
+    canScan ? el('section', { 'aria-labelledby': 'scan-title' }, el('h2', { id: 'scan-title' }, t('kiosk.scanQuestion')),
+      el('button', { type: 'button', class: 'big', id: 'scan', onclick: showScan }, t('kiosk.scan'))) : null,
     byReference,
     el('section', { 'aria-labelledby': 'none-title' }, el('h2', { id: 'none-title' }, t('kiosk.noAppointment')),
       el('button', { type: 'button', class: 'big secondary', id: 'free-slots', onclick: showFreeSlots }, t('kiosk.seeSlots'))));
@@ -298,6 +311,172 @@ function confirmIdentity(a) {
           }
         }) }, t('kiosk.yesItsMe')),
       el('button', { type: 'button', class: 'big secondary', onclick: () => reset() }, t('kiosk.back'))));
+}
+
+// "Scanner ma convocation": her QR code (her reference, nothing else) read from the camera.
+
+/**
+ * The camera's picture and one sentence; "Annuler" goes back to the list. The code is read by the browser itself
+ * (BarcodeDetector: no frame leaves the screen) or, without it, on the server from small grey frames sent one at a
+ * time. Either way the reference read is checked in as one typed. The camera stops on success, on cancel, after
+ * SCAN_FOR_MS and on reset (dropPerson).
+ */
+function showScan() {
+  const video = el('video', { id: 'scan-video', class: 'kiosk-scan-video', 'aria-hidden': 'true', playsinline: true });
+  video.muted = true;
+  const status = el('p', { id: 'scan-status', class: 'kiosk-lead', role: 'status', 'aria-live': 'polite' },
+    t('kiosk.scanStarting'));
+  const problem = el('p', { class: 'error', id: 'scan-error', role: 'alert', tabindex: '-1', hidden: true });
+  const again = el('button', { type: 'button', class: 'big', id: 'scan-again', hidden: true,
+    onclick: () => { problem.hidden = true; again.hidden = true; startScan(video, status, problem, again); } }, t('kiosk.scanAgain'));
+  show(t('kiosk.scanTitle'),
+    el('p', { class: 'kiosk-lead', id: 'scan-help' }, t('kiosk.scanHelp')),
+    el('div', { class: 'kiosk-scan' }, video), status, problem,
+    el('div', { class: 'actions' }, again,
+      el('button', { type: 'button', class: 'big secondary', id: 'scan-cancel', onclick: () => reset() }, t('kiosk.scanCancel'))));
+  startScan(video, status, problem, again);
+}
+
+async function startScan(video, status, problem, again) {
+  stopScan();
+  const session = { stream: null, timer: null, deadline: null, stopped: false, said: '' };
+  scanning = session;
+  // While the camera looks, the screen does not go back to the list under her; SCAN_FOR_MS bounds it.
+  idleAllowed = false;
+  clearTimeout(idleTimer);
+  clearTimeout(refreshTimer);
+  const say = (key) => {
+    if (session.said !== key) {
+      session.said = key;
+      status.textContent = t(key);
+    }
+  };
+  const fail = (message) => {
+    stopScan();
+    say('kiosk.scanStopped');
+    problem.textContent = message;
+    problem.hidden = false;
+    again.hidden = false;
+    problem.focus();
+    idleAllowed = true;
+    rearmIdle();
+  };
+  try {
+    session.stream = await navigator.mediaDevices.getUserMedia({ audio: false,
+      video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } } });
+  } catch (e) {
+    if (!session.stopped) {
+      fail(t('kiosk.scanNoCamera'));
+    }
+    return;
+  }
+  if (session.stopped) {
+    session.stream.getTracks().forEach((track) => track.stop());
+    return;
+  }
+  video.srcObject = session.stream;
+  await video.play().catch(() => {});
+  const detector = await onDevice();
+  // Which way this screen reads codes (a test, and whoever maintains the point, can see it): no person in it.
+  document.body.dataset.scanPath = detector ? 'device' : 'server';
+  say('kiosk.scanLooking');
+  session.deadline = setTimeout(() => fail(t('kiosk.scanTimeout')), SCAN_FOR_MS);
+  const canvas = detector ? null : el('canvas', { width: FRAME_WIDTH, height: FRAME_HEIGHT });
+  const look = async () => {
+    if (session.stopped) {
+      return;
+    }
+    try {
+      const found = detector ? await readOnDevice(detector, video) : await readOnServer(canvas, video);
+      if (session.stopped) {
+        return;
+      }
+      if (found) {
+        stopScan();
+        waiting(found);
+        return;
+      }
+    } catch (e) {
+      if (session.stopped || e?.status === 401) {
+        return;
+      }
+      if (e?.status !== 0 && e?.status !== 503) {
+        // Not an appointment of today here (404, the answer of a reference typed), over (409), too many (429).
+        fail(plainMessage(e));
+        return;
+      }
+      // Offline a moment, or the server busy: the next frame tries again.
+    }
+    session.timer = setTimeout(look, SCAN_EVERY_MS);
+  };
+  look();
+}
+
+/** The browser's own reader of QR codes, when it has one. */
+async function onDevice() {
+  if (!('BarcodeDetector' in window)) {
+    return null;
+  }
+  try {
+    const formats = await window.BarcodeDetector.getSupportedFormats();
+    return formats.includes('qr_code') ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Read on the screen: only the reference read goes out, as if typed. Null while no code is seen. */
+async function readOnDevice(detector, video) {
+  const codes = await detector.detect(video);
+  const text = codes.find((c) => c.rawValue)?.rawValue;
+  return text ? kiosk('/api/visio/kiosk/check-in', { method: 'POST', body: { reference: text } }) : null;
+}
+
+/** Read on the server: one small grey frame (never kept there). Null while no code is seen (422). */
+async function readOnServer(canvas, video) {
+  if (!video.videoWidth) {
+    return null;
+  }
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  context.drawImage(video, 0, 0, FRAME_WIDTH, FRAME_HEIGHT);
+  const pixels = context.getImageData(0, 0, FRAME_WIDTH, FRAME_HEIGHT);
+  const d = pixels.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const luma = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
+    d[i] = luma;
+    d[i + 1] = luma;
+    d[i + 2] = luma;
+  }
+  context.putImageData(pixels, 0, 0);
+  const frame = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', FRAME_QUALITY));
+  if (!frame) {
+    return null;
+  }
+  try {
+    return await kiosk('/api/visio/kiosk/scan', { method: 'POST', body: frame });
+  } catch (e) {
+    if (e?.status === 422) {
+      return null;
+    }
+    throw e;
+  }
+}
+
+/** The camera off (its tracks ended), the timers cleared: on success, cancel, time out, reset. */
+function stopScan() {
+  const session = scanning;
+  if (!session) {
+    return;
+  }
+  scanning = null;
+  session.stopped = true;
+  clearTimeout(session.timer);
+  clearTimeout(session.deadline);
+  session.stream?.getTracks().forEach((track) => track.stop());
+  const video = document.getElementById('scan-video');
+  if (video) {
+    video.srcObject = null;
+  }
 }
 
 // Waiting, then the call.

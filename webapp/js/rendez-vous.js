@@ -4,7 +4,7 @@ import { formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
 import { setUpLostLink } from './lost-link.js';
 import { minutesBefore } from './booking.js';
-import { announce, askThenSend, el, setUpPage, showConnection, showError, siteConfig, whileSending } from './ui.js';
+import { announce, appointmentQr, askThenSend, el, setUpPage, showConnection, showError, siteConfig, whileSending } from './ui.js';
 
 await setUpPage();
 // The help contact of this deployment (as in the footer): a bad link offers to call only when there is a number.
@@ -75,12 +75,14 @@ async function showManage(token) {
   wizardBox.hidden = true;
   manageBox.hidden = false;
   let appointment;
+  let qrCode = null;
   // What only this page needs (the call, the device check, the socket) comes now, with the appointment: a booking
   // never waits for it on a slow link.
   const loading = Promise.all([import('./call.js'), import('./device-check.js'), import('./realtime.js')]);
   loading.catch(() => {});
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
+    qrCode = appointment.qrCode;
   } catch (e) {
     if (e.status === 0) {
       // No answer at all: the link may be good, the connection is not. Said so, with "Réessayer".
@@ -129,6 +131,8 @@ async function showManage(token) {
     const focusedId = focused && details.contains(focused) ? focused.id : '';
     details.replaceChildren(...[
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', {}, a.reference)),
+      // Her code to scan at the point's screen: kept from the first read (a cancel's or a move's answer carries none).
+      open && qrCode ? el('div', { class: 'convocation' }, appointmentQr(qrCode, a.reference)) : null,
       el('dl', {},
         el('dt', {}, t('manage.service')), el('dd', {}, `${a.serviceName} — ${a.administration}`),
         el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start, a.timeZone)),

@@ -182,6 +182,28 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/**
+ * The QR code of her appointment (an SVG the server made from her reference, and from nothing else) with its text
+ * alternative, and the reference written beside it: shown at the point's screen ("Scanner ma convocation"), printed
+ * with the convocation. Null when the answer carried none.
+ */
+export function appointmentQr(svg, reference) {
+  if (!svg) {
+    return null;
+  }
+  const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  if (parsed.namespaceURI !== 'http://www.w3.org/2000/svg' || parsed.localName !== 'svg') {
+    return null;
+  }
+  const image = document.importNode(parsed, true);
+  image.setAttribute('role', 'img');
+  image.setAttribute('aria-label', t('booking.qrAlt', { ref: reference }));
+  image.setAttribute('focusable', 'false');
+  image.classList.add('qr-image');
+  return el('figure', { class: 'qr-code', id: 'qr-code' }, image,
+    el('figcaption', {}, t('booking.qrCaption'), ' ', el('strong', {}, reference)));
+}
+
 /** A short beep for a new request, made on the spot (no sound file to download). */
 export function beep() {
   try {

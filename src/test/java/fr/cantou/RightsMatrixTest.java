@@ -3,6 +3,7 @@ package fr.cantou;
 import fr.cantou.support.Api;
 import fr.cantou.support.CareTerritory;
 import fr.cantou.support.MutableClock;
+import fr.cantou.support.QrPictures;
 import fr.cantou.support.SignedTokens;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
@@ -112,6 +113,7 @@ class RightsMatrixTest {
       POST   /visio/kiosk/pair                             201  201   201  201  201  201   201  201  201    201   201    401   401   201
       GET    /visio/kiosk                                  401  401   401  401  401  401   401  401  401    200   401    401   401   200
       POST   /visio/kiosk/check-in                         401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      POST   /visio/kiosk/scan                             401  401   401  401  401  401   401  401  401    200   401    401   401   404
       POST   /visio/kiosk/appointments                     401  401   401  401  401  401   401  401  401    201   401    401   401   409
       GET    /visio/kiosk/appointments/{id}                401  401   401  401  401  401   401  401  401    200   401    401   401   403
       GET    /visio/kiosk/appointments/{id}/join           401  401   401  401  401  401   401  401  401    200   401    401   401   403
@@ -172,6 +174,7 @@ class RightsMatrixTest {
   private String kioskService;
   private String kioskNow;
   private String kioskLater;
+  private String kioskLaterReference;
   private String kioskToken;
   private String otherKioskToken;
 
@@ -232,8 +235,10 @@ class RightsMatrixTest {
     kioskService = cpam;
     kioskNow = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
         at(LocalDate.parse("2026-11-30"), 0)).put("pointId", kioskPointId)).json().getString("id");
-    kioskLater = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
-        at(LocalDate.parse("2026-11-30"), 1)).put("pointId", kioskPointId)).json().getString("id");
+    JsonObject later = node.api.post("/api/visio/appointments", visio.mediator, VisioTerritory.booking(cpam,
+        at(LocalDate.parse("2026-11-30"), 1)).put("pointId", kioskPointId)).json();
+    kioskLater = later.getString("id");
+    kioskLaterReference = later.getString("reference");
     kioskToken = pairedScreen(kioskPointId);
     otherKioskToken = pairedScreen(extraPointId);
     Api.Response in = node.api.send("POST", "/api/visio/kiosk/check-in", null, new JsonObject().put("appointmentId", kioskNow)
@@ -408,6 +413,9 @@ class RightsMatrixTest {
         new JsonObject().put("code", newScreen(kioskPointId).getString("code"))));
     calls.put("GET /visio/kiosk", () -> screen("/visio/kiosk", null));
     calls.put("POST /visio/kiosk/check-in", () -> screen("/visio/kiosk/check-in", new JsonObject().put("appointmentId", kioskLater)));
+    // Her convocation's QR code in a camera frame: read, then checked in as her reference typed (another point's screen: 404).
+    calls.put("POST /visio/kiosk/scan", () -> new Call("/visio/kiosk/scan", null, null, () -> {},
+        QrPictures.frame(kioskLaterReference), kioskToken, otherKioskToken));
     // A slot of the screen's own point each time (the other column's screen books at its own point).
     calls.put("POST /visio/kiosk/appointments", () -> screen("/visio/kiosk/appointments", new JsonObject()
         .put("serviceId", kioskService).put("start", at(LocalDate.parse("2026-11-30"), 2 + counter.incrementAndGet() % 6))

@@ -6,6 +6,7 @@ import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.JsonBody;
+import fr.cantou.platform.http.StreamedBody;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * HTTP adapter of the points' screens: staff pair, list and revoke them; the screen, with its
- * device token in {@code X-Kiosk-Token}, reads its day, checks a citizen in, books one of its free slots for someone
+ * device token in {@code X-Kiosk-Token}, reads its day, checks a citizen in (tapped, typed or scanned), books one of its free slots for someone
  * who came without an appointment, and joins her call.
  * Every answer to the screen is {@code Cache-Control: no-store}: a shared screen keeps no copy.
  */
@@ -23,12 +24,15 @@ final class KioskRoutes implements ApiModule {
   private final KioskPairing pairing;
   private final KioskService kiosks;
   private final KioskBookings bookings;
+  private final KioskScans scans;
   private final ClientAddress addresses;
 
-  KioskRoutes(KioskPairing pairing, KioskService kiosks, KioskBookings bookings, ClientAddress addresses) {
+  KioskRoutes(KioskPairing pairing, KioskService kiosks, KioskBookings bookings, KioskScans scans,
+              ClientAddress addresses) {
     this.pairing = pairing;
     this.kiosks = kiosks;
     this.bookings = bookings;
+    this.scans = scans;
     this.addresses = addresses;
   }
 
@@ -55,6 +59,9 @@ final class KioskRoutes implements ApiModule {
       UUID id = body.appointmentId() == null ? null : Ids.field(body.appointmentId(), "appointmentId");
       return kiosks.checkIn(token(ctx), id, body.reference(), addresses.of(ctx));
     })));
+    // The frame is a raw body (RequestBodies leaves it unread): read in memory once the screen is known, never stored.
+    api.getRoute("kioskScan").setDoValidation(false).addHandler(Endpoint.ok(noStore(ctx -> scans.scan(token(ctx),
+        () -> StreamedBody.inMemory(ctx, KioskScans.MAX_BYTES, KioskScans.tooLarge()), addresses.of(ctx)))));
     api.getRoute("kioskBook").addHandler(Endpoint.created(noStore(ctx -> bookings.book(token(ctx),
         JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx)))));
     api.getRoute("kioskAppointment").addHandler(Endpoint.ok(noStore(ctx -> kiosks.appointment(token(ctx), appointment(ctx)))));

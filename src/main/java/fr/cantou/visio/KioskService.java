@@ -120,40 +120,43 @@ public final class KioskService {
    * as on the convocation). Only an appointment of today at this point, not over.
    */
   public Future<KioskAppointment> checkIn(String token, UUID id, String reference, String address) {
+    return screen(token).compose(s -> checkIn(s, id, reference, address));
+  }
+
+  /** The check-in on a screen already known: the reference typed, or read from her QR code ({@link KioskScans}). */
+  Future<KioskAppointment> checkIn(KioskStore.Screen s, UUID id, String reference, String address) {
     Instant now = platform.clock().instant();
-    return screen(token).compose(s -> {
-      Future<Appointment> found;
-      if (id != null) {
-        found = atPoint(s, id);
-      } else {
-        String ref = LostLinkService.reference(reference);
-        LocalDate day = LocalDate.ofInstant(now, s.zone());
-        // Typed references are counted per screen (taken first, so parallel guesses cannot pass), and whatever is not
-        // an open appointment of today here gets the same answer: no day, no status of anyone else's is told.
-        List<RateLimits.Limit> typed = List.of(new RateLimits.Limit("kiosk-reference:" + s.id(), REFERENCES_PER_SCREEN));
-        found = limits.take(typed, GUESS_WINDOW, ApiException.tooManyRequests(
-                "Too many references typed on this screen; please ask the mediator or the reception."))
-            .compose(taken -> (ref.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty()) : appointments.byReference(ref))
-                .compose(a -> a.filter(x -> s.pointId().toString().equals(x.pointId()) && x.open()
-                        && now.isBefore(x.end().toInstant()) && day.equals(LocalDate.ofInstant(x.start().toInstant(), s.zone())))
-                    .map(x -> limits.giveBack(taken).map(x))
-                    .orElseGet(() -> Future.failedFuture(ApiException.notFound(
-                        "No appointment at this point has this reference today; check it on your convocation.")))));
+    Future<Appointment> found;
+    if (id != null) {
+      found = atPoint(s, id);
+    } else {
+      String ref = LostLinkService.reference(reference);
+      LocalDate day = LocalDate.ofInstant(now, s.zone());
+      // Typed references are counted per screen (taken first, so parallel guesses cannot pass), and whatever is not
+      // an open appointment of today here gets the same answer: no day, no status of anyone else's is told.
+      List<RateLimits.Limit> typed = List.of(new RateLimits.Limit("kiosk-reference:" + s.id(), REFERENCES_PER_SCREEN));
+      found = limits.take(typed, GUESS_WINDOW, ApiException.tooManyRequests(
+              "Too many references typed on this screen; please ask the mediator or the reception."))
+          .compose(taken -> (ref.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty()) : appointments.byReference(ref))
+              .compose(a -> a.filter(x -> s.pointId().toString().equals(x.pointId()) && x.open()
+                      && now.isBefore(x.end().toInstant()) && day.equals(LocalDate.ofInstant(x.start().toInstant(), s.zone())))
+                  .map(x -> limits.giveBack(taken).map(x))
+                  .orElseGet(() -> Future.failedFuture(ApiException.notFound(
+                      "No appointment at this point has this reference today; check it on your convocation.")))));
+    }
+    // Of today here (atPoint, or the reference's filter): what is left to refuse is one already over or cancelled.
+    return found.compose(a -> {
+      if (!a.open() || !now.isBefore(a.end().toInstant())) {
+        return Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot be checked in.",
+            AppointmentService.status(now.isBefore(a.end().toInstant()) ? a.status() : "completed")));
       }
-      // Of today here (atPoint, or the reference's filter): what is left to refuse is one already over or cancelled.
-      return found.compose(a -> {
-        if (!a.open() || !now.isBefore(a.end().toInstant())) {
-          return Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot be checked in.",
-              AppointmentService.status(now.isBefore(a.end().toInstant()) ? a.status() : "completed")));
-        }
-        UUID appointmentId = UUID.fromString(a.id());
-        return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now)
-            .compose(v -> store.checkedIn(tx, appointmentId, s.id(), now))
-            .compose(v -> appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.checked_in", appointmentId))
-            .compose(v -> appointments.load(tx, appointmentId))
-            .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)));
-      }).map(KioskService::shown);
-    });
+      UUID appointmentId = UUID.fromString(a.id());
+      return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now)
+          .compose(v -> store.checkedIn(tx, appointmentId, s.id(), now))
+          .compose(v -> appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.checked_in", appointmentId))
+          .compose(v -> appointments.load(tx, appointmentId))
+          .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)));
+    }).map(KioskService::shown);
   }
 
   /** The citizen leaves the screen (the call ended, or the screen reset): the agent no longer sees her waiting. */

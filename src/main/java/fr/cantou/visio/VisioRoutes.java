@@ -62,7 +62,12 @@ public final class VisioRoutes implements ApiModule {
         JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> appointments.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
-    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.read(caller(ctx), appointment(ctx), "appointment.read")));
+    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> {
+      Caller caller = caller(ctx);
+      // Her own page (her manage token) gets the QR code of her reference to show at the point's screen; staff do not.
+      return appointments.read(caller, appointment(ctx), "appointment.read")
+          .map(a -> caller.principal() == null && caller.manageToken() != null ? Convocation.of(a) : a);
+    }));
     api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> bookings.cancel(caller(ctx), appointment(ctx))));
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> bookings.reschedule(caller(ctx), appointment(ctx),
         JsonBody.read(ctx, VisioRecords.Reschedule.class).start().toInstant())));

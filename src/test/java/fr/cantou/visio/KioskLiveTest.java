@@ -3,7 +3,6 @@ package fr.cantou.visio;
 import fr.cantou.support.Api;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.TestNode;
-import fr.cantou.support.VisioTerritory;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -216,10 +215,6 @@ class KioskLiveTest extends VisioNodeTest {
   }
 
   private JsonObject book(String time, String name) {
-    JsonObject body = VisioTerritory.booking(visio.serviceId, KioskTest.today(time)).put("pointId", visio.pointId);
-    body.getJsonObject("citizen").put("name", name);
-    Api.Response booked = node.api.post("/api/visio/appointments", visio.mediator, body);
-    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
-    return booked.json();
+    return KioskTest.bookAtPoint(node, visio, time, name);
   }
 }

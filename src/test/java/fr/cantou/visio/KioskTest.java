@@ -32,14 +32,29 @@ class KioskTest extends VisioNodeTest {
   @BeforeEach
   void secondPoint() {
     mediatorOrganisation = node.api.get("/api/me", visio.mediator).json().getString("organisationId");
+    otherPointId = secondPoint(node, visio);
+  }
+
+  /** A second point (Maurs, mornings), run by the mediator's organisation: its id. */
+  static String secondPoint(fr.cantou.support.TestNode node, VisioTerritory visio) {
+    String organisation = node.api.get("/api/me", visio.mediator).json().getString("organisationId");
     JsonArray mornings = new JsonArray();
     for (int day = 1; day <= 5; day++) {
       mornings.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));
     }
     Api.Response created = node.api.post("/api/visio/points", visio.admin, new JsonObject().put("name", "France Services de Maurs")
-        .put("commune", "Maurs").put("kind", "france_services").put("organisationId", mediatorOrganisation).put("hours", mornings));
+        .put("commune", "Maurs").put("kind", "france_services").put("organisationId", organisation).put("hours", mornings));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    otherPointId = created.json().getString("id");
+    return created.json().getString("id");
+  }
+
+  /** Today at {@code time}, at the territory's point, booked by its mediator for {@code name}. */
+  static JsonObject bookAtPoint(fr.cantou.support.TestNode node, VisioTerritory visio, String time, String name) {
+    JsonObject body = VisioTerritory.booking(visio.serviceId, today(time)).put("pointId", visio.pointId);
+    body.getJsonObject("citizen").put("name", name);
+    Api.Response booked = node.api.post("/api/visio/appointments", visio.mediator, body);
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
   }
 
   @Test
@@ -279,12 +294,21 @@ class KioskTest extends VisioNodeTest {
   }
 
   private String screen(String pointId) {
+    return screen(node, visio, pointId);
+  }
+
+  /** A screen paired with the point by its admin: its device token. */
+  static String screen(fr.cantou.support.TestNode node, VisioTerritory visio, String pointId) {
     String code = created(node.api.post("/api/visio/points/" + pointId + "/kiosks", visio.admin,
         new JsonObject().put("label", "Borne"))).getString("code");
-    return created(pair(code)).getString("token");
+    return created(pair(node, code)).getString("token");
   }
 
   private Api.Response pair(String code) {
+    return pair(node, code);
+  }
+
+  private static Api.Response pair(fr.cantou.support.TestNode node, String code) {
     return node.api.send("POST", "/api/visio/kiosk/pair", null, new JsonObject().put("code", code).encode(),
         Map.of("Content-Type", "application/json"));
   }

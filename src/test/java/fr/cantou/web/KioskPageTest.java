@@ -325,6 +325,106 @@ class KioskPageTest {
     screen.context().close();
   }
 
+  /**
+   * Last: "Scanner ma convocation" before a camera that shows her QR code (Chromium's fake camera fed from a Y4M file
+   * written here). Chromium on Linux has no BarcodeDetector: the frames go to the server, which reads them. Cancel stops
+   * the camera; held again, her code checks her in, and the camera is off.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  void her_convocations_qr_code_before_the_camera_checks_her_in_and_the_camera_stops() throws Exception {
+    JsonObject rose = bookNextFreeSlotAndPair("Rose Vermenouze", "06 39 98 12 56");
+    java.nio.file.Path video = java.nio.file.Files.createTempFile("cantou-convocation-", ".y4m");
+    writeCameraFile(video, rose.getString("reference"));
+    try (com.microsoft.playwright.Playwright playwright = com.microsoft.playwright.Playwright.create(
+        new com.microsoft.playwright.Playwright.CreateOptions().setEnv(java.util.Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+      com.microsoft.playwright.Browser camera = playwright.chromium().launch(new com.microsoft.playwright.BrowserType.LaunchOptions()
+          .setExecutablePath(java.nio.file.Path.of("/usr/bin/chromium")).setHeadless(true)
+          .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+              "--use-file-for-fake-video-capture=" + video)));
+      com.microsoft.playwright.BrowserContext context = camera.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+          .setLocale("fr-FR").setViewportSize(1024, 768).setHasTouch(true));
+      // Every camera stream the page opens, to see that its tracks end.
+      context.addInitScript("""
+          window.__streams = [];
+          const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+          navigator.mediaDevices.getUserMedia = async (c) => { const s = await open(c); window.__streams.push(s); return s; };
+          """);
+      Page screen = context.newPage();
+      screen.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+      screen.navigate(web.url("/kiosque.html"));
+      screen.evaluate("([token]) => localStorage.setItem('cantou.kiosk', token)", List.of(token));
+      screen.reload();
+      assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+      assertThat((boolean) screen.evaluate("'BarcodeDetector' in window")).as("Chromium on Linux reads no QR code itself").isFalse();
+
+      // The frames are held a moment: the scanning view stays while it is checked.
+      List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      screen.route("**/api/visio/kiosk/scan", held::add);
+      screen.locator("#scan").click();
+      assertThat(screen.locator("h1")).hasText("Scanner ma convocation");
+      assertThat(screen.locator("h1")).isFocused();
+      assertThat(screen.locator("#scan-help")).hasText("Présentez le QR code de votre convocation devant la caméra");
+      assertThat(screen.locator("#scan-status")).containsText("La caméra cherche le QR code", SOON_TEXT);
+      screen.waitForCondition(() -> !held.isEmpty());
+      assertThat(screen.locator("body")).hasAttribute("data-scan-path", "server");
+      com.microsoft.playwright.Request frame = held.get(0).request();
+      assertThat(frame.headerValue("content-type")).isEqualTo("image/jpeg");
+      assertThat(frame.headerValue("x-kiosk-token")).isEqualTo(token);
+      assertThat(frame.postDataBuffer().length).isBetween(1000, 200 * 1024);
+      PagesTest.assertAccessible(screen, "kiosque-scanner");
+
+      // "Annuler": back to the list, the camera off, no frame sent any more.
+      screen.locator("#scan-cancel").click();
+      assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+      assertThat((boolean) screen.evaluate("window.__streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'))"))
+          .isTrue();
+      held.forEach(com.microsoft.playwright.Route::abort);
+      held.clear();
+      screen.unroute("**/api/visio/kiosk/scan");
+
+      // Again: her code is read on the server and checks her in, as her reference typed would.
+      screen.locator("#scan").click();
+      assertThat(screen.locator("h1")).hasText("Merci, R. Vous êtes en salle d'attente.", new LocatorAssertions.HasTextOptions()
+          .setTimeout(20_000));
+      assertThat((boolean) screen.evaluate("window.__streams.length === 2 && window.__streams.every((s) => "
+          + "s.getTracks().every((t) => t.readyState === 'ended'))")).as("the camera off once she is checked in").isTrue();
+      assertThat(screen.locator("#scan-video")).hasCount(0);
+      JsonObject day = web.node.api.send("GET", "/api/visio/kiosk", null, null, java.util.Map.of("X-Kiosk-Token", token)).json();
+      assertThat(day.getJsonArray("appointments").stream().map(JsonObject.class::cast)
+          .filter(a -> a.getString("id").equals(rose.getString("id"))).findFirst().orElseThrow().getBoolean("checkedIn")).isTrue();
+      screen.locator("#not-me").click();
+      assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+      camera.close();
+    } finally {
+      java.nio.file.Files.deleteIfExists(video);
+    }
+  }
+
+  private static final LocatorAssertions.ContainsTextOptions SOON_TEXT = new LocatorAssertions.ContainsTextOptions().setTimeout(15_000);
+
+  /**
+   * A camera that shows her QR code: YUV4MPEG2, 640×480, 10 frames a second, 4:2:0; each frame the code's luma (dark
+   * modules on white, centred, large) and neutral chroma. Chromium loops it.
+   */
+  private static void writeCameraFile(java.nio.file.Path file, String reference) throws java.io.IOException {
+    int w = 640;
+    int h = 480;
+    byte[] luma = fr.cantou.support.QrPictures.luma(reference, w, h, 10);
+    byte[] chroma = new byte[(w / 2) * (h / 2)];
+    java.util.Arrays.fill(chroma, (byte) 128);
+    try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file))) {
+      out.write(("YUV4MPEG2 W" + w + " H" + h + " F10:1 Ip A1:1 C420jpeg\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      for (int i = 0; i < 5; i++) {
+        out.write("FRAME\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(luma);
+        out.write(chroma);
+        out.write(chroma);
+      }
+    }
+  }
+
   private String token;
   private String kiosk;
 

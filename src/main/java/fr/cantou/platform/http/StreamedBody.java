@@ -2,6 +2,7 @@ package fr.cantou.platform.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
@@ -38,6 +39,44 @@ public final class StreamedBody {
           .map(path)
           .recover(e -> fs.delete(name).transform(deleted -> Future.failedFuture(e)));
     });
+  }
+
+  /**
+   * A small raw body (a camera frame) read into memory, never to disk: past {@code maxBytes} the
+   * reading stops there (413), said from Content-Length before anything is read when it is sent.
+   */
+  public static Future<Buffer> inMemory(RoutingContext ctx, int maxBytes, ApiException tooLarge) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("Content-Length");
+    if (length != null && declared(length) > maxBytes) {
+      return Future.failedFuture(tooLarge);
+    }
+    Promise<Buffer> received = Promise.promise();
+    Buffer whole = Buffer.buffer();
+    request.handler(piece -> {
+      if (received.future().isComplete()) {
+        return;
+      }
+      if (whole.length() + piece.length() > maxBytes) {
+        request.pause();
+        received.tryFail(tooLarge);
+        return;
+      }
+      whole.appendBuffer(piece);
+    });
+    request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
+    ctx.response().closeHandler(v -> received.tryFail(new Truncated(new HttpClosedException("connection closed"))));
+    request.endHandler(v -> received.tryComplete(whole));
+    request.resume();
+    return received.future();
+  }
+
+  private static long declared(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static Future<Void> receive(RoutingContext ctx, HttpServerRequest request, AsyncFile file, long maxBytes,
