@@ -48,6 +48,9 @@ function loadExternalApi(origin) {
  * hang-up, nor once the page closed the call (`close()`: the item given back, closed or moved);
  * a refusal of the server (no right to the room any more) is said, and ends it.
  */
+/** What /join answers when the room is no longer hers: said, and the call not entered again. */
+const REFUSALS = new Set([401, 403, 404, 409, 410]);
+
 export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew } = {}) {
   // Where the keyboard was (the join button): it goes back there when she leaves the call.
   const opener = document.activeElement;
@@ -81,9 +84,14 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
       try {
         join = await renew();
       } catch (e) {
-        if (again && !(e.status >= 400 && e.status < 500)) {
-          // No answer, or the server busy: another attempt, later.
-          dropped();
+        if (!REFUSALS.has(e.status)) {
+          // No answer (a weak link), the server busy or any other hitch: not a refusal. After a drop another attempt
+          // later; entering again by hand (audio only, "Réessayer"), the way to try again and to go on by phone.
+          if (again) {
+            dropped();
+          } else {
+            unreachable();
+          }
           return;
         }
         // No right to the room any more (given back, closed): said, and no way back in from here.

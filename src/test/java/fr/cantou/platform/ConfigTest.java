@@ -44,6 +44,14 @@ class ConfigTest {
   }
 
   @Test
+  void a_heartbeat_as_long_as_the_idle_timeout_is_refused_it_would_cut_every_quiet_socket() {
+    assertThatThrownBy(() -> CantouConfig.load(Map.of("CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "20")))
+        .hasMessageContaining("realtime.heartbeatSeconds");
+    assertThat(CantouConfig.load(Map.of("CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "21")).realtime().heartbeat().toSeconds())
+        .isEqualTo(20);
+  }
+
+  @Test
   void cantou_variables_override_the_file() {
     CantouConfig config = CantouConfig.load(Map.of(
         "CANTOU_HTTP_PORT", "9090",

@@ -17,7 +17,8 @@ class SlowClientTest {
 
   @Test
   void a_half_sent_request_is_closed_after_the_idle_timeout() throws Exception {
-    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "1"), Clock.systemUTC());
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "2",
+        "CANTOU_REALTIME_HEARTBEAT_SECONDS", "1"), Clock.systemUTC());
          Socket socket = new Socket("127.0.0.1", node.port())) {
       socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: cantou\r\n".getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();

@@ -198,6 +198,17 @@ class FlowsTest {
     assertThat(nurse.locator("#call .stand-in")).isVisible();
     org.assertj.core.api.Assertions.assertThat(joins).as("a fresh token was asked for the room").hasSize(2);
 
+    // She switches to audio only while the link is down: /join gets no answer. Not the end of the call: the way to try
+    // again (and to go on by phone) is there; once the link is back, "Réessayer" enters the room.
+    nurse.route("**/api/teleconsultations/" + id + "/join", com.microsoft.playwright.Route::abort);
+    nurse.locator("#call").getByText("Passer en audio seulement (connexion faible)").click();
+    assertThat(nurse.locator("#call-retry")).isVisible();
+    nurse.unroute("**/api/teleconsultations/" + id + "/join");
+    nurse.locator("#call-retry").click();
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 3");
+    assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
+    org.assertj.core.api.Assertions.assertThat(joins).as("the lost /join, then the one by hand").hasSize(4);
+
     // A fatal error of Jitsi, likewise; this time /join refuses (the item is no longer hers): said, and no more tries.
     nurse.route("**/api/teleconsultations/" + id + "/join", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
         .setStatus(409).setContentType("application/problem+json").setBody(new JsonObject().put("type", "about:blank")
@@ -208,31 +219,31 @@ class FlowsTest {
     assertThat(nurse.locator("#call [role=alert]")).hasText("Cette demande n'est plus la vôtre.");
     nurse.clock().runFor(60_000);
     settle(nurse);
-    org.assertj.core.api.Assertions.assertThat(joins).as("a refusal ends the tries").hasSize(3);
-    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(2);
+    org.assertj.core.api.Assertions.assertThat(joins).as("a refusal ends the tries").hasSize(5);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(3);
     nurse.unroute("**/api/teleconsultations/" + id + "/join");
 
     // Entered again by hand, then she hangs up with Jitsi's own button: its "left" comes, no error, no readyToClose
     // yet (it waits for Jitsi's feedback form): hers, not a drop.
     mine.getByText("Rejoindre l'appel").click();
-    nurse.waitForFunction("() => (window.__jitsi || []).length === 3");
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 4");
     assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
     nurse.evaluate("() => window.__jitsiApis.at(-1).emit('videoConferenceLeft', { roomName: 'hers' })");
     nurse.clock().runFor(60_000);
     settle(nurse);
-    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after Jitsi's own hang-up").hasSize(4);
-    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(3);
+    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after Jitsi's own hang-up").hasSize(6);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(4);
 
     // Entered again by hand, then her own hang-up with the page's button: the room's "left" that follows is not a drop.
     mine.getByText("Rejoindre l'appel").click();
-    nurse.waitForFunction("() => (window.__jitsi || []).length === 4");
+    nurse.waitForFunction("() => (window.__jitsi || []).length === 5");
     assertThat(nurse.locator("#call [role=status]")).hasText("Vous êtes dans l'appel.");
     nurse.locator("#call").getByText("Quitter l'appel").click();
     assertThat(nurse.locator("#call")).isHidden();
     nurse.clock().runFor(60_000);
     settle(nurse);
-    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after a hang-up").hasSize(5);
-    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(4);
+    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after a hang-up").hasSize(7);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(5);
     nurse.context().close();
     // The doctor is free again for the other tests of this fixture (one request at a time).
     org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", doctorToken, null)

@@ -183,10 +183,16 @@ public record CantouConfig(
     if (!metricsToken.isEmpty() && metricsToken.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("metrics.token", "must be at least 32 characters long", metricsToken);
     }
+    int heartbeat = s.intIn("realtime.heartbeatSeconds", 1, 600);
+    if (heartbeat >= http.idleTimeout().toSeconds()) {
+      // A socket is idle between heartbeats: the connection's idle timeout would cut every quiet one.
+      throw s.invalid("realtime.heartbeatSeconds", "must be shorter than http.idleTimeoutSeconds ("
+          + http.idleTimeout().toSeconds() + ")", Integer.toString(heartbeat));
+    }
     return new CantouConfig(http, database, auth, jitsi, smtp, admin, demo,
         s.zone("organisation.defaultTimeZone"),
         new Realtime(
-            Duration.ofSeconds(s.intIn("realtime.heartbeatSeconds", 1, 600)),
+            Duration.ofSeconds(heartbeat),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
             s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
             Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650)),
