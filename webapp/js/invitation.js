@@ -32,16 +32,21 @@ if (!/^[0-9a-f-]{36}$/i.test(id || '') || !secret) {
 }
 
 /**
- * This browser's key for invitation links: made once (256 random bits) and kept in localStorage. The
- * first browser to open a link keeps it; the key exists before the first request, so a reload, another
- * tab of the same browser, or a retry after an answer lost on a weak connection is still this browser
- * (docs/security.md, "One browser per link"). Where storage is refused, the key lives as long as the page.
+ * This browser's key for this invitation: made once (256 random bits) and kept in localStorage under a name of its
+ * own (the request's id): the first browser to open a link keeps it; the key exists before the first request, so a
+ * reload, another tab of the same browser, or a retry after an answer lost on a weak connection is still this browser
+ * (docs/security.md, "One browser per link"). One key per invitation, so the stored hashes of invitations for different
+ * residents opened in one browser are unrelated. Where storage is refused, the key lives as long as the page.
  */
 function browserKey() {
-  const name = 'cantou.invitation.browser';
+  const name = `cantou.invitation.browser.${id}`;
   const fresh = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
     .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  if (!/^[0-9a-f-]{36}$/i.test(id || '')) {
+    return fresh(); // a bad link: nothing stored
+  }
   try {
+    localStorage.removeItem('cantou.invitation.browser'); // the one key every invitation shared before
     let key = localStorage.getItem(name);
     if (!/^[A-Za-z0-9_-]{22,128}$/.test(key || '')) {
       key = fresh();

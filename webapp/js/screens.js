@@ -39,10 +39,11 @@ export async function mountScreens(root) {
           'aria-label': t('kiosk.revokeLabel', { name: s.label }),
           onclick: (event) => askThenSend(event.currentTarget, t('kiosk.revokeConfirm', { name: s.label }), async () => {
             try {
-              await request(`/api/visio/points/${select.value}/kiosks/${s.id}`, { method: 'DELETE' });
+              const revoked = await request(`/api/visio/points/${select.value}/kiosks/${s.id}`, { method: 'DELETE' });
               code.hidden = true;
               await load();
-              showOutcome(outcome, t('kiosk.revoked', { name: s.label }));
+              const count = revoked?.contactlessToCome || 0;
+              showOutcome(outcome, count ? t('kiosk.revokedContactless', { name: s.label, count }) : t('kiosk.revoked', { name: s.label }));
             } catch (e) {
               showOutcome(outcome, plainMessage(e), true);
             }

@@ -109,7 +109,7 @@ class RightsMatrixTest {
       POST   /visio/points/{id}/withdraw                   403  403   403  403  403  403   403  403  204    401   401    401   401   401
       POST   /visio/points/{id}/kiosks                     403  403   403  403  403  403   403  201  201    401   401    401   401   401
       GET    /visio/points/{id}/kiosks                     403  403   403  403  403  403   403  200  200    401   401    401   401   401
-      DELETE /visio/points/{id}/kiosks/{kioskId}           403  403   403  403  403  403   403  204  204    401   401    401   401   401
+      DELETE /visio/points/{id}/kiosks/{kioskId}           403  403   403  403  403  403   403  200  200    401   401    401   401   401
       POST   /visio/kiosk/pair                             201  201   201  201  201  201   201  201  201    201   201    401   401   201
       GET    /visio/kiosk                                  401  401   401  401  401  401   401  401  401    200   401    401   401   200
       POST   /visio/kiosk/check-in                         401  401   401  401  401  401   401  401  401    200   401    401   401   403

@@ -26,7 +26,7 @@ import java.util.UUID;
 /** HTTP adapter of the audit trail: {@code GET /api/admin/audit} (pages) and {@code …/export.csv}. */
 public final class AuditRoutes implements ApiModule {
   private static final String[] HEADER = {"horodatage", "acteur", "utilisateur", "identifiant utilisateur", "rôle",
-      "catégorie", "action", "objet", "identifiant objet", "adresse", "motif"};
+      "catégorie", "action", "objet", "identifiant objet", "adresse", "motif", "identifiant écran", "écran"};
 
   private static final List<String> FILTERS = List.of("userId", "itemId", "reference", "itemKind", "kind", "from", "to");
 
@@ -97,7 +97,8 @@ public final class AuditRoutes implements ApiModule {
     // A screen's own line names the screen where a person's name would be.
     String who = e.userName() == null && e.screenLabel() != null ? "écran : " + e.screenLabel() : e.userName();
     return java.util.stream.Stream.of(e.at().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), e.actor(), who,
-            e.userId(), e.userRole(), e.category(), e.action(), e.itemKind(), e.itemId(), e.address(), e.reason())
+            e.userId(), e.userRole(), e.category(), e.action(), e.itemKind(), e.itemId(), e.address(), e.reason(),
+            e.screenId(), e.screenLabel())
         .map(SpreadsheetText::of).toList();
   }
 

@@ -73,6 +73,17 @@ final class AnonymousBookings {
     return limits.admit(keys, WINDOW, tooMany);
   }
 
+  /** One use of every key of a day's allowance (a screen's bookings without any contact), taken before; see {@link #giveBack}. */
+  Future<RateLimits.Taken> takeForTheDay(List<RateLimits.Limit> keys, ApiException refusal) {
+    return limits.take(keys, Duration.ofDays(1), refusal);
+  }
+
+  /** {@code then}, and when it fails the uses {@code taken} (none when null) given back. */
+  <T> Future<T> orGiveBack(RateLimits.Taken taken, Future<T> then) {
+    return then.recover(e -> (taken == null ? Future.<Void>succeededFuture() : giveBack(taken))
+        .transform(v -> Future.<T>failedFuture(e)));
+  }
+
   /** One move of this appointment by the citizen (her manage link), taken before it is made. */
   Future<RateLimits.Taken> takeMove(java.util.UUID appointment, int perDay) {
     return limits.take(List.of(new RateLimits.Limit("citizen-moves:" + appointment, perDay)),

@@ -82,15 +82,17 @@ public final class BookingService {
   public Future<Booked> book(Principal caller, VisioRecords.Booking asked, String idempotencyKey, String address) {
     boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
     return book(Caller.of(caller, null, address), caller == null ? "anonymous" : caller.userId().toString(), asked,
-        idempotencyKey, staff ? null : (email, phone) -> anonymous.of(address, email, phone));
+        idempotencyKey, staff ? null : (email, phone) -> anonymous.of(address, email, phone), null);
   }
 
   /**
    * A booking by {@code who}, its Idempotency-Key in {@code scope}; {@code limitsOf}: the allowances it takes from (null:
-   * none, a professional's). A point's screen books through it too ({@link KioskBookings}).
+   * none, a professional's); {@code alsoTaken} (null: none): another allowance, taken once a replay is ruled out, given
+   * back when nothing is booked (a screen's bookings without any contact, per day; {@link KioskBookings}).
    */
   Future<Booked> book(Caller who, String scope, VisioRecords.Booking asked, String idempotencyKey,
-                              java.util.function.BiFunction<String, String, List<RateLimits.Limit>> limitsOf) {
+                      java.util.function.BiFunction<String, String, List<RateLimits.Limit>> limitsOf,
+                      java.util.function.Supplier<Future<RateLimits.Taken>> alsoTaken) {
     CitizenContact contact;
     try {
       contact = CitizenContact.of(asked.citizen(), who.screen() == null);
@@ -110,11 +112,12 @@ public final class BookingService {
     List<RateLimits.Limit> limits = limitsOf.apply(email, phone);
     // A retry of a booking already made is answered whatever the limits say, and counts nothing.
     Future<UUID> earlier = key == null ? Future.succeededFuture() : replay(key);
-    return earlier.compose(id -> id != null ? booked(id) : anonymous.admit(limits)
+    return earlier.compose(id -> id != null ? booked(id) : (alsoTaken == null ? Future.<RateLimits.Taken>succeededFuture()
+        : alsoTaken.get()).compose(extra -> anonymous.orGiveBack(extra, anonymous.admit(limits)
         // Composed, not called: a refusal thrown while the booking is read (an unknown service) gives back too.
         .compose(admitted -> Future.succeededFuture().compose(v -> book(who, body, key, email, phone))
             .compose(booked -> admitted.done().map(booked),
-                e -> admitted.undone().transform(v -> Future.<Booked>failedFuture(e)))));
+                e -> admitted.undone().transform(v -> Future.<Booked>failedFuture(e)))))));
   }
 
   /** The booking this key made with this very request, if any (null otherwise). */

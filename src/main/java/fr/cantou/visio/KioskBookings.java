@@ -2,6 +2,7 @@ package fr.cantou.visio;
 
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 
@@ -16,7 +17,9 @@ import java.util.UUID;
  * appointment: one of the point's free slots, her name and, if she has one, her mobile number (the
  * confirmation goes by SMS, with the reference and the manage link: the screen never gets the link).
  * Without a mobile she leaves with her reference shown large, written down or printed: only such a
- * booking may have no contact at all (the appointment names the screen, {@code booked_at_kiosk}, V70). The
+ * booking may have no contact at all (the appointment names the screen, {@code booked_at_kiosk}, V70), and only for a
+ * slot of the same day (she is there), at most {@code visio.kioskContactlessPerDay} a day per screen and per point: a
+ * screen's token, copied or misused, cannot fill the point's calendar with people nobody can reach. The
  * rules of an anonymous booking apply (the name one line of letters, the phone read as people type
  * it, idempotency within the screen's scope), its limits counted per screen instead of per address;
  * the point is the screen's, no e-mail, no note. The audit trail names the screen. The answer is what the
@@ -35,16 +38,18 @@ final class KioskBookings {
   private final KioskService kiosks;
   private final BookingService bookings;
   private final AnonymousBookings limits;
+  private final int contactlessPerDay;
 
-  KioskBookings(Platform platform, KioskService kiosks, BookingService bookings, AnonymousBookings limits) {
+  KioskBookings(Platform platform, KioskService kiosks, BookingService bookings, AnonymousBookings limits, int contactlessPerDay) {
     this.platform = platform;
     this.kiosks = kiosks;
     this.bookings = bookings;
     this.limits = limits;
+    this.contactlessPerDay = contactlessPerDay;
   }
 
   Future<KioskBooked> book(String token, VisioRecords.Booking asked, String idempotencyKey, String address) {
-    return kiosks.screen(token).compose(s -> atScreen(s.id(), s.pointId(), asked, idempotencyKey, address)
+    return kiosks.screen(token).compose(s -> atScreen(s, asked, idempotencyKey, address)
         .map(booked -> {
           Appointment a = booked.appointment();
           Instant now = platform.clock().instant();
@@ -56,16 +61,27 @@ final class KioskBookings {
         }));
   }
 
-  private Future<Booked> atScreen(UUID screen, UUID pointId, VisioRecords.Booking asked, String idempotencyKey, String address) {
+  private Future<Booked> atScreen(KioskStore.Screen s, VisioRecords.Booking asked, String idempotencyKey, String address) {
     VisioRecords.CitizenBody citizen = asked.citizen();
-    String typed = CitizenContact.blankToNull(citizen.phone());
+    String typed = citizen == null ? null : CitizenContact.blankToNull(citizen.phone());
     if (typed != null && !PhoneNumbers.written(typed).map(PhoneNumbers::textable).orElse(false)) {
       return Future.failedFuture(ApiException.badRequest(
           "Invalid field 'citizen.phone': a French mobile number (06 or 07), to receive the confirmation by SMS."));
     }
-    VisioRecords.Booking here = new VisioRecords.Booking(asked.serviceId(), asked.start(), pointId.toString(),
-        new VisioRecords.CitizenBody(citizen.name(), null, citizen.phone()), null, List.of());
+    LocalDate today = LocalDate.ofInstant(platform.clock().instant(), s.zone());
+    if (citizen != null && typed == null && asked.start() != null
+        && !asked.start().atZoneSameInstant(s.zone()).toLocalDate().equals(today)) {
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'citizen.phone': without a mobile number, "
+          + "a booking at the screen is for a slot of today only; for another day, give a mobile number or call the service."));
+    }
+    UUID screen = s.id();
+    VisioRecords.Booking here = new VisioRecords.Booking(asked.serviceId(), asked.start(), s.pointId().toString(),
+        citizen == null ? null : new VisioRecords.CitizenBody(citizen.name(), null, citizen.phone()), null, List.of());
     return bookings.book(Caller.ofScreen(screen, address), "screen:" + screen, here, idempotencyKey,
-        (email, phone) -> limits.ofScreen(screen, phone));
+        (email, phone) -> limits.ofScreen(screen, phone), typed != null ? null : () -> limits.takeForTheDay(List.of(
+            new RateLimits.Limit("kiosk-contactless-screen:" + screen + ":" + today, contactlessPerDay),
+            new RateLimits.Limit("kiosk-contactless-point:" + s.pointId() + ":" + today, contactlessPerDay)),
+            ApiException.tooManyRequests("Enough bookings without a phone number were made here today; "
+                + "please give a mobile number or call the service.")));
   }
 }

@@ -70,13 +70,20 @@ public final class KioskPairing {
             r.lastSeenAt(), r.codeExpiresAt())).toList());
   }
 
-  /** Its hashes go, its check-ins too, and every node closes its sockets (4401): the screen shows the pairing form at once. */
-  public Future<Void> revoke(Principal by, UUID pointId, UUID kioskId, String address) {
+  /** What a revocation answers: how many appointments the screen booked without any contact are still to come. */
+  public record Revoked(int contactlessToCome) {}
+
+  /**
+   * Its hashes go, its check-ins too, and every node closes its sockets (4401): the screen shows the pairing form at once.
+   * The appointments it booked without any contact stay booked: the answer says how many are still to come.
+   */
+  public Future<Revoked> revoke(Principal by, UUID pointId, UUID kioskId, String address) {
     Instant now = platform.clock().instant();
     return pairable(by, pointId).compose(v -> platform.pool().withTransaction(tx ->
         store.revoke(tx, pointId, kioskId, by.userId(), now).compose(done -> done
             ? KioskStore.audit(tx, kioskId, by.userId(), "point.kiosk_revoked", "point", pointId, address(by, address), now)
                 .compose(w -> events.screenRevoked(tx, kioskId))
+                .compose(w -> store.contactlessToCome(tx, kioskId, now)).map(Revoked::new)
             : Future.failedFuture(ApiException.notFound("This point has no such screen.")))));
   }
 

@@ -48,7 +48,7 @@ final class KioskRoutes implements ApiModule {
     api.getRoute("createKiosk").addHandler(Endpoint.created(noStore(ctx -> pairing.create(CurrentUser.require(ctx), point(ctx),
         JsonBody.read(ctx, NewKiosk.class).label(), addresses.of(ctx)))));
     api.getRoute("listKiosks").addHandler(Endpoint.ok(noStore(ctx -> pairing.list(CurrentUser.require(ctx), point(ctx)))));
-    api.getRoute("revokeKiosk").addHandler(Endpoint.noContent(ctx -> pairing.revoke(CurrentUser.require(ctx), point(ctx),
+    api.getRoute("revokeKiosk").addHandler(Endpoint.ok(ctx -> pairing.revoke(CurrentUser.require(ctx), point(ctx),
         Ids.parse(ctx.pathParam("kioskId"), "screen"), addresses.of(ctx))));
 
     api.getRoute("pairKiosk").addHandler(Endpoint.created(noStore(ctx -> pairing.pair(JsonBody.read(ctx, Pair.class).code(),

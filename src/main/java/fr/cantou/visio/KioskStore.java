@@ -55,6 +55,15 @@ final class KioskStore {
             Rows.instant(r, "code_expires_at"))));
   }
 
+  /** Its appointments booked without any contact still to come (they stay booked after its revocation: staff call them off). */
+  Future<Integer> contactlessToCome(SqlClient db, UUID kioskId, Instant now) {
+    return db.preparedQuery("""
+            SELECT count(*) AS n FROM appointment
+            WHERE booked_at_kiosk = $1 AND citizen_email IS NULL AND citizen_phone IS NULL
+              AND status IN ('booked', 'in_call') AND starts_at > $2""")
+        .execute(Tuple.of(kioskId, utc(now))).map(rows -> rows.iterator().next().getLong("n").intValue());
+  }
+
   /** Revokes a screen of this point: its code and token hashes go; false when there was none to revoke. */
   Future<Boolean> revoke(SqlClient db, UUID pointId, UUID kioskId, UUID by, Instant now) {
     // Its check-ins go with it: a revoked screen's token copied elsewhere joins nothing.

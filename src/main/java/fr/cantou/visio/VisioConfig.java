@@ -15,13 +15,15 @@ import java.time.Duration;
  * offers to one person in 24 hours; {@code waitingKept}: how long someone stays on a waiting list without an offer taken.
  * {@code kioskReset}: a point's screen (the kiosk) goes back to its day's list, keeping nothing of the person, after this
  * long without a touch.
+ * {@code kioskContactlessPerDay}: bookings without any contact a point's screen may make in a day, and its point across
+ * its screens (each only for the same day).
  * {@code retentionBatch}: how many appointments the retention job erases per statement (each its own short transaction).
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
                           int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
                           int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference,
                           Duration offerHeldFor, int offersPerDay, Duration waitingKept, Duration kioskReset,
-                          int retentionBatch) {
+                          int kioskContactlessPerDay, int retentionBatch) {
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
@@ -43,6 +45,7 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         s.intIn("visio.waitingOffersPerDay", 1, 50),
         Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)),
         Duration.ofSeconds(s.intIn("visio.kioskResetSeconds", 30, 3600)),
+        s.intIn("visio.kioskContactlessPerDay", 0, 1_000),
         s.intIn("visio.retentionBatchSize", 1, 100_000));
   }
 }

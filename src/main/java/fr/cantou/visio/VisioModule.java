@@ -133,7 +133,8 @@ public final class VisioModule implements LiveModule {
     KioskService kiosks = new KioskService(platform, settings, kioskStore, appointmentStore, appointments, meeting, events, rooms,
         rateLimits);
     this.kioskRoutes = new KioskRoutes(new KioskPairing(platform, kioskStore, events, rateLimits), kiosks,
-        new KioskBookings(platform, kiosks, bookings, new AnonymousBookings(rateLimits, settings)),
+        new KioskBookings(platform, kiosks, bookings, new AnonymousBookings(rateLimits, settings),
+            settings.kioskContactlessPerDay()),
         new KioskScans(platform, kiosks, rateLimits), addresses);
     this.snapshot = new VisioSnapshot(appointments, kiosks);
     this.resolvers = List.of(new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id)),

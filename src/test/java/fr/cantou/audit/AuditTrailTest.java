@@ -614,6 +614,29 @@ class AuditTrailTest {
   }
 
   @Test
+  void the_export_names_the_screen_of_a_screens_line_and_of_staff_acting_on_it() throws Exception {
+    Api.Response made = node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne du hall"));
+    String kioskId = made.json().getString("id");
+    assertThat(node.api.send("POST", "/api/visio/kiosk/pair", null, new JsonObject().put("code", made.json().getString("code"))
+        .encode(), java.util.Map.of("Content-Type", "application/json")).status()).isEqualTo(201);
+
+    Api.Response csv = node.api.get("/api/admin/audit/export.csv?itemId=" + visio.pointId, visio.admin);
+    assertThat(csv.status()).isEqualTo(200);
+    List<CSVRecord> records;
+    try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+        .parse(new StringReader(csv.body().substring(1)))) {
+      records = parser.getRecords();
+    }
+    assertThat(records).filteredOn(r -> r.get("action").startsWith("point.kiosk_")).extracting(r -> r.get("action"))
+        .contains("point.kiosk_created", "point.kiosk_paired");
+    assertThat(records).filteredOn(r -> r.get("action").startsWith("point.kiosk_")).allSatisfy(r -> {
+      assertThat(r.get("identifiant écran")).isEqualTo(kioskId);
+      assertThat(r.get("écran")).isEqualTo("Borne du hall");
+    });
+  }
+
+  @Test
   void lines_older_than_the_retention_are_deleted_and_later_ones_kept() {
     clock.set(Instant.parse("2025-06-01T08:00:00Z"));
     ok(node.api.post("/api/specialties", visio.admin, new JsonObject().put("code", "ancienne").put("label", "Ancienne")));

@@ -117,6 +117,59 @@ class KioskBookingTest extends VisioNodeTest {
     assertThat(node.api.post("/api/visio/appointments", visio.mediator, anonymous).status()).as("a mediator's").isEqualTo(400);
   }
 
+  /**
+   * The review booked 30 contactless appointments over 10 days from one token: without a contact only a slot of today
+   * (she is there), at most {@code visio.kioskContactlessPerDay} (6) a day per screen and per point, whatever the hourly
+   * limits; with a mobile, another day still books.
+   */
+  @Test
+  void without_any_contact_only_today_and_six_a_day_per_screen_a_phone_books_another_day() {
+    String token = screen();
+    Api.Response tomorrow = book(token, "12-01T09:00", "Marcelle Roux", null, null);
+    assertThat(tomorrow.status()).as(tomorrow.toString()).isEqualTo(400);
+    assertThat(tomorrow.body()).contains("citizen.phone", "today only");
+    assertThat(book(token, "12-01T09:00", "Marcelle Roux", "06 39 98 12 34", null).status()).as("with a mobile").isEqualTo(201);
+
+    String[] times = {"09:00", "09:30", "10:00", "10:30", "11:00", "11:30"};
+    String first = null;
+    for (String time : times) {
+      Api.Response made = book(token, time, "Personne Sans Contact", null, null);
+      assertThat(made.status()).as(time + " " + made).isEqualTo(201);
+      first = first == null ? made.json().getJsonObject("appointment").getString("id") : first;
+    }
+    // One of them called off: its slot is free again, and still the seventh of the day is refused.
+    assertThat(node.api.post("/api/visio/appointments/" + first + "/cancel", visio.agent, null).status()).isEqualTo(200);
+    Api.Response seventh = book(token, "09:00", "Personne Sans Contact", null, null);
+    assertThat(seventh.status()).as(seventh.toString()).isEqualTo(429);
+    assertThat(seventh.body()).contains("without a phone number");
+    assertThat(book(token, "09:00", "Jeanne Vidal", "06 39 98 12 35", null).status()).as("with a mobile, today").isEqualTo(201);
+
+    // Revoked, the screen's contactless appointments still to come stay booked; the answer says how many (five: one cancelled).
+    String kioskId = TestNode.await(node.node().platform().pool().query(
+        "SELECT id FROM visio_kiosk WHERE token_hash IS NOT NULL").execute()).iterator().next().getUUID("id").toString();
+    Api.Response revoked = node.api.send("DELETE", "/api/visio/points/" + visio.pointId + "/kiosks/" + kioskId, visio.admin,
+        null, Map.of());
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+    assertThat(revoked.json().getInteger("contactlessToCome")).isEqualTo(5);
+  }
+
+  @Test
+  void six_bookings_without_contact_a_day_per_point_across_its_screens() {
+    String hall = screen();
+    String office = screen();
+    String[] times = {"09:00", "09:30", "10:00", "10:30"};
+    for (String time : times) {
+      assertThat(book(hall, time, "Personne Sans Contact", null, null).status()).as(time).isEqualTo(201);
+    }
+    assertThat(book(office, "11:00", "Personne Sans Contact", null, null).status()).isEqualTo(201);
+    Api.Response made = book(office, "11:30", "Personne Sans Contact", null, null);
+    assertThat(made.status()).isEqualTo(201);
+    assertThat(node.api.post("/api/visio/appointments/" + made.json().getJsonObject("appointment").getString("id") + "/cancel",
+        visio.agent, null).status()).isEqualTo(200);
+    Api.Response seventh = book(office, "11:30", "Personne Sans Contact", null, null);
+    assertThat(seventh.status()).as("the point's seventh, the office's third: " + seventh).isEqualTo(429);
+  }
+
   @Test
   void one_number_books_three_times_an_hour_whatever_the_screen() {
     String first = screen();

@@ -112,6 +112,19 @@ class GuestPageTest {
     assertThat(guest.locator("main")).not().containsText("Douleurs");
     PagesTest.assertAccessible(guest, "invitation-avant-l-appel");
 
+    // One key per invitation: another invitation opened in this very browser stores an unrelated value under its own
+    // name (one key for all let whoever reads guest_device see one browser open invitations for different residents).
+    Page another = guest.context().newPage();
+    another.navigate(web.url("/invitation.html#" + java.util.UUID.randomUUID() + ".another-secret"));
+    another.waitForFunction("() => Object.keys(localStorage).filter(k => k.startsWith('cantou.invitation.')).length === 2");
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, String> kept = (java.util.Map<String, String>) another.evaluate(
+        "() => Object.fromEntries(Object.entries(localStorage).filter(([k]) => k.startsWith('cantou.invitation.')))");
+    org.assertj.core.api.Assertions.assertThat(kept).containsKey("cantou.invitation.browser." + id).doesNotContainKey(
+        "cantou.invitation.browser");
+    org.assertj.core.api.Assertions.assertThat(new java.util.HashSet<>(kept.values())).as("unrelated values").hasSize(2);
+    another.close();
+
     // The link is this phone's now: opened in another browser it is refused, saying what to do and nothing of the
     // invitation; the phone's reload keeps it.
     Page computer = web.newTabletPage();
