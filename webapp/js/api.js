@@ -73,13 +73,13 @@ async function refreshed() {
 }
 
 /**
- * Sends JSON (or a Blob as it is: a camera frame), answers JSON (null for 204); a problem document becomes an ApiError
- * with its detail.
+ * Sends JSON (or a Blob as it is: a camera frame), answers JSON (null for 204), or with `accept` (a picture's media
+ * type) the text of that document; a problem document becomes an ApiError with its detail.
  */
-export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false } = {}) {
+export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false, accept } = {}) {
   const send = async (bearer) => {
     // Refusals come back in the language the page speaks.
-    const h = { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...headers };
+    const h = { Accept: accept || 'application/json', 'Accept-Language': currentLanguage(), ...headers };
     const raw = body instanceof Blob;
     if (body !== undefined) {
       h['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
@@ -106,6 +106,10 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
     return null;
   }
   const text = await response.text();
+  // Asked for another media type (a picture): its text as it came; refusals are still problem+json.
+  if (accept && response.ok) {
+    return text;
+  }
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
     throw new ApiError(response.status, (data && data.detail) || response.statusText, data?.field || null);

@@ -388,7 +388,7 @@ export class BookingWizard {
           ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
           ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t(this.k('booking.fromHome'))),
           ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
-        appointmentQr(booked.qrCode, booked.reference),
+        appointmentQr(booked.id, booked.manageToken, booked.reference),
         service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
         el(this.level(1), {}, t('booking.howToJoin')),

@@ -75,6 +75,7 @@ async function showManage(token) {
   wizardBox.hidden = true;
   manageBox.hidden = false;
   let appointment;
+  // Her code to scan at the point's screen: asked for once, then kept across renders (a live event re-renders).
   let qrCode = null;
   // What only this page needs (the call, the device check, the socket) comes now, with the appointment: a booking
   // never waits for it on a slow link.
@@ -82,7 +83,6 @@ async function showManage(token) {
   loading.catch(() => {});
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
-    qrCode = appointment.qrCode;
   } catch (e) {
     if (e.status === 0) {
       // No answer at all: the link may be good, the connection is not. Said so, with "Réessayer".
@@ -131,8 +131,7 @@ async function showManage(token) {
     const focusedId = focused && details.contains(focused) ? focused.id : '';
     details.replaceChildren(...[
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', {}, a.reference)),
-      // Her code to scan at the point's screen: kept from the first read (a cancel's or a move's answer carries none).
-      open && qrCode ? el('div', { class: 'convocation' }, appointmentQr(qrCode, a.reference)) : null,
+      open ? el('div', { class: 'convocation' }, qrCode = qrCode || appointmentQr(a.id, token, a.reference)) : null,
       el('dl', {},
         el('dt', {}, t('manage.service')), el('dd', {}, `${a.serviceName} — ${a.administration}`),
         el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start, a.timeZone)),

@@ -1,5 +1,5 @@
 import { currentLanguage, loadLanguage, setPageZone, switchLanguage, t } from './i18n.js';
-import { currentUser, logout, token } from './api.js';
+import { currentUser, logout, request, token } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
@@ -183,25 +183,30 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 /**
- * The QR code of her appointment (an SVG the server made from her reference, and from nothing else) with its text
+ * The QR code of her appointment (an SVG the server makes from her reference, and from nothing else) with its text
  * alternative, and the reference written beside it: shown at the point's screen ("Scanner ma convocation"), printed
- * with the convocation. Null when the answer carried none.
+ * with the convocation. Read with her manage token, or as the signed-in mediator when there is none.
  */
-export function appointmentQr(svg, reference) {
-  if (!svg) {
-    return null;
-  }
-  const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
-  if (parsed.namespaceURI !== 'http://www.w3.org/2000/svg' || parsed.localName !== 'svg') {
-    return null;
-  }
-  const image = document.importNode(parsed, true);
-  image.setAttribute('role', 'img');
-  image.setAttribute('aria-label', t('booking.qrAlt', { ref: reference }));
-  image.setAttribute('focusable', 'false');
-  image.classList.add('qr-image');
-  return el('figure', { class: 'qr-code', id: 'qr-code' }, image,
+export function appointmentQr(id, manageToken, reference) {
+  const figure = el('figure', { class: 'qr-code', id: 'qr-code' },
     el('figcaption', {}, t('booking.qrCaption'), ' ', el('strong', {}, reference)));
+  // The picture comes after the page: on a slow link the appointment is never kept waiting for it. Without it, the
+  // caption's reference can be typed at the screen.
+  request(`/api/visio/appointments/${id}/qr-code.svg`, { manageToken, anonymous: Boolean(manageToken), accept: 'image/svg+xml' })
+    .then((svg) => {
+      const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+      if (parsed.namespaceURI !== 'http://www.w3.org/2000/svg' || parsed.localName !== 'svg') {
+        return;
+      }
+      const image = document.importNode(parsed, true);
+      image.setAttribute('role', 'img');
+      image.setAttribute('aria-label', t('booking.qrAlt', { ref: reference }));
+      image.setAttribute('focusable', 'false');
+      image.classList.add('qr-image');
+      figure.prepend(image);
+    })
+    .catch(() => {});
+  return figure;
 }
 
 /** A short beep for a new request, made on the spot (no sound file to download). */

@@ -1,21 +1,37 @@
 package fr.cantou.visio;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.http.ApiException;
+import io.vertx.core.Future;
+
+import java.util.UUID;
+
+import static fr.cantou.visio.AppointmentService.status;
 
 /**
- * Her appointment as her manage page reads it (with her manage token): the appointment and, while
- * it is still to be held, the QR code of its reference to scan at the point's screen. Only the
- * reference is in it: scanned, it opens nothing but the check-in of that screen's own appointments.
+ * The QR code of her reference, to show at the point's screen: a picture of its own
+ * ({@code GET …/qr-code.svg}) that her confirmation and her manage page load beside the
+ * appointment, not a field of every booking's answer. Drawing it is a few milliseconds of
+ * plain computation: a worker's, never the event loop's, and only when a page asks for it.
+ * Only the reference is in it: scanned, it opens nothing but the check-in of that screen's
+ * own appointments.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record Convocation(@JsonUnwrapped Appointment appointment, String qrCode) {
-  static Convocation of(Appointment a) {
-    return new Convocation(a, qrCode(a));
+final class Convocation {
+  private final Platform platform;
+  private final AppointmentService appointments;
+
+  Convocation(Platform platform, AppointmentService appointments) {
+    this.platform = platform;
+    this.appointments = appointments;
   }
 
-  /** The SVG of her reference's QR code, or null once the appointment is no longer to be held. */
-  static String qrCode(Appointment a) {
-    return a.open() && a.reference() != null ? QrCodes.svg(a.reference()) : null;
+  /** The SVG, for whoever may read the appointment, while it is still to be held. */
+  Future<String> qrCode(Caller caller, UUID id) {
+    return appointments.get(caller, id).compose(a -> {
+      if (!a.open() || a.reference() == null) {
+        return Future.failedFuture(ApiException.conflict("This appointment is {0}; it has no code to scan.", status(a.status())));
+      }
+      return platform.vertx().executeBlocking(() -> QrCodes.svg(a.reference()), false);
+    });
   }
 }

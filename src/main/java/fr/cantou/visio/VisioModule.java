@@ -127,7 +127,8 @@ public final class VisioModule implements LiveModule {
 
     this.calendarFiles = new CalendarFiles(platform, appointments, mails, tokens);
     this.routes = new VisioRoutes(catalogue, calendars, slotService, bookings, appointments, meeting, undo, citizenData,
-        calendarFiles, lostLinks, addresses, new WaitingListRoutes(waitingList, waitingData, addresses),
+        calendarFiles, new Convocation(platform, appointments), lostLinks, addresses,
+        new WaitingListRoutes(waitingList, waitingData, addresses),
         new ShortLinks(platform.pool(), appointments, waitingStore, tokens));
     this.bookingPage = routes.bookingPage(platform.vertx(), platform.config().http().webRoot());
     KioskService kiosks = new KioskService(platform, settings, kioskStore, appointmentStore, appointments, meeting, events, rooms,

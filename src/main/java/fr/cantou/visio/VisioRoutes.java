@@ -27,13 +27,15 @@ public final class VisioRoutes implements ApiModule {
   private final OutcomeUndo undo;
   private final CitizenDataService citizenData;
   private final CalendarFiles calendarFiles;
+  private final Convocation convocation;
   private final LostLinkService lostLinks;
   private final ClientAddress addresses;
   private final ApiModule waitingList;
 
   VisioRoutes(CatalogueService catalogue, CalendarService calendars, SlotService slots, BookingService bookings,
               AppointmentService appointments, MeetingService meeting, OutcomeUndo undo, CitizenDataService citizenData,
-              CalendarFiles calendarFiles, LostLinkService lostLinks, ClientAddress addresses, ApiModule waitingList,
+              CalendarFiles calendarFiles, Convocation convocation, LostLinkService lostLinks, ClientAddress addresses,
+              ApiModule waitingList,
               ShortLinks shortLinks) {
     this.waitingList = waitingList;
     this.shortLinks = shortLinks;
@@ -46,6 +48,7 @@ public final class VisioRoutes implements ApiModule {
     this.undo = undo;
     this.citizenData = citizenData;
     this.calendarFiles = calendarFiles;
+    this.convocation = convocation;
     this.lostLinks = lostLinks;
     this.addresses = addresses;
   }
@@ -62,12 +65,8 @@ public final class VisioRoutes implements ApiModule {
         JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> appointments.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
-    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> {
-      Caller caller = caller(ctx);
-      // Her own page (her manage token) gets the QR code of her reference to show at the point's screen; staff do not.
-      return appointments.read(caller, appointment(ctx), "appointment.read")
-          .map(a -> caller.principal() == null && caller.manageToken() != null ? Convocation.of(a) : a);
-    }));
+    api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.read(caller(ctx), appointment(ctx),
+        "appointment.read")));
     api.getRoute("cancelAppointment").addHandler(Endpoint.ok(ctx -> bookings.cancel(caller(ctx), appointment(ctx))));
     api.getRoute("rescheduleAppointment").addHandler(Endpoint.ok(ctx -> bookings.reschedule(caller(ctx), appointment(ctx),
         JsonBody.read(ctx, VisioRecords.Reschedule.class).start().toInstant())));
@@ -89,6 +88,11 @@ public final class VisioRoutes implements ApiModule {
             .putHeader("Content-Disposition", "attachment; filename=\"rendez-vous.ics\"")
             .putHeader("Cache-Control", "no-store")
             .end(io.vertx.core.buffer.Buffer.buffer(ics))));
+    api.getRoute("appointmentQrCode").addHandler(Endpoint.answer(ctx -> convocation.qrCode(caller(ctx), appointment(ctx)),
+        // Her reference never changes: a page shown again draws it from its cache.
+        (ctx, svg) -> ctx.response().putHeader("Content-Type", "image/svg+xml")
+            .putHeader("Cache-Control", "private, max-age=3600")
+            .end(svg)));
     api.getRoute("exportAppointmentData").addHandler(Endpoint.answer(ctx ->
         citizenData.personalData(caller(ctx), appointment(ctx), addresses.of(ctx)),
         (ctx, data) -> {

@@ -23,11 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class WhatGetShows {
   /** What differs from one moment to the next while an item waits: its place in the queue. */
   private static final Set<String> MOVING = Set.of("position", "availableDoctors", "waitEstimateMinutes", "previous");
-  /**
-   * A picture of a field both carry, not data of the item: her own GET (manage token) adds the QR
-   * code of her reference for her page to show; her socket carries the reference itself.
-   */
-  private static final Set<String> RENDERINGS = Set.of("qrCode");
   private static final String PRESENCE = "presence.changed";
 
   private final Function<String, Api.Response> get;
@@ -148,7 +143,6 @@ final class WhatGetShows {
   private static Set<String> fields(JsonObject item) {
     Set<String> names = new HashSet<>(item == null ? Set.of() : item.fieldNames());
     names.removeAll(MOVING);
-    names.removeAll(RENDERINGS);
     return names;
   }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Her confirmation carries the QR code of her reference, and nothing else; a point's screen that
+ * Her confirmation shows the QR code of her reference, and of nothing else; a point's screen that
  * cannot read it itself sends camera frames, and a reference read there is checked in exactly as
  * one typed: the same limit, the same single 404 elsewhere. A frame without a code is told so and
  * changes nothing.
@@ -32,23 +32,28 @@ class KioskScanTest extends VisioNodeTest {
   }
 
   @Test
-  void her_confirmation_and_her_manage_page_show_the_qr_code_of_her_reference_and_of_nothing_else() {
+  void the_qr_code_of_her_appointment_is_a_picture_of_her_reference_and_of_nothing_else_while_it_is_to_be_held() {
     JsonObject booked = book("09:00", "Jeanne Vidal");
     String reference = booked.getString("reference");
     String token = booked.getString("manageToken");
-    assertThat(booked.getString("qrCode")).startsWith("<svg").doesNotContain(token);
-    assertThat(QrPictures.read(booked.getString("qrCode"))).isEqualTo(reference);
+    assertThat(booked.containsKey("qrCode")).as("a booking's answer does not carry the picture").isFalse();
 
     String path = "/api/visio/appointments/" + booked.getString("id");
-    Api.Response mine = node.api.send("GET", path, null, null, Map.of("X-Manage-Token", token));
+    Api.Response mine = node.api.send("GET", path + "/qr-code.svg", null, null, Map.of("X-Manage-Token", token));
     assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
-    assertThat(QrPictures.read(mine.json().getString("qrCode"))).isEqualTo(reference);
-    assertThat(node.api.get(path, visio.mediator).json().containsKey("qrCode")).as("staff are not given one").isFalse();
+    assertThat(mine.contentType()).startsWith("image/svg+xml");
+    assertThat(mine.body()).startsWith("<svg").doesNotContain(token);
+    assertThat(QrPictures.read(mine.body())).isEqualTo(reference);
+    Api.Response mediators = node.api.send("GET", path + "/qr-code.svg", visio.mediator, null, Map.of());
+    assertThat(QrPictures.read(mediators.body())).as("the mediator who booked it prints it").isEqualTo(reference);
+    assertThat(node.api.send("GET", path + "/qr-code.svg", null, null, Map.of()).status())
+        .as("without her link, nobody's").isIn(401, 403);
 
     Api.Response cancelled = node.api.send("POST", path + "/cancel", null, null, Map.of("X-Manage-Token", token));
     assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
-    assertThat(node.api.send("GET", path, null, null, Map.of("X-Manage-Token", token)).json().containsKey("qrCode"))
-        .as("no code to scan for an appointment no longer held").isFalse();
+    Api.Response none = node.api.send("GET", path + "/qr-code.svg", null, null, Map.of("X-Manage-Token", token));
+    assertThat(none.status()).as("no code to scan for an appointment no longer held").isEqualTo(409);
+    assertThat(none.contentType()).startsWith("application/problem+json");
   }
 
   @Test
