@@ -28,6 +28,7 @@ final class Report {
   private final List<Row> rows = new ArrayList<>();
   private final List<Goal> goals = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> statements = new ArrayList<>();
 
   void add(Row row) {
     rows.add(row);
@@ -37,6 +38,11 @@ final class Report {
   void add(Goal goal) {
     goals.add(goal);
     System.out.println("goal: " + goal.workload() + " — " + goal.measured() + " — " + goal.verdict());
+  }
+
+  /** Where PostgreSQL's time went during a phase ({@link StatementTimes}). */
+  void statements(String table) {
+    statements.add(table);
   }
 
   void note(String note) {
@@ -70,6 +76,10 @@ final class Report {
         .append("(fan-out: frames lost); per s: throughput (fan-out: creates per second asked).\n\n")
         .append(header(cpu));
     rows.forEach(r -> md.append(line(r, cpu)).append('\n'));
+    if (!statements.isEmpty()) {
+      md.append("\n## PostgreSQL's statements\n\n");
+      statements.forEach(t -> md.append(t).append('\n'));
+    }
     if (!notes.isEmpty()) {
       md.append("\n## Notes\n\n");
       notes.forEach(n -> md.append("- ").append(n).append('\n'));

@@ -46,6 +46,7 @@ final class Workloads {
   private final Report report;
   private final double seconds;
   private final Path dir;
+  private final StatementTimes statements;
   private final LocalDate tomorrow = LocalDate.now(ZoneId.of("Europe/Paris")).plusDays(1);
   /** Fan-out items are numbered across the whole run, so a late frame is never taken for a later step's. */
   private long nextSeq;
@@ -62,10 +63,11 @@ final class Workloads {
     this.report = report;
     this.seconds = seconds;
     this.dir = dir;
+    this.statements = new StatementTimes(database);
   }
 
   /** What one load-generator command gave, with the wall time and the CPU each process used meanwhile. */
-  private record Measured(JsonObject result, double wallSeconds, Map<String, Double> cpu) {
+  private record Measured(JsonObject result, double wallSeconds, Map<String, Double> cpu, boolean statementsCounted) {
     Latencies latencies() {
       return Latencies.from(result.getJsonObject("latencies"));
     }
@@ -80,7 +82,7 @@ final class Workloads {
     long start = System.nanoTime();
     JsonObject result = load.run(command);
     double wall = (System.nanoTime() - start) / 1e9;
-    return new Measured(result, wall, CpuMeter.since(before, cpu.now()));
+    return new Measured(result, wall, CpuMeter.since(before, cpu.now()), false);
   }
 
   // ---- closed loops: bookings, teleconsultations, the race, slot search ----
@@ -109,12 +111,17 @@ final class Workloads {
   /** A warm-up, then the measured phase continuing where it stopped (bookings stay distinct). */
   private Measured warmThenMeasure(JsonObject command) {
     long next = load.run(command.copy().put("seconds", WARM_UP_SECONDS)).getLong("next");
-    return measure(command.copy().put("offset", next));
+    statements.reset();
+    Measured m = measure(command.copy().put("offset", next));
+    return new Measured(m.result(), m.wallSeconds(), m.cpu(), StatementTimes.ON);
   }
 
   private Measured closedRow(String name, Measured m) {
     report.add(new Report.Row(name, m.result().getLong("ok"), m.result().getLong("failed"), m.throughput(), m.latencies(),
         m.wallSeconds(), m.cpu(), outcomes(m.result())));
+    if (m.statementsCounted()) {
+      report.statements(statements.since(name, m.result().getLong("ok")));
+    }
     return m;
   }
 

@@ -1,0 +1,92 @@
+package fr.cantou.bench;
+
+import fr.cantou.platform.db.DatabaseEndpoint;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * {@code -Dbench.pgstat=true}: where PostgreSQL's time goes during a measured phase, statement
+ * by statement ({@code pg_stat_statements}, shipped with the embedded binaries). Loading it needs
+ * a restart of the server, so node A is started once more before the workloads; the counters are
+ * reset after each warm-up and read after the measured phase, divided by its operations. Off by
+ * default: the extension costs a little on every statement.
+ */
+final class StatementTimes {
+  static final boolean ON = Boolean.getBoolean("bench.pgstat");
+  private static final int SHOWN = 14;
+
+  private final DatabaseEndpoint database;
+
+  StatementTimes(DatabaseEndpoint database) {
+    this.database = database;
+  }
+
+  /** Asks the server to load the extension at its next start. */
+  static void preload(DatabaseEndpoint database) throws SQLException {
+    try (Connection c = connect(database); Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+    }
+  }
+
+  /** After the restart: the extension's view in the node's database. */
+  void create() throws SQLException {
+    try (Connection c = connect(database); Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    }
+  }
+
+  void reset() {
+    if (!ON) {
+      return;
+    }
+    try (Connection c = connect(database); Statement s = c.createStatement()) {
+      s.execute("SELECT pg_stat_statements_reset()");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A markdown table of the statements that took most time since the reset, per operation of the phase; null when off. */
+  String since(String phase, long operations) {
+    if (!ON || operations == 0) {
+      return null;
+    }
+    StringBuilder md = new StringBuilder("PostgreSQL's statements during \"" + phase + "\" (pg_stat_statements, execution time; "
+        + operations + " operations):\n\n| statement | calls per operation | ms per call | ms per operation |\n|---|---|---|---|\n");
+    try (Connection c = connect(database); Statement s = c.createStatement();
+         ResultSet total = s.executeQuery("SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) FROM pg_stat_statements"
+             + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+      total.next();
+      double all = total.getDouble(1);
+      long calls = total.getLong(2);
+      try (ResultSet top = s.executeQuery("SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160), calls, total_exec_time"
+          + " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+          + " ORDER BY total_exec_time DESC LIMIT " + SHOWN)) {
+        while (top.next()) {
+          md.append("| `").append(top.getString(1).replace("|", "\\|").replace("`", "'")).append("` | ")
+              .append(fmt((double) top.getLong(2) / operations, 2)).append(" | ")
+              .append(fmt(top.getDouble(3) / top.getLong(2), 3)).append(" | ")
+              .append(fmt(top.getDouble(3) / operations, 3)).append(" |\n");
+        }
+      }
+      md.append("| **all statements** | ").append(fmt((double) calls / operations, 2)).append(" | | **")
+          .append(fmt(all / operations, 3)).append("** |\n");
+    } catch (SQLException e) {
+      return "pg_stat_statements could not be read: " + e.getMessage();
+    }
+    return md.toString();
+  }
+
+  private static String fmt(double value, int decimals) {
+    return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+  }
+
+  private static Connection connect(DatabaseEndpoint database) throws SQLException {
+    return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+  }
+}
