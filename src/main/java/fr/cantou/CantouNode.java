@@ -78,6 +78,7 @@ public final class CantouNode {
   private TeleconsultModule teleconsult;
   private VisioModule visio;
   private Jobs jobs;
+  private RateLimits rateLimits;
   private DatabaseWatch databaseWatch;
 
   private CantouNode(Platform platform, DatabaseEndpoint database) {
@@ -111,7 +112,7 @@ public final class CantouNode {
     Future<String> manageKey = generatedKey("visio.manageKey", "");
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(jwtKey -> manageKey.compose(visioKey -> {
       ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
-      RateLimits rateLimits = new RateLimits(platform);
+      rateLimits = new RateLimits(platform);
       EventStore events = new EventStore();
       EventOutbox outbox = new EventOutbox();
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
@@ -264,6 +265,8 @@ public final class CantouNode {
     return closing
         .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
         .eventually(() -> Futures.sequence(modules, CantouModule::stop))
+        // Uses of the limits counted in memory a moment before they are written: written now.
+        .eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.flush())
         .eventually(() -> platform.pool().close());
   }
 }

@@ -19,9 +19,16 @@ public final class RateLimits {
 
   private final Platform platform;
   private final RateLimitStore store = new RateLimitStore();
+  private final LaterCounts later;
 
   public RateLimits(Platform platform) {
+    this(platform, LaterCounts.GATHERED);
+  }
+
+  /** {@code gathered}: how long uses counted after the fact wait before they are written ({@link LaterCounts}). */
+  RateLimits(Platform platform, Duration gathered) {
     this.platform = platform;
+    this.later = new LaterCounts(platform, store, gathered);
   }
 
   /**
@@ -43,12 +50,6 @@ public final class RateLimits {
       }
       return wait == 0 ? Future.succeededFuture() : Future.failedFuture(refusal.retryAfter(wait));
     });
-  }
-
-  /** Counts one use of every key. */
-  public Future<Void> record(List<Limit> limits, Duration window) {
-    Instant now = platform.clock().instant();
-    return store.count(platform.pool(), keys(limits), now, now.minus(window)).mapEmpty();
   }
 
   /** Uses taken by {@link #take}: given back with {@link #giveBack} when the thing limited was not done after all. */
@@ -90,8 +91,9 @@ public final class RateLimits {
    * their wait queue), so that even all of them at once cannot pass the limit (with several
    * nodes a limit above this could be passed by the others' share: the limits that stop abuse,
    * a few an hour, are always taken). Far from it (a load test's limits, or a new address) a
-   * booking costs one read and no queue on the key's row; near it, uses are taken one at a time
-   * (see {@link #take}).
+   * booking costs one read and no queue on the key's row (its use is written a moment later with
+   * others, and counted meanwhile from memory: {@link LaterCounts}); near it, uses are taken one at
+   * a time (see {@link #take}).
    */
   private static final int FAR_FROM_THE_LIMIT = 1_100;
 
@@ -107,13 +109,17 @@ public final class RateLimits {
       this.taken = taken;
     }
 
-    /** The thing limited was done: counted now if it was not taken before (a failed count does not undo it). */
+    /** The thing limited was done: counted (within {@link LaterCounts#GATHERED}) if it was not taken before. */
     public Future<Void> done() {
-      return taken == null ? record(limits, window)
-          .recover(e -> {
-            LOG.warn("event=rate_limit_count_failed reason=\"{}\"", e.getMessage());
-            return Future.succeededFuture();
-          }) : Future.succeededFuture();
+      if (taken == null) {
+        later.add(limits, window);
+      }
+      return Future.succeededFuture();
+    }
+
+    /** Whether the use was taken before the thing was done (near a limit), not counted after it. */
+    boolean takenBefore() {
+      return taken != null;
     }
 
     /** It was not done after all: the use taken is given back. */
@@ -131,10 +137,15 @@ public final class RateLimits {
     Instant now = platform.clock().instant();
     return store.current(platform.pool(), keys(limits), now.minus(window)).compose(counted -> {
       boolean far = limits.stream().allMatch(limit -> (counted.containsKey(limit.key()) ? counted.get(limit.key()).count() : 0)
-          + FAR_FROM_THE_LIMIT <= limit.max());
+          + later.notWritten(limit.key()) + FAR_FROM_THE_LIMIT <= limit.max());
       return far ? Future.succeededFuture(new Admission(limits, window, null))
           : take(limits, window, refusal).map(taken -> new Admission(limits, window, taken));
     });
+  }
+
+  /** Writes the uses counted but not written yet (the node stopping). */
+  public Future<Void> flush() {
+    return later.flush();
   }
 
   /** Gives back the uses taken (of the same windows only: a window begun since is not touched). */

@@ -29,6 +29,23 @@ public final class RateLimitStore {
         .map(RateLimitStore::counters);
   }
 
+  /**
+   * {@code counts[i]} more uses of {@code keys[i]} (sorted by the caller, so concurrent writers lock
+   * in one order), all of windows of one length: a window begun before {@code windowStartedBefore}
+   * starts again at {@code now}.
+   */
+  public Future<Void> add(SqlClient db, List<String> keys, List<Integer> counts, Instant now, Instant windowStartedBefore) {
+    return db.preparedQuery("""
+            INSERT INTO rate_limit AS r (key, window_start, count)
+            SELECT k, $2, c FROM unnest($1::text[], $4::int[]) AS u(k, c)
+            ON CONFLICT (key) DO UPDATE SET
+              count = CASE WHEN r.window_start <= $3 THEN excluded.count ELSE r.count + excluded.count END,
+              window_start = CASE WHEN r.window_start <= $3 THEN $2 ELSE r.window_start END""")
+        .execute(Tuple.of(keys.toArray(String[]::new), now.atOffset(ZoneOffset.UTC), windowStartedBefore.atOffset(ZoneOffset.UTC),
+            counts.toArray(Integer[]::new)))
+        .mapEmpty();
+  }
+
   /** In this transaction, a row lock is waited for at most {@code wait} (then SQLSTATE 55P03). */
   public Future<Void> lockWaitAtMost(SqlClient tx, java.time.Duration wait) {
     return tx.query("SET LOCAL lock_timeout = '" + wait.toMillis() + "ms'").execute().mapEmpty();

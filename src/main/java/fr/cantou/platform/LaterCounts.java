@@ -1,0 +1,98 @@
+package fr.cantou.platform;
+
+import fr.cantou.platform.db.RateLimitStore;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Uses counted after the thing limited was done, far from every limit ({@link RateLimits.Admission}):
+ * gathered for {@link #GATHERED}, then written by one statement for all their keys. Written one
+ * at a time, every booking from one address (a France Services house behind one public address,
+ * a load test) updated the same row and waited, holding a pool connection, for the one before it
+ * to commit: bookings queued on that row (issue 10's bench, pg_stat_statements: 2.5 ms of
+ * PostgreSQL per booking in that upsert, most of it waiting for its lock). The uses gathered here
+ * are added to what the database says when the next request asks how far it is from its limit.
+ */
+final class LaterCounts {
+  /** How long uses wait before they are written: at most this much of counting is lost if the node dies. */
+  static final Duration GATHERED = Duration.ofMillis(100);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaterCounts.class);
+
+  private record Pending(Duration window, int count) {}
+
+  private final Platform platform;
+  private final RateLimitStore store;
+  private final Duration gathered;
+  private Map<String, Pending> pending = new HashMap<>();
+  private boolean writing;
+
+  /** {@code gathered}: {@link #GATHERED}; a test gives longer, and writes with {@link #flush}. */
+  LaterCounts(Platform platform, RateLimitStore store, Duration gathered) {
+    this.platform = platform;
+    this.store = store;
+    this.gathered = gathered;
+  }
+
+  /** One more use of every key, written within {@link #GATHERED}. */
+  synchronized void add(List<RateLimits.Limit> limits, Duration window) {
+    limits.stream().map(RateLimits.Limit::key).distinct()
+        .forEach(key -> pending.merge(key, new Pending(window, 1), (a, b) -> new Pending(a.window(), a.count() + b.count())));
+    if (!writing) {
+      writing = true;
+      platform.vertx().setTimer(gathered.toMillis(), id -> write());
+    }
+  }
+
+  /** The uses of this key not written yet. */
+  synchronized int notWritten(String key) {
+    Pending p = pending.get(key);
+    return p == null ? 0 : p.count();
+  }
+
+  /** Writes what was gathered now (the node stopping); done when written. */
+  Future<Void> flush() {
+    Map<String, Pending> taken;
+    synchronized (this) {
+      taken = pending;
+      pending = new HashMap<>();
+    }
+    return writeAll(taken);
+  }
+
+  private void write() {
+    flush().onComplete(done -> {
+      synchronized (this) {
+        if (pending.isEmpty()) {
+          writing = false;
+        } else {
+          platform.vertx().setTimer(gathered.toMillis(), id -> write());
+        }
+      }
+    });
+  }
+
+  private Future<Void> writeAll(Map<String, Pending> taken) {
+    if (taken.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<Duration, TreeMap<String, Integer>> byWindow = new HashMap<>();
+    taken.forEach((key, p) -> byWindow.computeIfAbsent(p.window(), w -> new TreeMap<>()).put(key, p.count()));
+    Instant now = platform.clock().instant();
+    List<Future<Void>> writes = new ArrayList<>();
+    byWindow.forEach((window, counts) -> writes.add(store.add(platform.pool(), List.copyOf(counts.keySet()),
+        List.copyOf(counts.values()), now, now.minus(window))));
+    // A failed count does not undo what was done, nor is it tried again: far from every limit, a few uses fewer.
+    return Future.join(writes).<Void>mapEmpty().recover(e -> {
+      LOG.warn("event=rate_limit_count_failed uses={} reason=\"{}\"",
+          taken.values().stream().mapToInt(Pending::count).sum(), e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,94 @@
+package fr.cantou.platform;
+
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Far from its limits, a use is counted after the thing limited was done, with others, without
+ * waiting on its key's row; the uses not written yet still count when the next request asks how
+ * far it is from its limit. (Uses are gathered for an hour here: written only when the test says.)
+ */
+class RateLimitsTest {
+  private static final Duration WINDOW = Duration.ofHours(1);
+  private static final ApiException TOO_MANY = new ApiException(429,
+      "Too many bookings from here or for this person in the last hour; please try again later or call the service.");
+
+  private TestNode node;
+  private Platform platform;
+  private RateLimits limits;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC());
+    platform = node.node().platform();
+    limits = new RateLimits(platform, Duration.ofHours(1));
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  void a_use_counted_far_from_its_limit_never_waits_on_its_keys_row() {
+    List<RateLimits.Limit> address = List.of(new RateLimits.Limit("booking-address:192.0.2.7", 100_000));
+    TestNode.await(TestNode.await(limits.admit(address, WINDOW, TOO_MANY)).done());
+    TestNode.await(limits.flush());
+    assertThat(counted("booking-address:192.0.2.7")).isEqualTo(1);
+
+    // Another booking of the same address is writing its row right now, and holds it.
+    SqlConnection other = TestNode.await(platform.pool().getConnection());
+    Transaction holding = TestNode.await(other.begin());
+    TestNode.await(other.preparedQuery("SELECT count FROM rate_limit WHERE key = $1 FOR UPDATE")
+        .execute(Tuple.of("booking-address:192.0.2.7")));
+    try {
+      RateLimits.Admission admitted = TestNode.await(limits.admit(address, WINDOW, TOO_MANY));
+      assertThat(admitted.takenBefore()).isFalse();
+      Future<Void> done = admitted.done();
+      assertThat(done.isComplete()).as("counted without waiting for the other's row").isTrue();
+    } finally {
+      TestNode.await(holding.commit());
+      TestNode.await(other.close());
+    }
+    TestNode.await(limits.flush());
+    assertThat(counted("booking-address:192.0.2.7")).as("written with the next batch").isEqualTo(2);
+  }
+
+  @Test
+  void uses_not_written_yet_bring_a_key_near_its_limit_where_uses_are_taken_before() {
+    // 1,100 below the limit is "far" (RateLimits.FAR_FROM_THE_LIMIT): two uses not written bring this key near it.
+    List<RateLimits.Limit> contact = List.of(new RateLimits.Limit("booking-email:jeanne@example.test", 1_101));
+    RateLimits.Admission first = TestNode.await(limits.admit(contact, WINDOW, TOO_MANY));
+    assertThat(first.takenBefore()).isFalse();
+    TestNode.await(first.done());
+    RateLimits.Admission second = TestNode.await(limits.admit(contact, WINDOW, TOO_MANY));
+    assertThat(second.takenBefore()).as("1 written or not + 1,100 ≤ 1,101").isFalse();
+    TestNode.await(second.done());
+    assertThat(counted("booking-email:jeanne@example.test")).as("nothing written yet").isZero();
+
+    RateLimits.Admission third = TestNode.await(limits.admit(contact, WINDOW, TOO_MANY));
+    assertThat(third.takenBefore()).as("the two in memory count: taken atomically now").isTrue();
+    TestNode.await(limits.flush());
+    assertThat(counted("booking-email:jeanne@example.test")).isEqualTo(3);
+  }
+
+  private int counted(String key) {
+    var rows = TestNode.await(platform.pool().preparedQuery("SELECT count FROM rate_limit WHERE key = $1").execute(Tuple.of(key)));
+    return rows.rowCount() == 0 ? 0 : rows.iterator().next().getInteger(0);
+  }
+}
