@@ -3,14 +3,12 @@ package fr.cantou.visio;
 import fr.cantou.identity.AccountEvents;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import fr.cantou.platform.json.EncodedJson;
 import fr.cantou.platform.json.Json;
 import fr.cantou.realtime.EventRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -34,7 +32,8 @@ import java.util.UUID;
  * that every node receives: {@link #onEvent} drops the days it touches. The node that made the
  * change drops them at once, before answering, so its own client never sees the old state.
  * PostgreSQL stays the judge: a booking re-reads the calendars and the exclusion constraints
- * refuse a double booking, whatever a node showed.
+ * refuse a double booking, whatever a node showed. The whole answers made from these days
+ * ({@link SlotAnswers}) are dropped by the same changes, after the days.
  */
 final class SlotCache {
   /** The CHECK on {@code visio_agent_settings.buffer_minutes}: an agent stays blocked at most this long after an end. */
@@ -116,9 +115,13 @@ final class SlotCache {
     Future<Map<LocalDate, Day>> load(LocalDate from, LocalDate to);
   }
 
+  /** The answers' bytes each node keeps when it keeps days at all: a month of a busy service is about 22 kB. */
+  static final long ANSWER_BYTES = 32L << 20;
+
   private final Cache<DayKey, Future<Day>> days;
   private final boolean keeping;
   private final long refreshNanos;
+  private final SlotAnswers answers;
 
   /**
    * @param maxDays bounds the memory whatever dates clients ask for; 0 keeps nothing.
@@ -129,6 +132,12 @@ final class SlotCache {
     this.days = Caffeine.newBuilder().maximumSize(maxDays).expireAfterWrite(refresh).build();
     this.keeping = maxDays > 0;
     this.refreshNanos = refresh.toNanos();
+    this.answers = new SlotAnswers(keeping ? ANSWER_BYTES : 0, refresh);
+  }
+
+  /** The whole answers made from these days, dropped by the same changes. */
+  SlotAnswers answers() {
+    return answers;
   }
 
   /**
@@ -204,26 +213,9 @@ final class SlotCache {
       }
       days.asMap().computeIfPresent(new DayKey(serviceId, pointId, day),
           (key, known) -> known.succeeded() && known.result() == kept ? null : known);
+      answers.dayRead(serviceId, pointId, day);
       return days(serviceId, pointId, day, day, loader).map(again -> again.get(0));
     });
-  }
-
-  /** The slots of these days bookable at {@code now}, as the JSON array of {@code {start, end}} the API answers. */
-  static EncodedJson bookable(List<Day> days, Instant now) {
-    Buffer out = Buffer.buffer(4096).appendByte((byte) '[');
-    boolean first = true;
-    for (Day day : days) {
-      for (int i = 0; i < day.slots().size(); i++) {
-        if (day.slots().get(i).bookableAt(now)) {
-          if (!first) {
-            out.appendByte((byte) ',');
-          }
-          out.appendBytes(day.json().get(i));
-          first = false;
-        }
-      }
-    }
-    return new EncodedJson(out.appendByte((byte) ']'));
   }
 
   /**
@@ -247,6 +239,7 @@ final class SlotCache {
         });
       }
     });
+    answers.booked(agentId, pointId, start, blockedUntil); // after the days: an answer made meanwhile is not kept
   }
 
 
@@ -254,10 +247,12 @@ final class SlotCache {
   void bookingsChanged(Instant start, Instant end) {
     Instant blockedUntil = end.plus(LONGEST_BUFFER);
     days.asMap().values().removeIf(day -> !day.isComplete() || day.succeeded() && day.result().dependsOn(start, blockedUntil));
+    answers.bookingsChanged(start, blockedUntil);
   }
 
   void calendarsChanged() {
     days.invalidateAll();
+    answers.clear();
   }
 
   /** Follows the outbox (every node receives every event, whoever wrote it). */

@@ -38,7 +38,10 @@ public final class SlotService {
     this.slotCache = slotCache;
   }
 
-  /** The free slots, as JSON: computed days are kept by the {@link SlotCache}, filtered here by the time now. */
+  /**
+   * The free slots, as JSON: the same request's answer while it is still true ({@link SlotAnswers}),
+   * or made from the days kept by the {@link SlotCache}, filtered by the time now.
+   */
   public Future<EncodedJson> slots(UUID serviceId, LocalDate from, LocalDate to, UUID pointId) {
     if (to.isBefore(from)) {
       return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': before 'from'."));
@@ -47,8 +50,14 @@ public final class SlotService {
       return Future.failedFuture(ApiException.badRequest("Invalid query parameter 'to': at most {0} days from 'from'.", LONGEST_RANGE_DAYS));
     }
     Instant now = platform.clock().instant();
+    SlotAnswers.Key key = new SlotAnswers.Key(serviceId, pointId, from, to);
+    SlotAnswers.Answer kept = slotCache.answers().get(key, now);
+    if (kept != null) {
+      return Future.succeededFuture(kept.json());
+    }
+    long stamp = slotCache.answers().stamp();
     return slotCache.days(serviceId, pointId, from, to, (first, last) -> openDays(serviceId, pointId, first, last))
-        .map(days -> SlotCache.bookable(days, now));
+        .map(days -> slotCache.answers().answer(key, stamp, days, now));
   }
 
   /**

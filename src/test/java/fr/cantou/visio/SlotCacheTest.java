@@ -187,4 +187,24 @@ class SlotCacheTest {
     none.days(service, null, day(1), day(2), this::load);
     assertThat(loads).hasSize(2);
   }
+
+  @Test
+  void an_answer_made_from_days_read_before_a_change_is_not_kept_and_one_made_after_is() {
+    SlotAnswers.Key key = new SlotAnswers.Key(service, null, day(1), day(7));
+    java.time.Instant now = day(1).atStartOfDay(PARIS).toInstant();
+    long stamp = cache.answers().stamp();
+    List<SlotCache.Day> week = cache.days(service, null, day(1), day(7), this::load).result();
+    java.time.Instant wednesday = day(3).atStartOfDay(PARIS).toInstant().plus(Duration.ofHours(9));
+    cache.bookingsChanged(wednesday, wednesday.plus(Duration.ofMinutes(30)));
+
+    cache.answers().answer(key, stamp, week, now);
+    assertThat(cache.answers().get(key, now)).as("made from days read before the change").isNull();
+
+    stamp = cache.answers().stamp();
+    week = cache.days(service, null, day(1), day(7), this::load).result();
+    cache.answers().answer(key, stamp, week, now);
+    assertThat(cache.answers().get(key, now)).as("nothing changed meanwhile").isNotNull();
+    cache.bookingsChanged(wednesday, wednesday.plus(Duration.ofMinutes(30)));
+    assertThat(cache.answers().get(key, now)).as("dropped by a change of its period").isNull();
+  }
 }

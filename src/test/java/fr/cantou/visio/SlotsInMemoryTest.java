@@ -8,22 +8,32 @@ import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
 import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import static fr.cantou.support.VisioTerritory.booking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each node keeps the slots it computed in memory. What it answers must stay true: at once on
- * the node where a calendar changed, within moments on every other node, and as time passes.
+ * Each node keeps the slots it computed in memory, and the whole answers made from them
+ * ({@link SlotAnswers}). What it answers must stay true: at once on the node where a calendar
+ * changed, within moments on every other node, and as time passes.
  */
 class SlotsInMemoryTest {
   /** Monday 30 November 2026, 7:00 in Paris; both nodes share this clock. */
@@ -153,5 +163,120 @@ class SlotsInMemoryTest {
 
     assertThat(starts(a, visio.serviceId, today, today, null)).as("at 8:01, 8:00 has begun")
         .first().isEqualTo("2026-11-30T08:30:00+01:00");
+  }
+
+  // The whole answer kept (SlotAnswers): every request below asks for the same two months, so each one after
+  // the first is served from the answer kept, unless something dropped it.
+
+  static final String FROM = "2026-11-30";
+  /** 60 days later: the agent's horizon (60 days) reaches this day's first slot at 8:00 on the first day. */
+  static final String TO = "2027-01-29";
+  static final String TODAY_EIGHT = "2026-11-30T08:00:00+01:00";
+  static final String LAST_DAY_EIGHT = "2027-01-29T08:00:00+01:00";
+
+  String monthsPath() {
+    return "/api/visio/services/" + visio.serviceId + "/slots?from=" + FROM + "&to=" + TO;
+  }
+
+  /** The starts the node offers over the two months, asked twice (the second answer is the one kept). */
+  List<String> months(TestNode node) {
+    List<String> first = starts(node);
+    List<String> again = starts(node);
+    assertThat(again).as("the same question asked again at once").isEqualTo(first);
+    return again;
+  }
+
+  List<String> starts(TestNode node) {
+    return starts(node, visio.serviceId, FROM, TO, null);
+  }
+
+  @Test
+  void a_booking_made_on_this_node_leaves_the_months_it_kept_before_it_answers() {
+    assertThat(months(a)).contains(NINE);
+
+    assertThat(visio.book(NINE).status()).isEqualTo(201);
+
+    assertThat(starts(a)).doesNotContain(NINE).contains("2026-12-01T09:30:00+01:00");
+  }
+
+  @Test
+  void a_booking_and_its_cancellation_on_another_node_reach_the_months_this_node_kept_through_their_events() {
+    assertThat(months(b)).contains(NINE);
+
+    JsonObject booked = visio.book(NINE).json();
+    Eventually.until("node B no longer offers Tuesday 9:00", () -> !starts(b).contains(NINE));
+    assertThat(months(b)).doesNotContain(NINE);
+
+    var cancelled = visio.withToken("POST", "/api/visio/appointments/" + booked.getString("id") + "/cancel",
+        booked.getString("manageToken"), null);
+    assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+    Eventually.until("node B offers Tuesday 9:00 again", () -> starts(b).contains(NINE));
+  }
+
+  @Test
+  void leave_entered_on_one_node_leaves_the_months_both_nodes_kept() {
+    assertThat(months(a)).contains(NINE);
+    assertThat(months(b)).contains(NINE);
+
+    var leave = a.api.post("/api/visio/agents/" + visio.agentId + "/exceptions", visio.agent, new JsonObject()
+        .put("start", "2026-12-01T00:00:00+01:00").put("end", "2026-12-02T00:00:00+01:00").put("reason", "Formation"));
+    assertThat(leave.status()).as(leave.toString()).isEqualTo(201);
+
+    assertThat(starts(a)).as("on the node that entered it").noneMatch(start -> start.startsWith("2026-12-01"))
+        .anyMatch(start -> start.startsWith("2026-12-02"));
+    Eventually.until("node B offers nothing on Tuesday", () -> starts(b).stream().noneMatch(s -> s.startsWith("2026-12-01")));
+  }
+
+  @Test
+  void a_kept_answer_holds_to_the_instant_a_slot_leaves_or_enters_its_bookable_window_and_not_past_it() {
+    // No notice: 8:00 today is bookable up to 8:00 itself; a 60-day horizon: 8:00 on the last day from 8:00 today.
+    assertThat(months(a)).contains(TODAY_EIGHT).doesNotContain(LAST_DAY_EIGHT);
+
+    clock.set(Instant.parse("2026-11-30T06:59:59.999999999Z"));
+    assertThat(starts(a)).as("just before 8:00").contains(TODAY_EIGHT).doesNotContain(LAST_DAY_EIGHT);
+
+    clock.set(Instant.parse("2026-11-30T07:00:00Z"));
+    assertThat(starts(a)).as("at 8:00 sharp, both").contains(TODAY_EIGHT, LAST_DAY_EIGHT);
+
+    clock.set(Instant.parse("2026-11-30T07:00:00.000000001Z"));
+    assertThat(starts(a)).as("just after 8:00").doesNotContain(TODAY_EIGHT).contains(LAST_DAY_EIGHT)
+        .first().isEqualTo("2026-11-30T08:30:00+01:00");
+
+    clock.set(Instant.parse("2026-11-30T06:00:00Z"));
+    assertThat(starts(a)).as("a clock set back gets the answer of its time").contains(TODAY_EIGHT)
+        .doesNotContain(LAST_DAY_EIGHT);
+  }
+
+  @Test
+  void a_client_that_accepts_gzip_gets_the_same_answer_compressed_over_http1_and_http2() throws Exception {
+    byte[] plain = body(HttpClient.Version.HTTP_1_1, Map.of()).body();
+    JsonArray expected = new JsonArray(new String(plain, StandardCharsets.UTF_8));
+    assertThat(expected).isNotEmpty();
+
+    for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_1_1, HttpClient.Version.HTTP_2)) {
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<byte[]> zipped = body(version, Map.of("Accept-Encoding", "gzip, deflate, br"));
+        assertThat(zipped.statusCode()).isEqualTo(200);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).as(version.toString()).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(new JsonArray(new String(gunzip(zipped.body()), StandardCharsets.UTF_8))).as(version.toString())
+            .isEqualTo(expected);
+      }
+    }
+    HttpResponse<byte[]> refused = body(HttpClient.Version.HTTP_1_1, Map.of("Accept-Encoding", "gzip;q=0, identity"));
+    assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(new JsonArray(new String(refused.body(), StandardCharsets.UTF_8))).isEqualTo(expected);
+  }
+
+  HttpResponse<byte[]> body(HttpClient.Version version, Map<String, String> headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(a.api.base() + monthsPath())).version(version);
+    headers.forEach(request::header);
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  static byte[] gunzip(byte[] zipped) throws IOException {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped))) {
+      return in.readAllBytes();
+    }
   }
 }

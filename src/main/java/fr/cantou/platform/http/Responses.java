@@ -2,7 +2,10 @@ package fr.cantou.platform.http;
 
 import fr.cantou.platform.json.Json;
 import fr.cantou.platform.log.RequestId;
-import io.vertx.core.buffer.Buffer;
+import fr.cantou.platform.json.EncodedJson;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes JSON answers; every route answers through here so headers stay consistent. */
@@ -10,12 +13,44 @@ public final class Responses {
   private Responses() {}
 
   public static void json(RoutingContext ctx, int status, Object body) {
-    Buffer buffer = Json.encode(body);
-    ctx.response()
+    HttpServerResponse response = ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end(buffer);
+        .putHeader("Cache-Control", "no-store");
+    if (body instanceof EncodedJson kept && acceptsGzip(ctx.request())) {
+      // Already compressed (once, kept with the answer): the server's compressor lets an encoded body through.
+      response.putHeader("Content-Encoding", "gzip").putHeader("Vary", "Accept-Encoding").end(kept.gzipped());
+      return;
+    }
+    response.end(Json.encode(body));
+  }
+
+  /**
+   * Whether the answer may be sent gzip-compressed as it is: over HTTP/1.x (HTTP/2's compressor
+   * would compress a body marked gzip again) to a client that accepts gzip ({@code q} not 0).
+   */
+  static boolean acceptsGzip(HttpServerRequest request) {
+    String accepted = request.getHeader("Accept-Encoding");
+    if (accepted == null || request.version() == HttpVersion.HTTP_2) {
+      return false;
+    }
+    for (String coding : accepted.split(",")) {
+      String[] parts = coding.split(";");
+      if ("gzip".equalsIgnoreCase(parts[0].trim())) {
+        for (int i = 1; i < parts.length; i++) {
+          String parameter = parts[i].trim().replace(" ", "");
+          if (parameter.startsWith("q=")) {
+            try {
+              return Double.parseDouble(parameter.substring(2)) > 0;
+            } catch (NumberFormatException e) {
+              return false;
+            }
+          }
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void ok(RoutingContext ctx, Object body) {
