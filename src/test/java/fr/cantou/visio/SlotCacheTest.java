@@ -128,15 +128,59 @@ class SlotCacheTest {
   }
 
   @Test
-  void a_booking_drops_a_day_still_being_read_which_may_have_been_read_before_it() {
+  void a_booking_made_while_its_day_is_read_is_taken_in_place_once_read_whether_the_read_saw_it_or_not() {
+    SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
+    CatalogueStore.ServiceRow row = new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
+        "CAF", PARIS);
+    LocalDate wednesday = DayWithBookingTest.DAY;
+    Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
+    Instant eleven = wednesday.atTime(11, 0).atZone(PARIS).toInstant();
+    // The read saw the 10:00 booking (committed before it), not the 11:00 one.
+    SlotCalculator.AgentCalendar seen = new SlotCalculator.AgentCalendar(agent.agentId(), agent.buffer(), agent.minNotice(),
+        agent.horizon(), agent.weekly(), agent.exceptions(), List.of(new SlotCalculator.Interval(ten,
+        ten.plus(Duration.ofMinutes(30)).plus(agent.buffer()))));
     Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
-    cache.days(service, null, day(2), day(2), (from, to) -> slow.future());
+    SlotCache.Loader loader = (from, to) -> {
+      loads.add(new LocalDate[] {from, to});
+      return slow.future();
+    };
+    Future<List<SlotCache.Day>> asked = cache.days(service, null, wednesday, wednesday, loader);
 
-    cache.booked(UUID.randomUUID(), null, Instant.parse("2026-12-02T09:00:00Z"), Instant.parse("2026-12-02T09:30:00Z"));
-    load(day(2), day(2)).onSuccess(slow::complete);
+    cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
+    cache.booked(agent.agentId(), null, eleven, eleven.plus(Duration.ofMinutes(30)));
+    DayCalendars calendars = new DayCalendars(row, List.of(seen), null);
+    slow.complete(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(),
+        calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, wednesday, wednesday))));
 
-    cache.days(service, null, day(2), day(2), this::load);
-    assertThat(loads).as("read again").hasSize(2);
+    assertThat(asked.result().get(0).slots()).as("both taken, the one the read saw once")
+        .hasSize(4).extracting(SlotCalculator.OpenSlot::start).doesNotContain(ten, eleven);
+    var after = cache.days(service, null, wednesday, wednesday, loader).result().get(0);
+    assertThat(after.slots()).hasSize(4);
+    assertThat(loads).as("read once").hasSize(1);
+  }
+
+  @Test
+  void a_booking_that_a_day_read_meanwhile_cannot_take_leaves_it_to_be_read_again() {
+    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
+    CatalogueStore.ServiceRow row = new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
+        "CAF", PARIS);
+    LocalDate wednesday = DayWithBookingTest.DAY;
+    Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
+    cache.days(service, null, wednesday, wednesday, (from, to) -> slow.future());
+
+    // The read says the agent is busy at 10:15 (a booking moved there meanwhile): 10:00 cannot be taken in place.
+    cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
+    Instant quarterPast = ten.plus(Duration.ofMinutes(15));
+    SlotCalculator.AgentCalendar busy = new SlotCalculator.AgentCalendar(agent.agentId(), agent.buffer(), agent.minNotice(),
+        agent.horizon(), agent.weekly(), agent.exceptions(), List.of(new SlotCalculator.Interval(quarterPast,
+        quarterPast.plus(Duration.ofMinutes(30)))));
+    DayCalendars calendars = new DayCalendars(row, List.of(busy), null);
+    slow.complete(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(),
+        calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, wednesday, wednesday))));
+
+    cache.days(service, null, wednesday, wednesday, this::load);
+    assertThat(loads).as("read again").hasSize(1);
   }
 
   @Test
