@@ -121,7 +121,22 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     String address = addresses.of(ctx);
     // Its error messages speak the language of the upgrade's Accept-Language until the hello says another ("lang").
     java.util.Locale language = ProblemTexts.languageOf(ctx);
-    ctx.request().toWebSocket().onSuccess(socket -> accept(socket, address, language)).onFailure(ctx::fail);
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      forgetHandshakeHeaders(socket, ctx);
+      accept(socket, address, language);
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Once the 101 is written, the upgrade's headers have said all they had to (the address and
+   * language above; nothing reads {@code socket.headers()} after), but Vert.x 5.0.10 keeps the
+   * request's and the 101's maps for the socket's whole life (the WebSocket's handler keeps the
+   * handshake that made it). Emptied, they cost two small maps instead of every header's entry and
+   * text: a browser behind nginx sends a kilobyte or so of them (User-Agent, Accept-*, Origin, X-Forwarded-*).
+   */
+  private static void forgetHandshakeHeaders(ServerWebSocket socket, RoutingContext ctx) {
+    socket.headers().clear();
+    ctx.response().headers().clear();
   }
 
   private void accept(ServerWebSocket socket, String address, java.util.Locale language) {
