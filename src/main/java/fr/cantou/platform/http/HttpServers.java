@@ -51,7 +51,7 @@ public final class HttpServers {
         .setHttp2ClearTextEnabled(false)
         // Vert.x's strict thread mode: every answer is written on its connection's loop (one
         // server per loop, continuations on the request's context), so Vert.x writes to the
-        // channel directly instead of through a 1,024-slot MPSC queue per connection (4.6 KiB
+        // channel directly instead of through a 1,024-slot MPSC queue per connection (4.7 KiB
         // of heap, kept for a WebSocket's whole life: docs/benchmarks.md). It was turned off on
         // 2 December 2026 because, with h2c on, an answer written at once to a request asking
         // for an h2c upgrade reached the client as HTTP/1.1 bytes inside the HTTP/2 connection

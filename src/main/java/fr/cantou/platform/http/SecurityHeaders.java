@@ -36,7 +36,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     if (ctx.request().canUpgradeToWebSocket()) {
       // Page policies mean nothing to a WebSocket's 101, and Vert.x keeps that answer's headers
-      // for the socket's life: five entries per socket, for nothing.
+      // for the socket's life: four or five entries per socket, for nothing.
       ctx.next();
       return;
     }
