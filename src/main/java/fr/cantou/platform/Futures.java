@@ -1,11 +1,14 @@
 package fr.cantou.platform;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 import java.util.List;
 import java.util.function.Function;
 
-/** Steps run one after the other. */
+/** Steps run one after the other; a shared future followed on the caller's own loop. */
 public final class Futures {
   private Futures() {}
 
@@ -32,6 +35,29 @@ public final class Futures {
       Batches now = new Batches(done.erased() + n, done.batches() + 1);
       return n == size && left > 1 ? counted(batch, size, left - 1, now) : Future.succeededFuture(now);
     });
+  }
+
+  /**
+   * {@code Future.all} has no context of its own: it calls back on the thread that completed its
+   * last part, which for a part shared by requests of several event loops (a cache being filled,
+   * files read once) may be another loop's. Each caller must go on on its own loop: an answer
+   * written from another one is refused by Vert.x's strict thread mode (HttpServers), and would
+   * race the connection otherwise.
+   */
+  public static <T> Future<T> onCallersContext(Future<T> shared) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return shared;
+    }
+    Promise<T> here = Promise.promise();
+    shared.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        here.handle(ar);
+      } else {
+        caller.runOnContext(v -> here.handle(ar));
+      }
+    });
+    return here.future();
   }
 
   /** One step per item, in order (order matters for events in one transaction). */

@@ -25,15 +25,14 @@ final class ClientSession {
   final String address;
   private final PushObserver pushes;
   Viewer viewer;
-  /** The timer that closes this socket when its access token expires (see {@link TokenExpiry}). */
-  long expiryTimer = -1;
-  /** For a manage token: the version of its appointment's links and their end; its timer (see {@link TokenExpiry}). */
+  /** When its access token ends, by the system clock (epoch milliseconds; none: never). See {@link TokenExpiry}. */
+  long expiresAtMillis = Long.MAX_VALUE;
+  /** For a manage token: the version of its appointment's links and their end (see {@link TokenExpiry}). */
   Identified.Link link;
-  long linkTimer = -1;
-  /** Changes of manage links heard while the hello was being checked, applied once its viewer is known. */
-  final List<io.vertx.core.json.JsonObject> linkChangesWhileGreeting = new ArrayList<>();
-  /** Devices revoked while the hello was being checked (their ids), applied once its viewer is known. */
-  final List<String> devicesRevokedWhileGreeting = new ArrayList<>();
+  /** Changes of manage links heard while the hello was being checked, applied once its viewer is known; null when none. */
+  List<io.vertx.core.json.JsonObject> linkChangesWhileGreeting;
+  /** Devices revoked while the hello was being checked (their ids), applied once its viewer is known; null when none. */
+  List<String> devicesRevokedWhileGreeting;
   /** Messages refused in a row by the person's budget (see {@link PersonBudgets}): the first says why. */
   int refusedByPersonInARow;
   long lastSentId;
@@ -46,7 +45,8 @@ final class ClientSession {
   java.util.Locale language = java.util.Locale.ENGLISH;
   /** A hello is being checked (or was): the next one is refused. */
   boolean greeting;
-  private final List<EventRecord> heldBack = new ArrayList<>();
+  /** Events heard while catching up; null once caught up (an idle socket keeps no list). */
+  private List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
 
   ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
@@ -81,11 +81,12 @@ final class ClientSession {
   /** Ends the catch-up: sends the held-back events this client has not seen yet, in order. */
   void caughtUp() {
     catchingUp = false;
-    heldBack.sort((a, b) -> Long.compare(a.id(), b.id()));
-    for (EventRecord event : heldBack) {
+    List<EventRecord> held = heldBack;
+    heldBack = null;
+    held.sort((a, b) -> Long.compare(a.id(), b.id()));
+    for (EventRecord event : held) {
       deliver(event);
     }
-    heldBack.clear();
   }
 
   /** Sends the event if this client may see it and has not had it; the future completes when written. */

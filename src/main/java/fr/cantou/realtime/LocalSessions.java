@@ -57,13 +57,23 @@ final class LocalSessions {
 
   /** Runs the action for every session, on each session's own event loop, one hop per loop. */
   void onEveryLoop(java.util.function.Consumer<ClientSession> action) {
+    eachLoop(sessions -> sessions.forEach(action));
+  }
+
+  /** Runs the action once per event loop, on that loop, with its sessions. */
+  private void eachLoop(java.util.function.Consumer<Set<ClientSession>> action) {
     sessionsByLoop.forEach((thread, loop) -> {
       if (thread == Thread.currentThread()) {
-        loop.sessions().forEach(action);
+        action.accept(loop.sessions());
       } else {
-        loop.context().runOnContext(v -> loop.sessions().forEach(action));
+        loop.context().runOnContext(v -> action.accept(loop.sessions()));
       }
     });
+  }
+
+  /** Every loop closes those of its sockets whose token or manage link has ended (see {@link TokenExpiry}). */
+  void sweep(TokenExpiry expiry) {
+    eachLoop(expiry::sweep);
   }
 
   /** Hands an event from the outbox to every local session, on each session's event loop. */
@@ -119,6 +129,9 @@ final class LocalSessions {
     onEveryLoop(session -> {
       if (session.viewer == null) {
         if (session.greeting) {
+          if (session.linkChangesWhileGreeting == null) {
+            session.linkChangesWhileGreeting = new java.util.ArrayList<>(1);
+          }
           session.linkChangesWhileGreeting.add(change);
         }
       } else {
@@ -135,6 +148,9 @@ final class LocalSessions {
     onEveryLoop(session -> {
       if (session.viewer == null) {
         if (session.greeting) {
+          if (session.devicesRevokedWhileGreeting == null) {
+            session.devicesRevokedWhileGreeting = new java.util.ArrayList<>(1);
+          }
           session.devicesRevokedWhileGreeting.add(deviceId);
         }
       } else {
@@ -164,11 +180,10 @@ final class LocalSessions {
     }
   }
 
-  /** Each socket's token or link checked, a silent one closed (three beats without an answer), the others pinged. */
+  /** A silent socket closed (three beats without an answer), the others pinged. */
   void heartbeat(Duration beat) {
     long silentLimit = TimeUnit.MILLISECONDS.toNanos(beat.toMillis() * 3);
     onEveryLoop(session -> {
-      expiry.check(session);
       if (System.nanoTime() - session.lastHeard > silentLimit) {
         session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
       } else if (!session.socket.isClosed()) {

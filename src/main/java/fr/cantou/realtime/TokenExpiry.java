@@ -1,29 +1,28 @@
 package fr.cantou.realtime;
 
-import io.vertx.core.Vertx;
-
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Ends a socket when its token stops holding (code 4401). An access token ends at its
  * {@code exp}: the page refreshes its token and resumes with {@code since}. A manage token ends
  * when its appointment's links stop being valid ({@code visio.manageLinkDaysAfterEnd} after the
- * appointment's end, moved with the appointment), by the node's clock. The delay is computed from
- * the clock the token was checked by, and checked again when the timer fires, so a timer that
- * fires early (or a clock moved back) waits again; the heartbeat checks the links' end too, so
- * that a node's clock moved ahead (as tests move it) ends them as well.
+ * appointment's end, moved with the appointment), by the node's clock.
+ * <p>
+ * No timer per socket: each event loop sweeps its own sockets every {@link #SWEEP_MILLIS}
+ * ({@link LocalSessions#sweep}), reading each clock once, so a socket closes within that time after
+ * its end and never before it, whatever its clock did meanwhile (a node clock moved ahead, as
+ * tests move it, ends the links it passed at the next sweep). A socket keeps one long and, for a
+ * manage token, its link; a timer per socket cost about 200 bytes of heap each (docs/benchmarks.md).
  */
 final class TokenExpiry {
-  private final Vertx vertx;
+  /** How often each loop looks for ended tokens: the most a socket outlives its token by. */
+  static final long SWEEP_MILLIS = 1_000;
   /** The clock access tokens are verified by (Vert.x JWT: the system clock). */
   private final Clock clock;
   /** The clock manage links are checked by (the node's). */
   private final Clock linkClock;
 
-  TokenExpiry(Vertx vertx, Clock clock, Clock linkClock) {
-    this.vertx = vertx;
+  TokenExpiry(Clock clock, Clock linkClock) {
     this.clock = clock;
     this.linkClock = linkClock;
   }
@@ -31,7 +30,7 @@ final class TokenExpiry {
   /** Call on the session's context, once its viewer is set. */
   void watch(ClientSession session, Identified who) {
     if (who.expiresAt() != null) {
-      session.expiryTimer = schedule(session, clock, who.expiresAt(), "access token expired");
+      session.expiresAtMillis = who.expiresAt().toEpochMilli();
     }
     if (who.link() != null) {
       linkChanged(session, who.link());
@@ -40,49 +39,22 @@ final class TokenExpiry {
 
   /** The socket's manage link is valid until another time (its appointment moved); on its context. */
   void linkChanged(ClientSession session, Identified.Link link) {
-    cancelLink(session);
     session.link = link;
-    session.linkTimer = schedule(session, linkClock, link.validUntil(), "manage link expired");
   }
 
-  /** At every heartbeat, on the session's context: a link whose end the node's clock has passed closes its socket. */
-  void check(ClientSession session) {
-    Identified.Link link = session.link;
-    if (link != null && !linkClock.instant().isBefore(link.validUntil())) {
-      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "manage link expired");
-    }
-  }
-
-  private long schedule(ClientSession session, Clock by, Instant end, String reason) {
-    if (session.socket.isClosed()) {
-      return -1;
-    }
-    long delay = Math.max(1, Duration.between(by.instant(), end).toMillis());
-    return vertx.setTimer(delay, id -> {
-      if (by.instant().isBefore(end)) {
-        long again = schedule(session, by, end, reason);
-        if (by == linkClock) {
-          session.linkTimer = again;
-        } else {
-          session.expiryTimer = again;
-        }
-      } else {
-        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, reason);
+  /** Closes, among one loop's sockets (on that loop), those whose token or link has ended. */
+  void sweep(Iterable<ClientSession> sessions) {
+    long now = clock.millis();
+    long linkNow = linkClock.millis();
+    for (ClientSession session : sessions) {
+      String ended = now >= session.expiresAtMillis ? "access token expired"
+          : session.link != null && linkNow >= session.link.validUntil().toEpochMilli() ? "manage link expired" : null;
+      if (ended != null) {
+        // Closed once: the socket stays in its loop's set until the peer answers the close.
+        session.expiresAtMillis = Long.MAX_VALUE;
+        session.link = null;
+        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, ended);
       }
-    });
-  }
-
-  void cancel(ClientSession session) {
-    if (session.expiryTimer >= 0) {
-      vertx.cancelTimer(session.expiryTimer);
-    }
-    cancelLink(session);
-  }
-
-  private void cancelLink(ClientSession session) {
-    if (session.linkTimer >= 0) {
-      vertx.cancelTimer(session.linkTimer);
-      session.linkTimer = -1;
     }
   }
 }

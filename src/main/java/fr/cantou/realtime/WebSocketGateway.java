@@ -56,6 +56,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final LocalSessions sessions;
   private final CatchUp catchUp;
   private long heartbeatTimer = -1;
+  private long expiryTimer = -1;
   public WebSocketGateway(Platform platform, Authenticator authenticator, ClientAddress addresses, EventStore events,
                           List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
                           List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
@@ -71,7 +72,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     // Access tokens are verified (Vert.x JWT) against the system clock, so their end is timed by
     // it too: a node clock moved days ahead by a test must not end a socket whose token still holds.
     // Manage links are checked by the node's clock (ManageTokens), so their end is timed by it.
-    this.expiry = new TokenExpiry(vertx, Clock.systemUTC(), platform.clock());
+    this.expiry = new TokenExpiry(Clock.systemUTC(), platform.clock());
     this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
     this.sessions = new LocalSessions(expiry);
     this.catchUp = new CatchUp(platform, events, snapshots, sessions);
@@ -82,11 +83,15 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       personBudgets.forgetIdle(System.nanoTime());
       sessions.heartbeat(settings.heartbeat());
     });
+    expiryTimer = vertx.setPeriodic(TokenExpiry.SWEEP_MILLIS, id -> sessions.sweep(expiry));
   }
 
   public void stop() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
+    }
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
     }
     sessions.onEveryLoop(session -> session.socket.close((short) 1001, "server stopping"));
   }
@@ -121,7 +126,22 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     String address = addresses.of(ctx);
     // Its error messages speak the language of the upgrade's Accept-Language until the hello says another ("lang").
     java.util.Locale language = ProblemTexts.languageOf(ctx);
-    ctx.request().toWebSocket().onSuccess(socket -> accept(socket, address, language)).onFailure(ctx::fail);
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      forgetHandshakeHeaders(socket, ctx);
+      accept(socket, address, language);
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Once the 101 is written, the upgrade's headers have said all they had to (the address and
+   * language above; nothing reads {@code socket.headers()} after), but Vert.x 5.0.10 keeps the
+   * request's and the 101's maps for the socket's whole life (the WebSocket's handler keeps the
+   * handshake that made it). Emptied, they cost two small maps instead of every header's entry and
+   * text: a browser behind nginx sends a kilobyte or so of them (User-Agent, Accept-*, Origin, X-Forwarded-*).
+   */
+  private static void forgetHandshakeHeaders(ServerWebSocket socket, RoutingContext ctx) {
+    socket.headers().clear();
+    ctx.response().headers().clear();
   }
 
   private void accept(ServerWebSocket socket, String address, java.util.Locale language) {
@@ -139,7 +159,6 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> LOG.debug("event=ws_error reason=\"{}\"", e.getMessage()));
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
-      expiry.cancel(session);
       ofLoop.remove(session);
       if (session.viewer != null) {
         observers.forEach(o -> o.closed(session.viewer));
@@ -235,10 +254,14 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.viewer = found.get().viewer();
       expiry.watch(session, found.get());
       // A renewal heard while the token was being checked: a token read just before it is closed now.
-      session.linkChangesWhileGreeting.forEach(change -> sessions.applyLinkChange(session, change));
-      session.linkChangesWhileGreeting.clear();
-      session.devicesRevokedWhileGreeting.forEach(device -> sessions.applyRevocation(session, device));
-      session.devicesRevokedWhileGreeting.clear();
+      if (session.linkChangesWhileGreeting != null) {
+        session.linkChangesWhileGreeting.forEach(change -> sessions.applyLinkChange(session, change));
+        session.linkChangesWhileGreeting = null;
+      }
+      if (session.devicesRevokedWhileGreeting != null) {
+        session.devicesRevokedWhileGreeting.forEach(device -> sessions.applyRevocation(session, device));
+        session.devicesRevokedWhileGreeting = null;
+      }
       if (session.socket.isClosed()) {
         return Future.succeededFuture();
       }

@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.Futures;
 import fr.cantou.platform.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -58,7 +59,8 @@ final class BookingPage implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Future.all(files(), catalogue.services(), catalogue.points())
+    // The files are read once for every loop: the answer goes on on this request's own loop.
+    Futures.onCallersContext(Future.all(files(), catalogue.services(), catalogue.points()))
         .onFailure(e -> ctx.next())
         .onSuccess(all -> {
           String html;

@@ -3,12 +3,11 @@ package fr.cantou.visio;
 import fr.cantou.identity.AccountEvents;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import fr.cantou.platform.Futures;
 import fr.cantou.platform.json.Json;
 import fr.cantou.realtime.EventRecord;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -179,29 +178,8 @@ final class SlotCache {
           .onComplete(done -> keys.forEach(key -> readings.remove(key, reading)))
           .onFailure(e -> mine.forEach((key, loading) -> days.asMap().remove(key, loading))).onComplete(load);
     }
-    return onCallersContext(Future.all(answer).map(all -> all.list()));
-  }
-
-  /**
-   * A day being read is shared by every request that asks for it meanwhile, whichever event
-   * loop it came from, and its future completes on the loop that started the read. Each
-   * caller must go on on its own loop: an answer written from another one is refused by
-   * Vert.x's strict thread mode (and would race the connection otherwise).
-   */
-  private static <T> Future<T> onCallersContext(Future<T> shared) {
-    Context caller = Vertx.currentContext();
-    if (caller == null) {
-      return shared;
-    }
-    Promise<T> here = Promise.promise();
-    shared.onComplete(ar -> {
-      if (Vertx.currentContext() == caller) {
-        here.handle(ar);
-      } else {
-        caller.runOnContext(v -> here.handle(ar));
-      }
-    });
-    return here.future();
+    // A day being read is shared by every request that asks for it meanwhile, whichever loop it came from.
+    return Futures.onCallersContext(Future.all(answer).map(all -> all.list()));
   }
 
   /**

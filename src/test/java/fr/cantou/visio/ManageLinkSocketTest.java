@@ -36,7 +36,7 @@ class ManageLinkSocketTest {
   @BeforeEach
   void start() {
     database = TestDatabase.fresh();
-    // A heartbeat every second: the links' end, by the node's clock, is checked at each.
+    // A heartbeat every second (the links' end, by the node's clock, is checked every second whatever the heartbeat).
     Map<String, String> env = Map.of("CANTOU_REALTIME_HEARTBEAT_SECONDS", "1");
     node = TestNode.start(database, env, clock);
     other = TestNode.start(database, env, clock);

@@ -2,7 +2,6 @@ package fr.cantou.platform.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -14,8 +13,7 @@ import io.vertx.openapi.contract.Operation;
  * file): those are paused here, untouched, and their handler streams them (see
  * {@link StreamedBody}) once it has checked who asks. Which operation a request is comes from the
  * contract, never from the Content-Type the client sent. A streamed request refused before its
- * body was read closes its HTTP/1.x connection after the answer (over HTTP/2, the rest of its
- * stream is read and dropped).
+ * body was read closes its connection after the answer (the node speaks HTTP/1.x only: {@link HttpServers}).
  */
 public final class RequestBodies implements Handler<RoutingContext> {
   private final OpenAPIContract contract;
@@ -33,25 +31,16 @@ public final class RequestBodies implements Handler<RoutingContext> {
       // Nothing is read before the handler asks: the data waits in the connection (back-pressure).
       HttpServerRequest request = ctx.request();
       request.pause();
-      // Refused before its body was read (401, 403, 409, 413…): over HTTP/1.x, what is left of the
-      // body would be read as the next request; the connection closes after the answer instead.
+      // Refused before its body was read (401, 403, 409, 413…): what is left of the body would be
+      // read as the next request; the connection closes after the answer instead.
       ctx.addHeadersEndHandler(v -> {
-        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+        if (!request.isEnded()) {
           ctx.response().putHeader("Connection", "close");
         }
       });
       ctx.addEndHandler(v -> {
-        if (request.isEnded()) {
-          return;
-        }
-        if (request.version() != HttpVersion.HTTP_2) {
+        if (!request.isEnded()) {
           request.connection().close();
-        } else {
-          // One stream of a shared connection: the rest of its body is read and dropped (a client
-          // that sends its whole body before reading the answer gets it), the connection stays.
-          request.handler(dropped -> { });
-          request.exceptionHandler(e -> { });
-          request.resume();
         }
       });
       ctx.next();

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per request: method, path template (never the concrete path, which may hold
- * ids or tokens), status and duration.
+ * ids or tokens), status and duration; none for a WebSocket's upgrade.
  */
 public final class RequestLog implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger("cantou.access");
@@ -15,6 +15,12 @@ public final class RequestLog implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().canUpgradeToWebSocket()) {
+      // A WebSocket's 101 ends no response, so an end handler would never run (no line was ever
+      // written for /ws) and would keep this request's routing context for the socket's life.
+      ctx.next();
+      return;
+    }
     long start = System.nanoTime();
     ctx.addEndHandler(done -> {
       long micros = (System.nanoTime() - start) / 1_000;

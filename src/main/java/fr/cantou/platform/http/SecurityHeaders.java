@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Headers on every answer. The page policy lets frames and scripts come only from this
+ * Headers on every answer but a WebSocket's upgrade. The page policy lets frames and scripts come only from this
  * server and the configured Jitsi domain.
  */
 public final class SecurityHeaders implements Handler<RoutingContext> {
@@ -34,6 +34,12 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().canUpgradeToWebSocket()) {
+      // Page policies mean nothing to a WebSocket's 101, and Vert.x keeps that answer's headers
+      // for the socket's life: four or five entries per socket, for nothing.
+      ctx.next();
+      return;
+    }
     ctx.response().headers()
         .set("X-Content-Type-Options", "nosniff")
         .set("Referrer-Policy", "no-referrer")
