@@ -165,8 +165,7 @@ final class SlotCache {
     }
     if (!mine.isEmpty()) {
       List<DayKey> keys = new ArrayList<>(mine.keySet());
-      Reading reading = new Reading();
-      keys.forEach(key -> readings.put(key, reading));
+      ReadsUnderWay.Reading reading = readings.start(keys);
       Future<Map<LocalDate, Day>> loaded;
       try {
         loaded = loader.load(keys.get(0).day(), keys.get(keys.size() - 1).day());
@@ -175,7 +174,7 @@ final class SlotCache {
       }
       // A failure (unknown service or point, database away) is answered, never kept.
       loaded.map(all -> withBookedMeanwhile(all, reading.close(), mine))
-          .onComplete(done -> keys.forEach(key -> readings.remove(key, reading)))
+          .onComplete(done -> readings.end(keys, reading))
           .onFailure(e -> mine.forEach((key, loading) -> days.asMap().remove(key, loading))).onComplete(load);
     }
     // A day being read is shared by every request that asks for it meanwhile, whichever loop it came from.
@@ -200,39 +199,11 @@ final class SlotCache {
     });
   }
 
-  /** A booking seen while days were being read. */
-  private record Booking(UUID agentId, UUID pointId, Instant start, Instant end) {}
-
-  /**
-   * One read of days under way, and the bookings made meanwhile: the read may or may not have
-   * seen them, and each is taken in place once it ends (taking a booking twice changes nothing).
-   * Dropping the read instead made busy days be read again and again: at a few hundred bookings
-   * a second, a booking of the same day almost always came while its read was still under way.
-   */
-  private static final class Reading {
-    private final Set<Booking> meanwhile = new java.util.LinkedHashSet<>();
-    private boolean ended;
-
-    /** False once the read has ended: the caller deals with the day read. */
-    synchronized boolean add(Booking booking) {
-      if (ended) {
-        return false;
-      }
-      meanwhile.add(booking);
-      return true;
-    }
-
-    synchronized List<Booking> close() {
-      ended = true;
-      return List.copyOf(meanwhile);
-    }
-  }
-
-  /** Reads under way, by the days they read. */
-  private final Map<DayKey, Reading> readings = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Reads under way, by the days they read, with the bookings made meanwhile. */
+  private final ReadsUnderWay readings = new ReadsUnderWay();
 
   /** The days read, with the bookings made while they were read; a day that cannot take one in place is not kept. */
-  private Map<LocalDate, Day> withBookedMeanwhile(Map<LocalDate, Day> read, List<Booking> meanwhile,
+  private Map<LocalDate, Day> withBookedMeanwhile(Map<LocalDate, Day> read, List<ReadsUnderWay.Booking> meanwhile,
                                                   Map<DayKey, Future<Day>> mine) {
     if (meanwhile.isEmpty()) {
       return read;
@@ -240,7 +211,7 @@ final class SlotCache {
     Map<LocalDate, Day> out = new java.util.HashMap<>(read);
     mine.forEach((key, loading) -> {
       Day day = out.get(key.day());
-      for (Booking b : meanwhile) {
+      for (ReadsUnderWay.Booking b : meanwhile) {
         if (day == null) {
           break;
         }
@@ -262,15 +233,14 @@ final class SlotCache {
   /**
    * A booking was made: every kept day read over its period takes it in place (its agent's and
    * its point's calendars, and the slots near it), instead of being read and computed again by
-   * the next request; a day being read takes it once read ({@link Reading}).
+   * the next request; a day being read takes it once read ({@link ReadsUnderWay}).
    */
   void booked(UUID agentId, UUID pointId, Instant start, Instant end) {
     Instant blockedUntil = end.plus(LONGEST_BUFFER);
     long now = System.nanoTime();
-    Booking booking = new Booking(agentId, pointId, start, end);
+    ReadsUnderWay.Booking booking = new ReadsUnderWay.Booking(agentId, pointId, start, end);
     days.asMap().forEach((key, kept) -> {
-      Reading reading = kept.isComplete() ? null : readings.get(key);
-      if (reading != null && reading.add(booking)) {
+      if (!kept.isComplete() && readings.tookMeanwhile(key, booking)) {
         return;
       }
       if (!kept.isComplete() || kept.succeeded() && kept.result().dependsOn(start, blockedUntil)) {
