@@ -193,10 +193,12 @@ public final class TeleconsultService {
    */
   Future<Teleconsultation> recorded(SqlClient tx, UUID id, Principal by, String action, JsonObject details,
                                             Instant now, String kind) {
-    return timeline.add(tx, id, by == null ? null : by.userId(), action, details, now)
-        .compose(v -> ChangeAuditStore.record(tx, by, "teleconsultation." + action, "teleconsultation", id, now))
-        .compose(v -> find(tx, id))
-        .compose(item -> events.publish(tx, kind, item).map(item));
+    // Sent together on the transaction's connection (pipelined, run in this order): the read
+    // needs neither line, and a failure of one aborts the transaction the others are in.
+    Future<Void> line = timeline.add(tx, id, by == null ? null : by.userId(), action, details, now);
+    Future<Void> audit = ChangeAuditStore.record(tx, by, "teleconsultation." + action, "teleconsultation", id, now);
+    Future<Teleconsultation> item = find(tx, id);
+    return Future.all(line, audit, item).compose(v -> events.publish(tx, kind, item.result()).map(item.result()));
   }
 
   /**

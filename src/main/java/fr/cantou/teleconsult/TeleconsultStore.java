@@ -71,7 +71,9 @@ public final class TeleconsultStore {
 
   /**
    * The same columns for one item, each figure worked out for its specialty only: its place is
-   * the count of items ahead of it (by the queue's index), not a numbering of every queue.
+   * the count of items ahead of it, not a numbering of every queue. Two counts, each one range of
+   * the index teleconsultation_waiting (V73) read without the rows: the urgent items when it is
+   * not urgent, then those of its urgency up to it ((queued_at, id) as the queue orders them).
    */
   private static final String SELECT_ONE = """
       SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
@@ -79,8 +81,10 @@ public final class TeleconsultStore {
              CASE WHEN t.status = 'queued' AND t.announced_at IS NOT NULL THEN
                (SELECT count(*) FROM teleconsultation q
                 WHERE q.status = 'queued' AND q.announced_at IS NOT NULL AND q.specialty = t.specialty
-                  AND (q.urgency = 'urgent' AND t.urgency <> 'urgent'
-                       OR q.urgency = t.urgency AND (q.queued_at, q.id) <= (t.queued_at, t.id))) END AS position,
+                  AND q.urgency = 'urgent' AND t.urgency <> 'urgent')
+             + (SELECT count(*) FROM teleconsultation q
+                WHERE q.status = 'queued' AND q.announced_at IS NOT NULL AND q.specialty = t.specialty
+                  AND q.urgency = t.urgency AND (q.queued_at, q.id) <= (t.queued_at, t.id)) END AS position,
              (SELECT count(*) FROM doctor_presence p
               JOIN app_user u ON u.id = p.doctor_id AND u.active
               JOIN user_specialty us ON us.user_id = p.doctor_id AND us.specialty_code = t.specialty

@@ -94,6 +94,27 @@ class TeleconsultationTest extends CareNodeTest {
   }
 
   @Test
+  void a_place_counts_the_announced_items_ahead_only_urgent_ones_first_and_the_create_answers_it() {
+    // Planned, urgent, not yet announced: ahead of nobody until its time comes.
+    JsonObject planned = care.create(request("geriatrie", "urgent")
+        .put("plannedAt", clock.instant().plus(Duration.ofHours(1)).toString()));
+    assertThat(planned.containsKey("position")).as("a planned request has no place yet").isFalse();
+    JsonObject first = care.create(request("geriatrie", "normal"));
+    assertThat(first.getInteger("position")).isEqualTo(1);
+    JsonObject urgent = care.create(request("geriatrie", "urgent"));
+    assertThat(urgent.getInteger("position")).as("an urgent one passes the normal ones").isEqualTo(1);
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject second = care.create(request("geriatrie", "normal"));
+    assertThat(second.getInteger("position")).as("after the first and the urgent one").isEqualTo(3);
+    clock.advance(Duration.ofHours(1));
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get("/api/teleconsultations/" + planned.getString("id"), care.nurse).json().getInteger("position"))
+        .as("announced, queued at its planned time: after the urgent one made before").isEqualTo(2);
+    assertThat(node.api.get("/api/teleconsultations/" + second.getString("id"), care.nurse).json().getInteger("position"))
+        .isEqualTo(4);
+  }
+
+  @Test
   void a_doctor_sees_only_the_queue_of_her_specialties_and_a_nurse_only_her_organisation() {
     care.create(request("geriatrie", "normal"));
     assertThat(node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array()).hasSize(1);
