@@ -109,8 +109,10 @@ public final class CantouNode {
 
   private Future<CantouNode> boot() {
     CantouConfig config = platform.config();
+    StartPhases phases = new StartPhases();
     Future<String> manageKey = generatedKey("visio.manageKey", "");
     return generatedKey("auth.jwtKey", config.auth().jwtKey()).compose(jwtKey -> manageKey.compose(visioKey -> {
+      phases.done("keys");
       ClientAddress addresses = new ClientAddress(config.http().trustedProxies());
       rateLimits = new RateLimits(platform);
       EventStore events = new EventStore();
@@ -152,11 +154,13 @@ public final class CantouNode {
           following.readNow();
         }
       }));
-      return bootstrap(identity)
-          .compose(v -> listener.start())
-          .compose(v -> Futures.sequence(modules, CantouModule::start))
-          .compose(v -> listen(() -> NodeRouter.build(platform, identity.authenticator, gateway, modules)))
+      phases.done("modulesBuilt");
+      return phases.done("bootstrap", bootstrap(identity))
+          .compose(v -> phases.done("listener", listener.start()))
+          .compose(v -> phases.done("modules", Futures.sequence(modules, CantouModule::start)))
+          .compose(v -> phases.done("servers", listen(() -> NodeRouter.build(platform, identity.authenticator, gateway, modules))))
           .onSuccess(v -> {
+            LOG.info("event=node_started {}", phases);
             gateway.start();
             databaseWatch.start();
             jobs.start(JOB_PERIOD_MS);

@@ -30,6 +30,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    long enteredMs = sinceProcessStart();
     CantouConfig config;
     try {
       config = CantouConfig.load(System.getenv());
@@ -41,7 +42,7 @@ public final class Main {
     }
     LogFormat.apply(config.log());
     try {
-      run(config);
+      run(config, enteredMs);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -56,8 +57,10 @@ public final class Main {
     }
   }
 
-  private static void run(CantouConfig config) throws Exception {
+  private static void run(CantouConfig config, long enteredMs) throws Exception {
     long started = System.nanoTime();
+    // The JVM's own start (before main) and the configuration and logging's, apart from what follows.
+    LOG.info("event=starting mainEnteredMs={} sinceProcessStartMs={}", enteredMs, sinceProcessStart());
     ApiContract.preload();
     // Vert.x, Netty and the metrics registry load their classes while the database starts and
     // migrates: the two were a third and two thirds of a restart one after the other.
@@ -75,7 +78,10 @@ public final class Main {
   private record NodeRuntime(NodeMetrics metrics, Vertx vertx) {
     static NodeRuntime start(CantouConfig.Metrics settings) {
       NodeMetrics metrics = NodeMetrics.create(settings);
-      return new NodeRuntime(metrics, metrics.vertx(new VertxOptions().setPreferNativeTransport(true)));
+      Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(true));
+      // The routers' contract too (read and compiled once per process), while the database starts.
+      ApiContract.load(vertx);
+      return new NodeRuntime(metrics, vertx);
     }
   }
 
@@ -87,19 +93,22 @@ public final class Main {
       LOG.info("event=database_starting mode=embedded dataDir={}", dataDir.toAbsolutePath());
       embedded = EmbeddedDatabase.start(dataDir, config.database().embeddedPort(), config.database().embeddedStartTimeout());
       endpoint = embedded.endpoint();
+      LOG.info("event=database_ready mode=embedded sinceProcessStartMs={}", sinceProcessStart());
     } else {
       endpoint = DatabaseEndpoint.fromUrl(config.database().url());
       LOG.info("event=database_configured mode=external endpoint={}", endpoint);
     }
     MigrateResult migrated = Migrations.migrate(endpoint);
-    LOG.info("event=migrations_done applied={} schemaVersion={}", migrated.migrationsExecuted, migrated.targetSchemaVersion);
+    LOG.info("event=migrations_done applied={} schemaVersion={} sinceProcessStartMs={}", migrated.migrationsExecuted,
+        migrated.targetSchemaVersion, sinceProcessStart());
 
     Vertx vertx = runtime.join().vertx();
     NodeMetrics metrics = runtime.join().metrics();
+    LOG.info("event=vertx_ready sinceProcessStartMs={}", sinceProcessStart());
     CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC(), metrics), 120);
-    LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={}", config.http().host(), node.port(),
+    LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={} sinceProcessStartMs={}", config.http().host(), node.port(),
         config.jitsi().domain(), config.jitsi().signsTokens(), config.smtp().configured() ? "smtp" : "log",
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000, sinceProcessStart());
 
     EmbeddedDatabase database = embedded;
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -124,6 +133,14 @@ public final class Main {
       }
       LOG.info("event=stopped");
     }, "cantou-shutdown"));
+  }
+
+  /**
+   * Milliseconds since the operating system started this process (the JVM's own start included),
+   * for the start's log lines: a restart is timed from there (docs/benchmarks.md).
+   */
+  private static long sinceProcessStart() {
+    return ProcessHandle.current().info().startInstant().map(at -> System.currentTimeMillis() - at.toEpochMilli()).orElse(-1L);
   }
 
   /** Waits on the main or shutdown thread (never on an event loop) for a future. */

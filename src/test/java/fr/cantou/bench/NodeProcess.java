@@ -23,9 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Cantou node as an operator runs it: {@code fr.cantou.Main} in its own JVM, configured by
- * CANTOU_* variables, in a working folder of its own (its embedded database's data and a copy of
- * the pages, to which the bench adds the static file of the slot-search baseline).
+ * A Cantou node as an operator runs it: target/cantou.jar started by scripts/cantou.sh in its own
+ * JVM, configured by CANTOU_* variables, in a working folder of its own (its embedded database's
+ * data, its class data archive, and a copy of the pages, to which the bench adds the static file
+ * of the slot-search baseline).
  */
 final class NodeProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -65,8 +66,16 @@ final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    ChildProcess jvm = ChildProcess.java(name, "fr.cantou.Main", jvmOptions, List.of(), all, workDir,
-        workDir.getParent().resolve(name + ".log"), false);
+    // The jar of this build through the start script, as operations run it: its class data
+    // archive (workDir/cantou.jsa) is written when the node first stops and used from the next start.
+    Path jar = Path.of("target", "cantou.jar").toAbsolutePath();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: the bench runs in verify, after package");
+    }
+    all.put("CANTOU_JAR", jar.toString());
+    List<String> command = new ArrayList<>(List.of("bash", Path.of("scripts", "cantou.sh").toAbsolutePath().toString()));
+    command.addAll(jvmOptions);
+    ChildProcess jvm = ChildProcess.command(name, command, all, workDir, workDir.getParent().resolve(name + ".log"), false);
     NodeProcess node = new NodeProcess(jvm, port, workDir);
     node.awaitReady(Duration.ofSeconds(180));
     return node;

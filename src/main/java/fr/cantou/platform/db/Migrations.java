@@ -3,7 +3,9 @@ package fr.cantou.platform.db;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.pattern.ValidatePattern;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,12 +29,21 @@ public final class Migrations {
         // migration numbered below one already applied (V30 after V50): it is applied then, not
         // refused. Such a migration never relies on the higher-numbered ones it may precede.
         .outOfOrder(true)
+        // Flyway ignores by default the migrations it does not know (applied by a newer version):
+        // here none is ignored, so that one pass (migrate's own validation, every checksum of what
+        // was applied compared with the files) checks and migrates; a restart on an up-to-date
+        // schema does nothing more. An applied migration changed since is refused as before.
+        .ignoreMigrationPatterns(new ValidatePattern[0])
         .load();
-    refuseNewerSchema(flyway);
-    return flyway.migrate();
+    try {
+      return flyway.migrate();
+    } catch (FlywayValidateException e) {
+      refuseNewerSchema(flyway);
+      throw e;
+    }
   }
 
-  /** Flyway would ignore migrations it does not know (applied by a newer version): here they stop the start. */
+  /** Migrations applied by a newer version stop the start with one line saying so. */
   private static void refuseNewerSchema(Flyway flyway) {
     MigrationInfo[] applied = flyway.info().applied();
     Optional<MigrationInfo> newest = Arrays.stream(applied)

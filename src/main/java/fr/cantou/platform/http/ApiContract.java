@@ -2,7 +2,9 @@ package fr.cantou.platform.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +24,9 @@ import java.util.Map;
 public final class ApiContract {
   private static final String RESOURCE = "openapi.yaml";
   private static volatile Document parsed;
+  private static volatile OpenAPIContract compiled;
+  private static Future<OpenAPIContract> compiling;
+  private static Vertx compilingOn;
 
   private record Document(Buffer text, JsonObject json) {}
 
@@ -40,9 +45,32 @@ public final class ApiContract {
     parser.start();
   }
 
+  /**
+   * The contract, compiled once per process: every HTTP server's router (one per event loop)
+   * shares it and its validators ({@link ReusedValidators}), and {@code Main} starts compiling it
+   * while the database starts. Answered on the caller's context, whichever context compiled it.
+   */
   public static Future<OpenAPIContract> load(Vertx vertx) {
-    return document(vertx).compose(document -> OpenAPIContract.from(vertx, apiOnly(document.json())))
-        .map(ContractWithReusedValidators::new);
+    OpenAPIContract known = compiled;
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    Future<OpenAPIContract> shared = compiling(vertx);
+    Context here = vertx.getOrCreateContext();
+    Promise<OpenAPIContract> answer = Promise.promise();
+    shared.onComplete(result -> here.runOnContext(v -> answer.handle(result)));
+    return answer.future();
+  }
+
+  /** The compilation under way on {@code vertx} (a future is tied to its Vert.x: another one starts its own). */
+  private static synchronized Future<OpenAPIContract> compiling(Vertx vertx) {
+    if (compiling == null || compiling.failed() || compilingOn != vertx) {
+      compilingOn = vertx;
+      compiling = document(vertx).compose(document -> OpenAPIContract.from(vertx, apiOnly(document.json())))
+          .<OpenAPIContract>map(ContractWithReusedValidators::new)
+          .onSuccess(contract -> compiled = contract);
+    }
+    return compiling;
   }
 
   /** GET /openapi.yaml: the document as written, the same bytes the router was built from. */
