@@ -98,14 +98,23 @@ public final class Main {
       endpoint = DatabaseEndpoint.fromUrl(config.database().url());
       LOG.info("event=database_configured mode=external endpoint={}", endpoint);
     }
-    MigrateResult migrated = Migrations.migrate(endpoint);
-    LOG.info("event=migrations_done applied={} schemaVersion={} sinceProcessStartMs={}", migrated.migrationsExecuted,
-        migrated.targetSchemaVersion, sinceProcessStart());
+    CantouNode node;
+    Vertx vertx;
+    try {
+      MigrateResult migrated = Migrations.migrate(endpoint);
+      LOG.info("event=migrations_done applied={} schemaVersion={} sinceProcessStartMs={}", migrated.migrationsExecuted,
+          migrated.targetSchemaVersion, sinceProcessStart());
 
-    Vertx vertx = runtime.join().vertx();
-    NodeMetrics metrics = runtime.join().metrics();
-    LOG.info("event=vertx_ready sinceProcessStartMs={}", sinceProcessStart());
-    CantouNode node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC(), metrics), 120);
+      vertx = runtime.join().vertx();
+      NodeMetrics metrics = runtime.join().metrics();
+      LOG.info("event=vertx_ready sinceProcessStartMs={}", sinceProcessStart());
+      node = awaitResult(CantouNode.start(vertx, config, endpoint, Clock.systemUTC(), metrics), 120);
+    } catch (Exception e) {
+      // pg_ctl detached the server from this JVM: left running, it would hold its data folder and the
+      // next start would wait for it, then fail too.
+      stopQuietly(embedded);
+      throw e;
+    }
     LOG.info("event=started url=http://{}:{} jitsi={} jitsiTokens={} mail={} startupMs={} sinceProcessStartMs={}", config.http().host(), node.port(),
         config.jitsi().domain(), config.jitsi().signsTokens(), config.smtp().configured() ? "smtp" : "log",
         (System.nanoTime() - started) / 1_000_000, sinceProcessStart());
@@ -124,15 +133,19 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("event=stop_incomplete reason=\"{}\"", e.getMessage());
       }
-      if (database != null) {
-        try {
-          database.close();
-        } catch (Exception e) {
-          LOG.warn("event=database_stop_failed reason=\"{}\"", e.getMessage());
-        }
-      }
+      stopQuietly(database);
       LOG.info("event=stopped");
     }, "cantou-shutdown"));
+  }
+
+  private static void stopQuietly(EmbeddedDatabase database) {
+    if (database != null) {
+      try {
+        database.close();
+      } catch (Exception e) {
+        LOG.warn("event=database_stop_failed reason=\"{}\"", e.getMessage());
+      }
+    }
   }
 
   /**

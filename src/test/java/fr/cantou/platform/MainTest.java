@@ -47,6 +47,39 @@ class MainTest {
     }
   }
 
+  @Test
+  void a_start_that_fails_once_its_database_runs_stops_that_database(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    // Another program holds the port: the database starts and migrates, then the HTTP servers cannot listen.
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      ProcessBuilder builder = java();
+      builder.environment().put("CANTOU_HTTP_HOST", "127.0.0.1");
+      builder.environment().put("CANTOU_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+      builder.environment().put("CANTOU_DATABASE_EMBEDDED_DATA_DIR", data.toString());
+      java.nio.file.Path log = data.resolveSibling(data.getFileName() + ".log");
+      builder.redirectErrorStream(true).redirectOutput(log.toFile());
+      Process process = builder.start();
+      try {
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("gave up").isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(java.nio.file.Files.readString(log)).contains("event=database_ready").contains("event=start_failed");
+        // pg_ctl detaches the server from the JVM: found by its data folder, it must be gone with the JVM.
+        java.util.List<ProcessHandle> postgres = ProcessHandle.allProcesses()
+            .filter(p -> p.info().commandLine().orElse("").contains(data.toString())).toList();
+        for (ProcessHandle server : postgres) {
+          server.onExit().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(postgres).noneMatch(ProcessHandle::isAlive);
+        assertThat(data.resolve("postmaster.pid")).as("its data folder free for the next start").doesNotExist();
+      } finally {
+        process.destroyForcibly();
+        // Whatever this test found running (when it fails) is not left to the next ones.
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data.toString()))
+            .forEach(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
   private static ProcessBuilder java() {
     return new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
         "-cp", System.getProperty("java.class.path"), "fr.cantou.Main");
