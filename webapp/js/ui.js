@@ -191,8 +191,9 @@ export function appointmentQr(id, manageToken, reference) {
   const figure = el('figure', { class: 'qr-code', id: 'qr-code' },
     el('figcaption', {}, t('booking.qrCaption'), ' ', el('strong', {}, reference)));
   // The picture comes after the page: on a slow link the appointment is never kept waiting for it. Without it, the
-  // caption's reference can be typed at the screen.
-  request(`/api/visio/appointments/${id}/qr-code.svg`, { manageToken, anonymous: Boolean(manageToken), accept: 'image/svg+xml' })
+  // caption's reference can be typed at the screen; lost on the way (no answer), it is asked for again a little later.
+  const load = (tries) => request(`/api/visio/appointments/${id}/qr-code.svg`,
+    { manageToken, anonymous: Boolean(manageToken), accept: 'image/svg+xml' })
     .then((svg) => {
       const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
       if (parsed.namespaceURI !== 'http://www.w3.org/2000/svg' || parsed.localName !== 'svg') {
@@ -205,7 +206,12 @@ export function appointmentQr(id, manageToken, reference) {
       image.classList.add('qr-image');
       figure.prepend(image);
     })
-    .catch(() => {});
+    .catch((e) => {
+      if (e?.status === 0 && tries > 1) {
+        setTimeout(() => load(tries - 1), 5000);
+      }
+    });
+  load(3);
   return figure;
 }
 

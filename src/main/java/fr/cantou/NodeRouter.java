@@ -64,7 +64,7 @@ final class NodeRouter {
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
       router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),
           CantouNode.all(modules, CantouModule::figures)));
-      router.get("/ws").handler(gateway);
+      router.get(fr.cantou.platform.http.SocketUpgrade.PATH).handler(gateway);
       router.get("/openapi.yaml").handler(ApiContract::serve);
       modules.forEach(m -> m.mountOutsideApi(router));
       Router apiRouter = api.createRouter();

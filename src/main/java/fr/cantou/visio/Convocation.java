@@ -25,9 +25,12 @@ final class Convocation {
     this.appointments = appointments;
   }
 
-  /** The SVG, for whoever may read the appointment, while it is still to be held. */
+  /**
+   * The SVG, for whoever may read the appointment, while it is still to be held; staff's reads
+   * are lines of the audit trail (appointment.qr_code), as their other reads of it.
+   */
   Future<String> qrCode(Caller caller, UUID id) {
-    return appointments.get(caller, id).compose(a -> {
+    return appointments.read(caller, id, "appointment.qr_code").compose(a -> {
       if (!a.open() || a.reference() == null) {
         return Future.failedFuture(ApiException.conflict("This appointment is {0}; it has no code to scan.", status(a.status())));
       }

@@ -89,9 +89,9 @@ public final class VisioRoutes implements ApiModule {
             .putHeader("Cache-Control", "no-store")
             .end(io.vertx.core.buffer.Buffer.buffer(ics))));
     api.getRoute("appointmentQrCode").addHandler(Endpoint.answer(ctx -> convocation.qrCode(caller(ctx), appointment(ctx)),
-        // Her reference never changes: a page shown again draws it from its cache.
+        // Read with her link's secret: kept in no cache (a shared computer at a France Services house); the page keeps it.
         (ctx, svg) -> ctx.response().putHeader("Content-Type", "image/svg+xml")
-            .putHeader("Cache-Control", "private, max-age=3600")
+            .putHeader("Cache-Control", "no-store")
             .end(svg)));
     api.getRoute("exportAppointmentData").addHandler(Endpoint.answer(ctx ->
         citizenData.personalData(caller(ctx), appointment(ctx), addresses.of(ctx)),

@@ -261,6 +261,7 @@ class AuditTrailTest {
     }
     ok(from("203.0.113.33", "GET", "/api/visio/appointments", visio.mediator, null));
     ok(from("203.0.113.34", "GET", "/api/visio/appointments/" + a + "/calendar.ics", visio.agent, null));
+    ok(from("203.0.113.38", "GET", "/api/visio/appointments/" + a + "/qr-code.svg", visio.agent, null));
     // The citizen reads her own, with her link: not a staff read.
     Map<String, String> citizen = Map.of("X-Manage-Token", first.getString("manageToken"), "X-Forwarded-For", "203.0.113.35");
     assertThat(node.api.send("GET", "/api/visio/appointments/" + a, null, null, citizen).status()).isEqualTo(200);
@@ -279,7 +280,8 @@ class AuditTrailTest {
         "appointment.list appointment " + b + " " + visio.agentId + " 203.0.113.32",
         "appointment.list appointment " + a + " " + mediatorId + " 203.0.113.33",
         "appointment.list appointment " + b + " " + mediatorId + " 203.0.113.33",
-        "appointment.calendar appointment " + a + " " + visio.agentId + " 203.0.113.34");
+        "appointment.calendar appointment " + a + " " + visio.agentId + " 203.0.113.34",
+        "appointment.qr_code appointment " + a + " " + visio.agentId + " 203.0.113.38");
     assertThat(reads).filteredOn(e -> "203.0.113.32".equals(e.getString("address"))).extracting(e -> e.getString("itemId"))
         .as("the day listed three times: one line per appointment").contains(a, b).doesNotHaveDuplicates();
     assertThat(reads).noneMatch(e -> "203.0.113.35".equals(e.getString("address")));

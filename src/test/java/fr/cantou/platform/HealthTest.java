@@ -51,6 +51,42 @@ class HealthTest {
   }
 
   @Test
+  void a_request_dressed_as_a_websocket_upgrade_elsewhere_than_ws_gets_the_headers_and_its_access_line() throws Exception {
+    ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("cantou.access");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    access.addAppender(lines);
+    try {
+      String head = rawGet("/rendez-vous.html", "Connection: Upgrade\r\nUpgrade: websocket\r\n");
+      assertThat(head).startsWith("HTTP/1.1 200");
+      assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("content-security-policy: ").contains("x-content-type-options: nosniff");
+      fr.cantou.support.Eventually.until("its access line", () -> lines.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().contains("path=/rendez-vous.html") && e.getFormattedMessage().contains("status=200")));
+    } finally {
+      access.detachAppender(lines);
+    }
+  }
+
+  /** The head of an answer to a GET written by hand (java.net.http refuses to send Connection and Upgrade). */
+  private static String rawGet(String path, String headers) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: cantou\r\n" + headers + "\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b == -1) {
+          break;
+        }
+        head.append((char) b);
+      }
+      return head.toString();
+    }
+  }
+
+  @Test
   void a_site_published_over_https_tells_browsers_to_keep_to_it() {
     try (TestNode published = TestNode.start(Map.of("CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.fr"))) {
       assertThat(published.api.get("/health").headers().firstValue("Strict-Transport-Security"))

@@ -15,7 +15,7 @@ public final class RequestLog implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.request().canUpgradeToWebSocket()) {
+    if (SocketUpgrade.is(ctx)) {
       // A WebSocket's 101 ends no response, so an end handler would never run (no line was ever
       // written for /ws) and would keep this request's routing context for the socket's life.
       ctx.next();

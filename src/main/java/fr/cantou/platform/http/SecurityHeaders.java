@@ -34,7 +34,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.request().canUpgradeToWebSocket()) {
+    if (SocketUpgrade.is(ctx)) {
       // Page policies mean nothing to a WebSocket's 101, and Vert.x keeps that answer's headers
       // for the socket's life: four or five entries per socket, for nothing.
       ctx.next();
