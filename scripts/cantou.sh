@@ -6,8 +6,11 @@
 #   scripts/cantou.sh [JVM options…]       e.g. scripts/cantou.sh -Xms512m -Xmx1g
 # CANTOU_JAR: the jar (default: cantou.jar beside this script, else target/cantou.jar of the
 # checkout); CANTOU_CLASS_ARCHIVE: the archive (default ./cantou.jsa; "off": none).
-# An archive older than the jar or the java it was made with is made again; one the JVM
-# finds unusable anyway is ignored (-Xshare:auto): the node starts as without it.
+# The archive is made again when the jar or the Java runtime is not the one it was made from
+# (their size, time and place, written beside it in <archive>.of); one the JVM finds unusable
+# anyway is ignored (-Xshare:auto, its warning in the log). Where the archive cannot be
+# written (a read-only folder), the node starts without one: a JVM that fails to write it at
+# exit would end with status 1, not 143 or 2, and systemd would misread every stop.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=${CANTOU_JAR:-}
@@ -20,13 +23,18 @@ archive=${CANTOU_CLASS_ARCHIVE:-cantou.jsa}
 cds=()
 if [ "$archive" != off ]; then
   runtime=$(readlink -f "$(command -v "$java")")
-  if [ -s "$archive" ] && [ "$archive" -nt "$jar" ] && [ "$archive" -nt "$runtime" ]; then
+  home=$(dirname "$(dirname "$runtime")")
+  # What the archive was made from: the jar and the runtime (its release file names its exact version).
+  made_of="$(stat -Lc '%n %s %Y' "$jar") $(stat -Lc '%n %s %Y' "$runtime") $(cksum < "$home/release" 2>/dev/null || true)"
+  folder=$(dirname "$archive")
+  if [ -s "$archive" ] && [ "$(cat "$archive.of" 2>/dev/null || true)" = "$made_of" ]; then
     cds=(-XX:SharedArchiveFile="$archive" -Xshare:auto)
-  else
-    rm -f "$archive"
-    cds=(-XX:ArchiveClassesAtExit="$archive")
+  elif [ -w "$folder" ]; then
+    # (The JVM writes the archive read-only: the folder's right is what removing it needs.)
+    rm -f "$archive" "$archive.of"
+    printf '%s' "$made_of" > "$archive.of"
+    # Its own messages while writing (the classes it leaves out) are not the node's log.
+    cds=(-XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi
-  # The archive's own messages (classes it leaves out, a mismatch) are not the node's log.
-  cds+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
 fi
 exec "$java" "${cds[@]}" "$@" -jar "$jar"
