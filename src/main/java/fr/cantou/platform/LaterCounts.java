@@ -23,6 +23,7 @@ import java.util.TreeMap;
 final class LaterCounts {
   /** How long uses wait before they are written: at most this much of counting is lost if the node dies. */
   static final Duration GATHERED = Duration.ofMillis(100);
+  private static final long RETRY_AFTER_FAILURE_MS = 5_000;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaterCounts.class);
 
   private record Pending(Duration window, int count) {}
@@ -31,6 +32,9 @@ final class LaterCounts {
   private final RateLimitStore store;
   private final Duration gathered;
   private Map<String, Pending> pending = new HashMap<>();
+  /** The batch whose statement runs now. */
+  private Map<String, Pending> inFlight = Map.of();
+  private Future<Void> writes = Future.succeededFuture();
   private boolean writing;
 
   /** {@code gathered}: {@link #GATHERED}; a test gives longer, and writes with {@link #flush}. */
@@ -50,20 +54,23 @@ final class LaterCounts {
     }
   }
 
-  /** The uses of this key not written yet. */
+  /** The uses of this key not written yet (gathered, or in a statement not committed yet). */
   synchronized int notWritten(String key) {
-    Pending p = pending.get(key);
+    return count(pending, key) + count(inFlight, key);
+  }
+
+  private static int count(Map<String, Pending> uses, String key) {
+    Pending p = uses.get(key);
     return p == null ? 0 : p.count();
   }
 
-  /** Writes what was gathered now (the node stopping); done when written. */
+  /** Writes what was gathered, after the write under way if any (the node stopping); done when written. */
   Future<Void> flush() {
-    Map<String, Pending> taken;
     synchronized (this) {
-      taken = pending;
-      pending = new HashMap<>();
+      // One write at a time: a batch is taken only once the one before is written (or given back).
+      writes = writes.transform(before -> writeOnce());
+      return writes;
     }
-    return writeAll(taken);
   }
 
   private void write() {
@@ -72,9 +79,30 @@ final class LaterCounts {
         if (pending.isEmpty()) {
           writing = false;
         } else {
-          platform.vertx().setTimer(gathered.toMillis(), id -> write());
+          // The database refused or was away: tried again, not every 100 ms.
+          platform.vertx().setTimer(done.failed() ? Math.max(gathered.toMillis(), RETRY_AFTER_FAILURE_MS) : gathered.toMillis(),
+              id -> write());
         }
       }
+    });
+  }
+
+  private Future<Void> writeOnce() {
+    Map<String, Pending> taken;
+    synchronized (this) {
+      taken = pending;
+      pending = new HashMap<>();
+      inFlight = taken;
+    }
+    return writeAll(taken).transform(written -> {
+      synchronized (this) {
+        inFlight = Map.of();
+        if (written.failed()) {
+          // Given back, to be written with the next batch: still counted by this node meanwhile.
+          taken.forEach((key, p) -> pending.merge(key, p, (a, b) -> new Pending(a.window(), a.count() + b.count())));
+        }
+      }
+      return written.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(written.cause());
     });
   }
 
@@ -88,11 +116,7 @@ final class LaterCounts {
     List<Future<Void>> writes = new ArrayList<>();
     byWindow.forEach((window, counts) -> writes.add(store.add(platform.pool(), List.copyOf(counts.keySet()),
         List.copyOf(counts.values()), now, now.minus(window))));
-    // A failed count does not undo what was done, nor is it tried again: far from every limit, a few uses fewer.
-    return Future.join(writes).<Void>mapEmpty().recover(e -> {
-      LOG.warn("event=rate_limit_count_failed uses={} reason=\"{}\"",
-          taken.values().stream().mapToInt(Pending::count).sum(), e.getMessage());
-      return Future.succeededFuture();
-    });
+    return Future.join(writes).<Void>mapEmpty().onFailure(e -> LOG.warn("event=rate_limit_count_failed uses={} reason=\"{}\"",
+        taken.values().stream().mapToInt(Pending::count).sum(), e.getMessage()));
   }
 }

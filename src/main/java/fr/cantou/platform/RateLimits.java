@@ -145,7 +145,8 @@ public final class RateLimits {
 
   /** Writes the uses counted but not written yet (the node stopping). */
   public Future<Void> flush() {
-    return later.flush();
+    // What cannot be written now is lost with the node (logged): its stop goes on.
+    return later.flush().recover(e -> Future.succeededFuture());
   }
 
   /** Gives back the uses taken (of the same windows only: a window begun since is not touched). */

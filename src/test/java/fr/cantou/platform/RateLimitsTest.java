@@ -87,6 +87,44 @@ class RateLimitsTest {
     assertThat(counted("booking-email:jeanne@example.test")).isEqualTo(3);
   }
 
+  @Test
+  void uses_whose_statement_has_not_committed_yet_still_count() {
+    List<RateLimits.Limit> contact = List.of(new RateLimits.Limit("booking-phone:+33612345678", 1_101));
+    TestNode.await(TestNode.await(limits.admit(contact, WINDOW, TOO_MANY)).done());
+    TestNode.await(limits.flush());
+    TestNode.await(TestNode.await(limits.admit(contact, WINDOW, TOO_MANY)).done());
+
+    // The key's row is held by another transaction: the batch's statement waits for it.
+    SqlConnection other = TestNode.await(platform.pool().getConnection());
+    Transaction holding = TestNode.await(other.begin());
+    TestNode.await(other.preparedQuery("SELECT count FROM rate_limit WHERE key = $1 FOR UPDATE")
+        .execute(Tuple.of("booking-phone:+33612345678")));
+    Future<Void> writing;
+    try {
+      writing = limits.flush();
+      // 1 written + 1 being written + 1,100 > 1,101: near the limit, so taken before, which waits for the row too.
+      Future<RateLimits.Admission> third = limits.admit(contact, WINDOW, TOO_MANY);
+      Throwable refused = awaitFailure(third);
+      assertThat(refused).as("counted though not committed: taken, and refused after waiting for the row")
+          .isInstanceOf(ApiException.class);
+      assertThat(((ApiException) refused).status()).isEqualTo(429);
+    } finally {
+      TestNode.await(holding.commit());
+      TestNode.await(other.close());
+    }
+    TestNode.await(writing);
+    assertThat(counted("booking-phone:+33612345678")).isEqualTo(2);
+  }
+
+  private static Throwable awaitFailure(Future<?> future) {
+    try {
+      TestNode.await(future);
+    } catch (RuntimeException e) {
+      return e.getCause() instanceof ApiException ? e.getCause() : e;
+    }
+    throw new AssertionError("succeeded");
+  }
+
   private int counted(String key) {
     var rows = TestNode.await(platform.pool().preparedQuery("SELECT count FROM rate_limit WHERE key = $1").execute(Tuple.of(key)));
     return rows.rowCount() == 0 ? 0 : rows.iterator().next().getInteger(0);
