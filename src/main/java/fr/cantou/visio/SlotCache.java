@@ -116,6 +116,8 @@ final class SlotCache {
 
   /** The answers' bytes each node keeps when it keeps days at all: a month of a busy service is about 22 kB. */
   static final long ANSWER_BYTES = 32L << 20;
+  /** The answers each node keeps at most, however small: a distinct range asked is one more. */
+  static final int MAX_ANSWERS = 2_000;
 
   private final Cache<DayKey, Future<Day>> days;
   private final boolean keeping;
@@ -131,7 +133,7 @@ final class SlotCache {
     this.days = Caffeine.newBuilder().maximumSize(maxDays).expireAfterWrite(refresh).build();
     this.keeping = maxDays > 0;
     this.refreshNanos = refresh.toNanos();
-    this.answers = new SlotAnswers(keeping ? ANSWER_BYTES : 0, refresh);
+    this.answers = new SlotAnswers(keeping ? ANSWER_BYTES : 0, MAX_ANSWERS, refresh);
   }
 
   /** The whole answers made from these days, dropped by the same changes. */
@@ -221,8 +223,9 @@ final class SlotCache {
         }
       }
       if (day == null) {
-        // Its calendars and the booking disagree: answered as read, read again by the next request.
+        // Its calendars and the booking disagree: answered as read (an answer made from it not kept), read again next time.
         days.asMap().remove(key, loading);
+        answers.dayRead(key.serviceId(), key.pointId(), key.day());
       } else {
         out.put(key.day(), day);
       }
@@ -257,7 +260,6 @@ final class SlotCache {
     });
     answers.booked(agentId, pointId, start, blockedUntil); // after the days: an answer made meanwhile is not kept
   }
-
 
   /** Bookings from {@code start} to {@code end} changed: drop every day computed from that period, and any being computed. */
   void bookingsChanged(Instant start, Instant end) {

@@ -107,12 +107,10 @@ class SlotCacheTest {
   @Test
   void a_booking_is_taken_in_place_by_the_days_kept_and_the_next_request_reads_nothing() {
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
-    CatalogueStore.ServiceRow row = new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
-        "CAF", PARIS);
     LocalDate wednesday = DayWithBookingTest.DAY;
     SlotCache.Loader loader = (from, to) -> {
       loads.add(new LocalDate[] {from, to});
-      DayCalendars calendars = new DayCalendars(row, List.of(agent), null);
+      DayCalendars calendars = new DayCalendars(row(), List.of(agent), null);
       return Future.succeededFuture(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO,
           System.nanoTime(), calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30))
               .openSlots(calendars.agents(), null, wednesday, wednesday))));
@@ -130,8 +128,6 @@ class SlotCacheTest {
   @Test
   void a_booking_made_while_its_day_is_read_is_taken_in_place_once_read_whether_the_read_saw_it_or_not() {
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
-    CatalogueStore.ServiceRow row = new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
-        "CAF", PARIS);
     LocalDate wednesday = DayWithBookingTest.DAY;
     Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
     Instant eleven = wednesday.atTime(11, 0).atZone(PARIS).toInstant();
@@ -148,7 +144,7 @@ class SlotCacheTest {
 
     cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
     cache.booked(agent.agentId(), null, eleven, eleven.plus(Duration.ofMinutes(30)));
-    DayCalendars calendars = new DayCalendars(row, List.of(seen), null);
+    DayCalendars calendars = new DayCalendars(row(), List.of(seen), null);
     slow.complete(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(),
         calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, wednesday, wednesday))));
 
@@ -159,25 +155,33 @@ class SlotCacheTest {
     assertThat(loads).as("read once").hasSize(1);
   }
 
+  CatalogueStore.ServiceRow row() {
+    return new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(), "CAF", PARIS);
+  }
+
+  /** {@link DayWithBookingTest#DAY} as read with the agent busy from a quarter past {@code ten} (a booking moved there). */
+  SlotCache.Day busyAtQuarterPast(SlotCalculator.AgentCalendar agent, Instant ten) {
+    Instant quarterPast = ten.plus(Duration.ofMinutes(15));
+    SlotCalculator.AgentCalendar busy = new SlotCalculator.AgentCalendar(agent.agentId(), agent.buffer(), agent.minNotice(),
+        agent.horizon(), agent.weekly(), agent.exceptions(), List.of(new SlotCalculator.Interval(quarterPast,
+        quarterPast.plus(Duration.ofMinutes(30)))));
+    DayCalendars calendars = new DayCalendars(row(), List.of(busy), null);
+    LocalDate day = DayWithBookingTest.DAY;
+    return SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(), calendars,
+        new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, day, day));
+  }
+
   @Test
   void a_booking_that_a_day_read_meanwhile_cannot_take_leaves_it_to_be_read_again() {
     Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
-    CatalogueStore.ServiceRow row = new CatalogueStore.ServiceRow(service, UUID.randomUUID(), "CAF", "CAF", 30, null, List.of(),
-        "CAF", PARIS);
     LocalDate wednesday = DayWithBookingTest.DAY;
     Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
     cache.days(service, null, wednesday, wednesday, (from, to) -> slow.future());
 
     // The read says the agent is busy at 10:15 (a booking moved there meanwhile): 10:00 cannot be taken in place.
     cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
-    Instant quarterPast = ten.plus(Duration.ofMinutes(15));
-    SlotCalculator.AgentCalendar busy = new SlotCalculator.AgentCalendar(agent.agentId(), agent.buffer(), agent.minNotice(),
-        agent.horizon(), agent.weekly(), agent.exceptions(), List.of(new SlotCalculator.Interval(quarterPast,
-        quarterPast.plus(Duration.ofMinutes(30)))));
-    DayCalendars calendars = new DayCalendars(row, List.of(busy), null);
-    slow.complete(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(),
-        calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, wednesday, wednesday))));
+    slow.complete(Map.of(wednesday, busyAtQuarterPast(agent, ten)));
 
     cache.days(service, null, wednesday, wednesday, this::load);
     assertThat(loads).as("read again").hasSize(1);
@@ -250,5 +254,76 @@ class SlotCacheTest {
     assertThat(cache.answers().get(key, now)).as("nothing changed meanwhile").isNotNull();
     cache.bookingsChanged(wednesday, wednesday.plus(Duration.ofMinutes(30)));
     assertThat(cache.answers().get(key, now)).as("dropped by a change of its period").isNull();
+  }
+
+  @Test
+  void the_answers_kept_stay_bounded_however_many_distinct_ranges_are_asked() {
+    java.time.Instant now = day(1).atStartOfDay(PARIS).toInstant();
+    for (int start = 0; start < 100; start++) {
+      for (int length = 0; length < 62; length++) {
+        SlotAnswers.Key key = new SlotAnswers.Key(service, null, day(1).plusDays(start), day(1).plusDays(start + length));
+        cache.answers().answer(key, cache.answers().stamp(), List.of(), now);
+      }
+    }
+    assertThat(cache.answers().size()).isBetween(1L, (long) SlotCache.MAX_ANSWERS);
+  }
+
+  @Test
+  void an_answer_for_a_range_far_in_the_past_or_beyond_the_longest_horizon_is_not_kept() {
+    java.time.Instant now = day(1).atStartOfDay(PARIS).toInstant();
+    LocalDate furthest = day(1).plusDays(SlotAnswers.LONGEST_HORIZON_DAYS);
+    for (LocalDate from : List.of(day(1).minusDays(3), furthest.plusDays(3), LocalDate.of(2100, 1, 1), day(1).minusDays(1),
+        furthest)) {
+      SlotAnswers.Key key = new SlotAnswers.Key(service, null, from, from.plusDays(6));
+      cache.answers().answer(key, cache.answers().stamp(), List.of(), now);
+    }
+    assertThat(cache.answers().size()).as("yesterday and the longest horizon only").isEqualTo(2);
+  }
+
+  @Test
+  void a_booking_walks_only_the_answers_of_its_agent_and_point() {
+    java.time.Instant now = day(1).atStartOfDay(PARIS).toInstant();
+    SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
+    SlotCache.Day mine = SlotCache.Day.of(day(3).atStartOfDay(PARIS).toInstant(), day(4).atStartOfDay(PARIS).toInstant(),
+        System.nanoTime(), new DayCalendars(row(), List.of(agent), null), List.of());
+    for (int i = 0; i < 500; i++) { // other services' answers, over the same days
+      SlotAnswers.Key other = new SlotAnswers.Key(UUID.randomUUID(), null, day(1), day(7));
+      cache.answers().answer(other, cache.answers().stamp(), List.of(emptyDay(day(3))), now);
+    }
+    SlotAnswers.Key key = new SlotAnswers.Key(service, null, day(1), day(7));
+    cache.answers().answer(key, cache.answers().stamp(), List.of(mine), now);
+    java.time.Instant ten = day(3).atTime(10, 0).atZone(PARIS).toInstant();
+
+    int walked = cache.answers().booked(agent.agentId(), UUID.randomUUID(), ten, ten.plus(Duration.ofMinutes(30)));
+
+    assertThat(walked).as("its agent's answer only").isEqualTo(1);
+    assertThat(cache.answers().get(key, now)).as("dropped").isNull();
+    assertThat(cache.answers().size()).as("the others kept").isEqualTo(500);
+  }
+
+  static SlotCache.Day emptyDay(LocalDate d) {
+    return new SlotCache.Day(d.atStartOfDay(PARIS).toInstant(), d.plusDays(1).atStartOfDay(PARIS).toInstant(), System.nanoTime(),
+        null, List.of(), List.of());
+  }
+
+  @Test
+  void an_answer_made_from_a_day_read_meanwhile_that_cannot_take_a_booking_is_not_kept() {
+    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
+    LocalDate wednesday = DayWithBookingTest.DAY;
+    java.time.Instant now = wednesday.minusDays(1).atStartOfDay(PARIS).toInstant();
+    Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
+    cache.days(service, null, wednesday, wednesday, (from, to) -> slow.future());
+    cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
+    // A request after the booking shares the read under way.
+    long stamp = cache.answers().stamp();
+    Future<List<SlotCache.Day>> shared = cache.days(service, null, wednesday, wednesday, this::load);
+
+    // The read says the agent is busy at 10:15 (a booking moved there meanwhile): 10:00 cannot be taken in place.
+    slow.complete(Map.of(wednesday, busyAtQuarterPast(agent, ten)));
+
+    SlotAnswers.Key key = new SlotAnswers.Key(service, null, wednesday, wednesday);
+    cache.answers().answer(key, stamp, shared.result(), now);
+    assertThat(cache.answers().get(key, now)).as("made from a read that does not hold the booking").isNull();
   }
 }

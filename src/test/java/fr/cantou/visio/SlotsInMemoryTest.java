@@ -263,9 +263,11 @@ class SlotsInMemoryTest {
             .isEqualTo(expected);
       }
     }
-    HttpResponse<byte[]> refused = body(HttpClient.Version.HTTP_1_1, Map.of("Accept-Encoding", "gzip;q=0, identity"));
-    assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
-    assertThat(new JsonArray(new String(refused.body(), StandardCharsets.UTF_8))).isEqualTo(expected);
+    for (String refusal : List.of("gzip;q=0, identity", "gzip; Q=0, identity")) { // parameter names are case-insensitive
+      HttpResponse<byte[]> refused = body(HttpClient.Version.HTTP_1_1, Map.of("Accept-Encoding", refusal));
+      assertThat(refused.headers().firstValue("Content-Encoding")).as(refusal).isEmpty();
+      assertThat(new JsonArray(new String(refused.body(), StandardCharsets.UTF_8))).isEqualTo(expected);
+    }
   }
 
   HttpResponse<byte[]> body(HttpClient.Version version, Map<String, String> headers) throws IOException, InterruptedException {

@@ -38,7 +38,7 @@ public final class Responses {
       String[] parts = coding.split(";");
       if ("gzip".equalsIgnoreCase(parts[0].trim())) {
         for (int i = 1; i < parts.length; i++) {
-          String parameter = parts[i].trim().replace(" ", "");
+          String parameter = parts[i].trim().replace(" ", "").toLowerCase(java.util.Locale.ROOT);
           if (parameter.startsWith("q=")) {
             try {
               return Double.parseDouble(parameter.substring(2)) > 0;
