@@ -44,6 +44,9 @@ final class LaterCounts {
     this.gathered = gathered;
   }
 
+  // The monitor is held for a map update or a swap only (never across I/O, the write runs after it is
+  // released): event loops calling add and notWritten never wait more than such an update.
+
   /** One more use of every key, written within {@link #GATHERED}. */
   synchronized void add(List<RateLimits.Limit> limits, Duration window) {
     limits.stream().map(RateLimits.Limit::key).distinct()

@@ -73,16 +73,7 @@ class HealthTest {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: cantou\r\n" + headers + "\r\n")
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      java.io.InputStream in = socket.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b == -1) {
-          break;
-        }
-        head.append((char) b);
-      }
-      return head.toString();
+      return fr.cantou.support.RawHttp.head(socket.getInputStream());
     }
   }
 

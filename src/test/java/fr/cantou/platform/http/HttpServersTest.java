@@ -3,7 +3,6 @@ package fr.cantou.platform.http;
 import fr.cantou.support.TestNode;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -13,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import static fr.cantou.support.RawHttp.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,19 +48,6 @@ class HttpServersTest {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
-  }
-
-  /** The status line and headers, up to the empty line. */
-  private static String head(InputStream in) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      assertThat(b).as("the answer's head ends before the connection").isNotEqualTo(-1);
-      bytes.write(b);
-      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
   }
 
   /** Reads the body that follows this head: its Content-Length, or its chunks. */
