@@ -6,8 +6,11 @@ import java.util.Locale;
 public enum Role {
   ADMIN, NURSE, DOCTOR, AGENT, MEDIATOR, CITIZEN;
 
+  /** Made once: every socket asks it of every event (a fan-out's profile had it at 10 % of the pushes). */
+  private final String code = name().toLowerCase(Locale.ROOT);
+
   public String code() {
-    return name().toLowerCase(Locale.ROOT);
+    return code;
   }
 
   public static Role fromCode(String code) {

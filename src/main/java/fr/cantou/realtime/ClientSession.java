@@ -73,8 +73,8 @@ final class ClientSession {
         return;
       }
       heldBack.add(event);
-    } else {
-      deliver(event);
+    } else if (event.id() > lastSentId) {
+      push(event);
     }
   }
 
@@ -92,12 +92,17 @@ final class ClientSession {
   /** Sends the event if this client may see it and has not had it; the future completes when written. */
   Future<Void> deliver(EventRecord event) {
     if (event.id() > lastSentId && viewer.admits(event.audience())) {
-      lastSentId = event.id();
-      // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
-      pushes.pushed(viewer, event);
-      return write(event.frame());
+      return push(event);
     }
     return Future.succeededFuture();
+  }
+
+  /** An event this client may see and has not had. */
+  private Future<Void> push(EventRecord event) {
+    lastSentId = event.id();
+    // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
+    pushes.pushed(viewer, event);
+    return write(event.frame());
   }
 
   Future<Void> send(JsonObject message) {

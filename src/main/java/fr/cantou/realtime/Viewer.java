@@ -44,7 +44,14 @@ public record Viewer(Principal principal, UUID appointmentId, UUID device) {
         && audience.organisationRoles().contains(new OrganisationRole(principal.organisationId(), role))) {
       return true;
     }
-    return principal.role() == Role.DOCTOR
-        && principal.specialties().stream().anyMatch(audience.specialties()::contains);
+    if (principal.role() != Role.DOCTOR || audience.specialties().isEmpty()) {
+      return false;
+    }
+    for (String specialty : principal.specialties()) {
+      if (audience.specialties().contains(specialty)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -55,6 +55,8 @@ class EventRightsTest {
   String maisonDoctor;
   String poolDoctor;
   String poolDoctorId;
+  String poolColleague;
+  String poolColleagueId;
   String markerDoctorId;
   String markerDoctor;
   String presenceDoctorId;
@@ -75,6 +77,8 @@ class EventRightsTest {
         new JsonArray().add("dermatologie")));
     poolDoctorId = care.user("pool@ch.test", "doctor", "Dr Lafon", null, new JsonArray().add("geriatrie"));
     poolDoctor = care.token(poolDoctorId);
+    poolColleagueId = care.user("pool2@ch.test", "doctor", "Dr Delmas", null, new JsonArray().add("geriatrie"));
+    poolColleague = care.token(poolColleagueId);
     markerDoctorId = care.user("marker@ch.test", "doctor", "Dr Marqueur", null, new JsonArray().add("cardiologie"));
     markerDoctor = care.token(markerDoctorId);
     presenceDoctorId = care.user("presence@ch.test", "doctor", "Dr Présente", null, new JsonArray().add("pneumologie"));
@@ -177,6 +181,30 @@ class EventRightsTest {
       assertThat(pushedTo(second)).containsOnlyOnce(poolDoctorId);
       node.api.post("/api/teleconsultations/" + first + "/cancel", maisonNurse, null);
       node.api.post("/api/teleconsultations/" + second + "/cancel", maisonNurse, null);
+    }
+  }
+
+  @Test
+  void one_event_reaching_two_doctors_on_the_same_event_loop_is_one_access_each() {
+    // Each doctor holds a socket on every loop of the node (sockets go to the loops in turn): on some loop the two
+    // doctors' sockets are written to one after the other, for the same event.
+    List<WsClient> tabs = new java.util.ArrayList<>();
+    try {
+      for (String doctor : List.of(poolDoctor, poolColleague)) {
+        for (int i = 0; i < node.node().eventLoops(); i++) {
+          tabs.add(WsClient.hello(node.port(), doctor, null));
+        }
+      }
+      String first = createdAndReceivedWhole(tabs);
+      String second = createdAndReceivedWhole(tabs);
+      Eventually.until("the second item's pushes are audited",
+          () -> pushedTo(second).containsAll(List.of(poolDoctorId, poolColleagueId)));
+      assertThat(pushedTo(first)).as("one read of the item by each doctor").containsExactlyInAnyOrder(poolDoctorId, poolColleagueId);
+      assertThat(pushedTo(second)).containsExactlyInAnyOrder(poolDoctorId, poolColleagueId);
+      node.api.post("/api/teleconsultations/" + first + "/cancel", maisonNurse, null);
+      node.api.post("/api/teleconsultations/" + second + "/cancel", maisonNurse, null);
+    } finally {
+      tabs.forEach(WsClient::close);
     }
   }
 
