@@ -94,7 +94,8 @@ public final class SlotCalculator {
                                   java.util.function.Predicate<Slot> only) {
     Map<Instant, List<Window>> windows = new TreeMap<>();
     Map<Instant, Slot> slots = new java.util.HashMap<>();
-    List<Busy> busy = agents.stream().map(Busy::new).toList();
+    // Sorted when first needed: after a booking only the few agents with a slot near it are looked at.
+    Busy[] busy = new Busy[agents.size()];
     // Agents mostly share their ranges: each (day, range) is turned into instants once.
     Map<List<Object>, List<Slot>> laidOut = new java.util.HashMap<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
@@ -103,8 +104,11 @@ public final class SlotCalculator {
       }
       for (int i = 0; i < agents.size(); i++) {
         AgentCalendar agent = agents.get(i);
-        for (Slot slot : candidates(agent, day, laidOut)) {
-          if (only.test(slot) && agentOpen(agent, busy.get(i), slot) && pointFree(point, slot)) {
+        for (Slot slot : candidates(agent, day, laidOut, only)) {
+          if (busy[i] == null) {
+            busy[i] = new Busy(agent);
+          }
+          if (agentOpen(agent, busy[i], slot) && pointFree(point, slot)) {
             slots.putIfAbsent(slot.start(), slot);
             windows.computeIfAbsent(slot.start(), k -> new ArrayList<>()).add(window(agent, slot));
           }
@@ -227,14 +231,19 @@ public final class SlotCalculator {
     return free;
   }
 
-  private List<Slot> candidates(AgentCalendar agent, LocalDate day, Map<List<Object>, List<Slot>> laidOut) {
+  /** The agent's slots of the day that {@code only} accepts, in no order (the caller sorts what it keeps). */
+  private List<Slot> candidates(AgentCalendar agent, LocalDate day, Map<List<Object>, List<Slot>> laidOut,
+                                java.util.function.Predicate<Slot> only) {
     List<Slot> out = new ArrayList<>();
     for (WeeklyRange range : agent.weekly()) {
       if (range.day() == day.getDayOfWeek()) {
-        out.addAll(laidOut.computeIfAbsent(List.of(day, range.start(), range.end()), key -> layOut(day, range)));
+        for (Slot slot : laidOut.computeIfAbsent(List.of(day, range.start(), range.end()), key -> layOut(day, range))) {
+          if (only.test(slot)) {
+            out.add(slot);
+          }
+        }
       }
     }
-    out.sort(Comparator.comparing(Slot::start));
     return out;
   }
 
