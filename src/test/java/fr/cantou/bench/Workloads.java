@@ -34,6 +34,8 @@ final class Workloads {
   private static final int CLIENTS = 64;
   private static final int FAN_OUT_SOCKETS = 1000;
   private static final int IDLE_SOCKETS = 50_000;
+  /** Halvings between a server's last sustained rate and its first not sustained. */
+  private static final int BISECTIONS = 3;
   private static final List<Double> RISING_RATES = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 400.0, 800.0,
       1600.0, 3200.0);
 
@@ -270,8 +272,9 @@ final class Workloads {
     return s;
   }
 
+  /** 5 s at least: each step then holds one run of the nodes' jobs (every 5 s), not zero or one by chance. */
   private double stepSeconds() {
-    return Math.max(2, seconds / 3);
+    return Math.max(5, seconds / 2);
   }
 
   /** Rising rates until one is not sustained; gives the steps. */
@@ -282,11 +285,26 @@ final class Workloads {
     // still interpreted after a few dozen.
     step(fleet, port, publish, 10, Math.max(2, WARM_UP_SECONDS), 50, null);
     List<FanOut.Step> steps = new ArrayList<>();
+    double high = 0;
     for (double rate : RISING_RATES) {
       FanOut.Step s = step(fleet, port, publish, rate, stepSeconds, 50, rowName);
       steps.add(s);
       if (!s.sustained()) {
+        high = rate;
         break;
+      }
+    }
+    // The ladder's steps are far apart (20, then 50): the same few halvings for every server between its last rate
+    // sustained and its first not (outside review of 3 December 2026: a goal of 0.5 × 50/s means 25/s, never tried).
+    double low = sustainable(steps);
+    for (int i = 0; i < BISECTIONS && high - low > 2; i++) {
+      double rate = Math.round((low + high) / 2);
+      FanOut.Step s = step(fleet, port, publish, rate, stepSeconds, 50, rowName);
+      steps.add(s);
+      if (s.sustained()) {
+        low = rate;
+      } else {
+        high = rate;
       }
     }
     return steps;
