@@ -105,10 +105,8 @@ public final class SlotCalculator {
       for (int i = 0; i < agents.size(); i++) {
         AgentCalendar agent = agents.get(i);
         for (Slot slot : candidates(agent, day, laidOut, only)) {
-          if (busy[i] == null) {
-            busy[i] = new Busy(agent);
-          }
-          if (agentOpen(agent, busy[i], slot) && pointFree(point, slot)) {
+          Busy agentBusy = busy[i] != null ? busy[i] : (busy[i] = new Busy(agent));
+          if (agentOpen(agent, agentBusy, slot) && pointFree(point, slot)) {
             slots.putIfAbsent(slot.start(), slot);
             windows.computeIfAbsent(slot.start(), k -> new ArrayList<>()).add(window(agent, slot));
           }
@@ -234,17 +232,9 @@ public final class SlotCalculator {
   /** The agent's slots of the day that {@code only} accepts, in no order (the caller sorts what it keeps). */
   private List<Slot> candidates(AgentCalendar agent, LocalDate day, Map<List<Object>, List<Slot>> laidOut,
                                 java.util.function.Predicate<Slot> only) {
-    List<Slot> out = new ArrayList<>();
-    for (WeeklyRange range : agent.weekly()) {
-      if (range.day() == day.getDayOfWeek()) {
-        for (Slot slot : laidOut.computeIfAbsent(List.of(day, range.start(), range.end()), key -> layOut(day, range))) {
-          if (only.test(slot)) {
-            out.add(slot);
-          }
-        }
-      }
-    }
-    return out;
+    return agent.weekly().stream().filter(range -> range.day() == day.getDayOfWeek())
+        .flatMap(range -> laidOut.computeIfAbsent(List.of(day, range.start(), range.end()), key -> layOut(day, range)).stream())
+        .filter(only).toList();
   }
 
   /** Slots laid end to end from the start of a range; a local time the clocks skip is no slot. */
