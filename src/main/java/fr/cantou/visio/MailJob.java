@@ -44,10 +44,19 @@ public final class MailJob {
     this.mailer = mailer;
   }
 
+  /**
+   * Claims and sends a batch, then another while the last one came back full: a burst of bookings
+   * has its confirmations sent in one run, not 20 every period (see {@link MailStore#BATCH}).
+   */
   public Future<Void> run() {
+    return Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES).mapEmpty();
+  }
+
+  /** One batch, claimed at its own time (its claim lasts {@link #CLAIM} from then); answers how many it claimed. */
+  private Future<Integer> batch() {
     Instant now = platform.clock().instant();
-    return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, 20)
-        .compose(due -> Futures.sequence(due, this::send));
+    return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+        .compose(due -> Futures.sequence(due, this::send).map(due.size()));
   }
 
   private Future<Void> send(MailStore.DueMail mail) {

@@ -49,10 +49,16 @@ public final class SmsJob {
     this.sender = sender;
   }
 
+  /** Batch after batch while the last one came back full, like {@link MailJob#run}. */
   public Future<Void> run() {
+    return Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES).mapEmpty();
+  }
+
+  /** One batch, claimed at its own time (its claim lasts {@link #CLAIM} from then); answers how many it claimed. */
+  private Future<Integer> batch() {
     Instant now = platform.clock().instant();
-    return store.claimDueMails(platform.pool(), MailStore.SMS, now, now.plus(CLAIM), MAX_ATTEMPTS, 20)
-        .compose(due -> Futures.sequence(due, this::send));
+    return store.claimDueMails(platform.pool(), MailStore.SMS, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+        .compose(due -> Futures.sequence(due, this::send).map(due.size()));
   }
 
   /** Back-off: 1, 2, 4, 8 minutes after the first, second… failed attempt. */
