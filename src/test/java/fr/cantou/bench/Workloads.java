@@ -51,6 +51,8 @@ final class Workloads {
   /** Fan-out items are numbered across the whole run, so a late frame is never taken for a later step's. */
   private long nextSeq;
   private String eventSample;
+  /** bench_event made, where the SQL baselines write their event rows (no node reads it). */
+  private boolean baselineOutbox;
 
   Workloads(LoadProcess load, NodeProcess nodeA, NodeProcess nodeB, DatabaseEndpoint database, Fixtures fixtures, CpuMeter cpu,
             Report report, double seconds, Path dir) {
@@ -103,6 +105,10 @@ final class Workloads {
   }
 
   private JsonObject sql(String kind, JsonObject spec, double seconds, long offset) {
+    if (!baselineOutbox) {
+      SqlBaselines.createOutbox(database);
+      baselineOutbox = true;
+    }
     return new JsonObject().put("op", "sql").put("kind", kind).put("spec", spec).put("clients", CLIENTS).put("seconds", seconds)
         .put("offset", offset).put("database", new JsonObject().put("host", database.host()).put("port", database.port())
             .put("database", database.database()).put("user", database.user()).put("password", database.password()));
