@@ -44,10 +44,32 @@ public final class MailJob {
     this.mailer = mailer;
   }
 
+  /**
+   * Claims and sends a batch, then another while the last one came back full: a burst of bookings
+   * has its confirmations sent in one run, not 20 every period (see {@link MailStore#BATCH}).
+   */
   public Future<Void> run() {
+    return Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES).mapEmpty();
+  }
+
+  /**
+   * One batch, claimed at its own time (its claim lasts {@link #CLAIM} from then); answers how many it claimed, or none
+   * when a mail of it failed: a server that refuses or times out is not tried with the next batches in the same run.
+   */
+  private Future<Integer> batch() {
     Instant now = platform.clock().instant();
-    return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, 20)
-        .compose(due -> Futures.sequence(due, this::send));
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+        .compose(due -> Futures.sequence(due, mail -> send(mail).onFailure(e -> failed.set(true))
+                .recover(e -> failedOnce(mail, e)))
+            .map(v -> failed.get() ? 0 : due.size()));
+  }
+
+  private Future<Void> failedOnce(MailStore.DueMail mail, Throwable e) {
+    Instant now = platform.clock().instant();
+    platform.metrics().mailFailed();
+    LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
+    return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
   }
 
   private Future<Void> send(MailStore.DueMail mail) {
@@ -70,10 +92,6 @@ public final class MailJob {
             platform.metrics().mailSent();
             LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference());
           });
-    }).recover(e -> {
-      platform.metrics().mailFailed();
-      LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
-      return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
     });
   }
 }

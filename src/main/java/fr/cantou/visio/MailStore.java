@@ -21,6 +21,16 @@ final class MailStore {
   static final String MAIL = "mail";
   static final String SMS = "sms";
 
+  /** Messages claimed at a time by the mail and SMS jobs; a run claims another batch while one comes back full. */
+  static final int BATCH = 20;
+  /**
+   * At most this many batches in one run (1,000 messages), so a run ends even while messages keep
+   * coming due. A count rather than a time budget: the tests' clocks stand still (a budget read
+   * from the platform clock would never run out there), and each batch takes its own claim from
+   * its own time, so a long run never sends on a lapsed claim; the next period's run goes on.
+   */
+  static final int MAX_BATCHES = 50;
+
   /** A message to send at a time, by mail or SMS. */
   public record Mail(String kind, Instant due, String channel) {
     Mail(String kind, Instant due) {

@@ -49,10 +49,20 @@ public final class SmsJob {
     this.sender = sender;
   }
 
+  /** Batch after batch while the last one came back full, like {@link MailJob#run}. */
   public Future<Void> run() {
+    return Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES).mapEmpty();
+  }
+
+  /**
+   * One batch, claimed at its own time (its claim lasts {@link #CLAIM} from then); answers how many it claimed, or none
+   * when a message of it failed: a provider that refuses or times out is not tried with the next batches in the run.
+   */
+  private Future<Integer> batch() {
     Instant now = platform.clock().instant();
-    return store.claimDueMails(platform.pool(), MailStore.SMS, now, now.plus(CLAIM), MAX_ATTEMPTS, 20)
-        .compose(due -> Futures.sequence(due, this::send));
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    return store.claimDueMails(platform.pool(), MailStore.SMS, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+        .compose(due -> Futures.sequence(due, sms -> send(sms, failed)).map(v -> failed.get() ? 0 : due.size()));
   }
 
   /** Back-off: 1, 2, 4, 8 minutes after the first, second… failed attempt. */
@@ -60,7 +70,7 @@ public final class SmsJob {
     return FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 10));
   }
 
-  private Future<Void> send(MailStore.DueMail sms) {
+  private Future<Void> send(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
     return appointments.appointment(sms.appointmentId()).compose(a -> {
       boolean offer = "offer".equals(sms.kind());
@@ -75,7 +85,10 @@ public final class SmsJob {
       Future<Optional<Instant>> until = offer ? offerHeldUntil.apply(id) : Future.succeededFuture(Optional.empty());
       return until.compose(held -> offer && held.isEmpty() ? store.mailSent(platform.pool(), sms.id(), now)
           : send(sms, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
-    }).recover(e -> failed(sms, now, e));
+    }).recover(e -> {
+      failed.set(true);
+      return failed(sms, now, e);
+    });
   }
 
   private Future<Void> send(MailStore.DueMail sms, Appointment a, String to, String text) {

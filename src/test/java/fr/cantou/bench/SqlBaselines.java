@@ -1,9 +1,14 @@
 package fr.cantou.bench;
 
+import fr.cantou.platform.db.DatabaseEndpoint;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -17,15 +22,33 @@ import java.util.UUID;
  * client: the rows the app writes (same tables, constraints and indexes, one event row each),
  * without HTTP, JSON validation, rights, locks or notifications. Their throughput is what the
  * database gives on this machine; the HTTP workloads are read against it.
- * The event kinds are the bench's own, so that no node acts on these rows.
+ * The event row goes to {@code bench_event}, a table of event's shape that no node reads (see
+ * {@link #createOutbox}); its kinds are the bench's own too.
  */
 final class SqlBaselines {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   private static final String EVENT = """
-      INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles)
+      INSERT INTO bench_event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
 
   private SqlBaselines() {}
+
+  /**
+   * The baselines' outbox: event's columns, defaults, constraints and indexes, but no node reads
+   * it. Written into event, every baseline row was read and parsed by both nodes' outbox
+   * listeners (about 1 CPU second each during a 10-second baseline), CPU taken from the
+   * baseline. The id keeps event's default, event_position(): one row per transaction here, so
+   * each gets its transaction's own position (it looks for others of the transaction in event,
+   * where there are none), unique, and the insert pays the same lookup as the app's.
+   */
+  static void createOutbox(DatabaseEndpoint database) {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+         Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS bench_event (LIKE event INCLUDING ALL)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("bench_event could not be created", e);
+    }
+  }
 
   /**
    * A booking of agent (index mod agents) in the 10-minute slot that the index names, from

@@ -23,13 +23,9 @@ class MailServerDownTest {
 
   @Test
   void mails_wait_for_the_server_and_go_once_when_it_returns() throws Exception {
-    int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    int port = freePort();
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
-    Map<String, String> smtp = Map.of("CANTOU_SMTP_HOST", "127.0.0.1", "CANTOU_SMTP_PORT", Integer.toString(port),
-        "CANTOU_SMTP_STARTTLS", "disabled", "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>");
+    Map<String, String> smtp = smtp(port);
     GreenMail server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     try (TestNode node = TestNode.start(TestDatabase.fresh(), smtp, clock)) {
       VisioTerritory visio = new VisioTerritory(node);
@@ -56,6 +52,40 @@ class MailServerDownTest {
     } finally {
       server.stop();
     }
+  }
+
+  @Test
+  void a_run_against_a_server_that_is_down_stops_after_its_first_batch() throws Exception {
+    int port = freePort();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    Map<String, String> settings = new java.util.HashMap<>(smtp(port));
+    settings.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100");
+    settings.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100");
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), settings, clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      // 25 confirmations due, more than one batch of 20, and nothing listening on the mail server's port.
+      for (int i = 0; i < 25; i++) {
+        int minutes = 8 * 60 + 30 * (i % 20);
+        visio.book("2026-12-%02dT%02d:%02d:00+01:00".formatted(1 + i / 20, minutes / 60, minutes % 60));
+      }
+      TestNode.await(node.node().runJobs());
+      long tried = TestNode.await(node.node().platform().pool().query(
+              "SELECT count(*) AS n FROM visio_mail WHERE channel = 'mail' AND kind = 'confirmation' AND attempts > 0")
+          .execute()).iterator().next().getLong("n");
+      assertThat(tried).as("confirmations tried by one run while the server is down").isEqualTo(20);
+    }
+  }
+
+  /** A port nothing listens on (until the test starts its mail server there). */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+
+  private static Map<String, String> smtp(int port) {
+    return Map.of("CANTOU_SMTP_HOST", "127.0.0.1", "CANTOU_SMTP_PORT", Integer.toString(port),
+        "CANTOU_SMTP_STARTTLS", "disabled", "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>");
   }
 
   private static String subject(MimeMessage message) {

@@ -114,6 +114,32 @@ class SmsTest {
   }
 
   @Test
+  void one_run_sends_every_due_confirmation_sms_of_a_burst_not_only_the_first_batch() {
+    start(Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100"));
+    // 45 bookings, more than two batches of 20: Tuesday and Wednesday 8:00–17:30, Thursday 8:00–10:00.
+    for (int i = 0; i < 45; i++) {
+      int minutes = 8 * 60 + 30 * (i % 20);
+      bookByPhone("2026-12-%02dT%02d:%02d:00+01:00".formatted(1 + i / 20, minutes / 60, minutes % 60), "06 12 34 56 78");
+    }
+    runJobs();
+    assertThat(texts()).hasSize(45).allMatch(t -> t.contains("confirmé"));
+  }
+
+  @Test
+  void a_run_whose_provider_refuses_a_message_stops_after_that_batch() {
+    start(Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100"));
+    provider.answering(503);
+    for (int i = 0; i < 25; i++) {
+      int minutes = 8 * 60 + 30 * (i % 20);
+      bookByPhone("2026-12-%02dT%02d:%02d:00+01:00".formatted(1 + i / 20, minutes / 60, minutes % 60), "06 12 34 56 78");
+    }
+    runJobs();
+    assertThat(provider.received()).as("the first batch only: one refusal, then 19 sent").hasSize(20);
+    runJobs();
+    assertThat(provider.received()).as("the next run sends the rest").hasSize(25);
+  }
+
+  @Test
   void reminders_go_by_sms_24_hours_and_1_hour_before_and_say_when_the_room_opens_as_set() {
     start(Map.of("CANTOU_VISIO_JOIN_OPENS_MINUTES_BEFORE", "15"));
     bookByPhone("2026-12-02T10:00:00+01:00", "+33 6 12 34 56 78");

@@ -89,6 +89,28 @@ class VisioMailTest {
   }
 
   @Test
+  void one_run_sends_every_due_confirmation_of_a_burst_not_only_the_first_batch() throws Exception {
+    node.close();
+    Map<String, String> settings = new java.util.HashMap<>(smtpSettings());
+    settings.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100");
+    settings.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100");
+    node = TestNode.start(database, settings, clock);
+    // 45 bookings, more than two batches of 20: Tuesday and Wednesday 8:00–17:30, Thursday 8:00–10:00.
+    for (int i = 0; i < 45; i++) {
+      int minutes = 8 * 60 + 30 * (i % 20);
+      String start = "2026-12-%02dT%02d:%02d:00+01:00".formatted(1 + i / 20, minutes / 60, minutes % 60);
+      assertThat(node.api.post("/api/visio/appointments", VisioTerritory.booking(visio.serviceId, start)).status())
+          .as(start).isEqualTo(201);
+    }
+    TestNode.await(node.node().runJobs());
+    assertThat(TestNode.await(node.node().platform().pool().query(
+            "SELECT count(*) AS n FROM visio_mail WHERE channel = 'mail' AND kind = 'confirmation' AND sent_at IS NULL")
+        .execute()).iterator().next().getLong("n")).as("confirmations left after one run").isZero();
+    assertThat(smtp.waitForIncomingEmail(5_000, 45)).isTrue();
+    assertThat(subjects()).hasSize(45).allMatch(s -> s.contains("confirmé"));
+  }
+
+  @Test
   void a_cancellation_is_announced_and_reminders_of_it_are_not_sent() throws Exception {
     JsonObject a = visio.book("2026-12-01T10:00:00+01:00").json();
     visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/cancel", a.getString("manageToken"), null);
