@@ -279,9 +279,12 @@ final class Workloads {
     return s;
   }
 
-  /** 5 s at least: each step then holds one run of the nodes' jobs (every 5 s), not zero or one by chance. */
+  /**
+   * A third of the phase, 2 s at least. 5-s steps were tried on 3 December 2026 (10:31, 10:45): every server, the bare
+   * one too, then failed from 4–5/s where it had sustained 20–50/s with these, the load generator's side unexplained.
+   */
   private double stepSeconds() {
-    return Math.max(5, seconds / 2);
+    return Math.max(2, seconds / 3);
   }
 
   /** Rising rates until one is not sustained; gives the steps. */
