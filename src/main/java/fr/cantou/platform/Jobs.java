@@ -1,6 +1,7 @@
 package fr.cantou.platform;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ public final class Jobs {
   private final Platform platform;
   private final List<Job> jobs;
   private long timer = -1;
+  /** The run of each job that has not ended. */
+  private final java.util.Map<String, Future<Void>> running = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Jobs(Platform platform, List<Job> jobs) {
     this.platform = platform;
@@ -29,7 +32,7 @@ public final class Jobs {
   }
 
   public void start(long periodMs) {
-    timer = platform.vertx().setPeriodic(periodMs, id -> runAll()
+    timer = platform.vertx().setPeriodic(periodMs, id -> tick()
         .onFailure(e -> LOG.warn("event=jobs_failed reason=\"{}\"", e.getMessage())));
   }
 
@@ -39,10 +42,31 @@ public final class Jobs {
     }
   }
 
-  /** Runs every job now; fails if any failed, once all have ended. */
+  /**
+   * The period's run: every job but those whose previous run has not ended (a run of the mail job may send a
+   * burst's thousand confirmations: the next period does not start a second one beside it).
+   */
+  Future<Void> tick() {
+    return Future.join(jobs.stream().map(job -> run(job, false)).toList()).mapEmpty();
+  }
+
+  /** Runs every job now (one still running is run again once it has ended); fails if any failed, once all have ended. */
   public Future<Void> runAll() {
-    return Future.join(jobs.stream().map(job -> platform.metrics().job(job.name(), () -> started(job))).toList())
-        .mapEmpty();
+    return Future.join(jobs.stream().map(job -> run(job, true)).toList()).mapEmpty();
+  }
+
+  private Future<Void> run(Job job, boolean afterARunningOne) {
+    Promise<Void> mine = Promise.promise();
+    Future<Void> earlier = running.putIfAbsent(job.name(), mine.future());
+    if (earlier != null) {
+      LOG.debug("event=job_still_running job={}", job.name());
+      return afterARunningOne ? earlier.transform(ended -> run(job, true)) : Future.succeededFuture();
+    }
+    platform.metrics().job(job.name(), () -> started(job)).onComplete(ended -> {
+      running.remove(job.name(), mine.future());
+      mine.handle(ended);
+    });
+    return mine.future();
   }
 
   /** A job that throws as it starts (instead of failing its future) fails alone and is counted, like any other failure. */

@@ -20,6 +20,32 @@ class JobsTest {
     }
   }
 
+  @Test
+  void a_job_still_running_is_not_started_again_by_the_next_period_and_one_asked_for_waits_for_it() throws Exception {
+    try (TestNode node = TestNode.start()) {
+      AtomicInteger started = new AtomicInteger();
+      io.vertx.core.Promise<Void> first = io.vertx.core.Promise.promise();
+      Jobs jobs = new Jobs(node.node().platform(), List.of(new Jobs.Job("long", () -> {
+        started.incrementAndGet();
+        return started.get() == 1 ? first.future() : Future.succeededFuture();
+      })));
+      CompletableFuture<Void> second = new CompletableFuture<>();
+      CompletableFuture<Void> asked = new CompletableFuture<>();
+      node.vertx().runOnContext(v -> {
+        jobs.tick();
+        jobs.tick().onComplete(done -> second.complete(null));
+        // Asked for by hand (a test, an operator), the job runs once the running one has ended.
+        jobs.runAll().onComplete(done -> asked.complete(null));
+      });
+      second.get(10, TimeUnit.SECONDS);
+      assertThat(started).as("the next period found the first run still going").hasValue(1);
+      assertThat(asked).isNotDone();
+      node.vertx().runOnContext(v -> first.complete());
+      asked.get(10, TimeUnit.SECONDS);
+      assertThat(started).as("once it has ended, the run asked for starts it").hasValue(2);
+    }
+  }
+
   private static void runAll(TestNode node) throws Exception {
     AtomicInteger ran = new AtomicInteger();
     Jobs jobs = new Jobs(node.node().platform(), List.of(
