@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -26,9 +27,23 @@ public final class Jobs {
   /** The run of each job that has not ended. */
   private final java.util.Map<String, Future<Void>> running = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * A run still going after this long is given up (counted as failed, logged): the next period starts the job again
+   * beside it. A mail run waiting on a relay that accepted the connection and went silent would otherwise keep its job
+   * off until the node restarts.
+   */
+  static final java.time.Duration LONGEST_RUN = java.time.Duration.ofMinutes(10);
+
+  private final java.time.Duration longestRun;
+
   public Jobs(Platform platform, List<Job> jobs) {
+    this(platform, jobs, LONGEST_RUN);
+  }
+
+  Jobs(Platform platform, List<Job> jobs, java.time.Duration longestRun) {
     this.platform = platform;
     this.jobs = List.copyOf(jobs);
+    this.longestRun = longestRun;
   }
 
   public void start(long periodMs) {
@@ -62,7 +77,12 @@ public final class Jobs {
       LOG.debug("event=job_still_running job={}", job.name());
       return afterARunningOne ? earlier.transform(ended -> run(job, true)) : Future.succeededFuture();
     }
-    platform.metrics().job(job.name(), () -> started(job)).onComplete(ended -> {
+    platform.metrics().job(job.name(), () -> started(job).timeout(longestRun.toMillis(), TimeUnit.MILLISECONDS)
+        .onFailure(e -> {
+          if (e instanceof java.util.concurrent.TimeoutException) {
+            LOG.warn("event=job_given_up job={} afterMs={}", job.name(), longestRun.toMillis());
+          }
+        })).onComplete(ended -> {
       running.remove(job.name(), mine.future());
       mine.handle(ended);
     });

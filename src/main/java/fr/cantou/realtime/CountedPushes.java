@@ -15,4 +15,9 @@ public record CountedPushes(PushObserver next, NodeMetrics metrics) implements P
     metrics.eventsDropped(frames);
     next.dropped(frames);
   }
+
+  @Override
+  public void offeredToAll(EventRecord event) {
+    next.offeredToAll(event);
+  }
 }

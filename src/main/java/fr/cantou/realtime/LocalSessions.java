@@ -28,9 +28,11 @@ final class LocalSessions {
   /** What the node's database watch said last: false while the database does not answer. */
   private volatile boolean databaseUp = true;
   private final TokenExpiry expiry;
+  private final PushObserver pushes;
 
-  LocalSessions(TokenExpiry expiry) {
+  LocalSessions(TokenExpiry expiry, PushObserver pushes) {
     this.expiry = expiry;
+    this.pushes = pushes;
   }
 
   /** A new socket, on the event loop of {@code loop}; the set it joined (it leaves it when closed). */
@@ -87,7 +89,10 @@ final class LocalSessions {
     if (DeviceEvents.REVOKED.equals(event.kind())) {
       deviceRevoked(event.data().getString("deviceId"));
     }
-    onEveryLoop(session -> session.offer(event));
+    eachLoop(sessions -> {
+      sessions.forEach(session -> session.offer(event));
+      pushes.offeredToAll(event);
+    });
   }
 
   /**

@@ -19,6 +19,11 @@ public interface PushObserver {
       public void dropped(int frames) {
         observers.forEach(o -> o.dropped(frames));
       }
+
+      @Override
+      public void offeredToAll(EventRecord event) {
+        observers.forEach(o -> o.offeredToAll(event));
+      }
     };
   }
 
@@ -26,4 +31,7 @@ public interface PushObserver {
 
   /** Frames not written because the client could not keep up (it is dropped, and resumes). */
   default void dropped(int frames) {}
+
+  /** A loop has offered a live event to every socket it holds (on that loop's thread). */
+  default void offeredToAll(EventRecord event) {}
 }

@@ -74,7 +74,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     // Manage links are checked by the node's clock (ManageTokens), so their end is timed by it.
     this.expiry = new TokenExpiry(Clock.systemUTC(), platform.clock());
     this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
-    this.sessions = new LocalSessions(expiry);
+    this.sessions = new LocalSessions(expiry, pushes);
     this.catchUp = new CatchUp(platform, events, snapshots, sessions);
   }
 

@@ -42,19 +42,24 @@ public final class PushAudit implements PushObserver {
   /** One access: an event, to a person, at an address. */
   private record Access(long eventId, UUID userId, String address) {}
 
-  /** The accesses one thread saw of the latest event it pushed. */
+  /** The accesses one thread saw of the live event it is pushing (emptied once that event reached every socket). */
   private static final class LatestEvent {
     private long eventId = -1;
     private java.util.Set<Access> accesses = new java.util.HashSet<>();
 
     boolean firstTime(Access access) {
       if (access.eventId() != eventId) {
+        forget();
         eventId = access.eventId();
-        // A large table is dropped rather than cleared (clearing walks every bucket, used or not).
-        accesses = accesses.size() > 64 ? new java.util.HashSet<>() : accesses;
-        accesses.clear();
       }
       return accesses.add(access);
+    }
+
+    void forget() {
+      eventId = -1;
+      // A large table is dropped rather than cleared (clearing walks every bucket, used or not).
+      accesses = accesses.size() > 64 ? new java.util.HashSet<>() : accesses;
+      accesses.clear();
     }
   }
 
@@ -66,8 +71,7 @@ public final class PushAudit implements PushObserver {
    * within milliseconds, on every loop; remembering an access 10 s also covers a loop that a busy
    * machine starved between two of them, and a flush that fell between them.
    */
-  private final Cache<Access, Boolean> recent = Caffeine.newBuilder()
-      .expireAfterWrite(Duration.ofSeconds(10)).maximumSize(100_000).build();
+  private final Cache<Access, Boolean> recent;
   /**
    * What this loop pushed of its latest event: a loop writes all its sockets of one event in one go, so a person's
    * other sockets there are known without the shared cache (whose insertion was most of the audit's cost per push).
@@ -80,6 +84,9 @@ public final class PushAudit implements PushObserver {
   public PushAudit(Platform platform, HealthDataAccessStore store) {
     this.platform = platform;
     this.store = store;
+    // Its 10 s on the node's clock (tests move it).
+    this.recent = Caffeine.newBuilder().ticker(() -> platform.clock().millis() * 1_000_000L)
+        .expireAfterWrite(Duration.ofSeconds(10)).maximumSize(100_000).build();
   }
 
   public void start() {
@@ -103,6 +110,15 @@ public final class PushAudit implements PushObserver {
 
   private Future<Void> drainLater(int round) {
     return platform.vertx().timer(10).compose(t -> drain(round + 1));
+  }
+
+  /**
+   * The loop has pushed the event to all its sockets: a later push of it on this loop (a tab resuming from an older
+   * id, minutes later) is a read of its own, judged by the shared cache alone.
+   */
+  @Override
+  public void offeredToAll(EventRecord event) {
+    seenOnThisLoop.get().forget();
   }
 
   /** On the socket's event loop: only a queue insertion. */

@@ -46,6 +46,24 @@ class JobsTest {
     }
   }
 
+  @Test
+  void a_run_that_never_ends_is_given_up_and_the_job_starts_again() throws Exception {
+    try (TestNode node = TestNode.start()) {
+      AtomicInteger started = new AtomicInteger();
+      Jobs jobs = new Jobs(node.node().platform(), List.of(new Jobs.Job("stuck", () -> {
+        started.incrementAndGet();
+        return io.vertx.core.Promise.promise().future();
+      })), java.time.Duration.ofMillis(200));
+      CompletableFuture<Throwable> first = new CompletableFuture<>();
+      node.vertx().runOnContext(v -> jobs.tick().onComplete(done -> first.complete(done.cause())));
+      assertThat(first.get(10, TimeUnit.SECONDS)).as("the stuck run, given up, fails").isNotNull();
+      CompletableFuture<Void> next = new CompletableFuture<>();
+      node.vertx().runOnContext(v -> jobs.tick().onComplete(done -> next.complete(null)));
+      next.get(10, TimeUnit.SECONDS);
+      assertThat(started).as("the next period starts the job again").hasValue(2);
+    }
+  }
+
   private static void runAll(TestNode node) throws Exception {
     AtomicInteger ran = new AtomicInteger();
     Jobs jobs = new Jobs(node.node().platform(), List.of(
