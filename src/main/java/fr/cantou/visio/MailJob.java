@@ -60,19 +60,10 @@ public final class MailJob {
     Instant now = platform.clock().instant();
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
-        .compose(due -> Futures.sequence(due, mail -> send(mail).onFailure(e -> failed.set(true))
-                .recover(e -> failedOnce(mail, e)))
-            .map(v -> failed.get() ? 0 : due.size()));
+        .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : due.size()));
   }
 
-  private Future<Void> failedOnce(MailStore.DueMail mail, Throwable e) {
-    Instant now = platform.clock().instant();
-    platform.metrics().mailFailed();
-    LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
-    return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
-  }
-
-  private Future<Void> send(MailStore.DueMail mail) {
+  private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
     return appointments.appointment(mail.appointmentId()).compose(a -> {
       boolean offer = "offer".equals(mail.kind());
@@ -92,6 +83,11 @@ public final class MailJob {
             platform.metrics().mailSent();
             LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference());
           });
+    }).recover(e -> {
+      failed.set(true);
+      platform.metrics().mailFailed();
+      LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
+      return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
     });
   }
 }
