@@ -50,7 +50,7 @@ public final class CalendarInvite {
   public static byte[] of(Event e) {
     ZoneId zone = e.start().getZone();
     TimeZone timeZone = REGISTRY.getTimeZone(zone.getId());
-    String written = write(calendar(e, null));
+    String written = write(calendar(e, null, OneZone.of(zone)));
     if (timeZone == null) {
       return written.getBytes(StandardCharsets.UTF_8);
     }
@@ -62,11 +62,16 @@ public final class CalendarInvite {
 
   /** The file as ical4j writes it whole, its VTIMEZONE written again (what {@link #of} must equal). */
   static byte[] writtenWhole(Event e) {
-    return write(calendar(e, REGISTRY.getTimeZone(e.start().getZone().getId()))).getBytes(StandardCharsets.UTF_8);
+    return write(calendar(e, REGISTRY.getTimeZone(e.start().getZone().getId()), null)).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Calendar calendar(Event e, TimeZone timeZone) {
+  /** {@code zones}: what the start's and end's TZID name, or null for ical4j's own lookup. */
+  private static Calendar calendar(Event e, TimeZone timeZone, TimeZoneRegistry zones) {
     VEvent event = new VEvent(e.start(), e.end(), e.summary());
+    if (zones != null) {
+      event.getDateTimeStart().setTimeZoneRegistry(zones);
+      event.getDateTimeEnd().setTimeZoneRegistry(zones);
+    }
     event.add(new Uid(e.uid()));
     // The VEvent constructor already stamps DTSTAMP; a second one makes the file invalid.
     event.add(new Sequence(e.sequence()));

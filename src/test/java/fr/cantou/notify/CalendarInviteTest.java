@@ -9,7 +9,10 @@ import java.time.ZonedDateTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A calendar file written with its zone's VTIMEZONE kept from an earlier file is the file ical4j writes whole. */
+/**
+ * A calendar file written the fast way (its zone's VTIMEZONE kept from an earlier file, its dates' TZID resolved by
+ * {@link OneZone}) is the file ical4j writes whole, on its own.
+ */
 class CalendarInviteTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 

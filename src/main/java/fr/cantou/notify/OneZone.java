@@ -1,0 +1,73 @@
+package fr.cantou.notify;
+
+import net.fortuna.ical4j.model.TimeZone;
+import net.fortuna.ical4j.model.TimeZoneRegistry;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a calendar file's TZID names, for ical4j writing a date: the JDK's zone of that id. Without
+ * a registry knowing the zone, ical4j 4.2.5 resolves the TZID of every date it writes through
+ * {@code TimeZoneRegistry.getGlobalZoneId}, which copies the JDK's ~600 zone ids into a new set each
+ * time — the largest part of a confirmation mail's CPU in the bench (3 December 2026) — and then
+ * answers the same {@code ZoneId.of(id)}. {@code CalendarInviteTest} checks the files are the same.
+ */
+final class OneZone implements TimeZoneRegistry {
+  private static final Map<String, OneZone> KNOWN = new ConcurrentHashMap<>();
+
+  private final ZoneId zone;
+  private final Map<String, ZoneRules> rules;
+
+  private OneZone(ZoneId zone) {
+    this.zone = zone;
+    this.rules = Map.of(zone.getId(), zone.getRules());
+  }
+
+  static OneZone of(ZoneId zone) {
+    return KNOWN.computeIfAbsent(zone.getId(), id -> new OneZone(zone));
+  }
+
+  /** Not empty: ical4j asks {@link #getZoneId} only of a registry that holds rules. */
+  @Override
+  public Map<String, ZoneRules> getZoneRules() {
+    return rules;
+  }
+
+  @Override
+  public ZoneId getZoneId(String tzId) {
+    if (!zone.getId().equals(tzId)) {
+      // ical4j then resolves it its own way.
+      throw new DateTimeException("not " + zone.getId() + ": " + tzId);
+    }
+    return zone;
+  }
+
+  @Override
+  public String getTzId(String zoneId) {
+    return zone.getId().equals(zoneId) ? zoneId : null;
+  }
+
+  @Override
+  public TimeZone getTimeZone(String id) {
+    return null;
+  }
+
+  @Override
+  public void register(TimeZone timezone) {
+    throw new UnsupportedOperationException("a registry of one JDK zone");
+  }
+
+  @Override
+  public void register(TimeZone timezone, boolean update) {
+    throw new UnsupportedOperationException("a registry of one JDK zone");
+  }
+
+  @Override
+  public void clear() {
+    // Nothing registered.
+  }
+}
