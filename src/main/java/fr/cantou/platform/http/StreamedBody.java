@@ -65,10 +65,22 @@ public final class StreamedBody {
       whole.appendBuffer(piece);
     });
     request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
-    ctx.response().closeHandler(v -> received.tryFail(new Truncated(new HttpClosedException("connection closed"))));
+    whenClosed(ctx, received);
     request.endHandler(v -> received.tryComplete(whole));
     request.resume();
     return received.future();
+  }
+
+  /**
+   * The body fails when the connection closes — or at once when it closed already: the checks before the reading
+   * (rights, the database) may outlast the client, and a close that came before this handler is never heard again
+   * (the reading then waited for ever, its temporary file with it).
+   */
+  private static <T> void whenClosed(RoutingContext ctx, Promise<T> received) {
+    ctx.response().closeHandler(v -> received.tryFail(new Truncated(new HttpClosedException("connection closed"))));
+    if (ctx.response().closed()) {
+      received.tryFail(new Truncated(new HttpClosedException("connection closed before the body was read")));
+    }
   }
 
   private static long declared(String value) {
@@ -100,7 +112,7 @@ public final class StreamedBody {
       }
     });
     request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
-    ctx.response().closeHandler(v -> received.tryFail(new Truncated(new HttpClosedException("connection closed"))));
+    whenClosed(ctx, received);
     file.exceptionHandler(received::tryFail);
     request.endHandler(v -> received.tryComplete());
     request.resume();
