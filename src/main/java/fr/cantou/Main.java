@@ -79,6 +79,8 @@ public final class Main {
     static NodeRuntime start(CantouConfig.Metrics settings) {
       NodeMetrics metrics = NodeMetrics.create(settings);
       Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(true));
+      // Linux's epoll when its library loads (netty-transport-native-epoll), Java NIO otherwise.
+      LOG.info("event=transport native={}", vertx.isNativeTransportEnabled());
       // The routers' contract too (read and compiled once per process), while the database starts.
       ApiContract.load(vertx);
       return new NodeRuntime(metrics, vertx);

@@ -62,6 +62,8 @@ public final class TestNode implements AutoCloseable {
     CantouConfig config = CantouConfig.load(all);
     NodeMetrics metrics = NodeMetrics.create(config.metrics());
     Vertx vertx = metrics.vertx(new VertxOptions()
+        // The node's transport (Main): epoll on Linux.
+        .setPreferNativeTransport(true)
         .setBlockedThreadCheckInterval(100)
         // Half a second: a cold JVM loading classes can take a few hundred ms on first use.
         .setMaxEventLoopExecuteTime(500)
