@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FanOut {
   /** One rate: what was expected on every socket, what came, how late. */
   record Step(double rate, long published, long publishErrors, long expected, long received, long lost, int socketsClosed,
-              Latencies latencies, boolean sustained) {
+              Latencies latencies, Latencies answers, boolean sustained) {
     JsonObject toJson() {
       return JsonObject.mapFrom(this);
     }
@@ -47,6 +47,8 @@ final class FanOut {
     long count = Math.max(1, Math.round(rate * seconds));
     long[] due = new long[(int) count];
     Histogram micros = Latencies.histogram();
+    // The publish's own answer (a create: its transaction committed), from when it was due: what a late frame owes to it.
+    Histogram answerMicros = Latencies.histogram();
     AtomicLong received = new AtomicLong();
     AtomicLong published = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -75,6 +77,9 @@ final class FanOut {
         long i = next.getAndIncrement();
         due[(int) i] = start + (long) (i * interval);
         publish.send(publisher, base + i).onComplete(ar -> {
+          synchronized (answerMicros) {
+            answerMicros.recordValue(Math.max(1, (System.nanoTime() - due[(int) i]) / 1000));
+          }
           if (ar.failed() || !ar.result().startsWith("2")) {
             errors.incrementAndGet();
           }
@@ -103,11 +108,15 @@ final class FanOut {
       synchronized (micros) {
         latencies = Latencies.of(micros);
       }
+      Latencies answers;
+      synchronized (answerMicros) {
+        answers = Latencies.of(answerMicros);
+      }
       long got = received.get();
       long lost = expected - got;
       boolean sustained = lost == 0 && errors.get() == 0 && latencies.p99() < p99LimitMs;
       return new Step(rate, published.get(), errors.get(), expected, got, lost, fleet.closed() - closedBefore, latencies,
-          sustained);
+          answers, sustained);
     });
   }
 }

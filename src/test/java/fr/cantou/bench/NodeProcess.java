@@ -53,7 +53,9 @@ final class NodeProcess implements AutoCloseable {
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     all.putAll(env);
-    List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC"));
+    // Its pauses beside the report (target/bench/<node>-gc.log): a late frame may owe them.
+    List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC",
+        "-Xlog:gc:file=" + workDir.getParent().resolve(name + "-gc.log").toAbsolutePath() + ":uptime"));
     if (Boolean.getBoolean("bench.jfr")) {
       // Profile on demand: jfr print --events jdk.ExecutionSample target/bench/<node>.jfr
       jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");

@@ -30,6 +30,8 @@ final class StatementTimes {
   static void preload(DatabaseEndpoint database) throws SQLException {
     try (Connection c = connect(database); Statement s = c.createStatement()) {
       s.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+      // Planning too: a statement planned again at each execution costs PostgreSQL outside its execution time.
+      s.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
     }
   }
 
@@ -56,26 +58,30 @@ final class StatementTimes {
     if (!ON || operations == 0) {
       return null;
     }
-    StringBuilder md = new StringBuilder("PostgreSQL's statements during \"" + phase + "\" (pg_stat_statements, execution time; "
-        + operations + " operations):\n\n| statement | calls per operation | ms per call | ms per operation |\n|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("PostgreSQL's statements during \"" + phase + "\" (pg_stat_statements, execution and planning time; "
+        + operations + " operations):\n\n| statement | calls per operation | ms per call | ms per operation | plans per call | planning ms per operation |\n|---|---|---|---|---|---|\n");
     try (Connection c = connect(database); Statement s = c.createStatement();
-         ResultSet total = s.executeQuery("SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) FROM pg_stat_statements"
+         ResultSet total = s.executeQuery("SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0),"
+             + " coalesce(sum(total_plan_time), 0) FROM pg_stat_statements"
              + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
       total.next();
       double all = total.getDouble(1);
       long calls = total.getLong(2);
-      try (ResultSet top = s.executeQuery("SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160), calls, total_exec_time"
+      double planning = total.getDouble(3);
+      try (ResultSet top = s.executeQuery("SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160), calls, total_exec_time, plans, total_plan_time"
           + " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-          + " ORDER BY total_exec_time DESC LIMIT " + SHOWN)) {
+          + " ORDER BY total_exec_time + total_plan_time DESC LIMIT " + SHOWN)) {
         while (top.next()) {
           md.append("| `").append(top.getString(1).replace("|", "\\|").replace("`", "'")).append("` | ")
               .append(fmt((double) top.getLong(2) / operations, 2)).append(" | ")
               .append(fmt(top.getDouble(3) / top.getLong(2), 3)).append(" | ")
-              .append(fmt(top.getDouble(3) / operations, 3)).append(" |\n");
+              .append(fmt(top.getDouble(3) / operations, 3)).append(" | ")
+              .append(fmt((double) top.getLong(4) / top.getLong(2), 2)).append(" | ")
+              .append(fmt(top.getDouble(5) / operations, 3)).append(" |\n");
         }
       }
       md.append("| **all statements** | ").append(fmt((double) calls / operations, 2)).append(" | | **")
-          .append(fmt(all / operations, 3)).append("** |\n");
+          .append(fmt(all / operations, 3)).append("** | | **").append(fmt(planning / operations, 3)).append("** |\n");
     } catch (SQLException e) {
       return "pg_stat_statements could not be read: " + e.getMessage();
     }

@@ -273,7 +273,8 @@ final class Workloads {
       return s;
     }
     report.add(new Report.Row(rowName + " @ " + Report.fmt(rate, 0) + "/s", s.received(), s.lost(), rate, s.latencies(),
-        m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + (s.publishErrors() > 0
+        m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + "; publish answered p50 "
+            + Report.fmt(s.answers().p50(), 1) + ", p99 " + Report.fmt(s.answers().p99(), 1) + " ms" + (s.publishErrors() > 0
             ? "; " + s.publishErrors() + " publishes failed" : "") + (s.socketsClosed() > 0 ? "; " + s.socketsClosed()
             + " sockets closed by the server" : "")));
     return s;
