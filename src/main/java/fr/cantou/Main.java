@@ -80,7 +80,11 @@ public final class Main {
       NodeMetrics metrics = NodeMetrics.create(settings);
       Vertx vertx = metrics.vertx(new VertxOptions().setPreferNativeTransport(true));
       // Linux's epoll when its library loads (netty-transport-native-epoll), Java NIO otherwise.
-      LOG.info("event=transport native={}", vertx.isNativeTransportEnabled());
+      if (vertx.isNativeTransportEnabled()) {
+        LOG.info("event=transport native=true");
+      } else {
+        LOG.info("event=transport native=false reason=\"{}\"", vertx.unavailableNativeTransportCause());
+      }
       // The routers' contract too (read and compiled once per process), while the database starts.
       ApiContract.load(vertx);
       return new NodeRuntime(metrics, vertx);

@@ -47,7 +47,8 @@ public final class CalendarInvite {
   private static final Map<String, String> WRITTEN_ZONES = new ConcurrentHashMap<>();
   private static final String EVENT_BEGINS = "BEGIN:VEVENT\r\n";
 
-  public static byte[] of(Event e) {
+  public static byte[] of(Event event) {
+    Event e = inNamedZone(event);
     ZoneId zone = e.start().getZone();
     TimeZone timeZone = REGISTRY.getTimeZone(zone.getId());
     String written = write(calendar(e, null, OneZone.of(zone)));
@@ -58,6 +59,33 @@ public final class CalendarInvite {
     // The first such line is the event's own: nothing written by a person comes before it.
     int at = written.indexOf(EVENT_BEGINS);
     return (written.substring(0, at) + zoneText + written.substring(at)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The event's times in the zone whose VTIMEZONE the file will hold, so that its dates' TZID names that zone: ical4j
+   * files some ids under another (Indian/Reunion under Asia/Dubai, US/Eastern under America/New_York, UTC under
+   * Etc/UTC: the same rules, tzdata's links), and has none for an offset ("+02:00", "Z"), told in UTC (Etc/UTC) then.
+   * Written under the id asked for, a date's TZID named no zone of the file (outside review, 3 December 2026).
+   */
+  static Event inNamedZone(Event e) {
+    ZoneId zone = e.start().getZone();
+    TimeZone timeZone = zone instanceof java.time.ZoneOffset ? null : REGISTRY.getTimeZone(zone.getId());
+    ZoneId named = timeZone == null ? UTC : jdkZone(timeZone.getID());
+    if (named == null || named.getId().equals(zone.getId())) {
+      return e;
+    }
+    return new Event(e.uid(), e.sequence(), e.start().withZoneSameInstant(named), e.end().withZoneSameInstant(named),
+        e.summary(), e.description(), e.location(), e.url(), e.cancelled(), e.organizer());
+  }
+
+  private static final ZoneId UTC = ZoneId.of("Etc/UTC");
+
+  private static ZoneId jdkZone(String id) {
+    try {
+      return ZoneId.of(id);
+    } catch (java.time.DateTimeException unknownToThisJdk) {
+      return null;
+    }
   }
 
   /** The file as ical4j writes it whole, its VTIMEZONE written again (what {@link #of} must equal). */

@@ -21,7 +21,7 @@ final class LoadProcess implements AutoCloseable {
   LoadProcess(Path dir) {
     // Its heap holds up to 50,000 client sockets.
     jvm = ChildProcess.java("load-generator", LoadGenerator.class.getName(), List.of("-Xmx3g", "-XX:+UseParallelGC",
-            "-Xlog:gc:file=" + dir.resolve("load-generator-gc.log").toAbsolutePath() + ":uptime"),
+            "-Xlog:gc:file=" + dir.resolve("load-generator-gc.log").toAbsolutePath() + ":time,uptime"),
         List.of(), Map.of(), Path.of(".").toAbsolutePath(), dir.resolve("load-generator.log"), true);
     commands = new OutputStreamWriter(jvm.process().getOutputStream(), StandardCharsets.UTF_8);
     answers = new BufferedReader(new InputStreamReader(jvm.process().getInputStream(), StandardCharsets.UTF_8));

@@ -55,7 +55,7 @@ final class NodeProcess implements AutoCloseable {
     all.putAll(env);
     // Its pauses beside the report (target/bench/<node>-gc.log): a late frame may owe them.
     List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC",
-        "-Xlog:gc:file=" + workDir.getParent().resolve(name + "-gc.log").toAbsolutePath() + ":uptime"));
+        "-Xlog:gc:file=" + workDir.getParent().resolve(name + "-gc.log").toAbsolutePath() + ":time,uptime"));
     if (Boolean.getBoolean("bench.jfr")) {
       // Profile on demand: jfr print --events jdk.ExecutionSample target/bench/<node>.jfr
       jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");

@@ -89,6 +89,10 @@ final class StatementTimes {
   }
 
   private static String fmt(double value, int decimals) {
+    // A statement planned and never run (calls 0, kept with track_planning) has no time per call.
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return "–";
+    }
     return String.format(Locale.ROOT, "%,." + decimals + "f", value);
   }
 

@@ -24,6 +24,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     RequestLog.remember(ctx);
+    if (ctx.failure() instanceof StreamedBody.Truncated gone) {
+      // The client left mid-body (or before it was read): nobody to answer, and not the node's error.
+      LOG.debug("event=request_body_truncated path={} reason=\"{}\"", RequestLog.template(ctx), gone.getMessage());
+      ctx.response().reset();
+      return;
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;

@@ -32,6 +32,9 @@ public final class StreamedBody {
   public static Future<Path> toTemporaryFile(RoutingContext ctx, long maxBytes, ApiException tooLarge) {
     HttpServerRequest request = ctx.request();
     FileSystem fs = ctx.vertx().fileSystem();
+    if (ctx.response().closed()) {
+      return Future.failedFuture(new Truncated(new HttpClosedException("connection closed before the body was read")));
+    }
     return fs.createTempFile("cantou-upload-", ".part").compose(name -> {
       Path path = Path.of(name);
       return fs.open(name, new OpenOptions().setWrite(true).setTruncateExisting(true))
