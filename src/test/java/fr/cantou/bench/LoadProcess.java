@@ -19,8 +19,10 @@ final class LoadProcess implements AutoCloseable {
   private final BufferedReader answers;
 
   LoadProcess(Path dir) {
-    // Its heap holds up to 50,000 client sockets.
-    jvm = ChildProcess.java("load-generator", LoadGenerator.class.getName(), List.of("-Xmx3g", "-XX:+UseParallelGC",
+    // Its heap holds up to 50,000 client sockets. G1 with short pauses: the parallel collector it had paused it up to 49 ms
+    // (its GC log, 3 December 2026), and a frame arriving during a pause of the generator is timed late, whatever the server.
+    jvm = ChildProcess.java("load-generator", LoadGenerator.class.getName(), List.of("-Xmx3g", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=10",
             "-Xlog:gc:file=" + dir.resolve("load-generator-gc.log").toAbsolutePath() + ":time,uptime"),
         List.of(), Map.of(), Path.of(".").toAbsolutePath(), dir.resolve("load-generator.log"), true);
     commands = new OutputStreamWriter(jvm.process().getOutputStream(), StandardCharsets.UTF_8);

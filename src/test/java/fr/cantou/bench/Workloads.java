@@ -263,6 +263,8 @@ final class Workloads {
         .put("operation", publish.toJson()).put("firstSeq", nextSeq).put("rate", rate).put("seconds", seconds)
         .put("p99LimitMs", p99Limit);
     nextSeq += Math.max(1, Math.round(rate * seconds));
+    // When, to read beside the processes' GC logs (target/bench/*-gc.log).
+    String began = java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
     Measured m = measure(command);
     if (eventSample == null && m.result().getString("sample") != null) {
       eventSample = m.result().getString("sample");
@@ -273,7 +275,7 @@ final class Workloads {
       return s;
     }
     report.add(new Report.Row(rowName + " @ " + Report.fmt(rate, 0) + "/s", s.received(), s.lost(), rate, s.latencies(),
-        m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + "; publish answered p50 "
+        m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + "; from " + began + " UTC; publish answered p50 "
             + Report.fmt(s.answers().p50(), 1) + ", p99 " + Report.fmt(s.answers().p99(), 1) + " ms" + (s.publishErrors() > 0
             ? "; " + s.publishErrors() + " publishes failed" : "") + (s.socketsClosed() > 0 ? "; " + s.socketsClosed()
             + " sockets closed by the server" : "")));
