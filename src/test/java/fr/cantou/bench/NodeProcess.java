@@ -52,6 +52,10 @@ final class NodeProcess implements AutoCloseable {
     // anonymous limits are for.
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
+    // -Dbench.eventLoops: the nodes' http.eventLoops (default: theirs, one per core).
+    if (System.getProperty("bench.eventLoops") != null) {
+      all.put("CANTOU_HTTP_EVENT_LOOPS", System.getProperty("bench.eventLoops"));
+    }
     all.putAll(env);
     // Its pauses beside the report (target/bench/<node>-gc.log): a late frame may owe them.
     List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC",
