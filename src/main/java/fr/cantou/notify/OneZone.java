@@ -13,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * What a calendar file's TZID names, for ical4j writing a date: the JDK's zone of that id, so DTSTART and DTEND are
  * the appointment's local time as the rest of Cantou computes it. Left to itself, ical4j 4.2.5 resolves the TZID of
  * every date it writes through {@code TimeZoneRegistry.getGlobalZoneId}: it copies the JDK's ~600 zone ids into a new
- * set each time (the largest part of a confirmation mail's CPU in the bench, 3 December 2026), then answers a zone
- * rebuilt from its own bundled definitions, an hour off around some changes of some zones (America/Miquelon in March
- * 2027, Asia/Tokyo's history…; outside review, 3 December 2026). For Europe/Paris and the overseas départements'
- * zones both give the same file ({@code CalendarInviteTest}). The VTIMEZONE in the file is still ical4j's: should the
- * JDK's time-zone data and ical4j's disagree on a future change, the file's own zone and its times would too.
+ * set each time (a file took 81 µs that way, 21 µs this way: docs/benchmarks.md), then answers a zone rebuilt from its
+ * own bundled definitions, an hour off around some changes of some zones (America/Miquelon in March 2027; outside
+ * review, 3 December 2026). For Europe/Paris both give the same file ({@code CalendarInviteTest}), for the overseas
+ * départements' zones the same times. The VTIMEZONE in the file is still ical4j's: should the JDK's time-zone data and
+ * ical4j's disagree on a future change, the file's own zone and its times would too.
  */
 final class OneZone implements TimeZoneRegistry {
   private static final Map<String, OneZone> KNOWN = new ConcurrentHashMap<>();
