@@ -46,6 +46,8 @@ public final class CalendarInvite {
    */
   private static final Map<String, String> WRITTEN_ZONES = new ConcurrentHashMap<>();
   private static final String EVENT_BEGINS = "BEGIN:VEVENT\r\n";
+  /** Where an offset ("+02:00"), which ical4j has no VTIMEZONE for, is told. */
+  private static final ZoneId UTC = ZoneId.of("Etc/UTC");
 
   public static byte[] of(Event event) {
     Event e = inNamedZone(event);
@@ -77,8 +79,6 @@ public final class CalendarInvite {
     return new Event(e.uid(), e.sequence(), e.start().withZoneSameInstant(named), e.end().withZoneSameInstant(named),
         e.summary(), e.description(), e.location(), e.url(), e.cancelled(), e.organizer());
   }
-
-  private static final ZoneId UTC = ZoneId.of("Etc/UTC");
 
   private static ZoneId jdkZone(String id) {
     try {

@@ -1,9 +1,7 @@
 package fr.cantou.notify;
 
-import net.fortuna.ical4j.model.TimeZone;
-import net.fortuna.ical4j.model.TimeZoneRegistry;
+import net.fortuna.ical4j.model.TimeZoneRegistryImpl;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
 import java.util.Map;
@@ -17,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * own bundled definitions, an hour off around some changes of some zones (America/Miquelon in March 2027; outside
  * review, 3 December 2026). For Europe/Paris both give the same file ({@code CalendarInviteTest}), for the overseas
  * départements' zones the same times. The VTIMEZONE in the file is still ical4j's: should the JDK's time-zone data and
- * ical4j's disagree on a future change, the file's own zone and its times would too.
+ * ical4j's disagree on a future change, the file's own zone and its times would too. Everything else (the zones it
+ * loads or is given) is ical4j's own registry's.
  */
-final class OneZone implements TimeZoneRegistry {
+final class OneZone extends TimeZoneRegistryImpl {
   private static final Map<String, OneZone> KNOWN = new ConcurrentHashMap<>();
 
   private final ZoneId zone;
@@ -42,35 +41,7 @@ final class OneZone implements TimeZoneRegistry {
 
   @Override
   public ZoneId getZoneId(String tzId) {
-    if (!zone.getId().equals(tzId)) {
-      // ical4j then resolves it its own way.
-      throw new DateTimeException("not " + zone.getId() + ": " + tzId);
-    }
-    return zone;
-  }
-
-  @Override
-  public String getTzId(String zoneId) {
-    return zone.getId().equals(zoneId) ? zoneId : null;
-  }
-
-  @Override
-  public TimeZone getTimeZone(String id) {
-    return null;
-  }
-
-  @Override
-  public void register(TimeZone timezone) {
-    throw new UnsupportedOperationException("a registry of one JDK zone");
-  }
-
-  @Override
-  public void register(TimeZone timezone, boolean update) {
-    throw new UnsupportedOperationException("a registry of one JDK zone");
-  }
-
-  @Override
-  public void clear() {
-    // Nothing registered.
+    // Another id: ical4j then resolves it its own way.
+    return zone.getId().equals(tzId) ? zone : super.getZoneId(tzId);
   }
 }

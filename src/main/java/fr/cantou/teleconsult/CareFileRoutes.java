@@ -119,13 +119,11 @@ final class CareFileRoutes implements ApiModule {
     }
   }
 
-  /** A refusal, answered at once (RequestBodies closes an HTTP/1.x connection whose body was not read to its end). */
+  /**
+   * A refusal, answered at once (RequestBodies closes an HTTP/1.x connection whose body was not read to its end); a
+   * body cut off is nobody's to answer (ProblemHandler resets it).
+   */
   private static void refuse(RoutingContext ctx, Throwable e) {
-    if (e instanceof StreamedBody.Truncated) {
-      // Nobody is left to answer.
-      ctx.response().reset();
-      return;
-    }
     if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.fail(e);
     }
