@@ -43,20 +43,35 @@ final class BookingStore {
    * other agents, take other locks and commit in parallel. Nobody waits on these locks: a busy
    * piece means another booking of that time is in flight, and the caller tries another agent
    * or comes back later. Whatever is already held when one fails is released with the transaction.
+   * <p>
+   * The pieces come as arrays, not as {@code generate_series} bounds: a series of parameters is
+   * planned as 1,000 rows, so PostgreSQL judged its generic plan dearer than planning each call
+   * with the bounds' values and planned this statement again at every booking (0.16 ms of a
+   * booking's PostgreSQL time, bench of 3 December 2026); an array is planned as a few elements.
    */
   Future<Boolean> tryLockPeriods(SqlClient db, UUID agentId, Instant start, Instant blockedUntil, UUID pointId,
                                  Instant end) {
     return db.preparedQuery("""
             SELECT pg_try_advisory_xact_lock_shared(hashtextextended('agent:' || $1::uuid::text, 0))
                AND (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended('agent:' || $1::uuid::text || '@' || p, 0)))
-                    FROM generate_series($2::bigint, $3::bigint) p)
-               AND ($4::uuid IS NULL
-                    OR pg_try_advisory_xact_lock_shared(hashtextextended('point:' || $4::uuid::text, 0))
-                       AND (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended('point:' || $4::uuid::text || '@' || p, 0)))
-                            FROM generate_series($5::bigint, $6::bigint) p)) AS locked""")
-        .execute(Tuple.of(agentId, piece(start), piece(blockedUntil.minusMillis(1)), pointId, piece(start),
-            piece(end.minusMillis(1))))
+                    FROM unnest($2::bigint[]) p)
+               AND ($3::uuid IS NULL
+                    OR pg_try_advisory_xact_lock_shared(hashtextextended('point:' || $3::uuid::text, 0))
+                       AND (SELECT bool_and(pg_try_advisory_xact_lock(hashtextextended('point:' || $3::uuid::text || '@' || p, 0)))
+                            FROM unnest($4::bigint[]) p)) AS locked""")
+        .execute(Tuple.of(agentId, pieces(start, blockedUntil), pointId, pointId == null ? new Long[0] : pieces(start, end)))
         .map(rows -> rows.iterator().next().getBoolean("locked"));
+  }
+
+  /** The pieces a period covers, first to last. */
+  static Long[] pieces(Instant start, Instant end) {
+    long first = piece(start);
+    long last = piece(end.minusMillis(1));
+    Long[] pieces = new Long[(int) (last - first + 1)];
+    for (int i = 0; i < pieces.length; i++) {
+      pieces[i] = first + i;
+    }
+    return pieces;
   }
 
   static long piece(Instant at) {

@@ -165,11 +165,11 @@ final class FirstFreeAgent {
   private static List<String> pieces(AgentChoice agent, Period period) {
     List<String> out = new ArrayList<>();
     Instant blockedUntil = period.end().plus(agent.buffer());
-    for (long p = BookingStore.piece(period.start()); p <= BookingStore.piece(blockedUntil.minusMillis(1)); p++) {
+    for (Long p : BookingStore.pieces(period.start(), blockedUntil)) {
       out.add("agent:" + agent.agentId() + "@" + p);
     }
     if (period.pointId() != null) {
-      for (long p = BookingStore.piece(period.start()); p <= BookingStore.piece(period.end().minusMillis(1)); p++) {
+      for (Long p : BookingStore.pieces(period.start(), period.end())) {
         out.add("point:" + period.pointId() + "@" + p);
       }
     }
