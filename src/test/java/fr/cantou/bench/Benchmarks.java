@@ -27,6 +27,17 @@ public final class Benchmarks {
     void run() throws Exception;
   }
 
+  /** {@code -Dbench.nodeJvm="-XX:… -XX:…"}: more options for the nodes' and the bare server's JVMs (a profiler's). */
+  static List<String> extraJvmOptions() {
+    return List.of(System.getProperty("bench.nodeJvm", "").trim().split("\\s+")).stream().filter(s -> !s.isEmpty()).toList();
+  }
+
+  static List<String> withExtraJvmOptions(String... options) {
+    List<String> all = new java.util.ArrayList<>(List.of(options));
+    all.addAll(extraJvmOptions());
+    return all;
+  }
+
   public static void main(String[] args) throws Exception {
     double seconds = Double.parseDouble(System.getProperty("bench.seconds", "10"));
     List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream().map(String::trim)
@@ -51,6 +62,8 @@ public final class Benchmarks {
         // Tokens outlive the run: one login per fixture, not per workload phase.
         "CANTOU_AUTH_ACCESS_TOKEN_MINUTES", "120");
     NodeProcess nodeA = startNodeA(dir, embedded, database);
+    report.note("WAL: " + WalSteadyState.prepare(database) + " recycled segments ahead of the current one before the first row"
+        + " (WalSteadyState: a database made for the run would otherwise create each next segment under the load).");
     Map<String, String> onA = Map.of("CANTOU_DATABASE_URL", "postgresql://postgres@localhost:" + databasePort + "/cantou",
         "CANTOU_AUTH_ACCESS_TOKEN_MINUTES", "120");
     // Node B too serves with its class data archive, written by a first start.

@@ -53,13 +53,15 @@ final class NodeProcess implements AutoCloseable {
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     // -Dbench.eventLoops: the nodes' http.eventLoops (default: theirs, one per core).
-    if (System.getProperty("bench.eventLoops") != null) {
+    if (!System.getProperty("bench.eventLoops", "").isBlank()) {
       all.put("CANTOU_HTTP_EVENT_LOOPS", System.getProperty("bench.eventLoops"));
     }
     all.putAll(env);
     // Its pauses beside the report (target/bench/<node>-gc.log): a late frame may owe them.
     List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseG1GC",
         "-Xlog:gc:file=" + workDir.getParent().resolve(name + "-gc.log").toAbsolutePath() + ":time,uptime"));
+    // -Dbench.nodeJvm="…": more JVM options for every node (e.g. a perf map for a system profiler).
+    jvmOptions.addAll(Benchmarks.extraJvmOptions());
     if (Boolean.getBoolean("bench.jfr")) {
       // Profile on demand: jfr print --events jdk.ExecutionSample target/bench/<node>.jfr
       jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");
