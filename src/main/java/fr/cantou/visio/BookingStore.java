@@ -67,7 +67,7 @@ final class BookingStore {
   static Long[] pieces(Instant start, Instant end) {
     long first = piece(start);
     long last = piece(end.minusMillis(1));
-    Long[] pieces = new Long[(int) (last - first + 1)];
+    Long[] pieces = new Long[(int) Math.max(0, last - first + 1)];
     for (int i = 0; i < pieces.length; i++) {
       pieces[i] = first + i;
     }

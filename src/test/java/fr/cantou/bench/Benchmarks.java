@@ -62,8 +62,9 @@ public final class Benchmarks {
         // Tokens outlive the run: one login per fixture, not per workload phase.
         "CANTOU_AUTH_ACCESS_TOKEN_MINUTES", "120");
     NodeProcess nodeA = startNodeA(dir, embedded, database);
-    report.note("WAL: " + WalSteadyState.prepare(database) + " recycled segments ahead of the current one before the first row"
-        + " (WalSteadyState: a database made for the run would otherwise create each next segment under the load).");
+    report.note("WAL: " + WalSteadyState.prepare(database) + " recycled segments ahead of the current one before the first row,"
+        + " and again before every measured phase (WalSteadyState: a database made for the run would otherwise create each"
+        + " next segment under the load).");
     Map<String, String> onA = Map.of("CANTOU_DATABASE_URL", "postgresql://postgres@localhost:" + databasePort + "/cantou",
         "CANTOU_AUTH_ACCESS_TOKEN_MINUTES", "120");
     // Node B too serves with its class data archive, written by a first start.

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FanOut {
   /** One rate: what was expected on every socket, what came, how late. */
+  /** {@code lateEvents}: the events at least one of whose frames came at or after the p99 limit. */
   record Step(double rate, long published, long publishErrors, long expected, long received, long lost, int socketsClosed,
-              Latencies latencies, Latencies answers, boolean sustained) {
+              Latencies latencies, Latencies answers, int lateEvents, boolean sustained) {
     JsonObject toJson() {
       return JsonObject.mapFrom(this);
     }
@@ -47,6 +48,8 @@ final class FanOut {
     long count = Math.max(1, Math.round(rate * seconds));
     long[] due = new long[(int) count];
     Histogram micros = Latencies.histogram();
+    java.util.BitSet late = new java.util.BitSet((int) count);
+    long lateMicros = (long) (p99LimitMs * 1000);
     // The publish's own answer when it succeeded (a create: its transaction committed), from when it was due: what a late
     // frame owes to it.
     Histogram answerMicros = Latencies.histogram();
@@ -60,8 +63,12 @@ final class FanOut {
       if (i < 0 || i >= count) {
         return;
       }
+      long latency = Math.max(1, (nanos - due[(int) i]) / 1000);
       synchronized (micros) {
-        micros.recordValue(Math.max(1, (nanos - due[(int) i]) / 1000));
+        micros.recordValue(latency);
+        if (latency >= lateMicros) {
+          late.set((int) i);
+        }
       }
       if (received.incrementAndGet() == expected) {
         allIn.tryComplete();
@@ -108,8 +115,10 @@ final class FanOut {
     return settled.future().map(v -> {
       fleet.receiver((seq, nanos) -> { });
       Latencies latencies;
+      int lateEvents;
       synchronized (micros) {
         latencies = Latencies.of(micros);
+        lateEvents = late.cardinality();
       }
       Latencies answers;
       synchronized (answerMicros) {
@@ -119,7 +128,7 @@ final class FanOut {
       long lost = expected - got;
       boolean sustained = lost == 0 && errors.get() == 0 && latencies.p99() < p99LimitMs;
       return new Step(rate, published.get(), errors.get(), expected, got, lost, fleet.closed() - closedBefore, latencies,
-          answers, sustained);
+          answers, lateEvents, sustained);
     });
   }
 }

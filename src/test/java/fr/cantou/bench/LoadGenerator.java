@@ -75,6 +75,8 @@ public final class LoadGenerator {
             .step(c.getLong("firstSeq"), c.getDouble("rate"), c.getDouble("seconds"), c.getDouble("p99LimitMs"))
             .map(step -> step.toJson().put("sample", fleet.sample()));
       }
+      case "quiet" -> fleets.get(c.getString("fleet")).quiet(c.getLong("quietMs"), c.getLong("atMostMs"))
+          .map(new JsonObject());
       case "close" -> {
         SocketFleet fleet = fleets.remove(c.getString("fleet"));
         yield fleet == null ? Future.succeededFuture(new JsonObject()) : fleet.close().map(new JsonObject());

@@ -136,8 +136,27 @@ final class SocketFleet {
     return new JsonObject().put("type", "hello").put("token", token).encode();
   }
 
+  /** When the last frame of any kind arrived (System.nanoTime). */
+  private volatile long lastFrameNanos = System.nanoTime();
+
+  /** Completes once no frame has arrived for {@code quietMs}, or after {@code atMostMs} whatever comes. */
+  io.vertx.core.Future<Void> quiet(long quietMs, long atMostMs) {
+    Promise<Void> done = Promise.promise();
+    long until = System.nanoTime() + atMostMs * 1_000_000;
+    long[] timer = new long[1];
+    timer[0] = vertx.setPeriodic(100, id -> {
+      long now = System.nanoTime();
+      if (now - lastFrameNanos >= quietMs * 1_000_000 || now >= until) {
+        vertx.cancelTimer(timer[0]);
+        done.tryComplete();
+      }
+    });
+    return done.future();
+  }
+
   private void onFrame(Protocol protocol, WebSocket ws, Buffer frame, Promise<WebSocket> ready) {
     long now = System.nanoTime();
+    lastFrameNanos = now;
     String text = frame.toString(StandardCharsets.UTF_8);
     // A snapshot may list earlier marked items: it only says the socket is ready.
     int at = text.startsWith("{\"type\":\"snapshot\"") ? -1 : text.indexOf(MARKER);

@@ -12,11 +12,16 @@ import java.sql.Statement;
  * zero-filled) the first time the WAL reaches it, holding the WAL write lock meanwhile: every commit of that moment
  * waits (one 35/s fan-out step of 3 December 2026 had commits of 25 and 59 ms, all ending just after
  * {@code pg_wal/…03} was written). A database that has run a while writes into segments its checkpoints recycled, not
- * new ones. Before any row, this writes a few segments' worth of WAL and checkpoints, so that the rows find recycled
- * segments ahead of them, as on a node that has run for an hour.
+ * new ones. Before the first row this switches through six segments and checkpoints, so that the rows find recycled
+ * segments ahead of them, as on a node that has run for an hour; before each measured phase it switches and
+ * checkpoints again, so that the phase, not the one before it, starts with the segments ahead (Cantou's row and its
+ * SQL baseline alike).
  */
 final class WalSteadyState {
-  /** Below the default min_wal_size (80 MB = 5 segments): a checkpoint keeps all of them for reuse. */
+  /**
+   * Six segments switched through: a checkpoint recycles every segment behind its redo point, as many as its estimate
+   * of the WAL between two checkpoints asks for (never fewer than min_wal_size's five), the rest removed.
+   */
   private static final int SEGMENTS = 5;
 
   private WalSteadyState() {}
@@ -31,7 +36,7 @@ final class WalSteadyState {
         s.execute("SELECT pg_switch_wal()");
       }
       s.execute("DROP TABLE bench_wal_fill");
-      // Two: the first moves the redo point past the new segments, the second recycles those behind it.
+      // The first recycles the segments behind its redo point; the second, after one more switch, those of the first.
       s.execute("CHECKPOINT");
       s.execute("SELECT pg_switch_wal()");
       s.execute("CHECKPOINT");
