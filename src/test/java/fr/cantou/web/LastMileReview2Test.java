@@ -471,6 +471,10 @@ class LastMileReview2Test {
     Page nurse = web.signIn(web.newTabletPage(), "infirmiere.salers");
     Page doctor = web.signIn(web.newTabletPage(), "dr.garcia");
     doctor.locator("#available").click();
+    // As she would: the request shows in her queue (the socket's snapshot has come) before she takes the next one. A
+    // snapshot read before her take and arriving after its answer puts the item back in the queue for a moment, and
+    // the heading she was taken to is hidden, then shown again without the keyboard (a clean-clone run, 3 December).
+    assertThat(doctor.locator("#queue")).containsText("R-UNE-1");
     Locator next = doctor.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Prendre la demande suivante"));
     next.click();
     assertThat(doctor.locator("#current")).containsText("R-UNE-1");
