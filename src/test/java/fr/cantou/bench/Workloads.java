@@ -293,7 +293,7 @@ final class Workloads {
     return Math.max(2, seconds / 3);
   }
 
-  /** Rising rates until one is not sustained; gives the steps. */
+  /** Rising rates until the rise stops (see below), then halvings; gives every step. */
   private List<FanOut.Step> rising(String fleet, int port, HttpOperation publish, String rowName) {
     double stepSeconds = stepSeconds();
     WalSteadyState.prepare(database);
