@@ -1,0 +1,57 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The read of one teleconsultation (every create, claim and change runs it in its transaction)
+ * is longer than the 2,048 characters the PG client keeps prepared by default: it stays prepared
+ * on its connection and ends on one plan, instead of being parsed and planned at every call.
+ */
+class ItemReadPreparedOnceTest {
+  private static final int CALLS = 12;
+
+  private TestNode node;
+  private SqlConnection connection;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC());
+    connection = TestNode.await(node.node().platform().pool().getConnection());
+  }
+
+  @AfterEach
+  void stop() {
+    TestNode.await(connection.close());
+    node.close();
+  }
+
+  @Test
+  void the_read_of_an_item_is_prepared_once_and_planned_once_on_its_connection() {
+    TeleconsultStore store = new TeleconsultStore();
+    for (int i = 0; i < CALLS; i++) {
+      assertThat(TestNode.await(store.find(connection, UUID.randomUUID(), Instant.parse("2027-03-01T09:00:00Z")))).isEmpty();
+    }
+    RowSet<Row> prepared = TestNode.await(connection.preparedQuery(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, $1) > 0")
+        .execute(Tuple.of("AS handling_minutes")));
+    assertThat(prepared.size()).as("the item's read kept prepared on the connection").isEqualTo(1);
+    Row plans = prepared.iterator().next();
+    assertThat(plans.getLong("generic_plans") + plans.getLong("custom_plans")).as("its calls").isEqualTo(CALLS);
+    assertThat(plans.getLong("generic_plans")).as("calls run on the generic plan").isGreaterThan(0);
+  }
+}
