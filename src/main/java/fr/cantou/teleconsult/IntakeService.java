@@ -3,11 +3,13 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.PipelinedTransaction;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.rooms.JitsiRooms;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -96,12 +98,30 @@ public final class IntakeService {
             ? Future.succeededFuture(item)
             : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another request; "
                 + "send a new key with a new request.")))
-        : checkPreferred(preferred).compose(v -> platform.pool().withTransaction(tx -> store.insert(tx, row, now)
-                .compose(id -> withVitalSigns(tx, id, request.vitalSigns(), nurse, now).map(id))
-                .compose(id -> service.recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
-                    .put("specialty", specialty).put("consentBy", row.consentBy()).put("kind", row.kind()), now,
-                    TeleconsultEvents.QUEUED)))
+        : checkPreferred(preferred).compose(v -> PipelinedTransaction.run(platform.pool(), tx -> insert(tx, nurse, row, request.vitalSigns(), now))
             .recover(e -> Future.failedFuture(TeleconsultService.translate(e)))));
+  }
+
+  /**
+   * Without vital signs, the item's timeline line, audit and read are sent behind its insert
+   * without waiting for its answer (one round trip for all, BEGIN included); if the insert is
+   * refused, its refusal is the answer. Vital signs are added once the item is there.
+   */
+  private Future<Teleconsultation> insert(SqlConnection tx, Principal nurse, TeleconsultStore.NewRequest row,
+                                          VitalSigns.Measured signs, Instant now) {
+    UUID id = UUID.randomUUID();
+    Future<Void> inserted = store.insert(tx, id, row, now);
+    if (signs != null) {
+      return inserted.compose(v -> withVitalSigns(tx, id, signs, nurse, now)).compose(v -> recordCreated(tx, id, nurse, row, now));
+    }
+    Future<Teleconsultation> recorded = recordCreated(tx, id, nurse, row, now);
+    return inserted.compose(v -> recorded);
+  }
+
+  private Future<Teleconsultation> recordCreated(SqlConnection tx, UUID id, Principal nurse, TeleconsultStore.NewRequest row,
+                                                 Instant now) {
+    return service.recorded(tx, id, nurse, "created", new JsonObject().put("urgency", row.urgency())
+        .put("specialty", row.specialty()).put("consentBy", row.consentBy()).put("kind", row.kind()), now, TeleconsultEvents.QUEUED);
   }
 
   /**

@@ -117,17 +117,17 @@ public final class TeleconsultStore {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  public Future<UUID> insert(SqlClient db, NewRequest r, Instant now) {
+  /** Under an id chosen by the caller, so that the statements after it can be sent before its answer. */
+  public Future<Void> insert(SqlClient db, UUID id, NewRequest r, Instant now) {
     return db.preparedQuery("""
             INSERT INTO teleconsultation (organisation_id, nurse_id, patient_reference, patient_initials, patient_birth_year,
               reason, specialty, urgency, consent_by, consent_at, preferred_doctor_id, queued_at, announced_at, status,
-              room_name, idempotency_key, created_at, kind)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15, $10, $16)
-            RETURNING id""")
+              room_name, idempotency_key, created_at, kind, id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15, $10, $16, $17)""")
         .execute(Tuple.from(new Object[] {r.organisationId(), r.nurseId(), r.patientReference(), r.patientInitials(),
             r.patientBirthYear(), r.reason(), r.specialty(), r.urgency(), r.consentBy(), utc(now), r.preferredDoctorId(),
-            utc(r.queuedAt()), r.announced() ? utc(now) : null, r.roomName(), r.idempotencyKey(), r.kind()}))
-        .map(rows -> rows.iterator().next().getUUID("id"))
+            utc(r.queuedAt()), r.announced() ? utc(now) : null, r.roomName(), r.idempotencyKey(), r.kind(), id}))
+        .<Void>mapEmpty()
         .recover(refusals());
   }
 
