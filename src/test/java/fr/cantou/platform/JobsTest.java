@@ -11,8 +11,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The node's jobs: one failing, even by throwing as it starts, holds none of the others back. */
+/**
+ * The node's jobs: one failing, even by throwing as it starts, holds none of the others back; they
+ * do not all start at the same moment.
+ */
 class JobsTest {
+  @Test
+  void the_jobs_first_runs_are_spread_evenly_over_the_period_in_their_order() {
+    long period = 5_000;
+    List<Long> firstRuns = java.util.stream.IntStream.range(0, 11).mapToObj(i -> Jobs.firstRunAfter(period, i, 11)).toList();
+
+    assertThat(firstRuns).isSorted().doesNotHaveDuplicates();
+    assertThat(firstRuns.get(0)).isEqualTo(454);
+    assertThat(firstRuns.get(10)).isEqualTo(period);
+    for (int i = 1; i < firstRuns.size(); i++) {
+      assertThat(firstRuns.get(i) - firstRuns.get(i - 1)).as("between job %d and job %d", i - 1, i).isBetween(454L, 455L);
+    }
+    assertThat(Jobs.firstRunAfter(3, 0, 11)).as("a timer's shortest delay").isEqualTo(1);
+  }
+
   @Test
   void a_job_that_throws_as_it_starts_fails_alone_and_the_others_run() throws Exception {
     try (TestNode node = TestNode.start()) {
