@@ -86,7 +86,9 @@ final class FanOut {
         due[(int) i] = start + (long) (i * interval);
         publish.send(publisher, base + i).onComplete(ar -> {
           if (ar.failed() || !ar.result().startsWith("2")) {
-            errors.incrementAndGet();
+            if (errors.incrementAndGet() <= 3) {
+              System.err.println("publish " + (base + i) + " failed: " + (ar.failed() ? ar.cause() : ar.result()));
+            }
           } else {
             synchronized (answerMicros) {
               answerMicros.recordValue(Math.min(answerMicros.getHighestTrackableValue(),
