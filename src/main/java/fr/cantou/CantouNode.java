@@ -97,8 +97,12 @@ public final class CantouNode {
   public static Future<CantouNode> start(Vertx vertx, CantouConfig config, DatabaseEndpoint database, Clock clock,
                                          NodeMetrics metrics) {
     Pool pool = PgBuilder.pool()
+        // A connection lives 30 minutes at most: a statement it keeps prepared that reads "t.*" fails once a rolling
+        // upgrade adds a column ("cached plan must not change result type"); the client forgets it only when the
+        // server says so in English, so on a server speaking another language it would fail until the node restarts.
         .with(new PoolOptions().setMaxSize(config.database().poolSize()).setName("cantou-pool").setShared(false)
-            .setConnectionTimeout(3).setConnectionTimeoutUnit(TimeUnit.SECONDS).setMaxWaitQueueSize(1_000))
+            .setConnectionTimeout(3).setConnectionTimeoutUnit(TimeUnit.SECONDS).setMaxWaitQueueSize(1_000)
+            .setMaxLifetime(30).setMaxLifetimeUnit(TimeUnit.MINUTES))
         .with(new NetClientOptions().setConnectTimeout(2_000))
         .connectingTo(database.connectOptions())
         .using(vertx)

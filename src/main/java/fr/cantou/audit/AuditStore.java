@@ -1,5 +1,6 @@
 package fr.cantou.audit;
 
+import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -111,7 +112,7 @@ public final class AuditStore {
         + " t.item_id, t.address, t.reason, t.screen_id, s.label AS screen_label FROM (" + String.join(" UNION ALL ", branches)
         + ") t LEFT JOIN app_user u ON u.id = t.user_id LEFT JOIN visio_kiosk s ON s.id = t.screen_id"
         + " ORDER BY t.at DESC, t.source DESC, t.id DESC LIMIT $1";
-    return db.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> Rows.map(rows, r -> {
+    return db.preparedQuery(DatabaseEndpoint.builtPerRequest(sql)).execute(Tuple.from(params)).map(rows -> Rows.map(rows, r -> {
       Instant at = Rows.instant(r, "at");
       String source = r.getString("source");
       long id = r.getLong("id");

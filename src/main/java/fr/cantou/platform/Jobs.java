@@ -60,9 +60,13 @@ public final class Jobs {
     }
   }
 
-  /** When the job at {@code index} of {@code count} first runs: one period's slices, in order, the last at the period's end. */
+  /**
+   * When the job at {@code index} of {@code count} first runs: the first one period after the
+   * start, as all did before (a node's first seconds stay free of them, and tests run them
+   * themselves), the others in order through the next period.
+   */
   static long firstRunAfter(long periodMs, int index, int count) {
-    return Math.max(1, periodMs * (index + 1) / count);
+    return Math.max(1, periodMs + periodMs * index / count);
   }
 
   public void stop() {
@@ -71,8 +75,9 @@ public final class Jobs {
   }
 
   /**
-   * Every job once, as each one's timer runs it: but not those whose previous run has not ended (a run of the mail
-   * job may send a burst's thousand confirmations: the next period does not start a second one beside it).
+   * Every job once, the way each one's timer runs it (tests use it; the timers run the jobs one at a time): but not
+   * those whose previous run has not ended (a run of the mail job may send a burst's thousand confirmations: the next
+   * period does not start a second one beside it).
    */
   Future<Void> tick() {
     return Future.join(jobs.stream().map(job -> run(job, false)).toList()).mapEmpty();

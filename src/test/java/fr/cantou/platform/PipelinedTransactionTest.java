@@ -85,6 +85,17 @@ class PipelinedTransactionTest {
     assertThat(notes()).as("read on the pool's one connection: it was given back").isZero();
   }
 
+  @Test
+  void a_work_that_throws_an_error_rolls_back_and_gives_the_connection_back_too() {
+    Future<Void> run = PipelinedTransaction.run(pool, tx -> {
+      tx.preparedQuery("INSERT INTO note VALUES ($1)").execute(Tuple.of(1));
+      throw new AssertionError("an assertion in the work");
+    });
+
+    assertThatThrownBy(() -> TestNode.await(run)).hasMessageContaining("an assertion in the work");
+    assertThat(notes()).as("read on the pool's one connection: it was given back").isZero();
+  }
+
   private long notes() {
     return TestNode.await(pool.query("SELECT count(*) FROM note").execute()).iterator().next().getLong(0);
   }

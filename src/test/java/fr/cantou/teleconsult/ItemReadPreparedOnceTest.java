@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.sqlclient.Row;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The read of one teleconsultation (every create, claim and change runs it in its transaction)
  * is longer than the 2,048 characters the PG client keeps prepared by default: it stays prepared
- * on its connection and ends on one plan, instead of being parsed and planned at every call.
+ * on its connection and ends on one plan, instead of being parsed and planned at every call; a
+ * statement built per request (the audit trail's pages) is not kept.
  */
 class ItemReadPreparedOnceTest {
   private static final int CALLS = 12;
@@ -53,5 +55,16 @@ class ItemReadPreparedOnceTest {
     Row plans = prepared.iterator().next();
     assertThat(plans.getLong("generic_plans") + plans.getLong("custom_plans")).as("its calls").isEqualTo(CALLS);
     assertThat(plans.getLong("generic_plans")).as("calls run on the generic plan").isGreaterThan(0);
+  }
+
+  @Test
+  void a_statement_built_per_request_is_not_kept_prepared() {
+    for (int i = 0; i < 3; i++) {
+      TestNode.await(connection.preparedQuery(DatabaseEndpoint.builtPerRequest("SELECT $1::int AS built_for_one_request"))
+          .execute(Tuple.of(i)));
+    }
+    assertThat(TestNode.await(connection.query(
+            "SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, 'built_for_one_request') > 0").execute())
+        .iterator().next().getLong(0)).isZero();
   }
 }

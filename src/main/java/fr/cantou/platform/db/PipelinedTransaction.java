@@ -12,8 +12,12 @@ import java.util.function.Function;
  * A transaction whose BEGIN travels with its first statements: {@code Pool.withTransaction} waits
  * for BEGIN's answer before it runs the work, one round trip (and one wait for a busy event loop)
  * more per write. The client sends commands in the order they are issued on one connection, so
- * statements issued before BEGIN's answer still run inside the transaction; if BEGIN fails, so
- * do they. Commits when the work succeeds, rolls back when it fails, as withTransaction.
+ * statements issued before BEGIN's answer still run inside the transaction (BEGIN fails only
+ * with its connection, and they with it). Commits when the work succeeds, rolls back when it
+ * fails, as withTransaction.
+ *
+ * <p>The work's future must depend on every statement it sends: COMMIT after a failed statement
+ * is answered ROLLBACK, which the client reports as a successful commit.
  */
 public final class PipelinedTransaction {
   private PipelinedTransaction() {}
@@ -25,11 +29,16 @@ public final class PipelinedTransaction {
       Future<T> done;
       try {
         done = work.apply(connection);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // An Error too: BEGIN is sent, and a connection left in its transaction would hold every node's events back.
         done = Future.failedFuture(e);
       }
       Future<T> worked = done;
-      return begun.compose(b -> worked)
+      return begun.recover(failedBegin -> {
+            worked.onFailure(failedBegin::addSuppressed);
+            return Future.failedFuture(failedBegin);
+          })
+          .compose(b -> worked)
           .compose(result -> tx.commit().map(result), failure -> failure instanceof TransactionRollbackException
               ? Future.failedFuture(failure)
               : tx.rollback().transform(ignored -> Future.<T>failedFuture(failure)))
