@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * The node's one job scheduler. Every feature's periodic work is a {@link Job}; each runs once
- * every period on every node, the jobs one after another through the period. Jobs are rows and conditional updates, so each change happens once
- * whichever node runs it, and a restart loses nothing. Each job is counted (cantou_jobs_runs,
- * cantou_jobs_failures); one failing holds none of the others back.
+ * every period on every node, the jobs one after another through the period. Jobs are rows and
+ * conditional updates, so each change happens once whichever node runs it, and a restart loses
+ * nothing. Each job is counted (cantou_jobs_runs, cantou_jobs_failures); one failing holds none
+ * of the others back.
  */
 public final class Jobs {
   private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);

@@ -1,10 +1,9 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.PreparedPlans;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,13 +48,10 @@ class ItemReadPreparedOnceTest {
     for (int i = 0; i < CALLS; i++) {
       assertThat(TestNode.await(store.find(connection, UUID.randomUUID(), Instant.parse("2027-03-01T09:00:00Z")))).isEmpty();
     }
-    RowSet<Row> prepared = TestNode.await(connection.preparedQuery(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, $1) > 0")
-        .execute(Tuple.of("AS handling_minutes")));
-    assertThat(prepared.size()).as("the item's read kept prepared on the connection").isEqualTo(1);
-    Row plans = prepared.iterator().next();
-    assertThat(plans.getLong("generic_plans") + plans.getLong("custom_plans")).as("its calls").isEqualTo(CALLS);
-    assertThat(plans.getLong("generic_plans")).as("calls run on the generic plan").isGreaterThan(0);
+    Optional<PreparedPlans.Plans> plans = PreparedPlans.of(connection, "AS handling_minutes");
+    assertThat(plans).as("the item's read kept prepared on the connection").isPresent();
+    assertThat(plans.get().calls()).as("its calls").isEqualTo(CALLS);
+    assertThat(plans.get().generic()).as("calls run on the generic plan").isGreaterThan(0);
   }
 
   @Test
@@ -63,8 +60,6 @@ class ItemReadPreparedOnceTest {
       TestNode.await(connection.preparedQuery(DatabaseEndpoint.builtPerRequest("SELECT $1::int AS built_for_one_request"))
           .execute(Tuple.of(i)));
     }
-    assertThat(TestNode.await(connection.query(
-            "SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, 'built_for_one_request') > 0").execute())
-        .iterator().next().getLong(0)).isZero();
+    assertThat(PreparedPlans.of(connection, "built_for_one_request")).isEmpty();
   }
 }

@@ -2,12 +2,11 @@ package fr.cantou.visio;
 
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.RateLimitStore;
+import fr.cantou.support.PreparedPlans;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,10 +78,8 @@ class BookingStatementsPlannedOnceTest {
   }
 
   private long genericPlans(String statementContaining) {
-    Row row = TestNode.await(connection.preparedQuery(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, $1) > 0")
-        .execute(Tuple.of(statementContaining))).iterator().next();
-    assertThat(row.getLong("generic_plans") + row.getLong("custom_plans")).as("the statement's calls").isEqualTo(CALLS);
-    return row.getLong("generic_plans");
+    PreparedPlans.Plans plans = PreparedPlans.of(connection, statementContaining).orElseThrow();
+    assertThat(plans.calls()).as("the statement's calls").isEqualTo(CALLS);
+    return plans.generic();
   }
 }
