@@ -1,11 +1,13 @@
 package fr.cantou.realtime;
 
+import fr.cantou.platform.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.LongConsumer;
 
 /**
@@ -27,7 +29,13 @@ public final class EventOutbox {
 
   /** Returns the event id. Any step of the transaction may call it, any number of times. */
   public Future<Long> append(SqlClient tx, String kind, Audience audience, JsonObject data) {
-    return store.insert(tx, kind, audience, data).onSuccess(id -> afterCommit(tx, id));
+    return store.insert(tx, kind, audience, data.encode()).onSuccess(id -> afterCommit(tx, id));
+  }
+
+  /** The same, with a value as {@link Json} writes it (a record: an appointment, a teleconsultation). */
+  public Future<Long> appendValue(SqlClient tx, String kind, Audience audience, Object value) {
+    return store.insert(tx, kind, audience, Json.encode(value).toString(StandardCharsets.UTF_8))
+        .onSuccess(id -> afterCommit(tx, id));
   }
   /**
    * Takes {@code keys} out of the data of every event about these items (kinds starting with

@@ -26,12 +26,14 @@ public final class EventStore {
   private static final String HORIZON = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)";
 
   /** Returns the event's id (its position, see V12). */
-  Future<Long> insert(SqlClient tx, String kind, Audience audience, JsonObject data) {
+  Future<Long> insert(SqlClient tx, String kind, Audience audience, String json) {
+    // The data as JSON text, cast by PostgreSQL: an item already written as JSON is not parsed
+    // into a JsonObject on the node only to be written again by the client.
     return tx.preparedQuery("""
             INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles,
                                except_user_ids, device_ids)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""")
-        .execute(Tuple.from(new Object[] {kind, data,
+            VALUES ($1, $2::text::jsonb, $3, $4, $5, $6, $7, $8, $9) RETURNING id""")
+        .execute(Tuple.from(new Object[] {kind, json,
             audience.organisationRoles().stream().map(OrganisationRole::encode).toArray(String[]::new),
             audience.users().toArray(UUID[]::new),
             audience.specialties().toArray(String[]::new),

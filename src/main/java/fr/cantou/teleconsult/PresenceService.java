@@ -84,8 +84,8 @@ public final class PresenceService implements ConnectionObserver {
   private Future<Void> announce(SqlClient tx, UUID doctorId) {
     // Presence is no health data: the care side sees it, by the rule the GET uses too.
     return store.of(tx, doctorId).compose(found -> found.isEmpty() ? Future.succeededFuture()
-        : outbox.append(tx, TeleconsultEvents.PRESENCE_CHANGED, TeleconsultVisibility.presence(),
-            TeleconsultEvents.data(found.get())).mapEmpty());
+        : outbox.appendValue(tx, TeleconsultEvents.PRESENCE_CHANGED, TeleconsultVisibility.presence(), found.get())
+            .mapEmpty());
   }
 
   @Override

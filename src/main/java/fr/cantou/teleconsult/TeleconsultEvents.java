@@ -41,7 +41,7 @@ public final class TeleconsultEvents {
 
   /** Any change: the whole item to those who may see it now. */
   private Future<Void> changed(SqlClient tx, String kind, Teleconsultation item) {
-    return outbox.append(tx, kind, TeleconsultVisibility.of(item).full(), data(item)).mapEmpty();
+    return outbox.appendValue(tx, kind, TeleconsultVisibility.of(item).full(), item).mapEmpty();
   }
 
   /** For an item that leaves the queue (assigned, cancelled): the pool learns only that it is gone. */
@@ -55,6 +55,7 @@ public final class TeleconsultEvents {
     return outbox.append(tx, kind, pool, summary).compose(id -> changed(tx, kind, item));
   }
 
+  /** An item as an event carries it, for a snapshot's list. */
   static JsonObject data(Object value) {
     return new JsonObject(Json.encode(value));
   }

@@ -68,7 +68,7 @@ final class SlotAnswers {
     }
 
     /** The answer of these days at {@code now}, on the heap. */
-    static Answer of(UUID pointId, List<SlotCache.Day> days, Instant now, long refreshNanos) {
+    static Answer of(UUID pointId, List<SlotDay> days, Instant now, long refreshNanos) {
       EncodedJson json = bookable(days, now);
       Instant since = Instant.MIN;
       Instant until = Instant.MAX;
@@ -76,7 +76,7 @@ final class SlotAnswers {
       Instant readFrom = Instant.MAX;
       Instant readTo = Instant.MIN;
       Set<UUID> agents = new HashSet<>();
-      for (SlotCache.Day day : days) {
+      for (SlotDay day : days) {
         // The bookable slots change only where a window opens (its from) or closes (just after its until).
         for (SlotCalculator.OpenSlot slot : day.slots()) {
           for (SlotCalculator.Window window : slot.bookable()) {
@@ -158,7 +158,7 @@ final class SlotAnswers {
   }
 
   /** The answer of these days at {@code now}, kept unless a change was made since {@code stamp}. */
-  EncodedJson answer(Key key, long stamp, List<SlotCache.Day> days, Instant now) {
+  EncodedJson answer(Key key, long stamp, List<SlotDay> days, Instant now) {
     if (!keeping) {
       return bookable(days, now);
     }
@@ -264,10 +264,10 @@ final class SlotAnswers {
   }
 
   /** The slots of these days bookable at {@code now}, as the JSON array of {@code {start, end}} the API answers. */
-  private static EncodedJson bookable(List<SlotCache.Day> days, Instant now) {
+  private static EncodedJson bookable(List<SlotDay> days, Instant now) {
     Buffer out = Buffer.buffer(4096).appendByte((byte) '[');
     boolean first = true;
-    for (SlotCache.Day day : days) {
+    for (SlotDay day : days) {
       for (int i = 0; i < day.slots().size(); i++) {
         if (day.slots().get(i).bookableAt(now)) {
           if (!first) {

@@ -4,7 +4,6 @@ import fr.cantou.identity.AccountEvents;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import fr.cantou.platform.Futures;
-import fr.cantou.platform.json.Json;
 import fr.cantou.realtime.EventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,71 +44,9 @@ final class SlotCache {
 
   record DayKey(UUID serviceId, UUID pointId, LocalDate day) {}
 
-  /**
-   * A day's open slots with their JSON already written (bytes: shared by every request, on any
-   * thread, and never changed); {@code readFrom}–{@code readTo} is the period whose bookings and
-   * leave were read to compute them, at {@code readAt} ({@link System#nanoTime()} when the read
-   * began), into {@code calendars} (which a booking chooses its agent from).
-   */
-  record Day(Instant readFrom, Instant readTo, long readAt, DayCalendars calendars, List<SlotCalculator.OpenSlot> slots,
-             List<byte[]> json) {
-    boolean dependsOn(Instant start, Instant end) {
-      return start.isBefore(readTo) && readFrom.isBefore(end);
-    }
-
-    /** A day computed from {@code calendars}, each slot's JSON written once. */
-    static Day of(Instant readFrom, Instant readTo, long readAt, DayCalendars calendars, List<SlotCalculator.OpenSlot> slots) {
-      ZoneId zone = calendars.service().zone();
-      List<byte[]> json = new ArrayList<>(slots.size());
-      for (SlotCalculator.OpenSlot slot : slots) {
-        json.add(Json.encode(new VisioRecords.SlotView(VisioStore.local(slot.start(), zone),
-            VisioStore.local(slot.end(), zone))).getBytes());
-      }
-      return new Day(readFrom, readTo, readAt, calendars, List.copyOf(slots), List.copyOf(json));
-    }
-
-    /**
-     * This day with one more booking, only the slots near it worked out again (a slot further
-     * than the longest buffer cannot change): {@code this} when the booking concerns none of its
-     * calendars or they hold it already, null when the day must be read again.
-     */
-    Day withBooking(LocalDate date, UUID agentId, boolean atThisPoint, Instant start, Instant end) {
-      DayCalendars after = calendars.withBooking(agentId, atThisPoint, start, end);
-      if (after == null || after == calendars) {
-        return after == null ? null : this;
-      }
-      Instant blockedUntil = end.plus(LONGEST_BUFFER);
-      Predicate<SlotCalculator.Slot> near = slot -> slot.start().isBefore(blockedUntil)
-          && slot.end().plus(LONGEST_BUFFER).isAfter(start);
-      CatalogueStore.ServiceRow service = after.service();
-      List<SlotCalculator.OpenSlot> again = new SlotCalculator(service.zone(), Duration.ofMinutes(service.durationMinutes()))
-          .openSlots(after.agents(), after.point(), date, date, near);
-      List<SlotCalculator.OpenSlot> merged = new ArrayList<>(slots.size());
-      List<byte[]> json = new ArrayList<>(slots.size());
-      Day recomputed = of(readFrom, readTo, readAt, after, again);
-      int next = 0;
-      for (int i = 0; i < slots.size(); i++) {
-        SlotCalculator.OpenSlot slot = slots.get(i);
-        while (next < again.size() && again.get(next).start().isBefore(slot.start())) {
-          merged.add(again.get(next));
-          json.add(recomputed.json().get(next++));
-        }
-        if (!near.test(slot.slot())) {
-          merged.add(slot);
-          json.add(this.json.get(i));
-        }
-      }
-      for (; next < again.size(); next++) {
-        merged.add(again.get(next));
-        json.add(recomputed.json().get(next));
-      }
-      return new Day(readFrom, readTo, readAt, after, List.copyOf(merged), List.copyOf(json));
-    }
-  }
-
   /** Computes the days from {@code from} to {@code to} (one database read), every one of them in the map. */
   interface Loader {
-    Future<Map<LocalDate, Day>> load(LocalDate from, LocalDate to);
+    Future<Map<LocalDate, SlotDay>> load(LocalDate from, LocalDate to);
   }
 
   /** The answers' bytes each node keeps when it keeps days at all: a month of a busy service is about 22 kB. */
@@ -119,7 +54,7 @@ final class SlotCache {
   /** The answers each node keeps at most, however small: a distinct range asked is one more. */
   static final int MAX_ANSWERS = 2_000;
 
-  private final Cache<DayKey, Future<Day>> days;
+  private final Cache<DayKey, Future<SlotDay>> days;
   private final boolean keeping;
   private final long refreshNanos;
   private final SlotAnswers answers;
@@ -145,18 +80,18 @@ final class SlotCache {
    * The days from {@code from} to {@code to}, in order. Missing days are computed together in
    * one load; a request arriving meanwhile waits for that load instead of starting another.
    */
-  Future<List<Day>> days(UUID serviceId, UUID pointId, LocalDate from, LocalDate to, Loader loader) {
+  Future<List<SlotDay>> days(UUID serviceId, UUID pointId, LocalDate from, LocalDate to, Loader loader) {
     if (!keeping) {
       return loader.load(from, to).map(all -> from.datesUntil(to.plusDays(1)).map(all::get).toList());
     }
-    Promise<Map<LocalDate, Day>> load = Promise.promise();
-    Map<DayKey, Future<Day>> mine = new LinkedHashMap<>();
-    List<Future<Day>> answer = new ArrayList<>();
+    Promise<Map<LocalDate, SlotDay>> load = Promise.promise();
+    Map<DayKey, Future<SlotDay>> mine = new LinkedHashMap<>();
+    List<Future<SlotDay>> answer = new ArrayList<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
       DayKey key = new DayKey(serviceId, pointId, day);
-      Future<Day> known = days.getIfPresent(key);
+      Future<SlotDay> known = days.getIfPresent(key);
       if (known == null) {
-        Future<Day> loading = load.future().map(all -> all.get(key.day()));
+        Future<SlotDay> loading = load.future().map(all -> all.get(key.day()));
         known = days.asMap().putIfAbsent(key, loading);
         if (known == null) {
           mine.put(key, loading);
@@ -168,7 +103,7 @@ final class SlotCache {
     if (!mine.isEmpty()) {
       List<DayKey> keys = new ArrayList<>(mine.keySet());
       ReadsUnderWay.Reading reading = readings.start(keys);
-      Future<Map<LocalDate, Day>> loaded;
+      Future<Map<LocalDate, SlotDay>> loaded;
       try {
         loaded = loader.load(keys.get(0).day(), keys.get(keys.size() - 1).day());
       } catch (RuntimeException e) {
@@ -188,9 +123,9 @@ final class SlotCache {
    * one kept is older: a booking refused by what the node kept asks the database again before
    * saying no. Bookings asking together share one read.
    */
-  Future<Day> dayReadSince(UUID serviceId, UUID pointId, LocalDate day, long since, Loader loader) {
+  Future<SlotDay> dayReadSince(UUID serviceId, UUID pointId, LocalDate day, long since, Loader loader) {
     return days(serviceId, pointId, day, day, loader).compose(found -> {
-      Day kept = found.get(0);
+      SlotDay kept = found.get(0);
       if (kept.readAt() - since >= 0) {
         return Future.succeededFuture(kept);
       }
@@ -205,14 +140,14 @@ final class SlotCache {
   private final ReadsUnderWay readings = new ReadsUnderWay();
 
   /** The days read, with the bookings made while they were read; a day that cannot take one in place is not kept. */
-  private Map<LocalDate, Day> withBookedMeanwhile(Map<LocalDate, Day> read, List<ReadsUnderWay.Booking> meanwhile,
-                                                  Map<DayKey, Future<Day>> mine) {
+  private Map<LocalDate, SlotDay> withBookedMeanwhile(Map<LocalDate, SlotDay> read, List<ReadsUnderWay.Booking> meanwhile,
+                                                  Map<DayKey, Future<SlotDay>> mine) {
     if (meanwhile.isEmpty()) {
       return read;
     }
-    Map<LocalDate, Day> out = new java.util.HashMap<>(read);
+    Map<LocalDate, SlotDay> out = new java.util.HashMap<>(read);
     mine.forEach((key, loading) -> {
-      Day day = out.get(key.day());
+      SlotDay day = out.get(key.day());
       for (ReadsUnderWay.Booking b : meanwhile) {
         if (day == null) {
           break;
@@ -252,7 +187,7 @@ final class SlotCache {
             return null;
           }
           // Taken in place, a day would never be read again while it is booked: past the refresh time it is.
-          Day after = now - kept.result().readAt() > refreshNanos ? null : kept.result().withBooking(key.day(), agentId,
+          SlotDay after = now - kept.result().readAt() > refreshNanos ? null : kept.result().withBooking(key.day(), agentId,
               pointId != null && pointId.equals(key.pointId()), start, end);
           return after == kept.result() ? kept : after == null ? null : Future.succeededFuture(after);
         });

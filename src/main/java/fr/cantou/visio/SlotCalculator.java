@@ -31,8 +31,13 @@ public final class SlotCalculator {
 
   public record WeeklyRange(DayOfWeek day, LocalTime start, LocalTime end) {}
 
+  /** An agent's calendar; its booked periods are kept sorted by start ({@link BookedPeriods}). */
   public record AgentCalendar(UUID agentId, Duration buffer, Duration minNotice, Duration horizon,
-                              List<WeeklyRange> weekly, List<Interval> exceptions, List<Interval> busy) {}
+                              List<WeeklyRange> weekly, List<Interval> exceptions, List<Interval> busy) {
+    public AgentCalendar {
+      busy = BookedPeriods.byStart(busy);
+    }
+  }
 
   /** A point visio-accueil: open hours in its zone, and its booked periods. */
   public record PointCalendar(ZoneId zone, List<WeeklyRange> hours, List<Interval> busy) {}
@@ -94,21 +99,26 @@ public final class SlotCalculator {
                                   java.util.function.Predicate<Slot> only) {
     Map<Instant, List<Window>> windows = new TreeMap<>();
     Map<Instant, Slot> slots = new java.util.HashMap<>();
-    // Sorted when first needed: after a booking only the few agents with a slot near it are looked at.
-    Busy[] busy = new Busy[agents.size()];
-    // Agents mostly share their ranges: each (day, range) is turned into instants once.
-    Map<List<Object>, List<Slot>> laidOut = new java.util.HashMap<>();
+    // Agents mostly share their ranges: each (day, range) is turned into instants, and the slots
+    // `only` accepts picked out, once for all of them.
+    Map<RangeOfDay, List<Slot>> laidOut = new java.util.HashMap<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
       if (FrenchHolidays.isHoliday(day)) {
         continue;
       }
-      for (int i = 0; i < agents.size(); i++) {
-        AgentCalendar agent = agents.get(i);
-        for (Slot slot : candidates(agent, day, laidOut, only)) {
-          Busy agentBusy = busy[i] != null ? busy[i] : (busy[i] = new Busy(agent));
-          if (agentOpen(agent, agentBusy, slot) && pointFree(point, slot)) {
-            slots.putIfAbsent(slot.start(), slot);
-            windows.computeIfAbsent(slot.start(), k -> new ArrayList<>()).add(window(agent, slot));
+      DayOfWeek weekday = day.getDayOfWeek();
+      for (AgentCalendar agent : agents) {
+        for (WeeklyRange range : agent.weekly()) {
+          if (range.day() != weekday) {
+            continue;
+          }
+          LocalDate date = day;
+          for (Slot slot : laidOut.computeIfAbsent(new RangeOfDay(day, range.start(), range.end()),
+              key -> accepted(layOut(date, range), only))) {
+            if (agentOpen(agent, slot) && pointFree(point, slot)) {
+              slots.putIfAbsent(slot.start(), slot);
+              windows.computeIfAbsent(slot.start(), k -> new ArrayList<>()).add(window(agent, slot));
+            }
           }
         }
       }
@@ -145,36 +155,6 @@ public final class SlotCalculator {
     }
     out.add(current);
     return List.copyOf(out);
-  }
-
-  /**
-   * An agent's booked periods sorted by start. They never overlap (the exclusion constraint),
-   * so their ends are sorted too, and "is anything booked in [a, b)" is one binary search.
-   */
-  static final class Busy {
-    private final Instant[] starts;
-    private final Instant[] ends;
-
-    Busy(AgentCalendar agent) {
-      List<Interval> sorted = new ArrayList<>(agent.busy());
-      sorted.sort(Comparator.comparing(Interval::start));
-      starts = sorted.stream().map(Interval::start).toArray(Instant[]::new);
-      ends = sorted.stream().map(Interval::end).toArray(Instant[]::new);
-    }
-
-    boolean overlaps(Instant from, Instant to) {
-      int low = 0;
-      int high = ends.length;
-      while (low < high) {
-        int mid = (low + high) >>> 1;
-        if (ends[mid].isAfter(from)) {
-          high = mid;
-        } else {
-          low = mid + 1;
-        }
-      }
-      return low < starts.length && starts[low].isBefore(to);
-    }
   }
 
   /** The agents free for exactly this slot (it must be one of their slots), least busy first is the caller's call. */
@@ -229,12 +209,16 @@ public final class SlotCalculator {
     return free;
   }
 
-  /** The agent's slots of the day that {@code only} accepts, in no order (the caller sorts what it keeps). */
-  private List<Slot> candidates(AgentCalendar agent, LocalDate day, Map<List<Object>, List<Slot>> laidOut,
-                                java.util.function.Predicate<Slot> only) {
-    return agent.weekly().stream().filter(range -> range.day() == day.getDayOfWeek())
-        .flatMap(range -> laidOut.computeIfAbsent(List.of(day, range.start(), range.end()), key -> layOut(day, range)).stream())
-        .filter(only).toList();
+  private record RangeOfDay(LocalDate day, LocalTime start, LocalTime end) {}
+
+  private static List<Slot> accepted(List<Slot> laidOut, java.util.function.Predicate<Slot> only) {
+    List<Slot> out = new ArrayList<>(laidOut.size());
+    for (Slot slot : laidOut) {
+      if (only.test(slot)) {
+        out.add(slot);
+      }
+    }
+    return out;
   }
 
   /** Slots laid end to end from the start of a range; a local time the clocks skip is no slot. */
@@ -255,31 +239,14 @@ public final class SlotCalculator {
     return out;
   }
 
-  /** {@link #agentOpen(AgentCalendar, Busy, Slot)} for one slot: the busy periods looked through, not sorted first. */
-  private static boolean agentOpen(AgentCalendar agent, Slot slot) {
-    Instant blockedUntil = slot.end().plus(agent.buffer());
-    for (Interval exception : agent.exceptions()) {
-      if (exception.overlaps(slot.start(), slot.end())) {
-        return false;
-      }
-    }
-    for (Interval busy : agent.busy()) {
-      if (busy.overlaps(slot.start(), blockedUntil)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Free for the slot whatever the time now: within no exception, and nothing booked over it or its buffer. */
-  private static boolean agentOpen(AgentCalendar agent, Busy busy, Slot slot) {
-    Instant blockedUntil = slot.end().plus(agent.buffer());
+  private static boolean agentOpen(AgentCalendar agent, Slot slot) {
     for (Interval exception : agent.exceptions()) {
       if (exception.overlaps(slot.start(), slot.end())) {
         return false;
       }
     }
-    return !busy.overlaps(slot.start(), blockedUntil);
+    return !BookedPeriods.meet(agent.busy(), slot.start(), slot.end().plus(agent.buffer()));
   }
 
   private static boolean pointFree(PointCalendar point, Slot slot) {

@@ -73,7 +73,7 @@ public final class SlotService {
   }
 
   /** Every day from {@code first} to {@code last} with its open slots, from one read of the calendars. */
-  private Future<Map<LocalDate, SlotCache.Day>> openDays(UUID serviceId, UUID pointId, LocalDate first, LocalDate last) {
+  private Future<Map<LocalDate, SlotDay>> openDays(UUID serviceId, UUID pointId, LocalDate first, LocalDate last) {
     long readAt = System.nanoTime();
     return catalogue.serviceRow(serviceId).compose(service -> {
       ZoneId zone = service.zone();
@@ -85,12 +85,12 @@ public final class SlotService {
         for (SlotCalculator.OpenSlot slot : calculator.openSlots(c.agents(), c.point(), first, last)) {
           byDay.computeIfAbsent(slot.start().atZone(zone).toLocalDate(), d -> new ArrayList<>()).add(slot);
         }
-        Map<LocalDate, SlotCache.Day> days = new HashMap<>();
+        Map<LocalDate, SlotDay> days = new HashMap<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
           List<SlotCalculator.OpenSlot> slots = byDay.getOrDefault(day, List.of());
           Instant readFrom = day.atStartOfDay(zone).toInstant();
           Instant readTo = day.plusDays(1).atStartOfDay(zone).toInstant().plus(SlotCache.DAY_OVERHANG);
-          days.put(day, SlotCache.Day.of(readFrom, readTo, readAt,
+          days.put(day, SlotDay.of(readFrom, readTo, readAt,
               DayCalendars.within(service, c.agents(), c.point(), readFrom, readTo), slots));
         }
         return days;
@@ -118,7 +118,7 @@ public final class SlotService {
    */
   Future<DayCalendars> dayCalendars(UUID serviceId, UUID pointId, Instant start, LocalDate day, Long since) {
     SlotCache.Loader loader = (first, last) -> openDays(serviceId, pointId, first, last);
-    Future<SlotCache.Day> kept = since == null
+    Future<SlotDay> kept = since == null
         ? slotCache.days(serviceId, pointId, day, day, loader).map(days -> days.get(0))
         : slotCache.dayReadSince(serviceId, pointId, day, since, loader);
     return kept.compose(d -> {

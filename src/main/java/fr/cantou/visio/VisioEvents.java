@@ -52,7 +52,7 @@ final class VisioEvents {
   }
 
   Future<Void> publish(SqlClient tx, String kind, Appointment a) {
-    return publish(tx, kind, a, new JsonObject(Json.encode(a)));
+    return outbox.appendValue(tx, kind, VisioVisibility.of(a), a).compose(id -> toScreen(tx, kind, a));
   }
 
   /** A change of time also says the time it leaves, which is free again (for the slots of every node). */
@@ -76,7 +76,7 @@ final class VisioEvents {
     UUID id = UUID.fromString(a.id());
     return kiosks.watching(tx, id, UUID.fromString(a.pointId()), a.start().toInstant()).compose(screen -> screen.isEmpty()
         ? Future.succeededFuture()
-        : outbox.append(tx, KIOSK, Audience.device(screen.get()), new JsonObject(Json.encode(KioskService.shown(a)))).mapEmpty());
+        : outbox.appendValue(tx, KIOSK, Audience.device(screen.get()), KioskService.shown(a)).mapEmpty());
   }
 
   /** A point's screen was revoked: every node closes its sockets (4401). */

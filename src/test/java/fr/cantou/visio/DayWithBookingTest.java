@@ -39,10 +39,10 @@ class DayWithBookingTest {
         Duration.ofMinutes(noticeMinutes), Duration.ofDays(30), weekly, List.of(), List.of());
   }
 
-  SlotCache.Day computed(DayCalendars calendars) {
+  SlotDay computed(DayCalendars calendars) {
     List<SlotCalculator.OpenSlot> slots = new SlotCalculator(PARIS, Duration.ofMinutes(30))
         .openSlots(calendars.agents(), calendars.point(), DAY, DAY);
-    return SlotCache.Day.of(FROM, TO, 0, calendars, slots);
+    return SlotDay.of(FROM, TO, 0, calendars, slots);
   }
 
   @Test
@@ -53,7 +53,7 @@ class DayWithBookingTest {
         List.of(new SlotCalculator.WeeklyRange(DayOfWeek.WEDNESDAY, LocalTime.of(8, 0), LocalTime.of(17, 0))), List.of());
     for (SlotCalculator.PointCalendar atPoint : java.util.Arrays.asList(null, point)) {
       DayCalendars calendars = new DayCalendars(service, agents, atPoint);
-      SlotCache.Day kept = computed(calendars);
+      SlotDay kept = computed(calendars);
       Random random = new Random(42);
       int booked = 0;
       while (!kept.slots().isEmpty()) {
@@ -64,8 +64,8 @@ class DayWithBookingTest {
         // Half of them made at this point (they take it), half elsewhere (they only take the agent).
         boolean here = atPoint != null && random.nextBoolean();
 
-        SlotCache.Day after = kept.withBooking(DAY, agent, here, slot.start(), slot.end());
-        SlotCache.Day again = computed(kept.calendars().withBooking(agent, here, slot.start(), slot.end()));
+        SlotDay after = kept.withBooking(DAY, agent, here, slot.start(), slot.end());
+        SlotDay again = computed(kept.calendars().withBooking(agent, here, slot.start(), slot.end()));
 
         assertThat(after.slots()).isEqualTo(again.slots());
         assertThat(after.json()).containsExactlyElementsOf(again.json()).hasSameSizeAs(again.json());
@@ -89,7 +89,7 @@ class DayWithBookingTest {
     SlotCalculator.AgentCalendar one = agent(0, 120, "09:00-12:00");
     DayCalendars calendars = new DayCalendars(service, List.of(one), null);
     Instant nine = DAY.atTime(9, 0).atZone(PARIS).toInstant();
-    SlotCache.Day kept = computed(calendars).withBooking(DAY, one.agentId(), false, nine, nine.plus(Duration.ofMinutes(30)));
+    SlotDay kept = computed(calendars).withBooking(DAY, one.agentId(), false, nine, nine.plus(Duration.ofMinutes(30)));
 
     // Another node cancelled the 9:00 and booked 9:15–9:45 before this node heard of the cancellation.
     assertThat(kept.withBooking(DAY, one.agentId(), false, nine.plus(Duration.ofMinutes(15)),
@@ -99,7 +99,7 @@ class DayWithBookingTest {
   @Test
   void a_booking_of_an_agent_or_point_the_day_does_not_hold_leaves_it_as_it_is() {
     DayCalendars calendars = new DayCalendars(service, List.of(agent(0, 120, "09:00-12:00")), null);
-    SlotCache.Day kept = computed(calendars);
+    SlotDay kept = computed(calendars);
     Instant ten = DAY.atTime(10, 0).atZone(PARIS).toInstant();
     assertThat(kept.withBooking(DAY, UUID.randomUUID(), true, ten, ten.plus(Duration.ofMinutes(30)))).isSameAs(kept);
   }

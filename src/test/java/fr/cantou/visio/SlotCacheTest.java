@@ -24,10 +24,10 @@ class SlotCacheTest {
   final List<LocalDate[]> loads = new ArrayList<>();
 
   /** Records each load and answers empty days. */
-  Future<Map<LocalDate, SlotCache.Day>> load(LocalDate from, LocalDate to) {
+  Future<Map<LocalDate, SlotDay>> load(LocalDate from, LocalDate to) {
     loads.add(new LocalDate[] {from, to});
-    Map<LocalDate, SlotCache.Day> days = new HashMap<>();
-    from.datesUntil(to.plusDays(1)).forEach(d -> days.put(d, new SlotCache.Day(d.atStartOfDay(PARIS).toInstant(),
+    Map<LocalDate, SlotDay> days = new HashMap<>();
+    from.datesUntil(to.plusDays(1)).forEach(d -> days.put(d, new SlotDay(d.atStartOfDay(PARIS).toInstant(),
         d.plusDays(1).atStartOfDay(PARIS).toInstant().plus(SlotCache.DAY_OVERHANG), System.nanoTime(), null, List.of(),
         List.of())));
     return Future.succeededFuture(days);
@@ -51,7 +51,7 @@ class SlotCacheTest {
 
   @Test
   void requests_arriving_while_a_day_loads_wait_for_that_load() {
-    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    Promise<Map<LocalDate, SlotDay>> slow = Promise.promise();
     int[] calls = {0};
     SlotCache.Loader loader = (from, to) -> {
       calls[0]++;
@@ -111,7 +111,7 @@ class SlotCacheTest {
     SlotCache.Loader loader = (from, to) -> {
       loads.add(new LocalDate[] {from, to});
       DayCalendars calendars = new DayCalendars(row(), List.of(agent), null);
-      return Future.succeededFuture(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO,
+      return Future.succeededFuture(Map.of(wednesday, SlotDay.of(DayWithBookingTest.FROM, DayWithBookingTest.TO,
           System.nanoTime(), calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30))
               .openSlots(calendars.agents(), null, wednesday, wednesday))));
     };
@@ -135,17 +135,17 @@ class SlotCacheTest {
     SlotCalculator.AgentCalendar seen = new SlotCalculator.AgentCalendar(agent.agentId(), agent.buffer(), agent.minNotice(),
         agent.horizon(), agent.weekly(), agent.exceptions(), List.of(new SlotCalculator.Interval(ten,
         ten.plus(Duration.ofMinutes(30)).plus(agent.buffer()))));
-    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    Promise<Map<LocalDate, SlotDay>> slow = Promise.promise();
     SlotCache.Loader loader = (from, to) -> {
       loads.add(new LocalDate[] {from, to});
       return slow.future();
     };
-    Future<List<SlotCache.Day>> asked = cache.days(service, null, wednesday, wednesday, loader);
+    Future<List<SlotDay>> asked = cache.days(service, null, wednesday, wednesday, loader);
 
     cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
     cache.booked(agent.agentId(), null, eleven, eleven.plus(Duration.ofMinutes(30)));
     DayCalendars calendars = new DayCalendars(row(), List.of(seen), null);
-    slow.complete(Map.of(wednesday, SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(),
+    slow.complete(Map.of(wednesday, SlotDay.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(),
         calendars, new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, wednesday, wednesday))));
 
     assertThat(asked.result().get(0).slots()).as("both taken, the one the read saw once")
@@ -160,20 +160,20 @@ class SlotCacheTest {
   }
 
   /** {@link DayWithBookingTest#DAY} as read with the agent busy from a quarter past {@code ten} (a booking moved there). */
-  SlotCache.Day busyAtQuarterPast(SlotCalculator.AgentCalendar agent, Instant ten) {
+  SlotDay busyAtQuarterPast(SlotCalculator.AgentCalendar agent, Instant ten) {
     Instant quarterPast = ten.plus(Duration.ofMinutes(15));
     SlotCalculator.AgentCalendar busy = new SlotCalculator.AgentCalendar(agent.agentId(), agent.buffer(), agent.minNotice(),
         agent.horizon(), agent.weekly(), agent.exceptions(), List.of(new SlotCalculator.Interval(quarterPast,
         quarterPast.plus(Duration.ofMinutes(30)))));
     DayCalendars calendars = new DayCalendars(row(), List.of(busy), null);
     LocalDate day = DayWithBookingTest.DAY;
-    return SlotCache.Day.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(), calendars,
+    return SlotDay.of(DayWithBookingTest.FROM, DayWithBookingTest.TO, System.nanoTime(), calendars,
         new SlotCalculator(PARIS, Duration.ofMinutes(30)).openSlots(calendars.agents(), null, day, day));
   }
 
   @Test
   void a_booking_that_a_day_read_meanwhile_cannot_take_leaves_it_to_be_read_again() {
-    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    Promise<Map<LocalDate, SlotDay>> slow = Promise.promise();
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
     LocalDate wednesday = DayWithBookingTest.DAY;
     Instant ten = wednesday.atTime(10, 0).atZone(PARIS).toInstant();
@@ -199,7 +199,7 @@ class SlotCacheTest {
       }
       Thread secondLoop = onLoop(second, Thread::currentThread);
       assertThat(secondLoop).as("two loops").isNotSameAs(firstLoop);
-      Promise<Map<LocalDate, SlotCache.Day>> read = Promise.promise();
+      Promise<Map<LocalDate, SlotDay>> read = Promise.promise();
       onLoop(first, () -> cache.days(service, null, day(1), day(1), (from, to) -> read.future()));
       java.util.concurrent.CompletableFuture<Thread> wentOnOn = new java.util.concurrent.CompletableFuture<>();
       onLoop(second, () -> cache.days(service, null, day(1), day(1), this::load)
@@ -241,7 +241,7 @@ class SlotCacheTest {
     SlotAnswers.Key key = new SlotAnswers.Key(service, null, day(1), day(7));
     java.time.Instant now = day(1).atStartOfDay(PARIS).toInstant();
     long stamp = cache.answers().stamp();
-    List<SlotCache.Day> week = cache.days(service, null, day(1), day(7), this::load).result();
+    List<SlotDay> week = cache.days(service, null, day(1), day(7), this::load).result();
     java.time.Instant wednesday = day(3).atStartOfDay(PARIS).toInstant().plus(Duration.ofHours(9));
     cache.bookingsChanged(wednesday, wednesday.plus(Duration.ofMinutes(30)));
 
@@ -284,7 +284,7 @@ class SlotCacheTest {
   void a_booking_walks_only_the_answers_of_its_agent_and_point() {
     java.time.Instant now = day(1).atStartOfDay(PARIS).toInstant();
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
-    SlotCache.Day mine = SlotCache.Day.of(day(3).atStartOfDay(PARIS).toInstant(), day(4).atStartOfDay(PARIS).toInstant(),
+    SlotDay mine = SlotDay.of(day(3).atStartOfDay(PARIS).toInstant(), day(4).atStartOfDay(PARIS).toInstant(),
         System.nanoTime(), new DayCalendars(row(), List.of(agent), null), List.of());
     for (int i = 0; i < 500; i++) { // other services' answers, over the same days
       SlotAnswers.Key other = new SlotAnswers.Key(UUID.randomUUID(), null, day(1), day(7));
@@ -301,14 +301,14 @@ class SlotCacheTest {
     assertThat(cache.answers().size()).as("the others kept").isEqualTo(500);
   }
 
-  static SlotCache.Day emptyDay(LocalDate d) {
-    return new SlotCache.Day(d.atStartOfDay(PARIS).toInstant(), d.plusDays(1).atStartOfDay(PARIS).toInstant(), System.nanoTime(),
+  static SlotDay emptyDay(LocalDate d) {
+    return new SlotDay(d.atStartOfDay(PARIS).toInstant(), d.plusDays(1).atStartOfDay(PARIS).toInstant(), System.nanoTime(),
         null, List.of(), List.of());
   }
 
   @Test
   void an_answer_made_from_a_day_read_meanwhile_that_cannot_take_a_booking_is_not_kept() {
-    Promise<Map<LocalDate, SlotCache.Day>> slow = Promise.promise();
+    Promise<Map<LocalDate, SlotDay>> slow = Promise.promise();
     SlotCalculator.AgentCalendar agent = DayWithBookingTest.agent(0, 60, "09:00-12:00");
     LocalDate wednesday = DayWithBookingTest.DAY;
     java.time.Instant now = wednesday.minusDays(1).atStartOfDay(PARIS).toInstant();
@@ -317,7 +317,7 @@ class SlotCacheTest {
     cache.booked(agent.agentId(), null, ten, ten.plus(Duration.ofMinutes(30)));
     // A request after the booking shares the read under way.
     long stamp = cache.answers().stamp();
-    Future<List<SlotCache.Day>> shared = cache.days(service, null, wednesday, wednesday, this::load);
+    Future<List<SlotDay>> shared = cache.days(service, null, wednesday, wednesday, this::load);
 
     // The read says the agent is busy at 10:15 (a booking moved there meanwhile): 10:00 cannot be taken in place.
     slow.complete(Map.of(wednesday, busyAtQuarterPast(agent, ten)));
