@@ -40,16 +40,21 @@ public record Viewer(Principal principal, UUID appointmentId, UUID device) {
     if (audience.users().contains(principal.userId()) || audience.roles().contains(role)) {
       return true;
     }
-    if (principal.organisationId() != null
-        && audience.organisationRoles().contains(new OrganisationRole(principal.organisationId(), role))) {
-      return true;
+    // Said for each socket of each event: the doctors' pool first (a queued item reaches the
+    // most sockets that way), and the few organisation roles looked through, nothing made.
+    if (principal.role() == Role.DOCTOR && !audience.specialties().isEmpty()) {
+      for (String specialty : principal.specialties()) {
+        if (audience.specialties().contains(specialty)) {
+          return true;
+        }
+      }
     }
-    if (principal.role() != Role.DOCTOR || audience.specialties().isEmpty()) {
-      return false;
-    }
-    for (String specialty : principal.specialties()) {
-      if (audience.specialties().contains(specialty)) {
-        return true;
+    UUID organisation = principal.organisationId();
+    if (organisation != null) {
+      for (OrganisationRole members : audience.organisationRoles()) {
+        if (members.role().equals(role) && members.organisation().equals(organisation)) {
+          return true;
+        }
       }
     }
     return false;

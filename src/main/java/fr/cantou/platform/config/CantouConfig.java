@@ -31,7 +31,7 @@ public record CantouConfig(
 
   /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
-                     int eventLoops, Duration idleTimeout, java.util.List<String> trustedProxies) {}
+                     int eventLoops, Duration idleTimeout, java.util.List<String> trustedProxies, int sendBufferBytes) {}
 
   /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}, waiting up to {@code embeddedStartTimeout}. */
   public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort, Duration embeddedStartTimeout) {
@@ -127,7 +127,8 @@ public record CantouConfig(
         s.requiredText("http.webRoot"),
         perCore(s.intIn("http.eventLoops", 0, 1024)),
         Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)),
-        trustedProxies(s));
+        trustedProxies(s),
+        s.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),

@@ -61,7 +61,9 @@ public final class HttpServers {
         .setStrictThreadMode(true)
         .setIdleTimeout((int) http.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setMaxWebSocketMessageSize(64 * 1024);
+        .setMaxWebSocketMessageSize(64 * 1024)
+        // 0: the kernel's own size, grown as each connection needs (net.ipv4.tcp_wmem).
+        .setSendBufferSize(http.sendBufferBytes() > 0 ? http.sendBufferBytes() : HttpServerOptions.DEFAULT_SEND_BUFFER_SIZE);
   }
 
   /**

@@ -1,0 +1,113 @@
+package fr.cantou.realtime;
+
+import fr.cantou.support.CareTerritory;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static fr.cantou.support.CareTerritory.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A page that stops reading (a frozen tab, a link gone silent) is not kept at the node's
+ * expense: once the frames it has not taken reach what the node allows
+ * ({@code realtime.maxQueuedFrames}), its socket is closed with 4408, while the other pages go on
+ * receiving; opened again with {@code since}, it gets every event it missed, once, in order.
+ */
+class SlowReaderTest {
+  private static final String TOKEN = "a-metrics-token-long-enough-for-prometheus";
+  /** Far more than two small kernel buffers and 128 frames hold: a node that never drops fails here. */
+  private static final int MOST_CREATES = 1_000;
+
+  @Test
+  void a_socket_that_stops_reading_is_closed_with_4408_and_misses_nothing_when_it_comes_back() throws Exception {
+    Vertx clients = Vertx.vertx();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_REALTIME_MAX_QUEUED_FRAMES", "128", "CANTOU_HTTP_SEND_BUFFER_BYTES", "16384",
+        "CANTOU_METRICS_TOKEN", TOKEN), Clock.systemUTC())) {
+      CareTerritory care = new CareTerritory(node);
+      // Small kernel buffers on both sides (grown by the kernel, they would hold megabytes first).
+      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
+          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+      frozen.hello(care.nurse);
+      try (WsClient steady = WsClient.hello(node.port(), care.nurse, null)) {
+        frozen.socket.pause();
+        List<String> created = new ArrayList<>();
+        while (created.size() % 10 != 0 || dropped(node) == 0) { // the metric read every 10 creates
+          assertThat(created).as("creates before the frozen socket was dropped").hasSizeLessThan(MOST_CREATES);
+          created.add(care.create(request("geriatrie", "normal")).getString("id"));
+        }
+        System.out.println("SlowReaderTest: dropped after " + created.size() + " creates");
+        // The steady page had every one of them, in order, the last one included.
+        for (String id : created) {
+          assertThat(steady.nextEvent("teleconsultation.queued").getJsonObject("data").getString("id")).isEqualTo(id);
+        }
+
+        frozen.socket.resume();
+        assertThat(TestNode.await(io.vertx.core.Future.fromCompletionStage(frozen.closed))).isEqualTo(ClientSession.CLOSE_TOO_SLOW);
+        List<String> taken = frozen.events.stream().map(e -> e.getJsonObject("data").getString("id")).toList();
+        assertThat(taken).as("what the frozen page had before it was dropped, in order")
+            .isEqualTo(created.subList(0, taken.size())).hasSizeLessThan(created.size());
+
+        long lastId = frozen.events.isEmpty() ? frozen.snapshotLastId() : frozen.events.get(frozen.events.size() - 1).getLong("id");
+        try (WsClient back = WsClient.hello(node.port(), care.nurse, lastId)) {
+          for (String id : created.subList(taken.size(), created.size())) {
+            assertThat(back.nextEvent("teleconsultation.queued").getJsonObject("data").getString("id")).isEqualTo(id);
+          }
+        }
+      }
+    } finally {
+      TestNode.await(clients.close());
+    }
+  }
+
+  /** A page on a Vert.x client, so that it can stop reading (pause) over a small receive window. */
+  private static final class Frozen {
+    final WebSocket socket;
+    final List<JsonObject> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    final ConcurrentLinkedQueue<JsonObject> greeting = new ConcurrentLinkedQueue<>();
+    final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+    Frozen(WebSocket socket) {
+      this.socket = socket;
+      socket.textMessageHandler(text -> {
+        JsonObject message = new JsonObject(text);
+        if ("event".equals(message.getString("type"))) {
+          events.add(message);
+        } else {
+          greeting.add(message);
+        }
+      });
+      socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+    }
+
+    /** Says hello and waits for the snapshot: every change after it comes as an event. */
+    void hello(String token) {
+      socket.writeTextMessage(new JsonObject().put("type", "hello").put("token", token).encode());
+      Eventually.until("the frozen page's snapshot", () -> greeting.stream().anyMatch(m -> "snapshot".equals(m.getString("type"))));
+    }
+
+    long snapshotLastId() {
+      return greeting.stream().filter(m -> "snapshot".equals(m.getString("type"))).findFirst().orElseThrow().getLong("lastEventId");
+    }
+  }
+
+  /** Frames the node did not write because their client was too slow (its metric). */
+  private static double dropped(TestNode node) {
+    String series = "cantou_events_dropped_total ";
+    return node.api.get("/metrics", TOKEN).body().lines().filter(line -> line.startsWith(series))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length()).trim())).findFirst().orElse(0);
+  }
+}
