@@ -32,11 +32,19 @@ public final class EventOutbox {
     return store.insert(tx, kind, audience, data.encode()).onSuccess(id -> afterCommit(tx, id));
   }
 
-  /** The same, with a value as {@link Json} writes it (a record: an appointment, a teleconsultation). */
-  public Future<Long> appendValue(SqlClient tx, String kind, Audience audience, Object value) {
-    return store.insert(tx, kind, audience, Json.encode(value).toString(StandardCharsets.UTF_8))
-        .onSuccess(id -> afterCommit(tx, id));
+  /**
+   * The same, with a record as {@link Json} writes it (an appointment, a teleconsultation). It
+   * must be written as a JSON object: anything else fails here, inside the transaction, rather
+   * than commit a row that every node's listener could not read.
+   */
+  public Future<Long> appendValue(SqlClient tx, String kind, Audience audience, Record value) {
+    String json = Json.encode(value).toString(StandardCharsets.UTF_8);
+    if (!json.startsWith("{")) {
+      return Future.failedFuture(new IllegalArgumentException("event data must be a JSON object: " + kind));
+    }
+    return store.insert(tx, kind, audience, json).onSuccess(id -> afterCommit(tx, id));
   }
+
   /**
    * Takes {@code keys} out of the data of every event about these items (kinds starting with
    * {@code kindPrefix}, the item's id in the data's {@code id}): what an erasure removes from an

@@ -52,7 +52,7 @@ public record Viewer(Principal principal, UUID appointmentId, UUID device) {
     UUID organisation = principal.organisationId();
     if (organisation != null) {
       for (OrganisationRole members : audience.organisationRoles()) {
-        if (members.role().equals(role) && members.organisation().equals(organisation)) {
+        if (organisation.equals(members.organisation()) && role.equals(members.role())) {
           return true;
         }
       }

@@ -13,16 +13,32 @@ import java.util.List;
 final class BookedPeriods {
   private BookedPeriods() {}
 
-  /** The same list when sorted already (read in order, or a booking put in its place), else a sorted copy. */
+  /**
+   * The same list when sorted already and without overlaps (as read, the constraint holding),
+   * else a sorted copy with overlapping periods merged: {@link #meet} stays right either way.
+   */
   static List<SlotCalculator.Interval> byStart(List<SlotCalculator.Interval> busy) {
     for (int i = 1; i < busy.size(); i++) {
-      if (busy.get(i).start().isBefore(busy.get(i - 1).start())) {
-        List<SlotCalculator.Interval> sorted = new ArrayList<>(busy);
-        sorted.sort(Comparator.comparing(SlotCalculator.Interval::start));
-        return List.copyOf(sorted);
+      if (busy.get(i).start().isBefore(busy.get(i - 1).end())) {
+        return merged(busy);
       }
     }
     return busy;
+  }
+
+  private static List<SlotCalculator.Interval> merged(List<SlotCalculator.Interval> busy) {
+    List<SlotCalculator.Interval> sorted = new ArrayList<>(busy);
+    sorted.sort(Comparator.comparing(SlotCalculator.Interval::start));
+    List<SlotCalculator.Interval> out = new ArrayList<>(sorted.size());
+    for (SlotCalculator.Interval next : sorted) {
+      SlotCalculator.Interval last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && next.start().isBefore(last.end())) {
+        out.set(out.size() - 1, new SlotCalculator.Interval(last.start(), next.end().isAfter(last.end()) ? next.end() : last.end()));
+      } else {
+        out.add(next);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Whether a period of {@code sorted} meets [from, to). */

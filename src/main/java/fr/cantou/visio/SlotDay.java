@@ -61,6 +61,8 @@ record SlotDay(Instant readFrom, Instant readTo, long readAt, DayCalendars calen
         .openSlots(after.agents(), after.point(), date, date, near);
     // Both lists are sorted by start: the slots near the booking are replaced by those worked out
     // again, which keep their JSON when their times are unchanged (a booking mostly closes slots).
+    // A slot's end is its start plus the service's length, so `near` says the same of a kept slot
+    // and of one worked out again at the same start: none is taken twice.
     ZoneId zone = service.zone();
     List<SlotCalculator.OpenSlot> merged = new ArrayList<>(slots.size());
     List<byte[]> json = new ArrayList<>(slots.size());

@@ -85,6 +85,33 @@ class DayWithBookingTest {
   }
 
   @Test
+  void a_booking_off_the_days_grid_or_of_an_agent_it_does_not_hold_at_its_point_is_taken_as_a_new_read_would() {
+    List<SlotCalculator.AgentCalendar> agents = List.of(agent(0, 120, "08:00-12:00"), agent(15, 60, "09:00-12:30"),
+        agent(120, 120, "08:30-18:00"));
+    SlotCalculator.PointCalendar point = new SlotCalculator.PointCalendar(PARIS,
+        List.of(new SlotCalculator.WeeklyRange(DayOfWeek.WEDNESDAY, LocalTime.of(8, 0), LocalTime.of(17, 0))), List.of());
+    SlotDay kept = computed(new DayCalendars(service, agents, point));
+    Instant quarterPastTen = DAY.atTime(10, 15).atZone(PARIS).toInstant();
+    Instant two = DAY.atTime(14, 0).atZone(PARIS).toInstant();
+
+    // Another service of the agent with a 15-minute buffer: 45 minutes from 10:15, elsewhere.
+    kept = takenAsReadAgain(kept, agents.get(1).agentId(), false, quarterPastTen, quarterPastTen.plus(Duration.ofMinutes(45)));
+    // At this point, by an agent of another service (none of this day's): 14:00-14:20.
+    takenAsReadAgain(kept, UUID.randomUUID(), true, two, two.plus(Duration.ofMinutes(20)));
+  }
+
+  private SlotDay takenAsReadAgain(SlotDay kept, UUID agent, boolean here, Instant start, Instant end) {
+    SlotDay after = kept.withBooking(DAY, agent, here, start, end);
+    SlotDay again = computed(kept.calendars().withBooking(agent, here, start, end));
+    assertThat(after.slots()).isEqualTo(again.slots()).isNotEqualTo(kept.slots());
+    assertThat(after.json()).hasSameSizeAs(again.json());
+    for (int i = 0; i < after.json().size(); i++) {
+      assertThat(after.json().get(i)).isEqualTo(again.json().get(i));
+    }
+    return after;
+  }
+
+  @Test
   void a_booking_the_kept_day_contradicts_sends_the_day_back_to_the_database() {
     SlotCalculator.AgentCalendar one = agent(0, 120, "09:00-12:00");
     DayCalendars calendars = new DayCalendars(service, List.of(one), null);

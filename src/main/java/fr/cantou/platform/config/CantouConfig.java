@@ -100,6 +100,15 @@ public record CantouConfig(
   }
 
   /** IP addresses, one by one (no ranges, no names: they would silently match nothing). */
+  /** 0 (the kernel's) or a size the kernel takes as asked: it refuses less than about 4 KiB. */
+  private static int sendBufferBytes(Settings s) {
+    int bytes = s.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024);
+    if (bytes != 0 && bytes < 4096) {
+      throw s.invalid("http.sendBufferBytes", "must be 0 (the kernel's) or at least 4096", Integer.toString(bytes));
+    }
+    return bytes;
+  }
+
   private static java.util.List<String> trustedProxies(Settings s) {
     String value = s.text("http.trustedProxies");
     java.util.List<String> all = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
@@ -128,7 +137,7 @@ public record CantouConfig(
         perCore(s.intIn("http.eventLoops", 0, 1024)),
         Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)),
         trustedProxies(s),
-        s.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024));
+        sendBufferBytes(s));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),
