@@ -2,9 +2,13 @@ package fr.cantou.realtime;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -106,11 +110,11 @@ final class ClientSession {
   }
 
   Future<Void> send(JsonObject message) {
-    return write(message.encode());
+    return write(message.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   /** A client that cannot keep up is dropped; it resumes from its last event id. */
-  private Future<Void> write(String frame) {
+  private Future<Void> write(byte[] frame) {
     if (socket.isClosed()) {
       return Future.succeededFuture();
     }
@@ -122,7 +126,18 @@ final class ClientSession {
       return Future.succeededFuture();
     }
     pendingWrites++;
-    return socket.writeTextMessage(frame).onComplete(ar -> pendingWrites--);
+    return textFrame(frame).onComplete(ar -> pendingWrites--);
+  }
+
+  /**
+   * A text frame of these UTF-8 bytes, wrapped, not copied: an event's bytes are written once and
+   * go to every socket as they are (writeTextMessage would encode the text again for each socket,
+   * a kilobyte of garbage per socket and event). A message too long for one frame goes in several.
+   */
+  private Future<Void> textFrame(byte[] utf8) {
+    return utf8.length <= HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE
+        ? socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true))
+        : socket.writeTextMessage(new String(utf8, StandardCharsets.UTF_8));
   }
 
   /** An error message, in the client's language (French or English). */

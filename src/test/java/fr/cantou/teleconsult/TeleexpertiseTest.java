@@ -42,6 +42,25 @@ class TeleexpertiseTest extends CareNodeTest {
   }
 
   @Test
+  void a_written_exchange_longer_than_one_websocket_frame_reaches_the_page_whole() {
+    JsonObject item = opinion();
+    claimed(item);
+    // Accented text (two bytes a letter in UTF-8): nine messages of 4,000 letters, some 72 kB, more than a 64-kB frame.
+    String long1 = "é".repeat(3_999) + "1";
+    try (WsClient nurse = WsClient.hello(node.port(), care.nurse, null)) {
+      JsonObject last = null;
+      for (int i = 0; i < 9; i++) {
+        assertThat(node.api.post(path(item, "/messages"), care.geriatrician, text(long1)).status()).isEqualTo(200);
+        last = nurse.nextEvent("teleconsultation.message");
+      }
+      JsonArray messages = last.getJsonObject("data").getJsonArray("messages");
+      assertThat(last.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isGreaterThan(64 * 1024);
+      assertThat(messages).hasSize(9);
+      assertThat(messages.getJsonObject(8).getString("text")).isEqualTo(long1);
+    }
+  }
+
+  @Test
   void an_opinion_is_written_live_on_both_sides_and_closed_with_the_doctors_opinion_without_a_call() {
     JsonObject item = opinion();
     assertThat(item.getString("kind")).isEqualTo("opinion");
