@@ -1,8 +1,8 @@
 package fr.cantou.realtime;
 
+import fr.cantou.platform.http.HttpServers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
@@ -135,7 +135,7 @@ final class ClientSession {
    * a kilobyte of garbage per socket and event). A message too long for one frame goes in several.
    */
   private Future<Void> textFrame(byte[] utf8) {
-    return utf8.length <= HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE
+    return utf8.length <= HttpServers.MAX_WEBSOCKET_FRAME_BYTES
         ? socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true))
         : socket.writeTextMessage(new String(utf8, StandardCharsets.UTF_8));
   }

@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * socket's frames are always handled on the loop that accepted it.
  */
 public final class HttpServers {
+  /** The longest WebSocket frame, either way; a longer message goes in several (the realtime gateway's too). */
+  public static final int MAX_WEBSOCKET_FRAME_BYTES = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE;
+
   private final Vertx vertx;
   private final List<Instance> instances = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
@@ -62,6 +65,7 @@ public final class HttpServers {
         .setIdleTimeout((int) http.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxWebSocketMessageSize(64 * 1024)
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME_BYTES)
         // 0: the kernel's own size, grown as each connection needs (net.ipv4.tcp_wmem).
         .setSendBufferSize(http.sendBufferBytes() > 0 ? http.sendBufferBytes() : HttpServerOptions.DEFAULT_SEND_BUFFER_SIZE);
   }
