@@ -411,13 +411,15 @@ class LastMileReview2Test {
   private static void atLeast44High(Locator link, String what) {
     assertThat(link).isVisible();
     // A live list may draw its card again meanwhile (a detached link measures 0): measured once it is settled.
+    // The height judged is the one the wait saw: a second reading could fall on the next redraw and measure 0 again.
     java.util.function.DoubleSupplier height = () -> ((Number) link.evaluate("e => e.getBoundingClientRect().height")).doubleValue();
+    double[] seen = {0};
     try {
-      link.page().waitForCondition(() -> height.getAsDouble() >= 44.0, new Page.WaitForConditionOptions().setTimeout(5000));
+      link.page().waitForCondition(() -> (seen[0] = height.getAsDouble()) >= 44.0, new Page.WaitForConditionOptions().setTimeout(5000));
     } catch (com.microsoft.playwright.TimeoutError e) {
       // Said below, with the height measured.
     }
-    assertThat(height.getAsDouble()).as(what + " is at least 44 px high: " + link.evaluate(
+    assertThat(seen[0]).as(what + " is at least 44 px high: " + link.evaluate(
         "e => e.outerHTML + ' ' + JSON.stringify(e.getBoundingClientRect()) + ' ' + getComputedStyle(e).display + ' '"
         + " + e.closest('[hidden]')?.outerHTML?.slice(0, 200)")).isGreaterThanOrEqualTo(44.0);
   }
