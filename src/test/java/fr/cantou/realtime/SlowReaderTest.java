@@ -5,6 +5,7 @@ import fr.cantou.support.Eventually;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -57,7 +58,7 @@ class SlowReaderTest {
         }
 
         frozen.socket.resume();
-        assertThat(TestNode.await(io.vertx.core.Future.fromCompletionStage(frozen.closed))).isEqualTo(ClientSession.CLOSE_TOO_SLOW);
+        assertThat(TestNode.await(Future.fromCompletionStage(frozen.closed))).isEqualTo(ClientSession.CLOSE_TOO_SLOW);
         List<String> taken = frozen.events.stream().map(e -> e.getJsonObject("data").getString("id")).toList();
         assertThat(taken).as("what the frozen page had before it was dropped, in order")
             .isEqualTo(created.subList(0, taken.size())).hasSizeLessThan(created.size());

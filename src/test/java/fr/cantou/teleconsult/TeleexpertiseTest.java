@@ -1,16 +1,24 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.http.HttpServers;
 import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,11 +56,11 @@ class TeleexpertiseTest extends CareNodeTest {
     // Accented text (two bytes a letter in UTF-8): nine messages of 4,000 letters, some 72 kB. The page's client
     // refuses frames over 64 kB, as the node's own setting (a browser has no such limit): the node must split it.
     String long1 = "é".repeat(3_999) + "1";
-    io.vertx.core.Vertx client = io.vertx.core.Vertx.vertx();
+    Vertx client = Vertx.vertx();
     try {
-      java.util.List<JsonObject> heard = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-      io.vertx.core.http.WebSocket page = TestNode.await(client.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
-          .setMaxFrameSize(fr.cantou.platform.http.HttpServers.MAX_WEBSOCKET_FRAME_BYTES).setMaxMessageSize(1 << 20))
+      List<JsonObject> heard = Collections.synchronizedList(new ArrayList<>());
+      WebSocket page = TestNode.await(client.createWebSocketClient(new WebSocketClientOptions()
+          .setMaxFrameSize(HttpServers.MAX_WEBSOCKET_FRAME_BYTES).setMaxMessageSize(1 << 20))
           .connect(node.port(), "127.0.0.1", "/ws"));
       page.textMessageHandler(text -> heard.add(new JsonObject(text)));
       page.writeTextMessage(new JsonObject().put("type", "hello").put("token", care.nurse).encode());
@@ -64,8 +72,8 @@ class TeleexpertiseTest extends CareNodeTest {
             .count() == count);
       }
       JsonObject last = heard.get(heard.size() - 1);
-      assertThat(last.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-          .isGreaterThan(fr.cantou.platform.http.HttpServers.MAX_WEBSOCKET_FRAME_BYTES);
+      assertThat(last.encode().getBytes(StandardCharsets.UTF_8).length)
+          .isGreaterThan(HttpServers.MAX_WEBSOCKET_FRAME_BYTES);
       JsonArray messages = last.getJsonObject("data").getJsonArray("messages");
       assertThat(messages).hasSize(9);
       assertThat(messages.getJsonObject(8).getString("text")).isEqualTo(long1);
@@ -167,7 +175,7 @@ class TeleexpertiseTest extends CareNodeTest {
   void a_message_of_control_characters_or_invisible_spaces_is_refused_in_words() {
     JsonObject item = opinion();
     claimed(item);
-    for (String typed : java.util.List.of("a\u0000b", "\u0001\u0002", "\u00a0", "\u200b")) {
+    for (String typed : List.of("a\u0000b", "\u0001\u0002", "\u00a0", "\u200b")) {
       var refused = node.api.post(path(item, "/messages"), care.nurse, text(typed));
       assertThat(refused.status()).as(typed).isEqualTo(400);
       assertThat(refused.json().getString("field")).isEqualTo("text");
