@@ -28,6 +28,8 @@ final class ClientSession {
   /** The client's address, as the upgrade request gave it (see {@link fr.cantou.platform.http.ClientAddress}). */
   final String address;
   private final PushObserver pushes;
+  /** The event loop it joined, set once at the upgrade. */
+  LocalSessions.Loop loop;
   Viewer viewer;
   /** When its access token ends, by the system clock (epoch milliseconds; none: never). See {@link TokenExpiry}. */
   long expiresAtMillis = Long.MAX_VALUE;
@@ -52,6 +54,8 @@ final class ClientSession {
   /** Events heard while catching up; null once caught up (an idle socket keeps no list). */
   private List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
+  /** The last event its loop's {@link AudienceIndex} reached it with (one offer per event, whatever the scopes matched). */
+  long reachedBy = Long.MIN_VALUE;
 
   ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
     this.socket = socket;
@@ -65,10 +69,8 @@ final class ClientSession {
     return viewer != null && !catchingUp;
   }
 
+  /** A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's audience. */
   void offer(EventRecord event) {
-    if (viewer == null || !viewer.admits(event.audience())) {
-      return;
-    }
     if (catchingUp) {
       if (heldBack.size() >= maxQueuedFrames) {
         // Not reading its catch-up: dropped like any slow client, it resumes from its last id.

@@ -24,7 +24,30 @@ final class LocalSessions {
    */
   private final Map<Thread, Loop> sessionsByLoop = new ConcurrentHashMap<>();
 
-  private record Loop(Context context, Set<ClientSession> sessions) {}
+  /**
+   * The sockets of one event loop: all of them (read by any thread for the counts), and the greeted
+   * ones by their viewers' scopes (its thread only), to which its events go.
+   */
+  static final class Loop {
+    private final Context context;
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AudienceIndex greeted = new AudienceIndex();
+
+    private Loop(Context context) {
+      this.context = context;
+    }
+
+    /** Its viewer is known: the events its audience names reach it from now on (on the loop's thread). */
+    void greeted(ClientSession session) {
+      greeted.add(session);
+    }
+
+    /** Closed (on the loop's thread). */
+    void remove(ClientSession session) {
+      sessions.remove(session);
+      greeted.remove(session);
+    }
+  }
   /** What the node's database watch said last: false while the database does not answer. */
   private volatile boolean databaseUp = true;
   private final TokenExpiry expiry;
@@ -35,12 +58,11 @@ final class LocalSessions {
     this.pushes = pushes;
   }
 
-  /** A new socket, on the event loop of {@code loop}; the set it joined (it leaves it when closed). */
-  Set<ClientSession> add(ClientSession session, Context loop) {
-    Set<ClientSession> sessions = sessionsByLoop.computeIfAbsent(Thread.currentThread(),
-        thread -> new Loop(loop, ConcurrentHashMap.newKeySet())).sessions();
-    sessions.add(session);
-    return sessions;
+  /** A new socket, on the event loop of {@code loop}; the loop it joined (it leaves it when closed). */
+  Loop add(ClientSession session, Context loop) {
+    Loop joined = sessionsByLoop.computeIfAbsent(Thread.currentThread(), thread -> new Loop(loop));
+    joined.sessions.add(session);
+    return joined;
   }
 
   /** What the database watch said last. */
@@ -49,33 +71,33 @@ final class LocalSessions {
   }
 
   int connected() {
-    return sessionsByLoop.values().stream().mapToInt(loop -> loop.sessions().size()).sum();
+    return sessionsByLoop.values().stream().mapToInt(loop -> loop.sessions.size()).sum();
   }
 
   /** How many event loops hold at least one socket. */
   int loopsInUse() {
-    return (int) sessionsByLoop.values().stream().filter(loop -> !loop.sessions().isEmpty()).count();
+    return (int) sessionsByLoop.values().stream().filter(loop -> !loop.sessions.isEmpty()).count();
   }
 
   /** Runs the action for every session, on each session's own event loop, one hop per loop. */
   void onEveryLoop(java.util.function.Consumer<ClientSession> action) {
-    eachLoop(sessions -> sessions.forEach(action));
+    eachLoop(loop -> loop.sessions.forEach(action));
   }
 
-  /** Runs the action once per event loop, on that loop, with its sessions. */
-  private void eachLoop(java.util.function.Consumer<Set<ClientSession>> action) {
+  /** Runs the action once per event loop, on that loop. */
+  private void eachLoop(java.util.function.Consumer<Loop> action) {
     sessionsByLoop.forEach((thread, loop) -> {
       if (thread == Thread.currentThread()) {
-        action.accept(loop.sessions());
+        action.accept(loop);
       } else {
-        loop.context().runOnContext(v -> action.accept(loop.sessions()));
+        loop.context.runOnContext(v -> action.accept(loop));
       }
     });
   }
 
   /** Every loop closes those of its sockets whose token or manage link has ended (see {@link TokenExpiry}). */
   void sweep(TokenExpiry expiry) {
-    eachLoop(expiry::sweep);
+    eachLoop(loop -> expiry.sweep(loop.sessions));
   }
 
   /** Hands an event from the outbox to every local session, on each session's event loop. */
@@ -89,8 +111,8 @@ final class LocalSessions {
     if (DeviceEvents.REVOKED.equals(event.kind())) {
       deviceRevoked(event.data().getString("deviceId"));
     }
-    eachLoop(sessions -> {
-      sessions.forEach(session -> session.offer(event));
+    eachLoop(loop -> {
+      loop.greeted.forEachAdmitted(event.audience(), event.id(), session -> session.offer(event));
       pushes.offeredToAll(event);
     });
   }

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -148,7 +147,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     Context loop = Vertx.currentContext();
     ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
     session.language = language;
-    Set<ClientSession> ofLoop = sessions.add(session, loop);
+    session.loop = sessions.add(session, loop);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
       if (session.viewer == null && !session.greeting) {
         socket.close(ClientSession.CLOSE_UNAUTHORIZED, "hello expected");
@@ -159,7 +158,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> LOG.debug("event=ws_error reason=\"{}\"", e.getMessage()));
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
-      ofLoop.remove(session);
+      session.loop.remove(session);
       if (session.viewer != null) {
         observers.forEach(o -> o.closed(session.viewer));
       }
@@ -265,6 +264,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       if (session.socket.isClosed()) {
         return Future.succeededFuture();
       }
+      session.loop.greeted(session);
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
       return catchUp.greet(session, resumeFrom);
