@@ -34,6 +34,20 @@ final class AudienceIndex {
   /** A socket whose viewer is now known. */
   void add(ClientSession session) {
     forEachScope(session.viewer, (map, key) -> map.computeIfAbsent(key, k -> new HashSet<>(4)).add(session));
+    Principal principal = session.viewer.principal();
+    if (principal != null) {
+      session.reader = readerOf(byUser.get(principal.userId()), session);
+    }
+  }
+
+  /** Her tabs on this loop share one {@link SameReader}: the first one's. */
+  private static SameReader readerOf(Set<ClientSession> hers, ClientSession session) {
+    for (ClientSession tab : hers) {
+      if (tab != session && tab.reader != null) {
+        return tab.reader;
+      }
+    }
+    return new SameReader();
   }
 
   void remove(ClientSession session) {
@@ -46,6 +60,40 @@ final class AudienceIndex {
         map.remove(key);
       }
     });
+  }
+
+  /**
+   * Offers a live event to each socket its audience admits; how many took it. One pass over the
+   * loop's sockets of each scope, nothing allocated per socket.
+   */
+  int offer(EventRecord event) {
+    int[] pushed = {0};
+    forEachAdmitted(event.audience(), event.id(), session -> {
+      if (session.offer(event)) {
+        pushed[0]++;
+      }
+    });
+    return pushed[0];
+  }
+
+  /**
+   * One person's tabs on one loop: the live event the loop pushed last to one of them, and at
+   * which address. Her next tab offered the same event from the same address is the same read,
+   * at once (the health-data audit counts it once without asking its shared memory); anything
+   * else is told as a push of its own, and the shared memory judges it.
+   */
+  static final class SameReader {
+    private long lastEvent = Long.MIN_VALUE;
+    private String lastAddress;
+
+    PushObserver.Delivery live(long eventId, String address) {
+      if (lastEvent == eventId && java.util.Objects.equals(lastAddress, address)) {
+        return PushObserver.Delivery.LIVE_TO_SAME_READER;
+      }
+      lastEvent = eventId;
+      lastAddress = address;
+      return PushObserver.Delivery.LIVE;
+    }
   }
 
   /**

@@ -56,6 +56,8 @@ final class ClientSession {
   private int pendingWrites;
   /** The last event its loop's {@link AudienceIndex} reached it with (one offer per event, whatever the scopes matched). */
   long reachedBy = Long.MIN_VALUE;
+  /** Shared by its person's sockets on its loop (null for a manage link or a device): see {@link AudienceIndex.SameReader}. */
+  AudienceIndex.SameReader reader;
 
   ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
     this.socket = socket;
@@ -69,19 +71,31 @@ final class ClientSession {
     return viewer != null && !catchingUp;
   }
 
-  /** A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's audience. */
-  void offer(EventRecord event) {
+  /**
+   * A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's
+   * audience. True when it went to the socket (not held back, not had already).
+   */
+  boolean offer(EventRecord event) {
     if (catchingUp) {
       if (heldBack.size() >= maxQueuedFrames) {
         // Not reading its catch-up: dropped like any slow client, it resumes from its last id.
         pushes.dropped(heldBack.size() + 1);
         socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
-        return;
+        return false;
       }
       heldBack.add(event);
-    } else if (event.id() > lastSentId) {
-      push(event);
+      return false;
     }
+    if (event.id() <= lastSentId) {
+      return false;
+    }
+    push(event, liveDelivery(event.id()));
+    return true;
+  }
+
+  /** A live push: the same read as the one its person's tab here had a moment ago, or one of its own. */
+  PushObserver.Delivery liveDelivery(long eventId) {
+    return reader == null ? PushObserver.Delivery.LIVE : reader.live(eventId, viewer.principal().address());
   }
 
   /** Ends the catch-up: sends the held-back events this client has not seen yet, in order. */
@@ -98,16 +112,16 @@ final class ClientSession {
   /** Sends the event if this client may see it and has not had it; the future completes when written. */
   Future<Void> deliver(EventRecord event) {
     if (event.id() > lastSentId && viewer.admits(event.audience())) {
-      return push(event);
+      return push(event, PushObserver.Delivery.REPLAY);
     }
     return Future.succeededFuture();
   }
 
   /** An event this client may see and has not had. */
-  private Future<Void> push(EventRecord event) {
+  private Future<Void> push(EventRecord event, PushObserver.Delivery delivery) {
     lastSentId = event.id();
     // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
-    pushes.pushed(viewer, event);
+    pushes.pushed(viewer, event, delivery);
     return write(event.frame());
   }
 

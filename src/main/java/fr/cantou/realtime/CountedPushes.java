@@ -2,12 +2,18 @@ package fr.cantou.realtime;
 
 import fr.cantou.platform.metrics.NodeMetrics;
 
-/** Counts the events handed to sockets and the frames dropped, then tells the observer behind it. */
+/**
+ * Counts the events handed to sockets and the frames dropped, then tells the observer behind it.
+ * A live event is counted once per loop, not per socket (a counter's add per frame was 2 % of a
+ * thousand-socket fan-out).
+ */
 public record CountedPushes(PushObserver next, NodeMetrics metrics) implements PushObserver {
   @Override
-  public void pushed(Viewer viewer, EventRecord event) {
-    metrics.eventDelivered();
-    next.pushed(viewer, event);
+  public void pushed(Viewer viewer, EventRecord event, Delivery delivery) {
+    if (delivery == Delivery.REPLAY) {
+      metrics.eventsDelivered(1);
+    }
+    next.pushed(viewer, event, delivery);
   }
 
   @Override
@@ -17,7 +23,10 @@ public record CountedPushes(PushObserver next, NodeMetrics metrics) implements P
   }
 
   @Override
-  public void offeredToAll(EventRecord event) {
-    next.offeredToAll(event);
+  public void offeredToAll(EventRecord event, int pushed) {
+    if (pushed > 0) {
+      metrics.eventsDelivered(pushed);
+    }
+    next.offeredToAll(event, pushed);
   }
 }

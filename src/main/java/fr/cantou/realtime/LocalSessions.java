@@ -111,10 +111,7 @@ final class LocalSessions {
     if (DeviceEvents.REVOKED.equals(event.kind())) {
       deviceRevoked(event.data().getString("deviceId"));
     }
-    eachLoop(loop -> {
-      loop.greeted.forEachAdmitted(event.audience(), event.id(), session -> session.offer(event));
-      pushes.offeredToAll(event);
-    });
+    eachLoop(loop -> pushes.offeredToAll(event, loop.greeted.offer(event)));
   }
 
   /**

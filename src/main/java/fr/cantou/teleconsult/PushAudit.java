@@ -42,27 +42,6 @@ public final class PushAudit implements PushObserver {
   /** One access: an event, to a person, at an address. */
   private record Access(long eventId, UUID userId, String address) {}
 
-  /** The accesses one thread saw of the live event it is pushing (emptied once that event reached every socket). */
-  private static final class LatestEvent {
-    private long eventId = -1;
-    private java.util.Set<Access> accesses = new java.util.HashSet<>();
-
-    boolean firstTime(Access access) {
-      if (access.eventId() != eventId) {
-        forget();
-        eventId = access.eventId();
-      }
-      return accesses.add(access);
-    }
-
-    void forget() {
-      eventId = -1;
-      // A large table is dropped rather than cleared (clearing walks every bucket, used or not).
-      accesses = accesses.size() > 64 ? new java.util.HashSet<>() : accesses;
-      accesses.clear();
-    }
-  }
-
   private final Platform platform;
   private final HealthDataAccessStore store;
   private final Queue<Push> waiting = new ConcurrentLinkedQueue<>();
@@ -72,11 +51,6 @@ public final class PushAudit implements PushObserver {
    * machine starved between two of them, and a flush that fell between them.
    */
   private final Cache<Access, Boolean> recent;
-  /**
-   * What this loop pushed of its latest event: a loop writes all its sockets of one event in one go, so a person's
-   * other sockets there are known without the shared cache (whose insertion was most of the audit's cost per push).
-   */
-  private final ThreadLocal<LatestEvent> seenOnThisLoop = ThreadLocal.withInitial(LatestEvent::new);
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
   private long timer = -1;
@@ -112,23 +86,16 @@ public final class PushAudit implements PushObserver {
     return platform.vertx().timer(10).compose(t -> drain(round + 1));
   }
 
-  /**
-   * The loop has pushed the event to all its sockets: a later push of it on this loop (a tab resuming from an older
-   * id, minutes later) is a read of its own, judged by the shared cache alone.
-   */
-  @Override
-  public void offeredToAll(EventRecord event) {
-    seenOnThisLoop.get().forget();
-  }
-
   /** On the socket's event loop: only a queue insertion. */
   @Override
-  public void pushed(Viewer viewer, EventRecord event) {
-    if (viewer.principal() == null || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
+  public void pushed(Viewer viewer, EventRecord event, Delivery delivery) {
+    // Her other tabs on this loop had it a moment ago: the same read, known without the shared cache.
+    if (delivery == Delivery.LIVE_TO_SAME_READER || viewer.principal() == null
+        || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
       return;
     }
     Access access = new Access(event.id(), viewer.principal().userId(), viewer.principal().address());
-    if (!seenOnThisLoop.get().firstTime(access) || recent.asMap().putIfAbsent(access, Boolean.TRUE) != null) {
+    if (recent.asMap().putIfAbsent(access, Boolean.TRUE) != null) {
       return;
     }
     waiting.add(new Push(UUID.fromString(event.data().getString("id")), access.userId(),

@@ -82,6 +82,32 @@ class AudienceIndexTest {
     assertThat(reached(index, theCareHome, 2)).isEmpty();
   }
 
+  @Test
+  void a_live_push_is_the_same_read_only_for_another_tab_of_the_same_person_at_the_same_address() {
+    AudienceIndex index = new AudienceIndex();
+    Principal doctor = new Principal(UUID.randomUUID(), Role.DOCTOR, "Dr Lafon", null, Set.of("gériatrie"));
+    ClientSession firstTab = socket(Viewer.of(doctor.from("192.0.2.1")));
+    ClientSession secondTab = socket(Viewer.of(doctor.from("192.0.2.1")));
+    ClientSession atHome = socket(Viewer.of(doctor.from("198.51.100.7")));
+    ClientSession colleague = socket(Viewer.of(
+        new Principal(UUID.randomUUID(), Role.DOCTOR, "Dr Vidal", null, Set.of("gériatrie")).from("192.0.2.1")));
+    List.of(firstTab, secondTab, atHome, colleague).forEach(index::add);
+    PushObserver.Delivery live = PushObserver.Delivery.LIVE;
+
+    assertThat(firstTab.liveDelivery(7)).as("the first push of event 7 to her").isEqualTo(live);
+    assertThat(secondTab.liveDelivery(7)).as("her other tab, same address: the same read")
+        .isEqualTo(PushObserver.Delivery.LIVE_TO_SAME_READER);
+    assertThat(atHome.liveDelivery(7)).as("another address: an access of its own").isEqualTo(live);
+    assertThat(colleague.liveDelivery(7)).as("another doctor at that address").isEqualTo(live);
+    assertThat(secondTab.liveDelivery(8)).as("the next event").isEqualTo(live);
+
+    index.remove(firstTab);
+    ClientSession thirdTab = socket(Viewer.of(doctor.from("192.0.2.1")));
+    index.add(thirdTab);
+    assertThat(thirdTab.liveDelivery(8)).as("a tab opened later, once the one that had it closed: still her")
+        .isEqualTo(PushObserver.Delivery.LIVE_TO_SAME_READER);
+  }
+
   private List<ClientSession> reached(AudienceIndex index, Audience audience, long eventId) {
     List<ClientSession> reached = new ArrayList<>();
     index.forEachAdmitted(audience, eventId, reached::add);

@@ -120,8 +120,8 @@ public final class NodeMetrics {
     registry.counter("cantou.sms", "outcome", outcome).increment();
   }
 
-  public void eventDelivered() {
-    eventsDelivered.increment();
+  public void eventsDelivered(int count) {
+    eventsDelivered.increment(count);
   }
 
   public void eventsDropped(int count) {
