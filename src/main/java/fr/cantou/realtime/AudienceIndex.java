@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * the catch-up and HTTP use. Touched on its loop's thread only.
  */
 final class AudienceIndex {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AudienceIndex.class);
   private final Map<Object, Set<ClientSession>> byUser = new HashMap<>();
   private final Map<Object, Set<ClientSession>> byRole = new HashMap<>();
   private final Map<Object, Set<ClientSession>> doctorsBySpecialty = new HashMap<>();
@@ -69,8 +70,14 @@ final class AudienceIndex {
   int offer(EventRecord event) {
     int[] pushed = {0};
     forEachAdmitted(event.audience(), event.id(), session -> {
-      if (session.offer(event)) {
-        pushed[0]++;
+      try {
+        if (session.offer(event)) {
+          pushed[0]++;
+        }
+      } catch (RuntimeException e) {
+        // One socket's failure (an observer's bug, a socket in a state nobody foresaw) costs that socket, not the loop's others.
+        LOG.error("event=ws_offer_failed id={} kind={}", event.id(), event.kind(), e);
+        session.end((short) 1011, "try again");
       }
     });
     return pushed[0];

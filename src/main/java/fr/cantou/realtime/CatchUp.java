@@ -54,14 +54,14 @@ final class CatchUp {
       }
     }).onFailure(e -> {
       LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
-      session.socket.close((short) 1011, "try again");
+      session.end((short) 1011, "try again");
     }).otherwiseEmpty();
   }
 
   private Future<Void> replay(ClientSession session, long after) {
     return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> Future.all(batch.stream()
             .map(session::deliver).toList())
-        .compose(written -> batch.size() == REPLAY_BATCH && !session.socket.isClosed()
+        .compose(written -> batch.size() == REPLAY_BATCH && !session.ended()
             ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture()));
   }
 

@@ -58,6 +58,8 @@ final class ClientSession {
   long reachedBy = Long.MIN_VALUE;
   /** Shared by its person's sockets on its loop (null for a manage link or a device): see {@link AudienceIndex.SameReader}. */
   AudienceIndex.SameReader reader;
+  /** Closed from this side: sent nothing more (see {@link #end}). */
+  private boolean ended;
 
   ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
     this.socket = socket;
@@ -72,15 +74,40 @@ final class ClientSession {
   }
 
   /**
+   * Closes it from this side. A close frame only asks the peer to close: until it answers, or
+   * Vert.x's closing timeout (10 s) ends the connection, the socket is still open, and a peer that
+   * never answers would go on receiving events (a revoked device, an expired token). So it leaves
+   * its loop's audiences and is sent nothing from now on, then the close frame goes.
+   */
+  void end(short code, String reason) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (loop != null) {
+      loop.ended(this);
+    }
+    socket.close(code, reason);
+  }
+
+  /** Closed, or closing from this side: nothing is sent to it any more. */
+  boolean ended() {
+    return ended || socket.isClosed();
+  }
+
+  /**
    * A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's
    * audience. True when it went to the socket (not held back, not had already).
    */
   boolean offer(EventRecord event) {
+    if (ended) {
+      return false;
+    }
     if (catchingUp) {
       if (heldBack.size() >= maxQueuedFrames) {
         // Not reading its catch-up: dropped like any slow client, it resumes from its last id.
         pushes.dropped(heldBack.size() + 1);
-        socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
+        end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
         return false;
       }
       heldBack.add(event);
@@ -111,7 +138,7 @@ final class ClientSession {
 
   /** Sends the event if this client may see it and has not had it; the future completes when written. */
   Future<Void> deliver(EventRecord event) {
-    if (event.id() > lastSentId && viewer.admits(event.audience())) {
+    if (!ended && event.id() > lastSentId && viewer.admits(event.audience())) {
       return push(event, PushObserver.Delivery.REPLAY);
     }
     return Future.succeededFuture();
@@ -131,14 +158,14 @@ final class ClientSession {
 
   /** A client that cannot keep up is dropped; it resumes from its last event id. */
   private Future<Void> write(byte[] frame) {
-    if (socket.isClosed()) {
+    if (ended()) {
       return Future.succeededFuture();
     }
     // With none of its frames in flight its queue is empty: the socket's (synchronized) check is
     // asked only of a client behind, not for each of the thousand frames of a broadcast.
     if (pendingWrites > 0 && (pendingWrites >= maxQueuedFrames || socket.writeQueueFull())) {
       pushes.dropped(1);
-      socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
+      end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
       return Future.succeededFuture();
     }
     pendingWrites++;

@@ -30,22 +30,40 @@ final class LocalSessions {
    */
   static final class Loop {
     private final Context context;
+    private final Thread thread;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final AudienceIndex greeted = new AudienceIndex();
 
-    private Loop(Context context) {
+    private Loop(Context context, Thread thread) {
       this.context = context;
+      this.thread = thread;
     }
 
     /** Its viewer is known: the events its audience names reach it from now on (on the loop's thread). */
     void greeted(ClientSession session) {
+      assert onItsThread();
       greeted.add(session);
+    }
+
+    /** Closing from this side (on the loop's thread): no event reaches it any more; it stays counted until closed. */
+    void ended(ClientSession session) {
+      assert onItsThread();
+      greeted.remove(session);
     }
 
     /** Closed (on the loop's thread). */
     void remove(ClientSession session) {
+      assert onItsThread();
       sessions.remove(session);
       greeted.remove(session);
+    }
+
+    /** The index has no lock: touched from another thread, it would lose or misdirect the loop's events (checked in tests). */
+    private boolean onItsThread() {
+      if (Thread.currentThread() != thread) {
+        throw new IllegalStateException("a loop's sockets touched from " + Thread.currentThread().getName() + ", not " + thread.getName());
+      }
+      return true;
     }
   }
   /** What the node's database watch said last: false while the database does not answer. */
@@ -60,7 +78,7 @@ final class LocalSessions {
 
   /** A new socket, on the event loop of {@code loop}; the loop it joined (it leaves it when closed). */
   Loop add(ClientSession session, Context loop) {
-    Loop joined = sessionsByLoop.computeIfAbsent(Thread.currentThread(), thread -> new Loop(loop));
+    Loop joined = sessionsByLoop.computeIfAbsent(Thread.currentThread(), thread -> new Loop(loop, thread));
     joined.sessions.add(session);
     return joined;
   }
@@ -138,7 +156,7 @@ final class LocalSessions {
     onEveryLoop(session -> {
       Viewer viewer = session.viewer;
       if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
-        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
+        session.end(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
       }
     });
   }
@@ -186,7 +204,7 @@ final class LocalSessions {
   /** Closes the socket when it is the revoked device's. */
   void applyRevocation(ClientSession session, String deviceId) {
     if (session.viewer.device() != null && session.viewer.device().toString().equals(deviceId)) {
-      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "device revoked");
+      session.end(ClientSession.CLOSE_UNAUTHORIZED, "device revoked");
     }
   }
 
@@ -198,7 +216,7 @@ final class LocalSessions {
     }
     int version = change.getInteger("version");
     if (link.version() < version) {
-      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "manage link renewed");
+      session.end(ClientSession.CLOSE_UNAUTHORIZED, "manage link renewed");
     } else if (link.version() == version) {
       expiry.linkChanged(session, new Identified.Link(version, java.time.Instant.parse(change.getString("validUntil"))));
     }
@@ -209,8 +227,8 @@ final class LocalSessions {
     long silentLimit = TimeUnit.MILLISECONDS.toNanos(beat.toMillis() * 3);
     onEveryLoop(session -> {
       if (System.nanoTime() - session.lastHeard > silentLimit) {
-        session.socket.close(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
-      } else if (!session.socket.isClosed()) {
+        session.end(ClientSession.CLOSE_SILENT, "no answer to heartbeats");
+      } else if (!session.ended()) {
         session.socket.writePing(Buffer.buffer("hb"));
       }
     });

@@ -50,10 +50,10 @@ final class TokenExpiry {
       String ended = now >= session.expiresAtMillis ? "access token expired"
           : session.link != null && linkNow >= session.link.validUntil().toEpochMilli() ? "manage link expired" : null;
       if (ended != null) {
-        // Closed once: the socket stays in its loop's set until the peer answers the close.
+        // Closed once; sent nothing from now on, though it stays in its loop's set until the peer answers the close.
         session.expiresAtMillis = Long.MAX_VALUE;
         session.link = null;
-        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, ended);
+        session.end(ClientSession.CLOSE_UNAUTHORIZED, ended);
       }
     }
   }

@@ -92,7 +92,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
     }
-    sessions.onEveryLoop(session -> session.socket.close((short) 1001, "server stopping"));
+    sessions.onEveryLoop(session -> session.end((short) 1001, "server stopping"));
   }
 
   public int connected() {
@@ -150,7 +150,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     session.loop = sessions.add(session, loop);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {
       if (session.viewer == null && !session.greeting) {
-        socket.close(ClientSession.CLOSE_UNAUTHORIZED, "hello expected");
+        session.end(ClientSession.CLOSE_UNAUTHORIZED, "hello expected");
       }
     });
     socket.textMessageHandler(text -> onMessage(session, text));
@@ -172,7 +172,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       if (session.droppedInARow == 1) {
         session.error(new ProblemTexts.Phrase("Too many messages: slow down; messages over the limit are ignored."));
       } else if (session.droppedInARow >= MAX_DROPPED_IN_A_ROW) {
-        session.socket.close(ClientSession.CLOSE_FLOODING, "too many messages");
+        session.end(ClientSession.CLOSE_FLOODING, "too many messages");
       }
       return;
     }
@@ -234,7 +234,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.language = "fr".equals(message.getValue("lang")) ? ProblemTexts.FRENCH : java.util.Locale.ENGLISH;
     }
     if (!(token instanceof String t) || t.isBlank()) {
-      session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "token missing");
+      session.end(ClientSession.CLOSE_UNAUTHORIZED, "token missing");
       return;
     }
     if (since != null && !(since instanceof Number n && n.longValue() >= 0)) {
@@ -242,12 +242,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.error(new ProblemTexts.Phrase("'since' must be the id of the last event received."));
       return;
     }
-    greetings.run(session.context, () -> session.socket.isClosed() ? Future.succeededFuture() : resolve(t, session.address).compose(found -> {
+    greetings.run(session.context, () -> session.ended() ? Future.succeededFuture() : resolve(t, session.address).compose(found -> {
       if (found.isEmpty()) {
-        session.socket.close(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
+        session.end(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
         return Future.succeededFuture();
       }
-      if (session.socket.isClosed()) {
+      if (session.ended()) {
         return Future.succeededFuture();
       }
       session.viewer = found.get().viewer();
@@ -261,7 +261,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         session.devicesRevokedWhileGreeting.forEach(device -> sessions.applyRevocation(session, device));
         session.devicesRevokedWhileGreeting = null;
       }
-      if (session.socket.isClosed()) {
+      if (session.ended()) {
         return Future.succeededFuture();
       }
       session.loop.greeted(session);

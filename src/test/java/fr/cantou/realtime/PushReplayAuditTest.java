@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A doctor's tab resuming from an older event, later, is a read of its own: audited again even on an event loop that
- * pushed that event live to her before (the loop's memory of its live pushes ends with them).
+ * pushed that event live to her before (a replay is never taken for her tabs' same read; only the shared memory of
+ * recent accesses, 10 s, judges it).
  */
 class PushReplayAuditTest {
   @Test
