@@ -4,16 +4,16 @@ import fr.cantou.platform.Platform;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.Viewer;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,21 +36,36 @@ public final class PushAudit implements PushObserver {
   private static final Logger LOG = LoggerFactory.getLogger(PushAudit.class);
   static final long FLUSH_MS = 100;
   static final int BATCH = 500;
+  static final long REMEMBER_MS = 10_000;
+  static final int MAX_REMEMBERED = 100_000;
 
   record Push(UUID teleconsultationId, UUID userId, Instant at, String address) {}
 
   /** One access: an event, to a person, at an address. */
   private record Access(long eventId, UUID userId, String address) {}
 
+  /** A push heard on a loop, judged at the flush. */
+  private record Pending(Access access, String teleconsultationId, Instant at) {}
+
   private final Platform platform;
   private final HealthDataAccessStore store;
-  private final Queue<Push> waiting = new ConcurrentLinkedQueue<>();
+  private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
+  /** A batch the database refused: written first at the next flush (its rows were judged already). */
+  private volatile List<Push> refused = List.of();
   /**
-   * The accesses already queued or written lately: the sockets of one event are written to
-   * within milliseconds, on every loop; remembering an access 10 s also covers a loop that a busy
-   * machine starved between two of them, and a flush that fell between them.
+   * The accesses written (or being written) in the last {@value #REMEMBER_MS} ms, oldest first: the
+   * sockets of one event are written to within milliseconds, on every loop; remembering an access
+   * 10 s also covers a loop that a busy machine starved between two of them, and a flush that fell
+   * between them. Touched by the flush only, one flush at a time ({@link #writing}): judging here,
+   * on one thread, costs a map's insertion where a concurrent cache on every loop cost the fan-out's
+   * loops a third of their time when each socket was a doctor of her own.
    */
-  private final Cache<Access, Boolean> recent;
+  private final Map<Access, Long> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Access, Long> eldest) {
+      return size() > MAX_REMEMBERED;
+    }
+  };
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
   private long timer = -1;
@@ -58,9 +73,6 @@ public final class PushAudit implements PushObserver {
   public PushAudit(Platform platform, HealthDataAccessStore store) {
     this.platform = platform;
     this.store = store;
-    // Its 10 s on the node's clock (tests move it).
-    this.recent = Caffeine.newBuilder().ticker(() -> platform.clock().millis() * 1_000_000L)
-        .expireAfterWrite(Duration.ofSeconds(10)).maximumSize(100_000).build();
   }
 
   public void start() {
@@ -76,7 +88,7 @@ public final class PushAudit implements PushObserver {
   }
 
   private Future<Void> drain(int round) {
-    if (waiting.isEmpty() || round > 1_000) {
+    if ((waiting.isEmpty() && refused.isEmpty()) || round > 1_000) {
       return Future.succeededFuture();
     }
     return writing.get() ? drainLater(round) : flush().compose(v -> drain(round + 1));
@@ -86,7 +98,7 @@ public final class PushAudit implements PushObserver {
     return platform.vertx().timer(10).compose(t -> drain(round + 1));
   }
 
-  /** On the socket's event loop: only a queue insertion. */
+  /** On the socket's event loop: only a queue insertion (judged at the flush). */
   @Override
   public void pushed(Viewer viewer, EventRecord event, Delivery delivery) {
     // Her other tabs on this loop had it a moment ago: the same read, known without the shared cache.
@@ -94,12 +106,8 @@ public final class PushAudit implements PushObserver {
         || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
       return;
     }
-    Access access = new Access(event.id(), viewer.principal().userId(), viewer.principal().address());
-    if (recent.asMap().putIfAbsent(access, Boolean.TRUE) != null) {
-      return;
-    }
-    waiting.add(new Push(UUID.fromString(event.data().getString("id")), access.userId(),
-        platform.clock().instant(), access.address()));
+    waiting.add(new Pending(new Access(event.id(), viewer.principal().userId(), viewer.principal().address()),
+        event.data().getString("id"), platform.clock().instant()));
     if (size.incrementAndGet() >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }
@@ -110,20 +118,28 @@ public final class PushAudit implements PushObserver {
    * not dropped on a database hiccup); a full batch waiting after a write is written at once.
    */
   Future<Void> flush() {
-    if (waiting.isEmpty() || !writing.compareAndSet(false, true)) {
+    if ((waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    List<Push> batch = new ArrayList<>();
-    Push next;
+    List<Push> batch = new ArrayList<>(refused);
+    refused = List.of();
+    long now = platform.clock().millis();
+    forgetBefore(now - REMEMBER_MS);
+    Pending next;
     while (batch.size() < BATCH && (next = waiting.poll()) != null) {
-      batch.add(next);
+      size.decrementAndGet();
+      if (recent.putIfAbsent(next.access(), now) == null) {
+        batch.add(new Push(UUID.fromString(next.teleconsultationId()), next.access().userId(), next.at(), next.access().address()));
+      }
     }
-    size.addAndGet(-batch.size());
+    if (batch.isEmpty()) {
+      writing.set(false);
+      return Future.succeededFuture();
+    }
     return store.auditPushes(platform.pool(), batch)
         .onFailure(e -> {
           LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", batch.size(), e.getMessage());
-          waiting.addAll(batch);
-          size.addAndGet(batch.size());
+          refused = batch;
         })
         .eventually(() -> {
           writing.set(false);
@@ -135,5 +151,13 @@ public final class PushAudit implements PushObserver {
           }
         })
         .recover(e -> Future.succeededFuture());
+  }
+
+  /** The accesses remembered since before {@code limit} are forgotten (the map is in the order they came). */
+  private void forgetBefore(long limit) {
+    Iterator<Map.Entry<Access, Long>> oldest = recent.entrySet().iterator();
+    while (oldest.hasNext() && oldest.next().getValue() < limit) {
+      oldest.remove();
+    }
   }
 }
