@@ -45,7 +45,7 @@ public final class PushAudit implements PushObserver {
   private record Access(long eventId, UUID userId, String address) {}
 
   /** A push heard on a loop, judged at the flush. */
-  private record Pending(Access access, String teleconsultationId, Instant at) {}
+  private record Pending(Access access, UUID teleconsultationId, Instant at) {}
 
   private final Platform platform;
   private final HealthDataAccessStore store;
@@ -101,21 +101,23 @@ public final class PushAudit implements PushObserver {
   /** On the socket's event loop: only a queue insertion (judged at the flush). */
   @Override
   public void pushed(Viewer viewer, EventRecord event, Delivery delivery) {
-    // Her other tabs on this loop had it a moment ago: the same read, known without the shared cache.
+    // Her other tabs on this loop had it a moment ago: the same read, not even queued.
     if (delivery == Delivery.LIVE_TO_SAME_READER || viewer.principal() == null
         || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
       return;
     }
     waiting.add(new Pending(new Access(event.id(), viewer.principal().userId(), viewer.principal().address()),
-        event.data().getString("id"), platform.clock().instant()));
+        UUID.fromString(event.data().getString("id")), platform.clock().instant()));
     if (size.incrementAndGet() >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }
   }
 
   /**
-   * One insert at a time. A failed batch goes back in the queue for the next tick (the audit is
-   * not dropped on a database hiccup); a full batch waiting after a write is written at once.
+   * One insert at a time, of the pushes that are no access already written lately. A failed batch
+   * is written first at the next tick (the audit is not dropped on a database hiccup); a full batch
+   * waiting after a write is written at once. Nothing in the judging can throw (the ids were parsed
+   * on the loop), so {@link #writing} is always given back.
    */
   Future<Void> flush() {
     if ((waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
@@ -129,7 +131,7 @@ public final class PushAudit implements PushObserver {
     while (batch.size() < BATCH && (next = waiting.poll()) != null) {
       size.decrementAndGet();
       if (recent.putIfAbsent(next.access(), now) == null) {
-        batch.add(new Push(UUID.fromString(next.teleconsultationId()), next.access().userId(), next.at(), next.access().address()));
+        batch.add(new Push(next.teleconsultationId(), next.access().userId(), next.at(), next.access().address()));
       }
     }
     if (batch.isEmpty()) {
