@@ -34,7 +34,7 @@ public final class AuditService {
   static final int EXPORT_MAX = 100_000;
   private static final int PURGE_BATCH = 1_000;
   private static final int PURGE_BATCHES_PER_RUN = 50;
-  private static final Pattern CURSOR = Pattern.compile("(\\d{1,19})\\.([hpca])\\.(\\d{1,19})");
+  private static final Pattern CURSOR = Pattern.compile("(\\d{1,19})\\.([" + AuditStore.LETTERS + "])\\.(\\d{1,19})");
 
   private final Platform platform;
   private final AuditStore store;

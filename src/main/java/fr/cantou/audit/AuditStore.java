@@ -16,9 +16,18 @@ import java.util.Set;
 
 /** SQL of the audit trail: the admin's filtered pages of its four tables, and its retention. */
 public final class AuditStore {
-  /** The five tables of the trail (V30, V40; the points' screens' lines, V22). */
-  static final List<String> TABLES = List.of("health_data_access", "personal_data_audit", "change_audit", "access_audit",
-      "kiosk_audit");
+  /** The six tables of the trail (V30, V40; the points' screens' lines, V22; pushes of health data, V74). */
+  static final List<String> TABLES = List.of("health_data_access", "health_data_push", "personal_data_audit", "change_audit",
+      "access_audit", "kiosk_audit");
+
+  /** The letters of the trail's sources, as a line's id and a cursor name them. */
+  static final String LETTERS = "hqpcka";
+
+  /**
+   * A push's lines (V74): a row names up to this many readers, and its i-th reader's line is
+   * known by the row's id × PUSH_LINES + i (i from 0), in the order of (at, id) like every line.
+   */
+  static final long PUSH_LINES = 1_000;
 
   /** Where a page starts: the last line of the page before (lines go newest first). */
   public record Position(Instant at, String source, long id) {}
@@ -102,8 +111,10 @@ public final class AuditStore {
       if (from != null) {
         where.add(after(x, from, params));
       }
-      branches.add("(" + source.select() + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-          + " ORDER BY " + x + ".at DESC, " + x + ".id DESC LIMIT $1)");
+      branches.add("(" + source.select() + where(where) + " ORDER BY " + x + ".at DESC, " + x + ".id DESC LIMIT $1)");
+    }
+    if (admits(Set.of("read"), filter.category()) && admits(Set.of("teleconsultation"), filter.itemKind())) {
+      branches.add(pushes(filter, from, params));
     }
     if (branches.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -122,6 +133,48 @@ public final class AuditStore {
           r.getString("category"), r.getString("action"), r.getString("item_kind"), r.getString("item_id"),
           r.getString("address"), r.getString("reason"), Rows.id(r, "screen_id"), r.getString("screen_label")));
     }));
+  }
+
+  /**
+   * The pushes' lines (V74): their rows walked down an index like the other tables, newest first,
+   * then cut into a line per reader. LIMIT $1 + 1 rows: each row has a matching line (the rows of
+   * a person are those naming her), but the cursor's own row may have none left after it.
+   */
+  private static String pushes(AuditFilter filter, Position from, List<Object> params) {
+    List<String> rows = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    if (filter.userId() != null) {
+      params.add(filter.userId());
+      rows.add("q.readers @> ARRAY[$" + params.size() + "::uuid]");
+      lines.add("r.user_id = $" + params.size());
+    }
+    condition(rows, params, "q.teleconsultation_id::text =", filter.itemId());
+    if (filter.reference() != null) {
+      params.add(filter.reference());
+      rows.add("q.teleconsultation_id::text IN (" + REFERENCE.formatted(params.size()) + ")");
+    }
+    condition(rows, params, "q.at >=", filter.after() == null ? null : filter.after().atOffset(ZoneOffset.UTC));
+    condition(rows, params, "q.at <", filter.before() == null ? null : filter.before().atOffset(ZoneOffset.UTC));
+    if (from != null && from.source().equals("q")) {
+      params.add(from.at().atOffset(ZoneOffset.UTC));
+      int at = params.size();
+      params.add(Math.floorDiv(from.id(), PUSH_LINES));
+      rows.add("(q.at, q.id) <= ($" + at + ", $" + params.size() + ")");
+      params.add(from.id());
+      lines.add("(q.at, q.id * " + PUSH_LINES + " + r.n - 1) < ($" + at + ", $" + params.size() + ")");
+    } else if (from != null) {
+      rows.add(after("q", from, params));
+    }
+    return "(SELECT 'q' AS source, q.id * " + PUSH_LINES + " + r.n - 1 AS id, q.at, r.user_id, 'user' AS actor,"
+        + " 'read' AS category, 'push' AS action, 'teleconsultation' AS item_kind, q.teleconsultation_id::text AS item_id,"
+        + " r.address, NULL::text AS reason, NULL::uuid AS screen_id"
+        + " FROM (SELECT q.* FROM health_data_push q" + where(rows) + " ORDER BY q.at DESC, q.id DESC LIMIT $1 + 1) q"
+        + " CROSS JOIN LATERAL unnest(q.readers, q.addresses) WITH ORDINALITY AS r(user_id, address, n)"
+        + where(lines) + " ORDER BY q.at DESC, 2 DESC LIMIT $1)";
+  }
+
+  private static String where(List<String> conditions) {
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
   private static boolean admits(Set<String> held, String asked) {

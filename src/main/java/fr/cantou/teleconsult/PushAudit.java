@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A teleconsultation pushed with its patient data to a user is health data read: audited in
- * {@code health_data_access} (action {@code push}, with the socket's address) like an HTTP read. Not with a database round
- * trip per push, on the push path: the pairs (item, user) are collected and written by one
- * multi-row insert every {@value #FLUSH_MS} ms, or as soon as {@value #BATCH} wait. The price:
- * if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
+ * A teleconsultation pushed with its patient data to a user is health data read: audited like an
+ * HTTP read, a line of the trail per reader with the socket's address. Not with a database round
+ * trip per push, on the push path: the pushes are collected and written every {@value #FLUSH_MS}
+ * ms, or as soon as {@value #BATCH} wait, by one insert of a {@code health_data_push} row per
+ * event naming its readers (up to {@value #READERS_PER_ROW} a row). A row per reader bounded the
+ * fan-out of a request to 1,000 doctors by the database's work of writing them (docs/benchmarks.md).
+ * The price: if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
  *
  * <p>One event reaching several sockets of one person at one address (her tabs, her devices
  * behind one box) is one access, one row: the same data read once, at once. Counting sockets
@@ -35,11 +38,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PushAudit implements PushObserver {
   private static final Logger LOG = LoggerFactory.getLogger(PushAudit.class);
   static final long FLUSH_MS = 100;
-  static final int BATCH = 500;
+  static final int BATCH = 2_000;
+  /** As V74's check allows (AuditStore.PUSH_LINES). */
+  static final int READERS_PER_ROW = 1_000;
   static final long REMEMBER_MS = 10_000;
   static final int MAX_REMEMBERED = 100_000;
 
-  record Push(UUID teleconsultationId, UUID userId, Instant at, String address) {}
+  /** A push to write; the pushes of one {@code group} are one row. */
+  record Push(int group, UUID teleconsultationId, UUID userId, Instant at, String address) {}
 
   /** One access: an event, to a person, at an address. */
   private record Access(long eventId, UUID userId, String address) {}
@@ -127,11 +133,13 @@ public final class PushAudit implements PushObserver {
     refused = List.of();
     long now = platform.clock().millis();
     forgetBefore(now - REMEMBER_MS);
+    EventRows rows = new EventRows(batch.isEmpty() ? 0 : batch.get(batch.size() - 1).group() + 1);
     Pending next;
     while (batch.size() < BATCH && (next = waiting.poll()) != null) {
       size.decrementAndGet();
       if (recent.putIfAbsent(next.access(), now) == null) {
-        batch.add(new Push(next.teleconsultationId(), next.access().userId(), next.at(), next.access().address()));
+        batch.add(new Push(rows.of(next.access().eventId()), next.teleconsultationId(), next.access().userId(), next.at(),
+            next.access().address()));
       }
     }
     if (batch.isEmpty()) {
@@ -153,6 +161,26 @@ public final class PushAudit implements PushObserver {
           }
         })
         .recover(e -> Future.succeededFuture());
+  }
+
+  /** The row of each event's pushes in a batch: a new one when an event's is full. */
+  private static final class EventRows {
+    private final Map<Long, int[]> open = new HashMap<>();
+    private int next;
+
+    EventRows(int first) {
+      next = first;
+    }
+
+    int of(long eventId) {
+      int[] row = open.get(eventId);
+      if (row == null || row[1] == READERS_PER_ROW) {
+        row = new int[] {next++, 0};
+        open.put(eventId, row);
+      }
+      row[1]++;
+      return row[0];
+    }
   }
 
   /** The accesses remembered since before {@code limit} are forgotten (the map is in the order they came). */

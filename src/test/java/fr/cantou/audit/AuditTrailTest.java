@@ -530,11 +530,19 @@ class AuditTrailTest {
     assertThat(node.api.get("/api/admin/audit?userId=nobody", visio.admin).status()).isEqualTo(400);
   }
 
+  /**
+   * Lines of every table at one instant page in the trail's order (the source's letter, then
+   * the id), each once: a page may end on any table's line, a screen's and a push's included
+   * (a push row names several readers, and a page may end inside it).
+   */
   @Test
-  void lines_of_the_four_tables_at_one_instant_are_paged_without_loss_nor_repeat() throws Exception {
+  void lines_of_every_table_at_one_instant_are_paged_without_loss_nor_repeat() throws Exception {
     String id = care.user("egalite@journal.test", "nurse", "Ève Égalité", care.ehpadId, null);
+    String pushedOnly = care.user("pousse@journal.test", "doctor", "Paul Poussé", null, new io.vertx.core.json.JsonArray().add("geriatrie"));
     String request = ok(node.api.post("/api/teleconsultations", care.nurse, CareTerritory.request("geriatrie", "normal")))
         .getString("id");
+    String kioskId = ok(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne de l'accueil"))).getString("id");
     var db = node.database();
     try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
          var statement = connection.createStatement()) {
@@ -543,27 +551,56 @@ class AuditTrailTest {
       for (int i = 0; i < 2; i++) {
         statement.execute("INSERT INTO health_data_access (teleconsultation_id, user_id, action, at) VALUES ('" + request
             + "', " + user + ", 'read', " + at + ")");
+        statement.execute("INSERT INTO health_data_push (teleconsultation_id, at, readers, addresses) VALUES ('" + request
+            + "', " + at + ", ARRAY['" + care.geriatricianId + "'::uuid, " + user + ", '" + pushedOnly + "'],"
+            + " ARRAY['203.0.113.1', '203.0.113.2', '203.0.113.3'])");
         statement.execute("INSERT INTO personal_data_audit (item_kind, item_id, user_id, actor, action, reason, at)"
             + " VALUES ('teleconsultation', '" + request + "', " + user + ", 'admin', 'export', 'essai', " + at + ")");
+        statement.execute("INSERT INTO kiosk_audit (at, kiosk_id, user_id, action, item_kind, item_id) VALUES (" + at + ", '"
+            + kioskId + "', " + user + ", 'point.kiosk_created', 'point', '" + visio.pointId + "')");
         statement.execute("INSERT INTO change_audit (at, user_id, action, item_kind, item_id) VALUES (" + at + ", " + user
             + ", 'teleconsultation.created', 'teleconsultation', '" + request + "')");
         statement.execute("INSERT INTO access_audit (at, user_id, category, action, item_kind, item_id) VALUES (" + at
             + ", " + user + ", 'sign_in', 'sign_in.succeeded', 'user', '" + id + "')");
       }
+      statement.execute("INSERT INTO health_data_push (teleconsultation_id, at, readers, addresses) VALUES ('" + request
+          + "', " + at + ", ARRAY['" + pushedOnly + "'::uuid], ARRAY['203.0.113.3'])");
     }
-    List<String> all = trail("userId=" + id).stream().map(e -> e.getString("id")).toList();
-    assertThat(all).hasSize(8).extracting(line -> line.substring(0, 1)).containsExactly("p", "p", "h", "h", "c", "c", "a", "a");
+    List<JsonObject> lines = trail("userId=" + id);
+    List<String> all = lines.stream().map(e -> e.getString("id")).toList();
+    assertThat(all).hasSize(12).extracting(line -> line.substring(0, 1))
+        .containsExactly("q", "q", "p", "p", "k", "k", "h", "h", "c", "c", "a", "a");
+    assertThat(lines.subList(0, 2)).extracting(e -> e.getString("action") + " " + e.getString("userId") + " "
+        + e.getString("address")).containsOnly("push " + id + " 203.0.113.2");
     for (int size : new int[] {1, 3}) {
-      List<String> paged = new ArrayList<>();
-      String cursor = null;
-      do {
-        JsonObject page = ok(node.api.get("/api/admin/audit?limit=" + size + "&userId=" + id
-            + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), visio.admin));
-        page.getJsonArray("items").forEach(item -> paged.add(((JsonObject) item).getString("id")));
-        cursor = page.getString("next");
-      } while (cursor != null);
-      assertThat(paged).as("pages of " + size).containsExactlyElementsOf(all);
+      assertThat(paged("userId=" + id, size)).as("pages of " + size).containsExactlyElementsOf(all);
     }
+    // Pages ending on the last line of a push row, with only push rows after it.
+    List<String> hisPushes = trail("userId=" + pushedOnly).stream().map(e -> e.getString("id")).toList();
+    assertThat(hisPushes).hasSize(3);
+    assertThat(paged("userId=" + pushedOnly, 1)).containsExactlyElementsOf(hisPushes);
+    List<String> ofTheItem = trail("itemId=" + request + "&kind=read").stream()
+        .filter(e -> e.getString("id").startsWith("q")).map(e -> e.getString("userId")).toList();
+    assertThat(ofTheItem).as("a line per reader of each push")
+        .containsExactly(pushedOnly, pushedOnly, id, care.geriatricianId, pushedOnly, id, care.geriatricianId);
+    List<String> everyRead = trail("itemId=" + request + "&kind=read").stream().map(e -> e.getString("id")).toList();
+    for (int size : new int[] {1, 2, 3}) {
+      assertThat(paged("itemId=" + request + "&kind=read", size)).as("the item's reads, pages of " + size)
+          .containsExactlyElementsOf(everyRead);
+    }
+  }
+
+  /** The ids of the lines matching, following pages of {@code size}. */
+  private List<String> paged(String query, int size) {
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = ok(node.api.get("/api/admin/audit?limit=" + size + "&" + query
+          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), visio.admin));
+      page.getJsonArray("items").forEach(item -> paged.add(((JsonObject) item).getString("id")));
+      cursor = page.getString("next");
+    } while (cursor != null);
+    return paged;
   }
 
   /**
