@@ -35,10 +35,11 @@ final class ClientSession {
   long expiresAtMillis = Long.MAX_VALUE;
   /** For a manage token: the version of its appointment's links and their end (see {@link TokenExpiry}). */
   Identified.Link link;
-  /** Changes of manage links heard while the hello was being checked, applied once its viewer is known; null when none. */
-  List<io.vertx.core.json.JsonObject> linkChangesWhileGreeting;
-  /** Devices revoked while the hello was being checked (their ids), applied once its viewer is known; null when none. */
-  List<String> devicesRevokedWhileGreeting;
+  /**
+   * What may close sockets (a deactivation, a renewed link, a revoked device), heard while the
+   * hello was being checked: applied once its viewer is known; null when none (see {@link LocalSessions}).
+   */
+  List<java.util.function.Consumer<ClientSession>> heardWhileGreeting;
   /** Messages refused in a row by the person's budget (see {@link PersonBudgets}): the first says why. */
   int refusedByPersonInARow;
   long lastSentId;

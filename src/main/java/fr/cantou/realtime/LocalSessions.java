@@ -151,11 +151,38 @@ final class LocalSessions {
     return new JsonObject().put("type", "service").put("state", up ? "ok" : "degraded");
   }
 
+  /**
+   * Applies a check that may close sockets to every greeted socket of this node, on its loop. A
+   * socket whose hello is being checked keeps the check and applies it once its viewer is known
+   * ({@link #viewerKnown}): its token, account, link or device may have been read from the
+   * database a moment before the change committed.
+   */
+  private void toEveryViewer(java.util.function.Consumer<ClientSession> check) {
+    onEveryLoop(session -> {
+      if (session.viewer != null) {
+        check.accept(session);
+      } else if (session.greeting) {
+        if (session.heardWhileGreeting == null) {
+          session.heardWhileGreeting = new java.util.ArrayList<>(1);
+        }
+        session.heardWhileGreeting.add(check);
+      }
+    });
+  }
+
+  /** The socket's viewer is known: what was heard while its hello was checked is applied now (it may end it). */
+  void viewerKnown(ClientSession session) {
+    if (session.heardWhileGreeting != null) {
+      session.heardWhileGreeting.forEach(check -> check.accept(session));
+      session.heardWhileGreeting = null;
+    }
+  }
+
   /** A deactivated account stops receiving at once, on every node (its next hello is refused too). */
   private void closeSessionsOf(String userId) {
-    onEveryLoop(session -> {
+    toEveryViewer(session -> {
       Viewer viewer = session.viewer;
-      if (viewer != null && viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
+      if (viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
         session.end(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
       }
     });
@@ -163,53 +190,26 @@ final class LocalSessions {
 
   /**
    * An appointment's manage links were renewed or their validity moved, on whatever node: its
-   * sockets opened with an older version close (4401), the others end at the new validity. A
-   * socket whose hello is being checked keeps the change and applies it once its viewer is known
-   * (its token may have been read just before the renewal's commit).
+   * sockets opened with an older version close (4401), the others end at the new validity.
    */
   private void linksChanged(JsonObject change) {
-    onEveryLoop(session -> {
-      if (session.viewer == null) {
-        if (session.greeting) {
-          if (session.linkChangesWhileGreeting == null) {
-            session.linkChangesWhileGreeting = new java.util.ArrayList<>(1);
-          }
-          session.linkChangesWhileGreeting.add(change);
-        }
-      } else {
-        applyLinkChange(session, change);
-      }
-    });
+    toEveryViewer(session -> applyLinkChange(session, change));
   }
 
-  /**
-   * A revoked device stops receiving at once, on every node: its sockets close (4401); one whose
-   * hello is being checked keeps the revocation and is closed once its viewer is known.
-   */
+  /** A revoked device stops receiving at once, on every node: its sockets close (4401). */
   private void deviceRevoked(String deviceId) {
-    onEveryLoop(session -> {
-      if (session.viewer == null) {
-        if (session.greeting) {
-          if (session.devicesRevokedWhileGreeting == null) {
-            session.devicesRevokedWhileGreeting = new java.util.ArrayList<>(1);
-          }
-          session.devicesRevokedWhileGreeting.add(deviceId);
-        }
-      } else {
-        applyRevocation(session, deviceId);
-      }
-    });
+    toEveryViewer(session -> applyRevocation(session, deviceId));
   }
 
   /** Closes the socket when it is the revoked device's. */
-  void applyRevocation(ClientSession session, String deviceId) {
+  private void applyRevocation(ClientSession session, String deviceId) {
     if (session.viewer.device() != null && session.viewer.device().toString().equals(deviceId)) {
       session.end(ClientSession.CLOSE_UNAUTHORIZED, "device revoked");
     }
   }
 
   /** A manage link's change, for one greeted socket: closed when its link is older, else its end moved. */
-  void applyLinkChange(ClientSession session, JsonObject change) {
+  private void applyLinkChange(ClientSession session, JsonObject change) {
     Identified.Link link = session.link;
     if (link == null || !change.getString("appointmentId").equals(String.valueOf(session.viewer.appointmentId()))) {
       return;

@@ -252,15 +252,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       }
       session.viewer = found.get().viewer();
       expiry.watch(session, found.get());
-      // A renewal heard while the token was being checked: a token read just before it is closed now.
-      if (session.linkChangesWhileGreeting != null) {
-        session.linkChangesWhileGreeting.forEach(change -> sessions.applyLinkChange(session, change));
-        session.linkChangesWhileGreeting = null;
-      }
-      if (session.devicesRevokedWhileGreeting != null) {
-        session.devicesRevokedWhileGreeting.forEach(device -> sessions.applyRevocation(session, device));
-        session.devicesRevokedWhileGreeting = null;
-      }
+      // A deactivation, renewal or revocation heard while the token was being checked: one read just before it ends now.
+      sessions.viewerKnown(session);
       if (session.ended()) {
         return Future.succeededFuture();
       }
