@@ -12,7 +12,9 @@ CREATE TABLE health_data_push (
   teleconsultation_id  uuid NOT NULL,
   at                   timestamptz NOT NULL,
   readers              uuid[] NOT NULL CHECK (cardinality(readers) BETWEEN 1 AND 1000),
-  addresses            text[] NOT NULL CHECK (cardinality(addresses) = cardinality(readers))
+  addresses            text[] NOT NULL CHECK (cardinality(addresses) = cardinality(readers)),
+  -- Read by the trail's pages without the arrays (stored out of line once they are long).
+  reader_count         int GENERATED ALWAYS AS (cardinality(readers)) STORED
 );
 CREATE INDEX health_data_push_at ON health_data_push (at, id);
 CREATE INDEX health_data_push_item ON health_data_push (teleconsultation_id, at);

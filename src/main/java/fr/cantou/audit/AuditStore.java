@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** SQL of the audit trail: the admin's filtered pages of its four tables, and its retention. */
+/** SQL of the audit trail: the admin's filtered pages of its tables, and its retention. */
 public final class AuditStore {
   /** The six tables of the trail (V30, V40; the points' screens' lines, V22; pushes of health data, V74). */
   static final List<String> TABLES = List.of("health_data_access", "health_data_push", "personal_data_audit", "change_audit",
@@ -33,8 +33,8 @@ public final class AuditStore {
   public record Position(Instant at, String source, long id) {}
 
   /**
-   * One table of the trail, read alike ({@code source}: h, p, c or a; with {@code id}, a line's
-   * key): its alias, the expressions of the columns every line has, and which categories and
+   * One table of the trail, read alike ({@code source}: h, p, c, k or a; with {@code id}, a line's
+   * key; the pushes, q, are read by {@link #pushes}): its alias, the expressions of the columns every line has, and which categories and
    * kinds of item it can hold at all (a filter outside them leaves the table out of the query).
    * {@code category} and {@code itemKind}: a column when the table holds several, else a constant.
    */
@@ -137,16 +137,18 @@ public final class AuditStore {
 
   /**
    * The pushes' lines (V74): their rows walked down an index like the other tables, newest first,
-   * then cut into a line per reader. LIMIT $1 + 1 rows: each row has a matching line (the rows of
-   * a person are those naming her), but the cursor's own row may have none left after it.
+   * LIMIT $1 + 1 of them (the cursor's own row may have no line left after it), then cut into a
+   * line per reader, the last place of a row first. For a person, her places in each row (a row
+   * found by her names her); otherwise only as many rows as hold a page of lines, each cut to
+   * its last $1 places, so that a page never unnests more than about a page and a row.
    */
   private static String pushes(AuditFilter filter, Position from, List<Object> params) {
     List<String> rows = new ArrayList<>();
-    List<String> lines = new ArrayList<>();
+    int user = 0;
     if (filter.userId() != null) {
       params.add(filter.userId());
-      rows.add("q.readers @> ARRAY[$" + params.size() + "::uuid]");
-      lines.add("r.user_id = $" + params.size());
+      user = params.size();
+      rows.add("q.readers @> ARRAY[$" + user + "::uuid]");
     }
     condition(rows, params, "q.teleconsultation_id::text =", filter.itemId());
     if (filter.reference() != null) {
@@ -155,22 +157,31 @@ public final class AuditStore {
     }
     condition(rows, params, "q.at >=", filter.after() == null ? null : filter.after().atOffset(ZoneOffset.UTC));
     condition(rows, params, "q.at <", filter.before() == null ? null : filter.before().atOffset(ZoneOffset.UTC));
+    // The last place of each row a line may come from: before the cursor's place in its own row.
+    String top = "q.reader_count";
     if (from != null && from.source().equals("q")) {
       params.add(from.at().atOffset(ZoneOffset.UTC));
       int at = params.size();
       params.add(Math.floorDiv(from.id(), PUSH_LINES));
-      rows.add("(q.at, q.id) <= ($" + at + ", $" + params.size() + ")");
-      params.add(from.id());
-      lines.add("(q.at, q.id * " + PUSH_LINES + " + r.n - 1) < ($" + at + ", $" + params.size() + ")");
+      int row = params.size();
+      rows.add("(q.at, q.id) <= ($" + at + ", $" + row + ")");
+      params.add((int) Math.floorMod(from.id(), PUSH_LINES) + 1);
+      top = "CASE WHEN q.id = $" + row + " THEN least(q.reader_count, $" + params.size() + " - 1) ELSE q.reader_count END";
     } else if (from != null) {
       rows.add(after("q", from, params));
     }
-    return "(SELECT 'q' AS source, q.id * " + PUSH_LINES + " + r.n - 1 AS id, q.at, r.user_id, 'user' AS actor,"
-        + " 'read' AS category, 'push' AS action, 'teleconsultation' AS item_kind, q.teleconsultation_id::text AS item_id,"
-        + " r.address, NULL::text AS reason, NULL::uuid AS screen_id"
-        + " FROM (SELECT q.* FROM health_data_push q" + where(rows) + " ORDER BY q.at DESC, q.id DESC LIMIT $1 + 1) q"
-        + " CROSS JOIN LATERAL unnest(q.readers, q.addresses) WITH ORDINALITY AS r(user_id, address, n)"
-        + where(lines) + " ORDER BY q.at DESC, 2 DESC LIMIT $1)";
+    String walked = "SELECT q.id, q.at, " + top + " AS top FROM health_data_push q" + where(rows)
+        + " ORDER BY q.at DESC, q.id DESC LIMIT $1 + 1";
+    String places = user > 0
+        ? "(" + walked + ") k JOIN health_data_push q ON q.id = k.id"
+          + " CROSS JOIN LATERAL unnest(array_positions(q.readers, $" + user + "::uuid)) AS r(n) WHERE r.n <= k.top"
+        : "(SELECT k.id, k.top FROM (SELECT c.id, c.top, sum(c.top) OVER (ORDER BY c.at DESC, c.id DESC) - c.top AS before"
+          + " FROM (" + walked + ") c) k WHERE k.before < $1) k JOIN health_data_push q ON q.id = k.id"
+          + " CROSS JOIN LATERAL generate_series(k.top, greatest(1, k.top - $1 + 1), -1) AS r(n)";
+    return "(SELECT 'q' AS source, q.id * " + PUSH_LINES + " + r.n - 1 AS id, q.at, q.readers[r.n::int] AS user_id,"
+        + " 'user' AS actor, 'read' AS category, 'push' AS action, 'teleconsultation' AS item_kind,"
+        + " q.teleconsultation_id::text AS item_id, q.addresses[r.n::int] AS address, NULL::text AS reason,"
+        + " NULL::uuid AS screen_id FROM " + places + " ORDER BY q.at DESC, 2 DESC LIMIT $1)";
   }
 
   private static String where(List<String> conditions) {

@@ -1,6 +1,7 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.Viewer;
@@ -121,8 +122,10 @@ public final class PushAudit implements PushObserver {
 
   /**
    * One insert at a time, of the pushes that are no access already written lately. A failed batch
-   * is written first at the next tick (the audit is not dropped on a database hiccup); a full batch
-   * waiting after a write is written at once. Nothing in the judging can throw (the ids were parsed
+   * is written first at the next tick (the audit is not dropped on a database hiccup), its rows
+   * as they were, the new pushes' numbered after them; a batch the database refuses for its data
+   * would be refused for ever, and stop every later push's audit behind it: it is dropped, said
+   * at ERROR with its count. A full batch waiting after a write is written at once. Nothing in the judging can throw (the ids were parsed
    * on the loop), so {@link #writing} is always given back.
    */
   Future<Void> flush() {
@@ -133,7 +136,7 @@ public final class PushAudit implements PushObserver {
     refused = List.of();
     long now = platform.clock().millis();
     forgetBefore(now - REMEMBER_MS);
-    EventRows rows = new EventRows(batch.isEmpty() ? 0 : batch.get(batch.size() - 1).group() + 1);
+    EventRows rows = new EventRows(batch.stream().mapToInt(Push::group).max().orElse(-1) + 1);
     Pending next;
     while (batch.size() < BATCH && (next = waiting.poll()) != null) {
       size.decrementAndGet();
@@ -148,8 +151,12 @@ public final class PushAudit implements PushObserver {
     }
     return store.auditPushes(platform.pool(), batch)
         .onFailure(e -> {
-          LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", batch.size(), e.getMessage());
-          refused = batch;
+          if (DatabaseErrors.refusedForGood(e)) {
+            LOG.error("event=push_audit_dropped pushes={} reason=\"{}\"", batch.size(), e.getMessage());
+          } else {
+            LOG.warn("event=push_audit_failed pushes={} reason=\"{}\"", batch.size(), e.getMessage());
+            refused = batch;
+          }
         })
         .eventually(() -> {
           writing.set(false);

@@ -84,7 +84,9 @@ class AuditTrailTest {
           + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
       JsonObject page = ok(node.api.get(path, visio.admin));
       page.getJsonArray("items").forEach(item -> all.add((JsonObject) item));
+      String previous = cursor;
       cursor = page.getString("next");
+      assertThat(cursor == null || !cursor.equals(previous)).as("the cursor moves on: " + cursor).isTrue();
     } while (cursor != null);
     return all;
   }
@@ -590,15 +592,17 @@ class AuditTrailTest {
     }
   }
 
-  /** The ids of the lines matching, following pages of {@code size}. */
+  /** The ids of the lines matching, following pages of {@code size} (a cursor that does not move on fails, not loops). */
   private List<String> paged(String query, int size) {
     List<String> paged = new ArrayList<>();
+    java.util.Set<String> cursors = new java.util.HashSet<>();
     String cursor = null;
     do {
       JsonObject page = ok(node.api.get("/api/admin/audit?limit=" + size + "&" + query
           + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), visio.admin));
       page.getJsonArray("items").forEach(item -> paged.add(((JsonObject) item).getString("id")));
       cursor = page.getString("next");
+      assertThat(cursor == null || cursors.add(cursor)).as("a new cursor at each page: " + cursor).isTrue();
     } while (cursor != null);
     return paged;
   }

@@ -64,11 +64,15 @@ public final class HoldingProxy implements AutoCloseable {
     try {
       while (!server.isClosed()) {
         Socket client = server.accept();
-        Socket database = new Socket(targetHost, targetPort);
         sockets.add(client);
-        sockets.add(database);
-        pump(client, database, false);
-        pump(database, client, true);
+        try {
+          Socket database = new Socket(targetHost, targetPort);
+          sockets.add(database);
+          pump(client, database, false);
+          pump(database, client, true);
+        } catch (IOException e) {
+          close(client); // this connection only: the node sees a refused connection, the next one may pass
+        }
       }
     } catch (IOException e) {
       // closed

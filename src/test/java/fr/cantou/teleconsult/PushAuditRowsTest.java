@@ -6,13 +6,16 @@ import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.Viewer;
+import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -64,6 +67,69 @@ class PushAuditRowsTest {
       assertThat(TestNode.await(new HealthDataAccessStore().auditCount(node.node().platform().pool(), request)))
           .isEqualTo(2_500);
     }
+  }
+
+  /**
+   * A batch the database could not take (the table away a moment) is written at the next flush as
+   * it was, and the pushes that came meanwhile get rows of their own: another event of the same
+   * item is another row, not merged into the earlier one's (nor given its time).
+   */
+  @Test
+  void a_batch_written_again_after_a_failure_keeps_its_rows_and_the_new_pushes_their_own() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      UUID first = UUID.randomUUID();
+      UUID second = UUID.randomUUID();
+      Viewer u1 = doctor("203.0.113.1");
+      Viewer u2 = doctor("203.0.113.2");
+      Viewer u3 = doctor("203.0.113.3");
+      Viewer u4 = doctor("203.0.113.4");
+      TestNode.await(pool.query("ALTER TABLE health_data_push RENAME TO health_data_push_away").execute());
+      audit.pushed(u1, event(1, first), PushObserver.Delivery.LIVE);
+      audit.pushed(u2, event(2, second), PushObserver.Delivery.LIVE);
+      audit.pushed(u3, event(1, first), PushObserver.Delivery.LIVE);
+      TestNode.await(audit.flush());
+      TestNode.await(pool.query("ALTER TABLE health_data_push_away RENAME TO health_data_push").execute());
+      // The second item's next event, while the first batch waits to be written again.
+      audit.pushed(u4, event(3, second), PushObserver.Delivery.LIVE);
+      TestNode.await(audit.flush());
+
+      assertThat(readersByRow(pool, first)).containsExactly(List.of(u1.principal().userId(), u3.principal().userId()));
+      assertThat(readersByRow(pool, second)).containsExactly(List.of(u2.principal().userId()), List.of(u4.principal().userId()));
+    }
+  }
+
+  /**
+   * A batch the database refuses for its data would be refused at every try: it is dropped (said
+   * at ERROR), and the pushes after it are written, not held behind it for ever.
+   */
+  @Test
+  void a_batch_the_database_refuses_for_its_data_does_not_stop_the_audits_after_it() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      TestNode.await(pool.query("ALTER TABLE health_data_push ADD CONSTRAINT refused_here"
+          + " CHECK (NOT ('198.51.100.66' = ANY (addresses)))").execute());
+      UUID refusedItem = UUID.randomUUID();
+      UUID later = UUID.randomUUID();
+      audit.pushed(doctor("198.51.100.66"), event(1, refusedItem), PushObserver.Delivery.LIVE);
+      TestNode.await(audit.flush());
+      Viewer next = doctor("203.0.113.5");
+      audit.pushed(next, event(2, later), PushObserver.Delivery.LIVE);
+      TestNode.await(audit.flush());
+
+      assertThat(readersByRow(pool, later)).containsExactly(List.of(next.principal().userId()));
+      assertThat(readersByRow(pool, refusedItem)).isEmpty();
+    }
+  }
+
+  private static List<List<UUID>> readersByRow(io.vertx.sqlclient.Pool pool, UUID item) {
+    var rows = TestNode.await(pool.preparedQuery("SELECT readers FROM health_data_push WHERE teleconsultation_id = $1 ORDER BY id")
+        .execute(Tuple.of(item)));
+    List<List<UUID>> out = new ArrayList<>();
+    rows.forEach(r -> out.add(List.of(r.getArrayOfUUIDs("readers"))));
+    return out;
   }
 
   private static EventRecord event(long id, UUID item) {

@@ -67,6 +67,15 @@ public final class DatabaseErrors {
     };
   }
 
+  /**
+   * The database refused the data itself (a data exception, class 22, or an integrity
+   * constraint, class 23): the same statement would be refused again, whenever it is tried.
+   */
+  public static boolean refusedForGood(Throwable failure) {
+    return failure instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+  }
+
   /** The statement was cancelled by the server (statement_timeout): the database is too slow right now. */
   public static boolean cancelled(Throwable failure) {
     return failure instanceof PgException pg && "57014".equals(pg.getSqlState());
