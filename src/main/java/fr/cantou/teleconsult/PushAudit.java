@@ -123,9 +123,9 @@ public final class PushAudit implements PushObserver {
   /**
    * One insert at a time, of the pushes that are no access already written lately. A failed batch
    * is written first at the next tick (the audit is not dropped on a database hiccup), its rows
-   * as they were, the new pushes' numbered after them; a batch the database refuses for its data
-   * would be refused for ever, and stop every later push's audit behind it: it is dropped, said
-   * at ERROR with its count. A full batch waiting after a write is written at once. Nothing in the judging can throw (the ids were parsed
+   * as they were, the new pushes' numbered after them. A batch the database refuses for its data
+   * would be refused for ever, and stop every later push's audit behind it: its rows are written
+   * one by one, and a row refused alone is dropped, its pushes said at ERROR. A full batch waiting after a write is written at once. Nothing in the judging can throw (the ids were parsed
    * on the loop), so {@link #writing} is always given back.
    */
   Future<Void> flush() {
@@ -150,13 +150,11 @@ public final class PushAudit implements PushObserver {
       return Future.succeededFuture();
     }
     return store.auditPushes(platform.pool(), batch)
+        .recover(e -> DatabaseErrors.refusedForGood(e) ? eachRowAlone(batch) : Future.failedFuture(new NotWritten(batch, e)))
         .onFailure(e -> {
-          if (DatabaseErrors.refusedForGood(e)) {
-            LOG.error("event=push_audit_dropped pushes={} reason=\"{}\"", batch.size(), e.getMessage());
-          } else {
-            LOG.warn("event=push_audit_failed pushes={} reason=\"{}\"", batch.size(), e.getMessage());
-            refused = batch;
-          }
+          NotWritten left = (NotWritten) e;
+          LOG.warn("event=push_audit_failed pushes={} reason=\"{}\"", left.pushes().size(), left.getMessage());
+          refused = left.pushes();
         })
         .eventually(() -> {
           writing.set(false);
@@ -168,6 +166,48 @@ public final class PushAudit implements PushObserver {
           }
         })
         .recover(e -> Future.succeededFuture());
+  }
+
+  /** Pushes the database could not take now, to write first at the next flush. */
+  private static final class NotWritten extends RuntimeException {
+    private final transient List<Push> pushes;
+
+    NotWritten(List<Push> pushes, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.pushes = pushes;
+    }
+
+    List<Push> pushes() {
+      return pushes;
+    }
+  }
+
+  /**
+   * A batch refused for its data: each of its rows written alone, so that one row the database
+   * refuses does not take the others with it. A row refused alone is dropped, each of its pushes
+   * said at ERROR (who, which item, when, from where: the audit line the log then holds); rows
+   * that failed otherwise are written at the next flush.
+   */
+  private Future<Void> eachRowAlone(List<Push> batch) {
+    Map<Integer, List<Push>> rows = new java.util.LinkedHashMap<>();
+    batch.forEach(push -> rows.computeIfAbsent(push.group(), g -> new ArrayList<>()).add(push));
+    List<Push> notWritten = new ArrayList<>();
+    Throwable[] why = {null};
+    Future<Void> all = Future.succeededFuture();
+    for (List<Push> row : rows.values()) {
+      all = all.compose(v -> store.auditPushes(platform.pool(), row).recover(e -> {
+        if (DatabaseErrors.refusedForGood(e)) {
+          row.forEach(p -> LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"{}\"",
+              p.teleconsultationId(), p.userId(), p.at(), p.address(), e.getMessage()));
+        } else {
+          notWritten.addAll(row);
+          why[0] = e;
+        }
+        return Future.succeededFuture();
+      }));
+    }
+    return all.compose(v -> notWritten.isEmpty() ? Future.succeededFuture()
+        : Future.failedFuture(new NotWritten(notWritten, why[0])));
   }
 
   /** The row of each event's pushes in a batch: a new one when an event's is full. */

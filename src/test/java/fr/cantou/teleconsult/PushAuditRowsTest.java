@@ -101,24 +101,30 @@ class PushAuditRowsTest {
   }
 
   /**
-   * A batch the database refuses for its data would be refused at every try: it is dropped (said
-   * at ERROR), and the pushes after it are written, not held behind it for ever.
+   * A batch the database refuses for its data would be refused at every try: its rows are written
+   * one by one, the row refused alone is dropped (each push said at ERROR), the others of its
+   * batch are written, and the pushes after it too, not held behind it for ever.
    */
   @Test
-  void a_batch_the_database_refuses_for_its_data_does_not_stop_the_audits_after_it() {
+  void a_row_the_database_refuses_for_its_data_takes_neither_its_batch_nor_the_later_audits_with_it() {
     try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
       var pool = node.node().platform().pool();
       PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
       TestNode.await(pool.query("ALTER TABLE health_data_push ADD CONSTRAINT refused_here"
           + " CHECK (NOT ('198.51.100.66' = ANY (addresses)))").execute());
       UUID refusedItem = UUID.randomUUID();
+      UUID sameBatch = UUID.randomUUID();
       UUID later = UUID.randomUUID();
-      audit.pushed(doctor("198.51.100.66"), event(1, refusedItem), PushObserver.Delivery.LIVE);
+      Viewer beside = doctor("203.0.113.4");
+      audit.pushed(beside, event(1, sameBatch), PushObserver.Delivery.LIVE);
+      audit.pushed(doctor("198.51.100.66"), event(2, refusedItem), PushObserver.Delivery.LIVE);
       TestNode.await(audit.flush());
       Viewer next = doctor("203.0.113.5");
-      audit.pushed(next, event(2, later), PushObserver.Delivery.LIVE);
+      audit.pushed(next, event(3, later), PushObserver.Delivery.LIVE);
       TestNode.await(audit.flush());
 
+      assertThat(readersByRow(pool, sameBatch)).as("the other row of the refused batch")
+          .containsExactly(List.of(beside.principal().userId()));
       assertThat(readersByRow(pool, later)).containsExactly(List.of(next.principal().userId()));
       assertThat(readersByRow(pool, refusedItem)).isEmpty();
     }

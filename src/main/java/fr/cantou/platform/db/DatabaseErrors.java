@@ -68,12 +68,14 @@ public final class DatabaseErrors {
   }
 
   /**
-   * The database refused the data itself (a data exception, class 22, or an integrity
-   * constraint, class 23): the same statement would be refused again, whenever it is tried.
+   * The database refused the data itself (a data exception, class 22; a null where none may
+   * be, 23502; a check, 23514): the same statement would be refused again, whenever it is
+   * tried. Not a unique violation: a key drawn from a sequence left behind (a restore without
+   * its setval) passes at a later try.
    */
   public static boolean refusedForGood(Throwable failure) {
     return failure instanceof PgException pg && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+        && (pg.getSqlState().startsWith("22") || "23502".equals(pg.getSqlState()) || "23514".equals(pg.getSqlState()));
   }
 
   /** The statement was cancelled by the server (statement_timeout): the database is too slow right now. */
