@@ -34,8 +34,9 @@ public final class AuditStore {
 
   /**
    * One table of the trail, read alike ({@code source}: h, p, c, k or a; with {@code id}, a line's
-   * key; the pushes, q, are read by {@link #pushes}): its alias, the expressions of the columns every line has, and which categories and
-   * kinds of item it can hold at all (a filter outside them leaves the table out of the query).
+   * key; the pushes, q, are read by {@link #pushes}): its alias, the expressions of the columns
+   * every line has, and which categories and kinds of item it can hold at all (a filter outside
+   * them leaves the table out of the query).
    * {@code category} and {@code itemKind}: a column when the table holds several, else a constant.
    */
   private record Source(String letter, String table, String actor, String category, Set<String> categories,

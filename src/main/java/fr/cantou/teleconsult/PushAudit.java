@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The price: if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
  *
  * <p>One event reaching several sockets of one person at one address (her tabs, her devices
- * behind one box) is one access, one row: the same data read once, at once. Counting sockets
+ * behind one box) is one access, one reader of the event's row: the same data read once, at once. Counting sockets
  * instead made the audit the node's and the database's main work of a fan-out (a row per socket,
  * inserted while every node's events wait behind the insert's transaction).
  */
@@ -125,8 +125,9 @@ public final class PushAudit implements PushObserver {
    * is written first at the next tick (the audit is not dropped on a database hiccup), its rows
    * as they were, the new pushes' numbered after them. A batch the database refuses for its data
    * would be refused for ever, and stop every later push's audit behind it: its rows are written
-   * one by one, and a row refused alone is dropped, its pushes said at ERROR. A full batch waiting after a write is written at once. Nothing in the judging can throw (the ids were parsed
-   * on the loop), so {@link #writing} is always given back.
+   * one by one, and a row refused alone is dropped, its pushes said at ERROR. A full batch waiting
+   * after a write is written at once. Nothing in the judging can throw (the ids were parsed on the
+   * loop), so {@link #writing} is always given back.
    */
   Future<Void> flush() {
     if ((waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
@@ -189,7 +190,7 @@ public final class PushAudit implements PushObserver {
    * that failed otherwise are written at the next flush.
    */
   private Future<Void> eachRowAlone(List<Push> batch) {
-    Map<Integer, List<Push>> rows = new java.util.LinkedHashMap<>();
+    Map<Integer, List<Push>> rows = new LinkedHashMap<>();
     batch.forEach(push -> rows.computeIfAbsent(push.group(), g -> new ArrayList<>()).add(push));
     List<Push> notWritten = new ArrayList<>();
     Throwable[] why = {null};
