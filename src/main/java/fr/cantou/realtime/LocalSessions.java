@@ -6,10 +6,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The sockets of this node, by event loop, and what reaches all of them: the outbox's events
@@ -157,13 +159,13 @@ final class LocalSessions {
    * ({@link #viewerKnown}): its token, account, link or device may have been read from the
    * database a moment before the change committed.
    */
-  private void toEveryViewer(java.util.function.Consumer<ClientSession> check) {
+  private void toEveryViewer(Consumer<ClientSession> check) {
     onEveryLoop(session -> {
       if (session.viewer != null) {
         check.accept(session);
       } else if (session.greeting) {
         if (session.heardWhileGreeting == null) {
-          session.heardWhileGreeting = new java.util.ArrayList<>(1);
+          session.heardWhileGreeting = new ArrayList<>(1);
         }
         session.heardWhileGreeting.add(check);
       }

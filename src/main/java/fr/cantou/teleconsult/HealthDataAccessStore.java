@@ -69,7 +69,7 @@ public final class HealthDataAccessStore {
   public Future<Integer> auditCount(SqlClient db, UUID id) {
     return db.preparedQuery("""
             SELECT (SELECT count(*) FROM health_data_access WHERE teleconsultation_id = $1)
-                 + (SELECT coalesce(sum(cardinality(readers)), 0) FROM health_data_push WHERE teleconsultation_id = $1) AS n""")
+                 + (SELECT coalesce(sum(reader_count), 0) FROM health_data_push WHERE teleconsultation_id = $1) AS n""")
         .execute(Tuple.of(id))
         .map(rows -> rows.iterator().next().getInteger("n"));
   }
