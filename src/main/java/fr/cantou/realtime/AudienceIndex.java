@@ -2,6 +2,8 @@ package fr.cantou.realtime;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.realtime.LoopReads.HerLoops;
+import fr.cantou.realtime.LoopReads.SameReader;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,13 +34,26 @@ final class AudienceIndex {
   private final Map<Object, Set<ClientSession>> byDevice = new HashMap<>();
   /** Reused by each event, so that a broadcast allocates nothing per socket; null while one is being offered. */
   private List<ClientSession> reached = new ArrayList<>();
+  /** The reads of the event being offered (reused). */
+  private final LoopReads reads = new LoopReads();
+  /** How many loops of the node hold each signed-in person's sockets (shared by the node's loops). */
+  private final Map<UUID, HerLoops> loopsByPerson;
+
+  AudienceIndex() {
+    this(new ConcurrentHashMap<>());
+  }
+
+  AudienceIndex(Map<UUID, HerLoops> loopsByPerson) {
+    this.loopsByPerson = loopsByPerson;
+  }
 
   /** A socket whose viewer is now known. */
   void add(ClientSession session) {
-    forEachScope(session.viewer, (map, key) -> map.computeIfAbsent(key, k -> new HashSet<>(4)).add(session));
     Principal principal = session.viewer.principal();
+    Set<ClientSession> hers = principal == null ? null : byUser.get(principal.userId());
+    forEachScope(session.viewer, (map, key) -> map.computeIfAbsent(key, k -> new HashSet<>(4)).add(session));
     if (principal != null) {
-      session.reader = readerOf(byUser.get(principal.userId()), session);
+      session.reader = hers == null ? new SameReader(arrived(principal.userId())) : readerOf(hers, session);
     }
   }
 
@@ -48,7 +64,7 @@ final class AudienceIndex {
         return tab.reader;
       }
     }
-    return new SameReader();
+    throw new IllegalStateException("a signed-in person's tab without its reader");
   }
 
   void remove(ClientSession session) {
@@ -59,20 +75,34 @@ final class AudienceIndex {
       Set<ClientSession> members = map.get(key);
       if (members != null && members.remove(session) && members.isEmpty()) {
         map.remove(key);
+        if (map == byUser) {
+          left((UUID) key);
+        }
       }
     });
   }
 
+  /** Her first socket on this loop: one loop more holds her. */
+  private HerLoops arrived(UUID userId) {
+    return loopsByPerson.compute(userId, (id, loops) -> (loops == null ? new HerLoops() : loops).oneMore());
+  }
+
+  /** Her last socket on this loop closed. */
+  private void left(UUID userId) {
+    loopsByPerson.computeIfPresent(userId, (id, loops) -> loops.oneLess());
+  }
+
   /**
-   * Offers a live event to each socket its audience admits; how many took it. One pass over the
-   * loop's sockets of each scope, nothing allocated per socket.
+   * Offers a live event to each socket its audience admits, then tells the observer how many took
+   * it and who read it. One pass over the loop's sockets of each scope, nothing allocated per socket.
    */
-  int offer(EventRecord event) {
+  int offer(EventRecord event, PushObserver observer) {
     int[] pushed = {0};
     forEachAdmitted(event.audience(), event.id(), session -> {
       try {
         if (session.offer(event)) {
           pushed[0]++;
+          reads.add(session, event.id());
         }
       } catch (RuntimeException e) {
         // One socket's failure (an observer's bug, a socket in a state nobody foresaw) costs that socket, not the loop's others.
@@ -80,27 +110,12 @@ final class AudienceIndex {
         session.end((short) 1011, "try again");
       }
     });
-    return pushed[0];
-  }
-
-  /**
-   * One person's tabs on one loop: the live event the loop pushed last to one of them, and at
-   * which address. Her next tab offered the same event from the same address is the same read,
-   * at once (the health-data audit counts it once without asking its shared memory); anything
-   * else is told as a push of its own, and the shared memory judges it.
-   */
-  static final class SameReader {
-    private long lastEvent = Long.MIN_VALUE;
-    private String lastAddress;
-
-    PushObserver.Delivery live(long eventId, String address) {
-      if (lastEvent == eventId && java.util.Objects.equals(lastAddress, address)) {
-        return PushObserver.Delivery.LIVE_TO_SAME_READER;
-      }
-      lastEvent = eventId;
-      lastAddress = address;
-      return PushObserver.Delivery.LIVE;
+    try {
+      observer.offeredToAll(event, pushed[0], reads);
+    } finally {
+      reads.clear();
     }
+    return pushed[0];
   }
 
   /**

@@ -57,8 +57,8 @@ final class ClientSession {
   private int pendingWrites;
   /** The last event its loop's {@link AudienceIndex} reached it with (one offer per event, whatever the scopes matched). */
   long reachedBy = Long.MIN_VALUE;
-  /** Shared by its person's sockets on its loop (null for a manage link or a device): see {@link AudienceIndex.SameReader}. */
-  AudienceIndex.SameReader reader;
+  /** Shared by its person's sockets on its loop (null for a manage link or a device): see {@link LoopReads.SameReader}. */
+  LoopReads.SameReader reader;
   /** Closed from this side: sent nothing more (see {@link #end}). */
   private boolean ended;
 
@@ -98,7 +98,8 @@ final class ClientSession {
 
   /**
    * A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's
-   * audience. True when it went to the socket (not held back, not had already).
+   * audience, and tells the observers of its reads. True when it went to the socket (not held
+   * back, not had already).
    */
   boolean offer(EventRecord event) {
     if (ended) {
@@ -117,13 +118,9 @@ final class ClientSession {
     if (event.id() <= lastSentId) {
       return false;
     }
-    push(event, liveDelivery(event.id()));
+    lastSentId = event.id();
+    write(event.frame());
     return true;
-  }
-
-  /** A live push: the same read as the one its person's tab here had a moment ago, or one of its own. */
-  PushObserver.Delivery liveDelivery(long eventId) {
-    return reader == null ? PushObserver.Delivery.LIVE : reader.live(eventId, viewer.principal().address());
   }
 
   /** Ends the catch-up: sends the held-back events this client has not seen yet, in order. */
@@ -140,17 +137,12 @@ final class ClientSession {
   /** Sends the event if this client may see it and has not had it; the future completes when written. */
   Future<Void> deliver(EventRecord event) {
     if (!ended && event.id() > lastSentId && viewer.admits(event.audience())) {
-      return push(event, PushObserver.Delivery.REPLAY);
+      lastSentId = event.id();
+      // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
+      pushes.replayed(viewer, event);
+      return write(event.frame());
     }
     return Future.succeededFuture();
-  }
-
-  /** An event this client may see and has not had. */
-  private Future<Void> push(EventRecord event, PushObserver.Delivery delivery) {
-    lastSentId = event.id();
-    // Told when handed to the socket, not when written: an audit may count a push the peer missed, never the reverse.
-    pushes.pushed(viewer, event, delivery);
-    return write(event.frame());
   }
 
   Future<Void> send(JsonObject message) {

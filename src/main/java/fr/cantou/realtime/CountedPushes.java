@@ -9,11 +9,9 @@ import fr.cantou.platform.metrics.NodeMetrics;
  */
 public record CountedPushes(PushObserver next, NodeMetrics metrics) implements PushObserver {
   @Override
-  public void pushed(Viewer viewer, EventRecord event, Delivery delivery) {
-    if (delivery == Delivery.REPLAY) {
-      metrics.eventsDelivered(1);
-    }
-    next.pushed(viewer, event, delivery);
+  public void replayed(Viewer viewer, EventRecord event) {
+    metrics.eventsDelivered(1);
+    next.replayed(viewer, event);
   }
 
   @Override
@@ -23,10 +21,10 @@ public record CountedPushes(PushObserver next, NodeMetrics metrics) implements P
   }
 
   @Override
-  public void offeredToAll(EventRecord event, int pushed) {
+  public void offeredToAll(EventRecord event, int pushed, LiveReads reads) {
     if (pushed > 0) {
       metrics.eventsDelivered(pushed);
     }
-    next.offeredToAll(event, pushed);
+    next.offeredToAll(event, pushed, reads);
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +26,8 @@ final class LocalSessions {
    * context of that loop carries work to it.
    */
   private final Map<Thread, Loop> sessionsByLoop = new ConcurrentHashMap<>();
+  /** How many loops hold each signed-in person's sockets: see {@link LiveReads#heldElsewhereToo}. */
+  private final Map<UUID, LoopReads.HerLoops> loopsByPerson = new ConcurrentHashMap<>();
 
   /**
    * The sockets of one event loop: all of them (read by any thread for the counts), and the greeted
@@ -34,11 +37,12 @@ final class LocalSessions {
     private final Context context;
     private final Thread thread;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
-    private final AudienceIndex greeted = new AudienceIndex();
+    private final AudienceIndex greeted;
 
-    private Loop(Context context, Thread thread) {
+    private Loop(Context context, Thread thread, Map<UUID, LoopReads.HerLoops> loopsByPerson) {
       this.context = context;
       this.thread = thread;
+      this.greeted = new AudienceIndex(loopsByPerson);
     }
 
     /** Its viewer is known: the events its audience names reach it from now on (on the loop's thread). */
@@ -80,7 +84,7 @@ final class LocalSessions {
 
   /** A new socket, on the event loop of {@code loop}; the loop it joined (it leaves it when closed). */
   Loop add(ClientSession session, Context loop) {
-    Loop joined = sessionsByLoop.computeIfAbsent(Thread.currentThread(), thread -> new Loop(loop, thread));
+    Loop joined = sessionsByLoop.computeIfAbsent(Thread.currentThread(), thread -> new Loop(loop, thread, loopsByPerson));
     joined.sessions.add(session);
     return joined;
   }
@@ -131,7 +135,7 @@ final class LocalSessions {
     if (DeviceEvents.REVOKED.equals(event.kind())) {
       deviceRevoked(event.data().getString("deviceId"));
     }
-    eachLoop(loop -> pushes.offeredToAll(event, loop.greeted.offer(event)));
+    eachLoop(loop -> loop.greeted.offer(event, pushes));
   }
 
   /**

@@ -29,24 +29,49 @@ public final class HealthDataAccessStore {
 
   /**
    * The pushes of health data, many at once (see {@link PushAudit}): a row of
-   * {@code health_data_push} per group, naming its readers in the order given.
+   * {@code health_data_push} per {@link PushAudit.Row}, naming its readers in the order given.
    */
-  Future<Void> auditPushes(SqlClient db, List<PushAudit.Push> pushes) {
-    if (pushes.isEmpty()) {
+  Future<Void> auditPushes(SqlClient db, List<PushAudit.Row> rows) {
+    if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
+    int reads = rows.stream().mapToInt(row -> row.readers().size()).sum();
+    UUID[] items = new UUID[rows.size()];
+    OffsetDateTime[] ats = new OffsetDateTime[rows.size()];
+    Integer[] firsts = new Integer[rows.size()];
+    Integer[] lasts = new Integer[rows.size()];
+    UUID[] readers = new UUID[reads];
+    String[] addresses = new String[reads];
+    int end = 0;
+    for (int r = 0; r < rows.size(); r++) {
+      PushAudit.Row row = rows.get(r);
+      items[r] = row.teleconsultationId();
+      ats[r] = utc(row.at());
+      firsts[r] = end + 1;
+      for (int i = 0; i < row.readers().size(); i++, end++) {
+        readers[end] = row.readers().get(i);
+        addresses[end] = row.addresses().get(i);
+      }
+      lasts[r] = end;
+    }
+    // The readers of every row in one array, each row its slice: a value per read, not five.
     return db.preparedQuery("""
             INSERT INTO health_data_push (teleconsultation_id, at, readers, addresses)
-            SELECT item, min(at), array_agg(who ORDER BY n), array_agg(address ORDER BY n)
-              FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[]) WITH ORDINALITY
-                   AS p(grp, item, who, at, address, n)
-             GROUP BY grp, item""")
-        .execute(Tuple.of(pushes.stream().mapToInt(PushAudit.Push::group).boxed().toArray(Integer[]::new),
-            pushes.stream().map(PushAudit.Push::teleconsultationId).toArray(UUID[]::new),
-            pushes.stream().map(PushAudit.Push::userId).toArray(UUID[]::new),
-            pushes.stream().map(p -> utc(p.at())).toArray(OffsetDateTime[]::new),
-            pushes.stream().map(PushAudit.Push::address).toArray(String[]::new)))
+            SELECT r.item, r.at, ($5::uuid[])[r.first : r.last], ($6::text[])[r.first : r.last]
+              FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[]) WITH ORDINALITY AS r(item, at, first, last, place)
+             ORDER BY r.place""")
+        .execute(Tuple.of(items, ats, firsts, lasts, readers, addresses))
         .mapEmpty();
+  }
+
+  /**
+   * Merges the readers' index's pending list into the index (V75), outside any insert: this
+   * statement holds no transaction id, so no event waits behind it. How many pages it merged
+   * (0 when another node is merging it at the time).
+   */
+  Future<Long> mergeReadersIndex(SqlClient db) {
+    return db.query("SELECT gin_clean_pending_list('health_data_push_readers'::regclass) AS pages").execute()
+        .map(rows -> rows.iterator().next().getLong("pages"));
   }
 
   /** Who read this item's health data, and how (oldest first; a push: a line per reader). */

@@ -2,7 +2,9 @@ package fr.cantou.teleconsult;
 
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.identity.Principal;
 import fr.cantou.realtime.EventRecord;
+import fr.cantou.realtime.LiveReads;
 import fr.cantou.realtime.PushObserver;
 import fr.cantou.realtime.Viewer;
 import io.vertx.core.Future;
@@ -11,9 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -34,48 +35,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One event reaching several sockets of one person at one address (her tabs, her devices
  * behind one box) is one access, one reader of the event's row: the same data read once, at once. Counting sockets
  * instead made the audit the node's and the database's main work of a fan-out (a row per socket,
- * inserted while every node's events wait behind the insert's transaction).
+ * inserted while every node's events wait behind the insert's transaction). Her tabs on one event
+ * loop are one read there ({@link LiveReads}); her tabs on several loops, and a catch-up's resend
+ * a moment later, are compared with the event's other reads ({@link RecentReads}).
  */
 public final class PushAudit implements PushObserver {
   private static final Logger LOG = LoggerFactory.getLogger(PushAudit.class);
   static final long FLUSH_MS = 100;
+  /** How often the readers' index's pending list is merged (V75). */
+  static final long MERGE_INDEX_MS = 1_000;
+  /** Reads written by one insert (more when one loop's reads of an event are more). */
   static final int BATCH = 2_000;
   /** As V74's check allows (AuditStore.PUSH_LINES). */
   static final int READERS_PER_ROW = 1_000;
-  static final long REMEMBER_MS = 10_000;
-  static final int MAX_REMEMBERED = 100_000;
 
-  /** A push to write; the pushes of one {@code group} are one row. */
-  record Push(int group, UUID teleconsultationId, UUID userId, Instant at, String address) {}
+  /** A row to write: reads of one event of an item, at most {@value #READERS_PER_ROW}, at its first's time. */
+  record Row(UUID teleconsultationId, Instant at, List<UUID> readers, List<String> addresses) {}
 
-  /** One access: an event, to a person, at an address. */
-  private record Access(long eventId, UUID userId, String address) {}
-
-  /** A push heard on a loop, judged at the flush. */
-  private record Pending(Access access, UUID teleconsultationId, Instant at) {}
+  /**
+   * Reads of one event heard on a loop (or a catch-up's resend to one socket), judged at the
+   * flush; {@code compare}: one of them at least may be read elsewhere too.
+   */
+  private record Heard(long eventId, UUID teleconsultationId, Instant at, UUID[] readers, String[] addresses, boolean compare) {}
 
   private final Platform platform;
   private final HealthDataAccessStore store;
-  private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
-  /** A batch the database refused: written first at the next flush (its rows were judged already). */
-  private volatile List<Push> refused = List.of();
-  /**
-   * The accesses written (or being written) in the last {@value #REMEMBER_MS} ms, oldest first: the
-   * sockets of one event are written to within milliseconds, on every loop; remembering an access
-   * 10 s also covers a loop that a busy machine starved between two of them, and a flush that fell
-   * between them. Touched by the flush only, one flush at a time ({@link #writing}): judging here,
-   * on one thread, costs a map's insertion where a concurrent cache on every loop cost the fan-out's
-   * loops a third of their time when each socket was a doctor of her own.
-   */
-  private final Map<Access, Long> recent = new LinkedHashMap<>(1024, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Access, Long> eldest) {
-      return size() > MAX_REMEMBERED;
-    }
-  };
+  private final Queue<Heard> waiting = new ConcurrentLinkedQueue<>();
+  /** Rows the database could not take: written first at the next flush (their reads were judged already). */
+  private volatile List<Row> refused = List.of();
+  /** The reads written (or being written) lately; touched by the flush only, one flush at a time ({@link #writing}). */
+  private final RecentReads recent = new RecentReads();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
   private long timer = -1;
+  private long mergeTimer = -1;
 
   public PushAudit(Platform platform, HealthDataAccessStore store) {
     this.platform = platform;
@@ -84,14 +77,26 @@ public final class PushAudit implements PushObserver {
 
   public void start() {
     timer = platform.vertx().setPeriodic(FLUSH_MS, id -> flush());
+    mergeTimer = platform.vertx().setPeriodic(MERGE_INDEX_MS, id -> mergeReadersIndex());
   }
 
   /** Writes everything that waits (batch after batch), before the pool closes. */
   public Future<Void> stop() {
     if (timer >= 0) {
       platform.vertx().cancelTimer(timer);
+      platform.vertx().cancelTimer(mergeTimer);
     }
     return drain(0);
+  }
+
+  /**
+   * The readers' index takes the rows' readers into a pending list; merged here, apart from the
+   * inserts, which would otherwise merge it themselves now and then, for up to hundreds of
+   * milliseconds, while every event committed meanwhile waits for them (V75).
+   */
+  Future<Long> mergeReadersIndex() {
+    return store.mergeReadersIndex(platform.pool())
+        .onFailure(e -> LOG.debug("event=push_index_merge_failed reason=\"{}\"", e.getMessage()));
   }
 
   private Future<Void> drain(int round) {
@@ -105,57 +110,93 @@ public final class PushAudit implements PushObserver {
     return platform.vertx().timer(10).compose(t -> drain(round + 1));
   }
 
-  /** On the socket's event loop: only a queue insertion (judged at the flush). */
+  /** On a loop: the event's reads there, copied into one queued batch (judged at the flush). */
   @Override
-  public void pushed(Viewer viewer, EventRecord event, Delivery delivery) {
-    // Her other tabs on this loop had it a moment ago: the same read, not even queued.
-    if (delivery == Delivery.LIVE_TO_SAME_READER || viewer.principal() == null
-        || !event.kind().startsWith("teleconsultation.") || !event.data().containsKey("patient")) {
+  public void offeredToAll(EventRecord event, int pushed, LiveReads reads) {
+    int count = reads.count();
+    if (count == 0 || !withPatientData(event)) {
       return;
     }
-    waiting.add(new Pending(new Access(event.id(), viewer.principal().userId(), viewer.principal().address()),
-        UUID.fromString(event.data().getString("id")), platform.clock().instant()));
-    if (size.incrementAndGet() >= BATCH) {
+    UUID[] readers = new UUID[count];
+    String[] addresses = new String[count];
+    boolean compare = false;
+    for (int i = 0; i < count; i++) {
+      Principal reader = reads.reader(i);
+      readers[i] = reader.userId();
+      addresses[i] = reader.address();
+      compare |= reads.heldElsewhereToo(i);
+    }
+    heard(new Heard(event.id(), UUID.fromString(event.data().getString("id")), platform.clock().instant(), readers,
+        addresses, compare));
+  }
+
+  /** On a loop: a catch-up sent the event to one socket; the same read as a live push a moment ago is not audited twice. */
+  @Override
+  public void replayed(Viewer viewer, EventRecord event) {
+    if (viewer.principal() == null || !withPatientData(event)) {
+      return;
+    }
+    heard(new Heard(event.id(), UUID.fromString(event.data().getString("id")), platform.clock().instant(),
+        new UUID[] {viewer.principal().userId()}, new String[] {viewer.principal().address()}, true));
+  }
+
+  private static boolean withPatientData(EventRecord event) {
+    return event.kind().startsWith("teleconsultation.") && event.data().containsKey("patient");
+  }
+
+  private void heard(Heard reads) {
+    waiting.add(reads);
+    if (size.addAndGet(reads.readers().length) >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }
   }
 
   /**
-   * One insert at a time, of the pushes that are no access already written lately. A failed batch
-   * is written first at the next tick (the audit is not dropped on a database hiccup), its rows
-   * as they were, the new pushes' numbered after them. A batch the database refuses for its data
-   * would be refused for ever, and stop every later push's audit behind it: its rows are written
-   * one by one, and a row refused alone is dropped, its pushes said at ERROR. A full batch waiting
-   * after a write is written at once. Nothing in the judging can throw (the ids were parsed on the
-   * loop), so {@link #writing} is always given back.
+   * One insert at a time, of the reads that are no read already written lately. Rows that failed
+   * are written first at the next tick (the audit is not dropped on a database hiccup), as they
+   * were; the new reads get rows of their own. A batch the database refuses for its data would be
+   * refused for ever, and stop every later push's audit behind it: its rows are written one by
+   * one, and a row refused alone is dropped, its reads said at ERROR. A full batch waiting after a
+   * write is written at once. Nothing in the judging can throw (the ids were parsed on the loop),
+   * so {@link #writing} is always given back.
    */
   Future<Void> flush() {
     if ((waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    List<Push> batch = new ArrayList<>(refused);
+    List<Row> rows = new ArrayList<>(refused);
     refused = List.of();
     long now = platform.clock().millis();
-    forgetBefore(now - REMEMBER_MS);
-    EventRows rows = new EventRows(batch.stream().mapToInt(Push::group).max().orElse(-1) + 1);
-    Pending next;
-    while (batch.size() < BATCH && (next = waiting.poll()) != null) {
-      size.decrementAndGet();
-      if (recent.putIfAbsent(next.access(), now) == null) {
-        batch.add(new Push(rows.of(next.access().eventId()), next.teleconsultationId(), next.access().userId(), next.at(),
-            next.access().address()));
+    Map<Long, Row> open = new HashMap<>();
+    int taken = 0;
+    Heard next;
+    while (taken < BATCH && (next = waiting.poll()) != null) {
+      size.addAndGet(-next.readers().length);
+      taken += next.readers().length;
+      BitSet fresh = recent.take(next.eventId(), next.readers(), next.addresses(), next.compare(), now);
+      for (int i = 0; i < next.readers().length; i++) {
+        if (fresh == null || fresh.get(i)) {
+          Row row = open.get(next.eventId());
+          if (row == null || row.readers().size() == READERS_PER_ROW) {
+            row = new Row(next.teleconsultationId(), next.at(), new ArrayList<>(), new ArrayList<>());
+            open.put(next.eventId(), row);
+            rows.add(row);
+          }
+          row.readers().add(next.readers()[i]);
+          row.addresses().add(next.addresses()[i]);
+        }
       }
     }
-    if (batch.isEmpty()) {
+    if (rows.isEmpty()) {
       writing.set(false);
       return Future.succeededFuture();
     }
-    return store.auditPushes(platform.pool(), batch)
-        .recover(e -> DatabaseErrors.refusedForGood(e) ? eachRowAlone(batch) : Future.failedFuture(new NotWritten(batch, e)))
+    return store.auditPushes(platform.pool(), rows)
+        .recover(e -> DatabaseErrors.refusedForGood(e) ? eachRowAlone(rows) : Future.failedFuture(new NotWritten(rows, e)))
         .onFailure(e -> {
           NotWritten left = (NotWritten) e;
-          LOG.warn("event=push_audit_failed pushes={} reason=\"{}\"", left.pushes().size(), left.getMessage());
-          refused = left.pushes();
+          LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", left.rows().size(), left.getMessage());
+          refused = left.rows();
         })
         .eventually(() -> {
           writing.set(false);
@@ -169,39 +210,39 @@ public final class PushAudit implements PushObserver {
         .recover(e -> Future.succeededFuture());
   }
 
-  /** Pushes the database could not take now, to write first at the next flush. */
+  /** Rows the database could not take now, to write first at the next flush. */
   private static final class NotWritten extends RuntimeException {
-    private final transient List<Push> pushes;
+    private final transient List<Row> rows;
 
-    NotWritten(List<Push> pushes, Throwable cause) {
+    NotWritten(List<Row> rows, Throwable cause) {
       super(cause.getMessage(), cause, false, false);
-      this.pushes = pushes;
+      this.rows = rows;
     }
 
-    List<Push> pushes() {
-      return pushes;
+    List<Row> rows() {
+      return rows;
     }
   }
 
   /**
-   * A batch refused for its data: each of its rows written alone, so that one row the database
-   * refuses does not take the others with it. A row refused alone is dropped, each of its pushes
-   * said at ERROR (who, which item, when, from where: the audit line the log then holds); rows
-   * that failed otherwise are written at the next flush.
+   * Rows refused for their data: each written alone, so that one row the database refuses does
+   * not take the others with it. A row refused alone is dropped, each of its reads said at ERROR
+   * (who, which item, when, from where: the audit line the log then holds); rows that failed
+   * otherwise are written at the next flush.
    */
-  private Future<Void> eachRowAlone(List<Push> batch) {
-    Map<Integer, List<Push>> rows = new LinkedHashMap<>();
-    batch.forEach(push -> rows.computeIfAbsent(push.group(), g -> new ArrayList<>()).add(push));
-    List<Push> notWritten = new ArrayList<>();
+  private Future<Void> eachRowAlone(List<Row> rows) {
+    List<Row> notWritten = new ArrayList<>();
     Throwable[] why = {null};
     Future<Void> all = Future.succeededFuture();
-    for (List<Push> row : rows.values()) {
-      all = all.compose(v -> store.auditPushes(platform.pool(), row).recover(e -> {
+    for (Row row : rows) {
+      all = all.compose(v -> store.auditPushes(platform.pool(), List.of(row)).recover(e -> {
         if (DatabaseErrors.refusedForGood(e)) {
-          row.forEach(p -> LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"{}\"",
-              p.teleconsultationId(), p.userId(), p.at(), p.address(), e.getMessage()));
+          for (int i = 0; i < row.readers().size(); i++) {
+            LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"{}\"",
+                row.teleconsultationId(), row.readers().get(i), row.at(), row.addresses().get(i), e.getMessage());
+          }
         } else {
-          notWritten.addAll(row);
+          notWritten.add(row);
           why[0] = e;
         }
         return Future.succeededFuture();
@@ -209,33 +250,5 @@ public final class PushAudit implements PushObserver {
     }
     return all.compose(v -> notWritten.isEmpty() ? Future.succeededFuture()
         : Future.failedFuture(new NotWritten(notWritten, why[0])));
-  }
-
-  /** The row of each event's pushes in a batch: a new one when an event's is full. */
-  private static final class EventRows {
-    private final Map<Long, int[]> open = new HashMap<>();
-    private int next;
-
-    EventRows(int first) {
-      next = first;
-    }
-
-    int of(long eventId) {
-      int[] row = open.get(eventId);
-      if (row == null || row[1] == READERS_PER_ROW) {
-        row = new int[] {next++, 0};
-        open.put(eventId, row);
-      }
-      row[1]++;
-      return row[0];
-    }
-  }
-
-  /** The accesses remembered since before {@code limit} are forgotten (the map is in the order they came). */
-  private void forgetBefore(long limit) {
-    Iterator<Map.Entry<Access, Long>> oldest = recent.entrySet().iterator();
-    while (oldest.hasNext() && oldest.next().getValue() < limit) {
-      oldest.remove();
-    }
   }
 }

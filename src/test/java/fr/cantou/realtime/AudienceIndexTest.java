@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -83,29 +84,57 @@ class AudienceIndexTest {
   }
 
   @Test
-  void a_live_push_is_the_same_read_only_for_another_tab_of_the_same_person_at_the_same_address() {
+  void a_live_push_is_a_read_of_its_own_unless_a_tab_of_the_same_person_at_the_same_address_on_the_loop_had_it() {
     AudienceIndex index = new AudienceIndex();
     Principal doctor = new Principal(UUID.randomUUID(), Role.DOCTOR, "Dr Lafon", null, Set.of("gériatrie"));
     ClientSession firstTab = socket(Viewer.of(doctor.from("192.0.2.1")));
     ClientSession secondTab = socket(Viewer.of(doctor.from("192.0.2.1")));
     ClientSession atHome = socket(Viewer.of(doctor.from("198.51.100.7")));
+    ClientSession againAtHome = socket(Viewer.of(doctor.from("198.51.100.7")));
     ClientSession colleague = socket(Viewer.of(
         new Principal(UUID.randomUUID(), Role.DOCTOR, "Dr Vidal", null, Set.of("gériatrie")).from("192.0.2.1")));
-    List.of(firstTab, secondTab, atHome, colleague).forEach(index::add);
-    PushObserver.Delivery live = PushObserver.Delivery.LIVE;
+    List.of(firstTab, secondTab, atHome, againAtHome, colleague).forEach(index::add);
 
-    assertThat(firstTab.liveDelivery(7)).as("the first push of event 7 to her").isEqualTo(live);
-    assertThat(secondTab.liveDelivery(7)).as("her other tab, same address: the same read")
-        .isEqualTo(PushObserver.Delivery.LIVE_TO_SAME_READER);
-    assertThat(atHome.liveDelivery(7)).as("another address: an access of its own").isEqualTo(live);
-    assertThat(colleague.liveDelivery(7)).as("another doctor at that address").isEqualTo(live);
-    assertThat(secondTab.liveDelivery(8)).as("the next event").isEqualTo(live);
+    assertThat(firstRead(firstTab, 7)).as("the first push of event 7 to her").isTrue();
+    assertThat(firstRead(atHome, 7)).as("another address: a read of its own").isTrue();
+    assertThat(firstRead(secondTab, 7)).as("her other tab at the first address, after one elsewhere: the same read").isFalse();
+    assertThat(firstRead(againAtHome, 7)).as("her other tab at home").isFalse();
+    assertThat(firstRead(colleague, 7)).as("another doctor at that address").isTrue();
+    assertThat(firstRead(secondTab, 8)).as("the next event").isTrue();
 
     index.remove(firstTab);
     ClientSession thirdTab = socket(Viewer.of(doctor.from("192.0.2.1")));
     index.add(thirdTab);
-    assertThat(thirdTab.liveDelivery(8)).as("a tab opened later, once the one that had it closed: still her")
-        .isEqualTo(PushObserver.Delivery.LIVE_TO_SAME_READER);
+    assertThat(firstRead(thirdTab, 8)).as("a tab opened later, once the one that had it closed: still her").isFalse();
+  }
+
+  @Test
+  void a_person_is_held_elsewhere_too_while_another_loop_of_the_node_holds_one_of_her_sockets() {
+    Map<UUID, LoopReads.HerLoops> node = new java.util.concurrent.ConcurrentHashMap<>();
+    AudienceIndex loop1 = new AudienceIndex(node);
+    AudienceIndex loop2 = new AudienceIndex(node);
+    Principal doctor = new Principal(UUID.randomUUID(), Role.DOCTOR, "Dr Lafon", null, Set.of("gériatrie"));
+    ClientSession here = socket(Viewer.of(doctor.from("192.0.2.1")));
+    ClientSession hereToo = socket(Viewer.of(doctor.from("192.0.2.1")));
+    loop1.add(here);
+    loop1.add(hereToo);
+    assertThat(here.reader.heldElsewhereToo()).as("two tabs on one loop").isFalse();
+
+    ClientSession there = socket(Viewer.of(doctor.from("192.0.2.1")));
+    loop2.add(there);
+    assertThat(here.reader.heldElsewhereToo()).isTrue();
+    assertThat(there.reader.heldElsewhereToo()).isTrue();
+
+    loop1.remove(here);
+    assertThat(there.reader.heldElsewhereToo()).as("her other tab still on loop 1").isTrue();
+    loop1.remove(hereToo);
+    assertThat(there.reader.heldElsewhereToo()).isFalse();
+    loop2.remove(there);
+    assertThat(node).as("nobody held any more").isEmpty();
+  }
+
+  private static boolean firstRead(ClientSession tab, long eventId) {
+    return tab.reader.firstRead(eventId, tab.viewer.principal().address());
   }
 
   private List<ClientSession> reached(AudienceIndex index, Audience audience, long eventId) {

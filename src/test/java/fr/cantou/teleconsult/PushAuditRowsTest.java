@@ -4,7 +4,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventRecord;
-import fr.cantou.realtime.PushObserver;
+import fr.cantou.realtime.LiveReads;
 import fr.cantou.realtime.Viewer;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
@@ -34,19 +34,18 @@ class PushAuditRowsTest {
       UUID other = UUID.randomUUID();
       EventRecord queued = event(1, request);
       EventRecord another = event(2, other);
-      List<UUID> doctors = new ArrayList<>();
-      Viewer first = null;
+      List<Viewer> doctors = new ArrayList<>();
       for (int i = 0; i < 2_500; i++) {
-        Viewer doctor = doctor("203.0.113." + (i % 250));
-        first = first == null ? doctor : first;
-        doctors.add(doctor.principal().userId());
-        audit.pushed(doctor, queued, PushObserver.Delivery.LIVE);
-        if (i % 1_000 == 7) {
-          audit.pushed(doctor, another, PushObserver.Delivery.LIVE);
-        }
+        doctors.add(doctor("203.0.113." + (i % 250)));
       }
-      // The same person's other tab on that loop: the same read, no line.
-      audit.pushed(first, queued, PushObserver.Delivery.LIVE_TO_SAME_READER);
+      // Two loops: the first doctor holds a socket on each, which the second loop says.
+      audit.offeredToAll(queued, 1_500, reads(doctors.subList(0, 1_500), false));
+      List<Viewer> secondLoop = new ArrayList<>(doctors.subList(1_500, 2_500));
+      secondLoop.add(500, doctors.get(0));
+      audit.offeredToAll(queued, 1_001, reads(secondLoop, true));
+      for (int i : new int[] {7, 1_007, 2_007}) {
+        audit.offeredToAll(another, 1, reads(List.of(doctors.get(i)), false));
+      }
       TestNode.await(audit.stop());
 
       var rows = TestNode.await(node.node().platform().pool()
@@ -55,17 +54,55 @@ class PushAuditRowsTest {
       List<Integer> sizes = new ArrayList<>();
       rows.forEach(r -> sizes.add(r.getInteger("n")));
       assertThat(sizes).as("readers per row").allSatisfy(n -> assertThat(n).isBetween(1, 1_000));
-      assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2_500);
+      assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).as("the first doctor read it once").isEqualTo(2_500);
       assertThat(sizes).as("a row per batch of the event, full rows apart").hasSizeLessThanOrEqualTo(4);
 
       var lines = TestNode.await(new HealthDataAccessStore().accesses(node.node().platform().pool(), request));
       assertThat(lines).extracting(HealthDataAccessStore.Access::action).containsOnly("push");
-      assertThat(lines).extracting(HealthDataAccessStore.Access::userId).containsExactlyElementsOf(doctors);
+      assertThat(lines).extracting(HealthDataAccessStore.Access::userId)
+          .containsExactlyElementsOf(doctors.stream().map(d -> d.principal().userId()).toList());
       assertThat(TestNode.await(new HealthDataAccessStore().accesses(node.node().platform().pool(), other)))
           .extracting(HealthDataAccessStore.Access::userId)
-          .containsExactly(doctors.get(7), doctors.get(1_007), doctors.get(2_007));
+          .containsExactly(doctors.get(7).principal().userId(), doctors.get(1_007).principal().userId(),
+              doctors.get(2_007).principal().userId());
       assertThat(TestNode.await(new HealthDataAccessStore().auditCount(node.node().platform().pool(), request)))
           .isEqualTo(2_500);
+    }
+  }
+
+  /**
+   * A person's sockets on two loops read an event once: the loop that knows her held elsewhere
+   * too is compared with the other's reads, whichever loop's reads come first. A catch-up's
+   * resend a moment after the live push is the same read; from another address, a read of its own.
+   */
+  @Test
+  void the_same_read_from_another_loop_or_a_catch_up_a_moment_later_is_one_line_and_another_address_is_its_own() {
+    try (TestNode node = TestNode.start()) {
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      UUID first = UUID.randomUUID();
+      UUID second = UUID.randomUUID();
+      Viewer her = doctor("203.0.113.9");
+      Viewer colleague = doctor("203.0.113.10");
+      Viewer herAtHome = Viewer.of(her.principal().from("198.51.100.7"));
+      // Event 1: the loop that does not know her elsewhere first, then the one that does.
+      audit.offeredToAll(event(1, first), 2, reads(List.of(her, colleague), false));
+      audit.offeredToAll(event(1, first), 1, reads(List.of(her), true));
+      TestNode.await(audit.flush());
+      audit.replayed(her, event(1, first));
+      audit.replayed(herAtHome, event(1, first));
+      // Event 2: the other way round, in one flush.
+      audit.offeredToAll(event(2, second), 1, reads(List.of(her), true));
+      audit.offeredToAll(event(2, second), 2, reads(List.of(colleague, her), false));
+      TestNode.await(audit.stop());
+
+      var pool = node.node().platform().pool();
+      assertThat(readersByRow(pool, first)).containsExactly(
+          List.of(her.principal().userId(), colleague.principal().userId()), List.of(her.principal().userId()));
+      assertThat(TestNode.await(pool.preparedQuery("SELECT addresses FROM health_data_push WHERE teleconsultation_id = $1 ORDER BY id")
+          .execute(Tuple.of(first))).iterator().next().getArrayOfStrings("addresses"))
+          .containsExactly("203.0.113.9", "203.0.113.10");
+      assertThat(readersByRow(pool, second)).as("her first read, then her colleague's")
+          .containsExactly(List.of(her.principal().userId(), colleague.principal().userId()));
     }
   }
 
@@ -86,13 +123,13 @@ class PushAuditRowsTest {
       Viewer u3 = doctor("203.0.113.3");
       Viewer u4 = doctor("203.0.113.4");
       TestNode.await(pool.query("ALTER TABLE health_data_push RENAME TO health_data_push_away").execute());
-      audit.pushed(u1, event(1, first), PushObserver.Delivery.LIVE);
-      audit.pushed(u2, event(2, second), PushObserver.Delivery.LIVE);
-      audit.pushed(u3, event(1, first), PushObserver.Delivery.LIVE);
+      audit.offeredToAll(event(1, first), 1, reads(List.of(u1), false));
+      audit.offeredToAll(event(2, second), 1, reads(List.of(u2), false));
+      audit.offeredToAll(event(1, first), 1, reads(List.of(u3), false));
       TestNode.await(audit.flush());
       TestNode.await(pool.query("ALTER TABLE health_data_push_away RENAME TO health_data_push").execute());
       // The second item's next event, while the first batch waits to be written again.
-      audit.pushed(u4, event(3, second), PushObserver.Delivery.LIVE);
+      audit.offeredToAll(event(3, second), 1, reads(List.of(u4), false));
       TestNode.await(audit.flush());
 
       assertThat(readersByRow(pool, first)).containsExactly(List.of(u1.principal().userId(), u3.principal().userId()));
@@ -116,11 +153,11 @@ class PushAuditRowsTest {
       UUID sameBatch = UUID.randomUUID();
       UUID later = UUID.randomUUID();
       Viewer beside = doctor("203.0.113.4");
-      audit.pushed(beside, event(1, sameBatch), PushObserver.Delivery.LIVE);
-      audit.pushed(doctor("198.51.100.66"), event(2, refusedItem), PushObserver.Delivery.LIVE);
+      audit.offeredToAll(event(1, sameBatch), 1, reads(List.of(beside), false));
+      audit.offeredToAll(event(2, refusedItem), 1, reads(List.of(doctor("198.51.100.66")), false));
       TestNode.await(audit.flush());
       Viewer next = doctor("203.0.113.5");
-      audit.pushed(next, event(3, later), PushObserver.Delivery.LIVE);
+      audit.offeredToAll(event(3, later), 1, reads(List.of(next), false));
       TestNode.await(audit.flush());
 
       assertThat(readersByRow(pool, sameBatch)).as("the other row of the refused batch")
@@ -136,6 +173,26 @@ class PushAuditRowsTest {
     List<List<UUID>> out = new ArrayList<>();
     rows.forEach(r -> out.add(List.of(r.getArrayOfUUIDs("readers"))));
     return out;
+  }
+
+  /** One loop's reads of an event: each viewer once, all of them held on another loop too or none. */
+  private static LiveReads reads(List<Viewer> viewers, boolean heldElsewhereToo) {
+    return new LiveReads() {
+      @Override
+      public int count() {
+        return viewers.size();
+      }
+
+      @Override
+      public Principal reader(int i) {
+        return viewers.get(i).principal();
+      }
+
+      @Override
+      public boolean heldElsewhereToo(int i) {
+        return heldElsewhereToo;
+      }
+    };
   }
 
   private static EventRecord event(long id, UUID item) {

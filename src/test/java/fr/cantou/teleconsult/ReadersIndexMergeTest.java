@@ -1,0 +1,86 @@
+package fr.cantou.teleconsult;
+
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The push audit's inserts never merge the readers' index themselves (V75): an insert that did
+ * held the outbox's horizon, and every event committed meanwhile, for up to hundreds of
+ * milliseconds. The audit merges it apart, every second, in a statement that holds no
+ * transaction id.
+ */
+class ReadersIndexMergeTest {
+  /** 4 MB, PostgreSQL's default gin_pending_list_limit, in 8 KB pages: an insert past it merged the list. */
+  private static final long DEFAULT_LIMIT_PAGES = 512;
+
+  @Test
+  void the_inserts_leave_more_than_four_megabytes_pending_and_the_merge_takes_them_all() {
+    DatabaseEndpoint database = TestDatabase.fresh();
+    Vertx vertx = Vertx.vertx();
+    Pool pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    try {
+      HealthDataAccessStore store = new HealthDataAccessStore();
+      TestNode.await(pool.query("CREATE EXTENSION IF NOT EXISTS pageinspect").execute());
+      int rows = 0;
+      while (pendingPages(pool) <= DEFAULT_LIMIT_PAGES + 100 && rows < 600) {
+        TestNode.await(store.auditPushes(pool, rowsOfReaders(20)));
+        rows += 20;
+      }
+      long pending = pendingPages(pool);
+      assertThat(pending).as("pages left pending after %d rows of 1,000 readers", rows).isGreaterThan(DEFAULT_LIMIT_PAGES);
+
+      assertThat(TestNode.await(store.mergeReadersIndex(pool))).isEqualTo(pending);
+      assertThat(pendingPages(pool)).isZero();
+    } finally {
+      TestNode.await(pool.close());
+      TestNode.await(vertx.close());
+    }
+  }
+
+  @Test
+  void a_running_node_merges_what_the_inserts_left_pending() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      Pool pool = node.node().platform().pool();
+      TestNode.await(pool.query("CREATE EXTENSION IF NOT EXISTS pageinspect").execute());
+      TestNode.await(new HealthDataAccessStore().auditPushes(pool, rowsOfReaders(5)));
+      Eventually.until("the node merged the readers' pending list", () -> pendingPages(pool) == 0);
+      assertThat(TestNode.await(pool.query("SELECT count(*) AS n FROM health_data_push WHERE readers @> ARRAY[readers[1]]")
+          .execute()).iterator().next().getLong("n")).as("every row found by its first reader").isEqualTo(5);
+    }
+  }
+
+  private static List<PushAudit.Row> rowsOfReaders(int count) {
+    List<PushAudit.Row> rows = new ArrayList<>();
+    for (int r = 0; r < count; r++) {
+      List<UUID> readers = new ArrayList<>();
+      List<String> addresses = new ArrayList<>();
+      for (int i = 0; i < PushAudit.READERS_PER_ROW; i++) {
+        readers.add(UUID.randomUUID());
+        addresses.add("203.0.113." + (i % 250));
+      }
+      rows.add(new PushAudit.Row(UUID.randomUUID(), Instant.parse("2026-12-04T18:00:00Z"), readers, addresses));
+    }
+    return rows;
+  }
+
+  private static long pendingPages(SqlClient db) {
+    return TestNode.await(db.query("SELECT n_pending_pages AS n FROM gin_metapage_info(get_raw_page('health_data_push_readers', 0))")
+        .execute()).iterator().next().getLong("n");
+  }
+}
