@@ -105,13 +105,17 @@ final class AudienceIndex {
           reads.add(session, event.id());
         }
       } catch (RuntimeException e) {
-        // One socket's failure (an observer's bug, a socket in a state nobody foresaw) costs that socket, not the loop's others.
+        // One socket's failure (a socket in a state nobody foresaw) costs that socket, not the loop's others.
         LOG.error("event=ws_offer_failed id={} kind={}", event.id(), event.kind(), e);
         session.end((short) 1011, "try again");
       }
     });
     try {
       observer.offeredToAll(event, pushed[0], reads);
+    } catch (RuntimeException e) {
+      // The frames are written: an observer's failure is said with what it was told (the audit's own never throws).
+      LOG.error("event=push_observer_failed id={} kind={} pushed={} readers={}", event.id(), event.kind(), pushed[0],
+          reads.count(), e);
     } finally {
       reads.clear();
     }

@@ -98,8 +98,8 @@ final class ClientSession {
 
   /**
    * A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's
-   * audience, and tells the observers of its reads. True when it went to the socket (not held
-   * back, not had already).
+   * audience (and tells the observers who read it there). True when it went to the socket (not
+   * held back, not had already).
    */
   boolean offer(EventRecord event) {
     if (ended) {

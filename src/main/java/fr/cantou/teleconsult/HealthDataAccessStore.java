@@ -67,7 +67,7 @@ public final class HealthDataAccessStore {
   /**
    * Merges the readers' index's pending list into the index (V75), outside any insert: this
    * statement holds no transaction id, so no event waits behind it. How many pages it merged
-   * (0 when another node is merging it at the time).
+   * (it waits for another node's merge of the index to end first). Only the index's owner may.
    */
   Future<Long> mergeReadersIndex(SqlClient db) {
     return db.query("SELECT gin_clean_pending_list('health_data_push_readers'::regclass) AS pages").execute()

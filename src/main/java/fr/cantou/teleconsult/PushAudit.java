@@ -54,9 +54,10 @@ public final class PushAudit implements PushObserver {
 
   /**
    * Reads of one event heard on a loop (or a catch-up's resend to one socket), judged at the
-   * flush; {@code compare}: one of them at least may be read elsewhere too.
+   * flush; {@code compare} marks the readers held on another loop too (null: none).
    */
-  private record Heard(long eventId, UUID teleconsultationId, Instant at, UUID[] readers, String[] addresses, boolean compare) {}
+  private record Heard(long eventId, UUID teleconsultationId, Instant at, UUID[] readers, String[] addresses, BitSet compare,
+                       boolean resent) {}
 
   private final Platform platform;
   private final HealthDataAccessStore store;
@@ -69,6 +70,10 @@ public final class PushAudit implements PushObserver {
   private final AtomicBoolean writing = new AtomicBoolean();
   private long timer = -1;
   private long mergeTimer = -1;
+  /** A merge is running: the next tick does not start another (it would wait for its lock, holding a connection). */
+  private final AtomicBoolean merging = new AtomicBoolean();
+  /** The merge failed: said once at WARN (then at DEBUG), since the inserts then merge the list themselves again. */
+  private final AtomicBoolean mergeFailureSaid = new AtomicBoolean();
 
   public PushAudit(Platform platform, HealthDataAccessStore store) {
     this.platform = platform;
@@ -95,8 +100,20 @@ public final class PushAudit implements PushObserver {
    * milliseconds, while every event committed meanwhile waits for them (V75).
    */
   Future<Long> mergeReadersIndex() {
+    if (!merging.compareAndSet(false, true)) {
+      return Future.succeededFuture(0L);
+    }
     return store.mergeReadersIndex(platform.pool())
-        .onFailure(e -> LOG.debug("event=push_index_merge_failed reason=\"{}\"", e.getMessage()));
+        .onComplete(ar -> merging.set(false))
+        .onFailure(e -> {
+          if (mergeFailureSaid.compareAndSet(false, true)) {
+            LOG.warn("event=push_index_merge_failed reason=\"{}\" hint=\"the node's database role must own"
+                + " health_data_push_readers; until merged, the audit's inserts merge it themselves and hold events\"",
+                e.getMessage());
+          } else {
+            LOG.debug("event=push_index_merge_failed reason=\"{}\"", e.getMessage());
+          }
+        });
   }
 
   private Future<Void> drain(int round) {
@@ -119,15 +136,17 @@ public final class PushAudit implements PushObserver {
     }
     UUID[] readers = new UUID[count];
     String[] addresses = new String[count];
-    boolean compare = false;
+    BitSet compare = null;
     for (int i = 0; i < count; i++) {
       Principal reader = reads.reader(i);
       readers[i] = reader.userId();
       addresses[i] = reader.address();
-      compare |= reads.heldElsewhereToo(i);
+      if (reads.heldElsewhereToo(i)) {
+        compare = compare == null ? new BitSet(count) : compare;
+        compare.set(i);
+      }
     }
-    heard(new Heard(event.id(), UUID.fromString(event.data().getString("id")), platform.clock().instant(), readers,
-        addresses, compare));
+    heard(event, readers, addresses, compare, false);
   }
 
   /** On a loop: a catch-up sent the event to one socket; the same read as a live push a moment ago is not audited twice. */
@@ -136,17 +155,32 @@ public final class PushAudit implements PushObserver {
     if (viewer.principal() == null || !withPatientData(event)) {
       return;
     }
-    heard(new Heard(event.id(), UUID.fromString(event.data().getString("id")), platform.clock().instant(),
-        new UUID[] {viewer.principal().userId()}, new String[] {viewer.principal().address()}, true));
+    heard(event, new UUID[] {viewer.principal().userId()}, new String[] {viewer.principal().address()}, null, true);
   }
 
   private static boolean withPatientData(EventRecord event) {
     return event.kind().startsWith("teleconsultation.") && event.data().containsKey("patient");
   }
 
-  private void heard(Heard reads) {
-    waiting.add(reads);
-    if (size.addAndGet(reads.readers().length) >= BATCH) {
+  /**
+   * Queued for the flush. Told once the frames are written: nothing here may throw, or the pushes
+   * would go unaudited; an item id that is no UUID (never written so by Cantou) puts each read in
+   * an ERROR line instead.
+   */
+  private void heard(EventRecord event, UUID[] readers, String[] addresses, BitSet compare, boolean resent) {
+    Instant at = platform.clock().instant();
+    UUID item;
+    try {
+      item = UUID.fromString(String.valueOf(event.data().getValue("id")));
+    } catch (IllegalArgumentException e) {
+      for (int i = 0; i < readers.length; i++) {
+        LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"the item's id is no UUID\"",
+            event.data().getValue("id"), readers[i], at, addresses[i]);
+      }
+      return;
+    }
+    waiting.add(new Heard(event.id(), item, at, readers, addresses, compare, resent));
+    if (size.addAndGet(readers.length) >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }
   }
@@ -166,14 +200,15 @@ public final class PushAudit implements PushObserver {
     }
     List<Row> rows = new ArrayList<>(refused);
     refused = List.of();
-    long now = platform.clock().millis();
     Map<Long, Row> open = new HashMap<>();
-    int taken = 0;
+    // Rows written again count: a database away for minutes must not make one insert of all that came meanwhile.
+    int taken = rows.stream().mapToInt(row -> row.readers().size()).sum();
     Heard next;
     while (taken < BATCH && (next = waiting.poll()) != null) {
       size.addAndGet(-next.readers().length);
       taken += next.readers().length;
-      BitSet fresh = recent.take(next.eventId(), next.readers(), next.addresses(), next.compare(), now);
+      BitSet fresh = recent.take(next.eventId(), next.readers(), next.addresses(), next.compare(), next.resent(),
+          next.at().toEpochMilli());
       for (int i = 0; i < next.readers().length; i++) {
         if (fresh == null || fresh.get(i)) {
           Row row = open.get(next.eventId());

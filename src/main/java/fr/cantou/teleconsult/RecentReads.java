@@ -12,15 +12,18 @@ import java.util.UUID;
 /**
  * What {@link PushAudit} remembers of the events it audited lately, so that one read is one line:
  * an event reaches its sockets within milliseconds, on every loop; remembering it
- * {@value #REMEMBER_MS} ms also covers a loop that a busy machine starved, a flush that fell
- * between two of its loops, and a catch-up's resend a moment after the live push. Not thread-safe:
- * touched by one flush at a time.
+ * {@value #REMEMBER_MS} ms (by the time of its pushes, not of the flush that judges them) also
+ * covers a loop that a busy machine starved, a flush that fell between two of its loops, and a
+ * catch-up's resend a moment after the live push. Not thread-safe: touched by one flush at a time.
  *
- * <p>A batch of reads in which no one may be read elsewhere too is kept as it came, never
- * compared read by read (a loop's batch holds each person at each address once). The first batch
- * of an event that needs a comparison turns the event's reads into a set, and its later batches
- * are compared with it. Comparing every read of every event instead was a sixth of a 1,000-doctor
- * fan-out's node time (docs/benchmarks.md, session 18).
+ * <p>Only the reads that may be had twice are compared: those of a person holding sockets on
+ * several loops of the node (each of her loops marks them), and resends. The others are kept as
+ * they came (a loop's reads hold each person at each address once), and turned into a set only
+ * when a resend of the event needs them. Comparing every read of every event instead was a sixth
+ * of a 1,000-doctor fan-out's node time (docs/benchmarks.md, session 18). The price, an extra line,
+ * never a missing one: a person whose socket on a second loop is greeted (or whose last socket on
+ * one loop closes while one opens on another) between the two loops' pushes of one event, at one
+ * address, has two lines of it.
  */
 final class RecentReads {
   static final long REMEMBER_MS = 10_000;
@@ -30,7 +33,7 @@ final class RecentReads {
   /** One read: a person, at an address. */
   private record Read(UUID userId, String address) {}
 
-  /** Reads kept as they came: {@code readers[i]} at {@code addresses[i]}. */
+  /** Reads as they came: {@code readers[i]} at {@code addresses[i]}. */
   private record Batch(UUID[] readers, String[] addresses) {}
 
   /** The events in the order they came. */
@@ -38,13 +41,18 @@ final class RecentReads {
   private int remembered;
 
   /**
-   * The places of these reads of the event that it has not had lately (null: all of them); they
-   * are remembered for the comparisons to come. {@code compare}: one of them at least may have
-   * been read elsewhere too (or resent).
+   * The places of these reads of the event, pushed at {@code at} (epoch ms), that it has not had
+   * lately (null: all of them); they are remembered for the comparisons to come. {@code compare}
+   * marks the reads that may have been had already (null: none); {@code resent}: all of them.
    */
-  BitSet take(long eventId, UUID[] readers, String[] addresses, boolean compare, long now) {
-    forgetBefore(now - REMEMBER_MS);
-    BitSet fresh = events.computeIfAbsent(eventId, id -> new EventReads(now)).take(readers, addresses, compare);
+  BitSet take(long eventId, UUID[] readers, String[] addresses, BitSet compare, boolean resent, long at) {
+    forgetBefore(at - REMEMBER_MS);
+    EventReads event = events.get(eventId);
+    if (event == null) {
+      event = new EventReads(at);
+      events.put(eventId, event);
+    }
+    BitSet fresh = event.take(new Batch(readers, addresses), compare, resent);
     remembered += readers.length;
     forgetOverMax();
     return fresh;
@@ -52,42 +60,51 @@ final class RecentReads {
 
   private static final class EventReads {
     private final long since;
-    private List<Batch> uncompared = new ArrayList<>(2);
-    private Set<Read> compared;
+    /** Every batch, while no resend needed them all in one set. */
+    private List<Batch> batches = new ArrayList<>(2);
+    /** The reads compared so far: of people held on several loops. */
+    private final Set<Read> compared = new HashSet<>();
+    /** Every read, once a resend asked for them: from then on every read is compared with it. */
+    private Set<Read> all;
     private int count;
 
     EventReads(long since) {
       this.since = since;
     }
 
-    BitSet take(UUID[] readers, String[] addresses, boolean compare) {
-      count += readers.length;
-      if (compared == null && !compare) {
-        uncompared.add(new Batch(readers, addresses));
-        return null;
+    BitSet take(Batch batch, BitSet compare, boolean resent) {
+      count += batch.readers().length;
+      if (resent && all == null) {
+        all = new HashSet<>();
+        batches.forEach(earlier -> {
+          for (int i = 0; i < earlier.readers().length; i++) {
+            all.add(read(earlier, i));
+          }
+        });
+        batches = null;
       }
-      if (compared == null) {
-        compared = new HashSet<>();
-        for (Batch earlier : uncompared) {
-          addAll(earlier.readers(), earlier.addresses(), null);
+      if (all == null) {
+        batches.add(batch);
+        if (compare == null) {
+          return null;
         }
-        uncompared = null;
       }
-      BitSet fresh = new BitSet(readers.length);
-      addAll(readers, addresses, fresh);
-      return fresh;
-    }
-
-    private void addAll(UUID[] readers, String[] addresses, BitSet fresh) {
-      for (int i = 0; i < readers.length; i++) {
-        if (compared.add(new Read(readers[i], addresses[i])) && fresh != null) {
+      BitSet fresh = new BitSet(batch.readers().length);
+      for (int i = 0; i < batch.readers().length; i++) {
+        boolean isNew = all != null ? all.add(read(batch, i)) : !compare.get(i) || compared.add(read(batch, i));
+        if (isNew) {
           fresh.set(i);
         }
       }
+      return fresh;
+    }
+
+    private static Read read(Batch batch, int i) {
+      return new Read(batch.readers()[i], batch.addresses()[i]);
     }
   }
 
-  /** The events remembered since before {@code limit} are forgotten. */
+  /** The events whose first push is older than {@code limit} are forgotten. */
   private void forgetBefore(long limit) {
     Iterator<EventReads> oldest = events.values().iterator();
     EventReads event;

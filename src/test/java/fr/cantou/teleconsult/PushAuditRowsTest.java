@@ -6,6 +6,7 @@ import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.LiveReads;
 import fr.cantou.realtime.Viewer;
+import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
@@ -38,11 +39,11 @@ class PushAuditRowsTest {
       for (int i = 0; i < 2_500; i++) {
         doctors.add(doctor("203.0.113." + (i % 250)));
       }
-      // Two loops: the first doctor holds a socket on each, which the second loop says.
-      audit.offeredToAll(queued, 1_500, reads(doctors.subList(0, 1_500), false));
+      // Two loops: the first doctor holds a socket on each, which both loops say.
+      audit.offeredToAll(queued, 1_500, reads(doctors.subList(0, 1_500), Set.of(doctors.get(0))));
       List<Viewer> secondLoop = new ArrayList<>(doctors.subList(1_500, 2_500));
       secondLoop.add(500, doctors.get(0));
-      audit.offeredToAll(queued, 1_001, reads(secondLoop, true));
+      audit.offeredToAll(queued, 1_001, reads(secondLoop, Set.of(doctors.get(0))));
       for (int i : new int[] {7, 1_007, 2_007}) {
         audit.offeredToAll(another, 1, reads(List.of(doctors.get(i)), false));
       }
@@ -71,9 +72,9 @@ class PushAuditRowsTest {
   }
 
   /**
-   * A person's sockets on two loops read an event once: the loop that knows her held elsewhere
-   * too is compared with the other's reads, whichever loop's reads come first. A catch-up's
-   * resend a moment after the live push is the same read; from another address, a read of its own.
+   * A person's sockets on two loops read an event once, whichever loop's reads come first: both
+   * loops know her held on the other. A catch-up's resend a moment after the live push is the
+   * same read; from another address, a read of its own.
    */
   @Test
   void the_same_read_from_another_loop_or_a_catch_up_a_moment_later_is_one_line_and_another_address_is_its_own() {
@@ -84,15 +85,15 @@ class PushAuditRowsTest {
       Viewer her = doctor("203.0.113.9");
       Viewer colleague = doctor("203.0.113.10");
       Viewer herAtHome = Viewer.of(her.principal().from("198.51.100.7"));
-      // Event 1: the loop that does not know her elsewhere first, then the one that does.
-      audit.offeredToAll(event(1, first), 2, reads(List.of(her, colleague), false));
+      // Event 1: the loop that also pushed to her colleague first.
+      audit.offeredToAll(event(1, first), 2, reads(List.of(her, colleague), Set.of(her)));
       audit.offeredToAll(event(1, first), 1, reads(List.of(her), true));
       TestNode.await(audit.flush());
       audit.replayed(her, event(1, first));
       audit.replayed(herAtHome, event(1, first));
       // Event 2: the other way round, in one flush.
       audit.offeredToAll(event(2, second), 1, reads(List.of(her), true));
-      audit.offeredToAll(event(2, second), 2, reads(List.of(colleague, her), false));
+      audit.offeredToAll(event(2, second), 2, reads(List.of(colleague, her), Set.of(her)));
       TestNode.await(audit.stop());
 
       var pool = node.node().platform().pool();
@@ -167,6 +168,111 @@ class PushAuditRowsTest {
     }
   }
 
+  /**
+   * Only the readers a loop marks as held on another loop too are compared: her second loop's
+   * read is the same read, her colleague beside her (held on one loop) is not compared at all.
+   */
+  @Test
+  void only_a_person_held_on_several_loops_is_compared_with_the_other_loops_reads() {
+    try (TestNode node = TestNode.start()) {
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      UUID item = UUID.randomUUID();
+      Viewer her = doctor("203.0.113.9");
+      Viewer colleague = doctor("203.0.113.10");
+      Viewer other = doctor("203.0.113.11");
+      audit.offeredToAll(event(1, item), 2, reads(List.of(her, colleague), Set.of(her)));
+      audit.offeredToAll(event(1, item), 2, reads(List.of(other, her), Set.of(her)));
+      TestNode.await(audit.stop());
+
+      assertThat(readersByRow(node.node().platform().pool(), item)).containsExactly(
+          List.of(her.principal().userId(), colleague.principal().userId(), other.principal().userId()));
+    }
+  }
+
+  /**
+   * The 10 s within which a resend is the same read are counted from the pushes, not from the
+   * flush that judges them: a flush held up for minutes (the database away) still writes a tab
+   * resuming two minutes after the live push as a read of its own.
+   */
+  @Test
+  void a_resend_minutes_after_the_live_push_is_a_read_of_its_own_even_when_both_wait_for_one_flush() {
+    MutableClock clock = MutableClock.startingNow();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), clock)) {
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      UUID item = UUID.randomUUID();
+      Viewer her = doctor("203.0.113.9");
+      audit.offeredToAll(event(1, item), 1, reads(List.of(her), false));
+      clock.advance(java.time.Duration.ofMinutes(2));
+      audit.replayed(her, event(1, item));
+      audit.replayed(her, event(1, item));
+      TestNode.await(audit.stop());
+
+      assertThat(readersByRow(node.node().platform().pool(), item)).as("the live push, then the resend once")
+          .containsExactly(List.of(her.principal().userId(), her.principal().userId()));
+    }
+  }
+
+  /**
+   * Rows written again after a failure count towards the next insert's reads: a database away for
+   * a while does not make one insert of everything pushed meanwhile (each would hold every
+   * node's events while it runs); what is left waits for the next flush.
+   */
+  @Test
+  void rows_written_again_count_towards_the_next_inserts_reads() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      TestNode.await(pool.query("ALTER TABLE health_data_push RENAME TO health_data_push_away").execute());
+      for (int event = 1; event <= 3; event++) {
+        List<Viewer> loop = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+          loop.add(doctor("203.0.113." + (i % 250)));
+        }
+        audit.offeredToAll(event(event, UUID.randomUUID()), loop.size(), reads(loop, false));
+        TestNode.await(audit.flush());
+      }
+      TestNode.await(pool.query("ALTER TABLE health_data_push_away RENAME TO health_data_push").execute());
+
+      TestNode.await(audit.flush());
+      assertThat(linesWritten(pool)).as("the two events tried before, not the third").isEqualTo(3_000);
+      TestNode.await(audit.flush());
+      assertThat(linesWritten(pool)).isEqualTo(4_500);
+    }
+  }
+
+  /** An item id that is no UUID (never written so by Cantou): the reads are said at ERROR, the loop is not thrown at. */
+  @Test
+  void an_event_whose_item_id_is_no_uuid_is_said_at_error_and_the_next_ones_are_audited() {
+    try (TestNode node = TestNode.start()) {
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      Viewer her = doctor("203.0.113.9");
+      EventRecord odd = new EventRecord(1, "teleconsultation.queued", new JsonObject().put("id", "not-a-uuid")
+          .put("patient", new JsonObject().put("initials", "M. D.")), Audience.none());
+      ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PushAudit.class);
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+      lines.start();
+      logger.addAppender(lines);
+      try {
+        audit.offeredToAll(odd, 1, reads(List.of(her), false));
+        UUID item = UUID.randomUUID();
+        audit.offeredToAll(event(2, item), 1, reads(List.of(her), false));
+        TestNode.await(audit.stop());
+
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            .anySatisfy(line -> assertThat(line).startsWith("event=push_audit_dropped item=not-a-uuid user="
+                + her.principal().userId()).contains("address=203.0.113.9"));
+        assertThat(readersByRow(node.node().platform().pool(), item)).containsExactly(List.of(her.principal().userId()));
+      } finally {
+        logger.detachAppender(lines);
+      }
+    }
+  }
+
+  private static long linesWritten(io.vertx.sqlclient.Pool pool) {
+    return TestNode.await(pool.query("SELECT coalesce(sum(reader_count), 0) AS n FROM health_data_push").execute())
+        .iterator().next().getLong("n");
+  }
+
   private static List<List<UUID>> readersByRow(io.vertx.sqlclient.Pool pool, UUID item) {
     var rows = TestNode.await(pool.preparedQuery("SELECT readers FROM health_data_push WHERE teleconsultation_id = $1 ORDER BY id")
         .execute(Tuple.of(item)));
@@ -177,6 +283,11 @@ class PushAuditRowsTest {
 
   /** One loop's reads of an event: each viewer once, all of them held on another loop too or none. */
   private static LiveReads reads(List<Viewer> viewers, boolean heldElsewhereToo) {
+    return reads(viewers, heldElsewhereToo ? Set.copyOf(viewers) : Set.of());
+  }
+
+  /** One loop's reads of an event: each viewer once, those named held on another loop too. */
+  private static LiveReads reads(List<Viewer> viewers, Set<Viewer> heldElsewhereToo) {
     return new LiveReads() {
       @Override
       public int count() {
@@ -190,7 +301,7 @@ class PushAuditRowsTest {
 
       @Override
       public boolean heldElsewhereToo(int i) {
-        return heldElsewhereToo;
+        return heldElsewhereToo.contains(viewers.get(i));
       }
     };
   }
