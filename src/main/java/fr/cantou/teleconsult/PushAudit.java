@@ -72,7 +72,7 @@ public final class PushAudit implements PushObserver {
   private long mergeTimer = -1;
   /** A merge is running: the next tick does not start another (it would wait for its lock, holding a connection). */
   private final AtomicBoolean merging = new AtomicBoolean();
-  /** The merge failed: said once at WARN (then at DEBUG), since the inserts then merge the list themselves again. */
+  /** The merge was refused to the node's role: said once at WARN, since the inserts then merge the list themselves again. */
   private final AtomicBoolean mergeFailureSaid = new AtomicBoolean();
 
   public PushAudit(Platform platform, HealthDataAccessStore store) {
@@ -106,7 +106,8 @@ public final class PushAudit implements PushObserver {
     return store.mergeReadersIndex(platform.pool())
         .onComplete(ar -> merging.set(false))
         .onFailure(e -> {
-          if (mergeFailureSaid.compareAndSet(false, true)) {
+          // A database away is said by the node's database watch; a role that may not merge, here, once.
+          if (DatabaseErrors.notAllowed(e) && mergeFailureSaid.compareAndSet(false, true)) {
             LOG.warn("event=push_index_merge_failed reason=\"{}\" hint=\"the node's database role must own"
                 + " health_data_push_readers; until merged, the audit's inserts merge it themselves and hold events\"",
                 e.getMessage());

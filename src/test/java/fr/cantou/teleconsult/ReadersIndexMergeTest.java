@@ -65,6 +65,29 @@ class ReadersIndexMergeTest {
     }
   }
 
+  /** Only the index's owner may merge it: another role is refused with 42501, which the audit says once at WARN. */
+  @Test
+  void a_role_that_does_not_own_the_index_is_refused_the_merge_as_not_allowed() {
+    DatabaseEndpoint database = TestDatabase.fresh();
+    Vertx vertx = Vertx.vertx();
+    Pool owner = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+    String role = "cantou_not_owner_" + database.database();
+    try {
+      TestNode.await(owner.query("CREATE ROLE " + role + " LOGIN PASSWORD 'not-the-owner'").execute());
+      Pool other = PgBuilder.pool().connectingTo(database.connectOptions().setUser(role).setPassword("not-the-owner"))
+          .using(vertx).build();
+      Throwable refused = TestNode.await(new HealthDataAccessStore().mergeReadersIndex(other)
+          .map(pages -> (Throwable) null).recover(io.vertx.core.Future::succeededFuture));
+      assertThat(refused).as("the merge by a role that does not own the index").isNotNull();
+      assertThat(fr.cantou.platform.db.DatabaseErrors.notAllowed(refused)).as(refused.getMessage()).isTrue();
+      TestNode.await(other.close());
+    } finally {
+      TestNode.await(owner.query("DROP ROLE IF EXISTS " + role).execute().recover(e -> io.vertx.core.Future.succeededFuture()));
+      TestNode.await(owner.close());
+      TestNode.await(vertx.close());
+    }
+  }
+
   private static List<PushAudit.Row> rowsOfReaders(int count) {
     List<PushAudit.Row> rows = new ArrayList<>();
     for (int r = 0; r < count; r++) {

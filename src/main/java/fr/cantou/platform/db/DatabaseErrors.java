@@ -78,6 +78,11 @@ public final class DatabaseErrors {
         && (pg.getSqlState().startsWith("22") || "23502".equals(pg.getSqlState()) || "23514".equals(pg.getSqlState()));
   }
 
+  /** The node's role may not do this (42501: not the object's owner, or not granted). */
+  public static boolean notAllowed(Throwable failure) {
+    return failure instanceof PgException pg && "42501".equals(pg.getSqlState());
+  }
+
   /** The statement was cancelled by the server (statement_timeout): the database is too slow right now. */
   public static boolean cancelled(Throwable failure) {
     return failure instanceof PgException pg && "57014".equals(pg.getSqlState());
