@@ -10,23 +10,6 @@ import fr.cantou.identity.Principal;
  * only they are compared with the other loops' reads.
  */
 public interface LiveReads {
-  LiveReads NONE = new LiveReads() {
-    @Override
-    public int count() {
-      return 0;
-    }
-
-    @Override
-    public Principal reader(int i) {
-      throw new IndexOutOfBoundsException(i);
-    }
-
-    @Override
-    public boolean heldElsewhereToo(int i) {
-      throw new IndexOutOfBoundsException(i);
-    }
-  };
-
   int count();
 
   /** Who read it, and from which address. */

@@ -35,10 +35,7 @@ class PushAuditRowsTest {
       UUID other = UUID.randomUUID();
       EventRecord queued = event(1, request);
       EventRecord another = event(2, other);
-      List<Viewer> doctors = new ArrayList<>();
-      for (int i = 0; i < 2_500; i++) {
-        doctors.add(doctor("203.0.113." + (i % 250)));
-      }
+      List<Viewer> doctors = doctors(2_500);
       // Two loops: the first doctor holds a socket on each, which both loops say.
       audit.offeredToAll(queued, 1_500, reads(doctors.subList(0, 1_500), Set.of(doctors.get(0))));
       List<Viewer> secondLoop = new ArrayList<>(doctors.subList(1_500, 2_500));
@@ -224,10 +221,7 @@ class PushAuditRowsTest {
       PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
       TestNode.await(pool.query("ALTER TABLE health_data_push RENAME TO health_data_push_away").execute());
       for (int event = 1; event <= 3; event++) {
-        List<Viewer> loop = new ArrayList<>();
-        for (int i = 0; i < 1_500; i++) {
-          loop.add(doctor("203.0.113." + (i % 250)));
-        }
+        List<Viewer> loop = doctors(1_500);
         audit.offeredToAll(event(event, UUID.randomUUID()), loop.size(), reads(loop, false));
         TestNode.await(audit.flush());
       }
@@ -309,6 +303,15 @@ class PushAuditRowsTest {
   private static EventRecord event(long id, UUID item) {
     return new EventRecord(id, "teleconsultation.queued", new JsonObject().put("id", item.toString())
         .put("patient", new JsonObject().put("initials", "M. D.")), Audience.none());
+  }
+
+  /** Doctors of their own, at 250 addresses in turn. */
+  private static List<Viewer> doctors(int count) {
+    List<Viewer> doctors = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      doctors.add(doctor("203.0.113." + (i % 250)));
+    }
+    return doctors;
   }
 
   private static Viewer doctor(String address) {
