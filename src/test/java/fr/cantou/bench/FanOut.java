@@ -7,6 +7,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,10 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the limit; the orchestrator raises the rate step by step until one is not.
  */
 final class FanOut {
-  /** One rate: what was expected on every socket, what came, how late. */
-  /** {@code lateEvents}: the events at least one of whose frames came at or after the p99 limit. */
+  /**
+   * One rate: what was expected on every socket, what came, how late. {@code lateEvents}: the events at least one of whose frames came at or after the p99 limit;
+   * {@code lateTimes}: the first dozen of them, where their time went (sent, answered, first and last frame).
+   */
   record Step(double rate, long published, long publishErrors, long expected, long received, long lost, int socketsClosed,
-              Latencies latencies, Latencies answers, int lateEvents, boolean sustained) {
+              Latencies latencies, Latencies answers, int lateEvents, List<String> lateTimes, boolean sustained) {
     JsonObject toJson() {
       return JsonObject.mapFrom(this);
     }
@@ -48,7 +54,12 @@ final class FanOut {
     long count = Math.max(1, Math.round(rate * seconds));
     long[] due = new long[(int) count];
     Histogram micros = Latencies.histogram();
-    java.util.BitSet late = new java.util.BitSet((int) count);
+    BitSet late = new BitSet((int) count);
+    // Per event, for the late ones' story: when its publish left, was answered, its first and last frame came.
+    long[] sentAt = new long[(int) count];
+    long[] answeredAt = new long[(int) count];
+    long[] firstFrame = new long[(int) count];
+    long[] lastFrame = new long[(int) count];
     long lateMicros = (long) (p99LimitMs * 1000);
     // The publish's own answer when it succeeded (a create: its transaction committed), from when it was due: what a late
     // frame owes to it.
@@ -69,6 +80,10 @@ final class FanOut {
         if (latency >= lateMicros) {
           late.set((int) i);
         }
+        if (firstFrame[(int) i] == 0) {
+          firstFrame[(int) i] = nanos;
+        }
+        lastFrame[(int) i] = Math.max(lastFrame[(int) i], nanos);
       }
       if (received.incrementAndGet() == expected) {
         allIn.tryComplete();
@@ -84,7 +99,9 @@ final class FanOut {
       while (next.get() < dueNow) {
         long i = next.getAndIncrement();
         due[(int) i] = start + (long) (i * interval);
+        sentAt[(int) i] = System.nanoTime();
         publish.send(publisher, base + i).onComplete(ar -> {
+          answeredAt[(int) i] = System.nanoTime();
           if (ar.failed() || !ar.result().startsWith("2")) {
             if (errors.incrementAndGet() <= 3) {
               System.err.println("publish " + (base + i) + " failed: " + (ar.failed() ? ar.cause() : ar.result()));
@@ -118,9 +135,13 @@ final class FanOut {
       fleet.receiver((seq, nanos) -> { });
       Latencies latencies;
       int lateEvents;
+      List<String> lateTimes = new ArrayList<>();
       synchronized (micros) {
         latencies = Latencies.of(micros);
         lateEvents = late.cardinality();
+        for (int i = late.nextSetBit(0); i >= 0 && lateTimes.size() < 12; i = late.nextSetBit(i + 1)) {
+          lateTimes.add(lateTime(i, due, sentAt, answeredAt, firstFrame, lastFrame));
+        }
       }
       Latencies answers;
       synchronized (answerMicros) {
@@ -130,7 +151,14 @@ final class FanOut {
       long lost = expected - got;
       boolean sustained = lost == 0 && errors.get() == 0 && latencies.p99() < p99LimitMs;
       return new Step(rate, published.get(), errors.get(), expected, got, lost, fleet.closed() - closedBefore, latencies,
-          answers, lateEvents, sustained);
+          answers, lateEvents, lateTimes, sustained);
     });
+  }
+
+  /** "#i at +t ms: sent +a, answered +b, frames +c…+d" (from when it was due; t from the step's start). */
+  private static String lateTime(int i, long[] due, long[] sentAt, long[] answeredAt, long[] firstFrame, long[] lastFrame) {
+    long d = due[i];
+    return String.format(Locale.ROOT, "#%d at +%.0f ms: sent +%.1f, answered +%.1f, frames +%.1f…+%.1f", i,
+        (d - due[0]) / 1e6, (sentAt[i] - d) / 1e6, (answeredAt[i] - d) / 1e6, (firstFrame[i] - d) / 1e6, (lastFrame[i] - d) / 1e6);
   }
 }

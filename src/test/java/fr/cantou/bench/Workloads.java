@@ -266,6 +266,7 @@ final class Workloads {
     nextSeq += Math.max(1, Math.round(rate * seconds));
     // When, to read beside the processes' GC logs (target/bench/*-gc.log).
     String began = java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+    statements.reset();
     Measured m = measure(command);
     if (eventSample == null && m.result().getString("sample") != null) {
       eventSample = m.result().getString("sample");
@@ -275,10 +276,16 @@ final class Workloads {
     if (rowName == null) {
       return s;
     }
+    // PostgreSQL's time per event of the step (nothing else writes meanwhile; a baseline's steps find none).
+    String perEvent = statements.since(rowName + " @ " + Report.fmt(rate, 0) + "/s", s.published());
+    if (perEvent != null) {
+      report.statements(perEvent);
+    }
     report.add(new Report.Row(rowName + " @ " + Report.fmt(rate, 0) + "/s", s.received(), s.lost(), rate, s.latencies(),
         m.wallSeconds(), m.cpu(), (s.sustained() ? "sustained" : "not sustained") + "; from " + began + " UTC; publish answered p50 "
             + Report.fmt(s.answers().p50(), 1) + ", p99 " + Report.fmt(s.answers().p99(), 1) + " ms"
-            + (s.lateEvents() > 0 ? "; " + s.lateEvents() + " of " + s.published() + " events had frames ≥ 50 ms" : "")
+            + (s.lateEvents() > 0 ? "; " + s.lateEvents() + " of " + s.published() + " events had frames ≥ 50 ms ("
+            + String.join("; ", s.lateTimes()) + ")" : "")
             + (s.publishErrors() > 0
             ? "; " + s.publishErrors() + " publishes failed" : "") + (s.socketsClosed() > 0 ? "; " + s.socketsClosed()
             + " sockets closed by the server" : "")));
