@@ -143,7 +143,8 @@ public final class CantouNode {
 
       // Real time: the features' parts of the socket, and who hears each event of the outbox.
       gateway = new WebSocketGateway(platform, identity.authenticator, addresses, events,
-          all(live, LiveModule::snapshots), all(live, LiveModule::resolvers), all(live, LiveModule::messageHandlers),
+          all(live, LiveModule::snapshots), all(live, LiveModule::replayChecks), all(live, LiveModule::resolvers),
+          all(live, LiveModule::messageHandlers),
           all(live, LiveModule::connectionObservers),
           new CountedPushes(PushObserver.all(all(live, LiveModule::pushObservers)), platform.metrics()));
       platform.metrics().webSocketConnections(gateway::connected);

@@ -7,13 +7,16 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A greeted socket catches up: its welcome, then either the events it missed since the id its
  * hello names (replayed in batches, each written before the next, when there are at most
- * realtime.maxReplayEvents of them) or a snapshot of what its viewer sees, the features' parts
- * merged; live events follow.
+ * realtime.maxReplayEvents of them, less those the features' {@link ReplayCheck}s say the viewer
+ * may no longer see) or a snapshot of what its viewer sees, the features' parts merged; live
+ * events follow.
  */
 final class CatchUp {
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
@@ -24,13 +27,16 @@ final class CatchUp {
   private final CantouConfig.Realtime settings;
   private final EventStore events;
   private final List<SnapshotSource> snapshots;
+  private final List<ReplayCheck> checks;
   private final LocalSessions sessions;
 
-  CatchUp(Platform platform, EventStore events, List<SnapshotSource> snapshots, LocalSessions sessions) {
+  CatchUp(Platform platform, EventStore events, List<SnapshotSource> snapshots, List<ReplayCheck> checks,
+          LocalSessions sessions) {
     this.platform = platform;
     this.settings = platform.config().realtime();
     this.events = events;
     this.snapshots = List.copyOf(snapshots);
+    this.checks = List.copyOf(checks);
     this.sessions = sessions;
   }
 
@@ -58,11 +64,26 @@ final class CatchUp {
     }).otherwiseEmpty();
   }
 
+  /** Batch by batch: each is shown to the features' checks, then what they let through is written before the next is read. */
   private Future<Void> replay(ClientSession session, long after) {
-    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> Future.all(batch.stream()
-            .map(session::deliver).toList())
+    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> withheld(session.viewer, batch)
+        .compose(withheld -> Future.all(batch.stream().filter(event -> !withheld.contains(event.id()))
+            .map(session::deliver).toList()))
         .compose(written -> batch.size() == REPLAY_BATCH && !session.ended()
             ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture()));
+  }
+
+  private Future<Set<Long>> withheld(Viewer viewer, List<EventRecord> batch) {
+    if (batch.isEmpty() || checks.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return Future.all(checks.stream().map(check -> check.withheld(viewer, batch)).toList()).map(all -> {
+      Set<Long> union = new HashSet<>();
+      for (int i = 0; i < all.size(); i++) {
+        union.addAll(all.<Set<Long>>resultAt(i));
+      }
+      return union;
+    });
   }
 
   /** lastEventId is read first: events after it are delivered after the snapshot even if it already shows them. */

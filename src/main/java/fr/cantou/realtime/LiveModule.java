@@ -15,6 +15,11 @@ public interface LiveModule extends CantouModule {
     return List.of();
   }
 
+  /** Its word on the events a resuming socket missed (an item's audience may have narrowed since). */
+  default List<ReplayCheck> replayChecks() {
+    return List.of();
+  }
+
   /** Turns a token that is not an access token (the citizen's manage token) into a viewer. */
   default List<ViewerResolver> resolvers() {
     return List.of();

@@ -57,7 +57,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private long heartbeatTimer = -1;
   private long expiryTimer = -1;
   public WebSocketGateway(Platform platform, Authenticator authenticator, ClientAddress addresses, EventStore events,
-                          List<SnapshotSource> snapshots, List<ViewerResolver> resolvers,
+                          List<SnapshotSource> snapshots, List<ReplayCheck> replayChecks, List<ViewerResolver> resolvers,
                           List<ClientMessageHandler> handlers, List<ConnectionObserver> observers,
                           PushObserver pushes) {
     this.vertx = platform.vertx();
@@ -74,7 +74,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.expiry = new TokenExpiry(Clock.systemUTC(), platform.clock());
     this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
     this.sessions = new LocalSessions(expiry, pushes);
-    this.catchUp = new CatchUp(platform, events, snapshots, sessions);
+    this.catchUp = new CatchUp(platform, events, snapshots, replayChecks, sessions);
   }
 
   public void start() {

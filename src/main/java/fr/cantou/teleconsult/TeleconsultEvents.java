@@ -3,6 +3,7 @@ package fr.cantou.teleconsult;
 import fr.cantou.platform.json.Json;
 import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventOutbox;
+import fr.cantou.realtime.EventRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -53,6 +54,14 @@ public final class TeleconsultEvents {
     JsonObject summary = new JsonObject().put("id", item.id()).put("status", item.status())
         .put("specialty", item.specialty()).put("urgency", item.urgency());
     return outbox.append(tx, kind, pool, summary).compose(id -> changed(tx, kind, item));
+  }
+
+  /**
+   * Whether an event carries a whole teleconsultation: every one of this feature's but the pool's
+   * summary of an item gone from the queue, which never names the item's organisation.
+   */
+  static boolean carriesWholeItem(EventRecord event) {
+    return event.kind().startsWith("teleconsultation.") && event.data().containsKey("organisationId");
   }
 
   /** An item as an event carries it, for a snapshot's list. */

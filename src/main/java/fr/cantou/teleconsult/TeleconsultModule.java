@@ -11,6 +11,7 @@ import fr.cantou.realtime.ConnectionObserver;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.LiveModule;
 import fr.cantou.realtime.PushObserver;
+import fr.cantou.realtime.ReplayCheck;
 import fr.cantou.realtime.SnapshotSource;
 import fr.cantou.rooms.JitsiRooms;
 import io.vertx.core.Future;
@@ -37,6 +38,7 @@ public final class TeleconsultModule implements LiveModule {
   private final PushAudit pushAudit;
   private final TeleconsultRoutes routes;
   private final SnapshotSource snapshot;
+  private final ReplayCheck replayCheck;
   private final ClientMessageHandler callMessages;
   /** Counts each doctor's open consoles (presence). */
   private final ConnectionObserver connections;
@@ -64,6 +66,7 @@ public final class TeleconsultModule implements LiveModule {
         new CareReportService(platform, service, new CareFileStore(), new CareReportStore(), accesses, settings.files()), presence,
         guests);
     this.snapshot = new TeleconsultSnapshot(service, presence);
+    this.replayCheck = new TeleconsultReplayCheck(platform, store);
     this.callMessages = new CallMessages(calls);
     this.connections = presence;
     this.demo = new DemoTeleconsult(platform, intake);
@@ -92,6 +95,11 @@ public final class TeleconsultModule implements LiveModule {
   @Override
   public List<SnapshotSource> snapshots() {
     return List.of(snapshot);
+  }
+
+  @Override
+  public List<ReplayCheck> replayChecks() {
+    return List.of(replayCheck);
   }
 
   @Override

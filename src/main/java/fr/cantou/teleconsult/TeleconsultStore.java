@@ -12,7 +12,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -169,6 +172,24 @@ public final class TeleconsultStore {
     return db.preparedQuery(SELECT_ONE)
         .execute(Tuple.of(utc(now), id))
         .map(rows -> Rows.first(rows).map(r -> new WithRoom(item(r), r.getString("room_name"))));
+  }
+
+  /** What the visibility rule reads of each of these items, by id (an id of no item is absent). */
+  public Future<Map<UUID, TeleconsultVisibility.Facts>> visibilityFacts(SqlClient db, Collection<UUID> ids) {
+    return db.preparedQuery("""
+            SELECT id, organisation_id, doctor_id, preferred_doctor_id, status, specialty,
+                   escalated_at IS NOT NULL AS escalated, announced_at IS NOT NULL AS announced
+            FROM teleconsultation WHERE id = ANY($1)""")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          Map<UUID, TeleconsultVisibility.Facts> facts = new HashMap<>();
+          for (Row r : rows) {
+            facts.put(r.getUUID("id"), new TeleconsultVisibility.Facts(r.getUUID("organisation_id"), r.getUUID("doctor_id"),
+                r.getUUID("preferred_doctor_id"), r.getString("status"), r.getString("specialty"), r.getBoolean("escalated"),
+                r.getBoolean("announced")));
+          }
+          return facts;
+        });
   }
 
   public Future<Optional<Teleconsultation>> find(SqlClient db, UUID id, Instant now) {

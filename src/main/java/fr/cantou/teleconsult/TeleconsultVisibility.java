@@ -26,24 +26,41 @@ final class TeleconsultVisibility {
 
   record Audiences(Audience full, Audience summary) {}
 
+  /** What the rule reads of an item (all of it a replay needs to judge an event by the item as it is now). */
+  record Facts(UUID organisationId, UUID doctorId, UUID preferredDoctorId, String status, String specialty,
+               boolean escalated, boolean announced) {
+    static Facts of(Teleconsultation item) {
+      // A request planned for later is not offered (nor shown) to the pool before its time.
+      return new Facts(UUID.fromString(item.organisationId()), id(item.doctorId()), id(item.preferredDoctorId()),
+          item.status(), item.specialty(), item.escalated(), item.plannedAt() == null);
+    }
+  }
+
   static Audiences of(Teleconsultation item) {
-    Audience holders = Audience.organisationRole(UUID.fromString(item.organisationId()), Role.NURSE.code())
-        .andUser(id(item.doctorId()));
-    if (!announced(item)) {
+    return of(Facts.of(item));
+  }
+
+  static Audiences of(Facts item) {
+    Audience holders = Audience.organisationRole(item.organisationId(), Role.NURSE.code()).andUser(item.doctorId());
+    if (!item.announced()) {
       return new Audiences(holders, Audience.none());
     }
     return Status.QUEUED.equals(item.status()) ? new Audiences(holders.and(pool(item)), Audience.none())
-        : new Audiences(holders, pool(item).except(id(item.doctorId())));
+        : new Audiences(holders, pool(item).except(item.doctorId()));
   }
 
   /** The doctors who could take it: its specialty, médecine générale once escalated, the preferred doctor. */
   static Audience pool(Teleconsultation item) {
+    return pool(Facts.of(item));
+  }
+
+  private static Audience pool(Facts item) {
     Set<String> specialties = new HashSet<>();
     specialties.add(item.specialty());
     if (item.escalated()) {
       specialties.add(Status.GENERAL_PRACTICE);
     }
-    return Audience.none().andSpecialties(specialties).andUser(id(item.preferredDoctorId()));
+    return Audience.none().andSpecialties(specialties).andUser(item.preferredDoctorId());
   }
 
   /**
@@ -53,11 +70,6 @@ final class TeleconsultVisibility {
    */
   static Audience presence() {
     return Audience.none().andRole(Role.NURSE.code()).andRole(Role.DOCTOR.code());
-  }
-
-  /** A request planned for later is not offered (nor shown) to the pool before its time. */
-  private static boolean announced(Teleconsultation item) {
-    return item.plannedAt() == null;
   }
 
   private static UUID id(String value) {
