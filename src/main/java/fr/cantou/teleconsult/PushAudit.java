@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ms, or as soon as {@value #BATCH} wait, by one insert of a {@code health_data_push} row per
  * event naming its readers (up to {@value #READERS_PER_ROW} a row). A row per reader bounded the
  * fan-out of a request to 1,000 doctors by the database's work of writing them (docs/benchmarks.md).
- * The price: if the node crashes, the pushes of that last window go unaudited (a stop writes them first).
+ * The price: if the node crashes, the pushes still waiting go unaudited — the last window, or, while
+ * the database refuses the audit's inserts, up to {@value #MAX_WAITING} reads (past that, and at a
+ * stop the database still refuses, each read is said at ERROR: the log holds the line).
  *
  * <p>One event reaching several sockets of one person at one address (her tabs, her devices
  * behind one box) is one access, one reader of the event's row: the same data read once, at once. Counting sockets
@@ -38,6 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inserted while every node's events wait behind the insert's transaction). Her tabs on one event
  * loop are one read there ({@link LiveReads}); her tabs on several loops, and a catch-up's resend
  * a moment later, are compared with the event's other reads ({@link RecentReads}).
+ *
+ * <p>Long because the promise (every push a line, none lost to a hiccup, the memory bounded) is
+ * kept in one place: collecting, judging, writing, writing again and stopping share the queue of
+ * reads and the one flag that lets one insert run at a time.
  */
 public final class PushAudit implements PushObserver {
   private static final Logger LOG = LoggerFactory.getLogger(PushAudit.class);
@@ -48,8 +55,18 @@ public final class PushAudit implements PushObserver {
   static final int BATCH = 2_000;
   /** As V74's check allows (AuditStore.PUSH_LINES). */
   static final int READERS_PER_ROW = 1_000;
+  /**
+   * Reads waiting for the database, at most: past it (the audit's inserts refused for a while
+   * as the events flow on) each read is said at ERROR instead, not kept until the heap is gone.
+   * A million reads hold about 20 MB; it is 11 s of the benchmark's 1,000-doctor fan-out.
+   */
+  static final int MAX_WAITING = 1_000_000;
+  /** Reads of one event a second apart or more are rows of their own: each row's time is its reads' to the second. */
+  private static final long SAME_ROW_MS = 1_000;
+  /** Between two tries at stop when the database refused the last: it may be back a moment later. */
+  private static final long STOP_RETRY_MS = 100;
 
-  /** A row to write: reads of one event of an item, at most {@value #READERS_PER_ROW}, at its first's time. */
+  /** A row to write: reads of one event of an item, at most {@value #READERS_PER_ROW}, at its first's time (the others' within a second). */
   record Row(UUID teleconsultationId, Instant at, List<UUID> readers, List<String> addresses) {}
 
   /**
@@ -75,9 +92,19 @@ public final class PushAudit implements PushObserver {
   /** The merge was refused to the node's role: said once at WARN, since the inserts then merge the list themselves again. */
   private final AtomicBoolean mergeFailureSaid = new AtomicBoolean();
 
+  /** How long a stop tries to write what waits while the database refuses it; what is left then is said at ERROR. */
+  private final Duration stopPatience;
+  private final int maxWaiting;
+
   public PushAudit(Platform platform, HealthDataAccessStore store) {
+    this(platform, store, Duration.ofSeconds(10), MAX_WAITING);
+  }
+
+  PushAudit(Platform platform, HealthDataAccessStore store, Duration stopPatience, int maxWaiting) {
     this.platform = platform;
     this.store = store;
+    this.stopPatience = stopPatience;
+    this.maxWaiting = maxWaiting;
   }
 
   public void start() {
@@ -85,13 +112,17 @@ public final class PushAudit implements PushObserver {
     mergeTimer = platform.vertx().setPeriodic(MERGE_INDEX_MS, id -> mergeReadersIndex());
   }
 
-  /** Writes everything that waits (batch after batch), before the pool closes. */
+  /**
+   * Writes everything that waits (batch after batch), the insert in flight included, before the
+   * pool closes; what the database still refuses after {@link #stopPatience} is said at ERROR,
+   * read by read, the trail the log then holds.
+   */
   public Future<Void> stop() {
     if (timer >= 0) {
       platform.vertx().cancelTimer(timer);
       platform.vertx().cancelTimer(mergeTimer);
     }
-    return drain(0);
+    return drain(System.nanoTime() + stopPatience.toNanos());
   }
 
   /**
@@ -117,15 +148,41 @@ public final class PushAudit implements PushObserver {
         });
   }
 
-  private Future<Void> drain(int round) {
-    if ((waiting.isEmpty() && refused.isEmpty()) || round > 1_000) {
+  private Future<Void> drain(long deadline) {
+    if (waiting.isEmpty() && refused.isEmpty() && !writing.get()) {
       return Future.succeededFuture();
     }
-    return writing.get() ? drainLater(round) : flush().compose(v -> drain(round + 1));
+    if (System.nanoTime() - deadline > 0) {
+      sayLeft();
+      return Future.succeededFuture();
+    }
+    if (writing.get()) {
+      return platform.vertx().timer(10).compose(t -> drain(deadline));
+    }
+    return flush().compose(v -> refused.isEmpty() ? drain(deadline)
+        : platform.vertx().timer(STOP_RETRY_MS).compose(t -> drain(deadline)));
   }
 
-  private Future<Void> drainLater(int round) {
-    return platform.vertx().timer(10).compose(t -> drain(round + 1));
+  /** At stop, the database refusing still: every read not written, said at ERROR. */
+  private void sayLeft() {
+    List<Row> left = refused;
+    refused = List.of();
+    for (Row row : left) {
+      for (int i = 0; i < row.readers().size(); i++) {
+        dropped(row.teleconsultationId(), row.readers().get(i), row.at(), row.addresses().get(i), "not written before the stop");
+      }
+    }
+    Heard heard;
+    while ((heard = waiting.poll()) != null) {
+      size.addAndGet(-heard.readers().length);
+      for (int i = 0; i < heard.readers().length; i++) {
+        dropped(heard.teleconsultationId(), heard.readers()[i], heard.at(), heard.addresses()[i], "not written before the stop");
+      }
+    }
+  }
+
+  private static void dropped(Object item, UUID reader, Instant at, String address, String reason) {
+    LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"{}\"", item, reader, at, address, reason);
   }
 
   /** On a loop: the event's reads there, copied into one queued batch (judged at the flush). */
@@ -175,8 +232,13 @@ public final class PushAudit implements PushObserver {
       item = UUID.fromString(String.valueOf(event.data().getValue("id")));
     } catch (IllegalArgumentException e) {
       for (int i = 0; i < readers.length; i++) {
-        LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"the item's id is no UUID\"",
-            event.data().getValue("id"), readers[i], at, addresses[i]);
+        dropped(event.data().getValue("id"), readers[i], at, addresses[i], "the item's id is no UUID");
+      }
+      return;
+    }
+    if (size.get() >= maxWaiting) {
+      for (int i = 0; i < readers.length; i++) {
+        dropped(item, readers[i], at, addresses[i], maxWaiting + " reads wait for the database already");
       }
       return;
     }
@@ -213,7 +275,8 @@ public final class PushAudit implements PushObserver {
       for (int i = 0; i < next.readers().length; i++) {
         if (fresh == null || fresh.get(i)) {
           Row row = open.get(next.eventId());
-          if (row == null || row.readers().size() == READERS_PER_ROW) {
+          if (row == null || row.readers().size() == READERS_PER_ROW
+              || Math.abs(next.at().toEpochMilli() - row.at().toEpochMilli()) >= SAME_ROW_MS) {
             row = new Row(next.teleconsultationId(), next.at(), new ArrayList<>(), new ArrayList<>());
             open.put(next.eventId(), row);
             rows.add(row);
@@ -274,8 +337,7 @@ public final class PushAudit implements PushObserver {
       all = all.compose(v -> store.auditPushes(platform.pool(), List.of(row)).recover(e -> {
         if (DatabaseErrors.refusedForGood(e)) {
           for (int i = 0; i < row.readers().size(); i++) {
-            LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"{}\"",
-                row.teleconsultationId(), row.readers().get(i), row.at(), row.addresses().get(i), e.getMessage());
+            dropped(row.teleconsultationId(), row.readers().get(i), row.at(), row.addresses().get(i), e.getMessage());
           }
         } else {
           notWritten.add(row);

@@ -6,6 +6,7 @@ import fr.cantou.realtime.Audience;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.LiveReads;
 import fr.cantou.realtime.Viewer;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
@@ -204,8 +205,113 @@ class PushAuditRowsTest {
       audit.replayed(her, event(1, item));
       TestNode.await(audit.stop());
 
-      assertThat(readersByRow(node.node().platform().pool(), item)).as("the live push, then the resend once")
-          .containsExactly(List.of(her.principal().userId(), her.principal().userId()));
+      var pool = node.node().platform().pool();
+      assertThat(readersByRow(pool, item)).as("the live push, then the resend once, each a row at its time")
+          .containsExactly(List.of(her.principal().userId()), List.of(her.principal().userId()));
+      assertThat(TestNode.await(pool.preparedQuery("SELECT at FROM health_data_push WHERE teleconsultation_id = $1 ORDER BY id")
+          .execute(Tuple.of(item))).iterator().next().getOffsetDateTime("at").toInstant())
+          .isEqualTo(clock.instant().minus(java.time.Duration.ofMinutes(2)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    }
+  }
+
+  /** A stop ends once the insert in flight has: the pool is closed after it, never under it. */
+  @Test
+  void a_stop_waits_for_the_insert_in_flight() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      UUID item = UUID.randomUUID();
+      Viewer her = doctor("203.0.113.9");
+      var locker = TestNode.await(pool.getConnection());
+      TestNode.await(locker.query("BEGIN").execute());
+      TestNode.await(locker.query("LOCK TABLE health_data_push IN ACCESS EXCLUSIVE MODE").execute());
+      audit.offeredToAll(event(1, item), 1, reads(List.of(her), false));
+      audit.flush();
+      Eventually.until("the insert waits for the lock", () -> TestNode.await(pool.query("""
+              SELECT count(*) AS n FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO health_data_push %'""").execute())
+          .iterator().next().getLong("n") == 1);
+
+      var stopped = audit.stop();
+      assertThat(stopped.isComplete()).as("stopped while its insert waits").isFalse();
+      TestNode.await(locker.query("COMMIT").execute());
+      TestNode.await(locker.close());
+      TestNode.await(stopped);
+      assertThat(readersByRow(pool, item)).containsExactly(List.of(her.principal().userId()));
+    }
+  }
+
+  /** A database that still refuses when the node stops: each read not written is a line at ERROR, who, what, when, where. */
+  @Test
+  void a_stop_the_database_refuses_says_each_read_left_at_error() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore(), java.time.Duration.ofMillis(300),
+          PushAudit.MAX_WAITING);
+      Viewer tried = doctor("203.0.113.7");
+      Viewer waiting = doctor("203.0.113.8");
+      UUID item = UUID.randomUUID();
+      TestNode.await(pool.query("ALTER TABLE health_data_push RENAME TO health_data_push_away").execute());
+      try (Lines lines = new Lines()) {
+        audit.offeredToAll(event(1, item), 1, reads(List.of(tried), false));
+        TestNode.await(audit.flush());
+        audit.offeredToAll(event(2, item), 1, reads(List.of(waiting), false));
+        TestNode.await(audit.stop());
+
+        assertThat(lines.dropped()).anySatisfy(line -> assertThat(line).startsWith("event=push_audit_dropped item=" + item
+            + " user=" + tried.principal().userId()).contains("address=203.0.113.7").contains("before the stop"));
+        assertThat(lines.dropped()).anySatisfy(line -> assertThat(line).contains("user=" + waiting.principal().userId())
+            .contains("address=203.0.113.8"));
+      }
+    }
+  }
+
+  /**
+   * The audit's inserts refused while the events flow on: the reads waiting are bounded, those
+   * past the bound said at ERROR at once; what waited is written once the database takes it again.
+   */
+  @Test
+  void past_the_bound_of_reads_waiting_each_new_read_is_said_at_error() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore(), java.time.Duration.ofSeconds(10), 3_000);
+      TestNode.await(pool.query("ALTER TABLE health_data_push RENAME TO health_data_push_away").execute());
+      try (Lines lines = new Lines()) {
+        audit.offeredToAll(event(1, UUID.randomUUID()), 1_500, reads(doctors(1_500), false));
+        audit.offeredToAll(event(2, UUID.randomUUID()), 1_500, reads(doctors(1_500), false));
+        TestNode.await(audit.flush());
+        audit.offeredToAll(event(3, UUID.randomUUID()), 1_500, reads(doctors(1_500), false));
+        audit.offeredToAll(event(4, UUID.randomUUID()), 1_500, reads(doctors(1_500), false));
+        audit.offeredToAll(event(5, UUID.randomUUID()), 1_500, reads(doctors(1_500), false));
+        assertThat(lines.dropped()).as("the fifth event's reads: three thousand waited already").hasSize(1_500)
+            .allSatisfy(line -> assertThat(line).contains("3000 reads wait for the database already"));
+      }
+      TestNode.await(pool.query("ALTER TABLE health_data_push_away RENAME TO health_data_push").execute());
+      TestNode.await(audit.stop());
+      assertThat(linesWritten(pool)).isEqualTo(6_000);
+    }
+  }
+
+  /** The audit's ERROR lines of dropped reads while open. */
+  private static final class Lines implements AutoCloseable {
+    private final ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PushAudit.class);
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+
+    Lines() {
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    List<String> dropped() {
+      return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .filter(line -> line.startsWith("event=push_audit_dropped")).toList();
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
     }
   }
 
@@ -242,22 +348,15 @@ class PushAuditRowsTest {
       Viewer her = doctor("203.0.113.9");
       EventRecord odd = new EventRecord(1, "teleconsultation.queued", new JsonObject().put("id", "not-a-uuid")
           .put("patient", new JsonObject().put("initials", "M. D.")), Audience.none());
-      ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PushAudit.class);
-      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
-      lines.start();
-      logger.addAppender(lines);
-      try {
+      try (Lines lines = new Lines()) {
         audit.offeredToAll(odd, 1, reads(List.of(her), false));
         UUID item = UUID.randomUUID();
         audit.offeredToAll(event(2, item), 1, reads(List.of(her), false));
         TestNode.await(audit.stop());
 
-        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-            .anySatisfy(line -> assertThat(line).startsWith("event=push_audit_dropped item=not-a-uuid user="
-                + her.principal().userId()).contains("address=203.0.113.9"));
+        assertThat(lines.dropped()).anySatisfy(line -> assertThat(line).startsWith("event=push_audit_dropped item=not-a-uuid user="
+            + her.principal().userId()).contains("address=203.0.113.9"));
         assertThat(readersByRow(node.node().platform().pool(), item)).containsExactly(List.of(her.principal().userId()));
-      } finally {
-        logger.detachAppender(lines);
       }
     }
   }
