@@ -97,7 +97,8 @@ public final class PushAudit implements PushObserver {
   private final int maxWaiting;
 
   public PushAudit(Platform platform, HealthDataAccessStore store) {
-    this(platform, store, Duration.ofSeconds(10), MAX_WAITING);
+    // Within the 10 s Main gives the node's stop beyond the requests' grace.
+    this(platform, store, Duration.ofSeconds(5), MAX_WAITING);
   }
 
   PushAudit(Platform platform, HealthDataAccessStore store, Duration stopPatience, int maxWaiting) {
