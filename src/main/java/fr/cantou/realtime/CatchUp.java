@@ -3,6 +3,7 @@ package fr.cantou.realtime;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,11 @@ final class CatchUp {
   private final List<SnapshotSource> snapshots;
   private final List<ReplayCheck> checks;
   private final LocalSessions sessions;
+  private final GreetingGate greetings;
 
   CatchUp(Platform platform, EventStore events, List<SnapshotSource> snapshots, List<ReplayCheck> checks,
-          LocalSessions sessions) {
+          LocalSessions sessions, GreetingGate greetings) {
+    this.greetings = greetings;
     this.platform = platform;
     this.settings = platform.config().realtime();
     this.events = events;
@@ -40,17 +43,24 @@ final class CatchUp {
     this.sessions = sessions;
   }
 
-  /** The welcome, then the events missed since {@code since} when they are few enough, else a snapshot. */
+  /**
+   * The welcome, then the events missed since {@code since} when they are few enough, else a
+   * snapshot. Called in a greeting's place ({@link GreetingGate}), which the returned future
+   * frees once the database has answered the first step — not once the client has read it all:
+   * a client that stops reading in the middle of its replay holds no place meanwhile (its later
+   * batches take a place each), so a few such tabs cannot stop every other hello of the node.
+   */
   Future<Void> greet(ClientSession session, Long since) {
+    Promise<Void> placeFree = Promise.promise();
     Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
         : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
             : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
                 .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
-    return resumable.compose(resume -> {
+    resumable.compose(resume -> {
       session.send(welcome(session.viewer, resume));
       if (resume) {
         session.lastSentId = since;
-        return replay(session, since);
+        return replay(session, since, placeFree);
       }
       return snapshot(session);
     }).onSuccess(v -> {
@@ -61,16 +71,32 @@ final class CatchUp {
     }).onFailure(e -> {
       LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
       session.end((short) 1011, "try again");
-    }).otherwiseEmpty();
+    }).onComplete(ar -> placeFree.tryComplete());
+    return placeFree.future();
   }
 
-  /** Batch by batch: each is shown to the features' checks, then what they let through is written before the next is read. */
-  private Future<Void> replay(ClientSession session, long after) {
-    return events.after(platform.pool(), after, REPLAY_BATCH).compose(batch -> withheld(session.viewer, batch)
-        .compose(withheld -> Future.all(batch.stream().filter(event -> !withheld.contains(event.id()))
-            .map(session::deliver).toList()))
-        .compose(written -> batch.size() == REPLAY_BATCH && !session.ended()
-            ? replay(session, batch.get(batch.size() - 1).id()) : Future.succeededFuture()));
+  /** The events of a batch the checks let through, whether more may follow, and where the next batch starts. */
+  private record Batch(List<EventRecord> shown, boolean full, long last) {}
+
+  /**
+   * Batch by batch, each written before the next is read: the first read in the greeting's place
+   * ({@code placeFree} then frees it), the next ones each in a place of its own.
+   */
+  private Future<Void> replay(ClientSession session, long after, Promise<Void> placeFree) {
+    Future<Batch> read = placeFree != null ? batch(session.viewer, after)
+        : greetings.call(session.context, () -> batch(session.viewer, after));
+    if (placeFree != null) {
+      read.onComplete(ar -> placeFree.tryComplete());
+    }
+    return read.compose(batch -> Future.all(batch.shown().stream().map(session::deliver).toList())
+        .compose(written -> batch.full() && !session.ended() ? replay(session, batch.last(), null) : Future.succeededFuture()));
+  }
+
+  /** A batch read, shown to the features' checks. */
+  private Future<Batch> batch(Viewer viewer, long after) {
+    return events.after(platform.pool(), after, REPLAY_BATCH).compose(read -> withheld(viewer, read)
+        .map(withheld -> new Batch(read.stream().filter(event -> !withheld.contains(event.id())).toList(),
+            read.size() == REPLAY_BATCH, read.isEmpty() ? after : read.get(read.size() - 1).id())));
   }
 
   private Future<Set<Long>> withheld(Viewer viewer, List<EventRecord> batch) {

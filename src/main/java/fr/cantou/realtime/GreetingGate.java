@@ -2,6 +2,7 @@ package fr.cantou.realtime;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -9,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * At most {@code limit} greetings (token check, then snapshot or replay) of a node read the
- * database at once; the others wait their turn in memory, in arrival order. Thousands of
+ * At most {@code limit} greetings (token check, then snapshot or a replay's first batch, and
+ * each later batch of a replay apart) of a node read the database at once; the others wait their turn in memory, in arrival order. Thousands of
  * sockets saying hello together (a reconnect storm after a network cut, a node restarting)
  * would otherwise queue thousands of queries on the pool, past its wait queue and its
  * connection timeout, and be refused (1011) instead of served a second later.
@@ -39,6 +40,21 @@ final class GreetingGate {
       });
     }));
     admit();
+  }
+
+  /** {@link #run}, giving the work's result: the place is freed when it is there. */
+  <T> Future<T> call(Context context, Supplier<Future<T>> work) {
+    Promise<T> result = Promise.promise();
+    run(context, () -> {
+      Future<T> done;
+      try {
+        done = work.get();
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      return done.onComplete(result);
+    });
+    return result.future();
   }
 
   private void admit() {

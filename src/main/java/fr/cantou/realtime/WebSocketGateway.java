@@ -74,7 +74,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     this.expiry = new TokenExpiry(Clock.systemUTC(), platform.clock());
     this.greetings = new GreetingGate(platform.config().database().poolSize() / 2);
     this.sessions = new LocalSessions(expiry, pushes);
-    this.catchUp = new CatchUp(platform, events, snapshots, replayChecks, sessions);
+    this.catchUp = new CatchUp(platform, events, snapshots, replayChecks, sessions, greetings);
   }
 
   public void start() {

@@ -75,6 +75,55 @@ class SlowReaderTest {
     }
   }
 
+  /**
+   * A tab that stops reading in the middle of its replay holds no greeting place: with one place
+   * (a pool of two connections), another page is greeted while the frozen tab's replay still
+   * waits for it, and the frozen tab, reading again, gets its whole replay, in order.
+   */
+  @Test
+  void a_tab_frozen_in_its_replay_does_not_hold_the_other_pages_greetings() {
+    Vertx clients = Vertx.vertx();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_DATABASE_POOL_SIZE", "2",
+        "CANTOU_HTTP_SEND_BUFFER_BYTES", "16384", "CANTOU_REALTIME_MAX_QUEUED_FRAMES", "100000", "CANTOU_METRICS_TOKEN", TOKEN,
+        // Neither its silence nor its idleness ends the frozen tab while the test runs.
+        "CANTOU_REALTIME_HEARTBEAT_SECONDS", "300", "CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "600"), Clock.systemUTC())) {
+      CareTerritory care = new CareTerritory(node);
+      long before;
+      try (WsClient first = WsClient.hello(node.port(), care.nurse, null)) {
+        before = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+      }
+      // 900 events for the nurses, about 240 kB: far more than the two kernel buffers and a batch in the node hold.
+      TestNode.await(node.node().platform().pool().query("""
+          INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids,
+                             device_ids)
+          SELECT 'test.filler', jsonb_build_object('n', g, 'pad', repeat('x', 200)), '{}', '{}', '{}', NULL, '{nurse}', '{}', '{}'
+          FROM generate_series(1, 900) g""").execute());
+      double deliveredBefore = delivered(node);
+      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
+          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+      frozen.socket.writeTextMessage(new JsonObject().put("type", "hello").put("token", care.nurse).put("since", before).encode());
+      frozen.socket.pause();
+      // Past its first batch: its replay has begun, and stops where the buffers are full.
+      Eventually.until("the frozen tab's replay under way", () -> delivered(node) - deliveredBefore > 150);
+
+      try (WsClient other = WsClient.hello(node.port(), care.otherNurse, null)) {
+        assertThat(frozen.events).as("the frozen tab read nothing meanwhile").isEmpty();
+      }
+      frozen.socket.resume();
+      Eventually.until("the frozen tab's whole replay", () -> frozen.events.size() == 900);
+      assertThat(frozen.events).extracting(e -> e.getJsonObject("data").getInteger("n"))
+          .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 900).boxed().toList());
+    } finally {
+      TestNode.await(clients.close());
+    }
+  }
+
+  private static double delivered(TestNode node) {
+    String series = "cantou_events_delivered_total ";
+    return node.api.get("/metrics", TOKEN).body().lines().filter(line -> line.startsWith(series))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length()).trim())).findFirst().orElse(0);
+  }
+
   /** A page on a Vert.x client, so that it can stop reading (pause) over a small receive window. */
   private static final class Frozen {
     final WebSocket socket;
