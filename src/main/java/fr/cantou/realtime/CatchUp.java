@@ -80,11 +80,12 @@ final class CatchUp {
 
   /**
    * Batch by batch, each written before the next is read: the first read in the greeting's place
-   * ({@code placeFree} then frees it), the next ones each in a place of its own.
+   * ({@code placeFree} then frees it), the next ones each in a place of its own, before the hellos that wait.
    */
   private Future<Void> replay(ClientSession session, long after, Promise<Void> placeFree) {
     Future<Batch> read = placeFree != null ? batch(session.viewer, after)
-        : greetings.call(session.context, () -> batch(session.viewer, after));
+        : greetings.callNext(session.context, () -> session.ended() ? Future.succeededFuture(new Batch(List.of(), false, after))
+            : batch(session.viewer, after));
     if (placeFree != null) {
       read.onComplete(ar -> placeFree.tryComplete());
     }

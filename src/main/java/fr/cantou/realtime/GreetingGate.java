@@ -4,8 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 final class GreetingGate {
   private final int limit;
   private final AtomicInteger running = new AtomicInteger();
-  private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+  private final Deque<Runnable> waiting = new ConcurrentLinkedDeque<>();
 
   GreetingGate(int limit) {
     this.limit = Math.max(1, limit);
@@ -27,7 +27,12 @@ final class GreetingGate {
 
   /** Runs {@code work} on {@code context} when a place is free; the place is freed when its future ends. */
   void run(Context context, Supplier<Future<?>> work) {
-    waiting.add(() -> context.runOnContext(v -> {
+    waiting.add(entry(context, work));
+    admit();
+  }
+
+  private Runnable entry(Context context, Supplier<Future<?>> work) {
+    return () -> context.runOnContext(v -> {
       Future<?> done;
       try {
         done = work.get();
@@ -38,14 +43,18 @@ final class GreetingGate {
         running.decrementAndGet();
         admit();
       });
-    }));
-    admit();
+    });
   }
 
-  /** {@link #run}, giving the work's result: the place is freed when it is there. */
-  <T> Future<T> call(Context context, Supplier<Future<T>> work) {
+  /**
+   * The next step of a greeting under way (a replay's next batch): before the hellos that wait,
+   * so that a storm of them does not leave a greeted socket's live events piling up, held back
+   * behind its replay, until it is dropped as too slow. Gives the work's result; the place is
+   * freed when it is there.
+   */
+  <T> Future<T> callNext(Context context, Supplier<Future<T>> work) {
     Promise<T> result = Promise.promise();
-    run(context, () -> {
+    waiting.addFirst(entry(context, () -> {
       Future<T> done;
       try {
         done = work.get();
@@ -53,7 +62,8 @@ final class GreetingGate {
         done = Future.failedFuture(e);
       }
       return done.onComplete(result);
-    });
+    }));
+    admit();
     return result.future();
   }
 

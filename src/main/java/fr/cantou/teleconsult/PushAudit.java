@@ -85,6 +85,11 @@ public final class PushAudit implements PushObserver {
   private final RecentReads recent = new RecentReads();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
+  /** Stopped: nothing is written any more, every read still here or heard later is said at ERROR. */
+  private volatile boolean stopped;
+  /** The rows of the insert running, and those of it a stop said at ERROR before it ended. */
+  private volatile List<Row> inFlight = List.of();
+  private volatile List<Row> saidInFlight = List.of();
   private long timer = -1;
   private long mergeTimer = -1;
   /** A merge is running: the next tick does not start another (it would wait for its lock, holding a connection). */
@@ -150,11 +155,8 @@ public final class PushAudit implements PushObserver {
   }
 
   private Future<Void> drain(long deadline) {
-    if (waiting.isEmpty() && refused.isEmpty() && !writing.get()) {
-      return Future.succeededFuture();
-    }
-    if (System.nanoTime() - deadline > 0) {
-      sayLeft();
+    if ((waiting.isEmpty() && refused.isEmpty() && !writing.get()) || System.nanoTime() - deadline > 0) {
+      stopWriting();
       return Future.succeededFuture();
     }
     if (writing.get()) {
@@ -164,20 +166,44 @@ public final class PushAudit implements PushObserver {
         : platform.vertx().timer(STOP_RETRY_MS).compose(t -> drain(deadline)));
   }
 
-  /** At stop, the database refusing still: every read not written, said at ERROR. */
-  private void sayLeft() {
+  /**
+   * The end: no insert starts any more, and every read not written is said at ERROR — those of an
+   * insert still running too (it may yet end written: a line more in the log, never one fewer).
+   */
+  private void stopWriting() {
+    stopped = true;
+    if (writing.compareAndSet(false, true)) {
+      sayHeld();
+      return;
+    }
+    List<Row> flying = inFlight;
+    saidInFlight = flying;
+    sayRows(flying, "its insert had not ended when the node stopped");
+    sayWaiting();
+  }
+
+  /** With {@link #writing} held for good: the rows refused and the reads waiting, said. */
+  private void sayHeld() {
     List<Row> left = refused;
     refused = List.of();
-    for (Row row : left) {
-      for (int i = 0; i < row.readers().size(); i++) {
-        dropped(row.teleconsultationId(), row.readers().get(i), row.at(), row.addresses().get(i), "not written before the stop");
-      }
-    }
+    sayRows(left, "not written before the stop");
+    sayWaiting();
+  }
+
+  private void sayWaiting() {
     Heard heard;
     while ((heard = waiting.poll()) != null) {
       size.addAndGet(-heard.readers().length);
       for (int i = 0; i < heard.readers().length; i++) {
         dropped(heard.teleconsultationId(), heard.readers()[i], heard.at(), heard.addresses()[i], "not written before the stop");
+      }
+    }
+  }
+
+  private static void sayRows(List<Row> rows, String reason) {
+    for (Row row : rows) {
+      for (int i = 0; i < row.readers().size(); i++) {
+        dropped(row.teleconsultationId(), row.readers().get(i), row.at(), row.addresses().get(i), reason);
       }
     }
   }
@@ -244,6 +270,12 @@ public final class PushAudit implements PushObserver {
       return;
     }
     waiting.add(new Heard(event.id(), item, at, readers, addresses, compare, resent));
+    if (stopped) {
+      // Heard as the node stops: no insert will take it.
+      size.addAndGet(readers.length);
+      sayWaiting();
+      return;
+    }
     if (size.addAndGet(readers.length) >= BATCH) {
       platform.vertx().runOnContext(v -> flush());
     }
@@ -259,7 +291,12 @@ public final class PushAudit implements PushObserver {
    * so {@link #writing} is always given back.
    */
   Future<Void> flush() {
-    if ((waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
+    if (stopped || (waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    if (stopped) {
+      // The stop came between the two checks: what it could not take is said here, and the flag kept.
+      sayHeld();
       return Future.succeededFuture();
     }
     List<Row> rows = new ArrayList<>(refused);
@@ -291,15 +328,23 @@ public final class PushAudit implements PushObserver {
       writing.set(false);
       return Future.succeededFuture();
     }
+    inFlight = rows;
     return store.auditPushes(platform.pool(), rows)
         .recover(e -> DatabaseErrors.refusedForGood(e) ? eachRowAlone(rows) : Future.failedFuture(new NotWritten(rows, e)))
         .onFailure(e -> {
           NotWritten left = (NotWritten) e;
           LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", left.rows().size(), left.getMessage());
-          refused = left.rows();
+          if (!stopped) {
+            refused = left.rows();
+          } else if (saidInFlight != rows) {
+            sayRows(left.rows(), "not written before the stop");
+          }
         })
         .eventually(() -> {
-          writing.set(false);
+          inFlight = List.of();
+          if (!stopped) {
+            writing.set(false);
+          }
           return Future.succeededFuture();
         })
         .onSuccess(v -> {

@@ -134,6 +134,7 @@ public final class TeleconsultModule implements LiveModule {
   /** This node's doctors' consoles are gone; the audit rows still waiting are written. */
   @Override
   public Future<Void> stop() {
-    return presence.leave().eventually(pushAudit::stop);
+    // Side by side: a database that hangs the presence's last write must not keep the audit from saying what it could not write.
+    return Future.join(presence.leave().otherwiseEmpty(), pushAudit.stop()).mapEmpty();
   }
 }

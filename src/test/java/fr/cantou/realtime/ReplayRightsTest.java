@@ -45,6 +45,22 @@ class ReplayRightsTest extends CareNodeTest {
     }
   }
 
+  /** An event whose item id names no item (never written so by Cantou) is withheld; the resume goes on, not refused for ever. */
+  @Test
+  void an_event_whose_item_id_is_no_uuid_is_withheld_and_the_resume_goes_on() {
+    long before;
+    try (WsClient first = WsClient.hello(node.port(), care.nurse, null)) {
+      before = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+    }
+    RawEvents.forNurses(node, "teleconsultation.updated", "'" + new JsonObject().put("id", "not-a-uuid")
+        .put("organisationId", care.ehpadId).put("patient", new JsonObject().put("initials", "MD")).encode() + "'::jsonb", 1);
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+
+    try (WsClient resumed = WsClient.hello(node.port(), care.nurse, before)) {
+      assertThat(ofItem(resumed, id)).extracting(e -> e.getString("kind")).containsExactly("teleconsultation.queued");
+    }
+  }
+
   /** The events of the item the socket got before a later one it must get (the geriatrician's presence, told to the care side). */
   private List<JsonObject> ofItem(WsClient socket, String id) {
     return WhatGetShows.eventsBefore(socket, WhatGetShows.presenceChanged(node.api, care.geriatrician, care.geriatricianId))

@@ -93,11 +93,7 @@ class SlowReaderTest {
         before = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
       }
       // 900 events for the nurses, about 240 kB: far more than the two kernel buffers and a batch in the node hold.
-      TestNode.await(node.node().platform().pool().query("""
-          INSERT INTO event (kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids,
-                             device_ids)
-          SELECT 'test.filler', jsonb_build_object('n', g, 'pad', repeat('x', 200)), '{}', '{}', '{}', NULL, '{nurse}', '{}', '{}'
-          FROM generate_series(1, 900) g""").execute());
+      RawEvents.forNurses(node, "test.filler", "jsonb_build_object('n', g, 'pad', repeat('x', 200))", 900);
       double deliveredBefore = delivered(node);
       Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
           .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));

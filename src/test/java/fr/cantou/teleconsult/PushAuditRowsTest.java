@@ -222,15 +222,10 @@ class PushAuditRowsTest {
       PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
       UUID item = UUID.randomUUID();
       Viewer her = doctor("203.0.113.9");
-      var locker = TestNode.await(pool.getConnection());
-      TestNode.await(locker.query("BEGIN").execute());
-      TestNode.await(locker.query("LOCK TABLE health_data_push IN ACCESS EXCLUSIVE MODE").execute());
+      var locker = lockedTable(pool);
       audit.offeredToAll(event(1, item), 1, reads(List.of(her), false));
       audit.flush();
-      Eventually.until("the insert waits for the lock", () -> TestNode.await(pool.query("""
-              SELECT count(*) AS n FROM pg_stat_activity
-              WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO health_data_push %'""").execute())
-          .iterator().next().getLong("n") == 1);
+      insertWaitsForTheLock(pool);
 
       var stopped = audit.stop();
       assertThat(stopped.isComplete()).as("stopped while its insert waits").isFalse();
@@ -238,6 +233,37 @@ class PushAuditRowsTest {
       TestNode.await(locker.close());
       TestNode.await(stopped);
       assertThat(readersByRow(pool, item)).containsExactly(List.of(her.principal().userId()));
+    }
+  }
+
+  /**
+   * An insert that has not ended when the stop's patience has (a database that no longer answers):
+   * its reads are said at ERROR too, as is a read heard after the stop.
+   */
+  @Test
+  void a_stop_says_the_reads_of_an_insert_that_has_not_ended_and_those_heard_after_it() {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC())) {
+      var pool = node.node().platform().pool();
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore(), java.time.Duration.ofMillis(300),
+          PushAudit.MAX_WAITING);
+      UUID item = UUID.randomUUID();
+      Viewer her = doctor("203.0.113.9");
+      Viewer late = doctor("203.0.113.10");
+      var locker = lockedTable(pool);
+      try (Lines lines = new Lines()) {
+        audit.offeredToAll(event(1, item), 1, reads(List.of(her), false));
+        audit.flush();
+        insertWaitsForTheLock(pool);
+        TestNode.await(audit.stop());
+        audit.offeredToAll(event(2, item), 1, reads(List.of(late), false));
+
+        assertThat(lines.dropped()).anySatisfy(line -> assertThat(line).contains("user=" + her.principal().userId())
+            .contains("its insert had not ended"));
+        assertThat(lines.dropped()).anySatisfy(line -> assertThat(line).contains("user=" + late.principal().userId()));
+      } finally {
+        TestNode.await(locker.query("COMMIT").execute());
+        TestNode.await(locker.close());
+      }
     }
   }
 
@@ -290,6 +316,21 @@ class PushAuditRowsTest {
       TestNode.await(audit.stop());
       assertThat(linesWritten(pool)).isEqualTo(6_000);
     }
+  }
+
+  /** A connection whose open transaction holds the push table: the audit's inserts wait for its end. */
+  private static io.vertx.sqlclient.SqlConnection lockedTable(io.vertx.sqlclient.Pool pool) {
+    var locker = TestNode.await(pool.getConnection());
+    TestNode.await(locker.query("BEGIN").execute());
+    TestNode.await(locker.query("LOCK TABLE health_data_push IN ACCESS EXCLUSIVE MODE").execute());
+    return locker;
+  }
+
+  private static void insertWaitsForTheLock(io.vertx.sqlclient.Pool pool) {
+    Eventually.until("the insert waits for the lock", () -> TestNode.await(pool.query("""
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO health_data_push %'""").execute())
+        .iterator().next().getLong("n") == 1);
   }
 
   /** The audit's ERROR lines of dropped reads while open. */
