@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A teleconsultation pushed with its patient data to a user is health data read: audited like an
@@ -79,8 +80,11 @@ public final class PushAudit implements PushObserver {
   private final Platform platform;
   private final HealthDataAccessStore store;
   private final Queue<Heard> waiting = new ConcurrentLinkedQueue<>();
-  /** Rows the database could not take: written first at the next flush (their reads were judged already). */
-  private volatile List<Row> refused = List.of();
+  /**
+   * Rows the database could not take: written first at the next flush (their reads were judged
+   * already). Taken whole by whoever takes them (a flush, or the stop that says them), never both.
+   */
+  private final AtomicReference<List<Row>> refused = new AtomicReference<>(List.of());
   /** The reads written (or being written) lately; touched by the flush only, one flush at a time ({@link #writing}). */
   private final RecentReads recent = new RecentReads();
   private final AtomicInteger size = new AtomicInteger();
@@ -155,14 +159,14 @@ public final class PushAudit implements PushObserver {
   }
 
   private Future<Void> drain(long deadline) {
-    if ((waiting.isEmpty() && refused.isEmpty() && !writing.get()) || System.nanoTime() - deadline > 0) {
+    if ((waiting.isEmpty() && refused.get().isEmpty() && !writing.get()) || System.nanoTime() - deadline > 0) {
       stopWriting();
       return Future.succeededFuture();
     }
     if (writing.get()) {
       return platform.vertx().timer(10).compose(t -> drain(deadline));
     }
-    return flush().compose(v -> refused.isEmpty() ? drain(deadline)
+    return flush().compose(v -> refused.get().isEmpty() ? drain(deadline)
         : platform.vertx().timer(STOP_RETRY_MS).compose(t -> drain(deadline)));
   }
 
@@ -172,21 +176,17 @@ public final class PushAudit implements PushObserver {
    */
   private void stopWriting() {
     stopped = true;
-    if (writing.compareAndSet(false, true)) {
-      sayHeld();
-      return;
+    if (!writing.compareAndSet(false, true)) {
+      List<Row> flying = inFlight;
+      saidInFlight = flying;
+      sayRows(flying, "its insert had not ended when the node stopped");
     }
-    List<Row> flying = inFlight;
-    saidInFlight = flying;
-    sayRows(flying, "its insert had not ended when the node stopped");
-    sayWaiting();
+    sayLeft();
   }
 
-  /** With {@link #writing} held for good: the rows refused and the reads waiting, said. */
-  private void sayHeld() {
-    List<Row> left = refused;
-    refused = List.of();
-    sayRows(left, "not written before the stop");
+  /** Once stopped: the rows refused and the reads waiting, said (each taken by one sayer only). */
+  private void sayLeft() {
+    sayRows(refused.getAndSet(List.of()), "not written before the stop");
     sayWaiting();
   }
 
@@ -291,16 +291,15 @@ public final class PushAudit implements PushObserver {
    * so {@link #writing} is always given back.
    */
   Future<Void> flush() {
-    if (stopped || (waiting.isEmpty() && refused.isEmpty()) || !writing.compareAndSet(false, true)) {
+    if (stopped || (waiting.isEmpty() && refused.get().isEmpty()) || !writing.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
     if (stopped) {
-      // The stop came between the two checks: what it could not take is said here, and the flag kept.
-      sayHeld();
+      // The stop came between the two checks: what is left is said here, and the flag kept.
+      sayLeft();
       return Future.succeededFuture();
     }
-    List<Row> rows = new ArrayList<>(refused);
-    refused = List.of();
+    List<Row> rows = new ArrayList<>(refused.getAndSet(List.of()));
     Map<Long, Row> open = new HashMap<>();
     // Rows written again count: a database away for minutes must not make one insert of all that came meanwhile.
     int taken = rows.stream().mapToInt(row -> row.readers().size()).sum();
@@ -335,7 +334,11 @@ public final class PushAudit implements PushObserver {
           NotWritten left = (NotWritten) e;
           LOG.warn("event=push_audit_failed rows={} reason=\"{}\"", left.rows().size(), left.getMessage());
           if (!stopped) {
-            refused = left.rows();
+            refused.set(left.rows());
+            if (stopped) {
+              // The stop came meanwhile: it may have taken what was refused before these.
+              sayLeft();
+            }
           } else if (saidInFlight != rows) {
             sayRows(left.rows(), "not written before the stop");
           }
