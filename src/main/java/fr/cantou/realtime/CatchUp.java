@@ -34,13 +34,13 @@ final class CatchUp {
 
   CatchUp(Platform platform, EventStore events, List<SnapshotSource> snapshots, List<ReplayCheck> checks,
           LocalSessions sessions, GreetingGate greetings) {
-    this.greetings = greetings;
     this.platform = platform;
     this.settings = platform.config().realtime();
     this.events = events;
     this.snapshots = List.copyOf(snapshots);
     this.checks = List.copyOf(checks);
     this.sessions = sessions;
+    this.greetings = greetings;
   }
 
   /**
