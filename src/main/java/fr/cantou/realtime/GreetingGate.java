@@ -26,24 +26,25 @@ final class GreetingGate {
   }
 
   /** Runs {@code work} on {@code context} when a place is free; the place is freed when its future ends. */
-  void run(Context context, Supplier<Future<?>> work) {
+  <T> void run(Context context, Supplier<Future<T>> work) {
     waiting.add(entry(context, work));
     admit();
   }
 
-  private Runnable entry(Context context, Supplier<Future<?>> work) {
-    return () -> context.runOnContext(v -> {
-      Future<?> done;
-      try {
-        done = work.get();
-      } catch (RuntimeException e) {
-        done = Future.failedFuture(e);
-      }
-      done.onComplete(ar -> {
-        running.decrementAndGet();
-        admit();
-      });
-    });
+  private <T> Runnable entry(Context context, Supplier<Future<T>> work) {
+    return () -> context.runOnContext(v -> started(work).onComplete(ar -> {
+      running.decrementAndGet();
+      admit();
+    }));
+  }
+
+  /** The work's future, a failed one when it throws instead (its place is freed all the same). */
+  private static <T> Future<T> started(Supplier<Future<T>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
@@ -54,15 +55,7 @@ final class GreetingGate {
    */
   <T> Future<T> callNext(Context context, Supplier<Future<T>> work) {
     Promise<T> result = Promise.promise();
-    waiting.addFirst(entry(context, () -> {
-      Future<T> done;
-      try {
-        done = work.get();
-      } catch (RuntimeException e) {
-        done = Future.failedFuture(e);
-      }
-      return done.onComplete(result);
-    }));
+    waiting.addFirst(entry(context, () -> started(work).onComplete(result)));
     admit();
     return result.future();
   }

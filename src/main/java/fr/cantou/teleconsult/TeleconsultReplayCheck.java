@@ -6,8 +6,10 @@ import fr.cantou.realtime.ReplayCheck;
 import fr.cantou.realtime.Viewer;
 import io.vertx.core.Future;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -28,27 +30,30 @@ final class TeleconsultReplayCheck implements ReplayCheck {
 
   @Override
   public Future<Set<Long>> withheld(Viewer viewer, List<EventRecord> events) {
-    List<EventRecord> whole = events.stream().filter(TeleconsultEvents::carriesWholeItem).toList();
-    if (whole.isEmpty()) {
-      return Future.succeededFuture(Set.of());
-    }
-    Set<UUID> items = new HashSet<>();
-    whole.forEach(event -> {
-      UUID item = item(event);
-      if (item != null) {
-        items.add(item);
-      }
-    });
-    return store.visibilityFacts(platform.pool(), items).map(now -> {
-      Set<Long> withheld = new HashSet<>();
-      for (EventRecord event : whole) {
-        UUID id = item(event);
-        TeleconsultVisibility.Facts item = id == null ? null : now.get(id);
-        // An item gone (its retention ended), or an id that names none, is shown to nobody.
-        if (item == null || !viewer.admits(TeleconsultVisibility.of(item).full())) {
+    // Each whole item's event, by its item's id (an id that names none is withheld with the items gone).
+    Map<Long, UUID> items = new HashMap<>();
+    Set<Long> withheld = new HashSet<>();
+    for (EventRecord event : events) {
+      if (TeleconsultEvents.carriesWholeItem(event)) {
+        UUID item = item(event);
+        if (item == null) {
           withheld.add(event.id());
+        } else {
+          items.put(event.id(), item);
         }
       }
+    }
+    if (items.isEmpty()) {
+      return Future.succeededFuture(withheld);
+    }
+    return store.visibilityFacts(platform.pool(), Set.copyOf(items.values())).map(now -> {
+      items.forEach((event, item) -> {
+        TeleconsultVisibility.Facts facts = now.get(item);
+        // An item gone (its retention ended) is shown to nobody.
+        if (facts == null || !viewer.admits(TeleconsultVisibility.of(facts).full())) {
+          withheld.add(event);
+        }
+      });
       return withheld;
     });
   }

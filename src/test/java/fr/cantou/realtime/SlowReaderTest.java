@@ -114,10 +114,9 @@ class SlowReaderTest {
     }
   }
 
+  /** Events handed to sockets (its metric). */
   private static double delivered(TestNode node) {
-    String series = "cantou_events_delivered_total ";
-    return node.api.get("/metrics", TOKEN).body().lines().filter(line -> line.startsWith(series))
-        .mapToDouble(line -> Double.parseDouble(line.substring(series.length()).trim())).findFirst().orElse(0);
+    return counter(node, "cantou_events_delivered_total ");
   }
 
   /** A page on a Vert.x client, so that it can stop reading (pause) over a small receive window. */
@@ -153,7 +152,10 @@ class SlowReaderTest {
 
   /** Frames the node did not write because their client was too slow (its metric). */
   private static double dropped(TestNode node) {
-    String series = "cantou_events_dropped_total ";
+    return counter(node, "cantou_events_dropped_total ");
+  }
+
+  private static double counter(TestNode node, String series) {
     return node.api.get("/metrics", TOKEN).body().lines().filter(line -> line.startsWith(series))
         .mapToDouble(line -> Double.parseDouble(line.substring(series.length()).trim())).findFirst().orElse(0);
   }
