@@ -6,6 +6,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
+import fr.cantou.platform.http.StrictWebSocketWrites;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -126,6 +127,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     // Its error messages speak the language of the upgrade's Accept-Language until the hello says another ("lang").
     java.util.Locale language = ProblemTexts.languageOf(ctx);
     ctx.request().toWebSocket().onSuccess(socket -> {
+      // Written on this loop only (ClientSession): no write queue for other threads (4.7 KiB a socket).
+      StrictWebSocketWrites.install(socket);
       forgetHandshakeHeaders(socket, ctx);
       accept(socket, address, language);
     }).onFailure(ctx::fail);

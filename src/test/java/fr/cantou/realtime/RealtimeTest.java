@@ -96,6 +96,30 @@ class RealtimeTest {
     }
   }
 
+  /**
+   * A socket's writes go straight to its channel (StrictWebSocketWrites): Vert.x 5.0.10 would give
+   * it a queue for writes from any thread, 4.7 KiB of heap for its whole life. The node says when it
+   * cannot (with the router's wrapped socket, it could not until 5 December 2026).
+   */
+  @Test
+  void a_greeted_socket_writes_straight_to_its_channel() {
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(fr.cantou.platform.http.StrictWebSocketWrites.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    lines.start();
+    logger.addAppender(lines);
+    try (WsClient nurse = WsClient.hello(port(), care.nurse, null)) {
+      nurse.send(new JsonObject().put("type", "ping"));
+      assertThat(nurse.next(m -> "pong".equals(m.getString("type")))).isNotNull();
+      assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .noneMatch(line -> line.startsWith("event=ws_direct_writes"));
+    } finally {
+      logger.detachAppender(lines);
+      logger.setLevel(level);
+    }
+  }
+
   @Test
   void a_second_hello_sent_before_the_first_is_answered_is_refused() {
     try (WsClient nurse = WsClient.connect(port())) {
