@@ -3,6 +3,7 @@ package fr.cantou.realtime;
 import fr.cantou.platform.http.HttpServers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
@@ -61,6 +62,8 @@ final class ClientSession {
   LoopReads.SameReader reader;
   /** Closed from this side: sent nothing more (see {@link #end}). */
   private boolean ended;
+  /** Its loop's thread, the only one that writes to the socket (see {@link #write}). */
+  private final Thread thread = Thread.currentThread();
 
   ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
     this.socket = socket;
@@ -151,6 +154,9 @@ final class ClientSession {
 
   /** A client that cannot keep up is dropped; it resumes from its last event id. */
   private Future<Void> write(byte[] frame) {
+    if (Thread.currentThread() != thread) {
+      return writeOnItsLoop(frame);
+    }
     if (ended()) {
       return Future.succeededFuture();
     }
@@ -163,6 +169,19 @@ final class ClientSession {
     }
     pendingWrites++;
     return textFrame(frame).onComplete(ar -> pendingWrites--);
+  }
+
+  /**
+   * The socket writes straight to its channel, which is safe on its loop's thread only
+   * ({@link fr.cantou.platform.http.StrictWebSocketWrites}). Nothing writes from elsewhere today;
+   * should a feature's future complete on another thread, the frame still goes from the loop. The
+   * tests run with assertions on, so such a path fails them instead of going unnoticed.
+   */
+  private Future<Void> writeOnItsLoop(byte[] frame) {
+    assert false : "a socket written from " + Thread.currentThread().getName() + ", not its loop " + thread.getName();
+    Promise<Void> written = Promise.promise();
+    context.runOnContext(v -> write(frame).onComplete(written));
+    return written.future();
   }
 
   /**
