@@ -97,10 +97,27 @@ final class AudienceIndex {
    * it and who read it. One pass over the loop's sockets of each scope, nothing allocated per socket.
    */
   int offer(EventRecord event, PushObserver observer) {
+    int pushed;
+    try (SharedFrame shared = new SharedFrame(event.frame())) {
+      pushed = offer(event, shared);
+    }
+    try {
+      observer.offeredToAll(event, pushed, reads);
+    } catch (RuntimeException e) {
+      // The frames are written: an observer's failure is said with what it was told (the audit's own never throws).
+      LOG.error("event=push_observer_failed id={} kind={} pushed={} readers={}", event.id(), event.kind(), pushed,
+          reads.count(), e);
+    } finally {
+      reads.clear();
+    }
+    return pushed;
+  }
+
+  private int offer(EventRecord event, SharedFrame shared) {
     int[] pushed = {0};
     forEachAdmitted(event.audience(), event.id(), session -> {
       try {
-        if (session.offer(event)) {
+        if (session.offer(event, shared)) {
           pushed[0]++;
           reads.add(session, event.id());
         }
@@ -110,15 +127,6 @@ final class AudienceIndex {
         session.end((short) 1011, "try again");
       }
     });
-    try {
-      observer.offeredToAll(event, pushed[0], reads);
-    } catch (RuntimeException e) {
-      // The frames are written: an observer's failure is said with what it was told (the audit's own never throws).
-      LOG.error("event=push_observer_failed id={} kind={} pushed={} readers={}", event.id(), event.kind(), pushed[0],
-          reads.count(), e);
-    } finally {
-      reads.clear();
-    }
     return pushed[0];
   }
 

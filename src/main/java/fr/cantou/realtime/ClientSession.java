@@ -62,6 +62,11 @@ final class ClientSession {
   LoopReads.SameReader reader;
   /** Closed from this side: sent nothing more (see {@link #end}). */
   private boolean ended;
+  /**
+   * Where its live events' frames are written already encoded ({@link SharedFrame}), in order with
+   * the socket's own writes; null when the socket kept Vert.x's write queue (then they go through it).
+   */
+  io.netty.channel.ChannelHandlerContext wire;
   /** Its loop's thread, the only one that writes to the socket (see {@link #write}). */
   private final Thread thread = Thread.currentThread();
 
@@ -101,10 +106,10 @@ final class ClientSession {
 
   /**
    * A live event its viewer may see: its loop's {@link AudienceIndex} chose it by the event's
-   * audience (and tells the observers who read it there). True when it went to the socket (not
-   * held back, not had already).
+   * audience (and tells the observers who read it there), and gives its frame encoded once for the
+   * loop's sockets. True when it went to the socket (not held back, not had already).
    */
-  boolean offer(EventRecord event) {
+  boolean offer(EventRecord event, SharedFrame shared) {
     if (ended) {
       return false;
     }
@@ -122,7 +127,11 @@ final class ClientSession {
       return false;
     }
     lastSentId = event.id();
-    write(event.frame());
+    if (wire != null && shared.fits()) {
+      writeShared(shared);
+    } else {
+      write(event.frame());
+    }
     return true;
   }
 
@@ -160,15 +169,39 @@ final class ClientSession {
     if (ended()) {
       return Future.succeededFuture();
     }
-    // With none of its frames in flight its queue is empty: the socket's (synchronized) check is
-    // asked only of a client behind, not for each of the thousand frames of a broadcast.
-    if (pendingWrites > 0 && (pendingWrites >= maxQueuedFrames || socket.writeQueueFull())) {
-      pushes.dropped(1);
-      end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
+    if (tooSlow()) {
       return Future.succeededFuture();
     }
     pendingWrites++;
     return textFrame(frame).onComplete(ar -> pendingWrites--);
+  }
+
+  /** A live event's frame, encoded once for the loop: a view of it goes to the channel as it is. */
+  private void writeShared(SharedFrame shared) {
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("a socket written from " + Thread.currentThread().getName() + ", not its loop " + thread.getName());
+    }
+    if (ended() || tooSlow()) {
+      return;
+    }
+    wire.writeAndFlush(shared.forOneSocket(), wire.voidPromise());
+  }
+
+  /**
+   * Dropped (4408) when frames it has not taken reach the limit, or its connection's buffer is over
+   * its high-water mark: counted by Vert.x's futures of this session's writes, and by the channel's
+   * buffer, which also holds the shared frames written without a future. With none of its frames in
+   * flight, nothing is asked of the channel, not for each of the thousand frames of a broadcast.
+   */
+  private boolean tooSlow() {
+    io.netty.channel.ChannelOutboundBuffer buffered = wire == null ? null : wire.channel().unsafe().outboundBuffer();
+    int inFlight = Math.max(pendingWrites, buffered == null ? 0 : buffered.size());
+    if (inFlight > 0 && (inFlight >= maxQueuedFrames || socket.writeQueueFull())) {
+      pushes.dropped(1);
+      end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
+      return true;
+    }
+    return false;
   }
 
   /**

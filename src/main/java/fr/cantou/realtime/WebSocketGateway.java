@@ -128,9 +128,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     java.util.Locale language = ProblemTexts.languageOf(ctx);
     ctx.request().toWebSocket().onSuccess(socket -> {
       // Written on this loop only (ClientSession): no write queue for other threads (4.7 KiB a socket).
-      StrictWebSocketWrites.install(socket);
+      io.netty.channel.ChannelHandlerContext wire = StrictWebSocketWrites.install(socket);
       forgetHandshakeHeaders(socket, ctx);
-      accept(socket, address, language);
+      accept(socket, wire, address, language);
     }).onFailure(ctx::fail);
   }
 
@@ -146,9 +146,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     ctx.response().headers().clear();
   }
 
-  private void accept(ServerWebSocket socket, String address, java.util.Locale language) {
+  private void accept(ServerWebSocket socket, io.netty.channel.ChannelHandlerContext wire, String address, java.util.Locale language) {
     Context loop = Vertx.currentContext();
     ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
+    session.wire = wire;
     session.language = language;
     session.loop = sessions.add(session, loop);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {

@@ -1,5 +1,6 @@
 package fr.cantou.platform.http;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -36,42 +37,47 @@ public final class StrictWebSocketWrites {
 
   /**
    * Gives this socket, just upgraded, the direct writer. Call it on the socket's event loop, in an
-   * event-loop context, before anything is written to it, and write to it from there only. True
-   * when done; false when the socket keeps Vert.x's queue (called elsewhere, or Vert.x's internals
-   * are not the ones this was written for).
+   * event-loop context, before anything is written to it, and write to it from there only.
+   *
+   * @return the handler context of the socket's connection, where frames already encoded may be
+   *     written in order with the socket's own writes; null when the socket keeps Vert.x's queue
+   *     (called elsewhere, or Vert.x's internals are not the ones this was written for)
    */
-  public static boolean install(ServerWebSocket socket) {
+  public static ChannelHandlerContext install(ServerWebSocket socket) {
     Context context = Vertx.currentContext();
     if (INTERNALS == null || context == null || !context.isEventLoopContext()) {
-      return false;
+      return null;
     }
     try {
       Object unwrapped = INTERNALS.unwrap(socket);
       if (!(unwrapped instanceof WebSocketInternal internal) || !INTERNALS.socket.isInstance(unwrapped)) {
-        return refused("not Vert.x's WebSocket: " + unwrapped.getClass().getName());
+        refused("not Vert.x's WebSocket: " + unwrapped.getClass().getName());
+        return null;
       }
-      if (!internal.channelHandlerContext().executor().inEventLoop()) {
-        return false;
+      ChannelHandlerContext handler = internal.channelHandlerContext();
+      if (!handler.executor().inEventLoop()) {
+        return null;
       }
       Object connection = INTERNALS.connection.get(unwrapped);
       if (!INTERNALS.owner.isInstance(connection)) {
-        return refused("not Vert.x's connection: " + connection.getClass().getName());
+        refused("not Vert.x's connection: " + connection.getClass().getName());
+        return null;
       }
       INTERNALS.writer.set(connection, INTERNALS.direct.newInstance(connection));
-      return true;
+      return handler;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return refused(e.toString());
+      refused(e.toString());
+      return null;
     }
   }
 
   /** Said once at WARN (every socket would say the same), then at DEBUG. */
-  private static boolean refused(String reason) {
+  private static void refused(String reason) {
     if (WARNED.compareAndSet(false, true)) {
       LOG.warn("event=ws_direct_writes_failed reason=\"{}\" detail=\"each WebSocket keeps Vert.x's write queue (about 4.7 KiB)\"", reason);
     } else {
       LOG.debug("event=ws_direct_writes_failed reason=\"{}\"", reason);
     }
-    return false;
   }
 
   /** The writer this socket's connection has now: for tests. */
