@@ -63,10 +63,13 @@ final class ClientSession {
   /** Closed from this side: sent nothing more (see {@link #end}). */
   private boolean ended;
   /**
-   * Where its live events' frames are written already encoded ({@link SharedFrame}), in order with
-   * the socket's own writes; null when the socket kept Vert.x's write queue (then they go through it).
+   * The handler context of its connection, whose writer writes straight to the channel (see
+   * {@link fr.cantou.platform.http.StrictWebSocketWrites}): where frames already encoded go, in order
+   * with the socket's own writes; null when the socket kept Vert.x's write queue.
    */
   io.netty.channel.ChannelHandlerContext wire;
+  /** Its live events go as views of a frame encoded once ({@link SharedFrame}): a direct writer, and RFC 6455's framing. */
+  boolean sharedFrames;
   /** Its loop's thread, the only one that writes to the socket (see {@link #write}). */
   private final Thread thread = Thread.currentThread();
 
@@ -127,7 +130,7 @@ final class ClientSession {
       return false;
     }
     lastSentId = event.id();
-    if (wire != null && shared.fits()) {
+    if (sharedFrames && shared.fits()) {
       writeShared(shared);
     } else {
       write(event.frame());
@@ -184,19 +187,23 @@ final class ClientSession {
     if (ended() || tooSlow()) {
       return;
     }
-    wire.writeAndFlush(shared.forOneSocket(), wire.voidPromise());
+    // The channel's own void promise says nothing of a failed write: the frames stuck on a socket
+    // dropped for being slow fail when it closes, and each would be an exception through the pipeline.
+    wire.writeAndFlush(shared.forOneSocket(), wire.channel().unsafe().voidPromise());
   }
 
   /**
-   * Dropped (4408) when frames it has not taken reach the limit, or its connection's buffer is over
-   * its high-water mark: counted by Vert.x's futures of this session's writes, and by the channel's
-   * buffer, which also holds the shared frames written without a future. With none of its frames in
-   * flight, nothing is asked of the channel, not for each of the thousand frames of a broadcast.
+   * Dropped (4408) when the frames it has not taken reach the limit: counted by the futures of
+   * this session's writes, and by its channel's buffer, which also holds the shared frames written
+   * without a future. A few frames over the buffer's high-water mark are no reason: one snapshot of
+   * a hundred kilobytes on a slow rural line passes it for seconds, and an event coming meanwhile
+   * would close a healthy client. On a socket that kept Vert.x's write queue (no {@link #wire}),
+   * that queue saying it is full counts too, as before.
    */
   private boolean tooSlow() {
     io.netty.channel.ChannelOutboundBuffer buffered = wire == null ? null : wire.channel().unsafe().outboundBuffer();
     int inFlight = Math.max(pendingWrites, buffered == null ? 0 : buffered.size());
-    if (inFlight > 0 && (inFlight >= maxQueuedFrames || socket.writeQueueFull())) {
+    if (inFlight >= maxQueuedFrames || (wire == null && inFlight > 0 && socket.writeQueueFull())) {
       pushes.dropped(1);
       end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
       return true;

@@ -126,11 +126,14 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     String address = addresses.of(ctx);
     // Its error messages speak the language of the upgrade's Accept-Language until the hello says another ("lang").
     java.util.Locale language = ProblemTexts.languageOf(ctx);
+    // RFC 6455's framing (13; 7 and 8 were its drafts): the frames written already encoded are in it.
+    boolean rfc6455 = List.of("13", "8", "7").contains(String.valueOf(ctx.request().getHeader("Sec-WebSocket-Version")));
     ctx.request().toWebSocket().onSuccess(socket -> {
       // Written on this loop only (ClientSession): no write queue for other threads (4.7 KiB a socket).
       io.netty.channel.ChannelHandlerContext wire = StrictWebSocketWrites.install(socket);
+      LOG.debug("event=ws_writes direct={} shared_frames={}", wire != null, wire != null && rfc6455);
       forgetHandshakeHeaders(socket, ctx);
-      accept(socket, wire, address, language);
+      accept(socket, wire, rfc6455, address, language);
     }).onFailure(ctx::fail);
   }
 
@@ -146,10 +149,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     ctx.response().headers().clear();
   }
 
-  private void accept(ServerWebSocket socket, io.netty.channel.ChannelHandlerContext wire, String address, java.util.Locale language) {
+  private void accept(ServerWebSocket socket, io.netty.channel.ChannelHandlerContext wire, boolean rfc6455, String address,
+      java.util.Locale language) {
     Context loop = Vertx.currentContext();
     ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
     session.wire = wire;
+    session.sharedFrames = wire != null && rfc6455;
     session.language = language;
     session.loop = sessions.add(session, loop);
     long helloTimer = vertx.setTimer(HELLO_TIMEOUT_MS, id -> {

@@ -98,25 +98,33 @@ class RealtimeTest {
 
   /**
    * A socket's writes go straight to its channel (StrictWebSocketWrites): Vert.x 5.0.10 would give
-   * it a queue for writes from any thread, 4.7 KiB of heap for its whole life. The node says when it
-   * cannot (with the router's wrapped socket, it could not until 5 December 2026).
+   * it a queue for writes from any thread, 4.7 KiB of heap for its whole life; and its live events
+   * go as views of a frame encoded once (SharedFrame). With the router's wrapped socket, it could
+   * not until 5 December 2026.
    */
   @Test
-  void a_greeted_socket_writes_straight_to_its_channel() {
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(fr.cantou.platform.http.StrictWebSocketWrites.class);
+  void a_greeted_socket_writes_straight_to_its_channel_and_gets_shared_frames() {
+    List<ch.qos.logback.classic.Logger> loggers = List.of(
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(fr.cantou.platform.http.StrictWebSocketWrites.class),
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebSocketGateway.class));
     var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    ch.qos.logback.classic.Level level = logger.getLevel();
-    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    List<ch.qos.logback.classic.Level> levels = loggers.stream().map(ch.qos.logback.classic.Logger::getLevel).toList();
     lines.start();
-    logger.addAppender(lines);
+    loggers.forEach(logger -> {
+      logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+      logger.addAppender(lines);
+    });
     try (WsClient nurse = WsClient.hello(port(), care.nurse, null)) {
       nurse.send(new JsonObject().put("type", "ping"));
       assertThat(nurse.next(m -> "pong".equals(m.getString("type")))).isNotNull();
-      assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-          .noneMatch(line -> line.startsWith("event=ws_direct_writes"));
+      List<String> said = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+      assertThat(said).contains("event=ws_writes direct=true shared_frames=true");
+      assertThat(said).noneMatch(line -> line.startsWith("event=ws_direct_writes"));
     } finally {
-      logger.detachAppender(lines);
-      logger.setLevel(level);
+      for (int i = 0; i < loggers.size(); i++) {
+        loggers.get(i).detachAppender(lines);
+        loggers.get(i).setLevel(levels.get(i));
+      }
     }
   }
 

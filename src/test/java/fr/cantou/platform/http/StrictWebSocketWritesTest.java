@@ -35,6 +35,7 @@ class StrictWebSocketWritesTest {
   private static final long WAIT_SECONDS = 20;
 
   private Vertx vertx;
+  private WebSocketClient clients;
   private int port;
   private final CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();
   private volatile Consumer<ServerWebSocket> onUpgrade = socket -> {};
@@ -195,8 +196,9 @@ class StrictWebSocketWritesTest {
   }
 
   private WebSocket connect(String path) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65_536));
-    return client.connect(port, "127.0.0.1", path).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    // Kept for the test's length: a client nothing refers to is closed once collected, its sockets with it.
+    clients = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65_536));
+    return clients.connect(port, "127.0.0.1", path).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   private static String writer(ServerWebSocket socket) {
