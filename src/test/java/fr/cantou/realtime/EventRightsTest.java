@@ -310,13 +310,29 @@ class EventRightsTest {
         && agentId.equals(m.getJsonObject("data").getString("agentId"));
   }
 
-  /** A free half hour of the agent's, on weekdays at least a week ahead, never twice. */
+  /**
+   * A free half hour of the agent's, on working days at least a week ahead, never twice. The node
+   * runs on the real clock: the first Monday a week ahead is Easter Monday some weeks of the year
+   * (no agent works a public holiday), so the days skip holidays.
+   */
   private String slot() {
     int n = slots.getAndIncrement();
-    LocalDate monday = LocalDate.now(PARIS).plusDays(7).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
-    LocalDate day = monday.plusDays(n / 20);
+    LocalDate day = workingDay(LocalDate.now(PARIS).plusDays(7).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY)));
+    for (int i = 0; i < n / 20; i++) {
+      day = workingDay(day.plusDays(1));
+    }
     return day.atTime(LocalTime.of(8, 0).plusMinutes(30L * (n % 20))).atZone(PARIS)
         .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  /** This day, or the first after it that is neither a weekend nor a public holiday. */
+  private static LocalDate workingDay(LocalDate from) {
+    LocalDate day = from;
+    while (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY
+        || fr.cantou.visio.FrenchHolidays.isHoliday(day)) {
+      day = day.plusDays(1);
+    }
+    return day;
   }
 
   private static JsonObject created(Api.Response response) {

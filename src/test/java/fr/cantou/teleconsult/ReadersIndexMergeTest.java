@@ -90,6 +90,7 @@ class ReadersIndexMergeTest {
 
   private static List<PushAudit.Row> rowsOfReaders(int count) {
     List<PushAudit.Row> rows = new ArrayList<>();
+    Instant pushedAt = Instant.now();
     for (int r = 0; r < count; r++) {
       List<UUID> readers = new ArrayList<>();
       List<String> addresses = new ArrayList<>();
@@ -97,7 +98,8 @@ class ReadersIndexMergeTest {
         readers.add(UUID.randomUUID());
         addresses.add("203.0.113." + (i % 250));
       }
-      rows.add(new PushAudit.Row(UUID.randomUUID(), Instant.parse("2026-12-04T18:00:00Z"), readers, addresses));
+      // Pushed now: a fixed day would fall to the audit's one-year retention job (every 5 s) a year after it.
+      rows.add(new PushAudit.Row(UUID.randomUUID(), pushedAt, readers, addresses));
     }
     return rows;
   }

@@ -981,7 +981,13 @@ class LastMileTest {
     String adminToken = web.node.api.login("admin@cantal.demo", BrowserFixture.PASSWORD);
     Page admin = web.signIn(web.newTabletPage(), "admin");
     Instant now = clock.instant();
-    clock.set(Instant.parse("2026-11-18T09:15:30Z"));
+    // Two weeks before the clock's day, never a 1st (the page writes it "1er"): inside the audit's
+    // one-year retention whatever the day the suite runs (a fixed 18 November 2026 would have been
+    // purged under the page's eyes from 18 November 2027).
+    LocalDate day = LocalDate.ofInstant(now, PARIS).minusDays(14);
+    day = day.getDayOfMonth() == 1 ? day.minusDays(1) : day;
+    ZonedDateTime moment = day.atTime(10, 15, 30).atZone(PARIS);
+    clock.set(moment.toInstant());
     try {
       org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/specialties", adminToken,
           new JsonObject().put("code", "journal_essai").put("label", "Essai du journal")).status()).isEqualTo(201);
@@ -997,16 +1003,16 @@ class LastMileTest {
     assertThat(admin.locator("#audit h2")).isFocused();
     assertThat(admin.locator(".admin-menu a[href='#audit']")).hasAttribute("aria-current", "page");
     admin.getByLabel("Type d'action").selectOption("change");
-    admin.getByLabel("Du (jour inclus)").fill("2026-11-19");
-    admin.getByLabel("Au (jour inclus)").fill("2026-11-18");
+    admin.getByLabel("Du (jour inclus)").fill(day.plusDays(1).toString());
+    admin.getByLabel("Au (jour inclus)").fill(day.toString());
     admin.locator("#audit-form button[type=submit]").click();
     assertThat(admin.locator("#audit-error")).hasText("La date de fin doit venir après la date de début.");
 
-    admin.getByLabel("Du (jour inclus)").fill("2026-11-18");
+    admin.getByLabel("Du (jour inclus)").fill(day.toString());
     admin.locator("#audit-form button[type=submit]").click();
     Locator row = admin.locator("#audit-list tbody tr");
     assertThat(row).hasCount(1);
-    assertThat(row).containsText("18 novembre 2026 à 10:15:30");
+    assertThat(row).containsText(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.FRENCH).format(day) + " à 10:15:30");
     assertThat(row).containsText("Claire Vermenouze (Conseil départemental) (Administrateur)");
     assertThat(row).containsText("Spécialité créée");
     assertThat(row).containsText("Spécialité journal_essai");
@@ -1021,7 +1027,7 @@ class LastMileTest {
     org.assertj.core.api.Assertions.assertThat(download.suggestedFilename()).isEqualTo("cantou-journal-des-acces.csv");
     String csv = java.nio.file.Files.readString(download.path());
     org.assertj.core.api.Assertions.assertThat(csv.lines().skip(1).toList()).singleElement().asString()
-        .contains("specialty.created", "journal_essai", "Claire Vermenouze", "2026-11-18T10:15:30+01:00");
+        .contains("specialty.created", "journal_essai", "Claire Vermenouze", moment.toOffsetDateTime().toString());
     assertThat(admin.locator("#admin-outcome")).hasText("Journal exporté (fichier CSV).");
     admin.context().close();
   }
