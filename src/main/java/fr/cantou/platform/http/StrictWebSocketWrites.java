@@ -92,7 +92,7 @@ public final class StrictWebSocketWrites {
 
   /**
    * @param socket Vert.x's own socket class
-   * @param wrapper Vert.x Web's wrapper of it (a router's {@code toWebSocket()} gives one), and its field holding the socket
+   * @param wrapped the field of Vert.x Web's wrapper of it (a router's {@code toWebSocket()} gives one) that holds the socket
    */
   private record Internals(Class<?> socket, Field wrapped, Class<?> owner, Field connection, Field writer, Constructor<?> direct) {
     static Internals find() {
