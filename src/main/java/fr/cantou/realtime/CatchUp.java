@@ -80,17 +80,25 @@ final class CatchUp {
 
   /**
    * Batch by batch, each written before the next is read: the first read in the greeting's place
-   * ({@code placeFree} then frees it), the next ones each in a place of its own, before the hellos that wait.
+   * ({@code placeFree} then frees it), the next ones each in a place of its own ({@link #nextBatches}).
    */
   private Future<Void> replay(ClientSession session, long after, Promise<Void> placeFree) {
-    Future<Batch> read = placeFree != null ? batch(session.viewer, after)
-        : greetings.callNext(session.context, () -> session.ended() ? Future.succeededFuture(new Batch(List.of(), false, after))
-            : batch(session.viewer, after));
-    if (placeFree != null) {
-      read.onComplete(ar -> placeFree.tryComplete());
-    }
-    return read.compose(batch -> Future.all(batch.shown().stream().map(session::deliver).toList())
-        .compose(written -> batch.full() && !session.ended() ? replay(session, batch.last(), null) : Future.succeededFuture()));
+    Future<Batch> first = batch(session.viewer, after);
+    first.onComplete(ar -> placeFree.tryComplete());
+    return first.compose(batch -> written(session, batch));
+  }
+
+  /** A later batch, in a place of its own before the hellos that wait (none for a socket ended meanwhile). */
+  private Future<Void> nextBatches(ClientSession session, long after) {
+    return greetings.callNext(session.context, () -> session.ended()
+            ? Future.succeededFuture(new Batch(List.of(), false, after)) : batch(session.viewer, after))
+        .compose(batch -> written(session, batch));
+  }
+
+  /** The batch written to the socket, then the next one read if this one was full. */
+  private Future<Void> written(ClientSession session, Batch batch) {
+    return Future.all(batch.shown().stream().map(session::deliver).toList())
+        .compose(all -> batch.full() && !session.ended() ? nextBatches(session, batch.last()) : Future.succeededFuture());
   }
 
   /** A batch read, shown to the features' checks. */
