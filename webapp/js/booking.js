@@ -255,7 +255,7 @@ export class BookingWizard {
       const day = s.start.slice(0, 10);
       byDay.set(day, [...(byDay.get(day) || []), s]);
     });
-    const days = [...byDay.entries()].map(([day, list]) => el('section', {},
+    const days = [...byDay.entries()].map(([day, list]) => el('section', { 'data-day': day },
       el(this.level(1), {}, formatDay(day)),
       el('ul', { class: 'slots' }, ...list.map((s) => el('li', {}, el('button', { type: 'button', class: 'secondary',
         'aria-label': formatDateTime(s.start, zone), onclick: () => (reschedule ? reschedule(s) : this.chooseSlot(s)) },

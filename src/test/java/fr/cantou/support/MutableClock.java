@@ -36,8 +36,34 @@ public final class MutableClock extends Clock {
     return ZoneOffset.UTC;
   }
 
+  /** This clock seen in another zone: the same instant, moved with it ("today" in Paris is Paris's date). */
   @Override
   public Clock withZone(ZoneId zone) {
-    return this;
+    return new InZone(this, zone);
+  }
+
+  private static final class InZone extends Clock {
+    private final MutableClock clock;
+    private final ZoneId zone;
+
+    InZone(MutableClock clock, ZoneId zone) {
+      this.clock = clock;
+      this.zone = zone;
+    }
+
+    @Override
+    public Instant instant() {
+      return clock.instant();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId other) {
+      return new InZone(clock, other);
+    }
   }
 }

@@ -266,6 +266,27 @@ final class BrowserFixture implements AutoCloseable {
     nurse.locator("#consent").check();
   }
 
+  /**
+   * The first slot of a day after today on the booking's slot step, as the page lists them. On the real clock today's
+   * first slot may fall inside the service's notice while the test fills the form (its start passes now + 2 h), and the
+   * booking is then refused: a slot from tomorrow on never is. The day's section is found by the heading the page itself
+   * writes for it.
+   */
+  static com.microsoft.playwright.Locator firstSlotAfterToday(Page page) {
+    com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#wizard .slots button").first())
+        .isVisible();
+    String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).toString();
+    String day = (String) page.evaluate("(today) => [...document.querySelectorAll('#wizard [data-day]')]"
+        + ".map((s) => s.dataset.day).find((d) => d > today)", today);
+    org.assertj.core.api.Assertions.assertThat(day).as("a day after " + today + " among the slots shown").isNotNull();
+    return firstSlotOf(page, day);
+  }
+
+  /** The first slot of that day (ISO) on the booking's slot step. */
+  static com.microsoft.playwright.Locator firstSlotOf(Page page, String isoDay) {
+    return page.locator("#wizard [data-day='" + isoDay + "'] .slots button").first();
+  }
+
   static void screenshot(Page page, String name) {
     try {
       Files.createDirectories(Path.of("target", "screenshots"));

@@ -107,7 +107,7 @@ class LastMileReviewTest {
     PagesTest.assertAccessible(page, "telephone-creneaux-connexion-perdue");
     page.unroute("**/slots?*");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
-    page.locator(".slots button").first().click();
+    BrowserFixture.firstSlotAfterToday(page).click();
     assertThat(heading(page)).hasText("Vos coordonnées");
 
     page.locator("#name").fill("Marcelle Vidalenc");
