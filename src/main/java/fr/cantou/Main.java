@@ -37,7 +37,7 @@ public final class Main {
       CantouNode.checkSettings(config);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
-      System.exit(2);
+      exit(2);
       return;
     }
     LogFormat.apply(config.log());
@@ -45,15 +45,15 @@ public final class Main {
       run(config, enteredMs);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
-      System.exit(2);
+      exit(2);
     } catch (StartFailed e) {
       LOG.error("event=start_failed reason=\"{}\"", e.getMessage());
       System.err.println("Cantou could not start: " + e.getMessage());
-      System.exit(1);
+      exit(1);
     } catch (Exception e) {
       LOG.error("event=start_failed reason=\"{}\"", e.getMessage(), e);
       System.err.println("Cantou could not start: " + e.getMessage());
-      System.exit(1);
+      exit(1);
     }
   }
 
@@ -141,7 +141,23 @@ public final class Main {
       }
       stopQuietly(database);
       LOG.info("event=stopped");
+      flushLogs();
     }, "cantou-shutdown"));
+  }
+
+  private static void exit(int status) {
+    flushLogs();
+    System.exit(status);
+  }
+
+  /**
+   * Writes the lines still queued (LoopSafeConsole): its writer is a daemon thread, which the JVM
+   * would leave behind at exit, "start_failed" or "stopped" unwritten. Waits a second at most.
+   */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      logs.stop();
+    }
   }
 
   private static void stopQuietly(EmbeddedDatabase database) {

@@ -71,15 +71,83 @@ class LogsTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       LogFormat.apply(new CantouConfig.Log("json"));
       node.api.send("GET", "/health", null, null, Map.of("X-Request-Id", "json-line-1"));
+      // Lines reach stdout from their own thread (LoopSafeConsole): some text ones queued before too.
+      fr.cantou.support.Eventually.until("the JSON access line written", () -> out.toString(StandardCharsets.UTF_8).contains("json-line-1"));
     } finally {
       LogFormat.apply(new CantouConfig.Log("text"));
       System.setOut(console);
     }
-    JsonObject line = out.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new)
+    JsonObject line = out.toString(StandardCharsets.UTF_8).lines().filter(text -> text.startsWith("{")).map(JsonObject::new)
         .filter(json -> "json-line-1".equals(json.getString("requestId"))).findFirst().orElseThrow();
     assertThat(line.getString("logger_name")).isEqualTo("cantou.access");
     assertThat(line.getString("level")).isEqualTo("INFO");
     assertThat(line.getString("message")).startsWith("method=GET path=/health status=200");
+  }
+
+  /**
+   * Stdout nobody reads (a stalled log shipper, a terminal paused with Ctrl-S): the node goes on
+   * answering, since no event loop writes to it; once the queue is full new lines are dropped and
+   * counted; when stdout is read again the queued lines come, each with its request's id.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void a_stdout_nobody_reads_stops_no_request_and_its_lines_come_later_with_their_ids() throws Exception {
+    PrintStream console = System.out;
+    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    java.io.OutputStream stuck = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        try {
+          reading.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException();
+        }
+        synchronized (written) {
+          written.write(b, off, len);
+        }
+      }
+    };
+    String token = "a-metrics-token-long-enough-for-prometheus";
+    try (TestNode node = TestNode.start(fr.cantou.support.TestDatabase.fresh(), Map.of("CANTOU_METRICS_TOKEN", token),
+        java.time.Clock.systemUTC())) {
+      System.setOut(new PrintStream(stuck, true, StandardCharsets.UTF_8));
+      // Each request logs its access line: written on the loop, the first would stop that loop for good.
+      for (int i = 1; i <= 40; i++) {
+        Api.Response answered = node.api.send("GET", "/health", null, null, Map.of("X-Request-Id", "stuck-console-" + i));
+        assertThat(answered.status()).as("request %d while stdout is not read", i).isEqualTo(200);
+      }
+      org.slf4j.Logger chatty = LoggerFactory.getLogger("cantou.test.chatty");
+      for (int i = 0; i < 10_000; i++) {
+        chatty.info("line {} while nobody reads", i);
+      }
+      String figures = node.api.get("/metrics", token).body();
+      double dropped = figures.lines().filter(line -> line.startsWith("cantou_log_lines_dropped_total "))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
+      // 8,192 wait in the queue, and one more in the hands of its writer, stuck on stdout.
+      assertThat(dropped).as("lines dropped once 8,192 waited").isGreaterThanOrEqualTo(10_000 + 40 - 8_192 - 1);
+
+      reading.countDown();
+      fr.cantou.support.Eventually.until("the queued access lines written, with their request's id", () -> {
+        synchronized (written) {
+          return written.toString(StandardCharsets.UTF_8).contains("requestId=stuck-console-40 ");
+        }
+      });
+      String lines;
+      synchronized (written) {
+        lines = written.toString(StandardCharsets.UTF_8);
+      }
+      assertThat(lines).contains("requestId=stuck-console-1 ").contains("path=/health status=200");
+    } finally {
+      reading.countDown();
+      System.setOut(console);
+    }
   }
 
   private static Logger root() {

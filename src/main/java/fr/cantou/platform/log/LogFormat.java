@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AsyncAppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import fr.cantou.platform.config.CantouConfig;
@@ -11,12 +12,13 @@ import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies log.format once the settings are read: logback.xml writes text lines; json swaps the
- * console's encoder for Logstash's (one JSON object per line, with the request's id as
+ * Applies log.format once the settings are read: logback.xml writes text lines (through
+ * {@link LoopSafeConsole}'s queue); json swaps the console's encoder for Logstash's (one JSON object per line, with the request's id as
  * requestId). Done in code rather than with two appenders in logback.xml, which would make
  * logback report the unused one at every start.
  */
 public final class LogFormat {
+  private static final String QUEUE = "CONSOLE";
   private static final String CONSOLE = "OUT";
   private static Encoder<ILoggingEvent> text;
 
@@ -27,7 +29,8 @@ public final class LogFormat {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
-    Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(CONSOLE);
+    Appender<ILoggingEvent> queued = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(QUEUE);
+    Appender<ILoggingEvent> appender = queued instanceof AsyncAppenderBase<ILoggingEvent> queue ? queue.getAppender(CONSOLE) : null;
     if (!(appender instanceof OutputStreamAppender<ILoggingEvent> console)
         || settings.json() == console.getEncoder() instanceof LogstashEncoder) {
       return;
@@ -44,6 +47,8 @@ public final class LogFormat {
     LogstashEncoder encoder = new LogstashEncoder();
     encoder.setContext(context);
     encoder.addProvider(new RequestIdJsonProvider());
+    // The id is in the line's MDC when queued (LoopSafeConsole): written once, by the provider.
+    encoder.addExcludeMdcKeyName(RequestIdConverter.KEY);
     encoder.start();
     return encoder;
   }

@@ -6,10 +6,20 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 /**
  * {@code %requestId}: the id of the request being served (empty outside one);
  * {@code %requestId{key}}: "requestId=… " for the text lines, nothing outside a request.
- * Read on the logging thread, which is the request's while its handlers run.
  */
 public final class RequestIdConverter extends ClassicConverter {
+  /** The line's MDC key where {@link LoopSafeConsole} keeps the id for its writing thread. */
+  static final String KEY = "requestId";
   private boolean asKey;
+
+  /**
+   * The id of the request this line was written for: kept in its MDC map by {@link LoopSafeConsole},
+   * else read on the logging thread (an appender called there), which is the request's while its handlers run.
+   */
+  static String of(ILoggingEvent line) {
+    String kept = line.getMDCPropertyMap().get(KEY);
+    return kept != null ? kept : RequestId.current();
+  }
 
   @Override
   public void start() {
@@ -19,7 +29,7 @@ public final class RequestIdConverter extends ClassicConverter {
 
   @Override
   public String convert(ILoggingEvent event) {
-    String id = RequestId.current();
+    String id = of(event);
     if (id == null) {
       return "";
     }

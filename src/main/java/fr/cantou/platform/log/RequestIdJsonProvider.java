@@ -14,7 +14,7 @@ public final class RequestIdJsonProvider extends AbstractFieldJsonProvider<ILogg
 
   @Override
   public void writeTo(JsonGenerator generator, ILoggingEvent event) throws IOException {
-    String id = RequestId.current();
+    String id = RequestIdConverter.of(event);
     if (id != null) {
       generator.writeStringField(getFieldName(), id);
     }

@@ -1,7 +1,9 @@
 package fr.cantou.platform.metrics;
 
 import fr.cantou.platform.config.CantouConfig;
+import fr.cantou.platform.log.LoopSafeConsole;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -56,6 +58,9 @@ public final class NodeMetrics {
     eventsDelivered = Counter.builder("cantou.events.delivered").description("Events handed to WebSockets").register(registry);
     eventsDropped = Counter.builder("cantou.events.dropped")
         .description("Frames not written because the client was too slow (it is dropped and resumes)").register(registry);
+    // The class itself as the counter's object: held weakly by the registry, it is never collected.
+    FunctionCounter.builder("cantou.log.lines.dropped", LoopSafeConsole.class, c -> LoopSafeConsole.dropped())
+        .description("Log lines dropped because the console's queue was full (stdout not read)").register(registry);
     waitBeforeClaim = Timer.builder("cantou.teleconsult.wait")
         .description("Time a teleconsultation waited in the queue before a doctor took it")
         .serviceLevelObjectives(WAIT_BUCKETS)
