@@ -66,8 +66,18 @@ public final class Main {
     // migrates: the two were a third and two thirds of a restart one after the other.
     CompletableFuture<NodeRuntime> runtime = CompletableFuture.supplyAsync(() -> NodeRuntime.start(config.metrics()),
         task -> new Thread(task, "cantou-vertx-start").start());
+    // One hook from the start: stopped while it starts, the node still writes its queued lines;
+    // once started, the hook stops it first (two hooks would run at once, the logs stopped mid-way).
+    AtomicReference<Runnable> stopping = new AtomicReference<>();
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Runnable stop = stopping.get();
+      if (stop != null) {
+        stop.run();
+      }
+      flushLogs();
+    }, "cantou-shutdown"));
     try {
-      start(config, started, runtime);
+      start(config, started, runtime, stopping);
     } catch (Exception e) {
       runtime.thenAccept(r -> r.vertx().close());
       throw e;
@@ -91,7 +101,8 @@ public final class Main {
     }
   }
 
-  private static void start(CantouConfig config, long started, CompletableFuture<NodeRuntime> runtime) throws Exception {
+  private static void start(CantouConfig config, long started, CompletableFuture<NodeRuntime> runtime,
+                            AtomicReference<Runnable> stopping) throws Exception {
     EmbeddedDatabase embedded = null;
     DatabaseEndpoint endpoint;
     if (config.database().embedded()) {
@@ -126,7 +137,7 @@ public final class Main {
         (System.nanoTime() - started) / 1_000_000, sinceProcessStart());
 
     EmbeddedDatabase database = embedded;
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    stopping.set(() -> {
       LOG.info("event=stopping");
       try {
         awaitResult(node.stop(), config.http().shutdownGrace().toSeconds() + 10);
@@ -141,8 +152,7 @@ public final class Main {
       }
       stopQuietly(database);
       LOG.info("event=stopped");
-      flushLogs();
-    }, "cantou-shutdown"));
+    });
   }
 
   private static void exit(int status) {
@@ -152,7 +162,7 @@ public final class Main {
 
   /**
    * Writes the lines still queued (LoopSafeConsole): its writer is a daemon thread, which the JVM
-   * would leave behind at exit, "start_failed" or "stopped" unwritten. Waits a second at most.
+   * would leave behind at exit, "start_failed" or "stopped" unwritten. Waits 2 s at most (logback.xml).
    */
   private static void flushLogs() {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {

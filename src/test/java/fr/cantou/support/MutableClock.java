@@ -65,5 +65,15 @@ public final class MutableClock extends Clock {
     public Clock withZone(ZoneId other) {
       return new InZone(clock, other);
     }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof InZone view && view.clock == clock && view.zone.equals(zone);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(clock) * 31 + zone.hashCode();
+    }
   }
 }

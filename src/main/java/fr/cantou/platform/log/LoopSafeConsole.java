@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  * so that no event loop ever waits on stdout. Written on the loop, a line is a write to a pipe: when
  * its reader stalls (a log shipper, journald under pressure, a terminal paused with Ctrl-S), every
  * loop stops at its next access line, and the node stops answering, /health included. Here a full
- * queue (logback.xml: 8,192 lines) drops the new lines instead, INFO as much as ERROR, and counts
- * them ({@code cantou_log_lines_dropped_total}): lines lost beat a node frozen.
+ * queue (logback.xml: 8,192 lines, the last 820 kept for warnings and errors) drops the new lines
+ * instead and counts them ({@code cantou_log_lines_dropped_total}): lines lost beat a node frozen.
+ * A line stopped otherwise (logs stopped at exit after 2 s, the console's encoder being swapped)
+ * is not counted.
  *
  * <p>The id of the request a line is written for lives in the request's Vert.x context, which the
  * writing thread does not have: it is copied into the line's MDC map on the logging thread
@@ -29,10 +31,15 @@ public final class LoopSafeConsole extends AsyncAppender {
     return DROPPED.sum();
   }
 
+  /**
+   * Drops and counts a line when the queue is full, and an INFO line or below when fewer places
+   * are left than logback.xml keeps for warnings and errors; queues the others.
+   */
   @Override
   protected void append(ILoggingEvent line) {
     // Checked before the offer, which says nothing when it fails: at worst a drop at the edge goes uncounted.
-    if (getRemainingCapacity() == 0) {
+    int room = getRemainingCapacity();
+    if (room == 0 || (room < getDiscardingThreshold() && isDiscardable(line))) {
       DROPPED.increment();
       return;
     }
