@@ -80,6 +80,88 @@ class MainTest {
     }
   }
 
+  /**
+   * Killed outright (kill -9, the OOM killer, systemd's SIGKILL), a node leaves its embedded
+   * PostgreSQL running, detached by pg_ctl. The next start stops that server and starts: before,
+   * it waited its whole start timeout for the folder and failed, at every restart.
+   */
+  @Test
+  void a_node_killed_outright_starts_again_on_its_folder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    int port = freePort();
+    java.nio.file.Path log = data.resolveSibling(data.getFileName() + ".log");
+    Process killed = node(data, port, log);
+    Process again = null;
+    try {
+      assertThat(new fr.cantou.support.Api(port).readyWithin(killed, java.time.Duration.ofSeconds(60))).as("first start").isTrue();
+      killed.destroyForcibly();
+      assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(postgresOn(data)).as("the server the killed node left running").anyMatch(ProcessHandle::isAlive);
+
+      java.nio.file.Path secondLog = data.resolveSibling(data.getFileName() + ".2.log");
+      again = node(data, port, secondLog);
+      assertThat(new fr.cantou.support.Api(port).readyWithin(again, java.time.Duration.ofSeconds(60)))
+          .as("started again on the same folder").isTrue();
+      assertThat(java.nio.file.Files.readString(secondLog)).contains("event=embedded_database_orphan")
+          .contains("action=stopped");
+    } finally {
+      killed.destroyForcibly();
+      if (again != null) {
+        again.destroy();
+        again.waitFor(30, TimeUnit.SECONDS);
+        again.destroyForcibly();
+      }
+      postgresOn(data).forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /** A second start on the folder of a node still running (a slip at the terminal) leaves that node's database alone. */
+  @Test
+  void a_second_start_on_a_running_node_s_folder_leaves_its_database_alone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+      throws Exception {
+    int port = freePort();
+    Process running = node(data, port, data.resolveSibling(data.getFileName() + ".log"));
+    try {
+      fr.cantou.support.Api api = new fr.cantou.support.Api(port);
+      assertThat(api.readyWithin(running, java.time.Duration.ofSeconds(60))).isTrue();
+      ProcessBuilder second = java();
+      second.environment().put("CANTOU_HTTP_PORT", Integer.toString(freePort()));
+      second.environment().put("CANTOU_DATABASE_EMBEDDED_DATA_DIR", data.toString());
+      second.environment().put("CANTOU_DATABASE_EMBEDDED_START_SECONDS", "5");
+      java.nio.file.Path secondLog = data.resolveSibling(data.getFileName() + ".2.log");
+      Process refused = second.redirectErrorStream(true).redirectOutput(secondLog.toFile()).start();
+      assertThat(refused.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(refused.exitValue()).isEqualTo(1);
+      assertThat(java.nio.file.Files.readString(secondLog)).doesNotContain("embedded_database_orphan");
+      assertThat(api.get("/ready").status()).as("the running node's database, untouched").isEqualTo(200);
+    } finally {
+      running.destroy();
+      running.waitFor(30, TimeUnit.SECONDS);
+      running.destroyForcibly();
+      postgresOn(data).forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private static Process node(java.nio.file.Path data, int port, java.nio.file.Path log) throws java.io.IOException {
+    ProcessBuilder builder = java();
+    builder.environment().put("CANTOU_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_DATA_DIR", data.toString());
+    // Without the cure, the second start would give up after these seconds rather than the default 60.
+    builder.environment().put("CANTOU_DATABASE_EMBEDDED_START_SECONDS", "20");
+    return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** pg_ctl detaches the server from the JVM: found by its data folder. */
+  private static java.util.List<ProcessHandle> postgresOn(java.nio.file.Path data) {
+    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data.toString())).toList();
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   private static ProcessBuilder java() {
     return new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
         "-cp", System.getProperty("java.class.path"), "fr.cantou.Main");

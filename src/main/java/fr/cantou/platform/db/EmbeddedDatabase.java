@@ -45,6 +45,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private static EmbeddedDatabase starting(Path dataDir, int port, Duration startTimeout) throws IOException, SQLException {
     Files.createDirectories(dataDir);
+    OrphanPostmaster.stopIfAny(dataDir, startTimeout);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setPGStartupWait(startTimeout)
         .setDataDirectory(dataDir.toAbsolutePath())
