@@ -71,7 +71,7 @@ final class NodeRouter {
       apiRouter.route().failureHandler(new ProblemHandler());
       router.route("/api/*").subRouter(apiRouter);
       router.route("/api/*").handler(ctx -> Responses.problem(ctx, ApiException.notFound("No such API resource.")));
-      router.route().handler(StaticHandler.create(config.http().webRoot())
+      router.route().handler(staticPages(config.http().webRoot())
           .setIndexPage("index.html")
           .setCachingEnabled(true)
           .setMaxAgeSeconds(300)
@@ -80,5 +80,16 @@ final class NodeRouter {
       router.route().last().handler(ctx -> Responses.problem(ctx, ApiException.notFound("No such page.")));
       return router;
     });
+  }
+
+  /**
+   * The pages' folder as configured: relative, to the working directory (then the pages inside the
+   * jar); absolute ({@code CANTOU_HTTP_WEB_ROOT=/opt/cantou/webapp}), as it is, which Vert.x's
+   * default refuses ("root cannot start with '/'"), stopping the node at start.
+   */
+  private static StaticHandler staticPages(String webRoot) {
+    return java.nio.file.Path.of(webRoot).isAbsolute()
+        ? StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, webRoot)
+        : StaticHandler.create(webRoot);
   }
 }
