@@ -88,8 +88,12 @@ final class NodeRouter {
    * default refuses ("root cannot start with '/'"), stopping the node at start.
    */
   private static StaticHandler staticPages(String webRoot) {
-    return java.nio.file.Path.of(webRoot).isAbsolute()
-        ? StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, webRoot)
-        : StaticHandler.create(webRoot);
+    java.nio.file.Path folder = java.nio.file.Path.of(webRoot);
+    if (!folder.isAbsolute()) {
+      return StaticHandler.create(webRoot);
+    }
+    // Vert.x refuses any hidden segment in the path it serves, the folder's own included: /srv/./webapp
+    // would answer 404 everywhere, so the folder is written without "." and ".." first.
+    return StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, folder.normalize().toString());
   }
 }

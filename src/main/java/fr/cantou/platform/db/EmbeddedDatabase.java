@@ -19,9 +19,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public static final String DATABASE = "cantou";
 
   private final EmbeddedPostgres postgres;
+  private final Path dataDir;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
     this.postgres = postgres;
+    this.dataDir = dataDir;
   }
 
   /** With the default start timeout of config/cantou.yaml (tests, tools). */
@@ -60,7 +62,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (port > 0) {
       builder.setPort(port);
     }
-    EmbeddedDatabase database = new EmbeddedDatabase(builder.start());
+    EmbeddedDatabase database = new EmbeddedDatabase(builder.start(), dataDir);
+    OrphanPostmaster.startedHere(dataDir);
     database.createIfMissing(DATABASE);
     return database;
   }
@@ -88,6 +91,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    postgres.close();
+    try {
+      postgres.close();
+    } finally {
+      OrphanPostmaster.stoppedHere(dataDir);
+    }
   }
 }
