@@ -22,6 +22,8 @@ final class ClientSession {
   static final short CLOSE_TOO_SLOW = 4408;
   static final short CLOSE_SILENT = 4000;
   static final short CLOSE_FLOODING = 1008;
+  /** Vert.x's own closing timeout for a WebSocket (10 s), after which a closed socket's connection ends. */
+  static final long CLOSING_TIMEOUT_MS = io.vertx.core.http.HttpServerOptions.DEFAULT_WEBSOCKET_CLOSING_TIMEOUT * 1000L;
 
   final ServerWebSocket socket;
   final Context context;
@@ -87,7 +89,7 @@ final class ClientSession {
 
   /**
    * Closes it from this side. A close frame only asks the peer to close: until it answers, or
-   * Vert.x's closing timeout (10 s) ends the connection, the socket is still open, and a peer that
+   * the closing timeout (10 s) ends the connection, the socket is still open, and a peer that
    * never answers would go on receiving events (a revoked device, an expired token). So it leaves
    * its loop's audiences and is sent nothing from now on, then the close frame goes.
    */
@@ -100,6 +102,19 @@ final class ClientSession {
       loop.ended(this);
     }
     socket.close(code, reason);
+    if (wire != null) {
+      // Vert.x starts its closing timeout once the close frame is written. Behind the frames of a peer
+      // that reads nothing (the 4408 case) it never is: the connection, its frames and buffers stayed
+      // until the idle timeout. So the channel is closed after that same timeout, answered or not, from
+      // the pipeline's first handler: closed through Vert.x's handler, it would wait up to 30 s more
+      // for those frames to drain (its graceful shutdown).
+      io.netty.channel.Channel channel = wire.channel();
+      context.owner().setTimer(CLOSING_TIMEOUT_MS, id -> {
+        if (channel.isOpen()) {
+          channel.pipeline().firstContext().close();
+        }
+      });
+    }
   }
 
   /** Closed, or closing from this side: nothing is sent to it any more. */

@@ -76,6 +76,45 @@ class SlowReaderTest {
   }
 
   /**
+   * Dropped with 4408, a page that never reads again never reads its close frame either, which
+   * waits behind its unread frames: its connection ends after the closing timeout (10 s), not
+   * after the idle timeout (here 600 s), nor 30 s later (Vert.x's graceful shutdown), with the frames and buffers it held.
+   */
+  @Test
+  void a_dropped_socket_that_never_reads_again_is_let_go_after_the_closing_timeout() throws Exception {
+    Vertx clients = Vertx.vertx();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_REALTIME_MAX_QUEUED_FRAMES", "128",
+        "CANTOU_HTTP_SEND_BUFFER_BYTES", "16384", "CANTOU_METRICS_TOKEN", TOKEN,
+        "CANTOU_REALTIME_HEARTBEAT_SECONDS", "300", "CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "600"), Clock.systemUTC())) {
+      CareTerritory care = new CareTerritory(node);
+      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
+          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+      frozen.hello(care.nurse);
+      try (WsClient steady = WsClient.hello(node.port(), care.nurse, null)) {
+        frozen.socket.pause();
+        int created = 0;
+        while (created % 10 != 0 || dropped(node) == 0) {
+          assertThat(created).as("creates before the frozen socket was dropped").isLessThan(MOST_CREATES);
+          care.create(request("geriatrie", "normal"));
+          created++;
+        }
+        assertThat(connections(node)).as("the frozen page's connection, still open just after its 4408").isEqualTo(2);
+        fr.cantou.support.Eventually.until("the frozen page's connection ended", java.time.Duration.ofSeconds(25),
+            () -> connections(node) == 1);
+        // Reading again, it finds its connection gone (its client's own close would wait for it).
+        frozen.socket.resume();
+        TestNode.await(Future.fromCompletionStage(frozen.closed));
+      }
+    } finally {
+      TestNode.await(clients.close());
+    }
+  }
+
+  private static double connections(TestNode node) {
+    return counter(node, "cantou_websocket_connections ");
+  }
+
+  /**
    * A tab that stops reading in the middle of its replay holds no greeting place: with one place
    * (a pool of two connections), another page is greeted while the frozen tab's replay still
    * waits for it, and the frozen tab, reading again, gets its whole replay, in order.

@@ -10,10 +10,15 @@ public final class Eventually {
   private Eventually() {}
 
   public static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + LIMIT.toNanos();
+    until(what, LIMIT, condition);
+  }
+
+  /** For what takes longer by design (a timeout of the node's own): true within {@code limit}. */
+  public static void until(String what, Duration limit, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("still not true after " + LIMIT.toSeconds() + " s: " + what);
+        throw new AssertionError("still not true after " + limit.toSeconds() + " s: " + what);
       }
       try {
         Thread.sleep(50);
