@@ -41,10 +41,7 @@ class SlowReaderTest {
         // The frozen socket writes nothing for a while: not closed as idle (without its 4408) on a slow machine.
         "CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "600"), Clock.systemUTC())) {
       CareTerritory care = new CareTerritory(node);
-      // Small kernel buffers on both sides (grown by the kernel, they would hold megabytes first).
-      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
-          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
-      frozen.hello(care.nurse);
+      Frozen frozen = Frozen.greeted(clients, node, care.nurse);
       try (WsClient steady = WsClient.hello(node.port(), care.nurse, null)) {
         frozen.socket.pause();
         List<String> created = new ArrayList<>();
@@ -87,9 +84,7 @@ class SlowReaderTest {
         "CANTOU_HTTP_SEND_BUFFER_BYTES", "16384", "CANTOU_METRICS_TOKEN", TOKEN,
         "CANTOU_REALTIME_HEARTBEAT_SECONDS", "300", "CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "600"), Clock.systemUTC())) {
       CareTerritory care = new CareTerritory(node);
-      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
-          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
-      frozen.hello(care.nurse);
+      Frozen frozen = Frozen.greeted(clients, node, care.nurse);
       try (WsClient steady = WsClient.hello(node.port(), care.nurse, null)) {
         frozen.socket.pause();
         int created = 0;
@@ -176,6 +171,14 @@ class SlowReaderTest {
         }
       });
       socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+    }
+
+    /** Connected over small kernel buffers on both sides (grown by the kernel, they would hold megabytes first), greeted. */
+    static Frozen greeted(Vertx clients, TestNode node, String token) {
+      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
+          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+      frozen.hello(token);
+      return frozen;
     }
 
     /** Says hello and waits for the snapshot: every change after it comes as an event. */
