@@ -104,16 +104,18 @@ final class ClientSession {
     socket.close(code, reason);
     if (wire != null) {
       // Vert.x starts its closing timeout once the close frame is written. Behind the frames of a peer
-      // that reads nothing (the 4408 case) it never is: the connection, its frames and buffers stayed
-      // until the idle timeout. So the channel is closed after that same timeout, answered or not, from
-      // the pipeline's first handler: closed through Vert.x's handler, it would wait up to 30 s more
-      // for those frames to drain (its graceful shutdown).
+      // that reads nothing (the 4408 case) it never is, and Vert.x ignores any later close of a
+      // connection whose close it has begun: the connection, its frames and buffers stayed until the
+      // idle timeout. So the channel is closed after that same timeout, answered or not, below Vert.x's
+      // handler (as Vert.x's own idle close does); the task goes as soon as the channel closes.
       io.netty.channel.Channel channel = wire.channel();
-      context.owner().setTimer(CLOSING_TIMEOUT_MS, id -> {
+      io.netty.channel.ChannelHandlerContext below = wire;
+      io.netty.util.concurrent.ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> {
         if (channel.isOpen()) {
-          channel.pipeline().firstContext().close();
+          below.close();
         }
-      });
+      }, CLOSING_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      channel.closeFuture().addListener(closed -> cut.cancel(false));
     }
   }
 
