@@ -188,7 +188,9 @@ export function el(tag, attributes = {}, ...children) {
  * with the convocation. Read with her manage token, or as the signed-in mediator when there is none.
  */
 export function appointmentQr(id, manageToken, reference) {
-  const figure = el('figure', { class: 'qr-code', id: 'qr-code' },
+  // Its place is kept from the start: arriving late, the picture moves no button under a finger about to tap it.
+  const place = el('span', { class: 'qr-image qr-pending', 'aria-hidden': 'true' });
+  const figure = el('figure', { class: 'qr-code', id: 'qr-code' }, place,
     el('figcaption', {}, t('booking.qrCaption'), ' ', el('strong', {}, reference)));
   // The picture comes after the page: on a slow link the appointment is never kept waiting for it. Without it, the
   // caption's reference can be typed at the screen; lost on the way (no answer), it is asked for again a little later.
@@ -204,7 +206,7 @@ export function appointmentQr(id, manageToken, reference) {
       image.setAttribute('aria-label', t('booking.qrAlt', { ref: reference }));
       image.setAttribute('focusable', 'false');
       image.classList.add('qr-image');
-      figure.prepend(image);
+      place.replaceWith(image);
     })
     .catch((e) => {
       if (e?.status === 0 && tries > 1) {

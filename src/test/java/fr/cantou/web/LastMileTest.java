@@ -490,6 +490,37 @@ class LastMileTest {
     doctor.context().close();
   }
 
+  /**
+   * On a slow link the QR code comes seconds after the page. It takes the place kept for it: the buttons under it stay
+   * where they were, so a finger already on "Changer de date" does not land on something else.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_qr_code_arriving_late_moves_no_button(BrowserFixture.Screen screen) {
+    JsonObject booked = bookByPhone(5, "Rose Chanut", "06 39 98 12 07");
+    ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
+    Page page = web.newPage(screen);
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/qr-code.svg", held::add);
+    manage(page, booked, start.minusDays(1).toInstant());
+    page.waitForCondition(() -> held.size() == 1);
+    Locator change = page.locator("#change-date");
+    Locator join = page.locator("#join");
+    var changeBefore = change.boundingBox();
+    var joinBefore = join.boundingBox();
+
+    held.get(0).resume();
+    assertThat(page.locator("#qr-code svg[role=img]")).isVisible();
+    assertThat(page.locator("#qr-code .qr-pending")).hasCount(0);
+    var changeAfter = change.boundingBox();
+    var joinAfter = join.boundingBox();
+    org.assertj.core.api.Assertions.assertThat(new double[] {changeAfter.x, changeAfter.y, joinAfter.x, joinAfter.y})
+        .as("the buttons' places once the QR code came").containsExactly(
+            new double[] {changeBefore.x, changeBefore.y, joinBefore.x, joinBefore.y},
+            org.assertj.core.data.Offset.offset(0.5));
+    page.context().close();
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void moving_asks_first_and_can_be_undone_cancelling_says_so_with_a_way_to_book_again_and_a_bad_link_says_what_to_do(BrowserFixture.Screen screen) {
