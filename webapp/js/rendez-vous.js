@@ -26,8 +26,8 @@ if (manageToken.includes('.')) {
   manageBox.hidden = false;
   showBadLink();
 } else {
-  document.getElementById('page-title').textContent = t('booking.title');
   document.title = t('title.booking');
+  nameTheBookingOnceTheServedStepGoes();
   // #lien-perdu: a short link of an SMS that no longer works (renewed, or too old) sent the citizen here;
   // #retrouver: the home page's "lost the link?". Then why and the form to get a new link come first, above the
   // booking, with the keyboard and the scroll: the booking's first step, loading after, takes neither.
@@ -39,6 +39,26 @@ if (manageToken.includes('.')) {
   setUpLostLink({ expired: manageToken === 'lien-perdu', open: manageToken === 'retrouver' });
 }
 window.addEventListener('hashchange', () => location.reload());
+
+/**
+ * The heading says "Prendre rendez-vous en visio" — but not over the first step as served, which she may be pressing
+ * while the scripts come: longer than the page's neutral heading, it takes a second line on a phone and would move
+ * every service down under her finger. It changes when that step goes (her press, another language).
+ */
+function nameTheBookingOnceTheServedStepGoes() {
+  const name = () => { document.getElementById('page-title').textContent = t('booking.title'); };
+  if (!wizardBox.querySelector('form.served-step')) {
+    name();
+    return;
+  }
+  const watching = new MutationObserver(() => {
+    if (!wizardBox.querySelector('form.served-step')) {
+      watching.disconnect();
+      name();
+    }
+  });
+  watching.observe(wizardBox, { childList: true });
+}
 
 /** A bad, cut, old or renewed link: what happened, and what to do now (a new link, or a new booking). */
 function showBadLink() {

@@ -398,13 +398,25 @@ class LastMileTest {
     assertThat(page).hasTitle("Rendez-vous en visio — Cantou");
     // The first step is in the page as served (LastMileSlowLinkTest): it reads before the scripts too.
     assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
+    // She may already be pressing a service when the scripts come: nothing of the step moves then. (Measured once the
+    // style sheet is in: the browser paints nothing before it.)
+    page.waitForFunction("() => document.querySelector('link[rel=stylesheet]').sheet !== null", null,
+        new Page.WaitForFunctionOptions().setTimeout(120_000));
+    Locator service = page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale"))
+        .locator("button.big");
+    var before = service.boundingBox();
 
     page.unroute("**/js/*.js");
     scripts.forEach(com.microsoft.playwright.Route::resume);
-    // The scripts ran (setUpPage takes the loading line away): the step is theirs now.
-    assertThat(page.locator("#js-wait")).hasCount(0,
-        new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(120_000));
+    // The scripts ran (the page names itself; setUpPage took the loading line away): the step is theirs now.
+    assertThat(page).hasTitle("Prendre rendez-vous en visio — Cantou",
+        new com.microsoft.playwright.assertions.PageAssertions.HasTitleOptions().setTimeout(120_000));
+    assertThat(page.locator("#js-wait")).hasCount(0);
     assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
+    var after = service.boundingBox();
+    org.assertj.core.api.Assertions.assertThat(new double[] {after.x, after.y})
+        .as("the service's button once the scripts came").containsExactly(new double[] {before.x, before.y},
+            org.assertj.core.data.Offset.offset(0.5));
     BrowserFixture.screenshot(page, screen.prefix + "lien-lent-pret");
     long ready = System.nanoTime();
 
@@ -418,6 +430,8 @@ class LastMileTest {
     });
     page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
     assertThat(page.locator("#wizard h2")).hasText("D'où ferez-vous la visio ?", slowly);
+    // The step as served gone, the page's heading names the booking (kept neutral over it: it would have moved it).
+    assertThat(page.locator("h1")).hasText("Prendre rendez-vous en visio");
     page.getByText("Depuis chez moi").click();
     assertThat(page.locator("#wizard h2")).hasText("Quel jour et à quelle heure ?", slowly);
     page.locator(".slots button").first().click(new Locator.ClickOptions().setTimeout(120_000));
