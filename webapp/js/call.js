@@ -47,11 +47,14 @@ function loadExternalApi(origin) {
  * own hang-up button, being removed): never entered again by itself, nor after this page's
  * hang-up, nor once the page closed the call (`close()`: the item given back, closed or moved);
  * a refusal of the server (no right to the room any more) is said, and ends it.
+ *
+ * `status`, when given, is the page's own line about the call ("en salle d'attente"): shown in the panel, under its
+ * buttons, where its coming and going moves none of them.
  */
 /** What /join answers when the room is no longer hers: said, and the call not entered again. */
 const REFUSALS = new Set([401, 403, 404, 409, 410]);
 
-export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew } = {}) {
+export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew, status } = {}) {
   // Where the keyboard was (the join button): it goes back there when she leaves the call.
   const opener = document.activeElement;
   const settings = await config();
@@ -61,8 +64,10 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   const frame = el('div', { class: 'frame', hidden: true });
   const audioOnly = el('button', { type: 'button', class: 'secondary' }, t('call.audioOnly'));
   const hangUp = el('button', { type: 'button', class: 'danger' }, t('call.leave'));
-  container.append(el('h2', { tabindex: '-1' }, t('call.title')), message, problem, frame,
-    el('div', { class: 'actions' }, audioOnly, hangUp));
+  // The buttons first, under the heading: what comes and goes below them (the room, seconds after on a slow link;
+  // "Reconnexion…"; the server unreachable) never moves them from under a finger about to press one.
+  container.append(el('h2', { tabindex: '-1' }, t('call.title')), el('div', { class: 'actions' }, audioOnly, hangUp),
+    message, ...(status ? [status] : []), problem, frame);
   container.hidden = false;
   container.querySelector('h2').focus();
 
@@ -78,7 +83,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   const start = async ({ again = false } = {}) => {
     problem.hidden = true;
     message.hidden = false;
-    audioOnly.hidden = false;
+    audioOnly.disabled = false;
     message.textContent = again ? t('call.reconnecting', { n: attempts, of: RECONNECT_DELAYS.length }) : t('call.connecting');
     if (entered && renew) {
       try {
@@ -98,7 +103,8 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
         ended = true;
         frame.hidden = true;
         message.hidden = true;
-        audioOnly.hidden = true;
+        // Kept in its place, not hidden: "Quitter l'appel" beside it stays where it was.
+        audioOnly.disabled = true;
         problem.replaceChildren(el('p', {}, el('strong', {}, e.message)));
         problem.hidden = false;
         return;
@@ -193,7 +199,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   const unreachable = () => {
     frame.hidden = true;
     message.hidden = true;
-    audioOnly.hidden = true;
+    audioOnly.disabled = true;
     const retry = el('button', { type: 'button', id: 'call-retry' }, t('call.retry'));
     // The button goes with the message: the keyboard waits on the call's heading, not lost on the page.
     retry.addEventListener('click', () => {

@@ -157,7 +157,7 @@ async function showManage(token) {
         el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start, a.timeZone)),
         el('dt', {}, t('manage.where')), el('dd', {}, a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome')),
         el('dt', {}, t('manage.status')), el('dd', {}, t(`appointment.${a.status}`))),
-      outcome, waiting, error,
+      outcome, error,
       !open ? el('p', { class: 'notice', id: 'closed' }, t(`manage.closed.${a.status}`), ' ',
         el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))) : null,
       open ? el('div', { class: 'actions' },
@@ -205,6 +205,8 @@ async function showManage(token) {
       inCall = true;
       devices.node.hidden = true;
       await openCall(callBox, info, {
+        // In the call's panel, under its buttons: shown when she is in, it moves none of them.
+        status: waiting,
         // "En salle d'attente" only once Jitsi says she is really in the room.
         onJoined: async () => {
           appointment = await presence('waiting');

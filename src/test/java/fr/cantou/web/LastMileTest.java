@@ -193,10 +193,33 @@ class LastMileTest {
     assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null, null,
         java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getBoolean("citizenWaiting")).isFalse();
 
-    // The video server answers again: "Réessayer" enters, and only then is she waiting.
+    // Nothing to switch to audio only now: the button waits, in its place.
+    Locator audioOnly = citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Passer en audio seulement (connexion faible)"));
+    Locator leave = citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel"));
+    assertThat(audioOnly).isDisabled();
+    var leaveUnreachable = leave.boundingBox();
+
+    // The video server answers again, its script slowly: "Réessayer" enters, and only then is she waiting.
     citizen.unroute("**/external_api.js");
+    List<com.microsoft.playwright.Route> script = new java.util.concurrent.CopyOnWriteArrayList<>();
+    citizen.route("**/external_api.js", script::add);
     citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
+    citizen.waitForCondition(() -> script.size() == 1);
+    assertThat(citizen.locator("#call")).containsText("Connexion à la salle…");
+    assertThat(audioOnly).isEnabled();
+    var audioConnecting = audioOnly.boundingBox();
+    var leaveConnecting = leave.boundingBox();
+    script.get(0).resume();
+    citizen.unroute("**/external_api.js");
     assertThat(citizen.locator("#call .stand-in")).isVisible();
+    // The room came under the buttons: none of them moved, from the server unreachable to the room open.
+    var audioInRoom = audioOnly.boundingBox();
+    var leaveInRoom = leave.boundingBox();
+    org.assertj.core.api.Assertions.assertThat(new double[] {audioInRoom.x, audioInRoom.y, leaveInRoom.x, leaveInRoom.y,
+            leaveConnecting.x, leaveConnecting.y})
+        .as("the call's buttons once the room came, and \"Quitter l'appel\" while connecting").containsExactly(
+            new double[] {audioConnecting.x, audioConnecting.y, leaveConnecting.x, leaveConnecting.y,
+                leaveUnreachable.x, leaveUnreachable.y}, org.assertj.core.data.Offset.offset(0.5));
     assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
     assertThat(card).containsText("En salle d'attente");
     BrowserFixture.screenshot(agent, screen.prefix + "agent-usager-en-attente");
