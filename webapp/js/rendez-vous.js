@@ -137,6 +137,8 @@ async function showManage(token) {
   let inCall = false;
   let openingTimer = null;
 
+  // What the appointment's view last showed: drawn again only when it changes.
+  let shown = null;
   const render = () => {
     const a = appointment;
     const open = a.status === 'booked' || a.status === 'in_call';
@@ -145,6 +147,16 @@ async function showManage(token) {
     const over = now > new Date(a.end).getTime();
     const canJoin = open && now >= opensAt && !over;
     const notYet = open && now < opensAt;
+    devices.node.hidden = !open || over || inCall;
+    scheduleOpening(notYet ? opensAt - now : null);
+    // The tab coming back, the page's focus, the minute's check, an event that changes nothing she sees: the buttons
+    // stay the ones she may be pressing ("Connexion…" kept busy, a tap begun on one not lost to its double).
+    const view = JSON.stringify([a.status, a.start, a.end, a.joinOpensAt, a.serviceName, a.administration, a.pointName,
+      a.pointCommune, a.timeZone, a.reference, canJoin, notYet, over]);
+    if (view === shown) {
+      return;
+    }
+    shown = view;
     // A live event re-renders (the agent came, the citizen's own "left"): what had the focus keeps it, the message
     // kept across renders itself, a button (made anew) by its id. Lost, the keyboard would fall back to the page's top.
     const focused = document.activeElement;
@@ -180,8 +192,6 @@ async function showManage(token) {
     } else if (focusedId && !details.contains(focused)) {
       document.getElementById(focusedId)?.focus();
     }
-    devices.node.hidden = !open || over || inCall;
-    scheduleOpening(notYet ? opensAt - now : null);
   };
 
   // The button appears at the opening time without a reload: a timer (checked again at least

@@ -123,6 +123,37 @@ class LastMileTest {
     page.context().close();
   }
 
+  /**
+   * "Connexion…" stays busy while the room comes, whatever wakes the page meanwhile (the tab coming back, its focus):
+   * the view is drawn again only when what it shows changes, so a second tap joins nothing twice.
+   */
+  @org.junit.jupiter.api.Test
+  void joining_stays_busy_when_the_page_wakes_meanwhile() {
+    JsonObject booked = bookByPhone(3, "Eugénie Chanut", "06 39 98 12 08");
+    Instant opens = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(10));
+    Page page = web.newPhonePage();
+    List<com.microsoft.playwright.Route> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/join", joins::add);
+    manage(page, booked, opens.plusSeconds(30));
+    Locator join = page.locator("#join");
+    join.click();
+    page.waitForCondition(() -> joins.size() == 1);
+    assertThat(join).hasText("Connexion…");
+
+    page.evaluate("() => { window.dispatchEvent(new Event('focus')); document.dispatchEvent(new Event('visibilitychange')); }");
+    assertThat(join).hasText("Connexion…");
+    assertThat(join).isDisabled();
+    assertThat(join).hasAttribute("aria-busy", "true");
+    join.dispatchEvent("click");
+    // The page's own check a minute later (the room is open: nothing to draw) leaves it busy too.
+    page.clock().fastForward("01:01");
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))");
+    assertThat(join).hasText("Connexion…");
+    org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
+    joins.get(0).abort();
+    page.context().close();
+  }
+
   static void testDevices(Page page) {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra")).click();
   }
