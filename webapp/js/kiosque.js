@@ -226,9 +226,13 @@ async function refreshDay() {
     return;
   }
   try {
-    day = await kiosk('/api/visio/kiosk');
-    // Only the list changes under her eyes; the heading and the focus stay where they are.
-    document.getElementById('kiosk-list')?.replaceWith(dayList());
+    const fresh = await kiosk('/api/visio/kiosk');
+    // Only the list changes under her eyes, and only when it changed (most minutes it has not): a line drawn anew
+    // under a finger loses the tap begun on it. The heading and the focus stay where they are.
+    if (JSON.stringify(fresh) !== JSON.stringify(day)) {
+      day = fresh;
+      document.getElementById('kiosk-list')?.replaceWith(dayList());
+    }
   } catch (e) {
     if (e?.status === 401) {
       // No longer paired: the pairing form is shown, and nothing more is asked.

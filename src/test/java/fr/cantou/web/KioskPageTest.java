@@ -80,7 +80,7 @@ class KioskPageTest {
   void paired_by_the_admin_the_screen_books_her_with_a_phone_only_checks_her_in_the_agent_joins_and_the_call_ends_leaving_nothing_behind() {
     // Three hours before the first free slot, on its day: the screen may still book it (two hours' notice).
     clock.set(max(clock.instant(), slot.minus(Duration.ofHours(3))));
-    book(slot.plus(Duration.ofMinutes(20)), "Robert Fabre", "06 39 98 12 52");
+    JsonObject robert = book(slot.plus(Duration.ofMinutes(20)), "Robert Fabre", "06 39 98 12 52");
     ch.qos.logback.classic.Logger smsLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("cantou.sms");
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> sent = new ch.qos.logback.core.read.ListAppender<>();
     sent.start();
@@ -158,6 +158,26 @@ class KioskPageTest {
     assertThat(lines.first()).isVisible();
     screen.waitForFunction("line => line.getBoundingClientRect().height >= 44", lines.first().elementHandle());
     PagesTest.assertAccessible(screen, "kiosque-liste");
+
+    // A minute with nothing new leaves the list as it is: a tap begun on a line is not lost to the line drawn anew.
+    // Robert cancels: the next minute's list has one line fewer, and only then was the list drawn again. (A touch
+    // before each minute keeps the screen from going back to its start, which draws everything anew.)
+    screen.evaluate("() => { window.listsDrawn = 0; new MutationObserver((changes) => changes.forEach((c) => c.removedNodes"
+        + ".forEach((n) => { if (n.id === 'kiosk-list') window.listsDrawn += 1; })))"
+        + ".observe(document.body, { childList: true, subtree: true }); }");
+    Runnable aMinuteLater = () -> {
+      screen.evaluate("() => document.dispatchEvent(new Event('pointerdown'))");
+      screen.clock().runFor(61_000);
+    };
+    screen.waitForResponse("**/api/visio/kiosk", aMinuteLater);
+    assertThat(web.node.api.send("POST", "/api/visio/appointments/" + robert.getString("id") + "/cancel", null, null,
+        java.util.Map.of("X-Manage-Token", robert.getString("manageToken"))).status()).isEqualTo(200);
+    fr.cantou.support.Eventually.until("the list without Robert", () -> {
+      aMinuteLater.run();
+      return lines.count() == 1;
+    });
+    assertThat(lines.first().locator(".kiosk-initial")).hasText("J.");
+    assertThat(screen.evaluate("window.listsDrawn")).isEqualTo(1);
 
     // The agent's day is open meanwhile.
     Page agent = web.newPage();
