@@ -80,10 +80,22 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   // Attempts to enter again since she was last in the room, and the one waiting.
   let attempts = 0;
   let reconnecting = null;
+  // With nothing to switch to, "audio seulement" is withheld: out of sight, of the keyboard and of screen readers, its
+  // place kept so that "Quitter l'appel" beside it stays where it was. The keyboard on it goes to the heading.
+  const offerAudioOnly = (offered) => {
+    if (!offered && document.activeElement === audioOnly) {
+      container.querySelector('h2').focus();
+    }
+    audioOnly.classList.toggle('withheld', !offered);
+  };
   const start = async ({ again = false } = {}) => {
+    // Left (her hang-up, Jitsi's own, the page's close): a late press of "audio seulement" enters nothing.
+    if (ended) {
+      return;
+    }
     problem.hidden = true;
     message.hidden = false;
-    audioOnly.disabled = false;
+    offerAudioOnly(true);
     message.textContent = again ? t('call.reconnecting', { n: attempts, of: RECONNECT_DELAYS.length }) : t('call.connecting');
     if (entered && renew) {
       try {
@@ -103,8 +115,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
         ended = true;
         frame.hidden = true;
         message.hidden = true;
-        // Kept in its place, not hidden: "Quitter l'appel" beside it stays where it was.
-        audioOnly.disabled = true;
+        offerAudioOnly(false);
         problem.replaceChildren(el('p', {}, el('strong', {}, e.message)));
         problem.hidden = false;
         return;
@@ -199,7 +210,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   const unreachable = () => {
     frame.hidden = true;
     message.hidden = true;
-    audioOnly.disabled = true;
+    offerAudioOnly(false);
     const retry = el('button', { type: 'button', id: 'call-retry' }, t('call.retry'));
     // The button goes with the message: the keyboard waits on the call's heading, not lost on the page.
     retry.addEventListener('click', () => {
@@ -222,6 +233,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   });
   const leave = () => {
     ended = true;
+    offerAudioOnly(false);
     clearTimeout(reconnecting);
     if (joined) {
       joined = false;
@@ -246,6 +258,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
   return {
     close: () => {
       ended = true;
+      offerAudioOnly(false);
       clearTimeout(reconnecting);
       api?.dispose();
     },

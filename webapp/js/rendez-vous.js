@@ -135,6 +135,8 @@ async function showManage(token) {
   const devices = deviceCheck();
   manageBox.replaceChildren(details, devices.node);
   let inCall = false;
+  // Between her press on "Rejoindre" and the room: drawn again meanwhile (the agent came), the button stays busy.
+  let joining = false;
   let openingTimer = null;
 
   // What the appointment's view last showed: drawn again only when it changes.
@@ -152,7 +154,7 @@ async function showManage(token) {
     // The tab coming back, the page's focus, the minute's check, an event that changes nothing she sees: the buttons
     // stay the ones she may be pressing ("Connexion…" kept busy, a tap begun on one not lost to its double).
     const view = JSON.stringify([a.status, a.start, a.end, a.joinOpensAt, a.serviceName, a.administration, a.pointName,
-      a.pointCommune, a.timeZone, a.reference, canJoin, notYet, over]);
+      a.pointCommune, a.timeZone, a.reference, canJoin, notYet, over, joining]);
     if (view === shown) {
       return;
     }
@@ -174,8 +176,9 @@ async function showManage(token) {
         el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))) : null,
       open ? el('div', { class: 'actions' },
         // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
-        canJoin ? el('button', { type: 'button', id: 'join', onclick: (event) => whileSending(event.currentTarget, join, 'common.connecting') },
-          t('manage.join'))
+        canJoin && joining ? el('button', { type: 'button', id: 'join', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
+          : canJoin ? el('button', { type: 'button', id: 'join', onclick: (event) => whileSending(event.currentTarget, join, 'common.connecting') },
+            t('manage.join'))
           : el('button', { type: 'button', id: 'join', disabled: true, 'aria-describedby': 'opens-at' }, t('manage.join')),
         a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', id: 'change-date',
           onclick: (event) => whileSending(event.currentTarget, change) }, t('manage.change')) : null,
@@ -207,6 +210,7 @@ async function showManage(token) {
 
   async function join() {
     error.hidden = true;
+    joining = true;
     try {
       const info = await request(`/api/visio/appointments/${id}/join`, { manageToken: token, anonymous: true });
       const presence = (state, options = {}) => request(`/api/visio/appointments/${id}/presence`, { method: 'POST',
@@ -238,6 +242,10 @@ async function showManage(token) {
       });
     } catch (e) {
       showError(error, e);
+    } finally {
+      // A button drawn busy meanwhile is drawn again as it is now; one never drawn again, whileSending gives back.
+      joining = false;
+      render();
     }
   }
 

@@ -199,6 +199,7 @@ export function appointmentQr(id, manageToken, reference) {
     .then((svg) => {
       const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
       if (parsed.namespaceURI !== 'http://www.w3.org/2000/svg' || parsed.localName !== 'svg') {
+        place.remove();
         return;
       }
       const image = document.importNode(parsed, true);
@@ -211,6 +212,9 @@ export function appointmentQr(id, manageToken, reference) {
     .catch((e) => {
       if (e?.status === 0 && tries > 1) {
         setTimeout(() => load(tries - 1), 5000);
+      } else {
+        // Given up: no empty box left on the screen, nor on the printed convocation.
+        place.remove();
       }
     });
   load(3);

@@ -16,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The two flows of the product, through the pages, with two browsers open at once. */
 class FlowsTest {
+  /** What the call says once she left it (Jitsi's own hang-up, or hers). */
+  private static final String CALL_LEFT = "Vous avez quitté l'appel.";
   static BrowserFixture web;
 
   @BeforeAll
@@ -232,6 +234,16 @@ class FlowsTest {
     nurse.clock().runFor(60_000);
     settle(nurse);
     org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin after Jitsi's own hang-up").hasSize(6);
+    org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(4);
+    // Nothing to switch to audio only now: withheld, its place kept; a late press (a script's, here) enters nothing.
+    Locator audioOnly = nurse.locator("#call .actions button").first();
+    assertThat(audioOnly).hasText("Passer en audio seulement (connexion faible)");
+    assertThat(audioOnly).isHidden();
+    audioOnly.dispatchEvent("click");
+    nurse.clock().runFor(60_000);
+    settle(nurse);
+    assertThat(nurse.locator("#call [role=status]")).hasText(CALL_LEFT);
+    org.assertj.core.api.Assertions.assertThat(joins).as("no rejoin by a late press").hasSize(6);
     org.assertj.core.api.Assertions.assertThat((Integer) nurse.evaluate("() => window.__jitsi.length")).isEqualTo(4);
 
     // Entered again by hand, then her own hang-up with the page's button: the room's "left" that follows is not a drop.

@@ -79,6 +79,24 @@ class LastMileTest {
     return booked.json();
   }
 
+  /**
+   * Where an element is on the page (left, top), not on the screen: a scroll between two readings (a click brings its
+   * target into view) moves neither, so only a real shift of the layout shows.
+   */
+  static double[] placeOf(Locator element) {
+    @SuppressWarnings("unchecked")
+    List<Number> place = (List<Number>) element.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return [r.left + window.scrollX, r.top + window.scrollY]; }");
+    return new double[] {place.get(0).doubleValue(), place.get(1).doubleValue()};
+  }
+
+  /** The places of these elements, one after the other: [left, top, left, top…]. */
+  static double[] placesOf(Locator... elements) {
+    return java.util.Arrays.stream(elements).map(LastMileTest::placeOf).flatMapToDouble(java.util.Arrays::stream).toArray();
+  }
+
+  static final org.assertj.core.data.Offset<Double> HALF_A_PIXEL = org.assertj.core.data.Offset.offset(0.5);
+
   /** "mercredi 2 décembre à 8 h 50", "… à 9 h" on the hour: how the page must say it. */
   static String inWords(ZonedDateTime time) {
     String day = DateTimeFormatter.ofPattern("EEEE d MMMM", Locale.FRENCH).format(time);
@@ -145,12 +163,44 @@ class LastMileTest {
     assertThat(join).isDisabled();
     assertThat(join).hasAttribute("aria-busy", "true");
     join.dispatchEvent("click");
-    // The page's own check a minute later (the room is open: nothing to draw) leaves it busy too.
-    page.clock().fastForward("01:01");
-    page.evaluate("() => window.dispatchEvent(new Event('focus'))");
-    assertThat(join).hasText("Connexion…");
     org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
     joins.get(0).abort();
+    page.context().close();
+  }
+
+  /**
+   * The agent enters while the citizen's room is still coming: her page says so (drawn again), and her button stays
+   * "Connexion…", busy; once the room's answer came (refused here), it is "Rejoindre la visio" again.
+   */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @org.junit.jupiter.api.Test
+  void joining_stays_busy_when_the_agent_comes_meanwhile() {
+    JsonObject booked = bookByPhone(4, "Augustine Rouquet", "06 39 98 12 09");
+    Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
+    clock.set(start.minus(Duration.ofMinutes(5)));
+    Page page = web.newPhonePage();
+    List<com.microsoft.playwright.Route> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/join", joins::add);
+    manage(page, booked, start.minus(Duration.ofMinutes(5)));
+    Locator join = page.locator("#join");
+    join.click();
+    page.waitForCondition(() -> joins.size() == 1);
+    assertThat(join).hasText("Connexion…");
+
+    String agent = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    var joined = web.node.api.post("/api/visio/appointments/" + booked.getString("id") + "/presence", agent,
+        new JsonObject().put("state", "joined"));
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+    assertThat(page.locator("#manage dl dd").nth(3)).hasText("En cours");
+    assertThat(join).hasText("Connexion…");
+    assertThat(join).isDisabled();
+    assertThat(join).hasAttribute("aria-busy", "true");
+    join.dispatchEvent("click");
+    org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
+
+    joins.get(0).abort();
+    assertThat(join).hasText("Rejoindre la visio");
+    assertThat(join).isEnabled();
     page.context().close();
   }
 
@@ -210,7 +260,7 @@ class LastMileTest {
     assertThat(problem).containsText("l'agent peut vous appeler au 06 39 98 12 03");
     assertThat(citizen.locator("#call .frame")).isHidden();
     assertThat(citizen.locator("#waiting")).isHidden();
-    assertThat(citizen.locator("#manage")).not().containsText("salle d'attente");
+    assertThat(citizen.locator("main")).not().containsText("salle d'attente");
     PagesTest.assertAccessible(citizen, screen.prefix + "visio-injoignable");
 
     Page agent = web.signIn(web.newPage(screen), "agent.cpam");
@@ -224,11 +274,12 @@ class LastMileTest {
     assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null, null,
         java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getBoolean("citizenWaiting")).isFalse();
 
-    // Nothing to switch to audio only now: the button waits, in its place.
-    Locator audioOnly = citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Passer en audio seulement (connexion faible)"));
+    // Nothing to switch to audio only now: the button is withheld (unseen, out of the keyboard's way), its place kept.
+    Locator audioOnly = citizen.locator("#call .actions button").first();
     Locator leave = citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel"));
-    assertThat(audioOnly).isDisabled();
-    var leaveUnreachable = leave.boundingBox();
+    assertThat(audioOnly).hasText("Passer en audio seulement (connexion faible)");
+    assertThat(audioOnly).isHidden();
+    double[] leaveUnreachable = placeOf(leave);
 
     // The video server answers again, its script slowly: "Réessayer" enters, and only then is she waiting.
     citizen.unroute("**/external_api.js");
@@ -237,20 +288,16 @@ class LastMileTest {
     citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
     citizen.waitForCondition(() -> script.size() == 1);
     assertThat(citizen.locator("#call")).containsText("Connexion à la salle…");
-    assertThat(audioOnly).isEnabled();
-    var audioConnecting = audioOnly.boundingBox();
-    var leaveConnecting = leave.boundingBox();
+    assertThat(audioOnly).isVisible();
+    double[] connecting = placesOf(audioOnly, leave);
     script.get(0).resume();
     citizen.unroute("**/external_api.js");
     assertThat(citizen.locator("#call .stand-in")).isVisible();
     // The room came under the buttons: none of them moved, from the server unreachable to the room open.
-    var audioInRoom = audioOnly.boundingBox();
-    var leaveInRoom = leave.boundingBox();
-    org.assertj.core.api.Assertions.assertThat(new double[] {audioInRoom.x, audioInRoom.y, leaveInRoom.x, leaveInRoom.y,
-            leaveConnecting.x, leaveConnecting.y})
-        .as("the call's buttons once the room came, and \"Quitter l'appel\" while connecting").containsExactly(
-            new double[] {audioConnecting.x, audioConnecting.y, leaveConnecting.x, leaveConnecting.y,
-                leaveUnreachable.x, leaveUnreachable.y}, org.assertj.core.data.Offset.offset(0.5));
+    org.assertj.core.api.Assertions.assertThat(placesOf(audioOnly, leave)).as("the call's buttons once the room came")
+        .containsExactly(connecting, HALF_A_PIXEL);
+    org.assertj.core.api.Assertions.assertThat(placeOf(leave)).as("\"Quitter l'appel\" from the alert to the room")
+        .containsExactly(leaveUnreachable, HALF_A_PIXEL);
     assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
     assertThat(card).containsText("En salle d'attente");
     BrowserFixture.screenshot(agent, screen.prefix + "agent-usager-en-attente");
@@ -458,7 +505,7 @@ class LastMileTest {
         new Page.WaitForFunctionOptions().setTimeout(120_000));
     Locator service = page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale"))
         .locator("button.big");
-    var before = service.boundingBox();
+    double[] before = placeOf(service);
 
     page.unroute("**/js/*.js");
     scripts.forEach(com.microsoft.playwright.Route::resume);
@@ -467,10 +514,8 @@ class LastMileTest {
         new com.microsoft.playwright.assertions.PageAssertions.HasTitleOptions().setTimeout(120_000));
     assertThat(page.locator("#js-wait")).hasCount(0);
     assertThat(page.locator("#wizard h2")).hasText("Quel service souhaitez-vous rencontrer ?");
-    var after = service.boundingBox();
-    org.assertj.core.api.Assertions.assertThat(new double[] {after.x, after.y})
-        .as("the service's button once the scripts came").containsExactly(new double[] {before.x, before.y},
-            org.assertj.core.data.Offset.offset(0.5));
+    org.assertj.core.api.Assertions.assertThat(placeOf(service)).as("the service's button once the scripts came")
+        .containsExactly(before, HALF_A_PIXEL);
     BrowserFixture.screenshot(page, screen.prefix + "lien-lent-pret");
     long ready = System.nanoTime();
 
@@ -574,18 +619,13 @@ class LastMileTest {
     page.waitForCondition(() -> held.size() == 1);
     Locator change = page.locator("#change-date");
     Locator join = page.locator("#join");
-    var changeBefore = change.boundingBox();
-    var joinBefore = join.boundingBox();
+    double[] before = placesOf(change, join);
 
     held.get(0).resume();
     assertThat(page.locator("#qr-code svg[role=img]")).isVisible();
     assertThat(page.locator("#qr-code .qr-pending")).hasCount(0);
-    var changeAfter = change.boundingBox();
-    var joinAfter = join.boundingBox();
-    org.assertj.core.api.Assertions.assertThat(new double[] {changeAfter.x, changeAfter.y, joinAfter.x, joinAfter.y})
-        .as("the buttons' places once the QR code came").containsExactly(
-            new double[] {changeBefore.x, changeBefore.y, joinBefore.x, joinBefore.y},
-            org.assertj.core.data.Offset.offset(0.5));
+    org.assertj.core.api.Assertions.assertThat(placesOf(change, join)).as("the buttons' places once the QR code came")
+        .containsExactly(before, HALF_A_PIXEL);
     page.context().close();
   }
 
