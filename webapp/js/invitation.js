@@ -24,6 +24,8 @@ const headers = { 'X-Guest-Token': secret || '', 'X-Guest-Device': browserKey() 
 let devices = null;
 let timer = null;
 let lastState = null;
+// The invitation as the box last showed it; null when the box shows something else (a failure, a bad link).
+let shownView = null;
 
 if (!/^[0-9a-f-]{36}$/i.test(id || '') || !secret) {
   showBadLink();
@@ -59,6 +61,7 @@ function browserKey() {
 }
 
 function showBadLink() {
+  shownView = null;
   box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'bad-link' },
     el('p', {}, el('strong', {}, t('guests.badLink'))), el('p', {}, t('guests.badLinkWhat'))));
 }
@@ -69,6 +72,7 @@ function showElsewhere() {
   devices?.stop();
   devices = null;
   devicesBox.replaceChildren();
+  shownView = null;
   box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'elsewhere' },
     el('p', {}, el('strong', {}, t('guests.elsewhere'))), el('p', {}, t('guests.elsewhereWhat'))));
 }
@@ -81,6 +85,7 @@ async function show({ checkedByHand = false } = {}) {
   } catch (e) {
     if (e.status === 0) {
       const retry = el('button', { type: 'button', id: 'retry', onclick: () => show() }, t('common.retry'));
+      shownView = null;
       box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
         el('p', {}, plainMessage(e, 'form.connectionLost')), retry));
       return;
@@ -94,6 +99,15 @@ async function show({ checkedByHand = false } = {}) {
   }
   const changed = lastState !== null && lastState !== invitation.call;
   lastState = invitation.call;
+  // As shown already (most checks while she waits): left as it is, its "Vérifier" not drawn anew under her finger.
+  const view = JSON.stringify(invitation);
+  if (view === shownView && !checkedByHand) {
+    if (invitation.call === 'waiting') {
+      timer = setTimeout(() => show(), CHECK_EVERY_MS);
+    }
+    return;
+  }
+  shownView = view;
   const who = invitation.invitedBySide === 'doctor'
     ? t('guests.doctorFor', { organisation: invitation.organisationName })
     : t('guests.nurseOf', { organisation: invitation.organisationName });

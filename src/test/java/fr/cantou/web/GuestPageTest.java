@@ -102,6 +102,7 @@ class GuestPageTest {
     org.assertj.core.api.Assertions.assertThat(link.find()).isTrue();
 
     Page guest = web.newPhonePage();
+    guest.clock().install();
     guest.navigate(web.url(link.group(1)));
     assertThat(guest.locator("h1")).hasText("Invitation à une téléconsultation");
     assertThat(guest.locator("#invited-by")).hasText("Élodie Fabre, IDE (équipe soignante, EHPAD Le Cantou du Puy Violent) "
@@ -111,6 +112,16 @@ class GuestPageTest {
     assertThat(guest.locator("main")).not().containsText("R-INV-1");
     assertThat(guest.locator("main")).not().containsText("Douleurs");
     PagesTest.assertAccessible(guest, "invitation-avant-l-appel");
+
+    // While she waits the page asks every 20 s: the same answer leaves the page as it is ("Vérifier" is not drawn anew
+    // under her finger). Her own "Vérifier" draws it again and says where the call stands.
+    guest.evaluate("() => { window.statesDrawn = 0; new MutationObserver((changes) => changes.forEach((c) => c.removedNodes"
+        + ".forEach((n) => { if (n.id === 'call-state') window.statesDrawn += 1; })))"
+        + ".observe(document.body, { childList: true, subtree: true }); }");
+    guest.waitForResponse("**/invitation", () -> guest.clock().runFor(20_001));
+    guest.locator("#check-again").click();
+    assertThat(guest.locator("#status")).hasText("L'appel n'a pas encore commencé.");
+    org.assertj.core.api.Assertions.assertThat(guest.evaluate("window.statesDrawn")).isEqualTo(1);
 
     // One key per invitation: another invitation opened in this very browser stores an unrelated value under its own
     // name (one key for all let whoever reads guest_device see one browser open invitations for different residents).
