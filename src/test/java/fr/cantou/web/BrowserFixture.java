@@ -130,6 +130,10 @@ final class BrowserFixture implements AutoCloseable {
 
   /** With more settings for the node (an SMTP server to read the mails from, say). */
   BrowserFixture(Clock clock, Map<String, String> settings) {
+    // An assertion waits for its condition and returns as soon as it holds: a longer limit costs a passing test
+    // nothing. Playwright's 5 s was shorter than a stall of the 2 shared cores CI runs on (the node, PostgreSQL and
+    // Chromium at once): a page that was right failed for being late (FlowsTest, 5 December 2026).
+    com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
     loadCompressionClasses();
     jitsiVertx = Vertx.vertx();
     HttpServer jitsi = TestNode.await(jitsiVertx.createHttpServer()
