@@ -264,6 +264,25 @@ class PagesTest {
     assertThat(page.locator("main")).containsText("effacées 45 jours après le rendez-vous");
     assertAccessible(page, "donnees-personnelles-sarthe");
     page.context().close();
+
+    // A logo of its own address comes after the page: on a phone its place is kept, nothing in the header moves.
+    Page phone = web.newPhonePage();
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    phone.route("**/logo-sarthe.svg", held::add);
+    phone.route("**/api/config", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+        .setContentType("application/json").setBody(config.copy().put("operatorName", "Département de la Sarthe")
+            .put("logoUrl", web.url("/logo-sarthe.svg")).encode())));
+    phone.navigate(web.url("/donnees-personnelles.html"));
+    assertThat(phone.locator("#operator-logo")).isVisible();
+    phone.waitForCondition(() -> held.size() == 1);
+    com.microsoft.playwright.Locator language = phone.locator("#lang");
+    double[] before = LastMileTest.placesOf(language, phone.locator("main h1"));
+    held.get(0).fulfill(new com.microsoft.playwright.Route.FulfillOptions().setContentType("image/svg+xml").setBody(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='240' height='60'><rect width='240' height='60' fill='#2a6'/></svg>"));
+    phone.waitForFunction("() => { const l = document.getElementById('operator-logo'); return l.complete && l.naturalWidth > 0; }");
+    org.assertj.core.api.Assertions.assertThat(LastMileTest.placesOf(language, phone.locator("main h1")))
+        .as("the language switch and the page's heading once the logo came").containsExactly(before, LastMileTest.HALF_A_PIXEL);
+    phone.context().close();
   }
 
   /**
