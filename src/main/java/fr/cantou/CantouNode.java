@@ -270,12 +270,18 @@ public final class CantouNode {
     if (gateway != null) {
       gateway.stop();
     }
-    Future<Void> closing = servers == null ? Future.succeededFuture() : servers.stop();
+    Future<Void> closing = stopping("servers", () -> servers == null ? Future.succeededFuture() : servers.stop());
     return closing
-        .eventually(() -> listener == null ? Future.succeededFuture() : listener.stop())
-        .eventually(() -> Futures.sequence(modules, CantouModule::stop))
+        .eventually(() -> stopping("listener", () -> listener == null ? Future.succeededFuture() : listener.stop()))
+        .eventually(() -> stopping("modules", () -> Futures.sequence(modules, CantouModule::stop)))
         // Uses of the limits counted in memory a moment before they are written: written now.
-        .eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.flush())
-        .eventually(() -> platform.pool().close());
+        .eventually(() -> stopping("rate_limits", () -> rateLimits == null ? Future.succeededFuture() : rateLimits.flush()))
+        .eventually(() -> stopping("pool", () -> platform.pool().close()));
+  }
+
+  /** One step of the stop, named in the log as it begins: a stop that never ends says where it waits. */
+  private static <T> Future<T> stopping(String step, java.util.function.Supplier<Future<T>> doing) {
+    LOG.info("event=node_stopping step={}", step);
+    return doing.get();
   }
 }
