@@ -159,13 +159,18 @@ class LastMileTest {
     assertThat(join).hasText("Connexion…");
 
     page.evaluate("() => { window.dispatchEvent(new Event('focus')); document.dispatchEvent(new Event('visibilitychange')); }");
+    stillJoiningOnce(join, joins);
+    joins.get(0).abort();
+    page.context().close();
+  }
+
+  /** "Connexion…", busy and disabled: a second tap sends no second /join. */
+  private static void stillJoiningOnce(Locator join, List<com.microsoft.playwright.Route> joins) {
     assertThat(join).hasText("Connexion…");
     assertThat(join).isDisabled();
     assertThat(join).hasAttribute("aria-busy", "true");
     join.dispatchEvent("click");
     org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
-    joins.get(0).abort();
-    page.context().close();
   }
 
   /**
@@ -192,11 +197,7 @@ class LastMileTest {
         new JsonObject().put("state", "joined"));
     assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
     assertThat(page.locator("#manage dl dd").nth(3)).hasText("En cours");
-    assertThat(join).hasText("Connexion…");
-    assertThat(join).isDisabled();
-    assertThat(join).hasAttribute("aria-busy", "true");
-    join.dispatchEvent("click");
-    org.assertj.core.api.Assertions.assertThat(joins).hasSize(1);
+    stillJoiningOnce(join, joins);
 
     joins.get(0).abort();
     assertThat(join).hasText("Rejoindre la visio");
