@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -312,6 +314,71 @@ class CareFilesTest extends CareNodeTest {
     Eventually.until("the temporary files are deleted", () -> temporaryUploads().equals(before));
   }
 
+  /**
+   * A client that sends its whole file before it reads (most do) must still hear the 413. Closing with its body unread
+   * makes the kernel answer what comes next with a reset, and a reset can destroy the answer before the client reads
+   * it ("connexion perdue" instead of "Ce fichier dépasse 1 Mo", seen once in CareFilesTest). Here the client reads
+   * the answer first, then sends the rest: the node reads and drops it, and closes only once it has all come.
+   */
+  @Test
+  void a_refused_upload_is_read_to_its_end_before_the_connection_closes() throws Exception {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] body = CareFiles.pdf(3 * MAX_BYTES);
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/teleconsultations/" + item.getString("id") + "/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + care.nurse + "\r\nContent-Type: application/octet-stream\r\nX-File-Name: ECG.pdf\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(readAnswer(in), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
+
+      // Closed at once, the node's kernel resets the connection at the first bytes: these writes fail.
+      for (int at = 0; at < body.length; at += 64 * 1024) {
+        out.write(body, at, Math.min(64 * 1024, body.length - at));
+      }
+      out.flush();
+      assertThat(in.read()).as("the connection closes once the body has all come").isEqualTo(-1);
+    }
+    assertThat(held(item)).containsExactly(0, 0);
+  }
+
+  /** A sender that stops (or crawls) after a refusal holds its connection a moment, not for ever. */
+  @Test
+  void a_refused_upload_whose_body_never_comes_has_its_connection_closed_all_the_same() throws Exception {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(("POST /api/teleconsultations/" + item.getString("id") + "/files HTTP/1.1\r\n"
+          + "Host: 127.0.0.1\r\nAuthorization: Bearer " + care.nurse + "\r\nContent-Type: application/octet-stream\r\n"
+          + "X-File-Name: ECG.pdf\r\nContent-Length: " + 3 * MAX_BYTES + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(new byte[1000]);
+      InputStream in = socket.getInputStream();
+      assertThat(new String(readAnswer(in), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413");
+      // Without a limit to the lingering, nothing ends it: the read times out.
+      assertThat(in.read()).as("the connection closes, the body still owed").isEqualTo(-1);
+    }
+  }
+
+  /** An answer's head and its body (of the Content-Length the head gives), nothing more. */
+  private static byte[] readAnswer(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed before the answer's head ended: " + head);
+      }
+      head.write(b);
+    }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
+    int length = text.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+        .mapToInt(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElse(0);
+    head.write(in.readNBytes(length));
+    return head.toByteArray();
+  }
+
   @Test
   void an_upload_cut_off_mid_body_stores_nothing_and_leaves_no_temporary_file() throws Exception {
     JsonObject item = care.create(request("geriatrie", "normal"));
@@ -492,7 +559,7 @@ class CareFilesTest extends CareNodeTest {
   }
 
   private static byte[] chunked(byte[] body) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int at = 0; at < body.length; at += 64 * 1024) {
       int n = Math.min(64 * 1024, body.length - at);
       out.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -13,7 +13,8 @@ import io.vertx.openapi.contract.Operation;
  * file): those are paused here, untouched, and their handler streams them (see
  * {@link StreamedBody}) once it has checked who asks. Which operation a request is comes from the
  * contract, never from the Content-Type the client sent. A streamed request refused before its
- * body was read closes its connection after the answer (the node speaks HTTP/1.x only: {@link HttpServers}).
+ * body was read closes its connection after the answer, once what is left of the body has come ({@link LingeringClose};
+ * the node speaks HTTP/1.x only: {@link HttpServers}).
  */
 public final class RequestBodies implements Handler<RoutingContext> {
   private final OpenAPIContract contract;
@@ -40,7 +41,7 @@ public final class RequestBodies implements Handler<RoutingContext> {
       });
       ctx.addEndHandler(v -> {
         if (!request.isEnded()) {
-          request.connection().close();
+          LingeringClose.after(ctx.vertx(), request);
         }
       });
       ctx.next();
