@@ -188,7 +188,9 @@ async function showManage(token) {
         el('button', { type: 'button', class: 'secondary', onclick: (event) => downloadCalendar(a.id, token, event.currentTarget) },
           t('booking.addToCalendar')))
         : null,
-      notYet ? el('p', { id: 'opens-at', class: 'notice' }, t('manage.opensAt', { when: formatWhen(a.joinOpensAt, a.timeZone), minutes: minutesBefore(a) })) : null,
+      // Before the opening as after it, a line of the same length: gone, it moved "Tester micro et caméra" under her finger.
+      notYet || canJoin ? el('p', { id: 'opens-at', class: 'notice' }, t(notYet ? 'manage.opensAt' : 'manage.openedAt',
+        { when: formatWhen(a.joinOpensAt, a.timeZone), minutes: minutesBefore(a) })) : null,
       open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
     if (focused && focused !== document.activeElement && details.contains(focused)) {
       focused.focus();

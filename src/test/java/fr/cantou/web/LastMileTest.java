@@ -130,13 +130,18 @@ class LastMileTest {
     assertThat(join).hasAttribute("aria-describedby", "opens-at");
     assertThat(page.locator("#manage")).containsText(inWords(start));
     assertThat(page.locator("#manage")).not().containsText("null");
-    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"))).isVisible();
+    Locator tryDevices = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"));
+    assertThat(tryDevices).isVisible();
     PagesTest.assertAccessible(page, screen.prefix + "rendez-vous-avant-ouverture");
+    double[] before = placeOf(tryDevices);
 
-    // Two minutes later on the page's clock, with no reload: the room is open.
+    // Two minutes later on the page's clock, with no reload: the room is open, and says since when. Its line stays, so
+    // "Tester micro et caméra" under it stays too: it moved up, under her finger, as the line went.
     page.clock().fastForward("02:01");
     assertThat(join).isEnabled();
-    assertThat(page.locator("#opens-at")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(placeOf(tryDevices)).as("\"Tester micro et caméra\" as the room opens")
+        .containsExactly(before, HALF_A_PIXEL);
+    assertThat(page.locator("#opens-at")).hasText("La salle a ouvert le " + inWords(opens) + ", 10 minutes avant le rendez-vous.");
     BrowserFixture.screenshot(page, screen.prefix + "rendez-vous-salle-ouverte");
     page.context().close();
   }
