@@ -242,18 +242,21 @@ dayInput.addEventListener('change', () => {
 });
 setInterval(render, 60000);
 
-/** The summary under the title: how many wait in each of the administration's services' waiting lists. */
+/**
+ * The summary under the title: how many wait in each of the administration's services' waiting lists, none included.
+ * Shown only when someone waited, the line came and went with the first person in line, every minute, and moved her
+ * day's buttons and appointments under her pointer; a failed read keeps the line as it was, for the same reason.
+ */
 async function loadWaitingLength() {
   const line = document.getElementById('waiting-length');
   try {
     const services = (await request('/api/visio/services')).filter((s) => s.organisationId === me.organisationId);
     const lengths = await Promise.all(services.map((s) => request(`/api/visio/services/${s.id}/waiting-list`)
       .then((l) => ({ name: s.name, n: l.waiting + l.offered }))));
-    const waiting = lengths.filter((l) => l.n > 0);
-    line.textContent = waiting.map((l) => `${l.name} : ${t('waiting.agentLength', { n: l.n })}`).join(' · ');
-    line.hidden = waiting.length === 0;
+    line.textContent = lengths.map((l) => `${l.name} : ${t('waiting.agentLength', { n: l.n })}`).join(' · ');
+    line.hidden = lengths.length === 0;
   } catch (e) {
-    line.hidden = true;
+    // Read again in a minute.
   }
 }
 

@@ -5,6 +5,7 @@ import com.microsoft.playwright.Clock;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.Api;
 import fr.cantou.support.CareTerritory;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
@@ -709,6 +710,35 @@ class LastMileTest {
     nurse.locator("input[name=urgency][value=normal]").check();
     assertThat(reminder).isHidden();
     nurse.context().close();
+  }
+
+  /**
+   * The agent's line of the waiting lists says "0" too: shown only when someone waited, it came with the first person
+   * in line (read every minute) and moved her day's buttons and appointments down under her pointer.
+   */
+  @org.junit.jupiter.api.Test
+  void someone_joining_a_waiting_list_moves_nothing_of_the_agents_day() {
+    String token = web.node.api.login("agent.solidarites@cantal.demo", BrowserFixture.PASSWORD);
+    String organisation = web.node.api.get("/api/me", token).json().getString("organisationId");
+    JsonObject service = web.node.api.get("/api/visio/services", token).array().stream().map(JsonObject.class::cast)
+        .filter(s -> organisation.equals(s.getString("organisationId"))).findFirst().orElseThrow();
+    Page agent = web.newPhonePage();
+    agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(agent, "agent.solidarites");
+    Locator line = agent.locator("#waiting-length");
+    assertThat(line).hasText(service.getString("name") + " : 0 en liste d'attente");
+    Locator today = agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Aujourd'hui"));
+    double[] before = placesOf(today, agent.locator("#list-title"));
+
+    Api.Response joined = web.node.api.post("/api/visio/waiting-list", token, new JsonObject()
+        .put("serviceId", service.getString("id")).put("citizen", new JsonObject().put("name", "Germaine Bos")
+            .put("phone", "06 39 98 12 77")));
+    org.assertj.core.api.Assertions.assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
+    agent.clock().fastForward("01:00");
+    assertThat(line).hasText(service.getString("name") + " : 1 en liste d'attente");
+    org.assertj.core.api.Assertions.assertThat(placesOf(today, agent.locator("#list-title")))
+        .as("her day's buttons and list once someone waits").containsExactly(before, HALF_A_PIXEL);
+    agent.context().close();
   }
 
   /** "Terminé" and "Absent" are asked first, next to the card, and say what they did. */
