@@ -18,8 +18,12 @@ final class LingeringClose {
   private LingeringClose() {}
 
   static void after(Vertx vertx, HttpServerRequest request) {
+    after(vertx, request, LINGER_MILLIS);
+  }
+
+  static void after(Vertx vertx, HttpServerRequest request, long lingerMillis) {
     HttpConnection connection = request.connection();
-    long timer = vertx.setTimer(LINGER_MILLIS, t -> connection.close());
+    long timer = vertx.setTimer(lingerMillis, t -> connection.close());
     Runnable close = () -> {
       vertx.cancelTimer(timer);
       connection.close();
