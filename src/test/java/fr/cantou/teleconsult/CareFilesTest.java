@@ -4,6 +4,7 @@ import fr.cantou.support.Api;
 import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.CareTerritory;
 import fr.cantou.support.Eventually;
+import fr.cantou.support.RawHttp;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
@@ -36,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -332,7 +332,7 @@ class CareFilesTest extends CareNodeTest {
           + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
-      String answer = new String(readAnswer(in), StandardCharsets.UTF_8);
+      String answer = RawHttp.answer(in);
       assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
 
       // Closed at once, the node's kernel resets the connection at the first bytes: these writes fail.
@@ -356,27 +356,10 @@ class CareFilesTest extends CareNodeTest {
           + "X-File-Name: ECG.pdf\r\nContent-Length: " + 3 * MAX_BYTES + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().write(new byte[1000]);
       InputStream in = socket.getInputStream();
-      assertThat(new String(readAnswer(in), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413");
+      assertThat(RawHttp.answer(in)).startsWith("HTTP/1.1 413");
       // Without a limit to the lingering, nothing ends it: the read times out.
       assertThat(in.read()).as("the connection closes, the body still owed").isEqualTo(-1);
     }
-  }
-
-  /** An answer's head and its body (of the Content-Length the head gives), nothing more. */
-  private static byte[] readAnswer(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed before the answer's head ended: " + head);
-      }
-      head.write(b);
-    }
-    String text = head.toString(StandardCharsets.ISO_8859_1);
-    int length = text.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-        .mapToInt(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElse(0);
-    head.write(in.readNBytes(length));
-    return head.toByteArray();
   }
 
   @Test

@@ -1,13 +1,12 @@
 package fr.cantou.platform.http;
 
+import fr.cantou.support.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -40,7 +39,7 @@ class LingeringCloseTest {
       OutputStream out = socket.getOutputStream();
       out.write(head(BODY));
       InputStream in = socket.getInputStream();
-      assertThat(answer(in)).startsWith("HTTP/1.1 413");
+      assertThat(RawHttp.answer(in)).startsWith("HTTP/1.1 413");
       byte[] piece = new byte[64 * 1024];
       for (int sent = 0; sent < BODY; sent += piece.length) {
         out.write(piece);
@@ -58,7 +57,7 @@ class LingeringCloseTest {
       socket.getOutputStream().write(head(BODY));
       socket.getOutputStream().write(new byte[1000]);
       InputStream in = socket.getInputStream();
-      assertThat(answer(in)).startsWith("HTTP/1.1 413");
+      assertThat(RawHttp.answer(in)).startsWith("HTTP/1.1 413");
       assertThat(in.read()).as("closed, the body still owed").isEqualTo(-1);
     }
   }
@@ -82,18 +81,5 @@ class LingeringCloseTest {
   private static byte[] head(int length) {
     return ("POST /upload HTTP/1.1\r\nHost: cantou\r\nContent-Type: application/octet-stream\r\nContent-Length: " + length
         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** The answer's head and its body ("too large"), nothing more. */
-  private static String answer(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed before the answer's head ended: " + head);
-      }
-      head.write(b);
-    }
-    return head.toString(StandardCharsets.ISO_8859_1) + new String(in.readNBytes("too large".length()), StandardCharsets.ISO_8859_1);
   }
 }
