@@ -188,9 +188,9 @@ async function showManage(token) {
         el('button', { type: 'button', class: 'secondary', onclick: (event) => downloadCalendar(a.id, token, event.currentTarget) },
           t('booking.addToCalendar')))
         : null,
-      // Before the opening as after it, a line of the same length: gone, it moved "Tester micro et caméra" under her finger.
-      notYet || canJoin ? el('p', { id: 'opens-at', class: 'notice' }, t(notYet ? 'manage.opensAt' : 'manage.openedAt',
-        { when: formatWhen(a.joinOpensAt, a.timeZone), minutes: minutesBefore(a) })) : null,
+      // Before the opening as after it, a line as tall as the taller of its two texts (the other one kept, unseen, in
+      // the same place): gone, or one line longer, it moved "Tester micro et caméra" under her finger.
+      notYet || canJoin ? openingLine(notYet, { when: formatWhen(a.joinOpensAt, a.timeZone), minutes: minutesBefore(a) }) : null,
       open && over ? el('p', { id: 'opens-at' }, t('manage.over')) : null].filter(Boolean));
     if (focused && focused !== document.activeElement && details.contains(focused)) {
       focused.focus();
@@ -198,6 +198,12 @@ async function showManage(token) {
       document.getElementById(focusedId)?.focus();
     }
   };
+
+  function openingLine(notYet, words) {
+    const [shown, kept] = notYet ? ['manage.opensAt', 'manage.openedAt'] : ['manage.openedAt', 'manage.opensAt'];
+    return el('p', { class: 'notice same-place' }, el('span', { id: 'opens-at' }, t(shown, words)),
+      el('span', { class: 'place-keeper', 'aria-hidden': 'true' }, t(kept, words)));
+  }
 
   // The button appears at the opening time without a reload: a timer (checked again at least
   // every minute, since a phone asleep delays timers), and again when the tab comes back.
