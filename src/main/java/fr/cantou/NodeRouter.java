@@ -9,6 +9,7 @@ import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.JsonBodyGuard;
+import fr.cantou.platform.http.LingeringClose;
 import fr.cantou.platform.http.MetricsRoute;
 import fr.cantou.platform.http.ProblemHandler;
 import fr.cantou.platform.http.PublicConfigRoutes;
@@ -60,6 +61,8 @@ final class NodeRouter {
       Router router = Router.router(platform.vertx());
       router.route().handler(new RequestId());
       router.route().handler(new RequestLog());
+      // Answered before its body has all come: drained, then closed (a refused upload, a body over the limit).
+      router.route().handler(new LingeringClose());
       router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
       router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),

@@ -90,6 +90,30 @@ class BadInputTest {
     assertProblem(createOrganisation(huge), 413, "larger");
   }
 
+  /**
+   * A body over the limit that never ends (chunked, its last chunk never sent) is answered 413, and its connection
+   * closed a moment later: kept open, it was read for as long as its sender went on (an outside review read 24 GiB in
+   * 15 s from one client, signed in or not).
+   */
+  @Test
+  void a_body_over_the_limit_that_never_ends_is_answered_and_its_connection_closed() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(20_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[70 * 1024];
+      java.util.Arrays.fill(chunk, (byte) ' ');
+      out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(chunk);
+      out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      java.io.InputStream in = socket.getInputStream();
+      assertThat(fr.cantou.support.RawHttp.answer(in)).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
+      assertThat(in.read()).as("the connection closes, the body never ended").isEqualTo(-1);
+    }
+  }
+
   @Test
   void nothing_is_written_by_a_refused_request() {
     createOrganisation("{\"kind\":\"ehpad\",\"name\":\"Refused\",\"commune\":\"B\",\"extra\":1}");

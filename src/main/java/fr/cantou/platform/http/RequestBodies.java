@@ -1,7 +1,6 @@
 package fr.cantou.platform.http;
 
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -13,8 +12,8 @@ import io.vertx.openapi.contract.Operation;
  * file): those are paused here, untouched, and their handler streams them (see
  * {@link StreamedBody}) once it has checked who asks. Which operation a request is comes from the
  * contract, never from the Content-Type the client sent. A streamed request refused before its
- * body was read closes its connection after the answer, once what is left of the body has come ({@link LingeringClose};
- * the node speaks HTTP/1.x only: {@link HttpServers}).
+ * body was read closes its connection after the answer, once what is left of the body has come ({@link LingeringClose},
+ * a handler of every request; the node speaks HTTP/1.x only: {@link HttpServers}).
  */
 public final class RequestBodies implements Handler<RoutingContext> {
   private final OpenAPIContract contract;
@@ -30,20 +29,8 @@ public final class RequestBodies implements Handler<RoutingContext> {
     Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
     if (streamed(operation)) {
       // Nothing is read before the handler asks: the data waits in the connection (back-pressure).
-      HttpServerRequest request = ctx.request();
-      request.pause();
-      // Refused before its body was read (401, 403, 409, 413…): what is left of the body would be
-      // read as the next request; the connection closes after the answer instead.
-      ctx.addHeadersEndHandler(v -> {
-        if (!request.isEnded()) {
-          ctx.response().putHeader("Connection", "close");
-        }
-      });
-      ctx.addEndHandler(v -> {
-        if (!request.isEnded()) {
-          LingeringClose.after(ctx.vertx(), request);
-        }
-      });
+      // Refused before its body was read (401, 403, 409, 413…), the connection closes after the answer (LingeringClose).
+      ctx.request().pause();
       ctx.next();
     } else {
       whole.handle(ctx);
