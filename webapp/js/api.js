@@ -110,9 +110,18 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
   if (accept && response.ok) {
     return text;
   }
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    // Not the API's answer: a proxy's error page (a node restarting), a public Wi-Fi's sign-in page, a cut answer.
+    // Said as what it means for her, never as a parse error: an unavailable service, or a connection that failed.
+    throw response.status >= 500 ? new ApiError(response.status, t('common.serverUnavailable'))
+      : new ApiError(response.ok ? 0 : response.status, t(response.ok ? 'common.connectionLost' : 'common.error'));
+  }
   if (!response.ok) {
-    throw new ApiError(response.status, (data && data.detail) || response.statusText, data?.field || null);
+    throw new ApiError(response.status, (data && data.detail)
+      || t(response.status >= 500 ? 'common.serverUnavailable' : 'common.error'), data?.field || null);
   }
   return data;
 }

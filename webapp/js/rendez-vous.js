@@ -104,8 +104,10 @@ async function showManage(token) {
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
-    if (e.status === 0) {
-      // No answer at all: the link may be good, the connection is not. Said so, with "Réessayer".
+    if (e.status === 0 || e.status === 429 || e.status >= 500) {
+      // No answer, too many, or a server away (a proxy's 502 while the nodes restart): the link may be good, the
+      // connection or the server is not. Said so, with "Réessayer": never "this link opens nothing", which sent her to
+      // replace a good link.
       manageBox.replaceChildren(failure(e, () => showManage(token)));
       return;
     }

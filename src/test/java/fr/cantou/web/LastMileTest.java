@@ -148,6 +148,30 @@ class LastMileTest {
   }
 
   /**
+   * A proxy's error page while the nodes restart (nginx's 502, HTML) is not a bad link: her page says the service is
+   * not answering, with "Réessayer", and the link still works. It said "Ce lien ne permet pas d'ouvrir un rendez-vous"
+   * and opened the form that replaces the link (an outside tester, 5 December 2026).
+   */
+  @Test
+  void a_gateway_error_on_her_appointment_says_try_again_never_that_her_link_is_bad() {
+    JsonObject booked = bookByPhone(4, "Yvette Chanut", "06 39 98 12 10");
+    Page page = web.newPhonePage();
+    String appointment = "**/api/visio/appointments/" + booked.getString("id");
+    page.route(appointment, route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(502)
+        .setContentType("text/html").setBody("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")));
+    manage(page, booked, clock.instant());
+    assertThat(page.locator("#load-failed")).containsText("Le service ne répond pas pour le moment. Réessayez dans quelques instants.");
+    assertThat(page.locator("#not-found")).hasCount(0);
+    assertThat(page.locator("#lien-perdu")).not().hasAttribute("open", "");
+
+    page.unroute(appointment);
+    page.locator("#retry").click();
+    assertThat(page.locator("#join")).hasText("Rejoindre la visio");
+    assertThat(page.locator("#manage")).containsText(booked.getString("reference"));
+    page.context().close();
+  }
+
+  /**
    * "La salle a ouvert le …" is one letter longer than "La salle ouvrira le …": at some widths it takes one more line
    * (about 5 % of phone widths and dates, an outside review measured). The line keeps the height of the taller of the
    * two at every width from 320 to 430 px, so the opening moves "Tester micro et caméra" on no phone.
