@@ -94,6 +94,9 @@ async function showManage(token) {
   document.title = t('title.manage');
   wizardBox.hidden = true;
   manageBox.hidden = false;
+  // Until her appointment is drawn, said: on a slow link the page's loading line went with the scripts, seconds
+  // before the appointment came, and left her a heading alone.
+  manageBox.replaceChildren(el('p', { class: 'notice', role: 'status', id: 'manage-loading' }, t('manage.loading')));
   let appointment;
   // Her code to scan at the point's screen: asked for once, then kept across renders (a live event re-renders).
   let qrCode = null;

@@ -148,6 +148,30 @@ class LastMileTest {
   }
 
   /**
+   * Her appointment's page says it is loading until the appointment is drawn: on a slow link the page's loading line
+   * went with the scripts and left the heading alone for seconds (an outside tester, 60 kbit/s: 2 s).
+   */
+  @Test
+  void her_appointments_page_says_it_is_loading_until_the_appointment_comes() {
+    JsonObject booked = bookByPhone(4, "Simone Chanut", "06 39 98 12 11");
+    Page page = web.newPhonePage();
+    String appointment = "**/api/visio/appointments/" + booked.getString("id");
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route(appointment, held::add);
+    manage(page, booked, clock.instant());
+    page.waitForCondition(() -> !held.isEmpty());
+    assertThat(page.locator("#js-wait")).hasCount(0);
+    Locator loading = page.locator("#manage-loading");
+    assertThat(loading).hasText("Chargement de votre rendez-vous… Sur une connexion lente, cela peut prendre un moment.");
+    assertThat(loading).hasAttribute("role", "status");
+
+    held.forEach(com.microsoft.playwright.Route::resume);
+    assertThat(page.locator("#join")).hasText("Rejoindre la visio");
+    assertThat(loading).hasCount(0);
+    page.context().close();
+  }
+
+  /**
    * A proxy's error page while the nodes restart (nginx's 502, HTML) is not a bad link: her page says the service is
    * not answering, with "Réessayer", and the link still works. It said "Ce lien ne permet pas d'ouvrir un rendez-vous"
    * and opened the form that replaces the link (an outside tester, 5 December 2026).
