@@ -8,6 +8,12 @@ import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
 
 await setUpPage();
+// The waiting lists' line holds its place from the first frame without the loading line ("chargement…" until read):
+// arriving after her day, it moved the day's buttons and her appointments down (an outside tester, on a tablet at
+// 60 kbit/s: "Rejoindre" 94 px down, after it had been drawn).
+const waitingLine = document.getElementById('waiting-length');
+waitingLine.textContent = t('waiting.agentLoading');
+waitingLine.hidden = false;
 const me = await requireRole('agent');
 const listBox = document.getElementById('appointments');
 const callBox = document.getElementById('call');

@@ -359,6 +359,12 @@ export class BookingWizard {
     } catch (e) {
       // The form stays as it was typed: a retry sends the same answers with the same key.
       errors.fromRequest(e);
+      if (e.status === 409 && !form.querySelector('#other-slot')) {
+        // The slot taken meanwhile: the way forward beside the message, after "Confirmer" (which stays where it is),
+        // not only "Retour" at the top of the step.
+        form.querySelector('.actions').append(el('button', { type: 'button', class: 'secondary', id: 'other-slot',
+          onclick: () => this.go(3) }, t('booking.otherSlot')));
+      }
     }
   }
 
@@ -388,7 +394,8 @@ export class BookingWizard {
           ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
           ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t(this.k('booking.fromHome'))),
           ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
-        appointmentQr(booked.id, booked.manageToken, booked.reference),
+        // Her code for the point's screen: at a point only (a screen checks in only its own point's appointments).
+        booked.pointName ? appointmentQr(booked.id, booked.manageToken, booked.reference) : null,
         service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
         el(this.level(1), {}, t('booking.howToJoin')),

@@ -170,7 +170,9 @@ async function showManage(token) {
     const focusedId = focused && details.contains(focused) ? focused.id : '';
     details.replaceChildren(...[
       el('p', { class: 'notice' }, t('booking.reference'), ' ', el('strong', {}, a.reference)),
-      open ? el('div', { class: 'convocation' }, qrCode = qrCode || appointmentQr(a.id, token, a.reference)) : null,
+      // At a point only: a screen checks in only its own point's appointments. At home, 230 px of a code she cannot use
+      // pushed "Rejoindre la visio" below the first screen of a phone.
+      open && a.pointName ? el('div', { class: 'convocation' }, qrCode = qrCode || appointmentQr(a.id, token, a.reference)) : null,
       el('dl', {},
         el('dt', {}, t('manage.service')), el('dd', {}, `${a.serviceName} — ${a.administration}`),
         el('dt', {}, t('manage.when')), el('dd', {}, formatWhen(a.start, a.timeZone)),

@@ -68,14 +68,25 @@ class LastMileTest {
 
   /** The same, booked by a professional ({@code token}; null: the citizen herself). */
   static JsonObject bookByPhone(String token, int daysAhead, String name, String phone) {
+    return bookByPhone(token, null, daysAhead, name, phone);
+  }
+
+  /** Booked at the first point visio-accueil of the territory, where her QR code checks her in. */
+  static JsonObject bookAtPointByPhone(int daysAhead, String name, String phone) {
+    String point = web.node.api.get("/api/visio/points").array().getJsonObject(0).getString("id");
+    return bookByPhone(null, point, daysAhead, name, phone);
+  }
+
+  private static JsonObject bookByPhone(String token, String pointId, int daysAhead, String name, String phone) {
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
     LocalDate from = LocalDate.now(clock.withZone(PARIS)).atStartOfDay(PARIS).plusDays(daysAhead).toLocalDate();
     JsonArray slots = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
-        + from.plusDays(6)).array();
+        + from.plusDays(6) + (pointId == null ? "" : "&pointId=" + pointId)).array();
     JsonObject slot = slots.getJsonObject(0);
-    var booked = web.node.api.post("/api/visio/appointments", token, new JsonObject().put("serviceId", service.getString("id"))
-        .put("start", slot.getString("start")).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
+    JsonObject body = new JsonObject().put("serviceId", service.getString("id")).put("start", slot.getString("start"))
+        .put("citizen", new JsonObject().put("name", name).put("phone", phone));
+    var booked = web.node.api.post("/api/visio/appointments", token, pointId == null ? body : body.put("pointId", pointId));
     assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
     return booked.json();
   }
@@ -133,6 +144,14 @@ class LastMileTest {
     assertThat(page.locator("#manage")).not().containsText("null");
     Locator tryDevices = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"));
     assertThat(tryDevices).isVisible();
+    // From home, no QR code (only a point's screen reads it): "Rejoindre la visio" is on her first screen, no scrolling.
+    assertThat(page.locator("#qr-code")).hasCount(0);
+    if (screen == BrowserFixture.Screen.PHONE) {
+      page.setViewportSize(360, 640);
+      org.assertj.core.api.Assertions.assertThat(placeOf(join)[1] + join.boundingBox().height)
+          .as("the bottom of \"Rejoindre la visio\" on the first screen of a 360×640 phone").isLessThanOrEqualTo(640);
+      page.setViewportSize(390, 844);
+    }
     PagesTest.assertAccessible(page, screen.prefix + "rendez-vous-avant-ouverture");
     double[] before = placeOf(tryDevices);
 
@@ -694,7 +713,8 @@ class LastMileTest {
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void the_qr_code_arriving_late_moves_no_button(BrowserFixture.Screen screen) {
-    JsonObject booked = bookByPhone(5, "Rose Chanut", "06 39 98 12 07");
+    JsonObject booked = bookAtPointByPhone(5, screen == BrowserFixture.Screen.PHONE ? "Rose Chanut" : "Rosine Chanut",
+        "06 39 98 12 07");
     ZonedDateTime start = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS);
     Page page = web.newPage(screen);
     List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -706,11 +726,22 @@ class LastMileTest {
     double[] before = placesOf(change, join);
 
     held.get(0).resume();
-    assertThat(page.locator("#qr-code svg[role=img]")).isVisible();
+    assertHerQrCode(page, booked.getString("reference"));
     assertThat(page.locator("#qr-code .qr-pending")).hasCount(0);
     org.assertj.core.api.Assertions.assertThat(placesOf(change, join)).as("the buttons' places once the QR code came")
         .containsExactly(before, HALF_A_PIXEL);
     page.context().close();
+  }
+
+  /** Her QR code (made from her reference on the server), named for a screen reader, her reference beside it, printed. */
+  static void assertHerQrCode(Page citizen, String reference) {
+    Locator qr = citizen.locator("#qr-code svg[role=img]");
+    assertThat(qr).isVisible();
+    assertThat(qr).hasAttribute("aria-label", "QR code de votre rendez-vous, référence " + reference);
+    assertThat(citizen.locator("#qr-code figcaption")).containsText(reference);
+    citizen.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    assertThat(qr).isVisible();
+    citizen.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.SCREEN));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -787,6 +818,77 @@ class LastMileTest {
     nurse.locator("input[name=urgency][value=normal]").check();
     assertThat(reminder).isHidden();
     nurse.context().close();
+  }
+
+  /**
+   * A slot taken while she fills in her name: the refusal comes with "Choisir un autre créneau" beside it, which shows
+   * the day's slots again without it (the only way back was "Retour" at the top of the step, an outside tester found).
+   */
+  @Test
+  void a_slot_taken_while_she_fills_the_form_offers_another_beside_the_refusal() {
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    LocalDate today = LocalDate.now(clock.withZone(PARIS));
+    String first = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + today + "&to="
+            + today.plusDays(13)).array().stream().map(o -> ((JsonObject) o).getString("start"))
+        .filter(start -> start.substring(0, 10).compareTo(today.toString()) > 0).findFirst().orElseThrow();
+    String day = first.substring(0, 10);
+    Page page = web.newPhonePage();
+    page.navigate(web.url("/rendez-vous.html"));
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    Locator firstOfTheDay = BrowserFixture.firstSlotOf(page, day);
+    String taken = firstOfTheDay.textContent();
+    firstOfTheDay.click();
+    page.locator("#name").fill("Lucie Bros");
+    page.locator("#phone").fill("06 39 98 12 12");
+
+    // Meanwhile, a mediator books that slot with every agent who had it.
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    int status = 201;
+    for (int n = 1; status == 201; n++) {
+      org.assertj.core.api.Assertions.assertThat(n).as("bookings of one slot").isLessThan(100);
+      String letters = "" + (char) ('a' + n / 26) + (char) ('a' + n % 26);
+      Api.Response other = web.node.api.post("/api/visio/appointments", mediator, new JsonObject()
+          .put("serviceId", service.getString("id")).put("start", first)
+          .put("citizen", new JsonObject().put("name", "Personne " + letters).put("email", "personne" + n + "@example.fr")));
+      status = other.status();
+      org.assertj.core.api.Assertions.assertThat(status).as(other.toString()).isIn(201, 409);
+    }
+
+    page.getByText("Confirmer le rendez-vous").click();
+    assertThat(page.locator("#wizard .error")).containsText("Veuillez en choisir un autre.");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Choisir un autre créneau")).click();
+    assertThat(BrowserFixture.firstSlotOf(page, day)).isVisible();
+    assertThat(BrowserFixture.firstSlotOf(page, day)).not().hasText(taken);
+    page.context().close();
+  }
+
+  /**
+   * The waiting lists' line holds its place while her day loads: read after the day, it came in above it and moved
+   * "Jour suivant" and her appointments down (an outside tester, on a tablet at 60 kbit/s: 94 px).
+   */
+  @Test
+  void the_waiting_lists_line_holds_its_place_while_the_agents_day_loads() {
+    Page agent = web.newTabletPage();
+    List<com.microsoft.playwright.Route> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent.route("**/waiting-list", held::add);
+    agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(agent, "agent.solidarites");
+    Locator nextDay = agent.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jour suivant"));
+    assertThat(nextDay).isEnabled();
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.waitForCondition(() -> !held.isEmpty());
+    Locator line = agent.locator("#waiting-length");
+    assertThat(line).hasText("Listes d'attente : chargement…");
+    double[] before = placesOf(nextDay, agent.locator("#list-title"));
+
+    agent.unroute("**/waiting-list");
+    held.forEach(com.microsoft.playwright.Route::resume);
+    assertThat(line).containsText(" en liste d'attente");
+    org.assertj.core.api.Assertions.assertThat(placesOf(nextDay, agent.locator("#list-title")))
+        .as("her day's buttons and list once the waiting lists are read").containsExactly(before, HALF_A_PIXEL);
+    agent.context().close();
   }
 
   /**
