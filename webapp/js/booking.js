@@ -2,7 +2,7 @@ import { newIdempotencyKey, request } from './api.js';
 import { currentLanguage, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, appointmentQr, el, whileSending } from './ui.js';
-import { EMAIL, isPhone } from './contact.js';
+import { EMAIL, isMobile, isPhone } from './contact.js';
 import { waitingListForm } from './waiting-list.js';
 
 
@@ -402,7 +402,8 @@ export class BookingWizard {
         el('p', {}, t(booked.pointName ? 'booking.joinAtPoint' : 'booking.joinFromHome', { minutes: minutesBefore(booked) })),
         el('p', { class: 'link' }, el('code', {}, link)),
         el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink'
-          : booked.citizen?.phone ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
+          // A landline gets no SMS (only mobiles do, PhoneNumbers.textable): nothing promised that never comes.
+          : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
         el('button', { type: 'button', class: 'secondary',

@@ -1,4 +1,5 @@
 import { request } from './api.js';
+import { isMobile } from './contact.js';
 import { FieldErrors } from './form-errors.js';
 import { t } from './i18n.js';
 import { whileSending } from './ui.js';
@@ -58,6 +59,9 @@ export function setUpLostLink({ open = false, expired = false } = {}) {
       wrong['lost-contact'] = t('lostLink.contactMissing');
     } else if (contact.includes('@') ? !EMAIL.test(contact) : !PHONE.test(contact) || contact.replace(/\D/g, '').length < 6) {
       wrong['lost-contact'] = t('lostLink.contactInvalid');
+    } else if (!contact.includes('@') && !isMobile(contact)) {
+      // No SMS reaches a landline: renewed, her link would stop working and the new one go nowhere.
+      wrong['lost-contact'] = t('lostLink.contactLandline');
     }
     if (errors.show(wrong)) {
       return;

@@ -2,7 +2,7 @@ import { request } from './api.js';
 import { t } from './i18n.js';
 import { FieldErrors } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
-import { EMAIL, isPhone } from './contact.js';
+import { EMAIL, isMobile, isPhone } from './contact.js';
 
 /**
  * "Liste d'attente": shown where no slot is left. Her name and a way to reach her (e-mail and/or
@@ -90,9 +90,4 @@ async function join(service, point, form, errors, box, asMediator) {
   done.focus();
   announce(t('waiting.joined'));
   return box;
-}
-
-/** A French mobile number (06, 07), the only ones the offers' SMS go to (as the server's PhoneNumbers.textable). */
-function isMobile(phone) {
-  return /^(?:0|\+33|0033)[67]\d{8}$/.test(phone.replace(/[\s.()\-\u00A0\u202F]/g, ''));
 }

@@ -92,6 +92,12 @@ public final class LostLinkService {
       return Future.failedFuture(ApiException.badRequest(
           "Invalid field 'contact': the e-mail address or the phone number given when booking."));
     }
+    if (MailStore.SMS.equals(contact.get().channel()) && !PhoneNumbers.textable(contact.get().value())) {
+      // Renewed for a landline, her link stopped working and the new one went where no SMS arrives. Said of the
+      // number typed, whatever was booked: it tells nothing of any appointment.
+      return Future.failedFuture(ApiException.badRequest("Invalid field 'contact': a new link goes by SMS to a mobile"
+          + " number (06, 07) or by e-mail; it cannot be sent to a landline."));
+    }
     List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("lost-link-address:" + address, settings.lostLinksPerAddress()));
     return limits.take(fromHere, WINDOW, ApiException.tooManyRequests(
             "Too many requests for a new link; please try again later or call the service."))

@@ -183,6 +183,31 @@ class LostLinkTest {
     assertThat(ask("CAF - 7K3Q9 - 1", "06 12 34 56 78", "203.0.113.50").status()).as("three parts are no reference").isEqualTo(400);
   }
 
+  /**
+   * Booked with a landline: no SMS reaches it, so no new link is made for it (renewed, her link stopped working and
+   * the new one went where nothing arrives). Said of the number typed, it tells nothing of any appointment.
+   */
+  @Test
+  void a_landline_is_refused_and_her_link_keeps_working() {
+    JsonObject a = book("2026-12-02T10:00:00+01:00", new JsonObject().put("phone", "04 71 48 12 12"));
+    TestNode.await(node.node().runJobs());
+    Api.Response answer = node.api.send("POST", "/api/visio/lost-link", null, new JsonObject()
+        .put("reference", a.getString("reference")).put("contact", "04 71 48 12 12").encode(),
+        Map.of("Content-Type", "application/json", "X-Forwarded-For", "203.0.113.41", "Accept-Language", "fr"));
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.json().getString("field")).isEqualTo("contact");
+    assertThat(answer.detail()).contains("ne peut pas être envoyé à un téléphone fixe");
+    // A mobile's request, answered after it, goes through the same service: the landline's was refused before.
+    Api.Response mobile = ask(a.getString("reference"), "06 12 34 56 79", "203.0.113.41");
+    assertThat(mobile.status()).isEqualTo(202);
+    Eventually.until("the mobile's request, which matches nothing, is in the trail",
+        () -> trail().contains("appointment.link_request_unmatched " + a.getString("reference") + " 203.0.113.41"));
+    assertThat(status(a, a.getString("manageToken"))).as("her link").isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+    assertThat(provider.received()).isEmpty();
+    assertThat(trail()).noneMatch(line -> line.startsWith("appointment.link_renewed"));
+  }
+
   @Test
   void a_malformed_request_is_refused_with_the_field_named() {
     Api.Response noReference = ask("pas une référence", "06 12 34 56 78", "203.0.113.40");

@@ -823,9 +823,10 @@ class LastMileTest {
   /**
    * A slot taken while she fills in her name: the refusal comes with "Choisir un autre créneau" beside it, which shows
    * the day's slots again without it (the only way back was "Retour" at the top of the step, an outside tester found).
+   * Booked then with a landline, her confirmation promises no SMS: only mobiles get one.
    */
   @Test
-  void a_slot_taken_while_she_fills_the_form_offers_another_beside_the_refusal() {
+  void a_slot_taken_while_she_fills_the_form_offers_another_beside_the_refusal_and_a_landline_is_promised_no_sms() {
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
     LocalDate today = LocalDate.now(clock.withZone(PARIS));
@@ -861,6 +862,14 @@ class LastMileTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Choisir un autre créneau")).click();
     assertThat(BrowserFixture.firstSlotOf(page, day)).isVisible();
     assertThat(BrowserFixture.firstSlotOf(page, day)).not().hasText(taken);
+
+    // Booked with a landline: no SMS reaches it (only mobiles get one), so none is promised.
+    BrowserFixture.firstSlotOf(page, day).click();
+    page.locator("#phone").fill("04 71 48 12 12");
+    page.getByText("Confirmer le rendez-vous").click();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+    assertThat(page.locator("#convocation")).containsText("Gardez ce lien");
+    assertThat(page.locator("#convocation")).not().containsText("SMS");
     page.context().close();
   }
 

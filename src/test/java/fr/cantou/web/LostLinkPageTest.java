@@ -128,6 +128,25 @@ class LostLinkPageTest {
     PagesTest.assertAccessible(page, "telephone-lien-court-perime");
   }
 
+  /** A landline gets no SMS: the page says so under the field, and asks nothing (her link keeps working). */
+  @Test
+  void a_landline_is_said_under_the_field_and_nothing_is_asked() {
+    JsonObject a = bookByPhone("04 71 45 12 94");
+    Page page = phonePage();
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.onRequest(r -> { if (r.url().endsWith("/api/visio/lost-link")) { asked.add(r.url()); } });
+    page.navigate(web.url("/rendez-vous.html#retrouver"));
+    assertThat(page.locator("#lien-perdu summary")).isFocused();
+    page.getByLabel("Référence du rendez-vous").fill(a.getString("reference"));
+    page.getByLabel("Adresse e-mail ou numéro de téléphone").fill("04 71 45 12 94");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    assertThat(page.locator("#lost-contact-error")).containsText("il ne peut pas être envoyé à un téléphone fixe");
+    assertThat(page.getByLabel("Adresse e-mail ou numéro de téléphone")).isFocused();
+    org.assertj.core.api.Assertions.assertThat(asked).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(status(a)).as("her link").isEqualTo(200);
+  }
+
   @Test
   void a_reference_typed_with_spaces_is_her_reference_and_the_answer_takes_the_focus() {
     JsonObject a = bookByPhone("06 45 12 78 93");
