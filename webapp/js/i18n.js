@@ -17,6 +17,8 @@ export async function loadLanguage() {
 
 export function switchLanguage() {
   localStorage.setItem('cantou.lang', language === 'fr' ? 'en' : 'fr');
+  // The page comes back in the other language with the keyboard on the switch (setUpPage), not at the page's top.
+  sessionStorage.setItem('cantou.languageSwitched', '1');
   location.reload();
 }
 

@@ -16,6 +16,10 @@ export async function setUpPage() {
   }
   // The switch is written in the language it offers, and says so to screen readers.
   other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
+  if (sessionStorage.getItem('cantou.languageSwitched')) {
+    sessionStorage.removeItem('cantou.languageSwitched');
+    other?.focus();
+  }
   showOperator();
   const signOut = document.getElementById('logout');
   if (signOut) {
