@@ -28,7 +28,29 @@ const select = document.getElementById('specialty');
 select.append(el('option', { value: 'any' }, t('nurse.anySpecialty')));
 specialties.forEach((s) => select.append(el('option', { value: s.code }, s.label)));
 
+// The request "Demande envoyée. Elle est 2e dans la file d'attente." is about: kept true while it waits (its place
+// moves up), then "Demande envoyée." once a doctor took it (it said "2e dans la file" after the report had come).
+let sentLineFor = null;
+
+function keepTheSentLineTrue() {
+  if (!sentLineFor) {
+    return;
+  }
+  const item = items.all().find((i) => i.id === sentLineFor);
+  const waiting = item?.status === 'queued' && item.position;
+  const text = waiting ? t('nurse.sent', { nth: ordinal(item.position) }) : t('nurse.sentDone');
+  const line = document.getElementById('nurse-outcome');
+  if (line.textContent !== text) {
+    // Not focused nor announced again: her card says the same, and she may be typing the next request.
+    line.textContent = text;
+  }
+  if (!waiting) {
+    sentLineFor = null;
+  }
+}
+
 function render() {
+  keepTheSentLineTrue();
   const shown = items.all().filter((i) => i.status !== 'cancelled');
   // A card's file button focused (she just added a file): focused again in the card drawn anew.
   const active = document.activeElement;
@@ -118,6 +140,7 @@ cameraPicker.addEventListener('change', () => addFiles(pickingFor, [...cameraPic
 
 /** Said above the requests (the cancelled card leaves the list), and focused. */
 function said(text, failed = false) {
+  sentLineFor = null;
   showOutcome(document.getElementById('nurse-outcome'), text, failed);
 }
 
@@ -273,6 +296,7 @@ async function send() {
     render();
     // Seen above the requests and focused (not only heard): she knows it left, and does not send it twice.
     said(t('nurse.sent', { nth: ordinal(created.position) }));
+    sentLineFor = created.id;
     if (attached.length) {
       await attach(created, attached);
     }

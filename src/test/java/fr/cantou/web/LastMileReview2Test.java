@@ -121,13 +121,9 @@ class LastMileReview2Test {
    */
   @Test
   void the_nurse_sees_her_request_sent_and_its_place_in_words() {
-    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
-    BrowserFixture.typeRequest(nurse, "R-VU-1", "MR", "1936", "Toux depuis deux jours");
-    nurse.locator("#specialty").selectOption("soins_palliatifs");
-    nurse.locator("#request button[type=submit]").click();
+    Page nurse = sentFromMassiac("R-VU-1", "Toux depuis deux jours");
     Locator outcome = nurse.locator("#nurse-outcome");
     assertThat(outcome).isVisible();
-    assertThat(outcome).hasText("Demande envoyée. Elle est 1re dans la file d'attente.");
     assertThat(outcome).isFocused();
     assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VU-1")))
         .containsText("1re dans la file");
@@ -149,6 +145,36 @@ class LastMileReview2Test {
     assertThat(card).hasCount(0);
     assertThat(outcome).hasText("Demande R-VU-1 annulée : elle ne sera pas prise en charge.");
     assertThat(outcome).isFocused();
+    nurse.context().close();
+  }
+
+  /** A request of the EHPAD of Massiac in palliative care, sent from its nurse's tablet: "1re dans la file". */
+  private static Page sentFromMassiac(String reference, String reason) {
+    Page nurse = web.signIn(web.newTabletPage(), "infirmiere.massiac");
+    BrowserFixture.typeRequest(nurse, reference, "MR", "1936", reason);
+    nurse.locator("#specialty").selectOption("soins_palliatifs");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#nurse-outcome")).hasText("Demande envoyée. Elle est 1re dans la file d'attente.");
+    return nurse;
+  }
+
+  /**
+   * "Elle est 1re dans la file d'attente" is true while her request waits: once a doctor takes it, the line says
+   * "Demande envoyée." (it said "1re dans la file" after the report had come, an outside tester found).
+   */
+  @Test
+  void the_nurses_sent_line_stops_saying_a_place_in_the_queue_once_a_doctor_took_it() {
+    Page nurse = sentFromMassiac("R-VU-2", "Plaie du talon");
+    Locator outcome = nurse.locator("#nurse-outcome");
+    String id = web.node.api.get("/api/teleconsultations", tokenOf("infirmiere.massiac")).array().stream()
+        .map(JsonObject.class::cast).filter(i -> "R-VU-2".equals(i.getJsonObject("patient").getString("reference")))
+        .findFirst().orElseThrow().getString("id");
+
+    var claimed = web.node.api.post("/api/teleconsultations/" + id + "/claim", tokenOf("dr.garcia"), null);
+    org.assertj.core.api.Assertions.assertThat(claimed.status()).as(claimed.toString()).isEqualTo(200);
+    assertThat(outcome).hasText("Demande envoyée.");
+    assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VU-2")))
+        .not().containsText("dans la file");
     nurse.context().close();
   }
 
