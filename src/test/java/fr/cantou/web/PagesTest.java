@@ -64,6 +64,8 @@ class PagesTest {
   void the_language_switch_turns_the_page_to_english_and_back_with_the_keyboard_on_it() {
     Page page = web.newPage();
     page.navigate(web.url("/"));
+    // Disabled until the scripts have come (a press before would do nothing): focused once it works.
+    assertThat(page.locator("#lang")).isEnabled();
     page.locator("#lang").focus();
     page.keyboard().press("Enter");
     assertThat(page.locator("h1")).hasText("Welcome to Cantou");
