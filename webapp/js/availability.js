@@ -30,10 +30,11 @@ export async function availabilityEditor(root, agentId, services, { forOther = f
   const saved = el('p', { class: 'outcome', tabindex: '-1', hidden: true, id: 'av-outcome' });
   const form = el('form', { novalidate: true, id: 'availability-form' },
     el('fieldset', {}, el('legend', {}, t(forOther ? 'agent.servicesOther' : 'agent.services')), ...serviceBoxes),
-    el('table', {}, el('caption', {}, t('agent.week')),
+    // Its time fields do not fit a 320-px screen: the table scrolls sideways in its box, never the whole page.
+    el('div', { class: 'table-scroll' }, el('table', {}, el('caption', {}, t('agent.week')),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.morning')),
         el('th', { scope: 'col' }, t('agent.afternoon')))),
-      el('tbody', {}, ...rows)),
+      el('tbody', {}, ...rows))),
     ...number('buffer', 'agent.buffer', current.bufferMinutes, 120),
     ...number('notice', 'agent.notice', current.minNoticeMinutes, 20160),
     ...number('horizon', 'agent.horizon', current.horizonDays, 365),

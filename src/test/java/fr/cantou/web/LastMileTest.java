@@ -873,6 +873,18 @@ class LastMileTest {
     page.context().close();
   }
 
+  /** At 320 px (a small phone, or 200 % zoom) the agent's week scrolls in its own box: the page never sideways. */
+  @Test
+  void the_agents_page_at_320_px_never_scrolls_sideways() {
+    Page agent = web.newPhonePage();
+    agent.setViewportSize(320, 640);
+    web.signIn(agent, "agent.solidarites");
+    assertThat(agent.locator("#availability table input").first()).isVisible();
+    Number page = (Number) agent.evaluate("() => document.documentElement.scrollWidth");
+    org.assertj.core.api.Assertions.assertThat(page.intValue()).as("the page's width at 320 px").isLessThanOrEqualTo(320);
+    agent.context().close();
+  }
+
   /**
    * The waiting lists' line holds its place while her day loads: read after the day, it came in above it and moved
    * "Jour suivant" and her appointments down (an outside tester, on a tablet at 60 kbit/s: 94 px).
