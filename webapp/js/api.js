@@ -126,6 +126,14 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
   return data;
 }
 
+/**
+ * The server did not judge the request (no answer, too many at once, a server or a proxy away): try again, never
+ * "this link is bad", which sent people to replace a good one.
+ */
+export function notJudged(error) {
+  return error?.status === 0 || error?.status === 429 || error?.status >= 500;
+}
+
 export function newIdempotencyKey() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);

@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { notJudged, request } from './api.js';
 import { openCall } from './call.js';
 import { deviceCheck } from './device-check.js';
 import { t } from './i18n.js';
@@ -83,7 +83,7 @@ async function show({ checkedByHand = false } = {}) {
   try {
     invitation = await request(`/api/teleconsultations/${id}/invitation`, { anonymous: true, headers });
   } catch (e) {
-    if (e.status === 0) {
+    if (notJudged(e)) {
       const retry = el('button', { type: 'button', id: 'retry', onclick: () => show() }, t('common.retry'));
       shownView = null;
       box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'load-failed' },

@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { notJudged, request } from './api.js';
 import { downloadWithLink, failure } from './booking.js';
 import { formatClock, formatWhen, t } from './i18n.js';
 import { announce, el, setUpPage, whileSending } from './ui.js';
@@ -28,7 +28,7 @@ async function show(message = null) {
   try {
     place = await request(`/api/visio/waiting-list/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
-    if (e.status === 0) {
+    if (notJudged(e)) {
       box.replaceChildren(failure(e, () => show(message)));
       return;
     }

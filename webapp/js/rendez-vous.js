@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { notJudged, request } from './api.js';
 import { BookingWizard, downloadCalendar, failure } from './booking.js';
 import { formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
@@ -107,7 +107,7 @@ async function showManage(token) {
   try {
     appointment = await request(`/api/visio/appointments/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
-    if (e.status === 0 || e.status === 429 || e.status >= 500) {
+    if (notJudged(e)) {
       // No answer, too many, or a server away (a proxy's 502 while the nodes restart): the link may be good, the
       // connection or the server is not. Said so, with "Réessayer": never "this link opens nothing", which sent her to
       // replace a good link.

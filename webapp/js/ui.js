@@ -4,6 +4,9 @@ import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
 export async function setUpPage() {
+  // Read and cleared at once: the page that follows a switch gives the keyboard back to it, and no later page does.
+  const languageSwitched = sessionStorage.getItem('cantou.languageSwitched');
+  sessionStorage.removeItem('cantou.languageSwitched');
   // The deployment's time zone (for times no item gives its own) comes with the words, in parallel: no extra wait.
   await Promise.all([loadLanguage(), siteConfig().then((settings) => setPageZone(settings?.timeZone))]);
   // The scripts arrived: the line that waited for them (and helps when they never come) goes.
@@ -16,8 +19,7 @@ export async function setUpPage() {
   }
   // The switch is written in the language it offers, and says so to screen readers.
   other?.setAttribute('lang', currentLanguage() === 'fr' ? 'en' : 'fr');
-  if (sessionStorage.getItem('cantou.languageSwitched')) {
-    sessionStorage.removeItem('cantou.languageSwitched');
+  if (languageSwitched) {
     other?.focus();
   }
   showOperator();

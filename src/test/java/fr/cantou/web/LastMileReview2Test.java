@@ -176,6 +176,10 @@ class LastMileReview2Test {
     assertThat(nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VU-2")))
         .not().containsText("dans la file");
     nurse.context().close();
+    // Closed, so that dr.garcia has nothing open for the class's other tests (one at a time: "Prendre la suivante").
+    var completed = web.node.api.post("/api/teleconsultations/" + id + "/complete", tokenOf("dr.garcia"),
+        new JsonObject().put("report", "Soins locaux.").put("outcome", "advice_given"));
+    org.assertj.core.api.Assertions.assertThat(completed.status()).as(completed.toString()).isEqualTo(200);
   }
 
   /** A birth year still to come is a slip: refused under the field by the page, and by the service if sent anyway. */

@@ -166,6 +166,27 @@ class LastMileTest {
     page.context().close();
   }
 
+  /** The waiting list's place and a guest's invitation, answered by a proxy's 502: "Réessayer", never a bad link. */
+  @Test
+  void a_gateway_error_on_a_waiting_place_or_an_invitation_says_try_again_never_that_the_link_is_bad() {
+    String fake = java.util.UUID.randomUUID() + ".secret";
+    com.microsoft.playwright.Route.FulfillOptions gateway = new com.microsoft.playwright.Route.FulfillOptions().setStatus(502)
+        .setContentType("text/html").setBody("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    Page place = web.newPhonePage();
+    place.route("**/api/visio/waiting-list/*", route -> route.fulfill(gateway));
+    place.navigate(web.url("/liste-attente.html#" + fake));
+    assertThat(place.locator("#load-failed")).containsText("Le service ne répond pas pour le moment.");
+    assertThat(place.locator("#not-found")).hasCount(0);
+    place.context().close();
+
+    Page guest = web.newPhonePage();
+    guest.route("**/api/teleconsultations/*/invitation", route -> route.fulfill(gateway));
+    guest.navigate(web.url("/invitation.html#" + fake));
+    assertThat(guest.locator("#load-failed")).containsText("Le service ne répond pas pour le moment.");
+    assertThat(guest.locator("#retry")).isVisible();
+    guest.context().close();
+  }
+
   /**
    * Her appointment's page says it is loading until the appointment is drawn: on a slow link the page's loading line
    * went with the scripts and left the heading alone for seconds (an outside tester, 60 kbit/s: 2 s).

@@ -145,6 +145,15 @@ class LostLinkPageTest {
     assertThat(page.getByLabel("Adresse e-mail ou numéro de téléphone")).isFocused();
     org.assertj.core.api.Assertions.assertThat(asked).isEmpty();
     org.assertj.core.api.Assertions.assertThat(status(a)).as("her link").isEqualTo(200);
+
+    // A mobile written the way some people do ("+33 (0)6…") is a mobile, as the server reads it: asked.
+    page.getByLabel("Adresse e-mail ou numéro de téléphone").fill("+33 (0)6 45 12 78 94");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Recevoir un nouveau lien")).click();
+    assertThat(page.locator("#lost-link-result"))
+        .hasText("Si ces informations correspondent à un rendez-vous, un nouveau lien vient d'être envoyé.");
+    assertThat(page.locator("#lost-contact-error")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(asked).hasSize(1);
   }
 
   @Test
