@@ -156,7 +156,7 @@ class SlowReaderTest {
   /** A page on a Vert.x client, so that it can stop reading (pause) over a small receive window. */
   private static final class Frozen {
     final WebSocket socket;
-    final List<JsonObject> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ConcurrentLinkedQueue<JsonObject> greeting = new ConcurrentLinkedQueue<>();
     final CompletableFuture<Short> closed = new CompletableFuture<>();
 

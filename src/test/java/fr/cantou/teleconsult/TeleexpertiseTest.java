@@ -16,11 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,7 +57,7 @@ class TeleexpertiseTest extends CareNodeTest {
     String long1 = "é".repeat(3_999) + "1";
     Vertx client = Vertx.vertx();
     try {
-      List<JsonObject> heard = Collections.synchronizedList(new ArrayList<>());
+      List<JsonObject> heard = new CopyOnWriteArrayList<>();
       WebSocket page = TestNode.await(client.createWebSocketClient(new WebSocketClientOptions()
           .setMaxFrameSize(HttpServers.MAX_WEBSOCKET_FRAME_BYTES).setMaxMessageSize(1 << 20))
           .connect(node.port(), "127.0.0.1", "/ws"));
