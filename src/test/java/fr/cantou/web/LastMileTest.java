@@ -166,12 +166,17 @@ class LastMileTest {
     page.context().close();
   }
 
+  /** nginx's own answer while the nodes behind it restart: an HTML page, not the API's JSON. */
+  private static com.microsoft.playwright.Route.FulfillOptions nginx502() {
+    return new com.microsoft.playwright.Route.FulfillOptions().setStatus(502).setContentType("text/html")
+        .setBody("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+  }
+
   /** The waiting list's place and a guest's invitation, answered by a proxy's 502: "Réessayer", never a bad link. */
   @Test
   void a_gateway_error_on_a_waiting_place_or_an_invitation_says_try_again_never_that_the_link_is_bad() {
     String fake = java.util.UUID.randomUUID() + ".secret";
-    com.microsoft.playwright.Route.FulfillOptions gateway = new com.microsoft.playwright.Route.FulfillOptions().setStatus(502)
-        .setContentType("text/html").setBody("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    com.microsoft.playwright.Route.FulfillOptions gateway = nginx502();
     Page place = web.newPhonePage();
     place.route("**/api/visio/waiting-list/*", route -> route.fulfill(gateway));
     place.navigate(web.url("/liste-attente.html#" + fake));
@@ -221,8 +226,7 @@ class LastMileTest {
     JsonObject booked = bookByPhone(4, "Yvette Chanut", "06 39 98 12 10");
     Page page = web.newPhonePage();
     String appointment = "**/api/visio/appointments/" + booked.getString("id");
-    page.route(appointment, route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(502)
-        .setContentType("text/html").setBody("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")));
+    page.route(appointment, route -> route.fulfill(nginx502()));
     manage(page, booked, clock.instant());
     assertThat(page.locator("#load-failed")).containsText("Le service ne répond pas pour le moment. Réessayez dans quelques instants.");
     assertThat(page.locator("#not-found")).hasCount(0);
