@@ -58,6 +58,9 @@ function situation(a) {
   if (a.status === 'booked' && a.citizenWaiting) {
     return { key: 'agent.waiting', tag: 'warn' };
   }
+  if (a.status === 'booked' && a.citizenVideoFailed) {
+    return { key: 'agent.videoFailed', tag: 'urgent' };
+  }
   if (a.status === 'booked' && now > new Date(a.start).getTime()) {
     return { key: 'agent.late', tag: 'urgent' };
   }
@@ -82,6 +85,7 @@ function render() {
       el('p', {}, el('span', { class: `tag ${s.tag}` }, t(s.key)), ` · ${a.serviceName} · ${a.reference}`),
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHomeOther'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
+      attempt(a),
       contact(a),
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needsOther.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
@@ -122,6 +126,9 @@ function confirmation(a, action) {
     { time: formatTime(a.start, a.timeZone), name: nameOf(a) });
   return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
     el('p', {}, question),
+    // She tried to come: said where the absence is decided, not only on the card above.
+    action !== 'complete' && a.citizenTriedAt
+      ? el('p', {}, el('strong', {}, t('agent.triedBeforeNoShow', { time: formatTime(a.citizenTriedAt, a.timeZone) }))) : null,
     el('p', { class: 'hint' }, t('agent.finalHint')),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
@@ -140,6 +147,22 @@ function outcomeLine(id) {
     el('p', {}, text),
     undoable ? el('button', { type: 'button', class: 'secondary undo-outcome',
       onclick: (event) => whileSending(event.currentTarget, () => undoOutcome(a)) }, t('agent.undo')) : null);
+}
+
+/**
+ * Her side pressed "Rejoindre" and is not in the waiting room: when, and whether her video failed. On a weak link the
+ * room may never come to her; this line keeps her from being taken for absent.
+ */
+function attempt(a) {
+  if (a.status !== 'booked' || a.citizenWaiting || !a.citizenTriedAt) {
+    return null;
+  }
+  const time = formatTime(a.citizenTriedAt, a.timeZone);
+  if (!a.citizenVideoFailed) {
+    return el('p', { class: 'attempt' }, t('agent.tried', { time }));
+  }
+  return el('p', { class: 'attempt' }, el('strong', {}, t(a.citizen?.phone ? 'agent.videoFailedCall' : 'agent.videoFailedNoPhone',
+    { time })));
 }
 
 /** How to reach the citizen when the video fails: her phone dials from the card. */
@@ -322,6 +345,8 @@ appointments.follow({
       announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
       announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
+    } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailed && event.data.status === 'booked') {
+      announce(t('agent.citizenVideoFailed', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.cancelled') {
       announce(t('agent.cancelled', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.reopened') {

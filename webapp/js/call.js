@@ -48,13 +48,16 @@ function loadExternalApi(origin) {
  * hang-up, nor once the page closed the call (`close()`: the item given back, closed or moved);
  * a refusal of the server (no right to the room any more) is said, and ends it.
  *
+ * `onFailed`, when given, is told each time the room could not be entered and "Réessayer" is offered (the page tells
+ * the other side, who then calls instead of waiting).
+ *
  * `status`, when given, is the page's own line about the call ("en salle d'attente"): shown in the panel, under its
  * buttons, where its coming and going moves none of them.
  */
 /** What /join answers when the room is no longer hers: said, and the call not entered again. */
 const REFUSALS = new Set([401, 403, 404, 409, 410]);
 
-export async function openCall(container, join, { onJoined, onLeft, onClosed, fallback, renew, status } = {}) {
+export async function openCall(container, join, { onJoined, onLeft, onFailed, onClosed, fallback, renew, status } = {}) {
   // Where the keyboard was (the join button): it goes back there when she leaves the call.
   const opener = document.activeElement;
   const settings = await config();
@@ -208,6 +211,7 @@ export async function openCall(container, join, { onJoined, onLeft, onClosed, fa
     }, delay);
   };
   const unreachable = () => {
+    onFailed?.();
     frame.hidden = true;
     message.hidden = true;
     offerAudioOnly(false);

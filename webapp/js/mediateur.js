@@ -40,7 +40,14 @@ async function join(a) {
     const info = await request(`/api/visio/appointments/${a.id}/join`);
     refusals.delete(a.id);
     render();
-    await openCall(callBox, info);
+    // Beside the person, the mediator is her side of the call: the agent sees her waiting, gone, or her video failed.
+    const presence = (state, options = {}) => request(`/api/visio/appointments/${a.id}/presence`,
+      { method: 'POST', body: { state }, ...options }).catch(() => {});
+    await openCall(callBox, info, {
+      onJoined: () => presence('waiting'),
+      onLeft: () => presence('left', { keepalive: true }),
+      onFailed: () => presence('failed', { keepalive: true }),
+    });
   } catch (e) {
     // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").
     const early = e?.status === 409 && a.joinOpensAt && Date.now() < new Date(a.joinOpensAt).getTime();

@@ -246,6 +246,11 @@ async function showManage(token) {
           waiting.hidden = true;
           presence('left', { keepalive: true }).catch(() => {});
         },
+        // The agent is told at once that her video did not open: she calls her instead of marking her absent.
+        onFailed: () => {
+          waiting.hidden = true;
+          presence('failed', { keepalive: true }).catch(() => {});
+        },
         // Left: "Tester micro et caméra" comes back (it was gone until a reload).
         onClosed: () => {
           inCall = false;

@@ -68,8 +68,28 @@ final class AppointmentStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** In the waiting room since {@code at} (null: gone); once in, a video that failed before no longer counts. */
   Future<Boolean> citizenWaiting(SqlClient db, UUID id, Instant at) {
-    return db.preparedQuery("UPDATE appointment SET citizen_waiting_at = $2 WHERE id = $1 AND status IN ('booked', 'in_call')")
+    return db.preparedQuery("""
+            UPDATE appointment SET citizen_waiting_at = $2,
+                   citizen_video_failed_at = CASE WHEN $2::timestamptz IS NULL THEN citizen_video_failed_at END
+            WHERE id = $1 AND status IN ('booked', 'in_call')""")
+        .execute(Tuple.of(id, utc(at)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The citizen's side asked for the room: the agent sees she tried, whatever happens to her video next. */
+  Future<Boolean> citizenTried(SqlClient db, UUID id, Instant at) {
+    return db.preparedQuery("UPDATE appointment SET citizen_tried_at = $2 WHERE id = $1 AND status IN ('booked', 'in_call')")
+        .execute(Tuple.of(id, utc(at)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Her page could not open the video (the video server out of reach, the room lost for good): she is not waiting. */
+  Future<Boolean> citizenVideoFailed(SqlClient db, UUID id, Instant at) {
+    return db.preparedQuery("""
+            UPDATE appointment SET citizen_video_failed_at = $2, citizen_waiting_at = NULL
+            WHERE id = $1 AND status IN ('booked', 'in_call')""")
         .execute(Tuple.of(id, utc(at)))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -119,6 +139,7 @@ final class AppointmentStore {
         r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
         bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
+        local(Rows.instant(r, "citizen_tried_at"), zone), r.getValue("citizen_video_failed_at") != null,
         local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),
         r.getInteger("manage_token_version"));
   }

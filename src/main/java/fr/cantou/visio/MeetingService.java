@@ -43,9 +43,18 @@ public final class MeetingService {
     this.rooms = rooms;
   }
 
+  /**
+   * The room's way in. The citizen's side asking for it is recorded first ("a essayé de se connecter à 10 h 02"): on a
+   * weak link her video may never come, and the agent must not take her for absent.
+   */
   public Future<JoinInfo> join(Caller caller, UUID id) {
     Instant now = platform.clock().instant();
-    return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> store.roomName(platform.pool(), id)).map(room -> {
+    return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> {
+      boolean agent = VisioRights.isAgentOf(caller.principal(), a);
+      return agent ? store.roomName(platform.pool(), id) : platform.pool().withTransaction(tx -> store.citizenTried(tx, id, now)
+          .compose(done -> appointments.recorded(tx, id, caller, null, VisioEvents.WAITING))
+          .compose(after -> store.roomName(tx, id)));
+    }).map(room -> {
       boolean agent = VisioRights.isAgentOf(caller.principal(), a);
       Participant who = agent ? new Participant(caller.principal().userId().toString(), caller.principal().displayName(), null, true)
           : caller.principal() != null && caller.principal().is(Role.MEDIATOR)
@@ -70,7 +79,10 @@ public final class MeetingService {
     return Future.succeededFuture();
   }
 
-  /** The page says who is in the room: the citizen waiting, the agent joining (the call starts). */
+  /**
+   * The page says who is in the room: the citizen waiting or gone, her video failed ({@code failed}: the agent calls
+   * her instead), the agent joining (the call starts). An agent's "failed" changes nothing: she has the phone.
+   */
   public Future<Appointment> presence(Caller caller, UUID id, String state) {
     Instant now = platform.clock().instant();
     return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> platform.pool().withTransaction(tx -> {
@@ -82,7 +94,8 @@ public final class MeetingService {
             : Future.succeededFuture(true);
         kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
       } else {
-        change = store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
+        change = "failed".equals(state) ? store.citizenVideoFailed(tx, id, now)
+            : store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
         kind = VisioEvents.WAITING;
       }
       boolean agentJoined = agent && "joined".equals(state);

@@ -276,6 +276,48 @@ class VisioBookingTest extends VisioNodeTest {
     assertThat(visio.withToken("GET", path, a.getString("manageToken"), null).status()).as("over").isEqualTo(409);
   }
 
+  /**
+   * Her press on "Rejoindre" reaches the agent even when her video never comes: the agent sees when she tried, then
+   * that the video failed at her end (to call her instead of marking her absent); once she is in, the failure is gone.
+   */
+  @Test
+  void the_agent_sees_that_the_citizen_tried_to_join_and_that_her_video_failed() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    String id = a.getString("id");
+    String token = a.getString("manageToken");
+    String path = "/api/visio/appointments/" + id;
+    clock.set(Instant.parse("2026-11-30T08:55:00Z"));
+    try (WsClient agent = WsClient.hello(node.port(), visio.agent, null)) {
+      assertThat(node.api.get(path, visio.agent).json().containsKey("citizenTriedAt")).as("before she tries").isFalse();
+      assertThat(node.api.get(path + "/join", visio.agent).status()).isEqualTo(200);
+      assertThat(node.api.get(path, visio.agent).json().containsKey("citizenTriedAt")).as("the agent's own join").isFalse();
+
+      clock.set(Instant.parse("2026-11-30T08:57:00Z"));
+      assertThat(visio.withToken("GET", path + "/join", token, null).status()).isEqualTo(200);
+      JsonObject tried = agent.nextEvent("appointment.waiting").getJsonObject("data");
+      assertThat(tried.getString("citizenTriedAt")).isEqualTo("2026-11-30T09:57:00+01:00");
+      assertThat(tried.getBoolean("citizenWaiting")).isFalse();
+      assertThat(tried.getBoolean("citizenVideoFailed")).isFalse();
+
+      var failed = visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "failed"));
+      assertThat(failed.status()).isEqualTo(200);
+      JsonObject failure = agent.nextEvent("appointment.waiting").getJsonObject("data");
+      assertThat(failure.getBoolean("citizenVideoFailed")).isTrue();
+      assertThat(failure.getBoolean("citizenWaiting")).isFalse();
+      assertThat(node.api.get(path, visio.agent).json().getBoolean("citizenVideoFailed")).isTrue();
+
+      assertThat(node.api.post(path + "/presence", visio.agent, new JsonObject().put("state", "failed")).status()).isEqualTo(200);
+      assertThat(node.api.get(path, visio.agent).json().getBoolean("citizenVideoFailed")).as("an agent's failure is not hers")
+          .isTrue();
+
+      visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "waiting"));
+      JsonObject in = agent.nextEvent("appointment.waiting").getJsonObject("data");
+      assertThat(in.getBoolean("citizenWaiting")).isTrue();
+      assertThat(in.getBoolean("citizenVideoFailed")).as("in the waiting room now").isFalse();
+      assertThat(in.getString("citizenTriedAt")).isEqualTo("2026-11-30T09:57:00+01:00");
+    }
+  }
+
   @Test
   void the_citizen_waits_live_until_the_agent_joins_then_the_agent_marks_the_outcome() {
     JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();

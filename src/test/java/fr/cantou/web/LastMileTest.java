@@ -378,6 +378,14 @@ class LastMileTest {
     Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
     clock.set(start.minus(Duration.ofMinutes(5)));
 
+    // The agent's day is open first: what happens at the citizen's end reaches her card live.
+    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(booked.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marcelle Bouygues"));
+    assertThat(card).isVisible();
+
     Page citizen = web.newPage(screen);
     citizen.route("**/external_api.js", route -> route.abort());
     manage(citizen, booked, start.minus(Duration.ofMinutes(5)));
@@ -391,11 +399,11 @@ class LastMileTest {
     assertThat(citizen.locator("main")).not().containsText("salle d'attente");
     PagesTest.assertAccessible(citizen, screen.prefix + "visio-injoignable");
 
-    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
-    assertThat(agent.locator("#appointments > *").first()).isVisible();
-    agent.locator("#day").fill(booked.getString("start").substring(0, 10));
-    agent.locator("#day").dispatchEvent("change");
-    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marcelle Bouygues"));
+    // Her failure is on the agent's card at once, with when she tried and her number: the agent calls, she is not "late".
+    String tried = clock(clock.instant().atZone(java.time.ZoneId.of("Europe/Paris")));
+    assertThat(card.locator(".tag")).hasText("Vidéo impossible chez la personne");
+    assertThat(card.locator(".attempt")).hasText("À " + tried + ", sa vidéo ne s'est pas ouverte : appelez-la au numéro ci-dessous.");
+    assertThat(agent.locator("#status")).hasText("La vidéo de Marcelle Bouygues ne s'ouvre pas : appelez-la.");
     Locator phone = card.locator("a[href='tel:+33639981203']");
     assertThat(phone).hasText("06 39 98 12 03");
     assertThat(card).not().containsText("En salle d'attente");
@@ -428,6 +436,8 @@ class LastMileTest {
         .containsExactly(leaveUnreachable, HALF_A_PIXEL);
     assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
     assertThat(card).containsText("En salle d'attente");
+    // In now: her failure is past.
+    assertThat(card.locator(".attempt")).hasCount(0);
     BrowserFixture.screenshot(agent, screen.prefix + "agent-usager-en-attente");
     citizen.context().close();
     agent.context().close();
@@ -1022,6 +1032,68 @@ class LastMileTest {
     PagesTest.assertNeverNullOrUndefined(agent, "agent");
     PagesTest.assertAccessible(agent, screen.prefix + "agent-termine");
     agent.context().close();
+  }
+
+  /**
+   * She pressed "Rejoindre" and her room never came (a weak link, the script still on its way): the agent's card says when
+   * she asked, and "Absent" asks the agent to call her first.
+   */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @Test
+  void a_citizen_who_asked_to_enter_is_not_marked_absent_without_the_agent_being_told() {
+    JsonObject booked = bookByPhone(3, "Simone Delpeuch", "06 39 98 12 44");
+    OffsetDateTime start = OffsetDateTime.parse(booked.getString("start"));
+    Instant asked = start.toInstant().minus(Duration.ofMinutes(3));
+    clock.set(asked);
+    Page citizen = web.newPage(BrowserFixture.Screen.PHONE);
+    List<com.microsoft.playwright.Route> script = new java.util.concurrent.CopyOnWriteArrayList<>();
+    citizen.route("**/external_api.js", script::add);
+    manage(citizen, booked, asked);
+    citizen.locator("#join").click();
+    citizen.waitForCondition(() -> script.size() == 1);
+
+    Instant later = start.toInstant().plus(Duration.ofMinutes(6));
+    clock.set(later);
+    Page agent = web.newPage(BrowserFixture.Screen.PHONE);
+    agent.clock().install(new Clock.InstallOptions().setTime(later.toEpochMilli()));
+    web.signIn(agent, "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(booked.getString("start").substring(0, 10));
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Simone Delpeuch"));
+    String when = clock(asked.atZone(PARIS));
+    assertThat(card.locator(".attempt")).hasText("A demandé à entrer dans la visio à " + when + " ; pas encore en salle d'attente.");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
+    assertThat(card.locator(".confirm-box")).containsText("Cette personne a demandé à entrer dans la visio à " + when
+        + " : appelez-la avant de noter une absence.");
+    PagesTest.assertAccessible(agent, "agent-absence-apres-essai");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
+    assertThat(card.locator(".tag")).hasText("En retard");
+    citizen.context().close();
+    agent.context().close();
+  }
+
+  /** Beside the person, the mediator is her side of the call: in the room, the agent sees her waiting; gone, no longer. */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @Test
+  void the_mediator_in_the_room_beside_the_person_shows_her_waiting_to_the_agent() {
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    String agent = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject booked = bookByPhone(mediator, 4, "Fernand Chabrier", "06 39 98 12 45");
+    String path = "/api/visio/appointments/" + booked.getString("id");
+    Instant before = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(4));
+    clock.set(before);
+    Page page = web.newTabletPage();
+    page.clock().install(new Clock.InstallOptions().setTime(before.toEpochMilli()));
+    web.signIn(page, "mediateur.riom");
+    page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Fernand Chabrier"))
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rejoindre la visio à ses côtés")).click();
+    assertThat(page.locator("#call .stand-in")).isVisible();
+    page.waitForCondition(() -> web.node.api.get(path, agent).json().getBoolean("citizenWaiting"));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Quitter l'appel")).click();
+    page.waitForCondition(() -> !web.node.api.get(path, agent).json().getBoolean("citizenWaiting"));
+    assertThat(web.node.api.get(path, agent).json().getString("citizenTriedAt")).isNotNull();
+    page.context().close();
   }
 
   /**
