@@ -1,4 +1,4 @@
-import { request, token } from './api.js';
+import { fetchWithToken, request } from './api.js';
 import { currentLanguage, currentZone, dayOf, formatDay, formatNumber, plural, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
@@ -110,11 +110,7 @@ async function loadStats() {
 
 /** Saves what `path` answers as a file; a refusal fails with the server's sentence, never as a file of JSON. */
 async function download(path, filename) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${await token()}` } });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({}));
-    throw new Error(problem.detail || response.statusText);
-  }
+  const response = await fetchWithToken(path);
   const url = URL.createObjectURL(await response.blob());
   const a = el('a', { href: url, download: filename });
   document.body.append(a);
@@ -142,7 +138,7 @@ async function loadUsers() {
     users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
       u.active ? el('button', { type: 'button', class: 'secondary',
         onclick: (event) => askThenSend(event.currentTarget, t('admin.deactivateConfirm', { name: u.displayName }),
-          () => deactivate(u)) },
+          () => deactivate(u), { yes: t('admin.deactivateYes') }) },
         t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
 }
 
@@ -327,7 +323,8 @@ function rowActions(name, edit, path, question) {
     el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.editLabel', { name }), onclick: edit },
       t('admin.edit')),
     el('button', { type: 'button', class: 'secondary', 'aria-label': t('admin.withdrawLabel', { name }),
-      onclick: (event) => askThenSend(event.currentTarget, t(question, { name }), () => withdraw(path, name)) },
+      onclick: (event) => askThenSend(event.currentTarget, t(question, { name }), () => withdraw(path, name),
+        { yes: t(`${question}Yes`) }) },
     t('admin.withdraw')));
 }
 

@@ -276,16 +276,23 @@ setInterval(render, 60000);
  * Shown only when someone waited, the line came and went with the first person in line, every minute, and moved her
  * day's buttons and appointments under her pointer; a failed read keeps the line as it was, for the same reason.
  */
+let waitingRead = false;
+
 async function loadWaitingLength() {
   const line = document.getElementById('waiting-length');
   try {
     const services = (await request('/api/visio/services')).filter((s) => s.organisationId === me.organisationId);
     const lengths = await Promise.all(services.map((s) => request(`/api/visio/services/${s.id}/waiting-list`)
       .then((l) => ({ name: s.name, n: l.waiting + l.offered }))));
-    line.textContent = lengths.map((l) => `${l.name} : ${t('waiting.agentLength', { n: l.n })}`).join(' · ');
-    line.hidden = lengths.length === 0;
+    // Kept on the page (it holds its place from the first frame): without a service, it says so rather than vanish.
+    line.textContent = lengths.length ? lengths.map((l) => `${l.name} : ${t('waiting.agentLength', { n: l.n })}`).join(' · ')
+      : t('waiting.agentNoService');
+    waitingRead = true;
   } catch (e) {
-    // Read again in a minute.
+    // Read again in a minute; the last figures stay meanwhile, and "chargement…" never stays for ever.
+    if (!waitingRead) {
+      line.textContent = t('waiting.agentUnread');
+    }
   }
 }
 

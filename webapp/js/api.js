@@ -127,6 +127,35 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
 }
 
 /**
+ * A GET with the bearer token whose answer is read as it is (a file to save): a lost connection and a refusal are thrown
+ * as {@link request} throws them, in the page's words — never "Failed to fetch" or the status line's English.
+ */
+export async function fetchWithToken(path) {
+  const send = async () => {
+    try {
+      return await fetch(path, { headers: { Authorization: `Bearer ${await token()}`, 'Accept-Language': currentLanguage() } });
+    } catch (e) {
+      throw new ApiError(0, t('common.connectionLost'));
+    }
+  };
+  let response = await send();
+  if (response.status === 401 && accessToken) {
+    accessToken = null;
+    response = await send();
+  }
+  if (!response.ok) {
+    throw refusal(response.status, await response.json().catch(() => null));
+  }
+  return response;
+}
+
+/** A refusal with its problem document (or none: a proxy's page, an empty body) as the ApiError a page shows. */
+export function refusal(status, problem) {
+  return new ApiError(status, problem?.detail
+    || t(status === 0 ? 'common.connectionLost' : status >= 500 ? 'common.serverUnavailable' : 'common.error'), problem?.field || null);
+}
+
+/**
  * The server did not judge the request (no answer, too many at once, a server or a proxy away): try again, never
  * "this link is bad", which sent people to replace a good one.
  */

@@ -321,7 +321,8 @@ export class BookingWizard {
     if (!name) {
       wrong.name = t('booking.nameMissing');
     }
-    if (!email && !phone) {
+    // Beside a mediator she may have neither: she leaves with the printed convocation, and he holds the appointment.
+    if (!email && !phone && !this.asMediator) {
       wrong.email = t('booking.contactMissing');
     }
     if (email && !EMAIL.test(email)) {
@@ -401,9 +402,10 @@ export class BookingWizard {
         el(this.level(1), {}, t('booking.howToJoin')),
         el('p', {}, t(booked.pointName ? 'booking.joinAtPoint' : 'booking.joinFromHome', { minutes: minutesBefore(booked) })),
         el('p', { class: 'link' }, el('code', {}, link)),
-        el('p', { class: 'hint' }, t(booked.citizen?.email ? 'booking.keepLink'
+        el('p', { class: 'hint', id: 'keep-link' }, t(booked.citizen?.email ? 'booking.keepLink'
           // A landline gets no SMS (only mobiles do, PhoneNumbers.textable): nothing promised that never comes.
-          : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
+          : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms'
+            : this.asMediator && !booked.citizen?.phone ? 'booking.noContactOther' : 'booking.keepLinkNoEmail'))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
         el('button', { type: 'button', class: 'secondary',

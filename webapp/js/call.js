@@ -1,4 +1,5 @@
 import { currentLanguage, t } from './i18n.js';
+import { international } from './contact.js';
 import { el } from './ui.js';
 
 let publicConfig = null;
@@ -271,11 +272,5 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
 
 /** A phone number as a link that dials it: "06 12 34 56 78" → tel:+33612345678. */
 export function phoneLink(phone) {
-  let digits = phone.replace(/[^0-9+]/g, '');
-  if (digits.startsWith('00')) {
-    digits = `+${digits.slice(2)}`;
-  } else if (digits.startsWith('0')) {
-    digits = `+33${digits.slice(1)}`;
-  }
-  return el('a', { href: `tel:${digits}`, class: 'phone' }, phone);
+  return el('a', { href: `tel:${international(phone)}`, class: 'phone' }, phone);
 }

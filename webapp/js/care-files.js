@@ -1,5 +1,5 @@
 import { currentLanguage, formatTime, t } from './i18n.js';
-import { token } from './api.js';
+import { fetchWithToken, refusal, token } from './api.js';
 import { announce, el, siteConfig, whileSending } from './ui.js';
 
 /**
@@ -36,22 +36,9 @@ function blobUrl(itemId, file) {
   return reading.get(file.id);
 }
 
-/** A GET of the API with the bearer token (renewed once if it expired); a refusal thrown with its sentence. */
-async function authorized(path) {
-  const send = async (bearer) => fetch(path, { headers: { Authorization: `Bearer ${bearer}`, 'Accept-Language': currentLanguage() } });
-  let response = await send(await token());
-  if (response.status === 401) {
-    response = await send(await token({ refresh: true }));
-  }
-  if (!response.ok) {
-    const problem = await response.json().catch(() => null);
-    throw new Error(problem?.detail || response.statusText);
-  }
-  return response;
-}
 
 async function read(itemId, file) {
-  const response = await authorized(`/api/teleconsultations/${itemId}/files/${file.id}`);
+  const response = await fetchWithToken(`/api/teleconsultations/${itemId}/files/${file.id}`);
   const url = URL.createObjectURL(await response.blob());
   urls.set(file.id, url);
   return url;
@@ -158,7 +145,7 @@ function sendOne(itemId, file, bearer, onProgress) {
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve(body);
       } else {
-        reject(Object.assign(new Error(body?.detail || xhr.statusText || t('common.connectionLost')), { status: xhr.status }));
+        reject(refusal(xhr.status, body));
       }
     };
     xhr.onerror = () => reject(Object.assign(new Error(t('common.connectionLost')), { status: 0 }));
@@ -209,7 +196,7 @@ export function reportDownload(item) {
   const download = async () => {
     problem.hidden = true;
     try {
-      const response = await authorized(`/api/teleconsultations/${item.id}/report.pdf`);
+      const response = await fetchWithToken(`/api/teleconsultations/${item.id}/report.pdf`);
       const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '')?.[1] || 'cantou-compte-rendu.pdf';
       const url = URL.createObjectURL(await response.blob());
       save(url, name);

@@ -69,7 +69,7 @@ function actionsFor(item) {
     actions.push(el('button', { type: 'button', class: 'secondary',
       // Asked first (a slip of the finger on a tablet would withdraw a resident's request), then said above the list.
       onclick: (event) => askThenSend(event.currentTarget, t('nurse.cancelQuestion', { ref: item.patient?.reference || '' }),
-        () => cancel(item)) }, t('nurse.cancel')));
+        () => cancel(item), { yes: t('nurse.cancelYes'), no: t('nurse.cancelNo') }) }, t('nurse.cancel')));
   }
   if ((item.status === 'assigned' || item.status === 'in_call') && item.kind !== 'opinion') {
     actions.push(el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(item), 'common.connecting') },

@@ -191,7 +191,8 @@ async function showManage(token) {
           onclick: (event) => whileSending(event.currentTarget, change) }, t('manage.change')) : null,
         // Asked first, then busy while it goes: a second press sends nothing (it showed three contradictory messages).
         a.status === 'booked' ? el('button', { type: 'button', class: 'danger',
-          onclick: (event) => askThenSend(event.currentTarget, t('manage.confirmCancel'), cancel) }, t('manage.cancel')) : null,
+          onclick: (event) => askThenSend(event.currentTarget, t('manage.confirmCancel'), cancel,
+            { yes: t('manage.cancelYes'), no: t('manage.cancelNo') }) }, t('manage.cancel')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: (event) => downloadCalendar(a.id, token, event.currentTarget) },
           t('booking.addToCalendar')))
         : null,

@@ -47,7 +47,7 @@ export async function mountScreens(root) {
             } catch (e) {
               showOutcome(outcome, plainMessage(e), true);
             }
-          }) }, t('kiosk.revoke'))))))
+          }, { yes: t('kiosk.revokeYes') }) }, t('kiosk.revoke'))))))
         : el('p', { class: 'muted' }, t('kiosk.noScreens')));
     } catch (e) {
       list.replaceChildren(el('p', { class: 'error', role: 'alert' }, plainMessage(e)));

@@ -25,7 +25,9 @@ export async function setUpPage() {
   showOperator();
   const signOut = document.getElementById('logout');
   if (signOut) {
+    // In the page from its first frame (its place taken, disabled until here): appearing late, it pushed the page down.
     signOut.hidden = !currentUser();
+    signOut.disabled = false;
     signOut.addEventListener('click', async () => {
       await logout();
       location.href = '/connexion.html';
@@ -149,14 +151,45 @@ export async function whileSending(button, action, busyWords = 'common.sending')
 }
 
 /**
- * For what cannot be taken back (deactivating, withdrawing): asked first in the browser's own dialog (read by
- * screen readers, answered from the keyboard); once accepted, sent while the button waits, as {@link whileSending}.
+ * For what cannot be taken back (cancelling, deactivating, withdrawing): asked first, then, once accepted, sent while
+ * the button waits, as {@link whileSending}. `yes` names what the button does ("Oui, annuler le rendez-vous").
  */
-export async function askThenSend(button, question, action) {
-  if (button.getAttribute('aria-busy') === 'true' || !window.confirm(question)) {
+export async function askThenSend(button, question, action, { yes, no } = {}) {
+  if (button.getAttribute('aria-busy') === 'true' || !(await ask(question, { yes, no, opener: button }))) {
     return undefined;
   }
   return whileSending(button, action);
+}
+
+/**
+ * A question in the page's own modal dialog, answered by two buttons that say what they do: the browser's confirm()
+ * answered "Annuler" to "Voulez-vous annuler ce rendez-vous ?", and "Annuler" there kept it (elderly testers pressed
+ * it to cancel). The safe answer has the focus first; Escape is that answer too; the keyboard goes back to `opener`.
+ */
+export function ask(question, { yes = t('common.yes'), no = t('common.keepAsIs'), opener = document.activeElement } = {}) {
+  if (typeof HTMLDialogElement !== 'function') {
+    return Promise.resolve(window.confirm(question));
+  }
+  return new Promise((resolve) => {
+    const id = `ask-${Date.now()}`;
+    const accept = el('button', { type: 'button', class: 'danger' }, yes);
+    const keep = el('button', { type: 'button', class: 'secondary' }, no);
+    const dialog = el('dialog', { class: 'ask', 'aria-labelledby': id },
+      el('p', { id, class: 'question' }, question), el('div', { class: 'actions' }, accept, keep));
+    let answer = false;
+    accept.addEventListener('click', () => { answer = true; dialog.close(); });
+    keep.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (opener?.isConnected) {
+        opener.focus();
+      }
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    keep.focus();
+  });
 }
 
 export function showError(element, error) {

@@ -7,14 +7,31 @@ import java.util.Optional;
  * "0033 6…", with non-breaking spaces from pasted text) read as one number. A French number is
  * kept the way the French write it, "06 12 34 56 78", so that an agent reads it out at once;
  * another country's as "+" and its digits.
+ *
+ * The overseas departments are in the French plan (dialled "06 92 …" from Aurillac as from
+ * Saint-Denis) but not under +33: a mobile of La Réunion is +262 692 …, of Guadeloupe +590 690 …
+ * An SMS sent to "+33 692 …" reaches nobody, so their international form is their own.
  */
 public final class PhoneNumbers {
   private static final int FEWEST_DIGITS = 6;
   private static final int MOST_DIGITS = 15;
+  /** The overseas departments' first four national digits, and their country code (ARCEP's plan). */
+  private static final java.util.Map<String, String> OVERSEAS = java.util.Map.ofEntries(
+      java.util.Map.entry("0262", "262"), java.util.Map.entry("0263", "262"), java.util.Map.entry("0269", "262"),
+      java.util.Map.entry("0692", "262"), java.util.Map.entry("0693", "262"), java.util.Map.entry("0639", "262"),
+      java.util.Map.entry("0590", "590"), java.util.Map.entry("0690", "590"), java.util.Map.entry("0691", "590"),
+      java.util.Map.entry("0594", "594"), java.util.Map.entry("0694", "594"),
+      java.util.Map.entry("0596", "596"), java.util.Map.entry("0696", "596"), java.util.Map.entry("0697", "596"));
+
+  /** ARCEP's mobiles for fiction (06 39 98 00 00 to 06 39 98 99 99): nobody's, kept under +33 (the demo's numbers). */
+  private static final String FICTION = "063998";
 
   private PhoneNumbers() {}
 
-  /** International form, French numbers by default: 06 12 34 56 78, +33 (0)6…, 0033 6… → +33612345678. */
+  /**
+   * International form, French numbers by default: 06 12 34 56 78, +33 (0)6…, 0033 6… → +33612345678; an overseas
+   * department's under its own code: 06 92 12 34 56, +33 6 92…, +262 692… → +262692123456.
+   */
   public static String canonical(String phone) {
     String p = phone.replace("(0)", "").replaceAll("[^0-9+]", "");
     if (p.startsWith("00")) {
@@ -22,17 +39,41 @@ public final class PhoneNumbers {
     } else if (p.startsWith("0")) {
       p = "+33" + p.substring(1);
     }
-    return p.startsWith("+330") ? "+33" + p.substring(4) : p;
+    if (p.startsWith("+330")) {
+      p = "+33" + p.substring(4);
+    }
+    String national = national(p);
+    if (national != null && OVERSEAS.containsKey(national.substring(0, 4)) && !national.startsWith(FICTION)) {
+      return "+" + OVERSEAS.get(national.substring(0, 4)) + national.substring(1);
+    }
+    return p;
   }
 
   /**
-   * Whether Cantou may send an SMS there: a French mobile (06, 07, overseas mobiles included),
+   * A number of the French plan in its ten national digits ("0692123456"), from its international form (+33…, or an
+   * overseas department's code with a number of that department); null for any other.
+   */
+  private static String national(String international) {
+    if (international.startsWith("+33") && international.length() == 12) {
+      return "0" + international.substring(3);
+    }
+    for (String code : new String[] {"+262", "+590", "+594", "+596"}) {
+      if (international.startsWith(code) && international.length() == code.length() + 9) {
+        String national = "0" + international.substring(code.length());
+        return code.substring(1).equals(OVERSEAS.get(national.substring(0, 4))) && !national.startsWith(FICTION) ? national : null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether Cantou may send an SMS there: a French mobile (06, 07, the overseas departments' included),
    * never a premium-rate, short or foreign number (an anonymous booking must not make the
    * service pay texts to numbers that pay their owner).
    */
   public static boolean textable(String phone) {
-    String c = canonical(phone);
-    return c.length() == 12 && (c.startsWith("+336") || c.startsWith("+337"));
+    String national = national(canonical(phone));
+    return national != null && (national.startsWith("06") || national.startsWith("07"));
   }
 
   /** The number written as it is shown and stored, or empty when it is not a phone number (a French one has ten digits). */
@@ -53,8 +94,8 @@ public final class PhoneNumbers {
     if (international.startsWith("+33") && international.length() != 12) {
       return Optional.empty();
     }
-    if (international.startsWith("+33")) {
-      String national = "0" + international.substring(3);
+    String national = national(international);
+    if (national != null) {
       return Optional.of(String.join(" ", national.substring(0, 2), national.substring(2, 4), national.substring(4, 6),
           national.substring(6, 8), national.substring(8)));
     }

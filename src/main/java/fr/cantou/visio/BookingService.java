@@ -95,7 +95,7 @@ public final class BookingService {
                       java.util.function.Supplier<Future<RateLimits.Taken>> alsoTaken) {
     CitizenContact contact;
     try {
-      contact = CitizenContact.of(asked.citizen(), who.screen() == null);
+      contact = CitizenContact.of(asked.citizen(), who);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }

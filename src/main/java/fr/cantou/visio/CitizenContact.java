@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.identity.Role;
 import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.http.ApiException;
@@ -21,8 +22,18 @@ record CitizenContact(String name, String email, String phone) {
   }
 
   /**
-   * The same; {@code reachable}: an e-mail or a phone is required. Only a booking at a point's screen may have
-   * neither (she leaves with her reference written down or printed; the database allows it only there, V70).
+   * The contact of a booking by {@code who}: reachable through it, or through whoever holds the appointment for her — a
+   * point's screen, or the mediator who booked it beside her (with no phone and no e-mail, she leaves with the printed
+   * convocation).
+   */
+  static CitizenContact of(VisioRecords.CitizenBody citizen, Caller who) {
+    boolean heldForHer = who.screen() != null || who.principal() != null && who.principal().is(Role.MEDIATOR);
+    return of(citizen, !heldForHer);
+  }
+
+  /**
+   * The same; {@code reachable}: an e-mail or a phone is required. Only a booking at a point's screen, or by a mediator
+   * beside her, may have neither (she leaves with her convocation printed; the database allows it only then, V70, V77).
    */
   static CitizenContact of(VisioRecords.CitizenBody citizen, boolean reachable) {
     String email = blankToNull(citizen.email());

@@ -15,6 +15,33 @@ class PhoneNumbersTest {
     }
   }
 
+  /**
+   * A mobile of La Réunion is dialled "06 92 …" from the Cantal, but texted at +262 692 …: "+33 692 …" reaches nobody.
+   * However she types it, it is written the French way and sent under its department's code.
+   */
+  @Test
+  void an_overseas_number_is_written_the_french_way_and_sent_under_its_own_code() {
+    for (String typed : new String[] {"06 92 12 34 56", "0692123456", "+262 692 12 34 56", "00262692123456", "+33 6 92 12 34 56",
+        "+262 (0)6 92 12 34 56"}) {
+      assertThat(PhoneNumbers.written(typed)).as(typed).contains("06 92 12 34 56");
+      assertThat(PhoneNumbers.canonical(typed)).as(typed).isEqualTo("+262692123456");
+      assertThat(PhoneNumbers.textable(typed)).as(typed).isTrue();
+    }
+    assertThat(PhoneNumbers.canonical("06 39 61 23 45")).as("Mayotte").isEqualTo("+262639612345");
+    assertThat(PhoneNumbers.canonical("+590 690 12 34 56")).as("Guadeloupe").isEqualTo("+590690123456");
+    assertThat(PhoneNumbers.canonical("06 94 12 34 56")).as("Guyane").isEqualTo("+594694123456");
+    assertThat(PhoneNumbers.canonical("06 96 12 34 56")).as("Martinique").isEqualTo("+596696123456");
+    assertThat(PhoneNumbers.written("+596 596 12 34 56")).as("a landline of Martinique").contains("05 96 12 34 56");
+    assertThat(PhoneNumbers.textable("+596 596 12 34 56")).as("a landline of Martinique").isFalse();
+    assertThat(PhoneNumbers.textable("02 62 12 34 56")).as("a landline of La Réunion").isFalse();
+    assertThat(PhoneNumbers.canonical("06 39 98 12 34")).as("ARCEP's range for fiction, in Mayotte's block: nobody's")
+        .isEqualTo("+33639981234");
+    assertThat(PhoneNumbers.canonical("06 12 34 56 78")).as("a mainland mobile").isEqualTo("+33612345678");
+    assertThat(PhoneNumbers.written("+262 123 45 67 89")).as("+262 outside the French plan: kept as typed")
+        .contains("+262123456789");
+    assertThat(PhoneNumbers.textable("+262 123 45 67 89")).isFalse();
+  }
+
   @Test
   void another_country_keeps_its_digits_and_words_are_refused() {
     assertThat(PhoneNumbers.written("+49 176 1234 5678")).contains("+4917612345678");

@@ -114,7 +114,7 @@ class KioskBookingTest extends VisioNodeTest {
     JsonObject anonymous = new JsonObject().put("serviceId", visio.serviceId).put("start", KioskTest.today("12:00"))
         .put("pointId", visio.pointId).put("citizen", new JsonObject().put("name", "Marcelle Roux"));
     assertThat(node.api.post("/api/visio/appointments", anonymous).status()).as("the public booking").isEqualTo(400);
-    assertThat(node.api.post("/api/visio/appointments", visio.mediator, anonymous).status()).as("a mediator's").isEqualTo(400);
+    assertThat(node.api.post("/api/visio/appointments", visio.agent, anonymous).status()).as("an agent's").isEqualTo(400);
   }
 
   /**

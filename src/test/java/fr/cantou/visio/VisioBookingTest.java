@@ -1,15 +1,18 @@
 package fr.cantou.visio;
 
 import fr.cantou.support.Api;
+import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static fr.cantou.support.VisioTerritory.booking;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -229,6 +232,33 @@ class VisioBookingTest extends VisioNodeTest {
     JsonArray mine = node.api.get("/api/visio/appointments", visio.mediator).array();
     assertThat(mine.stream().map(a -> ((JsonObject) a).getString("id"))).containsExactly(booked.json().getString("id"));
     assertThat(node.api.get("/api/visio/appointments/" + booked.json().getString("id"), visio.mediator).status()).isEqualTo(200);
+  }
+
+  /**
+   * Beside someone with no phone and no e-mail, a mediator still books: nothing is sent (nobody to send it to), the
+   * appointment is on his page, and the database keeps it held by someone (his name on it) as long as her data is there.
+   */
+  @Test
+  void a_mediator_books_beside_someone_who_has_neither_phone_nor_email() {
+    JsonObject body = new JsonObject().put("serviceId", visio.serviceId).put("start", "2026-12-01T11:00:00+01:00")
+        .put("citizen", new JsonObject().put("name", "Marcelle Roux"));
+    assertThat(node.api.post("/api/visio/appointments", body).status()).as("the public booking").isEqualTo(400);
+    assertThat(node.api.post("/api/visio/appointments", visio.agent, body).status()).as("an agent's").isEqualTo(400);
+    var booked = node.api.post("/api/visio/appointments", visio.mediator, body);
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    String id = booked.json().getString("id");
+    JsonObject seen = node.api.get("/api/visio/appointments/" + id, visio.agent).json();
+    assertThat(seen.getJsonObject("citizen").fieldNames()).containsExactly("name");
+    assertThat(seen.getJsonObject("bookedBy").getString("displayName")).isEqualTo("Inès Falguière");
+    assertThat(node.api.get("/api/visio/appointments", visio.mediator).array().stream()
+        .map(a -> ((JsonObject) a).getString("id"))).contains(id);
+    var pool = node.node().platform().pool();
+    UUID appointment = UUID.fromString(id);
+    assertThat(TestNode.await(pool.preparedQuery("SELECT count(*) AS n FROM visio_mail WHERE appointment_id = $1")
+        .execute(Tuple.of(appointment))).iterator().next().getLong("n")).as("nobody to send anything to").isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestNode.await(pool.preparedQuery(
+            "UPDATE appointment SET booked_by = NULL WHERE id = $1").execute(Tuple.of(appointment))))
+        .hasMessageContaining("appointment_reachable_until_erased");
   }
 
   @Test

@@ -112,8 +112,8 @@ class CarePagesTest {
     assertThat(nurse.getByLabel("Ajouter des constantes pour " + reference)).isFocused();
 
     // The queue of soins palliatifs empty again for the other journeys of this node.
-    nurse.onceDialog(com.microsoft.playwright.Dialog::accept);
     mine.getByText("Annuler la demande").click();
+    Question.accept(nurse);
     assertThat(card).hasCount(0);
   }
 
@@ -206,8 +206,8 @@ class CarePagesTest {
     PagesTest.assertAccessible(doctor, "medecin-fichiers");
     BrowserFixture.screenshot(doctor, "medecin-fichiers");
 
-    nurse.onceDialog(com.microsoft.playwright.Dialog::accept);
     mine.getByText("Annuler la demande").click();
+    Question.accept(nurse);
     assertThat(card).hasCount(0);
   }
 

@@ -411,7 +411,6 @@ class FlowsTest {
     }
 
     Page page = web.signIn("admin");
-    page.onDialog(com.microsoft.playwright.Dialog::accept);
     // Services and points are a view of their own, chosen from the menu.
     page.locator(".admin-menu").getByRole(com.microsoft.playwright.options.AriaRole.LINK,
         new Locator.GetByRoleOptions().setName("Visio-accueil")).click();
@@ -425,6 +424,7 @@ class FlowsTest {
 
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Retirer Mairie de Trizac")).click();
+    Question.accept(page);
     assertThat(page.locator("#status")).hasText("« Mairie de Trizac » retiré.");
     assertThat(page.locator("#admin-outcome")).hasText("« Mairie de Trizac » retiré.");
 

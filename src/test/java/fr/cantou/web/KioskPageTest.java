@@ -261,7 +261,6 @@ class KioskPageTest {
   @org.junit.jupiter.api.Order(0)
   void the_mediator_pairs_and_removes_his_points_screens_from_his_page() {
     Page mediator = web.signIn(web.newTabletPage(), "mediateur.riom");
-    mediator.onDialog(dialog -> dialog.accept());
     assertThat(mediator.locator("#screens h2")).hasText("Les écrans de votre point visio-accueil");
     assertThat(mediator.locator("#screen-point option")).hasCount(1);
     assertThat(mediator.locator("#screen-point option")).hasText("France Services de Riom-ès-Montagnes — Riom-ès-Montagnes");
@@ -276,6 +275,8 @@ class KioskPageTest {
     PagesTest.assertAccessible(mediator, "mediateur-ecrans");
 
     mediator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retirer l'écran Salle d'attente")).click();
+    assertThat(Question.of(mediator).locator("button").first()).hasText("Oui, retirer l'écran");
+    Question.accept(mediator);
     assertThat(mediator.locator("#screen-outcome")).hasText("L'écran « Salle d'attente » est retiré.");
     assertThat(mediator.locator("#screen-list")).hasText("Aucun écran n'est associé à ce point.");
     mediator.context().close();

@@ -1,6 +1,5 @@
 package fr.cantou.web;
 
-import com.microsoft.playwright.Dialog;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
@@ -131,17 +130,13 @@ class LastMileReview2Test {
 
     // "Annuler la demande" asks first: dismissed, nothing is withdrawn; accepted, it is, and said above the list.
     Locator card = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VU-1"));
-    List<String> asked = new CopyOnWriteArrayList<>();
-    nurse.onceDialog((Dialog dialog) -> {
-      asked.add(dialog.message());
-      dialog.dismiss();
-    });
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
-    assertThat(asked).containsExactly(
+    assertThat(Question.of(nurse).locator("button")).hasText(new String[] {"Oui, annuler la demande", "Non, garder la demande"});
+    assertThat(Question.decline(nurse)).isEqualTo(
         "Annuler la demande R-VU-1 ? Elle quittera la file d'attente et ne sera pas prise en charge.");
     assertThat(card).hasCount(1);
-    nurse.onceDialog(Dialog::accept);
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
+    Question.accept(nurse);
     assertThat(card).hasCount(0);
     assertThat(outcome).hasText("Demande R-VU-1 annulée : elle ne sera pas prise en charge.");
     assertThat(outcome).isFocused();
@@ -230,19 +225,16 @@ class LastMileReview2Test {
     page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
     List<Route> held = new CopyOnWriteArrayList<>();
     page.route("**/cancel", held::add);
-    List<String> asked = new CopyOnWriteArrayList<>();
-    page.onDialog((Dialog dialog) -> {
-      asked.add(dialog.message());
-      dialog.accept();
-    });
     Locator cancel = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Annuler le rendez-vous"));
     cancel.click();
+    Question.accept(page);
     page.waitForCondition(() -> !held.isEmpty());
     Locator busy = page.locator("#manage button[aria-busy=true]");
     assertThat(busy).isDisabled();
     assertThat(busy).hasText("Envoi…");
     busy.evaluate("b => b.click()");
-    assertThat(asked).hasSize(1);
+    // A second press while it goes asks nothing (the question would be on the page by now: it opens within the click).
+    assertThat(page.locator("dialog.ask")).hasCount(0);
     assertThat(held).hasSize(1);
     page.unroute("**/cancel");
     held.forEach(Route::resume);
@@ -645,6 +637,31 @@ class LastMileReview2Test {
     assertThat(page.locator("#manage-link")).hasAttribute("target", "_blank");
     Locator card = page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Marius Fabre"));
     assertThat(card.locator("h3")).hasText(Pattern.compile(" à \\d{1,2} h( \\d{2})? — Marius Fabre$"));
+    page.context().close();
+  }
+
+  /**
+   * Someone at the desk has no mobile and no e-mail: the mediator books with her name alone, and the page says what
+   * follows (nothing sent to her, the convocation to print and hand over, the appointment kept on his page).
+   */
+  @Test
+  void the_mediator_books_for_someone_with_neither_phone_nor_email_and_prints_her_convocation() {
+    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    page.getByText("Depuis chez elle").click();
+    page.locator(".slots button").first().click();
+    assertThat(page.locator("#contact-hint")).hasText("Son adresse e-mail ou son téléphone, si elle en a : la confirmation et "
+        + "les rappels lui seront envoyés. Sans l'un ni l'autre, imprimez la convocation et remettez-la-lui.");
+    page.locator("#name").fill("Léontine Vergne");
+    page.locator("#wizard button[type=submit]").click();
+    assertThat(page.locator("#convocation")).isVisible();
+    assertThat(page.locator("#keep-link")).hasText("Elle n'a donné ni e-mail ni téléphone : elle ne recevra ni confirmation "
+        + "ni rappel. Imprimez cette convocation et remettez-la-lui. Le rendez-vous reste dans votre liste : vous pourrez y "
+        + "rejoindre la visio à ses côtés, le déplacer ou l'annuler.");
+    assertThat(page.locator("#print")).isVisible();
+    assertThat(page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Léontine Vergne")))
+        .hasCount(1);
+    PagesTest.assertAccessible(page, "tablette-mediateur-sans-contact");
     page.context().close();
   }
 

@@ -718,7 +718,7 @@ class LastMileTest {
     // The manage link (a long token) wraps: the page never scrolls sideways.
     assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html?gerer#");
     org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
-        "() => document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")).isTrue();
     assertThat(smallTargets(page)).isEmpty();
     PagesTest.assertAccessible(page, "telephone-convocation");
 
@@ -803,8 +803,19 @@ class LastMileTest {
     assertThat(when).hasText(inWords(start));
     org.assertj.core.api.Assertions.assertThat(otherLabel).isNotBlank();
 
-    page.onDialog(com.microsoft.playwright.Dialog::accept);
     page.getByText("Annuler le rendez-vous").click();
+    Locator question = Question.of(page);
+    assertThat(question).containsText("Voulez-vous vraiment annuler ce rendez-vous ?");
+    assertThat(question.locator("button")).hasText(new String[] {"Oui, annuler le rendez-vous", "Non, garder le rendez-vous"});
+    PagesTest.assertAccessible(page, screen.prefix + "rendez-vous-annuler-question");
+    // Escape keeps it, as "Non" does, and the keyboard is back on the button that asked.
+    page.keyboard().press("Escape");
+    assertThat(page.locator("dialog.ask")).hasCount(0);
+    Locator cancel = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Annuler le rendez-vous").setExact(true));
+    assertThat(cancel).isFocused();
+    assertThat(page.locator("#manage")).not().containsText("annulé");
+    cancel.click();
+    Question.accept(page);
     assertThat(outcome).hasText("Le rendez-vous est annulé.");
     assertThat(page.locator("#closed")).containsText("Ce rendez-vous est annulé.");
     assertThat(page.locator("#closed a")).hasAttribute("href", "/rendez-vous.html");
@@ -947,6 +958,17 @@ class LastMileTest {
     agent.context().close();
   }
 
+  /** Its lists out of reach, the line says so (and tries again each minute): "chargement…" never stays for ever. */
+  @Test
+  void the_waiting_lists_line_says_when_they_cannot_be_read() {
+    Page agent = web.newPhonePage();
+    agent.route("**/waiting-list", com.microsoft.playwright.Route::abort);
+    web.signIn(agent, "agent.solidarites");
+    assertThat(agent.locator("#waiting-length"))
+        .hasText("Listes d'attente : lecture impossible pour le moment, nouvel essai dans une minute.");
+    agent.context().close();
+  }
+
   /**
    * The agent's line of the waiting lists says "0" too: shown only when someone waited, it came with the first person
    * in line (read every minute) and moved her day's buttons and appointments down under her pointer.
@@ -1032,6 +1054,56 @@ class LastMileTest {
     PagesTest.assertNeverNullOrUndefined(agent, "agent");
     PagesTest.assertAccessible(agent, screen.prefix + "agent-termine");
     agent.context().close();
+  }
+
+  /**
+   * Her name and "Se déconnecter" come with the scripts, seconds after the page on a slow link: their places are kept
+   * from the first frame, so the title and what follows never move down under a finger.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
+  void the_header_keeps_the_place_of_the_name_and_sign_out_before_the_scripts(BrowserFixture.Screen screen) {
+    Page page = web.signIn(web.newPage(screen), "agent.cpam");
+    assertThat(page.locator("#who")).not().isEmpty();
+    List<com.microsoft.playwright.Route> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/js/*.js", scripts::add);
+    page.navigate(web.url("/agent.html"), new Page.NavigateOptions()
+        .setWaitUntil(com.microsoft.playwright.options.WaitUntilState.COMMIT));
+    Locator title = page.locator("h1");
+    assertThat(title).isVisible();
+    page.waitForCondition(() -> !scripts.isEmpty());
+    assertThat(page.locator("#who")).isEmpty();
+    double[] before = placeOf(title);
+    page.unroute("**/js/*.js");
+    scripts.forEach(com.microsoft.playwright.Route::resume);
+    assertThat(page.locator("#who")).hasText("Sandrine Malet (CPAM)");
+    assertThat(page.locator("#logout")).isEnabled();
+    org.assertj.core.api.Assertions.assertThat(placeOf(title)).as("the title once the name came")
+        .containsExactly(before, HALF_A_PIXEL);
+    page.context().close();
+  }
+
+  /**
+   * The pages read a phone number as the server does: the same international form (the agent's "tel:" link dials what the
+   * SMS is sent to; an overseas mobile under its own code) and the same answer to "will she get an SMS?".
+   */
+  @Test
+  void the_pages_read_a_phone_number_as_the_server_does() {
+    List<String> typed = List.of("06 39 98 12 34", "06.12.34.56.78", "+33 (0)6 12 34 56 78", "0033 7 81 22 33 44",
+        "04 71 45 12 34", "08 99 12 34 56", "06 92 12 34 56", "+262 692 12 34 56", "+33 6 92 12 34 56", "06 39 61 23 45",
+        "+590 690 12 34 56", "06 94 12 34 56", "06 97 12 34 56", "+596 596 12 34 56", "02 62 12 34 56", "+262 123 45 67 89",
+        "+49 176 1234 5678", "+882 1600 0000 00");
+    Page page = web.newPage(BrowserFixture.Screen.PHONE);
+    page.navigate(web.url("/rendez-vous.html"));
+    @SuppressWarnings("unchecked")
+    List<List<Object>> read = (List<List<Object>>) page.evaluate("async (typed) => { const m = await import('/js/contact.js');"
+        + " return typed.map((p) => [m.international(p), m.isMobile(p)]); }", typed);
+    for (int i = 0; i < typed.size(); i++) {
+      String number = typed.get(i);
+      org.assertj.core.api.Assertions.assertThat(read.get(i)).as(number)
+          .containsExactly(fr.cantou.platform.PhoneNumbers.canonical(number), fr.cantou.platform.PhoneNumbers.textable(number));
+    }
+    page.context().close();
   }
 
   /**
@@ -1208,8 +1280,8 @@ class LastMileTest {
     }
     PagesTest.assertAccessible(nurse, screen.prefix + "infirmiere-deux-colonnes");
 
-    nurse.onceDialog(com.microsoft.playwright.Dialog::accept);
     waitingCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler la demande")).click();
+    Question.accept(nurse);
     Locator nurseOutcome = nurse.locator("#nurse-outcome");
     assertThat(nurseOutcome).hasText("Demande " + wait + " annulée : elle ne sera pas prise en charge.");
     assertThat(nurseOutcome).isFocused();
@@ -1252,7 +1324,7 @@ class LastMileTest {
     page.locator(".slots button").first().click();
     assertThat(heading).hasText("Pour qui prenez-vous rendez-vous ?");
     assertThat(page.getByLabel("Nom et prénom de la personne")).isVisible();
-    assertThat(page.locator("#contact-hint")).containsText("la confirmation lui sera envoyée");
+    assertThat(page.locator("#contact-hint")).containsText("la confirmation et les rappels lui seront envoyés");
     PagesTest.assertAccessible(page, screen.prefix + "mediateur-pour-qui");
     page.getByLabel("Nom et prénom de la personne").fill("Raymonde Chastel");
     page.getByLabel("Son téléphone").fill("06 39 98 12 55");
@@ -1407,7 +1479,7 @@ class LastMileTest {
       // Its tables and forms fit the screen: nothing pushes the page sideways.
       assertThat(admin.locator("#" + view[1] + " table, #" + view[1] + " form").first()).isVisible();
       org.assertj.core.api.Assertions.assertThat((Boolean) admin.evaluate(
-          "() => document.documentElement.scrollWidth <= window.innerWidth")).as(view[1] + " " + screen).isTrue();
+          "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")).as(view[1] + " " + screen).isTrue();
     }
     assertThat(admin.locator("#calendars-body")).isHidden();
 
@@ -1427,14 +1499,12 @@ class LastMileTest {
     // Deactivating asks first: declined, nothing changes; accepted, the page says it.
     String who = screen == BrowserFixture.Screen.PHONE ? "Chloé Rigal, conseillère France Services" : "Damien Aubert (Préfecture)";
     Locator deactivate = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Désactiver " + who));
-    List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
-    admin.onceDialog(dialog -> { questions.add(dialog.message()); dialog.dismiss(); });
     deactivate.click();
-    admin.waitForCondition(() -> questions.size() == 1);
-    assertThat(questions.get(0)).isEqualTo("Désactiver le compte de " + who + " ? Cette personne ne pourra plus se connecter.");
+    assertThat(Question.decline(admin)).isEqualTo("Désactiver le compte de " + who + " ? Cette personne ne pourra plus se connecter.");
     assertThat(deactivate).isVisible();
-    admin.onceDialog(dialog -> dialog.accept());
+    assertThat(deactivate).isFocused();
     deactivate.click();
+    Question.accept(admin);
     Locator outcome = admin.locator("#admin-outcome");
     assertThat(outcome).hasText("Compte de " + who + " désactivé.");
     assertThat(outcome).isFocused();
@@ -1495,6 +1565,11 @@ class LastMileTest {
     PagesTest.assertNeverNullOrUndefined(admin, "admin journal");
     PagesTest.assertAccessible(admin, "tablette-admin-journal");
 
+    // A proxy's page instead of the file (a node restarting): said in the page's words, not the status line's English.
+    admin.route("**/audit/export.csv*", route -> route.fulfill(nginx502()));
+    admin.locator("#audit-export").click();
+    assertThat(admin.locator("#audit-error")).hasText("Le service ne répond pas pour le moment. Réessayez dans quelques instants.");
+    admin.unroute("**/audit/export.csv*");
     com.microsoft.playwright.Download download = admin.waitForDownload(() -> admin.locator("#audit-export").click());
     org.assertj.core.api.Assertions.assertThat(download.suggestedFilename()).isEqualTo("cantou-journal-des-acces.csv");
     String csv = java.nio.file.Files.readString(download.path());
@@ -1590,17 +1665,15 @@ class LastMileTest {
 
     // Withdrawing asks first: declined, nothing is sent; accepted, the button waits, then the outcome.
     Locator withdraw = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Retirer Tiers-lieu de Pleaux " + screen));
-    List<String> questions = new java.util.concurrent.CopyOnWriteArrayList<>();
-    admin.onceDialog(dialog -> { questions.add(dialog.message()); dialog.dismiss(); });
     withdraw.click();
-    admin.waitForCondition(() -> questions.size() == 1);
-    assertThat(questions.get(0)).isEqualTo("Fermer définitivement le point « Tiers-lieu de Pleaux " + screen
+    assertThat(Question.of(admin).locator("button").first()).hasText("Oui, fermer le point");
+    assertThat(Question.decline(admin)).isEqualTo("Fermer définitivement le point « Tiers-lieu de Pleaux " + screen
         + " » ? Il ne sera plus proposé.");
     assertThat(withdraw).isEnabled();
     List<com.microsoft.playwright.Route> withdrawals = new java.util.concurrent.CopyOnWriteArrayList<>();
     admin.route("**/withdraw", withdrawals::add);
-    admin.onceDialog(dialog -> dialog.accept());
     withdraw.click();
+    Question.accept(admin);
     assertThat(withdraw).hasText("Envoi…");
     assertThat(withdraw).hasAttribute("aria-busy", "true");
     assertThat(withdraw).isDisabled();
