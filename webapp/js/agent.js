@@ -58,7 +58,7 @@ function situation(a) {
   if (a.status === 'booked' && a.citizenWaiting) {
     return { key: 'agent.waiting', tag: 'warn' };
   }
-  if (a.status === 'booked' && a.citizenVideoFailed) {
+  if (a.status === 'booked' && a.citizenVideoFailedAt) {
     return { key: 'agent.videoFailed', tag: 'urgent' };
   }
   if (a.status === 'booked' && now > new Date(a.start).getTime()) {
@@ -157,12 +157,11 @@ function attempt(a) {
   if (a.status !== 'booked' || a.citizenWaiting || !a.citizenTriedAt) {
     return null;
   }
-  const time = formatTime(a.citizenTriedAt, a.timeZone);
-  if (!a.citizenVideoFailed) {
-    return el('p', { class: 'attempt' }, t('agent.tried', { time }));
+  if (!a.citizenVideoFailedAt) {
+    return el('p', { class: 'attempt' }, t('agent.tried', { time: formatTime(a.citizenTriedAt, a.timeZone) }));
   }
   return el('p', { class: 'attempt' }, el('strong', {}, t(a.citizen?.phone ? 'agent.videoFailedCall' : 'agent.videoFailedNoPhone',
-    { time })));
+    { time: formatTime(a.citizenVideoFailedAt, a.timeZone) })));
 }
 
 /** How to reach the citizen when the video fails: her phone dials from the card. */
@@ -342,6 +341,9 @@ formStep(leaveForm, {
   tell: (message) => showOutcome(document.getElementById('ex-outcome'), message),
 });
 
+/** The video failures already announced, by appointment: each failure is said once. */
+const failuresSaid = new Map();
+
 appointments.follow({
   token,
   // The snapshot, then the day shown (it may be another day than the snapshot's).
@@ -352,7 +354,10 @@ appointments.follow({
       announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
       announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
-    } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailed && event.data.status === 'booked') {
+    } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailedAt && event.data.status === 'booked'
+      && failuresSaid.get(event.data.id) !== event.data.citizenVideoFailedAt) {
+      // Said once per failure: the events that follow it (someone else leaving, a retry) carry it too.
+      failuresSaid.set(event.data.id, event.data.citizenVideoFailedAt);
       announce(t('agent.citizenVideoFailed', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.cancelled') {
       announce(t('agent.cancelled', { name: nameOf(event.data) }));

@@ -151,8 +151,9 @@ export async function fetchWithToken(path) {
 
 /** A refusal with its problem document (or none: a proxy's page, an empty body) as the ApiError a page shows. */
 export function refusal(status, problem) {
-  return new ApiError(status, problem?.detail
-    || t(status === 0 ? 'common.connectionLost' : status >= 500 ? 'common.serverUnavailable' : 'common.error'), problem?.field || null);
+  // A proxy's own 413 (its body limit below the node's): too large is the one thing to say, a retry would not help.
+  return new ApiError(status, problem?.detail || t(status === 0 ? 'common.connectionLost' : status === 413 ? 'common.tooLarge'
+    : status >= 500 ? 'common.serverUnavailable' : 'common.error'), problem?.field || null);
 }
 
 /**

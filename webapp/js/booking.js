@@ -404,8 +404,10 @@ export class BookingWizard {
         el('p', { class: 'link' }, el('code', {}, link)),
         el('p', { class: 'hint', id: 'keep-link' }, t(booked.citizen?.email ? 'booking.keepLink'
           // A landline gets no SMS (only mobiles do, PhoneNumbers.textable): nothing promised that never comes.
-          : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms'
-            : this.asMediator && !booked.citizen?.phone ? 'booking.noContactOther' : 'booking.keepLinkNoEmail'))),
+          : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
+      // For the mediator, outside the convocation (which is printed and handed to her): nothing will reach her.
+      this.asMediator && !booked.citizen?.email && !booked.citizen?.phone
+        ? el('p', { class: 'notice', id: 'no-contact' }, t('booking.noContactOther')) : null,
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('booking.print')),
         el('button', { type: 'button', class: 'secondary',

@@ -40,8 +40,11 @@ export function international(phone) {
   } else if (p.startsWith('0')) {
     p = `+33${p.slice(1)}`;
   }
-  if (p.startsWith('+330')) {
-    p = `+33${p.slice(4)}`;
+  // The national 0 kept after the country code ("+33 06…", "+262 0692…"): dropped, as the French dial it.
+  for (const code of ['+33', '+262', '+590', '+594', '+596']) {
+    if (p.startsWith(`${code}0`)) {
+      p = code + p.slice(code.length + 1);
+    }
   }
   const digits = national(p);
   return digits && OVERSEAS[digits.slice(0, 4)] && !digits.startsWith(FICTION) ? `+${OVERSEAS[digits.slice(0, 4)]}${digits.slice(1)}` : p;

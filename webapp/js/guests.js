@@ -1,4 +1,5 @@
 import { request } from './api.js';
+import { EMAIL, isMobile, isPhone } from './contact.js';
 import { formatTime, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
@@ -172,7 +173,8 @@ async function invite() {
   if (!name) {
     wrong['guest-name'] = t('guests.nameMissing');
   }
-  if (sms ? !/^(?:\+33|0033|0)\s*[67](?:[\s.-]*\d){8}$/.test(contact) : !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contact)) {
+  // A mobile as the server reads it (overseas departments' included), an address as it checks it.
+  if (sms ? !(isPhone(contact) && isMobile(contact)) : !EMAIL.test(contact)) {
     wrong['guest-contact'] = t(sms ? 'guests.phoneWrong' : 'guests.emailWrong');
   }
   if (!consent) {

@@ -5,7 +5,7 @@ import { formatWhen, t } from './i18n.js';
 import { LiveAppointments } from './live-list.js';
 import { plainMessage } from './form-errors.js';
 import { mountScreens } from './screens.js';
-import { el, requireRole, setUpPage, whileSending } from './ui.js';
+import { announce, askThenSend, el, requireRole, setUpPage, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('mediator');
@@ -25,12 +25,32 @@ function render() {
     el('p', {}, el('span', { class: 'tag ok' }, t(`appointment.${a.status}`)), a.pointName ? ` · ${a.pointName}` : null),
     (a.status === 'booked' || a.status === 'in_call') ? el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(a)) },
-        t('mediator.joinBeside'))) : null,
+        t('mediator.joinBeside')),
+      // He holds it for her (without a contact, nothing else reaches her): cancelling is asked first, named for her.
+      a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', 'data-cancel': a.id,
+        onclick: (event) => askThenSend(event.currentTarget, t('mediator.cancelQuestion',
+          { name: a.citizen?.name ?? t('appointment.erased'), when: formatWhen(a.start, a.timeZone) }), () => cancel(a),
+        { yes: t('manage.cancelYes'), no: t('manage.cancelNo') }) },
+      t('manage.cancel'), el('span', { class: 'sr-only' }, ` ${a.citizen?.name ?? ''}`)) : null) : null,
     refusals.has(a.id) ? el('p', { class: 'error join-refused', id: `join-refused-${a.id}`, role: 'alert', tabindex: '-1' },
       refusals.get(a.id)) : null))
     : [el('p', { class: 'muted' }, t('mediator.none'))]));
   if (focused) {
     document.getElementById(focused)?.focus();
+  }
+}
+
+async function cancel(a) {
+  try {
+    const after = await request(`/api/visio/appointments/${a.id}/cancel`, { method: 'POST' });
+    appointments.set(after.id, after);
+    refusals.delete(a.id);
+    render();
+    announce(t('mediator.cancelled', { name: a.citizen?.name ?? t('appointment.erased') }));
+  } catch (e) {
+    refusals.set(a.id, plainMessage(e));
+    render();
+    document.getElementById(`join-refused-${a.id}`)?.focus();
   }
 }
 

@@ -190,7 +190,7 @@ async function showManage(token) {
         a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', id: 'change-date',
           onclick: (event) => whileSending(event.currentTarget, change) }, t('manage.change')) : null,
         // Asked first, then busy while it goes: a second press sends nothing (it showed three contradictory messages).
-        a.status === 'booked' ? el('button', { type: 'button', class: 'danger',
+        a.status === 'booked' ? el('button', { type: 'button', class: 'danger', id: 'cancel',
           onclick: (event) => askThenSend(event.currentTarget, t('manage.confirmCancel'), cancel,
             { yes: t('manage.cancelYes'), no: t('manage.cancelNo') }) }, t('manage.cancel')) : null,
         el('button', { type: 'button', class: 'secondary', onclick: (event) => downloadCalendar(a.id, token, event.currentTarget) },

@@ -174,16 +174,17 @@ export function ask(question, { yes = t('common.yes'), no = t('common.keepAsIs')
     const id = `ask-${Date.now()}`;
     const accept = el('button', { type: 'button', class: 'danger' }, yes);
     const keep = el('button', { type: 'button', class: 'secondary' }, no);
-    const dialog = el('dialog', { class: 'ask', 'aria-labelledby': id },
+    const dialog = el('dialog', { class: 'ask', role: 'alertdialog', 'aria-labelledby': id },
       el('p', { id, class: 'question' }, question), el('div', { class: 'actions' }, accept, keep));
     let answer = false;
     accept.addEventListener('click', () => { answer = true; dialog.close(); });
     keep.addEventListener('click', () => dialog.close());
+    const openerId = opener?.id;
     dialog.addEventListener('close', () => {
       dialog.remove();
-      if (opener?.isConnected) {
-        opener.focus();
-      }
+      // A live event may have drawn the page again meanwhile: the same button by its id, or the page's main part.
+      const back = opener?.isConnected ? opener : (openerId && document.getElementById(openerId)) || document.getElementById('main');
+      back?.focus();
       resolve(answer);
     });
     document.body.append(dialog);

@@ -39,8 +39,11 @@ public final class PhoneNumbers {
     } else if (p.startsWith("0")) {
       p = "+33" + p.substring(1);
     }
-    if (p.startsWith("+330")) {
-      p = "+33" + p.substring(4);
+    // The national 0 kept after the country code ("+33 06…", "+262 0692…"): dropped, as the French dial it.
+    for (String code : new String[] {"+33", "+262", "+590", "+594", "+596"}) {
+      if (p.startsWith(code + "0")) {
+        p = code + p.substring(code.length() + 1);
+      }
     }
     String national = national(p);
     if (national != null && OVERSEAS.containsKey(national.substring(0, 4)) && !national.startsWith(FICTION)) {

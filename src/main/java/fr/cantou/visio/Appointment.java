@@ -13,7 +13,7 @@ public record Appointment(
     String id, String reference, String serviceId, String serviceName, String administration, String organisationId,
     OffsetDateTime start, OffsetDateTime end, String status, String pointId, String pointName, String pointCommune,
     Citizen citizen, String note, List<String> accessibility, String agentId, String agentName, BookedBy bookedBy,
-    boolean citizenWaiting, boolean agentJoined, OffsetDateTime citizenTriedAt, boolean citizenVideoFailed,
+    boolean citizenWaiting, boolean agentJoined, OffsetDateTime citizenTriedAt, OffsetDateTime citizenVideoFailedAt,
     OffsetDateTime joinOpensAt, Instant createdAt, String timeZone,
     @JsonIgnore int manageTokenVersion) {
 

@@ -68,29 +68,44 @@ final class AppointmentStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** In the waiting room since {@code at} (null: gone); once in, a video that failed before no longer counts. */
-  Future<Boolean> citizenWaiting(SqlClient db, UUID id, Instant at) {
-    return db.preparedQuery("""
-            UPDATE appointment SET citizen_waiting_at = $2,
-                   citizen_video_failed_at = CASE WHEN $2::timestamptz IS NULL THEN citizen_video_failed_at END
-            WHERE id = $1 AND status IN ('booked', 'in_call')""")
-        .execute(Tuple.of(id, utc(at)))
+  /** Who, on the citizen's side, says she is in the room or not: her own link, the mediator beside her, the point's screen. */
+  enum Side { CITIZEN, MEDIATOR, SCREEN }
+
+  /**
+   * {@code side} is in the waiting room from {@code at} (a video that failed before no longer counts); null: that side
+   * left. She waits while one side is in: a mediator hanging up at his desk leaves her, in the room from home, waiting.
+   */
+  Future<Boolean> citizenWaiting(SqlClient db, UUID id, Instant at, Side side) {
+    String sql = at != null ? """
+            UPDATE appointment SET citizen_in_room = array_append(array_remove(citizen_in_room, $3), $3),
+                   citizen_waiting_at = COALESCE(citizen_waiting_at, $2), citizen_video_failed_at = NULL
+            WHERE id = $1 AND status IN ('booked', 'in_call')"""
+        : """
+            UPDATE appointment SET citizen_in_room = array_remove(citizen_in_room, $3),
+                   citizen_waiting_at = CASE WHEN array_remove(citizen_in_room, $3) = '{}' THEN NULL ELSE citizen_waiting_at END
+            WHERE id = $1 AND status IN ('booked', 'in_call') AND $2::timestamptz IS NULL""";
+    return db.preparedQuery(sql).execute(Tuple.of(id, utc(at), side.name().toLowerCase(java.util.Locale.ROOT)))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** The citizen's side asked for the room: the agent sees she tried, whatever happens to her video next. */
+  /** The citizen's side asked for the room: the agent sees she tries (again: a failure before no longer counts). */
   Future<Boolean> citizenTried(SqlClient db, UUID id, Instant at) {
-    return db.preparedQuery("UPDATE appointment SET citizen_tried_at = $2 WHERE id = $1 AND status IN ('booked', 'in_call')")
+    return db.preparedQuery("""
+            UPDATE appointment SET citizen_tried_at = $2, citizen_video_failed_at = NULL
+            WHERE id = $1 AND status IN ('booked', 'in_call')""")
         .execute(Tuple.of(id, utc(at)))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Her page could not open the video (the video server out of reach, the room lost for good): she is not waiting. */
-  Future<Boolean> citizenVideoFailed(SqlClient db, UUID id, Instant at) {
+  /**
+   * {@code side}'s page could not open the video (the video server out of reach, the room lost for good): she is not
+   * waiting through it. Nothing changes while another side holds her in the room (she is there, from home).
+   */
+  Future<Boolean> citizenVideoFailed(SqlClient db, UUID id, Instant at, Side side) {
     return db.preparedQuery("""
-            UPDATE appointment SET citizen_video_failed_at = $2, citizen_waiting_at = NULL
-            WHERE id = $1 AND status IN ('booked', 'in_call')""")
-        .execute(Tuple.of(id, utc(at)))
+            UPDATE appointment SET citizen_video_failed_at = $2, citizen_waiting_at = NULL, citizen_in_room = '{}'
+            WHERE id = $1 AND status IN ('booked', 'in_call') AND array_remove(citizen_in_room, $3) = '{}'""")
+        .execute(Tuple.of(id, utc(at), side.name().toLowerCase(java.util.Locale.ROOT)))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -139,7 +154,7 @@ final class AppointmentStore {
         r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
         bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
-        local(Rows.instant(r, "citizen_tried_at"), zone), r.getValue("citizen_video_failed_at") != null,
+        local(Rows.instant(r, "citizen_tried_at"), zone), local(Rows.instant(r, "citizen_video_failed_at"), zone),
         local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),
         r.getInteger("manage_token_version"));
   }

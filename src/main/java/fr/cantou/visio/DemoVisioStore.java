@@ -34,8 +34,9 @@ final class DemoVisioStore {
     return db.preparedQuery("""
             INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,
               citizen_name, citizen_email, citizen_phone, room_name, created_at, cancelled_at, finished_at,
-              citizen_waiting_at, agent_joined_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+              citizen_waiting_at, agent_joined_at, citizen_in_room)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                    CASE WHEN $16::timestamptz IS NULL THEN '{}'::text[] ELSE '{citizen}' END)
             ON CONFLICT DO NOTHING""")
         .executeBatch(rows)
         .mapEmpty();

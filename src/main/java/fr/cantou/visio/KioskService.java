@@ -151,7 +151,7 @@ public final class KioskService {
             AppointmentService.status(now.isBefore(a.end().toInstant()) ? a.status() : "completed")));
       }
       UUID appointmentId = UUID.fromString(a.id());
-      return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now)
+      return platform.pool().withTransaction(tx -> appointmentStore.citizenWaiting(tx, appointmentId, now, AppointmentStore.Side.SCREEN)
           .compose(v -> store.checkedIn(tx, appointmentId, s.id(), now))
           .compose(v -> appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.checked_in", appointmentId))
           .compose(v -> appointments.load(tx, appointmentId))
@@ -165,7 +165,7 @@ public final class KioskService {
     return screen(token).compose(s -> atPoint(s, id).compose(a -> platform.pool().withTransaction(tx ->
             store.checkedOut(tx, id, s.id()).compose(mine -> !mine ? Future.succeededFuture(a)
                 : appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.left", id)
-                    .compose(v -> !a.citizenWaiting() ? Future.succeededFuture(a) : appointmentStore.citizenWaiting(tx, id, null)
+                    .compose(v -> !a.citizenWaiting() ? Future.succeededFuture(a) : appointmentStore.citizenWaiting(tx, id, null, AppointmentStore.Side.SCREEN)
                         .compose(w -> appointments.load(tx, id))
                         .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)))))))
         .map(KioskService::shown);

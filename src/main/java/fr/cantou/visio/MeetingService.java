@@ -94,8 +94,10 @@ public final class MeetingService {
             : Future.succeededFuture(true);
         kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
       } else {
-        change = "failed".equals(state) ? store.citizenVideoFailed(tx, id, now)
-            : store.citizenWaiting(tx, id, "left".equals(state) ? null : now);
+        AppointmentStore.Side side = caller.principal() != null && caller.principal().is(Role.MEDIATOR)
+            ? AppointmentStore.Side.MEDIATOR : AppointmentStore.Side.CITIZEN;
+        change = "failed".equals(state) ? store.citizenVideoFailed(tx, id, now, side)
+            : store.citizenWaiting(tx, id, "left".equals(state) ? null : now, side);
         kind = VisioEvents.WAITING;
       }
       boolean agentJoined = agent && "joined".equals(state);

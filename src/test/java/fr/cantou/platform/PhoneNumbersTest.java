@@ -22,7 +22,7 @@ class PhoneNumbersTest {
   @Test
   void an_overseas_number_is_written_the_french_way_and_sent_under_its_own_code() {
     for (String typed : new String[] {"06 92 12 34 56", "0692123456", "+262 692 12 34 56", "00262692123456", "+33 6 92 12 34 56",
-        "+262 (0)6 92 12 34 56"}) {
+        "+262 (0)6 92 12 34 56", "+262 0692 12 34 56"}) {
       assertThat(PhoneNumbers.written(typed)).as(typed).contains("06 92 12 34 56");
       assertThat(PhoneNumbers.canonical(typed)).as(typed).isEqualTo("+262692123456");
       assertThat(PhoneNumbers.textable(typed)).as(typed).isTrue();

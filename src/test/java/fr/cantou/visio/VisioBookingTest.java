@@ -327,25 +327,58 @@ class VisioBookingTest extends VisioNodeTest {
       JsonObject tried = agent.nextEvent("appointment.waiting").getJsonObject("data");
       assertThat(tried.getString("citizenTriedAt")).isEqualTo("2026-11-30T09:57:00+01:00");
       assertThat(tried.getBoolean("citizenWaiting")).isFalse();
-      assertThat(tried.getBoolean("citizenVideoFailed")).isFalse();
+      assertThat(tried.containsKey("citizenVideoFailedAt")).isFalse();
 
+      clock.set(Instant.parse("2026-11-30T08:59:00Z"));
       var failed = visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "failed"));
       assertThat(failed.status()).isEqualTo(200);
       JsonObject failure = agent.nextEvent("appointment.waiting").getJsonObject("data");
-      assertThat(failure.getBoolean("citizenVideoFailed")).isTrue();
+      assertThat(failure.getString("citizenVideoFailedAt")).as("when it failed, not when she asked").isEqualTo("2026-11-30T09:59:00+01:00");
       assertThat(failure.getBoolean("citizenWaiting")).isFalse();
-      assertThat(node.api.get(path, visio.agent).json().getBoolean("citizenVideoFailed")).isTrue();
 
       assertThat(node.api.post(path + "/presence", visio.agent, new JsonObject().put("state", "failed")).status()).isEqualTo(200);
-      assertThat(node.api.get(path, visio.agent).json().getBoolean("citizenVideoFailed")).as("an agent's failure is not hers")
-          .isTrue();
+      assertThat(node.api.get(path, visio.agent).json().getString("citizenVideoFailedAt")).as("an agent's failure is not hers")
+          .isEqualTo("2026-11-30T09:59:00+01:00");
 
+      // She tries again: her failure is behind her while she tries, and gone once she is in.
+      clock.set(Instant.parse("2026-11-30T09:01:00Z"));
+      assertThat(visio.withToken("GET", path + "/join", token, null).status()).isEqualTo(200);
+      JsonObject again = agent.nextEvent("appointment.waiting").getJsonObject("data");
+      assertThat(again.getString("citizenTriedAt")).isEqualTo("2026-11-30T10:01:00+01:00");
+      assertThat(again.containsKey("citizenVideoFailedAt")).as("trying again").isFalse();
+      visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "failed"));
+      assertThat(agent.nextEvent("appointment.waiting").getJsonObject("data").getString("citizenVideoFailedAt")).isNotNull();
       visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "waiting"));
       JsonObject in = agent.nextEvent("appointment.waiting").getJsonObject("data");
       assertThat(in.getBoolean("citizenWaiting")).isTrue();
-      assertThat(in.getBoolean("citizenVideoFailed")).as("in the waiting room now").isFalse();
-      assertThat(in.getString("citizenTriedAt")).isEqualTo("2026-11-30T09:57:00+01:00");
+      assertThat(in.containsKey("citizenVideoFailedAt")).as("in the waiting room now").isFalse();
     }
+  }
+
+  /**
+   * The mediator who booked it joins from his desk while she is in the room from home: his leaving, or his video failing,
+   * takes her out of nothing (the agent saw her late and could mark her absent); her own leaving does.
+   */
+  @Test
+  void the_mediators_presence_never_takes_her_out_of_the_room_she_is_in_from_home() {
+    JsonObject booked = node.api.post("/api/visio/appointments", visio.mediator, booking(visio.serviceId,
+        "2026-11-30T11:00:00+01:00")).json();
+    String path = "/api/visio/appointments/" + booked.getString("id");
+    String token = booked.getString("manageToken");
+    clock.set(Instant.parse("2026-11-30T09:55:00Z"));
+    visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "waiting"));
+    assertThat(node.api.get(path, visio.agent).json().getBoolean("citizenWaiting")).isTrue();
+
+    assertThat(node.api.get(path + "/join", visio.mediator).status()).isEqualTo(200);
+    assertThat(node.api.post(path + "/presence", visio.mediator, new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
+    assertThat(node.api.post(path + "/presence", visio.mediator, new JsonObject().put("state", "left")).status()).isEqualTo(200);
+    assertThat(node.api.post(path + "/presence", visio.mediator, new JsonObject().put("state", "failed")).status()).isEqualTo(200);
+    JsonObject seen = node.api.get(path, visio.agent).json();
+    assertThat(seen.getBoolean("citizenWaiting")).as("the mediator's leaving is not hers").isTrue();
+    assertThat(seen.containsKey("citizenVideoFailedAt")).as("nor his video").isFalse();
+
+    visio.withToken("POST", path + "/presence", token, new JsonObject().put("state", "left"));
+    assertThat(node.api.get(path, visio.agent).json().getBoolean("citizenWaiting")).as("her own leaving").isFalse();
   }
 
   @Test

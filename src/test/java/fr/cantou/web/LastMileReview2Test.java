@@ -651,17 +651,33 @@ class LastMileReview2Test {
     page.getByText("Depuis chez elle").click();
     page.locator(".slots button").first().click();
     assertThat(page.locator("#contact-hint")).hasText("Son adresse e-mail ou son téléphone, si elle en a : la confirmation et "
-        + "les rappels lui seront envoyés. Sans l'un ni l'autre, imprimez la convocation et remettez-la-lui.");
+        + "les rappels lui seront envoyés (par SMS sur un portable). Sans l'un ni l'autre, imprimez la convocation et "
+        + "remettez-la-lui.");
     page.locator("#name").fill("Léontine Vergne");
     page.locator("#wizard button[type=submit]").click();
     assertThat(page.locator("#convocation")).isVisible();
-    assertThat(page.locator("#keep-link")).hasText("Elle n'a donné ni e-mail ni téléphone : elle ne recevra ni confirmation "
-        + "ni rappel. Imprimez cette convocation et remettez-la-lui. Le rendez-vous reste dans votre liste : vous pourrez y "
-        + "rejoindre la visio à ses côtés, le déplacer ou l'annuler.");
+    // The convocation is printed and handed to her: it speaks to her; what follows for the mediator is said outside it.
+    assertThat(page.locator("#convocation #keep-link")).hasText("Gardez ce lien : il permet de rejoindre la visio, de changer "
+        + "ou d'annuler le rendez-vous.");
+    Locator forHim = page.locator("#no-contact");
+    assertThat(forHim).hasText("La personne n'a donné ni e-mail ni téléphone : elle ne recevra ni confirmation ni rappel. "
+        + "Imprimez cette convocation et remettez-la-lui. Le rendez-vous reste dans votre liste : vous pourrez y rejoindre la "
+        + "visio à ses côtés ou l'annuler.");
+    org.assertj.core.api.Assertions.assertThat((Boolean) forHim.evaluate("e => !e.closest('.convocation')")).isTrue();
     assertThat(page.locator("#print")).isVisible();
-    assertThat(page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Léontine Vergne")))
-        .hasCount(1);
     PagesTest.assertAccessible(page, "tablette-mediateur-sans-contact");
+
+    // His list holds it for her: cancelling is asked first, named for her, and said.
+    Locator card = page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Léontine Vergne"));
+    Locator cancel = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous Léontine Vergne"));
+    cancel.click();
+    assertThat(Question.of(page)).containsText("Annuler le rendez-vous de Léontine Vergne, ");
+    Question.decline(page);
+    assertThat(cancel).isFocused();
+    cancel.click();
+    Question.accept(page);
+    assertThat(card.locator(".tag")).hasText("Annulé");
+    assertThat(page.locator("#status")).hasText("Rendez-vous de Léontine Vergne annulé.");
     page.context().close();
   }
 

@@ -402,8 +402,9 @@ class LastMileTest {
     // Her failure is on the agent's card at once, with when she tried and her number: the agent calls, she is not "late".
     String tried = clock(clock.instant().atZone(java.time.ZoneId.of("Europe/Paris")));
     assertThat(card.locator(".tag")).hasText("Vidéo impossible chez la personne");
-    assertThat(card.locator(".attempt")).hasText("À " + tried + ", sa vidéo ne s'est pas ouverte : appelez-la au numéro ci-dessous.");
-    assertThat(agent.locator("#status")).hasText("La vidéo de Marcelle Bouygues ne s'ouvre pas : appelez-la.");
+    assertThat(card.locator(".attempt")).hasText("À " + tried + ", la vidéo ne s'est pas ouverte chez cette personne : "
+        + "téléphonez-lui au numéro ci-dessous.");
+    assertThat(agent.locator("#status")).hasText("La vidéo de Marcelle Bouygues ne s'ouvre pas : téléphonez-lui.");
     Locator phone = card.locator("a[href='tel:+33639981203']");
     assertThat(phone).hasText("06 39 98 12 03");
     assertThat(card).not().containsText("En salle d'attente");
@@ -1091,7 +1092,7 @@ class LastMileTest {
   void the_pages_read_a_phone_number_as_the_server_does() {
     List<String> typed = List.of("06 39 98 12 34", "06.12.34.56.78", "+33 (0)6 12 34 56 78", "0033 7 81 22 33 44",
         "04 71 45 12 34", "08 99 12 34 56", "06 92 12 34 56", "+262 692 12 34 56", "+33 6 92 12 34 56", "06 39 61 23 45",
-        "+590 690 12 34 56", "06 94 12 34 56", "06 97 12 34 56", "+596 596 12 34 56", "02 62 12 34 56", "+262 123 45 67 89",
+        "+590 690 12 34 56", "+262 0692 12 34 56", "06 94 12 34 56", "06 97 12 34 56", "+596 596 12 34 56", "02 62 12 34 56", "+262 123 45 67 89",
         "+49 176 1234 5678", "+882 1600 0000 00");
     Page page = web.newPage(BrowserFixture.Screen.PHONE);
     page.navigate(web.url("/rendez-vous.html"));
@@ -1134,10 +1135,10 @@ class LastMileTest {
     agent.locator("#day").dispatchEvent("change");
     Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Simone Delpeuch"));
     String when = clock(asked.atZone(PARIS));
-    assertThat(card.locator(".attempt")).hasText("A demandé à entrer dans la visio à " + when + " ; pas encore en salle d'attente.");
+    assertThat(card.locator(".attempt")).hasText("A demandé à entrer dans la visio à " + when + " ; n'est pas en salle d'attente.");
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Absent").setExact(true)).click();
     assertThat(card.locator(".confirm-box")).containsText("Cette personne a demandé à entrer dans la visio à " + when
-        + " : appelez-la avant de noter une absence.");
+        + " : téléphonez-lui avant de noter une absence.");
     PagesTest.assertAccessible(agent, "agent-absence-apres-essai");
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
     assertThat(card.locator(".tag")).hasText("En retard");
