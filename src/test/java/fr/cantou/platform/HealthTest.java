@@ -60,7 +60,7 @@ class HealthTest {
       String head = rawGet("/rendez-vous.html", "Connection: Upgrade\r\nUpgrade: websocket\r\n");
       assertThat(head).startsWith("HTTP/1.1 200");
       assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("content-security-policy: ").contains("x-content-type-options: nosniff");
-      fr.cantou.support.Eventually.until("its access line", () -> lines.list.stream()
+      fr.cantou.support.Eventually.until("its access line", () -> fr.cantou.support.LogLines.of(lines).stream()
           .anyMatch(e -> e.getFormattedMessage().contains("path=/rendez-vous.html") && e.getFormattedMessage().contains("status=200")));
     } finally {
       access.detachAppender(lines);

@@ -117,7 +117,7 @@ class RealtimeTest {
     try (WsClient nurse = WsClient.hello(port(), care.nurse, null)) {
       nurse.send(new JsonObject().put("type", "ping"));
       assertThat(nurse.next(m -> "pong".equals(m.getString("type")))).isNotNull();
-      List<String> said = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+      List<String> said = fr.cantou.support.LogLines.messages(lines);
       assertThat(said).contains("event=ws_writes direct=true shared_frames=true");
       assertThat(said).noneMatch(line -> line.startsWith("event=ws_direct_writes"));
     } finally {

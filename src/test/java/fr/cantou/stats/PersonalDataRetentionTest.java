@@ -51,7 +51,7 @@ class PersonalDataRetentionTest extends TerritoryNodeTest {
     } finally {
       log.detachAppender(lines);
     }
-    return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    return fr.cantou.support.LogLines.messages(lines);
   }
 
   @Test

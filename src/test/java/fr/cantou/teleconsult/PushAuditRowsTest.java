@@ -345,8 +345,9 @@ class PushAuditRowsTest {
       logger.addAppender(appender);
     }
 
+    /** Read while the node's own audit logs from its loops (it threw ConcurrentModificationException once in CI). */
     List<String> dropped() {
-      return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+      return fr.cantou.support.LogLines.messages(appender).stream()
           .filter(line -> line.startsWith("event=push_audit_dropped")).toList();
     }
 

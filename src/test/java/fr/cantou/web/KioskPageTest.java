@@ -517,9 +517,7 @@ class KioskPageTest {
 
   /** The lines an appender kept so far (appended on the node's threads, under the appender's lock). */
   private static List<String> logged(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender) {
-    synchronized (appender) {
-      return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
-    }
+    return fr.cantou.support.LogLines.messages(appender);
   }
 
   private static Instant max(Instant a, Instant b) {

@@ -97,7 +97,7 @@ class StreamedBodyTest {
     } finally {
       problems.detachAppender(lines);
     }
-    assertThat(lines.list).noneMatch(line -> line.getLevel().isGreaterOrEqual(Level.WARN));
+    assertThat(fr.cantou.support.LogLines.of(lines)).noneMatch(line -> line.getLevel().isGreaterOrEqual(Level.WARN));
   }
 
   private Router router(boolean nativeTransport) {
