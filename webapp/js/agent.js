@@ -160,19 +160,24 @@ function attempt(a) {
   if (!a.citizenVideoFailedAt) {
     return el('p', { class: 'attempt' }, t('agent.tried', { time: formatTime(a.citizenTriedAt, a.timeZone) }));
   }
-  return el('p', { class: 'attempt' }, el('strong', {}, t(a.citizen?.phone ? 'agent.videoFailedCall' : 'agent.videoFailedNoPhone',
-    { time: formatTime(a.citizenVideoFailedAt, a.timeZone) })));
+  const key = a.citizen?.phone ? 'agent.videoFailedCall' : a.bookedBy?.phone ? 'agent.videoFailedCallMediator'
+    : 'agent.videoFailedNoPhone';
+  return el('p', { class: 'attempt' }, el('strong', {}, t(key, { time: formatTime(a.citizenVideoFailedAt, a.timeZone) })));
 }
 
 /** How to reach the citizen when the video fails: her phone dials from the card. */
 function contact(a) {
   const phone = a.citizen?.phone;
   const email = a.citizen?.email;
+  // Without a phone of hers, the house of the mediator who booked it beside her (she has none, or gave none).
+  const through = !phone && a.bookedBy?.phone
+    ? el('p', { class: 'contact' }, t('agent.throughMediator', { name: a.bookedBy.displayName }), ' ', phoneLink(a.bookedBy.phone))
+    : null;
   if (!phone && !email) {
-    return null;
+    return through;
   }
-  return el('p', { class: 'contact' }, phone ? [t('agent.phone'), ' ', phoneLink(phone)] : null,
-    phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null);
+  return [el('p', { class: 'contact' }, phone ? [t('agent.phone'), ' ', phoneLink(phone)] : null,
+    phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null), through];
 }
 
 async function load() {

@@ -60,10 +60,10 @@ public final class DemoTerritory {
       new Org("cpam", "administration", "CPAM du Cantal", "Aurillac"),
       new Org("prefecture", "administration", "Préfecture du Cantal", "Aurillac"),
       new Org("solidarites", "administration", "Département du Cantal — Solidarités", "Aurillac"),
-      new Org("fs-riom", "france_services", "France Services de Riom-ès-Montagnes", "Riom-ès-Montagnes"),
-      new Org("fs-maurs", "france_services", "France Services de Maurs", "Maurs"),
-      new Org("fs-ydes", "france_services", "France Services d'Ydes", "Ydes"),
-      new Org("tl-pierrefort", "tiers_lieu", "Tiers-lieu La Grange numérique", "Pierrefort"));
+      new Org("fs-riom", "france_services", "France Services de Riom-ès-Montagnes", "Riom-ès-Montagnes", "04 65 71 20 15"),
+      new Org("fs-maurs", "france_services", "France Services de Maurs", "Maurs", "04 65 71 20 16"),
+      new Org("fs-ydes", "france_services", "France Services d'Ydes", "Ydes", "04 65 71 20 17"),
+      new Org("tl-pierrefort", "tiers_lieu", "Tiers-lieu La Grange numérique", "Pierrefort", "04 65 71 20 18"));
 
   static final List<Person> PEOPLE = List.of(
       new Person("admin", Role.ADMIN, "Claire Vermenouze (Conseil départemental)", null, List.of()),

@@ -20,7 +20,9 @@ public record Appointment(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Citizen(String name, String email, String phone) {}
 
-  public record BookedBy(String id, String displayName) {}
+  /** Who booked it for her; {@code phone}: his house's (France Services, a mairie), to reach her through him. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BookedBy(String id, String displayName, String phone) {}
 
   public boolean open() {
     return "booked".equals(status) || "in_call".equals(status);

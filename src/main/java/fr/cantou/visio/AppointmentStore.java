@@ -21,13 +21,15 @@ final class AppointmentStore {
   /** An appointment as the API shows it, from the relation named (the table, or rows just inserted). */
   static final String APPOINTMENT_OF = """
       SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
-             u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name
+             u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name,
+             bo.phone AS booked_by_phone
       FROM %s a
       JOIN visio_service s ON s.id = a.service_id
       JOIN organisation o ON o.id = s.organisation_id
       JOIN app_user u ON u.id = a.agent_id
       LEFT JOIN visio_point p ON p.id = a.point_id
-      LEFT JOIN app_user b ON b.id = a.booked_by""";
+      LEFT JOIN app_user b ON b.id = a.booked_by
+      LEFT JOIN organisation bo ON bo.id = b.organisation_id""";
   private static final String APPOINTMENT = APPOINTMENT_OF.formatted("appointment");
 
   Future<Optional<Appointment>> appointment(SqlClient db, UUID id, Duration joinOpensBefore) {
@@ -152,7 +154,8 @@ final class AppointmentStore {
         r.getString("status"), Rows.id(r, "point_id"), r.getString("point_name"), r.getString("point_commune"),
         new Appointment.Citizen(r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone")),
         r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
-        bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name")),
+        bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name"),
+            r.getString("booked_by_phone")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
         local(Rows.instant(r, "citizen_tried_at"), zone), local(Rows.instant(r, "citizen_video_failed_at"), zone),
         local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),

@@ -250,6 +250,7 @@ class VisioBookingTest extends VisioNodeTest {
     JsonObject seen = node.api.get("/api/visio/appointments/" + id, visio.agent).json();
     assertThat(seen.getJsonObject("citizen").fieldNames()).containsExactly("name");
     assertThat(seen.getJsonObject("bookedBy").getString("displayName")).isEqualTo("Inès Falguière");
+    assertThat(seen.getJsonObject("bookedBy").containsKey("phone")).as("his house has no phone yet").isFalse();
     assertThat(node.api.get("/api/visio/appointments", visio.mediator).array().stream()
         .map(a -> ((JsonObject) a).getString("id"))).contains(id);
     var pool = node.node().platform().pool();
@@ -259,6 +260,12 @@ class VisioBookingTest extends VisioNodeTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestNode.await(pool.preparedQuery(
             "UPDATE appointment SET booked_by = NULL WHERE id = $1").execute(Tuple.of(appointment))))
         .hasMessageContaining("appointment_reachable_until_erased");
+    // The agent reaches her through him: his house's phone comes with his name.
+    TestNode.await(pool.preparedQuery("UPDATE organisation SET phone = '04 65 71 20 16' WHERE id = "
+        + "(SELECT b.organisation_id FROM appointment a JOIN app_user b ON b.id = a.booked_by WHERE a.id = $1)")
+        .execute(Tuple.of(appointment)));
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getJsonObject("bookedBy").getString("phone"))
+        .isEqualTo("04 65 71 20 16");
   }
 
   @Test

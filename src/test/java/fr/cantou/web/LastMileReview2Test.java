@@ -667,6 +667,20 @@ class LastMileReview2Test {
     assertThat(page.locator("#print")).isVisible();
     PagesTest.assertAccessible(page, "tablette-mediateur-sans-contact");
 
+    // The agent has no number of hers: she reaches her through the France Services house that booked it.
+    Page agent = web.signIn(web.newPhonePage(), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    String day = web.node.api.get("/api/visio/appointments", mediator).array().stream().map(JsonObject.class::cast)
+        .filter(a -> "Léontine Vergne".equals(a.getJsonObject("citizen").getString("name"))).findFirst().orElseThrow()
+        .getString("start").substring(0, 10);
+    agent.locator("#day").fill(day);
+    agent.locator("#day").dispatchEvent("change");
+    Locator hers = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Léontine Vergne"));
+    assertThat(hers.locator(".contact")).hasText("Par le médiateur (Lucas Meyniel, conseiller France Services) : 04 65 71 20 15");
+    assertThat(hers.locator("a[href='tel:+33465712015']")).isVisible();
+    agent.context().close();
+
     // His list holds it for her: cancelling is asked first, named for her, and said.
     Locator card = page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Léontine Vergne"));
     Locator cancel = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous Léontine Vergne"));
