@@ -22,8 +22,11 @@ public final class LingeringClose implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (request.headers().contains(HttpHeaders.UPGRADE)) {
-      // A WebSocket's opening has no body; after it, the connection is the socket's.
+    if (request.headers().contains(HttpHeaders.UPGRADE) || !hasBody(request)) {
+      // Nothing can be left unread. A request without a body (a GET) may still read as not ended when it is answered
+      // (the router holds a request back until a handler reads it, and the static files' never does): closing after
+      // each of their answers made every page, stylesheet and script pay a new connection (KeepAliveTest).
+      // A WebSocket's opening has no body either; after it, the connection is the socket's.
       ctx.next();
       return;
     }
@@ -38,6 +41,12 @@ public final class LingeringClose implements Handler<RoutingContext> {
       }
     });
     ctx.next();
+  }
+
+  /** HTTP/1.1's rule: a request has a body when it says its length (above zero) or that it comes in chunks. */
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || length != null && !"0".equals(length.trim());
   }
 
   static void after(Vertx vertx, HttpServerRequest request, long lingerMillis) {
