@@ -31,7 +31,7 @@ export async function availabilityEditor(root, agentId, services, { forOther = f
   const form = el('form', { novalidate: true, id: 'availability-form' },
     el('fieldset', {}, el('legend', {}, t(forOther ? 'agent.servicesOther' : 'agent.services')), ...serviceBoxes),
     // Its time fields do not fit a 320-px screen: the table scrolls sideways in its box, never the whole page.
-    el('div', { class: 'table-scroll' }, el('table', {}, el('caption', {}, t('agent.week')),
+    el('div', { class: 'table-scroll' }, el('table', { class: 'week' }, el('caption', {}, t('agent.week')),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.morning')),
         el('th', { scope: 'col' }, t('agent.afternoon')))),
       el('tbody', {}, ...rows))),

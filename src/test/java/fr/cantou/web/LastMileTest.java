@@ -929,6 +929,12 @@ class LastMileTest {
     assertThat(agent.locator("#availability table input").first()).isVisible();
     Number page = (Number) agent.evaluate("() => document.documentElement.scrollWidth");
     org.assertj.core.api.Assertions.assertThat(page.intValue()).as("the page's width at 320 px").isLessThanOrEqualTo(320);
+    // Each day's name on one line: squeezed by the time fields, "Lundi" was cut into a column of letters.
+    @SuppressWarnings("unchecked")
+    List<Number> lines = (List<Number>) agent.evaluate("() => [...document.querySelectorAll('#availability table tbody th')]"
+        + ".map((th) => { const r = document.createRange(); r.selectNodeContents(th); return new Set([...r.getClientRects()]"
+        + ".map((line) => Math.round(line.top))).size; })");
+    org.assertj.core.api.Assertions.assertThat(lines).as("lines of each day's name").hasSize(7).allMatch(n -> n.intValue() == 1);
     agent.context().close();
   }
 
