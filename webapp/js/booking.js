@@ -401,7 +401,8 @@ export class BookingWizard {
           el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
         el(this.level(1), {}, t('booking.howToJoin')),
         el('p', {}, t(booked.pointName ? 'booking.joinAtPoint' : 'booking.joinFromHome', { minutes: minutesBefore(booked) })),
-        el('p', { class: 'link' }, el('code', {}, link)),
+        // The short link (as in SMS) where there is one: typed from the printed convocation, 130 characters were too many.
+        el('p', { class: 'link' }, el('code', { id: 'convocation-link' }, booked.shortLink ? `${location.origin}${booked.shortLink}` : link)),
         el('p', { class: 'hint', id: 'keep-link' }, t(booked.citizen?.email ? 'booking.keepLink'
           // A landline gets no SMS (only mobiles do, PhoneNumbers.textable): nothing promised that never comes.
           : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),

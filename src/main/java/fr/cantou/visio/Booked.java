@@ -4,8 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
- * What a booking answers: the appointment and, only here, its manage token. The QR code of her
- * reference is a picture of its own ({@link Convocation}), loaded by her confirmation.
+ * What a booking answers: the appointment and, only here, its manage token and the short path of its manage page
+ * ({@code /r/REFERENCE.code}, as SMS carry it), which her printed convocation shows: typed from paper, the manage link's
+ * 130 characters were out of reach. The QR code of her reference is a picture of its own ({@link Convocation}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Booked(@JsonUnwrapped Appointment appointment, String manageToken) {}
+public record Booked(@JsonUnwrapped Appointment appointment, String manageToken, String shortLink) {
+
+  /** The answer with the links of the appointment's present version. */
+  static Booked withLinks(Appointment a, ManageTokens tokens) {
+    return new Booked(a, tokens.issue(a),
+        "/r/" + a.reference() + "." + tokens.shortCode(java.util.UUID.fromString(a.id()), a.manageTokenVersion()));
+  }
+}

@@ -171,7 +171,7 @@ public final class BookingService {
     return insert(calendars, draft, "booked", mails, again, (tx, a) -> events.publish(tx, VisioEvents.BOOKED, a)
             .compose(v -> appointments.audited(tx, who, VisioEvents.BOOKED, a.id())))
         .onSuccess(a -> platform.metrics().booked())
-        .map(a -> new Booked(a, tokens.issue(a)));
+        .map(a -> Booked.withLinks(a, tokens));
   }
 
   /** What a write does in its transaction once the appointment is in. */
@@ -224,7 +224,7 @@ public final class BookingService {
    * holds the original request — a mediator, anyone who saw it — must not get the new one.
    */
   private Future<Booked> booked(UUID id) {
-    return appointments.appointment(id).map(a -> new Booked(a, a.manageTokenVersion() == 0 ? tokens.issue(a) : null));
+    return appointments.appointment(id).map(a -> a.manageTokenVersion() == 0 ? Booked.withLinks(a, tokens) : new Booked(a, null, null));
   }
 
   // Moving and cancelling.

@@ -89,7 +89,7 @@ public final class WaitingListService {
     return requireHolder(caller, id).compose(v -> platform.pool().withTransaction(tx -> store.take(tx, id, now())
             .compose(taken -> taken.isEmpty() ? Future.failedFuture(NO_OFFER) : booked(tx, caller, taken.get()))))
         .onSuccess(a -> platform.metrics().booked())
-        .map(a -> new Booked(a, tokens.issue(a)));
+        .map(a -> Booked.withLinks(a, tokens));
   }
 
   private Future<Appointment> booked(SqlClient tx, Caller caller, UUID appointmentId) {

@@ -104,6 +104,8 @@ class SmsTest {
 
     String link = shortLink(text);
     assertThat(link).startsWith("/r/" + a.getString("reference") + ".").hasSizeLessThan(40);
+    // The booking's answer gave the same short link, for the printed convocation.
+    assertThat(a.getString("shortLink")).isEqualTo(link);
     Api.Response opened = node.api.get(link);
     assertThat(opened.status()).isEqualTo(302);
     assertThat(opened.headers().firstValue("Location")).hasValue("/rendez-vous.html?gerer#" + a.getString("manageToken"));

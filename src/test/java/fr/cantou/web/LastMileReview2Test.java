@@ -665,6 +665,8 @@ class LastMileReview2Test {
         + "visio à ses côtés ou l'annuler.");
     org.assertj.core.api.Assertions.assertThat((Boolean) forHim.evaluate("e => !e.closest('.convocation')")).isTrue();
     assertThat(page.locator("#print")).isVisible();
+    // The link she will type from the paper is the short one, as in SMS (the manage link is 130 characters).
+    assertThat(page.locator("#convocation-link")).hasText(Pattern.compile("^http://127\\.0\\.0\\.1:\\d+/r/CPAM-[A-Z0-9]+\\.[a-z2-7]{20}$"));
     PagesTest.assertAccessible(page, "tablette-mediateur-sans-contact");
 
     // The agent has no number of hers: she reaches her through the France Services house that booked it.

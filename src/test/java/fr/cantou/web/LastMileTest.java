@@ -716,8 +716,10 @@ class LastMileTest {
     page.locator("#wizard button[type=submit]").click();
     assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
 
-    // The manage link (a long token) wraps: the page never scrolls sideways.
-    assertThat(page.locator("#convocation code")).containsText("/rendez-vous.html?gerer#");
+    // The convocation shows the short link, typed from paper (the manage link is behind its own button); the page never
+    // scrolls sideways.
+    assertThat(page.locator("#convocation code")).hasText(java.util.regex.Pattern.compile("/r/CPAM-[A-Z0-9]+\\.[a-z2-7]{20}$"));
+    assertThat(page.locator("#manage-link")).hasAttribute("href", java.util.regex.Pattern.compile("/rendez-vous\\.html\\?gerer#.+"));
     org.assertj.core.api.Assertions.assertThat((Boolean) page.evaluate(
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")).isTrue();
     assertThat(smallTargets(page)).isEmpty();
