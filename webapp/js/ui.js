@@ -162,9 +162,9 @@ export async function askThenSend(button, question, action, { yes, no } = {}) {
 }
 
 /**
- * A question in the page's own modal dialog, answered by two buttons that say what they do: the browser's confirm()
- * answered "Annuler" to "Voulez-vous annuler ce rendez-vous ?", and "Annuler" there kept it (elderly testers pressed
- * it to cancel). The safe answer has the focus first; Escape is that answer too; the keyboard goes back to `opener`.
+ * A question in the page's own modal dialog, answered by two buttons that say what they do: a French browser's confirm()
+ * offers "Annuler" and "OK" to "Voulez-vous vraiment annuler ce rendez-vous ?", where "Annuler" keeps it. The safe
+ * answer has the focus first; Escape is that answer too; the keyboard goes back to `opener`.
  */
 export function ask(question, { yes = t('common.yes'), no = t('common.keepAsIs'), opener = document.activeElement } = {}) {
   if (typeof HTMLDialogElement !== 'function') {
