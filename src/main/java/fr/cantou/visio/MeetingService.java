@@ -44,7 +44,7 @@ public final class MeetingService {
   }
 
   /**
-   * The room's way in. The citizen's side asking for it is recorded first ("a essayé de se connecter à 10 h 02"): on a
+   * The room's way in. The citizen's side asking for it is recorded first ("a demandé à entrer dans la visio à 9 h 57"): on a
    * weak link her video may never come, and the agent must not take her for absent.
    */
   public Future<JoinInfo> join(Caller caller, UUID id) {
