@@ -77,31 +77,16 @@ async function refreshed() {
  * type) the text of that document; a problem document becomes an ApiError with its detail.
  */
 export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false, accept } = {}) {
-  const send = async (bearer) => {
-    // Refusals come back in the language the page speaks.
-    const h = { Accept: accept || 'application/json', 'Accept-Language': currentLanguage(), ...headers };
-    const raw = body instanceof Blob;
-    if (body !== undefined) {
-      h['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
-    }
-    if (bearer) {
-      h.Authorization = `Bearer ${bearer}`;
-    }
-    if (manageToken) {
-      h['X-Manage-Token'] = manageToken;
-    }
-    try {
-      return await fetch(path, { method, headers: h, keepalive, body: body === undefined || raw ? body : JSON.stringify(body) });
-    } catch (e) {
-      // No answer (the link dropped, the server out of reach): said plainly, never "Failed to fetch".
-      throw new ApiError(0, t('common.connectionLost'));
-    }
-  };
-  let response = await send(anonymous ? null : await token());
-  if (response.status === 401 && !anonymous && accessToken) {
-    accessToken = null;
-    response = await send(await token());
+  const h = { Accept: accept || 'application/json', ...headers };
+  const raw = body instanceof Blob;
+  if (body !== undefined) {
+    h['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
   }
+  if (manageToken) {
+    h['X-Manage-Token'] = manageToken;
+  }
+  const response = await sent(path, { method, headers: h, keepalive, body: body === undefined || raw ? body : JSON.stringify(body) },
+    anonymous);
   if (response.status === 204) {
     return null;
   }
@@ -116,14 +101,33 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
   } catch (e) {
     // Not the API's answer: a proxy's error page (a node restarting), a public Wi-Fi's sign-in page, a cut answer.
     // Said as what it means for her, never as a parse error: an unavailable service, or a connection that failed.
-    throw response.status >= 500 ? new ApiError(response.status, t('common.serverUnavailable'))
-      : new ApiError(response.ok ? 0 : response.status, t(response.ok ? 'common.connectionLost' : 'common.error'));
+    throw refusal(response.ok ? 0 : response.status, null);
   }
   if (!response.ok) {
-    throw new ApiError(response.status, (data && data.detail)
-      || t(response.status >= 500 ? 'common.serverUnavailable' : 'common.error'), data?.field || null);
+    throw refusal(response.status, data);
   }
   return data;
+}
+
+/**
+ * `fetch` in the page's language with the bearer token (none when `anonymous`), sent again once with a fresh token after
+ * a 401; no answer at all (the link dropped, the server out of reach) is said plainly, never "Failed to fetch".
+ */
+async function sent(path, init, anonymous = false) {
+  const send = async (bearer) => {
+    const headers = { 'Accept-Language': currentLanguage(), ...init.headers, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
+    try {
+      return await fetch(path, { ...init, headers });
+    } catch (e) {
+      throw new ApiError(0, t('common.connectionLost'));
+    }
+  };
+  let response = await send(anonymous ? null : await token());
+  if (response.status === 401 && !anonymous && accessToken) {
+    accessToken = null;
+    response = await send(await token());
+  }
+  return response;
 }
 
 /**
@@ -131,18 +135,7 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
  * as {@link request} throws them, in the page's words — never "Failed to fetch" or the status line's English.
  */
 export async function fetchWithToken(path) {
-  const send = async () => {
-    try {
-      return await fetch(path, { headers: { Authorization: `Bearer ${await token()}`, 'Accept-Language': currentLanguage() } });
-    } catch (e) {
-      throw new ApiError(0, t('common.connectionLost'));
-    }
-  };
-  let response = await send();
-  if (response.status === 401 && accessToken) {
-    accessToken = null;
-    response = await send();
-  }
+  const response = await sent(path, {});
   if (!response.ok) {
     throw refusal(response.status, await response.json().catch(() => null));
   }

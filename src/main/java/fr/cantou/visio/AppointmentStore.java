@@ -71,7 +71,14 @@ final class AppointmentStore {
   }
 
   /** Who, on the citizen's side, says she is in the room or not: her own link, the mediator beside her, the point's screen. */
-  enum Side { CITIZEN, MEDIATOR, SCREEN }
+  enum Side {
+    CITIZEN, MEDIATOR, SCREEN;
+
+    /** As citizen_in_room holds it. */
+    String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * {@code side} is in the waiting room from {@code at} (a video that failed before no longer counts); null: that side
@@ -86,7 +93,7 @@ final class AppointmentStore {
             UPDATE appointment SET citizen_in_room = array_remove(citizen_in_room, $3),
                    citizen_waiting_at = CASE WHEN array_remove(citizen_in_room, $3) = '{}' THEN NULL ELSE citizen_waiting_at END
             WHERE id = $1 AND status IN ('booked', 'in_call') AND $2::timestamptz IS NULL""";
-    return db.preparedQuery(sql).execute(Tuple.of(id, utc(at), side.name().toLowerCase(java.util.Locale.ROOT)))
+    return db.preparedQuery(sql).execute(Tuple.of(id, utc(at), side.code()))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -107,7 +114,7 @@ final class AppointmentStore {
     return db.preparedQuery("""
             UPDATE appointment SET citizen_video_failed_at = $2, citizen_waiting_at = NULL, citizen_in_room = '{}'
             WHERE id = $1 AND status IN ('booked', 'in_call') AND array_remove(citizen_in_room, $3) = '{}'""")
-        .execute(Tuple.of(id, utc(at), side.name().toLowerCase(java.util.Locale.ROOT)))
+        .execute(Tuple.of(id, utc(at), side.code()))
         .map(rows -> rows.rowCount() == 1);
   }
 

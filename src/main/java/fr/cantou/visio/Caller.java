@@ -19,4 +19,9 @@ public record Caller(Principal principal, String manageToken, String address, UU
   static Caller ofScreen(UUID screen, String address) {
     return new Caller(null, null, address, screen);
   }
+
+  /** A signed-in mediator: beside the citizen, he acts on her side (her presence, a booking without her contact). */
+  boolean mediator() {
+    return principal != null && principal.is(fr.cantou.identity.Role.MEDIATOR);
+  }
 }

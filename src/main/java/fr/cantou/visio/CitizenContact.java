@@ -1,6 +1,5 @@
 package fr.cantou.visio;
 
-import fr.cantou.identity.Role;
 import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.http.ApiException;
@@ -27,8 +26,7 @@ record CitizenContact(String name, String email, String phone) {
    * convocation).
    */
   static CitizenContact of(VisioRecords.CitizenBody citizen, Caller who) {
-    boolean heldForHer = who.screen() != null || who.principal() != null && who.principal().is(Role.MEDIATOR);
-    return of(citizen, !heldForHer);
+    return of(citizen, who.screen() == null && !who.mediator());
   }
 
   /**

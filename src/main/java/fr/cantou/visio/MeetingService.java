@@ -1,6 +1,5 @@
 package fr.cantou.visio;
 
-import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.rooms.JitsiRooms;
@@ -49,19 +48,25 @@ public final class MeetingService {
    */
   public Future<JoinInfo> join(Caller caller, UUID id) {
     Instant now = platform.clock().instant();
-    return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> {
+    return appointments.get(caller, id).compose(a -> {
       boolean agent = VisioRights.isAgentOf(caller.principal(), a);
-      return agent ? store.roomName(platform.pool(), id) : platform.pool().withTransaction(tx -> store.citizenTried(tx, id, now)
-          .compose(done -> appointments.recorded(tx, id, caller, null, VisioEvents.WAITING))
-          .compose(after -> store.roomName(tx, id)));
-    }).map(room -> {
-      boolean agent = VisioRights.isAgentOf(caller.principal(), a);
-      Participant who = agent ? new Participant(caller.principal().userId().toString(), caller.principal().displayName(), null, true)
-          : caller.principal() != null && caller.principal().is(Role.MEDIATOR)
-              ? new Participant(caller.principal().userId().toString(), caller.principal().displayName() + " (médiateur)", null, false)
-              : new Participant("citizen-" + a.reference(), a.citizen().name(), null, false);
-      return rooms.join(room, who, now, a.end().toInstant().plus(ROOM_OPEN_AFTER_END));
-    }));
+      Future<String> room = roomWindow(a, now).compose(v -> agent ? store.roomName(platform.pool(), id)
+          : platform.pool().withTransaction(tx -> store.citizenTried(tx, id, now)
+              .compose(done -> appointments.recorded(tx, id, caller, null, VisioEvents.WAITING))
+              .compose(after -> store.roomName(tx, id))));
+      return room.map(name -> rooms.join(name, participant(caller, a, agent), now,
+          a.end().toInstant().plus(ROOM_OPEN_AFTER_END)));
+    });
+  }
+
+  /** Who enters: the agent (moderator), the mediator beside her, or the citizen under her name. */
+  private static Participant participant(Caller caller, Appointment a, boolean agent) {
+    if (agent) {
+      return new Participant(caller.principal().userId().toString(), caller.principal().displayName(), null, true);
+    }
+    return caller.mediator()
+        ? new Participant(caller.principal().userId().toString(), caller.principal().displayName() + " (médiateur)", null, false)
+        : new Participant("citizen-" + a.reference(), a.citizen().name(), null, false);
   }
 
   /** The room opens {@code visio.joinOpensMinutesBefore} before the start and closes at the end (the kiosk checks it too). */
@@ -94,8 +99,7 @@ public final class MeetingService {
             : Future.succeededFuture(true);
         kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
       } else {
-        AppointmentStore.Side side = caller.principal() != null && caller.principal().is(Role.MEDIATOR)
-            ? AppointmentStore.Side.MEDIATOR : AppointmentStore.Side.CITIZEN;
+        AppointmentStore.Side side = caller.mediator() ? AppointmentStore.Side.MEDIATOR : AppointmentStore.Side.CITIZEN;
         change = "failed".equals(state) ? store.citizenVideoFailed(tx, id, now, side)
             : store.citizenWaiting(tx, id, "left".equals(state) ? null : now, side);
         kind = VisioEvents.WAITING;
