@@ -139,6 +139,11 @@ public final class AppointmentService {
         .compose(v -> channel == null ? Future.succeededFuture() : mails.scheduleMail(tx, id, "new_link", now(), channel)));
   }
 
+  /** Where to write to the professional who booked it for her; empty when nobody did, or his account is closed. */
+  Future<java.util.Optional<String>> bookerAddress(UUID id) {
+    return store.bookerAddress(platform.pool(), id);
+  }
+
   /** An appointment by its reference, without rights checks (the short link and the lost link check what they need). */
   Future<java.util.Optional<Appointment>> byReference(String reference) {
     return store.byReference(platform.pool(), reference, settings.joinOpensBefore());

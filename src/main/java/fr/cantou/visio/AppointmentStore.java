@@ -37,6 +37,13 @@ final class AppointmentStore {
         .map(rows -> Rows.first(rows).map(r -> appointment(r, joinOpensBefore)));
   }
 
+  /** The address of whoever booked the appointment for the citizen, while his account is open. */
+  Future<Optional<String>> bookerAddress(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT u.email FROM appointment a JOIN app_user u ON u.id = a.booked_by AND u.active WHERE a.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(r -> r.getString("email")));
+  }
+
   Future<String> roomName(SqlClient db, UUID id) {
     return db.preparedQuery("SELECT room_name FROM appointment WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> rows.iterator().next().getString("room_name"));

@@ -251,14 +251,13 @@ public final class BookingService {
         Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
         Instant dayEnd = start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
         UUID pointId = a.pointId() == null ? null : UUID.fromString(a.pointId());
-        List<String> channels = MailSchedule.channels(a);
         Supplier<Future<List<AgentChoice>>> candidates = () -> slots.calendars(service, pointId, dayStart,
             dayEnd.plus(SlotCache.DAY_OVERHANG), id).map(c -> c.freeAgents(start, now()));
         return firstFree.write(candidates, new FirstFreeAgent.Period(start, end, pointId),
                 (tx, agent) -> requireNotAway(tx, agent.agentId(), start, end)
                     .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
                     .compose(done -> done ? mails.dropReminders(tx, id)
-                        .compose(v -> mails.scheduleMails(tx, id, MailSchedule.mails(start, channels, "change", now())))
+                        .compose(v -> mails.scheduleMails(tx, id, MailSchedule.moved(a, caller, start, now())))
                         .compose(v -> appointments.load(tx, id))
                         // Its links are valid until another time: the sockets opened with them end then
                         // (written first: every node applies it before the move's event reaches the page).
@@ -287,7 +286,7 @@ public final class BookingService {
     return appointments.get(caller, id).compose(a -> platform.pool().withTransaction(tx -> appointmentStore.transition(tx, id,
             List.of("booked"), "cancelled", now())
         .compose(done -> done ? mails.dropReminders(tx, id)
-            .compose(v -> mails.scheduleMails(tx, id, MailSchedule.now("cancellation", MailSchedule.channels(a), now())))
+            .compose(v -> mails.scheduleMails(tx, id, MailSchedule.cancelled(a, caller, now())))
             .compose(v -> appointments.recorded(tx, id, caller, VisioEvents.CANCELLED, VisioEvents.CANCELLED))
             : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
         .onSuccess(slots::bookingsChanged)

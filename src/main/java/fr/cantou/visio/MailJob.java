@@ -31,10 +31,12 @@ public final class MailJob {
   private final ManageTokens tokens;
   private final Mailer mailer;
   private final OfferMails offers;
+  private final BookerMails toBooker;
 
   MailJob(Platform platform, MailStore store, AppointmentService appointments, CatalogueService catalogue, VisioMails mails,
-          ManageTokens tokens, Mailer mailer, OfferMails offers) {
+          ManageTokens tokens, Mailer mailer, OfferMails offers, BookerMails toBooker) {
     this.offers = offers;
+    this.toBooker = toBooker;
     this.platform = platform;
     this.store = store;
     this.appointments = appointments;
@@ -59,13 +61,16 @@ public final class MailJob {
   private Future<Integer> batch() {
     Instant now = platform.clock().instant();
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-    return store.claimDueMails(platform.pool(), MailStore.MAIL, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+    return store.claimDueMails(platform.pool(), java.util.List.of(MailStore.MAIL, MailStore.MEDIATOR), now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
         .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : due.size()));
   }
 
   private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
     return appointments.appointment(mail.appointmentId()).compose(a -> {
+      if (MailStore.MEDIATOR.equals(mail.channel())) {
+        return toBooker(mail, a, now);
+      }
       boolean offer = "offer".equals(mail.kind());
       // An offer already taken is told by the confirmation.
       boolean stale = mail.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
@@ -79,15 +84,32 @@ public final class MailJob {
       return message
           .compose(mailer::send)
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
-          .onSuccess(v -> {
-            platform.metrics().mailSent();
-            LOG.info("event=mail_sent kind={} appointment={}", mail.kind(), a.reference());
-          });
+          .onSuccess(v -> sent(mail, a));
     }).recover(e -> {
       failed.set(true);
       platform.metrics().mailFailed();
       LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
       return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
     });
+  }
+
+  /**
+   * To the mediator who booked it; a move the appointment's cancellation overtook is not told. Without an open account
+   * to write to (he left), the message is marked failed: the agent's card still names him and his house's phone.
+   */
+  private Future<Void> toBooker(MailStore.DueMail mail, Appointment a, Instant now) {
+    if ("change".equals(mail.kind()) && !a.open()) {
+      return store.mailSent(platform.pool(), mail.id(), now);
+    }
+    return appointments.bookerAddress(mail.appointmentId()).compose(address -> address.isEmpty()
+        ? store.finallyFailed(platform.pool(), mail.id(), "the booker's account is closed", now)
+        : mailer.send(toBooker.compose(mail.kind(), a, address.get()))
+            .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
+            .onSuccess(v -> sent(mail, a)));
+  }
+
+  private void sent(MailStore.DueMail mail, Appointment a) {
+    platform.metrics().mailSent();
+    LOG.info("event=mail_sent kind={} channel={} appointment={}", mail.kind(), mail.channel(), a.reference());
   }
 }

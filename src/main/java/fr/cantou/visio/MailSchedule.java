@@ -34,6 +34,30 @@ final class MailSchedule {
     return a.citizen() == null ? List.of() : channels(a.citizen().email(), a.citizen().phone());
   }
 
+  /**
+   * The message of this kind to the professional who booked for her, when he is the only way she hears of it: she gave
+   * neither phone nor e-mail, and someone else (her administration's agent) made the change.
+   */
+  static List<Mail> toBooker(Appointment a, Caller by, String kind, Instant now) {
+    boolean hisOwn = by.principal() != null && a.bookedBy() != null && by.principal().userId().toString().equals(a.bookedBy().id());
+    return a.bookedBy() == null || !channels(a).isEmpty() || by.principal() == null || hisOwn ? List.of()
+        : List.of(new Mail(kind, now, MailStore.MEDIATOR));
+  }
+
+  /** What a move of {@code a} to {@code start} by {@code by} sends: "change" at once, then the reminders of the new time. */
+  static List<Mail> moved(Appointment a, Caller by, Instant start, Instant now) {
+    List<Mail> mails = new ArrayList<>(mails(start, channels(a), "change", now));
+    mails.addAll(toBooker(a, by, "change", now));
+    return mails;
+  }
+
+  /** What a cancellation of {@code a} by {@code by} sends. */
+  static List<Mail> cancelled(Appointment a, Caller by, Instant now) {
+    List<Mail> mails = new ArrayList<>(now("cancellation", channels(a), now));
+    mails.addAll(toBooker(a, by, "cancellation", now));
+    return mails;
+  }
+
   /** The first message at once, and the reminders still to come, on each channel. */
   static List<Mail> mails(Instant start, List<String> channels, String first, Instant now) {
     List<Mail> mails = new ArrayList<>();

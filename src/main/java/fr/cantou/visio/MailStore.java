@@ -20,6 +20,8 @@ final class MailStore {
   /** The channels of a message. */
   static final String MAIL = "mail";
   static final String SMS = "sms";
+  /** To the mediator who booked for someone with neither phone nor e-mail: he is the one way she hears of a change. */
+  static final String MEDIATOR = "mediator";
 
   /** Messages claimed at a time by the mail and SMS jobs; a run claims another batch while one comes back full. */
   static final int BATCH = 20;
@@ -77,23 +79,24 @@ final class MailStore {
         .mapEmpty();
   }
 
-  public record DueMail(long id, UUID appointmentId, String kind, int attempts) {}
+  public record DueMail(long id, UUID appointmentId, String kind, int attempts, String channel) {}
 
   /**
-   * Claims due messages of a channel for a while; another node skips them, and takes them back
+   * Claims due messages of these channels for a while; another node skips them, and takes them back
    * only if this one died.
    */
-  Future<List<DueMail>> claimDueMails(SqlClient db, String channel, Instant now, Instant claimUntil, int maxAttempts, int limit) {
+  Future<List<DueMail>> claimDueMails(SqlClient db, List<String> channels, Instant now, Instant claimUntil, int maxAttempts,
+                                      int limit) {
     return db.preparedQuery("""
             UPDATE visio_mail SET claimed_until = $2, attempts = attempts + 1
             WHERE id IN (SELECT id FROM visio_mail
-                         WHERE channel = $5 AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
+                         WHERE channel = ANY($5::text[]) AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
                            AND (claimed_until IS NULL OR claimed_until < $1)
                          ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-            RETURNING id, appointment_id, kind, attempts""")
-        .execute(Tuple.of(utc(now), utc(claimUntil), limit, maxAttempts, channel))
+            RETURNING id, appointment_id, kind, attempts, channel""")
+        .execute(Tuple.of(utc(now), utc(claimUntil), limit, maxAttempts, channels.toArray(String[]::new)))
         .map(rows -> Rows.map(rows, r -> new DueMail(r.getLong("id"), r.getUUID("appointment_id"), r.getString("kind"),
-            r.getInteger("attempts"))));
+            r.getInteger("attempts"), r.getString("channel"))));
   }
 
   Future<Void> mailSent(SqlClient db, long id, Instant at) {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -61,7 +62,7 @@ public final class SmsJob {
   private Future<Integer> batch() {
     Instant now = platform.clock().instant();
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-    return store.claimDueMails(platform.pool(), MailStore.SMS, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+    return store.claimDueMails(platform.pool(), List.of(MailStore.SMS), now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
         .compose(due -> Futures.sequence(due, sms -> send(sms, failed)).map(v -> failed.get() ? 0 : due.size()));
   }
 

@@ -141,7 +141,8 @@ public final class VisioModule implements LiveModule {
     this.resolvers = List.of(new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id)),
         new KioskTokenResolver(kiosks));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
-        new OfferMails(platform, waitingStore, tokens, platform.config().http().publicUrl()));
+        new OfferMails(platform, waitingStore, tokens, platform.config().http().publicUrl()),
+        new BookerMails(platform.config().http().publicUrl()));
     this.smsJob = new SmsJob(platform, mailStore, appointments, new VisioSms(platform.config().http().publicUrl(),
         settings.joinOpensBefore()), tokens, smsSender, id -> waitingStore.entryOfOffer(platform.pool(), id)
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(java.util.Optional.<java.time.Instant>empty())

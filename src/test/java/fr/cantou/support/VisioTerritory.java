@@ -17,6 +17,7 @@ public final class VisioTerritory {
   public final String otherAgentId;
   public final String cpamId;
   public final String mediator;
+  public final String mediatorId;
   public final String pointId;
   public final String admin;
   private final TestNode node;
@@ -33,7 +34,8 @@ public final class VisioTerritory {
     agent = people.token(agentId);
     otherAgentId = people.user("agent@cpam.test", "agent", "Sandrine Malet", cpamId, null);
     otherAgent = people.token(otherAgentId);
-    mediator = people.token(people.user("mediateur@fs.test", "mediator", "Inès Falguière", house, null));
+    mediatorId = people.user("mediateur@fs.test", "mediator", "Inès Falguière", house, null);
+    mediator = people.token(mediatorId);
 
     serviceId = created(node.api.post("/api/visio/services", admin, new JsonObject()
         .put("organisationId", cafId).put("name", "Allocations familiales").put("durationMinutes", 30)
@@ -96,6 +98,16 @@ public final class VisioTerritory {
 
   public Api.Response book(String start) {
     return node.api.post("/api/visio/appointments", booking(serviceId, start));
+  }
+
+  /** Booked by a professional ({@code token}) for this citizen at {@code start}, in the CAF's service: the answer. */
+  public JsonObject bookAs(String token, String start, JsonObject citizen) {
+    Api.Response booked = node.api.post("/api/visio/appointments", token,
+        new JsonObject().put("serviceId", serviceId).put("start", start).put("citizen", citizen));
+    if (booked.status() != 201) {
+      throw new AssertionError(booked.toString());
+    }
+    return booked.json();
   }
 
   public Api.Response withToken(String method, String path, String token, JsonObject body) {

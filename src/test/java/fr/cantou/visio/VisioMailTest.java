@@ -123,6 +123,87 @@ class VisioMailTest {
     assertThat(subjects).noneMatch(s -> s.startsWith("Rappel"));
   }
 
+  /**
+   * Someone with neither phone nor e-mail hears of a change only through the mediator who booked beside her: when her
+   * administration cancels or moves it, he gets a mail (his own cancellation, and a citizen reached directly, do not).
+   */
+  @Test
+  void the_mediator_is_told_when_the_administration_cancels_or_moves_what_he_booked_for_someone_without_contact()
+      throws Exception {
+    JsonObject noContact = new JsonObject().put("name", "Marcelle Roux");
+    String moved = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", noContact).getString("id");
+    String cancelled = visio.bookAs(visio.mediator, "2026-12-01T11:00:00+01:00", noContact).getString("id");
+    String hisOwn = visio.bookAs(visio.mediator, "2026-12-02T10:00:00+01:00", noContact).getString("id");
+    String withMail = visio.bookAs(visio.mediator, "2026-12-02T11:00:00+01:00",
+        new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr")).getString("id");
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    assertThat(recipients()).as("only she was confirmed").containsExactly("jeanne.vidal@example.fr");
+
+    assertThat(node.api.post("/api/visio/appointments/" + hisOwn + "/cancel", visio.mediator, null).status()).isEqualTo(200);
+    assertThat(node.api.post("/api/visio/appointments/" + withMail + "/cancel", visio.agent, null).status()).isEqualTo(200);
+    assertThat(node.api.post("/api/visio/appointments/" + cancelled + "/cancel", visio.agent, null).status()).isEqualTo(200);
+    assertThat(node.api.post("/api/visio/appointments/" + moved + "/reschedule", visio.agent,
+        new JsonObject().put("start", "2026-12-03T14:00:00+01:00")).status()).isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 4)).isTrue();
+    assertThat(recipients()).as("her own cancellation to her; his own cancellation to nobody")
+        .containsExactlyInAnyOrder("jeanne.vidal@example.fr", "jeanne.vidal@example.fr", "mediateur@fs.test",
+            "mediateur@fs.test");
+
+    MimeMessage cancellation = toMediator("annulé");
+    assertThat(cancellation.getSubject()).isEqualTo("CAF du Cantal a annulé le rendez-vous " + reference(cancelled)
+        + " du mardi 1er décembre 2026 à 11 h");
+    String text = body(cancellation);
+    assertThat(text).startsWith("Bonjour,").contains("ne peut l'apprendre que par vous").contains("Nom indiqué : « Marcelle Roux »")
+        .contains("Date prévue : mardi 1er décembre 2026 à 11 h").contains("https://cantou.cantal.test/mediateur.html");
+    assertOnlyQuoted(text, "Marcelle Roux");
+    MimeMessage move = toMediator("déplacé");
+    assertThat(move.getSubject()).contains(reference(moved)).endsWith("au jeudi 3 décembre 2026 à 14 h");
+    assertThat(body(move)).contains("Nouvelle date : jeudi 3 décembre 2026 à 14 h").contains("sa convocation porte l'ancienne");
+  }
+
+  /** A mediator whose account was closed cannot be written to: the message is marked failed, not tried for ever. */
+  @Test
+  void a_message_to_a_mediator_who_left_is_marked_failed() throws Exception {
+    JsonObject booked = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", new JsonObject().put("name", "Marcelle Roux"));
+    assertThat(node.api.post("/api/users/" + visio.mediatorId + "/deactivate", visio.admin, null).status()).isEqualTo(200);
+    assertThat(node.api.post("/api/visio/appointments/" + booked.getString("id") + "/cancel", visio.agent, null).status())
+        .isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+    var row = TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT failed_at, last_error FROM visio_mail WHERE appointment_id = $1 AND channel = 'mediator'")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(booked.getString("id"))))).iterator().next();
+    assertThat(row.getValue("failed_at")).isNotNull();
+    assertThat(row.getString("last_error")).contains("closed");
+  }
+
+  private String reference(String id) {
+    return node.api.get("/api/visio/appointments/" + id, visio.agent).json().getString("reference");
+  }
+
+  private List<String> recipients() throws Exception {
+    List<String> to = new ArrayList<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      to.add(m.getAllRecipients()[0].toString());
+    }
+    return to;
+  }
+
+  private MimeMessage toMediator(String word) throws Exception {
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      if (m.getAllRecipients()[0].toString().equals("mediateur@fs.test") && m.getSubject().contains(word)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no mail to the mediator saying " + word);
+  }
+
+  /** The text of a mail, with or without a calendar file beside it. */
+  private static String body(MimeMessage mail) throws Exception {
+    return mail.getContent() instanceof String text ? text : part(mail, "text/plain");
+  }
+
   @Test
   void a_renewed_manage_link_is_mailed_to_the_citizen_and_the_old_one_stops_working() throws Exception {
     JsonObject a = visio.book("2026-12-01T10:00:00+01:00").json();
