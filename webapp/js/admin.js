@@ -427,6 +427,7 @@ async function loadVisio() {
     ...field('pt-commune', 'admin.commune', { required: true, maxlength: '100' }),
     ...field('pt-kind', 'admin.kind', {}, null, 'select'),
     ...field('pt-address', 'admin.address', { maxlength: '300' }),
+    ...field('pt-phone', 'admin.pointPhone', { type: 'tel', autocomplete: 'off', maxlength: '30' }, 'admin.pointPhoneHint'),
     el('p', { class: 'hint', id: 'pt-hours-hint' }, t('admin.weekdaysHint'), ' ', t('admin.hoursHint')),
     ...field('pt-open', 'admin.opens', { type: 'time', value: '09:00', 'aria-describedby': 'pt-hours-hint' }),
     ...field('pt-close', 'admin.closes', { type: 'time', value: '12:00', 'aria-describedby': 'pt-hours-hint' }),
@@ -442,6 +443,7 @@ async function loadVisio() {
     pointForm.querySelector('#pt-commune').value = p.commune;
     pointForm.querySelector('#pt-kind').value = p.kind;
     pointForm.querySelector('#pt-address').value = p.address || '';
+    pointForm.querySelector('#pt-phone').value = p.phone || '';
     const first = (p.hours || [])[0];
     if (first) {
       pointForm.querySelector('#pt-open').value = first.start.slice(0, 5);
@@ -455,6 +457,7 @@ async function loadVisio() {
     summary: pointForm.querySelector('#pt-error'),
     fields: { name: ['pt-name', 'admin.serviceNameRefused'], commune: ['pt-commune', 'admin.communeRefused'],
       kind: ['pt-kind', 'admin.kindRefused'], address: ['pt-address', 'admin.addressRefused'],
+      phone: ['pt-phone', 'admin.pointPhoneRefused'],
       hours: ['pt-close', 'admin.hoursRefused'], 'hours.*': ['pt-close', 'admin.hoursRefused'] },
     conflict: 'pt-name',
     check: () => {
@@ -476,7 +479,7 @@ async function loadVisio() {
     },
     send: () => {
       const body = { name: pt('pt-name'), commune: pt('pt-commune'), kind: pt('pt-kind'), address: pt('pt-address'),
-        hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: pt('pt-open'), end: pt('pt-close') })) };
+        phone: pt('pt-phone'), hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: pt('pt-open'), end: pt('pt-close') })) };
       return editedPoint ? request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body })
         : request('/api/visio/points', { method: 'POST', body });
     },

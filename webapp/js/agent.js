@@ -58,8 +58,9 @@ function situation(a) {
   if (a.status === 'booked' && a.citizenWaiting) {
     return { key: 'agent.waiting', tag: 'warn' };
   }
-  if (a.status === 'booked' && a.citizenVideoFailedAt) {
-    return { key: 'agent.videoFailed', tag: 'urgent' };
+  // Also in the call: the agent came in first and waits in the room for her.
+  if ((a.status === 'booked' || a.status === 'in_call') && a.citizenVideoFailedAt) {
+    return { key: atPoint(a) ? 'agent.videoFailedAtPoint' : 'agent.videoFailed', tag: 'urgent' };
   }
   if (a.status === 'booked' && now > new Date(a.start).getTime()) {
     return { key: 'agent.late', tag: 'urgent' };
@@ -154,18 +155,26 @@ function outcomeLine(id) {
  * room may never come to her; this line keeps her from being taken for absent.
  */
 function attempt(a) {
-  if (a.status !== 'booked' || a.citizenWaiting || !a.citizenTriedAt) {
+  if (!(a.status === 'booked' || a.status === 'in_call') || a.citizenWaiting || !(a.citizenTriedAt || a.citizenVideoFailedAt)) {
     return null;
   }
   if (!a.citizenVideoFailedAt) {
-    return el('p', { class: 'attempt' }, t('agent.tried', { time: formatTime(a.citizenTriedAt, a.timeZone) }));
+    // In the call, "asked to enter" says nothing more: she has been in, or the agent sees who is.
+    return a.status === 'booked' ? el('p', { class: 'attempt' }, t('agent.tried', { time: formatTime(a.citizenTriedAt, a.timeZone) }))
+      : null;
   }
-  const key = a.citizen?.phone ? 'agent.videoFailedCall' : a.bookedBy?.phone ? 'agent.videoFailedCallMediator'
-    : 'agent.videoFailedNoPhone';
+  const key = atPoint(a) ? (a.pointPhone ? 'agent.videoFailedAtPointCall' : 'agent.videoFailedAtPointNoPhone')
+    : a.citizen?.phone ? 'agent.videoFailedCall' : a.bookedBy?.phone ? 'agent.videoFailedCallMediator'
+      : 'agent.videoFailedNoPhone';
   return el('p', { class: 'attempt' }, el('strong', {}, t(key, { time: formatTime(a.citizenVideoFailedAt, a.timeZone) })));
 }
 
-/** How to reach the citizen when the video fails: her phone dials from the card. */
+/** The point's screen is what failed: she is at the point, which the agent calls (not her mobile, maybe at home). */
+function atPoint(a) {
+  return a.citizenVideoFailedSide === 'screen';
+}
+
+/** How to reach the citizen when the video fails: her phone dials from the card; at a point, the point's too. */
 function contact(a) {
   const phone = a.citizen?.phone;
   const email = a.citizen?.email;
@@ -173,11 +182,13 @@ function contact(a) {
   const through = !phone && a.bookedBy?.phone
     ? el('p', { class: 'contact' }, t('agent.throughMediator', { name: a.bookedBy.displayName }), ' ', phoneLink(a.bookedBy.phone))
     : null;
+  const point = a.pointName && a.pointPhone
+    ? el('p', { class: 'contact' }, t('agent.pointPhone', { name: a.pointName }), ' ', phoneLink(a.pointPhone)) : null;
   if (!phone && !email) {
-    return through;
+    return [through, point];
   }
   return [el('p', { class: 'contact' }, phone ? [t('agent.phone'), ' ', phoneLink(phone)] : null,
-    phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null), through];
+    phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null), through, point];
 }
 
 async function load() {
@@ -359,11 +370,12 @@ appointments.follow({
       announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
       announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
-    } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailedAt && event.data.status === 'booked'
+    } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailedAt
+      && (event.data.status === 'booked' || event.data.status === 'in_call')
       && failuresSaid.get(event.data.id) !== event.data.citizenVideoFailedAt) {
       // Said once per failure: the events that follow it (someone else leaving, a retry) carry it too.
       failuresSaid.set(event.data.id, event.data.citizenVideoFailedAt);
-      announce(t('agent.citizenVideoFailed', { name: nameOf(event.data) }));
+      announce(t(atPoint(event.data) ? 'agent.citizenVideoFailedAtPoint' : 'agent.citizenVideoFailed', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.cancelled') {
       announce(t('agent.cancelled', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.reopened') {

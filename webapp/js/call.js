@@ -50,7 +50,8 @@ function loadExternalApi(origin) {
  * a refusal of the server (no right to the room any more) is said, and ends it.
  *
  * `onFailed`, when given, is told each time the room could not be entered and "Réessayer" is offered (the page tells
- * the other side, who then calls instead of waiting).
+ * the other side, who then calls instead of waiting). `onLeft` is given `{ dropped: true }` when the room dropped under
+ * her: entered again by itself, or `onFailed` follows.
  *
  * `status`, when given, is the page's own line about the call ("en salle d'attente"): shown in the panel, under its
  * buttons, where its coming and going moves none of them.
@@ -183,7 +184,7 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
   const failed = () => {
     if (joined) {
       joined = false;
-      onLeft?.();
+      onLeft?.({ dropped: true });
     }
     if (!ended) {
       dropped();

@@ -550,12 +550,30 @@ async function joinCall() {
   }
   screen.replaceChildren();
   announce(t('kiosk.callOpens'));
+  // The agent sees the screen's video fail ("Vidéo impossible au point") and calls the point; in again, she waits again.
+  const appointmentId = current.id;
+  const presence = (state) => kiosk(`/api/visio/kiosk/appointments/${appointmentId}/presence`,
+    { method: 'POST', body: { state }, keepalive: true }).catch(() => {});
+  let failed = false;
   call = await openCall(callBox, info, {
     // Left inside Jitsi (its own red button): over unless the room comes back at once (the audio-only switch reopens it).
-    onJoined: () => clearTimeout(leftTimer),
-    onLeft: () => {
+    onJoined: () => {
       clearTimeout(leftTimer);
-      leftTimer = setTimeout(() => leaveThenReset(), LEFT_GRACE_MS);
+      if (failed) {
+        failed = false;
+        presence('waiting');
+      }
+    },
+    onFailed: () => {
+      failed = true;
+      presence('failed');
+    },
+    // A drop is not her leaving: the call enters again by itself, or says it failed (the agent then calls the point).
+    onLeft: (how) => {
+      clearTimeout(leftTimer);
+      if (!how?.dropped) {
+        leftTimer = setTimeout(() => leaveThenReset(), LEFT_GRACE_MS);
+      }
     },
     // Hung up here: her visit is over; the screen goes back to the list, keeping nothing.
     onClosed: () => {

@@ -3,9 +3,10 @@ import { showConnection } from './ui.js';
 
 /**
  * The appointments a professional's page shows, kept live (the agent's day, the mediator's bookings): a Map by id that
- * the socket's snapshot replaces and each `appointment.*` event updates, its fields merged into what the page had (an
- * event may carry fewer fields than the list: the rest is kept). The page renders from it, and puts in it what its own
- * requests answer.
+ * the socket's snapshot replaces and each `appointment.*` event updates. An event carries the whole appointment as it
+ * is now, and a field cleared is absent from it (her failed video, once she is in): the event's appointment replaces
+ * the one kept, never merged into it (a merge kept "Vidéo impossible" on the card of someone in the call). The page
+ * renders from it, and puts in it what its own requests answer.
  */
 export class LiveAppointments extends Map {
   /** The snapshot's appointments, instead of all those kept. */
@@ -14,16 +15,17 @@ export class LiveAppointments extends Map {
     (list || []).forEach((a) => this.set(a.id, a));
   }
 
-  /** An event's appointment merged into the one kept (or added); the merged one is returned. */
-  merge(data) {
-    const merged = { ...(this.get(data.id) || {}), ...data };
-    this.set(data.id, merged);
-    return merged;
+  /** An event's appointment instead of the one kept (or added); it is returned. */
+  update(data) {
+    const now = { ...data };
+    delete now.previous;
+    this.set(data.id, now);
+    return now;
   }
 
   /**
    * Follows the socket: `onSnapshot` after the snapshot replaced the list (by default `onChange`), `onChange` after each
-   * appointment event was merged, then `onEvent(event)` (what to announce). The offline banner follows the socket.
+   * appointment event was applied, then `onEvent(event)` (what to announce). The offline banner follows the socket.
    */
   follow({ token, onChange, onSnapshot = onChange, onEvent = () => {} }) {
     return connect({
@@ -37,7 +39,7 @@ export class LiveAppointments extends Map {
         if (!event.kind.startsWith('appointment.')) {
           return;
         }
-        this.merge(event.data);
+        this.update(event.data);
         onChange();
         onEvent(event);
       },

@@ -16,7 +16,12 @@ export function specialtyLabel(code) {
   return specialtyLabels[code] || code;
 }
 
-/** Keeps the freshest view of each teleconsultation; an event's data is merged into what we had. */
+/**
+ * Keeps the freshest view of each teleconsultation. An event (or an answer) carries the item as it is now, whole or, to
+ * the pool once it left the queue, its summary: it replaces what the page had, never merged into it — a field cleared
+ * is absent from it (the doctor who gave it back), and a merge kept her name on a request a colleague then took, with
+ * the patient's data a summary no longer gives.
+ */
 export class Items {
   constructor() {
     this.byId = new Map();
@@ -28,7 +33,7 @@ export class Items {
 
   merge(data) {
     const before = this.byId.get(data.id);
-    const after = { ...(before || {}), ...data };
+    const after = { ...data };
     this.byId.set(data.id, after);
     return { before, after };
   }

@@ -117,6 +117,7 @@ class RightsMatrixTest {
       POST   /visio/kiosk/appointments                     401  401   401  401  401  401   401  401  401    201   401    401   401   409
       GET    /visio/kiosk/appointments/{id}                401  401   401  401  401  401   401  401  401    200   401    401   401   403
       GET    /visio/kiosk/appointments/{id}/join           401  401   401  401  401  401   401  401  401    200   401    401   401   403
+      POST   /visio/kiosk/appointments/{id}/presence       401  401   401  401  401  401   401  401  401    200   401    401   401   403
       POST   /visio/kiosk/appointments/{id}/leave          401  401   401  401  401  401   401  401  401    200   401    401   401   403
       POST   /visio/appointments                           201  201   201  201  201  201   201  201  201    201   201    401   401   201
       GET    /visio/appointments                           403  403   403  403  403  200   200  200  403    401   401    401   401   401
@@ -423,6 +424,9 @@ class RightsMatrixTest {
         .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("phone", "06 39 98 12 3" + counter.get() % 10))));
     calls.put("GET /visio/kiosk/appointments/{id}", () -> screen("/visio/kiosk/appointments/" + kioskLater, null));
     calls.put("GET /visio/kiosk/appointments/{id}/join", () -> screen("/visio/kiosk/appointments/" + kioskNow + "/join", null));
+    // "waiting": the join of its own check-in stays open to the screen for the other cells.
+    calls.put("POST /visio/kiosk/appointments/{id}/presence", () -> screen("/visio/kiosk/appointments/" + kioskNow + "/presence",
+        new JsonObject().put("state", "waiting")));
     calls.put("POST /visio/kiosk/appointments/{id}/leave", () -> screen("/visio/kiosk/appointments/" + kioskLater + "/leave", null));
 
     calls.put("POST /visio/appointments", () -> new Call("/visio/appointments", VisioTerritory.booking(visio.serviceId, nextSlot())));

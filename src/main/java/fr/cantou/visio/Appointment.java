@@ -7,13 +7,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** An appointment as its citizen, its agent and its mediator see it (never with the manage token). */
+/**
+ * An appointment as its citizen, its agent and its mediator see it (never with the manage token). {@code pointPhone}: the
+ * phone of its point visio-accueil's reception, or else of the organisation running it, to call her there; {@code citizenVideoFailedSide}: beside
+ * {@code citizenVideoFailedAt}, whose video failed (her link, the mediator beside her, the point's screen).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Appointment(
     String id, String reference, String serviceId, String serviceName, String administration, String organisationId,
     OffsetDateTime start, OffsetDateTime end, String status, String pointId, String pointName, String pointCommune,
-    Citizen citizen, String note, List<String> accessibility, String agentId, String agentName, BookedBy bookedBy,
+    String pointPhone, Citizen citizen, String note, List<String> accessibility, String agentId, String agentName, BookedBy bookedBy,
     boolean citizenWaiting, boolean agentJoined, OffsetDateTime citizenTriedAt, OffsetDateTime citizenVideoFailedAt,
+    String citizenVideoFailedSide,
     OffsetDateTime joinOpensAt, Instant createdAt, String timeZone,
     @JsonIgnore int manageTokenVersion) {
 

@@ -22,12 +22,13 @@ final class AppointmentStore {
   static final String APPOINTMENT_OF = """
       SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
              u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name,
-             bo.phone AS booked_by_phone
+             bo.phone AS booked_by_phone, COALESCE(p.phone, po.phone) AS point_phone
       FROM %s a
       JOIN visio_service s ON s.id = a.service_id
       JOIN organisation o ON o.id = s.organisation_id
       JOIN app_user u ON u.id = a.agent_id
       LEFT JOIN visio_point p ON p.id = a.point_id
+      LEFT JOIN organisation po ON po.id = p.organisation_id
       LEFT JOIN app_user b ON b.id = a.booked_by
       LEFT JOIN organisation bo ON bo.id = b.organisation_id""";
   private static final String APPOINTMENT = APPOINTMENT_OF.formatted("appointment");
@@ -94,7 +95,7 @@ final class AppointmentStore {
   Future<Boolean> citizenWaiting(SqlClient db, UUID id, Instant at, Side side) {
     String sql = at != null ? """
             UPDATE appointment SET citizen_in_room = array_append(array_remove(citizen_in_room, $3), $3),
-                   citizen_waiting_at = COALESCE(citizen_waiting_at, $2), citizen_video_failed_at = NULL
+                   citizen_waiting_at = COALESCE(citizen_waiting_at, $2), citizen_video_failed_at = NULL, citizen_video_failed_side = NULL
             WHERE id = $1 AND status IN ('booked', 'in_call')"""
         : """
             UPDATE appointment SET citizen_in_room = array_remove(citizen_in_room, $3),
@@ -107,7 +108,7 @@ final class AppointmentStore {
   /** The citizen's side asked for the room: the agent sees she tries (again: a failure before no longer counts). */
   Future<Boolean> citizenTried(SqlClient db, UUID id, Instant at) {
     return db.preparedQuery("""
-            UPDATE appointment SET citizen_tried_at = $2, citizen_video_failed_at = NULL
+            UPDATE appointment SET citizen_tried_at = $2, citizen_video_failed_at = NULL, citizen_video_failed_side = NULL
             WHERE id = $1 AND status IN ('booked', 'in_call')""")
         .execute(Tuple.of(id, utc(at)))
         .map(rows -> rows.rowCount() == 1);
@@ -119,7 +120,8 @@ final class AppointmentStore {
    */
   Future<Boolean> citizenVideoFailed(SqlClient db, UUID id, Instant at, Side side) {
     return db.preparedQuery("""
-            UPDATE appointment SET citizen_video_failed_at = $2, citizen_waiting_at = NULL, citizen_in_room = '{}'
+            UPDATE appointment SET citizen_video_failed_at = $2, citizen_video_failed_side = $3, citizen_waiting_at = NULL,
+                   citizen_in_room = '{}'
             WHERE id = $1 AND status IN ('booked', 'in_call') AND array_remove(citizen_in_room, $3) = '{}'""")
         .execute(Tuple.of(id, utc(at), side.code()))
         .map(rows -> rows.rowCount() == 1);
@@ -158,6 +160,15 @@ final class AppointmentStore {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** Whose video failed, beside its time only; a node of the previous version wrote no side: her own link's. */
+  private static String failedSide(Row r) {
+    if (r.getValue("citizen_video_failed_at") == null) {
+      return null;
+    }
+    String side = r.getString("citizen_video_failed_side");
+    return side == null ? Side.CITIZEN.code() : side;
+  }
+
   /** A row of {@link #APPOINTMENT_OF}. */
   static Appointment appointment(Row r, Duration joinOpensBefore) {
     ZoneId zone = ZoneId.of(r.getString("time_zone"));
@@ -166,12 +177,14 @@ final class AppointmentStore {
     return new Appointment(Rows.id(r, "id"), r.getString("reference"), Rows.id(r, "service_id"), r.getString("service_name"),
         r.getString("administration"), Rows.id(r, "organisation_id"), local(start, zone), local(Rows.instant(r, "ends_at"), zone),
         r.getString("status"), Rows.id(r, "point_id"), r.getString("point_name"), r.getString("point_commune"),
+        r.getString("point_phone"),
         new Appointment.Citizen(r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone")),
         r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
         bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name"),
             r.getString("booked_by_phone")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
         local(Rows.instant(r, "citizen_tried_at"), zone), local(Rows.instant(r, "citizen_video_failed_at"), zone),
+        failedSide(r),
         local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),
         r.getInteger("manage_token_version"));
   }

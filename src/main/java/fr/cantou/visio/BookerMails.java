@@ -29,8 +29,8 @@ final class BookerMails {
       case "cancellation" -> {
         subject = a.administration() + " a annulé le rendez-vous " + a.reference() + " du " + when;
         text.append(a.administration()).append(" a annulé un rendez-vous que vous avez pris pour une personne qui n'a ")
-            .append("donné ni téléphone ni adresse e-mail : elle ne peut l'apprendre que par vous. Prévenez-la, ")
-            .append("qu'elle ne se déplace pas pour rien.\n\n");
+            .append("donné ni téléphone ni adresse e-mail : elle ne peut l'apprendre que par vous. Prévenez-la pour ")
+            .append(a.pointName() == null ? "qu'elle ne l'attende pas pour rien.\n\n" : "qu'elle ne se déplace pas pour rien.\n\n");
       }
       case "change" -> {
         subject = a.administration() + " a déplacé le rendez-vous " + a.reference() + " au " + when;

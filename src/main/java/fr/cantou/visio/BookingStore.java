@@ -126,7 +126,7 @@ final class BookingStore {
   Future<Boolean> reschedule(SqlClient db, UUID id, UUID agentId, Instant start, Instant end, Instant blockedUntil) {
     return db.preparedQuery("""
             UPDATE appointment SET agent_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5, citizen_waiting_at = NULL,
-                citizen_in_room = '{}', citizen_tried_at = NULL, citizen_video_failed_at = NULL
+                citizen_in_room = '{}', citizen_tried_at = NULL, citizen_video_failed_at = NULL, citizen_video_failed_side = NULL
             WHERE id = $1 AND status = 'booked'""")
         .execute(Tuple.of(id, agentId, utc(start), utc(end), utc(blockedUntil)))
         .map(rows -> rows.rowCount() == 1)

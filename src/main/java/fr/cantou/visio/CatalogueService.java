@@ -102,8 +102,8 @@ public final class CatalogueService {
   public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body) {
     VisioRights.requireAdmin(admin);
     UUID organisation = body.organisationId() == null ? null : Ids.field(body.organisationId(), "organisationId");
-    return checkHours(body.hours())
-        .compose(ok -> platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation)
+    return checkHours(body.hours()).compose(ok -> pointPhone(body.phone()))
+        .compose(phone -> platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation, phone)
             .compose(id -> audited(tx, admin, "point.created", "point", id).map(id))))
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
@@ -112,8 +112,8 @@ public final class CatalogueService {
 
   public Future<VisioRecords.Point> updatePoint(Principal admin, UUID id, VisioRecords.PointChange body) {
     VisioRights.requireAdmin(admin);
-    return checkHours(body.hours())
-        .compose(ok -> platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body)
+    return checkHours(body.hours()).compose(ok -> pointPhone(body.phone()))
+        .compose(phone -> platform.pool().withTransaction(tx -> store.updatePoint(tx, id, body, phone)
             .compose(found -> found ? events.catalogueChanged(tx)
                 : Future.failedFuture(ApiException.notFound("No such point visio-accueil.")))
             .compose(v -> audited(tx, admin, "point.updated", "point", id))))
@@ -121,6 +121,15 @@ public final class CatalogueService {
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune().trim()) : e))
         .onSuccess(v -> slotCache.calendarsChanged())
         .compose(v -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
+  }
+
+  /** The reception's phone as written (04 71 12 34 56), null when none is given; 400 when it is not a phone number. */
+  private static Future<String> pointPhone(String typed) {
+    if (typed == null || typed.isBlank()) {
+      return Future.succeededFuture(null);
+    }
+    return fr.cantou.platform.PhoneNumbers.written(typed).map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+        ApiException.badRequest("Invalid field 'phone': a phone number such as 04 65 71 12 34.")));
   }
 
   /**

@@ -77,7 +77,7 @@ final class CatalogueStore {
   // Points.
 
   private static final String POINT = """
-      SELECT p.id, p.name, p.commune, p.kind, p.address, p.time_zone, p.organisation_id,
+      SELECT p.id, p.name, p.commune, p.kind, p.address, p.time_zone, p.organisation_id, p.phone,
              COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text)
                                        ORDER BY h.weekday, h.start_time)
                        FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours
@@ -93,20 +93,23 @@ final class CatalogueStore {
         .map(rows -> Rows.first(rows).map(CatalogueStore::point));
   }
 
-  Future<UUID> insertPoint(SqlClient db, VisioRecords.NewPoint p, UUID organisationId) {
+  /** {@code phone}: as written ({@code PhoneNumbers.written}), or null. */
+  Future<UUID> insertPoint(SqlClient db, VisioRecords.NewPoint p, UUID organisationId, String phone) {
     return db.preparedQuery("""
-            INSERT INTO visio_point (name, commune, kind, address, organisation_id) VALUES ($1, $2, $3, $4, $5) RETURNING id""")
-        .execute(Tuple.of(p.name(), p.commune(), p.kind(), p.address() == null ? "" : p.address(), organisationId))
+            INSERT INTO visio_point (name, commune, kind, address, organisation_id, phone) VALUES ($1, $2, $3, $4, $5, $6)
+            RETURNING id""")
+        .execute(Tuple.of(p.name(), p.commune(), p.kind(), p.address() == null ? "" : p.address(), organisationId, phone))
         .map(rows -> rows.iterator().next().getUUID("id"))
         .compose(id -> VisioStore.insertHours(db, "visio_point_hours", "point_id", id, p.hours()).map(id))
         .recover(refusals(new Rule(Violation.UNIQUE, "", Refusal.POINT_NAME_TAKEN)));
   }
 
   /** False when no active point has this id. Its hours are replaced. */
-  Future<Boolean> updatePoint(SqlClient db, UUID id, VisioRecords.PointChange c) {
+  Future<Boolean> updatePoint(SqlClient db, UUID id, VisioRecords.PointChange c, String phone) {
     return db.preparedQuery("""
-            UPDATE visio_point SET name = $2, commune = $3, kind = $4, address = $5 WHERE id = $1 AND active""")
-        .execute(Tuple.of(id, c.name().trim(), c.commune().trim(), c.kind(), c.address() == null ? "" : c.address().trim()))
+            UPDATE visio_point SET name = $2, commune = $3, kind = $4, address = $5, phone = $6 WHERE id = $1 AND active""")
+        .execute(Tuple.of(id, c.name().trim(), c.commune().trim(), c.kind(), c.address() == null ? "" : c.address().trim(),
+            phone))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
             : db.preparedQuery("DELETE FROM visio_point_hours WHERE point_id = $1").execute(Tuple.of(id))
                 .compose(v -> VisioStore.insertHours(db, "visio_point_hours", "point_id", id, c.hours())).map(true))
@@ -134,6 +137,7 @@ final class CatalogueStore {
 
   private static VisioRecords.Point point(Row r) {
     return new VisioRecords.Point(Rows.id(r, "id"), r.getString("name"), r.getString("commune"), r.getString("kind"),
-        r.getString("address"), VisioStore.hours(VisioStore.json(r, "hours")), Rows.id(r, "organisation_id"));
+        r.getString("address"), VisioStore.hours(VisioStore.json(r, "hours")), Rows.id(r, "organisation_id"),
+        r.getString("phone"));
   }
 }

@@ -36,7 +36,7 @@ final class CitizenDataStore {
         .mapEmpty();
   }
 
-  /** A message of the appointment: its kind, its channel (mail or sms), when it was due and sent. */
+  /** A message of the appointment: its kind, its channel (mail, sms, or mediator: to the mediator who booked it without her contact), when it was due and sent. */
   public record MailRecord(String kind, String channel, Instant due, Instant sent) {}
 
   public record Held(Instant erasedAt, List<MailRecord> mails, List<PersonalDataAudit.Entry> audit) {}

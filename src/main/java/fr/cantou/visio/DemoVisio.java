@@ -21,7 +21,11 @@ public final class DemoVisio {
   record Service(String key, String orgKey, String name, String description, List<String> documents, int minutes,
                  String prefix) {}
 
-  record Point(String name, String commune, String kind, String address, String orgKey) {}
+  /**
+   * {@code phone} in the range ARCEP keeps for fiction (04 65 71 …), as the organisations' of the demo; none for a point
+   * of a France Services house or a tiers-lieu: the house's own phone stands for it.
+   */
+  record Point(String name, String commune, String kind, String address, String orgKey, String phone) {}
 
   static final List<Service> SERVICES = List.of(
       new Service("caf-droits", "caf", "Allocations familiales, RSA et prime d'activité",
@@ -57,22 +61,22 @@ public final class DemoVisio {
 
   /** One point visio-accueil in each of the 15 cantons of the Cantal, in its main commune. */
   static final List<Point> POINTS = List.of(
-      new Point("Mairie d'Arpajon-sur-Cère", "Arpajon-sur-Cère", "mairie", "Place de la Mairie", null),
-      new Point("Médiathèque du Bassin d'Aurillac", "Aurillac", "mairie", "Aurillac-1", null),
-      new Point("Maison de quartier de Marmiers", "Aurillac", "mairie", "Aurillac-2", null),
-      new Point("Mairie annexe de l'Yser", "Aurillac", "mairie", "Aurillac-3", null),
-      new Point("Mairie de Mauriac", "Mauriac", "mairie", "", null),
-      new Point("France Services de Maurs", "Maurs", "france_services", "", "fs-maurs"),
-      new Point("Mairie de Murat", "Murat", "mairie", "", null),
-      new Point("Mairie de Naucelles", "Naucelles", "mairie", "", null),
+      new Point("Mairie d'Arpajon-sur-Cère", "Arpajon-sur-Cère", "mairie", "Place de la Mairie", null, "04 65 71 21 01"),
+      new Point("Médiathèque du Bassin d'Aurillac", "Aurillac", "mairie", "Aurillac-1", null, "04 65 71 21 02"),
+      new Point("Maison de quartier de Marmiers", "Aurillac", "mairie", "Aurillac-2", null, "04 65 71 21 03"),
+      new Point("Mairie annexe de l'Yser", "Aurillac", "mairie", "Aurillac-3", null, "04 65 71 21 04"),
+      new Point("Mairie de Mauriac", "Mauriac", "mairie", "", null, "04 65 71 21 05"),
+      new Point("France Services de Maurs", "Maurs", "france_services", "", "fs-maurs", null),
+      new Point("Mairie de Murat", "Murat", "mairie", "", null, "04 65 71 21 07"),
+      new Point("Mairie de Naucelles", "Naucelles", "mairie", "", null, "04 65 71 21 08"),
       new Point("Tiers-lieu La Grange numérique", "Pierrefort", "tiers_lieu", "Canton de Neuvéglise-sur-Truyère",
-          "tl-pierrefort"),
-      new Point("France Services de Riom-ès-Montagnes", "Riom-ès-Montagnes", "france_services", "", "fs-riom"),
-      new Point("Mairie de Saint-Flour", "Saint-Flour", "mairie", "Saint-Flour-1", null),
-      new Point("Espace numérique de la Ville Basse", "Saint-Flour", "mairie", "Saint-Flour-2", null),
-      new Point("Mairie de Saint-Paul-des-Landes", "Saint-Paul-des-Landes", "mairie", "", null),
-      new Point("Mairie de Vic-sur-Cère", "Vic-sur-Cère", "mairie", "", null),
-      new Point("France Services d'Ydes", "Ydes", "france_services", "", "fs-ydes"));
+          "tl-pierrefort", null),
+      new Point("France Services de Riom-ès-Montagnes", "Riom-ès-Montagnes", "france_services", "", "fs-riom", null),
+      new Point("Mairie de Saint-Flour", "Saint-Flour", "mairie", "Saint-Flour-1", null, "04 65 71 21 11"),
+      new Point("Espace numérique de la Ville Basse", "Saint-Flour", "mairie", "Saint-Flour-2", null, "04 65 71 21 12"),
+      new Point("Mairie de Saint-Paul-des-Landes", "Saint-Paul-des-Landes", "mairie", "", null, "04 65 71 21 13"),
+      new Point("Mairie de Vic-sur-Cère", "Vic-sur-Cère", "mairie", "", null, "04 65 71 21 14"),
+      new Point("France Services d'Ydes", "Ydes", "france_services", "", "fs-ydes", null));
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemoVisio.class);
 
@@ -93,7 +97,7 @@ public final class DemoVisio {
     Map<UUID, List<String>> agents = new HashMap<>();
     chain = chain.compose(v -> Futures.sequence(POINTS, p -> catalogue.createPoint(admin, new VisioRecords.NewPoint(
         p.name(), p.commune(), p.kind(), p.address(), p.orgKey() == null ? null : organisations.get(p.orgKey()),
-        pointHours(p.kind()))).onSuccess(point -> points.add(UUID.fromString(point.id())))));
+        pointHours(p.kind()), p.phone())).onSuccess(point -> points.add(UUID.fromString(point.id())))));
     return chain.compose(v -> Futures.sequence(new ArrayList<>(AGENTS.entrySet()), agent -> {
       UUID id = UUID.fromString(users.stream().filter(u -> u.email().startsWith(agent.getKey() + "@"))
           .findFirst().orElseThrow().id());

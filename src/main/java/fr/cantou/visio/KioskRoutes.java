@@ -66,6 +66,8 @@ final class KioskRoutes implements ApiModule {
         JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx)))));
     api.getRoute("kioskAppointment").addHandler(Endpoint.ok(noStore(ctx -> kiosks.appointment(token(ctx), appointment(ctx)))));
     api.getRoute("kioskJoin").addHandler(Endpoint.ok(noStore(ctx -> kiosks.join(token(ctx), appointment(ctx), addresses.of(ctx)))));
+    api.getRoute("kioskPresence").addHandler(Endpoint.ok(noStore(ctx -> kiosks.presence(token(ctx), appointment(ctx),
+        JsonBody.read(ctx, VisioRecords.PresenceBody.class).state(), addresses.of(ctx)))));
     api.getRoute("kioskLeave").addHandler(Endpoint.ok(noStore(ctx -> kiosks.leave(token(ctx), appointment(ctx), addresses.of(ctx)))));
   }
 

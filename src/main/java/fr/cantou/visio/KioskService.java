@@ -171,6 +171,27 @@ public final class KioskService {
         .map(KioskService::shown);
   }
 
+  /**
+   * The screen says whether she is in the room through it: {@code failed}, its video could not open (the agent sees it and
+   * calls the point), {@code waiting}, in again ("Réessayer" worked). Only the screen that checked her in, while the room
+   * is open; a failure changes nothing while another side (her own link) holds her in the room. Only a change is told
+   * (an event) and, for a failure, kept in the audit trail, as the screen's other doings.
+   */
+  public Future<KioskAppointment> presence(String token, UUID id, String state, String address) {
+    Instant now = platform.clock().instant();
+    return screen(token).compose(s -> atPoint(s, id).compose(a -> store.isCheckedInBy(platform.pool(), id, s.id())
+        .compose(mine -> mine ? meeting.roomWindow(a, now) : Future.failedFuture(ApiException.conflict("Check in on the screen first.")))
+        .compose(v -> platform.pool().withTransaction(tx -> ("failed".equals(state)
+                ? appointmentStore.citizenVideoFailed(tx, id, now, AppointmentStore.Side.SCREEN)
+                : appointmentStore.citizenWaiting(tx, id, now, AppointmentStore.Side.SCREEN))
+            .compose(changed -> !changed ? appointments.load(tx, id)
+                : ("failed".equals(state) ? appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.video_failed", id)
+                    : Future.<Void>succeededFuture())
+                    .compose(v2 -> appointments.load(tx, id))
+                    .compose(after -> events.publish(tx, VisioEvents.WAITING, after).map(after)))))))
+        .map(KioskService::shown);
+  }
+
   /** The way into the room for the screen: only for an appointment checked in at this point, while its room is open. */
   public Future<JoinInfo> join(String token, UUID id, String address) {
     Instant now = platform.clock().instant();

@@ -102,7 +102,11 @@ public final class MailJob {
       return store.mailSent(platform.pool(), mail.id(), now);
     }
     return appointments.bookerAddress(mail.appointmentId()).compose(address -> address.isEmpty()
-        ? store.finallyFailed(platform.pool(), mail.id(), "the booker's account is closed", now)
+        ? store.finallyFailed(platform.pool(), mail.id(), "the booker's account is closed", now).onSuccess(v -> {
+          platform.metrics().mailFailed();
+          LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"", mail.kind(),
+              mail.channel(), a.reference());
+        })
         : mailer.send(toBooker.compose(mail.kind(), a, address.get()))
             .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
             .onSuccess(v -> sent(mail, a)));

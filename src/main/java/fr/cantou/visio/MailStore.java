@@ -72,9 +72,14 @@ final class MailStore {
         .mapEmpty();
   }
 
-  /** Unsent reminders of an appointment are dropped when it is cancelled or moved. */
+  /**
+   * Unsent reminders of an appointment are dropped when it is cancelled or moved, and so is a move not yet told to its
+   * mediator: the next message says where it stands now.
+   */
   Future<Void> dropReminders(SqlClient db, UUID appointmentId) {
-    return db.preparedQuery("DELETE FROM visio_mail WHERE appointment_id = $1 AND sent_at IS NULL AND kind LIKE 'reminder%'")
+    return db.preparedQuery("""
+            DELETE FROM visio_mail WHERE appointment_id = $1 AND sent_at IS NULL
+              AND (kind LIKE 'reminder%' OR (channel = 'mediator' AND kind = 'change'))""")
         .execute(Tuple.of(appointmentId))
         .mapEmpty();
   }

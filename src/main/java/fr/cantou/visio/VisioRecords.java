@@ -13,10 +13,13 @@ public final class VisioRecords {
   public record Service(String id, String name, String administration, String organisationId, int durationMinutes,
                         String description, List<String> documents, String timeZone) {}
 
+  /**
+   * {@code organisationId}: the France Services house or tiers-lieu that runs it (its mediators book from it), or null;
+   * {@code phone}: its reception's (a mairie's), null when none was given (an appointment there shows the organisation's).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  /** {@code organisationId}: the France Services house or tiers-lieu that runs it (its mediators book from it), or null. */
   public record Point(String id, String name, String commune, String kind, String address, List<Hours> hours,
-                      String organisationId) {}
+                      String organisationId, String phone) {}
 
   public record Hours(int weekday, LocalTime start, LocalTime end) {}
 
@@ -39,10 +42,11 @@ public final class VisioRecords {
 
   public record ServiceChange(String name, String description, List<String> documents, int durationMinutes) {}
 
-  public record PointChange(String name, String commune, String kind, String address, List<Hours> hours) {}
+  /** {@code phone}: its reception's; omitted, it has none of its own (that of the organisation running it shows). */
+  public record PointChange(String name, String commune, String kind, String address, List<Hours> hours, String phone) {}
 
   public record NewPoint(String name, String commune, String kind, String address, String organisationId,
-                         List<Hours> hours) {}
+                         List<Hours> hours, String phone) {}
 
   public record Availability(List<String> serviceIds, List<Hours> weekly, int bufferMinutes, int minNoticeMinutes,
                              int horizonDays) {}

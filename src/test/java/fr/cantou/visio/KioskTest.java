@@ -139,6 +139,81 @@ class KioskTest extends VisioNodeTest {
     assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getBoolean("citizenWaiting")).isFalse();
   }
 
+  /**
+   * The screen's video that cannot open is said to the agent as the point's, with the point's phone (she is there, maybe
+   * without a phone of her own); in again, she waits again. Only the screen that checked her in says it.
+   */
+  @Test
+  void a_screen_whose_video_fails_tells_the_agent_to_call_the_point_and_in_again_she_waits_again() {
+    JsonObject point = node.api.get("/api/visio/points").array().stream().map(JsonObject.class::cast)
+        .filter(p -> p.getString("id").equals(visio.pointId)).findFirst().orElseThrow();
+    Api.Response phoned = node.api.send("PUT", "/api/visio/points/" + visio.pointId, visio.admin, new JsonObject()
+        .put("name", point.getString("name")).put("commune", point.getString("commune")).put("kind", point.getString("kind"))
+        .put("hours", point.getJsonArray("hours")).put("phone", "04.71.20.30.40").encode(), Map.of("Content-Type", "application/json"));
+    assertThat(phoned.status()).as(phoned.toString()).isEqualTo(200);
+    assertThat(phoned.json().getString("phone")).as("written as the French write it").isEqualTo("04 71 20 30 40");
+
+    String id = book("09:00", visio.pointId, "Jeanne Vidal").getString("id");
+    String token = screen(visio.pointId);
+    String other = screen(visio.pointId);
+    String presence = "/api/visio/kiosk/appointments/" + id + "/presence";
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", id)).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(115));
+    assertThat(kiosk("POST", presence, other, new JsonObject().put("state", "failed")).status())
+        .as("another screen of the point").isEqualTo(409);
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getBoolean("citizenWaiting")).isTrue();
+
+    try (WsClient agent = WsClient.hello(node.port(), visio.agent, null)) {
+      agent.next(m -> "snapshot".equals(m.getString("type")));
+      Api.Response failed = kiosk("POST", presence, token, new JsonObject().put("state", "failed"));
+      assertThat(failed.status()).as(failed.toString()).isEqualTo(200);
+      assertThat(failed.headers().firstValue("Cache-Control")).hasValue("no-store");
+      JsonObject seen = agent.nextEvent("appointment.waiting").getJsonObject("data");
+      assertThat(seen.getBoolean("citizenWaiting")).isFalse();
+      assertThat(seen.getString("citizenVideoFailedAt")).isEqualTo("2026-11-30T08:55:00+01:00");
+      assertThat(seen.getString("citizenVideoFailedSide")).isEqualTo("screen");
+      assertThat(seen.getString("pointPhone")).isEqualTo("04 71 20 30 40");
+    }
+    assertThat(actionsOn("appointment", id)).contains("appointment.video_failed");
+
+    assertThat(kiosk("POST", presence, token, new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
+    JsonObject again = node.api.get("/api/visio/appointments/" + id, visio.agent).json();
+    assertThat(again.getBoolean("citizenWaiting")).isTrue();
+    assertThat(again.containsKey("citizenVideoFailedAt")).isFalse();
+    assertThat(again.containsKey("citizenVideoFailedSide")).isFalse();
+    assertThat(kiosk("POST", presence, token, new JsonObject().put("state", "left")).status()).as("leaving is …/leave").isEqualTo(400);
+  }
+
+  /** She is in the room from her own link too: the screen's failure takes her out of nothing, and is not written down. */
+  @Test
+  void a_screens_failure_while_her_own_link_holds_her_in_the_room_changes_nothing() {
+    JsonObject jeanne = book("09:00", visio.pointId, "Jeanne Vidal");
+    String id = jeanne.getString("id");
+    String token = screen(visio.pointId);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", id)).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(115));
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", jeanne.getString("manageToken"),
+        new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
+    assertThat(kiosk("POST", "/api/visio/kiosk/appointments/" + id + "/presence", token, new JsonObject().put("state", "failed"))
+        .status()).isEqualTo(200);
+    JsonObject seen = node.api.get("/api/visio/appointments/" + id, visio.agent).json();
+    assertThat(seen.getBoolean("citizenWaiting")).isTrue();
+    assertThat(seen.containsKey("citizenVideoFailedAt")).isFalse();
+    assertThat(actionsOn("appointment", id)).doesNotContain("appointment.video_failed");
+  }
+
+  /** Without a phone of its own, a point run by an organisation gives that organisation's. */
+  @Test
+  void a_point_without_a_phone_of_its_own_gives_the_phone_of_the_organisation_running_it() {
+    String house = node.api.get("/api/me", visio.mediator).json().getString("organisationId");
+    fr.cantou.support.TestNode.await(node.node().platform().pool().preparedQuery("UPDATE organisation SET phone = $2 WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(house), "04 71 49 00 00")));
+    String id = book("10:00", otherPointId, "Rose Vermenouze").getString("id");
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).json().getString("pointPhone")).isEqualTo("04 71 49 00 00");
+    assertThat(node.api.get("/api/visio/appointments/" + book("10:30", visio.pointId, "Paul Chazal").getString("id"), visio.agent)
+        .json().containsKey("pointPhone")).as("a mairie without a phone given").isFalse();
+  }
+
   @Test
   void only_an_appointment_of_today_still_to_be_held_is_checked_in() {
     String token = screen(visio.pointId);

@@ -135,6 +135,41 @@ class FlowsTest {
   }
 
   /**
+   * A request the doctor gave back and a colleague then took leaves her page: the pool hears only its summary (no patient
+   * data), which replaces what her page kept of it — merged into it, her own name stayed on it and the page showed it
+   * as her current request, with the patient's data she no longer has the right to see.
+   */
+  @Test
+  void a_request_given_back_then_taken_by_a_colleague_leaves_the_first_doctors_page() {
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    String garcia = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    String planchon = web.node.api.login("dr.planchon@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject body = fr.cantou.support.CareTerritory.request("medecine_generale", "normal");
+    body.getJsonObject("patient").put("reference", "R-REPRISE-COLLEGUE");
+    String id = web.node.api.post("/api/teleconsultations", nurse, body).json().getString("id");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", garcia, null)
+        .status()).isEqualTo(200);
+    Page doctor = web.signIn(web.newPage(), "dr.garcia");
+    assertThat(doctor.locator("#current")).containsText("R-REPRISE-COLLEGUE");
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", garcia, null)
+        .status()).isEqualTo(200);
+    assertThat(doctor.locator("#current")).isHidden();
+    assertThat(doctor.locator("#queue")).containsText("R-REPRISE-COLLEGUE");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", planchon, null)
+        .status()).isEqualTo(200);
+    assertThat(doctor.locator("#queue")).not().containsText("R-REPRISE-COLLEGUE");
+    assertThat(doctor.locator("#current")).isHidden();
+    org.assertj.core.api.Assertions.assertThat(doctor.locator("main").innerText()).as("nothing of it shown")
+        .doesNotContain("R-REPRISE-COLLEGUE");
+    doctor.context().close();
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/release", planchon, null)
+        .status()).isEqualTo(200);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/cancel", nurse, null)
+        .status()).isEqualTo(200);
+  }
+
+  /**
    * The nurse's page leaves the room once it is no longer her request's: given back to the queue,
    * then (taken again, joined again) closed by the doctor. Entering again (audio only) asks the
    * server for a fresh join, whose short-lived token comes only while the room is hers.
@@ -419,6 +454,12 @@ class FlowsTest {
     assertThat(page.locator("h3:focus")).hasText("Modifier le point « Tiers-lieu de Lanobre »");
     page.locator("#pt-address").fill("Le Bourg");
     page.locator("#pt-close").fill("12:30");
+    // The reception's phone, which the agent calls when the screen's video fails: a wrong one is said beside the field.
+    page.locator("#pt-phone").fill("04 71 40");
+    page.locator("form:has(#pt-name) button[type=submit]").click();
+    assertThat(page.locator("#pt-phone-error")).hasText("Ce numéro de téléphone n'est pas reconnu. Par exemple 04 71 12 34 56.");
+    assertThat(page.locator("#pt-phone")).isFocused();
+    page.locator("#pt-phone").fill("04.71.40.12.34");
     page.locator("form:has(#pt-name) button[type=submit]").click();
     assertThat(page.locator("#status")).hasText("Modifications enregistrées.");
 
@@ -431,6 +472,7 @@ class FlowsTest {
     List<JsonObject> points = web.node.api.get("/api/visio/points").array().stream().map(JsonObject.class::cast).toList();
     JsonObject edited = points.stream().filter(p -> p.getString("name").equals("Tiers-lieu de Lanobre")).findFirst().orElseThrow();
     org.assertj.core.api.Assertions.assertThat(edited.getString("address")).isEqualTo("Le Bourg");
+    org.assertj.core.api.Assertions.assertThat(edited.getString("phone")).isEqualTo("04 71 40 12 34");
     org.assertj.core.api.Assertions.assertThat(edited.getJsonArray("hours").getJsonObject(0).getString("end")).startsWith("12:30");
     org.assertj.core.api.Assertions.assertThat(points).noneMatch(p -> p.getString("name").equals("Mairie de Trizac"));
   }

@@ -320,9 +320,80 @@ class KioskPageTest {
     screen.context().close();
   }
 
-  /** After the others: revoked while she is in her call, the screen drops the call at once and keeps nothing. */
+  /**
+   * The video server out of reach from the point's screen, the agent already in the room: her card says the video failed
+   * at the point, with the point's phone, and says it aloud; "Réessayer" on the screen, once the server answers, puts her
+   * in the room and the failure leaves the card.
+   */
   @Test
   @org.junit.jupiter.api.Order(4)
+  void the_screens_video_failing_tells_the_agent_to_call_the_point_and_retried_it_puts_her_in_the_room() {
+    JsonObject rose = bookNextFreeSlotAndPair("Rose Vermenouze", "06 39 98 12 56");
+    String agentToken = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    String pointPhone = web.node.api.get("/api/visio/appointments/" + rose.getString("id"), agentToken).json().getString("pointPhone");
+    org.assertj.core.api.Assertions.assertThat(pointPhone).as("the demo's points have a phone").isNotNull();
+
+    Page agent = web.newPage();
+    agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(agent, "agent.cpam");
+    agent.locator("#day").fill(LocalDate.ofInstant(clock.instant(), PARIS).toString());
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Rose Vermenouze"));
+    assertThat(card).isVisible();
+
+    Page screen = pairedScreen();
+    screen.route("**/external_api.js", route -> route.abort());
+    screen.locator("#reference").fill(rose.getString("reference"));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, R. Vous êtes en salle d'attente.");
+    assertThat(card.locator(".tag")).hasText("En salle d'attente");
+    // The agent is in the room first (through the API here): the screen follows, and its video cannot open.
+    assertThat(web.node.api.post("/api/visio/appointments/" + rose.getString("id") + "/presence", agentToken,
+        new JsonObject().put("state", "joined")).status()).isEqualTo(200);
+    assertThat(screen.locator("#call .alert")).containsText("La visio ne peut pas s'ouvrir", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+
+    assertThat(card.locator(".tag")).hasText("Vidéo impossible au point visio-accueil");
+    assertThat(card.locator(".attempt")).containsText("la vidéo ne s'est pas ouverte sur l'écran du point visio-accueil : "
+        + "téléphonez au point, au numéro ci-dessous.");
+    Locator phone = card.locator("a[href^='tel:']").filter(new Locator.FilterOptions().setHasText(pointPhone));
+    assertThat(phone).hasCount(1);
+    assertThat(card).containsText("Point visio-accueil (" + pointName + ") :");
+    assertThat(agent.locator("#status")).hasText("La vidéo de Rose Vermenouze ne s'ouvre pas au point visio-accueil : appelez le point.");
+    PagesTest.assertAccessible(agent, "agent-video-impossible-au-point");
+
+    screen.unroute("**/external_api.js");
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
+    assertThat(screen.locator("#call .stand-in")).isVisible(SOON);
+    assertThat(card.locator(".attempt")).hasCount(0);
+    assertThat(card.locator(".tag")).not().hasText("Vidéo impossible au point visio-accueil");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/visio/appointments/" + rose.getString("id"), agentToken).json()
+        .getBoolean("citizenWaiting")).as("in the room again through the screen").isTrue();
+
+    // In the call, the room drops under her and cannot be entered again: a drop is not her leaving, so the screen keeps
+    // her while it tries (it went back to its list after 15 s before), then says the video failed, and so does the card.
+    screen.evaluate("""
+        () => {
+          const Base = window.JitsiMeetExternalAPI;
+          window.JitsiMeetExternalAPI = class extends Base {
+            constructor(domain, options) {
+              super(domain, options);
+              setTimeout(() => this.emit('errorOccurred', { error: { isFatal: true } }), 10);
+            }
+          };
+          window.__jitsiApis.at(-1).emit('errorOccurred', { error: { isFatal: true } });
+        }""");
+    screen.clock().runFor(40_000);
+    assertThat(screen.locator("#call .alert")).containsText("La visio ne peut pas s'ouvrir");
+    assertThat(screen.locator("#call")).isVisible();
+    assertThat(screen.locator("#call")).containsText("Réessayer");
+    assertThat(card.locator(".tag")).hasText("Vidéo impossible au point visio-accueil");
+    agent.context().close();
+    screen.context().close();
+  }
+
+  /** After the others: revoked while she is in her call, the screen drops the call at once and keeps nothing. */
+  @Test
+  @org.junit.jupiter.api.Order(5)
   void revoked_during_a_call_the_screen_drops_the_call_at_once_and_keeps_nothing() {
     JsonObject paul = bookNextFreeSlotAndPair("Paul Chazal", "06 39 98 12 55");
     String kioskId = kiosk;
@@ -354,7 +425,7 @@ class KioskPageTest {
    * the camera; held again, her code checks her in, and the camera is off.
    */
   @Test
-  @org.junit.jupiter.api.Order(5)
+  @org.junit.jupiter.api.Order(6)
   void her_convocations_qr_code_before_the_camera_checks_her_in_and_the_camera_stops() throws Exception {
     JsonObject rose = bookNextFreeSlotAndPair("Rose Vermenouze", "06 39 98 12 56");
     java.nio.file.Path video = java.nio.file.Files.createTempFile("cantou-convocation-", ".y4m");
