@@ -2,6 +2,7 @@ import { request, token } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
+import { isMobile } from './contact.js';
 import { LiveAppointments } from './live-list.js';
 import { announce, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
@@ -96,8 +97,10 @@ function render() {
           : el('button', { type: 'button', onclick: () => joinOnce(a) }, t('agent.join')),
         el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'complete') }, t('agent.done')),
         // "Absent" once the time has come (before, it could only be refused): the list is drawn again at each start.
-        a.status === 'booked' && Date.now() >= new Date(a.start).getTime()
-          ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') }, t('agent.noShow')) : null)
+        a.status !== 'booked' ? null : Date.now() >= new Date(a.start).getTime()
+          ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') }, t('agent.noShow'))
+          // Before its time only (after it, she came or is absent): asked first, saying who will be told.
+          : el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'cancel') }, t('agent.cancelAppointment')))
         : null,
       open && confirming.has(a.id) ? confirmation(a, confirming.get(a.id)) : null,
       outcomes.has(a.id) ? outcomeLine(a.id) : null);
@@ -122,19 +125,26 @@ function ask(a, action) {
   render();
 }
 
+const QUESTIONS = {
+  complete: ['agent.confirmDone', 'agent.confirmDoneButton', 'agent.finalHint'],
+  'no-show': ['agent.confirmNoShow', 'agent.confirmNoShowButton', 'agent.finalHint'],
+  cancel: ['agent.confirmCancel', 'agent.confirmCancelButton', 'agent.cancelFinal'],
+};
+
 function confirmation(a, action) {
-  const question = t(action === 'complete' ? 'agent.confirmDone' : 'agent.confirmNoShow',
-    { time: formatTime(a.start, a.timeZone), name: nameOf(a) });
+  const [questionKey, buttonKey, hintKey] = QUESTIONS[action];
+  const question = t(questionKey, { time: formatTime(a.start, a.timeZone), name: nameOf(a) });
   return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
     el('p', {}, question),
     // She tried to come: said where the absence is decided, not only on the card above.
-    action !== 'complete' && a.citizenTriedAt
+    action === 'no-show' && a.citizenTriedAt
       ? el('p', {}, el('strong', {}, t('agent.triedBeforeNoShow', { time: formatTime(a.citizenTriedAt, a.timeZone) }))) : null,
-    el('p', { class: 'hint' }, t('agent.finalHint')),
+    action === 'cancel' ? el('p', {}, el('strong', {}, told(a))) : null,
+    el('p', { class: 'hint' }, t(hintKey)),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
         onclick: (event) => whileSending(event.currentTarget, () => finish(a, action)) },
-      t(action === 'complete' ? 'agent.confirmDoneButton' : 'agent.confirmNoShowButton')),
+      t(buttonKey)),
       el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusOutcome = a.id; render(); } },
         t('agent.keep'))));
 }
@@ -243,13 +253,27 @@ async function join(a) {
   }
 }
 
+/**
+ * Who hears of a cancellation, as the server sends it: her SMS (a mobile) and her mail; without either, the mediator
+ * who booked it beside her, by mail; else nobody.
+ */
+function told(a) {
+  const sms = a.citizen?.phone && isMobile(a.citizen.phone);
+  const mail = Boolean(a.citizen?.email);
+  if (sms || mail) {
+    return t(sms && mail ? 'agent.toldBySmsEmail' : sms ? 'agent.toldBySms' : 'agent.toldByEmail');
+  }
+  return a.bookedBy ? t('agent.toldThroughMediator', { name: a.bookedBy.displayName }) : t('agent.toldNobody');
+}
+
 async function finish(a, action) {
   try {
     const after = await request(`/api/visio/appointments/${a.id}/${action}`, { method: 'POST' });
     appointments.set(after.id, after);
     confirming.delete(a.id);
-    outcomes.set(a.id, { text: t(after.status === 'no_show' ? 'agent.markedNoShow' : 'agent.markedDone',
-      { time: formatTime(a.start, a.timeZone), name: nameOf(a) }), undo: true });
+    const words = { time: formatTime(a.start, a.timeZone), name: nameOf(a) };
+    outcomes.set(a.id, action === 'cancel' ? { text: `${t('agent.cancelledByYou', words)} ${told(a)}` }
+      : { text: t(after.status === 'no_show' ? 'agent.markedNoShow' : 'agent.markedDone', words), undo: true });
   } catch (e) {
     confirming.delete(a.id);
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
@@ -376,7 +400,8 @@ appointments.follow({
       // Said once per failure: the events that follow it (someone else leaving, a retry) carry it too.
       failuresSaid.set(event.data.id, event.data.citizenVideoFailedAt);
       announce(t(atPoint(event.data) ? 'agent.citizenVideoFailedAtPoint' : 'agent.citizenVideoFailed', { name: nameOf(event.data) }));
-    } else if (event.kind === 'appointment.cancelled') {
+    } else if (event.kind === 'appointment.cancelled' && !outcomes.has(event.data.id)) {
+      // Cancelled elsewhere (by her, her mediator, a colleague): cancelled here, the card's own line said it.
       announce(t('agent.cancelled', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.reopened') {
       announce(t('agent.reopened', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));

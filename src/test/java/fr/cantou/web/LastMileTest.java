@@ -368,6 +368,56 @@ class LastMileTest {
     without.context().close();
   }
 
+  /**
+   * The agent cancels an appointment from her card (ill, the office closed): asked first, the question says who will be
+   * told — her SMS, or, for someone without phone or e-mail, the mediator who booked it beside her — and the card says
+   * it is done. Before, the card had no way to cancel: the agent's leave was refused over it, with nothing to do.
+   */
+  @Test
+  void the_agent_cancels_from_her_card_and_is_told_who_will_hear_of_it() {
+    JsonObject booked = bookByPhone(9, "Odette Chabrier", "06 39 98 12 07");
+    String day = booked.getString("start").substring(0, 10);
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    JsonObject slot = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + day + "&to=" + day)
+        .array().getJsonObject(0);
+    var contactless = web.node.api.post("/api/visio/appointments", web.node.api.login("mediateur.riom@cantal.demo",
+        BrowserFixture.PASSWORD), new JsonObject().put("serviceId", service.getString("id")).put("start", slot.getString("start"))
+        .put("citizen", new JsonObject().put("name", "Baptiste Fabre")));
+    assertThat(contactless.status()).as(contactless.toString()).isEqualTo(201);
+
+    Page agent = web.signIn(web.newPage(), "agent.cpam");
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    agent.locator("#day").fill(day);
+    agent.locator("#day").dispatchEvent("change");
+    Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Odette Chabrier"));
+    assertThat(card).isVisible();
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous")).click();
+    Locator question = card.locator(".confirm-box");
+    assertThat(question).isFocused();
+    assertThat(question).containsText("La personne sera prévenue par SMS.");
+    assertThat(question).containsText("Une annulation ne se reprend pas");
+    PagesTest.assertAccessible(agent, "agent-annulation-question");
+    card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, annuler le rendez-vous")).click();
+    assertThat(card.locator(".outcome")).containsText("annulé (Odette Chabrier). La personne sera prévenue par SMS.");
+    assertThat(card.locator(".tag")).hasText("Annulé");
+    assertThat(agent.locator("#status")).containsText("annulé (Odette Chabrier)");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null,
+        null, java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getString("status")).isEqualTo("cancelled");
+
+    Locator his = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Baptiste Fabre"));
+    his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous")).click();
+    assertThat(his.locator(".confirm-box")).containsText("le médiateur qui a pris le rendez-vous (Lucas Meyniel, conseiller "
+        + "France Services) sera prévenu par e-mail.");
+    // "Ne rien changer": nothing is cancelled, and the keyboard is back on the card.
+    his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
+    assertThat(his.locator(".tag")).not().hasText("Annulé");
+    assertThat(his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous"))).isVisible();
+    agent.context().close();
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/appointments/" + contactless.json().getString("id")
+        + "/cancel", web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD), null).status()).isEqualTo(200);
+  }
+
   @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
