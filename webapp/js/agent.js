@@ -75,6 +75,12 @@ function render() {
   if (!focusOutcome && active?.closest?.('.confirm-box, .outcome')) {
     focusOutcome = active.closest('[data-id]')?.dataset.id || null;
   }
+  // A cancel asked of an appointment no longer booked (cancelled elsewhere, her call begun): the question goes.
+  for (const [id, action] of confirming) {
+    if (action === 'cancel' && appointments.get(id)?.status !== 'booked') {
+      confirming.delete(id);
+    }
+  }
   const day = dayInput.value;
   const list = [...appointments.values()].filter((a) => dayOf(a.start, a.timeZone) === day)
     .sort((a, b) => a.start.localeCompare(b.start));
@@ -95,12 +101,13 @@ function render() {
         // "Connexion…" (busy, disabled) while the room comes, kept across live re-renders: a second tap joins nothing twice.
         joining.has(a.id) ? el('button', { type: 'button', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
           : el('button', { type: 'button', onclick: () => joinOnce(a) }, t('agent.join')),
-        el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'complete') }, t('agent.done')),
+        el('button', { type: 'button', class: 'secondary', 'data-ask': 'complete', onclick: () => ask(a, 'complete') }, t('agent.done')),
         // "Absent" once the time has come (before, it could only be refused): the list is drawn again at each start.
         a.status !== 'booked' ? null : Date.now() >= new Date(a.start).getTime()
-          ? el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'no-show') }, t('agent.noShow'))
-          // Before its time only (after it, she came or is absent): asked first, saying who will be told.
-          : el('button', { type: 'button', class: 'secondary', onclick: () => ask(a, 'cancel') }, t('agent.cancelAppointment')))
+          ? el('button', { type: 'button', class: 'secondary', 'data-ask': 'no-show', onclick: () => ask(a, 'no-show') }, t('agent.noShow'))
+          // Before its time, and not while she waits in the room: asked first, saying who will be told.
+          : a.citizenWaiting ? null : el('button', { type: 'button', class: 'secondary', 'data-ask': 'cancel',
+            onclick: () => ask(a, 'cancel') }, t('agent.cancelAppointment')))
         : null,
       open && confirming.has(a.id) ? confirmation(a, confirming.get(a.id)) : null,
       outcomes.has(a.id) ? outcomeLine(a.id) : null);
@@ -109,6 +116,10 @@ function render() {
     listBox.querySelector(`[data-id="${focusOutcome}"] .confirm-box, [data-id="${focusOutcome}"] .outcome`)?.focus();
     focusOutcome = null;
   }
+  if (focusAsker) {
+    listBox.querySelector(`[data-id="${focusAsker.id}"] [data-ask="${focusAsker.action}"]`)?.focus();
+    focusAsker = null;
+  }
   // The next start among the shown appointments: "Absent" appears then (checked again at least every minute).
   const now = Date.now();
   const next = list.map((a) => new Date(a.start).getTime()).filter((at) => at > now).sort((x, y) => x - y)[0];
@@ -116,6 +127,10 @@ function render() {
   startTimer = next ? setTimeout(render, Math.min(next - now + 200, 60000)) : null;
 }
 let startTimer = null;
+/** Appointments this page cancels: their event is not announced again (the card's own line says it). */
+const cancellingHere = new Set();
+/** "Ne rien changer": the keyboard goes back to the button that asked ({id, action}). */
+let focusAsker = null;
 
 /** The outcome is asked first, next to the card: "Marquer … comme terminé ?"; once given, "Annuler" takes it back for 30 minutes. */
 function ask(a, action) {
@@ -134,18 +149,19 @@ const QUESTIONS = {
 function confirmation(a, action) {
   const [questionKey, buttonKey, hintKey] = QUESTIONS[action];
   const question = t(questionKey, { time: formatTime(a.start, a.timeZone), name: nameOf(a) });
-  return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question },
+  return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question,
+    'aria-describedby': `told-${a.id} hint-${a.id}` },
     el('p', {}, question),
     // She tried to come: said where the absence is decided, not only on the card above.
     action === 'no-show' && a.citizenTriedAt
       ? el('p', {}, el('strong', {}, t('agent.triedBeforeNoShow', { time: formatTime(a.citizenTriedAt, a.timeZone) }))) : null,
-    action === 'cancel' ? el('p', {}, el('strong', {}, told(a))) : null,
-    el('p', { class: 'hint' }, t(hintKey)),
+    action === 'cancel' ? el('p', { id: `told-${a.id}` }, el('strong', {}, told(a))) : null,
+    el('p', { class: 'hint', id: `hint-${a.id}` }, t(hintKey)),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
         onclick: (event) => whileSending(event.currentTarget, () => finish(a, action)) },
       t(buttonKey)),
-      el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusOutcome = a.id; render(); } },
+      el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusAsker = { id: a.id, action }; render(); } },
         t('agent.keep'))));
 }
 
@@ -263,10 +279,15 @@ function told(a) {
   if (sms || mail) {
     return t(sms && mail ? 'agent.toldBySmsEmail' : sms ? 'agent.toldBySms' : 'agent.toldByEmail');
   }
-  return a.bookedBy ? t('agent.toldThroughMediator', { name: a.bookedBy.displayName }) : t('agent.toldNobody');
+  // The professional who booked it is told, unless it is the agent cancelling it now.
+  return a.bookedBy && a.bookedBy.id !== me.id ? t('agent.toldThroughMediator', { name: a.bookedBy.displayName })
+    : t('agent.toldNobody');
 }
 
 async function finish(a, action) {
+  if (action === 'cancel') {
+    cancellingHere.add(a.id);
+  }
   try {
     const after = await request(`/api/visio/appointments/${a.id}/${action}`, { method: 'POST' });
     appointments.set(after.id, after);
@@ -400,7 +421,7 @@ appointments.follow({
       // Said once per failure: the events that follow it (someone else leaving, a retry) carry it too.
       failuresSaid.set(event.data.id, event.data.citizenVideoFailedAt);
       announce(t(atPoint(event.data) ? 'agent.citizenVideoFailedAtPoint' : 'agent.citizenVideoFailed', { name: nameOf(event.data) }));
-    } else if (event.kind === 'appointment.cancelled' && !outcomes.has(event.data.id)) {
+    } else if (event.kind === 'appointment.cancelled' && !cancellingHere.has(event.data.id)) {
       // Cancelled elsewhere (by her, her mediator, a colleague): cancelled here, the card's own line said it.
       announce(t('agent.cancelled', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.reopened') {

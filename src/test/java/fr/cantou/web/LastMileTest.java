@@ -396,23 +396,26 @@ class LastMileTest {
     Locator question = card.locator(".confirm-box");
     assertThat(question).isFocused();
     assertThat(question).containsText("La personne sera prévenue par SMS.");
-    assertThat(question).containsText("Une annulation ne se reprend pas");
+    assertThat(question).containsText("L'annulation est définitive");
+    org.assertj.core.api.Assertions.assertThat(question.getAttribute("aria-describedby")).as("who is told, read with the question")
+        .isNotBlank();
     PagesTest.assertAccessible(agent, "agent-annulation-question");
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, annuler le rendez-vous")).click();
     assertThat(card.locator(".outcome")).containsText("annulé (Odette Chabrier). La personne sera prévenue par SMS.");
     assertThat(card.locator(".tag")).hasText("Annulé");
-    assertThat(agent.locator("#status")).containsText("annulé (Odette Chabrier)");
+    assertThat(agent.locator("#status")).hasText("Rendez-vous de " + clock(OffsetDateTime.parse(booked.getString("start"))
+        .atZoneSameInstant(PARIS)) + " annulé (Odette Chabrier). La personne sera prévenue par SMS.");
     org.assertj.core.api.Assertions.assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null,
         null, java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getString("status")).isEqualTo("cancelled");
 
     Locator his = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Baptiste Fabre"));
     his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous")).click();
-    assertThat(his.locator(".confirm-box")).containsText("le médiateur qui a pris le rendez-vous (Lucas Meyniel, conseiller "
-        + "France Services) sera prévenu par e-mail.");
+    assertThat(his.locator(".confirm-box")).containsText("Lucas Meyniel, conseiller France Services, qui a pris le rendez-vous "
+        + "pour elle, recevra un e-mail.");
     // "Ne rien changer": nothing is cancelled, and the keyboard is back on the card.
     his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ne rien changer")).click();
     assertThat(his.locator(".tag")).not().hasText("Annulé");
-    assertThat(his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous"))).isVisible();
+    assertThat(his.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Annuler le rendez-vous"))).isFocused();
     agent.context().close();
     org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/appointments/" + contactless.json().getString("id")
         + "/cancel", web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD), null).status()).isEqualTo(200);
