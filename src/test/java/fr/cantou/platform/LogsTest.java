@@ -135,7 +135,9 @@ class LogsTest {
       double dropped = figures.lines().filter(line -> line.startsWith("cantou_log_lines_dropped_total "))
           .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
       // INFO lines are queued while 820 places or more are left (7,373 of them); one more is in the hands of the writer.
-      assertThat(dropped).as("INFO lines dropped once 7,373 waited").isGreaterThanOrEqualTo(10_000 + 40 - (8_192 - 819) - 1);
+      // Only the 10,000 lines logged here are sure to be in by now: a request's access line is written as its answer
+      // ends, which may come after the client read it (a CI run counted 5 of the 40 later, 6 December 2026).
+      assertThat(dropped).as("INFO lines dropped once 7,373 waited").isGreaterThanOrEqualTo(10_000 - (8_192 - 819) - 1);
       // A warning still finds one of the places kept for warnings and errors.
       LoggerFactory.getLogger("cantou.test.chatty").warn("a warning while nobody reads");
 
