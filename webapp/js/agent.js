@@ -150,7 +150,7 @@ function confirmation(a, action) {
   const [questionKey, buttonKey, hintKey] = QUESTIONS[action];
   const question = t(questionKey, { time: formatTime(a.start, a.timeZone), name: nameOf(a) });
   return el('div', { class: 'confirm-box alert-info', role: 'group', tabindex: '-1', 'aria-label': question,
-    'aria-describedby': `told-${a.id} hint-${a.id}` },
+    'aria-describedby': action === 'cancel' ? `told-${a.id} hint-${a.id}` : `hint-${a.id}` },
     el('p', {}, question),
     // She tried to come: said where the absence is decided, not only on the card above.
     action === 'no-show' && a.citizenTriedAt

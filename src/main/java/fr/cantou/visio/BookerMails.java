@@ -21,8 +21,7 @@ final class BookerMails {
 
   MailMessage compose(String kind, Appointment a, String address) {
     String when = DateWords.dayAndTimeWithYear(a.start(), Locale.FRENCH);
-    String where = a.pointName() == null ? "en visio, depuis chez elle"
-        : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
+    String where = VisioMails.place(a, "en visio, depuis chez elle");
     String subject;
     StringBuilder text = new StringBuilder(QuotedText.GREETING);
     switch (kind) {
@@ -45,7 +44,7 @@ final class BookerMails {
     }
     text.append("Service : ").append(a.serviceName()).append(" (").append(a.administration()).append(")\n")
         .append("cancellation".equals(kind) ? "Date prévue : " : "Nouvelle date : ").append(when)
-        .append(" (heure de ").append(a.timeZone().equals("Europe/Paris") ? "Paris" : a.timeZone()).append(")\n")
+        .append(VisioMails.zoneWords(a.timeZone())).append('\n')
         .append("Lieu : ").append(where).append('\n')
         .append("Référence : ").append(a.reference()).append("\n\n")
         .append("cancellation".equals(kind) ? "Vous pouvez lui prendre un autre rendez-vous depuis votre page :\n"

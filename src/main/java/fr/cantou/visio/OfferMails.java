@@ -58,12 +58,11 @@ final class OfferMails {
   /** What the offer says, whatever the channel. */
   String text(Appointment a, WaitingListStore.Offer offer, String token) {
     ZoneId zone = ZoneId.of(a.timeZone());
-    String where = a.pointName() == null ? "en visio, depuis chez vous"
-        : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
+    String where = VisioMails.place(a, "en visio, depuis chez vous");
     long minutes = minutesLeft(platform.clock().instant(), offer.expiresAt());
     return "Vous êtes sur la liste d'attente du service « " + a.serviceName() + " » (" + a.administration()
         + "). Une place s'est libérée et elle vous est réservée :\n\n"
-        + "Date : " + DateWords.dayAndTime(a.start(), Locale.FRENCH) + " (heure de " + (zone.getId().equals("Europe/Paris") ? "Paris" : zone.getId()) + ")\n"
+        + "Date : " + DateWords.dayAndTime(a.start(), Locale.FRENCH) + VisioMails.zoneWords(zone.getId()) + "\n"
         + "Lieu : " + where + "\n\n"
         + "Pour la prendre, ouvrez ce lien avant " + DateWords.time(offer.expiresAt().atZone(zone), Locale.FRENCH) + " (dans "
         + Durations.inWords(minutes) + ") :\n" + link(token) + "\n\n"

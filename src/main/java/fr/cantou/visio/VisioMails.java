@@ -31,8 +31,7 @@ final class VisioMails {
 
   MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken) {
     String when = DateWords.dayAndTimeWithYear(a.start(), Locale.FRENCH);
-    String where = a.pointName() == null ? "en visio, depuis chez vous"
-        : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
+    String where = place(a, "en visio, depuis chez vous");
     URI link = manageLink(manageToken);
     StringBuilder text = new StringBuilder(QuotedText.GREETING);
     String subject;
@@ -70,8 +69,7 @@ final class VisioMails {
     // Her name as data, not in a sentence: what she typed never reads as the administration's words.
     text.append(QuotedText.line("Nom indiqué", a.citizen().name()))
         .append("Service : ").append(a.serviceName()).append('\n')
-        .append("Date : ").append(when).append(" (heure de ").append(a.timeZone().equals("Europe/Paris") ? "Paris" : a.timeZone())
-        .append(")\n")
+        .append("Date : ").append(when).append(zoneWords(a.timeZone())).append('\n')
         .append("Lieu : ").append(where).append('\n')
         .append("Référence : ").append(a.reference()).append("\n\n");
     if (!"cancellation".equals(kind) && !service.documents().isEmpty()) {
@@ -87,6 +85,16 @@ final class VisioMails {
     text.append("Besoin d'aide ? Un conseiller France Services peut vous accompagner.\n\nCantou — visio-accueil\n");
     byte[] ics = calendar ? invite(a, kind, manageToken) : null;
     return new MailMessage(a.citizen().email(), subject, text.toString(), ics);
+  }
+
+  /** Where the appointment is held, as the mails say it; {@code fromHome} when it is held from home. */
+  static String place(Appointment a, String fromHome) {
+    return a.pointName() == null ? fromHome : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
+  }
+
+  /** The time zone its times are given in, as the mails say it: " (heure de Paris)". */
+  static String zoneWords(String zone) {
+    return " (heure de " + (zone.equals("Europe/Paris") ? "Paris" : zone) + ")";
   }
 
   /** When the room opens, as every message says it (visio.joinOpensMinutesBefore). */
