@@ -1,5 +1,6 @@
 package fr.cantou.platform;
 
+import fr.cantou.platform.db.PipelinedTransaction;
 import fr.cantou.platform.db.RateLimitStore;
 import io.vertx.core.Future;
 
@@ -24,6 +25,13 @@ final class LaterCounts {
   /** How long uses wait before they are written: at most this much of counting is lost if the node dies. */
   static final Duration GATHERED = Duration.ofMillis(100);
   private static final long RETRY_AFTER_FAILURE_MS = 5_000;
+  /**
+   * How long one write may run, its waits for rows and a connection included: past it the statement is
+   * cancelled and its uses given back to the next batch. Writes go one after another, and the node's stop
+   * writes the last ones after them: one statement waiting without end (a row held by a transaction left
+   * open) stopped every later write, and the node's stop with them.
+   */
+  static final Duration WRITE_WITHIN = Duration.ofSeconds(5);
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaterCounts.class);
 
   private record Pending(Duration window, int count) {}
@@ -31,17 +39,22 @@ final class LaterCounts {
   private final Platform platform;
   private final RateLimitStore store;
   private final Duration gathered;
+  private final Duration writeWithin;
   private Map<String, Pending> pending = new HashMap<>();
   /** The batch whose statement runs now. */
   private Map<String, Pending> inFlight = Map.of();
   private Future<Void> writes = Future.succeededFuture();
   private boolean writing;
 
-  /** {@code gathered}: {@link #GATHERED}; a test gives longer, and writes with {@link #flush}. */
-  LaterCounts(Platform platform, RateLimitStore store, Duration gathered) {
+  /**
+   * {@code gathered}: {@link #GATHERED}; a test gives longer, and writes with {@link #flush}. {@code writeWithin}:
+   * {@link #WRITE_WITHIN}.
+   */
+  LaterCounts(Platform platform, RateLimitStore store, Duration gathered, Duration writeWithin) {
     this.platform = platform;
     this.store = store;
     this.gathered = gathered;
+    this.writeWithin = writeWithin;
   }
 
   // The monitor is held for a map update or a swap only (never across I/O, the write runs after it is
@@ -113,13 +126,23 @@ final class LaterCounts {
     if (taken.isEmpty()) {
       return Future.succeededFuture();
     }
-    Map<Duration, TreeMap<String, Integer>> byWindow = new HashMap<>();
+    // Windows in one order, keys sorted in each: every writer of every node locks rows in one order.
+    Map<Duration, TreeMap<String, Integer>> byWindow = new TreeMap<>();
     taken.forEach((key, p) -> byWindow.computeIfAbsent(p.window(), w -> new TreeMap<>()).put(key, p.count()));
     Instant now = platform.clock().instant();
-    List<Future<Void>> writes = new ArrayList<>();
-    byWindow.forEach((window, counts) -> writes.add(store.add(platform.pool(), List.copyOf(counts.keySet()),
-        List.copyOf(counts.values()), now, now.minus(window))));
-    return Future.join(writes).<Void>mapEmpty().onFailure(e -> LOG.warn("event=rate_limit_count_failed uses={} reason=\"{}\"",
-        taken.values().stream().mapToInt(Pending::count).sum(), e.getMessage()));
+    int uses = taken.values().stream().mapToInt(Pending::count).sum();
+    return PipelinedTransaction.run(platform.pool(), tx -> {
+      List<Future<Void>> statements = new ArrayList<>();
+      statements.add(store.statementsEndWithin(tx, writeWithin));
+      byWindow.forEach((window, counts) -> statements.add(store.add(tx, List.copyOf(counts.keySet()),
+          List.copyOf(counts.values()), now, now.minus(window))));
+      return Future.all(statements).<Void>mapEmpty();
+    }).onFailure(e -> {
+      LOG.warn("event=rate_limit_count_failed uses={} reason=\"{}\"", uses, e.getMessage());
+      if (RateLimitStore.ranTooLong(e)) {
+        // What held it, for whoever reads the log: the transaction left open, and what it ran last.
+        store.waits(platform.pool()).onSuccess(waits -> waits.forEach(w -> LOG.warn("event=rate_limit_count_waited {}", w)));
+      }
+    });
   }
 }

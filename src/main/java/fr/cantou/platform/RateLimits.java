@@ -22,13 +22,16 @@ public final class RateLimits {
   private final LaterCounts later;
 
   public RateLimits(Platform platform) {
-    this(platform, LaterCounts.GATHERED);
+    this(platform, LaterCounts.GATHERED, LaterCounts.WRITE_WITHIN);
   }
 
-  /** {@code gathered}: how long uses counted after the fact wait before they are written ({@link LaterCounts}). */
-  RateLimits(Platform platform, Duration gathered) {
+  /**
+   * {@code gathered}: how long uses counted after the fact wait before they are written; {@code writeWithin}: how long
+   * one write of them may wait ({@link LaterCounts}).
+   */
+  RateLimits(Platform platform, Duration gathered, Duration writeWithin) {
     this.platform = platform;
-    this.later = new LaterCounts(platform, store, gathered);
+    this.later = new LaterCounts(platform, store, gathered, writeWithin);
   }
 
   /**

@@ -36,7 +36,7 @@ class RateLimitsTest {
   void start() {
     node = TestNode.start(TestDatabase.fresh(), Map.of(), Clock.systemUTC());
     platform = node.node().platform();
-    limits = new RateLimits(platform, Duration.ofHours(1));
+    limits = new RateLimits(platform, Duration.ofHours(1), Duration.ofMinutes(1));
   }
 
   @AfterEach
@@ -114,6 +114,36 @@ class RateLimitsTest {
     }
     TestNode.await(writing);
     assertThat(counted("booking-phone:+33612345678")).isEqualTo(2);
+  }
+
+  /**
+   * A write of uses that waits on a row held by a transaction left open gives up and is written with the next one: the
+   * writes after it, and the node's stop (which writes the last uses), do not wait for that transaction to end.
+   */
+  @Test
+  void a_write_held_up_by_a_transaction_left_open_gives_up_and_nothing_is_lost() {
+    RateLimits quick = new RateLimits(platform, Duration.ofHours(1), Duration.ofMillis(300));
+    List<RateLimits.Limit> address = List.of(new RateLimits.Limit("booking-address:192.0.2.9", 100_000));
+    TestNode.await(TestNode.await(quick.admit(address, WINDOW, TOO_MANY)).done());
+    TestNode.await(quick.flush());
+    TestNode.await(TestNode.await(quick.admit(address, WINDOW, TOO_MANY)).done());
+
+    SqlConnection other = TestNode.await(platform.pool().getConnection());
+    Transaction leftOpen = TestNode.await(other.begin());
+    TestNode.await(other.preparedQuery("SELECT count FROM rate_limit WHERE key = $1 FOR UPDATE")
+        .execute(Tuple.of("booking-address:192.0.2.9")));
+    try {
+      TestNode.await(quick.flush());
+      assertThat(counted("booking-address:192.0.2.9")).as("not written while the row is held").isEqualTo(1);
+      RateLimits.Admission third = TestNode.await(quick.admit(address, WINDOW, TOO_MANY));
+      TestNode.await(third.done());
+      TestNode.await(quick.flush());
+    } finally {
+      TestNode.await(leftOpen.commit());
+      TestNode.await(other.close());
+    }
+    TestNode.await(quick.flush());
+    assertThat(counted("booking-address:192.0.2.9")).as("the uses given back, written once the row is free").isEqualTo(3);
   }
 
   private static Throwable awaitFailure(Future<?> future) {

@@ -46,6 +46,38 @@ public final class RateLimitStore {
         .mapEmpty();
   }
 
+  /** In this transaction, a statement runs at most {@code limit}, its waits included (then SQLSTATE 57014). */
+  public Future<Void> statementsEndWithin(SqlClient tx, java.time.Duration limit) {
+    return tx.query("SET LOCAL statement_timeout = '" + limit.toMillis() + "ms'").execute().mapEmpty();
+  }
+
+  /** Whether a statement was cancelled for running longer than {@link #statementsEndWithin} allowed. */
+  public static boolean ranTooLong(Throwable e) {
+    return e instanceof io.vertx.pgclient.PgException pg && "57014".equals(pg.getSqlState());
+  }
+
+  /**
+   * What the other sessions of this database wait on or hold open, for the log when a statement ran too long: each
+   * session's state, wait, the sessions blocking it, how long its transaction has run and the start of its statement.
+   */
+  public Future<List<String>> waits(SqlClient db) {
+    return db.query("""
+            SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid) AS blockers,
+                   round(extract(epoch FROM now() - xact_start) * 1000) AS xact_ms, left(query, 120) AS query
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+            ORDER BY xact_start""")
+        .execute()
+        .map(rows -> {
+          List<String> seen = new java.util.ArrayList<>();
+          rows.forEach(r -> seen.add("pid=" + r.getInteger("pid") + " state=" + r.getString("state") + " wait="
+              + r.getString("wait_event_type") + "/" + r.getString("wait_event") + " blockers="
+              + java.util.Arrays.toString(r.getArrayOfIntegers("blockers")) + " xact_ms=" + r.getValue("xact_ms")
+              + " query=" + r.getString("query").replaceAll("\\s+", " ")));
+          return seen;
+        });
+  }
+
   /** In this transaction, a row lock is waited for at most {@code wait} (then SQLSTATE 55P03). */
   public Future<Void> lockWaitAtMost(SqlClient tx, java.time.Duration wait) {
     return tx.query("SET LOCAL lock_timeout = '" + wait.toMillis() + "ms'").execute().mapEmpty();
