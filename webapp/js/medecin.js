@@ -52,6 +52,35 @@ async function loadSentEarlier() {
   }
 }
 
+/**
+ * The report's draft belongs to one request: kept while that request is away (given back, it may come back to her),
+ * never shown on another one's form — a draft about one resident sent as another's report.
+ */
+const reportDrafts = {
+  for: null,
+  kept: new Map(),
+  showFor(id) {
+    if (id === this.for) {
+      return;
+    }
+    const text = document.getElementById('report-text');
+    const outcome = document.getElementById('outcome');
+    if (this.for && text.value.trim()) {
+      this.kept.set(this.for, { text: text.value, outcome: outcome.value });
+    }
+    const draft = this.kept.get(id);
+    this.kept.delete(id);
+    document.getElementById('report').reset();
+    text.removeAttribute('aria-invalid');
+    document.getElementById('report-error').hidden = true;
+    if (draft) {
+      text.value = draft.text;
+      outcome.value = draft.outcome;
+    }
+    this.for = id;
+  },
+};
+
 function render() {
   const queue = items.all().filter((i) => i.status === 'queued' && !i.plannedAt);
   queueBox.replaceChildren(...(queue.length ? queue.map((item) => card(item, [
@@ -86,6 +115,11 @@ function render() {
     keepingFocus(() => currentItem.replaceChildren(card(open, [action, mayInvite(open) ? inviteButton(open) : null].filter(Boolean),
       { write: true, onSent: (after) => { items.merge(after); render(); } })));
     current.dataset.id = open.id;
+    reportDrafts.showFor(open.id);
+  } else {
+    // Gone from her (given back, completed, taken over): nothing of it kept in the page, even hidden.
+    currentItem.replaceChildren();
+    delete current.dataset.id;
   }
 }
 

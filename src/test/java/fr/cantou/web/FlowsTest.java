@@ -170,6 +170,55 @@ class FlowsTest {
   }
 
   /**
+   * Her report's draft stays with its request: given back, the request's draft does not appear on the next one she
+   * takes (a report about one resident sent as another's), and comes back with its request when she takes it again.
+   * Nothing of a request gone from her stays in the page, even hidden.
+   */
+  @Test
+  void a_reports_draft_stays_with_its_request_and_never_shows_on_the_next_one() {
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    String garcia = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject first = fr.cantou.support.CareTerritory.request("medecine_generale", "normal");
+    first.getJsonObject("patient").put("reference", "R-BROUILLON-A");
+    JsonObject second = fr.cantou.support.CareTerritory.request("medecine_generale", "normal");
+    second.getJsonObject("patient").put("reference", "R-BROUILLON-B");
+    String a = web.node.api.post("/api/teleconsultations", nurse, first).json().getString("id");
+    String b = web.node.api.post("/api/teleconsultations", nurse, second).json().getString("id");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + a + "/claim", garcia, null)
+        .status()).isEqualTo(200);
+    Page doctor = web.signIn(web.newPage(), "dr.garcia");
+    assertThat(doctor.locator("#current")).containsText("R-BROUILLON-A");
+    doctor.locator("#report-text").fill("Toux sèche depuis trois jours, pas de fièvre.");
+    doctor.locator("#outcome").selectOption("follow_up");
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + a + "/release", garcia, null)
+        .status()).isEqualTo(200);
+    assertThat(doctor.locator("#current")).isHidden();
+    org.assertj.core.api.Assertions.assertThat(doctor.locator("#current-item").innerHTML()).as("nothing of it kept, even hidden")
+        .doesNotContain("R-BROUILLON-A");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + b + "/claim", garcia, null)
+        .status()).isEqualTo(200);
+    assertThat(doctor.locator("#current")).containsText("R-BROUILLON-B");
+    assertThat(doctor.locator("#report-text")).hasValue("");
+    assertThat(doctor.locator("#outcome")).hasValue("advice_given");
+
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + b + "/release", garcia, null)
+        .status()).isEqualTo(200);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + a + "/claim", garcia, null)
+        .status()).isEqualTo(200);
+    assertThat(doctor.locator("#current")).containsText("R-BROUILLON-A");
+    assertThat(doctor.locator("#report-text")).hasValue("Toux sèche depuis trois jours, pas de fièvre.");
+    assertThat(doctor.locator("#outcome")).hasValue("follow_up");
+    doctor.context().close();
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + a + "/release", garcia, null)
+        .status()).isEqualTo(200);
+    for (String id : List.of(a, b)) {
+      org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/cancel", nurse, null)
+          .status()).isEqualTo(200);
+    }
+  }
+
+  /**
    * The nurse's page leaves the room once it is no longer her request's: given back to the queue,
    * then (taken again, joined again) closed by the doctor. Entering again (audio only) asks the
    * server for a fresh join, whose short-lived token comes only while the room is hers.
