@@ -279,8 +279,8 @@ function told(a) {
   if (sms || mail) {
     return t(sms && mail ? 'agent.toldBySmsEmail' : sms ? 'agent.toldBySms' : 'agent.toldByEmail');
   }
-  // The professional who booked it is told, unless it is the agent cancelling it now.
-  return a.bookedBy && a.bookedBy.id !== me.id ? t('agent.toldThroughMediator', { name: a.bookedBy.displayName })
+  // The professional who booked it is told, unless it is the agent cancelling it now or his account is closed.
+  return a.bookedBy && a.bookedBy.active !== false && a.bookedBy.id !== me.id ? t('agent.toldThroughMediator', { name: a.bookedBy.displayName })
     : t('agent.toldNobody');
 }
 

@@ -25,9 +25,12 @@ public record Appointment(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Citizen(String name, String email, String phone) {}
 
-  /** Who booked it for her; {@code phone}: his house's (France Services, a mairie), to reach her through him. */
+  /**
+   * Who booked it for her; {@code phone}: his house's (France Services, a mairie), to reach her through him;
+   * {@code active}: false once his account is closed (nothing is sent to him then: the agent is told nobody hears of it).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record BookedBy(String id, String displayName, String phone) {}
+  public record BookedBy(String id, String displayName, String phone, boolean active) {}
 
   public boolean open() {
     return "booked".equals(status) || "in_call".equals(status);

@@ -22,7 +22,7 @@ final class AppointmentStore {
   static final String APPOINTMENT_OF = """
       SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
              u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name,
-             bo.phone AS booked_by_phone, COALESCE(p.phone, po.phone) AS point_phone
+             b.active AS booked_by_active, bo.phone AS booked_by_phone, COALESCE(p.phone, po.phone) AS point_phone
       FROM %s a
       JOIN visio_service s ON s.id = a.service_id
       JOIN organisation o ON o.id = s.organisation_id
@@ -181,7 +181,7 @@ final class AppointmentStore {
         new Appointment.Citizen(r.getString("citizen_name"), r.getString("citizen_email"), r.getString("citizen_phone")),
         r.getString("note"), Rows.strings(r, "accessibility"), Rows.id(r, "agent_id"), r.getString("agent_name"),
         bookedBy == null ? null : new Appointment.BookedBy(bookedBy.toString(), r.getString("booked_by_name"),
-            r.getString("booked_by_phone")),
+            r.getString("booked_by_phone"), r.getBoolean("booked_by_active")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
         local(Rows.instant(r, "citizen_tried_at"), zone), local(Rows.instant(r, "citizen_video_failed_at"), zone),
         failedSide(r),

@@ -98,7 +98,7 @@ public final class MailJob {
    * to write to (he left), the message is marked failed: the agent's card still names him and his house's phone.
    */
   private Future<Void> toBooker(MailStore.DueMail mail, Appointment a, Instant now) {
-    if ("change".equals(mail.kind()) && !a.open()) {
+    if (mail.kind().startsWith("change") && !a.open()) {
       return store.mailSent(platform.pool(), mail.id(), now);
     }
     return appointments.bookerAddress(mail.appointmentId()).compose(address -> address.isEmpty()

@@ -35,14 +35,19 @@ final class MailSchedule {
   }
 
   /**
-   * The message of this kind to the professional who booked for her, when he is the only way she hears of it: she gave
-   * neither phone nor e-mail, and someone else (her administration's agent) made the change.
+   * The message of this kind to the professional who booked for someone who gave neither phone nor e-mail, while his
+   * account is open, when anyone but him made the change: her administration's agent (he is the only way she hears of
+   * it), or she herself with her convocation's link ({@link #BY_HER}: he was to be beside her, at the old time).
    */
   static List<Mail> toBooker(Appointment a, Caller by, String kind, Instant now) {
     boolean hisOwn = by.principal() != null && a.bookedBy() != null && by.principal().userId().toString().equals(a.bookedBy().id());
-    return a.bookedBy() == null || !channels(a).isEmpty() || by.principal() == null || hisOwn ? List.of()
-        : List.of(new Mail(kind, now, MailStore.MEDIATOR));
+    return a.bookedBy() == null || !a.bookedBy().active() || !channels(a).isEmpty() || hisOwn
+        ? List.of()
+        : List.of(new Mail(by.principal() == null ? kind + BY_HER : kind, now, MailStore.MEDIATOR));
   }
+
+  /** The end of a message's kind when the citizen herself made the change ({@code change_by_her}). */
+  static final String BY_HER = "_by_her";
 
   /** What a move of {@code a} to {@code start} by {@code by} sends: "change" at once, then the reminders of the new time. */
   static List<Mail> moved(Appointment a, Caller by, Instant start, Instant now) {

@@ -79,7 +79,7 @@ final class MailStore {
   Future<Void> dropReminders(SqlClient db, UUID appointmentId) {
     return db.preparedQuery("""
             DELETE FROM visio_mail WHERE appointment_id = $1 AND sent_at IS NULL
-              AND (kind LIKE 'reminder%' OR (channel = 'mediator' AND kind = 'change'))""")
+              AND (kind LIKE 'reminder%' OR (channel = 'mediator' AND kind LIKE 'change%'))""")
         .execute(Tuple.of(appointmentId))
         .mapEmpty();
   }

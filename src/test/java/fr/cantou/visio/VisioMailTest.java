@@ -163,19 +163,63 @@ class VisioMailTest {
     assertThat(body(move)).contains("Nouvelle date : jeudi 3 décembre 2026 à 14 h").contains("sa convocation porte l'ancienne");
   }
 
-  /** A mediator whose account was closed cannot be written to: the message is marked failed, not tried for ever. */
+  /**
+   * When she cancels or moves it herself with her convocation's link, the mediator who booked it beside her hears of it:
+   * he was to be at her side at the old time.
+   */
   @Test
-  void a_message_to_a_mediator_who_left_is_marked_failed() throws Exception {
-    JsonObject booked = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", new JsonObject().put("name", "Marcelle Roux"));
+  void the_mediator_is_told_when_she_cancels_or_moves_it_herself() throws Exception {
+    JsonObject noContact = new JsonObject().put("name", "Marcelle Roux");
+    JsonObject moved = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", noContact);
+    JsonObject cancelled = visio.bookAs(visio.mediator, "2026-12-01T11:00:00+01:00", noContact);
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + cancelled.getString("id") + "/cancel",
+        cancelled.getString("manageToken"), null).status()).isEqualTo(200);
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + moved.getString("id") + "/reschedule",
+        moved.getString("manageToken"), new JsonObject().put("start", "2026-12-03T14:00:00+01:00")).status()).isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+    assertThat(recipients()).containsExactly("mediateur@fs.test", "mediateur@fs.test");
+
+    MimeMessage cancellation = toMediator("annulé");
+    assertThat(cancellation.getSubject()).isEqualTo("Rendez-vous " + reference(cancelled.getString("id"))
+        + " du mardi 1er décembre 2026 à 11 h annulé par la personne elle-même");
+    assertThat(body(cancellation)).contains("l'a annulé elle-même, avec le lien de sa convocation")
+        .contains("Date prévue : mardi 1er décembre 2026 à 11 h").doesNotContain("ne peut l'apprendre que par vous");
+    MimeMessage move = toMediator("déplacé");
+    assertThat(move.getSubject()).isEqualTo("Rendez-vous " + reference(moved.getString("id"))
+        + " déplacé au jeudi 3 décembre 2026 à 14 h par la personne elle-même");
+    assertThat(body(move)).contains("l'a déplacé elle-même").contains("notez la nouvelle date")
+        .contains("Nouvelle date : jeudi 3 décembre 2026 à 14 h");
+  }
+
+  /**
+   * A mediator whose account was closed cannot be written to: a change made after it queues nothing for him (the
+   * appointment says so, and the agent's page tells her nobody will hear of it); a message queued before it is marked
+   * failed, not tried for ever.
+   */
+  @Test
+  void a_mediator_who_left_is_not_written_to() throws Exception {
+    JsonObject queued = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", new JsonObject().put("name", "Marcelle Roux"));
+    JsonObject after = visio.bookAs(visio.mediator, "2026-12-01T11:00:00+01:00", new JsonObject().put("name", "Paul Roux"));
+    assertThat(node.api.post("/api/visio/appointments/" + queued.getString("id") + "/cancel", visio.agent, null).status())
+        .isEqualTo(200);
+    assertThat(node.api.get("/api/visio/appointments/" + after.getString("id"), visio.agent).json()
+        .getJsonObject("bookedBy").getBoolean("active")).isTrue();
     assertThat(node.api.post("/api/users/" + visio.mediatorId + "/deactivate", visio.admin, null).status()).isEqualTo(200);
-    assertThat(node.api.post("/api/visio/appointments/" + booked.getString("id") + "/cancel", visio.agent, null).status())
+    assertThat(node.api.get("/api/visio/appointments/" + after.getString("id"), visio.agent).json()
+        .getJsonObject("bookedBy").getBoolean("active")).isFalse();
+    assertThat(node.api.post("/api/visio/appointments/" + after.getString("id") + "/cancel", visio.agent, null).status())
         .isEqualTo(200);
     TestNode.await(node.node().runJobs());
     var row = TestNode.await(node.node().platform().pool().preparedQuery(
             "SELECT failed_at, last_error FROM visio_mail WHERE appointment_id = $1 AND channel = 'mediator'")
-        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(booked.getString("id"))))).iterator().next();
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(queued.getString("id"))))).iterator().next();
     assertThat(row.getValue("failed_at")).isNotNull();
     assertThat(row.getString("last_error")).contains("closed");
+    assertThat(TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT 1 FROM visio_mail WHERE appointment_id = $1 AND channel = 'mediator'")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(after.getString("id"))))).rowCount())
+        .as("nothing queued for a closed account").isZero();
   }
 
   private String reference(String id) {
