@@ -1,5 +1,5 @@
-import { newIdempotencyKey, request } from './api.js';
-import { currentLanguage, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { newIdempotencyKey, notJudged, request } from './api.js';
+import { currentLanguage, dayOf, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, appointmentQr, el, whileSending } from './ui.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
@@ -107,13 +107,14 @@ export class BookingWizard {
     if (draft.idempotencyKey) {
       this.idempotencyKey = draft.idempotencyKey;
     }
+    this.unanswered = draft.unanswered || null;
     return draft;
   }
 
   save() {
     sessionStorage.setItem(this.draftKey, JSON.stringify({ step: this.step, serviceId: this.choice.service?.id,
       where: this.choice.where, pointId: this.choice.point?.id, slot: this.choice.slot, offsetDays: this.choice.offsetDays,
-      contact: this.contact, idempotencyKey: this.idempotencyKey }));
+      contact: this.contact, idempotencyKey: this.idempotencyKey, unanswered: this.unanswered }));
   }
 
   /** Shows a step (the earliest one whose answers are missing, if some are), as a new history entry unless `push` is false. */
@@ -220,11 +221,11 @@ export class BookingWizard {
     if (!reschedule) {
       this.save();
     }
-    const from = new Date(Date.now() + offsetDays * 86400000);
-    const to = new Date(from.getTime() + 13 * 86400000);
-    const iso = (d) => d.toISOString().slice(0, 10);
     const service = this.choice.service;
-    let path = `/api/visio/services/${service.id}/slots?from=${iso(from)}&to=${iso(to)}`;
+    // Days of the service's own calendar (the server reads them so): today there, not in UTC — a service in Tahiti
+    // lost its afternoon's slots, its "today" being UTC's tomorrow.
+    const from = addDays(dayOf(Date.now(), service.timeZone), offsetDays);
+    let path = `/api/visio/services/${service.id}/slots?from=${from}&to=${addDays(from, 13)}`;
     if (this.choice.point) {
       path += `&pointId=${this.choice.point.id}`;
     }
@@ -350,14 +351,39 @@ export class BookingWizard {
     if (this.choice.point) {
       body.pointId = this.choice.point.id;
     }
+    const send = (sent) => request('/api/visio/appointments', { method: 'POST', body: sent, anonymous: !this.asMediator,
+      headers: { 'Idempotency-Key': this.idempotencyKey } });
+    const sentAs = JSON.stringify(body);
     try {
-      const booked = await request('/api/visio/appointments', { method: 'POST', body, anonymous: !this.asMediator,
-        headers: { 'Idempotency-Key': this.idempotencyKey } });
+      let booked = null;
+      if (this.unanswered && this.unanswered.key === this.idempotencyKey && this.unanswered.body !== sentAs) {
+        // Her last send got no answer and may have booked; she changed an answer since (a typo, another slot). With
+        // the same key, the server refused the new answers in schema English, again at every try, even after a
+        // reload: the send is asked again as it was first, which answers the booking if it was made.
+        try {
+          booked = await send(JSON.parse(this.unanswered.body));
+        } catch (e) {
+          if (notJudged(e)) {
+            throw e;
+          }
+          // Judged and refused as it was: nothing was booked with that key. The new answers go with a new one.
+          this.unanswered = null;
+          this.idempotencyKey = newIdempotencyKey();
+          this.save();
+        }
+      }
+      booked = booked || await send(body);
       this.idempotencyKey = newIdempotencyKey();
+      this.unanswered = null;
       this.showConfirmation(booked);
       this.finished();
       this.onBooked?.(booked);
     } catch (e) {
+      if (notJudged(e) && !this.unanswered) {
+        // Perhaps booked without her knowing: what was sent is kept with its key (across a reload too).
+        this.unanswered = { key: this.idempotencyKey, body: sentAs };
+        this.save();
+      }
       // The form stays as it was typed: a retry sends the same answers with the same key.
       errors.fromRequest(e);
       if (e.status === 409 && !form.querySelector('#other-slot')) {
@@ -493,4 +519,11 @@ export async function downloadWithLink(path, manageToken, filename, name, button
 /** How many minutes before its start an appointment's room opens (the deployment's visio.joinOpensMinutesBefore). */
 export function minutesBefore(appointment) {
   return Math.round((new Date(appointment.start).getTime() - new Date(appointment.joinOpensAt).getTime()) / 60000);
+}
+
+/** The day {@code n} days after {@code day} (YYYY-MM-DD), counted in days of the calendar, whatever the clock's changes. */
+function addDays(day, n) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
 }

@@ -520,7 +520,8 @@ async function poll() {
       await joinCall();
       return;
     }
-    if (now.status !== 'booked' || Date.now() > new Date(now.end).getTime()) {
+    // Checked in, she may still be waiting for an agent running late: the room is hers until the server says.
+    if (now.status !== 'booked' || Date.now() > new Date(now.joinClosesAt || now.end).getTime()) {
       reset();
       return;
     }

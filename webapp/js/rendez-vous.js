@@ -151,15 +151,17 @@ async function showManage(token) {
     const open = a.status === 'booked' || a.status === 'in_call';
     const now = Date.now();
     const opensAt = new Date(a.joinOpensAt).getTime();
-    const over = now > new Date(a.end).getTime();
+    // Past its end, a call under way (or her wait in the room) is still joined for a while: the server says until when.
+    const over = now > new Date(a.joinClosesAt || a.end).getTime();
     const canJoin = open && now >= opensAt && !over;
     const notYet = open && now < opensAt;
     devices.node.hidden = !open || over || inCall;
-    scheduleOpening(notYet ? opensAt - now : null);
+    // Drawn again at the opening, and at the closing: "Rejoindre" never stays pressable on a closed room.
+    scheduleOpening(notYet ? opensAt - now : canJoin ? new Date(a.joinClosesAt || a.end).getTime() - now : null);
     // The tab coming back, the page's focus, the minute's check, an event that changes nothing she sees: the buttons
     // stay the ones she may be pressing ("Connexion…" kept busy, a tap begun on one not lost to its double).
     const view = JSON.stringify([a.status, a.start, a.end, a.joinOpensAt, a.serviceName, a.administration, a.pointName,
-      a.pointCommune, a.timeZone, a.reference, canJoin, notYet, over, joining]);
+      a.pointCommune, a.timeZone, a.reference, canJoin, notYet, over, joining, inCall]);
     if (view === shown) {
       return;
     }
@@ -179,7 +181,9 @@ async function showManage(token) {
         el('dt', {}, t('manage.where')), el('dd', {}, a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHome')),
         el('dt', {}, t('manage.status')), el('dd', {}, t(`appointment.${a.status}`))),
       outcome, error,
-      !open ? el('p', { class: 'notice', id: 'closed' }, t(`manage.closed.${a.status}`), ' ',
+      // The agent in the room before her: said where she looks, beside "Rejoindre la visio".
+      a.status === 'in_call' && canJoin && !inCall ? el('p', { class: 'notice', id: 'agent-waiting' }, t('manage.agentWaiting')) : null,
+      !open ? el('p', { class: 'notice', id: 'closed', tabindex: '-1' }, t(`manage.closed.${a.status}`), ' ',
         el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))) : null,
       open ? el('div', { class: 'actions' },
         // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
@@ -203,7 +207,8 @@ async function showManage(token) {
     if (focused && focused !== document.activeElement && details.contains(focused)) {
       focused.focus();
     } else if (focusedId && !details.contains(focused)) {
-      document.getElementById(focusedId)?.focus();
+      // The button she was on is gone (cancelled by her administration): the keyboard goes to what replaced it.
+      (document.getElementById(focusedId) || document.getElementById('closed') || document.getElementById('join'))?.focus();
     }
   };
 
@@ -354,19 +359,44 @@ async function showManage(token) {
     document.getElementById('not-found')?.focus();
   };
 
+  /**
+   * What someone else changed, from an event or a snapshot: drawn, and said — a cancellation or a move by her
+   * administration, the agent come into the room (in it with her: the waiting line says it, itself a status region;
+   * not yet in it: where she looks, to join now). Her own changes came with their answers: nothing new to say.
+   */
+  const changed = (after) => {
+    const before = appointment;
+    appointment = { ...appointment, ...after };
+    const a = appointment;
+    if (a.status === 'cancelled' && before.status !== 'cancelled') {
+      announce(t('manage.cancelledForYou'));
+    } else if (a.start !== before.start) {
+      announce(t('manage.movedForYou', { when: formatWhen(a.start, a.timeZone) }));
+    } else if (a.status === 'in_call' && before.status !== 'in_call') {
+      if (inCall) {
+        waiting.textContent = t('manage.agentHere');
+      } else {
+        announce(t('manage.agentWaiting'));
+      }
+    }
+    render();
+  };
+
   render();
   connect({
     token,
     // The link renewed (a new one went to her mail or phone) or expired while the page was open: what to do now.
     onStatus: (status) => (status === 'unauthorized' ? linkGone() : showConnection(status)),
+    // Back after a long sleep (more events missed than are replayed): the server sends where it stands instead.
+    onSnapshot: (snapshot) => {
+      const now = (snapshot.appointments || []).find((x) => x.id === id);
+      if (now) {
+        changed(now);
+      }
+    },
     onEvent: (event) => {
       if (event.kind.startsWith('appointment.') && event.data.id === id) {
-        appointment = { ...appointment, ...event.data };
-        if (event.kind === 'appointment.in_call') {
-          waiting.textContent = t('manage.agentHere');
-          announce(t('manage.agentHere'));
-        }
-        render();
+        changed(event.data);
       }
     },
   });

@@ -35,4 +35,14 @@ public record Appointment(
   public boolean open() {
     return "booked".equals(status) || "in_call".equals(status);
   }
+
+  /**
+   * Until when the room's way in is given: the end; while the call is on or she waits in the room, up to
+   * {@link MeetingService#ROOM_OPEN_AFTER_END} more. Agents start late: a call running past its end whose phone
+   * reloaded, or whose video dropped, is joined again, and an agent who comes late still finds her.
+   */
+  @com.fasterxml.jackson.annotation.JsonProperty("joinClosesAt")
+  public OffsetDateTime joinClosesAt() {
+    return "in_call".equals(status) || citizenWaiting ? end.plus(MeetingService.ROOM_OPEN_AFTER_END) : end;
+  }
 }

@@ -38,7 +38,7 @@ public final class KioskService {
    */
   public record KioskAppointment(String id, OffsetDateTime start, OffsetDateTime end, String timeZone, String initial,
                                  String serviceName, String administration, String status, boolean checkedIn,
-                                 OffsetDateTime joinOpensAt) {}
+                                 OffsetDateTime joinOpensAt, OffsetDateTime joinClosesAt) {}
 
   /** The screen's day: its point, the appointments, and after how long without a touch it resets. */
   public record Day(PointView point, LocalDate date, int resetSeconds, List<KioskAppointment> appointments) {}
@@ -202,7 +202,7 @@ public final class KioskService {
           .compose(v -> platform.pool().withTransaction(tx -> appointments.audited(tx, Caller.ofScreen(s.id(), address),
               "appointment.joined", id).compose(w -> appointmentStore.roomName(tx, id))))
           .map(room -> rooms.join(room, new Participant("kiosk-" + s.id(), initial(a) + " — " + s.pointName(), null, false),
-              now, a.end().toInstant().plus(MeetingService.ROOM_OPEN_AFTER_END)));
+              now, a.joinClosesAt().toInstant().plus(MeetingService.ROOM_OPEN_AFTER_END)));
     }));
   }
 
@@ -228,7 +228,7 @@ public final class KioskService {
 
   static KioskAppointment shown(Appointment a) {
     return new KioskAppointment(a.id(), a.start(), a.end(), a.timeZone(), initial(a), a.serviceName(), a.administration(),
-        a.status(), a.citizenWaiting(), a.joinOpensAt());
+        a.status(), a.citizenWaiting(), a.joinOpensAt(), a.joinClosesAt());
   }
 
   /** The first letter of the first name, "J." ("?" once the name is erased). */

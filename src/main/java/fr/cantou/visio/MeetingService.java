@@ -20,7 +20,10 @@ import static fr.cantou.visio.AppointmentService.status;
  * takes either back).
  */
 public final class MeetingService {
-  /** Join answers stop at the end; a token already handed out lasts a little longer, so a call that overruns goes on. */
+  /**
+   * How long after its end a call under way, or a citizen waiting in its room, still gets the way in; a token handed out
+   * lasts this much longer again, so a call that overruns goes on.
+   */
   static final Duration ROOM_OPEN_AFTER_END = Duration.ofMinutes(30);
 
   private final Platform platform;
@@ -55,7 +58,7 @@ public final class MeetingService {
               .compose(done -> appointments.recorded(tx, id, caller, null, VisioEvents.WAITING))
               .compose(after -> store.roomName(tx, id))));
       return room.map(name -> rooms.join(name, participant(caller, a, agent), now,
-          a.end().toInstant().plus(ROOM_OPEN_AFTER_END)));
+          a.joinClosesAt().toInstant().plus(ROOM_OPEN_AFTER_END)));
     });
   }
 
@@ -69,7 +72,10 @@ public final class MeetingService {
         : new Participant("citizen-" + a.reference(), a.citizen().name(), null, false);
   }
 
-  /** The room opens {@code visio.joinOpensMinutesBefore} before the start and closes at the end (the kiosk checks it too). */
+  /**
+   * The room opens {@code visio.joinOpensMinutesBefore} before the start and closes at {@link Appointment#joinClosesAt}
+   * (the kiosk checks it too).
+   */
   Future<Void> roomWindow(Appointment a, Instant now) {
     if (!a.open()) {
       return Future.failedFuture(ApiException.conflict("This appointment is {0}; its room is closed.", status(a.status())));
@@ -78,7 +84,7 @@ public final class MeetingService {
       return Future.failedFuture(ApiException.conflict("The room opens on {0} ({1}), {2} minutes before the appointment.",
           a.joinOpensAt(), a.timeZone(), settings.joinOpensBefore().toMinutes()));
     }
-    if (now.isAfter(a.end().toInstant())) {
+    if (now.isAfter(a.joinClosesAt().toInstant())) {
       return Future.failedFuture(ApiException.conflict("This appointment is over; its room is closed."));
     }
     return Future.succeededFuture();

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KioskLiveTest extends VisioNodeTest {
   /** What the screen's GET of an appointment answers: the only keys its events may carry. */
   private static final Set<String> KIOSK_FIELDS = Set.of("id", "start", "end", "timeZone", "initial", "serviceName",
-      "administration", "status", "checkedIn", "joinOpensAt");
+      "administration", "status", "checkedIn", "joinOpensAt", "joinClosesAt");
 
   @Test
   void a_screen_hears_live_only_the_appointments_it_checked_in_as_its_get_shows_them() {

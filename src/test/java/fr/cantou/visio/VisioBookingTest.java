@@ -314,6 +314,39 @@ class VisioBookingTest extends VisioNodeTest {
   }
 
   /**
+   * Agents start late: a call still under way at its end can be joined again (her phone reloaded, the video dropped) for
+   * half an hour, and so can the room where she still waits; an appointment nobody came to closes at its end.
+   */
+  @Test
+  void a_call_running_past_its_end_can_be_joined_again() {
+    JsonObject late = visio.book("2026-11-30T10:00:00+01:00").json();
+    JsonObject empty = visio.book("2026-11-30T11:00:00+01:00").json();
+    String latePath = "/api/visio/appointments/" + late.getString("id");
+    Instant end = java.time.OffsetDateTime.parse(late.getString("end")).toInstant();
+    assertThat(late.getString("joinClosesAt")).as("nobody in the room yet").isEqualTo(late.getString("end"));
+
+    clock.set(end.minusSeconds(60));
+    assertThat(node.api.post(latePath + "/presence", visio.agent, new JsonObject().put("state", "joined")).status()).isEqualTo(200);
+    JsonObject inCall = node.api.get(latePath, visio.agent).json();
+    assertThat(java.time.OffsetDateTime.parse(inCall.getString("joinClosesAt")).toInstant()).isEqualTo(end.plus(Duration.ofMinutes(30)));
+
+    clock.set(end.plus(Duration.ofMinutes(10)));
+    assertThat(visio.withToken("GET", latePath + "/join", late.getString("manageToken"), null).status()).as("her reload").isEqualTo(200);
+    assertThat(node.api.get(latePath + "/join", visio.agent).status()).isEqualTo(200);
+    assertThat(visio.withToken("POST", latePath + "/presence", late.getString("manageToken"),
+        new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
+
+    Instant emptyEnd = java.time.OffsetDateTime.parse(empty.getString("end")).toInstant();
+    clock.set(emptyEnd.plusSeconds(60));
+    var closed = visio.withToken("GET", "/api/visio/appointments/" + empty.getString("id") + "/join", empty.getString("manageToken"), null);
+    assertThat(closed.status()).as("nobody came: closed at its end").isEqualTo(409);
+    assertThat(closed.detail()).isEqualTo("This appointment is over; its room is closed.");
+
+    clock.set(end.plus(Duration.ofMinutes(31)));
+    assertThat(node.api.get(latePath + "/join", visio.agent).status()).as("half an hour after its end").isEqualTo(409);
+  }
+
+  /**
    * Her press on "Rejoindre" reaches the agent even when her video never comes: the agent sees when she tried, then
    * that the video failed at her end (to call her instead of marking her absent); once she is in, the failure is gone.
    */

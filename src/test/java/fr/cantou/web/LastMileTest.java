@@ -589,6 +589,40 @@ class LastMileTest {
     page.context().close();
   }
 
+  /**
+   * Her booking reached the server but its answer was lost on the way back; she then corrects a typo and confirms
+   * again. The same key with other answers was refused in schema English ("Idempotency-Key…"), at every try and after a
+   * reload: now the send is asked again as it first went, and the booking made then is what she sees.
+   */
+  @Test
+  void a_booking_whose_answer_was_lost_is_found_again_after_she_corrects_an_answer() {
+    Page page = toContactStep(web.newPage(BrowserFixture.Screen.PHONE));
+    page.locator("#name").fill("Armand Vigier");
+    page.locator("#email").fill("armand.vigier@exemple.fe");
+    List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/api/visio/appointments", route -> {
+      sent.add(route.request().postData());
+      route.fetch();
+      route.abort("internetdisconnected");
+    });
+    Locator confirm = page.locator("#wizard button[type=submit]");
+    confirm.click();
+    assertThat(page.locator("#wizard p.error[role=alert]")).hasText("Connexion perdue. Vos réponses sont gardées. Réessayez.");
+    page.unroute("**/api/visio/appointments");
+    page.route("**/api/visio/appointments", route -> {
+      sent.add(route.request().postData());
+      route.resume();
+    });
+
+    page.locator("#email").fill("armand.vigier@exemple.fr");
+    confirm.click();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+    assertThat(page.locator("main")).not().containsText("Idempotency");
+    org.assertj.core.api.Assertions.assertThat(sent).as("the first send asked again as it went").hasSize(2)
+        .allSatisfy(body -> org.assertj.core.api.Assertions.assertThat(body).contains("armand.vigier@exemple.fe"));
+    page.context().close();
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void a_nurse_on_a_tablet_writes_initials_as_she_does_and_sees_a_wrong_year_under_its_field(BrowserFixture.Screen screen) {
@@ -1205,6 +1239,47 @@ class LastMileTest {
     assertThat(card.locator(".tag")).hasText("En retard");
     citizen.context().close();
     agent.context().close();
+  }
+
+  /**
+   * Her page says what happens at the other end, where she looks: the agent in the room before her (join now), a call
+   * running past its end still joined (agents start late; the page once said the room was closed while the agent
+   * waited in it), her administration cancelling — said, and the keyboard on what replaced the button she was on.
+   */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @Test
+  void her_page_says_what_the_agent_did_and_a_call_running_late_is_joined_again() {
+    JsonObject booked = bookByPhone(5, "Léonie Cabrol", "06 39 98 12 51");
+    JsonObject cancelled = bookByPhone(6, "Léonie Cabrol", "06 39 98 12 51");
+    String agent = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
+    Instant end = OffsetDateTime.parse(booked.getString("end")).toInstant();
+    clock.set(start.minus(Duration.ofMinutes(2)));
+    Page citizen = manage(web.newPage(BrowserFixture.Screen.PHONE), booked, start.minus(Duration.ofMinutes(2)));
+    assertThat(citizen.locator("#join")).isEnabled();
+
+    String path = "/api/visio/appointments/" + booked.getString("id");
+    assertThat(web.node.api.post(path + "/presence", agent, new JsonObject().put("state", "joined")).status()).isEqualTo(200);
+    String waitsForHer = "L'agent est dans la salle et vous attend : touchez « Rejoindre la visio ».";
+    assertThat(citizen.locator("#agent-waiting")).hasText(waitsForHer);
+    assertThat(citizen.locator("#status")).hasText(waitsForHer);
+
+    Instant late = end.plus(Duration.ofMinutes(10));
+    clock.set(late);
+    citizen.clock().setSystemTime(late.toEpochMilli());
+    citizen.evaluate("() => window.dispatchEvent(new Event('focus'))");
+    assertThat(citizen.locator("#join")).isEnabled();
+    assertThat(citizen.locator("main")).not().containsText("la salle est fermée");
+    citizen.context().close();
+
+    Page other = manage(web.newPage(BrowserFixture.Screen.PHONE), cancelled, late);
+    other.locator("#change-date").focus();
+    assertThat(web.node.api.post("/api/visio/appointments/" + cancelled.getString("id") + "/cancel", agent, null).status())
+        .isEqualTo(200);
+    assertThat(other.locator("#status")).hasText("Votre rendez-vous a été annulé.");
+    assertThat(other.locator("#closed")).isFocused();
+    PagesTest.assertAccessible(other, "rendez-vous-annule-par-l-administration");
+    other.context().close();
   }
 
   /** Beside the person, the mediator is her side of the call: in the room, the agent sees her waiting; gone, no longer. */
