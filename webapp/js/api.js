@@ -4,12 +4,16 @@ import { currentLanguage, t } from './i18n.js';
 // sessionStorage (it rotates at every use). Tokens never go in URLs.
 let accessToken = null;
 
-/** A refusal (its status, detail and, when about one field, `field`), or status 0: no answer at all. */
+/**
+ * A refusal (its status, detail and, when about one field, `field`), or status 0: no answer at all. `retryAfter`: the
+ * seconds the answer's Retry-After asked to wait before trying again (a 429, a 503), 0 when it said nothing.
+ */
 export class ApiError extends Error {
   constructor(status, detail, field = null) {
     super(detail);
     this.status = status;
     this.field = field;
+    this.retryAfter = 0;
   }
 }
 
@@ -40,8 +44,10 @@ export async function logout() {
 }
 
 /**
- * A valid access token, refreshed when needed; null when signed out. With `refresh`, the one
- * held is dropped first: the server said it expired (a WebSocket closed with 4401).
+ * A valid access token, refreshed when needed; null when signed out (no session, or its refresh refused). With
+ * `refresh`, the one held is dropped first: the server said it expired (a WebSocket closed with 4401). A refresh the
+ * server did not judge (no answer, 429, 5xx: see {@link notJudged}) rejects with its ApiError, the session kept: the
+ * caller tries again later ({@link retryDelay}).
  */
 export async function token({ refresh = false } = {}) {
   if (refresh) {
@@ -58,6 +64,12 @@ export async function token({ refresh = false } = {}) {
 
 let refreshing = null;
 
+/**
+ * How the server says no to a refresh: 401 (the token spent, revoked or expired; the account deactivated), 400 (a body
+ * it cannot read), 403. Only these end the session.
+ */
+const REFRESH_REFUSED = new Set([400, 401, 403]);
+
 async function refreshed() {
   const refreshToken = sessionStorage.getItem('cantou.refresh');
   if (!refreshToken) {
@@ -67,8 +79,13 @@ async function refreshed() {
     remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken }, anonymous: true }));
     return accessToken;
   } catch (e) {
-    sessionStorage.removeItem('cantou.refresh');
-    return null;
+    if (REFRESH_REFUSED.has(e?.status)) {
+      sessionStorage.removeItem('cantou.refresh');
+      return null;
+    }
+    // Not judged (no answer, a node restarting, a proxy's 502, too many at once): the refresh token still holds, kept
+    // for the next try. Dropped here, every page signed out whose refresh met a restart, every 15 minutes.
+    throw e instanceof ApiError ? e : new ApiError(0, t('common.connectionLost'));
   }
 }
 
@@ -101,12 +118,22 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
   } catch (e) {
     // Not the API's answer: a proxy's error page (a node restarting), a public Wi-Fi's sign-in page, a cut answer.
     // Said as what it means for her, never as a parse error: an unavailable service, or a connection that failed.
-    throw refusal(response.ok ? 0 : response.status, null);
+    throw waiting(refusal(response.ok ? 0 : response.status, null), response);
   }
   if (!response.ok) {
-    throw refusal(response.status, data);
+    throw waiting(refusal(response.status, data), response);
   }
   return data;
+}
+
+/** The error with the answer's Retry-After (seconds, or a date) as its `retryAfter`, in seconds. */
+function waiting(error, response) {
+  const said = response.headers.get('Retry-After');
+  if (said) {
+    const seconds = /^\d+$/.test(said.trim()) ? Number(said) : (Date.parse(said) - Date.now()) / 1000;
+    error.retryAfter = Number.isFinite(seconds) ? Math.max(0, seconds) : 0;
+  }
+  return error;
 }
 
 /**
@@ -155,6 +182,14 @@ export function refusal(status, problem) {
  */
 export function notJudged(error) {
   return error?.status === 0 || error?.status === 429 || error?.status >= 500;
+}
+
+/**
+ * The pause (ms) before the `attempt`-th try again of what was not judged: 1 s, 2 s, 4 s… up to 30 s, and never before
+ * the answer's Retry-After (up to five minutes: no page sleeps longer on a proxy's word).
+ */
+export function retryDelay(attempt, error) {
+  return Math.max(Math.min(30000, 500 * 2 ** Math.min(attempt, 6)), Math.min(300, error?.retryAfter || 0) * 1000);
 }
 
 export function newIdempotencyKey() {

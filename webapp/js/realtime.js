@@ -1,3 +1,4 @@
+import { retryDelay } from './api.js';
 import { currentLanguage } from './i18n.js';
 
 // The one WebSocket: hello with a token, snapshot or resume, live events; reconnects by
@@ -14,9 +15,26 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   let expired = false;
 
   async function open() {
-    const value = typeof token === 'function' ? await token({ refresh: expired }) : token;
+    if (closedByUs) {
+      return;
+    }
+    let value;
+    try {
+      value = typeof token === 'function' ? await token({ refresh: expired }) : token;
+    } catch (e) {
+      // The refresh was not answered (no answer, 429, a node or a proxy away): the session holds, and the token is asked
+      // for again after the usual pause, as a socket that dropped knocks again. The expired token is already dropped:
+      // the next try refreshes without forcing it, and takes one a request may have refreshed meanwhile.
+      expired = false;
+      again(e);
+      return;
+    }
     expired = false;
+    if (closedByUs) {
+      return;
+    }
     if (!value) {
+      // Signed out: no session, or its refresh refused. Knocking again would be refused for ever: the page says so.
       onStatus?.('unauthorized');
       return;
     }
@@ -56,8 +74,9 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
         return;
       }
       // 4401: the access token expired (or was refused). The next hello takes a refreshed one,
-      // at once the first time; a refresh that fails (signed out) gives no token, and open()
-      // reports 'unauthorized'. Refused again and again, it waits like any other failure.
+      // at once the first time; a refresh refused (signed out) gives no token, and open() reports
+      // 'unauthorized'; a refresh not answered is tried again after a pause. Refused again and
+      // again, it waits like any other failure.
       expired = event.code === 4401;
       // A manage link's socket (a fixed token, nothing to refresh) closed with 4401: the link was renewed or has
       // expired. Knocking again with it would be refused for ever: the page says so instead.
@@ -65,11 +84,15 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
         onStatus?.('unauthorized');
         return;
       }
-      onStatus?.('offline');
-      attempt += 1;
-      const delay = expired && attempt === 1 ? 0 : Math.min(30000, 500 * 2 ** Math.min(attempt, 6));
-      setTimeout(open, delay);
+      again();
     });
+  }
+
+  /** Offline meanwhile, open() again after a pause growing with the attempts (none the first time after a 4401). */
+  function again(error) {
+    onStatus?.('offline');
+    attempt += 1;
+    setTimeout(open, expired && attempt === 1 ? 0 : retryDelay(attempt, error));
   }
 
   function send(message) {

@@ -1,5 +1,5 @@
 import { currentLanguage, loadLanguage, setPageZone, switchLanguage, t } from './i18n.js';
-import { currentUser, logout, request, token } from './api.js';
+import { currentUser, logout, request, retryDelay, token } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
@@ -80,8 +80,8 @@ async function showOperator() {
 /** For professionals' pages: the signed-in user, or a trip to the sign-in page. */
 export async function requireRole(...roles) {
   const user = currentUser();
-  if (!user || !(await token()) || !roles.includes(user.role)) {
-    location.href = `/connexion.html?next=${encodeURIComponent(location.pathname)}`;
+  if (!user || !(await sessionToken()) || !roles.includes(user.role)) {
+    location.href = signInAgain();
     return new Promise(() => {});
   }
   const who = document.getElementById('who');
@@ -89,6 +89,30 @@ export async function requireRole(...roles) {
     who.textContent = user.displayName;
   }
   return user;
+}
+
+/** The sign-in page, which comes back to this one once she is signed in. */
+function signInAgain() {
+  return `/connexion.html?next=${encodeURIComponent(location.pathname)}`;
+}
+
+/**
+ * The page's access token, or null once the session ended. A refresh not answered (a node restarting, a proxy's 502)
+ * is tried again after a pause, the offline banner shown meanwhile: a session still open never sends her to sign in.
+ */
+async function sessionToken() {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const value = await token();
+      if (attempt > 1) {
+        showConnection('online');
+      }
+      return value;
+    } catch (e) {
+      showConnection('offline');
+      await new Promise((resolve) => { setTimeout(resolve, retryDelay(attempt, e)); });
+    }
+  }
 }
 
 /** What an action did, in a line next to it (seen, not only heard), focused; `failed` shows it as a refusal. */
@@ -109,6 +133,10 @@ export function announce(message) {
   }
 }
 
+/**
+ * The banner under the header, as the socket goes: offline, degraded, the session ended (with the link to sign in
+ * again), hidden once online.
+ */
 export function showConnection(state) {
   const banner = document.getElementById('offline');
   if (!banner) {
@@ -116,6 +144,11 @@ export function showConnection(state) {
   }
   if (state === 'offline' || state === 'degraded') {
     banner.textContent = t(state === 'offline' ? 'common.offline' : 'common.degraded');
+    banner.hidden = false;
+  } else if (state === 'unauthorized') {
+    // The session ended (its refresh refused): nothing comes in any more, and the page would otherwise still say it
+    // reconnects. Said in the banner (role=alert: read out), with the way back to this page.
+    banner.replaceChildren(t('common.sessionEnded'), ' ', el('a', { href: signInAgain() }, t('common.signInAgain')));
     banner.hidden = false;
   } else if (state === 'online') {
     if (!banner.hidden) {

@@ -1,0 +1,117 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A staff page lives through its access token's end: the server closes its socket (4401) when the token ends, and the
+ * page refreshes it. A refresh left unanswered (a node restarting, a proxy's 502, a rural link dropping at that moment)
+ * is tried again until it is answered, the session kept; only a refusal ends it, and the page then says so with the way
+ * to sign in again. Access tokens live a few seconds here, so the server ends the socket's token itself, as it does every
+ * 15 minutes in production.
+ */
+class SessionRefreshPageTest {
+  private static final String REFRESH = "**/api/auth/refresh";
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    web = new BrowserFixture(Clock.systemUTC(), Map.of("CANTOU_AUTH_ACCESS_TOKEN_SECONDS", "5"));
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  /** The doctor's page, signed in, its script run to the end (her presence buttons enabled last). */
+  private static Page doctorsPage() {
+    Page doctor = web.signIn("dr.garcia");
+    assertThat(doctor.locator("#available")).isEnabled();
+    // Set in this document only: still there at the end, the page was never loaded again.
+    doctor.evaluate("() => { window.__sameDocument = true; }");
+    return doctor;
+  }
+
+  private static String refreshToken(Page page) {
+    return (String) page.evaluate("() => sessionStorage.getItem('cantou.refresh')");
+  }
+
+  @Test
+  void a_refresh_unanswered_for_a_while_is_tried_again_and_the_page_resumes_by_itself() {
+    Page doctor = doctorsPage();
+    Locator banner = doctor.locator("#offline");
+    AtomicInteger refused = new AtomicInteger();
+    doctor.route(REFRESH, route -> {
+      refused.incrementAndGet();
+      route.fulfill(new Route.FulfillOptions().setStatus(502).setContentType("text/html")
+          .setBody("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"));
+    });
+    // The token ends, the server closes the socket (4401), the refresh meets the 502, and is tried again later.
+    doctor.waitForCondition(() -> refused.get() >= 2);
+    assertThat(banner).isVisible();
+    assertThat(banner).hasText("Connexion perdue. Nous nous reconnectons…");
+    assertThat(refreshToken(doctor)).as("the session kept through a refresh left unanswered").isNotNull();
+
+    doctor.unroute(REFRESH);
+    assertThat(banner).isHidden();
+    assertThat(doctor.locator("#status")).hasText("Connexion rétablie.");
+
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject body = fr.cantou.support.CareTerritory.request("medecine_generale", "normal");
+    body.getJsonObject("patient").put("reference", "R-APRES-REFRESH");
+    var created = web.node.api.post("/api/teleconsultations", nurse, body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(doctor.locator("#queue")).containsText("R-APRES-REFRESH");
+    assertThat(doctor.evaluate("() => window.__sameDocument === true")).as("never loaded again").isEqualTo(true);
+    doctor.context().close();
+    assertThat(web.node.api.post("/api/teleconsultations/" + created.json().getString("id") + "/cancel",
+        web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD), null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void a_refused_refresh_says_the_session_ended_with_the_way_to_sign_in_again_back_to_this_page() {
+    Page doctor = doctorsPage();
+    Locator banner = doctor.locator("#offline");
+    doctor.route(REFRESH, route -> route.fulfill(new Route.FulfillOptions().setStatus(401)
+        .setContentType("application/problem+json")
+        .setBody("{\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"This refresh token is no longer valid; please sign in again.\"}")));
+    assertThat(banner).containsText("Votre session a pris fin : cette page n'est plus mise à jour.");
+    assertThat(banner).hasAttribute("role", "alert");
+    Locator again = banner.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+        new Locator.GetByRoleOptions().setName("Se reconnecter"));
+    assertThat(again).hasAttribute("href", "/connexion.html?next=%2Fmedecin.html");
+    assertThat(refreshToken(doctor)).as("the refused refresh token forgotten").isNull();
+    PagesTest.assertAccessible(doctor, "medecin-session-terminee");
+
+    doctor.unroute(REFRESH);
+    again.click();
+    doctor.waitForURL(u -> u.contains("/connexion.html"));
+    doctor.locator("#email").fill("dr.garcia@cantal.demo");
+    doctor.locator("#password").fill(BrowserFixture.PASSWORD);
+    doctor.locator("button[type=submit]").click();
+    doctor.waitForURL(u -> u.endsWith("/medecin.html"));
+    assertThat(doctor.locator("#available")).isEnabled();
+    assertThat(banner).isHidden();
+    doctor.context().close();
+  }
+}
