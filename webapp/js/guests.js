@@ -2,6 +2,7 @@ import { request } from './api.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
 import { formatTime, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
+import { tell } from './news.js';
 import { announce, el, whileSending } from './ui.js';
 
 /**
@@ -13,8 +14,16 @@ import { announce, el, whileSending } from './ui.js';
 let dialog = null;
 let form;
 let errors;
-let forItem = null;
-let opener = null;
+let sendButton;
+/**
+ * The dialog's opening now shown (or last shown): { item, opener, sending }. What is sent from one opening stays its
+ * request's: its answer, come late (a slow link) while the dialog shows another request or none, never touches it.
+ */
+let opening = null;
+/** The last list asked: an earlier answer, come after it, is not shown. */
+let listAsked = 0;
+/** By request: what became of what was sent for it while the dialog showed another one (shown when opened for it again). */
+const toldLater = new Map();
 let list;
 let outcome;
 
@@ -74,6 +83,7 @@ function build() {
     el('option', { value: 'patient' }, t('nurse.byPatient')),
     el('option', { value: 'legal_representative' }, t('nurse.byRepresentative')));
   const send = el('button', { type: 'submit', id: 'guest-send' }, t('guests.send'));
+  sendButton = send;
   const close = el('button', { type: 'button', class: 'secondary', id: 'guests-close' }, t('guests.close'));
   close.addEventListener('click', () => dialog.close());
   outcome = el('p', { id: 'guests-outcome', class: 'notice', role: 'status', tabindex: '-1', hidden: true });
@@ -93,15 +103,23 @@ function build() {
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    whileSending(send, invite);
+    const mine = opening;
+    if (mine && !mine.sending) {
+      invite(mine);
+    }
   });
   dialog = el('dialog', { id: 'guests-dialog', 'aria-labelledby': 'guests-title' }, title, forLine,
     el('p', { class: 'hint' }, t('guests.hint')), form, outcome,
     el('h3', { id: 'guests-list-title' }, t('guests.invited')), list);
   // However it closes (its button, Escape): back to the card's button, drawn anew if the list changed meanwhile.
   dialog.addEventListener('close', () => {
-    const again = document.querySelector(`button[data-guests="${forItem?.id}"]`);
+    const again = document.querySelector(`button[data-guests="${opening?.item.id}"]`);
+    const opener = opening?.opener;
     (again || (opener?.isConnected ? opener : null) || document.getElementById('main'))?.focus();
+    if (opening?.sending) {
+      // Closed while the invitation goes: it goes on, and what became of it will be said, naming the resident.
+      tell(t('guests.stillSending', { ref: reference(opening) }));
+    }
   });
   document.getElementById('main').append(dialog);
 }
@@ -110,29 +128,77 @@ function openGuests(item, button) {
   if (!dialog) {
     build();
   }
-  forItem = item;
-  opener = button;
+  opening = { item, opener: button, sending: false };
   form.reset();
   form.querySelector('#guest-by-mail').dispatchEvent(new Event('change'));
   errors.clear();
+  showSending(false);
   outcome.hidden = true;
-  dialog.querySelector('#guests-for').textContent = t('guests.for', { ref: item.patient?.reference || '' });
+  dialog.querySelector('#guests-for').textContent = t('guests.for', { ref: reference(opening) });
   list.replaceChildren();
   dialog.showModal();
   form.querySelector('#guest-name').focus();
-  refresh();
+  if (toldLater.has(item.id)) {
+    say(toldLater.get(item.id));
+    toldLater.delete(item.id);
+  }
+  refresh(opening);
 }
 
-async function refresh() {
+function reference(mine) {
+  return mine.item.patient?.reference || '';
+}
+
+/** Whether the dialog still shows this opening. */
+function stillShown(mine) {
+  return mine === opening && dialog.open;
+}
+
+/** "Envoyer l'invitation" as the opening shown leaves it: busy only while that opening's invitation is on its way. */
+function showSending(sending) {
+  sendButton.disabled = sending;
+  for (const element of [sendButton, form]) {
+    if (sending) {
+      element.setAttribute('aria-busy', 'true');
+    } else {
+      element.removeAttribute('aria-busy');
+    }
+  }
+  sendButton.textContent = t(sending ? 'common.sending' : 'guests.send');
+}
+
+/** The guests of this opening's request, shown only if the dialog still shows it and no later list was asked. */
+async function refresh(mine) {
+  listAsked += 1;
+  const asked = listAsked;
+  let shown;
   try {
-    const guests = await request(`/api/teleconsultations/${forItem.id}/guests`);
-    list.replaceChildren(...(guests.length ? guests.map(line) : [el('li', { class: 'muted' }, t('guests.none'))]));
+    const guests = await request(`/api/teleconsultations/${mine.item.id}/guests`);
+    shown = guests.length ? guests.map((guest) => line(mine, guest)) : [el('li', { class: 'muted' }, t('guests.none'))];
   } catch (e) {
-    list.replaceChildren(el('li', { class: 'error' }, plainMessage(e)));
+    shown = [el('li', { class: 'error' }, plainMessage(e))];
+  }
+  if (asked === listAsked && mine === opening) {
+    list.replaceChildren(...shown);
   }
 }
 
-function line(guest) {
+/**
+ * What became of something sent from an opening the dialog no longer shows, said naming the resident: in the dialog if
+ * it shows her request again (what is typed there is left as it is), else to screen readers at once, and in the dialog
+ * when it is opened for her request again.
+ */
+function tellElsewhere(mine, text) {
+  if (dialog.open && opening?.item.id === mine.item.id) {
+    say(text, { focus: false });
+    refresh(opening);
+    return;
+  }
+  toldLater.set(mine.item.id, text);
+  tell(text);
+}
+
+function line(mine, guest) {
   const state = guest.removedAt ? t('guests.removed') : !guest.current ? t('guests.void')
     : guest.joinedAt ? `${t('guests.joined')} (${formatTime(guest.joinedAt)})`
       : guest.openedAt ? `${t('guests.opened')} (${formatTime(guest.openedAt)})` : null;
@@ -141,29 +207,45 @@ function line(guest) {
     consent: t(guest.consentBy === 'legal_representative' ? 'nurse.byRepresentative' : 'nurse.byPatient') });
   const remove = guest.current ? el('button', { type: 'button', class: 'secondary', 'data-guest': guest.id,
     'aria-label': t('guests.removeFor', { name: guest.name }) }, t('guests.remove')) : null;
-  remove?.addEventListener('click', () => whileSending(remove, () => withdraw(guest)));
+  remove?.addEventListener('click', () => whileSending(remove, () => withdraw(mine, guest)));
   return el('li', { 'data-guest-line': guest.id }, text, state ? ` — ${state}` : '', remove ? ' ' : '', remove);
 }
 
-async function withdraw(guest) {
+async function withdraw(mine, guest) {
+  const ref = reference(mine);
   try {
-    await request(`/api/teleconsultations/${forItem.id}/guests/${guest.id}`, { method: 'DELETE' });
-    say(t('guests.removedSaid', { name: guest.name }));
-    await refresh();
+    await request(`/api/teleconsultations/${mine.item.id}/guests/${guest.id}`, { method: 'DELETE' });
+    if (stillShown(mine)) {
+      say(t('guests.removedSaid', { name: guest.name }));
+      await refresh(mine);
+    } else {
+      tellElsewhere(mine, t('guests.removedSaidFor', { name: guest.name, ref }));
+    }
   } catch (e) {
-    say(plainMessage(e));
+    const reason = plainMessage(e);
+    if (stillShown(mine)) {
+      say(reason);
+    } else {
+      tellElsewhere(mine, t('guests.removeFailedFor', { name: guest.name, ref, reason }));
+    }
   }
 }
 
-function say(text) {
+/** Above the list of guests, and to screen readers; focused unless she is typing in the dialog (`focus: false`). */
+function say(text, { focus = true } = {}) {
   outcome.textContent = text;
   outcome.hidden = false;
-  outcome.focus();
+  if (focus) {
+    outcome.focus();
+  }
   announce(text);
 }
 
-/** Checked here first, each slip under its field; what the server refuses is said there too. */
-async function invite() {
+/**
+ * Checked here first, each slip under its field; what the server refuses is said there too, if the dialog still shows
+ * this opening (else said naming the resident: what she types for another one is left as it is).
+ */
+async function invite(mine) {
   errors.clear();
   const name = form.querySelector('#guest-name').value.trim();
   const sms = form.querySelector('#guest-by-sms').checked;
@@ -186,13 +268,31 @@ async function invite() {
   const body = { name, role: form.querySelector('#guest-role').value,
     consent: { given: true, by: form.querySelector('#guest-consent-by').value } };
   body[sms ? 'phone' : 'email'] = contact;
+  const ref = reference(mine);
+  mine.sending = true;
+  showSending(true);
+  let guest = null;
+  let refused = null;
   try {
-    const guest = await request(`/api/teleconsultations/${forItem.id}/guests`, { method: 'POST', body });
+    guest = await request(`/api/teleconsultations/${mine.item.id}/guests`, { method: 'POST', body });
+  } catch (e) {
+    refused = e;
+  }
+  mine.sending = false;
+  const shown = stillShown(mine);
+  if (mine === opening) {
+    showSending(false);
+  }
+  if (guest && shown) {
     form.reset();
     form.querySelector('#guest-by-mail').dispatchEvent(new Event('change'));
     say(t(guest.sent === false ? 'guests.notSent' : 'guests.sent', { name: guest.name }));
-    await refresh();
-  } catch (e) {
-    errors.fromRequest(e);
+    await refresh(mine);
+  } else if (guest) {
+    tellElsewhere(mine, t(guest.sent === false ? 'guests.notSentFor' : 'guests.sentFor', { name: guest.name, ref }));
+  } else if (shown) {
+    errors.fromRequest(refused);
+  } else {
+    tellElsewhere(mine, t('guests.failedFor', { name, ref, reason: plainMessage(refused) }));
   }
 }

@@ -7,6 +7,7 @@ import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
+import { tell } from './news.js';
 import { announce, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -80,10 +81,12 @@ function actionsFor(item) {
   }
   if (['queued', 'assigned', 'in_call'].includes(item.status)) {
     actions.push(...fileActions(item));
-    actions.push(el('button', { type: 'button', class: 'secondary', 'aria-label': t('vitals.addButton', { ref: item.patient?.reference || '' }),
+    actions.push(el('button', { type: 'button', class: 'secondary', 'data-vitals': item.id,
+      'aria-label': t('vitals.addButton', { ref: item.patient?.reference || '' }),
       onclick: (event) => addVitalSigns(item, event.currentTarget) }, t('vitals.add')));
+    actions.push(vitalsNote(item));
   }
-  return actions;
+  return actions.filter(Boolean);
 }
 
 // Photos and documents added to an open request: one picker for the page (the cards are drawn
@@ -169,23 +172,59 @@ const errors = new FieldErrors(form, formError, { 'patient.reference': ['referen
   specialty: ['specialty', 'nurse.specialtyRefused'], ...vitalSignsFieldErrors('vs-') });
 
 // Vital signs added later, in a dialog outside the list (the list is drawn again at each event:
-// what she types must not go with it).
+// what she types must not go with it). Each opening of the dialog is one resident's: a set on its way
+// (a slow link) stays that resident's, whatever the dialog shows when its answer comes. She may close
+// the dialog meanwhile ("Annuler", Escape) and open it for another resident, whose Save is hers to press.
 const dialog = document.getElementById('vitals-dialog');
 const vitalsForm = document.getElementById('vitals-form');
 const vitalsSave = document.getElementById('vitals-save');
 document.getElementById('vitals-inputs').replaceChildren(...vitalSignsInputs('add-'));
 const vitalsErrors = new FieldErrors(vitalsForm, document.getElementById('vitals-error'), vitalSignsFieldErrors('add-'));
-let vitalsOf = null;
-let vitalsOpener = null;
+/** The dialog's opening now shown (or last shown): { item, opener, saving }. */
+let vitalsOpening = null;
+/** By request: how many of its sets are on their way; the refusal of one the dialog no longer showed. */
+const vitalsSending = new Map();
+const vitalsRefused = new Map();
 
 function addVitalSigns(item, opener) {
-  vitalsOf = item;
-  vitalsOpener = opener;
+  vitalsOpening = { item, opener, saving: false };
   vitalsForm.reset();
   vitalsErrors.clear();
+  showSaving(false);
+  if (vitalsRefused.delete(item.id)) {
+    // Opened again for this resident: the refusal said on her card is acted on here.
+    render();
+  }
   document.getElementById('vitals-for').textContent = t('vitals.addFor', { ref: item.patient?.reference || '' });
   dialog.showModal();
   dialog.querySelector('input')?.focus();
+}
+
+/** The Save button as the opening shown leaves it: busy ("Envoi…") only while that opening's set is on its way. */
+function showSaving(saving) {
+  vitalsSave.disabled = saving;
+  for (const element of [vitalsSave, vitalsForm]) {
+    if (saving) {
+      element.setAttribute('aria-busy', 'true');
+    } else {
+      element.removeAttribute('aria-busy');
+    }
+  }
+  vitalsSave.textContent = t(saving ? 'common.sending' : 'vitals.save');
+}
+
+/** Whether the dialog still shows this opening: an answer for another one never touches it. */
+function stillShown(opening) {
+  return opening === vitalsOpening && dialog.open;
+}
+
+/** Under the card's buttons: a set still on its way (she may have closed the dialog), or the refusal of one. */
+function vitalsNote(item) {
+  const ref = item.patient?.reference || '';
+  if (vitalsRefused.has(item.id)) {
+    return el('p', { class: 'error vitals-note' }, t('vitals.failedFor', { ref, reason: vitalsRefused.get(item.id) }));
+  }
+  return vitalsSending.get(item.id) ? el('p', { class: 'muted vitals-note' }, t('vitals.sendingFor', { ref })) : null;
 }
 
 function closeVitals() {
@@ -194,29 +233,73 @@ function closeVitals() {
 
 // However the dialog closes (saved, "Annuler", Escape): back where she was, the card's button if the list still holds it.
 dialog.addEventListener('close', () => {
-  const again = list.querySelector(`article[data-id="${vitalsOf?.id}"] button.secondary:last-child`);
-  (again || vitalsOpener)?.focus?.();
+  const opening = vitalsOpening;
+  const again = list.querySelector(`article[data-id="${opening?.item.id}"] button[data-vitals]`);
+  (again || opening?.opener)?.focus?.();
+  if (opening?.saving) {
+    // Closed while its set goes: it goes on, and what became of it will be said, naming the resident.
+    tell(t('vitals.stillSending', { ref: opening.item.patient?.reference || '' }));
+  }
 });
 document.getElementById('vitals-cancel').addEventListener('click', closeVitals);
 vitalsForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  whileSending(vitalsSave, saveVitalSigns);
+  const opening = vitalsOpening;
+  if (opening && !opening.saving) {
+    saveVitalSigns(opening);
+  }
 });
 
-async function saveVitalSigns() {
+/** One opening's set, sent for its resident (captured here: the dialog may show another one when the answer comes). */
+async function saveVitalSigns(opening) {
+  const { item } = opening;
+  const ref = item.patient?.reference || '';
   vitalsErrors.clear();
   const { body, wrong } = readVitalSigns(vitalsForm, 'add-', { required: true });
   if (wrong) {
     vitalsErrors.show(wrong);
     return;
   }
+  opening.saving = true;
+  showSaving(true);
+  vitalsSending.set(item.id, (vitalsSending.get(item.id) || 0) + 1);
+  vitalsRefused.delete(item.id);
+  render();
+  let after = null;
+  let refused = null;
   try {
-    items.merge(await request(`/api/teleconsultations/${vitalsOf.id}/vital-signs`, { method: 'POST', body }));
-    render();
-    closeVitals();
-    announce(t('vitals.added', { ref: vitalsOf.patient?.reference || '' }));
+    after = await request(`/api/teleconsultations/${item.id}/vital-signs`, { method: 'POST', body });
   } catch (e) {
-    vitalsErrors.fromRequest(e);
+    refused = e;
+  }
+  opening.saving = false;
+  const left = vitalsSending.get(item.id) - 1;
+  if (left > 0) {
+    vitalsSending.set(item.id, left);
+  } else {
+    vitalsSending.delete(item.id);
+  }
+  const shown = stillShown(opening);
+  if (opening === vitalsOpening) {
+    showSaving(false);
+  }
+  if (after) {
+    items.merge(after);
+    render();
+    if (shown) {
+      closeVitals();
+    }
+    // Heard even over the dialog she may have opened for another resident since.
+    tell(t('vitals.added', { ref }));
+  } else if (shown) {
+    render();
+    vitalsErrors.fromRequest(refused);
+  } else {
+    // Not under another resident's boxes: on this resident's card, and said naming her.
+    const reason = plainMessage(refused);
+    vitalsRefused.set(item.id, reason);
+    render();
+    tell(t('vitals.failedFor', { ref, reason }));
   }
 }
 const submit = form.querySelector('button[type=submit]');

@@ -1,0 +1,298 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import fr.cantou.support.CareTerritory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * The nurse's page on a slow link (a care home's tablet on a weak connection), after a clinical-safety review: what she
+ * sends for one resident stays that resident's whenever its answer comes — never closing, clearing or speaking in the
+ * dialog she has since opened for another resident. The answers are held with route() and released when each test says.
+ */
+class NursePageSlowAnswersTest {
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    web = new BrowserFixture();
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  private static String nurseToken() {
+    return web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+  }
+
+  /** An open request of the Salers nurse for this resident (general practice), by the API. */
+  private static String requestFor(String nurse, String reference) {
+    JsonObject body = CareTerritory.request("medecine_generale", "normal");
+    body.getJsonObject("patient").put("reference", reference);
+    var created = web.node.api.post("/api/teleconsultations", nurse, body);
+    org.assertj.core.api.Assertions.assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return created.json().getString("id");
+  }
+
+  private static JsonObject item(String token, String id) {
+    return web.node.api.get("/api/teleconsultations/" + id, token).json();
+  }
+
+  /**
+   * Whether this text is in Chromium's accessibility tree now, where screen readers read it: while a modal dialog is
+   * open, the page behind it is not.
+   */
+  private static boolean reachedByScreenReaders(Page page, String text) {
+    com.microsoft.playwright.CDPSession cdp = page.context().newCDPSession(page);
+    try {
+      for (com.google.gson.JsonElement node : cdp.send("Accessibility.getFullAXTree").getAsJsonArray("nodes")) {
+        com.google.gson.JsonObject name = node.getAsJsonObject().getAsJsonObject("name");
+        if (name != null && name.has("value") && name.get("value").getAsString().contains(text)) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      cdp.detach();
+    }
+  }
+
+  private static Locator cardOf(Page nurse, String reference) {
+    return nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+  }
+
+  /**
+   * Resident A's set is on its way when she presses "Annuler" and opens the dialog for resident B: B's "Enregistrer" is
+   * hers to press (B's set is saved, B's dialog closes, B is named); A's answer, come later, adds A's set to A's card and
+   * names A — and the server holds each set under its own resident.
+   */
+  @Test
+  void a_set_of_vital_signs_on_its_way_stays_its_residents_and_the_next_residents_save_works_meanwhile() {
+    String token = nurseToken();
+    String a = requestFor(token, "R-VIT-A");
+    String b = requestFor(token, "R-VIT-B");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    Locator cardA = cardOf(nurse, "R-VIT-A");
+    Locator cardB = cardOf(nurse, "R-VIT-B");
+    Locator dialog = nurse.locator("#vitals-dialog");
+    Locator save = nurse.locator("#vitals-save");
+    Locator status = nurse.locator("#status");
+    List<Route> held = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations/" + a + "/vital-signs", held::add);
+
+    cardA.getByText("Ajouter des constantes").click();
+    nurse.locator("#add-temperature").fill("38,5");
+    save.click();
+    nurse.waitForCondition(() -> !held.isEmpty());
+    assertThat(save).hasText("Envoi…");
+    assertThat(save).isDisabled();
+    nurse.locator("#vitals-cancel").click();
+    assertThat(dialog).isHidden();
+
+    // B's dialog, while A's set is still on its way: its own Save, ready, and pressed with Enter.
+    cardB.getByText("Ajouter des constantes").click();
+    assertThat(nurse.locator("#vitals-for")).hasText("Pour R-VIT-B.");
+    assertThat(save).isEnabled();
+    assertThat(save).hasText("Enregistrer les constantes");
+    assertThat(save).not().hasAttribute("aria-busy", "true");
+    // Screen readers were told, as A's dialog closed, that A's set still goes.
+    assertThat(status).hasText("Les constantes de R-VIT-A partent toujours : ce qu'il en advient vous sera annoncé.");
+    nurse.locator("#add-temperature").fill("39,4");
+    nurse.locator("#add-pulse").fill("124");
+    nurse.locator("#add-pulse").press("Enter");
+    assertThat(dialog).isHidden();
+    assertThat(status).hasText("Constantes enregistrées pour R-VIT-B.");
+    assertThat(cardB.locator("table.vitals")).containsText("39,4");
+    assertThat(cardB.locator("table.vitals")).containsText("124");
+    // A's set still goes, said on A's card (the dialog is closed).
+    assertThat(cardA.locator(".vitals-note")).hasText("Constantes de R-VIT-A en cours d'envoi…");
+
+    // A's answer comes now: A's card gains A's set, and A is named.
+    held.forEach(Route::resume);
+    nurse.unroute("**/api/teleconsultations/" + a + "/vital-signs");
+    assertThat(cardA.locator("table.vitals")).containsText("38,5");
+    assertThat(status).hasText("Constantes enregistrées pour R-VIT-A.");
+    assertThat(cardA.locator(".vitals-note")).hasCount(0);
+    assertThat(cardB.locator("table.vitals")).not().containsText("38,5");
+
+    JsonArray ofA = item(token, a).getJsonArray("vitalSigns");
+    JsonArray ofB = item(token, b).getJsonArray("vitalSigns");
+    org.assertj.core.api.Assertions.assertThat(ofA).hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(ofA.getJsonObject(0).getDouble("temperature")).isEqualTo(38.5);
+    org.assertj.core.api.Assertions.assertThat(ofB).hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(ofB.getJsonObject(0).getDouble("temperature")).isEqualTo(39.4);
+    org.assertj.core.api.Assertions.assertThat(ofB.getJsonObject(0).getInteger("pulse")).isEqualTo(124);
+    nurse.context().close();
+  }
+
+  /**
+   * A's set fails while she types B's: B's dialog stays open with what she typed, no error in it; the failure is said
+   * on A's card and to screen readers, naming A; opened again for A, the dialog is ready for the set again.
+   */
+  @Test
+  void a_set_refused_after_the_dialog_moved_on_is_said_on_its_residents_card_never_on_the_next_residents_form() {
+    String token = nurseToken();
+    String a = requestFor(token, "R-VIT-C");
+    requestFor(token, "R-VIT-D");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    Locator cardA = cardOf(nurse, "R-VIT-C");
+    Locator cardB = cardOf(nurse, "R-VIT-D");
+    Locator dialog = nurse.locator("#vitals-dialog");
+    List<Route> held = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations/" + a + "/vital-signs", held::add);
+
+    cardA.getByText("Ajouter des constantes").click();
+    nurse.locator("#add-temperature").fill("37,9");
+    nurse.locator("#vitals-save").click();
+    nurse.waitForCondition(() -> !held.isEmpty());
+    nurse.keyboard().press("Escape");
+    assertThat(dialog).isHidden();
+    cardB.getByText("Ajouter des constantes").click();
+    assertThat(nurse.locator("#vitals-for")).hasText("Pour R-VIT-D.");
+    nurse.locator("#add-temperature").fill("36,8");
+
+    // A's answer: the link dropped.
+    held.forEach(Route::abort);
+    nurse.unroute("**/api/teleconsultations/" + a + "/vital-signs");
+    String failed = "Les constantes de R-VIT-C n'ont pas été enregistrées : Connexion perdue. Réessayez dans un instant. "
+        + "Ajoutez-les de nouveau.";
+    assertThat(cardA.locator(".vitals-note")).hasText(failed);
+    // Heard over B's dialog (the page behind a modal dialog is out of screen readers' reach), naming A.
+    assertThat(dialog.locator(".dialog-news[role=status]")).hasText(failed);
+    org.assertj.core.api.Assertions.assertThat(reachedByScreenReaders(nurse, failed)).isTrue();
+    assertThat(dialog).isVisible();
+    assertThat(nurse.locator("#vitals-for")).hasText("Pour R-VIT-D.");
+    assertThat(nurse.locator("#add-temperature")).hasValue("36,8");
+    assertThat(nurse.locator("#add-temperature")).isFocused();
+    assertThat(nurse.locator("#vitals-error")).isHidden();
+    assertThat(dialog.locator(".field-error")).hasCount(0);
+    assertThat(nurse.locator("#vitals-save")).isEnabled();
+
+    nurse.locator("#vitals-save").click();
+    assertThat(dialog).isHidden();
+    assertThat(cardB.locator("table.vitals")).containsText("36,8");
+    // Opened again for A: the set is hers to send again, and the card no longer says it failed.
+    cardA.getByText("Ajouter des constantes").click();
+    assertThat(nurse.locator("#vitals-for")).hasText("Pour R-VIT-C.");
+    assertThat(cardA.locator(".vitals-note")).hasCount(0);
+    nurse.locator("#add-temperature").fill("37,9");
+    nurse.locator("#vitals-save").click();
+    assertThat(dialog).isHidden();
+    assertThat(cardA.locator("table.vitals")).containsText("37,9");
+    nurse.context().close();
+  }
+
+  /**
+   * Guests, on a slow link: an invitation for A's call still on its way when she opens B's dialog leaves B's "Envoyer"
+   * hers, and its answer neither clears what she typed for B nor speaks in B's dialog (it is said naming A, and shown in
+   * A's dialog when she opens it again); a list of A's guests come after B's is not shown under B.
+   */
+  @Test
+  void an_invitation_or_a_guest_list_come_late_for_one_call_never_lands_in_anothers_dialog() {
+    String token = nurseToken();
+    String a = requestFor(token, "R-INV-A");
+    String b = requestFor(token, "R-INV-B");
+    String garcia = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    String planchon = web.node.api.login("dr.planchon@cantal.demo", BrowserFixture.PASSWORD);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + a + "/claim", garcia, null)
+        .status()).isEqualTo(200);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + b + "/claim", planchon, null)
+        .status()).isEqualTo(200);
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    Locator inviteA = cardOf(nurse, "R-INV-A").locator("button[data-guests]");
+    Locator inviteB = cardOf(nurse, "R-INV-B").locator("button[data-guests]");
+    Locator dialog = nurse.locator("#guests-dialog");
+    Locator send = nurse.locator("#guest-send");
+    Locator guests = nurse.locator("#guests-list");
+    Locator outcome = nurse.locator("#guests-outcome");
+    List<Route> invitations = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations/" + a + "/guests", route -> {
+      if ("POST".equals(route.request().method())) {
+        invitations.add(route);
+      } else {
+        route.resume();
+      }
+    });
+
+    inviteA.click();
+    assertThat(guests).containsText("Personne n'est invitée");
+    nurse.locator("#guest-name").fill("Ana Lopes");
+    nurse.locator("#guest-contact").fill("ana.lopes@exemple.fr");
+    nurse.locator("#guest-consent").check();
+    send.click();
+    nurse.waitForCondition(() -> !invitations.isEmpty());
+    assertThat(send).hasText("Envoi…");
+    nurse.locator("#guests-close").click();
+    assertThat(dialog).isHidden();
+
+    // B's dialog while A's invitation goes: its own "Envoyer", ready; what she types for B stays when A's answer comes.
+    inviteB.click();
+    assertThat(nurse.locator("#guests-for")).hasText("Téléconsultation de R-INV-B");
+    assertThat(guests).containsText("Personne n'est invitée");
+    assertThat(send).isEnabled();
+    assertThat(send).hasText("Envoyer l'invitation");
+    nurse.locator("#guest-name").fill("Paul Martin");
+    invitations.forEach(Route::resume);
+    nurse.unroute("**/api/teleconsultations/" + a + "/guests");
+    assertThat(dialog.locator(".dialog-news[role=status]")).hasText("Invitation envoyée à Ana Lopes pour l'appel de R-INV-A.");
+    org.assertj.core.api.Assertions.assertThat(reachedByScreenReaders(nurse, "Invitation envoyée à Ana Lopes pour l'appel de R-INV-A."))
+        .isTrue();
+    assertThat(nurse.locator("#guest-name")).hasValue("Paul Martin");
+    assertThat(nurse.locator("#guest-name")).isFocused();
+    assertThat(outcome).isHidden();
+    assertThat(guests).not().containsText("Ana Lopes");
+
+    nurse.locator("#guest-contact").fill("paul.martin@exemple.fr");
+    nurse.locator("#guest-consent").check();
+    send.click();
+    assertThat(outcome).containsText("Paul Martin");
+    assertThat(guests).containsText("Paul Martin");
+    assertThat(guests).not().containsText("Ana Lopes");
+    nurse.locator("#guests-close").click();
+
+    // Opened again for A: what became of her invitation is there, and her list.
+    inviteA.click();
+    assertThat(outcome).containsText("Ana Lopes pour l'appel de R-INV-A");
+    assertThat(guests).containsText("Ana Lopes");
+    nurse.locator("#guests-close").click();
+
+    // A's list held while she goes to B's: B's list shows, and A's, come after it, is not shown under B.
+    List<Route> lists = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations/" + a + "/guests", lists::add);
+    inviteA.click();
+    nurse.waitForCondition(() -> !lists.isEmpty());
+    nurse.locator("#guests-close").click();
+    inviteB.click();
+    assertThat(guests).containsText("Paul Martin");
+    // Marks, in the page, when each answer's body has been read and everything waiting on it has run.
+    nurse.evaluate("() => { const text = Response.prototype.text; window.__answered = [];"
+        + " Response.prototype.text = function () { const url = this.url;"
+        + " return text.call(this).then((body) => { setTimeout(() => window.__answered.push(url)); return body; }); }; }");
+    lists.forEach(Route::resume);
+    nurse.unroute("**/api/teleconsultations/" + a + "/guests");
+    nurse.waitForFunction("(id) => window.__answered.some((url) => url.endsWith('/' + id + '/guests'))", a);
+    assertThat(nurse.locator("#guests-for")).hasText("Téléconsultation de R-INV-B");
+    assertThat(guests).containsText("Paul Martin");
+    assertThat(guests).not().containsText("Ana Lopes");
+    nurse.context().close();
+  }
+}
