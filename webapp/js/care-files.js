@@ -91,9 +91,10 @@ function documentLink(item, file) {
   const open = el('a', { href: '#', class: 'file-link', 'data-file': file.id,
     onclick: (event) => fetched(event, (url) => window.open(url, '_blank', 'noopener')) },
   label);
-  const save = el('a', { href: '#', class: 'file-save', 'aria-label': t('files.downloadNamed', { name: file.name }),
+  // Not named `save`: it would hide the function that saves (every press said "save is not a function").
+  const download = el('a', { href: '#', class: 'file-save', 'aria-label': t('files.downloadNamed', { name: file.name }),
     onclick: (event) => fetched(event, (url) => save(url, file.name)) }, t('files.download'));
-  return el('li', { class: 'file document' }, open, ' · ', save, el('span', { class: 'muted' }, ' · ', added), problem);
+  return el('li', { class: 'file document' }, open, ' · ', download, el('span', { class: 'muted' }, ' · ', added), problem);
 }
 
 /** The files' section of a card; null when there are none. */

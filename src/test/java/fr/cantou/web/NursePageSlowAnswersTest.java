@@ -1,5 +1,6 @@
 package fr.cantou.web;
 
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -20,7 +23,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 /**
  * The nurse's page on a slow link (a care home's tablet on a weak connection), after a clinical-safety review: what she
  * sends for one resident stays that resident's whenever its answer comes — never closing, clearing or speaking in the
- * dialog she has since opened for another resident. The answers are held with route() and released when each test says.
+ * dialog she has since opened for another resident; and a PDF of a request is saved by its "Télécharger". The answers
+ * are held with route() and released when each test says.
  */
 class NursePageSlowAnswersTest {
   static BrowserFixture web;
@@ -293,6 +297,27 @@ class NursePageSlowAnswersTest {
     assertThat(nurse.locator("#guests-for")).hasText("Téléconsultation de R-INV-B");
     assertThat(guests).containsText("Paul Martin");
     assertThat(guests).not().containsText("Ana Lopes");
+    nurse.context().close();
+  }
+
+  /** "Télécharger" beside a request's PDF saves it, under its name. */
+  @Test
+  void the_download_link_of_a_pdf_saves_it_under_its_name() throws Exception {
+    String token = nurseToken();
+    String id = requestFor(token, "R-PDF-1");
+    var added = web.node.api.sendBytes("POST", "/api/teleconsultations/" + id + "/files", token,
+        fr.cantou.teleconsult.CareFiles.pdf(3000), Map.of("Content-Type", "application/octet-stream", "X-File-Name", "ECG.pdf"));
+    org.assertj.core.api.Assertions.assertThat(added.status()).as(added.toString()).isBetween(200, 201);
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    Locator card = cardOf(nurse, "R-PDF-1");
+    Locator download = card.getByLabel("Télécharger ECG.pdf");
+    assertThat(download).hasText("Télécharger");
+    Download saved = nurse.waitForDownload(download::click);
+    org.assertj.core.api.Assertions.assertThat(saved.suggestedFilename()).isEqualTo("ECG.pdf");
+    org.assertj.core.api.Assertions.assertThat(new String(Files.readAllBytes(saved.path()), 0, 5,
+        java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+    assertThat(card.locator(".file.document [role=alert]")).isHidden();
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
     nurse.context().close();
   }
 }
