@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { newIdempotencyKey, request } from './api.js';
 import { ordinal, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
@@ -314,6 +314,9 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   whileSending(submit, send);
 });
+// One key for the request she is filling: sent again with it (its answer lost on a weak link), it is answered with the
+// request it made, not queued twice for the same resident; a new one once it is in the list.
+let requestKey = newIdempotencyKey();
 // Disabled in the page until here: pressed before the script came, the browser sent the form itself (GET) and lost it.
 submit.disabled = false;
 
@@ -374,7 +377,8 @@ async function send() {
     return;
   }
   try {
-    const created = await request('/api/teleconsultations', { method: 'POST', body });
+    const created = await request('/api/teleconsultations', { method: 'POST', body, headers: { 'Idempotency-Key': requestKey } });
+    requestKey = newIdempotencyKey();
     items.merge(created);
     render();
     // Seen above the requests and focused (not only heard): she knows it left, and does not send it twice.
@@ -385,10 +389,31 @@ async function send() {
     }
     form.reset();
   } catch (e) {
+    if (e?.status === 422) {
+      // A creation's one 422 (IntakeService): this key made another request.
+      sentBefore();
+      return;
+    }
     if (e?.field?.startsWith('vitalSigns')) {
       document.getElementById('vitals').open = true;
     }
     errors.fromRequest(e);
+  }
+}
+
+/**
+ * Her key was used already by another request: an earlier send of this form arrived (its answer lost), and she has
+ * changed the form since. That request is in her list; the form stays as typed, and a send from now on is a new request.
+ */
+async function sentBefore() {
+  requestKey = newIdempotencyKey();
+  formError.textContent = t('nurse.sentBefore');
+  formError.hidden = false;
+  formError.focus();
+  try {
+    await refresh();
+  } catch (e) {
+    // The list comes with the next event: what is said above stays true.
   }
 }
 

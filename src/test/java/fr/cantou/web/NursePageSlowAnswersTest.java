@@ -23,8 +23,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 /**
  * The nurse's page on a slow link (a care home's tablet on a weak connection), after a clinical-safety review: what she
  * sends for one resident stays that resident's whenever its answer comes — never closing, clearing or speaking in the
- * dialog she has since opened for another resident; and a PDF of a request is saved by its "Télécharger". The answers
- * are held with route() and released when each test says.
+ * dialog she has since opened for another resident; a new request sent again after a lost answer is queued once; and a
+ * PDF of a request is saved by its "Télécharger". The answers are held with route() and released when each test says.
  */
 class NursePageSlowAnswersTest {
   static BrowserFixture web;
@@ -82,6 +82,13 @@ class NursePageSlowAnswersTest {
 
   private static Locator cardOf(Page nurse, String reference) {
     return nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+  }
+
+  /** The nurse's requests for this resident, as the server has them. */
+  private static List<JsonObject> requestsOf(String token, String reference) {
+    JsonArray all = web.node.api.get("/api/teleconsultations", token).array();
+    return all.stream().map(JsonObject.class::cast)
+        .filter(i -> reference.equals(i.getJsonObject("patient", new JsonObject()).getString("reference"))).toList();
   }
 
   /**
@@ -297,6 +304,104 @@ class NursePageSlowAnswersTest {
     assertThat(nurse.locator("#guests-for")).hasText("Téléconsultation de R-INV-B");
     assertThat(guests).containsText("Paul Martin");
     assertThat(guests).not().containsText("Ana Lopes");
+    nurse.context().close();
+  }
+
+  /**
+   * A new request whose answer was lost (it arrived; the tablet never heard) and that she sends again is queued once:
+   * both sends carry the same Idempotency-Key, the second is answered with the request the first made. The next request
+   * has a key of its own.
+   */
+  @Test
+  void a_new_request_sent_again_after_its_answer_was_lost_is_queued_once() {
+    String token = nurseToken();
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations", route -> {
+      if (!"POST".equals(route.request().method())) {
+        route.resume();
+        return;
+      }
+      keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
+      if (keys.size() == 1) {
+        // It reaches the server, and the answer is lost on the way back.
+        route.fetch();
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    BrowserFixture.typeRequest(nurse, "R-IDEM-1", "MB", "1932", "Chute dans la chambre, douleur de hanche");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#request-error")).hasText("Connexion perdue. Vos réponses sont gardées. Réessayez.");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#nurse-outcome")).containsText("Demande envoyée.");
+
+    org.assertj.core.api.Assertions.assertThat(requestsOf(token, "R-IDEM-1")).as("queued once").hasSize(1);
+    assertThat(cardOf(nurse, "R-IDEM-1")).hasCount(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(keys.get(0)).isNotEqualTo("null").hasSizeGreaterThanOrEqualTo(8)
+        .isEqualTo(keys.get(1));
+
+    // The next request: a key of its own.
+    BrowserFixture.typeRequest(nurse, "R-IDEM-2", "JB", "1940", "Fièvre depuis hier soir");
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(cardOf(nurse, "R-IDEM-2")).hasCount(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(3);
+    org.assertj.core.api.Assertions.assertThat(keys.get(2)).isNotEqualTo("null").isNotEqualTo(keys.get(0));
+    for (String reference : List.of("R-IDEM-1", "R-IDEM-2")) {
+      requestsOf(token, reference).forEach(i -> web.node.api.post("/api/teleconsultations/" + i.getString("id") + "/cancel", token, null));
+    }
+    nurse.context().close();
+  }
+
+  /**
+   * Her answer lost, she changes the request before sending again: the server refuses the used key for another request.
+   * The page says in plain words that her first send arrived and is in her list (never the key's jargon), keeps what she
+   * typed, and a send from then on is a new request.
+   */
+  @Test
+  void a_changed_request_sent_again_after_a_lost_answer_is_told_in_plain_words_that_the_first_arrived() {
+    String token = nurseToken();
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations", route -> {
+      if (!"POST".equals(route.request().method())) {
+        route.resume();
+        return;
+      }
+      keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
+      if (keys.size() == 1) {
+        route.fetch();
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    BrowserFixture.typeRequest(nurse, "R-IDEM-3", "LB", "1929", "Toux grasse depuis deux jours");
+    nurse.locator("#request button[type=submit]").click();
+    Locator error = nurse.locator("#request-error");
+    assertThat(error).hasText("Connexion perdue. Vos réponses sont gardées. Réessayez.");
+    nurse.locator("#reason").fill("Toux grasse depuis deux jours, 38,2 °C ce matin");
+    nurse.locator("#request button[type=submit]").click();
+
+    assertThat(error).hasText("Un premier envoi de cette demande est arrivé, avant vos dernières modifications : elle est dans "
+        + "« Demandes en cours ». Vérifiez-la avant d'envoyer de nouveau : un nouvel envoi ferait une seconde demande "
+        + "(pour la corriger, annulez-la d'abord).");
+    assertThat(error).isFocused();
+    assertThat(cardOf(nurse, "R-IDEM-3")).hasCount(1);
+    assertThat(cardOf(nurse, "R-IDEM-3")).containsText("Toux grasse depuis deux jours");
+    assertThat(nurse.locator("#reason")).hasValue("Toux grasse depuis deux jours, 38,2 °C ce matin");
+    org.assertj.core.api.Assertions.assertThat(requestsOf(token, "R-IDEM-3")).hasSize(1);
+
+    // She sends it again on purpose: a new request, under a new key.
+    nurse.locator("#request button[type=submit]").click();
+    assertThat(nurse.locator("#nurse-outcome")).containsText("Demande envoyée.");
+    assertThat(cardOf(nurse, "R-IDEM-3")).hasCount(2);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(3);
+    org.assertj.core.api.Assertions.assertThat(keys.get(1)).isEqualTo(keys.get(0));
+    org.assertj.core.api.Assertions.assertThat(keys.get(2)).isNotEqualTo(keys.get(0));
+    requestsOf(token, "R-IDEM-3").forEach(i -> web.node.api.post("/api/teleconsultations/" + i.getString("id") + "/cancel", token, null));
     nurse.context().close();
   }
 
