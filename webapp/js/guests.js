@@ -2,7 +2,6 @@ import { request } from './api.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
 import { formatTime, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
-import { tell } from './news.js';
 import { announce, el, whileSending } from './ui.js';
 
 /**
@@ -118,7 +117,7 @@ function build() {
     (again || (opener?.isConnected ? opener : null) || document.getElementById('main'))?.focus();
     if (opening?.sending) {
       // Closed while the invitation goes: it goes on, and what became of it will be said, naming the resident.
-      tell(t('guests.stillSending', { ref: reference(opening) }));
+      announce(t('guests.stillSending', { ref: reference(opening) }));
     }
   });
   document.getElementById('main').append(dialog);
@@ -195,7 +194,7 @@ function tellElsewhere(mine, text) {
     return;
   }
   toldLater.set(mine.item.id, text);
-  tell(text);
+  announce(text);
 }
 
 function line(mine, guest) {

@@ -7,7 +7,6 @@ import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
-import { tell } from './news.js';
 import { announce, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -238,7 +237,7 @@ dialog.addEventListener('close', () => {
   (again || opening?.opener)?.focus?.();
   if (opening?.saving) {
     // Closed while its set goes: it goes on, and what became of it will be said, naming the resident.
-    tell(t('vitals.stillSending', { ref: opening.item.patient?.reference || '' }));
+    announce(t('vitals.stillSending', { ref: opening.item.patient?.reference || '' }));
   }
 });
 document.getElementById('vitals-cancel').addEventListener('click', closeVitals);
@@ -290,7 +289,7 @@ async function saveVitalSigns(opening) {
       closeVitals();
     }
     // Heard even over the dialog she may have opened for another resident since.
-    tell(t('vitals.added', { ref }));
+    announce(t('vitals.added', { ref }));
   } else if (shown) {
     render();
     vitalsErrors.fromRequest(refused);
@@ -299,7 +298,7 @@ async function saveVitalSigns(opening) {
     const reason = plainMessage(refused);
     vitalsRefused.set(item.id, reason);
     render();
-    tell(t('vitals.failedFor', { ref, reason }));
+    announce(t('vitals.failedFor', { ref, reason }));
   }
 }
 const submit = form.querySelector('button[type=submit]');

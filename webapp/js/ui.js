@@ -124,9 +124,21 @@ export function showOutcome(line, message, failed = false) {
   announce(message);
 }
 
-/** Says something to screen readers (and shows it) without moving the focus. */
+/**
+ * Says something to screen readers (and shows it) without moving the focus. While a modal dialog is open the rest of
+ * the page is inert, out of the accessibility tree, and the page's status line is not heard: it is said by a status
+ * line of the dialog's own (for screen readers only; what the dialog shows and what is typed in it stay as they are).
+ */
 export function announce(message) {
-  const status = document.getElementById('status');
+  const dialog = [...document.querySelectorAll('dialog[open]')].pop();
+  let status = document.getElementById('status');
+  if (dialog) {
+    status = dialog.querySelector(':scope > .dialog-news');
+    if (!status) {
+      status = el('p', { class: 'sr-only dialog-news', role: 'status' });
+      dialog.append(status);
+    }
+  }
   if (status) {
     status.textContent = '';
     setTimeout(() => { status.textContent = message; }, 50);
