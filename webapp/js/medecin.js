@@ -72,6 +72,7 @@ const reportDrafts = {
     this.kept.delete(id);
     document.getElementById('report').reset();
     text.removeAttribute('aria-invalid');
+    outcome.removeAttribute('aria-invalid');
     document.getElementById('report-error').hidden = true;
     if (draft) {
       text.value = draft.text;
@@ -180,19 +181,27 @@ async function sendReport(event) {
   error.hidden = true;
   const text = document.getElementById('report-text');
   const report = text.value.trim();
-  // An empty report is refused on its field: aria-invalid, described by the refusal.
-  text.toggleAttribute('aria-invalid', !report);
-  if (!report) {
-    text.setAttribute('aria-invalid', 'true');
-    text.setAttribute('aria-describedby', 'report-error');
-    showError(error, new Error(t('doctor.reportMissing')));
-    text.focus();
+  const outcome = document.getElementById('outcome');
+  // An empty report, or no conclusion chosen (none is chosen for her: a transfer to the emergency ward written in the
+  // text went out as "Conseils donnés"), is refused on its field: aria-invalid, described by the refusal.
+  const missing = !report ? [text, 'doctor.reportMissing'] : !outcome.value ? [outcome, 'doctor.outcomeMissing'] : null;
+  for (const field of [text, outcome]) {
+    if (field === missing?.[0]) {
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', 'report-error');
+    } else {
+      field.removeAttribute('aria-invalid');
+      field.removeAttribute('aria-describedby');
+    }
+  }
+  if (missing) {
+    showError(error, new Error(t(missing[1])));
+    missing[0].focus();
     return;
   }
-  text.removeAttribute('aria-describedby');
   try {
     items.merge(await request(`/api/teleconsultations/${current.dataset.id}/complete`, {
-      method: 'POST', body: { report, outcome: document.getElementById('outcome').value },
+      method: 'POST', body: { report, outcome: outcome.value },
     }));
     event.target.reset();
     leaveCall();

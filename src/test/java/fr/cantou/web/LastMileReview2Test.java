@@ -535,7 +535,16 @@ class LastMileReview2Test {
     assertThat(doctor.locator("#report-error")).isVisible();
     text.fill("Pansement hydrocolloïde, changer tous les trois jours.");
     send.click();
+    // No conclusion is chosen for her: asked on its field.
+    Locator outcome = doctor.locator("#outcome");
+    assertThat(outcome).hasAttribute("aria-invalid", "true");
+    assertThat(outcome).isFocused();
+    assertThat(doctor.locator("#report-error")).hasText("Choisissez la conclusion du compte rendu.");
+    assertThat(text).not().hasAttribute("aria-invalid", "true");
+    outcome.selectOption("advice_given");
+    send.click();
     assertThat(doctor.locator("#sent article")).containsText("R-UNE-1");
+    assertThat(outcome).not().hasAttribute("aria-invalid", "true");
     assertThat(text).not().hasAttribute("aria-invalid", "true");
     assertThat(next).isEnabled();
     assertThat(doctor.locator("#next-why")).isHidden();
