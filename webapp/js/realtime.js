@@ -9,6 +9,10 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   let attempt = 0;
   let closedByUs = false;
   let pingTimer = null;
+  /** When the server was last heard on this socket (any message: an event, the answer to a ping). */
+  let lastHeard = 0;
+  /** A ping sent and nothing heard since. */
+  let pingUnanswered = false;
 
   // Set when the server closed with 4401: the access token expired (or was refused), so the
   // next hello asks for a refreshed one, and resumes with `since` as after any reconnect.
@@ -39,23 +43,41 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       return;
     }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    const mine = new WebSocket(`${scheme}://${location.host}/ws`);
+    socket = mine;
     socket.addEventListener('open', () => {
       // lang: the server's error messages in the page's language.
       const hello = { type: 'hello', token: value, lang: currentLanguage() };
       if (lastEventId != null) {
         hello.since = lastEventId;
       }
-      socket.send(JSON.stringify(hello));
+      mine.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', (message) => {
+      if (mine !== socket) {
+        return;
+      }
+      lastHeard = Date.now();
+      pingUnanswered = false;
       const data = JSON.parse(message.data);
       if (data.type === 'welcome') {
         attempt = 0;
         onStatus?.('online');
         onWelcome?.(data);
         clearInterval(pingTimer);
-        pingTimer = setInterval(() => send({ type: 'ping' }), (data.heartbeatSeconds || 20) * 1000);
+        const beat = (data.heartbeatSeconds || 20) * 1000;
+        pingTimer = setInterval(() => {
+          // Each ping is answered: a ping left unanswered a whole beat, nothing heard for two, the socket's path is
+          // dead (a mobile network that dropped its mapping, a hand-over between masts) though the browser may keep it
+          // "open" for many minutes, events lost unseen and no banner. It is left for a new one, which resumes from the
+          // last event seen. Both conditions: a phone waking from sleep sees the clock jumped, but its last ping answered.
+          if (pingUnanswered && Date.now() - lastHeard > 2 * beat) {
+            abandon(mine);
+            return;
+          }
+          pingUnanswered = true;
+          send({ type: 'ping' });
+        }, beat);
       } else if (data.type === 'snapshot') {
         lastEventId = data.lastEventId;
         onSnapshot?.(data);
@@ -69,10 +91,11 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       }
     });
     socket.addEventListener('close', (event) => {
-      clearInterval(pingTimer);
-      if (closedByUs) {
+      if (closedByUs || mine !== socket) {
+        // Closed by the page, or a socket already left for a new one.
         return;
       }
+      clearInterval(pingTimer);
       // 4401: the access token expired (or was refused). The next hello takes a refreshed one,
       // at once the first time; a refresh refused (signed out) gives no token, and open() reports
       // 'unauthorized'; a refresh not answered is tried again after a pause. Refused again and
@@ -86,6 +109,18 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       }
       again();
     });
+  }
+
+  /** A socket heard no more: closed without waiting for its close (which may never come), and another one opened. */
+  function abandon(dead) {
+    clearInterval(pingTimer);
+    socket = null;
+    try {
+      dead.close();
+    } catch (e) {
+      // Closing a dead socket may throw in some browsers: it is left either way.
+    }
+    again();
   }
 
   /** Offline meanwhile, open() again after a pause growing with the attempts (none the first time after a 4401). */

@@ -401,6 +401,45 @@ class FlowsTest {
     assertThat(sockets.size()).isGreaterThanOrEqualTo(2);
   }
 
+  /**
+   * A socket whose path died without a close (a mobile network that dropped its mapping, a hand-over between masts)
+   * stays "open" in the browser for many minutes: no banner, events lost unseen. Its pings going unanswered for two
+   * beats, the page leaves it for a new one, which resumes from the last event seen.
+   */
+  @Test
+  void a_socket_gone_silent_is_left_for_a_new_one_and_no_event_is_lost() {
+    List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
+    Page nurse = web.newPage();
+    nurse.clock().install();
+    nurse.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
+      boolean first = sockets.isEmpty();
+      sockets.add(ws);
+      com.microsoft.playwright.WebSocketRoute server = ws.connectToServer();
+      // The first socket's answers stop coming once the test says so; what the page sends still goes.
+      server.onMessage(frame -> {
+        if (!(first && silent.get())) {
+          ws.send(frame.text());
+        }
+      });
+    });
+    web.signIn(nurse, "infirmiere.pleaux");
+    // Her list drawn: the socket said welcome and sent its snapshot.
+    assertThat(nurse.locator("#items > *").first()).isVisible();
+    org.assertj.core.api.Assertions.assertThat(sockets).hasSize(1);
+
+    silent.set(true);
+    // Three heartbeats of the page (20 s each) and the pause before it knocks again.
+    nurse.clock().runFor(65_000);
+    nurse.waitForCondition(() -> sockets.size() >= 2);
+    String token = web.node.api.login("infirmiere.pleaux@cantal.demo", BrowserFixture.PASSWORD);
+    web.node.api.post("/api/teleconsultations", token, fr.cantou.support.CareTerritory.request("dermatologie", "normal")
+        .put("patient", new JsonObject().put("reference", "R-SILENCE")));
+    assertThat(nurse.locator("#items")).containsText("R-SILENCE");
+    assertThat(nurse.locator("#offline")).isHidden();
+    nurse.context().close();
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void a_citizen_books_through_the_pages_and_the_agent_sees_it_live(BrowserFixture.Screen screen) {
