@@ -192,7 +192,10 @@ function dropPerson() {
   callBox.hidden = true;
 }
 
-/** Her appointment as the screen sees it now: the agent joined (the call opens), or it is over (back to the list). */
+/**
+ * Her appointment as the screen sees it now: the agent joined (the call opens); held (back to the list); cancelled or
+ * marked missed while she is here (said, with where to go: she must not find the list in place of her waiting screen).
+ */
 function changed(a) {
   if (!current) {
     return;
@@ -200,9 +203,24 @@ function changed(a) {
   current = a;
   if (a.status === 'in_call' && !call) {
     joinCall();
+  } else if (a.status === 'cancelled' || a.status === 'no_show') {
+    closedWhileHere(a);
   } else if (a.status !== 'in_call' && a.status !== 'booked') {
     leaveThenReset();
   }
+}
+
+/** Her appointment cancelled or marked missed by her administration while she waited here: said, then the list. */
+function closedWhileHere(a) {
+  dropPerson();
+  show(t(`kiosk.closedTitle.${a.status}`),
+    el('p', { class: 'kiosk-lead', role: 'status' }, t(`kiosk.closedText.${a.status}`, { time: formatTime(a.start, a.timeZone),
+      administration: a.administration })),
+    el('p', {}, t('kiosk.askTheDesk')),
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big', onclick: () => reset() }, t('kiosk.understood'))));
+  // Back to the list by itself after the screen's usual time without a touch.
+  idleAllowed = true;
+  rearmIdle();
 }
 
 /**
@@ -521,6 +539,10 @@ async function poll() {
       return;
     }
     // Checked in, she may still be waiting for an agent running late: the room is hers until the server says.
+    if (now.status === 'cancelled' || now.status === 'no_show') {
+      closedWhileHere(now);
+      return;
+    }
     if (now.status !== 'booked' || Date.now() > new Date(now.joinClosesAt || now.end).getTime()) {
       reset();
       return;

@@ -321,6 +321,32 @@ class KioskPageTest {
   }
 
   /**
+   * Her appointment cancelled by her administration while she waits at the screen: the screen says so and where to go
+   * (it went back to its list without a word, her waiting screen gone under her eyes), then goes back to the list.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void her_appointment_cancelled_while_she_waits_is_said_on_the_screen_before_the_list_comes_back() {
+    JsonObject jeanne = bookNextFreeSlotAndPair("Jeanne Faucher", "06 39 98 12 57");
+    Page screen = pairedScreen();
+    screen.locator("#reference").fill(jeanne.getString("reference"));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, J. Vous êtes en salle d'attente.");
+
+    String agent = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/appointments/" + jeanne.getString("id") + "/cancel",
+        agent, null).status()).isEqualTo(200);
+    assertThat(screen.locator("h1")).hasText("Rendez-vous annulé", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+    assertThat(screen.locator("#kiosk-title")).isFocused();
+    assertThat(screen.locator("main")).containsText("vient d'annuler votre rendez-vous de");
+    assertThat(screen.locator("main")).containsText("Adressez-vous à l'accueil");
+    PagesTest.assertAccessible(screen, "kiosque-rendez-vous-annule");
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("J'ai compris")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    screen.context().close();
+  }
+
+  /**
    * The video server out of reach from the point's screen, the agent already in the room: her card says the video failed
    * at the point, with the point's phone, and says it aloud; "Réessayer" on the screen, once the server answers, puts her
    * in the room and the failure leaves the card.
