@@ -3,6 +3,7 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.db.PipelinedTransaction;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.rooms.JitsiRooms;
@@ -94,12 +95,21 @@ public final class IntakeService {
 
     Future<Optional<UUID>> earlier = idempotencyKey == null ? Future.succeededFuture(Optional.empty())
         : store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey);
-    return earlier.compose(found -> found.isPresent() ? service.load(found.get()).compose(item -> sameRequest(item, row)
-            ? Future.succeededFuture(item)
-            : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another request; "
-                + "send a new key with a new request.")))
+    return earlier.compose(found -> found.isPresent() ? replayed(found.get(), row)
         : checkPreferred(preferred).compose(v -> PipelinedTransaction.run(platform.pool(), tx -> insert(tx, nurse, row, request.vitalSigns(), now))
-            .recover(e -> Future.failedFuture(TeleconsultService.translate(e)))));
+            // The same key sent twice at once (a retry while the first was being written): the
+            // second meets the first's row at the unique index and answers it as a retry.
+            .recover(e -> Refused.is(e, TeleconsultStore.Refusal.KEY_USED)
+                ? store.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey)
+                    .compose(first -> first.isPresent() ? replayed(first.get(), row) : Future.failedFuture(e))
+                : Future.failedFuture(TeleconsultService.translate(e)))));
+  }
+
+  /** The item a request sent again under its key made, or a refusal when the key made another request. */
+  private Future<Teleconsultation> replayed(UUID id, TeleconsultStore.NewRequest asked) {
+    return service.load(id).compose(item -> sameRequest(item, asked) ? Future.succeededFuture(item)
+        : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another request; "
+            + "send a new key with a new request.")));
   }
 
   /**

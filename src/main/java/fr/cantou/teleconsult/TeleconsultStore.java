@@ -30,11 +30,12 @@ public final class TeleconsultStore {
   static final double DEFAULT_HANDLING_MINUTES = 15;
 
   /** What the schema refuses, in the queue's words (failures {@link DatabaseErrors.Refused} carry one). */
-  public enum Refusal { DOCTOR_ALREADY_BUSY, UNKNOWN_SPECIALTY }
+  public enum Refusal { DOCTOR_ALREADY_BUSY, UNKNOWN_SPECIALTY, KEY_USED }
 
   private static <T> java.util.function.Function<Throwable, Future<T>> refusals() {
     return DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "one_open_per_doctor", Refusal.DOCTOR_ALREADY_BUSY),
-        new Rule(Violation.FOREIGN_KEY, "specialty", Refusal.UNKNOWN_SPECIALTY));
+        new Rule(Violation.FOREIGN_KEY, "specialty", Refusal.UNKNOWN_SPECIALTY),
+        new Rule(Violation.UNIQUE, "idempotency_key", Refusal.KEY_USED));
   }
 
   public record NewRequest(UUID organisationId, UUID nurseId, String patientReference, String patientInitials,

@@ -4,11 +4,16 @@ import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import fr.cantou.support.Eventually;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static fr.cantou.support.CareTerritory.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -472,6 +477,38 @@ class TeleconsultationTest extends CareNodeTest {
         Map.of("Content-Type", "application/json", "Idempotency-Key", "retry-key-0001", "Accept-Language", "fr"));
     assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
     assertThat(refused.detail()).contains("Idempotency-Key").doesNotContain(first.json().getString("id"));
+    assertThat(node.api.get("/api/teleconsultations", care.nurse).array()).hasSize(1);
+  }
+
+  /**
+   * A retry sent while the first send was still being written (a nurse's tablet that gave up
+   * waiting) meets the first's row at the unique index: it answers that request, not a 500.
+   */
+  @Test
+  void the_same_key_sent_twice_at_once_answers_the_request_the_first_made() {
+    JsonObject body = request("geriatrie", "normal");
+    JsonObject me = node.api.get("/api/me", care.nurse).json();
+    JsonObject patient = body.getJsonObject("patient");
+    UUID first = UUID.randomUUID();
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    try {
+      Transaction open = TestNode.await(other.begin());
+      TestNode.await(new TeleconsultStore().insert(other, first, new TeleconsultStore.NewRequest(
+          UUID.fromString(me.getString("organisationId")), UUID.fromString(me.getString("id")), patient.getString("reference"),
+          patient.getString("initials"), patient.getInteger("birthYear"), body.getString("reason"), "geriatrie", "normal",
+          "patient", null, clock.instant(), true, "cantou-tc-retry", "same-key-0001", "video"), clock.instant()));
+      CompletableFuture<fr.cantou.support.Api.Response> retry = CompletableFuture.supplyAsync(() -> node.api.send("POST",
+          "/api/teleconsultations", care.nurse, body.encode(),
+          Map.of("Content-Type", "application/json", "Idempotency-Key", "same-key-0001")));
+      Eventually.until("the retry waits for the first send's row or is answered",
+          () -> retry.isDone() || VitalSignsTest.waitsOnALock(node));
+      TestNode.await(open.commit());
+      fr.cantou.support.Api.Response answered = retry.join();
+      assertThat(answered.status()).as(answered.toString()).isIn(200, 201);
+      assertThat(answered.json().getString("id")).isEqualTo(first.toString());
+    } finally {
+      other.close();
+    }
     assertThat(node.api.get("/api/teleconsultations", care.nurse).array()).hasSize(1);
   }
 }
