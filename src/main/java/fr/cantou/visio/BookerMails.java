@@ -5,6 +5,7 @@ import fr.cantou.platform.text.DateWords;
 import fr.cantou.platform.text.QuotedText;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -20,7 +21,8 @@ final class BookerMails {
     this.site = publicUrl.toString().replaceAll("/$", "");
   }
 
-  MailMessage compose(String kind, Appointment a, String address) {
+  /** {@code previousStart}: for a change, the start he last heard of (null for messages before it was kept). */
+  MailMessage compose(String kind, Appointment a, String address, Instant previousStart) {
     String when = DateWords.dayAndTimeWithYear(a.start(), Locale.FRENCH);
     String where = VisioMails.place(a, "en visio, depuis chez elle");
     boolean byHer = kind.endsWith(MailSchedule.BY_HER);
@@ -54,8 +56,13 @@ final class BookerMails {
     }
     text.append("Service : ").append(a.serviceName()).append(" (").append(a.administration()).append(")\n")
         .append(cancelled ? "Date prévue : " : "Nouvelle date : ").append(when)
-        .append(VisioMails.zoneWords(a.timeZone())).append('\n')
-        .append("Lieu : ").append(where).append('\n')
+        .append(VisioMails.zoneWords(a.timeZone())).append('\n');
+    if (!cancelled && previousStart != null) {
+      // The date on her printed convocation, by which he knows which of his bookings it is.
+      text.append("Ancienne date, qui n'est plus valable : ").append(DateWords.dayAndTimeWithYear(
+          previousStart.atZone(java.time.ZoneId.of(a.timeZone())).toOffsetDateTime(), Locale.FRENCH)).append('\n');
+    }
+    text.append("Lieu : ").append(where).append('\n')
         .append("Référence : ").append(a.reference()).append("\n\n")
         .append(cancelled ? "Vous pouvez lui prendre un autre rendez-vous depuis votre page :\n"
             : "Le rendez-vous est à jour sur votre page :\n")

@@ -256,8 +256,8 @@ public final class BookingService {
         return firstFree.write(candidates, new FirstFreeAgent.Period(start, end, pointId),
                 (tx, agent) -> requireNotAway(tx, agent.agentId(), start, end)
                     .compose(v -> store.reschedule(tx, id, agent.agentId(), start, end, end.plus(agent.buffer())))
-                    .compose(done -> done ? mails.dropReminders(tx, id)
-                        .compose(v -> mails.scheduleMails(tx, id, MailSchedule.moved(a, caller, start, now())))
+                    .compose(done -> done ? mails.dropUntold(tx, id, now())
+                        .compose(told -> mails.scheduleMails(tx, id, MailSchedule.moved(a, caller, start, now(), told)))
                         .compose(v -> appointments.load(tx, id))
                         // Its links are valid until another time: the sockets opened with them end then
                         // (written first: every node applies it before the move's event reaches the page).

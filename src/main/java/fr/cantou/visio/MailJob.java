@@ -80,7 +80,7 @@ public final class MailJob {
       Future<MailMessage> message = offer ? offers.compose(a) : catalogue.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
-              () -> mails.compose(mail.kind(), a, service, tokens.issue(a)), false));
+              () -> mails.compose(mail.kind(), a, service, tokens.issue(a), mail.previousStart()), false));
       return message
           .compose(mailer::send)
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
@@ -107,7 +107,7 @@ public final class MailJob {
           LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"", mail.kind(),
               mail.channel(), a.reference());
         })
-        : mailer.send(toBooker.compose(mail.kind(), a, address.get()))
+        : mailer.send(toBooker.compose(mail.kind(), a, address.get(), mail.previousStart()))
             .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
             .onSuccess(v -> sent(mail, a)));
   }

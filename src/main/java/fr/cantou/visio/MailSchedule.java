@@ -49,11 +49,17 @@ final class MailSchedule {
   /** The end of a message's kind when the citizen herself made the change ({@code change_by_her}). */
   static final String BY_HER = "_by_her";
 
-  /** What a move of {@code a} to {@code start} by {@code by} sends: "change" at once, then the reminders of the new time. */
-  static List<Mail> moved(Appointment a, Caller by, Instant start, Instant now) {
+  /**
+   * What a move of {@code a} to {@code start} by {@code by} sends: "change" at once, then the reminders of the new time.
+   * Each change tells the start its reader last heard of: {@code told}'s for its channel (a change not sent yet, which
+   * this one replaces), else the appointment's start before the move.
+   */
+  static List<Mail> moved(Appointment a, Caller by, Instant start, Instant now, Map<String, Instant> told) {
     List<Mail> mails = new ArrayList<>(mails(start, channels(a), "change", now));
     mails.addAll(toBooker(a, by, "change", now));
-    return mails;
+    Instant before = a.start().toInstant();
+    return mails.stream().map(m -> m.kind().startsWith("change")
+        ? new Mail(m.kind(), m.due(), m.channel(), told.getOrDefault(m.channel(), before)) : m).toList();
   }
 
   /** What a cancellation of {@code a} by {@code by} sends. */

@@ -7,7 +7,9 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static fr.cantou.visio.VisioStore.utc;
@@ -33,10 +35,14 @@ final class MailStore {
    */
   static final int MAX_BATCHES = 50;
 
-  /** A message to send at a time, by mail or SMS. */
-  public record Mail(String kind, Instant due, String channel) {
+  /** A message to send at a time, by mail or SMS; a change's carries the start its reader last heard of (else null). */
+  public record Mail(String kind, Instant due, String channel, Instant previousStart) {
     Mail(String kind, Instant due) {
       this(kind, due, MAIL);
+    }
+
+    Mail(String kind, Instant due, String channel) {
+      this(kind, due, channel, null);
     }
   }
 
@@ -67,8 +73,12 @@ final class MailStore {
     if (mails.isEmpty()) {
       return Future.succeededFuture();
     }
-    return db.preparedQuery("WITH one AS (SELECT $1::uuid AS id) " + MAILS.formatted("one", 2, 3, 4))
-        .execute(Tuple.of(appointmentId, kinds(mails), dues(mails), channels(mails)))
+    return db.preparedQuery("""
+            INSERT INTO visio_mail (appointment_id, kind, due_at, channel, previous_start)
+            SELECT $1, m.kind, m.due, m.channel, m.previous
+            FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS m(kind, due, channel, previous)""")
+        .execute(Tuple.of(appointmentId, kinds(mails), dues(mails), channels(mails),
+            mails.stream().map(m -> m.previousStart() == null ? null : utc(m.previousStart())).toArray(OffsetDateTime[]::new)))
         .mapEmpty();
   }
 
@@ -84,7 +94,29 @@ final class MailStore {
         .mapEmpty();
   }
 
-  public record DueMail(long id, UUID appointmentId, String kind, int attempts, String channel) {}
+  /**
+   * Before a move: its unsent reminders are dropped, and so are the changes not yet told (not claimed by a job sending
+   * them, nor failed): the move's own change replaces them. Answers, by channel, the start those changes were told
+   * from, which the move's change then tells from: one message "from A to C", not "A to C" and "B to C".
+   */
+  Future<Map<String, Instant>> dropUntold(SqlClient db, UUID appointmentId, Instant now) {
+    return db.preparedQuery("""
+            WITH gone AS (
+              DELETE FROM visio_mail WHERE appointment_id = $1 AND sent_at IS NULL
+                AND (kind LIKE 'reminder%'
+                     OR kind LIKE 'change%' AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2))
+              RETURNING channel, kind, previous_start)
+            SELECT channel, min(previous_start) AS told FROM gone
+            WHERE kind LIKE 'change%' AND previous_start IS NOT NULL GROUP BY channel""")
+        .execute(Tuple.of(appointmentId, utc(now)))
+        .map(rows -> {
+          Map<String, Instant> told = new HashMap<>();
+          rows.forEach(r -> told.put(r.getString("channel"), r.getOffsetDateTime("told").toInstant()));
+          return told;
+        });
+  }
+
+  public record DueMail(long id, UUID appointmentId, String kind, int attempts, String channel, Instant previousStart) {}
 
   /**
    * Claims due messages of these channels for a while; another node skips them, and takes them back
@@ -98,10 +130,11 @@ final class MailStore {
                          WHERE channel = ANY($5::text[]) AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
                            AND (claimed_until IS NULL OR claimed_until < $1)
                          ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-            RETURNING id, appointment_id, kind, attempts, channel""")
+            RETURNING id, appointment_id, kind, attempts, channel, previous_start""")
         .execute(Tuple.of(utc(now), utc(claimUntil), limit, maxAttempts, channels.toArray(String[]::new)))
         .map(rows -> Rows.map(rows, r -> new DueMail(r.getLong("id"), r.getUUID("appointment_id"), r.getString("kind"),
-            r.getInteger("attempts"), r.getString("channel"))));
+            r.getInteger("attempts"), r.getString("channel"),
+            r.getOffsetDateTime("previous_start") == null ? null : r.getOffsetDateTime("previous_start").toInstant())));
   }
 
   Future<Void> mailSent(SqlClient db, long id, Instant at) {

@@ -6,6 +6,7 @@ import fr.cantou.notify.MailMessage;
 import java.net.URI;
 import fr.cantou.platform.text.DateWords;
 import fr.cantou.platform.text.QuotedText;
+import java.time.Instant;
 import java.util.Locale;
 
 /** The citizen's mails, in plain French: what, when, where, what to bring, and the link to manage it. */
@@ -29,8 +30,11 @@ final class VisioMails {
     return URI.create(manageToken == null ? site + "/connexion.html" : site + BookingPage.manageLink(manageToken));
   }
 
-  MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken) {
+  /** {@code previousStart}: for a change, the start she last heard of (null for messages before it was kept). */
+  MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken, Instant previousStart) {
     String when = DateWords.dayAndTimeWithYear(a.start(), Locale.FRENCH);
+    String before = previousStart == null || !"change".equals(kind) ? null
+        : DateWords.dayAndTimeWithYear(previousStart.atZone(java.time.ZoneId.of(a.timeZone())).toOffsetDateTime(), Locale.FRENCH);
     String where = place(a, "en visio, depuis chez vous");
     URI link = manageLink(manageToken);
     StringBuilder text = new StringBuilder(QuotedText.GREETING);
@@ -43,7 +47,8 @@ final class VisioMails {
       }
       case "change" -> {
         subject = "Votre rendez-vous " + a.administration() + " a changé : " + when;
-        text.append("Votre rendez-vous a été déplacé. Voici la nouvelle date.\n\n");
+        text.append(before == null ? "Votre rendez-vous a été déplacé. Voici la nouvelle date.\n\n"
+            : "Votre rendez-vous du " + before + " a été déplacé. Voici la nouvelle date.\n\n");
       }
       case "reminder_24h" -> {
         subject = "Rappel : rendez-vous " + a.administration() + " demain, " + when;
@@ -69,8 +74,11 @@ final class VisioMails {
     // Her name as data, not in a sentence: what she typed never reads as the administration's words.
     text.append(QuotedText.line("Nom indiqué", a.citizen().name()))
         .append("Service : ").append(a.serviceName()).append('\n')
-        .append("Date : ").append(when).append(zoneWords(a.timeZone())).append('\n')
-        .append("Lieu : ").append(where).append('\n')
+        .append(before == null ? "Date : " : "Nouvelle date : ").append(when).append(zoneWords(a.timeZone())).append('\n');
+    if (before != null) {
+      text.append("Ancienne date, qui n'est plus valable : ").append(before).append('\n');
+    }
+    text.append("Lieu : ").append(where).append('\n')
         .append("Référence : ").append(a.reference()).append("\n\n");
     if (!"cancellation".equals(kind) && !service.documents().isEmpty()) {
       text.append("Pièces à apporter :\n");

@@ -160,7 +160,36 @@ class VisioMailTest {
     assertOnlyQuoted(text, "Marcelle Roux");
     MimeMessage move = toMediator("déplacé");
     assertThat(move.getSubject()).contains(reference(moved)).endsWith("au jeudi 3 décembre 2026 à 14 h");
-    assertThat(body(move)).contains("Nouvelle date : jeudi 3 décembre 2026 à 14 h").contains("sa convocation porte l'ancienne");
+    assertThat(body(move)).contains("Nouvelle date : jeudi 3 décembre 2026 à 14 h").contains("sa convocation porte l'ancienne")
+        .contains("Ancienne date, qui n'est plus valable : mardi 1er décembre 2026 à 10 h");
+  }
+
+  /**
+   * A move says the date she knew as well as the new one; moved twice before the first move was told, she gets one
+   * message from the date she knew to the last one, not two that both give the last date.
+   */
+  @Test
+  void a_move_is_told_from_the_date_she_knew_once_however_often_it_moved_meanwhile() throws Exception {
+    String id = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00",
+        new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr")).getString("id");
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    for (String start : List.of("2026-12-03T14:00:00+01:00", "2026-12-04T09:00:00+01:00")) {
+      assertThat(node.api.post("/api/visio/appointments/" + id + "/reschedule", visio.agent,
+          new JsonObject().put("start", start)).status()).isEqualTo(200);
+    }
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+    // A cancellation sent after the moves arrives after any second change would have: only then is "one" checked.
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/cancel", visio.agent, null).status()).isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 3)).isTrue();
+    assertThat(subjects()).hasSize(3).filteredOn(s -> s.contains("a changé")).hasSize(1);
+    MimeMessage change = smtp.getReceivedMessages()[1];
+    assertThat(change.getSubject()).contains("a changé").endsWith("vendredi 4 décembre 2026 à 9 h");
+    assertThat(body(change)).contains("Votre rendez-vous du mardi 1er décembre 2026 à 10 h a été déplacé.")
+        .contains("Nouvelle date : vendredi 4 décembre 2026 à 9 h")
+        .contains("Ancienne date, qui n'est plus valable : mardi 1er décembre 2026 à 10 h");
   }
 
   /**
