@@ -5,6 +5,7 @@ import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
 import { mountScreens } from './screens.js';
 import { askThenSend, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
+import { weekHours } from './week-hours.js';
 
 await setUpPage();
 await requireRole('admin');
@@ -421,6 +422,15 @@ async function loadVisio() {
   const pointSubmit = el('button', { type: 'submit' }, t('admin.create'));
   const pointCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
     t('admin.cancelEdit'));
+  // A new point opens on weekday mornings until she says otherwise; an edited one shows all its hours.
+  const weekdayMornings = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '12:00' }));
+  const pointHoursBox = el('div', {});
+  let pointWeek;
+  const showPointHours = (hours) => {
+    pointWeek = weekHours('pt-', hours, { caption: t('admin.pointHours'), describedBy: 'pt-hours-hint' });
+    pointHoursBox.replaceChildren(pointWeek.element);
+  };
+  showPointHours(weekdayMornings);
   const pointForm = el('form', { novalidate: true, id: 'point-form' },
     pointTitle,
     ...field('pt-name', 'admin.name', { required: true, maxlength: '150' }),
@@ -429,8 +439,7 @@ async function loadVisio() {
     ...field('pt-address', 'admin.address', { maxlength: '300' }),
     ...field('pt-phone', 'admin.pointPhone', { type: 'tel', autocomplete: 'off', maxlength: '30' }, 'admin.pointPhoneHint'),
     el('p', { class: 'hint', id: 'pt-hours-hint' }, t('admin.weekdaysHint'), ' ', t('admin.hoursHint')),
-    ...field('pt-open', 'admin.opens', { type: 'time', value: '09:00', 'aria-describedby': 'pt-hours-hint' }),
-    ...field('pt-close', 'admin.closes', { type: 'time', value: '12:00', 'aria-describedby': 'pt-hours-hint' }),
+    pointHoursBox,
     el('p', { id: 'pt-error', class: 'error', role: 'alert', tabindex: '-1', hidden: true }),
     el('div', { class: 'actions' }, pointSubmit, pointCancel));
   pointForm.querySelector('#pt-kind').replaceChildren(...['mairie', 'france_services', 'tiers_lieu']
@@ -444,42 +453,34 @@ async function loadVisio() {
     pointForm.querySelector('#pt-kind').value = p.kind;
     pointForm.querySelector('#pt-address').value = p.address || '';
     pointForm.querySelector('#pt-phone').value = p.phone || '';
-    const first = (p.hours || [])[0];
-    if (first) {
-      pointForm.querySelector('#pt-open').value = first.start.slice(0, 5);
-      pointForm.querySelector('#pt-close').value = first.end.slice(0, 5);
-    }
+    showPointHours(p.hours || []);
     pointSubmit.textContent = t('admin.save');
     pointCancel.hidden = false;
     pointTitle.focus();
   };
+  // The server names a refused range by its place in what was sent (hours.3.end): said under that day's row.
+  const pointFields = { name: ['pt-name', 'admin.serviceNameRefused'], commune: ['pt-commune', 'admin.communeRefused'],
+    kind: ['pt-kind', 'admin.kindRefused'], address: ['pt-address', 'admin.addressRefused'],
+    phone: ['pt-phone', 'admin.pointPhoneRefused'], hours: ['pt-d1s1', 'admin.hoursMissing'] };
   formStep(pointForm, {
     summary: pointForm.querySelector('#pt-error'),
-    fields: { name: ['pt-name', 'admin.serviceNameRefused'], commune: ['pt-commune', 'admin.communeRefused'],
-      kind: ['pt-kind', 'admin.kindRefused'], address: ['pt-address', 'admin.addressRefused'],
-      phone: ['pt-phone', 'admin.pointPhoneRefused'],
-      hours: ['pt-close', 'admin.hoursRefused'], 'hours.*': ['pt-close', 'admin.hoursRefused'] },
+    fields: pointFields,
     conflict: 'pt-name',
     check: () => {
-      const wrong = {};
+      const wrong = pointWeek.check(t('admin.hoursRefused'));
       for (const id of ['pt-name', 'pt-commune']) {
         if (!pt(id)) {
           wrong[id] = t('admin.required');
         }
       }
-      if (!pt('pt-open')) {
-        wrong['pt-open'] = t('admin.hoursMissing');
-      }
-      if (!pt('pt-close')) {
-        wrong['pt-close'] = t('admin.hoursMissing');
-      } else if (pt('pt-open') && pt('pt-close') <= pt('pt-open')) {
-        wrong['pt-close'] = t('admin.hoursRefused');
+      if (!pointWeek.any() && !pointWeek.kept.length) {
+        wrong['pt-d1s1'] = t('admin.hoursMissing');
       }
       return wrong;
     },
     send: () => {
       const body = { name: pt('pt-name'), commune: pt('pt-commune'), kind: pt('pt-kind'), address: pt('pt-address'),
-        phone: pt('pt-phone'), hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: pt('pt-open'), end: pt('pt-close') })) };
+        phone: pt('pt-phone'), hours: pointWeek.read(pointFields, 'hours', 'admin.hoursRefused') };
       return editedPoint ? request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body })
         : request('/api/visio/points', { method: 'POST', body });
     },

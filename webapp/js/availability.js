@@ -2,6 +2,7 @@ import { request } from './api.js';
 import { formatDateTime, t } from './i18n.js';
 import { formStep } from './form-step.js';
 import { el, showError, showOutcome, whileSending } from './ui.js';
+import { weekHours } from './week-hours.js';
 
 /**
  * The weekly calendar of one agent: the services it serves, up to two ranges a day, the
@@ -9,18 +10,7 @@ import { el, showError, showOutcome, whileSending } from './ui.js';
  */
 export async function availabilityEditor(root, agentId, services, { forOther = false } = {}) {
   const current = await request(`/api/visio/agents/${agentId}/availability`);
-  const rangesOf = (day) => current.weekly.filter((w) => w.weekday === day);
-  const time = (id, value, label) => el('input', { id, type: 'time', value: value ? value.slice(0, 5) : '',
-    'aria-label': label });
-  const rows = [1, 2, 3, 4, 5, 6, 7].map((day) => {
-    const [first, second] = rangesOf(day);
-    const name = t(`weekday.${day}`);
-    return el('tr', {}, el('th', { scope: 'row' }, name),
-      el('td', {}, time(`d${day}s1`, first?.start, `${name} ${t('agent.morningFrom')}`), ' – ',
-        time(`d${day}e1`, first?.end, `${name} ${t('agent.morningTo')}`)),
-      el('td', {}, time(`d${day}s2`, second?.start, `${name} ${t('agent.afternoonFrom')}`), ' – ',
-        time(`d${day}e2`, second?.end, `${name} ${t('agent.afternoonTo')}`)));
-  });
+  const week = weekHours('', current.weekly, { caption: t('agent.week') });
   const number = (id, key, value, max) => [el('label', { for: id }, t(key)),
     el('input', { id, type: 'number', min: '0', max: String(max), value: String(value), inputmode: 'numeric' })];
   const serviceBoxes = services.map((s, i) => el('label', { class: 'check' },
@@ -30,11 +20,7 @@ export async function availabilityEditor(root, agentId, services, { forOther = f
   const saved = el('p', { class: 'outcome', tabindex: '-1', hidden: true, id: 'av-outcome' });
   const form = el('form', { novalidate: true, id: 'availability-form' },
     el('fieldset', {}, el('legend', {}, t(forOther ? 'agent.servicesOther' : 'agent.services')), ...serviceBoxes),
-    // Its time fields do not fit a 320-px screen: the table scrolls sideways in its box, never the whole page.
-    el('div', { class: 'table-scroll' }, el('table', { class: 'week' }, el('caption', {}, t('agent.week')),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('agent.weekday')), el('th', { scope: 'col' }, t('agent.morning')),
-        el('th', { scope: 'col' }, t('agent.afternoon')))),
-      el('tbody', {}, ...rows))),
+    week.element,
     ...number('buffer', 'agent.buffer', current.bufferMinutes, 120),
     ...number('notice', 'agent.notice', current.minNoticeMinutes, 20160),
     ...number('horizon', 'agent.horizon', current.horizonDays, 365),
@@ -45,25 +31,6 @@ export async function availabilityEditor(root, agentId, services, { forOther = f
   const fields = { bufferMinutes: ['buffer', 'agent.bufferRefused'], minNoticeMinutes: ['notice', 'agent.noticeRefused'],
     horizonDays: ['horizon', 'agent.horizonRefused'],
     ...(services.length ? { serviceIds: ['av-service-0', 'agent.servicesRefused'] } : {}) };
-  const weekly = () => {
-    const ranges = [];
-    Object.keys(fields).filter((key) => key.startsWith('weekly.')).forEach((key) => delete fields[key]);
-    for (let day = 1; day <= 7; day += 1) {
-      for (const part of [1, 2]) {
-        if (value(`d${day}s${part}`) && value(`d${day}e${part}`)) {
-          const n = ranges.length;
-          const startId = `d${day}s${part}`;
-          const endId = `d${day}e${part}`;
-          fields[`weekly.${n}`] = [startId, 'agent.rangeRefused'];
-          fields[`weekly.${n}.start`] = [startId, 'agent.rangeRefused'];
-          fields[`weekly.${n}.*`] = [endId, 'agent.rangeRefused'];
-          ranges.push({ weekday: day, start: value(startId), end: value(endId) });
-        }
-      }
-    }
-    fields['weekly.*'] = ['d1s1', 'agent.rangeRefused'];
-    return ranges;
-  };
   const within = (id, min, max) => {
     const n = Number(value(id));
     return value(id) !== '' && Number.isInteger(n) && n >= min && n <= max;
@@ -72,19 +39,7 @@ export async function availabilityEditor(root, agentId, services, { forOther = f
     summary: error,
     fields,
     check: () => {
-      const wrong = {};
-      for (let day = 1; day <= 7; day += 1) {
-        let previousEnd = '';
-        for (const part of [1, 2]) {
-          const start = value(`d${day}s${part}`);
-          const end = value(`d${day}e${part}`);
-          // Both or neither, the end after the start, the afternoon after the morning.
-          if ((start || end) && (!start || !end || end <= start || (previousEnd && start < previousEnd))) {
-            wrong[`d${day}s${part}`] = t('agent.rangeRefused');
-          }
-          previousEnd = end || previousEnd;
-        }
-      }
+      const wrong = week.check(t('agent.rangeRefused'));
       if (!within('buffer', 0, 120)) {
         wrong.buffer = t('agent.bufferRefused');
       }
@@ -97,7 +52,7 @@ export async function availabilityEditor(root, agentId, services, { forOther = f
       return wrong;
     },
     send: () => request(`/api/visio/agents/${agentId}/availability`, { method: 'PUT', body: {
-      serviceIds: [...form.querySelectorAll('input[name=service]:checked')].map((c) => c.value), weekly: weekly(),
+      serviceIds: [...form.querySelectorAll('input[name=service]:checked')].map((c) => c.value), weekly: week.read(fields, 'weekly', 'agent.rangeRefused'),
       bufferMinutes: Number(value('buffer')), minNoticeMinutes: Number(value('notice')), horizonDays: Number(value('horizon')) } }),
     reset: false,
     said: t('agent.availabilitySaved'),

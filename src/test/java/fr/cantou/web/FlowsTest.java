@@ -521,9 +521,16 @@ class FlowsTest {
     for (int day = 1; day <= 5; day++) {
       mornings.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));
     }
+    // A France Services day: mornings and afternoons on weekdays, Saturday morning (the demo's points).
+    JsonArray fullWeek = mornings.copy();
+    for (int day = 1; day <= 5; day++) {
+      fullWeek.add(new JsonObject().put("weekday", day).put("start", "13:30").put("end", "17:30"));
+    }
+    fullWeek.add(new JsonObject().put("weekday", 6).put("start", "09:00").put("end", "12:00"));
     for (String name : List.of("Tiers-lieu de Lanobre", "Mairie de Trizac")) {
       org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/points", admin, new JsonObject().put("name", name)
-          .put("commune", name.substring(name.lastIndexOf(' ') + 1)).put("kind", "mairie").put("hours", mornings)).status())
+          .put("commune", name.substring(name.lastIndexOf(' ') + 1)).put("kind", "mairie")
+          .put("hours", name.startsWith("Tiers") ? fullWeek : mornings)).status())
           .isEqualTo(201);
     }
 
@@ -535,7 +542,10 @@ class FlowsTest {
         new Page.GetByRoleOptions().setName("Modifier Tiers-lieu de Lanobre")).click();
     assertThat(page.locator("h3:focus")).hasText("Modifier le point « Tiers-lieu de Lanobre »");
     page.locator("#pt-address").fill("Le Bourg");
-    page.locator("#pt-close").fill("12:30");
+    // Every range of its week is in the form: Monday's afternoon ends earlier, the rest stays as it was.
+    assertThat(page.locator("#pt-d6s1")).hasValue("09:00");
+    assertThat(page.locator("#pt-d3e2")).hasValue("17:30");
+    page.locator("#pt-d1e2").fill("17:00");
     // The reception's phone, which the agent calls when the screen's video fails: a wrong one is said beside the field.
     page.locator("#pt-phone").fill("04 71 40");
     page.locator("form:has(#pt-name) button[type=submit]").click();
@@ -555,7 +565,11 @@ class FlowsTest {
     JsonObject edited = points.stream().filter(p -> p.getString("name").equals("Tiers-lieu de Lanobre")).findFirst().orElseThrow();
     org.assertj.core.api.Assertions.assertThat(edited.getString("address")).isEqualTo("Le Bourg");
     org.assertj.core.api.Assertions.assertThat(edited.getString("phone")).isEqualTo("04 71 40 12 34");
-    org.assertj.core.api.Assertions.assertThat(edited.getJsonArray("hours").getJsonObject(0).getString("end")).startsWith("12:30");
+    // Saving the phone once wiped the afternoons and the Saturday: only the first range, Monday to Friday, went back.
+    org.assertj.core.api.Assertions.assertThat(edited.getJsonArray("hours").stream().map(JsonObject.class::cast)
+        .map(h -> h.getInteger("weekday") + " " + h.getString("start").substring(0, 5) + "-" + h.getString("end").substring(0, 5)))
+        .containsExactlyInAnyOrder("1 09:00-12:00", "1 13:30-17:00", "2 09:00-12:00", "2 13:30-17:30", "3 09:00-12:00",
+            "3 13:30-17:30", "4 09:00-12:00", "4 13:30-17:30", "5 09:00-12:00", "5 13:30-17:30", "6 09:00-12:00");
     org.assertj.core.api.Assertions.assertThat(points).noneMatch(p -> p.getString("name").equals("Mairie de Trizac"));
   }
 

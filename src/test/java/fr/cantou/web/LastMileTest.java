@@ -1787,14 +1787,15 @@ class LastMileTest {
     // The point form: closing before opening is said under the closing time.
     admin.locator("#pt-name").fill("Tiers-lieu de Pleaux " + screen);
     admin.locator("#pt-commune").fill("Pleaux");
-    admin.locator("#pt-open").fill("14:00");
-    admin.locator("#pt-close").fill("09:00");
+    admin.locator("#pt-d2s1").fill("14:00");
+    admin.locator("#pt-d2e1").fill("09:00");
     admin.locator("#point-form button[type=submit]").click();
-    assertThat(admin.locator("#pt-close-error")).hasText("La fermeture doit venir après l'ouverture. Format attendu : 09:00 puis 12:00.");
-    assertThat(admin.locator("#pt-close")).hasAttribute("aria-describedby", "pt-hours-hint pt-close-error");
-    assertThat(admin.locator("#pt-close")).isFocused();
+    assertThat(admin.locator("#pt-d2s1-error")).hasText("Indiquez le début et la fin, la fin après le début, l'après-midi après "
+        + "le matin. Format attendu : 09:00 puis 12:00.");
+    assertThat(admin.locator("#pt-d2s1")).hasAttribute("aria-describedby", "pt-hours-hint pt-d2s1-error");
+    assertThat(admin.locator("#pt-d2s1")).isFocused();
     PagesTest.assertAccessible(admin, screen.prefix + "admin-point-refus");
-    admin.locator("#pt-close").fill("17:00");
+    admin.locator("#pt-d2e1").fill("17:00");
     admin.locator("#point-form button[type=submit]").click();
     assertThat(outcome).hasText("Créé.");
     Locator points = view.locator("table").nth(1);
