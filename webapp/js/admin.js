@@ -128,11 +128,33 @@ async function loadOrganisations() {
   const select = document.getElementById('user-org');
   select.replaceChildren(el('option', { value: '' }, t('admin.noOrganisation')),
     ...organisations.map((o) => el('option', { value: o.id }, `${o.name} (${o.commune})`)));
+  refreshAdministrations();
 }
+
+/**
+ * The service form's administrations, after one was created: in place, what was typed in the form stays (on a new
+ * install the list was empty until a reload, and the server's refusal said to choose in an empty list).
+ */
+function refreshAdministrations() {
+  const select = document.getElementById('sv-org');
+  if (!select || select.disabled) {
+    return;
+  }
+  const chosen = select.value;
+  select.replaceChildren(...organisations.filter((o) => o.kind === 'administration')
+    .map((o) => el('option', { value: o.id }, o.name)));
+  if (chosen && [...select.options].some((o) => o.value === chosen)) {
+    select.value = chosen;
+  }
+}
+
+/** The calendars' agents after a user was created (set by loadVisio): a new agent is there without a reload. */
+let refreshAgents = () => {};
 
 async function loadUsers() {
   const users = await request('/api/users');
   auditPeople(users);
+  refreshAgents(users);
   const names = Object.fromEntries(organisations.map((o) => [o.id, o.name]));
   document.getElementById('user-list').replaceChildren(table(t('admin.users'),
     [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), { hidden: t('admin.actions') }],
@@ -484,13 +506,26 @@ async function loadVisio() {
       return editedPoint ? request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body })
         : request('/api/visio/points', { method: 'POST', body });
     },
-    reload: loadVisio,
+    reload: () => loadVisio().then(showScreens),
     said: () => t(editedPoint ? 'admin.saved' : 'admin.created'),
     tell: done,
   });
-  const agents = users.filter((u) => u.role === 'agent' && u.active);
+  let agents = users.filter((u) => u.role === 'agent' && u.active);
   const agentSelect = el('select', { id: 'av-agent' }, ...agents.map((a) => el('option', { value: a.id }, a.displayName)));
   const editor = el('div', {});
+  refreshAgents = (now) => {
+    const chosen = agentSelect.value;
+    agents = now.filter((u) => u.role === 'agent' && u.active);
+    agentSelect.replaceChildren(...agents.map((a) => el('option', { value: a.id }, a.displayName)));
+    if (agents.some((a) => a.id === chosen)) {
+      agentSelect.value = chosen;
+    } else if (agents.length) {
+      // The calendar shown was of an agent now gone, or none was: the first one's instead.
+      showAgent();
+    } else {
+      editor.replaceChildren();
+    }
+  };
   const showAgent = () => {
     const agent = agents.find((a) => a.id === agentSelect.value);
     if (agent) {
@@ -580,6 +615,21 @@ adminForm('specialty-form', 'sp-error', {
   reload: loadSpecialties,
 });
 
+/**
+ * The screens' section: without a point it says where to create one (it was blank), and it is mounted once the first
+ * point exists. Never mounted again after: a pairing code shown there must not go with a point's save.
+ */
+async function showScreens() {
+  const root = document.getElementById('screens-body');
+  if (root.dataset.mounted) {
+    return;
+  }
+  if (await mountScreens(root) === false) {
+    root.replaceChildren(el('p', { class: 'muted' }, t('admin.screensNoPoint')));
+  } else {
+    root.dataset.mounted = 'true';
+  }
+}
+
 await loadOrganisations().catch(fail);
-await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), loadAudit(),
-  mountScreens(document.getElementById('screens-body'))]).catch(fail);
+await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), loadAudit(), showScreens()]).catch(fail);

@@ -573,6 +573,42 @@ class FlowsTest {
     org.assertj.core.api.Assertions.assertThat(points).noneMatch(p -> p.getString("name").equals("Mairie de Trizac"));
   }
 
+  /**
+   * The admin sets up a new administration the way its steps come: the administration, its agent, its service and the
+   * agent's week, without reloading the page between them (the lists of the later steps were those of the page's load).
+   */
+  @Test
+  void an_administration_and_its_agent_created_are_offered_by_the_next_forms_at_once() {
+    Page page = web.signIn("admin");
+    Locator menu = page.locator(".admin-menu");
+    menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Locator.GetByRoleOptions().setName("Visio-accueil")).click();
+    page.locator("#sv-name").fill("Accueil des familles");
+    menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+        new Locator.GetByRoleOptions().setName("Établissements et organismes")).click();
+    page.locator("#org-kind").selectOption("administration");
+    page.locator("#org-name").fill("MSA Auvergne");
+    page.locator("#org-commune").fill("Aurillac");
+    page.locator("#org-form button[type=submit]").click();
+    assertThat(page.locator("#admin-outcome")).hasText("Créé.");
+    String msa = page.locator("#user-org option", new Page.LocatorOptions().setHasText("MSA Auvergne")).getAttribute("value");
+
+    menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Locator.GetByRoleOptions().setName("Utilisateurs")).click();
+    page.locator("#user-name").fill("Agnès Vidal");
+    page.locator("#user-email").fill("agnes.vidal@msa.test");
+    page.locator("#user-password").fill("un-mot-de-passe-long");
+    page.locator("#user-role").selectOption("agent");
+    page.locator("#user-org").selectOption(msa);
+    page.locator("#user-form button[type=submit]").click();
+    assertThat(page.locator("#admin-outcome")).hasText("Créé.");
+
+    menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Locator.GetByRoleOptions().setName("Visio-accueil")).click();
+    assertThat(page.locator("#sv-org option[value='" + msa + "']")).hasText("MSA Auvergne");
+    assertThat(page.locator("#sv-name")).hasValue("Accueil des familles");
+    menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+        new Locator.GetByRoleOptions().setName("Disponibilités des agents")).click();
+    assertThat(page.locator("#av-agent option", new Page.LocatorOptions().setHasText("Agnès Vidal"))).hasCount(1);
+  }
+
   @Test
   void an_agent_closes_the_whole_administration_for_a_day_from_its_page() {
     java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(210);
