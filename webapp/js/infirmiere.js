@@ -160,8 +160,10 @@ function join(item) {
   return joinTeleconsultation(item, callBox, socket);
 }
 
+/** The whole list again (a doctor came or went: places and estimates moved); what events brought meanwhile stays. */
 async function refresh() {
-  items.reset(await request('/api/teleconsultations'));
+  const since = items.since();
+  items.reset(await request('/api/teleconsultations'), since);
   render();
 }
 

@@ -25,16 +25,51 @@ export function specialtyLabel(code) {
 export class Items {
   constructor() {
     this.byId = new Map();
+    /** Counts what came in (each item merged, each snapshot): `since()` marks a moment by it. */
+    this.generation = 0;
+    /** By id, the generation of the last item merged: what an event (or an answer) brought, and when. */
+    this.touched = new Map();
+    /** The generation of the last snapshot, which replaced everything before it. */
+    this.snapshotAt = 0;
   }
 
-  reset(list) {
-    this.byId = new Map(list.map((item) => [item.id, item]));
+  /** Now, to give `reset` with a list asked for from now on: what comes in meanwhile is newer than its answer. */
+  since() {
+    return this.generation;
+  }
+
+  /**
+   * The list instead of all kept. Without `since`, it is the whole truth (the socket's snapshot, in order with its
+   * events). With `since`, it is an answer to a list asked for then (GET /api/teleconsultations): an item an event
+   * changed after that is newer than the answer (a doctor took the request while the GET was on its way: its older
+   * answer said "En attente" again) and is kept as the event left it; an answer older than the last snapshot is
+   * dropped whole. Teleconsultations carry no version: the order in which they came is the only one known.
+   */
+  reset(list, since = null) {
+    if (since === null) {
+      this.generation += 1;
+      this.snapshotAt = this.generation;
+      this.touched.clear();
+    } else if (since < this.snapshotAt) {
+      return;
+    }
+    const fresh = new Map(list.map((item) => [item.id, item]));
+    if (since !== null) {
+      for (const [id, at] of this.touched) {
+        if (at > since && this.byId.has(id)) {
+          fresh.set(id, this.byId.get(id));
+        }
+      }
+    }
+    this.byId = fresh;
   }
 
   merge(data) {
     const before = this.byId.get(data.id);
     const after = { ...data };
     this.byId.set(data.id, after);
+    this.generation += 1;
+    this.touched.set(data.id, this.generation);
     return { before, after };
   }
 

@@ -261,6 +261,25 @@ final class BrowserFixture implements AutoCloseable {
     return booked.json();
   }
 
+  /** An open request of the Salers nurse for this resident (general practice; JD, born 1938), made by the API: its id. */
+  String nurseRequest(String nurseToken, String reference) {
+    io.vertx.core.json.JsonObject body = fr.cantou.support.CareTerritory.request("medecine_generale", "normal");
+    body.getJsonObject("patient").put("reference", reference);
+    var created = node.api.post("/api/teleconsultations", nurseToken, body);
+    org.assertj.core.api.Assertions.assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return created.json().getString("id");
+  }
+
+  /**
+   * Marks, in the page, when each answer's body has been read and everything waiting on it has run: its URL is then in
+   * {@code window.__answered} (wait for it there before checking that the answer changed nothing).
+   */
+  static void markAnswersRead(Page page) {
+    page.evaluate("() => { const text = Response.prototype.text; window.__answered = [];"
+        + " Response.prototype.text = function () { const url = this.url;"
+        + " return text.call(this).then((body) => { setTimeout(() => window.__answered.push(url)); return body; }); }; }");
+  }
+
   /** The nurse's new request, typed as she would: reference, initials, year of birth, reason, consent. */
   static void typeRequest(Page nurse, String reference, String initials, String birthYear, String reason) {
     nurse.locator("#reference").fill(reference);

@@ -4,7 +4,6 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
-import fr.cantou.support.CareTerritory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -48,13 +47,8 @@ class NursePageSlowAnswersTest {
     return web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
   }
 
-  /** An open request of the Salers nurse for this resident (general practice), by the API. */
   private static String requestFor(String nurse, String reference) {
-    JsonObject body = CareTerritory.request("medecine_generale", "normal");
-    body.getJsonObject("patient").put("reference", reference);
-    var created = web.node.api.post("/api/teleconsultations", nurse, body);
-    org.assertj.core.api.Assertions.assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    return created.json().getString("id");
+    return web.nurseRequest(nurse, reference);
   }
 
   private static JsonObject item(String token, String id) {
@@ -294,10 +288,7 @@ class NursePageSlowAnswersTest {
     nurse.locator("#guests-close").click();
     inviteB.click();
     assertThat(guests).containsText("Paul Martin");
-    // Marks, in the page, when each answer's body has been read and everything waiting on it has run.
-    nurse.evaluate("() => { const text = Response.prototype.text; window.__answered = [];"
-        + " Response.prototype.text = function () { const url = this.url;"
-        + " return text.call(this).then((body) => { setTimeout(() => window.__answered.push(url)); return body; }); }; }");
+    BrowserFixture.markAnswersRead(nurse);
     lists.forEach(Route::resume);
     nurse.unroute("**/api/teleconsultations/" + a + "/guests");
     nurse.waitForFunction("(id) => window.__answered.some((url) => url.endsWith('/' + id + '/guests'))", a);
