@@ -385,10 +385,12 @@ async function send() {
     // Seen above the requests and focused (not only heard): she knows it left, and does not send it twice.
     said(t('nurse.sent', { nth: ordinal(created.position) }));
     sentLineFor = created.id;
+    // Emptied now, not after the files went: on a slow link she begins the next resident's request meanwhile, and a
+    // reset at the upload's end erased it. The files chosen are held in `attached`.
+    form.reset();
     if (attached.length) {
       await attach(created, attached);
     }
-    form.reset();
   } catch (e) {
     if (e?.status === 422) {
       // A creation's one 422 (IntakeService): this key made another request.
@@ -436,7 +438,8 @@ async function attach(created, attached) {
     render();
     announce(t('files.sent', { n: attached.length, ref: created.patient?.reference || '' }));
   } catch (e) {
-    filesError.textContent = t('files.afterRequest', { reason: e.message });
+    // The form may hold the next resident's request by now: the one whose file failed is named.
+    filesError.textContent = t('files.afterRequest', { reason: e.message, ref: created.patient?.reference || '' });
     filesError.hidden = false;
     filesError.focus();
   } finally {
