@@ -1,13 +1,13 @@
 import { newIdempotencyKey, request } from './api.js';
-import { ordinal, t } from './i18n.js';
+import { ordinal, plural, t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, endCallIfRoomGone, joinTeleconsultation, setSpecialties } from './teleconsult-view.js';
+import { Items, card, endCallIfRoomGone, joinTeleconsultation, patientLine, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
-import { announce, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
+import { announce, ask, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -90,6 +90,8 @@ function actionsFor(item) {
 
 // Photos and documents added to an open request: one picker for the page (the cards are drawn
 // again at each event), the upload's state kept by request, shown in its card under its buttons.
+// The cards move under her finger (an urgent request comes on top): what she chose goes only once
+// she has said yes to the resident it names.
 const filePicker = document.getElementById('file-picker');
 const cameraPicker = document.getElementById('camera-picker');
 const uploads = new Map();
@@ -99,8 +101,8 @@ function fileActions(item) {
   const ref = item.patient?.reference || '';
   const state = uploads.get(item.id) || {};
   const busy = state.busy ? 'true' : null;
-  const pick = (picker) => () => {
-    pickingFor = item;
+  const pick = (picker) => (event) => {
+    pickingFor = { item, kind: event.currentTarget.dataset.files };
     picker.value = '';
     picker.click();
   };
@@ -137,8 +139,32 @@ async function addFiles(item, chosen) {
   list.querySelector(`article[data-id="${item.id}"] button[data-files="add"]`)?.focus();
 }
 
-filePicker.addEventListener('change', () => addFiles(pickingFor, [...filePicker.files]));
-cameraPicker.addEventListener('change', () => addFiles(pickingFor, [...cameraPicker.files]));
+/** "Envoyer 2 photos dans la demande de CH-0042 · M.R. · 1938 ?": what goes, and to whom, as her card says it. */
+function sendQuestion(item, chosen) {
+  const photos = chosen.filter((file) => file.type.startsWith('image/')).length;
+  const what = photos === chosen.length ? 'files.askPhotos' : photos === 0 ? 'files.askDocuments' : 'files.askFiles';
+  return plural(what, chosen.length, { who: patientLine(items.byId.get(item.id) || item) });
+}
+
+/** The files chosen for a card, sent once she confirmed the resident; declined, nothing goes and she is back on the card. */
+async function confirmThenAdd(picking, chosen) {
+  if (!picking || !chosen.length) {
+    return;
+  }
+  const { item, kind } = picking;
+  const button = () => list.querySelector(`article[data-id="${item.id}"] button[data-files="${kind}"]`);
+  const yes = await ask(sendQuestion(item, chosen), { yes: t('files.askYes'), no: t('files.askNo'), opener: button() });
+  if (!yes) {
+    // Drawn again meanwhile, the card's button is a new one: the keyboard goes back to it, not to the page's top.
+    button()?.focus();
+    announce(t('files.notSent'));
+    return;
+  }
+  addFiles(item, chosen);
+}
+
+filePicker.addEventListener('change', () => confirmThenAdd(pickingFor, [...filePicker.files]));
+cameraPicker.addEventListener('change', () => confirmThenAdd(pickingFor, [...cameraPicker.files]));
 
 /** Said above the requests (the cancelled card leaves the list), and focused. */
 function said(text, failed = false) {

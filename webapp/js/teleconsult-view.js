@@ -98,8 +98,13 @@ export function tag(kind, icon, text) {
  * One request, as a card: who, why, where it stands. `actions` are buttons the page adds;
  * `exchange` the options of its written exchange (`write`, `onSent`) for those who take part.
  */
+/** Whom a request is for, as its card's title says it: "CH-0042 · M.R. · 1938" (what is known of it). */
+export function patientLine(item) {
+  return [item.patient?.reference, item.patient?.initials, item.patient?.birthYear].filter(Boolean).join(' · ');
+}
+
 export function card(item, actions = [], exchange = {}) {
-  const patient = [item.patient?.reference, item.patient?.initials, item.patient?.birthYear].filter(Boolean).join(' · ');
+  const patient = patientLine(item);
   const tags = [
     item.urgency === 'urgent' ? tag('urgent', '!', t('nurse.urgent')) : null,
     item.kind === 'opinion' ? tag('kind', '✎', t('kind.opinion')) : null,

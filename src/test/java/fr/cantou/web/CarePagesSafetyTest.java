@@ -1,6 +1,7 @@
 package fr.cantou.web;
 
 import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.FileChooser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
@@ -20,8 +21,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 /**
  * The care pages after an outside clinical-safety review: a list asked for before an event never takes back what the
- * event said; the form emptied when the request is created, not after its slow upload (which erased the next resident's
- * request she had begun).
+ * event said; a photo chosen from a card goes only once the nurse said yes to the resident it names; the form emptied
+ * when the request is created, not after its slow upload (which erased the next resident's request she had begun).
  */
 class CarePagesSafetyTest {
   static BrowserFixture web;
@@ -93,6 +94,56 @@ class CarePagesSafetyTest {
     nurse.waitForFunction("() => window.__answered.some((url) => url.endsWith('/api/teleconsultations'))");
     org.assertj.core.api.Assertions.assertThat(status.textContent()).isEqualTo("➜Prise en charge");
     web.node.api.post("/api/teleconsultations/" + id + "/cancel", nurseToken, null);
+    nurse.context().close();
+  }
+
+  /**
+   * Photos chosen from a card are sent only once she says yes to a question naming that card's resident as the card
+   * does (reference · initials · year of birth), asked in the page's own dialog (the keyboard on "Annuler" first).
+   * Cancelled, nothing goes and the keyboard is back on the card's button; said yes to, the photo goes to that request.
+   */
+  @Test
+  void a_photo_chosen_from_a_card_goes_only_once_she_confirmed_the_resident_it_names() {
+    String token = login("infirmiere.salers");
+    String id = requestFor(token, "R-PHO-A");
+    requestFor(token, "R-PHO-B");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> uploads = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations/*/files", route -> {
+      if ("POST".equals(route.request().method())) {
+        uploads.add(route.request().url());
+      }
+      route.resume();
+    });
+    Locator card = cardOf(nurse, "R-PHO-A");
+    Locator add = card.locator("button[data-files=add]");
+
+    FileChooser chooser = nurse.waitForFileChooser(add::click);
+    chooser.setFiles(new FilePayload[] {photo("plaie-1.jpg"), photo("plaie-2.jpg")});
+    Locator question = Question.of(nurse);
+    assertThat(question).hasAttribute("role", "alertdialog");
+    assertThat(question.locator(".question")).hasText("Envoyer 2 photos dans la demande de R-PHO-A · JD · 1938 ?");
+    assertThat(question.locator("button").nth(0)).hasText("Envoyer");
+    assertThat(question.locator("button").nth(1)).hasText("Annuler");
+    assertThat(question.locator("button").nth(1)).isFocused();
+    org.assertj.core.api.Assertions.assertThat(uploads).as("sent before she answered").isEmpty();
+    nurse.keyboard().press("Escape");
+    assertThat(nurse.locator("dialog.ask")).hasCount(0);
+    assertThat(add).isFocused();
+    assertThat(nurse.locator("#status")).hasText("Envoi annulé : rien n'a été envoyé.");
+
+    chooser = nurse.waitForFileChooser(add::click);
+    chooser.setFiles(photo("plaie-3.jpg"));
+    assertThat(Question.of(nurse).locator(".question")).hasText("Envoyer 1 photo dans la demande de R-PHO-A · JD · 1938 ?");
+    nurse.keyboard().press("Shift+Tab");
+    nurse.keyboard().press("Enter");
+    assertThat(card.locator("img.thumb")).hasCount(1);
+    assertThat(nurse.locator("#status")).hasText("Fichiers ajoutés à la demande R-PHO-A : 1.");
+    // The photo said yes to has arrived: the two declined never went.
+    org.assertj.core.api.Assertions.assertThat(uploads).hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/teleconsultations/" + id, token).json()
+        .getJsonArray("files")).hasSize(1);
+    assertThat(cardOf(nurse, "R-PHO-B").locator("img.thumb")).hasCount(0);
     nurse.context().close();
   }
 

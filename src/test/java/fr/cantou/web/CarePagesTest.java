@@ -190,6 +190,8 @@ class CarePagesTest {
     Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
     FileChooser chooser = nurse.waitForFileChooser(() -> mine.locator("button[data-files=add]").click());
     chooser.setFiles(new FilePayload("ECG du matin.pdf", "application/pdf", fr.cantou.teleconsult.CareFiles.pdf(3000)));
+    // Sent once she said yes to the resident named (the cards move under her finger).
+    assertThat(Question.accept(nurse)).isEqualTo("Envoyer 1 document dans la demande de R-PH-1 · LB · 1936 ?");
     assertThat(card.locator("a.file-link")).containsText("Document 2 : ECG du matin.pdf (PDF, 3 Ko)");
     assertThat(mine.locator("a.file-link")).containsText("ECG du matin.pdf");
     assertThat(mine.locator("button[data-files=add]")).isFocused();
@@ -199,6 +201,7 @@ class CarePagesTest {
     System.arraycopy(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}, 0, program, 0, 8);
     chooser = nurse.waitForFileChooser(() -> mine.locator("button[data-files=add]").click());
     chooser.setFiles(new FilePayload("photo.jpg", "image/jpeg", program));
+    Question.accept(nurse);
     assertThat(mine.locator(".upload-error")).containsText("photo.jpg n'a pas été ajouté : Ce fichier n’est ni une photo");
     assertThat(card.locator(".file")).hasCount(2);
 
@@ -266,6 +269,7 @@ class CarePagesTest {
     assertThat(mine.locator(".message.doctor")).containsText("de plus près");
     FileChooser chooser = nurse.waitForFileChooser(() -> mine.locator("button[data-files=camera]").click());
     chooser.setFiles(new FilePayload("image.jpg", "image/jpeg", CareFiles.photoWithGps(120, 90, 1)));
+    Question.accept(nurse);
     assertThat(mine.locator("img.thumb")).hasCount(3);
     mine.locator("textarea").fill("Voici la photo de près : pas de suintement.");
     mine.getByText("Envoyer le message").click();
