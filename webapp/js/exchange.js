@@ -1,6 +1,6 @@
 import { request } from './api.js';
 import { formatMoment, t } from './i18n.js';
-import { el, whileSending } from './ui.js';
+import { askBeforeLanguageSwitch, el, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 
 /**
@@ -10,6 +10,9 @@ import { plainMessage } from './form-errors.js';
  * stays, and so does the focus (`keepingFocus`).
  */
 const composers = new Map();
+// A message typed and not sent would go with the page the language switch reloads: named in its question.
+askBeforeLanguageSwitch(() => ([...composers.values()].some((form) => form.querySelector('textarea').value.trim())
+  ? t('common.unsent.message') : null));
 
 function composer(item, onSent) {
   if (composers.has(item.id)) {

@@ -7,7 +7,7 @@ import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
-import { announce, ask, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
+import { announce, ask, askBeforeLanguageSwitch, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -192,6 +192,10 @@ async function refresh() {
   items.reset(await request('/api/teleconsultations'), since);
   render();
 }
+
+// Her half-typed request would go with the page the language switch reloads: she is asked first.
+askBeforeLanguageSwitch(() => ([...form.querySelectorAll('input:not([type=radio]):not([type=checkbox]), textarea')]
+  .some((field) => field.value.trim()) ? t('common.unsent.request') : null));
 
 const errors = new FieldErrors(form, formError, { 'patient.reference': ['reference', 'nurse.referenceRefused'],
   'patient.initials': ['initials', 'nurse.initialsRefused'], 'patient.birthYear': ['birthYear', 'nurse.birthYearFuture'],

@@ -3,7 +3,7 @@ import { dayOf, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, leaveCall, setSpecialties } from './teleconsult-view.js';
 import { inviteButton, mayInvite } from './guests.js';
-import { announce, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
+import { announce, askBeforeLanguageSwitch, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { keepingFocus } from './exchange.js';
 
@@ -81,6 +81,11 @@ const reportDrafts = {
     this.for = id;
   },
 };
+
+// Her report (the one on the form, or one kept for a request given back) lives in this page only: the language switch,
+// which reloads it, asks first.
+askBeforeLanguageSwitch(() => (document.getElementById('report-text').value.trim() || reportDrafts.kept.size
+  ? t('common.unsent.report') : null));
 
 function render() {
   const queue = items.all().filter((i) => i.status === 'queued' && !i.plannedAt);

@@ -12,7 +12,7 @@ export async function setUpPage() {
   // The scripts arrived: the line that waited for them (and helps when they never come) goes.
   document.getElementById('js-wait')?.remove();
   const other = document.getElementById('lang');
-  other?.addEventListener('click', switchLanguage);
+  other?.addEventListener('click', () => switchLanguageUnlessKept(other));
   // Disabled in the page until here: a press before the scripts arrived would do nothing.
   if (other) {
     other.disabled = false;
@@ -33,6 +33,33 @@ export async function setUpPage() {
       location.href = '/connexion.html';
     });
   }
+}
+
+/** What the page holds typed and not sent, by those who hold it: each gives the words naming it, or nothing. */
+const unsent = [];
+
+/**
+ * `describe()` names what this page holds typed and not sent ("le compte rendu en cours"), or returns null: the language
+ * switch reloads the page, and asks first when something would be lost.
+ */
+export function askBeforeLanguageSwitch(describe) {
+  unsent.push(describe);
+}
+
+/**
+ * The switch reloads the page: what is typed and not sent (a report, a request, a message) would go without a word. It
+ * is named in a question first; kept as is when she says no. Nothing typed: the switch goes at once.
+ */
+async function switchLanguageUnlessKept(button) {
+  const lost = [...new Set(unsent.map((describe) => describe()).filter(Boolean))];
+  if (lost.length) {
+    const what = new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(lost);
+    const go = await ask(t('common.switchLoses', { what }), { yes: t('common.switchAnyway'), no: t('common.switchNot'), opener: button });
+    if (!go) {
+      return;
+    }
+  }
+  switchLanguage();
 }
 
 let site;

@@ -22,7 +22,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 /**
  * The care pages after an outside clinical-safety review: a list asked for before an event never takes back what the
  * event said; a photo chosen from a card goes only once the nurse said yes to the resident it names; the form emptied
- * when the request is created, not after its slow upload (which erased the next resident's request she had begun).
+ * when the request is created, not after its slow upload (which erased the next resident's request she had begun); and
+ * the language switch, which reloads the page, asks before losing what is typed and not sent.
  */
 class CarePagesSafetyTest {
   static BrowserFixture web;
@@ -174,5 +175,55 @@ class CarePagesSafetyTest {
     assertThat(nurse.locator("#reason")).hasValue("Toux depuis ce matin");
     assertThat(nurse.locator("#consent")).isChecked();
     nurse.context().close();
+  }
+
+  /**
+   * The language switch reloads the page. With a request half typed, it asks first, naming what would be lost; "no"
+   * keeps it, the keyboard back on the switch; "yes" switches. With nothing typed, it switches at once.
+   */
+  @Test
+  void the_language_switch_asks_before_losing_the_nurses_half_typed_request() {
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    nurse.locator("#reference").fill("R-LANG-1");
+    nurse.locator("#lang").click();
+    org.assertj.core.api.Assertions.assertThat(Question.decline(nurse))
+        .isEqualTo("Changer de langue efface la demande en cours de saisie. Continuer ?");
+    assertThat(nurse.locator("#lang")).isFocused();
+    assertThat(nurse.locator("html")).hasAttribute("lang", "fr");
+    assertThat(nurse.locator("#reference")).hasValue("R-LANG-1");
+
+    nurse.locator("#lang").click();
+    Question.accept(nurse);
+    assertThat(nurse.locator("html")).hasAttribute("lang", "en");
+    assertThat(nurse.locator("#lang")).hasText("Français");
+    // In English, nothing typed: back to French at once.
+    nurse.locator("#lang").click();
+    assertThat(nurse.locator("html")).hasAttribute("lang", "fr");
+    assertThat(nurse.locator("#lang")).hasText("English");
+    nurse.context().close();
+  }
+
+  /** The doctor's report and her message, typed and not sent, are named before the switch reloads the page. */
+  @Test
+  void the_language_switch_asks_before_losing_the_doctors_report_and_message() {
+    String nurseToken = login("infirmiere.salers");
+    String id = requestFor(nurseToken, "R-LANG-2");
+    var claimed = web.node.api.post("/api/teleconsultations/" + id + "/claim", login("dr.planchon"), null);
+    org.assertj.core.api.Assertions.assertThat(claimed.status()).as(claimed.toString()).isEqualTo(200);
+    Page doctor = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "dr.planchon");
+    assertThat(doctor.locator("#current-item")).containsText("R-LANG-2");
+    doctor.locator("#report-text").fill("Plaie propre, pansement gras tous les deux jours.");
+    doctor.locator("#lang").click();
+    org.assertj.core.api.Assertions.assertThat(Question.decline(doctor))
+        .isEqualTo("Changer de langue efface le compte rendu en cours. Continuer ?");
+    doctor.locator("#current-item textarea").fill("Pouvez-vous prendre sa température ?");
+    doctor.locator("#lang").click();
+    org.assertj.core.api.Assertions.assertThat(Question.decline(doctor))
+        .isEqualTo("Changer de langue efface le message en cours d'écriture et le compte rendu en cours. Continuer ?");
+    assertThat(doctor.locator("#report-text")).hasValue("Plaie propre, pansement gras tous les deux jours.");
+    assertThat(doctor.locator("#current-item textarea")).hasValue("Pouvez-vous prendre sa température ?");
+    assertThat(doctor.locator("html")).hasAttribute("lang", "fr");
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", nurseToken, null);
+    doctor.context().close();
   }
 }
