@@ -1,3 +1,4 @@
+import { request } from './api.js';
 import { currentLanguage, t } from './i18n.js';
 import { international } from './contact.js';
 import { el } from './ui.js';
@@ -9,7 +10,8 @@ const RECONNECT_DELAYS = [1000, 4000, 10000];
 
 export async function config() {
   if (!publicConfig) {
-    publicConfig = await fetch('/api/config').then((r) => r.json());
+    // Through request(): a dropped link or a proxy's page is said in her language, never "Failed to fetch".
+    publicConfig = await request('/api/config', { anonymous: true });
   }
   return publicConfig;
 }

@@ -267,6 +267,9 @@ async function showManage(token) {
           ? t('call.citizenByPhone', { phone: appointment.citizen.phone.replace(/ /g, '\u00A0') }) : t('call.citizenCallService')),
       });
     } catch (e) {
+      // Not in a call (the room's settings could not be read): "Tester micro et caméra" is hers again.
+      inCall = false;
+      devices.node.hidden = false;
       showError(error, e);
     } finally {
       // A button drawn busy meanwhile is drawn again as it is now; one never drawn again, whileSending gives back.

@@ -597,6 +597,32 @@ class LastMileReview2Test {
     }
   }
 
+  /**
+   * The call's settings cannot be read when she joins (the link dropped between two answers): said in French, and her
+   * "Rejoindre la visio" is there again to try. It said "Failed to fetch" (a raw fetch of /api/config).
+   */
+  @Test
+  void a_join_whose_settings_cannot_be_read_says_so_in_french_and_can_be_tried_again() {
+    JsonObject booked = booked(3, "Clémence Vigier", "06 39 98 13 09");
+    Instant now = clock.instant();
+    clock.set(OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(9)));
+    try {
+      Page page = manageOpen(booked);
+      page.route("**/api/config", Route::abort);
+      page.locator("#join").click();
+      Locator error = page.locator("#manage .error[role=alert]");
+      assertThat(error).hasText("Connexion perdue. Réessayez dans un instant.");
+      page.unroute("**/api/config");
+      assertThat(page.locator("#join")).isEnabled();
+      assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra"))).isVisible();
+      page.locator("#join").click();
+      assertThat(page.locator("#call h2")).isVisible();
+      page.context().close();
+    } finally {
+      clock.set(now);
+    }
+  }
+
   private static void joinLeaveAndTestDevices(JsonObject booked) {
     Page page = manageOpen(booked);
     // The video server cannot be reached first: "Réessayer" keeps the keyboard on the call's heading.
