@@ -91,9 +91,45 @@ async function refreshed() {
 
 /**
  * Sends JSON (or a Blob as it is: a camera frame), answers JSON (null for 204), or with `accept` (a picture's media
- * type) the text of that document; a problem document becomes an ApiError with its detail.
+ * type) the text of that document; a problem document becomes an ApiError with its detail. `deadline`: how long it
+ * may take in all, in ms ({@link ANSWER_DEADLINE_MS} unless said; 0 for none).
  */
-export async function request(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false, accept } = {}) {
+export async function request(path, options = {}) {
+  return withinDeadline(options.deadline ?? ANSWER_DEADLINE_MS, (signal) => answered(path, options, signal));
+}
+
+/**
+ * How long a request waits for its whole answer: past it, on a link that stalls (no answer, no error), it fails as an
+ * answer lost (status 0), where the pages retry or say "La connexion ne répond pas. Réessayez.", never "Envoi…" for ever.
+ * Files sent with their progress shown (care-files.js) have none: their progress says they move.
+ */
+export const ANSWER_DEADLINE_MS = 30000;
+
+/**
+ * `read(signal)` (a fetch, and the reading of its answer) aborted once `ms` have passed (none for 0), failing then as an
+ * ApiError of status 0 whose `timedOut` is set.
+ */
+export async function withinDeadline(ms, read) {
+  if (!ms) {
+    return read(undefined);
+  }
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), ms);
+  try {
+    return await read(deadline.signal);
+  } catch (e) {
+    // Aborted here: whatever broke (the fetch, or the reading of a body half come) broke for the deadline.
+    if (deadline.signal.aborted && !(e instanceof ApiError && e.status !== 0)) {
+      throw Object.assign(new ApiError(0, t('common.noAnswer')), { timedOut: true });
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answered(path, { method = 'GET', body, anonymous = false, manageToken, headers = {}, keepalive = false, accept } = {},
+  signal = undefined) {
   const h = { Accept: accept || 'application/json', ...headers };
   const raw = body instanceof Blob;
   if (body !== undefined) {
@@ -102,8 +138,8 @@ export async function request(path, { method = 'GET', body, anonymous = false, m
   if (manageToken) {
     h['X-Manage-Token'] = manageToken;
   }
-  const response = await sent(path, { method, headers: h, keepalive, body: body === undefined || raw ? body : JSON.stringify(body) },
-    anonymous);
+  const response = await sent(path, { method, headers: h, keepalive, signal,
+    body: body === undefined || raw ? body : JSON.stringify(body) }, anonymous);
   if (response.status === 204) {
     return null;
   }
@@ -162,7 +198,8 @@ async function sent(path, init, anonymous = false) {
  * as {@link request} throws them, in the page's words — never "Failed to fetch" or the status line's English.
  */
 export async function fetchWithToken(path) {
-  const response = await sent(path, {});
+  // The deadline until the answer begins: a large file then comes at the link's pace, however long it takes.
+  const response = await withinDeadline(ANSWER_DEADLINE_MS, (signal) => sent(path, { signal }));
   if (!response.ok) {
     throw refusal(response.status, await response.json().catch(() => null));
   }

@@ -1,4 +1,4 @@
-import { newIdempotencyKey, notJudged, request } from './api.js';
+import { ANSWER_DEADLINE_MS, newIdempotencyKey, notJudged, request, withinDeadline } from './api.js';
 import { currentLanguage, dayOf, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { announce, appointmentQr, el, whileSending } from './ui.js';
@@ -488,14 +488,14 @@ export function downloadCalendar(id, manageToken, button = null) {
 export async function downloadWithLink(path, manageToken, filename, name, button = null) {
   let response;
   try {
-    response = await fetch(path, { headers: { 'X-Manage-Token': manageToken } });
+    response = await withinDeadline(ANSWER_DEADLINE_MS, (signal) => fetch(path, { headers: { 'X-Manage-Token': manageToken }, signal }));
     if (!response.ok) {
       throw Object.assign(new Error(t('common.error')), { status: response.status });
     }
   } catch (e) {
     const place = button?.closest('.actions') || button;
     place?.parentElement?.querySelector(`:scope > #${name}-failed`)?.remove();
-    const box = failure(e?.status ? e : { status: 0 }, () => {
+    const box = failure(e?.status || e?.timedOut ? e : { status: 0 }, () => {
       box.remove();
       downloadWithLink(path, manageToken, filename, name, button);
     });

@@ -78,13 +78,17 @@ export class FieldErrors {
 /** The words of a schema validator ("String does not match pattern", "5 < 10"): never shown to a person. */
 const VALIDATOR = /does not match|pattern|schema|Instance|String|Value|Expected|minimum|maximum|too (long|short)|[<>]/;
 
+/** The sentence for a request left unanswered, by the sentence of a lost connection it stands for. */
+const NO_ANSWER = { 'common.connectionLost': 'common.noAnswer', 'form.connectionLost': 'form.noAnswer' };
+
 /**
  * What a page may say of a failed request: a lost connection in plain words, a refusal worded by
  * the validator in general words, any other refusal as the server wrote it in the page's language.
  */
 export function plainMessage(error, offlineKey = 'common.connectionLost') {
   if (error?.status === 0) {
-    return t(offlineKey);
+    // No answer in time (the link stalled, nothing came back): said as such, the rest of the page's sentence kept.
+    return t(error.timedOut ? NO_ANSWER[offlineKey] || 'common.noAnswer' : offlineKey);
   }
   if (error?.status === 400 && VALIDATOR.test(error.message || '')) {
     return t('form.invalid');

@@ -1,5 +1,5 @@
 import { currentLanguage, loadLanguage, setPageZone, switchLanguage, t } from './i18n.js';
-import { currentUser, logout, request, retryDelay, token } from './api.js';
+import { ANSWER_DEADLINE_MS, currentUser, logout, request, retryDelay, token, withinDeadline } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
@@ -66,7 +66,9 @@ let site;
 
 /** The public settings of this deployment (who runs it, its help contact, how long data is kept); null offline. */
 export function siteConfig() {
-  site ??= fetch('/api/config').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  // Bounded: every page waits for it before it starts, and a stalled link must not leave it at its loading line.
+  site ??= withinDeadline(ANSWER_DEADLINE_MS, (signal) => fetch('/api/config', { signal }).then((r) => (r.ok ? r.json() : null)))
+    .catch(() => null);
   return site;
 }
 

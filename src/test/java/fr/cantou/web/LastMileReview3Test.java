@@ -1,0 +1,117 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a third outside review of the citizen's pages found, on a weak rural link and with a screen reader: a request
+ * whose connection stalls (no answer, no error) left "Envoi…" for ever.
+ */
+class LastMileReview3Test {
+  /** Past the pages' deadline for an answer (api.js, ANSWER_DEADLINE_MS: 30 s), on the page's own fake clock. */
+  private static final long PAST_THE_DEADLINE_MS = 30_001;
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    web = new BrowserFixture();
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  /**
+   * Her booking sent, its connection stalls: nothing comes back, not even an error. The button said "Envoi…" for ever.
+   * Now, past the deadline, the page says the connection does not answer, her answers kept; confirmed again, the
+   * booking goes with the same Idempotency-Key (the first may have booked), and she sees it confirmed once.
+   */
+  @Test
+  void a_booking_whose_answer_never_comes_is_said_after_a_while_and_sent_again_with_the_same_key() {
+    Page page = web.newPhonePage();
+    page.clock().install();
+    toContactStep(page);
+    page.locator("#name").fill("Odette Rouquier");
+    page.locator("#email").fill("odette.rouquier@exemple.fr");
+    List<String> keys = new CopyOnWriteArrayList<>();
+    List<Route> stalled = new CopyOnWriteArrayList<>();
+    page.route("**/api/visio/appointments", route -> {
+      keys.add(route.request().headerValue("idempotency-key"));
+      stalled.add(route);
+    });
+    Locator confirm = page.locator("#wizard button[type=submit]");
+    confirm.click();
+    assertThat(confirm).hasText("Envoi…");
+    page.waitForCondition(() -> stalled.size() == 1);
+
+    page.clock().runFor(PAST_THE_DEADLINE_MS);
+    assertThat(page.locator("#wizard p.error[role=alert]"))
+        .hasText("La connexion ne répond pas. Vos réponses sont gardées. Réessayez.");
+    assertThat(confirm).isEnabled();
+    assertThat(confirm).hasText("Confirmer le rendez-vous");
+    assertThat(page.locator("#name")).hasValue("Odette Rouquier");
+
+    page.unroute("**/api/visio/appointments");
+    page.route("**/api/visio/appointments", route -> {
+      keys.add(route.request().headerValue("idempotency-key"));
+      route.resume();
+    });
+    confirm.click();
+    assertThat(page.locator("#wizard h2")).hasText("Votre rendez-vous est confirmé");
+    assertThat(keys).as("the booking sent again with the key of the send that got no answer").hasSize(2);
+    assertThat(keys.get(1)).isNotBlank().isEqualTo(keys.get(0));
+    page.context().close();
+  }
+
+  /**
+   * Her appointment's page asks for her appointment and the connection stalls: it said "Chargement…" for ever. Past the
+   * deadline it says the connection does not answer, with "Réessayer", which brings her appointment.
+   */
+  @Test
+  void her_appointment_that_never_comes_is_said_after_a_while_with_try_again() {
+    JsonObject booked = web.bookCarteVitale(null, 4, "Lucienne Bex", "06 39 98 12 21");
+    Page page = web.newPhonePage();
+    page.clock().install();
+    List<Route> stalled = new CopyOnWriteArrayList<>();
+    String appointment = "**/api/visio/appointments/" + booked.getString("id");
+    page.route(appointment, stalled::add);
+    page.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")));
+    page.waitForCondition(() -> stalled.size() == 1);
+    assertThat(page.locator("#manage-loading")).isVisible();
+
+    page.clock().runFor(PAST_THE_DEADLINE_MS);
+    assertThat(page.locator("#load-failed")).containsText("La connexion ne répond pas.");
+    assertThat(page.locator("#manage-loading")).hasCount(0);
+    page.unroute(appointment);
+    page.locator("#retry").click();
+    assertThat(page.locator("#join")).hasText("Rejoindre la visio");
+    page.context().close();
+  }
+
+  private static void toContactStep(Page page) {
+    page.navigate(web.url("/rendez-vous.html"));
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    BrowserFixture.firstSlotAfterToday(page).click();
+    assertThat(page.locator("#wizard h2")).hasText("Vos coordonnées");
+  }
+}
