@@ -1,7 +1,7 @@
 import { ANSWER_DEADLINE_MS, newIdempotencyKey, notJudged, request, withinDeadline } from './api.js';
 import { currentLanguage, dayOf, formatDateTime, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
-import { announce, appointmentQr, el, whileSending } from './ui.js';
+import { announce, appointmentQr, el, statusLine, whileSending } from './ui.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
 import { waitingListForm } from './waiting-list.js';
 
@@ -229,7 +229,7 @@ export class BookingWizard {
     if (this.choice.point) {
       path += `&pointId=${this.choice.point.id}`;
     }
-    const searching = el('p', { class: 'notice', id: 'searching', role: 'status' }, t('booking.searching'));
+    const searching = statusLine({ class: 'notice', id: 'searching' }, t('booking.searching'));
     this.screen('booking.when', reschedule ? null : 3,
       reschedule?.keep ? el('button', { type: 'button', class: 'secondary back', onclick: reschedule.keep }, t('manage.keepDate'))
         : null,

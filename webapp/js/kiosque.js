@@ -3,7 +3,7 @@ import { openCall } from './call.js';
 import { connect } from './realtime.js';
 import { currentLanguage, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
-import { announce, el, setUpPage, whileSending } from './ui.js';
+import { announce, el, setUpPage, statusLine, whileSending } from './ui.js';
 
 /*
  * The screen of a point visio-accueil (the kiosk). Shared by everyone who comes in: it keeps its
@@ -681,7 +681,7 @@ function rearmIdle() {
 // No appointment: the next free slots of this point.
 
 async function showFreeSlots() {
-  const box = el('div', { id: 'slots', 'aria-busy': 'true' }, el('p', { role: 'status' }, t('kiosk.loadingSlots')));
+  const box = el('div', { id: 'slots', 'aria-busy': 'true' }, statusLine({}, t('kiosk.loadingSlots')));
   show(t('kiosk.slotsTitle'), el('p', { class: 'kiosk-lead' }, t('kiosk.slotsHelp')), box,
     el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big secondary', onclick: () => reset() }, t('kiosk.back'))));
   try {

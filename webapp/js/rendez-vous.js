@@ -4,7 +4,8 @@ import { formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
 import { setUpLostLink } from './lost-link.js';
 import { minutesBefore } from './booking.js';
-import { announce, appointmentQr, askThenSend, el, setUpPage, showConnection, showError, siteConfig, whileSending } from './ui.js';
+import { announce, appointmentQr, askThenSend, el, setUpPage, showConnection, showError, siteConfig, statusLine,
+  whileSending } from './ui.js';
 
 await setUpPage();
 // The help contact of this deployment (as in the footer): a bad link offers to call only when there is a number.
@@ -96,7 +97,7 @@ async function showManage(token) {
   manageBox.hidden = false;
   // Until her appointment is drawn, said: on a slow link the page's loading line went with the scripts, seconds
   // before the appointment came, and left her a heading alone.
-  manageBox.replaceChildren(el('p', { class: 'notice', role: 'status', id: 'manage-loading' }, t('manage.loading')));
+  manageBox.replaceChildren(statusLine({ class: 'notice', id: 'manage-loading' }, t('manage.loading')));
   let appointment;
   // Her code to scan at the point's screen: asked for once, then kept across renders (a live event re-renders).
   let qrCode = null;

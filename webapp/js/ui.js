@@ -175,6 +175,16 @@ export function announce(message) {
 }
 
 /**
+ * A status line (role=status) that says `message`, put in the page empty and given its words a moment later: a live
+ * region is heard when its text changes, and one that comes with its text already is often never read out.
+ */
+export function statusLine(attributes, message) {
+  const line = el('p', { ...attributes, role: 'status' });
+  setTimeout(() => { line.textContent = message; }, 50);
+  return line;
+}
+
+/**
  * The banner under the header, as the socket goes: offline, degraded, the session ended (with the link to sign in
  * again), hidden once online.
  */

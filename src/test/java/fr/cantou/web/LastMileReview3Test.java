@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a third outside review of the citizen's pages found, on a weak rural link and with a screen reader: a request
- * whose connection stalls (no answer, no error) left "Envoi…" for ever.
+ * whose connection stalls (no answer, no error) left "Envoi…" for ever; a loading line came with its words already in
+ * it, so that screen readers did not say it.
  */
 class LastMileReview3Test {
   /** Past the pages' deadline for an answer (api.js, ANSWER_DEADLINE_MS: 30 s), on the page's own fake clock. */
@@ -104,6 +105,52 @@ class LastMileReview3Test {
     page.unroute(appointment);
     page.locator("#retry").click();
     assertThat(page.locator("#join")).hasText("Rejoindre la visio");
+    page.context().close();
+  }
+
+  /**
+   * A live region is heard when its text changes: her appointment's loading line, and the booking's "Recherche des
+   * créneaux…", came into the page with their words already in them, and screen readers did not say them. Now each
+   * comes empty, and its words follow.
+   */
+  @Test
+  void the_loading_lines_come_empty_and_their_words_follow_so_that_screen_readers_say_them() {
+    JsonObject booked = web.bookCarteVitale(null, 4, "Germaine Lavergne", "06 39 98 12 22");
+    Page page = web.newPhonePage();
+    // Each status line as it came into the page: its id and the words it held then.
+    page.addInitScript("""
+        window.__statusLines = [];
+        new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => {
+          if (n.nodeType !== 1) return;
+          [n, ...n.querySelectorAll('[role=status]')].filter((e) => e.getAttribute('role') === 'status')
+            .forEach((e) => window.__statusLines.push({ id: e.id, text: e.textContent }));
+        }))).observe(document, { subtree: true, childList: true });
+        """);
+    List<Route> held = new CopyOnWriteArrayList<>();
+    String appointment = "**/api/visio/appointments/" + booked.getString("id");
+    page.route(appointment, held::add);
+    page.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")));
+    page.waitForCondition(() -> held.size() == 1);
+    assertThat(page.locator("#manage-loading"))
+        .hasText("Chargement de votre rendez-vous… Sur une connexion lente, cela peut prendre un moment.");
+    assertThat(page.evaluate("window.__statusLines.filter((l) => l.id === 'manage-loading').map((l) => l.text)"))
+        .as("her appointment's loading line as it came into the page").isEqualTo(List.of(""));
+    held.forEach(Route::resume);
+    assertThat(page.locator("#join")).hasText("Rejoindre la visio");
+
+    // The booking's slots, asked for while the step says it looks for them.
+    page.unroute(appointment);
+    List<Route> slots = new CopyOnWriteArrayList<>();
+    page.route("**/slots?**", slots::add);
+    page.navigate(web.url("/rendez-vous.html"));
+    page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();
+    page.getByText("Depuis chez moi").click();
+    page.waitForCondition(() -> slots.size() == 1);
+    assertThat(page.locator("#searching")).hasText("Recherche des créneaux disponibles…");
+    assertThat(page.evaluate("window.__statusLines.filter((l) => l.id === 'searching').map((l) => l.text)"))
+        .as("the booking's searching line as it came into the page").isEqualTo(List.of(""));
+    slots.forEach(Route::resume);
+    assertThat(page.locator(".slots button").first()).isVisible();
     page.context().close();
   }
 
