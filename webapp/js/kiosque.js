@@ -1,7 +1,7 @@
 import { ApiError, newIdempotencyKey, request } from './api.js';
 import { openCall } from './call.js';
 import { connect } from './realtime.js';
-import { currentLanguage, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { currentLanguage, dayOf, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
 import { announce, el, setUpPage, statusLine, whileSending } from './ui.js';
 
@@ -194,12 +194,14 @@ function dropPerson() {
 
 /**
  * Her appointment as the screen sees it now: the agent joined (the call opens); held (back to the list); cancelled or
- * marked missed while she is here (said, with where to go: she must not find the list in place of her waiting screen).
+ * marked missed while she is here (said, with where to go: she must not find the list in place of her waiting screen);
+ * moved (its new time said and drawn).
  */
 function changed(a) {
   if (!current) {
     return;
   }
+  const before = current;
   current = a;
   if (a.status === 'in_call' && !call) {
     joinCall();
@@ -207,7 +209,38 @@ function changed(a) {
     closedWhileHere(a);
   } else if (a.status !== 'in_call' && a.status !== 'booked') {
     leaveThenReset();
+  } else if (!call && new Date(a.start).getTime() !== new Date(before.start).getTime()) {
+    moved(a);
   }
+}
+
+/**
+ * Her appointment moved while she waits. Within the day: the waiting screen with its new time, said; she is checked in
+ * again (a move ends her waiting on the server: the agent would not see her, and the call could not open here). To
+ * another day: said, with the new day and time and where to ask, then the list; the screen lets her appointment go.
+ */
+async function moved(a) {
+  if (dayOf(a.start, a.timeZone) === day.date) {
+    try {
+      waiting(await kiosk('/api/visio/kiosk/check-in', { method: 'POST', body: { appointmentId: a.id } }),
+        t('kiosk.movedWithinDay', { time: formatTime(a.start, a.timeZone) }));
+    } catch (e) {
+      if (e?.status !== 401 && current?.id === a.id) {
+        showProblem(e);
+      }
+    }
+    return;
+  }
+  kiosk(`/api/visio/kiosk/appointments/${a.id}/leave`, { method: 'POST', keepalive: true }).catch(() => {});
+  dropPerson();
+  show(t('kiosk.movedTitle'),
+    statusLine({ class: 'kiosk-lead' }, t('kiosk.movedText', { when: formatWhen(a.start, a.timeZone),
+      administration: a.administration })),
+    el('p', {}, t('kiosk.askTheDesk')),
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big', onclick: () => reset() }, t('kiosk.understood'))));
+  // Back to the list by itself after the screen's usual time without a touch.
+  idleAllowed = true;
+  rearmIdle();
 }
 
 /** Her appointment cancelled or marked missed by her administration while she waited here: said, then the list. */
@@ -503,7 +536,8 @@ function stopScan() {
 
 // Waiting, then the call.
 
-function waiting(a) {
+/** Her waiting screen, for her appointment `a`; `news` said to screen readers (by default: her arrival is signalled). */
+function waiting(a, news = t('kiosk.checkedIn')) {
   current = a;
   // She waits for her time: the screen does not go back to the list under her.
   idleAllowed = false;
@@ -515,7 +549,7 @@ function waiting(a) {
     el('p', { id: 'room-opens' }, t('kiosk.stayHere')),
     el('div', { class: 'actions' }, el('button', { type: 'button', class: 'big secondary', id: 'not-me',
       onclick: (event) => whileSending(event.currentTarget, () => leaveThenReset()) }, t('kiosk.notMe'))));
-  announce(t('kiosk.checkedIn'));
+  announce(news);
   if (a.status === 'in_call') {
     joinCall();
   } else {
@@ -533,6 +567,7 @@ async function poll() {
     if (!current) {
       return;
     }
+    const before = current;
     current = now;
     if (now.status === 'in_call') {
       await joinCall();
@@ -541,6 +576,10 @@ async function poll() {
     // Checked in, she may still be waiting for an agent running late: the room is hers until the server says.
     if (now.status === 'cancelled' || now.status === 'no_show') {
       closedWhileHere(now);
+      return;
+    }
+    if (now.status === 'booked' && new Date(now.start).getTime() !== new Date(before.start).getTime()) {
+      moved(now);
       return;
     }
     if (now.status !== 'booked' || Date.now() > new Date(now.joinClosesAt || now.end).getTime()) {

@@ -112,7 +112,7 @@ public final class KioskService {
   }
 
   public Future<KioskAppointment> appointment(String token, UUID id) {
-    return screen(token).compose(s -> atPoint(s, id)).map(KioskService::shown);
+    return screen(token).compose(s -> inSight(s, id)).map(KioskService::shown);
   }
 
   /**
@@ -162,7 +162,7 @@ public final class KioskService {
   /** The citizen leaves the screen (the call ended, or the screen reset): the agent no longer sees her waiting. */
   public Future<KioskAppointment> leave(String token, UUID id, String address) {
     // Only the screen that checked her in: another one (or a copied token) never clears her own page's waiting.
-    return screen(token).compose(s -> atPoint(s, id).compose(a -> platform.pool().withTransaction(tx ->
+    return screen(token).compose(s -> inSight(s, id).compose(a -> platform.pool().withTransaction(tx ->
             store.checkedOut(tx, id, s.id()).compose(mine -> !mine ? Future.succeededFuture(a)
                 : appointments.audited(tx, Caller.ofScreen(s.id(), address), "appointment.left", id)
                     .compose(v -> !a.citizenWaiting() ? Future.succeededFuture(a) : appointmentStore.citizenWaiting(tx, id, null, AppointmentStore.Side.SCREEN)
@@ -224,6 +224,16 @@ public final class KioskService {
       }
       return Future.succeededFuture(a);
     });
+  }
+
+  /**
+   * As {@link #atPoint}, and also her appointment moved to another day while she waits at this screen (it checked her in
+   * today): the screen reads it, and hears of it ({@link KioskStore#watching}), to tell her the new day, then lets her go.
+   */
+  private Future<Appointment> inSight(KioskStore.Screen s, UUID id) {
+    return atPoint(s, id).recover(e -> !(e instanceof ApiException refused && refused.status() == 404) ? Future.failedFuture(e)
+        : store.checkedInTodayBy(platform.pool(), id, s.id(), platform.clock().instant()).compose(mine -> mine
+            ? appointments.load(platform.pool(), id) : Future.failedFuture(e)));
   }
 
   static KioskAppointment shown(Appointment a) {

@@ -152,27 +152,38 @@ final class KioskStore {
   }
 
   /**
-   * The screen that checked her in, while it may still see her: not revoked, at her point, her appointment on the
-   * day of the check-in (a moved appointment leaves the screen's sight, as its GET does).
+   * The screen that checked her in today, while it may still see her: not revoked, at her point. Her appointment moved
+   * to another day meanwhile stays in its sight (its GET, its socket) until she leaves it: she is in front of it, and
+   * it must say the new day, not keep today's time.
    */
-  Future<Optional<UUID>> watching(SqlClient db, UUID appointmentId, UUID pointId, Instant start) {
+  Future<Optional<UUID>> watching(SqlClient db, UUID appointmentId, UUID pointId, Instant now) {
     return db.preparedQuery("""
             SELECT c.kiosk_id FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
             WHERE c.appointment_id = $1 AND k.point_id = $2 AND k.revoked_at IS NULL
               AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date""")
-        .execute(Tuple.of(appointmentId, pointId, utc(start)))
+        .execute(Tuple.of(appointmentId, pointId, utc(now)))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("kiosk_id")));
   }
 
-  /** The appointments this screen checked in, of today at its point (what its socket's snapshot shows). */
+  /** Whether this screen checked her in today ({@link #watching}: it sees her appointment, whatever its day). */
+  Future<Boolean> checkedInTodayBy(SqlClient db, UUID appointmentId, UUID kioskId, Instant now) {
+    return db.preparedQuery("""
+            SELECT 1 FROM visio_kiosk_checkin c
+              JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
+            WHERE c.appointment_id = $1 AND c.kiosk_id = $2
+              AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date""")
+        .execute(Tuple.of(appointmentId, kioskId, utc(now))).map(rows -> rows.size() == 1);
+  }
+
+  /** The appointments this screen checked in today at its point (what its socket's snapshot shows, as {@link #watching}). */
   Future<List<UUID>> checkedInToday(SqlClient db, UUID kioskId, Instant now) {
     return db.preparedQuery("""
             SELECT c.appointment_id FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
               JOIN appointment a ON a.id = c.appointment_id AND a.point_id = k.point_id
             WHERE c.kiosk_id = $1 AND k.revoked_at IS NULL
-              AND (a.starts_at AT TIME ZONE p.time_zone)::date = ($2::timestamptz AT TIME ZONE p.time_zone)::date
+              AND (c.at AT TIME ZONE p.time_zone)::date = ($2::timestamptz AT TIME ZONE p.time_zone)::date
             ORDER BY a.starts_at""")
         .execute(Tuple.of(kioskId, utc(now)))
         .map(rows -> Rows.map(rows, r -> r.getUUID("appointment_id")));

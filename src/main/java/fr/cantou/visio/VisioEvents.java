@@ -37,10 +37,12 @@ final class VisioEvents {
 
   private final EventOutbox outbox;
   private final KioskStore kiosks;
+  private final java.time.Clock clock;
 
-  VisioEvents(EventOutbox outbox, KioskStore kiosks) {
+  VisioEvents(EventOutbox outbox, KioskStore kiosks, java.time.Clock clock) {
     this.outbox = outbox;
     this.kiosks = kiosks;
+    this.clock = clock;
   }
 
   /** The keys of an appointment's JSON that hold the citizen's data (name, contacts, note, needs). */
@@ -66,15 +68,16 @@ final class VisioEvents {
   }
 
   /**
-   * The screen that checked her in hears of her appointment too, in its own variant. A new booking has no check-in
-   * yet (the booking path reads nothing more); only an appointment at a point can have one.
+   * The screen that checked her in today hears of her appointment too, in its own variant, as its GET shows it: moved
+   * to another day while she waits there, it is told (and says the new day), as it is told a cancellation. A new
+   * booking has no check-in yet (the booking path reads nothing more); only an appointment at a point can have one.
    */
   private Future<Void> toScreen(SqlClient tx, String kind, Appointment a) {
     if (BOOKED.equals(kind) || a.pointId() == null) {
       return Future.succeededFuture();
     }
     UUID id = UUID.fromString(a.id());
-    return kiosks.watching(tx, id, UUID.fromString(a.pointId()), a.start().toInstant()).compose(screen -> screen.isEmpty()
+    return kiosks.watching(tx, id, UUID.fromString(a.pointId()), clock.instant()).compose(screen -> screen.isEmpty()
         ? Future.succeededFuture()
         : outbox.appendValue(tx, KIOSK, Audience.device(screen.get()), KioskService.shown(a)).mapEmpty());
   }

@@ -67,7 +67,7 @@ public final class VisioModule implements LiveModule {
     this.mailer = senders.mailer();
     this.smsSender = senders.sms();
     KioskStore kioskStore = new KioskStore();
-    VisioEvents events = new VisioEvents(outbox, kioskStore);
+    VisioEvents events = new VisioEvents(outbox, kioskStore, platform.clock());
     this.slots = new SlotCache(settings.slotDaysKept(), SLOT_DAYS_REFRESH);
 
     // The stores: SQL only.

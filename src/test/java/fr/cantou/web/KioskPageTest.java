@@ -347,6 +347,72 @@ class KioskPageTest {
   }
 
   /**
+   * Her appointment moved by her administration while she waits at the screen. Within the day, the screen kept today's
+   * old time; to another day, it heard nothing (the screen's event was sent only for an appointment of today) and kept
+   * her waiting for a call that would not come. Now the new time is drawn and said, and she is still seen waiting by
+   * the agent; moved to another day, the screen says the new day and time and where to ask, then the list comes back.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void her_appointment_moved_while_she_waits_is_drawn_at_its_new_time_or_said_moved_to_another_day() {
+    // A day of the point with a free slot more than the service's notice (2 h) after its first one: her slot is the first.
+    LocalDate day = LocalDate.ofInstant(clock.instant(), PARIS).plusDays(1);
+    for (int tries = 0; freeSlots(day).isEmpty() || !freeSlots(day).get(freeSlots(day).size() - 1)
+        .isAfter(freeSlots(day).get(0).plus(Duration.ofMinutes(140))); tries++) {
+      assertThat(tries).as("a day with slots far enough apart, in the two weeks from " + day).isLessThan(14);
+      day = day.plusDays(1);
+    }
+    Instant booked = freeSlots(day).get(0);
+    Instant later = freeSlots(day).get(freeSlots(day).size() - 1);
+    JsonObject lucie = book(booked, "Lucie Boudou", "06 39 98 12 58");
+    clock.set(booked.minus(Duration.ofMinutes(9)));
+    kiosk = pair();
+    Page screen = pairedScreen();
+    screen.locator("#reference").fill(lucie.getString("reference"));
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Signaler mon arrivée")).click();
+    assertThat(screen.locator("h1")).hasText("Merci, L. Vous êtes en salle d'attente.");
+    assertThat(screen.locator("main")).containsText("Votre rendez-vous est à " + LastMileTest.clock(booked.atZone(PARIS)));
+    String agent = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+
+    // Later the same day: the new time on her waiting screen, said, and the agent still sees her here.
+    move(lucie, agent, later);
+    assertThat(screen.locator("main")).containsText("Votre rendez-vous est à " + LastMileTest.clock(later.atZone(PARIS)),
+        new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+    assertThat(screen.locator("h1")).hasText("Merci, L. Vous êtes en salle d'attente.");
+    assertThat(screen.locator("#status")).hasText("Votre rendez-vous est déplacé à " + LastMileTest.clock(later.atZone(PARIS))
+        + ". Restez devant l'écran.");
+    Eventually.until("the agent sees her waiting at the new time", () -> web.node.api.get("/api/visio/appointments/"
+        + lucie.getString("id"), agent).json().getBoolean("citizenWaiting"));
+
+    // Another day: said, with the day and time, and where to ask; then the list.
+    Instant otherDay = freeSlots(day.plusDays(1)).isEmpty() ? freeSlots(day.plusDays(3)).get(0) : freeSlots(day.plusDays(1)).get(0);
+    move(lucie, agent, otherDay);
+    assertThat(screen.locator("h1")).hasText("Rendez-vous déplacé", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+    assertThat(screen.locator("#kiosk-title")).isFocused();
+    assertThat(screen.locator("main")).containsText("il n'a pas lieu aujourd'hui, mais le "
+        + LastMileTest.inWords(otherDay.atZone(PARIS)));
+    assertThat(screen.locator("main")).containsText("Adressez-vous à l'accueil");
+    PagesTest.assertAccessible(screen, "kiosque-rendez-vous-deplace");
+    Eventually.until("the screen let her appointment of another day go", () -> web.node.api.send("GET",
+        "/api/visio/kiosk/appointments/" + lucie.getString("id"), null, null, java.util.Map.of("X-Kiosk-Token", token)).status() == 404);
+    screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("J'ai compris")).click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
+    screen.context().close();
+  }
+
+  /** The point's free slots of that day for the CPAM's service. */
+  private static List<Instant> freeSlots(LocalDate day) {
+    return web.node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + day + "&to=" + day + "&pointId=" + pointId)
+        .array().stream().map(JsonObject.class::cast).map(o -> OffsetDateTime.parse(o.getString("start")).toInstant()).toList();
+  }
+
+  private static void move(JsonObject appointment, String agent, Instant start) {
+    var moved = web.node.api.post("/api/visio/appointments/" + appointment.getString("id") + "/reschedule", agent,
+        new JsonObject().put("start", start.atZone(PARIS).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+    org.assertj.core.api.Assertions.assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+  }
+
+  /**
    * The video server out of reach from the point's screen, the agent already in the room: her card says the video failed
    * at the point, with the point's phone, and says it aloud; "Réessayer" on the screen, once the server answers, puts her
    * in the room and the failure leaves the card.
