@@ -681,6 +681,9 @@ class AuditTrailTest {
 
   @Test
   void lines_older_than_the_retention_are_deleted_and_later_ones_kept() {
+    // Only the run below purges: a timer's run between the clock's jump and the first check deleted the old lines
+    // before they were looked at (seen on a loaded machine).
+    node.node().stopJobTimers();
     clock.set(Instant.parse("2025-06-01T08:00:00Z"));
     ok(node.api.post("/api/specialties", visio.admin, new JsonObject().put("code", "ancienne").put("label", "Ancienne")));
     String old = ok(node.api.post("/api/teleconsultations", care.nurse, CareTerritory.request("geriatrie", "normal"))).getString("id");
