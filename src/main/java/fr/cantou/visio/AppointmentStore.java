@@ -78,6 +78,18 @@ final class AppointmentStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * "Absent", from booked or in the call (the agent came in first and waited for her), never while a side of hers is in
+   * the room: one conditional UPDATE, so a press racing her arrival loses rather than marking absent someone who is there.
+   */
+  Future<Boolean> markAbsent(SqlClient db, UUID id, Instant now) {
+    return db.preparedQuery("""
+            UPDATE appointment SET status = 'no_show', finished_at = $2
+            WHERE id = $1 AND status IN ('booked', 'in_call') AND citizen_in_room = '{}'""")
+        .execute(Tuple.of(id, utc(now)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** Who, on the citizen's side, says she is in the room or not: her own link, the mediator beside her, the point's screen. */
   enum Side {
     CITIZEN, MEDIATOR, SCREEN;

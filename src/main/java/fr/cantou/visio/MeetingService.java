@@ -123,13 +123,12 @@ public final class MeetingService {
       if (!attended && now.isBefore(a.start().toInstant())) {
         return Future.failedFuture(ApiException.conflict("A citizen can be marked absent only after the start time."));
       }
-      List<String> from = attended ? List.of("booked", "in_call") : List.of("booked");
       String to = attended ? "completed" : "no_show";
-      return platform.pool().withTransaction(tx -> store.transition(tx, id, from, to, now).compose(done -> done
+      return platform.pool().withTransaction(tx -> (attended ? store.transition(tx, id, List.of("booked", "in_call"), to, now)
+          : store.markAbsent(tx, id, now)).compose(done -> done
           ? mails.dropReminders(tx, id).compose(v -> appointments.recorded(tx, id, caller, "appointment." + to,
               attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW))
-          : Future.failedFuture(ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(a.status()),
-              status(to)))))
+          : refused(caller, id, to)))
           .onSuccess(slots::bookingsChanged)
           .onSuccess(after -> {
             if (!attended) {
@@ -137,5 +136,16 @@ public final class MeetingService {
             }
           });
     });
+  }
+
+  /**
+   * Why the outcome was not taken, read after the refused change: she is in the waiting room (her side arrived while the
+   * agent decided; "Absent" only while nobody of hers is in), or the appointment is no longer open.
+   */
+  private Future<Appointment> refused(Caller caller, UUID id, String to) {
+    return appointments.get(caller, id).compose(now -> Future.failedFuture("no_show".equals(to) && now.citizenWaiting()
+        && ("booked".equals(now.status()) || "in_call".equals(now.status()))
+        ? ApiException.conflict("The citizen is in the waiting room: she cannot be marked absent.")
+        : ApiException.conflict("This appointment is {0}; it cannot become {1}.", status(now.status()), status(to))));
   }
 }

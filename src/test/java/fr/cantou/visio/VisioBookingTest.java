@@ -456,6 +456,35 @@ class VisioBookingTest extends VisioNodeTest {
     assertThat(absent.json().getString("status")).isEqualTo("no_show");
   }
 
+  /**
+   * The agent came into the room first and waited (in call): the citizen who never came is marked absent from there
+   * too. Never while a side of hers is in the waiting room: "Absent" on someone who is there is refused, with why.
+   */
+  @Test
+  void absent_is_accepted_in_the_call_and_refused_while_she_is_in_the_waiting_room() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    String id = a.getString("id");
+    String path = "/api/visio/appointments/" + id + "/no-show";
+    clock.set(Instant.parse("2026-11-30T09:05:00Z"));
+    var waiting = visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
+        new JsonObject().put("state", "waiting"));
+    assertThat(waiting.status()).isEqualTo(200);
+    var whileBooked = node.api.post(path, visio.agent, null);
+    assertThat(whileBooked.status()).as("booked, she waits").isEqualTo(409);
+    assertThat(whileBooked.detail()).isEqualTo("The citizen is in the waiting room: she cannot be marked absent.");
+
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/presence", visio.agent, new JsonObject().put("state", "joined"))
+        .json().getString("status")).isEqualTo("in_call");
+    assertThat(node.api.post(path, visio.agent, null).status()).as("in the call, she is there").isEqualTo(409);
+
+    // Her link dropped for good and she did not come back: the agent, alone in the room, marks her absent.
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
+        new JsonObject().put("state", "left")).status()).isEqualTo(200);
+    var absent = node.api.post(path, visio.agent, null);
+    assertThat(absent.status()).as(absent.toString()).isEqualTo(200);
+    assertThat(absent.json().getString("status")).isEqualTo("no_show");
+  }
+
   @Test
   void a_new_booking_appears_live_in_the_agents_day_and_not_in_another_administration() {
     int port = node.port();
