@@ -1,10 +1,10 @@
-import { request, token } from './api.js';
+import { notJudged, request, retryDelay, token } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { isMobile } from './contact.js';
 import { LiveAppointments } from './live-list.js';
-import { announce, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
+import { announce, beep, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
 
@@ -25,16 +25,57 @@ const appointments = new LiveAppointments();
 const confirming = new Map();
 const outcomes = new Map();
 let focusOutcome = null;
+/** Her own appointments whose citizen waits in the room for her (booked: she has not joined), by id. */
+const arrivals = new Map();
+/** The call open on this page ({ id, call }): its card says so, and no second room opens over it unasked. */
+let inCall = null;
+/** The day shown is being read: its list waits ("Chargement…"), the other day's cards gone at once. */
+let dayLoading = false;
 // Today in the page's zone (the deployment's): no appointment gives one for the day chosen.
 const today = () => dayOf(Date.now());
 dayInput.value = today();
+
+let dayTitle = document.title;
 
 /** The title follows the day shown: "Mes rendez-vous du jour", or "… du jeudi 3 décembre". */
 function showDay() {
   const title = dayInput.value === today() ? t('agent.title') : t('agent.titleOf', { day: formatDay(dayInput.value) });
   document.getElementById('agent-title').textContent = title;
-  document.title = `${title} — Cantou`;
+  dayTitle = `${title} — Cantou`;
+  showTitle();
 }
+
+/** The tab's title, "(1) " before it while someone waits for her: seen from another tab, or her mail. */
+function showTitle() {
+  document.title = arrivals.size ? `(${arrivals.size}) ${dayTitle}` : dayTitle;
+}
+
+/**
+ * Today when the page last looked. Left open overnight, the page showed yesterday as "du jour", and read it again after
+ * each reconnection: a page showing today moves to the new day; one showing another day keeps it, its title said again.
+ */
+let knownToday = today();
+
+function followToday() {
+  const now = today();
+  if (now === knownToday) {
+    return false;
+  }
+  const showedToday = dayInput.value === knownToday;
+  knownToday = now;
+  if (showedToday) {
+    dayInput.value = now;
+    dayInput.dispatchEvent(new Event('change'));
+    return true;
+  }
+  showDay();
+  return false;
+}
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) {
+    followToday();
+  }
+});
 
 function moveDay(days) {
   const day = new Date(`${dayInput.value || today()}T12:00:00Z`);
@@ -70,17 +111,17 @@ function situation(a) {
 }
 
 function render() {
+  noticeArrivals();
+  if (dayLoading) {
+    return;
+  }
   // A live re-render keeps the focus where it was: on a card's question or outcome line.
   const active = document.activeElement;
   if (!focusOutcome && active?.closest?.('.confirm-box, .outcome')) {
     focusOutcome = active.closest('[data-id]')?.dataset.id || null;
   }
-  // A cancel asked of an appointment no longer booked (cancelled elsewhere, her call begun): the question goes.
-  for (const [id, action] of confirming) {
-    if (action === 'cancel' && appointments.get(id)?.status !== 'booked') {
-      confirming.delete(id);
-    }
-  }
+  const was = focusedControl();
+  withdrawOutdatedQuestions();
   const day = dayInput.value;
   const list = [...appointments.values()].filter((a) => dayOf(a.start, a.timeZone) === day)
     .sort((a, b) => a.start.localeCompare(b.start));
@@ -98,16 +139,9 @@ function render() {
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needsOther.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
       open && !confirming.has(a.id) ? el('div', { class: 'actions' },
-        // "Connexion…" (busy, disabled) while the room comes, kept across live re-renders: a second tap joins nothing twice.
-        joining.has(a.id) ? el('button', { type: 'button', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
-          : el('button', { type: 'button', onclick: () => joinOnce(a) }, t('agent.join')),
+        joinControl(a),
         el('button', { type: 'button', class: 'secondary', 'data-ask': 'complete', onclick: () => ask(a, 'complete') }, t('agent.done')),
-        // "Absent" once the time has come (before, it could only be refused): the list is drawn again at each start.
-        a.status !== 'booked' ? null : Date.now() >= new Date(a.start).getTime()
-          ? el('button', { type: 'button', class: 'secondary', 'data-ask': 'no-show', onclick: () => ask(a, 'no-show') }, t('agent.noShow'))
-          // Before its time, and not while she waits in the room: asked first, saying who will be told.
-          : a.citizenWaiting ? null : el('button', { type: 'button', class: 'secondary', 'data-ask': 'cancel',
-            onclick: () => ask(a, 'cancel') }, t('agent.cancelAppointment')))
+        absentOrCancel(a))
         : null,
       open && confirming.has(a.id) ? confirmation(a, confirming.get(a.id)) : null,
       outcomes.has(a.id) ? outcomeLine(a.id) : null);
@@ -120,6 +154,9 @@ function render() {
     listBox.querySelector(`[data-id="${focusAsker.id}"] [data-ask="${focusAsker.action}"]`)?.focus();
     focusAsker = null;
   }
+  if (was && !listBox.contains(document.activeElement)) {
+    refocus(was);
+  }
   // The next start among the shown appointments: "Absent" appears then (checked again at least every minute).
   const now = Date.now();
   const next = list.map((a) => new Date(a.start).getTime()).filter((at) => at > now).sort((x, y) => x - y)[0];
@@ -127,6 +164,73 @@ function render() {
   startTimer = next ? setTimeout(render, Math.min(next - now + 200, 60000)) : null;
 }
 let startTimer = null;
+
+/**
+ * The control of a card the keyboard is on (its card, and what it does or says): every live event draws the list again,
+ * and the keyboard fell back to the top of the page, her place lost, each time someone entered a room.
+ */
+function focusedControl() {
+  const active = document.activeElement;
+  const card = active?.closest?.('#appointments [data-id]');
+  if (!card || active === card) {
+    return null;
+  }
+  return { id: card.dataset.id, ask: active.dataset.ask, join: active.hasAttribute('data-join'), tag: active.tagName,
+    text: active.textContent };
+}
+
+/** The same control on the card drawn again; gone (the card changed), the card's first button. */
+function refocus(was) {
+  const card = listBox.querySelector(`[data-id="${was.id}"]`);
+  const same = was.ask ? card?.querySelector(`[data-ask="${was.ask}"]`) : was.join ? card?.querySelector('[data-join]')
+    : [...(card?.querySelectorAll(was.tag) || [])].find((e) => e.textContent === was.text);
+  (same || card?.querySelector('button:not([disabled])'))?.focus();
+}
+
+/**
+ * "Rejoindre"; "Connexion…" (busy, disabled) while the room comes, kept across live re-renders: a second tap joins
+ * nothing twice; in the call, "Vous êtes dans l'appel": pressed again, "Rejoindre" opened a second room over the first.
+ */
+function joinControl(a) {
+  if (inCall?.id === a.id) {
+    return el('span', { class: 'tag ok in-call' }, t('agent.inCall'));
+  }
+  return joining.has(a.id) ? el('button', { type: 'button', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
+    : el('button', { type: 'button', 'data-join': '', onclick: () => joinOnce(a) }, t('agent.join'));
+}
+
+/**
+ * Before its time, "Annuler le rendez-vous" (asked first, saying who will be told); once the time has come, "Absent",
+ * in the call too (she came into the room first and waited). Neither while she waits in the room: she is there.
+ * The list is drawn again at each start.
+ */
+function absentOrCancel(a) {
+  if (a.citizenWaiting) {
+    return null;
+  }
+  if (Date.now() >= new Date(a.start).getTime()) {
+    return el('button', { type: 'button', class: 'secondary', 'data-ask': 'no-show', onclick: () => ask(a, 'no-show') }, t('agent.noShow'));
+  }
+  return a.status !== 'booked' ? null : el('button', { type: 'button', class: 'secondary', 'data-ask': 'cancel',
+    onclick: () => ask(a, 'cancel') }, t('agent.cancelAppointment'));
+}
+
+/**
+ * Questions the appointment has outrun: a cancel of one no longer booked (cancelled elsewhere, her call begun) goes;
+ * an absence asked of someone now in the waiting room goes too, and the card says why.
+ */
+function withdrawOutdatedQuestions() {
+  for (const [id, action] of confirming) {
+    const a = appointments.get(id);
+    if (action === 'cancel' && a?.status !== 'booked') {
+      confirming.delete(id);
+    } else if (action === 'no-show' && a?.citizenWaiting) {
+      confirming.delete(id);
+      outcomes.set(id, { text: t('agent.noShowWithdrawn', { name: nameOf(a) }) });
+      announce(outcomes.get(id).text);
+    }
+  }
+}
 /** Appointments this page cancels: their event is not announced again (the card's own line says it). */
 const cancellingHere = new Set();
 /** "Ne rien changer": the keyboard goes back to the button that asked ({id, action}). */
@@ -144,6 +248,7 @@ const QUESTIONS = {
   complete: ['agent.confirmDone', 'agent.confirmDoneButton', 'agent.finalHint'],
   'no-show': ['agent.confirmNoShow', 'agent.confirmNoShowButton', 'agent.finalHint'],
   cancel: ['agent.confirmCancel', 'agent.confirmCancelButton', 'agent.cancelFinal'],
+  switch: ['agent.confirmSwitch', 'agent.confirmSwitchButton', 'agent.switchHint'],
 };
 
 function confirmation(a, action) {
@@ -158,9 +263,10 @@ function confirmation(a, action) {
     action === 'cancel' ? el('p', { id: `told-${a.id}` }, el('strong', {}, told(a))) : null,
     el('p', { class: 'hint', id: `hint-${a.id}` }, t(hintKey)),
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
-        onclick: (event) => whileSending(event.currentTarget, () => finish(a, action)) },
-      t(buttonKey)),
+      sending.has(a.id) ? el('button', { type: 'button', class: action === 'complete' ? null : 'danger', disabled: true,
+        'aria-busy': 'true' }, t('common.sending'))
+        : el('button', { type: 'button', class: action === 'complete' || action === 'switch' ? null : 'danger',
+          onclick: action === 'switch' ? () => switchCall(a) : () => sendOnce(a, action) }, t(buttonKey)),
       el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusAsker = { id: a.id, action }; render(); } },
         t('agent.keep'))));
 }
@@ -217,21 +323,125 @@ function contact(a) {
     phone && email ? ' · ' : null, email ? [t('agent.email'), ' ', email] : null), through, point];
 }
 
+/**
+ * Her citizens waiting for her, whatever day is shown: a line under the title for each ("Marie Dupont attend en salle
+ * d'attente (rendez-vous de 10 h)") with its "Rejoindre", the tab's title counting them, and, once per arrival (not at
+ * each reconnection), said and beeped. Only a tag on one card changed, easy to miss on another day or another tab.
+ */
+function noticeArrivals() {
+  const waiting = [...appointments.values()].filter((a) => a.agentId === me.id && a.status === 'booked' && a.citizenWaiting)
+    .sort((x, y) => x.start.localeCompare(y.start));
+  for (const id of arrivals.keys()) {
+    if (!waiting.some((a) => a.id === id)) {
+      arrivals.delete(id);
+    }
+  }
+  for (const a of waiting) {
+    if (!arrivals.has(a.id)) {
+      announce(arrivalText(a));
+      beep();
+    }
+    arrivals.set(a.id, a);
+  }
+  showArrivals();
+  showTitle();
+}
+
+function arrivalText(a) {
+  return t('agent.arrival', { name: nameOf(a), time: formatTime(a.start, a.timeZone) });
+}
+
+function showArrivals() {
+  const box = document.getElementById('arrivals');
+  const lines = [...arrivals.values()].map((a) => el('p', { 'data-arrival': a.id }, el('strong', {}, arrivalText(a)), ' ',
+    el('button', { type: 'button', 'aria-label': t('agent.joinNamed', { name: nameOf(a) }), onclick: () => joinFromArrival(a) },
+      t('agent.join'))));
+  // The keyboard on a line stays on it when drawn again; on a line that went (she joined from its card), it lands on
+  // the next line, or on the page's content, never on nothing.
+  const focused = box.contains(document.activeElement) ? document.activeElement.closest('[data-arrival]')?.dataset.arrival : null;
+  box.replaceChildren(...lines);
+  box.hidden = !lines.length;
+  if (focused) {
+    (box.querySelector(`[data-arrival="${focused}"] button`) || box.querySelector('button') || document.getElementById('main')).focus();
+  }
+}
+
+/** From the line under the title: her day is shown, and the room joined (asked first when another call is open). */
+function joinFromArrival(a) {
+  const day = dayOf(a.start, a.timeZone);
+  if (dayInput.value !== day) {
+    dayInput.value = day;
+    dayInput.dispatchEvent(new Event('change'));
+  }
+  joinOnce(appointments.get(a.id) || a);
+}
+
+/**
+ * What changed each appointment last, live: an event or this page's own request. A GET answered after an event (on a
+ * weak link, seconds later) gives the appointment as it was when asked: it does not replace what the event said.
+ */
+let changes = 0;
+const changedAt = new Map();
+
+function changed(id) {
+  changes += 1;
+  changedAt.set(id, changes);
+}
+
+/** An answer of this page's own request: kept, and newer than any GET still on its way. */
+function keep(after) {
+  appointments.set(after.id, after);
+  changed(after.id);
+}
+
+let loads = 0;
+
 async function load() {
+  const mine = ++loads;
+  const asked = changes;
   try {
     const list = await request(`/api/visio/appointments?date=${dayInput.value}`);
-    list.forEach((a) => appointments.set(a.id, a));
-    render();
+    list.filter((a) => !((changedAt.get(a.id) || 0) > asked)).forEach((a) => appointments.set(a.id, a));
+    if (mine === loads) {
+      error.hidden = true;
+      showLoaded();
+    }
   } catch (e) {
-    showError(error, e);
+    if (mine === loads) {
+      showError(error, e);
+      // Another day not read: the error says so, with no "Aucun rendez-vous" under it.
+      if (dayLoading) {
+        listBox.replaceChildren();
+      }
+      dayLoading = false;
+      listBox.removeAttribute('aria-busy');
+    }
   }
+}
+
+/** Another day asked: the cards of the one before go at once, the list busy until the new day is read. */
+function showLoading() {
+  dayLoading = true;
+  listBox.setAttribute('aria-busy', 'true');
+  listBox.replaceChildren(el('p', { class: 'muted' }, t('agent.loadingDay')));
+}
+
+function showLoaded() {
+  dayLoading = false;
+  listBox.removeAttribute('aria-busy');
+  render();
 }
 
 /** The appointments whose room is being joined: their button waits ("Connexion…") whatever re-renders the list. */
 const joining = new Set();
 
 async function joinOnce(a) {
-  if (joining.has(a.id)) {
+  if (joining.has(a.id) || inCall?.id === a.id) {
+    return;
+  }
+  if (inCall) {
+    // In another call: leaving it is asked first, on the card to join.
+    ask(a, 'switch');
     return;
   }
   joining.add(a.id);
@@ -252,11 +462,18 @@ async function join(a) {
       outcomes.delete(a.id);
       render();
     }
-    await openCall(callBox, info, {
+    const open = { id: a.id, call: null };
+    inCall = open;
+    open.call = await openCall(callBox, info, {
       fallback: () => el('p', {}, a.citizen?.phone ? [t('call.callCitizen'), ' ', phoneLink(a.citizen.phone)]
         : t('call.noCitizenPhone')),
-      onJoined: () => request(`/api/visio/appointments/${a.id}/presence`, { method: 'POST', body: { state: 'joined' } })
-        .then((after) => { appointments.set(after.id, after); render(); }),
+      onJoined: () => sayJoined(a.id),
+      // Her hang-up (or Jitsi's): the card offers "Rejoindre" again, and the keyboard goes back to it.
+      onLeft: (how) => { if (!how?.dropped) { endCall(open); } },
+      onClosed: () => {
+        endCall(open);
+        return listBox.querySelector(`[data-id="${a.id}"] [data-join]`);
+      },
     });
   } catch (e) {
     // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").
@@ -266,6 +483,40 @@ async function join(a) {
     focusOutcome = a.id;
     render();
     announce(outcomes.get(a.id).text);
+  }
+}
+
+function endCall(open) {
+  if (inCall === open) {
+    inCall = null;
+    render();
+  }
+}
+
+/** "Oui, quitter l'appel": the call open is left (its room disposed of), and the other one joined. */
+function switchCall(a) {
+  confirming.delete(a.id);
+  const open = inCall;
+  inCall = null;
+  open?.call?.close();
+  // Its panel goes with it: should the other room be refused, no hang-up button is left for a room already gone.
+  callBox.replaceChildren();
+  callBox.hidden = true;
+  joinOnce(appointments.get(a.id) || a);
+}
+
+/**
+ * The call starts when the server knows she joined: said again until it answers (a lost POST on a weak link left the
+ * card "Confirmé" and the citizen's page without "l'agent vous a rejoint"), while she is still in that call.
+ */
+async function sayJoined(id, attempt = 0) {
+  try {
+    keep(await request(`/api/visio/appointments/${id}/presence`, { method: 'POST', body: { state: 'joined' } }));
+    render();
+  } catch (e) {
+    if (notJudged(e) && inCall?.id === id) {
+      setTimeout(() => { if (inCall?.id === id) { sayJoined(id, attempt + 1); } }, retryDelay(attempt, e));
+    }
   }
 }
 
@@ -284,13 +535,33 @@ function told(a) {
     : t('agent.toldNobody');
 }
 
+/**
+ * The outcomes on their way, by card: "Oui, terminé" stays "Envoi…" (busy, disabled) whatever re-renders the list
+ * meanwhile. Drawn again enabled by an event, it was sent a second time.
+ */
+const sending = new Set();
+
+async function sendOnce(a, action) {
+  if (sending.has(a.id)) {
+    return;
+  }
+  sending.add(a.id);
+  render();
+  try {
+    await finish(a, action);
+  } finally {
+    sending.delete(a.id);
+    render();
+  }
+}
+
 async function finish(a, action) {
   if (action === 'cancel') {
     cancellingHere.add(a.id);
   }
   try {
     const after = await request(`/api/visio/appointments/${a.id}/${action}`, { method: 'POST' });
-    appointments.set(after.id, after);
+    keep(after);
     confirming.delete(a.id);
     const words = { time: formatTime(a.start, a.timeZone), name: nameOf(a) };
     outcomes.set(a.id, action === 'cancel' ? { text: `${t('agent.cancelledByYou', words)} ${told(a)}` }
@@ -308,7 +579,7 @@ async function finish(a, action) {
 async function undoOutcome(a) {
   try {
     const after = await request(`/api/visio/appointments/${a.id}/undo-outcome`, { method: 'POST' });
-    appointments.set(after.id, after);
+    keep(after);
     outcomes.set(a.id, { text: t('agent.undone', { time: formatTime(a.start, a.timeZone), name: nameOf(a) }) });
   } catch (e) {
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
@@ -327,9 +598,11 @@ dayInput.addEventListener('change', () => {
     }
   }
   showDay();
+  showLoading();
   load();
 });
-setInterval(render, 60000);
+// Each minute: "Absent" at each start, "En retard", and the new day after midnight.
+setInterval(() => followToday() || render(), 60000);
 
 /**
  * The summary under the title: how many wait in each of the administration's services' waiting lists, none included.
@@ -411,9 +684,11 @@ appointments.follow({
   onSnapshot: load,
   onChange: render,
   onEvent: (event) => {
+    changed(event.data.id);
     if (event.kind === 'appointment.booked') {
       announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
-    } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting) {
+    } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting && !arrivals.has(event.data.id)) {
+      // Hers are said once per arrival, with her time (noticeArrivals); a colleague's as they come.
       announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailedAt
       && (event.data.status === 'booked' || event.data.status === 'in_call')

@@ -1,0 +1,343 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Clock;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * The agent's day as she works it on a laptop with a weak link, all day long: the page left open overnight, her citizen
+ * arriving in the waiting room while she looks at another day, "Absent" around the waiting room, a GET answered after
+ * the live events, and the call she is in. The server's clock and the page's are the test's; each test books its own
+ * appointments some days after the server's now, which only moves forward.
+ */
+class AgentDayPageTest {
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  /** Beeps counted, not played: the page's "bip" is an oscillator started. */
+  private static final String COUNTED_BEEPS = """
+      window.__beeps = 0;
+      window.AudioContext = class {
+        constructor() { this.currentTime = 0; this.destination = {}; }
+        createOscillator() { return { frequency: {}, connect: (g) => g, start: () => { window.__beeps += 1; }, stop: () => {} }; }
+        createGain() { return { gain: {}, connect: (d) => d }; }
+      };
+      """;
+  static MutableClock clock;
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    web = new BrowserFixture(clock);
+  }
+
+  @AfterEach
+  void nothingNeverShownWasShown(TestInfo test) {
+    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  /** The first CPAM slot some days after the server's today, booked by phone. */
+  static JsonObject book(int daysAhead, String name, String phone) {
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    LocalDate from = LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead);
+    String start = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
+        + from.plusDays(6)).array().getJsonObject(0).getString("start");
+    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", service.getString("id"))
+        .put("start", start).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
+    org.assertj.core.api.Assertions.assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
+  /** Her login: the agent the booking went to (the CPAM has two). */
+  static String agentOf(JsonObject booked) {
+    return booked.getString("agentName").startsWith("Sandrine Malet") ? "agent.cpam" : "agent2.cpam";
+  }
+
+  static Instant startOf(JsonObject booked) {
+    return OffsetDateTime.parse(booked.getString("start")).toInstant();
+  }
+
+  static String dayOf(JsonObject booked) {
+    return OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS).toLocalDate().toString();
+  }
+
+  /** Her side says where she is, as her page does ("waiting", "left"). */
+  static void citizenSays(JsonObject booked, String state) {
+    var said = web.node.api.send("POST", "/api/visio/appointments/" + booked.getString("id") + "/presence", null,
+        new JsonObject().put("state", state).encode(), Map.of("X-Manage-Token", booked.getString("manageToken"),
+            "Content-Type", "application/json"));
+    org.assertj.core.api.Assertions.assertThat(said.status()).as(said.toString()).isEqualTo(200);
+  }
+
+  static Page agentAt(JsonObject booked, Instant pageTime) {
+    Page agent = web.newPage();
+    agent.addInitScript(COUNTED_BEEPS);
+    agent.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
+    web.signIn(agent, agentOf(booked));
+    assertThat(agent.locator("#appointments > *").first()).isVisible();
+    return agent;
+  }
+
+  /** Her page and the server at {@code fromStart} after the appointment's start (before it: negative), its day shown. */
+  static Page onItsDay(JsonObject booked, Duration fromStart) {
+    Instant at = startOf(booked).plus(fromStart);
+    clock.set(at);
+    Page agent = agentAt(booked, at);
+    show(agent, dayOf(booked));
+    return agent;
+  }
+
+  static void show(Page agent, String day) {
+    agent.locator("#day").fill(day);
+    agent.locator("#day").dispatchEvent("change");
+  }
+
+  static Locator card(Page agent, String name) {
+    return agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(name));
+  }
+
+  static Locator button(Locator in, String name) {
+    return in.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+  }
+
+  /**
+   * Left open overnight, the page showed yesterday as "du jour" (the day was set once): at the minute's tick after
+   * midnight it shows the new day and reads it; coming back to the tab does the same.
+   */
+  @Test
+  void left_open_overnight_the_page_moves_to_the_new_day() {
+    JsonObject booked = book(3, "Albertine Cayrol", "06 39 98 13 01");
+    LocalDate day = LocalDate.parse(dayOf(booked));
+    Instant evening = day.minusDays(1).atTime(23, 58, 30).atZone(PARIS).toInstant();
+    Page agent = agentAt(booked, evening);
+    assertThat(agent.locator("#day")).hasValue(day.minusDays(1).toString());
+    assertThat(card(agent, "Albertine Cayrol")).hasCount(0);
+
+    agent.clock().fastForward("02:00");
+    assertThat(agent.locator("#day")).hasValue(day.toString());
+    assertThat(card(agent, "Albertine Cayrol")).isVisible();
+    assertThat(agent.locator("h1")).hasText("Mes rendez-vous du jour");
+
+    // The laptop asleep all night, its timers late: the tab shown again is enough.
+    agent.clock().setSystemTime(day.plusDays(1).atTime(7, 30).atZone(PARIS).toInstant().toEpochMilli());
+    agent.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))");
+    assertThat(agent.locator("#day")).hasValue(day.plusDays(1).toString());
+    assertThat(card(agent, "Albertine Cayrol")).hasCount(0);
+    agent.context().close();
+  }
+
+  /**
+   * Her citizen entering the waiting room while she looks at another day: a line under the title says who and when,
+   * the tab's title counts it, the page beeps — once per arrival, not again when the same state comes back — and its
+   * "Rejoindre" shows her day and joins; then the line and the count go.
+   */
+  @Test
+  void her_citizen_arriving_is_seen_and_heard_whatever_day_is_shown() {
+    JsonObject booked = book(4, "Marie Dupont", "06 39 98 13 02");
+    Instant start = startOf(booked);
+    clock.set(start.minus(Duration.ofMinutes(5)));
+    Page agent = agentAt(booked, start.minus(Duration.ofMinutes(5)));
+    button(agent.locator("main"), "Jour suivant").click();
+    assertThat(agent.locator("h1")).not().hasText("Mes rendez-vous du jour");
+
+    citizenSays(booked, "waiting");
+    String time = LastMileTest.clock(start.atZone(PARIS));
+    Locator arrivals = agent.locator("#arrivals");
+    assertThat(arrivals).containsText("Marie Dupont attend en salle d'attente (rendez-vous de " + time + ")");
+    assertThat(agent).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) Mes rendez-vous du "));
+    assertThat(agent.locator("#status")).hasText("Marie Dupont attend en salle d'attente (rendez-vous de " + time + ")");
+    PagesTest.assertAccessible(agent, "agent-arrivee");
+
+    // The same state again (her page reconnected), then a booking that comes after it: nothing said twice.
+    citizenSays(booked, "waiting");
+    book(6, "Léon Bessière", "06 39 98 13 03");
+    assertThat(agent.locator("#status")).containsText("Nouveau rendez-vous");
+    org.assertj.core.api.Assertions.assertThat(((Number) agent.evaluate("() => window.__beeps")).intValue())
+        .as("beeps for one arrival").isEqualTo(1);
+    assertThat(agent).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) "));
+
+    button(arrivals, "Rejoindre Marie Dupont").click();
+    assertThat(agent.locator("#day")).hasValue(dayOf(booked));
+    assertThat(agent.locator("#call .stand-in")).isVisible();
+    assertThat(card(agent, "Marie Dupont").locator(".tag").first()).hasText("En cours");
+    assertThat(arrivals).isHidden();
+    assertThat(agent).hasTitle(java.util.regex.Pattern.compile("^Mes rendez-vous"));
+    agent.context().close();
+  }
+
+  /**
+   * "Absent" is not offered while she waits in the room, and a question already open goes when she arrives, the card
+   * saying why; the agent in the call alone (she left for good) marks her absent from there.
+   */
+  @Test
+  void absent_is_withdrawn_when_she_arrives_and_offered_in_the_call() {
+    JsonObject booked = book(5, "Gaston Rouffiac", "06 39 98 13 04");
+    Page agent = onItsDay(booked, Duration.ofMinutes(5));
+    Locator card = card(agent, "Gaston Rouffiac");
+    assertThat(card.locator(".tag").first()).hasText("En retard");
+    button(card, "Absent").click();
+    assertThat(card.locator(".confirm-box")).isFocused();
+
+    citizenSays(booked, "waiting");
+    assertThat(card.locator(".confirm-box")).hasCount(0);
+    assertThat(card.locator(".outcome")).hasText("Gaston Rouffiac est en salle d'attente : l'absence n'est pas notée.");
+    assertThat(card.locator(".outcome")).isFocused();
+    assertThat(button(card, "Absent")).hasCount(0);
+
+    var joined = web.node.api.post("/api/visio/appointments/" + booked.getString("id") + "/presence",
+        web.node.api.login(agentOf(booked) + "@cantal.demo", BrowserFixture.PASSWORD), new JsonObject().put("state", "joined"));
+    org.assertj.core.api.Assertions.assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+    assertThat(card.locator(".tag").first()).hasText("En cours");
+    assertThat(button(card, "Absent")).hasCount(0);
+
+    citizenSays(booked, "left");
+    button(card, "Absent").click();
+    button(card, "Oui, noter l'absence").click();
+    assertThat(card.locator(".tag").first()).hasText("Absent");
+    agent.context().close();
+  }
+
+  /**
+   * A GET of the day answered after an event (seconds on a weak link) put the appointment back as it was when asked:
+   * her arrival undone, "En retard". Meanwhile the other day's cards are gone at once and the list is busy.
+   */
+  @Test
+  void a_late_answer_of_the_day_does_not_undo_what_an_event_said() {
+    JsonObject booked = book(7, "Yvonne Lavergne", "06 39 98 13 05");
+    Instant late = startOf(booked).plus(Duration.ofMinutes(2));
+    clock.set(late);
+    Page agent = agentAt(booked, late);
+    String day = dayOf(booked);
+    show(agent, day);
+    assertThat(card(agent, "Yvonne Lavergne").locator(".tag").first()).hasText("En retard");
+    button(agent.locator("main"), "Jour suivant").click();
+    assertThat(card(agent, "Yvonne Lavergne")).hasCount(0);
+
+    List<Route> held = new CopyOnWriteArrayList<>();
+    List<APIResponse> answers = new CopyOnWriteArrayList<>();
+    agent.route("**/api/visio/appointments?date=" + day, route -> {
+      answers.add(route.fetch());
+      held.add(route);
+    });
+    button(agent.locator("main"), "Jour précédent").click();
+    agent.waitForCondition(() -> held.size() == 1);
+    assertThat(agent.locator("#appointments")).hasAttribute("aria-busy", "true");
+    assertThat(agent.locator("#appointments article")).hasCount(0);
+
+    citizenSays(booked, "waiting");
+    assertThat(agent.locator("#arrivals")).containsText("Yvonne Lavergne");
+    held.get(0).fulfill(new Route.FulfillOptions().setResponse(answers.get(0)));
+    assertThat(agent.locator("#appointments")).not().hasAttribute("aria-busy", "true");
+    assertThat(card(agent, "Yvonne Lavergne").locator(".tag").first()).hasText("En salle d'attente");
+    assertThat(button(card(agent, "Yvonne Lavergne"), "Absent")).hasCount(0);
+    agent.context().close();
+  }
+
+  /**
+   * In the call, her card said "Rejoindre" again, and pressing it opened a second room over the live one: it says
+   * "Vous êtes dans l'appel"; another room is joined only once leaving this one was asked. Her "joined" lost on the way
+   * is said again until the server has it.
+   */
+  @Test
+  void in_the_call_her_card_says_so_and_another_room_is_asked_first() {
+    JsonObject first = book(8, "Rose Delmas", "06 39 98 13 06");
+    JsonObject second = book(8, "Jules Vermenouze", "06 39 98 13 07");
+    org.assertj.core.api.Assertions.assertThat(dayOf(second)).isEqualTo(dayOf(first));
+    Instant before = startOf(first).minus(Duration.ofMinutes(5));
+    clock.set(before);
+    Page agent = agentAt(first, before);
+    AtomicInteger presences = new AtomicInteger();
+    agent.route("**/presence", route -> {
+      if (presences.getAndIncrement() == 0) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    show(agent, dayOf(first));
+    Locator rose = card(agent, "Rose Delmas");
+    button(rose, "Rejoindre").click();
+    assertThat(agent.locator("#call .stand-in")).isVisible();
+    assertThat(rose.locator(".tag").first()).hasText("En cours");
+    org.assertj.core.api.Assertions.assertThat(presences.get()).as("joined, said again after a loss").isEqualTo(2);
+    assertThat(rose.locator(".in-call")).hasText("Vous êtes dans l'appel");
+    assertThat(button(rose, "Rejoindre")).hasCount(0);
+
+    Locator jules = card(agent, "Jules Vermenouze");
+    button(jules, "Rejoindre").click();
+    Locator question = jules.locator(".confirm-box");
+    assertThat(question).isFocused();
+    assertThat(question).containsText("Vous êtes dans un autre appel.");
+    button(jules, "Ne rien changer").click();
+    assertThat(agent.locator("#call .stand-in")).hasText("Salle " + ((List<?>) agent.evaluate(
+        "() => window.__jitsi.map((j) => j.roomName)")).get(0));
+    org.assertj.core.api.Assertions.assertThat(((Number) agent.evaluate("() => window.__jitsi.length")).intValue())
+        .as("rooms opened").isEqualTo(1);
+
+    button(jules, "Rejoindre").click();
+    button(jules, "Oui, quitter l'appel et rejoindre").click();
+    assertThat(jules.locator(".in-call")).hasText("Vous êtes dans l'appel");
+    assertThat(button(rose, "Rejoindre")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(((Number) agent.evaluate("() => window.__jitsi.length")).intValue())
+        .as("rooms opened").isEqualTo(2);
+    agent.context().close();
+  }
+
+  /**
+   * A live event drew the list again under her: the keyboard fell back to the top of the page, and a question's "Oui,
+   * terminé" already sent came back enabled, to be sent twice. The control keeps the focus, and the sending its "Envoi…".
+   */
+  @Test
+  void a_live_event_keeps_her_place_and_an_outcome_on_its_way_is_sent_once() {
+    JsonObject booked = book(9, "Emilienne Soulier", "06 39 98 13 08");
+    Page agent = onItsDay(booked, Duration.ofMinutes(-5));
+    Locator card = card(agent, "Emilienne Soulier");
+    Locator done = button(card, "Terminé");
+    done.focus();
+    citizenSays(booked, "waiting");
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    assertThat(done).isFocused();
+
+    List<Route> held = new CopyOnWriteArrayList<>();
+    agent.route("**/complete", held::add);
+    done.click();
+    button(card, "Oui, terminé").click();
+    agent.waitForCondition(() -> held.size() == 1);
+    citizenSays(booked, "left");
+    assertThat(card.locator(".tag").first()).hasText("Confirmé");
+    Locator sending = card.locator(".confirm-box button[aria-busy=true]");
+    assertThat(sending).hasText("Envoi…");
+    assertThat(sending).isDisabled();
+    held.get(0).resume();
+    assertThat(card.locator(".tag").first()).hasText("Terminé");
+    org.assertj.core.api.Assertions.assertThat(held).as("outcomes sent").hasSize(1);
+    agent.context().close();
+  }
+}
