@@ -127,6 +127,7 @@ class RightsMatrixTest {
       POST   /visio/lost-link                              202  202   202  202  202  202   202  202  202    202   202    401   401   202
       GET    /visio/appointments/{id}/calendar.ics         403  403   403  403  403  200   403  200  403    200   401    401   401   403
       GET    /visio/appointments/{id}/qr-code.svg          403  403   403  403  403  200   403  200  403    200   401    401   401   403
+      GET    /visio/appointments/{id}/convocation          403  403   403  403  403  403   403  200  403    401   401    401   401   401
       POST   /visio/appointments/{id}/reschedule           403  403   403  403  403  200   403  200  403    200   401    401   401   403
       GET    /visio/appointments/{id}/join                 403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/presence             403  403   403  403  403  200   403  200  403    200   401    401   401   403
@@ -439,6 +440,7 @@ class RightsMatrixTest {
     calls.put("POST /visio/appointments/{id}/manage-link", () -> appointment(book(nextSlot()), "/manage-link"));
     calls.put("GET /visio/appointments/{id}/calendar.ics", () -> appointment(shared, "/calendar.ics"));
     calls.put("GET /visio/appointments/{id}/qr-code.svg", () -> appointment(shared, "/qr-code.svg"));
+    calls.put("GET /visio/appointments/{id}/convocation", () -> appointment(shared, "/convocation"));
     calls.put("POST /visio/appointments/{id}/reschedule", () -> {
       Call call = appointment(book(nextSlot()), "/reschedule");
       return new Call(call.path(), new JsonObject().put("start", nextSlot()), call.appointment(), call.cleanup());

@@ -70,6 +70,24 @@ public final class AppointmentService {
     return get(caller, id).compose(a -> shown(caller, action, a).map(a));
   }
 
+  /**
+   * Her convocation again, with the links of now, for the mediator who booked it while it is to come: moved, or its link
+   * renewed (the new one goes nowhere when she has no contact), the paper he prints for her must say the time and the
+   * link of now. Nobody else: the links open the appointment to whoever holds them.
+   */
+  public Future<Booked> convocation(Principal p, UUID id) {
+    return load(platform.pool(), id).compose(a -> {
+      if (!p.is(Role.MEDIATOR) || a.bookedBy() == null || !a.bookedBy().id().equals(p.userId().toString())) {
+        return Future.failedFuture(ApiException.forbidden("Only the mediator who booked this appointment prints its convocation."));
+      }
+      if (!"booked".equals(a.status())) {
+        return Future.failedFuture(ApiException.conflict("This appointment is {0}; it has no convocation to print.",
+            status(a.status())));
+      }
+      return staffRead(p, "appointment.convocation", List.of(a)).map(v -> Booked.withLinks(a, tokens));
+    });
+  }
+
   /** An appointment already opened ({@link #get}) was shown: a line of the trail for a signed-in reader. */
   Future<Void> shown(Caller caller, String action, Appointment a) {
     return staffRead(caller.principal(), action, List.of(a));

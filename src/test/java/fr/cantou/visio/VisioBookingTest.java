@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -494,5 +495,37 @@ class VisioBookingTest extends VisioNodeTest {
       assertThat(agent.nextEvent("appointment.booked").getJsonObject("data").getString("reference")).isEqualTo(reference);
       assertThat(stranger.drain(Duration.ofMillis(500))).noneMatch(m -> m.encode().contains(reference));
     }
+  }
+
+  /**
+   * The mediator who booked beside someone with neither phone nor e-mail prints her convocation again after a move or a
+   * renewed link (which went nowhere): with the time and the link of now. Nobody else gets the links this way.
+   */
+  @Test
+  void the_mediator_who_booked_prints_the_convocation_again_with_the_time_and_link_of_now() {
+    JsonObject booked = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", new JsonObject().put("name", "Marcelle Roux"));
+    String id = booked.getString("id");
+    String path = "/api/visio/appointments/" + id + "/convocation";
+    assertThat(node.api.post(path.replace("/convocation", "/reschedule"), visio.agent,
+        new JsonObject().put("start", "2026-12-03T14:00:00+01:00")).status()).isEqualTo(200);
+    assertThat(node.api.post(path.replace("/convocation", "/manage-link"), visio.mediator, null).status()).isEqualTo(202);
+
+    var again = node.api.get(path, visio.mediator);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    JsonObject convocation = again.json();
+    assertThat(OffsetDateTime.parse(convocation.getString("start")).toInstant()).isEqualTo(Instant.parse("2026-12-03T13:00:00Z"));
+    assertThat(convocation.getString("manageToken")).isNotEqualTo(booked.getString("manageToken"));
+    assertThat(convocation.getString("shortLink")).startsWith("/r/" + booked.getString("reference") + ".")
+        .isNotEqualTo(booked.getString("shortLink"));
+    assertThat(visio.withToken("GET", "/api/visio/appointments/" + id, convocation.getString("manageToken"), null).status())
+        .as("the link printed now opens her appointment").isEqualTo(200);
+    assertThat(visio.withToken("GET", "/api/visio/appointments/" + id, booked.getString("manageToken"), null).status())
+        .as("the first paper's link no longer does").isIn(401, 403);
+
+    assertThat(node.api.get(path, visio.agent).status()).as("her administration's agent").isEqualTo(403);
+    assertThat(node.api.get(path, visio.admin).status()).isEqualTo(403);
+    assertThat(visio.withToken("GET", path, convocation.getString("manageToken"), null).status()).as("her own link").isEqualTo(401);
+    assertThat(node.api.post(path.replace("/convocation", "/cancel"), visio.mediator, null).status()).isEqualTo(200);
+    assertThat(node.api.get(path, visio.mediator).status()).as("cancelled: nothing to print").isEqualTo(409);
   }
 }
