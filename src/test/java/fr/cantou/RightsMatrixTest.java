@@ -85,6 +85,7 @@ class RightsMatrixTest {
       POST   /teleconsultations/{id}/messages              200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/files                 201  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /teleconsultations/{id}/files/{fileId}        200  403   200  403  403  403   403  403  403    401   401    401   401   401
+      DELETE /teleconsultations/{id}/files/{fileId}        204  403   403  403  403  403   403  403  403    401   401    401   401   401
       GET    /teleconsultations/{id}/report.pdf            200  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/video                 403  403   200  403  403  403   403  403  403    401   401    401   401   401
       POST   /teleconsultations/{id}/cancel                200  403   403  403  403  403   403  403  403    401   401    401   401   401
@@ -375,6 +376,8 @@ class RightsMatrixTest {
       String fileId = added.json().getJsonArray("files").getJsonObject(0).getString("id");
       return new Call(call.path() + "/" + fileId, null, null, call.cleanup());
     });
+    // A file of its own each time: the nurse's 204 withdraws it.
+    calls.put("DELETE /teleconsultations/{id}/files/{fileId}", calls.get("GET /teleconsultations/{id}/files/{fileId}"));
     // A closed written opinion of the nurse's care home, which the geriatrician handled.
     calls.put("GET /teleconsultations/{id}/report.pdf", () -> {
       Call call = opinion("/%s/report.pdf");

@@ -26,7 +26,8 @@ import java.util.UUID;
  * body streams to a temporary file under the size limit, then the service checks and stores it;
  * the temporary file is deleted whatever happens. The download streams the stored chunks one at a
  * time, each written once the one before has left. The report of a closed request
- * ({@link CareReportService}) is sent from the temporary file it was made in, then that file goes.
+ * ({@link CareReportService}) is sent from the temporary file it was made in, then that file goes. A withdrawn file
+ * answers 204.
  */
 final class CareFileRoutes implements ApiModule {
   /** Opened alone, a file runs nothing and reaches nothing (a PDF's scripts, an SVG's, none). */
@@ -55,6 +56,9 @@ final class CareFileRoutes implements ApiModule {
               .putHeader("Content-Security-Policy", ALONE);
           send(response, download, 0);
         }));
+    // A file sent into the wrong request, withdrawn by its care home's nurse while the request is open.
+    api.getRoute("withdrawTeleconsultationFile").addHandler(Endpoint.noContent(ctx -> files.withdraw(CurrentUser.require(ctx),
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), Ids.parse(ctx.pathParam("fileId"), "file"))));
     // The closed request's report, made for this download into a temporary file, streamed from it, then deleted.
     api.getRoute("getTeleconsultationReport").addHandler(Endpoint.answer(ctx -> reports.report(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "teleconsultation")),

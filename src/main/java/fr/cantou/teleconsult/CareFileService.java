@@ -36,7 +36,11 @@ import java.util.function.Function;
  * them while it is open; whoever may see the item reads them, each read audited. A file's type is
  * read from its content; a photo is written again without its metadata (on a pool of two
  * workers: decoding a photo takes the memory of its pixels); a PDF is parsed whole there too (a few at once); the file and its chunks are written
- * in one transaction with the item's timeline line and its event (metadata only, never bytes).
+ * in one transaction with the item's timeline line and its event (metadata only, never bytes). The same nurses
+ * withdraw a file sent into the wrong request while it is open: its row and bytes deleted in one transaction.
+ *
+ * <p>Long because a file's whole life (the checks before and after its body, its staged storage, its reads, its
+ * withdrawal) follows one set of rules on one item's lock, best read together.
  */
 public final class CareFileService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CareFileService.class);
@@ -261,7 +265,6 @@ public final class CareFileService {
         .compose(v -> chunks(db, file, fileId, seq + 1, count, size));
   }
 
-  /** A file to send: what it is, and its chunks one at a time ({@code chunk.apply(seq)}; empty when erased meanwhile). */
   /**
    * The name she gave, ending as its content is: "compte-rendu.html" holding a PDF becomes
    * "compte-rendu.pdf", "photo.jpg.exe" holding a JPEG "photo.jpg.jpg" — a file saved from the
@@ -282,7 +285,42 @@ public final class CareFileService {
     return stem + extension;
   }
 
+  /** A file to send: what it is, and its chunks one at a time ({@code chunk.apply(seq)}; empty when erased meanwhile). */
   public record Download(String name, String mediaType, long size, int chunks, Function<Integer, Future<Optional<Buffer>>> chunk) {}
+
+  /**
+   * A nurse of the requesting care home withdraws a file sent into the wrong request (the cards reorder live on a
+   * tablet), while it is open. One transaction, the item locked open as an upload locks it: the file's row and its
+   * chunks deleted, the timeline line saying which file (its place, type and size, never its name: it may name the
+   * other resident), the change's audit line and the event (the item without it). No such file (withdrawn already,
+   * another request's): 404.
+   */
+  public Future<Void> withdraw(Principal nurse, UUID id, UUID fileId) {
+    Instant now = platform.clock().instant();
+    return mayWithdraw(nurse, id).compose(v -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id)
+        .compose(open -> open.isPresent() ? files.withdraw(tx, id, fileId)
+            : requests.load(id).compose(item -> Future.<Optional<CareFileStore.Stored>>failedFuture(closedToWithdrawal(item))))
+        .compose(gone -> gone.isEmpty() ? Future.failedFuture(ApiException.notFound("No such file in this teleconsultation."))
+            : requests.recorded(tx, id, nurse, "file_withdrawn", new JsonObject().put("fileId", fileId.toString())
+                .put("position", gone.get().position()).put("mediaType", gone.get().mediaType()).put("size", gone.get().size()),
+                now, TeleconsultEvents.UPDATED))))
+        .mapEmpty();
+  }
+
+  /** The rule of the upload: a nurse of the requesting organisation (the item's state is checked under its lock). */
+  private Future<Void> mayWithdraw(Principal nurse, UUID id) {
+    ApiException refused = ApiException.forbidden("Only a nurse of the requesting organisation may withdraw photos and documents.");
+    if (!nurse.is(Role.NURSE)) {
+      return Future.failedFuture(refused);
+    }
+    return requests.load(id).compose(item -> TeleconsultRights.isNurseSide(nurse, item) ? Future.succeededFuture()
+        : Future.failedFuture(refused));
+  }
+
+  private static ApiException closedToWithdrawal(Teleconsultation item) {
+    return ApiException.conflict("This teleconsultation is {0}; a photo or document is withdrawn only while the request is "
+        + "open. For a closed one, ask Cantou's administrator.", TeleconsultService.status(item));
+  }
 
   /** Whoever may see the item reads its file (the item's own rule), each read audited like a read of the item. */
   public Future<Download> open(Principal p, UUID id, UUID fileId) {

@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * SQL of the photos and documents of a request (V53): one row a file (its metadata), its bytes in
  * chunks of {@link #CHUNK_BYTES}, written in the transaction that adds the file and read back one
- * chunk per statement. Erased with the item's patient data ({@code erase_care_data()}).
+ * chunk per statement. Erased with the item's patient data ({@code erase_care_data()}), or one by one when the
+ * nurse withdraws a file ({@link #withdraw}).
  */
 public final class CareFileStore {
   /** The size of a stored chunk: what one statement writes or reads of a file. */
@@ -66,11 +67,17 @@ public final class CareFileStore {
         .mapEmpty();
   }
 
-  /** The staged file added to its item, numbered after the item's others (the item is locked: {@link #lockOpen}). */
+  /**
+   * The staged file added to its item, numbered after the item's others, withdrawn ones included (their timeline
+   * lines keep their numbers): "photo 2" in the exchange or the report never names two pictures. The item is locked:
+   * {@link #lockOpen}.
+   */
   Future<Void> add(SqlClient tx, UUID item, UUID file) {
     return tx.preparedQuery("""
-            UPDATE care_file SET position = (SELECT coalesce(max(position), 0) + 1 FROM care_file
-                                             WHERE teleconsultation_id = $1 AND position IS NOT NULL)
+            UPDATE care_file SET position = 1 + greatest(
+                (SELECT coalesce(max(position), 0) FROM care_file WHERE teleconsultation_id = $1 AND position IS NOT NULL),
+                (SELECT coalesce(max((detail->>'position')::int), 0) FROM teleconsultation_timeline
+                 WHERE teleconsultation_id = $1 AND action = 'file_withdrawn'))
             WHERE id = $2 AND teleconsultation_id = $1 AND position IS NULL""")
         .execute(Tuple.of(item, file))
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
@@ -102,7 +109,20 @@ public final class CareFileStore {
         .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
   }
 
-  /** One chunk's bytes; empty when the file went meanwhile (erased). */
+  /**
+   * Withdraws the file {@code id} from its item (which the caller holds locked open: {@link #lockOpen}): its row goes,
+   * and its chunks with it (ON DELETE CASCADE, the same statement). What it was; empty when the item holds no such
+   * file (withdrawn already, another item's, or still staged).
+   */
+  Future<Optional<Stored>> withdraw(SqlClient tx, UUID item, UUID id) {
+    return tx.preparedQuery("""
+            DELETE FROM care_file WHERE id = $1 AND teleconsultation_id = $2 AND position IS NOT NULL
+            RETURNING id, teleconsultation_id, position, name, media_type, size_bytes, chunks""")
+        .execute(Tuple.of(id, item))
+        .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
+  }
+
+  /** One chunk's bytes; empty when the file went meanwhile (erased or withdrawn). */
   Future<Optional<Buffer>> chunk(SqlClient db, UUID file, int seq) {
     return db.preparedQuery("SELECT data FROM care_file_chunk WHERE file_id = $1 AND seq = $2")
         .execute(Tuple.of(file, seq))

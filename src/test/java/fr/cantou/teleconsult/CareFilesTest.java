@@ -509,6 +509,111 @@ class CareFilesTest extends CareNodeTest {
     assertThat(line.encode()).contains("image/jpeg").doesNotContain("talon");
   }
 
+  private Api.Response withdraw(JsonObject item, String fileId, String token) {
+    return node.api.send("DELETE", "/api/teleconsultations/" + item.getString("id") + "/files/" + fileId, token, null,
+        Map.of("Accept-Language", "fr"));
+  }
+
+  /** Rows of a file and of its chunks, staged or placed, whatever its request: what the database still holds of it. */
+  private long[] rowsOf(String fileId) {
+    var row = TestNode.await(node.node().platform().pool().preparedQuery(
+            "SELECT (SELECT count(*) FROM care_file WHERE id = $1) AS files,"
+                + " (SELECT count(*) FROM care_file_chunk WHERE file_id = $1) AS chunks")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(fileId)))).iterator().next();
+    return new long[] {row.getLong("files"), row.getLong("chunks")};
+  }
+
+  /**
+   * The outside clinical-safety review: another resident's wound photo sent into this resident's request (the cards
+   * reorder live on a tablet) could not be withdrawn. The nurse withdraws it: its row and its bytes go, the doctor's page
+   * hears the item without it, the timeline and the audit trail say who withdrew which file and when, and a second
+   * withdrawal (the answer lost on a weak link, pressed again) is a 404.
+   */
+  @Test
+  void the_care_homes_nurse_withdraws_a_file_sent_into_the_wrong_request_its_bytes_go_and_the_doctor_sees_it_go() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] pdf = CareFiles.pdf(3 * CareFileStore.CHUNK_BYTES - 1_000);
+    assertThat(upload(item, "ECG.pdf", pdf).status()).isEqualTo(201);
+    JsonObject added = upload(item, "Mme B. talon.jpg", CareFiles.photoWithGps(40, 20, 1)).json();
+    String ecg = added.getJsonArray("files").getJsonObject(0).getString("id");
+    String wrong = added.getJsonArray("files").getJsonObject(1).getString("id");
+    assertThat(rowsOf(wrong)).containsExactly(1, 1);
+
+    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null)) {
+      Api.Response withdrawn = withdraw(item, wrong, care.nurse);
+      assertThat(withdrawn.status()).as(withdrawn.toString()).isEqualTo(204);
+      JsonObject event = doctor.nextEvent("teleconsultation.updated");
+      JsonArray files = event.getJsonObject("data").getJsonArray("files");
+      assertThat(files).as("the item with the files left").hasSize(1);
+      assertThat(files.getJsonObject(0).getString("id")).isEqualTo(ecg);
+    }
+    assertThat(rowsOf(wrong)).as("its row and its bytes deleted, not hidden").containsExactly(0, 0);
+    assertThat(held(item)).as("the ECG stays whole").containsExactly(1, 3);
+    assertThat(download(item, wrong, care.geriatrician).statusCode()).isEqualTo(404);
+    assertThat(download(item, ecg, care.geriatrician).body()).isEqualTo(pdf);
+    assertThat(node.api.get("/api/teleconsultations/" + item.getString("id"), care.geriatrician).json()
+        .getJsonArray("files").stream().map(f -> ((JsonObject) f).getString("id")).toList()).containsExactly(ecg);
+
+    Api.Response again = withdraw(item, wrong, care.nurse);
+    assertThat(again.status()).as(again.toString()).isEqualTo(404);
+    assertThat(again.isProblem()).isTrue();
+    assertThat(again.detail()).isEqualTo("Cette téléconsultation n’a pas de fichier avec cet identifiant.");
+
+    JsonArray timeline = node.api.get("/api/teleconsultations/" + item.getString("id") + "/timeline", care.nurse).array();
+    JsonObject line = timeline.getJsonObject(timeline.size() - 1);
+    assertThat(line.getString("action")).isEqualTo("file_withdrawn");
+    assertThat(line.getString("actorName")).isEqualTo("Sophie Delmas");
+    assertThat(line.getString("at")).isNotNull();
+    assertThat(line.getJsonObject("detail").getString("fileId")).isEqualTo(wrong);
+    assertThat(line.getJsonObject("detail").getInteger("position")).isEqualTo(2);
+    assertThat(line.encode()).as("the other resident's name stays out").doesNotContain("talon", "Mme B.");
+    JsonArray trail = node.api.get("/api/admin/audit?limit=200&kind=change&itemId=" + item.getString("id"), node.adminToken())
+        .json().getJsonArray("items");
+    assertThat(trail.stream().map(JsonObject.class::cast).filter(e -> "teleconsultation.file_withdrawn".equals(e.getString("action"))))
+        .singleElement().satisfies(e -> assertThat(e.getString("userName")).isEqualTo("Sophie Delmas"));
+
+    // Its place is free again: the right photo goes in, numbered after the others (the doctor's "photo 2" stays gone).
+    JsonObject right = upload(item, "Mme D. talon.jpg", CareFiles.photoWithGps(40, 20, 1)).json();
+    assertThat(right.getJsonArray("files").getJsonObject(1).getInteger("position")).isEqualTo(3);
+  }
+
+  @Test
+  void only_the_care_homes_nurse_withdraws_a_file_and_only_while_the_request_is_open() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] png = CareFiles.encode(CareFiles.picture(8, 8), "png");
+    assertThat(upload(item, "a.png", png).status()).isEqualTo(201);
+    JsonArray files = upload(item, "b.png", png).json().getJsonArray("files");
+    String first = files.getJsonObject(0).getString("id");
+    String second = files.getJsonObject(1).getString("id");
+    String agent = care.token(care.user("agent@caf.test", "agent", "Paul Cabrol",
+        care.organisation("administration", "CAF du Cantal", "Aurillac"), null));
+
+    Api.Response elsewhere = withdraw(item, first, care.otherNurse);
+    assertThat(elsewhere.status()).isEqualTo(403);
+    assertThat(elsewhere.isProblem()).isTrue();
+    assertThat(elsewhere.detail()).isEqualTo("Seule une infirmière de la structure qui a fait la demande peut en retirer des photos et des documents.");
+    assertThat(withdraw(item, first, care.geriatrician).status()).as("the doctor of the pool").isEqualTo(403);
+    assertThat(withdraw(item, first, agent).status()).isEqualTo(403);
+    assertThat(withdraw(item, first, node.adminToken()).status()).isEqualTo(403);
+    assertThat(withdraw(item, first, null).status()).isEqualTo(401);
+    assertThat(held(item)).as("nothing withdrawn").containsExactly(2, 2);
+
+    String path = "/api/teleconsultations/" + item.getString("id");
+    assertThat(node.api.post(path + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    assertThat(withdraw(item, first, care.geriatrician).status()).as("the doctor who took it").isEqualTo(403);
+    assertThat(withdraw(item, first, care.nurse).status()).as("taken by a doctor, still open").isEqualTo(204);
+    assertThat(node.api.post(path + "/complete", care.geriatrician,
+        new JsonObject().put("report", "Vu.").put("outcome", "advice_given")).status()).isEqualTo(200);
+
+    Api.Response closed = withdraw(item, second, care.nurse);
+    assertThat(closed.status()).as(closed.toString()).isEqualTo(409);
+    assertThat(closed.isProblem()).isTrue();
+    assertThat(closed.detail()).isEqualTo("Cette téléconsultation est terminée ; une photo ou un document ne se retire que tant "
+        + "que la demande est ouverte. Pour une demande close, adressez-vous à l’administrateur de Cantou.");
+    assertThat(rowsOf(second)).containsExactly(1, 1);
+    assertThat(withdraw(item, UUID.randomUUID().toString(), care.otherNurse).status()).as("rights before the file").isEqualTo(403);
+  }
+
   @Test
   void retention_and_an_admins_erasure_delete_the_files_with_the_patient_fields() {
     JsonObject kept = care.create(request("geriatrie", "normal"));
