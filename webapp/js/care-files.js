@@ -1,17 +1,20 @@
 import { currentLanguage, formatTime, t } from './i18n.js';
-import { fetchWithToken, refusal, token } from './api.js';
-import { announce, el, siteConfig, whileSending } from './ui.js';
+import { fetchWithToken, refusal, request, token } from './api.js';
+import { announce, askThenSend, el, siteConfig, whileSending } from './ui.js';
 
 /**
  * The photos and documents of a request (issue 16). The files come from the API with the bearer
  * token (never in a URL), each read once into a blob: URL kept for the page's life, so the cards,
  * drawn again at each event, show them at once. Photos are thumbnails (pressed: opened full size
  * in a new tab); a PDF is a link that opens it in a new tab, and another that saves it. A closed
- * request's report (one PDF the server makes, GET …/report.pdf) is saved by a button of its card.
+ * request's report (one PDF the server makes, GET …/report.pdf) is saved by a button of its card. On the nurse's page,
+ * each file of an open request has a "Retirer" button (a file sent into the wrong resident's request).
  */
 const urls = new Map();
 /** The reads under way, by file id: a card drawn again meanwhile waits for the same one (one read, one audit line). */
 const reading = new Map();
+/** The request of each file read: one its card no longer lists (withdrawn, erased) leaves the page's memory. */
+const itemOf = new Map();
 
 /** "230 Ko", "1,4 Mo". */
 export function sizeText(bytes) {
@@ -41,7 +44,20 @@ async function read(itemId, file) {
   const response = await fetchWithToken(`/api/teleconsultations/${itemId}/files/${file.id}`);
   const url = URL.createObjectURL(await response.blob());
   urls.set(file.id, url);
+  itemOf.set(file.id, itemId);
   return url;
+}
+
+/** The bytes of the files this item no longer lists let go: another resident's photo withdrawn is not kept here. */
+function forgetGone(item) {
+  const listed = new Set((item.files || []).map((f) => f.id));
+  for (const [fileId, itemId] of itemOf) {
+    if (itemId === item.id && !listed.has(fileId)) {
+      URL.revokeObjectURL(urls.get(fileId));
+      urls.delete(fileId);
+      itemOf.delete(fileId);
+    }
+  }
 }
 
 /** Gives `url` to the browser as a file saved under `name`. */
@@ -56,7 +72,85 @@ function who(file) {
   return t(`files.by.${file.addedBy}`);
 }
 
-function photo(item, file) {
+/** Why a withdrawal failed, by file id, until she tries again: said under the file whatever redraws the card. */
+const withdrawRefused = new Map();
+
+/** "la photo 2 (talon.jpg)", "le document 3 (ECG.pdf)": which file, in a sentence. */
+function fileWords(file) {
+  return t(file.mediaType.startsWith('image/') ? 'files.thePhoto' : 'files.theDocument', { n: file.position, name: file.name });
+}
+
+/** The item as it is without this file (the page's own copy: events may have changed it since its card was drawn). */
+export function withoutFile(item, fileId) {
+  return { ...item, files: (item.files || []).filter((f) => f.id !== fileId) };
+}
+
+/**
+ * The "Retirer" button of a file. Asked first (the bytes are erased for good); once withdrawn, `onWithdrawn(fileId)`
+ * has the page draw the card without it.
+ */
+function withdrawButton(item, file, onWithdrawn) {
+  const ref = item.patient?.reference || '';
+  const what = fileWords(file);
+  // Its id finds the button again once a live event has drawn the card anew (the question's dialog gives the focus back).
+  return [' ', el('button', { type: 'button', class: 'secondary file-withdraw', id: `withdraw-${file.id}`,
+    'data-withdraw': file.id, 'aria-label': t('files.withdrawNamed', { what, ref }),
+    onclick: async (event) => {
+      await askThenSend(event.currentTarget, t('files.withdrawQuestion', { what, ref }),
+        () => withdraw(item, file, onWithdrawn), { yes: t('files.withdrawYes'), no: t('files.withdrawNo') });
+      // Disabled while it went, it lost the keyboard: given back where the file stayed (refused), unless she went elsewhere.
+      const back = document.getElementById(`withdraw-${file.id}`) || document.getElementById(`withdraw-error-${file.id}`);
+      if (back && !back.hidden && [null, document.body, document.getElementById('main')].includes(document.activeElement)) {
+        back.focus();
+      }
+    } },
+  t('files.withdraw'))];
+}
+
+/** Where a refusal to withdraw the file is said: under it, even once its request closed (it has no button then). */
+function withdrawRefusal(file) {
+  const refused = withdrawRefused.get(file.id);
+  return el('p', { class: 'error withdraw-error', id: `withdraw-error-${file.id}`, tabindex: '-1', hidden: !refused }, refused || '');
+}
+
+/**
+ * Withdraws the file, then the keyboard goes to the next file's button (or the one before), or to the card's "Ajouter"
+ * button when it was the last: she is probably about to send the right one. A refusal is said under the file.
+ */
+async function withdraw(item, file, onWithdrawn) {
+  const files = item.files || [];
+  const at = files.findIndex((f) => f.id === file.id);
+  const neighbour = files[at + 1] || files[at - 1];
+  withdrawRefused.delete(file.id);
+  try {
+    await request(`/api/teleconsultations/${item.id}/files/${file.id}`, { method: 'DELETE' });
+  } catch (e) {
+    // 404: gone already (her first press arrived, its answer lost on the way back).
+    if (e.status !== 404) {
+      refusedToWithdraw(file, t('files.withdrawFailed', { reason: e.message }));
+      return;
+    }
+  }
+  onWithdrawn(file.id);
+  const card = document.querySelector(`article[data-id="${item.id}"]`);
+  (neighbour && card?.querySelector(`[data-withdraw="${neighbour.id}"]`) || card?.querySelector('[data-files="add"]'))?.focus();
+  announce(t('files.withdrawn', { what: fileWords(file), ref: item.patient?.reference || '' }));
+}
+
+/** Said now (role=alert, in the card as it is now) and kept for the card's next drawings, without being said again. */
+function refusedToWithdraw(file, reason) {
+  withdrawRefused.set(file.id, reason);
+  const line = document.getElementById(`withdraw-error-${file.id}`);
+  if (!line) {
+    announce(reason);
+    return;
+  }
+  line.textContent = reason;
+  line.setAttribute('role', 'alert');
+  line.hidden = false;
+}
+
+function photo(item, file, onWithdrawn) {
   const alt = t('files.photoAlt', { n: file.position, time: formatTime(file.addedAt), who: who(file) });
   const image = el('img', { class: 'thumb', alt, width: '160', height: '120' });
   const link = el('a', { class: 'thumb-link', target: '_blank', rel: 'noopener', title: t('files.openPhoto') }, image);
@@ -73,10 +167,11 @@ function photo(item, file) {
       problem.hidden = false;
     });
   }
-  return el('li', { class: 'file photo' }, link, problem);
+  return el('li', { class: 'file photo' }, link, onWithdrawn ? withdrawButton(item, file, onWithdrawn) : null,
+    withdrawRefusal(file), problem);
 }
 
-function documentLink(item, file) {
+function documentLink(item, file, onWithdrawn) {
   const label = t('files.pdf', { n: file.position, name: file.name, size: sizeText(file.size) });
   const added = t('files.added', { time: formatTime(file.addedAt), who: who(file) });
   const problem = el('p', { class: 'error', role: 'alert', hidden: true });
@@ -94,11 +189,16 @@ function documentLink(item, file) {
   // Not named `save`: it would hide the function that saves (every press said "save is not a function").
   const download = el('a', { href: '#', class: 'file-save', 'aria-label': t('files.downloadNamed', { name: file.name }),
     onclick: (event) => fetched(event, (url) => save(url, file.name)) }, t('files.download'));
-  return el('li', { class: 'file document' }, open, ' · ', download, el('span', { class: 'muted' }, ' · ', added), problem);
+  return el('li', { class: 'file document' }, open, ' · ', download, el('span', { class: 'muted' }, ' · ', added),
+    onWithdrawn ? withdrawButton(item, file, onWithdrawn) : null, withdrawRefusal(file), problem);
 }
 
-/** The files' section of a card; null when there are none. */
-export function filesView(item) {
+/**
+ * The files' section of a card; null when there are none. `onWithdrawn` (the nurse's page, an open request): each
+ * file gets its "Retirer" button, and `onWithdrawn(fileId)` has the page draw the item without it once withdrawn.
+ */
+export function filesView(item, { onWithdrawn } = {}) {
+  forgetGone(item);
   const files = item.files || [];
   if (!files.length) {
     return null;
@@ -106,7 +206,7 @@ export function filesView(item) {
   return el('section', { class: 'files', 'aria-label': t('files.title') },
     el('h4', {}, t('files.title')),
     el('ul', { class: 'file-list' }, ...files.map((file) => (file.mediaType.startsWith('image/')
-      ? photo(item, file) : documentLink(item, file)))));
+      ? photo(item, file, onWithdrawn) : documentLink(item, file, onWithdrawn)))));
 }
 
 /** Why these files cannot go to a request already holding `already` (a sentence), or null. */

@@ -6,7 +6,7 @@ import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
-import { fileLimits, limitsRefusal, uploadFiles } from './care-files.js';
+import { fileLimits, limitsRefusal, uploadFiles, withoutFile } from './care-files.js';
 import { announce, ask, askBeforeLanguageSwitch, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
@@ -49,14 +49,20 @@ function keepTheSentLineTrue() {
   }
 }
 
+/** The states in which she may withdraw a file (those of the files' buttons, {@link actionsFor}). */
+const OPEN = ['queued', 'assigned', 'in_call'];
+
 function render() {
   keepTheSentLineTrue();
   const shown = items.all().filter((i) => i.status !== 'cancelled');
-  // A card's file button focused (she just added a file): focused again in the card drawn anew.
+  // A card's file button focused (she just added or withdrew a file): focused again in the card drawn anew.
   const active = document.activeElement;
-  const onFiles = active?.dataset?.files ? `article[data-id="${active.closest('article')?.dataset.id}"] button[data-files="${active.dataset.files}"]` : null;
+  const onFiles = active?.dataset?.files ? `article[data-id="${active.closest('article')?.dataset.id}"] button[data-files="${active.dataset.files}"]`
+    : active?.dataset?.withdraw ? `button[data-withdraw="${active.dataset.withdraw}"]` : null;
+  const merged = (after) => { items.merge(after); render(); };
   keepingFocus(() => list.replaceChildren(...(shown.length ? shown.map((item) => card(item, actionsFor(item),
-    { write: true, onSent: (after) => { items.merge(after); render(); } }))
+    { write: true, onSent: merged,
+      onFileWithdrawn: OPEN.includes(item.status) ? (fileId) => merged(withoutFile(items.byId.get(item.id) || item, fileId)) : null }))
     : [el('p', { class: 'muted' }, t('nurse.none'))])));
   if (onFiles && !active.isConnected) {
     list.querySelector(onFiles)?.focus();

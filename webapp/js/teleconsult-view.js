@@ -96,7 +96,8 @@ export function tag(kind, icon, text) {
 
 /**
  * One request, as a card: who, why, where it stands. `actions` are buttons the page adds;
- * `exchange` the options of its written exchange (`write`, `onSent`) for those who take part.
+ * `exchange` the options of its written exchange (`write`, `onSent`) for those who take part, and
+ * `onFileWithdrawn` where its files may be withdrawn (the nurse's page, an open request: {@link filesView}).
  */
 /** Whom a request is for, as its card's title says it: "CH-0042 · M.R. · 1938" (what is known of it). */
 export function patientLine(item) {
@@ -134,7 +135,7 @@ export function card(item, actions = [], exchange = {}) {
   el('p', {}, ...tags),
   item.reason ? el('p', {}, item.reason) : null,
   vitalSignsTable(item.vitalSigns),
-  filesView(item),
+  filesView(item, { onWithdrawn: exchange.onFileWithdrawn }),
   item.organisationName ? el('p', { class: 'muted' }, item.organisationName) : null,
   item.organisationPhone ? el('p', { class: 'contact' }, t('queue.phone'), ' ', phoneLink(item.organisationPhone)) : null,
   lines.length ? el('p', {}, lines.join(' · ')) : null,

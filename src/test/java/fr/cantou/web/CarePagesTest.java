@@ -215,6 +215,98 @@ class CarePagesTest {
   }
 
   /**
+   * The outside clinical-safety review: another resident's wound photo sent into this resident's request (the cards
+   * reorder live on a tablet) could not be withdrawn. Each file of the open request has a "Retirer" button named for
+   * the file and the resident; it asks first ("Non" keeps the file, the keyboard back on the button); "Oui" withdraws
+   * it: the doctor's page no longer lists it, live (nor keeps its bytes), the keyboard goes to the file that took its
+   * place, then, once the last is withdrawn, to "Ajouter une photo ou un document". A refusal (the doctor closed the
+   * request while the question waited) is said under the file. The files are sent through the API: the form is not
+   * what this test is about.
+   */
+  @Test
+  void the_nurse_withdraws_a_photo_sent_into_the_wrong_request_and_the_doctor_no_longer_sees_it() {
+    String reference = "R-RET-1";
+    String token = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    io.vertx.core.json.JsonObject body = fr.cantou.support.CareTerritory.request("soins_palliatifs", "normal");
+    body.getJsonObject("patient").put("reference", reference);
+    var created = web.node.api.post("/api/teleconsultations", token, body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String files = "/api/teleconsultations/" + created.json().getString("id") + "/files";
+    for (var file : java.util.List.of(java.util.Map.entry("talon Mme D.jpg", CareFiles.photoWithGps(64, 48, 1)),
+        java.util.Map.entry("ECG.pdf", CareFiles.pdf(3000)))) {
+      var added = web.node.api.overHttp1().sendBytes("POST", files, token, file.getValue(), java.util.Map.of(
+          "Content-Type", "application/octet-stream", "X-File-Name", file.getKey().replace(" ", "%20")));
+      assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    }
+    Page doctor = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "dr.garcia");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    Locator card = doctor.locator("#queue article").filter(new Locator.FilterOptions().setHasText(reference));
+    Locator mine = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
+    assertThat(card.locator(".file")).hasCount(2);
+    assertThat(card.locator("img.thumb")).hasJSProperty("naturalWidth", 64);
+    // The doctor withdraws nothing.
+    assertThat(card.locator("button.file-withdraw")).hasCount(0);
+
+    Locator photo = mine.locator("li.photo button.file-withdraw");
+    assertThat(photo).hasText("Retirer");
+    assertThat(photo).hasAttribute("aria-label", "Retirer la photo 1 (talon Mme D.jpg) de la demande " + reference);
+    PagesTest.assertAccessible(nurse, "infirmiere-fichier-retirer");
+    photo.click();
+    assertThat(Question.decline(nurse)).isEqualTo("Retirer la photo 1 (talon Mme D.jpg) de la demande " + reference
+        + " ? Le fichier sera effacé de Cantou et le médecin ne le verra plus.");
+    assertThat(photo).isFocused();
+    assertThat(mine.locator(".file")).hasCount(2);
+
+    String shown = card.locator("img.thumb").getAttribute("src");
+    photo.click();
+    Question.accept(nurse);
+    assertThat(card.locator(".file")).hasCount(1);
+    assertThat(card.locator("img.thumb")).hasCount(0);
+    // Loaded as a picture (the pages' CSP lets img-src, not connect-src, read blob: URLs).
+    assertThat(doctor.evaluate("url => new Promise((answer) => { const picture = new Image();"
+        + " picture.onload = () => answer('kept'); picture.onerror = () => answer('let go'); picture.src = url; })", shown))
+        .as("the doctor's page no longer holds the photo's bytes").isEqualTo("let go");
+    assertThat(card.locator("a.file-link")).containsText("Document 2 : ECG.pdf");
+    assertThat(mine.locator(".file")).hasCount(1);
+    Locator ecg = mine.locator("li.document button.file-withdraw");
+    assertThat(ecg).hasAttribute("aria-label", "Retirer le document 2 (ECG.pdf) de la demande " + reference);
+    // The keyboard on the file that took its place.
+    assertThat(ecg).isFocused();
+    assertThat(nurse.locator("#status")).hasText("Retiré de la demande " + reference + " : la photo 1 (talon Mme D.jpg).");
+
+    ecg.click();
+    Question.accept(nurse);
+    assertThat(card.locator(".file")).hasCount(0);
+    assertThat(mine.locator(".files")).hasCount(0);
+    // The last one gone: on the button that sends the right one.
+    assertThat(mine.locator("button[data-files=add]")).isFocused();
+
+    // The right photo comes (numbered after the withdrawn ones); she withdraws it too, but the doctor closes the request
+    // while the question waits for her answer: the refusal is said under the file, which the closed card still shows.
+    var right = web.node.api.overHttp1().sendBytes("POST", files, token, CareFiles.photoWithGps(64, 48, 1),
+        java.util.Map.of("Content-Type", "application/octet-stream", "X-File-Name", "talon.jpg"));
+    assertThat(right.status()).as(right.toString()).isEqualTo(201);
+    Locator third = mine.locator("li.photo button.file-withdraw");
+    assertThat(third).hasAttribute("aria-label", "Retirer la photo 3 (talon.jpg) de la demande " + reference);
+    third.click();
+    Question.of(nurse);
+    String doctorToken = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    String item = "/api/teleconsultations/" + created.json().getString("id");
+    assertThat(web.node.api.post(item + "/claim", doctorToken, null).status()).isEqualTo(200);
+    assertThat(web.node.api.post(item + "/complete", doctorToken, new io.vertx.core.json.JsonObject()
+        .put("report", "Vu.").put("outcome", "advice_given")).status()).isEqualTo(200);
+    assertThat(mine.locator("button.file-withdraw")).hasCount(0);
+    Question.accept(nurse);
+    Locator refused = mine.locator(".withdraw-error");
+    assertThat(refused).hasAttribute("role", "alert");
+    assertThat(refused).hasText("Le fichier n'a pas été retiré : Cette téléconsultation est terminée ; une photo ou un "
+        + "document ne se retire que tant que la demande est ouverte. Pour une demande close, adressez-vous à "
+        + "l’administrateur de Cantou.");
+    assertThat(refused).isFocused();
+    assertThat(mine.locator(".file")).hasCount(1);
+  }
+
+  /**
    * Issue 16's "Done when", end to end in Chromium on the demo territory: a nurse creates a written
    * opinion with two photos (one with the page's "Prendre une photo", one chosen) and a blood
    * pressure; the dermatologist sees them live, asks a question; the nurse answers with one more
