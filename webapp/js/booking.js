@@ -410,28 +410,10 @@ export class BookingWizard {
    * the service, the day and time, the place, the reference, what to bring and how to join.
    */
   showConfirmation(booked) {
-    const link = `${location.origin}/rendez-vous.html?gerer#${booked.manageToken}`;
+    const link = manageLink(booked);
     const service = this.choice.service;
-    const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
     this.screen(this.k('booking.confirmed'), null,
-      el('div', { class: 'convocation', id: 'convocation' },
-        el('p', { class: 'print-only' }, t('booking.convocation')),
-        el('dl', {},
-          ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
-          ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
-          ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : t(this.k('booking.fromHome'))),
-          ...row(t('booking.referenceLabel'), el('strong', { id: 'reference' }, booked.reference))),
-        // Her code for the point's screen: at a point only (a screen checks in only its own point's appointments).
-        booked.pointName ? appointmentQr(booked.id, booked.manageToken, booked.reference) : null,
-        service.documents.length ? el('div', {}, el(this.level(1), {}, t('booking.toBring')),
-          el('ul', {}, ...service.documents.map((d) => el('li', {}, d)))) : null,
-        el(this.level(1), {}, t('booking.howToJoin')),
-        el('p', {}, t(booked.pointName ? 'booking.joinAtPoint' : 'booking.joinFromHome', { minutes: minutesBefore(booked) })),
-        // The short link (as in SMS) where there is one: typed from the printed convocation, 130 characters were too many.
-        el('p', { class: 'link' }, el('code', { id: 'convocation-link' }, booked.shortLink ? `${location.origin}${booked.shortLink}` : link)),
-        el('p', { class: 'hint', id: 'keep-link' }, t(booked.citizen?.email ? 'booking.keepLink'
-          // A landline gets no SMS (only mobiles do, PhoneNumbers.textable): nothing promised that never comes.
-          : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail'))),
+      convocationSheet(booked, { service, fromHome: t(this.k('booking.fromHome')), heading: this.level(1) }),
       // For the mediator, outside the convocation (which is printed and handed to her): nothing will reach her.
       this.asMediator && !booked.citizen?.email && !booked.citizen?.phone
         ? el('p', { class: 'notice', id: 'no-contact' }, t('booking.noContactOther')) : null,
@@ -447,6 +429,43 @@ export class BookingWizard {
           t('booking.newBooking')) : null));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
   }
+}
+
+/** Her manage page's link (the long one, for a click; paper gives the short link). */
+function manageLink(booked) {
+  return `${location.origin}/rendez-vous.html?gerer#${booked.manageToken}`;
+}
+
+/**
+ * The convocation she leaves with, printed (the print sheet shows it alone): the service, the day and time, the place,
+ * the reference (and its QR code at a point), what to bring, how to join and the link to type. `booked` is a booking's
+ * answer (its links included); `service` the service's (for its documents); `fromHome` the words of an appointment held
+ * from home ("Depuis chez vous", "Depuis chez elle"); `heading` its sub-headings' tag; `ids`: false for a second sheet
+ * on a page that may hold the first (the mediator's reprint).
+ */
+export function convocationSheet(booked, { service, fromHome, heading = 'h2', ids = true }) {
+  const id = (name) => (ids ? name : null);
+  const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
+  const documents = service?.documents || [];
+  return el('div', { class: 'convocation', id: id('convocation') },
+    el('p', { class: 'print-only' }, t('booking.convocation')),
+    el('dl', {},
+      ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
+      ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),
+      ...row(t('manage.where'), booked.pointName ? `${booked.pointName}, ${booked.pointCommune}` : fromHome),
+      ...row(t('booking.referenceLabel'), el('strong', { id: id('reference') }, booked.reference))),
+    // Her code for the point's screen: at a point only (a screen checks in only its own point's appointments).
+    booked.pointName ? appointmentQr(booked.id, booked.manageToken, booked.reference) : null,
+    documents.length ? el('div', {}, el(heading, {}, t('booking.toBring')),
+      el('ul', {}, ...documents.map((d) => el('li', {}, d)))) : null,
+    el(heading, {}, t('booking.howToJoin')),
+    el('p', {}, t(booked.pointName ? 'booking.joinAtPoint' : 'booking.joinFromHome', { minutes: minutesBefore(booked) })),
+    // The short link (as in SMS) where there is one: typed from the printed convocation, 130 characters were too many.
+    el('p', { class: 'link' }, el('code', { id: id('convocation-link') },
+      booked.shortLink ? `${location.origin}${booked.shortLink}` : manageLink(booked))),
+    el('p', { class: 'hint', id: id('keep-link') }, t(booked.citizen?.email ? 'booking.keepLink'
+      // A landline gets no SMS (only mobiles do, PhoneNumbers.textable): nothing promised that never comes.
+      : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail')));
 }
 
 /** A request that failed: in plain words (a lost connection: "Connexion perdue…"), with "Réessayer". */

@@ -1,5 +1,5 @@
 import { request, token } from './api.js';
-import { BookingWizard } from './booking.js';
+import { BookingWizard, convocationSheet } from './booking.js';
 import { openCall } from './call.js';
 import { formatWhen, t } from './i18n.js';
 import { LiveAppointments } from './live-list.js';
@@ -31,7 +31,11 @@ function render() {
         onclick: (event) => askThenSend(event.currentTarget, t('mediator.cancelQuestion',
           { name: a.citizen?.name ?? t('appointment.erased'), when: formatWhen(a.start, a.timeZone) }), () => cancel(a),
         { yes: t('manage.cancelYes'), no: t('manage.cancelNo') }) },
-      t('manage.cancel'), el('span', { class: 'sr-only' }, ` ${a.citizen?.name ?? ''}`)) : null) : null,
+      t('manage.cancel'), el('span', { class: 'sr-only' }, ` ${a.citizen?.name ?? ''}`)) : null,
+      // Her paper again, at the time and with the link of now (moved by her administration, a link renewed).
+      a.status === 'booked' ? el('button', { type: 'button', class: 'secondary', 'data-reprint': a.id,
+        onclick: (event) => whileSending(event.currentTarget, () => reprint(a)) },
+      t('mediator.reprint'), el('span', { class: 'sr-only' }, ` ${a.citizen?.name ?? ''}`)) : null) : null,
     refusals.has(a.id) ? el('p', { class: 'error join-refused', id: `join-refused-${a.id}`, role: 'alert', tabindex: '-1' },
       refusals.get(a.id)) : null))
     : [el('p', { class: 'muted' }, t('mediator.none'))]));
@@ -47,6 +51,44 @@ async function cancel(a) {
     refusals.delete(a.id);
     render();
     announce(t('mediator.cancelled', { name: a.citizen?.name ?? t('appointment.erased') }));
+  } catch (e) {
+    refusals.set(a.id, plainMessage(e));
+    render();
+    document.getElementById(`join-refused-${a.id}`)?.focus();
+  }
+}
+
+const reprintBox = document.getElementById('reprint');
+
+/** Printing only this sheet: the booking's own confirmation may be on the page too. */
+function printSheet() {
+  document.body.classList.add('printing-one');
+  window.print();
+}
+window.addEventListener('afterprint', () => document.body.classList.remove('printing-one'));
+
+/**
+ * Her convocation again, as it stands now (the server's, with its links of now), shown under the list with "Imprimer":
+ * he checks it, prints it and hands it to her. A refusal is said on her card.
+ */
+async function reprint(a) {
+  try {
+    const [booked, service] = await Promise.all([request(`/api/visio/appointments/${a.id}/convocation`),
+      request(`/api/visio/services/${a.serviceId}`, { anonymous: true })]);
+    refusals.delete(a.id);
+    render();
+    const sheet = convocationSheet(booked, { service, fromHome: t('booking.fromHomeOther'), heading: 'h4', ids: false });
+    sheet.classList.add('printing');
+    const title = el('h3', { tabindex: '-1' }, t('mediator.reprintTitle', { name: booked.citizen?.name ?? t('appointment.erased') }));
+    reprintBox.replaceChildren(title, sheet, el('div', { class: 'actions' },
+      el('button', { type: 'button', id: 'reprint-print', onclick: printSheet }, t('booking.print')),
+      el('button', { type: 'button', class: 'secondary', onclick: () => {
+        reprintBox.hidden = true;
+        reprintBox.replaceChildren();
+        document.querySelector(`button[data-reprint="${a.id}"]`)?.focus();
+      } }, t('mediator.reprintClose'))));
+    reprintBox.hidden = false;
+    title.focus();
   } catch (e) {
     refusals.set(a.id, plainMessage(e));
     render();

@@ -650,6 +650,41 @@ class LastMileReview2Test {
     page.context().close();
   }
 
+  /**
+   * Moved after he printed it, her convocation bore the old time: the mediator prints it again from his list, with the
+   * time and the link of now, and the print holds that sheet alone.
+   */
+  @Test
+  void the_mediator_prints_her_convocation_again_at_its_new_time() {
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject booked = web.bookCarteVitale(mediator, 5, "Fernande Roux", "06 39 98 13 10");
+    String id = booked.getString("id");
+    java.time.LocalDate later = OffsetDateTime.parse(booked.getString("start")).toLocalDate().plusDays(7);
+    String newStart = web.node.api.get("/api/visio/services/" + booked.getString("serviceId") + "/slots?from=" + later
+        + "&to=" + later.plusDays(6)).array().getJsonObject(0).getString("start");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/appointments/" + id + "/reschedule", mediator,
+        new JsonObject().put("start", newStart)).status()).isEqualTo(200);
+    JsonObject now = web.node.api.get("/api/visio/appointments/" + id + "/convocation", mediator).json();
+
+    Page page = web.signIn(web.newTabletPage(), "mediateur.riom");
+    page.locator("button[data-reprint='" + id + "']").click();
+    Locator sheet = page.locator("#reprint .convocation");
+    assertThat(page.locator("#reprint h3")).isFocused();
+    assertThat(page.locator("#reprint h3")).hasText("Convocation de Fernande Roux, à jour");
+    assertThat(sheet).containsText(booked.getString("reference"));
+    assertThat(sheet.locator(".link code")).hasText(web.url(now.getString("shortLink")));
+    java.time.ZonedDateTime at = OffsetDateTime.parse(newStart).atZoneSameInstant(java.time.ZoneId.of("Europe/Paris"));
+    String day = at.getDayOfMonth() + (at.getDayOfMonth() == 1 ? "er " : " ")
+        + at.format(java.time.format.DateTimeFormatter.ofPattern("MMMM", java.util.Locale.FRENCH));
+    assertThat(sheet.locator("dd").nth(1)).containsText(day);
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }");
+    page.locator("#reprint-print").click();
+    org.assertj.core.api.Assertions.assertThat(page.evaluate("() => window.printed")).isEqualTo(1);
+    page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    assertThat(sheet).isVisible();
+    page.context().close();
+  }
+
   /** The mediator books for someone else: the words speak of that person, and her manage page opens in a new tab. */
   @Test
   void the_mediator_books_in_words_for_another_person() {
