@@ -123,11 +123,30 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
     again();
   }
 
+  /** The next open() waiting for its pause, if any. */
+  let retryTimer = null;
+
   /** Offline meanwhile, open() again after a pause growing with the attempts (none the first time after a 4401). */
   function again(error) {
     onStatus?.('offline');
     attempt += 1;
-    setTimeout(open, expired && attempt === 1 ? 0 : retryDelay(attempt, error));
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      open();
+    }, expired && attempt === 1 ? 0 : retryDelay(attempt, error));
+  }
+
+  /**
+   * The link is back, or the page shown again (a tablet woken up): a socket waiting for its pause (up to 30 s after
+   * a few failures) knocks now, its attempts counted from the start again.
+   */
+  function now() {
+    if (retryTimer !== null && !closedByUs) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+      attempt = 0;
+      open();
+    }
   }
 
   function send(message) {
@@ -138,7 +157,13 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
     return false;
   }
 
-  window.addEventListener('online', () => { if (socket?.readyState !== WebSocket.OPEN) { attempt = 0; } });
+  window.addEventListener('online', () => {
+    if (socket?.readyState !== WebSocket.OPEN) {
+      attempt = 0;
+    }
+    now();
+  });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) { now(); } });
   open();
   return {
     send,

@@ -440,6 +440,33 @@ class FlowsTest {
     nurse.context().close();
   }
 
+  /**
+   * The link back ("online"), a socket waiting out its pause knocks at once: after a few failures the pause is up to
+   * 30 s, and the page stayed offline that long with the network there (an outside review).
+   */
+  @Test
+  void the_link_back_a_socket_waiting_for_its_pause_knocks_at_once() {
+    List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Page nurse = web.newPage();
+    nurse.clock().install();
+    nurse.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
+      sockets.add(ws);
+      com.microsoft.playwright.WebSocketRoute server = ws.connectToServer();
+      server.onMessage(frame -> ws.send(frame.text()));
+    });
+    web.signIn(nurse, "infirmiere.pleaux");
+    assertThat(nurse.locator("#items > *").first()).isVisible();
+    // Time stands still from here: a retry waiting for its pause never comes by itself.
+    nurse.clock().pauseAt(System.currentTimeMillis() + 60_000);
+    sockets.get(0).close();
+    assertThat(nurse.locator("#offline")).isVisible();
+
+    nurse.evaluate("() => window.dispatchEvent(new Event('online'))");
+    nurse.waitForCondition(() -> sockets.size() >= 2);
+    assertThat(nurse.locator("#offline")).isHidden();
+    nurse.context().close();
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void a_citizen_books_through_the_pages_and_the_agent_sees_it_live(BrowserFixture.Screen screen) {
