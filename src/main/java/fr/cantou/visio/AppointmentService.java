@@ -73,18 +73,25 @@ public final class AppointmentService {
   /**
    * Her convocation again, with the links of now, for the mediator who booked it while it is to come: moved, or its link
    * renewed (the new one goes nowhere when she has no contact), the paper he prints for her must say the time and the
-   * link of now. Nobody else: the links open the appointment to whoever holds them.
+   * link of now. Nobody else: the links open the appointment to whoever holds them. A link she renewed herself (it
+   * went to her mail or phone: the old one may have leaked, from a shared computer or its paper) is not handed to him.
+   * Each hand-out is a line of the trail of changes (never merged with an earlier one, as reads are).
    */
-  public Future<Booked> convocation(Principal p, UUID id) {
+  public Future<Booked> convocation(Caller caller, UUID id) {
+    Principal p = caller.principal();
     return load(platform.pool(), id).compose(a -> {
-      if (!p.is(Role.MEDIATOR) || a.bookedBy() == null || !a.bookedBy().id().equals(p.userId().toString())) {
+      if (p == null || !p.is(Role.MEDIATOR) || a.bookedBy() == null || !a.bookedBy().id().equals(p.userId().toString())) {
         return Future.failedFuture(ApiException.forbidden("Only the mediator who booked this appointment prints its convocation."));
       }
       if (!"booked".equals(a.status())) {
         return Future.failedFuture(ApiException.conflict("This appointment is {0}; it has no convocation to print.",
             status(a.status())));
       }
-      return staffRead(p, "appointment.convocation", List.of(a)).map(v -> Booked.withLinks(a, tokens));
+      if (a.manageTokenVersion() > 0 && !MailSchedule.channels(a).isEmpty()) {
+        return Future.failedFuture(ApiException.conflict("Her link was renewed and sent to her: she has her convocation "
+            + "on her own page."));
+      }
+      return audited(platform.pool(), caller, "appointment.convocation", id).map(v -> Booked.withLinks(a, tokens));
     });
   }
 

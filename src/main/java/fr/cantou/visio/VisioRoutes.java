@@ -88,8 +88,8 @@ public final class VisioRoutes implements ApiModule {
             .putHeader("Content-Disposition", "attachment; filename=\"rendez-vous.ics\"")
             .putHeader("Cache-Control", "no-store")
             .end(io.vertx.core.buffer.Buffer.buffer(ics))));
-    api.getRoute("appointmentConvocation").addHandler(Endpoint.ok(ctx -> appointments.convocation(CurrentUser.require(ctx),
-        appointment(ctx))));
+    api.getRoute("appointmentConvocation").addHandler(Endpoint.ok(ctx -> appointments.convocation(
+        Caller.of(CurrentUser.require(ctx), null, addresses.of(ctx)), appointment(ctx))));
     api.getRoute("appointmentQrCode").addHandler(Endpoint.answer(ctx -> convocation.qrCode(caller(ctx), appointment(ctx)),
         // Read with her link's secret: kept in no cache (a shared computer at a France Services house); the page keeps it.
         (ctx, svg) -> ctx.response().putHeader("Content-Type", "image/svg+xml")
