@@ -205,7 +205,9 @@ function joinControl(a) {
  * The list is drawn again at each start.
  */
 function absentOrCancel(a) {
-  if (a.citizenWaiting) {
+  // While she is in the waiting room, and only while it is open for her: a presence never taken back (her tab killed)
+  // would otherwise hide "Absent" for good.
+  if (a.citizenWaiting && Date.now() < new Date(a.joinClosesAt).getTime()) {
     return null;
   }
   if (Date.now() >= new Date(a.start).getTime()) {

@@ -82,11 +82,14 @@ final class AppointmentStore {
    * "Absent", from booked or in the call (the agent came in first and waited for her), never while a side of hers is in
    * the room: one conditional UPDATE, so a press racing her arrival loses rather than marking absent someone who is there.
    */
-  Future<Boolean> markAbsent(SqlClient db, UUID id, Instant now) {
+  Future<Boolean> markAbsent(SqlClient db, UUID id, Instant now, java.time.Duration roomOpenAfterEnd) {
+    // Her side in the room holds it only while the room is open for her: a presence never taken back (a tab killed,
+    // a screen that crashed) no longer counts once the room has closed, or nobody could ever mark her absent.
     return db.preparedQuery("""
             UPDATE appointment SET status = 'no_show', finished_at = $2
-            WHERE id = $1 AND status IN ('booked', 'in_call') AND citizen_in_room = '{}'""")
-        .execute(Tuple.of(id, utc(now)))
+            WHERE id = $1 AND status IN ('booked', 'in_call')
+              AND (citizen_in_room = '{}' OR ends_at + make_interval(secs => $3) <= $2)""")
+        .execute(Tuple.of(id, utc(now), (double) roomOpenAfterEnd.toSeconds()))
         .map(rows -> rows.rowCount() == 1);
   }
 

@@ -125,7 +125,7 @@ public final class MeetingService {
       }
       String to = attended ? "completed" : "no_show";
       return platform.pool().withTransaction(tx -> (attended ? store.transition(tx, id, List.of("booked", "in_call"), to, now)
-          : store.markAbsent(tx, id, now)).compose(done -> done
+          : store.markAbsent(tx, id, now, ROOM_OPEN_AFTER_END)).compose(done -> done
           ? mails.dropReminders(tx, id).compose(v -> appointments.recorded(tx, id, caller, "appointment." + to,
               attended ? VisioEvents.COMPLETED : VisioEvents.NO_SHOW))
           : refused(caller, id, to)))

@@ -486,6 +486,27 @@ class VisioBookingTest extends VisioNodeTest {
     assertThat(absent.json().getString("status")).isEqualTo("no_show");
   }
 
+  /**
+   * A presence never taken back (her tab killed, a screen that crashed) holds "Absent" only while the room is open for
+   * her: once it has closed, the agent marks her absent.
+   */
+  @Test
+  void a_presence_never_taken_back_no_longer_holds_absent_once_the_room_has_closed() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    String id = a.getString("id");
+    String path = "/api/visio/appointments/" + id + "/no-show";
+    clock.set(Instant.parse("2026-11-30T09:05:00Z"));
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
+        new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
+    // Her 30 minutes end at 10:30, and the room stays open for her 30 more while she waits: until 11:00.
+    clock.set(Instant.parse("2026-11-30T09:59:00Z"));
+    assertThat(node.api.post(path, visio.agent, null).status()).as("the room still open for her").isEqualTo(409);
+    clock.set(Instant.parse("2026-11-30T10:00:00Z"));
+    var absent = node.api.post(path, visio.agent, null);
+    assertThat(absent.status()).as(absent.toString()).isEqualTo(200);
+    assertThat(absent.json().getString("status")).isEqualTo("no_show");
+  }
+
   @Test
   void a_new_booking_appears_live_in_the_agents_day_and_not_in_another_administration() {
     int port = node.port();
@@ -522,10 +543,29 @@ class VisioBookingTest extends VisioNodeTest {
     assertThat(visio.withToken("GET", "/api/visio/appointments/" + id, booked.getString("manageToken"), null).status())
         .as("the first paper's link no longer does").isIn(401, 403);
 
+    // Each hand-out a line of its own in the trail (two: never merged as repeated reads are).
+    assertThat(node.api.get(path, visio.mediator).status()).isEqualTo(200);
+    var trail = node.api.get("/api/admin/audit?limit=200&itemId=" + id, visio.admin).json().getJsonArray("items");
+    assertThat(trail.stream().map(JsonObject.class::cast).filter(e -> "appointment.convocation".equals(e.getString("action"))))
+        .hasSize(2);
+
     assertThat(node.api.get(path, visio.agent).status()).as("her administration's agent").isEqualTo(403);
     assertThat(node.api.get(path, visio.admin).status()).isEqualTo(403);
     assertThat(visio.withToken("GET", path, convocation.getString("manageToken"), null).status()).as("her own link").isEqualTo(401);
     assertThat(node.api.post(path.replace("/convocation", "/cancel"), visio.mediator, null).status()).isEqualTo(200);
     assertThat(node.api.get(path, visio.mediator).status()).as("cancelled: nothing to print").isEqualTo(409);
+  }
+
+  /** A link she renewed herself went to her (the old one may have leaked): it is not handed to the mediator. */
+  @Test
+  void a_link_she_renewed_herself_is_not_handed_to_the_mediator() {
+    JsonObject booked = visio.bookAs(visio.mediator, "2026-12-01T11:00:00+01:00",
+        new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr"));
+    String path = "/api/visio/appointments/" + booked.getString("id");
+    assertThat(node.api.get(path + "/convocation", visio.mediator).status()).as("the links he was given").isEqualTo(200);
+    assertThat(visio.withToken("POST", path + "/manage-link", booked.getString("manageToken"), null).status()).isEqualTo(202);
+    var refused = node.api.get(path + "/convocation", visio.mediator);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.body()).doesNotContain("manageToken");
   }
 }
