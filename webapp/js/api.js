@@ -29,7 +29,9 @@ function remember(session) {
 }
 
 export async function login(email, password) {
-  remember(await request('/api/auth/login', { method: 'POST', body: { email, password }, anonymous: true }));
+  // No deadline on the session's own requests: a refresh answered late but done would leave a spent token kept,
+  // whose next use the server reads as theft (the family revoked, her session ended mid-call).
+  remember(await request('/api/auth/login', { method: 'POST', body: { email, password }, anonymous: true, deadline: 0 }));
   return currentUser();
 }
 
@@ -39,7 +41,7 @@ export async function logout() {
   sessionStorage.removeItem('cantou.user');
   accessToken = null;
   if (refreshToken) {
-    await request('/api/auth/logout', { method: 'POST', body: { refreshToken }, anonymous: true }).catch(() => {});
+    await request('/api/auth/logout', { method: 'POST', body: { refreshToken }, anonymous: true, deadline: 0 }).catch(() => {});
   }
 }
 
@@ -76,7 +78,7 @@ async function refreshed() {
     return null;
   }
   try {
-    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken }, anonymous: true }));
+    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken }, anonymous: true, deadline: 0 }));
     return accessToken;
   } catch (e) {
     if (REFRESH_REFUSED.has(e?.status)) {

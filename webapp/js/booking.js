@@ -441,14 +441,16 @@ function manageLink(booked) {
  * the reference (and its QR code at a point), what to bring, how to join and the link to type. `booked` is a booking's
  * answer (its links included); `service` the service's (for its documents); `fromHome` the words of an appointment held
  * from home ("Depuis chez vous", "Depuis chez elle"); `heading` its sub-headings' tag; `ids`: false for a second sheet
- * on a page that may hold the first (the mediator's reprint).
+ * on a page that may hold the first (the mediator's reprint); `who`: the person's name, printed with it.
  */
-export function convocationSheet(booked, { service, fromHome, heading = 'h2', ids = true }) {
+export function convocationSheet(booked, { service, fromHome, heading = 'h2', ids = true, who = null }) {
   const id = (name) => (ids ? name : null);
   const row = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
   const documents = service?.documents || [];
   return el('div', { class: 'convocation', id: id('convocation') },
     el('p', { class: 'print-only' }, t('booking.convocation')),
+    // Whose it is, printed too: a mediator prints several, and hands each to its person.
+    who ? el('p', {}, el('strong', {}, who)) : null,
     el('dl', {},
       ...row(t('manage.service'), `${booked.serviceName || service.name} — ${booked.administration || service.administration}`),
       ...row(t('manage.when'), formatWhen(booked.start, booked.timeZone || service.timeZone)),

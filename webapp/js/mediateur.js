@@ -60,28 +60,33 @@ async function cancel(a) {
 
 const reprintBox = document.getElementById('reprint');
 
-/** Printing only this sheet: the booking's own confirmation may be on the page too. */
-function printSheet() {
-  document.body.classList.add('printing-one');
-  window.print();
-}
+// Printing (the button or the browser's own Ctrl+P) while a reprint is shown: that sheet alone, the booking's own
+// confirmation may be on the page too.
+window.addEventListener('beforeprint', () => document.body.classList.toggle('printing-one', !reprintBox.hidden));
 window.addEventListener('afterprint', () => document.body.classList.remove('printing-one'));
+/** The last reprint asked for: an earlier one answered later never takes its place (another person's link). */
+let reprintAsked = 0;
 
 /**
  * Her convocation again, as it stands now (the server's, with its links of now), shown under the list with "Imprimer":
  * he checks it, prints it and hands it to her. A refusal is said on her card.
  */
 async function reprint(a) {
+  const asked = ++reprintAsked;
   try {
     const [booked, service] = await Promise.all([request(`/api/visio/appointments/${a.id}/convocation`),
       request(`/api/visio/services/${a.serviceId}`, { anonymous: true })]);
+    if (asked !== reprintAsked) {
+      return;
+    }
     refusals.delete(a.id);
     render();
-    const sheet = convocationSheet(booked, { service, fromHome: t('booking.fromHomeOther'), heading: 'h4', ids: false });
+    const name = booked.citizen?.name ?? t('appointment.erased');
+    const sheet = convocationSheet(booked, { service, fromHome: t('booking.fromHomeOther'), heading: 'h4', ids: false, who: name });
     sheet.classList.add('printing');
-    const title = el('h3', { tabindex: '-1' }, t('mediator.reprintTitle', { name: booked.citizen?.name ?? t('appointment.erased') }));
+    const title = el('h3', { tabindex: '-1' }, t('mediator.reprintTitle', { name }));
     reprintBox.replaceChildren(title, sheet, el('div', { class: 'actions' },
-      el('button', { type: 'button', id: 'reprint-print', onclick: printSheet }, t('booking.print')),
+      el('button', { type: 'button', id: 'reprint-print', onclick: () => window.print() }, t('booking.print')),
       el('button', { type: 'button', class: 'secondary', onclick: () => {
         reprintBox.hidden = true;
         reprintBox.replaceChildren();
@@ -90,6 +95,9 @@ async function reprint(a) {
     reprintBox.hidden = false;
     title.focus();
   } catch (e) {
+    if (asked !== reprintAsked) {
+      return;
+    }
     refusals.set(a.id, plainMessage(e));
     render();
     document.getElementById(`join-refused-${a.id}`)?.focus();

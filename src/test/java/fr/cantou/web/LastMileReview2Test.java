@@ -672,6 +672,7 @@ class LastMileReview2Test {
     assertThat(page.locator("#reprint h3")).isFocused();
     assertThat(page.locator("#reprint h3")).hasText("Convocation de Fernande Roux, à jour");
     assertThat(sheet).containsText(booked.getString("reference"));
+    assertThat(sheet).containsText("Fernande Roux");
     assertThat(sheet.locator(".link code")).hasText(web.url(now.getString("shortLink")));
     java.time.ZonedDateTime at = OffsetDateTime.parse(newStart).atZoneSameInstant(java.time.ZoneId.of("Europe/Paris"));
     String day = at.getDayOfMonth() + (at.getDayOfMonth() == 1 ? "er " : " ")
@@ -680,6 +681,9 @@ class LastMileReview2Test {
     page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }");
     page.locator("#reprint-print").click();
     org.assertj.core.api.Assertions.assertThat(page.evaluate("() => window.printed")).isEqualTo(1);
+    // Printed (its button or Ctrl+P), the reprint alone: the page says so before the print.
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))");
+    assertThat(page.locator("body")).hasClass(java.util.regex.Pattern.compile("printing-one"));
     page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
     assertThat(sheet).isVisible();
     page.context().close();
