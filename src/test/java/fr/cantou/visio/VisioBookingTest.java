@@ -463,13 +463,9 @@ class VisioBookingTest extends VisioNodeTest {
    */
   @Test
   void absent_is_accepted_in_the_call_and_refused_while_she_is_in_the_waiting_room() {
-    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    JsonObject a = bookedAndWaiting();
     String id = a.getString("id");
     String path = "/api/visio/appointments/" + id + "/no-show";
-    clock.set(Instant.parse("2026-11-30T09:05:00Z"));
-    var waiting = visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
-        new JsonObject().put("state", "waiting"));
-    assertThat(waiting.status()).isEqualTo(200);
     var whileBooked = node.api.post(path, visio.agent, null);
     assertThat(whileBooked.status()).as("booked, she waits").isEqualTo(409);
     assertThat(whileBooked.detail()).isEqualTo("The citizen is in the waiting room: she cannot be marked absent.");
@@ -490,14 +486,20 @@ class VisioBookingTest extends VisioNodeTest {
    * A presence never taken back (her tab killed, a screen that crashed) holds "Absent" only while the room is open for
    * her: once it has closed, the agent marks her absent.
    */
+  /** An appointment at 10:00 (Paris) this Monday, and she in its waiting room from 10:05. */
+  private JsonObject bookedAndWaiting() {
+    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    clock.set(Instant.parse("2026-11-30T09:05:00Z"));
+    assertThat(visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/presence", a.getString("manageToken"),
+        new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
+    return a;
+  }
+
   @Test
   void a_presence_never_taken_back_no_longer_holds_absent_once_the_room_has_closed() {
-    JsonObject a = visio.book("2026-11-30T10:00:00+01:00").json();
+    JsonObject a = bookedAndWaiting();
     String id = a.getString("id");
     String path = "/api/visio/appointments/" + id + "/no-show";
-    clock.set(Instant.parse("2026-11-30T09:05:00Z"));
-    assertThat(visio.withToken("POST", "/api/visio/appointments/" + id + "/presence", a.getString("manageToken"),
-        new JsonObject().put("state", "waiting")).status()).isEqualTo(200);
     // Her 30 minutes end at 10:30, and the room stays open for her 30 more while she waits: until 11:00.
     clock.set(Instant.parse("2026-11-30T09:59:00Z"));
     assertThat(node.api.post(path, visio.agent, null).status()).as("the room still open for her").isEqualTo(409);
