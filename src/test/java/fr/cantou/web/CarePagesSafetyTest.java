@@ -184,6 +184,8 @@ class CarePagesSafetyTest {
   @Test
   void the_language_switch_asks_before_losing_the_nurses_half_typed_request() {
     Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    // Her page ready (its list drawn): the form's text is watched from then on (a loaded CI machine typed before it).
+    assertThat(nurse.locator("#items > *").first()).isVisible();
     nurse.locator("#reference").fill("R-LANG-1");
     nurse.locator("#lang").click();
     org.assertj.core.api.Assertions.assertThat(Question.decline(nurse))
