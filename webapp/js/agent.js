@@ -467,8 +467,10 @@ async function join(a) {
     const open = { id: a.id, call: null };
     inCall = open;
     open.call = await openCall(callBox, info, {
-      fallback: () => el('p', {}, a.citizen?.phone ? [t('call.callCitizen'), ' ', phoneLink(a.citizen.phone)]
-        : t('call.noCitizenPhone')),
+      // Her video failing, every way to reach her that the card gives: her phone, or else her e-mail, the point's
+      // reception, the house of the mediator who booked it (it said "write to her e-mail" to someone who had none).
+      fallback: () => (a.citizen?.phone ? el('p', {}, t('call.callCitizen'), ' ', phoneLink(a.citizen.phone))
+        : [el('p', {}, t(a.citizen?.email ? 'call.noCitizenPhone' : 'call.noCitizenContact')), ...contact(a)]),
       onJoined: () => sayJoined(a.id),
       // Her hang-up (or Jitsi's): the card offers "Rejoindre" again, and the keyboard goes back to it.
       onLeft: (how) => { if (!how?.dropped) { endCall(open); } },

@@ -311,6 +311,35 @@ class AgentDayPageTest {
   }
 
   /**
+   * Her video failing (the video server out of reach from the agent's office), the panel said "Appelez l'usager" or
+   * "écrivez-lui à son adresse e-mail" only: for someone booked by a mediator with neither, it advised writing to an
+   * address that does not exist. It gives every way the card gives: here the mediator's house.
+   */
+  @Test
+  void her_video_failing_the_panel_gives_every_way_to_reach_her() {
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
+    LocalDate from = LocalDate.now(clock.withZone(PARIS)).plusDays(9);
+    String start = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
+        + from.plusDays(6)).array().getJsonObject(0).getString("start");
+    JsonObject booked = web.node.api.post("/api/visio/appointments", mediator, new JsonObject()
+        .put("serviceId", service.getString("id")).put("start", start)
+        .put("citizen", new JsonObject().put("name", "Léontine Bru"))).json();
+    Instant before = startOf(booked).minus(Duration.ofMinutes(5));
+    clock.set(before);
+    Page agent = agentAt(booked, before);
+    agent.route("**/external_api.js", com.microsoft.playwright.Route::abort);
+    show(agent, dayOf(booked));
+    button(card(agent, "Léontine Bru"), "Rejoindre").click();
+    Locator panel = agent.locator("#call");
+    assertThat(panel).containsText("L'usager n'a laissé ni téléphone ni adresse e-mail.");
+    assertThat(panel).containsText("Par le médiateur (" + booked.getJsonObject("bookedBy").getString("displayName") + ") :");
+    assertThat(panel).not().containsText("écrivez-lui");
+    agent.context().close();
+  }
+
+  /**
    * A live event drew the list again under her: the keyboard fell back to the top of the page, and a question's "Oui,
    * terminé" already sent came back enabled, to be sent twice. The control keeps the focus, and the sending its "Envoi…".
    */
