@@ -703,6 +703,11 @@ appointments.follow({
     } else if (event.kind === 'appointment.cancelled' && !cancellingHere.has(event.data.id)) {
       // Cancelled elsewhere (by her, her mediator, a colleague): cancelled here, the card's own line said it.
       announce(t('agent.cancelled', { name: nameOf(event.data) }));
+    } else if (event.kind === 'appointment.changed' && event.data.previous?.start
+      && event.data.previous.start !== event.data.start) {
+      // Moved (by her, her mediator, a colleague): its card leaves the day shown, or comes to it, said with both times.
+      announce(t('agent.moved', { name: nameOf(event.data), from: formatWhen(event.data.previous.start, event.data.timeZone),
+        to: formatWhen(event.data.start, event.data.timeZone) }));
     } else if (event.kind === 'appointment.reopened') {
       announce(t('agent.reopened', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     }

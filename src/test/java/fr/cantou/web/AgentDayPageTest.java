@@ -339,6 +339,24 @@ class AgentDayPageTest {
     agent.context().close();
   }
 
+  /** Moved elsewhere (by her, with her link), her card left the day shown without a word: it is said, with both times. */
+  @Test
+  void a_move_made_elsewhere_is_said_with_both_times() {
+    JsonObject booked = book(10, "Marthe Cayrol", "06 39 98 13 11");
+    Page agent = onItsDay(booked, Duration.ofHours(-2));
+    assertThat(card(agent, "Marthe Cayrol")).isVisible();
+    LocalDate later = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS).toLocalDate().plusDays(7);
+    String newStart = web.node.api.get("/api/visio/services/" + booked.getString("serviceId") + "/slots?from=" + later
+        + "&to=" + later.plusDays(6)).array().getJsonObject(0).getString("start");
+    var moved = web.node.api.send("POST", "/api/visio/appointments/" + booked.getString("id") + "/reschedule", null,
+        new JsonObject().put("start", newStart).encode(), Map.of("X-Manage-Token", booked.getString("manageToken"),
+            "Content-Type", "application/json"));
+    org.assertj.core.api.Assertions.assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+    assertThat(agent.locator("#status")).hasText(java.util.regex.Pattern.compile(
+        "^Rendez-vous de Marthe Cayrol déplacé du [^ ]+ \\d+(er)? [^ ]+ à \\d+ h( \\d+)? au [^ ]+ \\d+(er)? [^ ]+ à \\d+ h( \\d+)?\\.$"));
+    agent.context().close();
+  }
+
   /**
    * A live event drew the list again under her: the keyboard fell back to the top of the page, and a question's "Oui,
    * terminé" already sent came back enabled, to be sent twice. The control keeps the focus, and the sending its "Envoi…".
