@@ -354,7 +354,7 @@ function rowActions(name, edit, path, question) {
 async function withdraw(path, name) {
   try {
     await request(path, { method: 'POST' });
-    await loadVisio();
+    await refreshVisio();
     done(t('admin.withdrawn', { name }));
   } catch (e) {
     fail(e);
@@ -370,17 +370,25 @@ function field(id, key, attributes = {}, hintKey = null, tag = 'input') {
 
 const lines = (text) => text.split('\n').map((d) => d.trim()).filter(Boolean);
 
+/**
+ * The services' and points' tables again, and the calendars' services, after a save or a withdrawal (set by loadVisio):
+ * the forms stay as they are, what is typed in the other one with them (a save rebuilt both, and lost it).
+ */
+let refreshVisio = () => loadVisio();
+
 async function loadVisio() {
-  const [services, points, users] = await Promise.all([request('/api/visio/services'), request('/api/visio/points'),
+  const [firstServices, firstPoints, users] = await Promise.all([request('/api/visio/services'), request('/api/visio/points'),
     request('/api/users')]);
+  let services = firstServices;
+  let points = firstPoints;
   const administrations = organisations.filter((o) => o.kind === 'administration');
   // One form creates, or edits the row whose "Modifier" was pressed.
   let editedService = null;
   let editedPoint = null;
   const serviceTitle = el('h3', { tabindex: '-1' }, t('admin.newService'));
   const serviceSubmit = el('button', { type: 'submit' }, t('admin.create'));
-  const serviceCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
-    t('admin.cancelEdit'));
+  const serviceCancel = el('button', { type: 'button', class: 'secondary', hidden: true,
+    onclick: () => { endServiceEdit(); serviceTitle.focus(); } }, t('admin.cancelEdit'));
   const serviceForm = el('form', { novalidate: true, id: 'service-form' },
     serviceTitle,
     ...field('sv-org', 'admin.administration', {}, null, 'select'),
@@ -408,6 +416,18 @@ async function loadVisio() {
     serviceCancel.hidden = false;
     serviceTitle.focus();
   };
+  /** Back to a new service: its title, its button, its fields (after a save, or "Annuler la modification"). */
+  const endServiceEdit = () => {
+    editedService = null;
+    serviceForm.reset();
+    serviceTitle.textContent = t('admin.newService');
+    serviceForm.querySelector('#sv-org').disabled = false;
+    serviceForm.querySelector('#sv-prefix').disabled = false;
+    serviceSubmit.textContent = t('admin.create');
+    serviceCancel.hidden = true;
+  };
+  // Whether the form sent was an edit: said once the form is back to a new service.
+  let serviceSaved = false;
   formStep(serviceForm, {
     summary: serviceForm.querySelector('#sv-error'),
     fields: { organisationId: ['sv-org', 'admin.organisationRefused'], name: ['sv-name', 'admin.serviceNameRefused'],
@@ -430,20 +450,21 @@ async function loadVisio() {
       return wrong;
     },
     send: () => {
+      serviceSaved = Boolean(editedService);
       const change = { name: sv('sv-name'), description: sv('sv-description'), documents: lines(sv('sv-documents')),
         durationMinutes: Number(sv('sv-duration')) };
       return editedService ? request(`/api/visio/services/${editedService.id}`, { method: 'PUT', body: change })
         : request('/api/visio/services', { method: 'POST', body: { ...change, organisationId: sv('sv-org'),
           referencePrefix: sv('sv-prefix').toUpperCase() } });
     },
-    reload: loadVisio,
-    said: () => t(editedService ? 'admin.saved' : 'admin.created'),
+    reload: () => refreshVisio().then(endServiceEdit),
+    said: () => t(serviceSaved ? 'admin.saved' : 'admin.created'),
     tell: done,
   });
   const pointTitle = el('h3', { tabindex: '-1' }, t('admin.newPoint'));
   const pointSubmit = el('button', { type: 'submit' }, t('admin.create'));
-  const pointCancel = el('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => loadVisio() },
-    t('admin.cancelEdit'));
+  const pointCancel = el('button', { type: 'button', class: 'secondary', hidden: true,
+    onclick: () => { endPointEdit(); pointTitle.focus(); } }, t('admin.cancelEdit'));
   // A new point opens on weekday mornings until she says otherwise; an edited one shows all its hours.
   const weekdayMornings = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '12:00' }));
   const pointHoursBox = el('div', {});
@@ -480,6 +501,15 @@ async function loadVisio() {
     pointCancel.hidden = false;
     pointTitle.focus();
   };
+  const endPointEdit = () => {
+    editedPoint = null;
+    pointForm.reset();
+    showPointHours(weekdayMornings);
+    pointTitle.textContent = t('admin.newPoint');
+    pointSubmit.textContent = t('admin.create');
+    pointCancel.hidden = true;
+  };
+  let pointSaved = false;
   // The server names a refused range by its place in what was sent (hours.3.end): said under that day's row.
   const pointFields = { name: ['pt-name', 'admin.serviceNameRefused'], commune: ['pt-commune', 'admin.communeRefused'],
     kind: ['pt-kind', 'admin.kindRefused'], address: ['pt-address', 'admin.addressRefused'],
@@ -501,13 +531,14 @@ async function loadVisio() {
       return wrong;
     },
     send: () => {
+      pointSaved = Boolean(editedPoint);
       const body = { name: pt('pt-name'), commune: pt('pt-commune'), kind: pt('pt-kind'), address: pt('pt-address'),
         phone: pt('pt-phone'), hours: pointWeek.read(pointFields, 'hours', 'admin.hoursRefused') };
       return editedPoint ? request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body })
         : request('/api/visio/points', { method: 'POST', body });
     },
-    reload: () => loadVisio().then(showScreens),
-    said: () => t(editedPoint ? 'admin.saved' : 'admin.created'),
+    reload: () => refreshVisio().then(endPointEdit).then(showScreens),
+    said: () => t(pointSaved ? 'admin.saved' : 'admin.created'),
     tell: done,
   });
   let agents = users.filter((u) => u.role === 'agent' && u.active);
@@ -534,14 +565,25 @@ async function loadVisio() {
     }
   };
   agentSelect.addEventListener('change', showAgent);
-  document.getElementById('visio-body').replaceChildren(
-    table(t('admin.services'), [t('admin.name'), t('admin.administration'), t('admin.duration'), t('admin.actions')],
-      services.map((s) => [s.name, s.administration, String(s.durationMinutes),
-        rowActions(s.name, () => editService(s), `/api/visio/services/${s.id}/withdraw`, 'admin.withdrawServiceConfirm')])),
-    serviceForm,
-    table(t('admin.points'), [t('admin.name'), t('admin.commune'), t('admin.actions')], points.map((p) => [p.name, p.commune,
-      rowActions(p.name, () => editPoint(p), `/api/visio/points/${p.id}/withdraw`, 'admin.withdrawPointConfirm')])),
-    pointForm);
+  const serviceTable = () => table(t('admin.services'),
+    [t('admin.name'), t('admin.administration'), t('admin.duration'), t('admin.actions')],
+    services.map((s) => [s.name, s.administration, String(s.durationMinutes),
+      rowActions(s.name, () => editService(s), `/api/visio/services/${s.id}/withdraw`, 'admin.withdrawServiceConfirm')]));
+  const pointTable = () => table(t('admin.points'), [t('admin.name'), t('admin.commune'), t('admin.actions')],
+    points.map((p) => [p.name, p.commune,
+      rowActions(p.name, () => editPoint(p), `/api/visio/points/${p.id}/withdraw`, 'admin.withdrawPointConfirm')]));
+  let servicesShown = serviceTable();
+  let pointsShown = pointTable();
+  document.getElementById('visio-body').replaceChildren(servicesShown, serviceForm, pointsShown, pointForm);
+  refreshVisio = async () => {
+    [services, points] = await Promise.all([request('/api/visio/services'), request('/api/visio/points')]);
+    const [nowServices, nowPoints] = [serviceTable(), pointTable()];
+    servicesShown.replaceWith(nowServices);
+    pointsShown.replaceWith(nowPoints);
+    [servicesShown, pointsShown] = [nowServices, nowPoints];
+    // The agent's calendar lists the services of its administration: a new one is there.
+    showAgent();
+  };
   document.getElementById('calendars-body').replaceChildren(
     el('label', { for: 'av-agent' }, t('admin.agent')), agentSelect, editor);
   showAgent();

@@ -568,6 +568,8 @@ class FlowsTest {
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Modifier Tiers-lieu de Lanobre")).click();
     assertThat(page.locator("h3:focus")).hasText("Modifier le point « Tiers-lieu de Lanobre »");
+    // A service begun in the other form: a point's save or withdrawal no longer wipes it.
+    page.locator("#sv-name").fill("Accueil des familles");
     page.locator("#pt-address").fill("Le Bourg");
     // Every range of its week is in the form: Monday's afternoon ends earlier, the rest stays as it was.
     assertThat(page.locator("#pt-d6s1")).hasValue("09:00");
@@ -581,12 +583,15 @@ class FlowsTest {
     page.locator("#pt-phone").fill("04.71.40.12.34");
     page.locator("form:has(#pt-name) button[type=submit]").click();
     assertThat(page.locator("#status")).hasText("Modifications enregistrées.");
+    assertThat(page.locator("#point-form h3")).hasText("Ouvrir un point visio-accueil");
+    assertThat(page.locator("#sv-name")).hasValue("Accueil des familles");
 
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Retirer Mairie de Trizac")).click();
     Question.accept(page);
     assertThat(page.locator("#status")).hasText("« Mairie de Trizac » retiré.");
     assertThat(page.locator("#admin-outcome")).hasText("« Mairie de Trizac » retiré.");
+    assertThat(page.locator("#sv-name")).hasValue("Accueil des familles");
 
     List<JsonObject> points = web.node.api.get("/api/visio/points").array().stream().map(JsonObject.class::cast).toList();
     JsonObject edited = points.stream().filter(p -> p.getString("name").equals("Tiers-lieu de Lanobre")).findFirst().orElseThrow();
