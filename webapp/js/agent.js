@@ -205,9 +205,7 @@ function joinControl(a) {
  * The list is drawn again at each start.
  */
 function absentOrCancel(a) {
-  // While she is in the waiting room, and only while it is open for her: a presence never taken back (her tab killed)
-  // would otherwise hide "Absent" for good.
-  if (a.citizenWaiting && Date.now() < new Date(a.joinClosesAt).getTime()) {
+  if (waitsInOpenRoom(a)) {
     return null;
   }
   if (Date.now() >= new Date(a.start).getTime()) {
@@ -215,6 +213,14 @@ function absentOrCancel(a) {
   }
   return a.status !== 'booked' ? null : el('button', { type: 'button', class: 'secondary', 'data-ask': 'cancel',
     onclick: () => ask(a, 'cancel') }, t('agent.cancelAppointment'));
+}
+
+/**
+ * She waits in the waiting room, and it is still open for her: a presence never taken back (her tab killed) no longer
+ * counts once it has closed, or it would hide "Absent" for good (the server judges the same way).
+ */
+function waitsInOpenRoom(a) {
+  return Boolean(a?.citizenWaiting) && Date.now() < new Date(a.joinClosesAt).getTime();
 }
 
 /**
@@ -226,7 +232,7 @@ function withdrawOutdatedQuestions() {
     const a = appointments.get(id);
     if (action === 'cancel' && a?.status !== 'booked') {
       confirming.delete(id);
-    } else if (action === 'no-show' && a?.citizenWaiting) {
+    } else if (action === 'no-show' && waitsInOpenRoom(a)) {
       confirming.delete(id);
       outcomes.set(id, { text: t('agent.noShowWithdrawn', { name: nameOf(a) }) });
       announce(outcomes.get(id).text);

@@ -225,6 +225,24 @@ class AgentDayPageTest {
   }
 
   /**
+   * Her tab killed in the waiting room never said "left": once the room has closed for her, "Absent" is hers again, and
+   * its question is not withdrawn as if she had just arrived.
+   */
+  @Test
+  void a_presence_never_taken_back_leaves_absent_to_her_once_the_room_has_closed() {
+    JsonObject booked = book(11, "Honorine Lavergne", "06 39 98 13 12");
+    clock.set(startOf(booked).minus(Duration.ofMinutes(5)));
+    citizenSays(booked, "waiting");
+    Instant closed = OffsetDateTime.parse(booked.getString("end")).toInstant().plus(Duration.ofMinutes(31));
+    Page agent = onItsDay(booked, Duration.between(startOf(booked), closed));
+    Locator card = card(agent, "Honorine Lavergne");
+    button(card, "Absent").click();
+    button(card, "Oui, noter l'absence").click();
+    assertThat(card.locator(".tag").first()).hasText("Absent");
+    agent.context().close();
+  }
+
+  /**
    * A GET of the day answered after an event (seconds on a weak link) put the appointment back as it was when asked:
    * her arrival undone, "En retard". Meanwhile the other day's cards are gone at once and the list is busy.
    */
