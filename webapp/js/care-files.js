@@ -76,7 +76,7 @@ function who(file) {
 const withdrawRefused = new Map();
 
 /** "la photo 2 (talon.jpg)", "le document 3 (ECG.pdf)": which file, in a sentence. */
-function fileWords(file) {
+export function fileWords(file) {
   return t(file.mediaType.startsWith('image/') ? 'files.thePhoto' : 'files.theDocument', { n: file.position, name: file.name });
 }
 

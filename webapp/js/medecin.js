@@ -6,6 +6,7 @@ import { inviteButton, mayInvite } from './guests.js';
 import { announce, askBeforeLanguageSwitch, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { keepingFocus } from './exchange.js';
+import { fileWords } from './care-files.js';
 
 await setUpPage();
 const me = await requireRole('doctor');
@@ -14,6 +15,8 @@ const items = new Items();
 const queueBox = document.getElementById('queue');
 const current = document.getElementById('current');
 const currentItem = document.getElementById('current-item');
+/** By request of hers, what the nurse withdrew from it meanwhile, as said: written above it while it is hers. */
+const withdrawnNotes = new Map();
 const callBox = document.getElementById('call');
 const alerts = document.getElementById('alerts');
 const queueError = document.getElementById('queue-error');
@@ -118,12 +121,14 @@ function render() {
       // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
       : el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(open), 'common.connecting') },
         t('call.join'));
-    keepingFocus(() => currentItem.replaceChildren(card(open, [action, mayInvite(open) ? inviteButton(open) : null].filter(Boolean),
-      { write: true, onSent: (after) => { items.merge(after); render(); } })));
+    keepingFocus(() => currentItem.replaceChildren(...(withdrawnNotes.get(open.id) || []).map((text) => el('p', { class: 'notice' }, text)),
+      card(open, [action, mayInvite(open) ? inviteButton(open) : null].filter(Boolean),
+        { write: true, onSent: (after) => { items.merge(after); render(); } })));
     current.dataset.id = open.id;
     reportDrafts.showFor(open.id);
   } else {
     // Gone from her (given back, completed, taken over): nothing of it kept in the page, even hidden.
+    withdrawnNotes.clear();
     currentItem.replaceChildren();
     delete current.dataset.id;
   }
@@ -287,6 +292,14 @@ socket = connect({
     }
     if (before && (after.files?.length || 0) > (before.files?.length || 0)) {
       announce(t('files.newFile', { ref: after.patient?.reference || '' }));
+    }
+    // A file of her consultation withdrawn by the nurse (sent into the wrong request): said and kept written above it,
+    // for she may have looked at it, or be writing from it.
+    const gone = (before?.files || []).filter((f) => !(after.files || []).some((g) => g.id === f.id));
+    if (gone.length && mine(after)) {
+      const text = t('files.withdrawnForDoctor', { what: gone.map(fileWords).join(', '), ref: after.patient?.reference || '' });
+      withdrawnNotes.set(after.id, [...(withdrawnNotes.get(after.id) || []), text]);
+      announce(text);
     }
     if (after.status === 'queued' && (!before || before.status !== 'queued') && !after.plannedAt) {
       announce(t('doctor.newRequest', { specialty: after.specialty }));

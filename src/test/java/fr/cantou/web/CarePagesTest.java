@@ -223,6 +223,37 @@ class CarePagesTest {
    * request while the question waited) is said under the file. The files are sent through the API: the form is not
    * what this test is about.
    */
+  /**
+   * A file of the doctor's consultation withdrawn by the nurse went from her card without a word, though she may have
+   * looked at it or be writing from it (an outside security review): it is said, and written above her consultation.
+   */
+  @Test
+  void a_file_withdrawn_from_her_consultation_is_said_to_the_doctor() {
+    String token = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    io.vertx.core.json.JsonObject body = fr.cantou.support.CareTerritory.request("soins_palliatifs", "normal");
+    body.getJsonObject("patient").put("reference", "R-RET-2");
+    String item = "/api/teleconsultations/" + web.node.api.post("/api/teleconsultations", token, body).json().getString("id");
+    var added = web.node.api.overHttp1().sendBytes("POST", item + "/files", token, CareFiles.photoWithGps(64, 48, 1),
+        java.util.Map.of("Content-Type", "application/octet-stream", "X-File-Name", "talon.jpg"));
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    String doctorToken = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    assertThat(web.node.api.post(item + "/claim", doctorToken, null).status()).isEqualTo(200);
+    Page doctor = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "dr.garcia");
+    Locator current = doctor.locator("#current-item");
+    assertThat(current.locator(".file")).hasCount(1);
+
+    String fileId = web.node.api.get(item, token).json().getJsonArray("files").getJsonObject(0).getString("id");
+    assertThat(web.node.api.send("DELETE", item + "/files/" + fileId, token, null, java.util.Map.of()).status()).isEqualTo(204);
+    String said = "L'infirmière a retiré la photo 1 (talon.jpg) de la demande R-RET-2 : il n'en fait plus partie (envoyé dans "
+        + "la mauvaise demande). Ne vous fondez plus dessus.";
+    assertThat(current.locator(".notice")).hasText(said);
+    assertThat(doctor.locator("#status")).hasText(said);
+    assertThat(current.locator(".file")).hasCount(0);
+    doctor.context().close();
+    // Hers no longer: the other tests' doctor takes requests of her own (one open at a time).
+    assertThat(web.node.api.post(item + "/release", doctorToken, null).status()).isEqualTo(200);
+  }
+
   @Test
   void the_nurse_withdraws_a_photo_sent_into_the_wrong_request_and_the_doctor_no_longer_sees_it() {
     String reference = "R-RET-1";
