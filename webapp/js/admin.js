@@ -141,12 +141,19 @@ function refreshAdministrations() {
     return;
   }
   const chosen = select.value;
-  select.replaceChildren(...organisations.filter((o) => o.kind === 'administration')
-    .map((o) => el('option', { value: o.id }, o.name)));
+  select.replaceChildren(...administrationOptions());
   if (chosen && [...select.options].some((o) => o.value === chosen)) {
     select.value = chosen;
   }
 }
+
+/** The administrations, as the service form offers them. */
+function administrationOptions() {
+  return organisations.filter((o) => o.kind === 'administration').map((o) => el('option', { value: o.id }, o.name));
+}
+
+/** Active agents, as the calendars' list offers them. */
+const agentOptions = (agents) => agents.map((a) => el('option', { value: a.id }, a.displayName));
 
 /** The calendars' agents after a user was created (set by loadVisio): a new agent is there without a reload. */
 let refreshAgents = () => {};
@@ -381,7 +388,6 @@ async function loadVisio() {
     request('/api/users')]);
   let services = firstServices;
   let points = firstPoints;
-  const administrations = organisations.filter((o) => o.kind === 'administration');
   // One form creates, or edits the row whose "Modifier" was pressed.
   let editedService = null;
   let editedPoint = null;
@@ -400,7 +406,7 @@ async function loadVisio() {
     ...field('sv-prefix', 'admin.prefix', { required: true, maxlength: '6', autocapitalize: 'characters' }, 'admin.prefixHint'),
     el('p', { id: 'sv-error', class: 'error', role: 'alert', tabindex: '-1', hidden: true }),
     el('div', { class: 'actions' }, serviceSubmit, serviceCancel));
-  serviceForm.querySelector('#sv-org').replaceChildren(...administrations.map((o) => el('option', { value: o.id }, o.name)));
+  serviceForm.querySelector('#sv-org').replaceChildren(...administrationOptions());
   const sv = (id) => serviceForm.querySelector(`#${id}`).value.trim();
   const editService = (s) => {
     editedService = s;
@@ -542,12 +548,12 @@ async function loadVisio() {
     tell: done,
   });
   let agents = users.filter((u) => u.role === 'agent' && u.active);
-  const agentSelect = el('select', { id: 'av-agent' }, ...agents.map((a) => el('option', { value: a.id }, a.displayName)));
+  const agentSelect = el('select', { id: 'av-agent' }, ...agentOptions(agents));
   const editor = el('div', {});
   refreshAgents = (now) => {
     const chosen = agentSelect.value;
     agents = now.filter((u) => u.role === 'agent' && u.active);
-    agentSelect.replaceChildren(...agents.map((a) => el('option', { value: a.id }, a.displayName)));
+    agentSelect.replaceChildren(...agentOptions(agents));
     if (agents.some((a) => a.id === chosen)) {
       agentSelect.value = chosen;
     } else if (agents.length) {

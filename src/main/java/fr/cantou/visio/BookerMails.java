@@ -59,8 +59,7 @@ final class BookerMails {
         .append(VisioMails.zoneWords(a.timeZone())).append('\n');
     if (!cancelled && previousStart != null) {
       // The date on her printed convocation, by which he knows which of his bookings it is.
-      text.append("Ancienne date, qui n'est plus valable : ").append(DateWords.dayAndTimeWithYear(
-          previousStart.atZone(java.time.ZoneId.of(a.timeZone())).toOffsetDateTime(), Locale.FRENCH)).append('\n');
+      text.append("Ancienne date, qui n'est plus valable : ").append(VisioMails.dayAndTimeOf(previousStart, a)).append('\n');
     }
     text.append("Lieu : ").append(where).append('\n')
         .append("Référence : ").append(a.reference()).append("\n\n")

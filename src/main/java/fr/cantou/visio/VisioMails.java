@@ -33,8 +33,7 @@ final class VisioMails {
   /** {@code previousStart}: for a change, the start she last heard of (null for messages before it was kept). */
   MailMessage compose(String kind, Appointment a, VisioRecords.Service service, String manageToken, Instant previousStart) {
     String when = DateWords.dayAndTimeWithYear(a.start(), Locale.FRENCH);
-    String before = previousStart == null || !"change".equals(kind) ? null
-        : DateWords.dayAndTimeWithYear(previousStart.atZone(java.time.ZoneId.of(a.timeZone())).toOffsetDateTime(), Locale.FRENCH);
+    String before = previousStart == null || !"change".equals(kind) ? null : dayAndTimeOf(previousStart, a);
     String where = place(a, "en visio, depuis chez vous");
     URI link = manageLink(manageToken);
     StringBuilder text = new StringBuilder(QuotedText.GREETING);
@@ -98,6 +97,11 @@ final class VisioMails {
   /** Where the appointment is held, as the mails say it; {@code fromHome} when it is held from home. */
   static String place(Appointment a, String fromHome) {
     return a.pointName() == null ? fromHome : "au point visio-accueil « " + a.pointName() + " », " + a.pointCommune();
+  }
+
+  /** A moment of an appointment's life as the mails say it, in its zone: "mardi 1er décembre 2026 à 10 h". */
+  static String dayAndTimeOf(Instant at, Appointment a) {
+    return DateWords.dayAndTimeWithYear(at.atZone(java.time.ZoneId.of(a.timeZone())), Locale.FRENCH);
   }
 
   /** The time zone its times are given in, as the mails say it: " (heure de Paris)". */

@@ -64,15 +64,8 @@ class AgentDayPageTest {
 
   /** The first CPAM slot some days after the server's today, booked by phone. */
   static JsonObject book(int daysAhead, String name, String phone) {
-    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
-        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
-    LocalDate from = LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead);
-    String start = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
-        + from.plusDays(6)).array().getJsonObject(0).getString("start");
-    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", service.getString("id"))
-        .put("start", start).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
-    org.assertj.core.api.Assertions.assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
-    return booked.json();
+    return web.bookCarteVitale(null, LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead),
+        new JsonObject().put("name", name).put("phone", phone));
   }
 
   /** Her login: the agent the booking went to (the CPAM has two). */
@@ -336,14 +329,8 @@ class AgentDayPageTest {
   @Test
   void her_video_failing_the_panel_gives_every_way_to_reach_her() {
     String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
-    JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
-        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
-    LocalDate from = LocalDate.now(clock.withZone(PARIS)).plusDays(9);
-    String start = web.node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from + "&to="
-        + from.plusDays(6)).array().getJsonObject(0).getString("start");
-    JsonObject booked = web.node.api.post("/api/visio/appointments", mediator, new JsonObject()
-        .put("serviceId", service.getString("id")).put("start", start)
-        .put("citizen", new JsonObject().put("name", "Léontine Bru"))).json();
+    JsonObject booked = web.bookCarteVitale(mediator, LocalDate.now(clock.withZone(PARIS)).plusDays(9),
+        new JsonObject().put("name", "Léontine Bru"));
     Instant before = startOf(booked).minus(Duration.ofMinutes(5));
     clock.set(before);
     Page agent = agentAt(booked, before);
@@ -364,8 +351,7 @@ class AgentDayPageTest {
     Page agent = onItsDay(booked, Duration.ofHours(-2));
     assertThat(card(agent, "Marthe Cayrol")).isVisible();
     LocalDate later = OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS).toLocalDate().plusDays(7);
-    String newStart = web.node.api.get("/api/visio/services/" + booked.getString("serviceId") + "/slots?from=" + later
-        + "&to=" + later.plusDays(6)).array().getJsonObject(0).getString("start");
+    String newStart = web.firstSlot(booked.getString("serviceId"), later);
     var moved = web.node.api.send("POST", "/api/visio/appointments/" + booked.getString("id") + "/reschedule", null,
         new JsonObject().put("start", newStart).encode(), Map.of("X-Manage-Token", booked.getString("manageToken"),
             "Content-Type", "application/json"));

@@ -248,15 +248,27 @@ final class BrowserFixture implements AutoCloseable {
 
   /** A slot of the CPAM's service some days ahead, booked by phone (by a professional: {@code token}; null: the citizen). */
   io.vertx.core.json.JsonObject bookCarteVitale(String token, int daysAhead, String name, String phone) {
-    io.vertx.core.json.JsonObject service = node.api.get("/api/visio/services").array().stream()
-        .map(io.vertx.core.json.JsonObject.class::cast)
-        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
-    java.time.LocalDate from = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(daysAhead);
-    io.vertx.core.json.JsonObject slot = node.api.get("/api/visio/services/" + service.getString("id") + "/slots?from=" + from
-        + "&to=" + from.plusDays(6)).array().getJsonObject(0);
+    return bookCarteVitale(token, java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris")).plusDays(daysAhead),
+        new io.vertx.core.json.JsonObject().put("name", name).put("phone", phone));
+  }
+
+  /** The demo's "Carte Vitale" service (the CPAM's, two agents). */
+  String carteVitaleId() {
+    return node.api.get("/api/visio/services").array().stream().map(io.vertx.core.json.JsonObject.class::cast)
+        .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow().getString("id");
+  }
+
+  /** The first free slot's start of a service in the week from {@code from}. */
+  String firstSlot(String serviceId, java.time.LocalDate from) {
+    return node.api.get("/api/visio/services/" + serviceId + "/slots?from=" + from + "&to=" + from.plusDays(6)).array()
+        .getJsonObject(0).getString("start");
+  }
+
+  /** Its first free slot from {@code from}, booked for {@code citizen} (her name, any contact) by {@code token} (null: herself). */
+  io.vertx.core.json.JsonObject bookCarteVitale(String token, java.time.LocalDate from, io.vertx.core.json.JsonObject citizen) {
+    String service = carteVitaleId();
     var booked = node.api.post("/api/visio/appointments", token, new io.vertx.core.json.JsonObject()
-        .put("serviceId", service.getString("id")).put("start", slot.getString("start"))
-        .put("citizen", new io.vertx.core.json.JsonObject().put("name", name).put("phone", phone)));
+        .put("serviceId", service).put("start", firstSlot(service, from)).put("citizen", citizen));
     org.assertj.core.api.Assertions.assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
     return booked.json();
   }

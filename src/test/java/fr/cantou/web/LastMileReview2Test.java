@@ -660,8 +660,7 @@ class LastMileReview2Test {
     JsonObject booked = web.bookCarteVitale(mediator, 5, "Fernande Roux", "06 39 98 13 10");
     String id = booked.getString("id");
     java.time.LocalDate later = OffsetDateTime.parse(booked.getString("start")).toLocalDate().plusDays(7);
-    String newStart = web.node.api.get("/api/visio/services/" + booked.getString("serviceId") + "/slots?from=" + later
-        + "&to=" + later.plusDays(6)).array().getJsonObject(0).getString("start");
+    String newStart = web.firstSlot(booked.getString("serviceId"), later);
     org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/visio/appointments/" + id + "/reschedule", mediator,
         new JsonObject().put("start", newStart)).status()).isEqualTo(200);
     JsonObject now = web.node.api.get("/api/visio/appointments/" + id + "/convocation", mediator).json();

@@ -299,14 +299,10 @@ class NursePageSlowAnswersTest {
   }
 
   /**
-   * A new request whose answer was lost (it arrived; the tablet never heard) and that she sends again is queued once:
-   * both sends carry the same Idempotency-Key, the second is answered with the request the first made. The next request
-   * has a key of its own.
+   * The Idempotency-Key of each new request the page sends; the first reaches the server, and its answer is lost on the
+   * way back.
    */
-  @Test
-  void a_new_request_sent_again_after_its_answer_was_lost_is_queued_once() {
-    String token = nurseToken();
-    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+  private static List<String> losingTheFirstCreatesAnswer(Page nurse) {
     List<String> keys = new CopyOnWriteArrayList<>();
     nurse.route("**/api/teleconsultations", route -> {
       if (!"POST".equals(route.request().method())) {
@@ -315,13 +311,25 @@ class NursePageSlowAnswersTest {
       }
       keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
       if (keys.size() == 1) {
-        // It reaches the server, and the answer is lost on the way back.
         route.fetch();
         route.abort();
       } else {
         route.resume();
       }
     });
+    return keys;
+  }
+
+  /**
+   * A new request whose answer was lost (it arrived; the tablet never heard) and that she sends again is queued once:
+   * both sends carry the same Idempotency-Key, the second is answered with the request the first made. The next request
+   * has a key of its own.
+   */
+  @Test
+  void a_new_request_sent_again_after_its_answer_was_lost_is_queued_once() {
+    String token = nurseToken();
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = losingTheFirstCreatesAnswer(nurse);
     BrowserFixture.typeRequest(nurse, "R-IDEM-1", "MB", "1932", "Chute dans la chambre, douleur de hanche");
     nurse.locator("#request button[type=submit]").click();
     assertThat(nurse.locator("#request-error")).hasText("Connexion perdue. Vos réponses sont gardées. Réessayez.");
@@ -355,20 +363,7 @@ class NursePageSlowAnswersTest {
   void a_changed_request_sent_again_after_a_lost_answer_is_told_in_plain_words_that_the_first_arrived() {
     String token = nurseToken();
     Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
-    List<String> keys = new CopyOnWriteArrayList<>();
-    nurse.route("**/api/teleconsultations", route -> {
-      if (!"POST".equals(route.request().method())) {
-        route.resume();
-        return;
-      }
-      keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
-      if (keys.size() == 1) {
-        route.fetch();
-        route.abort();
-      } else {
-        route.resume();
-      }
-    });
+    List<String> keys = losingTheFirstCreatesAnswer(nurse);
     BrowserFixture.typeRequest(nurse, "R-IDEM-3", "LB", "1929", "Toux grasse depuis deux jours");
     nurse.locator("#request button[type=submit]").click();
     Locator error = nurse.locator("#request-error");
