@@ -67,9 +67,14 @@ public final class MailJob {
 
   private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
-    return appointments.appointment(mail.appointmentId()).compose(a -> {
+    return appointments.appointment(mail.appointmentId()).compose(a -> store.heardOf(platform.pool(), mail).compose(heard -> {
+      if (alreadyKnown(heard, a)) {
+        LOG.info("event=mail_unneeded kind={} channel={} appointment={}", mail.kind(), mail.channel(), a.reference());
+        return store.mailSent(platform.pool(), mail.id(), now);
+      }
+      Instant before = heard.orElse(null);
       if (MailStore.MEDIATOR.equals(mail.channel())) {
-        return toBooker(mail, a, now);
+        return toBooker(mail, a, now, before);
       }
       boolean offer = "offer".equals(mail.kind());
       // An offer already taken is told by the confirmation.
@@ -80,12 +85,12 @@ public final class MailJob {
       Future<MailMessage> message = offer ? offers.compose(a) : catalogue.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
-              () -> mails.compose(mail.kind(), a, service, tokens.issue(a), mail.previousStart()), false));
+              () -> mails.compose(mail.kind(), a, service, tokens.issue(a), before), false));
       return message
           .compose(mailer::send)
-          .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
+          .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), offer ? null : told(a)))
           .onSuccess(v -> sent(mail, a));
-    }).recover(e -> {
+    })).recover(e -> {
       failed.set(true);
       platform.metrics().mailFailed();
       LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
@@ -94,10 +99,23 @@ public final class MailJob {
   }
 
   /**
+   * A change whose reader last heard of the start the appointment has now: a message sent while it moved again told her
+   * already, or it was moved back before she heard of the move.
+   */
+  static boolean alreadyKnown(java.util.Optional<Instant> heard, Appointment a) {
+    return heard.filter(a.start().toInstant()::equals).isPresent();
+  }
+
+  /** The start a message composed from {@code a} tells. */
+  static Instant told(Appointment a) {
+    return a.start().toInstant();
+  }
+
+  /**
    * To the mediator who booked it; a move the appointment's cancellation overtook is not told. Without an open account
    * to write to (he left), the message is marked failed: the agent's card still names him and his house's phone.
    */
-  private Future<Void> toBooker(MailStore.DueMail mail, Appointment a, Instant now) {
+  private Future<Void> toBooker(MailStore.DueMail mail, Appointment a, Instant now, Instant before) {
     if (mail.kind().startsWith("change") && !a.open()) {
       return store.mailSent(platform.pool(), mail.id(), now);
     }
@@ -107,8 +125,8 @@ public final class MailJob {
           LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"", mail.kind(),
               mail.channel(), a.reference());
         })
-        : mailer.send(toBooker.compose(mail.kind(), a, address.get(), mail.previousStart()))
-            .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant()))
+        : mailer.send(toBooker.compose(mail.kind(), a, address.get(), before))
+            .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), told(a)))
             .onSuccess(v -> sent(mail, a)));
   }
 

@@ -137,9 +137,32 @@ final class MailStore {
             r.getOffsetDateTime("previous_start") == null ? null : r.getOffsetDateTime("previous_start").toInstant())));
   }
 
+  /** Marked done without a word sent (nothing to tell, or nobody to tell it to). */
   Future<Void> mailSent(SqlClient db, long id, Instant at) {
-    return db.preparedQuery("UPDATE visio_mail SET sent_at = $2, last_error = NULL WHERE id = $1")
-        .execute(Tuple.of(id, utc(at))).mapEmpty();
+    return mailSent(db, id, at, null);
+  }
+
+  /** Sent, telling its reader the appointment starts at {@code told} (null: a message that tells no start). */
+  Future<Void> mailSent(SqlClient db, long id, Instant at, Instant told) {
+    return db.preparedQuery("UPDATE visio_mail SET sent_at = $2, last_error = NULL, told_start = $3 WHERE id = $1")
+        .execute(Tuple.of(id, utc(at), told == null ? null : utc(told))).mapEmpty();
+  }
+
+  /**
+   * The start the reader of a change last heard of on its channel: what the last message sent there told, else the
+   * start the change was queued from (empty when neither is known: messages from before either was kept).
+   */
+  Future<java.util.Optional<Instant>> heardOf(SqlClient db, DueMail change) {
+    if (!change.kind().startsWith("change")) {
+      return Future.succeededFuture(java.util.Optional.ofNullable(change.previousStart()));
+    }
+    return db.preparedQuery("""
+            SELECT told_start FROM visio_mail
+            WHERE appointment_id = $1 AND channel = $2 AND sent_at IS NOT NULL AND told_start IS NOT NULL
+            ORDER BY sent_at DESC, id DESC LIMIT 1""")
+        .execute(Tuple.of(change.appointmentId(), change.channel()))
+        .map(rows -> rows.size() == 0 ? java.util.Optional.ofNullable(change.previousStart())
+            : java.util.Optional.of(rows.iterator().next().getOffsetDateTime("told_start").toInstant()));
   }
 
   /** A failed attempt is retried a few minutes later. */

@@ -73,7 +73,10 @@ public final class SmsJob {
 
   private Future<Void> send(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
-    return appointments.appointment(sms.appointmentId()).compose(a -> {
+    return appointments.appointment(sms.appointmentId()).compose(a -> store.heardOf(platform.pool(), sms).compose(heard -> {
+      if (MailJob.alreadyKnown(heard, a)) {
+        return store.mailSent(platform.pool(), sms.id(), now);
+      }
       boolean offer = "offer".equals(sms.kind());
       // An offer already taken is told by the confirmation; one let go or expired, by nothing.
       boolean stale = sms.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
@@ -86,7 +89,7 @@ public final class SmsJob {
       Future<Optional<Instant>> until = offer ? offerHeldUntil.apply(id) : Future.succeededFuture(Optional.empty());
       return until.compose(held -> offer && held.isEmpty() ? store.mailSent(platform.pool(), sms.id(), now)
           : send(sms, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
-    }).recover(e -> {
+    })).recover(e -> {
       failed.set(true);
       return failed(sms, now, e);
     });
@@ -94,7 +97,8 @@ public final class SmsJob {
 
   private Future<Void> send(MailStore.DueMail sms, Appointment a, String to, String text) {
     return sender.send(new SmsMessage(to, text))
-        .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant()))
+        .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant(),
+            "offer".equals(sms.kind()) ? null : MailJob.told(a)))
         .onSuccess(v -> platform.metrics().sms("sent"))
         .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
             LogSmsSender.mask(to)));

@@ -258,6 +258,23 @@ class SmsTest {
     assertThat(texts()).anyMatch(t -> t.contains("annulé")).noneMatch(t -> t.contains("rappel"));
   }
 
+  /** Moved, then moved back before the first move's SMS went: her phone is not told of a change that is none. */
+  @Test
+  void a_move_taken_back_before_its_sms_went_sends_no_sms() {
+    start(Map.of());
+    JsonObject a = bookByPhone("2026-12-02T10:00:00+01:00", "06 12 34 56 78");
+    runJobs();
+    for (String start : List.of("2026-12-03T14:00:00+01:00", "2026-12-02T10:00:00+01:00")) {
+      assertThat(visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/reschedule",
+          a.getString("manageToken"), new JsonObject().put("start", start)).status()).isEqualTo(200);
+    }
+    runJobs();
+    visio.withToken("POST", "/api/visio/appointments/" + a.getString("id") + "/cancel", a.getString("manageToken"), null);
+    runJobs();
+    assertThat(texts()).as("the confirmation, then the cancellation").hasSize(2);
+    assertThat(texts().get(1)).contains("annulé");
+  }
+
   @Test
   void a_short_link_stops_working_when_the_links_are_renewed_or_expire_and_never_leads_elsewhere() {
     start(Map.of());

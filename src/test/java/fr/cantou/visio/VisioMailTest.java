@@ -170,19 +170,13 @@ class VisioMailTest {
    */
   @Test
   void a_move_is_told_from_the_date_she_knew_once_however_often_it_moved_meanwhile() throws Exception {
-    String id = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00",
-        new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr")).getString("id");
-    TestNode.await(node.node().runJobs());
-    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
-    for (String start : List.of("2026-12-03T14:00:00+01:00", "2026-12-04T09:00:00+01:00")) {
-      assertThat(node.api.post("/api/visio/appointments/" + id + "/reschedule", visio.agent,
-          new JsonObject().put("start", start)).status()).isEqualTo(200);
-    }
+    String id = bookedAndConfirmed();
+    reschedule(id, "2026-12-03T14:00:00+01:00");
+    reschedule(id, "2026-12-04T09:00:00+01:00");
     TestNode.await(node.node().runJobs());
     assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
     // A cancellation sent after the moves arrives after any second change would have: only then is "one" checked.
-    assertThat(node.api.post("/api/visio/appointments/" + id + "/cancel", visio.agent, null).status()).isEqualTo(200);
-    TestNode.await(node.node().runJobs());
+    cancel(id);
     assertThat(smtp.waitForIncomingEmail(5_000, 3)).isTrue();
     assertThat(subjects()).hasSize(3).filteredOn(s -> s.contains("a changé")).hasSize(1);
     MimeMessage change = smtp.getReceivedMessages()[1];
@@ -190,6 +184,67 @@ class VisioMailTest {
     assertThat(body(change)).contains("Votre rendez-vous du mardi 1er décembre 2026 à 10 h a été déplacé.")
         .contains("Nouvelle date : vendredi 4 décembre 2026 à 9 h")
         .contains("Ancienne date, qui n'est plus valable : mardi 1er décembre 2026 à 10 h");
+  }
+
+  /**
+   * A change being sent when the appointment moves again is composed from where it stands then: it tells her the last
+   * date already, and the move queued meanwhile sends nothing ("déplacé du jeudi", a Thursday she never heard of).
+   */
+  @Test
+  void a_move_made_while_the_last_one_was_being_sent_is_not_told_twice() throws Exception {
+    String id = bookedAndConfirmed();
+    reschedule(id, "2026-12-03T14:00:00+01:00");
+    // Another node claims that change and is sending it (its claim holds it from the next move's clean-up)...
+    claimChanges(id, "'infinity'");
+    reschedule(id, "2026-12-04T09:00:00+01:00");
+    // ...and composes it only now, from the appointment as it stands: the node died, or its mail server was slow.
+    claimChanges(id, "NULL");
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+    cancel(id);
+    assertThat(smtp.waitForIncomingEmail(5_000, 3)).isTrue();
+    assertThat(subjects()).as("the confirmation, one change, the cancellation").hasSize(3)
+        .filteredOn(s -> s.contains("a changé")).hasSize(1);
+    assertThat(body(smtp.getReceivedMessages()[1])).contains("Votre rendez-vous du mardi 1er décembre 2026 à 10 h a été déplacé.")
+        .contains("Nouvelle date : vendredi 4 décembre 2026 à 9 h");
+  }
+
+  /** Moved and moved back before she heard of it: nothing changed for her, and nothing is sent. */
+  @Test
+  void a_move_taken_back_before_it_was_told_sends_nothing() throws Exception {
+    String id = bookedAndConfirmed();
+    reschedule(id, "2026-12-03T14:00:00+01:00");
+    reschedule(id, "2026-12-01T10:00:00+01:00");
+    TestNode.await(node.node().runJobs());
+    cancel(id);
+    assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+    assertThat(subjects()).as("the confirmation, then the cancellation: no change").hasSize(2)
+        .noneMatch(s -> s.contains("a changé"));
+  }
+
+  /** Jeanne Vidal's appointment of Tuesday 1 December at 10 h, booked with her e-mail, and its confirmation received. */
+  private String bookedAndConfirmed() throws Exception {
+    String id = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00",
+        new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr")).getString("id");
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    return id;
+  }
+
+  private void reschedule(String id, String start) {
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/reschedule", visio.agent,
+        new JsonObject().put("start", start)).status()).isEqualTo(200);
+  }
+
+  private void cancel(String id) {
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/cancel", visio.agent, null).status()).isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+  }
+
+  private void claimChanges(String id, String until) {
+    TestNode.await(node.node().platform().pool().preparedQuery("UPDATE visio_mail SET claimed_until = " + until
+            + " WHERE appointment_id = $1 AND kind = 'change' AND sent_at IS NULL")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(id))));
   }
 
   /**
