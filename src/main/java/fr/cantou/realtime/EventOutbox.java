@@ -56,6 +56,16 @@ public final class EventOutbox {
   }
 
 
+  /**
+   * Takes the element whose {@code id} is {@code elementId} out of the list {@code key} of every event about {@code item}
+   * written since {@code since}: a thing withdrawn from an item (a file sent into the wrong request, whose name may name
+   * another person) must not come back to a socket resuming from before its withdrawal. Answers how many events.
+   */
+  public Future<Integer> dropFromList(SqlClient tx, String kindPrefix, java.util.UUID item, String key, String elementId,
+                                      java.time.Instant since) {
+    return store.dropFromList(tx, kindPrefix, item, key, elementId, since);
+  }
+
   private void afterCommit(SqlClient tx, long id) {
     Transaction transaction = tx instanceof SqlConnection connection ? connection.transaction() : null;
     if (transaction == null) {

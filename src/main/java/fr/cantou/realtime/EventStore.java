@@ -56,6 +56,18 @@ public final class EventStore {
         .map(rows -> rows.rowCount());
   }
 
+  /** See {@link EventOutbox#dropFromList}: the events since {@code since} only (an index, not the whole outbox). */
+  Future<Integer> dropFromList(SqlClient tx, String kindPrefix, UUID item, String key, String elementId, Instant since) {
+    return tx.preparedQuery("""
+            UPDATE event SET data = jsonb_set(data, ARRAY[$3], COALESCE(
+                (SELECT jsonb_agg(e ORDER BY n) FROM jsonb_array_elements(data -> $3) WITH ORDINALITY AS x(e, n)
+                 WHERE e ->> 'id' IS DISTINCT FROM $4), '[]'::jsonb))
+            WHERE created_at >= $5 AND starts_with(kind, $1) AND data ->> 'id' = $2
+              AND jsonb_typeof(data -> $3) = 'array' AND data -> $3 @> jsonb_build_array(jsonb_build_object('id', $4::text))""")
+        .execute(Tuple.of(kindPrefix, item.toString(), key, elementId, since.atOffset(java.time.ZoneOffset.UTC)))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Wakes the other nodes (their LISTEN on {@code channel}); outside any transaction. */
   Future<Void> notifyNodes(SqlClient db, String channel, String payload) {
     return db.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)).mapEmpty();

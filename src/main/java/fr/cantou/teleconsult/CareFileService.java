@@ -55,6 +55,7 @@ public final class CareFileService {
   private final TeleconsultService requests;
   private final CareFileStore files;
   private final HealthDataAccessStore accesses;
+  private final TeleconsultEvents events;
   private final TeleconsultConfig.FileLimits limits;
   private final WorkerExecutor workers;
   private final IsolatedPdfCheck pdfs;
@@ -64,8 +65,9 @@ public final class CareFileService {
       "Many documents are being checked just now; please send it again in a few seconds.").retryAfter(5));
 
   CareFileService(Platform platform, TeleconsultService requests, CareFileStore files, HealthDataAccessStore accesses,
-                  TeleconsultConfig.FileLimits limits) {
+                  TeleconsultEvents events, TeleconsultConfig.FileLimits limits) {
     this.platform = platform;
+    this.events = events;
     this.requests = requests;
     this.files = files;
     this.accesses = accesses;
@@ -292,7 +294,8 @@ public final class CareFileService {
    * A nurse of the requesting care home withdraws a file sent into the wrong request (the cards reorder live on a
    * tablet), while it is open. One transaction, the item locked open as an upload locks it: the file's row and its
    * chunks deleted, the timeline line saying which file (its place, type and size, never its name: it may name the
-   * other resident), the change's audit line and the event (the item without it). No such file (withdrawn already,
+   * other resident), the change's audit line and the event (the item without it); the file taken out of the item's
+   * earlier events as well, which a socket resuming from before would replay. No such file (withdrawn already,
    * another request's): 404.
    */
   public Future<Void> withdraw(Principal nurse, UUID id, UUID fileId) {
@@ -301,9 +304,9 @@ public final class CareFileService {
         .compose(open -> open.isPresent() ? files.withdraw(tx, id, fileId)
             : requests.load(id).compose(item -> Future.<Optional<CareFileStore.Stored>>failedFuture(closedToWithdrawal(item))))
         .compose(gone -> gone.isEmpty() ? Future.failedFuture(ApiException.notFound("No such file in this teleconsultation."))
-            : requests.recorded(tx, id, nurse, "file_withdrawn", new JsonObject().put("fileId", fileId.toString())
+            : events.forgetFile(tx, id, fileId, gone.get().addedAt()).compose(forgotten -> requests.recorded(tx, id, nurse, "file_withdrawn", new JsonObject().put("fileId", fileId.toString())
                 .put("position", gone.get().position()).put("mediaType", gone.get().mediaType()).put("size", gone.get().size()),
-                now, TeleconsultEvents.UPDATED))))
+                now, TeleconsultEvents.UPDATED)))))
         .mapEmpty();
   }
 

@@ -34,7 +34,8 @@ public final class CareFileStore {
       """;
 
   /** A file as stored, before its bytes are read: for the rights check and the answer's headers. */
-  public record Stored(UUID id, UUID teleconsultationId, int position, String name, String mediaType, long size, int chunks) {}
+  public record Stored(UUID id, UUID teleconsultationId, int position, String name, String mediaType, long size, int chunks,
+                       Instant addedAt) {}
 
   /** A file's row, written (with no position: unseen) before its chunks. */
   record NewFile(UUID id, UUID teleconsultationId, String name, String mediaType, long size, int chunks, String sha256,
@@ -103,7 +104,7 @@ public final class CareFileStore {
   /** The file {@code id} of the item {@code item}; empty when the item has no such file (or no longer). */
   Future<Optional<Stored>> find(SqlClient db, UUID item, UUID id) {
     return db.preparedQuery("""
-            SELECT id, teleconsultation_id, position, name, media_type, size_bytes, chunks
+            SELECT id, teleconsultation_id, position, name, media_type, size_bytes, chunks, added_at
             FROM care_file WHERE id = $1 AND teleconsultation_id = $2 AND position IS NOT NULL""")
         .execute(Tuple.of(id, item))
         .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
@@ -117,7 +118,7 @@ public final class CareFileStore {
   Future<Optional<Stored>> withdraw(SqlClient tx, UUID item, UUID id) {
     return tx.preparedQuery("""
             DELETE FROM care_file WHERE id = $1 AND teleconsultation_id = $2 AND position IS NOT NULL
-            RETURNING id, teleconsultation_id, position, name, media_type, size_bytes, chunks""")
+            RETURNING id, teleconsultation_id, position, name, media_type, size_bytes, chunks, added_at""")
         .execute(Tuple.of(id, item))
         .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
   }
@@ -144,7 +145,7 @@ public final class CareFileStore {
 
   private static Stored stored(Row r) {
     return new Stored(r.getUUID("id"), r.getUUID("teleconsultation_id"), r.getInteger("position"), r.getString("name"),
-        r.getString("media_type"), r.getLong("size_bytes"), r.getInteger("chunks"));
+        r.getString("media_type"), r.getLong("size_bytes"), r.getInteger("chunks"), r.getOffsetDateTime("added_at").toInstant());
   }
 
   /** The {@link #OF_ITEM} column as records; an empty list when she added none. */

@@ -57,6 +57,16 @@ public final class TeleconsultEvents {
   }
 
   /**
+   * A file withdrawn from an item leaves the item's earlier events too: its name may name another resident (why it was
+   * withdrawn), and a socket resuming from before would read it again. Events written since the file was added only; an
+   * hour before it, for clocks of nodes and database that disagree.
+   */
+  Future<Void> forgetFile(SqlClient tx, java.util.UUID item, java.util.UUID file, java.time.Instant addedAt) {
+    return outbox.dropFromList(tx, "teleconsultation.", item, "files", file.toString(),
+        addedAt.minus(java.time.Duration.ofHours(1))).mapEmpty();
+  }
+
+  /**
    * Whether an event carries a whole teleconsultation: every one of this feature's but the pool's
    * summary of an item gone from the queue, which never names the item's organisation.
    */

@@ -53,13 +53,13 @@ public final class TeleconsultModule implements LiveModule {
     HealthDataAccessStore accesses = new HealthDataAccessStore();
     VitalSignsStore vitals = new VitalSignsStore();
     this.patientData = new PatientDataService(platform, settings, store, new PatientDataStore(), timeline, outbox);
-    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, new TeleconsultEvents(outbox),
-        presence, rooms);
+    TeleconsultEvents events = new TeleconsultEvents(outbox);
+    this.service = new TeleconsultService(platform, settings, store, timeline, accesses, events, presence, rooms);
     this.intake = new IntakeService(platform, service, store, vitals, rooms);
     this.calls = new CallService(platform, service, store, timeline, accesses, presence, rooms);
     this.queueJobs = new QueueJobs(platform, settings, store, presence, patientData, service);
     this.pushAudit = new PushAudit(platform, accesses);
-    this.careFiles = new CareFileService(platform, service, new CareFileStore(), accesses, settings.files());
+    this.careFiles = new CareFileService(platform, service, new CareFileStore(), accesses, events, settings.files());
     this.guests = new GuestService(platform, settings, service, store, new GuestStore(), rooms, senders);
     this.routes = new TeleconsultRoutes(service, intake, calls,
         new CareExchangeService(platform, service, store, vitals, new ExchangeStore()), careFiles,

@@ -11,8 +11,13 @@ import java.util.UUID;
  */
 public record Caller(Principal principal, String manageToken, String address, UUID screen) {
 
+  /**
+   * A request that carries a manage token is its holder's, the citizen's, even with a session beside it: judged as a
+   * signed-in professional's, it escaped her limits (moves a day) and signed her changes with a name that had no right
+   * to them. The pages never send both (they send her link without the session).
+   */
   public static Caller of(Principal principal, String manageToken, String address) {
-    return new Caller(principal, manageToken, address, null);
+    return new Caller(manageToken == null ? principal : null, manageToken, address, null);
   }
 
   /** A point's screen, acting with its device token. */

@@ -577,6 +577,34 @@ class CareFilesTest extends CareNodeTest {
     assertThat(right.getJsonArray("files").getJsonObject(1).getInteger("position")).isEqualTo(3);
   }
 
+  /**
+   * The outside security review of 6 December: a withdrawn file's name (which may name another resident) came back to
+   * a socket resuming from before its withdrawal, from the item's earlier events, while the GET no longer showed it.
+   */
+  @Test
+  void a_withdrawn_files_name_is_not_replayed_to_a_socket_resuming_from_before() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    long before;
+    String wrong;
+    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null)) {
+      wrong = upload(item, "Mme DURAND Paulette escarre.png", CareFiles.encode(CareFiles.picture(8, 8), "png")).json()
+          .getJsonArray("files").getJsonObject(0).getString("id");
+      before = doctor.nextEvent("teleconsultation.updated").getLong("id") - 1;
+    }
+    assertThat(withdraw(item, wrong, care.nurse).status()).isEqualTo(204);
+    assertThat(upload(item, "Mme MARTY talon.png", CareFiles.encode(CareFiles.picture(8, 8), "png")).status()).isEqualTo(201);
+
+    try (WsClient resumed = WsClient.hello(node.port(), care.geriatrician, before)) {
+      java.util.List<String> replayed = new java.util.ArrayList<>();
+      // Up to the right photo's event, written after the withdrawal: everything before it has come by then.
+      do {
+        replayed.add(resumed.next(m -> "event".equals(m.getString("type"))).encode());
+      } while (!replayed.get(replayed.size() - 1).contains("MARTY"));
+      assertThat(replayed).as("the upload's event, the withdrawal's, the right photo's").hasSizeGreaterThanOrEqualTo(3)
+          .noneMatch(m -> m.contains("DURAND"));
+    }
+  }
+
   @Test
   void only_the_care_homes_nurse_withdraws_a_file_and_only_while_the_request_is_open() {
     JsonObject item = care.create(request("geriatrie", "normal"));

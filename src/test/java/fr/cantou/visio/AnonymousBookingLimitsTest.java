@@ -129,4 +129,34 @@ class AnonymousBookingLimitsTest {
           .as("the next day").isEqualTo(200);
     }
   }
+
+  /**
+   * Her manage link sent beside a login is still her link: a session that could not open the appointment by itself (an
+   * agent of another administration) neither lifts her limit nor signs her moves.
+   */
+  @Test
+  void a_login_sent_beside_a_manage_link_does_not_lift_its_limit_nor_sign_its_moves() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_CITIZEN_MOVES_PER_DAY", "3"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      var booked = node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-03T09:00:00+01:00", "jeanne@example.fr"));
+      String id = booked.json().getString("id");
+      String path = "/api/visio/appointments/" + id + "/reschedule";
+      Map<String, String> both = Map.of("X-Manage-Token", booked.json().getString("manageToken"),
+          "Content-Type", "application/json");
+      assertThat(node.api.post(path, visio.otherAgent, new JsonObject().put("start", "2026-12-03T10:00:00+01:00")).status())
+          .as("that session alone").isEqualTo(403);
+      for (String start : List.of("2026-12-03T10:00:00+01:00", "2026-12-03T11:00:00+01:00", "2026-12-03T09:00:00+01:00")) {
+        assertThat(node.api.send("POST", path, visio.otherAgent, new JsonObject().put("start", start).encode(), both)
+            .status()).isEqualTo(200);
+      }
+      var fourth = node.api.send("POST", path, visio.otherAgent,
+          new JsonObject().put("start", "2026-12-03T14:00:00+01:00").encode(), both);
+      assertThat(fourth.status()).as(fourth.toString()).isEqualTo(429);
+      assertThat(TestNode.await(node.node().platform().pool().preparedQuery(
+              "SELECT count(*) AS n FROM change_audit WHERE item_id = $1 AND user_id IS NOT NULL")
+          .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getLong("n"))
+          .as("no line signed by the session").isZero();
+    }
+  }
 }
