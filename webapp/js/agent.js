@@ -121,7 +121,7 @@ function render() {
     focusOutcome = active.closest('[data-id]')?.dataset.id || null;
   }
   const was = focusedControl();
-  withdrawOutdatedQuestions();
+  const withdrawn = withdrawOutdatedQuestions();
   const day = dayInput.value;
   const list = [...appointments.values()].filter((a) => dayOf(a.start, a.timeZone) === day)
     .sort((a, b) => a.start.localeCompare(b.start));
@@ -157,6 +157,7 @@ function render() {
   if (was && !listBox.contains(document.activeElement)) {
     refocus(was);
   }
+  withdrawn.forEach(sayUnlessFocused);
   // The next start among the shown appointments: "Absent" appears then (checked again at least every minute).
   const now = Date.now();
   const next = list.map((a) => new Date(a.start).getTime()).filter((at) => at > now).sort((x, y) => x - y)[0];
@@ -225,9 +226,10 @@ function waitsInOpenRoom(a) {
 
 /**
  * Questions the appointment has outrun: a cancel of one no longer booked (cancelled elsewhere, her call begun) goes;
- * an absence asked of someone now in the waiting room goes too, and the card says why.
+ * an absence asked of someone now in the waiting room goes too, and the card says why (the ids returned).
  */
 function withdrawOutdatedQuestions() {
+  const withdrawn = [];
   for (const [id, action] of confirming) {
     const a = appointments.get(id);
     if (action === 'cancel' && a?.status !== 'booked') {
@@ -235,12 +237,33 @@ function withdrawOutdatedQuestions() {
     } else if (action === 'no-show' && waitsInOpenRoom(a)) {
       confirming.delete(id);
       outcomes.set(id, { text: t('agent.noShowWithdrawn', { name: nameOf(a) }) });
-      announce(outcomes.get(id).text);
+      withdrawn.push(id);
     }
+  }
+  return withdrawn;
+}
+
+/**
+ * A card's outcome line focused in place of the question or button that went (WCAG 2.4.3), and its words drawn.
+ * Focused, a screen reader reads it: said in the status line as well, it was read twice (an outside review).
+ */
+function showCardOutcome(id) {
+  focusOutcome = id;
+  render();
+  sayUnlessFocused(id);
+}
+
+/** An outcome's words said without moving the focus, unless its line holds the focus (read already) or has gone. */
+function sayUnlessFocused(id) {
+  const line = listBox.querySelector(`[data-id="${id}"] .outcome`);
+  if (outcomes.has(id) && document.activeElement !== line) {
+    announce(outcomes.get(id).text);
   }
 }
 /** Appointments this page cancels: their event is not announced again (the card's own line says it). */
 const cancellingHere = new Set();
+/** Outcomes this page takes back, until their event comes: "rétabli" is not said over the card's own focused line. */
+const undoingHere = new Set();
 /** "Ne rien changer": the keyboard goes back to the button that asked ({id, action}). */
 let focusAsker = null;
 
@@ -490,9 +513,7 @@ async function join(a) {
     const early = e?.status === 409 && a.joinOpensAt && Date.now() < new Date(a.joinOpensAt).getTime();
     outcomes.set(a.id, { text: early ? t('agent.roomOpensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) }) : plainMessage(e),
       failed: true, refusal: true });
-    focusOutcome = a.id;
-    render();
-    announce(outcomes.get(a.id).text);
+    showCardOutcome(a.id);
   }
 }
 
@@ -580,23 +601,21 @@ async function finish(a, action) {
     confirming.delete(a.id);
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
   }
-  focusOutcome = a.id;
-  render();
-  announce(outcomes.get(a.id).text);
+  showCardOutcome(a.id);
 }
 
 /** "Annuler" after "Terminé" or "Absent": the card is as it was before, with its buttons. */
 async function undoOutcome(a) {
+  undoingHere.add(a.id);
   try {
     const after = await request(`/api/visio/appointments/${a.id}/undo-outcome`, { method: 'POST' });
     keep(after);
     outcomes.set(a.id, { text: t('agent.undone', { time: formatTime(a.start, a.timeZone), name: nameOf(a) }) });
   } catch (e) {
+    undoingHere.delete(a.id);
     outcomes.set(a.id, { text: plainMessage(e), failed: true });
   }
-  focusOutcome = a.id;
-  render();
-  announce(outcomes.get(a.id).text);
+  showCardOutcome(a.id);
 }
 
 dayInput.addEventListener('change', () => {
@@ -714,7 +733,8 @@ appointments.follow({
       // Moved (by her, her mediator, a colleague): its card leaves the day shown, or comes to it, said with both times.
       announce(t('agent.moved', { name: nameOf(event.data), from: formatWhen(event.data.previous.start, event.data.timeZone),
         to: formatWhen(event.data.start, event.data.timeZone) }));
-    } else if (event.kind === 'appointment.reopened') {
+    } else if (event.kind === 'appointment.reopened' && !undoingHere.delete(event.data.id)) {
+      // Taken back elsewhere (a colleague, her other tab): taken back here, the card's focused line said it.
       announce(t('agent.reopened', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     }
   },

@@ -144,13 +144,20 @@ async function sessionToken() {
   }
 }
 
-/** What an action did, in a line next to it (seen, not only heard), focused; `failed` shows it as a refusal. */
+/**
+ * What an action did, in a line next to it (seen, not only heard), focused; `failed` shows it as a refusal. Taking the
+ * focus, it is read out: said in the status line as well, it was read twice (an outside review). It is said there only
+ * when the focus could not land on it (a dialog open over the page) or was on it already (its new words not read).
+ */
 export function showOutcome(line, message, failed = false) {
+  const focusedAlready = document.activeElement === line;
   line.textContent = message;
   line.classList.toggle('error', failed);
   line.hidden = false;
   line.focus();
-  announce(message);
+  if (focusedAlready || document.activeElement !== line) {
+    announce(message);
+  }
 }
 
 /**

@@ -43,6 +43,15 @@ class AgentDayPageTest {
         createGain() { return { gain: {}, connect: (d) => d }; }
       };
       """;
+  /** Each text the status line (role=status) was given, in window.__said: what a screen reader heard of it. */
+  private static final String RECORDED_STATUS = """
+      window.__said = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const status = document.getElementById('status');
+        new MutationObserver(() => { if (status.textContent) { window.__said.push(status.textContent); } })
+          .observe(status, { childList: true, characterData: true, subtree: true });
+      });
+      """;
   static MutableClock clock;
   static BrowserFixture web;
 
@@ -92,6 +101,7 @@ class AgentDayPageTest {
   static Page agentAt(JsonObject booked, Instant pageTime) {
     Page agent = web.newPage();
     agent.addInitScript(COUNTED_BEEPS);
+    agent.addInitScript(RECORDED_STATUS);
     agent.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
     web.signIn(agent, agentOf(booked));
     assertThat(agent.locator("#appointments > *").first()).isVisible();
@@ -389,6 +399,52 @@ class AgentDayPageTest {
     held.get(0).resume();
     assertThat(card.locator(".tag").first()).hasText("Terminé");
     org.assertj.core.api.Assertions.assertThat(held).as("outcomes sent").hasSize(1);
+    agent.context().close();
+  }
+
+  /** What the status line was given so far (see {@link #RECORDED_STATUS}). */
+  @SuppressWarnings("unchecked")
+  static List<String> said(Page agent) {
+    return (List<String>) agent.evaluate("() => window.__said");
+  }
+
+  /**
+   * "Oui, terminé" and "Annuler" go with the question or the line they were on: the keyboard lands on the outcome that
+   * replaced them, read out as it is focused; given to the status line too, it was read twice (an outside review). The
+   * same for the line under a form that takes the focus.
+   */
+  @Test
+  void an_outcome_that_takes_the_focus_is_not_said_again_in_the_status_line() {
+    JsonObject booked = book(12, "Clémence Vialard", "06 39 98 13 13");
+    Page agent = onItsDay(booked, Duration.ofMinutes(5));
+    Locator card = card(agent, "Clémence Vialard");
+    button(card, "Terminé").click();
+    button(card, "Oui, terminé").click();
+    Locator outcome = card.locator(".outcome");
+    String time = LastMileTest.clock(startOf(booked).atZone(PARIS));
+    String done = "Rendez-vous de " + time + " avec Clémence Vialard : marqué terminé.";
+    assertThat(outcome).hasAttribute("aria-label", done);
+    assertThat(outcome).isFocused();
+
+    button(outcome, "Annuler").click();
+    String undone = "Rendez-vous de " + time + " avec Clémence Vialard : choix annulé, le rendez-vous est de nouveau à traiter.";
+    assertThat(outcome).hasAttribute("aria-label", undone);
+    assertThat(outcome).isFocused();
+
+    // The same for every page's outcome line under a form (ui.js): an absence saved, a night far ahead.
+    String night = LocalDate.parse(dayOf(booked)).plusDays(400).toString();
+    agent.locator("#ex-start").fill(night + "T01:00");
+    agent.locator("#ex-end").fill(night + "T02:00");
+    agent.locator("#exception button[type=submit]").click();
+    assertThat(agent.locator("#ex-outcome")).hasText("Absence enregistrée.");
+    assertThat(agent.locator("#ex-outcome")).isFocused();
+
+    // Said after all three outcomes: had any (or the event of the undo, "rétabli") been given to the status line, it
+    // would be there by now.
+    book(14, "Firmin Vialard", "06 39 98 13 14");
+    assertThat(agent.locator("#status")).containsText("Nouveau rendez-vous");
+    org.assertj.core.api.Assertions.assertThat(said(agent)).as("the status line")
+        .noneMatch(words -> words.contains("Clémence Vialard") || words.contains("Absence enregistrée"));
     agent.context().close();
   }
 }

@@ -582,15 +582,17 @@ class FlowsTest {
     assertThat(page.locator("#pt-phone")).isFocused();
     page.locator("#pt-phone").fill("04.71.40.12.34");
     page.locator("form:has(#pt-name) button[type=submit]").click();
-    assertThat(page.locator("#status")).hasText("Modifications enregistrées.");
+    // Focused, the line is read out: it is not said again in the status line (see AgentDayPageTest).
+    assertThat(page.locator("#admin-outcome")).hasText("Modifications enregistrées.");
+    assertThat(page.locator("#admin-outcome")).isFocused();
     assertThat(page.locator("#point-form h3")).hasText("Ouvrir un point visio-accueil");
     assertThat(page.locator("#sv-name")).hasValue("Accueil des familles");
 
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Retirer Mairie de Trizac")).click();
     Question.accept(page);
-    assertThat(page.locator("#status")).hasText("« Mairie de Trizac » retiré.");
     assertThat(page.locator("#admin-outcome")).hasText("« Mairie de Trizac » retiré.");
+    assertThat(page.locator("#admin-outcome")).isFocused();
     assertThat(page.locator("#sv-name")).hasValue("Accueil des familles");
 
     List<JsonObject> points = web.node.api.get("/api/visio/points").array().stream().map(JsonObject.class::cast).toList();
@@ -651,7 +653,8 @@ class FlowsTest {
     agent.locator("#ex-all").check();
     agent.locator("#exception button[type=submit]").click();
 
-    assertThat(agent.locator("#status")).containsText("Fermeture enregistrée pour les");
+    assertThat(agent.locator("#ex-outcome")).containsText("Fermeture enregistrée pour les");
+    assertThat(agent.locator("#ex-outcome")).isFocused();
     assertThat(agent.locator("#availability")).containsText("Déménagement des bureaux");
   }
 }

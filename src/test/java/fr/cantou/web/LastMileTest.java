@@ -403,8 +403,10 @@ class LastMileTest {
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Oui, annuler le rendez-vous")).click();
     assertThat(card.locator(".outcome")).containsText("annulé (Odette Chabrier). La personne sera prévenue par SMS.");
     assertThat(card.locator(".tag")).hasText("Annulé");
-    assertThat(agent.locator("#status")).hasText("Rendez-vous de " + clock(OffsetDateTime.parse(booked.getString("start"))
-        .atZoneSameInstant(PARIS)) + " annulé (Odette Chabrier). La personne sera prévenue par SMS.");
+    // Focused in place of the question, the line is read out, and not said again in the status line (AgentDayPageTest).
+    assertThat(card.locator(".outcome")).hasAttribute("aria-label", "Rendez-vous de " + clock(OffsetDateTime.parse(
+        booked.getString("start")).atZoneSameInstant(PARIS)) + " annulé (Odette Chabrier). La personne sera prévenue par SMS.");
+    assertThat(card.locator(".outcome")).isFocused();
     org.assertj.core.api.Assertions.assertThat(web.node.api.send("GET", "/api/visio/appointments/" + booked.getString("id"), null,
         null, java.util.Map.of("X-Manage-Token", booked.getString("manageToken"))).json().getString("status")).isEqualTo("cancelled");
 
