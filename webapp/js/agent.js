@@ -717,8 +717,11 @@ appointments.follow({
     if (event.kind === 'appointment.booked') {
       announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting && !arrivals.has(event.data.id)) {
-      // Hers are said once per arrival, with her time (noticeArrivals); a colleague's as they come.
-      announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
+      // Hers are said once per arrival, with her time (noticeArrivals). A colleague's citizen waits for the colleague:
+      // her card shows it, silently (said, she was called to people not hers, an outside review).
+      if (event.data.agentId === me.id) {
+        announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
+      }
     } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailedAt
       && (event.data.status === 'booked' || event.data.status === 'in_call')
       && failuresSaid.get(event.data.id) !== event.data.citizenVideoFailedAt) {

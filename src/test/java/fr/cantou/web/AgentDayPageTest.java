@@ -447,4 +447,31 @@ class AgentDayPageTest {
         .noneMatch(words -> words.contains("Clémence Vialard") || words.contains("Absence enregistrée"));
     agent.context().close();
   }
+
+  /**
+   * A colleague's citizen entering the waiting room was said to her ("Baptistine Fabre attend en salle d'attente."), as
+   * if she were the one to join: it shows on its card, silently. Her own citizen, after, is said, beeped and counted.
+   */
+  @Test
+  void a_colleagues_citizen_arriving_shows_on_its_card_and_is_neither_said_nor_beeped_nor_counted() {
+    JsonObject mine = book(15, "Augustine Fabre", "06 39 98 13 15");
+    JsonObject theirs = book(15, "Baptistine Fabre", "06 39 98 13 16");
+    org.assertj.core.api.Assertions.assertThat(agentOf(theirs)).as("the colleague's").isNotEqualTo(agentOf(mine));
+    org.assertj.core.api.Assertions.assertThat(dayOf(theirs)).isEqualTo(dayOf(mine));
+    Page agent = onItsDay(mine, Duration.ofMinutes(-5));
+    citizenSays(theirs, "waiting");
+    assertThat(card(agent, "Baptistine Fabre").locator(".tag").first()).hasText("En salle d'attente");
+
+    // Her own, after: what the colleague's arrival would have said, beeped or counted is there by the time hers is.
+    citizenSays(mine, "waiting");
+    assertThat(agent.locator("#status")).containsText("Augustine Fabre attend en salle d'attente");
+    assertThat(agent.locator("#arrivals")).containsText("Augustine Fabre");
+    assertThat(agent.locator("#arrivals")).not().containsText("Baptistine Fabre");
+    assertThat(agent).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) "));
+    org.assertj.core.api.Assertions.assertThat(said(agent)).as("the status line")
+        .noneMatch(words -> words.contains("Baptistine Fabre"));
+    org.assertj.core.api.Assertions.assertThat(((Number) agent.evaluate("() => window.__beeps")).intValue())
+        .as("beeps").isEqualTo(1);
+    agent.context().close();
+  }
 }
