@@ -1,6 +1,16 @@
 import { retryDelay } from './api.js';
 import { currentLanguage } from './i18n.js';
 
+/** How often the page looks at the clock: a look coming far later than due means the computer slept meanwhile. */
+const WAKE_TICK_MS = 2000;
+/** Late by more than this, the timers stood still: asleep (a laptop's lid closed), or a tab frozen in the background. */
+const WAKE_LATE_MS = 10000;
+/**
+ * A socket checked after waking is answered within this, or left for a new one: a pong crosses even a weak link in a
+ * second or two; a new socket costs a hello, and resumes from the last event seen.
+ */
+const PROBE_MS = 5000;
+
 // The one WebSocket: hello with a token, snapshot or resume, live events; reconnects by
 // itself with a growing delay and resumes from the last event id it saw.
 export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
@@ -13,6 +23,10 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   let lastHeard = 0;
   /** A ping sent and nothing heard since. */
   let pingUnanswered = false;
+  /** Messages heard, counted: a probe is answered when the count moved (the clock may have jumped meanwhile). */
+  let heard = 0;
+  /** The socket the server said welcome on: a ping on it is answered (before its hello, it is refused). */
+  let greeted = null;
 
   // Set when the server closed with 4401: the access token expired (or was refused), so the
   // next hello asks for a refreshed one, and resumes with `since` as after any reconnect.
@@ -59,8 +73,10 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       }
       lastHeard = Date.now();
       pingUnanswered = false;
+      heard += 1;
       const data = JSON.parse(message.data);
       if (data.type === 'welcome') {
+        greeted = mine;
         attempt = 0;
         onStatus?.('online');
         onWelcome?.(data);
@@ -149,6 +165,46 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
     }
   }
 
+  /** The probe of the socket checked after waking, waiting for its answer. */
+  let probeTimer = null;
+
+  /**
+   * The computer woke up, the page shown again, the link back: a socket waiting for its pause knocks now; an open one is
+   * asked at once whether it still leads somewhere. Left to the heartbeats, a socket whose path died while asleep (the
+   * Wi-Fi gone and back, never said offline) was noticed two beats later, about 40 s, her citizen's arrival with it.
+   */
+  function check() {
+    if (closedByUs) {
+      return;
+    }
+    if (retryTimer !== null) {
+      now();
+      return;
+    }
+    const mine = socket;
+    if (mine === null || mine !== greeted || !send({ type: 'ping' })) {
+      return;
+    }
+    const before = heard;
+    clearTimeout(probeTimer);
+    probeTimer = setTimeout(() => {
+      if (mine === socket && heard === before) {
+        abandon(mine);
+        now();
+      }
+    }, PROBE_MS);
+  }
+
+  /** Timers stand still while the computer sleeps: a look at the clock coming far later than due is a wake-up. */
+  let lookedAt = Date.now();
+  const wakeWatch = setInterval(() => {
+    const late = Date.now() - lookedAt - WAKE_TICK_MS;
+    lookedAt = Date.now();
+    if (late > WAKE_LATE_MS) {
+      check();
+    }
+  }, WAKE_TICK_MS);
+
   function send(message) {
     if (socket && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify(message));
@@ -161,14 +217,19 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
     if (socket?.readyState !== WebSocket.OPEN) {
       attempt = 0;
     }
-    now();
+    check();
   });
-  document.addEventListener('visibilitychange', () => { if (!document.hidden) { now(); } });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) { check(); } });
+  // A page frozen in the background (a tablet's, a phone's), or back from the browser's history: it may have slept.
+  document.addEventListener('resume', check);
+  window.addEventListener('pageshow', (event) => { if (event.persisted) { check(); } });
   open();
   return {
     send,
     close() {
       closedByUs = true;
+      clearInterval(wakeWatch);
+      clearTimeout(probeTimer);
       socket?.close();
     },
   };

@@ -5,6 +5,7 @@ import com.microsoft.playwright.Clock;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.AriaRole;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -472,6 +474,54 @@ class AgentDayPageTest {
         .noneMatch(words -> words.contains("Baptistine Fabre"));
     org.assertj.core.api.Assertions.assertThat(((Number) agent.evaluate("() => window.__beeps")).intValue())
         .as("beeps").isEqualTo(1);
+    agent.context().close();
+  }
+
+  /**
+   * The laptop's lid closed, then opened with the tab shown and the Wi-Fi never said offline: its socket still "open",
+   * its path dead. The page waited for two heartbeats (about 40 s) to notice, and her citizen arriving meanwhile was
+   * shown that late. The clock having jumped, it asks the socket at once, leaves it unanswered for a new one, and the
+   * arrival sent while it slept is shown. Time stands still but for the test's steps: no heartbeat comes meanwhile.
+   */
+  @Test
+  void after_the_laptop_slept_its_dead_socket_is_left_at_once_and_what_came_meanwhile_is_shown() {
+    JsonObject booked = book(16, "Céleste Rouquette", "06 39 98 13 17");
+    Instant before = startOf(booked).minus(Duration.ofMinutes(15));
+    clock.set(before);
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    AtomicBoolean asleep = new AtomicBoolean();
+    Page agent = web.newPage();
+    agent.addInitScript(COUNTED_BEEPS);
+    agent.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
+      boolean first = sockets.isEmpty();
+      sockets.add(ws);
+      WebSocketRoute server = ws.connectToServer();
+      // The first socket's path dies with the sleep: what the server sends no longer comes, and no close either.
+      server.onMessage(frame -> {
+        if (!(first && asleep.get())) {
+          ws.send(frame.text());
+        }
+      });
+    });
+    agent.clock().install(new Clock.InstallOptions().setTime(before.toEpochMilli()));
+    web.signIn(agent, agentOf(booked));
+    show(agent, dayOf(booked));
+    Locator card = card(agent, "Céleste Rouquette");
+    assertThat(card.locator(".tag").first()).hasText("Confirmé");
+    long lidClosed = ((Number) agent.evaluate("() => Date.now()")).longValue() + 1000;
+    agent.clock().pauseAt(lidClosed);
+    asleep.set(true);
+
+    // Ten minutes asleep: her citizen enters the waiting room meanwhile.
+    clock.set(startOf(booked).minus(Duration.ofMinutes(5)));
+    citizenSays(booked, "waiting");
+    agent.clock().setSystemTime(lidClosed + Duration.ofMinutes(10).toMillis());
+    // Less than a heartbeat (20 s) once awake: the look at the clock, the ping, its 5 s without an answer.
+    agent.clock().runFor(10_000);
+    assertThat(agent.locator("#arrivals")).containsText("Céleste Rouquette attend en salle d'attente");
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    assertThat(agent).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) "));
+    org.assertj.core.api.Assertions.assertThat(sockets).as("sockets opened").hasSize(2);
     agent.context().close();
   }
 }
