@@ -1,5 +1,5 @@
 /** How a person's e-mail address and phone number are checked before sending (as the server reads them). */
-export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+export const EMAIL = /^[^@\s<>()[\],;:\\]+@[^@\s<>()[\],;:\\"]+\.[^@\s<>()[\],;:\\"]+$/;
 
 /** Digits with spaces, dots, dashes, parentheses, a leading +; 6 to 15 digits. */
 export function isPhone(value) {

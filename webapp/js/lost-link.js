@@ -19,7 +19,7 @@ export function normalReference(typed) {
   return typed.toUpperCase().replace(new RegExp(`^${SEPARATORS}|${SEPARATORS}$`, 'g'), '')
     .replace(new RegExp(SEPARATORS, 'g'), '-');
 }
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const EMAIL = /^[^@\s<>()[\],;:\\]+@[^@\s<>()[\],;:\\"]+\.[^@\s<>()[\],;:\\"]+$/;
 const PHONE = /^[0-9+ .()/\u00A0\u202F-]{6,30}$/;
 
 export function setUpLostLink({ open = false, expired = false } = {}) {

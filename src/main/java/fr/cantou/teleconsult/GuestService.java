@@ -111,7 +111,7 @@ public final class GuestService {
       to = PhoneNumbers.canonical(asked.phone());
     } else {
       to = asked.email().trim();
-      if (!to.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+      if (!fr.cantou.notify.MailAddresses.valid(to)) {
         return Future.failedFuture(ApiException.badRequest("Invalid field 'email': not an e-mail address."));
       }
     }

@@ -50,7 +50,7 @@ public final class LostLinkService {
     static Optional<Contact> of(String typed) {
       String t = typed.trim();
       if (t.contains("@")) {
-        return t.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+") ? Optional.of(new Contact(MailStore.MAIL, t.toLowerCase(Locale.ROOT)))
+        return fr.cantou.notify.MailAddresses.valid(t) ? Optional.of(new Contact(MailStore.MAIL, t.toLowerCase(Locale.ROOT)))
             : Optional.empty();
       }
       return PhoneNumbers.written(t).map(written -> new Contact(MailStore.SMS, PhoneNumbers.canonical(written)));

@@ -269,6 +269,8 @@ class GuestTest {
     Api.Response both = invite(id, care.nurse, guest("Marc Roux", "family", "email", "marc@example.fr").put("phone", "0612345678"));
     assertThat(both.status()).isEqualTo(400);
     assertThat(invite(id, care.nurse, guest("Marc Roux", "family", "email", "marc-at-example.fr")).status()).isEqualTo(400);
+    assertThat(invite(id, care.nurse, guest("Marc Roux", "family", "email", "Marc<victime@example.org>")).status())
+        .as("one mailbox, not a name and an address").isEqualTo(400);
     assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).isEmpty();
     assertThat(sms.received()).isEmpty();
   }

@@ -89,6 +89,26 @@ class VisioBookingTest extends VisioNodeTest {
     assertThat(refused.detail()).contains("citizen");
   }
 
+  /**
+   * One mailbox, never a name and an address: the mail library sent "x<victim@example.org>" to victim@example.org,
+   * each such spelling a new person for the limits kept per contact (a mailbox bombed past them); a stray ">" failed
+   * only when the mail was sent.
+   */
+  @Test
+  void an_email_is_one_mailbox_never_a_display_name_or_a_list() {
+    for (String email : List.of("x<victime@example.org>", "victime@example.org>", "a@example.org,victime@example.org",
+        "x(commentaire)@example.org", "a\\b@example.org")) {
+      JsonObject body = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
+      body.getJsonObject("citizen").put("email", email);
+      var refused = node.api.post("/api/visio/appointments", body);
+      assertThat(refused.status()).as(email).isEqualTo(400);
+      assertThat(refused.detail()).as(email).contains("citizen.email");
+    }
+    JsonObject quoted = booking(visio.serviceId, "2026-12-01T10:00:00+01:00");
+    quoted.getJsonObject("citizen").put("email", "\"jeanne\"@example.fr");
+    assertThat(node.api.post("/api/visio/appointments", quoted).status()).as("a quoted local part is one mailbox").isEqualTo(201);
+  }
+
   @Test
   void a_taken_slot_is_a_409_and_a_cancelled_one_is_free_again_at_once() {
     JsonObject first = visio.book("2026-12-01T10:00:00+01:00").json();
