@@ -714,14 +714,16 @@ appointments.follow({
   onChange: render,
   onEvent: (event) => {
     changed(event.data.id);
+    // Her own appointments' news only (or one that was hers before a move): her colleagues' show on their cards,
+    // silently; said, a screen reader read her the whole administration's day (an outside review).
+    if (event.data.agentId !== me.id && event.data.previous?.agentId !== me.id) {
+      return;
+    }
     if (event.kind === 'appointment.booked') {
       announce(t('agent.newBooking', { time: formatTime(event.data.start, event.data.timeZone), name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenWaiting && !arrivals.has(event.data.id)) {
-      // Hers are said once per arrival, with her time (noticeArrivals). A colleague's citizen waits for the colleague:
-      // her card shows it, silently (said, she was called to people not hers, an outside review).
-      if (event.data.agentId === me.id) {
-        announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
-      }
+      // Said once per arrival, with her time (noticeArrivals).
+      announce(t('agent.citizenWaiting', { name: nameOf(event.data) }));
     } else if (event.kind === 'appointment.waiting' && event.data.citizenVideoFailedAt
       && (event.data.status === 'booked' || event.data.status === 'in_call')
       && failuresSaid.get(event.data.id) !== event.data.citizenVideoFailedAt) {

@@ -57,9 +57,13 @@ final class VisioEvents {
     return outbox.appendValue(tx, kind, VisioVisibility.of(a), a).compose(id -> toScreen(tx, kind, a));
   }
 
-  /** A change of time also says the time it leaves, which is free again (for the slots of every node). */
+  /**
+   * A change of time also says the time it leaves, which is free again (for the slots of every node), and whose it was
+   * (the agent it leaves hears of it: her page says her own appointments' news only).
+   */
   Future<Void> publishMove(SqlClient tx, Appointment before, Appointment after) {
-    JsonObject previous = new JsonObject(Json.encode(java.util.Map.of("start", before.start(), "end", before.end())));
+    JsonObject previous = new JsonObject(Json.encode(java.util.Map.of("start", before.start(), "end", before.end())))
+        .put("agentId", before.agentId());
     return publish(tx, CHANGED, after, new JsonObject(Json.encode(after)).put("previous", previous));
   }
 

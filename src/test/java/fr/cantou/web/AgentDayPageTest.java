@@ -81,7 +81,7 @@ class AgentDayPageTest {
 
   /** Her login: the agent the booking went to (the CPAM has two). */
   static String agentOf(JsonObject booked) {
-    return booked.getString("agentName").startsWith("Sandrine Malet") ? "agent.cpam" : "agent2.cpam";
+    return BrowserFixture.cpamAgentOf(booked);
   }
 
   static Instant startOf(JsonObject booked) {
@@ -404,6 +404,33 @@ class AgentDayPageTest {
     agent.context().close();
   }
 
+  /**
+   * Booked at the first free time from {@code daysAhead} days on where the CPAM's other agent is free too (the demo's
+   * own appointments fill some of their times): a second booking at that time goes to the other agent.
+   */
+  static JsonObject bookedWhileTheOtherAgentIsFree(int daysAhead, String name, String phone) {
+    for (int day = daysAhead; day < daysAhead + 14; day++) {
+      JsonObject booked = book(day, name, phone);
+      java.time.LocalDate date = LocalDate.parse(dayOf(booked));
+      boolean stillOffered = web.node.api.get("/api/visio/services/" + web.carteVitaleId() + "/slots?from=" + date + "&to="
+          + date).array().stream().map(JsonObject.class::cast).anyMatch(slot -> startOf(slot).equals(startOf(booked)));
+      if (stillOffered) {
+        return booked;
+      }
+      web.node.api.send("POST", "/api/visio/appointments/" + booked.getString("id") + "/cancel", null, null,
+          Map.of("X-Manage-Token", booked.getString("manageToken")));
+    }
+    throw new AssertionError("no time where both agents of the CPAM are free");
+  }
+
+  /** Booked at the same time as {@code mine}: the other agent of the CPAM takes it. */
+  static JsonObject theColleaguesBeside(JsonObject mine, String name, String phone) {
+    var booked = web.node.api.post("/api/visio/appointments", new JsonObject().put("serviceId", web.carteVitaleId())
+        .put("start", mine.getString("start")).put("citizen", new JsonObject().put("name", name).put("phone", phone)));
+    org.assertj.core.api.Assertions.assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    return booked.json();
+  }
+
   /** What the status line was given so far (see {@link #RECORDED_STATUS}). */
   @SuppressWarnings("unchecked")
   static List<String> said(Page agent) {
@@ -456,8 +483,8 @@ class AgentDayPageTest {
    */
   @Test
   void a_colleagues_citizen_arriving_shows_on_its_card_and_is_neither_said_nor_beeped_nor_counted() {
-    JsonObject mine = book(15, "Augustine Fabre", "06 39 98 13 15");
-    JsonObject theirs = book(15, "Baptistine Fabre", "06 39 98 13 16");
+    JsonObject mine = bookedWhileTheOtherAgentIsFree(15, "Augustine Fabre", "06 39 98 13 15");
+    JsonObject theirs = theColleaguesBeside(mine, "Baptistine Fabre", "06 39 98 13 16");
     org.assertj.core.api.Assertions.assertThat(agentOf(theirs)).as("the colleague's").isNotEqualTo(agentOf(mine));
     org.assertj.core.api.Assertions.assertThat(dayOf(theirs)).isEqualTo(dayOf(mine));
     Page agent = onItsDay(mine, Duration.ofMinutes(-5));
@@ -474,6 +501,33 @@ class AgentDayPageTest {
         .noneMatch(words -> words.contains("Baptistine Fabre"));
     org.assertj.core.api.Assertions.assertThat(((Number) agent.evaluate("() => window.__beeps")).intValue())
         .as("beeps").isEqualTo(1);
+    agent.context().close();
+  }
+
+  /**
+   * Her colleague's appointments booked or cancelled show on their cards, and are not said: her screen reader read her
+   * the whole administration's day, each colleague's booking and cancellation between her own news.
+   */
+  @Test
+  void a_colleagues_bookings_and_cancellations_show_on_the_day_and_are_not_said() {
+    JsonObject mine = bookedWhileTheOtherAgentIsFree(17, "Aurélie Fabre", "06 39 98 13 20");
+    // The day before: the time is still far enough ahead to be booked.
+    Page agent = onItsDay(mine, Duration.ofDays(-1));
+    JsonObject theirs = theColleaguesBeside(mine, "Bérénice Fabre", "06 39 98 13 21");
+    org.assertj.core.api.Assertions.assertThat(agentOf(theirs)).as("the colleague's").isNotEqualTo(agentOf(mine));
+    assertThat(card(agent, "Bérénice Fabre")).isVisible();
+    var cancelled = web.node.api.send("POST", "/api/visio/appointments/" + theirs.getString("id") + "/cancel", null, null,
+        Map.of("X-Manage-Token", theirs.getString("manageToken")));
+    org.assertj.core.api.Assertions.assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+    assertThat(card(agent, "Bérénice Fabre").locator(".tag").first()).hasText("Annulé");
+
+    // Her own news, after: what the colleague's would have said is there by the time hers is.
+    var hers = web.node.api.send("POST", "/api/visio/appointments/" + mine.getString("id") + "/cancel", null, null,
+        Map.of("X-Manage-Token", mine.getString("manageToken")));
+    org.assertj.core.api.Assertions.assertThat(hers.status()).as(hers.toString()).isEqualTo(200);
+    assertThat(agent.locator("#status")).containsText("Rendez-vous annulé : Aurélie Fabre.");
+    org.assertj.core.api.Assertions.assertThat(said(agent)).as("the status line")
+        .noneMatch(words -> words.contains("Bérénice Fabre"));
     agent.context().close();
   }
 

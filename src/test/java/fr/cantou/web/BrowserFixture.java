@@ -252,6 +252,11 @@ final class BrowserFixture implements AutoCloseable {
         new io.vertx.core.json.JsonObject().put("name", name).put("phone", phone));
   }
 
+  /** The login of the CPAM agent a booking of "Carte Vitale" went to (the demo's CPAM has two). */
+  static String cpamAgentOf(io.vertx.core.json.JsonObject booked) {
+    return booked.getString("agentName").startsWith("Sandrine Malet") ? "agent.cpam" : "agent2.cpam";
+  }
+
   /** The demo's "Carte Vitale" service (the CPAM's, two agents). */
   String carteVitaleId() {
     return node.api.get("/api/visio/services").array().stream().map(io.vertx.core.json.JsonObject.class::cast)

@@ -421,13 +421,15 @@ class KioskPageTest {
   @org.junit.jupiter.api.Order(4)
   void the_screens_video_failing_tells_the_agent_to_call_the_point_and_retried_it_puts_her_in_the_room() {
     JsonObject rose = bookNextFreeSlotAndPair("Rose Vermenouze", "06 39 98 12 56");
-    String agentToken = web.node.api.login("agent.cpam@cantal.demo", BrowserFixture.PASSWORD);
+    // Her agent: the one the booking went to (her page says only her own appointments' news).
+    String login = BrowserFixture.cpamAgentOf(rose);
+    String agentToken = web.node.api.login(login + "@cantal.demo", BrowserFixture.PASSWORD);
     String pointPhone = web.node.api.get("/api/visio/appointments/" + rose.getString("id"), agentToken).json().getString("pointPhone");
     org.assertj.core.api.Assertions.assertThat(pointPhone).as("the demo's points have a phone").isNotNull();
 
     Page agent = web.newPage();
     agent.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
-    web.signIn(agent, "agent.cpam");
+    web.signIn(agent, login);
     agent.locator("#day").fill(LocalDate.ofInstant(clock.instant(), PARIS).toString());
     agent.locator("#day").dispatchEvent("change");
     Locator card = agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Rose Vermenouze"));

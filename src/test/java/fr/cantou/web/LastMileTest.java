@@ -433,8 +433,8 @@ class LastMileTest {
     Instant start = OffsetDateTime.parse(booked.getString("start")).toInstant();
     clock.set(start.minus(Duration.ofMinutes(5)));
 
-    // The agent's day is open first: what happens at the citizen's end reaches her card live.
-    Page agent = web.signIn(web.newPage(screen), "agent.cpam");
+    // Her agent's day is open first: what happens at the citizen's end reaches her card live.
+    Page agent = web.signIn(web.newPage(screen), BrowserFixture.cpamAgentOf(booked));
     assertThat(agent.locator("#appointments > *").first()).isVisible();
     agent.locator("#day").fill(booked.getString("start").substring(0, 10));
     agent.locator("#day").dispatchEvent("change");
