@@ -161,6 +161,21 @@ class RightsMatrixTest {
   // her browser: X-Guest-Device; GuestTest covers another browser's 409), the other column a guest of another request; signed-in callers without a secret get 401 (a bearer opens no guest's
   // page). join: the guest passes the check and is told the call has not started (nobody is in the room yet).
 
+  /**
+   * The booker from another administration: the CPAM's agent who booked a CAF appointment for someone (any agent books any
+   * administration's service; the appointment is hers to see). She enters its room under her own name, never as the
+   * citizen (`CompanionInTheRoomTest`), and holds none of the CAF agent's outcomes. Her appointment is at 8:30 on
+   * Monday 30 November, its room open for these cells (8:25).
+   */
+  private static final String BOOKER_FROM_ANOTHER_ADMINISTRATION = """
+      GET    /visio/appointments/{id}                      200
+      GET    /visio/appointments/{id}/join                 200
+      POST   /visio/appointments/{id}/presence             200
+      POST   /visio/appointments/{id}/complete             403
+      POST   /visio/appointments/{id}/no-show              403
+      POST   /visio/appointments/{id}/undo-outcome         403
+      """;
+
   private static final String KEY = "rights-matrix-signing-key-long-enough-0123456789";
   /** Monday 30 November 2026, 7:55 in Paris: the 8:00 appointment's room is open. */
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:55:00Z"));
@@ -173,6 +188,7 @@ class RightsMatrixTest {
   private Booking shared;
   private Booking openRoom;
   private Booking another;
+  private Booking bookedByAgent2;
   private String extraPointId;
   private String kioskPointId;
   private String kioskService;
@@ -225,6 +241,9 @@ class RightsMatrixTest {
     assertThat(node.api.post("/api/users/" + leaverId + "/deactivate", visio.admin, null).status()).isEqualTo(200);
 
     openRoom = book(at(LocalDate.parse("2026-11-30"), 0));
+    JsonObject hers = node.api.post("/api/visio/appointments", tokens.get("agent2"),
+        VisioTerritory.booking(visio.serviceId, at(LocalDate.parse("2026-11-30"), 1))).json();
+    bookedByAgent2 = new Booking(hers.getString("id"), hers.getString("manageToken"));
     shared = book(nextSlot());
     another = book(nextSlot());
     extraPointId = point();
@@ -271,6 +290,27 @@ class RightsMatrixTest {
   @AfterAll
   void stop() {
     node.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> the_booker_from_another_administration_gets_the_status_of_her_row() {
+    return BOOKER_FROM_ANOTHER_ADMINISTRATION.lines().filter(l -> !l.isBlank()).map(line -> {
+      String[] cells = line.trim().split("\\s+");
+      String operation = cells[0] + " " + cells[1];
+      int status = Integer.parseInt(cells[2]);
+      return DynamicTest.dynamicTest(operation + " by the booker from another administration → " + status, () -> {
+        String path = "/api" + cells[1].replace("{id}", bookedByAgent2.id());
+        String body = operation.endsWith("/presence") ? new JsonObject().put("state", "waiting").encode() : null;
+        clock.set(Instant.parse("2026-11-30T07:25:00Z"));
+        try {
+          Api.Response answer = node.api.send(cells[0], path, tokens.get("agent2"), body,
+              body == null ? Map.of() : Map.of("Content-Type", "application/json"));
+          assertThat(answer.status()).as(operation + ": " + answer).isEqualTo(status);
+        } finally {
+          clock.set(Instant.parse("2026-11-30T06:55:00Z"));
+        }
+      });
+    });
   }
 
   @TestFactory

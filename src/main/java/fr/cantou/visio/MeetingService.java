@@ -6,6 +6,7 @@ import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,30 +47,63 @@ public final class MeetingService {
   }
 
   /**
+   * Who is in the room, by what opened the appointment to the caller. Only the holder of its manage token (no account)
+   * is the citizen; a mediator is beside her and speaks for her side (his own name); an agent of its administration
+   * holds the call. Any other professional who may open it (an agent of another administration who booked it for
+   * someone at her desk) is a companion: in the room under her own name, never the citizen's side, so she can neither
+   * make the agent believe the citizen tried or waits nor stop "Absent"; the agent, who sees her, judges.
+   */
+  enum Standing {
+    AGENT, MEDIATOR, CITIZEN, COMPANION;
+
+    static Standing of(Caller caller, Appointment a) {
+      if (VisioRights.isAgentOf(caller.principal(), a)) {
+        return AGENT;
+      }
+      if (caller.mediator()) {
+        return MEDIATOR;
+      }
+      // Without a session, the appointment was opened by its manage token (Caller.of drops a session sent beside one).
+      return caller.principal() == null ? CITIZEN : COMPANION;
+    }
+
+    /** Her side in the room ({@code citizen_in_room}), for the two that speak for her. */
+    boolean speaksForHer() {
+      return this == MEDIATOR || this == CITIZEN;
+    }
+  }
+
+  /**
    * The room's way in. The citizen's side asking for it is recorded first ("a demandé à entrer dans la visio à 9 h 57"): on a
-   * weak link her video may never come, and the agent must not take her for absent.
+   * weak link her video may never come, and the agent must not take her for absent. A professional's asking is a line
+   * of the trail of changes, whoever she is.
    */
   public Future<JoinInfo> join(Caller caller, UUID id) {
     Instant now = platform.clock().instant();
     return appointments.get(caller, id).compose(a -> {
-      boolean agent = VisioRights.isAgentOf(caller.principal(), a);
-      Future<String> room = roomWindow(a, now).compose(v -> agent ? store.roomName(platform.pool(), id)
-          : platform.pool().withTransaction(tx -> store.citizenTried(tx, id, now)
-              .compose(done -> appointments.recorded(tx, id, caller, null, VisioEvents.WAITING))
-              .compose(after -> store.roomName(tx, id))));
-      return room.map(name -> rooms.join(name, participant(caller, a, agent), now,
+      Standing who = Standing.of(caller, a);
+      String action = caller.principal() == null ? null : "appointment.room_asked";
+      Future<String> room = roomWindow(a, now).compose(v -> platform.pool().withTransaction(tx -> (who.speaksForHer()
+          ? store.citizenTried(tx, id, now).compose(done -> appointments.recorded(tx, id, caller, action, VisioEvents.WAITING))
+              .<Void>mapEmpty()
+          : appointments.audited(tx, caller, action, id))
+          .compose(done -> store.roomName(tx, id))));
+      return room.map(name -> rooms.join(name, participant(caller, a, who), now,
           a.joinClosesAt().toInstant().plus(ROOM_OPEN_AFTER_END)));
     });
   }
 
-  /** Who enters: the agent (moderator), the mediator beside her, or the citizen under her name. */
-  private static Participant participant(Caller caller, Appointment a, boolean agent) {
-    if (agent) {
-      return new Participant(caller.principal().userId().toString(), caller.principal().displayName(), null, true);
+  /** Who enters: the agent (moderator), the mediator or a companion beside her, each under his name, or the citizen under hers. */
+  private static Participant participant(Caller caller, Appointment a, Standing who) {
+    if (who == Standing.CITIZEN) {
+      return new Participant("citizen-" + a.reference(), a.citizen().name(), null, false);
     }
-    return caller.mediator()
-        ? new Participant(caller.principal().userId().toString(), caller.principal().displayName() + " (médiateur)", null, false)
-        : new Participant("citizen-" + a.reference(), a.citizen().name(), null, false);
+    String name = caller.principal().displayName();
+    return new Participant(caller.principal().userId().toString(), switch (who) {
+      case MEDIATOR -> name + " (médiateur)";
+      case COMPANION -> name + " (accompagne la personne)";
+      default -> name;
+    }, null, who == Standing.AGENT);
   }
 
   /**
@@ -92,27 +126,40 @@ public final class MeetingService {
 
   /**
    * The page says who is in the room: the citizen waiting or gone, her video failed ({@code failed}: the agent calls
-   * her instead), the agent joining (the call starts). An agent's "failed" changes nothing: she has the phone.
+   * her instead), the agent joining (the call starts). An agent's "failed" changes nothing: she has the phone; nor does
+   * anything a companion says (her standing: {@link Standing}). Each presence a professional says is a line of the
+   * trail of changes; the citizen's own are not.
    */
   public Future<Appointment> presence(Caller caller, UUID id, String state) {
     Instant now = platform.clock().instant();
     return appointments.get(caller, id).compose(a -> roomWindow(a, now).compose(v -> platform.pool().withTransaction(tx -> {
-      boolean agent = VisioRights.isAgentOf(caller.principal(), a);
-      Future<Boolean> change;
-      String kind;
-      if (agent) {
-        change = "joined".equals(state) ? store.transition(tx, id, List.of("booked", "in_call"), "in_call", now)
-            : Future.succeededFuture(true);
-        kind = "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED;
-      } else {
-        AppointmentStore.Side side = caller.mediator() ? AppointmentStore.Side.MEDIATOR : AppointmentStore.Side.CITIZEN;
-        change = "failed".equals(state) ? store.citizenVideoFailed(tx, id, now, side)
-            : store.citizenWaiting(tx, id, "left".equals(state) ? null : now, side);
-        kind = VisioEvents.WAITING;
-      }
-      boolean agentJoined = agent && "joined".equals(state);
-      return change.compose(done -> appointments.recorded(tx, id, caller, agentJoined ? "appointment.agent_joined" : null, kind));
+      Standing who = Standing.of(caller, a);
+      String action = caller.principal() == null ? null : presenceAction(who, state);
+      return switch (who) {
+        case AGENT -> ("joined".equals(state) ? store.transition(tx, id, List.of("booked", "in_call"), "in_call", now)
+            : Future.succeededFuture(true))
+            .compose(done -> appointments.recorded(tx, id, caller, action,
+                "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED));
+        case COMPANION -> appointments.audited(tx, caller, action, id).compose(done -> appointments.load(tx, id));
+        case MEDIATOR, CITIZEN -> herSide(tx, id, state, now, who == Standing.MEDIATOR
+            ? AppointmentStore.Side.MEDIATOR : AppointmentStore.Side.CITIZEN)
+            .compose(done -> appointments.recorded(tx, id, caller, action, VisioEvents.WAITING));
+      };
     })));
+  }
+
+  /** A side of hers in the room, gone from it, or its video failed. */
+  private Future<Boolean> herSide(SqlClient tx, UUID id, String state, Instant now, AppointmentStore.Side side) {
+    return "failed".equals(state) ? store.citizenVideoFailed(tx, id, now, side)
+        : store.citizenWaiting(tx, id, "left".equals(state) ? null : now, side);
+  }
+
+  /** The trail's name of a presence: the agent's joining starts the call; anyone else's "joined" is being in the room. */
+  private static String presenceAction(Standing who, String state) {
+    if ("joined".equals(state)) {
+      return who == Standing.AGENT ? "appointment.agent_joined" : "appointment.presence_waiting";
+    }
+    return "appointment.presence_" + state;
   }
 
   /** "Terminé" ({@code attended}) or "Absent", said by an agent of the appointment's administration. */

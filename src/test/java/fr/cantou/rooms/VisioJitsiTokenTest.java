@@ -69,6 +69,25 @@ class VisioJitsiTokenTest {
         .containsEntry("name", "Jeanne Vidal");
   }
 
+  /**
+   * The agent of another administration who booked it for someone gets a token of her own (her id, her name), a member's,
+   * never the citizen's identity (outside review, session 28, F1).
+   */
+  @Test
+  void the_agent_of_another_administration_who_booked_it_gets_her_own_identity_in_her_token() throws Exception {
+    JsonObject booked = visio.bookAs(visio.otherAgent, "2026-12-01T10:00:00+01:00",
+        new JsonObject().put("name", "Jeanne Martin").put("email", "jeanne.martin@example.fr"));
+    clock.set(Instant.parse("2026-12-01T08:55:00Z"));
+
+    var answer = node.api.get("/api/visio/appointments/" + booked.getString("id") + "/join", visio.otherAgent);
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+    JsonObject jitsi = answer.json().getJsonObject("jitsi");
+    JWTClaimsSet claims = verified(jitsi.getString("jwt"), jitsi.getString("roomName"));
+    assertThat(claims.getBooleanClaim("moderator")).isFalse();
+    assertThat(user(claims)).containsEntry("id", visio.otherAgentId).containsEntry("affiliation", "member")
+        .containsEntry("name", "Sandrine Malet (accompagne la personne)");
+  }
+
   /** Signed with the secret, for this room on this domain, from a minute before now to 30 minutes after the end. */
   private JWTClaimsSet verified(String token, String room) throws Exception {
     SignedJWT jwt = SignedJWT.parse(token);
