@@ -236,3 +236,26 @@ export function newIdempotencyKey() {
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * One Idempotency-Key per thing she means to send: `of(body)` is the key that body was last sent with (sent again as it
+ * was, its answer lost on a weak link, it goes with the same key and the server answers what it made the first time,
+ * never a second), a new key for another body; `answered(key)`: that send was answered, what comes next is another thing.
+ */
+export function sendingKeys() {
+  let last = null;
+  return {
+    of(body) {
+      const sent = JSON.stringify(body);
+      if (last?.sent !== sent) {
+        last = { sent, key: newIdempotencyKey() };
+      }
+      return last.key;
+    },
+    answered(key) {
+      if (last?.key === key) {
+        last = null;
+      }
+    },
+  };
+}

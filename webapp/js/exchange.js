@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { request, sendingKeys } from './api.js';
 import { formatMoment, t } from './i18n.js';
 import { askBeforeLanguageSwitch, el, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
@@ -24,6 +24,8 @@ function composer(item, onSent) {
   const send = el('button', { type: 'submit' }, t('exchange.send'));
   const form = el('form', { class: 'composer', novalidate: true },
     el('label', { for: id }, t('exchange.yourMessage')), text, error, el('div', { class: 'actions' }, send));
+  // Sent again as it was (its answer lost, "Réessayez"), a message goes with its key: never written twice in the record.
+  const keys = sendingKeys();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     whileSending(send, async () => {
@@ -37,8 +39,11 @@ function composer(item, onSent) {
         return;
       }
       text.removeAttribute('aria-invalid');
+      const key = keys.of(written);
       try {
-        const after = await request(`/api/teleconsultations/${item.id}/messages`, { method: 'POST', body: { text: written } });
+        const after = await request(`/api/teleconsultations/${item.id}/messages`, { method: 'POST', body: { text: written },
+          headers: { 'Idempotency-Key': key } });
+        keys.answered(key);
         text.value = '';
         onSent(after);
         text.focus();

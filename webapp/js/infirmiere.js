@@ -1,4 +1,4 @@
-import { newIdempotencyKey, request } from './api.js';
+import { newIdempotencyKey, request, sendingKeys } from './api.js';
 import { ordinal, plural, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, patientLine, setSpecialties } from './teleconsult-view.js';
@@ -222,6 +222,11 @@ let vitalsOpening = null;
 /** By request: how many of its sets are on their way; the refusal of one the dialog no longer showed. */
 const vitalsSending = new Map();
 const vitalsRefused = new Map();
+/**
+ * By request, the keys of its sets: one sent again as it was (its answer lost on a weak link, "Réessayez", even from the
+ * dialog opened again) goes with its key, never recorded twice in the health record.
+ */
+const vitalsKeys = new Map();
 
 function addVitalSigns(item, opener) {
   vitalsOpening = { item, opener, saving: false };
@@ -304,8 +309,15 @@ async function saveVitalSigns(opening) {
   render();
   let after = null;
   let refused = null;
+  if (!vitalsKeys.has(item.id)) {
+    vitalsKeys.set(item.id, sendingKeys());
+  }
+  const keys = vitalsKeys.get(item.id);
+  const key = keys.of(body);
   try {
-    after = await request(`/api/teleconsultations/${item.id}/vital-signs`, { method: 'POST', body });
+    after = await request(`/api/teleconsultations/${item.id}/vital-signs`, { method: 'POST', body,
+      headers: { 'Idempotency-Key': key } });
+    keys.answered(key);
   } catch (e) {
     refused = e;
   }

@@ -3,13 +3,16 @@ package fr.cantou.teleconsult;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -23,6 +26,10 @@ import java.util.regex.Pattern;
 public final class CareExchangeService {
   /** At least one letter, digit or sign: a message of spaces (even unusual ones) says nothing. */
   private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}\\p{P}\\p{S}]");
+  private static final ApiException MESSAGE_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for another "
+      + "message; send a new key with a new message.");
+  private static final ApiException VITAL_SIGNS_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for "
+      + "other vital signs; send a new key with new vital signs.");
 
   private final Platform platform;
   private final TeleconsultService requests;
@@ -44,7 +51,7 @@ public final class CareExchangeService {
    * a line of its timeline (which measures, when taken; the values stay in the item, erased with
    * it), and the item to whoever may see it.
    */
-  public Future<Teleconsultation> addVitalSigns(Principal nurse, UUID id, VitalSigns.Measured signs) {
+  public Future<Teleconsultation> addVitalSigns(Principal nurse, UUID id, VitalSigns.Measured signs, String idempotencyKey) {
     if (!nurse.is(Role.NURSE)) {
       return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add vital signs."));
     }
@@ -54,19 +61,23 @@ public final class CareExchangeService {
       return Future.failedFuture(implausible.get());
     }
     Instant measuredAt = VitalSignRanges.measuredAt(signs, now);
+    Idempotent sent = Idempotent.of(idempotencyKey, List.of(id, signs));
     return requests.load(id).compose(item -> {
       if (!TeleconsultRights.isNurseSide(nurse, item)) {
         return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add vital signs."));
       }
-      return platform.pool().withTransaction(tx -> vitals.add(tx, id, signs, measuredAt, nurse.userId(), now)
-          .compose(added -> added ? requests.recorded(tx, id, nurse, "vital_signs", new JsonObject()
-                  .put("measuredAt", measuredAt.toString()).put("measures", new JsonArray(signs.names())), now,
-                  TeleconsultEvents.UPDATED)
-              : vitals.count(tx, id).compose(n -> Future.failedFuture(n >= VitalSignsStore.MOST_SETS
-                  ? ApiException.conflict("This request holds {0} sets of vital signs, the most it can; start a new request.",
-                      VitalSignsStore.MOST_SETS)
-                  : ApiException.conflict("This teleconsultation is {0}; vital signs are added while it is open.",
-                      TeleconsultService.status(item))))));
+      // Sent again with its key (its answer lost): the item that holds the set, recorded once, told once.
+      return Idempotent.once(sent, () -> vitals.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey), requests::load,
+          () -> platform.pool().withTransaction(tx -> vitals.add(tx, id, signs, measuredAt, nurse.userId(), now, sent)
+              .compose(added -> added ? requests.recorded(tx, id, nurse, "vital_signs", new JsonObject()
+                      .put("measuredAt", measuredAt.toString()).put("measures", new JsonArray(signs.names())), now,
+                      TeleconsultEvents.UPDATED)
+                  : vitals.count(tx, id).compose(n -> Future.failedFuture(n >= VitalSignsStore.MOST_SETS
+                      ? ApiException.conflict("This request holds {0} sets of vital signs, the most it can; start a new request.",
+                          VitalSignsStore.MOST_SETS)
+                      : ApiException.conflict("This teleconsultation is {0}; vital signs are added while it is open.",
+                          TeleconsultService.status(item)))))),
+          e -> Refused.is(e, VitalSignsStore.Refusal.KEY_USED), VITAL_SIGNS_KEY_REUSED);
     });
   }
 
@@ -74,12 +85,13 @@ public final class CareExchangeService {
    * Nurse or doctor writes on the item (the written exchange of a téléexpertise, or beside a
    * call): once a doctor has taken it and until it closes. The timeline says who wrote, not what.
    */
-  public Future<Teleconsultation> write(Principal p, UUID id, String typed) {
+  public Future<Teleconsultation> write(Principal p, UUID id, String typed, String idempotencyKey) {
     Instant now = platform.clock().instant();
     String text = typed.strip();
     if (TeleconsultService.CONTROL.matcher(text).find() || !VISIBLE.matcher(text).find()) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'text': a message of words, without control characters."));
     }
+    Idempotent sent = Idempotent.of(idempotencyKey, List.of(id, text));
     return requests.load(id).compose(item -> {
       boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
       if (!nurseSide && !(p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId()))) {
@@ -87,10 +99,13 @@ public final class CareExchangeService {
             "Only the care home's nurses and the doctor who took the request write on it."));
       }
       String side = nurseSide ? "nurse" : "doctor";
-      return platform.pool().withTransaction(tx -> exchange.add(tx, id, p.userId(), side, text, now)
-          .compose(added -> added ? requests.recorded(tx, id, p, "message", new JsonObject().put("side", side), now,
-                  TeleconsultEvents.MESSAGE)
-              : refusedMessage(tx, id, p, nurseSide)));
+      // Sent again with its key (its answer lost): the item that holds it, written once, told once.
+      return Idempotent.once(sent, () -> exchange.byIdempotencyKey(platform.pool(), p.userId(), idempotencyKey), requests::load,
+          () -> platform.pool().withTransaction(tx -> exchange.add(tx, id, p.userId(), side, text, now, sent)
+              .compose(added -> added ? requests.recorded(tx, id, p, "message", new JsonObject().put("side", side), now,
+                      TeleconsultEvents.MESSAGE)
+                  : refusedMessage(tx, id, p, nurseSide))),
+          e -> Refused.is(e, ExchangeStore.Refusal.KEY_USED), MESSAGE_KEY_REUSED);
     });
   }
 

@@ -154,7 +154,7 @@ public final class IntakeService {
     if (signs == null) {
       return Future.succeededFuture();
     }
-    return vitals.add(tx, id, signs, VitalSignRanges.measuredAt(signs, now), nurse.userId(), now).mapEmpty();
+    return vitals.add(tx, id, signs, VitalSignRanges.measuredAt(signs, now), nurse.userId(), now, null).mapEmpty();
   }
 
   /**

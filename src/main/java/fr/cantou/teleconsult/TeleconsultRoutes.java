@@ -59,9 +59,11 @@ public final class TeleconsultRoutes implements ApiModule {
           body.report(), body.outcome());
     }));
     api.getRoute("addTeleconsultationVitalSigns").addHandler(Endpoint.ok(ctx -> exchange.addVitalSigns(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, VitalSigns.Measured.class))));
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, VitalSigns.Measured.class),
+        ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("writeTeleconsultationMessage").addHandler(Endpoint.ok(ctx -> exchange.write(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, MessageRequest.class).text())));
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, MessageRequest.class).text(),
+        ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("teleconsultationToVideo").addHandler(Endpoint.ok(ctx ->
         exchange.toVideo(CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("cancelTeleconsultation").addHandler(Endpoint.ok(ctx ->

@@ -1,10 +1,8 @@
 package fr.cantou.visio;
 
-import fr.cantou.platform.json.Json;
+import fr.cantou.platform.http.Idempotent;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * An Idempotency-Key as a booking uses it: scoped to who sent it (her account, a point's screen,
@@ -16,19 +14,12 @@ record IdempotencyKey(String scoped, byte[] fingerprint) {
 
   /** {@code scope}: the account's id, "anonymous", or "screen:<id>" for a point's screen. */
   static IdempotencyKey of(String scope, String key, VisioRecords.Booking body) {
-    return new IdempotencyKey(scope + "|" + key, sha256(scope + "\n" + Json.encode(body)));
+    Idempotent sent = Idempotent.scoped(scope, key, body);
+    return new IdempotencyKey(sent.key(), sent.fingerprint());
   }
 
   /** Whether the earlier use of this key was this very request. */
   boolean madeBy(BookingStore.KeyUse earlier) {
     return earlier.fingerprint() != null && MessageDigest.isEqual(earlier.fingerprint(), fingerprint);
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

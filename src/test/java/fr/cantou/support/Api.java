@@ -75,6 +75,12 @@ public final class Api {
     return send("POST", path, token, body == null ? null : body.toString(), Map.of("Content-Type", "application/json"));
   }
 
+  /** A POST with its Idempotency-Key, its refusals said in French (as the pages read them). */
+  public Response post(String path, String token, Object body, String idempotencyKey) {
+    return send("POST", path, token, body == null ? null : body.toString(), Map.of("Content-Type", "application/json",
+        "Idempotency-Key", idempotencyKey, "Accept-Language", "fr"));
+  }
+
   public Response post(String path, Object body) {
     return post(path, null, body);
   }

@@ -1,8 +1,10 @@
 package fr.cantou.teleconsult;
 
 import fr.cantou.platform.http.HttpServers;
+import fr.cantou.platform.http.Idempotent;
 import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.Eventually;
+import fr.cantou.support.SentTwiceAtOnce;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.Vertx;
@@ -160,6 +162,64 @@ class TeleexpertiseTest extends CareNodeTest {
       other.close();
     }
     assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).isEmpty();
+  }
+
+  /**
+   * "Envoyer" again after the answer was lost (a weak link; the page keeps the message's key): the message is in the
+   * record once, its timeline line and its event made once; the event of a later message comes right after the first's.
+   */
+  @Test
+  void a_message_sent_again_with_its_key_is_written_and_told_once() {
+    JsonObject item = opinion();
+    claimed(item);
+    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null)) {
+      doctor.next(m -> "snapshot".equals(m.getString("type")));
+      var first = node.api.post(path(item, "/messages"), care.nurse, text("Tension 15/9 ce matin."), "message-key-0001");
+      var again = node.api.post(path(item, "/messages"), care.nurse, text("Tension 15/9 ce matin."), "message-key-0001");
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(again.status()).as(again.toString()).isEqualTo(200);
+      assertThat(again.json()).isEqualTo(first.json());
+      assertThat(node.api.post(path(item, "/messages"), care.nurse, text("Elle a mangé."), "message-key-0002").status())
+          .isEqualTo(200);
+
+      assertThat(doctor.nextEvent("teleconsultation.message").getJsonObject("data").getJsonArray("messages")).hasSize(1);
+      assertThat(doctor.nextEvent("teleconsultation.message").getJsonObject("data").getJsonArray("messages"))
+          .as("the next event is the later message's").hasSize(2);
+    }
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).hasSize(2);
+    JsonArray timeline = node.api.get(path(item, "/timeline"), care.nurse).array();
+    assertThat(timeline.stream().map(JsonObject.class::cast).filter(l -> "message".equals(l.getString("action")))).hasSize(2);
+  }
+
+  /** The same key with another text: refused in French, nothing written. */
+  @Test
+  void the_same_key_with_another_message_is_refused_and_writes_nothing() {
+    JsonObject item = opinion();
+    claimed(item);
+    assertThat(node.api.post(path(item, "/messages"), care.nurse, text("Bonjour."), "message-key-0003").status())
+        .isEqualTo(200);
+    var retyped = node.api.post(path(item, "/messages"), care.nurse, text("Bonjour docteur."), "message-key-0003");
+    assertThat(retyped.status()).as(retyped.toString()).isEqualTo(422);
+    assertThat(retyped.detail()).contains("a servi à un autre message");
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).hasSize(1);
+  }
+
+  /**
+   * The retry sent while the first send was still being written (its transaction open, the item locked as the
+   * service locks it) waits for it, then meets its row at the unique index: answered with the item, not a 500.
+   */
+  @Test
+  void the_same_key_sent_twice_at_once_writes_one_message() {
+    JsonObject item = opinion();
+    claimed(item);
+    UUID id = UUID.fromString(item.getString("id"));
+    UUID nurseId = UUID.fromString(node.api.get("/api/me", care.nurse).json().getString("id"));
+    var answered = SentTwiceAtOnce.retryAnswer(node, tx -> new ExchangeStore().add(tx, id, nurseId, "nurse", "Bonjour.",
+            clock.instant(), Idempotent.of("message-key-0004", List.of(id, "Bonjour."))),
+        () -> node.api.post(path(item, "/messages"), care.nurse, text("Bonjour."), "message-key-0004"));
+    assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+    assertThat(answered.json().getJsonArray("messages")).hasSize(1);
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).hasSize(1);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.http.Idempotent;
 import fr.cantou.support.CareNodeTest;
 import fr.cantou.support.Eventually;
+import fr.cantou.support.SentTwiceAtOnce;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
@@ -161,7 +163,7 @@ class VitalSignsTest extends CareNodeTest {
     try {
       Transaction open = TestNode.await(other.begin());
       assertThat(TestNode.await(new VitalSignsStore().add(other, id, new VitalSigns.Measured(null, null, 80, null, null, null,
-          null, null), clock.instant(), nurseId, clock.instant()))).isTrue();
+          null, null), clock.instant(), nurseId, clock.instant(), null))).isTrue();
       CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() ->
           node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 99)).status());
       Eventually.until("the second set waits for the first or is answered", () -> mine.isDone() || waitsOnALock());
@@ -172,6 +174,73 @@ class VitalSignsTest extends CareNodeTest {
     }
     assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getJsonArray("vitalSigns"))
         .hasSize(VitalSignsStore.MOST_SETS);
+  }
+
+  /**
+   * Her "Enregistrer" sent again with its key after the answer was lost (a weak link): the first set is answered, not
+   * recorded twice in the health record, its timeline line and its event not made twice. The event of a later set
+   * comes right after the first's: no second event came between.
+   */
+  @Test
+  void a_set_sent_again_with_its_key_is_recorded_and_told_once() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    JsonObject body = new JsonObject().put("temperature", 39.1).put("pulse", 104);
+    try (WsClient doctor = WsClient.hello(node.port(), care.geriatrician, null)) {
+      doctor.next(m -> "snapshot".equals(m.getString("type")));
+      var first = node.api.post(path(item), care.nurse, body, "vitals-key-0001");
+      var again = node.api.post(path(item), care.nurse, body, "vitals-key-0001");
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(again.status()).as(again.toString()).isEqualTo(200);
+      assertThat(again.json()).isEqualTo(first.json());
+      assertThat(node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 90), "vitals-key-0002").status())
+          .isEqualTo(200);
+
+      assertThat(doctor.nextEvent("teleconsultation.updated").getJsonObject("data").getJsonArray("vitalSigns")).hasSize(1);
+      assertThat(doctor.nextEvent("teleconsultation.updated").getJsonObject("data").getJsonArray("vitalSigns"))
+          .as("the next event is the later set's").hasSize(2);
+    }
+    JsonArray sets = node.api.get("/api/teleconsultations/" + item.getString("id"), care.nurse).json().getJsonArray("vitalSigns");
+    assertThat(sets).hasSize(2);
+    JsonArray timeline = node.api.get("/api/teleconsultations/" + item.getString("id") + "/timeline", care.nurse).array();
+    assertThat(timeline.stream().map(JsonObject.class::cast).filter(l -> "vital_signs".equals(l.getString("action"))))
+        .hasSize(2);
+  }
+
+  /** The same key with another set (another resident's, or a value retyped): refused in French, nothing recorded. */
+  @Test
+  void the_same_key_with_another_set_is_refused_and_records_nothing() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    JsonObject other = care.create(request("geriatrie", "normal"));
+    assertThat(node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 80), "vitals-key-0003").status())
+        .isEqualTo(200);
+    var retyped = node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 88), "vitals-key-0003");
+    var elsewhere = node.api.post(path(other), care.nurse, new JsonObject().put("pulse", 80), "vitals-key-0003");
+    for (var refused : java.util.List.of(retyped, elsewhere)) {
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+      assertThat(refused.detail()).contains("a servi à d’autres constantes");
+    }
+    assertThat(node.api.get("/api/teleconsultations/" + item.getString("id"), care.nurse).json().getJsonArray("vitalSigns"))
+        .hasSize(1);
+    assertThat(node.api.get("/api/teleconsultations/" + other.getString("id"), care.nurse).json().getJsonArray("vitalSigns"))
+        .isEmpty();
+  }
+
+  /**
+   * The retry sent while the first send was still being written (its transaction open, the item locked as the
+   * service locks it) waits for it, then meets its row at the unique index: answered with the first set, not a 500.
+   */
+  @Test
+  void the_same_key_sent_twice_at_once_records_one_set() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    UUID id = UUID.fromString(item.getString("id"));
+    UUID nurseId = UUID.fromString(node.api.get("/api/me", care.nurse).json().getString("id"));
+    VitalSigns.Measured signs = new VitalSigns.Measured(null, null, 80, null, null, null, null, null);
+    var answered = SentTwiceAtOnce.retryAnswer(node, tx -> new VitalSignsStore().add(tx, id, signs, clock.instant(), nurseId,
+            clock.instant(), Idempotent.of("vitals-key-0004", java.util.List.of(id, signs))),
+        () -> node.api.post(path(item), care.nurse, new JsonObject().put("pulse", 80), "vitals-key-0004"));
+    assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+    assertThat(answered.json().getJsonArray("vitalSigns")).hasSize(1);
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getJsonArray("vitalSigns")).hasSize(1);
   }
 
   /** A statement of the node waits for a row lock held by another transaction. */

@@ -303,8 +303,13 @@ class NursePageSlowAnswersTest {
    * way back.
    */
   private static List<String> losingTheFirstCreatesAnswer(Page nurse) {
+    return losingTheFirstAnswer(nurse, "**/api/teleconsultations");
+  }
+
+  /** The Idempotency-Key of each POST to {@code path}; the first reaches the server, and its answer is lost on the way back. */
+  private static List<String> losingTheFirstAnswer(Page nurse, String path) {
     List<String> keys = new CopyOnWriteArrayList<>();
-    nurse.route("**/api/teleconsultations", route -> {
+    nurse.route(path, route -> {
       if (!"POST".equals(route.request().method())) {
         route.resume();
         return;
@@ -318,6 +323,46 @@ class NursePageSlowAnswersTest {
       }
     });
     return keys;
+  }
+
+  /**
+   * A message whose answer was lost (it arrived; the tablet never heard) and that she sends again ("Réessayez") is written
+   * once in the record: both sends carry the same Idempotency-Key, the second is answered with the message the first
+   * wrote. Her next message has a key of its own.
+   */
+  @Test
+  void a_message_sent_again_after_its_answer_was_lost_is_written_once() {
+    String token = nurseToken();
+    String id = requestFor(token, "R-MSG-1");
+    String garcia = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", garcia, null)
+        .status()).isEqualTo(200);
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = losingTheFirstAnswer(nurse, "**/api/teleconsultations/" + id + "/messages");
+    Locator card = cardOf(nurse, "R-MSG-1");
+    card.locator("textarea").fill("Tension 15/9 ce matin, elle a bien dormi.");
+    card.getByText("Envoyer le message").click();
+    assertThat(card.locator(".composer .error")).containsText("Réessayez");
+    assertThat(card.locator("textarea")).hasValue("Tension 15/9 ce matin, elle a bien dormi.");
+    card.getByText("Envoyer le message").click();
+    assertThat(card.locator("textarea")).hasValue("");
+
+    assertThat(card.locator(".message.nurse")).hasCount(1);
+    org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("messages")).as("written once").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(keys.get(0)).isNotEqualTo("null").hasSizeGreaterThanOrEqualTo(8)
+        .isEqualTo(keys.get(1));
+
+    // The next message: a key of its own.
+    card.locator("textarea").fill("Elle a mangé.");
+    card.getByText("Envoyer le message").click();
+    assertThat(card.locator(".message.nurse")).hasCount(2);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(3);
+    org.assertj.core.api.Assertions.assertThat(keys.get(2)).isNotEqualTo("null").isNotEqualTo(keys.get(0));
+    // Given back and cancelled: the doctor free for the other tests' claims.
+    web.node.api.post("/api/teleconsultations/" + id + "/release", garcia, null);
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
+    nurse.context().close();
   }
 
   /**

@@ -36,6 +36,12 @@ public final class Rows {
     return values == null ? List.of() : List.of(values);
   }
 
+  /** A bytea column's bytes (null for NULL). */
+  public static byte[] bytes(Row r, String column) {
+    io.vertx.core.buffer.Buffer value = r.getBuffer(column);
+    return value == null ? null : value.getBytes();
+  }
+
   public static String id(Row r, String column) {
     UUID value = r.getUUID(column);
     return value == null ? null : value.toString();
