@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { request, sendingKeys } from './api.js';
 import { t } from './i18n.js';
 import { FieldErrors } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
@@ -31,14 +31,17 @@ export function waitingListForm(service, point, { asMediator = false, level = 'h
     'citizen.email': ['waiting-email', 'booking.emailRefused'], 'citizen.phone': ['waiting-phone', 'booking.phoneRefused'],
     citizen: ['waiting-email', 'waiting.contactMissing'] });
   const submit = form.querySelector('button[type=submit]');
+  // Asked again as it was (its answer lost, "Réessayez"), her place goes with its key: the server answers the place it
+  // made, with its link, where she met "already on this list" and stayed in line without her link.
+  const keys = sendingKeys();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    whileSending(submit, () => join(service, point, form, errors, box, asMediator));
+    whileSending(submit, () => join(service, point, form, errors, box, asMediator, keys));
   });
   return box;
 }
 
-async function join(service, point, form, errors, box, asMediator) {
+async function join(service, point, form, errors, box, asMediator, keys) {
   errors.clear();
   const value = (id) => form.querySelector(`#${id}`).value.trim();
   const name = value('waiting-name');
@@ -72,8 +75,11 @@ async function join(service, point, form, errors, box, asMediator) {
     body.pointId = point.id;
   }
   let joined;
+  const key = keys.of(body);
   try {
-    joined = await request('/api/visio/waiting-list', { method: 'POST', body, anonymous: !asMediator });
+    joined = await request('/api/visio/waiting-list', { method: 'POST', body, anonymous: !asMediator,
+      headers: { 'Idempotency-Key': key } });
+    keys.answered(key);
   } catch (e) {
     errors.fromRequest(e);
     return;

@@ -27,7 +27,7 @@ final class WaitingListRoutes implements ApiModule {
   @Override
   public void mount(RouterBuilder api) {
     api.getRoute("joinWaitingList").addHandler(Endpoint.created(ctx -> waitingList.join(CurrentUser.of(ctx).orElse(null),
-        JsonBody.read(ctx, VisioRecords.WaitingBody.class), addresses.of(ctx))));
+        JsonBody.read(ctx, VisioRecords.WaitingBody.class), addresses.of(ctx), ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("getWaitingEntry").addHandler(Endpoint.ok(ctx -> waitingList.entry(caller(ctx), entry(ctx))));
     api.getRoute("takeWaitingOffer").addHandler(Endpoint.created(ctx -> waitingList.take(caller(ctx), entry(ctx))));
     api.getRoute("declineWaitingOffer").addHandler(Endpoint.ok(ctx -> waitingList.decline(caller(ctx), entry(ctx))));

@@ -6,6 +6,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The waiting list as the citizen and the agents see it: joining a full service's line, the
@@ -21,6 +23,8 @@ import java.util.UUID;
  * line is. Offers are made and expire in {@link OfferJob}.
  */
 public final class WaitingListService {
+  private static final ApiException PLACE_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for another "
+      + "place on a waiting list; send a new key with a new request.");
   static final ApiException NO_OFFER = ApiException.conflict("No slot is held for you now: it was taken, declined or has expired.");
 
   private final Platform platform;
@@ -53,8 +57,13 @@ public final class WaitingListService {
     return platform.clock().instant();
   }
 
-  /** A place at the end of the service's line; someone not signed in is limited like an anonymous booking. */
-  public Future<VisioRecords.WaitingEntry> join(Principal caller, VisioRecords.WaitingBody body, String address) {
+  /**
+   * A place at the end of the service's line; someone not signed in is limited like an anonymous booking. Asked again
+   * with its Idempotency-Key (the answer lost on a weak link), the place the first request made is answered with its
+   * secret, whatever the limits say and counting nothing; the same key with another body is refused.
+   */
+  public Future<VisioRecords.WaitingEntry> join(Principal caller, VisioRecords.WaitingBody body, String address,
+                                                String idempotencyKey) {
     CitizenContact contact;
     UUID serviceId;
     UUID pointId;
@@ -67,15 +76,22 @@ public final class WaitingListService {
     }
     boolean staff = caller != null && (caller.is(Role.MEDIATOR) || caller.is(Role.AGENT) || caller.is(Role.ADMIN));
     List<RateLimits.Limit> limits = staff ? List.of() : anonymous.of(address, contact.email(), contact.phone());
+    // Scoped like a booking's key: someone who learnt another's key (and her answers) gets no secret from another scope.
+    String scope = caller == null ? "anonymous" : caller.userId().toString();
+    Idempotent sent = Idempotent.scoped(scope, idempotencyKey, body);
     // Taken before joining, in one transaction, and given back when she joins nothing (see AnonymousBookings).
-    return anonymous.take(limits).compose(taken -> catalogue.serviceRow(serviceId)
-            .compose(service -> store.join(platform.pool(), serviceId, pointId, contact.name(), contact.email(), contact.phone(),
-                contact.key(), now()))
-            .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<UUID>failedFuture(
-                Refused.is(e, WaitingListStore.Refusal.ALREADY_WAITING)
-                    ? ApiException.conflict("This person is already on this service's waiting list; the link to her place was given then.")
-                    : Refused.is(e, WaitingListStore.Refusal.NO_SUCH_POINT)
-                        ? ApiException.badRequest("Invalid field 'pointId': no such point visio-accueil.") : e))))
+    Supplier<Future<UUID>> joined = () -> anonymous.take(limits).compose(taken -> catalogue.serviceRow(serviceId)
+        .compose(service -> store.join(platform.pool(), serviceId, pointId, contact.name(), contact.email(), contact.phone(),
+            contact.key(), now(), sent))
+        .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<UUID>failedFuture(e))));
+    // Two sent at once may meet at the line's unique index before the key's: either is the retry's.
+    return Idempotent.once(sent, () -> store.byIdempotencyKey(platform.pool(), sent.key()), Future::succeededFuture, joined,
+            e -> Refused.is(e, WaitingListStore.Refusal.KEY_USED) || Refused.is(e, WaitingListStore.Refusal.ALREADY_WAITING),
+            PLACE_KEY_REUSED)
+        .recover(e -> Future.failedFuture(Refused.is(e, WaitingListStore.Refusal.ALREADY_WAITING)
+            ? ApiException.conflict("This person is already on this service's waiting list; the link to her place was given then.")
+            : Refused.is(e, WaitingListStore.Refusal.NO_SUCH_POINT)
+                ? ApiException.badRequest("Invalid field 'pointId': no such point visio-accueil.") : e))
         .compose(id -> view(id, tokens.issueWaiting(id)));
   }
 

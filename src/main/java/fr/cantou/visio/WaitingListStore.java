@@ -3,7 +3,9 @@ package fr.cantou.visio;
 import fr.cantou.platform.db.DatabaseErrors.Rule;
 import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
+import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -25,10 +27,11 @@ import static fr.cantou.visio.VisioStore.utc;
  */
 final class WaitingListStore {
   /** What the schema refuses on the waiting list. */
-  enum Refusal { ALREADY_WAITING, NO_SUCH_POINT }
+  enum Refusal { ALREADY_WAITING, NO_SUCH_POINT, KEY_USED }
 
   private static final Rule[] JOIN_RULES = {
       new Rule(Violation.UNIQUE, "visio_waiting_once", Refusal.ALREADY_WAITING),
+      new Rule(Violation.UNIQUE, "idempotency_key", Refusal.KEY_USED),
       new Rule(Violation.FOREIGN_KEY, "visio_waiting_point_id_fkey", Refusal.NO_SUCH_POINT)};
 
   /** Someone in line, with the starts already offered to her and the offers her contact got since a time. */
@@ -46,14 +49,24 @@ final class WaitingListStore {
   /** A held slot let go (declined, expired, left): its period, for the slots of every node. */
   public record Released(UUID appointmentId, UUID serviceId, UUID agentId, UUID pointId, Instant start, Instant end) {}
 
+  /** A place at the end of the line; {@code sent} (or null): its Idempotency-Key (scoped), kept with it until it closes. */
   Future<UUID> join(SqlClient db, UUID serviceId, UUID pointId, String name, String email, String phone, String contactKey,
-                    Instant now) {
+                    Instant now, Idempotent sent) {
     return db.preparedQuery("""
-            INSERT INTO visio_waiting (service_id, point_id, state, citizen_name, citizen_email, citizen_phone, contact_key, joined_at)
-            VALUES ($1, $2, 'waiting', $3, $4, $5, $6, $7) RETURNING id""")
-        .execute(Tuple.of(serviceId, pointId, name, email, phone, contactKey, utc(now)))
+            INSERT INTO visio_waiting (service_id, point_id, state, citizen_name, citizen_email, citizen_phone, contact_key, joined_at,
+                                       idempotency_key, idempotency_fingerprint)
+            VALUES ($1, $2, 'waiting', $3, $4, $5, $6, $7, $8, $9) RETURNING id""")
+        .execute(Tuple.from(new Object[] {serviceId, pointId, name, email, phone, contactKey, utc(now),
+            sent == null ? null : sent.key(), sent == null ? null : Buffer.buffer(sent.fingerprint())}))
         .map(rows -> rows.iterator().next().getUUID("id"))
         .recover(refusals(JOIN_RULES));
+  }
+
+  /** The place still open that a (scoped) Idempotency-Key asked for, and the fingerprint of that request. */
+  Future<Optional<Idempotent.Made<UUID>>> byIdempotencyKey(SqlClient db, String scopedKey) {
+    return db.preparedQuery("SELECT id, idempotency_fingerprint FROM visio_waiting WHERE idempotency_key = $1")
+        .execute(Tuple.of(scopedKey))
+        .map(rows -> Rows.first(rows).map(r -> new Idempotent.Made<>(r.getUUID("id"), Rows.bytes(r, "idempotency_fingerprint"))));
   }
 
   Future<Optional<View>> view(SqlClient db, UUID id) {
@@ -147,7 +160,8 @@ final class WaitingListStore {
               WHERE o.appointment_id = taken.id AND o.outcome IS NULL),
             closed AS (
               UPDATE visio_waiting w SET state = 'booked', offer_id = NULL, offer_expires_at = NULL, ended_at = $2,
-                citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, contact_key = NULL
+                citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, contact_key = NULL,
+                idempotency_key = NULL, idempotency_fingerprint = NULL
               FROM taken WHERE w.id = $1)
             SELECT id FROM taken""")
         .execute(Tuple.of(entryId, utc(now)))
@@ -172,7 +186,9 @@ final class WaitingListStore {
                 citizen_name = CASE WHEN $4 = 'waiting' THEN w.citizen_name END,
                 citizen_email = CASE WHEN $4 = 'waiting' THEN w.citizen_email END,
                 citizen_phone = CASE WHEN $4 = 'waiting' THEN w.citizen_phone END,
-                contact_key = CASE WHEN $4 = 'waiting' THEN w.contact_key END
+                contact_key = CASE WHEN $4 = 'waiting' THEN w.contact_key END,
+                idempotency_key = CASE WHEN $4 = 'waiting' THEN w.idempotency_key END,
+                idempotency_fingerprint = CASE WHEN $4 = 'waiting' THEN w.idempotency_fingerprint END
               FROM ended WHERE w.id = ended.id),
             logged AS (
               UPDATE visio_waiting_offer o SET outcome = $2, ended_at = $3 FROM ended
@@ -189,7 +205,8 @@ final class WaitingListStore {
   Future<Boolean> leave(SqlClient tx, UUID entryId, Instant now) {
     return tx.preparedQuery("""
             UPDATE visio_waiting SET state = 'left', ended_at = $2,
-              citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, contact_key = NULL
+              citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, contact_key = NULL,
+              idempotency_key = NULL, idempotency_fingerprint = NULL
             WHERE id = $1 AND state = 'waiting'""")
         .execute(Tuple.of(entryId, utc(now)))
         .map(rows -> rows.rowCount() == 1);
@@ -199,7 +216,8 @@ final class WaitingListStore {
   Future<Integer> closeOld(SqlClient db, Instant joinedBefore, Instant now) {
     return db.preparedQuery("""
             UPDATE visio_waiting SET state = 'closed', ended_at = $2,
-              citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, contact_key = NULL
+              citizen_name = NULL, citizen_email = NULL, citizen_phone = NULL, contact_key = NULL,
+              idempotency_key = NULL, idempotency_fingerprint = NULL
             WHERE state = 'waiting' AND joined_at < $1""")
         .execute(Tuple.of(utc(joinedBefore), utc(now)))
         .map(rows -> rows.rowCount());

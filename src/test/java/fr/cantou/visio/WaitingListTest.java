@@ -4,7 +4,9 @@ import fr.cantou.notify.SmsText;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.platform.http.Idempotent;
 import fr.cantou.support.Api;
+import fr.cantou.support.SentTwiceAtOnce;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.SmsProviderStandIn;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -440,6 +443,67 @@ class WaitingListTest {
     // A mediator joining for her is not limited.
     assertThat(node.api.post("/api/visio/waiting-list", visio.mediator, body("Alice Martin", "alice@example.fr", null, null)
         .put("serviceId", visio.serviceId)).status()).isEqualTo(201);
+  }
+
+  /**
+   * Her "Rejoindre la liste" sent again with its key after the answer was lost (a weak link): the place the first made
+   * is answered with its link, where she met "already on this list" and stayed in line without her link; one place,
+   * counted once against her limits (three a person here: four sends pass). Once she leaves, the key goes with her.
+   */
+  @Test
+  void a_place_asked_again_with_its_key_answers_the_first_place_with_its_link_and_counts_once() {
+    JsonObject body = body("Alice Martin", "alice@example.fr", null, null).put("serviceId", visio.serviceId);
+    Api.Response first = node.api.post("/api/visio/waiting-list", null, body, "waiting-key-0001");
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    for (int i = 0; i < 3; i++) {
+      Api.Response again = node.api.post("/api/visio/waiting-list", null, body, "waiting-key-0001");
+      assertThat(again.status()).as(again.toString()).isEqualTo(201);
+      assertThat(again.json()).isEqualTo(first.json());
+    }
+    assertThat(length().getInteger("waiting")).isEqualTo(1);
+
+    String id = first.json().getString("id");
+    assertThat(holder("POST", id, first.json().getString("token"), "/leave").json().getString("state")).isEqualTo("left");
+    assertThat(sql("SELECT idempotency_key, idempotency_fingerprint FROM visio_waiting WHERE id = '" + id + "'"))
+        .extracting(r -> r.getString("idempotency_key") + " " + r.getBuffer("idempotency_fingerprint"))
+        .containsExactly("null null");
+    assertThat(join("Alice Martin", "alice@example.fr", null).getString("id")).as("her limits counted one place").isNotEqualTo(id);
+  }
+
+  /** The same key with another body (another person, another service): refused in French, nobody put in line. */
+  @Test
+  void the_same_key_with_another_body_is_refused_and_puts_nobody_in_line() {
+    JsonObject alice = body("Alice Martin", "alice@example.fr", null, null).put("serviceId", visio.serviceId);
+    assertThat(node.api.post("/api/visio/waiting-list", null, alice, "waiting-key-0002").status()).isEqualTo(201);
+    Api.Response bruno = node.api.post("/api/visio/waiting-list", null,
+        body("Bruno Roux", "bruno@example.fr", null, null).put("serviceId", visio.serviceId), "waiting-key-0002");
+    assertThat(bruno.status()).as(bruno.toString()).isEqualTo(422);
+    assertThat(bruno.detail()).contains("a servi à une autre inscription sur une liste d’attente");
+    assertThat(length().getInteger("waiting")).isEqualTo(1);
+    // Another scope (a mediator's account) has keys of its own: the same key there is hers.
+    assertThat(node.api.post("/api/visio/waiting-list", visio.mediator,
+        body("Bruno Roux", "bruno@example.fr", null, null).put("serviceId", visio.serviceId), "waiting-key-0002").status())
+        .isEqualTo(201);
+  }
+
+  /**
+   * The retry sent while the first send was still being written (its transaction open) waits for it at the unique
+   * index, then is answered with the place the first made: one place, not a 409 without her link, nor a 500.
+   */
+  @Test
+  void the_same_key_sent_twice_at_once_puts_her_in_line_once() {
+    JsonObject body = body("Alice Martin", "alice@example.fr", null, null).put("serviceId", visio.serviceId);
+    VisioRecords.WaitingBody asked = new VisioRecords.WaitingBody(visio.serviceId, null,
+        new VisioRecords.CitizenBody("Alice Martin", "alice@example.fr", null));
+    CitizenContact contact = CitizenContact.of(asked.citizen());
+    Api.Response answered = SentTwiceAtOnce.retryAnswer(node, tx -> new WaitingListStore().join(tx,
+            UUID.fromString(visio.serviceId), null, contact.name(), contact.email(), contact.phone(), contact.key(),
+            clock.instant(), Idempotent.scoped("anonymous", "waiting-key-0003", asked)),
+        () -> node.api.post("/api/visio/waiting-list", null, body, "waiting-key-0003"));
+    assertThat(answered.status()).as(answered.toString()).isEqualTo(201);
+    assertThat(answered.json().getString("token")).isNotBlank();
+    assertThat(sql("SELECT id FROM visio_waiting")).extracting(r -> r.getUUID("id").toString())
+        .containsExactly(answered.json().getString("id"));
   }
 
   @Test
