@@ -259,3 +259,14 @@ export function sendingKeys() {
     },
   };
 }
+
+/** {@link sendingKeys} for each of several things by their id (a request's sets of vital signs, its invitations). */
+export function sendingKeysBy() {
+  const all = new Map();
+  return (id) => {
+    if (!all.has(id)) {
+      all.set(id, sendingKeys());
+    }
+    return all.get(id);
+  };
+}

@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { request, sendingKeysBy } from './api.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
 import { formatTime, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
@@ -19,6 +19,11 @@ let sendButton;
  * request's: its answer, come late (a slow link) while the dialog shows another request or none, never touches it.
  */
 let opening = null;
+/**
+ * By request, the keys of its invitations: one sent again as it was (its answer lost on a weak link, "Réessayez", even
+ * from the dialog opened again) goes with its key, never a second mail or SMS to the guest, nor a second seat taken.
+ */
+const invitationKeys = sendingKeysBy();
 /** The last list asked: an earlier answer, come after it, is not shown. */
 let listAsked = 0;
 /** By request: what became of what was sent for it while the dialog showed another one (shown when opened for it again). */
@@ -272,8 +277,12 @@ async function invite(mine) {
   showSending(true);
   let guest = null;
   let refused = null;
+  const keys = invitationKeys(mine.item.id);
+  const key = keys.of(body);
   try {
-    guest = await request(`/api/teleconsultations/${mine.item.id}/guests`, { method: 'POST', body });
+    guest = await request(`/api/teleconsultations/${mine.item.id}/guests`, { method: 'POST', body,
+      headers: { 'Idempotency-Key': key } });
+    keys.answered(key);
   } catch (e) {
     refused = e;
   }

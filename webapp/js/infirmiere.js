@@ -1,4 +1,4 @@
-import { newIdempotencyKey, request, sendingKeys } from './api.js';
+import { newIdempotencyKey, request, sendingKeysBy } from './api.js';
 import { ordinal, plural, t } from './i18n.js';
 import { connect } from './realtime.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, patientLine, setSpecialties } from './teleconsult-view.js';
@@ -226,7 +226,7 @@ const vitalsRefused = new Map();
  * By request, the keys of its sets: one sent again as it was (its answer lost on a weak link, "Réessayez", even from the
  * dialog opened again) goes with its key, never recorded twice in the health record.
  */
-const vitalsKeys = new Map();
+const vitalsKeys = sendingKeysBy();
 
 function addVitalSigns(item, opener) {
   vitalsOpening = { item, opener, saving: false };
@@ -309,10 +309,7 @@ async function saveVitalSigns(opening) {
   render();
   let after = null;
   let refused = null;
-  if (!vitalsKeys.has(item.id)) {
-    vitalsKeys.set(item.id, sendingKeys());
-  }
-  const keys = vitalsKeys.get(item.id);
+  const keys = vitalsKeys(item.id);
   const key = keys.of(body);
   try {
     after = await request(`/api/teleconsultations/${item.id}/vital-signs`, { method: 'POST', body,

@@ -23,7 +23,8 @@ final class GuestRoutes {
 
   void mount(RouterBuilder api) {
     api.getRoute("inviteTeleconsultationGuest").addHandler(Endpoint.created(ctx -> guests.invite(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, NewGuest.class))));
+        Ids.parse(ctx.pathParam("id"), "teleconsultation"), JsonBody.read(ctx, NewGuest.class),
+        ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("listTeleconsultationGuests").addHandler(Endpoint.ok(ctx -> guests.list(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "teleconsultation"))));
     api.getRoute("removeTeleconsultationGuest").addHandler(Endpoint.ok(ctx -> guests.remove(CurrentUser.require(ctx),

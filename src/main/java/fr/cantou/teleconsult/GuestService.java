@@ -7,7 +7,9 @@ import fr.cantou.notify.Senders;
 import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.Idempotent;
 import fr.cantou.rooms.JitsiRooms;
 import fr.cantou.rooms.JoinInfo;
 import fr.cantou.rooms.Participant;
@@ -31,6 +33,10 @@ import java.util.function.Supplier;
  * opened it (the link is one browser's: another gets 409). What a guest's
  * endpoints answer names who invites and for what, never the resident, the reason or the report.
  * Her mail or SMS is {@link GuestInvitations}'.
+ *
+ * <p>Long because an invitation is checked (name, contact, consent), counted against the call's seats under the item's
+ * lock, answered again under its Idempotency-Key, and its link is checked at each of the guest's steps: one secret's
+ * rules, kept in one place.
  */
 public final class GuestService {
   /**
@@ -55,6 +61,12 @@ public final class GuestService {
   public record Guest(String id, String name, String role, String channel, String contact, String consentBy,
                       String invitedByName, Instant invitedAt, Instant openedAt, Instant joinedAt, Instant removedAt,
                       boolean current, Boolean sent) {}
+
+  private static final ApiException GUEST_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for another "
+      + "invitation; send a new key with a new invitation.");
+  /** In the invitation's transaction: the same key's guest was written meanwhile (the retry waited for its lock). */
+  private static final ApiException KEY_USED_MEANWHILE = new ApiException(409, "This Idempotency-Key was used for another "
+      + "invitation; send a new key with a new invitation.");
 
   private final Platform platform;
   private final TeleconsultConfig settings;
@@ -81,7 +93,11 @@ public final class GuestService {
     return platform.clock().instant();
   }
 
-  public Future<Guest> invite(Principal p, UUID id, NewGuest asked) {
+  /**
+   * Sent again with its Idempotency-Key (the answer lost on a weak link), an invitation is answered with the guest the
+   * first made, whether its mail or SMS went included: never a second message, a second link, or one more seat.
+   */
+  public Future<Guest> invite(Principal p, UUID id, NewGuest asked, String idempotencyKey) {
     TeleconsultRights.requireCareSide(p);
     if (asked.consent() == null || !Boolean.TRUE.equals(asked.consent().given())) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'consent.given': the resident's consent (or a legal "
@@ -119,41 +135,58 @@ public final class GuestService {
     Instant now = now();
     String token = GuestSecrets.newSecret();
     UUID guestId = UUID.randomUUID();
+    Idempotent sent = Idempotent.of(idempotencyKey, List.of(id, asked));
     return service.load(id).compose(item -> {
       requireInviter(p, item);
-      return afterInviterChecked.get().compose(checked -> platform.pool().withTransaction(tx -> store.lockOpenRoom(tx, id).compose(room -> {
-        if (room.isEmpty()) {
-          return Future.failedFuture(TeleconsultService.KIND_OPINION.equals(item.kind())
-              ? ApiException.conflict("This request asks for a written opinion: it has no call to invite anyone into.")
-              : ApiException.conflict("Someone can be invited only while the call runs or is about to; this "
-                  + "teleconsultation is {0}.", TeleconsultService.status(item)));
-        }
-        if (p.is(Role.DOCTOR) && !p.userId().toString().equals(room.get().doctorId())) {
-          // Given back and taken by another doctor since the check above: not hers to invite into.
-          return Future.failedFuture(ApiException.forbidden(
-              "Only the care home's nurses and the assigned doctor may invite someone into this call."));
-        }
-        String roomName = room.get().roomName();
-        // Per call, and per request over all its calls: a give-back and a new claim make a new room, not new invitations
-        // (the outside review sent nine SMS to one number in three such turns).
-        return store.countForRoom(tx, id, roomName).compose(count -> count >= settings.guestsPerCall()
-            ? Future.failedFuture(ApiException.conflict("This call already has {0} guests invited, the most allowed.",
-                String.valueOf(settings.guestsPerCall())))
-            : store.countForItem(tx, id)).compose(count -> {
-          if (count >= MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall()) {
-            return Future.failedFuture(ApiException.conflict("This request already had {0} invitations, the most allowed.",
-                String.valueOf(MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall())));
-          }
-          GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, GuestSecrets.hash(token), name, asked.role(),
-              bySms ? "sms" : "mail", bySms ? LogSmsSender.mask(to) : masked(to), consentBy, p.userId());
-          return store.insert(tx, row, now)
-              .compose(v -> service.recorded(tx, id, p, "guest_invited", new JsonObject().put("guest", name)
-                  .put("role", asked.role()).put("channel", row.channel()).put("consentBy", consentBy), now,
-                  TeleconsultEvents.CALL));
-        });
-      }))).compose(recorded -> invitations.send(recorded, p, name, asked.role(), bySms, to, link(id, token))
-          .compose(sent -> store.find(platform.pool(), id, guestId).map(found -> guest(found.orElseThrow(), true, sent))));
+      return Idempotent.once(sent, () -> store.byIdempotencyKey(platform.pool(), p.userId(), idempotencyKey),
+          made -> store.find(platform.pool(), id, made).map(found -> guest(found.orElseThrow(), true, found.get().sent())),
+          () -> invited(p, item, asked, name, to, bySms, consentBy, guestId, token, sent, now),
+          e -> e == KEY_USED_MEANWHILE || Refused.is(e, GuestStore.Refusal.KEY_USED), GUEST_KEY_REUSED);
     });
+  }
+
+  /** The new guest written (the call's seats counted under the item's lock), then her mail or SMS sent. */
+  private Future<Guest> invited(Principal p, Teleconsultation item, NewGuest asked, String name, String to, boolean bySms,
+                                String consentBy, UUID guestId, String token, Idempotent sent, Instant now) {
+    UUID id = UUID.fromString(item.id());
+    return afterInviterChecked.get().compose(checked -> platform.pool().withTransaction(tx -> store.lockOpenRoom(tx, id)
+        // A retry that waited for the first send's lock: the seats it counts include the first's guest.
+        .compose(room -> sent == null ? Future.succeededFuture(room) : store.byIdempotencyKey(tx, p.userId(), sent.key())
+            .compose(first -> first.isPresent() ? Future.failedFuture(KEY_USED_MEANWHILE) : Future.succeededFuture(room)))
+        .compose(room -> {
+          if (room.isEmpty()) {
+            return Future.failedFuture(TeleconsultService.KIND_OPINION.equals(item.kind())
+                ? ApiException.conflict("This request asks for a written opinion: it has no call to invite anyone into.")
+                : ApiException.conflict("Someone can be invited only while the call runs or is about to; this "
+                    + "teleconsultation is {0}.", TeleconsultService.status(item)));
+          }
+          if (p.is(Role.DOCTOR) && !p.userId().toString().equals(room.get().doctorId())) {
+            // Given back and taken by another doctor since the check above: not hers to invite into.
+            return Future.failedFuture(ApiException.forbidden(
+                "Only the care home's nurses and the assigned doctor may invite someone into this call."));
+          }
+          String roomName = room.get().roomName();
+          // Per call, and per request over all its calls: a give-back and a new claim make a new room, not new invitations
+          // (the outside review sent nine SMS to one number in three such turns).
+          return store.countForRoom(tx, id, roomName).compose(count -> count >= settings.guestsPerCall()
+              ? Future.failedFuture(ApiException.conflict("This call already has {0} guests invited, the most allowed.",
+                  String.valueOf(settings.guestsPerCall())))
+              : store.countForItem(tx, id)).compose(count -> {
+            if (count >= MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall()) {
+              return Future.failedFuture(ApiException.conflict("This request already had {0} invitations, the most allowed.",
+                  String.valueOf(MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall())));
+            }
+            GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, GuestSecrets.hash(token), name, asked.role(),
+                bySms ? "sms" : "mail", bySms ? LogSmsSender.mask(to) : masked(to), consentBy, p.userId(), sent);
+            return store.insert(tx, row, now)
+                .compose(v -> service.recorded(tx, id, p, "guest_invited", new JsonObject().put("guest", name)
+                    .put("role", asked.role()).put("channel", row.channel()).put("consentBy", consentBy), now,
+                    TeleconsultEvents.CALL));
+          });
+        }))).compose(recorded -> invitations.send(recorded, p, name, asked.role(), bySms, to, link(id, token))
+          // Kept for a retry's answer; not kept (the database away a moment), a retry answers it unknown.
+          .compose(went -> store.markSent(platform.pool(), guestId, went).transform(v -> Future.succeededFuture(went)))
+          .compose(went -> store.find(platform.pool(), id, guestId).map(found -> guest(found.orElseThrow(), true, went))));
   }
 
   /**

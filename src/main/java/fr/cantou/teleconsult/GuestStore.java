@@ -1,6 +1,10 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.platform.db.DatabaseErrors.Rule;
+import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
+import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -21,15 +25,19 @@ final class GuestStore {
    */
   record GuestRow(UUID id, UUID itemId, String roomName, String name, String role, String channel, String maskedContact,
                   String consentBy, String invitedById, String invitedByName, String invitedBySide, Instant invitedAt,
-                  Instant joinedAt, Instant removedAt, Instant openedAt) {}
+                  Instant joinedAt, Instant removedAt, Instant openedAt, Boolean sent) {}
 
+  /** {@code sent}: its Idempotency-Key (or null), kept with it. */
   record NewGuest(UUID id, UUID itemId, String roomName, byte[] tokenHash, String name, String role, String channel,
-                  String maskedContact, String consentBy, UUID invitedBy) {}
+                  String maskedContact, String consentBy, UUID invitedBy, Idempotent sent) {}
+
+  /** What the schema refuses: the inviter's Idempotency-Key made a guest already (V87). */
+  enum Refusal { KEY_USED }
 
   private static final String SELECT = """
       SELECT g.id, g.teleconsultation_id, g.room_name, g.name, g.role, g.channel, g.masked_contact, g.consent_by,
              g.invited_by, u.display_name AS invited_by_name, u.role AS invited_by_role, g.invited_at, g.joined_at, g.removed_at,
-             d.bound_at AS opened_at
+             d.bound_at AS opened_at, g.invitation_sent
       FROM teleconsultation_guest g JOIN app_user u ON u.id = g.invited_by LEFT JOIN guest_device d ON d.guest_id = g.id""";
 
   /** The room of an item whose call runs or can run, and the doctor who holds it now. */
@@ -62,13 +70,30 @@ final class GuestStore {
   }
 
   Future<Void> insert(SqlClient tx, NewGuest g, Instant now) {
+    Idempotent sent = g.sent();
     return tx.preparedQuery("""
             INSERT INTO teleconsultation_guest (id, teleconsultation_id, room_name, token_hash, name, role, channel,
-              masked_contact, consent_by, invited_by, invited_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
+              masked_contact, consent_by, invited_by, invited_at, idempotency_key, idempotency_fingerprint)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
         .execute(Tuple.from(new Object[] {g.id(), g.itemId(), g.roomName(), io.vertx.core.buffer.Buffer.buffer(g.tokenHash()),
-            g.name(), g.role(), g.channel(), g.maskedContact(), g.consentBy(), g.invitedBy(), utc(now)}))
-        .mapEmpty();
+            g.name(), g.role(), g.channel(), g.maskedContact(), g.consentBy(), g.invitedBy(), utc(now),
+            sent == null ? null : sent.key(), sent == null ? null : io.vertx.core.buffer.Buffer.buffer(sent.fingerprint())}))
+        .<Void>mapEmpty()
+        .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "idempotency_key", Refusal.KEY_USED)));
+  }
+
+  /** The guest the inviter's Idempotency-Key made, and the fingerprint of that request. */
+  Future<Optional<Idempotent.Made<UUID>>> byIdempotencyKey(SqlClient db, UUID inviter, String key) {
+    return db.preparedQuery("SELECT id, idempotency_fingerprint FROM teleconsultation_guest WHERE invited_by = $1 "
+            + "AND idempotency_key = $2")
+        .execute(Tuple.of(inviter, key))
+        .map(rows -> Rows.first(rows).map(r -> new Idempotent.Made<>(r.getUUID("id"), Rows.bytes(r, "idempotency_fingerprint"))));
+  }
+
+  /** Whether her mail or SMS went, once it is known: what a retry of the invitation answers. */
+  Future<Void> markSent(SqlClient db, UUID guest, boolean sent) {
+    return db.preparedQuery("UPDATE teleconsultation_guest SET invitation_sent = $2 WHERE id = $1")
+        .execute(Tuple.of(guest, sent)).mapEmpty();
   }
 
   Future<Optional<GuestRow>> find(SqlClient db, UUID item, UUID guest) {
@@ -124,6 +149,7 @@ final class GuestStore {
     return new GuestRow(r.getUUID("id"), r.getUUID("teleconsultation_id"), r.getString("room_name"), r.getString("name"),
         r.getString("role"), r.getString("channel"), r.getString("masked_contact"), r.getString("consent_by"),
         Rows.id(r, "invited_by"), r.getString("invited_by_name"), r.getString("invited_by_role"),
-        Rows.instant(r, "invited_at"), Rows.instant(r, "joined_at"), Rows.instant(r, "removed_at"), Rows.instant(r, "opened_at"));
+        Rows.instant(r, "invited_at"), Rows.instant(r, "joined_at"), Rows.instant(r, "removed_at"), Rows.instant(r, "opened_at"),
+        r.getBoolean("invitation_sent"));
   }
 }

@@ -8,10 +8,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.platform.http.Idempotent;
 import fr.cantou.support.Api;
 import fr.cantou.support.CareTerritory;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
+import fr.cantou.support.SentTwiceAtOnce;
 import fr.cantou.support.SmsProviderStandIn;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
@@ -296,6 +298,74 @@ class GuestTest {
     Api.Response fourth = invite(id, care.nurse, guest("Invité D", "family", "email", "i4@example.fr"));
     assertThat(fourth.status()).isEqualTo(409);
     assertThat(fourth.detail()).contains("3");
+  }
+
+  /**
+   * "Envoyer l'invitation" sent again with its key after the answer was lost (a weak link), at the call's last seat: the
+   * guest the first made is answered (sent included), not a 409 "the call has its guests already", nor a second SMS to
+   * her, a second link, or a second line of the timeline.
+   */
+  @Test
+  void an_invitation_sent_again_with_its_key_invites_and_sends_once_even_at_the_calls_last_seat() {
+    String id = assigned();
+    for (int i = 0; i < 2; i++) {
+      assertThat(invite(id, care.nurse, guest("Invité " + (char) ('A' + i), "family", "email", "i" + i + "@example.fr"))
+          .status()).isEqualTo(201);
+    }
+    JsonObject ana = guest("Ana Lopes", "interpreter", "phone", "06 12 34 56 78");
+    Api.Response first = node.api.post("/api/teleconsultations/" + id + "/guests", care.nurse, ana, "guest-key-0001");
+    Api.Response again = node.api.post("/api/teleconsultations/" + id + "/guests", care.nurse, ana, "guest-key-0001");
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    assertThat(again.status()).as(again.toString()).isEqualTo(201);
+    assertThat(again.json()).isEqualTo(first.json());
+    assertThat(first.json().getBoolean("sent")).isTrue();
+    assertThat(sms.received()).as("one SMS to her").hasSize(1);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).hasSize(3);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).filter(l -> "guest_invited".equals(l.getString("action")))).hasSize(3);
+  }
+
+  /** The same key for someone else: refused in French, nobody invited, nothing sent. */
+  @Test
+  void the_same_key_for_someone_else_is_refused_and_sends_nothing() {
+    String id = assigned();
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/guests", care.nurse,
+        guest("Ana Lopes", "interpreter", "phone", "06 12 34 56 78"), "guest-key-0002").status()).isEqualTo(201);
+    Api.Response other = node.api.post("/api/teleconsultations/" + id + "/guests", care.nurse,
+        guest("Paul Martin", "family", "phone", "06 98 76 54 32"), "guest-key-0002");
+    assertThat(other.status()).as(other.toString()).isEqualTo(422);
+    assertThat(other.detail()).contains("a servi à une autre invitation");
+    assertThat(sms.received()).hasSize(1);
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).hasSize(1);
+  }
+
+  /**
+   * The retry sent while the first send was still being written (its transaction open, the item locked as the service
+   * locks it) waits for it, then finds its guest: answered with her, not with "the call has its guests already" though
+   * hers was the last seat; three guests, no SMS sent by the retry.
+   */
+  @Test
+  void the_same_key_sent_twice_at_once_invites_once() throws Exception {
+    String id = assigned();
+    for (int i = 0; i < 2; i++) {
+      assertThat(invite(id, care.nurse, guest("Invité " + (char) ('A' + i), "family", "email", "i" + i + "@example.fr"))
+          .status()).isEqualTo(201);
+    }
+    UUID item = UUID.fromString(id);
+    UUID nurse = UUID.fromString(node.api.get("/api/me", care.nurse).json().getString("id"));
+    JsonObject ana = guest("Ana Lopes", "interpreter", "phone", "06 12 34 56 78");
+    NewGuest asked = fr.cantou.platform.json.Json.mapper().readValue(ana.encode(), NewGuest.class);
+    UUID firstGuest = UUID.randomUUID();
+    GuestStore store = new GuestStore();
+    Api.Response answered = SentTwiceAtOnce.retryAnswer(node, tx -> store.lockOpenRoom(tx, item)
+            .compose(room -> store.insert(tx, new GuestStore.NewGuest(firstGuest, item, room.orElseThrow().roomName(),
+                GuestSecrets.hash(GuestSecrets.newSecret()), "Ana Lopes", "interpreter", "sms", "06 ** ** ** 78", "patient",
+                nurse, Idempotent.of("guest-key-0003", List.of(item, asked))), clock.instant())),
+        () -> node.api.post("/api/teleconsultations/" + id + "/guests", care.nurse, ana, "guest-key-0003"));
+    assertThat(answered.status()).as(answered.toString()).isEqualTo(201);
+    assertThat(answered.json().getString("id")).isEqualTo(firstGuest.toString());
+    assertThat(sms.received()).isEmpty();
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/guests", care.nurse).array()).hasSize(3);
   }
 
   /**
