@@ -297,6 +297,25 @@ final class BrowserFixture implements AutoCloseable {
         + " return text.call(this).then((body) => { setTimeout(() => window.__answered.push(url)); return body; }); }; }");
   }
 
+  /** The Idempotency-Key of each POST to {@code path}; the first reaches the server, and its answer is lost on the way back. */
+  static java.util.List<String> losingTheFirstAnswer(Page page, String path) {
+    java.util.List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route(path, route -> {
+      if (!"POST".equals(route.request().method())) {
+        route.resume();
+        return;
+      }
+      keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
+      if (keys.size() == 1) {
+        route.fetch();
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    return keys;
+  }
+
   /** The nurse's new request, typed as she would: reference, initials, year of birth, reason, consent. */
   static void typeRequest(Page nurse, String reference, String initials, String birthYear, String reason) {
     nurse.locator("#reference").fill(reference);

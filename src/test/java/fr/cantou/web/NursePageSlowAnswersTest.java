@@ -303,26 +303,35 @@ class NursePageSlowAnswersTest {
    * way back.
    */
   private static List<String> losingTheFirstCreatesAnswer(Page nurse) {
-    return losingTheFirstAnswer(nurse, "**/api/teleconsultations");
+    return BrowserFixture.losingTheFirstAnswer(nurse, "**/api/teleconsultations");
   }
 
-  /** The Idempotency-Key of each POST to {@code path}; the first reaches the server, and its answer is lost on the way back. */
-  private static List<String> losingTheFirstAnswer(Page nurse, String path) {
-    List<String> keys = new CopyOnWriteArrayList<>();
-    nurse.route(path, route -> {
-      if (!"POST".equals(route.request().method())) {
-        route.resume();
-        return;
-      }
-      keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
-      if (keys.size() == 1) {
-        route.fetch();
-        route.abort();
-      } else {
-        route.resume();
-      }
-    });
-    return keys;
+  /**
+   * A set of vital signs whose answer was lost (it arrived; the tablet never heard): she opens the dialog again, types the
+   * same values and saves ("Ajoutez-les de nouveau"): the same Idempotency-Key goes, and the record holds one set.
+   */
+  @Test
+  void a_set_of_vital_signs_saved_again_after_its_answer_was_lost_is_recorded_once() {
+    String token = nurseToken();
+    String id = requestFor(token, "R-VIT-K");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = BrowserFixture.losingTheFirstAnswer(nurse, "**/api/teleconsultations/" + id + "/vital-signs");
+    Locator card = cardOf(nurse, "R-VIT-K");
+    card.getByText("Ajouter des constantes").click();
+    nurse.locator("#add-temperature").fill("38,1");
+    nurse.locator("#vitals-save").click();
+    assertThat(nurse.locator("#vitals-error")).containsText("Réessayez");
+    nurse.locator("#vitals-cancel").click();
+    card.getByText("Ajouter des constantes").click();
+    nurse.locator("#add-temperature").fill("38,1");
+    nurse.locator("#vitals-save").click();
+    assertThat(nurse.locator("#vitals-dialog")).isHidden();
+
+    org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("vitalSigns")).as("recorded once").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(keys.get(0)).isNotEqualTo("null").isEqualTo(keys.get(1));
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
+    nurse.context().close();
   }
 
   /**
@@ -338,7 +347,7 @@ class NursePageSlowAnswersTest {
     org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations/" + id + "/claim", garcia, null)
         .status()).isEqualTo(200);
     Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
-    List<String> keys = losingTheFirstAnswer(nurse, "**/api/teleconsultations/" + id + "/messages");
+    List<String> keys = BrowserFixture.losingTheFirstAnswer(nurse, "**/api/teleconsultations/" + id + "/messages");
     Locator card = cardOf(nurse, "R-MSG-1");
     card.locator("textarea").fill("Tension 15/9 ce matin, elle a bien dormi.");
     card.getByText("Envoyer le message").click();

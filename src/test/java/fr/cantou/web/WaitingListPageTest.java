@@ -54,20 +54,7 @@ class WaitingListPageTest {
   @Test
   void a_full_service_offers_its_waiting_list_and_a_cancellation_becomes_her_appointment() throws Exception {
     Api api = web.node.api;
-    String admin = web.node.adminToken();
-    // The MSA: one agent, one half-hour service, open only on Tuesday 1 December from 10:00 to 11:00; both taken.
-    String msa = created(api.post("/api/organisations", admin, new JsonObject().put("kind", "administration")
-        .put("name", "MSA Auvergne").put("commune", "Aurillac")));
-    String agent = created(api.post("/api/users", admin, new JsonObject().put("email", "agent.msa@cantal.demo")
-        .put("password", BrowserFixture.PASSWORD).put("role", "agent").put("displayName", "Paul Cabrol").put("organisationId", msa)));
-    String service = created(api.post("/api/visio/services", admin, new JsonObject().put("organisationId", msa)
-        .put("name", "Retraite agricole").put("durationMinutes", 30).put("referencePrefix", "MSA")
-        .put("description", "Votre retraite de la MSA")));
-    Api.Response calendar = api.send("PUT", "/api/visio/agents/" + agent + "/availability", admin, new JsonObject()
-        .put("serviceIds", new JsonArray().add(service))
-        .put("weekly", new JsonArray().add(new JsonObject().put("weekday", 2).put("start", "10:00").put("end", "11:00")))
-        .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 7).encode(), Map.of("Content-Type", "application/json"));
-    assertThat(calendar.status()).isEqualTo(200);
+    String service = msaService(api);
     JsonObject first = book(api, service, "2026-12-01T10:00:00+01:00", "marc.delmas@example.fr");
 
     Page look = web.newPhonePage();
@@ -83,12 +70,7 @@ class WaitingListPageTest {
     look.context().close();
 
     book(api, service, "2026-12-01T10:30:00+01:00", "lucie.bros@example.fr");
-    Page page = web.newPhonePage();
-    page.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
-    page.navigate(web.url("/rendez-vous.html"));
-    page.locator("#wizard button.big", new Page.LocatorOptions().setHasText("Retraite agricole")).click();
-    page.getByText("Depuis chez moi (ordinateur, tablette ou téléphone)").click();
-    assertThat(page.locator("#waiting-title")).hasText("Liste d'attente");
+    Page page = openWaitingListForm();
     PagesTest.assertAccessible(page, "liste-attente-1-formulaire");
 
     // Without a way to reach her: said under the field, focus on it.
@@ -128,6 +110,64 @@ class WaitingListPageTest {
     assertThat(page.locator("#reference")).containsText("MSA-");
     assertThat(page.locator("#convocation")).containsText("1er décembre");
     PagesTest.assertAccessible(page, "liste-attente-4-reserve");
+    page.context().close();
+  }
+
+  /** The MSA: one agent, one half-hour service, open only on Tuesday 1 December from 10:00 to 11:00 (its id). */
+  private String msaService(Api api) {
+    String admin = web.node.adminToken();
+    String msa = created(api.post("/api/organisations", admin, new JsonObject().put("kind", "administration")
+        .put("name", "MSA Auvergne").put("commune", "Aurillac")));
+    String agent = created(api.post("/api/users", admin, new JsonObject().put("email", "agent.msa@cantal.demo")
+        .put("password", BrowserFixture.PASSWORD).put("role", "agent").put("displayName", "Paul Cabrol").put("organisationId", msa)));
+    String service = created(api.post("/api/visio/services", admin, new JsonObject().put("organisationId", msa)
+        .put("name", "Retraite agricole").put("durationMinutes", 30).put("referencePrefix", "MSA")
+        .put("description", "Votre retraite de la MSA")));
+    Api.Response calendar = api.send("PUT", "/api/visio/agents/" + agent + "/availability", admin, new JsonObject()
+        .put("serviceIds", new JsonArray().add(service))
+        .put("weekly", new JsonArray().add(new JsonObject().put("weekday", 2).put("start", "10:00").put("end", "11:00")))
+        .put("bufferMinutes", 0).put("minNoticeMinutes", 0).put("horizonDays", 7).encode(), Map.of("Content-Type", "application/json"));
+    assertThat(calendar.status()).isEqualTo(200);
+    return service;
+  }
+
+  /** The waiting list's form of the full MSA service, in a phone's page whose clock is the server's. */
+  private Page openWaitingListForm() {
+    Page page = web.newPhonePage();
+    page.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    page.navigate(web.url("/rendez-vous.html"));
+    page.locator("#wizard button.big", new Page.LocatorOptions().setHasText("Retraite agricole")).click();
+    page.getByText("Depuis chez moi (ordinateur, tablette ou téléphone)").click();
+    assertThat(page.locator("#waiting-title")).hasText("Liste d'attente");
+    return page;
+  }
+
+  /**
+   * Her place asked, and the answer lost on the way back (a weak link): "Réessayez", and the form's second send carries
+   * the same Idempotency-Key. She gets her place and its link, where she met "already on this list" without her link;
+   * one place in the line.
+   */
+  @Test
+  void asked_again_after_a_lost_answer_she_gets_her_place_and_its_link() {
+    Api api = web.node.api;
+    String service = msaService(api);
+    book(api, service, "2026-12-01T10:00:00+01:00", "marc.delmas@example.fr");
+    book(api, service, "2026-12-01T10:30:00+01:00", "lucie.bros@example.fr");
+    Page page = openWaitingListForm();
+    java.util.List<String> keys = BrowserFixture.losingTheFirstAnswer(page, "**/api/visio/waiting-list");
+    page.locator("#waiting-name").fill("Jeanne Vidal");
+    page.locator("#waiting-email").fill("jeanne.vidal@example.fr");
+    page.locator("#waiting-join").click();
+    assertThat(page.locator("#waiting-list .error")).containsText("Réessayez");
+    page.locator("#waiting-join").click();
+
+    assertThat(page.locator("#waiting-joined")).containsText("Vous êtes sur la liste d'attente.");
+    assertThat(page.locator("#waiting-joined")).containsText("Vous êtes la première personne de la liste.");
+    assertThat(page.locator("#waiting-place")).hasAttribute("href", Pattern.compile("/liste-attente\\.html#.+"));
+    assertThat(keys).hasSize(2);
+    assertThat(keys.get(0)).isNotEqualTo("null").isEqualTo(keys.get(1));
+    String agent = web.node.api.login("agent.msa@cantal.demo", BrowserFixture.PASSWORD);
+    assertThat(api.get("/api/visio/services/" + service + "/waiting-list", agent).json().getInteger("waiting")).isEqualTo(1);
     page.context().close();
   }
 
