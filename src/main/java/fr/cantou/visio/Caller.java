@@ -17,7 +17,9 @@ public record Caller(Principal principal, String manageToken, String address, UU
    * to them. The pages never send both (they send her link without the session).
    */
   public static Caller of(Principal principal, String manageToken, String address) {
-    return new Caller(manageToken == null ? principal : null, manageToken, address, null);
+    // An empty header is no token: it neither speaks for her nor hides the session.
+    String token = manageToken == null || manageToken.isBlank() ? null : manageToken;
+    return new Caller(token == null ? principal : null, token, address, null);
   }
 
   /** A point's screen, acting with its device token. */

@@ -40,10 +40,13 @@ final class MailSchedule {
    * it), or she herself with her convocation's link ({@link #BY_HER}: he was to be beside her, at the old time).
    */
   static List<Mail> toBooker(Appointment a, Caller by, String kind, Instant now) {
-    boolean hisOwn = by.principal() != null && a.bookedBy() != null && by.principal().userId().toString().equals(a.bookedBy().id());
-    return a.bookedBy() == null || !a.bookedBy().active() || !channels(a).isEmpty() || hisOwn
+    return a.bookedBy() == null || !a.bookedBy().active() || !channels(a).isEmpty() || hisOwn(a, by)
         ? List.of()
         : List.of(new Mail(by.principal() == null ? kind + BY_HER : kind, now, MailStore.MEDIATOR));
+  }
+
+  private static boolean hisOwn(Appointment a, Caller by) {
+    return by.principal() != null && a.bookedBy() != null && by.principal().userId().toString().equals(a.bookedBy().id());
   }
 
   /** The end of a message's kind when the citizen herself made the change ({@code change_by_her}). */
@@ -52,14 +55,18 @@ final class MailSchedule {
   /**
    * What a move of {@code a} to {@code start} by {@code by} sends: "change" at once, then the reminders of the new time.
    * Each change tells the start its reader last heard of: {@code told}'s for its channel (a change not sent yet, which
-   * this one replaces), else the appointment's start before the move.
+   * this one replaces), else the appointment's start before the move. The mediator's own move is written as known.
    */
   static List<Mail> moved(Appointment a, Caller by, Instant start, Instant now, Map<String, Instant> told) {
     List<Mail> mails = new ArrayList<>(mails(start, channels(a), "change", now));
     mails.addAll(toBooker(a, by, "change", now));
+    if (hisOwn(a, by) && channels(a).isEmpty()) {
+      // Not sent: he moved it. Kept as what he heard of, so a move back to a date he was once told is told to him.
+      mails.add(new Mail("change", now, MailStore.MEDIATOR, null, start));
+    }
     Instant before = a.start().toInstant();
     return mails.stream().map(m -> m.kind().startsWith("change")
-        ? new Mail(m.kind(), m.due(), m.channel(), told.getOrDefault(m.channel(), before)) : m).toList();
+        ? new Mail(m.kind(), m.due(), m.channel(), told.getOrDefault(m.channel(), before), m.known()) : m).toList();
   }
 
   /** What a cancellation of {@code a} by {@code by} sends. */

@@ -35,14 +35,22 @@ final class MailStore {
    */
   static final int MAX_BATCHES = 50;
 
-  /** A message to send at a time, by mail or SMS; a change's carries the start its reader last heard of (else null). */
-  public record Mail(String kind, Instant due, String channel, Instant previousStart) {
+  /**
+   * A message to send at a time, by mail or SMS; a change's carries the start its reader last heard of (else null).
+   * {@code known}: a change its reader made himself, so knows without being sent it (the mediator moving the appointment
+   * he booked): written as sent, telling that start, the next change is told from it.
+   */
+  public record Mail(String kind, Instant due, String channel, Instant previousStart, Instant known) {
     Mail(String kind, Instant due) {
       this(kind, due, MAIL);
     }
 
     Mail(String kind, Instant due, String channel) {
-      this(kind, due, channel, null);
+      this(kind, due, channel, null, null);
+    }
+
+    Mail(String kind, Instant due, String channel, Instant previousStart) {
+      this(kind, due, channel, previousStart, null);
     }
   }
 
@@ -60,6 +68,10 @@ final class MailStore {
     return mails.stream().map(Mail::channel).toArray(String[]::new);
   }
 
+  private static OffsetDateTime[] instants(List<Mail> mails, java.util.function.Function<Mail, Instant> of) {
+    return mails.stream().map(of).map(at -> at == null ? null : utc(at)).toArray(OffsetDateTime[]::new);
+  }
+
   static OffsetDateTime[] dues(List<Mail> mails) {
     return mails.stream().map(m -> utc(m.due())).toArray(OffsetDateTime[]::new);
   }
@@ -74,11 +86,12 @@ final class MailStore {
       return Future.succeededFuture();
     }
     return db.preparedQuery("""
-            INSERT INTO visio_mail (appointment_id, kind, due_at, channel, previous_start)
-            SELECT $1, m.kind, m.due, m.channel, m.previous
-            FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS m(kind, due, channel, previous)""")
+            INSERT INTO visio_mail (appointment_id, kind, due_at, channel, previous_start, told_start, sent_at)
+            SELECT $1, m.kind, m.due, m.channel, m.previous, m.known, CASE WHEN m.known IS NULL THEN NULL ELSE m.due END
+            FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+              AS m(kind, due, channel, previous, known)""")
         .execute(Tuple.of(appointmentId, kinds(mails), dues(mails), channels(mails),
-            mails.stream().map(m -> m.previousStart() == null ? null : utc(m.previousStart())).toArray(OffsetDateTime[]::new)))
+            instants(mails, Mail::previousStart), instants(mails, Mail::known)))
         .mapEmpty();
   }
 

@@ -157,6 +157,8 @@ class AnonymousBookingLimitsTest {
               "SELECT count(*) AS n FROM change_audit WHERE item_id = $1 AND user_id IS NOT NULL")
           .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getLong("n"))
           .as("no line signed by the session").isZero();
+      assertThat(node.api.send("GET", "/api/visio/appointments/" + id, visio.agent, null, Map.of("X-Manage-Token", " "))
+          .status()).as("an empty header is no token: the agent's session stands").isEqualTo(200);
     }
   }
 }

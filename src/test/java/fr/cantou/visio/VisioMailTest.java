@@ -209,6 +209,28 @@ class VisioMailTest {
         .contains("Nouvelle date : vendredi 4 décembre 2026 à 9 h");
   }
 
+  /**
+   * The mediator who booked for someone without contact is not written to about his own move, but knows of it: moved
+   * back later to a date he was once told of, he is told, from the date he set (the outside review of 6 December: he
+   * was not, and she would have come on the day he last believed).
+   */
+  @Test
+  void the_mediators_own_move_counts_as_heard_so_a_move_back_is_told_to_him() throws Exception {
+    String id = visio.bookAs(visio.mediator, "2026-12-01T10:00:00+01:00", new JsonObject().put("name", "Marcelle Roux"))
+        .getString("id");
+    reschedule(id, "2026-12-03T14:00:00+01:00");
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/reschedule", visio.mediator,
+        new JsonObject().put("start", "2026-12-04T09:00:00+01:00")).status()).isEqualTo(200);
+    reschedule(id, "2026-12-03T14:00:00+01:00");
+    TestNode.await(node.node().runJobs());
+    assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+    MimeMessage back = smtp.getReceivedMessages()[1];
+    assertThat(back.getSubject()).contains("a déplacé").endsWith("au jeudi 3 décembre 2026 à 14 h");
+    assertThat(body(back)).contains("Ancienne date, qui n'est plus valable : vendredi 4 décembre 2026 à 9 h");
+  }
+
   /** Moved and moved back before she heard of it: nothing changed for her, and nothing is sent. */
   @Test
   void a_move_taken_back_before_it_was_told_sends_nothing() throws Exception {
