@@ -10,9 +10,11 @@ import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -25,6 +27,9 @@ import java.util.function.Supplier;
 public final class WaitingListService {
   private static final ApiException PLACE_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for another "
       + "place on a waiting list; send a new key with a new request.");
+  /** How long after a take her place's link answers it again: a retry's time, not a lasting key to the appointment. */
+  static final Duration TAKE_ANSWERED_AGAIN = Duration.ofMinutes(15);
+
   static final ApiException NO_OFFER = ApiException.conflict("No slot is held for you now: it was taken, declined or has expired.");
 
   private final Platform platform;
@@ -100,12 +105,24 @@ public final class WaitingListService {
     return requireHolder(caller, id).compose(v -> view(id, null));
   }
 
-  /** She takes the slot held for her: booked as any booking (confirmation, reminders, manage link). */
+  /**
+   * She takes the slot held for her: booked as any booking (confirmation, reminders, manage link). Taken already, a
+   * few minutes ago, by her place's link: the same answer again — the first one lost on a weak link, "Réessayez" said
+   * "no slot held for you" to someone who had her appointment (its link only in that answer and in a mail to come).
+   */
   public Future<Booked> take(Caller caller, UUID id) {
     return requireHolder(caller, id).compose(v -> platform.pool().withTransaction(tx -> store.take(tx, id, now())
-            .compose(taken -> taken.isEmpty() ? Future.failedFuture(NO_OFFER) : booked(tx, caller, taken.get()))))
-        .onSuccess(a -> platform.metrics().booked())
+            .compose(taken -> taken.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty())
+                : booked(tx, caller, taken.get()).onSuccess(a -> platform.metrics().booked()).map(Optional::of))))
+        .compose(booked -> booked.isPresent() ? Future.succeededFuture(booked.get()) : takenJustNow(id))
         .map(a -> Booked.withLinks(a, tokens));
+  }
+
+  private Future<Appointment> takenJustNow(UUID id) {
+    return store.takenSince(platform.pool(), id, now().minus(TAKE_ANSWERED_AGAIN))
+        .compose(taken -> taken.isEmpty() ? Future.<Appointment>failedFuture(NO_OFFER)
+            : appointments.load(platform.pool(), taken.get()))
+        .compose(a -> "booked".equals(a.status()) ? Future.succeededFuture(a) : Future.failedFuture(NO_OFFER));
   }
 
   private Future<Appointment> booked(SqlClient tx, Caller caller, UUID appointmentId) {

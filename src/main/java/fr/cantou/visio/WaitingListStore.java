@@ -168,6 +168,15 @@ final class WaitingListStore {
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
   }
 
+  /** The appointment her place's offer became when she took it since {@code since}; empty otherwise. */
+  Future<Optional<UUID>> takenSince(SqlClient db, UUID entryId, Instant since) {
+    return db.preparedQuery("""
+            SELECT appointment_id FROM visio_waiting_offer
+            WHERE entry_id = $1 AND outcome = 'taken' AND ended_at >= $2 ORDER BY ended_at DESC LIMIT 1""")
+        .execute(Tuple.of(entryId, utc(since)))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("appointment_id")));
+  }
+
   /**
    * Lets go of held slots: the entry's own ({@code entryId}), or every offer expired at
    * {@code now} that no other node is letting go already (SKIP LOCKED). The appointment in
