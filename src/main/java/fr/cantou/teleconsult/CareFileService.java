@@ -304,10 +304,22 @@ public final class CareFileService {
         .compose(open -> open.isPresent() ? files.withdraw(tx, id, fileId)
             : requests.load(id).compose(item -> Future.<Optional<CareFileStore.Stored>>failedFuture(closedToWithdrawal(item))))
         .compose(gone -> gone.isEmpty() ? Future.failedFuture(ApiException.notFound("No such file in this teleconsultation."))
-            : events.forgetFile(tx, id, fileId, gone.get().addedAt()).compose(forgotten -> requests.recorded(tx, id, nurse, "file_withdrawn", new JsonObject().put("fileId", fileId.toString())
-                .put("position", gone.get().position()).put("mediaType", gone.get().mediaType()).put("size", gone.get().size()),
-                now, TeleconsultEvents.UPDATED)))))
+            : events.forgetFile(tx, id, fileId, gone.get().addedAt())
+                .compose(forgotten -> requests.recorded(tx, id, nurse, "file_withdrawn", withdrawn(fileId, gone.get()), now,
+                    TeleconsultEvents.UPDATED))
+                .map(gone.get()))))
+        // Once more after the commit: a change of the item written meanwhile by a transaction that did not wait for
+        // this one (a guest joining takes no lock on the item's row) may have carried the file in its event.
+        .compose(gone -> events.forgetFile(platform.pool(), id, fileId, gone.addedAt())
+            .onFailure(e -> LOG.warn("event=file_forget_failed item={} reason=\"{}\"", id, e.getMessage()))
+            .otherwiseEmpty())
         .mapEmpty();
+  }
+
+  /** The timeline's line of a withdrawal: which file by its place, type and size, never its name. */
+  private static JsonObject withdrawn(UUID fileId, CareFileStore.Stored gone) {
+    return new JsonObject().put("fileId", fileId.toString()).put("position", gone.position()).put("mediaType", gone.mediaType())
+        .put("size", gone.size());
   }
 
   /** The rule of the upload: a nurse of the requesting organisation (the item's state is checked under its lock). */

@@ -135,7 +135,7 @@ public final class GuestService {
     Instant now = now();
     String token = GuestSecrets.newSecret();
     UUID guestId = UUID.randomUUID();
-    Idempotent sent = Idempotent.of(idempotencyKey, List.of(id, asked));
+    Idempotent sent = sentWith(idempotencyKey, id, asked, bySms, to);
     return service.load(id).compose(item -> {
       requireInviter(p, item);
       return Idempotent.once(sent, () -> store.byIdempotencyKey(platform.pool(), p.userId(), idempotencyKey),
@@ -143,6 +143,15 @@ public final class GuestService {
           () -> invited(p, item, asked, name, to, bySms, consentBy, guestId, token, sent, now),
           e -> e == KEY_USED_MEANWHILE || Refused.is(e, GuestStore.Refusal.KEY_USED), GUEST_KEY_REUSED);
     });
+  }
+
+  /**
+   * The key of an invitation with the request as its row keeps it: her contact ({@code to}) by its mask, never whole (a
+   * hash of a French mobile number gives it back in a fraction of a second, and the row keeps it masked on purpose).
+   */
+  static Idempotent sentWith(String key, UUID id, NewGuest asked, boolean bySms, String to) {
+    return Idempotent.of(key, java.util.Arrays.asList(id, asked.name(), asked.role(), bySms ? "sms" : "mail",
+        bySms ? LogSmsSender.mask(to) : masked(to), asked.consent()));
   }
 
   /** The new guest written (the call's seats counted under the item's lock), then her mail or SMS sent. */
