@@ -10,10 +10,8 @@ import com.microsoft.playwright.options.AriaRole;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +32,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * the live events, and the call she is in. The server's clock and the page's are the test's; each test books its own
  * appointments some days after the server's now, which only moves forward.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class AgentDayPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** Beeps counted, not played: the page's "bip" is an oscillator started. */
@@ -61,11 +60,6 @@ class AgentDayPageTest {
   static void start() {
     clock = MutableClock.startingNow();
     web = new BrowserFixture(clock);
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -9,10 +9,8 @@ import com.microsoft.playwright.options.FilePayload;
 import fr.cantou.teleconsult.CareFiles;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,17 +23,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * when the request is created, not after its slow upload (which erased the next resident's request she had begun); and
  * the language switch, which reloads the page, asks before losing what is typed and not sent.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class CarePagesSafetyTest {
   static BrowserFixture web;
 
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -9,10 +9,8 @@ import fr.cantou.teleconsult.CareFiles;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.nio.file.Files;
 import java.util.regex.Pattern;
@@ -27,17 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * live, what one is typing survives the other's message arriving, and the doctor can turn it
  * into a call; and issue 16's whole journey, to the report the nurse downloads as one PDF.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class CarePagesTest {
   static BrowserFixture web;
 
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The two flows of the product, through the pages, with two browsers open at once. */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class FlowsTest {
   /** What the call says once she left it (Jitsi's own hang-up, or hers). */
   private static final String CALL_LEFT = "Vous avez quitté l'appel.";
@@ -23,12 +24,6 @@ class FlowsTest {
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  /** Whatever the journey, no page of it ever showed "null", "undefined", "NaN", "[object Object]" or "Invalid Date". */
-  @org.junit.jupiter.api.AfterEach
-  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll
@@ -516,7 +511,6 @@ class FlowsTest {
     PagesTest.assertNoSeriousViolation(citizen, screen.prefix + "flux-usager-gerer");
     BrowserFixture.screenshot(citizen, screen.prefix + "flux-usager-gerer");
   }
-
 
   @Test
   void an_agent_removes_leave_from_its_page_with_the_keyboard() {

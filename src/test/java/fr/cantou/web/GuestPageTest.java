@@ -8,10 +8,8 @@ import fr.cantou.support.SmsProviderStandIn;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.time.Clock;
 import java.util.Map;
@@ -28,6 +26,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * the call has not started (the same link on a computer is refused: it is the phone's now, and a
  * reload of the phone keeps it), then enters once it runs, under her name and role.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class GuestPageTest {
   static final SmsProviderStandIn sms = new SmsProviderStandIn();
   static BrowserFixture web;
@@ -36,11 +35,6 @@ class GuestPageTest {
   static void start() {
     web = new BrowserFixture(Clock.systemUTC(), Map.of("CANTOU_SMS_URL", sms.url(),
         "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test"));
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * set by the test (the room open: ten minutes before her time), never read from the day it runs.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class KioskPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** The screen's screen hears its appointment on its socket; a condition it waits for may take a few seconds on a busy machine. */
@@ -68,11 +69,6 @@ class KioskPageTest {
   @AfterAll
   static void stop() {
     web.close();
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @Test

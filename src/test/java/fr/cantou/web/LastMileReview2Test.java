@@ -10,10 +10,8 @@ import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before the scripts came, a request sent with no visible answer, a birth year still to come, a request withdrawn by a
  * slip of the finger.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReview2Test {
   static BrowserFixture web;
   /** The server's clock: real time, set to a room's opening by the one test that joins, then back. */
@@ -42,11 +41,6 @@ class LastMileReview2Test {
   static void start() {
     clock = MutableClock.startingNow();
     web = new BrowserFixture(clock);
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

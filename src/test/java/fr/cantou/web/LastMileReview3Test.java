@@ -5,10 +5,8 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose connection stalls (no answer, no error) left "Envoi…" for ever; a loading line came with its words already in
  * it, so that screen readers did not say it.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReview3Test {
   /** Past the pages' deadline for an answer (api.js, ANSWER_DEADLINE_MS: 30 s), on the page's own fake clock. */
   private static final long PAST_THE_DEADLINE_MS = 30_001;
@@ -29,11 +28,6 @@ class LastMileReview3Test {
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

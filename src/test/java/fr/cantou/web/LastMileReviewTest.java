@@ -7,10 +7,8 @@ import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -30,17 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or on the manage link, the mediator refused the room before it opens, and a service of La Réunion whose times are
  * written in its own zone on every page (the département's is Paris).
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReviewTest {
   static BrowserFixture web;
 
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -8,10 +8,8 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.WaitUntilState;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.util.List;
 import java.util.Map;
@@ -32,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with every script held back; every script is asked before any has arrived; no request is made for the catalogue.
  * The times are printed (and written in docs/web.md).
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileSlowLinkTest {
   static BrowserFixture web;
   private static final LocatorAssertions.HasTextOptions SLOWLY = new LocatorAssertions.HasTextOptions().setTimeout(120_000);
@@ -39,11 +38,6 @@ class LastMileSlowLinkTest {
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the server's only moves forward (sessions and sign-in counters are kept by its time).
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileTest {
   /**
    * The tests that move the server's clock days ahead run after the others: the booking pages ask for the slots of
@@ -48,12 +49,6 @@ class LastMileTest {
   static void start() {
     clock = MutableClock.startingNow();
     web = new BrowserFixture(clock);
-  }
-
-  /** Whatever the journey, no page of it ever showed "null", "undefined", "NaN", "[object Object]" or "Invalid Date". */
-  @org.junit.jupiter.api.AfterEach
-  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -6,10 +6,8 @@ import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with its labels, errors under their fields, the one answer read out by the live region, and
  * the old link no longer working; a short link that no longer works lands on the form.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LostLinkPageTest {
   private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-30T07:00:00Z"));
   static BrowserFixture web;
@@ -31,11 +30,6 @@ class LostLinkPageTest {
   @BeforeAll
   static void start() {
     web = new BrowserFixture(CLOCK);
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

@@ -7,10 +7,8 @@ import com.microsoft.playwright.Route;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -25,17 +23,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * dialog she has since opened for another resident; a new request sent again after a lost answer is queued once; and a
  * PDF of a request is saved by its "Télécharger". The answers are held with route() and released when each test says.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class NursePageSlowAnswersTest {
   static BrowserFixture web;
 
   @BeforeAll
   static void start() {
     web = new BrowserFixture();
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll

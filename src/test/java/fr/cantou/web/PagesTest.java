@@ -5,7 +5,6 @@ import com.deque.html.axecore.results.AxeResults;
 import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +14,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every page in a real browser: it renders, it speaks French first, and axe finds nothing serious. */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class PagesTest {
   static final List<String> ALL_PAGES = List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html",
       "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html",
@@ -325,8 +325,4 @@ class PagesTest {
     BrowserFixture.assertNothingNeverShownWasShown(where);
   }
 
-  @AfterEach
-  void nothingNeverShownWasShown(org.junit.jupiter.api.TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
-  }
 }

@@ -5,10 +5,8 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 import java.time.Clock;
 import java.util.Map;
@@ -24,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to sign in again. Access tokens live a few seconds here, so the server ends the socket's token itself, as it does every
  * 15 minutes in production.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class SessionRefreshPageTest {
   private static final String REFRESH = "**/api/auth/refresh";
   static BrowserFixture web;
@@ -31,11 +30,6 @@ class SessionRefreshPageTest {
   @BeforeAll
   static void start() {
     web = new BrowserFixture(Clock.systemUTC(), Map.of("CANTOU_AUTH_ACCESS_TOKEN_SECONDS", "5"));
-  }
-
-  @AfterEach
-  void nothingNeverShownWasShown(TestInfo test) {
-    BrowserFixture.assertNothingNeverShownWasShown(test.getDisplayName());
   }
 
   @AfterAll
