@@ -3,6 +3,7 @@ package fr.cantou.platform;
 import fr.cantou.platform.db.RateLimitStore;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -65,10 +66,30 @@ public final class RateLimits {
    * over its maximum; the transaction then rolls back and nothing is taken.
    */
   public Future<Taken> take(List<Limit> limits, Duration window, ApiException refusal) {
+    return platform.pool().withTransaction(tx -> counted(tx, limits, window, refusal))
+        .recover(e -> Future.failedFuture(RateLimitStore.lockWaitedTooLong(e) ? refusal.retryAfter(1) : e));
+  }
+
+  /**
+   * The same, in the caller's transaction {@code tx}, once it has written what is limited: rolled back with it when
+   * it fails (nothing to give back). A request sent again with an Idempotency-Key whose first sending is still being
+   * written waits for it at the key's unique index before it comes here: it is answered as a retry, never counted nor
+   * refused by a limit that the first sending's own use filled (two tabs, a page resending on a weak link).
+   */
+  public Future<Taken> takeIn(SqlClient tx, List<Limit> limits, Duration window, ApiException refusal) {
+    if (limits.isEmpty()) {
+      return Future.succeededFuture(new Taken(Map.of()));
+    }
+    // The short wait for the keys' rows is for this statement only: the rest of the caller's transaction waits as before.
+    return counted(tx, limits, window, refusal).compose(taken -> store.lockWaitAsUsual(tx).map(taken))
+        .recover(e -> Future.failedFuture(RateLimitStore.lockWaitedTooLong(e) ? refusal.retryAfter(1) : e));
+  }
+
+  private Future<Taken> counted(SqlClient tx, List<Limit> limits, Duration window, ApiException refusal) {
     Instant now = platform.clock().instant();
     // Parallel requests for one key queue on its row: none waits long holding a pool connection
     // (a flood from one address must not take the pool from everyone); past the wait, 429.
-    return platform.pool().withTransaction(tx -> store.lockWaitAtMost(tx, LOCK_WAIT)
+    return store.lockWaitAtMost(tx, LOCK_WAIT)
         .compose(v -> store.count(tx, keys(limits), now, now.minus(window))).compose(counted -> {
       long wait = 0;
       for (Limit limit : limits) {
@@ -83,7 +104,7 @@ public final class RateLimits {
       Map<String, Instant> windows = new java.util.HashMap<>();
       counted.forEach((key, c) -> windows.put(key, c.windowStart()));
       return Future.succeededFuture(new Taken(Map.copyOf(windows)));
-    })).recover(e -> Future.failedFuture(RateLimitStore.lockWaitedTooLong(e) ? refusal.retryAfter(1) : e));
+    });
   }
 
   private static final Duration LOCK_WAIT = Duration.ofMillis(200);

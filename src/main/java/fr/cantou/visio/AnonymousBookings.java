@@ -68,6 +68,15 @@ final class AnonymousBookings {
     return limits.take(keys, WINDOW, tooMany);
   }
 
+  /**
+   * One use of every key, taken in the transaction {@code tx} that has just written the thing limited (and rolled back
+   * with it): a request sent again under the key of a first sending still being written waited for it there, and is
+   * answered as a retry before any limit is looked at.
+   */
+  Future<RateLimits.Taken> takeIn(io.vertx.sqlclient.SqlClient tx, List<RateLimits.Limit> keys) {
+    return limits.takeIn(tx, keys, WINDOW, tooMany);
+  }
+
   /** The same, exact, without queueing on the keys' rows while they are far from their limits (bookings). */
   Future<RateLimits.Admission> admit(List<RateLimits.Limit> keys) {
     return limits.admit(keys, WINDOW, tooMany);

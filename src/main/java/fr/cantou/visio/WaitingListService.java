@@ -84,11 +84,12 @@ public final class WaitingListService {
     // Scoped like a booking's key: someone who learnt another's key (and her answers) gets no secret from another scope.
     String scope = caller == null ? "anonymous" : caller.userId().toString();
     Idempotent sent = Idempotent.scoped(scope, idempotencyKey, body);
-    // Taken before joining, in one transaction, and given back when she joins nothing (see AnonymousBookings).
-    Supplier<Future<UUID>> joined = () -> anonymous.take(limits).compose(taken -> catalogue.serviceRow(serviceId)
-        .compose(service -> store.join(platform.pool(), serviceId, pointId, contact.name(), contact.email(), contact.phone(),
-            contact.key(), now(), sent))
-        .recover(e -> anonymous.giveBack(taken).transform(v -> Future.<UUID>failedFuture(e))));
+    // Taken in the transaction that puts her in line, after her place (and its key) is written: a send of the same key
+    // meanwhile waits for it at the key's index and answers her place, where counting first said 429 to her retry.
+    Supplier<Future<UUID>> joined = () -> catalogue.serviceRow(serviceId)
+        .compose(service -> platform.pool().withTransaction(tx -> store.join(tx, serviceId, pointId, contact.name(),
+                contact.email(), contact.phone(), contact.key(), now(), sent)
+            .compose(id -> anonymous.takeIn(tx, limits).map(id))));
     // Two sent at once may meet at the line's unique index before the key's: either is the retry's.
     return Idempotent.once(sent, () -> store.byIdempotencyKey(platform.pool(), sent.key()), Future::succeededFuture, joined,
             e -> Refused.is(e, WaitingListStore.Refusal.KEY_USED) || Refused.is(e, WaitingListStore.Refusal.ALREADY_WAITING),

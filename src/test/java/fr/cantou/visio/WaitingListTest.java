@@ -7,6 +7,7 @@ import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.http.Idempotent;
 import fr.cantou.support.Api;
 import fr.cantou.support.SentTwiceAtOnce;
+import fr.cantou.platform.db.RateLimitStore;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.SmsProviderStandIn;
@@ -514,6 +515,35 @@ class WaitingListTest {
     assertThat(answered.json().getString("token")).isNotBlank();
     assertThat(sql("SELECT id FROM visio_waiting")).extracting(r -> r.getUUID("id").toString())
         .containsExactly(answered.json().getString("id"));
+  }
+
+  /**
+   * Her third place of the hour (three a person here) is being written, its use of her allowance with it, when her page
+   * sends it again (its answer slow on a weak link, or a second tab): the retry waits for the first and answers her place
+   * with its link. Counting it first said 429 "too many requests": she believed she was not in line, though she was.
+   */
+  @Test
+  void the_same_key_sent_again_while_the_first_takes_her_last_allowance_answers_her_place_not_too_many() {
+    for (int i = 0; i < 2; i++) {
+      JsonObject joined = join("Alice Martin", "alice@example.fr", null);
+      holder("POST", joined.getString("id"), joined.getString("token"), "/leave");
+    }
+    JsonObject body = body("Alice Martin", "alice@example.fr", null, null).put("serviceId", visio.serviceId);
+    VisioRecords.WaitingBody asked = new VisioRecords.WaitingBody(visio.serviceId, null,
+        new VisioRecords.CitizenBody("Alice Martin", "alice@example.fr", null));
+    CitizenContact contact = CitizenContact.of(asked.citizen());
+    List<String> hers = List.of("waiting-email:alice@example.fr");
+    Api.Response answered = SentTwiceAtOnce.retryAnswer(node, tx -> new WaitingListStore().join(tx,
+            UUID.fromString(visio.serviceId), null, contact.name(), contact.email(), contact.phone(), contact.key(),
+            clock.instant(), Idempotent.scoped("anonymous", "waiting-key-0005", asked))
+            .compose(id -> new RateLimitStore().count(tx, hers, clock.instant(), clock.instant().minus(AnonymousBookings.WINDOW))),
+        () -> node.api.post("/api/visio/waiting-list", null, body, "waiting-key-0005"));
+    assertThat(answered.status()).as(answered.toString()).isEqualTo(201);
+    assertThat(answered.json().getString("token")).isNotBlank();
+    assertThat(sql("SELECT id FROM visio_waiting WHERE state = 'waiting'")).extracting(r -> r.getUUID("id").toString())
+        .containsExactly(answered.json().getString("id"));
+    assertThat(sql("SELECT count FROM rate_limit WHERE key = 'waiting-email:alice@example.fr'"))
+        .extracting(r -> r.getInteger("count")).as("her place counted once").containsExactly(3);
   }
 
   @Test

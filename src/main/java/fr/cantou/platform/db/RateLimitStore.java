@@ -83,6 +83,11 @@ public final class RateLimitStore {
     return tx.query("SET LOCAL lock_timeout = '" + wait.toMillis() + "ms'").execute().mapEmpty();
   }
 
+  /** In this transaction, locks are waited for again as the connection's settings say (after {@link #lockWaitAtMost}). */
+  public Future<Void> lockWaitAsUsual(SqlClient tx) {
+    return tx.query("SET LOCAL lock_timeout TO DEFAULT").execute().mapEmpty();
+  }
+
   /** Whether a statement failed because it waited for a lock longer than {@link #lockWaitAtMost} allowed. */
   public static boolean lockWaitedTooLong(Throwable e) {
     return e instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState());
