@@ -36,27 +36,9 @@ public final class RateLimits {
   }
 
   /**
-   * Refuses (with {@code refusal}, a 429, and when to try again) when any key has already been
-   * used its maximum number of times in the window. Counts nothing: {@link #record} does, once
-   * the thing limited has really been done, so that requests that do nothing (invalid, refused,
-   * replayed) cannot use up someone else's allowance.
+   * Uses taken by {@link #take}: given back with {@link #giveBack} when the thing limited was not done after all (those
+   * of {@link #takeIn} roll back with their transaction).
    */
-  public Future<Void> check(List<Limit> limits, Duration window, ApiException refusal) {
-    Instant now = platform.clock().instant();
-    return store.current(platform.pool(), keys(limits), now.minus(window)).compose(counted -> {
-      long wait = 0;
-      for (Limit limit : limits) {
-        RateLimitStore.Counter c = counted.get(limit.key());
-        if (c != null && c.count() >= limit.max()) {
-          Instant ends = c.windowStart().plus(window);
-          wait = Math.max(wait, (Duration.between(now, ends).toMillis() + 999) / 1000);
-        }
-      }
-      return wait == 0 ? Future.succeededFuture() : Future.failedFuture(refusal.retryAfter(wait));
-    });
-  }
-
-  /** Uses taken by {@link #take}: given back with {@link #giveBack} when the thing limited was not done after all. */
   public record Taken(Map<String, Instant> windows) {}
 
   /**
@@ -111,60 +93,81 @@ public final class RateLimits {
 
   /**
    * How far below every limit a key must be for its use to be counted after the thing is done
-   * rather than taken before: more than the requests one node can have in flight (its pool and
+   * rather than taken in its write: more than the requests one node can have in flight (its pool and
    * their wait queue), so that even all of them at once cannot pass the limit (with several
    * nodes a limit above this could be passed by the others' share: the limits that stop abuse,
    * a few an hour, are always taken). Far from it (a load test's limits, or a new address) a
    * booking costs one read and no queue on the key's row (its use is written a moment later with
    * others, and counted meanwhile from memory: {@link LaterCounts}); near it, uses are taken one at
-   * a time (see {@link #take}).
+   * a time, in the write's transaction (see {@link #takeIn}).
    */
   private static final int FAR_FROM_THE_LIMIT = 1_100;
 
-  /** What {@link #admit} let through: taken already (near a limit), or to be counted once done (far from every limit). */
+  /** What {@link #admit} let through: to be taken in the write (near a limit), or counted once done (far from every limit). */
   public final class Admission {
     private final List<Limit> limits;
     private final Duration window;
-    private final Taken taken;
+    private final ApiException refusal;
+    private final boolean near;
 
-    private Admission(List<Limit> limits, Duration window, Taken taken) {
+    private Admission(List<Limit> limits, Duration window, ApiException refusal, boolean near) {
       this.limits = limits;
       this.window = window;
-      this.taken = taken;
+      this.refusal = refusal;
+      this.near = near;
     }
 
-    /** The thing limited was done: counted (within {@link LaterCounts#GATHERED}) if it was not taken before. */
+    /**
+     * In the transaction {@code tx} that has just written the thing limited: near a limit, its use taken there (refused
+     * with the admission's 429 when over it, and rolled back with the write); far from every limit, nothing.
+     */
+    public Future<Void> inWrite(SqlClient tx) {
+      return near ? takeIn(tx, limits, window, refusal).mapEmpty() : Future.succeededFuture();
+    }
+
+    /** The thing limited was done: counted (within {@link LaterCounts#GATHERED}) if it was not taken in its write. */
     public Future<Void> done() {
-      if (taken == null) {
+      if (!near) {
         later.add(limits, window);
       }
       return Future.succeededFuture();
     }
 
-    /** Whether the use was taken before the thing was done (near a limit), not counted after it. */
-    boolean takenBefore() {
-      return taken != null;
-    }
-
-    /** It was not done after all: the use taken is given back. */
-    public Future<Void> undone() {
-      return taken == null ? Future.succeededFuture() : giveBack(taken);
+    /** Whether the use is taken in the write (near a limit), not counted after it. */
+    boolean takenInWrite() {
+      return near;
     }
   }
 
   /**
    * Lets a request through the limits, exactly: far from every limit (by {@link #FAR_FROM_THE_LIMIT})
-   * one read and the use counted once done; nearer, the use taken before, atomically. So
-   * parallel requests never pass a limit, and the common case never queues on a key's row.
+   * one read and the use counted once done; nearer, the use taken in the write's transaction, after what it wrote
+   * ({@link Admission#inWrite}), refused at once here when already over a limit. So parallel requests never pass a
+   * limit, a request sent again while its first sending is being written meets it at its key before any limit, and
+   * the common case never queues on a key's row.
    */
   public Future<Admission> admit(List<Limit> limits, Duration window, ApiException refusal) {
     Instant now = platform.clock().instant();
     return store.current(platform.pool(), keys(limits), now.minus(window)).compose(counted -> {
       boolean far = limits.stream().allMatch(limit -> (counted.containsKey(limit.key()) ? counted.get(limit.key()).count() : 0)
           + later.notWritten(limit.key()) + FAR_FROM_THE_LIMIT <= limit.max());
-      return far ? Future.succeededFuture(new Admission(limits, window, null))
-          : take(limits, window, refusal).map(taken -> new Admission(limits, window, taken));
+      long wait = far ? 0 : secondsUntilUnder(limits, counted, window, now);
+      return wait > 0 ? Future.failedFuture(refusal.retryAfter(wait))
+          : Future.succeededFuture(new Admission(limits, window, refusal, !far));
     });
+  }
+
+  /** How long until every key is under its maximum again, from its count committed (0: under it now). */
+  private static long secondsUntilUnder(List<Limit> limits, Map<String, RateLimitStore.Counter> counted, Duration window,
+                                        Instant now) {
+    long wait = 0;
+    for (Limit limit : limits) {
+      RateLimitStore.Counter c = counted.get(limit.key());
+      if (c != null && c.count() >= limit.max()) {
+        wait = Math.max(wait, (Duration.between(now, c.windowStart().plus(window)).toMillis() + 999) / 1000);
+      }
+    }
+    return wait;
   }
 
   /** Writes the uses counted but not written yet (the node stopping). */

@@ -4,18 +4,22 @@ import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * How many bookings someone not signed in may make in an hour: from one address, and for one
  * e-mail address and one phone number (each in one canonical form, so that +33 6…, 06… and
- * 0033 6… are one number, and jeanne+1@… is jeanne@…). Taken before a booking, in one
- * transaction, and given back when it books nothing: parallel requests cannot all slip under the
- * limit, and a request that books nothing uses up nobody's allowance.
+ * 0033 6… are one number, and jeanne+1@… is jeanne@…). Taken in the transaction that writes the
+ * booking (or the place in line), after it: parallel requests cannot all slip under the limit, a
+ * request that books nothing uses up nobody's allowance (rolled back with it), and a request sent
+ * again under the key of a first sending still being written waits for it at the key and is
+ * answered as a retry, never refused by the use the first sending took.
  */
 final class AnonymousBookings {
   static final Duration WINDOW = Duration.ofHours(1);
@@ -63,34 +67,37 @@ final class AnonymousBookings {
     return all;
   }
 
-  /** One use of every key, taken before the thing limited is done (atomically: parallel requests cannot all pass). */
-  Future<RateLimits.Taken> take(List<RateLimits.Limit> keys) {
-    return limits.take(keys, WINDOW, tooMany);
-  }
-
   /**
    * One use of every key, taken in the transaction {@code tx} that has just written the thing limited (and rolled back
    * with it): a request sent again under the key of a first sending still being written waited for it there, and is
    * answered as a retry before any limit is looked at.
    */
-  Future<RateLimits.Taken> takeIn(io.vertx.sqlclient.SqlClient tx, List<RateLimits.Limit> keys) {
+  Future<RateLimits.Taken> takeIn(SqlClient tx, List<RateLimits.Limit> keys) {
     return limits.takeIn(tx, keys, WINDOW, tooMany);
   }
 
-  /** The same, exact, without queueing on the keys' rows while they are far from their limits (bookings). */
-  Future<RateLimits.Admission> admit(List<RateLimits.Limit> keys) {
-    return limits.admit(keys, WINDOW, tooMany);
+  /**
+   * {@code write} let through these limits, exactly, without queueing on the keys' rows while they are far from them
+   * (bookings): given what to take in its transaction once the booking is in (near a limit, her use; {@code alsoTaken},
+   * null for none: another allowance), and counted once done when far. Refused at once when already over a limit.
+   */
+  <T> Future<T> admitted(List<RateLimits.Limit> keys, Function<SqlClient, Future<RateLimits.Taken>> alsoTaken,
+                         Function<BookingService.Then, Future<T>> write) {
+    // Composed, not called: a refusal thrown while the booking is read (an unknown service) is a failure too.
+    return limits.admit(keys, WINDOW, tooMany).compose(admitted -> Future.succeededFuture()
+        .compose(v -> write.apply((tx, a) -> admitted.inWrite(tx)
+            .compose(w -> alsoTaken == null ? Future.succeededFuture() : alsoTaken.apply(tx)).mapEmpty()))
+        .compose(done -> admitted.done().map(done)));
   }
 
-  /** One use of every key of a day's allowance (a screen's bookings without any contact), taken before; see {@link #giveBack}. */
-  Future<RateLimits.Taken> takeForTheDay(List<RateLimits.Limit> keys, ApiException refusal) {
-    return limits.take(keys, Duration.ofDays(1), refusal);
+  /** Whether a request was refused by a limit (429). */
+  static boolean tooMany(Throwable e) {
+    return e instanceof ApiException refused && refused.status() == 429;
   }
 
-  /** {@code then}, and when it fails the uses {@code taken} (none when null) given back. */
-  <T> Future<T> orGiveBack(RateLimits.Taken taken, Future<T> then) {
-    return then.recover(e -> (taken == null ? Future.<Void>succeededFuture() : giveBack(taken))
-        .transform(v -> Future.<T>failedFuture(e)));
+  /** One use of every key of a day's allowance (a screen's bookings without any contact), taken in the booking's write. */
+  Future<RateLimits.Taken> takeForTheDayIn(SqlClient tx, List<RateLimits.Limit> keys, ApiException refusal) {
+    return limits.takeIn(tx, keys, Duration.ofDays(1), refusal);
   }
 
   /** One move of this appointment by the citizen (her manage link), taken before it is made. */

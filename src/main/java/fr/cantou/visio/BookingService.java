@@ -25,7 +25,8 @@ import static fr.cantou.visio.AppointmentService.status;
 /**
  * Bookings without double booking: an appointment booked, moved or cancelled. A booking and a
  * move choose their agent alike ({@link FirstFreeAgent}), from the calendars of the slot's day,
- * and the database's exclusion constraints judge every write.
+ * and the database's exclusion constraints judge every write. Long because a booking, a held
+ * slot and a move share that write (its transaction, its retries, what a key sent again answers).
  */
 public final class BookingService {
   /** The idempotency key was used already: the transaction is rolled back, and the earlier appointment answered. */
@@ -87,12 +88,12 @@ public final class BookingService {
 
   /**
    * A booking by {@code who}, its Idempotency-Key in {@code scope}; {@code limitsOf}: the allowances it takes from (null:
-   * none, a professional's); {@code alsoTaken} (null: none): another allowance, taken once a replay is ruled out, given
-   * back when nothing is booked (a screen's bookings without any contact, per day; {@link KioskBookings}).
+   * none, a professional's); {@code alsoTaken} (null: none): another allowance, taken in the booking's write (a
+   * screen's bookings without any contact, per day; {@link KioskBookings}).
    */
   Future<Booked> book(Caller who, String scope, VisioRecords.Booking asked, String idempotencyKey,
                       java.util.function.BiFunction<String, String, List<RateLimits.Limit>> limitsOf,
-                      java.util.function.Supplier<Future<RateLimits.Taken>> alsoTaken) {
+                      java.util.function.Function<SqlClient, Future<RateLimits.Taken>> alsoTaken) {
     CitizenContact contact;
     try {
       contact = CitizenContact.of(asked.citizen(), who);
@@ -107,17 +108,26 @@ public final class BookingService {
         new VisioRecords.CitizenBody(name, citizen.email(), phone), asked.note(), asked.accessibility());
     IdempotencyKey key = idempotencyKey == null ? null : IdempotencyKey.of(scope, idempotencyKey, body);
     if (limitsOf == null) {
-      return book(who, body, key, email, phone);
+      return book(who, body, key, email, phone, NOTHING_LIMITED);
     }
     List<RateLimits.Limit> limits = limitsOf.apply(email, phone);
-    // A retry of a booking already made is answered whatever the limits say, and counts nothing.
+    // A retry of a booking already made is answered whatever the limits say, and counts nothing. Near a limit, its use
+    // is taken in the booking's write, after the appointment (and its key): a send of a key still being written waits
+    // for the first there and answers its booking, never a 429 for the use the first took.
     Future<UUID> earlier = key == null ? Future.succeededFuture() : replay(key);
-    return earlier.compose(id -> id != null ? booked(id) : (alsoTaken == null ? Future.<RateLimits.Taken>succeededFuture()
-        : alsoTaken.get()).compose(extra -> anonymous.orGiveBack(extra, anonymous.admit(limits)
-        // Composed, not called: a refusal thrown while the booking is read (an unknown service) gives back too.
-        .compose(admitted -> Future.succeededFuture().compose(v -> book(who, body, key, email, phone))
-            .compose(booked -> admitted.done().map(booked),
-                e -> admitted.undone().transform(v -> Future.<Booked>failedFuture(e)))))));
+    return earlier.compose(id -> id != null ? booked(id)
+            : anonymous.admitted(limits, alsoTaken, limited -> book(who, body, key, email, phone, limited)))
+        .recover(e -> key != null && AnonymousBookings.tooMany(e) ? answeredMeanwhile(key, e) : Future.failedFuture(e));
+  }
+
+  private static final Then NOTHING_LIMITED = (tx, a) -> Future.succeededFuture();
+
+  /**
+   * Refused by a limit at once (already over it) while the first sending of its key committed, its use with it, between
+   * the replay looked and the limit was read: the booking it made, as a retry; {@code refusal} otherwise.
+   */
+  private Future<Booked> answeredMeanwhile(IdempotencyKey key, Throwable refusal) {
+    return replay(key).compose(id -> id != null ? booked(id) : Future.failedFuture(refusal));
   }
 
   /** The booking this key made with this very request, if any (null otherwise). */
@@ -126,7 +136,9 @@ public final class BookingService {
         .map(earlier -> earlier.filter(key::madeBy).map(BookingStore.KeyUse::appointmentId).orElse(null));
   }
 
-  private Future<Booked> book(Caller who, VisioRecords.Booking body, IdempotencyKey key, String email, String phone) {
+  /** {@code limited}: what the write takes of her allowances once the appointment is in (in its transaction). */
+  private Future<Booked> book(Caller who, VisioRecords.Booking body, IdempotencyKey key, String email, String phone,
+                              Then limited) {
     Principal caller = who.principal();
     long asked = System.nanoTime();
     VisioRecords.CitizenBody citizen = body.citizen();
@@ -140,9 +152,11 @@ public final class BookingService {
         rooms.newRoomName(AppointmentService.ROOM_PREFIX), key == null ? null : key.fingerprint(), who.screen());
     LocalDate day = body.start().toLocalDate();
     return slots.dayCalendars(serviceId, pointId, start, day, null)
-        .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, null)))
+        .compose(c -> insertWithFirstFreeAgent(c, draft, who, limited,
+            () -> slots.dayCalendars(serviceId, pointId, start, day, null)))
         .recover(e -> refused(e) ? slots.dayCalendars(serviceId, pointId, start, day, asked)
-            .compose(c -> insertWithFirstFreeAgent(c, draft, who, () -> slots.dayCalendars(serviceId, pointId, start, day, asked)))
+            .compose(c -> insertWithFirstFreeAgent(c, draft, who, limited,
+                () -> slots.dayCalendars(serviceId, pointId, start, day, asked)))
             : Future.failedFuture(e))
         .recover(e -> {
           if (e == KEY_USED || key != null && refused(e)) {
@@ -165,10 +179,11 @@ public final class BookingService {
 
   /** {@code calendars} are those known when the booking starts; {@code again} reads them as the node knows them later. */
   private Future<Booked> insertWithFirstFreeAgent(DayCalendars calendars, BookingStore.NewAppointment draft, Caller who,
-                                                  Supplier<Future<DayCalendars>> again) {
+                                                  Then limited, Supplier<Future<DayCalendars>> again) {
     List<Mail> mails = MailSchedule.mails(draft.start(), MailSchedule.channels(draft.citizenEmail(), draft.citizenPhone()),
         "confirmation", now());
-    return insert(calendars, draft, "booked", mails, again, (tx, a) -> events.publish(tx, VisioEvents.BOOKED, a)
+    return insert(calendars, draft, "booked", mails, again, (tx, a) -> limited.apply(tx, a)
+            .compose(v -> events.publish(tx, VisioEvents.BOOKED, a))
             .compose(v -> appointments.audited(tx, who, VisioEvents.BOOKED, a.id())))
         .onSuccess(a -> platform.metrics().booked())
         .map(a -> Booked.withLinks(a, tokens));

@@ -78,7 +78,7 @@ final class KioskBookings {
     VisioRecords.Booking here = new VisioRecords.Booking(asked.serviceId(), asked.start(), s.pointId().toString(),
         citizen == null ? null : new VisioRecords.CitizenBody(citizen.name(), null, citizen.phone()), null, List.of());
     return bookings.book(Caller.ofScreen(screen, address), "screen:" + screen, here, idempotencyKey,
-        (email, phone) -> limits.ofScreen(screen, phone), typed != null ? null : () -> limits.takeForTheDay(List.of(
+        (email, phone) -> limits.ofScreen(screen, phone), typed != null ? null : tx -> limits.takeForTheDayIn(tx, List.of(
             new RateLimits.Limit("kiosk-contactless-screen:" + screen + ":" + today, contactlessPerDay),
             new RateLimits.Limit("kiosk-contactless-point:" + s.pointId() + ":" + today, contactlessPerDay)),
             ApiException.tooManyRequests("Enough bookings without a phone number were made here today; "

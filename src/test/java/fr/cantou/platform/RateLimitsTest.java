@@ -58,7 +58,7 @@ class RateLimitsTest {
         .execute(Tuple.of("booking-address:192.0.2.7")));
     try {
       RateLimits.Admission admitted = TestNode.await(limits.admit(address, WINDOW, TOO_MANY));
-      assertThat(admitted.takenBefore()).isFalse();
+      assertThat(admitted.takenInWrite()).isFalse();
       Future<Void> done = admitted.done();
       assertThat(done.isComplete()).as("counted without waiting for the other's row").isTrue();
     } finally {
@@ -70,19 +70,20 @@ class RateLimitsTest {
   }
 
   @Test
-  void uses_not_written_yet_bring_a_key_near_its_limit_where_uses_are_taken_before() {
+  void uses_not_written_yet_bring_a_key_near_its_limit_where_uses_are_taken_in_the_write() {
     // 1,100 below the limit is "far" (RateLimits.FAR_FROM_THE_LIMIT): two uses not written bring this key near it.
     List<RateLimits.Limit> contact = List.of(new RateLimits.Limit("booking-email:jeanne@example.test", 1_101));
     RateLimits.Admission first = TestNode.await(limits.admit(contact, WINDOW, TOO_MANY));
-    assertThat(first.takenBefore()).isFalse();
+    assertThat(first.takenInWrite()).isFalse();
     TestNode.await(first.done());
     RateLimits.Admission second = TestNode.await(limits.admit(contact, WINDOW, TOO_MANY));
-    assertThat(second.takenBefore()).as("1 written or not + 1,100 ≤ 1,101").isFalse();
+    assertThat(second.takenInWrite()).as("1 written or not + 1,100 ≤ 1,101").isFalse();
     TestNode.await(second.done());
     assertThat(counted("booking-email:jeanne@example.test")).as("nothing written yet").isZero();
 
     RateLimits.Admission third = TestNode.await(limits.admit(contact, WINDOW, TOO_MANY));
-    assertThat(third.takenBefore()).as("the two in memory count: taken atomically now").isTrue();
+    assertThat(third.takenInWrite()).as("the two in memory count: taken atomically, in the write").isTrue();
+    TestNode.await(platform.pool().withTransaction(tx -> third.inWrite(tx)));
     TestNode.await(limits.flush());
     assertThat(counted("booking-email:jeanne@example.test")).isEqualTo(3);
   }
@@ -102,8 +103,9 @@ class RateLimitsTest {
     Future<Void> writing;
     try {
       writing = limits.flush();
-      // 1 written + 1 being written + 1,100 > 1,101: near the limit, so taken before, which waits for the row too.
-      Future<RateLimits.Admission> third = limits.admit(contact, WINDOW, TOO_MANY);
+      // 1 written + 1 being written + 1,100 > 1,101: near the limit, so taken in the write, which waits for the row too.
+      Future<Void> third = limits.admit(contact, WINDOW, TOO_MANY)
+          .compose(admitted -> platform.pool().withTransaction(admitted::inWrite));
       Throwable refused = awaitFailure(third);
       assertThat(refused).as("counted though not committed: taken, and refused after waiting for the row")
           .isInstanceOf(ApiException.class);

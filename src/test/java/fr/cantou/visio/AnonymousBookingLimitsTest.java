@@ -1,16 +1,22 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.db.RateLimitStore;
+import fr.cantou.support.Api;
 import fr.cantou.support.MutableClock;
+import fr.cantou.support.SentTwiceAtOnce;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static fr.cantou.support.VisioTerritory.booking;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -159,6 +165,47 @@ class AnonymousBookingLimitsTest {
           .as("no line signed by the session").isZero();
       assertThat(node.api.send("GET", "/api/visio/appointments/" + id, visio.agent, null, Map.of("X-Manage-Token", " "))
           .status()).as("an empty header is no token: the agent's session stands").isEqualTo(200);
+    }
+  }
+
+  /**
+   * Her second booking of the hour (two a person here) is being written, its use of her allowance with it, when her page
+   * sends it again with its Idempotency-Key (the answer slow on a weak link, or a second tab): the retry waits for the
+   * first and answers her appointment with its link. Counting it first said 429 "too many bookings": she believed she
+   * had no appointment, though she had one.
+   */
+  @Test
+  void a_booking_sent_again_while_the_first_takes_her_last_allowance_answers_her_appointment_not_too_many() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "2"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      var first = node.api.post("/api/visio/appointments", bookingFor(visio, "2026-12-01T09:00:00+01:00", "jeanne@example.fr"));
+      assertThat(first.status()).as(first.toString()).isEqualTo(201);
+      String start = "2026-12-01T10:00:00+01:00";
+      IdempotencyKey key = IdempotencyKey.of("anonymous", "booking-key-0001", new VisioRecords.Booking(visio.serviceId,
+          java.time.OffsetDateTime.parse(start), null, new VisioRecords.CitizenBody("Jeanne Vidal", "jeanne@example.fr", null),
+          null, null));
+      // The first sending, as its write leaves it before committing: the appointment with its key, her use counted.
+      String written = "INSERT INTO appointment (service_id, agent_id, point_id, starts_at, ends_at, blocked_until, status, reference,"
+          + " citizen_name, citizen_email, room_name, created_at, idempotency_key, idempotency_fingerprint)"
+          + " SELECT service_id, agent_id, point_id, starts_at + interval '1 hour', ends_at + interval '1 hour',"
+          + " blocked_until + interval '1 hour', 'booked', reference || '-2', citizen_name, citizen_email, room_name || '-2',"
+          + " created_at, $1, $2 FROM appointment WHERE id = $3 RETURNING id";
+      Api.Response answered = SentTwiceAtOnce.retryAnswer(node, tx -> tx.preparedQuery(written)
+              .execute(Tuple.of(key.scoped(), Buffer.buffer(key.fingerprint()), UUID.fromString(first.json().getString("id"))))
+              .compose(rows -> new RateLimitStore().count(tx, List.of("booking-email:jeanne@example.fr"), clock.instant(),
+                  clock.instant().minus(AnonymousBookings.WINDOW))),
+          () -> node.api.send("POST", "/api/visio/appointments", null,
+              bookingFor(visio, start, "jeanne@example.fr").encode(),
+              Map.of("Content-Type", "application/json", "Idempotency-Key", "booking-key-0001")));
+      assertThat(answered.status()).as(answered.toString()).isEqualTo(201);
+      assertThat(answered.json().getString("start")).isEqualTo(start);
+      assertThat(answered.json().getString("manageToken")).isNotBlank();
+      var rows = TestNode.await(node.node().platform().pool().query(
+          "SELECT count(*) AS n, (SELECT count FROM rate_limit WHERE key = 'booking-email:jeanne@example.fr') AS used"
+              + " FROM appointment WHERE citizen_email = 'jeanne@example.fr'").execute()).iterator().next();
+      assertThat(rows.getLong("n")).as("her two appointments, not three").isEqualTo(2);
+      assertThat(rows.getInteger("used")).as("the second counted once").isEqualTo(2);
     }
   }
 }
