@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * Sends the mails that are due. A row is claimed for two minutes (SKIP LOCKED): every node
  * runs this job and each mail goes once; if a node dies while sending, another takes the row
- * back when the claim lapses.
+ * back when the claim lapses. The messages of one appointment on one channel go one at a time,
+ * in order, whichever node sends them ({@link MailStore#claimDueMails}).
  */
 public final class MailJob {
   private static final Logger LOG = LoggerFactory.getLogger(MailJob.class);
@@ -62,7 +63,7 @@ public final class MailJob {
     Instant now = platform.clock().instant();
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     return store.claimDueMails(platform.pool(), java.util.List.of(MailStore.MAIL, MailStore.MEDIATOR), now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
-        .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : due.size()));
+        .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : MailStore.handled(due)));
   }
 
   private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {

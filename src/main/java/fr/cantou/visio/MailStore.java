@@ -129,25 +129,51 @@ final class MailStore {
         });
   }
 
-  public record DueMail(long id, UUID appointmentId, String kind, int attempts, String channel, Instant previousStart) {}
+  /**
+   * A message claimed; {@code followed}: another one of its appointment and channel is due behind it, claimed once this
+   * one is sent (the job claims again in the same run).
+   */
+  public record DueMail(long id, UUID appointmentId, String kind, int attempts, String channel, Instant previousStart,
+                        boolean followed) {}
 
   /**
    * Claims due messages of these channels for a while; another node skips them, and takes them back
-   * only if this one died.
+   * only if this one died. The messages of one appointment on one channel are claimed one at a time, oldest first:
+   * none while an older one is due or being sent. Two nodes claiming at the same instant lock the oldest (SKIP LOCKED
+   * leaves it to one of them) and neither takes the next, so each change is told from what the message before it told
+   * ({@link #heardOf}), never by two senders at once each unaware of the other's.
    */
   Future<List<DueMail>> claimDueMails(SqlClient db, List<String> channels, Instant now, Instant claimUntil, int maxAttempts,
                                       int limit) {
     return db.preparedQuery("""
             UPDATE visio_mail SET claimed_until = $2, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM visio_mail
+            WHERE id IN (SELECT id FROM visio_mail m
                          WHERE channel = ANY($5::text[]) AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
                            AND (claimed_until IS NULL OR claimed_until < $1)
+                           AND NOT EXISTS (SELECT 1 FROM visio_mail before
+                                           WHERE before.appointment_id = m.appointment_id AND before.channel = m.channel
+                                             AND before.id <> m.id AND before.sent_at IS NULL AND before.failed_at IS NULL
+                                             AND (before.claimed_until >= $1
+                                                  OR before.id < m.id AND before.due_at <= $1 AND before.attempts < $4))
                          ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-            RETURNING id, appointment_id, kind, attempts, channel, previous_start""")
+            RETURNING id, appointment_id, kind, attempts, channel, previous_start,
+              EXISTS (SELECT 1 FROM visio_mail next
+                      WHERE next.appointment_id = visio_mail.appointment_id AND next.channel = visio_mail.channel
+                        AND next.id > visio_mail.id AND next.sent_at IS NULL AND next.failed_at IS NULL AND next.due_at <= $1
+                        AND next.attempts < $4) AS followed""")
         .execute(Tuple.of(utc(now), utc(claimUntil), limit, maxAttempts, channels.toArray(String[]::new)))
         .map(rows -> Rows.map(rows, r -> new DueMail(r.getLong("id"), r.getUUID("appointment_id"), r.getString("kind"),
             r.getInteger("attempts"), r.getString("channel"),
-            r.getOffsetDateTime("previous_start") == null ? null : r.getOffsetDateTime("previous_start").toInstant())));
+            r.getOffsetDateTime("previous_start") == null ? null : r.getOffsetDateTime("previous_start").toInstant(),
+            r.getBoolean("followed"))));
+  }
+
+  /**
+   * How much a batch of {@code claimed} counts for the run: a full batch when one of them has another message behind it,
+   * so that the run claims again once they are sent (a confirmation and a change due together go in the same run).
+   */
+  static int handled(List<DueMail> claimed) {
+    return claimed.stream().anyMatch(DueMail::followed) ? BATCH : claimed.size();
   }
 
   /** Marked done without a word sent (nothing to tell, or nobody to tell it to). */

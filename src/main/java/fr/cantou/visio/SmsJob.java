@@ -63,7 +63,7 @@ public final class SmsJob {
     Instant now = platform.clock().instant();
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     return store.claimDueMails(platform.pool(), List.of(MailStore.SMS), now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
-        .compose(due -> Futures.sequence(due, sms -> send(sms, failed)).map(v -> failed.get() ? 0 : due.size()));
+        .compose(due -> Futures.sequence(due, sms -> send(sms, failed)).map(v -> failed.get() ? 0 : MailStore.handled(due)));
   }
 
   /** Back-off: 1, 2, 4, 8 minutes after the first, second… failed attempt. */

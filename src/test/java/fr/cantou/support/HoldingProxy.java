@@ -31,12 +31,22 @@ public final class HoldingProxy implements AutoCloseable {
   private final CountDownLatch released = new CountDownLatch(1);
 
   public HoldingProxy(DatabaseEndpoint target) throws IOException {
-    this.targetHost = target.host();
-    this.targetPort = target.port();
+    this(target.host(), target.port());
+  }
+
+  /** In front of another server that answers (a mail server: its greeting held catches a node's send in flight). */
+  public HoldingProxy(String targetHost, int targetPort) throws IOException {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread accepting = new Thread(this::accept, "holding-proxy");
     accepting.setDaemon(true);
     accepting.start();
+  }
+
+  /** The port the node should use instead of the server's. */
+  public int port() {
+    return server.getLocalPort();
   }
 
   /** The database as the node should see it: through this proxy. */

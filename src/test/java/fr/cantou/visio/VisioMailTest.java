@@ -3,6 +3,7 @@ package fr.cantou.visio;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.HoldingProxy;
 import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
@@ -207,6 +208,73 @@ class VisioMailTest {
         .filteredOn(s -> s.contains("a changé")).hasSize(1);
     assertThat(body(smtp.getReceivedMessages()[1])).contains("Votre rendez-vous du mardi 1er décembre 2026 à 10 h a été déplacé.")
         .contains("Nouvelle date : vendredi 4 décembre 2026 à 9 h");
+  }
+
+  /**
+   * Two nodes send the messages: one is sending the first move's change (composed, its mail server slow) when the
+   * appointment moves again, and the other's job runs meanwhile. The second change waits until the first is sent, then
+   * tells the move from where the first left her: the other node sent it at once, "from Thursday to Friday", and the
+   * first one's "from Tuesday to Thursday" came last, so the last word she had was Thursday, a date no longer valid.
+   */
+  @Test
+  void the_changes_of_one_appointment_go_one_after_the_other_even_from_two_nodes() throws Exception {
+    String id = bookedAndConfirmed();
+    Map<String, String> slowMail = new java.util.HashMap<>(smtpSettings());
+    try (HoldingProxy slow = new HoldingProxy("127.0.0.1", smtp.getSmtp().getPort())) {
+      slowMail.put("CANTOU_SMTP_PORT", Integer.toString(slow.port()));
+      try (TestNode other = TestNode.start(database, slowMail, clock)) {
+        reschedule(id, "2026-12-03T14:00:00+01:00");
+        // The mail server's greeting held: the other node composed the change and waits to send it.
+        slow.holdNextAnswerWith("220");
+        Future<Void> sending = other.node().runJobs();
+        slow.awaitHolding();
+        reschedule(id, "2026-12-04T09:00:00+01:00");
+        TestNode.await(node.node().runJobs());
+        slow.release();
+        TestNode.await(sending);
+        assertThat(smtp.waitForIncomingEmail(5_000, 2)).isTrue();
+        TestNode.await(node.node().runJobs());
+        assertThat(smtp.waitForIncomingEmail(5_000, 3)).isTrue();
+      }
+    }
+    List<String> subjects = subjects();
+    assertThat(subjects).as("the confirmation, then each move in turn").hasSize(3);
+    assertThat(subjects.get(1)).contains("a changé").endsWith("jeudi 3 décembre 2026 à 14 h");
+    assertThat(subjects.get(2)).contains("a changé").endsWith("vendredi 4 décembre 2026 à 9 h");
+    assertThat(body(smtp.getReceivedMessages()[2]))
+        .contains("Ancienne date, qui n'est plus valable : jeudi 3 décembre 2026 à 14 h");
+  }
+
+  /**
+   * Two nodes claim at the same instant, her two changes due (the first one's sending died, its claim lapsed): the first
+   * node's batch, full at her first change, holds it (its claim not committed yet); the other's claim takes neither that
+   * one (locked) nor the next (an older one of hers is due), where it took the next and sent it beside the first.
+   */
+  @Test
+  void two_nodes_claiming_at_the_same_instant_never_take_two_changes_of_one_appointment() throws Exception {
+    String id = bookedAndConfirmed();
+    reschedule(id, "2026-12-03T14:00:00+01:00");
+    claimChanges(id, "'infinity'");
+    reschedule(id, "2026-12-04T09:00:00+01:00");
+    claimChanges(id, "NULL");
+    MailStore store = new MailStore();
+    Instant now = clock.instant();
+    Instant until = now.plus(java.time.Duration.ofMinutes(2));
+    var pool = node.node().platform().pool();
+    io.vertx.sqlclient.SqlConnection first = TestNode.await(pool.getConnection());
+    try {
+      io.vertx.sqlclient.Transaction open = TestNode.await(first.begin());
+      List<MailStore.DueMail> one = TestNode.await(store.claimDueMails(first, List.of(MailStore.MAIL), now, until, 10, 1));
+      List<MailStore.DueMail> other = TestNode.await(store.claimDueMails(pool, List.of(MailStore.MAIL), now, until, 10, 20));
+      TestNode.await(open.commit());
+      assertThat(one).extracting(MailStore.DueMail::kind).containsExactly("change");
+      assertThat(one.get(0).followed()).as("her next change is due behind it").isTrue();
+      assertThat(other).as("the other node's claim at the same instant").isEmpty();
+    } finally {
+      TestNode.await(first.close());
+    }
+    assertThat(TestNode.await(store.claimDueMails(pool, List.of(MailStore.MAIL), now, until, 10, 20)))
+        .as("nor while the first is being sent").isEmpty();
   }
 
   /**
