@@ -112,6 +112,7 @@ function situation(a) {
 
 function render() {
   noticeArrivals();
+  noticeCompanions();
   if (dayLoading) {
     return;
   }
@@ -135,6 +136,7 @@ function render() {
       el('p', { class: 'muted' }, [a.pointName ? `${a.pointName}, ${a.pointCommune}` : t('booking.fromHomeOther'),
         a.bookedBy ? t('agent.bookedBy', { name: a.bookedBy.displayName }) : null, a.agentName].filter(Boolean).join(' · ')),
       attempt(a),
+      open && a.companionInRoom ? el('p', { class: 'companion' }, t('agent.companionInRoom', { name: a.companionInRoom })) : null,
       contact(a),
       a.accessibility?.length ? el('p', {}, t('booking.needs'), ' : ', a.accessibility.map((n) => t(`needsOther.${n}`)).join(', ')) : null,
       a.note ? el('p', {}, a.note) : null,
@@ -378,6 +380,25 @@ function noticeArrivals() {
   showTitle();
 }
 
+/** The companion said in the room, by appointment: each one's coming is said once. */
+const companionsSaid = new Map();
+
+/**
+ * Someone beside the person who is not her side (the agent of another administration who booked it) came into the
+ * room of one of her appointments: said once, politely; seen only in the video, the agent did not know who she was.
+ */
+function noticeCompanions() {
+  for (const a of appointments.values()) {
+    const name = a.agentId === me.id && (a.status === 'booked' || a.status === 'in_call') ? a.companionInRoom : null;
+    if (!name) {
+      companionsSaid.delete(a.id);
+    } else if (companionsSaid.get(a.id) !== name) {
+      companionsSaid.set(a.id, name);
+      announce(t('agent.companionInRoom', { name }));
+    }
+  }
+}
+
 function arrivalText(a) {
   return t('agent.arrival', { name: nameOf(a), time: formatTime(a.start, a.timeZone) });
 }
@@ -502,7 +523,8 @@ async function join(a) {
         : [el('p', {}, t(a.citizen?.email ? 'call.noCitizenPhone' : 'call.noCitizenContact')), ...contact(a)]),
       onJoined: () => sayJoined(a.id),
       // Her hang-up (or Jitsi's): the card offers "Rejoindre" again, and the keyboard goes back to it.
-      onLeft: (how) => { if (!how?.dropped) { endCall(open); } },
+      onLeft: (how) => { if (!how?.dropped) { besideHerGone(a, 'left'); endCall(open); } },
+      onFailed: () => besideHerGone(a, 'failed'),
       onClosed: () => {
         endCall(open);
         return listBox.querySelector(`[data-id="${a.id}"] [data-join]`);
@@ -514,6 +536,16 @@ async function join(a) {
     outcomes.set(a.id, { text: early ? t('agent.roomOpensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) }) : plainMessage(e),
       failed: true, refusal: true });
     showCardOutcome(a.id);
+  }
+}
+
+/**
+ * Beside the person for another administration (she booked it at her desk), her being in the room is on that
+ * administration's agent's card: her going is said too, or the card would name her there until the room closed.
+ */
+function besideHerGone(a, state) {
+  if (a.organisationId !== me.organisationId) {
+    request(`/api/visio/appointments/${a.id}/presence`, { method: 'POST', body: { state }, keepalive: true }).catch(() => {});
   }
 }
 

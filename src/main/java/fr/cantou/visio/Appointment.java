@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * An appointment as its citizen, its agent and its mediator see it (never with the manage token). {@code pointPhone}: the
  * phone of its point visio-accueil's reception, or else of the organisation running it, to call her there; {@code citizenVideoFailedSide}: beside
- * {@code citizenVideoFailedAt}, whose video failed (her link, the mediator beside her, the point's screen).
+ * {@code citizenVideoFailedAt}, whose video failed (her link, the mediator beside her, the point's screen);
+ * {@code companionInRoom}: the name of the professional beside her who is not her side ({@link MeetingService.Standing#COMPANION})
+ * while she says she is in the room, for the agent's card (seen in the video only, nobody knew who she was).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Appointment(
@@ -18,7 +20,7 @@ public record Appointment(
     OffsetDateTime start, OffsetDateTime end, String status, String pointId, String pointName, String pointCommune,
     String pointPhone, Citizen citizen, String note, List<String> accessibility, String agentId, String agentName, BookedBy bookedBy,
     boolean citizenWaiting, boolean agentJoined, OffsetDateTime citizenTriedAt, OffsetDateTime citizenVideoFailedAt,
-    String citizenVideoFailedSide,
+    String citizenVideoFailedSide, String companionInRoom,
     OffsetDateTime joinOpensAt, Instant createdAt, String timeZone,
     @JsonIgnore int manageTokenVersion) {
 

@@ -22,7 +22,8 @@ final class AppointmentStore {
   static final String APPOINTMENT_OF = """
       SELECT a.*, s.name AS service_name, s.organisation_id, o.name AS administration, o.time_zone,
              u.display_name AS agent_name, p.name AS point_name, p.commune AS point_commune, b.display_name AS booked_by_name,
-             b.active AS booked_by_active, bo.phone AS booked_by_phone, COALESCE(p.phone, po.phone) AS point_phone
+             b.active AS booked_by_active, bo.phone AS booked_by_phone, COALESCE(p.phone, po.phone) AS point_phone,
+             c.display_name AS companion_name
       FROM %s a
       JOIN visio_service s ON s.id = a.service_id
       JOIN organisation o ON o.id = s.organisation_id
@@ -30,7 +31,8 @@ final class AppointmentStore {
       LEFT JOIN visio_point p ON p.id = a.point_id
       LEFT JOIN organisation po ON po.id = p.organisation_id
       LEFT JOIN app_user b ON b.id = a.booked_by
-      LEFT JOIN organisation bo ON bo.id = b.organisation_id""";
+      LEFT JOIN organisation bo ON bo.id = b.organisation_id
+      LEFT JOIN app_user c ON c.id = a.companion_in_room""";
   private static final String APPOINTMENT = APPOINTMENT_OF.formatted("appointment");
 
   Future<Optional<Appointment>> appointment(SqlClient db, UUID id, Duration joinOpensBefore) {
@@ -142,6 +144,16 @@ final class AppointmentStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * A companion ({@link MeetingService.Standing#COMPANION}) in the room while it is open, or gone from it: her going takes
+   * out only herself (another companion who came in since stays said).
+   */
+  Future<Boolean> companionInRoom(SqlClient db, UUID id, UUID companion, boolean in) {
+    String sql = in ? "UPDATE appointment SET companion_in_room = $2 WHERE id = $1 AND status IN ('booked', 'in_call')"
+        : "UPDATE appointment SET companion_in_room = NULL WHERE id = $1 AND companion_in_room = $2";
+    return db.preparedQuery(sql).execute(Tuple.of(id, companion)).map(rows -> rows.rowCount() == 1);
+  }
+
   /** What a manage link of an appointment is checked against: when it ends, and the links' version. */
   public record LinkState(Instant end, int version) {}
 
@@ -199,7 +211,7 @@ final class AppointmentStore {
             r.getString("booked_by_phone"), r.getBoolean("booked_by_active")),
         r.getValue("citizen_waiting_at") != null, r.getValue("agent_joined_at") != null,
         local(Rows.instant(r, "citizen_tried_at"), zone), local(Rows.instant(r, "citizen_video_failed_at"), zone),
-        failedSide(r),
+        failedSide(r), r.getString("companion_name"),
         local(start.minus(joinOpensBefore), zone), Rows.instant(r, "created_at"), zone.getId(),
         r.getInteger("manage_token_version"));
   }

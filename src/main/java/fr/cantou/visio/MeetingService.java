@@ -127,7 +127,8 @@ public final class MeetingService {
   /**
    * The page says who is in the room: the citizen waiting or gone, her video failed ({@code failed}: the agent calls
    * her instead), the agent joining (the call starts). An agent's "failed" changes nothing: she has the phone; nor does
-   * anything a companion says (her standing: {@link Standing}). Each presence a professional says is a line of the
+   * anything a companion says of the citizen (her standing: {@link Standing}): hers says only that she is in the room
+   * beside her, or gone ({@code companionInRoom}: the agent's card names her). Each presence a professional says is a line of the
    * trail of changes; the citizen's own are not.
    */
   public Future<Appointment> presence(Caller caller, UUID id, String state) {
@@ -140,12 +141,18 @@ public final class MeetingService {
             : Future.succeededFuture(true))
             .compose(done -> appointments.recorded(tx, id, caller, action,
                 "joined".equals(state) ? VisioEvents.IN_CALL : VisioEvents.CHANGED));
-        case COMPANION -> appointments.audited(tx, caller, action, id).compose(done -> appointments.load(tx, id));
+        case COMPANION -> companion(tx, id, caller, state).compose(done -> appointments.recorded(tx, id, caller, action,
+            VisioEvents.WAITING));
         case MEDIATOR, CITIZEN -> herSide(tx, id, state, now, who == Standing.MEDIATOR
             ? AppointmentStore.Side.MEDIATOR : AppointmentStore.Side.CITIZEN)
             .compose(done -> appointments.recorded(tx, id, caller, action, VisioEvents.WAITING));
       };
     })));
+  }
+
+  /** A companion in the room ("waiting", "joined"), or out of it ("left", or her video "failed"). */
+  private Future<Boolean> companion(SqlClient tx, UUID id, Caller caller, String state) {
+    return store.companionInRoom(tx, id, caller.principal().userId(), "waiting".equals(state) || "joined".equals(state));
   }
 
   /** A side of hers in the room, gone from it, or its video failed. */

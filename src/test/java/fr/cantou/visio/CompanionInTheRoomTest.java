@@ -43,9 +43,13 @@ class CompanionInTheRoomTest extends VisioNodeTest {
         assertThat(seen.getBoolean("citizenWaiting")).as(state + ": nobody of hers waits").isFalse();
         assertThat(seen.containsKey("citizenVideoFailedAt")).as(state + ": no video of hers failed").isFalse();
         assertThat(seen.getString("status")).as(state + ": the booker starts no call").isEqualTo("booked");
+        // The agent hears of the companion (the card names her), never as the citizen trying or waiting.
+        JsonObject heard = agent.nextEvent("appointment.waiting").getJsonObject("data");
+        assertThat(heard.containsKey("citizenTriedAt")).as(state + ": heard, she never tried").isFalse();
+        assertThat(heard.getBoolean("citizenWaiting")).as(state + ": heard, nobody of hers waits").isFalse();
       }
 
-      // Her own press on "Rejoindre", later: the first waiting event the agent hears is hers, none came before.
+      // Her own press on "Rejoindre", later: the first waiting event after the companion's is hers.
       clock.set(Instant.parse("2026-11-30T08:57:00Z"));
       assertThat(visio.withToken("GET", path + "/join", booked.getString("manageToken"), null).status()).isEqualTo(200);
       assertThat(agent.nextEvent("appointment.waiting").getJsonObject("data").getString("citizenTriedAt"))
@@ -63,6 +67,28 @@ class CompanionInTheRoomTest extends VisioNodeTest {
         "appointment.room_asked " + visio.otherAgentId,
         "appointment.presence_waiting " + visio.otherAgentId,
         "appointment.presence_failed " + visio.otherAgentId);
+  }
+
+  /**
+   * Seen in the video only, the booker beside the person was nobody to the agent's card: her presence names her there
+   * ({@code companionInRoom}, with an event), until she leaves or her video fails; nothing of the citizen's side moves.
+   */
+  @Test
+  void the_agent_is_told_who_is_in_the_room_beside_her_until_she_leaves() {
+    JsonObject booked = bookedByTheCpamsAgent();
+    String path = "/api/visio/appointments/" + booked.getString("id");
+    clock.set(Instant.parse("2026-11-30T08:55:00Z"));
+    try (WsClient agent = WsClient.hello(node.port(), visio.agent, null)) {
+      for (String state : List.of("joined", "left", "waiting", "failed")) {
+        var said = node.api.post(path + "/presence", visio.otherAgent, new JsonObject().put("state", state));
+        assertThat(said.status()).as(state + ": " + said).isEqualTo(200);
+        String expected = state.equals("joined") || state.equals("waiting") ? "Sandrine Malet" : null;
+        assertThat(said.json().getString("companionInRoom")).as(state).isEqualTo(expected);
+        JsonObject heard = agent.nextEvent("appointment.waiting").getJsonObject("data");
+        assertThat(heard.getString("companionInRoom")).as(state + ", heard").isEqualTo(expected);
+        assertThat(heard.getBoolean("citizenWaiting")).as(state + ": nobody of hers waits").isFalse();
+      }
+    }
   }
 
   @Test

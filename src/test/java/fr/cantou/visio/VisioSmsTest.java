@@ -22,7 +22,7 @@ class VisioSmsTest {
     OffsetDateTime start = OffsetDateTime.parse("2026-08-12T10:00:00+02:00");
     return new Appointment("5f0c6f7e-0000-4000-8000-000000000001", "PREF-7K3Q9", "s", service, administration, "o", start,
         start.plusMinutes(30), "booked", point == null ? null : "p", point, commune, null,
-        new Appointment.Citizen("Odette Lafon", null, "06 12 34 56 78"), null, List.of(), "a", "Agent", null, false, false, null, null, null,
+        new Appointment.Citizen("Odette Lafon", null, "06 12 34 56 78"), null, List.of(), "a", "Agent", null, false, false, null, null, null, null,
         start.minusMinutes(10), Instant.parse("2026-08-01T08:00:00Z"), "Europe/Paris", 0);
   }
 

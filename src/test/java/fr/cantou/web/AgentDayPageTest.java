@@ -69,8 +69,7 @@ class AgentDayPageTest {
 
   /** The first CPAM slot some days after the server's today, booked by phone. */
   static JsonObject book(int daysAhead, String name, String phone) {
-    return web.bookCarteVitale(null, LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead),
-        new JsonObject().put("name", name).put("phone", phone));
+    return bookedBy(null, daysAhead, name, phone);
   }
 
   /** Her login: the agent the booking went to (the CPAM has two). */
@@ -463,11 +462,12 @@ class AgentDayPageTest {
     assertThat(agent.locator("#ex-outcome")).isFocused();
 
     // Said after all three outcomes: had any (or the event of the undo, "rétabli") been given to the status line, it
-    // would be there by now.
-    book(14, "Firmin Vialard", "06 39 98 13 14");
-    assertThat(agent.locator("#status")).containsText("Nouveau rendez-vous");
-    org.assertj.core.api.Assertions.assertThat(said(agent)).as("the status line")
-        .noneMatch(words -> words.contains("Clémence Vialard") || words.contains("Absence enregistrée"));
+    // would be there by now. Her citizen's arrival, hers whatever the other tests booked (a new booking went to her
+    // colleague when the days of the tests run before loaded her more that day: nothing was said, and the test failed).
+    citizenSays(booked, "waiting");
+    assertThat(agent.locator("#status")).containsText("Clémence Vialard attend en salle d'attente");
+    org.assertj.core.api.Assertions.assertThat(said(agent)).as("the status line").noneMatch(words -> words.contains("marqué terminé")
+        || words.contains("choix annulé") || words.contains("rétabli") || words.contains("Absence enregistrée"));
     agent.context().close();
   }
 
@@ -571,5 +571,76 @@ class AgentDayPageTest {
     assertThat(agent).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) "));
     org.assertj.core.api.Assertions.assertThat(sockets).as("sockets opened").hasSize(2);
     agent.context().close();
+  }
+
+  /**
+   * The agent of another administration who booked it for someone at her desk comes into the room beside her: seen in
+   * the video only, she was nobody to the agent. Her card names her, the status line says it once (not again at the
+   * next news of that appointment), and once she has left the card no longer does.
+   */
+  @Test
+  void the_card_names_who_is_in_the_room_beside_the_person() {
+    String caf = cafsAgent();
+    JsonObject booked = bookedBy(caf, 18, "Léonie Fabre", "06 39 98 13 18");
+    Page agent = onItsDay(booked, Duration.ofMinutes(-5));
+    Locator card = card(agent, "Léonie Fabre");
+    assertThat(card.locator(".tag").first()).hasText("Confirmé");
+    String beside = "Karine Lescure (CAF) (accompagne la personne) est dans la salle.";
+
+    companionSays(caf, booked, "joined");
+    assertThat(card.locator(".companion")).hasText(beside);
+    // The next news of the appointment, her arrival, is said after the companion: said once, not again with it.
+    citizenSays(booked, "waiting");
+    agent.waitForFunction("() => window.__said.some((s) => s.startsWith('Léonie Fabre attend'))");
+    org.assertj.core.api.Assertions.assertThat(said(agent)).as("said").containsOnlyOnce(beside);
+
+    companionSays(caf, booked, "left");
+    assertThat(card.locator(".companion")).hasCount(0);
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    agent.context().close();
+  }
+
+  /**
+   * The companion joins from her own page (the appointment she booked, shown there by its news) and hangs up: the
+   * agent's card named her until the room closed, her page saying her coming and never her going.
+   */
+  @Test
+  void the_companion_hanging_up_is_said_and_the_agents_card_no_longer_names_her() {
+    JsonObject booked = bookedBy(cafsAgent(), 19, "Augustine Delpuech", "06 39 98 13 19");
+    Page agent = onItsDay(booked, Duration.ofMinutes(-5));
+    Locator card = card(agent, "Augustine Delpuech");
+    Page companion = web.newPage();
+    companion.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(companion, "agent.caf");
+    show(companion, dayOf(booked));
+    assertThat(companion.locator("#appointments > *").first()).isVisible();
+    citizenSays(booked, "waiting");
+    Locator hers = card(companion, "Augustine Delpuech");
+    button(hers, "Rejoindre").click();
+    assertThat(card.locator(".companion")).hasText("Karine Lescure (CAF) (accompagne la personne) est dans la salle.");
+
+    button(companion.locator("#call"), "Quitter l'appel").click();
+    assertThat(card.locator(".companion")).hasCount(0);
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    companion.context().close();
+    agent.context().close();
+  }
+
+  /** The CAF's agent (Karine Lescure), who books the CPAM's appointments for someone at her desk. */
+  static String cafsAgent() {
+    return web.node.api.login("agent.caf@cantal.demo", BrowserFixture.PASSWORD);
+  }
+
+  /** The first CPAM slot some days after the server's today, booked by a professional for someone reached by phone. */
+  static JsonObject bookedBy(String token, int daysAhead, String name, String phone) {
+    return web.bookCarteVitale(token, LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead),
+        new JsonObject().put("name", name).put("phone", phone));
+  }
+
+  /** The companion's own page says where she is, as the citizen's does. */
+  static void companionSays(String token, JsonObject booked, String state) {
+    var said = web.node.api.post("/api/visio/appointments/" + booked.getString("id") + "/presence", token,
+        new JsonObject().put("state", state));
+    org.assertj.core.api.Assertions.assertThat(said.status()).as(said.toString()).isEqualTo(200);
   }
 }
