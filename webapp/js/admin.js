@@ -1,5 +1,5 @@
 import { fetchWithToken, request } from './api.js';
-import { currentLanguage, currentZone, dayOf, formatDay, formatNumber, plural, t } from './i18n.js';
+import { currentLanguage, currentZone, dayOf, formatDay, formatNumber, formatWhen, plural, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
@@ -167,8 +167,7 @@ async function loadUsers() {
     [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), { hidden: t('admin.actions') }],
     users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
       u.active ? el('button', { type: 'button', class: 'secondary',
-        onclick: (event) => askThenSend(event.currentTarget, t('admin.deactivateConfirm', { name: u.displayName }),
-          () => deactivate(u), { yes: t('admin.deactivateYes') }) },
+        onclick: (event) => askToDeactivate(event.currentTarget, u) },
         t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
 }
 
@@ -332,11 +331,39 @@ async function exportAudit() {
     () => exportAudit().catch((e) => showError(document.getElementById('audit-error'), e))));
 }
 
-async function deactivate(user) {
+/**
+ * "Désactiver" asks first. For a mediator, the question names what he booked for people with neither phone nor e-mail,
+ * still to come: they hear of a change only through him, and nothing is sent to a closed account (said again after).
+ */
+async function askToDeactivate(button, user) {
+  let held = [];
+  if (user.role === 'mediator') {
+    try {
+      held = await whileSending(button, () => request(`/api/visio/bookers/${user.id}/contactless-appointments`), 'admin.checking');
+    } catch (e) {
+      fail(e);
+      return;
+    }
+  }
+  const question = [t('admin.deactivateConfirm', { name: user.displayName }), contactlessHeld(held)].filter(Boolean).join(' ');
+  await askThenSend(button, question, () => deactivate(user, held), { yes: t('admin.deactivateYes') });
+}
+
+/** "2 rendez-vous à venir ont été pris par ce compte pour des personnes sans téléphone ni e-mail… : CAF-7K3Q9 …". */
+function contactlessHeld(held) {
+  if (!held?.length) {
+    return '';
+  }
+  const list = held.map((a) => t('admin.contactlessItem', { reference: a.reference, service: a.serviceName,
+    administration: a.administration, when: formatWhen(a.start, a.timeZone) })).join(' ; ');
+  return plural('admin.contactlessHeld', held.length, { list });
+}
+
+async function deactivate(user, held) {
   try {
     await request(`/api/users/${user.id}/deactivate`, { method: 'POST' });
     await loadUsers();
-    done(t('admin.deactivated', { name: user.displayName }));
+    done([t('admin.deactivated', { name: user.displayName }), contactlessHeld(held)].filter(Boolean).join(' '));
   } catch (e) {
     fail(e);
   }

@@ -122,6 +122,7 @@ class RightsMatrixTest {
       POST   /visio/kiosk/appointments/{id}/leave          401  401   401  401  401  401   401  401  401    200   401    401   401   403
       POST   /visio/appointments                           201  201   201  201  201  201   201  201  201    201   201    401   401   201
       GET    /visio/appointments                           403  403   403  403  403  200   200  200  403    401   401    401   401   401
+      GET    /visio/bookers/{id}/contactless-appointments  403  403   403  403  403  403   403  403  200    401   401    401   401   401
       GET    /visio/appointments/{id}                      403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/cancel               403  403   403  403  403  200   403  200  403    200   401    401   401   403
       POST   /visio/appointments/{id}/manage-link          403  403   403  403  403  202   403  202  403    202   401    401   401   403
@@ -475,6 +476,8 @@ class RightsMatrixTest {
 
     calls.put("POST /visio/appointments", () -> new Call("/visio/appointments", VisioTerritory.booking(visio.serviceId, nextSlot())));
     calls.put("GET /visio/appointments", () -> new Call("/visio/appointments?date=2026-12-01", null));
+    calls.put("GET /visio/bookers/{id}/contactless-appointments", () -> new Call("/visio/bookers/" + visio.mediatorId
+        + "/contactless-appointments", null));
     calls.put("GET /visio/appointments/{id}", () -> appointment(shared, ""));
     calls.put("POST /visio/appointments/{id}/cancel", () -> appointment(book(nextSlot()), "/cancel"));
     // A reference and a contact of their own each time: the answer is the same whether they match or not.

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
@@ -135,6 +136,26 @@ public final class AppointmentService {
           .compose(booked -> staffRead(p, "appointment.list", booked).map(booked));
     }
     return Future.failedFuture(ApiException.forbidden("Appointments are listed for agents and mediators."));
+  }
+
+  /**
+   * One of the appointments a professional booked for someone with neither phone nor e-mail, as an admin is shown it
+   * before closing his account: when, what, where and its reference (which its administration finds), none of her data.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record ContactlessBooking(String id, String reference, OffsetDateTime start, String timeZone, String serviceName,
+                                   String administration, String pointName) {}
+
+  /**
+   * What a professional booked for people with neither phone nor e-mail, still to come (admins): they hear of a change
+   * only through him, and nothing is sent to him once his account is closed.
+   */
+  public Future<List<ContactlessBooking>> contactlessBookedBy(Principal admin, UUID userId) {
+    return Future.<Void>succeededFuture().compose(v -> {
+      VisioRights.requireAdmin(admin);
+      return store.contactlessBookedBy(platform.pool(), userId, now(), settings.joinOpensBefore());
+    }).map(list -> list.stream().map(a -> new ContactlessBooking(a.id(), a.reference(), a.start(), a.timeZone(),
+        a.serviceName(), a.administration(), a.pointName())).toList());
   }
 
   /**

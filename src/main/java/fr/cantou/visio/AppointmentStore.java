@@ -68,6 +68,17 @@ final class AppointmentStore {
         .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
   }
 
+  /**
+   * What a professional booked for people with neither phone nor e-mail (V77), still to come: nothing reaches them but
+   * through him.
+   */
+  Future<List<Appointment>> contactlessBookedBy(SqlClient db, UUID userId, Instant now, Duration opens) {
+    return db.preparedQuery(APPOINTMENT + " WHERE a.booked_by = $1 AND a.citizen_email IS NULL AND a.citizen_phone IS NULL"
+            + " AND a.erased_at IS NULL AND a.status IN ('booked', 'in_call') AND a.starts_at > $2 ORDER BY a.starts_at, a.reference")
+        .execute(Tuple.of(userId, utc(now)))
+        .map(rows -> Rows.map(rows, r -> appointment(r, opens)));
+  }
+
   /** A conditional change of status: zero rows means the appointment was not in an expected state. */
   Future<Boolean> transition(SqlClient db, UUID id, List<String> from, String to, Instant now) {
     String stamp = switch (to) {

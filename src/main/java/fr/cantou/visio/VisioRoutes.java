@@ -63,6 +63,8 @@ public final class VisioRoutes implements ApiModule {
 
     api.getRoute("bookAppointment").addHandler(Endpoint.created(ctx -> bookings.book(CurrentUser.of(ctx).orElse(null),
         JsonBody.read(ctx, VisioRecords.Booking.class), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx))));
+    api.getRoute("listContactlessBookings").addHandler(Endpoint.ok(ctx -> appointments.contactlessBookedBy(
+        CurrentUser.require(ctx), Ids.parse(ctx.pathParam("id"), "user"))));
     api.getRoute("listAppointments").addHandler(Endpoint.ok(ctx -> appointments.list(CurrentUser.require(ctx),
         ctx.queryParams().get("date") == null ? null : date(ctx, "date"))));
     api.getRoute("getAppointment").addHandler(Endpoint.ok(ctx -> appointments.read(caller(ctx), appointment(ctx),
