@@ -12,6 +12,10 @@ const OVERSEAS = {
   '0262': '262', '0263': '262', '0269': '262', '0692': '262', '0693': '262', '0639': '262',
   '0590': '590', '0690': '590', '0691': '590', '0594': '594', '0694': '594', '0596': '596', '0696': '596', '0697': '596',
 };
+/** Saint-Pierre-et-Miquelon: "05 08" and six digits in the French plan, +508 and the six alone (PhoneNumbers.SPM_…). */
+const SPM_NATIONAL = '0508';
+const SPM_CODE = '+508';
+const SPM_MOBILE = /^(?:4[02-489]|5[02-9])\d{4}$/;
 /** ARCEP's mobiles for fiction, in Mayotte's block but nobody's: kept under +33 (the demo's numbers). */
 const FICTION = '063998';
 
@@ -19,6 +23,9 @@ const FICTION = '063998';
 function national(international) {
   if (international.startsWith('+33') && international.length === 12) {
     return `0${international.slice(3)}`;
+  }
+  if (international.startsWith(SPM_CODE) && international.length === SPM_CODE.length + 6) {
+    return SPM_NATIONAL + international.slice(SPM_CODE.length);
   }
   for (const code of ['+262', '+590', '+594', '+596']) {
     if (international.startsWith(code) && international.length === code.length + 9) {
@@ -41,17 +48,26 @@ export function international(phone) {
     p = `+33${p.slice(1)}`;
   }
   // The national 0 kept after the country code ("+33 06…", "+262 0692…"): dropped, as the French dial it.
-  for (const code of ['+33', '+262', '+590', '+594', '+596']) {
+  for (const code of ['+33', '+262', '+590', '+594', '+596', SPM_CODE]) {
     if (p.startsWith(`${code}0`)) {
       p = code + p.slice(code.length + 1);
     }
   }
   const digits = national(p);
+  if (digits?.startsWith(SPM_NATIONAL)) {
+    return SPM_CODE + digits.slice(SPM_NATIONAL.length);
+  }
   return digits && OVERSEAS[digits.slice(0, 4)] && !digits.startsWith(FICTION) ? `+${OVERSEAS[digits.slice(0, 4)]}${digits.slice(1)}` : p;
 }
 
-/** A French mobile number (06, 07, the overseas departments' included), the only ones Cantou's SMS go to (PhoneNumbers.textable). */
+/**
+ * A French mobile number (06, 07, the overseas departments' included, and Saint-Pierre-et-Miquelon's), the only ones
+ * Cantou's SMS go to (PhoneNumbers.textable).
+ */
 export function isMobile(phone) {
   const digits = national(international(phone));
+  if (digits?.startsWith(SPM_NATIONAL)) {
+    return SPM_MOBILE.test(digits.slice(SPM_NATIONAL.length));
+  }
   return digits !== null && (digits.startsWith('06') || digits.startsWith('07'));
 }

@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * The overseas departments are in the French plan (dialled "06 92 …" from Aurillac as from
  * Saint-Denis) but not under +33: a mobile of La Réunion is +262 692 …, of Guadeloupe +590 690 …
- * An SMS sent to "+33 692 …" reaches nobody, so their international form is their own.
+ * An SMS sent to "+33 692 …" reaches nobody, so their international form is their own. Saint-Pierre-et-Miquelon's
+ * six-digit numbers are "05 08" and those six digits in the French plan, and +508 and the six alone abroad (ARCEP:
+ * country code 508; "41 23 45" a landline of Saint-Pierre, "55 12 34" a mobile).
  */
 public final class PhoneNumbers {
   private static final int FEWEST_DIGITS = 6;
@@ -22,6 +24,12 @@ public final class PhoneNumbers {
       java.util.Map.entry("0590", "590"), java.util.Map.entry("0690", "590"), java.util.Map.entry("0691", "590"),
       java.util.Map.entry("0594", "594"), java.util.Map.entry("0694", "594"),
       java.util.Map.entry("0596", "596"), java.util.Map.entry("0696", "596"), java.util.Map.entry("0697", "596"));
+
+  /** Saint-Pierre-et-Miquelon: its prefix in the French plan, and its country code before the same six digits. */
+  private static final String SPM_NATIONAL = "0508";
+  private static final String SPM_CODE = "+508";
+  /** Its mobiles' first two digits (libphonenumber's PM plan, from ARCEP's attributions): texts go to these only. */
+  private static final java.util.regex.Pattern SPM_MOBILE = java.util.regex.Pattern.compile("4[02-489]\\d{4}|5[02-9]\\d{4}");
 
   /** ARCEP's mobiles for fiction (06 39 98 00 00 to 06 39 98 99 99): nobody's, kept under +33 (the demo's numbers). */
   private static final String FICTION = "063998";
@@ -40,12 +48,15 @@ public final class PhoneNumbers {
       p = "+33" + p.substring(1);
     }
     // The national 0 kept after the country code ("+33 06…", "+262 0692…"): dropped, as the French dial it.
-    for (String code : new String[] {"+33", "+262", "+590", "+594", "+596"}) {
+    for (String code : new String[] {"+33", "+262", "+590", "+594", "+596", SPM_CODE}) {
       if (p.startsWith(code + "0")) {
         p = code + p.substring(code.length() + 1);
       }
     }
     String national = national(p);
+    if (national != null && national.startsWith(SPM_NATIONAL)) {
+      return SPM_CODE + national.substring(SPM_NATIONAL.length());
+    }
     if (national != null && OVERSEAS.containsKey(national.substring(0, 4)) && !national.startsWith(FICTION)) {
       return "+" + OVERSEAS.get(national.substring(0, 4)) + national.substring(1);
     }
@@ -53,12 +64,15 @@ public final class PhoneNumbers {
   }
 
   /**
-   * A number of the French plan in its ten national digits ("0692123456"), from its international form (+33…, or an
-   * overseas department's code with a number of that department); null for any other.
+   * A number of the French plan in its ten national digits ("0692123456"), from its international form (+33…, an
+   * overseas department's code with a number of that department, or +508 and six digits); null for any other.
    */
   private static String national(String international) {
     if (international.startsWith("+33") && international.length() == 12) {
       return "0" + international.substring(3);
+    }
+    if (international.startsWith(SPM_CODE) && international.length() == SPM_CODE.length() + 6) {
+      return SPM_NATIONAL + international.substring(SPM_CODE.length());
     }
     for (String code : new String[] {"+262", "+590", "+594", "+596"}) {
       if (international.startsWith(code) && international.length() == code.length() + 9) {
@@ -70,12 +84,16 @@ public final class PhoneNumbers {
   }
 
   /**
-   * Whether Cantou may send an SMS there: a French mobile (06, 07, the overseas departments' included),
+   * Whether Cantou may send an SMS there: a French mobile (06, 07, the overseas departments' included, and
+   * Saint-Pierre-et-Miquelon's),
    * never a premium-rate, short or foreign number (an anonymous booking must not make the
    * service pay texts to numbers that pay their owner).
    */
   public static boolean textable(String phone) {
     String national = national(canonical(phone));
+    if (national != null && national.startsWith(SPM_NATIONAL)) {
+      return SPM_MOBILE.matcher(national.substring(SPM_NATIONAL.length())).matches();
+    }
     return national != null && (national.startsWith("06") || national.startsWith("07"));
   }
 

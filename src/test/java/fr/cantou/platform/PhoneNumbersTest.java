@@ -42,6 +42,27 @@ class PhoneNumbersTest {
     assertThat(PhoneNumbers.textable("+262 123 45 67 89")).isFalse();
   }
 
+  /**
+   * Saint-Pierre-et-Miquelon's numbers, "05 08" and six digits in the French plan, were sent under +33 (+33 5 08 55 12 34:
+   * nobody's); typed under +508, they were kept as typed and never texted. Both forms are one number now, written the
+   * French way and sent under +508 and its six digits.
+   */
+  @Test
+  void a_number_of_saint_pierre_et_miquelon_is_written_the_french_way_and_sent_under_508() {
+    for (String typed : new String[] {"05 08 55 12 34", "0508551234", "+508 55 12 34", "00508551234", "+33 5 08 55 12 34",
+        "+508 (0)55 12 34", "+508551234"}) {
+      assertThat(PhoneNumbers.written(typed)).as(typed).contains("05 08 55 12 34");
+      assertThat(PhoneNumbers.canonical(typed)).as(typed).isEqualTo("+508551234");
+      assertThat(PhoneNumbers.textable(typed)).as(typed + ": a mobile").isTrue();
+    }
+    assertThat(PhoneNumbers.canonical("05 08 41 23 45")).as("a landline of Saint-Pierre").isEqualTo("+508412345");
+    assertThat(PhoneNumbers.written("+508 41 23 45")).as("a landline of Saint-Pierre").contains("05 08 41 23 45");
+    assertThat(PhoneNumbers.textable("05 08 41 23 45")).as("a landline of Saint-Pierre").isFalse();
+    assertThat(PhoneNumbers.textable("+508 80 01 23")).as("no mobile (80…)").isFalse();
+    assertThat(PhoneNumbers.written("+508 1234 5678")).as("+508 outside its plan: kept as typed").contains("+50812345678");
+    assertThat(PhoneNumbers.textable("+508 1234 5678")).isFalse();
+  }
+
   @Test
   void another_country_keeps_its_digits_and_words_are_refused() {
     assertThat(PhoneNumbers.written("+49 176 1234 5678")).contains("+4917612345678");

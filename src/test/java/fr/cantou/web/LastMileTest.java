@@ -1178,13 +1178,15 @@ class LastMileTest {
 
   /**
    * The pages read a phone number as the server does: the same international form (the agent's "tel:" link dials what the
-   * SMS is sent to; an overseas mobile under its own code) and the same answer to "will she get an SMS?".
+   * SMS is sent to; an overseas mobile under its own code, Saint-Pierre-et-Miquelon's too) and the same answer to "will
+   * she get an SMS?".
    */
   @Test
   void the_pages_read_a_phone_number_as_the_server_does() {
     List<String> typed = List.of("06 39 98 12 34", "06.12.34.56.78", "+33 (0)6 12 34 56 78", "0033 7 81 22 33 44",
         "04 71 45 12 34", "08 99 12 34 56", "06 92 12 34 56", "+262 692 12 34 56", "+33 6 92 12 34 56", "06 39 61 23 45",
         "+590 690 12 34 56", "+262 0692 12 34 56", "06 94 12 34 56", "06 97 12 34 56", "+596 596 12 34 56", "02 62 12 34 56", "+262 123 45 67 89",
+        "05 08 55 12 34", "+508 55 12 34", "+33 5 08 55 12 34", "+508 0 55 12 34", "05 08 41 23 45", "+508 1234 5678",
         "+49 176 1234 5678", "+882 1600 0000 00");
     Page page = web.newPage(BrowserFixture.Screen.PHONE);
     page.navigate(web.url("/rendez-vous.html"));
