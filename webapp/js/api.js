@@ -6,13 +6,15 @@ let accessToken = null;
 
 /**
  * A refusal (its status, detail and, when about one field, `field`), or status 0: no answer at all. `retryAfter`: the
- * seconds the answer's Retry-After asked to wait before trying again (a 429, a 503), 0 when it said nothing.
+ * seconds the answer's Retry-After asked to wait before trying again (a 429, a 503), 0 when it said nothing. `kind`:
+ * the name a few refusals carry, told apart from the others of their status ("booking-made": her booking exists).
  */
 export class ApiError extends Error {
-  constructor(status, detail, field = null) {
+  constructor(status, detail, field = null, kind = null) {
     super(detail);
     this.status = status;
     this.field = field;
+    this.kind = kind;
     this.retryAfter = 0;
   }
 }
@@ -212,7 +214,13 @@ export async function fetchWithToken(path) {
 export function refusal(status, problem) {
   // A proxy's own 413 (its body limit below the node's): too large is the one thing to say, a retry would not help.
   return new ApiError(status, problem?.detail || t(status === 0 ? 'common.connectionLost' : status === 413 ? 'common.tooLarge'
-    : status >= 500 ? 'common.serverUnavailable' : 'common.error'), problem?.field || null);
+    : status >= 500 ? 'common.serverUnavailable' : 'common.error'), problem?.field || null, kindOf(problem));
+}
+
+/** The name at the end of a problem's type when it is not its status (".../problems/booking-made"), or null. */
+function kindOf(problem) {
+  const last = typeof problem?.type === 'string' ? problem.type.split('/').pop() : '';
+  return last && !/^\d+$/.test(last) ? last : null;
 }
 
 /**

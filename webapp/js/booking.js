@@ -386,13 +386,29 @@ export class BookingWizard {
       }
       // The form stays as it was typed: a retry sends the same answers with the same key.
       errors.fromRequest(e);
-      if (e.status === 409 && !form.querySelector('#other-slot')) {
+      if (e.kind === 'booking-made') {
+        this.madeAlready(form, errors);
+      } else if (e.status === 409 && !form.querySelector('#other-slot')) {
         // The slot taken meanwhile: the way forward beside the message, after "Confirmer" (which stays where it is),
         // not only "Retour" at the top of the step.
         form.querySelector('.actions').append(el('button', { type: 'button', class: 'secondary', id: 'other-slot',
           onclick: () => this.go(3) }, t('booking.otherSlot')));
       }
     }
+  }
+
+  /**
+   * Her first send booked it (this key made a booking already), its answer lost: said so, with where to find it, and
+   * neither "Confirmer" nor "Choisir un autre créneau" is offered (each would book a second appointment, or fail again).
+   */
+  madeAlready(form, errors) {
+    form.querySelector('#other-slot')?.remove();
+    form.querySelector('button[type=submit]').hidden = true;
+    errors.summary.replaceChildren(t(this.k('booking.madeAlready')), ' ', this.asMediator ? ''
+      : el('a', { href: '/rendez-vous.html?gerer#retrouver' }, t('home.lostLink')));
+    this.idempotencyKey = newIdempotencyKey();
+    this.unanswered = null;
+    this.finished();
   }
 
   /** Booked: the draft is dropped, and the next booking starts afresh. */

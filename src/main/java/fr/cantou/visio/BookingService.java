@@ -29,8 +29,8 @@ import static fr.cantou.visio.AppointmentService.status;
  * slot and a move share that write (its transaction, its retries, what a key sent again answers).
  */
 public final class BookingService {
-  /** The idempotency key was used already: the transaction is rolled back, and the earlier appointment answered. */
-  private static final ApiException KEY_USED = ApiException.conflict("This booking was made already.");
+  /** The key was used already: rolled back, the earlier appointment answered; else said as hers existing (its kind). */
+  private static final ApiException KEY_USED = ApiException.conflict("This booking was made already.").kind("booking-made");
 
   private final Platform platform;
   private final VisioConfig settings;

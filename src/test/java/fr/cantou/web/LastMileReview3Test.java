@@ -152,6 +152,33 @@ class LastMileReview3Test {
     page.context().close();
   }
 
+  /**
+   * The rare 409 "Cette réservation a déjà été faite." (her key made a booking already, its answer lost) came with
+   * "Choisir un autre créneau", as a slot taken does: her first booking exists, and a second one was offered. The page
+   * says it exists and where to find it, and offers neither another time nor "Confirmer" again.
+   */
+  @Test
+  void a_booking_made_already_is_said_so_and_no_other_time_is_offered() {
+    Page page = web.newPhonePage();
+    toContactStep(page);
+    page.locator("#name").fill("Odette Rouquier");
+    page.locator("#email").fill("odette.rouquier@exemple.fr");
+    // The server's own refusal, as it writes it.
+    String madeAlready = fr.cantou.platform.http.Problem.of(fr.cantou.platform.http.ApiException
+        .conflict("This booking was made already.").kind("booking-made"), java.util.Locale.FRENCH).toJson().encode();
+    page.route("**/api/visio/appointments", route -> route.fulfill(new Route.FulfillOptions().setStatus(409)
+        .setContentType("application/problem+json").setBody(madeAlready)));
+    page.locator("#wizard button[type=submit]").click();
+
+    Locator said = page.locator("#wizard p.error[role=alert]");
+    assertThat(said).containsText("Votre rendez-vous a déjà été pris lors d'un envoi précédent");
+    assertThat(said.locator("a")).hasAttribute("href", "/rendez-vous.html?gerer#retrouver");
+    assertThat(said).isFocused();
+    assertThat(page.locator("#other-slot")).hasCount(0);
+    assertThat(page.locator("#wizard button[type=submit]")).isHidden();
+    page.context().close();
+  }
+
   private static void toContactStep(Page page) {
     page.navigate(web.url("/rendez-vous.html"));
     page.locator("#wizard .card").filter(new Locator.FilterOptions().setHasText("Carte Vitale")).locator("button.big").click();

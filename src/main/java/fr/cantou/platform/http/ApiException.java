@@ -12,15 +12,18 @@ public final class ApiException extends RuntimeException {
   private final transient Object[] args;
   /** Seconds after which trying again makes sense (Retry-After); 0 when not said. */
   private final long retryAfterSeconds;
+  /** What a page tells apart from the other refusals of its status ({@link #kind(String)}); null for most. */
+  private final String kind;
 
   public ApiException(int status, String pattern, Object... args) {
-    this(status, 0, pattern, args);
+    this(status, 0, null, pattern, args);
   }
 
-  private ApiException(int status, long retryAfterSeconds, String pattern, Object... args) {
+  private ApiException(int status, long retryAfterSeconds, String kind, String pattern, Object... args) {
     super(ProblemTexts.english(pattern, args), null, false, false);
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.kind = kind;
     this.pattern = pattern;
     this.args = args.clone();
   }
@@ -35,7 +38,20 @@ public final class ApiException extends RuntimeException {
 
   /** The same refusal, saying when to try again. */
   public ApiException retryAfter(long seconds) {
-    return new ApiException(status, Math.max(1, seconds), pattern, args);
+    return new ApiException(status, Math.max(1, seconds), kind, pattern, args);
+  }
+
+  /**
+   * The same refusal, named for the pages that act on it otherwise than on its status (the problem's {@code type}
+   * ends with it: ".../problems/booking-made"): a booking's 409 "made already" is not a slot taken.
+   */
+  public ApiException kind(String name) {
+    return new ApiException(status, retryAfterSeconds, name, pattern, args);
+  }
+
+  /** Its name ({@link #kind(String)}), or null. */
+  public String kind() {
+    return kind;
   }
 
   private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("^(?:Invalid|Unknown) field '([^']+)'");

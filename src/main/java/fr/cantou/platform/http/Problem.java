@@ -9,12 +9,17 @@ import java.util.Locale;
  * about one field of the body ("citizen.email"), lets a page show its own words under that field
  * instead of the detail.
  */
-public record Problem(int status, String title, String detail, String field) {
+public record Problem(int status, String title, String detail, String field, String kind) {
   public static final String MEDIA_TYPE = "application/problem+json";
 
+  public Problem(int status, String title, String detail, String field) {
+    this(status, title, detail, field, null);
+  }
+
+  /** Its type: by its status, or by its kind when it has one ({@link ApiException#kind(String)}). */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
-        .put("type", "https://cantou.fr/problems/" + status)
+        .put("type", "https://cantou.fr/problems/" + (kind == null ? String.valueOf(status) : kind))
         .put("title", title)
         .put("status", status)
         .put("detail", detail);
@@ -23,7 +28,7 @@ public record Problem(int status, String title, String detail, String field) {
 
   /** The refusal in the client's language, naming its field when it is about one. */
   public static Problem of(ApiException refusal, Locale language) {
-    return new Problem(refusal.status(), titleFor(refusal.status()), refusal.detail(language), refusal.field());
+    return new Problem(refusal.status(), titleFor(refusal.status()), refusal.detail(language), refusal.field(), refusal.kind());
   }
 
   static String titleFor(int status) {
