@@ -1,4 +1,4 @@
-import { notJudged, request, retryDelay, token } from './api.js';
+import { request, token, untilHeard } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
@@ -572,14 +572,13 @@ function switchCall(a) {
  * The call starts when the server knows she joined: said again until it answers (a lost POST on a weak link left the
  * card "Confirmé" and the citizen's page without "l'agent vous a rejoint"), while she is still in that call.
  */
-async function sayJoined(id, attempt = 0) {
+async function sayJoined(id) {
   try {
-    keep(await request(`/api/visio/appointments/${id}/presence`, { method: 'POST', body: { state: 'joined' } }));
+    keep(await untilHeard(() => request(`/api/visio/appointments/${id}/presence`, { method: 'POST', body: { state: 'joined' } }),
+      () => inCall?.id === id));
     render();
   } catch (e) {
-    if (notJudged(e) && inCall?.id === id) {
-      setTimeout(() => { if (inCall?.id === id) { sayJoined(id, attempt + 1); } }, retryDelay(attempt, e));
-    }
+    // Refused, or she left that call meanwhile: nothing more to say.
   }
 }
 

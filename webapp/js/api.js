@@ -239,6 +239,26 @@ export function retryDelay(attempt, error) {
   return Math.max(Math.min(30000, 500 * 2 ** Math.min(attempt, 6)), Math.min(300, error?.retryAfter || 0) * 1000);
 }
 
+/**
+ * `send()` until the server has it: sent again (after {@link retryDelay}) while it was not judged and `wanted()` still
+ * holds — a presence in a room, lost on a weak link, said again while she is still in that room. Rejects with the last
+ * error once judged or no longer wanted.
+ */
+export async function untilHeard(send, wanted, attempt = 0) {
+  try {
+    return await send();
+  } catch (e) {
+    if (!notJudged(e) || !wanted()) {
+      throw e;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, retryDelay(attempt, e)); });
+    if (!wanted()) {
+      throw e;
+    }
+    return untilHeard(send, wanted, attempt + 1);
+  }
+}
+
 export function newIdempotencyKey() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);

@@ -1,4 +1,4 @@
-import { request, token } from './api.js';
+import { request, token, untilHeard } from './api.js';
 import { BookingWizard, convocationSheet } from './booking.js';
 import { openCall } from './call.js';
 import { formatWhen, t } from './i18n.js';
@@ -112,11 +112,22 @@ async function join(a) {
     render();
     // Beside the person, the mediator is her side of the call: the agent sees her waiting, gone, or her video failed.
     const presence = (state, options = {}) => request(`/api/visio/appointments/${a.id}/presence`,
-      { method: 'POST', body: { state }, ...options }).catch(() => {});
+      { method: 'POST', body: { state }, ...options });
+    // Her "waiting" said again until the server has it, while they are in the room: lost once, the agent saw her absent.
+    let inRoom = false;
     await openCall(callBox, info, {
-      onJoined: () => presence('waiting'),
-      onLeft: () => presence('left', { keepalive: true }),
-      onFailed: () => presence('failed', { keepalive: true }),
+      onJoined: () => {
+        inRoom = true;
+        untilHeard(() => presence('waiting'), () => inRoom).catch(() => {});
+      },
+      onLeft: () => {
+        inRoom = false;
+        presence('left', { keepalive: true }).catch(() => {});
+      },
+      onFailed: () => {
+        inRoom = false;
+        presence('failed', { keepalive: true }).catch(() => {});
+      },
     });
   } catch (e) {
     // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").

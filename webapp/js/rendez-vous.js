@@ -1,4 +1,4 @@
-import { notJudged, request } from './api.js';
+import { notJudged, request, untilHeard } from './api.js';
 import { BookingWizard, downloadCalendar, failure } from './booking.js';
 import { formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
@@ -240,21 +240,33 @@ async function showManage(token) {
       devices.stop();
       inCall = true;
       devices.node.hidden = true;
+      // In Jitsi's room now (its "joined" came, no "left" or failure since).
+      let inRoom = false;
       await openCall(callBox, info, {
         // In the call's panel, under its buttons: shown when she is in, it moves none of them.
         status: waiting,
-        // "En salle d'attente" only once Jitsi says she is really in the room.
+        // "En salle d'attente" only once Jitsi says she is really in the room. Said again until the server has it: lost
+        // once on her weak link, the agent saw her "pas en salle d'attente" (and could mark her absent) while she waited.
         onJoined: async () => {
-          appointment = await presence('waiting');
-          waiting.textContent = appointment.agentJoined ? t('manage.agentHere') : t('manage.waiting');
-          waiting.hidden = false;
+          inRoom = true;
+          try {
+            appointment = await untilHeard(() => presence('waiting'), () => inRoom);
+          } catch (e) {
+            return;
+          }
+          if (inRoom) {
+            waiting.textContent = appointment.agentJoined ? t('manage.agentHere') : t('manage.waiting');
+            waiting.hidden = false;
+          }
         },
         onLeft: () => {
+          inRoom = false;
           waiting.hidden = true;
           presence('left', { keepalive: true }).catch(() => {});
         },
         // The agent is told at once that her video did not open: she calls her instead of marking her absent.
         onFailed: () => {
+          inRoom = false;
           waiting.hidden = true;
           presence('failed', { keepalive: true }).catch(() => {});
         },

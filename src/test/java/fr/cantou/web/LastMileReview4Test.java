@@ -1,0 +1,124 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Clock;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import fr.cantou.support.MutableClock;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * What an outside review of the last mile found (6 December 2026, session 29: an elderly citizen on a 360×740 phone at
+ * 60 kbit/s, a nurse on a tablet, a doctor on a laptop whose Wi-Fi drops). The server's clock is the test's; each test
+ * books its own appointments some days after the server's now, which only moves forward.
+ */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
+class LastMileReview4Test {
+  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  static MutableClock clock;
+  static BrowserFixture web;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    web = new BrowserFixture(clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    web.close();
+  }
+
+  static Instant startOf(JsonObject booked) {
+    return OffsetDateTime.parse(booked.getString("start")).toInstant();
+  }
+
+  /** The page's clock and the server's at {@code at}. */
+  static Page at(Page page, Instant at) {
+    clock.set(at);
+    page.clock().install(new Clock.InstallOptions().setTime(at.toEpochMilli()));
+    return page;
+  }
+
+  /**
+   * In the room, her page tells the server she waits there. On her weak link that one request was lost, and never sent
+   * again: the agent's card said she was not in the waiting room ("Absent" was then accepted while she sat in it), and
+   * her own page never said she was waiting. Now it is sent again until the server has it, while she is in the room.
+   */
+  @Test
+  void her_waiting_lost_on_the_way_is_sent_again_until_the_agent_sees_her_in_the_waiting_room() {
+    JsonObject booked = web.bookCarteVitale(null, LocalDate.now(clock.withZone(PARIS)).plusDays(3),
+        new JsonObject().put("name", "Germaine Vigier").put("phone", "06 39 98 14 01"));
+    Instant fiveBefore = startOf(booked).minus(Duration.ofMinutes(5));
+    Page citizen = at(web.newPhonePage(), fiveBefore);
+    // The first "waiting" never reaches the server (the link dropped on the way); what follows goes through.
+    List<String> said = losingTheFirstPresence(citizen);
+    citizen.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")));
+    citizen.locator("#join").click();
+    assertThat(citizen.locator("#waiting")).hasText("Vous êtes en salle d'attente. L'agent va vous rejoindre.");
+    org.assertj.core.api.Assertions.assertThat(said).as("what her page said, the first lost").hasSize(2)
+        .allMatch(body -> body.contains("\"waiting\""));
+
+    Locator card = agentsCard(booked, fiveBefore, "Germaine Vigier");
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    card.page().context().close();
+    citizen.context().close();
+  }
+
+  /** The same beside the mediator: his page says she waits, lost once, again until the server has it. */
+  @Test
+  void the_mediators_waiting_lost_on_the_way_is_sent_again_until_the_agent_sees_her_in_the_waiting_room() {
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject booked = web.bookCarteVitale(mediator, LocalDate.now(clock.withZone(PARIS)).plusDays(4),
+        new JsonObject().put("name", "Léontine Vigier").put("phone", "06 39 98 14 02"));
+    Instant fiveBefore = startOf(booked).minus(Duration.ofMinutes(5));
+    Page page = at(web.newTabletPage(), fiveBefore);
+    List<String> said = losingTheFirstPresence(page);
+    web.signIn(page, "mediateur.riom");
+    page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText("Léontine Vigier"))
+        .getByText("Rejoindre la visio à ses côtés").click();
+    assertThat(page.locator("#call [role=status]").first()).hasText("Vous êtes dans l'appel.");
+
+    Locator card = agentsCard(booked, fiveBefore, "Léontine Vigier");
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    org.assertj.core.api.Assertions.assertThat(said).as("what his page said, the first lost").hasSize(2)
+        .allMatch(body -> body.contains("\"waiting\""));
+    card.page().context().close();
+    page.context().close();
+  }
+
+  /** What this page says of its presence in the room (each body); the first never reaches the server. */
+  static List<String> losingTheFirstPresence(Page page) {
+    List<String> said = new CopyOnWriteArrayList<>();
+    page.route("**/api/visio/appointments/*/presence", route -> {
+      said.add(route.request().postData());
+      if (said.size() == 1) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    return said;
+  }
+
+  /** Her card on her agent's day, the page's clock at {@code at}. */
+  static Locator agentsCard(JsonObject booked, Instant at, String name) {
+    Page agent = at(web.newPage(), at);
+    web.signIn(agent, BrowserFixture.cpamAgentOf(booked));
+    agent.locator("#day").fill(OffsetDateTime.parse(booked.getString("start")).atZoneSameInstant(PARIS).toLocalDate().toString());
+    agent.locator("#day").dispatchEvent("change");
+    return agent.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(name));
+  }
+}
