@@ -1,7 +1,7 @@
 import { request, token } from './api.js';
 import { dayOf, t } from './i18n.js';
 import { connect } from './realtime.js';
-import { Items, card, endCallIfRoomGone, joinTeleconsultation, leaveCall, setSpecialties } from './teleconsult-view.js';
+import { Items, card, endCallIfRoomGone, joinTeleconsultation, leaveCall, setSpecialties, specialtyLabel } from './teleconsult-view.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { announce, askBeforeLanguageSwitch, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
@@ -302,7 +302,7 @@ socket = connect({
       announce(text);
     }
     if (after.status === 'queued' && (!before || before.status !== 'queued') && !after.plannedAt) {
-      announce(t('doctor.newRequest', { specialty: after.specialty }));
+      announce(t('doctor.newRequest', { specialty: specialtyLabel(after.specialty) }));
       if (alerts.checked) {
         beep();
         if (document.hidden) {

@@ -99,6 +99,35 @@ class LastMileReview4Test {
     page.context().close();
   }
 
+  /**
+   * A new request in the queue was said to the doctor's screen reader with the specialty's code: "Nouvelle demande en
+   * attente (geriatrie)." (and "soins_palliatifs", "plaies_cicatrisation"). Now with its name, as her cards write it.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void a_new_request_is_said_to_the_doctor_with_its_specialtys_name_not_its_code() {
+    Page doctor = web.newPage();
+    doctor.addInitScript("""
+        window.__said = [];
+        document.addEventListener('DOMContentLoaded', () => {
+          const status = document.getElementById('status');
+          new MutationObserver(() => { if (status.textContent) { window.__said.push(status.textContent); } })
+            .observe(status, { childList: true, characterData: true, subtree: true });
+        });
+        """);
+    web.signIn(doctor, "dr.mercier");
+    assertThat(doctor.locator("#available")).isEnabled();
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject request = fr.cantou.support.CareTerritory.request("geriatrie", "normal");
+    request.getJsonObject("patient").put("reference", "R-GERIA-4");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post("/api/teleconsultations", nurse, request).status()).isEqualTo(201);
+    assertThat(doctor.locator("#queue")).containsText("R-GERIA-4");
+    doctor.waitForFunction("() => window.__said.some((s) => s.startsWith('Nouvelle demande en attente'))");
+    org.assertj.core.api.Assertions.assertThat((List<Object>) doctor.evaluate("() => window.__said")).as("what her screen reader heard")
+        .contains("Nouvelle demande en attente (Gériatrie).");
+    doctor.context().close();
+  }
+
   /** What this page says of its presence in the room (each body); the first never reaches the server. */
   static List<String> losingTheFirstPresence(Page page) {
     List<String> said = new CopyOnWriteArrayList<>();
