@@ -27,6 +27,8 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   let heard = 0;
   /** The socket the server said welcome on: a ping on it is answered (before its hello, it is refused). */
   let greeted = null;
+  /** The browser said the link was gone, and nothing was heard since. */
+  let saidOffline = false;
 
   // Set when the server closed with 4401: the access token expired (or was refused), so the
   // next hello asks for a refreshed one, and resumes with `since` as after any reconnect.
@@ -74,10 +76,16 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       lastHeard = Date.now();
       pingUnanswered = false;
       heard += 1;
+      if (saidOffline && mine === greeted) {
+        // The browser said the link was gone, and this socket is heard again: it held.
+        saidOffline = false;
+        onStatus?.('online');
+      }
       const data = JSON.parse(message.data);
       if (data.type === 'welcome') {
         greeted = mine;
         attempt = 0;
+        saidOffline = false;
         onStatus?.('online');
         onWelcome?.(data);
         clearInterval(pingTimer);
@@ -213,6 +221,14 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
     return false;
   }
 
+  // The browser knows at once that the link is gone (the Wi-Fi dropped): said then. Left to the socket, whose path
+  // may stay "open" until two heartbeats go unanswered, the page looked live for about 40 s, events lost unseen.
+  window.addEventListener('offline', () => {
+    if (!closedByUs) {
+      saidOffline = true;
+      onStatus?.('offline');
+    }
+  });
   window.addEventListener('online', () => {
     if (socket?.readyState !== WebSocket.OPEN) {
       attempt = 0;

@@ -128,6 +128,41 @@ class LastMileReview4Test {
     doctor.context().close();
   }
 
+  /**
+   * The doctor's Wi-Fi drops: the browser knows at once (navigator.onLine, its "offline" event), but the page waited for
+   * its socket, whose path may stay "open" until two heartbeats go unanswered: for about 40 s her queue looked live,
+   * "Disponible" pressed, with no word that nothing came any more. Now the banner says so at once, and goes when the
+   * socket is heard again.
+   */
+  @Test
+  void the_doctors_wifi_dropping_is_said_at_once_and_its_return_too() {
+    Page doctor = web.signIn(web.newPage(), "dr.teyssier");
+    assertThat(doctor.locator("#available")).isEnabled();
+    // Her presence read and said (the page is on its socket), before the Wi-Fi goes.
+    assertThat(doctor.locator("#status")).hasText("Vous êtes indisponible.");
+    Locator banner = doctor.locator("#offline");
+    assertThat(banner).isHidden();
+    // Chromium's own emulation, as the Wi-Fi going: the browser offline, the open socket left as it was (Playwright's
+    // setOffline closes it, which a dropped Wi-Fi does not).
+    com.microsoft.playwright.CDPSession cdp = doctor.context().newCDPSession(doctor);
+    cdp.send("Network.enable");
+    cdp.send("Network.emulateNetworkConditions", linkOffline(true));
+    assertThat(banner).hasText("Connexion perdue. Nous nous reconnectons…");
+    cdp.send("Network.emulateNetworkConditions", linkOffline(false));
+    assertThat(banner).isHidden();
+    assertThat(doctor.locator("#status")).hasText("Connexion rétablie.");
+    doctor.context().close();
+  }
+
+  static com.google.gson.JsonObject linkOffline(boolean offline) {
+    com.google.gson.JsonObject conditions = new com.google.gson.JsonObject();
+    conditions.addProperty("offline", offline);
+    conditions.addProperty("latency", 0);
+    conditions.addProperty("downloadThroughput", -1);
+    conditions.addProperty("uploadThroughput", -1);
+    return conditions;
+  }
+
   /** What this page says of its presence in the room (each body); the first never reaches the server. */
   static List<String> losingTheFirstPresence(Page page) {
     List<String> said = new CopyOnWriteArrayList<>();
