@@ -238,6 +238,11 @@ export async function whileSending(button, action, busyWords = 'common.sending')
     button.removeAttribute('aria-busy');
     button.replaceChildren(...label);
     form?.removeAttribute('aria-busy');
+    // Disabled, the button lost the focus to the page's top; nothing else took it since (a refusal said beside it, her
+    // text kept): the keyboard comes back to it, not to the header.
+    if (button.isConnected && (!document.activeElement || document.activeElement === document.body)) {
+      button.focus();
+    }
   }
 }
 

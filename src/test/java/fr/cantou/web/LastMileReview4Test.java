@@ -154,6 +154,31 @@ class LastMileReview4Test {
     doctor.context().close();
   }
 
+  /**
+   * A button that waits ("Envoi…") is disabled, and the browser then drops its focus to the page's top; when the
+   * answer did not move the keyboard anywhere (a message to the doctor lost on the way: the refusal said, her text
+   * kept), it stayed there, and Tab started again from the header. Now the keyboard is back on the button.
+   */
+  @Test
+  void a_message_lost_on_the_way_leaves_the_keyboard_on_its_send_button() {
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject request = fr.cantou.support.CareTerritory.request("dermatologie", "normal");
+    request.getJsonObject("patient").put("reference", "R-MSG-4");
+    String item = "/api/teleconsultations/" + web.node.api.post("/api/teleconsultations", nurse, request).json().getString("id");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.post(item + "/claim",
+        web.node.api.login("dr.lafon@cantal.demo", BrowserFixture.PASSWORD), null).status()).isEqualTo(200);
+    Page page = web.signIn(web.newTabletPage(), "infirmiere.salers");
+    page.route("**/api/teleconsultations/*/messages", com.microsoft.playwright.Route::abort);
+    Locator card = page.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-MSG-4"));
+    card.locator("textarea").fill("Rougeur étendue depuis ce matin, photo ajoutée.");
+    Locator send = card.getByText("Envoyer le message");
+    send.click();
+    assertThat(card.locator(".composer .error")).containsText("Connexion perdue");
+    assertThat(send).isFocused();
+    assertThat(card.locator("textarea")).hasValue("Rougeur étendue depuis ce matin, photo ajoutée.");
+    page.context().close();
+  }
+
   static com.google.gson.JsonObject linkOffline(boolean offline) {
     com.google.gson.JsonObject conditions = new com.google.gson.JsonObject();
     conditions.addProperty("offline", offline);
