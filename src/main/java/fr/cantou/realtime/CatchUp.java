@@ -69,8 +69,14 @@ final class CatchUp {
         session.send(LocalSessions.service(false));
       }
     }).onFailure(e -> {
-      LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
-      session.end((short) 1011, "try again");
+      if (e instanceof Overtaken) {
+        // Closed, not finished: its next hello, with the last id it got, is answered by a snapshot.
+        LOG.info("event=ws_replay_overtaken");
+        session.end((short) 1011, "events purged meanwhile: reconnect");
+      } else {
+        LOG.warn("event=ws_greet_failed reason=\"{}\"", e.getMessage());
+        session.end((short) 1011, "try again");
+      }
     }).onComplete(ar -> placeFree.tryComplete());
     return placeFree.future();
   }
@@ -101,11 +107,23 @@ final class CatchUp {
         .compose(all -> batch.full() && !session.ended() ? nextBatches(session, batch.last()) : Future.succeededFuture());
   }
 
-  /** A batch read, shown to the features' checks. */
+  /**
+   * A batch read, shown to the features' checks; failed with {@link Overtaken} when the retention purge has removed
+   * some of it since the replay was judged possible (a replay goes at the client's pace: a frozen tab's for minutes).
+   */
   private Future<Batch> batch(Viewer viewer, long after) {
-    return events.after(platform.pool(), after, REPLAY_BATCH).compose(read -> withheld(viewer, read)
-        .map(withheld -> new Batch(read.stream().filter(event -> !withheld.contains(event.id())).toList(),
-            read.size() == REPLAY_BATCH, read.isEmpty() ? after : read.get(read.size() - 1).id())));
+    return events.replayAfter(platform.pool(), after, REPLAY_BATCH).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new Overtaken())
+        : withheld(viewer, found.get()).map(withheld -> new Batch(
+            found.get().stream().filter(event -> !withheld.contains(event.id())).toList(),
+            found.get().size() == REPLAY_BATCH, found.get().isEmpty() ? after : found.get().get(found.get().size() - 1).id())));
+  }
+
+  /** The purge passed a replay under way: going on would leave a hole the client could not see. */
+  private static final class Overtaken extends RuntimeException {
+    Overtaken() {
+      super("events purged during the replay", null, false, false);
+    }
   }
 
   private Future<Set<Long>> withheld(Viewer viewer, List<EventRecord> batch) {

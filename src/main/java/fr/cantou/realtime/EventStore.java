@@ -82,6 +82,34 @@ public final class EventStore {
         .map(rows -> fr.cantou.platform.db.Rows.map(rows, EventStore::event));
   }
 
+  /**
+   * What a replay reads next: the final events after {@code afterId}, as {@link #after}; empty when the retention
+   * purge has removed one of them since the replay began (read with the watermark in the same statement, whose
+   * snapshot sees a purge's deletions and its watermark together or neither): the client needs a snapshot.
+   */
+  public Future<Optional<List<EventRecord>>> replayAfter(SqlClient db, long afterId, int limit) {
+    return db.preparedQuery("""
+            SELECT r.purged_through, e.*
+            FROM event_retention r LEFT JOIN LATERAL (
+              SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids,
+                     device_ids
+              FROM event WHERE id > $1 AND id < %s ORDER BY id LIMIT $2) e ON true
+            ORDER BY e.id""".formatted(HORIZON))
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> {
+          List<EventRecord> read = new java.util.ArrayList<>();
+          for (Row r : rows) {
+            if (afterId < r.getLong("purged_through")) {
+              return Optional.empty();
+            }
+            if (r.getValue("id") != null) {
+              read.add(event(r));
+            }
+          }
+          return Optional.of(read);
+        });
+  }
+
   /** The newest final event id: a client that has it has everything before it. */
   public Future<Long> latestId(SqlClient db) {
     return db.query("SELECT COALESCE(max(id), 0) AS id FROM event WHERE id < " + HORIZON).execute()

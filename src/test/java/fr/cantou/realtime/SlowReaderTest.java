@@ -117,24 +117,10 @@ class SlowReaderTest {
   @Test
   void a_tab_frozen_in_its_replay_does_not_hold_the_other_pages_greetings() {
     Vertx clients = Vertx.vertx();
-    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_DATABASE_POOL_SIZE", "2",
-        "CANTOU_HTTP_SEND_BUFFER_BYTES", "16384", "CANTOU_REALTIME_MAX_QUEUED_FRAMES", "100000", "CANTOU_METRICS_TOKEN", TOKEN,
-        // Neither its silence nor its idleness ends the frozen tab while the test runs.
-        "CANTOU_REALTIME_HEARTBEAT_SECONDS", "300", "CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "600"), Clock.systemUTC())) {
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), frozenReplaySettings(Map.of("CANTOU_DATABASE_POOL_SIZE", "2")),
+        Clock.systemUTC())) {
       CareTerritory care = new CareTerritory(node);
-      long before;
-      try (WsClient first = WsClient.hello(node.port(), care.nurse, null)) {
-        before = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
-      }
-      // 900 events for the nurses, about 240 kB: far more than the two kernel buffers and a batch in the node hold.
-      RawEvents.forNurses(node, "test.filler", "jsonb_build_object('n', g, 'pad', repeat('x', 200))", 900);
-      double deliveredBefore = delivered(node);
-      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
-          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
-      frozen.socket.writeTextMessage(new JsonObject().put("type", "hello").put("token", care.nurse).put("since", before).encode());
-      frozen.socket.pause();
-      // Past its first batch: its replay has begun, and stops where the buffers are full.
-      Eventually.until("the frozen tab's replay under way", () -> delivered(node) - deliveredBefore > 150);
+      Frozen frozen = frozenInItsReplay(clients, node, care.nurse);
 
       try (WsClient other = WsClient.hello(node.port(), care.otherNurse, null)) {
         assertThat(frozen.events).as("the frozen tab read nothing meanwhile").isEmpty();
@@ -148,6 +134,72 @@ class SlowReaderTest {
     }
   }
 
+  /**
+   * A replay is judged resumable when it starts (none of what it misses purged yet), then read batch
+   * by batch as the tab takes them: the retention's purge may pass it meanwhile. A tab frozen in its
+   * replay while the purge removes what it has not read yet is closed, so that it says hello again
+   * and gets a snapshot, never welcomed on with a hole in its events. (Found by the outside review of
+   * 6 December 2026: the replay went on after the purge and the tab got the next live event as if
+   * nothing were missing.)
+   */
+  @Test
+  void a_tab_whose_replay_the_retention_overtakes_is_closed_and_gets_a_snapshot_never_a_gap() {
+    Vertx clients = Vertx.vertx();
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), frozenReplaySettings(Map.of()), Clock.systemUTC())) {
+      CareTerritory care = new CareTerritory(node);
+      Frozen frozen = frozenInItsReplay(clients, node, care.nurse);
+
+      // The retention's run, a week later by its clock: every event so far goes, those the tab has yet to read included.
+      int purged = TestNode.await(new EventRetention(node.node().platform().pool(), new EventStore(),
+          Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(8)), java.time.Duration.ofDays(7)).run());
+      assertThat(purged).as("events purged").isGreaterThanOrEqualTo(900);
+      RawEvents.forNurses(node, "test.after", "jsonb_build_object('n', 901)", 1);
+      frozen.socket.resume();
+      Eventually.until("the frozen tab closed, or given the event after the purge",
+          () -> frozen.closed.isDone() || frozen.events.stream().anyMatch(e -> "test.after".equals(e.getString("kind"))));
+      assertThat(frozen.closed).as("the tab whose replay the purge overtook (it has " + frozen.events.size()
+          + " of the 900 events; given the next one, it would never know of the others)").isDone();
+
+      long last = frozen.events.isEmpty() ? frozen.since : frozen.events.get(frozen.events.size() - 1).getLong("id");
+      try (WsClient again = WsClient.hello(node.port(), care.nurse, last)) {
+        // Not resumed from before what was purged: a snapshot (a resume would send none).
+        assertThat(again.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId")).isGreaterThan(last);
+      }
+    } finally {
+      TestNode.await(clients.close());
+    }
+  }
+
+  /** A node whose frozen tab neither its silence nor its idleness ends while the test runs, and these settings. */
+  private static Map<String, String> frozenReplaySettings(Map<String, String> more) {
+    Map<String, String> all = new java.util.HashMap<>(Map.of("CANTOU_HTTP_SEND_BUFFER_BYTES", "16384",
+        "CANTOU_REALTIME_MAX_QUEUED_FRAMES", "100000", "CANTOU_METRICS_TOKEN", TOKEN,
+        "CANTOU_REALTIME_HEARTBEAT_SECONDS", "300", "CANTOU_HTTP_IDLE_TIMEOUT_SECONDS", "600"));
+    all.putAll(more);
+    return all;
+  }
+
+  /**
+   * A tab that resumes from before 900 events for the nurses (about 240 kB: far more than the two kernel buffers and a
+   * batch in the node hold) and reads nothing: its replay has begun, past its first batch, and stops where the buffers
+   * are full.
+   */
+  private static Frozen frozenInItsReplay(Vertx clients, TestNode node, String token) {
+    long before;
+    try (WsClient first = WsClient.hello(node.port(), token, null)) {
+      before = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+    }
+    RawEvents.forNurses(node, "test.filler", "jsonb_build_object('n', g, 'pad', repeat('x', 200))", 900);
+    double deliveredBefore = delivered(node);
+    Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
+        .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+    frozen.since = before;
+    frozen.socket.writeTextMessage(new JsonObject().put("type", "hello").put("token", token).put("since", before).encode());
+    frozen.socket.pause();
+    Eventually.until("the frozen tab's replay under way", () -> delivered(node) - deliveredBefore > 150);
+    return frozen;
+  }
+
   /** Events handed to sockets (its metric). */
   private static double delivered(TestNode node) {
     return counter(node, "cantou_events_delivered_total ");
@@ -159,6 +211,8 @@ class SlowReaderTest {
     final List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ConcurrentLinkedQueue<JsonObject> greeting = new ConcurrentLinkedQueue<>();
     final CompletableFuture<Short> closed = new CompletableFuture<>();
+    /** The id its hello resumed from, if it did. */
+    long since;
 
     Frozen(WebSocket socket) {
       this.socket = socket;
