@@ -6,6 +6,7 @@ import fr.cantou.platform.Platform;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ProblemTexts;
+import fr.cantou.platform.http.PingGuard;
 import fr.cantou.platform.http.StrictWebSocketWrites;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -131,6 +132,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     ctx.request().toWebSocket().onSuccess(socket -> {
       // Written on this loop only (ClientSession): no write queue for other threads (4.7 KiB a socket).
       io.netty.channel.ChannelHandlerContext wire = StrictWebSocketWrites.install(socket);
+      if (wire != null) {
+        // A peer's pings are answered outside any budget: not while its buffer is full (a flood it never reads).
+        PingGuard.install(wire);
+      }
       LOG.debug("event=ws_writes direct={} shared_frames={}", wire != null, wire != null && rfc6455);
       forgetHandshakeHeaders(socket, ctx);
       accept(socket, wire, rfc6455, address, language);
