@@ -29,6 +29,8 @@ public final class PresenceService implements ConnectionObserver {
   static final Duration NODE_SILENCE = Duration.ofSeconds(30);
   /** A count closed (or of a dead node) this long ago is deleted: every request its doctor held was judged long before. */
   static final Duration FORGET_CONNECTIONS_AFTER = Duration.ofDays(1);
+  /** Doctors turned offline per transaction. */
+  static final int OFFLINE_BATCH = 50;
 
   private final Platform platform;
   private final PresenceStore store;
@@ -112,8 +114,12 @@ public final class PresenceService implements ConnectionObserver {
     Instant now = platform.clock().instant();
     return alive()
         .compose(v -> !judgesSilence(now) ? Future.<Void>succeededFuture()
-            : platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace), now.minus(NODE_SILENCE), now)
-                .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)))).mapEmpty())
+            // A node that dies with a thousand consoles: an event each, in short transactions (every node's delivery waits
+            // for the oldest one still open), all in this sweep.
+            : Futures.inBatches(() -> platform.pool().withTransaction(tx -> store.offlineUnconnected(tx, now.minus(grace),
+                    now.minus(NODE_SILENCE), now, OFFLINE_BATCH)
+                .compose(gone -> Futures.sequence(gone, id -> announce(tx, id)).map(gone.size()))), OFFLINE_BATCH, 100)
+                .<Void>mapEmpty())
         .compose(v -> store.forgetOldConnections(platform.pool(), now.minus(FORGET_CONNECTIONS_AFTER), now.minus(NODE_SILENCE)));
   }
 

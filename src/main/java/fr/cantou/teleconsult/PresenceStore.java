@@ -113,17 +113,21 @@ public final class PresenceStore {
 
   /**
    * Doctors shown present with no live connection on any living node for longer than the
-   * grace period are offline now.
+   * grace period are offline now: {@code most} of them, rows another node's sweep holds skipped.
    */
-  public Future<List<UUID>> offlineUnconnected(SqlClient db, Instant disconnectedBefore, Instant nodeAliveAfter, Instant now) {
+  public Future<List<UUID>> offlineUnconnected(SqlClient db, Instant disconnectedBefore, Instant nodeAliveAfter, Instant now,
+                                               int most) {
     return db.preparedQuery("""
-            UPDATE doctor_presence p SET status = 'offline', updated_at = $3
-            WHERE p.status <> 'offline'
-              AND COALESCE(p.disconnected_at, p.updated_at) < $1
-              AND NOT EXISTS (SELECT 1 FROM doctor_connection c JOIN node_heartbeat n ON n.node_id = c.node_id
-                              WHERE c.doctor_id = p.doctor_id AND c.connections > 0 AND n.seen_at > $2)
-            RETURNING p.doctor_id""")
-        .execute(Tuple.of(utc(disconnectedBefore), utc(nodeAliveAfter), utc(now)))
+            UPDATE doctor_presence SET status = 'offline', updated_at = $3
+            WHERE doctor_id IN (
+              SELECT p.doctor_id FROM doctor_presence p
+              WHERE p.status <> 'offline'
+                AND COALESCE(p.disconnected_at, p.updated_at) < $1
+                AND NOT EXISTS (SELECT 1 FROM doctor_connection c JOIN node_heartbeat n ON n.node_id = c.node_id
+                                WHERE c.doctor_id = p.doctor_id AND c.connections > 0 AND n.seen_at > $2)
+              ORDER BY p.doctor_id LIMIT $4 FOR UPDATE OF p SKIP LOCKED)
+            RETURNING doctor_id""")
+        .execute(Tuple.of(utc(disconnectedBefore), utc(nodeAliveAfter), utc(now), most))
         .map(rows -> Rows.map(rows, r -> r.getUUID("doctor_id")));
   }
 

@@ -4,9 +4,14 @@ import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The jobs that move the queue without anyone asking: planned requests announced when their time
@@ -15,6 +20,10 @@ import java.time.Instant;
  * {@link TeleconsultService#recorded}.
  */
 final class QueueJobs {
+  /** Items changed per transaction: each holds every node's event delivery back while it runs (an event and a reload each). */
+  static final int BATCH = 50;
+  /** 5,000 items a run: more wait for the next one. */
+  private static final int MAX_BATCHES = 100;
   private final Platform platform;
   private final TeleconsultConfig settings;
   private final TeleconsultStore store;
@@ -37,18 +46,27 @@ final class QueueJobs {
     Instant now = platform.clock().instant();
     Duration joinTimeout = settings.joinTimeout();
     Duration escalateAfter = settings.escalateAfter();
-    return platform.pool().withTransaction(tx -> store.announceDue(tx, now)
-            .compose(ids -> Futures.sequence(ids, id -> service.recorded(tx, id, null, "announced", new JsonObject(), now,
-                TeleconsultEvents.QUEUED))))
-        .compose(v -> platform.pool().withTransaction(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout))
-            .compose(ids -> Futures.sequence(ids, id -> service.recorded(tx, id, null, "requeued",
+    return inShortTransactions(tx -> store.announceDue(tx, now, BATCH),
+            (tx, id) -> service.recorded(tx, id, null, "announced", new JsonObject(), now, TeleconsultEvents.QUEUED))
+        .compose(v -> inShortTransactions(tx -> store.requeueUnjoined(tx, now.minus(joinTimeout), BATCH),
+            (tx, id) -> service.recorded(tx, id, null, "requeued",
                 new JsonObject().put("why", "nobody joined within " + joinTimeout.toMinutes() + " minutes"), now,
-                TeleconsultEvents.REQUEUED)))))
-        .compose(v -> platform.pool().withTransaction(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now)
-            .compose(ids -> Futures.sequence(ids, id -> service.recorded(tx, id, null, "escalated",
+                TeleconsultEvents.REQUEUED)))
+        .compose(v -> inShortTransactions(tx -> store.escalateOverdue(tx, now.minus(escalateAfter), now, BATCH),
+            (tx, id) -> service.recorded(tx, id, null, "escalated",
                 new JsonObject().put("why", "waiting longer than " + escalateAfter.toMinutes() + " minutes"), now,
-                TeleconsultEvents.ESCALATED)))))
+                TeleconsultEvents.ESCALATED)))
         .compose(v -> patientData.eraseOld(now));
+  }
+
+  /**
+   * The items {@code chosen} picks ({@link #BATCH} at most) changed and each recorded in one transaction, then the
+   * next ones in another while a batch comes back full: all in this run, none holding the others' events back long.
+   */
+  private Future<Integer> inShortTransactions(Function<SqlClient, Future<List<UUID>>> chosen,
+                                              BiFunction<SqlClient, UUID, Future<?>> recorded) {
+    return Futures.inBatches(() -> platform.pool().withTransaction(tx -> chosen.apply(tx)
+        .compose(ids -> Futures.sequence(ids, id -> recorded.apply(tx, id)).map(ids.size()))), BATCH, MAX_BATCHES);
   }
 
   /**

@@ -300,26 +300,35 @@ public final class TeleconsultStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Planned requests whose time has come: announced to the doctors now. */
-  public Future<List<UUID>> announceDue(SqlClient db, Instant now) {
+  /**
+   * Planned requests whose time has come: announced to the doctors now, {@code most} of them (the first planned),
+   * rows another node's job holds skipped.
+   */
+  public Future<List<UUID>> announceDue(SqlClient db, Instant now, int most) {
     return db.preparedQuery("""
             UPDATE teleconsultation SET announced_at = $1
-            WHERE status = 'queued' AND announced_at IS NULL AND queued_at <= $1 RETURNING id""")
-        .execute(Tuple.of(utc(now)))
+            WHERE id IN (SELECT id FROM teleconsultation
+                         WHERE status = 'queued' AND announced_at IS NULL AND queued_at <= $1
+                         ORDER BY queued_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING id""")
+        .execute(Tuple.of(utc(now), most))
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
   /**
    * A video request assigned too long ago (or an opinion turned into a call too long ago) with
-   * nobody in the room: back to the queue. A written opinion has no room to join.
+   * nobody in the room: back to the queue, {@code most} of them (the oldest), rows held elsewhere skipped. A written
+   * opinion has no room to join.
    */
-  public Future<List<UUID>> requeueUnjoined(SqlClient db, Instant assignedBefore) {
+  public Future<List<UUID>> requeueUnjoined(SqlClient db, Instant assignedBefore, int most) {
     return db.preparedQuery("""
             UPDATE teleconsultation SET status = 'queued', doctor_id = NULL, assigned_at = NULL, video_at = NULL
-            WHERE status = 'assigned' AND kind = 'video' AND coalesce(video_at, assigned_at) < $1
-              AND nurse_joined_at IS NULL AND doctor_joined_at IS NULL
+            WHERE id IN (SELECT id FROM teleconsultation
+                         WHERE status = 'assigned' AND kind = 'video' AND coalesce(video_at, assigned_at) < $1
+                           AND nurse_joined_at IS NULL AND doctor_joined_at IS NULL
+                         ORDER BY coalesce(video_at, assigned_at), id LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING id""")
-        .execute(Tuple.of(utc(assignedBefore)))
+        .execute(Tuple.of(utc(assignedBefore), most))
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
@@ -356,13 +365,15 @@ public final class TeleconsultStore {
         .map(rows -> Rows.map(rows, r -> new Abandoned(r.getUUID("id"), r.getString("was"), r.getString("kind"))));
   }
 
-  /** Waiting longer than allowed: flagged overdue and shown to the wider pool. */
-  public Future<List<UUID>> escalateOverdue(SqlClient db, Instant queuedBefore, Instant now) {
+  /** Waiting longer than allowed: flagged overdue and shown to the wider pool, {@code most} of them (the oldest). */
+  public Future<List<UUID>> escalateOverdue(SqlClient db, Instant queuedBefore, Instant now, int most) {
     return db.preparedQuery("""
             UPDATE teleconsultation SET escalated_at = $2
-            WHERE status = 'queued' AND announced_at IS NOT NULL AND escalated_at IS NULL AND queued_at < $1
+            WHERE id IN (SELECT id FROM teleconsultation
+                         WHERE status = 'queued' AND announced_at IS NOT NULL AND escalated_at IS NULL AND queued_at < $1
+                         ORDER BY queued_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
             RETURNING id""")
-        .execute(Tuple.of(utc(queuedBefore), utc(now)))
+        .execute(Tuple.of(utc(queuedBefore), utc(now), most))
         .map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
