@@ -1,5 +1,6 @@
 package fr.cantou.realtime;
 
+import fr.cantou.platform.Futures;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +28,8 @@ import java.util.function.Consumer;
 public final class EventListener {
   private static final Logger LOG = LoggerFactory.getLogger(EventListener.class);
   private static final int BATCH = 500;
+  /** Another server's events forgotten per transaction (see {@link EventStore#forgetAnotherServersEvents}). */
+  private static final int FORGET_BATCH = 1_000;
   /** Each NOTIFY is a commit of its own (the notification queue's lock, a WAL flush): at most 100 a second per node. */
   static final long NOTIFY_COALESCE_MS = 10;
   /**
@@ -76,10 +79,20 @@ public final class EventListener {
     outbox.onCommitted(this::committedHere);
   }
 
-  /** Starts after the newest final event: what happened before this node started is not pushed. */
+  /**
+   * Starts after the newest final event: what happened before this node started is not pushed. Events of another
+   * server (a restored dump: ids ahead of every transaction of this one) are forgotten first, before any is read.
+   */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
-    return store.latestId(pool).compose(latest -> {
+    return Futures.inBatches(() -> store.forgetAnotherServersEvents(pool, FORGET_BATCH), FORGET_BATCH, Integer.MAX_VALUE)
+        .onSuccess(forgotten -> {
+          if (forgotten > 0) {
+            LOG.warn("event=events_of_another_server_forgotten count={} detail=\"ids ahead of every transaction of this "
+                + "database (restored from a dump?): resumes from before get a snapshot\"", forgotten);
+          }
+        })
+        .compose(forgotten -> store.latestId(pool)).compose(latest -> {
       lastDispatched = latest;
       subscriber.channel(EventOutbox.CHANNEL)
           .subscribeHandler(v -> context.runOnContext(x -> poll()))

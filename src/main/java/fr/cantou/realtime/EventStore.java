@@ -149,6 +149,28 @@ public final class EventStore {
         .map(rows -> rows.iterator().next().getInteger("n")));
   }
 
+  /**
+   * Deletes up to {@code batch} events whose ids no transaction of this server has reached (at or above the next
+   * transaction id, shifted): rows of another server, brought by a restored dump, whose transaction ids started again
+   * lower. Never read nor purged (above the horizon), they would be pushed live once this server's ids reached theirs.
+   * When there were some, the watermark becomes that first id this server may give: a resume from before it (an id of
+   * the old server) gets a snapshot; one from an event written since resumes. Answers how many went.
+   */
+  public Future<Integer> forgetAnotherServersEvents(Pool pool, int batch) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            WITH first_possible AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint << 12 AS id),
+            gone AS (
+              DELETE FROM event WHERE id IN (
+                SELECT id FROM event WHERE id >= (SELECT id FROM first_possible) ORDER BY id LIMIT $1)
+              RETURNING id),
+            moved AS (
+              UPDATE event_retention SET purged_through = (SELECT id FROM first_possible)
+              WHERE EXISTS (SELECT 1 FROM gone) RETURNING 1)
+            SELECT (SELECT count(*) FROM gone) AS n, (SELECT count(*) FROM moved) AS moved""")
+        .execute(Tuple.of(batch))
+        .map(rows -> rows.iterator().next().getInteger("n")));
+  }
+
   private static EventRecord event(Row r) {
     Audience audience = new Audience(
         Set.copyOf(Arrays.asList(r.getArrayOfUUIDs("user_ids"))),
