@@ -9,7 +9,6 @@ import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -63,8 +62,8 @@ final class QueueJobs {
    * The items {@code chosen} picks ({@link #BATCH} at most) changed and each recorded in one transaction, then the
    * next ones in another while a batch comes back full: all in this run, none holding the others' events back long.
    */
-  private Future<Integer> inShortTransactions(Function<SqlClient, Future<List<UUID>>> chosen,
-                                              BiFunction<SqlClient, UUID, Future<?>> recorded) {
+  private <T> Future<Integer> inShortTransactions(Function<SqlClient, Future<List<T>>> chosen,
+                                                  BiFunction<SqlClient, T, Future<?>> recorded) {
     return Futures.inBatches(() -> platform.pool().withTransaction(tx -> chosen.apply(tx)
         .compose(ids -> Futures.sequence(ids, id -> recorded.apply(tx, id)).map(ids.size()))), BATCH, MAX_BATCHES);
   }
@@ -81,12 +80,13 @@ final class QueueJobs {
     }
     Duration grace = settings.presenceGrace();
     Duration opinionGrace = settings.opinionGrace();
-    return platform.pool().withTransaction(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(opinionGrace),
-            now.minus(PresenceService.NODE_SILENCE))
-        .compose(back -> Futures.sequence(back, item -> service.recorded(tx, item.id(), null, "requeued",
+    // A node that dies with the calls of a thousand doctors: given back in short transactions, all in this run.
+    return inShortTransactions(tx -> store.requeueAbandoned(tx, now.minus(grace), now.minus(opinionGrace),
+            now.minus(PresenceService.NODE_SILENCE), BATCH),
+        (tx, item) -> service.recorded(tx, item.id(), null, "requeued",
             new JsonObject().put("why", "the doctor had no console open for " + ("opinion".equals(item.kind())
                 ? opinionGrace.toHours() + " hours" : grace.toSeconds() + " seconds")).put("was", item.was()),
-            now, TeleconsultEvents.REQUEUED))))
+            now, TeleconsultEvents.REQUEUED))
         .mapEmpty();
   }
 }

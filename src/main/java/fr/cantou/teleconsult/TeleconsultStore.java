@@ -343,25 +343,31 @@ public final class TeleconsultStore {
    * {@code nodeAliveAfter}), and the last sign of her is older than {@code goneBefore} — when
    * her count went to 0, or the last heartbeat (or count) of the dead node that held her
    * console. A doctor never counted (no console ever seen) is not judged: the join timeout
-   * still applies to what she holds. One conditional UPDATE: a completion or a second node's
-   * job racing it finds the row changed, and each row changes once.
+   * still applies to what she holds. One conditional UPDATE of {@code most} of them (rows another node's job holds
+   * skipped): a completion or a second node's job racing it finds the row changed, and each row changes once.
    */
   public Future<List<Abandoned>> requeueAbandoned(SqlClient db, Instant goneBefore, Instant opinionGoneBefore,
-                                                  Instant nodeAliveAfter) {
+                                                  Instant nodeAliveAfter, int most) {
     return db.preparedQuery("""
             WITH gone AS (
               SELECT c.doctor_id,
                      max(CASE WHEN c.connections > 0 THEN GREATEST(n.seen_at, c.changed_at) ELSE c.changed_at END) AS last_seen
               FROM doctor_connection c LEFT JOIN node_heartbeat n ON n.node_id = c.node_id
               GROUP BY c.doctor_id
-              HAVING NOT bool_or(c.connections > 0 AND COALESCE(n.seen_at > $2, false)))
+              HAVING NOT bool_or(c.connections > 0 AND COALESCE(n.seen_at > $2, false))),
+            chosen AS (
+              SELECT t.id FROM teleconsultation t JOIN gone ON gone.doctor_id = t.doctor_id
+              WHERE t.status IN ('assigned', 'in_call')
+                AND gone.last_seen < CASE t.kind WHEN 'opinion' THEN $3::timestamptz ELSE $1::timestamptz END
+              ORDER BY t.id LIMIT $4 FOR UPDATE OF t SKIP LOCKED)
             UPDATE teleconsultation t SET status = 'queued', doctor_id = NULL, assigned_at = NULL, started_at = NULL,
                    video_at = NULL, nurse_joined_at = NULL, doctor_joined_at = NULL
             FROM gone, teleconsultation was
-            WHERE t.doctor_id = gone.doctor_id AND t.status IN ('assigned', 'in_call') AND was.id = t.id
+            WHERE t.id IN (SELECT id FROM chosen)
+              AND t.doctor_id = gone.doctor_id AND t.status IN ('assigned', 'in_call') AND was.id = t.id
               AND gone.last_seen < CASE t.kind WHEN 'opinion' THEN $3::timestamptz ELSE $1::timestamptz END
             RETURNING t.id, was.status AS was, t.kind""")
-        .execute(Tuple.of(utc(goneBefore), utc(nodeAliveAfter), utc(opinionGoneBefore)))
+        .execute(Tuple.of(utc(goneBefore), utc(nodeAliveAfter), utc(opinionGoneBefore), most))
         .map(rows -> Rows.map(rows, r -> new Abandoned(r.getUUID("id"), r.getString("was"), r.getString("kind"))));
   }
 

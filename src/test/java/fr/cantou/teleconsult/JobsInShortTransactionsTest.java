@@ -29,14 +29,7 @@ class JobsInShortTransactionsTest extends CareNodeTest {
     for (int i = 0; i < planned; i++) {
       care.create(request("geriatrie", "normal").put("plannedAt", at.toString()));
     }
-    long before = lastEventId();
-
-    clock.advance(Duration.ofHours(1).plusMinutes(1));
-    TestNode.await(node.node().runJobs());
-
-    List<Long> perTransaction = eventsPerTransactionAfter(before, TeleconsultEvents.QUEUED);
-    assertThat(perTransaction.stream().mapToLong(Long::longValue).sum()).as("announced in the run").isEqualTo(planned);
-    assertThat(perTransaction).as("announcements per transaction").allMatch(n -> n <= QueueJobs.BATCH);
+    runJobsAfter(Duration.ofHours(1).plusMinutes(1), TeleconsultEvents.QUEUED, planned, QueueJobs.BATCH);
   }
 
   @Test
@@ -48,15 +41,42 @@ class JobsInShortTransactionsTest extends CareNodeTest {
       assertThat(node.api.post("/api/presence", care.token(id), new io.vertx.core.json.JsonObject().put("status", "available"))
           .status()).isEqualTo(200);
     }
-    long before = lastEventId();
-
     // Available, no console open anywhere (as when their node died), and the grace long past.
-    clock.advance(Duration.ofMinutes(2));
-    TestNode.await(node.node().runJobs());
+    runJobsAfter(Duration.ofMinutes(2), TeleconsultEvents.PRESENCE_CHANGED, doctors, PresenceService.OFFLINE_BATCH);
+  }
 
-    List<Long> perTransaction = eventsPerTransactionAfter(before, TeleconsultEvents.PRESENCE_CHANGED);
-    assertThat(perTransaction.stream().mapToLong(Long::longValue).sum()).as("turned offline in the sweep").isEqualTo(doctors);
-    assertThat(perTransaction).as("turned offline per transaction").allMatch(n -> n <= PresenceService.OFFLINE_BATCH);
+  @Test
+  void the_requests_of_doctors_gone_with_their_node_are_given_back_in_short_transactions_all_in_one_run() {
+    int doctors = QueueJobs.BATCH * 2 + 10;
+    List<java.util.UUID> doctorIds = new ArrayList<>();
+    List<java.util.UUID> requestIds = new ArrayList<>();
+    for (int i = 0; i < doctors; i++) {
+      doctorIds.add(java.util.UUID.fromString(care.user("medecin" + i + "@saint-flour.test", "doctor", "Dr Médecin " + i, null,
+          new io.vertx.core.json.JsonArray().add("geriatrie"))));
+      requestIds.add(java.util.UUID.fromString(care.create(request("geriatrie", "normal")).getString("id")));
+    }
+    // Each request taken by a doctor whose consoles were all on a node that died (it says nothing any more).
+    TestNode.await(node.node().platform().pool().preparedQuery("""
+        UPDATE teleconsultation t SET status = 'assigned', doctor_id = taken.doctor, assigned_at = $3
+        FROM unnest($1::uuid[], $2::uuid[]) AS taken(item, doctor) WHERE t.id = taken.item""")
+        .execute(io.vertx.sqlclient.Tuple.of(requestIds.toArray(java.util.UUID[]::new), doctorIds.toArray(java.util.UUID[]::new),
+            clock.instant().atOffset(java.time.ZoneOffset.UTC))));
+    TestNode.await(node.node().platform().pool().preparedQuery("""
+        INSERT INTO doctor_connection (node_id, doctor_id, connections, changed_at)
+        SELECT 'a-node-that-died', doctor, 1, $2 FROM unnest($1::uuid[]) AS doctor""")
+        .execute(io.vertx.sqlclient.Tuple.of(doctorIds.toArray(java.util.UUID[]::new),
+            clock.instant().atOffset(java.time.ZoneOffset.UTC))));
+    runJobsAfter(Duration.ofMinutes(2), TeleconsultEvents.REQUEUED, doctors, QueueJobs.BATCH);
+  }
+
+  /** The clock moved, the jobs run once: they wrote {@code expected} events of this kind, at most {@code batch} a transaction. */
+  private void runJobsAfter(Duration later, String kind, int expected, int batch) {
+    long before = lastEventId();
+    clock.advance(later);
+    TestNode.await(node.node().runJobs());
+    List<Long> perTransaction = eventsPerTransactionAfter(before, kind);
+    assertThat(perTransaction.stream().mapToLong(Long::longValue).sum()).as(kind + " in the run").isEqualTo(expected);
+    assertThat(perTransaction).as(kind + " per transaction").allMatch(n -> n <= batch);
   }
 
   private long lastEventId() {
