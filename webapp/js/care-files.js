@@ -1,5 +1,5 @@
 import { currentLanguage, formatTime, t } from './i18n.js';
-import { fetchWithToken, refusal, request, token } from './api.js';
+import { fetchWithToken, refusal, request, sendingKeysBy, token } from './api.js';
 import { announce, askThenSend, el, siteConfig, whileSending } from './ui.js';
 
 /**
@@ -220,10 +220,21 @@ export async function limitsRefusal(list, already = 0) {
 }
 
 /**
- * Sends one file (its bytes as they are: the server reads its type and strips a photo's metadata);
+ * One Idempotency-Key per file she means to send to a request (known by its name, size and date: chosen again after a
+ * lost answer, it is the same file), kept across her retries of it: the server answers a retry with the file stored the
+ * first time, never a second copy in the resident's record. Answered, a later send of it is another one.
+ */
+const fileKeys = sendingKeysBy();
+
+function keysOf(itemId, file) {
+  return fileKeys(JSON.stringify([itemId, file.name, file.size, file.lastModified]));
+}
+
+/**
+ * Sends one file (its bytes as they are: the server reads its type and strips a photo's metadata) under its `key`;
  * `onProgress(fraction)` as it goes. Resolves with the item, or rejects with the server's sentence.
  */
-function sendOne(itemId, file, bearer, onProgress) {
+function sendOne(itemId, file, key, bearer, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/teleconsultations/${itemId}/files`);
@@ -231,6 +242,7 @@ function sendOne(itemId, file, bearer, onProgress) {
     xhr.setRequestHeader('Accept-Language', currentLanguage());
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name || 'photo.jpg'));
+    xhr.setRequestHeader('Idempotency-Key', key);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) {
         onProgress(event.loaded / event.total);
@@ -270,15 +282,18 @@ export async function uploadFiles(item, files, progress = () => {}) {
   for (const [index, file] of list.entries()) {
     const say = (fraction) => progress(t('files.sending', { name: file.name, done: index + 1, total: list.length }), fraction);
     say(0);
+    const keys = keysOf(item.id, file);
+    const key = keys.of(null);
     try {
       try {
-        after = await sendOne(item.id, file, await token(), say);
+        after = await sendOne(item.id, file, key, await token(), say);
       } catch (e) {
         if (e.status !== 401) {
           throw e;
         }
-        after = await sendOne(item.id, file, await token({ refresh: true }), say);
+        after = await sendOne(item.id, file, key, await token({ refresh: true }), say);
       }
+      keys.answered(key);
     } catch (e) {
       throw new Error(t('files.failed', { name: file.name, reason: e.message }));
     }

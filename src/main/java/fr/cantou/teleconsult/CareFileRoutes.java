@@ -97,22 +97,32 @@ final class CareFileRoutes implements ApiModule {
     Principal nurse;
     UUID id;
     String name;
+    // One key per file she means to send, kept across her retries of it: a retry stores nothing twice.
+    String key = request.getHeader("Idempotency-Key");
     try {
       nurse = CurrentUser.require(ctx);
       id = Ids.parse(ctx.pathParam("id"), "teleconsultation");
       name = fileName(request.getHeader("X-File-Name"));
+      checkKey(key);
     } catch (RuntimeException e) {
       refuse(ctx, e);
       return;
     }
     String length = request.getHeader("Content-Length");
-    Future<Void> allowed = files.mayAdd(nurse, id).compose(v -> length != null && parseLength(length) > files.maxBytes()
+    Future<Void> allowed = files.mayAdd(nurse, id, key).compose(v -> length != null && parseLength(length) > files.maxBytes()
         ? Future.failedFuture(files.tooLarge()) : Future.succeededFuture());
     allowed.compose(v -> StreamedBody.toTemporaryFile(ctx, files.maxBytes(), files.tooLarge()))
-        .compose(received -> files.add(nurse, id, name, received)
+        .compose(received -> files.add(nurse, id, name, received, key)
             .eventually(() -> ctx.vertx().fileSystem().delete(received.toString())))
         .onSuccess(item -> Responses.created(ctx, item))
         .onFailure(e -> refuse(ctx, e));
+  }
+
+  /** The contract's rule for an Idempotency-Key, checked here: this route's request is not validated by the contract. */
+  private static void checkKey(String key) {
+    if (key != null && (key.length() < 8 || key.length() > 100)) {
+      throw ApiException.badRequest("Invalid header 'Idempotency-Key': 8 to 100 characters.");
+    }
   }
 
   private static long parseLength(String value) {

@@ -4,11 +4,13 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.AtOnce;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.files.FileSniffer;
 import fr.cantou.platform.files.ImageRewriter;
 import fr.cantou.platform.files.IsolatedPdfCheck;
 import fr.cantou.platform.files.PdfChecker;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -48,6 +50,11 @@ public final class CareFileService {
   /** Photos a phone or tablet may send that this server cannot decode (and so cannot strip): refused in words. */
   private static final Set<String> UNSUPPORTED_PHOTOS = Set.of("image/webp", "image/heic", "image/heif", "image/avif");
   private static final Set<String> OPEN = Set.of(Status.QUEUED, Status.ASSIGNED, Status.IN_CALL);
+  private static final ApiException FILE_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for another "
+      + "file; send a new key with a new file.");
+  /** A retry that waited for the first sending's lock finds its file added meanwhile: answered as a retry. */
+  private static final ApiException KEY_USED_MEANWHILE = new ApiException(409, "This Idempotency-Key was used for another "
+      + "file; send a new key with a new file.");
   /** The workers that decode pictures (shared by name with the reports' thumbnails, {@link CareReportService}). */
   static final String WORKERS = "cantou-care-files";
 
@@ -91,9 +98,11 @@ public final class CareFileService {
 
   /**
    * Before the body is read: who asks, and whether the item can take one more file now (the
-   * transaction that stores it checks both again under the item's lock).
+   * transaction that stores it checks both again under the item's lock). A retry of an upload that was stored (its
+   * {@code idempotencyKey} added a file already) is let through whatever the item's state: its body is read to tell the
+   * same file from another, then answered with what the first made; a request filled by that very file is not "full".
    */
-  public Future<Void> mayAdd(Principal nurse, UUID id) {
+  public Future<Void> mayAdd(Principal nurse, UUID id, String idempotencyKey) {
     if (!nurse.is(Role.NURSE)) {
       return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add photos and documents."));
     }
@@ -101,11 +110,18 @@ public final class CareFileService {
       if (!TeleconsultRights.isNurseSide(nurse, item)) {
         return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may add photos and documents."));
       }
-      if (!OPEN.contains(item.status()) || item.erasedAt() != null) {
-        return Future.failedFuture(closed(item));
-      }
-      return item.files().size() >= limits.perItem() ? Future.failedFuture(full()) : Future.succeededFuture();
+      Future<Boolean> sentBefore = idempotencyKey == null ? Future.succeededFuture(false)
+          : files.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey).map(Optional::isPresent);
+      return sentBefore.compose(retry -> retry ? Future.succeededFuture() : mayTakeOneMore(item));
     });
+  }
+
+  /** Whether the item, as read, is open and not full. */
+  private Future<Void> mayTakeOneMore(Teleconsultation item) {
+    if (!OPEN.contains(item.status()) || item.erasedAt() != null) {
+      return Future.failedFuture(closed(item));
+    }
+    return item.files().size() >= limits.perItem() ? Future.failedFuture(full()) : Future.succeededFuture();
   }
 
   private static ApiException closed(Teleconsultation item) {
@@ -122,17 +138,30 @@ public final class CareFileService {
 
   /**
    * Adds the file received in {@code received} (the caller deletes it) under the name she gave:
-   * its type read from its bytes, a photo stripped of its metadata, then stored whole or not at all.
+   * its type read from its bytes, a photo stripped of its metadata, then stored whole or not at all. Sent again with
+   * its Idempotency-Key (the answer lost on a weak link), the same file (the same item, name and bytes) is answered
+   * with the item holding the file the first made: never a second copy in the resident's record.
    */
-  public Future<Teleconsultation> add(Principal nurse, UUID id, String name, Path received) {
+  public Future<Teleconsultation> add(Principal nurse, UUID id, String name, Path received, String idempotencyKey) {
+    // The same file is the same bytes received: a photo's stored copy is written again, its digest is not the sent one's.
+    Future<Idempotent> sent = idempotencyKey == null ? Future.succeededFuture()
+        : workers.executeBlocking(() -> sha256(received), false)
+            .map(bytes -> Idempotent.of(idempotencyKey, List.of(id, name, bytes)));
+    return sent.compose(key -> Idempotent.once(key,
+        () -> files.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey), requests::load,
+        () -> checkedAndStored(nurse, id, name, received, key),
+        e -> e == KEY_USED_MEANWHILE || Refused.is(e, CareFileStore.Refusal.KEY_USED), FILE_KEY_REUSED));
+  }
+
+  private Future<Teleconsultation> checkedAndStored(Principal nurse, UUID id, String name, Path received, Idempotent sent) {
     Instant now = platform.clock().instant();
-    return mayAdd(nurse, id)
+    return mayAdd(nurse, id, null)
         .compose(v -> workers.executeBlocking(() -> sniff(received), false))
         .compose(type -> "application/pdf".equals(type)
             ? parses.run(() -> pdfs.check(received).recover(CareFileService::refused)
                 .compose(v -> workers.executeBlocking(() -> document(received), false)))
             : workers.executeBlocking(() -> photo(received, type), false))
-        .compose(checked -> store(nurse, id, name, checked, now)
+        .compose(checked -> store(nurse, id, name, checked, sent, now)
             .eventually(() -> checked.temporary() ? platform.vertx().fileSystem().delete(checked.path().toString())
                 : Future.succeededFuture()));
   }
@@ -216,7 +245,7 @@ public final class CareFileService {
    * stayed open while 10 MB went in would hold every node's event delivery back (the outbox's horizon). Refused or
    * failed, the staged file is deleted: nothing half-stored.
    */
-  private Future<Teleconsultation> store(Principal nurse, UUID id, String name, Checked checked, Instant now) {
+  private Future<Teleconsultation> store(Principal nurse, UUID id, String name, Checked checked, Idempotent sent, Instant now) {
     UUID fileId = UUID.randomUUID();
     int chunks = (int) Math.max(1, (checked.size() + CareFileStore.CHUNK_BYTES - 1) / CareFileStore.CHUNK_BYTES);
     CareFileStore.NewFile row = new CareFileStore.NewFile(fileId, id, withExtensionOf(name, checked.mediaType()),
@@ -227,14 +256,19 @@ public final class CareFileService {
         .compose(file -> files.stage(platform.pool(), row)
             .compose(v -> chunks(platform.pool(), file, fileId, 0, chunks, checked.size()))
             .eventually(file::close))
-        .compose(v -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id).compose(held -> {
+        .compose(v -> platform.pool().withTransaction(tx -> files.lockOpen(tx, id)
+            // A retry that waited for the first sending's lock: its file is there, the request maybe full by it.
+            .compose(held -> sent == null ? Future.succeededFuture(held)
+                : files.byIdempotencyKey(tx, nurse.userId(), sent.key()).compose(first -> first.isPresent()
+                    ? Future.failedFuture(KEY_USED_MEANWHILE) : Future.succeededFuture(held)))
+            .compose(held -> {
           if (held.isEmpty()) {
             return requests.load(id).compose(item -> Future.failedFuture(closed(item)));
           }
           if (held.get() >= limits.perItem()) {
             return Future.failedFuture(full());
           }
-          return files.add(tx, id, fileId)
+          return files.add(tx, id, fileId, sent)
               .compose(added -> requests.recorded(tx, id, nurse, "file_added", new JsonObject()
                   .put("mediaType", checked.mediaType()).put("size", checked.size()), now, TeleconsultEvents.UPDATED));
         })));

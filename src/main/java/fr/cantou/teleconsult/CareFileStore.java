@@ -1,5 +1,10 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.platform.db.DatabaseErrors.Rule;
+import fr.cantou.platform.db.DatabaseErrors.Violation;
+import fr.cantou.platform.db.Rows;
+import fr.cantou.platform.http.Idempotent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -32,6 +37,9 @@ public final class CareFileStore {
        FROM care_file f JOIN app_user a ON a.id = f.added_by
        WHERE f.teleconsultation_id = t.id AND f.position IS NOT NULL) AS files
       """;
+
+  /** What the schema refuses: the nurse's Idempotency-Key added a file already (V92; a retry sent at once). */
+  enum Refusal { KEY_USED }
 
   /** A file as stored, before its bytes are read: for the rights check and the answer's headers. */
   public record Stored(UUID id, UUID teleconsultationId, int position, String name, String mediaType, long size, int chunks,
@@ -73,16 +81,28 @@ public final class CareFileStore {
    * lines keep their numbers): "photo 2" in the exchange or the report never names two pictures. The item is locked:
    * {@link #lockOpen}.
    */
-  Future<Void> add(SqlClient tx, UUID item, UUID file) {
+  Future<Void> add(SqlClient tx, UUID item, UUID file, Idempotent sent) {
     return tx.preparedQuery("""
             UPDATE care_file SET position = 1 + greatest(
                 (SELECT coalesce(max(position), 0) FROM care_file WHERE teleconsultation_id = $1 AND position IS NOT NULL),
                 (SELECT coalesce(max((detail->>'position')::int), 0) FROM teleconsultation_timeline
-                 WHERE teleconsultation_id = $1 AND action = 'file_withdrawn'))
+                 WHERE teleconsultation_id = $1 AND action = 'file_withdrawn')),
+              idempotency_key = $3, idempotency_fingerprint = $4
             WHERE id = $2 AND teleconsultation_id = $1 AND position IS NULL""")
-        .execute(Tuple.of(item, file))
+        .execute(Tuple.of(item, file, sent == null ? null : sent.key(),
+            sent == null ? null : Buffer.buffer(sent.fingerprint())))
+        .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "idempotency_key", Refusal.KEY_USED)))
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
             : Future.failedFuture(new IllegalStateException("the staged file " + file + " is gone")));
+  }
+
+  /** The item to which the nurse's Idempotency-Key added a file, and the fingerprint of that request. */
+  Future<Optional<Idempotent.Made<UUID>>> byIdempotencyKey(SqlClient db, UUID nurse, String key) {
+    return db.preparedQuery("SELECT teleconsultation_id, idempotency_fingerprint FROM care_file WHERE added_by = $1 "
+            + "AND idempotency_key = $2")
+        .execute(Tuple.of(nurse, key))
+        .map(rows -> Rows.first(rows).map(r -> new Idempotent.Made<>(r.getUUID("teleconsultation_id"),
+            Rows.bytes(r, "idempotency_fingerprint"))));
   }
 
   /** A staged file that will not be added, with its chunks. */

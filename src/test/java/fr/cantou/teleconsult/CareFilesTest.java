@@ -376,6 +376,43 @@ class CareFilesTest extends CareNodeTest {
     Eventually.until("no temporary file is left", () -> temporaryUploads().equals(before));
   }
 
+  private Api.Response upload(JsonObject item, String name, byte[] bytes, String idempotencyKey) {
+    return node.api.overHttp1().sendBytes("POST", "/api/teleconsultations/" + item.getString("id") + "/files", care.nurse, bytes,
+        Map.of("Content-Type", "application/octet-stream", "X-File-Name", URLEncoder.encode(name, StandardCharsets.UTF_8)
+            .replace("+", "%20"), "Accept-Language", "fr", "Idempotency-Key", idempotencyKey));
+  }
+
+  /**
+   * The answer to an upload lost on a weak link, the nurse sends the photo again with its key: the same answer, one photo
+   * in the resident's record, even when that photo filled the request; another file under the same key is refused.
+   */
+  @Test
+  void a_file_sent_again_with_its_key_is_stored_once_and_answered_as_the_first_even_when_it_filled_the_request() {
+    JsonObject item = care.create(request("geriatrie", "normal"));
+    byte[] png = CareFiles.encode(CareFiles.picture(8, 8), "png");
+    assertThat(upload(item, "photo 1.png", png).status()).isEqualTo(201);
+    Api.Response first = upload(item, "talon.png", png, "file-key-00000001");
+    assertThat(first.status()).isEqualTo(201);
+    Api.Response again = upload(item, "talon.png", png, "file-key-00000001");
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().getJsonArray("files")).isEqualTo(first.json().getJsonArray("files"));
+    assertThat(again.json().getJsonArray("files")).hasSize(2);
+    assertThat(held(item)[0]).as("one photo, not two").isEqualTo(2);
+
+    Api.Response filling = upload(item, "escarre.png", png, "file-key-00000002");
+    assertThat(filling.status()).isEqualTo(201);
+    Api.Response filledAgain = upload(item, "escarre.png", png, "file-key-00000002");
+    assertThat(filledAgain.status()).as("the request is full by this very file: its retry is not refused as full").isEqualTo(201);
+    assertThat(filledAgain.json().getJsonArray("files")).hasSize(3);
+
+    Api.Response other = upload(item, "autre.png", CareFiles.encode(CareFiles.picture(9, 9), "png"), "file-key-00000002");
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.detail()).isEqualTo("Cette clé d’idempotence (Idempotency-Key) a servi à un autre fichier ; envoyez une "
+        + "nouvelle clé avec un nouveau fichier.");
+    assertThat(held(item)[0]).isEqualTo(3);
+    assertThat(upload(item, "talon.png", png, "court").status()).isEqualTo(400);
+  }
+
   @Test
   void a_request_holds_at_most_its_limit_of_files_and_takes_them_only_while_open() {
     JsonObject item = care.create(request("geriatrie", "normal"));
@@ -453,7 +490,7 @@ class CareFilesTest extends CareNodeTest {
       TestNode.await(store.stage(other, new CareFileStore.NewFile(third, id, "photo 3.png", "image/png", png.length, 1,
           "0".repeat(64), nurseId, "nurse", clock.instant())));
       TestNode.await(store.insertChunk(other, third, 0, io.vertx.core.buffer.Buffer.buffer(png)));
-      TestNode.await(store.add(other, id, third));
+      TestNode.await(store.add(other, id, third, null));
       CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() -> upload(item, "photo 4.png", png).status());
       Eventually.until("the upload waits for the other file's lock or is answered", () -> mine.isDone()
           || VitalSignsTest.waitsOnALock(node));

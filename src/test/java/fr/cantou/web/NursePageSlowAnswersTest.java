@@ -439,6 +439,45 @@ class NursePageSlowAnswersTest {
     nurse.context().close();
   }
 
+  /**
+   * A photo whose answer was lost (it arrived; the tablet never heard): she chooses the same photo again and sends it.
+   * Both sends carry the same Idempotency-Key, the second is answered with the photo the first stored: one photo in the
+   * resident's record, not two. Another photo has a key of its own.
+   */
+  @Test
+  void a_photo_sent_again_after_its_answer_was_lost_is_stored_once() throws Exception {
+    String token = nurseToken();
+    String id = requestFor(token, "R-PHO-K");
+    java.nio.file.Path dir = Files.createTempDirectory("cantou-photos");
+    java.nio.file.Path talon = Files.write(dir.resolve("talon.jpg"), fr.cantou.teleconsult.CareFiles.photoWithGps(64, 48, 1));
+    java.nio.file.Path plaie = Files.write(dir.resolve("plaie.jpg"), fr.cantou.teleconsult.CareFiles.photoWithGps(48, 64, 1));
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = BrowserFixture.losingTheFirstAnswer(nurse, "**/api/teleconsultations/" + id + "/files");
+    Locator card = cardOf(nurse, "R-PHO-K");
+    Locator add = card.locator("button[data-files=add]");
+
+    nurse.waitForFileChooser(add::click).setFiles(talon);
+    Question.of(nurse).locator("button").nth(0).click();
+    assertThat(card.locator(".upload-error")).containsText("talon.jpg n'a pas été ajouté");
+    nurse.waitForFileChooser(add::click).setFiles(talon);
+    Question.of(nurse).locator("button").nth(0).click();
+    assertThat(card.locator("img.thumb")).hasCount(1);
+    assertThat(nurse.locator("#status")).hasText("Fichiers ajoutés à la demande R-PHO-K : 1.");
+    org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("files")).as("stored once").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(keys.get(0)).isNotEqualTo("null").hasSizeGreaterThanOrEqualTo(8)
+        .isEqualTo(keys.get(1));
+
+    // Another photo: a key of its own.
+    nurse.waitForFileChooser(add::click).setFiles(plaie);
+    Question.of(nurse).locator("button").nth(0).click();
+    assertThat(card.locator("img.thumb")).hasCount(2);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(3);
+    org.assertj.core.api.Assertions.assertThat(keys.get(2)).isNotEqualTo("null").isNotEqualTo(keys.get(0));
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
+    nurse.context().close();
+  }
+
   /** "Télécharger" beside a request's PDF saves it, under its name. */
   @Test
   void the_download_link_of_a_pdf_saves_it_under_its_name() throws Exception {
