@@ -1,4 +1,4 @@
-import { request, token, untilHeard } from './api.js';
+import { request, sendingKeys, token, untilHeard } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
@@ -700,6 +700,8 @@ async function loadAvailability() {
 }
 
 const leaveForm = document.getElementById('exception');
+// Saved again as it was (its answer lost on a weak link), an absence goes with its key: never written twice.
+const leaveKeys = sendingKeys();
 const leaveValue = (id) => document.getElementById(id).value;
 // Sent the one way of the professionals' forms (form-step.js): refusals under the field (the server names start, end or
 // reason), "Envoi…", then what was saved under the form.
@@ -722,13 +724,17 @@ formStep(leaveForm, {
     }
     return wrong;
   },
-  send: () => {
+  send: async () => {
     document.getElementById('ex-outcome').hidden = true;
     const body = { start: new Date(leaveValue('ex-start')).toISOString(), end: new Date(leaveValue('ex-end')).toISOString(),
       reason: leaveValue('ex-reason').trim() };
-    return document.getElementById('ex-all').checked
-      ? request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body })
-      : request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body }).then(() => null);
+    const all = document.getElementById('ex-all').checked;
+    const key = leaveKeys.of({ all, body });
+    const headers = { 'Idempotency-Key': key };
+    const answer = all ? await request(`/api/visio/organisations/${me.organisationId}/closures`, { method: 'POST', body, headers })
+      : await request(`/api/visio/agents/${me.id}/exceptions`, { method: 'POST', body, headers }).then(() => null);
+    leaveKeys.answered(key);
+    return answer;
   },
   reload: loadAvailability,
   said: (closure) => (closure ? t('agent.closureSaved', { count: closure.agents }) : t('agent.saved')),

@@ -5,3 +5,9 @@
 -- request (the item, the name, the bytes received), to refuse another file sent under the same key.
 ALTER TABLE care_file ADD COLUMN idempotency_key text, ADD COLUMN idempotency_fingerprint bytea;
 CREATE UNIQUE INDEX care_file_idempotency_key ON care_file (added_by, idempotency_key);
+
+-- An absence (leave) or a closure sent again with its Idempotency-Key is answered with the calendar
+-- (or the closure) the first made, never written twice. The key is scoped by its sender (her
+-- account's id, Idempotent.scoped); a closure writes it on each of its agents' rows.
+ALTER TABLE visio_exception ADD COLUMN idempotency_key text, ADD COLUMN idempotency_fingerprint bytea;
+CREATE UNIQUE INDEX visio_exception_idempotency_key ON visio_exception (agent_id, idempotency_key);

@@ -3,8 +3,10 @@ package fr.cantou.visio;
 import fr.cantou.platform.db.DatabaseErrors.Rule;
 import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
+import fr.cantou.platform.http.Idempotent;
 import fr.cantou.visio.VisioStore.Refusal;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -134,10 +136,38 @@ final class CalendarStore {
 
   // Leave and closures.
 
-  Future<Long> insertException(SqlClient db, UUID agentId, Instant start, Instant end, String reason) {
-    return db.preparedQuery("INSERT INTO visio_exception (agent_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4) RETURNING id")
-        .execute(Tuple.of(agentId, utc(start), utc(end), reason == null ? "" : reason))
-        .map(rows -> rows.iterator().next().getLong("id"));
+  /** {@code sent}: its Idempotency-Key (or null), kept with it (V92). */
+  Future<Long> insertException(SqlClient db, UUID agentId, Instant start, Instant end, String reason, Idempotent sent) {
+    return db.preparedQuery("""
+            INSERT INTO visio_exception (agent_id, starts_at, ends_at, reason, idempotency_key, idempotency_fingerprint)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
+        .execute(Tuple.of(agentId, utc(start), utc(end), reason == null ? "" : reason, keyOf(sent), fingerprintOf(sent)))
+        .map(rows -> rows.iterator().next().getLong("id"))
+        .recover(refusals(new Rule(Violation.UNIQUE, "idempotency_key", Refusal.ABSENCE_KEY_USED)));
+  }
+
+  private static String keyOf(Idempotent sent) {
+    return sent == null ? null : sent.key();
+  }
+
+  private static Buffer fingerprintOf(Idempotent sent) {
+    return sent == null ? null : Buffer.buffer(sent.fingerprint());
+  }
+
+  /**
+   * What an Idempotency-Key (scoped to its sender) wrote: how many absences (one, or a closure's, one per agent), the
+   * agent of one of them, and the fingerprint of the request.
+   */
+  record Written(int absences, UUID agentId) {}
+
+  Future<Optional<Idempotent.Made<Written>>> byIdempotencyKey(SqlClient db, String scopedKey) {
+    return db.preparedQuery("""
+            SELECT count(*) AS absences, (array_agg(agent_id))[1] AS agent_id,
+                   (array_agg(idempotency_fingerprint))[1] AS idempotency_fingerprint
+            FROM visio_exception WHERE idempotency_key = $1 HAVING count(*) > 0""")
+        .execute(Tuple.of(scopedKey))
+        .map(rows -> Rows.first(rows).map(r -> new Idempotent.Made<>(new Written(r.getLong("absences").intValue(),
+            r.getUUID("agent_id")), Rows.bytes(r, "idempotency_fingerprint"))));
   }
 
   /** Removes one of the agent's exceptions; false when the agent has no such exception. */
@@ -148,12 +178,13 @@ final class CalendarStore {
   }
 
   /** The same exception for every active agent of the administration. */
-  Future<Integer> insertClosure(SqlClient db, UUID organisationId, Instant start, Instant end, String reason) {
+  Future<Integer> insertClosure(SqlClient db, UUID organisationId, Instant start, Instant end, String reason, Idempotent sent) {
     return db.preparedQuery("""
-            INSERT INTO visio_exception (agent_id, starts_at, ends_at, reason)
-            SELECT id, $2, $3, $4 FROM app_user WHERE organisation_id = $1 AND role = 'agent' AND active""")
-        .execute(Tuple.of(organisationId, utc(start), utc(end), reason == null ? "" : reason))
-        .map(rows -> rows.rowCount());
+            INSERT INTO visio_exception (agent_id, starts_at, ends_at, reason, idempotency_key, idempotency_fingerprint)
+            SELECT id, $2, $3, $4, $5, $6 FROM app_user WHERE organisation_id = $1 AND role = 'agent' AND active""")
+        .execute(Tuple.of(organisationId, utc(start), utc(end), reason == null ? "" : reason, keyOf(sent), fingerprintOf(sent)))
+        .map(rows -> rows.rowCount())
+        .recover(refusals(new Rule(Violation.UNIQUE, "idempotency_key", Refusal.ABSENCE_KEY_USED)));
   }
 
   /** Whether leave or a closure of the agent meets this period. */

@@ -123,9 +123,11 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("setAgentAvailability").addHandler(Endpoint.ok(ctx -> calendars.setAvailability(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), JsonBody.read(ctx, VisioRecords.Availability.class))));
     api.getRoute("addAgentException").addHandler(Endpoint.created(ctx -> calendars.addException(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("agentId"), "agent"), JsonBody.read(ctx, VisioRecords.NewException.class))));
+        Ids.parse(ctx.pathParam("agentId"), "agent"), JsonBody.read(ctx, VisioRecords.NewException.class),
+        ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("closeOrganisation").addHandler(Endpoint.created(ctx -> calendars.closeOrganisation(CurrentUser.require(ctx),
-        Ids.parse(ctx.pathParam("id"), "organisation"), JsonBody.read(ctx, VisioRecords.NewException.class))));
+        Ids.parse(ctx.pathParam("id"), "organisation"), JsonBody.read(ctx, VisioRecords.NewException.class),
+        ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("removeAgentException").addHandler(Endpoint.ok(ctx -> calendars.removeException(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("agentId"), "agent"), exceptionId(ctx))));
     waitingList.mount(api);

@@ -45,7 +45,9 @@ final class VisioStore {
     /** The point's time is taken (exclusion constraint appointment_point_free). */
     POINT_TAKEN,
     /** Two bookings drew the same reference (rare): draw again. */
-    REFERENCE_DRAWN_TWICE
+    REFERENCE_DRAWN_TWICE,
+    /** The sender's Idempotency-Key wrote an absence already (V92; a retry sent at once). */
+    ABSENCE_KEY_USED
   }
 
   static <T> Function<Throwable, Future<T>> refusals(Rule... rules) {

@@ -94,4 +94,35 @@ class AgentLeaveTest extends VisioNodeTest {
           .hasSize(1);
     }
   }
+
+  /**
+   * Her absence's answer lost on a weak link, she saves it again with its key: the same answer (201, her calendar), one
+   * absence, not two; the same key with another period is refused; a closure sent again is written once for each agent.
+   */
+  @Test
+  void an_absence_or_a_closure_sent_again_with_its_key_is_written_once() {
+    String path = "/api/visio/agents/" + visio.agentId + "/exceptions";
+    var first = node.api.post(path, visio.agent, tuesdayOff(), "absence-key-0001");
+    assertThat(first.status()).isEqualTo(201);
+    var again = node.api.post(path, visio.agent, tuesdayOff(), "absence-key-0001");
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().getJsonArray("exceptions")).isEqualTo(first.json().getJsonArray("exceptions")).hasSize(1);
+
+    var other = node.api.post(path, visio.agent, tuesdayOff().put("reason", "Congé"), "absence-key-0001");
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.detail()).isEqualTo("Cette clé d’idempotence (Idempotency-Key) a servi à une autre absence ; envoyez une nouvelle clé avec une nouvelle absence.");
+    // Her key is hers: the admin's request under the same key is another sender's, written.
+    JsonObject wednesday = new JsonObject().put("start", "2026-12-02T00:00:00+01:00").put("end", "2026-12-03T00:00:00+01:00");
+    assertThat(node.api.post(path, visio.admin, wednesday, "absence-key-0001").status()).isEqualTo(201);
+
+    String close = "/api/visio/organisations/" + visio.cafId + "/closures";
+    JsonObject thursday = new JsonObject().put("start", "2026-12-03T00:00:00+01:00").put("end", "2026-12-04T00:00:00+01:00");
+    var closed = node.api.post(close, visio.agent, thursday, "closure-key-0001");
+    assertThat(closed.status()).isEqualTo(201);
+    var closedAgain = node.api.post(close, visio.agent, thursday, "closure-key-0001");
+    assertThat(closedAgain.status()).isEqualTo(201);
+    assertThat(closedAgain.json()).isEqualTo(closed.json());
+    assertThat(node.api.get("/api/visio/agents/" + visio.agentId + "/availability", visio.agent).json()
+        .getJsonArray("exceptions")).as("Tuesday, Wednesday, Thursday: once each").hasSize(3);
+  }
 }

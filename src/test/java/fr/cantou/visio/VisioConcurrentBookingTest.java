@@ -80,7 +80,7 @@ class VisioConcurrentBookingTest extends VisioNodeTest {
         .stream().map(s -> ((JsonObject) s).getString("start"))).as("the node keeps the day, agent free").contains(start);
     // Written straight into the database: no event, so the node still believes the agent free.
     TestNode.await(new CalendarStore().insertException(node.node().platform().pool(), UUID.fromString(visio.agentId),
-        Instant.parse("2026-12-03T00:00:00Z"), Instant.parse("2026-12-04T00:00:00Z"), "Formation"));
+        Instant.parse("2026-12-03T00:00:00Z"), Instant.parse("2026-12-04T00:00:00Z"), "Formation", null));
 
     var refused = visio.book(start);
     assertThat(refused.status()).isEqualTo(409);

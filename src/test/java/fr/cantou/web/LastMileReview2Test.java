@@ -394,6 +394,34 @@ class LastMileReview2Test {
     assertThat(refused.json().getString("field")).isEqualTo("start");
   }
 
+  /**
+   * An absence whose answer was lost (it arrived; the tablet never heard), saved again as it was: both sends carry the
+   * same Idempotency-Key, her calendar holds it once.
+   */
+  @Test
+  void an_absence_saved_again_after_its_answer_was_lost_is_written_once() {
+    Page agent = web.signIn(web.newTabletPage(), "agent.caf");
+    java.util.List<String> keys = BrowserFixture.losingTheFirstAnswer(agent, "**/api/visio/agents/*/exceptions");
+    agent.locator("#ex-start").fill("2027-06-14T09:00");
+    agent.locator("#ex-end").fill("2027-06-14T17:00");
+    agent.locator("#ex-reason").fill("Formation");
+    agent.locator("#exception button[type=submit]").click();
+    assertThat(agent.locator("#ex-error")).isVisible();
+    agent.locator("#exception button[type=submit]").click();
+    assertThat(agent.locator("#ex-outcome")).hasText("Absence enregistrée.");
+
+    String token = web.node.api.login("agent.caf@cantal.demo", BrowserFixture.PASSWORD);
+    String agentId = web.node.api.get("/api/me", token).json().getString("id");
+    var absences = web.node.api.get("/api/visio/agents/" + agentId + "/availability", token).json().getJsonArray("exceptions")
+        .stream().map(JsonObject.class::cast).filter(x -> x.getString("start").startsWith("2027-06-14")).toList();
+    org.assertj.core.api.Assertions.assertThat(absences).as("written once").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(keys.get(0)).isNotEqualTo("null").isEqualTo(keys.get(1));
+    web.node.api.send("DELETE", "/api/visio/agents/" + agentId + "/exceptions/" + absences.get(0).getLong("id"), token, null,
+        java.util.Map.of());
+    agent.context().close();
+  }
+
   /** A manage link cut before its dot (the appointment's id alone) says it is a bad link, not the booking. */
   @Test
   void a_manage_link_cut_before_its_dot_is_explained_as_a_bad_link() {
