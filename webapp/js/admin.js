@@ -1,4 +1,4 @@
-import { fetchWithToken, request } from './api.js';
+import { fetchWithToken, request, sendingKeys } from './api.js';
 import { currentLanguage, currentZone, dayOf, formatDay, formatNumber, formatWhen, plural, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { plainMessage } from './form-errors.js';
@@ -6,6 +6,19 @@ import { formStep } from './form-step.js';
 import { mountScreens } from './screens.js';
 import { askThenSend, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 import { weekHours } from './week-hours.js';
+
+/**
+ * Sent again as it was (its answer lost on a weak link), a creation goes with its key and is answered with what the first
+ * made (201), never "existe déjà": one Idempotency-Key per thing she means to create, kept across her retries of it.
+ */
+const [organisationKeys, userKeys, specialtyKeys, serviceKeys, pointKeys] = [0, 1, 2, 3, 4].map(() => sendingKeys());
+
+async function created(keys, path, body) {
+  const key = keys.of(body);
+  const answer = await request(path, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
+  keys.answered(key);
+  return answer;
+}
 
 await setUpPage();
 await requireRole('admin');
@@ -487,8 +500,8 @@ async function loadVisio() {
       const change = { name: sv('sv-name'), description: sv('sv-description'), documents: lines(sv('sv-documents')),
         durationMinutes: Number(sv('sv-duration')) };
       return editedService ? request(`/api/visio/services/${editedService.id}`, { method: 'PUT', body: change })
-        : request('/api/visio/services', { method: 'POST', body: { ...change, organisationId: sv('sv-org'),
-          referencePrefix: sv('sv-prefix').toUpperCase() } });
+        : created(serviceKeys, '/api/visio/services', { ...change, organisationId: sv('sv-org'),
+          referencePrefix: sv('sv-prefix').toUpperCase() });
     },
     reload: () => refreshVisio().then(endServiceEdit),
     said: () => t(serviceSaved ? 'admin.saved' : 'admin.created'),
@@ -568,7 +581,7 @@ async function loadVisio() {
       const body = { name: pt('pt-name'), commune: pt('pt-commune'), kind: pt('pt-kind'), address: pt('pt-address'),
         phone: pt('pt-phone'), hours: pointWeek.read(pointFields, 'hours', 'admin.hoursRefused') };
       return editedPoint ? request(`/api/visio/points/${editedPoint.id}`, { method: 'PUT', body })
-        : request('/api/visio/points', { method: 'POST', body });
+        : created(pointKeys, '/api/visio/points', body);
     },
     reload: () => refreshVisio().then(endPointEdit).then(showScreens),
     said: () => t(pointSaved ? 'admin.saved' : 'admin.created'),
@@ -642,8 +655,8 @@ adminForm('org-form', 'org-error', {
   fields: { name: ['org-name', 'admin.nameRefused'], commune: ['org-commune', 'admin.communeRefused'] },
   conflict: 'org-name',
   check: () => required(required({}, 'org-name'), 'org-commune'),
-  send: () => request('/api/organisations', { method: 'POST', body: { kind: value('org-kind'), name: value('org-name'),
-    commune: value('org-commune') } }),
+  send: () => created(organisationKeys, '/api/organisations', { kind: value('org-kind'), name: value('org-name'),
+    commune: value('org-commune') }),
   reload: loadOrganisations,
 });
 
@@ -671,7 +684,7 @@ adminForm('user-form', 'user-error', {
     if (body.role === 'doctor' && specialties.length) {
       body.specialties = specialties;
     }
-    return request('/api/users', { method: 'POST', body });
+    return created(userKeys, '/api/users', body);
   },
   reload: loadUsers,
 });
@@ -686,7 +699,7 @@ adminForm('specialty-form', 'sp-error', {
     }
     return wrong;
   },
-  send: () => request('/api/specialties', { method: 'POST', body: { code: value('sp-code'), label: value('sp-label') } }),
+  send: () => created(specialtyKeys, '/api/specialties', { code: value('sp-code'), label: value('sp-label') }),
   reload: loadSpecialties,
 });
 

@@ -131,14 +131,14 @@ public final class DemoTerritory {
     Map<String, String> ids = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (Org org : ORGANISATIONS) {
-      chain = chain.compose(v -> identity.createOrganisation(null, org.kind(), org.name(), org.commune(), null, org.phone()))
+      chain = chain.compose(v -> identity.createOrganisation(null, org.kind(), org.name(), org.commune(), null, org.phone(), null))
           .map(Organisation::id)
           .onSuccess(id -> ids.put(org.key(), id))
           .mapEmpty();
     }
     for (Person person : PEOPLE) {
       chain = chain.compose(v -> identity.createUser(null, person.email() + "@" + EMAIL_DOMAIN, password, person.role(),
-          person.displayName(), person.orgKey() == null ? null : ids.get(person.orgKey()), person.specialties())).mapEmpty();
+          person.displayName(), person.orgKey() == null ? null : ids.get(person.orgKey()), person.specialties(), null)).mapEmpty();
     }
     return chain.map(ids);
   }

@@ -41,7 +41,8 @@ public final class IdentityRoutes implements ApiModule {
     api.getRoute("createOrganisation").addHandler(Endpoint.created(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewOrganisation body = JsonBody.read(ctx, Requests.NewOrganisation.class);
-      return identity.createOrganisation(admin, body.kind(), body.name(), body.commune(), body.timeZone(), body.phone());
+      return identity.createOrganisation(admin, body.kind(), body.name(), body.commune(), body.timeZone(), body.phone(),
+          ctx.request().getHeader("Idempotency-Key"));
     }));
 
     api.getRoute("listUsers").addHandler(Endpoint.ok(ctx -> {
@@ -52,7 +53,7 @@ public final class IdentityRoutes implements ApiModule {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewUser body = JsonBody.read(ctx, Requests.NewUser.class);
       return identity.createUser(admin, body.email(), body.password(), Role.fromCode(body.role()), body.displayName(),
-          body.organisationId(), body.specialties());
+          body.organisationId(), body.specialties(), ctx.request().getHeader("Idempotency-Key"));
     }));
     api.getRoute("deactivateUser").addHandler(Endpoint.ok(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
@@ -63,7 +64,7 @@ public final class IdentityRoutes implements ApiModule {
     api.getRoute("createSpecialty").addHandler(Endpoint.created(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       Requests.NewSpecialty body = JsonBody.read(ctx, Requests.NewSpecialty.class);
-      return identity.createSpecialty(admin, body.code(), body.label());
+      return identity.createSpecialty(admin, body.code(), body.label(), ctx.request().getHeader("Idempotency-Key"));
     }));
   }
 

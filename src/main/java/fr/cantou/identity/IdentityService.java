@@ -13,6 +13,7 @@ import io.vertx.sqlclient.SqlClient;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,6 +23,7 @@ public final class IdentityService {
   private final IdentityStore store;
   private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
+  private final AdminCreations creations;
   private final AccountEvents events;
 
   public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher,
@@ -31,10 +33,12 @@ public final class IdentityService {
     this.store = store;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
+    this.creations = new AdminCreations(platform);
   }
 
+  /** Sent again with its Idempotency-Key ({@code key}, or null), answered with the organisation the first made. */
   public Future<Organisation> createOrganisation(Principal by, String kind, String name, String commune, String timeZone,
-                                                 String phone) {
+                                                 String phone, String key) {
     String zone = timeZone == null || timeZone.isBlank() ? platform.config().defaultTimeZone().getId() : timeZone.trim();
     try {
       ZoneId.of(zone);
@@ -45,19 +49,26 @@ public final class IdentityService {
     if (phone != null && !phone.isBlank() && written == null) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'phone': a phone number such as 04 65 71 12 34."));
     }
-    return platform.pool().withTransaction(tx -> store.insertOrganisation(tx, kind, name.trim(), commune.trim(), zone, written)
-            .compose(created -> audited(tx, by, "organisation.created", "organisation", created.id()).map(created)))
+    return creations.once(by, key, "organisation", Arrays.asList(kind, name.trim(), commune.trim(), zone, written),
+            tx -> store.insertOrganisation(tx, kind, name.trim(), commune.trim(), zone, written)
+                .compose(created -> audited(tx, by, "organisation.created", "organisation", created.id()).map(created.id())),
+            e -> Refused.is(e, IdentityStore.Refusal.ORGANISATION_EXISTS))
         .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.ORGANISATION_EXISTS)
             ? ApiException.conflict("An organisation of this kind and name already exists in {0}.", commune.trim())
-            : e));
+            : e))
+        .compose(id -> store.organisation(platform.pool(), UUID.fromString(id))).map(found -> found.orElseThrow());
   }
 
   public Future<List<Organisation>> organisations() {
     return store.organisations(platform.pool());
   }
 
+  /**
+   * Sent again with its Idempotency-Key ({@code key}, or null), answered with the account the first made. The password
+   * is not part of what tells a retry (no unsalted hash of it is kept): a retry whose password differs is the same account.
+   */
   public Future<User> createUser(Principal by, String rawEmail, String password, Role role, String displayName,
-                                 String organisationId, List<String> specialties) {
+                                 String organisationId, List<String> specialties, String key) {
     String email = AuthService.normalizeEmail(rawEmail);
     List<String> codes = specialties == null ? List.of() : specialties.stream().distinct().toList();
     if (password.length() < PasswordHasher.MIN_LENGTH) {
@@ -71,13 +82,14 @@ public final class IdentityService {
     return checkOrganisation(role, organisation)
         .compose(v -> checkSpecialties(codes))
         .compose(v -> hasher.hash(password))
-        .compose(hash -> platform.pool().withTransaction(tx -> store.insertUser(tx, email, hash, role, displayName.trim(),
-                organisation)
-            .compose(id -> store.addSpecialties(tx, id, codes).map(id))
-            .compose(id -> audited(tx, by, "user.created", "user", id).map(id))))
+        .compose(hash -> creations.once(by, key, "user", Arrays.asList(email, role.code(), displayName.trim(), organisationId, codes),
+            tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation)
+                .compose(id -> store.addSpecialties(tx, id, codes).map(id))
+                .compose(id -> audited(tx, by, "user.created", "user", id).map(id.toString())),
+            e -> Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)))
         .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)
             ? ApiException.conflict("A user with this e-mail already exists.") : e))
-        .compose(id -> store.user(platform.pool(), id))
+        .compose(id -> store.user(platform.pool(), UUID.fromString(id)))
         .map(found -> found.orElseThrow());
   }
 
@@ -149,17 +161,20 @@ public final class IdentityService {
     return store.specialties(platform.pool());
   }
 
-  public Future<Specialty> createSpecialty(Principal by, String code, String label) {
-    return platform.pool().withTransaction(tx -> store.insertSpecialty(tx, code, label.trim())
-            .compose(created -> audited(tx, by, "specialty.created", "specialty", created.code()).map(created)))
+  /** Sent again with its Idempotency-Key ({@code key}, or null), answered with the specialty the first made. */
+  public Future<Specialty> createSpecialty(Principal by, String code, String label, String key) {
+    return creations.once(by, key, "specialty", List.of(code, label.trim()), tx -> store.insertSpecialty(tx, code, label.trim())
+            .compose(created -> audited(tx, by, "specialty.created", "specialty", created.code()).map(created.code())),
+            e -> Refused.is(e, IdentityStore.Refusal.SPECIALTY_EXISTS))
         .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.SPECIALTY_EXISTS)
-            ? ApiException.conflict("This specialty already exists.") : e));
+            ? ApiException.conflict("This specialty already exists.") : e))
+        .compose(made -> store.specialty(platform.pool(), made)).map(found -> found.orElseThrow());
   }
 
   /** Creates the first admin from the configuration when no admin exists yet. */
   public Future<Boolean> bootstrapAdmin(String email, String password) {
     return store.adminExists(platform.pool()).compose(exists -> exists ? Future.succeededFuture(false)
-        : createUser(null, email, password, Role.ADMIN, "Administrateur", null, List.of()).map(true)
+        : createUser(null, email, password, Role.ADMIN, "Administrateur", null, List.of(), null).map(true)
             .recover(e -> e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture(false)
                 : Future.failedFuture(e)));
   }

@@ -133,6 +133,12 @@ public final class IdentityStore {
         });
   }
 
+  public Future<Optional<Specialty>> specialty(SqlClient db, String code) {
+    return db.preparedQuery("SELECT code, label FROM specialty WHERE code = $1")
+        .execute(Tuple.of(code))
+        .map(rows -> Rows.first(rows).map(r -> new Specialty(r.getString("code"), r.getString("label"))));
+  }
+
   public Future<Specialty> insertSpecialty(SqlClient db, String code, String label) {
     return db.preparedQuery("INSERT INTO specialty (code, label) VALUES ($1, $2) RETURNING code, label")
         .execute(Tuple.of(code, label))

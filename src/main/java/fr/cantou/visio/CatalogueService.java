@@ -1,5 +1,6 @@
 package fr.cantou.visio;
 
+import fr.cantou.identity.AdminCreations;
 import fr.cantou.identity.ChangeAuditStore;
 import fr.cantou.identity.Principal;
 import fr.cantou.platform.Ids;
@@ -27,9 +28,11 @@ public final class CatalogueService {
   private final CatalogueStore store;
   private final VisioEvents events;
   private final SlotCache slotCache;
+  private final AdminCreations creations;
 
   CatalogueService(Platform platform, CatalogueStore store, VisioEvents events, SlotCache slotCache) {
     this.platform = platform;
+    this.creations = new AdminCreations(platform);
     this.store = store;
     this.events = events;
     this.slotCache = slotCache;
@@ -61,13 +64,16 @@ public final class CatalogueService {
 
   // Services, written by an admin.
 
-  public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body) {
+  /** Sent again with its Idempotency-Key ({@code key}, or null), answered with the service the first made. */
+  public Future<VisioRecords.Service> createService(Principal admin, VisioRecords.NewService body, String key) {
     VisioRights.requireAdmin(admin);
     UUID organisation = Ids.field(body.organisationId(), "organisationId");
-    return platform.pool().withTransaction(tx -> store.insertService(tx, organisation, body.name().trim(),
+    return creations.once(admin, key, "service", body, tx -> store.insertService(tx, organisation, body.name().trim(),
                 body.description() == null ? "" : body.description().trim(),
                 body.documents() == null ? List.of() : body.documents(), body.durationMinutes(), body.referencePrefix())
-            .compose(id -> audited(tx, admin, "service.created", "service", id).map(id)))
+            .compose(id -> audited(tx, admin, "service.created", "service", id).map(id.toString())),
+            e -> Refused.is(e, Refusal.SERVICE_NAME_TAKEN))
+        .map(UUID::fromString)
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.SERVICE_NAME_TAKEN)
             ? ApiException.conflict("This administration already has a service of that name.")
             : Refused.is(e, Refusal.NO_SUCH_ADMINISTRATION)
@@ -99,12 +105,15 @@ public final class CatalogueService {
 
   // Points, written by an admin.
 
-  public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body) {
+  /** Sent again with its Idempotency-Key ({@code key}, or null), answered with the point the first made. */
+  public Future<VisioRecords.Point> createPoint(Principal admin, VisioRecords.NewPoint body, String key) {
     VisioRights.requireAdmin(admin);
     UUID organisation = body.organisationId() == null ? null : Ids.field(body.organisationId(), "organisationId");
     return checkHours(body.hours()).compose(ok -> pointPhone(body.phone()))
-        .compose(phone -> platform.pool().withTransaction(tx -> store.insertPoint(tx, body, organisation, phone)
-            .compose(id -> audited(tx, admin, "point.created", "point", id).map(id))))
+        .compose(phone -> creations.once(admin, key, "point", body, tx -> store.insertPoint(tx, body, organisation, phone)
+            .compose(id -> audited(tx, admin, "point.created", "point", id).map(id.toString())),
+            e -> Refused.is(e, Refusal.POINT_NAME_TAKEN)))
+        .map(UUID::fromString)
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
         .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());

@@ -91,13 +91,13 @@ public final class DemoVisio {
     LOG.info("event=demo_visio services={} points={}", SERVICES.size(), POINTS.size());
     Map<String, String> services = new HashMap<>();
     Future<Void> chain = Futures.sequence(SERVICES, s -> catalogue.createService(admin, new VisioRecords.NewService(
-        organisations.get(s.orgKey()), s.name(), s.description(), s.documents(), s.minutes(), s.prefix()))
+        organisations.get(s.orgKey()), s.name(), s.description(), s.documents(), s.minutes(), s.prefix()), null)
         .onSuccess(created -> services.put(s.key(), created.id())));
     List<UUID> points = new ArrayList<>();
     Map<UUID, List<String>> agents = new HashMap<>();
     chain = chain.compose(v -> Futures.sequence(POINTS, p -> catalogue.createPoint(admin, new VisioRecords.NewPoint(
         p.name(), p.commune(), p.kind(), p.address(), p.orgKey() == null ? null : organisations.get(p.orgKey()),
-        pointHours(p.kind()), p.phone())).onSuccess(point -> points.add(UUID.fromString(point.id())))));
+        pointHours(p.kind()), p.phone()), null).onSuccess(point -> points.add(UUID.fromString(point.id())))));
     return chain.compose(v -> Futures.sequence(new ArrayList<>(AGENTS.entrySet()), agent -> {
       UUID id = UUID.fromString(users.stream().filter(u -> u.email().startsWith(agent.getKey() + "@"))
           .findFirst().orElseThrow().id());

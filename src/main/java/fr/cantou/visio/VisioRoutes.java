@@ -107,9 +107,9 @@ public final class VisioRoutes implements ApiModule {
     api.getRoute("eraseAppointmentData").addHandler(Endpoint.ok(ctx -> citizenData.erase(caller(ctx), appointment(ctx),
         addresses.of(ctx))));
     api.getRoute("createVisioService").addHandler(Endpoint.created(ctx -> catalogue.createService(CurrentUser.require(ctx),
-        JsonBody.read(ctx, VisioRecords.NewService.class))));
+        JsonBody.read(ctx, VisioRecords.NewService.class), ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("createVisioPoint").addHandler(Endpoint.created(ctx -> catalogue.createPoint(CurrentUser.require(ctx),
-        JsonBody.read(ctx, VisioRecords.NewPoint.class))));
+        JsonBody.read(ctx, VisioRecords.NewPoint.class), ctx.request().getHeader("Idempotency-Key"))));
     api.getRoute("updateVisioService").addHandler(Endpoint.ok(ctx -> catalogue.updateService(CurrentUser.require(ctx),
         Ids.parse(ctx.pathParam("id"), "service"), JsonBody.read(ctx, VisioRecords.ServiceChange.class))));
     api.getRoute("withdrawVisioService").addHandler(Endpoint.noContent(ctx -> catalogue.withdrawService(CurrentUser.require(ctx),

@@ -71,6 +71,42 @@ class AdministrationTest {
     assertThat(again.status()).isEqualTo(409);
   }
 
+  /**
+   * An admin's creation whose answer was lost on a weak link, sent again with its key: the same answer (201, the same
+   * body), not "already exists" — for each thing the admin API creates. Without a key, unchanged (409); the same key for
+   * another creation, 422.
+   */
+  @Test
+  void a_creation_sent_again_with_its_key_answers_what_the_first_made_and_without_a_key_is_a_conflict() {
+    String adminAt = createOrganisation("administration", "Administration d'essai", "Riom-ès-Montagnes").getString("id");
+    java.util.Map<String, JsonObject> creations = new java.util.LinkedHashMap<>();
+    creations.put("/api/organisations", new JsonObject().put("kind", "ehpad").put("name", "EHPAD des Retries").put("commune", "Salers"));
+    creations.put("/api/users", new JsonObject().put("email", "retry@cantal.test").put("password", "password-123")
+        .put("role", "nurse").put("displayName", "Test retry").put("organisationId", ehpadId));
+    creations.put("/api/specialties", new JsonObject().put("code", "retry").put("label", "Spécialité d'essai"));
+    creations.put("/api/visio/services", new JsonObject().put("organisationId", adminAt).put("name", "Service d'essai")
+        .put("durationMinutes", 30).put("referencePrefix", "ESS"));
+    creations.put("/api/visio/points", new JsonObject().put("name", "Mairie d'essai").put("commune", "Salers").put("kind", "mairie")
+        .put("hours", new JsonArray().add(new JsonObject().put("weekday", 1).put("start", "09:00").put("end", "12:00"))));
+    int n = 0;
+    for (var creation : creations.entrySet()) {
+      String key = "admin-creation-key-" + n++;
+      Api.Response first = node.api.post(creation.getKey(), admin, creation.getValue(), key);
+      assertThat(first.status()).as(first.toString()).isEqualTo(201);
+      Api.Response again = node.api.post(creation.getKey(), admin, creation.getValue(), key);
+      assertThat(again.status()).as(creation.getKey() + " " + again).isEqualTo(201);
+      assertThat(again.json()).as(creation.getKey()).isEqualTo(first.json());
+      assertThat(node.api.post(creation.getKey(), admin, creation.getValue()).status()).as(creation.getKey() + " without a key")
+          .isEqualTo(409);
+    }
+    Api.Response other = node.api.post("/api/specialties", admin, new JsonObject().put("code", "autre").put("label", "Autre"),
+        "admin-creation-key-2");
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.detail()).isEqualTo("Cette clé d’idempotence (Idempotency-Key) a servi à une autre création ; envoyez une nouvelle clé avec une nouvelle création.");
+    assertThat(node.api.get("/api/specialties", admin).array().stream().map(JsonObject.class::cast)
+        .filter(sp -> sp.getString("code").equals("autre"))).isEmpty();
+  }
+
   @Test
   void users_are_listed_with_role_organisation_and_specialties() {
     JsonArray users = node.api.get("/api/users", admin).array();

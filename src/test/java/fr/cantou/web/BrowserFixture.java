@@ -316,6 +316,15 @@ final class BrowserFixture implements AutoCloseable {
     return keys;
   }
 
+  /** The admin's new organisation, typed in its form (its section opened from the menu), not yet sent. */
+  static void typeOrganisation(Page admin, String kind, String name, String commune) {
+    admin.locator(".admin-menu").getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+        new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Établissements et organismes")).click();
+    admin.locator("#org-kind").selectOption(kind);
+    admin.locator("#org-name").fill(name);
+    admin.locator("#org-commune").fill(commune);
+  }
+
   /** The nurse's new request, typed as she would: reference, initials, year of birth, reason, consent. */
   static void typeRequest(Page nurse, String reference, String initials, String birthYear, String reason) {
     nurse.locator("#reference").fill(reference);

@@ -611,11 +611,7 @@ class FlowsTest {
     Locator menu = page.locator(".admin-menu");
     menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Locator.GetByRoleOptions().setName("Visio-accueil")).click();
     page.locator("#sv-name").fill("Accueil des familles");
-    menu.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
-        new Locator.GetByRoleOptions().setName("Établissements et organismes")).click();
-    page.locator("#org-kind").selectOption("administration");
-    page.locator("#org-name").fill("MSA Auvergne");
-    page.locator("#org-commune").fill("Aurillac");
+    BrowserFixture.typeOrganisation(page, "administration", "MSA Auvergne", "Aurillac");
     page.locator("#org-form button[type=submit]").click();
     assertThat(page.locator("#admin-outcome")).hasText("Créé.");
     String msa = page.locator("#user-org option", new Page.LocatorOptions().setHasText("MSA Auvergne")).getAttribute("value");

@@ -422,6 +422,28 @@ class LastMileReview2Test {
     agent.context().close();
   }
 
+  /**
+   * An organisation whose answer was lost (it arrived; the admin's page never heard), created again as it was: the same
+   * Idempotency-Key goes, the page says "Créé." — not "existe déjà", which made her believe it failed — and there is one.
+   */
+  @Test
+  void an_organisation_created_again_after_its_answer_was_lost_is_said_created_and_made_once() {
+    Page admin = web.signIn(web.newPage(), "admin");
+    java.util.List<String> keys = BrowserFixture.losingTheFirstAnswer(admin, "**/api/organisations");
+    BrowserFixture.typeOrganisation(admin, "tiers_lieu", "Tiers-lieu des Retours", "Mauriac");
+    admin.locator("#org-form button[type=submit]").click();
+    assertThat(admin.locator("#org-error")).isVisible();
+    admin.locator("#org-form button[type=submit]").click();
+    assertThat(admin.locator("#admin-outcome")).hasText("Créé.");
+
+    String token = web.node.api.login("admin@cantal.demo", BrowserFixture.PASSWORD);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/organisations", token).array().stream()
+        .map(JsonObject.class::cast).filter(o -> o.getString("name").equals("Tiers-lieu des Retours"))).hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(keys).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(keys.get(0)).isNotEqualTo("null").isEqualTo(keys.get(1));
+    admin.context().close();
+  }
+
   /** A manage link cut before its dot (the appointment's id alone) says it is a bad link, not the booking. */
   @Test
   void a_manage_link_cut_before_its_dot_is_explained_as_a_bad_link() {
