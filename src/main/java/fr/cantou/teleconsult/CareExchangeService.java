@@ -28,6 +28,12 @@ public final class CareExchangeService {
   private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}\\p{P}\\p{S}]");
   private static final ApiException MESSAGE_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for another "
       + "message; send a new key with a new message.");
+  /**
+   * Her message sent again after she gave the request back: it was written (before the give-back), and the request is
+   * no longer hers to see. Said as such, never as a refusal to write, and without the item (its health data).
+   */
+  private static final ApiException SENT_BEFORE_GIVEN_BACK = ApiException.conflict("Your message was sent: it was written "
+      + "before you gave this request back. The request is no longer yours, so it is not shown to you any more.");
   private static final ApiException VITAL_SIGNS_KEY_REUSED = new ApiException(422, "This Idempotency-Key was used for "
       + "other vital signs; send a new key with new vital signs.");
 
@@ -95,8 +101,8 @@ public final class CareExchangeService {
     return requests.load(id).compose(item -> {
       boolean nurseSide = TeleconsultRights.isNurseSide(p, item);
       if (!nurseSide && !(p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId()))) {
-        return Future.failedFuture(ApiException.forbidden(
-            "Only the care home's nurses and the doctor who took the request write on it."));
+        return sentBeforeGivenBack(p, id, sent).compose(wasSent -> Future.failedFuture(wasSent ? SENT_BEFORE_GIVEN_BACK
+            : ApiException.forbidden("Only the care home's nurses and the doctor who took the request write on it.")));
       }
       String side = nurseSide ? "nurse" : "doctor";
       // Sent again with its key (its answer lost): the item that holds it, written once, told once.
@@ -107,6 +113,15 @@ public final class CareExchangeService {
                   : refusedMessage(tx, id, p, nurseSide))),
           e -> Refused.is(e, ExchangeStore.Refusal.KEY_USED), MESSAGE_KEY_REUSED);
     });
+  }
+
+  /**
+   * Whether this very message (its key, its text, this item) was written by her already: a doctor's retry after she
+   * gave the request back, whose first sending was written while it was hers.
+   */
+  private Future<Boolean> sentBeforeGivenBack(Principal p, UUID id, Idempotent sent) {
+    return sent == null ? Future.succeededFuture(false) : exchange.byIdempotencyKey(platform.pool(), p.userId(), sent.key())
+        .map(made -> made.isPresent() && made.get().id().equals(id) && sent.madeBy(made.get().fingerprint()));
   }
 
   /** Why a message was not written, from the item as it is now (it may have changed since it was read). */

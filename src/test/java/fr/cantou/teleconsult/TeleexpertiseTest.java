@@ -230,6 +230,33 @@ class TeleexpertiseTest extends CareNodeTest {
     assertThat(node.api.post(path(item, "/messages"), care.geriatrician, text("Je reprends.")).status()).isEqualTo(403);
   }
 
+  /**
+   * The doctor's message was written, its answer lost; she gave the request back, then sent the message again with its
+   * key: told that her message was sent and the request is no longer hers (409) — not "you may not write" (403), which
+   * said it failed — and given nothing of the item (its health data are no longer hers to see). Another message under a
+   * new key is refused as before.
+   */
+  @Test
+  void a_doctor_who_gave_the_request_back_and_sends_her_written_message_again_is_told_it_was_sent_without_the_item() {
+    JsonObject item = opinion();
+    claimed(item);
+    assertThat(node.api.post(path(item, "/messages"), care.geriatrician, text("Je regarde la photo."), "doctor-key-0001")
+        .status()).isEqualTo(200);
+    node.api.post(path(item, "/release"), care.geriatrician, null);
+
+    var again = node.api.post(path(item, "/messages"), care.geriatrician, text("Je regarde la photo."), "doctor-key-0001");
+    assertThat(again.status()).as(again.toString()).isEqualTo(409);
+    assertThat(again.detail()).isEqualTo("Votre message est bien parti : il a été écrit avant que vous ne rendiez cette demande. "
+        + "Elle n'est plus la vôtre, elle ne vous est donc plus montrée.");
+    assertThat(again.json().fieldNames()).as("a problem, not the item").doesNotContain("patient", "messages", "reason");
+    assertThat(node.api.get(path(item, ""), care.nurse).json().getJsonArray("messages")).as("written once").hasSize(1);
+
+    assertThat(node.api.post(path(item, "/messages"), care.geriatrician, text("Je regarde la photo."), "doctor-key-0002")
+        .status()).as("a new message: not hers to write").isEqualTo(403);
+    assertThat(node.api.post(path(item, "/messages"), care.geriatrician, text("Autre chose."), "doctor-key-0001")
+        .status()).as("another message under her key").isEqualTo(403);
+  }
+
   @Test
   void a_message_of_control_characters_or_invisible_spaces_is_refused_in_words() {
     JsonObject item = opinion();
