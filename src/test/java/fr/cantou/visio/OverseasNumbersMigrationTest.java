@@ -50,7 +50,7 @@ class OverseasNumbersMigrationTest {
    * typed; both are the number +508 55 12 34 now, written "05 08 55 12 34".
    */
   @Test
-  void numbers_and_keys_of_saint_pierre_et_miquelon_stored_before_v94_are_read_as_the_same_people_after_it() throws Exception {
+  void numbers_and_keys_of_saint_pierre_et_miquelon_stored_before_v91_are_read_as_the_same_people_after_it() throws Exception {
     Map<String, String[]> places = new LinkedHashMap<>();
     places.put("typed +508", new String[] {"11", "+508551234", null, "+508551234"});
     places.put("typed 05 08", new String[] {"11", "05 08 55 11 11", null, "+33508551111"});
@@ -58,7 +58,7 @@ class OverseasNumbersMigrationTest {
     places.put("twice, +508", new String[] {"12", "+508552222", null, "+508552222"});
     places.put("mainland", new String[] {"11", "05 55 12 34 56", null, "+33555123456"});
     places.put("with an e-mail", new String[] {"11", "+508553333", "odile@example.fr", null});
-    Map<String, String[]> after = migratedFrom("93", places);
+    Map<String, String[]> after = migratedFrom("90", places);
 
     assertThat(after.get("100")).containsExactly("05 08 55 12 34", contactKey("05 08 55 12 34"));
     assertThat(after.get("101")).containsExactly("05 08 55 11 11", contactKey("05 08 55 11 11"));
