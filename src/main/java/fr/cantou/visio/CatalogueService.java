@@ -78,7 +78,7 @@ public final class CatalogueService {
             ? ApiException.conflict("This administration already has a service of that name.")
             : Refused.is(e, Refusal.NO_SUCH_ADMINISTRATION)
                 ? ApiException.badRequest("Invalid field 'organisationId': no such administration.") : e))
-        .compose(id -> store.service(platform.pool(), id)).map(found -> view(found.orElseThrow()));
+        .compose(id -> store.service(platform.pool(), id)).map(found -> view(found.orElseThrow(CatalogueService::madeThenWithdrawn)));
   }
 
   /** A new name, description, documents or duration: slots follow at once; booked appointments keep their times. */
@@ -103,6 +103,14 @@ public final class CatalogueService {
         .onSuccess(v -> slotCache.calendarsChanged());
   }
 
+  /**
+   * A creation sent again with its key after what the first made was withdrawn (her answer lost, she withdrew it from
+   * another tab): made, and no longer listed. A 500 before (the read of what it made finds only what is listed).
+   */
+  private static ApiException madeThenWithdrawn() {
+    return ApiException.conflict("It was created by this request, then withdrawn since: it is no longer listed.");
+  }
+
   // Points, written by an admin.
 
   /** Sent again with its Idempotency-Key ({@code key}, or null), answered with the point the first made. */
@@ -116,7 +124,7 @@ public final class CatalogueService {
         .map(UUID::fromString)
         .recover(e -> Future.failedFuture(Refused.is(e, Refusal.POINT_NAME_TAKEN)
             ? ApiException.conflict("A point of this name already exists in {0}.", body.commune()) : e))
-        .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow());
+        .compose(id -> store.point(platform.pool(), id)).map(found -> found.orElseThrow(CatalogueService::madeThenWithdrawn));
   }
 
   public Future<VisioRecords.Point> updatePoint(Principal admin, UUID id, VisioRecords.PointChange body) {

@@ -107,6 +107,31 @@ class AdministrationTest {
         .filter(sp -> sp.getString("code").equals("autre"))).isEmpty();
   }
 
+  /** Her answer lost, she withdrew it from another tab; the form, still open, sends it again with its key. */
+  @Test
+  void a_service_or_point_sent_again_after_it_was_withdrawn_is_said_made_then_withdrawn_not_a_server_error() {
+    String adminAt = createOrganisation("administration", "Administration retirée", "Salers").getString("id");
+    java.util.Map<String, JsonObject> creations = new java.util.LinkedHashMap<>();
+    creations.put("/api/visio/services", new JsonObject().put("organisationId", adminAt).put("name", "Service retiré")
+        .put("durationMinutes", 30).put("referencePrefix", "RET"));
+    creations.put("/api/visio/points", new JsonObject().put("name", "Mairie retirée").put("commune", "Salers").put("kind", "mairie")
+        .put("hours", new JsonArray().add(new JsonObject().put("weekday", 1).put("start", "09:00").put("end", "12:00"))));
+    int n = 0;
+    for (var creation : creations.entrySet()) {
+      String key = "withdrawn-creation-key-" + n++;
+      Api.Response first = node.api.post(creation.getKey(), admin, creation.getValue(), key);
+      assertThat(first.status()).as(first.toString()).isEqualTo(201);
+      Api.Response withdrawn = node.api.post(creation.getKey() + "/" + first.json().getString("id") + "/withdraw", admin,
+          new JsonObject());
+      assertThat(withdrawn.status()).as(withdrawn.toString()).isLessThan(300);
+
+      Api.Response again = node.api.post(creation.getKey(), admin, creation.getValue(), key);
+
+      assertThat(again.status()).as(creation.getKey() + " " + again).isEqualTo(409);
+      assertThat(again.detail()).isEqualTo("Cette demande l’a bien créé, mais il a été retiré depuis : il n’est plus dans la liste.");
+    }
+  }
+
   @Test
   void users_are_listed_with_role_organisation_and_specialties() {
     JsonArray users = node.api.get("/api/users", admin).array();
