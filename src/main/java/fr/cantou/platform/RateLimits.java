@@ -63,8 +63,16 @@ public final class RateLimits {
       return Future.succeededFuture(new Taken(Map.of()));
     }
     // The short wait for the keys' rows is for this statement only: the rest of the caller's transaction waits as before.
+    // Here a key's row is held until another write commits (its events, its audit, its fsync), so a wait past it says
+    // "busy", not "too many": two people booking at once behind one address (a town hall's Wi-Fi, a mobile carrier's
+    // shared address) are under their limit, and are told to try again in a moment, not that they booked too much.
     return counted(tx, limits, window, refusal).compose(taken -> store.lockWaitAsUsual(tx).map(taken))
-        .recover(e -> Future.failedFuture(RateLimitStore.lockWaitedTooLong(e) ? refusal.retryAfter(1) : e));
+        .recover(e -> Future.failedFuture(RateLimitStore.lockWaitedTooLong(e) ? busy() : e));
+  }
+
+  private static ApiException busy() {
+    return new ApiException(503, "Other requests from your connection are being written at this instant; please try "
+        + "again in a moment.").retryAfter(1);
   }
 
   private Future<Taken> counted(SqlClient tx, List<Limit> limits, Duration window, ApiException refusal) {

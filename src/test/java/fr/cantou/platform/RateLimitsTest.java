@@ -109,7 +109,9 @@ class RateLimitsTest {
       Throwable refused = awaitFailure(third);
       assertThat(refused).as("counted though not committed: taken, and refused after waiting for the row")
           .isInstanceOf(ApiException.class);
-      assertThat(((ApiException) refused).status()).isEqualTo(429);
+      assertThat(((ApiException) refused).status()).as("busy behind another write, not over her limit: try again")
+          .isEqualTo(503);
+      assertThat(((ApiException) refused).retryAfterSeconds()).isEqualTo(1);
     } finally {
       TestNode.await(holding.commit());
       TestNode.await(other.close());
