@@ -1,14 +1,14 @@
 -- Saint-Pierre-et-Miquelon's numbers are now sent under their own country code (PhoneNumbers):
 -- "05 08 55 12 34" is +508 55 12 34 (it was sent to +33 5 08 55 12 34: nobody's), and
--- "+508 55 12 34" is written "05 08 55 12 34". Numbers stored before are written the new way, and
+-- "+508 55 12 34" (or "+508 0 55 12 34", kept with its 0 before) is written "05 08 55 12 34". Numbers stored before are written the new way, and
 -- the waiting list's contact keys (a hash of the international form) made from them again, so
 -- that the same person is still one person (as V78 did for the overseas departments).
 UPDATE appointment
-SET citizen_phone = '05 08 ' || substr(citizen_phone, 5, 2) || ' ' || substr(citizen_phone, 7, 2) || ' ' || substr(citizen_phone, 9, 2)
-WHERE citizen_phone ~ '^\+508[0-9]{6}$';
+SET citizen_phone = '05 08 ' || substr(right(citizen_phone, 6), 1, 2) || ' ' || substr(right(citizen_phone, 6), 3, 2) || ' ' || substr(right(citizen_phone, 6), 5, 2)
+WHERE citizen_phone ~ '^\+5080?[0-9]{6}$';
 UPDATE visio_waiting
-SET citizen_phone = '05 08 ' || substr(citizen_phone, 5, 2) || ' ' || substr(citizen_phone, 7, 2) || ' ' || substr(citizen_phone, 9, 2)
-WHERE citizen_phone ~ '^\+508[0-9]{6}$';
+SET citizen_phone = '05 08 ' || substr(right(citizen_phone, 6), 1, 2) || ' ' || substr(right(citizen_phone, 6), 3, 2) || ' ' || substr(right(citizen_phone, 6), 5, 2)
+WHERE citizen_phone ~ '^\+5080?[0-9]{6}$';
 
 -- Keys of places held by phone alone, made from "+33508…" before: made from "+508…" now. A person
 -- who held two places under the two forms: the place whose new key the other already holds keeps

@@ -58,6 +58,7 @@ class OverseasNumbersMigrationTest {
     places.put("twice, +508", new String[] {"12", "+508552222", null, "+508552222"});
     places.put("mainland", new String[] {"11", "05 55 12 34 56", null, "+33555123456"});
     places.put("with an e-mail", new String[] {"11", "+508553333", "odile@example.fr", null});
+    places.put("typed +508 0", new String[] {"12", "+5080554444", null, "+5080554444"});
     Map<String, String[]> after = migratedFrom("90", places);
 
     assertThat(after.get("100")).containsExactly("05 08 55 12 34", contactKey("05 08 55 12 34"));
@@ -66,6 +67,8 @@ class OverseasNumbersMigrationTest {
     assertThat(after.get("103")).containsExactly("05 08 55 22 22", contactKey("05 08 55 22 22"));
     assertThat(after.get("104")).containsExactly("05 55 12 34 56", key("+33555123456"));
     assertThat(after.get("105")).containsExactly("05 08 55 33 33", "email-key-5");
+    assertThat(after.get("106")).as("kept with the 0 after +508 before").containsExactly("05 08 55 44 44",
+        contactKey("05 08 55 44 44"));
     assertThat(contactKey("05 08 55 12 34")).as("the key a new request makes").isEqualTo(key("+508551234"));
   }
 
