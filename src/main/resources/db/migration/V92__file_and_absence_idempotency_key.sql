@@ -7,7 +7,7 @@ ALTER TABLE care_file ADD COLUMN idempotency_key text, ADD COLUMN idempotency_fi
 CREATE UNIQUE INDEX care_file_idempotency_key ON care_file (added_by, idempotency_key);
 
 -- An absence (leave) or a closure sent again with its Idempotency-Key is answered with the calendar
--- (or the closure) the first made, never written twice. The key is scoped by its sender (her
+-- (or the closure) the first made, never written twice (looked up by the key alone: it leads the index). The key is scoped by its sender (her
 -- account's id, Idempotent.scoped); a closure writes it on each of its agents' rows.
 ALTER TABLE visio_exception ADD COLUMN idempotency_key text, ADD COLUMN idempotency_fingerprint bytea;
-CREATE UNIQUE INDEX visio_exception_idempotency_key ON visio_exception (agent_id, idempotency_key);
+CREATE UNIQUE INDEX visio_exception_idempotency_key ON visio_exception (idempotency_key, agent_id);
