@@ -1,4 +1,4 @@
-import { request, sendingKeys, token, untilHeard } from './api.js';
+import { request, sendingKeys, serverNow, token, untilHeard } from './api.js';
 import { openCall, phoneLink } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
@@ -96,7 +96,8 @@ function nameOf(a) {
 }
 
 function situation(a) {
-  const now = Date.now();
+  // By the server's clock, as every decision about an appointment's time: the laptop's may be wrong.
+  const now = serverNow();
   if (a.status === 'booked' && a.citizenWaiting) {
     return { key: 'agent.waiting', tag: 'warn' };
   }
@@ -161,7 +162,7 @@ function render() {
   }
   withdrawn.forEach(sayUnlessFocused);
   // The next start among the shown appointments: "Absent" appears then (checked again at least every minute).
-  const now = Date.now();
+  const now = serverNow();
   const next = list.map((a) => new Date(a.start).getTime()).filter((at) => at > now).sort((x, y) => x - y)[0];
   clearTimeout(startTimer);
   startTimer = next ? setTimeout(render, Math.min(next - now + 200, 60000)) : null;
@@ -211,7 +212,7 @@ function absentOrCancel(a) {
   if (waitsInOpenRoom(a)) {
     return null;
   }
-  if (Date.now() >= new Date(a.start).getTime()) {
+  if (serverNow() >= new Date(a.start).getTime()) {
     return el('button', { type: 'button', class: 'secondary', 'data-ask': 'no-show', onclick: () => ask(a, 'no-show') }, t('agent.noShow'));
   }
   return a.status !== 'booked' ? null : el('button', { type: 'button', class: 'secondary', 'data-ask': 'cancel',
@@ -223,7 +224,7 @@ function absentOrCancel(a) {
  * counts once it has closed, or it would hide "Absent" for good (the server judges the same way).
  */
 function waitsInOpenRoom(a) {
-  return Boolean(a?.citizenWaiting) && Date.now() < new Date(a.joinClosesAt).getTime();
+  return Boolean(a?.citizenWaiting) && serverNow() < new Date(a.joinClosesAt).getTime();
 }
 
 /**
@@ -532,7 +533,7 @@ async function join(a) {
     });
   } catch (e) {
     // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").
-    const early = e?.status === 409 && a.joinOpensAt && Date.now() < new Date(a.joinOpensAt).getTime();
+    const early = e?.status === 409 && a.joinOpensAt && serverNow() < new Date(a.joinOpensAt).getTime();
     outcomes.set(a.id, { text: early ? t('agent.roomOpensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) }) : plainMessage(e),
       failed: true, refusal: true });
     showCardOutcome(a.id);

@@ -170,7 +170,7 @@ async function answered(path, { method = 'GET', body, anonymous = false, manageT
 function waiting(error, response) {
   const said = response.headers.get('Retry-After');
   if (said) {
-    const seconds = /^\d+$/.test(said.trim()) ? Number(said) : (Date.parse(said) - Date.now()) / 1000;
+    const seconds = /^\d+$/.test(said.trim()) ? Number(said) : (Date.parse(said) - serverNow()) / 1000;
     error.retryAfter = Number.isFinite(seconds) ? Math.max(0, seconds) : 0;
   }
   return error;
@@ -183,8 +183,11 @@ function waiting(error, response) {
 async function sent(path, init, anonymous = false) {
   const send = async (bearer) => {
     const headers = { 'Accept-Language': currentLanguage(), ...init.headers, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
+    const sentAt = Date.now();
     try {
-      return await fetch(path, { ...init, headers });
+      const response = await fetch(path, { ...init, headers });
+      heardServerTime(response, sentAt);
+      return response;
     } catch (e) {
       throw new ApiError(0, t('common.connectionLost'));
     }
@@ -195,6 +198,36 @@ async function sent(path, init, anonymous = false) {
     response = await send(await token());
   }
   return response;
+}
+
+// The server's clock minus the page's, in ms, and the round trip it was measured on (see heardServerTime).
+let serverOffset = 0;
+let offsetRoundTrip = Infinity;
+
+/**
+ * The time by the server's clock (ms since 1970), which decides when a room opens and closes: a mairie's PC or an old
+ * phone 20 minutes slow kept "Rejoindre la visio" disabled while the room was open; an hour fast, it said "over" at the
+ * opening. The page's own clock until an answer has told the server's.
+ */
+export function serverNow() {
+  return Date.now() + serverOffset;
+}
+
+/**
+ * Learns the difference between the clocks from an answer's Date (the server's time as it answered), taken at the
+ * middle of the round trip. The first measure is kept unless a later one comes over a round trip shorter by more than
+ * the header's own precision (a second): the first answer on a weak link may have taken 20 s.
+ */
+function heardServerTime(response, sentAt) {
+  const said = Date.parse(response.headers.get('Date') || '');
+  const receivedAt = Date.now();
+  const roundTrip = receivedAt - sentAt;
+  if (!Number.isFinite(said) || roundTrip >= offsetRoundTrip - 1000) {
+    return;
+  }
+  offsetRoundTrip = roundTrip;
+  // Whole seconds in the header: the server's time was on average half a second past what it says.
+  serverOffset = said + 500 - (sentAt + receivedAt) / 2;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError, newIdempotencyKey, request } from './api.js';
+import { ApiError, newIdempotencyKey, request, serverNow } from './api.js';
 import { openCall } from './call.js';
 import { connect } from './realtime.js';
 import { currentLanguage, dayOf, formatDay, formatTime, formatWhen, t } from './i18n.js';
@@ -582,7 +582,7 @@ async function poll() {
       moved(now);
       return;
     }
-    if (now.status !== 'booked' || Date.now() > new Date(now.joinClosesAt || now.end).getTime()) {
+    if (now.status !== 'booked' || serverNow() > new Date(now.joinClosesAt || now.end).getTime()) {
       reset();
       return;
     }

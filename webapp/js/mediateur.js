@@ -1,4 +1,4 @@
-import { request, token, untilHeard } from './api.js';
+import { request, serverNow, token, untilHeard } from './api.js';
 import { BookingWizard, convocationSheet } from './booking.js';
 import { openCall } from './call.js';
 import { formatWhen, t } from './i18n.js';
@@ -131,7 +131,7 @@ async function join(a) {
     });
   } catch (e) {
     // Before the room opens, the day and time in words, as elsewhere ("jeudi 3 décembre à 10 h 50").
-    const early = e?.status === 409 && a.joinOpensAt && Date.now() < new Date(a.joinOpensAt).getTime();
+    const early = e?.status === 409 && a.joinOpensAt && serverNow() < new Date(a.joinOpensAt).getTime();
     refusals.set(a.id, early ? t('agent.roomOpensAt', { when: formatWhen(a.joinOpensAt, a.timeZone) }) : plainMessage(e));
     render();
     document.getElementById(`join-refused-${a.id}`)?.focus();

@@ -1,4 +1,4 @@
-import { notJudged, request, untilHeard } from './api.js';
+import { notJudged, request, serverNow, untilHeard } from './api.js';
 import { BookingWizard, downloadCalendar, failure } from './booking.js';
 import { formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
@@ -150,15 +150,19 @@ async function showManage(token) {
   const render = () => {
     const a = appointment;
     const open = a.status === 'booked' || a.status === 'in_call';
-    const now = Date.now();
+    // By the server's clock: hers may be 20 minutes slow (a mairie's PC), or an hour fast.
+    const now = serverNow();
     const opensAt = new Date(a.joinOpensAt).getTime();
+    // The agent in the room (her socket said so): the room is open, whatever the clocks say.
+    const agentIn = a.status === 'in_call';
     // Past its end, a call under way (or her wait in the room) is still joined for a while: the server says until when.
-    const over = now > new Date(a.joinClosesAt || a.end).getTime();
-    const canJoin = open && now >= opensAt && !over;
-    const notYet = open && now < opensAt;
+    const over = !agentIn && now > new Date(a.joinClosesAt || a.end).getTime();
+    const canJoin = open && (agentIn || (now >= opensAt && !over));
+    const notYet = open && !canJoin && now < opensAt;
     devices.node.hidden = !open || over || inCall;
-    // Drawn again at the opening, and at the closing: "Rejoindre" never stays pressable on a closed room.
-    scheduleOpening(notYet ? opensAt - now : canJoin ? new Date(a.joinClosesAt || a.end).getTime() - now : null);
+    // Drawn again at the opening, and at the closing: "Rejoindre" never stays pressable on a closed room (the end of a
+    // call under way comes as an event).
+    scheduleOpening(notYet ? opensAt - now : canJoin && !agentIn ? new Date(a.joinClosesAt || a.end).getTime() - now : null);
     // The tab coming back, the page's focus, the minute's check, an event that changes nothing she sees: the buttons
     // stay the ones she may be pressing ("Connexion…" kept busy, a tap begun on one not lost to its double).
     const view = JSON.stringify([a.status, a.start, a.end, a.joinOpensAt, a.serviceName, a.administration, a.pointName,

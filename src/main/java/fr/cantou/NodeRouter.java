@@ -63,6 +63,7 @@ final class NodeRouter {
       router.route().handler(new RequestLog());
       // Answered before its body has all come: drained, then closed (a refused upload, a body over the limit).
       router.route().handler(new LingeringClose());
+      router.route().handler(new fr.cantou.platform.http.ServerDate(platform.clock()));
       router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
       router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),

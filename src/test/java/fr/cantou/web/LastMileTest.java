@@ -115,7 +115,9 @@ class LastMileTest {
     return time.getHour() + " h" + (time.getMinute() == 0 ? "" : String.format(" %02d", time.getMinute()));
   }
 
+  /** Her manage page, its clock and the server's at {@code pageTime} (the page goes by the server's time). */
   static Page manage(Page page, JsonObject booked, Instant pageTime) {
+    clock.set(pageTime);
     page.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
     page.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")));
     assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
