@@ -1,4 +1,4 @@
-import { ApiError, newIdempotencyKey, request, serverNow } from './api.js';
+import { ApiError, newIdempotencyKey, request, serverNow, untilHeard } from './api.js';
 import { openCall } from './call.js';
 import { connect } from './realtime.js';
 import { currentLanguage, dayOf, formatDay, formatTime, formatWhen, t } from './i18n.js';
@@ -615,23 +615,29 @@ async function joinCall() {
   // The agent sees the screen's video fail ("Vidéo impossible au point") and calls the point; in again, she waits again.
   const appointmentId = current.id;
   const presence = (state) => kiosk(`/api/visio/kiosk/appointments/${appointmentId}/presence`,
-    { method: 'POST', body: { state }, keepalive: true }).catch(() => {});
+    { method: 'POST', body: { state }, keepalive: true });
   let failed = false;
+  // In the room again after a failed video: her "waiting", lost on a weak link, is sent again while she is still there
+  // (sent once, the agent's card kept "Vidéo impossible au point" while she sat in the room).
+  let inRoom = false;
   call = await openCall(callBox, info, {
     // Left inside Jitsi (its own red button): over unless the room comes back at once (the audio-only switch reopens it).
     onJoined: () => {
       clearTimeout(leftTimer);
+      inRoom = true;
       if (failed) {
         failed = false;
-        presence('waiting');
+        untilHeard(() => presence('waiting'), () => inRoom && current?.id === appointmentId).catch(() => {});
       }
     },
     onFailed: () => {
       failed = true;
-      presence('failed');
+      inRoom = false;
+      presence('failed').catch(() => {});
     },
     // A drop is not her leaving: the call enters again by itself, or says it failed (the agent then calls the point).
     onLeft: (how) => {
+      inRoom = false;
       clearTimeout(leftTimer);
       if (!how?.dropped) {
         leftTimer = setTimeout(() => leaveThenReset(), LEFT_GRACE_MS);

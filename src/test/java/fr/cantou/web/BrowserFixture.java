@@ -316,6 +316,20 @@ final class BrowserFixture implements AutoCloseable {
     return keys;
   }
 
+  /** The bodies sent to {@code path}; the first never reaches the server (the link dropped on the way), the others do. */
+  static java.util.List<String> losingTheFirstRequest(Page page, String path) {
+    java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route(path, route -> {
+      said.add(route.request().postData());
+      if (said.size() == 1) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    return said;
+  }
+
   /** The admin's new organisation, typed in its form (its section opened from the menu), not yet sent. */
   static void typeOrganisation(Page admin, String kind, String name, String commune) {
     admin.locator(".admin-menu").getByRole(com.microsoft.playwright.options.AriaRole.LINK,

@@ -452,9 +452,14 @@ class KioskPageTest {
     PagesTest.assertAccessible(agent, "agent-video-impossible-au-point");
 
     screen.unroute("**/external_api.js");
+    // On the point's weak link, the first "waiting" after the failure never reaches the server: sent again, it does.
+    List<String> said = BrowserFixture.losingTheFirstRequest(screen, "**/api/visio/kiosk/appointments/*/presence");
     screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Réessayer")).click();
     assertThat(screen.locator("#call .stand-in")).isVisible(SOON);
     assertThat(card.locator(".attempt")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(said).as("what the screen said, the first lost").hasSize(2)
+        .allMatch(body -> body.contains("\"waiting\""));
+    screen.unroute("**/api/visio/kiosk/appointments/*/presence");
     assertThat(card.locator(".tag")).not().hasText("Vidéo impossible au point visio-accueil");
     org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/visio/appointments/" + rose.getString("id"), agentToken).json()
         .getBoolean("citizenWaiting")).as("in the room again through the screen").isTrue();

@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
@@ -190,16 +189,7 @@ class LastMileReview4Test {
 
   /** What this page says of its presence in the room (each body); the first never reaches the server. */
   static List<String> losingTheFirstPresence(Page page) {
-    List<String> said = new CopyOnWriteArrayList<>();
-    page.route("**/api/visio/appointments/*/presence", route -> {
-      said.add(route.request().postData());
-      if (said.size() == 1) {
-        route.abort();
-      } else {
-        route.resume();
-      }
-    });
-    return said;
+    return BrowserFixture.losingTheFirstRequest(page, "**/api/visio/appointments/*/presence");
   }
 
   /** Her card on her agent's day, the page's clock at {@code at}. */
