@@ -3,7 +3,7 @@ import { openCall, phoneLink } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { isMobile } from './contact.js';
-import { LiveAppointments } from './live-list.js';
+import { LiveAppointments, statusTag } from './live-list.js';
 import { announce, beep, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
@@ -108,7 +108,7 @@ function situation(a) {
   if (a.status === 'booked' && now > new Date(a.start).getTime()) {
     return { key: 'agent.late', tag: 'urgent' };
   }
-  return { key: `appointment.${a.status}`, tag: 'ok' };
+  return { key: `appointment.${a.status}`, tag: statusTag(a.status) };
 }
 
 function render() {

@@ -2,6 +2,14 @@ import { connect } from './realtime.js';
 import { showConnection } from './ui.js';
 
 /**
+ * The colour of an appointment's status on a card, the same on the agent's page and the mediator's: green while it
+ * holds, red once cancelled, orange when she did not come; a finished one in the text's colour (nothing to act on).
+ */
+export function statusTag(status) {
+  return { booked: 'ok', in_call: 'ok', cancelled: 'urgent', no_show: 'warn' }[status] || '';
+}
+
+/**
  * The appointments a professional's page shows, kept live (the agent's day, the mediator's bookings): a Map by id that
  * the socket's snapshot replaces and each `appointment.*` event updates. An event carries the whole appointment as it
  * is now, and a field cleared is absent from it (her failed video, once she is in): the event's appointment replaces

@@ -2,7 +2,7 @@ import { request, serverNow, token, untilHeard } from './api.js';
 import { BookingWizard, convocationSheet } from './booking.js';
 import { openCall } from './call.js';
 import { formatWhen, t } from './i18n.js';
-import { LiveAppointments } from './live-list.js';
+import { LiveAppointments, statusTag } from './live-list.js';
 import { plainMessage } from './form-errors.js';
 import { mountScreens } from './screens.js';
 import { announce, askThenSend, el, requireRole, setUpPage, whileSending } from './ui.js';
@@ -22,7 +22,7 @@ function render() {
     el('h3', {}, `${formatWhen(a.start, a.timeZone)} — ${a.citizen?.name ?? t('appointment.erased')}`),
     el('p', {}, `${a.serviceName} · ${a.administration} · ${a.reference}`),
     // The status, then the place: said apart ("Confirmé · France Services…"), not run together.
-    el('p', {}, el('span', { class: 'tag ok' }, t(`appointment.${a.status}`)), a.pointName ? ` · ${a.pointName}` : null),
+    el('p', {}, el('span', { class: `tag ${statusTag(a.status)}`.trim() }, t(`appointment.${a.status}`)), a.pointName ? ` · ${a.pointName}` : null),
     (a.status === 'booked' || a.status === 'in_call') ? el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(a)) },
         t('mediator.joinBeside')),

@@ -1,6 +1,7 @@
 package fr.cantou.web;
 
 import com.microsoft.playwright.Clock;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
@@ -107,8 +108,34 @@ class WrongDeviceClockTest {
     citizen.context().close();
   }
 
+  /** The mediator's bookings: "Annulé" in red and "Absent" in orange, as on the agent's page, no longer all green. */
+  @Test
+  void the_mediators_cards_colour_each_status_as_the_agents_page_does() {
+    String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
+    JsonObject kept = web.bookCarteVitale(mediator, LocalDate.now(clock.withZone(PARIS)).plusDays(6),
+        new JsonObject().put("name", "Irène Bouygues").put("phone", "06 39 98 15 04"));
+    JsonObject cancelled = web.bookCarteVitale(mediator, LocalDate.now(clock.withZone(PARIS)).plusDays(7),
+        new JsonObject().put("name", "Paulette Bouygues").put("phone", "06 39 98 15 05"));
+    var done = web.node.api.send("POST", "/api/visio/appointments/" + cancelled.getString("id") + "/cancel", null, null,
+        Map.of("X-Manage-Token", cancelled.getString("manageToken")));
+    org.assertj.core.api.Assertions.assertThat(done.status()).as(done.toString()).isEqualTo(200);
+
+    Page page = web.newTabletPage();
+    page.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    web.signIn(page, "mediateur.riom");
+    Locator cancelledTag = card(page, "Paulette Bouygues").locator(".tag");
+    assertThat(cancelledTag).hasText("Annulé");
+    assertThat(cancelledTag).hasAttribute("class", "tag urgent");
+    assertThat(card(page, "Irène Bouygues").locator(".tag")).hasAttribute("class", "tag ok");
+    page.context().close();
+  }
+
   static void assertTheRoomOpen(Page citizen) {
     assertThat(citizen.locator("#join")).isEnabled();
     assertThat(citizen.locator("#opens-at")).containsText("La salle a ouvert le");
+  }
+
+  static Locator card(Page page, String name) {
+    return page.locator("#appointments article").filter(new Locator.FilterOptions().setHasText(name));
   }
 }
