@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LastMileTest {
   /**
    * The tests that move the server's clock days ahead run after the others: the booking pages ask for the slots of
-   * the next two weeks by the page's own clock, which the server's must not have left behind.
+   * the next two weeks by the page's own clock, which the server's must not have left behind. {@link #manage} moves it
+   * (the page goes by the server's time): a test that opens her page at another time than now is one of them.
    */
   private static final int MOVES_THE_CLOCK = Integer.MAX_VALUE;
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
@@ -124,6 +125,7 @@ class LastMileTest {
     return page;
   }
 
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void the_join_button_appears_at_the_opening_time_without_a_reload_and_says_the_time_in_words_before(BrowserFixture.Screen screen) {
@@ -241,6 +243,7 @@ class LastMileTest {
    * (about 5 % of phone widths and dates, an outside review measured). The line keeps the height of the taller of the
    * two at every width from 320 to 430 px, so the opening moves "Tester micro et caméra" on no phone.
    */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @Test
   void the_opening_line_keeps_its_height_at_every_phone_width() {
     JsonObject booked = bookByPhone(3, "Berthe Chanut", "06 39 98 12 09");
@@ -269,6 +272,7 @@ class LastMileTest {
    * "Connexion…" stays busy while the room comes, whatever wakes the page meanwhile (the tab coming back, its focus):
    * the view is drawn again only when what it shows changes, so a second tap joins nothing twice.
    */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @org.junit.jupiter.api.Test
   void joining_stays_busy_when_the_page_wakes_meanwhile() {
     JsonObject booked = bookByPhone(3, "Eugénie Chanut", "06 39 98 12 08");
@@ -333,6 +337,7 @@ class LastMileTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tester micro et caméra")).click();
   }
 
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void the_device_check_shows_the_camera_or_says_plainly_what_is_missing(BrowserFixture.Screen screen) {
@@ -834,6 +839,7 @@ class LastMileTest {
    * On a slow link the QR code comes seconds after the page. It takes the place kept for it: the buttons under it stay
    * where they were, so a finger already on "Changer de date" does not land on something else.
    */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void the_qr_code_arriving_late_moves_no_button(BrowserFixture.Screen screen) {
@@ -868,6 +874,7 @@ class LastMileTest {
     citizen.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.SCREEN));
   }
 
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(BrowserFixture.Screen.class)
   void moving_asks_first_and_can_be_undone_cancelling_says_so_with_a_way_to_book_again_and_a_bad_link_says_what_to_do(BrowserFixture.Screen screen) {
