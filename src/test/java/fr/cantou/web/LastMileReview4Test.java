@@ -40,10 +40,6 @@ class LastMileReview4Test {
     web.close();
   }
 
-  static Instant startOf(JsonObject booked) {
-    return OffsetDateTime.parse(booked.getString("start")).toInstant();
-  }
-
   /** The page's clock and the server's at {@code at}. */
   static Page at(Page page, Instant at) {
     clock.set(at);
@@ -60,7 +56,7 @@ class LastMileReview4Test {
   void her_waiting_lost_on_the_way_is_sent_again_until_the_agent_sees_her_in_the_waiting_room() {
     JsonObject booked = web.bookCarteVitale(null, LocalDate.now(clock.withZone(PARIS)).plusDays(3),
         new JsonObject().put("name", "Germaine Vigier").put("phone", "06 39 98 14 01"));
-    Instant fiveBefore = startOf(booked).minus(Duration.ofMinutes(5));
+    Instant fiveBefore = AgentDayPageTest.startOf(booked).minus(Duration.ofMinutes(5));
     Page citizen = at(web.newPhonePage(), fiveBefore);
     // The first "waiting" never reaches the server (the link dropped on the way); what follows goes through.
     List<String> said = losingTheFirstPresence(citizen);
@@ -82,7 +78,7 @@ class LastMileReview4Test {
     String mediator = web.node.api.login("mediateur.riom@cantal.demo", BrowserFixture.PASSWORD);
     JsonObject booked = web.bookCarteVitale(mediator, LocalDate.now(clock.withZone(PARIS)).plusDays(4),
         new JsonObject().put("name", "Léontine Vigier").put("phone", "06 39 98 14 02"));
-    Instant fiveBefore = startOf(booked).minus(Duration.ofMinutes(5));
+    Instant fiveBefore = AgentDayPageTest.startOf(booked).minus(Duration.ofMinutes(5));
     Page page = at(web.newTabletPage(), fiveBefore);
     List<String> said = losingTheFirstPresence(page);
     web.signIn(page, "mediateur.riom");

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,10 +41,6 @@ class WrongDeviceClockTest {
     web.close();
   }
 
-  static Instant startOf(JsonObject booked) {
-    return OffsetDateTime.parse(booked.getString("start")).toInstant();
-  }
-
   static JsonObject book(int daysAhead, String name, String phone) {
     return web.bookCarteVitale(null, LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead),
         new JsonObject().put("name", name).put("phone", phone));
@@ -63,7 +58,7 @@ class WrongDeviceClockTest {
   @Test
   void her_phone_twenty_minutes_slow_she_may_join_when_the_room_opens_by_the_servers_clock() {
     JsonObject booked = book(3, "Marcelle Bouygues", "06 39 98 15 01");
-    Instant fiveBefore = startOf(booked).minus(Duration.ofMinutes(5));
+    Instant fiveBefore = AgentDayPageTest.startOf(booked).minus(Duration.ofMinutes(5));
     Page citizen = manage(booked, fiveBefore, fiveBefore.minus(Duration.ofMinutes(20)));
     assertTheRoomOpen(citizen);
     citizen.context().close();
@@ -72,7 +67,7 @@ class WrongDeviceClockTest {
   @Test
   void her_phone_an_hour_fast_the_appointment_is_not_over_at_its_opening() {
     JsonObject booked = book(4, "Odette Bouygues", "06 39 98 15 02");
-    Instant nineBefore = startOf(booked).minus(Duration.ofMinutes(9));
+    Instant nineBefore = AgentDayPageTest.startOf(booked).minus(Duration.ofMinutes(9));
     Page citizen = manage(booked, nineBefore, nineBefore.plus(Duration.ofHours(1)));
     assertTheRoomOpen(citizen);
     assertThat(citizen.locator("#manage")).not().containsText("Le rendez-vous est passé");
@@ -86,7 +81,7 @@ class WrongDeviceClockTest {
   @Test
   void the_agent_in_the_room_her_join_is_pressable_whatever_the_clocks_say() {
     JsonObject booked = book(5, "Yvonne Bouygues", "06 39 98 15 03");
-    Instant fiveBefore = startOf(booked).minus(Duration.ofMinutes(5));
+    Instant fiveBefore = AgentDayPageTest.startOf(booked).minus(Duration.ofMinutes(5));
     clock.set(fiveBefore);
     Page citizen = web.newPhonePage();
     citizen.route("**/api/**", route -> {
