@@ -142,20 +142,29 @@ final class MailStore {
    * none while an older one is due or being sent. Two nodes claiming at the same instant lock the oldest (SKIP LOCKED
    * leaves it to one of them) and neither takes the next, so each change is told from what the message before it told
    * ({@link #heardOf}), never by two senders at once each unaware of the other's.
+   *
+   * <p>Each channel is read on its own, in the order of the due index (channel, due_at), and stops at the batch: with
+   * all channels in one scan, the generic plan PostgreSQL settles on for a prepared statement sorted every due message
+   * and hashed the whole queue twice (17 ms a claim with 4,000 due, against 1.4 ms so), and a backlog of confirmations
+   * written by the bookings slowed the bookings themselves.
    */
   Future<List<DueMail>> claimDueMails(SqlClient db, List<String> channels, Instant now, Instant claimUntil, int maxAttempts,
                                       int limit) {
     return db.preparedQuery("""
             UPDATE visio_mail SET claimed_until = $2, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM visio_mail m
-                         WHERE channel = ANY($5::text[]) AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
-                           AND (claimed_until IS NULL OR claimed_until < $1)
-                           AND NOT EXISTS (SELECT 1 FROM visio_mail before
-                                           WHERE before.appointment_id = m.appointment_id AND before.channel = m.channel
-                                             AND before.id <> m.id AND before.sent_at IS NULL AND before.failed_at IS NULL
-                                             AND (before.claimed_until >= $1
-                                                  OR before.id < m.id AND before.due_at <= $1 AND before.attempts < $4))
-                         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+            WHERE id = ANY(ARRAY(
+              SELECT picked.id FROM unnest($5::text[]) AS asked(channel)
+              CROSS JOIN LATERAL (
+                SELECT id, due_at FROM visio_mail m
+                WHERE m.channel = asked.channel AND sent_at IS NULL AND failed_at IS NULL AND due_at <= $1 AND attempts < $4
+                  AND (claimed_until IS NULL OR claimed_until < $1)
+                  AND NOT EXISTS (SELECT 1 FROM visio_mail before
+                                  WHERE before.appointment_id = m.appointment_id AND before.channel = m.channel
+                                    AND before.id <> m.id AND before.sent_at IS NULL AND before.failed_at IS NULL
+                                    AND (before.claimed_until >= $1
+                                         OR before.id < m.id AND before.due_at <= $1 AND before.attempts < $4))
+                ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) picked
+              ORDER BY picked.due_at LIMIT $3))
             RETURNING id, appointment_id, kind, attempts, channel, previous_start,
               EXISTS (SELECT 1 FROM visio_mail next
                       WHERE next.appointment_id = visio_mail.appointment_id AND next.channel = visio_mail.channel
