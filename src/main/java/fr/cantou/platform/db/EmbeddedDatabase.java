@@ -62,10 +62,32 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (port > 0) {
       builder.setPort(port);
     }
-    EmbeddedDatabase database = new EmbeddedDatabase(builder.start(), dataDir);
+    EmbeddedPostgres postgres = builder.start();
     OrphanPostmaster.startedHere(dataDir);
+    EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDir);
+    database.answersFromItsOwnData(port);
     database.createIfMissing(DATABASE);
     return database;
+  }
+
+  /**
+   * The server answering on the port is the one started on {@code dataDir}. When another PostgreSQL already held the
+   * port (a fixed database.embeddedPort, chosen for two nodes), ours could not listen on it, yet the library's check
+   * connected to the other one, trusting local users: the node then migrated and ran on someone else's data.
+   */
+  private void answersFromItsOwnData(int port) throws IOException, SQLException {
+    Path answering;
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+         Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT current_setting('data_directory')")) {
+      rs.next();
+      answering = Path.of(rs.getString(1));
+    }
+    if (!Files.isSameFile(answering, dataDir)) {
+      close();
+      throw new IOException("port " + port + " is held by another PostgreSQL (its data in " + answering
+          + "): choose a free port with database.embeddedPort (CANTOU_DATABASE_EMBEDDED_PORT)");
+    }
   }
 
   /** Creates a database of that name unless it exists; returns its endpoint. */
