@@ -31,6 +31,15 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (values[name] ?? whole));
 }
 
+/** Minutes said as a person would: "1 heure 45 minutes". */
+export function minutesInWords(minutes) {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const h = hours ? t(hours === 1 ? 'waiting.hour' : 'waiting.hours', { n: hours }) : '';
+  const m = rest ? t(rest === 1 ? 'waiting.minute' : 'waiting.minutes', { n: rest }) : '';
+  return [h, m].filter(Boolean).join(' ');
+}
+
 /** A rank as written: "1re", "2e" in French, "number 1", "number 2" in English; "?" when unknown. */
 export function ordinal(n) {
   if (n === null || n === undefined) {

@@ -1,6 +1,6 @@
 import { notJudged, request } from './api.js';
 import { downloadWithLink, failure } from './booking.js';
-import { formatClock, formatWhen, t } from './i18n.js';
+import { formatClock, formatWhen, minutesInWords, t } from './i18n.js';
 import { announce, el, setUpPage, whileSending } from './ui.js';
 
 await setUpPage();
@@ -13,15 +13,6 @@ const id = token.split('.')[0];
 const leaving = new URLSearchParams(location.search).has('quitter');
 window.addEventListener('hashchange', () => location.reload());
 show();
-
-/** Minutes said as a person would: "1 heure 45 minutes". */
-function inWords(minutes) {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  const h = hours ? t(hours === 1 ? 'waiting.hour' : 'waiting.hours', { n: hours }) : '';
-  const m = rest ? t(rest === 1 ? 'waiting.minute' : 'waiting.minutes', { n: rest }) : '';
-  return [h, m].filter(Boolean).join(' ');
-}
 
 async function show(message = null) {
   let place;
@@ -64,7 +55,7 @@ async function show(message = null) {
       el('p', { class: 'notice' }, formatWhen(offer.start, offer.timeZone)),
       el('p', {}, offer.pointName ? t('waiting.atPoint', { point: offer.pointName, commune: offer.pointCommune })
         : t('booking.fromHome')),
-      el('p', { id: 'time-left' }, t('waiting.timeLeft', { left: inWords(offer.minutesLeft),
+      el('p', { id: 'time-left' }, t('waiting.timeLeft', { left: minutesInWords(offer.minutesLeft),
         until: formatClock(offer.expiresAt, offer.timeZone) })),
       error,
       el('div', { class: 'actions' }, take, decline)));

@@ -1,5 +1,5 @@
 import { request, sendingKeys } from './api.js';
-import { t } from './i18n.js';
+import { minutesInWords, t } from './i18n.js';
 import { FieldErrors } from './form-errors.js';
 import { announce, el, whileSending } from './ui.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
@@ -9,6 +9,20 @@ import { EMAIL, isMobile, isPhone } from './contact.js';
  * phone); the first slot that frees up is offered to the first in line, by mail and by SMS to a
  * mobile, held for her a while. Once in line, the link to her place (to take an offer, or to leave the list) is shown.
  */
+/**
+ * How long an offer is held and how many a day, as this département set them (GET /api/config): said once known, never
+ * a default figure that may not be hers.
+ */
+function howItWorks() {
+  const line = el('p', { class: 'hint', id: 'waiting-how', hidden: true });
+  request('/api/config', { anonymous: true }).then((config) => {
+    line.textContent = t('waiting.howItWorks', { held: minutesInWords(config.waitingOfferHoldMinutes),
+      perDay: config.waitingOffersPerDay });
+    line.hidden = false;
+  }, () => {});
+  return line;
+}
+
 export function waitingListForm(service, point, { asMediator = false, level = 'h3' } = {}) {
   const k = (key) => (asMediator ? `${key}Other` : key);
   const field = (id, key, attributes = {}, hint = null) => [el('label', { for: id }, t(key)),
@@ -25,7 +39,7 @@ export function waitingListForm(service, point, { asMediator = false, level = 'h
   const box = el('section', { class: 'card', id: 'waiting-list', 'aria-labelledby': 'waiting-title' },
     el(level, { id: 'waiting-title' }, t('waiting.title')),
     el('p', {}, t(point ? 'waiting.introPoint' : 'waiting.intro', { point: point?.name || '' })),
-    el('p', { class: 'hint' }, t('waiting.howItWorks')),
+    howItWorks(),
     form);
   const errors = new FieldErrors(form, error, { 'citizen.name': ['waiting-name', 'booking.nameRefused'],
     'citizen.email': ['waiting-email', 'booking.emailRefused'], 'citizen.phone': ['waiting-phone', 'booking.phoneRefused'],

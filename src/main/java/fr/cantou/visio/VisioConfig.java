@@ -28,7 +28,8 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
     return new io.vertx.core.json.JsonObject().put("joinOpensMinutesBefore", joinOpensBefore.toMinutes())
-        .put("citizenDataDays", citizenDataKept.toDays()).put("waitingOfferHoldMinutes", offerHeldFor.toMinutes());
+        .put("citizenDataDays", citizenDataKept.toDays()).put("waitingOfferHoldMinutes", offerHeldFor.toMinutes())
+        .put("waitingOffersPerDay", offersPerDay);
   }
 
   public static VisioConfig from(Settings s) {

@@ -42,7 +42,9 @@ class WaitingListPageTest {
   void start() {
     web = new BrowserFixture(clock, Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
         "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
-        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", SITE));
+        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", SITE,
+        // Not the defaults (2 hours, 3 a day): the pages must say the département's own.
+        "CANTOU_VISIO_WAITING_OFFER_HOLD_MINUTES", "90", "CANTOU_VISIO_WAITING_OFFERS_PER_DAY", "2"));
   }
 
   @AfterEach
@@ -72,6 +74,8 @@ class WaitingListPageTest {
     book(api, service, "2026-12-01T10:30:00+01:00", "lucie.bros@example.fr");
     Page page = openWaitingListForm();
     PagesTest.assertAccessible(page, "liste-attente-1-formulaire");
+    assertThat(page.locator("#waiting-how")).containsText("Elle vous est réservée pendant 1 heure 30 minutes");
+    assertThat(page.locator("#waiting-how")).containsText("Au plus 2 propositions par jour.");
 
     // Without a way to reach her: said under the field, focus on it.
     page.locator("#waiting-name").fill("Jeanne Vidal");
@@ -101,7 +105,7 @@ class WaitingListPageTest {
 
     page.navigate(web.url(link.group(1)));
     assertThat(page.locator("#offer h2")).hasText("Une place s'est libérée pour vous");
-    assertThat(page.locator("#time-left")).containsText("encore 2 heures (jusqu'à 9 h)");
+    assertThat(page.locator("#time-left")).containsText("encore 1 heure 30 minutes (jusqu'à 8 h 30)");
     assertThat(page.locator("#leave")).hasText("Ne plus être sur la liste d'attente");
     PagesTest.assertAccessible(page, "liste-attente-3-proposition");
 
