@@ -9,8 +9,6 @@ import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.AriaRole;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -53,19 +51,10 @@ class AgentDayPageTest {
           .observe(status, { childList: true, characterData: true, subtree: true });
       });
       """;
-  static MutableClock clock;
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    web = new BrowserFixture(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  /** The server's clock: the real now as the class starts (not as it is loaded), then moved by the tests. */
+  static final MutableClock clock = MutableClock.startingNow();
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClassFromNow(clock);
 
   /** The first CPAM slot some days after the server's today, booked by phone. */
   static JsonObject book(int daysAhead, String name, String phone) {

@@ -5,22 +5,29 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import fr.cantou.support.MutableClock;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A node with the demo territory, a stand-in Jitsi origin that records what the pages ask
  * for (no Jitsi server runs here), and Debian's headless Chromium driven by Playwright.
+ * A page test class holds one for all its tests, started before the first and closed after the last:
+ * {@code @RegisterExtension static final BrowserFixture web = BrowserFixture.forTheClass();}.
  */
-final class BrowserFixture implements AutoCloseable {
+final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   static final String PASSWORD = "demo-password-1";
   /**
    * A JitsiMeetExternalAPI that keeps the options it was given and says "joined"; each one is in
@@ -114,10 +121,15 @@ final class BrowserFixture implements AutoCloseable {
   /** What {@link #NEVER_SHOWN} reported, "page element: …the text around it…", by any fixture (test classes run one by one). */
   static final List<String> neverShown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  final TestNode node;
-  private final Vertx jitsiVertx;
-  private final Playwright playwright;
-  final Browser browser;
+  private final Clock clock;
+  private final Map<String, String> settings;
+  /** A clock the tests move, set to the real now as the class starts; null: the clock is used as given. */
+  private final MutableClock setToNowAtStart;
+  // Set by start(): at once by the constructors, before the class's first test by forTheClass's.
+  TestNode node;
+  private Vertx jitsiVertx;
+  private Playwright playwright;
+  Browser browser;
 
   BrowserFixture() {
     this(Clock.systemUTC());
@@ -130,6 +142,53 @@ final class BrowserFixture implements AutoCloseable {
 
   /** With more settings for the node (an SMTP server to read the mails from, say). */
   BrowserFixture(Clock clock, Map<String, String> settings) {
+    this(clock, settings, null);
+    start();
+  }
+
+  private BrowserFixture(Clock clock, Map<String, String> settings, MutableClock setToNowAtStart) {
+    this.clock = clock;
+    this.settings = settings;
+    this.setToNowAtStart = setToNowAtStart;
+  }
+
+  /** Started before the first test of the class that registers it (@RegisterExtension), closed after its last. */
+  static BrowserFixture forTheClass() {
+    return forTheClass(Clock.systemUTC());
+  }
+
+  /** The same, the server on this clock (a MutableClock at a fixed time lets the tests open a room at its time). */
+  static BrowserFixture forTheClass(Clock clock) {
+    return forTheClass(clock, Map.of());
+  }
+
+  /** The same, with more settings for the node (an SMS provider to send to, say). */
+  static BrowserFixture forTheClass(Clock clock, Map<String, String> settings) {
+    return new BrowserFixture(clock, settings, null);
+  }
+
+  /**
+   * The same, the server on a clock the tests move, set to the real now as the class starts: not when the class is
+   * loaded, which another class calling one of its helpers does long before.
+   */
+  static BrowserFixture forTheClassFromNow(MutableClock clock) {
+    return new BrowserFixture(clock, Map.of(), clock);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (setToNowAtStart != null) {
+      setToNowAtStart.set(Instant.now());
+    }
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void start() {
     // An assertion waits for its condition and returns as soon as it holds: a longer limit costs a passing test
     // nothing. Playwright's 5 s was shorter than a stall of the 2 shared cores CI runs on (the node, PostgreSQL and
     // Chromium at once): a page that was right failed for being late (FlowsTest, 5 December 2026).
@@ -378,11 +437,20 @@ final class BrowserFixture implements AutoCloseable {
     page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
   }
 
+  /** Closes what started: after a start that failed half-way too (afterAll runs when beforeAll threw). */
   @Override
   public void close() {
-    browser.close();
-    playwright.close();
-    node.close();
-    TestNode.await(jitsiVertx.close());
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (jitsiVertx != null) {
+      TestNode.await(jitsiVertx.close());
+    }
   }
 }

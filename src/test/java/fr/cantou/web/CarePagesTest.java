@@ -8,8 +8,6 @@ import com.microsoft.playwright.options.FilePayload;
 import fr.cantou.teleconsult.CareFiles;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -27,17 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class CarePagesTest {
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   private record Pages(Page doctor, Page nurse) {}
 

@@ -10,8 +10,6 @@ import fr.cantou.support.CareTerritory;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -43,19 +41,10 @@ class LastMileTest {
    */
   private static final int MOVES_THE_CLOCK = Integer.MAX_VALUE;
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-  static MutableClock clock;
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    web = new BrowserFixture(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  /** The server's clock: the real now as the class starts (not as it is loaded), then moved by the tests. */
+  static final MutableClock clock = MutableClock.startingNow();
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClassFromNow(clock);
 
   /** A slot of the CPAM's service some days ahead (after a weekend, whatever the day), booked by phone. */
   static JsonObject bookByPhone(int daysAhead, String name, String phone) {
