@@ -8,8 +8,6 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.FilePayload;
 import fr.cantou.teleconsult.CareFiles;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,17 +23,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  */
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class CarePagesSafetyTest {
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   private static String login(String who) {
     return web.node.api.login(who + "@cantal.demo", BrowserFixture.PASSWORD);

@@ -8,7 +8,6 @@ import fr.cantou.support.SmsProviderStandIn;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -29,17 +28,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class GuestPageTest {
   static final SmsProviderStandIn sms = new SmsProviderStandIn();
-  static BrowserFixture web;
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass(Clock.systemUTC(), Map.of("CANTOU_SMS_URL", sms.url(),
+      "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test"));
 
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture(Clock.systemUTC(), Map.of("CANTOU_SMS_URL", sms.url(),
-        "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test"));
-  }
-
+  /** Closed before the node now (the class's own afterAll runs before an extension's), after its last test. */
   @AfterAll
   static void stop() {
-    web.close();
     sms.close();
   }
 

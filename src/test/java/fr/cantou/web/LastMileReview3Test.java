@@ -5,8 +5,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
@@ -27,17 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LastMileReview3Test {
   /** Past the pages' deadline for an answer (api.js, ANSWER_DEADLINE_MS: 30 s), on the page's own fake clock. */
   private static final long PAST_THE_DEADLINE_MS = 30_001;
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   /**
    * Her booking sent, its connection stalls: nothing comes back, not even an error. The button said "Envoi…" for ever.

@@ -5,8 +5,6 @@ import com.microsoft.playwright.Page;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -25,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LostLinkPageTest {
   private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-30T07:00:00Z"));
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture(CLOCK);
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass(CLOCK);
 
   /** A phone's page on the server's time (the server's clock is fixed: the page must not live on the real date). */
   static Page phonePage() {

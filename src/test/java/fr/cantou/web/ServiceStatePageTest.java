@@ -4,8 +4,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import fr.cantou.realtime.WebSocketGateway;
 import fr.cantou.support.Eventually;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -16,17 +14,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * banner screen readers hear at once, and says it is back when it is.
  */
 class ServiceStatePageTest {
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   @Test
   void the_nurse_is_told_plainly_when_the_server_loses_its_database_and_when_it_is_back() {

@@ -4,8 +4,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -25,17 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class SessionRefreshPageTest {
   private static final String REFRESH = "**/api/auth/refresh";
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture(Clock.systemUTC(), Map.of("CANTOU_AUTH_ACCESS_TOKEN_SECONDS", "5"));
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass(Clock.systemUTC(),
+      Map.of("CANTOU_AUTH_ACCESS_TOKEN_SECONDS", "5"));
 
   /** The doctor's page, signed in, its script run to the end (her presence buttons enabled last). */
   private static Page doctorsPage() {

@@ -5,8 +5,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,19 +25,10 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class WrongDeviceClockTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-  static MutableClock clock;
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    web = new BrowserFixture(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  /** The server's clock: the real now as the class starts (not as it is loaded), then moved by the tests. */
+  static final MutableClock clock = MutableClock.startingNow();
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClassFromNow(clock);
 
   static JsonObject book(int daysAhead, String name, String phone) {
     return web.bookCarteVitale(null, LocalDate.now(clock.withZone(PARIS)).plusDays(daysAhead),
