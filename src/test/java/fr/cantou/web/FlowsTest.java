@@ -4,8 +4,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FlowsTest {
   /** What the call says once she left it (Jitsi's own hang-up, or hers). */
   private static final String CALL_LEFT = "Vous avez quitté l'appel.";
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> jitsiCalls(Page page) {

@@ -9,7 +9,6 @@ import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,18 +35,19 @@ class KioskPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** The screen's screen hears its appointment on its socket; a condition it waits for may take a few seconds on a busy machine. */
   private static final LocatorAssertions.IsVisibleOptions SOON = new LocatorAssertions.IsVisibleOptions().setTimeout(15_000);
-  static MutableClock clock;
-  static BrowserFixture web;
+  /** The server's clock: the real now as the class starts (not as it is loaded), then moved by the tests. */
+  static final MutableClock clock = MutableClock.startingNow();
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClassFromNow(clock);
   /** A point where the CPAM's agent has a free slot, that slot's start, and the CPAM's service. */
   static String pointId;
   static String pointName;
   static String serviceId;
   static Instant slot;
 
+  /** Run after the fixture has started (an extension's beforeAll comes before the class's own). */
   @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    web = new BrowserFixture(clock);
+  static void findAPointWithAFreeSlot() {
     JsonObject service = web.node.api.get("/api/visio/services").array().stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("name").startsWith("Carte Vitale")).findFirst().orElseThrow();
     serviceId = service.getString("id");
@@ -64,11 +64,6 @@ class KioskPageTest {
       }
     }
     assertThat(pointId).as("a point with a free slot of the CPAM").isNotNull();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
   }
 
   @Test

@@ -9,8 +9,6 @@ import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,20 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReview2Test {
-  static BrowserFixture web;
-  /** The server's clock: real time, set to a room's opening by the one test that joins, then back. */
-  static MutableClock clock;
-
-  @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    web = new BrowserFixture(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  /**
+   * The server's clock: real time (the real now as the class starts, not as it is loaded), set to a room's opening by
+   * the one test that joins, then back.
+   */
+  static final MutableClock clock = MutableClock.startingNow();
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClassFromNow(clock);
 
   /** A signed-in page opened again with its scripts held back (a slow link): what the served HTML alone does. */
   private static List<Route> withScriptsHeld(Page page, String path) {

@@ -6,8 +6,6 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
@@ -30,17 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReviewTest {
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   /** A slot of the CPAM's service some days ahead, booked by phone (by a professional: {@code token}; null: the citizen). */
   static JsonObject book(String token, int daysAhead, String name, String phone) {

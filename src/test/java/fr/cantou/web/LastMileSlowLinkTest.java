@@ -7,8 +7,6 @@ import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.WaitUntilState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -32,18 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileSlowLinkTest {
-  static BrowserFixture web;
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
   private static final LocatorAssertions.HasTextOptions SLOWLY = new LocatorAssertions.HasTextOptions().setTimeout(120_000);
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
 
   /** 60 kbit/s each way, 800 ms of latency: a weak rural link. */
   static void throttle(Page page) {

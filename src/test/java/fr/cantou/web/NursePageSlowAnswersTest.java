@@ -6,8 +6,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -25,17 +23,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  */
 @org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class NursePageSlowAnswersTest {
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   private static String nurseToken() {
     return web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);

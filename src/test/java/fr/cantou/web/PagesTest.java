@@ -4,8 +4,6 @@ import com.deque.html.axecore.playwright.AxeBuilder;
 import com.deque.html.axecore.results.AxeResults;
 import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,17 +17,8 @@ class PagesTest {
   static final List<String> ALL_PAGES = List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html",
       "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html",
       "/liste-attente.html", "/invitation.html");
-  static BrowserFixture web;
-
-  @BeforeAll
-  static void start() {
-    web = new BrowserFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    web.close();
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass();
 
   /**
    * One step of a journey, as its person sees it: nothing never to be shown has been shown on any page so far (and
