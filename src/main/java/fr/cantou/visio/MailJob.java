@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,7 +23,8 @@ public final class MailJob {
   private static final Logger LOG = LoggerFactory.getLogger(MailJob.class);
   private static final Duration CLAIM = Duration.ofMinutes(2);
   private static final Duration RETRY = Duration.ofMinutes(5);
-  private static final int MAX_ATTEMPTS = 10;
+  static final int MAX_ATTEMPTS = 10;
+  private static final List<String> CHANNELS = List.of(MailStore.MAIL, MailStore.MEDIATOR);
 
   private final Platform platform;
   private final MailStore store;
@@ -52,7 +54,30 @@ public final class MailJob {
    * has its confirmations sent in one run, not 20 every period (see {@link MailStore#BATCH}).
    */
   public Future<Void> run() {
-    return Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES).mapEmpty();
+    return giveUpUnfinished(platform, store, CHANNELS, MAX_ATTEMPTS)
+        .compose(v -> Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES)).mapEmpty();
+  }
+
+  /**
+   * Fails the messages of these channels whose last attempt never finished ({@link MailStore#giveUpUnfinished}), each
+   * logged at ERROR and counted as given up, as one whose last attempt was refused: the operator's alert sees both.
+   */
+  static Future<Void> giveUpUnfinished(Platform platform, MailStore store, List<String> channels, int maxAttempts) {
+    return store.giveUpUnfinished(platform.pool(), channels, platform.clock().instant(), maxAttempts).map(givenUp -> {
+      givenUp.forEach(m -> givenUp(platform, m.channel(), m.kind(), m.attempts(), m.error()));
+      return null;
+    });
+  }
+
+  /** Logged and counted: a person not told by this message (the agent's card still shows her contact). */
+  static void givenUp(Platform platform, String channel, String kind, int attempts, String reason) {
+    if (MailStore.SMS.equals(channel)) {
+      platform.metrics().sms("given_up");
+      LOG.error("event=sms_failed final=true kind={} attempts={} reason=\"{}\"", kind, attempts, reason);
+    } else {
+      platform.metrics().mailGivenUp();
+      LOG.error("event=mail_failed final=true kind={} channel={} attempts={} reason=\"{}\"", kind, channel, attempts, reason);
+    }
   }
 
   /**
@@ -62,7 +87,7 @@ public final class MailJob {
   private Future<Integer> batch() {
     Instant now = platform.clock().instant();
     java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-    return store.claimDueMails(platform.pool(), java.util.List.of(MailStore.MAIL, MailStore.MEDIATOR), now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
+    return store.claimDueMails(platform.pool(), CHANNELS, now, now.plus(CLAIM), MAX_ATTEMPTS, MailStore.BATCH)
         .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : MailStore.handled(due)));
   }
 
@@ -93,10 +118,20 @@ public final class MailJob {
           .onSuccess(v -> sent(mail, a));
     })).recover(e -> {
       failed.set(true);
-      platform.metrics().mailFailed();
-      LOG.warn("event=mail_failed kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), e.getMessage());
-      return store.mailFailed(platform.pool(), mail.id(), String.valueOf(e.getMessage()), now.plus(RETRY));
+      return failed(mail, now, e);
     });
+  }
+
+  /** Tried again {@link #RETRY} later; at its last attempt, marked failed, never tried again. */
+  private Future<Void> failed(MailStore.DueMail mail, Instant now, Throwable e) {
+    String reason = String.valueOf(e.getMessage());
+    platform.metrics().mailFailed();
+    if (mail.attempts() >= MAX_ATTEMPTS) {
+      givenUp(platform, mail.channel(), mail.kind(), mail.attempts(), reason);
+      return store.finallyFailed(platform.pool(), mail.id(), reason, now);
+    }
+    LOG.warn("event=mail_failed final=false kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), reason);
+    return store.mailFailed(platform.pool(), mail.id(), reason, now.plus(RETRY));
   }
 
   /**

@@ -219,6 +219,30 @@ final class MailStore {
         .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(retryAt))).mapEmpty();
   }
 
+  /** A message given up by {@link #giveUpUnfinished}, for the log and the figures. */
+  record GivenUp(long id, String kind, String channel, int attempts, String error) {}
+
+  /**
+   * Fails the messages at their last attempt that no run will ever take again: claimed, and the claim lapsed without
+   * their sender saying how it went (its node stopped mid-send: it may have gone, or not), or left neither sent nor
+   * failed by an older version. So every message ends sent or failed, where the operator sees it.
+   */
+  Future<List<GivenUp>> giveUpUnfinished(SqlClient db, List<String> channels, Instant now, int maxAttempts) {
+    return db.preparedQuery("""
+            UPDATE visio_mail SET failed_at = $1, claimed_until = NULL,
+              last_error = CASE WHEN claimed_until IS NULL THEN last_error
+                ELSE left('its last attempt never finished (its node stopped while sending)'
+                          || coalesce('; the attempt before: ' || last_error, ''), 500) END
+            WHERE channel = ANY($3::text[]) AND sent_at IS NULL AND failed_at IS NULL AND attempts >= $2
+              AND (claimed_until IS NULL OR claimed_until < $1)
+              -- Claimed when due, or left due again a retry later: a range of the due index, not every reminder queued.
+              AND due_at <= $1
+            RETURNING id, kind, channel, attempts, last_error""")
+        .execute(Tuple.of(utc(now), maxAttempts, channels.toArray(String[]::new)))
+        .map(rows -> Rows.map(rows, r -> new GivenUp(r.getLong("id"), r.getString("kind"), r.getString("channel"),
+            r.getInteger("attempts"), r.getString("last_error"))));
+  }
+
   /** The last attempt failed too: never tried again. */
   Future<Void> finallyFailed(SqlClient db, long id, String error, Instant at) {
     return db.preparedQuery("UPDATE visio_mail SET last_error = $2, claimed_until = NULL, failed_at = $3 WHERE id = $1")

@@ -52,7 +52,8 @@ public final class SmsJob {
 
   /** Batch after batch while the last one came back full, like {@link MailJob#run}. */
   public Future<Void> run() {
-    return Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES).mapEmpty();
+    return MailJob.giveUpUnfinished(platform, store, List.of(MailStore.SMS), MAX_ATTEMPTS)
+        .compose(v -> Futures.inBatches(this::batch, MailStore.BATCH, MailStore.MAX_BATCHES)).mapEmpty();
   }
 
   /**
@@ -108,8 +109,7 @@ public final class SmsJob {
     String reason = String.valueOf(e.getMessage());
     platform.metrics().sms("failed");
     if (sms.attempts() >= MAX_ATTEMPTS) {
-      platform.metrics().sms("given_up");
-      LOG.error("event=sms_failed final=true kind={} attempts={} reason=\"{}\"", sms.kind(), sms.attempts(), reason);
+      MailJob.givenUp(platform, sms.channel(), sms.kind(), sms.attempts(), reason);
       return store.finallyFailed(platform.pool(), sms.id(), reason, now);
     }
     Instant retry = now.plus(retryAfter(sms.attempts()));

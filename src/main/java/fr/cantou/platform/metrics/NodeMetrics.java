@@ -120,6 +120,11 @@ public final class NodeMetrics {
     registry.counter("cantou.mails", "outcome", "failed").increment();
   }
 
+  /** A mail (to the citizen or to her mediator) failed at its last attempt, or its last attempt never finished: not sent. */
+  public void mailGivenUp() {
+    registry.counter("cantou.mails", "outcome", "given_up").increment();
+  }
+
   /** An SMS handed to the provider (or the log): {@code sent}; an attempt refused: {@code failed}; the last one refused: {@code given_up}. */
   public void sms(String outcome) {
     registry.counter("cantou.sms", "outcome", outcome).increment();
