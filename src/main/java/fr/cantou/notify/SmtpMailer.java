@@ -27,7 +27,11 @@ public final class SmtpMailer implements Mailer {
           case "required" -> StartTLSOptions.REQUIRED;
           default -> StartTLSOptions.OPTIONAL;
         })
-        .setConnectTimeout(10_000);
+        .setConnectTimeout(10_000)
+        // A server that accepted the connection and went silent fails the attempt, its connection closed, well within the
+        // mail's claim: the mail job neither waits on it past its claim nor sends it again while it may still go.
+        .setIdleTimeout((int) smtp.timeout().toSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
     if (!smtp.username().isEmpty()) {
       config.setUsername(smtp.username()).setPassword(smtp.password()).setLogin(LoginOption.REQUIRED);
     } else {

@@ -14,15 +14,17 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Sends the mails that are due. A row is claimed for two minutes (SKIP LOCKED): every node
- * runs this job and each mail goes once; if a node dies while sending, another takes the row
- * back when the claim lapses. The messages of one appointment on one channel go one at a time,
+ * Sends the mails that are due. A row is claimed for two minutes (SKIP LOCKED), and again just
+ * before it is sent, which takes at most one minute: every node runs this job and each mail goes
+ * once; if a node dies while sending, another takes the row back when the claim lapses. The messages of one appointment on one channel go one at a time,
  * in order, whichever node sends them ({@link MailStore#claimDueMails}).
  */
 public final class MailJob {
   private static final Logger LOG = LoggerFactory.getLogger(MailJob.class);
   private static final Duration CLAIM = Duration.ofMinutes(2);
   private static final Duration RETRY = Duration.ofMinutes(5);
+  /** The longest a mail takes to be handed over: well within its claim ({@link #handOver}). */
+  private static final Duration SEND_WITHIN = Duration.ofMinutes(1);
   static final int MAX_ATTEMPTS = 10;
   private static final List<String> CHANNELS = List.of(MailStore.MAIL, MailStore.MEDIATOR);
 
@@ -91,8 +93,29 @@ public final class MailJob {
         .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : MailStore.handled(due)));
   }
 
+  /** Sent on a claim renewed for it ({@link MailStore#claimAgain}); left to the run that took it since, if any. */
   private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
+    return store.claimAgain(platform.pool(), mail, now.plus(CLAIM))
+        .compose(mine -> mine ? deliver(mail, failed, now) : leftToAnother(mail));
+  }
+
+  static Future<Void> leftToAnother(MailStore.DueMail message) {
+    LOG.info("event=message_left_to_another_run kind={} channel={} attempt={}", message.kind(), message.channel(),
+        message.attempts());
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Handed to the mail server within {@link #SEND_WITHIN}, less than the claim renewed just before: past it the attempt
+   * has failed (the SMTP timeout has closed a silent server's connection by then), and the mail is not sent on a lapsed
+   * claim that another run may have taken.
+   */
+  private Future<Void> handOver(MailMessage message) {
+    return mailer.send(message).timeout(SEND_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private Future<Void> deliver(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed, Instant now) {
     return appointments.appointment(mail.appointmentId()).compose(a -> store.heardOf(platform.pool(), mail).compose(heard -> {
       if (alreadyKnown(heard, a)) {
         LOG.info("event=mail_unneeded kind={} channel={} appointment={}", mail.kind(), mail.channel(), a.reference());
@@ -113,7 +136,7 @@ public final class MailJob {
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
               () -> mails.compose(mail.kind(), a, service, tokens.issue(a), before), false));
       return message
-          .compose(mailer::send)
+          .compose(this::handOver)
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), offer ? null : told(a)))
           .onSuccess(v -> sent(mail, a));
     })).recover(e -> {
@@ -161,7 +184,7 @@ public final class MailJob {
           LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"", mail.kind(),
               mail.channel(), a.reference());
         })
-        : mailer.send(toBooker.compose(mail.kind(), a, address.get(), before))
+        : handOver(toBooker.compose(mail.kind(), a, address.get(), before))
             .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), told(a)))
             .onSuccess(v -> sent(mail, a)));
   }

@@ -178,6 +178,20 @@ final class MailStore {
   }
 
   /**
+   * Claims again, from now until {@code claimUntil}, a message this run claimed, just before it is sent: a batch is sent
+   * one message after the other, and its last ones would otherwise go on a claim that lapsed meanwhile, which another
+   * node's run may have taken since. False when another run claimed it since (its attempts counted one more) or it ended
+   * (sent, failed): this run leaves it.
+   */
+  Future<Boolean> claimAgain(SqlClient db, DueMail mail, Instant claimUntil) {
+    return db.preparedQuery("""
+            UPDATE visio_mail SET claimed_until = $3
+            WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
+        .execute(Tuple.of(mail.id(), mail.attempts(), utc(claimUntil)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
    * How much a batch of {@code claimed} counts for the run: a full batch when one of them has another message behind it,
    * so that the run claims again once they are sent (a confirmation and a change due together go in the same run).
    */

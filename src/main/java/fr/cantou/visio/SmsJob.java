@@ -72,8 +72,17 @@ public final class SmsJob {
     return FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 10));
   }
 
+  /**
+   * Sent on a claim renewed for it ({@link MailStore#claimAgain}): a batch of SMS to a provider answering within its
+   * timeout (up to two minutes each) outlasts the batch's claim; one taken since by another run is left to it.
+   */
   private Future<Void> send(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed) {
     Instant now = platform.clock().instant();
+    return store.claimAgain(platform.pool(), sms, now.plus(CLAIM))
+        .compose(mine -> mine ? deliver(sms, failed, now) : MailJob.leftToAnother(sms));
+  }
+
+  private Future<Void> deliver(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed, Instant now) {
     return appointments.appointment(sms.appointmentId()).compose(a -> store.heardOf(platform.pool(), sms).compose(heard -> {
       if (MailJob.alreadyKnown(heard, a)) {
         return store.mailSent(platform.pool(), sms.id(), now);

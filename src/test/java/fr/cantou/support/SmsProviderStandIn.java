@@ -38,6 +38,7 @@ public final class SmsProviderStandIn implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Deque<Integer> answers = new ConcurrentLinkedDeque<>();
   private volatile long delayMs;
+  private volatile java.util.function.IntConsumer beforeAnswering;
 
   public SmsProviderStandIn() {
     server = TestNode.await(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
@@ -46,7 +47,14 @@ public final class SmsProviderStandIn implements AutoCloseable {
       Integer status = answers.poll();
       Runnable answer = () -> request.response().setStatusCode(status == null ? 200 : status)
           .putHeader("Content-Type", "application/json").end("{\"id\":\"" + received.size() + "\"}");
-      if (delayMs > 0) {
+      int index = received.size() - 1;
+      if (beforeAnswering != null) {
+        // Off the stand-in's event loop: the action may wait for a node whose SMS come here too.
+        vertx.executeBlocking(() -> {
+          beforeAnswering.accept(index);
+          return null;
+        }, false).onComplete(done -> answer.run());
+      } else if (delayMs > 0) {
         vertx.setTimer(delayMs, id -> answer.run());
       } else {
         answer.run();
@@ -59,6 +67,12 @@ public final class SmsProviderStandIn implements AutoCloseable {
     for (int status : statuses) {
       answers.add(status);
     }
+    return this;
+  }
+
+  /** Runs with the index (from 0) of each request, before it is answered (the sender waits meanwhile). */
+  public SmsProviderStandIn onEachRequest(java.util.function.IntConsumer action) {
+    this.beforeAnswering = action;
     return this;
   }
 

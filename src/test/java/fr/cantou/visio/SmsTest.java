@@ -199,6 +199,37 @@ class SmsTest {
         .contains("cantou_sms_total{outcome=\"failed\"} 5.0");
   }
 
+  /**
+   * The first node claims three SMS at 06:00 (until 06:05) and the provider takes 2 min 30 s to answer each: while it
+   * answers the second, at 06:05:00, the second node claims the third (its claim lapsed) and sends it. The first node
+   * claimed its second again just before sending it, and leaves the third to the node that took it.
+   */
+  @Test
+  void a_batch_that_outlasts_its_claim_sends_each_sms_once_with_another_node_running() {
+    start(Map.of());
+    node.node().stopJobTimers();
+    List<String> references = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      references.add(bookByPhone("2026-12-02T" + (10 + i) + ":00:00+01:00", "06 12 34 56 7" + i).getString("reference"));
+    }
+    try (TestNode second = TestNode.start(database, settings(Map.of()), clock)) {
+      second.node().stopJobTimers();
+      provider.onEachRequest(index -> {
+        if (index < 2) {
+          clock.advance(SmsJob.CLAIM.dividedBy(2).plusSeconds(1));
+        }
+        if (index == 1) {
+          TestNode.await(second.node().runJobs());
+        }
+      });
+      runJobs();
+    }
+    assertThat(provider.received()).as("three confirmations, none twice").hasSize(3);
+    for (String reference : references) {
+      assertThat(provider.received().stream().filter(sms -> sms.body().contains(reference))).as(reference).hasSize(1);
+    }
+  }
+
   @Test
   void two_nodes_claiming_at_the_same_time_send_each_sms_once() {
     start(Map.of());

@@ -56,7 +56,9 @@ public record CantouConfig(
     }
   }
 
-  public record Smtp(String host, int port, String from, String username, String password, String starttls) {
+  /** {@code timeout}: a server silent this long has failed the attempt (its connection closed). */
+  public record Smtp(String host, int port, String from, String username, String password, String starttls,
+                     Duration timeout) {
     public boolean configured() {
       return !host.isEmpty();
     }
@@ -176,7 +178,8 @@ public record CantouConfig(
         s.requiredText("smtp.from"),
         s.text("smtp.username"),
         s.text("smtp.password"),
-        s.oneOf("smtp.starttls", Set.of("disabled", "optional", "required")));
+        s.oneOf("smtp.starttls", Set.of("disabled", "optional", "required")),
+        Duration.ofSeconds(s.intIn("smtp.timeoutSeconds", 1, 60)));
     Admin admin = new Admin(s.text("admin.email"), s.text("admin.password"));
     if (admin.email().isEmpty() != admin.password().isEmpty()) {
       throw s.invalid(admin.email().isEmpty() ? "admin.email" : "admin.password",
