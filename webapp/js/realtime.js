@@ -16,6 +16,14 @@ const PROBE_MS = 5000;
 export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   let socket = null;
   let lastEventId = null;
+  /**
+   * The stream that id belongs to (the welcome's `stream`: the database that gave it). Sent back with it: a server on
+   * another database (a replica promoted after a failover, a restore) answers with a snapshot, not with the events
+   * after an id that means nothing there.
+   */
+  let lastEventStream = null;
+  /** The stream of the socket now greeted. */
+  let greetedStream = null;
   let attempt = 0;
   let closedByUs = false;
   let pingTimer = null;
@@ -66,6 +74,9 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       const hello = { type: 'hello', token: value, lang: currentLanguage() };
       if (lastEventId != null) {
         hello.since = lastEventId;
+        if (lastEventStream != null) {
+          hello.stream = lastEventStream;
+        }
       }
       mine.send(JSON.stringify(hello));
     });
@@ -84,6 +95,7 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
       const data = JSON.parse(message.data);
       if (data.type === 'welcome') {
         greeted = mine;
+        greetedStream = data.stream ?? null;
         attempt = 0;
         saidOffline = false;
         onStatus?.('online');
@@ -104,9 +116,11 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
         }, beat);
       } else if (data.type === 'snapshot') {
         lastEventId = data.lastEventId;
+        lastEventStream = greetedStream;
         onSnapshot?.(data);
       } else if (data.type === 'event') {
         lastEventId = data.id;
+        lastEventStream = greetedStream;
         onEvent?.(data);
       } else if (data.type === 'service') {
         // The server lost its database for a while ('degraded'), then has it back ('ok'): the

@@ -50,20 +50,16 @@ final class CatchUp {
    * a client that stops reading in the middle of its replay holds no place meanwhile (its later
    * batches take a place each), so a few such tabs cannot stop every other hello of the node.
    */
-  Future<Void> greet(ClientSession session, Long since) {
+  Future<Void> greet(ClientSession session, Long since, String stream) {
     Promise<Void> placeFree = Promise.promise();
-    Future<Boolean> resumable = since == null ? Future.succeededFuture(false)
-        : events.latestId(platform.pool()).compose(latest -> since > latest ? Future.succeededFuture(false)
-            : events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
-                .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents()));
-    resumable.compose(resume -> {
-      session.send(welcome(session.viewer, resume));
+    events.position(platform.pool()).compose(position -> resumable(position, since, stream).compose(resume -> {
+      session.send(welcome(session.viewer, resume, position.stream()));
       if (resume) {
         session.lastSentId = since;
         return replay(session, since, placeFree);
       }
-      return snapshot(session);
-    }).onSuccess(v -> {
+      return snapshot(session, position.latestId());
+    })).onSuccess(v -> {
       session.caughtUp();
       if (!sessions.databaseUp()) {
         session.send(LocalSessions.service(false));
@@ -79,6 +75,19 @@ final class CatchUp {
       }
     }).onComplete(ar -> placeFree.tryComplete());
     return placeFree.future();
+  }
+
+  /**
+   * Whether the events after {@code since} can be replayed: an id of this stream (a hello naming another stream, from
+   * another database, gets a snapshot; one naming none, a client of before the streams, is trusted as it was), not
+   * ahead of it, and few enough events after it, none purged.
+   */
+  private Future<Boolean> resumable(EventStore.Position position, Long since, String stream) {
+    if (since == null || (stream != null && !stream.equals(position.stream())) || since > position.latestId()) {
+      return Future.succeededFuture(false);
+    }
+    return events.countAfter(platform.pool(), since, settings.maxReplayEvents() + 1)
+        .map(count -> count.isPresent() && count.get() <= settings.maxReplayEvents());
   }
 
   /** The events of a batch the checks let through, whether more may follow, and where the next batch starts. */
@@ -139,10 +148,9 @@ final class CatchUp {
     });
   }
 
-  /** lastEventId is read first: events after it are delivered after the snapshot even if it already shows them. */
-  private Future<Void> snapshot(ClientSession session) {
-    return events.latestId(platform.pool()).compose(latest -> Future.all(snapshots.stream()
-            .map(source -> source.snapshot(session.viewer)).toList())
+  /** lastEventId is read first (with the stream): events after it are delivered after the snapshot even if it already shows them. */
+  private Future<Void> snapshot(ClientSession session, long latest) {
+    return Future.all(snapshots.stream().map(source -> source.snapshot(session.viewer)).toList())
         .map(all -> {
           JsonObject snapshot = new JsonObject().put("type", "snapshot").put("lastEventId", latest);
           for (int i = 0; i < all.size(); i++) {
@@ -151,10 +159,10 @@ final class CatchUp {
           session.lastSentId = latest;
           session.send(snapshot);
           return null;
-        }));
+        });
   }
 
-  private JsonObject welcome(Viewer viewer, boolean resumed) {
+  private JsonObject welcome(Viewer viewer, boolean resumed, String stream) {
     JsonObject who = viewer.principal() != null
         ? new JsonObject().put("kind", "user").put("userId", viewer.principal().userId().toString())
             .put("role", viewer.principal().role().code()).put("displayName", viewer.principal().displayName())
@@ -163,6 +171,6 @@ final class CatchUp {
         : viewer.device() != null ? new JsonObject().put("kind", "device").put("deviceId", viewer.device().toString())
         : new JsonObject().put("kind", "appointment").put("appointmentId", viewer.appointmentId().toString());
     return new JsonObject().put("type", "welcome").put("viewer", who).put("resumed", resumed)
-        .put("heartbeatSeconds", settings.heartbeat().toSeconds());
+        .put("stream", stream).put("heartbeatSeconds", settings.heartbeat().toSeconds());
   }
 }

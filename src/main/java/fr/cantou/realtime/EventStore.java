@@ -116,6 +116,19 @@ public final class EventStore {
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
+  /** The stream event ids belong to ({@code event_stream()}, V99) and its newest final id, read together. */
+  public record Position(String stream, long latestId) {}
+
+  /** Where the outbox stands: an id and the stream it means something in (see {@link Position}). */
+  public Future<Position> position(SqlClient db) {
+    return db.query("SELECT event_stream() AS stream, (SELECT COALESCE(max(id), 0) FROM event WHERE id < " + HORIZON + ") AS id")
+        .execute()
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Position(r.getString("stream"), r.getLong("id"));
+        });
+  }
+
   /**
    * How many final events came after {@code id}, counting no further than {@code cap}; empty
    * when the retention purge already removed some of them (the client needs a snapshot).

@@ -256,6 +256,12 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.error(new ProblemTexts.Phrase("'since' must be the id of the last event received."));
       return;
     }
+    Object stream = message.getValue("stream");
+    if (stream != null && !(stream instanceof String)) {
+      session.greeting = false;
+      session.error(new ProblemTexts.Phrase("'stream' must be the stream of the welcome that event came after."));
+      return;
+    }
     greetings.run(session.context, () -> session.ended() ? Future.succeededFuture() : resolve(t, session.address).compose(found -> {
       if (found.isEmpty()) {
         session.end(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
@@ -274,7 +280,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       session.loop.greeted(session);
       observers.forEach(o -> o.opened(session.viewer));
       Long resumeFrom = since == null ? null : ((Number) since).longValue();
-      return catchUp.greet(session, resumeFrom);
+      return catchUp.greet(session, resumeFrom, (String) stream);
     }));
   }
 

@@ -57,6 +57,71 @@ class RestoredDatabaseTest {
     }
   }
 
+  /**
+   * An asynchronous replica promoted after a failover lacks the last events the old primary sent (and gives their ids
+   * to other events), a restored copy lacks all since its backup: ids a page saw may not exist there, and others below
+   * them it never had. Here the second database is a copy of the first, which went on without it. A page of the first
+   * resuming on the second with the last id it saw was replayed the events after that id: the one written on the copy
+   * before it, never. The welcome names its stream; a hello from another stream gets a snapshot.
+   */
+  @Test
+  void a_page_resuming_on_another_copy_of_the_database_gets_a_snapshot_not_a_replay_with_a_hole() throws Exception {
+    DatabaseEndpoint first = TestDatabase.fresh();
+    String token;
+    try (TestNode node = TestNode.start(first, Map.of(), Clock.systemUTC())) {
+      token = new CareTerritory(node).nurse;
+    }
+    DatabaseEndpoint copy = copyOf(first);
+    try (TestNode onFirst = TestNode.start(first, Map.of(), Clock.systemUTC());
+         TestNode onCopy = TestNode.start(copy, Map.of(), Clock.systemUTC())) {
+      // Only on the copy, before what the page sees on the first: an id below the page's last.
+      RawEvents.forNurses(onCopy, "test.only_on_the_copy", "'{}'::jsonb", 1);
+      long since;
+      String stream;
+      try (WsClient page = WsClient.connect(onFirst.port())) {
+        page.send(new JsonObject().put("type", "hello").put("token", token));
+        stream = page.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
+        page.next(m -> "snapshot".equals(m.getString("type")));
+        RawEvents.forNurses(onFirst, "test.seen", "'{}'::jsonb", 1);
+        since = page.next(m -> "test.seen".equals(m.getString("kind"))).getLong("id");
+      }
+      assertThat(count(onCopy, "SELECT count(*) AS n FROM event WHERE kind = 'test.only_on_the_copy' AND id < " + since))
+          .as("the copy's event, below the page's last id").isOne();
+      RawEvents.forNurses(onCopy, "test.after", "'{}'::jsonb", 1);
+
+      try (WsClient page = WsClient.connect(onCopy.port())) {
+        page.send(new JsonObject().put("type", "hello").put("token", token).put("since", since).put("stream", stream));
+        JsonObject welcome = page.next(m -> "welcome".equals(m.getString("type")));
+        assertThat(welcome.getBoolean("resumed")).as("resumed across streams").isFalse();
+        assertThat(welcome.getString("stream")).as("the copy's stream").isNotEqualTo(stream);
+        assertThat(page.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId"))
+            .as("the copy's newest event").isGreaterThan(since);
+      }
+      long onTheCopy = count(onCopy, "SELECT max(id) AS n FROM event WHERE kind = 'test.only_on_the_copy'");
+      String copyStream;
+      try (WsClient page = WsClient.connect(onCopy.port())) {
+        page.send(new JsonObject().put("type", "hello").put("token", token));
+        copyStream = page.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
+      }
+      try (WsClient page = WsClient.connect(onCopy.port())) {
+        page.send(new JsonObject().put("type", "hello").put("token", token).put("since", onTheCopy).put("stream", copyStream));
+        assertThat(page.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed"))
+            .as("a page of the copy resuming on it").isTrue();
+        assertThat(page.next(m -> "event".equals(m.getString("type"))).getString("kind")).isEqualTo("test.after");
+      }
+    }
+  }
+
+  /** What a restore or a replica is, as far as the outbox goes: the same rows in another database. */
+  private static DatabaseEndpoint copyOf(DatabaseEndpoint database) throws java.sql.SQLException {
+    String name = database.database() + "_copy";
+    try (var connection = java.sql.DriverManager.getConnection(database.withDatabase("postgres").jdbcUrl(),
+        database.user(), database.password()); var statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name + " TEMPLATE " + database.database());
+    }
+    return database.withDatabase(name);
+  }
+
   private static boolean welcomeResumed(TestNode node, String token, long since) {
     try (WsClient page = WsClient.connect(node.port())) {
       page.send(new JsonObject().put("type", "hello").put("token", token).put("since", since));

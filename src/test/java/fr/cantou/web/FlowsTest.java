@@ -386,6 +386,49 @@ class FlowsTest {
   }
 
   /**
+   * An event id means something only in the database that gave it: after a failover to a replica that lacks the last
+   * events, or a restore, the page's last id there names other events or none. The page resumes naming the stream of
+   * the welcome its last event came after, so that a server on another database answers with a snapshot
+   * (RestoredDatabaseTest) instead of the events after an id that means nothing there.
+   */
+  @Test
+  void a_page_resuming_names_the_stream_its_last_event_came_from() {
+    List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<JsonObject> hellos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Page nurse = web.newPage();
+    nurse.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
+      sockets.add(ws);
+      com.microsoft.playwright.WebSocketRoute server = ws.connectToServer();
+      ws.onMessage(frame -> {
+        if ("hello".equals(new JsonObject(frame.text()).getString("type"))) {
+          hellos.add(new JsonObject(frame.text()));
+        }
+        server.send(frame.text());
+      });
+      server.onMessage(frame -> {
+        if ("welcome".equals(new JsonObject(frame.text()).getString("type"))) {
+          streams.add(new JsonObject(frame.text()).getString("stream"));
+        }
+        ws.send(frame.text());
+      });
+    });
+    web.signIn(nurse, "infirmiere.pleaux");
+    assertThat(nurse.locator("#items > *").first()).isVisible();
+    String token = web.node.api.login("infirmiere.pleaux@cantal.demo", BrowserFixture.PASSWORD);
+    web.node.api.post("/api/teleconsultations", token, fr.cantou.support.CareTerritory.request("dermatologie", "normal")
+        .put("patient", new JsonObject().put("reference", "R-FLUX")));
+    assertThat(nurse.locator("#items")).containsText("R-FLUX");
+
+    sockets.get(0).close();
+    nurse.waitForCondition(() -> hellos.size() >= 2);
+    org.assertj.core.api.Assertions.assertThat(streams.get(0)).as("the welcome names its stream").isNotBlank();
+    org.assertj.core.api.Assertions.assertThat(hellos.get(1).getLong("since")).as("resuming").isNotNull();
+    org.assertj.core.api.Assertions.assertThat(hellos.get(1).getString("stream")).isEqualTo(streams.get(0));
+    nurse.context().close();
+  }
+
+  /**
    * A socket whose path died without a close (a mobile network that dropped its mapping, a hand-over between masts)
    * stays "open" in the browser for many minutes: no banner, events lost unseen. Its pings going unanswered for two
    * beats, the page leaves it for a new one, which resumes from the last event seen.
