@@ -27,7 +27,8 @@ final class ClientSession {
 
   final ServerWebSocket socket;
   final Context context;
-  final int maxQueuedFrames;
+  /** What may wait for it in its connection's buffer before it is dropped (4408). */
+  final QueueLimits limits;
   /** The client's address, as the upgrade request gave it (see {@link fr.cantou.platform.http.ClientAddress}). */
   final String address;
   private final PushObserver pushes;
@@ -58,6 +59,12 @@ final class ClientSession {
   /** Events heard while catching up; null once caught up (an idle socket keeps no list). */
   private List<EventRecord> heldBack = new ArrayList<>();
   private int pendingWrites;
+  /**
+   * What its catch-up left in its connection's buffer, at its end, lowered to what the buffer holds whenever it holds
+   * less (a catch-up's bytes leave first): not counted against {@link QueueLimits#bytes}, so a snapshot larger than
+   * the bound, on a slow line, does not close the socket at the first event after it (it would be sent again, for ever).
+   */
+  private long catchUpBytes;
   /** The last event its loop's {@link AudienceIndex} reached it with (one offer per event, whatever the scopes matched). */
   long reachedBy = Long.MIN_VALUE;
   /** Shared by its person's sockets on its loop (null for a manage link or a device): see {@link LoopReads.SameReader}. */
@@ -75,11 +82,18 @@ final class ClientSession {
   /** Its loop's thread, the only one that writes to the socket (see {@link #write}). */
   private final Thread thread = Thread.currentThread();
 
-  ClientSession(ServerWebSocket socket, Context context, int maxQueuedFrames, PushObserver pushes, String address) {
+  /**
+   * Frames and bytes that may wait in its connection's buffer ({@code realtime.maxQueuedFrames},
+   * {@code realtime.maxQueuedBytes}): frames alone let a socket fed large items (a request's whole exchange, up to
+   * a few hundred kilobytes each) hold tens of megabytes before it reached its 256th.
+   */
+  record QueueLimits(int frames, long bytes) {}
+
+  ClientSession(ServerWebSocket socket, Context context, QueueLimits limits, PushObserver pushes, String address) {
     this.socket = socket;
     this.address = address;
     this.context = context;
-    this.maxQueuedFrames = maxQueuedFrames;
+    this.limits = limits;
     this.pushes = pushes;
   }
 
@@ -134,7 +148,7 @@ final class ClientSession {
       return false;
     }
     if (catchingUp) {
-      if (heldBack.size() >= maxQueuedFrames) {
+      if (heldBack.size() >= limits.frames()) {
         // Not reading its catch-up: dropped like any slow client, it resumes from its last id.
         pushes.dropped(heldBack.size() + 1);
         end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
@@ -158,6 +172,8 @@ final class ClientSession {
   /** Ends the catch-up: sends the held-back events this client has not seen yet, in order. */
   void caughtUp() {
     catchingUp = false;
+    io.netty.channel.ChannelOutboundBuffer buffered = buffered();
+    catchUpBytes = buffered == null ? 0 : buffered.totalPendingWriteBytes();
     List<EventRecord> held = heldBack;
     heldBack = null;
     held.sort((a, b) -> Long.compare(a.id(), b.id()));
@@ -212,20 +228,36 @@ final class ClientSession {
   /**
    * Dropped (4408) when the frames it has not taken reach the limit: counted by the futures of
    * this session's writes, and by its channel's buffer, which also holds the shared frames written
-   * without a future. A few frames over the buffer's high-water mark are no reason: one snapshot of
+   * without a future; or when the bytes of that buffer do, less what its catch-up left. A few frames over the buffer's high-water mark are no reason: one snapshot of
    * a hundred kilobytes on a slow rural line passes it for seconds, and an event coming meanwhile
    * would close a healthy client. On a socket that kept Vert.x's write queue (no {@link #wire}),
    * that queue saying it is full counts too, as before.
    */
   private boolean tooSlow() {
-    io.netty.channel.ChannelOutboundBuffer buffered = wire == null ? null : wire.channel().unsafe().outboundBuffer();
+    io.netty.channel.ChannelOutboundBuffer buffered = buffered();
     int inFlight = Math.max(pendingWrites, buffered == null ? 0 : buffered.size());
-    if (inFlight >= maxQueuedFrames || (wire == null && inFlight > 0 && socket.writeQueueFull())) {
+    if (inFlight >= limits.frames() || (buffered != null && !catchingUp && liveBytesQueued(buffered) >= limits.bytes())
+        || (wire == null && inFlight > 0 && socket.writeQueueFull())) {
       pushes.dropped(1);
       end(CLOSE_TOO_SLOW, "too slow: reconnect and resume");
       return true;
     }
     return false;
+  }
+
+  /** Its connection's buffer (what waits once the kernel's send buffer is full); null without the direct writer. */
+  private io.netty.channel.ChannelOutboundBuffer buffered() {
+    return wire == null ? null : wire.channel().unsafe().outboundBuffer();
+  }
+
+  /**
+   * The bytes waiting in its connection's buffer, less what its catch-up left there. Not judged during the catch-up
+   * itself: it goes batch by batch, each written before the next is read (at most a batch waits).
+   */
+  private long liveBytesQueued(io.netty.channel.ChannelOutboundBuffer buffered) {
+    long queued = buffered.totalPendingWriteBytes();
+    catchUpBytes = Math.min(catchUpBytes, queued);
+    return queued - catchUpBytes;
   }
 
   /**

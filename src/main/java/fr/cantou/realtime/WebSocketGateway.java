@@ -157,7 +157,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private void accept(ServerWebSocket socket, io.netty.channel.ChannelHandlerContext wire, boolean rfc6455, String address,
       java.util.Locale language) {
     Context loop = Vertx.currentContext();
-    ClientSession session = new ClientSession(socket, loop, settings.maxQueuedFrames(), pushes, address);
+    ClientSession session = new ClientSession(socket, loop,
+        new ClientSession.QueueLimits(settings.maxQueuedFrames(), settings.maxQueuedBytes()), pushes, address);
     session.wire = wire;
     session.sharedFrames = wire != null && rfc6455;
     session.language = language;

@@ -152,7 +152,7 @@ class AudienceIndexTest {
   }
 
   private static ClientSession socket(Viewer viewer) {
-    ClientSession session = new ClientSession(null, null, 128, PushObserver.NONE, "192.0.2.1");
+    ClientSession session = new ClientSession(null, null, new ClientSession.QueueLimits(128, 1 << 20), PushObserver.NONE, "192.0.2.1");
     session.viewer = viewer;
     return session;
   }

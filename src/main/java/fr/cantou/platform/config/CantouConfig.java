@@ -73,8 +73,8 @@ public record CantouConfig(
   /** {@code activity}: with the territory, its past three months and today's bookings and requests. */
   public record Demo(boolean enabled, String password, boolean activity) {}
 
-  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, Duration eventRetention,
-                         Duration safetyNet) {}
+  public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, int maxQueuedBytes,
+                         Duration eventRetention, Duration safetyNet) {}
 
 
   /** {@code token} empty: the figures are collected (when enabled) but /metrics is not served. */
@@ -208,6 +208,7 @@ public record CantouConfig(
             Duration.ofSeconds(heartbeat),
             s.intIn("realtime.maxReplayEvents", 0, 1_000_000),
             s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
+            s.intIn("realtime.maxQueuedBytes", 65_536, 1_073_741_824),
             Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650)),
             Duration.ofSeconds(s.intIn("realtime.safetyNetSeconds", 1, 3600))),
         new Metrics(s.bool("metrics.enabled"), metricsToken),
