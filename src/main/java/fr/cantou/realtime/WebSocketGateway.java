@@ -131,11 +131,10 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
     boolean rfc6455 = List.of("13", "8", "7").contains(String.valueOf(ctx.request().getHeader("Sec-WebSocket-Version")));
     ctx.request().toWebSocket().onSuccess(socket -> {
       // Written on this loop only (ClientSession): no write queue for other threads (4.7 KiB a socket).
-      io.netty.channel.ChannelHandlerContext wire = StrictWebSocketWrites.install(socket);
-      if (wire != null) {
-        // A peer's pings are answered outside any budget: not while its buffer is full (a flood it never reads).
-        PingGuard.install(wire);
-      }
+      io.netty.channel.ChannelHandlerContext wire = settings.directWrites() ? StrictWebSocketWrites.install(socket) : null;
+      // A peer's pings are answered outside any budget: not while its buffer is full (a flood it never reads). Whatever
+      // the socket's writer: Vert.x's own queue keeps every pong just the same.
+      PingGuard.install(wire != null ? wire : StrictWebSocketWrites.connectionOf(socket));
       LOG.debug("event=ws_writes direct={} shared_frames={}", wire != null, wire != null && rfc6455);
       forgetHandshakeHeaders(socket, ctx);
       accept(socket, wire, rfc6455, address, language);

@@ -73,8 +73,9 @@ public record CantouConfig(
   /** {@code activity}: with the territory, its past three months and today's bookings and requests. */
   public record Demo(boolean enabled, String password, boolean activity) {}
 
+  /** {@code directWrites}: each socket writes straight to its channel ({@code StrictWebSocketWrites}), or keeps Vert.x's queue. */
   public record Realtime(Duration heartbeat, int maxReplayEvents, int maxQueuedFrames, int maxQueuedBytes,
-                         Duration eventRetention, Duration safetyNet) {}
+                         Duration eventRetention, Duration safetyNet, boolean directWrites) {}
 
 
   /** {@code token} empty: the figures are collected (when enabled) but /metrics is not served. */
@@ -210,7 +211,8 @@ public record CantouConfig(
             s.intIn("realtime.maxQueuedFrames", 128, 1_000_000),
             s.intIn("realtime.maxQueuedBytes", 65_536, 1_073_741_824),
             Duration.ofDays(s.intIn("realtime.eventRetentionDays", 1, 3650)),
-            Duration.ofSeconds(s.intIn("realtime.safetyNetSeconds", 1, 3600))),
+            Duration.ofSeconds(s.intIn("realtime.safetyNetSeconds", 1, 3600)),
+            s.bool("realtime.directWrites")),
         new Metrics(s.bool("metrics.enabled"), metricsToken),
         new Log(s.oneOf("log.format", Set.of("text", "json"))),
         site(s),

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leaves a WebSocket peer's ping unanswered while its connection's buffer is over its mark.
@@ -20,8 +21,16 @@ public final class PingGuard extends ChannelInboundHandlerAdapter {
 
   private PingGuard() {}
 
-  /** Put before the handler of this socket's connection ({@code wire}, see {@link StrictWebSocketWrites#install}). */
+  /**
+   * Put before the handler of this socket's connection ({@link StrictWebSocketWrites#connectionOf}), whatever its writer:
+   * a socket that kept Vert.x's write queue keeps every pong in it just the same ({@code PingFloodTest}).
+   */
   public static void install(ChannelHandlerContext wire) {
+    if (wire == null) {
+      // Not found on this Vert.x (StrictWebSocketWritesTest fails on it): its pings are answered as Vert.x does.
+      LoggerFactory.getLogger(PingGuard.class).debug("event=ws_ping_guard_missing");
+      return;
+    }
     wire.pipeline().addBefore(wire.name(), "cantou-ping-guard", INSTANCE);
   }
 

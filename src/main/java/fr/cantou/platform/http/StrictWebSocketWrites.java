@@ -32,6 +32,7 @@ public final class StrictWebSocketWrites {
   private static final String CONNECTION = "io.vertx.core.net.impl.VertxConnection";
   private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final Internals INTERNALS = Internals.find();
+  private static final Field WRAPPED = wrappedField();
 
   private StrictWebSocketWrites() {}
 
@@ -67,6 +68,36 @@ public final class StrictWebSocketWrites {
       return handler;
     } catch (ReflectiveOperationException | RuntimeException e) {
       refused(e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * The handler context of this socket's connection, whatever its writer: where {@link PingGuard} goes. It needs only
+   * Vert.x's public internal interface of a WebSocket and the field of Vert.x Web's wrapper that holds it, not the
+   * writer's internals {@link #install} swaps: a socket that kept Vert.x's queue (refused, or
+   * {@code realtime.directWrites} off) is guarded too. Null when even that is not found (said by {@link #install}'s
+   * warning on such a Vert.x).
+   */
+  public static ChannelHandlerContext connectionOf(ServerWebSocket socket) {
+    try {
+      Object unwrapped = socket;
+      while (!(unwrapped instanceof WebSocketInternal) && WRAPPED != null && WRAPPED.getDeclaringClass().isInstance(unwrapped)) {
+        unwrapped = WRAPPED.get(unwrapped);
+      }
+      return unwrapped instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    } catch (IllegalAccessException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Vert.x Web's wrapper of a router's socket: its field holding Vert.x's socket, found apart from the writer's internals. */
+  private static Field wrappedField() {
+    try {
+      Field wrapped = Class.forName("io.vertx.ext.web.impl.ServerWebSocketWrapper").getDeclaredField("delegate");
+      wrapped.setAccessible(true);
+      return wrapped;
+    } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
   }

@@ -85,6 +85,20 @@ class StrictWebSocketWritesTest {
     assertThat(writer(socket)).endsWith("$DirectOutboundMessageQueue");
   }
 
+  /** Where {@link PingGuard} goes, found for a socket that keeps Vert.x's queue too: a Vert.x where it is not fails here. */
+  @ParameterizedTest(name = "upgraded at {0}")
+  @ValueSource(strings = {"/ws", "/raw"})
+  void the_connection_of_a_socket_is_found_whatever_its_writer(String path) throws Exception {
+    CompletableFuture<io.netty.channel.ChannelHandlerContext> found = new CompletableFuture<>();
+    onUpgrade = socket -> found.complete(StrictWebSocketWrites.connectionOf(socket));
+    connect(path);
+    ServerWebSocket socket = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(writer(socket)).as("Vert.x's queue kept").endsWith("$InternalMessageChannel");
+    assertThat(found.get()).isNotNull();
+    assertThat(found.get().channel().isActive()).isTrue();
+  }
+
   @Test
   void off_an_event_loop_the_socket_keeps_vertx_s_queue() throws Exception {
     connect();
