@@ -67,6 +67,12 @@ public final class GuestService {
   /** In the invitation's transaction: the same key's guest was written meanwhile (the retry waited for its lock). */
   private static final ApiException KEY_USED_MEANWHILE = new ApiException(409, "This Idempotency-Key was used for another "
       + "invitation; send a new key with a new invitation.");
+  /**
+   * Her invitation sent again after she gave the request back: it was made (before the give-back), and the request is
+   * no longer hers to see. Said as such, never as a refusal to invite, and without the guest (as a message's retry).
+   */
+  private static final ApiException INVITED_BEFORE_GIVEN_BACK = ApiException.conflict("Your invitation was sent: it was "
+      + "made before you gave this request back. The request is no longer yours, so its guests are not shown to you any more.");
 
   private final Platform platform;
   private final TeleconsultConfig settings;
@@ -137,7 +143,10 @@ public final class GuestService {
     UUID guestId = UUID.randomUUID();
     Idempotent sent = sentWith(idempotencyKey, id, asked, bySms, to);
     return service.load(id).compose(item -> {
-      requireInviter(p, item);
+      if (!mayInvite(p, item)) {
+        return invitedBeforeGivenBack(p, sent).compose(wasSent -> Future.failedFuture(wasSent ? INVITED_BEFORE_GIVEN_BACK
+            : notInviter()));
+      }
       return Idempotent.once(sent, () -> store.byIdempotencyKey(platform.pool(), p.userId(), idempotencyKey),
           made -> store.find(platform.pool(), id, made).map(found -> guest(found.orElseThrow(), true, found.get().sent())),
           () -> invited(p, item, asked, name, to, bySms, consentBy, guestId, token, sent, now),
@@ -210,11 +219,22 @@ public final class GuestService {
     afterInviterChecked = step;
   }
 
-  private static void requireInviter(Principal p, Teleconsultation item) {
+  private static boolean mayInvite(Principal p, Teleconsultation item) {
     boolean doctor = p.is(Role.DOCTOR) && p.userId().toString().equals(item.doctorId());
-    if (!doctor && !TeleconsultRights.isNurseSide(p, item)) {
-      throw ApiException.forbidden("Only the care home's nurses and the assigned doctor may invite someone into this call.");
-    }
+    return doctor || TeleconsultRights.isNurseSide(p, item);
+  }
+
+  private static ApiException notInviter() {
+    return ApiException.forbidden("Only the care home's nurses and the assigned doctor may invite someone into this call.");
+  }
+
+  /**
+   * Whether this very invitation (its key, this item, the same guest) was made by her already: a doctor's retry after she
+   * gave the request back, whose first sending was made while it was hers (the fingerprint holds the item).
+   */
+  private Future<Boolean> invitedBeforeGivenBack(Principal p, Idempotent sent) {
+    return sent == null ? Future.succeededFuture(false) : store.byIdempotencyKey(platform.pool(), p.userId(), sent.key())
+        .map(made -> made.isPresent() && sent.madeBy(made.get().fingerprint()));
   }
 
   /** The guest's link: her page, with the request's id and her secret after the '#' (never sent to a server, never in a log). */

@@ -342,6 +342,35 @@ class GuestTest {
     assertThat(kept.rowCount()).as("one fingerprint for both numbers ending in 78").isEqualTo(1);
   }
 
+  /**
+   * The doctor's invitation made, its answer lost, sent again with its key after she gave the request back: told it was
+   * sent before the give-back (409, as her message's retry), without the guest, nothing sent twice; another invitation,
+   * or another guest under her key, stays 403 (without the look-up of her key: 403 at the retry, watched).
+   */
+  @Test
+  void a_doctor_who_gave_the_request_back_and_sends_her_invitation_again_is_told_it_was_sent_without_the_guest() {
+    String id = assigned();
+    JsonObject gp = guest("Paul Martin", "gp", "phone", "06 98 76 54 32");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/guests", care.geriatrician, gp, "doctor-guest-0001")
+        .status()).isEqualTo(201);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(200);
+
+    Api.Response again = node.api.post("/api/teleconsultations/" + id + "/guests", care.geriatrician, gp, "doctor-guest-0001");
+    assertThat(again.status()).as(again.toString()).isEqualTo(409);
+    assertThat(again.detail()).isEqualTo("Votre invitation est bien partie : elle a été faite avant que vous ne rendiez "
+        + "cette demande. Elle n'est plus la vôtre, ses invités ne vous sont donc plus montrés.");
+    assertThat(again.json().fieldNames()).as("a problem, not the guest").doesNotContain("name", "contact", "id");
+    assertThat(sms.received()).as("one SMS to him").hasSize(1);
+
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/guests", care.geriatrician, gp, "doctor-guest-0002")
+        .status()).as("a new invitation: not hers to make").isEqualTo(403);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/guests", care.geriatrician,
+        guest("Ana Lopes", "interpreter", "phone", "06 12 34 56 78"), "doctor-guest-0001").status())
+        .as("another guest under her key").isEqualTo(403);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/guests", care.cardiologist, gp, "doctor-guest-0001")
+        .status()).as("another doctor with her key").isEqualTo(403);
+  }
+
   /** The same key for someone else: refused in French, nobody invited, nothing sent. */
   @Test
   void the_same_key_for_someone_else_is_refused_and_sends_nothing() {
