@@ -26,12 +26,17 @@ record CitizenContact(String name, String email, String phone) {
    * convocation).
    */
   static CitizenContact of(VisioRecords.CitizenBody citizen, Caller who) {
+    if (who.principal() != null && !who.mediator() && blankToNull(citizen.email()) == null && blankToNull(citizen.phone()) == null) {
+      // An agent or an admin reads this, not her: said to them (the database refuses it too, V96).
+      throw ApiException.badRequest("Invalid field 'citizen': give her e-mail address or phone number; only a mediator "
+          + "booking beside her may leave both out.");
+    }
     return of(citizen, who.screen() == null && !who.mediator());
   }
 
   /**
    * The same; {@code reachable}: an e-mail or a phone is required. Only a booking at a point's screen, or by a mediator
-   * beside her, may have neither (she leaves with her convocation printed; the database allows it only then, V70, V77).
+   * beside her, may have neither (she leaves with her convocation printed; the database allows it only then, V70, V77, V96).
    */
   static CitizenContact of(VisioRecords.CitizenBody citizen, boolean reachable) {
     String email = blankToNull(citizen.email());
