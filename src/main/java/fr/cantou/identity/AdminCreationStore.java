@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,12 +21,19 @@ final class AdminCreationStore {
   enum Refusal { KEY_USED }
 
   /** The key's row, written in the creation's transaction: {@code made} is the id (or code) of what it made. */
-  Future<Void> keep(SqlClient tx, UUID admin, Idempotent sent, String kind, String made) {
+  Future<Void> keep(SqlClient tx, UUID admin, Idempotent sent, String kind, String made, Instant at) {
     return tx.preparedQuery("""
-            INSERT INTO admin_creation_key (admin_id, idempotency_key, fingerprint, kind, made) VALUES ($1, $2, $3, $4, $5)""")
-        .execute(Tuple.of(admin, sent.key(), Buffer.buffer(sent.fingerprint()), kind, made))
+            INSERT INTO admin_creation_key (admin_id, idempotency_key, fingerprint, kind, made, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6)""")
+        .execute(Tuple.of(admin, sent.key(), Buffer.buffer(sent.fingerprint()), kind, made, at.atOffset(ZoneOffset.UTC)))
         .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "admin_creation_key", Refusal.KEY_USED)))
         .mapEmpty();
+  }
+
+  /** Forgets the keys written before {@code before}; answers how many went. */
+  Future<Integer> forgetBefore(SqlClient db, Instant before) {
+    return db.preparedQuery("DELETE FROM admin_creation_key WHERE created_at < $1")
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC))).map(rows -> rows.rowCount());
   }
 
   /** What the admin's key made (its id or code), and the fingerprint of that request. */

@@ -15,6 +15,7 @@ public final class IdentityModule implements CantouModule {
   private final AuthService auth;
   public final Authenticator authenticator;
   private final IdentityRoutes routes;
+  private final AdminCreations creationKeys;
 
   /** {@code jwtKey}: configured, or generated at the first start and kept in the database. */
   public IdentityModule(Platform platform, String jwtKey, AccountEvents events, ClientAddress addresses) {
@@ -28,6 +29,7 @@ public final class IdentityModule implements CantouModule {
     this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
     this.service = new IdentityService(platform, store, refreshTokens, hasher, events);
     this.routes = new IdentityRoutes(auth, service, addresses);
+    this.creationKeys = new AdminCreations(platform);
   }
 
   @Override
@@ -37,7 +39,8 @@ public final class IdentityModule implements CantouModule {
 
   @Override
   public List<Jobs.Job> jobs() {
-    return List.of(new Jobs.Job("login_attempts", auth::forgetOldAttempts));
+    return List.of(new Jobs.Job("login_attempts", auth::forgetOldAttempts),
+        new Jobs.Job("admin_creation_keys", creationKeys::forgetOld));
   }
 
   /** The first admin, from the configuration, when none exists yet. */

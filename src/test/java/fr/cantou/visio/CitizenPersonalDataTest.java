@@ -113,6 +113,30 @@ class CitizenPersonalDataTest extends VisioNodeTest {
         .allSatisfy(event -> assertThat(event).doesNotContainKeys("citizen", "note", "accessibility"));
   }
 
+  /**
+   * Her booking's key goes with the erasure (session 29's review said a retry then answered 409 "booking made": not
+   * so, checked in session 30): her page sending the booking again afterwards is a new request, answered as one, and
+   * nothing of the erased appointment (its id, its link) comes back. Guard: with the key kept by the erasure, the
+   * retry answered the erased appointment.
+   */
+  @Test
+  void after_an_erasure_the_same_booking_sent_again_with_its_key_is_a_new_request() {
+    java.util.Map<String, String> headers = java.util.Map.of("Content-Type", "application/json", "Idempotency-Key",
+        "erased-key-0001", "Accept-Language", "fr");
+    String body = VisioTerritory.booking(visio.serviceId, "2026-12-01T10:00:00+01:00").encode();
+    JsonObject first = node.api.send("POST", "/api/visio/appointments", null, body, headers).json();
+    assertThat(visio.withToken("POST", path(first, "/erasure"), first.getString("manageToken"), null).status()).isEqualTo(200);
+
+    var again = node.api.send("POST", "/api/visio/appointments", null, body, headers);
+    assertThat(again.status()).as(again.toString()).isEqualTo(201);
+    assertThat(again.json().getString("id")).isNotEqualTo(first.getString("id"));
+    assertThat(again.body()).doesNotContain(first.getString("manageToken"));
+    assertThat(TestNode.await(node.node().platform().pool()
+            .preparedQuery("SELECT idempotency_key, idempotency_fingerprint FROM appointment WHERE id = $1")
+            .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(first.getString("id"))))).iterator().next().toJson()
+        .encode()).as("nothing of the key left on the erased row").isEqualTo("{\"idempotency_key\":null,\"idempotency_fingerprint\":null}");
+  }
+
   /** The data of every event of the outbox about this appointment. */
   private java.util.List<java.util.Map<String, Object>> eventsAbout(String id) {
     return TestNode.await(node.node().platform().pool()
