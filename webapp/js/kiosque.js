@@ -1,4 +1,4 @@
-import { ApiError, newIdempotencyKey, request, serverNow, untilHeard } from './api.js';
+import { ApiError, newIdempotencyKey, request, sendingKeys, serverNow, untilHeard } from './api.js';
 import { openCall } from './call.js';
 import { connect } from './realtime.js';
 import { currentLanguage, dayOf, formatDay, formatTime, formatWhen, t } from './i18n.js';
@@ -98,6 +98,12 @@ function showProblem(e) {
 
 // Pairing.
 
+/**
+ * The pairing's Idempotency-Key, one per code: sent again after its answer was lost (the code spent by then), the same
+ * code goes with the same key and the server pairs this screen again, where "this code pairs no screen" was said.
+ */
+const pairingKeys = sendingKeys();
+
 function showPairing(why = null) {
   stopTimers();
   idleAllowed = false;
@@ -112,7 +118,12 @@ function showPairing(why = null) {
     event.preventDefault();
     whileSending(form.querySelector('button'), async () => {
       try {
-        const paired = await request('/api/visio/kiosk/pair', { method: 'POST', anonymous: true, body: { code: input.value } });
+        // The code as the server reads it (any case, spaces and dashes left out): typed again otherwise, the same key.
+        const code = input.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+        const key = pairingKeys.of({ code });
+        const paired = await request('/api/visio/kiosk/pair', { method: 'POST', anonymous: true, body: { code: input.value },
+          headers: { 'Idempotency-Key': key } });
+        pairingKeys.answered(key);
         localStorage.setItem(TOKEN_KEY, paired.token);
         input.value = '';
         await showDay();

@@ -108,17 +108,25 @@ public final class KioskPairing {
     });
   }
 
-  /** The screen spends its pairing code for its device token (a line of the audit trail by the screen). Wrong codes are counted per address. */
-  public Future<Paired> pair(String code, String address) {
+  /**
+   * The screen spends its pairing code for its device token (a line of the audit trail by the screen). Wrong codes are
+   * counted per address. Sent again with its Idempotency-Key ({@code key}, or null) after its answer was lost, the code
+   * already spent: the same code and key within {@link #CODE_LIFE} of the pairing pair the same screen again, with a new
+   * token in place of the lost one (only hashes are kept; V97). Whoever has the code without the key gets nothing more.
+   */
+  public Future<Paired> pair(String code, String key, String address) {
     Instant now = platform.clock().instant();
     String typed = KioskSecrets.normalised(code);
     List<RateLimits.Limit> fromHere = List.of(new RateLimits.Limit("kiosk-pair:" + address, WRONG_CODES_PER_ADDRESS));
     ApiException tooMany = ApiException.tooManyRequests("Too many wrong pairing codes from here; please try again later.");
     String token = KioskSecrets.newToken();
+    byte[] keyHash = key == null ? null : KioskSecrets.hash(typed + "\n" + key);
     // Taken before the code is looked up (parallel guesses cannot all pass a check), given back when it pairs.
     return limits.take(fromHere, KioskService.GUESS_WINDOW, tooMany)
         .compose(taken -> (typed.length() != KioskSecrets.CODE_LENGTH ? Future.succeededFuture(Optional.<KioskStore.Screen>empty())
-            : platform.pool().withTransaction(tx -> store.pair(tx, KioskSecrets.hash(typed), KioskSecrets.hash(token), now)
+            : platform.pool().withTransaction(tx -> store.pair(tx, KioskSecrets.hash(typed), KioskSecrets.hash(token), keyHash, now)
+                .compose(screen -> screen.isPresent() || keyHash == null ? Future.succeededFuture(screen)
+                    : store.pairAgain(tx, keyHash, KioskSecrets.hash(token), now, CODE_LIFE))
                 .compose(screen -> screen.isEmpty() ? Future.succeededFuture(screen)
                     : KioskStore.audit(tx, screen.get().id(), null, "point.kiosk_paired", "point", screen.get().pointId(), address, now)
                         .map(screen))))

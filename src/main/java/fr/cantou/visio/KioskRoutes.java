@@ -52,7 +52,7 @@ final class KioskRoutes implements ApiModule {
         Ids.parse(ctx.pathParam("kioskId"), "screen"), addresses.of(ctx))));
 
     api.getRoute("pairKiosk").addHandler(Endpoint.created(noStore(ctx -> pairing.pair(JsonBody.read(ctx, Pair.class).code(),
-        addresses.of(ctx)))));
+        ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx)))));
     api.getRoute("kioskDay").addHandler(Endpoint.ok(noStore(ctx -> kiosks.day(token(ctx)))));
     api.getRoute("kioskCheckIn").addHandler(Endpoint.ok(noStore(ctx -> {
       CheckIn body = JsonBody.read(ctx, CheckIn.class);

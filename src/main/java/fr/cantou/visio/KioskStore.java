@@ -70,7 +70,8 @@ final class KioskStore {
     return db.preparedQuery("""
             WITH gone AS (DELETE FROM visio_kiosk_checkin WHERE kiosk_id = $1
                             AND EXISTS (SELECT 1 FROM visio_kiosk WHERE id = $1 AND point_id = $2))
-            UPDATE visio_kiosk SET revoked_at = $3, revoked_by = $4, code_hash = NULL, code_expires_at = NULL, token_hash = NULL
+            UPDATE visio_kiosk SET revoked_at = $3, revoked_by = $4, code_hash = NULL, code_expires_at = NULL, token_hash = NULL,
+                                   pair_key_hash = NULL
             WHERE id = $1 AND point_id = $2 AND revoked_at IS NULL""")
         .execute(Tuple.of(kioskId, pointId, utc(now), by))
         .map(rows -> rows.rowCount() == 1);
@@ -80,15 +81,33 @@ final class KioskStore {
    * Spends a pairing code: one conditional update, so a code pairs one screen once, before it
    * expires, never after its screen was revoked. Empty when it opens nothing.
    */
-  Future<Optional<Screen>> pair(SqlClient db, byte[] codeHash, byte[] tokenHash, Instant now) {
+  Future<Optional<Screen>> pair(SqlClient db, byte[] codeHash, byte[] tokenHash, byte[] keyHash, Instant now) {
     return db.preparedQuery("""
             WITH paired AS (
-              UPDATE visio_kiosk SET code_hash = NULL, code_expires_at = NULL, token_hash = $2, paired_at = $3, last_seen_at = $3
+              UPDATE visio_kiosk SET code_hash = NULL, code_expires_at = NULL, token_hash = $2, paired_at = $3, last_seen_at = $3,
+                                     pair_key_hash = $4
               WHERE code_hash = $1 AND code_expires_at > $3 AND revoked_at IS NULL
               RETURNING id, point_id)
             SELECT k.id, p.id AS point_id, p.name, p.commune, p.time_zone, p.active
             FROM paired k JOIN visio_point p ON p.id = k.point_id""")
-        .execute(Tuple.of(Buffer.buffer(codeHash), Buffer.buffer(tokenHash), utc(now)))
+        .execute(Tuple.of(Buffer.buffer(codeHash), Buffer.buffer(tokenHash), utc(now),
+            keyHash == null ? null : Buffer.buffer(keyHash)))
+        .map(rows -> Rows.first(rows).map(KioskStore::screen));
+  }
+
+  /**
+   * The pairing sent again with the same code and key ({@code keyHash}, V97) within {@code life} of the pairing: its
+   * screen gets {@code tokenHash} in place of the token whose answer was lost. Empty when it pairs nothing.
+   */
+  Future<Optional<Screen>> pairAgain(SqlClient db, byte[] keyHash, byte[] tokenHash, Instant now, Duration life) {
+    return db.preparedQuery("""
+            WITH paired AS (
+              UPDATE visio_kiosk SET token_hash = $2, last_seen_at = $3
+              WHERE pair_key_hash = $1 AND paired_at > $4 AND revoked_at IS NULL
+              RETURNING id, point_id)
+            SELECT k.id, p.id AS point_id, p.name, p.commune, p.time_zone, p.active
+            FROM paired k JOIN visio_point p ON p.id = k.point_id""")
+        .execute(Tuple.of(Buffer.buffer(keyHash), Buffer.buffer(tokenHash), utc(now), utc(now.minus(life))))
         .map(rows -> Rows.first(rows).map(KioskStore::screen));
   }
 

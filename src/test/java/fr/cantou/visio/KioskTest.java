@@ -94,6 +94,40 @@ class KioskTest extends VisioNodeTest {
     assertThat(screens.getJsonObject(0).getString("pairedAt")).isNotNull();
   }
 
+  /**
+   * The screen's pairing, its answer lost on a weak link, sent again with its Idempotency-Key: the code is spent, yet the
+   * same code and key pair the same screen again (one screen listed), with a new token in place of the lost one, which
+   * opens nothing any more; the code without the key, or with another key, gets 404 and no token; past 15 minutes after
+   * the pairing, the key pairs nothing (without the key's look-up: 404 at the retry, watched).
+   */
+  @Test
+  void a_pairing_sent_again_with_its_key_pairs_the_same_screen_and_no_one_else_gets_a_token() {
+    String code = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Accueil"))).getString("code");
+    Api.Response lost = pair(code, "screen-key-0001");
+    assertThat(lost.status()).as(lost.toString()).isEqualTo(201);
+
+    Api.Response again = pair(code.toLowerCase(), "screen-key-0001");
+    assertThat(again.status()).as(again.toString()).isEqualTo(201);
+    assertThat(again.json().getJsonObject("point")).isEqualTo(lost.json().getJsonObject("point"));
+    String token = again.json().getString("token");
+    assertThat(token).isNotEqualTo(lost.json().getString("token"));
+    assertThat(kiosk("GET", "/api/visio/kiosk", token, null).status()).isEqualTo(200);
+    assertThat(kiosk("GET", "/api/visio/kiosk", lost.json().getString("token"), null).status())
+        .as("the lost token replaced").isEqualTo(401);
+    assertThat(node.api.get("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin).array()).as("one screen").hasSize(1);
+
+    for (Api.Response other : java.util.List.of(pair(code), pair(code, "someone-else-0001"))) {
+      assertThat(other.status()).as("the code without its key").isEqualTo(404);
+      assertThat(other.body()).doesNotContain("token");
+    }
+    assertThat(kiosk("GET", "/api/visio/kiosk", token, null).status()).as("still the screen's").isEqualTo(200);
+
+    clock.advance(java.time.Duration.ofMinutes(16));
+    assertThat(pair(code, "screen-key-0001").status()).as("past the code's life").isEqualTo(404);
+    assertThat(kiosk("GET", "/api/visio/kiosk", token, null).status()).isEqualTo(200);
+  }
+
   @Test
   void the_mediator_of_the_organisation_running_a_point_pairs_its_screens_and_no_other_points() {
     assertThat(node.api.post("/api/visio/points/" + otherPointId + "/kiosks", visio.mediator,
@@ -386,6 +420,11 @@ class KioskTest extends VisioNodeTest {
   private static Api.Response pair(fr.cantou.support.TestNode node, String code) {
     return node.api.send("POST", "/api/visio/kiosk/pair", null, new JsonObject().put("code", code).encode(),
         Map.of("Content-Type", "application/json"));
+  }
+
+  private Api.Response pair(String code, String key) {
+    return node.api.send("POST", "/api/visio/kiosk/pair", null, new JsonObject().put("code", code).encode(),
+        Map.of("Content-Type", "application/json", "Idempotency-Key", key));
   }
 
   private Api.Response kiosk(String method, String path, String token, JsonObject body) {

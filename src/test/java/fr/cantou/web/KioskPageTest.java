@@ -247,6 +247,34 @@ class KioskPageTest {
     screen.context().close();
   }
 
+  /**
+   * The screen's pairing, its answer lost on the point's weak link (the code spent by then): "Associer l'écran" pressed
+   * again sends the same code with the same key, and the screen is paired, where "this code pairs no screen" was said
+   * (without the page's key: that 404, watched). One screen in the point's list.
+   */
+  @Test
+  void a_pairing_whose_answer_was_lost_pairs_the_screen_when_sent_again() {
+    JsonObject made = web.node.api.post("/api/visio/points/" + pointId + "/kiosks", web.node.adminToken(),
+        new JsonObject().put("label", "Borne de l'entrée")).json();
+    Page screen = kioskPage();
+    screen.navigate(web.url("/kiosque.html"));
+    List<String> keys = BrowserFixture.losingTheFirstAnswer(screen, "**/api/visio/kiosk/pair");
+    screen.locator("#pair-code").fill(made.getString("code"));
+    Locator pair = screen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer l'écran"));
+    pair.click();
+    assertThat(screen.locator("#pair-error")).isVisible(SOON);
+    assertThat(screen.locator("#pair-error")).isFocused();
+    pair.click();
+    assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?", new LocatorAssertions.HasTextOptions()
+        .setTimeout(15_000));
+    org.assertj.core.api.Assertions.assertThat(keys).as("the same key sent twice").hasSize(2).doesNotContain("null")
+        .containsOnly(keys.get(0));
+    screen.unroute("**/api/visio/kiosk/pair");
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/visio/points/" + pointId + "/kiosks",
+        web.node.adminToken()).array().stream().map(JsonObject.class::cast)
+        .filter(k -> "Borne de l'entrée".equals(k.getString("label")))).as("one screen").hasSize(1);
+  }
+
   /** The mediator pairs and removes the screens of the point his France Services house runs, and of no other. */
   @Test
   @org.junit.jupiter.api.Order(0)
