@@ -18,6 +18,12 @@ import static fr.cantou.visio.VisioStore.utc;
 
 /** SQL of the screens paired with points visio-accueil (V20): codes and device tokens as SHA-256 only. */
 final class KioskStore {
+  /**
+   * How long the screen that checked her in still sees her appointment once moved to another day (V98): the time to
+   * say the new day (its page then lets it go, and goes back to its list after 3 minutes without a touch), a poll or
+   * two on a weak link; never until midnight, nor a later move's time.
+   */
+  static final Duration MOVED_AWAY_SIGHT = Duration.ofMinutes(5);
 
   /** A point as the pairing rights need it: who runs it, whether it still serves. */
   record PointOwner(UUID organisationId, boolean active) {}
@@ -142,7 +148,7 @@ final class KioskStore {
   Future<Void> checkedIn(SqlClient db, UUID appointmentId, UUID kioskId, Instant at) {
     return db.preparedQuery("""
             INSERT INTO visio_kiosk_checkin (appointment_id, kiosk_id, at) VALUES ($1, $2, $3)
-            ON CONFLICT (appointment_id) DO UPDATE SET kiosk_id = excluded.kiosk_id, at = excluded.at""")
+            ON CONFLICT (appointment_id) DO UPDATE SET kiosk_id = excluded.kiosk_id, at = excluded.at, moved_away_at = NULL""")
         .execute(Tuple.of(appointmentId, kioskId, utc(at))).mapEmpty();
   }
 
@@ -173,16 +179,31 @@ final class KioskStore {
   /**
    * The screen that checked her in today, while it may still see her: not revoked, at her point. Her appointment moved
    * to another day meanwhile stays in its sight (its GET, its socket) until she leaves it: she is in front of it, and
-   * it must say the new day, not keep today's time.
+   * it must say the new day, not keep today's time. Once moved away, only {@link #MOVED_AWAY_SIGHT} more
+   * ({@link #movedAway}): a leave lost, or a copied token that never leaves, does not keep it until midnight.
    */
   Future<Optional<UUID>> watching(SqlClient db, UUID appointmentId, UUID pointId, Instant now) {
     return db.preparedQuery("""
             SELECT c.kiosk_id FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
             WHERE c.appointment_id = $1 AND k.point_id = $2 AND k.revoked_at IS NULL
-              AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date""")
-        .execute(Tuple.of(appointmentId, pointId, utc(now)))
+              AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date
+              AND (c.moved_away_at IS NULL OR c.moved_away_at > $4)""")
+        .execute(Tuple.of(appointmentId, pointId, utc(now), utc(now.minus(MOVED_AWAY_SIGHT))))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("kiosk_id")));
+  }
+
+  /**
+   * Her appointment moved to {@code start}: when that is another day than the one she was checked in on, the first
+   * such move is written (V98), from which the screen sees it only {@link #MOVED_AWAY_SIGHT} more.
+   */
+  Future<Void> movedAway(SqlClient db, UUID appointmentId, Instant start, Instant now) {
+    return db.preparedQuery("""
+            UPDATE visio_kiosk_checkin c SET moved_away_at = $3
+            FROM visio_kiosk k JOIN visio_point p ON p.id = k.point_id
+            WHERE c.appointment_id = $1 AND k.id = c.kiosk_id AND c.moved_away_at IS NULL
+              AND ($2::timestamptz AT TIME ZONE p.time_zone)::date <> (c.at AT TIME ZONE p.time_zone)::date""")
+        .execute(Tuple.of(appointmentId, utc(start), utc(now))).mapEmpty();
   }
 
   /** Whether this screen checked her in today ({@link #watching}: it sees her appointment, whatever its day). */
@@ -191,8 +212,10 @@ final class KioskStore {
             SELECT 1 FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
             WHERE c.appointment_id = $1 AND c.kiosk_id = $2
-              AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date""")
-        .execute(Tuple.of(appointmentId, kioskId, utc(now))).map(rows -> rows.size() == 1);
+              AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date
+              AND (c.moved_away_at IS NULL OR c.moved_away_at > $4)""")
+        .execute(Tuple.of(appointmentId, kioskId, utc(now), utc(now.minus(MOVED_AWAY_SIGHT))))
+        .map(rows -> rows.size() == 1);
   }
 
   /** The appointments this screen checked in today at its point (what its socket's snapshot shows, as {@link #watching}). */
@@ -203,8 +226,9 @@ final class KioskStore {
               JOIN appointment a ON a.id = c.appointment_id AND a.point_id = k.point_id
             WHERE c.kiosk_id = $1 AND k.revoked_at IS NULL
               AND (c.at AT TIME ZONE p.time_zone)::date = ($2::timestamptz AT TIME ZONE p.time_zone)::date
+              AND (c.moved_away_at IS NULL OR c.moved_away_at > $3)
             ORDER BY a.starts_at""")
-        .execute(Tuple.of(kioskId, utc(now)))
+        .execute(Tuple.of(kioskId, utc(now), utc(now.minus(MOVED_AWAY_SIGHT))))
         .map(rows -> Rows.map(rows, r -> r.getUUID("appointment_id")));
   }
 

@@ -64,7 +64,9 @@ final class VisioEvents {
   Future<Void> publishMove(SqlClient tx, Appointment before, Appointment after) {
     JsonObject previous = new JsonObject(Json.encode(java.util.Map.of("start", before.start(), "end", before.end())))
         .put("agentId", before.agentId());
-    return publish(tx, CHANGED, after, new JsonObject(Json.encode(after)).put("previous", previous));
+    // Told first (the screen that checked her in hears the new day), then its sight of it bounded (V98).
+    return publish(tx, CHANGED, after, new JsonObject(Json.encode(after)).put("previous", previous))
+        .compose(v -> kiosks.movedAway(tx, UUID.fromString(after.id()), after.start().toInstant(), clock.instant()));
   }
 
   private Future<Void> publish(SqlClient tx, String kind, Appointment a, JsonObject data) {

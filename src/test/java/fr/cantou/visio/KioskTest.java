@@ -218,6 +218,35 @@ class KioskTest extends VisioNodeTest {
     assertThat(kiosk("POST", presence, token, new JsonObject().put("state", "left")).status()).as("leaving is …/leave").isEqualTo(400);
   }
 
+  /**
+   * Her appointment moved to another day while she waits at the screen: the screen sees it (to tell her the new day) a
+   * few minutes, not until midnight; a leave lost on the weak link, or a copied token that never leaves, then sees it no
+   * more, nor a later move's time (V98; without it: 200 with the new time six minutes later, watched).
+   */
+  @Test
+  void a_screen_sees_her_appointment_moved_to_another_day_only_the_time_to_tell_her() {
+    JsonObject jeanne = book("09:00", visio.pointId, "Jeanne Vidal");
+    String id = jeanne.getString("id");
+    String path = "/api/visio/kiosk/appointments/" + id;
+    String token = screen(visio.pointId);
+    assertThat(kiosk("POST", "/api/visio/kiosk/check-in", token, new JsonObject().put("appointmentId", id)).status()).isEqualTo(200);
+
+    var moved = node.api.post("/api/visio/appointments/" + id + "/reschedule", visio.agent,
+        new JsonObject().put("start", "2026-12-01T09:00:00+01:00"));
+    assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+    Api.Response told = kiosk("GET", path, token, null);
+    assertThat(told.status()).as(told.toString()).isEqualTo(200);
+    assertThat(told.json().getString("start")).isEqualTo("2026-12-01T09:00:00+01:00");
+
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(kiosk("GET", path, token, null).status()).as("out of its sight once told").isEqualTo(404);
+    assertThat(node.api.post("/api/visio/appointments/" + id + "/reschedule", visio.agent,
+        new JsonObject().put("start", "2026-12-01T10:00:00+01:00")).status()).isEqualTo(200);
+    Api.Response later = kiosk("GET", path, token, null);
+    assertThat(later.status()).as("nor a later move's time").isEqualTo(404);
+    assertThat(later.body()).doesNotContain("10:00");
+  }
+
   /** She is in the room from her own link too: the screen's failure takes her out of nothing, and is not written down. */
   @Test
   void a_screens_failure_while_her_own_link_holds_her_in_the_room_changes_nothing() {
