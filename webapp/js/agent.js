@@ -1,5 +1,5 @@
 import { request, sendingKeys, serverNow, token, untilHeard } from './api.js';
-import { openCall, phoneLink } from './call.js';
+import { openCall, phoneLink, prepareCallIfNear } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { isMobile } from './contact.js';
@@ -127,6 +127,8 @@ function render() {
   const day = dayInput.value;
   const list = [...appointments.values()].filter((a) => dayOf(a.start, a.timeZone) === day)
     .sort((a, b) => a.start.localeCompare(b.start));
+  // A room near: its video script comes now, not after her press on "Rejoindre".
+  prepareCallIfNear(list, serverNow());
   listBox.replaceChildren(...(list.length ? list.map((a) => {
     const s = situation(a);
     const open = a.status === 'booked' || a.status === 'in_call';

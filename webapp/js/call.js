@@ -8,28 +8,105 @@ let publicConfig = null;
 /** The pauses before entering again a room that dropped (ms): a few attempts, further apart, then "Réessayer". */
 const RECONNECT_DELAYS = [1000, 4000, 10000];
 
-export async function config() {
+/** After this long without the Jitsi script, she is told it is still on its way (ms). */
+const SLOW_SCRIPT_AFTER = 8000;
+/**
+ * After this long without the script, and without its error, the video server is judged out of reach (ms). The script
+ * is ~110 kB: 15 s at 60 kbit/s alone, and a fixed 15 s told her the server could not be reached while it was arriving.
+ * 90 s leaves room for a link of some 10 kbit/s; a server that refuses or is down says so at once (the script's error).
+ */
+const SCRIPT_GIVE_UP_AFTER = 90000;
+
+/** The Jitsi script on its way ({ script, arrived }): one load for the page, begun early by prepareCall(), or null. */
+let scriptLoad = null;
+/**
+ * Loads given up after the long bound. The browser joins a new script of the same address to a request still stalled
+ * (its memory cache): after one, the address differs, so that "Réessayer" really asks again.
+ */
+let givenUp = 0;
+
+export function config() {
   if (!publicConfig) {
-    // Through request(): a dropped link or a proxy's page is said in her language, never "Failed to fetch".
-    publicConfig = await request('/api/config', { anonymous: true });
+    // Through request(): a dropped link or a proxy's page is said in her language, never "Failed to fetch". The
+    // promise is kept (prepareCall and openCall ask once); a failure is not, so that the next press asks again.
+    publicConfig = request('/api/config', { anonymous: true });
+    publicConfig.catch(() => { publicConfig = null; });
   }
   return publicConfig;
 }
 
-function loadExternalApi(origin) {
+function loadScript(origin) {
+  if (!scriptLoad) {
+    const script = document.createElement('script');
+    script.src = `${origin}/external_api.js${givenUp ? `?again=${givenUp}` : ''}`;
+    script.async = true;
+    const load = { script };
+    load.arrived = new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = () => reject(new Error('unreachable'));
+    });
+    // A failed load leaves nothing behind, so that "Réessayer" loads the script afresh.
+    load.arrived.catch(() => forgetScript(load));
+    scriptLoad = load;
+    document.head.append(script);
+  }
+  return scriptLoad;
+}
+
+function forgetScript(load) {
+  if (scriptLoad === load) {
+    scriptLoad = null;
+  }
+  load.script.remove();
+}
+
+/**
+ * Starts loading the Jitsi script as soon as a page knows a call is near (her appointment's room open, a consultation
+ * taken, an invitation's call about to run): on a 60 kbit/s link its ~110 kB take 15 s, which then pass before she
+ * presses "Rejoindre", not after. Silent: a failure here is tried again, and said, by her press.
+ */
+export function prepareCall() {
+  if (window.JitsiMeetExternalAPI || scriptLoad) {
+    return;
+  }
+  config().then((settings) => loadScript(settings.jitsiOrigin).arrived).catch(() => {});
+}
+
+/** How long before a room opens its script is loaded (ms): a page's minute check of its list finds it in time. */
+const PREPARE_BEFORE_OPENING = 10 * 60 * 1000;
+
+/** prepareCall() when the room of one of these appointments is open, or opens within ten minutes (by `now`). */
+export function prepareCallIfNear(appointments, now) {
+  const near = (a) => (a.status === 'booked' || a.status === 'in_call')
+    && new Date(a.joinOpensAt).getTime() - PREPARE_BEFORE_OPENING <= now && now <= new Date(a.joinClosesAt || a.end).getTime();
+  if (appointments.some(near)) {
+    prepareCall();
+  }
+}
+
+/**
+ * The Jitsi script, for a press on "Rejoindre": the load begun early if there is one. `onSlow` after a few seconds
+ * without it (her link is slow: she is told it is coming); out of reach on its error, or after the long bound (then
+ * the load is given up, and the next attempt begins afresh).
+ */
+function loadExternalApi(origin, onSlow) {
   if (window.JitsiMeetExternalAPI) {
     return Promise.resolve();
   }
+  const load = loadScript(origin);
   return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = `${origin}/external_api.js`;
-    script.async = true;
-    // A failed attempt leaves nothing behind, so that "Réessayer" loads the script afresh.
-    const fail = (why) => { clearTimeout(timer); script.remove(); reject(new Error(why)); };
-    const timer = setTimeout(() => fail('timeout'), 15000);
-    script.onload = () => { clearTimeout(timer); resolve(); };
-    script.onerror = () => fail('unreachable');
-    document.head.append(script);
+    const slow = setTimeout(onSlow, SLOW_SCRIPT_AFTER);
+    const giveUp = setTimeout(() => {
+      clearTimeout(slow);
+      givenUp += 1;
+      forgetScript(load);
+      reject(new Error('timeout'));
+    }, SCRIPT_GIVE_UP_AFTER);
+    const settled = () => {
+      clearTimeout(slow);
+      clearTimeout(giveUp);
+    };
+    load.arrived.then(() => { settled(); resolve(); }, (e) => { settled(); reject(e); });
   });
 }
 
@@ -87,6 +164,8 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
   // Attempts to enter again since she was last in the room, and the one waiting.
   let attempts = 0;
   let reconnecting = null;
+  // Each entering counted: one overtaken while the script was coming (her "audio seulement" meanwhile) opens nothing.
+  let starts = 0;
   // With nothing to switch to, "audio seulement" is withheld: out of sight, of the keyboard and of screen readers, its
   // place kept so that "Quitter l'appel" beside it stays where it was. The keyboard on it goes to the heading.
   const offerAudioOnly = (offered) => {
@@ -132,14 +211,23 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
       return;
     }
     entered = true;
+    const attempt = ++starts;
     try {
-      await loadExternalApi(settings.jitsiOrigin);
+      // Slow to come on her link: said, in the status line, while it comes (not judged unreachable).
+      await loadExternalApi(settings.jitsiOrigin, () => { message.textContent = t('call.stillLoading'); });
     } catch (e) {
+      if (ended || attempt !== starts) {
+        return;
+      }
       if (again) {
         dropped();
       } else {
-        unreachable();
+        unreachable({ tooSlow: e.message === 'timeout' });
       }
+      return;
+    }
+    // Left, or entered again, while the script came (up to a minute and a half on her link): this attempt opens nothing.
+    if (ended || attempt !== starts) {
       return;
     }
     frame.hidden = false;
@@ -214,7 +302,8 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
       }
     }, delay);
   };
-  const unreachable = () => {
+  // `tooSlow`: nothing came for a long while, no error: her link may be the cause as much as the server.
+  const unreachable = ({ tooSlow = false } = {}) => {
     onFailed?.();
     frame.hidden = true;
     message.hidden = true;
@@ -226,7 +315,9 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
       attempts = 0;
       start();
     });
-    problem.replaceChildren(el('p', {}, el('strong', {}, t('call.unreachable'))), el('p', {}, t('call.notYourConnection')),
+    const why = tooSlow ? [el('p', {}, el('strong', {}, t('call.tooSlow')))]
+      : [el('p', {}, el('strong', {}, t('call.unreachable'))), el('p', {}, t('call.notYourConnection'))];
+    problem.replaceChildren(...why,
       ...(fallback ? [fallback()].flat().filter(Boolean) : []), el('div', { class: 'actions' }, retry));
     problem.hidden = false;
   };

@@ -1,6 +1,7 @@
 import { newIdempotencyKey, request, sendingKeysBy } from './api.js';
 import { ordinal, plural, t } from './i18n.js';
 import { connect } from './realtime.js';
+import { prepareCall } from './call.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, patientLine, setSpecialties } from './teleconsult-view.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
 import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital-signs.js';
@@ -78,6 +79,8 @@ function actionsFor(item) {
         () => cancel(item), { yes: t('nurse.cancelYes'), no: t('nurse.cancelNo') }) }, t('nurse.cancel')));
   }
   if ((item.status === 'assigned' || item.status === 'in_call') && item.kind !== 'opinion') {
+    // Taken by a doctor: the call's video script comes now, not after her press on "Rejoindre l'appel".
+    prepareCall();
     actions.push(el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(item), 'common.connecting') },
       t('call.join')));
   }

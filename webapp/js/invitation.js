@@ -1,5 +1,5 @@
 import { notJudged, request } from './api.js';
-import { openCall } from './call.js';
+import { openCall, prepareCall } from './call.js';
 import { deviceCheck } from './device-check.js';
 import { t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
@@ -118,6 +118,10 @@ async function show({ checkedByHand = false } = {}) {
   ];
   // Waiting, running or over are news, not faults: only a withdrawn invitation is said as a problem.
   const state = el('div', { id: 'call-state', class: invitation.call === 'revoked' ? 'alert' : 'notice', role: 'status' });
+  if (invitation.call === 'waiting' || invitation.call === 'open') {
+    // Her call is near: its video script comes now, not after her press on "Rejoindre l'appel".
+    prepareCall();
+  }
   if (invitation.call === 'waiting') {
     const check = el('button', { type: 'button', class: 'secondary', id: 'check-again' }, t('guests.check'));
     check.addEventListener('click', () => whileSending(check, () => show({ checkedByHand: true })));

@@ -1,5 +1,5 @@
 import { ApiError, newIdempotencyKey, request, sendingKeys, serverNow, untilHeard } from './api.js';
-import { openCall } from './call.js';
+import { openCall, prepareCall } from './call.js';
 import { connect } from './realtime.js';
 import { currentLanguage, dayOf, formatDay, formatTime, formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
@@ -550,6 +550,8 @@ function stopScan() {
 /** Her waiting screen, for her appointment `a`; `news` said to screen readers (by default: her arrival is signalled). */
 function waiting(a, news = t('kiosk.checkedIn')) {
   current = a;
+  // Her call comes next: its video script now, while she waits, not when the agent opens the room.
+  prepareCall();
   // She waits for her time: the screen does not go back to the list under her.
   idleAllowed = false;
   clearTimeout(idleTimer);

@@ -1,6 +1,7 @@
 import { request, token } from './api.js';
 import { dayOf, t } from './i18n.js';
 import { connect } from './realtime.js';
+import { prepareCall } from './call.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, leaveCall, setSpecialties, specialtyLabel } from './teleconsult-view.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { announce, askBeforeLanguageSwitch, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
@@ -114,6 +115,10 @@ function render() {
     next.removeAttribute('aria-describedby');
   }
   if (open) {
+    if (open.kind !== 'opinion') {
+      // Her consultation's call is next: its video script comes now, not after her press on "Rejoindre l'appel".
+      prepareCall();
+    }
     // A written opinion has no call until she decides to see the resident.
     const action = open.kind === 'opinion'
       ? el('button', { type: 'button', class: 'secondary', onclick: (event) => whileSending(event.currentTarget, () => toVideo(open)) },

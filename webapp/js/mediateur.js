@@ -1,6 +1,6 @@
 import { request, serverNow, token, untilHeard } from './api.js';
 import { BookingWizard, convocationSheet } from './booking.js';
-import { openCall } from './call.js';
+import { openCall, prepareCallIfNear } from './call.js';
 import { formatWhen, t } from './i18n.js';
 import { LiveAppointments, statusTag } from './live-list.js';
 import { plainMessage } from './form-errors.js';
@@ -18,6 +18,8 @@ const refusals = new Map();
 function render() {
   const focused = document.activeElement?.closest?.('.join-refused')?.id;
   const list = [...appointments.values()].sort((a, b) => a.start.localeCompare(b.start));
+  // A room near: its video script comes now, not after his press on "Rejoindre à côté de la personne".
+  prepareCallIfNear(list, serverNow());
   listBox.replaceChildren(...(list.length ? list.map((a) => el('article', { class: 'card', 'data-id': a.id },
     el('h3', {}, `${formatWhen(a.start, a.timeZone)} — ${a.citizen?.name ?? t('appointment.erased')}`),
     el('p', {}, `${a.serviceName} · ${a.administration} · ${a.reference}`),

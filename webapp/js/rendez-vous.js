@@ -126,7 +126,7 @@ async function showManage(token) {
     manageBox.replaceChildren(failure({ status: 0 }, () => location.reload()));
     return;
   }
-  const [{ openCall }, { deviceCheck }, { connect }] = modules;
+  const [{ openCall, prepareCallIfNear }, { deviceCheck }, { connect }] = modules;
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
   const waiting = el('p', { class: 'notice', id: 'waiting', role: 'status', hidden: true });
   // What the last action did, next to the actions: seen, not only heard.
@@ -159,6 +159,8 @@ async function showManage(token) {
     const over = !agentIn && now > new Date(a.joinClosesAt || a.end).getTime();
     const canJoin = open && (agentIn || (now >= opensAt && !over));
     const notYet = open && !canJoin && now < opensAt;
+    // Her room near: its video script comes now (15 s on a 60 kbit/s link), not after her press on "Rejoindre".
+    prepareCallIfNear([a], now);
     devices.node.hidden = !open || over || inCall;
     // Drawn again at the opening, and at the closing: "Rejoindre" never stays pressable on a closed room (the end of a
     // call under way comes as an event).

@@ -83,7 +83,13 @@ class AgentDayPageTest {
   }
 
   static Page agentAt(JsonObject booked, Instant pageTime) {
+    return agentAt(booked, pageTime, page -> { });
+  }
+
+  /** The same, `before` done to the page before it opens (a route of its requests). */
+  static Page agentAt(JsonObject booked, Instant pageTime, java.util.function.Consumer<Page> before) {
     Page agent = web.newPage();
+    before.accept(agent);
     agent.addInitScript(COUNTED_BEEPS);
     agent.addInitScript(RECORDED_STATUS);
     agent.clock().install(new Clock.InstallOptions().setTime(pageTime.toEpochMilli()));
@@ -327,8 +333,8 @@ class AgentDayPageTest {
         new JsonObject().put("name", "Léontine Bru"));
     Instant before = startOf(booked).minus(Duration.ofMinutes(5));
     clock.set(before);
-    Page agent = agentAt(booked, before);
-    agent.route("**/external_api.js", com.microsoft.playwright.Route::abort);
+    // Out of reach from the page's opening on: her room open, the page asks for the video script at once.
+    Page agent = agentAt(booked, before, page -> page.route("**/external_api.js", com.microsoft.playwright.Route::abort));
     show(agent, dayOf(booked));
     button(card(agent, "Léontine Bru"), "Rejoindre").click();
     Locator panel = agent.locator("#call");

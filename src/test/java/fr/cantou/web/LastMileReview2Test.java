@@ -191,7 +191,13 @@ class LastMileReview2Test {
 
   /** The manage page of an appointment, the page's clock a minute after its room opened. */
   private static Page manageOpen(JsonObject booked) {
+    return manageOpen(booked, page -> { });
+  }
+
+  /** The same, `before` done to the page before it opens (a route of its requests). */
+  private static Page manageOpen(JsonObject booked, java.util.function.Consumer<Page> before) {
     Page page = web.newPhonePage();
+    before.accept(page);
     Instant opened = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(9));
     // The server's clock too: the page goes by the server's time (the Date of its answers).
     clock.set(opened);
@@ -644,8 +650,8 @@ class LastMileReview2Test {
     Instant now = clock.instant();
     clock.set(OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(9)));
     try {
-      Page page = manageOpen(booked);
-      page.route("**/api/config", Route::abort);
+      // Lost from the page's opening on: her room open, the page reads them at once to load the call's script early.
+      Page page = manageOpen(booked, lost -> lost.route("**/api/config", Route::abort));
       page.locator("#join").click();
       Locator error = page.locator("#manage .error[role=alert]");
       assertThat(error).hasText("Connexion perdue. Réessayez dans un instant.");
@@ -661,9 +667,9 @@ class LastMileReview2Test {
   }
 
   private static void joinLeaveAndTestDevices(JsonObject booked) {
-    Page page = manageOpen(booked);
-    // The video server cannot be reached first: "Réessayer" keeps the keyboard on the call's heading.
-    page.route("**/external_api.js", Route::abort);
+    // The video server cannot be reached first (from the page's opening on: her room open, the page asks for the video
+    // script at once): "Réessayer" keeps the keyboard on the call's heading.
+    Page page = manageOpen(booked, unreachable -> unreachable.route("**/external_api.js", Route::abort));
     page.locator("#join").click();
     Locator retry = page.locator("#call-retry");
     assertThat(retry).isVisible();

@@ -1215,6 +1215,9 @@ class LastMileTest {
     citizen.route("**/external_api.js", script::add);
     manage(citizen, booked, asked);
     citizen.locator("#join").click();
+    // Her join answered (the call's panel comes after it), the script still on its way: asked by the page as it
+    // opened, her room open, and held.
+    assertThat(citizen.locator("#call h2")).isVisible();
     citizen.waitForCondition(() -> script.size() == 1);
 
     Instant later = start.toInstant().plus(Duration.ofMinutes(6));
