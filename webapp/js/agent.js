@@ -194,14 +194,15 @@ function refocus(was) {
 }
 
 /**
- * "Rejoindre"; "Connexion…" (busy, disabled) while the room comes, kept across live re-renders: a second tap joins
+ * "Rejoindre"; "Connexion…" (busy, aria-disabled) while the room comes, kept across live re-renders: a second tap joins
  * nothing twice; in the call, "Vous êtes dans l'appel": pressed again, "Rejoindre" opened a second room over the first.
  */
 function joinControl(a) {
   if (inCall?.id === a.id) {
     return el('span', { class: 'tag ok in-call' }, t('agent.inCall'));
   }
-  return joining.has(a.id) ? el('button', { type: 'button', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
+  // aria-disabled, not disabled: the keyboard, given back to it on a live re-render, stays on it.
+  return joining.has(a.id) ? el('button', { type: 'button', 'data-join': '', 'aria-disabled': 'true', 'aria-busy': 'true' }, t('common.connecting'))
     : el('button', { type: 'button', 'data-join': '', onclick: () => joinOnce(a) }, t('agent.join'));
 }
 

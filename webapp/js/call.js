@@ -346,10 +346,13 @@ export async function openCall(container, join, { onJoined, onLeft, onFailed, on
     api?.dispose();
     container.hidden = true;
     // Back where she was: what the page names (`onClosed` may return its join button), else the button pressed if
-    // it is still there, else the top of the page's content.
+    // it is still there and takes the keyboard (not hidden meanwhile), else the top of the page's content.
     const named = onClosed?.();
-    const back = named || (opener?.isConnected && opener !== document.body ? opener : null) || document.getElementById('main');
-    back?.focus();
+    const pressed = opener?.isConnected && opener !== document.body ? opener : null;
+    [named, pressed, document.getElementById('main')].find((back) => {
+      back?.focus();
+      return back && document.activeElement === back;
+    });
   });
   // Closing the tab leaves the room too: the other side must not see someone who is gone.
   window.addEventListener('pagehide', leave);

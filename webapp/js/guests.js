@@ -2,7 +2,7 @@ import { request, sendingKeysBy } from './api.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
 import { formatTime, t } from './i18n.js';
 import { FieldErrors, plainMessage } from './form-errors.js';
-import { announce, el, whileSending } from './ui.js';
+import { announce, el, markBusy, whileSending } from './ui.js';
 
 /**
  * "Inviter une personne": the nurse or the doctor of a call invites an interpreter, a relative or
@@ -160,14 +160,8 @@ function stillShown(mine) {
 
 /** "Envoyer l'invitation" as the opening shown leaves it: busy only while that opening's invitation is on its way. */
 function showSending(sending) {
-  sendButton.disabled = sending;
-  for (const element of [sendButton, form]) {
-    if (sending) {
-      element.setAttribute('aria-busy', 'true');
-    } else {
-      element.removeAttribute('aria-busy');
-    }
-  }
+  // Kept focusable while it waits (markBusy): the keyboard stays on it.
+  markBusy(sendButton, sending);
   sendButton.textContent = t(sending ? 'common.sending' : 'guests.send');
 }
 

@@ -8,7 +8,7 @@ import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles, withoutFile } from './care-files.js';
-import { announce, ask, askBeforeLanguageSwitch, askThenSend, el, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
+import { announce, ask, askBeforeLanguageSwitch, askThenSend, el, markBusy, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -192,7 +192,8 @@ async function cancel(item) {
 }
 
 function join(item) {
-  return joinTeleconsultation(item, callBox, socket);
+  // Left: back to the heading of her requests, the one she called for among them.
+  return joinTeleconsultation(item, callBox, socket, { onClosed: () => document.getElementById('open-title') });
 }
 
 /** The whole list again (a doctor came or went: places and estimates moved); what events brought meanwhile stays. */
@@ -247,14 +248,8 @@ function addVitalSigns(item, opener) {
 
 /** The Save button as the opening shown leaves it: busy ("Envoi…") only while that opening's set is on its way. */
 function showSaving(saving) {
-  vitalsSave.disabled = saving;
-  for (const element of [vitalsSave, vitalsForm]) {
-    if (saving) {
-      element.setAttribute('aria-busy', 'true');
-    } else {
-      element.removeAttribute('aria-busy');
-    }
-  }
+  // Kept focusable while it waits (markBusy): the keyboard stays on it.
+  markBusy(vitalsSave, saving);
   vitalsSave.textContent = t(saving ? 'common.sending' : 'vitals.save');
 }
 

@@ -123,7 +123,7 @@ function render() {
     const action = open.kind === 'opinion'
       ? el('button', { type: 'button', class: 'secondary', onclick: (event) => whileSending(event.currentTarget, () => toVideo(open)) },
         t('exchange.toVideo'))
-      // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
+      // "Connexion…" (busy, aria-disabled: the keyboard stays) while the room comes: a second tap joins nothing twice.
       : el('button', { type: 'button', onclick: (event) => whileSending(event.currentTarget, () => join(open), 'common.connecting') },
         t('call.join'));
     keepingFocus(() => currentItem.replaceChildren(...(withdrawnNotes.get(open.id) || []).map((text) => el('p', { class: 'notice' }, text)),
@@ -170,7 +170,8 @@ document.getElementById('next').addEventListener('click', (event) => whileSendin
 }).then(render));
 
 function join(item) {
-  return joinTeleconsultation(item, callBox, socket);
+  // Left: back to her consultation's heading, above the report she goes on to write.
+  return joinTeleconsultation(item, callBox, socket, { onClosed: () => document.getElementById('current-title') });
 }
 
 async function toVideo(item) {

@@ -193,8 +193,9 @@ async function showManage(token) {
       !open ? el('p', { class: 'notice', id: 'closed', tabindex: '-1' }, t(`manage.closed.${a.status}`), ' ',
         el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain'))) : null,
       open ? el('div', { class: 'actions' },
-        // "Connexion…" (busy, disabled) while the room comes: a second tap joins nothing twice.
-        canJoin && joining ? el('button', { type: 'button', id: 'join', disabled: true, 'aria-busy': 'true' }, t('common.connecting'))
+        // "Connexion…" (busy, no action) while the room comes: a second tap joins nothing twice. aria-disabled, not
+        // disabled: the keyboard, given back to it by its id, stays on it.
+        canJoin && joining ? el('button', { type: 'button', id: 'join', 'aria-disabled': 'true', 'aria-busy': 'true' }, t('common.connecting'))
           : canJoin ? el('button', { type: 'button', id: 'join', onclick: (event) => whileSending(event.currentTarget, join, 'common.connecting') },
             t('manage.join'))
           : el('button', { type: 'button', id: 'join', disabled: true, 'aria-describedby': 'opens-at' }, t('manage.join')),

@@ -152,9 +152,11 @@ let openOne = null;
 /**
  * Opens the room of a teleconsultation and tells the server when this side joins and leaves.
  * Its token lives 15 minutes: entering again (audio only, "Réessayer") asks the server for a
- * fresh one, which comes only while the request is still this side's.
+ * fresh one, which comes only while the request is still this side's. `onClosed` names where the keyboard goes when she
+ * leaves the call: a place the item's next re-render keeps (the join button pressed is drawn anew when her leaving comes
+ * back as an event, and the keyboard on it fell to the page's top).
  */
-export async function joinTeleconsultation(item, callBox, socket) {
+export async function joinTeleconsultation(item, callBox, socket, { onClosed } = {}) {
   try {
     const path = `/api/teleconsultations/${item.id}/join`;
     const info = await request(path);
@@ -164,6 +166,7 @@ export async function joinTeleconsultation(item, callBox, socket) {
     openOne = opening;
     opening.call = await openCall(callBox, info, {
       renew: () => request(path),
+      onClosed,
       // The video server cannot be reached: the doctor calls the care home.
       fallback: () => el('p', {}, doctor ? (item.organisationPhone
         ? [t('call.callCareHome'), ' ', phoneLink(item.organisationPhone)] : t('call.careHomeNoPhone'))

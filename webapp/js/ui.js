@@ -216,9 +216,36 @@ export function showConnection(state) {
   }
 }
 
+/** A press on a waiting button: nothing sent, no form submitted (Enter in a field presses the form's button too). */
+function ignorePress(event) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+}
+
 /**
- * Runs `action` while `button` says it waits: disabled, `aria-busy`, "Envoi…" (or the words of `busyWords`, such as
- * 'common.connecting': "Connexion…" for joining a room) and its form `aria-busy`. A second press meanwhile sends nothing.
+ * `button` waiting for an answer, or no longer: `aria-disabled` and `aria-busy` (its form `aria-busy` too), presses
+ * ignored. Not `disabled`: a disabled button drops the keyboard's focus to the top of the page, and a screen reader
+ * user lost her place at each "Envoi…"; this one keeps the focus, and is read "Envoi…, indisponible".
+ */
+export function markBusy(button, busy) {
+  const form = button.closest('form');
+  if (busy) {
+    button.setAttribute('aria-disabled', 'true');
+    button.setAttribute('aria-busy', 'true');
+    form?.setAttribute('aria-busy', 'true');
+    // Before the button's own listeners (a capturing listener on the target runs first).
+    button.addEventListener('click', ignorePress, true);
+  } else {
+    button.removeAttribute('aria-disabled');
+    button.removeAttribute('aria-busy');
+    form?.removeAttribute('aria-busy');
+    button.removeEventListener('click', ignorePress, true);
+  }
+}
+
+/**
+ * Runs `action` while `button` says it waits ({@link markBusy}), reading "Envoi…" (or the words of `busyWords`, such as
+ * 'common.connecting': "Connexion…" for joining a room). A second press meanwhile sends nothing.
  */
 export async function whileSending(button, action, busyWords = 'common.sending') {
   if (button.getAttribute('aria-busy') === 'true') {
@@ -226,20 +253,15 @@ export async function whileSending(button, action, busyWords = 'common.sending')
   }
   // Its children, not its text: a label may hold a part for screen readers only ("Désactiver <span>Chloé Rigal</span>").
   const label = [...button.childNodes];
-  const form = button.closest('form');
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
+  markBusy(button, true);
   button.textContent = t(busyWords);
-  form?.setAttribute('aria-busy', 'true');
   try {
     return await action();
   } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
+    markBusy(button, false);
     button.replaceChildren(...label);
-    form?.removeAttribute('aria-busy');
-    // Disabled, the button lost the focus to the page's top; nothing else took it since (a refusal said beside it, her
-    // text kept): the keyboard comes back to it, not to the header.
+    // The button drawn anew meanwhile (a live event) left the keyboard nowhere; nothing else took it since (a refusal
+    // said beside it, her text kept): it comes back to the button, not to the header.
     if (button.isConnected && (!document.activeElement || document.activeElement === document.body)) {
       button.focus();
     }

@@ -358,6 +358,48 @@ class NursePageSlowAnswersTest {
   }
 
   /**
+   * While "Envoyer la demande" waits for its answer ("Envoi…"), the keyboard stays on it: disabled, it dropped the focus to
+   * the top of the page, and a screen reader user lost her place. Pressed again meanwhile with the keyboard (Enter,
+   * Space on it, Enter in a field of its form), nothing more is sent.
+   */
+  @Test
+  void a_button_waiting_for_its_answer_keeps_the_keyboard_and_a_second_press_sends_nothing() {
+    String token = nurseToken();
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<Route> held = new CopyOnWriteArrayList<>();
+    nurse.route("**/api/teleconsultations", route -> {
+      if ("POST".equals(route.request().method())) {
+        held.add(route);
+      } else {
+        route.resume();
+      }
+    });
+    BrowserFixture.typeRequest(nurse, "R-FOCUS-1", "AB", "1935", "Essoufflement depuis ce matin");
+    Locator submit = nurse.locator("#request button[type=submit]");
+    submit.focus();
+    nurse.keyboard().press("Enter");
+    nurse.waitForCondition(() -> held.size() == 1);
+    assertThat(submit).hasText("Envoi…");
+    assertThat(submit).hasAttribute("aria-busy", "true");
+    assertThat(submit).hasAttribute("aria-disabled", "true");
+    org.assertj.core.api.Assertions.assertThat(nurse.evaluate("() => document.activeElement?.matches('#request button[type=submit]')"))
+        .as("the keyboard on the waiting button").isEqualTo(true);
+    nurse.keyboard().press("Enter");
+    nurse.keyboard().press(" ");
+    assertThat(submit).isFocused();
+    nurse.locator("#reference").press("Enter");
+
+    held.get(0).resume();
+    assertThat(nurse.locator("#nurse-outcome")).containsText("Demande envoyée.");
+    assertThat(submit).not().hasAttribute("aria-disabled", "true");
+    // Its answer came after the second presses: had they sent anything, it would be here before it.
+    org.assertj.core.api.Assertions.assertThat(held).as("one request sent").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(requestsOf(token, "R-FOCUS-1")).as("queued once").hasSize(1);
+    requestsOf(token, "R-FOCUS-1").forEach(i -> web.node.api.post("/api/teleconsultations/" + i.getString("id") + "/cancel", token, null));
+    nurse.context().close();
+  }
+
+  /**
    * A new request whose answer was lost (it arrived; the tablet never heard) and that she sends again is queued once:
    * both sends carry the same Idempotency-Key, the second is answered with the request the first made. The next request
    * has a key of its own.
