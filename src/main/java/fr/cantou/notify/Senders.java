@@ -14,16 +14,19 @@ public record Senders(Mailer mailer, SmsSender sms) {
   private static final Logger LOG = LoggerFactory.getLogger(Senders.class);
 
   public static Senders of(Vertx vertx, CantouConfig config) {
-    Mailer mailer = config.smtp().configured() ? new SmtpMailer(vertx, config.smtp()) : new LogMailer();
+    boolean demo = config.demo().enabled();
+    // In the demo, a message's links are written too (event=demo_link): a tester follows the citizen's journey by them.
+    String links = demo ? " (demo: with their links, event=demo_link)" : "";
+    Mailer mailer = config.smtp().configured() ? new SmtpMailer(vertx, config.smtp()) : new LogMailer(demo);
     if (!config.smtp().configured()) {
-      LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log, not sent; "
-          + "set CANTOU_SMTP_HOST to send them\"");
+      LOG.warn("event=mail_to_log reason=\"no SMTP host configured: mails are written to the log{}, not sent; "
+          + "set CANTOU_SMTP_HOST to send them\"", links);
     }
     SmsConfig sms = SmsConfig.from(config.settings());
-    SmsSender sender = sms.configured() ? new HttpSmsSender(vertx, sms) : new LogSmsSender();
+    SmsSender sender = sms.configured() ? new HttpSmsSender(vertx, sms) : new LogSmsSender(demo);
     if (!sms.configured()) {
-      LOG.warn("event=sms_to_log reason=\"no SMS provider configured: SMS are written to the log, not sent; "
-          + "set CANTOU_SMS_URL to send them\"");
+      LOG.warn("event=sms_to_log reason=\"no SMS provider configured: SMS are written to the log{}, not sent; "
+          + "set CANTOU_SMS_URL to send them\"", links);
     }
     return new Senders(mailer, sender);
   }
