@@ -138,7 +138,9 @@ final class MailStore {
 
   /**
    * Claims due messages of these channels for a while; another node skips them, and takes them back
-   * only if this one died. The messages of one appointment on one channel are claimed one at a time, oldest first:
+   * only if this one died. The attempt the run will make is counted only when it starts ({@link #claimAgain}): a
+   * message at its last attempt still waiting in a slow batch is no attempt that "never finished"
+   * ({@link #giveUpUnfinished}), and is taken by another run, not failed unsent. The messages of one appointment on one channel are claimed one at a time, oldest first:
    * none while an older one is due or being sent. Two nodes claiming at the same instant lock the oldest (SKIP LOCKED
    * leaves it to one of them) and neither takes the next, so each change is told from what the message before it told
    * ({@link #heardOf}), never by two senders at once each unaware of the other's.
@@ -151,7 +153,7 @@ final class MailStore {
   Future<List<DueMail>> claimDueMails(SqlClient db, List<String> channels, Instant now, Instant claimUntil, int maxAttempts,
                                       int limit) {
     return db.preparedQuery("""
-            UPDATE visio_mail SET claimed_until = $2, attempts = attempts + 1
+            UPDATE visio_mail SET claimed_until = $2
             WHERE id = ANY(ARRAY(
               SELECT picked.id FROM unnest($5::text[]) AS asked(channel)
               CROSS JOIN LATERAL (
@@ -165,7 +167,7 @@ final class MailStore {
                                          OR before.id < m.id AND before.due_at <= $1 AND before.attempts < $4))
                 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) picked
               ORDER BY picked.due_at LIMIT $3))
-            RETURNING id, appointment_id, kind, attempts, channel, previous_start,
+            RETURNING id, appointment_id, kind, attempts + 1 AS attempts, channel, previous_start,
               EXISTS (SELECT 1 FROM visio_mail next
                       WHERE next.appointment_id = visio_mail.appointment_id AND next.channel = visio_mail.channel
                         AND next.id > visio_mail.id AND next.sent_at IS NULL AND next.failed_at IS NULL AND next.due_at <= $1
@@ -180,13 +182,13 @@ final class MailStore {
   /**
    * Claims again, from now until {@code claimUntil}, a message this run claimed, just before it is sent: a batch is sent
    * one message after the other, and its last ones would otherwise go on a claim that lapsed meanwhile, which another
-   * node's run may have taken since. False when another run claimed it since (its attempts counted one more) or it ended
-   * (sent, failed): this run leaves it.
+   * node's run may have taken since. Counts the attempt, which starts now: the count before it is the claim's token.
+   * False when another run started that attempt since or the message ended (sent, failed): this run leaves it.
    */
   Future<Boolean> claimAgain(SqlClient db, DueMail mail, Instant claimUntil) {
     return db.preparedQuery("""
-            UPDATE visio_mail SET claimed_until = $3
-            WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
+            UPDATE visio_mail SET claimed_until = $3, attempts = $2
+            WHERE id = $1 AND attempts = $2 - 1 AND sent_at IS NULL AND failed_at IS NULL""")
         .execute(Tuple.of(mail.id(), mail.attempts(), utc(claimUntil)))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -237,8 +239,8 @@ final class MailStore {
   record GivenUp(long id, String kind, String channel, int attempts, String error) {}
 
   /**
-   * Fails the messages at their last attempt that no run will ever take again: claimed, and the claim lapsed without
-   * their sender saying how it went (its node stopped mid-send: it may have gone, or not), or left neither sent nor
+   * Fails the messages at their last attempt that no run will ever take again: that attempt started
+   * ({@link #claimAgain}), and its claim lapsed without their sender saying how it went (its node stopped mid-send: it may have gone, or not), or left neither sent nor
    * failed by an older version. So every message ends sent or failed, where the operator sees it.
    */
   Future<List<GivenUp>> giveUpUnfinished(SqlClient db, List<String> channels, Instant now, int maxAttempts) {

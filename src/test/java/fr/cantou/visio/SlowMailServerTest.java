@@ -31,6 +31,47 @@ class SlowMailServerTest {
    */
   @Test
   void a_batch_that_outlasts_its_claim_sends_each_mail_once_with_another_node_running() throws Exception {
+    slowBatchWithAnotherNode((node, references) -> {}, (node, references, received) -> {
+      assertThat(received).as("three confirmations, none twice").hasSize(3);
+      for (String reference : references) {
+        assertThat(received.stream().filter(mail -> mail.contains(reference))).as(reference).hasSize(1);
+      }
+    });
+  }
+
+  /**
+   * The same batch, the third confirmation at its last attempt: the first node claims it at 06:00 but reaches it only
+   * after 06:02, its batch's claim lapsed. The second node, running at 06:02:20, must not fail it as an attempt that
+   * "never finished" (it never started): it takes it and sends it, once.
+   */
+  @Test
+  void a_last_attempt_still_waiting_in_a_slow_batch_is_sent_not_given_up() throws Exception {
+    slowBatchWithAnotherNode((node, references) -> {
+      // Nine attempts refused before: the one this batch claims is its last.
+      TestNode.await(node.node().platform().pool().preparedQuery("""
+          UPDATE visio_mail SET attempts = $1, last_error = 'refused'
+          WHERE channel = 'mail' AND kind = 'confirmation'
+            AND appointment_id = (SELECT id FROM appointment WHERE reference = $2)""")
+          .execute(io.vertx.sqlclient.Tuple.of(MailJob.MAX_ATTEMPTS - 1, references.get(2))));
+    }, (node, references, received) -> {
+      assertThat(received.stream().filter(mail -> mail.contains(references.get(2)))).as("its last attempt made, once")
+          .hasSize(1);
+      assertThat(TestNode.await(node.node().platform().pool().query(
+          "SELECT count(*) AS n FROM visio_mail WHERE failed_at IS NOT NULL").execute()).iterator().next().getLong("n"))
+          .as("none given up").isZero();
+    });
+  }
+
+  interface Staging {
+    void stage(TestNode first, List<String> references) throws Exception;
+  }
+
+  interface Checks {
+    void check(TestNode first, List<String> references, List<String> received) throws Exception;
+  }
+
+  /** Three confirmations booked, staged, then the first node's run at 70 s a mail, the second node's run during its second. */
+  private static void slowBatchWithAnotherNode(Staging staging, Checks checks) throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
     DatabaseEndpoint database = TestDatabase.fresh();
     try (SmtpStandIn smtp = new SmtpStandIn();
@@ -43,6 +84,7 @@ class SlowMailServerTest {
       for (String start : List.of("2026-12-01T10:00:00+01:00", "2026-12-01T11:00:00+01:00", "2026-12-01T14:00:00+01:00")) {
         references.add(visio.book(start).json().getString("reference"));
       }
+      staging.stage(first, references);
       smtp.onEachMail(index -> {
         if (index < 2) {
           clock.advance(Duration.ofSeconds(70));
@@ -52,11 +94,7 @@ class SlowMailServerTest {
         }
       });
       TestNode.await(first.node().runJobs());
-
-      assertThat(smtp.received()).as("three confirmations, none twice").hasSize(3);
-      for (String reference : references) {
-        assertThat(smtp.received().stream().filter(mail -> mail.contains(reference))).as(reference).hasSize(1);
-      }
+      checks.check(first, references, smtp.received());
     }
   }
 
