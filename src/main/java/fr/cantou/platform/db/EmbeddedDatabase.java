@@ -83,7 +83,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       rs.next();
       answering = Path.of(rs.getString(1));
     }
-    if (!Files.isSameFile(answering, dataDir)) {
+    // A data directory absent here (a PostgreSQL in a container, by a mapped port) is another's too, named as such.
+    if (!Files.exists(answering) || !Files.isSameFile(answering, dataDir)) {
       close();
       throw new IOException("port " + port + " is held by another PostgreSQL (its data in " + answering
           + "): choose a free port with database.embeddedPort (CANTOU_DATABASE_EMBEDDED_PORT)");

@@ -3,6 +3,7 @@ package fr.cantou.platform.db;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,6 +36,29 @@ class EmbeddedDatabasePortTest {
            ResultSet rs = statement.executeQuery("SELECT current_setting('data_directory')")) {
         rs.next();
         assertThat(Path.of(rs.getString(1)).toRealPath()).isEqualTo(theirs.toRealPath());
+      }
+    }
+  }
+
+  /**
+   * The other PostgreSQL runs in a container (docker's port mapping): the data directory it names does not exist on
+   * this machine. Staged with a server started through a symbolic link, removed since.
+   */
+  @Test
+  void a_port_held_by_a_postgresql_whose_data_is_not_on_this_machine_stops_the_start_with_the_port_named(
+      @TempDir Path ours, @TempDir Path theirs) throws Exception {
+    Path link = Files.createSymbolicLink(theirs.resolveSibling(theirs.getFileName() + "-link"), theirs);
+    try (EmbeddedDatabase other = EmbeddedDatabase.start(link, 0)) {
+      int port = other.endpoint().port();
+      Files.delete(link);
+      try {
+        assertThatThrownBy(() -> EmbeddedDatabase.start(ours, port))
+            .isInstanceOf(StartFailed.class)
+            .hasMessageContaining(String.valueOf(port))
+            .hasMessageContaining("database.embeddedPort");
+      } finally {
+        // Its server is stopped through the path it was started with.
+        Files.createSymbolicLink(link, theirs);
       }
     }
   }
