@@ -206,7 +206,7 @@ class MainTest {
       statement.execute("""
           INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by,
                                              execution_time, success)
-          SELECT max(installed_rank) + 1, '99', 'from a newer node', 'SQL', 'V99__from_a_newer_node.sql', 0, 'postgres', 1, true
+          SELECT max(installed_rank) + 1, '9999', 'from a newer node', 'SQL', 'V9999__from_a_newer_node.sql', 0, 'postgres', 1, true
           FROM flyway_schema_history""");
     }
     ProcessBuilder builder = java();
@@ -218,6 +218,6 @@ class MainTest {
     assertThat(process.exitValue()).isEqualTo(1);
     assertThat(errors.lines()).as(errors).hasSize(1);
     assertThat(errors).matches("Cantou could not start: the database was migrated by a newer version of Cantou "
-        + "\\(schema version 99, this node knows up to \\d+\\): start the newer version on it, never an older one");
+        + "\\(schema version 9999, this node knows up to \\d+\\): start the newer version on it, never an older one");
   }
 }
