@@ -1,7 +1,7 @@
 import { request, sendingKeys } from './api.js';
 import { minutesInWords, t } from './i18n.js';
 import { FieldErrors } from './form-errors.js';
-import { announce, el, whileSending } from './ui.js';
+import { announce, el, siteConfig, whileSending } from './ui.js';
 import { EMAIL, isMobile, isPhone } from './contact.js';
 
 /**
@@ -15,11 +15,14 @@ import { EMAIL, isMobile, isPhone } from './contact.js';
  */
 function howItWorks() {
   const line = el('p', { class: 'hint', id: 'waiting-how', hidden: true });
-  request('/api/config', { anonymous: true }).then((config) => {
-    line.textContent = t('waiting.howItWorks', { held: minutesInWords(config.waitingOfferHoldMinutes),
-      perDay: config.waitingOffersPerDay });
-    line.hidden = false;
-  }, () => {});
+  // The page's own settings, read once as it opened (null offline: the line stays hidden).
+  siteConfig().then((config) => {
+    if (config) {
+      line.textContent = t('waiting.howItWorks', { held: minutesInWords(config.waitingOfferHoldMinutes),
+        perDay: config.waitingOffersPerDay });
+      line.hidden = false;
+    }
+  });
   return line;
 }
 
