@@ -1163,6 +1163,10 @@ class LastMileTest {
     Locator title = page.locator("h1");
     assertThat(title).isVisible();
     page.waitForCondition(() -> !scripts.isEmpty());
+    // The stylesheet may still be on its way when the scripts are asked for (a loaded CI machine): the place that counts
+    // is the styled one a person sees, not the browser's default layout before it.
+    page.waitForFunction("() => [...document.querySelectorAll('link[rel=stylesheet]')].every((l) => l.sheet)", null,
+        new Page.WaitForFunctionOptions().setTimeout(120_000));
     assertThat(page.locator("#who")).isEmpty();
     double[] before = placeOf(title);
     page.unroute("**/js/*.js");
