@@ -720,4 +720,7 @@ async function showScreens() {
 }
 
 await loadOrganisations().catch(fail);
-await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), loadAudit(), showScreens()]).catch(fail);
+// The trail's first lines, unless the admin asked for hers while the page was still loading (a slow link): the first
+// load would replace her filtered lines with those of whatever the form holds by then.
+const firstAudit = () => (auditAsked === 0 ? loadAudit() : undefined);
+await Promise.all([loadUsers(), loadSpecialties(), loadVisio(), loadStats(), firstAudit(), showScreens()]).catch(fail);

@@ -1519,6 +1519,42 @@ class LastMileTest {
     admin.context().close();
   }
 
+  /**
+   * On a slow link the admin filters the trail before the page has finished loading: the page's own first load, coming
+   * after, does not replace her lines with those of whatever the form holds by then.
+   */
+  @Test
+  void the_trail_an_admin_asked_for_while_the_page_loaded_is_not_replaced_by_its_first_load() {
+    Page admin = web.signIn(web.newTabletPage(), "admin");
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
+      asked.add(route.request().url());
+      String item = route.request().url().contains("kind=change") ? "filtre-change" : "filtre-autre";
+      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
+          .setBody("{\"items\":[{\"at\":\"2026-11-18T09:15:30Z\",\"kind\":\"change\",\"action\":\"specialty.created\","
+              + "\"actor\":\"user\",\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\","
+              + "\"itemKind\":\"specialty\",\"itemId\":\"" + item + "\"}],\"next\":null}"));
+    });
+    // The page's first reads held back: its script is in and the form usable, its lists not yet asked for.
+    List<com.microsoft.playwright.Route> organisations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route("**/api/organisations", organisations::add);
+    admin.navigate(web.url("/admin.html#audit"));
+    admin.waitForCondition(() -> organisations.size() == 1);
+    admin.getByLabel("Type d'action").selectOption("change");
+    admin.locator("#audit-form button[type=submit]").click();
+    assertThat(admin.locator("#audit-list")).containsText("filtre-change");
+    admin.getByLabel("Type d'action").selectOption("read");
+    admin.unroute("**/api/organisations");
+    organisations.forEach(com.microsoft.playwright.Route::resume);
+    // The users' list is asked for in the same instant as the trail's first lines would be: once it shows, that
+    // request would have been made.
+    assertThat(admin.locator("#user-list")).containsText("Claire Vermenouze");
+    assertThat(admin.locator("#audit-list")).containsText("filtre-change");
+    org.assertj.core.api.Assertions.assertThat(asked).as("the trail's requests").hasSize(1)
+        .allMatch(u -> u.contains("kind=change"));
+    admin.context().close();
+  }
+
   /** A range of the week the server refuses (weekly.N in what was sent) is said under that range, not under Monday's. */
   @Test
   void a_refused_range_of_the_agents_week_is_said_under_its_own_row() {
