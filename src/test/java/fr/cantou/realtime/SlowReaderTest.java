@@ -8,6 +8,7 @@ import fr.cantou.support.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -191,8 +192,7 @@ class SlowReaderTest {
     }
     RawEvents.forNurses(node, "test.filler", "jsonb_build_object('n', g, 'pad', repeat('x', 200))", 900);
     double deliveredBefore = delivered(node);
-    Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
-        .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+    Frozen frozen = Frozen.connected(clients, node);
     frozen.since = before;
     frozen.socket.writeTextMessage(new JsonObject().put("type", "hello").put("token", token).put("since", before).encode());
     frozen.socket.pause();
@@ -207,6 +207,11 @@ class SlowReaderTest {
 
   /** A page on a Vert.x client, so that it can stop reading (pause) over a small receive window. */
   private static final class Frozen {
+    /**
+     * Its client, held for as long as the page: a Vert.x 5 WebSocket client nobody refers to is closed by the garbage
+     * collector's cleaner, its sockets with it.
+     */
+    final WebSocketClient client;
     final WebSocket socket;
     final List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ConcurrentLinkedQueue<JsonObject> greeting = new ConcurrentLinkedQueue<>();
@@ -214,7 +219,14 @@ class SlowReaderTest {
     /** The id its hello resumed from, if it did. */
     long since;
 
-    Frozen(WebSocket socket) {
+    /** Over a small receive window of its own (grown by the kernel, it would hold megabytes first). */
+    static Frozen connected(Vertx clients, TestNode node) {
+      WebSocketClient client = clients.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8192));
+      return new Frozen(client, TestNode.await(client.connect(node.port(), "127.0.0.1", "/ws")));
+    }
+
+    Frozen(WebSocketClient client, WebSocket socket) {
+      this.client = client;
       this.socket = socket;
       socket.textMessageHandler(text -> {
         JsonObject message = new JsonObject(text);
@@ -229,8 +241,7 @@ class SlowReaderTest {
 
     /** Connected over small kernel buffers on both sides (grown by the kernel, they would hold megabytes first), greeted. */
     static Frozen greeted(Vertx clients, TestNode node, String token) {
-      Frozen frozen = new Frozen(TestNode.await(clients.createWebSocketClient(new WebSocketClientOptions()
-          .setReceiveBufferSize(8192)).connect(node.port(), "127.0.0.1", "/ws")));
+      Frozen frozen = connected(clients, node);
       frozen.hello(token);
       return frozen;
     }
