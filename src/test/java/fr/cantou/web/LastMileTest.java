@@ -1489,21 +1489,31 @@ class LastMileTest {
     page.context().close();
   }
 
+  /**
+   * The trail's requests of this page, answered with one line whose item names the filter it answers ("filtre-change"
+   * for kind=change, else {@code otherItem}), so that a test sees which answer the page shows; a first page says
+   * {@code next} (null: none), a page asked with a cursor says none.
+   */
+  private static List<String> answeringTheTrail(Page admin, String otherItem, String next) {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
+      asked.add(route.request().url());
+      String item = route.request().url().contains("kind=change") ? "filtre-change" : otherItem;
+      JsonObject line = new JsonObject().put("at", "2026-11-18T09:15:30Z").put("kind", "change")
+          .put("action", "specialty.created").put("actor", "user").put("userId", "u").put("userName", "Claire Vermenouze")
+          .put("userRole", "admin").put("itemKind", "specialty").put("itemId", item);
+      String cursor = route.request().url().contains("cursor") ? null : next;
+      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
+          .setBody(new JsonObject().put("items", new JsonArray().add(line)).put("next", cursor).encode()));
+    });
+    return asked;
+  }
+
   /** "Afficher les lignes plus anciennes" follows the filters of the lines shown, even when the form was changed since. */
   @Test
   void older_lines_of_the_audit_trail_follow_the_filters_of_the_lines_shown() {
     Page admin = web.signIn(web.newTabletPage(), "admin");
-    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
-      asked.add(route.request().url());
-      // The item names the filter it answers, so that the test sees which answer the page shows.
-      String item = route.request().url().contains("kind=change") ? "filtre-change" : "x";
-      String line = "{\"at\":\"2026-11-18T09:15:30Z\",\"kind\":\"change\",\"action\":\"specialty.created\",\"actor\":\"user\","
-          + "\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\",\"itemKind\":\"specialty\",\"itemId\":\"" + item + "\"}";
-      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
-          .setBody("{\"items\":[" + line + "],\"next\":\"" + (route.request().url().contains("cursor") ? "" : "7.c.1") + "\"}"
-              .replace(",\"next\":\"\"", ",\"next\":null")));
-    });
+    List<String> asked = answeringTheTrail(admin, "x", "7.c.1");
     admin.navigate(web.url("/admin.html#audit"));
     admin.getByLabel("Type d'action").selectOption("change");
     admin.locator("#audit-form button[type=submit]").click();
@@ -1526,15 +1536,7 @@ class LastMileTest {
   @Test
   void the_trail_an_admin_asked_for_while_the_page_loaded_is_not_replaced_by_its_first_load() {
     Page admin = web.signIn(web.newTabletPage(), "admin");
-    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    admin.route(java.util.regex.Pattern.compile(".*/api/admin/audit\\?.*"), route -> {
-      asked.add(route.request().url());
-      String item = route.request().url().contains("kind=change") ? "filtre-change" : "filtre-autre";
-      route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setContentType("application/json")
-          .setBody("{\"items\":[{\"at\":\"2026-11-18T09:15:30Z\",\"kind\":\"change\",\"action\":\"specialty.created\","
-              + "\"actor\":\"user\",\"userId\":\"u\",\"userName\":\"Claire Vermenouze\",\"userRole\":\"admin\","
-              + "\"itemKind\":\"specialty\",\"itemId\":\"" + item + "\"}],\"next\":null}"));
-    });
+    List<String> asked = answeringTheTrail(admin, "filtre-autre", null);
     // The page's first reads held back: its script is in and the form usable, its lists not yet asked for.
     List<com.microsoft.playwright.Route> organisations = new java.util.concurrent.CopyOnWriteArrayList<>();
     admin.route("**/api/organisations", organisations::add);
