@@ -151,8 +151,11 @@ public final class CantouNode {
       List<Consumer<EventRecord>> followers = new ArrayList<>();
       followers.add(gateway::dispatch);
       followers.addAll(all(live, LiveModule::eventFollowers));
+      List<Runnable> forgetters = new ArrayList<>();
+      forgetters.add(gateway::databaseReplaced);
+      forgetters.addAll(all(live, LiveModule::forgetters));
       listener = new EventListener(platform.vertx(), platform.pool(), database.connectOptions(), events, outbox, nodeId,
-          List.copyOf(followers), config.realtime().safetyNet());
+          List.copyOf(followers), List.copyOf(forgetters), config.realtime().safetyNet());
       EventListener following = listener;
       databaseWatch = new DatabaseWatch(platform.vertx(), platform.pool(), List.of(gateway::databaseAnswers, up -> {
         if (up) {

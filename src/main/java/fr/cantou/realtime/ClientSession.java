@@ -22,6 +22,8 @@ final class ClientSession {
   static final short CLOSE_TOO_SLOW = 4408;
   static final short CLOSE_SILENT = 4000;
   static final short CLOSE_FLOODING = 1008;
+  /** Come back: the next hello, naming the last event's stream, is answered by a snapshot (or the missed events). */
+  static final short CLOSE_RECONNECT = 1011;
   /** Vert.x's own closing timeout for a WebSocket (10 s), after which a closed socket's connection ends. */
   static final long CLOSING_TIMEOUT_MS = io.vertx.core.http.HttpServerOptions.DEFAULT_WEBSOCKET_CLOSING_TIMEOUT * 1000L;
 

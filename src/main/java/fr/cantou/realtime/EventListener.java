@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * committed — by this node, or named by another's NOTIFY — that is still held below the horizon
  * by an older transaction open somewhere is read again with a growing delay, by every node
  * itself: none waits for the writer to tell it again. A lost wake-up only delays: the periodic
- * safety net reads the table anyway.
+ * safety net reads the table anyway. The safety net's reads, and the first after the database is back, also check that
+ * the database is still the one followed ({@link FollowedDatabase}): when not, the node starts again after the new
+ * one's newest event.
  */
 public final class EventListener {
   private static final Logger LOG = LoggerFactory.getLogger(EventListener.class);
@@ -46,11 +48,14 @@ public final class EventListener {
   private final EventStore store;
   private final String nodeId;
   private final List<Consumer<EventRecord>> sinks;
+  private final FollowedDatabase followed;
   private final PgSubscriber subscriber;
   private final long safetyNetMs;
   /** Every field below is touched on this one context only. */
   private Context context;
   private long lastDispatched;
+  /** The next read checks the database's stream too (the safety net's, the first after the database is back). */
+  private boolean checkPending;
   /** The newest event this node committed: until it is dispatched, something older holds it back. */
   private long newestCommittedHere;
   /** The newest event another node's NOTIFY said it committed (written here, read by {@link #heardOf()} anywhere). */
@@ -67,35 +72,28 @@ public final class EventListener {
   private long timer = -1;
 
   public EventListener(Vertx vertx, Pool pool, PgConnectOptions connectOptions, EventStore store, EventOutbox outbox,
-                       String nodeId, List<Consumer<EventRecord>> sinks, java.time.Duration safetyNet) {
+                       String nodeId, List<Consumer<EventRecord>> sinks, List<Runnable> forgetters,
+                       java.time.Duration safetyNet) {
     this.vertx = vertx;
     this.safetyNetMs = safetyNet.toMillis();
     this.pool = pool;
     this.store = store;
     this.nodeId = nodeId;
     this.sinks = List.copyOf(sinks);
+    this.followed = new FollowedDatabase(forgetters);
     this.subscriber = PgSubscriber.subscriber(vertx, connectOptions)
         .reconnectPolicy(attempt -> Math.min(5_000L, 200L * (attempt + 1)));
     outbox.onCommitted(this::committedHere);
   }
 
-  /**
-   * Starts after the newest final event: what happened before this node started is not pushed. Events of another
-   * server (a restored dump: ids ahead of every transaction of this one) are forgotten first, before any is read.
-   */
+  /** Starts after the newest final event ({@link #fromTheNewest}): what happened before this node started is not pushed. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
-    return Futures.inBatches(() -> store.forgetAnotherServersEvents(pool, FORGET_BATCH), FORGET_BATCH, Integer.MAX_VALUE)
-        .onSuccess(forgotten -> {
-          if (forgotten > 0) {
-            LOG.warn("event=events_of_another_server_forgotten count={} detail=\"ids ahead of every transaction of this "
-                + "database (restored from a dump?): resumes from before get a snapshot\"", forgotten);
-          }
-        })
-        .compose(forgotten -> store.latestId(pool)).compose(latest -> {
-      lastDispatched = latest;
+    return fromTheNewest().compose(position -> {
+      followed.follow(position.stream());
       subscriber.channel(EventOutbox.CHANNEL)
-          .subscribeHandler(v -> context.runOnContext(x -> poll()))
+          // (Re)connected: maybe to another database, a failover's.
+          .subscribeHandler(v -> context.runOnContext(x -> checkAndPoll()))
           .handler(payload -> {
             WakeUp wakeUp = WakeUp.parse(payload);
             if (!nodeId.equals(wakeUp.nodeId())) {
@@ -110,7 +108,7 @@ public final class EventListener {
               });
             }
           });
-      timer = vertx.setPeriodic(safetyNetMs, id -> context.runOnContext(x -> poll()));
+      timer = vertx.setPeriodic(safetyNetMs, id -> context.runOnContext(x -> checkAndPoll()));
       return subscriber.connect();
     }).onSuccess(v -> LOG.info("event=listening channel={} after={}", EventOutbox.CHANNEL, lastDispatched));
   }
@@ -124,12 +122,20 @@ public final class EventListener {
     return newestCommittedElsewhere;
   }
 
-  /** Reads at once (the database is back: what other nodes committed since shows without waiting for the safety net). */
+  /**
+   * Reads at once (the database is back: what other nodes committed since shows without waiting for the safety net),
+   * checking that it is the same database (a failover is an outage first).
+   */
   public void readNow() {
     Context ctx = context;
     if (ctx != null) {
-      ctx.runOnContext(v -> poll());
+      ctx.runOnContext(v -> checkAndPoll());
     }
+  }
+
+  private void checkAndPoll() {
+    checkPending = true;
+    poll();
   }
 
   /** This node's transaction that wrote event {@code id} has committed (any thread). */
@@ -180,9 +186,16 @@ public final class EventListener {
     }
     reading = true;
     readAgain = false;
-    store.after(pool, lastDispatched, BATCH)
-        .onSuccess(this::dispatch)
-        .onFailure(e -> LOG.warn("event=outbox_read_failed reason=\"{}\"", e.getMessage()))
+    boolean checking = checkPending;
+    checkPending = false;
+    Future<List<EventRecord>> read = checking
+        ? store.checkedAfter(pool, lastDispatched, BATCH).compose(this::ofTheFollowedDatabase)
+        : store.after(pool, lastDispatched, BATCH);
+    read.onSuccess(this::dispatch)
+        .onFailure(e -> {
+          checkPending |= checking;
+          LOG.warn("event=outbox_read_failed reason=\"{}\"", e.getMessage());
+        })
         .onComplete(ar -> {
           reading = false;
           boolean full = ar.succeeded() && ar.result().size() == BATCH;
@@ -226,6 +239,40 @@ public final class EventListener {
       heldRetryScheduled = false;
       poll();
     }));
+  }
+
+  /**
+   * Follows from the newest final event on. Events of another server (a restored dump: ids ahead of every transaction
+   * of this one) are forgotten first, before any is read.
+   */
+  private Future<EventStore.Position> fromTheNewest() {
+    return Futures.inBatches(() -> store.forgetAnotherServersEvents(pool, FORGET_BATCH), FORGET_BATCH, Integer.MAX_VALUE)
+        .onSuccess(forgotten -> {
+          if (forgotten > 0) {
+            LOG.warn("event=events_of_another_server_forgotten count={} detail=\"ids ahead of every transaction of this "
+                + "database (restored from a dump?): resumes from before get a snapshot\"", forgotten);
+          }
+        })
+        .compose(forgotten -> store.position(pool))
+        .onSuccess(position -> lastDispatched = position.latestId());
+  }
+
+  /**
+   * The events read, or none when they come from another database than the one followed: that one is then followed as
+   * from a start ({@link #fromTheNewest}), its events before were another history (the pages come back for a snapshot).
+   */
+  private Future<List<EventRecord>> ofTheFollowedDatabase(EventStore.Checked read) {
+    if (followed.stillFollowed(read, lastDispatched)) {
+      return Future.succeededFuture(read.events());
+    }
+    long before = lastDispatched;
+    return fromTheNewest().map(position -> {
+      // Ids of the other database: waiting for them to show would read every 20 ms until this one's reach them.
+      newestCommittedHere = lastDispatched;
+      newestCommittedElsewhere = lastDispatched;
+      followed.replacedBy(position, before);
+      return List.of();
+    });
   }
 
   private void dispatch(List<EventRecord> events) {

@@ -83,6 +83,42 @@ public final class EventStore {
   }
 
   /**
+   * What the listener's safety net reads: the events after {@code afterId} (as {@link #after}), the stream they belong
+   * to, its newest final event and the retention's watermark, in one statement (one snapshot).
+   */
+  public record Checked(String stream, long latestId, long purgedThrough, List<EventRecord> events) {
+    /** The newest id this database is known to have given: its newest event's, or the watermark (events purged up to it). */
+    long newestGiven() {
+      return Math.max(latestId, purgedThrough);
+    }
+  }
+
+  /** {@link #after}, with where the outbox stands ({@link Checked}): the same round trip, not one more. */
+  public Future<Checked> checkedAfter(SqlClient db, long afterId, int limit) {
+    return db.preparedQuery("""
+            SELECT p.stream, p.latest, p.purged, e.*
+            FROM (SELECT event_stream() AS stream, (SELECT COALESCE(max(id), 0) FROM event WHERE id < %1$s) AS latest,
+                         (SELECT purged_through FROM event_retention) AS purged) p
+            LEFT JOIN LATERAL (
+              SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids,
+                     device_ids
+              FROM event WHERE id > $1 AND id < %1$s ORDER BY id LIMIT $2) e ON true
+            ORDER BY e.id""".formatted(HORIZON))
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> {
+          List<EventRecord> read = new java.util.ArrayList<>();
+          Row first = null;
+          for (Row r : rows) {
+            first = first == null ? r : first;
+            if (r.getValue("id") != null) {
+              read.add(event(r));
+            }
+          }
+          return new Checked(first.getString("stream"), first.getLong("latest"), first.getLong("purged"), read);
+        });
+  }
+
+  /**
    * What a replay reads next: the final events after {@code afterId}, as {@link #after}; empty when the retention
    * purge has removed one of them since the replay began (read with the watermark in the same statement, whose
    * snapshot sees a purge's deletions and its watermark together or neither): the client needs a snapshot.
@@ -108,12 +144,6 @@ public final class EventStore {
           }
           return Optional.of(read);
         });
-  }
-
-  /** The newest final event id: a client that has it has everything before it. */
-  public Future<Long> latestId(SqlClient db) {
-    return db.query("SELECT COALESCE(max(id), 0) AS id FROM event WHERE id < " + HORIZON).execute()
-        .map(rows -> rows.iterator().next().getLong("id"));
   }
 
   /** The stream event ids belong to ({@code event_stream()}, V99) and its newest final id, read together. */

@@ -44,4 +44,12 @@ public interface LiveModule extends CantouModule {
   default List<Consumer<EventRecord>> eventFollowers() {
     return List.of();
   }
+
+  /**
+   * What it keeps in memory from the events, forgotten when the node's database is another one (a failover, a
+   * restore): the events that would have kept it right there never come.
+   */
+  default List<Runnable> forgetters() {
+    return List.of();
+  }
 }

@@ -88,12 +88,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   public void stop() {
-    if (heartbeatTimer >= 0) {
-      vertx.cancelTimer(heartbeatTimer);
-    }
-    if (expiryTimer >= 0) {
-      vertx.cancelTimer(expiryTimer);
-    }
+    // Not started: -1 names no timer, and cancelling it does nothing.
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(expiryTimer);
     sessions.onEveryLoop(session -> session.end((short) 1001, "server stopping"));
   }
 
@@ -109,6 +106,11 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   /** Hands an event from the outbox to every socket of this node. */
   public void dispatch(EventRecord event) {
     sessions.dispatch(event);
+  }
+
+  /** The node's database is another one (a failover, a restore): every socket comes back for a snapshot of it. */
+  public void databaseReplaced() {
+    sessions.onEveryLoop(session -> session.end(ClientSession.CLOSE_RECONNECT, "another database: reconnect"));
   }
 
   /** The node's database watch: every greeted socket is told when the database stops answering, and when it is back. */

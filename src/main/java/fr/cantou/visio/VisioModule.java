@@ -192,6 +192,12 @@ public final class VisioModule implements LiveModule {
     return List.of(slots::onEvent);
   }
 
+  /** Another database: every day and answer kept may be wrong there. */
+  @Override
+  public List<Runnable> forgetters() {
+    return List.of(slots::calendarsChanged);
+  }
+
   @Override
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("sms", smsJob::run),

@@ -113,7 +113,7 @@ class RestoredDatabaseTest {
   }
 
   /** What a restore or a replica is, as far as the outbox goes: the same rows in another database. */
-  private static DatabaseEndpoint copyOf(DatabaseEndpoint database) throws java.sql.SQLException {
+  static DatabaseEndpoint copyOf(DatabaseEndpoint database) throws java.sql.SQLException {
     String name = database.database() + "_copy";
     try (var connection = java.sql.DriverManager.getConnection(database.withDatabase("postgres").jdbcUrl(),
         database.user(), database.password()); var statement = connection.createStatement()) {
