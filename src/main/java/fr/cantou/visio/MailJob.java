@@ -15,13 +15,14 @@ import java.util.UUID;
 
 /**
  * Sends the mails that are due. A row is claimed for two minutes (SKIP LOCKED), and again just
- * before it is sent, which takes at most one minute: every node runs this job and each mail goes
+ * before it is sent, which takes at most one minute and starts within the claim's first minute or not at all
+ * ({@link MessageAttempt}): every node runs this job and each mail goes
  * once; if a node dies while sending, another takes the row back when the claim lapses. The messages of one appointment on one channel go one at a time,
  * in order, whichever node sends them ({@link MailStore#claimDueMails}).
  */
 public final class MailJob {
   private static final Logger LOG = LoggerFactory.getLogger(MailJob.class);
-  private static final Duration CLAIM = Duration.ofMinutes(2);
+  static final Duration CLAIM = Duration.ofMinutes(2);
   private static final Duration RETRY = Duration.ofMinutes(5);
   /** The longest a mail takes to be handed over: well within its claim ({@link #handOver}). */
   private static final Duration SEND_WITHIN = Duration.ofMinutes(1);
@@ -93,68 +94,65 @@ public final class MailJob {
         .compose(due -> Futures.sequence(due, mail -> send(mail, failed)).map(v -> failed.get() ? 0 : MailStore.handled(due)));
   }
 
-  /** Sent on a claim renewed for it ({@link MailStore#claimAgain}); left to the run that took it since, if any. */
+  /**
+   * Sent on a claim renewed for it ({@link MailStore#claimAgain}); left to the run that took it since, if any. Its
+   * hand-over starts only while it can end within the claim ({@link MessageAttempt}).
+   */
   private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {
-    Instant now = platform.clock().instant();
-    return store.claimAgain(platform.pool(), mail, now.plus(CLAIM))
-        .compose(mine -> mine ? deliver(mail, failed, now) : leftToAnother(mail));
-  }
-
-  static Future<Void> leftToAnother(MailStore.DueMail message) {
-    LOG.info("event=message_left_to_another_run kind={} channel={} attempt={}", message.kind(), message.channel(),
-        message.attempts());
-    return Future.succeededFuture();
+    MessageAttempt attempt = new MessageAttempt(platform, store, mail, CLAIM, SEND_WITHIN);
+    return attempt.claim().compose(mine -> mine ? deliver(attempt, failed) : Future.succeededFuture());
   }
 
   /**
    * Handed to the mail server within {@link #SEND_WITHIN}, less than the claim renewed just before: past it the attempt
    * has failed (the SMTP timeout has closed a silent server's connection by then), and the mail is not sent on a lapsed
-   * claim that another run may have taken.
+   * claim that another run may have taken. Not started at all when it could not end within the claim.
    */
-  private Future<Void> handOver(MailMessage message) {
-    return mailer.send(message).timeout(SEND_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  private Future<Void> handOver(MessageAttempt attempt, MailMessage message) {
+    return attempt.inTime()
+        .compose(v -> mailer.send(message).timeout(SEND_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
-  private Future<Void> deliver(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed, Instant now) {
+  private Future<Void> deliver(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed) {
+    MailStore.DueMail mail = attempt.message();
     return appointments.appointment(mail.appointmentId()).compose(a -> store.heardOf(platform.pool(), mail).compose(heard -> {
       if (alreadyKnown(heard, a)) {
         LOG.info("event=mail_unneeded kind={} channel={} appointment={}", mail.kind(), mail.channel(), a.reference());
-        return store.mailSent(platform.pool(), mail.id(), now);
+        return store.mailSent(platform.pool(), mail.id(), attempt.startedAt());
       }
       Instant before = heard.orElse(null);
       if (MailStore.MEDIATOR.equals(mail.channel())) {
-        return toBooker(mail, a, now, before);
+        return toBooker(attempt, a, before);
       }
       boolean offer = "offer".equals(mail.kind());
       // An offer already taken is told by the confirmation.
       boolean stale = mail.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
       if (a.citizen().email() == null || stale) {
-        return store.mailSent(platform.pool(), mail.id(), now);
+        return store.mailSent(platform.pool(), mail.id(), attempt.startedAt());
       }
       Future<MailMessage> message = offer ? offers.compose(a) : catalogue.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
           .compose(service -> platform.vertx().<MailMessage>executeBlocking(
               () -> mails.compose(mail.kind(), a, service, tokens.issue(a), before), false));
       return message
-          .compose(this::handOver)
+          .compose(m -> handOver(attempt, m))
           .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), offer ? null : told(a)))
           .onSuccess(v -> sent(mail, a));
-    })).recover(e -> {
-      failed.set(true);
-      return failed(mail, now, e);
-    });
+    })).recover(e -> e instanceof MessageAttempt.TooLate ? attempt.giveBack() : failed(attempt, failed, e));
   }
 
-  /** Tried again {@link #RETRY} later; at its last attempt, marked failed, never tried again. */
-  private Future<Void> failed(MailStore.DueMail mail, Instant now, Throwable e) {
+  /** Tried again {@link #RETRY} later; at its last attempt, marked failed, never tried again. Stops the run's batches. */
+  private Future<Void> failed(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed, Throwable e) {
+    failed.set(true);
+    MailStore.DueMail mail = attempt.message();
     String reason = String.valueOf(e.getMessage());
     platform.metrics().mailFailed();
     if (mail.attempts() >= MAX_ATTEMPTS) {
       givenUp(platform, mail.channel(), mail.kind(), mail.attempts(), reason);
-      return store.finallyFailed(platform.pool(), mail.id(), reason, now);
+      return store.finallyFailed(platform.pool(), mail.id(), reason, attempt.startedAt());
     }
     LOG.warn("event=mail_failed final=false kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), reason);
-    return store.mailFailed(platform.pool(), mail.id(), reason, now.plus(RETRY));
+    return store.mailFailed(platform.pool(), mail.id(), reason, attempt.startedAt().plus(RETRY));
   }
 
   /**
@@ -174,17 +172,18 @@ public final class MailJob {
    * To the mediator who booked it; a move the appointment's cancellation overtook is not told. Without an open account
    * to write to (he left), the message is marked failed: the agent's card still names him and his house's phone.
    */
-  private Future<Void> toBooker(MailStore.DueMail mail, Appointment a, Instant now, Instant before) {
+  private Future<Void> toBooker(MessageAttempt attempt, Appointment a, Instant before) {
+    MailStore.DueMail mail = attempt.message();
     if (mail.kind().startsWith("change") && !a.open()) {
-      return store.mailSent(platform.pool(), mail.id(), now);
+      return store.mailSent(platform.pool(), mail.id(), attempt.startedAt());
     }
     return appointments.bookerAddress(mail.appointmentId()).compose(address -> address.isEmpty()
-        ? store.finallyFailed(platform.pool(), mail.id(), "the booker's account is closed", now).onSuccess(v -> {
+        ? store.finallyFailed(platform.pool(), mail.id(), "the booker's account is closed", attempt.startedAt()).onSuccess(v -> {
           platform.metrics().mailFailed();
           LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"", mail.kind(),
               mail.channel(), a.reference());
         })
-        : handOver(toBooker.compose(mail.kind(), a, address.get(), before))
+        : handOver(attempt, toBooker.compose(mail.kind(), a, address.get(), before))
             .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), told(a)))
             .onSuccess(v -> sent(mail, a)));
   }

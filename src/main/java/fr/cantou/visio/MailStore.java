@@ -235,6 +235,19 @@ final class MailStore {
         .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(retryAt))).mapEmpty();
   }
 
+  /**
+   * An attempt whose hand-over would have started too late ({@link MessageAttempt#inTime}) is given back: it never
+   * started, so it is not counted, and its claim is let go for the next run. False when the message is no longer the
+   * attempt's (another run started one since, or it ended).
+   */
+  Future<Boolean> giveBack(SqlClient db, DueMail mail) {
+    return db.preparedQuery("""
+            UPDATE visio_mail SET attempts = attempts - 1, claimed_until = NULL
+            WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
+        .execute(Tuple.of(mail.id(), mail.attempts()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** A message given up by {@link #giveUpUnfinished}, for the log and the figures. */
   record GivenUp(long id, String kind, String channel, int attempts, String error) {}
 

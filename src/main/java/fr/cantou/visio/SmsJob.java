@@ -15,18 +15,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Sends the SMS that are due, from the same queue as the mails (their channel is sms). A row
- * is claimed for five minutes (SKIP LOCKED; longer than the provider's longest timeout), so every
- * node runs this job and each SMS goes once. A failure (no answer, an answer other than 2xx) is
+ * is claimed for five minutes (SKIP LOCKED; longer than the provider's longest timeout), and again
+ * just before it is sent, which takes at most two minutes and starts within the claim's first three or not at all
+ * ({@link MessageAttempt}), so every node runs this job and each SMS goes once. A failure (no answer, an answer other than 2xx) is
  * tried again after 1, 2, 4 then 8 minutes; after the fifth attempt the SMS is marked failed and
  * logged as such (event=sms_failed final=true), never sent again.
  */
 public final class SmsJob {
   private static final Logger LOG = LoggerFactory.getLogger(SmsJob.class);
   static final Duration CLAIM = Duration.ofMinutes(5);
+  /**
+   * The longest an SMS takes to be handed over: the provider's longest timeout (sms.timeoutSeconds, at most 120), well
+   * within its claim.
+   */
+  static final Duration SEND_WITHIN = Duration.ofMinutes(2);
   static final Duration FIRST_RETRY = Duration.ofMinutes(1);
   static final int MAX_ATTEMPTS = 5;
 
@@ -74,39 +81,43 @@ public final class SmsJob {
 
   /**
    * Sent on a claim renewed for it ({@link MailStore#claimAgain}): a batch of SMS to a provider answering within its
-   * timeout (up to two minutes each) outlasts the batch's claim; one taken since by another run is left to it.
+   * timeout (up to two minutes each) outlasts the batch's claim; one taken since by another run is left to it. Its
+   * hand-over starts only while it can end within the claim ({@link MessageAttempt}).
    */
   private Future<Void> send(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed) {
-    Instant now = platform.clock().instant();
-    return store.claimAgain(platform.pool(), sms, now.plus(CLAIM))
-        .compose(mine -> mine ? deliver(sms, failed, now) : MailJob.leftToAnother(sms));
+    MessageAttempt attempt = new MessageAttempt(platform, store, sms, CLAIM, SEND_WITHIN);
+    return attempt.claim().compose(mine -> mine ? deliver(attempt, failed) : Future.succeededFuture());
   }
 
-  private Future<Void> deliver(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed, Instant now) {
+  private Future<Void> deliver(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed) {
+    MailStore.DueMail sms = attempt.message();
     return appointments.appointment(sms.appointmentId()).compose(a -> store.heardOf(platform.pool(), sms).compose(heard -> {
       if (MailJob.alreadyKnown(heard, a)) {
-        return store.mailSent(platform.pool(), sms.id(), now);
+        return store.mailSent(platform.pool(), sms.id(), attempt.startedAt());
       }
       boolean offer = "offer".equals(sms.kind());
       // An offer already taken is told by the confirmation; one let go or expired, by nothing.
       boolean stale = sms.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
       if (a.citizen().phone() == null || stale) {
-        return store.mailSent(platform.pool(), sms.id(), now);
+        return store.mailSent(platform.pool(), sms.id(), attempt.startedAt());
       }
       UUID id = UUID.fromString(a.id());
       String link = texts.shortLink(a.reference(), tokens.shortCode(id, a.manageTokenVersion()));
       String to = PhoneNumbers.canonical(a.citizen().phone());
       Future<Optional<Instant>> until = offer ? offerHeldUntil.apply(id) : Future.succeededFuture(Optional.empty());
-      return until.compose(held -> offer && held.isEmpty() ? store.mailSent(platform.pool(), sms.id(), now)
-          : send(sms, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
-    })).recover(e -> {
-      failed.set(true);
-      return failed(sms, now, e);
-    });
+      return until.compose(held -> offer && held.isEmpty() ? store.mailSent(platform.pool(), sms.id(), attempt.startedAt())
+          : send(attempt, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
+    })).recover(e -> e instanceof MessageAttempt.TooLate ? attempt.giveBack() : failed(attempt, failed, e));
   }
 
-  private Future<Void> send(MailStore.DueMail sms, Appointment a, String to, String text) {
-    return sender.send(new SmsMessage(to, text))
+  /**
+   * Handed to the provider within {@link #SEND_WITHIN}, less than the claim renewed just before; not started at all
+   * when it could not end within the claim.
+   */
+  private Future<Void> send(MessageAttempt attempt, Appointment a, String to, String text) {
+    MailStore.DueMail sms = attempt.message();
+    return attempt.inTime()
+        .compose(v -> sender.send(new SmsMessage(to, text)).timeout(SEND_WITHIN.toMillis(), TimeUnit.MILLISECONDS))
         .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant(),
             "offer".equals(sms.kind()) ? null : MailJob.told(a)))
         .onSuccess(v -> platform.metrics().sms("sent"))
@@ -114,14 +125,17 @@ public final class SmsJob {
             LogSmsSender.mask(to)));
   }
 
-  private Future<Void> failed(MailStore.DueMail sms, Instant now, Throwable e) {
+  /** Tried again after a back-off; at its last attempt, marked failed, never tried again. Stops the run's batches. */
+  private Future<Void> failed(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed, Throwable e) {
+    failed.set(true);
+    MailStore.DueMail sms = attempt.message();
     String reason = String.valueOf(e.getMessage());
     platform.metrics().sms("failed");
     if (sms.attempts() >= MAX_ATTEMPTS) {
       MailJob.givenUp(platform, sms.channel(), sms.kind(), sms.attempts(), reason);
-      return store.finallyFailed(platform.pool(), sms.id(), reason, now);
+      return store.finallyFailed(platform.pool(), sms.id(), reason, attempt.startedAt());
     }
-    Instant retry = now.plus(retryAfter(sms.attempts()));
+    Instant retry = attempt.startedAt().plus(retryAfter(sms.attempts()));
     LOG.warn("event=sms_failed final=false kind={} attempt={} retry_at={} reason=\"{}\"", sms.kind(), sms.attempts(), retry,
         reason);
     return store.mailFailed(platform.pool(), sms.id(), reason, retry);

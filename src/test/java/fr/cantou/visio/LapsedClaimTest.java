@@ -1,0 +1,192 @@
+package fr.cantou.visio;
+
+import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.Api;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.SmsProviderStandIn;
+import fr.cantou.support.SmtpStandIn;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import fr.cantou.support.VisioTerritory;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run whose claim on a message lapsed while the steps before the hand-over stalled (the appointment read from a
+ * database that held it back): the message goes once, by the run that holds it.
+ *
+ * <p>The stalls are staged by a transaction of the test holding the appointments' table (ACCESS EXCLUSIVE): a run's
+ * attempt, counted, then waits on its first read of the appointment; the test moves the clock past its claim meanwhile.
+ */
+class LapsedClaimTest {
+  private static final String BOOKED_AT = "2026-12-01T10:00:00+01:00";
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+
+  /**
+   * The first node's attempt (claimed 06:00 until 06:02) stalls before composing the mail; at 06:03 the second node takes
+   * the message back and stalls too; both go on. The first must not hand its mail over: the citizen would get it twice,
+   * each with its own manage link.
+   */
+  @Test
+  void a_mail_whose_sending_stalled_past_its_claim_goes_once_by_the_node_that_took_it() throws Exception {
+    try (SmtpStandIn smtp = new SmtpStandIn()) {
+      onTwoNodes(mailSettings(smtp.port()), (first, second) -> {
+        assertThat(new VisioTerritory(first).book(BOOKED_AT).status()).isEqualTo(201);
+        bothStalledPastTheFirstClaim(first, second, "mail", MailJob.CLAIM.plusMinutes(1));
+        sentOnceByTheSecondNode(first, "mail", smtp.received().size());
+      });
+    }
+  }
+
+  /** The same with an SMS (claimed for five minutes): the citizen's phone gets it once. */
+  @Test
+  void an_sms_whose_sending_stalled_past_its_claim_goes_once_by_the_node_that_took_it() throws Exception {
+    try (SmsProviderStandIn provider = new SmsProviderStandIn()) {
+      onTwoNodes(smsSettings(provider), (first, second) -> {
+        Api.Response booked = first.api.post("/api/visio/appointments", new JsonObject()
+            .put("serviceId", new VisioTerritory(first).serviceId).put("start", BOOKED_AT)
+            .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("phone", "06 12 34 56 78")));
+        assertThat(booked.status()).isEqualTo(201);
+        bothStalledPastTheFirstClaim(first, second, "sms", SmsJob.CLAIM.plusMinutes(1));
+        sentOnceByTheSecondNode(first, "sms", provider.received().size());
+      });
+    }
+  }
+
+  private static void sentOnceByTheSecondNode(TestNode node, String channel, int handedOver) {
+    assertThat(handedOver).as("the confirmation, once").isEqualTo(1);
+    Row message = confirmation(node, channel);
+    assertThat(message.getValue("sent_at")).isNotNull();
+    assertThat(message.getInteger("attempts")).as("the second node's attempt").isEqualTo(2);
+  }
+
+  /**
+   * A last attempt that stalled past its claim, nobody else running: not handed over late, and given back rather than
+   * counted. The next run makes it and the mail goes; counted, the next run would have given the mail up unsent as an
+   * attempt that "never finished".
+   */
+  @Test
+  void a_last_attempt_that_stalled_past_its_claim_is_given_back_and_made_by_the_next_run() throws Exception {
+    try (SmtpStandIn smtp = new SmtpStandIn();
+         TestNode node = TestNode.start(TestDatabase.fresh(), mailSettings(smtp.port()), clock)) {
+      node.node().stopJobTimers();
+      assertThat(new VisioTerritory(node).book(BOOKED_AT).status()).isEqualTo(201);
+      attemptsBefore(node, MailJob.MAX_ATTEMPTS - 1);
+
+      Future<Void> run;
+      SqlConnection hold = holdAppointments(node);
+      try {
+        run = node.node().runJobs();
+        waitForAttempt(node, "mail", MailJob.MAX_ATTEMPTS);
+        clock.advance(MailJob.CLAIM.plusMinutes(1));
+      } finally {
+        release(hold);
+      }
+      TestNode.await(run);
+
+      assertThat(smtp.received()).as("nothing handed over on a claim about to lapse").isEmpty();
+      Row mail = confirmation(node, "mail");
+      assertThat(mail.getInteger("attempts")).as("the attempt given back").isEqualTo(MailJob.MAX_ATTEMPTS - 1);
+      assertThat(mail.getValue("claimed_until")).as("to the next run").isNull();
+      assertThat(mail.getValue("failed_at")).isNull();
+
+      TestNode.await(node.node().runJobs());
+      assertThat(smtp.received()).as("its last attempt, made").hasSize(1);
+      mail = confirmation(node, "mail");
+      assertThat(mail.getValue("sent_at")).isNotNull();
+      assertThat(mail.getValue("failed_at")).isNull();
+      assertThat(mail.getInteger("attempts")).isEqualTo(MailJob.MAX_ATTEMPTS);
+    }
+  }
+
+  interface OnTwoNodes {
+    void run(TestNode first, TestNode second) throws Exception;
+  }
+
+  /** Two nodes on one database and the test's clock, their jobs run by the test only. */
+  private void onTwoNodes(Map<String, String> settings, OnTwoNodes test) throws Exception {
+    DatabaseEndpoint database = TestDatabase.fresh();
+    try (TestNode first = TestNode.start(database, settings, clock);
+         TestNode second = TestNode.start(database, settings, clock)) {
+      first.node().stopJobTimers();
+      second.node().stopJobTimers();
+      test.run(first, second);
+    }
+  }
+
+  /**
+   * The first node's attempt at the confirmation of this channel waits on the appointment; past its claim the second
+   * node's attempt starts and waits too; then both go on.
+   */
+  private void bothStalledPastTheFirstClaim(TestNode first, TestNode second, String channel, Duration pastTheClaim) {
+    Future<Void> firstRun;
+    Future<Void> secondRun;
+    SqlConnection hold = holdAppointments(first);
+    try {
+      firstRun = first.node().runJobs();
+      waitForAttempt(first, channel, 1);
+      clock.advance(pastTheClaim);
+      secondRun = second.node().runJobs();
+      waitForAttempt(first, channel, 2);
+    } finally {
+      release(hold);
+    }
+    TestNode.await(firstRun);
+    TestNode.await(secondRun);
+  }
+
+  /** A transaction holding the appointments' table: every read of an appointment waits until it ends. */
+  private static SqlConnection holdAppointments(TestNode node) {
+    SqlConnection connection = TestNode.await(node.node().platform().pool().getConnection());
+    TestNode.await(connection.query("BEGIN").execute());
+    TestNode.await(connection.query("LOCK TABLE appointment IN ACCESS EXCLUSIVE MODE").execute());
+    return connection;
+  }
+
+  private static void release(SqlConnection hold) {
+    TestNode.await(hold.query("COMMIT").execute());
+    TestNode.await(hold.close());
+  }
+
+  /** Its attempt counted ({@link MailStore#claimAgain}): what it does next is read the appointment. */
+  private static void waitForAttempt(TestNode node, String channel, int attempt) {
+    Eventually.until("the " + channel + "'s attempt " + attempt + " started",
+        () -> confirmation(node, channel).getInteger("attempts") == attempt);
+  }
+
+  private static void attemptsBefore(TestNode node, int attempts) {
+    TestNode.await(node.node().platform().pool().preparedQuery(
+        "UPDATE visio_mail SET attempts = $1, last_error = 'refused' WHERE kind = 'confirmation'")
+        .execute(Tuple.of(attempts)));
+  }
+
+  private static Row confirmation(TestNode node, String channel) {
+    return TestNode.await(node.node().platform().pool().preparedQuery("""
+            SELECT attempts, sent_at, failed_at, claimed_until, last_error FROM visio_mail
+            WHERE kind = 'confirmation' AND channel = $1""")
+        .execute(Tuple.of(channel))).iterator().next();
+  }
+
+  private static Map<String, String> mailSettings(int smtpPort) {
+    return new HashMap<>(Map.of("CANTOU_SMTP_HOST", "127.0.0.1", "CANTOU_SMTP_PORT", Integer.toString(smtpPort),
+        "CANTOU_SMTP_STARTTLS", "disabled", "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>"));
+  }
+
+  private static Map<String, String> smsSettings(SmsProviderStandIn provider) {
+    return new HashMap<>(Map.of("CANTOU_SMS_URL", provider.url(), "CANTOU_SMS_AUTH", "bearer",
+        "CANTOU_SMS_API_KEY", "test-api-key", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test"));
+  }
+}
