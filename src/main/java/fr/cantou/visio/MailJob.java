@@ -118,7 +118,7 @@ public final class MailJob {
     return appointments.appointment(mail.appointmentId()).compose(a -> store.heardOf(platform.pool(), mail).compose(heard -> {
       if (alreadyKnown(heard, a)) {
         LOG.info("event=mail_unneeded kind={} channel={} appointment={}", mail.kind(), mail.channel(), a.reference());
-        return store.mailSent(platform.pool(), mail.id(), attempt.startedAt());
+        return attempt.done();
       }
       Instant before = heard.orElse(null);
       if (MailStore.MEDIATOR.equals(mail.channel())) {
@@ -128,7 +128,7 @@ public final class MailJob {
       // An offer already taken is told by the confirmation.
       boolean stale = mail.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
       if (a.citizen().email() == null || stale) {
-        return store.mailSent(platform.pool(), mail.id(), attempt.startedAt());
+        return attempt.done();
       }
       Future<MailMessage> message = offer ? offers.compose(a) : catalogue.service(UUID.fromString(a.serviceId()))
           // Building the calendar file reads time-zone definitions: off the event loop.
@@ -136,7 +136,7 @@ public final class MailJob {
               () -> mails.compose(mail.kind(), a, service, tokens.issue(a), before), false));
       return message
           .compose(m -> handOver(attempt, m))
-          .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), offer ? null : told(a)))
+          .compose(v -> attempt.sent(platform.clock().instant(), offer ? null : told(a)))
           .onSuccess(v -> sent(mail, a));
     })).recover(e -> e instanceof MessageAttempt.TooLate ? attempt.giveBack() : failed(attempt, failed, e));
   }
@@ -148,11 +148,15 @@ public final class MailJob {
     String reason = String.valueOf(e.getMessage());
     platform.metrics().mailFailed();
     if (mail.attempts() >= MAX_ATTEMPTS) {
-      givenUp(platform, mail.channel(), mail.kind(), mail.attempts(), reason);
-      return store.finallyFailed(platform.pool(), mail.id(), reason, attempt.startedAt());
+      return attempt.failedForGood(reason).map(ended -> {
+        if (ended) {
+          givenUp(platform, mail.channel(), mail.kind(), mail.attempts(), reason);
+        }
+        return null;
+      });
     }
     LOG.warn("event=mail_failed final=false kind={} attempt={} reason=\"{}\"", mail.kind(), mail.attempts(), reason);
-    return store.mailFailed(platform.pool(), mail.id(), reason, attempt.startedAt().plus(RETRY));
+    return attempt.retryAt(reason, attempt.startedAt().plus(RETRY));
   }
 
   /**
@@ -175,16 +179,18 @@ public final class MailJob {
   private Future<Void> toBooker(MessageAttempt attempt, Appointment a, Instant before) {
     MailStore.DueMail mail = attempt.message();
     if (mail.kind().startsWith("change") && !a.open()) {
-      return store.mailSent(platform.pool(), mail.id(), attempt.startedAt());
+      return attempt.done();
     }
     return appointments.bookerAddress(mail.appointmentId()).compose(address -> address.isEmpty()
-        ? store.finallyFailed(platform.pool(), mail.id(), "the booker's account is closed", attempt.startedAt()).onSuccess(v -> {
-          platform.metrics().mailFailed();
-          LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"", mail.kind(),
-              mail.channel(), a.reference());
-        })
+        ? attempt.failedForGood("the booker's account is closed").onSuccess(ended -> {
+          if (ended) {
+            platform.metrics().mailFailed();
+            LOG.warn("event=mail_failed kind={} channel={} appointment={} reason=\"the booker's account is closed\"",
+                mail.kind(), mail.channel(), a.reference());
+          }
+        }).<Void>mapEmpty()
         : handOver(attempt, toBooker.compose(mail.kind(), a, address.get(), before))
-            .compose(v -> store.mailSent(platform.pool(), mail.id(), platform.clock().instant(), told(a)))
+            .compose(v -> attempt.sent(platform.clock().instant(), told(a)))
             .onSuccess(v -> sent(mail, a)));
   }
 

@@ -17,6 +17,10 @@ import static fr.cantou.visio.VisioStore.utc;
 /**
  * SQL of the queue of the citizen's messages (mails and SMS, one channel a row): an appointment's
  * messages written with it, claimed when due, marked sent, retried or finally failed.
+ *
+ * <p>Long because the queue's rules are its statements' conditions, which read each other's columns (a claim, the
+ * attempt's token, the outcome written only by the attempt holding it, the give-up): kept side by side, one is read
+ * against the others.
  */
 final class MailStore {
   /** The channels of a message. */
@@ -201,15 +205,35 @@ final class MailStore {
     return claimed.stream().anyMatch(DueMail::followed) ? BATCH : claimed.size();
   }
 
-  /** Marked done without a word sent (nothing to tell, or nobody to tell it to). */
-  Future<Void> mailSent(SqlClient db, long id, Instant at) {
-    return mailSent(db, id, at, null);
+  /**
+   * How an attempt's outcome was written: as the attempt's, over the give-up of that very attempt ({@link
+   * #giveUpUnfinished}: its sender's word replaces the guess, see {@link MessageAttempt}), or not at all (another run took
+   * the message since).
+   */
+  enum Written { YES, OVER_GIVE_UP, NO }
+
+  /**
+   * The message while it is still the attempt's whose token ({@link #claimAgain}) is {@code $2}: its count of attempts
+   * still that token, not sent; locked, so that the statement after it reads the row as it is now.
+   */
+  private static final String HELD = """
+      WITH held AS (SELECT id, failed_at FROM visio_mail WHERE id = $1 AND attempts = $2 AND sent_at IS NULL FOR UPDATE)
+      """;
+
+  /** Sent by its attempt, telling its reader the appointment starts at {@code told} (null: a message that tells no start). */
+  Future<Written> mailSent(SqlClient db, DueMail mail, Instant at, Instant told) {
+    return db.preparedQuery(HELD + """
+            UPDATE visio_mail m SET sent_at = $3, told_start = $4, last_error = NULL, failed_at = NULL
+            FROM held WHERE m.id = held.id RETURNING held.failed_at IS NOT NULL AS given_up""")
+        .execute(Tuple.of(mail.id(), mail.attempts(), utc(at), told == null ? null : utc(told)))
+        .map(MailStore::written);
   }
 
-  /** Sent, telling its reader the appointment starts at {@code told} (null: a message that tells no start). */
-  Future<Void> mailSent(SqlClient db, long id, Instant at, Instant told) {
-    return db.preparedQuery("UPDATE visio_mail SET sent_at = $2, last_error = NULL, told_start = $3 WHERE id = $1")
-        .execute(Tuple.of(id, utc(at), told == null ? null : utc(told))).mapEmpty();
+  private static Written written(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
+    if (rows.size() == 0) {
+      return Written.NO;
+    }
+    return rows.iterator().next().getBoolean("given_up") ? Written.OVER_GIVE_UP : Written.YES;
   }
 
   /**
@@ -229,10 +253,13 @@ final class MailStore {
             : java.util.Optional.of(rows.iterator().next().getOffsetDateTime("told_start").toInstant()));
   }
 
-  /** A failed attempt is retried a few minutes later. */
-  Future<Void> mailFailed(SqlClient db, long id, String error, Instant retryAt) {
-    return db.preparedQuery("UPDATE visio_mail SET last_error = $2, claimed_until = NULL, due_at = $3 WHERE id = $1")
-        .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(retryAt))).mapEmpty();
+  /** A failed attempt is retried a few minutes later; false when the message is no longer the attempt's. */
+  Future<Boolean> mailFailed(SqlClient db, DueMail mail, String error, Instant retryAt) {
+    return db.preparedQuery("""
+            UPDATE visio_mail SET last_error = $3, claimed_until = NULL, due_at = $4
+            WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
+        .execute(Tuple.of(mail.id(), mail.attempts(), shortened(error), utc(retryAt)))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /**
@@ -248,13 +275,18 @@ final class MailStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  private static String shortened(String error) {
+    return error.length() > 500 ? error.substring(0, 500) : error;
+  }
+
   /** A message given up by {@link #giveUpUnfinished}, for the log and the figures. */
   record GivenUp(long id, String kind, String channel, int attempts, String error) {}
 
   /**
    * Fails the messages at their last attempt that no run will ever take again: that attempt started
    * ({@link #claimAgain}), and its claim lapsed without their sender saying how it went (its node stopped mid-send: it may have gone, or not), or left neither sent nor
-   * failed by an older version. So every message ends sent or failed, where the operator sees it.
+   * failed by an older version. So every message ends sent or failed, where the operator sees it. A guess: should its
+   * sender speak after all, its word replaces it ({@link #mailSent}, {@link #finallyFailed}, {@link MessageAttempt}).
    */
   Future<List<GivenUp>> giveUpUnfinished(SqlClient db, List<String> channels, Instant now, int maxAttempts) {
     return db.preparedQuery("""
@@ -272,9 +304,12 @@ final class MailStore {
             r.getInteger("attempts"), r.getString("last_error"))));
   }
 
-  /** The last attempt failed too: never tried again. */
-  Future<Void> finallyFailed(SqlClient db, long id, String error, Instant at) {
-    return db.preparedQuery("UPDATE visio_mail SET last_error = $2, claimed_until = NULL, failed_at = $3 WHERE id = $1")
-        .execute(Tuple.of(id, error.length() > 500 ? error.substring(0, 500) : error, utc(at))).mapEmpty();
+  /** The last attempt failed too, or the message has nobody to go to: never tried again. */
+  Future<Written> finallyFailed(SqlClient db, DueMail mail, String error, Instant at) {
+    return db.preparedQuery(HELD + """
+            UPDATE visio_mail m SET last_error = $3, claimed_until = NULL, failed_at = coalesce(held.failed_at, $4)
+            FROM held WHERE m.id = held.id RETURNING held.failed_at IS NOT NULL AS given_up""")
+        .execute(Tuple.of(mail.id(), mail.attempts(), shortened(error), utc(at)))
+        .map(MailStore::written);
   }
 }

@@ -93,19 +93,19 @@ public final class SmsJob {
     MailStore.DueMail sms = attempt.message();
     return appointments.appointment(sms.appointmentId()).compose(a -> store.heardOf(platform.pool(), sms).compose(heard -> {
       if (MailJob.alreadyKnown(heard, a)) {
-        return store.mailSent(platform.pool(), sms.id(), attempt.startedAt());
+        return attempt.done();
       }
       boolean offer = "offer".equals(sms.kind());
       // An offer already taken is told by the confirmation; one let go or expired, by nothing.
       boolean stale = sms.kind().startsWith("reminder") && !a.open() || offer && !"offered".equals(a.status());
       if (a.citizen().phone() == null || stale) {
-        return store.mailSent(platform.pool(), sms.id(), attempt.startedAt());
+        return attempt.done();
       }
       UUID id = UUID.fromString(a.id());
       String link = texts.shortLink(a.reference(), tokens.shortCode(id, a.manageTokenVersion()));
       String to = PhoneNumbers.canonical(a.citizen().phone());
       Future<Optional<Instant>> until = offer ? offerHeldUntil.apply(id) : Future.succeededFuture(Optional.empty());
-      return until.compose(held -> offer && held.isEmpty() ? store.mailSent(platform.pool(), sms.id(), attempt.startedAt())
+      return until.compose(held -> offer && held.isEmpty() ? attempt.done()
           : send(attempt, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
     })).recover(e -> e instanceof MessageAttempt.TooLate ? attempt.giveBack() : failed(attempt, failed, e));
   }
@@ -118,8 +118,7 @@ public final class SmsJob {
     MailStore.DueMail sms = attempt.message();
     return attempt.inTime()
         .compose(v -> sender.send(new SmsMessage(to, text)).timeout(SEND_WITHIN.toMillis(), TimeUnit.MILLISECONDS))
-        .compose(v -> store.mailSent(platform.pool(), sms.id(), platform.clock().instant(),
-            "offer".equals(sms.kind()) ? null : MailJob.told(a)))
+        .compose(v -> attempt.sent(platform.clock().instant(), "offer".equals(sms.kind()) ? null : MailJob.told(a)))
         .onSuccess(v -> platform.metrics().sms("sent"))
         .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
             LogSmsSender.mask(to)));
@@ -132,12 +131,16 @@ public final class SmsJob {
     String reason = String.valueOf(e.getMessage());
     platform.metrics().sms("failed");
     if (sms.attempts() >= MAX_ATTEMPTS) {
-      MailJob.givenUp(platform, sms.channel(), sms.kind(), sms.attempts(), reason);
-      return store.finallyFailed(platform.pool(), sms.id(), reason, attempt.startedAt());
+      return attempt.failedForGood(reason).map(ended -> {
+        if (ended) {
+          MailJob.givenUp(platform, sms.channel(), sms.kind(), sms.attempts(), reason);
+        }
+        return null;
+      });
     }
     Instant retry = attempt.startedAt().plus(retryAfter(sms.attempts()));
     LOG.warn("event=sms_failed final=false kind={} attempt={} retry_at={} reason=\"{}\"", sms.kind(), sms.attempts(), retry,
         reason);
-    return store.mailFailed(platform.pool(), sms.id(), reason, retry);
+    return attempt.retryAt(reason, retry);
   }
 }

@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
 /**
  * A mail server as small as SMTP allows, for what GreenMail cannot stage: {@link #onEachMail} runs before a mail's
  * acceptance is answered (the sender waits meanwhile: the test moves the clock, runs another node's jobs), and
- * {@link #silent} accepts connections and never says a word. Records each mail's raw text.
+ * {@link #silent} accepts connections and never says a word, {@link #refusing} refuses the mails it names. Records each
+ * mail's raw text, refused or not.
  */
 public final class SmtpStandIn implements AutoCloseable {
   private final ServerSocket server;
@@ -23,6 +24,7 @@ public final class SmtpStandIn implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile IntConsumer beforeAccepting = index -> {};
   private volatile boolean silent;
+  private volatile java.util.function.IntPredicate refused = index -> false;
 
   public SmtpStandIn() throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -38,6 +40,12 @@ public final class SmtpStandIn implements AutoCloseable {
   /** Runs with the index (from 0) of each mail received, before the server says it is accepted. */
   public SmtpStandIn onEachMail(IntConsumer action) {
     beforeAccepting = action;
+    return this;
+  }
+
+  /** The mails whose index (from 0) {@code mails} holds are refused (554), once {@link #onEachMail}'s action has run. */
+  public SmtpStandIn refusing(java.util.function.IntPredicate mails) {
+    refused = mails;
     return this;
   }
 
@@ -81,7 +89,7 @@ public final class SmtpStandIn implements AutoCloseable {
             say(out, "354 end with a dot");
             int index = mail(in);
             beforeAccepting.accept(index);
-            say(out, "250 queued");
+            say(out, refused.test(index) ? "554 5.7.1 refused by the stand-in" : "250 queued");
           }
           case "QUIT" -> {
             say(out, "221 bye");

@@ -24,13 +24,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A run whose claim on a message lapsed while the steps before the hand-over stalled (the appointment read from a
- * database that held it back): the message goes once, by the run that holds it.
+ * A run whose claim on a message lapsed: the steps before the hand-over stalled (the appointment read from a database
+ * that held it back), or the hand-over's answer came after another run took the message or gave it up. The message goes
+ * once, and ends with the word of the attempt that holds it.
  *
  * <p>The stalls are staged by a transaction of the test holding the appointments' table (ACCESS EXCLUSIVE): a run's
  * attempt, counted, then waits on its first read of the appointment; the test moves the clock past its claim meanwhile.
  */
 class LapsedClaimTest {
+  private static final String METRICS_TOKEN = "lapsed-claim-metrics-token-0123456789abc";
+  private static final String GIVEN_UP_ONCE = "cantou_mails_total{outcome=\"given_up\"} 1.0";
   private static final String BOOKED_AT = "2026-12-01T10:00:00+01:00";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
@@ -112,6 +115,67 @@ class LapsedClaimTest {
     }
   }
 
+  /**
+   * Its last attempt being handed over when its claim lapsed, the second node gives the mail up ("never finished"); the
+   * server then accepts it. The citizen has it: the row ends sent, not among the failed messages the operator tells
+   * another way (the decision of {@link MessageAttempt}).
+   */
+  @Test
+  void a_mail_handed_over_while_its_last_attempt_was_given_up_ends_sent() throws Exception {
+    lastAttemptGivenUpWhileHandedOver(smtp -> {}, (first, second) -> {
+      Row mail = confirmation(first, "mail");
+      assertThat(mail.getValue("sent_at")).isNotNull();
+      assertThat(mail.getValue("failed_at")).as("not failed: she has it").isNull();
+      assertThat(mail.getString("last_error")).isNull();
+    });
+  }
+
+  /**
+   * The same, the server refusing it: failed, as given up, with the server's own reason; counted given up once for the
+   * operator's alert (by the node that gave it up), not once more by its sender.
+   */
+  @Test
+  void a_last_attempt_refused_after_it_was_given_up_is_counted_once_with_its_real_error() throws Exception {
+    lastAttemptGivenUpWhileHandedOver(smtp -> smtp.refusing(index -> true), (first, second) -> {
+      Row mail = confirmation(first, "mail");
+      assertThat(mail.getValue("sent_at")).isNull();
+      assertThat(mail.getValue("failed_at")).isNotNull();
+      assertThat(mail.getString("last_error")).as("what the server said").contains("554").doesNotContain("never finished");
+      assertThat(first.api.get("/metrics", METRICS_TOKEN).body()).as("not counted again by its sender")
+          .doesNotContain(GIVEN_UP_ONCE);
+    });
+  }
+
+  /**
+   * The first node's mail refused after its claim lapsed and the second node took and sent it: the first's "failed,
+   * retry later" is not written over the second's "sent".
+   */
+  @Test
+  void a_run_whose_claim_lapsed_leaves_the_outcome_to_the_run_that_took_its_mail() throws Exception {
+    try (SmtpStandIn smtp = new SmtpStandIn().refusing(index -> index == 0)) {
+      onTwoNodes(mailSettings(smtp.port()), (first, second) -> {
+        assertThat(new VisioTerritory(first).book(BOOKED_AT).status()).isEqualTo(201);
+        smtp.onEachMail(index -> {
+          if (index == 0) {
+            clock.advance(MailJob.CLAIM.plusMinutes(1));
+            TestNode.await(second.node().runJobs());
+          }
+        });
+        TestNode.await(first.node().runJobs());
+
+        assertThat(smtp.received()).as("the first node's, refused, and the second's").hasSize(2);
+        Row mail = confirmation(first, "mail");
+        assertThat(mail.getValue("sent_at")).isNotNull();
+        assertThat(mail.getInteger("attempts")).isEqualTo(2);
+        assertThat(mail.getString("last_error")).as("no error of a stale run on a mail sent").isNull();
+      });
+    }
+  }
+
+  interface Staging {
+    void stage(SmtpStandIn smtp);
+  }
+
   interface OnTwoNodes {
     void run(TestNode first, TestNode second) throws Exception;
   }
@@ -124,6 +188,26 @@ class LapsedClaimTest {
       first.node().stopJobTimers();
       second.node().stopJobTimers();
       test.run(first, second);
+    }
+  }
+
+  /** Its last attempt handed over by the first node; meanwhile, its claim lapsed, the second node's run gives it up. */
+  private void lastAttemptGivenUpWhileHandedOver(Staging staging, OnTwoNodes checks) throws Exception {
+    try (SmtpStandIn smtp = new SmtpStandIn()) {
+      onTwoNodes(mailSettings(smtp.port()), (first, second) -> {
+        assertThat(new VisioTerritory(first).book(BOOKED_AT).status()).isEqualTo(201);
+        attemptsBefore(first, MailJob.MAX_ATTEMPTS - 1);
+        staging.stage(smtp);
+        smtp.onEachMail(index -> {
+          clock.advance(MailJob.CLAIM.plusMinutes(1));
+          TestNode.await(second.node().runJobs());
+        });
+        TestNode.await(first.node().runJobs());
+        assertThat(smtp.received()).hasSize(1);
+        assertThat(second.api.get("/metrics", METRICS_TOKEN).body()).as("given up by the second node meanwhile")
+            .contains(GIVEN_UP_ONCE);
+        checks.run(first, second);
+      });
     }
   }
 
@@ -182,7 +266,8 @@ class LapsedClaimTest {
 
   private static Map<String, String> mailSettings(int smtpPort) {
     return new HashMap<>(Map.of("CANTOU_SMTP_HOST", "127.0.0.1", "CANTOU_SMTP_PORT", Integer.toString(smtpPort),
-        "CANTOU_SMTP_STARTTLS", "disabled", "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>"));
+        "CANTOU_SMTP_STARTTLS", "disabled", "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>",
+        "CANTOU_METRICS_TOKEN", METRICS_TOKEN));
   }
 
   private static Map<String, String> smsSettings(SmsProviderStandIn provider) {
