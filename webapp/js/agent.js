@@ -4,7 +4,7 @@ import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n
 import { availabilityEditor } from './availability.js';
 import { isMobile } from './contact.js';
 import { LiveAppointments, statusTag } from './live-list.js';
-import { announce, beep, el, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
+import { announce, beep, el, markBusy, requireRole, setUpPage, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { formStep } from './form-step.js';
 
@@ -117,8 +117,10 @@ function render() {
   if (dayLoading) {
     return;
   }
-  // A live re-render keeps the focus where it was: on a card's question or outcome line.
+  // A live re-render keeps the focus where it was: on a card's question or outcome line, or on its "Oui, terminé" pressed
+  // (waiting, "Envoi…").
   const active = document.activeElement;
+  const pressedIn = active?.matches?.('.confirm-box [data-confirm]') ? active.closest('[data-id]')?.dataset.id : null;
   if (!focusOutcome && active?.closest?.('.confirm-box, .outcome')) {
     focusOutcome = active.closest('[data-id]')?.dataset.id || null;
   }
@@ -152,7 +154,9 @@ function render() {
       outcomes.has(a.id) ? outcomeLine(a.id) : null);
   }) : [el('p', { class: 'muted' }, t('agent.none'))]));
   if (focusOutcome) {
-    listBox.querySelector(`[data-id="${focusOutcome}"] .confirm-box, [data-id="${focusOutcome}"] .outcome`)?.focus();
+    const card = `[data-id="${focusOutcome}"]`;
+    const pressed = pressedIn === focusOutcome ? listBox.querySelector(`${card} [data-confirm]`) : null;
+    (pressed || listBox.querySelector(`${card} .confirm-box, ${card} .outcome`))?.focus();
     focusOutcome = null;
   }
   if (focusAsker) {
@@ -202,7 +206,7 @@ function joinControl(a) {
     return el('span', { class: 'tag ok in-call' }, t('agent.inCall'));
   }
   // aria-disabled, not disabled: the keyboard, given back to it on a live re-render, stays on it.
-  return joining.has(a.id) ? el('button', { type: 'button', 'data-join': '', 'aria-disabled': 'true', 'aria-busy': 'true' }, t('common.connecting'))
+  return joining.has(a.id) ? markBusy(el('button', { type: 'button', 'data-join': '' }, t('common.connecting')), true)
     : el('button', { type: 'button', 'data-join': '', onclick: () => joinOnce(a) }, t('agent.join'));
 }
 
@@ -300,9 +304,10 @@ function confirmation(a, action) {
     action === 'cancel' ? el('p', { id: `told-${a.id}` }, el('strong', {}, told(a))) : null,
     el('p', { class: 'hint', id: `hint-${a.id}` }, t(hintKey)),
     el('div', { class: 'actions' },
-      sending.has(a.id) ? el('button', { type: 'button', class: action === 'complete' ? null : 'danger', disabled: true,
-        'aria-busy': 'true' }, t('common.sending'))
-        : el('button', { type: 'button', class: action === 'complete' || action === 'switch' ? null : 'danger',
+      // Waiting, "Envoi…" keeps the keyboard (markBusy, not disabled: the focus fell to the page's top).
+      sending.has(a.id) ? markBusy(el('button', { type: 'button', class: action === 'complete' ? null : 'danger',
+        'data-confirm': action }, t('common.sending')), true)
+        : el('button', { type: 'button', class: action === 'complete' || action === 'switch' ? null : 'danger', 'data-confirm': action,
           onclick: action === 'switch' ? () => switchCall(a) : () => sendOnce(a, action) }, t(buttonKey)),
       el('button', { type: 'button', class: 'secondary', onclick: () => { confirming.delete(a.id); focusAsker = { id: a.id, action }; render(); } },
         t('agent.keep'))));
@@ -602,7 +607,7 @@ function told(a) {
 }
 
 /**
- * The outcomes on their way, by card: "Oui, terminé" stays "Envoi…" (busy, disabled) whatever re-renders the list
+ * The outcomes on their way, by card: "Oui, terminé" stays "Envoi…" (busy, aria-disabled) whatever re-renders the list
  * meanwhile. Drawn again enabled by an event, it was sent a second time.
  */
 const sending = new Set();

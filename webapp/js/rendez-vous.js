@@ -4,7 +4,7 @@ import { formatWhen, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
 import { setUpLostLink } from './lost-link.js';
 import { minutesBefore } from './booking.js';
-import { announce, appointmentQr, askThenSend, el, setUpPage, showConnection, showError, siteConfig, statusLine,
+import { announce, appointmentQr, askThenSend, el, markBusy, setUpPage, showConnection, showError, siteConfig, statusLine,
   whileSending } from './ui.js';
 
 await setUpPage();
@@ -195,7 +195,7 @@ async function showManage(token) {
       open ? el('div', { class: 'actions' },
         // "Connexion…" (busy, no action) while the room comes: a second tap joins nothing twice. aria-disabled, not
         // disabled: the keyboard, given back to it by its id, stays on it.
-        canJoin && joining ? el('button', { type: 'button', id: 'join', 'aria-disabled': 'true', 'aria-busy': 'true' }, t('common.connecting'))
+        canJoin && joining ? markBusy(el('button', { type: 'button', id: 'join' }, t('common.connecting')), true)
           : canJoin ? el('button', { type: 'button', id: 'join', onclick: (event) => whileSending(event.currentTarget, join, 'common.connecting') },
             t('manage.join'))
           : el('button', { type: 'button', id: 'join', disabled: true, 'aria-describedby': 'opens-at' }, t('manage.join')),

@@ -225,7 +225,8 @@ function ignorePress(event) {
 /**
  * `button` waiting for an answer, or no longer: `aria-disabled` and `aria-busy` (its form `aria-busy` too), presses
  * ignored. Not `disabled`: a disabled button drops the keyboard's focus to the top of the page, and a screen reader
- * user lost her place at each "Envoi…"; this one keeps the focus, and is read "Envoi…, indisponible".
+ * user lost her place at each "Envoi…"; this one keeps the focus, and is read "Envoi…, indisponible". Answers `button`:
+ * a page that draws its busy button anew (a live event) marks the new one as it makes it.
  */
 export function markBusy(button, busy) {
   const form = button.closest('form');
@@ -241,6 +242,7 @@ export function markBusy(button, busy) {
     form?.removeAttribute('aria-busy');
     button.removeEventListener('click', ignorePress, true);
   }
+  return button;
 }
 
 /**

@@ -393,6 +393,48 @@ class AgentDayPageTest {
   }
 
   /**
+   * "Oui, terminé" pressed with the keyboard keeps it while its answer comes ("Envoi…"): disabled, it dropped the focus to
+   * the top of the page, and a screen reader user lost her place, at each outcome and again at each live event drawing
+   * the list anew meanwhile. Pressed again, nothing more is sent; once the answer came, the keyboard is on the line
+   * saying what was done, in place of the question (WCAG 2.4.3).
+   */
+  @Test
+  void the_confirmation_waiting_for_its_answer_keeps_the_keyboard_and_the_outcome_takes_it_after() {
+    JsonObject booked = book(19, "Philomène Rouquette", "06 39 98 13 22");
+    Page agent = onItsDay(booked, Duration.ofMinutes(5));
+    Locator card = card(agent, "Philomène Rouquette");
+    List<Route> held = new CopyOnWriteArrayList<>();
+    agent.route("**/complete", held::add);
+    button(card, "Terminé").click();
+    button(card, "Oui, terminé").focus();
+    agent.keyboard().press("Enter");
+    agent.waitForCondition(() -> held.size() == 1);
+    Locator sending = card.locator(".confirm-box button[data-confirm]");
+    assertThat(sending).hasText("Envoi…");
+    assertThat(sending).hasAttribute("aria-disabled", "true");
+    assertThat(sending).hasAttribute("aria-busy", "true");
+    assertThat(sending).isFocused();
+    agent.keyboard().press("Enter");
+    agent.keyboard().press(" ");
+
+    // A live event draws the list anew: the keyboard is on the new "Envoi…".
+    citizenSays(booked, "waiting");
+    assertThat(card.locator(".tag").first()).hasText("En salle d'attente");
+    assertThat(sending).hasText("Envoi…");
+    assertThat(sending).isFocused();
+    agent.keyboard().press("Enter");
+
+    held.get(0).resume();
+    Locator outcome = card.locator(".outcome");
+    assertThat(outcome).hasAttribute("aria-label", "Rendez-vous de " + LastMileTest.clock(startOf(booked).atZone(PARIS))
+        + " avec Philomène Rouquette : marqué terminé.");
+    assertThat(outcome).isFocused();
+    // Its answer came after the presses: had they sent anything, it would be here before it.
+    org.assertj.core.api.Assertions.assertThat(held).as("outcomes sent").hasSize(1);
+    agent.context().close();
+  }
+
+  /**
    * Booked at the first free time from {@code daysAhead} days on where the CPAM's other agent is free too (the demo's
    * own appointments fill some of their times): a second booking at that time goes to the other agent.
    */
