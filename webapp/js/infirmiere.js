@@ -109,17 +109,17 @@ let pickingFor = null;
 function fileActions(item) {
   const ref = item.patient?.reference || '';
   const state = uploads.get(item.id) || {};
-  const busy = state.busy ? 'true' : null;
   const pick = (picker) => (event) => {
     pickingFor = { item, kind: event.currentTarget.dataset.files };
     picker.value = '';
     picker.click();
   };
+  // While its files go, each press ignored (markBusy); not disabled: the keyboard stays on the button she pressed.
   return [
-    el('button', { type: 'button', class: 'secondary', 'data-files': 'add', 'aria-busy': busy, disabled: state.busy,
-      'aria-label': t('files.addFor', { ref }), onclick: pick(filePicker) }, t('files.add')),
-    el('button', { type: 'button', class: 'secondary', 'data-files': 'camera', 'aria-busy': busy, disabled: state.busy,
-      'aria-label': t('files.cameraFor', { ref }), onclick: pick(cameraPicker) }, t('files.camera')),
+    markBusy(el('button', { type: 'button', class: 'secondary', 'data-files': 'add',
+      'aria-label': t('files.addFor', { ref }), onclick: pick(filePicker) }, t('files.add')), Boolean(state.busy)),
+    markBusy(el('button', { type: 'button', class: 'secondary', 'data-files': 'camera',
+      'aria-label': t('files.cameraFor', { ref }), onclick: pick(cameraPicker) }, t('files.camera')), Boolean(state.busy)),
     state.text ? el('p', { class: 'muted upload-status', role: 'status' }, state.text) : null,
     state.error ? el('p', { class: 'error upload-error', role: 'alert' }, state.error) : null,
   ].filter(Boolean);

@@ -57,6 +57,19 @@ class NursePageSlowAnswersTest {
     }
   }
 
+  /** The POSTs to {@code path}, held until the test resumes them; its other requests go. */
+  private static List<Route> heldPosts(Page page, String path) {
+    List<Route> held = new CopyOnWriteArrayList<>();
+    page.route(path, route -> {
+      if ("POST".equals(route.request().method())) {
+        held.add(route);
+      } else {
+        route.resume();
+      }
+    });
+    return held;
+  }
+
   private static Locator cardOf(Page nurse, String reference) {
     return nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText(reference));
   }
@@ -366,14 +379,7 @@ class NursePageSlowAnswersTest {
   void a_button_waiting_for_its_answer_keeps_the_keyboard_and_a_second_press_sends_nothing() {
     String token = nurseToken();
     Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
-    List<Route> held = new CopyOnWriteArrayList<>();
-    nurse.route("**/api/teleconsultations", route -> {
-      if ("POST".equals(route.request().method())) {
-        held.add(route);
-      } else {
-        route.resume();
-      }
-    });
+    List<Route> held = heldPosts(nurse, "**/api/teleconsultations");
     BrowserFixture.typeRequest(nurse, "R-FOCUS-1", "AB", "1935", "Essoufflement depuis ce matin");
     Locator submit = nurse.locator("#request button[type=submit]");
     submit.focus();
@@ -396,6 +402,47 @@ class NursePageSlowAnswersTest {
     org.assertj.core.api.Assertions.assertThat(held).as("one request sent").hasSize(1);
     org.assertj.core.api.Assertions.assertThat(requestsOf(token, "R-FOCUS-1")).as("queued once").hasSize(1);
     requestsOf(token, "R-FOCUS-1").forEach(i -> web.node.api.post("/api/teleconsultations/" + i.getString("id") + "/cancel", token, null));
+    nurse.context().close();
+  }
+
+  /**
+   * While a card's photo goes ("Envoi de …"), its "Ajouter une photo ou un document" keeps the keyboard: disabled, it
+   * dropped the focus to the top of the page at the first progress, and a screen reader user lost her place. Pressed
+   * again meanwhile with the keyboard, it opens no picker and sends nothing; once the photo went, it is hers again, still
+   * focused, the photo in the card.
+   */
+  @Test
+  void a_cards_file_button_keeps_the_keyboard_while_its_files_go_and_a_second_press_opens_nothing() {
+    String token = nurseToken();
+    String id = requestFor(token, "R-FOCUS-FILE");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<Route> held = heldPosts(nurse, "**/api/teleconsultations/*/files");
+    Locator card = cardOf(nurse, "R-FOCUS-FILE");
+    Locator add = card.locator("button[data-files=add]");
+    add.focus();
+    com.microsoft.playwright.FileChooser chooser = nurse.waitForFileChooser(() -> nurse.keyboard().press("Enter"));
+    chooser.setFiles(new com.microsoft.playwright.options.FilePayload("plaie.jpg", "image/jpeg",
+        fr.cantou.teleconsult.CareFiles.photoWithGps(64, 48, 1)));
+    Question.accept(nurse);
+    nurse.waitForCondition(() -> held.size() == 1);
+    assertThat(add).hasAttribute("aria-disabled", "true");
+    assertThat(add).hasAttribute("aria-busy", "true");
+    assertThat(add).isFocused();
+    List<com.microsoft.playwright.FileChooser> opened = new CopyOnWriteArrayList<>();
+    nurse.onFileChooser(opened::add);
+    nurse.keyboard().press("Enter");
+    nurse.keyboard().press(" ");
+    assertThat(add).isFocused();
+
+    held.get(0).resume();
+    assertThat(card.locator("img.thumb")).hasCount(1);
+    assertThat(add).not().hasAttribute("aria-disabled", "true");
+    assertThat(add).isFocused();
+    // The photo came after the presses: had they opened a picker or sent anything, it would be here before it.
+    org.assertj.core.api.Assertions.assertThat(opened).as("pickers opened meanwhile").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(held).as("files sent").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("files")).hasSize(1);
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
     nurse.context().close();
   }
 
