@@ -98,7 +98,8 @@ function withdrawButton(item, file, onWithdrawn) {
     onclick: async (event) => {
       await askThenSend(event.currentTarget, t('files.withdrawQuestion', { what, ref }),
         () => withdraw(item, file, onWithdrawn), { yes: t('files.withdrawYes'), no: t('files.withdrawNo') });
-      // Disabled while it went, it lost the keyboard: given back where the file stayed (refused), unless she went elsewhere.
+      // Drawn anew by a live event while it went, it left the keyboard nowhere: given back where the file stayed (refused),
+      // unless she went elsewhere.
       const back = document.getElementById(`withdraw-${file.id}`) || document.getElementById(`withdraw-error-${file.id}`);
       if (back && !back.hidden && [null, document.body, document.getElementById('main')].includes(document.activeElement)) {
         back.focus();
@@ -329,7 +330,7 @@ export function reportDownload(item) {
     onclick: async (event) => {
       const button = event.currentTarget;
       await whileSending(button, download, 'careReport.preparing');
-      // Disabled while busy, it lost the keyboard: given back, unless she went elsewhere meanwhile.
+      // Drawn anew while busy (a live event), it left the keyboard nowhere: given back, unless she went elsewhere meanwhile.
       if (button.isConnected && (!document.activeElement || document.activeElement === document.body)) {
         button.focus();
       }

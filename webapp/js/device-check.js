@@ -1,5 +1,5 @@
 import { t } from './i18n.js';
-import { el } from './ui.js';
+import { el, markBusy } from './ui.js';
 
 /**
  * "Tester micro et caméra", before the room opens: asks for the camera and the microphone,
@@ -31,8 +31,8 @@ export function deviceCheck({ title = null } = {}) {
       result.textContent = t('device.unsupported');
       return;
     }
-    test.disabled = true;
-    test.setAttribute('aria-busy', 'true');
+    // While the browser asks her, a second press asks nothing twice; not disabled: the keyboard stays on the button.
+    markBusy(test, true);
     result.textContent = t('device.asking');
     try {
       let camera = true;
@@ -58,12 +58,8 @@ export function deviceCheck({ title = null } = {}) {
         NotReadableError: 'busy' }[e?.name] || 'failed';
       result.textContent = t(`device.${why}`);
     } finally {
-      test.disabled = false;
-      test.removeAttribute('aria-busy');
-      // Disabled while it asked, the button had lost the keyboard: it has it back (the result is read out).
-      if (!document.activeElement || document.activeElement === document.body) {
-        test.focus();
-      }
+      // The keyboard stayed on the button; the result beside it is read out (role=status).
+      markBusy(test, false);
     }
   });
   stopButton.addEventListener('click', () => {

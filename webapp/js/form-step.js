@@ -3,8 +3,8 @@ import { whileSending } from './ui.js';
 
 /**
  * The one way a form of the professionals' pages is sent: submit → checked in the page → request
- * → reset → reload → what was done said. While it waits its button says "Envoi…" (disabled,
- * `aria-busy`) and a second press sends nothing; a refusal, the page's or the server's, is said
+ * → reset → reload → what was done said. While it waits its button says "Envoi…" (`aria-disabled`,
+ * `aria-busy`: it keeps the keyboard) and a second press sends nothing; a refusal, the page's or the server's, is said
  * under the field it concerns (`fields`: the server's field → [input id, message key]; a key
  * ending in `.*` takes the server's fields under it), never in the validator's words; a lost
  * connection keeps every answer.

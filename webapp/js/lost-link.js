@@ -72,7 +72,7 @@ export function setUpLostLink({ open = false, expired = false } = {}) {
         result.textContent = t('lostLink.sent');
         result.classList.add('notice');
         form.reset();
-        // The answer is where the keyboard goes, not back to the page's top (the button was busy, then disabled).
+        // The answer is where the keyboard goes (WCAG 2.4.3): the button it was on says nothing more.
         result.focus();
       } catch (e) {
         if (e.status === 429) {

@@ -360,6 +360,46 @@ class LastMileTest {
   }
 
   /**
+   * "Tester micro et caméra" pressed with the keyboard keeps it while the browser asks her (its answer held here):
+   * disabled, it dropped the focus to the page's top, and a screen reader user lost her place. Pressed again meanwhile,
+   * nothing is asked twice; once she answered, the result is said beside it (role=status), the keyboard still on it.
+   */
+  @org.junit.jupiter.api.Order(MOVES_THE_CLOCK)
+  @Test
+  void the_device_check_waiting_for_the_browser_keeps_the_keyboard_and_asks_once() {
+    JsonObject booked = bookByPhone(3, "Marinette Vaissière", "06 39 98 12 78");
+    Instant before = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofHours(2));
+    Page page = web.newPhonePage();
+    page.addInitScript("""
+        window.__asked = 0;
+        navigator.mediaDevices.getUserMedia = () => {
+          window.__asked += 1;
+          return new Promise((resolve) => { window.__answer = () => resolve(new MediaStream()); });
+        };
+        """);
+    manage(page, booked, before);
+    Locator test = page.locator("#device-test");
+    test.focus();
+    page.keyboard().press("Enter");
+    page.waitForCondition(() -> ((Number) page.evaluate("window.__asked")).intValue() == 1);
+    assertThat(page.locator("#device-result")).containsText("Votre navigateur va vous demander d'utiliser la caméra et le micro");
+    assertThat(test).hasAttribute("aria-disabled", "true");
+    assertThat(test).hasAttribute("aria-busy", "true");
+    assertThat(test).isFocused();
+    page.keyboard().press("Enter");
+    page.keyboard().press(" ");
+    assertThat(test).isFocused();
+
+    page.evaluate("() => window.__answer()");
+    assertThat(page.locator("#device-result")).hasText("Votre caméra et votre micro fonctionnent. Votre image s'affiche ci-dessous.");
+    assertThat(test).not().hasAttribute("aria-disabled", "true");
+    assertThat(test).isFocused();
+    // Asked after the presses were handled: had they asked again, the count would say so.
+    assertThat(((Number) page.evaluate("window.__asked")).intValue()).as("asked").isEqualTo(1);
+    page.context().close();
+  }
+
+  /**
    * The agent cancels an appointment from her card (ill, the office closed): asked first, the question says who will be
    * told — her SMS, or, for someone without phone or e-mail, the mediator who booked it beside her — and the card says
    * it is done. Before, the card had no way to cancel: the agent's leave was refused over it, with nothing to do.
