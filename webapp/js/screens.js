@@ -1,4 +1,4 @@
-import { currentUser, request } from './api.js';
+import { currentUser, request, sendingKeys } from './api.js';
 import { formatMoment, t } from './i18n.js';
 import { plainMessage } from './form-errors.js';
 import { askThenSend, el, showOutcome, whileSending } from './ui.js';
@@ -22,6 +22,9 @@ export async function mountScreens(root) {
   const code = el('div', { id: 'screen-code', class: 'notice', tabindex: '-1', hidden: true });
   const outcome = el('p', { class: 'outcome', id: 'screen-outcome', tabindex: '-1', hidden: true });
   const list = el('div', { id: 'screen-list' });
+  // Sent again as it was (its answer lost on a weak link), a screen's creation goes with its key: the same screen is
+  // answered, with a new code in place of the one lost, never a second screen beside it.
+  const keys = sendingKeys();
   const form = el('form', { novalidate: true, id: 'screen-form' },
     el('label', { for: 'screen-label' }, t('kiosk.screenLabel')),
     el('p', { class: 'hint', id: 'screen-label-hint' }, t('kiosk.screenLabelHint')), label, formError,
@@ -70,7 +73,11 @@ export async function mountScreens(root) {
       }
       label.removeAttribute('aria-invalid');
       try {
-        const made = await request(`/api/visio/points/${select.value}/kiosks`, { method: 'POST', body: { label: label.value.trim() } });
+        const body = { label: label.value.trim() };
+        const key = keys.of({ point: select.value, ...body });
+        const made = await request(`/api/visio/points/${select.value}/kiosks`, { method: 'POST', body,
+          headers: { 'Idempotency-Key': key } });
+        keys.answered(key);
         label.value = '';
         // Shown this once: the server keeps only its hash.
         code.replaceChildren(el('p', {}, t('kiosk.codeIntro', { name: made.label })),

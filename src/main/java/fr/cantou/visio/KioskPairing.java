@@ -4,6 +4,7 @@ import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Staff pair a screen with a point visio-accueil (an admin, or a mediator of the organisation that
@@ -23,6 +25,8 @@ import java.util.UUID;
 public final class KioskPairing {
   /** How long a pairing code can be typed on the screen. */
   static final Duration CODE_LIFE = Duration.ofMinutes(15);
+  /** How long a screen's creation sent again with its key answers that screen: far past a page's sends again (V101). */
+  static final Duration CREATION_KEY_KEPT = Duration.ofDays(1);
   /** Wrong pairing codes from one address in {@link KioskService#GUESS_WINDOW}; past it, 429. */
   static final int WRONG_CODES_PER_ADDRESS = 10;
 
@@ -48,20 +52,43 @@ public final class KioskPairing {
     this.limits = limits;
   }
 
-  public Future<Pairing> create(Principal by, UUID pointId, String label, String address) {
+  /**
+   * A new screen of the point and its code. Sent again with its Idempotency-Key ({@code key}, or null) after its answer
+   * was lost: the same person, point, name and key answer the same screen while it is neither paired nor revoked, with
+   * a new code in place of the lost one (only hashes are kept: the first cannot be shown again, and pairs nothing any
+   * more; V101). A second screen was made, and the admin read a code beside a screen that nobody would pair.
+   */
+  public Future<Pairing> create(Principal by, UUID pointId, String label, String key, String address) {
     Instant now = platform.clock().instant();
     String name = label == null ? "" : label.strip();
     if (name.isEmpty() || name.length() > 80) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'label': name the screen (1 to 80 characters)."));
     }
     String code = KioskSecrets.newCode();
+    byte[] codeHash = KioskSecrets.hash(code);
     Instant expires = now.plus(CODE_LIFE);
     return pairable(by, pointId).compose(point -> point.active() ? Future.succeededFuture()
             : Future.failedFuture(ApiException.conflict("This point visio-accueil is withdrawn.")))
-        .compose(v -> platform.pool().withTransaction(tx ->
-        store.create(tx, pointId, name, KioskSecrets.hash(code), expires, by.userId(), now)
-            .compose(id -> KioskStore.audit(tx, id, by.userId(), "point.kiosk_created", "point", pointId, address(by, address), now)
-                .map(new Pairing(id.toString(), name, KioskSecrets.shown(code), expires)))));
+        .compose(v -> {
+          byte[] keyHash = key == null ? null : KioskSecrets.hash(by.userId() + "\n" + pointId + "\n" + name + "\n" + key);
+          Supplier<Future<Optional<UUID>>> again = () -> keyHash == null ? Future.succeededFuture(Optional.empty())
+              : store.createdAgain(platform.pool(), keyHash, codeHash, expires);
+          Supplier<Future<UUID>> made = () -> platform.pool().withTransaction(tx ->
+              store.create(tx, pointId, name, codeHash, expires, keyHash, by.userId(), now)
+                  .compose(id -> KioskStore.audit(tx, id, by.userId(), "point.kiosk_created", "point", pointId, address(by, address), now)
+                      .map(id)));
+          // Two sent at once meet at the key's unique index: the one refused there is answered as a retry.
+          return again.get().compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+              : made.get().recover(e -> Refused.is(e, KioskStore.Refusal.KEY_USED)
+                  ? again.get().compose(first -> first.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(e)))
+                  : Future.failedFuture(e)));
+        })
+        .map(id -> new Pairing(id.toString(), name, KioskSecrets.shown(code), expires));
+  }
+
+  /** A day after their screen was made, the creations' key hashes go (a job, as the other creations' keys). */
+  public Future<Integer> forgetCreationKeys() {
+    return store.forgetCreationKeysBefore(platform.pool(), platform.clock().instant().minus(CREATION_KEY_KEPT));
   }
 
   public Future<List<Listed>> list(Principal by, UUID pointId) {

@@ -46,7 +46,7 @@ final class KioskRoutes implements ApiModule {
   @Override
   public void mount(RouterBuilder api) {
     api.getRoute("createKiosk").addHandler(Endpoint.created(noStore(ctx -> pairing.create(CurrentUser.require(ctx), point(ctx),
-        JsonBody.read(ctx, NewKiosk.class).label(), addresses.of(ctx)))));
+        JsonBody.read(ctx, NewKiosk.class).label(), ctx.request().getHeader("Idempotency-Key"), addresses.of(ctx)))));
     api.getRoute("listKiosks").addHandler(Endpoint.ok(noStore(ctx -> pairing.list(CurrentUser.require(ctx), point(ctx)))));
     api.getRoute("revokeKiosk").addHandler(Endpoint.ok(ctx -> pairing.revoke(CurrentUser.require(ctx), point(ctx),
         Ids.parse(ctx.pathParam("kioskId"), "screen"), addresses.of(ctx))));

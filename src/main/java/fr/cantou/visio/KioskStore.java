@@ -1,5 +1,8 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.db.DatabaseErrors;
+import fr.cantou.platform.db.DatabaseErrors.Rule;
+import fr.cantou.platform.db.DatabaseErrors.Violation;
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -40,12 +43,37 @@ final class KioskStore {
         .map(rows -> Rows.first(rows).map(r -> new PointOwner(r.getUUID("organisation_id"), r.getBoolean("active"))));
   }
 
-  Future<UUID> create(SqlClient db, UUID pointId, String label, byte[] codeHash, Instant expires, UUID by, Instant now) {
+  /** What the schema refuses: the creation's key made a screen already (a retry sent at once, V101). */
+  enum Refusal { KEY_USED }
+
+  /** A new screen; {@code keyHash} (or null): the hash of its creation's key, who made it, its point and name (V101). */
+  Future<UUID> create(SqlClient db, UUID pointId, String label, byte[] codeHash, Instant expires, byte[] keyHash, UUID by,
+                      Instant now) {
     return db.preparedQuery("""
-            INSERT INTO visio_kiosk (point_id, label, code_hash, code_expires_at, created_by, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
-        .execute(Tuple.of(pointId, label, Buffer.buffer(codeHash), utc(expires), by, utc(now)))
+            INSERT INTO visio_kiosk (point_id, label, code_hash, code_expires_at, created_by, created_at, create_key_hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
+        .execute(Tuple.of(pointId, label, Buffer.buffer(codeHash), utc(expires), by, utc(now),
+            keyHash == null ? null : Buffer.buffer(keyHash)))
+        .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "visio_kiosk_create_key", Refusal.KEY_USED)))
         .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /**
+   * The screen whose creation's key hash is {@code keyHash} (V101), neither paired nor revoked, gets {@code codeHash} in
+   * place of the code whose answer was lost; empty when there is none.
+   */
+  Future<Optional<UUID>> createdAgain(SqlClient db, byte[] keyHash, byte[] codeHash, Instant expires) {
+    return db.preparedQuery("""
+            UPDATE visio_kiosk SET code_hash = $2, code_expires_at = $3
+            WHERE create_key_hash = $1 AND paired_at IS NULL AND revoked_at IS NULL RETURNING id""")
+        .execute(Tuple.of(Buffer.buffer(keyHash), Buffer.buffer(codeHash), utc(expires)))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  }
+
+  /** The creations' key hashes of screens made before {@code before} go (a job); answers how many. */
+  Future<Integer> forgetCreationKeysBefore(SqlClient db, Instant before) {
+    return db.preparedQuery("UPDATE visio_kiosk SET create_key_hash = NULL WHERE create_key_hash IS NOT NULL AND created_at < $1")
+        .execute(Tuple.of(utc(before))).map(rows -> rows.rowCount());
   }
 
   /** The screens of a point not revoked, oldest first; a code never used is gone from the list once it expired. */
@@ -77,7 +105,7 @@ final class KioskStore {
             WITH gone AS (DELETE FROM visio_kiosk_checkin WHERE kiosk_id = $1
                             AND EXISTS (SELECT 1 FROM visio_kiosk WHERE id = $1 AND point_id = $2))
             UPDATE visio_kiosk SET revoked_at = $3, revoked_by = $4, code_hash = NULL, code_expires_at = NULL, token_hash = NULL,
-                                   pair_key_hash = NULL
+                                   pair_key_hash = NULL, create_key_hash = NULL
             WHERE id = $1 AND point_id = $2 AND revoked_at IS NULL""")
         .execute(Tuple.of(kioskId, pointId, utc(now), by))
         .map(rows -> rows.rowCount() == 1);
@@ -91,7 +119,7 @@ final class KioskStore {
     return db.preparedQuery("""
             WITH paired AS (
               UPDATE visio_kiosk SET code_hash = NULL, code_expires_at = NULL, token_hash = $2, paired_at = $3, last_seen_at = $3,
-                                     pair_key_hash = $4
+                                     pair_key_hash = $4, create_key_hash = NULL
               WHERE code_hash = $1 AND code_expires_at > $3 AND revoked_at IS NULL
               RETURNING id, point_id)
             SELECT k.id, p.id AS point_id, p.name, p.commune, p.time_zone, p.active

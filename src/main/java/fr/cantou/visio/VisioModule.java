@@ -40,6 +40,7 @@ public final class VisioModule implements LiveModule {
   private final VisioRoutes routes;
   /** The points' screens: pairing by staff, and what a paired screen may do. */
   private final ApiModule kioskRoutes;
+  private final KioskPairing kioskPairing;
   /** The booking page with its first step written in. */
   private final io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> bookingPage;
   /** The calendar files (tests reach its seam). */
@@ -133,7 +134,8 @@ public final class VisioModule implements LiveModule {
     this.bookingPage = routes.bookingPage(platform.vertx(), platform.config().http().webRoot());
     KioskService kiosks = new KioskService(platform, settings, kioskStore, appointmentStore, appointments, meeting, events, rooms,
         rateLimits);
-    this.kioskRoutes = new KioskRoutes(new KioskPairing(platform, kioskStore, events, rateLimits), kiosks,
+    this.kioskPairing = new KioskPairing(platform, kioskStore, events, rateLimits);
+    this.kioskRoutes = new KioskRoutes(kioskPairing, kiosks,
         new KioskBookings(platform, kiosks, bookings, new AnonymousBookings(rateLimits, settings),
             settings.kioskContactlessPerDay()),
         new KioskScans(platform, kiosks, rateLimits), addresses);
@@ -202,7 +204,8 @@ public final class VisioModule implements LiveModule {
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("sms", smsJob::run),
         new Jobs.Job("waiting_list_offers", offerJob::run),
-        new Jobs.Job("citizen_data_retention", citizenDataRetention::run));
+        new Jobs.Job("citizen_data_retention", citizenDataRetention::run),
+        new Jobs.Job("kiosk_creation_keys", kioskPairing::forgetCreationKeys));
   }
 
   /** Visio-accueil's part of the demo territory (services, points, agents' weeks, three months of appointments). */

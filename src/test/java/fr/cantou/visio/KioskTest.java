@@ -1,6 +1,7 @@
 package fr.cantou.visio;
 
 import fr.cantou.support.Api;
+import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonArray;
@@ -126,6 +127,51 @@ class KioskTest extends VisioNodeTest {
     clock.advance(java.time.Duration.ofMinutes(16));
     assertThat(pair(code, "screen-key-0001").status()).as("past the code's life").isEqualTo(404);
     assertThat(kiosk("GET", "/api/visio/kiosk", token, null).status()).isEqualTo(200);
+  }
+
+  /**
+   * The admin's creation of a screen, its answer lost on a weak link, sent again with its Idempotency-Key: the same
+   * screen is answered (one listed) with a new code in place of the lost one, which pairs nothing any more; the new one
+   * pairs it. Two sent at once make one screen. Another name, or another person, under the key is another screen; the
+   * key's hash goes once the screen is paired, and a day after its creation (a job). Without the key's look-up: two
+   * screens at the retry (watched).
+   */
+  @Test
+  void a_screens_creation_sent_again_with_its_key_answers_the_same_screen_with_a_code_that_pairs() throws Exception {
+    String path = "/api/visio/points/" + visio.pointId + "/kiosks";
+    JsonObject hall = new JsonObject().put("label", "Hall");
+    JsonObject lost = created(node.api.post(path, visio.admin, hall, "admin-screen-key-01"));
+    JsonObject again = created(node.api.post(path, visio.admin, hall, "admin-screen-key-01"));
+    assertThat(again.getString("id")).isEqualTo(lost.getString("id"));
+    assertThat(again.getString("label")).isEqualTo("Hall");
+    assertThat(again.getString("code")).isNotEqualTo(lost.getString("code"));
+    assertThat(node.api.get(path, visio.admin).array()).as("one screen").hasSize(1);
+    assertThat(pair(lost.getString("code")).status()).as("the lost code replaced").isEqualTo(404);
+    assertThat(pair(again.getString("code")).status()).as("the code answered pairs").isEqualTo(201);
+    assertThat(node.api.get(path, visio.admin).array()).as("still one screen").hasSize(1);
+
+    // Paired, its key is forgotten: sent again (no page does), it is a new screen, never the paired one's new code.
+    assertThat(created(node.api.post(path, visio.admin, hall, "admin-screen-key-01")).getString("id"))
+        .isNotEqualTo(lost.getString("id"));
+
+    java.util.List<Api.Response> atOnce = concurrently(2, i -> node.api.post(path, visio.admin,
+        new JsonObject().put("label", "Entrée"), "admin-screen-key-02"));
+    assertThat(atOnce).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
+    assertThat(atOnce.get(1).json().getString("id")).as("sent at once: one screen").isEqualTo(atOnce.get(0).json().getString("id"));
+
+    JsonObject other = created(node.api.post(path, visio.admin, new JsonObject().put("label", "Étage"), "admin-screen-key-02"));
+    assertThat(other.getString("id")).as("another name under the key").isNotEqualTo(atOnce.get(0).json().getString("id"));
+    created(node.api.post("/api/users", visio.admin, new JsonObject().put("email", "admin2@visio.test").put("role", "admin")
+        .put("displayName", "Odile Besse").put("password", fr.cantou.support.CareTerritory.PASSWORD)));
+    String otherAdmin = node.api.login("admin2@visio.test", fr.cantou.support.CareTerritory.PASSWORD);
+    assertThat(created(node.api.post(path, otherAdmin, new JsonObject().put("label", "Entrée"), "admin-screen-key-02"))
+        .getString("id")).as("another person's key").isNotEqualTo(atOnce.get(0).json().getString("id"));
+
+    clock.advance(Duration.ofHours(25));
+    TestNode.await(node.node().runJobs());
+    assertThat(TestNode.await(node.node().platform().pool()
+        .query("SELECT count(*) FROM visio_kiosk WHERE create_key_hash IS NOT NULL").execute()).iterator().next().getLong(0))
+        .as("the keys' hashes a day after").isZero();
   }
 
   @Test

@@ -276,6 +276,40 @@ class KioskPageTest {
         .filter(k -> "Borne de l'entrée".equals(k.getString("label")))).as("one screen").hasSize(1);
   }
 
+  /**
+   * The admin's new screen, its answer lost on the way back (the screen made, its code never shown): "Associer un écran"
+   * pressed again sends the same name with the same key, and the same screen is answered with a code that pairs it, where
+   * a second screen and code were made (without the page's key: two screens listed, watched). One screen in the list.
+   */
+  @Test
+  void a_screen_made_again_after_its_answer_was_lost_is_one_screen_whose_code_pairs() {
+    Page admin = web.signIn(web.newPage(), "admin");
+    admin.navigate(web.url("/admin.html#screens"));
+    admin.locator("#screen-point").selectOption(pointId);
+    List<String> keys = BrowserFixture.losingTheFirstAnswer(admin, "**/api/visio/points/*/kiosks");
+    admin.locator("#screen-label").fill("Borne du guichet, après une coupure");
+    Locator make = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associer un écran"));
+    make.click();
+    assertThat(admin.locator("#screen-error")).isVisible(SOON);
+    assertThat(admin.locator("#screen-error")).isFocused();
+    make.click();
+    Locator shown = admin.locator("#pairing-code");
+    assertThat(shown).isVisible();
+    assertThat(admin.locator("#screen-error")).isHidden();
+    org.assertj.core.api.Assertions.assertThat(keys).as("the same key sent twice").hasSize(2).doesNotContain("null")
+        .containsOnly(keys.get(0));
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/visio/points/" + pointId + "/kiosks",
+        web.node.adminToken()).array().stream().map(JsonObject.class::cast)
+        .filter(k -> "Borne du guichet, après une coupure".equals(k.getString("label")))).as("one screen").hasSize(1);
+    assertThat(admin.locator("#screen-list li").filter(new Locator.FilterOptions()
+        .setHasText("Borne du guichet, après une coupure"))).hasCount(1);
+
+    var paired = web.node.api.send("POST", "/api/visio/kiosk/pair", null, new JsonObject().put("code", shown.textContent().trim())
+        .encode(), java.util.Map.of("Content-Type", "application/json"));
+    org.assertj.core.api.Assertions.assertThat(paired.status()).as("the code shown pairs: " + paired).isEqualTo(201);
+    admin.context().close();
+  }
+
   /** The mediator pairs and removes the screens of the point his France Services house runs, and of no other. */
   @Test
   @org.junit.jupiter.api.Order(0)
