@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 public final class KioskPairing {
   /** How long a pairing code can be typed on the screen. */
   static final Duration CODE_LIFE = Duration.ofMinutes(15);
-  /** How long a screen's creation sent again with its key answers that screen: far past a page's sends again (V101). */
+  /** How long a screen's creation sent again with its key answers that screen: far past a page's sends again (V100). */
   static final Duration CREATION_KEY_KEPT = Duration.ofDays(1);
   /** Wrong pairing codes from one address in {@link KioskService#GUESS_WINDOW}; past it, 429. */
   static final int WRONG_CODES_PER_ADDRESS = 10;
@@ -56,7 +56,7 @@ public final class KioskPairing {
    * A new screen of the point and its code. Sent again with its Idempotency-Key ({@code key}, or null) after its answer
    * was lost: the same person, point, name and key answer the same screen while it is neither paired nor revoked, with
    * a new code in place of the lost one (only hashes are kept: the first cannot be shown again, and pairs nothing any
-   * more; V101). A second screen was made, and the admin read a code beside a screen that nobody would pair.
+   * more; V100). A second screen was made, and the admin read a code beside a screen that nobody would pair.
    */
   public Future<Pairing> create(Principal by, UUID pointId, String label, String key, String address) {
     Instant now = platform.clock().instant();

@@ -43,10 +43,10 @@ final class KioskStore {
         .map(rows -> Rows.first(rows).map(r -> new PointOwner(r.getUUID("organisation_id"), r.getBoolean("active"))));
   }
 
-  /** What the schema refuses: the creation's key made a screen already (a retry sent at once, V101). */
+  /** What the schema refuses: the creation's key made a screen already (a retry sent at once, V100). */
   enum Refusal { KEY_USED }
 
-  /** A new screen; {@code keyHash} (or null): the hash of its creation's key, who made it, its point and name (V101). */
+  /** A new screen; {@code keyHash} (or null): the hash of its creation's key, who made it, its point and name (V100). */
   Future<UUID> create(SqlClient db, UUID pointId, String label, byte[] codeHash, Instant expires, byte[] keyHash, UUID by,
                       Instant now) {
     return db.preparedQuery("""
@@ -59,7 +59,7 @@ final class KioskStore {
   }
 
   /**
-   * The screen whose creation's key hash is {@code keyHash} (V101), neither paired nor revoked, gets {@code codeHash} in
+   * The screen whose creation's key hash is {@code keyHash} (V100), neither paired nor revoked, gets {@code codeHash} in
    * place of the code whose answer was lost; empty when there is none.
    */
   Future<Optional<UUID>> createdAgain(SqlClient db, byte[] keyHash, byte[] codeHash, Instant expires) {
