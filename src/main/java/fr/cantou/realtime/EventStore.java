@@ -93,12 +93,16 @@ public final class EventStore {
     }
   }
 
-  /** {@link #after}, with where the outbox stands ({@link Checked}): the same round trip, not one more. */
+  /**
+   * {@link #after}, with where the outbox stands ({@link Checked}): the same round trip, not one more. {@code OFFSET 0}
+   * keeps the planner from pulling {@code p} up into the join, which evaluated {@code event_stream()} once per event
+   * read (500 a full batch, each a read of pg_control under its lock and two subtransactions) for one value.
+   */
   public Future<Checked> checkedAfter(SqlClient db, long afterId, int limit) {
     return db.preparedQuery("""
             SELECT p.stream, p.latest, p.purged, e.*
             FROM (SELECT event_stream() AS stream, (SELECT COALESCE(max(id), 0) FROM event WHERE id < %1$s) AS latest,
-                         (SELECT purged_through FROM event_retention) AS purged) p
+                         (SELECT purged_through FROM event_retention) AS purged OFFSET 0) p
             LEFT JOIN LATERAL (
               SELECT id, kind, data, organisation_roles, user_ids, specialties, appointment_id, roles, except_user_ids,
                      device_ids
