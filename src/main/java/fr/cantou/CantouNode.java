@@ -172,6 +172,7 @@ public final class CantouNode {
             gateway.start();
             databaseWatch.start();
             jobs.start(JOB_PERIOD_MS);
+            rateLimits.start();
           });
     })).map(this);
   }
@@ -270,6 +271,11 @@ public final class CantouNode {
     return platform;
   }
 
+  /** The node's rate limits (tests read what its stop dropped). */
+  public RateLimits rateLimits() {
+    return rateLimits;
+  }
+
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   public Future<Void> stop() {
     if (jobs != null) {
@@ -281,12 +287,11 @@ public final class CantouNode {
     if (gateway != null) {
       gateway.stop();
     }
-    Future<Void> closing = stopping("servers", () -> servers == null ? Future.succeededFuture() : servers.stop());
-    return closing
+    return stopping("servers", () -> servers == null ? Future.<Void>succeededFuture() : servers.stop())
         .eventually(() -> stopping("listener", () -> listener == null ? Future.succeededFuture() : listener.stop()))
         .eventually(() -> stopping("modules", () -> Futures.sequence(modules, CantouModule::stop)))
-        // Uses of the limits counted in memory a moment before they are written: written now.
-        .eventually(() -> stopping("rate_limits", () -> rateLimits == null ? Future.succeededFuture() : rateLimits.flush()))
+        // Uses of the limits counted in memory a moment before they are written: written now, their timer stopped.
+        .eventually(() -> stopping("rate_limits", () -> rateLimits == null ? Future.succeededFuture() : rateLimits.stop()))
         .eventually(() -> stopping("pool", () -> platform.pool().close()));
   }
 

@@ -3,6 +3,7 @@ package fr.cantou.platform;
 import fr.cantou.platform.db.PipelinedTransaction;
 import fr.cantou.platform.db.RateLimitStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +21,15 @@ import java.util.TreeMap;
  * to commit: bookings queued on that row (issue 10's bench, pg_stat_statements: 2.5 ms of
  * PostgreSQL per booking in that upsert, most of it waiting for its lock). The uses gathered here
  * are added to what the database says when the next request asks how far it is from its limit.
+ *
+ * <p>One timer per node, set by {@link #start} on the node's own context and cancelled by {@link #stop}, which then
+ * writes what is left: it was set by whichever HTTP server's request counted first, on that server's context, and
+ * Vert.x cancels a verticle's timers when it is undeployed (docs/operations.md).
  */
 final class LaterCounts {
   /** How long uses wait before they are written: at most this much of counting is lost if the node dies. */
   static final Duration GATHERED = Duration.ofMillis(100);
-  private static final long RETRY_AFTER_FAILURE_MS = 5_000;
+  private static final long RETRY_AFTER_FAILURE_NANOS = Duration.ofSeconds(5).toNanos();
   /**
    * How long one write may run, its waits for rows and a connection included: past it the statement is
    * cancelled and its uses given back to the next batch. Writes go one after another, and the node's stop
@@ -44,7 +49,14 @@ final class LaterCounts {
   /** The batch whose statement runs now. */
   private Map<String, Pending> inFlight = Map.of();
   private Future<Void> writes = Future.succeededFuture();
-  private boolean writing;
+  /** The node's timer; -1 before {@link #start} and after {@link #stop}. */
+  private long timer = -1;
+  /** A write of the timer's has not ended yet: the next tick lets it be. */
+  private boolean timedWriteUnderWay;
+  /** After a failed write, no timed write before this ({@link System#nanoTime}): the database refused or was away. */
+  private long quietUntil = System.nanoTime();
+  private boolean stopped;
+  private int dropped;
 
   /**
    * {@code gathered}: {@link #GATHERED}; a test gives longer, and writes with {@link #flush}. {@code writeWithin}:
@@ -60,14 +72,31 @@ final class LaterCounts {
   // The monitor is held for a map update or a swap only (never across I/O, the write runs after it is
   // released): event loops calling add and notWritten never wait more than such an update.
 
-  /** One more use of every key, written within {@link #GATHERED}. */
-  synchronized void add(List<RateLimits.Limit> limits, Duration window) {
-    limits.stream().map(RateLimits.Limit::key).distinct()
-        .forEach(key -> pending.merge(key, new Pending(window, 1), (a, b) -> new Pending(a.window(), a.count() + b.count())));
-    if (!writing) {
-      writing = true;
-      platform.vertx().setTimer(gathered.toMillis(), id -> write());
+  /**
+   * The node's timer, on the caller's context (the node's start, never an HTTP server's request): every
+   * {@link #GATHERED} it writes what was gathered, if any.
+   */
+  synchronized void start() {
+    if (timer < 0 && !stopped) {
+      timer = platform.vertx().setPeriodic(gathered.toMillis(), id -> writeIfDue());
     }
+  }
+
+  /** One more use of every key, written within {@link #GATHERED}; once stopped, dropped (and said in the log). */
+  void add(List<RateLimits.Limit> limits, Duration window) {
+    List<String> keys = limits.stream().map(RateLimits.Limit::key).distinct().toList();
+    synchronized (this) {
+      if (!stopped) {
+        keys.forEach(key -> pending.merge(key, new Pending(window, 1), LaterCounts::sum));
+        return;
+      }
+      dropped += keys.size();
+    }
+    LOG.warn("event=rate_limit_counts_dropped uses={} reason=\"counted after the node's stop\"", keys.size());
+  }
+
+  private static Pending sum(Pending a, Pending b) {
+    return new Pending(a.window(), a.count() + b.count());
   }
 
   /** The uses of this key not written yet (gathered, or in a statement not committed yet). */
@@ -75,29 +104,73 @@ final class LaterCounts {
     return count(pending, key) + count(inFlight, key);
   }
 
+  /** Uses of keys dropped since the node's stop began: not written, and said in the log. */
+  synchronized int dropped() {
+    return dropped;
+  }
+
   private static int count(Map<String, Pending> uses, String key) {
     Pending p = uses.get(key);
     return p == null ? 0 : p.count();
   }
 
-  /** Writes what was gathered, after the write under way if any (the node stopping); done when written. */
+  /** Writes what was gathered, after the write under way if any; done when written. */
   Future<Void> flush() {
+    // One write at a time: a batch is taken only once the one before is written (or given back). Chained outside the
+    // monitor: a write that starts at once (none under way) runs its first steps on this thread.
+    Promise<Void> mine = Promise.promise();
+    Future<Void> before;
     synchronized (this) {
-      // One write at a time: a batch is taken only once the one before is written (or given back).
-      writes = writes.transform(before -> writeOnce());
-      return writes;
+      before = writes;
+      writes = mine.future();
+    }
+    before.transform(ended -> writeOnce()).onComplete(mine);
+    return mine.future();
+  }
+
+  /**
+   * The node stopping: the timer cancelled, what was gathered written after the write under way; what the database
+   * still refuses, and any use counted from now on, dropped and said in the log. Never fails.
+   */
+  Future<Void> stop() {
+    synchronized (this) {
+      stopped = true;
+      if (timer >= 0) {
+        platform.vertx().cancelTimer(timer);
+        timer = -1;
+      }
+    }
+    return flush().transform(written -> {
+      dropLeft();
+      return Future.succeededFuture();
+    });
+  }
+
+  private void dropLeft() {
+    int uses;
+    synchronized (this) {
+      uses = pending.values().stream().mapToInt(Pending::count).sum();
+      pending = new HashMap<>();
+      dropped += uses;
+    }
+    if (uses > 0) {
+      LOG.warn("event=rate_limit_counts_dropped uses={} reason=\"not written before the node's stop\"", uses);
     }
   }
 
-  private void write() {
+  private void writeIfDue() {
+    synchronized (this) {
+      if (pending.isEmpty() || timedWriteUnderWay || System.nanoTime() - quietUntil < 0) {
+        return;
+      }
+      timedWriteUnderWay = true;
+    }
     flush().onComplete(done -> {
       synchronized (this) {
-        if (pending.isEmpty()) {
-          writing = false;
-        } else {
+        timedWriteUnderWay = false;
+        if (done.failed()) {
           // The database refused or was away: tried again, not every 100 ms.
-          platform.vertx().setTimer(done.failed() ? Math.max(gathered.toMillis(), RETRY_AFTER_FAILURE_MS) : gathered.toMillis(),
-              id -> write());
+          quietUntil = System.nanoTime() + Math.max(gathered.toNanos(), RETRY_AFTER_FAILURE_NANOS);
         }
       }
     });
@@ -115,7 +188,7 @@ final class LaterCounts {
         inFlight = Map.of();
         if (written.failed()) {
           // Given back, to be written with the next batch: still counted by this node meanwhile.
-          taken.forEach((key, p) -> pending.merge(key, p, (a, b) -> new Pending(a.window(), a.count() + b.count())));
+          taken.forEach((key, p) -> pending.merge(key, p, LaterCounts::sum));
         }
       }
       return written.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(written.cause());

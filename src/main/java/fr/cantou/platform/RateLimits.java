@@ -178,10 +178,27 @@ public final class RateLimits {
     return wait;
   }
 
-  /** Writes the uses counted but not written yet (the node stopping). */
+  /** The node's one timer that writes the uses counted after the fact ({@link LaterCounts}): at the node's start. */
+  public void start() {
+    later.start();
+  }
+
+  /** Writes the uses counted but not written yet, after the write under way if any (tests write when they say). */
   public Future<Void> flush() {
-    // What cannot be written now is lost with the node (logged): its stop goes on.
     return later.flush().recover(e -> Future.succeededFuture());
+  }
+
+  /**
+   * The node stopping, once its servers have stopped: the timer cancelled and the uses counted but not written yet
+   * written; what cannot be written then is dropped and said in the log ({@link #dropped}), and the stop goes on.
+   */
+  public Future<Void> stop() {
+    return later.stop();
+  }
+
+  /** Uses counted after the fact but dropped at the node's stop, never written (each said in the log). */
+  public int dropped() {
+    return later.dropped();
   }
 
   /** Gives back the uses taken (of the same windows only: a window begun since is not touched). */

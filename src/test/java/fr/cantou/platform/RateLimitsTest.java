@@ -1,9 +1,11 @@
 package fr.cantou.platform;
 
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.support.Eventually;
 import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
@@ -148,6 +150,50 @@ class RateLimitsTest {
     }
     TestNode.await(quick.flush());
     assertThat(counted("booking-address:192.0.2.9")).as("the uses given back, written once the row is free").isEqualTo(3);
+  }
+
+  /**
+   * The timer that writes the uses is the node's: a use counted by a request of an HTTP server (a verticle, whose timers
+   * Vert.x cancels when it is undeployed) is written on time even once that server is gone. Set by the request, on its
+   * server's context, the timer was cancelled with it, and no use of the node was written until its stop.
+   */
+  @Test
+  void a_use_counted_by_a_server_undeployed_since_is_written_by_the_nodes_timer() {
+    RateLimits timed = new RateLimits(platform, Duration.ofMillis(300), Duration.ofMinutes(1));
+    timed.start();
+    try {
+      List<RateLimits.Limit> address = List.of(new RateLimits.Limit("booking-address:192.0.2.11", 100_000));
+      String server = TestNode.await(platform.vertx().deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return timed.admit(address, WINDOW, TOO_MANY).compose(RateLimits.Admission::done);
+        }
+      }));
+      TestNode.await(platform.vertx().undeploy(server));
+      Eventually.until("the use written by the node's timer", () -> counted("booking-address:192.0.2.11") == 1);
+    } finally {
+      TestNode.await(timed.stop());
+    }
+    assertThat(timed.dropped()).isZero();
+  }
+
+  /**
+   * A use counted once the stop has begun (a request that outlived the servers' grace) is dropped and said: it was left
+   * to a timer that no longer wrote, and lost without a word.
+   */
+  @Test
+  void a_use_counted_after_the_stop_is_dropped_and_said() {
+    RateLimits stopping = new RateLimits(platform, Duration.ofHours(1), Duration.ofMinutes(1));
+    List<RateLimits.Limit> booking = List.of(new RateLimits.Limit("booking-address:192.0.2.13", 100_000),
+        new RateLimits.Limit("booking-email:lucie@example.test", 100_000));
+    TestNode.await(TestNode.await(stopping.admit(booking, WINDOW, TOO_MANY)).done());
+
+    TestNode.await(stopping.stop());
+    assertThat(counted("booking-address:192.0.2.13")).as("written by the stop").isEqualTo(1);
+    assertThat(stopping.dropped()).isZero();
+    TestNode.await(TestNode.await(stopping.admit(booking, WINDOW, TOO_MANY)).done());
+    assertThat(stopping.dropped()).as("her two keys' uses, counted after the stop").isEqualTo(2);
+    assertThat(counted("booking-address:192.0.2.13")).isEqualTo(1);
   }
 
   private static Throwable awaitFailure(Future<?> future) {
