@@ -204,7 +204,8 @@ final class LaterCounts {
     taken.forEach((key, p) -> byWindow.computeIfAbsent(p.window(), w -> new TreeMap<>()).put(key, p.count()));
     Instant now = platform.clock().instant();
     int uses = taken.values().stream().mapToInt(Pending::count).sum();
-    return PipelinedTransaction.run(platform.pool(), tx -> {
+    // Its connection within writeWithin too: a connection the pool never hands over would hold every later write.
+    return PipelinedTransaction.run(platform.vertx(), platform.pool(), writeWithin, tx -> {
       List<Future<Void>> statements = new ArrayList<>();
       statements.add(store.statementsEndWithin(tx, writeWithin));
       byWindow.forEach((window, counts) -> statements.add(store.add(tx, List.copyOf(counts.keySet()),
