@@ -59,6 +59,7 @@ public final class TestNode implements AutoCloseable {
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     all.put("CANTOU_VISIO_LOST_LINKS_PER_ADDRESS", "100000");
     all.putAll(env);
+    FirstBootClasses.load();
     CantouConfig config = CantouConfig.load(all);
     NodeMetrics metrics = NodeMetrics.create(config.metrics());
     Vertx vertx = metrics.vertx(new VertxOptions()
