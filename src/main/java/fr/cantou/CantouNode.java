@@ -278,15 +278,10 @@ public final class CantouNode {
 
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the pool. */
   public Future<Void> stop() {
-    if (jobs != null) {
-      jobs.stop();
-    }
-    if (databaseWatch != null) {
-      databaseWatch.stop();
-    }
-    if (gateway != null) {
-      gateway.stop();
-    }
+    // Each only if made: a node whose start failed half-way is stopped too.
+    java.util.Optional.ofNullable(jobs).ifPresent(Jobs::stop);
+    java.util.Optional.ofNullable(databaseWatch).ifPresent(DatabaseWatch::stop);
+    java.util.Optional.ofNullable(gateway).ifPresent(WebSocketGateway::stop);
     return stopping("servers", () -> servers == null ? Future.<Void>succeededFuture() : servers.stop())
         .eventually(() -> stopping("listener", () -> listener == null ? Future.succeededFuture() : listener.stop()))
         .eventually(() -> stopping("modules", () -> Futures.sequence(modules, CantouModule::stop)))
