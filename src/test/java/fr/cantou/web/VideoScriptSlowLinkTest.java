@@ -31,7 +31,10 @@ class VideoScriptSlowLinkTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClassFromNow(clock);
 
-  /** Her manage page, five minutes before her appointment (her room open), its clock the test's; Jitsi's script held. */
+  /**
+   * Her manage page, five minutes before her appointment (her room open), its clock the test's; Jitsi's script held,
+   * returned once the page has asked for it: her room is open, so its script is on its way before she presses anything.
+   */
   private static Page herPageBeforeHerAppointment(JsonObject booked, List<Route> script) {
     Instant fiveMinutesBefore = OffsetDateTime.parse(booked.getString("start")).toInstant().minus(Duration.ofMinutes(5));
     clock.set(fiveMinutesBefore);
@@ -41,6 +44,7 @@ class VideoScriptSlowLinkTest {
     page.clock().install(new Clock.InstallOptions().setTime(fiveMinutesBefore.toEpochMilli()));
     page.navigate(web.url("/rendez-vous.html?gerer#" + booked.getString("manageToken")));
     assertThat(page.locator("#page-title")).hasText("Mon rendez-vous");
+    page.waitForCondition(() -> script.size() == 1);
     return page;
   }
 
@@ -56,8 +60,6 @@ class VideoScriptSlowLinkTest {
     JsonObject booked = web.bookCarteVitale(null, 3, "Germaine Vidal", "06 39 98 14 01");
     List<Route> script = new CopyOnWriteArrayList<>();
     Page page = herPageBeforeHerAppointment(booked, script);
-    // Her room is open: its script is on its way before she presses anything.
-    page.waitForCondition(() -> script.size() == 1);
     assertThat(page.locator("#call")).isHidden();
 
     joinWithTheKeyboard(page);
@@ -86,7 +88,6 @@ class VideoScriptSlowLinkTest {
     JsonObject booked = web.bookCarteVitale(null, 4, "Raymonde Couderc", "06 39 98 14 02");
     List<Route> script = new CopyOnWriteArrayList<>();
     Page page = herPageBeforeHerAppointment(booked, script);
-    page.waitForCondition(() -> script.size() == 1);
 
     joinWithTheKeyboard(page);
     Locator problem = page.locator("#call .alert");
