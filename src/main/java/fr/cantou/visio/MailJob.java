@@ -109,8 +109,7 @@ public final class MailJob {
    * claim that another run may have taken. Not started at all when it could not end within the claim.
    */
   private Future<Void> handOver(MessageAttempt attempt, MailMessage message) {
-    return attempt.inTime()
-        .compose(v -> mailer.send(message).timeout(SEND_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+    return attempt.handOver(() -> mailer.send(message));
   }
 
   private Future<Void> deliver(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed) {

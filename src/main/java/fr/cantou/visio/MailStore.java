@@ -263,7 +263,7 @@ final class MailStore {
   }
 
   /**
-   * An attempt whose hand-over would have started too late ({@link MessageAttempt#inTime}) is given back: it never
+   * An attempt whose hand-over would have started too late ({@link MessageAttempt#handOver}) is given back: it never
    * started, so it is not counted, and its claim is let go for the next run. False when the message is no longer the
    * attempt's (another run started one since, or it ended).
    */

@@ -14,7 +14,7 @@ import java.time.Instant;
  * going twice, or from ending with another attempt's word:
  * <ul>
  * <li>its hand-over (to the mail server, to the SMS provider) never starts once the claim could lapse before the
- * hand-over's own bound has run out ({@link #inTime}). The steps before it (reading the appointment, composing the
+ * hand-over's own bound has run out ({@link #handOver}). The steps before it (reading the appointment, composing the
  * message on a worker thread, the booker's address) may stall behind a busy worker pool or a slow database; past the
  * claim another node's run takes the message back and sends it too (twice, each with its own manage link). Too late,
  * the attempt is given back ({@link MailStore#giveBack}): it never started, so it does not count, and the next run makes
@@ -48,6 +48,7 @@ final class MessageAttempt {
   private final MailStore.DueMail message;
   private final Instant startedAt;
   private final Duration claim;
+  private final Duration handOverWithin;
   /** The last instant its hand-over may start: its claim's end less the hand-over's own bound. */
   private final Instant handOverBy;
 
@@ -58,6 +59,7 @@ final class MessageAttempt {
     this.message = message;
     this.startedAt = platform.clock().instant();
     this.claim = claim;
+    this.handOverWithin = handOverWithin;
     this.handOverBy = startedAt.plus(claim).minus(handOverWithin);
   }
 
@@ -79,10 +81,15 @@ final class MessageAttempt {
     });
   }
 
-  /** Succeeds while the hand-over may still start, just before it starts; past that, fails with {@link TooLate}. */
-  Future<Void> inTime() {
-    return platform.clock().instant().isAfter(handOverBy) ? Future.failedFuture(new TooLate(handOverBy))
-        : Future.succeededFuture();
+  /**
+   * Hands the message over ({@code handOver}: to the mail server, to the SMS provider) while it may still start, bound
+   * by its own time; past its last start, starts nothing and fails with {@link TooLate}.
+   */
+  Future<Void> handOver(java.util.function.Supplier<Future<Void>> handOver) {
+    if (platform.clock().instant().isAfter(handOverBy)) {
+      return Future.failedFuture(new TooLate(handOverBy));
+    }
+    return handOver.get().timeout(handOverWithin.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** Done without a word sent (nothing to tell, or nobody to tell it to). */
@@ -129,7 +136,7 @@ final class MessageAttempt {
     });
   }
 
-  /** Too late to hand it over ({@link #inTime}): given back to the next run, uncounted, unless another run took it. */
+  /** Too late to hand it over ({@link #handOver}): given back to the next run, uncounted, unless another run took it. */
   Future<Void> giveBack() {
     return store.giveBack(platform.pool(), message).map(given -> {
       if (given) {

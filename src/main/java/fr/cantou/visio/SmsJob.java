@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -116,8 +115,7 @@ public final class SmsJob {
    */
   private Future<Void> send(MessageAttempt attempt, Appointment a, String to, String text) {
     MailStore.DueMail sms = attempt.message();
-    return attempt.inTime()
-        .compose(v -> sender.send(new SmsMessage(to, text)).timeout(SEND_WITHIN.toMillis(), TimeUnit.MILLISECONDS))
+    return attempt.handOver(() -> sender.send(new SmsMessage(to, text)))
         .compose(v -> attempt.sent(platform.clock().instant(), "offer".equals(sms.kind()) ? null : MailJob.told(a)))
         .onSuccess(v -> platform.metrics().sms("sent"))
         .onSuccess(v -> LOG.info("event=sms_sent kind={} appointment={} to={}", sms.kind(), a.reference(),
