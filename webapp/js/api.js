@@ -269,7 +269,23 @@ export function notJudged(error) {
  * the answer's Retry-After (up to five minutes: no page sleeps longer on a proxy's word).
  */
 export function retryDelay(attempt, error) {
-  return Math.max(Math.min(30000, 500 * 2 ** Math.min(attempt, 6)), Math.min(300, error?.retryAfter || 0) * 1000);
+  return Math.max(backoff(attempt), retryAfter(error));
+}
+
+/**
+ * {@link retryDelay}, its own part drawn at random between half and whole: the pages a node dropped together (a
+ * restart, a failover closing every socket) do not all knock again in the same instant. A Retry-After stays whole.
+ */
+export function spreadRetryDelay(attempt, error) {
+  return Math.max(backoff(attempt) * (0.5 + Math.random() / 2), retryAfter(error));
+}
+
+function backoff(attempt) {
+  return Math.min(30000, 500 * 2 ** Math.min(attempt, 6));
+}
+
+function retryAfter(error) {
+  return Math.min(300, error?.retryAfter || 0) * 1000;
 }
 
 /**

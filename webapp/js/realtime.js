@@ -1,4 +1,4 @@
-import { retryDelay } from './api.js';
+import { spreadRetryDelay } from './api.js';
 import { currentLanguage } from './i18n.js';
 
 /** How often the page looks at the clock: a look coming far later than due means the computer slept meanwhile. */
@@ -164,14 +164,17 @@ export function connect({ token, onWelcome, onSnapshot, onEvent, onStatus }) {
   /** The next open() waiting for its pause, if any. */
   let retryTimer = null;
 
-  /** Offline meanwhile, open() again after a pause growing with the attempts (none the first time after a 4401). */
+  /**
+   * Offline meanwhile, open() again after a pause growing with the attempts, spread at random (none the first time after a
+   * 4401: tokens end at their own times).
+   */
   function again(error) {
     onStatus?.('offline');
     attempt += 1;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       open();
-    }, expired && attempt === 1 ? 0 : retryDelay(attempt, error));
+    }, expired && attempt === 1 ? 0 : spreadRetryDelay(attempt, error));
   }
 
   /**

@@ -473,14 +473,9 @@ class FlowsTest {
    */
   @Test
   void the_link_back_a_socket_waiting_for_its_pause_knocks_at_once() {
-    List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
     Page nurse = web.newPage();
     nurse.clock().install();
-    nurse.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
-      sockets.add(ws);
-      com.microsoft.playwright.WebSocketRoute server = ws.connectToServer();
-      server.onMessage(frame -> ws.send(frame.text()));
-    });
+    List<com.microsoft.playwright.WebSocketRoute> sockets = relayedSockets(nurse);
     web.signIn(nurse, "infirmiere.pleaux");
     assertThat(nurse.locator("#items > *").first()).isVisible();
     // Time stands still from here: a retry waiting for its pause never comes by itself.
@@ -492,6 +487,41 @@ class FlowsTest {
     nurse.waitForCondition(() -> sockets.size() >= 2);
     assertThat(nurse.locator("#offline")).isHidden();
     nurse.context().close();
+  }
+
+  /**
+   * A node that closes every socket at once (a restart; 1011 when it follows a replaced database) must not have every
+   * page knock again in the same instant: each pause is drawn between half and the whole of it. Here the draw is its
+   * lowest: the page knocks after half the first pause (1 s), where an undrawn pause would still be waiting.
+   */
+  @Test
+  void pages_dropped_together_knock_again_at_instants_spread_over_the_pause() {
+    Page nurse = web.newPage();
+    nurse.addInitScript("Math.random = () => 0;");
+    nurse.clock().install();
+    List<com.microsoft.playwright.WebSocketRoute> sockets = relayedSockets(nurse);
+    web.signIn(nurse, "infirmiere.pleaux");
+    assertThat(nurse.locator("#items > *").first()).isVisible();
+    // Time moves only as the test says from here.
+    nurse.clock().pauseAt(System.currentTimeMillis() + 60_000);
+    sockets.get(0).close(new com.microsoft.playwright.WebSocketRoute.CloseOptions().setCode(1011));
+    assertThat(nurse.locator("#offline")).isVisible();
+
+    nurse.clock().runFor(500);
+    nurse.waitForCondition(() -> sockets.size() >= 2);
+    assertThat(nurse.locator("#offline")).isHidden();
+    nurse.context().close();
+  }
+
+  /** The page's sockets, each relayed to the node both ways, in the order the page opened them (the test may close one). */
+  private static List<com.microsoft.playwright.WebSocketRoute> relayedSockets(Page page) {
+    List<com.microsoft.playwright.WebSocketRoute> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), ws -> {
+      sockets.add(ws);
+      com.microsoft.playwright.WebSocketRoute server = ws.connectToServer();
+      server.onMessage(frame -> ws.send(frame.text()));
+    });
+    return sockets;
   }
 
   @org.junit.jupiter.params.ParameterizedTest
