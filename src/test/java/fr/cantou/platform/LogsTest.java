@@ -25,6 +25,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A request id on every log line of a request, in its problem document and its response; JSON lines when asked. */
 class LogsTest {
 
+  /**
+   * Vert.x registers its connection gauges again at each connection (by design, its count kept behind them): Micrometer's
+   * "already registered" said so at WARN on every start. Not said for Vert.x's gauges; still said for any other.
+   */
+  @Test
+  void a_gauge_vertx_registers_again_is_not_said_and_any_other_still_is() {
+    Logger registryLog = (Logger) LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    ch.qos.logback.core.read.ListAppender<ILoggingEvent> said = new ch.qos.logback.core.read.ListAppender<>();
+    said.start();
+    ch.qos.logback.classic.Level level = registryLog.getLevel();
+    // Micrometer says it at WARN once per JVM, then at DEBUG: both are listened to.
+    registryLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    registryLog.addAppender(said);
+    try {
+      io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      for (String name : List.of("vertx.net.client.active.connections", "cantou.example")) {
+        io.micrometer.core.instrument.Gauge.builder(name, () -> 1).register(registry);
+        io.micrometer.core.instrument.Gauge.builder(name, () -> 2).register(registry);
+      }
+    } finally {
+      registryLog.detachAppender(said);
+      registryLog.setLevel(level);
+    }
+    assertThat(fr.cantou.support.LogLines.messages(said)).singleElement().asString()
+        .contains("already registered").contains("cantou.example");
+  }
+
   @Test
   void every_line_of_a_request_and_its_problem_carry_its_id() throws Exception {
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
