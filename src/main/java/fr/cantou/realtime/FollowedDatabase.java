@@ -42,7 +42,7 @@ final class FollowedDatabase {
   void replacedBy(EventStore.Position now, long lastDispatched) {
     LOG.warn("event=event_stream_changed stream_before={} stream_now={} last_dispatched={} newest_now={} detail=\"the "
         + "database is another one (a failover, a restore): followed from its newest event, the sockets closed (1011) "
-        + "to come back for a snapshot, the slots kept in memory dropped\"", stream, now.stream(), lastDispatched,
+        + "to come back for a snapshot, what modules keep in memory from the events dropped\"", stream, now.stream(), lastDispatched,
         now.latestId());
     follow(now.stream());
     for (Runnable forgetter : forgetters) {

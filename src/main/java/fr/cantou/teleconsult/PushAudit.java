@@ -87,6 +87,8 @@ public final class PushAudit implements PushObserver {
   private final AtomicReference<List<Row>> refused = new AtomicReference<>(List.of());
   /** The reads written (or being written) lately; touched by the flush only, one flush at a time ({@link #writing}). */
   private final RecentReads recent = new RecentReads();
+  /** The node follows another database: the next flush forgets {@link #recent} before it judges (it alone touches it). */
+  private volatile boolean databaseReplaced;
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean();
   /** Stopped: nothing is written any more, every read still here or heard later is said at ERROR. */
@@ -212,6 +214,15 @@ public final class PushAudit implements PushObserver {
     LOG.error("event=push_audit_dropped item={} user={} at={} address={} reason=\"{}\"", item, reader, at, address, reason);
   }
 
+  /**
+   * The node follows another database (a failover, a restore): its event ids start again, and an id remembered here
+   * may be another item's there. Forgotten before the next reads are judged; a read heard before and judged after is
+   * at worst a line more, never one fewer.
+   */
+  public void databaseReplaced() {
+    databaseReplaced = true;
+  }
+
   /** On a loop: the event's reads there, copied into one queued batch (judged at the flush). */
   @Override
   public void offeredToAll(EventRecord event, int pushed, LiveReads reads) {
@@ -298,6 +309,10 @@ public final class PushAudit implements PushObserver {
       // The stop came between the two checks: what is left is said here, and the flag kept.
       sayLeft();
       return Future.succeededFuture();
+    }
+    if (databaseReplaced) {
+      databaseReplaced = false;
+      recent.forgetAll();
     }
     List<Row> rows = new ArrayList<>(refused.getAndSet(List.of()));
     Map<Long, Row> open = new HashMap<>();

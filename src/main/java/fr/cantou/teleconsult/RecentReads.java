@@ -104,6 +104,12 @@ final class RecentReads {
     }
   }
 
+  /** Every event forgotten: their ids mean other events now (the node follows another database). */
+  void forgetAll() {
+    events.clear();
+    remembered = 0;
+  }
+
   /** The events whose first push is older than {@code limit} are forgotten. */
   private void forgetBefore(long limit) {
     Iterator<EventReads> oldest = events.values().iterator();

@@ -117,6 +117,12 @@ public final class TeleconsultModule implements LiveModule {
     return List.of(pushAudit);
   }
 
+  /** Another database: the audit's memory of the reads of events by their ids. */
+  @Override
+  public List<Runnable> forgetters() {
+    return List.of(pushAudit::databaseReplaced);
+  }
+
   @Override
   public List<Jobs.Job> jobs() {
     // The heartbeat is a job of its own (another job failing never silences this node), and the

@@ -106,6 +106,32 @@ class PushAuditRowsTest {
   }
 
   /**
+   * The node follows another database (a failover, a restore): its events' ids start again and may be ids remembered
+   * here, of other items. A read of the new database's event is a line of its own, even when its id is that of an event
+   * she read a moment ago on the old one.
+   */
+  @Test
+  void after_the_database_is_replaced_an_event_id_met_before_is_a_read_of_its_own() {
+    try (TestNode node = TestNode.start()) {
+      PushAudit audit = new PushAudit(node.node().platform(), new HealthDataAccessStore());
+      UUID before = UUID.randomUUID();
+      UUID after = UUID.randomUUID();
+      Viewer her = doctor("203.0.113.11");
+      audit.offeredToAll(event(7, before), 1, reads(List.of(her), Set.of(her)));
+      TestNode.await(audit.flush());
+      audit.databaseReplaced();
+      // Event 7 of the new database, about another request: pushed to her on two loops.
+      audit.offeredToAll(event(7, after), 1, reads(List.of(her), Set.of(her)));
+      audit.offeredToAll(event(7, after), 1, reads(List.of(her), Set.of(her)));
+      TestNode.await(audit.stop());
+
+      var pool = node.node().platform().pool();
+      assertThat(readersByRow(pool, before)).containsExactly(List.of(her.principal().userId()));
+      assertThat(readersByRow(pool, after)).as("one read, on two loops").containsExactly(List.of(her.principal().userId()));
+    }
+  }
+
+  /**
    * A batch the database could not take (the table away a moment) is written at the next flush as
    * it was, and the pushes that came meanwhile get rows of their own: another event of the same
    * item is another row, not merged into the earlier one's (nor given its time).
