@@ -356,6 +356,20 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
         + " return text.call(this).then((body) => { setTimeout(() => window.__answered.push(url)); return body; }); }; }");
   }
 
+  /**
+   * The snapshots the page's sockets received, counted (call before the page opens its socket). What is written after
+   * the count moved reaches the page as a live event; written before, it comes in the snapshot, never announced.
+   */
+  static java.util.concurrent.atomic.AtomicInteger snapshotsOf(Page page) {
+    java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
+    page.onWebSocket(socket -> socket.onFrameReceived(frame -> {
+      if (frame.text() != null && frame.text().startsWith("{\"type\":\"snapshot\"")) {
+        snapshots.incrementAndGet();
+      }
+    }));
+    return snapshots;
+  }
+
   /** The Idempotency-Key of each POST to {@code path}; the first reaches the server, and its answer is lost on the way back. */
   static java.util.List<String> losingTheFirstAnswer(Page page, String path) {
     java.util.List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -99,8 +99,10 @@ class LastMileReview4Test {
             .observe(status, { childList: true, characterData: true, subtree: true });
         });
         """);
+    java.util.concurrent.atomic.AtomicInteger snapshots = BrowserFixture.snapshotsOf(doctor);
     web.signIn(doctor, "dr.mercier");
-    assertThat(doctor.locator("#available")).isEnabled();
+    // Her queue live: a request written before would come in the snapshot, not as news.
+    doctor.waitForCondition(() -> snapshots.get() > 0);
     String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
     JsonObject request = fr.cantou.support.CareTerritory.request("geriatrie", "normal");
     request.getJsonObject("patient").put("reference", "R-GERIA-4");
