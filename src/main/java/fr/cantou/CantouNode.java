@@ -12,6 +12,7 @@ import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.DatabaseWatch;
+import fr.cantou.platform.db.FirstConnection;
 import fr.cantou.platform.db.SettingStore;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.HttpServers;
@@ -108,7 +109,8 @@ public final class CantouNode {
         .using(vertx)
         .build();
     CantouNode node = new CantouNode(new Platform(vertx, pool, config, clock, metrics), database);
-    return node.boot().recover(e -> pool.close().transform(v -> Future.failedFuture(e)));
+    return FirstConnection.within(vertx, pool, Duration.ofSeconds(60)).compose(v -> node.boot())
+        .recover(e -> pool.close().transform(v -> Future.failedFuture(e)));
   }
 
   private Future<CantouNode> boot() {

@@ -39,6 +39,35 @@ class LifecycleTest {
     }
   }
 
+  /**
+   * A node starting beside a database slow to give it a connection (just started, its disk cold; or the node's machine
+   * loaded) waits for it, past the 3 s a request waits for one, instead of failing its start.
+   */
+  @Test
+  void a_start_waits_for_a_database_slow_to_give_its_first_connection() throws Exception {
+    DatabaseEndpoint database = fr.cantou.support.TestDatabase.fresh();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(fr.cantou.platform.db.FirstConnection.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said =
+        new ch.qos.logback.core.read.ListAppender<>();
+    said.start();
+    logger.addAppender(said);
+    try (fr.cantou.support.HoldingProxy proxy = new fr.cantou.support.HoldingProxy(database)) {
+      proxy.holdNewConnections();
+      java.util.concurrent.CompletableFuture<TestNode> starting = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> TestNode.start(proxy.endpoint(database), Map.of(), Clock.systemUTC()));
+      // The pool's own wait ran out once: the start failed there, or said it waits on.
+      fr.cantou.support.Eventually.until("the start failed or said it waits for its database", () -> starting.isDone()
+          || fr.cantou.support.LogLines.messages(said).stream().anyMatch(line -> line.startsWith("event=database_slow_at_start")));
+      proxy.letConnectionsThrough();
+      try (TestNode node = starting.get(90, java.util.concurrent.TimeUnit.SECONDS)) {
+        assertThat(node.api.get("/ready", null).status()).isEqualTo(200);
+      }
+    } finally {
+      logger.detachAppender(said);
+    }
+  }
+
   @Test
   void tokens_survive_a_restart_because_the_generated_key_is_kept_in_the_database(@TempDir Path data) throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.start(data, 0)) {

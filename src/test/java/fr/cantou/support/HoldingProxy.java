@@ -29,6 +29,7 @@ public final class HoldingProxy implements AutoCloseable {
   private final AtomicReference<byte[]> armed = new AtomicReference<>();
   private final CountDownLatch holding = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
+  private volatile CountDownLatch connectionsGate = new CountDownLatch(0);
 
   public HoldingProxy(DatabaseEndpoint target) throws IOException {
     this(target.host(), target.port());
@@ -70,22 +71,49 @@ public final class HoldingProxy implements AutoCloseable {
     released.countDown();
   }
 
+  /** Connections opened from now on wait, unanswered, until {@link #letConnectionsThrough()}: a database slow to answer. */
+  public void holdNewConnections() {
+    connectionsGate = new CountDownLatch(1);
+  }
+
+  public void letConnectionsThrough() {
+    connectionsGate.countDown();
+  }
+
   private void accept() {
     try {
       while (!server.isClosed()) {
         Socket client = server.accept();
         sockets.add(client);
-        try {
-          Socket database = new Socket(targetHost, targetPort);
-          sockets.add(database);
-          pump(client, database, false);
-          pump(database, client, true);
-        } catch (IOException e) {
-          close(client); // this connection only: the node sees a refused connection, the next one may pass
+        CountDownLatch gate = connectionsGate;
+        if (gate.getCount() == 0) {
+          connect(client);
+        } else {
+          Thread waiting = new Thread(() -> {
+            try {
+              gate.await();
+              connect(client);
+            } catch (InterruptedException e) {
+              close(client);
+            }
+          }, "holding-proxy-gate");
+          waiting.setDaemon(true);
+          waiting.start();
         }
       }
     } catch (IOException e) {
       // closed
+    }
+  }
+
+  private void connect(Socket client) {
+    try {
+      Socket database = new Socket(targetHost, targetPort);
+      sockets.add(database);
+      pump(client, database, false);
+      pump(database, client, true);
+    } catch (IOException e) {
+      close(client); // this connection only: the node sees a refused connection, the next one may pass
     }
   }
 
