@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A run whose claim on a message lapsed: the steps before the hand-over stalled (the appointment read from a database
  * that held it back), or the hand-over's answer came after another run took the message or gave it up. The message goes
- * once, and ends with the word of the attempt that holds it.
+ * once, and ends with the word of the attempt that holds it: by mail and by SMS (the provider's answer held while the
+ * test moves the clock and runs the other node).
  *
  * <p>The stalls are staged by a transaction of the test holding the appointments' table (ACCESS EXCLUSIVE): a run's
  * attempt, counted, then waits on its first read of the appointment; the test moves the clock past its claim meanwhile.
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LapsedClaimTest {
   private static final String METRICS_TOKEN = "lapsed-claim-metrics-token-0123456789abc";
   private static final String GIVEN_UP_ONCE = "cantou_mails_total{outcome=\"given_up\"} 1.0";
+  private static final String SMS_GIVEN_UP_ONCE = "cantou_sms_total{outcome=\"given_up\"} 1.0";
   private static final String BOOKED_AT = "2026-12-01T10:00:00+01:00";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
@@ -59,10 +61,7 @@ class LapsedClaimTest {
   void an_sms_whose_sending_stalled_past_its_claim_goes_once_by_the_node_that_took_it() throws Exception {
     try (SmsProviderStandIn provider = new SmsProviderStandIn()) {
       onTwoNodes(smsSettings(provider), (first, second) -> {
-        Api.Response booked = first.api.post("/api/visio/appointments", new JsonObject()
-            .put("serviceId", new VisioTerritory(first).serviceId).put("start", BOOKED_AT)
-            .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("phone", "06 12 34 56 78")));
-        assertThat(booked.status()).isEqualTo(201);
+        bookWithAPhone(first);
         bothStalledPastTheFirstClaim(first, second, "sms", SmsJob.CLAIM.plusMinutes(1));
         sentOnceByTheSecondNode(first, "sms", provider.received().size());
       });
@@ -172,8 +171,86 @@ class LapsedClaimTest {
     }
   }
 
+  /** The same with an SMS refused by the provider (500): the first node's retry is not written over the second's "sent". */
+  @Test
+  void a_run_whose_claim_lapsed_leaves_the_outcome_to_the_run_that_took_its_sms() throws Exception {
+    try (SmsProviderStandIn provider = new SmsProviderStandIn().answering(500)) {
+      onTwoNodes(smsSettings(provider), (first, second) -> {
+        bookWithAPhone(first);
+        provider.onEachRequest(index -> {
+          if (index == 0) {
+            clock.advance(SmsJob.CLAIM.plusMinutes(1));
+            TestNode.await(second.node().runJobs());
+          }
+        });
+        TestNode.await(first.node().runJobs());
+
+        assertThat(provider.received()).as("the first node's, refused, and the second's").hasSize(2);
+        Row sms = confirmation(first, "sms");
+        assertThat(sms.getValue("sent_at")).isNotNull();
+        assertThat(sms.getInteger("attempts")).isEqualTo(2);
+        assertThat(sms.getString("last_error")).as("no error of a stale run on an SMS sent").isNull();
+      });
+    }
+  }
+
+  /** An SMS whose last attempt was given up while the provider took it: it ends sent, as a mail does. */
+  @Test
+  void an_sms_handed_over_while_its_last_attempt_was_given_up_ends_sent() throws Exception {
+    lastSmsAttemptGivenUpWhileHandedOver(provider -> {}, (first, second) -> {
+      Row sms = confirmation(first, "sms");
+      assertThat(sms.getValue("sent_at")).isNotNull();
+      assertThat(sms.getValue("failed_at")).as("not failed: she has it").isNull();
+      assertThat(sms.getString("last_error")).isNull();
+    });
+  }
+
+  /** The provider refusing it: failed with the provider's answer, counted given up once. */
+  @Test
+  void an_sms_last_attempt_refused_after_it_was_given_up_is_counted_once_with_its_real_error() throws Exception {
+    lastSmsAttemptGivenUpWhileHandedOver(provider -> provider.answering(500), (first, second) -> {
+      Row sms = confirmation(first, "sms");
+      assertThat(sms.getValue("sent_at")).isNull();
+      assertThat(sms.getValue("failed_at")).isNotNull();
+      assertThat(sms.getString("last_error")).as("what the provider said").contains("500").doesNotContain("never finished");
+      assertThat(first.api.get("/metrics", METRICS_TOKEN).body()).as("not counted again by its sender")
+          .doesNotContain(SMS_GIVEN_UP_ONCE);
+    });
+  }
+
   interface Staging {
     void stage(SmtpStandIn smtp);
+  }
+
+  interface SmsStaging {
+    void stage(SmsProviderStandIn provider);
+  }
+
+  /** Its last attempt handed to the provider by the first node; meanwhile, its claim lapsed, the second node gives it up. */
+  private void lastSmsAttemptGivenUpWhileHandedOver(SmsStaging staging, OnTwoNodes checks) throws Exception {
+    try (SmsProviderStandIn provider = new SmsProviderStandIn()) {
+      onTwoNodes(smsSettings(provider), (first, second) -> {
+        bookWithAPhone(first);
+        attemptsBefore(first, SmsJob.MAX_ATTEMPTS - 1);
+        staging.stage(provider);
+        provider.onEachRequest(index -> {
+          clock.advance(SmsJob.CLAIM.plusMinutes(1));
+          TestNode.await(second.node().runJobs());
+        });
+        TestNode.await(first.node().runJobs());
+        assertThat(provider.received()).hasSize(1);
+        assertThat(second.api.get("/metrics", METRICS_TOKEN).body()).as("given up by the second node meanwhile")
+            .contains(SMS_GIVEN_UP_ONCE);
+        checks.run(first, second);
+      });
+    }
+  }
+
+  private static void bookWithAPhone(TestNode node) {
+    Api.Response booked = node.api.post("/api/visio/appointments", new JsonObject()
+        .put("serviceId", new VisioTerritory(node).serviceId).put("start", BOOKED_AT)
+        .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("phone", "06 12 34 56 78")));
+    assertThat(booked.status()).isEqualTo(201);
   }
 
   interface OnTwoNodes {
@@ -272,6 +349,7 @@ class LapsedClaimTest {
 
   private static Map<String, String> smsSettings(SmsProviderStandIn provider) {
     return new HashMap<>(Map.of("CANTOU_SMS_URL", provider.url(), "CANTOU_SMS_AUTH", "bearer",
-        "CANTOU_SMS_API_KEY", "test-api-key", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test"));
+        "CANTOU_SMS_API_KEY", "test-api-key", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
+        "CANTOU_METRICS_TOKEN", METRICS_TOKEN));
   }
 }
