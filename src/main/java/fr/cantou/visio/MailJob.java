@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /**
  * Sends the mails that are due. A row is claimed for two minutes (SKIP LOCKED), and again just
- * before it is sent, which takes at most one minute and starts within the claim's first minute or not at all
+ * before it is sent, which takes at most one minute and starts within the claim's first 50 s or not at all
  * ({@link MessageAttempt}): every node runs this job and each mail goes
  * once; if a node dies while sending, another takes the row back when the claim lapses. The messages of one appointment on one channel go one at a time,
  * in order, whichever node sends them ({@link MailStore#claimDueMails}).
@@ -100,19 +100,29 @@ public final class MailJob {
    */
   private Future<Void> send(MailStore.DueMail mail, java.util.concurrent.atomic.AtomicBoolean failed) {
     MessageAttempt attempt = new MessageAttempt(platform, store, mail, CLAIM, SEND_WITHIN);
-    return attempt.claim().compose(mine -> mine ? deliver(attempt, failed) : Future.succeededFuture());
+    return stopsTheRun(attempt.run(this::deliver, e -> failed(attempt, failed, e)), failed);
+  }
+
+  /** A hand-over overdue or an outcome unwritten ({@link MessageAttempt#run}) ends the run's batches, as a failure does. */
+  static Future<Void> stopsTheRun(Future<Boolean> attempt, java.util.concurrent.atomic.AtomicBoolean failed) {
+    return attempt.map(troubled -> {
+      if (troubled) {
+        failed.set(true);
+      }
+      return null;
+    });
   }
 
   /**
-   * Handed to the mail server within {@link #SEND_WITHIN}, less than the claim renewed just before: past it the attempt
-   * has failed (the SMTP timeout has closed a silent server's connection by then), and the mail is not sent on a lapsed
-   * claim that another run may have taken. Not started at all when it could not end within the claim.
+   * Handed to the mail server within {@link #SEND_WITHIN}, less than the claim renewed just before (the SMTP timeout
+   * closes a silent server's connection by then); past it the run goes on without it, the mail perhaps sent and kept
+   * claimed until its exchange ends ({@link MessageAttempt}). Not started at all when it could not end within the claim.
    */
   private Future<Void> handOver(MessageAttempt attempt, MailMessage message) {
     return attempt.handOver(() -> mailer.send(message));
   }
 
-  private Future<Void> deliver(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed) {
+  private Future<Void> deliver(MessageAttempt attempt) {
     MailStore.DueMail mail = attempt.message();
     return appointments.appointment(mail.appointmentId()).compose(a -> store.heardOf(platform.pool(), mail).compose(heard -> {
       if (alreadyKnown(heard, a)) {
@@ -137,7 +147,7 @@ public final class MailJob {
           .compose(m -> handOver(attempt, m))
           .compose(v -> attempt.sent(platform.clock().instant(), offer ? null : told(a)))
           .onSuccess(v -> sent(mail, a));
-    })).recover(e -> e instanceof MessageAttempt.TooLate ? attempt.giveBack() : failed(attempt, failed, e));
+    }));
   }
 
   /** Tried again {@link #RETRY} later; at its last attempt, marked failed, never tried again. Stops the run's batches. */

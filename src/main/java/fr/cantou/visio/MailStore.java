@@ -253,13 +253,43 @@ final class MailStore {
             : java.util.Optional.of(rows.iterator().next().getOffsetDateTime("told_start").toInstant()));
   }
 
-  /** A failed attempt is retried a few minutes later; false when the message is no longer the attempt's. */
-  Future<Boolean> mailFailed(SqlClient db, DueMail mail, String error, Instant retryAt) {
+  /**
+   * A failed attempt is retried a few minutes later; false when the message is no longer the attempt's. {@code refused}:
+   * its hand-over ended in an error, so the message is no longer taken as perhaps sent ({@link #handingOver}).
+   */
+  Future<Boolean> mailFailed(SqlClient db, DueMail mail, String error, Instant retryAt, boolean refused) {
     return db.preparedQuery("""
-            UPDATE visio_mail SET last_error = $3, claimed_until = NULL, due_at = $4
+            UPDATE visio_mail SET last_error = $3, claimed_until = NULL, due_at = $4,
+              handed_over_at = CASE WHEN $5 THEN NULL ELSE handed_over_at END
             WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
-        .execute(Tuple.of(mail.id(), mail.attempts(), shortened(error), utc(retryAt)))
+        .execute(Tuple.of(mail.id(), mail.attempts(), shortened(error), utc(retryAt), refused))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * The attempt's hand-over starting ({@code mine} false: another run took the message since, or it ended). {@code before}:
+   * when an earlier attempt began handing it over and left no word, so that it may have gone (null: it did not).
+   */
+  record HandingOver(boolean mine, Instant before) {}
+
+  /**
+   * Written just before the attempt hands the message over, while the message is still its own: should its word never
+   * be written (its node stopped, the database out of reach), the attempt after it knows the message may have gone.
+   */
+  Future<HandingOver> handingOver(SqlClient db, DueMail mail, Instant at) {
+    return db.preparedQuery("""
+            WITH held AS (SELECT id, handed_over_at FROM visio_mail
+                          WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL FOR UPDATE)
+            UPDATE visio_mail m SET handed_over_at = $3 FROM held WHERE m.id = held.id
+            RETURNING held.handed_over_at AS before""")
+        .execute(Tuple.of(mail.id(), mail.attempts(), utc(at)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new HandingOver(false, null);
+          }
+          OffsetDateTime before = rows.iterator().next().getOffsetDateTime("before");
+          return new HandingOver(true, before == null ? null : before.toInstant());
+        });
   }
 
   /**
@@ -292,7 +322,8 @@ final class MailStore {
     return db.preparedQuery("""
             UPDATE visio_mail SET failed_at = $1, claimed_until = NULL,
               last_error = CASE WHEN claimed_until IS NULL THEN last_error
-                ELSE left('its last attempt never finished (its node stopped while sending)'
+                ELSE left(CASE WHEN handed_over_at IS NULL THEN 'its last attempt never finished (its node stopped while sending)'
+                          ELSE 'its last attempt never finished (handed over, then no word: it may have gone)' END
                           || coalesce('; the attempt before: ' || last_error, ''), 500) END
             WHERE channel = ANY($3::text[]) AND sent_at IS NULL AND failed_at IS NULL AND attempts >= $2
               AND (claimed_until IS NULL OR claimed_until < $1)

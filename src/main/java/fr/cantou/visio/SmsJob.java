@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * Sends the SMS that are due, from the same queue as the mails (their channel is sms). A row
  * is claimed for five minutes (SKIP LOCKED; longer than the provider's longest timeout), and again
- * just before it is sent, which takes at most two minutes and starts within the claim's first three or not at all
+ * just before it is sent, which takes at most two minutes and starts within the claim's first 2 min 50 s or not at all
  * ({@link MessageAttempt}), so every node runs this job and each SMS goes once. A failure (no answer, an answer other than 2xx) is
  * tried again after 1, 2, 4 then 8 minutes; after the fifth attempt the SMS is marked failed and
  * logged as such (event=sms_failed final=true), never sent again.
@@ -85,10 +85,10 @@ public final class SmsJob {
    */
   private Future<Void> send(MailStore.DueMail sms, java.util.concurrent.atomic.AtomicBoolean failed) {
     MessageAttempt attempt = new MessageAttempt(platform, store, sms, CLAIM, SEND_WITHIN);
-    return attempt.claim().compose(mine -> mine ? deliver(attempt, failed) : Future.succeededFuture());
+    return MailJob.stopsTheRun(attempt.run(this::deliver, e -> failed(attempt, failed, e)), failed);
   }
 
-  private Future<Void> deliver(MessageAttempt attempt, java.util.concurrent.atomic.AtomicBoolean failed) {
+  private Future<Void> deliver(MessageAttempt attempt) {
     MailStore.DueMail sms = attempt.message();
     return appointments.appointment(sms.appointmentId()).compose(a -> store.heardOf(platform.pool(), sms).compose(heard -> {
       if (MailJob.alreadyKnown(heard, a)) {
@@ -106,7 +106,7 @@ public final class SmsJob {
       Future<Optional<Instant>> until = offer ? offerHeldUntil.apply(id) : Future.succeededFuture(Optional.empty());
       return until.compose(held -> offer && held.isEmpty() ? attempt.done()
           : send(attempt, a, to, texts.compose(sms.kind(), a, link, held.orElse(null))));
-    })).recover(e -> e instanceof MessageAttempt.TooLate ? attempt.giveBack() : failed(attempt, failed, e));
+    }));
   }
 
   /**

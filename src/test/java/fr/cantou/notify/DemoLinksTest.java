@@ -1,10 +1,8 @@
 package fr.cantou.notify;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import fr.cantou.support.Eventually;
-import fr.cantou.support.LogLines;
 import fr.cantou.support.TestNode;
+import fr.cantou.support.WatchedLogger;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +23,7 @@ class DemoLinksTest {
   @Test
   void in_the_demo_the_log_gives_the_manage_link_of_a_booking_and_the_short_link_of_its_sms() {
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (Watched mail = Watched.logger("cantou.mail"); Watched sms = Watched.logger("cantou.sms");
+    try (WatchedLogger mail = WatchedLogger.of("cantou.mail"); WatchedLogger sms = WatchedLogger.of("cantou.sms");
          TestNode node = TestNode.start(Map.of("CANTOU_DEMO", "true", "CANTOU_DEMO_PASSWORD", "demo-password-1",
              "CANTOU_DEMO_ACTIVITY", "false"))) {
       JsonObject byMail = book(node, new JsonObject().put("name", "Odette Lavergne").put("email", "odette.lavergne@example.fr"));
@@ -45,7 +43,7 @@ class DemoLinksTest {
 
   @Test
   void outside_the_demo_no_link_is_written() {
-    try (Watched mail = Watched.logger("cantou.mail"); Watched sms = Watched.logger("cantou.sms")) {
+    try (WatchedLogger mail = WatchedLogger.of("cantou.mail"); WatchedLogger sms = WatchedLogger.of("cantou.sms")) {
       String text = "Votre rendez-vous : https://cantou.example/rendez-vous.html?gerer#abc.def";
       new LogMailer(false).send(new MailMessage("odette@example.fr", "Rendez-vous", text, null));
       new LogSmsSender(false).send(new SmsMessage("+33639981501", "RDV CPAM : https://cantou.example/r/CPAM-X.k3"));
@@ -73,25 +71,5 @@ class DemoLinksTest {
         .put("citizen", citizen));
     assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
     return booked.json();
-  }
-
-  /** The lines a logger writes while watched. */
-  private record Watched(ch.qos.logback.classic.Logger logger, ListAppender<ILoggingEvent> appender) implements AutoCloseable {
-    static Watched logger(String name) {
-      ListAppender<ILoggingEvent> appender = new ListAppender<>();
-      appender.start();
-      ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name);
-      logger.addAppender(appender);
-      return new Watched(logger, appender);
-    }
-
-    List<String> lines() {
-      return LogLines.messages(appender);
-    }
-
-    @Override
-    public void close() {
-      logger.detachAppender(appender);
-    }
   }
 }
