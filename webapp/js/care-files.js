@@ -1,6 +1,6 @@
 import { currentLanguage, formatTime, t } from './i18n.js';
 import { fetchWithToken, refusal, request, sendingKeysBy, token } from './api.js';
-import { announce, askThenSend, el, siteConfig, whileSending } from './ui.js';
+import { announce, askThenSend, el, markBusy, siteConfig, whileSending } from './ui.js';
 
 /**
  * The photos and documents of a request (issue 16). The files come from the API with the bearer
@@ -75,6 +75,12 @@ function who(file) {
 /** Why a withdrawal failed, by file id, until she tries again: said under the file whatever redraws the card. */
 const withdrawRefused = new Map();
 
+/**
+ * The files whose withdrawal is on its way: their "Retirer" drawn anew by a live event meanwhile still waits ("Envoi…",
+ * markBusy). Drawn ready, a second press asked again and sent a second withdrawal.
+ */
+const withdrawing = new Set();
+
 /** "la photo 2 (talon.jpg)", "le document 3 (ECG.pdf)": which file, in a sentence. */
 export function fileWords(file) {
   return t(file.mediaType.startsWith('image/') ? 'files.thePhoto' : 'files.theDocument', { n: file.position, name: file.name });
@@ -92,12 +98,14 @@ export function withoutFile(item, fileId) {
 function withdrawButton(item, file, onWithdrawn) {
   const ref = item.patient?.reference || '';
   const what = fileWords(file);
+  const waiting = withdrawing.has(file.id);
   // Its id finds the button again once a live event has drawn the card anew (the question's dialog gives the focus back).
-  return [' ', el('button', { type: 'button', class: 'secondary file-withdraw', id: `withdraw-${file.id}`,
+  return [' ', markBusy(el('button', { type: 'button', class: 'secondary file-withdraw', id: `withdraw-${file.id}`,
     'data-withdraw': file.id, 'aria-label': t('files.withdrawNamed', { what, ref }),
     onclick: async (event) => {
-      await askThenSend(event.currentTarget, t('files.withdrawQuestion', { what, ref }),
-        () => withdraw(item, file, onWithdrawn), { yes: t('files.withdrawYes'), no: t('files.withdrawNo') });
+      const pressed = event.currentTarget;
+      await askThenSend(pressed, t('files.withdrawQuestion', { what, ref }),
+        () => withdraw(item, file, onWithdrawn, pressed), { yes: t('files.withdrawYes'), no: t('files.withdrawNo') });
       // Drawn anew by a live event while it went, it left the keyboard nowhere: given back where the file stayed (refused),
       // unless she went elsewhere.
       const back = document.getElementById(`withdraw-${file.id}`) || document.getElementById(`withdraw-error-${file.id}`);
@@ -105,7 +113,7 @@ function withdrawButton(item, file, onWithdrawn) {
         back.focus();
       }
     } },
-  t('files.withdraw'))];
+  t(waiting ? 'common.sending' : 'files.withdraw')), waiting)];
 }
 
 /** Where a refusal to withdraw the file is said: under it, even once its request closed (it has no button then). */
@@ -117,12 +125,14 @@ function withdrawRefusal(file) {
 /**
  * Withdraws the file, then the keyboard goes to the next file's button (or the one before), or to the card's "Ajouter"
  * button when it was the last: she is probably about to send the right one. A refusal is said under the file.
+ * `pressed`: the button whileSending gives back; one drawn anew meanwhile (still waiting) is given back here.
  */
-async function withdraw(item, file, onWithdrawn) {
+async function withdraw(item, file, onWithdrawn, pressed) {
   const files = item.files || [];
   const at = files.findIndex((f) => f.id === file.id);
   const neighbour = files[at + 1] || files[at - 1];
   withdrawRefused.delete(file.id);
+  withdrawing.add(file.id);
   try {
     await request(`/api/teleconsultations/${item.id}/files/${file.id}`, { method: 'DELETE' });
   } catch (e) {
@@ -130,6 +140,12 @@ async function withdraw(item, file, onWithdrawn) {
     if (e.status !== 404) {
       refusedToWithdraw(file, t('files.withdrawFailed', { reason: e.message }));
       return;
+    }
+  } finally {
+    withdrawing.delete(file.id);
+    const drawnAnew = document.getElementById(`withdraw-${file.id}`);
+    if (drawnAnew && drawnAnew !== pressed) {
+      markBusy(drawnAnew, false).textContent = t('files.withdraw');
     }
   }
   onWithdrawn(file.id);

@@ -59,15 +59,28 @@ class NursePageSlowAnswersTest {
 
   /** The POSTs to {@code path}, held until the test resumes them; its other requests go. */
   private static List<Route> heldPosts(Page page, String path) {
+    return held(page, "POST", path);
+  }
+
+  /** The requests of this method to {@code path}, held until the test answers them; its other requests go. */
+  private static List<Route> held(Page page, String method, String path) {
     List<Route> held = new CopyOnWriteArrayList<>();
     page.route(path, route -> {
-      if ("POST".equals(route.request().method())) {
+      if (method.equals(route.request().method())) {
         held.add(route);
       } else {
         route.resume();
       }
     });
     return held;
+  }
+
+  /** A photo added to the request over the API (her colleague's tablet): a live event for her page. */
+  private static void photoAdded(String token, String id, String name, int width, int height) {
+    var added = web.node.api.sendBytes("POST", "/api/teleconsultations/" + id + "/files", token,
+        fr.cantou.teleconsult.CareFiles.photoWithGps(width, height, 1),
+        Map.of("Content-Type", "application/octet-stream", "X-File-Name", name));
+    org.assertj.core.api.Assertions.assertThat(added.status()).as(added.toString()).isEqualTo(201);
   }
 
   private static Locator cardOf(Page nurse, String reference) {
@@ -225,14 +238,7 @@ class NursePageSlowAnswersTest {
     Locator send = nurse.locator("#guest-send");
     Locator guests = nurse.locator("#guests-list");
     Locator outcome = nurse.locator("#guests-outcome");
-    List<Route> invitations = new CopyOnWriteArrayList<>();
-    nurse.route("**/api/teleconsultations/" + a + "/guests", route -> {
-      if ("POST".equals(route.request().method())) {
-        invitations.add(route);
-      } else {
-        route.resume();
-      }
-    });
+    List<Route> invitations = heldPosts(nurse, "**/api/teleconsultations/" + a + "/guests");
 
     inviteA.click();
     assertThat(guests).containsText("Personne n'est invitée");
@@ -443,6 +449,72 @@ class NursePageSlowAnswersTest {
     org.assertj.core.api.Assertions.assertThat(opened).as("pickers opened meanwhile").isEmpty();
     org.assertj.core.api.Assertions.assertThat(held).as("files sent").hasSize(1);
     org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("files")).hasSize(1);
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
+    nurse.context().close();
+  }
+
+  /**
+   * While a file's "Retirer" waits for its answer, a live event draws the card anew (another photo comes): the file's
+   * button in the new card still waits (aria-disabled, aria-busy, "Envoi…") and keeps the keyboard; pressed again, it
+   * asks nothing and sends nothing — drawn ready, it asked again and sent a second withdrawal (answered 404). Once the
+   * answer came, the file is gone, nothing is said as an error, and one withdrawal was sent. A withdrawal refused after
+   * the card was drawn anew gives her the button of the card as it is now, the refusal under the file.
+   */
+  @Test
+  void a_files_withdrawal_on_its_way_keeps_the_button_waiting_in_the_card_drawn_anew_and_a_second_press_sends_nothing() {
+    String token = nurseToken();
+    String id = requestFor(token, "R-RET-BUSY");
+    photoAdded(token, id, "talon.jpg", 64, 48);
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<Route> held = held(nurse, "DELETE", "**/api/teleconsultations/" + id + "/files/*");
+    Locator card = cardOf(nurse, "R-RET-BUSY");
+    Locator withdraw = card.locator("li.photo button.file-withdraw");
+    assertThat(withdraw).hasText("Retirer");
+    withdraw.click();
+    Question.accept(nurse);
+    nurse.waitForCondition(() -> held.size() == 1);
+    assertThat(withdraw).hasAttribute("aria-busy", "true");
+
+    // A live event draws the card anew while the withdrawal waits: another photo comes.
+    photoAdded(token, id, "plaie.jpg", 48, 64);
+    assertThat(card.locator("li.photo")).hasCount(2);
+    Locator waiting = card.locator("li.photo button.file-withdraw").first();
+    assertThat(waiting).hasAttribute("aria-disabled", "true");
+    assertThat(waiting).hasAttribute("aria-busy", "true");
+    assertThat(waiting).hasText("Envoi…");
+    assertThat(waiting).isFocused();
+    // A tap (forced: Playwright waits for an aria-disabled button to be ready, as a finger does not), then the keyboard.
+    waiting.click(new Locator.ClickOptions().setForce(true));
+    nurse.keyboard().press("Enter");
+    nurse.keyboard().press(" ");
+    assertThat(waiting).isFocused();
+    assertThat(nurse.locator("dialog.ask")).hasCount(0);
+
+    held.get(0).resume();
+    assertThat(card.locator("li.photo")).hasCount(1);
+    assertThat(nurse.locator("#status")).hasText("Retiré de la demande R-RET-BUSY : la photo 1 (talon.jpg).");
+    assertThat(card.locator("li.photo button.file-withdraw")).hasText("Retirer");
+    assertThat(card.locator("li.photo button.file-withdraw")).not().hasAttribute("aria-disabled", "true");
+    assertThat(card.locator(".withdraw-error:visible, [role=alert]:visible")).hasCount(0);
+    // The withdrawal's answer came after the presses: had they sent anything, it would be held here before it.
+    org.assertj.core.api.Assertions.assertThat(held).as("withdrawals sent").hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("files")).hasSize(1);
+
+    // Refused once the card was drawn anew: the button in the card as it is now is hers again, the refusal under it.
+    card.locator("li.photo button.file-withdraw").click();
+    Question.accept(nurse);
+    nurse.waitForCondition(() -> held.size() == 2);
+    photoAdded(token, id, "genou.jpg", 32, 32);
+    assertThat(card.locator("li.photo")).hasCount(2);
+    Locator refusedOne = card.locator("li.photo button.file-withdraw").first();
+    assertThat(refusedOne).hasAttribute("aria-busy", "true");
+    held.get(1).fulfill(new Route.FulfillOptions().setStatus(409).setContentType("application/problem+json")
+        .setBody(new JsonObject().put("type", "about:blank").put("title", "Conflict").put("status", 409)
+            .put("detail", "Demande close entre-temps.").encode()));
+    assertThat(card.locator(".withdraw-error").first()).hasText("Le fichier n'a pas été retiré : Demande close entre-temps.");
+    assertThat(refusedOne).hasText("Retirer");
+    assertThat(refusedOne).not().hasAttribute("aria-disabled", "true");
+    assertThat(refusedOne).not().hasAttribute("aria-busy", "true");
     web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
     nurse.context().close();
   }
