@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 /**
  * Staff pair a screen with a point visio-accueil (an admin, or a mediator of the organisation that
  * runs the point): a pairing code, shown once, valid {@link #CODE_LIFE} and for one screen, which
- * the screen exchanges for its device token. Only the SHA-256 of either is stored. Naming, pairing
- * and revoking a screen are lines of the audit trail that name the screen; a revoked screen's
+ * the screen exchanges for its device token. Only the SHA-256 of either is stored. Naming a screen (its code, and each
+ * code issued again for it), pairing and revoking it are lines of the audit trail that name the screen; a revoked screen's
  * sockets close at once on every node ({@link VisioEvents#screenRevoked}).
  */
 public final class KioskPairing {
@@ -71,8 +71,12 @@ public final class KioskPairing {
             : Future.failedFuture(ApiException.conflict("This point visio-accueil is withdrawn.")))
         .compose(v -> {
           byte[] keyHash = key == null ? null : KioskSecrets.hash(by.userId() + "\n" + pointId + "\n" + name + "\n" + key);
+          // The new code is a line of the trail as the first one is: who, when, which screen (every code that may pair it).
           Supplier<Future<Optional<UUID>>> again = () -> keyHash == null ? Future.succeededFuture(Optional.empty())
-              : store.createdAgain(platform.pool(), keyHash, codeHash, expires);
+              : platform.pool().withTransaction(tx -> store.createdAgain(tx, keyHash, codeHash, expires)
+                  .compose(found -> found.isEmpty() ? Future.succeededFuture(found)
+                      : KioskStore.audit(tx, found.get(), by.userId(), "point.kiosk_code_issued_again", "point", pointId,
+                          address(by, address), now).map(found)));
           Supplier<Future<UUID>> made = () -> platform.pool().withTransaction(tx ->
               store.create(tx, pointId, name, codeHash, expires, keyHash, by.userId(), now)
                   .compose(id -> KioskStore.audit(tx, id, by.userId(), "point.kiosk_created", "point", pointId, address(by, address), now)

@@ -174,6 +174,33 @@ class KioskTest extends VisioNodeTest {
         .as("the keys' hashes a day after").isZero();
   }
 
+  /**
+   * Every pairing code issued is a line of the admin's audit trail: who, when, which screen. A code issued again for a
+   * creation sent again with its key wrote none, so the trail showed one code where two could pair the screen in turn
+   * (without the retry's line: one line, watched).
+   */
+  @Test
+  void every_code_issued_for_a_screen_is_a_line_of_the_audit_trail_a_code_issued_again_too() {
+    String path = "/api/visio/points/" + otherPointId + "/kiosks";
+    JsonObject hall = new JsonObject().put("label", "Hall");
+    java.time.Instant first = clock.instant();
+    String kioskId = created(node.api.post(path, visio.mediator, hall, "mediator-screen-key-01")).getString("id");
+    clock.advance(Duration.ofMinutes(3));
+    java.time.Instant again = clock.instant();
+    assertThat(created(node.api.post(path, visio.mediator, hall, "mediator-screen-key-01")).getString("id")).isEqualTo(kioskId);
+
+    Api.Response trail = node.api.get("/api/admin/audit?limit=200&itemId=" + otherPointId, visio.admin);
+    assertThat(trail.status()).as(trail.toString()).isEqualTo(200);
+    String mediatorId = node.api.get("/api/me", visio.mediator).json().getString("id");
+    java.util.List<String> lines = trail.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(e -> kioskId.equals(e.getString("screenId")))
+        .map(e -> e.getString("action") + " by " + e.getString("userId") + " at " + java.time.OffsetDateTime.parse(
+            e.getString("at")).toInstant() + " on " + e.getString("itemKind") + " " + e.getString("itemId")).toList();
+    assertThat(lines).as("newest first").containsExactly(
+        "point.kiosk_code_issued_again by " + mediatorId + " at " + again + " on point " + otherPointId,
+        "point.kiosk_created by " + mediatorId + " at " + first + " on point " + otherPointId);
+  }
+
   @Test
   void the_mediator_of_the_organisation_running_a_point_pairs_its_screens_and_no_other_points() {
     assertThat(node.api.post("/api/visio/points/" + otherPointId + "/kiosks", visio.mediator,
