@@ -2,6 +2,7 @@ package fr.cantou.visio;
 
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
+import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
@@ -27,6 +28,8 @@ public final class KioskPairing {
   static final Duration CODE_LIFE = Duration.ofMinutes(15);
   /** How long a screen's creation sent again with its key answers that screen: far past a page's sends again (V100). */
   static final Duration CREATION_KEY_KEPT = Duration.ofDays(1);
+  /** How many key hashes one statement of their purge clears. */
+  static final int KEYS_BATCH = 500;
   /** Wrong pairing codes from one address in {@link KioskService#GUESS_WINDOW}; past it, 429. */
   static final int WRONG_CODES_PER_ADDRESS = 10;
 
@@ -92,7 +95,21 @@ public final class KioskPairing {
 
   /** A day after their screen was made, the creations' key hashes go (a job, as the other creations' keys). */
   public Future<Integer> forgetCreationKeys() {
-    return store.forgetCreationKeysBefore(platform.pool(), platform.clock().instant().minus(CREATION_KEY_KEPT));
+    return forget(KioskStore.KeyHash.CREATION, CREATION_KEY_KEPT);
+  }
+
+  /**
+   * {@link #CODE_LIFE} after their pairing, the pairings' key hashes go (a job): past it they pair nothing again (V97),
+   * and were kept for ever.
+   */
+  public Future<Integer> forgetPairingKeys() {
+    return forget(KioskStore.KeyHash.PAIRING, CODE_LIFE);
+  }
+
+  /** In short statements of {@link #KEYS_BATCH}, as the other purges: none holds the screens' rows long. */
+  private Future<Integer> forget(KioskStore.KeyHash kind, Duration kept) {
+    Instant before = platform.clock().instant().minus(kept);
+    return Futures.inBatches(() -> store.forgetKeyHashes(platform.pool(), kind, before, KEYS_BATCH), KEYS_BATCH, 100);
   }
 
   public Future<List<Listed>> list(Principal by, UUID pointId) {

@@ -70,10 +70,23 @@ final class KioskStore {
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
   }
 
-  /** The creations' key hashes of screens made before {@code before} go (a job); answers how many. */
-  Future<Integer> forgetCreationKeysBefore(SqlClient db, Instant before) {
-    return db.preparedQuery("UPDATE visio_kiosk SET create_key_hash = NULL WHERE create_key_hash IS NOT NULL AND created_at < $1")
-        .execute(Tuple.of(utc(before))).map(rows -> rows.rowCount());
+  /** The key hashes a job forgets: a creation's (V100) by when its screen was made, a pairing's (V97) by its pairing. */
+  enum KeyHash {
+    CREATION("create_key_hash", "created_at"), PAIRING("pair_key_hash", "paired_at");
+
+    private final String sql;
+
+    KeyHash(String column, String since) {
+      sql = """
+          UPDATE visio_kiosk SET %1$s = NULL WHERE id IN (
+            SELECT id FROM visio_kiosk WHERE %1$s IS NOT NULL AND %2$s <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)"""
+          .formatted(column, since);
+    }
+  }
+
+  /** Up to {@code batch} key hashes of this kind, of screens made (or paired) by {@code before}, go; answers how many. */
+  Future<Integer> forgetKeyHashes(SqlClient db, KeyHash kind, Instant before, int batch) {
+    return db.preparedQuery(kind.sql).execute(Tuple.of(utc(before), batch)).map(rows -> rows.rowCount());
   }
 
   /** The screens of a point not revoked, oldest first; a code never used is gone from the list once it expired. */

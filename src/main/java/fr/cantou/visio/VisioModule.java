@@ -205,7 +205,8 @@ public final class VisioModule implements LiveModule {
     return List.of(new Jobs.Job("mail", mailJob::run), new Jobs.Job("sms", smsJob::run),
         new Jobs.Job("waiting_list_offers", offerJob::run),
         new Jobs.Job("citizen_data_retention", citizenDataRetention::run),
-        new Jobs.Job("kiosk_creation_keys", kioskPairing::forgetCreationKeys));
+        new Jobs.Job("kiosk_creation_keys", kioskPairing::forgetCreationKeys),
+        new Jobs.Job("kiosk_pairing_keys", kioskPairing::forgetPairingKeys));
   }
 
   /** Visio-accueil's part of the demo territory (services, points, agents' weeks, three months of appointments). */

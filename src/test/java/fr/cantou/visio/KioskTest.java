@@ -175,6 +175,42 @@ class KioskTest extends VisioNodeTest {
   }
 
   /**
+   * A pairing's key hash (V97) pairs its screen again for 15 minutes after the pairing, then can pair nothing: a job
+   * clears it then, in short statements (it was kept for ever; without the job, watched: kept). A pairing of 10 minutes
+   * ago keeps its hash, and its retry still pairs.
+   */
+  @Test
+  void a_pairings_key_hash_goes_once_it_can_pair_nothing_again() {
+    for (int i = 1; i <= 3; i++) {
+      String code = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+          new JsonObject().put("label", "Borne " + i))).getString("code");
+      assertThat(pair(code, "old-screen-key-000" + i).status()).isEqualTo(201);
+    }
+    clock.advance(Duration.ofMinutes(6));
+    String recent = created(node.api.post("/api/visio/points/" + visio.pointId + "/kiosks", visio.admin,
+        new JsonObject().put("label", "Borne 4"))).getString("code");
+    assertThat(pair(recent, "new-screen-key-0001").status()).isEqualTo(201);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(pairKeysKept()).isEqualTo(4);
+
+    // One statement clears a batch at most (the job's runs go on while a batch comes back full).
+    assertThat(TestNode.await(new KioskStore().forgetKeyHashes(node.node().platform().pool(), KioskStore.KeyHash.PAIRING,
+        clock.instant().minus(KioskPairing.CODE_LIFE), 2))).isEqualTo(2);
+    TestNode.await(node.node().runJobs());
+    assertThat(pairKeysKept()).as("past 15 minutes after their pairing, gone; 10 minutes after, kept").isEqualTo(1);
+    assertThat(pair(recent, "new-screen-key-0001").status()).as("its retry still pairs").isEqualTo(201);
+
+    clock.advance(Duration.ofMinutes(6));
+    TestNode.await(node.node().runJobs());
+    assertThat(pairKeysKept()).isZero();
+  }
+
+  private long pairKeysKept() {
+    return TestNode.await(node.node().platform().pool()
+        .query("SELECT count(*) FROM visio_kiosk WHERE pair_key_hash IS NOT NULL").execute()).iterator().next().getLong(0);
+  }
+
+  /**
    * Every pairing code issued is a line of the admin's audit trail: who, when, which screen. A code issued again for a
    * creation sent again with its key wrote none, so the trail showed one code where two could pair the screen in turn
    * (without the retry's line: one line, watched).
