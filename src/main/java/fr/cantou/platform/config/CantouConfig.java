@@ -102,7 +102,6 @@ public record CantouConfig(
     return from(ConfigSource.load(env));
   }
 
-  /** IP addresses, one by one (no ranges, no names: they would silently match nothing). */
   /** 0 (the kernel's) or a size the kernel takes as asked: it refuses less than about 4 KiB. */
   private static int sendBufferBytes(Settings s) {
     int bytes = s.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024);
@@ -112,6 +111,7 @@ public record CantouConfig(
     return bytes;
   }
 
+  /** IP addresses, one by one (no ranges, no names: they would silently match nothing). */
   private static java.util.List<String> trustedProxies(Settings s) {
     String value = s.text("http.trustedProxies");
     java.util.List<String> all = java.util.Arrays.stream(value.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
