@@ -16,4 +16,13 @@ public record Booked(@JsonUnwrapped Appointment appointment, String manageToken,
     return new Booked(a, tokens.issue(a),
         "/r/" + a.reference() + "." + tokens.shortCode(java.util.UUID.fromString(a.id()), a.manageTokenVersion()));
   }
+
+  /**
+   * What a request that made this appointment answers when sent again (a booking's replay, her waiting place's offer
+   * taken again): its links only while they are still the first ones. Once the citizen asked for new links (the old
+   * ones lost or seen by someone), whoever holds the original request or her place's link must not get the new ones.
+   */
+  static Booked again(Appointment a, ManageTokens tokens) {
+    return a.manageTokenVersion() == 0 ? withLinks(a, tokens) : new Booked(a, null, null);
+  }
 }

@@ -233,13 +233,9 @@ public final class BookingService {
         }, slots::booked);
   }
 
-  /**
-   * A replay of the booking that made this appointment: its link only while it is still the first
-   * one. Once the citizen asked for a new link (the old one was lost or seen by someone), whoever
-   * holds the original request — a mediator, anyone who saw it — must not get the new one.
-   */
+  /** A replay of the booking that made this appointment ({@link Booked#again}: a mediator, anyone who saw the request). */
   private Future<Booked> booked(UUID id) {
-    return appointments.appointment(id).map(a -> a.manageTokenVersion() == 0 ? Booked.withLinks(a, tokens) : new Booked(a, null, null));
+    return appointments.appointment(id).map(a -> Booked.again(a, tokens));
   }
 
   // Moving and cancelling.

@@ -109,14 +109,16 @@ public final class WaitingListService {
   /**
    * She takes the slot held for her: booked as any booking (confirmation, reminders, manage link). Taken already, a
    * few minutes ago, by her place's link: the same answer again — the first one lost on a weak link, "Réessayez" said
-   * "no slot held for you" to someone who had her appointment (its link only in that answer and in a mail to come).
+   * "no slot held for you" to someone who had her appointment (its link only in that answer and in a mail to come) —
+   * its links only while she has not renewed them (outside review, session 32: the place's link, which never changes,
+   * answered the links she had just renewed to void the ones someone saw).
    */
   public Future<Booked> take(Caller caller, UUID id) {
     return requireHolder(caller, id).compose(v -> platform.pool().withTransaction(tx -> store.take(tx, id, now())
             .compose(taken -> taken.isEmpty() ? Future.succeededFuture(Optional.<Appointment>empty())
                 : booked(tx, caller, taken.get()).onSuccess(a -> platform.metrics().booked()).map(Optional::of))))
-        .compose(booked -> booked.isPresent() ? Future.succeededFuture(booked.get()) : takenJustNow(id))
-        .map(a -> Booked.withLinks(a, tokens));
+        .compose(booked -> booked.isPresent() ? Future.succeededFuture(Booked.withLinks(booked.get(), tokens))
+            : takenJustNow(id).map(a -> Booked.again(a, tokens)));
   }
 
   private Future<Appointment> takenJustNow(UUID id) {

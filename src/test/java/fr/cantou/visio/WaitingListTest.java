@@ -191,6 +191,26 @@ class WaitingListTest {
   }
 
   @Test
+  void once_she_asked_for_a_new_link_her_places_link_taken_again_no_longer_hands_out_one() {
+    String alice = join("Alice Martin", "alice@example.fr", null).getString("id");
+    cancel(TEN);
+    runJobs();
+    String place = link(text(mailTo("alice@example.fr")));
+    JsonObject taken = holder("POST", alice, place, "/take").json();
+    String path = "/api/visio/appointments/" + taken.getString("id");
+    // Her link seen by someone else (a shared computer): she renews it, which must void every earlier one.
+    assertThat(visio.withToken("POST", path + "/manage-link", taken.getString("manageToken"), null).status()).isEqualTo(202);
+
+    // Her place's link, still in that browser's history and her mailbox, taken again within the retry's window.
+    Api.Response again = holder("POST", alice, place, "/take");
+    assertThat(again.status()).as(again.toString()).isEqualTo(201);
+    assertThat(again.json().getString("id")).isEqualTo(taken.getString("id"));
+    assertThat(again.json().getString("manageToken")).as("the renewed link is hers alone").isNull();
+    assertThat(again.json().getString("shortLink")).as("the renewed short link too").isNull();
+    assertThat(visio.withToken("GET", path, taken.getString("manageToken"), null).status()).isEqualTo(403);
+  }
+
+  @Test
   void the_database_itself_refuses_any_other_appointment_over_a_held_slot() {
     join("Alice Martin", "alice@example.fr", null);
     cancel(TEN);
