@@ -3,6 +3,7 @@ package fr.cantou.visio;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
@@ -13,7 +14,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * How many bookings someone not signed in may make in an hour: from one address, and for one
+ * How many bookings someone not signed in may make in an hour: from one address (and from one IPv6
+ * network, whose /64s are so many addresses: {@link ClientAddress#network}), and for one
  * e-mail address and one phone number (each in one canonical form, so that +33 6…, 06… and
  * 0033 6… are one number, and jeanne+1@… is jeanne@…). Taken in the transaction that writes the
  * booking (or the place in line), after it: parallel requests cannot all slip under the limit, a
@@ -27,27 +29,32 @@ final class AnonymousBookings {
   private final RateLimits limits;
   private final String what;
   private final int perAddress;
+  private final int perNetwork;
   private final int perContact;
   private final ApiException tooMany;
 
   AnonymousBookings(RateLimits limits, VisioConfig settings) {
-    this(limits, "booking", settings.anonymousBookingsPerAddress(), settings.anonymousBookingsPerContact(),
-        ApiException.tooManyRequests("Too many bookings from here or for this person in the last hour; "
-            + "please try again later or call the service."));
+    this(limits, "booking", settings, ApiException.tooManyRequests("Too many bookings from here or for this person in the "
+        + "last hour; please try again later or call the service."));
   }
 
   /** The same limits on another kind of request ({@code what} names its counters). */
-  AnonymousBookings(RateLimits limits, String what, int perAddress, int perContact, ApiException tooMany) {
+  AnonymousBookings(RateLimits limits, String what, VisioConfig settings, ApiException tooMany) {
     this.limits = limits;
     this.what = what;
-    this.perAddress = perAddress;
-    this.perContact = perContact;
+    this.perAddress = settings.anonymousBookingsPerAddress();
+    this.perNetwork = settings.anonymousBookingsPerNetwork();
+    this.perContact = settings.anonymousBookingsPerContact();
     this.tooMany = tooMany;
   }
 
   List<RateLimits.Limit> of(String address, String email, String phone) {
     List<RateLimits.Limit> all = new ArrayList<>();
     all.add(new RateLimits.Limit(what + "-address:" + address, perAddress));
+    String network = ClientAddress.network(address);
+    if (network != null) {
+      all.add(new RateLimits.Limit(what + "-network:" + network, perNetwork));
+    }
     if (email != null) {
       all.add(new RateLimits.Limit(what + "-email:" + email(email), perContact));
     }

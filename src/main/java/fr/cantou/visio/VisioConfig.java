@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * Visio-accueil's settings (visio.* in config/cantou.yaml, CANTOU_VISIO_*).
  * {@code slotDaysKept}: days of computed slots each node keeps in memory; 0 computes every request from the database.
- * {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in.
+ * {@code anonymousBookingsPerAddress}, {@code anonymousBookingsPerContact}: per hour, for callers not signed in;
+ * {@code anonymousBookingsPerNetwork}: the same from all the /64s of one IPv6 /48.
  * {@code citizenMovesPerDay}: moves of one appointment with its manage link in 24 hours (each one mails the citizen).
  * {@code lostLinksPerAddress}, {@code lostLinksPerReference}: requests for a new manage link per hour, from one address,
  * and for one reference or one contact.
@@ -20,7 +21,7 @@ import java.time.Duration;
  * {@code retentionBatch}: how many appointments the retention job erases per statement (each its own short transaction).
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
-                          int anonymousBookingsPerContact, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
+                          int anonymousBookingsPerContact, int anonymousBookingsPerNetwork, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
                           int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference,
                           Duration offerHeldFor, int offersPerDay, Duration waitingKept, Duration kioskReset,
                           int kioskContactlessPerDay, int retentionBatch) {
@@ -37,6 +38,7 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         s.intIn("visio.slotDaysKept", 0, 1_000_000),
         s.intIn("visio.anonymousBookingsPerAddress", 1, 100_000),
         s.intIn("visio.anonymousBookingsPerContact", 1, 100_000),
+        s.intIn("visio.anonymousBookingsPerNetwork", 1, 1_000_000),
         Duration.ofDays(s.intIn("visio.manageLinkDaysAfterEnd", 1, 3650)),
         Duration.ofDays(s.intIn("visio.citizenDataDays", 1, 3650)),
         s.intIn("visio.citizenMovesPerDay", 1, 1_000),

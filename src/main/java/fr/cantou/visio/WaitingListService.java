@@ -53,8 +53,7 @@ public final class WaitingListService {
     this.events = events;
     this.tokens = tokens;
     this.slots = slots;
-    this.anonymous = new AnonymousBookings(rateLimits, "waiting", settings.anonymousBookingsPerAddress(),
-        settings.anonymousBookingsPerContact(), ApiException.tooManyRequests("Too many waiting-list requests from here "
+    this.anonymous = new AnonymousBookings(rateLimits, "waiting", settings, ApiException.tooManyRequests("Too many waiting-list requests from here "
             + "or for this person in the last hour; please try again later or call the service."));
   }
 

@@ -58,6 +58,26 @@ class AnonymousBookingLimitsTest {
   }
 
   @Test
+  void one_ipv6_network_cannot_book_every_slot_by_hopping_from_one_64_to_the_next() {
+    // A /48 (a free tunnel broker's, many hosts') holds 65,536 /64s: counted per /64 alone, it booked every slot of
+    // every service within minutes, each booking under a new address and a new e-mail of a catch-all domain.
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1",
+        "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "2", "CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_NETWORK", "3"), clock)) {
+      VisioTerritory visio = new VisioTerritory(node);
+      java.util.function.BiFunction<String, Integer, Integer> bookFrom = (client, i) -> node.api.send("POST",
+          "/api/visio/appointments", null, bookingFor(visio, String.format("2026-12-01T%02d:00:00+01:00", 9 + i), "bot" + i + "@example.fr")
+              .encode(), Map.of("Content-Type", "application/json", "X-Forwarded-For", client)).status();
+      assertThat(bookFrom.apply("2001:db8:7:1::1", 0)).isEqualTo(201);
+      assertThat(bookFrom.apply("2001:db8:7:1::2", 1)).as("the same /64").isEqualTo(201);
+      assertThat(bookFrom.apply("2001:db8:7:2::1", 2)).as("the next /64, the network's third").isEqualTo(201);
+      assertThat(bookFrom.apply("2001:db8:7:3::1", 3)).as("a fourth /64 of the same /48").isEqualTo(429);
+      assertThat(bookFrom.apply("2001:db8:8:1::1", 4)).as("another network").isEqualTo(201);
+      assertThat(bookFrom.apply("203.0.113.7", 5)).as("an IPv4 address is counted alone").isEqualTo(201);
+    }
+  }
+
+  @Test
   void requests_that_book_nothing_use_up_nobodys_allowance_and_one_number_is_one_number_however_written() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
     try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "2"), clock)) {

@@ -52,15 +52,29 @@ public final class ClientAddress {
   /** The key a client counts under: its address, or an IPv6 address's /64; anything else as it is. */
   static String normalised(String address) {
     InetAddress parsed = parsed(address);
-    if (!(parsed instanceof Inet6Address)) {
+    if (!(parsed instanceof Inet6Address v6)) {
       return parsed == null ? String.valueOf(address) : parsed.getHostAddress();
     }
-    byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
-    Arrays.fill(prefix, 8, 16, (byte) 0);
+    return prefix(v6, 64);
+  }
+
+  /**
+   * The /48 that holds a client counted by its /64 ({@link #of}), or null for an IPv4 client: one network (a tunnel
+   * broker's, a host's) holds 65,536 /64s, so a limit counted per /64 alone is no limit to whoever holds it.
+   */
+  public static String network(String client) {
+    InetAddress parsed = client == null || !client.endsWith("/64") ? null : parsed(client.substring(0, client.length() - 3));
+    return parsed instanceof Inet6Address v6 ? prefix(v6, 48) : null;
+  }
+
+  /** "2001:db8:0:0:0:0:0:0/48": the address's first {@code bits} (a multiple of 8), the rest zero. */
+  private static String prefix(Inet6Address address, int bits) {
+    byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
+    Arrays.fill(prefix, bits / 8, 16, (byte) 0);
     try {
-      return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+      return InetAddress.getByAddress(prefix).getHostAddress() + "/" + bits;
     } catch (UnknownHostException e) {
-      return address;
+      throw new IllegalStateException("16 bytes are an IPv6 address", e);
     }
   }
 
