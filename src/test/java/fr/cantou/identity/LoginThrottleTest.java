@@ -134,6 +134,26 @@ class LoginThrottleTest {
   }
 
   @Test
+  void a_guesser_hopping_over_the_64s_of_one_ipv6_network_is_slowed_as_one_and_the_owner_elsewhere_is_not() throws Exception {
+    // An address counts by its /64, and one /48 (a tunnel broker gives one away) holds 65,536 of them: ten guesses
+    // on her account from each made 655,360 every 15 minutes, the hashing ceiling the only bound left.
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS", "3",
+        "CANTOU_AUTH_MAX_FAILED_LOGINS_PER_NETWORK", "5", "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1"),
+        MutableClock.startingNow())) {
+      for (int i = 1; i <= 5; i++) {
+        assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, "guess-" + i),
+            "X-Forwarded-For: 2001:db8:9:" + i + "::1")).as("one guess from /64 number " + i).isEqualTo(401);
+      }
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, "guess-6"),
+          "X-Forwarded-For: 2001:db8:9:6::1")).as("a sixth /64 of the same /48").isEqualTo(429);
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD),
+          "X-Forwarded-For: 2001:db8:10:1::1")).as("the owner in another network").isEqualTo(200);
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD),
+          "X-Forwarded-For: 198.51.100.4")).as("the owner over IPv4").isEqualTo(200);
+    }
+  }
+
+  @Test
   void failed_sign_ins_from_many_addresses_write_a_bounded_number_of_lines_a_minute() throws Exception {
     MutableClock clock = MutableClock.startingNow();
     try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_SIGN_IN_LINES_PER_MINUTE", "5"), clock)) {

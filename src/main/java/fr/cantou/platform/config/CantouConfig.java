@@ -43,7 +43,7 @@ public record CantouConfig(
   /** {@code jwtKey} empty means: generate one and keep it in the database. */
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
                      int argon2MemoryKib, int argon2Iterations, int maxFailedLogins,
-                     int maxFailedLoginsPerAddress, int maxConcurrentHashes, int hashQueue, int signInLinesPerMinute) {}
+                     int maxFailedLoginsPerAddress, int maxFailedLoginsPerNetwork, int maxConcurrentHashes, int hashQueue, int signInLinesPerMinute) {}
 
   public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
@@ -160,6 +160,7 @@ public record CantouConfig(
         s.intIn("auth.argon2Iterations", 1, 20),
         s.intIn("auth.maxFailedLogins", 1, 1000),
         s.intIn("auth.maxFailedLoginsPerAddress", 1, 100_000),
+        s.intIn("auth.maxFailedLoginsPerNetwork", 1, 100_000),
         perCore(s.intIn("auth.maxConcurrentHashes", 0, 1024)),
         s.intIn("auth.hashQueue", 0, 10_000),
         s.intIn("auth.signInLinesPerMinute", 1, 1_000_000));
