@@ -119,7 +119,11 @@ final class AnonymousBookings {
     return limits.giveBack(taken);
   }
 
-  /** Lower case, without quotes, a +tag or a final dot: {@code "Jeanne+1"@Example.fr.} counts as {@code jeanne@example.fr}. */
+  /**
+   * Lower case, without quotes, a +tag or a final dot: {@code "Jeanne+1"@Example.fr.} counts as {@code jeanne@example.fr};
+   * Gmail's without dots, googlemail.com as gmail.com ({@code j.eanne@googlemail.com} is {@code jeanne@gmail.com}): that
+   * provider delivers every such spelling to one mailbox.
+   */
   static String email(String email) {
     String e = email.trim().toLowerCase(Locale.ROOT).replaceAll("\\.+$", "").replace("\"", "");
     int at = e.lastIndexOf('@');
@@ -128,6 +132,10 @@ final class AnonymousBookings {
     }
     String local = e.substring(0, at);
     int plus = local.indexOf('+');
-    return (plus > 0 ? local.substring(0, plus) : local) + e.substring(at);
+    String mailbox = plus > 0 ? local.substring(0, plus) : local;
+    String domain = e.substring(at + 1);
+    return GMAIL.contains(domain) ? mailbox.replace(".", "") + "@gmail.com" : mailbox + "@" + domain;
   }
+
+  private static final java.util.Set<String> GMAIL = java.util.Set.of("gmail.com", "googlemail.com");
 }
