@@ -117,7 +117,7 @@ public final class AuthService {
       }
       Principal p = principal.get();
       return refreshTokens.insert(tx, userId, familyId, sha256(refreshToken), now.plus(refreshLifetime))
-          .map(v -> new Session(tokens.issue(userId, p.role()), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
+          .map(v -> new Session(tokens.issue(userId, p.role(), familyId), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
               refreshLifetime.toSeconds(),
               new Session.SessionUser(userId.toString(), p.role().code(), p.displayName(),
                   p.organisationId() == null ? null : p.organisationId().toString(),

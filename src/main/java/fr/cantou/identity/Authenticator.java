@@ -10,7 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Turns a bearer token into a {@link Principal}. A request without one goes on anonymous
- * (public routes exist); a bad or expired token, or a deactivated user, is a 401 at once.
+ * (public routes exist); a bad or expired token, a deactivated user, or a session ended (signed out,
+ * or its refresh token used twice: its family revoked) is a 401 at once.
  * The user is read from the database on every request, so a deactivation or a role change
  * takes effect immediately on every node.
  */
@@ -54,9 +55,10 @@ public final class Authenticator implements Handler<RoutingContext> {
   public Future<SignedIn> signIn(String token) {
     return tokens.verify(token)
         .recover(e -> Future.failedFuture(ApiException.unauthorized("The access token is invalid or expired.")))
-        .compose(access -> store.activePrincipal(pool, access.userId())
+        .compose(access -> store.activePrincipal(pool, access.userId(), access.sessionId())
             .compose(found -> found.map(p -> Future.succeededFuture(new SignedIn(p, access.expiresAt())))
-                .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This account is deactivated.")))));
+                .orElseGet(() -> Future.failedFuture(ApiException.unauthorized(
+                    "This account is deactivated, or this session was ended; please sign in again.")))));
   }
 
 }

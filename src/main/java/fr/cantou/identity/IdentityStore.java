@@ -96,11 +96,21 @@ public final class IdentityStore {
 
   /** The caller as the database says now; empty when unknown or deactivated. */
   public Future<Optional<Principal>> activePrincipal(SqlClient db, UUID userId) {
+    return activePrincipal(db, userId, null);
+  }
+
+  /**
+   * The same, and only while the session {@code sessionId} (a family of refresh tokens; null: none named) has not ended:
+   * signing out, or a refresh token used twice, revokes the family, and its access tokens stop at once, not at their expiry.
+   */
+  public Future<Optional<Principal>> activePrincipal(SqlClient db, UUID userId, UUID sessionId) {
     return db.preparedQuery("""
             SELECT u.role, u.display_name, u.organisation_id,
                    ARRAY(SELECT s.specialty_code FROM user_specialty s WHERE s.user_id = u.id) AS specialties
-            FROM app_user u WHERE u.id = $1 AND u.active""")
-        .execute(Tuple.of(userId))
+            FROM app_user u WHERE u.id = $1 AND u.active
+              AND ($2::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token r
+                                                    WHERE r.family_id = $2 AND r.revoked_at IS NOT NULL))""")
+        .execute(Tuple.of(userId, sessionId))
         .map(rows -> Rows.first(rows).map(r -> new Principal(userId, Role.fromCode(r.getString("role")),
             r.getString("display_name"), r.getUUID("organisation_id"), Set.copyOf(Rows.strings(r, "specialties")))));
   }

@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,8 +31,9 @@ public final class TokenService {
     this.lifetime = lifetime;
   }
 
-  public String issue(UUID userId, Role role) {
-    JsonObject claims = new JsonObject().put("sub", userId.toString()).put("role", role.code());
+  /** A token of the session ({@code sid}: its refresh tokens' family), which ends with it (sign-out, a reuse). */
+  public String issue(UUID userId, Role role, UUID sessionId) {
+    JsonObject claims = new JsonObject().put("sub", userId.toString()).put("role", role.code()).put("sid", sessionId.toString());
     return jwt.generateToken(claims, new JWTOptions()
         .setAlgorithm("HS256")
         .setIssuer(ISSUER)
@@ -53,7 +55,15 @@ public final class TokenService {
     // not a number, which would be a 500 over HTTP and an unanswered hello over the WebSocket.
     return Future.succeededFuture().compose(v -> jwt.authenticate(new TokenCredentials(token))).compose(user -> user.attributes().getValue("exp") instanceof Number exp
         ? Future.succeededFuture(new AccessToken(UUID.fromString(user.principal().getString("sub")),
-            Instant.ofEpochSecond(exp.longValue())))
+            Instant.ofEpochSecond(exp.longValue()), sessionOf(user.principal().getValue("sid"))))
         : Future.failedFuture("an access token must expire"));
+  }
+
+  /** The session a token names; none in a token issued before sessions were named (they expire within 15 minutes). */
+  private static UUID sessionOf(Object sid) {
+    if (sid == null) {
+      return null;
+    }
+    return Ids.uuid(String.valueOf(sid)).orElseThrow(() -> new IllegalArgumentException("a session id must be a UUID"));
   }
 }

@@ -160,6 +160,34 @@ class LoginTest {
     assertThat(node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", refresh)).status()).isEqualTo(401);
   }
 
+  @Test
+  void signing_out_ends_the_sessions_access_token_at_once_not_15_minutes_later() {
+    // A nurse signs out of a shared workstation, or out of a session she thinks was seen: the access token issued to
+    // it (copied by a script, a proxy's log, a browser extension) read health data for up to 15 minutes more.
+    JsonObject session = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    JsonObject other = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    assertThat(node.api.get("/api/me", session.getString("accessToken")).status()).isEqualTo(200);
+
+    assertThat(node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", session.getString("refreshToken")))
+        .status()).isEqualTo(204);
+    var after = node.api.get("/api/me", session.getString("accessToken"));
+    assertThat(after.status()).as("the signed-out session's token").isEqualTo(401);
+    assertThat(after.isProblem()).isTrue();
+    assertThat(node.api.get("/api/me", other.getString("accessToken")).status()).as("her other session").isEqualTo(200);
+  }
+
+  @Test
+  void a_refresh_token_used_twice_ends_the_access_tokens_of_its_family_too() {
+    JsonObject session = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    String first = session.getString("refreshToken");
+    String thiefs = node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", first)).json().getString("accessToken");
+    assertThat(node.api.get("/api/me", thiefs).status()).isEqualTo(200);
+
+    // The owner's page uses the same refresh token: the reuse revokes the family, and what it gave the other one goes.
+    assertThat(node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", first)).status()).isEqualTo(401);
+    assertThat(node.api.get("/api/me", thiefs).status()).isEqualTo(401);
+  }
+
   private static String userId() {
     return node.api.get("/api/me", node.adminToken()).json().getString("id");
   }
