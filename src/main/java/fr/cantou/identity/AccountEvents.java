@@ -15,4 +15,9 @@ public interface AccountEvents {
   String DEACTIVATED = "user.deactivated";
 
   Future<Void> deactivated(SqlClient tx, UUID userId);
+
+  /** {"sessionId"}, pushed to nobody: every node closes the sockets that session's access tokens opened. */
+  String SESSION_ENDED = "user.session_ended";
+
+  Future<Void> sessionEnded(SqlClient tx, UUID sessionId);
 }

@@ -30,10 +30,12 @@ public final class AuthService {
   private final PasswordHasher hasher;
   private final TokenService tokens;
   private final LoginThrottle throttle;
+  private final AccountEvents events;
 
   public AuthService(Platform platform, IdentityStore identity, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-                     TokenService tokens) {
+                     TokenService tokens, AccountEvents events) {
     this.platform = platform;
+    this.events = events;
     this.identity = identity;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
@@ -79,7 +81,7 @@ public final class AuthService {
       }
       RefreshTokenStore.Stored stored = found.get();
       if (stored.usedAt() != null) {
-        return refreshTokens.revokeFamily(tx, stored.familyId(), now)
+        return ended(tx, stored.familyId(), now)
             .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
             .map(v -> Optional.empty());
       }
@@ -98,9 +100,14 @@ public final class AuthService {
         // Only a session still open ends (and is a line of the trail): a spent, revoked or expired
         // token sent again is answered alike and writes nothing, so no one fills the trail with it.
         .compose(found -> found.isPresent() && found.get().revokedAt() == null && found.get().expiresAt().isAfter(now)
-            ? refreshTokens.revokeFamily(tx, found.get().familyId(), now)
+            ? ended(tx, found.get().familyId(), now)
                 .compose(v -> AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now))
             : Future.<Void>succeededFuture()));
+  }
+
+  /** A session ends: its refresh tokens revoked, its access tokens refused from now on, its sockets closed on every node. */
+  private Future<Void> ended(SqlClient tx, UUID familyId, Instant now) {
+    return refreshTokens.revokeFamily(tx, familyId, now).compose(v -> events.sessionEnded(tx, familyId));
   }
 
   private Instant now() {

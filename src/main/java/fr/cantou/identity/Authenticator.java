@@ -56,7 +56,7 @@ public final class Authenticator implements Handler<RoutingContext> {
     return tokens.verify(token)
         .recover(e -> Future.failedFuture(ApiException.unauthorized("The access token is invalid or expired.")))
         .compose(access -> store.activePrincipal(pool, access.userId(), access.sessionId())
-            .compose(found -> found.map(p -> Future.succeededFuture(new SignedIn(p, access.expiresAt())))
+            .compose(found -> found.map(p -> Future.succeededFuture(new SignedIn(p, access.expiresAt(), access.sessionId())))
                 .orElseGet(() -> Future.failedFuture(ApiException.unauthorized(
                     "This account is deactivated, or this session was ended; please sign in again.")))));
   }

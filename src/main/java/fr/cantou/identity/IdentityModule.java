@@ -25,7 +25,7 @@ public final class IdentityModule implements CantouModule {
     PasswordHasher hasher = new PasswordHasher(platform.vertx(), settings.argon2MemoryKib(), settings.argon2Iterations(),
         settings.maxConcurrentHashes(), settings.hashQueue());
     TokenService tokens = new TokenService(platform.vertx(), jwtKey, settings.accessTokenLifetime());
-    this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens);
+    this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens, events);
     this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
     this.service = new IdentityService(platform, store, refreshTokens, hasher, events);
     this.routes = new IdentityRoutes(auth, service, addresses);

@@ -19,4 +19,9 @@ public final class AccountEventsOutbox implements AccountEvents {
   public Future<Void> deactivated(SqlClient tx, UUID userId) {
     return outbox.append(tx, DEACTIVATED, Audience.none(), new JsonObject().put("userId", userId.toString())).mapEmpty();
   }
+
+  @Override
+  public Future<Void> sessionEnded(SqlClient tx, UUID sessionId) {
+    return outbox.append(tx, SESSION_ENDED, Audience.none(), new JsonObject().put("sessionId", sessionId.toString())).mapEmpty();
+  }
 }

@@ -41,6 +41,8 @@ final class ClientSession {
   long expiresAtMillis = Long.MAX_VALUE;
   /** For a manage token: the version of its appointment's links and their end (see {@link TokenExpiry}). */
   Identified.Link link;
+  /** The session of the access token it said hello with (null: none), whose end closes it. */
+  java.util.UUID signedInSession;
   /**
    * What may close sockets (a deactivation, a renewed link, a revoked device), heard while the
    * hello was being checked: applied once its viewer is known; null when none (see {@link LocalSessions}).

@@ -7,9 +7,14 @@ import java.time.Instant;
  * the system clock (null: a token that does not expire); {@code link}, for a manage token, the
  * version of the appointment's links it belongs to and the end of their validity (by the node's
  * clock). A socket is closed when either ends (see {@link TokenExpiry}) or when the links are
- * renewed past its version ({@link ManageLinkEvents}).
+ * renewed past its version ({@link ManageLinkEvents}); {@code session}, for an access token, the session it belongs to, whose
+ * end (signing out, a refresh token used twice) closes the socket.
  */
-public record Identified(Viewer viewer, Instant expiresAt, Link link) {
+public record Identified(Viewer viewer, Instant expiresAt, Link link, java.util.UUID session) {
+
+  public Identified(Viewer viewer, Instant expiresAt, Link link) {
+    this(viewer, expiresAt, link, null);
+  }
 
   /** The version of an appointment's links a manage token belongs to, and when they stop opening it. */
   public record Link(int version, Instant validUntil) {}

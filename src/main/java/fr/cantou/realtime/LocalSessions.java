@@ -129,6 +129,9 @@ final class LocalSessions {
     if (AccountEvents.DEACTIVATED.equals(event.kind())) {
       closeSessionsOf(event.data().getString("userId"));
     }
+    if (AccountEvents.SESSION_ENDED.equals(event.kind())) {
+      sessionEnded(event.data().getString("sessionId"));
+    }
     if (ManageLinkEvents.CHANGED.equals(event.kind())) {
       linksChanged(event.data());
     }
@@ -190,6 +193,15 @@ final class LocalSessions {
       Viewer viewer = session.viewer;
       if (viewer.principal() != null && viewer.principal().userId().toString().equals(userId)) {
         session.end(ClientSession.CLOSE_UNAUTHORIZED, "account deactivated");
+      }
+    });
+  }
+
+  /** A session ended (signed out, a refresh token used twice): the sockets its access tokens opened close, on every node. */
+  private void sessionEnded(String sessionId) {
+    toEveryViewer(session -> {
+      if (session.signedInSession != null && session.signedInSession.toString().equals(sessionId)) {
+        session.end(ClientSession.CLOSE_UNAUTHORIZED, "session ended");
       }
     });
   }

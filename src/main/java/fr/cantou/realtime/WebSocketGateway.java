@@ -273,6 +273,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
         return Future.succeededFuture();
       }
       session.viewer = found.get().viewer();
+      session.signedInSession = found.get().session();
       expiry.watch(session, found.get());
       // A deactivation, renewal or revocation heard while the token was being checked: one read just before it ends now.
       sessions.viewerKnown(session);
@@ -288,7 +289,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
 
   private Future<Optional<Identified>> resolve(String token, String address) {
     Future<Optional<Identified>> result = authenticator.signIn(token)
-        .map(s -> Optional.of(new Identified(Viewer.of(s.principal().from(address)), s.expiresAt(), null)));
+        .map(s -> Optional.of(new Identified(Viewer.of(s.principal().from(address)), s.expiresAt(), null, s.sessionId())));
     for (ViewerResolver resolver : resolvers) {
       result = result.recover(e -> resolver.resolve(token));
       result = result.compose(found -> found.isPresent() ? Future.succeededFuture(found)

@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import fr.cantou.support.TestNode;
+import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +175,24 @@ class LoginTest {
     assertThat(after.status()).as("the signed-out session's token").isEqualTo(401);
     assertThat(after.isProblem()).isTrue();
     assertThat(node.api.get("/api/me", other.getString("accessToken")).status()).as("her other session").isEqualTo(200);
+  }
+
+  @Test
+  void signing_out_closes_the_sockets_that_session_opened_and_no_other() {
+    JsonObject session = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    JsonObject other = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    try (WsClient signedOut = WsClient.hello(node.port(), session.getString("accessToken"), null);
+         WsClient stays = WsClient.hello(node.port(), other.getString("accessToken"), null)) {
+      assertThat(node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", session.getString("refreshToken")))
+          .status()).isEqualTo(204);
+      assertThat(signedOut.awaitClose()).as("the signed-out session's socket, long before its token's expiry").isEqualTo(4401);
+      stays.send(new JsonObject().put("type", "ping"));
+      assertThat(stays.next(m -> "pong".equals(m.getString("type")))).as("her other session's socket is open").isNotNull();
+    }
+    try (WsClient again = WsClient.connect(node.port())) {
+      again.send(new JsonObject().put("type", "hello").put("token", session.getString("accessToken")));
+      assertThat(again.awaitClose()).as("a new hello with it").isEqualTo(4401);
+    }
   }
 
   @Test
