@@ -134,6 +134,23 @@ class LoginThrottleTest {
   }
 
   @Test
+  void behind_a_proxy_that_writes_the_clients_port_each_port_is_not_a_new_client() throws Exception {
+    // Some load balancers write "address:port" in X-Forwarded-For: taken whole, each of a guesser's connections (a new
+    // source port) was a new client for every limit.
+    try (TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_AUTH_MAX_FAILED_LOGINS_PER_ADDRESS", "5",
+        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1"), MutableClock.startingNow())) {
+      for (int port = 40001; port <= 40005; port++) {
+        postFrom("127.0.0.1", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"),
+            "X-Forwarded-For: 203.0.113.7:" + port);
+      }
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"),
+          "X-Forwarded-For: 203.0.113.7:40006")).as("the same client from another port").isEqualTo(429);
+      assertThat(postFrom("127.0.0.1", node.port(), credentials(UUID.randomUUID() + "@nowhere.test", "guess"),
+          "X-Forwarded-For: [2001:db8::7]:40007")).as("an IPv6 client written with its port is another client").isEqualTo(401);
+    }
+  }
+
+  @Test
   void a_guesser_hopping_over_the_64s_of_one_ipv6_network_is_slowed_as_one_and_the_owner_elsewhere_is_not() throws Exception {
     // An address counts by its /64, and one /48 (a tunnel broker gives one away) holds 65,536 of them: ten guesses
     // on her account from each made 655,360 every 15 minutes, the hashing ceiling the only bound left.

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  */
 public final class ClientAddress {
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  /** "203.0.113.7:51234", "[2001:db8::7]:51234" or "[2001:db8::7]": an address as some proxies write it, port and all. */
+  private static final Pattern WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d{1,5}|\\[([0-9A-Fa-f:.]{2,45})](?::\\d{1,5})?");
 
   private final Set<String> trustedProxies;
 
@@ -35,12 +37,21 @@ public final class ClientAddress {
         .flatMap(header -> Arrays.stream(header.split(",")))
         .map(String::trim).toList();
     for (int i = hops.size() - 1; i >= 0; i--) {
-      String hop = canonical(hops.get(i));
+      String hop = canonical(withoutPort(hops.get(i)));
       if (!trustedProxies.contains(hop)) {
         return normalised(hop);
       }
     }
     return normalised(peer);
+  }
+
+  /**
+   * A hop without the port some load balancers write after it: taken whole, each of a client's connections (a new
+   * source port) was a new client for every limit.
+   */
+  static String withoutPort(String hop) {
+    java.util.regex.Matcher m = WITH_PORT.matcher(hop);
+    return !m.matches() ? hop : m.group(1) != null ? m.group(1) : m.group(2);
   }
 
   /** An address exactly (IPv4-mapped IPv6 as IPv4): proxies are trusted one by one, not by /64. */
