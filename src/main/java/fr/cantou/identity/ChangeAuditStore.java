@@ -32,6 +32,31 @@ public final class ChangeAuditStore {
     return insert(tx, by, citizenAddress, action, itemKind, itemId, at);
   }
 
+  /**
+   * A citizen's request that matched nothing (a typo, or junk from anywhere), written while fewer than {@code perMinute}
+   * such lines were written in the cluster's minute (the row {@code counter} of rate_limit, whose upsert is atomic);
+   * the first past it writes one line, {@code unwritten}, saying the rest of that minute is not written. A botnet, or an
+   * IPv6 /48 of 65,536 /64s, is limited per address only, and would otherwise fill the trail.
+   */
+  public static Future<Void> recordUnmatched(SqlClient db, String counter, String citizenAddress, String action, String unwritten,
+                                             String itemKind, String itemId, Instant at, int perMinute) {
+    return db.preparedQuery("""
+            WITH counted AS (
+              INSERT INTO rate_limit AS r (key, window_start, count) VALUES ($7, $1, 1)
+              ON CONFLICT (key) DO UPDATE SET
+                count = CASE WHEN r.window_start <= $8 THEN 1 ELSE r.count + 1 END,
+                window_start = CASE WHEN r.window_start <= $8 THEN $1 ELSE r.window_start END
+              RETURNING count)
+            INSERT INTO change_audit (at, user_id, action, item_kind, item_id, address)
+            SELECT $1, NULL::uuid, $2, $4, $5, $6 FROM counted WHERE count <= $9
+            UNION ALL
+            SELECT $1, NULL::uuid, $3, $4, '-', $6 FROM counted WHERE count = $9 + 1""")
+        .execute(Tuple.from(new Object[] {at.atOffset(ZoneOffset.UTC), action, unwritten, itemKind, itemId, citizenAddress,
+            counter,
+            at.minus(java.time.Duration.ofMinutes(1)).atOffset(ZoneOffset.UTC), perMinute}))
+        .mapEmpty();
+  }
+
   private static Future<Void> insert(SqlClient tx, Principal by, String citizenAddress, String action, String itemKind,
                                      Object itemId, Instant at) {
     return tx.preparedQuery("""

@@ -112,8 +112,9 @@ public final class LostLinkService {
     return appointments.byReference(reference).compose(found -> {
       Optional<Appointment> match = found.filter(a -> contact.matches(a.citizen()) && tokens.stillValid(a.end().toInstant()));
       if (match.isEmpty()) {
-        return platform.pool().withTransaction(tx -> ChangeAuditStore.recordCaller(tx, null, address,
-            "appointment.link_request_unmatched", "appointment", reference, platform.clock().instant())).map(false);
+        return ChangeAuditStore.recordUnmatched(platform.pool(), "audit:lost_link_unmatched", address,
+            "appointment.link_request_unmatched", "appointment.link_request_unwritten", "appointment", reference,
+            platform.clock().instant(), settings.lostLinkLinesPerMinute()).map(false);
       }
       // Renewals of one appointment, and to one contact, are few an hour; past that the request is
       // answered alike and only written in the trail (no 429 here: it would tell a match).

@@ -11,7 +11,8 @@ import java.time.Duration;
  * {@code anonymousBookingsPerNetwork}: the same from all the /64s of one IPv6 /48.
  * {@code citizenMovesPerDay}: moves of one appointment with its manage link in 24 hours (each one mails the citizen).
  * {@code lostLinksPerAddress}, {@code lostLinksPerReference}: requests for a new manage link per hour, from one address,
- * and for one reference or one contact.
+ * and for one reference or one contact; {@code lostLinkLinesPerMinute}: lines of the trail for requests that match
+ * nothing, in a minute across the cluster.
  * {@code offerHeldFor}: how long a slot offered from the waiting list is held; {@code offersPerDay}: at most this many
  * offers to one person in 24 hours; {@code waitingKept}: how long someone stays on a waiting list without an offer taken.
  * {@code kioskReset}: a point's screen (the kiosk) goes back to its day's list, keeping nothing of the person, after this
@@ -22,7 +23,7 @@ import java.time.Duration;
  */
 public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonymousBookingsPerAddress,
                           int anonymousBookingsPerContact, int anonymousBookingsPerNetwork, Duration manageLinkValidAfterEnd, Duration citizenDataKept,
-                          int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference,
+                          int citizenMovesPerDay, int lostLinksPerAddress, int lostLinksPerReference, int lostLinkLinesPerMinute,
                           Duration offerHeldFor, int offersPerDay, Duration waitingKept, Duration kioskReset,
                           int kioskContactlessPerDay, int retentionBatch) {
 
@@ -44,6 +45,7 @@ public record VisioConfig(Duration joinOpensBefore, int slotDaysKept, int anonym
         s.intIn("visio.citizenMovesPerDay", 1, 1_000),
         s.intIn("visio.lostLinksPerAddress", 1, 100_000),
         s.intIn("visio.lostLinksPerReference", 1, 1_000),
+        s.intIn("visio.lostLinkLinesPerMinute", 1, 1_000_000),
         Duration.ofMinutes(s.intIn("visio.waitingOfferHoldMinutes", 10, 7 * 24 * 60)),
         s.intIn("visio.waitingOffersPerDay", 1, 50),
         Duration.ofDays(s.intIn("visio.waitingListDays", 1, SlotService.LONGEST_RANGE_DAYS)),

@@ -136,6 +136,29 @@ class LostLinkTest {
   }
 
   @Test
+  void requests_from_many_addresses_that_match_nothing_write_a_bounded_number_of_lines_a_minute_and_a_match_always_one() {
+    // Ten requests an hour per address: a botnet, or an IPv6 /48 of 65,536 /64s, wrote a line of the trail per request
+    // without end (failed sign-ins are bounded alike, auth.signInLinesPerMinute).
+    node.close();
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMS_URL", provider.url(),
+        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1", "CANTOU_VISIO_LOST_LINK_LINES_PER_MINUTE", "3"), clock);
+    visio = new VisioTerritory(node);
+    JsonObject a = book("2026-12-02T10:00:00+01:00", new JsonObject().put("phone", "06 12 34 56 78"));
+    for (int i = 1; i <= 5; i++) {
+      assertThat(ask("CAF-ZZZZ" + i, "06 12 34 56 78", "198.51.100." + i).status()).isEqualTo(202);
+    }
+    Eventually.until("the five requests are counted", () -> TestNode.await(node.node().platform().pool()
+        .query("SELECT coalesce((SELECT count FROM rate_limit WHERE key = 'audit:lost_link_unmatched'), 0) AS n").execute())
+        .iterator().next().getInteger("n") == 5);
+    assertThat(trail().stream().filter(l -> l.startsWith("appointment.link_request_unmatched"))).hasSize(3);
+    assertThat(trail().stream().filter(l -> l.startsWith("appointment.link_request_unwritten"))).hasSize(1);
+
+    assertThat(ask(a.getString("reference"), "06 12 34 56 78", "198.51.100.9").status()).isEqualTo(202);
+    Eventually.until("her own request is in the trail", () -> trail().contains(
+        "appointment.link_renewed " + a.getString("id") + " 198.51.100.9"));
+  }
+
+  @Test
   void requests_are_limited_per_address_and_renewals_per_reference_so_strangers_never_lock_the_citizen_out() {
     JsonObject a = book("2026-12-02T10:00:00+01:00", new JsonObject().put("phone", "06 12 34 56 78"));
     for (int i = 0; i < 3; i++) {
