@@ -18,22 +18,29 @@ public final class FirstConnection {
   private static final Logger LOG = LoggerFactory.getLogger(FirstConnection.class);
   /** Between two asks after a refusal (a database still starting answers at once). */
   private static final long PAUSE_MS = 200;
+  /** Said at the first failure, then at most this often: a database refusing for a minute is not 300 lines. */
+  private static final long SAY_EVERY_NANOS = 5_000_000_000L;
 
   private FirstConnection() {}
 
   /** Succeeds once the pool answered a query; fails with the last failure once {@code patience} has passed. */
   public static Future<Void> within(Vertx vertx, Pool pool, Duration patience) {
-    return ask(vertx, pool, System.nanoTime(), System.nanoTime() + patience.toNanos());
+    long since = System.nanoTime();
+    return ask(vertx, pool, since, since + patience.toNanos(), since - SAY_EVERY_NANOS);
   }
 
-  private static Future<Void> ask(Vertx vertx, Pool pool, long since, long deadline) {
+  private static Future<Void> ask(Vertx vertx, Pool pool, long since, long deadline, long lastSaid) {
     return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(e -> {
-      if (!DatabaseUnavailable.is(e) || System.nanoTime() - deadline > 0) {
+      long now = System.nanoTime();
+      if (!DatabaseUnavailable.is(e) || now - deadline > 0) {
         return Future.failedFuture(e);
       }
-      LOG.warn("event=database_slow_at_start waitedMs={} reason=\"{}\" detail=\"the start waits for its first"
-          + " connection\"", (System.nanoTime() - since) / 1_000_000, e.getMessage());
-      return vertx.timer(PAUSE_MS).compose(t -> ask(vertx, pool, since, deadline));
+      boolean say = now - lastSaid >= SAY_EVERY_NANOS;
+      if (say) {
+        LOG.warn("event=database_slow_at_start waitedMs={} reason=\"{}\" detail=\"the start waits for its first"
+            + " connection\"", (now - since) / 1_000_000, e.getMessage());
+      }
+      return vertx.timer(PAUSE_MS).compose(t -> ask(vertx, pool, since, deadline, say ? now : lastSaid));
     });
   }
 }
