@@ -122,7 +122,8 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
 
   /**
    * A read or write of a socket or file, or a class read from a jar, that blocks the thread
-   * (a selector waiting for work is no such thing).
+   * (a selector waiting for work is no such thing). A Deflater compresses bytes in memory (an
+   * answer's gzip): computing, judged by its CPU share like any other computation.
    */
   private static boolean inBlockingRead(StackTraceElement[] stack) {
     if (nettyChannelIo(stack)) {
@@ -132,7 +133,8 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
       String where = frame.getClassName();
       if (where.equals("sun.nio.ch.NioSocketImpl") || where.equals("sun.nio.ch.SocketDispatcher")
           || where.equals("sun.nio.ch.FileDispatcherImpl") || where.startsWith("java.net.") || where.startsWith("java.io.")
-          || where.startsWith("java.util.zip.") || where.startsWith("jdk.internal.loader.") || where.equals("java.lang.ClassLoader")) {
+          || where.startsWith("java.util.zip.") && !where.equals("java.util.zip.Deflater")
+          || where.startsWith("jdk.internal.loader.") || where.equals("java.lang.ClassLoader")) {
         return true;
       }
     }

@@ -52,6 +52,13 @@ class BlockedThreadWatchTest {
         .as("in Netty's non-blocking socket write, given a fifth of a core").isTrue();
     assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, nettyWrite, 0.9))
         .as("in Netty's socket write, on a core the whole time").isFalse();
+    StackTraceElement[] compressing = {new StackTraceElement("java.util.zip.Deflater", "deflateBytesBytes", null, -2),
+        new StackTraceElement("java.util.zip.Deflater", "deflate", null, 1),
+        new StackTraceElement("io.netty.handler.codec.compression.JdkZlibEncoder", "deflate", null, 1)};
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, compressing, 0.2))
+        .as("gzipping an answer in memory, given a fifth of a core").isTrue();
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, compressing, 0.9))
+        .as("gzipping an answer on a core the whole time").isFalse();
   }
 
   private static void sleep(long ms) {
