@@ -46,25 +46,19 @@ class LifecycleTest {
   @Test
   void a_start_waits_for_a_database_slow_to_give_its_first_connection() throws Exception {
     DatabaseEndpoint database = fr.cantou.support.TestDatabase.fresh();
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(fr.cantou.platform.db.FirstConnection.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said =
-        new ch.qos.logback.core.read.ListAppender<>();
-    said.start();
-    logger.addAppender(said);
-    try (fr.cantou.support.HoldingProxy proxy = new fr.cantou.support.HoldingProxy(database)) {
+    try (fr.cantou.support.WatchedLogger said = fr.cantou.support.WatchedLogger.of(
+             fr.cantou.platform.db.FirstConnection.class.getName());
+         fr.cantou.support.HoldingProxy proxy = new fr.cantou.support.HoldingProxy(database)) {
       proxy.holdNewConnections();
       java.util.concurrent.CompletableFuture<TestNode> starting = java.util.concurrent.CompletableFuture.supplyAsync(
           () -> TestNode.start(proxy.endpoint(database), Map.of(), Clock.systemUTC()));
       // The pool's own wait ran out once: the start failed there, or said it waits on.
       fr.cantou.support.Eventually.until("the start failed or said it waits for its database", () -> starting.isDone()
-          || fr.cantou.support.LogLines.messages(said).stream().anyMatch(line -> line.startsWith("event=database_slow_at_start")));
+          || said.lines().stream().anyMatch(line -> line.startsWith("event=database_slow_at_start")));
       proxy.letConnectionsThrough();
       try (TestNode node = starting.get(90, java.util.concurrent.TimeUnit.SECONDS)) {
         assertThat(node.api.get("/ready", null).status()).isEqualTo(200);
       }
-    } finally {
-      logger.detachAppender(said);
     }
   }
 

@@ -31,25 +31,24 @@ class LogsTest {
    */
   @Test
   void a_gauge_vertx_registers_again_is_not_said_and_any_other_still_is() {
-    Logger registryLog = (Logger) LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
-    ch.qos.logback.core.read.ListAppender<ILoggingEvent> said = new ch.qos.logback.core.read.ListAppender<>();
-    said.start();
-    ch.qos.logback.classic.Level level = registryLog.getLevel();
-    // Micrometer says it at WARN once per JVM, then at DEBUG: both are listened to.
-    registryLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
-    registryLog.addAppender(said);
-    try {
-      io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-      for (String name : List.of("vertx.net.client.active.connections", "cantou.example")) {
-        io.micrometer.core.instrument.Gauge.builder(name, () -> 1).register(registry);
-        io.micrometer.core.instrument.Gauge.builder(name, () -> 2).register(registry);
+    List<String> said;
+    try (fr.cantou.support.WatchedLogger registryLog = fr.cantou.support.WatchedLogger.of(
+        "io.micrometer.core.instrument.MeterRegistry")) {
+      ch.qos.logback.classic.Level level = registryLog.logger().getLevel();
+      // Micrometer says it at WARN once per JVM, then at DEBUG: both are listened to.
+      registryLog.logger().setLevel(ch.qos.logback.classic.Level.DEBUG);
+      try {
+        io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        for (String name : List.of("vertx.net.client.active.connections", "cantou.example")) {
+          io.micrometer.core.instrument.Gauge.builder(name, () -> 1).register(registry);
+          io.micrometer.core.instrument.Gauge.builder(name, () -> 2).register(registry);
+        }
+      } finally {
+        registryLog.logger().setLevel(level);
       }
-    } finally {
-      registryLog.detachAppender(said);
-      registryLog.setLevel(level);
+      said = registryLog.lines();
     }
-    assertThat(fr.cantou.support.LogLines.messages(said)).singleElement().asString()
-        .contains("already registered").contains("cantou.example");
+    assertThat(said).singleElement().asString().contains("already registered").contains("cantou.example");
   }
 
   @Test
