@@ -21,6 +21,14 @@ import static fr.cantou.visio.VisioStore.utc;
  * <p>Long because the queue's rules are its statements' conditions, which read each other's columns (a claim, the
  * attempt's token, the outcome written only by the attempt holding it, the give-up): kept side by side, one is read
  * against the others.
+ *
+ * <p>Only the scans of the due queue say "neither sent nor failed" as {@code sent_at IS NULL AND failed_at IS NULL},
+ * the predicate of the due index ({@code visio_mail_due}); a statement that names one message (by its id, or an
+ * appointment's others) says it as {@code num_nonnulls(sent_at, failed_at) = 0}, which PostgreSQL cannot match to
+ * that index. While the queue grows faster than its statistics (a burst of bookings on a young table: every
+ * unsent message estimated at one row), the planner took the due index for those too and read every unsent message
+ * for each one: claims of 160–570 ms that held the rows they had locked meanwhile, attempts waiting on them, two
+ * thirds of PostgreSQL's time during the bookings bench (6 December 2026, docs/benchmarks.md).
  */
 final class MailStore {
   /** The channels of a message. */
@@ -166,7 +174,7 @@ final class MailStore {
                   AND (claimed_until IS NULL OR claimed_until < $1)
                   AND NOT EXISTS (SELECT 1 FROM visio_mail before
                                   WHERE before.appointment_id = m.appointment_id AND before.channel = m.channel
-                                    AND before.id <> m.id AND before.sent_at IS NULL AND before.failed_at IS NULL
+                                    AND before.id <> m.id AND num_nonnulls(before.sent_at, before.failed_at) = 0
                                     AND (before.claimed_until >= $1
                                          OR before.id < m.id AND before.due_at <= $1 AND before.attempts < $4))
                 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) picked
@@ -174,7 +182,7 @@ final class MailStore {
             RETURNING id, appointment_id, kind, attempts + 1 AS attempts, channel, previous_start,
               EXISTS (SELECT 1 FROM visio_mail next
                       WHERE next.appointment_id = visio_mail.appointment_id AND next.channel = visio_mail.channel
-                        AND next.id > visio_mail.id AND next.sent_at IS NULL AND next.failed_at IS NULL AND next.due_at <= $1
+                        AND next.id > visio_mail.id AND num_nonnulls(next.sent_at, next.failed_at) = 0 AND next.due_at <= $1
                         AND next.attempts < $4) AS followed""")
         .execute(Tuple.of(utc(now), utc(claimUntil), limit, maxAttempts, channels.toArray(String[]::new)))
         .map(rows -> Rows.map(rows, r -> new DueMail(r.getLong("id"), r.getUUID("appointment_id"), r.getString("kind"),
@@ -192,7 +200,7 @@ final class MailStore {
   Future<Boolean> claimAgain(SqlClient db, DueMail mail, Instant claimUntil) {
     return db.preparedQuery("""
             UPDATE visio_mail SET claimed_until = $3, attempts = $2
-            WHERE id = $1 AND attempts = $2 - 1 AND sent_at IS NULL AND failed_at IS NULL""")
+            WHERE id = $1 AND attempts = $2 - 1 AND num_nonnulls(sent_at, failed_at) = 0""")
         .execute(Tuple.of(mail.id(), mail.attempts(), utc(claimUntil)))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -261,7 +269,7 @@ final class MailStore {
     return db.preparedQuery("""
             UPDATE visio_mail SET last_error = $3, claimed_until = NULL, due_at = $4,
               handed_over_at = CASE WHEN $5 THEN NULL ELSE handed_over_at END
-            WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
+            WHERE id = $1 AND attempts = $2 AND num_nonnulls(sent_at, failed_at) = 0""")
         .execute(Tuple.of(mail.id(), mail.attempts(), shortened(error), utc(retryAt), refused))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -279,7 +287,7 @@ final class MailStore {
   Future<HandingOver> handingOver(SqlClient db, DueMail mail, Instant at) {
     return db.preparedQuery("""
             WITH held AS (SELECT id, handed_over_at FROM visio_mail
-                          WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL FOR UPDATE)
+                          WHERE id = $1 AND attempts = $2 AND num_nonnulls(sent_at, failed_at) = 0 FOR UPDATE)
             UPDATE visio_mail m SET handed_over_at = $3 FROM held WHERE m.id = held.id
             RETURNING held.handed_over_at AS before""")
         .execute(Tuple.of(mail.id(), mail.attempts(), utc(at)))
@@ -300,7 +308,7 @@ final class MailStore {
   Future<Boolean> giveBack(SqlClient db, DueMail mail) {
     return db.preparedQuery("""
             UPDATE visio_mail SET attempts = attempts - 1, claimed_until = NULL
-            WHERE id = $1 AND attempts = $2 AND sent_at IS NULL AND failed_at IS NULL""")
+            WHERE id = $1 AND attempts = $2 AND num_nonnulls(sent_at, failed_at) = 0""")
         .execute(Tuple.of(mail.id(), mail.attempts()))
         .map(rows -> rows.rowCount() == 1);
   }

@@ -18,6 +18,8 @@ import java.util.Locale;
  */
 final class StatementTimes {
   static final boolean ON = Boolean.getBoolean("bench.pgstat");
+  /** -Dbench.slowStatements=MS (with bench.pgstat): plans of slower statements and lock waits, in the data directory's log/. */
+  private static final int SLOW_STATEMENTS_MS = Integer.getInteger("bench.slowStatements", 0);
   private static final int SHOWN = 14;
 
   private final DatabaseEndpoint database;
@@ -29,7 +31,19 @@ final class StatementTimes {
   /** Asks the server to load the extension at its next start. */
   static void preload(DatabaseEndpoint database) throws SQLException {
     try (Connection c = connect(database); Statement s = c.createStatement()) {
-      s.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+      if (SLOW_STATEMENTS_MS > 0) {
+        // Each statement slower than that logged with its plan as run (actual rows, buffers), and every lock waited for
+        // longer: why a statement is slow under the load, which pg_stat_statements' means cannot say.
+        s.execute("ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain");
+        s.execute("ALTER SYSTEM SET auto_explain.log_min_duration = " + SLOW_STATEMENTS_MS);
+        s.execute("ALTER SYSTEM SET auto_explain.log_analyze = on");
+        s.execute("ALTER SYSTEM SET auto_explain.log_buffers = on");
+        s.execute("ALTER SYSTEM SET log_lock_waits = on");
+        s.execute("ALTER SYSTEM SET deadlock_timeout = " + SLOW_STATEMENTS_MS);
+        s.execute("ALTER SYSTEM SET logging_collector = on");
+      } else {
+        s.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+      }
       // Planning too: a statement planned again at each execution costs PostgreSQL outside its execution time.
       s.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
     }
