@@ -293,16 +293,28 @@ public final class BookingService {
         .compose(away -> away ? Future.failedFuture(FirstFreeAgent.AGENT_AWAY) : Future.succeededFuture());
   }
 
+  /**
+   * Cancels a booked appointment. One already cancelled (a cancel sent again because its answer was lost on a weak
+   * link, or sent from two pages at once) answers as it is, nothing written again: she asked for what is true. A
+   * refusal names the status the appointment has when the cancel failed, not the one read before it.
+   */
   public Future<Appointment> cancel(Caller caller, UUID id) {
-    return appointments.get(caller, id).compose(a -> platform.pool().withTransaction(tx -> appointmentStore.transition(tx, id,
-            List.of("booked"), "cancelled", now())
-        .compose(done -> done ? mails.dropReminders(tx, id)
-            .compose(v -> mails.scheduleMails(tx, id, MailSchedule.cancelled(a, caller, now())))
-            .compose(v -> appointments.recorded(tx, id, caller, VisioEvents.CANCELLED, VisioEvents.CANCELLED))
-            : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(a.status())))))
-        .onSuccess(slots::bookingsChanged)
-        .onSuccess(cancelled -> platform.metrics().cancelled("visio")));
+    return appointments.get(caller, id).compose(a -> CANCELLED.equals(a.status()) ? Future.succeededFuture(a)
+        : platform.pool().withTransaction(tx -> appointmentStore.transition(tx, id, List.of("booked"), CANCELLED, now())
+            .compose(done -> done ? mails.dropReminders(tx, id)
+                .compose(v -> mails.scheduleMails(tx, id, MailSchedule.cancelled(a, caller, now())))
+                .compose(v -> appointments.recorded(tx, id, caller, VisioEvents.CANCELLED, VisioEvents.CANCELLED))
+                : Future.<Appointment>failedFuture(NOT_BOOKED_NOW)))
+            .onSuccess(slots::bookingsChanged)
+            .onSuccess(cancelled -> platform.metrics().cancelled("visio"))
+            .recover(e -> e != NOT_BOOKED_NOW ? Future.failedFuture(e) : appointments.get(caller, id)
+                .compose(now -> CANCELLED.equals(now.status()) ? Future.succeededFuture(now) : Future.failedFuture(
+                    ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(now.status()))))));
   }
+
+  private static final String CANCELLED = "cancelled";
+  /** Its status changed between the read and the cancel's write: said from the status it has then. */
+  private static final RuntimeException NOT_BOOKED_NOW = new RuntimeException("not booked any more", null, false, false) {};
 
   private static String blankToNull(String value) {
     return CitizenContact.blankToNull(value);
