@@ -33,12 +33,9 @@ class CancelSentAgainTest extends VisioNodeTest {
   @Test
   void a_cancel_that_waited_for_another_cancel_of_the_same_appointment_answers_it_cancelled() {
     JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
-    UUID id = UUID.fromString(booked.getString("id"));
 
     // Her other page's cancel is being written when this one arrives: this one reads "booked", then waits for it.
-    var answer = SentTwiceAtOnce.retryAnswer(node,
-        other -> other.preparedQuery("UPDATE appointment SET status = 'cancelled' WHERE id = $1").execute(Tuple.of(id)),
-        () -> cancel(booked));
+    var answer = cancelWhileAnotherWriteMakesIt("cancelled", booked);
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(answer.json().getString("status")).isEqualTo("cancelled");
@@ -48,14 +45,18 @@ class CancelSentAgainTest extends VisioNodeTest {
   @Test
   void a_cancel_of_an_appointment_held_since_is_refused_saying_what_it_is_now() {
     JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
-    UUID id = UUID.fromString(booked.getString("id"));
 
-    var answer = SentTwiceAtOnce.retryAnswer(node,
-        other -> other.preparedQuery("UPDATE appointment SET status = 'completed' WHERE id = $1").execute(Tuple.of(id)),
-        () -> cancel(booked));
+    var answer = cancelWhileAnotherWriteMakesIt("completed", booked);
 
     assertThat(answer.status()).isEqualTo(409);
     assertThat(answer.detail()).isEqualTo("This appointment is completed; it can no longer be cancelled.");
+  }
+
+  /** Her cancel, sent while another transaction is writing the appointment's {@code status}: it reads the old one. */
+  private fr.cantou.support.Api.Response cancelWhileAnotherWriteMakesIt(String status, JsonObject booked) {
+    UUID id = UUID.fromString(booked.getString("id"));
+    return SentTwiceAtOnce.retryAnswer(node, other -> other.preparedQuery("UPDATE appointment SET status = $2 WHERE id = $1")
+        .execute(Tuple.of(id, status)), () -> cancel(booked));
   }
 
   private fr.cantou.support.Api.Response cancel(JsonObject booked) {
