@@ -122,18 +122,19 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
 
   /**
    * A read or write of a socket or file, or a class read from a jar, that blocks the thread
-   * (a selector waiting for work is no such thing). A Deflater compresses bytes in memory (an
-   * answer's gzip): computing, judged by its CPU share like any other computation.
+   * (a selector waiting for work is no such thing). Caught in a Deflater or an Inflater, the thread is
+   * computing on bytes in memory (an answer's gzip; a class's bytes inflated once read from its jar, seen 541 ms
+   * under a load of 16): judged by its CPU share like any other computation.
    */
   private static boolean inBlockingRead(StackTraceElement[] stack) {
-    if (nettyChannelIo(stack)) {
+    if (nettyChannelIo(stack) || stack.length > 0 && ZLIB.contains(stack[0].getClassName())) {
       return false;
     }
     for (StackTraceElement frame : stack) {
       String where = frame.getClassName();
       if (where.equals("sun.nio.ch.NioSocketImpl") || where.equals("sun.nio.ch.SocketDispatcher")
           || where.equals("sun.nio.ch.FileDispatcherImpl") || where.startsWith("java.net.") || where.startsWith("java.io.")
-          || where.startsWith("java.util.zip.") && !where.equals("java.util.zip.Deflater")
+          || where.startsWith("java.util.zip.")
           || where.startsWith("jdk.internal.loader.") || where.equals("java.lang.ClassLoader")) {
         return true;
       }
@@ -147,6 +148,8 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
    * for long was kept off the CPU (2,000 sockets' frames written under load), not waiting.
    * The same JDK frames under a blocking java.net socket (JDBC) still count as a wait.
    */
+  private static final java.util.Set<String> ZLIB = java.util.Set.of("java.util.zip.Deflater", "java.util.zip.Inflater");
+
   private static boolean nettyChannelIo(StackTraceElement[] stack) {
     for (StackTraceElement frame : stack) {
       String where = frame.getClassName();

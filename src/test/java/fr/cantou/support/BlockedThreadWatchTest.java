@@ -59,6 +59,14 @@ class BlockedThreadWatchTest {
         .as("gzipping an answer in memory, given a fifth of a core").isTrue();
     assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, compressing, 0.9))
         .as("gzipping an answer on a core the whole time").isFalse();
+    StackTraceElement[] inflating = {new StackTraceElement("java.util.zip.Inflater", "inflateBytesBytes", null, -2),
+        new StackTraceElement("java.util.zip.InflaterInputStream", "read", null, 1),
+        new StackTraceElement("jdk.internal.loader.Resource", "getBytes", null, 1),
+        new StackTraceElement("jdk.internal.loader.BuiltinClassLoader", "defineClass", null, 1)};
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, inflating, 0.2))
+        .as("inflating a class's bytes read from its jar, given a fifth of a core").isTrue();
+    assertThat(BlockedThreadWatch.starved(Thread.State.RUNNABLE, inflating, 0.9))
+        .as("inflating a class's bytes on a core the whole time").isFalse();
   }
 
   private static void sleep(long ms) {
