@@ -318,6 +318,11 @@ async function showManage(token) {
       return;
     }
     wizard.choice.service = wizard.services.find((s) => s.id === appointment.serviceId);
+    if (!wizard.choice.service) {
+      // Withdrawn since she booked: her appointment is honoured where it is, no other date is offered.
+      tell(el('p', {}, t('manage.noLongerOffered')));
+      return;
+    }
     wizard.choice.point = appointment.pointId ? { id: appointment.pointId, name: appointment.pointName } : null;
     wizardBox.hidden = false;
     manageBox.hidden = true;

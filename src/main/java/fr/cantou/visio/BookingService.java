@@ -256,7 +256,9 @@ public final class BookingService {
       if (!"booked".equals(a.status())) {
         return Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be moved.", status(a.status())));
       }
-      return catalogue.serviceRow(UUID.fromString(a.serviceId())).compose(service -> {
+      // Its service withdrawn since: the appointment is honoured where it is, and no other time is offered.
+      return catalogue.serviceRow(UUID.fromString(a.serviceId())).recover(e -> Future.failedFuture(
+          e instanceof ApiException refused && refused.status() == 404 ? NO_LONGER_OFFERED : e)).compose(service -> {
         ZoneId zone = service.zone();
         Instant end = start.plus(Duration.ofMinutes(service.durationMinutes()));
         Instant dayStart = start.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
@@ -312,6 +314,8 @@ public final class BookingService {
                     ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(now.status()))))));
   }
 
+  private static final ApiException NO_LONGER_OFFERED = ApiException.conflict("This service is no longer offered: the "
+      + "appointment stays at its date and can no longer be moved. It can still be cancelled.");
   private static final String CANCELLED = "cancelled";
   /** Its status changed between the read and the cancel's write: said from the status it has then. */
   private static final RuntimeException NOT_BOOKED_NOW = new RuntimeException("not booked any more", null, false, false) {};

@@ -65,6 +65,22 @@ class CatalogueChangesTest extends VisioNodeTest {
   }
 
   @Test
+  void an_appointment_of_a_withdrawn_service_cannot_be_moved_and_she_is_told_it_stays_at_its_date() {
+    JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
+    assertThat(node.api.post("/api/visio/services/" + visio.serviceId + "/withdraw", visio.admin, null).status()).isEqualTo(204);
+
+    var refused = node.api.send("POST", "/api/visio/appointments/" + booked.getString("id") + "/reschedule", null,
+        new JsonObject().put("start", "2026-12-01T11:00:00+01:00").encode(),
+        Map.of("X-Manage-Token", booked.getString("manageToken"), "Accept-Language", "fr", "Content-Type", "application/json"));
+
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.detail()).isEqualTo("Ce service n’est plus proposé : le rendez-vous reste à sa date et ne peut plus "
+        + "être déplacé. Il peut encore être annulé.");
+    var kept = visio.withToken("GET", "/api/visio/appointments/" + booked.getString("id"), booked.getString("manageToken"), null);
+    assertThat(kept.json().getString("start")).isEqualTo(booked.getString("start"));
+  }
+
+  @Test
   void new_opening_hours_of_a_point_reshape_its_slots_at_once() {
     assertThat(tuesday(visio.pointId)).containsExactly("09:00", "09:30", "10:00", "10:30", "11:00", "11:30");
 

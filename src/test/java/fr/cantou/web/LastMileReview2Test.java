@@ -239,6 +239,30 @@ class LastMileReview2Test {
     page.context().close();
   }
 
+  /**
+   * Her service was withdrawn since she booked (the département closed it): "Changer de date" tells her that her
+   * appointment stays at its date and can still be cancelled, where the page used to open a calendar of nothing.
+   */
+  @Test
+  void changing_the_date_of_an_appointment_whose_service_was_withdrawn_tells_her_it_stays_at_its_date() {
+    JsonObject booked = booked(4, "Honorine Delmas", "06 39 98 13 21");
+    Page page = web.newPhonePage();
+    // What the catalogue answers once her service is withdrawn: it is no longer listed.
+    page.route("**/api/visio/services", route -> route.fulfill(new Route.FulfillOptions()
+        .setStatus(200).setContentType("application/json").setBody("[]")));
+    page.navigate(web.url("/rendez-vous.html#" + booked.getString("manageToken")));
+
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Changer de date")).click();
+
+    Locator outcome = page.locator("#outcome");
+    assertThat(outcome).hasText("Ce service n'est plus proposé en ligne : votre rendez-vous reste à sa date, mais il ne "
+        + "peut plus être déplacé. Vous pouvez encore l'annuler.");
+    assertThat(outcome).isFocused();
+    assertThat(page.locator("#wizard")).isHidden();
+    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Annuler le rendez-vous"))).isVisible();
+    page.context().close();
+  }
+
   /** "Rejoindre la visio" says "Connexion…" (busy, disabled) while the room comes: a double tap joins once. */
   @Test
   void the_citizens_join_waits_visibly_and_a_double_tap_joins_once() {
