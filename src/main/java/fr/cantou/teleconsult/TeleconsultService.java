@@ -170,6 +170,11 @@ public final class TeleconsultService {
     });
   }
 
+  /**
+   * Cancels a waiting request. One cancelled already (her cancel sent again, its answer lost) answers as it is, nothing
+   * written again; a refusal names the status the request has when the cancel failed (a doctor took it meanwhile), not
+   * the one read before.
+   */
   public Future<Teleconsultation> cancel(Principal nurse, UUID id) {
     TeleconsultRights.requireNurse(nurse);
     Instant now = now();
@@ -177,15 +182,23 @@ public final class TeleconsultService {
       if (!TeleconsultRights.isNurseSide(nurse, item)) {
         return Future.failedFuture(ApiException.forbidden("Only a nurse of the requesting organisation may cancel it."));
       }
-      return platform.pool().withTransaction(tx -> store.cancel(tx, id, now).compose(done -> {
-        if (!done) {
-          return Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
-              status(item)));
-        }
-        return recorded(tx, id, nurse, "cancelled", new JsonObject(), now, TeleconsultEvents.CANCELLED);
-      })).onSuccess(gone -> platform.metrics().cancelled("teleconsultation"));
+      if (CANCELLED.equals(item.status())) {
+        return Future.succeededFuture(item);
+      }
+      return platform.pool().withTransaction(tx -> store.cancel(tx, id, now).compose(done -> done
+              ? recorded(tx, id, nurse, "cancelled", new JsonObject(), now, TeleconsultEvents.CANCELLED)
+              : Future.<Teleconsultation>failedFuture(NOT_WAITING_NOW)))
+          .onSuccess(gone -> platform.metrics().cancelled("teleconsultation"))
+          .recover(e -> e != NOT_WAITING_NOW ? Future.failedFuture(e) : load(id).compose(after -> CANCELLED.equals(after.status())
+              ? Future.succeededFuture(after)
+              : Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
+                  status(after)))));
     });
   }
+
+  private static final String CANCELLED = "cancelled";
+  /** Its status changed between the read and the cancel's write: said from the status it has then. */
+  private static final RuntimeException NOT_WAITING_NOW = new RuntimeException("not waiting any more", null, false, false) {};
 
   /**
    * How every change ends, inside its transaction: its timeline entry and who made it, from where

@@ -159,7 +159,7 @@ public final class BookingService {
                 () -> slots.dayCalendars(serviceId, pointId, start, day, asked)))
             : Future.failedFuture(e))
         .recover(e -> {
-          if (e == KEY_USED || key != null && refused(e)) {
+          if (key != null && (e == KEY_USED || refused(e))) {
             return store.byIdempotencyKey(platform.pool(), key.scoped()).compose(earlier -> earlier.isEmpty() ? Future.failedFuture(e)
                 : key.madeBy(earlier.get()) ? booked(earlier.get().appointmentId())
                 : Future.failedFuture(new ApiException(422, "This Idempotency-Key was used for another booking; "

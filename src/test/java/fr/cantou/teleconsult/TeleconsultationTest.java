@@ -253,7 +253,26 @@ class TeleconsultationTest extends CareNodeTest {
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.json().getString("status")).isEqualTo("cancelled");
     assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isIn(403, 409);
-    assertThat(node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null).status()).isEqualTo(409);
+    // Sent again (its answer lost on the way): what is true, nothing written again.
+    var again = node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().getString("status")).isEqualTo("cancelled");
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/timeline", care.nurse).array().stream()
+        .map(JsonObject.class::cast).filter(e -> "cancelled".equals(e.getString("action")))).hasSize(1);
+  }
+
+  @Test
+  void a_cancel_refused_because_a_doctor_took_it_meanwhile_says_it_is_taken() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+
+    // The doctor's claim is being written when the nurse's cancel arrives: the cancel reads "waiting", then waits.
+    var refused = fr.cantou.support.SentTwiceAtOnce.retryAnswer(node, other -> other.preparedQuery(
+            "UPDATE teleconsultation SET status = 'assigned', doctor_id = $2, assigned_at = now() WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(id), UUID.fromString(care.geriatricianId))),
+        () -> node.api.post("/api/teleconsultations/" + id + "/cancel", care.nurse, null));
+
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.detail()).isEqualTo("Only a waiting request can be cancelled; this one is assigned.");
   }
 
   @Test
