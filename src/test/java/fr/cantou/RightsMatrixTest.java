@@ -59,6 +59,7 @@ class RightsMatrixTest {
       POST   /auth/login                                   200  200   200  200  200  200   200  200  200    200   200    401   401   200
       POST   /auth/refresh                                 401  401   401  401  401  401   401  401  401    401   401    401   401   401
       POST   /auth/logout                                  204  204   204  204  204  204   204  204  204    204   204    401   401   204
+      POST   /auth/password                                204  204   204  204  204  204   204  204  204    401   401    401   401   401
       GET    /me                                           200  200   200  200  200  200   200  200  200    401   401    401   401   401
       GET    /organisations                                403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /organisations                                403  403   403  403  403  403   403  403  201    401   401    401   401   401
@@ -150,6 +151,7 @@ class RightsMatrixTest {
       GET    /stats/overview                               403  403   403  403  403  403   403  403  200    401   401    401   401   401
       GET    /stats/export.csv                             403  403   403  403  403  403   403  403  200    401   401    401   401   401
       """;
+  // auth/password: each signed-in caller changes her own password (her current one in the body), then back.
   // no-show: the agent passes the rights check and is told it is too early (the appointment has not started).
   // waiting-list take and decline: the citizen, with her place's secret, passes the rights check and is told no slot is
   // held for her (the places are on a service no agent serves: no offer is ever made there).
@@ -390,6 +392,8 @@ class RightsMatrixTest {
         new JsonObject().put("email", "nurse@murat.test").put("password", CareTerritory.PASSWORD)));
     calls.put("POST /auth/refresh", () -> new Call("/auth/refresh", new JsonObject().put("refreshToken", "not-a-refresh-token-0123456789")));
     calls.put("POST /auth/logout", () -> new Call("/auth/logout", new JsonObject().put("refreshToken", "not-a-refresh-token-0123456789")));
+    // The body is the caller's own (see send): her current password, and one she then changes back from.
+    calls.put("POST /auth/password", () -> new Call("/auth/password", passwordChange(CareTerritory.PASSWORD)));
     calls.put("GET /me", () -> new Call("/me", null));
     calls.put("GET /organisations", () -> new Call("/organisations", null));
     calls.put("POST /organisations", () -> new Call("/organisations", new JsonObject().put("kind", "ehpad")
@@ -585,12 +589,32 @@ class RightsMatrixTest {
       case "none" -> { }
       default -> bearer = tokens.get(caller);
     }
+    if (call.path().equals("/auth/password") && bearer != null) {
+      return ownPasswordChanged(bearer, caller.equals("admin") ? TestNode.ADMIN_PASSWORD : CareTerritory.PASSWORD, headers);
+    }
     if (call.file() != null) {
       headers.put("Content-Type", "application/octet-stream");
       headers.put("X-File-Name", "photo.png");
       return node.api.overHttp1().sendBytes(method, "/api" + call.path(), bearer, call.file(), headers);
     }
     return node.api.send(method, "/api" + call.path(), bearer, call.body() == null ? null : call.body().encode(), headers);
+  }
+
+  private static final String PASSWORD_FOR_A_MOMENT = "changed-for-a-moment-0123";
+
+  private static JsonObject passwordChange(String current) {
+    return new JsonObject().put("currentPassword", current).put("newPassword", PASSWORD_FOR_A_MOMENT);
+  }
+
+  /** The caller changes her own password with her session's token, then back, so that her sign-in cells still hold. */
+  private Api.Response ownPasswordChanged(String bearer, String own, Map<String, String> headers) {
+    Api.Response answer = node.api.send("POST", "/api/auth/password", bearer, passwordChange(own).encode(), headers);
+    if (answer.status() == 204) {
+      Api.Response back = node.api.send("POST", "/api/auth/password", bearer, new JsonObject()
+          .put("currentPassword", PASSWORD_FOR_A_MOMENT).put("newPassword", own).encode(), headers);
+      assertThat(back.status()).as(back.toString()).isEqualTo(204);
+    }
+    return answer;
   }
 
   /** A point's screen shows its device token; a call's guest her secret, from her browser (its key, X-Guest-Device). */

@@ -66,6 +66,52 @@ public final class AuthService {
             }));
   }
 
+  /** The longest password an account may have (the sign-in's schema bounds what is typed there alike). */
+  static final int MAX_PASSWORD_LENGTH = 200;
+
+  /**
+   * A signed-in user replaces her own password. The current one is checked as a sign-in checks it (the same throttle,
+   * counted first, the same hashing pool): a stolen access token is no way to guess it faster than the sign-in page.
+   * Then every other session of hers ends at once (refresh tokens revoked, access tokens refused, sockets closed on
+   * every node); {@code sessionId}, the one that asked, stays signed in (null, a token naming none: every session ends).
+   */
+  public Future<Void> changePassword(Principal me, UUID sessionId, String current, String chosen) {
+    if (chosen.length() < PasswordHasher.MIN_LENGTH) {
+      return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': at least {0} characters.", PasswordHasher.MIN_LENGTH));
+    }
+    if (chosen.length() > MAX_PASSWORD_LENGTH) {
+      return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': at most {0} characters.", MAX_PASSWORD_LENGTH));
+    }
+    if (chosen.equals(current)) {
+      return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': it must differ from the current password."));
+    }
+    String address = me.address();
+    return identity.ownCredentials(platform.pool(), me.userId()).compose(found -> {
+      // The authenticator found her active a moment ago: deactivated since, she is signed out.
+      IdentityStore.OwnCredentials own = found.orElseThrow(() -> ApiException.unauthorized(
+          "This account is deactivated, or this session was ended; please sign in again."));
+      return throttle.admit(own.email(), address)
+          .compose(v -> hasher.verify(current, own.passwordHash()))
+          .compose(matches -> matches
+              ? throttle.succeeded(own.email(), address).compose(v -> hasher.hash(chosen))
+                  .compose(hash -> replaced(me, sessionId, own.passwordHash(), hash))
+              // A failed guess, counted by the throttle above; a line of the trail as a failed sign-in is.
+              : AccessAuditStore.signIn(platform.pool(), me.userId(), "password.change_refused", address, now())
+                  .compose(v -> Future.failedFuture(ApiException.forbidden(
+                      "Invalid field 'currentPassword': this is not your current password."))));
+    });
+  }
+
+  private Future<Void> replaced(Principal me, UUID sessionId, String checkedHash, String hash) {
+    Instant now = now();
+    return platform.pool().withTransaction(tx -> identity.replacePasswordHash(tx, me.userId(), checkedHash, hash)
+        .compose(done -> !done
+            ? Future.failedFuture(ApiException.conflict("Your password was changed meanwhile; please try again."))
+            : refreshTokens.revokeUserExcept(tx, me.userId(), sessionId, now)
+                .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
+                .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))));
+  }
+
   /** The periodic clean-up of sign-in counters long over. */
   public Future<Integer> forgetOldAttempts() {
     return throttle.forgetOld();

@@ -94,6 +94,25 @@ public final class IdentityStore {
             r.getBoolean("active"), Role.fromCode(r.getString("role")))));
   }
 
+  /** A signed-in user's own e-mail (the sign-in throttle's key) and password hash, to check her current password. */
+  public record OwnCredentials(String email, String passwordHash) {}
+
+  public Future<Optional<OwnCredentials>> ownCredentials(SqlClient db, UUID userId) {
+    return db.preparedQuery("SELECT email, password_hash FROM app_user WHERE id = $1 AND active")
+        .execute(Tuple.of(userId))
+        .map(rows -> Rows.first(rows).map(r -> new OwnCredentials(r.getString("email"), r.getString("password_hash"))));
+  }
+
+  /**
+   * Replaces the hash only if it is still the one that was checked: of two changes sent at once with the same current
+   * password, one wins and the other is told (false), never both applied in turn.
+   */
+  public Future<Boolean> replacePasswordHash(SqlClient db, UUID userId, String checkedHash, String newHash) {
+    return db.preparedQuery("UPDATE app_user SET password_hash = $3 WHERE id = $1 AND active AND password_hash = $2")
+        .execute(Tuple.of(userId, checkedHash, newHash))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** The caller as the database says now; empty when unknown or deactivated. */
   public Future<Optional<Principal>> activePrincipal(SqlClient db, UUID userId) {
     return activePrincipal(db, userId, null);

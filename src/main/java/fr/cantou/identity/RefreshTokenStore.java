@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,6 +42,21 @@ public final class RefreshTokenStore {
     return db.preparedQuery("UPDATE refresh_token SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL")
         .execute(Tuple.of(familyId, at.atOffset(ZoneOffset.UTC)))
         .mapEmpty();
+  }
+
+  /**
+   * Ends every session of the user but {@code kept} (null: every one); the sessions that were still open, whose sockets
+   * must close too.
+   */
+  public Future<List<UUID>> revokeUserExcept(SqlClient db, UUID userId, UUID kept, Instant at) {
+    return db.preparedQuery("""
+            WITH ended AS (
+              UPDATE refresh_token SET revoked_at = $3
+              WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2
+              RETURNING family_id)
+            SELECT DISTINCT family_id FROM ended""")
+        .execute(Tuple.of(userId, kept, at.atOffset(ZoneOffset.UTC)))
+        .map(rows -> Rows.map(rows, r -> r.getUUID("family_id")));
   }
 
   public Future<Void> revokeUser(SqlClient db, UUID userId, Instant at) {

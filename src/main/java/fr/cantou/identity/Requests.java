@@ -10,6 +10,8 @@ final class Requests {
 
   record Refresh(String refreshToken) {}
 
+  record PasswordChange(String currentPassword, String newPassword) {}
+
   record NewOrganisation(String kind, String name, String commune, String timeZone, String phone) {}
 
   record NewUser(String email, String password, String role, String displayName, String organisationId,
