@@ -1,9 +1,6 @@
 import { login } from './api.js';
 import { t } from './i18n.js';
-import { setUpPage, showError, whileSending } from './ui.js';
-
-const HOME = { nurse: '/infirmiere.html', doctor: '/medecin.html', agent: '/agent.html', mediator: '/mediateur.html',
-  admin: '/admin.html' };
+import { HOME, setUpPage, showError, whileSending } from './ui.js';
 
 /** Where to go after signing in: only a page of this site (`/\evil.example` is another site to a browser). */
 function sameOriginPath(next) {

@@ -106,6 +106,10 @@ async function showOperator() {
   });
 }
 
+/** Each role's own page: where she lands once signed in, and goes back to from a page of her account. */
+export const HOME = { nurse: '/infirmiere.html', doctor: '/medecin.html', agent: '/agent.html', mediator: '/mediateur.html',
+  admin: '/admin.html' };
+
 /** For professionals' pages: the signed-in user, or a trip to the sign-in page. */
 export async function requireRole(...roles) {
   const user = currentUser();
