@@ -52,7 +52,7 @@ class BadInputTest {
   void a_wrong_type_is_named() {
     var response = createOrganisation("{\"kind\":\"ehpad\",\"name\":42,\"commune\":\"B\"}");
     assertProblem(response, 400, "Invalid field 'name'");
-    assertThat(response.detail()).contains("Expected string");
+    assertThat(response.detail()).isEqualTo("Invalid field 'name': a text is expected.");
   }
 
   @Test
@@ -68,7 +68,7 @@ class BadInputTest {
   @Test
   void malformed_json_is_refused() {
     assertProblem(createOrganisation("{\"kind\":\"ehpad\","), 400, "not valid JSON");
-    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"kind\":\"hopital\",\"name\":\"A\",\"commune\":\"B\"}"), 400, "Duplicate");
+    assertProblem(createOrganisation("{\"kind\":\"ehpad\",\"kind\":\"hopital\",\"name\":\"A\",\"commune\":\"B\"}"), 400, "the field 'kind' is given twice");
   }
 
   @Test

@@ -10,9 +10,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,6 +73,26 @@ public final class ApiContract {
           .onSuccess(contract -> compiled = contract);
     }
     return compiling;
+  }
+
+  /** The operation of the API this request is for; null when there is none or the contract is not compiled yet. */
+  static Operation operationOf(RoutingContext ctx) {
+    OpenAPIContract contract = compiled;
+    try {
+      return contract == null ? null : contract.findOperation(ctx.request().path(), ctx.request().method());
+    } catch (RuntimeException noSuchPath) {
+      return null;
+    }
+  }
+
+  /** What the contract holds at this JSON Pointer's steps (a {@code $ref}'s target), or null. */
+  static Object raw(List<String> steps) {
+    OpenAPIContract contract = compiled;
+    Object node = contract == null ? null : contract.getRawContract();
+    for (String step : steps) {
+      node = node instanceof JsonObject object ? object.getValue(step) : null;
+    }
+    return node;
   }
 
   /** GET /openapi.yaml: the document as written, the same bytes the router was built from. */

@@ -54,7 +54,7 @@ public final class ApiException extends RuntimeException {
     return kind;
   }
 
-  private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("^(?:Invalid|Unknown) field '([^']+)'");
+  private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("^(?:Invalid|Unknown|Missing) field '([^']+)'");
 
   /** The field of the body this refusal is about ("citizen.email"), or null: read from its English sentence. */
   public String field() {

@@ -51,16 +51,20 @@ public final class JsonBodyGuard implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** Where the JSON breaks, and why when it is a duplicate key (the rest of the parser's words help nobody). */
+  private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
+
+  /** Where the JSON breaks, and which field is given twice when that is why (the parser's English helps nobody). */
   private static ApiException invalidJson(JsonProcessingException e) {
-    String why = e.getOriginalMessage().startsWith("Duplicate field") ? e.getOriginalMessage() : null;
+    java.util.regex.Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+    String twice = duplicate.find() ? duplicate.group(1) : null;
     if (e.getLocation() == null) {
-      return why == null ? ApiException.badRequest("The request body is not valid JSON.")
-          : ApiException.badRequest("The request body is not valid JSON: {0}.", why);
+      return twice == null ? ApiException.badRequest("The request body is not valid JSON.")
+          : ApiException.badRequest("The request body is not valid JSON: the field '{0}' is given twice.", twice);
     }
     int line = e.getLocation().getLineNr();
     int column = e.getLocation().getColumnNr();
-    return why == null ? ApiException.badRequest("The request body is not valid JSON (line {0}, column {1}).", line, column)
-        : ApiException.badRequest("The request body is not valid JSON (line {0}, column {1}): {2}.", line, column, why);
+    return twice == null ? ApiException.badRequest("The request body is not valid JSON (line {0}, column {1}).", line, column)
+        : ApiException.badRequest("The request body is not valid JSON (line {0}, column {1}): the field '{2}' is given twice.",
+            line, column, twice);
   }
 }

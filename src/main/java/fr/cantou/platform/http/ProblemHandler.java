@@ -6,16 +6,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The one failure handler: every error leaves as application/problem+json, never a stack trace. */
 public final class ProblemHandler implements Handler<RoutingContext> {
@@ -76,11 +71,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   private static ApiException describe(Throwable failure, RoutingContext ctx) {
     int status = statusOf(ctx);
     if (failure instanceof HttpException http) {
-      return http.getCause() instanceof ValidatorException validation ? describe(validation)
+      return http.getCause() instanceof ValidatorException validation ? SchemaRefusal.of(validation, ctx)
           : forStatus(status, http.getPayload());
     }
     if (failure instanceof ValidatorException validation) {
-      return describe(validation);
+      return SchemaRefusal.of(validation, ctx);
     }
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("The request body is not valid JSON.");
@@ -108,60 +103,5 @@ public final class ProblemHandler implements Handler<RoutingContext> {
           : status >= 500 ? new ApiException(status, "Something went wrong on our side; please try again.")
           : new ApiException(status, "The request was refused.");
     };
-  }
-
-  /** Turns the validator's output into a sentence that names the field. */
-  static ApiException describe(ValidatorException e) {
-    if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
-      OutputUnit unit = mostSpecific(schema.getOutputUnit());
-      String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation().replaceFirst("^#?/?", "");
-      String field = location.isEmpty() ? null : location.replace('/', '.');
-      String error = unit.getError() == null ? "is invalid" : unit.getError();
-      if (field != null && error.contains("additional properties")) {
-        return ApiException.badRequest("Unknown field '{0}'.", field);
-      }
-      if (field != null) {
-        return ApiException.badRequest("Invalid field '{0}': {1}", field, error);
-      }
-      return e.getMessage().startsWith("The value of the request body")
-          ? ApiException.badRequest("Invalid request body: {0}", error)
-          : parameter(e.getMessage(), error);
-    }
-    return ApiException.badRequest("{0}", e.getMessage());
-  }
-
-  private static final Pattern PARAMETER = Pattern.compile("The value of (query|header|path|cookie) parameter (\\S+) is invalid");
-
-  /** "The value of query parameter from is invalid. Reason: …" names where and which. */
-  private static ApiException parameter(String message, String error) {
-    Matcher m = PARAMETER.matcher(message);
-    return m.find() ? ApiException.badRequest("Invalid {0} '{1}': {2}", new ProblemTexts.Term("parameter", m.group(1) + "_parameter"),
-        m.group(2), error) : ApiException.badRequest("Invalid request: {0}", error);
-  }
-
-  private static OutputUnit mostSpecific(OutputUnit unit) {
-    List<OutputUnit> errors = unit.getErrors();
-    if (errors == null || errors.isEmpty()) {
-      return unit;
-    }
-    // The deepest location names the field; among equals, prefer the error that says what is
-    // wrong with the value over the summary "Property x does not match schema".
-    OutputUnit best = errors.get(0);
-    for (OutputUnit candidate : errors) {
-      boolean deeper = length(candidate) > length(best);
-      boolean plainer = length(candidate) == length(best) && isSummary(best) && !isSummary(candidate);
-      if (deeper || plainer) {
-        best = candidate;
-      }
-    }
-    return best;
-  }
-
-  private static boolean isSummary(OutputUnit unit) {
-    return unit.getError() != null && unit.getError().endsWith("does not match schema");
-  }
-
-  private static int length(OutputUnit unit) {
-    return unit.getInstanceLocation() == null ? 0 : unit.getInstanceLocation().length();
   }
 }
