@@ -8,7 +8,8 @@ final class Requests {
 
   record Login(String email, String password) {}
 
-  record Refresh(String refreshToken) {}
+  /** {@code attempt}: the id a page gives its refresh, the same when it asks again (null: none). */
+  record Refresh(String refreshToken, String attempt) {}
 
   record PasswordChange(String currentPassword, String newPassword) {}
 
