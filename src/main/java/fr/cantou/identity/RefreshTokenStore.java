@@ -27,8 +27,13 @@ public final class RefreshTokenStore {
   /** Locks the row, so that two concurrent uses of one token cannot both rotate it. */
   public Future<Optional<Stored>> lockByHash(SqlClient db, byte[] hash) {
     return db.preparedQuery("""
-            SELECT id, user_id, family_id, expires_at, used_at, revoked_at, used_by_attempt, superseded_at
-            FROM refresh_token WHERE token_hash = $1 FOR UPDATE""")
+            SELECT id, user_id, family_id, expires_at, used_at,
+                   -- A session ended is ended for every token of it: one issued by a refresh that committed while the
+                   -- session's revocation waited for its row was not in the revocation's snapshot, and stays unrevoked.
+                   coalesce(revoked_at, (SELECT min(f.revoked_at) FROM refresh_token f WHERE f.family_id = t.family_id))
+                     AS revoked_at,
+                   used_by_attempt, superseded_at
+            FROM refresh_token t WHERE token_hash = $1 FOR UPDATE""")
         .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
         .map(rows -> Rows.first(rows).map(r -> new Stored(r.getUUID("id"), r.getUUID("user_id"), r.getUUID("family_id"),
             Rows.instant(r, "expires_at"), Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"),

@@ -108,6 +108,22 @@ class RefreshAnswerLostTest {
     assertThat(node.api.get("/api/me", hers).status()).isEqualTo(401);
   }
 
+  /**
+   * A refresh that committed while her sign-out (or her password change) waited for its row issued a token the
+   * revocation never saw: the session is ended all the same, and that token refreshes nothing.
+   */
+  @Test
+  void a_token_that_escaped_its_sessions_end_refreshes_nothing() {
+    String first = signIn().getString("refreshToken");
+    String second = refresh(first, "attempt-of-her-tab-0010").json().getString("refreshToken");
+    // The session's end as that race leaves it: every row revoked but the one issued meanwhile.
+    TestNode.await(node.node().platform().pool().preparedQuery(
+            "UPDATE refresh_token SET revoked_at = now() WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
+        .execute(io.vertx.sqlclient.Tuple.of(first)));
+
+    assertThat(refresh(second, "attempt-of-her-tab-0011").status()).isEqualTo(401);
+  }
+
   private static JsonObject signIn() {
     return node.api.post("/api/auth/login", new JsonObject().put("email", TestNode.ADMIN_EMAIL)
         .put("password", TestNode.ADMIN_PASSWORD)).json();
