@@ -40,7 +40,6 @@ export async function login(email, password) {
 export async function logout() {
   const refreshToken = sessionStorage.getItem('cantou.refresh');
   sessionStorage.removeItem('cantou.refresh');
-  sessionStorage.removeItem('cantou.refreshAttempt');
   sessionStorage.removeItem('cantou.user');
   accessToken = null;
   if (refreshToken) {
@@ -81,36 +80,17 @@ async function refreshed() {
     return null;
   }
   try {
-    const attempt = refreshAttempt(refreshToken);
-    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken, attempt }, anonymous: true, deadline: 0 }));
-    sessionStorage.removeItem('cantou.refreshAttempt');
+    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken }, anonymous: true, deadline: 0 }));
     return accessToken;
   } catch (e) {
     if (REFRESH_REFUSED.has(e?.status)) {
       sessionStorage.removeItem('cantou.refresh');
-      sessionStorage.removeItem('cantou.refreshAttempt');
       return null;
     }
     // Not judged (no answer, a node restarting, a proxy's 502, too many at once): the refresh token still holds, kept
     // for the next try. Dropped here, every page signed out whose refresh met a restart, every 15 minutes.
     throw e instanceof ApiError ? e : new ApiError(0, t('common.connectionLost'));
   }
-}
-
-/**
- * The id of this tab's refresh of `refreshToken`, kept before it is sent: the same when the answer never came (the page
- * was left while it was on the way, the link dropped) and the next page sends that token again. The server answers that
- * attempt again, where a spent token sent without it ends the session as a stolen one.
- */
-function refreshAttempt(refreshToken) {
-  const kept = JSON.parse(sessionStorage.getItem('cantou.refreshAttempt') ?? 'null');
-  if (kept?.token === refreshToken) {
-    return kept.id;
-  }
-  const id = crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)),
-    (b) => b.toString(16).padStart(2, '0')).join('');
-  sessionStorage.setItem('cantou.refreshAttempt', JSON.stringify({ token: refreshToken, id }));
-  return id;
 }
 
 /**

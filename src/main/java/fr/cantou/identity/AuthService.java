@@ -117,57 +117,26 @@ public final class AuthService {
     return throttle.forgetOld();
   }
 
-  /**
-   * A refresh, and a spent token presented again (its family revoked), are lines of the audit trail with the address.
-   * {@code attempt} (null: none said): the random id the page kept in its tab before sending. A spent token sent again
-   * with the attempt it was spent by, within {@link #ANSWER_LOST_WITHIN} and before any token of its family was used
-   * since, is that page asking again after the answer was lost (it left the page, the link dropped): answered again,
-   * the token of the lost answer superseded. Anyone else presenting it (without that attempt, which only that tab had),
-   * or presenting the superseded one, ends the session, as a stolen token.
-   */
-  public Future<Session> refresh(String refreshToken, String attempt, String address) {
+  /** A refresh, and a spent token presented again (its family revoked), are lines of the audit trail with the address. */
+  public Future<Session> refresh(String refreshToken, String address) {
     Instant now = platform.clock().instant();
     // The transaction commits a revocation even when the answer is a refusal.
     return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken)).compose(found -> {
-      byte[] attemptHash = attempt == null ? null : sha256(attempt);
       if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
         return Future.succeededFuture(Optional.empty());
       }
       RefreshTokenStore.Stored stored = found.get();
-      if (stored.supersededAt() != null) {
-        // The token of an answer its page never received: whoever has it took it on the way.
-        return reused(tx, stored, address, now);
-      }
       if (stored.usedAt() != null) {
-        return sameAttempt(stored, attemptHash, now)
-            ? refreshTokens.supersedeUnusedSince(tx, stored.familyId(), stored.id(), now).compose(again -> again
-                ? AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now)
-                    .compose(v -> openSession(tx, stored.userId(), stored.familyId())).map(Optional::of)
-                : reused(tx, stored, address, now))
-            : reused(tx, stored, address, now);
+        return ended(tx, stored.familyId(), now)
+            .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
+            .map(v -> Optional.empty());
       }
-      return refreshTokens.markUsed(tx, stored.id(), now, attemptHash)
+      return refreshTokens.markUsed(tx, stored.id(), now)
           .compose(v -> AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now))
           .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
           .map(Optional::of);
     })).compose(session -> session.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
-  }
-
-  /** How long after a refresh its page may ask again with the same attempt, the answer lost: a slow page's next load. */
-  static final java.time.Duration ANSWER_LOST_WITHIN = java.time.Duration.ofMinutes(5);
-
-  private static boolean sameAttempt(RefreshTokenStore.Stored stored, byte[] attemptHash, Instant now) {
-    return attemptHash != null && stored.usedByAttempt() != null
-        && java.security.MessageDigest.isEqual(attemptHash, stored.usedByAttempt())
-        && !now.isAfter(stored.usedAt().plus(ANSWER_LOST_WITHIN));
-  }
-
-  /** A spent token presented by someone else: the session ends (it must have leaked). */
-  private Future<Optional<Session>> reused(SqlClient tx, RefreshTokenStore.Stored stored, String address, Instant now) {
-    return ended(tx, stored.familyId(), now)
-        .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
-        .map(v -> Optional.empty());
   }
 
   /** Signing out: the family revoked, and a line of the audit trail. */

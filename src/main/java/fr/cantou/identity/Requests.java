@@ -8,8 +8,7 @@ final class Requests {
 
   record Login(String email, String password) {}
 
-  /** {@code attempt}: the id a page gives its refresh, the same when it asks again (null: none). */
-  record Refresh(String refreshToken, String attempt) {}
+  record Refresh(String refreshToken) {}
 
   record PasswordChange(String currentPassword, String newPassword) {}
 

@@ -207,6 +207,24 @@ class LoginTest {
     assertThat(node.api.get("/api/me", thiefs).status()).isEqualTo(401);
   }
 
+  /**
+   * A refresh that committed while her sign-out (or her password change) waited for its row issued a token the
+   * revocation never saw: the session is ended all the same, and that token refreshes nothing.
+   */
+  @Test
+  void a_refresh_token_that_escaped_its_sessions_end_refreshes_nothing() {
+    JsonObject session = node.api.post("/api/auth/login", credentials(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD)).json();
+    String first = session.getString("refreshToken");
+    String second = node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", first)).json()
+        .getString("refreshToken");
+    // The session's end as that race leaves it: every row revoked but the one issued meanwhile.
+    TestNode.await(node.node().platform().pool().preparedQuery(
+            "UPDATE refresh_token SET revoked_at = now() WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
+        .execute(io.vertx.sqlclient.Tuple.of(first)));
+
+    assertThat(node.api.post("/api/auth/refresh", new JsonObject().put("refreshToken", second)).status()).isEqualTo(401);
+  }
+
   private static String userId() {
     return node.api.get("/api/me", node.adminToken()).json().getString("id");
   }
