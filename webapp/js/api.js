@@ -24,7 +24,8 @@ export function currentUser() {
   return stored ? JSON.parse(stored) : null;
 }
 
-function remember(session) {
+/** A session the server answered (a sign-in, a refresh, a password changed): the page goes on with it. */
+export function remember(session) {
   accessToken = session.accessToken;
   sessionStorage.setItem('cantou.refresh', session.refreshToken);
   sessionStorage.setItem('cantou.user', JSON.stringify(session.user));

@@ -1,4 +1,4 @@
-import { request } from './api.js';
+import { remember, request } from './api.js';
 import { FieldErrors } from './form-errors.js';
 import { t } from './i18n.js';
 import { HOME, requireRole, setUpPage, showOutcome, whileSending } from './ui.js';
@@ -54,7 +54,8 @@ async function change() {
     return;
   }
   try {
-    await request('/api/auth/password', { method: 'POST', body: { currentPassword: current.value, newPassword: chosen.value } });
+    // Every session of hers ended with the change, this one too: the page goes on with the one answered.
+    remember(await request('/api/auth/password', { method: 'POST', body: { currentPassword: current.value, newPassword: chosen.value } }));
   } catch (e) {
     errors.fromRequest(e);
     return;

@@ -72,10 +72,11 @@ public final class AuthService {
   /**
    * A signed-in user replaces her own password. The current one is checked as a sign-in checks it (the same throttle,
    * counted first, the same hashing pool): a stolen access token is no way to guess it faster than the sign-in page.
-   * Then every other session of hers ends at once (refresh tokens revoked, access tokens refused, sockets closed on
-   * every node); {@code sessionId}, the one that asked, stays signed in (null, a token naming none: every session ends).
+   * Then every session of hers ends at once (refresh tokens revoked, access tokens refused, sockets closed on every
+   * node), the one that asked too: a copy of it (a shared workstation, a token read from that tab) is what she may be
+   * changing it for. She is answered a new session, in the same transaction.
    */
-  public Future<Void> changePassword(Principal me, UUID sessionId, String current, String chosen) {
+  public Future<Session> changePassword(Principal me, String current, String chosen) {
     if (chosen.length() < PasswordHasher.MIN_LENGTH) {
       return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': at least {0} characters.", PasswordHasher.MIN_LENGTH));
     }
@@ -94,7 +95,7 @@ public final class AuthService {
           .compose(v -> hasher.verify(current, own.passwordHash()))
           .compose(matches -> matches
               ? throttle.succeeded(own.email(), address).compose(v -> hasher.hash(chosen))
-                  .compose(hash -> replaced(me, sessionId, own.passwordHash(), hash))
+                  .compose(hash -> replaced(me, own.passwordHash(), hash))
               // A failed guess, counted by the throttle above; a line of the trail as a failed sign-in is.
               : AccessAuditStore.signIn(platform.pool(), me.userId(), "password.change_refused", address, now())
                   .compose(v -> Future.failedFuture(ApiException.forbidden(
@@ -102,14 +103,15 @@ public final class AuthService {
     });
   }
 
-  private Future<Void> replaced(Principal me, UUID sessionId, String checkedHash, String hash) {
+  private Future<Session> replaced(Principal me, String checkedHash, String hash) {
     Instant now = now();
     return platform.pool().withTransaction(tx -> identity.replacePasswordHash(tx, me.userId(), checkedHash, hash)
         .compose(done -> !done
             ? Future.failedFuture(ApiException.conflict("Your password was changed meanwhile; please try again."))
-            : refreshTokens.revokeUserExcept(tx, me.userId(), sessionId, now)
+            : refreshTokens.revokeSessionsOf(tx, me.userId(), now)
                 .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
-                .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))));
+                .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))
+                .compose(v -> openSession(tx, me.userId(), UUID.randomUUID()))));
   }
 
   /** The periodic clean-up of sign-in counters long over. */

@@ -39,10 +39,9 @@ public final class Authenticator implements Handler<RoutingContext> {
       ctx.fail(ApiException.unauthorized("The Authorization header must be 'Bearer <access token>'."));
       return;
     }
-    signIn(header.substring(7).trim())
-        .onSuccess(signedIn -> {
-          ctx.put(CurrentUser.KEY, signedIn.principal().from(addresses.of(ctx)));
-          ctx.put(CurrentUser.SESSION, signedIn.sessionId());
+    authenticate(header.substring(7).trim())
+        .onSuccess(principal -> {
+          ctx.put(CurrentUser.KEY, principal.from(addresses.of(ctx)));
           ctx.next();
         })
         .onFailure(ctx::fail);

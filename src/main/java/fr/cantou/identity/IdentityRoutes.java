@@ -29,10 +29,10 @@ public final class IdentityRoutes implements ApiModule {
         auth.refresh(JsonBody.read(ctx, Requests.Refresh.class).refreshToken(), addresses.of(ctx))));
     api.getRoute("logout").addHandler(Endpoint.noContent(ctx ->
         auth.logout(JsonBody.read(ctx, Requests.Refresh.class).refreshToken(), addresses.of(ctx))));
-    api.getRoute("changePassword").addHandler(Endpoint.noContent(ctx -> {
+    api.getRoute("changePassword").addHandler(Endpoint.ok(ctx -> {
       Principal me = CurrentUser.require(ctx);
       Requests.PasswordChange body = JsonBody.read(ctx, Requests.PasswordChange.class);
-      return auth.changePassword(me, CurrentUser.session(ctx), body.currentPassword(), body.newPassword());
+      return auth.changePassword(me, body.currentPassword(), body.newPassword());
     }));
     api.getRoute("me").addHandler(Endpoint.ok(ctx -> {
       Principal me = CurrentUser.require(ctx);

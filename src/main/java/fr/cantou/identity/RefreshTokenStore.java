@@ -48,18 +48,13 @@ public final class RefreshTokenStore {
         .mapEmpty();
   }
 
-  /**
-   * Ends every session of the user but {@code kept} (null: every one); the sessions that were still open, whose sockets
-   * must close too.
-   */
-  public Future<List<UUID>> revokeUserExcept(SqlClient db, UUID userId, UUID kept, Instant at) {
+  /** Ends every session of the user; the sessions that were still open, whose sockets must close too. */
+  public Future<List<UUID>> revokeSessionsOf(SqlClient db, UUID userId, Instant at) {
     return db.preparedQuery("""
             WITH ended AS (
-              UPDATE refresh_token SET revoked_at = $3
-              WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2
-              RETURNING family_id)
+              UPDATE refresh_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING family_id)
             SELECT DISTINCT family_id FROM ended""")
-        .execute(Tuple.of(userId, kept, at.atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC)))
         .map(rows -> Rows.map(rows, r -> r.getUUID("family_id")));
   }
 
