@@ -185,20 +185,19 @@ public final class TeleconsultService {
       if (CANCELLED.equals(item.status())) {
         return Future.succeededFuture(item);
       }
+      // Null: no longer waiting when written (nothing was), said from its status then.
       return platform.pool().withTransaction(tx -> store.cancel(tx, id, now).compose(done -> done
               ? recorded(tx, id, nurse, "cancelled", new JsonObject(), now, TeleconsultEvents.CANCELLED)
-              : Future.<Teleconsultation>failedFuture(NOT_WAITING_NOW)))
-          .onSuccess(gone -> platform.metrics().cancelled("teleconsultation"))
-          .recover(e -> e != NOT_WAITING_NOW ? Future.failedFuture(e) : load(id).compose(after -> CANCELLED.equals(after.status())
-              ? Future.succeededFuture(after)
-              : Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
-                  status(after)))));
+              : Future.<Teleconsultation>succeededFuture()))
+          .compose(gone -> gone != null
+              ? Future.succeededFuture(gone).onSuccess(v -> platform.metrics().cancelled("teleconsultation"))
+              : load(id).compose(after -> CANCELLED.equals(after.status()) ? Future.succeededFuture(after)
+                  : Future.failedFuture(ApiException.conflict("Only a waiting request can be cancelled; this one is {0}.",
+                      status(after)))));
     });
   }
 
   private static final String CANCELLED = "cancelled";
-  /** Its status changed between the read and the cancel's write: said from the status it has then. */
-  private static final RuntimeException NOT_WAITING_NOW = new RuntimeException("not waiting any more", null, false, false) {};
 
   /**
    * How every change ends, inside its transaction: its timeline entry and who made it, from where

@@ -303,22 +303,25 @@ public final class BookingService {
   public Future<Appointment> cancel(Caller caller, UUID id) {
     return appointments.get(caller, id).compose(a -> CANCELLED.equals(a.status()) ? Future.succeededFuture(a)
         : platform.pool().withTransaction(tx -> appointmentStore.transition(tx, id, List.of("booked"), CANCELLED, now())
+            // Null: no longer booked when written (nothing was), said from its status then.
             .compose(done -> done ? mails.dropReminders(tx, id)
                 .compose(v -> mails.scheduleMails(tx, id, MailSchedule.cancelled(a, caller, now())))
                 .compose(v -> appointments.recorded(tx, id, caller, VisioEvents.CANCELLED, VisioEvents.CANCELLED))
-                : Future.<Appointment>failedFuture(NOT_BOOKED_NOW)))
-            .onSuccess(slots::bookingsChanged)
-            .onSuccess(cancelled -> platform.metrics().cancelled("visio"))
-            .recover(e -> e != NOT_BOOKED_NOW ? Future.failedFuture(e) : appointments.get(caller, id)
-                .compose(now -> CANCELLED.equals(now.status()) ? Future.succeededFuture(now) : Future.failedFuture(
-                    ApiException.conflict("This appointment is {0}; it can no longer be cancelled.", status(now.status()))))));
+                : Future.<Appointment>succeededFuture()))
+            .compose(cancelled -> cancelled != null ? Future.succeededFuture(cancelled).onSuccess(this::cancelledNow)
+                : appointments.get(caller, id).compose(now -> CANCELLED.equals(now.status()) ? Future.succeededFuture(now)
+                    : Future.failedFuture(ApiException.conflict("This appointment is {0}; it can no longer be cancelled.",
+                        status(now.status()))))));
+  }
+
+  private void cancelledNow(Appointment cancelled) {
+    slots.bookingsChanged(cancelled);
+    platform.metrics().cancelled("visio");
   }
 
   private static final ApiException NO_LONGER_OFFERED = ApiException.conflict("This service is no longer offered: the "
       + "appointment stays at its date and can no longer be moved. It can still be cancelled.");
   private static final String CANCELLED = "cancelled";
-  /** Its status changed between the read and the cancel's write: said from the status it has then. */
-  private static final RuntimeException NOT_BOOKED_NOW = new RuntimeException("not booked any more", null, false, false) {};
 
   private static String blankToNull(String value) {
     return CitizenContact.blankToNull(value);
