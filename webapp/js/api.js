@@ -28,6 +28,7 @@ export function currentUser() {
 export function remember(session) {
   accessToken = session.accessToken;
   sessionStorage.setItem('cantou.refresh', session.refreshToken);
+  sessionStorage.removeItem(ANSWER_SECRET);
   sessionStorage.setItem('cantou.user', JSON.stringify(session.user));
 }
 
@@ -41,6 +42,7 @@ export async function login(email, password) {
 export async function logout() {
   const refreshToken = sessionStorage.getItem('cantou.refresh');
   sessionStorage.removeItem('cantou.refresh');
+  sessionStorage.removeItem(ANSWER_SECRET);
   sessionStorage.removeItem('cantou.user');
   accessToken = null;
   if (refreshToken) {
@@ -81,17 +83,46 @@ async function refreshed() {
     return null;
   }
   try {
-    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken }, anonymous: true, deadline: 0 }));
+    const proof = await answerProof(refreshToken);
+    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken, ...proof }, anonymous: true, deadline: 0 }));
     return accessToken;
   } catch (e) {
     if (REFRESH_REFUSED.has(e?.status)) {
       sessionStorage.removeItem('cantou.refresh');
+      sessionStorage.removeItem(ANSWER_SECRET);
       return null;
     }
     // Not judged (no answer, a node restarting, a proxy's 502, too many at once): the refresh token still holds, kept
     // for the next try. Dropped here, every page signed out whose refresh met a restart, every 15 minutes.
     throw e instanceof ApiError ? e : new ApiError(0, t('common.connectionLost'));
   }
+}
+
+const ANSWER_SECRET = 'cantou.refreshAnswerSecret';
+
+/**
+ * What proves that this tab is the one that sent `refreshToken` before, if it did: an answer lost on the way (the page
+ * left while the refresh travelled, the link dropped after the server had rotated the token) is then given again to it,
+ * where a spent token sent again alone ends the session as a stolen one. The first send carries the SHA-256 of a secret
+ * kept in the tab beforehand; a send again of the same token reveals the secret (not knowing whether the first arrived).
+ * Without WebCrypto (a page not served over HTTPS) nothing: a lost answer ends the session, as before.
+ */
+async function answerProof(refreshToken) {
+  const kept = JSON.parse(sessionStorage.getItem(ANSWER_SECRET) ?? 'null');
+  if (kept?.token === refreshToken) {
+    return { answerSecret: kept.secret };
+  }
+  if (!globalThis.crypto?.subtle) {
+    return {};
+  }
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const key = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  sessionStorage.setItem(ANSWER_SECRET, JSON.stringify({ token: refreshToken, secret }));
+  return { answerKey: key };
+}
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**

@@ -62,7 +62,7 @@ public final class AuthService {
               UUID userId = found.get().userId();
               return throttle.succeeded(email, address).compose(v -> platform.pool().withTransaction(tx ->
                   AccessAuditStore.signIn(tx, userId, "sign_in.succeeded", address, now())
-                      .compose(w -> openSession(tx, userId, UUID.randomUUID()))));
+                      .compose(w -> openSession(tx, userId, UUID.randomUUID())).map(Opened::session)));
             }));
   }
 
@@ -111,7 +111,7 @@ public final class AuthService {
             : refreshTokens.revokeSessionsOf(tx, me.userId(), now)
                 .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
                 .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))
-                .compose(v -> openSession(tx, me.userId(), UUID.randomUUID()))));
+                .compose(v -> openSession(tx, me.userId(), UUID.randomUUID())).map(Opened::session)));
   }
 
   /** The periodic clean-up of sign-in counters long over. */
@@ -119,8 +119,19 @@ public final class AuthService {
     return throttle.forgetOld();
   }
 
-  /** A refresh, and a spent token presented again (its family revoked), are lines of the audit trail with the address. */
-  public Future<Session> refresh(String refreshToken, String address) {
+  /**
+   * How long after a token's use its answer, lost on the way, may be given again: a rural link down for a while, the page
+   * asking again until it comes back. Later, a spent token sent again ends the session as any reuse does.
+   */
+  static final Duration ANSWERED_AGAIN_WITHIN = Duration.ofMinutes(30);
+
+  /**
+   * A refresh: the token rotates. A spent token presented again ends its session (it must have leaked), unless it is
+   * the page that used it asking again because the answer never reached it: it reveals the secret whose key came with
+   * the use, the session never went on with the token that use issued, and it is the first time. A refresh, a reuse
+   * and an answer given again are lines of the audit trail with the address.
+   */
+  public Future<Session> refresh(String refreshToken, AnswerProof proof, String address) {
     Instant now = platform.clock().instant();
     // The transaction commits a revocation even when the answer is a refusal.
     return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken)).compose(found -> {
@@ -128,17 +139,49 @@ public final class AuthService {
         return Future.succeededFuture(Optional.empty());
       }
       RefreshTokenStore.Stored stored = found.get();
-      if (stored.usedAt() != null) {
-        return ended(tx, stored.familyId(), now)
-            .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
-            .map(v -> Optional.empty());
+      if (stored.usedAt() == null) {
+        return rotated(tx, stored, proof, address, now).map(Optional::of);
       }
-      return refreshTokens.markUsed(tx, stored.id(), now)
-          .compose(v -> AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now))
-          .compose(v -> openSession(tx, stored.userId(), stored.familyId()))
-          .map(Optional::of);
+      if (!mayBeAnsweredAgain(stored, proof, now)) {
+        return reused(tx, stored, address, now);
+      }
+      // Locked: a use of the token the lost answer held waits for this decision, or this one for that use.
+      return refreshTokens.lockById(tx, stored.replacedBy()).compose(next ->
+          next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
+              ? answeredAgain(tx, stored, address, now).map(Optional::of)
+              : reused(tx, stored, address, now));
     })).compose(session -> session.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
+  }
+
+  private static boolean mayBeAnsweredAgain(RefreshTokenStore.Stored stored, AnswerProof proof, Instant now) {
+    return stored.answeredAgainAt() == null && stored.replacedBy() != null
+        && now.isBefore(stored.usedAt().plus(ANSWERED_AGAIN_WITHIN)) && proof.reveals(stored.answerKey());
+  }
+
+  private Future<Session> rotated(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
+    return openSession(tx, stored.userId(), stored.familyId()).compose(opened ->
+        refreshTokens.markUsed(tx, stored.id(), now, proof.keyToKeep(), opened.tokenId())
+            .compose(v -> AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now))
+            .map(v -> opened.session()));
+  }
+
+  private Future<Optional<Session>> reused(SqlClient tx, RefreshTokenStore.Stored stored, String address, Instant now) {
+    return ended(tx, stored.familyId(), now)
+        .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
+        .map(v -> Optional.empty());
+  }
+
+  /**
+   * The lost answer given again, as a new session: the one it belonged to ends, so that the lost answer's access token
+   * (whoever took it on the way) is refused at once and its sockets close. Every such answer is a line of the trail.
+   */
+  private Future<Session> answeredAgain(SqlClient tx, RefreshTokenStore.Stored stored, String address, Instant now) {
+    return ended(tx, stored.familyId(), now)
+        .compose(v -> openSession(tx, stored.userId(), UUID.randomUUID()))
+        .compose(opened -> refreshTokens.markAnsweredAgain(tx, stored.id(), now, opened.tokenId())
+            .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.answered_again", address, now))
+            .map(v -> opened.session()));
   }
 
   /** Signing out: the family revoked, and a line of the audit trail. */
@@ -162,7 +205,10 @@ public final class AuthService {
     return platform.clock().instant();
   }
 
-  private Future<Session> openSession(SqlClient tx, UUID userId, UUID familyId) {
+  /** A session answered, and the id of its refresh token. */
+  private record Opened(Session session, UUID tokenId) {}
+
+  private Future<Opened> openSession(SqlClient tx, UUID userId, UUID familyId) {
     Instant now = platform.clock().instant();
     Duration refreshLifetime = platform.config().auth().refreshTokenLifetime();
     String refreshToken = randomToken();
@@ -172,11 +218,11 @@ public final class AuthService {
       }
       Principal p = principal.get();
       return refreshTokens.insert(tx, userId, familyId, sha256(refreshToken), now.plus(refreshLifetime))
-          .map(v -> new Session(tokens.issue(userId, p.role(), familyId), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
+          .map(tokenId -> new Opened(new Session(tokens.issue(userId, p.role(), familyId), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
               refreshLifetime.toSeconds(),
               new Session.SessionUser(userId.toString(), p.role().code(), p.displayName(),
                   p.organisationId() == null ? null : p.organisationId().toString(),
-                  p.specialties().stream().sorted().toList())));
+                  p.specialties().stream().sorted().toList())), tokenId));
     });
   }
 

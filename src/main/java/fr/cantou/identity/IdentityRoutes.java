@@ -25,8 +25,10 @@ public final class IdentityRoutes implements ApiModule {
       Requests.Login body = JsonBody.read(ctx, Requests.Login.class);
       return auth.login(body.email(), body.password(), addresses.of(ctx));
     }));
-    api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx ->
-        auth.refresh(JsonBody.read(ctx, Requests.Refresh.class).refreshToken(), addresses.of(ctx))));
+    api.getRoute("refreshSession").addHandler(Endpoint.ok(ctx -> {
+      Requests.Refresh body = JsonBody.read(ctx, Requests.Refresh.class);
+      return auth.refresh(body.refreshToken(), AnswerProof.of(body.answerKey(), body.answerSecret()), addresses.of(ctx));
+    }));
     api.getRoute("logout").addHandler(Endpoint.noContent(ctx ->
         auth.logout(JsonBody.read(ctx, Requests.Refresh.class).refreshToken(), addresses.of(ctx))));
     api.getRoute("changePassword").addHandler(Endpoint.ok(ctx -> {

@@ -2,6 +2,8 @@ package fr.cantou.identity;
 
 import fr.cantou.platform.db.Rows;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -14,31 +16,61 @@ import java.util.UUID;
 /** SQL of refresh tokens; only their SHA-256 is stored. */
 public final class RefreshTokenStore {
 
-  public record Stored(UUID id, UUID userId, UUID familyId, Instant expiresAt, Instant usedAt, Instant revokedAt) {}
+  /**
+   * A token as stored. {@code answerKey}: the SHA-256 of the secret the page kept when it used the token (null if none
+   * came, or if the secret itself came with the use); {@code replacedBy}: the token its use issued;
+   * {@code answeredAgainAt}: when a lost answer to that use was given again.
+   */
+  public record Stored(UUID id, UUID userId, UUID familyId, Instant expiresAt, Instant usedAt, Instant revokedAt,
+                       byte[] answerKey, UUID replacedBy, Instant answeredAgainAt) {}
 
-  public Future<Void> insert(SqlClient db, UUID userId, UUID familyId, byte[] hash, Instant expiresAt) {
-    return db.preparedQuery("INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(userId, familyId, io.vertx.core.buffer.Buffer.buffer(hash), expiresAt.atOffset(ZoneOffset.UTC)))
-        .mapEmpty();
+  private static final String SELECT = """
+      SELECT id, user_id, family_id, expires_at, used_at, answer_key, replaced_by, answered_again_at,
+             -- A session ended is ended for every token of it: one issued by a refresh that committed while the
+             -- session's revocation waited for its row was not in the revocation's snapshot, and stays unrevoked.
+             coalesce(revoked_at, (SELECT min(f.revoked_at) FROM refresh_token f WHERE f.family_id = t.family_id))
+               AS revoked_at
+      FROM refresh_token t""";
+
+  /** The new token's id. */
+  public Future<UUID> insert(SqlClient db, UUID userId, UUID familyId, byte[] hash, Instant expiresAt) {
+    return db.preparedQuery("INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .execute(Tuple.of(userId, familyId, Buffer.buffer(hash), expiresAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
   /** Locks the row, so that two concurrent uses of one token cannot both rotate it. */
   public Future<Optional<Stored>> lockByHash(SqlClient db, byte[] hash) {
-    return db.preparedQuery("""
-            SELECT id, user_id, family_id, expires_at, used_at,
-                   -- A session ended is ended for every token of it: one issued by a refresh that committed while the
-                   -- session's revocation waited for its row was not in the revocation's snapshot, and stays unrevoked.
-                   coalesce(revoked_at, (SELECT min(f.revoked_at) FROM refresh_token f WHERE f.family_id = t.family_id))
-                     AS revoked_at
-            FROM refresh_token t WHERE token_hash = $1 FOR UPDATE""")
-        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
-        .map(rows -> Rows.first(rows).map(r -> new Stored(r.getUUID("id"), r.getUUID("user_id"), r.getUUID("family_id"),
-            Rows.instant(r, "expires_at"), Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"))));
+    return db.preparedQuery(SELECT + " WHERE token_hash = $1 FOR UPDATE")
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .map(rows -> Rows.first(rows).map(RefreshTokenStore::stored));
   }
 
-  public Future<Void> markUsed(SqlClient db, UUID id, Instant at) {
-    return db.preparedQuery("UPDATE refresh_token SET used_at = $2 WHERE id = $1")
-        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC)))
+  /** Locks the row: a use of that token waits for the decision taken on it, or is waited for. */
+  public Future<Optional<Stored>> lockById(SqlClient db, UUID id) {
+    return db.preparedQuery(SELECT + " WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows).map(RefreshTokenStore::stored));
+  }
+
+  private static Stored stored(Row r) {
+    Buffer key = r.getBuffer("answer_key");
+    return new Stored(r.getUUID("id"), r.getUUID("user_id"), r.getUUID("family_id"), Rows.instant(r, "expires_at"),
+        Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"), key == null ? null : key.getBytes(),
+        r.getUUID("replaced_by"), Rows.instant(r, "answered_again_at"));
+  }
+
+  /** The token used: by the use that issued {@code replacedBy}, with the page's answer key (may be null). */
+  public Future<Void> markUsed(SqlClient db, UUID id, Instant at, byte[] answerKey, UUID replacedBy) {
+    return db.preparedQuery("UPDATE refresh_token SET used_at = $2, answer_key = $3, replaced_by = $4 WHERE id = $1")
+        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), answerKey == null ? null : Buffer.buffer(answerKey), replacedBy))
+        .mapEmpty();
+  }
+
+  /** The lost answer to this token's use given again, issuing {@code replacedBy}: never a second time. */
+  public Future<Void> markAnsweredAgain(SqlClient db, UUID id, Instant at, UUID replacedBy) {
+    return db.preparedQuery("UPDATE refresh_token SET answered_again_at = $2, replaced_by = $3 WHERE id = $1")
+        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), replacedBy))
         .mapEmpty();
   }
 

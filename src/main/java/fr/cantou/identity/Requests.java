@@ -8,7 +8,7 @@ final class Requests {
 
   record Login(String email, String password) {}
 
-  record Refresh(String refreshToken) {}
+  record Refresh(String refreshToken, String answerKey, String answerSecret) {}
 
   record PasswordChange(String currentPassword, String newPassword) {}
 

@@ -72,6 +72,34 @@ class SessionRefreshPageTest {
         web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD), null).status()).isEqualTo(200);
   }
 
+  /**
+   * The link drops after the server rotated her refresh token, before its answer reached the page (or she left the page
+   * then): the page sends the same token again, revealing the secret whose key came with the first send, and the
+   * session goes on. It used to be read as a stolen token: "Votre session a pris fin" in the middle of her day.
+   */
+  @Test
+  void a_refresh_whose_answer_was_lost_on_the_way_is_sent_again_and_the_session_goes_on() {
+    Page doctor = doctorsPage();
+    AtomicInteger sent = new AtomicInteger();
+    doctor.route(REFRESH, route -> {
+      if (sent.getAndIncrement() == 0) {
+        route.fetch();
+        route.abort("connectionreset");
+      } else {
+        route.resume();
+      }
+    });
+    doctor.waitForCondition(() -> sent.get() >= 2);
+    assertThat(doctor.locator("#status")).hasText("Connexion rétablie.");
+    assertThat(doctor.locator("#offline")).isHidden();
+    doctor.unroute(REFRESH);
+
+    doctor.reload();
+    assertThat(doctor.locator("#available")).isEnabled();
+    assertThat(doctor).hasURL(java.util.regex.Pattern.compile("/medecin\\.html"));
+    doctor.context().close();
+  }
+
   @Test
   void a_refused_refresh_says_the_session_ended_with_the_way_to_sign_in_again_back_to_this_page() {
     Page doctor = doctorsPage();

@@ -1,0 +1,219 @@
+package fr.cantou.identity;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A nurse on a weak link leaves a staff page while its refresh is on the way, or the link drops after the server has
+ * rotated her refresh token: the page never hears of the new one, and sends the spent token again. Read as a stolen
+ * token, her session used to end in the middle of her day. Her page now sends, with its first send of a token, the key
+ * of a secret it keeps in her tab, and reveals the secret when it sends that token again: she is answered again, as a
+ * new session, the lost one ended. Whoever holds a copy of her request, or the lost answer, gets nothing.
+ */
+class RefreshAnswerLostTest {
+  static final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T08:00:00Z"));
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(TestDatabase.fresh(), Map.of(), clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void the_spent_token_sent_again_with_the_secret_of_its_first_send_is_answered_as_a_new_session() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random();
+    JsonObject lost = refresh(first, kept.asKey()).json();
+    long linesBefore = lines("session.answered_again");
+
+    Api.Response again = refresh(first, kept.revealed());
+
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(node.api.get("/api/me", again.json().getString("accessToken")).status()).isEqualTo(200);
+    assertThat(refresh(again.json().getString("refreshToken"), Secret.random().asKey()).status())
+        .as("the session goes on").isEqualTo(200);
+    assertThat(node.api.get("/api/me", lost.getString("accessToken")).status())
+        .as("the lost answer's access token, whoever took it on the way").isEqualTo(401);
+    assertThat(refresh(lost.getString("refreshToken"), null).status()).as("the lost answer's refresh token").isEqualTo(401);
+    assertThat(lines("session.answered_again")).as("a line of the trail").isEqualTo(linesBefore + 1);
+  }
+
+  @Test
+  void a_copy_of_the_first_send_sent_again_ends_the_session() {
+    String first = signIn().getString("refreshToken");
+    JsonObject copied = Secret.random().asKey().put("refreshToken", first);
+    String pages = refresh(first, copied).json().getString("refreshToken");
+    long linesBefore = lines("session.reuse_revoked");
+
+    assertThat(refresh(first, copied).status()).as("the same bytes, sent by someone else").isEqualTo(401);
+    assertThat(refresh(pages, null).status()).as("the session it copied").isEqualTo(401);
+    assertThat(lines("session.reuse_revoked")).isEqualTo(linesBefore + 1);
+  }
+
+  @Test
+  void a_secret_that_is_not_the_one_of_the_first_send_ends_the_session() {
+    String first = signIn().getString("refreshToken");
+    JsonObject lost = refresh(first, Secret.random().asKey()).json();
+
+    assertThat(refresh(first, Secret.random().revealed()).status()).isEqualTo(401);
+    assertThat(refresh(lost.getString("refreshToken"), null).status()).as("the session ended").isEqualTo(401);
+  }
+
+  @Test
+  void a_lost_answer_is_given_again_once_and_a_copy_of_that_send_gets_nothing() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random();
+    refresh(first, kept.asKey());
+    JsonObject again = refresh(first, kept.revealed()).json();
+
+    assertThat(refresh(first, kept.revealed()).status()).as("the send again, copied and sent later").isEqualTo(401);
+    assertThat(refresh(again.getString("refreshToken"), null).status())
+        .as("the session answered again is hers, and goes on").isEqualTo(200);
+  }
+
+  @Test
+  void once_the_session_went_on_the_spent_token_ends_it_even_with_its_secret() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random();
+    String received = refresh(first, kept.asKey()).json().getString("refreshToken");
+    String next = refresh(received, Secret.random().asKey()).json().getString("refreshToken");
+
+    assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
+    assertThat(refresh(next, null).status()).as("the session ended").isEqualTo(401);
+  }
+
+  @Test
+  void when_someone_used_the_lost_answer_her_send_again_ends_the_session_for_both() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random();
+    String takenOnTheWay = refresh(first, kept.asKey()).json().getString("refreshToken");
+    String his = refresh(takenOnTheWay, null).json().getString("refreshToken");
+
+    assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
+    assertThat(refresh(his, null).status()).as("his branch").isEqualTo(401);
+  }
+
+  @Test
+  void sent_again_later_than_half_an_hour_after_the_use_the_spent_token_ends_the_session() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random();
+    JsonObject lost = refresh(first, kept.asKey()).json();
+    clock.advance(AuthService.ANSWERED_AGAIN_WITHIN.plus(Duration.ofSeconds(1)));
+
+    assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
+    assertThat(refresh(lost.getString("refreshToken"), null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_first_send_that_already_reveals_its_secret_cannot_be_answered_again() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random(); // the page's first send never arrived: its second reveals the secret
+    JsonObject lost = refresh(first, kept.revealed()).json();
+
+    assertThat(refresh(first, kept.revealed()).status()).as("a copy of the secret that travelled").isEqualTo(401);
+    assertThat(refresh(lost.getString("refreshToken"), null).status()).isEqualTo(401);
+  }
+
+  /**
+   * Whoever took the lost answer on the way uses its token while her page sends the spent one again: the two are decided
+   * one after the other, never as if the other had not happened: her send waits for his use (held in its transaction on
+   * the trail's row that use writes last), which then commits; the session went on with a token she never received, so
+   * it ends, his branch with it, as a stolen one (a line of the trail says so).
+   */
+  @Test
+  void a_send_again_racing_a_use_of_the_lost_answers_token_waits_for_it_and_ends_the_session() {
+    String first = signIn().getString("refreshToken");
+    Secret kept = Secret.random();
+    String takenOnTheWay = refresh(first, kept.asKey()).json().getString("refreshToken");
+    SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
+    CompletableFuture<Api.Response> hisUse;
+    CompletableFuture<Api.Response> hers;
+    try {
+      Transaction open = TestNode.await(other.begin());
+      TestNode.await(other.preparedQuery("SELECT key FROM rate_limit WHERE key LIKE $1 FOR UPDATE")
+          .execute(Tuple.of("audit:session.refreshed:%")));
+      long before = waiting();
+      hisUse = CompletableFuture.supplyAsync(() -> refresh(takenOnTheWay, null));
+      Eventually.until("his use waits", () -> waiting() > before);
+      hers = CompletableFuture.supplyAsync(() -> refresh(first, kept.revealed()));
+      Eventually.until("her send again waits", () -> waiting() > before + 1);
+      TestNode.await(open.commit());
+    } finally {
+      other.close();
+    }
+    Api.Response his = hisUse.join();
+    Api.Response her = hers.join();
+
+    assertThat(his.status()).as("his use, decided first").isEqualTo(200);
+    assertThat(her.status()).as("her send again, after the session went on with the lost answer's token").isEqualTo(401);
+    assertThat(refresh(his.json().getString("refreshToken"), null).status()).as("his branch").isEqualTo(401);
+  }
+
+  @Test
+  void a_key_not_of_its_form_is_refused_and_signing_out_ignores_both() {
+    String first = signIn().getString("refreshToken");
+    assertThat(refresh(first, new JsonObject().put("answerKey", "short")).status()).isEqualTo(400);
+    assertThat(refresh(first, new JsonObject().put("answerSecret", "x".repeat(101))).status()).isEqualTo(400);
+    Api.Response out = node.api.post("/api/auth/logout", Secret.random().asKey().put("refreshToken", first));
+    assertThat(out.status()).as(out.toString()).isEqualTo(204);
+    assertThat(refresh(first, null).status()).isEqualTo(401);
+  }
+
+  /** The secret a page keeps in its tab, as the page makes it: 32 random bytes, and their SHA-256, in base64url. */
+  private record Secret(String value) {
+    static Secret random() {
+      return new Secret(AuthService.randomToken());
+    }
+
+    JsonObject asKey() {
+      return new JsonObject().put("answerKey", Base64.getUrlEncoder().withoutPadding().encodeToString(AuthService.sha256(value)));
+    }
+
+    JsonObject revealed() {
+      return new JsonObject().put("answerSecret", value);
+    }
+  }
+
+  private static long waiting() {
+    return TestNode.await(node.node().platform().pool().query("SELECT count(*) AS n FROM pg_stat_activity "
+        + "WHERE wait_event_type = 'Lock' AND datname = current_database()").execute()).iterator().next().getLong("n");
+  }
+
+  private static long lines(String action) {
+    return TestNode.await(node.node().platform().pool().preparedQuery("SELECT count(*) AS n FROM access_audit WHERE action = $1")
+        .execute(Tuple.of(action))).iterator().next().getLong("n");
+  }
+
+  private static JsonObject signIn() {
+    return node.api.post("/api/auth/login", new JsonObject().put("email", TestNode.ADMIN_EMAIL)
+        .put("password", TestNode.ADMIN_PASSWORD)).json();
+  }
+
+  private static Api.Response refresh(String token, JsonObject proof) {
+    JsonObject body = (proof == null ? new JsonObject() : proof.copy()).put("refreshToken", token);
+    return node.api.post("/api/auth/refresh", body);
+  }
+}
