@@ -1,6 +1,6 @@
 import { login } from './api.js';
 import { t } from './i18n.js';
-import { HOME, setUpPage, showError, whileSending } from './ui.js';
+import { HOME, choosePasswordFirst, setUpPage, showError, whileSending } from './ui.js';
 
 /** Where to go after signing in: only a page of this site (`/\evil.example` is another site to a browser). */
 function sameOriginPath(next) {
@@ -55,7 +55,9 @@ async function signIn() {
   }
   try {
     const user = await login(email, password);
-    location.href = sameOriginPath(new URLSearchParams(location.search).get('next')) || HOME[user.role] || '/';
+    const next = sameOriginPath(new URLSearchParams(location.search).get('next')) || HOME[user.role] || '/';
+    const after = new URL(next, location.origin);
+    location.href = user.mustChangePassword ? choosePasswordFirst(after.pathname + after.search + after.hash) : next;
   } catch (e) {
     if (e.status === 401) {
       // Which of the two is wrong is not said (it would tell who has an account): both are marked.

@@ -9,6 +9,16 @@ const MAX_LENGTH = 200;
 await setUpPage();
 const user = await requireRole(...Object.keys(HOME));
 document.getElementById('back').href = HOME[user.role] || '/';
+// Her first sign-in with the password an admin typed: nothing else opens before she chooses hers, then her page does.
+const firstTime = user.mustChangePassword === true;
+if (firstTime) {
+  document.getElementById('first-time').hidden = false;
+  document.getElementById('why').hidden = true;
+  document.getElementById('back').closest('p').hidden = true;
+  const label = document.getElementById('current-label');
+  label.dataset.i18n = 'password.firstCurrent';
+  label.textContent = t('password.firstCurrent');
+}
 document.getElementById('change-password')?.setAttribute('aria-current', 'page');
 
 const form = document.getElementById('form');
@@ -61,5 +71,20 @@ async function change() {
     return;
   }
   form.reset();
+  if (firstTime) {
+    showOutcome(outcome, t('password.firstDone'));
+    location.href = nextPage() || HOME[user.role] || '/';
+    return;
+  }
   showOutcome(outcome, t('password.changed'));
+}
+
+/** Where she was going when sent here first: a page of this site only. */
+function nextPage() {
+  try {
+    const next = new URL(new URLSearchParams(location.search).get('next') ?? '', location.origin);
+    return next.origin === location.origin && next.pathname !== location.pathname ? next.href : null;
+  } catch {
+    return null;
+  }
 }

@@ -117,11 +117,23 @@ export async function requireRole(...roles) {
     location.href = signInAgain();
     return new Promise(() => {});
   }
+  if (user.mustChangePassword && location.pathname !== PASSWORD_PAGE) {
+    // Her password is still the one the admin typed: the server refuses everything else until she chooses her own.
+    location.href = choosePasswordFirst(location.pathname);
+    return new Promise(() => {});
+  }
   const who = document.getElementById('who');
   if (who) {
     who.textContent = user.displayName;
   }
   return user;
+}
+
+const PASSWORD_PAGE = '/mot-de-passe.html';
+
+/** The password page, which goes on to `next` (a path of this site) once she has chosen her own. */
+export function choosePasswordFirst(next) {
+  return `${PASSWORD_PAGE}?next=${encodeURIComponent(next)}`;
 }
 
 /** The sign-in page, which comes back to this one once she is signed in. */

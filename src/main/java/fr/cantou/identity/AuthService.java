@@ -222,7 +222,7 @@ public final class AuthService {
               refreshLifetime.toSeconds(),
               new Session.SessionUser(userId.toString(), p.role().code(), p.displayName(),
                   p.organisationId() == null ? null : p.organisationId().toString(),
-                  p.specialties().stream().sorted().toList())), tokenId));
+                  p.specialties().stream().sorted().toList(), p.passwordToReplace())), tokenId));
     });
   }
 

@@ -4,6 +4,7 @@ import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.sqlclient.Pool;
 import io.vertx.ext.web.RoutingContext;
 
@@ -41,10 +42,30 @@ public final class Authenticator implements Handler<RoutingContext> {
     }
     authenticate(header.substring(7).trim())
         .onSuccess(principal -> {
+          if (principal.passwordToReplace() && !openWhilePasswordToReplace(ctx)) {
+            ctx.fail(PASSWORD_TO_REPLACE);
+            return;
+          }
           ctx.put(CurrentUser.KEY, principal.from(addresses.of(ctx)));
           ctx.next();
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * An account whose password an admin typed is its owner's only once she has chosen her own: until then the admin (or
+   * whoever read it over her shoulder) could act as her. So she may change it, read her account and sign out, nothing
+   * else. Signing out and refreshing carry no access token, and are open anyway.
+   */
+  static final ApiException PASSWORD_TO_REPLACE = ApiException.forbidden(
+      "Choose your own password first: the one given when your account was made is known to the administrator.")
+      .kind("password-to-replace");
+
+  private static boolean openWhilePasswordToReplace(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    HttpMethod method = ctx.request().method();
+    return (method == HttpMethod.POST && "/api/auth/password".equals(path))
+        || (method == HttpMethod.GET && "/api/me".equals(path));
   }
 
   public Future<Principal> authenticate(String token) {

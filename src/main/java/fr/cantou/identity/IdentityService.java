@@ -66,6 +66,8 @@ public final class IdentityService {
   /**
    * Sent again with its Idempotency-Key ({@code key}, or null), answered with the account the first made. The password
    * is not part of what tells a retry (no unsalted hash of it is kept): a retry whose password differs is the same account.
+   * Made by an admin ({@code by}), the account's owner must replace the password the admin typed before anything else;
+   * made by the node itself (null: the first admin from the configuration, the demo's people), not.
    */
   public Future<User> createUser(Principal by, String rawEmail, String password, Role role, String displayName,
                                  String organisationId, List<String> specialties, String key) {
@@ -83,7 +85,7 @@ public final class IdentityService {
         .compose(v -> checkSpecialties(codes))
         .compose(v -> hasher.hash(password))
         .compose(hash -> creations.once(by, key, "user", Arrays.asList(email, role.code(), displayName.trim(), organisationId, codes),
-            tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation)
+            tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation, by != null)
                 .compose(id -> store.addSpecialties(tx, id, codes).map(id))
                 .compose(id -> audited(tx, by, "user.created", "user", id).map(id.toString())),
             e -> Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)))

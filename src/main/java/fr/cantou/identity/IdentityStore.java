@@ -48,12 +48,13 @@ public final class IdentityStore {
         .map(rows -> Rows.first(rows).map(IdentityStore::organisation));
   }
 
+  /** {@code passwordToReplace}: the password was typed by an admin, and its owner must choose her own first. */
   public Future<UUID> insertUser(SqlClient db, String email, String passwordHash, Role role, String displayName,
-                                 UUID organisationId) {
+                                 UUID organisationId, boolean passwordToReplace) {
     return db.preparedQuery("""
-            INSERT INTO app_user (email, password_hash, role, display_name, organisation_id)
-            VALUES ($1, $2, $3, $4, $5) RETURNING id""")
-        .execute(Tuple.of(email, passwordHash, role.code(), displayName, organisationId))
+            INSERT INTO app_user (email, password_hash, role, display_name, organisation_id, password_to_replace)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""")
+        .execute(Tuple.of(email, passwordHash, role.code(), displayName, organisationId, passwordToReplace))
         .map(rows -> rows.iterator().next().getUUID("id"))
         .recover(DatabaseErrors.refusals(new Rule(Violation.UNIQUE, "", Refusal.EMAIL_TAKEN)));
   }
@@ -108,7 +109,9 @@ public final class IdentityStore {
    * password, one wins and the other is told (false), never both applied in turn.
    */
   public Future<Boolean> replacePasswordHash(SqlClient db, UUID userId, String checkedHash, String newHash) {
-    return db.preparedQuery("UPDATE app_user SET password_hash = $3 WHERE id = $1 AND active AND password_hash = $2")
+    return db.preparedQuery("""
+            UPDATE app_user SET password_hash = $3, password_to_replace = false
+            WHERE id = $1 AND active AND password_hash = $2""")
         .execute(Tuple.of(userId, checkedHash, newHash))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -124,14 +127,15 @@ public final class IdentityStore {
    */
   public Future<Optional<Principal>> activePrincipal(SqlClient db, UUID userId, UUID sessionId) {
     return db.preparedQuery("""
-            SELECT u.role, u.display_name, u.organisation_id,
+            SELECT u.role, u.display_name, u.organisation_id, u.password_to_replace,
                    ARRAY(SELECT s.specialty_code FROM user_specialty s WHERE s.user_id = u.id) AS specialties
             FROM app_user u WHERE u.id = $1 AND u.active
               AND ($2::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token r
                                                     WHERE r.family_id = $2 AND r.revoked_at IS NOT NULL))""")
         .execute(Tuple.of(userId, sessionId))
         .map(rows -> Rows.first(rows).map(r -> new Principal(userId, Role.fromCode(r.getString("role")),
-            r.getString("display_name"), r.getUUID("organisation_id"), Set.copyOf(Rows.strings(r, "specialties")))));
+            r.getString("display_name"), r.getUUID("organisation_id"), Set.copyOf(Rows.strings(r, "specialties")), null,
+            r.getBoolean("password_to_replace"))));
   }
 
   public Future<Boolean> deactivate(SqlClient db, UUID userId) {

@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class ClientSession {
   static final short CLOSE_UNAUTHORIZED = 4401;
+  static final short CLOSE_PASSWORD_TO_REPLACE = 4403;
   static final short CLOSE_TOO_SLOW = 4408;
   static final short CLOSE_SILENT = 4000;
   static final short CLOSE_FLOODING = 1008;

@@ -16,6 +16,11 @@ public record Identified(Viewer viewer, Instant expiresAt, Link link, java.util.
     this(viewer, expiresAt, link, null);
   }
 
+  /** A user whose password is still the one an admin typed: she may do nothing but choose her own (HTTP answers 403). */
+  public boolean passwordToReplace() {
+    return viewer.principal() != null && viewer.principal().passwordToReplace();
+  }
+
   /** The version of an appointment's links a manage token belongs to, and when they stop opening it. */
   public record Link(int version, Instant validUntil) {}
 

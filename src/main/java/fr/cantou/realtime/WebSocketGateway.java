@@ -265,8 +265,8 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
       return;
     }
     greetings.run(session.context, () -> session.ended() ? Future.succeededFuture() : resolve(t, session.address).compose(found -> {
-      if (found.isEmpty()) {
-        session.end(ClientSession.CLOSE_UNAUTHORIZED, "invalid token");
+      if (found.isEmpty() || found.get().passwordToReplace()) {
+        session.end(found.isEmpty() ? ClientSession.CLOSE_UNAUTHORIZED : ClientSession.CLOSE_PASSWORD_TO_REPLACE, "refused");
         return Future.succeededFuture();
       }
       if (session.ended()) {

@@ -17,6 +17,8 @@ final class Fixtures {
   static final String ADMIN_EMAIL = "admin@bench.test";
   static final String ADMIN_PASSWORD = "bench-admin-password";
   static final String PASSWORD = "bench-password-1";
+  /** What the admin types when making an account; each person replaces it with PASSWORD at her first sign-in. */
+  static final String TYPED_BY_ADMIN = "bench-typed-by-the-admin";
 
   /** A care home's nurse and the doctors of one specialty, each with an access token. */
   record CareSide(String organisationId, String nurseId, String nurse, List<String> doctors, String specialty) {}
@@ -42,7 +44,7 @@ final class Fixtures {
   }
 
   String user(String email, String role, String organisationId, String specialty) {
-    JsonObject body = new JsonObject().put("email", email).put("password", PASSWORD).put("role", role)
+    JsonObject body = new JsonObject().put("email", email).put("password", TYPED_BY_ADMIN).put("role", role)
         .put("displayName", role + " " + email.substring(0, email.indexOf('@')));
     if (organisationId != null) {
       body.put("organisationId", organisationId);
@@ -50,7 +52,9 @@ final class Fixtures {
     if (specialty != null) {
       body.put("specialties", new JsonArray().add(specialty));
     }
-    return created(api.post("/api/users", admin, body)).getString("id");
+    String id = created(api.post("/api/users", admin, body)).getString("id");
+    api.chooseOwnPassword(email, TYPED_BY_ADMIN, PASSWORD);
+    return id;
   }
 
   String token(String email) {

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PasswordChangeTest {
   private static final String FIRST = "typed-by-the-admin-1";
   private static final String CHOSEN = "mon-jardin-a-Salers-2026";
+  private static final String OWN = "le-puy-mary-en-hiver";
   private static final MutableClock clock = MutableClock.startingNow();
   private static final AtomicInteger counter = new AtomicInteger();
   private static TestNode node;
@@ -92,15 +93,16 @@ class PasswordChangeTest {
   @Test
   void every_session_of_hers_ends_at_once_the_one_that_changed_it_too_which_goes_on_with_the_session_answered() {
     String email = newDoctor();
-    JsonObject mine = session(email, FIRST);
-    // The admin signed in as her to check the account, or someone who learnt the password did.
-    JsonObject other = session(email, FIRST);
-    JsonObject another = session(email, FIRST);
+    // Her own password, chosen at her first sign-in (nothing opens before), then learnt by someone who signed in as her.
+    node.api.chooseOwnPassword(email, FIRST, OWN);
+    JsonObject mine = session(email, OWN);
+    JsonObject other = session(email, OWN);
+    JsonObject another = session(email, OWN);
     JsonObject colleague = session(TestNode.ADMIN_EMAIL, TestNode.ADMIN_PASSWORD);
     try (WsClient othersSocket = WsClient.hello(node.port(), other.getString("accessToken"), null);
          WsClient mySocket = WsClient.hello(node.port(), mine.getString("accessToken"), null);
          WsClient colleaguesSocket = WsClient.hello(node.port(), colleague.getString("accessToken"), null)) {
-      Api.Response changed = change(mine.getString("accessToken"), FIRST, CHOSEN);
+      Api.Response changed = change(mine.getString("accessToken"), OWN, CHOSEN);
       assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
 
       assertThat(othersSocket.awaitClose()).as("the other session's socket, long before its token's expiry").isEqualTo(4401);

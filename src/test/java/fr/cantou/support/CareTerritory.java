@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
  * hospital, a geriatrician, a cardiologist and a general practitioner.
  */
 public final class CareTerritory {
+  /** Each person's own password, chosen at her first sign-in. */
   public static final String PASSWORD = "password-123";
+  /** The password the admin types when making an account, replaced by its owner before anything else. */
+  public static final String TYPED_BY_ADMIN = "typed-by-the-admin";
 
   public final String ehpadId;
   public final String otherEhpadId;
@@ -54,7 +57,7 @@ public final class CareTerritory {
   private final java.util.Map<String, String> emails = new java.util.HashMap<>();
 
   public String user(String email, String role, String name, String organisationId, JsonArray specialties) {
-    JsonObject body = new JsonObject().put("email", email).put("password", PASSWORD).put("role", role).put("displayName", name);
+    JsonObject body = new JsonObject().put("email", email).put("password", TYPED_BY_ADMIN).put("role", role).put("displayName", name);
     if (organisationId != null) {
       body.put("organisationId", organisationId);
     }
@@ -67,6 +70,7 @@ public final class CareTerritory {
     }
     String id = response.json().getString("id");
     emails.put(id, email);
+    node.api.chooseOwnPassword(email, TYPED_BY_ADMIN, PASSWORD);
     return id;
   }
 

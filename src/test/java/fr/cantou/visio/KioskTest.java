@@ -162,8 +162,9 @@ class KioskTest extends VisioNodeTest {
     JsonObject other = created(node.api.post(path, visio.admin, new JsonObject().put("label", "Étage"), "admin-screen-key-02"));
     assertThat(other.getString("id")).as("another name under the key").isNotEqualTo(atOnce.get(0).json().getString("id"));
     created(node.api.post("/api/users", visio.admin, new JsonObject().put("email", "admin2@visio.test").put("role", "admin")
-        .put("displayName", "Odile Besse").put("password", fr.cantou.support.CareTerritory.PASSWORD)));
-    String otherAdmin = node.api.login("admin2@visio.test", fr.cantou.support.CareTerritory.PASSWORD);
+        .put("displayName", "Odile Besse").put("password", fr.cantou.support.CareTerritory.TYPED_BY_ADMIN)));
+    String otherAdmin = node.api.chooseOwnPassword("admin2@visio.test", fr.cantou.support.CareTerritory.TYPED_BY_ADMIN,
+        fr.cantou.support.CareTerritory.PASSWORD);
     assertThat(created(node.api.post(path, otherAdmin, new JsonObject().put("label", "Entrée"), "admin-screen-key-02"))
         .getString("id")).as("another person's key").isNotEqualTo(atOnce.get(0).json().getString("id"));
 

@@ -29,6 +29,8 @@ import java.util.Map;
  */
 final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   static final String PASSWORD = "demo-password-1";
+  /** What an admin types when making an account in a test; its owner replaces it with {@link #PASSWORD} first. */
+  static final String TYPED_BY_ADMIN = "typed-by-the-admin";
   /**
    * A JitsiMeetExternalAPI that keeps the options it was given and says "joined"; each one is in
    * window.__jitsiApis, whose emit(name, event) plays an event of Jitsi (a drop: a fatal errorOccurred; a

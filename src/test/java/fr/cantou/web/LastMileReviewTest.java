@@ -236,9 +236,10 @@ class LastMileReviewTest {
     assertThat(service.status()).as(service.toString()).isEqualTo(201);
     assertThat(service.json().getString("timeZone")).isEqualTo("Indian/Reunion");
     var agent = api.post("/api/users", admin, new JsonObject().put("email", "agent.reunion@cantal.demo")
-        .put("password", BrowserFixture.PASSWORD).put("role", "agent").put("displayName", "Lina Payet")
+        .put("password", BrowserFixture.TYPED_BY_ADMIN).put("role", "agent").put("displayName", "Lina Payet")
         .put("organisationId", organisation));
     assertThat(agent.status()).as(agent.toString()).isEqualTo(201);
+    api.chooseOwnPassword("agent.reunion@cantal.demo", BrowserFixture.TYPED_BY_ADMIN, BrowserFixture.PASSWORD);
     JsonArray weekly = new JsonArray();
     for (int day = 1; day <= 7; day++) {
       weekly.add(new JsonObject().put("weekday", day).put("start", "09:00").put("end", "12:00"));

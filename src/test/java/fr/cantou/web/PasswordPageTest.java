@@ -87,6 +87,42 @@ class PasswordPageTest {
     nurse.context().close();
   }
 
+  /**
+   * A nurse the admin has just made an account for follows the link to her page: signed in with the password the admin
+   * typed, she is first asked to choose her own (nothing else opens before), then lands on the page she asked for.
+   */
+  @Test
+  void a_new_nurse_chooses_her_own_password_at_her_first_sign_in_then_reaches_her_page() {
+    String admin = web.node.adminToken();
+    String home = web.node.api.get("/api/organisations", admin).array().stream()
+        .map(JsonObject.class::cast).filter(o -> "ehpad".equals(o.getString("kind"))).findFirst().orElseThrow().getString("id");
+    assertThat(web.node.api.post("/api/users", admin, new JsonObject().put("email", "nouvelle.ide@cantal.demo")
+        .put("password", "saisi-par-l-admin").put("role", "nurse").put("displayName", "Jeanne Nouvelle")
+        .put("organisationId", home)).status()).isEqualTo(201);
+    Page nurse = web.newPage();
+    nurse.navigate(web.url("/infirmiere.html"));
+    nurse.waitForURL(u -> u.contains("/connexion.html"));
+    nurse.locator("#email").fill("nouvelle.ide@cantal.demo");
+    nurse.locator("#password").fill("saisi-par-l-admin");
+    nurse.keyboard().press("Enter");
+
+    nurse.waitForURL(u -> u.contains("/mot-de-passe.html"));
+    assertThat(nurse.locator("#first-time")).hasText("Avant d'utiliser Cantou, choisissez votre propre mot de passe : celui "
+        + "donné à la création de votre compte a été saisi par l'administrateur. Tapez-le comme mot de passe actuel, puis le vôtre.");
+    assertThat(nurse.locator("#back")).isHidden();
+    assertThat(nurse.locator("button[type=submit]")).isEnabled();
+    PagesTest.assertAccessible(nurse, "mot-de-passe-premier");
+    field(nurse, "Mot de passe donné à la création du compte").fill("saisi-par-l-admin");
+    field(nurse, "Nouveau mot de passe").fill(CHOSEN);
+    field(nurse, "Nouveau mot de passe, une seconde fois").fill(CHOSEN);
+    nurse.keyboard().press("Enter");
+
+    nurse.waitForURL(u -> u.endsWith("/infirmiere.html"));
+    assertThat(nurse.locator("#who")).hasText("Jeanne Nouvelle");
+    web.node.api.login("nouvelle.ide@cantal.demo", CHOSEN);
+    nurse.context().close();
+  }
+
   @Test
   void mistakes_the_page_can_see_are_said_at_their_field_and_nothing_is_sent() {
     Page doctor = signedIn("dr.garcia");

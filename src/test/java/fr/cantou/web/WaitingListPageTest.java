@@ -123,7 +123,8 @@ class WaitingListPageTest {
     String msa = created(api.post("/api/organisations", admin, new JsonObject().put("kind", "administration")
         .put("name", "MSA Auvergne").put("commune", "Aurillac")));
     String agent = created(api.post("/api/users", admin, new JsonObject().put("email", "agent.msa@cantal.demo")
-        .put("password", BrowserFixture.PASSWORD).put("role", "agent").put("displayName", "Paul Cabrol").put("organisationId", msa)));
+        .put("password", BrowserFixture.TYPED_BY_ADMIN).put("role", "agent").put("displayName", "Paul Cabrol").put("organisationId", msa)));
+    api.chooseOwnPassword("agent.msa@cantal.demo", BrowserFixture.TYPED_BY_ADMIN, BrowserFixture.PASSWORD);
     String service = created(api.post("/api/visio/services", admin, new JsonObject().put("organisationId", msa)
         .put("name", "Retraite agricole").put("durationMinutes", 30).put("referencePrefix", "MSA")
         .put("description", "Votre retraite de la MSA")));
