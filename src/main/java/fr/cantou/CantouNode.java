@@ -126,8 +126,8 @@ public final class CantouNode {
       JitsiRooms rooms = new JitsiRooms(platform.vertx(), config.jitsi());
       Senders senders = Senders.of(platform.vertx(), config);
 
-      // The features, each wired by its module.
-      IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), addresses);
+      // The features, each wired by its module; an account's mails go through visio's queue of messages.
+      IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), VisioModule.accountMails(), addresses);
       teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId, senders);
       visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits, senders);
       modules = List.of(identity, teleconsult, visio, new StatsModule(platform),

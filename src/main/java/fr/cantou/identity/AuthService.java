@@ -31,11 +31,13 @@ public final class AuthService {
   private final TokenService tokens;
   private final LoginThrottle throttle;
   private final AccountEvents events;
+  private final AccountMails mails;
 
   public AuthService(Platform platform, IdentityStore identity, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-                     TokenService tokens, AccountEvents events) {
+                     TokenService tokens, AccountEvents events, AccountMails mails) {
     this.platform = platform;
     this.events = events;
+    this.mails = mails;
     this.identity = identity;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
@@ -74,7 +76,9 @@ public final class AuthService {
    * counted first, the same hashing pool): a stolen access token is no way to guess it faster than the sign-in page.
    * Then every session of hers ends at once (refresh tokens revoked, access tokens refused, sockets closed on every
    * node), the one that asked too: a copy of it (a shared workstation, a token read from that tab) is what she may be
-   * changing it for. She is answered a new session, in the same transaction.
+   * changing it for. She is answered a new session, in the same transaction, which also queues a mail to her address
+   * ({@link AccountMails#PASSWORD_CHANGED}): whoever changed it from a copy of her session, she hears of it before she
+   * finds she cannot sign in.
    */
   public Future<Session> changePassword(Principal me, String current, String chosen) {
     if (chosen.length() < PasswordHasher.MIN_LENGTH) {
@@ -111,6 +115,7 @@ public final class AuthService {
             : refreshTokens.revokeSessionsOf(tx, me.userId(), now)
                 .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
                 .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))
+                .compose(v -> mails.passwordChanged(tx, me.userId(), now))
                 .compose(v -> openSession(tx, me.userId(), UUID.randomUUID())).map(Opened::session)));
   }
 

@@ -17,15 +17,18 @@ public final class IdentityModule implements CantouModule {
   private final IdentityRoutes routes;
   private final AdminCreations creationKeys;
 
-  /** {@code jwtKey}: configured, or generated at the first start and kept in the database. */
-  public IdentityModule(Platform platform, String jwtKey, AccountEvents events, ClientAddress addresses) {
+  /**
+   * {@code jwtKey}: configured, or generated at the first start and kept in the database. {@code mails}: where an
+   * account's mails are queued.
+   */
+  public IdentityModule(Platform platform, String jwtKey, AccountEvents events, AccountMails mails, ClientAddress addresses) {
     var settings = platform.config().auth();
     IdentityStore store = new IdentityStore();
     RefreshTokenStore refreshTokens = new RefreshTokenStore();
     PasswordHasher hasher = new PasswordHasher(platform.vertx(), settings.argon2MemoryKib(), settings.argon2Iterations(),
         settings.maxConcurrentHashes(), settings.hashQueue());
     TokenService tokens = new TokenService(platform.vertx(), jwtKey, settings.accessTokenLifetime());
-    this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens, events);
+    this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens, events, mails);
     this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
     this.service = new IdentityService(platform, store, refreshTokens, hasher, events);
     this.routes = new IdentityRoutes(auth, service, addresses);

@@ -27,7 +27,7 @@ public final class MailJob {
   /** The longest a mail takes to be handed over: well within its claim ({@link #handOver}). */
   private static final Duration SEND_WITHIN = Duration.ofMinutes(1);
   static final int MAX_ATTEMPTS = 10;
-  private static final List<String> CHANNELS = List.of(MailStore.MAIL, MailStore.MEDIATOR);
+  private static final List<String> CHANNELS = List.of(MailStore.MAIL, MailStore.MEDIATOR, MailStore.ACCOUNT);
 
   private final Platform platform;
   private final MailStore store;
@@ -124,6 +124,9 @@ public final class MailJob {
 
   private Future<Void> deliver(MessageAttempt attempt) {
     MailStore.DueMail mail = attempt.message();
+    if (MailStore.ACCOUNT.equals(mail.channel())) {
+      return toAccount(attempt);
+    }
     return appointments.appointment(mail.appointmentId()).compose(a -> store.heardOf(platform.pool(), mail).compose(heard -> {
       if (alreadyKnown(heard, a)) {
         LOG.info("event=mail_unneeded kind={} channel={} appointment={}", mail.kind(), mail.channel(), a.reference());
@@ -201,6 +204,21 @@ public final class MailJob {
         : handOver(attempt, toBooker.compose(mail.kind(), a, address.get(), before))
             .compose(v -> attempt.sent(platform.clock().instant(), told(a)))
             .onSuccess(v -> sent(mail, a)));
+  }
+
+  /**
+   * To a staff member about her own account, at the address it has now (deactivated since, she is still told what was
+   * done to it), with the time of the change, not of the sending.
+   */
+  private Future<Void> toAccount(MessageAttempt attempt) {
+    MailStore.DueMail mail = attempt.message();
+    return store.accountMail(platform.pool(), mail.id()).compose(to -> to.isEmpty() ? attempt.done()
+        : handOver(attempt, StaffAccountMails.compose(mail.kind(), to.get(), platform.config().defaultTimeZone()))
+            .compose(v -> attempt.sent(platform.clock().instant(), null))
+            .onSuccess(v -> {
+              platform.metrics().mailSent();
+              LOG.info("event=mail_sent kind={} channel={}", mail.kind(), mail.channel());
+            }));
   }
 
   private void sent(MailStore.DueMail mail, Appointment a) {

@@ -36,6 +36,11 @@ final class MailStore {
   static final String SMS = "sms";
   /** To the mediator who booked for someone with neither phone nor e-mail: he is the one way she hears of a change. */
   static final String MEDIATOR = "mediator";
+  /**
+   * To a staff member about her own account (V106: a row naming the account, not an appointment), such as her password
+   * changed ({@link StaffAccountMails}).
+   */
+  static final String ACCOUNT = "account";
 
   /** Messages claimed at a time by the mail and SMS jobs; a run claims another batch while one comes back full. */
   static final int BATCH = 20;
@@ -105,6 +110,26 @@ final class MailStore {
         .execute(Tuple.of(appointmentId, kinds(mails), dues(mails), channels(mails),
             instants(mails, Mail::previousStart), instants(mails, Mail::known)))
         .mapEmpty();
+  }
+
+  /** An account's mail of {@code kind}, due at once, telling the change made at {@code at}. */
+  Future<Void> scheduleAccountMail(SqlClient db, UUID userId, String kind, Instant at) {
+    return db.preparedQuery("INSERT INTO visio_mail (user_id, kind, due_at, channel, changed_at) VALUES ($1, $2, $3, $4, $3)")
+        .execute(Tuple.of(userId, kind, utc(at), ACCOUNT))
+        .mapEmpty();
+  }
+
+  /** An account's mail as it goes: her address, her organisation's zone (null: she has none), when the change was made. */
+  record AccountMail(String email, String zone, Instant changedAt) {}
+
+  Future<java.util.Optional<AccountMail>> accountMail(SqlClient db, long mailId) {
+    return db.preparedQuery("""
+            SELECT u.email, o.time_zone, m.changed_at FROM visio_mail m
+            JOIN app_user u ON u.id = m.user_id LEFT JOIN organisation o ON o.id = u.organisation_id
+            WHERE m.id = $1""")
+        .execute(Tuple.of(mailId))
+        .map(rows -> Rows.first(rows).map(r -> new AccountMail(r.getString("email"), r.getString("time_zone"),
+            r.getOffsetDateTime("changed_at").toInstant())));
   }
 
   /**

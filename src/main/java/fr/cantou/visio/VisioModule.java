@@ -155,6 +155,14 @@ public final class VisioModule implements LiveModule {
     this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }
 
+  /**
+   * Where identity queues a staff member's mails about her account: the queue of messages, sent by this module's mail
+   * job. Built before the modules (identity is built first), it holds no state of a node.
+   */
+  public static fr.cantou.identity.AccountMails accountMails() {
+    return new StaffAccountMails(new MailStore());
+  }
+
   @Override
   public List<ApiModule> routes() {
     return List.of(routes, kioskRoutes);
