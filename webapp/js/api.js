@@ -45,6 +45,9 @@ export async function logout() {
   sessionStorage.removeItem(ANSWER_SECRET);
   sessionStorage.removeItem('cantou.user');
   accessToken = null;
+  // A refresh still on its way answers a session she has just left: it must not be written back (the server ends it
+  // with her sign-out, the token sent being of its lineage even if that refresh spent it).
+  signOuts += 1;
   if (refreshToken) {
     await request('/api/auth/logout', { method: 'POST', body: { refreshToken }, anonymous: true, deadline: 0 }).catch(() => {});
   }
@@ -70,6 +73,7 @@ export async function token({ refresh = false } = {}) {
 }
 
 let refreshing = null;
+let signOuts = 0;
 
 /**
  * How the server says no to a refresh: 401 (the token spent, revoked or expired; the account deactivated), 400 (a body
@@ -82,9 +86,14 @@ async function refreshed() {
   if (!refreshToken) {
     return null;
   }
+  const signOutsBefore = signOuts;
   try {
     const proof = await answerProof(refreshToken);
-    remember(await request('/api/auth/refresh', { method: 'POST', body: { refreshToken, ...proof }, anonymous: true, deadline: 0 }));
+    const session = await request('/api/auth/refresh', { method: 'POST', body: { refreshToken, ...proof }, anonymous: true, deadline: 0 });
+    if (signOuts !== signOutsBefore) {
+      return null;
+    }
+    remember(session);
     return accessToken;
   } catch (e) {
     if (REFRESH_REFUSED.has(e?.status)) {
@@ -108,7 +117,12 @@ const ANSWER_SECRET = 'cantou.refreshAnswerSecret';
  * Without WebCrypto (a page not served over HTTPS) nothing: a lost answer ends the session, as before.
  */
 async function answerProof(refreshToken) {
-  const kept = JSON.parse(sessionStorage.getItem(ANSWER_SECRET) ?? 'null');
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(ANSWER_SECRET) ?? 'null');
+  } catch {
+    // Unreadable (written by hand): as if none, the first send of this token.
+  }
   if (kept?.token === refreshToken) {
     return { answerSecret: kept.secret };
   }

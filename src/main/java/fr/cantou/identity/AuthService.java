@@ -130,33 +130,46 @@ public final class AuthService {
    */
   static final Duration ANSWERED_AGAIN_WITHIN = Duration.ofMinutes(30);
 
+  /** How many lost answers of one person may be given again within {@link #ANSWERED_AGAIN_WITHIN}: a loop is no link. */
+  static final int ANSWERED_AGAIN_AT_MOST = 3;
+
   /**
    * A refresh: the token rotates. A spent token presented again ends its session (it must have leaked), unless it is
    * the page that used it asking again because the answer never reached it: it reveals the secret whose key came with
-   * the use, the session never went on with the token that use issued, and it is the first time. A refresh, a reuse
-   * and an answer given again are lines of the audit trail with the address.
+   * the use, the session never went on with the token that use issued, it is the first time, and not one of many. The
+   * session answered again is a new family of the same lineage, and a token of the lineage presented again while the
+   * lineage lives on (the page's own send arriving after a copy of it, the lost answer used by whoever took it) ends
+   * the whole lineage. A refresh, a reuse and an answer given again are lines of the audit trail with the address.
    */
   public Future<Session> refresh(String refreshToken, AnswerProof proof, String address) {
     Instant now = platform.clock().instant();
+    byte[] hash = sha256(refreshToken);
     // The transaction commits a revocation even when the answer is a refusal.
-    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken)).compose(found -> {
-      if (found.isEmpty() || found.get().revokedAt() != null || !found.get().expiresAt().isAfter(now)) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      RefreshTokenStore.Stored stored = found.get();
-      if (stored.usedAt() == null) {
-        return rotated(tx, stored, proof, address, now).map(Optional::of);
-      }
-      if (!mayBeAnsweredAgain(stored, proof, now)) {
-        return reused(tx, stored, address, now);
-      }
-      // Locked: a use of the token the lost answer held waits for this decision, or this one for that use.
-      return refreshTokens.lockById(tx, stored.replacedBy()).compose(next ->
-          next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
-              ? answeredAgain(tx, stored, address, now).map(Optional::of)
-              : reused(tx, stored, address, now));
-    })).compose(session -> session.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
+    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockLineageOf(tx, hash)
+        .compose(v -> refreshTokens.lockByHash(tx, hash)).compose(found -> {
+          if (found.isEmpty() || !found.get().expiresAt().isAfter(now)) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          RefreshTokenStore.Stored stored = found.get();
+          if (stored.revokedAt() != null) {
+            // Ended: by a sign-out, a reuse or a password change (the lineage with it), or by a lost answer given again.
+            return refreshTokens.lineageOpen(tx, stored.lineageId(), now).compose(open -> open
+                ? reused(tx, stored, address, now) : Future.succeededFuture(Optional.empty()));
+          }
+          if (stored.usedAt() == null) {
+            return rotated(tx, stored, proof, address, now).map(Optional::of);
+          }
+          if (!mayBeAnsweredAgain(stored, proof, now)) {
+            return reused(tx, stored, address, now);
+          }
+          return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
+              .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? Future.succeededFuture(Optional.<RefreshTokenStore.Stored>empty())
+                  : refreshTokens.lockById(tx, stored.replacedBy()))
+              .compose(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
+                  ? answeredAgain(tx, stored, address, now).map(Optional::of)
+                  : reused(tx, stored, address, now));
+        })).compose(session -> session.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
   }
 
   private static boolean mayBeAnsweredAgain(RefreshTokenStore.Stored stored, AnswerProof proof, Instant now) {
@@ -165,45 +178,56 @@ public final class AuthService {
   }
 
   private Future<Session> rotated(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
-    return openSession(tx, stored.userId(), stored.familyId()).compose(opened ->
+    return openSession(tx, stored.userId(), stored.familyId(), stored.lineageId()).compose(opened ->
         refreshTokens.markUsed(tx, stored.id(), now, proof.keyToKeep(), opened.tokenId())
             .compose(v -> AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now))
             .map(v -> opened.session()));
   }
 
   private Future<Optional<Session>> reused(SqlClient tx, RefreshTokenStore.Stored stored, String address, Instant now) {
-    return ended(tx, stored.familyId(), now)
+    return lineageEnded(tx, stored.lineageId(), now)
         .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.reuse_revoked", address, now))
         .map(v -> Optional.empty());
   }
 
   /**
-   * The lost answer given again, as a new session: the one it belonged to ends, so that the lost answer's access token
-   * (whoever took it on the way) is refused at once and its sockets close. Every such answer is a line of the trail.
+   * The lost answer given again, as a new session of the same lineage: the one it belonged to ends, so that the lost
+   * answer's access token (whoever took it on the way) is refused at once and its sockets close. Every such answer is a
+   * line of the trail.
    */
   private Future<Session> answeredAgain(SqlClient tx, RefreshTokenStore.Stored stored, String address, Instant now) {
-    return ended(tx, stored.familyId(), now)
-        .compose(v -> openSession(tx, stored.userId(), UUID.randomUUID()))
+    return refreshTokens.revokeFamily(tx, stored.familyId(), now)
+        .compose(v -> events.sessionEnded(tx, stored.familyId()))
+        .compose(v -> openSession(tx, stored.userId(), UUID.randomUUID(), stored.lineageId()))
         .compose(opened -> refreshTokens.markAnsweredAgain(tx, stored.id(), now, opened.tokenId())
             .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.answered_again", address, now))
             .map(v -> opened.session()));
   }
 
-  /** Signing out: the family revoked, and a line of the audit trail. */
+  /**
+   * Signing out: every session of the token's lineage ends, and a line of the audit trail. With a spent token too (the
+   * page's refresh was answered again on its way, and it holds the token that refresh spent). Only a session still open
+   * ends (and is a line of the trail): an ended or expired token sent again is answered alike and writes nothing, so no
+   * one fills the trail with it.
+   */
   public Future<Void> logout(String refreshToken, String address) {
     Instant now = platform.clock().instant();
-    return platform.pool().withTransaction(tx -> refreshTokens.lockByHash(tx, sha256(refreshToken))
-        // Only a session still open ends (and is a line of the trail): a spent, revoked or expired
-        // token sent again is answered alike and writes nothing, so no one fills the trail with it.
-        .compose(found -> found.isPresent() && found.get().revokedAt() == null && found.get().expiresAt().isAfter(now)
-            ? ended(tx, found.get().familyId(), now)
-                .compose(v -> AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now))
-            : Future.<Void>succeededFuture()));
+    byte[] hash = sha256(refreshToken);
+    return platform.pool().withTransaction(tx -> refreshTokens.lockLineageOf(tx, hash)
+        .compose(v -> refreshTokens.lockByHash(tx, hash))
+        .compose(found -> found.isEmpty() || !found.get().expiresAt().isAfter(now) ? Future.succeededFuture(false)
+            : lineageEnded(tx, found.get().lineageId(), now).compose(any -> !any ? Future.succeededFuture(false)
+                : AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now).map(true)))
+        .mapEmpty());
   }
 
-  /** A session ends: its refresh tokens revoked, its access tokens refused from now on, its sockets closed on every node. */
-  private Future<Void> ended(SqlClient tx, UUID familyId, Instant now) {
-    return refreshTokens.revokeFamily(tx, familyId, now).compose(v -> events.sessionEnded(tx, familyId));
+  /**
+   * Every session of the lineage ends: its refresh tokens revoked, its access tokens refused from now on, its sockets
+   * closed on every node. Whether one was still open.
+   */
+  private Future<Boolean> lineageEnded(SqlClient tx, UUID lineageId, Instant now) {
+    return refreshTokens.revokeLineage(tx, lineageId, now).compose(families ->
+        Future.all(families.stream().map(family -> events.sessionEnded(tx, family)).toList()).map(!families.isEmpty()));
   }
 
   private Instant now() {
@@ -213,7 +237,12 @@ public final class AuthService {
   /** A session answered, and the id of its refresh token. */
   private record Opened(Session session, UUID tokenId) {}
 
+  /** A new session: its own lineage. */
   private Future<Opened> openSession(SqlClient tx, UUID userId, UUID familyId) {
+    return openSession(tx, userId, familyId, familyId);
+  }
+
+  private Future<Opened> openSession(SqlClient tx, UUID userId, UUID familyId, UUID lineageId) {
     Instant now = platform.clock().instant();
     Duration refreshLifetime = platform.config().auth().refreshTokenLifetime();
     String refreshToken = randomToken();
@@ -222,7 +251,7 @@ public final class AuthService {
         return Future.failedFuture(ApiException.unauthorized("This account is deactivated."));
       }
       Principal p = principal.get();
-      return refreshTokens.insert(tx, userId, familyId, sha256(refreshToken), now.plus(refreshLifetime))
+      return refreshTokens.insert(tx, userId, familyId, lineageId, sha256(refreshToken), now.plus(refreshLifetime))
           .map(tokenId -> new Opened(new Session(tokens.issue(userId, p.role(), familyId), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
               refreshLifetime.toSeconds(),
               new Session.SessionUser(userId.toString(), p.role().code(), p.displayName(),

@@ -19,13 +19,15 @@ public final class RefreshTokenStore {
   /**
    * A token as stored. {@code answerKey}: the SHA-256 of the secret the page kept when it used the token (null if none
    * came, or if the secret itself came with the use); {@code replacedBy}: the token its use issued;
-   * {@code answeredAgainAt}: when a lost answer to that use was given again.
+   * {@code answeredAgainAt}: when a lost answer to that use was given again; {@code lineageId}: the session's lineage,
+   * its family and those answered again from it (V108).
    */
   public record Stored(UUID id, UUID userId, UUID familyId, Instant expiresAt, Instant usedAt, Instant revokedAt,
-                       byte[] answerKey, UUID replacedBy, Instant answeredAgainAt) {}
+                       byte[] answerKey, UUID replacedBy, Instant answeredAgainAt, UUID lineageId) {}
 
   private static final String SELECT = """
       SELECT id, user_id, family_id, expires_at, used_at, answer_key, replaced_by, answered_again_at,
+             coalesce(lineage_id, family_id) AS lineage,
              -- A session ended is ended for every token of it: one issued by a refresh that committed while the
              -- session's revocation waited for its row was not in the revocation's snapshot, and stays unrevoked.
              coalesce(revoked_at, (SELECT min(f.revoked_at) FROM refresh_token f WHERE f.family_id = t.family_id))
@@ -33,10 +35,55 @@ public final class RefreshTokenStore {
       FROM refresh_token t""";
 
   /** The new token's id. */
-  public Future<UUID> insert(SqlClient db, UUID userId, UUID familyId, byte[] hash, Instant expiresAt) {
-    return db.preparedQuery("INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .execute(Tuple.of(userId, familyId, Buffer.buffer(hash), expiresAt.atOffset(ZoneOffset.UTC)))
+  public Future<UUID> insert(SqlClient db, UUID userId, UUID familyId, UUID lineageId, byte[] hash, Instant expiresAt) {
+    return db.preparedQuery("""
+            INSERT INTO refresh_token (user_id, family_id, lineage_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)
+            RETURNING id""")
+        .execute(Tuple.of(userId, familyId, lineageId, Buffer.buffer(hash), expiresAt.atOffset(ZoneOffset.UTC)))
         .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /**
+   * Every refresh and sign-out with a token of one lineage, one after the other, each deciding on what the one before
+   * it committed: taken first, before any token's row, so that no two of them lock rows in opposite orders.
+   */
+  public Future<Void> lockLineageOf(SqlClient db, byte[] hash) {
+    return db.preparedQuery("""
+            SELECT pg_advisory_xact_lock(hashtextextended('refresh-lineage:' || coalesce(lineage_id, family_id)::text, 0))
+            FROM refresh_token WHERE token_hash = $1""")
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .mapEmpty();
+  }
+
+  /** Whether a session of the lineage is still open: a token neither revoked nor expired, of a family not ended. */
+  public Future<Boolean> lineageOpen(SqlClient db, UUID lineageId, Instant now) {
+    return db.preparedQuery("""
+            SELECT EXISTS (SELECT 1 FROM refresh_token t
+                           WHERE coalesce(t.lineage_id, t.family_id) = $1 AND t.revoked_at IS NULL AND t.expires_at > $2
+                             AND NOT EXISTS (SELECT 1 FROM refresh_token f
+                                             WHERE f.family_id = t.family_id AND f.revoked_at IS NOT NULL)) AS open""")
+        .execute(Tuple.of(lineageId, now.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getBoolean("open"));
+  }
+
+  /** Ends every session of the lineage; the sessions that were still open, whose sockets must close too. */
+  public Future<List<UUID>> revokeLineage(SqlClient db, UUID lineageId, Instant at) {
+    return revokeOpen(db, "coalesce(lineage_id, family_id) = $1", lineageId, at);
+  }
+
+  /** Revokes the open tokens matching {@code where} (on $1); the families they were of. */
+  private static Future<List<UUID>> revokeOpen(SqlClient db, String where, UUID key, Instant at) {
+    return db.preparedQuery("WITH ended AS (UPDATE refresh_token SET revoked_at = $2 WHERE " + where
+            + " AND revoked_at IS NULL RETURNING family_id) SELECT DISTINCT family_id FROM ended")
+        .execute(Tuple.of(key, at.atOffset(ZoneOffset.UTC)))
+        .map(rows -> Rows.map(rows, r -> r.getUUID("family_id")));
+  }
+
+  /** How many lost answers of this user's were given again since then. */
+  public Future<Long> answeredAgainSince(SqlClient db, UUID userId, Instant since) {
+    return db.preparedQuery("SELECT count(*) AS n FROM refresh_token WHERE user_id = $1 AND answered_again_at > $2")
+        .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getLong("n"));
   }
 
   /** Locks the row, so that two concurrent uses of one token cannot both rotate it. */
@@ -57,7 +104,7 @@ public final class RefreshTokenStore {
     Buffer key = r.getBuffer("answer_key");
     return new Stored(r.getUUID("id"), r.getUUID("user_id"), r.getUUID("family_id"), Rows.instant(r, "expires_at"),
         Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"), key == null ? null : key.getBytes(),
-        r.getUUID("replaced_by"), Rows.instant(r, "answered_again_at"));
+        r.getUUID("replaced_by"), Rows.instant(r, "answered_again_at"), r.getUUID("lineage"));
   }
 
   /** The token used: by the use that issued {@code replacedBy}, with the page's answer key (may be null). */
@@ -82,12 +129,7 @@ public final class RefreshTokenStore {
 
   /** Ends every session of the user; the sessions that were still open, whose sockets must close too. */
   public Future<List<UUID>> revokeSessionsOf(SqlClient db, UUID userId, Instant at) {
-    return db.preparedQuery("""
-            WITH ended AS (
-              UPDATE refresh_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING family_id)
-            SELECT DISTINCT family_id FROM ended""")
-        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC)))
-        .map(rows -> Rows.map(rows, r -> r.getUUID("family_id")));
+    return revokeOpen(db, "user_id = $1", userId, at);
   }
 
   public Future<Void> revokeUser(SqlClient db, UUID userId, Instant at) {
