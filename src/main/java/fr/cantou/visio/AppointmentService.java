@@ -53,12 +53,21 @@ public final class AppointmentService {
 
   /** The appointment, for whoever may open it (its manage token, its agents, its mediator). */
   public Future<Appointment> get(Caller caller, UUID id) {
+    return someones(id).map(a -> {
+      VisioRights.requireOpen(caller, a, tokens);
+      return a;
+    });
+  }
+
+  /**
+   * The appointment before its rights are checked, for every route that opens one: a slot held for someone on the
+   * waiting list is nobody's appointment yet, so no such appointment to anyone (a 401 or 403 would say it exists).
+   */
+  Future<Appointment> someones(UUID id) {
     return load(platform.pool(), id).map(a -> {
       if ("offered".equals(a.status())) {
-        // A slot held for someone on the waiting list is nobody's appointment yet.
         throw ApiException.notFound("No such appointment.");
       }
-      VisioRights.requireOpen(caller, a, tokens);
       return a;
     });
   }
@@ -80,7 +89,7 @@ public final class AppointmentService {
    */
   public Future<Booked> convocation(Caller caller, UUID id) {
     Principal p = caller.principal();
-    return load(platform.pool(), id).compose(a -> {
+    return someones(id).compose(a -> {
       if (p == null || !p.is(Role.MEDIATOR) || a.bookedBy() == null || !a.bookedBy().id().equals(p.userId().toString())) {
         return Future.failedFuture(ApiException.forbidden("Only the mediator who booked this appointment prints its convocation."));
       }

@@ -47,7 +47,7 @@ public final class CitizenDataService {
   /** Everything Cantou holds about her appointment; the export itself is audited first. */
   public Future<VisioRecords.PersonalData> personalData(Caller caller, UUID id, String address) {
     Instant now = platform.clock().instant();
-    return appointments.appointment(id).compose(a -> {
+    return appointments.someones(id).compose(a -> {
       VisioRights.requireCitizen(caller, a, tokens);
       return platform.pool().withTransaction(tx -> PersonalDataAudit.citizenExport(tx, "appointment", id, address, now)
           .compose(v -> appointments.load(tx, id))
@@ -63,7 +63,7 @@ public final class CitizenDataService {
    */
   public Future<VisioRecords.Erasure> erase(Caller caller, UUID id, String address) {
     Instant now = platform.clock().instant();
-    return appointments.appointment(id).compose(a -> {
+    return appointments.someones(id).compose(a -> {
       VisioRights.requireCitizen(caller, a, tokens);
       return platform.pool().withTransaction(tx -> eraseOne(tx, a, now, null, "citizen", null, address))
           .onSuccess(e -> {

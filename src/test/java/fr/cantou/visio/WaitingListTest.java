@@ -338,6 +338,68 @@ class WaitingListTest {
     assertThat(gone.getValue("email")).isNull();
   }
 
+  /**
+   * A slot held for someone on the list is nobody's appointment yet: its page answers 404 to everyone, and so must her
+   * data's export, its erasure and a mediator's convocation (403 or 401 there told that the appointment exists).
+   */
+  @Test
+  void a_held_slots_personal_data_is_no_such_appointment_to_anyone_as_its_page_says() {
+    String held = heldSlot();
+    noSuchAppointmentToAnyone("GET", held, "/personal-data");
+    assertThat(sql("SELECT 1 FROM personal_data_audit WHERE item_id = '" + held + "'")).isEmpty();
+  }
+
+  @Test
+  void a_held_slots_erasure_is_no_such_appointment_to_anyone_and_erases_nothing() {
+    String held = heldSlot();
+    noSuchAppointmentToAnyone("POST", held, "/erasure");
+    assertThat(sql("SELECT status, citizen_name FROM appointment WHERE id = '" + held + "'"))
+        .extracting(r -> r.getString("status") + " " + r.getString("citizen_name")).containsExactly("offered Alice Martin");
+    assertThat(sql("SELECT 1 FROM personal_data_audit WHERE item_id = '" + held + "'")).isEmpty();
+  }
+
+  @Test
+  void a_held_slot_has_no_convocation_for_a_mediator_it_is_no_such_appointment() {
+    String held = heldSlot();
+    for (String token : new String[] {visio.mediator, visio.agent, visio.admin}) {
+      Api.Response answer = node.api.get("/api/visio/appointments/" + held + "/convocation", token);
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(404);
+      assertThat(answer.detail()).isEqualTo(node.api.get("/api/visio/appointments/" + held).detail());
+    }
+  }
+
+  /** The slot of ten, freed and held for Alice, first in line: its appointment's id. */
+  private String heldSlot() {
+    join("Alice Martin", "alice@example.fr", null);
+    cancel(TEN);
+    runJobs();
+    List<Row> held = sql("SELECT id FROM appointment WHERE status = 'offered'");
+    assertThat(held).hasSize(1);
+    String id = held.get(0).getUUID("id").toString();
+    assertThat(node.api.get("/api/visio/appointments/" + id).status()).as("its page").isEqualTo(404);
+    return id;
+  }
+
+  /**
+   * Sent by nobody, by staff, with another appointment's manage link and with the place's own secret, the request is
+   * answered as the held slot's page answers them: no such appointment.
+   */
+  private void noSuchAppointmentToAnyone(String method, String held, String suffix) {
+    String path = "/api/visio/appointments/" + held + suffix;
+    List<Api.Response> answers = new ArrayList<>();
+    answers.add(node.api.send(method, path, null, null, Map.of()));
+    for (String token : new String[] {visio.agent, visio.mediator, visio.admin}) {
+      answers.add(node.api.send(method, path, token, null, Map.of()));
+    }
+    answers.add(visio.withToken(method, path, manageTokens.get(HALF_PAST), null));
+    answers.add(visio.withToken(method, path, tokenOf(offeredTo().get(0)), null));
+    String itsPage = node.api.get("/api/visio/appointments/" + held).detail();
+    for (Api.Response answer : answers) {
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(404);
+      assertThat(answer.detail()).isEqualTo(itsPage);
+    }
+  }
+
   @Test
   void a_person_who_asked_for_a_point_is_offered_only_a_slot_there() {
     String wednesdays = node.api.post("/api/visio/points", visio.admin, new JsonObject().put("name", "Tiers-lieu d'Allanche")
