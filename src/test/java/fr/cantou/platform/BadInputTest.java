@@ -114,6 +114,23 @@ class BadInputTest {
     }
   }
 
+  /**
+   * A query Vert.x cannot decode (a lone %: a link cut in a mail, a page's typo) fails in Vert.x itself, with its own
+   * English sentence as the HttpException's payload: she is told in the project's words, in French.
+   */
+  @Test
+  void a_query_the_server_cannot_decode_is_told_in_the_projects_words_never_vertxs() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(("GET /rendez-vous.html?service=% HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: fr\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = fr.cantou.support.RawHttp.answer(socket.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json");
+      JsonObject problem = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertThat(problem.getString("detail")).isEqualTo("La requête est mal formée et n’a pas pu être lue.");
+    }
+  }
+
   @Test
   void nothing_is_written_by_a_refused_request() {
     createOrganisation("{\"kind\":\"ehpad\",\"name\":\"Refused\",\"commune\":\"B\",\"extra\":1}");

@@ -71,8 +71,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   private static ApiException describe(Throwable failure, RoutingContext ctx) {
     int status = statusOf(ctx);
     if (failure instanceof HttpException http) {
-      return http.getCause() instanceof ValidatorException validation ? SchemaRefusal.of(validation, ctx)
-          : forStatus(status, http.getPayload());
+      if (http.getCause() instanceof ValidatorException validation) {
+        return SchemaRefusal.of(validation, ctx);
+      }
+      // Its payload is the library's own English, maybe about its insides: kept for the log, never told.
+      LOG.debug("event=request_refused_by_library status={} payload=\"{}\"", status, http.getPayload());
+      return forStatus(status);
     }
     if (failure instanceof ValidatorException validation) {
       return SchemaRefusal.of(validation, ctx);
@@ -87,20 +91,27 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return new ApiException(503, "The database took too long to answer; please try again.");
     }
     if (failure == null) {
-      return forStatus(status, null);
+      return forStatus(status);
     }
     return new ApiException(500, "Something went wrong on our side. The error was logged; please try again.");
   }
 
-  private static ApiException forStatus(int status, String payload) {
+  /** A status Vert.x or a library gave, in the project's words (problems/fr.json): every 4xx, never its own text. */
+  private static ApiException forStatus(int status) {
     return switch (status) {
-      case 413 -> new ApiException(status, "The request body is larger than this server accepts.");
-      case 404 -> new ApiException(status, "No such resource.");
-      case 405 -> new ApiException(status, "This method is not allowed here.");
+      case 400 -> new ApiException(status, "The request is malformed and could not be read.");
       case 401 -> new ApiException(status, "A valid access token is required.");
       case 403 -> new ApiException(status, "You are not allowed to do this.");
-      default -> payload != null && !payload.isBlank() && status < 500 ? new ApiException(status, "{0}", payload)
-          : status >= 500 ? new ApiException(status, "Something went wrong on our side; please try again.")
+      case 404 -> new ApiException(status, "No such resource.");
+      case 405 -> new ApiException(status, "This method is not allowed here.");
+      case 406 -> new ApiException(status, "This resource cannot be given in a format the request accepts.");
+      case 408 -> new ApiException(status, "The request took too long to arrive; please try again.");
+      case 413 -> new ApiException(status, "The request body is larger than this server accepts.");
+      case 414 -> new ApiException(status, "The address of the request is too long.");
+      case 415 -> new ApiException(status, "This type of content is not accepted here.");
+      case 429 -> new ApiException(status, "Too many requests; please wait a moment before trying again.");
+      case 431 -> new ApiException(status, "The request's headers are too large.");
+      default -> status >= 500 ? new ApiException(status, "Something went wrong on our side; please try again.")
           : new ApiException(status, "The request was refused.");
     };
   }
