@@ -11,9 +11,12 @@ import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,9 +35,41 @@ final class SchemaRefusal {
       + " the required|The formatting of the value of|Values in style \\S+ with exploded=\\S+ are not supported for)"
       + " (query|header|path|cookie) parameter ([\\w.-]*\\w)");
 
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRefusal.class);
+  /** The keywords whose output could not be read, said once each (bounded: they are the contract's own). */
+  private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
+
   private SchemaRefusal() {}
 
+  /**
+   * The refusal in our words. An output of a shape this reading does not know (a later vertx-openapi, a keyword never
+   * met) is still the client's mistake: a 400 with a plain sentence, never a 500 from the failure handler itself.
+   */
   static ApiException of(ValidatorException e, RoutingContext ctx) {
+    try {
+      return worded(e, ctx);
+    } catch (RuntimeException unread) {
+      String keyword = keywordOf(e);
+      if (SAID.size() < 100 && SAID.add(keyword)) {
+        LOG.warn("event=schema_refusal_unread keyword={} type={}", keyword, e.type(), unread);
+      }
+      return ApiException.badRequest("The request is invalid: a field or a parameter does not have the expected form.");
+    }
+  }
+
+  /** The keyword that failed, read as far as the output allows. */
+  private static String keywordOf(ValidatorException e) {
+    OutputUnit top = e instanceof SchemaValidationException schema ? schema.getOutputUnit() : null;
+    List<String> path = List.of();
+    try {
+      path = pointer(mostSpecific(top).getKeywordLocation());
+    } catch (RuntimeException deeperUnread) {
+      path = top == null ? path : pointer(top.getKeywordLocation());
+    }
+    return path.isEmpty() ? String.valueOf(e.type()) : path.get(path.size() - 1);
+  }
+
+  private static ApiException worded(ValidatorException e, RoutingContext ctx) {
     Matcher parameter = PARAMETER.matcher(String.valueOf(e.getMessage()));
     boolean named = parameter.find();
     ProblemTexts.Term where = named ? new ProblemTexts.Term("parameter", parameter.group(1) + "_parameter") : null;
