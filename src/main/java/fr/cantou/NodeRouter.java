@@ -65,6 +65,8 @@ final class NodeRouter {
       router.route().handler(new LingeringClose());
       router.route().handler(new fr.cantou.platform.http.ServerDate(platform.clock()));
       router.route().handler(new SecurityHeaders(config.jitsi().origin(), "https".equals(config.http().publicUrl().getScheme())));
+      // Before the first route with a path, whose matching decodes the path.
+      router.route().handler(new fr.cantou.platform.http.MalformedAddress());
       HealthRoutes.mount(router, platform.vertx(), platform.pool());
       router.get("/metrics").handler(new MetricsRoute(platform.vertx(), platform.metrics(), config.metrics(),
           CantouNode.all(modules, CantouModule::figures)));

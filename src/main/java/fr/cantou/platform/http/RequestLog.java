@@ -46,6 +46,11 @@ public final class RequestLog implements Handler<RoutingContext> {
     }
   }
 
+  /** A request answered before any route with a path, said so instead of by its path. */
+  static void rememberAs(RoutingContext ctx, String template) {
+    ctx.put(TEMPLATE, template);
+  }
+
   static String template(RoutingContext ctx) {
     String remembered = ctx.get(TEMPLATE);
     if (remembered != null) {

@@ -13,6 +13,8 @@ public final class SocketUpgrade {
   private SocketUpgrade() {}
 
   public static boolean is(RoutingContext ctx) {
-    return PATH.equals(ctx.normalizedPath()) && ctx.request().canUpgradeToWebSocket();
+    // A malformed address is no handshake, and its path cannot be normalized (MalformedAddress answers it).
+    return MalformedAddress.wellFormed(ctx.request().uri()) && PATH.equals(ctx.normalizedPath())
+        && ctx.request().canUpgradeToWebSocket();
   }
 }
