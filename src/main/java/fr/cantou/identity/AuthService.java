@@ -115,7 +115,9 @@ public final class AuthService {
             : refreshTokens.revokeSessionsOf(tx, me.userId(), now)
                 .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
                 .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))
-                .compose(v -> mails.passwordChanged(tx, me.userId(), now))
+                // Her first choice, replacing the admin's, is no news to her; had someone else made it first, the password
+                // she was given would no longer sign her in, which tells her at once.
+                .compose(v -> me.passwordToReplace() ? Future.<Void>succeededFuture() : mails.passwordChanged(tx, me.userId(), now))
                 .compose(v -> openSession(tx, me.userId(), UUID.randomUUID())).map(Opened::session)));
   }
 

@@ -39,6 +39,8 @@ class PasswordChangeMailTest {
   static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
   private static final String FIRST = "typed-by-the-admin-1";
+  /** Her own, chosen at her first sign-in in place of {@link #FIRST} (a choice that mails nothing). */
+  private static final String OWN = "le-lioran-sous-la-neige";
   private static final String CHOSEN = "mon-jardin-a-Salers-2026";
   private static final AtomicInteger counter = new AtomicInteger();
 
@@ -64,12 +66,13 @@ class PasswordChangeMailTest {
         "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test");
   }
 
-  /** A doctor's account, made by the admin with {@link #FIRST}; its e-mail. */
+  /** A doctor's account, made by the admin with {@link #FIRST}, her own password {@link #OWN} chosen since; its e-mail. */
   private static String newDoctor(TestNode node) {
     String email = "medecin" + counter.incrementAndGet() + "@cantal.test";
     Api.Response made = node.api.post("/api/users", node.adminToken(), new JsonObject().put("email", email)
         .put("password", FIRST).put("role", "doctor").put("displayName", "Dr Vidal"));
     assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    node.api.chooseOwnPassword(email, FIRST, OWN);
     return email;
   }
 
@@ -88,14 +91,15 @@ class PasswordChangeMailTest {
   @Test
   void she_is_mailed_when_and_whom_to_tell_in_french_and_never_a_password_a_token_or_a_link() throws Exception {
     String email = newDoctor(node);
-    JsonObject mine = session(node, email, FIRST);
-    Api.Response changed = change(node, mine.getString("accessToken"), FIRST, CHOSEN);
+    JsonObject mine = session(node, email, OWN);
+    Api.Response changed = change(node, mine.getString("accessToken"), OWN, CHOSEN);
     assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
 
     // Sent later than the change, still telling the time of the change.
     clock.advance(Duration.ofMinutes(3));
     TestNode.await(node.node().runJobs());
     assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
+    assertThat(smtp.getReceivedMessages()).as("her first choice, in place of the admin's, mailed nothing").hasSize(1);
     MimeMessage mail = smtp.getReceivedMessages()[0];
     assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly(email);
     assertThat(mail.getSubject()).isEqualTo("Le mot de passe de votre compte Cantou a été changé");
@@ -105,7 +109,7 @@ class PasswordChangeMailTest {
         .contains("a été changé le lundi 7 décembre 2026 à 10 h 30 (heure de Paris)")
         .contains("Prévenez tout de suite votre administrateur Cantou (le département)");
     JsonObject answered = changed.json();
-    for (String secret : List.of(FIRST, CHOSEN, mine.getString("accessToken"), mine.getString("refreshToken"),
+    for (String secret : List.of(FIRST, OWN, CHOSEN, mine.getString("accessToken"), mine.getString("refreshToken"),
         answered.getString("accessToken"), answered.getString("refreshToken"))) {
       assertThat(raw).doesNotContain(secret);
       assertThat(text).doesNotContain(secret);
@@ -123,7 +127,8 @@ class PasswordChangeMailTest {
         .put("password", FIRST).put("role", "nurse").put("displayName", "Inès Payet")
         .put("organisationId", home.json().getString("id")));
     assertThat(made.status()).as(made.toString()).isEqualTo(201);
-    assertThat(change(node, session(node, email, FIRST).getString("accessToken"), FIRST, CHOSEN).status()).isEqualTo(200);
+    node.api.chooseOwnPassword(email, FIRST, OWN);
+    assertThat(change(node, session(node, email, OWN).getString("accessToken"), OWN, CHOSEN).status()).isEqualTo(200);
 
     TestNode.await(node.node().runJobs());
     assertThat(smtp.waitForIncomingEmail(5_000, 1)).isTrue();
@@ -134,13 +139,13 @@ class PasswordChangeMailTest {
   @Test
   void a_refused_change_mails_nothing_a_wrong_password_a_refused_new_one_or_the_change_that_lost_the_race() throws Exception {
     String email = newDoctor(node);
-    String token = session(node, email, FIRST).getString("accessToken");
+    String token = session(node, email, OWN).getString("accessToken");
     assertThat(change(node, token, "a-wrong-guess-0", CHOSEN).status()).isEqualTo(403);
-    assertThat(change(node, token, FIRST, "court").status()).isEqualTo(422);
+    assertThat(change(node, token, OWN, "court").status()).isEqualTo(422);
     TestNode.await(node.node().runJobs());
 
     // Two pages change it at once with the right password: one wins, the other (409) changed nothing and mails nothing.
-    String other = session(node, email, FIRST).getString("accessToken");
+    String other = session(node, email, OWN).getString("accessToken");
     List<Integer> answers = atOnce(email, List.of(token, other), List.of(CHOSEN, CHOSEN + "-b"));
     assertThat(answers).containsExactlyInAnyOrder(200, 409);
     TestNode.await(node.node().runJobs());
@@ -176,7 +181,7 @@ class PasswordChangeMailTest {
       for (int i = 0; i < tokens.size(); i++) {
         String token = tokens.get(i);
         String next = chosen.get(i);
-        changes.add(threads.submit(() -> change(node, token, FIRST, next)));
+        changes.add(threads.submit(() -> change(node, token, OWN, next)));
       }
       Eventually.until("both changes wait on her account's row", () -> {
         try (var count = watching.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -205,7 +210,7 @@ class PasswordChangeMailTest {
     try (TestNode down = TestNode.start(TestDatabase.fresh(), smtpOn(port), clock)) {
       down.node().stopJobTimers();
       String email = newDoctor(down);
-      Api.Response changed = change(down, session(down, email, FIRST).getString("accessToken"), FIRST, CHOSEN);
+      Api.Response changed = change(down, session(down, email, OWN).getString("accessToken"), OWN, CHOSEN);
       assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
       TestNode.await(down.node().runJobs());
       assertThat(session(down, email, CHOSEN).getString("accessToken")).as("changed, the mail not sent").isNotBlank();
