@@ -88,7 +88,7 @@ async function refreshed() {
   }
   const signOutsBefore = signOuts;
   try {
-    const proof = await answerProof(refreshToken);
+    const proof = await answerProof(refreshToken, signOutsBefore);
     const session = await request('/api/auth/refresh', { method: 'POST', body: { refreshToken, ...proof }, anonymous: true, deadline: 0 });
     if (signOuts !== signOutsBefore) {
       return null;
@@ -116,7 +116,7 @@ const ANSWER_SECRET = 'cantou.refreshAnswerSecret';
  * kept in the tab beforehand; a send again of the same token reveals the secret (not knowing whether the first arrived).
  * Without WebCrypto (a page not served over HTTPS) nothing: a lost answer ends the session, as before.
  */
-async function answerProof(refreshToken) {
+async function answerProof(refreshToken, signOutsBefore) {
   let kept = null;
   try {
     kept = JSON.parse(sessionStorage.getItem(ANSWER_SECRET) ?? 'null');
@@ -131,6 +131,9 @@ async function answerProof(refreshToken) {
   }
   const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const key = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  if (signOuts !== signOutsBefore) {
+    return {}; // signed out meanwhile: nothing written back into her tab
+  }
   sessionStorage.setItem(ANSWER_SECRET, JSON.stringify({ token: refreshToken, secret }));
   return { answerKey: key };
 }

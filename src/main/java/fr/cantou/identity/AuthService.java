@@ -207,20 +207,30 @@ public final class AuthService {
   }
 
   /**
-   * Signing out: every session of the token's lineage ends, and a line of the audit trail. With a spent token too (the
-   * page's refresh was answered again on its way, and it holds the token that refresh spent). Only a session still open
-   * ends (and is a line of the trail): an ended or expired token sent again is answered alike and writes nothing, so no
-   * one fills the trail with it.
+   * Signing out: every session of the token's lineage ends, and a line of the audit trail. With a spent token too: her
+   * page holds the one its refresh, still on the way, has spent (the token that refresh issued unused). A token the
+   * session went on from (its successor used, or ended while the lineage lives on) is someone else's copy: the lineage
+   * ends as a reuse would end it, and the line says so. Only a session still open ends (and is a line of the trail): an
+   * ended or expired token sent again is answered alike and writes nothing, so no one fills the trail with it.
    */
   public Future<Void> logout(String refreshToken, String address) {
     Instant now = platform.clock().instant();
     byte[] hash = sha256(refreshToken);
     return platform.pool().withTransaction(tx -> refreshTokens.lockLineageOf(tx, hash)
         .compose(v -> refreshTokens.lockByHash(tx, hash))
-        .compose(found -> found.isEmpty() || !found.get().expiresAt().isAfter(now) ? Future.succeededFuture(false)
-            : lineageEnded(tx, found.get().lineageId(), now).compose(any -> !any ? Future.succeededFuture(false)
-                : AccessAuditStore.signIn(tx, found.get().userId(), "session.ended", address, now).map(true)))
-        .mapEmpty());
+        .compose(found -> found.isEmpty() || !found.get().expiresAt().isAfter(now) ? Future.succeededFuture()
+            : heldByHerPage(tx, found.get()).compose(hers -> lineageEnded(tx, found.get().lineageId(), now)
+                .compose(any -> !any ? Future.<Void>succeededFuture() : AccessAuditStore.signIn(tx, found.get().userId(),
+                    hers ? "session.ended" : "session.reuse_revoked", address, now)))));
+  }
+
+  /** Whether the page of the session holds this token: never used, or spent by a refresh whose answer is on its way. */
+  private Future<Boolean> heldByHerPage(SqlClient tx, RefreshTokenStore.Stored token) {
+    if (token.usedAt() == null) {
+      return Future.succeededFuture(token.revokedAt() == null);
+    }
+    return token.replacedBy() == null ? Future.succeededFuture(false) : refreshTokens.lockById(tx, token.replacedBy())
+        .map(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null);
   }
 
   /**

@@ -52,6 +52,11 @@ public final class RefreshTokenStore {
             SELECT pg_advisory_xact_lock(hashtextextended('refresh-lineage:' || coalesce(lineage_id, family_id)::text, 0))
             FROM refresh_token WHERE token_hash = $1""")
         .execute(Tuple.of(Buffer.buffer(hash)))
+        // Then her account's row, which a password change and a deactivation update before they end her sessions: each
+        // of them waits for this refresh or sign-out, or this one for it, never on each other's tokens in opposite
+        // orders (a deadlock), and a session this one opens is one they end.
+        .compose(v -> db.preparedQuery("SELECT 1 FROM app_user WHERE id = (SELECT user_id FROM refresh_token WHERE token_hash = $1) FOR SHARE")
+            .execute(Tuple.of(Buffer.buffer(hash))))
         .mapEmpty();
   }
 
