@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,7 +44,7 @@ class RefreshAnswerLostTest {
   @Test
   void the_spent_token_sent_again_with_the_secret_of_its_first_send_is_answered_as_a_new_session() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     JsonObject lost = refresh(first, kept.asKey()).json();
     long linesBefore = lines("session.answered_again");
 
@@ -53,7 +52,7 @@ class RefreshAnswerLostTest {
 
     assertThat(again.status()).as(again.toString()).isEqualTo(200);
     assertThat(node.api.get("/api/me", again.json().getString("accessToken")).status()).isEqualTo(200);
-    assertThat(refresh(again.json().getString("refreshToken"), Secret.random().asKey()).status())
+    assertThat(refresh(again.json().getString("refreshToken"), AnswerSecret.random().asKey()).status())
         .as("the session goes on").isEqualTo(200);
     assertThat(node.api.get("/api/me", lost.getString("accessToken")).status())
         .as("the lost answer's access token, whoever took it on the way").isEqualTo(401);
@@ -64,7 +63,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_copy_of_the_first_send_sent_again_ends_the_session() {
     String first = signIn().getString("refreshToken");
-    JsonObject copied = Secret.random().asKey().put("refreshToken", first);
+    JsonObject copied = AnswerSecret.random().asKey().put("refreshToken", first);
     String pages = refresh(first, copied).json().getString("refreshToken");
     long linesBefore = lines("session.reuse_revoked");
 
@@ -76,16 +75,16 @@ class RefreshAnswerLostTest {
   @Test
   void a_secret_that_is_not_the_one_of_the_first_send_ends_the_session() {
     String first = signIn().getString("refreshToken");
-    JsonObject lost = refresh(first, Secret.random().asKey()).json();
+    JsonObject lost = refresh(first, AnswerSecret.random().asKey()).json();
 
-    assertThat(refresh(first, Secret.random().revealed()).status()).isEqualTo(401);
+    assertThat(refresh(first, AnswerSecret.random().revealed()).status()).isEqualTo(401);
     assertThat(refresh(lost.getString("refreshToken"), null).status()).as("the session ended").isEqualTo(401);
   }
 
   @Test
   void a_copy_of_her_send_again_sent_later_ends_the_session_answered_again_too() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     refresh(first, kept.asKey());
     JsonObject again = refresh(first, kept.revealed()).json();
     long reusesBefore = lines("session.reuse_revoked");
@@ -104,7 +103,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_copy_of_her_send_again_arriving_before_it_is_ended_by_hers() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     refresh(first, kept.asKey());
     JsonObject hersAgain = kept.revealed().put("refreshToken", first);
 
@@ -125,13 +124,13 @@ class RefreshAnswerLostTest {
   @Test
   void a_copy_of_her_tab_answered_again_is_ended_by_her_next_refresh() {
     String first = signIn().getString("refreshToken");
-    Secret inHerTab = Secret.random();
+    AnswerSecret inHerTab = AnswerSecret.random();
     JsonObject hers = refresh(first, inHerTab.asKey()).json();
     long reusesBefore = lines("session.reuse_revoked");
     Api.Response copys = refresh(first, inHerTab.revealed());
     assertThat(copys.status()).isEqualTo(200);
 
-    assertThat(refresh(hers.getString("refreshToken"), Secret.random().asKey()).status()).as("her next refresh").isEqualTo(401);
+    assertThat(refresh(hers.getString("refreshToken"), AnswerSecret.random().asKey()).status()).as("her next refresh").isEqualTo(401);
     assertThat(refresh(copys.json().getString("refreshToken"), null).status()).as("the copy's session").isEqualTo(401);
     assertThat(lines("session.reuse_revoked")).isEqualTo(reusesBefore + 1);
   }
@@ -140,7 +139,7 @@ class RefreshAnswerLostTest {
   @Test
   void signing_out_while_her_send_again_travels_ends_the_session_it_answers() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     refresh(first, kept.asKey());
     JsonObject travelling = refresh(first, kept.revealed()).json();
 
@@ -157,7 +156,7 @@ class RefreshAnswerLostTest {
     long before = lines("session.answered_again");
     int answered = 0;
     for (int i = 0; i < 20; i++) {
-      Secret s = Secret.random();
+      AnswerSecret s = AnswerSecret.random();
       refresh(token, s.asKey());
       Api.Response again = refresh(token, s.revealed());
       if (again.status() != 200) {
@@ -178,9 +177,9 @@ class RefreshAnswerLostTest {
   @Test
   void two_sends_again_along_one_chain_are_decided_one_after_the_other() {
     String t0 = signIn().getString("refreshToken");
-    Secret s0 = Secret.random();
+    AnswerSecret s0 = AnswerSecret.random();
     JsonObject a1 = refresh(t0, s0.asKey()).json();
-    Secret s1 = Secret.random();
+    AnswerSecret s1 = AnswerSecret.random();
     String t2 = refresh(a1.getString("refreshToken"), s1.asKey()).json().getString("refreshToken");
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
     CompletableFuture<Api.Response> bs;
@@ -209,9 +208,9 @@ class RefreshAnswerLostTest {
   @Test
   void once_the_session_went_on_the_spent_token_ends_it_even_with_its_secret() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     String received = refresh(first, kept.asKey()).json().getString("refreshToken");
-    String next = refresh(received, Secret.random().asKey()).json().getString("refreshToken");
+    String next = refresh(received, AnswerSecret.random().asKey()).json().getString("refreshToken");
 
     assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
     assertThat(refresh(next, null).status()).as("the session ended").isEqualTo(401);
@@ -220,7 +219,7 @@ class RefreshAnswerLostTest {
   @Test
   void when_someone_used_the_lost_answer_her_send_again_ends_the_session_for_both() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     String takenOnTheWay = refresh(first, kept.asKey()).json().getString("refreshToken");
     String his = refresh(takenOnTheWay, null).json().getString("refreshToken");
 
@@ -231,7 +230,7 @@ class RefreshAnswerLostTest {
   @Test
   void sent_again_later_than_half_an_hour_after_the_use_the_spent_token_ends_the_session() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     JsonObject lost = refresh(first, kept.asKey()).json();
     clock.advance(AuthService.ANSWERED_AGAIN_WITHIN.plus(Duration.ofSeconds(1)));
 
@@ -242,7 +241,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_first_send_that_already_reveals_its_secret_cannot_be_answered_again() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random(); // the page's first send never arrived: its second reveals the secret
+    AnswerSecret kept = AnswerSecret.random(); // the page's first send never arrived: its second reveals the secret
     JsonObject lost = refresh(first, kept.revealed()).json();
 
     assertThat(refresh(first, kept.revealed()).status()).as("a copy of the secret that travelled").isEqualTo(401);
@@ -258,7 +257,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_send_again_racing_a_use_of_the_lost_answers_token_waits_for_it_and_ends_the_session() {
     String first = signIn().getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     String takenOnTheWay = refresh(first, kept.asKey()).json().getString("refreshToken");
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
     CompletableFuture<Api.Response> hisUse;
@@ -289,26 +288,10 @@ class RefreshAnswerLostTest {
     String first = signIn().getString("refreshToken");
     assertThat(refresh(first, new JsonObject().put("answerKey", "short")).status()).isEqualTo(400);
     assertThat(refresh(first, new JsonObject().put("answerSecret", "x".repeat(101))).status()).isEqualTo(400);
-    Api.Response out = node.api.post("/api/auth/logout", Secret.random().asKey().put("refreshToken", first));
+    Api.Response out = node.api.post("/api/auth/logout", AnswerSecret.random().asKey().put("refreshToken", first));
     assertThat(out.status()).as(out.toString()).isEqualTo(204);
     assertThat(refresh(first, null).status()).isEqualTo(401);
   }
-
-  /** The secret a page keeps in its tab, as the page makes it: 32 random bytes, and their SHA-256, in base64url. */
-  private record Secret(String value) {
-    static Secret random() {
-      return new Secret(AuthService.randomToken());
-    }
-
-    JsonObject asKey() {
-      return new JsonObject().put("answerKey", Base64.getUrlEncoder().withoutPadding().encodeToString(AuthService.sha256(value)));
-    }
-
-    JsonObject revealed() {
-      return new JsonObject().put("answerSecret", value);
-    }
-  }
-
   private static long waiting() {
     return TestNode.await(node.node().platform().pool().query("SELECT count(*) AS n FROM pg_stat_activity "
         + "WHERE wait_event_type = 'Lock' AND datname = current_database()").execute()).iterator().next().getLong("n");

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +62,7 @@ class SessionEndsRaceTest {
   void a_session_answered_again_while_she_changes_her_password_does_not_survive_the_change() {
     String email = newNurse();
     String t = signIn(email, CHOSEN).getString("refreshToken");
-    Secret kept = Secret.random();
+    AnswerSecret kept = AnswerSecret.random();
     JsonObject lost = refresh(t, kept.asKey()).json(); // the laptop's answer, lost on the way
     UUID n = idOf(lost.getString("refreshToken"));
     String phone = signIn(email, CHOSEN).getString("accessToken");
@@ -108,7 +107,7 @@ class SessionEndsRaceTest {
   void a_password_change_and_a_sign_out_at_once_do_not_deadlock_into_a_500() {
     String email = newNurse();
     String t0 = signIn(email, CHOSEN).getString("refreshToken");
-    String t1 = refresh(t0, Secret.random().asKey()).json().getString("refreshToken");
+    String t1 = refresh(t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
     UUID t1Id = idOf(t1);
     String phone = signIn(email, CHOSEN).getString("accessToken");
 
@@ -145,7 +144,7 @@ class SessionEndsRaceTest {
     String email = newNurse();
     String userId = lastUserId;
     String t0 = signIn(email, CHOSEN).getString("refreshToken");
-    String t1 = refresh(t0, Secret.random().asKey()).json().getString("refreshToken");
+    String t1 = refresh(t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
     UUID t1Id = idOf(t1);
 
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
@@ -181,8 +180,8 @@ class SessionEndsRaceTest {
   void a_sign_out_with_a_token_her_session_moved_on_from_is_a_theft_line_in_the_trail() {
     String email = newNurse();
     String t0 = signIn(email, CHOSEN).getString("refreshToken");
-    String t1 = refresh(t0, Secret.random().asKey()).json().getString("refreshToken");
-    JsonObject now = refresh(t1, Secret.random().asKey()).json(); // her page moved on twice
+    String t1 = refresh(t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
+    JsonObject now = refresh(t1, AnswerSecret.random().asKey()).json(); // her page moved on twice
     long reuses = lines("session.reuse_revoked");
 
     Api.Response out = node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", t0)); // the old copy
@@ -200,20 +199,6 @@ class SessionEndsRaceTest {
     lastUserId = made.json().getString("id");
     node.api.chooseOwnPassword(email, TYPED, CHOSEN);
     return email;
-  }
-
-  private record Secret(String value) {
-    static Secret random() {
-      return new Secret(AuthService.randomToken());
-    }
-
-    JsonObject asKey() {
-      return new JsonObject().put("answerKey", Base64.getUrlEncoder().withoutPadding().encodeToString(AuthService.sha256(value)));
-    }
-
-    JsonObject revealed() {
-      return new JsonObject().put("answerSecret", value);
-    }
   }
 
   private static UUID idOf(String refreshToken) {
