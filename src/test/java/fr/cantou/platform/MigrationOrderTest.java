@@ -26,7 +26,8 @@ class MigrationOrderTest {
     DatabaseEndpoint database = TestDatabase.server().createIfMissing("cantou_before_v30");
     Path earlier = Files.createTempDirectory("cantou-migrations-before-v30");
     try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-      // That database never saw V30, nor V40–V42, which came after it and build on its tables.
+      // That database was at V50 and never saw V30, nor V40–V49, which came after it and build on its tables; nor
+      // anything numbered after V50, which did not exist yet (V107 reads V30's trail).
       for (Path file : files.filter(f -> !existedAfterV30(f.getFileName().toString())).toList()) {
         Files.copy(file, earlier.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
@@ -47,6 +48,6 @@ class MigrationOrderTest {
 
   private static boolean existedAfterV30(String file) {
     int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
-    return version == 30 || (version >= 40 && version < 50);
+    return version == 30 || (version >= 40 && version < 50) || version > 50;
   }
 }
