@@ -145,33 +145,31 @@ public final class AuthService {
    */
   public Future<Session> refresh(String refreshToken, AnswerProof proof, String address) {
     Instant now = platform.clock().instant();
-    byte[] hash = sha256(refreshToken);
     // The transaction commits a revocation even when the answer is a refusal.
-    return platform.pool().<Optional<Session>>withTransaction(tx -> refreshTokens.lockLineageOf(tx, hash)
-        .compose(v -> refreshTokens.lockByHash(tx, hash)).compose(found -> {
-          if (found.isEmpty() || !found.get().expiresAt().isAfter(now)) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          RefreshTokenStore.Stored stored = found.get();
-          if (stored.revokedAt() != null) {
-            // Ended: by a sign-out, a reuse or a password change (the lineage with it), or by a lost answer given again.
-            return refreshTokens.lineageOpen(tx, stored.lineageId(), now).compose(open -> open
-                ? reused(tx, stored, address, now) : Future.succeededFuture(Optional.empty()));
-          }
-          if (stored.usedAt() == null) {
-            return rotated(tx, stored, proof, address, now).map(Optional::of);
-          }
-          if (!mayBeAnsweredAgain(stored, proof, now)) {
-            return reused(tx, stored, address, now);
-          }
-          return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
-              .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? Future.succeededFuture(Optional.<RefreshTokenStore.Stored>empty())
-                  : refreshTokens.lockById(tx, stored.replacedBy()))
-              .compose(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
-                  ? answeredAgain(tx, stored, address, now).map(Optional::of)
-                  : reused(tx, stored, address, now));
-        })).compose(session -> session.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
+    return platform.pool().<Optional<Session>>withTransaction(tx -> lockedToken(tx, sha256(refreshToken)).compose(found -> {
+      if (found.isEmpty() || !found.get().expiresAt().isAfter(now)) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      RefreshTokenStore.Stored stored = found.get();
+      if (stored.revokedAt() != null) {
+        // Ended: by a sign-out, a reuse or a password change (the lineage with it), or by a lost answer given again.
+        return refreshTokens.lineageOpen(tx, stored.lineageId(), now).compose(open -> open
+            ? reused(tx, stored, address, now) : Future.succeededFuture(Optional.empty()));
+      }
+      if (stored.usedAt() == null) {
+        return rotated(tx, stored, proof, address, now).map(Optional::of);
+      }
+      if (!mayBeAnsweredAgain(stored, proof, now)) {
+        return reused(tx, stored, address, now);
+      }
+      return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
+          .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? Future.succeededFuture(Optional.<RefreshTokenStore.Stored>empty())
+              : refreshTokens.lockById(tx, stored.replacedBy()))
+          .compose(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
+              ? answeredAgain(tx, stored, address, now).map(Optional::of)
+              : reused(tx, stored, address, now));
+    })).compose(session -> session.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
   }
 
   private static boolean mayBeAnsweredAgain(RefreshTokenStore.Stored stored, AnswerProof proof, Instant now) {
@@ -215,13 +213,16 @@ public final class AuthService {
    */
   public Future<Void> logout(String refreshToken, String address) {
     Instant now = platform.clock().instant();
-    byte[] hash = sha256(refreshToken);
-    return platform.pool().withTransaction(tx -> refreshTokens.lockLineageOf(tx, hash)
-        .compose(v -> refreshTokens.lockByHash(tx, hash))
+    return platform.pool().withTransaction(tx -> lockedToken(tx, sha256(refreshToken))
         .compose(found -> found.isEmpty() || !found.get().expiresAt().isAfter(now) ? Future.succeededFuture()
             : heldByHerPage(tx, found.get()).compose(hers -> lineageEnded(tx, found.get().lineageId(), now)
                 .compose(any -> !any ? Future.<Void>succeededFuture() : AccessAuditStore.signIn(tx, found.get().userId(),
                     hers ? "session.ended" : "session.reuse_revoked", address, now)))));
+  }
+
+  /** The token, locked after its lineage and its account (see {@link RefreshTokenStore#lockLineageOf}). */
+  private Future<Optional<RefreshTokenStore.Stored>> lockedToken(SqlClient tx, byte[] hash) {
+    return refreshTokens.lockLineageOf(tx, hash).compose(v -> refreshTokens.lockByHash(tx, hash));
   }
 
   /** Whether the page of the session holds this token: never used, or spent by a refresh whose answer is on its way. */
