@@ -151,14 +151,21 @@ api() { # node method path token [body] → prints the body, fails unless 2xx
 }
 field() { grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d '"' -f 4; }
 login() { api "$1" POST /api/auth/login "" "{\"email\":\"$2\",\"password\":\"$3\"}" | field accessToken; }
+# An account the admin made: its owner's first sign-in with the password the admin typed ($3), and her own ($4)
+# chosen in its place, as the pages make her do before anything else; the access token of the session answered.
+choose() {
+  local first
+  first=$(login "$1" "$2" "$3")
+  api "$1" POST /api/auth/password "$first" "{\"currentPassword\":\"$3\",\"newPassword\":\"$4\"}" | field accessToken
+}
 
 echo "cluster: the teleconsultation flow through nginx"
 admin=$(login 1 $ADMIN_EMAIL $ADMIN_PASSWORD)
 ehpad=$(api 1 POST /api/organisations "$admin" '{"kind":"ehpad","name":"EHPAD Les Estives","commune":"Murat"}' | field id)
-api 1 POST /api/users "$admin" "{\"email\":\"nurse@murat.test\",\"password\":\"password-123\",\"role\":\"nurse\",\"displayName\":\"Sophie Delmas\",\"organisationId\":\"$ehpad\"}" >/dev/null
-api 2 POST /api/users "$admin" '{"email":"geriatre@ch.test","password":"password-123","role":"doctor","displayName":"Dr Mercier","specialties":["geriatrie"]}' >/dev/null
-nurse=$(login 1 nurse@murat.test password-123)
-doctor=$(login 2 geriatre@ch.test password-123)
+api 1 POST /api/users "$admin" "{\"email\":\"nurse@murat.test\",\"password\":\"typed-by-the-admin\",\"role\":\"nurse\",\"displayName\":\"Sophie Delmas\",\"organisationId\":\"$ehpad\"}" >/dev/null
+api 2 POST /api/users "$admin" '{"email":"geriatre@ch.test","password":"typed-by-the-admin","role":"doctor","displayName":"Dr Mercier","specialties":["geriatrie"]}' >/dev/null
+nurse=$(choose 1 nurse@murat.test typed-by-the-admin password-123)
+doctor=$(choose 2 geriatre@ch.test typed-by-the-admin password-123)
 
 # The doctor's socket on node 2 must hear of the nurse's request made on node 1, and the
 # nurse's socket on node 1 of the doctor's report written on node 2.
