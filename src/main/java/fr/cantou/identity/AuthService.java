@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * Login, refresh-token rotation and logout. Access tokens live minutes; refresh tokens
- * rotate at each use, and a reused one revokes its whole family (it must have leaked).
+ * rotate at each use, and a reused one ends its whole lineage (it must have leaked): its family, and
+ * those a lost answer was given again into (see {@link #refresh}).
  */
 public final class AuthService {
   private static final SecureRandom RANDOM = new SecureRandom();
