@@ -45,55 +45,55 @@ class RefreshAnswerLostTest {
   void the_spent_token_sent_again_with_the_secret_of_its_first_send_is_answered_as_a_new_session() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    JsonObject lost = refresh(first, kept.asKey()).json();
-    long linesBefore = lines("session.answered_again");
+    JsonObject lost = SessionProbe.refresh(node, first, kept.asKey()).json();
+    long linesBefore = SessionProbe.lines(node, "session.answered_again");
 
-    Api.Response again = refresh(first, kept.revealed());
+    Api.Response again = SessionProbe.refresh(node, first, kept.revealed());
 
     assertThat(again.status()).as(again.toString()).isEqualTo(200);
     assertThat(node.api.get("/api/me", again.json().getString("accessToken")).status()).isEqualTo(200);
-    assertThat(refresh(again.json().getString("refreshToken"), AnswerSecret.random().asKey()).status())
+    assertThat(SessionProbe.refresh(node, again.json().getString("refreshToken"), AnswerSecret.random().asKey()).status())
         .as("the session goes on").isEqualTo(200);
     assertThat(node.api.get("/api/me", lost.getString("accessToken")).status())
         .as("the lost answer's access token, whoever took it on the way").isEqualTo(401);
-    assertThat(refresh(lost.getString("refreshToken"), null).status()).as("the lost answer's refresh token").isEqualTo(401);
-    assertThat(lines("session.answered_again")).as("a line of the trail").isEqualTo(linesBefore + 1);
+    assertThat(SessionProbe.refresh(node, lost.getString("refreshToken"), null).status()).as("the lost answer's refresh token").isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.answered_again")).as("a line of the trail").isEqualTo(linesBefore + 1);
   }
 
   @Test
   void a_copy_of_the_first_send_sent_again_ends_the_session() {
     String first = signIn().getString("refreshToken");
     JsonObject copied = AnswerSecret.random().asKey().put("refreshToken", first);
-    String pages = refresh(first, copied).json().getString("refreshToken");
-    long linesBefore = lines("session.reuse_revoked");
+    String pages = SessionProbe.refresh(node, first, copied).json().getString("refreshToken");
+    long linesBefore = SessionProbe.lines(node, "session.reuse_revoked");
 
-    assertThat(refresh(first, copied).status()).as("the same bytes, sent by someone else").isEqualTo(401);
-    assertThat(refresh(pages, null).status()).as("the session it copied").isEqualTo(401);
-    assertThat(lines("session.reuse_revoked")).isEqualTo(linesBefore + 1);
+    assertThat(SessionProbe.refresh(node, first, copied).status()).as("the same bytes, sent by someone else").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, pages, null).status()).as("the session it copied").isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).isEqualTo(linesBefore + 1);
   }
 
   @Test
   void a_secret_that_is_not_the_one_of_the_first_send_ends_the_session() {
     String first = signIn().getString("refreshToken");
-    JsonObject lost = refresh(first, AnswerSecret.random().asKey()).json();
+    JsonObject lost = SessionProbe.refresh(node, first, AnswerSecret.random().asKey()).json();
 
-    assertThat(refresh(first, AnswerSecret.random().revealed()).status()).isEqualTo(401);
-    assertThat(refresh(lost.getString("refreshToken"), null).status()).as("the session ended").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, AnswerSecret.random().revealed()).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, lost.getString("refreshToken"), null).status()).as("the session ended").isEqualTo(401);
   }
 
   @Test
   void a_copy_of_her_send_again_sent_later_ends_the_session_answered_again_too() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    refresh(first, kept.asKey());
-    JsonObject again = refresh(first, kept.revealed()).json();
-    long reusesBefore = lines("session.reuse_revoked");
+    SessionProbe.refresh(node, first, kept.asKey());
+    JsonObject again = SessionProbe.refresh(node, first, kept.revealed()).json();
+    long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
 
-    assertThat(refresh(first, kept.revealed()).status()).as("the send again, copied and sent later").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.revealed()).status()).as("the send again, copied and sent later").isEqualTo(401);
     assertThat(node.api.get("/api/me", again.getString("accessToken")).status())
         .as("someone else had her request: the session it answered ends").isEqualTo(401);
-    assertThat(refresh(again.getString("refreshToken"), null).status()).isEqualTo(401);
-    assertThat(lines("session.reuse_revoked")).as("a theft line").isEqualTo(reusesBefore + 1);
+    assertThat(SessionProbe.refresh(node, again.getString("refreshToken"), null).status()).isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).as("a theft line").isEqualTo(reusesBefore + 1);
   }
 
   /**
@@ -104,7 +104,7 @@ class RefreshAnswerLostTest {
   void a_copy_of_her_send_again_arriving_before_it_is_ended_by_hers() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    refresh(first, kept.asKey());
+    SessionProbe.refresh(node, first, kept.asKey());
     JsonObject hersAgain = kept.revealed().put("refreshToken", first);
 
     Api.Response thiefs = node.api.post("/api/auth/refresh", hersAgain);
@@ -113,7 +113,7 @@ class RefreshAnswerLostTest {
     assertThat(thiefs.status()).isEqualTo(200);
     assertThat(hers.status()).isEqualTo(401);
     assertThat(node.api.get("/api/me", thiefs.json().getString("accessToken")).status()).as("his access token").isEqualTo(401);
-    assertThat(refresh(thiefs.json().getString("refreshToken"), null).status()).as("his refresh token").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, thiefs.json().getString("refreshToken"), null).status()).as("his refresh token").isEqualTo(401);
   }
 
   /**
@@ -125,14 +125,14 @@ class RefreshAnswerLostTest {
   void a_copy_of_her_tab_answered_again_is_ended_by_her_next_refresh() {
     String first = signIn().getString("refreshToken");
     AnswerSecret inHerTab = AnswerSecret.random();
-    JsonObject hers = refresh(first, inHerTab.asKey()).json();
-    long reusesBefore = lines("session.reuse_revoked");
-    Api.Response copys = refresh(first, inHerTab.revealed());
+    JsonObject hers = SessionProbe.refresh(node, first, inHerTab.asKey()).json();
+    long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
+    Api.Response copys = SessionProbe.refresh(node, first, inHerTab.revealed());
     assertThat(copys.status()).isEqualTo(200);
 
-    assertThat(refresh(hers.getString("refreshToken"), AnswerSecret.random().asKey()).status()).as("her next refresh").isEqualTo(401);
-    assertThat(refresh(copys.json().getString("refreshToken"), null).status()).as("the copy's session").isEqualTo(401);
-    assertThat(lines("session.reuse_revoked")).isEqualTo(reusesBefore + 1);
+    assertThat(SessionProbe.refresh(node, hers.getString("refreshToken"), AnswerSecret.random().asKey()).status()).as("her next refresh").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, copys.json().getString("refreshToken"), null).status()).as("the copy's session").isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).isEqualTo(reusesBefore + 1);
   }
 
   /** Signing out with the token her page holds, which its refresh answered again on the way has spent, ends that session. */
@@ -140,25 +140,25 @@ class RefreshAnswerLostTest {
   void signing_out_while_her_send_again_travels_ends_the_session_it_answers() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    refresh(first, kept.asKey());
-    JsonObject travelling = refresh(first, kept.revealed()).json();
+    SessionProbe.refresh(node, first, kept.asKey());
+    JsonObject travelling = SessionProbe.refresh(node, first, kept.revealed()).json();
 
     assertThat(node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", first)).status()).isEqualTo(204);
 
     assertThat(node.api.get("/api/me", travelling.getString("accessToken")).status()).isEqualTo(401);
-    assertThat(refresh(travelling.getString("refreshToken"), null).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, travelling.getString("refreshToken"), null).status()).isEqualTo(401);
   }
 
   /** A loop of refreshes and sends again (two requests a cycle) is no rural link: past a few, a send again is a reuse. */
   @Test
   void answers_given_again_are_few_and_a_loop_of_them_ends_the_session() {
     String token = signIn().getString("refreshToken");
-    long before = lines("session.answered_again");
+    long before = SessionProbe.lines(node, "session.answered_again");
     int answered = 0;
     for (int i = 0; i < 20; i++) {
       AnswerSecret s = AnswerSecret.random();
-      refresh(token, s.asKey());
-      Api.Response again = refresh(token, s.revealed());
+      SessionProbe.refresh(node, token, s.asKey());
+      Api.Response again = SessionProbe.refresh(node, token, s.revealed());
       if (again.status() != 200) {
         break;
       }
@@ -166,8 +166,8 @@ class RefreshAnswerLostTest {
       token = again.json().getString("refreshToken");
     }
     assertThat(answered).isEqualTo(AuthService.ANSWERED_AGAIN_AT_MOST);
-    assertThat(lines("session.answered_again") - before).isEqualTo(AuthService.ANSWERED_AGAIN_AT_MOST);
-    assertThat(refresh(token, null).status()).as("the last session answered").isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.answered_again") - before).isEqualTo(AuthService.ANSWERED_AGAIN_AT_MOST);
+    assertThat(SessionProbe.refresh(node, token, null).status()).as("the last session answered").isEqualTo(401);
   }
 
   /**
@@ -178,9 +178,9 @@ class RefreshAnswerLostTest {
   void two_sends_again_along_one_chain_are_decided_one_after_the_other() {
     String t0 = signIn().getString("refreshToken");
     AnswerSecret s0 = AnswerSecret.random();
-    JsonObject a1 = refresh(t0, s0.asKey()).json();
+    JsonObject a1 = SessionProbe.refresh(node, t0, s0.asKey()).json();
     AnswerSecret s1 = AnswerSecret.random();
-    String t2 = refresh(a1.getString("refreshToken"), s1.asKey()).json().getString("refreshToken");
+    String t2 = SessionProbe.refresh(node, a1.getString("refreshToken"), s1.asKey()).json().getString("refreshToken");
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
     CompletableFuture<Api.Response> bs;
     CompletableFuture<Api.Response> as;
@@ -188,11 +188,11 @@ class RefreshAnswerLostTest {
       Transaction open = TestNode.await(other.begin());
       TestNode.await(other.preparedQuery("SELECT id FROM refresh_token WHERE token_hash = $1 FOR UPDATE")
           .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(AuthService.sha256(t2)))));
-      long before = waiting();
-      bs = CompletableFuture.supplyAsync(() -> refresh(a1.getString("refreshToken"), s1.revealed()));
-      Eventually.until("the duplicate's send again waits", () -> waiting() > before);
-      as = CompletableFuture.supplyAsync(() -> refresh(t0, s0.revealed()));
-      Eventually.until("her send again waits", () -> waiting() > before + 1);
+      long before = SessionProbe.waiting(node);
+      bs = CompletableFuture.supplyAsync(() -> SessionProbe.refresh(node, a1.getString("refreshToken"), s1.revealed()));
+      Eventually.until("the duplicate's send again waits", () -> SessionProbe.waiting(node) > before);
+      as = CompletableFuture.supplyAsync(() -> SessionProbe.refresh(node, t0, s0.revealed()));
+      Eventually.until("her send again waits", () -> SessionProbe.waiting(node) > before + 1);
       TestNode.await(open.commit());
     } finally {
       other.close();
@@ -202,50 +202,50 @@ class RefreshAnswerLostTest {
 
     assertThat(b.status()).as(b.toString()).isEqualTo(200);
     assertThat(a.status()).as("hers, a token of a lineage gone on elsewhere: " + a).isEqualTo(401);
-    assertThat(refresh(b.json().getString("refreshToken"), null).status()).as("the lineage ended").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, b.json().getString("refreshToken"), null).status()).as("the lineage ended").isEqualTo(401);
   }
 
   @Test
   void once_the_session_went_on_the_spent_token_ends_it_even_with_its_secret() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    String received = refresh(first, kept.asKey()).json().getString("refreshToken");
-    String next = refresh(received, AnswerSecret.random().asKey()).json().getString("refreshToken");
+    String received = SessionProbe.refresh(node, first, kept.asKey()).json().getString("refreshToken");
+    String next = SessionProbe.refresh(node, received, AnswerSecret.random().asKey()).json().getString("refreshToken");
 
-    assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
-    assertThat(refresh(next, null).status()).as("the session ended").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.revealed()).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, next, null).status()).as("the session ended").isEqualTo(401);
   }
 
   @Test
   void when_someone_used_the_lost_answer_her_send_again_ends_the_session_for_both() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    String takenOnTheWay = refresh(first, kept.asKey()).json().getString("refreshToken");
-    String his = refresh(takenOnTheWay, null).json().getString("refreshToken");
+    String takenOnTheWay = SessionProbe.refresh(node, first, kept.asKey()).json().getString("refreshToken");
+    String his = SessionProbe.refresh(node, takenOnTheWay, null).json().getString("refreshToken");
 
-    assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
-    assertThat(refresh(his, null).status()).as("his branch").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.revealed()).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, his, null).status()).as("his branch").isEqualTo(401);
   }
 
   @Test
   void sent_again_later_than_half_an_hour_after_the_use_the_spent_token_ends_the_session() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    JsonObject lost = refresh(first, kept.asKey()).json();
+    JsonObject lost = SessionProbe.refresh(node, first, kept.asKey()).json();
     clock.advance(AuthService.ANSWERED_AGAIN_WITHIN.plus(Duration.ofSeconds(1)));
 
-    assertThat(refresh(first, kept.revealed()).status()).isEqualTo(401);
-    assertThat(refresh(lost.getString("refreshToken"), null).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.revealed()).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, lost.getString("refreshToken"), null).status()).isEqualTo(401);
   }
 
   @Test
   void a_first_send_that_already_reveals_its_secret_cannot_be_answered_again() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random(); // the page's first send never arrived: its second reveals the secret
-    JsonObject lost = refresh(first, kept.revealed()).json();
+    JsonObject lost = SessionProbe.refresh(node, first, kept.revealed()).json();
 
-    assertThat(refresh(first, kept.revealed()).status()).as("a copy of the secret that travelled").isEqualTo(401);
-    assertThat(refresh(lost.getString("refreshToken"), null).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.revealed()).status()).as("a copy of the secret that travelled").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, lost.getString("refreshToken"), null).status()).isEqualTo(401);
   }
 
   /**
@@ -258,7 +258,7 @@ class RefreshAnswerLostTest {
   void a_send_again_racing_a_use_of_the_lost_answers_token_waits_for_it_and_ends_the_session() {
     String first = signIn().getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    String takenOnTheWay = refresh(first, kept.asKey()).json().getString("refreshToken");
+    String takenOnTheWay = SessionProbe.refresh(node, first, kept.asKey()).json().getString("refreshToken");
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
     CompletableFuture<Api.Response> hisUse;
     CompletableFuture<Api.Response> hers;
@@ -266,11 +266,11 @@ class RefreshAnswerLostTest {
       Transaction open = TestNode.await(other.begin());
       TestNode.await(other.preparedQuery("SELECT key FROM rate_limit WHERE key LIKE $1 FOR UPDATE")
           .execute(Tuple.of("audit:session.refreshed:%")));
-      long before = waiting();
-      hisUse = CompletableFuture.supplyAsync(() -> refresh(takenOnTheWay, null));
-      Eventually.until("his use waits", () -> waiting() > before);
-      hers = CompletableFuture.supplyAsync(() -> refresh(first, kept.revealed()));
-      Eventually.until("her send again waits", () -> waiting() > before + 1);
+      long before = SessionProbe.waiting(node);
+      hisUse = CompletableFuture.supplyAsync(() -> SessionProbe.refresh(node, takenOnTheWay, null));
+      Eventually.until("his use waits", () -> SessionProbe.waiting(node) > before);
+      hers = CompletableFuture.supplyAsync(() -> SessionProbe.refresh(node, first, kept.revealed()));
+      Eventually.until("her send again waits", () -> SessionProbe.waiting(node) > before + 1);
       TestNode.await(open.commit());
     } finally {
       other.close();
@@ -280,37 +280,22 @@ class RefreshAnswerLostTest {
 
     assertThat(his.status()).as("his use, decided first").isEqualTo(200);
     assertThat(her.status()).as("her send again, after the session went on with the lost answer's token").isEqualTo(401);
-    assertThat(refresh(his.json().getString("refreshToken"), null).status()).as("his branch").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, his.json().getString("refreshToken"), null).status()).as("his branch").isEqualTo(401);
   }
 
   @Test
   void a_key_not_of_its_form_is_refused_and_signing_out_ignores_both() {
     String first = signIn().getString("refreshToken");
-    assertThat(refresh(first, new JsonObject().put("answerKey", "short")).status()).isEqualTo(400);
-    assertThat(refresh(first, new JsonObject().put("answerSecret", "x".repeat(101))).status()).isEqualTo(400);
+    assertThat(SessionProbe.refresh(node, first, new JsonObject().put("answerKey", "short")).status()).isEqualTo(400);
+    assertThat(SessionProbe.refresh(node, first, new JsonObject().put("answerSecret", "x".repeat(101))).status()).isEqualTo(400);
     Api.Response out = node.api.post("/api/auth/logout", AnswerSecret.random().asKey().put("refreshToken", first));
     assertThat(out.status()).as(out.toString()).isEqualTo(204);
-    assertThat(refresh(first, null).status()).isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, null).status()).isEqualTo(401);
   }
-  private static long waiting() {
-    return TestNode.await(node.node().platform().pool().query("SELECT count(*) AS n FROM pg_stat_activity "
-        + "WHERE wait_event_type = 'Lock' AND datname = current_database()").execute()).iterator().next().getLong("n");
-  }
-
-  private static long lines(String action) {
-    return TestNode.await(node.node().platform().pool().preparedQuery("SELECT count(*) AS n FROM access_audit WHERE action = $1")
-        .execute(Tuple.of(action))).iterator().next().getLong("n");
-  }
-
   /** A new session of the admin's, half an hour after what the previous test did: its answers given again are not counted. */
   private static JsonObject signIn() {
     clock.advance(AuthService.ANSWERED_AGAIN_WITHIN);
     return node.api.post("/api/auth/login", new JsonObject().put("email", TestNode.ADMIN_EMAIL)
         .put("password", TestNode.ADMIN_PASSWORD)).json();
-  }
-
-  private static Api.Response refresh(String token, JsonObject proof) {
-    JsonObject body = (proof == null ? new JsonObject() : proof.copy()).put("refreshToken", token);
-    return node.api.post("/api/auth/refresh", body);
   }
 }

@@ -63,7 +63,7 @@ class SessionEndsRaceTest {
     String email = newNurse();
     String t = signIn(email, CHOSEN).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
-    JsonObject lost = refresh(t, kept.asKey()).json(); // the laptop's answer, lost on the way
+    JsonObject lost = SessionProbe.refresh(node, t, kept.asKey()).json(); // the laptop's answer, lost on the way
     UUID n = idOf(lost.getString("refreshToken"));
     String phone = signIn(email, CHOSEN).getString("accessToken");
 
@@ -74,12 +74,12 @@ class SessionEndsRaceTest {
       Transaction open = TestNode.await(other.begin());
       // Only to hold the send again between its lock of T and its lock of N, the window where it really runs.
       TestNode.await(other.preparedQuery("SELECT id FROM refresh_token WHERE id = $1 FOR UPDATE").execute(Tuple.of(n)));
-      long before = waiting();
-      again = CompletableFuture.supplyAsync(() -> refresh(t, kept.revealed()));
-      Eventually.until("the send again holds T and waits on N", () -> waiting() > before);
+      long before = SessionProbe.waiting(node);
+      again = CompletableFuture.supplyAsync(() -> SessionProbe.refresh(node, t, kept.revealed()));
+      Eventually.until("the send again holds T and waits on N", () -> SessionProbe.waiting(node) > before);
       change = CompletableFuture.supplyAsync(() -> node.api.post("/api/auth/password", phone,
           new JsonObject().put("currentPassword", CHOSEN).put("newPassword", CHANGED)));
-      Eventually.until("the password change waits on her tokens", () -> waiting() > before + 1);
+      Eventually.until("the password change waits on her tokens", () -> SessionProbe.waiting(node) > before + 1);
       TestNode.await(open.commit());
     } finally {
       other.close();
@@ -92,7 +92,7 @@ class SessionEndsRaceTest {
     if (answered.status() == 200) {
       assertThat(node.api.get("/api/me", answered.json().getString("accessToken")).status())
           .as("the access token of the session answered again, after her password changed").isEqualTo(401);
-      assertThat(refresh(answered.json().getString("refreshToken"), null).status())
+      assertThat(SessionProbe.refresh(node, answered.json().getString("refreshToken"), null).status())
           .as("the refresh token of the session answered again, after her password changed").isEqualTo(401);
     }
   }
@@ -107,7 +107,7 @@ class SessionEndsRaceTest {
   void a_password_change_and_a_sign_out_at_once_do_not_deadlock_into_a_500() {
     String email = newNurse();
     String t0 = signIn(email, CHOSEN).getString("refreshToken");
-    String t1 = refresh(t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
+    String t1 = SessionProbe.refresh(node, t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
     UUID t1Id = idOf(t1);
     String phone = signIn(email, CHOSEN).getString("accessToken");
 
@@ -118,12 +118,12 @@ class SessionEndsRaceTest {
       Transaction open = TestNode.await(other.begin());
       // Only to hold the sign-out between its lock of T1 and its revocation of the lineage, where it really runs.
       TestNode.await(other.preparedQuery("SELECT id FROM refresh_token WHERE id = $1 FOR UPDATE").execute(Tuple.of(t1Id)));
-      long before = waiting();
+      long before = SessionProbe.waiting(node);
       out = CompletableFuture.supplyAsync(() -> node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", t1)));
-      Eventually.until("the sign-out waits on T1", () -> waiting() > before);
+      Eventually.until("the sign-out waits on T1", () -> SessionProbe.waiting(node) > before);
       change = CompletableFuture.supplyAsync(() -> node.api.post("/api/auth/password", phone,
           new JsonObject().put("currentPassword", CHOSEN).put("newPassword", CHANGED)));
-      Eventually.until("the password change holds T0 and waits on T1", () -> waiting() > before + 1);
+      Eventually.until("the password change holds T0 and waits on T1", () -> SessionProbe.waiting(node) > before + 1);
       TestNode.await(open.commit());
     } finally {
       other.close();
@@ -144,7 +144,7 @@ class SessionEndsRaceTest {
     String email = newNurse();
     String userId = lastUserId;
     String t0 = signIn(email, CHOSEN).getString("refreshToken");
-    String t1 = refresh(t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
+    String t1 = SessionProbe.refresh(node, t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
     UUID t1Id = idOf(t1);
 
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
@@ -153,11 +153,11 @@ class SessionEndsRaceTest {
     try {
       Transaction open = TestNode.await(other.begin());
       TestNode.await(other.preparedQuery("SELECT id FROM refresh_token WHERE id = $1 FOR UPDATE").execute(Tuple.of(t1Id)));
-      long before = waiting();
+      long before = SessionProbe.waiting(node);
       out = CompletableFuture.supplyAsync(() -> node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", t1)));
-      Eventually.until("the sign-out waits on T1", () -> waiting() > before);
+      Eventually.until("the sign-out waits on T1", () -> SessionProbe.waiting(node) > before);
       deactivation = CompletableFuture.supplyAsync(() -> node.api.post("/api/users/" + userId + "/deactivate", admin, new JsonObject()));
-      Eventually.until("the deactivation holds T0 and waits on T1", () -> waiting() > before + 1);
+      Eventually.until("the deactivation holds T0 and waits on T1", () -> SessionProbe.waiting(node) > before + 1);
       TestNode.await(open.commit());
     } finally {
       other.close();
@@ -180,15 +180,15 @@ class SessionEndsRaceTest {
   void a_sign_out_with_a_token_her_session_moved_on_from_is_a_theft_line_in_the_trail() {
     String email = newNurse();
     String t0 = signIn(email, CHOSEN).getString("refreshToken");
-    String t1 = refresh(t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
-    JsonObject now = refresh(t1, AnswerSecret.random().asKey()).json(); // her page moved on twice
-    long reuses = lines("session.reuse_revoked");
+    String t1 = SessionProbe.refresh(node, t0, AnswerSecret.random().asKey()).json().getString("refreshToken");
+    JsonObject now = SessionProbe.refresh(node, t1, AnswerSecret.random().asKey()).json(); // her page moved on twice
+    long reuses = SessionProbe.lines(node, "session.reuse_revoked");
 
     Api.Response out = node.api.post("/api/auth/logout", new JsonObject().put("refreshToken", t0)); // the old copy
     assertThat(out.status()).isEqualTo(204);
 
     assertThat(node.api.get("/api/me", now.getString("accessToken")).status()).as("her session ended").isEqualTo(401);
-    assertThat(lines("session.reuse_revoked")).as("the theft is a line of the trail").isGreaterThan(reuses);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).as("the theft is a line of the trail").isGreaterThan(reuses);
   }
 
   private static String newNurse() {
@@ -206,24 +206,9 @@ class SessionEndsRaceTest {
         .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(AuthService.sha256(refreshToken))))).iterator().next().getUUID("id");
   }
 
-  private static long waiting() {
-    return TestNode.await(node.node().platform().pool().query("SELECT count(*) AS n FROM pg_stat_activity "
-        + "WHERE wait_event_type = 'Lock' AND datname = current_database()").execute()).iterator().next().getLong("n");
-  }
-
-  private static long lines(String action) {
-    return TestNode.await(node.node().platform().pool().preparedQuery("SELECT count(*) AS n FROM access_audit WHERE action = $1")
-        .execute(Tuple.of(action))).iterator().next().getLong("n");
-  }
-
   private static JsonObject signIn(String email, String password) {
     Api.Response in = node.api.post("/api/auth/login", new JsonObject().put("email", email).put("password", password));
     assertThat(in.status()).as(in.toString()).isEqualTo(200);
     return in.json();
-  }
-
-  private static Api.Response refresh(String token, JsonObject proof) {
-    JsonObject body = (proof == null ? new JsonObject() : proof.copy()).put("refreshToken", token);
-    return node.api.post("/api/auth/refresh", body);
   }
 }

@@ -1,0 +1,29 @@
+package fr.cantou.identity;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+
+/** What the session tests send and read: a refresh with its proof, the transactions waiting on a lock, the trail's lines. */
+final class SessionProbe {
+  private SessionProbe() {}
+
+  /** A refresh of {@code token}, with the page's proof fields (key or secret; null: none). */
+  static Api.Response refresh(TestNode node, String token, JsonObject proof) {
+    JsonObject body = (proof == null ? new JsonObject() : proof.copy()).put("refreshToken", token);
+    return node.api.post("/api/auth/refresh", body);
+  }
+
+  /** How many transactions of the database wait on a lock (a row's or an advisory one). */
+  static long waiting(TestNode node) {
+    return TestNode.await(node.node().platform().pool().query("SELECT count(*) AS n FROM pg_stat_activity "
+        + "WHERE wait_event_type = 'Lock' AND datname = current_database()").execute()).iterator().next().getLong("n");
+  }
+
+  /** How many lines of the access trail have this action. */
+  static long lines(TestNode node, String action) {
+    return TestNode.await(node.node().platform().pool().preparedQuery("SELECT count(*) AS n FROM access_audit WHERE action = $1")
+        .execute(Tuple.of(action))).iterator().next().getLong("n");
+  }
+}
