@@ -78,8 +78,8 @@ public final class AuthService {
    * Then every session of hers ends at once (refresh tokens revoked, access tokens refused, sockets closed on every
    * node), the one that asked too: a copy of it (a shared workstation, a token read from that tab) is what she may be
    * changing it for. She is answered a new session, in the same transaction, which also queues a mail to her address
-   * ({@link AccountMails#PASSWORD_CHANGED}): whoever changed it from a copy of her session, she hears of it before she
-   * finds she cannot sign in.
+   * (not for her first choice, in place of the admin's; {@link AccountMails#PASSWORD_CHANGED}): whoever changed it from
+   * a copy of her session, she hears of it before she finds she cannot sign in.
    */
   public Future<Session> changePassword(Principal me, String current, String chosen) {
     if (chosen.length() < PasswordHasher.MIN_LENGTH) {
