@@ -3,6 +3,7 @@ package fr.cantou.platform;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.platform.db.Migrations;
 import fr.cantou.support.TestDatabase;
+import fr.cantou.support.WatchedLogger;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,10 @@ class MigrationOrderTest {
     Flyway.configure().dataSource(database.jdbcUrl(), database.user(), database.password())
         .locations("filesystem:" + earlier).load().migrate();
 
-    Migrations.migrate(database);
+    try (WatchedLogger flyway = WatchedLogger.of(FLYWAY_MIGRATE)) {
+      Migrations.migrate(database);
+      assertThat(flyway.lines()).as("said when it really happens").anyMatch(line -> line.contains("outOfOrder"));
+    }
 
     try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
          var statement = connection.createStatement();
@@ -45,6 +49,27 @@ class MigrationOrderTest {
       statement.execute("SELECT h.address, c.address FROM health_data_access h, change_audit c LIMIT 0");
     }
   }
+
+  @Test
+  void a_new_database_and_its_every_restart_migrate_in_order_without_flyways_warning() throws Exception {
+    DatabaseEndpoint database = TestDatabase.server().createIfMissing("cantou_in_order");
+    try (WatchedLogger flyway = WatchedLogger.of(FLYWAY_MIGRATE)) {
+      ch.qos.logback.classic.Level level = flyway.logger().getLevel();
+      flyway.logger().setLevel(ch.qos.logback.classic.Level.INFO); // its lines of each migrate, to know it was heard
+      try {
+        assertThat(Migrations.migrate(database).migrationsExecuted).as("made").isPositive();
+        assertThat(Migrations.migrate(database).migrationsExecuted).as("a restart").isZero();
+      } finally {
+        flyway.logger().setLevel(level);
+      }
+
+      assertThat(flyway.lines()).as("Flyway's lines").anyMatch(line -> line.contains("up to date"))
+          .noneMatch(line -> line.contains("outOfOrder"));
+    }
+  }
+
+  /** Flyway's migrate command, which says when its out-of-order mode is on. */
+  private static final String FLYWAY_MIGRATE = "org.flywaydb.core.internal.command.DbMigrate";
 
   private static boolean existedAfterV30(String file) {
     int version = Integer.parseInt(file.substring(1, file.indexOf("__")));

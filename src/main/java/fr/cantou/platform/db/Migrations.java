@@ -21,26 +21,45 @@ public final class Migrations {
   private Migrations() {}
 
   public static MigrateResult migrate(DatabaseEndpoint endpoint) {
-    Flyway flyway = Flyway.configure()
+    Flyway inOrder = flyway(endpoint, false);
+    try {
+      return inOrder.migrate();
+    } catch (FlywayValidateException e) {
+      refuseNewerSchema(inOrder);
+      if (!comesBelowApplied(inOrder)) {
+        throw e;
+      }
+    }
+    // Numbers are handed to pieces of work in ranges, so a later release may bring a migration numbered below one
+    // already applied (V30 after V50): it is applied then, not refused. Such a migration never relies on the
+    // higher-numbered ones it may precede. Only then is Flyway's out-of-order mode on: it warns at every migrate that
+    // the schema "may not be reproducible", which every start of an up-to-date database used to log.
+    Flyway outOfOrder = flyway(endpoint, true);
+    try {
+      return outOfOrder.migrate();
+    } catch (FlywayValidateException e) {
+      refuseNewerSchema(outOfOrder);
+      throw e;
+    }
+  }
+
+  private static Flyway flyway(DatabaseEndpoint endpoint, boolean outOfOrder) {
+    return Flyway.configure()
         .dataSource(endpoint.jdbcUrl(), endpoint.user(), endpoint.password())
         .locations("classpath:db/migration")
         .failOnMissingLocations(true)
-        // Numbers are handed to pieces of work in ranges, so a later release may bring a
-        // migration numbered below one already applied (V30 after V50): it is applied then, not
-        // refused. Such a migration never relies on the higher-numbered ones it may precede.
-        .outOfOrder(true)
-        // Flyway ignores by default the migrations it does not know (applied by a newer version):
-        // here none is ignored, so that one pass (migrate's own validation, every checksum of what
-        // was applied compared with the files) checks and migrates; a restart on an up-to-date
-        // schema does nothing more. An applied migration changed since is refused as before.
+        .outOfOrder(outOfOrder)
+        // Flyway ignores by default the migrations it does not know (applied by a newer version), and those below the
+        // latest applied: here none is ignored, so that one pass (migrate's own validation, every checksum of what was
+        // applied compared with the files) checks and migrates; a restart on an up-to-date schema does nothing more. An
+        // applied migration changed since is refused as before.
         .ignoreMigrationPatterns(new ValidatePattern[0])
         .load();
-    try {
-      return flyway.migrate();
-    } catch (FlywayValidateException e) {
-      refuseNewerSchema(flyway);
-      throw e;
-    }
+  }
+
+  /** A migration of this version, never applied, numbered below the latest one applied. */
+  private static boolean comesBelowApplied(Flyway flyway) {
+    return Arrays.stream(flyway.info().all()).anyMatch(m -> m.getState() == MigrationState.IGNORED);
   }
 
   /** Migrations applied by a newer version stop the start with one line saying so. */
