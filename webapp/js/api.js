@@ -109,33 +109,55 @@ async function refreshed() {
 
 const ANSWER_SECRET = 'cantou.refreshAnswerSecret';
 
+/** How many sends of one token a chain of secrets holds: as many links as the server follows (AnswerProof.CHAIN_AT_MOST). */
+const ANSWER_CHAIN = 512;
+
 /**
  * What proves that this tab is the one that sent `refreshToken` before, if it did: an answer lost on the way (the page
  * left while the refresh travelled, the link dropped after the server had rotated the token) is then given again to it,
- * where a spent token sent again alone ends the session as a stolen one. The first send carries the SHA-256 of a secret
- * kept in the tab beforehand; a send again of the same token reveals the secret (not knowing whether the first arrived).
- * Without WebCrypto (a page not served over HTTPS) nothing: a lost answer ends the session, as before.
+ * where a spent token sent again alone ends the session as a stolen one. Every send carries `answerKey`, the SHA-256 of
+ * a secret kept in the tab before it leaves; a send again of the same token (not knowing whether the one before arrived)
+ * reveals that secret too (`answerSecret`), and carries the key of the next, so the line may drop again and again. The
+ * secrets are a chain drawn from one random seed (each the base64url SHA-256 of the next, revealed from the last back):
+ * the key a send commits is the secret it reveals, and a send that never reached the server (the line down before it
+ * left) is passed over by the next, whose secret leads to its key. Without WebCrypto (a page not served over HTTPS)
+ * nothing: a lost answer ends the session, as before.
  */
 async function answerProof(refreshToken, signOutsBefore) {
+  if (!globalThis.crypto?.subtle) {
+    return {};
+  }
   let kept = null;
   try {
     kept = JSON.parse(sessionStorage.getItem(ANSWER_SECRET) ?? 'null');
   } catch {
     // Unreadable (written by hand): as if none, the first send of this token.
   }
-  if (kept?.token === refreshToken) {
-    return { answerSecret: kept.secret };
+  if (kept?.token !== refreshToken || typeof kept.seed !== 'string' || !(Number.isInteger(kept.next) && kept.next > 0
+    && kept.next < ANSWER_CHAIN)) {
+    // A first send; or the chain spent (a long while without an answer), or a secret kept by a page before chains: a
+    // new chain, whose first send also reveals the secret of the key the last send committed.
+    const previous = kept?.token === refreshToken && typeof kept.secret === 'string' ? kept.secret : undefined;
+    kept = { seed: base64url(crypto.getRandomValues(new Uint8Array(32))), next: 0, previous };
   }
-  if (!globalThis.crypto?.subtle) {
-    return {};
-  }
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const key = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  const key = await hashed(kept.seed, ANSWER_CHAIN - kept.next);
   if (signOuts !== signOutsBefore) {
     return {}; // signed out meanwhile: nothing written back into her tab
   }
-  sessionStorage.setItem(ANSWER_SECRET, JSON.stringify({ token: refreshToken, secret }));
-  return { answerKey: key };
+  const next = kept.next + 1;
+  sessionStorage.setItem(ANSWER_SECRET, JSON.stringify(next < ANSWER_CHAIN ? { token: refreshToken, seed: kept.seed, next }
+    : { token: refreshToken, secret: kept.seed }));
+  const secret = kept.next > 0 ? key : kept.previous;
+  return secret ? { answerKey: key, answerSecret: secret } : { answerKey: key };
+}
+
+/** `value` hashed `times` times (SHA-256 of its text, in base64url each time). */
+async function hashed(value, times) {
+  let link = value;
+  for (let i = 0; i < times; i += 1) {
+    link = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(link))));
+  }
+  return link;
 }
 
 function base64url(bytes) {

@@ -138,11 +138,12 @@ public final class AuthService {
 
   /**
    * A refresh: the token rotates. A spent token presented again ends its session (it must have leaked), unless it is
-   * the page that used it asking again because the answer never reached it: it reveals the secret whose key came with
-   * the use, the session never went on with the token that use issued, it is the first time, and not one of many. The
-   * session answered again is a new family of the same lineage, and a token of the lineage presented again while the
-   * lineage lives on (the page's own send arriving after a copy of it, the lost answer used by whoever took it) ends
-   * the whole lineage. A refresh, a reuse and an answer given again are lines of the audit trail with the address.
+   * the page that used it asking again because the answer never reached it: it reveals the secret of the key last
+   * committed with the token (or of a later one of its chain: {@link AnswerProof}), the session never went on with the
+   * token the last answer issued, within {@link #ANSWERED_AGAIN_WITHIN} of the use, and not one of many. Each answer
+   * given again is a new family of the same lineage, the one answered before ended. A token of the lineage presented
+   * again while the lineage lives on (a copy of her send, the lost answer used by whoever took it) ends the whole
+   * lineage. Refreshes, reuses and answers given again are lines of the audit trail with the address.
    */
   public Future<Session> refresh(String refreshToken, AnswerProof proof, String address) {
     Instant now = platform.clock().instant();
@@ -153,29 +154,28 @@ public final class AuthService {
       }
       RefreshTokenStore.Stored stored = found.get();
       if (stored.revokedAt() != null) {
-        // Ended: by a sign-out, a reuse or a password change (the lineage with it), or by a lost answer given again.
-        return refreshTokens.lineageOpen(tx, stored.lineageId(), now).compose(open -> open
-            ? reused(tx, stored, address, now) : Future.succeededFuture(Optional.empty()));
+        // Ended: by a sign-out, a reuse or a password change (the lineage with it), or by a lost answer given again
+        // (then given again along the chain while the lineage lives).
+        return refreshTokens.lineageOpen(tx, stored.lineageId(), now).compose(open -> !open ? Future.succeededFuture(Optional.empty())
+            : stored.answeredAgainAt() == null ? reused(tx, stored, address, now) : spent(tx, stored, proof, address, now));
       }
-      if (stored.usedAt() == null) {
-        return rotated(tx, stored, proof, address, now).map(Optional::of);
-      }
-      if (!mayBeAnsweredAgain(stored, proof, now)) {
-        return reused(tx, stored, address, now);
-      }
-      return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
-          .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? Future.succeededFuture(Optional.<RefreshTokenStore.Stored>empty())
-              : refreshTokens.lockById(tx, stored.replacedBy()))
-          .compose(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
-              ? answeredAgain(tx, stored, address, now).map(Optional::of)
-              : reused(tx, stored, address, now));
+      return stored.usedAt() == null ? rotated(tx, stored, proof, address, now).map(Optional::of)
+          : spent(tx, stored, proof, address, now);
     })).compose(session -> session.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
   }
 
-  private static boolean mayBeAnsweredAgain(RefreshTokenStore.Stored stored, AnswerProof proof, Instant now) {
-    return stored.answeredAgainAt() == null && stored.replacedBy() != null
-        && now.isBefore(stored.usedAt().plus(ANSWERED_AGAIN_WITHIN)) && proof.reveals(stored.answerKey());
+  /** A spent token sent again: a lost answer given again, or a reuse. */
+  private Future<Optional<Session>> spent(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
+    if (stored.replacedBy() == null || !now.isBefore(stored.usedAt().plus(ANSWERED_AGAIN_WITHIN)) || !proof.reveals(stored.answerKey())) {
+      return reused(tx, stored, address, now);
+    }
+    return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
+        .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? Future.succeededFuture(Optional.<RefreshTokenStore.Stored>empty())
+            : refreshTokens.lockById(tx, stored.replacedBy()))
+        .compose(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
+            ? answeredAgain(tx, stored, next.get().familyId(), proof, address, now).map(Optional::of)
+            : reused(tx, stored, address, now));
   }
 
   private Future<Session> rotated(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
@@ -192,15 +192,15 @@ public final class AuthService {
   }
 
   /**
-   * The lost answer given again, as a new session of the same lineage: the one it belonged to ends, so that the lost
-   * answer's access token (whoever took it on the way) is refused at once and its sockets close. Every such answer is a
-   * line of the trail.
+   * The lost answer given again, as a new session of the same lineage: the one the last answer opened ends (its
+   * {@code family}), so that the lost answer's access token (whoever took it on the way) is refused at once and its
+   * sockets close. Every such answer is a line of the trail.
    */
-  private Future<Session> answeredAgain(SqlClient tx, RefreshTokenStore.Stored stored, String address, Instant now) {
-    return refreshTokens.revokeFamily(tx, stored.familyId(), now)
-        .compose(v -> events.sessionEnded(tx, stored.familyId()))
+  private Future<Session> answeredAgain(SqlClient tx, RefreshTokenStore.Stored stored, UUID family, AnswerProof proof, String address, Instant now) {
+    return refreshTokens.revokeFamily(tx, family, now)
+        .compose(v -> events.sessionEnded(tx, family))
         .compose(v -> openSession(tx, stored.userId(), UUID.randomUUID(), stored.lineageId()))
-        .compose(opened -> refreshTokens.markAnsweredAgain(tx, stored.id(), now, opened.tokenId())
+        .compose(opened -> refreshTokens.markAnsweredAgain(tx, stored.id(), now, proof.keyToKeep(), opened.tokenId())
             .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.answered_again", address, now))
             .map(v -> opened.session()));
   }

@@ -17,10 +17,10 @@ import java.util.UUID;
 public final class RefreshTokenStore {
 
   /**
-   * A token as stored. {@code answerKey}: the SHA-256 of the secret the page kept when it used the token (null if none
-   * came, or if the secret itself came with the use); {@code replacedBy}: the token its use issued;
-   * {@code answeredAgainAt}: when a lost answer to that use was given again; {@code lineageId}: the session's lineage,
-   * its family and those answered again from it (V108).
+   * A token as stored. {@code answerKey}: the latest key committed with a send of it, the SHA-256 of a secret the page
+   * keeps (null if none came); {@code replacedBy}: the token its latest use issued; {@code answeredAgainAt}: when a lost
+   * answer to it was last given again; {@code lineageId}: the session's lineage, its family and those answered again
+   * from it (V108).
    */
   public record Stored(UUID id, UUID userId, UUID familyId, Instant expiresAt, Instant usedAt, Instant revokedAt,
                        byte[] answerKey, UUID replacedBy, Instant answeredAgainAt, UUID lineageId) {}
@@ -84,9 +84,9 @@ public final class RefreshTokenStore {
         .map(rows -> Rows.map(rows, r -> r.getUUID("family_id")));
   }
 
-  /** How many lost answers of this user's were given again since then. */
+  /** How many lost answers of this user's were given again since then (the tokens they issued: V112). */
   public Future<Long> answeredAgainSince(SqlClient db, UUID userId, Instant since) {
-    return db.preparedQuery("SELECT count(*) AS n FROM refresh_token WHERE user_id = $1 AND answered_again_at > $2")
+    return db.preparedQuery("SELECT count(*) AS n FROM refresh_token WHERE user_id = $1 AND issued_again_at > $2")
         .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC)))
         .map(rows -> rows.iterator().next().getLong("n"));
   }
@@ -106,24 +106,37 @@ public final class RefreshTokenStore {
   }
 
   private static Stored stored(Row r) {
-    Buffer key = r.getBuffer("answer_key");
     return new Stored(r.getUUID("id"), r.getUUID("user_id"), r.getUUID("family_id"), Rows.instant(r, "expires_at"),
-        Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"), key == null ? null : key.getBytes(),
+        Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"), bytes(r, "answer_key"),
         r.getUUID("replaced_by"), Rows.instant(r, "answered_again_at"), r.getUUID("lineage"));
   }
 
-  /** The token used: by the use that issued {@code replacedBy}, with the page's answer key (may be null). */
+  private static byte[] bytes(Row r, String column) {
+    Buffer value = r.getBuffer(column);
+    return value == null ? null : value.getBytes();
+  }
+
+  /** The token used: by the use that issued {@code replacedBy}, with the key the page committed (may be null). */
   public Future<Void> markUsed(SqlClient db, UUID id, Instant at, byte[] answerKey, UUID replacedBy) {
     return db.preparedQuery("UPDATE refresh_token SET used_at = $2, answer_key = $3, replaced_by = $4 WHERE id = $1")
-        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), answerKey == null ? null : Buffer.buffer(answerKey), replacedBy))
+        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), buffer(answerKey), replacedBy))
         .mapEmpty();
   }
 
-  /** The lost answer to this token's use given again, issuing {@code replacedBy}: never a second time. */
-  public Future<Void> markAnsweredAgain(SqlClient db, UUID id, Instant at, UUID replacedBy) {
-    return db.preparedQuery("UPDATE refresh_token SET answered_again_at = $2, replaced_by = $3 WHERE id = $1")
-        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), replacedBy))
+  /**
+   * The lost answer to this token's use given again, issuing {@code replacedBy} (counted by {@link #answeredAgainSince}):
+   * the key the send committed replaces the one whose secret it revealed, which opens nothing again.
+   */
+  public Future<Void> markAnsweredAgain(SqlClient db, UUID id, Instant at, byte[] answerKey, UUID replacedBy) {
+    return db.preparedQuery("""
+            WITH issued AS (UPDATE refresh_token SET issued_again_at = $2 WHERE id = $4)
+            UPDATE refresh_token SET answered_again_at = $2, answer_key = $3, replaced_by = $4 WHERE id = $1""")
+        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), buffer(answerKey), replacedBy))
         .mapEmpty();
+  }
+
+  private static Buffer buffer(byte[] bytes) {
+    return bytes == null ? null : Buffer.buffer(bytes);
   }
 
   public Future<Void> revokeFamily(SqlClient db, UUID familyId, Instant at) {

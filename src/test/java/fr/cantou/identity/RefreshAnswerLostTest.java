@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A nurse on a weak link leaves a staff page while its refresh is on the way, or the link drops after the server has
  * rotated her refresh token: the page never hears of the new one, and sends the spent token again. Read as a stolen
- * token, her session used to end in the middle of her day. Her page now sends, with its first send of a token, the key
- * of a secret it keeps in her tab, and reveals the secret when it sends that token again: she is answered again, as a
- * new session, the lost one ended. Whoever holds a copy of her request, or the lost answer, gets nothing.
+ * token, her session used to end in the middle of her day. Her page now sends, with every send of a token, the key of a
+ * secret it keeps in her tab, and reveals the secret when it sends that token again (with the key of the next): she is
+ * answered again, as a new session, the lost one ended, as often as the line drops ({@link AnswerChain}: the page's
+ * secrets). Whoever holds a copy of her request, or the lost answer, gets nothing.
  */
 class RefreshAnswerLostTest {
   static final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T08:00:00Z"));
@@ -60,8 +61,75 @@ class RefreshAnswerLostTest {
     assertThat(SessionProbe.lines(node, "session.answered_again")).as("a line of the trail").isEqualTo(linesBefore + 1);
   }
 
+  /**
+   * A rural line dropping twice during one refresh: the answer to her first send lost, then the answer given again lost
+   * too. Each send committed the key of the next: her third send reveals the secret of the second's key, and is
+   * answered again, the session the second answered ended in turn.
+   */
+  @Test
+  void an_answer_lost_twice_in_a_row_is_given_again_twice() {
+    String first = signIn().getString("refreshToken");
+    AnswerChain kept = AnswerChain.random();
+    JsonObject lost = SessionProbe.refresh(node, first, kept.send(0)).json();
+    Api.Response lostAgain = SessionProbe.refresh(node, first, kept.send(1));
+    assertThat(lostAgain.status()).as(lostAgain.toString()).isEqualTo(200);
+    long linesBefore = SessionProbe.lines(node, "session.answered_again");
+
+    Api.Response third = SessionProbe.refresh(node, first, kept.send(2));
+
+    assertThat(third.status()).as(third.toString()).isEqualTo(200);
+    assertThat(SessionProbe.refresh(node, third.json().getString("refreshToken"), AnswerChain.random().send(0)).status())
+        .as("the session goes on").isEqualTo(200);
+    assertThat(node.api.get("/api/me", lostAgain.json().getString("accessToken")).status())
+        .as("the access token of the answer lost again").isEqualTo(401);
+    assertThat(node.api.get("/api/me", lost.getString("accessToken")).status()).isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.answered_again")).as("a line of the trail").isEqualTo(linesBefore + 1);
+  }
+
+  /** The line down before her send again left (it never reached the server): the next send's secret leads to the key. */
+  @Test
+  void a_send_again_that_never_arrived_is_passed_over_by_the_next() {
+    AnswerChain kept = AnswerChain.random();
+    String first = spentBy(kept);
+    // kept.send(1) and kept.send(2): lost before they reached the server.
+
+    Api.Response fourth = SessionProbe.refresh(node, first, kept.send(3));
+
+    assertThat(fourth.status()).as(fourth.toString()).isEqualTo(200);
+    assertThat(node.api.get("/api/me", fourth.json().getString("accessToken")).status()).isEqualTo(200);
+  }
+
+  /**
+   * Whoever sees her send again on its way (a proxy logging bodies, an extension) has its secret, revealed: sent again
+   * after hers was answered, it answers nothing, and it ends the session it copied, as any copy of a token does.
+   */
+  @Test
+  void a_secret_already_revealed_never_answers_again() {
+    AnswerChain kept = AnswerChain.random();
+    String first = spentBy(kept);
+    JsonObject hers = SessionProbe.refresh(node, first, kept.send(1)).json();
+    long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
+
+    assertThat(SessionProbe.refresh(node, first, kept.send(1)).status()).as("her send again, copied").isEqualTo(401);
+    assertThat(node.api.get("/api/me", hers.getString("accessToken")).status()).as("the session it copied").isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).as("a theft line").isEqualTo(reusesBefore + 1);
+  }
+
+  /** Along one chain as across tokens: past a few answers given again within half an hour, a send again is a reuse. */
+  @Test
+  void answers_given_again_along_one_chain_are_few_too() {
+    AnswerChain kept = AnswerChain.random();
+    String first = spentBy(kept);
+    for (int n = 1; n <= AuthService.ANSWERED_AGAIN_AT_MOST; n++) {
+      assertThat(SessionProbe.refresh(node, first, kept.send(n)).status()).as("send %d", n).isEqualTo(200);
+    }
+
+    assertThat(SessionProbe.refresh(node, first, kept.send(AuthService.ANSWERED_AGAIN_AT_MOST + 1)).status()).isEqualTo(401);
+  }
+
   @Test
   void a_copy_of_the_first_send_sent_again_ends_the_session() {
+
     String first = signIn().getString("refreshToken");
     JsonObject copied = AnswerSecret.random().asKey().put("refreshToken", first);
     String pages = SessionProbe.refresh(node, first, copied).json().getString("refreshToken");
@@ -292,6 +360,13 @@ class RefreshAnswerLostTest {
     assertThat(out.status()).as(out.toString()).isEqualTo(204);
     assertThat(SessionProbe.refresh(node, first, null).status()).isEqualTo(401);
   }
+  /** A new session's refresh token, spent by her page's first send with this chain (its answer lost on the way). */
+  private static String spentBy(AnswerChain kept) {
+    String token = signIn().getString("refreshToken");
+    assertThat(SessionProbe.refresh(node, token, kept.send(0)).status()).isEqualTo(200);
+    return token;
+  }
+
   /** A new session of the admin's, half an hour after what the previous test did: its answers given again are not counted. */
   private static JsonObject signIn() {
     clock.advance(AuthService.ANSWERED_AGAIN_WITHIN);
