@@ -13,7 +13,8 @@ import java.util.Base64;
  *
  * <p>The page makes its secrets a chain (each secret is the base64url SHA-256 of the next one, so a send's key and its
  * secret are one value): a secret of a send further along the chain leads, hashed again, to the key of any earlier send,
- * so a send that never reached the server (the line down before it left) breaks nothing.
+ * so a send that never reached the server (the line down before it left) breaks nothing, and the key of any earlier send
+ * is known to be spent once a later secret is revealed (her page's send arriving late, after the next).
  */
 record AnswerProof(byte[] key, String secret) {
   static final AnswerProof NONE = new AnswerProof(null, null);
@@ -34,9 +35,23 @@ record AnswerProof(byte[] key, String secret) {
     return key == null || secret != null && leadsTo(AuthService.sha256(secret), key) ? null : key;
   }
 
+  /** The SHA-256 of the secret this request reveals (null: none), kept to tell her page's late sends from a theft. */
+  byte[] revealedKey() {
+    return secret == null ? null : AuthService.sha256(secret);
+  }
+
   /** Whether this request reveals the secret of the key last committed with the token (or of a later one of its chain). */
   boolean reveals(byte[] lastKey) {
     return secret != null && lastKey != null && leadsTo(AuthService.sha256(secret), lastKey);
+  }
+
+  /**
+   * Whether this request's key is of a secret already revealed with the token (given {@code revealedKey}, the newest
+   * one's): a send of her page overtaken by a later one (a page left while it travelled, the next page's send arriving
+   * first). It opens nothing any more, and a copy of it is worth nothing either.
+   */
+  boolean overtaken(byte[] revealedKey) {
+    return key != null && revealedKey != null && leadsTo(revealedKey, key);
   }
 
   /** Whether {@code to} is {@code from}, or the key of a secret earlier in the chain (hashed again at most the bound). */

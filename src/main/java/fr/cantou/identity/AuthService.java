@@ -141,9 +141,10 @@ public final class AuthService {
    * the page that used it asking again because the answer never reached it: it reveals the secret of the key last
    * committed with the token (or of a later one of its chain: {@link AnswerProof}), the session never went on with the
    * token the last answer issued, within {@link #ANSWERED_AGAIN_WITHIN} of the use, and not one of many. Each answer
-   * given again is a new family of the same lineage, the one answered before ended. A token of the lineage presented
-   * again while the lineage lives on (a copy of her send, the lost answer used by whoever took it) ends the whole
-   * lineage. Refreshes, reuses and answers given again are lines of the audit trail with the address.
+   * given again is a new family of the same lineage, the one answered before ended; a send of her page overtaken by a
+   * later one is refused and ends nothing. A token of the lineage presented again while the lineage lives on (a copy of
+   * her send, the lost answer used by whoever took it) ends the whole lineage. Refreshes, reuses and answers given again
+   * are lines of the audit trail with the address.
    */
   public Future<Session> refresh(String refreshToken, AnswerProof proof, String address) {
     Instant now = platform.clock().instant();
@@ -165,8 +166,11 @@ public final class AuthService {
         .orElseGet(() -> Future.failedFuture(ApiException.unauthorized("This refresh token is no longer valid; please sign in again."))));
   }
 
-  /** A spent token sent again: a lost answer given again, or a reuse. */
+  /** A spent token sent again: her page's overtaken send (refused, nothing ends), a lost answer given again, or a reuse. */
   private Future<Optional<Session>> spent(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
+    if (proof.overtaken(stored.revealedKey())) {
+      return Future.succeededFuture(Optional.empty());
+    }
     if (stored.replacedBy() == null || !now.isBefore(stored.usedAt().plus(ANSWERED_AGAIN_WITHIN)) || !proof.reveals(stored.answerKey())) {
       return reused(tx, stored, address, now);
     }
@@ -180,7 +184,7 @@ public final class AuthService {
 
   private Future<Session> rotated(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
     return openSession(tx, stored.userId(), stored.familyId(), stored.lineageId()).compose(opened ->
-        refreshTokens.markUsed(tx, stored.id(), now, proof.keyToKeep(), opened.tokenId())
+        refreshTokens.markUsed(tx, stored.id(), now, proof.keyToKeep(), proof.revealedKey(), opened.tokenId())
             .compose(v -> AccessAuditStore.sessionRefreshed(tx, stored.userId(), address, now))
             .map(v -> opened.session()));
   }
@@ -200,7 +204,7 @@ public final class AuthService {
     return refreshTokens.revokeFamily(tx, family, now)
         .compose(v -> events.sessionEnded(tx, family))
         .compose(v -> openSession(tx, stored.userId(), UUID.randomUUID(), stored.lineageId()))
-        .compose(opened -> refreshTokens.markAnsweredAgain(tx, stored.id(), now, proof.keyToKeep(), opened.tokenId())
+        .compose(opened -> refreshTokens.markAnsweredAgain(tx, stored.id(), now, proof.keyToKeep(), proof.revealedKey(), opened.tokenId())
             .compose(v -> AccessAuditStore.signIn(tx, stored.userId(), "session.answered_again", address, now))
             .map(v -> opened.session()));
   }

@@ -20,13 +20,13 @@ public final class RefreshTokenStore {
    * A token as stored. {@code answerKey}: the latest key committed with a send of it, the SHA-256 of a secret the page
    * keeps (null if none came); {@code replacedBy}: the token its latest use issued; {@code answeredAgainAt}: when a lost
    * answer to it was last given again; {@code lineageId}: the session's lineage, its family and those answered again
-   * from it (V108).
+   * from it (V108); {@code revealedKey}: the SHA-256 of the newest secret revealed with it (V113).
    */
   public record Stored(UUID id, UUID userId, UUID familyId, Instant expiresAt, Instant usedAt, Instant revokedAt,
-                       byte[] answerKey, UUID replacedBy, Instant answeredAgainAt, UUID lineageId) {}
+                       byte[] answerKey, UUID replacedBy, Instant answeredAgainAt, UUID lineageId, byte[] revealedKey) {}
 
   private static final String SELECT = """
-      SELECT id, user_id, family_id, expires_at, used_at, answer_key, replaced_by, answered_again_at,
+      SELECT id, user_id, family_id, expires_at, used_at, answer_key, replaced_by, answered_again_at, revealed_key,
              coalesce(lineage_id, family_id) AS lineage,
              -- A session ended is ended for every token of it: one issued by a refresh that committed while the
              -- session's revocation waited for its row was not in the revocation's snapshot, and stays unrevoked.
@@ -108,7 +108,7 @@ public final class RefreshTokenStore {
   private static Stored stored(Row r) {
     return new Stored(r.getUUID("id"), r.getUUID("user_id"), r.getUUID("family_id"), Rows.instant(r, "expires_at"),
         Rows.instant(r, "used_at"), Rows.instant(r, "revoked_at"), bytes(r, "answer_key"),
-        r.getUUID("replaced_by"), Rows.instant(r, "answered_again_at"), r.getUUID("lineage"));
+        r.getUUID("replaced_by"), Rows.instant(r, "answered_again_at"), r.getUUID("lineage"), bytes(r, "revealed_key"));
   }
 
   private static byte[] bytes(Row r, String column) {
@@ -116,10 +116,14 @@ public final class RefreshTokenStore {
     return value == null ? null : value.getBytes();
   }
 
-  /** The token used: by the use that issued {@code replacedBy}, with the key the page committed (may be null). */
-  public Future<Void> markUsed(SqlClient db, UUID id, Instant at, byte[] answerKey, UUID replacedBy) {
-    return db.preparedQuery("UPDATE refresh_token SET used_at = $2, answer_key = $3, replaced_by = $4 WHERE id = $1")
-        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), buffer(answerKey), replacedBy))
+  /**
+   * The token used: by the use that issued {@code replacedBy}, with the key the page committed and the SHA-256 of the
+   * secret it revealed (either may be null).
+   */
+  public Future<Void> markUsed(SqlClient db, UUID id, Instant at, byte[] answerKey, byte[] revealedKey, UUID replacedBy) {
+    return db.preparedQuery("""
+            UPDATE refresh_token SET used_at = $2, answer_key = $3, revealed_key = $4, replaced_by = $5 WHERE id = $1""")
+        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), buffer(answerKey), buffer(revealedKey), replacedBy))
         .mapEmpty();
   }
 
@@ -127,11 +131,13 @@ public final class RefreshTokenStore {
    * The lost answer to this token's use given again, issuing {@code replacedBy} (counted by {@link #answeredAgainSince}):
    * the key the send committed replaces the one whose secret it revealed, which opens nothing again.
    */
-  public Future<Void> markAnsweredAgain(SqlClient db, UUID id, Instant at, byte[] answerKey, UUID replacedBy) {
+  public Future<Void> markAnsweredAgain(SqlClient db, UUID id, Instant at, byte[] answerKey, byte[] revealedKey,
+                                        UUID replacedBy) {
     return db.preparedQuery("""
-            WITH issued AS (UPDATE refresh_token SET issued_again_at = $2 WHERE id = $4)
-            UPDATE refresh_token SET answered_again_at = $2, answer_key = $3, replaced_by = $4 WHERE id = $1""")
-        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), buffer(answerKey), replacedBy))
+            WITH issued AS (UPDATE refresh_token SET issued_again_at = $2 WHERE id = $5)
+            UPDATE refresh_token SET answered_again_at = $2, answer_key = $3, revealed_key = $4, replaced_by = $5
+            WHERE id = $1""")
+        .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), buffer(answerKey), buffer(revealedKey), replacedBy))
         .mapEmpty();
   }
 

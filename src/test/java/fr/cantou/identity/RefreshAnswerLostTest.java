@@ -115,6 +115,39 @@ class RefreshAnswerLostTest {
     assertThat(SessionProbe.lines(node, "session.reuse_revoked")).as("a theft line").isEqualTo(reusesBefore + 1);
   }
 
+  /**
+   * r15's G4. No attacker: she follows a link while her refresh (with its key) travels on a slow link; the new page sends
+   * the token again with the secret, on a new connection, and it arrives first: the token is simply rotated. The first
+   * send then arrives, late, with the key of the very secret that spent the token: refused, and nothing ends.
+   */
+  @Test
+  void her_first_send_arriving_after_her_send_again_does_not_sign_her_out() {
+    String first = signIn().getString("refreshToken");
+    AnswerSecret kept = AnswerSecret.random();
+    Api.Response secondFirst = SessionProbe.refresh(node, first, kept.revealed()); // the new page's send, arrived first
+    assertThat(secondFirst.status()).isEqualTo(200);
+    long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
+
+    Api.Response late = SessionProbe.refresh(node, first, kept.asKey()); // the old page's first send, late
+
+    assertThat(late.status()).isEqualTo(401);
+    nothingEnded(secondFirst, reusesBefore);
+  }
+
+  /** The same along the chain: her send again overtaken by her next one (a page left while it travelled) ends nothing. */
+  @Test
+  void her_send_again_overtaken_by_her_next_one_ends_nothing() {
+    AnswerChain kept = AnswerChain.random();
+    String first = spentBy(kept);
+    long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
+    Api.Response next = SessionProbe.refresh(node, first, kept.send(2)); // arrived before send 1
+    assertThat(next.status()).as(next.toString()).isEqualTo(200);
+
+    assertThat(SessionProbe.refresh(node, first, kept.send(1)).status()).as("her send 1, late").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.send(0)).status()).as("her first send, late").isEqualTo(401);
+    nothingEnded(next, reusesBefore);
+  }
+
   /** Along one chain as across tokens: past a few answers given again within half an hour, a send again is a reuse. */
   @Test
   void answers_given_again_along_one_chain_are_few_too() {
@@ -360,6 +393,14 @@ class RefreshAnswerLostTest {
     assertThat(out.status()).as(out.toString()).isEqualTo(204);
     assertThat(SessionProbe.refresh(node, first, null).status()).isEqualTo(401);
   }
+  /** Nothing ended: the session {@code answered} still opens, and no theft line was written since {@code reusesBefore}. */
+  private static void nothingEnded(Api.Response answered, long reusesBefore) {
+    assertThat(node.api.get("/api/me", answered.json().getString("accessToken")).status()).as("her session").isEqualTo(200);
+    assertThat(SessionProbe.refresh(node, answered.json().getString("refreshToken"), AnswerChain.random().send(0)).status())
+        .as("the session goes on").isEqualTo(200);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).as("no theft line").isEqualTo(reusesBefore);
+  }
+
   /** A new session's refresh token, spent by her page's first send with this chain (its answer lost on the way). */
   private static String spentBy(AnswerChain kept) {
     String token = signIn().getString("refreshToken");
