@@ -236,6 +236,27 @@ class RefreshAnswerLostTest {
     assertThat(SessionProbe.lines(node, "session.reuse_revoked")).isEqualTo(reusesBefore + 1);
   }
 
+  /**
+   * The same with her chain: the copy of her tab holds it too (the browser copies sessionStorage), and sends its next
+   * link after her send again was answered. It is answered again (the server cannot tell it from her page), her session
+   * ended; her next refresh is a token of a lineage that lives on elsewhere, and ends all of it.
+   */
+  @Test
+  void a_copy_of_her_tab_further_along_her_chain_is_ended_by_her_next_refresh() {
+    AnswerChain inHerTab = AnswerChain.random();
+    String first = spentBy(inHerTab);
+    JsonObject hers = SessionProbe.refresh(node, first, inHerTab.send(1)).json();
+    long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
+    Api.Response copys = SessionProbe.refresh(node, first, inHerTab.send(2));
+    assertThat(copys.status()).isEqualTo(200);
+
+    assertThat(SessionProbe.refresh(node, hers.getString("refreshToken"), AnswerChain.random().send(0)).status())
+        .as("her next refresh").isEqualTo(401);
+    assertThat(node.api.get("/api/me", copys.json().getString("accessToken")).status()).as("the copy's session").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, inHerTab.send(3)).status()).as("the copy's next link").isEqualTo(401);
+    assertThat(SessionProbe.lines(node, "session.reuse_revoked")).isEqualTo(reusesBefore + 1);
+  }
+
   /** Signing out with the token her page holds, which its refresh answered again on the way has spent, ends that session. */
   @Test
   void signing_out_while_her_send_again_travels_ends_the_session_it_answers() {
