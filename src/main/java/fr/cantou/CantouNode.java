@@ -127,7 +127,7 @@ public final class CantouNode {
       Senders senders = Senders.of(platform.vertx(), config);
 
       // The features, each wired by its module; an account's mails go through visio's queue of messages.
-      IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), VisioModule.accountMails(), addresses);
+      IdentityModule identity = new IdentityModule(platform, jwtKey, new AccountEventsOutbox(outbox), VisioModule.accountMails(), addresses, rateLimits);
       teleconsult = new TeleconsultModule(platform, outbox, rooms, nodeId, senders);
       visio = new VisioModule(platform, outbox, rooms, visioKey, addresses, rateLimits, senders);
       modules = List.of(identity, teleconsult, visio, new StatsModule(platform),

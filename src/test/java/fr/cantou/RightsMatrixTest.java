@@ -60,6 +60,8 @@ class RightsMatrixTest {
       POST   /auth/refresh                                 401  401   401  401  401  401   401  401  401    401   401    401   401   401
       POST   /auth/logout                                  204  204   204  204  204  204   204  204  204    204   204    401   401   204
       POST   /auth/password                                200  200   200  200  200  200   200  200  200    401   401    401   401   401
+      POST   /auth/password-reset                          202  202   202  202  202  202   202  202  202    202   202    401   401   202
+      POST   /auth/password-reset/confirm                  410  410   410  410  410  410   410  410  410    410   410    401   401   410
       GET    /me                                           200  200   200  200  200  200   200  200  200    401   401    401   401   401
       GET    /organisations                                403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /organisations                                403  403   403  403  403  403   403  403  201    401   401    401   401   401
@@ -394,6 +396,11 @@ class RightsMatrixTest {
     calls.put("POST /auth/logout", () -> new Call("/auth/logout", new JsonObject().put("refreshToken", "not-a-refresh-token-0123456789")));
     // The body is the caller's own (see send): her current password, and one she then changes back from.
     calls.put("POST /auth/password", () -> new Call("/auth/password", passwordChange(CareTerritory.PASSWORD)));
+    // An address of its own each time: the answer is the same whether it is an account's or not.
+    calls.put("POST /auth/password-reset", () -> new Call("/auth/password-reset",
+        new JsonObject().put("email", "oubli" + counter.incrementAndGet() + "@rights.test")));
+    calls.put("POST /auth/password-reset/confirm", () -> new Call("/auth/password-reset/confirm",
+        new JsonObject().put("token", "not-a-password-link-0123456789").put("newPassword", "un-mot-de-passe-2026")));
     calls.put("GET /me", () -> new Call("/me", null));
     calls.put("GET /organisations", () -> new Call("/organisations", null));
     calls.put("POST /organisations", () -> new Call("/organisations", new JsonObject().put("kind", "ehpad")

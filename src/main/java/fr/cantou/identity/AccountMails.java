@@ -18,4 +18,13 @@ public interface AccountMails {
 
   /** Her password was replaced at {@code at} (what the mail says, in her organisation's zone). */
   Future<Void> passwordChanged(SqlClient tx, UUID userId, Instant at);
+
+  /**
+   * "To choose a new password, open this link, valid until …; if you did not ask, ignore this mail": the link's token is
+   * made as the mail goes ({@link PasswordLinks#issue}), and a link no longer valid by then is not sent.
+   */
+  String PASSWORD_LINK = "password_link";
+
+  /** A link to choose her password, {@code linkId}, asked for at {@code at}. */
+  Future<Void> passwordLink(SqlClient tx, UUID userId, UUID linkId, Instant at);
 }

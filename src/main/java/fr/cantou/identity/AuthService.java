@@ -33,6 +33,7 @@ public final class AuthService {
   private final LoginThrottle throttle;
   private final AccountEvents events;
   private final AccountMails mails;
+  private final PasswordLinkStore links = new PasswordLinkStore();
 
   public AuthService(Platform platform, IdentityStore identity, RefreshTokenStore refreshTokens, PasswordHasher hasher,
                      TokenService tokens, AccountEvents events, AccountMails mails) {
@@ -69,9 +70,6 @@ public final class AuthService {
             }));
   }
 
-  /** The longest password an account may have (the sign-in's schema bounds what is typed there alike). */
-  static final int MAX_PASSWORD_LENGTH = 200;
-
   /**
    * A signed-in user replaces her own password. The current one is checked as a sign-in checks it (the same throttle,
    * counted first, the same hashing pool): a stolen access token is no way to guess it faster than the sign-in page.
@@ -82,11 +80,9 @@ public final class AuthService {
    * a copy of her session, she hears of it before she finds she cannot sign in.
    */
   public Future<Session> changePassword(Principal me, String current, String chosen) {
-    if (chosen.length() < PasswordHasher.MIN_LENGTH) {
-      return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': at least {0} characters.", PasswordHasher.MIN_LENGTH));
-    }
-    if (chosen.length() > MAX_PASSWORD_LENGTH) {
-      return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': at most {0} characters.", MAX_PASSWORD_LENGTH));
+    Optional<ApiException> refused = PasswordHasher.refusedNew(chosen);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
     }
     if (chosen.equals(current)) {
       return Future.failedFuture(new ApiException(422, "Invalid field 'newPassword': it must differ from the current password."));
@@ -108,13 +104,22 @@ public final class AuthService {
     });
   }
 
+  /**
+   * Her password replaced (by her, or through a mailed link): every session of hers ends on every node, and every link
+   * to choose another one still open is void.
+   */
+  Future<Void> passwordReplaced(SqlClient tx, UUID userId, Instant now) {
+    return refreshTokens.revokeSessionsOf(tx, userId, now)
+        .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
+        .compose(v -> links.voidOpen(tx, userId, now));
+  }
+
   private Future<Session> replaced(Principal me, String checkedHash, String hash) {
     Instant now = now();
     return platform.pool().withTransaction(tx -> identity.replacePasswordHash(tx, me.userId(), checkedHash, hash)
         .compose(done -> !done
             ? Future.failedFuture(ApiException.conflict("Your password was changed meanwhile; please try again."))
-            : refreshTokens.revokeSessionsOf(tx, me.userId(), now)
-                .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
+            : passwordReplaced(tx, me.userId(), now)
                 .compose(v -> ChangeAuditStore.record(tx, me, "user.password_changed", "user", me.userId(), now))
                 // Her first choice, replacing the admin's, is no news to her; had someone else made it first, the password
                 // she was given would no longer sign her in, which tells her at once.

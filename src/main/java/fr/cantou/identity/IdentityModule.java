@@ -3,6 +3,7 @@ package fr.cantou.identity;
 import fr.cantou.platform.CantouModule;
 import fr.cantou.platform.Jobs;
 import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import io.vertx.core.Future;
@@ -19,9 +20,10 @@ public final class IdentityModule implements CantouModule {
 
   /**
    * {@code jwtKey}: configured, or generated at the first start and kept in the database. {@code mails}: where an
-   * account's mails are queued.
+   * account's mails are queued. {@code limits}: the node's counters of requests without an account (password links).
    */
-  public IdentityModule(Platform platform, String jwtKey, AccountEvents events, AccountMails mails, ClientAddress addresses) {
+  public IdentityModule(Platform platform, String jwtKey, AccountEvents events, AccountMails mails, ClientAddress addresses,
+                        RateLimits limits) {
     var settings = platform.config().auth();
     IdentityStore store = new IdentityStore();
     RefreshTokenStore refreshTokens = new RefreshTokenStore();
@@ -31,7 +33,7 @@ public final class IdentityModule implements CantouModule {
     this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens, events, mails);
     this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
     this.service = new IdentityService(platform, store, refreshTokens, hasher, events);
-    this.routes = new IdentityRoutes(auth, service, addresses);
+    this.routes = new IdentityRoutes(auth, service, new PasswordResets(platform, store, hasher, auth, mails, limits), addresses);
     this.creationKeys = new AdminCreations(platform);
   }
 

@@ -5,17 +5,20 @@ import fr.cantou.platform.http.ApiModule;
 import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.platform.http.Endpoint;
 import fr.cantou.platform.http.JsonBody;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
 /** HTTP adapter of identity: parse, check rights, call the services, answer JSON. */
 public final class IdentityRoutes implements ApiModule {
   private final AuthService auth;
   private final IdentityService identity;
+  private final PasswordResets resets;
   private final ClientAddress addresses;
 
-  public IdentityRoutes(AuthService auth, IdentityService identity, ClientAddress addresses) {
+  public IdentityRoutes(AuthService auth, IdentityService identity, PasswordResets resets, ClientAddress addresses) {
     this.auth = auth;
     this.identity = identity;
+    this.resets = resets;
     this.addresses = addresses;
   }
 
@@ -35,6 +38,12 @@ public final class IdentityRoutes implements ApiModule {
       Principal me = CurrentUser.require(ctx);
       Requests.PasswordChange body = JsonBody.read(ctx, Requests.PasswordChange.class);
       return auth.changePassword(me, body.currentPassword(), body.newPassword());
+    }));
+    api.getRoute("requestPasswordReset").addHandler(Endpoint.json(202, ctx -> resets.request(
+        JsonBody.read(ctx, Requests.PasswordReset.class).email(), addresses.of(ctx)).map(IdentityRoutes::message)));
+    api.getRoute("confirmPasswordReset").addHandler(Endpoint.ok(ctx -> {
+      Requests.PasswordResetConfirm body = JsonBody.read(ctx, Requests.PasswordResetConfirm.class);
+      return resets.confirm(body.token(), body.newPassword(), addresses.of(ctx)).map(IdentityRoutes::message);
     }));
     api.getRoute("me").addHandler(Endpoint.ok(ctx -> {
       Principal me = CurrentUser.require(ctx);
@@ -75,4 +84,7 @@ public final class IdentityRoutes implements ApiModule {
     }));
   }
 
+  private static JsonObject message(String sentence) {
+    return new JsonObject().put("message", sentence);
+  }
 }

@@ -116,6 +116,13 @@ public final class IdentityStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Her new password, chosen through a mailed link (her mailbox the proof): hers alone from now on. */
+  public Future<Void> resetPasswordHash(SqlClient tx, UUID userId, String newHash) {
+    return tx.preparedQuery("UPDATE app_user SET password_hash = $2, password_to_replace = false WHERE id = $1")
+        .execute(Tuple.of(userId, newHash))
+        .mapEmpty();
+  }
+
   /** The caller as the database says now; empty when unknown or deactivated. */
   public Future<Optional<Principal>> activePrincipal(SqlClient db, UUID userId) {
     return activePrincipal(db, userId, null);

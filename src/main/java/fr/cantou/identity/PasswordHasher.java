@@ -18,6 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PasswordHasher {
   public static final int MIN_LENGTH = 10;
+  /** The longest password an account may have (the sign-in's schema bounds what is typed there alike). */
+  static final int MAX_LENGTH = 200;
+
+  /** A new password out of the rules of an account's creation (its length), as the 422 that names it; else empty. */
+  static java.util.Optional<ApiException> refusedNew(String chosen) {
+    if (chosen.length() < MIN_LENGTH) {
+      return java.util.Optional.of(new ApiException(422, "Invalid field 'newPassword': at least {0} characters.", MIN_LENGTH));
+    }
+    if (chosen.length() > MAX_LENGTH) {
+      return java.util.Optional.of(new ApiException(422, "Invalid field 'newPassword': at most {0} characters.", MAX_LENGTH));
+    }
+    return java.util.Optional.empty();
+  }
 
   private final WorkerExecutor workers;
   private final Argon2Function function;

@@ -12,6 +12,10 @@ final class Requests {
 
   record PasswordChange(String currentPassword, String newPassword) {}
 
+  record PasswordReset(String email) {}
+
+  record PasswordResetConfirm(String token, String newPassword) {}
+
   record NewOrganisation(String kind, String name, String commune, String timeZone, String phone) {}
 
   record NewUser(String email, String password, String role, String displayName, String organisationId,

@@ -212,8 +212,12 @@ public final class MailJob {
    */
   private Future<Void> toAccount(MessageAttempt attempt) {
     MailStore.DueMail mail = attempt.message();
-    return store.accountMail(platform.pool(), mail.id()).compose(to -> to.isEmpty() ? attempt.done()
-        : handOver(attempt, StaffAccountMails.compose(mail.kind(), to.get(), platform.config().defaultTimeZone()))
+    return store.accountMail(platform.pool(), mail.id())
+        .compose(to -> to.isEmpty() ? Future.succeededFuture(java.util.Optional.<MailMessage>empty())
+            : StaffAccountMails.compose(platform.pool(), mail.kind(), to.get(), platform.config().defaultTimeZone(),
+                platform.config().http().publicUrl(), platform.clock().instant()))
+        // Nothing to tell any more (a link spent, void or expired before its mail went): done, nothing sent.
+        .compose(composed -> composed.isEmpty() ? attempt.done() : handOver(attempt, composed.get())
             .compose(v -> attempt.sent(platform.clock().instant(), null))
             .onSuccess(v -> {
               platform.metrics().mailSent();

@@ -119,17 +119,28 @@ final class MailStore {
         .mapEmpty();
   }
 
-  /** An account's mail as it goes: her address, her organisation's zone (null: she has none), when the change was made. */
-  record AccountMail(String email, String zone, Instant changedAt) {}
+  /** The mail of a link to choose her password ({@code linkId}), asked for at {@code at}. */
+  Future<Void> scheduleAccountLink(SqlClient db, UUID userId, String kind, UUID linkId, Instant at) {
+    return db.preparedQuery("""
+            INSERT INTO visio_mail (user_id, kind, due_at, channel, changed_at, password_link_id) VALUES ($1, $2, $3, $4, $3, $5)""")
+        .execute(Tuple.of(userId, kind, utc(at), ACCOUNT, linkId))
+        .mapEmpty();
+  }
+
+  /**
+   * An account's mail as it goes: her address, her organisation's zone (null: she has none), when the change was made
+   * (or the link asked for), and the link it sends (null for the others).
+   */
+  record AccountMail(String email, String zone, Instant changedAt, UUID linkId) {}
 
   Future<java.util.Optional<AccountMail>> accountMail(SqlClient db, long mailId) {
     return db.preparedQuery("""
-            SELECT u.email, o.time_zone, m.changed_at FROM visio_mail m
+            SELECT u.email, o.time_zone, m.changed_at, m.password_link_id FROM visio_mail m
             JOIN app_user u ON u.id = m.user_id LEFT JOIN organisation o ON o.id = u.organisation_id
             WHERE m.id = $1""")
         .execute(Tuple.of(mailId))
         .map(rows -> Rows.first(rows).map(r -> new AccountMail(r.getString("email"), r.getString("time_zone"),
-            r.getOffsetDateTime("changed_at").toInstant())));
+            r.getOffsetDateTime("changed_at").toInstant(), r.getUUID("password_link_id"))));
   }
 
   /**

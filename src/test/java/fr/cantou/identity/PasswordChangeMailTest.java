@@ -240,7 +240,7 @@ class PasswordChangeMailTest {
   }
 
   /** The mail's text, decoded: the whole of a plain mail, or its text/plain part. */
-  private static String text(MimeMessage mail) throws Exception {
+  static String text(MimeMessage mail) throws Exception {
     Object content = mail.getContent();
     if (content instanceof String plain) {
       return plain;

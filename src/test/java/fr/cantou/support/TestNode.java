@@ -58,6 +58,7 @@ public final class TestNode implements AutoCloseable {
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_ADDRESS", "100000");
     all.put("CANTOU_VISIO_ANONYMOUS_BOOKINGS_PER_CONTACT", "100000");
     all.put("CANTOU_VISIO_LOST_LINKS_PER_ADDRESS", "100000");
+    all.put("CANTOU_AUTH_PASSWORD_RESETS_PER_ADDRESS", "100000");
     all.putAll(env);
     FirstBootClasses.load();
     CantouConfig config = CantouConfig.load(all);

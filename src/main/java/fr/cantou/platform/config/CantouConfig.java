@@ -43,7 +43,8 @@ public record CantouConfig(
   /** {@code jwtKey} empty means: generate one and keep it in the database. */
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
                      int argon2MemoryKib, int argon2Iterations, int maxFailedLogins,
-                     int maxFailedLoginsPerAddress, int maxFailedLoginsPerNetwork, int maxConcurrentHashes, int hashQueue, int signInLinesPerMinute) {}
+                     int maxFailedLoginsPerAddress, int maxFailedLoginsPerNetwork, int maxConcurrentHashes, int hashQueue, int signInLinesPerMinute,
+                     int passwordResetsPerAddress, int passwordResetsPerNetwork) {}
 
   public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
@@ -163,7 +164,9 @@ public record CantouConfig(
         s.intIn("auth.maxFailedLoginsPerNetwork", 1, 100_000),
         perCore(s.intIn("auth.maxConcurrentHashes", 0, 1024)),
         s.intIn("auth.hashQueue", 0, 10_000),
-        s.intIn("auth.signInLinesPerMinute", 1, 1_000_000));
+        s.intIn("auth.signInLinesPerMinute", 1, 1_000_000),
+        s.intIn("auth.passwordResetsPerAddress", 1, 100_000),
+        s.intIn("auth.passwordResetsPerNetwork", 1, 100_000));
     String jitsiSecret = s.text("jitsi.appSecret");
     if (!jitsiSecret.isEmpty() && jitsiSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("jitsi.appSecret", "must be at least 32 characters long (HS256)", jitsiSecret);

@@ -39,6 +39,7 @@ public record Problem(int status, String title, String detail, String field, Str
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
       case 409 -> "Conflict";
+      case 410 -> "Gone";
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";

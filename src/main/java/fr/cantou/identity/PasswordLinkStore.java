@@ -1,0 +1,92 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SQL of the links that let an account's owner choose a new password (V109). A link opens only while its token's hash
+ * is set (its mail handed over), it is neither spent nor void, it has not expired, and its account is active: every
+ * statement that reads or spends one says all of it.
+ */
+final class PasswordLinkStore {
+
+  /** The active account of this e-mail, its row locked until the transaction ends (links of one account asked in turn). */
+  Future<Optional<UUID>> lockActiveAccount(SqlClient tx, String email) {
+    return tx.preparedQuery("SELECT id FROM app_user WHERE email = $1 AND active FOR NO KEY UPDATE")
+        .execute(Tuple.of(email))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  }
+
+  /** The same, by its id. */
+  Future<Optional<UUID>> lockActiveAccount(SqlClient tx, UUID userId) {
+    return tx.preparedQuery("SELECT id FROM app_user WHERE id = $1 AND active FOR NO KEY UPDATE")
+        .execute(Tuple.of(userId))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
+  }
+
+  /** How many links were asked for this account since then (spent, void or expired ones too). */
+  Future<Integer> askedSince(SqlClient tx, UUID userId, Instant since) {
+    return tx.preparedQuery("SELECT count(*) AS n FROM password_link WHERE user_id = $1 AND created_at > $2")
+        .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getInteger("n"));
+  }
+
+  /** A new link of this account, to be sent: its token made when its mail goes ({@link #issue}). */
+  Future<UUID> insert(SqlClient tx, UUID userId, Instant at, Instant expiresAt) {
+    return tx.preparedQuery("INSERT INTO password_link (user_id, created_at, expires_at) VALUES ($1, $2, $3) RETURNING id")
+        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC), expiresAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** Every link of this account still unused void from now on. */
+  Future<Void> voidOpen(SqlClient tx, UUID userId, Instant at) {
+    return tx.preparedQuery("""
+            UPDATE password_link SET voided_at = $2
+            WHERE user_id = $1 AND spent_at IS NULL AND voided_at IS NULL AND expires_at > $2""")
+        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  /**
+   * The token of a link whose mail is being handed over: its hash kept (in place of an earlier attempt's, whose mail
+   * never left), while the link may still be used. When it expires; empty when it may not (spent, void, expired, or
+   * its account deactivated since): nothing to send.
+   */
+  Future<Optional<Instant>> issue(SqlClient db, UUID linkId, byte[] tokenHash, Instant now) {
+    return db.preparedQuery("""
+            UPDATE password_link l SET token_hash = $2
+            WHERE l.id = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $3
+              AND EXISTS (SELECT 1 FROM app_user u WHERE u.id = l.user_id AND u.active)
+            RETURNING l.expires_at""")
+        .execute(Tuple.of(linkId, tokenHash, now.atOffset(ZoneOffset.UTC)))
+        .map(rows -> Rows.first(rows).map(r -> r.getOffsetDateTime("expires_at").toInstant()));
+  }
+
+  /** The account a token opens now, without spending it (the page asks before she types; the confirm checks first). */
+  Future<Optional<UUID>> opens(SqlClient db, byte[] tokenHash, Instant now) {
+    return db.preparedQuery("""
+            SELECT l.user_id FROM password_link l JOIN app_user u ON u.id = l.user_id AND u.active
+            WHERE l.token_hash = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $2""")
+        .execute(Tuple.of(tokenHash, now.atOffset(ZoneOffset.UTC)))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
+  }
+
+  /**
+   * Spends the link of this token, once: of two confirms at once, the second waits for the first's row lock and then
+   * finds it spent (empty), as it does one spent, void, expired or unknown. The account it opened.
+   */
+  Future<Optional<UUID>> spend(SqlClient tx, byte[] tokenHash, Instant now) {
+    return tx.preparedQuery("""
+            UPDATE password_link SET spent_at = $2
+            WHERE token_hash = $1 AND spent_at IS NULL AND voided_at IS NULL AND expires_at > $2 RETURNING user_id""")
+        .execute(Tuple.of(tokenHash, now.atOffset(ZoneOffset.UTC)))
+        .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
+  }
+}

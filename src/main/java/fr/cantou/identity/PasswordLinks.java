@@ -1,0 +1,28 @@
+package fr.cantou.identity;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The mail job's side of a link to choose a new password ({@link AccountMails#PASSWORD_LINK}): its token is made here,
+ * as its mail is handed over, and goes into that mail only; the database keeps its SHA-256. So neither the queue nor a
+ * copy of the database ever holds a token that opens an account; a mail tried again carries a new token, the earlier
+ * attempt's (which never left, or was lost) opening nothing.
+ */
+public final class PasswordLinks {
+  private PasswordLinks() {}
+
+  /** A link's token, and until when it may be used. */
+  public record Issued(String token, Instant expiresAt) {}
+
+  /** The token of this link, made now; empty when the link may no longer be used (nothing to send). */
+  public static Future<Optional<Issued>> issue(SqlClient db, UUID linkId, Instant now) {
+    String token = AuthService.randomToken();
+    return new PasswordLinkStore().issue(db, linkId, AuthService.sha256(token), now)
+        .map(expires -> expires.map(at -> new Issued(token, at)));
+  }
+}

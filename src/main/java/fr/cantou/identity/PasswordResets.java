@@ -1,0 +1,144 @@
+package fr.cantou.identity;
+
+import fr.cantou.platform.Platform;
+import fr.cantou.platform.RateLimits;
+import fr.cantou.platform.http.ApiException;
+import fr.cantou.platform.http.ClientAddress;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A forgotten password, chosen again through a link mailed to the account's address: her mailbox is the proof. The
+ * request is answered alike whatever the address (known, unknown, deactivated, over its limit), before the account is
+ * even looked for, so neither its words nor its time tell who has an account; requests and confirms are limited per
+ * client address (and IPv6 /48), the links sent per account (silently: a stranger's requests never lock her out).
+ * A confirm spends the link once, sets her password (hers alone: no longer one to replace), voids her other links,
+ * ends every session of hers as a password change does, and she is told by mail.
+ */
+public final class PasswordResets {
+  private static final Logger LOG = LoggerFactory.getLogger(PasswordResets.class);
+  /** How long a link may be used after it was asked for. */
+  static final Duration LIFETIME = Duration.ofMinutes(60);
+  /** The window of every limit here. */
+  static final Duration WINDOW = Duration.ofHours(1);
+  /** Links sent to one account in {@link #WINDOW}; past it, nothing is sent and the answer is the same. */
+  static final int LINKS_PER_ACCOUNT = 3;
+  /** The one answer to a request, whatever happened. */
+  static final String ASKED = "Si un compte existe pour cette adresse, un message vient de lui être envoyé avec un lien"
+      + " pour choisir un nouveau mot de passe. Ce lien est valable une heure.";
+  /** The answer to a confirm that set her password. */
+  static final String CHOSEN = "Votre nouveau mot de passe est enregistré. Connectez-vous avec lui.";
+  /** Unknown, spent, void, expired, or of a deactivated account: one answer for all. */
+  static final ApiException NO_LONGER_VALID = new ApiException(410,
+      "This link is no longer valid: it was used, replaced by a newer one, or has expired; ask for a new one.")
+      .kind("password-link-invalid");
+
+  private final Platform platform;
+  private final IdentityStore identity;
+  private final PasswordLinkStore links = new PasswordLinkStore();
+  private final PasswordHasher hasher;
+  private final AuthService auth;
+  private final AccountMails mails;
+  private final RateLimits limits;
+
+  PasswordResets(Platform platform, IdentityStore identity, PasswordHasher hasher, AuthService auth, AccountMails mails,
+                 RateLimits limits) {
+    this.platform = platform;
+    this.identity = identity;
+    this.hasher = hasher;
+    this.auth = auth;
+    this.mails = mails;
+    this.limits = limits;
+  }
+
+  /** Counted per address (and IPv6 /48), then answered; the account is looked for after the answer. */
+  public Future<String> request(String rawEmail, String address) {
+    String email = AuthService.normalizeEmail(rawEmail);
+    return limits.take(fromHere("password-reset", address), WINDOW, ApiException.tooManyRequests(
+            "Too many requests for a password link from your connection; please try again later."))
+        .onSuccess(v -> asked(email, address).onFailure(e -> LOG.warn("event=password_link_failed reason=\"{}\"", e.getMessage())))
+        .map(ASKED);
+  }
+
+  /**
+   * For an active account of that address, under its limit: its earlier links void, a new one, its mail queued and a
+   * line of the trail, in one transaction; otherwise only a line of the trail. Whether a link was made (tests wait on
+   * the trail).
+   */
+  Future<Boolean> asked(String email, String address) {
+    Instant now = platform.clock().instant();
+    return platform.pool().withTransaction(tx -> links.lockActiveAccount(tx, email).compose(account -> account.isEmpty()
+        // Neither the address typed nor whether it is an account's is written: a botnet's lines are bounded a minute.
+        ? ChangeAuditStore.recordUnmatched(tx, "audit:password_link_unmatched", address, "user.password_link_unmatched",
+            "user.password_link_unwritten", "user", "-", now, platform.config().auth().signInLinesPerMinute()).map(false)
+        : links.askedSince(tx, account.get(), now.minus(WINDOW)).compose(asked -> asked >= LINKS_PER_ACCOUNT
+            ? ChangeAuditStore.recordCaller(tx, null, address, "user.password_link_over_limit", "user", account.get(), now)
+                .map(false)
+            : sent(tx, account.get(), address, now).map(true))));
+  }
+
+  private Future<Void> sent(SqlClient tx, UUID userId, String address, Instant now) {
+    return links.voidOpen(tx, userId, now)
+        .compose(v -> links.insert(tx, userId, now, now.plus(LIFETIME)))
+        .compose(linkId -> mails.passwordLink(tx, userId, linkId, now))
+        .compose(v -> ChangeAuditStore.recordCaller(tx, null, address, "user.password_link_sent", "user", userId, now));
+  }
+
+  /**
+   * Her new password through the link: checked as any new password (422 naming it, the link unspent), hashed on the
+   * sign-in's pool; then, in one transaction, the link spent (once: of two confirms at once one wins, the other is told
+   * the link is no longer valid), her password set, her other links void, her sessions ended, a line of the trail and
+   * her mail.
+   */
+  public Future<String> confirm(String token, String chosen, String address) {
+    return limits.take(fromHere("password-reset-confirm", address), WINDOW, ApiException.tooManyRequests(
+            "Too many attempts with password links from your connection; please try again later."))
+        .compose(v -> {
+          byte[] hash = AuthService.sha256(token);
+          return links.opens(platform.pool(), hash, platform.clock().instant()).compose(opens -> opens.isEmpty()
+              ? Future.<String>failedFuture(NO_LONGER_VALID)
+              : PasswordHasher.refusedNew(chosen).<Future<String>>map(Future::failedFuture)
+                  .orElseGet(() -> hasher.hash(chosen).compose(newHash -> reset(opens.get(), hash, newHash, address))));
+        });
+  }
+
+  /**
+   * Her account's row first, as a password change, a deactivation and a request for a link take it before her links and
+   * her sessions: two of them at once wait for each other, never deadlock. Then the link, spent only if still usable.
+   */
+  private Future<String> reset(UUID userId, byte[] tokenHash, String newHash, String address) {
+    Instant now = platform.clock().instant();
+    return platform.pool().withTransaction(tx -> links.lockActiveAccount(tx, userId)
+            .compose(active -> active.isEmpty() ? Future.succeededFuture(Optional.<UUID>empty()) : links.spend(tx, tokenHash, now))
+            .compose(spent -> spent.filter(userId::equals).isEmpty()
+                ? Future.<Void>failedFuture(NO_LONGER_VALID)
+                : identity.resetPasswordHash(tx, userId, newHash)
+                    .compose(v -> auth.passwordReplaced(tx, userId, now))
+                    .compose(v -> identity.activePrincipal(tx, userId))
+                    .compose(her -> her.map(p -> ChangeAuditStore.record(tx, p.from(address), "user.password_reset", "user",
+                        userId, now)).orElseGet(() -> Future.failedFuture(NO_LONGER_VALID)))
+                    .compose(v -> mails.passwordChanged(tx, userId, now))))
+        .map(CHOSEN);
+  }
+
+  /** The counters of one client: its address (an IPv6 client's /64), and an IPv6 client's /48. */
+  private List<RateLimits.Limit> fromHere(String what, String address) {
+    var auth = platform.config().auth();
+    List<RateLimits.Limit> all = new ArrayList<>();
+    all.add(new RateLimits.Limit(what + "-address:" + address, auth.passwordResetsPerAddress()));
+    String network = ClientAddress.network(address);
+    if (network != null) {
+      all.add(new RateLimits.Limit(what + "-network:" + network, auth.passwordResetsPerNetwork()));
+    }
+    return all;
+  }
+}
