@@ -18,6 +18,12 @@ function sameOriginPath(next) {
 }
 
 await setUpPage();
+// Back from choosing a new password through the mailed link: said first, then she signs in with it.
+if (new URLSearchParams(location.search).get('mot-de-passe') === 'nouveau') {
+  const chosen = document.getElementById('password-chosen');
+  chosen.hidden = false;
+  chosen.focus();
+}
 const form = document.getElementById('form');
 const error = document.getElementById('error');
 const submit = form.querySelector('button[type=submit]');

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PagesTest {
   static final List<String> ALL_PAGES = List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html",
       "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html",
-      "/liste-attente.html", "/invitation.html", "/mot-de-passe.html");
+      "/liste-attente.html", "/invitation.html", "/mot-de-passe.html", "/mot-de-passe-oublie.html", "/nouveau-mot-de-passe.html");
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();
 

@@ -88,7 +88,8 @@ class TranslationsTest {
     }
     assertThat(shells.values()).as("pages grouped by identical header and footer").containsExactlyInAnyOrder(
         Set.of("index.html", "rendez-vous.html", "connexion.html", "accessibilite.html", "mentions-legales.html",
-            "donnees-personnelles.html", "liste-attente.html", "invitation.html"),
+            "donnees-personnelles.html", "liste-attente.html", "invitation.html", "mot-de-passe-oublie.html",
+            "nouveau-mot-de-passe.html"),
         Set.of("infirmiere.html", "medecin.html", "agent.html", "mediateur.html", "admin.html", "mot-de-passe.html"),
         Set.of("kiosque.html"));
   }

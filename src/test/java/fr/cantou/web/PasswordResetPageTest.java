@@ -1,0 +1,166 @@
+package fr.cantou.web;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import fr.cantou.support.Eventually;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A nurse who forgot her password, in the browser: "Mot de passe oublié ?" on the sign-in page, her address, the link
+ * from her mailbox, which the page takes out of the address bar at once, her new password twice, then the sign-in page
+ * that says it is saved. A link that no longer works says so and leads to a new one. All of it with the keyboard.
+ */
+@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
+class PasswordResetPageTest {
+  private static final String SITE = "https://cantou.cantal.test";
+  private static final Pattern LINK = Pattern.compile(Pattern.quote(SITE) + "(/nouveau-mot-de-passe\\.html#[A-Za-z0-9_-]+)");
+  private static final GreenMail smtp = started();
+  @RegisterExtension
+  static final BrowserFixture web = BrowserFixture.forTheClass(Clock.systemUTC(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
+      "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
+      "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", SITE));
+
+  private static final String CHOSEN = "la-tour-de-Murat-au-printemps";
+
+  private static GreenMail started() {
+    GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    mail.start();
+    return mail;
+  }
+
+  @AfterAll
+  static void stopMail() {
+    smtp.stop();
+  }
+
+  private static Locator field(Page page, String label) {
+    return page.getByLabel(label, new Page.GetByLabelOptions().setExact(true));
+  }
+
+  /** The path of the link in the last mail to her, once the mail job has sent it. */
+  private static String linkTo(String email, int nth) throws Exception {
+    fr.cantou.support.TestNode.await(web.node.node().runJobs());
+    Eventually.until("her mail number " + nth, () -> mailsTo(email) >= nth);
+    MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> to(m, email)).toList().get(nth - 1);
+    Matcher link = LINK.matcher((String) mail.getContent());
+    assertThat(link.find()).isTrue();
+    return link.group(1);
+  }
+
+  private static long mailsTo(String email) {
+    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> to(m, email)).count();
+  }
+
+  private static boolean to(MimeMessage mail, String email) {
+    try {
+      return mail.getAllRecipients()[0].toString().equals(email) && mail.getSubject().startsWith("Choisir un nouveau");
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void a_nurse_who_forgot_her_password_asks_for_a_link_and_chooses_a_new_one_with_the_keyboard() throws Exception {
+    String email = "infirmiere.salers@cantal.demo";
+    String elsewhere = web.node.api.login(email, BrowserFixture.PASSWORD);
+    Page page = web.newPage();
+    page.navigate(web.url("/connexion.html"));
+    Locator forgot = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Mot de passe oublié ?"));
+    forgot.focus();
+    page.keyboard().press("Enter");
+    page.waitForURL(u -> u.endsWith("/mot-de-passe-oublie.html"));
+    assertThat(page.locator("h1")).hasText("Mot de passe oublié");
+    assertThat(field(page, "Adresse e-mail de votre compte")).hasAttribute("autocomplete", "username");
+    PagesTest.assertAccessible(page, "mot-de-passe-oublie-1");
+
+    // Nothing typed: said at the field.
+    field(page, "Adresse e-mail de votre compte").focus();
+    page.keyboard().press("Enter");
+    assertThat(page.locator("#email-error")).hasText("Indiquez l'adresse e-mail de votre compte.");
+    assertThat(field(page, "Adresse e-mail de votre compte")).isFocused();
+    field(page, "Adresse e-mail de votre compte").fill(" Infirmiere.Salers@cantal.demo ");
+    page.keyboard().press("Enter");
+    Locator outcome = page.locator("#outcome");
+    assertThat(outcome).hasText("Si un compte existe pour cette adresse, un message vient de lui être envoyé avec un lien"
+        + " pour choisir un nouveau mot de passe. Ce lien est valable une heure.");
+    assertThat(outcome).isFocused();
+    PagesTest.assertAccessible(page, "mot-de-passe-oublie-2-envoye");
+
+    String link = linkTo(email, 1);
+    page.navigate(web.url(link));
+    assertThat(page.locator("h1")).hasText("Choisir un nouveau mot de passe");
+    assertThat(page.locator("button[type=submit]")).isEnabled();
+    assertThat(page).hasURL(web.url("/nouveau-mot-de-passe.html"));
+    assertThat(field(page, "Nouveau mot de passe")).hasAttribute("autocomplete", "new-password");
+    PagesTest.assertAccessible(page, "nouveau-mot-de-passe-1");
+
+    field(page, "Nouveau mot de passe").fill(CHOSEN);
+    field(page, "Nouveau mot de passe, une seconde fois").fill(CHOSEN + "!");
+    page.keyboard().press("Enter");
+    assertThat(page.locator("#confirm-password-error"))
+        .hasText("Les deux nouveaux mots de passe ne sont pas les mêmes : tapez-le à nouveau.");
+    assertThat(field(page, "Nouveau mot de passe, une seconde fois")).isFocused();
+    field(page, "Nouveau mot de passe, une seconde fois").fill(CHOSEN);
+    page.keyboard().press("Enter");
+
+    page.waitForURL(u -> u.contains("/connexion.html"));
+    Locator saved = page.locator("#password-chosen");
+    assertThat(saved).hasText("Votre nouveau mot de passe est enregistré. Connectez-vous avec lui.");
+    assertThat(saved).isFocused();
+    PagesTest.assertAccessible(page, "nouveau-mot-de-passe-2-enregistre");
+    assertThat(web.node.api.get("/api/me", elsewhere).status()).as("her session elsewhere").isEqualTo(401);
+    page.locator("#email").fill(email);
+    page.locator("#password").fill(CHOSEN);
+    page.keyboard().press("Enter");
+    page.waitForURL(u -> u.endsWith("/infirmiere.html"));
+
+    // The same link again: spent. Said, with the way to a new one.
+    Page again = web.newPage();
+    again.navigate(web.url(link));
+    assertThat(again).hasURL(web.url("/nouveau-mot-de-passe.html"));
+    field(again, "Nouveau mot de passe").fill("encore-un-autre-mot-de-passe");
+    field(again, "Nouveau mot de passe, une seconde fois").fill("encore-un-autre-mot-de-passe");
+    again.keyboard().press("Enter");
+    Locator invalid = again.locator("#invalid");
+    assertThat(invalid).containsText("Ce lien n'est plus valable : il a déjà servi, un lien plus récent l'a remplacé, ou"
+        + " il a expiré.");
+    assertThat(invalid).isFocused();
+    assertThat(again.locator("#form")).isHidden();
+    PagesTest.assertAccessible(again, "nouveau-mot-de-passe-3-plus-valable");
+    again.keyboard().press("Tab");
+    again.keyboard().press("Enter");
+    again.waitForURL(u -> u.endsWith("/mot-de-passe-oublie.html"));
+    web.node.api.login(email, CHOSEN);
+    assertThat(web.node.api.post("/api/auth/login", new JsonObject().put("email", email)
+        .put("password", BrowserFixture.PASSWORD)).status()).as("the password she forgot").isEqualTo(401);
+    page.context().close();
+    again.context().close();
+  }
+
+  @Test
+  void the_page_opened_without_a_link_says_where_links_come_from() {
+    Page page = web.newPage();
+    page.navigate(web.url("/nouveau-mot-de-passe.html"));
+    assertThat(page.locator("#no-link")).containsText("Cette page s'ouvre depuis le lien reçu par e-mail.");
+    assertThat(page.locator("#no-link")).isFocused();
+    assertThat(page.locator("#form")).isHidden();
+    PagesTest.assertAccessible(page, "nouveau-mot-de-passe-sans-lien");
+    page.context().close();
+  }
+}

@@ -1,0 +1,78 @@
+import { request } from './api.js';
+import { FieldErrors } from './form-errors.js';
+import { t } from './i18n.js';
+import { setUpPage, whileSending } from './ui.js';
+
+const MIN_LENGTH = 10;
+const MAX_LENGTH = 200;
+
+// The link's token, from the address's fragment (which no browser sends to a server): taken out of the address bar at
+// once, before anything else runs, so it is in no history entry, bookmark or screenshot of the bar.
+const token = decodeURIComponent(location.hash.slice(1));
+if (location.hash) {
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+await setUpPage();
+const form = document.getElementById('form');
+const chosen = document.getElementById('new-password');
+const again = document.getElementById('confirm-password');
+const invalid = document.getElementById('invalid');
+const submit = form.querySelector('button[type=submit]');
+const errors = new FieldErrors(form, document.getElementById('error'), {
+  newPassword: ['new-password', 'newPassword.refused'],
+});
+
+if (!token) {
+  // Opened without a link (typed, or the link cut by the mail program): nothing to send.
+  form.hidden = true;
+  const noLink = document.getElementById('no-link');
+  noLink.hidden = false;
+  noLink.focus();
+} else {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileSending(submit, choose);
+  });
+  // Disabled in the page until here: pressed before the script arrived, the browser would send the form itself.
+  submit.disabled = false;
+}
+
+/** What the page can tell before sending: each field's mistake, in the order of the fields. */
+function mistakes() {
+  const found = {};
+  if (chosen.value.length < MIN_LENGTH || chosen.value.length > MAX_LENGTH) {
+    found['new-password'] = t('password.newLength', { min: MIN_LENGTH, max: MAX_LENGTH });
+  } else if (again.value !== chosen.value) {
+    found['confirm-password'] = t('password.confirmDiffers');
+  }
+  return found;
+}
+
+async function choose() {
+  errors.clear();
+  if (errors.show(mistakes())) {
+    return;
+  }
+  try {
+    await request('/api/auth/password-reset/confirm', { method: 'POST', anonymous: true,
+      body: { token, newPassword: chosen.value } });
+  } catch (e) {
+    if (e.status === 410) {
+      // Used, replaced by a newer one, or past its hour: said once, with the way to a new one; the form goes.
+      form.hidden = true;
+      invalid.hidden = false;
+      invalid.focus();
+      return;
+    }
+    if (e.status === 429) {
+      errors.fromRequest({ status: 429, message: t('newPassword.tooMany') });
+      return;
+    }
+    errors.fromRequest(e);
+    return;
+  }
+  form.reset();
+  // Every session of hers has ended: she signs in with the password she has just chosen.
+  location.href = '/connexion.html?mot-de-passe=nouveau';
+}
