@@ -179,9 +179,24 @@ async function loadUsers() {
   document.getElementById('user-list').replaceChildren(table(t('admin.users'),
     [t('admin.displayName'), t('admin.email'), t('admin.role'), t('admin.organisation'), { hidden: t('admin.actions') }],
     users.map((u) => [u.displayName, u.email, t(`role.${u.role}`), names[u.organisationId] || '',
-      u.active ? el('button', { type: 'button', class: 'secondary',
-        onclick: (event) => askToDeactivate(event.currentTarget, u) },
-        t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)) : t('admin.inactive')])));
+      u.active ? el('span', { class: 'actions' },
+        el('button', { type: 'button', class: 'secondary', onclick: (event) => sendPasswordLink(event.currentTarget, u) },
+          t('admin.passwordLink'), el('span', { class: 'sr-only' }, ` ${u.displayName}`)),
+        el('button', { type: 'button', class: 'secondary', onclick: (event) => askToDeactivate(event.currentTarget, u) },
+          t('admin.deactivate'), el('span', { class: 'sr-only' }, ` ${u.displayName}`))) : t('admin.inactive')])));
+}
+
+/**
+ * "Envoyer un lien de mot de passe": the owner gets a link by mail to choose her password herself (72 hours); the
+ * admin never sees it, nor the password.
+ */
+async function sendPasswordLink(button, user) {
+  try {
+    await whileSending(button, () => request(`/api/users/${user.id}/password-link`, { method: 'POST' }));
+    done(t('admin.passwordLinkSent', { name: user.displayName, email: user.email }));
+  } catch (e) {
+    fail(e);
+  }
 }
 
 // The audit trail: who read or changed what, when, from where; filtered, a page at a time, exported.
@@ -660,6 +675,9 @@ adminForm('org-form', 'org-error', {
   reload: loadOrganisations,
 });
 
+/** Whether the account being made has no password typed: its owner is invited by mail to choose hers. */
+let invited = false;
+
 adminForm('user-form', 'user-error', {
   fields: { email: ['user-email', 'admin.emailRefused'], password: ['user-password', 'admin.passwordRefused'],
     displayName: ['user-name', 'admin.required'], organisationId: ['user-org', 'admin.userOrganisationRefused'] },
@@ -669,14 +687,19 @@ adminForm('user-form', 'user-error', {
     if (value('user-email') && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value('user-email'))) {
       wrong['user-email'] = t('admin.emailRefused');
     }
-    if (document.getElementById('user-password').value.length < 10) {
+    // Left empty, no password: she is invited by mail to choose hers.
+    const typed = document.getElementById('user-password').value;
+    if (typed && typed.length < 10) {
       wrong['user-password'] = t('admin.passwordRefused');
     }
     return wrong;
   },
   send: () => {
-    const body = { displayName: value('user-name'), email: value('user-email'),
-      password: document.getElementById('user-password').value, role: value('user-role') };
+    const body = { displayName: value('user-name'), email: value('user-email'), role: value('user-role') };
+    invited = !document.getElementById('user-password').value;
+    if (!invited) {
+      body.password = document.getElementById('user-password').value;
+    }
     if (value('user-org')) {
       body.organisationId = value('user-org');
     }
@@ -686,6 +709,7 @@ adminForm('user-form', 'user-error', {
     }
     return created(userKeys, '/api/users', body);
   },
+  said: (user) => (invited ? t('admin.invited', { email: user.email }) : t('admin.created')),
   reload: loadUsers,
 });
 

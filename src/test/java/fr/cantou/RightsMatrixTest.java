@@ -68,6 +68,7 @@ class RightsMatrixTest {
       GET    /users                                        403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /users                                        403  403   403  403  403  403   403  403  201    401   401    401   401   401
       POST   /users/{id}/deactivate                        403  403   403  403  403  403   403  403  200    401   401    401   401   401
+      POST   /users/{id}/password-link                     403  403   403  403  403  403   403  403  202    401   401    401   401   401
       GET    /specialties                                  200  200   200  200  200  200   200  200  200    200   200    401   401   200
       POST   /specialties                                  403  403   403  403  403  403   403  403  201    401   401    401   401   401
       POST   /teleconsultations                            201  201   403  403  403  403   403  403  403    401   401    401   401   401
@@ -409,6 +410,7 @@ class RightsMatrixTest {
     calls.put("POST /users", () -> new Call("/users", new JsonObject().put("email", "new" + counter.incrementAndGet() + "@rights.test")
         .put("password", CareTerritory.PASSWORD).put("role", "nurse").put("displayName", "Anne Nouvelle").put("organisationId", careHomeId)));
     calls.put("POST /users/{id}/deactivate", () -> new Call("/users/" + user("nurse", careHomeId) + "/deactivate", null));
+    calls.put("POST /users/{id}/password-link", () -> new Call("/users/" + user("nurse", careHomeId) + "/password-link", null));
     calls.put("GET /specialties", () -> new Call("/specialties", null));
     calls.put("POST /specialties", () -> new Call("/specialties", new JsonObject()
         .put("code", "specialite_" + counter.incrementAndGet()).put("label", "Spécialité")));

@@ -32,8 +32,9 @@ public final class IdentityModule implements CantouModule {
     TokenService tokens = new TokenService(platform.vertx(), jwtKey, settings.accessTokenLifetime());
     this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens, events, mails);
     this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
-    this.service = new IdentityService(platform, store, refreshTokens, hasher, events);
-    this.routes = new IdentityRoutes(auth, service, new PasswordResets(platform, store, hasher, auth, mails, limits), addresses);
+    PasswordResets resets = new PasswordResets(platform, store, hasher, auth, mails, limits);
+    this.service = new IdentityService(platform, store, refreshTokens, hasher, events, resets);
+    this.routes = new IdentityRoutes(auth, service, resets, addresses);
     this.creationKeys = new AdminCreations(platform);
   }
 

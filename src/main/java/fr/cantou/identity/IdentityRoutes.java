@@ -71,6 +71,10 @@ public final class IdentityRoutes implements ApiModule {
       return identity.createUser(admin, body.email(), body.password(), Role.fromCode(body.role()), body.displayName(),
           body.organisationId(), body.specialties(), ctx.request().getHeader("Idempotency-Key"));
     }));
+    api.getRoute("sendPasswordLink").addHandler(Endpoint.json(202, ctx -> {
+      Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
+      return resets.sendByAdmin(admin, Ids.parse(ctx.pathParam("id"), "user")).map(IdentityRoutes::message);
+    }));
     api.getRoute("deactivateUser").addHandler(Endpoint.ok(ctx -> {
       Principal admin = IdentityRights.requireAdmin(CurrentUser.require(ctx));
       return identity.deactivate(Ids.parse(ctx.pathParam("id"), "user"), admin);

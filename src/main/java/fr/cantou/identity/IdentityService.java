@@ -25,10 +25,13 @@ public final class IdentityService {
   private final PasswordHasher hasher;
   private final AdminCreations creations;
   private final AccountEvents events;
+  private final PasswordResets resets;
 
+  /** {@code resets}: where an account made without a password gets its invitation to choose one. */
   public IdentityService(Platform platform, IdentityStore store, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-                         AccountEvents events) {
+                         AccountEvents events, PasswordResets resets) {
     this.platform = platform;
+    this.resets = resets;
     this.events = events;
     this.store = store;
     this.refreshTokens = refreshTokens;
@@ -67,13 +70,16 @@ public final class IdentityService {
    * Sent again with its Idempotency-Key ({@code key}, or null), answered with the account the first made. The password
    * is not part of what tells a retry (no unsalted hash of it is kept): a retry whose password differs is the same account.
    * Made by an admin ({@code by}), the account's owner must replace the password the admin typed before anything else;
-   * made by the node itself (null: the first admin from the configuration, the demo's people), not.
+   * made by the node itself (null: the first admin from the configuration, the demo's people), not. Without a password
+   * ({@code password} null), the account has none that anyone knows (a hash of 32 random bytes never kept) and its
+   * owner is mailed an invitation link, in the same transaction, to choose hers: the admin never knows it.
    */
   public Future<User> createUser(Principal by, String rawEmail, String password, Role role, String displayName,
                                  String organisationId, List<String> specialties, String key) {
     String email = AuthService.normalizeEmail(rawEmail);
     List<String> codes = specialties == null ? List.of() : specialties.stream().distinct().toList();
-    if (password.length() < PasswordHasher.MIN_LENGTH) {
+    boolean invited = password == null;
+    if (!invited && password.length() < PasswordHasher.MIN_LENGTH) {
       return Future.failedFuture(ApiException.badRequest("Invalid field 'password': at least {0} characters.",
           PasswordHasher.MIN_LENGTH));
     }
@@ -83,11 +89,13 @@ public final class IdentityService {
     UUID organisation = organisationId == null ? null : Ids.field(organisationId, "organisationId");
     return checkOrganisation(role, organisation)
         .compose(v -> checkSpecialties(codes))
-        .compose(v -> hasher.hash(password))
+        .compose(v -> hasher.hash(invited ? AuthService.randomToken() : password))
         .compose(hash -> creations.once(by, key, "user", Arrays.asList(email, role.code(), displayName.trim(), organisationId, codes),
-            tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation, by != null)
+            tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation, by != null && !invited)
                 .compose(id -> store.addSpecialties(tx, id, codes).map(id))
-                .compose(id -> audited(tx, by, "user.created", "user", id).map(id.toString())),
+                .compose(id -> audited(tx, by, "user.created", "user", id).map(id))
+                .compose(id -> (invited ? resets.invited(tx, id, platform.clock().instant()) : Future.<Void>succeededFuture())
+                    .map(id.toString())),
             e -> Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)))
         .recover(e -> Future.failedFuture(Refused.is(e, IdentityStore.Refusal.EMAIL_TAKEN)
             ? ApiException.conflict("A user with this e-mail already exists.") : e))

@@ -38,10 +38,14 @@ final class PasswordLinkStore {
         .map(rows -> rows.iterator().next().getInteger("n"));
   }
 
-  /** A new link of this account, to be sent: its token made when its mail goes ({@link #issue}). */
-  Future<UUID> insert(SqlClient tx, UUID userId, Instant at, Instant expiresAt) {
-    return tx.preparedQuery("INSERT INTO password_link (user_id, created_at, expires_at) VALUES ($1, $2, $3) RETURNING id")
-        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC), expiresAt.atOffset(ZoneOffset.UTC)))
+  /**
+   * A new link of this account, to be sent: its token made when its mail goes ({@link #issue}). {@code purpose}: 'reset'
+   * (she asked) or 'admin' (an admin sent it).
+   */
+  Future<UUID> insert(SqlClient tx, UUID userId, String purpose, Instant at, Instant expiresAt) {
+    return tx.preparedQuery("""
+            INSERT INTO password_link (user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id""")
+        .execute(Tuple.of(userId, purpose, at.atOffset(ZoneOffset.UTC), expiresAt.atOffset(ZoneOffset.UTC)))
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
@@ -56,18 +60,22 @@ final class PasswordLinkStore {
 
   /**
    * The token of a link whose mail is being handed over: its hash kept (in place of an earlier attempt's, whose mail
-   * never left), while the link may still be used. When it expires; empty when it may not (spent, void, expired, or
-   * its account deactivated since): nothing to send.
+   * never left), while the link may still be used. When it expires and its purpose; empty when it may not (spent,
+   * void, expired, or its account deactivated since): nothing to send.
    */
-  Future<Optional<Instant>> issue(SqlClient db, UUID linkId, byte[] tokenHash, Instant now) {
+  Future<Optional<Issuing>> issue(SqlClient db, UUID linkId, byte[] tokenHash, Instant now) {
     return db.preparedQuery("""
             UPDATE password_link l SET token_hash = $2
             WHERE l.id = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $3
               AND EXISTS (SELECT 1 FROM app_user u WHERE u.id = l.user_id AND u.active)
-            RETURNING l.expires_at""")
+            RETURNING l.expires_at, l.purpose""")
         .execute(Tuple.of(linkId, tokenHash, now.atOffset(ZoneOffset.UTC)))
-        .map(rows -> Rows.first(rows).map(r -> r.getOffsetDateTime("expires_at").toInstant()));
+        .map(rows -> Rows.first(rows).map(r -> new Issuing(r.getOffsetDateTime("expires_at").toInstant(),
+            r.getString("purpose"))));
   }
+
+  /** A link whose token is being made: until when it serves, and who it comes from. */
+  record Issuing(Instant expiresAt, String purpose) {}
 
   /** The account a token opens now, without spending it (the page asks before she types; the confirm checks first). */
   Future<Optional<UUID>> opens(SqlClient db, byte[] tokenHash, Instant now) {

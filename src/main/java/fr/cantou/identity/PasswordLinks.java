@@ -16,13 +16,18 @@ import java.util.UUID;
 public final class PasswordLinks {
   private PasswordLinks() {}
 
-  /** A link's token, and until when it may be used. */
-  public record Issued(String token, Instant expiresAt) {}
+  /** The purposes of a link (V110, V111): she asked for it; an admin sent it; her account was made without a password. */
+  public static final String ASKED_FOR = "reset";
+  public static final String BY_ADMIN = "admin";
+  public static final String INVITATION = "invitation";
+
+  /** A link's token, until when it may be used, and its purpose ({@link #ASKED_FOR}, {@link #BY_ADMIN}, {@link #INVITATION}). */
+  public record Issued(String token, Instant expiresAt, String purpose) {}
 
   /** The token of this link, made now; empty when the link may no longer be used (nothing to send). */
   public static Future<Optional<Issued>> issue(SqlClient db, UUID linkId, Instant now) {
     String token = AuthService.randomToken();
     return new PasswordLinkStore().issue(db, linkId, AuthService.sha256(token), now)
-        .map(expires -> expires.map(at -> new Issued(token, at)));
+        .map(found -> found.map(link -> new Issued(token, link.expiresAt(), link.purpose())));
   }
 }

@@ -28,6 +28,8 @@ public final class PasswordResets {
   private static final Logger LOG = LoggerFactory.getLogger(PasswordResets.class);
   /** How long a link may be used after it was asked for. */
   static final Duration LIFETIME = Duration.ofMinutes(60);
+  /** How long a link an admin sends serves: a weekend and a day, for the one who reads her mail on Monday. */
+  static final Duration SENT_LIFETIME = Duration.ofHours(72);
   /** The window of every limit here. */
   static final Duration WINDOW = Duration.ofHours(1);
   /** Links sent to one account in {@link #WINDOW}; past it, nothing is sent and the answer is the same. */
@@ -35,6 +37,9 @@ public final class PasswordResets {
   /** The one answer to a request, whatever happened. */
   static final String ASKED = "Si un compte existe pour cette adresse, un message vient de lui être envoyé avec un lien"
       + " pour choisir un nouveau mot de passe. Ce lien est valable une heure.";
+  /** The answer to the admin who sent a link. */
+  static final String SENT_BY_ADMIN = "Un lien pour choisir son mot de passe vient d'être envoyé à l'adresse de ce compte."
+      + " Il est valable 72 heures et ne sert qu'une fois.";
   /** The answer to a confirm that set her password. */
   static final String CHOSEN = "Votre nouveau mot de passe est enregistré. Connectez-vous avec lui.";
   /** Unknown, spent, void, expired, or of a deactivated account: one answer for all. */
@@ -87,10 +92,40 @@ public final class PasswordResets {
   }
 
   private Future<Void> sent(SqlClient tx, UUID userId, String address, Instant now) {
-    return links.voidOpen(tx, userId, now)
-        .compose(v -> links.insert(tx, userId, now, now.plus(LIFETIME)))
-        .compose(linkId -> mails.passwordLink(tx, userId, linkId, now))
+    return newLink(tx, userId, PasswordLinks.ASKED_FOR, now, LIFETIME)
         .compose(v -> ChangeAuditStore.recordCaller(tx, null, address, "user.password_link_sent", "user", userId, now));
+  }
+
+  /** Her earlier links void, a new one, its mail queued. */
+  private Future<Void> newLink(SqlClient tx, UUID userId, String purpose, Instant now, Duration lifetime) {
+    return links.voidOpen(tx, userId, now)
+        .compose(v -> links.insert(tx, userId, purpose, now, now.plus(lifetime)))
+        .compose(linkId -> mails.passwordLink(tx, userId, linkId, now));
+  }
+
+  /**
+   * The account just made without a password, in the transaction that makes it: a link to choose hers, valid
+   * {@link #SENT_LIFETIME}, its mail an invitation. Until she uses it no password signs her in.
+   */
+  Future<Void> invited(SqlClient tx, UUID userId, Instant now) {
+    return newLink(tx, userId, PasswordLinks.INVITATION, now, SENT_LIFETIME);
+  }
+
+  /**
+   * An admin sends an account's owner a link to choose her password (valid {@link #SENT_LIFETIME}): the admin never sees
+   * its token, and sets no password herself. Her earlier links void; a line of the trail by the admin. Links to one
+   * account stay {@link #LINKS_PER_ACCOUNT} an hour, whoever asks (429 to the admin: she may know).
+   */
+  public Future<String> sendByAdmin(Principal admin, UUID userId) {
+    Instant now = platform.clock().instant();
+    return platform.pool().withTransaction(tx -> links.lockActiveAccount(tx, userId).compose(account -> account.isEmpty()
+        ? Future.<Void>failedFuture(ApiException.notFound("No active account has this id."))
+        : links.askedSince(tx, userId, now.minus(WINDOW)).compose(asked -> asked >= LINKS_PER_ACCOUNT
+            ? Future.<Void>failedFuture(ApiException.tooManyRequests(
+                "Three links were sent to this account in the last hour; the last one still works: please wait before sending another."))
+            : newLink(tx, userId, PasswordLinks.BY_ADMIN, now, SENT_LIFETIME)
+                .compose(v -> ChangeAuditStore.record(tx, admin, "user.password_link_sent", "user", userId, now)))))
+        .map(SENT_BY_ADMIN);
   }
 
   /**

@@ -79,14 +79,28 @@ public final class StaffAccountMails implements AccountMails {
    */
   private static MailMessage link(String email, ZoneId zone, URI site, PasswordLinks.Issued link) {
     String url = site.toString().replaceAll("/$", "") + "/nouveau-mot-de-passe.html#" + link.token();
-    return new MailMessage(email, "Choisir un nouveau mot de passe Cantou",
-        QuotedText.GREETING
-            + "Quelqu'un, sans doute vous, a demandé à choisir un nouveau mot de passe pour votre compte Cantou.\n\n"
+    String subject = switch (link.purpose()) {
+      case PasswordLinks.INVITATION -> "Votre compte Cantou : choisissez votre mot de passe";
+      case PasswordLinks.BY_ADMIN -> "Choisir votre mot de passe Cantou";
+      default -> "Choisir un nouveau mot de passe Cantou";
+    };
+    String why = switch (link.purpose()) {
+      case PasswordLinks.INVITATION -> "Un compte Cantou vient d'être ouvert pour vous par l'administrateur de Cantou (le "
+          + "département). Pour commencer, choisissez votre mot de passe : lui-même ne le connaîtra pas.\n\n";
+      case PasswordLinks.BY_ADMIN -> "L'administrateur de Cantou (le département) vous envoie un lien pour choisir le mot "
+          + "de passe de votre compte Cantou : lui-même ne le connaîtra pas.\n\n";
+      default -> "Quelqu'un, sans doute vous, a demandé à choisir un nouveau mot de passe pour votre compte Cantou.\n\n";
+    };
+    return new MailMessage(email, subject,
+        QuotedText.GREETING + why
             + "Pour le choisir, ouvrez ce lien :\n" + url + "\n\n"
             + "Il sert une seule fois, jusqu'au " + when(link.expiresAt(), zone) + ". Passé ce délai, demandez-en un "
             + "nouveau depuis la page de connexion (« Mot de passe oublié ? »).\n\n"
-            + "Vous n'avez rien demandé ? Ignorez ce message : votre mot de passe n'a pas changé, et personne ne peut le "
-            + "changer sans ce lien. Ne le transférez à personne.\n\n"
+            + (PasswordLinks.INVITATION.equals(link.purpose())
+                ? "Vous ne vous attendiez pas à ce message ? Ignorez-le : sans ce lien, personne ne peut utiliser ce compte. "
+                : "Vous n'avez rien demandé ? Ignorez ce message : votre mot de passe n'a pas changé, et personne ne peut le "
+                    + "changer sans ce lien. ")
+            + "Ne le transférez à personne.\n\n"
             + "Cantou ne vous demandera jamais votre mot de passe par e-mail.\n\nCantou\n", null);
   }
 }

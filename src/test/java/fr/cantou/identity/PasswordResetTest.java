@@ -409,6 +409,69 @@ class PasswordResetTest {
     assertThat(ask(email, "2001:db8:beef:1::1").status()).as("another network").isEqualTo(202);
   }
 
+  @Test
+  void an_admin_sends_her_a_link_valid_72_hours_and_never_sees_its_token() throws Exception {
+    String email = newNurse(true);
+    Api.Response sent = node.api.post("/api/users/" + userId(email) + "/password-link", node.adminToken(), null);
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
+    TestNode.await(node.node().runJobs());
+    Eventually.until("her mail", () -> mailsTo(email, "Choisir votre mot de passe Cantou").size() == 1);
+    String text = PasswordChangeMailTest.text(mailsTo(email, "Choisir votre mot de passe Cantou").get(0));
+    assertThat(text).contains("L'administrateur de Cantou (le département) vous envoie un lien pour choisir le mot de passe");
+    Matcher found = LINK.matcher(text);
+    assertThat(found.find()).isTrue();
+    String token = found.group(1);
+    assertThat(sent.body()).doesNotContain(token);
+    assertThat(signIn(email, OWN)).as("her password is unchanged until she uses the link").isEqualTo(200);
+    assertThat(count("SELECT count(*) FROM change_audit c JOIN app_user a ON a.id = c.user_id AND a.email = $1"
+        + " WHERE c.action = 'user.password_link_sent' AND c.item_id = $2", TestNode.ADMIN_EMAIL, userId(email)))
+        .as("the line says which admin sent it").isEqualTo(1);
+
+    clock.advance(Duration.ofHours(71));
+    assertThat(confirm(token, CHOSEN, "203.0.113.21").status()).as("three days later, almost").isEqualTo(200);
+    assertThat(signIn(email, CHOSEN)).isEqualTo(200);
+
+    // A second one, left for 72 hours: refused.
+    assertThat(node.api.post("/api/users/" + userId(email) + "/password-link", node.adminToken(), null).status()).isEqualTo(202);
+    TestNode.await(node.node().runJobs());
+    Eventually.until("her second mail", () -> mailsTo(email, "Choisir votre mot de passe Cantou").size() == 2);
+    Matcher second = LINK.matcher(PasswordChangeMailTest.text(mailsTo(email, "Choisir votre mot de passe Cantou").get(1)));
+    assertThat(second.find()).isTrue();
+    clock.advance(Duration.ofHours(72));
+    assertThat(confirm(second.group(1), "encore-un-autre-2026", "203.0.113.21").status()).isEqualTo(410);
+
+    String gone = newNurse(true);
+    String id = userId(gone);
+    assertThat(node.api.post("/api/users/" + id + "/deactivate", node.adminToken(), new JsonObject()).status()).isEqualTo(200);
+    assertThat(node.api.post("/api/users/" + id + "/password-link", node.adminToken(), null).status())
+        .as("a deactivated account").isEqualTo(404);
+  }
+
+  @Test
+  void an_account_made_without_a_password_is_invited_by_mail_to_choose_hers_and_the_admin_never_knows_it() throws Exception {
+    String email = "invitee" + counter.incrementAndGet() + "@murat.test";
+    JsonObject body = new JsonObject().put("email", email).put("role", "doctor").put("displayName", "Dr Anne Invitée");
+    Api.Response made = node.api.post("/api/users", node.adminToken(), body, "invitation-" + email);
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    Api.Response again = node.api.post("/api/users", node.adminToken(), body, "invitation-" + email);
+    assertThat(again.json().getString("id")).as("the same account, sent again with its key").isEqualTo(made.json().getString("id"));
+    assertThat(count("SELECT count(*) FROM password_link l JOIN app_user u ON u.id = l.user_id WHERE u.email = $1", email))
+        .as("one invitation").isEqualTo(1);
+
+    TestNode.await(node.node().runJobs());
+    String subject = "Votre compte Cantou : choisissez votre mot de passe";
+    Eventually.until("her invitation", () -> mailsTo(email, subject).size() == 1);
+    String text = PasswordChangeMailTest.text(mailsTo(email, subject).get(0));
+    assertThat(text).contains("Un compte Cantou vient d'être ouvert pour vous");
+    Matcher found = LINK.matcher(text);
+    assertThat(found.find()).isTrue();
+    assertThat(made.body()).doesNotContain(found.group(1));
+
+    assertThat(confirm(found.group(1), CHOSEN, "203.0.113.22").status()).isEqualTo(200);
+    JsonObject session = node.api.post("/api/auth/login", new JsonObject().put("email", email).put("password", CHOSEN)).json();
+    assertThat(session.getJsonObject("user").getBoolean("mustChangePassword")).as("hers from the start").isFalse();
+  }
+
   private static String userId(String email) {
     return TestNode.await(node.node().platform().pool().preparedQuery("SELECT id::text FROM app_user WHERE email = $1")
         .execute(Tuple.of(email))).iterator().next().getString(0);

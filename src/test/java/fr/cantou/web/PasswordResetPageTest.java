@@ -53,26 +53,27 @@ class PasswordResetPageTest {
     return page.getByLabel(label, new Page.GetByLabelOptions().setExact(true));
   }
 
-  /** The path of the link in the last mail to her, once the mail job has sent it. */
+  /** The path of the link in her link mail number {@code nth}, once the mail job has sent it. */
   private static String linkTo(String email, int nth) throws Exception {
-    fr.cantou.support.TestNode.await(web.node.node().runJobs());
-    Eventually.until("her mail number " + nth, () -> mailsTo(email) >= nth);
-    MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> to(m, email)).toList().get(nth - 1);
-    Matcher link = LINK.matcher((String) mail.getContent());
+    // Her link is made after the answer to her request: the jobs run until its mail has come.
+    Eventually.until("her mail number " + nth, () -> {
+      fr.cantou.support.TestNode.await(web.node.node().runJobs());
+      return mails(email, "Choisir un nouveau mot de passe Cantou").size() >= nth;
+    });
+    Matcher link = LINK.matcher((String) mails(email, "Choisir un nouveau mot de passe Cantou").get(nth - 1).getContent());
     assertThat(link.find()).isTrue();
     return link.group(1);
   }
 
-  private static long mailsTo(String email) {
-    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> to(m, email)).count();
-  }
-
-  private static boolean to(MimeMessage mail, String email) {
-    try {
-      return mail.getAllRecipients()[0].toString().equals(email) && mail.getSubject().startsWith("Choisir un nouveau");
-    } catch (jakarta.mail.MessagingException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The mails of this subject she got. */
+  private static java.util.List<MimeMessage> mails(String email, String subject) {
+    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+      try {
+        return m.getAllRecipients()[0].toString().equals(email) && m.getSubject().equals(subject);
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
   }
 
   @Test
@@ -151,6 +152,48 @@ class PasswordResetPageTest {
         .put("password", BrowserFixture.PASSWORD)).status()).as("the password she forgot").isEqualTo(401);
     page.context().close();
     again.context().close();
+  }
+
+  /** The admin sends a link from the list of users: she sees neither the link nor a password; the owner gets it. */
+  @Test
+  void an_admin_sends_a_password_link_from_the_list_of_users_with_the_keyboard() throws Exception {
+    Page admin = web.signIn("admin");
+    admin.locator(".admin-menu").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Utilisateurs")).click();
+    Locator send = admin.getByRole(AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Envoyer un lien de mot de passe Sophie Delmas, IDE"));
+    send.focus();
+    admin.keyboard().press("Enter");
+    Locator outcome = admin.locator("#admin-outcome");
+    assertThat(outcome).hasText("Un lien pour choisir son mot de passe a été envoyé à Sophie Delmas, IDE "
+        + "(infirmiere.murat@cantal.demo). Il est valable 72 heures ; vous ne verrez ni le lien ni le mot de passe.");
+    assertThat(outcome).isFocused();
+    PagesTest.assertAccessible(admin, "admin-lien-mot-de-passe");
+
+    fr.cantou.support.TestNode.await(web.node.node().runJobs());
+    Eventually.until("her mail", () -> !mails("infirmiere.murat@cantal.demo", "Choisir votre mot de passe Cantou").isEmpty());
+    assertThat(admin.content()).doesNotContain("nouveau-mot-de-passe.html#");
+    admin.context().close();
+  }
+
+  /** An account made from the admin page with no password typed: the owner is invited by mail to choose hers. */
+  @Test
+  void an_account_made_without_a_password_from_the_admin_page_invites_its_owner() throws Exception {
+    Page admin = web.signIn("admin");
+    admin.locator(".admin-menu").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Utilisateurs")).click();
+    assertThat(field(admin, "Mot de passe provisoire (facultatif)")).not().hasAttribute("required", "");
+    admin.locator("#user-name").fill("Dr Paul Invité");
+    admin.locator("#user-email").fill("paul.invite@cantal.demo");
+    admin.locator("#user-role").selectOption("doctor");
+    admin.locator("#user-form button[type=submit]").click();
+    Locator outcome = admin.locator("#admin-outcome");
+    assertThat(outcome).hasText("Compte créé. Une invitation à choisir son mot de passe a été envoyée à paul.invite@cantal.demo.");
+    assertThat(outcome).isFocused();
+    PagesTest.assertAccessible(admin, "admin-compte-invite");
+
+    fr.cantou.support.TestNode.await(web.node.node().runJobs());
+    Eventually.until("her invitation",
+        () -> !mails("paul.invite@cantal.demo", "Votre compte Cantou : choisissez votre mot de passe").isEmpty());
+    admin.context().close();
   }
 
   @Test
