@@ -32,17 +32,17 @@ record AnswerProof(byte[] key, String secret) {
 
   /** The key kept with this send: none that the secret sent with it already opens, since it would open for anyone. */
   byte[] keyToKeep() {
-    return key == null || secret != null && leadsTo(AuthService.sha256(secret), key) ? null : key;
+    return key == null || secret != null && leadsTo(Secrets.sha256(secret), key) ? null : key;
   }
 
   /** The SHA-256 of the secret this request reveals (null: none), kept to tell her page's late sends from a theft. */
   byte[] revealedKey() {
-    return secret == null ? null : AuthService.sha256(secret);
+    return secret == null ? null : Secrets.sha256(secret);
   }
 
   /** Whether this request reveals the secret of the key last committed with the token (or of a later one of its chain). */
   boolean reveals(byte[] lastKey) {
-    return secret != null && lastKey != null && leadsTo(AuthService.sha256(secret), lastKey);
+    return secret != null && lastKey != null && leadsTo(Secrets.sha256(secret), lastKey);
   }
 
   /**

@@ -5,13 +5,8 @@ import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,8 +18,6 @@ import java.util.UUID;
  * those a lost answer was given again into (see {@link #refresh}).
  */
 public final class AuthService {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final Platform platform;
   private final IdentityStore identity;
   private final RefreshTokenStore refreshTokens;
@@ -154,7 +147,7 @@ public final class AuthService {
   public Future<Session> refresh(String refreshToken, AnswerProof proof, String address) {
     Instant now = platform.clock().instant();
     // The transaction commits a revocation even when the answer is a refusal.
-    return platform.pool().<Optional<Session>>withTransaction(tx -> lockedToken(tx, sha256(refreshToken)).compose(found -> {
+    return platform.pool().<Optional<Session>>withTransaction(tx -> lockedToken(tx, Secrets.sha256(refreshToken)).compose(found -> {
       if (found.isEmpty() || !found.get().expiresAt().isAfter(now)) {
         return Future.succeededFuture(Optional.empty());
       }
@@ -223,7 +216,7 @@ public final class AuthService {
    */
   public Future<Void> logout(String refreshToken, String address) {
     Instant now = platform.clock().instant();
-    return platform.pool().withTransaction(tx -> lockedToken(tx, sha256(refreshToken))
+    return platform.pool().withTransaction(tx -> lockedToken(tx, Secrets.sha256(refreshToken))
         .compose(found -> found.isEmpty() || !found.get().expiresAt().isAfter(now) ? Future.succeededFuture()
             : heldByHerPage(tx, found.get()).compose(hers -> lineageEnded(tx, found.get().lineageId(), now)
                 .compose(any -> !any ? Future.<Void>succeededFuture() : AccessAuditStore.signIn(tx, found.get().userId(),
@@ -268,13 +261,13 @@ public final class AuthService {
   private Future<Opened> openSession(SqlClient tx, UUID userId, UUID familyId, UUID lineageId) {
     Instant now = platform.clock().instant();
     Duration refreshLifetime = platform.config().auth().refreshTokenLifetime();
-    String refreshToken = randomToken();
+    String refreshToken = Secrets.randomToken();
     return identity.activePrincipal(tx, userId).compose(principal -> {
       if (principal.isEmpty()) {
         return Future.failedFuture(ApiException.unauthorized("This account is deactivated."));
       }
       Principal p = principal.get();
-      return refreshTokens.insert(tx, userId, familyId, lineageId, sha256(refreshToken), now.plus(refreshLifetime))
+      return refreshTokens.insert(tx, userId, familyId, lineageId, Secrets.sha256(refreshToken), now.plus(refreshLifetime))
           .map(tokenId -> new Opened(new Session(tokens.issue(userId, p.role(), familyId), "Bearer", tokens.lifetime().toSeconds(), refreshToken,
               refreshLifetime.toSeconds(),
               new Session.SessionUser(userId.toString(), p.role().code(), p.displayName(),
@@ -286,19 +279,4 @@ public final class AuthService {
   static String normalizeEmail(String email) {
     return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
   }
-
-  static String randomToken() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
 }

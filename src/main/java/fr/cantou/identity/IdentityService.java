@@ -89,7 +89,7 @@ public final class IdentityService {
     UUID organisation = organisationId == null ? null : Ids.field(organisationId, "organisationId");
     return checkOrganisation(role, organisation)
         .compose(v -> checkSpecialties(codes))
-        .compose(v -> hasher.hash(invited ? AuthService.randomToken() : password))
+        .compose(v -> hasher.hash(invited ? Secrets.randomToken() : password))
         .compose(hash -> creations.once(by, key, "user", Arrays.asList(email, role.code(), displayName.trim(), organisationId, codes),
             tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation, by != null && !invited)
                 .compose(id -> store.addSpecialties(tx, id, codes).map(id))

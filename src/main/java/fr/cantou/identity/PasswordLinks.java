@@ -26,8 +26,8 @@ public final class PasswordLinks {
 
   /** The token of this link, made now; empty when the link may no longer be used (nothing to send). */
   public static Future<Optional<Issued>> issue(SqlClient db, UUID linkId, Instant now) {
-    String token = AuthService.randomToken();
-    return new PasswordLinkStore().issue(db, linkId, AuthService.sha256(token), now)
+    String token = Secrets.randomToken();
+    return new PasswordLinkStore().issue(db, linkId, Secrets.sha256(token), now)
         .map(found -> found.map(link -> new Issued(token, link.expiresAt(), link.purpose())));
   }
 }

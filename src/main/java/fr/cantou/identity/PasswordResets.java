@@ -138,7 +138,7 @@ public final class PasswordResets {
     return limits.take(fromHere("password-reset-confirm", address), WINDOW, ApiException.tooManyRequests(
             "Too many attempts with password links from your connection; please try again later."))
         .compose(v -> {
-          byte[] hash = AuthService.sha256(token);
+          byte[] hash = Secrets.sha256(token);
           return links.opens(platform.pool(), hash, platform.clock().instant()).compose(opens -> opens.isEmpty()
               ? Future.<String>failedFuture(NO_LONGER_VALID)
               : PasswordHasher.refusedNew(chosen).<Future<String>>map(Future::failedFuture)

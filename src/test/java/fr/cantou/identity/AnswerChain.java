@@ -11,14 +11,14 @@ import java.util.Base64;
  */
 record AnswerChain(String seed) {
   static AnswerChain random() {
-    return new AnswerChain(AuthService.randomToken());
+    return new AnswerChain(Secrets.randomToken());
   }
 
   /** The proof fields of the page's send {@code n} of the token (0: its first). */
   JsonObject send(int n) {
     String key = seed;
     for (int i = 0; i < AnswerProof.CHAIN_AT_MOST - n; i++) {
-      key = Base64.getUrlEncoder().withoutPadding().encodeToString(AuthService.sha256(key));
+      key = Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.sha256(key));
     }
     JsonObject proof = new JsonObject().put("answerKey", key);
     return n == 0 ? proof : proof.put("answerSecret", key);

@@ -10,11 +10,11 @@ import java.util.Base64;
  */
 record AnswerSecret(String value) {
   static AnswerSecret random() {
-    return new AnswerSecret(AuthService.randomToken());
+    return new AnswerSecret(Secrets.randomToken());
   }
 
   JsonObject asKey() {
-    return new JsonObject().put("answerKey", Base64.getUrlEncoder().withoutPadding().encodeToString(AuthService.sha256(value)));
+    return new JsonObject().put("answerKey", Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.sha256(value)));
   }
 
   JsonObject revealed() {

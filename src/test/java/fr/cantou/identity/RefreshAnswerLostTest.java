@@ -309,7 +309,7 @@ class RefreshAnswerLostTest {
     try {
       Transaction open = TestNode.await(other.begin());
       TestNode.await(other.preparedQuery("SELECT id FROM refresh_token WHERE token_hash = $1 FOR UPDATE")
-          .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(AuthService.sha256(t2)))));
+          .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(Secrets.sha256(t2)))));
       long before = SessionProbe.waiting(node);
       bs = CompletableFuture.supplyAsync(() -> SessionProbe.refresh(node, a1.getString("refreshToken"), s1.revealed()));
       Eventually.until("the duplicate's send again waits", () -> SessionProbe.waiting(node) > before);

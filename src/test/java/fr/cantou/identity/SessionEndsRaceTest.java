@@ -203,7 +203,7 @@ class SessionEndsRaceTest {
 
   private static UUID idOf(String refreshToken) {
     return TestNode.await(node.node().platform().pool().preparedQuery("SELECT id FROM refresh_token WHERE token_hash = $1")
-        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(AuthService.sha256(refreshToken))))).iterator().next().getUUID("id");
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(Secrets.sha256(refreshToken))))).iterator().next().getUUID("id");
   }
 
   private static JsonObject signIn(String email, String password) {
