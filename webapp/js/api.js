@@ -81,7 +81,7 @@ let signOuts = 0;
  */
 const REFRESH_REFUSED = new Set([400, 401, 403]);
 
-async function refreshed() {
+async function refreshed(overtaken = false) {
   const refreshToken = sessionStorage.getItem('cantou.refresh');
   if (!refreshToken) {
     return null;
@@ -96,6 +96,12 @@ async function refreshed() {
     remember(session);
     return accessToken;
   } catch (e) {
+    if (e?.status === 409 && e.kind === 'refresh-overtaken' && !overtaken && signOuts === signOutsBefore
+      && revealTopNext(refreshToken)) {
+      // A later send of this token was answered, not hers: this tab's is still here, so the other was a copy of it.
+      // Sent again at once revealing the chain's top, which no copy can pass: answered, the copy's session ends.
+      return refreshed(true);
+    }
     if (REFRESH_REFUSED.has(e?.status)) {
       sessionStorage.removeItem('cantou.refresh');
       sessionStorage.removeItem(ANSWER_SECRET);
@@ -149,6 +155,24 @@ async function answerProof(refreshToken, signOutsBefore) {
     : { token: refreshToken, secret: kept.seed }));
   const secret = kept.next > 0 ? key : kept.previous;
   return secret ? { answerKey: key, answerSecret: secret } : { answerKey: key };
+}
+
+/**
+ * The next send of `refreshToken` reveals its chain's seed, the top (and starts a new chain): the server follows any
+ * link down from it, and nothing comes after it. Whether there was a chain of that token to reveal.
+ */
+function revealTopNext(refreshToken) {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(ANSWER_SECRET) ?? 'null');
+  } catch {
+    return false;
+  }
+  if (kept?.token !== refreshToken || typeof kept.seed !== 'string') {
+    return false;
+  }
+  sessionStorage.setItem(ANSWER_SECRET, JSON.stringify({ token: refreshToken, secret: kept.seed }));
+  return true;
 }
 
 /** `value` hashed `times` times (SHA-256 of its text, in base64url each time). */

@@ -166,19 +166,33 @@ public final class AuthService {
 
   /** A spent token sent again: her page's overtaken send (refused, nothing ends), a lost answer given again, or a reuse. */
   private Future<Optional<Session>> spent(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
-    if (proof.overtaken(stored.revealedKey())) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    if (stored.replacedBy() == null || !now.isBefore(stored.usedAt().plus(ANSWERED_AGAIN_WITHIN)) || !proof.reveals(stored.answerKey())) {
+    if (stored.replacedBy() == null || !now.isBefore(stored.usedAt().plus(ANSWERED_AGAIN_WITHIN))) {
       return reused(tx, stored, address, now);
     }
-    return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
-        .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? Future.succeededFuture(Optional.<RefreshTokenStore.Stored>empty())
-            : refreshTokens.lockById(tx, stored.replacedBy()))
-        .compose(next -> next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null
-            ? answeredAgain(tx, stored, next.get().familyId(), proof, address, now).map(Optional::of)
-            : reused(tx, stored, address, now));
+    return refreshTokens.lockById(tx, stored.replacedBy()).compose(next -> {
+      boolean unused = next.isPresent() && next.get().usedAt() == null && next.get().revokedAt() == null;
+      if (!unused) {
+        // Her session went on from the last answer: no send of her page can still be on its way.
+        return reused(tx, stored, address, now);
+      }
+      if (proof.overtaken(stored.revealedKey())) {
+        // Her page's send passed by a later one: ends nothing (a page left while it travelled never reads this). A page
+        // still there (then the later send may have been a copy of her tab's) reveals its chain's top, which nothing
+        // passes: answered again, the other answer's session ends.
+        return Future.failedFuture(OVERTAKEN);
+      }
+      if (!proof.reveals(stored.answerKey())) {
+        return reused(tx, stored, address, now);
+      }
+      return refreshTokens.answeredAgainSince(tx, stored.userId(), now.minus(ANSWERED_AGAIN_WITHIN))
+          .compose(recent -> recent >= ANSWERED_AGAIN_AT_MOST ? reused(tx, stored, address, now)
+              : answeredAgain(tx, stored, next.get().familyId(), proof, address, now).map(Optional::of));
+    });
   }
+
+  /** A send of her page overtaken by a later one of the same chain ({@link AnswerProof#overtaken}). */
+  static final ApiException OVERTAKEN = ApiException.conflict(
+      "A later send of this refresh token was answered; send it again with the top of its chain.").kind("refresh-overtaken");
 
   private Future<Session> rotated(SqlClient tx, RefreshTokenStore.Stored stored, AnswerProof proof, String address, Instant now) {
     return openSession(tx, stored.userId(), stored.familyId(), stored.lineageId()).compose(opened ->

@@ -86,8 +86,12 @@ public final class RefreshTokenStore {
 
   /** How many lost answers of this user's were given again since then (the tokens they issued: V112). */
   public Future<Long> answeredAgainSince(SqlClient db, UUID userId, Instant since) {
-    return db.preparedQuery("SELECT count(*) AS n FROM refresh_token WHERE user_id = $1 AND issued_again_at > $2")
-        .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC)))
+    // Counted under her own lock, held to the commit: sends again on two of her sessions at once (two lineages, two
+    // lineage locks) would each read the count below the bound and both be answered.
+    return db.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('refresh-answers:' || $1::uuid::text, 0))")
+        .execute(Tuple.of(userId))
+        .compose(v -> db.preparedQuery("SELECT count(*) AS n FROM refresh_token WHERE user_id = $1 AND issued_again_at > $2")
+        .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC))))
         .map(rows -> rows.iterator().next().getLong("n"));
   }
 

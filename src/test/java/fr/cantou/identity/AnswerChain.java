@@ -23,4 +23,12 @@ record AnswerChain(String seed) {
     JsonObject proof = new JsonObject().put("answerKey", key);
     return n == 0 ? proof : proof.put("answerSecret", key);
   }
+
+  /**
+   * The send after a refusal as overtaken: its page reveals this chain's top (the seed, which leads to every key of it)
+   * and commits the first key of the chain it goes on with.
+   */
+  JsonObject top(AnswerChain next) {
+    return next.send(0).put("answerSecret", seed);
+  }
 }

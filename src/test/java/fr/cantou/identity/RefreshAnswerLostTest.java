@@ -44,7 +44,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void the_spent_token_sent_again_with_the_secret_of_its_first_send_is_answered_as_a_new_session() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     JsonObject lost = SessionProbe.refresh(node, first, kept.asKey()).json();
     long linesBefore = SessionProbe.lines(node, "session.answered_again");
@@ -68,7 +68,7 @@ class RefreshAnswerLostTest {
    */
   @Test
   void an_answer_lost_twice_in_a_row_is_given_again_twice() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerChain kept = AnswerChain.random();
     JsonObject lost = SessionProbe.refresh(node, first, kept.send(0)).json();
     Api.Response lostAgain = SessionProbe.refresh(node, first, kept.send(1));
@@ -90,7 +90,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_send_again_that_never_arrived_is_passed_over_by_the_next() {
     AnswerChain kept = AnswerChain.random();
-    String first = spentBy(kept);
+    String first = SessionProbe.spentBy(node, clock, kept);
     // kept.send(1) and kept.send(2): lost before they reached the server.
 
     Api.Response fourth = SessionProbe.refresh(node, first, kept.send(3));
@@ -106,7 +106,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_secret_already_revealed_never_answers_again() {
     AnswerChain kept = AnswerChain.random();
-    String first = spentBy(kept);
+    String first = SessionProbe.spentBy(node, clock, kept);
     JsonObject hers = SessionProbe.refresh(node, first, kept.send(1)).json();
     long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
 
@@ -118,11 +118,12 @@ class RefreshAnswerLostTest {
   /**
    * r15's G4. No attacker: she follows a link while her refresh (with its key) travels on a slow link; the new page sends
    * the token again with the secret, on a new connection, and it arrives first: the token is simply rotated. The first
-   * send then arrives, late, with the key of the very secret that spent the token: refused, and nothing ends.
+   * send then arrives, late, with the key of the very secret that spent the token: refused as overtaken (409, which a
+   * page left long ago never reads), and nothing ends.
    */
   @Test
   void her_first_send_arriving_after_her_send_again_does_not_sign_her_out() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     Api.Response secondFirst = SessionProbe.refresh(node, first, kept.revealed()); // the new page's send, arrived first
     assertThat(secondFirst.status()).isEqualTo(200);
@@ -130,7 +131,8 @@ class RefreshAnswerLostTest {
 
     Api.Response late = SessionProbe.refresh(node, first, kept.asKey()); // the old page's first send, late
 
-    assertThat(late.status()).isEqualTo(401);
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.json().getString("type")).endsWith("/refresh-overtaken");
     nothingEnded(secondFirst, reusesBefore);
   }
 
@@ -138,13 +140,13 @@ class RefreshAnswerLostTest {
   @Test
   void her_send_again_overtaken_by_her_next_one_ends_nothing() {
     AnswerChain kept = AnswerChain.random();
-    String first = spentBy(kept);
+    String first = SessionProbe.spentBy(node, clock, kept);
     long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
     Api.Response next = SessionProbe.refresh(node, first, kept.send(2)); // arrived before send 1
     assertThat(next.status()).as(next.toString()).isEqualTo(200);
 
-    assertThat(SessionProbe.refresh(node, first, kept.send(1)).status()).as("her send 1, late").isEqualTo(401);
-    assertThat(SessionProbe.refresh(node, first, kept.send(0)).status()).as("her first send, late").isEqualTo(401);
+    assertThat(SessionProbe.refresh(node, first, kept.send(1)).status()).as("her send 1, late").isEqualTo(409);
+    assertThat(SessionProbe.refresh(node, first, kept.send(0)).status()).as("her first send, late").isEqualTo(409);
     nothingEnded(next, reusesBefore);
   }
 
@@ -152,7 +154,7 @@ class RefreshAnswerLostTest {
   @Test
   void answers_given_again_along_one_chain_are_few_too() {
     AnswerChain kept = AnswerChain.random();
-    String first = spentBy(kept);
+    String first = SessionProbe.spentBy(node, clock, kept);
     for (int n = 1; n <= AuthService.ANSWERED_AGAIN_AT_MOST; n++) {
       assertThat(SessionProbe.refresh(node, first, kept.send(n)).status()).as("send %d", n).isEqualTo(200);
     }
@@ -163,7 +165,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_copy_of_the_first_send_sent_again_ends_the_session() {
 
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     JsonObject copied = AnswerSecret.random().asKey().put("refreshToken", first);
     String pages = SessionProbe.refresh(node, first, copied).json().getString("refreshToken");
     long linesBefore = SessionProbe.lines(node, "session.reuse_revoked");
@@ -175,7 +177,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void a_secret_that_is_not_the_one_of_the_first_send_ends_the_session() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     JsonObject lost = SessionProbe.refresh(node, first, AnswerSecret.random().asKey()).json();
 
     assertThat(SessionProbe.refresh(node, first, AnswerSecret.random().revealed()).status()).isEqualTo(401);
@@ -184,7 +186,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void a_copy_of_her_send_again_sent_later_ends_the_session_answered_again_too() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     SessionProbe.refresh(node, first, kept.asKey());
     JsonObject again = SessionProbe.refresh(node, first, kept.revealed()).json();
@@ -203,7 +205,7 @@ class RefreshAnswerLostTest {
    */
   @Test
   void a_copy_of_her_send_again_arriving_before_it_is_ended_by_hers() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     SessionProbe.refresh(node, first, kept.asKey());
     JsonObject hersAgain = kept.revealed().put("refreshToken", first);
@@ -224,7 +226,7 @@ class RefreshAnswerLostTest {
    */
   @Test
   void a_copy_of_her_tab_answered_again_is_ended_by_her_next_refresh() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret inHerTab = AnswerSecret.random();
     JsonObject hers = SessionProbe.refresh(node, first, inHerTab.asKey()).json();
     long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
@@ -244,7 +246,7 @@ class RefreshAnswerLostTest {
   @Test
   void a_copy_of_her_tab_further_along_her_chain_is_ended_by_her_next_refresh() {
     AnswerChain inHerTab = AnswerChain.random();
-    String first = spentBy(inHerTab);
+    String first = SessionProbe.spentBy(node, clock, inHerTab);
     JsonObject hers = SessionProbe.refresh(node, first, inHerTab.send(1)).json();
     long reusesBefore = SessionProbe.lines(node, "session.reuse_revoked");
     Api.Response copys = SessionProbe.refresh(node, first, inHerTab.send(2));
@@ -260,7 +262,7 @@ class RefreshAnswerLostTest {
   /** Signing out with the token her page holds, which its refresh answered again on the way has spent, ends that session. */
   @Test
   void signing_out_while_her_send_again_travels_ends_the_session_it_answers() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     SessionProbe.refresh(node, first, kept.asKey());
     JsonObject travelling = SessionProbe.refresh(node, first, kept.revealed()).json();
@@ -274,7 +276,7 @@ class RefreshAnswerLostTest {
   /** A loop of refreshes and sends again (two requests a cycle) is no rural link: past a few, a send again is a reuse. */
   @Test
   void answers_given_again_are_few_and_a_loop_of_them_ends_the_session() {
-    String token = signIn().getString("refreshToken");
+    String token = SessionProbe.signIn(node, clock).getString("refreshToken");
     long before = SessionProbe.lines(node, "session.answered_again");
     int answered = 0;
     for (int i = 0; i < 20; i++) {
@@ -298,7 +300,7 @@ class RefreshAnswerLostTest {
    */
   @Test
   void two_sends_again_along_one_chain_are_decided_one_after_the_other() {
-    String t0 = signIn().getString("refreshToken");
+    String t0 = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret s0 = AnswerSecret.random();
     JsonObject a1 = SessionProbe.refresh(node, t0, s0.asKey()).json();
     AnswerSecret s1 = AnswerSecret.random();
@@ -329,7 +331,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void once_the_session_went_on_the_spent_token_ends_it_even_with_its_secret() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     String received = SessionProbe.refresh(node, first, kept.asKey()).json().getString("refreshToken");
     String next = SessionProbe.refresh(node, received, AnswerSecret.random().asKey()).json().getString("refreshToken");
@@ -340,7 +342,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void when_someone_used_the_lost_answer_her_send_again_ends_the_session_for_both() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     String takenOnTheWay = SessionProbe.refresh(node, first, kept.asKey()).json().getString("refreshToken");
     String his = SessionProbe.refresh(node, takenOnTheWay, null).json().getString("refreshToken");
@@ -351,7 +353,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void sent_again_later_than_half_an_hour_after_the_use_the_spent_token_ends_the_session() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     JsonObject lost = SessionProbe.refresh(node, first, kept.asKey()).json();
     clock.advance(AuthService.ANSWERED_AGAIN_WITHIN.plus(Duration.ofSeconds(1)));
@@ -362,7 +364,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void a_first_send_that_already_reveals_its_secret_cannot_be_answered_again() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random(); // the page's first send never arrived: its second reveals the secret
     JsonObject lost = SessionProbe.refresh(node, first, kept.revealed()).json();
 
@@ -378,7 +380,7 @@ class RefreshAnswerLostTest {
    */
   @Test
   void a_send_again_racing_a_use_of_the_lost_answers_token_waits_for_it_and_ends_the_session() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     AnswerSecret kept = AnswerSecret.random();
     String takenOnTheWay = SessionProbe.refresh(node, first, kept.asKey()).json().getString("refreshToken");
     SqlConnection other = TestNode.await(node.node().platform().pool().getConnection());
@@ -407,7 +409,7 @@ class RefreshAnswerLostTest {
 
   @Test
   void a_key_not_of_its_form_is_refused_and_signing_out_ignores_both() {
-    String first = signIn().getString("refreshToken");
+    String first = SessionProbe.signIn(node, clock).getString("refreshToken");
     assertThat(SessionProbe.refresh(node, first, new JsonObject().put("answerKey", "short")).status()).isEqualTo(400);
     assertThat(SessionProbe.refresh(node, first, new JsonObject().put("answerSecret", "x".repeat(101))).status()).isEqualTo(400);
     Api.Response out = node.api.post("/api/auth/logout", AnswerSecret.random().asKey().put("refreshToken", first));
@@ -423,16 +425,4 @@ class RefreshAnswerLostTest {
   }
 
   /** A new session's refresh token, spent by her page's first send with this chain (its answer lost on the way). */
-  private static String spentBy(AnswerChain kept) {
-    String token = signIn().getString("refreshToken");
-    assertThat(SessionProbe.refresh(node, token, kept.send(0)).status()).isEqualTo(200);
-    return token;
-  }
-
-  /** A new session of the admin's, half an hour after what the previous test did: its answers given again are not counted. */
-  private static JsonObject signIn() {
-    clock.advance(AuthService.ANSWERED_AGAIN_WITHIN);
-    return node.api.post("/api/auth/login", new JsonObject().put("email", TestNode.ADMIN_EMAIL)
-        .put("password", TestNode.ADMIN_PASSWORD)).json();
-  }
 }

@@ -26,4 +26,22 @@ final class SessionProbe {
     return TestNode.await(node.node().platform().pool().preparedQuery("SELECT count(*) AS n FROM access_audit WHERE action = $1")
         .execute(Tuple.of(action))).iterator().next().getLong("n");
   }
+
+  /** A new session of the admin's, half an hour after what came before: its answers given again are not counted. */
+  static JsonObject signIn(TestNode node, fr.cantou.support.MutableClock clock) {
+    clock.advance(AuthService.ANSWERED_AGAIN_WITHIN);
+    return login(node);
+  }
+
+  static JsonObject login(TestNode node) {
+    return node.api.post("/api/auth/login", new JsonObject().put("email", TestNode.ADMIN_EMAIL)
+        .put("password", TestNode.ADMIN_PASSWORD)).json();
+  }
+
+  /** A new session's refresh token, spent by the first send of her page's chain (its answer, as if lost). */
+  static String spentBy(TestNode node, fr.cantou.support.MutableClock clock, AnswerChain kept) {
+    String token = signIn(node, clock).getString("refreshToken");
+    org.assertj.core.api.Assertions.assertThat(refresh(node, token, kept.send(0)).status()).isEqualTo(200);
+    return token;
+  }
 }

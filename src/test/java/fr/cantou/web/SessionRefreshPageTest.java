@@ -116,6 +116,57 @@ class SessionRefreshPageTest {
   }
 
   /**
+   * A copy of her tab (it holds her chain's seed) answered again before her page's retry arrives: her retry is refused
+   * as overtaken, and her page, still there, sends the token again at once revealing its chain's top. She is answered,
+   * the copy's session ends, and her session goes on (before, the refusal signed her out and the copy kept her session).
+   */
+  @Test
+  void a_copy_of_her_tab_answered_before_her_retry_is_ended_and_her_page_goes_on() {
+    Page doctor = doctorsPage();
+    AtomicInteger sent = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Route> held = new java.util.concurrent.atomic.AtomicReference<>();
+    doctor.route(REFRESH, route -> {
+      int n = sent.getAndIncrement();
+      if (n == 0) {
+        route.fetch(); // the answer lost after the server rotated her token
+        route.abort("connectionreset");
+      } else if (n == 1) {
+        held.set(route); // her retry, held while the copy goes first
+      } else {
+        route.resume();
+      }
+    });
+    doctor.waitForCondition(() -> held.get() != null);
+    String spent = new JsonObject(held.get().request().postData()).getString("refreshToken");
+    String seed = (String) doctor.evaluate("() => JSON.parse(sessionStorage.getItem('cantou.refreshAnswerSecret')).seed");
+    String ahead = chainLink(seed, 2);
+    fr.cantou.support.Api.Response copys = web.node.api.post("/api/auth/refresh",
+        new JsonObject().put("refreshToken", spent).put("answerKey", ahead).put("answerSecret", ahead));
+    org.assertj.core.api.Assertions.assertThat(copys.status()).as(copys.toString()).isEqualTo(200);
+
+    held.get().resume();
+
+    wentOnAfter(doctor, sent, 3);
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/me", copys.json().getString("accessToken")).status())
+        .as("the copy's session").isEqualTo(401);
+  }
+
+  /** The key of a page's send {@code n} of a token, from its chain's seed (webapp/js/api.js: 512 links a chain). */
+  private static String chainLink(String seed, int n) {
+    String link = seed;
+    try {
+      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+      for (int i = 0; i < 512 - n; i++) {
+        link = java.util.Base64.getUrlEncoder().withoutPadding()
+            .encodeToString(sha256.digest(link.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return link;
+  }
+
+  /**
    * Once the page sent {@code sends} refreshes, it says the connection is back, and she is still signed in when the page
    * is loaded again (a session ended would send her to the sign-in page).
    */
