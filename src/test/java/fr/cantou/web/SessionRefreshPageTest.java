@@ -29,10 +29,18 @@ class SessionRefreshPageTest {
 
   /** The doctor's page, signed in, its script run to the end (her presence buttons enabled last). */
   private static Page doctorsPage() {
-    Page doctor = web.signIn("dr.garcia");
+    return doctorsPage("dr.garcia");
+  }
+
+  /**
+   * Each answer given again counts towards her 3 in half an hour (on this class's real clock): a test that gives more
+   * than one signs in another doctor, so that the tests after it are not refused for those before.
+   */
+  private static Page doctorsPage(String login) {
+    Page doctor = web.signIn(login);
     assertThat(doctor.locator("#available")).isEnabled();
     // Set in this document only: still there at the end, the page was never loaded again.
-    doctor.evaluate("() => { window.__sameDocument = true; }");
+    doctor.evaluate("() => { window.__sameDocument = true; window.__signedInWith = sessionStorage.getItem('cantou.refresh'); }");
     return doctor;
   }
 
@@ -122,7 +130,7 @@ class SessionRefreshPageTest {
    */
   @Test
   void a_copy_of_her_tab_answered_before_her_retry_is_ended_and_her_page_goes_on() {
-    Page doctor = doctorsPage();
+    Page doctor = doctorsPage("dr.planchon");
     AtomicInteger sent = new AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<Route> held = new java.util.concurrent.atomic.AtomicReference<>();
     doctor.route(REFRESH, route -> {
@@ -167,12 +175,16 @@ class SessionRefreshPageTest {
   }
 
   /**
-   * Once the page sent {@code sends} refreshes, it says the connection is back, and she is still signed in when the page
-   * is loaded again (a session ended would send her to the sign-in page).
+   * Once the page sent {@code sends} refreshes, it took a new session (its refresh token is another than at the sign-in)
+   * and says no more that it is offline, and she is still signed in when the page is loaded again (a session ended would
+   * send her to the sign-in page).
    */
   private static void wentOnAfter(Page doctor, AtomicInteger sent, int sends) {
     doctor.waitForCondition(() -> sent.get() >= sends);
-    assertThat(doctor.locator("#status")).hasText("Connexion rétablie.");
+    // Not "Connexion rétablie." in the live region at one instant: it is shared, and her presence, read again once the
+    // socket is back, may have replaced it already (LastMileReview4Test checks that sentence).
+    doctor.waitForFunction("() => ![null, window.__signedInWith].includes(sessionStorage.getItem('cantou.refresh'))"
+        + " && document.getElementById('offline').hidden");
     assertThat(doctor.locator("#offline")).isHidden();
     doctor.unroute(REFRESH);
 
