@@ -104,7 +104,7 @@ public final class AuthService {
   Future<Void> passwordReplaced(SqlClient tx, UUID userId, Instant now) {
     return refreshTokens.revokeSessionsOf(tx, userId, now)
         .compose(ended -> Future.all(ended.stream().map(family -> events.sessionEnded(tx, family)).toList()))
-        .compose(v -> links.voidOpen(tx, userId, now));
+        .compose(v -> links.voidOpen(tx, userId, PasswordLinks.ALL, now));
   }
 
   private Future<Session> replaced(Principal me, String checkedHash, String hash) {

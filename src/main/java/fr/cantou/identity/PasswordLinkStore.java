@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,10 +32,10 @@ final class PasswordLinkStore {
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("id")));
   }
 
-  /** How many links were asked for this account since then (spent, void or expired ones too). */
-  Future<Integer> askedSince(SqlClient tx, UUID userId, Instant since) {
-    return tx.preparedQuery("SELECT count(*) AS n FROM password_link WHERE user_id = $1 AND created_at > $2")
-        .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC)))
+  /** How many links of these purposes were made for this account since then (spent, void or expired ones too). */
+  Future<Integer> askedSince(SqlClient tx, UUID userId, List<String> purposes, Instant since) {
+    return tx.preparedQuery("SELECT count(*) AS n FROM password_link WHERE user_id = $1 AND created_at > $2 AND purpose = ANY($3)")
+        .execute(Tuple.of(userId, since.atOffset(ZoneOffset.UTC), purposes.toArray(String[]::new)))
         .map(rows -> rows.iterator().next().getInteger("n"));
   }
 
@@ -49,12 +50,12 @@ final class PasswordLinkStore {
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
-  /** Every link of this account still unused void from now on. */
-  Future<Void> voidOpen(SqlClient tx, UUID userId, Instant at) {
+  /** Every link of these purposes of this account still unused void from now on. */
+  Future<Void> voidOpen(SqlClient tx, UUID userId, List<String> purposes, Instant at) {
     return tx.preparedQuery("""
             UPDATE password_link SET voided_at = $2
-            WHERE user_id = $1 AND spent_at IS NULL AND voided_at IS NULL AND expires_at > $2""")
-        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC)))
+            WHERE user_id = $1 AND spent_at IS NULL AND voided_at IS NULL AND expires_at > $2 AND purpose = ANY($3)""")
+        .execute(Tuple.of(userId, at.atOffset(ZoneOffset.UTC), purposes.toArray(String[]::new)))
         .mapEmpty();
   }
 

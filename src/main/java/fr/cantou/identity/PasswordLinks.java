@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,6 +21,13 @@ public final class PasswordLinks {
   public static final String ASKED_FOR = "reset";
   public static final String BY_ADMIN = "admin";
   public static final String INVITATION = "invitation";
+  /** Every purpose: her confirm, or her password changed, voids them all. */
+  static final List<String> ALL = List.of(ASKED_FOR, BY_ADMIN, INVITATION);
+  /**
+   * The links an admin's act made, valid 72 hours: a request anyone may make for her address neither voids them nor
+   * counts with them (else a stranger could cut her invitation to an hour, or have the admin refused).
+   */
+  static final List<String> SENT = List.of(BY_ADMIN, INVITATION);
 
   /** A link's token, until when it may be used, and its purpose ({@link #ASKED_FOR}, {@link #BY_ADMIN}, {@link #INVITATION}). */
   public record Issued(String token, Instant expiresAt, String purpose) {}

@@ -85,7 +85,8 @@ public final class PasswordResets {
         // Neither the address typed nor whether it is an account's is written: a botnet's lines are bounded a minute.
         ? ChangeAuditStore.recordUnmatched(tx, "audit:password_link_unmatched", address, "user.password_link_unmatched",
             "user.password_link_unwritten", "user", "-", now, platform.config().auth().signInLinesPerMinute()).map(false)
-        : links.askedSince(tx, account.get(), now.minus(WINDOW)).compose(asked -> asked >= LINKS_PER_ACCOUNT
+        : links.askedSince(tx, account.get(), List.of(PasswordLinks.ASKED_FOR), now.minus(WINDOW))
+            .compose(asked -> asked >= LINKS_PER_ACCOUNT
             ? ChangeAuditStore.recordCaller(tx, null, address, "user.password_link_over_limit", "user", account.get(), now)
                 .map(false)
             : sent(tx, account.get(), address, now).map(true))));
@@ -96,9 +97,13 @@ public final class PasswordResets {
         .compose(v -> ChangeAuditStore.recordCaller(tx, null, address, "user.password_link_sent", "user", userId, now));
   }
 
-  /** Her earlier links void, a new one, its mail queued. */
+  /**
+   * Her earlier links void, a new one, its mail queued. A link she asked for voids only those she (or anyone typing her
+   * address) asked for: an admin's link or her invitation stays open for its 72 hours.
+   */
   private Future<Void> newLink(SqlClient tx, UUID userId, String purpose, Instant now, Duration lifetime) {
-    return links.voidOpen(tx, userId, now)
+    return links.voidOpen(tx, userId, PasswordLinks.ASKED_FOR.equals(purpose) ? List.of(PasswordLinks.ASKED_FOR)
+            : PasswordLinks.ALL, now)
         .compose(v -> links.insert(tx, userId, purpose, now, now.plus(lifetime)))
         .compose(linkId -> mails.passwordLink(tx, userId, linkId, now));
   }
@@ -113,14 +118,15 @@ public final class PasswordResets {
 
   /**
    * An admin sends an account's owner a link to choose her password (valid {@link #SENT_LIFETIME}): the admin never sees
-   * its token, and sets no password herself. Her earlier links void; a line of the trail by the admin. Links to one
-   * account stay {@link #LINKS_PER_ACCOUNT} an hour, whoever asks (429 to the admin: she may know).
+   * its token, and sets no password herself. Her earlier links void; a line of the trail by the admin. An admin's links
+   * (and the invitation) to one account stay {@link #LINKS_PER_ACCOUNT} an hour (429 to the admin: she may know); the
+   * links asked for on "Mot de passe oublié ?" count apart, so a stranger's requests never have the admin refused.
    */
   public Future<String> sendByAdmin(Principal admin, UUID userId) {
     Instant now = platform.clock().instant();
     return platform.pool().withTransaction(tx -> links.lockActiveAccount(tx, userId).compose(account -> account.isEmpty()
         ? Future.<Void>failedFuture(ApiException.notFound("No active account has this id."))
-        : links.askedSince(tx, userId, now.minus(WINDOW)).compose(asked -> asked >= LINKS_PER_ACCOUNT
+        : links.askedSince(tx, userId, PasswordLinks.SENT, now.minus(WINDOW)).compose(asked -> asked >= LINKS_PER_ACCOUNT
             ? Future.<Void>failedFuture(ApiException.tooManyRequests(
                 "Three links were sent to this account in the last hour; the last one still works: please wait before sending another."))
             : newLink(tx, userId, PasswordLinks.BY_ADMIN, now, SENT_LIFETIME)

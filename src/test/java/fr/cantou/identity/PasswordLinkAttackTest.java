@@ -1,0 +1,172 @@
+package fr.cantou.identity;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import fr.cantou.support.Api;
+import fr.cantou.support.Eventually;
+import fr.cantou.support.MutableClock;
+import fr.cantou.support.TestDatabase;
+import fr.cantou.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a stranger who knows her address, a home's one shared address, or a retried creation cannot do to the links that
+ * choose a password (asked for, sent by an admin, an invitation).
+ */
+class PasswordLinkAttackTest {
+  private static final String CHOSEN = "mon-jardin-a-Salers-2026";
+  private static final String INVITATION = "Votre compte Cantou : choisissez votre mot de passe";
+  private static final String BY_ADMIN = "Choisir votre mot de passe Cantou";
+  private static final String RESET = "Choisir un nouveau mot de passe Cantou";
+  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/nouveau-mot-de-passe\\.html#([A-Za-z0-9_-]+)");
+  private static final AtomicInteger counter = new AtomicInteger();
+  /** Friday 4 December 2026, 17 h in Paris: the invitation is made before the weekend. */
+  private static final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T16:00:00Z"));
+  private static GreenMail smtp;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp.start();
+    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
+        "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
+        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
+        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1", "CANTOU_AUTH_PASSWORD_RESETS_PER_ADDRESS", "5",
+        "CANTOU_AUTH_PASSWORD_RESETS_PER_NETWORK", "8"), clock);
+    node.node().stopJobTimers();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    smtp.stop();
+  }
+
+  private static String newHome() {
+    Api.Response home = node.api.post("/api/organisations", node.adminToken(), new JsonObject().put("kind", "ehpad")
+        .put("name", "EHPAD r16 n° " + counter.incrementAndGet()).put("commune", "Murat"));
+    assertThat(home.status()).as(home.toString()).isEqualTo(201);
+    return home.json().getString("id");
+  }
+
+  /** A nurse's account made without a password (an invitation is queued). Its e-mail. */
+  private static String invitedNurse(String home) {
+    String email = "invitee-r16-" + counter.incrementAndGet() + "@murat.test";
+    Api.Response made = node.api.post("/api/users", node.adminToken(), new JsonObject().put("email", email)
+        .put("role", "nurse").put("displayName", "Marie Invitée").put("organisationId", home));
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    return email;
+  }
+
+  private static Api.Response ask(String email, String from) {
+    return node.api.send("POST", "/api/auth/password-reset", null, new JsonObject().put("email", email).encode(),
+        Map.of("Content-Type", "application/json", "Accept-Language", "fr", "X-Forwarded-For", from));
+  }
+
+  private static Api.Response confirm(String token, String chosen, String from) {
+    return node.api.send("POST", "/api/auth/password-reset/confirm", null,
+        new JsonObject().put("token", token).put("newPassword", chosen).encode(),
+        Map.of("Content-Type", "application/json", "Accept-Language", "fr", "X-Forwarded-For", from));
+  }
+
+  private static int signIn(String email, String password) {
+    return node.api.post("/api/auth/login", new JsonObject().put("email", email).put("password", password)).status();
+  }
+
+  private static List<MimeMessage> mailsTo(String email, String subject) {
+    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+      try {
+        return m.getAllRecipients()[0].toString().equals(email) && subject.equals(m.getSubject());
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+  }
+
+  /** The token of her mail number {@code nth} of this subject, the jobs run until it came. */
+  private static String link(String email, String subject, int nth) throws Exception {
+    Eventually.until("her mail number " + nth + " « " + subject + " »", () -> {
+      TestNode.await(node.node().runJobs());
+      return mailsTo(email, subject).size() >= nth;
+    });
+    Matcher found = LINK.matcher(PasswordChangeMailTest.text(mailsTo(email, subject).get(nth - 1)));
+    assertThat(found.find()).isTrue();
+    return found.group(1);
+  }
+
+  private static long count(String sql, Object... args) {
+    return TestNode.await(node.node().platform().pool().preparedQuery(sql).execute(Tuple.from(args)))
+        .iterator().next().getLong(0);
+  }
+
+  /**
+   * The invitation (72 hours, "for the one who reads her mail on Monday") must not be voided by anyone on the internet who
+   * types her address on "Mot de passe oublié ?": a stranger's request replaces it with a one-hour link, which is dead
+   * by Monday.
+   */
+  @Test
+  void a_strangers_request_for_her_address_does_not_cut_her_invitation_short() throws Exception {
+    String email = invitedNurse(newHome());
+    String invitation = link(email, INVITATION, 1);
+
+    // Friday evening, anyone who knows (or guesses: prenom.nom@...) her address.
+    assertThat(ask(email, "198.51.100.66").status()).isEqualTo(202);
+    Eventually.until("the stranger's request is handled",
+        () -> count("SELECT count(*) FROM password_link l JOIN app_user u ON u.id = l.user_id WHERE u.email = $1", email) == 2);
+
+    // Monday morning, 64 hours later: she opens the invitation her administrator announced.
+    clock.advance(Duration.ofHours(64));
+    Api.Response chosen = confirm(invitation, CHOSEN, "203.0.113.60");
+    assertThat(chosen.status()).as("her invitation, within its 72 hours: " + chosen).isEqualTo(200);
+  }
+
+  /** The same with the link an admin sends (72 hours): a stranger's request must not void it. */
+  @Test
+  void a_strangers_request_does_not_void_the_link_her_admin_sent() throws Exception {
+    String email = invitedNurse(newHome());
+    link(email, INVITATION, 1);
+    String id = TestNode.await(node.node().platform().pool().preparedQuery("SELECT id::text FROM app_user WHERE email = $1")
+        .execute(Tuple.of(email))).iterator().next().getString(0);
+    assertThat(node.api.post("/api/users/" + id + "/password-link", node.adminToken(), null).status()).isEqualTo(202);
+    String sent = link(email, BY_ADMIN, 1);
+
+    assertThat(ask(email, "198.51.100.67").status()).isEqualTo(202);
+    Eventually.until("the stranger's request is handled",
+        () -> count("SELECT count(*) FROM password_link l JOIN app_user u ON u.id = l.user_id WHERE u.email = $1", email) == 3);
+    clock.advance(Duration.ofHours(2));
+    Api.Response chosen = confirm(sent, CHOSEN, "203.0.113.61");
+    assertThat(chosen.status()).as("the admin's link, within its 72 hours: " + chosen).isEqualTo(200);
+  }
+
+  /** Held: a deactivated account's invitation opens nothing, and a link asked for after is not made. */
+  @Test
+  void a_link_of_an_account_deactivated_after_its_mail_went_opens_nothing() throws Exception {
+    String email = invitedNurse(newHome());
+    String invitation = link(email, INVITATION, 1);
+    String id = TestNode.await(node.node().platform().pool().preparedQuery("SELECT id::text FROM app_user WHERE email = $1")
+        .execute(Tuple.of(email))).iterator().next().getString(0);
+    assertThat(node.api.post("/api/users/" + id + "/deactivate", node.adminToken(), new JsonObject()).status()).isEqualTo(200);
+    Api.Response late = confirm(invitation, CHOSEN, "203.0.113.80");
+    assertThat(late.status()).as(late.toString()).isEqualTo(410);
+    assertThat(signIn(email, CHOSEN)).isEqualTo(401);
+    assertThat(node.api.post("/api/users/" + id + "/password-link", node.adminToken(), null).status()).isEqualTo(404);
+  }
+}
