@@ -143,13 +143,19 @@ public final class PasswordResets {
   public Future<String> confirm(String token, String chosen, String address) {
     return limits.take(fromHere("password-reset-confirm", address), WINDOW, ApiException.tooManyRequests(
             "Too many attempts with password links from your connection; please try again later."))
-        .compose(v -> {
-          byte[] hash = Secrets.sha256(token);
-          return links.opens(platform.pool(), hash, platform.clock().instant()).compose(opens -> opens.isEmpty()
-              ? Future.<String>failedFuture(NO_LONGER_VALID)
-              : PasswordHasher.refusedNew(chosen).<Future<String>>map(Future::failedFuture)
-                  .orElseGet(() -> hasher.hash(chosen).compose(newHash -> reset(opens.get(), hash, newHash, address))));
-        });
+        // Only a token that opens nothing counts (a token is 256 random bits): the use of any other is given back, so
+        // the nurses of one home choosing their passwords behind its one address are never refused.
+        .compose(taken -> confirmed(token, chosen, address).transform(done -> (done.failed() && done.cause() == NO_LONGER_VALID
+                ? Future.<Void>succeededFuture() : limits.giveBack(taken).otherwise((Void) null))
+            .compose(v -> done.succeeded() ? Future.succeededFuture(done.result()) : Future.<String>failedFuture(done.cause()))));
+  }
+
+  private Future<String> confirmed(String token, String chosen, String address) {
+    byte[] hash = Secrets.sha256(token);
+    return links.opens(platform.pool(), hash, platform.clock().instant()).compose(opens -> opens.isEmpty()
+        ? Future.<String>failedFuture(NO_LONGER_VALID)
+        : PasswordHasher.refusedNew(chosen).<Future<String>>map(Future::failedFuture)
+            .orElseGet(() -> hasher.hash(chosen).compose(newHash -> reset(opens.get(), hash, newHash, address))));
   }
 
   /**

@@ -156,6 +156,25 @@ class PasswordLinkAttackTest {
     assertThat(chosen.status()).as("the admin's link, within its 72 hours: " + chosen).isEqualTo(200);
   }
 
+  /**
+   * The nurses of one EHPAD, invited together, choose their passwords on Monday morning from the home's one public
+   * address (its box, NAT). A link's token is 256 random bits: counting every confirm per address guards nothing, and
+   * refuses the sixth nurse (the limit here 5; 10 in production) "Too many attempts from your connection".
+   */
+  @Test
+  void the_nurses_of_one_ehpad_behind_one_address_all_choose_their_passwords_from_their_invitations() throws Exception {
+    String home = newHome();
+    List<String> nurses = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      nurses.add(invitedNurse(home));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (String nurse : nurses) {
+      statuses.add(confirm(link(nurse, INVITATION, 1), CHOSEN, "203.0.113.99").status());
+    }
+    assertThat(statuses).as("each with her own valid invitation, from the home's address").containsOnly(200);
+  }
+
   /** Held: a deactivated account's invitation opens nothing, and a link asked for after is not made. */
   @Test
   void a_link_of_an_account_deactivated_after_its_mail_went_opens_nothing() throws Exception {
