@@ -68,7 +68,8 @@ public final class IdentityService {
 
   /**
    * Sent again with its Idempotency-Key ({@code key}, or null), answered with the account the first made. The password
-   * is not part of what tells a retry (no unsalted hash of it is kept): a retry whose password differs is the same account.
+   * is not part of what tells a retry (no unsalted hash of it is kept): a retry whose password differs is the same account;
+   * whether one was given is (a retry as an invitation of a creation with a password, or the reverse, is refused 422).
    * Made by an admin ({@code by}), the account's owner must replace the password the admin typed before anything else;
    * made by the node itself (null: the first admin from the configuration, the demo's people), not. Without a password
    * ({@code password} null), the account has none that anyone knows (a hash of 32 random bytes never kept) and its
@@ -90,7 +91,7 @@ public final class IdentityService {
     return checkOrganisation(role, organisation)
         .compose(v -> checkSpecialties(codes))
         .compose(v -> hasher.hash(invited ? Secrets.randomToken() : password))
-        .compose(hash -> creations.once(by, key, "user", Arrays.asList(email, role.code(), displayName.trim(), organisationId, codes),
+        .compose(hash -> creations.once(by, key, "user", Arrays.asList(email, role.code(), displayName.trim(), organisationId, codes, invited),
             tx -> store.insertUser(tx, email, hash, role, displayName.trim(), organisation, by != null && !invited)
                 .compose(id -> store.addSpecialties(tx, id, codes).map(id))
                 .compose(id -> audited(tx, by, "user.created", "user", id).map(id))
