@@ -6,11 +6,29 @@ import { setUpPage, whileSending } from './ui.js';
 const MIN_LENGTH = 10;
 const MAX_LENGTH = 200;
 
-// The link's token, from the address's fragment (which no browser sends to a server): taken out of the address bar at
-// once, before anything else runs, so it is in no history entry, bookmark or screenshot of the bar.
-const token = decodeURIComponent(location.hash.slice(1));
+// The link's token: moved out of the address bar into this tab's storage by lien-du-mot-de-passe.js, a classic script
+// that runs before any module comes; still in the address only when the browser refused the storage.
+const TOKEN_KEY = 'cantou.passwordLinkToken';
+const token = storedToken() || decodeURIComponent(location.hash.slice(1));
 if (location.hash) {
   history.replaceState(null, '', location.pathname + location.search);
+}
+
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** The link has served, or serves no more: the tab forgets it. */
+function forgetToken() {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) {
+    // nothing was kept
+  }
 }
 
 await setUpPage();
@@ -60,6 +78,7 @@ async function choose() {
   } catch (e) {
     if (e.status === 410) {
       // Used, replaced by a newer one, or past its hour: said once, with the way to a new one; the form goes.
+      forgetToken();
       form.hidden = true;
       invalid.hidden = false;
       invalid.focus();
@@ -73,6 +92,7 @@ async function choose() {
     return;
   }
   form.reset();
+  forgetToken();
   // Every session of hers has ended: she signs in with the password she has just chosen.
   location.href = '/connexion.html?mot-de-passe=nouveau';
 }
