@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * SQL of the links that let an account's owner choose a new password (V109). A link opens only while its token's hash
- * is set (its mail handed over), it is neither spent nor void, it has not expired, and its account is active: every
+ * SQL of the links that let an account's owner choose a new password (V109). A link opens only by a token issued for
+ * it (each hash kept, V114: its mail handed over, or handed over again), while it is neither spent nor void, it has not expired, and its account is active: every
  * statement that reads or spends one says all of it.
  */
 final class PasswordLinkStore {
@@ -60,16 +60,20 @@ final class PasswordLinkStore {
   }
 
   /**
-   * The token of a link whose mail is being handed over: its hash kept (in place of an earlier attempt's, whose mail
-   * never left), while the link may still be used. When it expires and its purpose; empty when it may not (spent,
-   * void, expired, or its account deactivated since): nothing to send.
+   * The token of a link whose mail is being handed over: its hash kept beside those of earlier attempts (a mail taken
+   * whole whose answer was lost did reach her: its link opens too), while the link may still be used; the link's row
+   * shared-locked meanwhile, so a confirm spending it waits. When it expires and its purpose; empty when it may not
+   * (spent, void, expired, or its account deactivated since): nothing to send.
    */
   Future<Optional<Issuing>> issue(SqlClient db, UUID linkId, byte[] tokenHash, Instant now) {
     return db.preparedQuery("""
-            UPDATE password_link l SET token_hash = $2
-            WHERE l.id = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $3
-              AND EXISTS (SELECT 1 FROM app_user u WHERE u.id = l.user_id AND u.active)
-            RETURNING l.expires_at, l.purpose""")
+            WITH link AS (
+              SELECT l.id, l.expires_at, l.purpose FROM password_link l
+              WHERE l.id = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $3
+                AND EXISTS (SELECT 1 FROM app_user u WHERE u.id = l.user_id AND u.active)
+              FOR SHARE OF l),
+            kept AS (INSERT INTO password_link_token (token_hash, link_id) SELECT $2, id FROM link)
+            SELECT expires_at, purpose FROM link""")
         .execute(Tuple.of(linkId, tokenHash, now.atOffset(ZoneOffset.UTC)))
         .map(rows -> Rows.first(rows).map(r -> new Issuing(r.getOffsetDateTime("expires_at").toInstant(),
             r.getString("purpose"))));
@@ -81,8 +85,9 @@ final class PasswordLinkStore {
   /** The account a token opens now, without spending it (the page asks before she types; the confirm checks first). */
   Future<Optional<UUID>> opens(SqlClient db, byte[] tokenHash, Instant now) {
     return db.preparedQuery("""
-            SELECT l.user_id FROM password_link l JOIN app_user u ON u.id = l.user_id AND u.active
-            WHERE l.token_hash = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $2""")
+            SELECT l.user_id FROM password_link_token t JOIN password_link l ON l.id = t.link_id
+              JOIN app_user u ON u.id = l.user_id AND u.active
+            WHERE t.token_hash = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $2""")
         .execute(Tuple.of(tokenHash, now.atOffset(ZoneOffset.UTC)))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
   }
@@ -93,8 +98,10 @@ final class PasswordLinkStore {
    */
   Future<Optional<UUID>> spend(SqlClient tx, byte[] tokenHash, Instant now) {
     return tx.preparedQuery("""
-            UPDATE password_link SET spent_at = $2
-            WHERE token_hash = $1 AND spent_at IS NULL AND voided_at IS NULL AND expires_at > $2 RETURNING user_id""")
+            UPDATE password_link l SET spent_at = $2 FROM password_link_token t
+            WHERE t.token_hash = $1 AND l.id = t.link_id AND l.spent_at IS NULL AND l.voided_at IS NULL
+              AND l.expires_at > $2
+            RETURNING l.user_id""")
         .execute(Tuple.of(tokenHash, now.atOffset(ZoneOffset.UTC)))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
   }

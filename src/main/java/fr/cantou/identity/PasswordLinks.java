@@ -11,8 +11,8 @@ import java.util.UUID;
 /**
  * The mail job's side of a link to choose a new password ({@link AccountMails#PASSWORD_LINK}): its token is made here,
  * as its mail is handed over, and goes into that mail only; the database keeps its SHA-256. So neither the queue nor a
- * copy of the database ever holds a token that opens an account; a mail tried again carries a new token, the earlier
- * attempt's (which never left, or was lost) opening nothing.
+ * copy of the database ever holds a token that opens an account. A mail tried again carries a new token, and the
+ * earlier attempt's opens too (V114): its mail may have reached her though its answer was lost.
  */
 public final class PasswordLinks {
   private PasswordLinks() {}

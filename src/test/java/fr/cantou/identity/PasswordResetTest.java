@@ -163,7 +163,7 @@ class PasswordResetTest {
     // Only the SHA-256 of the token is kept: neither the link nor its mail holds it.
     String hash = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
         .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    assertThat(count("SELECT count(*) FROM password_link WHERE encode(token_hash, 'hex') = $1", hash)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM password_link_token WHERE encode(token_hash, 'hex') = $1", hash)).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM password_link l WHERE row_to_json(l)::text LIKE '%' || $1 || '%'", token)).isZero();
     assertThat(count("SELECT count(*) FROM visio_mail m WHERE row_to_json(m)::text LIKE '%' || $1 || '%'", token)).isZero();
 
