@@ -19,8 +19,9 @@ import java.util.UUID;
 /**
  * A forgotten password, chosen again through a link mailed to the account's address: her mailbox is the proof. The
  * request is answered alike whatever the address (known, unknown, deactivated, over its limit), before the account is
- * even looked for, so neither its words nor its time tell who has an account; requests and confirms are limited per
- * client address (and IPv6 /48), the links sent per account (silently: a stranger's requests never lock her out).
+ * even looked for, so neither its words nor its time tell who has an account; requests, and confirms whose token opens
+ * nothing, are limited per client address (and IPv6 /48), the links asked for per account (silently: a stranger's
+ * requests never lock her out, nor touch the 72-hour links an admin's act made).
  * A confirm spends the link once, sets her password (hers alone: no longer one to replace), voids her other links,
  * ends every session of hers as a password change does, and she is told by mail.
  */
@@ -75,7 +76,7 @@ public final class PasswordResets {
   }
 
   /**
-   * For an active account of that address, under its limit: its earlier links void, a new one, its mail queued and a
+   * For an active account of that address, under its limit: the links asked for earlier void, a new one, its mail queued and a
    * line of the trail, in one transaction; otherwise only a line of the trail. Whether a link was made (tests wait on
    * the trail).
    */
