@@ -159,13 +159,9 @@ class PasswordLinkMailRetryTest {
     assertThat(tokens.get(0)).isNotEqualTo(tokens.get(1));
 
     // She opens the first mail in her box (both are there; the first is on top when sorted by date, or read first).
-    Api.Response first = node.api.send("POST", "/api/auth/password-reset/confirm", null,
-        new JsonObject().put("token", tokens.get(0)).put("newPassword", "mon-jardin-a-Salers-2026").encode(),
-        Map.of("Content-Type", "application/json", "Accept-Language", "fr", "X-Forwarded-For", "203.0.113.70"));
+    Api.Response first = PasswordLinkRequests.confirm(node.api, tokens.get(0), "mon-jardin-a-Salers-2026", "203.0.113.70");
     assertThat(first.status()).as("the link of a mail she did receive: " + first).isEqualTo(200);
-    Api.Response second = node.api.send("POST", "/api/auth/password-reset/confirm", null,
-        new JsonObject().put("token", tokens.get(1)).put("newPassword", "un-autre-jardin-a-Salers").encode(),
-        Map.of("Content-Type", "application/json", "Accept-Language", "fr", "X-Forwarded-For", "203.0.113.71"));
+    Api.Response second = PasswordLinkRequests.confirm(node.api, tokens.get(1), "un-autre-jardin-a-Salers", "203.0.113.71");
     assertThat(second.status()).as("the other mail's link, once the link has served: " + second).isEqualTo(410);
   }
 }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -91,28 +90,19 @@ class PasswordResetTest {
   }
 
   private static Api.Response ask(String email, String from) {
-    return node.api.send("POST", "/api/auth/password-reset", null, new JsonObject().put("email", email).encode(),
-        Map.of("Content-Type", "application/json", "Accept-Language", "fr", "X-Forwarded-For", from));
+    return PasswordLinkRequests.ask(node.api, email, from);
   }
 
   private static Api.Response confirm(String token, String chosen, String from) {
-    return node.api.send("POST", "/api/auth/password-reset/confirm", null,
-        new JsonObject().put("token", token).put("newPassword", chosen).encode(),
-        Map.of("Content-Type", "application/json", "Accept-Language", "fr", "X-Forwarded-For", from));
+    return PasswordLinkRequests.confirm(node.api, token, chosen, from);
   }
 
   private static int signIn(String email, String password) {
-    return node.api.post("/api/auth/login", new JsonObject().put("email", email).put("password", password)).status();
+    return PasswordLinkRequests.signIn(node.api, email, password);
   }
 
   private static List<MimeMessage> mailsTo(String email, String subject) {
-    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-      try {
-        return m.getAllRecipients()[0].toString().equals(email) && subject.equals(m.getSubject());
-      } catch (jakarta.mail.MessagingException e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+    return PasswordLinkRequests.mailsTo(smtp, email, subject);
   }
 
   /**
