@@ -33,13 +33,19 @@ specialties.forEach((s) => select.append(el('option', { value: s.code }, s.label
 // moves up), then "Demande envoyée." once a doctor took it (it said "2e dans la file" after the report had come).
 let sentLineFor = null;
 
+/** Her request's place once sent; past 100 ahead the server counts no further (positionAtLeast). */
+function sentLine(item) {
+  return item.positionAtLeast ? t('nurse.sentBehindMany', { n: item.position - 1 })
+    : t('nurse.sent', { nth: ordinal(item.position) });
+}
+
 function keepTheSentLineTrue() {
   if (!sentLineFor) {
     return;
   }
   const item = items.all().find((i) => i.id === sentLineFor);
   const waiting = item?.status === 'queued' && item.position;
-  const text = waiting ? t('nurse.sent', { nth: ordinal(item.position) }) : t('nurse.sentDone');
+  const text = waiting ? sentLine(item) : t('nurse.sentDone');
   const line = document.getElementById('nurse-outcome');
   if (line.textContent !== text) {
     // Not focused nor announced again: her card says the same, and she may be typing the next request.
@@ -426,7 +432,7 @@ async function send() {
     items.merge(created);
     render();
     // Seen above the requests and focused (not only heard): she knows it left, and does not send it twice.
-    said(t('nurse.sent', { nth: ordinal(created.position) }));
+    said(sentLine(created));
     sentLineFor = created.id;
     // Emptied now, not after the files went: on a slow link she begins the next resident's request meanwhile, and a
     // reset at the upload's end erased it. The files chosen are held in `attached`.

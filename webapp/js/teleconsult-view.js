@@ -117,10 +117,12 @@ export function card(item, actions = [], exchange = {}) {
     if (item.plannedAt) {
       lines.push(t('queue.planned', { time: formatTime(item.plannedAt) }));
     } else {
-      lines.push(t('queue.position', { nth: ordinal(item.position) }));
+      // Past 100 ahead the server counts no further (positionAtLeast): the place and the estimate are lower bounds.
+      lines.push(item.positionAtLeast ? t('queue.behindMany', { n: item.position - 1 })
+        : t('queue.position', { nth: ordinal(item.position) }));
       lines.push(item.availableDoctors > 0 ? plural('queue.doctors', item.availableDoctors) : t('queue.noDoctor'));
       if (item.waitEstimateMinutes != null) {
-        lines.push(t('queue.estimate', { n: item.waitEstimateMinutes }));
+        lines.push(t(item.positionAtLeast ? 'queue.estimateAtLeast' : 'queue.estimate', { n: item.waitEstimateMinutes }));
       }
     }
   }

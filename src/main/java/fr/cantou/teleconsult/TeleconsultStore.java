@@ -74,21 +74,33 @@ public final class TeleconsultStore {
       """;
 
   /**
+   * Places beyond this are told as "more than" it ({@code positionAtLeast}): counting a place reads every item ahead
+   * (fresh rows are never all-visible, so each is fetched from the table), and a queue swollen by an outage or a
+   * script made every create and every read of an item pay for all of it — 8 ms of PostgreSQL's time per create with
+   * thousands queued (bench, 7 December 2026). No département's queue of one specialty comes near it.
+   */
+  static final int PLACES_COUNTED = 100;
+
+  /**
    * The same columns for one item, each figure worked out for its specialty only: its place is
    * the count of items ahead of it, not a numbering of every queue. Two counts, each one range of
-   * the index teleconsultation_waiting (V73) read without the rows: the urgent items when it is
-   * not urgent, then those of its urgency up to it ((queued_at, id) as the queue orders them).
+   * the index teleconsultation_waiting (V73) read without the rows, each stopping once past
+   * {@link #PLACES_COUNTED}: the urgent items when it is not urgent, then those of its urgency up
+   * to it ((queued_at, id) as the queue orders them).
    */
   private static final String SELECT_ONE = """
       SELECT t.*, o.name AS organisation_name, o.phone AS organisation_phone, n.display_name AS nurse_name,
              d.display_name AS doctor_name,
              CASE WHEN t.status = 'queued' AND t.announced_at IS NOT NULL THEN
-               (SELECT count(*) FROM teleconsultation q
+               (SELECT count(*) FROM (SELECT FROM teleconsultation q
                 WHERE q.status = 'queued' AND q.announced_at IS NOT NULL AND q.specialty = t.specialty
-                  AND q.urgency = 'urgent' AND t.urgency <> 'urgent')
-             + (SELECT count(*) FROM teleconsultation q
+                  AND q.urgency = 'urgent' AND t.urgency <> 'urgent' LIMIT\s""" + (PLACES_COUNTED + 1) + """
+                ) urgent)
+             + (SELECT count(*) FROM (SELECT FROM teleconsultation q
                 WHERE q.status = 'queued' AND q.announced_at IS NOT NULL AND q.specialty = t.specialty
-                  AND q.urgency = t.urgency AND (q.queued_at, q.id) <= (t.queued_at, t.id)) END AS position,
+                  AND q.urgency = t.urgency AND (q.queued_at, q.id) <= (t.queued_at, t.id)
+                LIMIT\s""" + (PLACES_COUNTED + 1) + """
+                ) up_to_it) END AS position,
              (SELECT count(*) FROM doctor_presence p
               JOIN app_user u ON u.id = p.doctor_id AND u.active
               JOIN user_specialty us ON us.user_id = p.doctor_id AND us.specialty_code = t.specialty
@@ -390,7 +402,9 @@ public final class TeleconsultStore {
   private static Teleconsultation item(Row r) {
     String status = r.getString("status");
     boolean announced = r.getValue("announced_at") != null;
-    Integer position = status.equals(Status.QUEUED) && announced ? r.getLong("position").intValue() : null;
+    Long counted = status.equals(Status.QUEUED) && announced ? r.getLong("position") : null;
+    Boolean positionAtLeast = counted != null && counted > PLACES_COUNTED ? Boolean.TRUE : null;
+    Integer position = counted == null ? null : (int) Math.min(counted, PLACES_COUNTED + 1);
     Integer available = status.equals(Status.QUEUED) ? r.getLong("available_doctors").intValue() : null;
     Integer estimate = null;
     if (position != null && available != null && available > 0) {
@@ -406,7 +420,7 @@ public final class TeleconsultStore {
         Rows.id(r, "organisation_id"), r.getString("organisation_name"), r.getString("organisation_phone"),
         Rows.id(r, "nurse_id"), r.getString("nurse_name"),
         Rows.id(r, "doctor_id"), r.getString("doctor_name"), Rows.id(r, "preferred_doctor_id"),
-        position, available, estimate,
+        position, positionAtLeast, available, estimate,
         r.getValue("escalated_at") != null, r.getValue("escalated_at") != null,
         announced ? null : queuedAt, queuedAt,
         Rows.instant(r, "created_at"), Rows.instant(r, "assigned_at"), Rows.instant(r, "started_at"),

@@ -12,14 +12,16 @@ import java.util.List;
  * {@code video} (a teleconsultation) or {@code opinion} (a téléexpertise: a written opinion, no
  * call needed); {@code messages}: what nurse and doctor wrote to each other on it, oldest first;
  * {@code files}: the photos and documents the nurse added, in the order she added them (metadata
- * only: the bytes are read one file at a time, GET …/files/{fileId}).
+ * only: the bytes are read one file at a time, GET …/files/{fileId}). {@code positionAtLeast}: true when more items
+ * are ahead than a place is counted for ({@link TeleconsultStore#PLACES_COUNTED}): {@code position} and the estimate
+ * are then lower bounds.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Teleconsultation(
     String id, String status, String urgency, String specialty, String reason, Patient patient,
     String organisationId, String organisationName, String organisationPhone, String nurseId, String nurseName,
     String doctorId, String doctorName, String preferredDoctorId,
-    Integer position, Integer availableDoctors, Integer waitEstimateMinutes,
+    Integer position, Boolean positionAtLeast, Integer availableDoctors, Integer waitEstimateMinutes,
     boolean overdue, boolean escalated, Instant plannedAt, Instant queuedAt,
     Instant createdAt, Instant assignedAt, Instant startedAt, Instant completedAt, Instant cancelledAt,
     Participants participants, String report, String outcome, Consent consent, List<VitalSigns> vitalSigns,

@@ -25,7 +25,7 @@ class CareReportPdfTest {
     return new Teleconsultation("0f1e2d3c-aaaa-4bbb-8ccc-123456789abc", "completed", "urgent", "dermatologie",
         "Plaie du talon 😟 depuis\u0007 hier", new Teleconsultation.Patient("R-77", "ÉL", 1931),
         "org", "EHPAD Les Estives", "04 71 00 00 00", "nurse", "Élodie Fabre", "doctor", "Dr Lafon", null,
-        null, null, null, false, false, null, CLOSED.minusSeconds(7200), CLOSED.minusSeconds(7200),
+        null, null, null, null, false, false, null, CLOSED.minusSeconds(7200), CLOSED.minusSeconds(7200),
         CLOSED.minusSeconds(3600), null, CLOSED, null, null, report, "follow_up",
         new Teleconsultation.Consent(true, "legal_representative", CLOSED.minusSeconds(7200)), List.of(), "opinion",
         messages, List.of(), null);

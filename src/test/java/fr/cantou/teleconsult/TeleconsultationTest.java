@@ -120,6 +120,50 @@ class TeleconsultationTest extends CareNodeTest {
   }
 
   @Test
+  void past_a_hundred_ahead_a_place_is_told_as_more_than_a_hundred_alike_in_the_create_the_read_and_the_list() {
+    JsonObject urgent = care.create(request("geriatrie", "urgent"));
+    // A second apart: made in the same instant, their ids would order them.
+    for (int i = 0; i < 98; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      care.create(request("geriatrie", "normal"));
+    }
+    clock.advance(Duration.ofSeconds(1));
+    JsonObject hundredth = care.create(request("geriatrie", "normal"));
+    assertThat(hundredth.getInteger("position")).as("counted exactly up to 100").isEqualTo(100);
+    assertThat(hundredth.containsKey("positionAtLeast")).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    JsonObject next = care.create(request("geriatrie", "normal"));
+    assertThat(next.getInteger("position")).isEqualTo(101);
+    assertThat(next.getBoolean("positionAtLeast")).as("100 ahead: not counted further").isTrue();
+    clock.advance(Duration.ofMinutes(1));
+    JsonObject last = care.create(request("geriatrie", "normal"));
+    assertThat(last.getInteger("position")).as("102nd, told as more than 100 ahead").isEqualTo(101);
+    assertThat(last.getBoolean("positionAtLeast")).isTrue();
+
+    JsonObject read = node.api.get("/api/teleconsultations/" + last.getString("id"), care.nurse).json();
+    assertThat(read.getInteger("position")).isEqualTo(101);
+    assertThat(read.getBoolean("positionAtLeast")).isTrue();
+    JsonArray queue = node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array();
+    assertThat(queue).hasSize(102);
+    JsonObject listed = queue.getJsonObject(101);
+    assertThat(listed.getString("id")).isEqualTo(last.getString("id"));
+    assertThat(listed.getInteger("position")).as("the list tells it as the read does").isEqualTo(101);
+    assertThat(listed.getBoolean("positionAtLeast")).isTrue();
+    assertThat(queue.getJsonObject(99).getInteger("position")).isEqualTo(100);
+    assertThat(queue.getJsonObject(99).containsKey("positionAtLeast")).isFalse();
+
+    // The urgent one taken: every place moves up, the last one's exactly again.
+    assertThat(node.api.post("/api/teleconsultations/" + urgent.getString("id") + "/claim", care.geriatrician, null)
+        .status()).isEqualTo(200);
+    JsonObject after = node.api.get("/api/teleconsultations/" + last.getString("id"), care.nurse).json();
+    assertThat(after.getInteger("position")).isEqualTo(101);
+    assertThat(after.getBoolean("positionAtLeast")).as("still 100 ahead of it").isTrue();
+    JsonObject wasNext = node.api.get("/api/teleconsultations/" + next.getString("id"), care.nurse).json();
+    assertThat(wasNext.getInteger("position")).isEqualTo(100);
+    assertThat(wasNext.containsKey("positionAtLeast")).isFalse();
+  }
+
+  @Test
   void a_doctor_sees_only_the_queue_of_her_specialties_and_a_nurse_only_her_organisation() {
     care.create(request("geriatrie", "normal"));
     assertThat(node.api.get("/api/teleconsultations?status=queued", care.geriatrician).array()).hasSize(1);
