@@ -1,11 +1,9 @@
 package fr.cantou.identity;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import fr.cantou.support.Api;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -18,11 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static fr.cantou.identity.PasswordLinkRequests.BY_ADMIN;
+import static fr.cantou.identity.PasswordLinkRequests.INVITATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,10 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PasswordLinkAttackTest {
   private static final String CHOSEN = "mon-jardin-a-Salers-2026";
-  private static final String INVITATION = "Votre compte Cantou : choisissez votre mot de passe";
-  private static final String BY_ADMIN = "Choisir votre mot de passe Cantou";
-  private static final String RESET = "Choisir un nouveau mot de passe Cantou";
-  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/nouveau-mot-de-passe\\.html#([A-Za-z0-9_-]+)");
   private static final AtomicInteger counter = new AtomicInteger();
   /** Friday 4 December 2026, 17 h in Paris: the invitation is made before the weekend. */
   private static final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T16:00:00Z"));
@@ -43,14 +36,8 @@ class PasswordLinkAttackTest {
 
   @BeforeAll
   static void start() {
-    smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    smtp.start();
-    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
-        "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
-        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
-        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1", "CANTOU_AUTH_PASSWORD_RESETS_PER_ADDRESS", "5",
-        "CANTOU_AUTH_PASSWORD_RESETS_PER_NETWORK", "8"), clock);
-    node.node().stopJobTimers();
+    smtp = PasswordLinkRequests.mailServer();
+    node = PasswordLinkRequests.node(smtp, clock);
   }
 
   @AfterAll
@@ -93,13 +80,7 @@ class PasswordLinkAttackTest {
 
   /** The token of her mail number {@code nth} of this subject, the jobs run until it came. */
   private static String link(String email, String subject, int nth) throws Exception {
-    Eventually.until("her mail number " + nth + " « " + subject + " »", () -> {
-      TestNode.await(node.node().runJobs());
-      return mailsTo(email, subject).size() >= nth;
-    });
-    Matcher found = LINK.matcher(PasswordChangeMailTest.text(mailsTo(email, subject).get(nth - 1)));
-    assertThat(found.find()).isTrue();
-    return found.group(1);
+    return PasswordLinkRequests.token(node, smtp, email, subject, nth);
   }
 
   private static long count(String sql, Object... args) {

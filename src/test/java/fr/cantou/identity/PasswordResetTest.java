@@ -1,12 +1,10 @@
 package fr.cantou.identity;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import fr.cantou.platform.db.DatabaseEndpoint;
 import fr.cantou.support.Api;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -22,13 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +43,6 @@ class PasswordResetTest {
   private static final String NO_LONGER_VALID = "Ce lien n’est plus valable : il a déjà servi, un lien plus récent l’a "
       + "remplacé, ou il a expiré ; demandez-en un nouveau.";
   private static final String LINK_SUBJECT = "Choisir un nouveau mot de passe Cantou";
-  private static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/nouveau-mot-de-passe\\.html#([A-Za-z0-9_-]+)");
   private static final AtomicInteger counter = new AtomicInteger();
   /** Monday 7 December 2026, 10 h 30 in Paris. */
   private static final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:30:00Z"));
@@ -56,15 +51,8 @@ class PasswordResetTest {
 
   @BeforeAll
   static void start() {
-    smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    smtp.start();
-    node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
-        "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
-        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
-        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1", "CANTOU_AUTH_PASSWORD_RESETS_PER_ADDRESS", "5",
-        "CANTOU_AUTH_PASSWORD_RESETS_PER_NETWORK", "8"), clock);
-    // The test runs the jobs itself: a timer's run would send a mail before the test looks for none.
-    node.node().stopJobTimers();
+    smtp = PasswordLinkRequests.mailServer();
+    node = PasswordLinkRequests.node(smtp, clock);
   }
 
   @AfterAll
@@ -105,18 +93,9 @@ class PasswordResetTest {
     return PasswordLinkRequests.mailsTo(smtp, email, subject);
   }
 
-  /**
-   * The token of the link mail number {@code nth} (from 1) she got: the jobs run until it has come (her link is made
-   * after the answer to her request, so the first run may come before it).
-   */
+  /** The token of the link mail number {@code nth} (from 1) she got. */
   private static String link(String email, int nth) throws Exception {
-    Eventually.until("her link mail number " + nth, () -> {
-      TestNode.await(node.node().runJobs());
-      return mailsTo(email, LINK_SUBJECT).size() >= nth;
-    });
-    Matcher found = LINK.matcher(PasswordChangeMailTest.text(mailsTo(email, LINK_SUBJECT).get(nth - 1)));
-    assertThat(found.find()).isTrue();
-    return found.group(1);
+    return PasswordLinkRequests.token(node, smtp, email, LINK_SUBJECT, nth);
   }
 
   /** Her lines of the change trail, "action address". */
@@ -408,7 +387,7 @@ class PasswordResetTest {
     Eventually.until("her mail", () -> mailsTo(email, "Choisir votre mot de passe Cantou").size() == 1);
     String text = PasswordChangeMailTest.text(mailsTo(email, "Choisir votre mot de passe Cantou").get(0));
     assertThat(text).contains("L'administrateur de Cantou (le département) vous envoie un lien pour choisir le mot de passe");
-    Matcher found = LINK.matcher(text);
+    Matcher found = PasswordLinkRequests.LINK.matcher(text);
     assertThat(found.find()).isTrue();
     String token = found.group(1);
     assertThat(sent.body()).doesNotContain(token);
@@ -425,7 +404,7 @@ class PasswordResetTest {
     assertThat(node.api.post("/api/users/" + userId(email) + "/password-link", node.adminToken(), null).status()).isEqualTo(202);
     TestNode.await(node.node().runJobs());
     Eventually.until("her second mail", () -> mailsTo(email, "Choisir votre mot de passe Cantou").size() == 2);
-    Matcher second = LINK.matcher(PasswordChangeMailTest.text(mailsTo(email, "Choisir votre mot de passe Cantou").get(1)));
+    Matcher second = PasswordLinkRequests.LINK.matcher(PasswordChangeMailTest.text(mailsTo(email, "Choisir votre mot de passe Cantou").get(1)));
     assertThat(second.find()).isTrue();
     clock.advance(Duration.ofHours(72));
     assertThat(confirm(second.group(1), "encore-un-autre-2026", "203.0.113.21").status()).isEqualTo(410);
@@ -453,7 +432,7 @@ class PasswordResetTest {
     Eventually.until("her invitation", () -> mailsTo(email, subject).size() == 1);
     String text = PasswordChangeMailTest.text(mailsTo(email, subject).get(0));
     assertThat(text).contains("Un compte Cantou vient d'être ouvert pour vous");
-    Matcher found = LINK.matcher(text);
+    Matcher found = PasswordLinkRequests.LINK.matcher(text);
     assertThat(found.find()).isTrue();
     assertThat(made.body()).doesNotContain(found.group(1));
 
