@@ -62,6 +62,7 @@ class RightsMatrixTest {
       POST   /auth/password                                200  200   200  200  200  200   200  200  200    401   401    401   401   401
       POST   /auth/password-reset                          202  202   202  202  202  202   202  202  202    202   202    401   401   202
       POST   /auth/password-reset/confirm                  410  410   410  410  410  410   410  410  410    410   410    401   401   410
+      POST   /auth/password-reset/check                    410  410   410  410  410  410   410  410  410    410   410    401   401   410
       GET    /me                                           200  200   200  200  200  200   200  200  200    401   401    401   401   401
       GET    /organisations                                403  403   403  403  403  403   403  403  200    401   401    401   401   401
       POST   /organisations                                403  403   403  403  403  403   403  403  201    401   401    401   401   401
@@ -402,6 +403,8 @@ class RightsMatrixTest {
         new JsonObject().put("email", "oubli" + counter.incrementAndGet() + "@rights.test")));
     calls.put("POST /auth/password-reset/confirm", () -> new Call("/auth/password-reset/confirm",
         new JsonObject().put("token", "not-a-password-link-0123456789").put("newPassword", "un-mot-de-passe-2026")));
+    calls.put("POST /auth/password-reset/check", () -> new Call("/auth/password-reset/check",
+        new JsonObject().put("token", "not-a-password-link-0123456789")));
     calls.put("GET /me", () -> new Call("/me", null));
     calls.put("GET /organisations", () -> new Call("/organisations", null));
     calls.put("POST /organisations", () -> new Call("/organisations", new JsonObject().put("kind", "ehpad")

@@ -45,6 +45,8 @@ public final class IdentityRoutes implements ApiModule {
       Requests.PasswordResetConfirm body = JsonBody.read(ctx, Requests.PasswordResetConfirm.class);
       return resets.confirm(body.token(), body.newPassword(), addresses.of(ctx)).map(IdentityRoutes::message);
     }));
+    api.getRoute("checkPasswordLink").addHandler(Endpoint.ok(ctx ->
+        resets.check(JsonBody.read(ctx, Requests.PasswordLinkCheck.class).token(), addresses.of(ctx))));
     api.getRoute("me").addHandler(Endpoint.ok(ctx -> {
       Principal me = CurrentUser.require(ctx);
       return identity.user(me.userId());

@@ -82,15 +82,22 @@ final class PasswordLinkStore {
   /** A link whose token is being made: until when it serves, and who it comes from. */
   record Issuing(Instant expiresAt, String purpose) {}
 
-  /** The account a token opens now, without spending it (the page asks before she types; the confirm checks first). */
-  Future<Optional<UUID>> opens(SqlClient db, byte[] tokenHash, Instant now) {
+  /**
+   * The link a token opens now, without spending it (the page asks before she types; the confirm checks first): its
+   * account, its purpose and until when it serves.
+   */
+  Future<Optional<Open>> opens(SqlClient db, byte[] tokenHash, Instant now) {
     return db.preparedQuery("""
-            SELECT l.user_id FROM password_link_token t JOIN password_link l ON l.id = t.link_id
+            SELECT l.user_id, l.purpose, l.expires_at FROM password_link_token t JOIN password_link l ON l.id = t.link_id
               JOIN app_user u ON u.id = l.user_id AND u.active
             WHERE t.token_hash = $1 AND l.spent_at IS NULL AND l.voided_at IS NULL AND l.expires_at > $2""")
         .execute(Tuple.of(tokenHash, now.atOffset(ZoneOffset.UTC)))
-        .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
+        .map(rows -> Rows.first(rows).map(r -> new Open(r.getUUID("user_id"), r.getString("purpose"),
+            r.getOffsetDateTime("expires_at").toInstant())));
   }
+
+  /** A link that opens: whose, what for, until when. */
+  record Open(UUID userId, String purpose, Instant expiresAt) {}
 
   /**
    * Spends the link of this token, once: of two confirms at once, the second waits for the first's row lock and then

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A forgotten password, chosen again through a link mailed to the account's address: her mailbox is the proof. The
@@ -23,7 +24,8 @@ import java.util.UUID;
  * nothing, are limited per client address (and IPv6 /48), the links asked for per account (silently: a stranger's
  * requests never lock her out, nor touch the 72-hour links an admin's act made).
  * A confirm spends the link once, sets her password (hers alone: no longer one to replace), voids her other links,
- * ends every session of hers as a password change does, and she is told by mail.
+ * ends every session of hers as a password change does, and she is told by mail. A check tells the link's page, before
+ * she types, whether the link still opens (counted as a confirm is), and spends nothing.
  */
 public final class PasswordResets {
   private static final Logger LOG = LoggerFactory.getLogger(PasswordResets.class);
@@ -142,13 +144,34 @@ public final class PasswordResets {
    * her mail.
    */
   public Future<String> confirm(String token, String chosen, String address) {
+    return guessCounted(address, () -> confirmed(token, chosen, address));
+  }
+
+  /**
+   * What the link page needs before she types: whether the link of this token still opens, what it is for and until
+   * when. Nothing is spent, voided or lengthened, nothing of the account is said; the same 410 as the confirm's, counted
+   * under the same counters (a check never gives a guesser more tries than the confirm does).
+   */
+  public Future<Usable> check(String token, String address) {
+    return guessCounted(address, () -> links.opens(platform.pool(), Secrets.sha256(token), platform.clock().instant())
+        .compose(open -> open.map(o -> Future.succeededFuture(new Usable(o.purpose(), o.expiresAt())))
+            .orElseGet(() -> Future.failedFuture(NO_LONGER_VALID))));
+  }
+
+  /** A link that opens, as the page is told of it: its purpose and until when it serves. */
+  public record Usable(String purpose, Instant expiresAt) {}
+
+  /**
+   * {@code use} counted per address (and IPv6 /48) against the guesses of tokens, confirms and checks alike: only a
+   * token that opens nothing counts (a token is 256 random bits), the use of any other is given back, so the nurses of
+   * one home choosing their passwords behind its one address are never refused.
+   */
+  private <T> Future<T> guessCounted(String address, Supplier<Future<T>> use) {
     return limits.take(fromHere("password-reset-confirm", address), WINDOW, ApiException.tooManyRequests(
             "Too many attempts with password links from your connection; please try again later."))
-        // Only a token that opens nothing counts (a token is 256 random bits): the use of any other is given back, so
-        // the nurses of one home choosing their passwords behind its one address are never refused.
-        .compose(taken -> confirmed(token, chosen, address).transform(done -> (done.failed() && done.cause() == NO_LONGER_VALID
+        .compose(taken -> use.get().transform(done -> (done.failed() && done.cause() == NO_LONGER_VALID
                 ? Future.<Void>succeededFuture() : limits.giveBack(taken).otherwise((Void) null))
-            .compose(v -> done.succeeded() ? Future.succeededFuture(done.result()) : Future.<String>failedFuture(done.cause()))));
+            .compose(v -> done.succeeded() ? Future.succeededFuture(done.result()) : Future.<T>failedFuture(done.cause()))));
   }
 
   private Future<String> confirmed(String token, String chosen, String address) {
@@ -156,7 +179,7 @@ public final class PasswordResets {
     return links.opens(platform.pool(), hash, platform.clock().instant()).compose(opens -> opens.isEmpty()
         ? Future.<String>failedFuture(NO_LONGER_VALID)
         : PasswordHasher.refusedNew(chosen).<Future<String>>map(Future::failedFuture)
-            .orElseGet(() -> hasher.hash(chosen).compose(newHash -> reset(opens.get(), hash, newHash, address))));
+            .orElseGet(() -> hasher.hash(chosen).compose(newHash -> reset(opens.get().userId(), hash, newHash, address))));
   }
 
   /**

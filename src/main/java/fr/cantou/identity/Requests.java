@@ -16,6 +16,8 @@ final class Requests {
 
   record PasswordResetConfirm(String token, String newPassword) {}
 
+  record PasswordLinkCheck(String token) {}
+
   record NewOrganisation(String kind, String name, String commune, String timeZone, String phone) {}
 
   record NewUser(String email, String password, String role, String displayName, String organisationId,
