@@ -31,12 +31,20 @@ class PasswordLinkPageAttackTest {
     page.waitForLoadState(com.microsoft.playwright.options.LoadState.LOAD);
     assertThat(page.url()).as("the address bar once the page has loaded what it could").doesNotContain(token);
 
-    // The line back, she reloads as the notice says: the page still has her link.
+    // The line back, she reloads as the notice says: the page still has her link, and checks it (the server, which
+    // never made this token, is stood in for: the link works).
+    java.util.List<String> checked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.route("**/api/auth/password-reset/check", route -> {
+      checked.add(new io.vertx.core.json.JsonObject(route.request().postData()).getString("token"));
+      route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+          .setBody("{\"purpose\":\"reset\",\"expiresAt\":\"2026-12-07T10:40:00Z\"}"));
+    });
     page.unroute("**/js/ui.js");
     page.reload();
     com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
             new Page.GetByRoleOptions().setName("Enregistrer mon mot de passe"))).isEnabled();
     assertThat(page.locator("#no-link").isHidden()).isTrue();
+    assertThat(checked).containsExactly(token);
   }
 }

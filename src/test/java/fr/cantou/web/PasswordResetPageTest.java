@@ -13,7 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,14 +60,34 @@ class PasswordResetPageTest {
 
   /** The path of the link in her link mail number {@code nth}, once the mail job has sent it. */
   private static String linkTo(String email, int nth) throws Exception {
+    return linkTo(email, "Choisir un nouveau mot de passe Cantou", nth);
+  }
+
+  /** The path of the link in her mail number {@code nth} of this subject, once the mail job has sent it. */
+  private static String linkTo(String email, String subject, int nth) throws Exception {
     // Her link is made after the answer to her request: the jobs run until its mail has come.
     Eventually.until("her mail number " + nth, () -> {
       fr.cantou.support.TestNode.await(web.node.node().runJobs());
-      return mails(email, "Choisir un nouveau mot de passe Cantou").size() >= nth;
+      return mails(email, subject).size() >= nth;
     });
-    Matcher link = LINK.matcher((String) mails(email, "Choisir un nouveau mot de passe Cantou").get(nth - 1).getContent());
+    Matcher link = LINK.matcher((String) mails(email, subject).get(nth - 1).getContent());
     assertThat(link.find()).isTrue();
     return link.group(1);
+  }
+
+  /**
+   * "Ce lien est valable jusqu'au lundi 7 décembre à 10 h 40." for her newest link, in the département's zone: the
+   * sentence the page shows once it has checked the link.
+   */
+  private static String validUntil(String email) {
+    Instant end = fr.cantou.support.TestNode.await(web.node.node().platform().pool().preparedQuery("""
+            SELECT max(l.expires_at) FROM password_link l JOIN app_user u ON u.id = l.user_id WHERE u.email = $1""")
+        .execute(io.vertx.sqlclient.Tuple.of(email))).iterator().next().getOffsetDateTime(0).toInstant();
+    ZonedDateTime at = end.atZone(ZoneId.of("Europe/Paris"));
+    String day = at.getDayOfMonth() == 1 ? "1er" : Integer.toString(at.getDayOfMonth());
+    String time = at.getHour() + " h" + (at.getMinute() == 0 ? "" : String.format(" %02d", at.getMinute()));
+    return "Ce lien est valable jusqu'au " + at.format(DateTimeFormatter.ofPattern("EEEE", Locale.FRENCH)) + " " + day + " "
+        + at.format(DateTimeFormatter.ofPattern("MMMM", Locale.FRENCH)) + " à " + time + ".";
   }
 
   /** The mails of this subject she got. */
@@ -107,6 +132,9 @@ class PasswordResetPageTest {
     page.navigate(web.url(link));
     assertThat(page.locator("h1")).hasText("Choisir un nouveau mot de passe");
     assertThat(page.locator("button[type=submit]")).isEnabled();
+    // Checked on load: until when it works, on the page and in its live region.
+    assertThat(page.locator("#valid-until")).hasText(validUntil(email));
+    assertThat(page.locator("#status")).hasText(validUntil(email));
     assertThat(page).hasURL(web.url("/nouveau-mot-de-passe.html"));
     assertThat(field(page, "Nouveau mot de passe")).hasAttribute("autocomplete", "new-password");
     PagesTest.assertAccessible(page, "nouveau-mot-de-passe-1");
@@ -131,18 +159,17 @@ class PasswordResetPageTest {
     page.keyboard().press("Enter");
     page.waitForURL(u -> u.endsWith("/infirmiere.html"));
 
-    // The same link again: spent. Said, with the way to a new one.
+    // The same link again: spent. Said as the page opens, before she types anything, with the way to a new one.
     Page again = web.newPage();
     again.navigate(web.url(link));
     assertThat(again).hasURL(web.url("/nouveau-mot-de-passe.html"));
-    field(again, "Nouveau mot de passe").fill("encore-un-autre-mot-de-passe");
-    field(again, "Nouveau mot de passe, une seconde fois").fill("encore-un-autre-mot-de-passe");
-    again.keyboard().press("Enter");
     Locator invalid = again.locator("#invalid");
     assertThat(invalid).containsText("Ce lien n'est plus valable : il a déjà servi, un lien plus récent l'a remplacé, ou"
         + " il a expiré.");
+    assertThat(invalid).isVisible();
     assertThat(invalid).isFocused();
     assertThat(again.locator("#form")).isHidden();
+    assertThat(again.evaluate("() => sessionStorage.getItem('cantou.passwordLinkToken')")).as("the tab forgot it").isNull();
     PagesTest.assertAccessible(again, "nouveau-mot-de-passe-3-plus-valable");
     again.keyboard().press("Tab");
     again.keyboard().press("Enter");
@@ -190,10 +217,42 @@ class PasswordResetPageTest {
     assertThat(outcome).isFocused();
     PagesTest.assertAccessible(admin, "admin-compte-invite");
 
-    fr.cantou.support.TestNode.await(web.node.node().runJobs());
-    Eventually.until("her invitation",
-        () -> !mails("paul.invite@cantal.demo", "Votre compte Cantou : choisissez votre mot de passe").isEmpty());
+    // Her link greets her new account, and says until when it works (72 hours).
+    Page hers = web.newPage();
+    hers.navigate(web.url(linkTo("paul.invite@cantal.demo", "Votre compte Cantou : choisissez votre mot de passe", 1)));
+    assertThat(hers.locator("h1")).hasText("Choisir le mot de passe de votre nouveau compte");
+    assertThat(hers.locator("#why")).hasText("Un compte Cantou vient d'être ouvert pour vous. Choisissez son mot de passe :"
+        + " vous vous connecterez avec lui et votre adresse e-mail.");
+    assertThat(hers.locator("#valid-until")).hasText(validUntil("paul.invite@cantal.demo"));
+    assertThat(hers.locator("button[type=submit]")).isEnabled();
+    PagesTest.assertAccessible(hers, "nouveau-mot-de-passe-invitation");
+    field(hers, "Nouveau mot de passe").fill(CHOSEN);
+    field(hers, "Nouveau mot de passe, une seconde fois").fill(CHOSEN);
+    hers.keyboard().press("Enter");
+    hers.waitForURL(u -> u.contains("/connexion.html"));
+    web.node.api.login("paul.invite@cantal.demo", CHOSEN);
     admin.context().close();
+    hers.context().close();
+  }
+
+  /** A link the page cannot check (offline, the server unwell) leaves the form as it was: the confirm will say. */
+  @Test
+  void a_link_the_page_cannot_check_still_opens_the_form() throws Exception {
+    String email = "infirmiere.condat@cantal.demo";
+    assertThat(web.node.api.post("/api/auth/password-reset", new JsonObject().put("email", email)).status()).isEqualTo(202);
+    String link = linkTo(email, 1);
+    Page page = web.newPage();
+    page.route("**/api/auth/password-reset/check", route -> route.abort());
+    page.navigate(web.url(link));
+    assertThat(page.locator("button[type=submit]")).isEnabled();
+    assertThat(page.locator("#checking")).isHidden();
+    assertThat(page.locator("#valid-until")).isHidden();
+    field(page, "Nouveau mot de passe").fill(CHOSEN);
+    field(page, "Nouveau mot de passe, une seconde fois").fill(CHOSEN);
+    page.keyboard().press("Enter");
+    page.waitForURL(u -> u.contains("/connexion.html"));
+    web.node.api.login(email, CHOSEN);
+    page.context().close();
   }
 
   @Test
