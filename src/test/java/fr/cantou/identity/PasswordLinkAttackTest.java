@@ -8,9 +8,8 @@ import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,20 +30,10 @@ class PasswordLinkAttackTest {
   private static final AtomicInteger counter = new AtomicInteger();
   /** Friday 4 December 2026, 17 h in Paris: the invitation is made before the weekend. */
   private static final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T16:00:00Z"));
-  private static GreenMail smtp;
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    smtp = PasswordLinkRequests.mailServer();
-    node = PasswordLinkRequests.node(smtp, clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    smtp.stop();
-  }
+  @RegisterExtension
+  static final PasswordLinkNode started = new PasswordLinkNode(clock);
+  private static final GreenMail smtp = started.smtp;
+  private static final TestNode node = started.node;
 
   private static String newHome() {
     Api.Response home = node.api.post("/api/organisations", node.adminToken(), new JsonObject().put("kind", "ehpad")

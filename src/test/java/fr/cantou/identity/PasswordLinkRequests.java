@@ -1,11 +1,8 @@
 package fr.cantou.identity;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import fr.cantou.support.Api;
 import fr.cantou.support.Eventually;
-import fr.cantou.support.MutableClock;
-import fr.cantou.support.TestDatabase;
 import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -18,10 +15,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The password links' tests' node and mail server, what they send as the pages do (in French, from a client address),
- * and the mails she got.
- */
+/** What the password links' tests send as the pages do (in French, from a client address), and the mails she got. */
 final class PasswordLinkRequests {
   private PasswordLinkRequests() {}
 
@@ -32,28 +26,6 @@ final class PasswordLinkRequests {
 
   /** A link in her mail, its token caught. */
   static final Pattern LINK = Pattern.compile("https://cantou\\.cantal\\.test/nouveau-mot-de-passe\\.html#([A-Za-z0-9_-]+)");
-
-  /** A mail server of her mailbox, started. */
-  static GreenMail mailServer() {
-    GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    smtp.start();
-    return smtp;
-  }
-
-  /**
-   * A node mailing through {@code smtp}, believing the test's X-Forwarded-For, that allows 5 requests (and 5 failed
-   * confirms) an hour from one address and 8 from an IPv6 /48. The test runs its jobs itself: a timer's run would send a
-   * mail before the test looks for none.
-   */
-  static TestNode node(GreenMail smtp, MutableClock clock) {
-    TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
-        "CANTOU_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "CANTOU_SMTP_STARTTLS", "disabled",
-        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>", "CANTOU_HTTP_PUBLIC_URL", "https://cantou.cantal.test",
-        "CANTOU_HTTP_TRUSTED_PROXIES", "127.0.0.1", "CANTOU_AUTH_PASSWORD_RESETS_PER_ADDRESS", "5",
-        "CANTOU_AUTH_PASSWORD_RESETS_PER_NETWORK", "8"), clock);
-    node.node().stopJobTimers();
-    return node;
-  }
 
   /**
    * The token of her mail number {@code nth} (from 1) of this subject: the jobs run until it has come (her link is made

@@ -11,9 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,20 +45,10 @@ class PasswordResetTest {
   private static final AtomicInteger counter = new AtomicInteger();
   /** Monday 7 December 2026, 10 h 30 in Paris. */
   private static final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T09:30:00Z"));
-  private static GreenMail smtp;
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    smtp = PasswordLinkRequests.mailServer();
-    node = PasswordLinkRequests.node(smtp, clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    smtp.stop();
-  }
+  @RegisterExtension
+  static final PasswordLinkNode started = new PasswordLinkNode(clock);
+  private static final GreenMail smtp = started.smtp;
+  private static final TestNode node = started.node;
 
   /** A nurse's account made by the admin; with her own password {@link #OWN} chosen since when {@code own}. Its e-mail. */
   private static String newNurse(boolean own) {
