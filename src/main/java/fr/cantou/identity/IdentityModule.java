@@ -17,6 +17,7 @@ public final class IdentityModule implements CantouModule {
   public final Authenticator authenticator;
   private final IdentityRoutes routes;
   private final AdminCreations creationKeys;
+  private final PasswordResets resets;
 
   /**
    * {@code jwtKey}: configured, or generated at the first start and kept in the database. {@code mails}: where an
@@ -32,7 +33,7 @@ public final class IdentityModule implements CantouModule {
     TokenService tokens = new TokenService(platform.vertx(), jwtKey, settings.accessTokenLifetime());
     this.auth = new AuthService(platform, store, refreshTokens, hasher, tokens, events, mails);
     this.authenticator = new Authenticator(tokens, store, platform.pool(), addresses);
-    PasswordResets resets = new PasswordResets(platform, store, hasher, auth, mails, limits);
+    this.resets = new PasswordResets(platform, store, hasher, auth, mails, limits);
     this.service = new IdentityService(platform, store, refreshTokens, hasher, events, resets);
     this.routes = new IdentityRoutes(auth, service, resets, addresses);
     this.creationKeys = new AdminCreations(platform);
@@ -46,7 +47,8 @@ public final class IdentityModule implements CantouModule {
   @Override
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("login_attempts", auth::forgetOldAttempts),
-        new Jobs.Job("admin_creation_keys", creationKeys::forgetOld));
+        new Jobs.Job("admin_creation_keys", creationKeys::forgetOld),
+        new Jobs.Job("password_link_retention", resets::purge));
   }
 
   /** The first admin, from the configuration, when none exists yet. */

@@ -112,4 +112,22 @@ final class PasswordLinkStore {
         .execute(Tuple.of(tokenHash, now.atOffset(ZoneOffset.UTC)))
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
   }
+
+  /**
+   * Deletes up to {@code batch} links that ended (spent, void or expired) before {@code before}, with their tokens'
+   * hashes and their mails' rows (the queue's row names its link); rows another node is deleting are skipped. How many
+   * links went.
+   */
+  Future<Integer> purgeBatch(SqlClient db, Instant before, int batch) {
+    return db.preparedQuery("""
+            WITH ended AS (
+              SELECT id FROM password_link WHERE least(spent_at, voided_at, expires_at) < $1
+              LIMIT $2 FOR UPDATE SKIP LOCKED),
+            tokens AS (DELETE FROM password_link_token t USING ended WHERE t.link_id = ended.id),
+            mails AS (DELETE FROM visio_mail m USING ended WHERE m.password_link_id = ended.id),
+            gone AS (DELETE FROM password_link l USING ended WHERE l.id = ended.id RETURNING 1)
+            SELECT count(*) AS n FROM gone""")
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
+        .map(rows -> rows.iterator().next().getInteger("n"));
+  }
 }

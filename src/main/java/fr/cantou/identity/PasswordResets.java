@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.Futures;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.RateLimits;
 import fr.cantou.platform.http.ApiException;
@@ -37,6 +38,9 @@ public final class PasswordResets {
   static final Duration WINDOW = Duration.ofHours(1);
   /** Links sent to one account in {@link #WINDOW}; past it, nothing is sent and the answer is the same. */
   static final int LINKS_PER_ACCOUNT = 3;
+  /** Links deleted by one statement of the retention, and statements at most in one run (every node's jobs). */
+  private static final int PURGE_BATCH = 1_000;
+  private static final int PURGE_BATCHES_PER_RUN = 50;
   /** The one answer to a request, whatever happened. */
   static final String ASKED = "Si un compte existe pour cette adresse, un message vient de lui être envoyé avec un lien"
       + " pour choisir un nouveau mot de passe. Ce lien est valable une heure.";
@@ -199,6 +203,21 @@ public final class PasswordResets {
                         userId, now)).orElseGet(() -> Future.failedFuture(NO_LONGER_VALID)))
                     .compose(v -> mails.passwordChanged(tx, userId, now))))
         .map(CHOSEN);
+  }
+
+  /**
+   * Retention: the links that ended (spent, void or expired) more than {@code auth.passwordLinkRetentionDays} ago go,
+   * with their tokens' hashes and their mails' rows, in short batches; counts only in the log. Never one the limits
+   * still count (those of the last hour), nor one that may still open.
+   */
+  public Future<Integer> purge() {
+    Instant before = platform.clock().instant().minus(platform.config().auth().passwordLinksKept());
+    return Futures.inBatches(() -> links.purgeBatch(platform.pool(), before, PURGE_BATCH), PURGE_BATCH, PURGE_BATCHES_PER_RUN)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("event=retention kind=password_link deleted={}", n);
+          }
+        });
   }
 
   /** The counters of one client: its address (an IPv6 client's /64), and an IPv6 client's /48. */

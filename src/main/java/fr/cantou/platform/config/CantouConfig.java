@@ -44,7 +44,7 @@ public record CantouConfig(
   public record Auth(String jwtKey, Duration accessTokenLifetime, Duration refreshTokenLifetime,
                      int argon2MemoryKib, int argon2Iterations, int maxFailedLogins,
                      int maxFailedLoginsPerAddress, int maxFailedLoginsPerNetwork, int maxConcurrentHashes, int hashQueue, int signInLinesPerMinute,
-                     int passwordResetsPerAddress, int passwordResetsPerNetwork) {}
+                     int passwordResetsPerAddress, int passwordResetsPerNetwork, Duration passwordLinksKept) {}
 
   public record Jitsi(String domain, String appId, String appSecret, String audience, String scheme) {
     public boolean signsTokens() {
@@ -166,7 +166,8 @@ public record CantouConfig(
         s.intIn("auth.hashQueue", 0, 10_000),
         s.intIn("auth.signInLinesPerMinute", 1, 1_000_000),
         s.intIn("auth.passwordResetsPerAddress", 1, 100_000),
-        s.intIn("auth.passwordResetsPerNetwork", 1, 100_000));
+        s.intIn("auth.passwordResetsPerNetwork", 1, 100_000),
+        Duration.ofDays(s.intIn("auth.passwordLinkRetentionDays", 1, 3650)));
     String jitsiSecret = s.text("jitsi.appSecret");
     if (!jitsiSecret.isEmpty() && jitsiSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw s.invalid("jitsi.appSecret", "must be at least 32 characters long (HS256)", jitsiSecret);
