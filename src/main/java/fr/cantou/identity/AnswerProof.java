@@ -1,7 +1,7 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.secrets.Secrets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -56,7 +56,7 @@ record AnswerProof(byte[] key, String secret) {
 
   /** Whether {@code to} is {@code from}, or the key of a secret earlier in the chain (hashed again at most the bound). */
   private static boolean leadsTo(byte[] from, byte[] to) {
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = Secrets.newSha256();
     Base64.Encoder text = Base64.getUrlEncoder().withoutPadding();
     byte[] link = from;
     for (int i = 0; i < CHAIN_AT_MOST; i++) {
@@ -69,11 +69,4 @@ record AnswerProof(byte[] key, String secret) {
     return false;
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

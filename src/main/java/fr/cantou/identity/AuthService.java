@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.http.ApiException;
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package fr.cantou.identity;
 
 
+import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.platform.Ids;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.Platform;

@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.secrets.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 

@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.notify.LogSmsSender;
@@ -139,7 +140,7 @@ public final class GuestService {
     }
     String consentBy = asked.consent().by() == null ? "patient" : asked.consent().by();
     Instant now = now();
-    String token = GuestSecrets.newSecret();
+    String token = Secrets.randomToken();
     UUID guestId = UUID.randomUUID();
     Idempotent sent = sentWith(idempotencyKey, id, asked, bySms, to);
     return service.load(id).compose(item -> {
@@ -194,7 +195,7 @@ public final class GuestService {
               return Future.failedFuture(ApiException.conflict("This request already had {0} invitations, the most allowed.",
                   String.valueOf(MOST_INVITATIONS_PER_REQUEST_FACTOR * settings.guestsPerCall())));
             }
-            GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, GuestSecrets.hash(token), name, asked.role(),
+            GuestStore.NewGuest row = new GuestStore.NewGuest(guestId, id, roomName, Secrets.sha256(token), name, asked.role(),
                 bySms ? "sms" : "mail", bySms ? LogSmsSender.mask(to) : masked(to), consentBy, p.userId(), sent);
             return store.insert(tx, row, now)
                 .compose(v -> service.recorded(tx, id, p, "guest_invited", new JsonObject().put("guest", name)
@@ -314,9 +315,9 @@ public final class GuestService {
       return Future.failedFuture(ApiException.unauthorized("Give this browser's key (X-Guest-Device): 22 to 128 letters, "
           + "digits, '-' or '_', made once by the page and kept."));
     }
-    return store.byToken(platform.pool(), id, GuestSecrets.hash(token.trim())).compose(found -> {
+    return store.byToken(platform.pool(), id, Secrets.sha256(token.trim())).compose(found -> {
       GuestStore.GuestRow g = found.orElseThrow(() -> ApiException.forbidden("This invitation link is not valid for this call."));
-      return store.bindDevice(platform.pool(), id, g.id(), GuestSecrets.hash(device), now()).compose(mine -> !mine
+      return store.bindDevice(platform.pool(), id, g.id(), Secrets.sha256(device), now()).compose(mine -> !mine
           ? Future.failedFuture(ApiException.conflict("This invitation link was already opened on another device; it opens only "
               + "there. Ask the nurse or the doctor who invited you for a new invitation."))
           : items.findWithRoom(platform.pool(), id, now()).map(item -> {

@@ -1,12 +1,10 @@
 package fr.cantou.visio;
 
+import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.platform.PersonName;
 import fr.cantou.platform.PhoneNumbers;
 import fr.cantou.platform.http.ApiException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -63,11 +61,7 @@ record CitizenContact(String name, String email, String phone) {
    */
   String key() {
     String canonical = email != null ? "email:" + AnonymousBookings.email(email) : "phone:" + PhoneNumbers.canonical(phone);
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(Secrets.sha256(canonical));
   }
 
   static String blankToNull(String value) {

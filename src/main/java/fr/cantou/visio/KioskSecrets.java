@@ -1,10 +1,7 @@
 package fr.cantou.visio;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import fr.cantou.platform.secrets.Secrets;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -34,9 +31,7 @@ final class KioskSecrets {
   }
 
   static String newToken() {
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    return TOKEN_PREFIX + Secrets.randomToken();
   }
 
   /** A code as typed: any case, spaces and dashes ignored. */
@@ -45,10 +40,6 @@ final class KioskSecrets {
   }
 
   static byte[] hash(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest((secret == null ? "" : secret).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return Secrets.sha256(secret == null ? "" : secret);
   }
 }

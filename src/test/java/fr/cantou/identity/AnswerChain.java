@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.secrets.Secrets;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package fr.cantou.identity;
 
+import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.support.Api;
 import fr.cantou.support.Eventually;
 import fr.cantou.support.MutableClock;

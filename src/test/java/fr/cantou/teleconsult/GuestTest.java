@@ -1,5 +1,6 @@
 package fr.cantou.teleconsult;
 
+import fr.cantou.platform.secrets.Secrets;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -174,7 +175,7 @@ class GuestTest {
     try {
       io.vertx.sqlclient.Transaction held = TestNode.await(holder.begin());
       assertThat(TestNode.await(new GuestStore().bindDevice(holder, UUID.fromString(id), guestId,
-          GuestSecrets.hash("a-third-browser-held-by-the-test"), clock.instant()))).isTrue();
+          Secrets.sha256("a-third-browser-held-by-the-test"), clock.instant()))).isTrue();
       opened = List.of(PHONE, COMPUTER).stream().map(device -> java.util.concurrent.CompletableFuture.supplyAsync(
           () -> asGuest("GET", id, "", secret, device).status())).toList();
       Eventually.until("both openings wait on the held key", () -> lockWaiters() >= 2);
@@ -405,7 +406,7 @@ class GuestTest {
     GuestStore store = new GuestStore();
     Api.Response answered = SentTwiceAtOnce.retryAnswer(node, tx -> store.lockOpenRoom(tx, item)
             .compose(room -> store.insert(tx, new GuestStore.NewGuest(firstGuest, item, room.orElseThrow().roomName(),
-                GuestSecrets.hash(GuestSecrets.newSecret()), "Ana Lopes", "interpreter", "sms", "06 ** ** ** 78", "patient",
+                Secrets.sha256(Secrets.randomToken()), "Ana Lopes", "interpreter", "sms", "06 ** ** ** 78", "patient",
                 nurse, GuestService.sentWith("guest-key-0003", item, asked, true, "+33612345678")), clock.instant())),
         () -> node.api.post("/api/teleconsultations/" + id + "/guests", care.nurse, ana, "guest-key-0003"));
     assertThat(answered.status()).as(answered.toString()).isEqualTo(201);

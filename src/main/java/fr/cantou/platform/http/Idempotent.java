@@ -1,11 +1,10 @@
 package fr.cantou.platform.http;
 
+import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.platform.json.Json;
 import io.vertx.core.Future;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -25,7 +24,7 @@ public record Idempotent(String key, byte[] fingerprint) {
 
   /** The key sent with {@code request} (what makes two requests the same; encoded as JSON), or null when none was sent. */
   public static Idempotent of(String key, Object request) {
-    return key == null ? null : new Idempotent(key, sha256(Json.encode(request).toString()));
+    return key == null ? null : new Idempotent(key, Secrets.sha256(Json.encode(request).toString()));
   }
 
   /**
@@ -33,7 +32,7 @@ public record Idempotent(String key, byte[] fingerprint) {
    * key learnt from another scope finds nothing there.
    */
   public static Idempotent scoped(String scope, String key, Object request) {
-    return key == null ? null : new Idempotent(scope + "|" + key, sha256(scope + "\n" + Json.encode(request)));
+    return key == null ? null : new Idempotent(scope + "|" + key, Secrets.sha256(scope + "\n" + Json.encode(request)));
   }
 
   /** Whether the earlier use of this key was this very request. */
@@ -60,12 +59,4 @@ public record Idempotent(String key, byte[] fingerprint) {
             : Future.failedFuture(e)));
   }
 
-  /** SHA-256 of a request's text: what a store keeps to tell the same request from another. */
-  public static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
