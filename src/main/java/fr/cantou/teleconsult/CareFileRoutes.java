@@ -156,7 +156,7 @@ final class CareFileRoutes implements ApiModule {
     }
     String last = decoded.substring(Math.max(decoded.lastIndexOf('/'), decoded.lastIndexOf('\\')) + 1);
     String clean = last.replaceAll("[\\p{Cc}\\p{Cf}]", "").strip();
-    if (clean.isEmpty() || clean.length() > 200) {
+    if (clean.isEmpty() || clean.length() > CareFileService.MAX_NAME_LENGTH) {
       throw ApiException.badRequest("Invalid header 'X-File-Name': a name of 1 to 200 characters.");
     }
     return clean;

@@ -209,7 +209,10 @@ public final class CareFileService {
     Path clean = Files.createTempFile("cantou-clean-", ".part");
     try {
       ImageRewriter.rewrite(received, type, clean, limits.maxPixels());
-      if (Files.size(clean) > limits.maxBytes()) {
+      // The limit is on what she sends (checked as it arrives): written again without its metadata, a photo her camera
+      // compressed harder than our quality grows (+47 % seen), and was refused as "over the limit" it was under.
+      // Twice the limit bounds what a rewrite may store.
+      if (Files.size(clean) > 2 * limits.maxBytes()) {
         throw tooLarge();
       }
       return new Checked(clean, true, type, Files.size(clean), sha256(clean));
@@ -218,8 +221,11 @@ public final class CareFileService {
       throw new ApiException(415, "This photo cannot be read (damaged or cut short); take it again or send it as JPEG.");
     } catch (ImageRewriter.TooLarge e) {
       Files.deleteIfExists(clean);
-      throw new ApiException(413, "This photo has more than {0} million pixels, the most a photo can have.",
-          limits.maxPixels() / 1_000_000);
+      throw e.heavy()
+          ? new ApiException(413, "This photo is too large to be opened here (its width, its height or its colour depth); "
+              + "send it at a smaller size.")
+          : new ApiException(413, "This photo has more than {0} million pixels, the most a photo can have.",
+              limits.maxPixels() / 1_000_000);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(clean);
       throw e;
@@ -304,6 +310,9 @@ public final class CareFileService {
    * "compte-rendu.pdf", "photo.jpg.exe" holding a JPEG "photo.jpg.jpg" — a file saved from the
    * doctor's page must open as what it is, never as a page or a program.
    */
+  /** The longest name a file may have (V53's check; the route refuses longer ones as sent). */
+  static final int MAX_NAME_LENGTH = 200;
+
   static String withExtensionOf(String name, String mediaType) {
     String extension = switch (mediaType) {
       case "image/jpeg" -> ".jpg";
@@ -316,6 +325,12 @@ public final class CareFileService {
     }
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 && name.length() - dot <= 6 ? name.substring(0, dot) : name;
+    // A name is 200 characters at most (V53): a long one without extension is shortened to leave room for it, by whole
+    // characters (code points), never a half of an emoji.
+    int room = MAX_NAME_LENGTH - extension.length();
+    while (stem.length() > room) {
+      stem = stem.substring(0, stem.offsetByCodePoints(stem.length(), -1));
+    }
     return stem + extension;
   }
 

@@ -203,4 +203,25 @@ public final class CareFiles {
     }
     return n;
   }
+
+  private static final java.net.http.HttpClient HTTP1 = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
+  /** A file of a request read with this token, over HTTP/1.1 (its headers as a browser gets them). */
+  public static java.net.http.HttpResponse<byte[]> download(fr.cantou.support.TestNode node,
+                                                            io.vertx.core.json.JsonObject item, String fileId, String token) {
+    try {
+      return HTTP1.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.api.base() + "/api/teleconsultations/"
+              + item.getString("id") + "/files/" + fileId)).header("Authorization", "Bearer " + token).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The files and chunks a request holds in the database. */
+  public static long[] held(fr.cantou.support.TestNode node, io.vertx.core.json.JsonObject item) {
+    return fr.cantou.support.TestNode.await(new CareFileStore().held(node.node().platform().pool(),
+        java.util.UUID.fromString(item.getString("id"))));
+  }
 }

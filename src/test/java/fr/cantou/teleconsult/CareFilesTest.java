@@ -27,10 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,9 +52,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CareFilesTest extends CareNodeTest {
   private static final int MAX_BYTES = 1024 * 1024;
-  private static final HttpClient HTTP1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-
   @BeforeEach
   @Override
   protected void startNode() {
@@ -78,17 +72,11 @@ class CareFilesTest extends CareNodeTest {
 
   /** The file's bytes as a reader gets them, with the answer's headers. */
   private HttpResponse<byte[]> download(JsonObject item, String fileId, String token) {
-    try {
-      return HTTP1.send(HttpRequest.newBuilder(URI.create(node.api.base() + "/api/teleconsultations/" + item.getString("id")
-              + "/files/" + fileId)).header("Authorization", "Bearer " + token).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return CareFiles.download(node, item, fileId, token);
   }
 
   private long[] held(JsonObject item) {
-    return TestNode.await(new CareFileStore().held(node.node().platform().pool(), UUID.fromString(item.getString("id"))));
+    return CareFiles.held(node, item);
   }
 
   @Test

@@ -34,6 +34,21 @@ import java.util.Iterator;
 public final class ImageRewriter {
   /** JPEG quality of the written picture: visually lossless, for a doctor judging a wound. */
   private static final float JPEG_QUALITY = 0.92f;
+  /**
+   * A side longer than this is refused before decoding: a PNG reader keeps rows of the picture's width (a 10,000,000 ×
+   * 5 PNG of 16 bits, at the pixel cap, took more than a node's 1 GB heap; outside review, 7 December 2026). Cameras and
+   * phones' panoramas stay under it.
+   */
+  static final int MAX_SIDE = 30_000;
+  /**
+   * Scans a JPEG may hold: cameras write 1 (baseline) to about 10 (progressive), a thumbnail in its metadata one more.
+   * ImageIO draws the whole picture again after each scan of a progressive JPEG (33 to 60 ms at 49 megapixels here),
+   * so thousands of 55-byte scans held a worker for minutes (same review); 40 bound that to a second or two. Its
+   * setting to draw the last pass only is no way out: it draws before the last scans are read (a photo blurred).
+   */
+  static final int MAX_SCANS = 40;
+  /** The share of the heap one picture's pixels may take (two workers decode at once, beside everything else). */
+  private static final int HEAP_SHARE = 4;
 
   private ImageRewriter() {}
 
@@ -44,10 +59,20 @@ public final class ImageRewriter {
     }
   }
 
-  /** A picture with more pixels than allowed. */
+  /**
+   * A picture with more pixels than allowed ({@code heavy} false), or whose pixels would take more memory than a picture
+   * may here: a side over {@link #MAX_SIDE}, or many bytes a pixel ({@code heavy} true).
+   */
   public static final class TooLarge extends Exception {
-    TooLarge(long pixels) {
+    private final boolean heavy;
+
+    TooLarge(long pixels, boolean heavy) {
       super("picture of " + pixels + " pixels", null, false, false);
+      this.heavy = heavy;
+    }
+
+    public boolean heavy() {
+      return heavy;
     }
   }
 
@@ -55,7 +80,8 @@ public final class ImageRewriter {
   public static void rewrite(Path source, String mediaType, Path target, long maxPixels)
       throws IOException, Unreadable, TooLarge {
     String format = "image/png".equals(mediaType) ? "png" : "jpeg";
-    BufferedImage picture = read(source, format, maxPixels);
+    // A JPEG is drawn again (upright or opaque): room for that copy too, 3 bytes a pixel.
+    BufferedImage picture = read(source, format, maxPixels, 0, "jpeg".equals(format) ? 3 : 0);
     if ("jpeg".equals(format)) {
       picture = upright(opaque(picture), orientation(source));
     }
@@ -70,7 +96,7 @@ public final class ImageRewriter {
    */
   public static byte[] thumbnail(Path source, String mediaType, int maxSide, long maxPixels)
       throws IOException, Unreadable, TooLarge {
-    BufferedImage picture = opaque(read(source, "image/png".equals(mediaType) ? "png" : "jpeg", maxPixels, maxSide));
+    BufferedImage picture = opaque(read(source, "image/png".equals(mediaType) ? "png" : "jpeg", maxPixels, maxSide, 0));
     double scale = Math.min(1.0, (double) maxSide / Math.max(picture.getWidth(), picture.getHeight()));
     int w = Math.max(1, (int) Math.round(picture.getWidth() * scale));
     int h = Math.max(1, (int) Math.round(picture.getHeight() * scale));
@@ -93,13 +119,17 @@ public final class ImageRewriter {
     return out.toByteArray();
   }
 
-  private static BufferedImage read(Path source, String format, long maxPixels) throws IOException, Unreadable, TooLarge {
-    return read(source, format, maxPixels, 0);
-  }
-
-  /** The picture's pixels; with {@code aimSide} above 0, one in every n kept (n such that its longer side stays at least that). */
-  private static BufferedImage read(Path source, String format, long maxPixels, int aimSide)
+  /**
+   * The picture's pixels; with {@code aimSide} above 0, one in every n kept (n such that its longer side stays at least
+   * that). Refused before decoding when it has too many pixels, a side too long, or its pixels (and
+   * {@code copyBytesPerPixel} more for a copy the caller will draw) would take more than a share of the heap; a JPEG of
+   * too many scans is unreadable.
+   */
+  static BufferedImage read(Path source, String format, long maxPixels, int aimSide, int copyBytesPerPixel)
       throws IOException, Unreadable, TooLarge {
+    if ("jpeg".equals(format) && scans(source) > MAX_SCANS) {
+      throw new Unreadable("more than " + MAX_SCANS + " scans");
+    }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
     if (!readers.hasNext()) {
       throw new Unreadable("no reader for " + format);
@@ -108,11 +138,18 @@ public final class ImageRewriter {
     try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
       // Metadata ignored: only the pixels are read.
       reader.setInput(in, true, true);
-      long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      long pixels = (long) width * height;
       if (pixels > maxPixels) {
-        throw new TooLarge(pixels);
+        throw new TooLarge(pixels, false);
       }
-      int step = aimSide <= 0 ? 1 : Math.max(1, Math.max(reader.getWidth(0), reader.getHeight(0)) / aimSide);
+      int step = aimSide <= 0 ? 1 : Math.max(1, Math.max(width, height) / aimSide);
+      long kept = ((long) (width + step - 1) / step) * ((height + step - 1) / step);
+      if (width > MAX_SIDE || height > MAX_SIDE
+          || kept * (bytesPerPixel(reader) + copyBytesPerPixel) > Runtime.getRuntime().maxMemory() / HEAP_SHARE) {
+        throw new TooLarge(pixels, true);
+      }
       javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
       param.setSourceSubsampling(step, step, 0, 0);
       return reader.read(0, param);
@@ -121,6 +158,37 @@ public final class ImageRewriter {
     } finally {
       reader.dispose();
     }
+  }
+
+  /** The bytes a decoded pixel takes (its samples' bits, rounded up); 4 when the reader cannot say before decoding. */
+  private static int bytesPerPixel(ImageReader reader) throws IOException {
+    javax.imageio.ImageTypeSpecifier raw = reader.getRawImageType(0);
+    if (raw == null) {
+      return 4;
+    }
+    int bits = 0;
+    for (int size : raw.getSampleModel().getSampleSize()) {
+      bits += size;
+    }
+    return Math.max(1, (bits + 7) / 8);
+  }
+
+  /**
+   * How many scans a JPEG holds: its start-of-scan markers (0xFF 0xDA). The entropy-coded data never holds one (a 0xFF
+   * there is followed by 0x00 or a restart marker); a thumbnail kept in its metadata adds its own, which the bound allows.
+   */
+  static int scans(Path jpeg) throws IOException {
+    int count = 0;
+    boolean marker = false;
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(jpeg), 64 * 1024)) {
+      for (int b = in.read(); b >= 0; b = in.read()) {
+        if (marker && b == 0xDA) {
+          count++;
+        }
+        marker = b == 0xFF;
+      }
+    }
+    return count;
   }
 
   /** The EXIF orientation (1 to 8) of a JPEG; 1 (as stored) when it has none or it cannot be read. */
@@ -170,7 +238,8 @@ public final class ImageRewriter {
       default -> new AffineTransform(0, -1, 1, 0, 0, w);
     };
     boolean swap = o >= 5;
-    int kind = picture.getType() == BufferedImage.TYPE_BYTE_GRAY ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB;
+    // 3 bytes a pixel, as the decoded JPEG: the turned copy is the one read() left room for.
+    int kind = picture.getType() == BufferedImage.TYPE_BYTE_GRAY ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR;
     BufferedImage turned = new BufferedImage(swap ? h : w, swap ? w : h, kind);
     Graphics2D g = turned.createGraphics();
     g.drawImage(picture, t, null);
