@@ -16,15 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pixel (16-bit RGBA: 8) and its row buffers (a row of 10 million pixels: 80 MB, held twice) are not counted.
  */
 class ImageRewriterHeapTest {
-  /** The child: rewrites args[0]; exit 0 stripped or refused in words, 3 out of memory. */
+  /** The child: rewrites args[0] (of type args[2]) to args[1]; exit 0 stripped, 1 refused in words, 3 out of memory. */
   public static final class Child {
     public static void main(String[] args) {
       int status;
       try {
-        ImageRewriter.rewrite(Path.of(args[0]), "image/png", Path.of(args[1]), 50_000_000L);
+        ImageRewriter.rewrite(Path.of(args[0]), args[2], Path.of(args[1]), 50_000_000L);
         status = 0;
       } catch (ImageRewriter.TooLarge | ImageRewriter.Unreadable e) {
-        status = 0;
+        status = 1;
       } catch (OutOfMemoryError e) {
         status = 3;
       } catch (Throwable e) {
@@ -43,11 +43,25 @@ class ImageRewriterHeapTest {
     Path png = dir.resolve("large.png");
     Files.write(png, Bombs.png(10_000_000, 5, 6, 16));
     assertThat(Files.size(png)).as("well under 10 MB").isLessThan(1024 * 1024);
+    assertThat(rewrittenInANodesHeap(png, "image/png", dir)).as("1: refused in words; 3: OutOfMemoryError in the node's heap")
+        .isEqualTo(1);
+  }
+
+  /** What the bounds must never refuse: a phone's 48-megapixel photo taken upright (EXIF orientation 6), turned. */
+  @Test
+  void a_phones_forty_eight_megapixel_portrait_is_stripped_within_a_nodes_one_gigabyte_heap(@TempDir Path dir) throws Exception {
+    Path jpeg = dir.resolve("portrait.jpg");
+    Files.write(jpeg, fr.cantou.teleconsult.CareFiles.photoWithGps(8000, 6000, 6));
+    assertThat(rewrittenInANodesHeap(jpeg, "image/jpeg", dir)).as("0: stripped; 1: refused; 3: out of memory").isZero();
+  }
+
+  private static int rewrittenInANodesHeap(Path picture, String mediaType, Path dir) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-        "-cp", System.getProperty("java.class.path"), Child.class.getName(), png.toString(), dir.resolve("clean.png").toString())
+        "-cp", System.getProperty("java.class.path"), Child.class.getName(), picture.toString(),
+        dir.resolve("clean").toString(), mediaType)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(child.exitValue()).as("0: stripped or refused; 3: OutOfMemoryError in the node's heap").isZero();
+    return child.exitValue();
   }
 }
