@@ -8,7 +8,7 @@ import { readVitalSigns, vitalSignsFieldErrors, vitalSignsInputs } from './vital
 import { keepingFocus } from './exchange.js';
 import { inviteButton, mayInvite } from './guests.js';
 import { fileLimits, limitsRefusal, uploadFiles, withoutFile } from './care-files.js';
-import { announce, ask, askBeforeLanguageSwitch, askThenSend, el, markBusy, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
+import { announce, ask, askBeforeLanguageSwitch, askThenSend, el, markBusy, readToStart, requireRole, setUpPage, showConnection, showOutcome, whileSending } from './ui.js';
 
 await setUpPage();
 const me = await requireRole('nurse');
@@ -23,7 +23,7 @@ const limits = await fileLimits();
 document.getElementById('request-files-hint').textContent = t('files.hintLimits',
   { size: Math.round(limits.maxBytes / (1024 * 1024)), n: limits.perRequest });
 
-const specialties = await request('/api/specialties', { anonymous: true });
+const specialties = await readToStart(() => request('/api/specialties', { anonymous: true }));
 setSpecialties(specialties);
 const select = document.getElementById('specialty');
 select.append(el('option', { value: 'any' }, t('nurse.anySpecialty')));

@@ -4,14 +4,14 @@ import { connect } from './realtime.js';
 import { prepareCall } from './call.js';
 import { Items, card, endCallIfRoomGone, joinTeleconsultation, leaveCall, setSpecialties, specialtyLabel } from './teleconsult-view.js';
 import { inviteButton, mayInvite } from './guests.js';
-import { announce, askBeforeLanguageSwitch, beep, el, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
+import { announce, askBeforeLanguageSwitch, beep, el, readToStart, requireRole, setUpPage, showConnection, showError, showOutcome, whileSending } from './ui.js';
 import { plainMessage } from './form-errors.js';
 import { keepingFocus } from './exchange.js';
 import { fileWords } from './care-files.js';
 
 await setUpPage();
 const me = await requireRole('doctor');
-setSpecialties(await request('/api/specialties', { anonymous: true }));
+setSpecialties(await readToStart(() => request('/api/specialties', { anonymous: true })));
 const items = new Items();
 const queueBox = document.getElementById('queue');
 const current = document.getElementById('current');

@@ -1,5 +1,5 @@
 import { currentLanguage, loadLanguage, setPageZone, switchLanguage, t } from './i18n.js';
-import { ANSWER_DEADLINE_MS, currentUser, logout, request, retryDelay, token, withinDeadline } from './api.js';
+import { ANSWER_DEADLINE_MS, currentUser, logout, notJudged, request, retryDelay, token, withinDeadline } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
@@ -143,17 +143,29 @@ function signInAgain() {
 
 /**
  * The page's access token, or null once the session ended. A refresh not answered (a node restarting, a proxy's 502)
- * is tried again after a pause, the offline banner shown meanwhile: a session still open never sends her to sign in.
+ * is tried again: a session still open never sends her to sign in.
  */
-async function sessionToken() {
+function sessionToken() {
+  return readToStart(() => token());
+}
+
+/**
+ * What the page cannot start without (its session, the list of specialties), read again after a pause while the
+ * server did not judge it (no answer on a weak link, a node restarting), the offline banner saying so meanwhile: lost
+ * once, the page stopped there, its buttons disabled and nothing said. A refusal is thrown.
+ */
+export async function readToStart(read) {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const value = await token();
+      const value = await read();
       if (attempt > 1) {
         showConnection('online');
       }
       return value;
     } catch (e) {
+      if (!notJudged(e)) {
+        throw e;
+      }
       showConnection('offline');
       await new Promise((resolve) => { setTimeout(resolve, retryDelay(attempt, e)); });
     }
