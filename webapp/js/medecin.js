@@ -246,9 +246,19 @@ document.getElementById('release').addEventListener('click', (event) => whileSen
   }
 }));
 
+/**
+ * Her presence sent while its button waits. Lost on the way, it is said not changed: she must never believe she is in
+ * the rota when no request will be routed to her (nor out of it when she is).
+ */
 async function setPresence(status) {
-  const presence = await request('/api/presence', { method: 'POST', body: { status } });
-  showPresence(presence.status);
+  const error = document.getElementById('presence-error');
+  error.hidden = true;
+  try {
+    const presence = await request('/api/presence', { method: 'POST', body: { status } });
+    showPresence(presence.status);
+  } catch (e) {
+    showError(error, new Error(t('doctor.presenceNotChanged', { reason: plainMessage(e) })));
+  }
 }
 
 let shownPresence = null;
@@ -266,7 +276,7 @@ function showPresence(status) {
 // Disabled in the page until here: a click before the script arrived would otherwise do nothing.
 for (const [id, status] of [['available', 'available'], ['offlineButton', 'offline']]) {
   const button = document.getElementById(id);
-  button.addEventListener('click', () => setPresence(status));
+  button.addEventListener('click', () => whileSending(button, () => setPresence(status)));
   button.disabled = false;
 }
 

@@ -1,10 +1,13 @@
 package fr.cantou.web;
 
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Locator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
@@ -42,5 +45,38 @@ class CarePagesLostAnswersTest {
     assertThat(page.locator(ready)).isEnabled();
     assertThat(page.locator("#offline")).isHidden();
     page.context().close();
+  }
+
+  /**
+   * She presses "Disponible" as her Wi-Fi drops: the request is lost. The page says her availability did not change
+   * (she must never believe she is in the rota when no request will come to her), "Disponible" not pressed; pressed
+   * again, it goes, and the refusal goes with it.
+   */
+  @Test
+  void a_doctors_availability_lost_on_the_way_is_said_not_changed_and_can_be_sent_again() {
+    Page doctor = web.newTabletPage();
+    AtomicInteger sent = new AtomicInteger();
+    doctor.route("**/api/presence", route -> {
+      if ("POST".equals(route.request().method()) && sent.incrementAndGet() == 1) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    web.signIn(doctor, "dr.teyssier");
+    assertThat(doctor.locator("#status")).hasText("Vous êtes indisponible.");
+    Locator available = doctor.locator("#available");
+    available.click();
+    Locator failed = doctor.locator("#presence-error");
+    assertThat(failed).hasText("Votre disponibilité n'a pas changé. Connexion perdue. Réessayez dans un instant.");
+    assertThat(failed).hasAttribute("role", "alert");
+    assertThat(available).hasAttribute("aria-pressed", "false");
+    assertThat(available).hasText("Disponible");
+
+    available.click();
+    assertThat(available).hasAttribute("aria-pressed", "true");
+    assertThat(failed).isHidden();
+    assertThat(doctor.locator("#status")).hasText("Vous êtes disponible.");
+    doctor.context().close();
   }
 }
