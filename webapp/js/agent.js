@@ -1,6 +1,6 @@
 import { request, sendingKeys, serverNow, token, untilHeard } from './api.js';
 import { openCall, phoneLink, prepareCallIfNear } from './call.js';
-import { dayOf, formatClock, formatDay, formatTime, formatWhen, t } from './i18n.js';
+import { dayOf, formatClock, formatDay, formatTime, formatWhen, instantOf, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
 import { isMobile } from './contact.js';
 import { LiveAppointments, statusTag } from './live-list.js';
@@ -727,7 +727,7 @@ formStep(leaveForm, {
       wrong['ex-end'] = t('agent.endMissing');
     } else if (start && end <= start) {
       wrong['ex-end'] = t('agent.endRefused');
-    } else if (new Date(end).getTime() <= Date.now()) {
+    } else if (instantOf(end).getTime() <= Date.now()) {
       // A period wholly over (2020): a slip, said under "Du" as the service says it.
       wrong['ex-start'] = t('agent.periodOver');
     }
@@ -735,7 +735,8 @@ formStep(leaveForm, {
   },
   send: async () => {
     document.getElementById('ex-outcome').hidden = true;
-    const body = { start: new Date(leaveValue('ex-start')).toISOString(), end: new Date(leaveValue('ex-end')).toISOString(),
+    // Typed in the département's hours, as her list of absences writes them, whatever her tablet's zone.
+    const body = { start: instantOf(leaveValue('ex-start')).toISOString(), end: instantOf(leaveValue('ex-end')).toISOString(),
       reason: leaveValue('ex-reason').trim() };
     const all = document.getElementById('ex-all').checked;
     const key = leaveKeys.of({ all, body });

@@ -89,6 +89,31 @@ export function currentZone() {
   return pageZone;
 }
 
+/**
+ * The instant of a day and time typed without a zone ("2026-12-02T09:00", a datetime-local's value) in `zone`, else the
+ * page's: `new Date(value)` reads it in the browser's, and a tablet set to another zone saved an agent's absence hours
+ * off (an outside review).
+ */
+export function instantOf(local, zone = null) {
+  const [date, time = '00:00'] = local.split('T');
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute, second = 0] = time.split(':').map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  // The zone's offset at a first guess, then at the instant it gives: right across a change of summer time.
+  const guess = wall - offsetAt(wall, zone || pageZone);
+  return new Date(wall - offsetAt(guess, zone || pageZone));
+}
+
+/** How far `zone`'s clock is ahead of UTC at the instant `ms`, in ms. */
+function offsetAt(ms, zone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    hourCycle: 'h23', timeZone: zone,
+  }).formatToParts(new Date(ms)).map((p) => [p.type, Number(p.value)]));
+  const whole = ms - (((ms % 1000) + 1000) % 1000);
+  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - whole;
+}
+
 const locale = () => (language === 'fr' ? 'fr-FR' : 'en-GB');
 
 /** A day and time in words ("mercredi 2 décembre à 13 h 30"): {@link formatWhen}, one way of writing it everywhere. */

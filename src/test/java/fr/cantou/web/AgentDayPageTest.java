@@ -680,4 +680,27 @@ class AgentDayPageTest {
         new JsonObject().put("state", state));
     org.assertj.core.api.Assertions.assertThat(said.status()).as(said.toString()).isEqualTo(200);
   }
+
+  /**
+   * The times an agent types for her absence carry no zone: they are the département's, as her list of absences writes
+   * them, not her tablet's. Typed "9 h – 12 h" on a tablet set to Cayenne's time, it was saved from 9 h in Cayenne
+   * (13 h in Paris): citizens could book her at 9, 10 and 11 h, when she is away.
+   */
+  @Test
+  void an_agents_absence_is_saved_at_the_hours_she_typed_whatever_her_tablets_zone() {
+    Page agent = web.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setLocale("fr-FR")
+        .setViewportSize(1024, 768).setTimezoneId("America/Cayenne")).newPage();
+    web.signIn(agent, "agent.caf");
+    assertThat(agent.locator("#exception button[type=submit]")).isEnabled();
+    LocalDate day = LocalDate.now(clock.withZone(PARIS)).plusDays(300);
+    agent.locator("#ex-start").fill(day + "T09:00");
+    agent.locator("#ex-end").fill(day + "T12:00");
+    agent.locator("#exception button[type=submit]").click();
+    assertThat(agent.locator("#ex-outcome")).hasText("Absence enregistrée.");
+    String from = LastMileTest.inWords(day.atTime(9, 0).atZone(PARIS));
+    String to = LastMileTest.inWords(day.atTime(12, 0).atZone(PARIS));
+    assertThat(agent.locator("#availability li").filter(new Locator.FilterOptions().setHasText(from)))
+        .containsText(from + " → " + to);
+    agent.context().close();
+  }
 }
