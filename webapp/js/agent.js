@@ -1,4 +1,4 @@
-import { request, sendingKeys, serverNow, token, untilHeard } from './api.js';
+import { notJudged, request, sendingKeys, serverNow, token, untilHeard } from './api.js';
 import { openCall, phoneLink, prepareCallIfNear } from './call.js';
 import { dayOf, formatClock, formatDay, formatTime, formatWhen, instantOf, t } from './i18n.js';
 import { availabilityEditor } from './availability.js';
@@ -653,7 +653,8 @@ async function undoOutcome(a) {
     outcomes.set(a.id, { text: t('agent.undone', { time: formatTime(a.start, a.timeZone), name: nameOf(a) }) });
   } catch (e) {
     undoingHere.delete(a.id);
-    outcomes.set(a.id, { text: plainMessage(e), failed: true });
+    // Lost on the way, "Annuler" stays beside the message: nothing else (nor a reload) takes the outcome back.
+    outcomes.set(a.id, { text: plainMessage(e), failed: true, undo: notJudged(e) });
   }
   showCardOutcome(a.id);
 }

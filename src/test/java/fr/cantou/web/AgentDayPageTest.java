@@ -703,4 +703,37 @@ class AgentDayPageTest {
         .containsText(from + " → " + to);
     agent.context().close();
   }
+
+  /**
+   * She marks Mme Teissèdre absent, sees at once it was a mistake, and presses "Annuler": that request is lost on her
+   * link. The card says so, and "Annuler" stays beside the message (the server takes an outcome back for 30 minutes):
+   * pressed again, the appointment is to be handled again.
+   */
+  @Test
+  void an_agents_undo_of_an_absence_lost_on_the_way_can_be_tried_again() {
+    JsonObject booked = book(14, "Paulette Teissèdre", "06 39 98 18 03");
+    Instant at = startOf(booked).plus(Duration.ofMinutes(5));
+    clock.set(at);
+    AtomicInteger undos = new AtomicInteger();
+    Page agent = agentAt(booked, at, page -> page.route("**/undo-outcome", route -> {
+      if (undos.incrementAndGet() == 1) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    }));
+    show(agent, dayOf(booked));
+    Locator card = card(agent, "Paulette Teissèdre");
+    button(card, "Absent").click();
+    button(card, "Oui, noter l'absence").click();
+    Locator outcome = card.locator(".outcome");
+    assertThat(outcome).containsText("absence notée");
+    button(outcome, "Annuler").click();
+    assertThat(outcome).containsText("Connexion perdue. Réessayez dans un instant.");
+    button(outcome, "Annuler").click();
+    assertThat(outcome).containsText("choix annulé, le rendez-vous est de nouveau à traiter");
+    assertThat(button(card, "Absent")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(undos.get()).isEqualTo(2);
+    agent.context().close();
+  }
 }
