@@ -1,4 +1,4 @@
-import { currentLanguage, formatMoment, t } from './i18n.js';
+import { currentLanguage, dayOf, formatMoment, instantOf, t } from './i18n.js';
 import { el } from './ui.js';
 
 /**
@@ -68,12 +68,13 @@ export function readVitalSigns(root, prefix, { required = false, now = new Date(
   }
   const time = value('time').trim();
   if (time) {
-    const [hours, minutes] = time.split(':').map(Number);
-    const at = new Date(now);
-    at.setHours(hours, minutes, 0, 0);
+    // Of today in the département's zone, as the pages write every time (setHours read it in the tablet's zone).
+    const today = dayOf(now);
+    let at = instantOf(`${today}T${time}`);
     // A time later than now was taken yesterday evening (a night round noted in the morning).
     if (at.getTime() > now.getTime() + 5 * 60_000) {
-      at.setDate(at.getDate() - 1);
+      const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      at = instantOf(`${yesterday}T${time}`);
     }
     body.measuredAt = at.toISOString();
   }

@@ -412,4 +412,27 @@ class CarePagesTest {
     assertThat(sent.locator("button[data-report]")).hasText("Télécharger le compte rendu (PDF)");
     PagesTest.assertAccessible(doctor, "compte-rendu-medecin-envoye");
   }
+
+  /**
+   * The time of a measure she types ("8 h") is the département's, as every time on the care pages is written, not her
+   * tablet's zone: set to Cayenne's time, it was saved as 8 h in Cayenne, 12 h in Paris — the doctor read the
+   * temperature four hours later than it was taken.
+   */
+  @Test
+  void the_time_of_a_measure_is_read_in_the_departements_zone_whatever_her_tablets() {
+    Page nurse = web.signIn(web.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setLocale("fr-FR")
+        .setViewportSize(1024, 768).setTimezoneId("America/Cayenne")).newPage(), "infirmiere.salers");
+    BrowserFixture.typeRequest(nurse, "R-VS-ZONE", "JC", "1931", "Fièvre ce matin au lever");
+    nurse.locator("#vitals summary").click();
+    nurse.locator("#vs-temperature").fill("38,6");
+    nurse.locator("#vs-time").fill("08:00");
+    nurse.locator("#request button[type=submit]").click();
+    Locator card = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-VS-ZONE"));
+    assertThat(card).isVisible();
+    String token = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    var measured = java.time.Instant.parse(web.node.api.get("/api/teleconsultations/" + card.getAttribute("data-id"), token)
+        .json().getJsonArray("vitalSigns").getJsonObject(0).getString("measuredAt")).atZone(java.time.ZoneId.of("Europe/Paris"));
+    assertThat(measured.toLocalTime()).as("the time she typed, in Paris").isEqualTo(java.time.LocalTime.of(8, 0));
+    nurse.context().close();
+  }
 }
