@@ -215,22 +215,38 @@ async function sendReport(event) {
     missing[0].focus();
     return;
   }
+  const id = current.dataset.id;
   try {
-    items.merge(await request(`/api/teleconsultations/${current.dataset.id}/complete`, {
+    const completed = await request(`/api/teleconsultations/${id}/complete`, {
       method: 'POST', body: { report, outcome: outcome.value },
-    }));
-    event.target.reset();
-    leaveCall();
-    callBox.hidden = true;
-    const notice = document.getElementById('sent-notice');
-    notice.textContent = t('doctor.completed');
-    notice.hidden = false;
-    notice.focus();
-    document.getElementById('doctor-outcome').hidden = true;
-    render();
+    });
+    items.merge(completed);
+    reportSent(completed);
   } catch (e) {
-    showError(error, e);
+    // Its answer lost after it was done: its event said it sent already, nothing to take back.
+    if (saidSent !== id) {
+      showError(error, e);
+    }
   }
+}
+
+/** The consultation whose report was said sent: said once, by her send's answer or by its event (that answer lost). */
+let saidSent = null;
+
+function reportSent(item) {
+  if (saidSent === item.id) {
+    return;
+  }
+  saidSent = item.id;
+  reportForm.reset();
+  leaveCall();
+  callBox.hidden = true;
+  const notice = document.getElementById('sent-notice');
+  notice.textContent = t('doctor.completed');
+  notice.hidden = false;
+  notice.focus();
+  document.getElementById('doctor-outcome').hidden = true;
+  render();
 }
 
 /** Given back: said where her consultation was (its section goes), and focused. */
@@ -303,6 +319,10 @@ socket = connect({
     }
     const { before, after } = items.merge(event.data);
     endCallIfRoomGone(after);
+    if (before && mine(before) && after.status === 'completed' && after.doctorId === me.id) {
+      // Hers completed: by her report whose answer was lost on the way, or from another tab of hers.
+      reportSent(after);
+    }
     if (event.kind === 'teleconsultation.message' && mine(after) && after.messages?.at(-1)?.side === 'nurse') {
       announce(t('exchange.fromNurse', { ref: after.patient?.reference || '' }));
     }

@@ -149,6 +149,10 @@ public final class TeleconsultService {
     });
   }
 
+  /**
+   * Completes her teleconsultation with its report. Completed already with this very report and conclusion (hers sent
+   * again, its answer lost on her Wi-Fi) it answers as it is, nothing written again; another report stays refused.
+   */
   public Future<Teleconsultation> complete(Principal doctor, UUID id, String report, String outcome) {
     TeleconsultRights.requireDoctor(doctor);
     if (CONTROL.matcher(report).find()) {
@@ -158,16 +162,25 @@ public final class TeleconsultService {
     Instant now = now();
     return load(id).compose(item -> {
       TeleconsultRights.requireAssignedDoctor(doctor, item);
+      if (completedWith(item, report, outcome)) {
+        return Future.succeededFuture(item);
+      }
+      // Null: no longer hers to complete when written; her own send before it may have just done it.
       return platform.pool().withTransaction(tx -> store.complete(tx, id, doctor.userId(), report.trim(), outcome, now)
-          .compose(done -> {
-            if (!done) {
-              return Future.failedFuture(ApiException.conflict(
-                  "This teleconsultation is {0}; only an assigned one or one in call can be completed.", status(item)));
-            }
-            return presence.callEnded(tx, doctor.userId()).compose(v -> recorded(tx, id, doctor, "completed",
-                new JsonObject().put("outcome", outcome), now, TeleconsultEvents.COMPLETED));
-          }));
+              .compose(done -> done ? presence.callEnded(tx, doctor.userId()).compose(v -> recorded(tx, id, doctor, "completed",
+                  new JsonObject().put("outcome", outcome), now, TeleconsultEvents.COMPLETED))
+                  : Future.<Teleconsultation>succeededFuture()))
+          .compose(completed -> completed != null ? Future.succeededFuture(completed)
+              : load(id).compose(after -> completedWith(after, report, outcome) ? Future.succeededFuture(after)
+                  : Future.failedFuture(ApiException.conflict(
+                      "This teleconsultation is {0}; only an assigned one or one in call can be completed.", status(after)))));
     });
+  }
+
+  /** Completed with this report and conclusion (by its doctor: the caller checked she is the one assigned). */
+  private static boolean completedWith(Teleconsultation item, String report, String outcome) {
+    return "completed".equals(item.status()) && report.trim().equals(item.report())
+        && java.util.Objects.equals(outcome, item.outcome());
   }
 
   /**

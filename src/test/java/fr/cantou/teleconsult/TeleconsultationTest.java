@@ -285,9 +285,31 @@ class TeleconsultationTest extends CareNodeTest {
     assertThat(done.status()).isEqualTo(200);
     assertThat(done.json().getString("status")).isEqualTo("completed");
     assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("report")).contains("hydrocolloïde");
-    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report).status()).isEqualTo(409);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report.copy().put("report", "Autre chose."))
+        .status()).as("another report on a completed one").isEqualTo(409);
     assertThat(node.api.post("/api/teleconsultations/" + id + "/release", care.geriatrician, null).status()).isEqualTo(409);
     assertThat(node.api.get("/api/teleconsultations/" + id + "/join", care.nurse).status()).isEqualTo(409);
+  }
+
+  /**
+   * Her report reached the server and its answer was lost on her Wi-Fi: sent again as it was, it is answered as done
+   * (the item, completed), nothing written twice; another report, or another conclusion, on it stays refused.
+   */
+  @Test
+  void a_report_sent_again_after_its_answer_was_lost_is_answered_as_done_and_written_once() {
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null);
+    JsonObject report = new JsonObject().put("report", "Hydratation, surveillance de la température 48 h.").put("outcome", "advice_given");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report).status()).isEqualTo(200);
+
+    var again = node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.json().getString("status")).isEqualTo("completed");
+    assertThat(again.json().getString("report")).isEqualTo(report.getString("report"));
+    assertThat(node.api.get("/api/teleconsultations/" + id + "/timeline", care.geriatrician).array().stream()
+        .map(JsonObject.class::cast).filter(e -> "completed".equals(e.getString("action")))).hasSize(1);
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/complete", care.geriatrician, report.copy().put("outcome", "referral"))
+        .status()).as("another conclusion").isEqualTo(409);
   }
 
   @Test

@@ -79,4 +79,35 @@ class CarePagesLostAnswersTest {
     assertThat(doctor.locator("#status")).hasText("Vous êtes disponible.");
     doctor.context().close();
   }
+
+  /**
+   * She sends her report; it reaches the server, and its answer is lost on her Wi-Fi. The live event then says her
+   * consultation is completed: the page says her report was sent ("Compte rendu envoyé à l'établissement."), never
+   * "Connexion perdue" about what was done, and her consultation goes with its form.
+   */
+  @Test
+  void a_report_whose_answer_was_lost_is_said_sent_when_its_event_comes() {
+    String nurse = web.node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    String garcia = web.node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
+    String id = web.nurseRequest(nurse, "R-LOST-REPORT");
+    var claimed = web.node.api.post("/api/teleconsultations/" + id + "/claim", garcia, null);
+    org.assertj.core.api.Assertions.assertThat(claimed.status()).as(claimed.toString()).isEqualTo(200);
+    Page doctor = web.signIn(web.newTabletPage(), "dr.garcia");
+    assertThat(doctor.locator("#current")).containsText("R-LOST-REPORT");
+    // Done on the server, its answer lost.
+    doctor.route("**/complete", route -> {
+      route.fetch();
+      route.abort();
+    });
+    doctor.locator("#report-text").fill("Pas de signe de gravité. Hydratation, surveillance de la température 48 h.");
+    doctor.locator("#outcome").selectOption("advice_given");
+    doctor.locator("#report button[type=submit]").click();
+    Locator notice = doctor.locator("#sent-notice");
+    assertThat(notice).hasText("Compte rendu envoyé à l'établissement.");
+    assertThat(notice).isFocused();
+    assertThat(doctor.locator("#current")).isHidden();
+    assertThat(doctor.locator("#sent")).containsText("R-LOST-REPORT");
+    assertThat(doctor.locator("#report-error")).isHidden();
+    doctor.context().close();
+  }
 }
