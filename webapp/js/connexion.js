@@ -17,6 +17,17 @@ function sameOriginPath(next) {
   }
 }
 
+/**
+ * Where her sign-in goes on to: `next`, unless it is another role's own page — on a shared tablet where the doctor's
+ * session ended, the nurse was sent to the doctor's page, which sent her back to this form, empty, at every try — then
+ * her own page.
+ */
+function landing(next, role) {
+  const path = next ? new URL(next).pathname : null;
+  const anothersPage = Object.entries(HOME).some(([other, page]) => other !== role && page === path);
+  return (!anothersPage && next) || HOME[role] || '/';
+}
+
 await setUpPage();
 // Back from choosing a new password through the mailed link: said first, then she signs in with it.
 if (new URLSearchParams(location.search).get('mot-de-passe') === 'nouveau') {
@@ -61,7 +72,7 @@ async function signIn() {
   }
   try {
     const user = await login(email, password);
-    const next = sameOriginPath(new URLSearchParams(location.search).get('next')) || HOME[user.role] || '/';
+    const next = landing(sameOriginPath(new URLSearchParams(location.search).get('next')), user.role);
     const after = new URL(next, location.origin);
     location.href = user.mustChangePassword ? choosePasswordFirst(after.pathname + after.search + after.hash) : next;
   } catch (e) {

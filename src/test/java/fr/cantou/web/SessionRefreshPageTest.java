@@ -220,4 +220,28 @@ class SessionRefreshPageTest {
     assertThat(banner).isHidden();
     doctor.context().close();
   }
+
+  /**
+   * The care home's shared tablet: the doctor's session there ended, and her page sent it to
+   * "/connexion.html?next=/medecin.html". The nurse signs in on it: she lands on her own page (sent to the doctor's,
+   * it sent her back to the empty sign-in form without a word, at every try). A page of every role (her password's)
+   * is still where her sign-in goes on to.
+   */
+  @Test
+  void a_nurse_signing_in_where_the_doctors_session_ended_lands_on_her_own_page() {
+    Page page = web.newTabletPage();
+    page.navigate(web.url("/connexion.html?next=%2Fmedecin.html"));
+    page.locator("#email").fill("infirmiere.salers@cantal.demo");
+    page.locator("#password").fill(BrowserFixture.PASSWORD);
+    page.locator("button[type=submit]").click();
+    assertThat(page.locator("form#request")).isVisible();
+    org.assertj.core.api.Assertions.assertThat(page.url()).as("where her sign-in took her").endsWith("/infirmiere.html");
+
+    page.navigate(web.url("/connexion.html?next=%2Fmot-de-passe.html"));
+    page.locator("#email").fill("infirmiere.salers@cantal.demo");
+    page.locator("#password").fill(BrowserFixture.PASSWORD);
+    page.locator("button[type=submit]").click();
+    page.waitForURL(u -> u.endsWith("/mot-de-passe.html"));
+    page.context().close();
+  }
 }
