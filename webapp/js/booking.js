@@ -60,9 +60,24 @@ export class BookingWizard {
       this.go(draft?.step || 1, { push: false });
       return;
     }
-    window.addEventListener('popstate', (event) => this.go(event.state?.bookingStep || 1, { push: false }));
+    // Back to a step of the booking just made: its confirmation again (its draft is gone), until she starts another.
+    window.addEventListener('popstate', (event) => {
+      const kept = this.keptConfirmation();
+      if (kept) {
+        this.showConfirmation(kept.booked, kept.serviceId);
+      } else {
+        this.go(event.state?.bookingStep || 1, { push: false });
+      }
+    });
     // A service pressed in the step as served, before the scripts came (the form went as ?etape=2&service=…).
     const pressed = this.services.find((s) => s.id === new URLSearchParams(location.search).get('service'));
+    const kept = this.keptConfirmation();
+    if (kept && !pressed && cameBackToThisPage()) {
+      this.showConfirmation(kept.booked, kept.serviceId);
+      return;
+    }
+    // Opened afresh (someone else, perhaps, on a shared computer) or a new booking begun: the last one is forgotten.
+    this.forgetConfirmation();
     if (pressed && pressed.id !== this.choice.service?.id) {
       this.choice = { service: pressed };
     }
@@ -411,6 +426,48 @@ export class BookingWizard {
     this.finished();
   }
 
+  /**
+   * The last confirmation of this tab, kept for a reload or a Back (she booked with a landline: nothing but this page
+   * gives her the link). It holds her manage token, a secret: kept in this tab's sessionStorage only (never localStorage,
+   * which other tabs and later visitors of a shared computer read), on the citizen's page only (a mediator's tab serves
+   * many people), and forgotten when she starts another booking or the page is opened afresh.
+   */
+  keptConfirmation() {
+    if (!this.history) {
+      return null;
+    }
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(CONFIRMED) || 'null');
+      return kept?.booked?.manageToken ? kept : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  keepConfirmation(booked, serviceId) {
+    if (this.history) {
+      try {
+        sessionStorage.setItem(CONFIRMED, JSON.stringify({ booked, serviceId }));
+      } catch (e) {
+        // Storage refused (a private window's quota): the confirmation lives as long as the page.
+      }
+    }
+  }
+
+  forgetConfirmation() {
+    try {
+      sessionStorage.removeItem(CONFIRMED);
+    } catch (e) {
+      // Nothing kept.
+    }
+  }
+
+  /** "Nouveau rendez-vous": the last confirmation forgotten, the first step. */
+  startAnew() {
+    this.forgetConfirmation();
+    this.go(1);
+  }
+
   /** Booked: the draft is dropped, and the next booking starts afresh. */
   finished() {
     sessionStorage.removeItem(this.draftKey);
@@ -425,9 +482,10 @@ export class BookingWizard {
    * The confirmation is also the convocation: printed (the print sheet shows it alone), it gives
    * the service, the day and time, the place, the reference, what to bring and how to join.
    */
-  showConfirmation(booked) {
+  showConfirmation(booked, serviceId = this.choice.service?.id) {
     const link = manageLink(booked);
-    const service = this.choice.service;
+    const service = this.services?.find((s) => s.id === serviceId) || this.choice.service;
+    this.keepConfirmation(booked, serviceId);
     this.screen(this.k('booking.confirmed'), null,
       convocationSheet(booked, { service, fromHome: t(this.k('booking.fromHome')), heading: this.level(1) }),
       // For the mediator, outside the convocation (which is printed and handed to her): nothing will reach her.
@@ -441,10 +499,22 @@ export class BookingWizard {
         // The mediator hands the link over: it opens in a new tab, never in place of his own page.
         el('a', { class: 'button secondary', href: link, id: 'manage-link', target: this.asMediator ? '_blank' : null,
           rel: this.asMediator ? 'noopener' : null }, t(this.k('booking.manageLink'))),
-        this.asMediator ? el('button', { type: 'button', class: 'secondary', id: 'new-booking', onclick: () => this.go(1) },
-          t('booking.newBooking')) : null));
+        el('button', { type: 'button', class: 'secondary', id: 'new-booking', onclick: () => this.startAnew() },
+          t('booking.newBooking'))));
     announce(t('booking.confirmedFor', { ref: booked.reference }));
   }
+}
+
+/** Where the citizen's page keeps the last confirmation of its tab ({@link BookingWizard#keptConfirmation}). */
+const CONFIRMED = 'cantou.booking.confirmed';
+
+/**
+ * This page reloaded (by her, or by a phone that had discarded its tab) or come back to with Back/Forward: not opened
+ * afresh by a link or a typed address.
+ */
+function cameBackToThisPage() {
+  const type = performance.getEntriesByType?.('navigation')?.[0]?.type;
+  return type === 'reload' || type === 'back_forward' || document.wasDiscarded === true;
 }
 
 /** Her manage page's link (the long one, for a click; paper gives the short link). */
