@@ -556,10 +556,14 @@ export function convocationSheet(booked, { service, fromHome, heading = 'h2', id
       : booked.citizen?.phone && isMobile(booked.citizen.phone) ? 'booking.keepLinkSms' : 'booking.keepLinkNoEmail')));
 }
 
-/** A request that failed: in plain words (a lost connection: "Connexion perdue…"), with "Réessayer". */
-export function failure(error, retry) {
+/**
+ * A request that failed: in plain words (a lost connection: "Connexion perdue…"), with "Réessayer". A page she only
+ * reads (her appointment, her place in the waiting list) passes `common.connectionLost`: "Vos réponses sont gardées"
+ * spoke of answers she never gave.
+ */
+export function failure(error, retry, offlineKey = 'form.connectionLost') {
   return el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
-    el('p', {}, plainMessage(error, 'form.connectionLost')),
+    el('p', {}, plainMessage(error, offlineKey)),
     el('button', { type: 'button', id: 'retry', onclick: retry }, t('common.retry')));
 }
 
@@ -589,7 +593,7 @@ export function downloadCalendar(id, manageToken, button = null) {
 
 /**
  * A file answered only with a link's secret in a header (X-Manage-Token), fetched then saved as `filename`. Lost on
- * the way, it is said next to `button` ("Connexion perdue… Réessayez.", with "Réessayer": ids `<name>-failed` and
+ * the way, it is said next to `button` ("Connexion perdue. Réessayez dans un instant.", with "Réessayer": ids `<name>-failed` and
  * `<name>-retry`), never silently.
  */
 export async function downloadWithLink(path, manageToken, filename, name, button = null) {
@@ -605,7 +609,7 @@ export async function downloadWithLink(path, manageToken, filename, name, button
     const box = failure(e?.status || e?.timedOut ? e : { status: 0 }, () => {
       box.remove();
       downloadWithLink(path, manageToken, filename, name, button);
-    });
+    }, 'common.connectionLost');
     box.id = `${name}-failed`;
     box.querySelector('button')?.setAttribute('id', `${name}-retry`);
     place?.after(box);

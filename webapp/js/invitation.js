@@ -87,7 +87,7 @@ async function show({ checkedByHand = false } = {}) {
       const retry = el('button', { type: 'button', id: 'retry', onclick: () => show() }, t('common.retry'));
       shownView = null;
       box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
-        el('p', {}, plainMessage(e, 'form.connectionLost')), retry));
+        el('p', {}, plainMessage(e)), retry));
       return;
     }
     if (e.status === 409) {

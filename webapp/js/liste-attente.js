@@ -20,7 +20,7 @@ async function show(message = null) {
     place = await request(`/api/visio/waiting-list/${id}`, { manageToken: token, anonymous: true });
   } catch (e) {
     if (notJudged(e)) {
-      box.replaceChildren(failure(e, () => show(message)));
+      box.replaceChildren(failure(e, () => show(message), 'common.connectionLost'));
       return;
     }
     box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'not-found' },

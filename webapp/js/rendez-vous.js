@@ -112,7 +112,7 @@ async function showManage(token) {
       // No answer, too many, or a server away (a proxy's 502 while the nodes restart): the link may be good, the
       // connection or the server is not. Said so, with "Réessayer": never "this link opens nothing", which sent her to
       // replace a good link.
-      manageBox.replaceChildren(failure(e, () => showManage(token)));
+      manageBox.replaceChildren(failure(e, () => showManage(token), 'common.connectionLost'));
       return;
     }
     showBadLink();
@@ -123,7 +123,7 @@ async function showManage(token) {
     modules = await loading;
   } catch (e) {
     // A script lost on the way stays lost for this page (the browser keeps the failure): "Réessayer" loads it again.
-    manageBox.replaceChildren(failure({ status: 0 }, () => location.reload()));
+    manageBox.replaceChildren(failure({ status: 0 }, () => location.reload(), 'common.connectionLost'));
     return;
   }
   const [{ openCall, prepareCallIfNear }, { deviceCheck }, { connect }] = modules;
@@ -147,6 +147,9 @@ async function showManage(token) {
 
   // What the appointment's view last showed: drawn again only when it changes.
   let shown = null;
+  // The room not yet open at the last render: its opening is said once, when it comes (a screen reader heard nothing of
+  // "Rejoindre la visio" becoming pressable, r18).
+  let wasNotYet = false;
   const render = () => {
     const a = appointment;
     const open = a.status === 'booked' || a.status === 'in_call';
@@ -159,6 +162,11 @@ async function showManage(token) {
     const over = !agentIn && now > new Date(a.joinClosesAt || a.end).getTime();
     const canJoin = open && (agentIn || (now >= opensAt && !over));
     const notYet = open && !canJoin && now < opensAt;
+    if (wasNotYet && canJoin && !agentIn && !inCall) {
+      // The agent come first is said by changed() ("L'agent vous attend"): not twice.
+      announce(t('manage.roomOpen'));
+    }
+    wasNotYet = notYet;
     // Her room near: its video script comes now (15 s on a 60 kbit/s link), not after her press on "Rejoindre".
     prepareCallIfNear([a], now);
     devices.node.hidden = !open || over || inCall;
@@ -368,7 +376,9 @@ async function showManage(token) {
           render();
           tell(el('p', {}, t('manage.moveUndone', { when: formatWhen(appointment.start, appointment.timeZone) })));
         } catch (e) {
-          tell(el('p', { class: 'error' }, plainMessage(e)));
+          // Lost on the way, the undo stays beside "Réessayez": the old date is hers again by one more press. Refused
+          // (her old slot taken meanwhile), it goes: pressing it again would be refused again.
+          tell(el('p', { class: 'error' }, plainMessage(e)), notJudged(e) ? undo : '');
         }
       }));
       tell(el('p', {}, t('manage.changed', { when: formatWhen(appointment.start, appointment.timeZone) })), undo);

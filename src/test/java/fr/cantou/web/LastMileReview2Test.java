@@ -296,8 +296,8 @@ class LastMileReview2Test {
     page.route("**/calendar.ics", Route::abort);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Ajouter à mon agenda")).click();
     Locator failed = page.locator("#calendar-failed");
-    assertThat(failed).containsText("Connexion perdue.");
-    assertThat(failed).containsText("Réessayez.");
+    // A file to download, no answers of hers: not the booking form's "Vos réponses sont gardées" (r18).
+    assertThat(failed).containsText("Connexion perdue. Réessayez dans un instant.");
     Locator retry = failed.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Réessayer"));
     assertThat(retry).isFocused();
     PagesTest.assertAccessible(page, "telephone-agenda-connexion-perdue");
