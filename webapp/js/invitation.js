@@ -1,4 +1,4 @@
-import { notJudged, request } from './api.js';
+import { notJudged, request, retryDelay } from './api.js';
 import { openCall, prepareCall } from './call.js';
 import { deviceCheck } from './device-check.js';
 import { t } from './i18n.js';
@@ -24,6 +24,8 @@ const headers = { 'X-Guest-Token': secret || '', 'X-Guest-Device': browserKey() 
 let devices = null;
 let timer = null;
 let lastState = null;
+// Checks in a row that got no answer: the next one waits longer (retryDelay).
+let failedChecks = 0;
 // The invitation as the box last showed it; null when the box shows something else (a failure, a bad link).
 let shownView = null;
 
@@ -82,9 +84,21 @@ async function show({ checkedByHand = false } = {}) {
   let invitation;
   try {
     invitation = await request(`/api/teleconsultations/${id}/invitation`, { anonymous: true, headers });
+    failedChecks = 0;
   } catch (e) {
     if (notJudged(e)) {
-      const retry = el('button', { type: 'button', id: 'retry', onclick: () => show() }, t('common.retry'));
+      // Asked again by itself soon (1 s, 2 s, 4 s…), then every 20 s once answered: replaced by "Connexion perdue" with
+      // no timer left, her page never told her the call began while the doctor and the nurse waited for her (r18).
+      timer = setTimeout(() => show(), retryDelay(failedChecks, e));
+      failedChecks += 1;
+      if (!checkedByHand && (shownView !== null || box.querySelector('#load-failed'))) {
+        // A check in the background: what she sees stays (the invitation, true a moment ago; or the failure, not said
+        // again at every try).
+        return;
+      }
+      // Her own check, or the first: said, with "Réessayer".
+      const retry = el('button', { type: 'button', id: 'retry',
+        onclick: (event) => whileSending(event.currentTarget, () => show({ checkedByHand: true })) }, t('common.retry'));
       shownView = null;
       box.replaceChildren(el('div', { class: 'alert', role: 'alert', id: 'load-failed' },
         el('p', {}, plainMessage(e)), retry));

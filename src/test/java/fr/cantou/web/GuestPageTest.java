@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,15 +41,11 @@ class GuestPageTest {
 
   @Test
   void the_nurse_invites_an_interpreter_who_waits_for_the_call_then_enters_it_without_the_residents_data() {
+    // The class's other tests send their own SMS, before or after this one.
+    int sentBefore = sms.received().size();
     TestNode node = web.node;
     String nurseToken = node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
-    String doctorToken = node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD);
-    JsonObject body = new JsonObject().put("patient", new JsonObject().put("reference", "R-INV-1").put("initials", "MB")
-            .put("birthYear", 1931)).put("reason", "Douleurs mal calmées depuis deux jours").put("specialty", "soins_palliatifs")
-        .put("urgency", "normal").put("consent", new JsonObject().put("given", true));
-    String id = node.api.post("/api/teleconsultations", nurseToken, body).json().getString("id");
-    var claimed = node.api.post("/api/teleconsultations/" + id + "/claim", doctorToken, null);
-    org.assertj.core.api.Assertions.assertThat(claimed.status()).as(claimed.toString()).isEqualTo(200);
+    String id = claimedRequest(node, nurseToken, "R-INV-1", "dr.garcia", "soins_palliatifs");
 
     Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
     Locator card = nurse.locator("#items article").filter(new Locator.FilterOptions().setHasText("R-INV-1"));
@@ -70,7 +67,7 @@ class GuestPageTest {
     assertThat(nurse.locator("#guest-contact-error")).hasText("Un numéro de portable français, par exemple 06 12 34 56 78.");
     assertThat(nurse.locator("#guest-consent-error")).containsText("sans l'accord du résident");
     assertThat(nurse.locator("#guest-name")).isFocused();
-    org.assertj.core.api.Assertions.assertThat(sms.received()).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(sms.received()).hasSize(sentBefore);
     PagesTest.assertAccessible(nurse, "infirmiere-invitation-erreurs");
 
     nurse.locator("#guest-name").fill("Ana Lopes");
@@ -85,9 +82,9 @@ class GuestPageTest {
     assertThat(dialog).isHidden();
     assertThat(invite).isFocused();
 
-    org.assertj.core.api.Assertions.assertThat(sms.received()).hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(sms.received()).hasSize(sentBefore + 1);
     Matcher link = Pattern.compile("https://cantou\\.cantal\\.test(/invitation\\.html#\\S+)")
-        .matcher(sms.received().get(0).json().getString("text"));
+        .matcher(sms.received().get(sentBefore).json().getString("text"));
     org.assertj.core.api.Assertions.assertThat(link.find()).isTrue();
 
     Page guest = web.newPhonePage();
@@ -161,14 +158,84 @@ class GuestPageTest {
     assertThat(doctor.locator("#guests-list")).containsText("invitation retirée");
   }
 
+  /**
+   * She waits with the page open; it asks every 20 s whether the call has begun. One of those checks is lost on her
+   * line: what she sees stays, the page asks again by itself, then every 20 s as before; the call begins, and her page
+   * says so without her pressing anything.
+   */
+  @Test
+  void a_guest_whose_background_check_was_lost_once_still_sees_the_call_begin_without_pressing_anything() {
+    TestNode node = web.node;
+    String nurseToken = node.api.login("infirmiere.salers@cantal.demo", BrowserFixture.PASSWORD);
+    // Another doctor than the other test's: one open teleconsultation a doctor.
+    String id = claimedRequest(node, nurseToken, "R-INV-LOST", "dr.planchon", "medecine_generale");
+    var invited = node.api.post("/api/teleconsultations/" + id + "/guests", nurseToken, new JsonObject().put("name", "Josiane Bouygues")
+        .put("role", "family").put("phone", "06 12 34 56 79").put("consent", new JsonObject().put("given", true).put("by", "patient")));
+    org.assertj.core.api.Assertions.assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+    Matcher link = Pattern.compile("https://cantou\\.cantal\\.test(/invitation\\.html#\\S+)")
+        .matcher(sms.received().get(sms.received().size() - 1).json().getString("text"));
+    org.assertj.core.api.Assertions.assertThat(link.find()).isTrue();
+
+    Page guest = web.newPhonePage();
+    guest.clock().install();
+    // Her line drops once: the second check (the first in the background) gets no answer; the others go through.
+    AtomicInteger checks = new AtomicInteger();
+    guest.route("**/api/teleconsultations/*/invitation", route -> {
+      if (checks.incrementAndGet() == 2) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    guest.navigate(web.url(link.group(1)));
+    Locator state = guest.locator("#call-state");
+    assertThat(state).containsText("L'appel n'a pas encore commencé.");
+    guest.clock().runFor(20_001);
+    guest.waitForCondition(() -> checks.get() >= 2);
+    // What she saw stays: no "Connexion perdue" in place of her invitation.
+    assertThat(state).containsText("L'appel n'a pas encore commencé.");
+    callRuns(node, id, nurseToken, "dr.planchon", "medecine_generale");
+    // Two minutes of her waiting pass, a check at a time: each check the page makes is waited for (none: none is).
+    for (int i = 0; i < 4 && guest.locator("#join").count() == 0; i++) {
+      int before = checks.get();
+      guest.clock().runFor(30_001);
+      try {
+        guest.waitForCondition(() -> checks.get() > before, new Page.WaitForConditionOptions().setTimeout(3_000));
+      } catch (com.microsoft.playwright.TimeoutError none) {
+        break;
+      }
+      guest.waitForFunction("() => !document.querySelector('[aria-busy=true]')");
+    }
+    assertThat(state).containsText("L'appel a commencé : vous pouvez entrer.");
+    assertThat(guest.locator("#load-failed")).hasCount(0);
+    guest.context().close();
+  }
+
+  /** A request of the nurse's home for the resident {@code reference}, claimed by {@code doctorLogin}: its id. */
+  private static String claimedRequest(TestNode node, String nurseToken, String reference, String doctorLogin, String specialty) {
+    JsonObject body = new JsonObject().put("patient", new JsonObject().put("reference", reference).put("initials", "MB")
+            .put("birthYear", 1931)).put("reason", "Douleurs mal calmées depuis deux jours").put("specialty", specialty)
+        .put("urgency", "normal").put("consent", new JsonObject().put("given", true));
+    String id = node.api.post("/api/teleconsultations", nurseToken, body).json().getString("id");
+    var claimed = node.api.post("/api/teleconsultations/" + id + "/claim",
+        node.api.login(doctorLogin + "@cantal.demo", BrowserFixture.PASSWORD), null);
+    org.assertj.core.api.Assertions.assertThat(claimed.status()).as(claimed.toString()).isEqualTo(200);
+    return id;
+  }
+
   /** Both sides are in the room (their pages report Jitsi's videoConferenceJoined): the call runs. */
   private static void callRuns(TestNode node, String id, String nurseToken) {
+    callRuns(node, id, nurseToken, "dr.garcia", "soins_palliatifs");
+  }
+
+  /** The same, the request's doctor being {@code doctorLogin} (one open teleconsultation a doctor). */
+  private static void callRuns(TestNode node, String id, String nurseToken, String doctorLogin, String specialty) {
     JsonObject nurse = node.api.get("/api/me", nurseToken).json();
-    JsonObject doctor = node.api.get("/api/me", node.api.login("dr.garcia@cantal.demo", BrowserFixture.PASSWORD)).json();
+    JsonObject doctor = node.api.get("/api/me", node.api.login(doctorLogin + "@cantal.demo", BrowserFixture.PASSWORD)).json();
     var service = node.node().teleconsult().calls;
     TestNode.await(service.callEvent(new Principal(UUID.fromString(nurse.getString("id")), Role.NURSE, nurse.getString("displayName"),
         UUID.fromString(nurse.getString("organisationId")), Set.of()), UUID.fromString(id), true));
     TestNode.await(service.callEvent(new Principal(UUID.fromString(doctor.getString("id")), Role.DOCTOR,
-        doctor.getString("displayName"), null, Set.of("soins_palliatifs")), UUID.fromString(id), true));
+        doctor.getString("displayName"), null, Set.of(specialty)), UUID.fromString(id), true));
   }
 }
