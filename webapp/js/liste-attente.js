@@ -28,6 +28,12 @@ async function show(message = null) {
       el('p', {}, el('a', { href: '/rendez-vous.html' }, t('manage.bookAgain')))));
     return;
   }
+  const kept = keptBooking();
+  if (place.state === 'booked' && kept) {
+    // Reloaded after "Prendre ce rendez-vous" (a phone discards its tabs): her reference and link again.
+    showBooked(kept);
+    return;
+  }
   const error = el('p', { class: 'error', role: 'alert', tabindex: '-1', hidden: true });
   const act = (button, path, after) => whileSending(button, async () => {
     error.hidden = true;
@@ -83,8 +89,30 @@ async function show(message = null) {
   }
 }
 
+/**
+ * The booking this place became, kept for a reload of the tab: with a landline nothing else brings her its link. It
+ * holds the appointment's manage token, a secret: in this tab's sessionStorage only (never localStorage, which other
+ * tabs and later visitors of a shared computer read), under this place's id, shown only to a page that opened the place
+ * with its own secret and found it booked.
+ */
+const KEPT = 'cantou.waiting.booked';
+
+function keptBooking() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEPT) || 'null');
+    return kept?.placeId === id && kept.booked?.manageToken ? kept.booked : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 /** Taken: a booking like any other, with its reference and its manage link. */
 function showBooked(booked) {
+  try {
+    sessionStorage.setItem(KEPT, JSON.stringify({ placeId: id, booked }));
+  } catch (e) {
+    // Storage refused: the confirmation lives as long as the page.
+  }
   const link = `${location.origin}/rendez-vous.html?gerer#${booked.manageToken}`;
   const heading = el('h2', { tabindex: '-1', id: 'booked-title' }, t('booking.confirmed'));
   box.replaceChildren(heading,

@@ -176,6 +176,38 @@ class WaitingListPageTest {
     page.context().close();
   }
 
+  /**
+   * She took the offered slot: the page shows her reference and her appointment's link. A reload of that tab (her phone
+   * discarded it) shows them again, not "Vous avez pris une place" without either.
+   */
+  @Test
+  void a_reload_after_taking_the_offer_still_shows_her_reference_and_link() {
+    Api api = web.node.api;
+    String service = msaService(api);
+    JsonObject first = book(api, service, "2026-12-01T10:00:00+01:00", "marc.delmas@example.fr");
+    book(api, service, "2026-12-01T10:30:00+01:00", "lucie.bros@example.fr");
+    Api.Response joined = api.post("/api/visio/waiting-list", new JsonObject().put("serviceId", service)
+        .put("citizen", new JsonObject().put("name", "Jeanne Vidal").put("email", "jeanne.vidal@example.fr")));
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
+    assertThat(api.send("POST", "/api/visio/appointments/" + first.getString("id") + "/cancel", null, null,
+        Map.of("X-Manage-Token", first.getString("manageToken"))).status()).isEqualTo(200);
+    TestNode.await(web.node.node().runJobs());
+    TestNode.await(web.node.node().runJobs());
+
+    Page page = web.newPhonePage();
+    page.clock().install(new Clock.InstallOptions().setTime(clock.instant().toEpochMilli()));
+    page.navigate(web.url("/liste-attente.html#" + joined.json().getString("token")));
+    page.locator("#take").click();
+    assertThat(page.locator("#booked-title")).hasText("Votre rendez-vous est confirmé");
+    String reference = page.locator("#reference").textContent();
+    String link = page.locator("#manage-link").getAttribute("href");
+    page.reload();
+    assertThat(page.locator("#booked-title")).hasText("Votre rendez-vous est confirmé");
+    assertThat(page.locator("#reference")).hasText(reference);
+    assertThat(page.locator("#manage-link")).hasAttribute("href", link);
+    page.context().close();
+  }
+
   private static JsonObject book(Api api, String service, String start, String email) {
     Api.Response booked = api.post("/api/visio/appointments", new JsonObject().put("serviceId", service).put("start", start)
         .put("citizen", new JsonObject().put("name", "Marc Delmas").put("email", email)));
