@@ -211,6 +211,17 @@ class GuestPageTest {
     guest.context().close();
   }
 
+  /** Her invitation not read on a dropped line: "Connexion perdue. Réessayez dans un instant." — she has typed nothing. */
+  @Test
+  void a_guests_page_not_read_on_a_dropped_line_speaks_of_no_answers_she_never_gave() {
+    Page guest = web.newPhonePage();
+    guest.route("**/api/teleconsultations/*/invitation", com.microsoft.playwright.Route::abort);
+    guest.navigate(web.url("/invitation.html#" + UUID.randomUUID() + ".secret"));
+    assertThat(guest.locator("#load-failed")).containsText("Connexion perdue. Réessayez dans un instant.");
+    assertThat(guest.locator("#retry")).isVisible();
+    guest.context().close();
+  }
+
   /** A request of the nurse's home for the resident {@code reference}, claimed by {@code doctorLogin}: its id. */
   private static String claimedRequest(TestNode node, String nurseToken, String reference, String doctorLogin, String specialty) {
     JsonObject body = new JsonObject().put("patient", new JsonObject().put("reference", reference).put("initials", "MB")
