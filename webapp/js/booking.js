@@ -430,7 +430,9 @@ export class BookingWizard {
    * The last confirmation of this tab, kept for a reload or a Back (she booked with a landline: nothing but this page
    * gives her the link). It holds her manage token, a secret: kept in this tab's sessionStorage only (never localStorage,
    * which other tabs and later visitors of a shared computer read), on the citizen's page only (a mediator's tab serves
-   * many people), and forgotten when she starts another booking or the page is opened afresh.
+   * many people), forgotten when she starts another booking or the page is opened afresh, and after
+   * {@link CONFIRMED_FOR} (a reload that brings it back comes within minutes; the next person at a public computer
+   * pressing Back later sees the first step).
    */
   keptConfirmation() {
     if (!this.history) {
@@ -438,7 +440,11 @@ export class BookingWizard {
     }
     try {
       const kept = JSON.parse(sessionStorage.getItem(CONFIRMED) || 'null');
-      return kept?.booked?.manageToken ? kept : null;
+      if (kept?.booked?.manageToken && Date.now() - (kept.keptAt || 0) < CONFIRMED_FOR) {
+        return kept;
+      }
+      this.forgetConfirmation();
+      return null;
     } catch (e) {
       return null;
     }
@@ -447,7 +453,7 @@ export class BookingWizard {
   keepConfirmation(booked, serviceId) {
     if (this.history) {
       try {
-        sessionStorage.setItem(CONFIRMED, JSON.stringify({ booked, serviceId }));
+        sessionStorage.setItem(CONFIRMED, JSON.stringify({ booked, serviceId, keptAt: Date.now() }));
       } catch (e) {
         // Storage refused (a private window's quota): the confirmation lives as long as the page.
       }
@@ -507,6 +513,8 @@ export class BookingWizard {
 
 /** Where the citizen's page keeps the last confirmation of its tab ({@link BookingWizard#keptConfirmation}). */
 const CONFIRMED = 'cantou.booking.confirmed';
+/** How long the tab keeps it (ms). */
+const CONFIRMED_FOR = 30 * 60 * 1000;
 
 /**
  * This page reloaded (by her, or by a phone that had discarded its tab) or come back to with Back/Forward: not opened

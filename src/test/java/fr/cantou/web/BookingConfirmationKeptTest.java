@@ -77,4 +77,19 @@ class BookingConfirmationKeptTest {
     assertThat(page.locator("#wizard")).not().containsText(reference);
     page.context().close();
   }
+
+  /** Kept half an hour at most: the next person at a public computer, pressing Back later, sees the first step. */
+  @Test
+  void a_confirmation_kept_more_than_half_an_hour_is_forgotten() {
+    Page page = web.newPhonePage();
+    String reference = bookedWithALandline(page, "Augustine Roux", "04 71 48 12 38");
+    page.evaluate("() => { const kept = JSON.parse(sessionStorage.getItem('cantou.booking.confirmed'));"
+        + " kept.keptAt = Date.now() - 31 * 60 * 1000;"
+        + " sessionStorage.setItem('cantou.booking.confirmed', JSON.stringify(kept)); }");
+    page.reload();
+    assertThat(page.locator("#wizard .card").first()).isVisible();
+    assertThat(page.locator("#wizard")).not().containsText(reference);
+    page.waitForFunction("() => sessionStorage.getItem('cantou.booking.confirmed') === null");
+    page.context().close();
+  }
 }
