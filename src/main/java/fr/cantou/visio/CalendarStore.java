@@ -32,8 +32,12 @@ import static fr.cantou.visio.VisioStore.utc;
 final class CalendarStore {
   // The calendars of the slots.
 
-  /** Every agent serving a service: ranges, exceptions, and booked periods as two aligned arrays. */
-  private static final String AGENT_CALENDARS = """
+  /**
+   * Every agent serving a service: ranges, exceptions, and booked periods as two aligned arrays. The busy periods are
+   * found from {@code $5}, {@link VisioStore#LONGEST_HOLD} before the window: an agent's appointments left open for
+   * years are not read again at each slot search and booking.
+   */
+  static final String AGENT_CALENDARS = """
             SELECT u.id,
                    COALESCE(st.buffer_minutes, 5) AS buffer_minutes,
                    COALESCE(st.min_notice_minutes, 120) AS min_notice_minutes,
@@ -51,7 +55,7 @@ final class CalendarStore {
               SELECT array_agg(%1$s ORDER BY a.starts_at) AS busy_starts,
                      array_agg(%2$s ORDER BY a.starts_at) AS busy_ends
               FROM appointment a WHERE a.agent_id = u.id AND a.status IN ('offered', 'booked', 'in_call')
-                AND a.blocked_until > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4) b ON true
+                AND a.blocked_until > $2 AND a.starts_at < $3 AND a.starts_at > $5 AND a.id IS DISTINCT FROM $4) b ON true
             WHERE s.service_id = $1
             ORDER BY u.id""".formatted(EPOCH_MS.formatted("a.starts_at"), EPOCH_MS.formatted("a.blocked_until"));
 
@@ -59,7 +63,7 @@ final class CalendarStore {
   Future<List<SlotCalculator.AgentCalendar>> agentCalendars(SqlClient db, UUID serviceId, Instant from, Instant to,
                                                             UUID except) {
     return db.preparedQuery(AGENT_CALENDARS)
-        .execute(Tuple.of(serviceId, utc(from), utc(to), except))
+        .execute(agentCalendarsValues(serviceId, from, to, except))
         .map(rows -> Rows.map(rows, r -> new SlotCalculator.AgentCalendar(r.getUUID("id"),
             Duration.ofMinutes(r.getInteger("buffer_minutes")), Duration.ofMinutes(r.getInteger("min_notice_minutes")),
             Duration.ofDays(r.getInteger("horizon_days")), VisioStore.weekly(json(r, "weekly")),
@@ -67,18 +71,28 @@ final class CalendarStore {
             VisioStore.intervals(r.getArrayOfLongs("busy_starts"), r.getArrayOfLongs("busy_ends")))));
   }
 
-  /** The point's hours and its booked periods over a window. */
+  static Tuple agentCalendarsValues(UUID serviceId, Instant from, Instant to, UUID except) {
+    return Tuple.of(serviceId, utc(from), utc(to), except, utc(from.minus(VisioStore.LONGEST_HOLD)));
+  }
+
+  /**
+   * The point's hours and its booked periods over a window. The periods are found by their overlap with the window
+   * ({@code &&}), which the point's exclusion index answers: by the point alone it gave every appointment the point
+   * ever held open.
+   */
+  static final String POINT_CALENDAR = """
+            SELECT p.time_zone,
+                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("a.starts_at") + ", "
+      + EPOCH_MS.formatted("a.ends_at") + """
+                             )) FROM appointment a WHERE a.point_id = p.id AND a.status IN ('offered', 'booked', 'in_call')
+                             AND a.period && tstzrange($2, $3, '[)') AND a.id IS DISTINCT FROM $4), '[]') AS busy,
+                   COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text))
+                             FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours
+            FROM visio_point p WHERE p.id = $1 AND p.active""";
+
   Future<Optional<SlotCalculator.PointCalendar>> pointCalendar(SqlClient db, UUID pointId, Instant from, Instant to,
                                                                UUID except) {
-    return db.preparedQuery("""
-            SELECT p.time_zone,
-                   COALESCE((SELECT json_agg(json_build_array(h.weekday, h.start_time::text, h.end_time::text))
-                             FROM visio_point_hours h WHERE h.point_id = p.id), '[]') AS hours,
-                   COALESCE((SELECT json_agg(json_build_array(""" + EPOCH_MS.formatted("a.starts_at") + ", "
-            + EPOCH_MS.formatted("a.ends_at") + """
-                             )) FROM appointment a WHERE a.point_id = p.id AND a.status IN ('offered', 'booked', 'in_call')
-                             AND a.ends_at > $2 AND a.starts_at < $3 AND a.id IS DISTINCT FROM $4), '[]') AS busy
-            FROM visio_point p WHERE p.id = $1 AND p.active""")
+    return db.preparedQuery(POINT_CALENDAR)
         .execute(Tuple.of(pointId, utc(from), utc(to), except))
         .map(rows -> Rows.first(rows).map(r -> new SlotCalculator.PointCalendar(ZoneId.of(r.getString("time_zone")),
             VisioStore.weekly(json(r, "hours")), VisioStore.intervals(json(r, "busy")))));
@@ -218,8 +232,9 @@ final class CalendarStore {
     return db.preparedQuery("""
             SELECT reference, starts_at FROM appointment
             WHERE agent_id = $1 AND status IN ('offered', 'booked', 'in_call') AND ends_at > $2 AND starts_at < $3
+              AND starts_at > $5
             ORDER BY starts_at LIMIT $4""")
-        .execute(Tuple.of(agentId, utc(start), utc(end), limit))
+        .execute(Tuple.of(agentId, utc(start), utc(end), limit, utc(start.minus(VisioStore.LONGEST_HOLD))))
         .map(rows -> Rows.map(rows, VisioStore::inTheWay));
   }
 
@@ -229,8 +244,9 @@ final class CalendarStore {
     return db.preparedQuery("""
             SELECT a.reference, a.starts_at FROM appointment a JOIN app_user u ON u.id = a.agent_id
             WHERE u.organisation_id = $1 AND a.status IN ('offered', 'booked', 'in_call') AND a.ends_at > $2 AND a.starts_at < $3
+              AND a.starts_at > $5
             ORDER BY a.starts_at LIMIT $4""")
-        .execute(Tuple.of(organisationId, utc(start), utc(end), limit))
+        .execute(Tuple.of(organisationId, utc(start), utc(end), limit, utc(start.minus(VisioStore.LONGEST_HOLD))))
         .map(rows -> Rows.map(rows, VisioStore::inTheWay));
   }
 

@@ -37,6 +37,12 @@ final class VisioStore {
    */
   static final String EPOCH_MS = "(date_part('epoch', %s) * 1000)::bigint";
 
+  /**
+   * The longest an appointment holds its agent, from its start to the end of its buffer (V119's check): a read of the
+   * appointments meeting a window starts its index scan this long before the window, not at the agent's first.
+   */
+  static final java.time.Duration LONGEST_HOLD = java.time.Duration.ofHours(24);
+
   /** What the schema refuses, in visio-accueil's words (failures {@link DatabaseErrors.Refused} carry one). */
   public enum Refusal {
     SERVICE_NAME_TAKEN, NO_SUCH_ADMINISTRATION, POINT_NAME_TAKEN, NO_SUCH_SERVICE,
