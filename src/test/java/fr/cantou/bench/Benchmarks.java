@@ -77,6 +77,8 @@ public final class Benchmarks {
       cpu.watch("node B", () -> CpuTime.of(nodeB.pid()));
       cpu.watch("load generator", () -> CpuTime.of(load.pid()));
       cpu.watch("PostgreSQL", () -> CpuTime.ofTree(postmaster));
+      cpu.watchPart(CpuMeter.COMPILERS, () -> new CpuTime(CpuTime.compilers(nodeA.pid()).seconds()
+          + CpuTime.compilers(nodeB.pid()).seconds()));
       cpu.watch(CpuMeter.MACHINE, CpuTime::machine);
       Workloads workloads = new Workloads(load, nodeA, nodeB, database, new Fixtures(new Api(nodeA.port())), cpu, report,
           seconds, dir);

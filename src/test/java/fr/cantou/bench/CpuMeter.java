@@ -12,9 +12,19 @@ import java.util.function.Supplier;
 final class CpuMeter {
   /** A process to watch: how to read its CPU time now. */
   private final Map<String, Supplier<CpuTime>> watched = new LinkedHashMap<>();
+  private final java.util.Set<String> parts = new java.util.HashSet<>();
 
   void watch(String name, Supplier<CpuTime> cpu) {
     watched.put(name, cpu);
+  }
+
+  /**
+   * A share of what the watched processes spend (their JIT compilers), in a column of its own and not counted again
+   * when the rest of the machine's time is worked out.
+   */
+  void watchPart(String name, Supplier<CpuTime> cpu) {
+    watched.put(name, cpu);
+    parts.add(name);
   }
 
   void forget(String name) {
@@ -29,12 +39,14 @@ final class CpuMeter {
 
   static final String MACHINE = "machine";
   static final String OTHERS = "other processes";
+  /** The nodes' JIT compiler threads: part of node A's and node B's columns, said apart. */
+  static final String COMPILERS = "of which the nodes' JIT compilers";
 
   /**
    * Seconds of CPU each process used since {@code before} (processes present at both ends), and
    * what the rest of the machine used meanwhile: the cores are shared with other work.
    */
-  static Map<String, Double> since(Map<String, CpuTime> before, Map<String, CpuTime> after) {
+  Map<String, Double> since(Map<String, CpuTime> before, Map<String, CpuTime> after) {
     Map<String, Double> used = new LinkedHashMap<>();
     after.forEach((name, cpu) -> {
       if (before.containsKey(name) && !name.equals(MACHINE)) {
@@ -42,7 +54,8 @@ final class CpuMeter {
       }
     });
     if (before.containsKey(MACHINE)) {
-      double ours = used.values().stream().mapToDouble(Double::doubleValue).sum();
+      double ours = used.entrySet().stream().filter(e -> !parts.contains(e.getKey()))
+          .mapToDouble(Map.Entry::getValue).sum();
       used.put(OTHERS, Math.max(0, after.get(MACHINE).minus(before.get(MACHINE)).seconds() - ours));
     }
     return used;

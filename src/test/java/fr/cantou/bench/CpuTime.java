@@ -40,6 +40,27 @@ record CpuTime(double seconds) {
     return new CpuTime(ticks / TICKS_PER_SECOND);
   }
 
+  /**
+   * The JIT compiler threads of a JVM (C1 and C2; the kernel's thread names are cut at 15 characters): what a
+   * process spends compiling rather than serving, while its code warms.
+   */
+  static CpuTime compilers(long pid) {
+    long ticks = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat = Files.readString(task.resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += parse(rest[11]) + parse(rest[12]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // A thread ended between the listing and its read, or the process is gone: what was read stands.
+    }
+    return new CpuTime(ticks / TICKS_PER_SECOND);
+  }
+
   /** Every process of the machine (the other engineers' included): the non-idle time of all cores, from /proc/stat. */
   static CpuTime machine() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {

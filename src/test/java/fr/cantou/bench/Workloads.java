@@ -31,6 +31,12 @@ final class Workloads {
    * run for an hour no longer pays.
    */
   private static final double WARM_UP_SECONDS = Double.parseDouble(System.getProperty("bench.warmup", "10"));
+  /** The longest warm-up (-Dbench.warmupMax, seconds), however much the compilers still work. */
+  private static final double WARM_UP_MAX_SECONDS = Math.max(WARM_UP_SECONDS,
+      Double.parseDouble(System.getProperty("bench.warmupMax", "60")));
+  private static final double SETTLING_STEP_SECONDS = 5;
+  /** Compilers spending less than this share of one core: the code the workload runs is compiled. */
+  private static final double SETTLED = 0.05;
   private static final int CLIENTS = 64;
   private static final int FAN_OUT_SOCKETS = 1000;
   private static final int IDLE_SOCKETS = 50_000;
@@ -86,7 +92,7 @@ final class Workloads {
     long start = System.nanoTime();
     JsonObject result = load.run(command);
     double wall = (System.nanoTime() - start) / 1e9;
-    return new Measured(result, wall, CpuMeter.since(before, cpu.now()), false);
+    return new Measured(result, wall, cpu.since(before, cpu.now()), false);
   }
 
   // ---- closed loops: bookings, teleconsultations, the race, slot search ----
@@ -116,13 +122,49 @@ final class Workloads {
             .put("database", database.database()).put("user", database.user()).put("password", database.password()));
   }
 
-  /** A warm-up, then the measured phase continuing where it stopped (bookings stay distinct). */
-  private Measured warmThenMeasure(JsonObject command) {
-    long next = load.run(command.copy().put("seconds", WARM_UP_SECONDS)).getLong("next");
+  /**
+   * A warm-up, then the measured phase continuing where it stopped (bookings stay distinct). The warm-up lasts
+   * {@link #WARM_UP_SECONDS}, then goes on in steps while the JIT compilers of the nodes and of the load generator still
+   * spend more than {@link #SETTLED} of a core, up to {@link #WARM_UP_MAX_SECONDS}, and while {@code capacity} (the
+   * distinct operations there are) leaves room for the measured phase. JFR of the bookings row after a 10-s warm-up
+   * (7 December 2026): node A's C1 and C2 threads spent more CPU than its event loops, which a server that has run for an
+   * hour no longer pays. The report says how long each warm-up lasted and what the compilers spent at its end.
+   */
+  private Measured warmThenMeasure(String row, JsonObject command, long capacity) {
+    double warmed = 0;
+    double step = WARM_UP_SECONDS;
+    long next = command.getLong("offset");
+    double compiling;
+    boolean room;
+    do {
+      double before = compilersNow();
+      long from = next;
+      next = load.run(command.copy().put("seconds", step).put("offset", from)).getLong("next");
+      compiling = (compilersNow() - before) / step;
+      warmed += step;
+      room = next + (next - from) / step * (SETTLING_STEP_SECONDS + seconds) * 1.2 < capacity;
+      step = SETTLING_STEP_SECONDS;
+    } while (compiling > SETTLED && warmed + step <= WARM_UP_MAX_SECONDS && room);
+    report.note("Warm-up before \"" + row + "\": " + Report.fmt(warmed, 0) + " s; the JIT compilers (nodes and load generator) "
+        + "spent " + Report.fmt(100 * compiling, 0) + " % of a core in its last " + Report.fmt(warmed <= WARM_UP_SECONDS
+        ? WARM_UP_SECONDS : SETTLING_STEP_SECONDS, 0) + " s" + (compiling <= SETTLED ? "."
+        : room ? " (still compiling at the " + Report.fmt(WARM_UP_MAX_SECONDS, 0) + "-s bound)."
+        : " (still compiling when the distinct operations left were needed by the measured phase)."));
     WalSteadyState.prepare(database);
     statements.reset();
     Measured m = measure(command.copy().put("offset", next));
     return new Measured(m.result(), m.wallSeconds(), m.cpu(), StatementTimes.ON);
+  }
+
+  /** CPU seconds the JIT compilers of the nodes and of the load generator have spent so far. */
+  private double compilersNow() {
+    return CpuTime.compilers(nodeA.pid()).seconds() + CpuTime.compilers(nodeB.pid()).seconds()
+        + CpuTime.compilers(load.pid()).seconds();
+  }
+
+  /** A closed-loop row after its warm-up ({@code capacity}: how many distinct operations there are). */
+  private Measured warmedRow(String name, JsonObject command, long capacity) {
+    return closedRow(name, warmThenMeasure(name, command, capacity));
   }
 
   private Measured closedRow(String name, Measured m) {
@@ -150,24 +192,28 @@ final class Workloads {
         ratio >= atLeast && extraMet && measured.result().getLong("failed") == 0));
   }
 
-  /** Distinct bookings of a week of a big service (40 agents, every day 07:00–21:00, 10-minute slots). */
+  /**
+   * Distinct bookings of a big service (40 agents, every day 07:00–21:00, 10-minute slots), over two weeks: the warm-up
+   * and the measured phase need more distinct bookings than one week holds (23,520) once the warm-up lasts until the
+   * JIT is done (7 December 2026; one week before).
+   */
   void bookings() {
     Fixtures.Service service = fixtures.service("Visio-accueil 40 agents", 40, 7, "07:00", "21:00", 10);
-    List<String> starts = fixtures.slotStarts(service.id(), tomorrow.toString(), tomorrow.plusDays(6).toString());
-    // Round after round over every slot of the week: consecutive bookings ask for different slots.
+    List<String> starts = fixtures.slotStarts(service.id(), tomorrow.toString(), tomorrow.plusDays(13).toString());
+    // Round after round over every slot of the two weeks: consecutive bookings ask for different slots.
     List<String> bodies = new ArrayList<>();
     for (int round = 0; round < service.agentIds().size(); round++) {
       starts.forEach(start -> bodies.add(Fixtures.booking(service.id(), start)));
     }
     HttpOperation book = bookings(bodies);
-    Measured overHttp = closedRow("bookings over HTTP, " + CLIENTS + " clients (distinct free slots of " + starts.size()
-        + " in a week)", warmThenMeasure(http(nodeA.port(), book, seconds, 0, "201")));
+    Measured overHttp = warmedRow("bookings over HTTP, " + CLIENTS + " clients (distinct free slots of " + starts.size()
+        + " in two weeks)", http(nodeA.port(), book, seconds, 0, "201"), bodies.size());
     mailsSentAfter("bookings over HTTP");
-    // The SQL baseline books the weeks after, for the same agents: distinct periods, no overlap with the HTTP week.
+    // The SQL baseline books the weeks after, for the same agents: distinct periods, no overlap with the HTTP weeks.
     JsonObject spec = new JsonObject().put("serviceId", service.id()).put("organisationId", service.organisationId())
-        .put("agentIds", new JsonArray(service.agentIds())).put("firstDay", tomorrow.plusDays(8).toString());
-    Measured baseline = closedRow("baseline: booking transaction through the PG client, " + CLIENTS + " concurrent",
-        warmThenMeasure(sql("booking", spec, seconds, 0)));
+        .put("agentIds", new JsonArray(service.agentIds())).put("firstDay", tomorrow.plusDays(15).toString());
+    Measured baseline = warmedRow("baseline: booking transaction through the PG client, " + CLIENTS + " concurrent",
+        sql("booking", spec, seconds, 0), Long.MAX_VALUE);
     ratioGoal("distinct visio-accueil bookings over HTTP, 64 clients", overHttp, baseline, 0.7, null, true);
   }
 
@@ -175,12 +221,12 @@ final class Workloads {
   void teleconsultations() {
     Fixtures.CareSide care = fixtures.careSide("creates", "cardiologie", 0);
     HttpOperation create = creates(care);
-    Measured overHttp = closedRow("teleconsultation creates over HTTP, " + CLIENTS + " clients",
-        warmThenMeasure(http(nodeA.port(), create, seconds, 0, "201")));
+    Measured overHttp = warmedRow("teleconsultation creates over HTTP, " + CLIENTS + " clients",
+        http(nodeA.port(), create, seconds, 0, "201"), Long.MAX_VALUE);
     JsonObject spec = new JsonObject().put("organisationId", care.organisationId()).put("nurseId", care.nurseId())
         .put("specialty", care.specialty());
-    Measured baseline = closedRow("baseline: teleconsultation transaction through the PG client, " + CLIENTS + " concurrent",
-        warmThenMeasure(sql("teleconsultation", spec, seconds, 0)));
+    Measured baseline = warmedRow("baseline: teleconsultation transaction through the PG client, " + CLIENTS + " concurrent",
+        sql("teleconsultation", spec, seconds, 0), Long.MAX_VALUE);
     ratioGoal("teleconsultation creates over HTTP, 64 clients", overHttp, baseline, 0.7, null, true);
   }
 
@@ -227,10 +273,10 @@ final class Workloads {
         + Report.fmt(fixtureMails.wall(), 1) + " s" + (fixtureMails.left() == 0 ? "." : "; " + fixtureMails.left() + " still unsent."));
     HttpOperation search = new HttpOperation(HttpMethod.GET, uri, null, null, null);
     HttpOperation file = new HttpOperation(HttpMethod.GET, "/bench-slots.json", null, null, null);
-    Measured slots = closedRow("slot search, a month of a busy service, " + CLIENTS + " connections",
-        warmThenMeasure(http(nodeA.port(), search, seconds, 0, "200")));
-    Measured baseline = closedRow("baseline: the same " + bytes.length + " bytes as a static file, same node",
-        warmThenMeasure(http(nodeA.port(), file, seconds, 0, "200")));
+    Measured slots = warmedRow("slot search, a month of a busy service, " + CLIENTS + " connections",
+        http(nodeA.port(), search, seconds, 0, "200"), Long.MAX_VALUE);
+    Measured baseline = warmedRow("baseline: the same " + bytes.length + " bytes as a static file, same node",
+        http(nodeA.port(), file, seconds, 0, "200"), Long.MAX_VALUE);
     ratioGoal("slot search, a month of a service, 64 connections", slots, baseline, 0.5, "p99 < 20 ms",
         slots.latencies().p99() < 20);
   }
@@ -483,7 +529,7 @@ final class Workloads {
     int ready = connect("idle", SocketFleet.Protocol.CANTOU, nodeA.port(), "/ws", List.of(care.nurse()), target,
         List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"), 240);
     double openSeconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Double> openCpu = CpuMeter.since(cpuBefore, cpu.now());
+    Map<String, Double> openCpu = cpu.since(cpuBefore, cpu.now());
     long after = nodeA.heapAfterGc();
     if (histogram) {
       writeBeside("idle-heap-after.txt", nodeA.classHistogram());
@@ -520,7 +566,7 @@ final class Workloads {
     MailsSent sent = untilMailsSent();
     report.add(new Report.Row("mails due and unsent when \"" + rowName + "\" ended, until sent", sent.sent(), sent.left(),
         sent.sent() / sent.wall(), new Latencies(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), sent.wall(),
-        CpuMeter.since(before, cpu.now()), sent.left() == 0 ? "all sent" : sent.left() + " still unsent after 10 minutes"));
+        cpu.since(before, cpu.now()), sent.left() == 0 ? "all sent" : sent.left() + " still unsent after 10 minutes"));
   }
 
   private record MailsSent(long sent, long left, double wall) {}
