@@ -117,15 +117,21 @@ final class PasswordLinkStore {
    * Deletes up to {@code batch} links that ended (spent, void or expired) before {@code before}, with their tokens'
    * hashes and their mails' rows (the queue's row names its link); rows another node is deleting are skipped. How many
    * links went.
+   *
+   * <p>Every step goes through an index, whichever plan PostgreSQL settles on: a link's end is written as its index's
+   * expression (V117; any other spelling reads the whole table), taken in its order (so that the generic plan of the
+   * prepared statement takes the index too: without the order it read the table), and the links found are one array,
+   * whose members each delete finds by index (joined to a set of estimated size, the generic plan read the tokens, the
+   * links and the queue's link mails whole whenever a link had ended: 237 ms on 100,000 links, against 45, V117).
    */
   Future<Integer> purgeBatch(SqlClient db, Instant before, int batch) {
     return db.preparedQuery("""
             WITH ended AS (
-              SELECT id FROM password_link WHERE least(spent_at, voided_at, expires_at) < $1
-              LIMIT $2 FOR UPDATE SKIP LOCKED),
-            tokens AS (DELETE FROM password_link_token t USING ended WHERE t.link_id = ended.id),
-            mails AS (DELETE FROM visio_mail m USING ended WHERE m.password_link_id = ended.id),
-            gone AS (DELETE FROM password_link l USING ended WHERE l.id = ended.id RETURNING 1)
+              SELECT ARRAY(SELECT id FROM password_link WHERE least(spent_at, voided_at, expires_at) < $1
+                           ORDER BY least(spent_at, voided_at, expires_at) LIMIT $2 FOR UPDATE SKIP LOCKED) AS ids),
+            tokens AS (DELETE FROM password_link_token t USING ended WHERE t.link_id = ANY(ended.ids)),
+            mails AS (DELETE FROM visio_mail m USING ended WHERE m.password_link_id = ANY(ended.ids)),
+            gone AS (DELETE FROM password_link l USING ended WHERE l.id = ANY(ended.ids) RETURNING 1)
             SELECT count(*) AS n FROM gone""")
         .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
         .map(rows -> rows.iterator().next().getInteger("n"));
