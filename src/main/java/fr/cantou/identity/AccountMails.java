@@ -27,4 +27,11 @@ public interface AccountMails {
 
   /** A link to choose her password, {@code linkId}, asked for at {@code at}. */
   Future<Void> passwordLink(SqlClient tx, UUID userId, UUID linkId, Instant at);
+
+  /**
+   * Deletes up to {@code batch} of these mails that ended (sent, or given up for good) before {@code before}, the oldest
+   * first, skipping rows another node is deleting; never one still to go (due, claimed or to be tried again), however
+   * old, nor a link's (it goes with its link). How many went.
+   */
+  Future<Integer> forgetEnded(SqlClient db, Instant before, int batch);
 }

@@ -18,6 +18,7 @@ public final class IdentityModule implements CantouModule {
   private final IdentityRoutes routes;
   private final AdminCreations creationKeys;
   private final PasswordResets resets;
+  private final AccountMailRetention accountMails;
 
   /**
    * {@code jwtKey}: configured, or generated at the first start and kept in the database. {@code mails}: where an
@@ -37,6 +38,7 @@ public final class IdentityModule implements CantouModule {
     this.service = new IdentityService(platform, store, refreshTokens, hasher, events, resets);
     this.routes = new IdentityRoutes(auth, service, resets, addresses);
     this.creationKeys = new AdminCreations(platform);
+    this.accountMails = new AccountMailRetention(platform, mails);
   }
 
   @Override
@@ -48,7 +50,8 @@ public final class IdentityModule implements CantouModule {
   public List<Jobs.Job> jobs() {
     return List.of(new Jobs.Job("login_attempts", auth::forgetOldAttempts),
         new Jobs.Job("admin_creation_keys", creationKeys::forgetOld),
-        new Jobs.Job("password_link_retention", resets::purge));
+        new Jobs.Job("password_link_retention", resets::purge),
+        new Jobs.Job("account_mail_retention", accountMails::run));
   }
 
   /** The first admin, from the configuration, when none exists yet. */

@@ -128,6 +128,25 @@ final class MailStore {
   }
 
   /**
+   * Deletes up to {@code batch} of the account's mails (not a link's: it goes with its link, {@code PasswordLinkStore})
+   * that ended before {@code before}: sent, or given up for good. A mail's end is when it was sent or given up, not
+   * when its change was made: a mail that went after days of retries is kept its full time from then, the record of what
+   * she was told and when. A mail still to go has no end, and stays whatever its age. Its expression and condition are
+   * those of its index (V118), taken in its order, and the rows found are deleted by their ids as an array: so every
+   * plan PostgreSQL may settle on reads that index and the primary key only (joined to the set found, the generic plan
+   * read the whole queue to delete them). Rows another node is deleting are skipped. How many went.
+   */
+  Future<Integer> forgetAccountMails(SqlClient db, Instant before, int batch) {
+    return db.preparedQuery("""
+            DELETE FROM visio_mail WHERE id = ANY(ARRAY(
+              SELECT id FROM visio_mail
+              WHERE channel = 'account' AND password_link_id IS NULL AND coalesce(sent_at, failed_at) < $1
+              ORDER BY coalesce(sent_at, failed_at) LIMIT $2 FOR UPDATE SKIP LOCKED))""")
+        .execute(Tuple.of(utc(before), batch))
+        .map(rows -> rows.rowCount());
+  }
+
+  /**
    * An account's mail as it goes: her address, her organisation's zone (null: she has none), when the change was made
    * (or the link asked for), and the link it sends (null for the others).
    */

@@ -41,6 +41,11 @@ public final class StaffAccountMails implements AccountMails {
     return store.scheduleAccountLink(tx, userId, PASSWORD_LINK, linkId, at);
   }
 
+  @Override
+  public Future<Integer> forgetEnded(SqlClient db, Instant before, int batch) {
+    return store.forgetAccountMails(db, before, batch);
+  }
+
   /**
    * The mail of {@code kind} to {@code to}, its times in her organisation's zone, else {@code defaultZone}; a link's
    * token made now ({@link PasswordLinks#issue}). Empty when it has nothing to tell any more: its link spent, void or

@@ -93,7 +93,7 @@ class PasswordLinkRetentionTest {
     assertThat(TestNode.await(node.node().platform().pool().preparedQuery("""
             SELECT count(*) FROM visio_mail m JOIN app_user u ON u.id = m.user_id
             WHERE u.email = $1 AND m.kind = 'password_changed'""").execute(Tuple.of(spent))).iterator().next().getLong(0))
-        .as("the mail that told her the password changed is not a link's").isEqualTo(1);
+        .as("the mail that told her the password changed, sent 32 days ago, goes too (AccountMailRetentionTest)").isZero();
 
     Api.Response usable = PasswordLinkRequests.confirm(node.api, openToken, CHOSEN, "203.0.113.60");
     assertThat(usable.status()).as("the open link still works: " + usable).isEqualTo(200);
