@@ -113,6 +113,16 @@ final class PasswordLinkStore {
         .map(rows -> Rows.first(rows).map(r -> r.getUUID("user_id")));
   }
 
+  /** {@link #purgeBatch}'s statement ({@code PasswordLinkPurgePlanTest} reads its plans). */
+  static final String PURGE = """
+      WITH ended AS (
+        SELECT ARRAY(SELECT id FROM password_link WHERE least(spent_at, voided_at, expires_at) < $1
+                     ORDER BY least(spent_at, voided_at, expires_at) LIMIT $2 FOR UPDATE SKIP LOCKED) AS ids),
+      tokens AS (DELETE FROM password_link_token t USING ended WHERE t.link_id = ANY(ended.ids)),
+      mails AS (DELETE FROM visio_mail m USING ended WHERE m.password_link_id = ANY(ended.ids)),
+      gone AS (DELETE FROM password_link l USING ended WHERE l.id = ANY(ended.ids) RETURNING 1)
+      SELECT count(*) AS n FROM gone""";
+
   /**
    * Deletes up to {@code batch} links that ended (spent, void or expired) before {@code before}, with their tokens'
    * hashes and their mails' rows (the queue's row names its link); rows another node is deleting are skipped. How many
@@ -125,14 +135,7 @@ final class PasswordLinkStore {
    * links and the queue's link mails whole whenever a link had ended: 237 ms on 100,000 links, against 45, V117).
    */
   Future<Integer> purgeBatch(SqlClient db, Instant before, int batch) {
-    return db.preparedQuery("""
-            WITH ended AS (
-              SELECT ARRAY(SELECT id FROM password_link WHERE least(spent_at, voided_at, expires_at) < $1
-                           ORDER BY least(spent_at, voided_at, expires_at) LIMIT $2 FOR UPDATE SKIP LOCKED) AS ids),
-            tokens AS (DELETE FROM password_link_token t USING ended WHERE t.link_id = ANY(ended.ids)),
-            mails AS (DELETE FROM visio_mail m USING ended WHERE m.password_link_id = ANY(ended.ids)),
-            gone AS (DELETE FROM password_link l USING ended WHERE l.id = ANY(ended.ids) RETURNING 1)
-            SELECT count(*) AS n FROM gone""")
+    return db.preparedQuery(PURGE)
         .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
         .map(rows -> rows.iterator().next().getInteger("n"));
   }

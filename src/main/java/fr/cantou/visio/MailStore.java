@@ -127,6 +127,13 @@ final class MailStore {
         .mapEmpty();
   }
 
+  /** {@link #forgetAccountMails}'s statement ({@code AccountMailPurgePlanTest} reads its plans). */
+  static final String FORGET_ACCOUNT_MAILS = """
+      DELETE FROM visio_mail WHERE id = ANY(ARRAY(
+        SELECT id FROM visio_mail
+        WHERE channel = 'account' AND password_link_id IS NULL AND coalesce(sent_at, failed_at) < $1
+        ORDER BY coalesce(sent_at, failed_at) LIMIT $2 FOR UPDATE SKIP LOCKED))""";
+
   /**
    * Deletes up to {@code batch} of the account's mails (not a link's: it goes with its link, {@code PasswordLinkStore})
    * that ended before {@code before}: sent, or given up for good. A mail's end is when it was sent or given up, not
@@ -137,11 +144,7 @@ final class MailStore {
    * read the whole queue to delete them). Rows another node is deleting are skipped. How many went.
    */
   Future<Integer> forgetAccountMails(SqlClient db, Instant before, int batch) {
-    return db.preparedQuery("""
-            DELETE FROM visio_mail WHERE id = ANY(ARRAY(
-              SELECT id FROM visio_mail
-              WHERE channel = 'account' AND password_link_id IS NULL AND coalesce(sent_at, failed_at) < $1
-              ORDER BY coalesce(sent_at, failed_at) LIMIT $2 FOR UPDATE SKIP LOCKED))""")
+    return db.preparedQuery(FORGET_ACCOUNT_MAILS)
         .execute(Tuple.of(utc(before), batch))
         .map(rows -> rows.rowCount());
   }
