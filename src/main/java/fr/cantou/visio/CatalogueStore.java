@@ -126,11 +126,17 @@ final class CatalogueStore {
     return VisioStore.lock(db, "point:" + pointId);
   }
 
-  /** Open appointments at the point that have not ended yet, earliest first (a few: to name them). */
+  static final String OPEN_AT_POINT = """
+      SELECT reference, starts_at FROM appointment
+      WHERE point_id = $1 AND status IN ('offered', 'booked', 'in_call') AND period && tstzrange($2::timestamptz, NULL)
+      ORDER BY starts_at LIMIT $3""";
+
+  /**
+   * Open appointments at the point that have not ended yet, earliest first (a few: to name them): those whose period
+   * meets what is left of time, found by the point's exclusion index, not every appointment the point ever left open.
+   */
   Future<List<AppointmentInTheWay>> openAppointmentsAtPoint(SqlClient db, UUID pointId, Instant now, int limit) {
-    return db.preparedQuery("""
-            SELECT reference, starts_at FROM appointment
-            WHERE point_id = $1 AND status IN ('offered', 'booked', 'in_call') AND ends_at > $2 ORDER BY starts_at LIMIT $3""")
+    return db.preparedQuery(OPEN_AT_POINT)
         .execute(Tuple.of(pointId, utc(now), limit))
         .map(rows -> Rows.map(rows, VisioStore::inTheWay));
   }

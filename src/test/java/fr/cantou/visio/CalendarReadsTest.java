@@ -69,6 +69,11 @@ class CalendarReadsTest {
   }
 
   @Test
+  void withdrawing_a_point_reads_its_appointments_ahead_not_three_years_left_open() throws SQLException {
+    assertReadsOnlyTheDay(CatalogueStore.OPEN_AT_POINT, "uuid, timestamptz, int", "'%s', '%s', 6".formatted(visio.pointId, DAY));
+  }
+
+  @Test
   void the_database_refuses_an_appointment_holding_its_agent_longer_than_a_day() {
     Throwable refused = catchThrowable(() -> sql("""
         UPDATE appointment SET ends_at = starts_at + interval '20 hours', blocked_until = starts_at + interval '25 hours'
