@@ -50,7 +50,9 @@ final class CpuMeter {
     Map<String, Double> used = new LinkedHashMap<>();
     after.forEach((name, cpu) -> {
       if (before.containsKey(name) && !name.equals(MACHINE)) {
-        used.put(name, cpu.minus(before.get(name)).seconds());
+        double spent = cpu.minus(before.get(name)).seconds();
+        // A part's threads may end meanwhile, their time with them (CpuTime#compilers): never less than nothing.
+        used.put(name, parts.contains(name) ? Math.max(0, spent) : spent);
       }
     });
     if (before.containsKey(MACHINE)) {

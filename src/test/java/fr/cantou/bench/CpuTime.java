@@ -42,23 +42,34 @@ record CpuTime(double seconds) {
 
   /**
    * The JIT compiler threads of a JVM (C1 and C2; the kernel's thread names are cut at 15 characters): what a
-   * process spends compiling rather than serving, while its code warms.
+   * process spends compiling rather than serving, while its code warms. A JVM on more cores may end compiler threads it
+   * no longer needs, their time with them: the callers take differences at zero at least.
    */
   static CpuTime compilers(long pid) {
     long ticks = 0;
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat = Files.readString(task.resolve("stat"));
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-          String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += parse(rest[11]) + parse(rest[12]);
-        }
+        ticks += compilerTicks(task);
       }
     } catch (IOException | RuntimeException e) {
-      // A thread ended between the listing and its read, or the process is gone: what was read stands.
+      // The process is gone: what was read stands.
     }
     return new CpuTime(ticks / TICKS_PER_SECOND);
+  }
+
+  /** A thread's CPU ticks if it is a JIT compiler; none for another, or one that ended between the listing and now. */
+  private static long compilerTicks(Path task) {
+    try {
+      String stat = Files.readString(task.resolve("stat"));
+      String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+        return 0;
+      }
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return parse(rest[11]) + parse(rest[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Every process of the machine (the other engineers' included): the non-idle time of all cores, from /proc/stat. */

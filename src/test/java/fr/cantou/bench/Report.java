@@ -56,7 +56,7 @@ final class Report {
         .append("Run ended ").append(Instant.now()).append("; ").append(fmt(seconds, 0))
         .append(" s per measured phase (after a warm-up of ").append(System.getProperty("bench.warmup", "10"))
         .append(" s where the workload has one; a closed loop's goes on while the JIT compilers still work, up to ")
-        .append(System.getProperty("bench.warmupMax", "60")).append(" s: see the notes).\n\n")
+        .append(fmt(Workloads.WARM_UP_MAX_SECONDS, 0)).append(" s: see the notes).\n\n")
         .append("## Machine\n\n| | |\n|---|---|\n")
         .append("| cores | ").append(machine.cores()).append(" |\n")
         .append("| memory | ").append(machine.memory()).append(" |\n")

@@ -32,7 +32,7 @@ final class Workloads {
    */
   private static final double WARM_UP_SECONDS = Double.parseDouble(System.getProperty("bench.warmup", "10"));
   /** The longest warm-up (-Dbench.warmupMax, seconds), however much the compilers still work. */
-  private static final double WARM_UP_MAX_SECONDS = Math.max(WARM_UP_SECONDS,
+  static final double WARM_UP_MAX_SECONDS = Math.max(WARM_UP_SECONDS,
       Double.parseDouble(System.getProperty("bench.warmupMax", "60")));
   private static final double SETTLING_STEP_SECONDS = 5;
   /** Compilers spending less than this share of one core: the code the workload runs is compiled. */
@@ -124,32 +124,37 @@ final class Workloads {
 
   /**
    * A warm-up, then the measured phase continuing where it stopped (bookings stay distinct). The warm-up lasts
-   * {@link #WARM_UP_SECONDS}, then goes on in steps while the JIT compilers of the nodes and of the load generator still
-   * spend more than {@link #SETTLED} of a core, up to {@link #WARM_UP_MAX_SECONDS}, and while {@code capacity} (the
-   * distinct operations there are) leaves room for the measured phase. JFR of the bookings row after a 10-s warm-up
-   * (7 December 2026): node A's C1 and C2 threads spent more CPU than its event loops, which a server that has run for an
-   * hour no longer pays. The report says how long each warm-up lasted and what the compilers spent at its end.
+   * {@link #WARM_UP_SECONDS}, then goes on in steps until the JIT compilers of the nodes and of the load generator have
+   * spent less than {@link #SETTLED} of a core in two steps in a row (one quiet step may be compilers starved of the
+   * cores, not done), up to {@link #WARM_UP_MAX_SECONDS}, and while {@code capacity} (the distinct operations there
+   * are) leaves room for the measured phase. JFR of the bookings row after a 10-s warm-up (7 December 2026): node A's
+   * C1 and C2 threads spent more CPU than its event loops, which a server that has run for an hour no longer pays.
+   * The notes say how long each warm-up lasted, how many operations it made, and why it ended.
    */
   private Measured warmThenMeasure(String row, JsonObject command, long capacity) {
     double warmed = 0;
     double step = WARM_UP_SECONDS;
-    long next = command.getLong("offset");
+    long first = command.getLong("offset");
+    long next = first;
     double compiling;
+    int quietSteps = 0;
     boolean room;
     do {
       double before = compilersNow();
       long from = next;
       next = load.run(command.copy().put("seconds", step).put("offset", from)).getLong("next");
-      compiling = (compilersNow() - before) / step;
+      compiling = Math.max(0, compilersNow() - before) / step;
+      quietSteps = compiling <= SETTLED ? quietSteps + 1 : 0;
       warmed += step;
       room = next + (next - from) / step * (SETTLING_STEP_SECONDS + seconds) * 1.2 < capacity;
       step = SETTLING_STEP_SECONDS;
-    } while (compiling > SETTLED && warmed + step <= WARM_UP_MAX_SECONDS && room);
-    report.note("Warm-up before \"" + row + "\": " + Report.fmt(warmed, 0) + " s; the JIT compilers (nodes and load generator) "
-        + "spent " + Report.fmt(100 * compiling, 0) + " % of a core in its last " + Report.fmt(warmed <= WARM_UP_SECONDS
-        ? WARM_UP_SECONDS : SETTLING_STEP_SECONDS, 0) + " s" + (compiling <= SETTLED ? "."
-        : room ? " (still compiling at the " + Report.fmt(WARM_UP_MAX_SECONDS, 0) + "-s bound)."
-        : " (still compiling when the distinct operations left were needed by the measured phase)."));
+    } while (quietSteps < 2 && warmed + step <= WARM_UP_MAX_SECONDS && room);
+    report.note("Warm-up before \"" + row + "\": " + Report.fmt(warmed, 0) + " s, " + (next - first) + " operations; "
+        + (quietSteps >= 2 ? "ended when the JIT compilers (nodes and load generator) spent under "
+            + Report.fmt(100 * SETTLED, 0) + " % of a core in two steps in a row"
+            : "ended " + (room ? "at the " + Report.fmt(WARM_UP_MAX_SECONDS, 0) + "-s bound"
+                : "to leave the measured phase its distinct operations") + ", the JIT compilers (nodes and load generator)"
+            + " spending " + Report.fmt(100 * compiling, 0) + " % of a core in its last step") + ".");
     WalSteadyState.prepare(database);
     statements.reset();
     Measured m = measure(command.copy().put("offset", next));
