@@ -109,11 +109,13 @@ final class CareFileRoutes implements ApiModule {
       return;
     }
     String length = request.getHeader("Content-Length");
-    Future<Void> allowed = files.mayAdd(nurse, id, key).compose(v -> length != null && parseLength(length) > files.maxBytes()
-        ? Future.failedFuture(files.tooLarge()) : Future.succeededFuture());
-    allowed.compose(v -> StreamedBody.toTemporaryFile(ctx, files.maxBytes(), files.tooLarge()))
-        .compose(received -> files.add(nurse, id, name, received, key)
-            .eventually(() -> ctx.vertx().fileSystem().delete(received.toString())))
+    // Her place and the node's taken first: past either, refused before the database is asked or the body read.
+    files.uploading(nurse, () -> files.mayAdd(nurse, id, key)
+            .compose(v -> length != null && parseLength(length) > files.maxBytes()
+                ? Future.failedFuture(files.tooLarge()) : Future.succeededFuture())
+            .compose(v -> StreamedBody.toTemporaryFile(ctx, files.maxBytes(), files.tooLarge()))
+            .compose(received -> files.add(nurse, id, name, received, key)
+                .eventually(() -> ctx.vertx().fileSystem().delete(received.toString()))))
         .onSuccess(item -> Responses.created(ctx, item))
         .onFailure(e -> refuse(ctx, e));
   }

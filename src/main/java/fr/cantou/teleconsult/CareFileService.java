@@ -4,6 +4,7 @@ import fr.cantou.platform.secrets.Secrets;
 import fr.cantou.identity.Principal;
 import fr.cantou.identity.Role;
 import fr.cantou.platform.AtOnce;
+import fr.cantou.platform.AtOncePerKey;
 import fr.cantou.platform.Platform;
 import fr.cantou.platform.db.DatabaseErrors.Refused;
 import fr.cantou.platform.files.FileSniffer;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The photos and documents of a request (issue 16): a nurse of the requesting care home adds
@@ -57,6 +59,8 @@ public final class CareFileService {
       + "file; send a new key with a new file.");
   /** The workers that decode pictures (shared by name with the reports' thumbnails, {@link CareReportService}). */
   static final String WORKERS = "cantou-care-files";
+  /** How many: decoding a photo takes the memory of its pixels ({@code ImageRewriter}'s share of the heap). */
+  static final int WORKER_COUNT = 2;
 
   private final Platform platform;
   private final TeleconsultService requests;
@@ -70,6 +74,18 @@ public final class CareFileService {
   static final int MOST_PARSES_AT_ONCE = 2;
   private final AtOnce parses = new AtOnce(MOST_PARSES_AT_ONCE, () -> new ApiException(503,
       "Many documents are being checked just now; please send it again in a few seconds.").retryAfter(5));
+  /**
+   * Each user's uploads under way on this node, from before the body is read to the answer: a tablet (or a script with
+   * its session) sending dozens at once is told 429 past a few, and the others' photos do not wait behind hers.
+   */
+  private final AtOncePerKey<UUID> perUser;
+  /** Every upload under way on this node: the two at the workers and those waiting (being received or for a worker). */
+  private final AtOnce onThisNode;
+  /**
+   * A test's seam: what happens between an upload's body received and its checks on the workers (nothing in
+   * production). A test holds uploads there, in flight, to fill the bounds above without timing.
+   */
+  private volatile Supplier<Future<Void>> beforeChecks = Future::succeededFuture;
 
   CareFileService(Platform platform, TeleconsultService requests, CareFileStore files, HealthDataAccessStore accesses,
                   TeleconsultEvents events, TeleconsultConfig.FileLimits limits) {
@@ -79,7 +95,11 @@ public final class CareFileService {
     this.files = files;
     this.accesses = accesses;
     this.limits = limits;
-    this.workers = platform.vertx().createSharedWorkerExecutor(WORKERS, 2);
+    this.workers = platform.vertx().createSharedWorkerExecutor(WORKERS, WORKER_COUNT);
+    this.perUser = new AtOncePerKey<>(limits.uploadsPerUser(), () -> ApiException.tooManyRequests("Your other files are still "
+        + "being sent; wait a moment until they have arrived, then send this one again.").retryAfter(5));
+    this.onThisNode = new AtOnce(WORKER_COUNT + limits.uploadsWaiting(), () -> new ApiException(503, "The service is busy "
+        + "receiving many photos and documents just now; please send yours again in a moment.").retryAfter(5));
     this.pdfs = new IsolatedPdfCheck(platform.vertx(), workers);
   }
 
@@ -94,6 +114,20 @@ public final class CareFileService {
   private static String megabytes(long bytes) {
     double mb = bytes / (1024.0 * 1024.0);
     return mb == Math.rint(mb) ? Long.toString((long) mb) : String.format(java.util.Locale.ROOT, "%.1f", mb);
+  }
+
+  /**
+   * An upload under way: {@code upload} (its body received, checked and stored) when this user has a place on this node
+   * and the node a place in its queue, each given back however the upload ends (stored, refused, cut off by the client,
+   * timed out); else refused at once, before anything is read or written: 429 (her own uploads), 503 (the node's).
+   */
+  public <T> Future<T> uploading(Principal p, Supplier<Future<T>> upload) {
+    return perUser.run(p.userId(), () -> onThisNode.run(upload));
+  }
+
+  /** Tests only: {@code step} runs between each upload's body received and its checks. */
+  void beforeChecks(Supplier<Future<Void>> step) {
+    beforeChecks = step;
   }
 
   /**
@@ -144,8 +178,9 @@ public final class CareFileService {
    */
   public Future<Teleconsultation> add(Principal nurse, UUID id, String name, Path received, String idempotencyKey) {
     // The same file is the same bytes received: a photo's stored copy is written again, its digest is not the sent one's.
-    Future<Idempotent> sent = idempotencyKey == null ? Future.succeededFuture()
-        : workers.executeBlocking(() -> sha256(received), false)
+    Future<Void> held = beforeChecks.get();
+    Future<Idempotent> sent = idempotencyKey == null ? held.map((Idempotent) null)
+        : held.compose(v -> workers.executeBlocking(() -> sha256(received), false))
             .map(bytes -> Idempotent.of(idempotencyKey, List.of(id, name, bytes)));
     return sent.compose(key -> Idempotent.once(key,
         () -> files.byIdempotencyKey(platform.pool(), nurse.userId(), idempotencyKey), requests::load,

@@ -17,8 +17,12 @@ public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Du
                                 Duration opinionGrace, FileLimits files, int guestsPerCall,
                                 int retentionBatch) {
 
-  /** At most {@code maxBytes} a file, {@code perItem} files a request, {@code maxPixels} in a picture. */
-  public record FileLimits(long maxBytes, int perItem, long maxPixels) {}
+  /**
+   * At most {@code maxBytes} a file, {@code perItem} files a request, {@code maxPixels} in a picture; on a node, at most
+   * {@code uploadsPerUser} uploads of one user at once (429 past it) and {@code uploadsWaiting} uploads besides those its
+   * workers check (being received or waiting for a worker; 503 past it).
+   */
+  public record FileLimits(long maxBytes, int perItem, long maxPixels, int uploadsPerUser, int uploadsWaiting) {}
 
   /** What the pages show of these settings (GET /api/config). */
   public io.vertx.core.json.JsonObject publicValues() {
@@ -35,7 +39,9 @@ public record TeleconsultConfig(Duration joinTimeout, Duration escalateAfter, Du
         Duration.ofHours(s.intIn("teleconsult.opinionGraceHours", 1, 24 * 7)),
         new FileLimits(s.intIn("teleconsult.fileMaxBytes", 1024, 100 * 1024 * 1024),
             s.intIn("teleconsult.filesPerRequest", 1, 50),
-            s.intIn("teleconsult.imageMaxMegapixels", 1, 200) * 1_000_000L),
+            s.intIn("teleconsult.imageMaxMegapixels", 1, 200) * 1_000_000L,
+            s.intIn("teleconsult.fileUploadsPerUser", 1, 20),
+            s.intIn("teleconsult.fileUploadsWaiting", 0, 1000)),
         s.intIn("teleconsult.guestsPerCall", 0, 10),
         s.intIn("teleconsult.retentionBatchSize", 1, 100_000));
   }

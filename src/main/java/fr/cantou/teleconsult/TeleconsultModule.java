@@ -43,7 +43,8 @@ public final class TeleconsultModule implements LiveModule {
   /** Counts each doctor's open consoles (presence). */
   private final ConnectionObserver connections;
   private final DemoTeleconsult demo;
-  private final CareFileService careFiles;
+  /** A request's photos and documents (tests reach its seam through it). */
+  public final CareFileService careFiles;
 
   public TeleconsultModule(Platform platform, EventOutbox outbox, JitsiRooms rooms, String nodeId, Senders senders) {
     this.settings = TeleconsultConfig.from(platform.config().settings());

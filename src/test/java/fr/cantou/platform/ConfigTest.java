@@ -80,6 +80,8 @@ class ConfigTest {
         "CANTOU_VISIO_SLOT_DAYS_KEPT", "0"));
     assertThat(TeleconsultConfig.from(config.settings()).joinTimeout()).isEqualTo(Duration.ofMinutes(7));
     assertThat(TeleconsultConfig.from(config.settings()).patientDataKept()).isEqualTo(Duration.ofDays(90));
+    assertThat(TeleconsultConfig.from(config.settings()).files().uploadsPerUser()).isEqualTo(2);
+    assertThat(TeleconsultConfig.from(config.settings()).files().uploadsWaiting()).isEqualTo(16);
     assertThat(VisioConfig.from(config.settings()).slotDaysKept()).isZero();
     assertThat(VisioConfig.from(config.settings()).joinOpensBefore()).isEqualTo(Duration.ofMinutes(10));
     assertThatThrownBy(() -> CantouNode.checkSettings(CantouConfig.load(Map.of("CANTOU_VISIO_CITIZEN_DATA_DAYS", "0"))))

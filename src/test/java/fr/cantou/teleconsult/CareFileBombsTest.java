@@ -25,14 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Outside review of 7 December 2026 (r19): the photos and documents attacked as a hostile uploader would — pictures
  * made to cost the decoder far more than their size, type confusion, metadata hidden where a stripper may not look.
- * Files of 1 MiB at most, 10 a request.
+ * Files of 1 MiB at most, 10 a request; 12 uploads of one nurse at once (the default 2 would refuse the race below
+ * before it reaches the request's limit: CareFileUploadBoundsTest covers that bound).
  */
 class CareFileBombsTest extends CareNodeTest {
   @BeforeEach
   @Override
   protected void startNode() {
     node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_TELECONSULT_FILE_MAX_BYTES", Integer.toString(1024 * 1024),
-        "CANTOU_TELECONSULT_FILES_PER_REQUEST", "10"), clock);
+        "CANTOU_TELECONSULT_FILES_PER_REQUEST", "10", "CANTOU_TELECONSULT_FILE_UPLOADS_PER_USER", "12"), clock);
     care = new CareTerritory(node);
   }
 
