@@ -287,7 +287,10 @@ function sendOne(itemId, file, key, bearer, onProgress) {
  * Sends `files` to the request one after the other. `progress(text, fraction)` says where it
  * stands. Checks the limits first (nothing is sent when one file is too large, or too many are
  * chosen). Resolves with the item after the last; rejects at the first refusal, with a sentence
- * naming the file (those before it stay added).
+ * naming the file (those before it stay added). The service busy (429: her other files still going; 503: the node's
+ * queue full; nothing read of it) says to wait and send again, and carries the files not sent yet in `kept` (the
+ * failed one first), so that the page offers "Renvoyer" without her choosing them again; `reason` is the server's
+ * sentence alone.
  */
 export async function uploadFiles(item, files, progress = () => {}) {
   const list = [...files];
@@ -312,7 +315,9 @@ export async function uploadFiles(item, files, progress = () => {}) {
       }
       keys.answered(key);
     } catch (e) {
-      throw new Error(t('files.failed', { name: file.name, reason: e.message }));
+      const again = e.status === 429 || e.status === 503;
+      throw Object.assign(new Error(t(again ? 'files.notYetSent' : 'files.failed', { name: file.name, reason: e.message })),
+        { status: e.status, reason: e.message, fileName: file.name, kept: again ? list.slice(index) : null });
     }
   }
   return after;

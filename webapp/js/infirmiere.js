@@ -128,6 +128,10 @@ function fileActions(item) {
       'aria-label': t('files.cameraFor', { ref }), onclick: pick(cameraPicker) }, t('files.camera')), Boolean(state.busy)),
     state.text ? el('p', { class: 'muted upload-status', role: 'status' }, state.text) : null,
     state.error ? el('p', { class: 'error upload-error', role: 'alert' }, state.error) : null,
+    // The service was busy (429, 503): what she chose is kept, sent again at her press (the same keys).
+    state.kept ? el('button', { type: 'button', 'data-files': 'retry',
+      'aria-label': t('files.retryFor', { name: state.kept[0].name, ref }), onclick: () => addFiles(item, state.kept) },
+    t('files.retry')) : null,
   ].filter(Boolean);
 }
 
@@ -148,10 +152,11 @@ async function addFiles(item, chosen) {
     render();
     announce(t('files.sent', { n: chosen.length, ref }));
   } catch (e) {
-    uploads.set(item.id, { error: e.message });
+    uploads.set(item.id, { error: e.message, kept: e.kept });
     render();
   }
-  list.querySelector(`article[data-id="${item.id}"] button[data-files="add"]`)?.focus();
+  const card = list.querySelector(`article[data-id="${item.id}"]`);
+  (card?.querySelector('button[data-files="retry"]') || card?.querySelector('button[data-files="add"]'))?.focus();
 }
 
 /** "Envoyer 2 photos dans la demande de CH-0042 · M.R. · 1938 ?": what goes, and to whom, as her card says it. */
@@ -487,8 +492,15 @@ async function attach(created, attached) {
     render();
     announce(t('files.sent', { n: attached.length, ref: created.patient?.reference || '' }));
   } catch (e) {
+    const ref = created.patient?.reference || '';
+    if (e.kept) {
+      // The service busy: what did not go yet waits on the request's card, sent again by its "Renvoyer".
+      uploads.set(created.id, { error: e.message, kept: e.kept });
+      render();
+    }
     // The form may hold the next resident's request by now: the one whose file failed is named.
-    filesError.textContent = t('files.afterRequest', { reason: e.message, ref: created.patient?.reference || '' });
+    filesError.textContent = e.kept ? t('files.afterRequestKept', { name: e.fileName, reason: e.reason, ref })
+      : t('files.afterRequest', { reason: e.message, ref });
     filesError.hidden = false;
     filesError.focus();
   } finally {

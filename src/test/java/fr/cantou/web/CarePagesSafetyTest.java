@@ -161,6 +161,102 @@ class CarePagesSafetyTest {
   }
 
   /**
+   * Her photo refused because the service is busy (429: her other files still going; 503: the node's queue full) is
+   * said as "wait and send again", out loud (role=alert), and kept: the keyboard on "Renvoyer", which sends it again
+   * without choosing it anew, under the same Idempotency-Key; once it has gone, the error and the button leave.
+   */
+  @Test
+  void a_photo_refused_while_the_service_is_busy_is_kept_and_sent_again_with_renvoyer() {
+    String token = login("infirmiere.salers");
+    String id = requestFor(token, "R-BUSY-1");
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<String> keys = new CopyOnWriteArrayList<>();
+    List<Integer> refusals = new CopyOnWriteArrayList<>(List.of(429, 503));
+    nurse.route("**/api/teleconsultations/" + id + "/files", route -> {
+      keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
+      if (refusals.isEmpty()) {
+        route.resume();
+        return;
+      }
+      int status = refusals.remove(0);
+      String detail = status == 429
+          ? "Vos autres fichiers sont encore en cours d’envoi ; patientez un instant qu’ils soient arrivés, puis renvoyez celui-ci."
+          : "Le service est occupé : il reçoit beaucoup de photos et de documents en ce moment ; renvoyez le vôtre dans un instant.";
+      route.fulfill(new Route.FulfillOptions().setStatus(status).setContentType("application/problem+json")
+          .setHeaders(java.util.Map.of("Retry-After", "5"))
+          .setBody(new JsonObject().put("type", "about:blank").put("status", status).put("detail", detail).encode()));
+    });
+    Locator card = cardOf(nurse, "R-BUSY-1");
+    nurse.waitForFileChooser(card.locator("button[data-files=add]")::click).setFiles(photo("talon.jpg"));
+    Question.of(nurse).locator("button").nth(0).click();
+
+    Locator error = card.locator(".upload-error");
+    assertThat(error).hasText("talon.jpg n'est pas encore envoyé : Vos autres fichiers sont encore en cours d’envoi ; "
+        + "patientez un instant qu’ils soient arrivés, puis renvoyez celui-ci. Il est gardé : appuyez sur « Renvoyer » dans "
+        + "un instant.");
+    assertThat(error).hasAttribute("role", "alert");
+    Locator again = card.locator("button[data-files=retry]");
+    assertThat(again).hasText("Renvoyer");
+    assertThat(again).hasAttribute("aria-label", "Renvoyer talon.jpg dans la demande R-BUSY-1");
+    assertThat(again).isFocused();
+
+    nurse.keyboard().press("Enter");
+    assertThat(error).hasText("talon.jpg n'est pas encore envoyé : Le service est occupé : il reçoit beaucoup de photos et "
+        + "de documents en ce moment ; renvoyez le vôtre dans un instant. Il est gardé : appuyez sur « Renvoyer » dans un "
+        + "instant.");
+    assertThat(again).isFocused();
+
+    again.click();
+    assertThat(card.locator("img.thumb")).hasCount(1);
+    assertThat(nurse.locator("#status")).hasText("Fichiers ajoutés à la demande R-BUSY-1 : 1.");
+    assertThat(card.locator(".upload-error")).hasCount(0);
+    assertThat(card.locator("button[data-files=retry]")).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(keys).as("one photo, its one key on every send").hasSize(3)
+        .doesNotContain("null").containsOnly(keys.get(0));
+    org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/teleconsultations/" + id, token).json()
+        .getJsonArray("files")).hasSize(1);
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", token, null);
+    nurse.context().close();
+  }
+
+  /**
+   * A photo chosen with a new request, refused because the node's queue is full (503): the request is sent, the line
+   * under the form says the photo did not follow yet and waits on the request's card, whose "Renvoyer" sends it.
+   */
+  @Test
+  void a_photo_of_a_new_request_refused_while_the_service_is_busy_waits_on_its_card_for_renvoyer() {
+    Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
+    List<Integer> refusals = new CopyOnWriteArrayList<>(List.of(503));
+    nurse.route("**/api/teleconsultations/*/files", route -> {
+      if (refusals.isEmpty()) {
+        route.resume();
+        return;
+      }
+      int status = refusals.remove(0);
+      route.fulfill(new Route.FulfillOptions().setStatus(status).setContentType("application/problem+json")
+          .setHeaders(java.util.Map.of("Retry-After", "5")).setBody(new JsonObject().put("type", "about:blank")
+              .put("status", status).put("detail", "Le service est occupé : il reçoit beaucoup de photos et de documents "
+                  + "en ce moment ; renvoyez le vôtre dans un instant.").encode()));
+    });
+    BrowserFixture.typeRequest(nurse, "R-BUSY-2", "EF", "1936", "Plaie du talon");
+    nurse.locator("#request-files").setInputFiles(photo("talon.jpg"));
+    nurse.locator("#request button[type=submit]").click();
+
+    assertThat(nurse.locator("#request-files-error")).hasText("La demande de R-BUSY-2 est envoyée, mais talon.jpg n'a pas "
+        + "encore suivi : Le service est occupé : il reçoit beaucoup de photos et de documents en ce moment ; renvoyez le "
+        + "vôtre dans un instant. Il est gardé sur sa carte, dans « Demandes en cours » : appuyez sur « Renvoyer » dans un "
+        + "instant.");
+    Locator card = cardOf(nurse, "R-BUSY-2");
+    assertThat(card.locator(".upload-error")).hasAttribute("role", "alert");
+    card.locator("button[data-files=retry]").click();
+    assertThat(card.locator("img.thumb")).hasCount(1);
+    assertThat(card.locator("button[data-files=retry]")).hasCount(0);
+    String id = card.getAttribute("data-id");
+    web.node.api.post("/api/teleconsultations/" + id + "/cancel", login("infirmiere.salers"), null);
+    nurse.context().close();
+  }
+
+  /**
    * The language switch reloads the page. With a request half typed, it asks first, naming what would be lost; "no"
    * keeps it, the keyboard back on the switch; "yes" switches. With nothing typed, it switches at once.
    */
