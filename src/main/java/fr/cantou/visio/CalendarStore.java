@@ -71,14 +71,15 @@ final class CalendarStore {
             VisioStore.intervals(r.getArrayOfLongs("busy_starts"), r.getArrayOfLongs("busy_ends")))));
   }
 
+  /** {@link #AGENT_CALENDARS}' values: the window, and where its scan starts. */
   static Tuple agentCalendarsValues(UUID serviceId, Instant from, Instant to, UUID except) {
     return Tuple.of(serviceId, utc(from), utc(to), except, utc(from.minus(VisioStore.LONGEST_HOLD)));
   }
 
   /**
    * The point's hours and its booked periods over a window. The periods are found by their overlap with the window
-   * ({@code &&}), which the point's exclusion index answers: by the point alone it gave every appointment the point
-   * ever held open.
+   * ({@code &&}), which the point's exclusion index answers; found by the point alone, every appointment it ever held
+   * open was read.
    */
   static final String POINT_CALENDAR = """
             SELECT p.time_zone,
