@@ -1,6 +1,6 @@
 package fr.cantou.visio;
 
-import fr.cantou.platform.db.DatabaseEndpoint;
+import fr.cantou.support.StatementPlans;
 import fr.cantou.support.TestNode;
 import fr.cantou.support.VisioTerritory;
 import io.vertx.core.json.JsonArray;
@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,21 +85,14 @@ class CalendarReadsTest {
    * time, the rows of appointment its scans touched are those of the day, not of the years before.
    */
   private static void assertReadsOnlyTheDay(String query, String types, String values) throws SQLException {
-    DatabaseEndpoint db = node.database();
-    try (var connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         var statement = connection.createStatement()) {
-      statement.execute("PREPARE calendars(" + types + ") AS " + query);
-      for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
-        statement.execute("SET plan_cache_mode = " + mode);
-        try (var rows = statement.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE calendars(" + values + ")")) {
-          rows.next();
-          List<JsonObject> scans = new ArrayList<>();
-          collect(new JsonArray(rows.getString(1)).getJsonObject(0).getJsonObject("Plan"), scans);
-          assertThat(scans).as(mode).isNotEmpty();
-          assertThat(rowsTouched(scans)).as("%s: rows of appointment read for one day, %d left open before it", mode,
-              LEFT_OPEN).isLessThan(100);
-        }
-      }
+    List<String> plans = StatementPlans.run(node.database(), query, types, values);
+    for (int i = 0; i < plans.size(); i++) {
+      List<JsonObject> scans = new ArrayList<>();
+      collect(new JsonArray(plans.get(i)).getJsonObject(0).getJsonObject("Plan"), scans);
+      String mode = StatementPlans.MODES.get(i);
+      assertThat(scans).as(mode).isNotEmpty();
+      assertThat(rowsTouched(scans)).as("%s: rows of appointment read for one day, %d left open before it", mode,
+          LEFT_OPEN).isLessThan(100);
     }
   }
 
