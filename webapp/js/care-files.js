@@ -278,19 +278,23 @@ function sendOne(itemId, file, key, bearer, onProgress) {
         reject(refusal(xhr.status, body));
       }
     };
-    xhr.onerror = () => reject(Object.assign(new Error(t('common.connectionLost')), { status: 0 }));
+    xhr.onerror = () => reject(Object.assign(new Error(t('files.connectionLost')), { status: 0 }));
     xhr.send(file);
   });
 }
+
+/** What a file's send may meet and go again from: the connection lost, too slow, the service busy (kept, "Renvoyer"). */
+const SEND_AGAIN = new Set([0, 408, 429, 503]);
 
 /**
  * Sends `files` to the request one after the other. `progress(text, fraction)` says where it
  * stands. Checks the limits first (nothing is sent when one file is too large, or too many are
  * chosen). Resolves with the item after the last; rejects at the first refusal, with a sentence
  * naming the file (those before it stay added). The service busy (429: her other files still going; 503: the node's
- * queue full; nothing read of it) says to wait and send again, and carries the files not sent yet in `kept` (the
- * failed one first), so that the page offers "Renvoyer" without her choosing them again; `reason` is the server's
- * sentence alone.
+ * queue full; nothing read of it), the file cut for coming too slowly (408) or the connection lost (0) says to send
+ * again, and carries the files not sent yet in `kept` (the failed one first), so that the page offers "Renvoyer"
+ * without her choosing them again; `reason` is the server's sentence alone. Sent again under the same key, a file
+ * that was stored after all is not stored twice.
  */
 export async function uploadFiles(item, files, progress = () => {}) {
   const list = [...files];
@@ -315,7 +319,7 @@ export async function uploadFiles(item, files, progress = () => {}) {
       }
       keys.answered(key);
     } catch (e) {
-      const again = e.status === 429 || e.status === 503;
+      const again = SEND_AGAIN.has(e.status);
       throw Object.assign(new Error(t(again ? 'files.notYetSent' : 'files.failed', { name: file.name, reason: e.message })),
         { status: e.status, reason: e.message, fileName: file.name, kept: again ? list.slice(index) : null });
     }

@@ -494,7 +494,7 @@ async function attach(created, attached) {
   } catch (e) {
     const ref = created.patient?.reference || '';
     if (e.kept) {
-      // The service busy: what did not go yet waits on the request's card, sent again by its "Renvoyer".
+      // Not sent yet (the service busy, too slow, the connection lost): it waits on the request's card, sent again by its "Renvoyer".
       uploads.set(created.id, { error: e.message, kept: e.kept });
       render();
     }

@@ -7,6 +7,7 @@ import fr.cantou.platform.config.CantouConfig;
 import fr.cantou.platform.http.ApiContract;
 import fr.cantou.platform.http.ApiException;
 import fr.cantou.platform.http.ApiModule;
+import fr.cantou.platform.http.BodyPace;
 import fr.cantou.platform.http.HealthRoutes;
 import fr.cantou.platform.http.JsonBodyGuard;
 import fr.cantou.platform.http.LingeringClose;
@@ -50,7 +51,8 @@ final class NodeRouter {
     return ApiContract.load(platform.vertx()).map(contract -> {
       RouterBuilder api = RouterBuilder.create(platform.vertx(), contract, RequestExtractor.withBodyHandler());
       // Bodies read whole, except a file's, which its handler streams (RequestBodies).
-      api.rootHandler(new RequestBodies(contract, config.http().bodyLimitBytes()));
+      api.rootHandler(new RequestBodies(contract, config.http().bodyLimitBytes(),
+          new BodyPace(config.http().bodyGrace(), config.http().bodyMinBytesPerSecond())));
       api.rootHandler(new JsonBodyGuard());
       api.rootHandler(authenticator);
       routes.forEach(module -> module.mount(api));

@@ -161,17 +161,18 @@ class CarePagesSafetyTest {
   }
 
   /**
-   * Her photo refused because the service is busy (429: her other files still going; 503: the node's queue full) is
-   * said as "wait and send again", out loud (role=alert), and kept: the keyboard on "Renvoyer", which sends it again
-   * without choosing it anew, under the same Idempotency-Key; once it has gone, the error and the button leave.
+   * Her photo refused because the service is busy (429: her other files still going; 503: the node's queue full), cut
+   * for coming too slowly (408, a weak line) or by a lost connection is said as "send again", out loud (role=alert), and
+   * kept: the keyboard on "Renvoyer", which sends it again without choosing it anew, under the same Idempotency-Key
+   * (stored once, were a cut send stored after all); once it has gone, the error and the button leave.
    */
   @Test
-  void a_photo_refused_while_the_service_is_busy_is_kept_and_sent_again_with_renvoyer() {
+  void a_photo_refused_while_the_service_is_busy_or_cut_is_kept_and_sent_again_with_renvoyer() {
     String token = login("infirmiere.salers");
     String id = requestFor(token, "R-BUSY-1");
     Page nurse = web.signIn(web.newPage(BrowserFixture.Screen.TABLET), "infirmiere.salers");
     List<String> keys = new CopyOnWriteArrayList<>();
-    List<Integer> refusals = new CopyOnWriteArrayList<>(List.of(429, 503));
+    List<Integer> refusals = new CopyOnWriteArrayList<>(List.of(429, 503, 408, 0));
     nurse.route("**/api/teleconsultations/" + id + "/files", route -> {
       keys.add(String.valueOf(route.request().headers().get("idempotency-key")));
       if (refusals.isEmpty()) {
@@ -179,9 +180,17 @@ class CarePagesSafetyTest {
         return;
       }
       int status = refusals.remove(0);
-      String detail = status == 429
-          ? "Vos autres fichiers sont encore en cours d’envoi ; patientez un instant qu’ils soient arrivés, puis renvoyez celui-ci."
-          : "Le service est occupé : il reçoit beaucoup de photos et de documents en ce moment ; renvoyez le vôtre dans un instant.";
+      if (status == 0) {
+        route.abort("connectionreset");
+        return;
+      }
+      String detail = switch (status) {
+        case 429 -> "Vos autres fichiers sont encore en cours d’envoi ; patientez un instant qu’ils soient arrivés, puis "
+            + "renvoyez celui-ci.";
+        case 503 -> "Le service est occupé : il reçoit beaucoup de photos et de documents en ce moment ; renvoyez le vôtre "
+            + "dans un instant.";
+        default -> "L’envoi arrivait trop lentement et a été interrompu : vérifiez la connexion, puis recommencez.";
+      };
       route.fulfill(new Route.FulfillOptions().setStatus(status).setContentType("application/problem+json")
           .setHeaders(java.util.Map.of("Retry-After", "5"))
           .setBody(new JsonObject().put("type", "about:blank").put("status", status).put("detail", detail).encode()));
@@ -206,12 +215,22 @@ class CarePagesSafetyTest {
         + "instant.");
     assertThat(again).isFocused();
 
+    nurse.keyboard().press("Enter");
+    assertThat(error).hasText("talon.jpg n'est pas encore envoyé : L’envoi arrivait trop lentement et a été interrompu : "
+        + "vérifiez la connexion, puis recommencez. Il est gardé : appuyez sur « Renvoyer » dans un instant.");
+    assertThat(again).isFocused();
+
+    nurse.keyboard().press("Enter");
+    assertThat(error).hasText("talon.jpg n'est pas encore envoyé : La connexion a été coupée pendant l'envoi. Il est "
+        + "gardé : appuyez sur « Renvoyer » dans un instant.");
+    assertThat(again).isFocused();
+
     again.click();
     assertThat(card.locator("img.thumb")).hasCount(1);
     assertThat(nurse.locator("#status")).hasText("Fichiers ajoutés à la demande R-BUSY-1 : 1.");
     assertThat(card.locator(".upload-error")).hasCount(0);
     assertThat(card.locator("button[data-files=retry]")).hasCount(0);
-    org.assertj.core.api.Assertions.assertThat(keys).as("one photo, its one key on every send").hasSize(3)
+    org.assertj.core.api.Assertions.assertThat(keys).as("one photo, its one key on every send").hasSize(5)
         .doesNotContain("null").containsOnly(keys.get(0));
     org.assertj.core.api.Assertions.assertThat(web.node.api.get("/api/teleconsultations/" + id, token).json()
         .getJsonArray("files")).hasSize(1);

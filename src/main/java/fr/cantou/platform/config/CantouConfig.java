@@ -29,9 +29,13 @@ public record CantouConfig(
     Site site,
     Settings settings) {
 
-  /** {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. */
+  /**
+   * {@code eventLoops}: HTTP and WebSocket server instances sharing the port, one per event loop. {@code bodyGrace},
+   * {@code bodyMinBytesPerSecond}: how slowly a file's body may come before it is cut (408; platform.http.BodyPace).
+   */
   public record Http(String host, int port, URI publicUrl, int bodyLimitBytes, Duration shutdownGrace, String webRoot,
-                     int eventLoops, Duration idleTimeout, java.util.List<String> trustedProxies, int sendBufferBytes) {}
+                     int eventLoops, Duration idleTimeout, java.util.List<String> trustedProxies, int sendBufferBytes,
+                     Duration bodyGrace, int bodyMinBytesPerSecond) {}
 
   /** {@code url} empty means: start the embedded PostgreSQL in {@code embeddedDataDir}, waiting up to {@code embeddedStartTimeout}. */
   public record Database(String url, int poolSize, String embeddedDataDir, int embeddedPort, Duration embeddedStartTimeout) {
@@ -141,7 +145,9 @@ public record CantouConfig(
         perCore(s.intIn("http.eventLoops", 0, 1024)),
         Duration.ofSeconds(s.intIn("http.idleTimeoutSeconds", 1, 3600)),
         trustedProxies(s),
-        sendBufferBytes(s));
+        sendBufferBytes(s),
+        Duration.ofSeconds(s.intIn("http.bodyGraceSeconds", 1, 3600)),
+        s.intIn("http.bodyMinBytesPerSecond", 1, 10 * 1024 * 1024));
     Database database = new Database(
         databaseUrl(s),
         s.intIn("database.poolSize", 1, 500),

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per request: method, path template (never the concrete path, which may hold
- * ids or tokens), status and duration; none for a WebSocket's upgrade.
+ * ids or tokens), status ({@code cut} for a connection closed before its answer) and duration; none for a WebSocket's
+ * upgrade.
  */
 public final class RequestLog implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger("cantou.access");
@@ -25,8 +26,10 @@ public final class RequestLog implements Handler<RoutingContext> {
     ctx.addEndHandler(done -> {
       long micros = (System.nanoTime() - start) / 1_000;
       if (LOG.isInfoEnabled()) {
-        LOG.info("method={} path={} status={} durationMs={}", ctx.request().method(), template(ctx),
-            ctx.response().getStatusCode(), millis(micros));
+        // Cut before any answer (the client gone, the idle timeout, a reset): the status set meanwhile was never sent.
+        Object status = done.succeeded() && ctx.response().ended() ? ctx.response().getStatusCode() : "cut";
+        LOG.info("method={} path={} status={} durationMs={}", ctx.request().method(), template(ctx), status,
+            millis(micros));
       }
     });
     ctx.next();

@@ -2,6 +2,7 @@ package fr.cantou.platform.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
@@ -11,13 +12,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A request's raw body streamed into a temporary file, never whole in memory: each piece is
  * written as it comes, the connection paused while the disk catches up, and the size counted as
- * it goes — past {@code maxBytes} the upload stops there (413). A body that does not arrive whole
- * (the connection closed or reset mid-way) fails the future. On any failure the temporary file is
- * already deleted; on success it is the caller's to delete.
+ * it goes — past {@code maxBytes} the upload stops there (413). A body slower than the node's {@link BodyPace} is cut
+ * at its deadline (408). A body that does not arrive whole (the connection closed or reset mid-way) fails the future.
+ * On any failure the temporary file is already deleted; on success it is the caller's to delete.
  */
 public final class StreamedBody {
   private StreamedBody() {}
@@ -32,13 +34,14 @@ public final class StreamedBody {
   public static Future<Path> toTemporaryFile(RoutingContext ctx, long maxBytes, ApiException tooLarge) {
     HttpServerRequest request = ctx.request();
     FileSystem fs = ctx.vertx().fileSystem();
+    BodyPace pace = BodyPace.of(ctx);
     if (ctx.response().closed()) {
       return Future.failedFuture(new Truncated(new HttpClosedException("connection closed before the body was read")));
     }
     return fs.createTempFile("cantou-upload-", ".part").compose(name -> {
       Path path = Path.of(name);
       return fs.open(name, new OpenOptions().setWrite(true).setTruncateExisting(true))
-          .compose(file -> receive(ctx, request, file, maxBytes, tooLarge).eventually(file::close))
+          .compose(file -> receive(ctx, request, file, maxBytes, tooLarge, pace).eventually(file::close))
           .map(path)
           .recover(e -> fs.delete(name).transform(deleted -> Future.failedFuture(e)));
     });
@@ -46,7 +49,8 @@ public final class StreamedBody {
 
   /**
    * A small raw body (a camera frame) read into memory, never to disk: past {@code maxBytes} the
-   * reading stops there (413), said from Content-Length before anything is read when it is sent.
+   * reading stops there (413), said from Content-Length before anything is read when it is sent; slower than the
+   * node's {@link BodyPace}, it is cut at its deadline (408).
    */
   public static Future<Buffer> inMemory(RoutingContext ctx, int maxBytes, ApiException tooLarge) {
     HttpServerRequest request = ctx.request();
@@ -55,6 +59,7 @@ public final class StreamedBody {
       return Future.failedFuture(tooLarge);
     }
     Promise<Buffer> received = Promise.promise();
+    Deadline deadline = new Deadline(ctx.vertx(), BodyPace.of(ctx), request, received);
     Buffer whole = Buffer.buffer();
     request.handler(piece -> {
       if (received.future().isComplete()) {
@@ -65,11 +70,13 @@ public final class StreamedBody {
         received.tryFail(tooLarge);
         return;
       }
+      deadline.received(piece.length());
       whole.appendBuffer(piece);
     });
     request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
     whenClosed(ctx, received);
     request.endHandler(v -> received.tryComplete(whole));
+    deadline.start();
     request.resume();
     return received.future();
   }
@@ -95,8 +102,9 @@ public final class StreamedBody {
   }
 
   private static Future<Void> receive(RoutingContext ctx, HttpServerRequest request, AsyncFile file, long maxBytes,
-                                      ApiException tooLarge) {
+                                      ApiException tooLarge, BodyPace pace) {
     Promise<Void> received = Promise.promise();
+    Deadline deadline = new Deadline(ctx.vertx(), pace, request, received);
     long[] size = {0};
     request.handler(piece -> {
       if (received.future().isComplete()) {
@@ -108,17 +116,93 @@ public final class StreamedBody {
         received.tryFail(tooLarge);
         return;
       }
+      deadline.received(piece.length());
       file.write(piece);
       if (file.writeQueueFull()) {
+        // The disk's slowness is the node's, not the sender's: the deadline does not run while it is paused for it.
         request.pause();
-        file.drainHandler(v -> request.resume());
+        deadline.suspend();
+        file.drainHandler(v -> {
+          deadline.resume();
+          request.resume();
+        });
       }
     });
     request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
     whenClosed(ctx, received);
     file.exceptionHandler(received::tryFail);
     request.endHandler(v -> received.tryComplete());
+    deadline.start();
     request.resume();
     return received.future();
+  }
+
+  /**
+   * One body's deadline ({@link BodyPace}): one timer, set at the deadline as it stands; when it falls, the deadline is
+   * worked out again from what came meanwhile, and the timer set again — or, passed, the body cut (408). One timer per
+   * body, not one per piece. The body's end, failure or cut cancels it.
+   */
+  private static final class Deadline {
+    private final Vertx vertx;
+    private final BodyPace pace;
+    private final HttpServerRequest request;
+    private final Promise<?> body;
+    private long start;
+    private long received;
+    private long suspendedAt = -1;
+    private long timer = -1;
+
+    Deadline(Vertx vertx, BodyPace pace, HttpServerRequest request, Promise<?> body) {
+      this.vertx = vertx;
+      this.pace = pace;
+      this.request = request;
+      this.body = body;
+      body.future().onComplete(done -> cancel());
+    }
+
+    void start() {
+      start = System.nanoTime();
+      schedule();
+    }
+
+    void received(int bytes) {
+      received += bytes;
+    }
+
+    void suspend() {
+      cancel();
+      suspendedAt = System.nanoTime();
+    }
+
+    /** The time the node kept the sender waiting is added to the grace. */
+    void resume() {
+      if (suspendedAt >= 0 && !body.future().isComplete()) {
+        start += System.nanoTime() - suspendedAt;
+        suspendedAt = -1;
+        schedule();
+      }
+    }
+
+    private void schedule() {
+      long left = pace.deadlineNanos(start, received) - System.nanoTime();
+      if (left <= 0) {
+        request.pause();
+        body.tryFail(BodyPace.tooSlow());
+        return;
+      }
+      timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), t -> {
+        timer = -1;
+        if (!body.future().isComplete()) {
+          schedule();
+        }
+      });
+    }
+
+    private void cancel() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
   }
 }

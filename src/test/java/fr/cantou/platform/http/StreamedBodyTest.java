@@ -52,6 +52,7 @@ class StreamedBodyTest {
     Router router = router(nativeTransport);
     router.post("/upload").handler(ctx -> {
       ctx.request().pause();
+      new BodyPace(java.time.Duration.ofSeconds(30), 1_000).attachTo(ctx);
       // The reading starts only once the client is gone, as when a slow check outlasts it.
       ctx.response().closeHandler(v -> StreamedBody.toTemporaryFile(ctx, 1_000_000, TOO_LARGE)
           .onComplete(ar -> outcome.complete(ar.succeeded() ? null : ar.cause())));
