@@ -466,12 +466,12 @@ async function startScan(video, status, problem, again) {
       if (session.stopped || e?.status === 401) {
         return;
       }
-      if (e?.status !== 0 && e?.status !== 503) {
+      if (e?.status !== 0 && e?.status !== 408 && e?.status !== 503) {
         // Not an appointment of today here (404, the answer of a reference typed), over (409), too many (429).
         fail(plainMessage(e));
         return;
       }
-      // Offline a moment, or the server busy: the next frame tries again.
+      // Offline a moment, a frame that came too slowly (408), or the server busy: the next frame tries again.
     }
     session.timer = setTimeout(look, SCAN_EVERY_MS);
   };

@@ -591,8 +591,8 @@ class NursePageSlowAnswersTest {
   }
 
   /**
-   * A photo whose answer was lost (it arrived; the tablet never heard): she chooses the same photo again and sends it.
-   * Both sends carry the same Idempotency-Key, the second is answered with the photo the first stored: one photo in the
+   * A photo whose answer was lost (it arrived; the tablet never heard): the page keeps it and offers "Renvoyer". Both
+   * sends carry the same Idempotency-Key, the second is answered with the photo the first stored: one photo in the
    * resident's record, not two. Another photo has a key of its own.
    */
   @Test
@@ -609,9 +609,9 @@ class NursePageSlowAnswersTest {
 
     nurse.waitForFileChooser(add::click).setFiles(talon);
     Question.of(nurse).locator("button").nth(0).click();
-    assertThat(card.locator(".upload-error")).containsText("talon.jpg n'a pas été ajouté");
-    nurse.waitForFileChooser(add::click).setFiles(talon);
-    Question.of(nurse).locator("button").nth(0).click();
+    assertThat(card.locator(".upload-error")).hasText("talon.jpg n'est pas encore envoyé : La connexion a été coupée "
+        + "pendant l'envoi. Il est gardé : appuyez sur « Renvoyer » dans un instant.");
+    card.locator("button[data-files=retry]").click();
     assertThat(card.locator("img.thumb")).hasCount(1);
     assertThat(nurse.locator("#status")).hasText("Fichiers ajoutés à la demande R-PHO-K : 1.");
     org.assertj.core.api.Assertions.assertThat(item(token, id).getJsonArray("files")).as("stored once").hasSize(1);

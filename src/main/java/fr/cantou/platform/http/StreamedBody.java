@@ -8,6 +8,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -76,6 +77,7 @@ public final class StreamedBody {
     request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
     whenClosed(ctx, received);
     request.endHandler(v -> received.tryComplete(whole));
+    invite(ctx);
     deadline.start();
     request.resume();
     return received.future();
@@ -90,6 +92,18 @@ public final class StreamedBody {
     ctx.response().closeHandler(v -> received.tryFail(new Truncated(new HttpClosedException("connection closed"))));
     if (ctx.response().closed()) {
       received.tryFail(new Truncated(new HttpClosedException("connection closed before the body was read")));
+    }
+  }
+
+  /**
+   * A client that said {@code Expect: 100-continue} (curl past 1 MiB, .NET, Java's HttpClient) sends its body only once
+   * invited: invited here, once the handler has decided to read it (its refusals go out before, with no 100). Vert.x
+   * invites only from its BodyHandler, which a streamed body bypasses: the client waited while its grace ran out.
+   */
+  private static void invite(RoutingContext ctx) {
+    if (ctx.request().headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true) && !ctx.response().closed()
+        && !ctx.response().headWritten()) {
+      ctx.response().writeContinue();
     }
   }
 
@@ -132,6 +146,7 @@ public final class StreamedBody {
     whenClosed(ctx, received);
     file.exceptionHandler(received::tryFail);
     request.endHandler(v -> received.tryComplete());
+    invite(ctx);
     deadline.start();
     request.resume();
     return received.future();
@@ -162,7 +177,9 @@ public final class StreamedBody {
 
     void start() {
       start = System.nanoTime();
-      schedule();
+      if (!body.future().isComplete()) {
+        schedule();
+      }
     }
 
     void received(int bytes) {
