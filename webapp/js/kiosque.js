@@ -347,6 +347,9 @@ function sayUnder(line, e) {
   }
 }
 
+/** Her first name's initial; "?" once erased (an event replayed after her erasure carries none). */
+const initialOf = (a) => a.initial || '?';
+
 function dayList() {
   const list = day.appointments;
   if (!list.length) {
@@ -356,7 +359,7 @@ function dayList() {
     el('button', { type: 'button', class: 'big kiosk-appointment', 'data-id': a.id, onclick: () => confirmIdentity(a) },
       // Spaces between the parts: read out as "9 h J. Carte Vitale…", not run together.
       el('span', { class: 'kiosk-time' }, formatTime(a.start, a.timeZone)), ' ',
-      el('span', { class: 'kiosk-initial' }, a.initial), ' ',
+      el('span', { class: 'kiosk-initial' }, initialOf(a)), ' ',
       el('span', { class: 'kiosk-service' }, `${a.serviceName} (${a.administration})`),
       a.checkedIn ? [' ', el('span', { class: 'tag ok' }, t('kiosk.alreadyHere'))] : null))));
 }
@@ -364,7 +367,7 @@ function dayList() {
 /** A tap on the wrong line must not check in someone else: she says it is hers first. */
 function confirmIdentity(a) {
   show(t('kiosk.isItYou'),
-    el('p', { class: 'kiosk-lead' }, `${formatTime(a.start, a.timeZone)} — ${a.initial} — ${a.serviceName} (${a.administration})`),
+    el('p', { class: 'kiosk-lead' }, `${formatTime(a.start, a.timeZone)} — ${initialOf(a)} — ${a.serviceName} (${a.administration})`),
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'big', id: 'confirm-check-in', onclick: (event) => whileSending(event.currentTarget,
         async () => {
@@ -556,7 +559,7 @@ function waiting(a, news = t('kiosk.checkedIn')) {
   idleAllowed = false;
   clearTimeout(idleTimer);
   clearTimeout(refreshTimer);
-  show(t('kiosk.waitingTitle', { initial: a.initial }),
+  show(t('kiosk.waitingTitle', { initial: initialOf(a) }),
     el('p', { class: 'kiosk-lead', role: 'status' }, t('kiosk.waitingText', { time: formatTime(a.start, a.timeZone),
       administration: a.administration })),
     el('p', { id: 'room-opens' }, t('kiosk.stayHere')),

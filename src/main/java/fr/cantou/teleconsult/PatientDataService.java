@@ -42,11 +42,17 @@ public final class PatientDataService {
     this.outbox = outbox;
   }
 
-  /** Retention: the patient's fields, reason and report of requests closed long enough ago; counts only in the log. */
+  /**
+   * Retention: the patient's fields, reason and report of requests closed long enough ago, in the outbox's events too
+   * (kept {@code realtime.eventRetentionDays}, which may outlast a short retention: a resume would replay them); counts
+   * only in the log.
+   */
   Future<Void> eraseOld(Instant now) {
     Instant before = now.minus(settings.patientDataKept());
     int batch = settings.retentionBatch();
-    return Futures.counted(() -> patients.erasePatientData(platform.pool(), before, now, batch), batch, 100)
+    return Futures.counted(() -> platform.pool().withTransaction(tx -> patients.erasePatientData(tx, before, now, batch)
+            .compose(erased -> outbox.redact(tx, "teleconsultation.", erased, PATIENT_DATA_KEYS).map(erased.size()))),
+            batch, 100)
         .onSuccess(done -> {
           if (done.erased() > 0) {
             LOG.info("event=retention kind=teleconsultation erased={} batches={}", done.erased(), done.batches());

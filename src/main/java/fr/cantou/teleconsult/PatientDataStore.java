@@ -21,15 +21,16 @@ final class PatientDataStore {
 
   /**
    * Erases the patient's fields, the reason and the report of at most {@code batch} requests
-   * closed before {@code closedBefore}, oldest first; answers how many.
+   * closed before {@code closedBefore}, oldest first; answers their ids.
    */
-  Future<Integer> erasePatientData(SqlClient db, Instant closedBefore, Instant now, int batch) {
+  Future<List<UUID>> erasePatientData(SqlClient db, Instant closedBefore, Instant now, int batch) {
     return db.preparedQuery(ERASE + """
             WHERE id IN (SELECT id FROM teleconsultation
                          WHERE erased_at IS NULL AND status IN ('completed', 'cancelled')
                            AND coalesce(completed_at, cancelled_at) < $1
-                         ORDER BY coalesce(completed_at, cancelled_at) LIMIT $3 FOR UPDATE SKIP LOCKED)""")
-        .execute(Tuple.of(utc(closedBefore), utc(now), batch)).map(rows -> rows.rowCount());
+                         ORDER BY coalesce(completed_at, cancelled_at) LIMIT $3 FOR UPDATE SKIP LOCKED)
+            RETURNING id""")
+        .execute(Tuple.of(utc(closedBefore), utc(now), batch)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
   /** Erases one closed request's patient fields, reason and report at once; false when it is open or erased already. */

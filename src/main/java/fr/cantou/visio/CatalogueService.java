@@ -164,7 +164,7 @@ public final class CatalogueService {
                         named(taken, zone))
                     : ApiException.conflict("Appointments are booked at this point: {0}. Move or cancel them first.",
                         named(taken, zone))))
-            .compose(found -> found ? events.catalogueChanged(tx)
+            .compose(found -> found ? events.catalogueChanged(tx).compose(v -> events.pointWithdrawn(tx, id))
                 : Future.failedFuture(ApiException.notFound("No such point visio-accueil.")))
             .compose(v -> audited(tx, admin, "point.withdrawn", "point", id)))
         .onSuccess(v -> slotCache.calendarsChanged());

@@ -18,12 +18,14 @@ public final class CitizenDataRetention {
 
   private final Platform platform;
   private final CitizenDataStore store;
+  private final VisioEvents events;
   private final java.time.Duration kept;
   private final int batch;
 
-  CitizenDataRetention(Platform platform, CitizenDataStore store, java.time.Duration kept, int batch) {
+  CitizenDataRetention(Platform platform, CitizenDataStore store, VisioEvents events, java.time.Duration kept, int batch) {
     this.platform = platform;
     this.store = store;
+    this.events = events;
     this.kept = kept;
     this.batch = batch;
   }
@@ -31,7 +33,9 @@ public final class CitizenDataRetention {
   public Future<Integer> run() {
     Instant now = platform.clock().instant();
     Instant endedBefore = now.minus(kept);
-    return Futures.counted(() -> store.eraseCitizenData(platform.pool(), endedBefore, now, batch), batch, 100)
+    // Out of the outbox's events too, kept realtime.eventRetentionDays, which may outlast a short retention.
+    return Futures.counted(() -> platform.pool().withTransaction(tx -> store.eraseCitizenData(tx, endedBefore, now, batch)
+            .compose(erased -> events.forgetCitizens(tx, erased).map(erased.size()))), batch, 100)
         .onSuccess(done -> {
           if (done.erased() > 0) {
             LOG.info("event=retention kind=appointment erased={} batches={}", done.erased(), done.batches());

@@ -129,7 +129,7 @@ public final class CitizenDataService {
     return cancelled.compose(c -> store.eraseCitizenDataOf(tx, id, now)
         .compose(v -> PersonalDataAudit.record(tx, "appointment", id, userId, actor, "erasure", reason, address, now))
         .compose(v -> c ? appointments.recorded(tx, id, null, null, VisioEvents.CANCELLED) : Future.succeededFuture())
-        .compose(v -> events.forgetCitizen(tx, id))
+        .compose(v -> events.forgetCitizens(tx, java.util.List.of(id)))
         .map(v -> new VisioRecords.Erasure(true, c, now.atOffset(ZoneOffset.UTC))));
   }
 }

@@ -20,12 +20,13 @@ final class CitizenDataStore {
              accessibility = '{}', idempotency_key = NULL, idempotency_fingerprint = NULL, erased_at = $2
       """;
 
-  /** Erases the citizen's fields of at most {@code batch} appointments ended before {@code endedBefore}; answers how many. */
-  Future<Integer> eraseCitizenData(SqlClient db, Instant endedBefore, Instant now, int batch) {
+  /** Erases the citizen's fields of at most {@code batch} appointments ended before {@code endedBefore}; answers their ids. */
+  Future<List<UUID>> eraseCitizenData(SqlClient db, Instant endedBefore, Instant now, int batch) {
     return db.preparedQuery(ERASE + """
             WHERE id IN (SELECT id FROM appointment WHERE erased_at IS NULL AND ends_at < $1
-                         ORDER BY ends_at LIMIT $3 FOR UPDATE SKIP LOCKED)""")
-        .execute(Tuple.of(utc(endedBefore), utc(now), batch)).map(rows -> rows.rowCount());
+                         ORDER BY ends_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+            RETURNING id""")
+        .execute(Tuple.of(utc(endedBefore), utc(now), batch)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
   }
 
   /** Erases one appointment's citizen fields at once (RGPD article 17), and drops its mails not yet sent. */

@@ -111,6 +111,12 @@ final class KioskStore {
         .execute(Tuple.of(kioskId, utc(now))).map(rows -> rows.iterator().next().getLong("n").intValue());
   }
 
+  /** The paired screens of a point, not revoked. */
+  Future<List<UUID>> pairedScreens(SqlClient db, UUID pointId) {
+    return db.preparedQuery("SELECT id FROM visio_kiosk WHERE point_id = $1 AND revoked_at IS NULL AND paired_at IS NOT NULL")
+        .execute(Tuple.of(pointId)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
+  }
+
   /** Revokes a screen of this point: its code and token hashes go; false when there was none to revoke. */
   Future<Boolean> revoke(SqlClient db, UUID pointId, UUID kioskId, UUID by, Instant now) {
     // Its check-ins go with it: a revoked screen's token copied elsewhere joins nothing.
@@ -227,7 +233,7 @@ final class KioskStore {
     return db.preparedQuery("""
             SELECT c.kiosk_id FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
-            WHERE c.appointment_id = $1 AND k.point_id = $2 AND k.revoked_at IS NULL
+            WHERE c.appointment_id = $1 AND k.point_id = $2 AND k.revoked_at IS NULL AND p.active
               AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date
               AND (c.moved_away_at IS NULL OR c.moved_away_at > $4)""")
         .execute(Tuple.of(appointmentId, pointId, utc(now), utc(now.minus(MOVED_AWAY_SIGHT))))
@@ -252,7 +258,7 @@ final class KioskStore {
     return db.preparedQuery("""
             SELECT 1 FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
-            WHERE c.appointment_id = $1 AND c.kiosk_id = $2
+            WHERE c.appointment_id = $1 AND c.kiosk_id = $2 AND k.revoked_at IS NULL AND p.active
               AND (c.at AT TIME ZONE p.time_zone)::date = ($3::timestamptz AT TIME ZONE p.time_zone)::date
               AND (c.moved_away_at IS NULL OR c.moved_away_at > $4)""")
         .execute(Tuple.of(appointmentId, kioskId, utc(now), utc(now.minus(MOVED_AWAY_SIGHT))))
@@ -265,7 +271,7 @@ final class KioskStore {
             SELECT c.appointment_id FROM visio_kiosk_checkin c
               JOIN visio_kiosk k ON k.id = c.kiosk_id JOIN visio_point p ON p.id = k.point_id
               JOIN appointment a ON a.id = c.appointment_id AND a.point_id = k.point_id
-            WHERE c.kiosk_id = $1 AND k.revoked_at IS NULL
+            WHERE c.kiosk_id = $1 AND k.revoked_at IS NULL AND p.active
               AND (c.at AT TIME ZONE p.time_zone)::date = ($2::timestamptz AT TIME ZONE p.time_zone)::date
               AND (c.moved_away_at IS NULL OR c.moved_away_at > $3)
             ORDER BY a.starts_at""")

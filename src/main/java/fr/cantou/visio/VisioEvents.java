@@ -47,10 +47,16 @@ final class VisioEvents {
 
   /** The keys of an appointment's JSON that hold the citizen's data (name, contacts, note, needs). */
   private static final java.util.List<String> CITIZEN_DATA_KEYS = java.util.List.of("citizen", "note", "accessibility");
+  /** What a screen's variant ({@link KioskService#shown}) holds of her: her first name's initial. */
+  private static final java.util.List<String> SCREEN_CITIZEN_KEYS = java.util.List.of("initial");
 
-  /** An erasure: the citizen's data taken out of every event about the appointment still in the outbox too. */
-  Future<Void> forgetCitizen(SqlClient tx, java.util.UUID appointment) {
-    return outbox.redact(tx, "appointment.", java.util.List.of(appointment), CITIZEN_DATA_KEYS).mapEmpty();
+  /**
+   * An erasure: the citizen's data taken out of every event about these appointments still in the outbox too, the
+   * screens' variant's initial with it (a resume the same day would show it again).
+   */
+  Future<Void> forgetCitizens(SqlClient tx, java.util.List<UUID> appointments) {
+    return outbox.redact(tx, "appointment.", appointments, CITIZEN_DATA_KEYS)
+        .compose(n -> outbox.redact(tx, KIOSK, appointments, SCREEN_CITIZEN_KEYS)).mapEmpty();
   }
 
   Future<Void> publish(SqlClient tx, String kind, Appointment a) {
@@ -86,6 +92,16 @@ final class VisioEvents {
     return kiosks.watching(tx, id, UUID.fromString(a.pointId()), clock.instant()).compose(screen -> screen.isEmpty()
         ? Future.succeededFuture()
         : outbox.appendValue(tx, KIOSK, Audience.device(screen.get()), KioskService.shown(a)).mapEmpty());
+  }
+
+  /**
+   * A point withdrawn: its screens' HTTP is refused (403) and a new hello of theirs too, so every node closes their open
+   * sockets (4401), as for a revoked screen, and writes them nothing more ({@link KioskStore#watching} needs the point
+   * active).
+   */
+  Future<Void> pointWithdrawn(SqlClient tx, UUID pointId) {
+    return kiosks.pairedScreens(tx, pointId).compose(screens -> fr.cantou.platform.Futures.inOrder(screens,
+        screen -> screenRevoked(tx, screen))).mapEmpty();
   }
 
   /** A point's screen was revoked: every node closes its sockets (4401). */

@@ -14,6 +14,7 @@ import fr.cantou.platform.http.ClientAddress;
 import fr.cantou.realtime.EventOutbox;
 import fr.cantou.realtime.EventRecord;
 import fr.cantou.realtime.LiveModule;
+import fr.cantou.realtime.ReplayCheck;
 import fr.cantou.realtime.SnapshotSource;
 import fr.cantou.realtime.ViewerResolver;
 import fr.cantou.rooms.JitsiRooms;
@@ -46,6 +47,7 @@ public final class VisioModule implements LiveModule {
   /** The calendar files (tests reach its seam). */
   final CalendarFiles calendarFiles;
   private final VisioSnapshot snapshot;
+  private final ScreenReplayCheck screenReplays;
   /** The citizen's manage token, and a point's screen's device token, on the WebSocket. */
   private final List<ViewerResolver> resolvers;
   private final MailJob mailJob;
@@ -140,6 +142,7 @@ public final class VisioModule implements LiveModule {
             settings.kioskContactlessPerDay()),
         new KioskScans(platform, kiosks, rateLimits), addresses);
     this.snapshot = new VisioSnapshot(appointments, kiosks);
+    this.screenReplays = new ScreenReplayCheck(platform, kioskStore);
     this.resolvers = List.of(new ManageTokenResolver(tokens, id -> appointmentStore.linkState(platform.pool(), id)),
         new KioskTokenResolver(kiosks));
     this.mailJob = new MailJob(platform, mailStore, appointments, catalogue, mails, tokens, mailer,
@@ -150,7 +153,7 @@ public final class VisioModule implements LiveModule {
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(java.util.Optional.<java.time.Instant>empty())
             : waitingStore.view(platform.pool(), entry.get()).map(view -> view.map(v -> v.offer())
                 .map(WaitingListStore.Offer::expiresAt))));
-    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, settings.citizenDataKept(),
+    this.citizenDataRetention = new CitizenDataRetention(platform, citizenDataStore, events, settings.citizenDataKept(),
         settings.retentionBatch());
     this.demoActivity = new DemoVisioActivity(platform, bookings, slotService);
   }
@@ -189,6 +192,11 @@ public final class VisioModule implements LiveModule {
   @Override
   public List<SnapshotSource> snapshots() {
     return List.of(snapshot);
+  }
+
+  @Override
+  public List<ReplayCheck> replayChecks() {
+    return List.of(screenReplays);
   }
 
   @Override

@@ -1,0 +1,100 @@
+package fr.cantou.visio;
+
+import fr.cantou.support.Api;
+import fr.cantou.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A point's screen sees on its socket what its HTTP shows, as that narrows: its point withdrawn, its socket closes as its
+ * HTTP is refused; the next day, a resume does not bring back yesterday's check-ins (outside review of session 38).
+ */
+class ScreenSightTest extends VisioNodeTest {
+
+  @Test
+  void a_screen_whose_point_is_withdrawn_is_closed_like_its_http_and_hears_nothing_more() {
+    String jeanne = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal").getString("id");
+    String token = KioskTest.screen(node, visio, visio.pointId);
+    try (WsClient screen = WsClient.hello(node.port(), token, null)) {
+      screen.next(m -> "snapshot".equals(m.getString("type")));
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
+      screen.nextEvent("kiosk.appointment");
+
+      // Her appointment over (no outcome yet), the point has nothing to come: the admin withdraws it.
+      clock.set(Instant.parse("2026-11-30T09:05:00Z"));
+      Api.Response withdrawn = node.api.post("/api/visio/points/" + visio.pointId + "/withdraw", visio.admin, null);
+      assertThat(withdrawn.status()).as(withdrawn.toString()).isEqualTo(204);
+      // HTTP now refuses the screen, and a new hello of it is refused.
+      assertThat(KioskTest.kiosk(node, "GET", "/api/visio/kiosk", token, null).status()).isEqualTo(403);
+      try (WsClient again = WsClient.connect(node.port())) {
+        again.send(new JsonObject().put("type", "hello").put("token", token));
+        assertThat(again.awaitClose()).isEqualTo(4401);
+      }
+
+      // The agent records the outcome: the open socket of the withdrawn point's screen is told of it.
+      Api.Response absent = node.api.post("/api/visio/appointments/" + jeanne + "/no-show", visio.agent, null);
+      assertThat(absent.status()).as(absent.toString()).isEqualTo(200);
+      int code;
+      try {
+        code = screen.awaitClose();
+      } catch (AssertionError e) {
+        throw new AssertionError("the withdrawn point's screen was never closed; it heard meanwhile: "
+            + screen.drain(java.time.Duration.ZERO), e);
+      }
+      assertThat(code).as("its socket ends as its HTTP does").isEqualTo(4401);
+    }
+  }
+
+  /**
+   * A resume is judged now, as a GET is ("Resume"): visio has no {@code ReplayCheck}, so a screen resuming from an id of
+   * yesterday is replayed the appointment it checked in yesterday, which its GET (404, "nor one it checked in today")
+   * and its snapshot no longer show.
+   */
+  @Test
+  void a_screen_resuming_the_next_day_is_not_replayed_yesterdays_check_in_its_get_no_longer_shows() {
+    String jeanne = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal").getString("id");
+    JsonObject tuesday = fr.cantou.support.VisioTerritory.booking(visio.serviceId, "2026-12-01T10:00:00+01:00")
+        .put("pointId", visio.pointId);
+    tuesday.getJsonObject("citizen").put("name", "Rose Vermenouze");
+    Api.Response booked = node.api.post("/api/visio/appointments", visio.mediator, tuesday);
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    String rose = booked.json().getString("id");
+    String token = KioskTest.screen(node, visio, visio.pointId);
+
+    long since;
+    String stream;
+    try (WsClient monday = WsClient.connect(node.port())) {
+      monday.send(new JsonObject().put("type", "hello").put("token", token));
+      stream = monday.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
+      since = monday.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
+      monday.nextEvent("kiosk.appointment");
+    }
+
+    // Tuesday morning: the screen's GET no longer shows Monday's check-in.
+    clock.set(Instant.parse("2026-12-01T07:00:00Z"));
+    assertThat(KioskTest.kiosk(node, "GET", "/api/visio/kiosk/appointments/" + jeanne, token, null).status())
+        .isIn(403, 404);
+    try (WsClient resumed = WsClient.connect(node.port())) {
+      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", since).put("stream", stream));
+      JsonObject welcome = resumed.next(m -> "welcome".equals(m.getString("type")));
+      // Rose checks in: her event comes after whatever the replay sends.
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", rose)).status()).isEqualTo(200);
+      java.util.List<JsonObject> heard = new java.util.ArrayList<>();
+      JsonObject m;
+      do {
+        m = resumed.next(x -> true);
+        heard.add(m);
+      } while (!("event".equals(m.getString("type")) && rose.equals(m.getJsonObject("data").getString("id"))));
+      assertThat(heard).as("resumed: %s; what the screen was sent before Rose's check-in", welcome.getBoolean("resumed"))
+          .noneMatch(x -> "event".equals(x.getString("type")) && jeanne.equals(x.getJsonObject("data").getString("id")));
+    }
+  }
+}
