@@ -97,4 +97,46 @@ class ScreenSightTest extends VisioNodeTest {
           .noneMatch(x -> "event".equals(x.getString("type")) && jeanne.equals(x.getJsonObject("data").getString("id")));
     }
   }
+
+  /**
+   * Her data erased the day of her check-in (she asked, with her link): a screen resuming from before is replayed her
+   * appointment's events without her initial — the erasure took it out of the screen's copies too.
+   */
+  @Test
+  void a_screen_resuming_after_her_erasure_is_not_replayed_her_initial() {
+    JsonObject booked = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal");
+    String jeanne = booked.getString("id");
+    String rose = KioskTest.bookAtPoint(node, visio, "10:00", "Rose Vermenouze").getString("id");
+    String token = KioskTest.screen(node, visio, visio.pointId);
+    long since;
+    String stream;
+    try (WsClient first = WsClient.connect(node.port())) {
+      first.send(new JsonObject().put("type", "hello").put("token", token));
+      stream = first.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
+      since = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
+      assertThat(first.nextEvent("kiosk.appointment").getJsonObject("data").getString("initial")).isEqualTo("J.");
+    }
+    Api.Response erased = visio.withToken("POST", "/api/visio/appointments/" + jeanne + "/erasure",
+        booked.getString("manageToken"), null);
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+
+    try (WsClient resumed = WsClient.connect(node.port())) {
+      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", since).put("stream", stream));
+      assertThat(resumed.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isTrue();
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", rose)).status()).isEqualTo(200);
+      java.util.List<JsonObject> hers = new java.util.ArrayList<>();
+      JsonObject m;
+      do {
+        m = resumed.next(x -> true);
+        if ("event".equals(m.getString("type")) && jeanne.equals(m.getJsonObject("data").getString("id"))) {
+          hers.add(m);
+        }
+      } while (!("event".equals(m.getString("type")) && rose.equals(m.getJsonObject("data").getString("id"))));
+      assertThat(hers).as("her check-in and her cancellation, replayed").hasSizeGreaterThanOrEqualTo(2)
+          .allSatisfy(e -> assertThat(e.getJsonObject("data").getString("initial")).isIn(null, "?"));
+    }
+  }
 }
