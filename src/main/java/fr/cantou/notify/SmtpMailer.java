@@ -53,7 +53,19 @@ public final class SmtpMailer implements Mailer {
           .setContentType("text/calendar; charset=UTF-8; method=PUBLISH")
           .setData(Buffer.buffer(message.calendar()))));
     }
-    return client.sendMail(mail).mapEmpty();
+    return client.sendMail(mail).<Void>mapEmpty().recover(e -> Future.failedFuture(new NotSent(e)));
+  }
+
+  /**
+   * The server's refusal without the addresses it repeats ("550 5.1.1 &lt;jeanne@…&gt;: Recipient address rejected"):
+   * its words become a message's last error and a WARN line, both kept longer than her address may be (her
+   * appointment's retention, her erasure). The code and the reason stay; the cause is not kept (its text names her).
+   */
+  static final class NotSent extends RuntimeException {
+    NotSent(Throwable cause) {
+      super(MailAddresses.ONE_MAILBOX.matcher(String.valueOf(cause.getMessage())).replaceAll("(adresse)"), null, false,
+          false);
+    }
   }
 
   @Override
