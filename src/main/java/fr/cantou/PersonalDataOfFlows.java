@@ -19,19 +19,29 @@ final class PersonalDataOfFlows {
   static PersonalDataHolders.Citizens citizens(CitizenDataService visio, WaitingPersonalData waiting) {
     return new PersonalDataHolders.Citizens() {
       @Override
-      public Future<PersonalDataHolders.Held> export(Principal admin, String email, String phone, String reason, String address) {
-        return visio.personalDataOf(admin, email, phone, reason, address).compose(appointments ->
-            waiting.exportOf(admin, email, phone, reason, address).map(places -> new PersonalDataHolders.Held(appointments, places)));
+      public Future<PersonalDataHolders.Held> export(Principal admin, PersonalDataHolders.Citizen who, String reason,
+                                                     String address) {
+        return visio.personalDataOf(admin, who.email(), who.phone(), who.appointmentReference(), reason, address)
+            .compose(appointments -> byContact(who) ? waiting.exportOf(admin, who.email(), who.phone(), reason, address)
+                .map(places -> new PersonalDataHolders.Held(appointments, places))
+                : Future.succeededFuture(new PersonalDataHolders.Held(appointments, List.of())));
       }
 
       @Override
-      public Future<PersonalDataHolders.Erasure> erase(Principal admin, String email, String phone, String reason,
+      public Future<PersonalDataHolders.Erasure> erase(Principal admin, PersonalDataHolders.Citizen who, String reason,
                                                        String address) {
-        return visio.eraseOf(admin, email, phone, reason, address).compose(done -> waiting.eraseOf(admin, email, phone, reason, address)
+        return visio.eraseOf(admin, who.email(), who.phone(), who.appointmentReference(), reason, address)
+            .compose(done -> (byContact(who) ? waiting.eraseOf(admin, who.email(), who.phone(), reason, address)
+                : Future.succeededFuture(0))
             .map(places -> new PersonalDataHolders.Erasure(done.size(),
                 (int) done.stream().filter(VisioRecords.Erasure::cancelled).count(), places)));
       }
     };
+  }
+
+  /** A place on a waiting list has a contact and no reference: found by an e-mail or a phone only. */
+  private static boolean byContact(PersonalDataHolders.Citizen who) {
+    return who.email() != null || who.phone() != null;
   }
 
   /** The teleconsultations as privacy sees them. */

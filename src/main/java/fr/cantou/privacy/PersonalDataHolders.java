@@ -14,12 +14,18 @@ import java.util.UUID;
 public final class PersonalDataHolders {
   private PersonalDataHolders() {}
 
-  /** A citizen's appointments and waiting-list places, found by the e-mail or the phone she gave. */
+  /**
+   * A citizen's appointments and waiting-list places, found by the e-mail or the phone she gave; or one appointment by
+   * its reference (she was booked without any contact, by a mediator or at a point's screen: her letter names it).
+   */
   public interface Citizens {
-    Future<Held> export(Principal admin, String email, String phone, String reason, String address);
+    Future<Held> export(Principal admin, Citizen who, String reason, String address);
 
-    Future<Erasure> erase(Principal admin, String email, String phone, String reason, String address);
+    Future<Erasure> erase(Principal admin, Citizen who, String reason, String address);
   }
+
+  /** Who a citizen's request is about: one of the three is given. */
+  public record Citizen(String email, String phone, String appointmentReference) {}
 
   /** What is held of a citizen: her appointments, and her places on waiting lists. */
   public record Held(List<?> appointments, List<?> waitingPlaces) {}

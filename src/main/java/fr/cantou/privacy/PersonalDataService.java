@@ -38,7 +38,7 @@ public final class PersonalDataService {
     return person(admin, asked).compose(person -> person.careHomeId() != null
         ? teleconsultations.export(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
             .map(items -> new Export(now, person.reason(), List.of(), List.of(), items))
-        : visio.export(admin, person.email(), person.phone(), person.reason(), address)
+        : visio.export(admin, person.citizen(), person.reason(), address)
             .map(held -> new Export(now, person.reason(), held.appointments(), held.waitingPlaces(), List.of())));
   }
 
@@ -46,11 +46,11 @@ public final class PersonalDataService {
     return person(admin, asked).compose(person -> person.careHomeId() != null
         ? teleconsultations.erase(admin, person.careHomeId(), asked.patientReference(), person.reason(), address)
             .map(n -> new Erased(0, 0, 0, n))
-        : visio.erase(admin, person.email(), person.phone(), person.reason(), address)
+        : visio.erase(admin, person.citizen(), person.reason(), address)
             .map(done -> new Erased(done.erased(), done.cancelled(), done.waitingPlaces(), 0)));
   }
 
-  private record Person(String email, String phone, UUID careHomeId, String reason) {}
+  private record Person(PersonalDataHolders.Citizen citizen, UUID careHomeId, String reason) {}
 
   /** Who the request is about, by one of her identifiers, and why. */
   private static Future<Person> person(Principal admin, PersonalDataRequest asked) {
@@ -64,15 +64,18 @@ public final class PersonalDataService {
     }
     String email = blankToNull(asked.email());
     String phone = blankToNull(asked.phone());
+    String appointment = blankToNull(asked.appointmentReference());
     String reference = blankToNull(asked.patientReference());
     String careHome = blankToNull(asked.careHomeId());
-    int kinds = (email != null ? 1 : 0) + (phone != null ? 1 : 0) + (reference != null || careHome != null ? 1 : 0);
+    int kinds = (email != null ? 1 : 0) + (phone != null ? 1 : 0) + (appointment != null ? 1 : 0)
+        + (reference != null || careHome != null ? 1 : 0);
     if (kinds != 1 || (reference == null) != (careHome == null)) {
       return Future.failedFuture(ApiException.badRequest(
-          "Invalid request: give an e-mail, a phone, or a patient reference with its care home."));
+          "Invalid request: give an e-mail, a phone, an appointment's reference, or a patient reference with its care home."));
     }
-    return Future.succeededFuture(careHome)
-        .map(id -> new Person(email, phone, id == null ? null : Ids.field(id, "careHomeId"), reason));
+    return Future.succeededFuture(careHome).map(id -> new Person(new PersonalDataHolders.Citizen(email, phone,
+        appointment == null ? null : appointment.toUpperCase(java.util.Locale.ROOT)),
+        id == null ? null : Ids.field(id, "careHomeId"), reason));
   }
 
   private static String blankToNull(String value) {

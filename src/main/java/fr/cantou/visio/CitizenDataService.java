@@ -77,21 +77,22 @@ public final class CitizenDataService {
 
   // Asked by an admin for a person.
 
-  /** Every appointment of the citizen who gave this e-mail or phone, as her own export shows it. */
-  public Future<List<VisioRecords.PersonalData>> personalDataOf(Principal admin, String email, String phone, String reason,
-                                                                String address) {
+  /** Every appointment of the citizen who gave this e-mail or phone, or the one of this reference, as her own export shows it. */
+  public Future<List<VisioRecords.PersonalData>> personalDataOf(Principal admin, String email, String phone, String reference,
+                                                                String reason, String address) {
     Instant now = platform.clock().instant();
-    return byContact(email, phone).compose(ids -> platform.pool().withTransaction(tx -> Futures.inOrder(ids,
+    return find(email, phone, reference).compose(ids -> platform.pool().withTransaction(tx -> Futures.inOrder(ids,
         id -> PersonalDataAudit.record(tx, "appointment", id, admin.userId(), "admin", "export", reason, address, now)
             .compose(v -> appointments.load(tx, id))
             .compose(a -> store.held(tx, id).map(held -> new VisioRecords.PersonalData(now.atOffset(ZoneOffset.UTC), a,
                 held.erasedAt(), held.mails(), held.audit()))))));
   }
 
-  /** Erases every appointment of this e-mail or phone (those to come cancelled first); answers what was done. */
-  public Future<List<VisioRecords.Erasure>> eraseOf(Principal admin, String email, String phone, String reason, String address) {
+  /** Erases every appointment of this e-mail or phone, or the one of this reference (those to come cancelled first). */
+  public Future<List<VisioRecords.Erasure>> eraseOf(Principal admin, String email, String phone, String reference,
+                                                    String reason, String address) {
     Instant now = platform.clock().instant();
-    return byContact(email, phone).compose(ids -> platform.pool().withTransaction(tx -> Futures.inOrder(ids,
+    return find(email, phone, reference).compose(ids -> platform.pool().withTransaction(tx -> Futures.inOrder(ids,
             id -> appointments.load(tx, id).compose(a -> eraseOne(tx, a, now, admin.userId(), "admin", reason, address)
                 .map(e -> e.cancelled() ? a : null))))
         .map(cancelled -> {
@@ -102,6 +103,10 @@ public final class CitizenDataService {
           return cancelled.stream().map(a -> new VisioRecords.Erasure(true, a != null, now.atOffset(ZoneOffset.UTC)))
               .toList();
         }));
+  }
+
+  private Future<List<UUID>> find(String email, String phone, String reference) {
+    return reference != null ? store.byReference(platform.pool(), reference) : byContact(email, phone);
   }
 
   private Future<List<UUID>> byContact(String email, String phone) {

@@ -59,6 +59,12 @@ final class CitizenDataStore {
    * The appointments whose citizen gave this e-mail (any case) or this phone (as written at booking), oldest first; a
    * slot held for her from a waiting list is not one yet.
    */
+  /** The appointment of this reference (as written on her convocation, upper case), none when there is none. */
+  Future<List<UUID>> byReference(SqlClient db, String reference) {
+    return db.preparedQuery("SELECT id FROM appointment WHERE reference = $1 AND status <> 'offered'")
+        .execute(Tuple.of(reference)).map(rows -> Rows.map(rows, r -> r.getUUID("id")));
+  }
+
   Future<List<UUID>> byContact(SqlClient db, String email, String phone) {
     return db.preparedQuery("""
             SELECT id FROM appointment WHERE status <> 'offered'

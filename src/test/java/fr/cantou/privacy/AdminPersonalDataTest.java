@@ -211,4 +211,38 @@ class AdminPersonalDataTest extends TerritoryNodeTest {
     assertThat(node.api.post("/api/admin/personal-data/export", visio.admin,
         asked("patientReference", "CH-0042")).status()).isEqualTo(400);
   }
+
+  /**
+   * Booked without any contact (beside a mediator, at a point's screen), she can be found by neither an e-mail nor a
+   * phone: her letter names her appointment, and the admin exports and erases it by its reference, in any case
+   * (outside review r24: only the holder of her manage link could, before).
+   */
+  @Test
+  void an_appointment_booked_without_any_contact_is_exported_and_erased_by_its_reference() {
+    var booked = node.api.post("/api/visio/appointments", visio.mediator, new JsonObject().put("serviceId", visio.serviceId)
+        .put("start", "2026-12-01T10:00:00+01:00").put("citizen", new JsonObject().put("name", "Marcelle Roux")));
+    assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+    String id = booked.json().getString("id");
+    String reference = booked.json().getString("reference");
+    String reason = "Courrier de Mme Roux du 2 décembre, rendez-vous du 1er";
+
+    var export = node.api.post("/api/admin/personal-data/export", visio.admin, new JsonObject()
+        .put("appointmentReference", reference.toLowerCase(java.util.Locale.ROOT)).put("reason", reason));
+    assertThat(export.status()).as(export.toString()).isEqualTo(200);
+    assertThat(export.body()).contains("Marcelle Roux");
+    assertThat(export.json().getJsonArray("waitingPlaces")).isEmpty();
+
+    var erased = node.api.post("/api/admin/personal-data/erasure", visio.admin, new JsonObject()
+        .put("appointmentReference", reference).put("reason", reason));
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    assertThat(erased.json().getInteger("appointments")).isEqualTo(1);
+    assertThat(erased.json().getInteger("cancelled")).as("still to come: cancelled first").isEqualTo(1);
+    assertThat(node.api.get("/api/visio/appointments/" + id, visio.agent).body()).doesNotContain("Marcelle Roux");
+
+    var both = node.api.post("/api/admin/personal-data/erasure", visio.admin, new JsonObject()
+        .put("appointmentReference", reference).put("email", "marcelle.roux@example.fr").put("reason", reason));
+    assertThat(both.status()).as("one way of finding her at a time").isEqualTo(400);
+    assertThat(node.api.post("/api/admin/personal-data/erasure", visio.agent, new JsonObject()
+        .put("appointmentReference", reference).put("reason", reason)).status()).isEqualTo(403);
+  }
 }
