@@ -62,9 +62,15 @@ public final class SmtpMailer implements Mailer {
    * appointment's retention, her erasure). The code and the reason stay; the cause is not kept (its text names her).
    */
   static final class NotSent extends RuntimeException {
+    /**
+     * Whatever stands around an '@' between spaces and angle brackets: looser than an address a citizen may give
+     * ({@link MailAddresses#ONE_MAILBOX}), since staff accounts take intranet domains and literals
+     * ({@code paul@chu-aurillac}, {@code paul@[192.0.2.10]}; review r25). V121 applies the same pattern in SQL.
+     */
+    static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[^\\s<>]+@[^\\s<>]+");
+
     NotSent(Throwable cause) {
-      super(MailAddresses.ONE_MAILBOX.matcher(String.valueOf(cause.getMessage())).replaceAll("(adresse)"), null, false,
-          false);
+      super(ADDRESS.matcher(String.valueOf(cause.getMessage())).replaceAll("(adresse)"), null, false, false);
     }
   }
 

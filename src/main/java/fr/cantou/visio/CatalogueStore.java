@@ -128,12 +128,16 @@ final class CatalogueStore {
 
   static final String OPEN_AT_POINT = """
       SELECT reference, starts_at FROM appointment
-      WHERE point_id = $1 AND status IN ('offered', 'booked', 'in_call') AND period && tstzrange($2::timestamptz, NULL)
+      WHERE point_id = $1 AND status IN ('offered', 'booked', 'in_call')
+        AND period && tstzrange($2::timestamptz - interval '1 day', NULL)
+        AND (upper(period) > $2::timestamptz OR status = 'in_call')
       ORDER BY starts_at LIMIT $3""";
 
   /**
-   * Open appointments at the point that have not ended yet, earliest first (a few: to name them): those whose period
-   * meets what is left of time, found by the point's exclusion index, not every appointment the point ever left open.
+   * Open appointments at the point that have not ended yet, earliest first (a few: to name them), and calls still
+   * going on past their slot (a withdrawal closes the point's screens: it would cut her call, review r25): those whose
+   * period meets what is left of time or the day before, found by the point's exclusion index, not every appointment
+   * the point ever left open. An appointment holds its agent a day at most (V119): a call began within that day.
    */
   Future<List<AppointmentInTheWay>> openAppointmentsAtPoint(SqlClient db, UUID pointId, Instant now, int limit) {
     return db.preparedQuery(OPEN_AT_POINT)

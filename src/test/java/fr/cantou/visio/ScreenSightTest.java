@@ -1,6 +1,7 @@
 package fr.cantou.visio;
 
 import fr.cantou.support.Api;
+import fr.cantou.support.TestNode;
 import fr.cantou.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -66,23 +67,14 @@ class ScreenSightTest extends VisioNodeTest {
     String rose = booked.json().getString("id");
     String token = KioskTest.screen(node, visio, visio.pointId);
 
-    long since;
-    String stream;
-    try (WsClient monday = WsClient.connect(node.port())) {
-      monday.send(new JsonObject().put("type", "hello").put("token", token));
-      stream = monday.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
-      since = monday.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
-      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
-          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
-      monday.nextEvent("kiosk.appointment");
-    }
+    Position position = checkedIn(token, jeanne);
 
     // Tuesday morning: the screen's GET no longer shows Monday's check-in.
     clock.set(Instant.parse("2026-12-01T07:00:00Z"));
     assertThat(KioskTest.kiosk(node, "GET", "/api/visio/kiosk/appointments/" + jeanne, token, null).status())
         .isIn(403, 404);
     try (WsClient resumed = WsClient.connect(node.port())) {
-      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", since).put("stream", stream));
+      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", position.since()).put("stream", position.stream()));
       JsonObject welcome = resumed.next(m -> "welcome".equals(m.getString("type")));
       // Rose checks in: her event comes after whatever the replay sends.
       assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
@@ -108,22 +100,13 @@ class ScreenSightTest extends VisioNodeTest {
     String jeanne = booked.getString("id");
     String rose = KioskTest.bookAtPoint(node, visio, "10:00", "Rose Vermenouze").getString("id");
     String token = KioskTest.screen(node, visio, visio.pointId);
-    long since;
-    String stream;
-    try (WsClient first = WsClient.connect(node.port())) {
-      first.send(new JsonObject().put("type", "hello").put("token", token));
-      stream = first.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
-      since = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
-      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
-          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
-      assertThat(first.nextEvent("kiosk.appointment").getJsonObject("data").getString("initial")).isEqualTo("J.");
-    }
+    Position position = checkedIn(token, jeanne);
     Api.Response erased = visio.withToken("POST", "/api/visio/appointments/" + jeanne + "/erasure",
         booked.getString("manageToken"), null);
     assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
 
     try (WsClient resumed = WsClient.connect(node.port())) {
-      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", since).put("stream", stream));
+      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", position.since()).put("stream", position.stream()));
       assertThat(resumed.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isTrue();
       assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
           new JsonObject().put("appointmentId", rose)).status()).isEqualTo(200);
@@ -139,4 +122,75 @@ class ScreenSightTest extends VisioNodeTest {
           .allSatisfy(e -> assertThat(e.getJsonObject("data").getString("initial")).isIn(null, "?"));
     }
   }
+
+  /**
+   * A withdrawal closes the point's screens, which the kiosk page answers as a revocation (its Jitsi frame closed): it is
+   * refused while a call goes on there, even past its slot (review r25: closing the point at the end of its last day cut
+   * the citizen's call).
+   */
+  @Test
+  void a_call_under_way_at_a_screen_is_not_cut_by_its_points_withdrawal() {
+    String jeanne = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal").getString("id");
+    String token = KioskTest.screen(node, visio, visio.pointId);
+    try (WsClient screen = WsClient.hello(node.port(), token, null)) {
+      screen.next(m -> "snapshot".equals(m.getString("type")));
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
+      screen.nextEvent("kiosk.appointment");
+      clock.set(Instant.parse("2026-11-30T07:55:00Z"));
+      assertThat(node.api.post("/api/visio/appointments/" + jeanne + "/presence", visio.agent,
+          new JsonObject().put("state", "joined")).status()).isEqualTo(200);
+      screen.next(m -> "event".equals(m.getString("type")) && "in_call".equals(m.getJsonObject("data").getString("status")));
+
+      // 9 h 45 in Paris: her 9 h slot is over, her call goes on (status in_call, as the agent's page shows it).
+      clock.set(Instant.parse("2026-11-30T08:45:00Z"));
+      Api.Response shown = node.api.get("/api/visio/appointments/" + jeanne, visio.agent);
+      assertThat(shown.json().getString("status")).as(shown.toString()).isEqualTo("in_call");
+
+      Api.Response withdrawn = node.api.post("/api/visio/points/" + visio.pointId + "/withdraw", visio.admin, null);
+      assertThat(withdrawn.status()).as("the point withdrawn under her call: %s; her screen's socket then: %s", withdrawn,
+          withdrawn.status() == 204 ? "closed " + screen.awaitClose() : "open").isEqualTo(409);
+    }
+  }
+
+  /**
+   * "Today" is the point's day, not UTC's: a point in Cayenne (UTC-3) checks her in on Monday morning; its screen resumes
+   * at 23:30 there, still Monday, already Tuesday in UTC: its GET still shows her, and so does its replay (review r25).
+   */
+  @Test
+  void a_screen_resuming_before_its_points_midnight_is_replayed_todays_check_in_though_utc_is_the_next_day() {
+    String jeanne = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal").getString("id");
+    String token = KioskTest.screen(node, visio, visio.pointId);
+    // Booked on Paris' hours, then the point's zone set (the fixture's hours are Paris').
+    TestNode.await(node.node().platform().pool().preparedQuery("UPDATE visio_point SET time_zone = 'America/Cayenne' WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(visio.pointId))));
+    clock.set(Instant.parse("2026-11-30T07:55:00Z"));
+    Position position = checkedIn(token, jeanne);
+    // 23:30 in Cayenne on Monday, 2:30 UTC on Tuesday.
+    clock.set(Instant.parse("2026-12-01T02:30:00Z"));
+    assertThat(KioskTest.kiosk(node, "GET", "/api/visio/kiosk/appointments/" + jeanne, token, null).status())
+        .as("its GET still shows her").isEqualTo(200);
+    try (WsClient resumed = WsClient.connect(node.port())) {
+      resumed.send(new JsonObject().put("type", "hello").put("token", token).put("since", position.since()).put("stream", position.stream()));
+      assertThat(resumed.next(m -> "welcome".equals(m.getString("type"))).getBoolean("resumed")).isTrue();
+      assertThat(resumed.nextEvent("kiosk.appointment").getJsonObject("data").getString("id"))
+          .as("her check-in, replayed the same local day").isEqualTo(jeanne);
+    }
+  }
+
+  /** Where a screen's socket stood before it checked her in (its stream, its last event), the check-in done. */
+  private record Position(String stream, long since) {}
+
+  private Position checkedIn(String token, String appointment) {
+    try (WsClient first = WsClient.connect(node.port())) {
+      first.send(new JsonObject().put("type", "hello").put("token", token));
+      String stream = first.next(m -> "welcome".equals(m.getString("type"))).getString("stream");
+      long since = first.next(m -> "snapshot".equals(m.getString("type"))).getLong("lastEventId");
+      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+          new JsonObject().put("appointmentId", appointment)).status()).isEqualTo(200);
+      assertThat(first.nextEvent("kiosk.appointment").getJsonObject("data").getString("id")).isEqualTo(appointment);
+      return new Position(stream, since);
+    }
+  }
+
 }
