@@ -38,11 +38,7 @@ class RefusedMailAddressTest {
   @Test
   void a_refused_recipients_address_is_kept_neither_in_the_queue_after_the_retention_nor_in_the_log() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
-    try (RefusingSmtp smtp = new RefusingSmtp();
-         TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
-             "CANTOU_SMTP_PORT", Integer.toString(smtp.port()), "CANTOU_SMTP_STARTTLS", "disabled",
-             "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>"), clock)) {
-      node.node().stopJobTimers();
+    try (RefusingSmtp smtp = new RefusingSmtp(); TestNode node = sendingTo(smtp, clock)) {
       VisioTerritory visio = new VisioTerritory(node);
       JsonObject booked = visio.book("2026-12-01T10:00:00+01:00").json();
       String id = booked.getString("id");
@@ -86,11 +82,7 @@ class RefusedMailAddressTest {
   @Test
   void a_guests_refused_invitation_logs_no_address() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
-    try (RefusingSmtp smtp = new RefusingSmtp();
-         TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
-             "CANTOU_SMTP_PORT", Integer.toString(smtp.port()), "CANTOU_SMTP_STARTTLS", "disabled",
-             "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>"), clock)) {
-      node.node().stopJobTimers();
+    try (RefusingSmtp smtp = new RefusingSmtp(); TestNode node = sendingTo(smtp, clock)) {
       fr.cantou.support.CareTerritory care = new fr.cantou.support.CareTerritory(node);
       String id = care.create(fr.cantou.support.CareTerritory.request("geriatrie", "normal")).getString("id");
       assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
@@ -112,6 +104,15 @@ class RefusedMailAddressTest {
       assertThat(String.join("\n", LogLines.messages(lines))).as("the node's WARN line").isNotEmpty()
           .doesNotContain("ana.lopes@example.fr");
     }
+  }
+
+  /** A node whose mails go to {@code smtp}, its jobs run by the test only. */
+  private static TestNode sendingTo(RefusingSmtp smtp, MutableClock clock) {
+    TestNode node = TestNode.start(TestDatabase.fresh(), Map.of("CANTOU_SMTP_HOST", "127.0.0.1",
+        "CANTOU_SMTP_PORT", Integer.toString(smtp.port()), "CANTOU_SMTP_STARTTLS", "disabled",
+        "CANTOU_SMTP_FROM", "Cantou <ne-pas-repondre@cantal.test>"), clock);
+    node.node().stopJobTimers();
+    return node;
   }
 
   /** An SMTP server that greets, then refuses every recipient naming her, as Postfix does. */

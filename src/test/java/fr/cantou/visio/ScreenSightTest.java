@@ -20,11 +20,7 @@ class ScreenSightTest extends VisioNodeTest {
   void a_screen_whose_point_is_withdrawn_is_closed_like_its_http_and_hears_nothing_more() {
     String jeanne = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal").getString("id");
     String token = KioskTest.screen(node, visio, visio.pointId);
-    try (WsClient screen = WsClient.hello(node.port(), token, null)) {
-      screen.next(m -> "snapshot".equals(m.getString("type")));
-      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
-          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
-      screen.nextEvent("kiosk.appointment");
+    try (WsClient screen = watching(token, jeanne)) {
 
       // Her appointment over (no outcome yet), the point has nothing to come: the admin withdraws it.
       clock.set(Instant.parse("2026-11-30T09:05:00Z"));
@@ -132,11 +128,7 @@ class ScreenSightTest extends VisioNodeTest {
   void a_call_under_way_at_a_screen_is_not_cut_by_its_points_withdrawal() {
     String jeanne = KioskTest.bookAtPoint(node, visio, "09:00", "Jeanne Vidal").getString("id");
     String token = KioskTest.screen(node, visio, visio.pointId);
-    try (WsClient screen = WsClient.hello(node.port(), token, null)) {
-      screen.next(m -> "snapshot".equals(m.getString("type")));
-      assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
-          new JsonObject().put("appointmentId", jeanne)).status()).isEqualTo(200);
-      screen.nextEvent("kiosk.appointment");
+    try (WsClient screen = watching(token, jeanne)) {
       clock.set(Instant.parse("2026-11-30T07:55:00Z"));
       assertThat(node.api.post("/api/visio/appointments/" + jeanne + "/presence", visio.agent,
           new JsonObject().put("state", "joined")).status()).isEqualTo(200);
@@ -176,6 +168,16 @@ class ScreenSightTest extends VisioNodeTest {
       assertThat(resumed.nextEvent("kiosk.appointment").getJsonObject("data").getString("id"))
           .as("her check-in, replayed the same local day").isEqualTo(jeanne);
     }
+  }
+
+  /** The screen's socket, greeted, then told of her check-in on that screen; left open. */
+  private WsClient watching(String token, String appointment) {
+    WsClient screen = WsClient.hello(node.port(), token, null);
+    screen.next(m -> "snapshot".equals(m.getString("type")));
+    assertThat(KioskTest.kiosk(node, "POST", "/api/visio/kiosk/check-in", token,
+        new JsonObject().put("appointmentId", appointment)).status()).isEqualTo(200);
+    assertThat(screen.nextEvent("kiosk.appointment").getJsonObject("data").getString("id")).isEqualTo(appointment);
+    return screen;
   }
 
   /** Where a screen's socket stood before it checked her in (its stream, its last event), the check-in done. */

@@ -77,9 +77,7 @@ public final class StreamedBody {
     request.exceptionHandler(e -> received.tryFail(new Truncated(e)));
     whenClosed(ctx, received);
     request.endHandler(v -> received.tryComplete(whole));
-    invite(ctx);
-    deadline.start();
-    request.resume();
+    begin(ctx, deadline);
     return received.future();
   }
 
@@ -105,6 +103,13 @@ public final class StreamedBody {
         && !ctx.response().headWritten()) {
       ctx.response().writeContinue();
     }
+  }
+
+  /** The reading begins: the client invited if it waits for it, the deadline running, the data let in. */
+  private static void begin(RoutingContext ctx, Deadline deadline) {
+    invite(ctx);
+    deadline.start();
+    ctx.request().resume();
   }
 
   private static long declared(String value) {
@@ -146,9 +151,7 @@ public final class StreamedBody {
     whenClosed(ctx, received);
     file.exceptionHandler(received::tryFail);
     request.endHandler(v -> received.tryComplete());
-    invite(ctx);
-    deadline.start();
-    request.resume();
+    begin(ctx, deadline);
     return received.future();
   }
 
