@@ -305,7 +305,7 @@ class NodeKilledTest {
         + database.host() + ":" + database.port() + "/" + database.database());
     env.put("CANTOU_ADMIN_EMAIL", TestNode.ADMIN_EMAIL);
     env.put("CANTOU_ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD);
-    env.put("CANTOU_AUTH_ARGON2_MEMORY_KIB", "8192");
+    env.put("CANTOU_AUTH_ARGON2_MEMORY_KIB", "1024");
     env.put("CANTOU_AUTH_ARGON2_ITERATIONS", "1");
     env.put("CANTOU_TELECONSULT_JOIN_TIMEOUT_MINUTES", "2");
     builder.redirectErrorStream(true).redirectOutput(workDir.resolve("node-b.log").toFile());

@@ -11,6 +11,7 @@ import fr.cantou.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -27,7 +28,7 @@ import java.util.Map;
  * A page test class holds one for all its tests, started before the first and closed after the last:
  * {@code @RegisterExtension static final BrowserFixture web = BrowserFixture.forTheClass();}.
  */
-final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback, AfterEachCallback {
   static final String PASSWORD = "demo-password-1";
   /** What an admin types when making an account in a test; its owner replaces it with {@link #PASSWORD} first. */
   static final String TYPED_BY_ADMIN = "typed-by-the-admin";
@@ -61,8 +62,8 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
       """;
 
   /**
-   * Watches every page of every context of this fixture, from its first paint to its last change: whenever a
-   * visible element's text (or its aria-label, title or alt, read out by screen readers) shows "null",
+   * Watches every page of every context of this fixture, from its first paint until the test that opened it ends:
+   * whenever a visible element's text (or its aria-label, title or alt, read out by screen readers) shows "null",
    * "undefined", "NaN", "[object Object]" or "Invalid Date", it is reported here, whichever state of whichever
    * journey showed it. A MutationObserver sees each change as it happens (no timer: pages on Playwright's fake
    * clock are watched too); an element hidden when it changed is checked again when it is shown.
@@ -183,6 +184,30 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
       setToNowAtStart.set(Instant.now());
     }
     start();
+  }
+
+  /**
+   * Every page a test opened is closed after it. A page left open went on living for the rest of the class: signed-in
+   * consoles kept their sockets, timers and re-renders for every later test's events (14 pages by the end of
+   * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at.
+   */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (browser == null) {
+      return;
+    }
+    RuntimeException failed = null;
+    for (BrowserContext open : List.copyOf(browser.contexts())) {
+      try {
+        open.close();
+      } catch (RuntimeException e) {
+        // The others are closed all the same; the first failure is the test's.
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   @Override
