@@ -199,8 +199,8 @@ class KioskPageTest {
     List<?> calls = (List<?>) screen.evaluate("window.__jitsi.map((c) => c.displayName)");
     assertThat(calls).hasSize(1);
     assertThat((String) calls.get(0)).startsWith("J. — ").doesNotContain("Vidal");
-    // The real room is Jitsi's cross-origin iframe, which axe does not enter; the fixture's stand-in paragraph, dark
-    // on the frame's black, stands for it and is not the page's text.
+    // The real room is Jitsi's iframe, Jitsi's own page, not Cantou's; the fixture's stand-in paragraph, dark on the
+    // frame's black, stands for it and is not the page's text.
     screen.evaluate("document.querySelectorAll('.stand-in').forEach((p) => { p.style.color = '#fff'; })");
     PagesTest.assertAccessible(screen, "kiosque-appel");
 
