@@ -189,13 +189,19 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
   /**
    * Every page a test opened is closed after it. A page left open went on living for the rest of the class: signed-in
    * consoles kept their sockets, timers and re-renders for every later test's events (14 pages by the end of
-   * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at.
+   * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at. Before, when the test failed,
+   * each page's {@link PageJournal} is printed.
    */
   @Override
   public void afterEach(ExtensionContext context) {
     if (browser == null) {
       return;
     }
+    if (context.getExecutionException().isPresent()) {
+      // Into the test's output (target/surefire-reports/…-output.txt), beside the node's log of the same instants.
+      List.copyOf(journals.values()).forEach(journal -> System.err.print(journal.printed()));
+    }
+    journals.clear();
     RuntimeException failed = null;
     for (BrowserContext open : List.copyOf(browser.contexts())) {
       try {
@@ -306,7 +312,16 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
       return null;
     });
     context.addInitScript(NEVER_SHOWN);
+    context.onPage(page -> journals.put(page, PageJournal.of(page, String.valueOf(journals.size() + 1))));
     return context.newPage();
+  }
+
+  /** The journals of the pages the running test opened, in the order they opened. */
+  private final Map<Page, PageJournal> journals = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
+  /** What {@code page} lived through so far, as printed when its test fails. */
+  String journalOf(Page page) {
+    return journals.get(page).printed();
   }
 
   /**

@@ -85,6 +85,19 @@ class PagesTest {
         .hasMessageContaining("image-alt").hasMessageContaining("[iframe, img]");
   }
 
+  @Test
+  void the_journal_a_failed_test_prints_holds_the_pages_socket_and_refusals_but_no_token() {
+    Page doctor = web.signIn(web.newPage(), "dr.garcia");
+    doctor.waitForCondition(() -> web.journalOf(doctor).contains("socket received {\"type\":\"snapshot\""));
+    doctor.evaluate("() => fetch('/api/nothing-here')");
+    doctor.waitForCondition(() -> web.journalOf(doctor).contains("answered 404 GET " + web.url("/api/nothing-here")));
+
+    org.assertj.core.api.Assertions.assertThat(web.journalOf(doctor)).startsWith("--- page ")
+        .contains("socket opened ws://", "socket sent {\"type\":\"hello\",\"token\":\"…\"", "socket received {\"type\":\"welcome\"")
+        // An access token is a JWT, whose header starts so: none is printed in the build's output.
+        .doesNotContain("eyJ");
+  }
+
   /** The booking page on a phone, its scripts there, then {@code added} run with {@code main} its main element. */
   private static Page bookingPageWith(String added) {
     Page page = web.newPage(BrowserFixture.Screen.PHONE);

@@ -1,0 +1,70 @@
+package fr.cantou.web;
+
+import com.microsoft.playwright.Page;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * What one page lived through, as its browser saw it: its socket (opened, each message's first characters, closed),
+ * its console, its script errors, the requests that failed or were refused. Kept for the test that opened it and
+ * printed only when that test fails: a page that waited in vain (FlowsTest on a crowded machine, 7 December 2026) then
+ * says whether its snapshot never came, came late or came without the item, instead of one "unexpected value".
+ */
+final class PageJournal {
+  private static final int KEPT_LINES = 300;
+  private static final int FRAME_CHARACTERS = 300;
+
+  private final String name;
+  private final Deque<String> lines = new ArrayDeque<>();
+
+  private PageJournal(String name) {
+    this.name = name;
+  }
+
+  /** Starts writing {@code page}'s journal (named {@code name}) from now. */
+  static PageJournal of(Page page, String name) {
+    PageJournal journal = new PageJournal(name);
+    page.onConsoleMessage(message -> journal.add("console." + message.type() + " " + message.text()));
+    page.onPageError(error -> journal.add("script error " + error));
+    page.onRequestFailed(request -> journal.add("request failed " + request.method() + " " + request.url() + " "
+        + request.failure()));
+    page.onResponse(response -> {
+      if (response.status() >= 400) {
+        journal.add("answered " + response.status() + " " + response.request().method() + " " + response.url());
+      }
+    });
+    page.onWebSocket(socket -> {
+      journal.add("socket opened " + socket.url());
+      socket.onFrameSent(frame -> journal.add("socket sent " + shortened(frame.text())));
+      socket.onFrameReceived(frame -> journal.add("socket received " + shortened(frame.text())));
+      socket.onSocketError(error -> journal.add("socket error " + error));
+      socket.onClose(closed -> journal.add("socket closed"));
+    });
+    return journal;
+  }
+
+  /** A message's first characters, its tokens hidden (a journal is printed in the build's output). */
+  private static String shortened(String text) {
+    if (text == null) {
+      return "(binary)";
+    }
+    String hidden = text.replaceAll("\"token\"\\s*:\\s*\"[^\"]*\"", "\"token\":\"…\"");
+    return hidden.length() <= FRAME_CHARACTERS ? hidden
+        : hidden.substring(0, FRAME_CHARACTERS) + "… (" + hidden.length() + " characters)";
+  }
+
+  private synchronized void add(String line) {
+    if (lines.size() == KEPT_LINES) {
+      lines.removeFirst();
+    }
+    // Written as the node's log writes its instants, so that the two read side by side.
+    lines.addLast(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
+  }
+
+  /** The journal as printed: its name, then its lines (the last {@value #KEPT_LINES}). */
+  synchronized String printed() {
+    return "--- page " + name + " ---\n" + String.join("\n", lines) + "\n";
+  }
+}
