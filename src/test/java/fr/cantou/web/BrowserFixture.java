@@ -190,14 +190,17 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
    * Every page a test opened is closed after it. A page left open went on living for the rest of the class: signed-in
    * consoles kept their sockets, timers and re-renders for every later test's events (14 pages by the end of
    * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at. Before, when the test failed,
-   * each page's {@link PageJournal} is printed.
+   * each page's {@link PageJournal} is printed. A test whose pages threw an error nothing caught fails: a page that
+   * throws has stopped doing part of its work, whatever the test looked at (none did in the whole suite, 7 December 2026).
    */
   @Override
   public void afterEach(ExtensionContext context) {
     if (browser == null) {
       return;
     }
-    if (context.getExecutionException().isPresent()) {
+    List<String> thrown = takeScriptErrors();
+    boolean testFailed = context.getExecutionException().isPresent();
+    if (testFailed || !thrown.isEmpty()) {
       // Into the test's output (target/surefire-reports/…-output.txt), beside the node's log of the same instants.
       List.copyOf(journals.values()).forEach(journal -> System.err.print(journal.printed()));
     }
@@ -214,6 +217,14 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
     if (failed != null) {
       throw failed;
     }
+    if (!testFailed) {
+      org.assertj.core.api.Assertions.assertThat(thrown).as("errors the test's pages threw and nothing caught").isEmpty();
+    }
+  }
+
+  /** The errors the running test's pages threw and nothing caught so far, taken: {@link #afterEach} no longer sees them. */
+  List<String> takeScriptErrors() {
+    return List.copyOf(journals.values()).stream().flatMap(journal -> journal.takeThrown().stream()).toList();
   }
 
   @Override

@@ -27,7 +27,10 @@ final class PageJournal {
   static PageJournal of(Page page, String name) {
     PageJournal journal = new PageJournal(name);
     page.onConsoleMessage(message -> journal.add("console." + message.type() + " " + message.text()));
-    page.onPageError(error -> journal.add("script error " + error));
+    page.onPageError(error -> {
+      journal.add("script error " + error);
+      journal.thrown(page.url().replaceAll("#.*", "#…") + " " + error);
+    });
     page.onRequestFailed(request -> journal.add("request failed " + request.method() + " " + request.url() + " "
         + request.failure()));
     page.onResponse(response -> {
@@ -53,6 +56,20 @@ final class PageJournal {
     String hidden = text.replaceAll("\"token\"\\s*:\\s*\"[^\"]*\"", "\"token\":\"…\"");
     return hidden.length() <= FRAME_CHARACTERS ? hidden
         : hidden.substring(0, FRAME_CHARACTERS) + "… (" + hidden.length() + " characters)";
+  }
+
+  /** Errors the page's scripts threw and nothing caught (uncaught exceptions, unhandled rejections), not taken yet. */
+  private final java.util.List<String> thrown = new java.util.ArrayList<>();
+
+  private synchronized void thrown(String error) {
+    thrown.add(error);
+  }
+
+  /** The errors thrown since the last call. */
+  synchronized java.util.List<String> takeThrown() {
+    java.util.List<String> taken = java.util.List.copyOf(thrown);
+    thrown.clear();
+    return taken;
   }
 
   private synchronized void add(String line) {
