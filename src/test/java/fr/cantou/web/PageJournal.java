@@ -15,6 +15,8 @@ import java.util.Deque;
 final class PageJournal {
   private static final int KEPT_LINES = 300;
   private static final int FRAME_CHARACTERS = 300;
+  /** A snapshot whole (up to this), so that a failed test reads whether what it waited for was in it. */
+  private static final int SNAPSHOT_CHARACTERS = 20_000;
 
   private final String name;
   private final Deque<String> lines = new ArrayDeque<>();
@@ -48,14 +50,26 @@ final class PageJournal {
     return journal;
   }
 
-  /** A message's first characters, its tokens hidden (a journal is printed in the build's output). */
+  /** A message's first characters (a snapshot's whole). */
   private static String shortened(String text) {
     if (text == null) {
       return "(binary)";
     }
-    String hidden = text.replaceAll("\"token\"\\s*:\\s*\"[^\"]*\"", "\"token\":\"…\"");
-    return hidden.length() <= FRAME_CHARACTERS ? hidden
-        : hidden.substring(0, FRAME_CHARACTERS) + "… (" + hidden.length() + " characters)";
+    text = hidden(text);
+    int kept = text.startsWith("{\"type\":\"snapshot\"") ? SNAPSHOT_CHARACTERS : FRAME_CHARACTERS;
+    return text.length() <= kept ? text : text.substring(0, kept) + "… (" + text.length() + " characters)";
+  }
+
+  /**
+   * Tokens hidden, whatever line they are in (a journal is printed in the build's output): the values of keys named
+   * like a token, and anything shaped like a JWT.
+   */
+  private static final java.util.regex.Pattern TOKENS = java.util.regex.Pattern.compile(
+      "(\"[A-Za-z]*(?:[Tt]oken|jwt|[Ss]ecret)\"\\s*:\\s*\")[^\"]*\"|eyJ[\\w-]+\\.[\\w-]+\\.[\\w-]*");
+
+  private static String hidden(String line) {
+    return TOKENS.matcher(line).replaceAll(found -> found.group(1) == null ? "…JWT…"
+        : java.util.regex.Matcher.quoteReplacement(found.group(1) + "…\""));
   }
 
   /** Errors the page's scripts threw and nothing caught (uncaught exceptions, unhandled rejections), not taken yet. */
@@ -77,7 +91,7 @@ final class PageJournal {
       lines.removeFirst();
     }
     // Written as the node's log writes its instants, so that the two read side by side.
-    lines.addLast(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
+    lines.addLast(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + hidden(line));
   }
 
   /** The journal as printed: its name, then its lines (the last {@value #KEPT_LINES}). */

@@ -104,6 +104,8 @@ class PasswordPageTest {
     nurse.waitForURL(u -> u.contains("/connexion.html"));
     nurse.locator("#email").fill("nouvelle.ide@cantal.demo");
     nurse.locator("#password").fill("saisi-par-l-admin");
+    // The form's button is disabled until the page's script has come: Enter in a field before it submits nothing.
+    assertThat(nurse.locator("button[type=submit]")).isEnabled();
     nurse.keyboard().press("Enter");
 
     nurse.waitForURL(u -> u.contains("/mot-de-passe.html"));

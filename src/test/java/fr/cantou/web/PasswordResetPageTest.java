@@ -115,7 +115,8 @@ class PasswordResetPageTest {
     assertThat(field(page, "Adresse e-mail de votre compte")).hasAttribute("autocomplete", "username");
     PagesTest.assertAccessible(page, "mot-de-passe-oublie-1");
 
-    // Nothing typed: said at the field.
+    // Nothing typed: said at the field (once the page's script has enabled the form's button, which Enter presses).
+    assertThat(page.locator("button[type=submit]")).isEnabled();
     field(page, "Adresse e-mail de votre compte").focus();
     page.keyboard().press("Enter");
     assertThat(page.locator("#email-error")).hasText("Indiquez l'adresse e-mail de votre compte.");
