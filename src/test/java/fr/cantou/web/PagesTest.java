@@ -99,14 +99,14 @@ class PagesTest {
   }
 
   @Test
-  void an_error_a_pages_script_throws_and_nothing_catches_is_kept_for_the_test_to_fail_on() {
+  void an_error_a_pages_script_throws_and_nothing_catches_is_kept_for_the_test() {
     Page page = web.newPage();
     page.navigate(web.url("/"));
     assertThat(page.locator("#lang")).isEnabled();
     page.evaluate("() => { setTimeout(() => { throw new Error('Erreur exprès'); }); Promise.reject(new Error('Rejet exprès')); }");
     page.waitForCondition(() -> web.journalOf(page).contains("Erreur exprès") && web.journalOf(page).contains("Rejet exprès"));
 
-    // Taken here, so that this test passes: left, BrowserFixture.afterEach fails the test with them.
+    // Taken here: left, BrowserFixture.afterEach prints the pages' journals with them.
     org.assertj.core.api.Assertions.assertThat(web.takeScriptErrors()).hasSize(2)
         .anySatisfy(error -> org.assertj.core.api.Assertions.assertThat(error).contains("Erreur exprès"))
         .anySatisfy(error -> org.assertj.core.api.Assertions.assertThat(error).contains("Rejet exprès"));
