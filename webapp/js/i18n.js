@@ -6,10 +6,17 @@ export function currentLanguage() {
   return language;
 }
 
+/**
+ * Reads the page's words. Rejects when they did not come whole (no answer, a proxy's error page, a body cut on the
+ * way): the caller tries again (setUpPage).
+ */
 export async function loadLanguage() {
   const chosen = localStorage.getItem('cantou.lang');
   language = chosen === 'en' ? 'en' : 'fr';
   const response = await fetch(`/i18n/${language}.json`, { cache: 'force-cache' });
+  if (!response.ok) {
+    throw Object.assign(new Error(`/i18n/${language}.json: ${response.status}`), { status: response.status });
+  }
   dictionary = await response.json();
   document.documentElement.lang = language;
   translate(document);

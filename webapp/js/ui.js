@@ -8,7 +8,7 @@ export async function setUpPage() {
   const languageSwitched = sessionStorage.getItem('cantou.languageSwitched');
   sessionStorage.removeItem('cantou.languageSwitched');
   // The deployment's time zone (for times no item gives its own) comes with the words, in parallel: no extra wait.
-  await Promise.all([loadLanguage(), siteConfig().then((settings) => setPageZone(settings?.timeZone))]);
+  await Promise.all([wordsLoaded(), siteConfig().then((settings) => setPageZone(settings?.timeZone))]);
   // The scripts arrived: the line that waited for them (and helps when they never come) goes.
   document.getElementById('js-wait')?.remove();
   const other = document.getElementById('lang');
@@ -32,6 +32,19 @@ export async function setUpPage() {
       await logout();
       location.href = '/connexion.html';
     });
+  }
+}
+
+/**
+ * The page's words, read again while the line loses them (after 0.5 s, 1 s, 2 s… up to 30 s): nothing on the page
+ * works without them. Before, one lost read stopped the page's script, its loading line there for good.
+ */
+async function wordsLoaded(attempt = 0) {
+  try {
+    await loadLanguage();
+  } catch (e) {
+    await new Promise((resolve) => { setTimeout(resolve, retryDelay(attempt, e)); });
+    await wordsLoaded(attempt + 1);
   }
 }
 

@@ -46,6 +46,34 @@ class LastMileSlowLinkTest {
     cdp.send("Network.emulateNetworkConditions", slow);
   }
 
+  /**
+   * The page's words are lost on the way (no answer), then a proxy answers for a node away (502, its own HTML page):
+   * the page reads them again and starts, in English as she chose, its loading line gone. Before, the first loss
+   * stopped the page's script (an error nothing caught) and "Chargement de la page…" stayed for good.
+   */
+  @Test
+  void the_pages_words_lost_on_the_way_are_read_again_and_the_page_starts() {
+    Page page = web.newPhonePage();
+    page.addInitScript("localStorage.setItem('cantou.lang', 'en')");
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    page.route("**/i18n/en.json", route -> {
+      switch (reads.incrementAndGet()) {
+        case 1 -> route.abort();
+        case 2 -> route.fulfill(new Route.FulfillOptions().setStatus(502).setContentType("text/html")
+            .setBody("<html><body>502 Bad Gateway</body></html>"));
+        default -> route.resume();
+      }
+    });
+    page.navigate(web.url("/connexion.html"));
+    assertThat(page.locator("h1")).hasText("Professional sign-in");
+    assertThat(page).hasTitle("Sign in — Cantou");
+    assertThat(page.locator("#js-wait")).hasCount(0);
+    assertThat(page.locator("#lang")).isEnabled();
+    assertThat(reads).hasValue(3);
+    assertThat(web.takeScriptErrors()).isEmpty();
+    page.context().close();
+  }
+
   @Test
   void the_page_as_served_carries_the_first_step_and_the_catalogue_but_not_in_the_middle_of_a_booking() {
     Page page = web.newPhonePage();
