@@ -190,18 +190,16 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
    * Every page a test opened is closed after it. A page left open went on living for the rest of the class: signed-in
    * consoles kept their sockets, timers and re-renders for every later test's events (14 pages by the end of
    * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at. Before, when the test failed,
-   * each page's {@link PageJournal} is printed, and so when its pages threw an error nothing caught. Such an error does
-   * not fail the test yet: i18n.js's loadLanguage lets a failed fetch through, and a page navigated away during it
-   * throws (KioskPageTest, PasswordResetPageTest, 7 December 2026); that defect is to be mended first.
+   * each page's {@link PageJournal} is printed, and so when its pages threw an error nothing caught. A test whose pages
+   * threw such an error fails with them: a page that throws has stopped part of its work, whatever the test looked at
+   * (i18n.js's loadLanguage did, on a fetch lost on the way: KioskPageTest, PasswordResetPageTest, 7 December 2026).
    */
   @Override
   public void afterEach(ExtensionContext context) {
     if (browser == null) {
       return;
     }
-    // What a page threw after the test's last call to Playwright is not delivered yet, and goes unseen: a round trip on
-    // each page here would deliver it, but also what a page navigated away from threw as it went (a fetch cut by the
-    // navigation, i18n.js's loadLanguage, PagesTest, 7 December 2026), which no person sees.
+    // What a page threw after the test's last call to Playwright is not delivered yet, and goes unseen.
     List<String> thrown = takeScriptErrors();
     boolean testFailed = context.getExecutionException().isPresent();
     if (testFailed || !thrown.isEmpty()) {
@@ -220,6 +218,9 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
     }
     if (failed != null) {
       throw failed;
+    }
+    if (!testFailed) {
+      org.assertj.core.api.Assertions.assertThat(thrown).as("errors the test's pages threw and nothing caught").isEmpty();
     }
   }
 

@@ -106,7 +106,7 @@ class PagesTest {
     page.evaluate("() => { setTimeout(() => { throw new Error('Erreur exprès'); }); Promise.reject(new Error('Rejet exprès')); }");
     page.waitForCondition(() -> web.journalOf(page).contains("Erreur exprès") && web.journalOf(page).contains("Rejet exprès"));
 
-    // Taken here: left, BrowserFixture.afterEach prints the pages' journals with them.
+    // Taken here: left, BrowserFixture.afterEach fails the test with them (and prints the pages' journals).
     org.assertj.core.api.Assertions.assertThat(web.takeScriptErrors()).hasSize(2)
         .anySatisfy(error -> org.assertj.core.api.Assertions.assertThat(error).contains("Erreur exprès"))
         .anySatisfy(error -> org.assertj.core.api.Assertions.assertThat(error).contains("Rejet exprès"));
