@@ -144,6 +144,40 @@ class PresenceGraceTest extends CareNodeTest {
   }
 
   /**
+   * Her taking a request is a sign of her as much as an open console: taken while every console of hers has been
+   * closed for minutes (her page's socket not through yet, a network that stops WebSockets), the request stays hers for
+   * the grace, then goes back if still no console of hers opened. Before, the next sweep gave it back at once, the
+   * instant after she had taken it (FlowsTest, its doctor's page opened just after her claim, failed so on loaded runs).
+   */
+  @Test
+  void a_request_taken_without_a_console_open_stays_hers_for_the_grace_then_goes_back() {
+    WsClient console = WsClient.hello(node.port(), care.geriatrician, null);
+    Eventually.until("her console is counted", () -> consolesOpen() == 1);
+    console.close();
+    Eventually.until("her console is counted closed", () -> consolesOpen() == 0);
+    // Five minutes without a console of hers, the node's jobs running all along (its heartbeat steady).
+    for (int step = 0; step < 20; step++) {
+      clock.advance(Duration.ofSeconds(16));
+      TestNode.await(node.node().runJobs());
+    }
+    assertThat(statusOfTheGeriatrician()).isEqualTo("offline");
+
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    TestNode.await(node.node().runJobs());
+    clock.advance(Duration.ofSeconds(29));
+    TestNode.await(node.node().runJobs());
+    JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
+    assertThat(item.getString("status")).as("29 s after she took it").isEqualTo("assigned");
+    assertThat(item.getString("doctorId")).isEqualTo(care.geriatricianId);
+
+    clock.advance(Duration.ofSeconds(2));
+    TestNode.await(node.node().runJobs());
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("status"))
+        .as("31 s after she took it, no console of hers opened").isEqualTo("queued");
+  }
+
+  /**
    * A written opinion is answered when the doctor can: closing her tablet does not take it from
    * her after 30 s; it goes back to the queue only after teleconsult.opinionGraceHours (12).
    */
