@@ -30,7 +30,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * the live events, and the call she is in. The server's clock and the page's are the test's; each test books its own
  * appointments some days after the server's now, which only moves forward.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class AgentDayPageTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** Beeps counted, not played: the page's "bip" is an oscillator started. */
@@ -688,8 +687,7 @@ class AgentDayPageTest {
    */
   @Test
   void an_agents_absence_is_saved_at_the_hours_she_typed_whatever_her_tablets_zone() {
-    Page agent = web.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setLocale("fr-FR")
-        .setViewportSize(1024, 768).setTimezoneId("America/Cayenne")).newPage();
+    Page agent = web.newTabletPageIn("America/Cayenne");
     web.signIn(agent, "agent.caf");
     assertThat(agent.locator("#exception button[type=submit]")).isEnabled();
     LocalDate day = LocalDate.now(clock.withZone(PARIS)).plusDays(300);

@@ -23,7 +23,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * reader. The server's clock is the test's; each test books its own appointment some days after the server's now, which
  * only moves forward.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class AppointmentPageOnAWeakLineTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   static final MutableClock clock = MutableClock.startingNow();

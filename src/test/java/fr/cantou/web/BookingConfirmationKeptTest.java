@@ -10,7 +10,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * The confirmation of her booking is what she notes her link from (a landline: no SMS, no mail will bring it): a reload
  * of its tab (the phone discarded it) or one press on Back shows it again, until she starts a new booking.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class BookingConfirmationKeptTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

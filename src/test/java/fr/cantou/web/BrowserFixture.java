@@ -189,21 +189,25 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
   /**
    * Every page a test opened is closed after it. A page left open went on living for the rest of the class: signed-in
    * consoles kept their sockets, timers and re-renders for every later test's events (14 pages by the end of
-   * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at. Before, when the test failed,
-   * each page's {@link PageJournal} is printed, and so when its pages threw an error nothing caught. A test whose pages
-   * threw such an error fails with them: a page that throws has stopped part of its work, whatever the test looked at
-   * (i18n.js's loadLanguage did, on a fetch lost on the way: KioskPageTest, PasswordResetPageTest, 7 December 2026).
+   * FlowsTest, 10 of CarePagesTest), the two cores busy with pages nobody looked at. Before, the test fails when its
+   * pages showed a value a person must never see ({@link #NEVER_SHOWN}) or threw an error nothing caught: a page that
+   * throws has stopped part of its work, whatever the test looked at (i18n.js's loadLanguage did, on a fetch lost on
+   * the way: KioskPageTest, PasswordResetPageTest, 7 December 2026). Whenever the test fails, or would, each page's
+   * {@link PageJournal} is printed first.
    */
   @Override
   public void afterEach(ExtensionContext context) {
     if (browser == null) {
       return;
     }
-    // What a page threw after the test's last call to Playwright is not delivered yet, and goes unseen.
+    // What a page threw or showed after the test's last call to Playwright is not delivered yet, and goes unseen.
     List<String> thrown = takeScriptErrors();
+    List<String> seen = List.copyOf(neverShown);
+    neverShown.clear();
     boolean testFailed = context.getExecutionException().isPresent();
-    if (testFailed || !thrown.isEmpty()) {
+    if (testFailed || !thrown.isEmpty() || !seen.isEmpty()) {
       // Into the test's output (target/surefire-reports/…-output.txt), beside the node's log of the same instants.
+      seen.forEach(line -> System.err.println("--- shown and never to be: " + line));
       List.copyOf(journals.values()).forEach(journal -> System.err.print(journal.printed()));
     }
     journals.clear();
@@ -220,6 +224,8 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
       throw failed;
     }
     if (!testFailed) {
+      org.assertj.core.api.Assertions.assertThat(seen).as("a page showed a value a person must never see ("
+          + context.getDisplayName() + ")").isEmpty();
       org.assertj.core.api.Assertions.assertThat(thrown).as("errors the test's pages threw and nothing caught").isEmpty();
     }
   }
@@ -318,8 +324,21 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
     return screen == Screen.PHONE ? newPhonePage() : newTabletPage();
   }
 
-  /** A page of this context, watched by {@link #NEVER_SHOWN} from its first paint. */
-  private Page watched(BrowserContext context) {
+  /**
+   * A tablet in another time zone than the server's (the browser's zone: a person in Guyane, a PC set wrong), French
+   * first.
+   */
+  Page newTabletPageIn(String timeZoneId) {
+    return watched(browser.newContext(new Browser.NewContextOptions().setLocale("fr-FR").setViewportSize(1024, 768)
+        .setTimezoneId(timeZoneId)));
+  }
+
+  /**
+   * A page of this context (of this fixture's browser or another a test launched), watched from its first paint by
+   * {@link #NEVER_SHOWN}, its journal kept and its errors taken, as every page of the test: checked by
+   * {@link #afterEach}, which closes only the contexts of this fixture's browser.
+   */
+  Page watched(BrowserContext context) {
     context.exposeBinding("__cantouNeverShown", (source, args) -> {
       neverShown.add(source.page().url().replaceAll("#.*", "#…") + " " + args[0]);
       return null;

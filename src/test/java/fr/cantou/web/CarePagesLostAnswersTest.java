@@ -15,7 +15,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * The nurse's and the doctor's pages on a link that drops (a care home's weak Wi-Fi, a doctor's laptop): a request or
  * its answer lost on the way is tried again or said, never silently dropped, and what did reach the server is said done.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class CarePagesLostAnswersTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

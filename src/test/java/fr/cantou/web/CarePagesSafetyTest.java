@@ -21,7 +21,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * when the request is created, not after its slow upload (which erased the next resident's request she had begun); and
  * the language switch, which reloads the page, asks before losing what is typed and not sent.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class CarePagesSafetyTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

@@ -13,7 +13,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The two flows of the product, through the pages, with two browsers open at once. */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class FlowsTest {
   /** What the call says once she left it (Jitsi's own hang-up, or hers). */
   private static final String CALL_LEFT = "Vous avez quitté l'appel.";
@@ -587,8 +586,8 @@ class FlowsTest {
     Locator leave = agent.locator("#availability li").filter(new Locator.FilterOptions().setHasText("Stage de formation"));
     Locator remove = leave.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON);
     assertThat(remove).hasAttribute("aria-label", java.util.regex.Pattern.compile("^Supprimer l'absence du .+ au .+"));
-    remove.focus();
-    agent.keyboard().press("Enter");
+    // Focused then pressed by one call: the list drawn again between a focus and a press would take the key elsewhere.
+    remove.press("Enter");
 
     assertThat(leave).hasCount(0);
     assertThat(agent.locator("body")).containsText("Absence supprimée");

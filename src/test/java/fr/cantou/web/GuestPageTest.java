@@ -26,7 +26,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * the call has not started (the same link on a computer is refused: it is the phone's now, and a
  * reload of the phone keeps it), then enters once it runs, under her name and role.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class GuestPageTest {
   static final SmsProviderStandIn sms = new SmsProviderStandIn();
   @org.junit.jupiter.api.extension.RegisterExtension

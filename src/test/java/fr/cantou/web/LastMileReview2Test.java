@@ -29,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before the scripts came, a request sent with no visible answer, a birth year still to come, a request withdrawn by a
  * slip of the finger.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReview2Test {
   /**
    * The server's clock: real time (the real now as the class starts, not as it is loaded), set to a room's opening by

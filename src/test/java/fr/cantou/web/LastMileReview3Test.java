@@ -21,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it, so that screen readers did not say it. And the visio-accueil's small last-mile defects left by earlier reviews:
  * closing the account of a mediator who booked for people with neither phone nor e-mail said nothing of them.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReview3Test {
   /** Past the pages' deadline for an answer (api.js, ANSWER_DEADLINE_MS: 30 s), on the page's own fake clock. */
   private static final long PAST_THE_DEADLINE_MS = 30_001;

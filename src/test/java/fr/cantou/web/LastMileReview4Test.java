@@ -21,7 +21,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * 60 kbit/s, a nurse on a tablet, a doctor on a laptop whose Wi-Fi drops). The server's clock is the test's; each test
  * books its own appointments some days after the server's now, which only moves forward.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReview4Test {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** The server's clock: the real now as the class starts (not as it is loaded), then moved by the tests. */

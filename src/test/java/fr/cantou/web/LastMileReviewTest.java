@@ -26,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or on the manage link, the mediator refused the room before it opens, and a service of La Réunion whose times are
  * written in its own zone on every page (the département's is Paris).
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileReviewTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();
@@ -293,8 +292,7 @@ class LastMileReviewTest {
    */
   @Test
   void the_agents_today_is_the_departements_day_whatever_the_browsers_zone() {
-    Page agent = web.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setLocale("fr-FR")
-        .setViewportSize(1024, 768).setTimezoneId("America/Cayenne")).newPage();
+    Page agent = web.newTabletPageIn("America/Cayenne");
     agent.clock().install(new com.microsoft.playwright.Clock.InstallOptions()
         .setTime(ZonedDateTime.of(2026, 12, 3, 1, 30, 0, 0, ZoneId.of("Europe/Paris")).toInstant().toEpochMilli()));
     web.signIn(agent, "agent.caf");

@@ -28,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with every script held back; every script is asked before any has arrived; no request is made for the catalogue.
  * The times are printed (and written in docs/web.md).
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileSlowLinkTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

@@ -32,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the server's only moves forward (sessions and sign-in counters are kept by its time).
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LastMileTest {
   /**
    * The tests that move the server's clock days ahead run after the others: the booking pages ask for the slots of

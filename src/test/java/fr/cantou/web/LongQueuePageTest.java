@@ -11,7 +11,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * tells her request's place as "more than 100 ahead", in the line said once it is sent and on its card, never as a
  * 101st place that would be false.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LongQueuePageTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with its labels, errors under their fields, the one answer read out by the live region, and
  * the old link no longer working; a short link that no longer works lands on the form.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class LostLinkPageTest {
   private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-30T07:00:00Z"));
   @org.junit.jupiter.api.extension.RegisterExtension

@@ -21,7 +21,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * dialog she has since opened for another resident; a new request sent again after a lost answer is queued once; and a
  * PDF of a request is saved by its "Télécharger". The answers are held with route() and released when each test says.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class NursePageSlowAnswersTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

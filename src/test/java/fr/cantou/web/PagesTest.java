@@ -14,7 +14,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every page in a real browser: it renders, it speaks French first, and axe finds nothing serious. */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class PagesTest {
   static final List<String> ALL_PAGES = List.of("/", "/connexion.html", "/rendez-vous.html", "/infirmiere.html", "/medecin.html",
       "/agent.html", "/mediateur.html", "/admin.html", "/accessibilite.html", "/mentions-legales.html", "/donnees-personnelles.html",

@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once every module it imports has come, and the token stayed there for whoever looks at the screen, copies the address
  * or reads the history); the reload its loading notice advises still serves the link.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class PasswordLinkPageAttackTest {
   @RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass(Clock.systemUTC(), Map.of());

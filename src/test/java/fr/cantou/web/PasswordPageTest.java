@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * understands, mistakes said at their field and read out, all of it with the keyboard; once changed, her other
  * sessions are over and this page stays signed in.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class PasswordPageTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

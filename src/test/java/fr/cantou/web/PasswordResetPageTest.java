@@ -31,7 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from her mailbox, which the page takes out of the address bar at once, her new password twice, then the sign-in page
  * that says it is saved. A link that no longer works says so and leads to a new one. All of it with the keyboard.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class PasswordResetPageTest {
   private static final String SITE = "https://cantou.cantal.test";
   private static final Pattern LINK = Pattern.compile(Pattern.quote(SITE) + "(/nouveau-mot-de-passe\\.html#[A-Za-z0-9_-]+)");

@@ -13,7 +13,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * {@code DatabaseStopTest} proves it says), the nurse's page says so plainly in French, in the
  * banner screen readers hear at once, and says it is back when it is.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class ServiceStatePageTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final BrowserFixture web = BrowserFixture.forTheClass();

@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to sign in again. Access tokens live a few seconds here, so the server ends the socket's token itself, as it does every
  * 15 minutes in production.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class SessionRefreshPageTest {
   private static final String REFRESH = "**/api/auth/refresh";
   @org.junit.jupiter.api.extension.RegisterExtension

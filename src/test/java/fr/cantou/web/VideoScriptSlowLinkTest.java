@@ -24,7 +24,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * and a half. The script is held back by the test (a route answered when the test says) and the page's clock is
  * Playwright's, moved by the test: "more than 15 s" and "a minute and a half" pass without waiting for them.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class VideoScriptSlowLinkTest {
   /** The server's clock: the real now as the class starts, then set by each test before her appointment. */
   static final MutableClock clock = MutableClock.startingNow();

@@ -10,7 +10,6 @@ import fr.cantou.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,11 +46,19 @@ class WaitingListPageTest {
         "CANTOU_VISIO_WAITING_OFFER_HOLD_MINUTES", "90", "CANTOU_VISIO_WAITING_OFFERS_PER_DAY", "2"));
   }
 
-  @AfterEach
-  void stop() {
-    BrowserFixture.assertNothingNeverShownWasShown("the waiting list");
-    web.close();
-  }
+  /**
+   * A node and a browser of each test's own (its clock and its mail server's port): the fixture's checks of the test's
+   * pages (errors, "null" shown, the journals of a failed test), then the whole fixture closed. An extension and not an
+   * {@code @AfterEach}, which cannot tell whether the test failed.
+   */
+  @RegisterExtension
+  final org.junit.jupiter.api.extension.AfterEachCallback stop = context -> {
+    try {
+      web.afterEach(context);
+    } finally {
+      web.close();
+    }
+  };
 
   @Test
   void a_full_service_offers_its_waiting_list_and_a_cancellation_becomes_her_appointment() throws Exception {

@@ -22,7 +22,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  * was over at its opening. The pages now go by the server's time (the Date of its answers). The server's clock is the
  * test's; each test books its own appointment some days after the server's now, which only moves forward.
  */
-@org.junit.jupiter.api.extension.ExtendWith(NothingNeverShown.class)
 class WrongDeviceClockTest {
   private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   /** The server's clock: the real now as the class starts (not as it is loaded), then moved by the tests. */
