@@ -7,13 +7,13 @@ export function currentLanguage() {
 }
 
 /**
- * Reads the page's words. Rejects when they did not come whole (no answer, a proxy's error page, a body cut on the
- * way): the caller tries again (setUpPage).
+ * Reads the page's words (the read stopped by `signal`). Rejects when they did not come whole (no answer, a proxy's
+ * error page, a body cut on the way): the caller tries again (setUpPage).
  */
-export async function loadLanguage() {
+export async function loadLanguage(signal) {
   const chosen = localStorage.getItem('cantou.lang');
   language = chosen === 'en' ? 'en' : 'fr';
-  const response = await fetch(`/i18n/${language}.json`, { cache: 'force-cache' });
+  const response = await fetch(`/i18n/${language}.json`, { cache: 'force-cache', signal });
   if (!response.ok) {
     throw Object.assign(new Error(`/i18n/${language}.json: ${response.status}`), { status: response.status });
   }

@@ -36,12 +36,13 @@ export async function setUpPage() {
 }
 
 /**
- * The page's words, read again while the line loses them (after 0.5 s, 1 s, 2 s… up to 30 s): nothing on the page
- * works without them. Before, one lost read stopped the page's script, its loading line there for good.
+ * The page's words, read again while the line loses them or stalls (after 0.5 s, 1 s, 2 s… up to 30 s; each read
+ * given the API's deadline): nothing on the page works without them. Before, one lost read stopped the page's script,
+ * its loading line there for good.
  */
 async function wordsLoaded(attempt = 0) {
   try {
-    await loadLanguage();
+    await withinDeadline(ANSWER_DEADLINE_MS, (signal) => loadLanguage(signal));
   } catch (e) {
     await new Promise((resolve) => { setTimeout(resolve, retryDelay(attempt, e)); });
     await wordsLoaded(attempt + 1);

@@ -47,8 +47,8 @@ class LastMileSlowLinkTest {
 
   /**
    * The page's words are lost on the way (no answer), then a proxy answers for a node away (502, its own HTML page):
-   * the page reads them again and starts, in English as she chose, its loading line gone. Before, the first loss
-   * stopped the page's script (an error nothing caught) and "Chargement de la page…" stayed for good.
+   * the page reads them again and starts, in English as she chose, its button enabled. Before, the first loss stopped
+   * the page's script (an error nothing caught): the sign-in button stayed disabled for good, no one could sign in.
    */
   @Test
   void the_pages_words_lost_on_the_way_are_read_again_and_the_page_starts() {
@@ -66,9 +66,42 @@ class LastMileSlowLinkTest {
     page.navigate(web.url("/connexion.html"));
     assertThat(page.locator("h1")).hasText("Professional sign-in");
     assertThat(page).hasTitle("Sign in — Cantou");
-    assertThat(page.locator("#js-wait")).hasCount(0);
+    assertThat(page.locator("form button[type=submit]")).isEnabled();
     assertThat(page.locator("#lang")).isEnabled();
     assertThat(reads).hasValue(3);
+    assertThat(web.takeScriptErrors()).isEmpty();
+    page.context().close();
+  }
+
+  /**
+   * The first read of the words stalls (no answer, no error: a link gone quiet): past the API's deadline of 30 s, by
+   * the page's clock, it is given up and asked again, and the page starts. Before, the page waited on it for good, its
+   * sign-in button disabled.
+   */
+  @Test
+  void the_pages_words_stalled_on_the_way_are_asked_again_past_the_deadline() {
+    Page page = web.newPhonePage();
+    page.clock().install();
+    List<Route> held = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    page.route("**/i18n/fr.json", route -> {
+      if (asked.incrementAndGet() == 1) {
+        held.add(route);
+      } else {
+        route.resume();
+      }
+    });
+    page.navigate(web.url("/connexion.html"));
+    page.waitForCondition(() -> !held.isEmpty());
+    Locator signIn = page.locator("form button[type=submit]");
+    page.clock().runFor(29_000);
+    assertThat(signIn).isDisabled();
+    assertThat(asked).as("asked once so far").hasValue(1);
+    // The deadline, then the first pause before asking again (half a second).
+    page.clock().runFor(2_000);
+    assertThat(signIn).isEnabled();
+    assertThat(page.locator("#lang")).isEnabled();
+    assertThat(asked).hasValue(2);
     assertThat(web.takeScriptErrors()).isEmpty();
     page.context().close();
   }
