@@ -354,8 +354,8 @@ public final class TeleconsultStore {
    * from her counts: no live one (a count above 0 on a node heard from after
    * {@code nodeAliveAfter}), and the last sign of her is older than {@code goneBefore} — when
    * her count went to 0, or the last heartbeat (or count) of the dead node that held her
-   * console, or her own acts on the request (taking it, joining its room): one taken the instant
-   * before, her console not yet open, is not given back at once. A doctor never counted (no console ever seen) is not judged: the join timeout
+   * console, or her own acts on the request (taking it, turning a written opinion into a call, first
+   * joining its room): one taken the instant before, her console not yet open, is not given back at once. A doctor never counted (no console ever seen) is not judged: the join timeout
    * still applies to what she holds. One conditional UPDATE of {@code most} of them (rows another node's job holds
    * skipped): a completion or a second node's job racing it finds the row changed, and each row changes once.
    */
@@ -371,7 +371,7 @@ public final class TeleconsultStore {
             chosen AS (
               SELECT t.id FROM teleconsultation t JOIN gone ON gone.doctor_id = t.doctor_id
               WHERE t.status IN ('assigned', 'in_call')
-                AND GREATEST(gone.last_seen, t.assigned_at, t.doctor_joined_at)
+                AND GREATEST(gone.last_seen, t.assigned_at, t.video_at, t.doctor_joined_at)
                     < CASE t.kind WHEN 'opinion' THEN $3::timestamptz ELSE $1::timestamptz END
               ORDER BY t.id LIMIT $4 FOR UPDATE OF t SKIP LOCKED)
             UPDATE teleconsultation t SET status = 'queued', doctor_id = NULL, assigned_at = NULL, started_at = NULL,
@@ -379,7 +379,7 @@ public final class TeleconsultStore {
             FROM gone, teleconsultation was
             WHERE t.id IN (SELECT id FROM chosen)
               AND t.doctor_id = gone.doctor_id AND t.status IN ('assigned', 'in_call') AND was.id = t.id
-              AND GREATEST(gone.last_seen, t.assigned_at, t.doctor_joined_at)
+              AND GREATEST(gone.last_seen, t.assigned_at, t.video_at, t.doctor_joined_at)
                   < CASE t.kind WHEN 'opinion' THEN $3::timestamptz ELSE $1::timestamptz END
             RETURNING t.id, was.status AS was, t.kind""")
         .execute(Tuple.of(utc(goneBefore), utc(nodeAliveAfter), utc(opinionGoneBefore), most))

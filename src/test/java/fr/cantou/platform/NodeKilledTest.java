@@ -129,13 +129,19 @@ class NodeKilledTest {
         inFlight.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
         everyone.forEach(Client::collect);
 
-        // B's last sign of life: its last heartbeat, the last console it counted, and its doctors' last acts on what
-        // they hold (a claim B answered just before it died: the claim in flight).
+        // B's last sign of life: its last heartbeat, and the last console it counted.
         Instant heard = instant(database, "SELECT max(seen_at) FROM node_heartbeat WHERE node_id <> ?", nodeA);
         assertThat(heard).as("B said it lives").isNotNull();
-        Instant lastSign = instant(database, "SELECT GREATEST(max(c.changed_at), ?::timestamptz,"
-            + " (SELECT max(GREATEST(t.assigned_at, t.doctor_joined_at)) FROM teleconsultation t))"
-            + " FROM doctor_connection c WHERE c.node_id <> ?", heard.toString(), nodeA);
+        Instant nodeLastSign = instant(database, "SELECT GREATEST(max(c.changed_at), ?::timestamptz) FROM doctor_connection c"
+            + " WHERE c.node_id <> ?", heard.toString(), nodeA);
+        // Each request's own last sign of its doctor: B's, or her own later acts on it (the claim in flight, which B
+        // may have answered after its last heartbeat).
+        Instant lastSign = nodeLastSign;
+        for (String id : List.of(inCall, assigned, racing)) {
+          Instant own = instant(database, "SELECT GREATEST(?::timestamptz, assigned_at, video_at, doctor_joined_at)"
+              + " FROM teleconsultation WHERE id = ?::uuid", nodeLastSign.toString(), id);
+          lastSign = own.isAfter(lastSign) ? own : lastSign;
+        }
 
         // Within the grace of B's last heartbeat, its doctors may still come back: they keep what they hold.
         clock.set(heard.plus(GRACE).minusSeconds(1));

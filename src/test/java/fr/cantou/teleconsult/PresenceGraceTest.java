@@ -151,30 +151,53 @@ class PresenceGraceTest extends CareNodeTest {
    */
   @Test
   void a_request_taken_without_a_console_open_stays_hers_for_the_grace_then_goes_back() {
+    consoleClosedFiveMinutesAgo();
+    String id = care.create(request("geriatrie", "normal")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    stillHersForTheGraceThenBack(id, "she took it");
+  }
+
+  /**
+   * The same when she turns a written opinion she holds into a call, her consoles closed for minutes: the call is the
+   * sign of her, not her taking the opinion long before (whose 12-hour grace no longer applies to a call).
+   */
+  @Test
+  void an_opinion_turned_into_a_call_without_a_console_open_stays_hers_for_the_grace_then_goes_back() {
+    String id = care.create(request("geriatrie", "normal").put("kind", "opinion")).getString("id");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+    consoleClosedFiveMinutesAgo();
+    assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("status"))
+        .as("an opinion, kept for hours").isEqualTo("assigned");
+    assertThat(node.api.post("/api/teleconsultations/" + id + "/video", care.geriatrician, null).status()).isEqualTo(200);
+    stillHersForTheGraceThenBack(id, "she turned it into a call");
+  }
+
+  /** Her console opened, closed, then five minutes without one, the node's jobs running all along (heartbeat steady). */
+  private void consoleClosedFiveMinutesAgo() {
     WsClient console = WsClient.hello(node.port(), care.geriatrician, null);
     Eventually.until("her console is counted", () -> consolesOpen() == 1);
     console.close();
     Eventually.until("her console is counted closed", () -> consolesOpen() == 0);
-    // Five minutes without a console of hers, the node's jobs running all along (its heartbeat steady).
     for (int step = 0; step < 20; step++) {
       clock.advance(Duration.ofSeconds(16));
       TestNode.await(node.node().runJobs());
     }
     assertThat(statusOfTheGeriatrician()).isEqualTo("offline");
+  }
 
-    String id = care.create(request("geriatrie", "normal")).getString("id");
-    assertThat(node.api.post("/api/teleconsultations/" + id + "/claim", care.geriatrician, null).status()).isEqualTo(200);
+  /** Request {@code id}, hers since {@code what} this instant, still hers 29 s later, back in the queue 31 s later. */
+  private void stillHersForTheGraceThenBack(String id, String what) {
     TestNode.await(node.node().runJobs());
     clock.advance(Duration.ofSeconds(29));
     TestNode.await(node.node().runJobs());
     JsonObject item = node.api.get("/api/teleconsultations/" + id, care.nurse).json();
-    assertThat(item.getString("status")).as("29 s after she took it").isEqualTo("assigned");
+    assertThat(item.getString("status")).as("29 s after " + what).isEqualTo("assigned");
     assertThat(item.getString("doctorId")).isEqualTo(care.geriatricianId);
 
     clock.advance(Duration.ofSeconds(2));
     TestNode.await(node.node().runJobs());
     assertThat(node.api.get("/api/teleconsultations/" + id, care.nurse).json().getString("status"))
-        .as("31 s after she took it, no console of hers opened").isEqualTo("queued");
+        .as("31 s after " + what + ", no console of hers opened").isEqualTo("queued");
   }
 
   /**
