@@ -7,19 +7,50 @@ export function currentLanguage() {
 }
 
 /**
- * Reads the page's words (the read stopped by `signal`). Rejects when they did not come whole (no answer, a proxy's
- * error page, a body cut on the way): the caller tries again (setUpPage).
+ * Reads the page's words, the read stopped by `signal`; `heard()` is called as each part of the answer comes (the
+ * caller's deadline counts a silence, not the whole read: on a weak link the file may take longer than any deadline).
+ * Rejects with `status` 0 when nothing usable came (no answer, a body cut, a page that is not the words: a public
+ * Wi-Fi's sign-in page), else with the answer's status (and its Retry-After, in seconds, as `retryAfter`).
  */
-export async function loadLanguage(signal) {
-  const chosen = localStorage.getItem('cantou.lang');
-  language = chosen === 'en' ? 'en' : 'fr';
-  const response = await fetch(`/i18n/${language}.json`, { cache: 'force-cache', signal });
-  if (!response.ok) {
-    throw Object.assign(new Error(`/i18n/${language}.json: ${response.status}`), { status: response.status });
+export async function loadLanguage(signal, heard = () => {}) {
+  language = chosenLanguage();
+  const path = `/i18n/${language}.json`;
+  try {
+    const response = await fetch(path, { cache: 'force-cache', signal });
+    heard();
+    if (!response.ok) {
+      throw Object.assign(new Error(`${path}: ${response.status}`),
+        { status: response.status, retryAfter: Number(response.headers.get('Retry-After')) || 0 });
+    }
+    dictionary = JSON.parse(await bodyText(response, heard));
+  } catch (e) {
+    throw e.status !== undefined ? e : Object.assign(new Error(`${path}: ${e.message}`), { status: 0 });
   }
-  dictionary = await response.json();
   document.documentElement.lang = language;
   translate(document);
+}
+
+/** The language she chose on this browser; French when none, or when the browser refuses its storage to the page. */
+function chosenLanguage() {
+  try {
+    return localStorage.getItem('cantou.lang') === 'en' ? 'en' : 'fr';
+  } catch (e) {
+    return 'fr';
+  }
+}
+
+async function bodyText(response, heard) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      return text + decoder.decode();
+    }
+    heard();
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 export function switchLanguage() {

@@ -1,5 +1,5 @@
 import { currentLanguage, loadLanguage, setPageZone, switchLanguage, t } from './i18n.js';
-import { ANSWER_DEADLINE_MS, currentUser, logout, notJudged, request, retryDelay, token, withinDeadline } from './api.js';
+import { ANSWER_DEADLINE_MS, currentUser, logout, notJudged, request, retryDelay, spreadRetryDelay, token, withinDeadline } from './api.js';
 import { plainMessage } from './form-errors.js';
 
 /** Common to every page: language, header buttons, the live status line and the offline banner. */
@@ -36,16 +36,39 @@ export async function setUpPage() {
 }
 
 /**
- * The page's words, read again while the line loses them or stalls (after 0.5 s, 1 s, 2 s… up to 30 s; each read
- * given the API's deadline): nothing on the page works without them. Before, one lost read stopped the page's script,
- * its loading line there for good.
+ * The page's words, read again while the line loses them, cuts them or goes silent 30 s (the API's deadline, counted
+ * from the last part that came): after 0.5 s, 1 s, 2 s… up to 30 s, drawn between half and whole (pages a restarting
+ * node dropped together do not all ask again at once), never before a Retry-After. Nothing on the page works without
+ * them: before, one lost read stopped the page's script for good. An answer that judged the read (404, 403) is not
+ * asked again: thrown, it says the deployment's fault in the console.
  */
 async function wordsLoaded(attempt = 0) {
   try {
-    await withinDeadline(ANSWER_DEADLINE_MS, (signal) => loadLanguage(signal));
+    await wordsRead();
   } catch (e) {
-    await new Promise((resolve) => { setTimeout(resolve, retryDelay(attempt, e)); });
+    if (!notJudged(e)) {
+      throw e;
+    }
+    // In the console only: the page has no words yet to say it in (its loading line, where it has one, says to wait).
+    console.warn(`event=words_not_read attempt=${attempt + 1} reason="${e.message}"`);
+    await new Promise((resolve) => { setTimeout(resolve, spreadRetryDelay(attempt, e)); });
     await wordsLoaded(attempt + 1);
+  }
+}
+
+/** One read of the words, aborted after {@link ANSWER_DEADLINE_MS} without a part of the answer coming. */
+async function wordsRead() {
+  const silence = new AbortController();
+  let timer;
+  const heard = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => silence.abort(), ANSWER_DEADLINE_MS);
+  };
+  heard();
+  try {
+    await loadLanguage(silence.signal, heard);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -200,7 +200,17 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
     if (browser == null) {
       return;
     }
-    // What a page threw or showed after the test's last call to Playwright is not delivered yet, and goes unseen.
+    RuntimeException failed = null;
+    for (BrowserContext open : List.copyOf(browser.contexts())) {
+      try {
+        open.close();
+      } catch (RuntimeException e) {
+        // The others are closed all the same; the first failure is the test's.
+        failed = failed == null ? e : failed;
+      }
+    }
+    // Taken once the pages are closed: what they reported until then (delivered with the close) is this test's, not
+    // the next one's. What a page did after the test's last call to Playwright may still go unseen.
     List<String> thrown = takeScriptErrors();
     List<String> seen = List.copyOf(neverShown);
     neverShown.clear();
@@ -211,15 +221,6 @@ final class BrowserFixture implements AutoCloseable, BeforeAllCallback, AfterAll
       List.copyOf(journals.values()).forEach(journal -> System.err.print(journal.printed()));
     }
     journals.clear();
-    RuntimeException failed = null;
-    for (BrowserContext open : List.copyOf(browser.contexts())) {
-      try {
-        open.close();
-      } catch (RuntimeException e) {
-        // The others are closed all the same; the first failure is the test's.
-        failed = failed == null ? e : failed;
-      }
-    }
     if (failed != null) {
       throw failed;
     }

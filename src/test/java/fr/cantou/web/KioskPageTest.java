@@ -626,8 +626,8 @@ class KioskPageTest {
       // "Annuler": back to the list, the camera off, no frame sent any more.
       screen.locator("#scan-cancel").click();
       assertThat(screen.locator("h1")).hasText("Bienvenue ! Vous avez rendez-vous ?");
-      assertThat((boolean) screen.evaluate("window.__streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'))"))
-          .isTrue();
+      assertThat((boolean) screen.evaluate("window.__streams.length === 1 && window.__streams.every((s) => "
+          + "s.getTracks().every((t) => t.readyState === 'ended'))")).as("the camera opened, then off").isTrue();
       held.forEach(com.microsoft.playwright.Route::abort);
       held.clear();
       screen.unroute("**/api/visio/kiosk/scan");

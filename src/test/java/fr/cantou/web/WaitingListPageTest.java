@@ -53,6 +53,10 @@ class WaitingListPageTest {
    */
   @RegisterExtension
   final org.junit.jupiter.api.extension.AfterEachCallback stop = context -> {
+    if (web == null) {
+      // Its start failed: that failure is the test's, not a NullPointerException here.
+      return;
+    }
     try {
       web.afterEach(context);
     } finally {
