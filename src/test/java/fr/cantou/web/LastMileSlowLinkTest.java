@@ -99,10 +99,13 @@ class LastMileSlowLinkTest {
     Locator signIn = page.locator("form button[type=submit]");
     page.clock().runFor(25_000);
     assertThat(signIn).isDisabled();
+    // Meanwhile she is told why, and what to do if nothing comes.
+    assertThat(page.locator("#js-wait")).containsText("Chargement de la page… Sur une connexion lente");
     assertThat(asked).as("asked once so far").hasValue(1);
     // Past the deadline, and the first pause before asking again (half a second at most).
     page.clock().runFor(10_000);
     assertThat(signIn).isEnabled();
+    assertThat(page.locator("#js-wait")).hasCount(0);
     assertThat(page.locator("#lang")).isEnabled();
     assertThat(asked).hasValue(2);
     assertThat(web.takeScriptErrors()).isEmpty();
