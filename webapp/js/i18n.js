@@ -10,13 +10,14 @@ export function currentLanguage() {
  * Reads the page's words, the read stopped by `signal`; `heard()` is called as each part of the answer comes (the
  * caller's deadline counts a silence, not the whole read: on a weak link the file may take longer than any deadline).
  * Rejects with `status` 0 when nothing usable came (no answer, a body cut, a page that is not the words: a public
- * Wi-Fi's sign-in page), else with the answer's status (and its Retry-After, in seconds, as `retryAfter`).
+ * Wi-Fi's sign-in page), else with the answer's status (and its Retry-After, in seconds, as `retryAfter`). Read
+ * `again`, the browser's cache is asked to check with the server first.
  */
-export async function loadLanguage(signal, heard = () => {}) {
+export async function loadLanguage(signal, heard = () => {}, again = false) {
   language = chosenLanguage();
   const path = `/i18n/${language}.json`;
   try {
-    const response = await fetch(path, { cache: 'force-cache', signal });
+    const response = await fetch(path, { cache: again ? 'no-cache' : 'force-cache', signal });
     heard();
     if (!response.ok) {
       throw Object.assign(new Error(`${path}: ${response.status}`),

@@ -38,15 +38,22 @@ export async function setUpPage() {
 /**
  * The page's words, read again while the line loses them, cuts them or goes silent 30 s (the API's deadline, counted
  * from the last part that came): after 0.5 s, 1 s, 2 s… up to 30 s, drawn between half and whole (pages a restarting
- * node dropped together do not all ask again at once), never before a Retry-After. Nothing on the page works without
+ * node dropped together do not all ask again at once), never before a Retry-After given in seconds; asked again past
+ * the browser's cache (a page stored there in place of the words is not served again). Nothing on the page works without
  * them: before, one lost read stopped the page's script for good. An answer that judged the read (404, 403) is not
  * asked again: thrown, it says the deployment's fault in the console.
  */
 async function wordsLoaded(attempt = 0) {
   try {
-    await wordsRead();
+    await wordsRead(attempt);
   } catch (e) {
     if (!notJudged(e)) {
+      // Waiting or reloading will not mend it: the loading line says so (in French: the words are what is missing).
+      const waiting = document.getElementById('js-wait');
+      if (waiting) {
+        waiting.textContent = WORDS_REFUSED;
+        waiting.setAttribute('role', 'alert');
+      }
       throw e;
     }
     // In the console only: the page has no words yet to say it in (its loading line, where it has one, says to wait).
@@ -56,8 +63,11 @@ async function wordsLoaded(attempt = 0) {
   }
 }
 
+const WORDS_REFUSED = "La page n'a pas pu se charger : le service a un problème que recharger la page ne réglera pas. "
+  + "Demandez de l'aide (en bas de page).";
+
 /** One read of the words, aborted after {@link ANSWER_DEADLINE_MS} without a part of the answer coming. */
-async function wordsRead() {
+async function wordsRead(attempt) {
   const silence = new AbortController();
   let timer;
   const heard = () => {
@@ -66,9 +76,11 @@ async function wordsRead() {
   };
   heard();
   try {
-    await loadLanguage(silence.signal, heard);
+    await loadLanguage(silence.signal, heard, attempt > 0);
   } finally {
     clearTimeout(timer);
+    // A refusal's body (a proxy's error page) is not read on while the next read comes: nothing once the words came.
+    silence.abort();
   }
 }
 

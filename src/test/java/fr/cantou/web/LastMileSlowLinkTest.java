@@ -164,7 +164,8 @@ class LastMileSlowLinkTest {
 
   /**
    * The words answered 404 (a deployment without them): a fault no second read mends, not asked again however long
-   * the page waits; the page's script stops with the error, which names the file and its status.
+   * the page waits; the page's script stops with the error, which names the file and its status, and the loading
+   * line no longer says to wait or reload but to ask for help.
    */
   @Test
   void the_pages_words_refused_by_the_server_are_not_asked_again() {
@@ -182,6 +183,9 @@ class LastMileSlowLinkTest {
     assertThat(asked).hasValue(1);
     assertThat(web.takeScriptErrors()).singleElement().asString().contains("/i18n/fr.json: 404");
     assertThat(page.locator("form button[type=submit]")).isDisabled();
+    // Not "Chargement… rechargez la page": waiting or reloading will not mend it.
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.ALERT).filter(new Locator.FilterOptions()
+        .setHasText("La page n'a pas pu se charger"))).containsText("Demandez de l'aide");
     page.context().close();
   }
 
