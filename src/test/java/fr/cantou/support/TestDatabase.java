@@ -23,7 +23,7 @@ public final class TestDatabase {
     try {
       if (server == null) {
         Path dir = Files.createTempDirectory("cantou-test-pg");
-        server = EmbeddedDatabase.start(dir, 0);
+        server = startedOnAFreePort(dir);
         template = server.createIfMissing("cantou_template");
         Migrations.migrate(template);
         EmbeddedDatabase running = server;
@@ -47,6 +47,23 @@ public final class TestDatabase {
       return template.withDatabase(name);
     } catch (Exception e) {
       throw new IllegalStateException("cannot prepare a test database", e);
+    }
+  }
+
+  /**
+   * Started on a port free when chosen. The two test JVMs start their servers at the same instant: one's free port
+   * could be taken by the other's before it listened (its check then found the other's data behind it and stopped:
+   * f7710a3's clean-clone run, WrongDeviceClockTest, 8 December 2026). Another free port is then tried.
+   */
+  private static EmbeddedDatabase startedOnAFreePort(Path dir) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return EmbeddedDatabase.start(dir, 0);
+      } catch (fr.cantou.platform.db.StartFailed e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("is held by another PostgreSQL")) {
+          throw e;
+        }
+      }
     }
   }
 
